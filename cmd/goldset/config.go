@@ -1,0 +1,127 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"sort"
+	"strings"
+)
+
+// option is one setting: a flag, its GOLDSET_* environment variable, a default and a validator.
+// Secret options may also come from a file named by <ENV>_FILE, so they need not sit in the environment.
+type option struct {
+	Name     string
+	Env      string
+	Default  string
+	Usage    string
+	Secret   bool
+	Validate func(string) error
+}
+
+// options is every setting Goldset reads; each subcommand takes the ones it lists.
+var options = map[string]option{
+	"addr": {Name: "addr", Env: "GOLDSET_ADDR", Default: ":8080", Usage: "address the web UI and API listen on"},
+	"data-dir": {Name: "data-dir", Env: "GOLDSET_DATA_DIR", Default: "./.goldset",
+		Usage: "where Goldset keeps its data, including the embedded PostgreSQL cluster"},
+	"database-url": {Name: "database-url", Env: "GOLDSET_DATABASE_URL", Secret: true,
+		Usage: "PostgreSQL URL to use instead of the embedded cluster (postgres://user:pass@host:5432/db)"},
+	"pg-bin": {Name: "pg-bin", Env: "GOLDSET_PG_BIN",
+		Usage: "directory with the PostgreSQL server binaries (initdb, pg_ctl); found automatically when empty"},
+	"log-level": {Name: "log-level", Env: "GOLDSET_LOG_LEVEL", Default: "info", Usage: "debug, info, warn or error",
+		Validate: oneOf("debug", "info", "warn", "error")},
+	"log-format": {Name: "log-format", Env: "GOLDSET_LOG_FORMAT", Default: "text", Usage: "text or json",
+		Validate: oneOf("text", "json")},
+	"cookie-secure": {Name: "cookie-secure", Env: "GOLDSET_COOKIE_SECURE", Default: "auto",
+		Usage: "mark cookies Secure: auto (on HTTPS and localhost), always or never", Validate: oneOf("auto", "always", "never")},
+	"admin-email": {Name: "admin-email", Env: "GOLDSET_ADMIN_EMAIL", Default: "admin@goldset.local",
+		Usage: "email of the first admin, created when there is no account yet"},
+	"admin-password": {Name: "admin-password", Env: "GOLDSET_ADMIN_PASSWORD", Secret: true,
+		Usage: "password of the first admin; a random one is printed once when empty"},
+}
+
+func oneOf(values ...string) func(string) error {
+	return func(v string) error {
+		for _, ok := range values {
+			if v == ok {
+				return nil
+			}
+		}
+		return fmt.Errorf("must be one of %s", strings.Join(values, ", "))
+	}
+}
+
+// config holds resolved values: flag, else environment (or <ENV>_FILE), else default.
+type config struct {
+	values map[string]*string
+	set    map[string]bool
+	fs     *flag.FlagSet
+}
+
+func newConfig(fs *flag.FlagSet, names ...string) *config {
+	c := &config{values: map[string]*string{}, set: map[string]bool{}, fs: fs}
+	for _, n := range names {
+		o, ok := options[n]
+		if !ok {
+			panic("unknown option " + n)
+		}
+		c.values[n] = fs.String(n, o.Default, fmt.Sprintf("%s (env %s)", o.Usage, o.Env))
+	}
+	return c
+}
+
+// resolve applies the environment to options not given as flags, then validates every value.
+func (c *config) resolve() error {
+	c.fs.Visit(func(f *flag.Flag) { c.set[f.Name] = true })
+	names := make([]string, 0, len(c.values))
+	for n := range c.values {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		o := options[n]
+		if !c.set[n] {
+			if v, ok := os.LookupEnv(o.Env); ok {
+				*c.values[n] = v
+			} else if path, ok := os.LookupEnv(o.Env + "_FILE"); ok && o.Secret {
+				b, err := os.ReadFile(path)
+				if err != nil {
+					return fmt.Errorf("%s_FILE: %w", o.Env, err)
+				}
+				*c.values[n] = strings.TrimSpace(string(b))
+			}
+		}
+		if o.Validate != nil {
+			if err := o.Validate(*c.values[n]); err != nil {
+				return fmt.Errorf("--%s (%s): %w", n, o.Env, err)
+			}
+		}
+	}
+	return nil
+}
+
+func (c *config) get(name string) string {
+	v, ok := c.values[name]
+	if !ok {
+		panic("option not registered: " + name)
+	}
+	return *v
+}
+
+func (c *config) logger() *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(c.getOr("log-level", "info")))
+	opts := &slog.HandlerOptions{Level: level}
+	if c.getOr("log-format", "text") == "json" {
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}
+
+func (c *config) getOr(name, def string) string {
+	if v, ok := c.values[name]; ok {
+		return *v
+	}
+	return def
+}

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/goldset/goldset/migrations"
+	"github.com/goldset/goldset/store"
+	"github.com/goldset/goldset/store/pgserver"
+)
+
+// platformDatabase is the database the embedded cluster holds the platform in.
+const platformDatabase = "goldset"
+
+// database is an open platform store, and the embedded cluster under it when there is one.
+type database struct {
+	store   *store.Store
+	cluster *pgserver.Cluster
+	url     string
+}
+
+// openDatabase connects to --database-url, or starts (or attaches to) the embedded PostgreSQL in the
+// data dir. With migrate, the schema is brought up to date.
+func openDatabase(ctx context.Context, cfg *config, log *slog.Logger, migrate bool) (*database, error) {
+	d := &database{url: cfg.get("database-url")}
+	if d.url == "" {
+		if _, err := pgserver.FindBinaries(cfg.get("pg-bin")); err != nil {
+			return nil, err
+		}
+		cl, err := pgserver.Start(ctx, pgserver.Options{DataDir: cfg.get("data-dir"), BinDir: cfg.get("pg-bin"), Logger: log})
+		if err != nil {
+			return nil, err
+		}
+		d.cluster = cl
+		if err := ensureDatabase(ctx, cl.URL("postgres"), platformDatabase); err != nil {
+			d.Close(ctx)
+			return nil, err
+		}
+		d.url = cl.URL(platformDatabase)
+	}
+	st, err := store.Open(ctx, d.url, store.Options{})
+	if err != nil {
+		d.Close(ctx)
+		return nil, err
+	}
+	d.store = st
+	if err := st.Ping(ctx); err != nil {
+		d.Close(ctx)
+		return nil, fmt.Errorf("cannot reach PostgreSQL: %w", err)
+	}
+	if migrate {
+		n, err := migrations.Apply(ctx, st.SQL())
+		if err != nil {
+			d.Close(ctx)
+			return nil, err
+		}
+		if n > 0 {
+			log.Info("applied migrations", "count", n)
+		}
+	}
+	return d, nil
+}
+
+// Close releases the store, then this process's use of the embedded cluster (stopping it when no
+// other process uses it).
+func (d *database) Close(ctx context.Context) {
+	if d.store != nil {
+		d.store.Close()
+	}
+	if d.cluster != nil {
+		if err := d.cluster.Close(context.WithoutCancel(ctx)); err != nil {
+			slog.Error("stopping the embedded PostgreSQL", "err", err)
+		}
+	}
+}
+
+func ensureDatabase(ctx context.Context, adminURL, name string) error {
+	conn, err := pgx.Connect(ctx, adminURL)
+	if err != nil {
+		return fmt.Errorf("connect to the embedded PostgreSQL: %w", err)
+	}
+	defer conn.Close(ctx)
+	var exists bool
+	if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name).Scan(&exists); err != nil {
+		return err
+	}
+	if exists {
+		return nil
+	}
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
+		var dup interface{ SQLState() string }
+		if errors.As(err, &dup) && dup.SQLState() == "42P04" { // created meanwhile by another process
+			return nil
+		}
+		return fmt.Errorf("create database %s: %w", name, err)
+	}
+	return nil
+}
+
+func printJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}

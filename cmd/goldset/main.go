@@ -1,0 +1,148 @@
+// Command goldset is the whole Goldset product: the server, its workers and the command-line tools.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+type command struct {
+	Name    string
+	Summary string
+	Run     func(ctx context.Context, args []string, out io.Writer) error
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "run the web UI and API (starts the embedded PostgreSQL unless --database-url is set)", runServe},
+		{"migrate", "apply or list database migrations: migrate up | migrate status", runMigrate},
+		{"user", "manage accounts: user create|list|set-password|token create|token revoke", runUser},
+		{"version", "print the version", runVersion},
+	}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "goldset:", err)
+		}
+		stop()
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(0)
+		}
+		if errors.Is(err, errUsage) {
+			os.Exit(2)
+		}
+		os.Exit(1)
+	}
+}
+
+var errUsage = errors.New("usage")
+
+func run(ctx context.Context, args []string, out io.Writer) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(out)
+		if len(args) == 0 {
+			return fmt.Errorf("%w: name a command", errUsage)
+		}
+		return nil
+	}
+	for _, c := range commands() {
+		if c.Name == args[0] {
+			return c.Run(ctx, args[1:], out)
+		}
+	}
+	usage(os.Stderr)
+	return fmt.Errorf("%w: unknown command %q", errUsage, args[0])
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintf(w, "goldset %s: build golden Text2SQL datasets with people and an AI agent.\n\nUsage: goldset COMMAND [options]\n\nCommands:\n", version)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-9s %s\n", c.Name, c.Summary)
+	}
+	fmt.Fprintf(w, "\nSettings (flag, environment variable, default):\n")
+	names := make([]string, 0, len(options))
+	for n := range options {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		o := options[n]
+		def := o.Default
+		if def == "" {
+			def = "-"
+		}
+		extra := ""
+		if o.Secret {
+			extra = " (or " + o.Env + "_FILE)"
+		}
+		fmt.Fprintf(w, "  --%-15s %-24s %-20s %s%s\n", n, o.Env, def, o.Usage, extra)
+	}
+	fmt.Fprintf(w, "\nRun 'goldset COMMAND --help' for a command's options.\n")
+}
+
+// parseArgs parses flags that may come before, between or after positional arguments
+// ("goldset user create bob@example.com --admin"), and returns the positional ones.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if rest[0] == "--" {
+			return append(pos, rest[1:]...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+func newFlagSet(name, summary string) *flag.FlagSet {
+	fs := flag.NewFlagSet("goldset "+name, flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: goldset %s\n\n%s\n\nOptions:\n", name, summary)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// dbOptions are the options every command that touches the database takes.
+var dbOptions = []string{"data-dir", "database-url", "pg-bin", "log-level", "log-format"}
+
+func runVersion(ctx context.Context, args []string, out io.Writer) error {
+	fs := newFlagSet("version [--json]", "Print the version.")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if _, err := parseArgs(fs, args); err != nil {
+		return err
+	}
+	if *asJSON {
+		return printJSON(out, map[string]string{"version": version})
+	}
+	fmt.Fprintln(out, "goldset", version)
+	return nil
+}
+
+func needArgs(pos []string, n int, what string) error {
+	if len(pos) != n {
+		return fmt.Errorf("%w: expected %s, got %q", errUsage, what, strings.Join(pos, " "))
+	}
+	return nil
+}

@@ -1,0 +1,61 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/goldset/goldset/migrations"
+)
+
+func runMigrate(ctx context.Context, args []string, out io.Writer) error {
+	fs := newFlagSet("migrate up|status [--json]", "Apply the embedded migrations (up), or list them with their state (status).\n'goldset serve' applies them on start; both are safe to re-run.")
+	cfg := newConfig(fs, dbOptions...)
+	asJSON := fs.Bool("json", false, "print JSON")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 || (pos[0] != "up" && pos[0] != "status") {
+		fs.Usage()
+		return fmt.Errorf("%w: say 'migrate up' or 'migrate status'", errUsage)
+	}
+	if err := cfg.resolve(); err != nil {
+		return err
+	}
+	db, err := openDatabase(ctx, cfg, cfg.logger(), false)
+	if err != nil {
+		return err
+	}
+	defer db.Close(ctx)
+
+	if pos[0] == "up" {
+		n, err := migrations.Apply(ctx, db.store.SQL())
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return printJSON(out, map[string]int{"applied": n})
+		}
+		fmt.Fprintf(out, "Applied %d migration(s); the schema is up to date.\n", n)
+		return nil
+	}
+	st, err := migrations.List(ctx, db.store.SQL())
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return printJSON(out, map[string]any{"migrations": st})
+	}
+	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "VERSION\tNAME\tSTATE\tAPPLIED AT")
+	for _, m := range st {
+		state := "pending"
+		if m.Applied {
+			state = "applied"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", m.Version, m.Name, state, m.At)
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,154 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"syscall"
+
+	annotatorui "github.com/goldset/goldset/annotator-ui"
+	"github.com/goldset/goldset/server"
+	"github.com/goldset/goldset/store"
+)
+
+func runServe(ctx context.Context, args []string, out io.Writer) error {
+	fs := newFlagSet("serve [options]", "Run the web UI and API. Without --database-url it starts a private PostgreSQL\nin the data dir and stops it on exit.")
+	cfg := newConfig(fs, append(dbOptions, "addr", "cookie-secure", "admin-email", "admin-password")...)
+	if _, err := parseArgs(fs, args); err != nil {
+		return err
+	}
+	if err := cfg.resolve(); err != nil {
+		return err
+	}
+	log := cfg.logger()
+	slog.SetDefault(log)
+
+	// One server per data dir: a second one would fight the first over the embedded cluster.
+	lock, err := lockServe(cfg.get("data-dir"), cfg.get("addr"))
+	if err != nil {
+		return err
+	}
+	defer lock.Close()
+
+	ln, err := net.Listen("tcp", cfg.get("addr"))
+	if err != nil {
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return fmt.Errorf("address %s is already in use by another program; choose another with --addr or GOLDSET_ADDR", cfg.get("addr"))
+		}
+		return fmt.Errorf("listen on %s: %w", cfg.get("addr"), err)
+	}
+	defer ln.Close()
+
+	db, err := openDatabase(ctx, cfg, log, true)
+	if err != nil {
+		return err
+	}
+	defer db.Close(ctx)
+
+	welcome, err := bootstrapAdmin(ctx, db.store, cfg.get("admin-email"), cfg.get("admin-password"))
+	if err != nil {
+		return err
+	}
+	var ui = annotatorui.Dist()
+	if !annotatorui.Built() {
+		log.Warn("this binary has no web UI built in; run 'make build' to include it")
+		ui = nil
+	}
+	srv, err := server.New(ctx, db.store, server.Config{CookieSecure: cfg.get("cookie-secure"), Version: version, UI: ui, Logger: log})
+	if err != nil {
+		return err
+	}
+	url := browserURL(ln.Addr())
+	fmt.Fprintf(out, "\nGoldset %s is running at %s\n%s\nData: %s. Press Ctrl-C to stop.\n\n", version, url, welcome, describeDB(cfg, db))
+	err = srv.Run(ctx, ln)
+	log.Info("server stopped; releasing the database")
+	return err
+}
+
+// bootstrapAdmin creates the first admin when there is no account and says how to sign in.
+func bootstrapAdmin(ctx context.Context, st *store.Store, email, password string) (string, error) {
+	n, err := st.CountUsers(ctx)
+	if err != nil {
+		return "", err
+	}
+	if n > 0 {
+		return "Sign in with your account. Lost the admin password? Run: goldset user set-password EMAIL", nil
+	}
+	generated := password == ""
+	if generated {
+		password = store.NewPassword()
+	}
+	u, err := st.CreateUser(ctx, store.System, store.NewUser{Email: email, Name: "Administrator", Password: password, IsAdmin: true})
+	if err != nil {
+		return "", fmt.Errorf("create the first admin: %w", err)
+	}
+	if generated {
+		return fmt.Sprintf("Created the first admin. Sign in as %s with password %s\n(shown only this once; change it under Account)", u.Email, password), nil
+	}
+	return fmt.Sprintf("Created the first admin. Sign in as %s with the password from GOLDSET_ADMIN_PASSWORD.", u.Email), nil
+}
+
+func browserURL(a net.Addr) string {
+	host, port, _ := net.SplitHostPort(a.String())
+	ip := net.ParseIP(host)
+	if ip == nil || ip.IsUnspecified() || ip.IsLoopback() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+func describeDB(cfg *config, db *database) string {
+	if db.cluster != nil {
+		return fmt.Sprintf("%s (embedded PostgreSQL, socket in %s)", absPath(cfg.get("data-dir")), db.cluster.SocketDir())
+	}
+	return "PostgreSQL at --database-url"
+}
+
+func absPath(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return p
+}
+
+// serveLock is held for the life of a serve process.
+type serveLock struct{ f *os.File }
+
+func (l *serveLock) Close() {
+	_ = os.Remove(filepath.Join(filepath.Dir(l.f.Name()), "serve.json"))
+	l.f.Close()
+}
+
+func lockServe(dataDir, addr string) (*serveLock, error) {
+	if err := os.MkdirAll(dataDir, 0o755); err != nil {
+		return nil, fmt.Errorf("create data dir: %w", err)
+	}
+	path := filepath.Join(dataDir, "serve.lock")
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		var other struct {
+			PID  int    `json:"pid"`
+			Addr string `json:"addr"`
+		}
+		b, _ := os.ReadFile(filepath.Join(dataDir, "serve.json"))
+		_ = json.Unmarshal(b, &other)
+		return nil, fmt.Errorf("goldset is already serving from data dir %s (pid %d, address %s); stop it first, or use another --data-dir",
+			absPath(dataDir), other.PID, other.Addr)
+	}
+	info, _ := json.Marshal(map[string]any{"pid": os.Getpid(), "addr": addr})
+	if err := os.WriteFile(filepath.Join(dataDir, "serve.json"), info, 0o644); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return &serveLock{f: f}, nil
+}

@@ -1,0 +1,172 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/goldset/goldset/store"
+)
+
+const userHelp = `Manage accounts.
+
+  goldset user create EMAIL [--name NAME] [--admin] [--password-stdin]
+  goldset user list [--json]
+  goldset user set-password EMAIL [--password-stdin]
+  goldset user token create EMAIL --name NAME [--expires-days N]
+  goldset user token revoke EMAIL TOKEN_ID
+
+Without --password-stdin a random password is generated and printed once.`
+
+func runUser(ctx context.Context, args []string, out io.Writer) error {
+	fs := newFlagSet("user SUBCOMMAND [options]", userHelp)
+	cfg := newConfig(fs, dbOptions...)
+	name := fs.String("name", "", "a person's name (create) or a token's name (token create)")
+	admin := fs.Bool("admin", false, "make the new user an admin (create)")
+	pwStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input")
+	days := fs.Int("expires-days", 0, "token lifetime in days; 0 never expires (token create)")
+	asJSON := fs.Bool("json", false, "print JSON")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		fs.Usage()
+		return fmt.Errorf("%w: name a user subcommand", errUsage)
+	}
+	if err := cfg.resolve(); err != nil {
+		return err
+	}
+	log := cfg.logger()
+	db, err := openDatabase(ctx, cfg, log, true)
+	if err != nil {
+		return err
+	}
+	defer db.Close(ctx)
+	st := db.store
+
+	password := func() (string, bool, error) {
+		if !*pwStdin {
+			return store.NewPassword(), true, nil
+		}
+		line, err := bufio.NewReader(os.Stdin).ReadString('\n')
+		if err != nil && line == "" {
+			return "", false, fmt.Errorf("read password from standard input: %w", err)
+		}
+		return strings.TrimRight(line, "\r\n"), false, nil
+	}
+
+	switch sub := pos[0]; {
+	case sub == "create":
+		if err := needArgs(pos[1:], 1, "EMAIL"); err != nil {
+			return err
+		}
+		pw, generated, err := password()
+		if err != nil {
+			return err
+		}
+		u, err := st.CreateUser(ctx, store.System, store.NewUser{Email: pos[1], Name: *name, Password: pw, IsAdmin: *admin})
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			res := map[string]any{"user": u}
+			if generated {
+				res["password"] = pw
+			}
+			return printJSON(out, res)
+		}
+		fmt.Fprintf(out, "Created user %s (id %d, admin: %v).\n", u.Email, u.ID, u.IsAdmin)
+		if generated {
+			fmt.Fprintf(out, "Password: %s\n(shown only this once)\n", pw)
+		}
+		return nil
+
+	case sub == "list":
+		us, err := st.ListUsers(ctx)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return printJSON(out, map[string]any{"users": us})
+		}
+		tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tEMAIL\tNAME\tADMIN\tDISABLED\tCREATED")
+		for _, u := range us {
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%v\t%v\t%s\n", u.ID, u.Email, u.Name, u.IsAdmin, u.Disabled, u.CreatedAt.Format(time.DateOnly))
+		}
+		return tw.Flush()
+
+	case sub == "set-password":
+		if err := needArgs(pos[1:], 1, "EMAIL"); err != nil {
+			return err
+		}
+		u, err := st.UserByEmail(ctx, pos[1])
+		if err != nil {
+			return fmt.Errorf("user %s: %w", pos[1], err)
+		}
+		pw, generated, err := password()
+		if err != nil {
+			return err
+		}
+		if err := st.SetPassword(ctx, store.System, u.ID, pw, 0); err != nil {
+			return err
+		}
+		if *asJSON {
+			res := map[string]any{"user": u.Email}
+			if generated {
+				res["password"] = pw
+			}
+			return printJSON(out, res)
+		}
+		fmt.Fprintf(out, "Set a new password for %s; their sessions were ended.\n", u.Email)
+		if generated {
+			fmt.Fprintf(out, "Password: %s\n(shown only this once)\n", pw)
+		}
+		return nil
+
+	case sub == "token" && len(pos) >= 2 && pos[1] == "create":
+		if err := needArgs(pos[2:], 1, "EMAIL"); err != nil {
+			return err
+		}
+		u, err := st.UserByEmail(ctx, pos[2])
+		if err != nil {
+			return fmt.Errorf("user %s: %w", pos[2], err)
+		}
+		t, secret, err := st.CreateToken(ctx, store.System, u.ID, *name, time.Duration(*days)*24*time.Hour)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return printJSON(out, map[string]any{"token": t, "secret": secret})
+		}
+		fmt.Fprintf(out, "Created token %d (%s) for %s.\n%s\n(shown only this once; send it as 'Authorization: Bearer <token>')\n", t.ID, t.Name, u.Email, secret)
+		return nil
+
+	case sub == "token" && len(pos) >= 2 && pos[1] == "revoke":
+		if err := needArgs(pos[2:], 2, "EMAIL TOKEN_ID"); err != nil {
+			return err
+		}
+		u, err := st.UserByEmail(ctx, pos[2])
+		if err != nil {
+			return fmt.Errorf("user %s: %w", pos[2], err)
+		}
+		id, err := strconv.ParseInt(pos[3], 10, 64)
+		if err != nil {
+			return fmt.Errorf("%w: TOKEN_ID must be a number, got %q", errUsage, pos[3])
+		}
+		if err := st.RevokeToken(ctx, store.System, u.ID, id); err != nil {
+			return fmt.Errorf("token %d of %s: %w", id, u.Email, err)
+		}
+		fmt.Fprintf(out, "Revoked token %d of %s.\n", id, u.Email)
+		return nil
+	}
+	fs.Usage()
+	return fmt.Errorf("%w: unknown user subcommand %q", errUsage, strings.Join(pos, " "))
+}

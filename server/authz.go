@@ -1,0 +1,174 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/casbin/casbin/v2"
+	"github.com/casbin/casbin/v2/model"
+	"github.com/casbin/casbin/v2/util"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/goldset/goldset/store"
+)
+
+// This file is the whole access policy: the casbin model and every role's permissions.
+//
+// Subjects are "user:<id>"; domains are "project:<id>" for project routes and "global" for the rest.
+// Role assignments come from the database: admins are granted "admin" in every domain ("*"),
+// memberships grant lead/reviewer/annotator in their project. Role inheritance
+// (admin ⊃ lead ⊃ reviewer ⊃ annotator) holds in every domain. "authenticated" permissions belong to
+// every signed-in user, member or not.
+const casbinModel = `
+[request_definition]
+r = sub, dom, obj, act
+
+[policy_definition]
+p = sub, obj, act
+
+[role_definition]
+g = _, _, _
+
+[policy_effect]
+e = some(where (p.eft == allow))
+
+[matchers]
+m = (p.sub == "authenticated" || g(r.sub, p.sub, r.dom)) && r.obj == p.obj && r.act == p.act
+`
+
+// roleHierarchy: each role includes the one after it, everywhere.
+var roleHierarchy = [][]string{
+	{"admin", "lead", "*"},
+	{"lead", "reviewer", "*"},
+	{"reviewer", "annotator", "*"},
+}
+
+// rolePermissions: role → (object, action). Routes name an (object, action) in routes.go.
+var rolePermissions = [][]string{
+	{"authenticated", "account", "read"},
+	{"authenticated", "account", "update"},
+	{"authenticated", "projects", "list"},
+
+	{"annotator", "project", "read"},
+
+	{"lead", "project", "update"},
+	{"lead", "members", "read"},
+	{"lead", "members", "write"},
+	{"lead", "audit", "read"},
+
+	{"admin", "users", "read"},
+	{"admin", "users", "write"},
+	{"admin", "projects", "create"},
+	{"admin", "audit", "read_all"},
+}
+
+// authorizer answers "may this user do this here?" from an in-memory casbin enforcer that is rebuilt
+// whenever roles change: synchronously after changes made by this process, and on a PostgreSQL
+// NOTIFY (sent by triggers on users and memberships) for changes made by any other process.
+type authorizer struct {
+	store    *store.Store
+	log      *slog.Logger
+	enforcer atomic.Pointer[casbin.Enforcer]
+}
+
+func newAuthorizer(ctx context.Context, st *store.Store, log *slog.Logger) (*authorizer, error) {
+	a := &authorizer{store: st, log: log}
+	if err := a.reload(ctx); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+func subject(userID int64) string { return "user:" + strconv.FormatInt(userID, 10) }
+
+func projectDomain(projectID int64) string { return "project:" + strconv.FormatInt(projectID, 10) }
+
+const globalDomain = "global"
+
+// reload rebuilds the enforcer from the database and swaps it in whole, so a request never sees a
+// half-loaded policy.
+func (a *authorizer) reload(ctx context.Context) error {
+	m, err := model.NewModelFromString(casbinModel)
+	if err != nil {
+		return fmt.Errorf("authz: model: %w", err)
+	}
+	e, err := casbin.NewEnforcer(m)
+	if err != nil {
+		return fmt.Errorf("authz: enforcer: %w", err)
+	}
+	e.AddNamedDomainMatchingFunc("g", "KeyMatch", util.KeyMatch)
+	if _, err := e.AddPolicies(rolePermissions); err != nil {
+		return fmt.Errorf("authz: policies: %w", err)
+	}
+	grouping := append([][]string{}, roleHierarchy...)
+	admins, err := a.store.AdminIDs(ctx)
+	if err != nil {
+		return fmt.Errorf("authz: %w", err)
+	}
+	for _, id := range admins {
+		grouping = append(grouping, []string{subject(id), "admin", "*"})
+	}
+	members, err := a.store.AllMemberships(ctx)
+	if err != nil {
+		return fmt.Errorf("authz: %w", err)
+	}
+	for _, mb := range members {
+		grouping = append(grouping, []string{subject(mb.UserID), mb.Role, projectDomain(mb.ProjectID)})
+	}
+	if _, err := e.AddGroupingPolicies(grouping); err != nil {
+		return fmt.Errorf("authz: roles: %w", err)
+	}
+	a.enforcer.Store(e)
+	return nil
+}
+
+// allowed reports whether user may perform (obj, act) in domain.
+func (a *authorizer) allowed(userID int64, domain, obj, act string) (bool, error) {
+	return a.enforcer.Load().Enforce(subject(userID), domain, obj, act)
+}
+
+// listen reloads the policy on every goldset_authz notification until ctx ends, reconnecting with
+// backoff when the database goes away (and reloading after each reconnect, since notifications may
+// have been missed meanwhile).
+func (a *authorizer) listen(ctx context.Context) {
+	backoff := 250 * time.Millisecond
+	for ctx.Err() == nil {
+		err := a.listenOnce(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		a.log.Warn("authz listener lost its connection; retrying", "err", err, "in", backoff)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(backoff):
+		}
+		backoff = min(backoff*2, 5*time.Second)
+	}
+}
+
+func (a *authorizer) listenOnce(ctx context.Context) error {
+	conn, err := pgx.Connect(ctx, a.store.URL())
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	if _, err := conn.Exec(ctx, "LISTEN goldset_authz"); err != nil {
+		return err
+	}
+	if err := a.reload(ctx); err != nil {
+		return err
+	}
+	for {
+		if _, err := conn.WaitForNotification(ctx); err != nil {
+			return err
+		}
+		if err := a.reload(ctx); err != nil {
+			a.log.Error("authz reload failed", "err", err)
+		}
+	}
+}

@@ -1,0 +1,140 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/goldset/goldset/store"
+)
+
+type loginRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+func (s *Server) login(c echo.Context) error {
+	var req loginRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	v := store.Validator{}
+	v.Check(req.Email != "", "email", "is required")
+	v.Check(req.Password != "", "password", "is required")
+	if err := v.Err(); err != nil {
+		return err
+	}
+	emailKey, ipKey := "email:"+store.NormalizeEmail(req.Email), "ip:"+c.RealIP()
+	if wait := s.limiter.retryAfter(emailKey, ipKey); wait > 0 {
+		secs := int(wait.Seconds()) + 1
+		c.Response().Header().Set("Retry-After", itoa(secs))
+		return &apiError{Status: http.StatusTooManyRequests, Code: "rate_limited",
+			Message: "too many failed sign-ins; wait " + itoa(secs) + " seconds", Details: map[string]any{"retry_after_seconds": secs}}
+	}
+	u, err := s.store.Authenticate(c.Request().Context(), req.Email, req.Password)
+	if errors.Is(err, store.ErrBadCredentials) {
+		s.limiter.fail(emailKey, ipKey)
+		return errorf(http.StatusUnauthorized, "unauthenticated", "wrong email or password, or the account is disabled")
+	}
+	if err != nil {
+		return err
+	}
+	s.limiter.reset(emailKey)
+	ns, err := s.store.CreateSession(c.Request().Context(), store.Actor{RequestID: requestID(c)}, u, c.Request().UserAgent(), c.RealIP())
+	if err != nil {
+		return err
+	}
+	s.setSessionCookies(c, ns.Secret, ns.Session.CSRFToken)
+	return c.JSON(http.StatusOK, map[string]any{"user": u, "csrf_token": ns.Session.CSRFToken})
+}
+
+func (s *Server) logout(c echo.Context) error {
+	p := currentPrincipal(c)
+	if p.session != nil {
+		if err := s.store.DeleteSession(c.Request().Context(), p.actor(c), *p.session); err != nil {
+			return err
+		}
+	}
+	s.clearCookies(c)
+	return c.NoContent(http.StatusNoContent)
+}
+
+func (s *Server) me(c echo.Context) error {
+	p := currentPrincipal(c)
+	ms, err := s.store.UserMemberships(c.Request().Context(), p.user.ID)
+	if err != nil {
+		return err
+	}
+	out := map[string]any{"user": p.user, "memberships": ms}
+	if p.session != nil {
+		out["csrf_token"] = p.session.CSRFToken
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+type passwordRequest struct {
+	CurrentPassword string `json:"current_password"`
+	NewPassword     string `json:"new_password"`
+}
+
+func (s *Server) changePassword(c echo.Context) error {
+	var req passwordRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	p := currentPrincipal(c)
+	if !store.CheckPassword(p.user.PasswordHash, req.CurrentPassword) {
+		return invalid("current_password", "is not your current password")
+	}
+	var keep int64
+	if p.session != nil {
+		keep = p.session.ID
+	}
+	if err := s.store.SetPassword(c.Request().Context(), p.actor(c), p.user.ID, req.NewPassword, keep); err != nil {
+		if ve := new(store.ValidationError); errors.As(err, &ve) {
+			return invalid("new_password", ve.Fields["password"])
+		}
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+func (s *Server) listTokens(c echo.Context) error {
+	ts, err := s.store.ListTokens(c.Request().Context(), currentPrincipal(c).user.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"tokens": ts})
+}
+
+type tokenRequest struct {
+	Name          string `json:"name"`
+	ExpiresInDays int    `json:"expires_in_days"`
+}
+
+func (s *Server) createToken(c echo.Context) error {
+	var req tokenRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	p := currentPrincipal(c)
+	t, secret, err := s.store.CreateToken(c.Request().Context(), p.actor(c), p.user.ID, req.Name, time.Duration(req.ExpiresInDays)*24*time.Hour)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, map[string]any{"token": t, "secret": secret})
+}
+
+func (s *Server) revokeToken(c echo.Context) error {
+	id, err := idParam(c, "token")
+	if err != nil {
+		return err
+	}
+	p := currentPrincipal(c)
+	if err := s.store.RevokeToken(c.Request().Context(), p.actor(c), p.user.ID, id); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}

@@ -1,0 +1,150 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/goldset/goldset/store"
+)
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// idParam reads a numeric path parameter; anything else is a 404, as no such object can exist.
+func idParam(c echo.Context, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Param(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errorf(http.StatusNotFound, "not_found", "no such %s", name)
+	}
+	return id, nil
+}
+
+// reloadAuthz makes a role change effective for this process's next request; other processes follow
+// on the database notification.
+func (s *Server) reloadAuthz(ctx context.Context) error {
+	return s.authz.reload(ctx)
+}
+
+func (s *Server) listUsers(c echo.Context) error {
+	us, err := s.store.ListUsers(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"users": us})
+}
+
+type createUserRequest struct {
+	Email    string `json:"email"`
+	Name     string `json:"name"`
+	Password string `json:"password"`
+	IsAdmin  bool   `json:"is_admin"`
+}
+
+func (s *Server) createUser(c echo.Context) error {
+	var req createUserRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	generated := req.Password == ""
+	if generated {
+		req.Password = store.NewPassword()
+	}
+	ctx := c.Request().Context()
+	u, err := s.store.CreateUser(ctx, currentPrincipal(c).actor(c), store.NewUser{Email: req.Email, Name: req.Name, Password: req.Password, IsAdmin: req.IsAdmin})
+	if err != nil {
+		return err
+	}
+	if err := s.reloadAuthz(ctx); err != nil {
+		return err
+	}
+	out := map[string]any{"user": u}
+	if generated {
+		out["password"] = req.Password
+	}
+	return c.JSON(http.StatusCreated, out)
+}
+
+type updateUserRequest struct {
+	Version  *int    `json:"version"`
+	Name     *string `json:"name"`
+	Disabled *bool   `json:"disabled"`
+	IsAdmin  *bool   `json:"is_admin"`
+}
+
+func (s *Server) updateUser(c echo.Context) error {
+	id, err := idParam(c, "user")
+	if err != nil {
+		return err
+	}
+	var req updateUserRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	if req.Version == nil {
+		return invalid("version", "is required (the version you read)")
+	}
+	ctx := c.Request().Context()
+	u, err := s.store.UpdateUser(ctx, currentPrincipal(c).actor(c), id, store.UserPatch{Version: *req.Version, Name: req.Name, Disabled: req.Disabled, IsAdmin: req.IsAdmin})
+	if err != nil {
+		return err
+	}
+	if err := s.reloadAuthz(ctx); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"user": u})
+}
+
+type auditActor struct {
+	ID    int64  `json:"id"`
+	Email string `json:"email"`
+}
+
+type auditView struct {
+	store.AuditEntry
+	Actor *auditActor `json:"actor"`
+}
+
+func (s *Server) listAudit(c echo.Context, projectID *int64) error {
+	q := store.AuditQuery{ProjectID: projectID}
+	v := store.Validator{}
+	if l := c.QueryParam("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		v.Check(err == nil && n >= 1 && n <= 500, "limit", "must be a number from 1 to 500")
+		q.Limit = n
+	}
+	if b := c.QueryParam("before"); b != "" {
+		n, err := strconv.ParseInt(b, 10, 64)
+		v.Check(err == nil && n > 0, "before", "must be a positive entry id")
+		q.Before = n
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	es, err := s.store.ListAudit(c.Request().Context(), q)
+	if err != nil {
+		return err
+	}
+	out := make([]auditView, len(es))
+	for i, e := range es {
+		out[i] = auditView{AuditEntry: e}
+		if e.ActorID != nil {
+			out[i].Actor = &auditActor{ID: *e.ActorID}
+			if e.ActorEmail != nil {
+				out[i].Actor.Email = *e.ActorEmail
+			}
+		}
+	}
+	return c.JSON(http.StatusOK, map[string]any{"entries": out})
+}
+
+func (s *Server) listAllAudit(c echo.Context) error { return s.listAudit(c, nil) }
+
+func (s *Server) listProjectAudit(c echo.Context) error {
+	id, err := idParam(c, "project")
+	if err != nil {
+		return err
+	}
+	return s.listAudit(c, &id)
+}

@@ -1,0 +1,184 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/goldset/goldset/store"
+)
+
+func (s *Server) listProjects(c echo.Context) error {
+	ps, err := s.store.ListProjects(c.Request().Context(), currentPrincipal(c).user)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"projects": ps})
+}
+
+type createProjectRequest struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
+}
+
+func (s *Server) createProject(c echo.Context) error {
+	var req createProjectRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	p, err := s.store.CreateProject(c.Request().Context(), currentPrincipal(c).actor(c), req.Name, req.Description, 0)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, map[string]any{"project": store.ProjectView{Project: p, MyRole: store.RoleAdmin}})
+}
+
+// projectView returns the project as the caller sees it, with their role.
+func (s *Server) projectView(c echo.Context, p store.Project) (store.ProjectView, error) {
+	u := currentPrincipal(c).user
+	m, err := s.store.Member(c.Request().Context(), p.ID, u.ID)
+	switch {
+	case err == nil:
+		return store.ProjectView{Project: p, MyRole: m.Role}, nil
+	case errors.Is(err, store.ErrNotFound) && u.IsAdmin:
+		return store.ProjectView{Project: p, MyRole: store.RoleAdmin}, nil
+	}
+	return store.ProjectView{}, err
+}
+
+func (s *Server) getProject(c echo.Context) error {
+	id, err := idParam(c, "project")
+	if err != nil {
+		return err
+	}
+	p, err := s.store.Project(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	view, err := s.projectView(c, p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"project": view})
+}
+
+type updateProjectRequest struct {
+	Version     *int    `json:"version"`
+	Name        *string `json:"name"`
+	Description *string `json:"description"`
+}
+
+func (s *Server) updateProject(c echo.Context) error {
+	id, err := idParam(c, "project")
+	if err != nil {
+		return err
+	}
+	var req updateProjectRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	if req.Version == nil {
+		return invalid("version", "is required (the version you read)")
+	}
+	p, err := s.store.UpdateProject(c.Request().Context(), currentPrincipal(c).actor(c), id, store.ProjectPatch{Version: *req.Version, Name: req.Name, Description: req.Description})
+	if err != nil {
+		return err
+	}
+	view, err := s.projectView(c, p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"project": view})
+}
+
+func (s *Server) listMembers(c echo.Context) error {
+	id, err := idParam(c, "project")
+	if err != nil {
+		return err
+	}
+	if _, err := s.store.Project(c.Request().Context(), id); err != nil {
+		return err
+	}
+	ms, err := s.store.ListMembers(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"members": ms})
+}
+
+type addMemberRequest struct {
+	Email string `json:"email"`
+	Role  string `json:"role"`
+}
+
+func (s *Server) addMember(c echo.Context) error {
+	id, err := idParam(c, "project")
+	if err != nil {
+		return err
+	}
+	var req addMemberRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	m, err := s.store.AddMember(ctx, currentPrincipal(c).actor(c), id, req.Email, req.Role)
+	if err != nil {
+		return err
+	}
+	if err := s.reloadAuthz(ctx); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, map[string]any{"member": m})
+}
+
+type updateMemberRequest struct {
+	Version *int   `json:"version"`
+	Role    string `json:"role"`
+}
+
+func (s *Server) updateMember(c echo.Context) error {
+	pid, err := idParam(c, "project")
+	if err != nil {
+		return err
+	}
+	uid, err := idParam(c, "user")
+	if err != nil {
+		return err
+	}
+	var req updateMemberRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	if req.Version == nil {
+		return invalid("version", "is required (the version you read)")
+	}
+	ctx := c.Request().Context()
+	m, err := s.store.UpdateMember(ctx, currentPrincipal(c).actor(c), pid, uid, req.Role, *req.Version)
+	if err != nil {
+		return err
+	}
+	if err := s.reloadAuthz(ctx); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"member": m})
+}
+
+func (s *Server) removeMember(c echo.Context) error {
+	pid, err := idParam(c, "project")
+	if err != nil {
+		return err
+	}
+	uid, err := idParam(c, "user")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	if err := s.store.RemoveMember(ctx, currentPrincipal(c).actor(c), pid, uid); err != nil {
+		return err
+	}
+	if err := s.reloadAuthz(ctx); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}

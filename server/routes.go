@@ -1,0 +1,71 @@
+package server
+
+import (
+	"strings"
+
+	"github.com/labstack/echo/v4"
+)
+
+// route is one endpoint and the permission it needs. Object and Action are a casbin permission from
+// authz.go; Public routes need no sign-in. A route under /projects/:project is checked in that
+// project's domain, every other route in the global domain.
+type route struct {
+	Method  string
+	Path    string
+	Object  string
+	Action  string
+	Public  bool
+	Handler func(*Server) echo.HandlerFunc
+}
+
+func (r route) projectScoped() bool { return strings.Contains(r.Path, "/:project") }
+
+func h(fn func(*Server, echo.Context) error) func(*Server) echo.HandlerFunc {
+	return func(s *Server) echo.HandlerFunc { return func(c echo.Context) error { return fn(s, c) } }
+}
+
+// routes is the whole HTTP surface on one screen.
+func (s *Server) routes() []route {
+	const v1 = "/api/v1"
+	table := []route{
+		// Operations and sign-in.
+		{Method: "GET", Path: "/healthz", Public: true, Handler: h((*Server).healthz)},
+		{Method: "GET", Path: "/readyz", Public: true, Handler: h((*Server).readyz)},
+		{Method: "GET", Path: "/metrics", Public: true, Handler: h((*Server).metricsHandler)},
+		{Method: "POST", Path: v1 + "/auth/login", Public: true, Handler: h((*Server).login)},
+
+		// The signed-in user's own account.
+		{Method: "POST", Path: v1 + "/auth/logout", Object: "account", Action: "update", Handler: h((*Server).logout)},
+		{Method: "GET", Path: v1 + "/auth/me", Object: "account", Action: "read", Handler: h((*Server).me)},
+		{Method: "PUT", Path: v1 + "/account/password", Object: "account", Action: "update", Handler: h((*Server).changePassword)},
+		{Method: "GET", Path: v1 + "/account/tokens", Object: "account", Action: "read", Handler: h((*Server).listTokens)},
+		{Method: "POST", Path: v1 + "/account/tokens", Object: "account", Action: "update", Handler: h((*Server).createToken)},
+		{Method: "DELETE", Path: v1 + "/account/tokens/:token", Object: "account", Action: "update", Handler: h((*Server).revokeToken)},
+
+		// Administration.
+		{Method: "GET", Path: v1 + "/users", Object: "users", Action: "read", Handler: h((*Server).listUsers)},
+		{Method: "POST", Path: v1 + "/users", Object: "users", Action: "write", Handler: h((*Server).createUser)},
+		{Method: "PATCH", Path: v1 + "/users/:user", Object: "users", Action: "write", Handler: h((*Server).updateUser)},
+		{Method: "GET", Path: v1 + "/audit", Object: "audit", Action: "read_all", Handler: h((*Server).listAllAudit)},
+
+		// Projects and their people.
+		{Method: "GET", Path: v1 + "/projects", Object: "projects", Action: "list", Handler: h((*Server).listProjects)},
+		{Method: "POST", Path: v1 + "/projects", Object: "projects", Action: "create", Handler: h((*Server).createProject)},
+		{Method: "GET", Path: v1 + "/projects/:project", Object: "project", Action: "read", Handler: h((*Server).getProject)},
+		{Method: "PATCH", Path: v1 + "/projects/:project", Object: "project", Action: "update", Handler: h((*Server).updateProject)},
+		{Method: "GET", Path: v1 + "/projects/:project/members", Object: "members", Action: "read", Handler: h((*Server).listMembers)},
+		{Method: "POST", Path: v1 + "/projects/:project/members", Object: "members", Action: "write", Handler: h((*Server).addMember)},
+		{Method: "PATCH", Path: v1 + "/projects/:project/members/:user", Object: "members", Action: "write", Handler: h((*Server).updateMember)},
+		{Method: "DELETE", Path: v1 + "/projects/:project/members/:user", Object: "members", Action: "write", Handler: h((*Server).removeMember)},
+		{Method: "GET", Path: v1 + "/projects/:project/audit", Object: "audit", Action: "read", Handler: h((*Server).listProjectAudit)},
+
+		// The web UI: files from the embedded build, index.html for every other page (HTML5 routing).
+		{Method: "GET", Path: "/*", Public: true, Handler: h((*Server).ui)},
+	}
+	for _, r := range table {
+		if !r.Public && (r.Object == "" || r.Action == "") {
+			panic("server: route " + r.Method + " " + r.Path + " declares no permission")
+		}
+	}
+	return table
+}

@@ -1,0 +1,151 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/goldset/goldset/store"
+)
+
+const bodyLimit = "1M"
+
+// Config is what the server needs besides the store.
+type Config struct {
+	// CookieSecure: "auto" marks cookies Secure on HTTPS and on localhost (browsers treat it as secure),
+	// "always" or "never" force it.
+	CookieSecure string
+	Version      string
+	UI           fs.FS // the built web UI; nil or without index.html serves a notice instead
+	Logger       *slog.Logger
+	// LoginLimit caps failed logins per email and per client address in LoginWindow.
+	LoginLimit  int
+	LoginWindow time.Duration
+}
+
+// Server is the HTTP application.
+type Server struct {
+	cfg     Config
+	store   *store.Store
+	log     *slog.Logger
+	echo    *echo.Echo
+	authz   *authorizer
+	limiter *loginLimiter
+	metrics *httpMetrics
+}
+
+// New builds the server and loads the access policy.
+func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.CookieSecure == "" {
+		cfg.CookieSecure = "auto"
+	}
+	if cfg.LoginLimit == 0 {
+		cfg.LoginLimit = 10
+	}
+	if cfg.LoginWindow == 0 {
+		cfg.LoginWindow = 15 * time.Minute
+	}
+	az, err := newAuthorizer(ctx, st, cfg.Logger)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		cfg: cfg, store: st, log: cfg.Logger, authz: az,
+		limiter: newLoginLimiter(cfg.LoginLimit, cfg.LoginWindow),
+		metrics: newHTTPMetrics(st),
+	}
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = s.errorHandler
+	e.IPExtractor = echo.ExtractIPDirect()
+	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
+		Generator: func() string { return store.NewSecret("")[:16] },
+	}))
+	e.Use(s.observe)
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+		s.log.Error("panic", "request_id", requestID(c), "err", err, "stack", string(stack))
+		return err
+	}}))
+	e.Use(middleware.BodyLimit(bodyLimit))
+	e.Use(securityHeaders)
+	for _, r := range s.routes() {
+		e.Add(r.Method, r.Path, r.Handler(s), s.guard(r))
+	}
+	s.echo = e
+	return s, nil
+}
+
+// Handler is the whole application as an http.Handler (tests use it with httptest).
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// Run serves on ln until ctx ends, then drains in-flight requests for up to 10 s. The authorization
+// listener runs alongside.
+func (s *Server) Run(ctx context.Context, ln net.Listener) error {
+	lctx, stop := context.WithCancel(ctx)
+	defer stop()
+	go s.authz.listen(lctx)
+	go s.purgeSessions(lctx)
+
+	srv := &http.Server{
+		Handler:           s.echo,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func (s *Server) purgeSessions(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := s.store.PurgeExpiredSessions(ctx); err == nil && n > 0 {
+			s.log.Info("purged expired sessions", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func requestID(c echo.Context) string {
+	return c.Response().Header().Get(echo.HeaderXRequestID)
+}
+
+func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		return next(c)
+	}
+}

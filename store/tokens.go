@@ -1,0 +1,106 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// TokenPrefix starts every API token, so a leaked one is easy to recognise in logs and by secret scanners.
+const TokenPrefix = "gst_"
+
+// APIToken is a personal token for scripts. Only the hash of the secret is stored.
+type APIToken struct {
+	ID         int64      `gorm:"primaryKey" json:"id"`
+	UserID     int64      `json:"-"`
+	Name       string     `json:"name"`
+	Prefix     string     `json:"prefix"`
+	TokenHash  []byte     `json:"-"`
+	CreatedAt  time.Time  `json:"created_at"`
+	ExpiresAt  *time.Time `json:"expires_at"`
+	LastUsedAt *time.Time `json:"last_used_at"`
+	RevokedAt  *time.Time `json:"revoked_at"`
+}
+
+// CreateToken issues a token for user; the secret is returned once and never again.
+func (s *Store) CreateToken(ctx context.Context, a Actor, userID int64, name string, ttl time.Duration) (APIToken, string, error) {
+	name = strings.TrimSpace(name)
+	v := Validator{}
+	v.Check(name != "", "name", "is required")
+	v.Check(len(name) <= 100, "name", "must be at most 100 characters")
+	v.Check(ttl >= 0 && ttl <= 5*366*24*time.Hour, "expires_in_days", "must be between 0 (never) and 1830 days")
+	if err := v.Err(); err != nil {
+		return APIToken{}, "", err
+	}
+	secret := NewSecret(TokenPrefix)
+	t := APIToken{UserID: userID, Name: name, Prefix: secret[:len(TokenPrefix)+6], TokenHash: HashSecret(secret)}
+	if ttl > 0 {
+		exp := time.Now().Add(ttl).UTC()
+		t.ExpiresAt = &exp
+	}
+	err := s.tx(ctx, "create token", func(tx *gorm.DB) error {
+		if err := tx.Omit("CreatedAt").Create(&t).Error; err != nil {
+			return err
+		}
+		if err := tx.First(&t, t.ID).Error; err != nil {
+			return err
+		}
+		return audit(tx, a, "token.create", "api_token", t.ID, nil, nil, t)
+	})
+	return t, secret, err
+}
+
+// TokenUser resolves a bearer secret to its live token and enabled user.
+func (s *Store) TokenUser(ctx context.Context, secret string) (APIToken, User, error) {
+	var t APIToken
+	err := s.db.WithContext(ctx).
+		Where("token_hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())", HashSecret(secret)).
+		First(&t).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return APIToken{}, User{}, ErrBadCredentials
+	}
+	if err != nil {
+		return APIToken{}, User{}, classify(err, "get token")
+	}
+	u, err := s.User(ctx, t.UserID)
+	if errors.Is(err, ErrNotFound) || (err == nil && u.Disabled) {
+		return APIToken{}, User{}, ErrBadCredentials
+	}
+	if err != nil {
+		return APIToken{}, User{}, err
+	}
+	if t.LastUsedAt == nil || time.Since(*t.LastUsedAt) > time.Minute {
+		s.db.WithContext(ctx).Model(&APIToken{}).Where("id = ?", t.ID).Update("last_used_at", gorm.Expr("now()"))
+	}
+	return t, u, nil
+}
+
+// ListTokens returns a user's tokens, newest first, revoked ones included.
+func (s *Store) ListTokens(ctx context.Context, userID int64) ([]APIToken, error) {
+	var out []APIToken
+	err := s.db.WithContext(ctx).Where("user_id = ?", userID).Order("id DESC").Find(&out).Error
+	return out, classify(err, "list tokens")
+}
+
+// RevokeToken ends a token of userID. Revoking twice is not an error.
+func (s *Store) RevokeToken(ctx context.Context, a Actor, userID, tokenID int64) error {
+	return s.tx(ctx, "revoke token", func(tx *gorm.DB) error {
+		var t APIToken
+		if err := tx.Where("id = ? AND user_id = ?", tokenID, userID).First(&t).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return ErrNotFound
+			}
+			return err
+		}
+		if t.RevokedAt != nil {
+			return nil
+		}
+		if err := tx.Model(&t).Update("revoked_at", gorm.Expr("now()")).Error; err != nil {
+			return err
+		}
+		return audit(tx, a, "token.revoke", "api_token", t.ID, nil, map[string]any{"name": t.Name}, map[string]any{"revoked": true})
+	})
+}
