@@ -151,6 +151,8 @@ func (s *Server) clearCookies(c echo.Context) {
 }
 
 // loginLimiter counts failed logins per key (an email, a client address) in a sliding window.
+// A client address gets five times the allowance of an email, so one office behind a NAT is not
+// locked out by one person's typos, while guessing many accounts from one address is still slowed.
 // It lives in memory: it slows guessing against one server process, which is what it is for.
 type loginLimiter struct {
 	mu       sync.Mutex
@@ -171,7 +173,11 @@ func (l *loginLimiter) retryAfter(keys ...string) time.Duration {
 	var wait time.Duration
 	for _, k := range keys {
 		fs := l.prune(k, now)
-		if len(fs) >= l.limit {
+		limit := l.limit
+		if strings.HasPrefix(k, "ip:") {
+			limit *= 5
+		}
+		if len(fs) >= limit {
 			wait = max(wait, fs[0].Add(l.window).Sub(now))
 		}
 	}

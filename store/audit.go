@@ -75,7 +75,7 @@ func (s *Store) ListAudit(ctx context.Context, q AuditQuery) ([]AuditEntry, erro
 	if q.Before > 0 {
 		db = db.Where("a.id < ?", q.Before)
 	}
-	var out []AuditEntry
+	out := []AuditEntry{} // an empty list, never JSON null
 	if err := db.Scan(&out).Error; err != nil {
 		return nil, classify(err, "list audit")
 	}

@@ -37,7 +37,7 @@ type UserMembership struct {
 
 // ListMembers returns a project's people, leads first.
 func (s *Store) ListMembers(ctx context.Context, projectID int64) ([]Member, error) {
-	var out []Member
+	out := []Member{} // an empty list, never JSON null
 	err := s.db.WithContext(ctx).Table("memberships m").
 		Select("m.user_id, u.email, u.name, m.role, m.version, m.created_at").
 		Joins("JOIN users u ON u.id = m.user_id").
@@ -49,7 +49,7 @@ func (s *Store) ListMembers(ctx context.Context, projectID int64) ([]Member, err
 
 // Member returns one membership with the person's details.
 func (s *Store) Member(ctx context.Context, projectID, userID int64) (Member, error) {
-	var out []Member
+	out := []Member{} // an empty list, never JSON null
 	err := s.db.WithContext(ctx).Table("memberships m").
 		Select("m.user_id, u.email, u.name, m.role, m.version, m.created_at").
 		Joins("JOIN users u ON u.id = m.user_id").
@@ -65,7 +65,7 @@ func (s *Store) Member(ctx context.Context, projectID, userID int64) (Member, er
 
 // UserMemberships lists the projects a user belongs to.
 func (s *Store) UserMemberships(ctx context.Context, userID int64) ([]UserMembership, error) {
-	var out []UserMembership
+	out := []UserMembership{} // an empty list, never JSON null
 	err := s.db.WithContext(ctx).Table("memberships m").
 		Select("m.project_id, p.name AS project_name, m.role").
 		Joins("JOIN projects p ON p.id = m.project_id").
@@ -75,7 +75,7 @@ func (s *Store) UserMemberships(ctx context.Context, userID int64) ([]UserMember
 
 // AllMemberships returns every membership (to build the authorization cache).
 func (s *Store) AllMemberships(ctx context.Context) ([]Membership, error) {
-	var out []Membership
+	out := []Membership{} // an empty list, never JSON null
 	err := s.db.WithContext(ctx).Find(&out).Error
 	return out, classify(err, "list memberships")
 }

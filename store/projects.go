@@ -88,7 +88,7 @@ func (s *Store) ProjectByName(ctx context.Context, name string) (Project, error)
 
 // ListProjects returns the projects u may see: all for an admin, their memberships otherwise.
 func (s *Store) ListProjects(ctx context.Context, u User) ([]ProjectView, error) {
-	var out []ProjectView
+	out := []ProjectView{} // an empty list, never JSON null
 	db := s.db.WithContext(ctx).Table("projects p").Order("lower(p.name)")
 	if u.IsAdmin {
 		db = db.Select("p.*, COALESCE(m.role, 'admin') AS my_role").

@@ -80,7 +80,7 @@ func (s *Store) TokenUser(ctx context.Context, secret string) (APIToken, User, e
 
 // ListTokens returns a user's tokens, newest first, revoked ones included.
 func (s *Store) ListTokens(ctx context.Context, userID int64) ([]APIToken, error) {
-	var out []APIToken
+	out := []APIToken{} // an empty list, never JSON null
 	err := s.db.WithContext(ctx).Where("user_id = ?", userID).Order("id DESC").Find(&out).Error
 	return out, classify(err, "list tokens")
 }

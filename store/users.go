@@ -92,7 +92,7 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (User, error) {
 
 // ListUsers returns every account by email.
 func (s *Store) ListUsers(ctx context.Context) ([]User, error) {
-	var out []User
+	out := []User{} // an empty list, never JSON null
 	if err := s.db.WithContext(ctx).Order("email").Find(&out).Error; err != nil {
 		return nil, classify(err, "list users")
 	}

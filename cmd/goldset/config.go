@@ -119,6 +119,15 @@ func (c *config) logger() *slog.Logger {
 	return slog.New(slog.NewTextHandler(os.Stderr, opts))
 }
 
+// toolLogger is the logger of one-shot commands: warnings and errors only, unless a level was asked
+// for, so their output stays what the user asked to see.
+func (c *config) toolLogger() *slog.Logger {
+	if _, fromEnv := os.LookupEnv(options["log-level"].Env); !c.set["log-level"] && !fromEnv {
+		*c.values["log-level"] = "warn"
+	}
+	return c.logger()
+}
+
 func (c *config) getOr(name, def string) string {
 	if v, ok := c.values[name]; ok {
 		return *v

@@ -24,7 +24,7 @@ func runMigrate(ctx context.Context, args []string, out io.Writer) error {
 	if err := cfg.resolve(); err != nil {
 		return err
 	}
-	db, err := openDatabase(ctx, cfg, cfg.logger(), false)
+	db, err := openDatabase(ctx, cfg, cfg.toolLogger(), false)
 	if err != nil {
 		return err
 	}

@@ -30,7 +30,7 @@ func runServe(ctx context.Context, args []string, out io.Writer) error {
 	slog.SetDefault(log)
 
 	// One server per data dir: a second one would fight the first over the embedded cluster.
-	lock, err := lockServe(cfg.get("data-dir"), cfg.get("addr"))
+	lock, err := lockServe(cfg.get("data-dir"))
 	if err != nil {
 		return err
 	}
@@ -44,6 +44,9 @@ func runServe(ctx context.Context, args []string, out io.Writer) error {
 		return fmt.Errorf("listen on %s: %w", cfg.get("addr"), err)
 	}
 	defer ln.Close()
+	if err := lock.record(ln.Addr().String()); err != nil {
+		return err
+	}
 
 	db, err := openDatabase(ctx, cfg, log, true)
 	if err != nil {
@@ -125,7 +128,7 @@ func (l *serveLock) Close() {
 	l.f.Close()
 }
 
-func lockServe(dataDir, addr string) (*serveLock, error) {
+func lockServe(dataDir string) (*serveLock, error) {
 	if err := os.MkdirAll(dataDir, 0o755); err != nil {
 		return nil, fmt.Errorf("create data dir: %w", err)
 	}
@@ -145,10 +148,11 @@ func lockServe(dataDir, addr string) (*serveLock, error) {
 		return nil, fmt.Errorf("goldset is already serving from data dir %s (pid %d, address %s); stop it first, or use another --data-dir",
 			absPath(dataDir), other.PID, other.Addr)
 	}
-	info, _ := json.Marshal(map[string]any{"pid": os.Getpid(), "addr": addr})
-	if err := os.WriteFile(filepath.Join(dataDir, "serve.json"), info, 0o644); err != nil {
-		f.Close()
-		return nil, err
-	}
 	return &serveLock{f: f}, nil
+}
+
+// record tells other processes (and people) which process serves this data dir, and where.
+func (l *serveLock) record(addr string) error {
+	info, _ := json.Marshal(map[string]any{"pid": os.Getpid(), "addr": addr})
+	return os.WriteFile(filepath.Join(filepath.Dir(l.f.Name()), "serve.json"), info, 0o644)
 }

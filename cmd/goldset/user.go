@@ -43,7 +43,7 @@ func runUser(ctx context.Context, args []string, out io.Writer) error {
 	if err := cfg.resolve(); err != nil {
 		return err
 	}
-	log := cfg.logger()
+	log := cfg.toolLogger()
 	db, err := openDatabase(ctx, cfg, log, true)
 	if err != nil {
 		return err

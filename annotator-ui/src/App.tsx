@@ -1,0 +1,86 @@
+import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState, type ReactNode } from 'react';
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { ApiError, setUnauthenticatedHandler } from './api';
+import { AppShell, RequireAdmin, RequireAuth } from './components/AppShell';
+import { ToastProvider } from './components/ui';
+import { AccountPage } from './pages/Account';
+import { GlobalActivityPage } from './pages/GlobalActivity';
+import { LoginPage } from './pages/Login';
+import { NotFoundPage } from './pages/NotFound';
+import { ProjectActivity, ProjectLayout, ProjectMembers, ProjectOverview } from './pages/Project';
+import { ProjectsPage } from './pages/Projects';
+import { UsersPage } from './pages/Users';
+import { ME_KEY } from './session';
+
+export function createQueryClient() {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        // Retrying a 4xx only delays the message the user needs to see.
+        retry: (count, err) => !(err instanceof ApiError && err.status >= 400 && err.status < 500) && count < 2,
+        refetchOnWindowFocus: false,
+      },
+      mutations: { retry: false },
+    },
+  });
+}
+
+/** A 401 from any call means the session is gone: forget the user, and <RequireAuth> sends them to /login. */
+function SessionExpiry() {
+  const qc = useQueryClient();
+  useEffect(() => {
+    setUnauthenticatedHandler(() => {
+      qc.setQueryData(ME_KEY, null);
+    });
+    return () => setUnauthenticatedHandler(null);
+  }, [qc]);
+  return null;
+}
+
+export function AppRoutes() {
+  return (
+    <Routes>
+      <Route path="/login" element={<LoginPage />} />
+      <Route element={<RequireAuth />}>
+        <Route element={<AppShell />}>
+          <Route index element={<Navigate to="/projects" replace />} />
+          <Route path="projects" element={<ProjectsPage />} />
+          <Route path="projects/:projectId" element={<ProjectLayout />}>
+            <Route index element={<ProjectOverview />} />
+            <Route path="members" element={<ProjectMembers />} />
+            <Route path="activity" element={<ProjectActivity />} />
+          </Route>
+          <Route path="account" element={<AccountPage />} />
+          <Route element={<RequireAdmin />}>
+            <Route path="users" element={<UsersPage />} />
+            <Route path="activity" element={<GlobalActivityPage />} />
+          </Route>
+          <Route path="*" element={<NotFoundPage />} />
+        </Route>
+      </Route>
+    </Routes>
+  );
+}
+
+export function Providers({ client, children }: { client: QueryClient; children: ReactNode }) {
+  return (
+    <QueryClientProvider client={client}>
+      <ToastProvider>
+        <SessionExpiry />
+        {children}
+      </ToastProvider>
+    </QueryClientProvider>
+  );
+}
+
+export default function App() {
+  const [client] = useState(createQueryClient);
+  return (
+    <Providers client={client}>
+      <BrowserRouter>
+        <AppRoutes />
+      </BrowserRouter>
+    </Providers>
+  );
+}

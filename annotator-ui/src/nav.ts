@@ -1,0 +1,37 @@
+// What a user may see in the navigation. The server enforces access; this only hides what would be refused.
+import type { MyProjectRole, User } from './api';
+
+export interface NavItem {
+  to: string;
+  label: string;
+}
+
+export function mainNav(user: Pick<User, 'is_admin'>): NavItem[] {
+  const items: NavItem[] = [{ to: '/projects', label: 'Projects' }];
+  if (user.is_admin) {
+    items.push({ to: '/users', label: 'Users' }, { to: '/activity', label: 'Activity' });
+  }
+  items.push({ to: '/account', label: 'Account' });
+  return items;
+}
+
+/** Leads (and admins, who act as lead everywhere) manage members and read the audit log. */
+export function canManageProject(role: MyProjectRole | undefined): boolean {
+  return role === 'lead' || role === 'admin';
+}
+
+export function projectTabs(projectId: string | number, role: MyProjectRole | undefined): NavItem[] {
+  const base = `/projects/${projectId}`;
+  const tabs: NavItem[] = [{ to: base, label: 'Overview' }];
+  if (canManageProject(role)) {
+    tabs.push({ to: `${base}/members`, label: 'Members' }, { to: `${base}/activity`, label: 'Activity' });
+  }
+  return tabs;
+}
+
+export const ROLE_LABELS: Record<MyProjectRole, string> = {
+  admin: 'Admin',
+  lead: 'Lead',
+  reviewer: 'Reviewer',
+  annotator: 'Annotator',
+};

@@ -1,0 +1,14 @@
+import { Link } from 'react-router';
+
+export function NotFoundPage() {
+  return (
+    <div className="state-panel not-found">
+      <div className="state-code" aria-hidden="true">404</div>
+      <h1>Page not found</h1>
+      <p>There is nothing at this address. It may have moved, or the link may be mistyped.</p>
+      <Link className="btn btn-primary" to="/projects">
+        Back to projects
+      </Link>
+    </div>
+  );
+}

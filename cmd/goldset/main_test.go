@@ -1,0 +1,234 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/goldset/goldset/store/pgserver"
+	"github.com/goldset/goldset/store/storetest"
+)
+
+func TestMain(m *testing.M) { storetest.Main(m) }
+
+func runCLI(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	var out bytes.Buffer
+	err := run(context.Background(), args, &out)
+	return out.String(), err
+}
+
+func mustCLI(t *testing.T, args ...string) string {
+	t.Helper()
+	out, err := runCLI(t, args...)
+	if err != nil {
+		t.Fatalf("goldset %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return out
+}
+
+func TestCLI_UsageErrors(t *testing.T) {
+	if _, err := runCLI(t, "frobnicate"); !errors.Is(err, errUsage) {
+		t.Errorf("unknown command: %v", err)
+	}
+	if _, err := runCLI(t, "migrate", "sideways"); !errors.Is(err, errUsage) {
+		t.Errorf("bad migrate: %v", err)
+	}
+	out := mustCLI(t, "version", "--json")
+	if !strings.Contains(out, `"version"`) {
+		t.Errorf("version --json: %s", out)
+	}
+	help := mustCLI(t, "--help")
+	for _, want := range []string{"serve", "GOLDSET_DATABASE_URL", "GOLDSET_DATA_DIR", "GOLDSET_ADDR"} {
+		if !strings.Contains(help, want) {
+			t.Errorf("--help lacks %s", want)
+		}
+	}
+}
+
+func TestCLI_UsersAndTokens(t *testing.T) {
+	url := storetest.URL(t)
+	out := mustCLI(t, "user", "create", "Ada@Example.com", "--name", "Ada", "--admin", "--database-url", url, "--json")
+	var created struct {
+		User struct {
+			ID      int64
+			Email   string
+			IsAdmin bool `json:"is_admin"`
+		}
+		Password string
+	}
+	if err := json.Unmarshal([]byte(out), &created); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if created.User.Email != "ada@example.com" || !created.User.IsAdmin || len(created.Password) < 10 {
+		t.Fatalf("created: %+v", created)
+	}
+	if _, err := runCLI(t, "user", "create", "ada@example.com", "--database-url", url); err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Errorf("duplicate user: %v", err)
+	}
+	if _, err := runCLI(t, "user", "create", "not-an-email", "--database-url", url); err == nil || !strings.Contains(err.Error(), "valid address") {
+		t.Errorf("bad email: %v", err)
+	}
+	list := mustCLI(t, "user", "list", "--database-url", url, "--json")
+	if !strings.Contains(list, "ada@example.com") || strings.Contains(list, "argon2") {
+		t.Errorf("list: %s", list)
+	}
+	pw := mustCLI(t, "user", "set-password", "ada@example.com", "--database-url", url)
+	if !strings.Contains(pw, "Password: ") {
+		t.Errorf("set-password: %s", pw)
+	}
+	tok := mustCLI(t, "user", "token", "create", "ada@example.com", "--name", "ci", "--database-url", url, "--json")
+	var token struct {
+		Token  struct{ ID int64 }
+		Secret string
+	}
+	if err := json.Unmarshal([]byte(tok), &token); err != nil || !strings.HasPrefix(token.Secret, "gst_") {
+		t.Fatalf("token create: %v %s", err, tok)
+	}
+	mustCLI(t, "user", "token", "revoke", "ada@example.com", itoa64(token.Token.ID), "--database-url", url)
+	if _, err := runCLI(t, "user", "token", "revoke", "nobody@example.com", "1", "--database-url", url); err == nil {
+		t.Error("revoking for an unknown user must fail")
+	}
+	if _, err := runCLI(t, "user", "token", "create", "ada@example.com", "--database-url", url); err == nil || !strings.Contains(err.Error(), "name: is required") {
+		t.Errorf("token without a name: %v", err)
+	}
+}
+
+func TestCLI_MigrateStatus(t *testing.T) {
+	url := storetest.URL(t)
+	mustCLI(t, "migrate", "up", "--database-url", url)
+	out := mustCLI(t, "migrate", "status", "--database-url", url, "--json")
+	var st struct{ Migrations []struct{ Applied bool } }
+	if err := json.Unmarshal([]byte(out), &st); err != nil || len(st.Migrations) == 0 {
+		t.Fatalf("%v: %s", err, out)
+	}
+	for _, m := range st.Migrations {
+		if !m.Applied {
+			t.Errorf("pending migration after up: %s", out)
+		}
+	}
+}
+
+func TestCLI_ConfigFromEnvironmentAndFiles(t *testing.T) {
+	url := storetest.URL(t)
+	file := filepath.Join(t.TempDir(), "db-url")
+	if err := os.WriteFile(file, []byte(url+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("GOLDSET_DATABASE_URL_FILE", file)
+	mustCLI(t, "user", "create", "from-file@example.com")
+	t.Setenv("GOLDSET_LOG_LEVEL", "loud")
+	if _, err := runCLI(t, "user", "list"); err == nil || !strings.Contains(err.Error(), "GOLDSET_LOG_LEVEL") {
+		t.Errorf("invalid setting: %v", err)
+	}
+}
+
+func TestCLI_NoPostgresBinariesSaysHowToInstall(t *testing.T) {
+	_, err := runCLI(t, "serve", "--data-dir", t.TempDir(), "--pg-bin", filepath.Join(t.TempDir(), "nothing"), "--addr", "127.0.0.1:0")
+	if !errors.Is(err, pgserver.ErrBinariesNotFound) || !strings.Contains(err.Error(), "apt-get install postgresql") || !strings.Contains(err.Error(), "GOLDSET_DATABASE_URL") {
+		t.Fatalf("error: %v", err)
+	}
+}
+
+// serveInBackground runs `goldset serve` until the test ends and returns its base URL.
+func serveInBackground(t *testing.T, args ...string) (string, context.CancelFunc, <-chan error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--log-level", "error"}, args...), &bytes.Buffer{})
+	}()
+	dataDir := ""
+	for i, a := range args {
+		if a == "--data-dir" {
+			dataDir = args[i+1]
+		}
+	}
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		var info struct{ Addr string }
+		if b, err := os.ReadFile(filepath.Join(dataDir, "serve.json")); err == nil && json.Unmarshal(b, &info) == nil && info.Addr != "" {
+			base := "http://" + info.Addr
+			if res, err := http.Get(base + "/readyz"); err == nil {
+				res.Body.Close()
+				if res.StatusCode == 200 {
+					return base, cancel, done
+				}
+			}
+		}
+		select {
+		case err := <-done:
+			cancel()
+			t.Fatalf("serve exited early: %v", err)
+		default:
+		}
+		if time.Now().After(deadline) {
+			cancel()
+			t.Fatal("serve did not become ready")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func TestServe_SecondServerOnSameDataDirIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	url := storetest.URL(t)
+	_, cancel, done := serveInBackground(t, "--data-dir", dir, "--database-url", url, "--admin-password", "first admin password")
+	_, err := runCLI(t, "serve", "--addr", "127.0.0.1:0", "--data-dir", dir, "--database-url", url)
+	if err == nil || !strings.Contains(err.Error(), "already serving from data dir") {
+		t.Errorf("second serve: %v", err)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("first serve: %v", err)
+	}
+	// Once the first has stopped, the data dir is free again.
+	_, cancel2, done2 := serveInBackground(t, "--data-dir", dir, "--database-url", url)
+	cancel2()
+	if err := <-done2; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestServe_EmbeddedPostgresLifecycle is `make run` in miniature: serve starts a private PostgreSQL in
+// the data dir, creates the first admin, stops everything on cancel (Ctrl-C), and the next command finds
+// the same data.
+func TestServe_EmbeddedPostgresLifecycle(t *testing.T) {
+	if _, err := pgserver.FindBinaries(""); err != nil {
+		t.Skip(err)
+	}
+	dir := t.TempDir()
+	base, cancel, done := serveInBackground(t, "--data-dir", dir, "--admin-email", "boss@example.com", "--admin-password", "the boss password")
+	res, err := http.Post(base+"/api/v1/auth/login", "application/json", strings.NewReader(`{"email":"boss@example.com","password":"the boss password"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Fatalf("login: %d", res.StatusCode)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("serve: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "postgres", "data", "postmaster.pid")); !os.IsNotExist(err) {
+		t.Errorf("PostgreSQL still running after serve stopped (postmaster.pid: %v)", err)
+	}
+	list := mustCLI(t, "user", "list", "--data-dir", dir, "--json")
+	if !strings.Contains(list, "boss@example.com") {
+		t.Errorf("the next command does not find the same data: %s", list)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "postgres", "data", "postmaster.pid")); !os.IsNotExist(err) {
+		t.Errorf("a CLI command that started PostgreSQL must stop it when done (postmaster.pid: %v)", err)
+	}
+}
+
+func itoa64(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,0 +1,184 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"testing/fstest"
+
+	"github.com/goldset/goldset/store"
+	"github.com/goldset/goldset/store/storetest"
+)
+
+var storeSystem = store.System
+
+func TestMain(m *testing.M) { storetest.Main(m) }
+
+// testPassword is every fixture user's password.
+const testPassword = "correct horse battery"
+
+var seq atomic.Int64
+
+func unique(prefix string) string { return fmt.Sprintf("%s-%d", prefix, seq.Add(1)) }
+
+// fixtureUser is a signed-up user with an API token and a browser session.
+type fixtureUser struct {
+	store.User
+	token   string
+	session string
+	csrf    string
+}
+
+// env is a server on its own fresh database, with one project and a user for each role.
+type env struct {
+	t       *testing.T
+	ctx     context.Context
+	store   *store.Store
+	srv     *Server
+	project store.Project
+	users   map[string]*fixtureUser // "admin", "lead", "reviewer", "annotator", "outsider"
+}
+
+func newEnv(t *testing.T, mods ...func(*Config)) *env {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, storetest.URL(t), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	cfg := Config{
+		Version: "test",
+		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
+		UI: fstest.MapFS{
+			"index.html":    {Data: []byte("<!doctype html><title>Goldset</title><div id=root></div>")},
+			"assets/app.js": {Data: []byte("console.log('goldset')")},
+		},
+	}
+	for _, m := range mods {
+		m(&cfg)
+	}
+	e := &env{t: t, ctx: ctx, store: st, users: map[string]*fixtureUser{}}
+	e.users["admin"] = e.newUser("admin", true)
+	for _, r := range []string{"lead", "reviewer", "annotator", "outsider"} {
+		e.users[r] = e.newUser(r, false)
+	}
+	e.project, err = st.CreateProject(ctx, store.System, unique("Project"), "fixture", e.users["lead"].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []string{"reviewer", "annotator"} {
+		if _, err := st.AddMember(ctx, store.System, e.project.ID, e.users[r].Email, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.srv, err = New(ctx, st, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func (e *env) newUser(name string, admin bool) *fixtureUser {
+	e.t.Helper()
+	u, err := e.store.CreateUser(e.ctx, store.System, store.NewUser{Email: unique(name) + "@example.com", Name: name, Password: testPassword, IsAdmin: admin})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	_, secret, err := e.store.CreateToken(e.ctx, store.System, u.ID, "test", 0)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	ns, err := e.store.CreateSession(e.ctx, store.System, u, "test", "127.0.0.1")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return &fixtureUser{User: u, token: secret, session: ns.Secret, csrf: ns.Session.CSRFToken}
+}
+
+// scenario is one API request and what must come back.
+type scenario struct {
+	Name            string
+	Method          string
+	URL             string
+	Body            string
+	Headers         map[string]string
+	As              string // a fixture user authenticated by token; "" for anonymous
+	Cookie          string // a fixture user authenticated by session cookie (with CSRF header unless NoCSRF)
+	NoCSRF          bool
+	ExpectedStatus  int
+	ExpectedContent []string
+	NotExpected     []string
+}
+
+func (e *env) do(sc scenario) *httptest.ResponseRecorder {
+	e.t.Helper()
+	var body io.Reader
+	if sc.Body != "" {
+		body = strings.NewReader(sc.Body)
+	}
+	req := httptest.NewRequest(sc.Method, sc.URL, body)
+	if sc.Body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if sc.As != "" {
+		req.Header.Set("Authorization", "Bearer "+e.users[sc.As].token)
+	}
+	if sc.Cookie != "" {
+		u := e.users[sc.Cookie]
+		req.AddCookie(&http.Cookie{Name: sessionCookie, Value: u.session})
+		if !sc.NoCSRF {
+			req.Header.Set(csrfHeader, u.csrf)
+		}
+	}
+	for k, v := range sc.Headers {
+		req.Header.Set(k, v)
+	}
+	rec := httptest.NewRecorder()
+	e.srv.Handler().ServeHTTP(rec, req)
+	return rec
+}
+
+func (e *env) run(t *testing.T, scenarios []scenario) {
+	for _, sc := range scenarios {
+		t.Run(sc.Name, func(t *testing.T) {
+			rec := e.do(sc)
+			if rec.Code != sc.ExpectedStatus {
+				t.Fatalf("%s %s: status %d, want %d; body %s", sc.Method, sc.URL, rec.Code, sc.ExpectedStatus, rec.Body.String())
+			}
+			for _, want := range sc.ExpectedContent {
+				if !strings.Contains(rec.Body.String(), want) {
+					t.Errorf("body lacks %q: %s", want, rec.Body.String())
+				}
+			}
+			for _, bad := range sc.NotExpected {
+				if strings.Contains(rec.Body.String(), bad) {
+					t.Errorf("body has %q: %s", bad, rec.Body.String())
+				}
+			}
+		})
+	}
+}
+
+func decode[T any](t *testing.T, rec *httptest.ResponseRecorder) T {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil {
+		t.Fatalf("decode %s: %v", rec.Body.String(), err)
+	}
+	return v
+}
+
+func jsonBody(v any) string {
+	var b bytes.Buffer
+	_ = json.NewEncoder(&b).Encode(v)
+	return b.String()
+}

@@ -1,0 +1,106 @@
+package server
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/goldset/goldset/migrations"
+	"github.com/goldset/goldset/store"
+	"github.com/goldset/goldset/store/pgserver"
+)
+
+// TestOutage_DatabaseStopsAndReturns runs the server on a PostgreSQL of its own, stops it under the
+// running server, and starts it again: /readyz and API calls answer 503 meanwhile (not 401, not 500),
+// and both recover without restarting the server.
+func TestOutage_DatabaseStopsAndReturns(t *testing.T) {
+	if _, err := pgserver.FindBinaries(""); err != nil {
+		t.Skip(err)
+	}
+	ctx := context.Background()
+	cl, err := pgserver.Start(ctx, pgserver.Options{DataDir: t.TempDir(), Settings: map[string]string{"fsync": "off"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close(ctx)
+	conn, err := pgx.Connect(ctx, cl.URL("postgres"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(ctx, "CREATE DATABASE outage"); err != nil {
+		t.Fatal(err)
+	}
+	conn.Close(ctx)
+	st, err := store.Open(ctx, cl.URL("outage"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := migrations.Apply(ctx, st.SQL()); err != nil {
+		t.Fatal(err)
+	}
+	u, err := st.CreateUser(ctx, store.System, store.NewUser{Email: "ops@example.com", Password: testPassword, IsAdmin: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, token, err := st.CreateToken(ctx, store.System, u.ID, "ops", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(ctx, st, Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	defer ts.Close()
+
+	get := func(path string) int {
+		req, _ := http.NewRequest("GET", ts.URL+path, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	if got := get("/readyz"); got != 200 {
+		t.Fatalf("readyz before: %d", got)
+	}
+	if got := get("/api/v1/projects"); got != 200 {
+		t.Fatalf("projects before: %d", got)
+	}
+
+	if err := cl.Stop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := get("/readyz"); got != 503 {
+		t.Errorf("readyz with the database down: %d, want 503", got)
+	}
+	if got := get("/api/v1/projects"); got != 503 {
+		t.Errorf("API with the database down: %d, want 503", got)
+	}
+	if got := get("/healthz"); got != 200 {
+		t.Errorf("healthz is about the process and must stay 200: %d", got)
+	}
+
+	if err := cl.Restart(ctx); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for get("/readyz") != 200 {
+		if time.Now().After(deadline) {
+			t.Fatal("readyz did not recover after the database came back")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if got := get("/api/v1/projects"); got != 200 {
+		t.Errorf("projects after recovery: %d", got)
+	}
+}

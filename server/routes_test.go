@@ -1,0 +1,173 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+	"testing"
+	"time"
+)
+
+// roles from weakest to strongest; a route allowed to one is allowed to every later one.
+var roleOrder = []string{"anonymous", "outsider", "annotator", "reviewer", "lead", "admin"}
+
+func rank(role string) int {
+	for i, r := range roleOrder {
+		if r == role {
+			return i
+		}
+	}
+	panic("unknown role " + role)
+}
+
+// routeSpec is this test's own statement of who may call a route (independent of authz.go, so a
+// policy change must be made in both places on purpose), and how to make a valid call.
+type routeSpec struct {
+	Min     string // weakest role that may call it: "anonymous" means public
+	Success int
+	// prepare makes what the call needs (fresh objects, so every role's call is independent) and
+	// returns the URL and body.
+	prepare func(e *env, as string) (url, body string)
+}
+
+func fixed(url, body string) func(*env, string) (string, string) {
+	return func(*env, string) (string, string) { return url, body }
+}
+
+// routeSpecs must list every route of the server: adding a route without saying here who may call it
+// fails TestRoutes_EveryRouteDeclaredAndTested.
+func routeSpecs(e *env) map[string]routeSpec {
+	p := fmt.Sprintf("/api/v1/projects/%d", e.project.ID)
+	newMember := func(role string) func(*env, string) (string, string) {
+		return func(e *env, _ string) (string, string) {
+			u := e.newUser("member", false)
+			if role != "" {
+				if _, err := e.store.AddMember(e.ctx, storeSystem, e.project.ID, u.Email, role); err != nil {
+					e.t.Fatal(err)
+				}
+			}
+			return fmt.Sprintf("%s/members/%d", p, u.ID), u.Email
+		}
+	}
+	return map[string]routeSpec{
+		"GET /healthz": {Min: "anonymous", Success: 200, prepare: fixed("/healthz", "")},
+		"GET /readyz":  {Min: "anonymous", Success: 200, prepare: fixed("/readyz", "")},
+		"GET /metrics": {Min: "anonymous", Success: 200, prepare: fixed("/metrics", "")},
+		"GET /*":       {Min: "anonymous", Success: 200, prepare: fixed("/projects/1/members", "")},
+		"POST /api/v1/auth/login": {Min: "anonymous", Success: 200, prepare: func(e *env, _ string) (string, string) {
+			return "/api/v1/auth/login", jsonBody(map[string]string{"email": e.users["annotator"].Email, "password": testPassword})
+		}},
+		"POST /api/v1/auth/logout": {Min: "outsider", Success: 204, prepare: fixed("/api/v1/auth/logout", "")},
+		"GET /api/v1/auth/me":      {Min: "outsider", Success: 200, prepare: fixed("/api/v1/auth/me", "")},
+		"PUT /api/v1/account/password": {Min: "outsider", Success: 204, prepare: fixed("/api/v1/account/password",
+			jsonBody(map[string]string{"current_password": testPassword, "new_password": testPassword}))},
+		"GET /api/v1/account/tokens":  {Min: "outsider", Success: 200, prepare: fixed("/api/v1/account/tokens", "")},
+		"POST /api/v1/account/tokens": {Min: "outsider", Success: 201, prepare: fixed("/api/v1/account/tokens", `{"name":"ci"}`)},
+		"DELETE /api/v1/account/tokens/:token": {Min: "outsider", Success: 204, prepare: func(e *env, as string) (string, string) {
+			owner := e.users["outsider"]
+			if as != "anonymous" {
+				owner = e.users[as]
+			}
+			tok, _, err := e.store.CreateToken(e.ctx, storeSystem, owner.ID, "to revoke", time.Hour)
+			if err != nil {
+				e.t.Fatal(err)
+			}
+			return fmt.Sprintf("/api/v1/account/tokens/%d", tok.ID), ""
+		}},
+		"GET /api/v1/users": {Min: "admin", Success: 200, prepare: fixed("/api/v1/users", "")},
+		"POST /api/v1/users": {Min: "admin", Success: 201, prepare: func(*env, string) (string, string) {
+			return "/api/v1/users", jsonBody(map[string]string{"email": unique("new") + "@example.com", "name": "New"})
+		}},
+		"PATCH /api/v1/users/:user": {Min: "admin", Success: 200, prepare: func(e *env, _ string) (string, string) {
+			u := e.newUser("patched", false)
+			return fmt.Sprintf("/api/v1/users/%d", u.ID), `{"version":1,"name":"Renamed"}`
+		}},
+		"GET /api/v1/audit":    {Min: "admin", Success: 200, prepare: fixed("/api/v1/audit", "")},
+		"GET /api/v1/projects": {Min: "outsider", Success: 200, prepare: fixed("/api/v1/projects", "")},
+		"POST /api/v1/projects": {Min: "admin", Success: 201, prepare: func(*env, string) (string, string) {
+			return "/api/v1/projects", jsonBody(map[string]string{"name": unique("Created")})
+		}},
+		"GET /api/v1/projects/:project": {Min: "annotator", Success: 200, prepare: fixed(p, "")},
+		"PATCH /api/v1/projects/:project": {Min: "lead", Success: 200, prepare: func(e *env, _ string) (string, string) {
+			cur, err := e.store.Project(e.ctx, e.project.ID)
+			if err != nil {
+				e.t.Fatal(err)
+			}
+			return p, jsonBody(map[string]any{"version": cur.Version, "description": unique("described")})
+		}},
+		"GET /api/v1/projects/:project/members": {Min: "lead", Success: 200, prepare: fixed(p+"/members", "")},
+		"POST /api/v1/projects/:project/members": {Min: "lead", Success: 201, prepare: func(e *env, _ string) (string, string) {
+			_, email := newMember("")(e, "")
+			return p + "/members", jsonBody(map[string]string{"email": email, "role": "annotator"})
+		}},
+		"PATCH /api/v1/projects/:project/members/:user": {Min: "lead", Success: 200, prepare: func(e *env, _ string) (string, string) {
+			url, _ := newMember("annotator")(e, "")
+			return url, `{"version":1,"role":"reviewer"}`
+		}},
+		"DELETE /api/v1/projects/:project/members/:user": {Min: "lead", Success: 204, prepare: func(e *env, _ string) (string, string) {
+			url, _ := newMember("annotator")(e, "")
+			return url, ""
+		}},
+		"GET /api/v1/projects/:project/audit": {Min: "lead", Success: 200, prepare: fixed(p+"/audit", "")},
+	}
+}
+
+// TestRoutes_EveryRouteDeclaredAndTested walks every route with every role (and anonymous): a role at
+// or above the route's minimum gets the success status, a weaker signed-in role 403, anonymous 401.
+func TestRoutes_EveryRouteDeclaredAndTested(t *testing.T) {
+	e := newEnv(t)
+	specs := routeSpecs(e)
+
+	var registered []string
+	for _, r := range e.srv.echo.Routes() {
+		registered = append(registered, r.Method+" "+r.Path)
+	}
+	sort.Strings(registered)
+	seen := map[string]bool{}
+	for _, key := range registered {
+		seen[key] = true
+		if _, ok := specs[key]; !ok {
+			t.Errorf("route %s has no entry in routeSpecs: say who may call it", key)
+		}
+	}
+	for key := range specs {
+		if !seen[key] {
+			t.Errorf("routeSpecs lists %s, which the server does not have", key)
+		}
+	}
+	for _, r := range e.srv.routes() {
+		if !r.Public && (r.Object == "" || r.Action == "") {
+			t.Errorf("route %s %s declares no permission", r.Method, r.Path)
+		}
+		if spec := specs[r.Method+" "+r.Path]; r.Public != (spec.Min == "anonymous") {
+			t.Errorf("route %s %s: Public=%v but the spec says minimum role %q", r.Method, r.Path, r.Public, spec.Min)
+		}
+	}
+
+	for _, key := range registered {
+		spec := specs[key]
+		var method string
+		fmt.Sscan(key, &method)
+		for _, role := range roleOrder {
+			t.Run(key+" as "+role, func(t *testing.T) {
+				url, body := spec.prepare(e, role)
+				as := role
+				if role == "anonymous" {
+					as = ""
+				}
+				rec := e.do(scenario{Method: method, URL: url, Body: body, As: as})
+				want := spec.Success
+				switch {
+				case rank(role) >= rank(spec.Min):
+				case role == "anonymous":
+					want = http.StatusUnauthorized
+				default:
+					want = http.StatusForbidden
+				}
+				if rec.Code != want {
+					t.Fatalf("%s %s as %s: status %d, want %d; body %s", method, url, role, rec.Code, want, rec.Body.String())
+				}
+			})
+		}
+	}
+}
