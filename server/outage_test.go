@@ -14,6 +14,7 @@ import (
 	"github.com/goldset/goldset/migrations"
 	"github.com/goldset/goldset/store"
 	"github.com/goldset/goldset/store/pgserver"
+	"github.com/goldset/goldset/store/storetest"
 )
 
 // TestOutage_DatabaseStopsAndReturns runs the server on a PostgreSQL of its own, stops it under the
@@ -24,7 +25,7 @@ func TestOutage_DatabaseStopsAndReturns(t *testing.T) {
 		t.Skip(err)
 	}
 	ctx := context.Background()
-	cl, err := pgserver.Start(ctx, pgserver.Options{DataDir: t.TempDir(), Settings: map[string]string{"fsync": "off"}})
+	cl, err := pgserver.Start(ctx, pgserver.Options{DataDir: storetest.TempDir(t), Settings: map[string]string{"fsync": "off"}})
 	if err != nil {
 		t.Fatal(err)
 	}

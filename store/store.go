@@ -50,7 +50,7 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 		Logger:                 logger.Default.LogMode(logger.Silent),
 		SkipDefaultTransaction: true,
 		NowFunc:                func() time.Time { return time.Now().UTC() },
-		TranslateError:         false,
+		DisableAutomaticPing:   true, // a down database is reported by Ping and queries as ErrUnavailable, not at Open
 	})
 	if err != nil {
 		pool.Close()

@@ -205,7 +205,7 @@ func TestServe_EmbeddedPostgresLifecycle(t *testing.T) {
 	if _, err := pgserver.FindBinaries(""); err != nil {
 		t.Skip(err)
 	}
-	dir := t.TempDir()
+	dir := storetest.TempDir(t)
 	base, cancel, done := serveInBackground(t, "--data-dir", dir, "--admin-email", "boss@example.com", "--admin-password", "the boss password")
 	res, err := http.Post(base+"/api/v1/auth/login", "application/json", strings.NewReader(`{"email":"boss@example.com","password":"the boss password"}`))
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/goldset/goldset/store/pgserver"
+	"github.com/goldset/goldset/store/storetest"
 )
 
 // helperEnv makes the test binary act as a second goldset process (see TestHelperProcess).
@@ -29,20 +30,11 @@ func requireBinaries(t *testing.T) {
 	}
 }
 
-// dataDir is a fresh directory the OS user that runs postgres can reach: t.TempDir makes 0700
-// directories, which a root test process would otherwise hand to postgres unreachable.
+// dataDir is a fresh directory the OS user that runs postgres can reach.
 func dataDir(t *testing.T) string {
 	t.Helper()
 	requireBinaries(t)
-	d := t.TempDir()
-	if os.Geteuid() == 0 {
-		for _, p := range []string{d, filepath.Dir(d)} {
-			if err := os.Chmod(p, 0o711); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	return d
+	return storetest.TempDir(t)
 }
 
 func start(t *testing.T, dir string) *pgserver.Cluster {
