@@ -23,6 +23,7 @@ type database struct {
 	store   *store.Store
 	cluster *pgserver.Cluster
 	url     string
+	closers []func() // run first on Close (pools opened on this database)
 }
 
 // openDatabase connects to --database-url, or starts (or attaches to) the embedded PostgreSQL in the
@@ -70,6 +71,9 @@ func openDatabase(ctx context.Context, cfg *config, log *slog.Logger, migrate bo
 // Close releases the store, then this process's use of the embedded cluster (stopping it when no
 // other process uses it).
 func (d *database) Close(ctx context.Context) {
+	for _, c := range d.closers {
+		c()
+	}
 	if d.store != nil {
 		d.store.Close()
 	}

@@ -28,6 +28,8 @@ func commands() []command {
 		{"serve", "run the web UI and API (starts the embedded PostgreSQL unless --database-url is set)", runServe},
 		{"migrate", "apply or list database migrations: migrate up | migrate status", runMigrate},
 		{"user", "manage accounts: user create|list|set-password|token create|token revoke", runUser},
+		{"import", "import target databases and questions: import csv|sqlite|spider|wtq|questions", runImport},
+		{"sql", "run SQL through the sandbox, or compare two queries by execution: sql run|compare", runSQL},
 		{"version", "print the version", runVersion},
 	}
 }

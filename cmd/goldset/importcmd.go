@@ -1,0 +1,204 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/pipelines/spider"
+	"github.com/goldset/goldset/sqlexec"
+	"github.com/goldset/goldset/store"
+)
+
+const importHelp = `Import target databases and questions into a project (created when absent).
+
+  goldset import csv PATH... --project P [--database NAME]   CSV/TSV files, folders of them, or zips
+  goldset import sqlite FILE --project P [--database NAME]   every table of a SQLite file
+  goldset import spider DIR --project P [--questions dev.json]
+        a Spider folder (dev.json, tables.json, database/<db_id>/<db_id>.sqlite): databases and
+        questions, the gold SQL translated to PostgreSQL and verified by execution
+  goldset import wtq DIR --project P [--questions FILE]
+        a WikiTableQuestions folder (csv/<folder>/*.csv and questions.tsv): tables and questions
+  goldset import questions FILE --project P [--database NAME]
+        a CSV with columns question[, sql][, db]
+
+--json prints the summary: tables, rows, warnings and, for question sets, the gold-translation match rate.`
+
+// tools is what the import and sql commands work with.
+type tools struct {
+	db       *database
+	exec     *sqlexec.Executor
+	importer *pipelines.Importer
+}
+
+func openTools(ctx context.Context, cfg *config) (*tools, error) {
+	db, err := openDatabase(ctx, cfg, cfg.toolLogger(), true)
+	if err != nil {
+		return nil, err
+	}
+	pool, err := sqlexec.NewPool(ctx, db.url, sqlexec.ExecOptions{})
+	if err != nil {
+		db.Close(ctx)
+		return nil, err
+	}
+	exec := sqlexec.NewExecutor(pool, sqlexec.ExecOptions{})
+	im, err := pipelines.NewImporter(ctx, db.store, exec, cfg.toolLogger())
+	if err != nil {
+		pool.Close()
+		db.Close(ctx)
+		return nil, err
+	}
+	db.closers = append(db.closers, pool.Close)
+	return &tools{db: db, exec: exec, importer: im}, nil
+}
+
+// projectNamed finds the project called name, creating it when absent.
+func projectNamed(ctx context.Context, st *store.Store, name string) (store.Project, error) {
+	if strings.TrimSpace(name) == "" {
+		return store.Project{}, fmt.Errorf("%w: --project is required", errUsage)
+	}
+	p, err := st.ProjectByName(ctx, name)
+	if errors.Is(err, store.ErrNotFound) {
+		return st.CreateProject(ctx, store.System, name, "", 0)
+	}
+	return p, err
+}
+
+func runImport(ctx context.Context, args []string, out io.Writer) error {
+	fs := newFlagSet("import csv|sqlite|spider|wtq|questions PATH... --project P", importHelp)
+	cfg := newConfig(fs, dbOptions...)
+	project := fs.String("project", "", "project name (created when absent)")
+	dbName := fs.String("database", "", "target database name (default: from the file or folder name)")
+	questions := fs.String("questions", "", "questions file: spider split (default dev.json) or WTQ TSV (default questions.tsv)")
+	asJSON := fs.Bool("json", false, "print the summary as JSON")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) < 2 {
+		fs.Usage()
+		return fmt.Errorf("%w: say what to import and from where", errUsage)
+	}
+	if err := cfg.resolve(); err != nil {
+		return err
+	}
+	t, err := openTools(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer t.db.Close(ctx)
+	p, err := projectNamed(ctx, t.db.store, *project)
+	if err != nil {
+		return err
+	}
+	im, a := t.importer, store.System
+	var sum pipelines.ImportSummary
+	switch kind, paths := pos[0], pos[1:]; kind {
+	case "csv":
+		ds, err := im.ImportCSV(ctx, a, p.ID, paths, *dbName)
+		if err != nil {
+			return err
+		}
+		sum.Databases = append(sum.Databases, ds)
+	case "sqlite":
+		if err := needArgs(paths, 1, "one SQLite FILE"); err != nil {
+			return err
+		}
+		ds, err := im.ImportSQLite(ctx, a, p.ID, paths[0], *dbName)
+		if err != nil {
+			return err
+		}
+		sum.Databases = append(sum.Databases, ds)
+	case "spider":
+		if err := needArgs(paths, 1, "one Spider DIR"); err != nil {
+			return err
+		}
+		if sum, err = im.ImportSpider(ctx, a, p.ID, paths[0], spider.DatasetOptions{QuestionsFile: *questions}); err != nil {
+			return err
+		}
+	case "wtq":
+		if err := needArgs(paths, 1, "one WikiTableQuestions DIR"); err != nil {
+			return err
+		}
+		if sum, err = im.ImportWTQ(ctx, a, p.ID, paths[0], *questions); err != nil {
+			return err
+		}
+	case "questions":
+		if err := needArgs(paths, 1, "one questions CSV FILE"); err != nil {
+			return err
+		}
+		if sum.Questions, err = im.ImportQuestionsCSV(ctx, a, p.ID, paths[0], *dbName); err != nil {
+			return err
+		}
+	default:
+		return fmt.Errorf("%w: cannot import %q; say csv, sqlite, spider, wtq or questions", errUsage, kind)
+	}
+	if *asJSON {
+		return printJSON(out, importReport(p, sum))
+	}
+	printImport(out, p, sum)
+	return nil
+}
+
+// importReport is the --json shape: one line per database, the question summary, every warning.
+func importReport(p store.Project, sum pipelines.ImportSummary) map[string]any {
+	type dbReport struct {
+		Name      string                `json:"name"`
+		ID        int64                 `json:"id"`
+		Version   int                   `json:"version"`
+		Unchanged bool                  `json:"unchanged"`
+		Tables    []sqlexec.TableReport `json:"tables"`
+		Rows      int64                 `json:"rows"`
+		Warnings  []string              `json:"warnings"`
+	}
+	dbs := []dbReport{}
+	var tables int
+	var rows int64
+	warnings := []string{}
+	for _, d := range sum.Databases {
+		w := d.Warnings()
+		if w == nil {
+			w = []string{}
+		}
+		dbs = append(dbs, dbReport{Name: d.Database.Name, ID: d.Database.ID, Version: d.Database.Version, Unchanged: d.Unchanged,
+			Tables: d.Tables, Rows: d.Database.RowCount, Warnings: w})
+		tables += d.Database.TableCount
+		rows += d.Database.RowCount
+		warnings = append(warnings, w...)
+	}
+	out := map[string]any{"project": p.Name, "databases": dbs, "tables": tables, "rows": rows, "warnings": warnings}
+	if sum.Questions != nil {
+		out["questions"] = sum.Questions
+	}
+	return out
+}
+
+func printImport(out io.Writer, p store.Project, sum pipelines.ImportSummary) {
+	for _, d := range sum.Databases {
+		if d.Unchanged {
+			fmt.Fprintf(out, "Database %s is unchanged since version %d (same files); nothing imported.\n", d.Database.Name, d.Database.Version)
+			continue
+		}
+		fmt.Fprintf(out, "Imported database %s (version %d) into project %s: %d tables, %d rows.\n",
+			d.Database.Name, d.Database.Version, p.Name, d.Database.TableCount, d.Database.RowCount)
+		for _, w := range d.Warnings() {
+			fmt.Fprintf(out, "  warning: %s\n", w)
+		}
+	}
+	if q := sum.Questions; q != nil {
+		fmt.Fprintf(out, "Questions: %d read, %d imported, %d already present.\n", q.Total, q.Imported, q.Existing)
+		if q.GoldTranslated > 0 {
+			fmt.Fprintf(out, "Gold SQL translated to PostgreSQL: %d of %d match the original by execution (%.1f%%); the rest are marked for review.\n",
+				q.GoldMatched, q.GoldTranslated, 100*q.GoldMatchRate)
+			for _, m := range q.Mismatches {
+				fmt.Fprintf(out, "  #%d (%s): %s\n", m.Index, m.DBID, m.Reason)
+			}
+		}
+		if q.SQLFailed > 0 {
+			fmt.Fprintf(out, "%d SQL queries failed on PostgreSQL; they are kept with their errors.\n", q.SQLFailed)
+		}
+	}
+}

@@ -1,0 +1,136 @@
+package spider
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// Question is one question of a Spider split with its gold SQL (SQLite dialect).
+type Question struct {
+	Index    int    `json:"index"` // position in the split file, from 0
+	DBID     string `json:"db_id"`
+	Question string `json:"question"`
+	Query    string `json:"query"`
+}
+
+// SchemaJSON is one database of Spider's tables.json.
+type SchemaJSON struct {
+	DBID                string   `json:"db_id"`
+	TableNames          []string `json:"table_names"`
+	TableNamesOriginal  []string `json:"table_names_original"`
+	ColumnNames         [][2]any `json:"column_names"`          // [table index (-1 for *), name]
+	ColumnNamesOriginal [][2]any `json:"column_names_original"` // [table index, name]
+	ColumnTypes         []string `json:"column_types"`
+	PrimaryKeys         []any    `json:"primary_keys"` // column indexes; composite keys as lists
+	ForeignKeys         [][2]int `json:"foreign_keys"` // [column index, referenced column index]
+}
+
+// Dataset is a Spider-format folder: questions of one split, the schemas, and the SQLite files.
+type Dataset struct {
+	Questions   []Question
+	Schemas     map[string]SchemaJSON // tables.json by db_id
+	DatabaseDir string
+}
+
+// DatasetOptions says which split to read.
+type DatasetOptions struct {
+	// QuestionsFile is the split's file name in the folder; "" means dev.json.
+	QuestionsFile string
+}
+
+// ErrMissingFile is returned (wrapped) when a file the dataset needs is absent.
+var ErrMissingFile = errors.New("missing file")
+
+// ReadDataset reads a Spider-format folder: the questions file (dev.json unless opt says
+// otherwise, e.g. train_spider.json), tables.json, and database/<db_id>/<db_id>.sqlite for every
+// db_id the questions use.
+func ReadDataset(dir string, opt ...DatasetOptions) (*Dataset, error) {
+	qfile := "dev.json"
+	if len(opt) > 0 && opt[0].QuestionsFile != "" {
+		qfile = opt[0].QuestionsFile
+	}
+	var questions []Question
+	if err := readJSON(filepath.Join(dir, qfile), &questions); err != nil {
+		return nil, err
+	}
+	var schemas []SchemaJSON
+	if err := readJSON(filepath.Join(dir, "tables.json"), &schemas); err != nil {
+		return nil, err
+	}
+	d := &Dataset{Questions: questions, Schemas: map[string]SchemaJSON{}, DatabaseDir: filepath.Join(dir, "database")}
+	for _, s := range schemas {
+		d.Schemas[s.DBID] = s
+	}
+	checked := map[string]bool{}
+	for i := range d.Questions {
+		q := &d.Questions[i]
+		q.Index = i
+		if q.DBID == "" || q.Query == "" {
+			return nil, fmt.Errorf("spider: %s: question %d: db_id and query are required", qfile, i)
+		}
+		if checked[q.DBID] {
+			continue
+		}
+		checked[q.DBID] = true
+		if _, ok := d.Schemas[q.DBID]; !ok {
+			return nil, fmt.Errorf("spider: %s: question %d: db_id %q is not in tables.json", qfile, i, q.DBID)
+		}
+		if _, err := os.Stat(d.SQLitePath(q.DBID)); err != nil {
+			return nil, fmt.Errorf("spider: question %d: database %q: %w: %w", i, q.DBID, ErrMissingFile, err)
+		}
+	}
+	return d, nil
+}
+
+// SQLitePath is where the dataset keeps database dbID.
+func (d *Dataset) SQLitePath(dbID string) string {
+	return filepath.Join(d.DatabaseDir, dbID, dbID+".sqlite")
+}
+
+// DatabaseIDs lists the db_ids the questions use, in order of first use.
+func (d *Dataset) DatabaseIDs() []string {
+	seen := map[string]bool{}
+	var ids []string
+	for _, q := range d.Questions {
+		if !seen[q.DBID] {
+			seen[q.DBID] = true
+			ids = append(ids, q.DBID)
+		}
+	}
+	return ids
+}
+
+// readJSON decodes a file, saying which file and which line when it is missing or malformed.
+func readJSON(path string, v any) error {
+	name := filepath.Base(path)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("spider: %s: %w", name, ErrMissingFile)
+		}
+		return fmt.Errorf("spider: %s: %w", name, err)
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		var syn *json.SyntaxError
+		var typ *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &syn):
+			return fmt.Errorf("spider: %s: line %d: %w", name, lineAt(data, syn.Offset), err)
+		case errors.As(err, &typ):
+			return fmt.Errorf("spider: %s: line %d: %w", name, lineAt(data, typ.Offset), err)
+		}
+		return fmt.Errorf("spider: %s: %w", name, err)
+	}
+	return nil
+}
+
+func lineAt(data []byte, offset int64) int {
+	if offset > int64(len(data)) {
+		offset = int64(len(data))
+	}
+	return bytes.Count(data[:offset], []byte("\n")) + 1
+}

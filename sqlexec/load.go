@@ -1,0 +1,216 @@
+package sqlexec
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+)
+
+// Target is where one target database lives: its schema and the role that may only read it.
+type Target struct {
+	Schema string `json:"schema"`
+	Reader string `json:"reader"`
+}
+
+// TargetFor names the schema and reader role of the target database with id, in the PostgreSQL
+// database named pgDatabase (the platform's, see CurrentDatabase). Schemas live inside one database,
+// but roles belong to the whole cluster, so the role name carries a hash of the database name: two
+// Goldset installations (or two test databases) in one cluster never share a reader. Both names are
+// plain identifiers built from hex and digits, safe to put into SQL text.
+func TargetFor(pgDatabase string, databaseID int64) Target {
+	h := sha256.Sum256([]byte(pgDatabase))
+	return Target{
+		Schema: fmt.Sprintf("tdb_%d", databaseID),
+		Reader: fmt.Sprintf("gs_%s_tdb_%d_reader", hex.EncodeToString(h[:5]), databaseID),
+	}
+}
+
+// CurrentDatabase is the name of the PostgreSQL database q is connected to, for TargetFor.
+func CurrentDatabase(ctx context.Context, q interface {
+	QueryRow(context.Context, string, ...any) pgx.Row
+}) (string, error) {
+	var name string
+	if err := q.QueryRow(ctx, "SELECT current_database()").Scan(&name); err != nil {
+		return "", fmt.Errorf("sqlexec: current database: %w", err)
+	}
+	return name, nil
+}
+
+// TableReport is what Load did with one table.
+type TableReport struct {
+	Name     string   `json:"name"`
+	Rows     int64    `json:"rows"`
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// LoadReport is what Load did.
+type LoadReport struct {
+	Tables []TableReport `json:"tables"`
+}
+
+// Rows is the total number of rows loaded.
+func (r LoadReport) Rows() int64 {
+	var n int64
+	for _, t := range r.Tables {
+		n += t.Rows
+	}
+	return n
+}
+
+// Load creates the target's schema and reader role and every table, COPYs the rows, then adds the
+// keys and grants SELECT to the reader, all inside tx: a failure anywhere leaves nothing behind.
+//
+// Keys are added after the data, each under a savepoint: a source whose declared primary or foreign
+// key does not hold for its own data (SQLite does not enforce them) still imports, with a warning
+// that the key is not enforced; the key stays in the table's metadata for people and the agent.
+func Load(ctx context.Context, tx pgx.Tx, t Target, tables []*TableData) (LoadReport, error) {
+	schema := pgx.Identifier{t.Schema}.Sanitize()
+	reader := pgx.Identifier{t.Reader}.Sanitize()
+	setup := []string{
+		"CREATE SCHEMA " + schema,
+		"REVOKE ALL ON SCHEMA " + schema + " FROM PUBLIC",
+		"CREATE ROLE " + reader + " NOLOGIN NOINHERIT",
+		"GRANT " + reader + " TO CURRENT_USER", // so the platform may SET ROLE to it
+		"GRANT USAGE ON SCHEMA " + schema + " TO " + reader,
+	}
+	for _, q := range setup {
+		if _, err := tx.Exec(ctx, q); err != nil {
+			return LoadReport{}, fmt.Errorf("sqlexec: load %s: %s: %w", t.Schema, q, err)
+		}
+	}
+	var rep LoadReport
+	for _, td := range tables {
+		tr, err := loadTable(ctx, tx, t.Schema, td)
+		if err != nil {
+			return LoadReport{}, err
+		}
+		rep.Tables = append(rep.Tables, tr)
+	}
+	for i, td := range tables {
+		rep.Tables[i].Warnings = append(rep.Tables[i].Warnings, addKeys(ctx, tx, t.Schema, td.Def)...)
+	}
+	if _, err := tx.Exec(ctx, "GRANT SELECT ON ALL TABLES IN SCHEMA "+schema+" TO "+reader); err != nil {
+		return LoadReport{}, fmt.Errorf("sqlexec: grant on %s: %w", t.Schema, err)
+	}
+	for _, td := range tables {
+		if _, err := tx.Exec(ctx, "ANALYZE "+pgx.Identifier{t.Schema, td.Def.Name}.Sanitize()); err != nil {
+			return LoadReport{}, fmt.Errorf("sqlexec: analyze %s: %w", td.Def.Name, err)
+		}
+	}
+	return rep, nil
+}
+
+func loadTable(ctx context.Context, tx pgx.Tx, schema string, td *TableData) (TableReport, error) {
+	def := td.Def
+	if len(def.Columns) == 0 {
+		return TableReport{}, fmt.Errorf("sqlexec: table %s has no columns", def.Name)
+	}
+	cols := make([]string, len(def.Columns))
+	names := make([]string, len(def.Columns))
+	for i, c := range def.Columns {
+		cols[i] = pgx.Identifier{c.Name}.Sanitize() + " " + string(c.Type)
+		names[i] = c.Name
+	}
+	ident := pgx.Identifier{schema, def.Name}
+	if _, err := tx.Exec(ctx, fmt.Sprintf("CREATE TABLE %s (%s)", ident.Sanitize(), strings.Join(cols, ", "))); err != nil {
+		return TableReport{}, fmt.Errorf("sqlexec: create table %s: %w", def.Name, err)
+	}
+	if def.Original != "" && def.Original != def.Name {
+		if _, err := tx.Exec(ctx, fmt.Sprintf("COMMENT ON TABLE %s IS %s", ident.Sanitize(), quoteLiteral(def.Original))); err != nil {
+			return TableReport{}, fmt.Errorf("sqlexec: comment on %s: %w", def.Name, err)
+		}
+	}
+	src := &copySource{rows: td.Rows, types: def.Columns}
+	n, err := tx.CopyFrom(ctx, ident, names, src)
+	if err != nil {
+		return TableReport{}, fmt.Errorf("sqlexec: copy into %s (row %d): %w", def.Name, src.i, err)
+	}
+	return TableReport{Name: def.Name, Rows: n, Warnings: td.Warnings}, nil
+}
+
+// copySource feeds COPY, converting decimal strings of numeric columns to pgtype.Numeric.
+type copySource struct {
+	rows  [][]any
+	types []ColumnDef
+	i     int
+	err   error
+	cur   []any
+}
+
+func (s *copySource) Next() bool {
+	if s.i >= len(s.rows) {
+		return false
+	}
+	row := s.rows[s.i]
+	s.i++
+	if len(row) != len(s.types) {
+		s.err = fmt.Errorf("row %d has %d values for %d columns", s.i, len(row), len(s.types))
+		return false
+	}
+	s.cur = row
+	copied := false
+	for j, c := range s.types {
+		if str, ok := row[j].(string); ok && c.Type == TypeNumeric {
+			var n pgtype.Numeric
+			if err := n.Scan(str); err != nil {
+				s.err = fmt.Errorf("row %d column %s: %q is not a number: %w", s.i, c.Name, str, err)
+				return false
+			}
+			if !copied { // never change the caller's rows
+				s.cur, copied = append([]any(nil), row...), true
+			}
+			s.cur[j] = n
+		}
+	}
+	return true
+}
+
+func (s *copySource) Values() ([]any, error) { return s.cur, nil }
+func (s *copySource) Err() error             { return s.err }
+
+func addKeys(ctx context.Context, tx pgx.Tx, schema string, def TableDef) []string {
+	var warnings []string
+	table := pgx.Identifier{schema, def.Name}.Sanitize()
+	if len(def.PrimaryKey) > 0 {
+		q := fmt.Sprintf("ALTER TABLE %s ADD PRIMARY KEY (%s)", table, identList(def.PrimaryKey))
+		if err := withSavepoint(ctx, tx, q); err != nil {
+			warnings = append(warnings, fmt.Sprintf("primary key (%s) is not enforced: the data breaks it (%s)", strings.Join(def.PrimaryKey, ", "), pgMessage(err)))
+		}
+	}
+	for _, fk := range def.ForeignKeys {
+		q := fmt.Sprintf("ALTER TABLE %s ADD FOREIGN KEY (%s) REFERENCES %s (%s)", table, identList(fk.Columns),
+			pgx.Identifier{schema, fk.RefTable}.Sanitize(), identList(fk.RefColumns))
+		if err := withSavepoint(ctx, tx, q); err != nil {
+			warnings = append(warnings, fmt.Sprintf("foreign key (%s) → %s(%s) is not enforced: %s",
+				strings.Join(fk.Columns, ", "), fk.RefTable, strings.Join(fk.RefColumns, ", "), pgMessage(err)))
+		}
+	}
+	return warnings
+}
+
+func withSavepoint(ctx context.Context, tx pgx.Tx, q string) error {
+	sp, err := tx.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	if _, err := sp.Exec(ctx, q); err != nil {
+		_ = sp.Rollback(ctx)
+		return err
+	}
+	return sp.Commit(ctx)
+}
+
+func identList(names []string) string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = pgx.Identifier{n}.Sanitize()
+	}
+	return strings.Join(out, ", ")
+}
+
+func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }

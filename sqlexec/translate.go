@@ -1,0 +1,1118 @@
+package sqlexec
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	pg_query "github.com/pganalyze/pg_query_go/v5"
+)
+
+// SchemaInfo is what TranslateSQLite knows about the target database: the loaded tables and
+// their columns (lower-case names, as loaded) and the loader's renames.
+type SchemaInfo struct {
+	Tables map[string]map[string]ColumnType // lower-case table → lower-case column → type
+	// Renamed maps a lower-case original name (table or column) that the loader had to clean
+	// ("official_ratings_(millions)") to its loaded name ("official_ratings_millions").
+	Renamed map[string]string
+}
+
+// SchemaInfoFromTables builds a SchemaInfo from the tables as they were loaded.
+func SchemaInfoFromTables(tables []*TableData) *SchemaInfo {
+	s := &SchemaInfo{Tables: map[string]map[string]ColumnType{}, Renamed: map[string]string{}}
+	for _, td := range tables {
+		cols := map[string]ColumnType{}
+		for _, c := range td.Def.Columns {
+			cols[strings.ToLower(c.Name)] = c.Type
+			if o := strings.ToLower(c.Original); o != "" && o != strings.ToLower(c.Name) {
+				s.Renamed[o] = c.Name
+			}
+		}
+		s.Tables[strings.ToLower(td.Def.Name)] = cols
+		if o := strings.ToLower(td.Def.Original); o != "" && o != strings.ToLower(td.Def.Name) {
+			s.Renamed[o] = td.Def.Name
+		}
+	}
+	return s
+}
+
+// Translation is SQLite-dialect SQL rewritten for PostgreSQL.
+type Translation struct {
+	SQL     string
+	Changes []string // what was rewritten, for people; empty when the SQL was already PostgreSQL
+}
+
+// ErrTranslation is returned (wrapped) when the rewritten SQL still does not parse as
+// PostgreSQL. The Translation is returned as well, so the caller can still show it for review.
+var ErrTranslation = errors.New("translation does not parse as PostgreSQL")
+
+// TranslateSQLite rewrites SQLite-dialect SQL (as written for Spider and similar benchmarks) to
+// PostgreSQL over the loaded schema. It works on tokens (a small SQLite-aware lexer), never on
+// raw text, so string literals and quoted names are never touched by mistake. The rules, each
+// reported in Translation.Changes when it fires:
+//
+//   - layout: a trailing ";" dropped, runs of white space outside literals collapsed to one space;
+//   - quoting: `name`, [name] and "name" that name a table or column of the schema (or follow AS)
+//     become identifiers in lower case (PostgreSQL folds unquoted names; the loader created
+//     lower-case names); any other "text" is SQLite's double-quoted string literal and becomes
+//     'text'; names the loader renamed are mapped to their loaded names;
+//   - LIKE → ILIKE (SQLite's LIKE ignores ASCII case), == → =, IFNULL( → COALESCE(,
+//     LIMIT a, b → LIMIT b OFFSET a;
+//   - text against numbers: SQLite compares a TEXT column with a numeric literal as text (the
+//     literal takes the column's affinity), so the literal is quoted (horsepower > 150 →
+//     horsepower > '150'), which is exactly SQLite's result; a TEXT column against a numeric
+//     column is compared by SQLite as numbers, which PostgreSQL refuses (text = bigint): the
+//     numeric side is cast to text, exact whenever the text holds numbers in canonical form
+//     (verification flags the rest); the same for IN (subquery) over columns of the other kind;
+//   - arithmetic aggregates over text columns (sum, avg) get a cast to numeric, as SQLite
+//     converts such text to numbers;
+//   - JOIN without ON/USING (SQLite's cross join) → CROSS JOIN;
+//   - strftime('%Y', x) → to_char(x::timestamp, 'YYYY') for the common formats.
+//
+// Anything else (bare columns beside aggregates, SQLite-only functions) is left as written, for
+// verification by execution to flag. A non-nil error wraps ErrTranslation.
+func TranslateSQLite(sql string, schema *SchemaInfo) (Translation, error) {
+	if schema == nil {
+		schema = &SchemaInfo{}
+	}
+	t := &translator{schema: schema, changes: map[string]bool{}}
+	t.toks = lexSQLite(sql)
+	t.layout()
+	t.quoting()
+	t.keywords()
+	t.limitComma()
+	t.scopes()
+	t.textNumbers()
+	t.aggregates()
+	t.bareColumns()
+	t.crossJoins()
+	t.strftime()
+	out := Translation{SQL: t.String()}
+	for c := range t.changes {
+		out.Changes = append(out.Changes, c)
+	}
+	sort.Strings(out.Changes)
+	if _, err := pg_query.Parse(out.SQL); err != nil {
+		return out, fmt.Errorf("%w: %v", ErrTranslation, err)
+	}
+	return out, nil
+}
+
+// ---- lexer ----
+
+type tokKind uint8
+
+const (
+	tkSpace   tokKind = iota
+	tkWord            // keyword or unquoted identifier
+	tkIdent           // quoted identifier (after translation: written as is)
+	tkDQuote          // "..." in the source: identifier or string, decided by quoting()
+	tkString          // '...'
+	tkNumber          //
+	tkPunct           // operators and punctuation
+	tkComment         //
+)
+
+type token struct {
+	kind  tokKind
+	text  string // as written (for tkString/tkDQuote/tkIdent: the whole quoted token)
+	val   string // unquoted content for quoted tokens
+	scope int    // innermost SELECT scope, set by scopes()
+	depth int    // parenthesis depth, set by scopes()
+}
+
+func (t token) is(words ...string) bool {
+	if t.kind != tkWord {
+		return false
+	}
+	for _, w := range words {
+		if strings.EqualFold(t.text, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func (t token) punct(p string) bool { return t.kind == tkPunct && t.text == p }
+
+// lexSQLite splits SQLite SQL into tokens. It never fails: an unterminated literal runs to the end.
+func lexSQLite(s string) []token {
+	var toks []token
+	i := 0
+	for i < len(s) {
+		c := s[i]
+		start := i
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f':
+			for i < len(s) && strings.IndexByte(" \t\n\r\f", s[i]) >= 0 {
+				i++
+			}
+			toks = append(toks, token{kind: tkSpace, text: s[start:i]})
+		case c == '-' && i+1 < len(s) && s[i+1] == '-':
+			for i < len(s) && s[i] != '\n' {
+				i++
+			}
+			toks = append(toks, token{kind: tkComment, text: s[start:i]})
+		case c == '/' && i+1 < len(s) && s[i+1] == '*':
+			end := strings.Index(s[i+2:], "*/")
+			if end < 0 {
+				i = len(s)
+			} else {
+				i += end + 4
+			}
+			toks = append(toks, token{kind: tkComment, text: s[start:i]})
+		case c == '\'' || c == '"' || c == '`':
+			val, n := readQuoted(s[i:], c, c)
+			i += n
+			kind := map[byte]tokKind{'\'': tkString, '"': tkDQuote, '`': tkIdent}[c]
+			toks = append(toks, token{kind: kind, text: s[start:i], val: val})
+		case c == '[':
+			val, n := readQuoted(s[i:], '[', ']')
+			i += n
+			toks = append(toks, token{kind: tkIdent, text: s[start:i], val: val})
+		case isDigit(c) || c == '.' && i+1 < len(s) && isDigit(s[i+1]):
+			for i < len(s) && (isDigit(s[i]) || s[i] == '.') {
+				i++
+			}
+			if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+				j := i + 1
+				if j < len(s) && (s[j] == '+' || s[j] == '-') {
+					j++
+				}
+				if j < len(s) && isDigit(s[j]) {
+					i = j
+					for i < len(s) && isDigit(s[i]) {
+						i++
+					}
+				}
+			}
+			toks = append(toks, token{kind: tkNumber, text: s[start:i]})
+		case isWordByte(c):
+			for i < len(s) && (isWordByte(s[i]) || isDigit(s[i]) || s[i] == '$') {
+				i++
+			}
+			toks = append(toks, token{kind: tkWord, text: s[start:i]})
+		default:
+			n := 1
+			if i+1 < len(s) {
+				switch s[i : i+2] {
+				case "<=", ">=", "<>", "!=", "==", "||", "::", "<<", ">>":
+					n = 2
+				}
+			}
+			i += n
+			toks = append(toks, token{kind: tkPunct, text: s[start:i]})
+		}
+	}
+	return toks
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+func isWordByte(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
+}
+
+// readQuoted reads a quoted token starting at s[0] == open; a doubled close is an escaped close.
+func readQuoted(s string, open, close byte) (string, int) {
+	var b strings.Builder
+	i := 1
+	for i < len(s) {
+		if s[i] == close {
+			if close != ']' && i+1 < len(s) && s[i+1] == close {
+				b.WriteByte(close)
+				i += 2
+				continue
+			}
+			return b.String(), i + 1
+		}
+		b.WriteByte(s[i])
+		i++
+	}
+	return b.String(), i
+}
+
+// ---- translator ----
+
+type translator struct {
+	schema  *SchemaInfo
+	toks    []token
+	changes map[string]bool
+	// scopes: parent scope of each scope id, and per scope the tables by alias/name.
+	parent  []int
+	aliases []map[string]string // scope → lower-case alias or table name → table
+}
+
+func (t *translator) change(c string) { t.changes[c] = true }
+
+func (t *translator) String() string {
+	var b strings.Builder
+	for _, tk := range t.toks {
+		b.WriteString(tk.text)
+	}
+	return b.String()
+}
+
+// next returns the index of the next non-space, non-comment token after i, or -1.
+func (t *translator) next(i int) int {
+	for j := i + 1; j < len(t.toks); j++ {
+		if k := t.toks[j].kind; k != tkSpace && k != tkComment {
+			return j
+		}
+	}
+	return -1
+}
+
+// prev returns the index of the previous non-space, non-comment token before i, or -1.
+func (t *translator) prev(i int) int {
+	for j := i - 1; j >= 0; j-- {
+		if k := t.toks[j].kind; k != tkSpace && k != tkComment {
+			return j
+		}
+	}
+	return -1
+}
+
+func (t *translator) layout() {
+	// trailing semicolons and space
+	for {
+		n := len(t.toks)
+		if n == 0 {
+			break
+		}
+		last := t.toks[n-1]
+		if last.kind == tkSpace {
+			t.toks = t.toks[:n-1]
+			continue
+		}
+		if last.punct(";") {
+			t.toks = t.toks[:n-1]
+			t.change("dropped the trailing ;")
+			continue
+		}
+		break
+	}
+	for len(t.toks) > 0 && t.toks[0].kind == tkSpace {
+		t.toks = t.toks[1:]
+	}
+	for i := range t.toks {
+		if t.toks[i].kind == tkSpace && t.toks[i].text != " " {
+			t.toks[i].text = " "
+			t.change("collapsed white space")
+		}
+	}
+}
+
+func (t *translator) isTable(name string) bool {
+	_, ok := t.schema.Tables[name]
+	return ok
+}
+
+func (t *translator) isColumn(name string) bool {
+	for _, cols := range t.schema.Tables {
+		if _, ok := cols[name]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// identText writes a (lower-case) name as a PostgreSQL identifier, quoting only when needed.
+func identText(name string) string {
+	plain := name != "" && !(name[0] >= '0' && name[0] <= '9')
+	for i := 0; i < len(name) && plain; i++ {
+		c := name[i]
+		plain = c == '_' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
+	}
+	if plain && !pgReservedWord[name] {
+		return name
+	}
+	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
+}
+
+var pgReservedWord = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`all analyse analyze and any array as asc asymmetric both case cast
+	check collate column constraint create current_catalog current_date current_role current_time
+	current_timestamp current_user default deferrable desc distinct do else end except false fetch for
+	foreign from grant group having in initially intersect into lateral leading limit localtime
+	localtimestamp not null offset on only or order placing primary references returning select
+	session_user some symmetric system_user table then to trailing true union unique user using
+	variadic when where window with authorization binary collation concurrently cross current_schema
+	freeze full ilike inner is isnull join left like natural notnull outer overlaps right similar
+	tablesample verbose`) {
+		pgReservedWord[w] = true
+	}
+}
+
+// resolveName maps a name as written in the SQLite SQL to its loaded name, and whether the
+// schema knows it.
+func (t *translator) resolveName(name string) (string, bool) {
+	low := strings.ToLower(name)
+	if r, ok := t.schema.Renamed[low]; ok {
+		return r, true
+	}
+	return low, t.isTable(low) || t.isColumn(low)
+}
+
+func (t *translator) quoting() {
+	for i := range t.toks {
+		tk := &t.toks[i]
+		switch tk.kind {
+		case tkIdent:
+			name, _ := t.resolveName(tk.val)
+			tk.text, tk.val = identText(name), name
+			tk.kind = tkWord
+			if !plainText(tk.text) {
+				tk.kind = tkIdent
+			}
+			t.change("quoted names (`x`, [x]) written as PostgreSQL identifiers")
+		case tkDQuote:
+			name, known := t.resolveName(tk.val)
+			p := t.prev(i)
+			afterDot := p >= 0 && t.toks[p].punct(".")
+			afterAs := p >= 0 && t.toks[p].is("as")
+			if known || afterDot || afterAs {
+				tk.text, tk.val = identText(name), name
+				tk.kind = tkWord
+				if !plainText(tk.text) {
+					tk.kind = tkIdent
+				}
+				t.change(`"name" of the schema written as a PostgreSQL identifier`)
+				continue
+			}
+			tk.kind = tkString
+			tk.text = "'" + strings.ReplaceAll(tk.val, "'", "''") + "'"
+			t.change(`double-quoted string literals → single quotes`)
+		case tkWord:
+			// A renamed name written unquoted (possible when only its case differed from a
+			// reserved word, or the SQL quoted it elsewhere).
+			if r, ok := t.schema.Renamed[strings.ToLower(tk.text)]; ok && plainText(strings.ToLower(tk.text)) {
+				tk.text = identText(r)
+				t.change("renamed names mapped to their loaded names")
+			}
+		}
+	}
+}
+
+func plainText(s string) bool { return !strings.HasPrefix(s, `"`) }
+
+func (t *translator) keywords() {
+	for i := range t.toks {
+		tk := &t.toks[i]
+		switch {
+		case tk.is("like"):
+			tk.text = "ILIKE"
+			t.change("LIKE → ILIKE (SQLite's LIKE ignores case)")
+		case tk.is("ifnull"):
+			if n := t.next(i); n >= 0 && t.toks[n].punct("(") {
+				tk.text = "COALESCE"
+				t.change("IFNULL → COALESCE")
+			}
+		case tk.punct("=="):
+			tk.text = "="
+			t.change("== → =")
+		}
+	}
+}
+
+// limitComma rewrites LIMIT a, b (SQLite: skip a, take b) to LIMIT b OFFSET a.
+func (t *translator) limitComma() {
+	for i := range t.toks {
+		if !t.toks[i].is("limit") {
+			continue
+		}
+		a := t.next(i)
+		c := t.next(a)
+		b := t.next(c)
+		if a < 0 || c < 0 || b < 0 || !t.toks[c].punct(",") || t.toks[a].kind != tkNumber || t.toks[b].kind != tkNumber {
+			continue
+		}
+		off, lim := t.toks[a].text, t.toks[b].text
+		t.toks[a].text = lim
+		t.toks[c].text = ""
+		t.toks[b].text = "OFFSET " + off
+		t.removeSpaceBefore(c)
+		t.change("LIMIT a, b → LIMIT b OFFSET a")
+	}
+}
+
+func (t *translator) removeSpaceBefore(i int) {
+	if i > 0 && t.toks[i-1].kind == tkSpace {
+		t.toks[i-1].text = ""
+	}
+}
+
+// ---- scopes and names ----
+
+var clauseWords = map[string]bool{
+	"where": true, "join": true, "on": true, "group": true, "order": true, "limit": true, "inner": true,
+	"left": true, "right": true, "full": true, "outer": true, "cross": true, "natural": true, "union": true,
+	"intersect": true, "except": true, "having": true, "using": true, "offset": true, "as": true,
+	"select": true, "from": true, "window": true, "and": true, "or": true, "not": true,
+}
+
+// scopes gives every token the id of the innermost parenthesised SELECT it is in (0: the
+// outermost query) and records, per scope, which tables its FROM clause names and under which aliases.
+func (t *translator) scopes() {
+	t.parent = []int{-1}
+	t.aliases = []map[string]string{{}}
+	type frame struct{ scope int }
+	stack := []frame{{0}}
+	for i := range t.toks {
+		tk := &t.toks[i]
+		tk.depth = len(stack) - 1
+		if tk.punct(")") && tk.depth > 0 {
+			tk.depth--
+		}
+		if tk.punct("(") {
+			cur := stack[len(stack)-1].scope
+			if n := t.next(i); n >= 0 && (t.toks[n].is("select") || t.toks[n].is("with")) {
+				t.parent = append(t.parent, cur)
+				t.aliases = append(t.aliases, map[string]string{})
+				stack = append(stack, frame{len(t.parent) - 1})
+			} else {
+				stack = append(stack, frame{cur})
+			}
+			tk.scope = cur
+			continue
+		}
+		if tk.punct(")") {
+			if len(stack) > 1 {
+				stack = stack[:len(stack)-1]
+			}
+			tk.scope = stack[len(stack)-1].scope
+			continue
+		}
+		if tk.is("union", "intersect", "except") {
+			// Each side of a set operation has its own FROM clause and aliases.
+			cur := stack[len(stack)-1].scope
+			t.parent = append(t.parent, t.parent[cur])
+			t.aliases = append(t.aliases, map[string]string{})
+			stack[len(stack)-1] = frame{len(t.parent) - 1}
+		}
+		tk.scope = stack[len(stack)-1].scope
+	}
+	// Table references: after FROM or JOIN, or a comma in a FROM list.
+	inFrom := map[int]bool{}
+	for i := range t.toks {
+		tk := t.toks[i]
+		if tk.is("from") {
+			inFrom[tk.scope] = true
+		} else if tk.kind == tkWord && clauseWords[strings.ToLower(tk.text)] && !tk.is("as") {
+			if !tk.is("join", "inner", "left", "right", "full", "outer", "cross", "natural") {
+				inFrom[tk.scope] = false
+			}
+		}
+		isRef := false
+		if p := t.prev(i); p >= 0 && (tk.kind == tkWord || tk.kind == tkIdent) {
+			pt := t.toks[p]
+			isRef = pt.is("from", "join") || pt.punct(",") && inFrom[tk.scope] && pt.scope == tk.scope
+		}
+		if !isRef {
+			continue
+		}
+		table := strings.ToLower(tk.val)
+		if tk.kind == tkWord {
+			table = strings.ToLower(tk.text)
+		}
+		if !t.isTable(table) {
+			continue
+		}
+		m := t.aliases[tk.scope]
+		m[table] = table
+		a := t.next(i)
+		if a >= 0 && t.toks[a].is("as") {
+			a = t.next(a)
+		}
+		if a >= 0 && (t.toks[a].kind == tkWord && !clauseWords[strings.ToLower(t.toks[a].text)] || t.toks[a].kind == tkIdent) {
+			alias := strings.ToLower(t.toks[a].text)
+			if t.toks[a].kind == tkIdent {
+				alias = t.toks[a].val
+			}
+			m[alias] = table
+		}
+	}
+}
+
+// columnType resolves a column reference ending at token i (x or a.x) and returns its type,
+// the index of its first token, and whether it resolved.
+func (t *translator) columnType(i int) (ColumnType, int, bool) {
+	if i < 0 || i >= len(t.toks) {
+		return "", i, false
+	}
+	tk := t.toks[i]
+	if tk.kind != tkWord && tk.kind != tkIdent {
+		return "", i, false
+	}
+	col := t.name(i)
+	first := i
+	var qual string
+	if d := t.prev(i); d >= 0 && t.toks[d].punct(".") {
+		q := t.prev(d)
+		if q < 0 {
+			return "", i, false
+		}
+		qual = t.name(q)
+		first = q
+	} else if n := t.next(i); n >= 0 && t.toks[n].punct("(") {
+		return "", i, false // a function call
+	}
+	for s := tk.scope; s >= 0; s = t.parent[s] {
+		if qual != "" {
+			if table, ok := t.aliases[s][qual]; ok {
+				typ, ok := t.schema.Tables[table][col]
+				return typ, first, ok
+			}
+			continue
+		}
+		var found ColumnType
+		n := 0
+		for _, table := range t.aliases[s] {
+			if typ, ok := t.schema.Tables[table][col]; ok {
+				if n > 0 && typ != found {
+					return "", first, false
+				}
+				found = typ
+				n++
+			}
+		}
+		if n > 0 {
+			return found, first, true
+		}
+	}
+	return "", first, false
+}
+
+func (t *translator) name(i int) string {
+	tk := t.toks[i]
+	if tk.kind == tkIdent {
+		return tk.val
+	}
+	return strings.ToLower(tk.text)
+}
+
+func isNumericType(c ColumnType) bool {
+	return c == TypeInteger || c == TypeFloat || c == TypeNumeric
+}
+
+var comparisons = map[string]bool{"=": true, "!=": true, "<>": true, "<": true, "<=": true, ">": true, ">=": true}
+
+// textNumbers applies SQLite's comparison affinity rules where PostgreSQL would refuse or differ.
+func (t *translator) textNumbers() {
+	for i := range t.toks {
+		op := t.toks[i]
+		switch {
+		case op.kind == tkPunct && comparisons[op.text]:
+			l, r := t.prev(i), t.next(i)
+			t.compare(l, r, true)
+		case op.is("between"):
+			l := t.prev(i)
+			if lt, _, ok := t.columnType(l); ok && lt == TypeText {
+				a := t.next(i)
+				and := t.next(a)
+				b := t.next(and)
+				t.quoteNumber(a)
+				if and >= 0 && t.toks[and].is("and") {
+					t.quoteNumber(b)
+				}
+			}
+		case op.is("in"):
+			l := t.prev(i)
+			if l >= 0 && t.toks[l].is("not") {
+				l = t.prev(l)
+			}
+			lt, lfirst, ok := t.columnType(l)
+			if !ok {
+				continue
+			}
+			open := t.next(i)
+			if open < 0 || !t.toks[open].punct("(") {
+				continue
+			}
+			first := t.next(open)
+			if first >= 0 && t.toks[first].is("select") {
+				// IN (SELECT [DISTINCT] col FROM ...)
+				c := t.next(first)
+				if c >= 0 && t.toks[c].is("distinct") {
+					c = t.next(c)
+				}
+				end := c
+				if n := t.next(c); n >= 0 && t.toks[n].punct(".") {
+					end = t.next(n)
+				}
+				rt, rfirst, ok := t.columnType(end)
+				if after := t.next(end); !ok || after < 0 || !t.toks[after].is("from") {
+					continue
+				}
+				t.castPair(lfirst, l, lt, rfirst, end, rt)
+				continue
+			}
+			if lt != TypeText {
+				continue
+			}
+			for j := first; j >= 0 && !t.toks[j].punct(")"); j = t.next(j) {
+				t.quoteNumber(j)
+			}
+		}
+	}
+}
+
+// compare handles a comparison between the operands ending at l and starting at r.
+func (t *translator) compare(l, r int, _ bool) {
+	if l < 0 || r < 0 {
+		return
+	}
+	// right operand: find its last token when it is a.b
+	rEnd := r
+	if n := t.next(r); n >= 0 && t.toks[n].punct(".") {
+		rEnd = t.next(n)
+	}
+	lt, lfirst, lok := t.columnType(l)
+	rt, _, rok := t.columnType(rEnd)
+	if t.toks[r].punct("(") {
+		// col = (SELECT col2 FROM ...)
+		if s := t.next(r); s >= 0 && t.toks[s].is("select") {
+			c := t.next(s)
+			end := c
+			if n := t.next(c); n >= 0 && t.toks[n].punct(".") {
+				end = t.next(n)
+			}
+			if after := t.next(end); after >= 0 && t.toks[after].is("from") {
+				if st, sfirst, ok := t.columnType(end); ok && lok {
+					t.castPair(lfirst, l, lt, sfirst, end, st)
+				}
+			}
+		}
+		return
+	}
+	switch {
+	case lok && rok:
+		t.castPair(lfirst, l, lt, r, rEnd, rt)
+	case lok && lt == TypeText:
+		t.quoteNumber(r)
+	case rok && rt == TypeText:
+		t.quoteNumber(l)
+	}
+}
+
+// castPair casts the numeric side of a text-vs-number pair of columns to text.
+func (t *translator) castPair(lfirst, lend int, lt ColumnType, rfirst, rend int, rt ColumnType) {
+	switch {
+	case lt == TypeText && isNumericType(rt):
+		t.castText(rfirst, rend)
+	case rt == TypeText && isNumericType(lt):
+		t.castText(lfirst, lend)
+	}
+}
+
+func (t *translator) castText(first, last int) {
+	if first < 0 || last < 0 || strings.HasSuffix(t.toks[last].text, "::text") {
+		return
+	}
+	t.toks[last].text += "::text"
+	t.change("number columns compared with text columns cast to text (SQLite compares them as numbers; PostgreSQL refuses)")
+}
+
+// quoteNumber writes a numeric literal (optionally signed) at i as a string literal.
+func (t *translator) quoteNumber(i int) {
+	if i < 0 {
+		return
+	}
+	sign := ""
+	if t.toks[i].punct("-") || t.toks[i].punct("+") {
+		n := t.next(i)
+		if n < 0 || t.toks[n].kind != tkNumber {
+			return
+		}
+		if t.toks[i].text == "-" {
+			sign = "-"
+		}
+		t.toks[i].text = ""
+		i = n
+	}
+	if t.toks[i].kind != tkNumber {
+		return
+	}
+	t.toks[i].kind = tkString
+	t.toks[i].text = "'" + sign + t.toks[i].text + "'"
+	t.change("numbers compared with text columns quoted (SQLite compares them as text)")
+}
+
+// numericPattern matches text that SQLite reads as a number in arithmetic.
+const numericPattern = `^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$`
+
+// aggregates casts text columns inside sum() and avg() to numeric, as SQLite converts them.
+func (t *translator) aggregates() {
+	for i := range t.toks {
+		if !t.toks[i].is("sum", "avg") {
+			continue
+		}
+		open := t.next(i)
+		if open < 0 || !t.toks[open].punct("(") {
+			continue
+		}
+		first := t.next(open)
+		end := first
+		if n := t.next(first); n >= 0 && t.toks[n].punct(".") {
+			end = t.next(n)
+		}
+		closeP := t.next(end)
+		if closeP < 0 || !t.toks[closeP].punct(")") {
+			continue
+		}
+		if typ, _, ok := t.columnType(end); ok && typ == TypeText {
+			var b strings.Builder
+			for j := first; j <= end; j++ {
+				b.WriteString(t.toks[j].text)
+			}
+			x := b.String()
+			t.toks[first].text = "CASE WHEN " + x + " ~ '" + numericPattern + "' THEN CAST(" + t.toks[first].text
+			t.toks[end].text += " AS numeric) ELSE 0 END"
+			t.change("sum/avg over a text column: numeric text cast to numeric, other text counted as 0 (as SQLite does)")
+		}
+	}
+}
+
+// crossJoins turns a JOIN that has no ON or USING (SQLite's cross join) into CROSS JOIN.
+func (t *translator) crossJoins() {
+	for i := range t.toks {
+		if !t.toks[i].is("join") {
+			continue
+		}
+		if p := t.prev(i); p >= 0 && t.toks[p].is("inner", "left", "right", "full", "outer", "cross", "natural") {
+			continue
+		}
+		depth := 0
+		hasOn := false
+		for j := t.next(i); j >= 0; j = t.next(j) {
+			tk := t.toks[j]
+			if tk.punct("(") {
+				depth++
+			} else if tk.punct(")") {
+				if depth == 0 {
+					break
+				}
+				depth--
+			}
+			if depth > 0 {
+				continue
+			}
+			if tk.is("on", "using") {
+				hasOn = true
+				break
+			}
+			if tk.is("join", "where", "group", "order", "limit", "union", "intersect", "except", "having") || tk.punct(",") {
+				break
+			}
+		}
+		if !hasOn {
+			t.toks[i].text = "CROSS JOIN"
+			t.change("JOIN without ON → CROSS JOIN")
+		}
+	}
+}
+
+var strftimeFormats = map[string]string{
+	"%Y": "YYYY", "%m": "MM", "%d": "DD", "%H": "HH24", "%M": "MI", "%S": "SS", "%j": "DDD",
+	"%Y-%m": "YYYY-MM", "%Y-%m-%d": "YYYY-MM-DD", "%Y-%m-%d %H:%M:%S": "YYYY-MM-DD HH24:MI:SS",
+}
+
+// strftime rewrites strftime('<fmt>', x) with a simple operand to to_char(x::timestamp, '<pg fmt>').
+func (t *translator) strftime() {
+	for i := range t.toks {
+		if !t.toks[i].is("strftime") {
+			continue
+		}
+		open := t.next(i)
+		f := t.next(open)
+		comma := t.next(f)
+		x := t.next(comma)
+		end := x
+		if n := t.next(x); n >= 0 && t.toks[n].punct(".") {
+			end = t.next(n)
+		}
+		closeP := t.next(end)
+		if open < 0 || f < 0 || comma < 0 || x < 0 || closeP < 0 || !t.toks[open].punct("(") || t.toks[f].kind != tkString ||
+			!t.toks[comma].punct(",") || !t.toks[closeP].punct(")") {
+			continue
+		}
+		pgf, ok := strftimeFormats[strings.Trim(t.toks[f].text, "'")]
+		if !ok {
+			continue
+		}
+		t.toks[i].text = "to_char"
+		t.toks[f].text = ""
+		t.toks[comma].text = ""
+		t.removeSpaceBefore(x)
+		t.toks[end].text += "::timestamp, '" + pgf + "'"
+		t.change("strftime → to_char")
+	}
+}
+
+// selectParts is the clause layout of one SELECT at one parenthesis depth.
+type selectParts struct {
+	sel           int    // index of SELECT
+	distinct      bool   //
+	items         []span // select-list items
+	from, where   int    // index of FROM / WHERE, -1 when absent
+	group         []span // GROUP BY items
+	having, order int    // index of HAVING / ORDER, -1 when absent
+	orderItems    []span
+	limit         int // index of LIMIT, -1 when absent
+	last          int // last token of the SELECT
+}
+
+type span struct{ first, last int } // token indexes, inclusive, of non-space tokens
+
+var aggregateFuncs = map[string]bool{"count": true, "sum": true, "avg": true, "min": true, "max": true, "total": true, "group_concat": true}
+
+// parseSelect finds the clauses of the SELECT at index sel.
+func (t *translator) parseSelect(sel int) selectParts {
+	d := t.toks[sel].depth
+	p := selectParts{sel: sel, from: -1, where: -1, having: -1, order: -1, limit: -1, last: sel}
+	clause := "select"
+	var cur *[]span
+	var itemStart = -1
+	items := &p.items
+	cur = items
+	flush := func(end int) {
+		if itemStart >= 0 && cur != nil {
+			*cur = append(*cur, span{itemStart, end})
+		}
+		itemStart = -1
+	}
+	lastSig := sel
+	for j := t.next(sel); j >= 0; j = t.next(j) {
+		tk := t.toks[j]
+		if tk.depth < d || tk.depth == d && tk.punct(")") {
+			break
+		}
+		if tk.depth == d {
+			switch {
+			case tk.is("union", "intersect", "except"):
+				flush(lastSig)
+				p.last = lastSig
+				return p
+			case tk.is("distinct") && clause == "select" && itemStart < 0 && len(p.items) == 0:
+				p.distinct = true
+				lastSig = j
+				continue
+			case tk.is("from", "where", "having", "limit"):
+				flush(lastSig)
+				clause = strings.ToLower(tk.text)
+				cur = nil
+				switch clause {
+				case "from":
+					p.from = j
+				case "where":
+					p.where = j
+				case "having":
+					p.having = j
+				case "limit":
+					p.limit = j
+				}
+				lastSig = j
+				continue
+			case tk.is("group", "order"):
+				if n := t.next(j); n >= 0 && t.toks[n].is("by") {
+					flush(lastSig)
+					if tk.is("group") {
+						clause, cur = "group", &p.group
+					} else {
+						clause, cur, p.order = "order", &p.orderItems, j
+					}
+					j = n
+					lastSig = j
+					continue
+				}
+			case tk.punct(","):
+				flush(lastSig)
+				lastSig = j
+				continue
+			}
+		}
+		if itemStart < 0 {
+			itemStart = j
+		}
+		lastSig = j
+	}
+	flush(lastSig)
+	p.last = lastSig
+	return p
+}
+
+// colRef reports whether span s is a plain column reference (x or a.x), optionally followed by
+// an alias (select list) or ASC/DESC (ORDER BY), and returns the reference's last token.
+func (t *translator) colRef(s span) (int, bool) {
+	var sig []int
+	for j := s.first; j >= 0 && j <= s.last; j = t.next(j) {
+		sig = append(sig, j)
+	}
+	isName := func(j int) bool {
+		k := t.toks[j].kind
+		return k == tkIdent || k == tkWord && !clauseWords[strings.ToLower(t.toks[j].text)] && !t.toks[j].is("asc", "desc", "case", "null", "distinct")
+	}
+	n := 1
+	if len(sig) >= 3 && t.toks[sig[1]].punct(".") {
+		n = 3
+	}
+	if len(sig) < n || !isName(sig[0]) || n == 3 && !isName(sig[2]) {
+		return -1, false
+	}
+	rest := sig[n:]
+	switch {
+	case len(rest) == 0:
+	case len(rest) == 1 && (isName(rest[0]) || t.toks[rest[0]].is("asc", "desc")):
+	case len(rest) == 2 && t.toks[rest[0]].is("as"):
+	default:
+		return -1, false
+	}
+	if _, _, ok := t.columnType(sig[n-1]); !ok {
+		return -1, false
+	}
+	return sig[n-1], true
+}
+
+func (t *translator) spanText(first, last int) string {
+	var b strings.Builder
+	for j := first; j <= last; j++ {
+		if t.toks[j].kind != tkSpace {
+			b.WriteString(strings.ToLower(t.toks[j].text))
+		}
+	}
+	return b.String()
+}
+
+// hasAggregate reports whether span s calls an aggregate function at its own level.
+func (t *translator) hasAggregate(s span) bool {
+	for j := s.first; j >= 0 && j <= s.last; j = t.next(j) {
+		if t.toks[j].kind == tkWord && aggregateFuncs[strings.ToLower(t.toks[j].text)] {
+			if n := t.next(j); n >= 0 && t.toks[n].punct("(") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// bareColumns handles SQLite's bare columns, which PostgreSQL refuses:
+//   - with GROUP BY, a selected or ordered-by column that is neither grouped nor aggregated is
+//     added to the GROUP BY; when it depends on the group key (Spider's usual case: a name beside
+//     the id it was joined on) the groups do not change, and SQLite's pick was the only value;
+//   - without GROUP BY, bare columns beside a single min(x) or max(x) take, in SQLite, the values
+//     of the row holding the extreme: rewritten as x ... ORDER BY x DESC NULLS LAST LIMIT 1.
+func (t *translator) bareColumns() {
+	for i := range t.toks {
+		if !t.toks[i].is("select") {
+			continue
+		}
+		p := t.parseSelect(i)
+		var bare []int // last tokens of bare column refs
+		var bareSpans []span
+		aggs := 0
+		var agg span
+		aliases := map[string]bool{}
+		for _, it := range p.items {
+			if end, ok := t.colRef(it); ok {
+				bare = append(bare, end)
+				bareSpans = append(bareSpans, it)
+				if a := t.prev(it.last + 1); a > end {
+					aliases[strings.ToLower(t.toks[a].text)] = true
+				}
+			} else if t.hasAggregate(it) {
+				aggs++
+				agg = it
+			}
+		}
+		if len(p.group) > 0 {
+			grouped := map[string]bool{}
+			for _, g := range p.group {
+				grouped[t.spanText(g.first, g.last)] = true
+			}
+			var add []string
+			consider := func(s span, end int) {
+				ref := t.spanText(s.first, end)
+				col := strings.ToLower(t.toks[end].text)
+				if grouped[ref] || grouped[col] || aliases[ref] {
+					return
+				}
+				// a.x grouped and x written bare (or the other way) is the same column
+				for g := range grouped {
+					if strings.HasSuffix(g, "."+ref) || strings.HasSuffix(ref, "."+g) {
+						return
+					}
+				}
+				grouped[ref] = true
+				var b strings.Builder
+				for j := s.first; j <= end; j++ {
+					b.WriteString(t.toks[j].text)
+				}
+				add = append(add, b.String())
+			}
+			for k, end := range bare {
+				consider(bareSpans[k], end)
+			}
+			for _, o := range p.orderItems {
+				if end, ok := t.colRef(o); ok {
+					consider(o, end)
+				}
+			}
+			if aggs == 0 && len(add) > 0 && !t.anyAggregate(p) {
+				continue // no aggregate anywhere: a GROUP BY used as DISTINCT; leave it
+			}
+			if len(add) > 0 {
+				last := p.group[len(p.group)-1].last
+				t.toks[last].text += ", " + strings.Join(add, ", ")
+				t.change("columns neither grouped nor aggregated added to GROUP BY (SQLite allows them; PostgreSQL does not)")
+			}
+			continue
+		}
+		if aggs != 1 || len(bare) == 0 || p.distinct || p.having >= 0 || p.order >= 0 || p.limit >= 0 {
+			continue
+		}
+		// agg must be exactly min(col) or max(col)
+		fn := agg.first
+		if !t.toks[fn].is("min", "max") {
+			continue
+		}
+		open := t.next(fn)
+		c := t.next(open)
+		end := c
+		if n := t.next(c); n >= 0 && t.toks[n].punct(".") {
+			end = t.next(n)
+		}
+		closeP := t.next(end)
+		if open < 0 || !t.toks[open].punct("(") || closeP < 0 || !t.toks[closeP].punct(")") {
+			continue
+		}
+		if _, _, ok := t.columnType(end); !ok {
+			continue
+		}
+		if rest := t.next(closeP); rest >= 0 && rest <= agg.last && !t.toks[rest].is("as") {
+			continue
+		}
+		dir := "DESC NULLS LAST"
+		if t.toks[fn].is("min") {
+			dir = "ASC"
+		}
+		var b strings.Builder
+		for j := c; j <= end; j++ {
+			b.WriteString(t.toks[j].text)
+		}
+		t.toks[fn].text, t.toks[open].text, t.toks[closeP].text = "", "", ""
+		t.toks[p.last].text += " ORDER BY " + b.String() + " " + dir + " LIMIT 1"
+		t.change("bare columns beside a single min()/max() (SQLite takes them from the row with the extreme) → ORDER BY … LIMIT 1")
+	}
+}
+
+// anyAggregate reports whether the SELECT aggregates in HAVING or ORDER BY.
+func (t *translator) anyAggregate(p selectParts) bool {
+	for _, o := range p.orderItems {
+		if t.hasAggregate(o) {
+			return true
+		}
+	}
+	return p.having >= 0
+}

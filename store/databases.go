@@ -1,0 +1,193 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Database is one version of a target database: the data questions are asked about.
+type Database struct {
+	ID         int64           `json:"id"`
+	ProjectID  int64           `json:"project_id"`
+	Name       string          `json:"name"`
+	Version    int             `json:"version"`
+	Kind       string          `json:"kind"` // csv | sqlite
+	Source     json.RawMessage `json:"source"`
+	SchemaName string          `json:"schema_name"`
+	ReaderRole string          `json:"-"`
+	SchemaHash string          `json:"schema_hash"`
+	TableCount int             `json:"table_count"`
+	RowCount   int64           `json:"row_count"`
+	Report     json.RawMessage `json:"report"`
+	CreatedBy  *int64          `json:"created_by"`
+	CreatedAt  time.Time       `json:"created_at"`
+	Latest     bool            `json:"latest"`
+}
+
+// DBTable is one table of a target database, with the metadata people and the agent read.
+type DBTable struct {
+	ID          int64           `json:"id"`
+	DatabaseID  int64           `json:"database_id"`
+	Position    int             `json:"position"`
+	Name        string          `json:"name"`
+	Original    string          `json:"original"`
+	Summary     string          `json:"summary"`
+	RowCount    int64           `json:"row_count"`
+	Columns     json.RawMessage `json:"columns"`
+	PrimaryKey  []string        `json:"primary_key"`
+	ForeignKeys json.RawMessage `json:"foreign_keys"`
+	Warnings    []string        `json:"warnings"`
+}
+
+// NextDatabaseID reserves the id of a database about to be imported; its schema is named after it.
+func NextDatabaseID(ctx context.Context, tx pgx.Tx) (int64, error) {
+	var id int64
+	err := tx.QueryRow(ctx, "SELECT nextval('databases_id_seq')").Scan(&id)
+	return id, classify(err, "reserve database id")
+}
+
+// InsertDatabase records an imported database and its tables inside the import's transaction, so the
+// registry and the loaded schema appear together or not at all. The version is the next one for
+// (project, name).
+func InsertDatabase(ctx context.Context, tx pgx.Tx, a Actor, d *Database, tables []DBTable) error {
+	err := tx.QueryRow(ctx, `SELECT COALESCE(max(version), 0) + 1 FROM databases WHERE project_id = $1 AND name = $2`,
+		d.ProjectID, d.Name).Scan(&d.Version)
+	if err != nil {
+		return classify(err, "database version")
+	}
+	if d.Source == nil {
+		d.Source = json.RawMessage("{}")
+	}
+	if d.Report == nil {
+		d.Report = json.RawMessage("{}")
+	}
+	err = tx.QueryRow(ctx, `INSERT INTO databases (id, project_id, name, version, kind, source, schema_name, reader_role,
+			schema_hash, table_count, row_count, report, created_by)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) RETURNING created_at`,
+		d.ID, d.ProjectID, d.Name, d.Version, d.Kind, d.Source, d.SchemaName, d.ReaderRole,
+		d.SchemaHash, d.TableCount, d.RowCount, d.Report, a.id()).Scan(&d.CreatedAt)
+	if err != nil {
+		return classify(err, "insert database")
+	}
+	for i := range tables {
+		t := &tables[i]
+		t.DatabaseID = d.ID
+		if t.PrimaryKey == nil {
+			t.PrimaryKey = []string{}
+		}
+		if t.Warnings == nil {
+			t.Warnings = []string{}
+		}
+		if t.ForeignKeys == nil {
+			t.ForeignKeys = json.RawMessage("[]")
+		}
+		err := tx.QueryRow(ctx, `INSERT INTO db_tables (database_id, position, name, original, summary, row_count, columns,
+				primary_key, foreign_keys, warnings) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) RETURNING id`,
+			d.ID, t.Position, t.Name, t.Original, t.Summary, t.RowCount, t.Columns, t.PrimaryKey, t.ForeignKeys, t.Warnings).Scan(&t.ID)
+		if err != nil {
+			return classify(err, "insert table "+t.Name)
+		}
+	}
+	after := map[string]any{"name": d.Name, "version": d.Version, "kind": d.Kind, "tables": d.TableCount, "rows": d.RowCount}
+	return auditTx(ctx, tx, a, "database.import", "database", d.ID, &d.ProjectID, nil, after)
+}
+
+// auditTx writes an audit entry on a pgx transaction (imports run on pgx, not GORM).
+func auditTx(ctx context.Context, tx pgx.Tx, a Actor, action, objectType string, objectID any, projectID *int64, before, after any) error {
+	b, err := marshalOrNil(before)
+	if err != nil {
+		return err
+	}
+	af, err := marshalOrNil(after)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO audit_log (actor_id, action, object_type, object_id, project_id, before, after, request_id)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`, a.id(), action, objectType, fmt.Sprint(objectID), projectID, nullJSON(b), nullJSON(af), a.RequestID)
+	return classify(err, "audit")
+}
+
+func nullJSON(b json.RawMessage) any {
+	if b == nil {
+		return nil
+	}
+	return string(b)
+}
+
+const databaseColumns = `d.id, d.project_id, d.name, d.version, d.kind, d.source, d.schema_name, d.reader_role, d.schema_hash,
+	d.table_count, d.row_count, d.report, d.created_by, d.created_at,
+	d.version = (SELECT max(version) FROM databases x WHERE x.project_id = d.project_id AND x.name = d.name) AS latest`
+
+func scanDatabase(row pgx.Row) (Database, error) {
+	var d Database
+	err := row.Scan(&d.ID, &d.ProjectID, &d.Name, &d.Version, &d.Kind, &d.Source, &d.SchemaName, &d.ReaderRole, &d.SchemaHash,
+		&d.TableCount, &d.RowCount, &d.Report, &d.CreatedBy, &d.CreatedAt, &d.Latest)
+	return d, err
+}
+
+// ListDatabases returns a project's databases, latest version first within each name; with
+// allVersions false only the latest version of each.
+func (s *Store) ListDatabases(ctx context.Context, projectID int64, allVersions bool) ([]Database, error) {
+	q := `SELECT ` + databaseColumns + ` FROM databases d WHERE d.project_id = $1`
+	if !allVersions {
+		q += ` AND d.version = (SELECT max(version) FROM databases x WHERE x.project_id = d.project_id AND x.name = d.name)`
+	}
+	rows, err := s.pool.Query(ctx, q+` ORDER BY lower(d.name), d.version DESC`, projectID)
+	if err != nil {
+		return nil, classify(err, "list databases")
+	}
+	defer rows.Close()
+	out := []Database{}
+	for rows.Next() {
+		d, err := scanDatabase(rows)
+		if err != nil {
+			return nil, classify(err, "list databases")
+		}
+		out = append(out, d)
+	}
+	return out, classify(rows.Err(), "list databases")
+}
+
+// Database returns one database version of a project.
+func (s *Store) Database(ctx context.Context, projectID, id int64) (Database, error) {
+	d, err := scanDatabase(s.pool.QueryRow(ctx, `SELECT `+databaseColumns+` FROM databases d WHERE d.project_id = $1 AND d.id = $2`, projectID, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Database{}, &notFoundError{msg: fmt.Sprintf("no database %d in this project", id)}
+	}
+	return d, classify(err, "get database")
+}
+
+// DatabaseByName returns the latest version of a project's database called name.
+func (s *Store) DatabaseByName(ctx context.Context, projectID int64, name string) (Database, error) {
+	d, err := scanDatabase(s.pool.QueryRow(ctx, `SELECT `+databaseColumns+` FROM databases d
+		WHERE d.project_id = $1 AND lower(d.name) = lower($2) ORDER BY d.version DESC LIMIT 1`, projectID, name))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Database{}, &notFoundError{msg: fmt.Sprintf("no database named %q in this project", name)}
+	}
+	return d, classify(err, "get database by name")
+}
+
+// Tables returns a database's tables in import order.
+func (s *Store) Tables(ctx context.Context, databaseID int64) ([]DBTable, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id, database_id, position, name, original, summary, row_count, columns,
+		primary_key, foreign_keys, warnings FROM db_tables WHERE database_id = $1 ORDER BY position`, databaseID)
+	if err != nil {
+		return nil, classify(err, "list tables")
+	}
+	defer rows.Close()
+	out := []DBTable{}
+	for rows.Next() {
+		var t DBTable
+		if err := rows.Scan(&t.ID, &t.DatabaseID, &t.Position, &t.Name, &t.Original, &t.Summary, &t.RowCount, &t.Columns,
+			&t.PrimaryKey, &t.ForeignKeys, &t.Warnings); err != nil {
+			return nil, classify(err, "list tables")
+		}
+		out = append(out, t)
+	}
+	return out, classify(rows.Err(), "list tables")
+}

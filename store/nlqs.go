@@ -1,0 +1,221 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// NLQ statuses.
+const (
+	NLQNew         = "new"
+	NLQNeedsReview = "needs_review"
+)
+
+// NLQ is a natural-language question about a target database.
+type NLQ struct {
+	ID           int64           `json:"id"`
+	ProjectID    int64           `json:"project_id"`
+	DatabaseID   *int64          `json:"database_id"`
+	Question     string          `json:"question"`
+	Stage        string          `json:"stage"`
+	Status       string          `json:"status"`
+	Origin       json.RawMessage `json:"origin"`
+	OriginKey    *string         `json:"origin_key"`
+	ParentID     *int64          `json:"parent_id"`
+	TargetValues []string        `json:"target_values"`
+	CreatedAt    time.Time       `json:"created_at"`
+}
+
+// Candidate is SQL written for an NLQ and what running it gave.
+type Candidate struct {
+	ID                int64           `json:"id"`
+	NLQID             int64           `json:"nlq_id"`
+	Source            string          `json:"source"`
+	SQL               string          `json:"sql"`
+	OriginalSQL       *string         `json:"original_sql"`
+	OriginalDialect   *string         `json:"original_dialect"`
+	Translation       json.RawMessage `json:"translation"`
+	Verification      json.RawMessage `json:"verification"`
+	ResultFingerprint *string         `json:"result_fingerprint"`
+	RowCount          *int            `json:"row_count"`
+	Error             *string         `json:"error"`
+	ElapsedMS         *float64        `json:"elapsed_ms"`
+	CreatedAt         time.Time       `json:"created_at"`
+}
+
+// InsertNLQ adds a question inside tx. With an OriginKey already present in the project it adds
+// nothing and returns inserted=false: importing the same file twice is harmless.
+func InsertNLQ(ctx context.Context, tx pgx.Tx, a Actor, n *NLQ) (inserted bool, err error) {
+	if n.Origin == nil {
+		n.Origin = json.RawMessage("{}")
+	}
+	if n.Stage == "" {
+		n.Stage = "human-seed"
+	}
+	if n.Status == "" {
+		n.Status = NLQNew
+	}
+	err = tx.QueryRow(ctx, `INSERT INTO nlqs (project_id, database_id, question, stage, status, origin, origin_key, parent_id, target_values, created_by)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)
+		ON CONFLICT (project_id, origin_key) WHERE origin_key IS NOT NULL DO NOTHING
+		RETURNING id, created_at`,
+		n.ProjectID, n.DatabaseID, n.Question, n.Stage, n.Status, n.Origin, n.OriginKey, n.ParentID, n.TargetValues, a.id()).
+		Scan(&n.ID, &n.CreatedAt)
+	if err == pgx.ErrNoRows {
+		return false, nil
+	}
+	if err != nil {
+		return false, classify(err, "insert nlq")
+	}
+	return true, nil
+}
+
+// InsertCandidate adds SQL for an NLQ inside tx.
+func InsertCandidate(ctx context.Context, tx pgx.Tx, a Actor, c *Candidate) error {
+	err := tx.QueryRow(ctx, `INSERT INTO sql_candidates (nlq_id, source, sql, original_sql, original_dialect, translation, verification,
+			result_fingerprint, row_count, error, elapsed_ms, created_by)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING id, created_at`,
+		c.NLQID, c.Source, c.SQL, c.OriginalSQL, c.OriginalDialect, nullJSON(c.Translation), nullJSON(c.Verification),
+		c.ResultFingerprint, c.RowCount, c.Error, c.ElapsedMS, a.id()).Scan(&c.ID, &c.CreatedAt)
+	return classify(err, "insert sql candidate")
+}
+
+// NLQQuery filters the question list.
+type NLQQuery struct {
+	ProjectID  int64
+	DatabaseID int64  // 0: any
+	Status     string // "": any
+	Stage      string // "": any
+	Before     int64  // paging: ids below this
+	Limit      int    // default 100, at most 500
+}
+
+// NLQWithSQL is a question with its first imported SQL candidate, for lists.
+type NLQWithSQL struct {
+	NLQ
+	DatabaseName *string    `json:"database_name"`
+	Candidate    *Candidate `json:"candidate"`
+}
+
+// ListNLQs returns questions newest first with their imported SQL.
+func (s *Store) ListNLQs(ctx context.Context, q NLQQuery) ([]NLQWithSQL, error) {
+	if q.Limit <= 0 || q.Limit > 500 {
+		q.Limit = 100
+	}
+	rows, err := s.pool.Query(ctx, `
+		SELECT n.id, n.project_id, n.database_id, n.question, n.stage, n.status, n.origin, n.origin_key, n.parent_id,
+			n.target_values, n.created_at, d.name,
+			c.id, c.source, c.sql, c.original_sql, c.original_dialect, c.translation, c.verification, c.result_fingerprint,
+			c.row_count, c.error, c.elapsed_ms, c.created_at
+		FROM nlqs n
+		LEFT JOIN databases d ON d.id = n.database_id
+		LEFT JOIN LATERAL (SELECT * FROM sql_candidates c WHERE c.nlq_id = n.id ORDER BY c.id LIMIT 1) c ON true
+		WHERE n.project_id = $1 AND ($2 = 0 OR n.database_id = $2) AND ($3 = '' OR n.status = $3)
+			AND ($4 = '' OR n.stage = $4) AND ($5 = 0 OR n.id < $5)
+		ORDER BY n.id DESC LIMIT $6`, q.ProjectID, q.DatabaseID, q.Status, q.Stage, q.Before, q.Limit)
+	if err != nil {
+		return nil, classify(err, "list nlqs")
+	}
+	defer rows.Close()
+	out := []NLQWithSQL{}
+	for rows.Next() {
+		var n NLQWithSQL
+		var c Candidate
+		var cid *int64
+		var csrc, csql *string
+		var cat *time.Time
+		if err := rows.Scan(&n.ID, &n.ProjectID, &n.DatabaseID, &n.Question, &n.Stage, &n.Status, &n.Origin, &n.OriginKey, &n.ParentID,
+			&n.TargetValues, &n.CreatedAt, &n.DatabaseName,
+			&cid, &csrc, &csql, &c.OriginalSQL, &c.OriginalDialect, &c.Translation, &c.Verification, &c.ResultFingerprint,
+			&c.RowCount, &c.Error, &c.ElapsedMS, &cat); err != nil {
+			return nil, classify(err, "list nlqs")
+		}
+		if cid != nil {
+			c.ID, c.NLQID, c.Source, c.SQL, c.CreatedAt = *cid, n.ID, *csrc, *csql, *cat
+			n.Candidate = &c
+		}
+		out = append(out, n)
+	}
+	return out, classify(rows.Err(), "list nlqs")
+}
+
+// TranslationReport summarises how imported SQLite gold SQL fared when translated to PostgreSQL.
+type TranslationReport struct {
+	DatabaseID   int64   `json:"database_id"`
+	DatabaseName string  `json:"database_name"`
+	Total        int     `json:"total"`
+	Matched      int     `json:"matched"`
+	Mismatched   int     `json:"mismatched"`
+	MatchRate    float64 `json:"match_rate"`
+}
+
+// TranslationReports returns one row per database of the project that has translated gold SQL.
+func (s *Store) TranslationReports(ctx context.Context, projectID int64) ([]TranslationReport, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT d.id, d.name, count(*),
+			count(*) FILTER (WHERE (c.verification->>'match')::boolean),
+			count(*) FILTER (WHERE NOT (c.verification->>'match')::boolean)
+		FROM sql_candidates c JOIN nlqs n ON n.id = c.nlq_id JOIN databases d ON d.id = n.database_id
+		WHERE n.project_id = $1 AND c.source = 'import' AND c.verification IS NOT NULL
+		GROUP BY d.id, d.name ORDER BY lower(d.name)`, projectID)
+	if err != nil {
+		return nil, classify(err, "translation report")
+	}
+	defer rows.Close()
+	out := []TranslationReport{}
+	for rows.Next() {
+		var r TranslationReport
+		if err := rows.Scan(&r.DatabaseID, &r.DatabaseName, &r.Total, &r.Matched, &r.Mismatched); err != nil {
+			return nil, classify(err, "translation report")
+		}
+		if r.Total > 0 {
+			r.MatchRate = float64(r.Matched) / float64(r.Total)
+		}
+		out = append(out, r)
+	}
+	return out, classify(rows.Err(), "translation report")
+}
+
+// HistoryEntry is one query a person ran in the SQL runner.
+type HistoryEntry struct {
+	ID         int64     `json:"id"`
+	DatabaseID int64     `json:"database_id"`
+	SQL        string    `json:"sql"`
+	RowCount   *int      `json:"row_count"`
+	Error      *string   `json:"error"`
+	ElapsedMS  float64   `json:"elapsed_ms"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+// AddHistory records a query run by userID.
+func (s *Store) AddHistory(ctx context.Context, userID int64, h *HistoryEntry) error {
+	err := s.pool.QueryRow(ctx, `INSERT INTO sql_history (user_id, database_id, sql, row_count, error, elapsed_ms)
+		VALUES ($1,$2,$3,$4,$5,$6) RETURNING id, created_at`, userID, h.DatabaseID, h.SQL, h.RowCount, h.Error, h.ElapsedMS).
+		Scan(&h.ID, &h.CreatedAt)
+	return classify(err, "add history")
+}
+
+// History returns a user's recent queries on a database, newest first.
+func (s *Store) History(ctx context.Context, userID, databaseID int64, limit int) ([]HistoryEntry, error) {
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	rows, err := s.pool.Query(ctx, `SELECT id, database_id, sql, row_count, error, elapsed_ms, created_at FROM sql_history
+		WHERE user_id = $1 AND database_id = $2 ORDER BY id DESC LIMIT $3`, userID, databaseID, limit)
+	if err != nil {
+		return nil, classify(err, "history")
+	}
+	defer rows.Close()
+	out := []HistoryEntry{}
+	for rows.Next() {
+		var h HistoryEntry
+		if err := rows.Scan(&h.ID, &h.DatabaseID, &h.SQL, &h.RowCount, &h.Error, &h.ElapsedMS, &h.CreatedAt); err != nil {
+			return nil, classify(err, "history")
+		}
+		out = append(out, h)
+	}
+	return out, classify(rows.Err(), "history")
+}
