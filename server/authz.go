@@ -54,11 +54,15 @@ var rolePermissions = [][]string{
 	{"authenticated", "projects", "list"},
 
 	{"annotator", "project", "read"},
+	{"annotator", "databases", "read"},
+	{"annotator", "sql", "run"},
+	{"annotator", "nlqs", "read"},
 
 	{"lead", "project", "update"},
 	{"lead", "members", "read"},
 	{"lead", "members", "write"},
 	{"lead", "audit", "read"},
+	{"lead", "databases", "import"},
 
 	{"admin", "users", "read"},
 	{"admin", "users", "write"},

@@ -7,13 +7,18 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"testing/fstest"
 
+	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 	"github.com/goldset/goldset/store/storetest"
 )
@@ -39,13 +44,18 @@ type fixtureUser struct {
 
 // env is a server on its own fresh database, with one project and a user for each role.
 type env struct {
-	t       *testing.T
-	ctx     context.Context
-	store   *store.Store
-	srv     *Server
-	project store.Project
-	users   map[string]*fixtureUser // "admin", "lead", "reviewer", "annotator", "outsider"
+	t        *testing.T
+	ctx      context.Context
+	store    *store.Store
+	srv      *Server
+	project  store.Project
+	database store.Database          // a small imported CSV table "singer" in project
+	users    map[string]*fixtureUser // "admin", "lead", "reviewer", "annotator", "outsider"
 }
+
+// singersCSV is the fixture target table: a header with an original name, numbers with thousand
+// separators and an empty cell.
+const singersCSV = "Singer ID,Name,Net Worth (millions),Country\n1,Liliane,\"30,000\",France\n2,Christy,28.8,United States\n3,Alice,,United States\n"
 
 func newEnv(t *testing.T, mods ...func(*Config)) *env {
 	t.Helper()
@@ -80,11 +90,53 @@ func newEnv(t *testing.T, mods ...func(*Config)) *env {
 			t.Fatal(err)
 		}
 	}
+	pool, err := sqlexec.NewPool(ctx, st.URL(), sqlexec.ExecOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	cfg.Exec = sqlexec.NewExecutor(pool, sqlexec.ExecOptions{})
+	if cfg.Importer, err = pipelines.NewImporter(ctx, st, cfg.Exec, nil); err != nil {
+		t.Fatal(err)
+	}
+	csvPath := filepath.Join(t.TempDir(), "singer.csv")
+	if err := os.WriteFile(csvPath, []byte(singersCSV), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	imported, err := cfg.Importer.ImportCSV(ctx, store.System, e.project.ID, []string{csvPath}, "singers")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.database = imported.Database
+	t.Cleanup(func() { dropTargets(t, st) })
 	e.srv, err = New(ctx, st, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return e
+}
+
+// dropTargets removes the reader roles of a test database's targets: roles belong to the whole
+// cluster and would outlive the test database.
+func dropTargets(t *testing.T, st *store.Store) {
+	ctx := context.Background()
+	rows, err := st.Pool().Query(ctx, "SELECT schema_name, reader_role FROM databases")
+	if err != nil {
+		t.Logf("drop targets: %v", err)
+		return
+	}
+	var targets [][2]string
+	for rows.Next() {
+		var s, r string
+		if rows.Scan(&s, &r) == nil {
+			targets = append(targets, [2]string{s, r})
+		}
+	}
+	rows.Close()
+	for _, tg := range targets {
+		st.Pool().Exec(ctx, "DROP SCHEMA IF EXISTS "+tg[0]+" CASCADE")
+		st.Pool().Exec(ctx, "DROP ROLE IF EXISTS "+tg[1])
+	}
 }
 
 func (e *env) newUser(name string, admin bool) *fixtureUser {
@@ -122,12 +174,23 @@ type scenario struct {
 func (e *env) do(sc scenario) *httptest.ResponseRecorder {
 	e.t.Helper()
 	var body io.Reader
-	if sc.Body != "" {
+	contentType := "application/json"
+	if name, ok := strings.CutPrefix(sc.Body, "multipart:"); ok {
+		// A one-file CSV import named name, as the UI sends it.
+		var b bytes.Buffer
+		w := multipart.NewWriter(&b)
+		w.WriteField("kind", "csv")
+		w.WriteField("name", name)
+		f, _ := w.CreateFormFile("files", name+".csv")
+		f.Write([]byte(singersCSV))
+		w.Close()
+		body, contentType = &b, w.FormDataContentType()
+	} else if sc.Body != "" {
 		body = strings.NewReader(sc.Body)
 	}
 	req := httptest.NewRequest(sc.Method, sc.URL, body)
 	if sc.Body != "" {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", contentType)
 	}
 	if sc.As != "" {
 		req.Header.Set("Authorization", "Bearer "+e.users[sc.As].token)

@@ -59,6 +59,17 @@ func (s *Server) routes() []route {
 		{Method: "DELETE", Path: v1 + "/projects/:project/members/:user", Object: "members", Action: "write", Handler: h((*Server).removeMember)},
 		{Method: "GET", Path: v1 + "/projects/:project/audit", Object: "audit", Action: "read", Handler: h((*Server).listProjectAudit)},
 
+		// Target databases: import, browse, query, compare; the questions about them.
+		{Method: "GET", Path: v1 + "/projects/:project/databases", Object: "databases", Action: "read", Handler: h((*Server).listDatabases)},
+		{Method: "POST", Path: v1 + "/projects/:project/imports", Object: "databases", Action: "import", Handler: h((*Server).importFiles)},
+		{Method: "GET", Path: v1 + "/projects/:project/databases/:database", Object: "databases", Action: "read", Handler: h((*Server).getDatabase)},
+		{Method: "GET", Path: v1 + "/projects/:project/databases/:database/tables/:table/rows", Object: "databases", Action: "read", Handler: h((*Server).tableRows)},
+		{Method: "POST", Path: v1 + "/projects/:project/databases/:database/query", Object: "sql", Action: "run", Handler: h((*Server).runQuery)},
+		{Method: "POST", Path: v1 + "/projects/:project/databases/:database/compare", Object: "sql", Action: "run", Handler: h((*Server).compareQueries)},
+		{Method: "GET", Path: v1 + "/projects/:project/databases/:database/history", Object: "sql", Action: "run", Handler: h((*Server).queryHistory)},
+		{Method: "GET", Path: v1 + "/projects/:project/nlqs", Object: "nlqs", Action: "read", Handler: h((*Server).listNLQs)},
+		{Method: "GET", Path: v1 + "/projects/:project/translation-report", Object: "nlqs", Action: "read", Handler: h((*Server).translationReport)},
+
 		// The web UI: files from the embedded build, index.html for every other page (HTML5 routing).
 		{Method: "GET", Path: "/*", Public: true, Handler: h((*Server).ui)},
 	}

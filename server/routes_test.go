@@ -38,6 +38,7 @@ func fixed(url, body string) func(*env, string) (string, string) {
 // fails TestRoutes_EveryRouteDeclaredAndTested.
 func routeSpecs(e *env) map[string]routeSpec {
 	p := fmt.Sprintf("/api/v1/projects/%d", e.project.ID)
+	d := fmt.Sprintf("%s/databases/%d", p, e.database.ID)
 	newMember := func(role string) func(*env, string) (string, string) {
 		return func(e *env, _ string) (string, string) {
 			u := e.newUser("member", false)
@@ -108,7 +109,19 @@ func routeSpecs(e *env) map[string]routeSpec {
 			url, _ := newMember("annotator")(e, "")
 			return url, ""
 		}},
-		"GET /api/v1/projects/:project/audit": {Min: "lead", Success: 200, prepare: fixed(p+"/audit", "")},
+		"GET /api/v1/projects/:project/audit":                                  {Min: "lead", Success: 200, prepare: fixed(p+"/audit", "")},
+		"GET /api/v1/projects/:project/databases":                              {Min: "annotator", Success: 200, prepare: fixed(p+"/databases", "")},
+		"GET /api/v1/projects/:project/databases/:database":                    {Min: "annotator", Success: 200, prepare: fixed(d, "")},
+		"GET /api/v1/projects/:project/databases/:database/tables/:table/rows": {Min: "annotator", Success: 200, prepare: fixed(d+"/tables/singer/rows", "")},
+		"POST /api/v1/projects/:project/databases/:database/query":             {Min: "annotator", Success: 200, prepare: fixed(d+"/query", `{"sql":"SELECT count(*) FROM singer"}`)},
+		"POST /api/v1/projects/:project/databases/:database/compare": {Min: "annotator", Success: 200, prepare: fixed(d+"/compare",
+			`{"gold_sql":"SELECT name FROM singer","pred_sql":"SELECT name FROM singer"}`)},
+		"GET /api/v1/projects/:project/databases/:database/history": {Min: "annotator", Success: 200, prepare: fixed(d+"/history", "")},
+		"GET /api/v1/projects/:project/nlqs":                        {Min: "annotator", Success: 200, prepare: fixed(p+"/nlqs", "")},
+		"GET /api/v1/projects/:project/translation-report":          {Min: "annotator", Success: 200, prepare: fixed(p+"/translation-report", "")},
+		"POST /api/v1/projects/:project/imports": {Min: "lead", Success: 201, prepare: func(*env, string) (string, string) {
+			return p + "/imports", "multipart:" + unique("t")
+		}},
 	}
 }
 

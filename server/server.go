@@ -7,11 +7,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )
 
@@ -25,6 +28,9 @@ type Config struct {
 	Version      string
 	UI           fs.FS // the built web UI; nil or without index.html serves a notice instead
 	Logger       *slog.Logger
+	// Exec runs target-database SQL in the sandbox; Importer turns uploads into databases and questions.
+	Exec     *sqlexec.Executor
+	Importer *pipelines.Importer
 	// LoginLimit caps failed logins per email and per client address in LoginWindow.
 	LoginLimit  int
 	LoginWindow time.Duration
@@ -77,7 +83,11 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 		s.log.Error("panic", "request_id", requestID(c), "err", err, "stack", string(stack))
 		return err
 	}}))
-	e.Use(middleware.BodyLimit(bodyLimit))
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
+		Limit: bodyLimit,
+		// Uploads have their own, larger limit (see importFiles).
+		Skipper: func(c echo.Context) bool { return strings.HasSuffix(c.Path(), "/imports") },
+	}))
 	e.Use(securityHeaders)
 	for _, r := range s.routes() {
 		e.Add(r.Method, r.Path, r.Handler(s), s.guard(r))

@@ -32,8 +32,8 @@ func Diff(gold, pred *Result, opt MatchOptions, limit int) ResultDiff {
 	grows, gw, gok := diffRows(gold)
 	prows, pw, pok := diffRows(pred)
 	if !gok || !pok || gw != pw || len(grows) == 0 || len(prows) == 0 {
-		d.OnlyInGold, d.OnlyInGoldCount = diffListRows(grows, nil, limit)
-		d.OnlyInPred, d.OnlyInPredCount = diffListRows(prows, nil, limit)
+		d.OnlyInGold, d.OnlyInGoldCount = diffListRows(grows, allRows(len(grows)), limit)
+		d.OnlyInPred, d.OnlyInPredCount = diffListRows(prows, allRows(len(prows)), limit)
 		return d
 	}
 
@@ -106,20 +106,22 @@ func diffRows(r *Result) (rows [][]any, width int, ok bool) {
 	return r.Rows, w, true
 }
 
-// diffListRows returns the selected rows (all when idx is nil) in result order, at most limit of them,
-// and how many were selected.
-func diffListRows(rows [][]any, idx []int32, limit int) ([][]any, int) {
-	total := len(rows)
-	if idx != nil {
-		total = len(idx)
+func allRows(n int) []int32 {
+	idx := make([]int32, n)
+	for i := range idx {
+		idx[i] = int32(i)
 	}
+	return idx
+}
+
+// diffListRows returns the rows at idx in result order, at most limit of them, and how many idx
+// selects.
+func diffListRows(rows [][]any, idx []int32, limit int) ([][]any, int) {
+	total := len(idx)
 	if limit < 0 || limit > total {
 		limit = total
 	}
 	out := make([][]any, 0, limit)
-	if idx == nil {
-		return append(out, rows[:limit]...), total
-	}
 	slices.Sort(idx)
 	for _, i := range idx[:limit] {
 		out = append(out, rows[i])

@@ -232,7 +232,7 @@ func numberHash(v *Value) uint64 {
 	if v.num == numInt {
 		return intHash(v.i)
 	}
-	x := v.f
+	x := v.float()
 	switch {
 	case math.IsNaN(x):
 		return mix64(tagNaN)

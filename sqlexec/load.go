@@ -91,8 +91,12 @@ func Load(ctx context.Context, tx pgx.Tx, t Target, tables []*TableData) (LoadRe
 		}
 		rep.Tables = append(rep.Tables, tr)
 	}
+	// Every primary key before any foreign key: a foreign key needs the key it references.
 	for i, td := range tables {
-		rep.Tables[i].Warnings = append(rep.Tables[i].Warnings, addKeys(ctx, tx, t.Schema, td.Def)...)
+		rep.Tables[i].Warnings = append(rep.Tables[i].Warnings, addPrimaryKey(ctx, tx, t.Schema, td.Def)...)
+	}
+	for i, td := range tables {
+		rep.Tables[i].Warnings = append(rep.Tables[i].Warnings, addForeignKeys(ctx, tx, t.Schema, td.Def)...)
 	}
 	if _, err := tx.Exec(ctx, "GRANT SELECT ON ALL TABLES IN SCHEMA "+schema+" TO "+reader); err != nil {
 		return LoadReport{}, fmt.Errorf("sqlexec: grant on %s: %w", t.Schema, err)
@@ -114,6 +118,11 @@ func loadTable(ctx context.Context, tx pgx.Tx, schema string, td *TableData) (Ta
 	names := make([]string, len(def.Columns))
 	for i, c := range def.Columns {
 		cols[i] = pgx.Identifier{c.Name}.Sanitize() + " " + string(c.Type)
+		if c.Type == TypeText {
+			// Byte order, whatever the server's locale: the same order SQLite (and so Spider's gold
+			// results) use, and the same on every installation.
+			cols[i] += ` COLLATE "C"`
+		}
 		names[i] = c.Name
 	}
 	ident := pgx.Identifier{schema, def.Name}
@@ -173,15 +182,20 @@ func (s *copySource) Next() bool {
 func (s *copySource) Values() ([]any, error) { return s.cur, nil }
 func (s *copySource) Err() error             { return s.err }
 
-func addKeys(ctx context.Context, tx pgx.Tx, schema string, def TableDef) []string {
+func addPrimaryKey(ctx context.Context, tx pgx.Tx, schema string, def TableDef) []string {
+	if len(def.PrimaryKey) == 0 {
+		return nil
+	}
+	q := fmt.Sprintf("ALTER TABLE %s ADD PRIMARY KEY (%s)", pgx.Identifier{schema, def.Name}.Sanitize(), identList(def.PrimaryKey))
+	if err := withSavepoint(ctx, tx, q); err != nil {
+		return []string{fmt.Sprintf("primary key (%s) is not enforced: the data breaks it (%s)", strings.Join(def.PrimaryKey, ", "), pgMessage(err))}
+	}
+	return nil
+}
+
+func addForeignKeys(ctx context.Context, tx pgx.Tx, schema string, def TableDef) []string {
 	var warnings []string
 	table := pgx.Identifier{schema, def.Name}.Sanitize()
-	if len(def.PrimaryKey) > 0 {
-		q := fmt.Sprintf("ALTER TABLE %s ADD PRIMARY KEY (%s)", table, identList(def.PrimaryKey))
-		if err := withSavepoint(ctx, tx, q); err != nil {
-			warnings = append(warnings, fmt.Sprintf("primary key (%s) is not enforced: the data breaks it (%s)", strings.Join(def.PrimaryKey, ", "), pgMessage(err)))
-		}
-	}
 	for _, fk := range def.ForeignKeys {
 		q := fmt.Sprintf("ALTER TABLE %s ADD FOREIGN KEY (%s) REFERENCES %s (%s)", table, identList(fk.Columns),
 			pgx.Identifier{schema, fk.RefTable}.Sanitize(), identList(fk.RefColumns))

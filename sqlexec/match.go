@@ -63,11 +63,12 @@ package sqlexec
 //     unlike PostgreSQL's interval equality), json and arrays as compact JSON with sorted keys.
 //
 // Row alignment under tolerance: tolerance is not transitive, so "multisets equal" has no fast
-// exact test. Match verifies a column permutation by sorting both sides (exactly compared columns
-// first, floats last and rounded to 9 significant digits, then, if that fails, unrounded) and
+// exact test. Match verifies a column permutation by sorting the rows of both sides by the same
+// key (a hash of the exactly-compared columns, then the values with the float columns last, floats
+// rounded to 9 significant digits; if that fails, a second pass with unrounded floats) and
 // comparing rows pairwise. A pairwise success is a proof; a false "rows differ" needs several rows
-// that tie on every exact column and whose floats are tolerance-equal yet order differently — not
-// a case real query results produce.
+// that agree on every exact column and whose floats are tolerance-equal yet sort in different
+// orders on the two sides — not a case real query results produce.
 //
 // Fingerprints (fingerprint.go) are a fast pre-check consistent with these rules; Match is the
 // authority.
@@ -76,7 +77,7 @@ import (
 	"fmt"
 	"math/bits"
 	"slices"
-	"strings"
+	"sync"
 )
 
 // MatchOptions tune Match and Diff. The zero value is Spider's semantics with a float tolerance.
@@ -146,7 +147,11 @@ func Match(gold, pred *Result, opt MatchOptions) MatchResult {
 	if len(gold.Rows) == 0 {
 		return MatchResult{Match: true, Reason: "equal (both empty)", ColumnMapping: identityPerm(gw)}
 	}
-	a := newAligner(newMatchTable(gold.Rows, gw, opt), newMatchTable(pred.Rows, pw, opt), opt)
+	var g, p *matchTable
+	parallel(len(gold.Rows) >= parallelRows,
+		func() { g = newMatchTable(gold.Rows, gw, opt) },
+		func() { p = newMatchTable(pred.Rows, pw, opt) })
+	a := newAligner(g, p, opt)
 	out := a.search()
 	switch {
 	case out.perm != nil:
@@ -251,13 +256,13 @@ func newMatchTable(rows [][]any, width int, opt MatchOptions) *matchTable {
 			c.kinds[v.kind]++
 			if v.kind == KindNumber {
 				c.float = c.float || v.num == numFloat
-				switch {
-				case v.f != v.f:
+				switch f := v.float(); {
+				case f != f:
 					c.nans++
 				case c.kinds[KindNumber]-c.nans == 1:
-					c.lo, c.hi = v.f, v.f
+					c.lo, c.hi = f, f
 				default:
-					c.lo, c.hi = min(c.lo, v.f), max(c.hi, v.f)
+					c.lo, c.hi = min(c.lo, f), max(c.hi, f)
 				}
 			}
 		}
@@ -271,7 +276,7 @@ func (c *matchColumn) quantized() []float64 {
 		c.q = make([]float64, len(c.vals))
 		for i := range c.vals {
 			if c.vals[i].kind == KindNumber {
-				c.q[i] = quantFloat(c.vals[i].f)
+				c.q[i] = quantFloat(c.vals[i].float())
 			}
 		}
 	}
@@ -331,8 +336,8 @@ type aligner struct {
 	rel, abs float64
 	cand     [][]int // per gold column: candidate pred columns
 	close    map[[2]int]bool
-	goldSums map[string][2]uint64 // row-projection hashes of gold, by exact-column mask
-	budget   int                  // work units left (≈ value visits)
+	goldProj map[string]rowProjection // gold row projections, by exact-column mask
+	budget   int                      // work units left (≈ value visits)
 }
 
 type alignOutcome struct {
@@ -349,7 +354,7 @@ const (
 )
 
 func newAligner(g, p *matchTable, opt MatchOptions) *aligner {
-	a := &aligner{g: g, p: p, opt: opt, close: map[[2]int]bool{}, goldSums: map[string][2]uint64{}, budget: alignBudget}
+	a := &aligner{g: g, p: p, opt: opt, close: map[[2]int]bool{}, goldProj: map[string]rowProjection{}, budget: alignBudget}
 	a.rel, a.abs = opt.tolerances()
 	return a
 }
@@ -457,16 +462,14 @@ func (a *aligner) try(perm []int, out *alignOutcome) bool {
 	n := a.g.rows
 	cells := n * len(perm)
 	exact := make([]bool, len(perm))
-	anyExact := false
 	for j, c := range perm {
 		exact[j] = !a.g.cols[j].float && !a.p.cols[c].float
-		anyExact = anyExact || exact[j]
 	}
-	if anyExact {
-		a.budget -= 2 * cells
-		if a.projectionSums(a.g, identityPerm(len(perm)), exact, true) != a.projectionSums(a.p, perm, exact, false) {
-			return false
-		}
+	a.budget -= 2 * cells
+	gp := a.goldProjection(exact)
+	pp := projection(a.p, perm, exact)
+	if gp.sums != pp.sums {
+		return false
 	}
 	gs, ps, approx := a.sides(perm, exact)
 	if a.opt.OrderMatters {
@@ -476,7 +479,7 @@ func (a *aligner) try(perm []int, out *alignOutcome) bool {
 		}
 	}
 	a.budget -= cells * (bits.Len(uint(n)) + 1) * 2
-	if a.unorderedEqual(gs, ps, approx) {
+	if a.unorderedEqual(gs, gp.rows, ps, pp.rows, approx) {
 		if !a.opt.OrderMatters {
 			return true
 		}
@@ -485,43 +488,47 @@ func (a *aligner) try(perm []int, out *alignOutcome) bool {
 	return false
 }
 
-// projectionSums is a multiset hash of the rows restricted to the exact columns. For gold (cache
-// true) it depends only on the mask, so it is computed once per mask.
-func (a *aligner) projectionSums(t *matchTable, perm []int, exact []bool, cache bool) [2]uint64 {
-	var key string
-	if cache {
-		var sb strings.Builder
-		for _, e := range exact {
-			if e {
-				sb.WriteByte('1')
-			} else {
-				sb.WriteByte('0')
-			}
-		}
-		key = sb.String()
-		if s, ok := a.goldSums[key]; ok {
-			return s
+// rowProjection hashes each row restricted to the exactly-compared columns, and the multiset of
+// those hashes. Equal rows have equal projections whatever the tolerance.
+type rowProjection struct {
+	rows []uint64
+	sums [2]uint64
+}
+
+// goldProjection depends only on which gold columns are exact, so it is computed once per mask.
+func (a *aligner) goldProjection(exact []bool) rowProjection {
+	key := make([]byte, len(exact))
+	for j, e := range exact {
+		if e {
+			key[j] = 1
 		}
 	}
+	if p, ok := a.goldProj[string(key)]; ok {
+		return p
+	}
+	p := projection(a.g, identityPerm(len(exact)), exact)
+	a.goldProj[string(key)] = p
+	return p
+}
+
+func projection(t *matchTable, perm []int, exact []bool) rowProjection {
 	var cols []*matchColumn
 	for j, c := range perm {
 		if exact[j] {
 			cols = append(cols, t.cols[c])
 		}
 	}
-	var s [2]uint64
-	for i := 0; i < t.rows; i++ {
+	p := rowProjection{rows: make([]uint64, t.rows)}
+	for i := range p.rows {
 		h := uint64(rowSeed)
 		for _, c := range cols {
 			h = hashCombine(h, c.hash[i])
 		}
-		s[0] += mix64(h ^ lane1)
-		s[1] += mix64(h ^ lane2)
+		p.rows[i] = h
+		p.sums[0] += mix64(h ^ lane1)
+		p.sums[1] += mix64(h ^ lane2)
 	}
-	if cache {
-		a.goldSums[key] = s
-	}
-	return s
+	return p
 }
 
 // sides lays out both tables' columns in key order: exactly-compared columns first, so that rows
@@ -548,9 +555,11 @@ func (a *aligner) orderedEqual(gs, ps matchSide) bool {
 	return true
 }
 
-// unorderedEqual sorts both sides and compares rows pairwise: first with floats rounded (so that
-// noise does not decide the order), then, if needed, unrounded.
-func (a *aligner) unorderedEqual(gs, ps matchSide, approx []bool) bool {
+// unorderedEqual sorts both sides and compares rows pairwise. Rows sort by the hash of their exact
+// columns first (a cheap integer comparison that groups equal rows), then by value with the float
+// columns last: first with floats rounded (so that noise does not decide the order), then, if that
+// fails, unrounded. Any total order consistent across the two sides pairs equal multisets.
+func (a *aligner) unorderedEqual(gs matchSide, gh []uint64, ps matchSide, ph []uint64, approx []bool) bool {
 	anyApprox := slices.Contains(approx, true)
 	for _, quant := range []bool{true, false} {
 		if quant && !anyApprox {
@@ -564,8 +573,10 @@ func (a *aligner) unorderedEqual(gs, ps matchSide, approx []bool) bool {
 				}
 			}
 		}
-		gi := sortedRows(gs, a.g.rows, approx, quant)
-		pi := sortedRows(ps, a.p.rows, approx, quant)
+		var gi, pi []int32
+		parallel(a.g.rows >= parallelRows,
+			func() { gi = sortedRowsKeyed(gs, gh, approx, quant) },
+			func() { pi = sortedRowsKeyed(ps, ph, approx, quant) })
 		eq := true
 		for i := range gi {
 			if !rowsEqual(gs, gi[i], ps, pi[i], a.rel, a.abs) {
@@ -578,6 +589,44 @@ func (a *aligner) unorderedEqual(gs, ps matchSide, approx []bool) bool {
 		}
 	}
 	return false
+}
+
+// parallelRows is the result size from which Match uses a second goroutine.
+const parallelRows = 20_000
+
+// parallel runs f and g, concurrently when asked.
+func parallel(concurrently bool, f, g func()) {
+	if !concurrently {
+		f()
+		g()
+		return
+	}
+	var wg sync.WaitGroup
+	wg.Go(f)
+	g()
+	wg.Wait()
+}
+
+func sortedRowsKeyed(s matchSide, h []uint64, approx []bool, quant bool) []int32 {
+	type keyed struct {
+		h uint64
+		i int32
+	}
+	ks := make([]keyed, len(h))
+	for i := range ks {
+		ks[i] = keyed{h[i], int32(i)}
+	}
+	slices.SortFunc(ks, func(x, y keyed) int {
+		if c := cmpUint(x.h, y.h); c != 0 {
+			return c
+		}
+		return cmpRows(s, x.i, s, y.i, approx, quant)
+	})
+	idx := make([]int32, len(ks))
+	for i, k := range ks {
+		idx[i] = k.i
+	}
+	return idx
 }
 
 func sortedRows(s matchSide, n int, approx []bool, quant bool) []int32 {

@@ -1,6 +1,7 @@
 package sqlexec
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"math/big"
@@ -119,6 +120,9 @@ func TestMatch_Rules(t *testing.T) {
 		{"truncated gold", &Result{Columns: []ResultColumn{{Name: "a"}}, Rows: [][]any{{int64(1)}}, Truncated: true}, res(1, row(int64(1))), MatchOptions{}, false, "gold truncated after 1 rows"},
 		{"identical truncated results", &Result{Rows: [][]any{{int64(1)}}, Truncated: true}, &Result{Rows: [][]any{{int64(1)}}, Truncated: true}, MatchOptions{}, false, "truncated"},
 		{"malformed pred", res(2, row(int64(1), int64(2))), &Result{Columns: make([]ResultColumn, 2), Rows: [][]any{{int64(1)}}}, MatchOptions{}, false, "pred result malformed: row 1 has 1 values, expected 2"},
+
+		{"zero-column results", res(0, row(), row()), res(0, row(), row()), MatchOptions{}, true, "equal"},
+		{"zero-column results count rows", res(0, row(), row()), res(0, row()), MatchOptions{}, false, "row count differs"},
 
 		// Empty results.
 		{"empty equals empty", res(2), res(2), MatchOptions{}, true, "equal (both empty)"},
@@ -256,6 +260,25 @@ func TestCanonical_String(t *testing.T) {
 	}
 }
 
+func TestValue_MarshalJSON(t *testing.T) {
+	for in, want := range map[any]string{
+		nil:                      `null`,
+		int64(3):                 `3`,
+		true:                     `true`,
+		"x":                      `"x"`,
+		math.Inf(1):              `"+Inf"`,
+		utc(2020, 1, 2, 0, 0, 0): `"2020-01-02"`,
+	} {
+		b, err := json.Marshal(Canonical(in))
+		if err != nil || string(b) != want {
+			t.Errorf("json.Marshal(Canonical(%#v)) = %s, %v; want %s", in, b, err, want)
+		}
+	}
+	if b, _ := json.Marshal(Canonical(numeric(125, -2))); string(b) != "1.25" {
+		t.Errorf("numeric 1.25 marshals as %s", b)
+	}
+}
+
 func TestValue_EqualAcrossDrivers(t *testing.T) {
 	// pgx and modernc.org/sqlite decode the same answer into different Go values.
 	pairs := [][2]any{
@@ -367,6 +390,8 @@ func sameValues(a, b []any) bool {
 	}
 	return fa.Sum() == fb.Sum()
 }
+
+func newTestRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, seed+1)) }
 
 func TestMatch_PropertyScrambledResultMatchesItself(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))

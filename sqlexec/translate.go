@@ -86,6 +86,7 @@ func TranslateSQLite(sql string, schema *SchemaInfo) (Translation, error) {
 	t.textNumbers()
 	t.aggregates()
 	t.bareColumns()
+	t.stableOrder()
 	t.crossJoins()
 	t.strftime()
 	out := Translation{SQL: t.String()}
@@ -886,7 +887,7 @@ func (t *translator) parseSelect(sel int) selectParts {
 	lastSig := sel
 	for j := t.next(sel); j >= 0; j = t.next(j) {
 		tk := t.toks[j]
-		if tk.depth < d || tk.depth == d && tk.punct(")") {
+		if tk.depth < d {
 			break
 		}
 		if tk.depth == d {
@@ -1115,4 +1116,58 @@ func (t *translator) anyAggregate(p selectParts) bool {
 		}
 	}
 	return p.having >= 0
+}
+
+// stableOrder makes the order of tied rows SQLite's. SQLite's sort is stable: rows that tie on
+// every ORDER BY key keep the order of the table scan, which is the row order of the table. A
+// PostgreSQL sort leaves ties in any order. For a query over one table (no join, grouping,
+// DISTINCT or set operation) ctid, the physical row order, is added as the last sort key: a
+// target table is loaded once, in SQLite's row order, and never updated, so ctid order is
+// SQLite's scan order.
+func (t *translator) stableOrder() {
+	sel := -1
+	for i := range t.toks {
+		if t.toks[i].is("select") {
+			sel = i
+			break
+		}
+	}
+	if sel < 0 || t.toks[sel].depth != 0 {
+		return
+	}
+	for i := range t.toks {
+		tk := t.toks[i]
+		if tk.depth == 0 && (tk.is("union", "intersect", "except", "join") || tk.is("select") && i != sel) {
+			return
+		}
+	}
+	p := t.parseSelect(sel)
+	if p.order < 0 || len(p.group) > 0 || p.distinct || p.from < 0 || len(p.orderItems) == 0 {
+		return
+	}
+	for _, it := range append(append([]span{}, p.items...), p.orderItems...) {
+		if t.hasAggregate(it) {
+			return
+		}
+	}
+	// exactly one table between FROM and the next clause
+	tables := 0
+	for j := t.next(p.from); j >= 0; j = t.next(j) {
+		tk := t.toks[j]
+		if tk.depth > 0 || tk.is("where", "group", "order", "having", "limit") {
+			break
+		}
+		if tk.punct(",") || tk.punct("(") {
+			return
+		}
+		if tk.kind == tkWord && t.isTable(strings.ToLower(tk.text)) {
+			tables++
+		}
+	}
+	if tables != 1 {
+		return
+	}
+	last := p.orderItems[len(p.orderItems)-1].last
+	t.toks[last].text += ", ctid"
+	t.change("ctid added as the last ORDER BY key: SQLite keeps tied rows in table order, PostgreSQL in any order")
 }

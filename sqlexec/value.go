@@ -59,12 +59,29 @@ const (
 type Value struct {
 	kind   Kind
 	num    numForm
-	isBool bool     // a boolean, kept for display only
-	nsec   int32    // KindTime: nanoseconds within the second
-	i      int64    // numInt: the value; KindTime: Unix seconds
-	f      float64  // KindNumber: the value (numFloat) or its nearest float64 (numInt, numRat)
-	s      string   // KindText, KindBytes
-	r      *big.Rat // numRat
+	isBool bool   // a boolean, kept for display only
+	nsec   int32  // KindTime: nanoseconds within the second
+	i      int64  // numInt: the value; numFloat, numRat: the bits of the float64; KindTime: Unix seconds
+	s      string // KindText, KindBytes; numRat: the reduced fraction "a/b" (unique, so equality is ==)
+}
+
+// The layout keeps a Value at 32 bytes: Match holds one per cell of both results.
+
+// float is the number as a float64: its value, or the nearest float64 to an exact number.
+func (v *Value) float() float64 {
+	if v.num == numInt {
+		return float64(v.i)
+	}
+	return math.Float64frombits(uint64(v.i))
+}
+
+// rat is an exact number as a big.Rat.
+func (v *Value) rat() *big.Rat {
+	if v.num == numRat {
+		r, _ := new(big.Rat).SetString(v.s)
+		return r
+	}
+	return new(big.Rat).SetInt64(v.i)
 }
 
 // Kind reports the class of v.
@@ -97,9 +114,9 @@ func (v Value) String() string {
 		case numInt:
 			return strconv.FormatInt(v.i, 10)
 		case numRat:
-			return ratString(v.r)
+			return ratString(v.rat())
 		default:
-			return strconv.FormatFloat(v.f, 'g', -1, 64)
+			return strconv.FormatFloat(v.float(), 'g', -1, 64)
 		}
 	case KindText:
 		return v.s
@@ -123,7 +140,7 @@ func (v Value) MarshalJSON() ([]byte, error) {
 		return []byte("null"), nil
 	case v.kind == KindNumber && v.isBool:
 		return []byte(strconv.FormatBool(v.i != 0)), nil
-	case v.kind == KindNumber && !math.IsNaN(v.f) && !math.IsInf(v.f, 0):
+	case v.kind == KindNumber && !math.IsNaN(v.float()) && !math.IsInf(v.float(), 0):
 		return []byte(v.String()), nil
 	}
 	return json.Marshal(v.String())
@@ -153,11 +170,13 @@ func ratString(r *big.Rat) string {
 	return r.FloatString(digits)
 }
 
-func nullValue() Value           { return Value{} }
-func textValue(s string) Value   { return Value{kind: KindText, s: s} }
-func bytesValue(b []byte) Value  { return Value{kind: KindBytes, s: string(b)} }
-func intValue(i int64) Value     { return Value{kind: KindNumber, num: numInt, i: i, f: float64(i)} }
-func floatValue(f float64) Value { return Value{kind: KindNumber, num: numFloat, f: f} }
+func nullValue() Value          { return Value{} }
+func textValue(s string) Value  { return Value{kind: KindText, s: s} }
+func bytesValue(b []byte) Value { return Value{kind: KindBytes, s: string(b)} }
+func intValue(i int64) Value    { return Value{kind: KindNumber, num: numInt, i: i} }
+func floatValue(f float64) Value {
+	return Value{kind: KindNumber, num: numFloat, i: int64(math.Float64bits(f))}
+}
 func timeValue(t time.Time) Value {
 	return Value{kind: KindTime, i: t.Unix(), nsec: int32(t.Nanosecond())}
 }
@@ -184,7 +203,7 @@ func ratValue(r *big.Rat) Value {
 		return intValue(r.Num().Int64())
 	}
 	f, _ := r.Float64()
-	return Value{kind: KindNumber, num: numRat, r: r, f: f}
+	return Value{kind: KindNumber, num: numRat, i: int64(math.Float64bits(f)), s: r.RatString()}
 }
 
 // float32Value widens through the shortest decimal, so float32(0.1) is 0.1 and not 0.10000000149.
@@ -561,9 +580,9 @@ func valuesEqual(a, b *Value, rel, abs float64) bool {
 		}
 		if a.num != numFloat && b.num != numFloat {
 			// Exact against exact: by the numInt invariant an integer never equals a numRat.
-			return a.num == numRat && b.num == numRat && a.r.Cmp(b.r) == 0
+			return a.num == numRat && b.num == numRat && a.s == b.s
 		}
-		return floatsClose(a.f, b.f, rel, abs)
+		return floatsClose(a.float(), b.float(), rel, abs)
 	case KindText, KindBytes:
 		return a.s == b.s
 	case KindTime:
@@ -598,13 +617,16 @@ func compareValues(a, b *Value, approx bool) int {
 	switch a.kind {
 	case KindNumber:
 		if approx {
-			return cmpFloat(a.f, b.f)
+			return cmpFloat(a.float(), b.float())
 		}
 		if a.num == numInt && b.num == numInt {
 			return cmpInt64(a.i, b.i)
 		}
-		if c := cmpFloat(a.f, b.f); c != 0 || (a.num == numFloat || b.num == numFloat) {
+		if c := cmpFloat(a.float(), b.float()); c != 0 || (a.num == numFloat || b.num == numFloat) {
 			return c
+		}
+		if a.num == numRat && b.num == numRat && a.s == b.s {
+			return 0 // equal numerics: the common tie, without parsing
 		}
 		return a.rat().Cmp(b.rat())
 	case KindText, KindBytes:
@@ -616,13 +638,6 @@ func compareValues(a, b *Value, approx bool) int {
 		return cmpInt64(int64(a.nsec), int64(b.nsec))
 	}
 	return 0
-}
-
-func (v *Value) rat() *big.Rat {
-	if v.num == numRat {
-		return v.r
-	}
-	return new(big.Rat).SetInt64(v.i)
 }
 
 func cmpInt64(a, b int64) int {

@@ -176,11 +176,22 @@ export async function request<T>(
 }
 
 async function toApiError(response: Response): Promise<ApiError> {
-  let code = defaultCode(response.status);
-  let message = response.statusText || `Request failed (${response.status})`;
+  let text = '';
+  try {
+    text = await response.text();
+  } catch {
+    // An unreadable body: the status alone has to do.
+  }
+  return errorFromBody(response.status, response.statusText, text, response.headers.get('Retry-After'));
+}
+
+/** The error envelope (or, failing that, the status) as an ApiError; shared by fetch and XHR uploads. */
+function errorFromBody(status: number, statusText: string, text: string, retryAfter: string | null): ApiError {
+  let code = defaultCode(status);
+  let message = statusText || `Request failed (${status})`;
   let details: Record<string, unknown> = {};
   try {
-    const body = (await response.json()) as {
+    const body = JSON.parse(text) as {
       error?: { code?: string; message?: string; details?: Record<string, unknown> };
     };
     if (body?.error) {
@@ -195,9 +206,9 @@ async function toApiError(response: Response): Promise<ApiError> {
     details.fields && typeof details.fields === 'object'
       ? (details.fields as Record<string, string>)
       : {};
-  const retry = Number.parseInt(response.headers.get('Retry-After') ?? '', 10);
+  const retry = Number.parseInt(retryAfter ?? '', 10);
   return new ApiError({
-    status: response.status,
+    status,
     code,
     message,
     fields,
@@ -241,6 +252,244 @@ function pageQuery(page: { limit?: number; before?: number }): string {
   const q = new URLSearchParams();
   if (page.limit) q.set('limit', String(page.limit));
   if (page.before) q.set('before', String(page.before));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+// ---- Target databases (docs/API.md "Target databases") ----
+
+export type ImportKind = 'csv' | 'sqlite' | 'spider' | 'wtq' | 'questions';
+
+export interface TableReport {
+  name: string;
+  rows: number;
+  warnings?: string[] | null;
+}
+
+export interface Database {
+  id: number;
+  project_id: number;
+  name: string;
+  version: number;
+  kind: 'csv' | 'sqlite' | string;
+  source: { files?: string[] | null; hash?: string } | null;
+  schema_name: string;
+  schema_hash: string;
+  table_count: number;
+  row_count: number;
+  report: { tables?: TableReport[] | null } | null;
+  created_at: string;
+  latest: boolean;
+}
+
+export interface DbColumn {
+  name: string;
+  original: string;
+  type: string;
+  not_null?: boolean;
+}
+
+export interface ForeignKey {
+  columns: string[];
+  ref_table: string;
+  ref_columns: string[];
+}
+
+export interface DbTable {
+  id: number;
+  name: string;
+  original: string;
+  summary: string;
+  row_count: number;
+  columns: DbColumn[] | null;
+  primary_key: string[] | null;
+  foreign_keys: ForeignKey[] | null;
+  warnings: string[] | null;
+}
+
+export interface ResultColumn {
+  name: string;
+  type: string;
+}
+
+/** A query's result, or its error (a failed or refused query still answers 200, with `error`). */
+export interface QueryResult {
+  columns: ResultColumn[] | null;
+  rows: unknown[][] | null;
+  row_count: number;
+  truncated: boolean;
+  elapsed_ns?: number;
+  error?: string;
+  fingerprint?: string;
+}
+
+export interface ResultDiff {
+  only_in_gold: unknown[][] | null;
+  only_in_pred: unknown[][] | null;
+  only_in_gold_count?: number;
+  only_in_pred_count?: number;
+  first_order_difference: number;
+  column_mapping: number[] | null;
+}
+
+export interface CompareResult {
+  match: boolean;
+  reason: string;
+  order_matters: boolean;
+  gold: QueryResult;
+  pred: QueryResult;
+  diff: ResultDiff;
+}
+
+export interface HistoryEntry {
+  id: number;
+  database_id: number;
+  sql: string;
+  row_count: number | null;
+  error: string | null;
+  elapsed_ms: number;
+  created_at: string;
+}
+
+export interface Mismatch {
+  index: number;
+  db_id: string;
+  query: string;
+  reason: string;
+}
+
+export interface ImportSummary {
+  databases: { database: Database; tables: TableReport[] | null; rows: number; unchanged: boolean }[] | null;
+  questions?: {
+    total: number;
+    imported: number;
+    existing: number;
+    gold_translated?: number;
+    gold_matched?: number;
+    gold_match_rate?: number;
+    mismatches?: Mismatch[] | null;
+    sql_failed?: number;
+  } | null;
+}
+
+export interface ResultPreview {
+  columns: ResultColumn[] | null;
+  rows: unknown[][] | null;
+  row_count: number;
+  truncated: boolean;
+  error?: string;
+}
+
+export interface Candidate {
+  id: number;
+  source: string;
+  sql: string;
+  original_sql: string | null;
+  original_dialect: string | null;
+  translation: { changes?: string[] | null } | null;
+  verification: { match: boolean; reason: string; sqlite?: ResultPreview; postgres?: ResultPreview } | null;
+  result_fingerprint: string | null;
+  row_count: number | null;
+  error: string | null;
+  elapsed_ms: number | null;
+}
+
+export type NlqStatus = 'new' | 'needs_review' | 'accepted' | 'rejected';
+
+export interface Nlq {
+  id: number;
+  question: string;
+  stage: string;
+  status: NlqStatus | string;
+  /** Where the question came from, e.g. {kind: "spider", file: "dev.json", index: 12, db_id}. */
+  origin: Record<string, unknown> | null;
+  target_values: string[] | null;
+  database_id: number | null;
+  database_name: string | null;
+  created_at: string;
+  candidate: Candidate | null;
+}
+
+export interface TranslationReport {
+  database_id: number;
+  database_name: string;
+  total: number;
+  matched: number;
+  mismatched: number;
+  match_rate: number;
+}
+
+export interface NlqFilter {
+  status?: string;
+  database?: number | string;
+  stage?: string;
+  before?: number;
+  limit?: number;
+}
+
+/** Where an upload is: sending bytes (with a fraction when the size is known), then waiting for the server. */
+export type UploadProgress = { phase: 'uploading'; loaded: number; total: number | null } | { phase: 'processing' };
+
+/**
+ * POST a multipart import through XMLHttpRequest, the one browser API that reports upload
+ * progress. Same credentials, CSRF header and error envelope as `request`.
+ */
+export function uploadImport(
+  projectId: string | number,
+  form: { kind: ImportKind; files: File[]; name?: string; database?: string },
+  onProgress?: (p: UploadProgress) => void,
+): Promise<ImportSummary> {
+  const body = new FormData();
+  body.append('kind', form.kind);
+  if (form.name) body.append('name', form.name);
+  if (form.database) body.append('database', form.database);
+  for (const f of form.files) body.append('files', f, f.name);
+
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', `/api/v1/projects/${enc(projectId)}/imports`);
+    xhr.withCredentials = true;
+    xhr.setRequestHeader('Accept', 'application/json');
+    const token = csrfToken ?? csrfFromCookie();
+    if (token) xhr.setRequestHeader('X-CSRF-Token', token);
+    xhr.upload.onprogress = (e) =>
+      onProgress?.({ phase: 'uploading', loaded: e.loaded, total: e.lengthComputable ? e.total : null });
+    xhr.upload.onload = () => onProgress?.({ phase: 'processing' });
+    xhr.onload = () => {
+      if (xhr.status >= 200 && xhr.status < 300) {
+        try {
+          resolve(JSON.parse(xhr.responseText) as ImportSummary);
+        } catch {
+          reject(new ApiError({ status: xhr.status, code: 'server_error', message: 'The server answered with something that is not JSON.' }));
+        }
+        return;
+      }
+      const error = errorFromBody(xhr.status, xhr.statusText, xhr.responseText, xhr.getResponseHeader('Retry-After'));
+      if (error.status === 401) onUnauthenticated?.();
+      reject(error);
+    };
+    xhr.onerror = () =>
+      reject(
+        new ApiError({
+          status: 0,
+          code: 'network_error',
+          message: 'The upload did not reach the Goldset server. Check your connection and try again.',
+        }),
+      );
+    xhr.send(body);
+  });
+}
+
+const dbPath = (projectId: string | number, databaseId: string | number) =>
+  `/api/v1/projects/${enc(projectId)}/databases/${enc(databaseId)}`;
+
+function nlqQuery(f: NlqFilter): string {
+  const q = new URLSearchParams();
+  if (f.status) q.set('status', f.status);
+  if (f.database) q.set('database', String(f.database));
+  if (f.stage) q.set('stage', f.stage);
+  if (f.before) q.set('before', String(f.before));
+  if (f.limit) q.set('limit', String(f.limit));
   const s = q.toString();
   return s ? `?${s}` : '';
 }
@@ -330,4 +579,33 @@ export const api = {
     ),
   globalAudit: (page: { limit?: number; before?: number } = {}) =>
     list('entries', request<{ entries: AuditEntry[] | null }>('GET', `/api/v1/audit${pageQuery(page)}`)),
+
+  listDatabases: (projectId: string | number, allVersions = false) =>
+    list(
+      'databases',
+      request<{ databases: Database[] | null }>(
+        'GET',
+        `/api/v1/projects/${enc(projectId)}/databases${allVersions ? '?all_versions=true' : ''}`,
+      ),
+    ),
+  importFiles: uploadImport,
+  getDatabase: async (projectId: string | number, databaseId: string | number) => {
+    const res = await request<{ database: Database; tables: DbTable[] | null }>('GET', dbPath(projectId, databaseId));
+    return { database: res.database, tables: res.tables ?? [] };
+  },
+  tableRows: (projectId: string | number, databaseId: string | number, table: string, limit = 20) =>
+    request<QueryResult>('GET', `${dbPath(projectId, databaseId)}/tables/${enc(table)}/rows?limit=${limit}`),
+  runQuery: (projectId: string | number, databaseId: string | number, sql: string) =>
+    request<QueryResult>('POST', `${dbPath(projectId, databaseId)}/query`, { body: { sql } }),
+  compare: (projectId: string | number, databaseId: string | number, gold_sql: string, pred_sql: string) =>
+    request<CompareResult>('POST', `${dbPath(projectId, databaseId)}/compare`, { body: { gold_sql, pred_sql } }),
+  queryHistory: (projectId: string | number, databaseId: string | number) =>
+    list('history', request<{ history: HistoryEntry[] | null }>('GET', `${dbPath(projectId, databaseId)}/history`)),
+  listNlqs: (projectId: string | number, filter: NlqFilter = {}) =>
+    list('nlqs', request<{ nlqs: Nlq[] | null }>('GET', `/api/v1/projects/${enc(projectId)}/nlqs${nlqQuery(filter)}`)),
+  translationReport: (projectId: string | number) =>
+    list(
+      'reports',
+      request<{ reports: TranslationReport[] | null }>('GET', `/api/v1/projects/${enc(projectId)}/translation-report`),
+    ),
 };

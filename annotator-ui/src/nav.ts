@@ -20,9 +20,18 @@ export function canManageProject(role: MyProjectRole | undefined): boolean {
   return role === 'lead' || role === 'admin';
 }
 
+/** Leads and admins import databases and questions; everyone in the project browses and queries them. */
+export function canImport(role: MyProjectRole | undefined): boolean {
+  return canManageProject(role);
+}
+
 export function projectTabs(projectId: string | number, role: MyProjectRole | undefined): NavItem[] {
   const base = `/projects/${projectId}`;
   const tabs: NavItem[] = [{ to: base, label: 'Overview' }];
+  // Every project role is annotator or above, so every member sees the data tabs.
+  if (role) {
+    tabs.push({ to: `${base}/databases`, label: 'Databases' }, { to: `${base}/questions`, label: 'Questions' });
+  }
   if (canManageProject(role)) {
     tabs.push({ to: `${base}/members`, label: 'Members' }, { to: `${base}/activity`, label: 'Activity' });
   }

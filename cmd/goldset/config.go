@@ -6,7 +6,11 @@ import (
 	"log/slog"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
+
+	"github.com/goldset/goldset/sqlexec"
 )
 
 // option is one setting: a flag, its GOLDSET_* environment variable, a default and a validator.
@@ -35,6 +39,12 @@ var options = map[string]option{
 		Validate: oneOf("text", "json")},
 	"cookie-secure": {Name: "cookie-secure", Env: "GOLDSET_COOKIE_SECURE", Default: "auto",
 		Usage: "mark cookies Secure: auto (on HTTPS and localhost), always or never", Validate: oneOf("auto", "always", "never")},
+	"sql-timeout": {Name: "sql-timeout", Env: "GOLDSET_SQL_TIMEOUT", Default: "10s",
+		Usage: "how long one query on a target database may run", Validate: durationAtLeast(100 * time.Millisecond)},
+	"sql-max-rows": {Name: "sql-max-rows", Env: "GOLDSET_SQL_MAX_ROWS", Default: "1000",
+		Usage: "rows a query returns at most (more are reported as truncated)", Validate: intBetween(1, 1_000_000)},
+	"sql-concurrency": {Name: "sql-concurrency", Env: "GOLDSET_SQL_CONCURRENCY", Default: "8",
+		Usage: "target-database queries running at once (the sandbox's own connection pool)", Validate: intBetween(1, 256)},
 	"admin-email": {Name: "admin-email", Env: "GOLDSET_ADMIN_EMAIL", Default: "admin@goldset.local",
 		Usage: "email of the first admin, created when there is no account yet"},
 	"admin-password": {Name: "admin-password", Env: "GOLDSET_ADMIN_PASSWORD", Secret: true,
@@ -50,6 +60,34 @@ func oneOf(values ...string) func(string) error {
 		}
 		return fmt.Errorf("must be one of %s", strings.Join(values, ", "))
 	}
+}
+
+func durationAtLeast(least time.Duration) func(string) error {
+	return func(v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < least {
+			return fmt.Errorf("must be a duration of at least %s, like 10s", least)
+		}
+		return nil
+	}
+}
+
+func intBetween(lo, hi int) func(string) error {
+	return func(v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < lo || n > hi {
+			return fmt.Errorf("must be a whole number from %d to %d", lo, hi)
+		}
+		return nil
+	}
+}
+
+// execOptions are the sandbox limits from the sql-* options (already validated).
+func (c *config) execOptions() sqlexec.ExecOptions {
+	timeout, _ := time.ParseDuration(c.get("sql-timeout"))
+	rows, _ := strconv.Atoi(c.get("sql-max-rows"))
+	conc, _ := strconv.Atoi(c.get("sql-concurrency"))
+	return sqlexec.ExecOptions{Timeout: timeout, MaxRows: rows, MaxConcurrent: conc}
 }
 
 // config holds resolved values: flag, else environment (or <ENV>_FILE), else default.

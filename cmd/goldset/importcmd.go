@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 
 	"github.com/goldset/goldset/pipelines"
@@ -34,18 +35,19 @@ type tools struct {
 	importer *pipelines.Importer
 }
 
-func openTools(ctx context.Context, cfg *config) (*tools, error) {
-	db, err := openDatabase(ctx, cfg, cfg.toolLogger(), true)
+func openTools(ctx context.Context, cfg *config, log *slog.Logger) (*tools, error) {
+	db, err := openDatabase(ctx, cfg, log, true)
 	if err != nil {
 		return nil, err
 	}
-	pool, err := sqlexec.NewPool(ctx, db.url, sqlexec.ExecOptions{})
+	opt := cfg.execOptions()
+	pool, err := sqlexec.NewPool(ctx, db.url, opt)
 	if err != nil {
 		db.Close(ctx)
 		return nil, err
 	}
-	exec := sqlexec.NewExecutor(pool, sqlexec.ExecOptions{})
-	im, err := pipelines.NewImporter(ctx, db.store, exec, cfg.toolLogger())
+	exec := sqlexec.NewExecutor(pool, opt)
+	im, err := pipelines.NewImporter(ctx, db.store, exec, log)
 	if err != nil {
 		pool.Close()
 		db.Close(ctx)
@@ -69,7 +71,7 @@ func projectNamed(ctx context.Context, st *store.Store, name string) (store.Proj
 
 func runImport(ctx context.Context, args []string, out io.Writer) error {
 	fs := newFlagSet("import csv|sqlite|spider|wtq|questions PATH... --project P", importHelp)
-	cfg := newConfig(fs, dbOptions...)
+	cfg := newConfig(fs, append(dbOptions, sqlOptions...)...)
 	project := fs.String("project", "", "project name (created when absent)")
 	dbName := fs.String("database", "", "target database name (default: from the file or folder name)")
 	questions := fs.String("questions", "", "questions file: spider split (default dev.json) or WTQ TSV (default questions.tsv)")
@@ -85,7 +87,7 @@ func runImport(ctx context.Context, args []string, out io.Writer) error {
 	if err := cfg.resolve(); err != nil {
 		return err
 	}
-	t, err := openTools(ctx, cfg)
+	t, err := openTools(ctx, cfg, cfg.toolLogger())
 	if err != nil {
 		return err
 	}

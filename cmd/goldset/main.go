@@ -129,6 +129,9 @@ func newFlagSet(name, summary string) *flag.FlagSet {
 // dbOptions are the options every command that touches the database takes.
 var dbOptions = []string{"data-dir", "database-url", "pg-bin", "log-level", "log-format"}
 
+// sqlOptions are the sandbox limits, for every command that runs target SQL.
+var sqlOptions = []string{"sql-timeout", "sql-max-rows", "sql-concurrency"}
+
 func runVersion(ctx context.Context, args []string, out io.Writer) error {
 	fs := newFlagSet("version [--json]", "Print the version.")
 	asJSON := fs.Bool("json", false, "print JSON")

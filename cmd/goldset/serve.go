@@ -19,7 +19,7 @@ import (
 
 func runServe(ctx context.Context, args []string, out io.Writer) error {
 	fs := newFlagSet("serve [options]", "Run the web UI and API. Without --database-url it starts a private PostgreSQL\nin the data dir and stops it on exit.")
-	cfg := newConfig(fs, append(dbOptions, "addr", "cookie-secure", "admin-email", "admin-password")...)
+	cfg := newConfig(fs, append(append(dbOptions, sqlOptions...), "addr", "cookie-secure", "admin-email", "admin-password")...)
 	if _, err := parseArgs(fs, args); err != nil {
 		return err
 	}
@@ -48,10 +48,11 @@ func runServe(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 
-	db, err := openDatabase(ctx, cfg, log, true)
+	t, err := openTools(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
+	db := t.db
 	defer db.Close(ctx)
 
 	welcome, err := bootstrapAdmin(ctx, db.store, cfg.get("admin-email"), cfg.get("admin-password"))
@@ -63,7 +64,8 @@ func runServe(ctx context.Context, args []string, out io.Writer) error {
 		log.Warn("this binary has no web UI built in; run 'make build' to include it")
 		ui = nil
 	}
-	srv, err := server.New(ctx, db.store, server.Config{CookieSecure: cfg.get("cookie-secure"), Version: version, UI: ui, Logger: log})
+	srv, err := server.New(ctx, db.store, server.Config{CookieSecure: cfg.get("cookie-secure"), Version: version, UI: ui, Logger: log,
+		Exec: t.exec, Importer: t.importer})
 	if err != nil {
 		return err
 	}

@@ -18,7 +18,7 @@ const sqlHelp = `Run SQL against a project's target database, through the same s
 
 func runSQL(ctx context.Context, args []string, out io.Writer) error {
 	fs := newFlagSet("sql run|compare --project P --database D SQL...", sqlHelp)
-	cfg := newConfig(fs, dbOptions...)
+	cfg := newConfig(fs, append(dbOptions, sqlOptions...)...)
 	project := fs.String("project", "", "project name")
 	dbName := fs.String("database", "", "target database name")
 	asJSON := fs.Bool("json", false, "print JSON")
@@ -44,7 +44,7 @@ func runSQL(ctx context.Context, args []string, out io.Writer) error {
 	if err := cfg.resolve(); err != nil {
 		return err
 	}
-	t, err := openTools(ctx, cfg)
+	t, err := openTools(ctx, cfg, cfg.toolLogger())
 	if err != nil {
 		return err
 	}

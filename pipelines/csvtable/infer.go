@@ -46,6 +46,8 @@ var (
 	numberRE   = regexp.MustCompile(`^(\d{1,3}(?:[,\x{00A0}\x{2009}\x{202F}]\d{3})+|\d+)?(\.\d*)?([eE][+-]?\d+)?$`)
 )
 
+var thousandsSep = strings.NewReplacer(",", "", "\u00a0", "", "\u2009", "", "\u202f", "")
+
 type numKind int
 
 const (
@@ -66,6 +68,9 @@ type parsedNum struct {
 
 // stripFootnote removes trailing footnote marks, reporting whether it did.
 func stripFootnote(s string) (string, bool) {
+	if !strings.HasSuffix(s, "]") {
+		return s, false
+	}
 	if m := footnoteRE.FindStringSubmatch(s); m != nil {
 		return m[1], true
 	}
@@ -95,7 +100,7 @@ func parseNumber(s string) (parsedNum, bool) {
 	if m == nil || m[1] == "" && len(m[2]) < 2 {
 		return p, false
 	}
-	intPart := strings.NewReplacer(",", "", "\u00a0", "", "\u2009", "", "\u202f", "").Replace(m[1])
+	intPart := thousandsSep.Replace(m[1])
 	frac, exp := m[2], m[3]
 	p.padded = len(intPart) > 1 && intPart[0] == '0'
 	if intPart == "" {

@@ -192,42 +192,5 @@ func TestDev_GoldQueriesTranslateAndVerify(t *testing.T) {
 
 // run executes sql on db's target through the sandbox.
 func (env *devEnv) run(ctx context.Context, db *loadedDB, sql string) *sqlexec.Result {
-	if os.Getenv("SPIDER_ADMIN_RUN") == "" {
-		return env.exec.Run(ctx, db.target, sql)
-	}
-	res := &sqlexec.Result{}
-	tx, err := env.admin.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly})
-	if err != nil {
-		res.Error = err.Error()
-		return res
-	}
-	defer tx.Rollback(ctx)
-	if _, err := tx.Exec(ctx, "SET LOCAL search_path = "+db.target.Schema); err != nil {
-		res.Error = err.Error()
-		return res
-	}
-	rows, err := tx.Query(ctx, sql)
-	if err != nil {
-		res.Error = err.Error()
-		return res
-	}
-	defer rows.Close()
-	for _, fd := range rows.FieldDescriptions() {
-		res.Columns = append(res.Columns, sqlexec.ResultColumn{Name: fd.Name})
-	}
-	res.Rows = [][]any{}
-	for rows.Next() {
-		v, err := rows.Values()
-		if err != nil {
-			res.Error = err.Error()
-			return res
-		}
-		res.Rows = append(res.Rows, v)
-		res.RowCount++
-	}
-	if err := rows.Err(); err != nil {
-		res.Error = err.Error()
-		res.Rows = nil
-	}
-	return res
+	return env.exec.Run(ctx, db.target, sql)
 }

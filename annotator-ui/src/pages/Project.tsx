@@ -30,7 +30,7 @@ function useProjectId(): string {
   return projectId ?? '';
 }
 
-function useProject(): Project {
+export function useProject(): Project {
   return useOutletContext<{ project: Project }>().project;
 }
 
