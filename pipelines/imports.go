@@ -244,17 +244,13 @@ func regularFiles(paths []string) []string {
 	return out
 }
 
-// schemaInfo describes loaded tables for the SQLite → PostgreSQL translator.
+// schemaInfo describes loaded tables (with the names they had in the source) for the SQLite →
+// PostgreSQL translator.
 func schemaInfo(tables []store.DBTable) *sqlexec.SchemaInfo {
-	info := &sqlexec.SchemaInfo{Tables: map[string]map[string]sqlexec.ColumnType{}}
-	for _, t := range tables {
-		var cols []sqlexec.ColumnDef
-		_ = json.Unmarshal(t.Columns, &cols)
-		m := map[string]sqlexec.ColumnType{}
-		for _, c := range cols {
-			m[strings.ToLower(c.Name)] = c.Type
-		}
-		info.Tables[strings.ToLower(t.Name)] = m
+	defs := make([]*sqlexec.TableData, len(tables))
+	for i, t := range tables {
+		defs[i] = &sqlexec.TableData{Def: sqlexec.TableDef{Name: t.Name, Original: t.Original}}
+		_ = json.Unmarshal(t.Columns, &defs[i].Def.Columns)
 	}
-	return info
+	return sqlexec.SchemaInfoFromTables(defs)
 }

@@ -27,7 +27,8 @@ package sqlexec
 //     the exactly-compared columns, and only survivors are verified row by row. The search stops
 //     after MaxPermutations permutations or a work budget proportional to the result size; the
 //     reason then says it gave up (in practice only results with many identical columns get there).
-//   - Column counts must be equal; so must row counts (checked first, cheaply, with a clear reason).
+//   - Column counts must be equal, then row counts (both checked first, cheaply, with a clear
+//     reason). Reasons number columns from 1, as people do; ColumnMapping indexes from 0.
 //   - Two empty results match only when they have the same number of columns. Spider matches any
 //     two empty results, because its cursor rows carry no column information; we do have the
 //     columns, and "SELECT name ... " and "SELECT name, age ..." are different answers even on a
@@ -39,7 +40,8 @@ package sqlexec
 //     NULL is not 0 and not "".
 //   - Numbers compare by value whatever their type: int64(1) = float64(1.0) = numeric 1.00. Exact
 //     numbers (integers, numerics, decimal text when NumericText) compare exactly, as rationals.
-//     When either side is a float, the two compare with relative tolerance FloatRelTol (default
+//     When either side is a float, the two compare as float64 (an exact side as its nearest
+//     float64: numeric 0.1 equals float 0.1) with relative tolerance FloatRelTol (default
 //     1e-6; negative for exact) or absolute tolerance FloatAbsTol (default 0): |a−b| ≤ abs or
 //     |a−b| ≤ rel·max(|a|,|b|). NaN equals NaN and ±Inf equal themselves, as in PostgreSQL.
 //   - Booleans are the numbers 1 and 0. Spider compares with Python's ==, where True == 1, and
@@ -70,8 +72,9 @@ package sqlexec
 // that agree on every exact column and whose floats are tolerance-equal yet sort in different
 // orders on the two sides — not a case real query results produce.
 //
-// Fingerprints (fingerprint.go) are a fast pre-check consistent with these rules; Match is the
-// authority.
+// Fingerprints (fingerprint.go) are a fast pre-check consistent with these rules under default
+// options (NumericText and TimeText off); Match is the authority. Diff (diff.go) shows people the
+// rows behind a "rows differ" under the same value rules.
 
 import (
 	"fmt"
