@@ -37,7 +37,7 @@ type fixture struct {
 	project store.Project
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, storetest.URL(t), store.Options{})

@@ -106,9 +106,14 @@ func (e *Executor) Run(ctx context.Context, t Target, sql string) *Result {
 }
 
 func (e *Executor) run(ctx context.Context, conn *pgx.Conn, t Target, sql string, res *Result) {
-	// Always end the transaction, even when the caller's context is gone; a failed ROLLBACK means a
-	// broken connection, which the pool then drops.
+	// The batch ends with its own ROLLBACK, so a query costs one round trip. When a statement fails
+	// the server skips the rest, the ROLLBACK included: end the transaction here then, even when
+	// the caller's context is gone. A failed ROLLBACK means a broken connection, which is closed so
+	// the pool drops it.
 	defer func() {
+		if conn.PgConn().TxStatus() == 'I' {
+			return
+		}
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
 		if _, err := conn.Exec(rctx, "ROLLBACK"); err != nil {
@@ -122,6 +127,7 @@ func (e *Executor) run(ctx context.Context, conn *pgx.Conn, t Target, sql string
 	// The newline ends a trailing -- comment of the statement before the next one begins.
 	b.Queue("DECLARE " + cursorName + " NO SCROLL CURSOR FOR " + sql + "\n")
 	b.Queue("FETCH FORWARD " + strconv.Itoa(e.opt.MaxRows+1) + " FROM " + cursorName)
+	b.Queue("ROLLBACK")
 	br := conn.SendBatch(ctx, b)
 	defer br.Close()
 	for i := 0; i < 3; i++ {

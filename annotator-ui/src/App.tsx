@@ -1,17 +1,22 @@
 import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { ApiError, setUnauthenticatedHandler } from './api';
 import { AppShell, RequireAdmin, RequireAuth } from './components/AppShell';
-import { ToastProvider } from './components/ui';
+import { Loading, ToastProvider } from './components/ui';
 import { AccountPage } from './pages/Account';
+import { ProjectDatabases } from './pages/Databases';
 import { GlobalActivityPage } from './pages/GlobalActivity';
 import { LoginPage } from './pages/Login';
 import { NotFoundPage } from './pages/NotFound';
 import { ProjectActivity, ProjectLayout, ProjectMembers, ProjectOverview } from './pages/Project';
 import { ProjectsPage } from './pages/Projects';
+import { ProjectQuestions } from './pages/Questions';
 import { UsersPage } from './pages/Users';
 import { ME_KEY } from './session';
+
+// The database page carries the SQL editor (CodeMirror); it loads when first opened.
+const DatabasePage = lazy(() => import('./pages/Database').then((m) => ({ default: m.DatabasePage })));
 
 export function createQueryClient() {
   return new QueryClient({
@@ -50,7 +55,17 @@ export function AppRoutes() {
             <Route index element={<ProjectOverview />} />
             <Route path="members" element={<ProjectMembers />} />
             <Route path="activity" element={<ProjectActivity />} />
+            <Route path="databases" element={<ProjectDatabases />} />
+            <Route path="questions" element={<ProjectQuestions />} />
           </Route>
+          <Route
+            path="projects/:projectId/databases/:databaseId"
+            element={
+              <Suspense fallback={<Loading label="Loading the SQL workspace…" />}>
+                <DatabasePage />
+              </Suspense>
+            }
+          />
           <Route path="account" element={<AccountPage />} />
           <Route element={<RequireAdmin />}>
             <Route path="users" element={<UsersPage />} />

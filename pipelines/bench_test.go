@@ -1,0 +1,198 @@
+package pipelines
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/goldset/goldset/pipelines/csvtable"
+	"github.com/goldset/goldset/pipelines/spider"
+	"github.com/goldset/goldset/sqlexec"
+	"github.com/goldset/goldset/store"
+)
+
+// BenchmarkImportAll imports every WikiTableQuestions table and all 10 Spider databases (read,
+// type, load with COPY, keys, registry) and compares the wall time with a bare COPY of the same rows
+// from Go into plain tables, measured in the same run.
+func BenchmarkImportAll(b *testing.B) {
+	wtq := needDataB(b, "wtq", "csv")
+	spiderDir := needDataB(b, "spider")
+	f := newFixture(b)
+	ds, err := spider.ReadDataset(spiderDir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var importTime, copyTime time.Duration
+	var rows int64
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		for _, sub := range []string{"200-csv", "201-csv"} {
+			s, err := f.im.ImportCSV(f.ctx, store.System, f.project.ID, []string{filepath.Join(wtq, sub)}, fmt.Sprintf("wtq_%s_%d", sub, i))
+			if err != nil {
+				b.Fatal(err)
+			}
+			rows += s.Rows
+		}
+		for _, id := range ds.DatabaseIDs() {
+			s, err := f.im.ImportSQLite(f.ctx, store.System, f.project.ID, ds.SQLitePath(id), fmt.Sprintf("%s_%d", id, i))
+			if err != nil {
+				b.Fatal(err)
+			}
+			rows += s.Rows
+		}
+		importTime += time.Since(start)
+
+		// The baseline: the same rows, already in memory, COPYed into plain tables.
+		var tables []*sqlexec.TableData
+		for _, sub := range []string{"200-csv", "201-csv"} {
+			ts, _, err := csvtable.ReadDir(filepath.Join(wtq, sub), csvtable.Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			tables = append(tables, ts...)
+		}
+		for _, id := range ds.DatabaseIDs() {
+			ts, err := spider.ReadSQLite(f.ctx, ds.SQLitePath(id))
+			if err != nil {
+				b.Fatal(err)
+			}
+			tables = append(tables, ts...)
+		}
+		start = time.Now()
+		bareCopy(b, f, tables, i)
+		copyTime += time.Since(start)
+	}
+	b.ReportMetric(float64(importTime.Milliseconds())/float64(b.N), "import-ms/op")
+	b.ReportMetric(float64(copyTime.Milliseconds())/float64(b.N), "bare-copy-ms/op")
+	b.ReportMetric(float64(importTime)/float64(copyTime), "import/bare-copy")
+	b.ReportMetric(float64(rows)/float64(b.N), "rows/op")
+}
+
+func bareCopy(b *testing.B, f *fixture, tables []*sqlexec.TableData, i int) {
+	ctx := f.ctx
+	conn, err := pgx.Connect(ctx, f.st.URL())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	schema := fmt.Sprintf("bare_%d", i)
+	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+		b.Fatal(err)
+	}
+	for j, td := range tables {
+		cols, names := "", make([]string, len(td.Def.Columns))
+		for k, c := range td.Def.Columns {
+			if k > 0 {
+				cols += ", "
+			}
+			// Every value as text: the cheapest COPY there is, no typing at all.
+			cols += pgx.Identifier{c.Name}.Sanitize() + " text"
+			names[k] = c.Name
+		}
+		ident := pgx.Identifier{schema, fmt.Sprintf("t%d", j)}
+		if _, err := conn.Exec(ctx, fmt.Sprintf("CREATE TABLE %s (%s)", ident.Sanitize(), cols)); err != nil {
+			b.Fatal(err)
+		}
+		rows := make([][]any, len(td.Rows))
+		for r, row := range td.Rows {
+			rows[r] = make([]any, len(row))
+			for k, v := range row {
+				if v != nil {
+					rows[r][k] = fmt.Sprint(v)
+				}
+			}
+		}
+		if _, err := conn.CopyFrom(ctx, ident, names, pgx.CopyFromRows(rows)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSandboxSpiderGold runs the 499 translated Spider gold queries through the sandbox
+// (parse and check, read-only transaction, role, timeout, cursor with caps, fingerprint) and the same
+// SQL directly on a plain connection with only search_path set, one client each, same run.
+func BenchmarkSandboxSpiderGold(b *testing.B) {
+	spiderDir := needDataB(b, "spider")
+	f := newFixture(b)
+	if _, err := f.im.ImportSpider(f.ctx, store.System, f.project.ID, spiderDir, spider.DatasetOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	nlqs, err := f.st.ListNLQs(f.ctx, store.NLQQuery{ProjectID: f.project.ID, Limit: 500})
+	if err != nil {
+		b.Fatal(err)
+	}
+	type query struct {
+		sql    string
+		target sqlexec.Target
+	}
+	dbs := map[int64]store.Database{}
+	all, _ := f.st.ListDatabases(f.ctx, f.project.ID, false)
+	for _, d := range all {
+		dbs[d.ID] = d
+	}
+	var qs []query
+	for _, n := range nlqs {
+		if n.Candidate != nil && n.Candidate.Error == nil {
+			qs = append(qs, query{sql: n.Candidate.SQL, target: f.im.Target(dbs[*n.DatabaseID])})
+		}
+	}
+	conn, err := pgx.Connect(f.ctx, f.st.URL())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer conn.Close(f.ctx)
+	direct := func(q query) {
+		if _, err := conn.Exec(f.ctx, "SET search_path = "+q.target.Schema); err != nil {
+			b.Fatal(err)
+		}
+		rows, err := conn.Query(f.ctx, q.sql)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for rows.Next() {
+			if _, err := rows.Values(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if rows.Err() != nil {
+			b.Fatal(rows.Err())
+		}
+	}
+	// Warm both paths (plans, caches) before measuring.
+	for _, q := range qs {
+		direct(q)
+		f.im.Exec.Run(f.ctx, q.target, q.sql)
+	}
+	var sandboxTime, directTime time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		for _, q := range qs {
+			if r := f.im.Exec.Run(f.ctx, q.target, q.sql); !r.OK() {
+				b.Fatal(r.Error)
+			}
+		}
+		sandboxTime += time.Since(start)
+		start = time.Now()
+		for _, q := range qs {
+			direct(q)
+		}
+		directTime += time.Since(start)
+	}
+	n := float64(len(qs) * b.N)
+	b.ReportMetric(n/sandboxTime.Seconds(), "sandbox-q/s")
+	b.ReportMetric(n/directTime.Seconds(), "direct-q/s")
+	b.ReportMetric(directTime.Seconds()/sandboxTime.Seconds(), "sandbox/direct-throughput")
+}
+
+func needDataB(b *testing.B, parts ...string) string {
+	p := filepath.Join(append([]string{sharedData}, parts...)...)
+	if _, err := os.Stat(p); err != nil {
+		b.Skipf("needs %s", p)
+	}
+	return p
+}
