@@ -157,3 +157,32 @@ func TestImports_CSVUploadThenQuestions(t *testing.T) {
 		t.Errorf("failed candidates: %d", failed)
 	}
 }
+
+func TestDatabases_CheckSQLForAQuestion(t *testing.T) {
+	e := newEnv(t)
+	url := fmt.Sprintf("/api/v1/projects/%d/nlqs/%d/check", e.project.ID, e.nlq(t))
+	e.run(t, []scenario{
+		{Name: "right SQL matches both the stored SQL and the answer", Method: "POST", URL: url, As: "annotator",
+			Body:           `{"sql":"SELECT name FROM singer WHERE net_worth_millions = (SELECT max(net_worth_millions) FROM singer)"}`,
+			ExpectedStatus: 200, ExpectedContent: []string{`"answer_match":{"answers":["Liliane"],"match":true`, `"execution_match":{"against_candidate":`, `"match":true,"reason":"equal"`}},
+		{Name: "wrong SQL matches neither", Method: "POST", URL: url, As: "annotator", Body: `{"sql":"SELECT name FROM singer WHERE name = 'Alice'"}`,
+			ExpectedStatus: 200, ExpectedContent: []string{`"answers":["Liliane"],"match":false`, `"execution_match":{"against_candidate"`}},
+		{Name: "unknown question", Method: "POST", URL: fmt.Sprintf("/api/v1/projects/%d/nlqs/999999/check", e.project.ID), As: "annotator",
+			Body: `{"sql":"SELECT 1"}`, ExpectedStatus: 404},
+	})
+}
+
+func TestDatabases_RenameTableAndSummary(t *testing.T) {
+	e := newEnv(t)
+	d := fmt.Sprintf("/api/v1/projects/%d/databases/%d", e.project.ID, e.database.ID)
+	e.run(t, []scenario{
+		{Name: "rename and describe", Method: "PATCH", URL: d + "/tables/singer", As: "lead", Body: `{"name":"singers","summary":"Singers with net worth"}`,
+			ExpectedStatus: 200, ExpectedContent: []string{`"name":"singers"`, `"summary":"Singers with net worth"`}},
+		{Name: "the new name is queryable", Method: "POST", URL: d + "/query", As: "annotator", Body: `{"sql":"SELECT count(*) FROM singers"}`,
+			ExpectedStatus: 200, ExpectedContent: []string{`"rows":[[3]]`}},
+		{Name: "the old name is gone", Method: "GET", URL: d + "/tables/singer/rows", As: "annotator", ExpectedStatus: 404},
+		{Name: "not an identifier", Method: "PATCH", URL: d + "/tables/singers", As: "lead", Body: `{"name":"Robert'); DROP TABLE x;--"}`,
+			ExpectedStatus: 400, ExpectedContent: []string{"lower-case identifier"}},
+		{Name: "annotators may not rename", Method: "PATCH", URL: d + "/tables/singers", As: "annotator", Body: `{"name":"x"}`, ExpectedStatus: 403},
+	})
+}

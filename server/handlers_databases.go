@@ -374,3 +374,69 @@ func unzipDataset(zipPath, dir, marker string) (string, error) {
 	}
 	return root, nil
 }
+
+type tableRequest struct {
+	Name    *string `json:"name"`
+	Summary *string `json:"summary"`
+}
+
+func (s *Server) updateTable(c echo.Context) error {
+	d, err := s.projectDatabase(c)
+	if err != nil {
+		return err
+	}
+	var req tableRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	t, err := s.store.UpdateTable(c.Request().Context(), currentPrincipal(c).actor(c), d, c.Param("table"), store.TablePatch{Name: req.Name, Summary: req.Summary})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"table": t})
+}
+
+// checkSQL runs SQL written for a question on the question's database and says how it compares:
+// with the question's stored SQL by execution match, and with its WikiTableQuestions answer.
+func (s *Server) checkSQL(c echo.Context) error {
+	pid, err := idParam(c, "project")
+	if err != nil {
+		return err
+	}
+	nid, err := idParam(c, "nlq")
+	if err != nil {
+		return err
+	}
+	var req queryRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	if strings.TrimSpace(req.SQL) == "" {
+		return invalid("sql", "is required")
+	}
+	ctx := c.Request().Context()
+	n, err := s.store.NLQ(ctx, pid, nid)
+	if err != nil {
+		return err
+	}
+	if n.DatabaseID == nil {
+		return &apiError{Status: http.StatusConflict, Code: "conflict", Message: "this question has no database to run SQL on"}
+	}
+	d, err := s.store.Database(ctx, pid, *n.DatabaseID)
+	if err != nil {
+		return err
+	}
+	res := s.cfg.Exec.Run(ctx, s.target(d), req.SQL)
+	out := map[string]any{"result": res}
+	if len(n.TargetValues) > 0 {
+		ok, reason := sqlexec.AnswerMatch(res, n.TargetValues)
+		out["answer_match"] = map[string]any{"match": ok, "reason": reason, "answers": n.TargetValues}
+	}
+	if n.Candidate != nil && n.Candidate.Error == nil {
+		stored := s.cfg.Exec.Run(ctx, s.target(d), n.Candidate.SQL)
+		ordered, _ := sqlexec.HasTopLevelOrderBy(n.Candidate.SQL)
+		m := sqlexec.Match(stored, res, sqlexec.MatchOptions{OrderMatters: ordered})
+		out["execution_match"] = map[string]any{"match": m.Match, "reason": m.Reason, "against_candidate": n.Candidate.ID}
+	}
+	return c.JSON(http.StatusOK, out)
+}

@@ -116,6 +116,29 @@ func newEnv(t *testing.T, mods ...func(*Config)) *env {
 	return e
 }
 
+// nlq adds a question about the fixture database, with stored SQL and a WikiTableQuestions-style answer.
+func (e *env) nlq(t *testing.T) int64 {
+	t.Helper()
+	tx, err := e.store.Pool().Begin(e.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(e.ctx)
+	dbID := e.database.ID
+	n := store.NLQ{ProjectID: e.project.ID, DatabaseID: &dbID, Question: "Who is the richest singer?", TargetValues: []string{"Liliane"}}
+	if _, err := store.InsertNLQ(e.ctx, tx, store.System, &n); err != nil {
+		t.Fatal(err)
+	}
+	c := store.Candidate{NLQID: n.ID, Source: "import", SQL: "SELECT name FROM singer ORDER BY net_worth_millions DESC NULLS LAST LIMIT 1"}
+	if err := store.InsertCandidate(e.ctx, tx, store.System, &c); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(e.ctx); err != nil {
+		t.Fatal(err)
+	}
+	return n.ID
+}
+
 // dropTargets removes the reader roles of a test database's targets: roles belong to the whole
 // cluster and would outlive the test database.
 func dropTargets(t *testing.T, st *store.Store) {

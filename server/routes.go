@@ -64,10 +64,12 @@ func (s *Server) routes() []route {
 		{Method: "POST", Path: v1 + "/projects/:project/imports", Object: "databases", Action: "import", Handler: h((*Server).importFiles)},
 		{Method: "GET", Path: v1 + "/projects/:project/databases/:database", Object: "databases", Action: "read", Handler: h((*Server).getDatabase)},
 		{Method: "GET", Path: v1 + "/projects/:project/databases/:database/tables/:table/rows", Object: "databases", Action: "read", Handler: h((*Server).tableRows)},
+		{Method: "PATCH", Path: v1 + "/projects/:project/databases/:database/tables/:table", Object: "databases", Action: "import", Handler: h((*Server).updateTable)},
 		{Method: "POST", Path: v1 + "/projects/:project/databases/:database/query", Object: "sql", Action: "run", Handler: h((*Server).runQuery)},
 		{Method: "POST", Path: v1 + "/projects/:project/databases/:database/compare", Object: "sql", Action: "run", Handler: h((*Server).compareQueries)},
 		{Method: "GET", Path: v1 + "/projects/:project/databases/:database/history", Object: "sql", Action: "run", Handler: h((*Server).queryHistory)},
 		{Method: "GET", Path: v1 + "/projects/:project/nlqs", Object: "nlqs", Action: "read", Handler: h((*Server).listNLQs)},
+		{Method: "POST", Path: v1 + "/projects/:project/nlqs/:nlq/check", Object: "sql", Action: "run", Handler: h((*Server).checkSQL)},
 		{Method: "GET", Path: v1 + "/projects/:project/translation-report", Object: "nlqs", Action: "read", Handler: h((*Server).translationReport)},
 
 		// The web UI: files from the embedded build, index.html for every other page (HTML5 routing).

@@ -36,7 +36,7 @@ func fixed(url, body string) func(*env, string) (string, string) {
 
 // routeSpecs must list every route of the server: adding a route without saying here who may call it
 // fails TestRoutes_EveryRouteDeclaredAndTested.
-func routeSpecs(e *env) map[string]routeSpec {
+func routeSpecs(t *testing.T, e *env) map[string]routeSpec {
 	p := fmt.Sprintf("/api/v1/projects/%d", e.project.ID)
 	d := fmt.Sprintf("%s/databases/%d", p, e.database.ID)
 	newMember := func(role string) func(*env, string) (string, string) {
@@ -116,6 +116,12 @@ func routeSpecs(e *env) map[string]routeSpec {
 		"POST /api/v1/projects/:project/databases/:database/query":             {Min: "annotator", Success: 200, prepare: fixed(d+"/query", `{"sql":"SELECT count(*) FROM singer"}`)},
 		"POST /api/v1/projects/:project/databases/:database/compare": {Min: "annotator", Success: 200, prepare: fixed(d+"/compare",
 			`{"gold_sql":"SELECT name FROM singer","pred_sql":"SELECT name FROM singer"}`)},
+		"PATCH /api/v1/projects/:project/databases/:database/tables/:table": {Min: "lead", Success: 200, prepare: func(e *env, _ string) (string, string) {
+			return d + "/tables/singer", jsonBody(map[string]string{"summary": unique("Singers and their net worth")})
+		}},
+		"POST /api/v1/projects/:project/nlqs/:nlq/check": {Min: "annotator", Success: 200, prepare: func(e *env, _ string) (string, string) {
+			return fmt.Sprintf("%s/nlqs/%d/check", p, e.nlq(t)), `{"sql":"SELECT name FROM singer"}`
+		}},
 		"GET /api/v1/projects/:project/databases/:database/history": {Min: "annotator", Success: 200, prepare: fixed(d+"/history", "")},
 		"GET /api/v1/projects/:project/nlqs":                        {Min: "annotator", Success: 200, prepare: fixed(p+"/nlqs", "")},
 		"GET /api/v1/projects/:project/translation-report":          {Min: "annotator", Success: 200, prepare: fixed(p+"/translation-report", "")},
@@ -129,7 +135,7 @@ func routeSpecs(e *env) map[string]routeSpec {
 // or above the route's minimum gets the success status, a weaker signed-in role 403, anonymous 401.
 func TestRoutes_EveryRouteDeclaredAndTested(t *testing.T) {
 	e := newEnv(t)
-	specs := routeSpecs(e)
+	specs := routeSpecs(t, e)
 
 	var registered []string
 	for _, r := range e.srv.echo.Routes() {

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -190,4 +192,80 @@ func (s *Store) Tables(ctx context.Context, databaseID int64) ([]DBTable, error)
 		out = append(out, t)
 	}
 	return out, classify(rows.Err(), "list tables")
+}
+
+// validTableName: a lower-case identifier PostgreSQL needs no quotes for.
+var validTableName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
+
+// TablePatch changes a table's name or summary; nil fields stay.
+type TablePatch struct {
+	Name    *string
+	Summary *string
+}
+
+// UpdateTable renames a table of a target database (in its schema and in the registry) and/or sets
+// its summary, in one transaction.
+func (s *Store) UpdateTable(ctx context.Context, a Actor, d Database, table string, p TablePatch) (DBTable, error) {
+	v := Validator{}
+	if p.Name != nil {
+		v.Check(validTableName.MatchString(*p.Name), "name", "must be a lower-case identifier: letters, digits and _, not starting with a digit, at most 63 characters")
+	}
+	if p.Summary != nil {
+		v.Check(len(*p.Summary) <= 1000, "summary", "must be at most 1000 characters")
+	}
+	if err := v.Err(); err != nil {
+		return DBTable{}, err
+	}
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return DBTable{}, classify(err, "update table")
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	var before DBTable
+	err = tx.QueryRow(ctx, `SELECT id, name, summary FROM db_tables WHERE database_id = $1 AND name = $2 FOR UPDATE`, d.ID, table).
+		Scan(&before.ID, &before.Name, &before.Summary)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return DBTable{}, &notFoundError{msg: fmt.Sprintf("no table %q in database %s", table, d.Name)}
+	}
+	if err != nil {
+		return DBTable{}, classify(err, "update table")
+	}
+	after := before
+	if p.Name != nil && *p.Name != before.Name {
+		var taken bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM db_tables WHERE database_id = $1 AND name = $2)`, d.ID, *p.Name).Scan(&taken); err != nil {
+			return DBTable{}, classify(err, "update table")
+		}
+		if taken {
+			return DBTable{}, &ConflictError{Msg: fmt.Sprintf("database %s already has a table named %s", d.Name, *p.Name)}
+		}
+		if _, err := tx.Exec(ctx, fmt.Sprintf("ALTER TABLE %s RENAME TO %s",
+			pgx.Identifier{d.SchemaName, before.Name}.Sanitize(), pgx.Identifier{*p.Name}.Sanitize())); err != nil {
+			return DBTable{}, classify(err, "rename table")
+		}
+		after.Name = *p.Name
+	}
+	if p.Summary != nil {
+		after.Summary = strings.TrimSpace(*p.Summary)
+	}
+	if _, err := tx.Exec(ctx, `UPDATE db_tables SET name = $2, summary = $3 WHERE id = $1`, before.ID, after.Name, after.Summary); err != nil {
+		return DBTable{}, classify(err, "update table")
+	}
+	if err := auditTx(ctx, tx, a, "table.update", "db_table", before.ID, &d.ProjectID,
+		map[string]any{"name": before.Name, "summary": before.Summary}, map[string]any{"name": after.Name, "summary": after.Summary}); err != nil {
+		return DBTable{}, err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return DBTable{}, classify(err, "update table")
+	}
+	ts, err := s.Tables(ctx, d.ID)
+	if err != nil {
+		return DBTable{}, err
+	}
+	for _, t := range ts {
+		if t.ID == before.ID {
+			return t, nil
+		}
+	}
+	return DBTable{}, ErrNotFound
 }

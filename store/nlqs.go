@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -105,6 +106,13 @@ func (s *Store) ListNLQs(ctx context.Context, q NLQQuery) ([]NLQWithSQL, error) 
 	if q.Limit <= 0 || q.Limit > 500 {
 		q.Limit = 100
 	}
+	return s.listNLQs(ctx, `n.project_id = $1 AND ($2 = 0 OR n.database_id = $2) AND ($3 = '' OR n.status = $3)
+			AND ($4 = '' OR n.stage = $4) AND ($5 = 0 OR n.id < $5)
+		ORDER BY n.id DESC LIMIT $6`, q.ProjectID, q.DatabaseID, q.Status, q.Stage, q.Before, q.Limit)
+}
+
+// listNLQs selects questions (with their database name and first candidate) by a WHERE clause.
+func (s *Store) listNLQs(ctx context.Context, where string, args ...any) ([]NLQWithSQL, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT n.id, n.project_id, n.database_id, n.question, n.stage, n.status, n.origin, n.origin_key, n.parent_id,
 			n.target_values, n.created_at, d.name,
@@ -113,9 +121,7 @@ func (s *Store) ListNLQs(ctx context.Context, q NLQQuery) ([]NLQWithSQL, error) 
 		FROM nlqs n
 		LEFT JOIN databases d ON d.id = n.database_id
 		LEFT JOIN LATERAL (SELECT * FROM sql_candidates c WHERE c.nlq_id = n.id ORDER BY c.id LIMIT 1) c ON true
-		WHERE n.project_id = $1 AND ($2 = 0 OR n.database_id = $2) AND ($3 = '' OR n.status = $3)
-			AND ($4 = '' OR n.stage = $4) AND ($5 = 0 OR n.id < $5)
-		ORDER BY n.id DESC LIMIT $6`, q.ProjectID, q.DatabaseID, q.Status, q.Stage, q.Before, q.Limit)
+		WHERE `+where, args...)
 	if err != nil {
 		return nil, classify(err, "list nlqs")
 	}
@@ -218,4 +224,16 @@ func (s *Store) History(ctx context.Context, userID, databaseID int64, limit int
 		out = append(out, h)
 	}
 	return out, classify(rows.Err(), "history")
+}
+
+// NLQ returns one question of a project with its first SQL candidate.
+func (s *Store) NLQ(ctx context.Context, projectID, id int64) (NLQWithSQL, error) {
+	ns, err := s.listNLQs(ctx, `n.project_id = $1 AND n.id = $2`, projectID, id)
+	if err != nil {
+		return NLQWithSQL{}, err
+	}
+	if len(ns) == 0 {
+		return NLQWithSQL{}, &notFoundError{msg: fmt.Sprintf("no question %d in this project", id)}
+	}
+	return ns[0], nil
 }

@@ -425,7 +425,8 @@ export function ImportSummaryView({ projectId, summary }: { projectId: string; s
       {mismatches.length > 0 && (
         <details className="mismatches">
           <summary>
-            {plural(mismatches.length, 'gold query', 'gold queries')} that do not match after translation
+            {plural(mismatches.length, 'gold query', 'gold queries')} {mismatches.length === 1 ? 'does' : 'do'} not match
+            after translation
           </summary>
           <div className="table-wrap flush">
             <table className="table">
