@@ -45,12 +45,12 @@ func newFixture(t testing.TB) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	pool, err := sqlexec.NewPool(ctx, st.URL(), sqlexec.ExecOptions{})
+	exec, err := sqlexec.NewExecutor(ctx, st.URL(), sqlexec.ExecOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(pool.Close)
-	im, err := NewImporter(ctx, st, sqlexec.NewExecutor(pool, sqlexec.ExecOptions{}), nil)
+	t.Cleanup(exec.Close)
+	im, err := NewImporter(ctx, st, exec, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -90,12 +90,10 @@ func newEnv(t *testing.T, mods ...func(*Config)) *env {
 			t.Fatal(err)
 		}
 	}
-	pool, err := sqlexec.NewPool(ctx, st.URL(), sqlexec.ExecOptions{})
-	if err != nil {
+	if cfg.Exec, err = sqlexec.NewExecutor(ctx, st.URL(), sqlexec.ExecOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(pool.Close)
-	cfg.Exec = sqlexec.NewExecutor(pool, sqlexec.ExecOptions{})
+	t.Cleanup(cfg.Exec.Close)
 	if cfg.Importer, err = pipelines.NewImporter(ctx, st, cfg.Exec, nil); err != nil {
 		t.Fatal(err)
 	}

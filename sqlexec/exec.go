@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -18,6 +20,8 @@ type ExecOptions struct {
 	MaxBytes      int           // bytes of returned values (default 8 MiB)
 	Timeout       time.Duration // statement_timeout (default 10 s)
 	MaxConcurrent int           // queries running at once; the rest wait (default 8)
+	// CheckCache is how many statement verdicts to remember (default 4096; negative: none).
+	CheckCache int
 }
 
 func (o ExecOptions) withDefaults() ExecOptions {
@@ -33,53 +37,72 @@ func (o ExecOptions) withDefaults() ExecOptions {
 	if o.MaxConcurrent <= 0 {
 		o.MaxConcurrent = 8
 	}
+	if o.CheckCache == 0 {
+		o.CheckCache = 4096
+	}
 	return o
 }
 
-// Executor runs checked SQL against target databases in a read-only sandbox. Give it a pool of its
-// own (NewPool): target queries then wait for each other, never for the platform's connections.
+// Executor runs checked SQL against target databases in a read-only sandbox, on a connection pool
+// of its own: target queries wait for each other, never for the platform's connections.
+//
+// Each pooled connection starts read-only (default_transaction_read_only) with the statement
+// timeout, both set in its startup packet, so no query can change them (Check refuses SET and
+// set_config). Before running a query the connection takes on the target's reader role and
+// search_path, at session level, and only when it served another target before: most queries cost
+// one round trip, and run as cached prepared statements like any direct client's.
 type Executor struct {
-	pool *pgxpool.Pool
-	opt  ExecOptions
-	sem  chan struct{}
+	pool   *pgxpool.Pool
+	opt    ExecOptions
+	sem    chan struct{}
+	checks *checkCache
+
+	mu      sync.Mutex
+	targets map[*pgconn.PgConn]Target // which target each pooled connection is set up for
 }
 
-// NewPool opens the sandbox's own connection pool, sized to opt.MaxConcurrent.
-func NewPool(ctx context.Context, url string, opt ExecOptions) (*pgxpool.Pool, error) {
+// NewExecutor opens the sandbox's pool on url (as a role that may SET ROLE to every reader role: the
+// platform's own) with the given limits.
+func NewExecutor(ctx context.Context, url string, opt ExecOptions) (*Executor, error) {
+	opt = opt.withDefaults()
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("sqlexec: %w", err)
 	}
-	cfg.MaxConns = int32(opt.withDefaults().MaxConcurrent)
-	cfg.ConnConfig.RuntimeParams["application_name"] = "goldset-sandbox"
-	// The simple protocol sends the whole batch as one message that the server analyses statement by
-	// statement, so the query's names resolve after set_config has switched role and search_path
-	// (the extended protocol would parse the DECLARE first, in the platform's search_path).
-	cfg.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
-	return pgxpool.NewWithConfig(ctx, cfg)
+	e := &Executor{opt: opt, sem: make(chan struct{}, opt.MaxConcurrent), checks: newCheckCache(opt.CheckCache),
+		targets: map[*pgconn.PgConn]Target{}}
+	cfg.MaxConns = int32(opt.MaxConcurrent)
+	rp := cfg.ConnConfig.RuntimeParams
+	rp["application_name"] = "goldset-sandbox"
+	rp["default_transaction_read_only"] = "on"
+	rp["statement_timeout"] = strconv.FormatInt(opt.Timeout.Milliseconds(), 10)
+	rp["search_path"] = "pg_catalog" // nothing of the platform's until a target is chosen
+	cfg.BeforeClose = func(c *pgx.Conn) {
+		e.mu.Lock()
+		delete(e.targets, c.PgConn())
+		e.mu.Unlock()
+	}
+	if e.pool, err = pgxpool.NewWithConfig(ctx, cfg); err != nil {
+		return nil, fmt.Errorf("sqlexec: sandbox pool: %w", err)
+	}
+	return e, nil
 }
 
-// NewExecutor runs queries on pool with the given limits.
-func NewExecutor(pool *pgxpool.Pool, opt ExecOptions) *Executor {
-	opt = opt.withDefaults()
-	return &Executor{pool: pool, opt: opt, sem: make(chan struct{}, opt.MaxConcurrent)}
-}
+// Close closes the sandbox's connections.
+func (e *Executor) Close() { e.pool.Close() }
 
 // Options are the executor's limits.
 func (e *Executor) Options() ExecOptions { return e.opt }
 
-// cursorName is the server-side cursor each sandboxed query runs in. A cursor lets the server stop
-// after the row cap instead of producing (and sending) a ten-million-row result.
-const cursorName = "goldset_sandbox"
-
-// Run checks sql and executes it as t's reader: in a READ ONLY transaction, with search_path set to
-// t's schema alone, under statement_timeout, through a cursor that fetches at most MaxRows+1 rows,
-// stopping early at MaxBytes. Every failure, including a refusal, a timeout or cancellation, comes
-// back in Result.Error.
+// Run checks sql and executes it as t's reader, read-only, with search_path set to t's schema alone,
+// under statement_timeout, keeping at most MaxRows rows and MaxBytes bytes: past either cap the query
+// is cancelled and the result marked truncated. Every failure, including a refusal, a timeout or
+// cancellation, comes back in Result.Error.
 func (e *Executor) Run(ctx context.Context, t Target, sql string) *Result {
 	start := time.Now()
 	res := &Result{}
-	stmt, err := check(sql, t.Schema)
+	defer func() { res.Elapsed = time.Since(start) }()
+	stmt, err := e.checks.check(sql, t.Schema)
 	if err != nil {
 		res.Error = err.Error()
 		return res
@@ -97,49 +120,46 @@ func (e *Executor) Run(ctx context.Context, t Target, sql string) *Result {
 		return res
 	}
 	defer conn.Release()
-	e.run(ctx, conn.Conn(), t, stmt, res)
-	res.Elapsed = time.Since(start)
+	if err := e.use(ctx, conn.Conn(), t); err != nil {
+		res.Error = describeError(err, e.opt.Timeout)
+		return res
+	}
+	if retry := e.run(ctx, conn.Conn(), stmt, res); retry {
+		// The same SQL text was prepared on this connection for another target whose columns have
+		// other types: PostgreSQL refuses the cached plan once, and pgx has now forgotten it.
+		*res = Result{}
+		e.run(ctx, conn.Conn(), stmt, res)
+	}
 	if ctx.Err() != nil && res.Error != "" {
 		res.Error = "cancelled: " + res.Error
 	}
 	return res
 }
 
-func (e *Executor) run(ctx context.Context, conn *pgx.Conn, t Target, sql string, res *Result) {
-	// The batch ends with its own ROLLBACK, so a query costs one round trip. When a statement fails
-	// the server skips the rest, the ROLLBACK included: end the transaction here then, even when
-	// the caller's context is gone. A failed ROLLBACK means a broken connection, which is closed so
-	// the pool drops it.
-	defer func() {
-		if conn.PgConn().TxStatus() == 'I' {
-			return
-		}
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		defer cancel()
-		if _, err := conn.Exec(rctx, "ROLLBACK"); err != nil {
-			_ = conn.Close(rctx)
-		}
-	}()
-	b := &pgx.Batch{}
-	b.Queue("BEGIN READ ONLY")
-	b.Queue("SELECT set_config('role', $1, true), set_config('search_path', $2, true), set_config('statement_timeout', $3, true)",
-		t.Reader, pgx.Identifier{t.Schema}.Sanitize(), strconv.FormatInt(e.opt.Timeout.Milliseconds(), 10))
-	// The newline ends a trailing -- comment of the statement before the next one begins.
-	b.Queue("DECLARE " + cursorName + " NO SCROLL CURSOR FOR " + sql + "\n")
-	b.Queue("FETCH FORWARD " + strconv.Itoa(e.opt.MaxRows+1) + " FROM " + cursorName)
-	b.Queue("ROLLBACK")
-	br := conn.SendBatch(ctx, b)
-	defer br.Close()
-	for i := 0; i < 3; i++ {
-		if _, err := br.Exec(); err != nil {
-			res.Error = describeError(err, e.opt.Timeout)
-			return
-		}
+// use sets conn up for target t unless it already is.
+func (e *Executor) use(ctx context.Context, conn *pgx.Conn, t Target) error {
+	e.mu.Lock()
+	cur, ok := e.targets[conn.PgConn()]
+	e.mu.Unlock()
+	if ok && cur == t {
+		return nil
 	}
-	rows, err := br.Query()
+	q := "SET ROLE " + pgx.Identifier{t.Reader}.Sanitize() + "; SET search_path = " + pgx.Identifier{t.Schema}.Sanitize()
+	if _, err := conn.Exec(ctx, q, pgx.QueryExecModeSimpleProtocol); err != nil {
+		return err
+	}
+	e.mu.Lock()
+	e.targets[conn.PgConn()] = t
+	e.mu.Unlock()
+	return nil
+}
+
+// run executes sql on conn into res. It reports whether the query should be run once more because
+// a cached plan went stale (see Run).
+func (e *Executor) run(ctx context.Context, conn *pgx.Conn, sql string, res *Result) (retry bool) {
+	rows, err := conn.Query(ctx, sql)
 	if err != nil {
-		res.Error = describeError(err, e.opt.Timeout)
-		return
+		return e.fail(res, err)
 	}
 	defer rows.Close()
 	tm := conn.TypeMap()
@@ -152,38 +172,53 @@ func (e *Executor) run(ctx context.Context, conn *pgx.Conn, t Target, sql string
 	}
 	fp := NewFingerprinter(len(res.Columns))
 	bytes := 0
+	res.Rows = [][]any{}
 	for rows.Next() {
-		if res.RowCount >= e.opt.MaxRows {
+		for _, raw := range rows.RawValues() {
+			bytes += len(raw)
+		}
+		if res.RowCount >= e.opt.MaxRows || bytes > e.opt.MaxBytes {
 			res.Truncated = true
+			e.stop(ctx, conn)
 			break
 		}
 		vals, err := rows.Values()
 		if err != nil {
-			res.Error = describeError(err, e.opt.Timeout)
-			return
-		}
-		for _, raw := range rows.RawValues() {
-			bytes += len(raw)
-		}
-		if bytes > e.opt.MaxBytes {
-			res.Truncated = true
-			break
+			return e.fail(res, err)
 		}
 		res.RowCount++
 		res.Rows = append(res.Rows, vals)
 		fp.Add(vals)
 	}
+	rows.Close()
 	if err := rows.Err(); err != nil && !res.Truncated {
-		res.Error = describeError(err, e.opt.Timeout)
-		res.Rows, res.RowCount = nil, 0
-		return
-	}
-	if res.Rows == nil {
-		res.Rows = [][]any{}
+		return e.fail(res, err)
 	}
 	if !res.Truncated {
 		res.Fingerprint = fp.Sum()
 	}
+	return false
+}
+
+// stop cancels the query running on conn, so the server neither produces nor sends the rest of a
+// capped result, and closes the connection: the pool replaces it on release, and a cancel that
+// arrives late can never hit another query.
+func (e *Executor) stop(ctx context.Context, conn *pgx.Conn) {
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	_ = conn.PgConn().CancelRequest(cctx)
+	_ = conn.PgConn().Conn().Close()
+}
+
+func (e *Executor) fail(res *Result, err error) (retry bool) {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "0A000" && strings.Contains(pe.Message, "cached plan must not change result type") && !res.retried {
+		res.retried = true
+		return true
+	}
+	res.Error = describeError(err, e.opt.Timeout)
+	res.Rows, res.RowCount, res.Columns = nil, 0, nil
+	return false
 }
 
 // describeError turns a driver error into the text a person or the agent reads.

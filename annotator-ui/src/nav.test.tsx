@@ -24,18 +24,25 @@ describe('role-based navigation', () => {
     expect(mainNav({ is_admin: false }).map((i) => i.label)).toEqual(['Projects', 'Account']);
   });
 
-  it('shows Members and Activity tabs to leads and admins only', () => {
+  it('shows Databases and Questions to every member, Members and Activity to leads and admins only', () => {
     const labels = (role: Parameters<typeof projectTabs>[1]) => projectTabs(42, role).map((t) => t.label);
-    expect(labels('annotator')).toEqual(['Overview']);
-    expect(labels('reviewer')).toEqual(['Overview']);
-    expect(labels('lead')).toEqual(['Overview', 'Members', 'Activity']);
-    expect(labels('admin')).toEqual(['Overview', 'Members', 'Activity']);
+    expect(labels('annotator')).toEqual(['Overview', 'Databases', 'Questions']);
+    expect(labels('reviewer')).toEqual(['Overview', 'Databases', 'Questions']);
+    expect(labels('lead')).toEqual(['Overview', 'Databases', 'Questions', 'Members', 'Activity']);
+    expect(labels('admin')).toEqual(['Overview', 'Databases', 'Questions', 'Members', 'Activity']);
+    expect(labels(undefined)).toEqual(['Overview']);
   });
 
   it.each([
-    ['annotator', plainUser, 'annotator', ['Projects', 'Account'], ['Overview']],
-    ['lead', plainUser, 'lead', ['Projects', 'Account'], ['Overview', 'Members', 'Activity']],
-    ['admin', adminUser, 'admin', ['Projects', 'Users', 'Activity', 'Account'], ['Overview', 'Members', 'Activity']],
+    ['annotator', plainUser, 'annotator', ['Projects', 'Account'], ['Overview', 'Databases', 'Questions']],
+    ['lead', plainUser, 'lead', ['Projects', 'Account'], ['Overview', 'Databases', 'Questions', 'Members', 'Activity']],
+    [
+      'admin',
+      adminUser,
+      'admin',
+      ['Projects', 'Users', 'Activity', 'Account'],
+      ['Overview', 'Databases', 'Questions', 'Members', 'Activity'],
+    ],
   ] as const)('renders the %s view of a project page', async (_name, user, role, nav, tabs) => {
     mockApi({
       'GET /api/v1/auth/me': meReply(user),

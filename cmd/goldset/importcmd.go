@@ -40,20 +40,17 @@ func openTools(ctx context.Context, cfg *config, log *slog.Logger) (*tools, erro
 	if err != nil {
 		return nil, err
 	}
-	opt := cfg.execOptions()
-	pool, err := sqlexec.NewPool(ctx, db.url, opt)
+	exec, err := sqlexec.NewExecutor(ctx, db.url, cfg.execOptions())
 	if err != nil {
 		db.Close(ctx)
 		return nil, err
 	}
-	exec := sqlexec.NewExecutor(pool, opt)
+	db.closers = append(db.closers, exec.Close)
 	im, err := pipelines.NewImporter(ctx, db.store, exec, log)
 	if err != nil {
-		pool.Close()
 		db.Close(ctx)
 		return nil, err
 	}
-	db.closers = append(db.closers, pool.Close)
 	return &tools{db: db, exec: exec, importer: im}, nil
 }
 

@@ -102,12 +102,12 @@ func loadDev(t *testing.T) *devEnv {
 		t.Cleanup(func() { db.sqlite.Close() })
 		env.dbs[id] = db
 	}
-	pool, err := sqlexec.NewPool(ctx, url, sqlexec.ExecOptions{})
+	exec, err := sqlexec.NewExecutor(ctx, url, sqlexec.ExecOptions{MaxRows: 100_000, MaxBytes: 64 << 20})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(pool.Close)
-	env.exec = sqlexec.NewExecutor(pool, sqlexec.ExecOptions{MaxRows: 100_000, MaxBytes: 64 << 20})
+	t.Cleanup(exec.Close)
+	env.exec = exec
 	t.Logf("read %d SQLite databases in %v, loaded them into PostgreSQL in %v", len(env.dbs), env.read.Round(time.Millisecond), env.load.Round(time.Millisecond))
 	return env
 }

@@ -27,6 +27,17 @@ export function tableQuery(table: string): string {
 
 type Mode = 'run' | 'compare' | 'table';
 
+/** Where a table came from, for people: a file's own name, not the server's upload folder. */
+export function tableSource(t: Pick<DbTable, 'name' | 'original'>): string | null {
+  if (!t.original || t.original === t.name) return null;
+  return t.original.startsWith('/') ? t.original.slice(t.original.lastIndexOf('/') + 1) : t.original;
+}
+
+/** A header is worth repeating only when it says more than the column name (not just its case). */
+function headerDiffers(c: { name: string; original: string }): boolean {
+  return Boolean(c.original) && c.original.toLowerCase() !== c.name.toLowerCase();
+}
+
 export function DatabasePage() {
   const { projectId = '', databaseId = '' } = useParams();
   const project = useQuery({ queryKey: ['project', projectId], queryFn: () => api.getProject(projectId) });
@@ -308,7 +319,7 @@ export function SchemaBrowser({
                     {formatCount(t.row_count)}
                   </span>
                 </div>
-                {t.original && t.original !== t.name && <div className="schema-original">from {t.original}</div>}
+                {tableSource(t) && <div className="schema-original">from {tableSource(t)}</div>}
                 {open && (
                   <div className="schema-detail">
                     <ul className="schema-columns" aria-label={`Columns of ${t.name}`}>
@@ -324,7 +335,7 @@ export function SchemaBrowser({
                           </button>
                           <span className="schema-coltype">{c.type}</span>
                           {keyBadges(t, c.name)}
-                          {c.original && c.original !== c.name && (
+                          {headerDiffers(c) && (
                             <div className="schema-original" data-testid="original-header">
                               “{c.original}”
                             </div>
@@ -377,7 +388,7 @@ function TableDetail({
             <h2 className="panel-title mono">{table.name}</h2>
             <p className="muted panel-subtitle">
               {plural(table.row_count, 'row')}
-              {table.original && table.original !== table.name && <> · from {table.original}</>}
+              {tableSource(table) && <> · from {tableSource(table)}</>}
             </p>
           </div>
           <Button size="sm" variant="primary" onClick={onQuery}>
@@ -408,7 +419,7 @@ function TableDetail({
               {(table.columns ?? []).map((c) => (
                 <tr key={c.name}>
                   <td className="mono">{c.name}</td>
-                  <td>{c.original && c.original !== c.name ? c.original : <span className="muted">same</span>}</td>
+                  <td>{c.original && c.original !== c.name ? c.original : <span className="muted">—</span>}</td>
                   <td className="mono muted">
                     {c.type}
                     {c.not_null && ' not null'}
@@ -621,7 +632,7 @@ export function CompareView({ result }: { result: CompareResult }) {
   const predCols = useMemo(() => result.pred.columns ?? [], [result.pred.columns]);
   return (
     <div className="stack-sm" data-testid="compare-result">
-      <div className={`verdict ${result.match ? 'verdict-match' : 'verdict-nomatch'}`} role="status">
+      <div className={`verdict ${result.match ? 'verdict-match' : 'verdict-nomatch'}`} role="status" data-testid="verdict">
         <span className="verdict-label">{result.match ? 'MATCH' : 'NO MATCH'}</span>
         <span className="verdict-reason">{result.reason}</span>
         {result.order_matters && <Badge tone="info">row order matters</Badge>}

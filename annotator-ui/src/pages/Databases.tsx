@@ -196,7 +196,14 @@ function ImportPanel({ projectId }: { projectId: string }) {
 
   const fields = upload.error instanceof ApiError ? upload.error.fields : {};
   const fileError = fields.files ?? fields.dataset ?? (upload.error instanceof ApiError && upload.error.status === 413 ? 'The upload is larger than the 512 MiB the server accepts.' : undefined);
-  const general = fileError ? null : formError(upload.error, fields);
+  // Field errors without a field of their own on this form (kind, say) still need to be seen.
+  const shown = new Set(['files', 'dataset', 'name', 'database']);
+  const others = Object.entries(fields).filter(([k]) => !shown.has(k));
+  const general = fileError
+    ? null
+    : others.length > 0
+      ? others.map(([k, m]) => `${k}: ${m}`).join('; ')
+      : formError(upload.error, fields);
 
   const reset = () => {
     upload.reset();
@@ -484,8 +491,9 @@ function DatabaseSummaryRow({
       <td>
         <details className="warnings">
           <summary>
+            <span className="summary-tables-label">{plural(tables.length, 'table')}</span>{' '}
             {warnings.length === 0 ? (
-              <span className="muted">no warnings · tables</span>
+              <span className="muted">· no warnings</span>
             ) : (
               <Badge tone="warning">{plural(warnings.length, 'warning')}</Badge>
             )}

@@ -249,6 +249,13 @@ export function NlqDetail({ nlq }: { nlq: Nlq }) {
           ))}
         </div>
       )}
+      {typeof nlq.origin?.table === 'string' && (
+        <div className="answer">
+          <span className="detail-label">Table</span>
+          <code>{nlq.origin.table}</code>
+          {typeof nlq.origin.context === 'string' && <span className="muted small-inline">{nlq.origin.context}</span>}
+        </div>
+      )}
       {!c ? (
         <p className="muted">No SQL yet.</p>
       ) : (

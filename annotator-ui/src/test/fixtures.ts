@@ -1,5 +1,5 @@
 // Sample API objects for tests of the database screens.
-import type { Database } from '../api';
+import type { Database, DbTable } from '../api';
 
 export function database(overrides: Partial<Database> = {}): Database {
   return {
@@ -19,3 +19,34 @@ export function database(overrides: Partial<Database> = {}): Database {
     ...overrides,
   };
 }
+
+export const shipsTable: DbTable = {
+  id: 1,
+  name: 'ships',
+  original: 'ships.csv',
+  summary: 'Ships of the line',
+  row_count: 1234,
+  columns: [
+    { name: 'id', original: 'id', type: 'bigint', not_null: true },
+    { name: 'tonnage_grt', original: 'Tonnage (GRT)', type: 'numeric' },
+    { name: 'port_id', original: 'port_id', type: 'bigint' },
+  ],
+  primary_key: ['id'],
+  foreign_keys: [{ columns: ['port_id'], ref_table: 'ports', ref_columns: ['id'] }],
+  warnings: ['column Tonnage (GRT): 2 values are not numbers; kept as NULL'],
+};
+
+export const portsTable: DbTable = {
+  id: 2,
+  name: 'ports',
+  original: 'ports',
+  summary: '',
+  row_count: 3,
+  columns: [
+    { name: 'id', original: 'id', type: 'bigint' },
+    { name: 'name', original: 'name', type: 'text' },
+  ],
+  primary_key: ['id'],
+  foreign_keys: null,
+  warnings: null,
+};

@@ -1,0 +1,196 @@
+// End-to-end test of the database screens against a real Goldset server: import a CSV, browse its
+// schema, run SQL from the keyboard, see a refusal, and compare two queries.
+// Same environment as shell.e2e.mjs: GOLDSET_E2E_URL, GOLDSET_E2E_ADMIN_EMAIL, GOLDSET_E2E_ADMIN_PASSWORD,
+// optional CHROMIUM_PATH and GOLDSET_E2E_SCREENSHOTS.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const BASE = (process.env.GOLDSET_E2E_URL ?? '').replace(/\/$/, '');
+const ADMIN_EMAIL = process.env.GOLDSET_E2E_ADMIN_EMAIL ?? '';
+const ADMIN_PASSWORD = process.env.GOLDSET_E2E_ADMIN_PASSWORD ?? '';
+const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
+const SHOTS = process.env.GOLDSET_E2E_SCREENSHOTS;
+const configured = Boolean(BASE && ADMIN_EMAIL && ADMIN_PASSWORD);
+if (!configured && process.env.CI) {
+  throw new Error('e2e: set GOLDSET_E2E_URL, GOLDSET_E2E_ADMIN_EMAIL and GOLDSET_E2E_ADMIN_PASSWORD');
+}
+
+const suffix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+const projectName = `E2E databases ${suffix}`;
+const isMac = process.platform === 'darwin';
+
+// A small table with what real CSVs have: quoted headers, a header that is not an identifier,
+// a number with a thousands separator, an empty cell.
+const MEDALS_CSV = [
+  '"Rank","Nation","Gold","Total (all)"',
+  '1,"Norway",16,"12,467"',
+  '2,"Germany",12,"27"',
+  '3,"Canada",,"26"',
+  '4,"United States",9,"25"',
+  '',
+].join('\n');
+
+/** @type {import('playwright-core').Browser} */
+let browser;
+/** @type {import('playwright-core').Page} */
+let page;
+let workDir = '';
+
+async function screenshot(name) {
+  if (!SHOTS) return;
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+async function step(name, fn) {
+  try {
+    await fn();
+  } catch (err) {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const file = join(ARTIFACTS, `databases-${name.replace(/[^a-z0-9]+/gi, '-')}.png`);
+    await page?.screenshot({ path: file, fullPage: true }).catch(() => {});
+    console.error(`step "${name}" failed; screenshot: ${file}; url: ${page?.url()}`);
+    throw err;
+  }
+}
+
+/** Replace everything in a CodeMirror editor with text typed from the keyboard. */
+async function typeInEditor(name, text) {
+  const editor = page.getByRole('textbox', { name, exact: true });
+  await editor.click();
+  await page.keyboard.press(isMac ? 'Meta+A' : 'Control+A');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.type(text);
+  // Close a completion popup so it cannot swallow the next key.
+  await page.keyboard.press('Escape');
+}
+
+describe('Goldset databases', { skip: configured ? false : 'set GOLDSET_E2E_URL, GOLDSET_E2E_ADMIN_EMAIL, GOLDSET_E2E_ADMIN_PASSWORD' }, () => {
+  before(async () => {
+    workDir = mkdtempSync(join(tmpdir(), 'goldset-e2e-'));
+    writeFileSync(join(workDir, 'medals.csv'), MEDALS_CSV);
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    });
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    context.setDefaultTimeout(20_000);
+    page = await context.newPage();
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
+  });
+
+  it('imports a CSV, browses its schema, runs, refuses and compares SQL', async () => {
+    await step('login-and-create-project', async () => {
+      await page.goto(`${BASE}/login`);
+      await page.getByLabel('Email').fill(ADMIN_EMAIL);
+      await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+      await page.getByLabel('Password').press('Enter');
+      await page.getByRole('heading', { name: 'Projects', level: 1 }).waitFor();
+      await page.getByRole('button', { name: 'New project' }).click();
+      const dialog = page.getByRole('dialog', { name: 'New project' });
+      await dialog.getByLabel('Name').fill(projectName);
+      await dialog.getByRole('button', { name: 'Create project' }).click();
+      await page.getByRole('heading', { name: projectName, level: 1 }).waitFor();
+    });
+
+    await step('open-databases', async () => {
+      await page.getByRole('navigation', { name: 'Project sections' }).getByRole('link', { name: 'Databases' }).click();
+      await page.getByText('No databases yet').waitFor();
+      await screenshot('20-databases-empty');
+    });
+
+    await step('import-csv', async () => {
+      const form = page.getByRole('form', { name: 'Import' });
+      await form.getByLabel('Files', { exact: true }).setInputFiles(join(workDir, 'medals.csv'));
+      await form.getByRole('button', { name: 'Import' }).click();
+      const summary = page.getByTestId('import-summary');
+      await summary.waitFor();
+      await summary.getByRole('link', { name: 'medals' }).waitFor();
+      assert.match((await summary.textContent()) ?? '', /4 rows|\b4\b/);
+      await screenshot('21-import-summary');
+      // The list below shows it too.
+      await page.getByRole('link', { name: 'medals', exact: true }).nth(1).waitFor();
+      await screenshot('22-databases-list');
+    });
+
+    await step('schema-browser', async () => {
+      await page.getByTestId('import-summary').getByRole('link', { name: 'medals' }).click();
+      await page.getByRole('heading', { name: 'medals', level: 1 }).waitFor();
+      const schema = page.getByRole('complementary', { name: 'Schema' });
+      await schema.getByRole('button', { name: 'medals', exact: true }).waitFor();
+      const toggle = schema.getByRole('button', { name: 'Columns of medals' });
+      if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+      await schema.getByText('“Total (all)”').waitFor();
+      await schema.getByRole('button', { name: 'total_all', exact: true }).waitFor();
+      await screenshot('23-database-schema');
+    });
+
+    await step('run-from-keyboard', async () => {
+      await typeInEditor('SQL', 'SELECT nation, gold, total_all FROM medals ORDER BY rank');
+      await page.keyboard.press('Control+Enter');
+      const count = page.getByTestId('row-count');
+      await count.waitFor();
+      assert.match((await count.textContent()) ?? '', /^4 rows/);
+      const grid = page.getByRole('region', { name: 'Query result' });
+      await grid.getByRole('cell', { name: 'Norway' }).waitFor();
+      await grid.getByRole('cell', { name: '12467' }).waitFor();
+      await grid.getByRole('cell', { name: 'NULL' }).waitFor();
+      // The run is in the history.
+      await page.getByRole('complementary', { name: 'History' }).getByText('ORDER BY rank').waitFor();
+      await screenshot('24-runner-result');
+    });
+
+    await step('refused-delete', async () => {
+      await typeInEditor('SQL', 'DELETE FROM medals');
+      await page.keyboard.press('Control+Enter');
+      const error = page.getByTestId('query-error');
+      await error.waitFor();
+      assert.match((await error.textContent()) ?? '', /refused/i);
+      await screenshot('25-runner-refused');
+    });
+
+    await step('table-detail', async () => {
+      const schema = page.getByRole('complementary', { name: 'Schema' });
+      await schema.getByRole('button', { name: 'Details of medals' }).click();
+      const detail = page.getByTestId('table-detail');
+      await detail.getByRole('region', { name: 'Sample rows of medals' }).waitFor();
+      await detail.getByRole('cell', { name: 'Total (all)' }).waitFor();
+      await screenshot('26-table-detail');
+    });
+
+    await step('compare-match', async () => {
+      await page.getByRole('button', { name: 'Compare', exact: true }).click();
+      await typeInEditor('Gold SQL', 'SELECT nation, gold FROM medals');
+      await typeInEditor('Predicted SQL', 'SELECT gold, nation FROM medals');
+      await page.keyboard.press('Control+Enter');
+      const verdict = page.getByTestId('verdict');
+      await verdict.waitFor();
+      assert.match((await verdict.textContent()) ?? '', /^MATCH/);
+      await screenshot('27-compare-match');
+    });
+
+    await step('compare-no-match', async () => {
+      await typeInEditor('Predicted SQL', 'SELECT nation, gold FROM medals WHERE gold > 10 ORDER BY gold');
+      await page.keyboard.press('Control+Enter');
+      await page.getByTestId('diff').waitFor();
+      assert.match((await page.getByTestId('verdict').textContent()) ?? '', /^NO MATCH/);
+      await screenshot('28-compare-no-match');
+    });
+
+    await step('questions-empty', async () => {
+      await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: projectName }).click();
+      await page.getByRole('navigation', { name: 'Project sections' }).getByRole('link', { name: 'Questions' }).click();
+      await page.getByText('No questions yet').waitFor();
+      await screenshot('29-questions-empty');
+    });
+  });
+});
