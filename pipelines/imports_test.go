@@ -58,14 +58,6 @@ func newFixture(t testing.TB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		// Reader roles belong to the cluster, not to the test database.
-		ds, _ := st.ListDatabases(context.Background(), p.ID, true)
-		for _, d := range ds {
-			st.Pool().Exec(context.Background(), "DROP SCHEMA IF EXISTS "+d.SchemaName+" CASCADE")
-			st.Pool().Exec(context.Background(), "DROP ROLE IF EXISTS "+d.ReaderRole)
-		}
-	})
 	return &fixture{ctx: ctx, im: im, st: st, project: p}
 }
 

@@ -106,7 +106,6 @@ func newEnv(t *testing.T, mods ...func(*Config)) *env {
 		t.Fatal(err)
 	}
 	e.database = imported.Database
-	t.Cleanup(func() { dropTargets(t, st) })
 	e.srv, err = New(ctx, st, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -135,29 +134,6 @@ func (e *env) nlq(t *testing.T) int64 {
 		t.Fatal(err)
 	}
 	return n.ID
-}
-
-// dropTargets removes the reader roles of a test database's targets: roles belong to the whole
-// cluster and would outlive the test database.
-func dropTargets(t *testing.T, st *store.Store) {
-	ctx := context.Background()
-	rows, err := st.Pool().Query(ctx, "SELECT schema_name, reader_role FROM databases")
-	if err != nil {
-		t.Logf("drop targets: %v", err)
-		return
-	}
-	var targets [][2]string
-	for rows.Next() {
-		var s, r string
-		if rows.Scan(&s, &r) == nil {
-			targets = append(targets, [2]string{s, r})
-		}
-	}
-	rows.Close()
-	for _, tg := range targets {
-		st.Pool().Exec(ctx, "DROP SCHEMA IF EXISTS "+tg[0]+" CASCADE")
-		st.Pool().Exec(ctx, "DROP ROLE IF EXISTS "+tg[1])
-	}
 }
 
 func (e *env) newUser(name string, admin bool) *fixtureUser {

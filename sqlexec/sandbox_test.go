@@ -54,21 +54,12 @@ func newSandbox(t *testing.T, opt ExecOptions) *sandbox {
 		if err := tx.Commit(ctx); err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { dropTarget(admin, tgt) })
 	}
 	if s.exec, err = NewExecutor(ctx, url, opt); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(s.exec.Close)
 	return s
-}
-
-// dropTarget removes a target's schema and its cluster-wide role, which dropping the test database
-// alone would leave behind.
-func dropTarget(admin *pgxpool.Pool, t Target) {
-	ctx := context.Background()
-	admin.Exec(ctx, "DROP SCHEMA IF EXISTS "+t.Schema+" CASCADE")
-	admin.Exec(ctx, "DROP ROLE IF EXISTS "+t.Reader)
 }
 
 func (s *sandbox) count(t *testing.T, q string) int64 {

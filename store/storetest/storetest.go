@@ -22,6 +22,7 @@ package storetest
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
 	"errors"
@@ -165,6 +166,7 @@ func claimOwner(ctx context.Context) error {
 		}
 		// A failure here only leaves litter behind; it must not fail this binary's tests.
 		conn.Exec(ctx, "DROP DATABASE IF EXISTS "+quoteIdent(l.name)+" WITH (FORCE)")
+		conn.Exec(ctx, dropReaderRoles(l.name))
 		conn.Exec(ctx, "SELECT pg_advisory_unlock($1, hashtext($2))", ownerLockClass, l.owner)
 	}
 	return nil
@@ -263,8 +265,23 @@ func URL(t testing.TB) string {
 		if _, err := shared.admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+quoteIdent(name)+" WITH (FORCE)"); err != nil {
 			t.Errorf("storetest: drop test database %s: %v", name, err)
 		}
+		if _, err := shared.admin.ExecContext(ctx, dropReaderRoles(name)); err != nil {
+			t.Errorf("storetest: drop reader roles of %s: %v", name, err)
+		}
 	})
 	return shared.dbURL(name)
+}
+
+// dropReaderRoles is the SQL that drops the reader roles target databases created in database
+// name: roles belong to the whole cluster and outlive the database. sqlexec.TargetFor names them
+// gs_<first 10 hex of sha256(database name)>_tdb_<id>_reader.
+func dropReaderRoles(name string) string {
+	h := sha256.Sum256([]byte(name))
+	prefix := "gs_" + hex.EncodeToString(h[:5]) + "_" // hex and _: safe inside the literal
+	return `DO $$DECLARE r text; BEGIN
+		FOR r IN SELECT rolname FROM pg_roles WHERE starts_with(rolname, '` + prefix + `') LOOP
+			EXECUTE format('DROP ROLE %I', r);
+		END LOOP; END$$`
 }
 
 // DB returns a *gorm.DB on a fresh database (as URL), closed at cleanup. SQL logging is off:

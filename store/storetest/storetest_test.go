@@ -2,10 +2,14 @@ package storetest_test
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/goldset/goldset/store/storetest"
 )
@@ -138,5 +142,40 @@ func TestAdminURL_IsSuperuser(t *testing.T) {
 	}
 	if !super {
 		t.Fatal("AdminURL does not connect as a superuser")
+	}
+}
+
+// Reader roles that target databases create belong to the cluster; the test database's cleanup
+// drops them too.
+func TestURL_DropsTheReaderRolesOfItsDatabase(t *testing.T) {
+	ctx := context.Background()
+	var role string
+	t.Run("inner", func(t *testing.T) {
+		conn, err := pgx.Connect(ctx, storetest.URL(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close(ctx)
+		var name string
+		if err := conn.QueryRow(ctx, "SELECT current_database()").Scan(&name); err != nil {
+			t.Fatal(err)
+		}
+		h := sha256.Sum256([]byte(name))
+		role = "gs_" + hex.EncodeToString(h[:5]) + "_tdb_1_reader"
+		if _, err := conn.Exec(ctx, "CREATE ROLE "+role+" NOLOGIN"); err != nil {
+			t.Fatal(err)
+		}
+	})
+	admin, err := pgx.Connect(ctx, storetest.AdminURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(ctx)
+	var n int
+	if err := admin.QueryRow(ctx, "SELECT count(*) FROM pg_roles WHERE rolname = $1", role).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Fatalf("role %s outlived its test database", role)
 	}
 }
