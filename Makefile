@@ -28,9 +28,10 @@ test: deps-pg deps-browser ui
 	cd $(UI) && npm run typecheck && npm test
 	GOLDSET_E2E=1 $(GO) test -count=1 ./...
 
-## bench: the benchmarks, whose figures go to docs/BENCHMARKS.md
+## bench: the benchmarks, whose figures go to docs/BENCHMARKS.md (one package at a time, so they
+## do not compete for the 2 cores)
 bench: deps-pg
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) test -p 1 -run '^$$' -bench . -benchmem ./...
 
 ## lint: formatting, vet and type checks
 lint: deps-ui

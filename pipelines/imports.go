@@ -174,6 +174,12 @@ func (im *Importer) ImportCSV(ctx context.Context, a store.Actor, projectID int6
 			if err != nil {
 				return DatabaseSummary{}, err
 			}
+			for _, t := range ts {
+				// Where the table came from, as the user named it: not this machine's path.
+				if rel, err := filepath.Rel(p, t.Def.Original); err == nil {
+					t.Def.Original = filepath.ToSlash(filepath.Join(filepath.Base(p), rel))
+				}
+			}
 			tables = append(tables, ts...)
 			for _, fe := range errs {
 				bad = append(bad, fe.Error())
@@ -196,6 +202,7 @@ func (im *Importer) ImportCSV(ctx context.Context, a store.Actor, projectID int6
 				bad = append(bad, err.Error())
 				continue
 			}
+			t.Def.Original = filepath.Base(p)
 			tables = append(tables, t)
 			files = append(files, p)
 		}

@@ -169,6 +169,10 @@ func TestImportCSV_ReimportOfChangedFileIsANewVersion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	tables, _ := f.st.Tables(f.ctx, first.Database.ID)
+	if len(tables) != 1 || tables[0].Original != "prices.csv" {
+		t.Fatalf("a table's original name must be the file's, not this machine's path: %+v", tables)
+	}
 	if first.Database.Name != "prices" || second.Database.Version != 2 || second.Database.SchemaName == first.Database.SchemaName {
 		t.Fatalf("versions: %+v / %+v", first.Database, second.Database)
 	}
