@@ -232,3 +232,75 @@ func TestServe_EmbeddedPostgresLifecycle(t *testing.T) {
 }
 
 func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestCLI_ImportSpiderAndCompare(t *testing.T) {
+	spiderDir := filepath.Join("..", "..", "..", "shared", "data", "spider")
+	if _, err := os.Stat(spiderDir); err != nil {
+		t.Skipf("needs %s", spiderDir)
+	}
+	url := storetest.URL(t)
+	out := mustCLI(t, "import", "spider", spiderDir, "--project", "spider-dev", "--database-url", url, "--json")
+	var report struct {
+		Project   string
+		Tables    int
+		Rows      int64
+		Databases []struct{ Name string }
+		Questions struct {
+			Total         int
+			Imported      int
+			GoldMatchRate float64 `json:"gold_match_rate"`
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &report); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if report.Project != "spider-dev" || len(report.Databases) != 10 || report.Questions.Total != 499 || report.Questions.GoldMatchRate < 0.97 {
+		t.Fatalf("report: %+v", report)
+	}
+	cmp := mustCLI(t, "sql", "compare", "--project", "spider-dev", "--database", "concert_singer", "--database-url", url, "--json",
+		"SELECT name, age FROM singer", "SELECT age, name FROM singer")
+	var m struct {
+		Match    bool
+		GoldRows int `json:"gold_rows"`
+		PredRows int `json:"pred_rows"`
+	}
+	if err := json.Unmarshal([]byte(cmp), &m); err != nil || !m.Match || m.GoldRows != 6 || m.PredRows != 6 {
+		t.Fatalf("compare: %v %s", err, cmp)
+	}
+	differ := mustCLI(t, "sql", "compare", "--project", "spider-dev", "--database", "concert_singer", "--database-url", url, "--json",
+		"SELECT name FROM singer ORDER BY age", "SELECT name FROM singer ORDER BY age DESC")
+	if !strings.Contains(differ, `"match": false`) || !strings.Contains(differ, `"order_matters": true`) {
+		t.Fatalf("ordered compare: %s", differ)
+	}
+	run := mustCLI(t, "sql", "run", "--project", "spider-dev", "--database", "singer", "--database-url", url, "--json", "SELECT count(*) FROM singer")
+	if !strings.Contains(run, `"row_count": 1`) {
+		t.Fatalf("run: %s", run)
+	}
+	if _, err := runCLI(t, "sql", "run", "--project", "spider-dev", "--database", "singer", "--database-url", url, "DROP TABLE singer"); err == nil {
+		t.Fatal("a refused query must fail the command")
+	}
+	// Importing the same folder again makes nothing new.
+	again := mustCLI(t, "import", "spider", spiderDir, "--project", "spider-dev", "--database-url", url)
+	if !strings.Contains(again, "unchanged") || !strings.Contains(again, "0 imported, 499 already present") {
+		t.Fatalf("re-import: %s", again)
+	}
+}
+
+func TestCLI_ImportErrorsAreClear(t *testing.T) {
+	url := storetest.URL(t)
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(bad, []byte("a,b\n1,\"open\n"), 0o644)
+	if _, err := runCLI(t, "import", "csv", bad, "--project", "p", "--database-url", url); err == nil || !strings.Contains(err.Error(), "bad.csv") || !strings.Contains(err.Error(), "line") {
+		t.Errorf("bad csv: %v", err)
+	}
+	if _, err := runCLI(t, "import", "spider", dir, "--project", "p", "--database-url", url); err == nil || !strings.Contains(err.Error(), "dev.json") {
+		t.Errorf("not a spider folder: %v", err)
+	}
+	if _, err := runCLI(t, "import", "parquet", bad, "--project", "p", "--database-url", url); !errors.Is(err, errUsage) {
+		t.Errorf("unknown kind: %v", err)
+	}
+	if _, err := runCLI(t, "sql", "run", "--project", "nope", "--database", "x", "--database-url", url, "SELECT 1"); err == nil || !strings.Contains(err.Error(), "project nope") {
+		t.Errorf("unknown project: %v", err)
+	}
+}
