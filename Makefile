@@ -31,7 +31,7 @@ test: deps-pg deps-browser ui
 ## bench: the benchmarks, whose figures go to docs/BENCHMARKS.md (one package at a time, so they
 ## do not compete for the 2 cores)
 bench: deps-pg
-	$(GO) test -p 1 -run '^$$' -bench . -benchmem ./...
+	$(GO) test -p 1 -run '^$$' -bench . -benchtime 3x -benchmem ./...
 
 ## lint: formatting, vet and type checks
 lint: deps-ui

@@ -410,6 +410,15 @@ export interface Nlq {
   candidate: Candidate | null;
 }
 
+/** What `POST /nlqs/:nlq/check` says about SQL written for a question. */
+export interface CheckResult {
+  result: QueryResult;
+  /** Against the question's stored SQL, when it has SQL that runs. */
+  execution_match?: { match: boolean; reason: string; against_candidate: number } | null;
+  /** Against the WikiTableQuestions answer, when the question has one. */
+  answer_match?: { match: boolean; reason: string; answers: string[] | null } | null;
+}
+
 export interface TranslationReport {
   database_id: number;
   database_name: string;
@@ -595,6 +604,13 @@ export const api = {
   },
   tableRows: (projectId: string | number, databaseId: string | number, table: string, limit = 20) =>
     request<QueryResult>('GET', `${dbPath(projectId, databaseId)}/tables/${enc(table)}/rows?limit=${limit}`),
+  /** Rename a table (in the database too) and/or set its summary: send only what changed. */
+  updateTable: (
+    projectId: string | number,
+    databaseId: string | number,
+    table: string,
+    body: { name?: string; summary?: string },
+  ) => request<{ table: DbTable }>('PATCH', `${dbPath(projectId, databaseId)}/tables/${enc(table)}`, { body }),
   runQuery: (projectId: string | number, databaseId: string | number, sql: string) =>
     request<QueryResult>('POST', `${dbPath(projectId, databaseId)}/query`, { body: { sql } }),
   compare: (projectId: string | number, databaseId: string | number, gold_sql: string, pred_sql: string) =>
@@ -603,6 +619,8 @@ export const api = {
     list('history', request<{ history: HistoryEntry[] | null }>('GET', `${dbPath(projectId, databaseId)}/history`)),
   listNlqs: (projectId: string | number, filter: NlqFilter = {}) =>
     list('nlqs', request<{ nlqs: Nlq[] | null }>('GET', `/api/v1/projects/${enc(projectId)}/nlqs${nlqQuery(filter)}`)),
+  checkSql: (projectId: string | number, nlqId: number, sql: string) =>
+    request<CheckResult>('POST', `/api/v1/projects/${enc(projectId)}/nlqs/${enc(nlqId)}/check`, { body: { sql } }),
   translationReport: (projectId: string | number) =>
     list(
       'reports',

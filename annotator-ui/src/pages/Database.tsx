@@ -1,13 +1,16 @@
-// One target database: schema browser, table detail with sample rows, SQL runner with history, and
-// compare (gold vs predicted by execution match). Loaded on demand: it carries the CodeMirror editor.
+// One target database: schema browser, table detail with sample rows (leads edit a table's name and
+// summary there), SQL runner with history, and compare (gold vs predicted by execution match).
+// Loaded on demand: it carries the CodeMirror editor.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useRef, useState, type Ref, type RefObject } from 'react';
-import { Link, useParams } from 'react-router';
+import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent, type Ref, type RefObject } from 'react';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { api, type CompareResult, type Database, type DbTable, type HistoryEntry, type QueryResult } from '../api';
 import { formatCount, plural, ResultView, RowsTable } from '../components/ResultGrid';
 import { RUN_SHORTCUT, SqlEditor, type SqlEditorHandle } from '../components/SqlEditor';
-import { Alert, Badge, Button, ErrorState, Loading, PageHeader } from '../components/ui';
+import { Alert, Badge, Button, ErrorState, Loading, PageHeader, TextAreaField, TextField, useToast } from '../components/ui';
 import { formatDateTime, formatRelative } from '../format';
+import { fieldErrors, formError } from '../forms';
+import { canManageProject } from '../nav';
 
 // Words PostgreSQL will not take as a bare column or table name.
 const RESERVED = new Set(
@@ -73,16 +76,42 @@ export function DatabasePage() {
   return (
     <div className="page page-wide">
       {crumbs}
-      <DatabaseWorkspace projectId={projectId} database={db.data.database} tables={db.data.tables} />
+      <DatabaseWorkspace
+        projectId={projectId}
+        database={db.data.database}
+        tables={db.data.tables}
+        canEdit={canManageProject(project.data?.project.my_role)}
+      />
     </div>
   );
 }
 
-function DatabaseWorkspace({ projectId, database, tables }: { projectId: string; database: Database; tables: DbTable[] }) {
+function DatabaseWorkspace({
+  projectId,
+  database,
+  tables,
+  canEdit,
+}: {
+  projectId: string;
+  database: Database;
+  tables: DbTable[];
+  canEdit: boolean;
+}) {
   const qc = useQueryClient();
   const databaseId = String(database.id);
-  const [mode, setMode] = useState<Mode>('run');
-  const [openTable, setOpenTable] = useState<string | null>(null);
+  // The open table is in the URL (?table=), so a table's page can be linked and survives a reload.
+  const [params, setParams] = useSearchParams();
+  const openTable = params.get('table');
+  const setOpenTable = (name: string) =>
+    setParams(
+      (p) => {
+        const next = new URLSearchParams(p);
+        next.set('table', name);
+        return next;
+      },
+      { replace: true },
+    );
+  const [mode, setMode] = useState<Mode>(() => (openTable && tables.some((t) => t.name === openTable) ? 'table' : 'run'));
   const [sql, setSql] = useState('');
   const [gold, setGold] = useState('');
   const [pred, setPred] = useState('');
@@ -125,6 +154,8 @@ function DatabaseWorkspace({ projectId, database, tables }: { projectId: string;
   };
 
   const table = tables.find((t) => t.name === openTable) ?? null;
+  // A table that is gone (renamed elsewhere, an old link) leaves the runner showing.
+  const shown: Mode = mode === 'table' && !table ? 'run' : mode;
 
   return (
     <>
@@ -142,19 +173,19 @@ function DatabaseWorkspace({ projectId, database, tables }: { projectId: string;
       <div className="db-layout">
         <SchemaBrowser
           tables={tables}
-          activeTable={mode === 'table' ? openTable : null}
+          activeTable={shown === 'table' ? openTable : null}
           onInsert={insert}
           onQuery={queryTable}
           onShow={showTable}
         />
         <section className="db-main" aria-label="Workspace">
           <div className="segmented" role="group" aria-label="Workspace mode">
-            <button type="button" aria-pressed={mode === 'run'} onClick={() => setMode('run')}>
+            <button type="button" aria-pressed={shown === 'run'} onClick={() => setMode('run')}>
               SQL runner
             </button>
             <button
               type="button"
-              aria-pressed={mode === 'compare'}
+              aria-pressed={shown === 'compare'}
               onClick={() => {
                 // Start the comparison from what is in the runner.
                 if (!gold.trim() && sql.trim()) setGold(sql);
@@ -164,13 +195,13 @@ function DatabaseWorkspace({ projectId, database, tables }: { projectId: string;
               Compare
             </button>
             {table && (
-              <button type="button" aria-pressed={mode === 'table'} onClick={() => setMode('table')}>
+              <button type="button" aria-pressed={shown === 'table'} onClick={() => setMode('table')}>
                 Table · {table.name}
               </button>
             )}
           </div>
           {/* Runner and Compare stay mounted, so their editors and results survive switching modes. */}
-          <div hidden={mode !== 'run'}>
+          <div hidden={shown !== 'run'}>
             <Runner
               editorRef={runner}
               sql={sql}
@@ -182,7 +213,7 @@ function DatabaseWorkspace({ projectId, database, tables }: { projectId: string;
               error={run.error}
             />
           </div>
-          <div hidden={mode !== 'compare'}>
+          <div hidden={shown !== 'compare'}>
             <Compare
               projectId={projectId}
               databaseId={databaseId}
@@ -194,8 +225,17 @@ function DatabaseWorkspace({ projectId, database, tables }: { projectId: string;
               onPred={setPred}
             />
           </div>
-          {mode === 'table' && table && (
-            <TableDetail projectId={projectId} databaseId={databaseId} table={table} onQuery={() => queryTable(table.name)} />
+          {shown === 'table' && table && (
+            <TableDetail
+              // Keyed by id: a rename keeps the same detail (and its focus) on screen.
+              key={table.id}
+              projectId={projectId}
+              databaseId={databaseId}
+              table={table}
+              canEdit={canEdit}
+              onQuery={() => queryTable(table.name)}
+              onRenamed={setOpenTable}
+            />
           )}
         </section>
         <HistoryPanel projectId={projectId} databaseId={databaseId} onPick={loadFromHistory} />
@@ -252,7 +292,8 @@ export function SchemaBrowser({
   onShow: (table: string) => void;
 }) {
   const [filter, setFilter] = useState('');
-  const [expanded, setExpanded] = useState<Set<string>>(() => new Set(tables.length === 1 ? [tables[0].name] : []));
+  // By id, so a renamed table stays open.
+  const [expanded, setExpanded] = useState<Set<number>>(() => new Set(tables.length === 1 ? [tables[0].id] : []));
   const f = filter.trim().toLowerCase();
   const shown = f
     ? tables.filter(
@@ -262,11 +303,11 @@ export function SchemaBrowser({
           (t.columns ?? []).some((c) => c.name.includes(f) || c.original.toLowerCase().includes(f)),
       )
     : tables;
-  const toggle = (name: string) =>
+  const toggle = (id: number) =>
     setExpanded((s) => {
       const next = new Set(s);
-      if (next.has(name)) next.delete(name);
-      else next.add(name);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
       return next;
     });
 
@@ -293,16 +334,16 @@ export function SchemaBrowser({
       ) : (
         <ul className="schema-tables">
           {shown.map((t) => {
-            const open = expanded.has(t.name) || Boolean(f);
+            const open = expanded.has(t.id) || Boolean(f);
             return (
-              <li key={t.name} className={`schema-table${activeTable === t.name ? ' schema-table-active' : ''}`}>
+              <li key={t.id} className={`schema-table${activeTable === t.name ? ' schema-table-active' : ''}`}>
                 <div className="schema-table-row">
                   <button
                     type="button"
                     className="schema-toggle"
                     aria-expanded={open}
                     aria-label={`Columns of ${t.name}`}
-                    onClick={() => toggle(t.name)}
+                    onClick={() => toggle(t.id)}
                   >
                     <span aria-hidden="true">{open ? '▾' : '▸'}</span>
                   </button>
@@ -368,34 +409,82 @@ function TableDetail({
   projectId,
   databaseId,
   table,
+  canEdit,
   onQuery,
+  onRenamed,
 }: {
   projectId: string;
   databaseId: string;
   table: DbTable;
+  canEdit: boolean;
   onQuery: () => void;
+  onRenamed: (name: string) => void;
 }) {
   const rows = useQuery({
     queryKey: ['rows', projectId, databaseId, table.name],
     queryFn: () => api.tableRows(projectId, databaseId, table.name, 20),
   });
+  const [editing, setEditing] = useState(false);
+  const heading = useRef<HTMLDivElement>(null);
+  const refocus = useRef(false);
+  // Leaving the form puts focus back on its Edit button, so the keyboard does not lose its place.
+  useEffect(() => {
+    if (!editing && refocus.current) {
+      refocus.current = false;
+      heading.current?.querySelector<HTMLElement>('[data-edit-table]')?.focus();
+    }
+  }, [editing]);
+  const close = () => {
+    refocus.current = true;
+    setEditing(false);
+  };
   const warnings = table.warnings ?? [];
   return (
     <div className="stack-sm" data-testid="table-detail">
-      <div className="panel">
-        <div className="panel-header">
-          <div>
-            <h2 className="panel-title mono">{table.name}</h2>
-            <p className="muted panel-subtitle">
-              {plural(table.row_count, 'row')}
-              {tableSource(table) && <> · from {tableSource(table)}</>}
-            </p>
+      <div className="panel" ref={heading}>
+        {editing ? (
+          <EditTable
+            projectId={projectId}
+            databaseId={databaseId}
+            table={table}
+            onCancel={close}
+            onSaved={(saved) => {
+              if (saved.name !== table.name) onRenamed(saved.name);
+              close();
+            }}
+          />
+        ) : (
+          <div className="panel-header panel-header-top">
+            <div className="table-heading">
+              <h2 className="panel-title mono">{table.name}</h2>
+              <p className="muted panel-subtitle">
+                {plural(table.row_count, 'row')}
+                {tableSource(table) && <> · from {tableSource(table)}</>}
+              </p>
+              {table.summary ? (
+                <p className="table-summary" data-testid="table-summary">
+                  {table.summary}
+                </p>
+              ) : (
+                canEdit && (
+                  <p className="table-summary muted" data-testid="table-summary">
+                    No summary yet
+                  </p>
+                )
+              )}
+            </div>
+            <div className="panel-actions">
+              {canEdit && (
+                <Button size="sm" onClick={() => setEditing(true)} data-edit-table title="Edit the table's name and summary">
+                  Edit
+                </Button>
+              )}
+              <Button size="sm" variant="primary" onClick={onQuery}>
+                Query this table
+              </Button>
+            </div>
           </div>
-          <Button size="sm" variant="primary" onClick={onQuery}>
-            Query this table
-          </Button>
-        </div>
-        {table.summary && <p className="table-summary">{table.summary}</p>}
+        )}
         {warnings.length > 0 && (
           <Alert tone="warning" title={plural(warnings.length, 'import warning')}>
             <ul className="warning-list">
@@ -444,6 +533,120 @@ function TableDetail({
         )}
       </div>
     </div>
+  );
+}
+
+type DatabaseData = Awaited<ReturnType<typeof api.getDatabase>>;
+
+/** Inline form for a table's name and summary (leads). Enter in the name saves, Escape cancels. */
+function EditTable({
+  projectId,
+  databaseId,
+  table,
+  onCancel,
+  onSaved,
+}: {
+  projectId: string;
+  databaseId: string;
+  table: DbTable;
+  onCancel: () => void;
+  onSaved: (table: DbTable) => void;
+}) {
+  const qc = useQueryClient();
+  const toast = useToast();
+  const [name, setName] = useState(table.name);
+  const [summary, setSummary] = useState(table.summary ?? '');
+  const [missingName, setMissingName] = useState(false);
+  const save = useMutation({
+    mutationFn: (body: { name?: string; summary?: string }) => api.updateTable(projectId, databaseId, table.name, body),
+    onSuccess: ({ table: saved }, body) => {
+      const key = ['database', projectId, databaseId];
+      // The sidebar, the editor's completion and the open table follow at once; the refetch confirms.
+      qc.setQueryData<DatabaseData>(key, (old) =>
+        old && { ...old, tables: old.tables.map((t) => (t.id === saved.id ? { ...t, ...saved } : t)) },
+      );
+      void qc.invalidateQueries({ queryKey: key });
+      if (body.name !== undefined) qc.removeQueries({ queryKey: ['rows', projectId, databaseId, table.name] });
+      toast(body.name !== undefined ? `Table renamed to ${saved.name}` : 'Summary saved');
+      onSaved(saved);
+    },
+  });
+  const taken = save.variables?.name ?? name.trim();
+  const fields = fieldErrors(save.error, { 409: ['name', `This database already has a table named “${taken}”.`] });
+  if (missingName) fields.name = 'Enter a name.';
+  const general = formError(save.error, fields);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (save.isPending) return;
+    const body: { name?: string; summary?: string } = {};
+    const n = name.trim();
+    if (!n) {
+      setMissingName(true);
+      return;
+    }
+    setMissingName(false);
+    if (n !== table.name) body.name = n;
+    if (summary.trim() !== (table.summary ?? '').trim()) body.summary = summary.trim();
+    if (Object.keys(body).length === 0) {
+      onCancel();
+      return;
+    }
+    save.mutate(body);
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLFormElement>) => {
+    if (e.key === 'Escape' && !save.isPending) {
+      e.preventDefault();
+      e.stopPropagation();
+      onCancel();
+    }
+  };
+
+  return (
+    <form className="form table-edit" onSubmit={submit} onKeyDown={onKeyDown} noValidate aria-label={`Edit table ${table.name}`}>
+      {general && <Alert>{general}</Alert>}
+      <TextField
+        label="Table name"
+        name="table-name"
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        error={fields.name}
+        hint="Lower-case letters, digits and _. Renaming changes the name SQL uses."
+        autoFocus
+        autoComplete="off"
+        spellCheck={false}
+        maxLength={63}
+      />
+      <TextAreaField
+        label="Summary"
+        name="table-summary"
+        rows={3}
+        value={summary}
+        onChange={(e) => setSummary(e.target.value)}
+        onKeyDown={(e) => {
+          // Enter makes a new line here; Ctrl/Cmd-Enter saves.
+          if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+            e.preventDefault();
+            e.currentTarget.form?.requestSubmit();
+          }
+        }}
+        error={fields.summary}
+        placeholder="What one row is, and what the columns mean"
+        hint="Shown with the table to everyone writing SQL for this database."
+        maxLength={1000}
+      />
+      <div className="form-actions">
+        <span className="muted small-inline form-actions-note">
+          <kbd>Enter</kbd> in the name saves · <kbd>Esc</kbd> cancels
+        </span>
+        <Button onClick={onCancel} disabled={save.isPending}>
+          Cancel
+        </Button>
+        <Button type="submit" variant="primary" busy={save.isPending}>
+          Save
+        </Button>
+      </div>
+    </form>
   );
 }
 
