@@ -8,7 +8,7 @@ LDFLAGS := -X main.version=$(VERSION)
 UI      := annotator-ui
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run build ui test test-go test-ui bench lint deps-pg deps-node deps-ui deps-browser clean
+.PHONY: run build ui test bench lint deps-pg deps-node deps-ui deps-browser clean
 
 ## run: build everything and serve on http://localhost:8080 with the embedded PostgreSQL
 run: build deps-pg
