@@ -13,6 +13,8 @@ import (
 	"time"
 
 	annotatorui "github.com/goldset/goldset/annotator-ui"
+	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 	"github.com/goldset/goldset/store/storetest"
 )
@@ -38,7 +40,17 @@ func TestBrowser_EndToEnd(t *testing.T) {
 	if _, err := st.CreateUser(ctx, store.System, store.NewUser{Email: adminEmail, Name: "Admin", Password: adminPassword, IsAdmin: true}); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(ctx, st, Config{Version: "e2e", UI: annotatorui.Dist(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	sandbox, err := sqlexec.NewExecutor(ctx, st.URL(), sqlexec.ExecOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sandbox.Close()
+	im, err := pipelines.NewImporter(ctx, st, sandbox, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(ctx, st, Config{Version: "e2e", UI: annotatorui.Dist(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Exec: sandbox, Importer: im})
 	if err != nil {
 		t.Fatal(err)
 	}

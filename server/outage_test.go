@@ -12,6 +12,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/goldset/goldset/migrations"
+	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 	"github.com/goldset/goldset/store/pgserver"
 	"github.com/goldset/goldset/store/storetest"
@@ -54,7 +56,16 @@ func TestOutage_DatabaseStopsAndReturns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(ctx, st, Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	exec, err := sqlexec.NewExecutor(ctx, st.URL(), sqlexec.ExecOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer exec.Close()
+	im, err := pipelines.NewImporter(ctx, st, exec, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(ctx, st, Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Exec: exec, Importer: im})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -61,6 +61,9 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 	if cfg.LoginWindow == 0 {
 		cfg.LoginWindow = 15 * time.Minute
 	}
+	if cfg.Exec == nil || cfg.Importer == nil {
+		return nil, errors.New("server: Config.Exec and Config.Importer are required")
+	}
 	az, err := newAuthorizer(ctx, st, cfg.Logger)
 	if err != nil {
 		return nil, err

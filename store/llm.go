@@ -1,0 +1,179 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/goldset/goldset/llm"
+)
+
+// RecordCall logs one model call (llm.Recorder).
+func (s *Store) RecordCall(ctx context.Context, c llm.Call) error {
+	var project, run, user any
+	if c.Meta.ProjectID != 0 {
+		project = c.Meta.ProjectID
+	}
+	if c.Meta.RunID != 0 {
+		run = c.Meta.RunID
+	}
+	if c.Meta.UserID != 0 {
+		user = c.Meta.UserID
+	}
+	_, err := s.pool.Exec(context.WithoutCancel(ctx), `INSERT INTO llm_calls (purpose, model, project_id, run_kind, run_id, item_key, user_id,
+			request, response, prompt_tokens, completion_tokens, latency_ms, attempts, cached, error, cost_usd)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16)`,
+		string(c.Meta.Purpose), c.Model, project, c.Meta.RunKind, run, c.Meta.ItemKey, user,
+		nullJSON(c.Request), nullJSON(c.Response), c.PromptTokens, c.CompletionTokens,
+		float64(c.Latency.Microseconds())/1000, c.Attempts, c.Cached, c.Error, c.CostUSD)
+	return classify(err, "record llm call")
+}
+
+// GetResponse returns a cached model response (llm.Cache).
+func (s *Store) GetResponse(ctx context.Context, key string) ([]byte, bool, error) {
+	var b []byte
+	err := s.pool.QueryRow(ctx, `SELECT response FROM llm_cache WHERE key = $1`, key).Scan(&b)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, classify(err, "llm cache get")
+	}
+	return b, true, nil
+}
+
+// PutResponse caches a model response (llm.Cache); a second writer of the same key changes nothing.
+func (s *Store) PutResponse(ctx context.Context, key, model string, response []byte) error {
+	_, err := s.pool.Exec(context.WithoutCancel(ctx), `INSERT INTO llm_cache (key, model, response) VALUES ($1,$2,$3) ON CONFLICT (key) DO NOTHING`,
+		key, model, response)
+	return classify(err, "llm cache put")
+}
+
+// LLMSettings returns the admin's model settings (without the key) and their version; ok is false
+// when an admin never saved any.
+func (s *Store) LLMSettings(ctx context.Context) (set llm.Settings, version int, ok bool, err error) {
+	var raw []byte
+	err = s.pool.QueryRow(ctx, `SELECT settings, version FROM llm_settings WHERE id = 1`).Scan(&raw, &version)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return llm.Settings{}, 0, false, nil
+	}
+	if err != nil {
+		return llm.Settings{}, 0, false, classify(err, "llm settings")
+	}
+	if err := json.Unmarshal(raw, &set); err != nil {
+		return llm.Settings{}, 0, false, err
+	}
+	return set, version, true, nil
+}
+
+// SaveLLMSettings stores the model settings if they are still at version (0: none saved yet).
+func (s *Store) SaveLLMSettings(ctx context.Context, a Actor, set llm.Settings, version int) (int, error) {
+	set.APIKey = ""
+	raw, err := json.Marshal(set)
+	if err != nil {
+		return 0, err
+	}
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return 0, classify(err, "save llm settings")
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	var before []byte
+	var current int
+	err = tx.QueryRow(ctx, `SELECT settings, version FROM llm_settings WHERE id = 1 FOR UPDATE`).Scan(&before, &current)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return 0, classify(err, "save llm settings")
+	}
+	if current != version {
+		return 0, &StaleVersionError{Object: "language model settings", Current: current}
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO llm_settings (id, settings, version, updated_by, updated_at) VALUES (1, $1, 1, $2, now())
+		ON CONFLICT (id) DO UPDATE SET settings = $1, version = llm_settings.version + 1, updated_by = $2, updated_at = now()`,
+		raw, a.id()); err != nil {
+		return 0, classify(err, "save llm settings")
+	}
+	if err := auditTx(ctx, tx, a, "llm_settings.update", "llm_settings", 1, nil, nullJSON(before), json.RawMessage(raw)); err != nil {
+		return 0, err
+	}
+	return current + 1, classify(tx.Commit(ctx), "save llm settings")
+}
+
+// LLMCall is a logged call as people read it.
+type LLMCall struct {
+	ID               int64           `json:"id"`
+	At               time.Time       `json:"at"`
+	Purpose          string          `json:"purpose"`
+	Model            string          `json:"model"`
+	RunKind          string          `json:"run_kind"`
+	RunID            *int64          `json:"run_id"`
+	ItemKey          string          `json:"item_key"`
+	Request          json.RawMessage `json:"request,omitempty"`
+	Response         json.RawMessage `json:"response,omitempty"`
+	PromptTokens     int             `json:"prompt_tokens"`
+	CompletionTokens int             `json:"completion_tokens"`
+	LatencyMS        float64         `json:"latency_ms"`
+	Attempts         int             `json:"attempts"`
+	Cached           bool            `json:"cached"`
+	Error            string          `json:"error"`
+	CostUSD          float64         `json:"cost_usd"`
+}
+
+// CallQuery selects logged calls of a project, newest first.
+type CallQuery struct {
+	ProjectID  int64
+	RunKind    string
+	RunID      int64
+	Before     int64
+	Limit      int
+	WithBodies bool // include request and response JSON
+}
+
+// LLMUsage totals calls.
+type LLMUsage struct {
+	Calls            int     `json:"calls"`
+	CachedCalls      int     `json:"cached_calls"`
+	FailedCalls      int     `json:"failed_calls"`
+	PromptTokens     int64   `json:"prompt_tokens"`
+	CompletionTokens int64   `json:"completion_tokens"`
+	CostUSD          float64 `json:"cost_usd"`
+}
+
+// ListLLMCalls returns logged calls and the totals over everything the query selects (not only the page).
+func (s *Store) ListLLMCalls(ctx context.Context, q CallQuery) ([]LLMCall, LLMUsage, error) {
+	if q.Limit <= 0 || q.Limit > 500 {
+		q.Limit = 100
+	}
+	where := `project_id = $1 AND ($2 = '' OR run_kind = $2) AND ($3 = 0 OR run_id = $3)`
+	var u LLMUsage
+	err := s.pool.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE cached), count(*) FILTER (WHERE error <> ''),
+		COALESCE(sum(prompt_tokens), 0), COALESCE(sum(completion_tokens), 0), COALESCE(sum(cost_usd), 0)
+		FROM llm_calls WHERE `+where, q.ProjectID, q.RunKind, q.RunID).
+		Scan(&u.Calls, &u.CachedCalls, &u.FailedCalls, &u.PromptTokens, &u.CompletionTokens, &u.CostUSD)
+	if err != nil {
+		return nil, u, classify(err, "llm usage")
+	}
+	bodies := "NULL::jsonb, NULL::jsonb"
+	if q.WithBodies {
+		bodies = "request, response"
+	}
+	rows, err := s.pool.Query(ctx, `SELECT id, at, purpose, model, run_kind, run_id, item_key, `+bodies+`, prompt_tokens, completion_tokens,
+		latency_ms, attempts, cached, error, cost_usd FROM llm_calls WHERE `+where+` AND ($4 = 0 OR id < $4) ORDER BY id DESC LIMIT $5`,
+		q.ProjectID, q.RunKind, q.RunID, q.Before, q.Limit)
+	if err != nil {
+		return nil, u, classify(err, "list llm calls")
+	}
+	defer rows.Close()
+	out := []LLMCall{}
+	for rows.Next() {
+		var c LLMCall
+		if err := rows.Scan(&c.ID, &c.At, &c.Purpose, &c.Model, &c.RunKind, &c.RunID, &c.ItemKey, &c.Request, &c.Response,
+			&c.PromptTokens, &c.CompletionTokens, &c.LatencyMS, &c.Attempts, &c.Cached, &c.Error, &c.CostUSD); err != nil {
+			return nil, u, classify(err, "list llm calls")
+		}
+		out = append(out, c)
+	}
+	return out, u, classify(rows.Err(), "list llm calls")
+}
