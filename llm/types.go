@@ -50,11 +50,15 @@ type Settings struct {
 	Temperature     float64                     `json:"temperature"`        // default temperature
 	MaxTokens       int                         `json:"max_tokens"`         // default completion cap; 0: the server's
 	Purposes        map[Purpose]PurposeSettings `json:"purposes,omitempty"` // per-purpose overrides
-	Timeout         time.Duration               `json:"timeout"`            // per request
-	MaxRetries      int                         `json:"max_retries"`        // on 429, 5xx and timeouts
-	MaxConcurrency  int                         `json:"max_concurrency"`    // calls in flight at once, process-wide
+	Timeout         time.Duration               `json:"timeout"`            // per request; 0: DefaultTimeout
+	MaxRetries      int                         `json:"max_retries"`        // retries after the first attempt (429, 5xx, timeouts, bad bodies); 0: DefaultMaxRetries, -1: none
+	MaxConcurrency  int                         `json:"max_concurrency"`    // calls in flight at once, shared by every caller of a Client; 0: DefaultMaxConcurrency
 	TokensPerMinute int                         `json:"tokens_per_minute"`  // 0: unlimited
 	Prices          map[string]Price            `json:"prices,omitempty"`   // by model name
+
+	// Tuning for tests and benchmarks; the zero values are the production defaults.
+	Backoff    Backoff       `json:"-"`
+	RateWindow time.Duration `json:"-"` // the window TokensPerMinute is spread over; 0: one minute
 }
 
 // Configured reports whether an endpoint is set.

@@ -63,11 +63,17 @@ var rolePermissions = [][]string{
 	{"lead", "members", "write"},
 	{"lead", "audit", "read"},
 	{"lead", "databases", "import"},
+	{"lead", "agent", "run"},
+	{"lead", "runs", "read"},
+	{"lead", "runs", "write"},
+	{"reviewer", "agent", "read"},
 
 	{"admin", "users", "read"},
 	{"admin", "users", "write"},
 	{"admin", "projects", "create"},
 	{"admin", "audit", "read_all"},
+	{"admin", "settings", "read"},
+	{"admin", "settings", "write"},
 }
 
 // authorizer answers "may this user do this here?" from an in-memory casbin enforcer that is rebuilt

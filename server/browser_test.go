@@ -13,6 +13,7 @@ import (
 	"time"
 
 	annotatorui "github.com/goldset/goldset/annotator-ui"
+	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/pipelines"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
@@ -49,8 +50,9 @@ func TestBrowser_EndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	models, agents := agentsFor(t, st, sandbox, llm.Settings{}, true)
 	srv, err := New(ctx, st, Config{Version: "e2e", UI: annotatorui.Dist(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Exec: sandbox, Importer: im})
+		Exec: sandbox, Importer: im, Models: models, Agents: agents})
 	if err != nil {
 		t.Fatal(err)
 	}

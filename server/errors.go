@@ -11,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/store"
 )
 
@@ -63,6 +64,8 @@ func toAPIError(err error) *apiError {
 		return &apiError{Status: http.StatusNotFound, Code: "not_found", Message: lastMessage(err, "not found")}
 	case errors.Is(err, store.ErrBadCredentials):
 		return &apiError{Status: http.StatusUnauthorized, Code: "unauthenticated", Message: "sign in again: the credentials are wrong, expired or revoked"}
+	case errors.Is(err, llm.ErrNotConfigured):
+		return &apiError{Status: http.StatusConflict, Code: "llm_not_configured", Message: llm.ErrNotConfigured.Error()}
 	case errors.Is(err, store.ErrUnavailable):
 		return &apiError{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "the database is unavailable; try again shortly"}
 	case errors.As(err, &he):

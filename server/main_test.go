@@ -17,10 +17,14 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/llm/llmtest"
 	"github.com/goldset/goldset/pipelines"
+
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 	"github.com/goldset/goldset/store/storetest"
+	"github.com/sashabaranov/go-openai"
 )
 
 var storeSystem = store.System
@@ -50,6 +54,7 @@ type env struct {
 	srv      *Server
 	project  store.Project
 	database store.Database          // a small imported CSV table "singer" in project
+	llm      *llmtest.Server         // the fake model the project's agent talks to
 	users    map[string]*fixtureUser // "admin", "lead", "reviewer", "annotator", "outsider"
 }
 
@@ -97,6 +102,14 @@ func newEnv(t *testing.T, mods ...func(*Config)) *env {
 	if cfg.Importer, err = pipelines.NewImporter(ctx, st, cfg.Exec, nil); err != nil {
 		t.Fatal(err)
 	}
+	if cfg.Models == nil {
+		// A fake model that answers every question at once; batches stay queued unless a test runs them.
+		e.llm = llmtest.New(t)
+		e.llm.Respond(func(openai.ChatCompletionRequest) llmtest.Reply {
+			return llmtest.Call("give_final_answer", map[string]string{"sql": "SELECT count(*) FROM singer", "explanation": "counts the singers"})
+		})
+		cfg.Models, cfg.Agents = agentsFor(t, st, cfg.Exec, llm.Settings{BaseURL: e.llm.URL, APIKey: "test-key", Model: llmtest.FakeModel}, false)
+	}
 	csvPath := filepath.Join(t.TempDir(), "singer.csv")
 	if err := os.WriteFile(csvPath, []byte(singersCSV), 0o644); err != nil {
 		t.Fatal(err)
@@ -111,6 +124,60 @@ func newEnv(t *testing.T, mods ...func(*Config)) *env {
 		t.Fatal(err)
 	}
 	return e
+}
+
+// agentRun records a finished agent trajectory about the fixture database (answered, with SQL).
+func (e *env) agentRun(t *testing.T) int64 {
+	t.Helper()
+	r := store.AgentRun{ProjectID: e.project.ID, DatabaseID: e.database.ID, Question: unique("How many singers?")}
+	if err := e.store.CreateAgentRun(e.ctx, store.System, &r); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.AddAgentStep(e.ctx, r.ID, store.AgentStep{Index: 0, Kind: "tool", Tool: "give_final_answer", Args: []byte(`{"sql":"SELECT count(*) FROM singer"}`)}); err != nil {
+		t.Fatal(err)
+	}
+	r.Status, r.SQL = "answered", "SELECT count(*) FROM singer"
+	if err := e.store.FinishAgentRun(e.ctx, &r); err != nil {
+		t.Fatal(err)
+	}
+	return r.ID
+}
+
+// batch queues an agent batch over a new question; with cancelled it is cancelled at once (finished).
+func (e *env) batch(t *testing.T, cancelled bool) int64 {
+	t.Helper()
+	e.nlq(t)
+	run, err := e.srv.cfg.Agents.StartBatch(e.ctx, store.System, e.project.ID, pipelines.AgentBatchParams{Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cancelled {
+		if _, err := e.store.CancelRun(e.ctx, store.System, e.project.ID, run.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return run.ID
+}
+
+// agentsFor wires the language models (with settings, e.g. a fake server's URL, or none) and the agent
+// with its batch runner, running in the background until the test ends.
+func agentsFor(t testing.TB, st *store.Store, exec *sqlexec.Executor, set llm.Settings, serve bool) (*pipelines.Models, *pipelines.Agents) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	m, err := pipelines.NewModels(ctx, st, set, filepath.Join(t.TempDir(), "llm-api-key"), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &pipelines.Agents{Store: st, Exec: exec, Models: m, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	r := pipelines.NewRunner(st, a.Log)
+	a.Register(r)
+	if serve {
+		done := make(chan struct{})
+		go func() { r.Serve(ctx); close(done) }()
+		t.Cleanup(func() { cancel(); <-done })
+	}
+	return m, a
 }
 
 // nlq adds a question about the fixture database, with stored SQL and a WikiTableQuestions-style answer.

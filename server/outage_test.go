@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/migrations"
 	"github.com/goldset/goldset/pipelines"
 	"github.com/goldset/goldset/sqlexec"
@@ -65,7 +66,8 @@ func TestOutage_DatabaseStopsAndReturns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(ctx, st, Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Exec: exec, Importer: im})
+	models, agents := agentsFor(t, st, exec, llm.Settings{}, true)
+	srv, err := New(ctx, st, Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Exec: exec, Importer: im, Models: models, Agents: agents})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -72,6 +72,25 @@ func (s *Server) routes() []route {
 		{Method: "POST", Path: v1 + "/projects/:project/nlqs/:nlq/check", Object: "sql", Action: "run", Handler: h((*Server).checkSQL)},
 		{Method: "GET", Path: v1 + "/projects/:project/translation-report", Object: "nlqs", Action: "read", Handler: h((*Server).translationReport)},
 
+		// Language models (admin) and the agent.
+		{Method: "GET", Path: v1 + "/settings/llm", Object: "settings", Action: "read", Handler: h((*Server).getLLMSettings)},
+		{Method: "PUT", Path: v1 + "/settings/llm", Object: "settings", Action: "write", Handler: h((*Server).putLLMSettings)},
+		{Method: "POST", Path: v1 + "/settings/llm/test", Object: "settings", Action: "write", Handler: h((*Server).testLLM)},
+		{Method: "POST", Path: v1 + "/projects/:project/agent/ask", Object: "agent", Action: "run", Handler: h((*Server).askAgent)},
+		{Method: "GET", Path: v1 + "/projects/:project/agent/runs", Object: "agent", Action: "read", Handler: h((*Server).listAgentRuns)},
+		{Method: "GET", Path: v1 + "/projects/:project/agent/runs/:run", Object: "agent", Action: "read", Handler: h((*Server).getAgentRun)},
+		{Method: "GET", Path: v1 + "/projects/:project/agent/runs/:run/stream", Object: "agent", Action: "read", Handler: h((*Server).streamAgentRun)},
+		{Method: "POST", Path: v1 + "/projects/:project/agent/runs/:run/save", Object: "agent", Action: "run", Handler: h((*Server).saveAgentRun)},
+		{Method: "GET", Path: v1 + "/projects/:project/llm-calls", Object: "runs", Action: "read", Handler: h((*Server).listLLMCalls)},
+
+		// Batch runs: progress, cancel, resume.
+		{Method: "GET", Path: v1 + "/projects/:project/runs", Object: "runs", Action: "read", Handler: h((*Server).listRuns)},
+		{Method: "POST", Path: v1 + "/projects/:project/runs", Object: "runs", Action: "write", Handler: h((*Server).startRun)},
+		{Method: "GET", Path: v1 + "/projects/:project/runs/:run", Object: "runs", Action: "read", Handler: h((*Server).getRun)},
+		{Method: "GET", Path: v1 + "/projects/:project/runs/:run/events", Object: "runs", Action: "read", Handler: h((*Server).streamRun)},
+		{Method: "POST", Path: v1 + "/projects/:project/runs/:run/cancel", Object: "runs", Action: "write", Handler: h((*Server).cancelRun)},
+		{Method: "POST", Path: v1 + "/projects/:project/runs/:run/resume", Object: "runs", Action: "write", Handler: h((*Server).resumeRun)},
+
 		// The web UI: files from the embedded build, index.html for every other page (HTML5 routing).
 		{Method: "GET", Path: "/*", Public: true, Handler: h((*Server).ui)},
 	}

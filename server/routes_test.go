@@ -122,6 +122,46 @@ func routeSpecs(t *testing.T, e *env) map[string]routeSpec {
 		"POST /api/v1/projects/:project/nlqs/:nlq/check": {Min: "annotator", Success: 200, prepare: func(e *env, _ string) (string, string) {
 			return fmt.Sprintf("%s/nlqs/%d/check", p, e.nlq(t)), `{"sql":"SELECT name FROM singer"}`
 		}},
+		"GET /api/v1/settings/llm":       {Min: "admin", Success: 200, prepare: fixed("/api/v1/settings/llm", "")},
+		"POST /api/v1/settings/llm/test": {Min: "admin", Success: 200, prepare: fixed("/api/v1/settings/llm/test", "")},
+		"PUT /api/v1/settings/llm": {Min: "admin", Success: 200, prepare: func(e *env, _ string) (string, string) {
+			v, err := e.srv.cfg.Models.View(e.ctx)
+			if err != nil {
+				e.t.Fatal(err)
+			}
+			return "/api/v1/settings/llm", jsonBody(map[string]any{"version": v.Version, "settings": map[string]any{"base_url": e.llm.URL, "model": "fake-model"}})
+		}},
+		"POST /api/v1/projects/:project/agent/ask": {Min: "lead", Success: 201, prepare: func(e *env, _ string) (string, string) {
+			return p + "/agent/ask", jsonBody(map[string]any{"database_id": e.database.ID, "question": "How many singers are there?"})
+		}},
+		"GET /api/v1/projects/:project/agent/runs": {Min: "reviewer", Success: 200, prepare: fixed(p+"/agent/runs", "")},
+		"GET /api/v1/projects/:project/agent/runs/:run": {Min: "reviewer", Success: 200, prepare: func(e *env, _ string) (string, string) {
+			return fmt.Sprintf("%s/agent/runs/%d", p, e.agentRun(t)), ""
+		}},
+		"GET /api/v1/projects/:project/agent/runs/:run/stream": {Min: "reviewer", Success: 200, prepare: func(e *env, _ string) (string, string) {
+			return fmt.Sprintf("%s/agent/runs/%d/stream", p, e.agentRun(t)), ""
+		}},
+		"POST /api/v1/projects/:project/agent/runs/:run/save": {Min: "lead", Success: 201, prepare: func(e *env, _ string) (string, string) {
+			return fmt.Sprintf("%s/agent/runs/%d/save", p, e.agentRun(t)), `{}`
+		}},
+		"GET /api/v1/projects/:project/llm-calls": {Min: "lead", Success: 200, prepare: fixed(p+"/llm-calls", "")},
+		"GET /api/v1/projects/:project/runs":      {Min: "lead", Success: 200, prepare: fixed(p+"/runs", "")},
+		"POST /api/v1/projects/:project/runs": {Min: "lead", Success: 201, prepare: func(e *env, _ string) (string, string) {
+			e.nlq(t)
+			return p + "/runs", `{"kind":"agent","params":{"limit":1}}`
+		}},
+		"GET /api/v1/projects/:project/runs/:run": {Min: "lead", Success: 200, prepare: func(e *env, _ string) (string, string) {
+			return fmt.Sprintf("%s/runs/%d", p, e.batch(t, false)), ""
+		}},
+		"GET /api/v1/projects/:project/runs/:run/events": {Min: "lead", Success: 200, prepare: func(e *env, _ string) (string, string) {
+			return fmt.Sprintf("%s/runs/%d/events", p, e.batch(t, true)), ""
+		}},
+		"POST /api/v1/projects/:project/runs/:run/cancel": {Min: "lead", Success: 200, prepare: func(e *env, _ string) (string, string) {
+			return fmt.Sprintf("%s/runs/%d/cancel", p, e.batch(t, false)), ""
+		}},
+		"POST /api/v1/projects/:project/runs/:run/resume": {Min: "lead", Success: 200, prepare: func(e *env, _ string) (string, string) {
+			return fmt.Sprintf("%s/runs/%d/resume", p, e.batch(t, true)), `{}`
+		}},
 		"GET /api/v1/projects/:project/databases/:database/history": {Min: "annotator", Success: 200, prepare: fixed(d+"/history", "")},
 		"GET /api/v1/projects/:project/nlqs":                        {Min: "annotator", Success: 200, prepare: fixed(p+"/nlqs", "")},
 		"GET /api/v1/projects/:project/translation-report":          {Min: "annotator", Success: 200, prepare: fixed(p+"/translation-report", "")},

@@ -31,6 +31,9 @@ type Config struct {
 	// Exec runs target-database SQL in the sandbox; Importer turns uploads into databases and questions.
 	Exec     *sqlexec.Executor
 	Importer *pipelines.Importer
+	// Models holds the language-model client in force; Agents runs the SQL agent and its batches.
+	Models *pipelines.Models
+	Agents *pipelines.Agents
 	// LoginLimit caps failed logins per email and per client address in LoginWindow.
 	LoginLimit  int
 	LoginWindow time.Duration
@@ -61,8 +64,8 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 	if cfg.LoginWindow == 0 {
 		cfg.LoginWindow = 15 * time.Minute
 	}
-	if cfg.Exec == nil || cfg.Importer == nil {
-		return nil, errors.New("server: Config.Exec and Config.Importer are required")
+	if cfg.Exec == nil || cfg.Importer == nil || cfg.Models == nil || cfg.Agents == nil {
+		return nil, errors.New("server: Config.Exec, Importer, Models and Agents are required")
 	}
 	az, err := newAuthorizer(ctx, st, cfg.Logger)
 	if err != nil {

@@ -44,6 +44,9 @@ type Candidate struct {
 	RowCount          *int            `json:"row_count"`
 	Error             *string         `json:"error"`
 	ElapsedMS         *float64        `json:"elapsed_ms"`
+	AgentRunID        *int64          `json:"agent_run_id"`
+	PipelineRunID     *int64          `json:"pipeline_run_id"`
+	Warnings          json.RawMessage `json:"warnings"`
 	CreatedAt         time.Time       `json:"created_at"`
 }
 
@@ -74,14 +77,50 @@ func InsertNLQ(ctx context.Context, tx pgx.Tx, a Actor, n *NLQ) (inserted bool, 
 	return true, nil
 }
 
-// InsertCandidate adds SQL for an NLQ inside tx.
+// InsertCandidate adds SQL for an NLQ inside tx. A batch adds at most one candidate per question:
+// a second one from the same pipeline run (a resumed item) is ignored and inserted is false.
 func InsertCandidate(ctx context.Context, tx pgx.Tx, a Actor, c *Candidate) error {
+	_, err := insertCandidate(ctx, tx, a, c)
+	return err
+}
+
+// InsertCandidateOnce is InsertCandidate that reports whether the candidate was new.
+func InsertCandidateOnce(ctx context.Context, tx pgx.Tx, a Actor, c *Candidate) (bool, error) {
+	return insertCandidate(ctx, tx, a, c)
+}
+
+func insertCandidate(ctx context.Context, tx pgx.Tx, a Actor, c *Candidate) (bool, error) {
 	err := tx.QueryRow(ctx, `INSERT INTO sql_candidates (nlq_id, source, sql, original_sql, original_dialect, translation, verification,
-			result_fingerprint, row_count, error, elapsed_ms, created_by)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING id, created_at`,
+			result_fingerprint, row_count, error, elapsed_ms, agent_run_id, pipeline_run_id, warnings, created_by)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)
+		ON CONFLICT (pipeline_run_id, nlq_id) WHERE pipeline_run_id IS NOT NULL DO NOTHING
+		RETURNING id, created_at`,
 		c.NLQID, c.Source, c.SQL, c.OriginalSQL, c.OriginalDialect, nullJSON(c.Translation), nullJSON(c.Verification),
-		c.ResultFingerprint, c.RowCount, c.Error, c.ElapsedMS, a.id()).Scan(&c.ID, &c.CreatedAt)
-	return classify(err, "insert sql candidate")
+		c.ResultFingerprint, c.RowCount, c.Error, c.ElapsedMS, c.AgentRunID, c.PipelineRunID, nullJSON(c.Warnings), a.id()).Scan(&c.ID, &c.CreatedAt)
+	if err == pgx.ErrNoRows {
+		return false, nil
+	}
+	return err == nil, classify(err, "insert sql candidate")
+}
+
+// AgentCandidates returns the SQL the agent wrote in a batch, by question.
+func (s *Store) AgentCandidates(ctx context.Context, pipelineRunID int64) (map[int64]Candidate, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id, nlq_id, sql, result_fingerprint, row_count, error, agent_run_id FROM sql_candidates
+		WHERE pipeline_run_id = $1`, pipelineRunID)
+	if err != nil {
+		return nil, classify(err, "agent candidates")
+	}
+	defer rows.Close()
+	out := map[int64]Candidate{}
+	for rows.Next() {
+		var c Candidate
+		if err := rows.Scan(&c.ID, &c.NLQID, &c.SQL, &c.ResultFingerprint, &c.RowCount, &c.Error, &c.AgentRunID); err != nil {
+			return nil, classify(err, "agent candidates")
+		}
+		c.Source = "agent"
+		out[c.NLQID] = c
+	}
+	return out, classify(rows.Err(), "agent candidates")
 }
 
 // NLQQuery filters the question list.
@@ -236,4 +275,19 @@ func (s *Store) NLQ(ctx context.Context, projectID, id int64) (NLQWithSQL, error
 		return NLQWithSQL{}, &notFoundError{msg: fmt.Sprintf("no question %d in this project", id)}
 	}
 	return ns[0], nil
+}
+
+// NLQIDs returns the ids of the questions a batch selects, oldest first.
+func (s *Store) NLQIDs(ctx context.Context, q NLQQuery) ([]int64, error) {
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 1 << 30
+	}
+	rows, err := s.pool.Query(ctx, `SELECT id FROM nlqs WHERE project_id = $1 AND database_id IS NOT NULL AND ($2 = 0 OR database_id = $2)
+		AND ($3 = '' OR status = $3) AND ($4 = '' OR stage = $4) ORDER BY id LIMIT $5`, q.ProjectID, q.DatabaseID, q.Status, q.Stage, limit)
+	if err != nil {
+		return nil, classify(err, "select nlqs")
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	return ids, classify(err, "select nlqs")
 }

@@ -306,3 +306,9 @@ func (s *Store) Events(ctx context.Context, runID, afterID int64, limit int) ([]
 	}
 	return out, classify(err, "run events")
 }
+
+// Requeue puts a run that was interrupted by a stopping process back in the queue.
+func (s *Store) Requeue(ctx context.Context, id int64) error {
+	_, err := s.pool.Exec(ctx, `UPDATE pipeline_runs SET status = 'queued' WHERE id = $1 AND status = 'running'`, id)
+	return classify(err, "requeue run")
+}

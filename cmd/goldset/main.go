@@ -30,6 +30,9 @@ func commands() []command {
 		{"user", "manage accounts: user create|list|set-password|token create|token revoke", runUser},
 		{"import", "import target databases and questions: import csv|sqlite|spider|wtq|questions", runImport},
 		{"sql", "run SQL through the sandbox, or compare two queries by execution: sql run|compare", runSQL},
+		{"agent", "ask the SQL agent one question: agent ask", runAgent},
+		{"run", "run a batch (the agent over a set of questions) and follow it: run agent", runBatch},
+		{"llm", "test the language-model endpoint: llm test", runLLM},
 		{"version", "print the version", runVersion},
 	}
 }

@@ -11,8 +11,10 @@ import (
 	"os"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	annotatorui "github.com/goldset/goldset/annotator-ui"
+	"github.com/goldset/goldset/pipelines"
 	"github.com/goldset/goldset/server"
 	"github.com/goldset/goldset/store"
 )
@@ -64,11 +66,18 @@ func runServe(ctx context.Context, args []string, out io.Writer) error {
 		log.Warn("this binary has no web UI built in; run 'make build' to include it")
 		ui = nil
 	}
-	srv, err := server.New(ctx, db.store, server.Config{CookieSecure: cfg.get("cookie-secure"), Version: version, UI: ui, Logger: log,
-		Exec: t.exec, Importer: t.importer})
+	ag, runner, err := agents(ctx, cfg, t, log)
 	if err != nil {
 		return err
 	}
+	srv, err := server.New(ctx, db.store, server.Config{CookieSecure: cfg.get("cookie-secure"), Version: version, UI: ui, Logger: log,
+		Exec: t.exec, Importer: t.importer, Models: ag.Models, Agents: ag})
+	if err != nil {
+		return err
+	}
+	// Batch runs execute in this process; runs a killed process left behind resume here.
+	go runner.Serve(ctx)
+	go followSettings(ctx, ag.Models, log)
 	url := browserURL(ln.Addr())
 	fmt.Fprintf(out, "\nGoldset %s is running at %s\n%s\nData: %s. Press Ctrl-C to stop.\n\n", version, url, welcome, describeDB(cfg, db))
 	err = srv.Run(ctx, ln)
@@ -157,4 +166,20 @@ func lockServe(dataDir string) (*serveLock, error) {
 func (l *serveLock) record(addr string) error {
 	info, _ := json.Marshal(map[string]any{"pid": os.Getpid(), "addr": addr})
 	return os.WriteFile(filepath.Join(filepath.Dir(l.f.Name()), "serve.json"), info, 0o644)
+}
+
+// followSettings picks up model settings that another process saved.
+func followSettings(ctx context.Context, m *pipelines.Models, log *slog.Logger) {
+	t := time.NewTicker(30 * time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := m.ReloadIfChanged(ctx); err != nil {
+				log.Warn("reloading language-model settings", "err", err)
+			}
+		}
+	}
 }

@@ -1,0 +1,285 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/goldset/goldset/agent"
+	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/store"
+)
+
+// models builds the language-model holder: GOLDSET_LLM_* from the environment, overlaid with what an
+// admin saved; the key from the environment or the data dir's key file.
+func models(ctx context.Context, cfg *config, st *store.Store, log *slog.Logger) (*pipelines.Models, error) {
+	env, err := llm.SettingsFromEnv(os.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	return pipelines.NewModels(ctx, st, env, filepath.Join(cfg.get("data-dir"), "llm-api-key"), log)
+}
+
+// agents wires the agent and the batch runner on an open database.
+func agents(ctx context.Context, cfg *config, t *tools, log *slog.Logger) (*pipelines.Agents, *pipelines.Runner, error) {
+	m, err := models(ctx, cfg, t.db.store, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	a := &pipelines.Agents{Store: t.db.store, Exec: t.exec, Models: m, Log: log}
+	r := pipelines.NewRunner(t.db.store, log)
+	a.Register(r)
+	return a, r, nil
+}
+
+const agentHelp = `Ask the SQL agent one question and print its trajectory and final SQL.
+
+  goldset agent ask --project P --database D [--samples K] [--json] "QUESTION"
+
+The endpoint comes from the admin settings or from GOLDSET_LLM_BASE_URL, GOLDSET_LLM_API_KEY and
+GOLDSET_LLM_MODEL (per purpose: GOLDSET_LLM_MODEL_AGENT, ...).`
+
+func runAgent(ctx context.Context, args []string, out io.Writer) error {
+	fs := newFlagSet("agent ask --project P --database D \"QUESTION\"", agentHelp)
+	cfg := newConfig(fs, append(dbOptions, sqlOptions...)...)
+	project := fs.String("project", "", "project name")
+	dbName := fs.String("database", "", "target database name")
+	samples := fs.Int("samples", 1, "self-consistency samples (the share that agree is the confidence)")
+	asJSON := fs.Bool("json", false, "print JSON")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 || pos[0] != "ask" {
+		fs.Usage()
+		return fmt.Errorf("%w: say 'agent ask \"QUESTION\"'", errUsage)
+	}
+	if *project == "" || *dbName == "" {
+		return fmt.Errorf("%w: --project and --database are required", errUsage)
+	}
+	if err := cfg.resolve(); err != nil {
+		return err
+	}
+	log := cfg.toolLogger()
+	t, err := openTools(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer t.db.Close(ctx)
+	ag, _, err := agents(ctx, cfg, t, log)
+	if err != nil {
+		return err
+	}
+	p, err := t.db.store.ProjectByName(ctx, *project)
+	if err != nil {
+		return fmt.Errorf("project %s: %w", *project, err)
+	}
+	d, err := t.db.store.DatabaseByName(ctx, p.ID, *dbName)
+	if err != nil {
+		return err
+	}
+	run, err := ag.Ask(ctx, store.System, p.ID, d.ID, pos[1], *samples)
+	if err != nil {
+		return err
+	}
+	// Follow the run as it is recorded, then print it.
+	for {
+		r, err := t.db.store.AgentRunWithSteps(ctx, p.ID, run.ID)
+		if err != nil {
+			return err
+		}
+		if r.FinishedAt != nil {
+			run = r
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	if *asJSON {
+		type step struct {
+			Tool   string          `json:"tool,omitempty"`
+			Args   json.RawMessage `json:"args,omitempty"`
+			Result string          `json:"result,omitempty"`
+			Text   string          `json:"text,omitempty"`
+		}
+		steps := []step{}
+		for _, s := range run.Steps {
+			steps = append(steps, step{Tool: s.Tool, Args: s.Args, Result: s.Result, Text: s.Content})
+		}
+		return printJSON(out, map[string]any{"run_id": run.ID, "sql": run.SQL, "explanation": run.Explanation, "stop_reason": run.Status,
+			"stop_detail": run.StopDetail, "warnings": run.Warnings, "confidence": run.Confidence, "steps": steps,
+			"tokens": run.PromptTokens + run.CompletionTokens})
+	}
+	for _, s := range run.Steps {
+		switch {
+		case s.Kind == string(agent.StepModel) && s.Content != "":
+			fmt.Fprintf(out, "[%d] thought: %s\n", s.Index, s.Content)
+		case s.Tool != "":
+			fmt.Fprintf(out, "[%d] %s %s\n    → %s\n", s.Index, s.Tool, s.Args, indent(s.Result))
+		}
+	}
+	fmt.Fprintf(out, "\nstop: %s %s\nSQL: %s\n%s\ntokens: %d\n", run.Status, run.StopDetail, run.SQL, run.Explanation, run.PromptTokens+run.CompletionTokens)
+	if run.Status != agent.StopAnswered {
+		return fmt.Errorf("the agent did not answer (%s)", run.Status)
+	}
+	return nil
+}
+
+func indent(s string) string {
+	if len(s) > 600 {
+		s = s[:600] + "…"
+	}
+	out := ""
+	for i, r := range s {
+		if r == '\n' && i < len(s)-1 {
+			out += "\n      "
+			continue
+		}
+		out += string(r)
+	}
+	return out
+}
+
+const runHelp = `Run a batch and follow its progress.
+
+  goldset run agent --project P [--database D] [--stage S] [--status new|needs_review] [--limit N]
+                    [--concurrency 16] [--samples 1] [--json]
+
+The run is recorded like a run started in the UI: a killed command leaves it resumable, and
+'goldset serve' (or the next 'goldset run') resumes it.`
+
+func runBatch(ctx context.Context, args []string, out io.Writer) error {
+	fs := newFlagSet("run agent --project P [options]", runHelp)
+	cfg := newConfig(fs, append(dbOptions, sqlOptions...)...)
+	project := fs.String("project", "", "project name")
+	dbName := fs.String("database", "", "only questions about this database")
+	stage := fs.String("stage", "", "only questions of this stage (e.g. human-seed)")
+	status := fs.String("status", "", "only questions with this status")
+	limit := fs.Int("limit", 0, "at most this many questions (0: all)")
+	conc := fs.Int("concurrency", 16, "agents at once")
+	samples := fs.Int("samples", 1, "self-consistency samples per question")
+	asJSON := fs.Bool("json", false, "print the final run as JSON")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 || pos[0] != pipelines.KindAgent {
+		fs.Usage()
+		return fmt.Errorf("%w: say 'run agent'", errUsage)
+	}
+	if *project == "" {
+		return fmt.Errorf("%w: --project is required", errUsage)
+	}
+	if err := cfg.resolve(); err != nil {
+		return err
+	}
+	log := cfg.toolLogger()
+	t, err := openTools(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer t.db.Close(ctx)
+	ag, runner, err := agents(ctx, cfg, t, log)
+	if err != nil {
+		return err
+	}
+	st := t.db.store
+	p, err := st.ProjectByName(ctx, *project)
+	if err != nil {
+		return fmt.Errorf("project %s: %w", *project, err)
+	}
+	params := pipelines.AgentBatchParams{Stage: *stage, Status: *status, Limit: *limit, Concurrency: *conc, Samples: *samples}
+	if *dbName != "" {
+		d, err := st.DatabaseByName(ctx, p.ID, *dbName)
+		if err != nil {
+			return err
+		}
+		params.DatabaseID = d.ID
+	}
+	run, err := ag.StartBatch(ctx, store.System, p.ID, params)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "run %d: %d questions\n", run.ID, run.Total)
+	done := make(chan error, 1)
+	go func() { done <- runner.Execute(ctx, run) }()
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for finished := false; !finished; {
+		select {
+		case err := <-done:
+			if err != nil && err.Error() != "run not started: another runner has it or it is not queued" {
+				return err
+			}
+			finished = true
+		case <-tick.C:
+		}
+		if run, err = st.PipelineRun(context.WithoutCancel(ctx), p.ID, run.ID); err == nil {
+			fmt.Fprintf(os.Stderr, "\r%d/%d done, %d answered, %d failed, %d tokens   ", run.Done, run.Total, run.Succeeded, run.Failed,
+				run.PromptTokens+run.CompletionTokens)
+		}
+		if finished && !run.Finished() { // another process runs it: follow until it ends
+			finished = false
+		}
+	}
+	fmt.Fprintln(os.Stderr)
+	acc, err := ag.Accuracy(ctx, run)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return printJSON(out, map[string]any{"run": run, "accuracy": acc})
+	}
+	fmt.Fprintf(out, "Run %d %s: %d of %d questions answered, %d failed; %d tokens, $%.4f.\n", run.ID, run.Status, run.Succeeded, run.Total,
+		run.Failed, run.PromptTokens+run.CompletionTokens, run.CostUSD)
+	if acc.Evaluated > 0 {
+		fmt.Fprintf(out, "Execution accuracy against verified gold SQL: %d of %d (%.1f%%).\n", acc.Matched, acc.Evaluated, 100*acc.Accuracy)
+	}
+	return nil
+}
+
+func runLLM(ctx context.Context, args []string, out io.Writer) error {
+	fs := newFlagSet("llm test [--json]", "Test the configured language-model endpoint: chat, tool calls and embeddings.")
+	cfg := newConfig(fs, dbOptions...)
+	asJSON := fs.Bool("json", false, "print JSON")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 || pos[0] != "test" {
+		fs.Usage()
+		return fmt.Errorf("%w: say 'llm test'", errUsage)
+	}
+	if err := cfg.resolve(); err != nil {
+		return err
+	}
+	log := cfg.toolLogger()
+	db, err := openDatabase(ctx, cfg, log, true)
+	if err != nil {
+		return err
+	}
+	defer db.Close(ctx)
+	m, err := models(ctx, cfg, db.store, log)
+	if err != nil {
+		return err
+	}
+	if !m.Client().Configured() {
+		return llm.ErrNotConfigured
+	}
+	rep := m.Client().Test(ctx)
+	if *asJSON {
+		return printJSON(out, rep)
+	}
+	b, _ := json.MarshalIndent(rep, "", "  ")
+	fmt.Fprintln(out, string(b))
+	return nil
+}

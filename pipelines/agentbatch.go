@@ -1,0 +1,393 @@
+package pipelines
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/goldset/goldset/agent"
+	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/sqlexec"
+	"github.com/goldset/goldset/store"
+)
+
+// KindAgent is the run kind of agent batches.
+const KindAgent = "agent"
+
+// AgentBatchParams select the questions of a batch and how to run it.
+type AgentBatchParams struct {
+	DatabaseID  int64  `json:"database_id,omitempty"`
+	Stage       string `json:"stage,omitempty"`
+	Status      string `json:"status,omitempty"`
+	Limit       int    `json:"limit,omitempty"`
+	Concurrency int    `json:"concurrency"` // agents at once (default 16)
+	Samples     int    `json:"samples"`     // self-consistency samples per question (default 1)
+}
+
+// Agents runs the SQL agent: one question at a time for people ("Try the agent"), and batches.
+type Agents struct {
+	Store   *store.Store
+	Exec    *sqlexec.Executor
+	Models  *Models
+	Options agent.Options
+	Log     *slog.Logger
+	Runner  *Runner
+}
+
+// Register makes the runner able to execute agent batches.
+func (w *Agents) Register(r *Runner) {
+	w.Runner = r
+	r.Register(KindAgent, w.item, func(run store.PipelineRun) int {
+		var p AgentBatchParams
+		_ = json.Unmarshal(run.Params, &p)
+		return p.normalized().Concurrency
+	})
+}
+
+func (p AgentBatchParams) normalized() AgentBatchParams {
+	if p.Concurrency <= 0 {
+		p.Concurrency = 16
+	}
+	p.Concurrency = min(p.Concurrency, 64)
+	if p.Samples <= 0 {
+		p.Samples = 1
+	}
+	p.Samples = min(p.Samples, 10)
+	return p
+}
+
+func itemKey(nlqID int64) string { return fmt.Sprintf("%012d", nlqID) }
+
+// StartBatch queues a batch over the questions p selects.
+func (w *Agents) StartBatch(ctx context.Context, a store.Actor, projectID int64, p AgentBatchParams) (store.PipelineRun, error) {
+	if !w.Models.Client().Configured() {
+		return store.PipelineRun{}, llm.ErrNotConfigured
+	}
+	p = p.normalized()
+	v := store.Validator{}
+	v.Check(p.Limit >= 0, "limit", "must not be negative")
+	if err := v.Err(); err != nil {
+		return store.PipelineRun{}, err
+	}
+	ids, err := w.Store.NLQIDs(ctx, store.NLQQuery{ProjectID: projectID, DatabaseID: p.DatabaseID, Stage: p.Stage, Status: p.Status, Limit: p.Limit})
+	if err != nil {
+		return store.PipelineRun{}, err
+	}
+	if len(ids) == 0 {
+		return store.PipelineRun{}, &store.ValidationError{Fields: map[string]string{"questions": "no question matches these filters"}}
+	}
+	keys := make([]string, len(ids))
+	for i, id := range ids {
+		keys[i] = itemKey(id)
+	}
+	run, err := w.Store.CreatePipelineRun(ctx, a, projectID, KindAgent, p, keys)
+	if err == nil && w.Runner != nil {
+		w.Runner.Wake()
+	}
+	return run, err
+}
+
+// databaseCache keeps a batch from reading the same database's tables for every question.
+type databaseCache struct {
+	mu sync.Mutex
+	m  map[int64]dbWithTables
+}
+
+type dbWithTables struct {
+	db     store.Database
+	tables []store.DBTable
+}
+
+var schemas = &databaseCache{m: map[int64]dbWithTables{}}
+
+func (w *Agents) database(ctx context.Context, projectID, id int64) (dbWithTables, error) {
+	schemas.mu.Lock()
+	d, ok := schemas.m[id]
+	schemas.mu.Unlock()
+	if ok {
+		return d, nil
+	}
+	db, err := w.Store.Database(ctx, projectID, id)
+	if err != nil {
+		return d, err
+	}
+	tables, err := w.Store.Tables(ctx, id)
+	if err != nil {
+		return d, err
+	}
+	d = dbWithTables{db: db, tables: tables}
+	schemas.mu.Lock()
+	schemas.m[id] = d // database versions never change; a renamed table makes a new entry below
+	schemas.mu.Unlock()
+	return d, nil
+}
+
+// Forget drops a database from the schema cache (after a table was renamed).
+func (w *Agents) Forget(databaseID int64) {
+	schemas.mu.Lock()
+	delete(schemas.m, databaseID)
+	schemas.mu.Unlock()
+}
+
+// item runs the agent on one question of a batch and stores its SQL as an agent candidate.
+func (w *Agents) item(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, ItemSaver, error) {
+	var p AgentBatchParams
+	_ = json.Unmarshal(run.Params, &p)
+	p = p.normalized()
+	nlqID, err := strconv.ParseInt(key, 10, 64)
+	if err != nil {
+		return store.ItemOutcome{}, nil, fmt.Errorf("bad item key %q", key)
+	}
+	n, err := w.Store.NLQ(ctx, run.ProjectID, nlqID)
+	if err != nil {
+		return store.ItemOutcome{}, nil, err
+	}
+	if n.DatabaseID == nil {
+		return store.ItemOutcome{}, nil, errors.New("the question has no database")
+	}
+	t, err := w.begin(ctx, store.Actor{UserID: deref(run.StartedBy)}, run.ProjectID, *n.DatabaseID, n.Question, &nlqID, &run.ID, p.Samples)
+	if err != nil {
+		return store.ItemOutcome{}, nil, err
+	}
+	outcome, confidence, err := w.finish(ctx, t)
+	if err != nil {
+		return store.ItemOutcome{}, nil, err
+	}
+	if ctx.Err() != nil { // cancelled or stopping: the item stays pending
+		return store.ItemOutcome{}, nil, ctx.Err()
+	}
+	ar := t.rec
+	res := store.ItemOutcome{
+		OK:               outcome.StopReason == agent.StopAnswered,
+		Detail:           map[string]any{"agent_run_id": ar.ID, "stop_reason": outcome.StopReason, "confidence": confidence},
+		PromptTokens:     outcome.PromptTokens,
+		CompletionTokens: outcome.CompletionTokens,
+		CostUSD:          cost(w.Models.Client().Settings(), llm.PurposeAgent, outcome.PromptTokens, outcome.CompletionTokens),
+	}
+	if !res.OK {
+		return res, nil, nil
+	}
+	c := store.Candidate{NLQID: nlqID, Source: "agent", SQL: outcome.SQL, AgentRunID: &ar.ID, PipelineRunID: &run.ID}
+	c.Warnings, _ = json.Marshal(outcome.Warnings)
+	if outcome.Result != nil {
+		setOutcome(&c, outcome.Result)
+	}
+	save := func(tx pgx.Tx) error {
+		_, err := store.InsertCandidateOnce(ctx, tx, store.Actor{UserID: deref(run.StartedBy)}, &c)
+		return err
+	}
+	return res, save, nil
+}
+
+func deref(p *int64) int64 {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
+// trajectory is an agent run recorded and ready to go.
+type trajectory struct {
+	rec     store.AgentRun
+	agent   *agent.Agent
+	q       agent.Question
+	meta    llm.CallMeta
+	samples int
+}
+
+// begin records a trajectory for a question about a database.
+func (w *Agents) begin(ctx context.Context, a store.Actor, projectID, databaseID int64, question string, nlqID, batchID *int64, samples int) (*trajectory, error) {
+	d, err := w.database(ctx, projectID, databaseID)
+	if err != nil {
+		return nil, err
+	}
+	client := w.Models.Client()
+	t := &trajectory{
+		rec: store.AgentRun{ProjectID: projectID, DatabaseID: databaseID, NLQID: nlqID, PipelineRunID: batchID, Question: question,
+			Samples: samples, PromptVersion: agent.PromptVersion, Model: modelFor(client.Settings(), llm.PurposeAgent)},
+		agent:   &agent.Agent{LLM: client, Exec: w.Exec, Options: w.Options},
+		q:       agent.Question{Text: question, Database: d.db, Tables: d.tables},
+		samples: samples,
+	}
+	if err := w.Store.CreateAgentRun(ctx, a, &t.rec); err != nil {
+		return nil, err
+	}
+	t.meta = llm.CallMeta{Purpose: llm.PurposeAgent, ProjectID: projectID, RunKind: "agent", RunID: t.rec.ID, UserID: a.UserID}
+	if batchID != nil {
+		t.meta.RunKind, t.meta.RunID, t.meta.ItemKey = KindAgent, *batchID, itemKey(deref(nlqID))
+	}
+	return t, nil
+}
+
+// finish runs the agent (k samples with self-consistency when samples > 1), every step persisted as
+// it happens, and records how it ended.
+func (w *Agents) finish(ctx context.Context, t *trajectory) (agent.Outcome, float64, error) {
+	var outcome agent.Outcome
+	var err error
+	confidence := 1.0
+	if t.samples > 1 {
+		outcome, confidence, err = t.agent.SelfConsistency(ctx, t.q, t.samples, t.meta, func(sample int) agent.Recorder {
+			return &stepRecorder{store: w.Store, runID: t.rec.ID, sample: sample}
+		})
+	} else {
+		outcome, err = t.agent.Run(ctx, t.q, t.meta, &stepRecorder{store: w.Store, runID: t.rec.ID})
+	}
+	if err != nil && outcome.StopReason == "" {
+		outcome.StopReason, outcome.StopDetail = agent.StopError, err.Error()
+	}
+	r := &t.rec
+	r.Status, r.StopDetail, r.SQL, r.Explanation = outcome.StopReason, outcome.StopDetail, outcome.SQL, outcome.Explanation
+	r.Warnings, _ = json.Marshal(outcome.Warnings)
+	r.PromptTokens, r.CompletionTokens = outcome.PromptTokens, outcome.CompletionTokens
+	if t.samples > 1 {
+		r.Confidence = &confidence
+	}
+	if ferr := w.Store.FinishAgentRun(ctx, r); ferr != nil {
+		return outcome, confidence, ferr
+	}
+	return outcome, confidence, nil
+}
+
+// stepRecorder persists each agent step as it happens.
+type stepRecorder struct {
+	store  *store.Store
+	runID  int64
+	sample int
+}
+
+func (r *stepRecorder) Step(ctx context.Context, s agent.Step) error {
+	st := store.AgentStep{Sample: r.sample, Index: s.Index, Kind: string(s.Kind), Content: s.Content, Tool: s.Tool, Args: s.Args,
+		Result: s.Result, SQL: s.SQL, PromptTokens: s.PromptTokens, CompletionTokens: s.CompletionTokens,
+		LatencyMS: float64(s.Latency.Microseconds()) / 1000, Error: s.Error}
+	if s.SQLResult != nil {
+		st.SQLResult, _ = json.Marshal(preview(s.SQLResult))
+	}
+	return r.store.AddAgentStep(ctx, r.runID, st)
+}
+
+// Ask starts the agent on one question in the background and returns its run record at once; the
+// steps appear as they happen (the UI streams them). The run stops on its own budgets.
+func (w *Agents) Ask(ctx context.Context, a store.Actor, projectID, databaseID int64, question string, samples int) (store.AgentRun, error) {
+	v := store.Validator{}
+	v.Check(len(question) > 0 && len(question) <= 2000, "question", "is required (at most 2000 characters)")
+	v.Check(samples >= 0 && samples <= 10, "samples", "must be from 1 to 10")
+	if err := v.Err(); err != nil {
+		return store.AgentRun{}, err
+	}
+	if !w.Models.Client().Configured() {
+		return store.AgentRun{}, llm.ErrNotConfigured
+	}
+	t, err := w.begin(ctx, a, projectID, databaseID, question, nil, nil, max(samples, 1))
+	if err != nil {
+		return store.AgentRun{}, err
+	}
+	go func() {
+		// Detached from the request: the person watches the steps stream in another request.
+		runCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Minute)
+		defer cancel()
+		if _, _, err := w.finish(runCtx, t); err != nil {
+			w.Log.Error("agent run failed", "run", t.rec.ID, "err", err)
+		}
+	}()
+	return t.rec, nil
+}
+
+// SaveAsNLQ keeps a tried question as an NLQ with the agent's SQL as its first candidate.
+func (w *Agents) SaveAsNLQ(ctx context.Context, a store.Actor, projectID, agentRunID int64, question string) (store.NLQ, error) {
+	ar, err := w.Store.AgentRunWithSteps(ctx, projectID, agentRunID)
+	if err != nil {
+		return store.NLQ{}, err
+	}
+	if ar.Status != agent.StopAnswered || ar.SQL == "" {
+		return store.NLQ{}, &store.ConflictError{Msg: fmt.Sprintf("this run ended with %q and has no answer to keep", ar.Status)}
+	}
+	if question == "" {
+		question = ar.Question
+	}
+	d, err := w.database(ctx, projectID, ar.DatabaseID)
+	if err != nil {
+		return store.NLQ{}, err
+	}
+	res := w.Exec.Run(ctx, sqlexec.Target{Schema: d.db.SchemaName, Reader: d.db.ReaderRole}, ar.SQL)
+	tx, err := w.Store.Pool().Begin(ctx)
+	if err != nil {
+		return store.NLQ{}, err
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	dbID := ar.DatabaseID
+	key := fmt.Sprintf("agent-run:%d", ar.ID)
+	origin, _ := json.Marshal(map[string]any{"kind": "agent-try", "agent_run_id": ar.ID})
+	n := store.NLQ{ProjectID: projectID, DatabaseID: &dbID, Question: question, Origin: origin, OriginKey: &key}
+	inserted, err := store.InsertNLQ(ctx, tx, a, &n)
+	if err != nil {
+		return n, err
+	}
+	if !inserted {
+		return n, &store.ConflictError{Msg: "this run was already saved as a question"}
+	}
+	c := store.Candidate{NLQID: n.ID, Source: "agent", SQL: ar.SQL, AgentRunID: &ar.ID, Warnings: ar.Warnings}
+	setOutcome(&c, res)
+	if err := store.InsertCandidate(ctx, tx, a, &c); err != nil {
+		return n, err
+	}
+	return n, tx.Commit(ctx)
+}
+
+// Accuracy is how an agent batch did against the questions' verified gold SQL, by execution match.
+type Accuracy struct {
+	Items     int     `json:"items"`     // questions in the batch
+	Answered  int     `json:"answered"`  // the agent gave a final answer
+	Evaluated int     `json:"evaluated"` // answered questions with verified gold SQL
+	Matched   int     `json:"matched"`   // of those, the agent's result equals the gold's
+	Accuracy  float64 `json:"accuracy"`  // Matched / Evaluated
+}
+
+// Accuracy compares each answer of a batch with its question's imported gold SQL, where the gold was
+// verified (its translation gave the original's result). Questions without verified gold are not
+// evaluated.
+func (w *Agents) Accuracy(ctx context.Context, run store.PipelineRun) (Accuracy, error) {
+	acc := Accuracy{Items: run.Total}
+	answers, err := w.Store.AgentCandidates(ctx, run.ID)
+	if err != nil {
+		return acc, err
+	}
+	acc.Answered = len(answers)
+	for nlqID, ans := range answers {
+		n, err := w.Store.NLQ(ctx, run.ProjectID, nlqID)
+		if err != nil {
+			return acc, err
+		}
+		gold := n.Candidate
+		if gold == nil || gold.Source != "import" || !verified(gold) || n.DatabaseID == nil {
+			continue
+		}
+		d, err := w.database(ctx, run.ProjectID, *n.DatabaseID)
+		if err != nil {
+			return acc, err
+		}
+		target := sqlexec.Target{Schema: d.db.SchemaName, Reader: d.db.ReaderRole}
+		ordered, _ := sqlexec.HasTopLevelOrderBy(gold.SQL)
+		m := sqlexec.Match(w.Exec.Run(ctx, target, gold.SQL), w.Exec.Run(ctx, target, ans.SQL), sqlexec.MatchOptions{OrderMatters: ordered})
+		acc.Evaluated++
+		if m.Match {
+			acc.Matched++
+		}
+	}
+	if acc.Evaluated > 0 {
+		acc.Accuracy = float64(acc.Matched) / float64(acc.Evaluated)
+	}
+	return acc, nil
+}
+
+// verified reports whether an imported candidate's translation was checked and matched.
+func verified(c *store.Candidate) bool {
+	var v struct{ Match bool }
+	return c.Verification != nil && json.Unmarshal(c.Verification, &v) == nil && v.Match
+}

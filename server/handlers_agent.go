@@ -1,0 +1,349 @@
+package server
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/store"
+)
+
+func (s *Server) getLLMSettings(c echo.Context) error {
+	v, err := s.cfg.Models.View(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, v)
+}
+
+type llmSettingsRequest struct {
+	Version  *int         `json:"version"`
+	Settings llm.Settings `json:"settings"`
+	APIKey   *string      `json:"api_key"`
+}
+
+func (s *Server) putLLMSettings(c echo.Context) error {
+	var req llmSettingsRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	if req.Version == nil {
+		return invalid("version", "is required (the version you read; 0 before any save)")
+	}
+	v, err := s.cfg.Models.Save(c.Request().Context(), currentPrincipal(c).actor(c), req.Settings, req.APIKey, *req.Version)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, v)
+}
+
+func (s *Server) testLLM(c echo.Context) error {
+	return c.JSON(http.StatusOK, s.cfg.Models.Client().Test(c.Request().Context()))
+}
+
+type askRequest struct {
+	DatabaseID int64  `json:"database_id"`
+	Question   string `json:"question"`
+	Samples    int    `json:"samples"`
+}
+
+func (s *Server) askAgent(c echo.Context) error {
+	pid, err := idParam(c, "project")
+	if err != nil {
+		return err
+	}
+	var req askRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	if req.DatabaseID <= 0 {
+		return invalid("database_id", "is required")
+	}
+	run, err := s.cfg.Agents.Ask(c.Request().Context(), currentPrincipal(c).actor(c), pid, req.DatabaseID, req.Question, req.Samples)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, map[string]any{"run": run})
+}
+
+func (s *Server) listAgentRuns(c echo.Context) error {
+	pid, err := idParam(c, "project")
+	if err != nil {
+		return err
+	}
+	q := store.AgentRunQuery{ProjectID: pid, Status: c.QueryParam("status")}
+	if err := int64Query(c, map[string]*int64{"batch": &q.PipelineRunID, "before": &q.Before}); err != nil {
+		return err
+	}
+	runs, err := s.store.ListAgentRuns(c.Request().Context(), q)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"runs": runs})
+}
+
+func (s *Server) getAgentRun(c echo.Context) error {
+	pid, err := idParam(c, "project")
+	if err != nil {
+		return err
+	}
+	id, err := idParam(c, "run")
+	if err != nil {
+		return err
+	}
+	run, err := s.store.AgentRunWithSteps(c.Request().Context(), pid, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"run": run})
+}
+
+// streamAgentRun sends each step of a trajectory as it is recorded ("step"), the run whenever its
+// status changes ("run"), and "done" at the end.
+func (s *Server) streamAgentRun(c echo.Context) error {
+	pid, err := idParam(c, "project")
+	if err != nil {
+		return err
+	}
+	id, err := idParam(c, "run")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	if _, err := s.store.AgentRunWithSteps(ctx, pid, id); err != nil {
+		return err
+	}
+	sent := 0
+	lastStatus := ""
+	return stream(c, 250*time.Millisecond, func(send func(string, any) error) (bool, error) {
+		run, err := s.store.AgentRunWithSteps(ctx, pid, id)
+		if err != nil {
+			return false, err
+		}
+		for ; sent < len(run.Steps); sent++ {
+			if err := send("step", run.Steps[sent]); err != nil {
+				return true, nil
+			}
+		}
+		if run.Status != lastStatus {
+			lastStatus = run.Status
+			steps := run.Steps
+			run.Steps = nil
+			if err := send("run", run); err != nil {
+				return true, nil
+			}
+			run.Steps = steps
+		}
+		if run.FinishedAt != nil {
+			_ = send("done", map[string]any{"status": run.Status})
+			return true, nil
+		}
+		return false, nil
+	})
+}
+
+type saveRunRequest struct {
+	Question string `json:"question"`
+}
+
+func (s *Server) saveAgentRun(c echo.Context) error {
+	pid, err := idParam(c, "project")
+	if err != nil {
+		return err
+	}
+	id, err := idParam(c, "run")
+	if err != nil {
+		return err
+	}
+	var req saveRunRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	n, err := s.cfg.Agents.SaveAsNLQ(c.Request().Context(), currentPrincipal(c).actor(c), pid, id, req.Question)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, map[string]any{"nlq": n})
+}
+
+func (s *Server) listRuns(c echo.Context) error {
+	pid, err := idParam(c, "project")
+	if err != nil {
+		return err
+	}
+	runs, err := s.store.ListPipelineRuns(c.Request().Context(), pid, c.QueryParam("kind"), 0)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"runs": runs})
+}
+
+type startRunRequest struct {
+	Kind   string          `json:"kind"`
+	Params json.RawMessage `json:"params"`
+}
+
+func (s *Server) startRun(c echo.Context) error {
+	pid, err := idParam(c, "project")
+	if err != nil {
+		return err
+	}
+	var req startRunRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	if req.Kind != pipelines.KindAgent {
+		return invalid("kind", "must be agent")
+	}
+	var p pipelines.AgentBatchParams
+	if len(req.Params) > 0 {
+		if err := json.Unmarshal(req.Params, &p); err != nil {
+			return invalid("params", "must be the agent batch's parameters: "+err.Error())
+		}
+	}
+	run, err := s.cfg.Agents.StartBatch(c.Request().Context(), currentPrincipal(c).actor(c), pid, p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, map[string]any{"run": run})
+}
+
+func (s *Server) runIDs(c echo.Context) (int64, int64, error) {
+	pid, err := idParam(c, "project")
+	if err != nil {
+		return 0, 0, err
+	}
+	id, err := idParam(c, "run")
+	return pid, id, err
+}
+
+func (s *Server) getRun(c echo.Context) error {
+	pid, id, err := s.runIDs(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	run, err := s.store.PipelineRun(ctx, pid, id)
+	if err != nil {
+		return err
+	}
+	out := map[string]any{"run": run}
+	if run.Kind == pipelines.KindAgent {
+		acc, err := s.cfg.Agents.Accuracy(ctx, run)
+		if err != nil {
+			return err
+		}
+		out["accuracy"] = acc
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// streamRun sends the run whenever its progress changes ("progress"), its new log lines ("log"),
+// and "done" once it has finished.
+func (s *Server) streamRun(c echo.Context) error {
+	pid, id, err := s.runIDs(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	if _, err := s.store.PipelineRun(ctx, pid, id); err != nil {
+		return err
+	}
+	var lastEvent int64
+	var last store.PipelineRun
+	first := true
+	return stream(c, 500*time.Millisecond, func(send func(string, any) error) (bool, error) {
+		run, err := s.store.PipelineRun(ctx, pid, id)
+		if err != nil {
+			return false, err
+		}
+		events, err := s.store.Events(ctx, id, lastEvent, 200)
+		if err != nil {
+			return false, err
+		}
+		for _, e := range events {
+			lastEvent = e.ID
+			if send("log", e) != nil {
+				return true, nil
+			}
+		}
+		if first || run.Done != last.Done || run.Status != last.Status || run.PromptTokens != last.PromptTokens {
+			first, last = false, run
+			if send("progress", run) != nil {
+				return true, nil
+			}
+		}
+		if run.Finished() {
+			_ = send("done", map[string]any{"status": run.Status})
+			return true, nil
+		}
+		return false, nil
+	})
+}
+
+func (s *Server) cancelRun(c echo.Context) error {
+	pid, id, err := s.runIDs(c)
+	if err != nil {
+		return err
+	}
+	run, err := s.store.CancelRun(c.Request().Context(), currentPrincipal(c).actor(c), pid, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"run": run})
+}
+
+type resumeRequest struct {
+	RetryFailed bool `json:"retry_failed"`
+}
+
+func (s *Server) resumeRun(c echo.Context) error {
+	pid, id, err := s.runIDs(c)
+	if err != nil {
+		return err
+	}
+	var req resumeRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	run, err := s.store.ResumeRun(c.Request().Context(), currentPrincipal(c).actor(c), pid, id, req.RetryFailed)
+	if err != nil {
+		return err
+	}
+	s.cfg.Agents.Runner.Wake()
+	return c.JSON(http.StatusOK, map[string]any{"run": run})
+}
+
+func (s *Server) listLLMCalls(c echo.Context) error {
+	pid, err := idParam(c, "project")
+	if err != nil {
+		return err
+	}
+	q := store.CallQuery{ProjectID: pid, RunKind: c.QueryParam("run_kind"), WithBodies: c.QueryParam("bodies") == "true"}
+	if err := int64Query(c, map[string]*int64{"run_id": &q.RunID, "before": &q.Before}); err != nil {
+		return err
+	}
+	calls, usage, err := s.store.ListLLMCalls(c.Request().Context(), q)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"calls": calls, "usage": usage})
+}
+
+// int64Query reads optional positive integer query parameters.
+func int64Query(c echo.Context, params map[string]*int64) error {
+	v := store.Validator{}
+	for name, dst := range params {
+		if raw := c.QueryParam(name); raw != "" {
+			n, err := strconv.ParseInt(raw, 10, 64)
+			v.Check(err == nil && n > 0, name, "must be a positive number")
+			*dst = n
+		}
+	}
+	return v.Err()
+}
