@@ -39,6 +39,8 @@ type Agents struct {
 	Options agent.Options
 	Log     *slog.Logger
 	Runner  *Runner
+
+	schemas databaseCache
 }
 
 // Register makes the runner able to execute agent batches.
@@ -94,7 +96,8 @@ func (w *Agents) StartBatch(ctx context.Context, a store.Actor, projectID int64,
 	return run, err
 }
 
-// databaseCache keeps a batch from reading the same database's tables for every question.
+// databaseCache keeps a batch from reading the same database's tables for every question. A database
+// version's tables only change by a rename (see Forget).
 type databaseCache struct {
 	mu sync.Mutex
 	m  map[int64]dbWithTables
@@ -105,13 +108,11 @@ type dbWithTables struct {
 	tables []store.DBTable
 }
 
-var schemas = &databaseCache{m: map[int64]dbWithTables{}}
-
 func (w *Agents) database(ctx context.Context, projectID, id int64) (dbWithTables, error) {
-	schemas.mu.Lock()
-	d, ok := schemas.m[id]
-	schemas.mu.Unlock()
-	if ok {
+	w.schemas.mu.Lock()
+	d, ok := w.schemas.m[id]
+	w.schemas.mu.Unlock()
+	if ok && d.db.ProjectID == projectID {
 		return d, nil
 	}
 	db, err := w.Store.Database(ctx, projectID, id)
@@ -123,17 +124,20 @@ func (w *Agents) database(ctx context.Context, projectID, id int64) (dbWithTable
 		return d, err
 	}
 	d = dbWithTables{db: db, tables: tables}
-	schemas.mu.Lock()
-	schemas.m[id] = d // database versions never change; a renamed table makes a new entry below
-	schemas.mu.Unlock()
+	w.schemas.mu.Lock()
+	if w.schemas.m == nil {
+		w.schemas.m = map[int64]dbWithTables{}
+	}
+	w.schemas.m[id] = d
+	w.schemas.mu.Unlock()
 	return d, nil
 }
 
-// Forget drops a database from the schema cache (after a table was renamed).
+// Forget drops a database from the schema cache (after a table was renamed or described).
 func (w *Agents) Forget(databaseID int64) {
-	schemas.mu.Lock()
-	delete(schemas.m, databaseID)
-	schemas.mu.Unlock()
+	w.schemas.mu.Lock()
+	delete(w.schemas.m, databaseID)
+	w.schemas.mu.Unlock()
 }
 
 // item runs the agent on one question of a batch and stores its SQL as an agent candidate.

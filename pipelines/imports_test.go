@@ -18,7 +18,7 @@ func TestMain(m *testing.M) { storetest.Main(m) }
 
 var sharedData = filepath.Join("..", "..", "shared", "data")
 
-func needData(t *testing.T, parts ...string) string {
+func needData(t testing.TB, parts ...string) string {
 	t.Helper()
 	p := filepath.Join(append([]string{sharedData}, parts...)...)
 	if _, err := os.Stat(p); err != nil {

@@ -125,7 +125,7 @@ func (r *Runner) Execute(ctx context.Context, run store.PipelineRun) error {
 	hbWG.Add(1)
 	go func() {
 		defer hbWG.Done()
-		t := time.NewTicker(time.Second)
+		t := time.NewTicker(250 * time.Millisecond)
 		defer t.Stop()
 		for {
 			select {

@@ -1,0 +1,212 @@
+package pipelines
+
+import (
+	"errors"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sashabaranov/go-openai"
+
+	"github.com/goldset/goldset/agent"
+	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/llm/llmtest"
+	"github.com/goldset/goldset/pipelines/spider"
+	"github.com/goldset/goldset/store"
+)
+
+// spiderBatch is a project with the shared Spider data imported and an agent whose fake model answers
+// each question with the SQL answer(question) gives.
+type spiderBatch struct {
+	*fixture
+	agents *Agents
+	runner *Runner
+	model  *llmtest.Server
+	gold   map[string]store.NLQWithSQL // by question text
+}
+
+func newSpiderBatch(t testing.TB) *spiderBatch {
+	t.Helper()
+	dir := needData(t, "spider")
+	f := newFixture(t)
+	if _, err := f.im.ImportSpider(f.ctx, store.System, f.project.ID, dir, spider.DatasetOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	b := &spiderBatch{fixture: f, model: llmtest.New(t), gold: map[string]store.NLQWithSQL{}}
+	nlqs, err := f.st.ListNLQs(f.ctx, store.NLQQuery{ProjectID: f.project.ID, Limit: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range nlqs {
+		b.gold[n.Question] = n
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	models, err := NewModels(f.ctx, f.st, llm.Settings{BaseURL: b.model.URL, APIKey: "test-key", Model: llmtest.FakeModel},
+		filepath.Join(t.TempDir(), "key"), log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.agents = &Agents{Store: f.st, Exec: f.im.Exec, Models: models, Log: log,
+		Options: agent.Options{TopKTables: -1}} // Spider schemas are small: the whole schema, no embeddings
+	b.runner = NewRunner(f.st, log)
+	b.agents.Register(b.runner)
+	return b
+}
+
+// answerWith makes the fake model call give_final_answer with sqlFor(the question's NLQ).
+func (b *spiderBatch) answerWith(sqlFor func(n store.NLQWithSQL) string) {
+	b.model.Respond(func(req openai.ChatCompletionRequest) llmtest.Reply {
+		q := llmtest.FirstUserMessage(req)
+		n, ok := b.gold[q]
+		if !ok {
+			return llmtest.Text("I do not know this question")
+		}
+		return llmtest.Call("give_final_answer", map[string]string{"sql": sqlFor(n), "explanation": "scripted"})
+	})
+}
+
+func (b *spiderBatch) run(t *testing.T) (store.PipelineRun, Accuracy) {
+	t.Helper()
+	run, err := b.agents.StartBatch(b.ctx, store.System, b.project.ID, AgentBatchParams{Concurrency: 16})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.runner.Execute(b.ctx, run); err != nil {
+		t.Fatal(err)
+	}
+	run, err = b.st.PipelineRun(b.ctx, b.project.ID, run.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	acc, err := b.agents.Accuracy(b.ctx, run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return run, acc
+}
+
+// The plumbing proof: a model that answers every question with its (translated) gold SQL scores 100%
+// on the questions whose gold was verified; one that answers 20% of them wrongly scores 80%.
+func TestAgentBatch_SpiderGoldAnswersScoreByExecution(t *testing.T) {
+	b := newSpiderBatch(t)
+	gold := func(n store.NLQWithSQL) string { return n.Candidate.SQL }
+
+	b.answerWith(gold)
+	start := time.Now()
+	run, acc := b.run(t)
+	t.Logf("499 questions at concurrency 16 in %v; accuracy %+v", time.Since(start).Round(time.Millisecond), acc)
+	if run.Status != store.RunSucceeded || run.Done != 499 || run.Succeeded != 499 {
+		t.Fatalf("run: %+v", run)
+	}
+	if acc.Evaluated < 485 || acc.Matched != acc.Evaluated || acc.Accuracy != 1 {
+		t.Fatalf("gold answers must score 100%% on verified questions: %+v", acc)
+	}
+
+	// Every fifth verified question answered wrongly.
+	wrong := map[int64]bool{}
+	i := 0
+	for _, n := range b.gold {
+		if verified(n.Candidate) {
+			if i%5 == 0 {
+				wrong[n.ID] = true
+			}
+			i++
+		}
+	}
+	// The same requests again would be answered from the response cache (that is what makes a resumed
+	// run free); this scenario is a different model's answers, so forget the first one's.
+	if _, err := b.st.Pool().Exec(b.ctx, "DELETE FROM llm_cache"); err != nil {
+		t.Fatal(err)
+	}
+	b.answerWith(func(n store.NLQWithSQL) string {
+		if wrong[n.ID] {
+			return "SELECT 'scripted wrong answer' AS answer"
+		}
+		return n.Candidate.SQL
+	})
+	_, acc = b.run(t)
+	t.Logf("with %d of %d verified answers wrong: %+v", len(wrong), acc.Evaluated, acc)
+	if acc.Matched != acc.Evaluated-len(wrong) || acc.Accuracy < 0.795 || acc.Accuracy > 0.805 {
+		t.Fatalf("20%% wrong answers must measure 80%%: %+v, %d wrong", acc, len(wrong))
+	}
+}
+
+// A batch cancelled midway keeps what it finished; resumed, it does every other question exactly once.
+func TestAgentBatch_CancelAndResumeDoEachQuestionOnce(t *testing.T) {
+	b := newSpiderBatch(t)
+	var mu sync.Mutex
+	calls := 0
+	b.model.Respond(func(req openai.ChatCompletionRequest) llmtest.Reply {
+		mu.Lock()
+		calls++
+		mu.Unlock()
+		n := b.gold[llmtest.FirstUserMessage(req)]
+		return llmtest.Reply{Delay: 50 * time.Millisecond, ToolCalls: []openai.ToolCall{llmtest.ToolCall("give_final_answer",
+			map[string]string{"sql": n.Candidate.SQL, "explanation": "scripted"})}}
+	})
+	run, err := b.agents.StartBatch(b.ctx, store.System, b.project.ID, AgentBatchParams{Concurrency: 4, Limit: 60})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- b.runner.Execute(b.ctx, run) }()
+	for { // cancel once some, not all, are done
+		r, _ := b.st.PipelineRun(b.ctx, b.project.ID, run.ID)
+		if r.Done >= 8 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if _, err := b.st.CancelRun(b.ctx, store.System, b.project.ID, run.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	mid, _ := b.st.PipelineRun(b.ctx, b.project.ID, run.ID)
+	if mid.Status != store.RunCancelled || mid.Done >= 60 || mid.Done < 8 {
+		t.Fatalf("after cancel: %+v", mid)
+	}
+	if _, err := b.st.ResumeRun(b.ctx, store.System, b.project.ID, run.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.runner.Execute(b.ctx, run); err != nil {
+		t.Fatal(err)
+	}
+	final, _ := b.st.PipelineRun(b.ctx, b.project.ID, run.ID)
+	answers, _ := b.st.AgentCandidates(b.ctx, run.ID)
+	if final.Status != store.RunSucceeded || final.Done != 60 || len(answers) != 60 {
+		runs, _ := b.st.ListAgentRuns(b.ctx, store.AgentRunQuery{ProjectID: b.project.ID, Limit: 3})
+		for _, r := range runs {
+			t.Logf("agent run %d: %s %s", r.ID, r.Status, r.StopDetail)
+			full, _ := b.st.AgentRunWithSteps(b.ctx, b.project.ID, r.ID)
+			for _, st := range full.Steps {
+				t.Logf("  step %d %s %s %s → %.300s", st.Index, st.Kind, st.Tool, st.Args, st.Result)
+			}
+		}
+		t.Fatalf("after resume: %+v, %d answers", final, len(answers))
+	}
+	var dup int
+	b.st.Pool().QueryRow(b.ctx, `SELECT count(*) - count(DISTINCT nlq_id) FROM sql_candidates WHERE pipeline_run_id = $1`, run.ID).Scan(&dup)
+	if dup != 0 {
+		t.Fatalf("%d questions got two answers", dup)
+	}
+}
+
+func TestAgentBatch_WithoutAModelSaysWhatToSet(t *testing.T) {
+	f := newFixture(t)
+	models, err := NewModels(f.ctx, f.st, llm.Settings{}, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &Agents{Store: f.st, Exec: f.im.Exec, Models: models}
+	if _, err := a.StartBatch(f.ctx, store.System, f.project.ID, AgentBatchParams{}); !errors.Is(err, llm.ErrNotConfigured) {
+		t.Fatalf("batch: %v", err)
+	}
+	if _, err := a.Ask(f.ctx, store.System, f.project.ID, 1, "how many?", 1); !errors.Is(err, llm.ErrNotConfigured) {
+		t.Fatalf("ask: %v", err)
+	}
+}
