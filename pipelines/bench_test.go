@@ -216,3 +216,57 @@ func needDataB(b *testing.B, parts ...string) string {
 	}
 	return p
 }
+
+// BenchmarkAgentBatchSpider runs the agent over all 499 Spider questions at concurrency 16 with a
+// zero-latency fake model that answers each with its gold SQL, and compares the wall time with the
+// sum of the bare execution times of the same gold queries on a plain connection (same run).
+func BenchmarkAgentBatchSpider(b *testing.B) {
+	sb := newSpiderBatch(b)
+	sb.answerWith(func(n store.NLQWithSQL) string { return n.Candidate.SQL })
+	conn, err := pgx.Connect(sb.ctx, sb.st.URL())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer conn.Close(sb.ctx)
+	dbs := map[int64]string{}
+	all, _ := sb.st.ListDatabases(sb.ctx, sb.project.ID, false)
+	for _, d := range all {
+		dbs[d.ID] = d.SchemaName
+	}
+	var batchTime, bareTime time.Duration
+	for i := 0; i < b.N; i++ {
+		// Every iteration pays for its model calls: no answer comes from the response cache.
+		if _, err := sb.st.Pool().Exec(sb.ctx, "DELETE FROM llm_cache"); err != nil {
+			b.Fatal(err)
+		}
+		run, err := sb.agents.StartBatch(sb.ctx, store.System, sb.project.ID, AgentBatchParams{Concurrency: 16})
+		if err != nil {
+			b.Fatal(err)
+		}
+		start := time.Now()
+		if err := sb.runner.Execute(sb.ctx, run); err != nil {
+			b.Fatal(err)
+		}
+		batchTime += time.Since(start)
+		if r, _ := sb.st.PipelineRun(sb.ctx, sb.project.ID, run.ID); r.Succeeded != r.Total {
+			b.Fatalf("batch: %+v", r)
+		}
+		for _, n := range sb.gold {
+			if _, err := conn.Exec(sb.ctx, "SET search_path = "+dbs[*n.DatabaseID]); err != nil {
+				b.Fatal(err)
+			}
+			start := time.Now()
+			rows, err := conn.Query(sb.ctx, n.Candidate.SQL)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for rows.Next() {
+			}
+			rows.Close()
+			bareTime += time.Since(start)
+		}
+	}
+	b.ReportMetric(batchTime.Seconds()/float64(b.N), "batch-s")
+	b.ReportMetric(bareTime.Seconds()/float64(b.N), "bare-sql-s")
+	b.ReportMetric(batchTime.Seconds()/bareTime.Seconds(), "batch/bare-sql")
+}
