@@ -488,7 +488,8 @@ type literalContext struct {
 	like string // "LIKE" or "ILIKE" when the constant is a pattern
 }
 
-// computeFuncs take values, not formats or precisions: their constant arguments are checked.
+// valueFuncs take values, not formats or precisions: their constant arguments are checked; those of
+// every other function (round(x, 2), date_part('year', d), to_char(d, 'YYYY')) are not.
 var valueFuncs = map[string]bool{"coalesce": true, "nullif": true, "greatest": true, "least": true}
 
 var arithmetic = map[string]bool{"+": true, "-": true, "*": true, "/": true, "%": true, "^": true}
@@ -661,7 +662,8 @@ func (c *checker) inData(text string, number bool, lc literalContext, hasCtx boo
 	}
 	checked = true
 	for _, t := range tables {
-		r := c.query("SELECT 1 FROM " + pgx.Identifier{t}.Sanitize() + " AS r WHERE r::text ILIKE " + pattern + " ESCAPE '!' LIMIT 1")
+		// The alias names the whole row; an odd one, so no column of the table can shadow it.
+		r := c.query("SELECT 1 FROM " + pgx.Identifier{t}.Sanitize() + " AS gs_row__ WHERE gs_row__::text ILIKE " + pattern + " ESCAPE '!' LIMIT 1")
 		if r == nil || !r.OK() {
 			checked = false
 			continue

@@ -92,6 +92,16 @@ func TestCheckRules(t *testing.T) {
 		{"aliases in a join are fine", "car_1", "Which car makers are from Japan?",
 			"SELECT m.maker FROM car_makers m JOIN countries c ON m.country::bigint = c.countryid WHERE c.countryname = 'japan'", nil},
 
+		// shapes that must not raise false alarms
+		{"CTE joined to a table", "concert_singer", "Which singers from France sang in a concert?",
+			"WITH french AS (SELECT singer_id, name FROM singer WHERE country = 'France') SELECT DISTINCT french.name FROM french JOIN singer_in_concert ON singer_in_concert.singer_id = french.singer_id::text", nil},
+		{"subquery in FROM with its alias", "concert_singer", "How many singers are there per country?",
+			"SELECT per.country, per.n FROM (SELECT country, count(*) AS n FROM singer GROUP BY country) AS per ORDER BY per.n DESC", nil},
+		{"set operation with a number written with a comma", "concert_singer", "Names of singers from France and of stadiums with more than 10,000 seats.",
+			"SELECT name FROM singer WHERE country = 'France' UNION SELECT name FROM stadium WHERE capacity > 10000", nil},
+		{"whole-row search for a select-list literal", "concert_singer", "Label each singer.",
+			"SELECT name, 'Netherlands' AS label FROM singer", nil},
+
 		// several at once
 		{"Spider-style with everything wrong", "concert_singer", "Show singers.",
 			"SELECT * FROM singer AS singer, concert WHERE singer.country = 'Atlantis' LIMIT 5",

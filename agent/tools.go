@@ -18,7 +18,7 @@ const (
 	findPerColumn  = 5  // distinct matching values shown per column
 	findMaxRows    = 40 // lines of the answer
 	repeatLimit    = 3  // the same call this many times stops the run
-	maxResultRunes = 12_000
+	maxResultBytes = 12_000
 )
 
 // tool runs one tool call, answers it in the conversation and records it. It sets the stop reason
@@ -89,10 +89,10 @@ func (r *run) answer(call openai.ToolCall, content string) {
 }
 
 func clip(s string) string {
-	if len(s) <= maxResultRunes {
+	if len(s) <= maxResultBytes {
 		return s
 	}
-	cut := maxResultRunes
+	cut := maxResultBytes
 	for cut > 0 && !utf8Start(s[cut]) {
 		cut--
 	}
@@ -121,7 +121,7 @@ func (r *run) finalAnswer(args map[string]string, step *Step) {
 	}
 	step.Result = message("final_accepted", map[string]any{"Rows": res.RowCount})
 	r.out.SQL, r.out.Explanation, r.out.Result = sql, explanation, res
-	r.out.Warnings = warnings
+	r.out.Warnings = append([]Warning{}, warnings...)
 	detail := "accepted"
 	if len(warnings) > 0 {
 		detail = fmt.Sprintf("accepted with %d warning%s after one revision", len(warnings), plural(len(warnings)))
@@ -139,24 +139,24 @@ func (r *run) exploreDB(args map[string]string) string {
 		return r.listTables()
 	case "describe_table":
 		if strings.TrimSpace(args["table"]) == "" {
-			return "ERROR: describe_table needs \"table\"."
+			return message("needs", map[string]any{"What": "describe_table", "Needs": `"table"`})
 		}
 		return r.describeTable(args["table"])
 	case "find_value":
 		if strings.TrimSpace(args["value"]) == "" {
-			return "ERROR: find_value needs a non-empty \"value\"."
+			return message("needs", map[string]any{"What": "find_value", "Needs": `a non-empty "value"`})
 		}
 		return r.findValue(args["value"], args["table"], args["column"])
 	}
 	return "ERROR: unknown action" // the schema's enum keeps this from happening
 }
 
-func (r *run) tableNames() string {
+func (r *run) noTable(name string) string {
 	names := make([]string, len(r.p.tables))
 	for i, t := range r.p.tables {
 		names[i] = t.Name
 	}
-	return strings.Join(names, ", ")
+	return message("no_table", map[string]any{"Table": name, "Tables": names})
 }
 
 func (r *run) listTables() string {
@@ -178,7 +178,7 @@ func (r *run) listTables() string {
 func (r *run) describeTable(name string) string {
 	t := findTable(r.p.tables, name)
 	if t == nil {
-		return fmt.Sprintf("ERROR: there is no table %q. The tables are: %s.", name, r.tableNames())
+		return r.noTable(name)
 	}
 	var b strings.Builder
 	b.WriteString(t.ddl())
@@ -206,11 +206,11 @@ func (r *run) findValue(value, table, column string) string {
 	if table != "" {
 		t := findTable(r.p.tables, table)
 		if t == nil {
-			return fmt.Sprintf("ERROR: there is no table %q. The tables are: %s.", table, r.tableNames())
+			return r.noTable(table)
 		}
 		tables = []*tableInfo{t}
 	} else if column != "" {
-		return "ERROR: \"column\" needs \"table\" too."
+		return message("needs", map[string]any{"What": `"column"`, "Needs": `"table" too`})
 	}
 	digits := strings.IndexFunc(value, unicode.IsDigit) >= 0
 	type target struct{ t, c string }
@@ -220,7 +220,7 @@ func (r *run) findValue(value, table, column string) string {
 		if column != "" {
 			c := t.column(column)
 			if c == nil {
-				return fmt.Sprintf("ERROR: table %s has no column %q. Its columns are: %s.", t.Name, column, strings.Join(t.columnNames(), ", "))
+				return message("no_column", map[string]any{"Table": t.Name, "Column": column, "Columns": t.columnNames()})
 			}
 			targets = append(targets, target{t.Name, c.Name})
 			continue
@@ -237,7 +237,7 @@ func (r *run) findValue(value, table, column string) string {
 		}
 	}
 	if len(targets) == 0 {
-		return "No text columns to search. Give \"table\" and \"column\" to search a column of another type."
+		return message("nothing_to_search", nil)
 	}
 	pattern := quoteLiteral("%" + escapeLike(value, '!') + "%")
 	exact := quoteLiteral(strings.ToLower(value))
@@ -257,7 +257,7 @@ func (r *run) findValue(value, table, column string) string {
 		searched += fmt.Sprintf("; %d more were not searched, give \"table\" to search them", skipped)
 	}
 	if res.RowCount == 0 {
-		return fmt.Sprintf("No column contains %q (case-insensitive; %s). Try a shorter part of the value or another spelling.", value, searched)
+		return message("not_found", map[string]any{"Value": value, "Searched": searched})
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Values containing %q (%s):\n", value, searched)
