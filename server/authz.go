@@ -57,6 +57,7 @@ var rolePermissions = [][]string{
 	{"annotator", "databases", "read"},
 	{"annotator", "sql", "run"},
 	{"annotator", "nlqs", "read"},
+	{"annotator", "guidelines", "read"},
 
 	{"lead", "project", "update"},
 	{"lead", "members", "read"},
@@ -66,6 +67,7 @@ var rolePermissions = [][]string{
 	{"lead", "agent", "run"},
 	{"lead", "runs", "read"},
 	{"lead", "runs", "write"},
+	{"lead", "guidelines", "write"},
 	{"reviewer", "agent", "read"},
 
 	{"admin", "users", "read"},

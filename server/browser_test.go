@@ -8,22 +8,56 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"testing"
 	"time"
 
+	"github.com/sashabaranov/go-openai"
+
 	annotatorui "github.com/goldset/goldset/annotator-ui"
 	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/llm/llmtest"
 	"github.com/goldset/goldset/pipelines"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 	"github.com/goldset/goldset/store/storetest"
 )
 
-// TestBrowser_EndToEnd serves the real embedded UI on a random port over a fresh database and runs the
-// browser tests in annotator-ui/e2e (Node's test runner, playwright-core, Debian's Chromium) against it.
-// `make test` sets GOLDSET_E2E=1 after building the UI and installing Chromium.
+// TestBrowser_EndToEnd serves the real embedded UI on a random port over a fresh database, with a
+// fake language model, and runs the browser tests in annotator-ui/e2e (Node's test runner,
+// playwright-core, Debian's Chromium) against it. `make test` sets GOLDSET_E2E=1 after building the
+// UI and installing Chromium.
 func TestBrowser_EndToEnd(t *testing.T) {
+	model := llmtest.New(t)
+	model.Respond(answerCountOfFirstTable)
+	browserTests(t, llm.Settings{BaseURL: model.URL, APIKey: "e2e-key", Model: llmtest.FakeModel}, "1")
+}
+
+// TestBrowser_WithoutAModel runs the agent's browser tests on a server with no model configured:
+// the product must say what to set, and everything else must work.
+func TestBrowser_WithoutAModel(t *testing.T) {
+	browserTests(t, llm.Settings{}, "", "e2e/agent.test.mjs")
+}
+
+var firstTable = regexp.MustCompile(`(?i)CREATE TABLE\s+"?([a-z_][a-z0-9_]*)`)
+
+// answerCountOfFirstTable is a fake model that answers any question with the row count of the first
+// table of the schema in its system prompt.
+func answerCountOfFirstTable(req openai.ChatCompletionRequest) llmtest.Reply {
+	table := "unknown"
+	for _, m := range req.Messages {
+		if m.Role == openai.ChatMessageRoleSystem {
+			if g := firstTable.FindStringSubmatch(m.Content); g != nil {
+				table = g[1]
+			}
+			break
+		}
+	}
+	return llmtest.Call("give_final_answer", map[string]string{"sql": "SELECT count(*) FROM " + table, "explanation": "counts the rows"})
+}
+
+func browserTests(t *testing.T, set llm.Settings, llmFlag string, specs ...string) {
 	if os.Getenv("GOLDSET_E2E") != "1" {
 		t.Skip("browser tests run with GOLDSET_E2E=1 (make test sets it)")
 	}
@@ -50,7 +84,7 @@ func TestBrowser_EndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	models, agents := agentsFor(t, st, sandbox, llm.Settings{}, true)
+	models, agents := agentsFor(t, st, sandbox, set, true)
 	srv, err := New(ctx, st, Config{Version: "e2e", UI: annotatorui.Dist(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Exec: sandbox, Importer: im, Models: models, Agents: agents})
 	if err != nil {
@@ -73,12 +107,16 @@ func TestBrowser_EndToEnd(t *testing.T) {
 	uiDir := filepath.Join(filepath.Dir(file), "..", "annotator-ui")
 	runCtx, stop := context.WithTimeout(ctx, 10*time.Minute)
 	defer stop()
-	cmd := exec.CommandContext(runCtx, "node", "--test", "--test-reporter=spec", "e2e/")
+	if len(specs) == 0 {
+		specs = []string{"e2e/"}
+	}
+	cmd := exec.CommandContext(runCtx, "node", append([]string{"--test", "--test-reporter=spec"}, specs...)...)
 	cmd.Dir = uiDir
 	cmd.Env = append(os.Environ(),
 		"GOLDSET_E2E_URL=http://"+ln.Addr().String(),
 		"GOLDSET_E2E_ADMIN_EMAIL="+adminEmail,
 		"GOLDSET_E2E_ADMIN_PASSWORD="+adminPassword,
+		"GOLDSET_E2E_LLM="+llmFlag,
 	)
 	cmd.WaitDelay = 10 * time.Second
 	out, err := cmd.CombinedOutput()

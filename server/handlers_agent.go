@@ -88,11 +88,7 @@ func (s *Server) listAgentRuns(c echo.Context) error {
 }
 
 func (s *Server) getAgentRun(c echo.Context) error {
-	pid, err := idParam(c, "project")
-	if err != nil {
-		return err
-	}
-	id, err := idParam(c, "run")
+	pid, id, err := projectAnd(c, "run")
 	if err != nil {
 		return err
 	}
@@ -106,11 +102,7 @@ func (s *Server) getAgentRun(c echo.Context) error {
 // streamAgentRun sends each step of a trajectory as it is recorded ("step"), the run whenever its
 // status changes ("run"), and "done" at the end.
 func (s *Server) streamAgentRun(c echo.Context) error {
-	pid, err := idParam(c, "project")
-	if err != nil {
-		return err
-	}
-	id, err := idParam(c, "run")
+	pid, id, err := projectAnd(c, "run")
 	if err != nil {
 		return err
 	}
@@ -152,11 +144,7 @@ type saveRunRequest struct {
 }
 
 func (s *Server) saveAgentRun(c echo.Context) error {
-	pid, err := idParam(c, "project")
-	if err != nil {
-		return err
-	}
-	id, err := idParam(c, "run")
+	pid, id, err := projectAnd(c, "run")
 	if err != nil {
 		return err
 	}
@@ -213,12 +201,16 @@ func (s *Server) startRun(c echo.Context) error {
 	return c.JSON(http.StatusCreated, map[string]any{"run": run})
 }
 
-func (s *Server) runIDs(c echo.Context) (int64, int64, error) {
+// runIDs reads the project and run of a /projects/:project/.../:run path.
+func (s *Server) runIDs(c echo.Context) (int64, int64, error) { return projectAnd(c, "run") }
+
+// projectAnd reads :project and one more numeric path parameter.
+func projectAnd(c echo.Context, name string) (int64, int64, error) {
 	pid, err := idParam(c, "project")
 	if err != nil {
 		return 0, 0, err
 	}
-	id, err := idParam(c, "run")
+	id, err := idParam(c, name)
 	return pid, id, err
 }
 

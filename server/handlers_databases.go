@@ -27,11 +27,7 @@ const (
 )
 
 func (s *Server) projectDatabase(c echo.Context) (store.Database, error) {
-	pid, err := idParam(c, "project")
-	if err != nil {
-		return store.Database{}, err
-	}
-	did, err := idParam(c, "database")
+	pid, did, err := projectAnd(c, "database")
 	if err != nil {
 		return store.Database{}, err
 	}
@@ -400,11 +396,7 @@ func (s *Server) updateTable(c echo.Context) error {
 // checkSQL runs SQL written for a question on the question's database and says how it compares:
 // with the question's stored SQL by execution match, and with its WikiTableQuestions answer.
 func (s *Server) checkSQL(c echo.Context) error {
-	pid, err := idParam(c, "project")
-	if err != nil {
-		return err
-	}
-	nid, err := idParam(c, "nlq")
+	pid, nid, err := projectAnd(c, "nlq")
 	if err != nil {
 		return err
 	}

@@ -138,11 +138,7 @@ type updateMemberRequest struct {
 }
 
 func (s *Server) updateMember(c echo.Context) error {
-	pid, err := idParam(c, "project")
-	if err != nil {
-		return err
-	}
-	uid, err := idParam(c, "user")
+	pid, uid, err := projectAnd(c, "user")
 	if err != nil {
 		return err
 	}
@@ -165,11 +161,7 @@ func (s *Server) updateMember(c echo.Context) error {
 }
 
 func (s *Server) removeMember(c echo.Context) error {
-	pid, err := idParam(c, "project")
-	if err != nil {
-		return err
-	}
-	uid, err := idParam(c, "user")
+	pid, uid, err := projectAnd(c, "user")
 	if err != nil {
 		return err
 	}

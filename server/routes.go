@@ -72,6 +72,12 @@ func (s *Server) routes() []route {
 		{Method: "POST", Path: v1 + "/projects/:project/nlqs/:nlq/check", Object: "sql", Action: "run", Handler: h((*Server).checkSQL)},
 		{Method: "GET", Path: v1 + "/projects/:project/translation-report", Object: "nlqs", Action: "read", Handler: h((*Server).translationReport)},
 
+		// Guidelines: versioned markdown with rules that keep their IDs (R1, R2, …).
+		{Method: "GET", Path: v1 + "/projects/:project/guidelines", Object: "guidelines", Action: "read", Handler: h((*Server).listGuidelines)},
+		{Method: "PUT", Path: v1 + "/projects/:project/guidelines", Object: "guidelines", Action: "write", Handler: h((*Server).saveGuideline)},
+		{Method: "GET", Path: v1 + "/projects/:project/guidelines/diff", Object: "guidelines", Action: "read", Handler: h((*Server).diffGuidelines)},
+		{Method: "GET", Path: v1 + "/projects/:project/guidelines/:version", Object: "guidelines", Action: "read", Handler: h((*Server).getGuideline)},
+
 		// Language models (admin) and the agent.
 		{Method: "GET", Path: v1 + "/settings/llm", Object: "settings", Action: "read", Handler: h((*Server).getLLMSettings)},
 		{Method: "PUT", Path: v1 + "/settings/llm", Object: "settings", Action: "write", Handler: h((*Server).putLLMSettings)},

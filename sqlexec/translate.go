@@ -325,26 +325,10 @@ func identText(name string) string {
 		c := name[i]
 		plain = c == '_' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
 	}
-	if plain && !pgReservedWord[name] {
+	if plain && !ReservedWord(name) {
 		return name
 	}
 	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
-}
-
-var pgReservedWord = map[string]bool{}
-
-func init() {
-	for _, w := range strings.Fields(`all analyse analyze and any array as asc asymmetric both case cast
-	check collate column constraint create current_catalog current_date current_role current_time
-	current_timestamp current_user default deferrable desc distinct do else end except false fetch for
-	foreign from grant group having in initially intersect into lateral leading limit localtime
-	localtimestamp not null offset on only or order placing primary references returning select
-	session_user some symmetric system_user table then to trailing true union unique user using
-	variadic when where window with authorization binary collation concurrently cross current_schema
-	freeze full ilike inner is isnull join left like natural notnull outer overlaps right similar
-	tablesample verbose`) {
-		pgReservedWord[w] = true
-	}
 }
 
 // resolveName maps a name as written in the SQLite SQL to its loaded name, and whether the

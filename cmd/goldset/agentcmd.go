@@ -76,11 +76,7 @@ func runAgent(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	p, err := t.db.store.ProjectByName(ctx, *project)
-	if err != nil {
-		return fmt.Errorf("project %s: %w", *project, err)
-	}
-	d, err := t.db.store.DatabaseByName(ctx, p.ID, *dbName)
+	p, d, err := t.project(ctx, *project, *dbName)
 	if err != nil {
 		return err
 	}
@@ -193,18 +189,11 @@ func runBatch(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	st := t.db.store
-	p, err := st.ProjectByName(ctx, *project)
+	p, d, err := t.project(ctx, *project, *dbName)
 	if err != nil {
-		return fmt.Errorf("project %s: %w", *project, err)
+		return err
 	}
-	params := pipelines.AgentBatchParams{Stage: *stage, Status: *status, Limit: *limit, Concurrency: *conc, Samples: *samples}
-	if *dbName != "" {
-		d, err := st.DatabaseByName(ctx, p.ID, *dbName)
-		if err != nil {
-			return err
-		}
-		params.DatabaseID = d.ID
-	}
+	params := pipelines.AgentBatchParams{DatabaseID: d.ID, Stage: *stage, Status: *status, Limit: *limit, Concurrency: *conc, Samples: *samples}
 	run, err := ag.StartBatch(ctx, store.System, p.ID, params)
 	if err != nil {
 		return err

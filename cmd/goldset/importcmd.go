@@ -54,6 +54,19 @@ func openTools(ctx context.Context, cfg *config, log *slog.Logger) (*tools, erro
 	return &tools{db: db, exec: exec, importer: im}, nil
 }
 
+// project finds the project called name; with dbName, also its latest database of that name.
+func (t *tools) project(ctx context.Context, name, dbName string) (store.Project, store.Database, error) {
+	p, err := t.db.store.ProjectByName(ctx, name)
+	if err != nil {
+		return p, store.Database{}, fmt.Errorf("project %s: %w", name, err)
+	}
+	if dbName == "" {
+		return p, store.Database{}, nil
+	}
+	d, err := t.db.store.DatabaseByName(ctx, p.ID, dbName)
+	return p, d, err
+}
+
 // projectNamed finds the project called name, creating it when absent.
 func projectNamed(ctx context.Context, st *store.Store, name string) (store.Project, error) {
 	if strings.TrimSpace(name) == "" {

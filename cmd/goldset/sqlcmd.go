@@ -49,11 +49,7 @@ func runSQL(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer t.db.Close(ctx)
-	p, err := t.db.store.ProjectByName(ctx, *project)
-	if err != nil {
-		return fmt.Errorf("project %s: %w", *project, err)
-	}
-	d, err := t.db.store.DatabaseByName(ctx, p.ID, *dbName)
+	_, d, err := t.project(ctx, *project, *dbName)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,8 @@ import (
 	"path"
 	"strconv"
 	"strings"
+
+	"github.com/goldset/goldset/sqlexec"
 )
 
 // maxIdentLen is PostgreSQL's NAMEDATALEN-1: longer identifiers are silently truncated by the server.
@@ -74,7 +76,7 @@ func identifier(s, digitPrefix, fallback, reservedSuffix string) string {
 	if id[0] >= '0' && id[0] <= '9' {
 		id = digitPrefix + id
 	}
-	if reservedWords[id] {
+	if sqlexec.ReservedWord(id) {
 		id += reservedSuffix
 	}
 	return truncIdent(id, maxIdentLen)
@@ -173,22 +175,3 @@ var translit = map[rune]string{
 	'þ': "th", 'ù': "u", 'ú': "u", 'û': "u", 'ü': "u", 'ū': "u", 'ů': "u", 'ű': "u", 'ų': "u",
 	'ý': "y", 'ÿ': "y", 'ź': "z", 'ż': "z", 'ž': "z",
 }
-
-// reservedWords are PostgreSQL's reserved keywords and those that cannot name a column
-// ("reserved (can be function or type)"): as column names they need quotes. Non-reserved
-// keywords such as date, year, name, position are fine unquoted and are left alone.
-var reservedWords = func() map[string]bool {
-	m := map[string]bool{}
-	for _, w := range strings.Fields(`all analyse analyze and any array as asc asymmetric both case cast
-		check collate column constraint create current_catalog current_date current_role current_time
-		current_timestamp current_user default deferrable desc distinct do else end except false fetch
-		for foreign from grant group having in initially intersect into lateral leading limit localtime
-		localtimestamp not null offset on only or order placing primary references returning select
-		session_user some symmetric system_user table then to trailing true union unique user using
-		variadic when where window with
-		authorization binary collation concurrently cross current_schema freeze full ilike inner is
-		isnull join left like natural notnull outer overlaps right similar tablesample verbose`) {
-		m[w] = true
-	}
-	return m
-}()

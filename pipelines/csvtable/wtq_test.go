@@ -92,7 +92,7 @@ func checkTable(t *testing.T, td *sqlexec.TableData) {
 	t.Helper()
 	seen := map[string]bool{}
 	for _, c := range td.Def.Columns {
-		if seen[c.Name] || len(c.Name) > maxIdentLen || c.Name != cleanIdent(c.Name) || c.Name[0] >= '0' && c.Name[0] <= '9' || reservedWords[c.Name] {
+		if seen[c.Name] || len(c.Name) > maxIdentLen || c.Name != cleanIdent(c.Name) || c.Name[0] >= '0' && c.Name[0] <= '9' || sqlexec.ReservedWord(c.Name) {
 			t.Errorf("bad or duplicate column name %q", c.Name)
 		}
 		seen[c.Name] = true

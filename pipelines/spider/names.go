@@ -4,31 +4,14 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+
+	"github.com/goldset/goldset/sqlexec"
 )
-
-// pgReserved lists PostgreSQL's reserved and type/function-name key words: the ones that cannot
-// be a table or column name unquoted. Unreserved key words (year, date, type, name, show, ...)
-// are fine as identifiers and are kept, because gold SQL uses them unquoted.
-var pgReserved = map[string]bool{}
-
-func init() {
-	for _, w := range strings.Fields(`all analyse analyze and any array as asc asymmetric both case cast
-	check collate column constraint create current_catalog current_date current_role current_time
-	current_timestamp current_user default deferrable desc distinct do else end except false fetch for
-	foreign from grant group having in initially intersect into lateral leading limit localtime
-	localtimestamp not null offset on only or order placing primary references returning select
-	session_user some symmetric system_user table then to trailing true union unique user using
-	variadic when where window with authorization binary collation concurrently cross current_schema
-	freeze full ilike inner is isnull join left like natural notnull outer overlaps right similar
-	tablesample verbose`) {
-		pgReserved[w] = true
-	}
-}
 
 // plainIdent reports whether s is usable unquoted in PostgreSQL with the same meaning: lower-case
 // ASCII letters, digits and underscores, not starting with a digit, not a reserved word.
 func plainIdent(s string) bool {
-	if s == "" || len(s) > 63 || pgReserved[s] {
+	if s == "" || len(s) > 63 || sqlexec.ReservedWord(s) {
 		return false
 	}
 	for i, r := range s {
@@ -74,7 +57,7 @@ func cleanName(orig string) string {
 	if len(s) > 60 {
 		s = strings.TrimRight(s[:60], "_")
 	}
-	if pgReserved[s] {
+	if sqlexec.ReservedWord(s) {
 		s += "_"
 	}
 	return s

@@ -1,0 +1,99 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/goldset/goldset/store"
+)
+
+// listGuidelines answers the version list and the current version in full (null before the first save).
+func (s *Server) listGuidelines(c echo.Context) error {
+	pid, err := idParam(c, "project")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	if _, err := s.store.Project(ctx, pid); err != nil {
+		return err
+	}
+	versions, err := s.store.ListGuidelines(ctx, pid)
+	if err != nil {
+		return err
+	}
+	cur, ok, err := s.store.CurrentGuideline(ctx, pid)
+	if err != nil {
+		return err
+	}
+	var current *store.Guideline
+	if ok {
+		current = &cur
+	}
+	return c.JSON(http.StatusOK, map[string]any{"current": current, "versions": versions})
+}
+
+func (s *Server) getGuideline(c echo.Context) error {
+	pid, err := idParam(c, "project")
+	if err != nil {
+		return err
+	}
+	version, err := strconv.Atoi(c.Param("version"))
+	if err != nil || version <= 0 {
+		return errorf(http.StatusNotFound, "not_found", "no such guideline version")
+	}
+	g, err := s.store.Guideline(c.Request().Context(), pid, version)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"guideline": g})
+}
+
+// diffGuidelines compares versions from and to (from=0 is the empty document before version 1).
+func (s *Server) diffGuidelines(c echo.Context) error {
+	pid, err := idParam(c, "project")
+	if err != nil {
+		return err
+	}
+	v := store.Validator{}
+	version := func(name string) int {
+		n, err := strconv.Atoi(c.QueryParam(name))
+		v.Check(err == nil && n >= 0, name, "is required: a version number (0 for the empty document)")
+		return n
+	}
+	from, to := version("from"), version("to")
+	if err := v.Err(); err != nil {
+		return err
+	}
+	d, err := s.store.GuidelineDiff(c.Request().Context(), pid, from, to)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"diff": d})
+}
+
+type saveGuidelineRequest struct {
+	Markdown string `json:"markdown"`
+	Summary  string `json:"summary"`
+	Version  *int   `json:"version"`
+}
+
+func (s *Server) saveGuideline(c echo.Context) error {
+	pid, err := idParam(c, "project")
+	if err != nil {
+		return err
+	}
+	var req saveGuidelineRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	if req.Version == nil {
+		return invalid("version", "is required (the version you edited; 0 before the first save)")
+	}
+	g, err := s.store.SaveGuideline(c.Request().Context(), currentPrincipal(c).actor(c), pid, req.Markdown, req.Summary, *req.Version)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, map[string]any{"guideline": g})
+}
