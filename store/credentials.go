@@ -74,9 +74,18 @@ func NewSecret(prefix string) string {
 	return prefix + base64.RawURLEncoding.EncodeToString(b)
 }
 
-// NewPassword returns a random password that is easy to copy (no ambiguous punctuation).
+// NewPassword returns a random 20-character password of letters and digits (about 119 bits): easy to
+// copy, and safe to paste into a shell or a flag (it never starts with "-").
 func NewPassword() string {
-	return NewSecret("")[:20]
+	const alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+	b := make([]byte, 20)
+	if _, err := rand.Read(b); err != nil {
+		panic(fmt.Sprintf("crypto/rand: %v", err))
+	}
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b)
 }
 
 // HashSecret is the stored form of a session cookie or API token: SHA-256 is enough because the secret

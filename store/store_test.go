@@ -219,3 +219,14 @@ func TestStore_UnavailableDatabaseIsReportedAsSuch(t *testing.T) {
 
 func boolp(b bool) *bool    { return &b }
 func strp(s string) *string { return &s }
+
+func TestNewPassword_LettersAndDigitsOnly(t *testing.T) {
+	seen := map[string]bool{}
+	for i := 0; i < 200; i++ {
+		p := store.NewPassword()
+		if len(p) != 20 || strings.Trim(p, "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789") != "" || seen[p] {
+			t.Fatalf("password %q", p)
+		}
+		seen[p] = true
+	}
+}
