@@ -184,5 +184,14 @@ func TestDatabases_RenameTableAndSummary(t *testing.T) {
 		{Name: "not an identifier", Method: "PATCH", URL: d + "/tables/singers", As: "lead", Body: `{"name":"Robert'); DROP TABLE x;--"}`,
 			ExpectedStatus: 400, ExpectedContent: []string{"lower-case identifier"}},
 		{Name: "annotators may not rename", Method: "PATCH", URL: d + "/tables/singers", As: "annotator", Body: `{"name":"x"}`, ExpectedStatus: 403},
+		{Name: "a long summary in another script counts characters", Method: "PATCH", URL: d + "/tables/singers", As: "lead",
+			Body: jsonBody(map[string]string{"summary": strings.Repeat("歌", 900)}), ExpectedStatus: 200},
+	})
+	// Once questions have SQL on this database, a rename would break it: refused, summary still editable.
+	e.nlq(t)
+	e.run(t, []scenario{
+		{Name: "rename refused once SQL is written", Method: "PATCH", URL: d + "/tables/singers", As: "lead", Body: `{"name":"vocalists"}`,
+			ExpectedStatus: 409, ExpectedContent: []string{"would break them"}},
+		{Name: "summary still editable", Method: "PATCH", URL: d + "/tables/singers", As: "lead", Body: `{"summary":"Singers"}`, ExpectedStatus: 200},
 	})
 }

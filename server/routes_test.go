@@ -165,6 +165,16 @@ func routeSpecs(t *testing.T, e *env) map[string]routeSpec {
 		"GET /api/v1/projects/:project/databases/:database/history": {Min: "annotator", Success: 200, prepare: fixed(d+"/history", "")},
 		"GET /api/v1/projects/:project/nlqs":                        {Min: "annotator", Success: 200, prepare: fixed(p+"/nlqs", "")},
 		"GET /api/v1/projects/:project/translation-report":          {Min: "annotator", Success: 200, prepare: fixed(p+"/translation-report", "")},
+		"GET /api/v1/projects/:project/guidelines":                  {Min: "annotator", Success: 200, prepare: fixed(p+"/guidelines", "")},
+		"PUT /api/v1/projects/:project/guidelines": {Min: "lead", Success: 201, prepare: func(e *env, _ string) (string, string) {
+			return p + "/guidelines", jsonBody(map[string]any{"markdown": "## R: " + unique("Rule"), "summary": "route test", "version": e.guidelineVersion(t)})
+		}},
+		"GET /api/v1/projects/:project/guidelines/:version": {Min: "annotator", Success: 200, prepare: func(e *env, _ string) (string, string) {
+			return fmt.Sprintf("%s/guidelines/%d", p, e.guideline(t)), ""
+		}},
+		"GET /api/v1/projects/:project/guidelines/diff": {Min: "annotator", Success: 200, prepare: func(e *env, _ string) (string, string) {
+			return fmt.Sprintf("%s/guidelines/diff?from=0&to=%d", p, e.guideline(t)), ""
+		}},
 		"POST /api/v1/projects/:project/imports": {Min: "lead", Success: 201, prepare: func(*env, string) (string, string) {
 			return p + "/imports", "multipart:" + unique("t")
 		}},

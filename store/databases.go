@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -211,7 +212,7 @@ func (s *Store) UpdateTable(ctx context.Context, a Actor, d Database, table stri
 		v.Check(validTableName.MatchString(*p.Name), "name", "must be a lower-case identifier: letters, digits and _, not starting with a digit, at most 63 characters")
 	}
 	if p.Summary != nil {
-		v.Check(len(*p.Summary) <= 1000, "summary", "must be at most 1000 characters")
+		v.Check(utf8.RuneCountInString(*p.Summary) <= 1000, "summary", "must be at most 1000 characters")
 	}
 	if err := v.Err(); err != nil {
 		return DBTable{}, err
@@ -232,6 +233,14 @@ func (s *Store) UpdateTable(ctx context.Context, a Actor, d Database, table stri
 	}
 	after := before
 	if p.Name != nil && *p.Name != before.Name {
+		// SQL already written against this version names the table; renaming would break it silently.
+		var written int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM sql_candidates c JOIN nlqs n ON n.id = c.nlq_id WHERE n.database_id = $1`, d.ID).Scan(&written); err != nil {
+			return DBTable{}, classify(err, "update table")
+		}
+		if written > 0 {
+			return DBTable{}, &ConflictError{Msg: fmt.Sprintf("%d SQL queries were already written against database %s; renaming %s would break them. Rename tables before writing questions, or re-import under the new name", written, d.Name, before.Name)}
+		}
 		var taken bool
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM db_tables WHERE database_id = $1 AND name = $2)`, d.ID, *p.Name).Scan(&taken); err != nil {
 			return DBTable{}, classify(err, "update table")

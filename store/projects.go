@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 )
@@ -39,8 +40,8 @@ func ValidRole(r string) bool { return r == RoleLead || r == RoleReviewer || r =
 
 func checkProjectFields(v Validator, name, description string) {
 	v.Check(name != "", "name", "is required")
-	v.Check(len(name) <= 100, "name", "must be at most 100 characters")
-	v.Check(len(description) <= 2000, "description", "must be at most 2000 characters")
+	v.Check(utf8.RuneCountInString(name) <= 100, "name", "must be at most 100 characters")
+	v.Check(utf8.RuneCountInString(description) <= 2000, "description", "must be at most 2000 characters")
 }
 
 // CreateProject adds a project. When leadID is not 0, that user becomes its first lead.
