@@ -220,6 +220,15 @@ func (w *Agents) begin(ctx context.Context, a store.Actor, projectID, databaseID
 		q:       agent.Question{Text: question, Database: d.db, Tables: d.tables},
 		samples: samples,
 	}
+	// The agent follows the project's current guideline; its run records which version that was.
+	g, ok, err := w.Store.CurrentGuideline(ctx, projectID)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		t.q.Guideline, t.q.GuidelineVersion = g.Markdown, g.Version
+		t.rec.GuidelineVersion = &g.Version
+	}
 	if err := w.Store.CreateAgentRun(ctx, a, &t.rec); err != nil {
 		return nil, err
 	}

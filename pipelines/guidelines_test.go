@@ -1,0 +1,85 @@
+package pipelines
+
+import (
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/sashabaranov/go-openai"
+
+	"github.com/goldset/goldset/agent"
+	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/llm/llmtest"
+	"github.com/goldset/goldset/store"
+)
+
+// The agent is prompted with the project's current guideline, and its run records that version.
+func TestAgent_PromptedWithTheCurrentGuidelineAndRecordsItsVersion(t *testing.T) {
+	f := newFixture(t)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "singer.csv"), []byte("name,country\nLiliane,France\nChristy,United States\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	imported, err := f.im.ImportCSV(f.ctx, store.System, f.project.ID, []string{dir}, "singers")
+	if err != nil {
+		t.Fatal(err)
+	}
+	model := llmtest.New(t)
+	model.Respond(func(openai.ChatCompletionRequest) llmtest.Reply {
+		return llmtest.Call("give_final_answer", map[string]string{"sql": "SELECT count(*) FROM singer", "explanation": "counts"})
+	})
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	models, err := NewModels(f.ctx, f.st, llm.Settings{BaseURL: model.URL, APIKey: "test-key", Model: llmtest.FakeModel}, filepath.Join(t.TempDir(), "key"), log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &Agents{Store: f.st, Exec: f.im.Exec, Models: models, Log: log, Options: agent.Options{TopKTables: -1}}
+
+	ask := func(question string) store.AgentRun {
+		t.Helper()
+		tr, err := w.begin(f.ctx, store.System, f.project.ID, imported.Database.ID, question, nil, nil, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := w.finish(f.ctx, tr); err != nil {
+			t.Fatal(err)
+		}
+		run, err := f.st.AgentRunWithSteps(f.ctx, f.project.ID, tr.rec.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return run
+	}
+	systemPrompt := func() string {
+		reqs := model.Requests()
+		return reqs[len(reqs)-1].Messages[0].Content
+	}
+
+	// No guideline yet: no version recorded, no guideline section.
+	if run := ask("How many singers are there?"); run.GuidelineVersion != nil {
+		t.Fatalf("a run without guidelines records version %d", *run.GuidelineVersion)
+	}
+	if strings.Contains(systemPrompt(), "Project guideline") {
+		t.Fatalf("guideline section without a guideline:\n%s", systemPrompt())
+	}
+
+	for i, md := range []string{"## R: Count rows\nCount every row.", "## R1: Count distinct singers\nCount distinct names, never rows."} {
+		if _, err := f.st.SaveGuideline(f.ctx, store.System, f.project.ID, md, "edit", i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run := ask("How many different singers are there?")
+	if run.GuidelineVersion == nil || *run.GuidelineVersion != 2 {
+		t.Fatalf("run guideline version %v, want 2", run.GuidelineVersion)
+	}
+	prompt := systemPrompt()
+	if !strings.Contains(prompt, "## R1: Count distinct singers\nCount distinct names, never rows.") || !strings.Contains(prompt, "version 2") {
+		t.Fatalf("the system prompt lacks the current guideline (version 2):\n%s", prompt)
+	}
+	if strings.Contains(prompt, "Count every row.") {
+		t.Fatalf("the system prompt has an old guideline version:\n%s", prompt)
+	}
+}
