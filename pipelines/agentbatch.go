@@ -18,8 +18,12 @@ import (
 	"github.com/goldset/goldset/store"
 )
 
-// KindAgent is the run kind of agent batches.
+// KindAgent is the run kind of agent batches (and of their model calls in the log).
 const KindAgent = "agent"
+
+// RunKindAgentTry is the run kind, in the model-call log, of one question tried by a person; the
+// run id is then the agent run's.
+const RunKindAgentTry = "agent_try"
 
 // AgentBatchParams select the questions of a batch and how to run it.
 type AgentBatchParams struct {
@@ -168,12 +172,17 @@ func (w *Agents) item(ctx context.Context, run store.PipelineRun, key string) (s
 		return store.ItemOutcome{}, nil, ctx.Err()
 	}
 	ar := t.rec
+	// What the item cost is what the call log says: answers replayed from the response cache are free.
+	spent, err := w.Store.CallTotals(ctx, KindAgent, run.ID, key)
+	if err != nil {
+		return store.ItemOutcome{}, nil, err
+	}
 	res := store.ItemOutcome{
 		OK:               outcome.StopReason == agent.StopAnswered,
 		Detail:           map[string]any{"agent_run_id": ar.ID, "stop_reason": outcome.StopReason, "confidence": confidence},
-		PromptTokens:     outcome.PromptTokens,
-		CompletionTokens: outcome.CompletionTokens,
-		CostUSD:          cost(w.Models.Client().Settings(), llm.PurposeAgent, outcome.PromptTokens, outcome.CompletionTokens),
+		PromptTokens:     int(spent.PromptTokens),
+		CompletionTokens: int(spent.CompletionTokens),
+		CostUSD:          spent.CostUSD,
 	}
 	if !res.OK {
 		return res, nil, nil
@@ -232,7 +241,8 @@ func (w *Agents) begin(ctx context.Context, a store.Actor, projectID, databaseID
 	if err := w.Store.CreateAgentRun(ctx, a, &t.rec); err != nil {
 		return nil, err
 	}
-	t.meta = llm.CallMeta{Purpose: llm.PurposeAgent, ProjectID: projectID, RunKind: "agent", RunID: t.rec.ID, UserID: a.UserID}
+	// A try is logged under its own trajectory; a batch's calls under the batch, by question.
+	t.meta = llm.CallMeta{Purpose: llm.PurposeAgent, ProjectID: projectID, RunKind: RunKindAgentTry, RunID: t.rec.ID, UserID: a.UserID}
 	if batchID != nil {
 		t.meta.RunKind, t.meta.RunID, t.meta.ItemKey = KindAgent, *batchID, itemKey(deref(nlqID))
 	}

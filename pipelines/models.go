@@ -140,12 +140,7 @@ func (m *Models) View(ctx context.Context) (ModelSettingsView, error) {
 	case set.APIKey != "":
 		v.KeySource = "file"
 	}
-	if m.env.BaseURL != "" {
-		v.FromEnv = append(v.FromEnv, "base_url")
-	}
-	if m.env.Model != "" {
-		v.FromEnv = append(v.FromEnv, "model")
-	}
+	v.FromEnv = envFields(m.env)
 	return v, nil
 }
 
@@ -155,16 +150,17 @@ func (m *Models) Save(ctx context.Context, a store.Actor, set llm.Settings, apiK
 	if err := set.Validate(); err != nil {
 		return ModelSettingsView{}, &store.ValidationError{Fields: map[string]string{"settings": err.Error()}}
 	}
+	if apiKey != nil && m.env.APIKey != "" {
+		return ModelSettingsView{}, &store.ValidationError{Fields: map[string]string{"api_key": "comes from GOLDSET_LLM_API_KEY in the server's environment; change it there"}}
+	}
+	// The settings first: a stale save (409) must not change the key either.
+	if _, err := m.store.SaveLLMSettings(ctx, a, set, version); err != nil {
+		return ModelSettingsView{}, err
+	}
 	if apiKey != nil {
-		if m.env.APIKey != "" {
-			return ModelSettingsView{}, &store.ValidationError{Fields: map[string]string{"api_key": "comes from GOLDSET_LLM_API_KEY in the server's environment; change it there"}}
-		}
 		if err := m.writeKey(*apiKey); err != nil {
 			return ModelSettingsView{}, err
 		}
-	}
-	if _, err := m.store.SaveLLMSettings(ctx, a, set, version); err != nil {
-		return ModelSettingsView{}, err
 	}
 	if err := m.Reload(ctx); err != nil {
 		return ModelSettingsView{}, err
@@ -208,4 +204,26 @@ func cost(set llm.Settings, p llm.Purpose, prompt, completion int) float64 {
 		return 0
 	}
 	return (float64(prompt)*price.Prompt + float64(completion)*price.Completion) / 1e6
+}
+
+// envFields names the settings the environment provides, so the settings page can show them as such
+// (and not save them back as an admin's choice).
+func envFields(env llm.Settings) []string {
+	out := []string{}
+	add := func(set bool, name string) {
+		if set {
+			out = append(out, name)
+		}
+	}
+	add(env.BaseURL != "", "base_url")
+	add(env.Model != "", "model")
+	add(env.EmbeddingModel != "", "embedding_model")
+	add(env.Temperature != 0, "temperature")
+	add(env.MaxTokens != 0, "max_tokens")
+	add(env.Timeout != 0, "timeout")
+	add(env.MaxRetries != 0, "max_retries")
+	add(env.MaxConcurrency != 0, "max_concurrency")
+	add(env.TokensPerMinute != 0, "tokens_per_minute")
+	add(len(env.Purposes) > 0, "purposes")
+	return out
 }

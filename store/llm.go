@@ -177,3 +177,13 @@ func (s *Store) ListLLMCalls(ctx context.Context, q CallQuery) ([]LLMCall, LLMUs
 	}
 	return out, u, classify(rows.Err(), "list llm calls")
 }
+
+// CallTotals sums the logged calls of one item of a run (itemKey "" for the whole run).
+func (s *Store) CallTotals(ctx context.Context, runKind string, runID int64, itemKey string) (LLMUsage, error) {
+	var u LLMUsage
+	err := s.pool.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE cached), count(*) FILTER (WHERE error <> ''),
+		COALESCE(sum(prompt_tokens), 0), COALESCE(sum(completion_tokens), 0), COALESCE(sum(cost_usd), 0)
+		FROM llm_calls WHERE run_kind = $1 AND run_id = $2 AND ($3 = '' OR item_key = $3)`, runKind, runID, itemKey).
+		Scan(&u.Calls, &u.CachedCalls, &u.FailedCalls, &u.PromptTokens, &u.CompletionTokens, &u.CostUSD)
+	return u, classify(err, "llm call totals")
+}

@@ -1,5 +1,6 @@
 // End-to-end test of the database screens against a real Goldset server: import a CSV, browse its
-// schema, run SQL from the keyboard, see a refusal, and compare two queries.
+// schema, run SQL from the keyboard, see a refusal, compare two queries, edit the table's summary and
+// rename it, then import a question for it and check SQL against the question ("Try SQL").
 // Same environment as shell.e2e.mjs: GOLDSET_E2E_URL, GOLDSET_E2E_ADMIN_EMAIL, GOLDSET_E2E_ADMIN_PASSWORD,
 // optional CHROMIUM_PATH and GOLDSET_E2E_SCREENSHOTS.
 import assert from 'node:assert/strict';
@@ -34,6 +35,10 @@ const MEDALS_CSV = [
   '4,"United States",9,"25"',
   '',
 ].join('\n');
+
+// The table is renamed before the questions are imported, so their stored SQL uses the new name.
+const RENAMED = 'winter_medals';
+const QUESTIONS_CSV = ['question,sql', `"How many nations won medals?","SELECT count(*) FROM ${RENAMED}"`, ''].join('\n');
 
 /** @type {import('playwright-core').Browser} */
 let browser;
@@ -74,6 +79,7 @@ describe('Goldset databases', { skip: configured ? false : 'set GOLDSET_E2E_URL,
   before(async () => {
     workDir = mkdtempSync(join(tmpdir(), 'goldset-e2e-'));
     writeFileSync(join(workDir, 'medals.csv'), MEDALS_CSV);
+    writeFileSync(join(workDir, 'questions.csv'), QUESTIONS_CSV);
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
@@ -88,7 +94,7 @@ describe('Goldset databases', { skip: configured ? false : 'set GOLDSET_E2E_URL,
     if (workDir) rmSync(workDir, { recursive: true, force: true });
   });
 
-  it('imports a CSV, browses its schema, runs, refuses and compares SQL', async () => {
+  it('imports a CSV, browses its schema, runs, refuses and compares SQL, edits the table, tries SQL for a question', async () => {
     await step('login-and-create-project', async () => {
       await page.goto(`${BASE}/login`);
       await page.getByLabel('Email').fill(ADMIN_EMAIL);
@@ -186,11 +192,79 @@ describe('Goldset databases', { skip: configured ? false : 'set GOLDSET_E2E_URL,
       await screenshot('28-compare-no-match');
     });
 
+    await step('edit-table-summary', async () => {
+      await page.getByRole('complementary', { name: 'Schema' }).getByRole('button', { name: 'Details of medals' }).click();
+      const detail = page.getByTestId('table-detail');
+      await detail.getByText('No summary yet').waitFor();
+      await detail.getByRole('button', { name: 'Edit', exact: true }).click();
+      await detail.getByLabel('Summary').fill('Medal table of the 1994 Winter Olympics, one row per nation.');
+      await screenshot('30-table-edit');
+      await detail.getByRole('button', { name: 'Save', exact: true }).click();
+      await detail.getByTestId('table-summary').getByText('Medal table of the 1994 Winter Olympics').waitFor();
+    });
+
+    await step('rename-table', async () => {
+      const detail = page.getByTestId('table-detail');
+      await detail.getByRole('button', { name: 'Edit', exact: true }).click();
+      await detail.getByLabel('Table name').fill(RENAMED);
+      await detail.getByLabel('Table name').press('Enter');
+      await detail.getByRole('heading', { name: RENAMED }).waitFor();
+      // The sidebar, the open table and the URL follow the new name.
+      const schema = page.getByRole('complementary', { name: 'Schema' });
+      await schema.getByRole('button', { name: RENAMED, exact: true }).waitFor();
+      assert.equal(await schema.getByRole('button', { name: 'medals', exact: true }).count(), 0);
+      assert.match(page.url(), new RegExp(`[?&]table=${RENAMED}\\b`));
+      await detail.getByRole('region', { name: `Sample rows of ${RENAMED}` }).getByRole('cell', { name: 'Norway' }).waitFor();
+      await screenshot('31-table-renamed');
+    });
+
+    await step('query-renamed-table', async () => {
+      await page.getByRole('button', { name: 'SQL runner', exact: true }).click();
+      await typeInEditor('SQL', `SELECT count(*) FROM ${RENAMED}`);
+      await page.keyboard.press('Control+Enter');
+      const grid = page.getByRole('region', { name: 'Query result' });
+      await grid.getByRole('cell', { name: '4', exact: true }).waitFor();
+      const count = page.getByTestId('result').filter({ has: grid }).getByTestId('row-count');
+      assert.match((await count.textContent()) ?? '', /^1 row/);
+      await screenshot('32-renamed-query');
+    });
+
     await step('questions-empty', async () => {
       await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: projectName }).click();
       await page.getByRole('navigation', { name: 'Project sections' }).getByRole('link', { name: 'Questions' }).click();
       await page.getByText('No questions yet').waitFor();
       await screenshot('29-questions-empty');
+    });
+
+    await step('import-questions', async () => {
+      await page.getByRole('navigation', { name: 'Project sections' }).getByRole('link', { name: 'Databases' }).click();
+      const form = page.getByRole('form', { name: 'Import' });
+      await form.getByLabel('Questions CSV').check();
+      await form.getByLabel('Target database').selectOption('medals');
+      await form.getByLabel('File', { exact: true }).setInputFiles(join(workDir, 'questions.csv'));
+      await form.getByRole('button', { name: 'Import' }).click();
+      const summary = page.getByTestId('import-summary');
+      await summary.waitFor();
+      assert.match((await summary.textContent()) ?? '', /1 question read/);
+    });
+
+    await step('try-sql', async () => {
+      await page.getByRole('navigation', { name: 'Project sections' }).getByRole('link', { name: 'Questions' }).click();
+      await page.getByText('How many nations won medals?').waitFor();
+      await page.getByRole('button', { name: /^Show details of question/ }).click();
+      const area = page.getByRole('region', { name: 'Try SQL' });
+      await area.waitFor();
+      // Same count, written differently: same result as the stored SQL.
+      await typeInEditor('Try SQL', `SELECT count(nation) FROM ${RENAMED} WHERE rank > 0`);
+      await page.keyboard.press('Control+Enter');
+      await area.getByTestId('execution-verdict').getByText('Same result as the stored SQL').waitFor();
+      await area.getByRole('region', { name: 'Try SQL result' }).getByRole('cell', { name: '4', exact: true }).waitFor();
+      await screenshot('33-try-sql-same');
+
+      await typeInEditor('Try SQL', `SELECT count(*) FROM ${RENAMED} WHERE gold > 10`);
+      await page.keyboard.press('Control+Enter');
+      await area.getByTestId('execution-verdict').getByText(/^Differs from the stored SQL: /).waitFor();
+      await screenshot('34-try-sql-differs');
     });
   });
 });

@@ -7,6 +7,7 @@ import { Loading, ToastProvider } from './components/ui';
 import { AccountPage } from './pages/Account';
 import { ProjectDatabases } from './pages/Databases';
 import { GlobalActivityPage } from './pages/GlobalActivity';
+import { GuidelineDiffPage, GuidelineEditorPage, ProjectGuidelines } from './pages/Guidelines';
 import { LoginPage } from './pages/Login';
 import { NotFoundPage } from './pages/NotFound';
 import { ProjectActivity, ProjectLayout, ProjectMembers, ProjectOverview } from './pages/Project';
@@ -17,6 +18,16 @@ import { ME_KEY } from './session';
 
 // The database page carries the SQL editor (CodeMirror); it loads when first opened.
 const DatabasePage = lazy(() => import('./pages/Database').then((m) => ({ default: m.DatabasePage })));
+// The agent, batches and model settings load when first opened, too.
+const ProjectAgent = lazy(() => import('./pages/Agent').then((m) => ({ default: m.ProjectAgent })));
+const AgentRunPage = lazy(() => import('./pages/Agent').then((m) => ({ default: m.AgentRunPage })));
+const ProjectBatches = lazy(() => import('./pages/Batches').then((m) => ({ default: m.ProjectBatches })));
+const BatchRunPage = lazy(() => import('./pages/Batches').then((m) => ({ default: m.BatchRunPage })));
+const LlmSettingsPage = lazy(() => import('./pages/LlmSettings').then((m) => ({ default: m.LlmSettingsPage })));
+
+function Lazy({ children }: { children: ReactNode }) {
+  return <Suspense fallback={<Loading />}>{children}</Suspense>;
+}
 
 export function createQueryClient() {
   return new QueryClient({
@@ -57,6 +68,13 @@ export function AppRoutes() {
             <Route path="activity" element={<ProjectActivity />} />
             <Route path="databases" element={<ProjectDatabases />} />
             <Route path="questions" element={<ProjectQuestions />} />
+            <Route path="guidelines" element={<ProjectGuidelines />} />
+            <Route path="guidelines/edit" element={<GuidelineEditorPage />} />
+            <Route path="guidelines/diff" element={<GuidelineDiffPage />} />
+            <Route path="agent" element={<Lazy><ProjectAgent /></Lazy>} />
+            <Route path="agent/:runId" element={<Lazy><AgentRunPage /></Lazy>} />
+            <Route path="batches" element={<Lazy><ProjectBatches /></Lazy>} />
+            <Route path="batches/:runId" element={<Lazy><BatchRunPage /></Lazy>} />
           </Route>
           <Route
             path="projects/:projectId/databases/:databaseId"
@@ -70,6 +88,7 @@ export function AppRoutes() {
           <Route element={<RequireAdmin />}>
             <Route path="users" element={<UsersPage />} />
             <Route path="activity" element={<GlobalActivityPage />} />
+            <Route path="settings/llm" element={<Lazy><LlmSettingsPage /></Lazy>} />
           </Route>
           <Route path="*" element={<NotFoundPage />} />
         </Route>

@@ -627,3 +627,267 @@ export const api = {
       request<{ reports: TranslationReport[] | null }>('GET', `/api/v1/projects/${enc(projectId)}/translation-report`),
     ),
 };
+
+// ---- Language models and the agent (docs/API.md "Language models and the agent") ----
+
+export const PURPOSES = ['agent', 'generator', 'validator', 'critic', 'editor', 'judge', 'embeddings'] as const;
+export type Purpose = (typeof PURPOSES)[number];
+
+export interface PurposeSettings {
+  model?: string;
+  temperature?: number;
+  max_tokens?: number;
+}
+
+export interface ModelPrice {
+  /** US dollars per million prompt tokens. */
+  prompt: number;
+  /** US dollars per million completion tokens. */
+  completion: number;
+}
+
+export interface LlmSettings {
+  base_url: string;
+  model: string;
+  embedding_model: string;
+  temperature: number;
+  max_tokens: number;
+  /** Per request, in nanoseconds (0: the server's default). */
+  timeout: number;
+  max_retries: number;
+  max_concurrency: number;
+  tokens_per_minute: number;
+  purposes?: Partial<Record<Purpose, PurposeSettings>> | null;
+  prices?: Record<string, ModelPrice> | null;
+}
+
+export type KeySource = 'environment' | 'file' | 'none';
+
+export interface ModelSettingsView {
+  settings: LlmSettings;
+  version: number;
+  configured: boolean;
+  key_source: KeySource;
+  /** Settings that come from GOLDSET_LLM_* variables in the server's environment. */
+  from_env: string[] | null;
+}
+
+export interface LlmCheck {
+  ok: boolean;
+  skipped?: boolean;
+  error?: string;
+  latency_ms: number;
+  model?: string;
+  dimension?: number;
+}
+
+export interface LlmTestReport {
+  chat: LlmCheck;
+  tool_calls: LlmCheck;
+  embeddings: LlmCheck;
+}
+
+export type AgentRunStatus = 'running' | 'answered' | 'budget' | 'loop' | 'error' | 'cancelled';
+
+export interface RuleWarning {
+  rule: string;
+  message: string;
+}
+
+export interface AgentStep {
+  sample: number;
+  index: number;
+  kind: 'model' | 'tool' | string;
+  /** The model's thoughts (a model turn). */
+  content: string;
+  tool: string;
+  args: Record<string, unknown> | null;
+  /** What the tool told the model. */
+  result: string;
+  sql: string;
+  sql_result: ResultPreview | null;
+  prompt_tokens: number;
+  completion_tokens: number;
+  latency_ms: number;
+  error: string;
+  at: string;
+}
+
+export interface AgentRun {
+  id: number;
+  project_id?: number;
+  database_id: number;
+  nlq_id: number | null;
+  pipeline_run_id: number | null;
+  question: string;
+  status: AgentRunStatus | string;
+  stop_detail: string;
+  sql: string;
+  explanation: string;
+  warnings: RuleWarning[] | null;
+  confidence: number | null;
+  samples: number;
+  prompt_version: string;
+  model: string;
+  prompt_tokens: number;
+  completion_tokens: number;
+  started_at: string;
+  finished_at: string | null;
+  steps?: AgentStep[] | null;
+}
+
+export type PipelineRunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface AgentBatchParams {
+  database_id?: number;
+  stage?: string;
+  status?: string;
+  limit?: number;
+  concurrency?: number;
+  samples?: number;
+}
+
+export interface PipelineRun {
+  id: number;
+  project_id?: number;
+  kind: string;
+  params: AgentBatchParams | null;
+  status: PipelineRunStatus | string;
+  total: number;
+  done: number;
+  succeeded: number;
+  failed: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cost_usd: number;
+  error: string;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  heartbeat_at: string | null;
+}
+
+export interface RunAccuracy {
+  items: number;
+  answered: number;
+  evaluated: number;
+  matched: number;
+  accuracy: number;
+}
+
+export interface RunLogLine {
+  id: number;
+  at: string;
+  level: string;
+  message: string;
+}
+
+export interface LlmCall {
+  id: number;
+  at: string;
+  purpose: string;
+  model: string;
+  run_kind: string;
+  run_id: number | null;
+  item_key: string;
+  request?: unknown;
+  response?: unknown;
+  prompt_tokens: number;
+  completion_tokens: number;
+  latency_ms: number;
+  attempts: number;
+  cached: boolean;
+  error: string;
+  cost_usd: number;
+}
+
+export interface LlmUsage {
+  calls: number;
+  cached_calls: number;
+  failed_calls: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cost_usd: number;
+}
+
+export interface LlmCallQuery {
+  run_kind?: string;
+  run_id?: number | string;
+  before?: number;
+  bodies?: boolean;
+}
+
+const projectPath = (projectId: string | number) => `/api/v1/projects/${enc(projectId)}`;
+
+function query(params: Record<string, string | number | boolean | undefined | null>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== undefined && v !== null && v !== '' && v !== false) q.set(k, String(v));
+  }
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+/** An agent run as the screens use it: warnings and steps always arrays. */
+function normalizeRun(run: AgentRun): AgentRun {
+  return { ...run, warnings: run.warnings ?? [], steps: run.steps ?? undefined };
+}
+
+/** SSE endpoints (GET, `text/event-stream`): opened with EventSource, not `request`. */
+export const streams = {
+  agentRun: (projectId: string | number, runId: string | number) =>
+    `${projectPath(projectId)}/agent/runs/${enc(runId)}/stream`,
+  pipelineRun: (projectId: string | number, runId: string | number) =>
+    `${projectPath(projectId)}/runs/${enc(runId)}/events`,
+};
+
+export const llmApi = {
+  getSettings: () => request<ModelSettingsView>('GET', '/api/v1/settings/llm'),
+  /** `api_key`: leave out to keep the key; "" removes it. */
+  saveSettings: (body: { version: number; settings: LlmSettings; api_key?: string }) =>
+    request<ModelSettingsView>('PUT', '/api/v1/settings/llm', { body }),
+  testConnection: () => request<LlmTestReport>('POST', '/api/v1/settings/llm/test'),
+
+  ask: async (projectId: string | number, body: { database_id: number; question: string; samples?: number }) => {
+    const res = await request<{ run: AgentRun }>('POST', `${projectPath(projectId)}/agent/ask`, { body });
+    return { run: normalizeRun(res.run) };
+  },
+  listAgentRuns: async (
+    projectId: string | number,
+    filter: { batch?: number | string; status?: string; before?: number } = {},
+  ) => {
+    const res = await list(
+      'runs',
+      request<{ runs: AgentRun[] | null }>('GET', `${projectPath(projectId)}/agent/runs${query(filter)}`),
+    );
+    return { runs: res.runs.map(normalizeRun) };
+  },
+  getAgentRun: async (projectId: string | number, runId: string | number) => {
+    const res = await request<{ run: AgentRun }>('GET', `${projectPath(projectId)}/agent/runs/${enc(runId)}`);
+    return { run: { ...normalizeRun(res.run), steps: res.run.steps ?? [] } };
+  },
+  saveAgentRun: (projectId: string | number, runId: string | number, question?: string) =>
+    request<{ nlq: Nlq }>('POST', `${projectPath(projectId)}/agent/runs/${enc(runId)}/save`, {
+      body: question ? { question } : {},
+    }),
+
+  listRuns: (projectId: string | number, kind = 'agent') =>
+    list('runs', request<{ runs: PipelineRun[] | null }>('GET', `${projectPath(projectId)}/runs${query({ kind })}`)),
+  startAgentBatch: (projectId: string | number, params: AgentBatchParams) =>
+    request<{ run: PipelineRun }>('POST', `${projectPath(projectId)}/runs`, { body: { kind: 'agent', params } }),
+  getRun: (projectId: string | number, runId: string | number) =>
+    request<{ run: PipelineRun; accuracy?: RunAccuracy | null }>('GET', `${projectPath(projectId)}/runs/${enc(runId)}`),
+  cancelRun: (projectId: string | number, runId: string | number) =>
+    request<{ run: PipelineRun }>('POST', `${projectPath(projectId)}/runs/${enc(runId)}/cancel`),
+  resumeRun: (projectId: string | number, runId: string | number, retryFailed = false) =>
+    request<{ run: PipelineRun }>('POST', `${projectPath(projectId)}/runs/${enc(runId)}/resume`, {
+      body: retryFailed ? { retry_failed: true } : {},
+    }),
+  listCalls: async (projectId: string | number, q: LlmCallQuery = {}) => {
+    const res = await request<{ calls: LlmCall[] | null; usage: LlmUsage }>(
+      'GET',
+      `${projectPath(projectId)}/llm-calls${query({ run_kind: q.run_kind, run_id: q.run_id, before: q.before, bodies: q.bodies })}`,
+    );
+    return { calls: res.calls ?? [], usage: res.usage };
+  },
+};

@@ -33,3 +33,40 @@ export function formatRelative(iso: string | null | undefined, now = Date.now())
   if (abs < 86400 * 45) return rtf.format(Math.round(diff / 86400), 'day');
   return formatDate(iso);
 }
+
+const compact = new Intl.NumberFormat(undefined, { notation: 'compact', maximumFractionDigits: 1 });
+const whole = new Intl.NumberFormat();
+
+/** Tokens as people skim them: "812", "12.4K", "3.1M". */
+export function formatTokens(n: number | null | undefined): string {
+  if (n == null) return '—';
+  return n < 10_000 ? whole.format(n) : compact.format(n);
+}
+
+/** US dollars; small amounts keep enough digits to tell them apart from zero. */
+export function formatCost(usd: number | null | undefined): string {
+  if (usd == null) return '—';
+  if (usd === 0) return '$0';
+  if (usd < 0.01) return `$${usd.toFixed(4)}`;
+  if (usd < 100) return `$${usd.toFixed(2)}`;
+  return `$${whole.format(Math.round(usd))}`;
+}
+
+/** A duration: "850 ms", "4.2 s", "3 min 05 s", "1 h 02 min". */
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms == null || !Number.isFinite(ms)) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(1)} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${String(Math.floor(s % 60)).padStart(2, '0')} s`;
+  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
+}
+
+/** Milliseconds between two timestamps (to now when `to` is missing). */
+export function elapsedMs(from: string | null | undefined, to?: string | null, now = Date.now()): number | null {
+  if (!from) return null;
+  const start = new Date(from).getTime();
+  const end = to ? new Date(to).getTime() : now;
+  return Number.isNaN(start) || Number.isNaN(end) ? null : Math.max(0, end - start);
+}

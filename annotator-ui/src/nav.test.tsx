@@ -19,29 +19,29 @@ function projectTabNames() {
 }
 
 describe('role-based navigation', () => {
-  it('gives admins Users and Activity, and everyone else only Projects and Account', () => {
-    expect(mainNav({ is_admin: true }).map((i) => i.label)).toEqual(['Projects', 'Users', 'Activity', 'Account']);
+  it('gives admins Users, Activity and Settings, and everyone else only Projects and Account', () => {
+    expect(mainNav({ is_admin: true }).map((i) => i.label)).toEqual(['Projects', 'Users', 'Activity', 'Settings', 'Account']);
     expect(mainNav({ is_admin: false }).map((i) => i.label)).toEqual(['Projects', 'Account']);
   });
 
-  it('shows Databases and Questions to every member, Members and Activity to leads and admins only', () => {
+  it('shows Databases, Questions and Guidelines to every member, Agent from reviewer up, Batches, Members and Activity to leads and admins', () => {
     const labels = (role: Parameters<typeof projectTabs>[1]) => projectTabs(42, role).map((t) => t.label);
-    expect(labels('annotator')).toEqual(['Overview', 'Databases', 'Questions']);
-    expect(labels('reviewer')).toEqual(['Overview', 'Databases', 'Questions']);
-    expect(labels('lead')).toEqual(['Overview', 'Databases', 'Questions', 'Members', 'Activity']);
-    expect(labels('admin')).toEqual(['Overview', 'Databases', 'Questions', 'Members', 'Activity']);
+    expect(labels('annotator')).toEqual(['Overview', 'Databases', 'Questions', 'Guidelines']);
+    expect(labels('reviewer')).toEqual(['Overview', 'Databases', 'Questions', 'Guidelines', 'Agent']);
+    expect(labels('lead')).toEqual(['Overview', 'Databases', 'Questions', 'Guidelines', 'Agent', 'Batches', 'Members', 'Activity']);
+    expect(labels('admin')).toEqual(['Overview', 'Databases', 'Questions', 'Guidelines', 'Agent', 'Batches', 'Members', 'Activity']);
     expect(labels(undefined)).toEqual(['Overview']);
   });
 
   it.each([
-    ['annotator', plainUser, 'annotator', ['Projects', 'Account'], ['Overview', 'Databases', 'Questions']],
-    ['lead', plainUser, 'lead', ['Projects', 'Account'], ['Overview', 'Databases', 'Questions', 'Members', 'Activity']],
+    ['annotator', plainUser, 'annotator', ['Projects', 'Account'], ['Overview', 'Databases', 'Questions', 'Guidelines']],
+    ['lead', plainUser, 'lead', ['Projects', 'Account'], ['Overview', 'Databases', 'Questions', 'Guidelines', 'Agent', 'Batches', 'Members', 'Activity']],
     [
       'admin',
       adminUser,
       'admin',
-      ['Projects', 'Users', 'Activity', 'Account'],
-      ['Overview', 'Databases', 'Questions', 'Members', 'Activity'],
+      ['Projects', 'Users', 'Activity', 'Settings', 'Account'],
+      ['Overview', 'Databases', 'Questions', 'Guidelines', 'Agent', 'Batches', 'Members', 'Activity'],
     ],
   ] as const)('renders the %s view of a project page', async (_name, user, role, nav, tabs) => {
     mockApi({

@@ -9,7 +9,11 @@ export interface NavItem {
 export function mainNav(user: Pick<User, 'is_admin'>): NavItem[] {
   const items: NavItem[] = [{ to: '/projects', label: 'Projects' }];
   if (user.is_admin) {
-    items.push({ to: '/users', label: 'Users' }, { to: '/activity', label: 'Activity' });
+    items.push(
+      { to: '/users', label: 'Users' },
+      { to: '/activity', label: 'Activity' },
+      { to: '/settings/llm', label: 'Settings' },
+    );
   }
   items.push({ to: '/account', label: 'Account' });
   return items;
@@ -25,13 +29,26 @@ export function canImport(role: MyProjectRole | undefined): boolean {
   return canManageProject(role);
 }
 
+/** Reviewers and up read the agent's trajectories. */
+export function canReadAgentRuns(role: MyProjectRole | undefined): boolean {
+  return role === 'reviewer' || canManageProject(role);
+}
+
+/** Leads (and admins) try the agent and run batches. */
+export function canRunAgent(role: MyProjectRole | undefined): boolean {
+  return canManageProject(role);
+}
+
 export function projectTabs(projectId: string | number, role: MyProjectRole | undefined): NavItem[] {
   const base = `/projects/${projectId}`;
   const tabs: NavItem[] = [{ to: base, label: 'Overview' }];
   // Every project role is annotator or above, so every member sees the data tabs.
   if (role) {
     tabs.push({ to: `${base}/databases`, label: 'Databases' }, { to: `${base}/questions`, label: 'Questions' });
+    tabs.push({ to: `${base}/guidelines`, label: 'Guidelines' });
   }
+  if (canReadAgentRuns(role)) tabs.push({ to: `${base}/agent`, label: 'Agent' });
+  if (canRunAgent(role)) tabs.push({ to: `${base}/batches`, label: 'Batches' });
   if (canManageProject(role)) {
     tabs.push({ to: `${base}/members`, label: 'Members' }, { to: `${base}/activity`, label: 'Activity' });
   }

@@ -21,6 +21,8 @@ const ICONS = {
   lock: 'M7 11V8a5 5 0 0 1 10 0v3M5 11h14v10H5zM12 15v2',
   alert: 'M12 8v5M12 16.5v.5M10.3 3.9 2.4 18a2 2 0 0 0 1.7 3h15.8a2 2 0 0 0 1.7-3L13.7 3.9a2 2 0 0 0-3.4 0z',
   empty: 'M3 13h5l2 3h4l2-3h5M5 5h14l2 8v6H3v-6z',
+  check: 'M5 12.5l4.5 4.5L19 7.5',
+  cross: 'M6.5 6.5l11 11M17.5 6.5l-11 11',
 };
 
 /** Line icons drawn inline, so no icon font or emoji font is needed. */
@@ -447,16 +449,16 @@ export function SecretReveal({
 interface Toast {
   id: number;
   tone: 'success' | 'error' | 'info';
-  message: string;
+  message: ReactNode;
 }
-const ToastContext = createContext<(message: string, tone?: Toast['tone']) => void>(() => {});
+const ToastContext = createContext<(message: ReactNode, tone?: Toast['tone']) => void>(() => {});
 
 export function ToastProvider({ children }: { children: ReactNode }) {
   const [toasts, setToasts] = useState<Toast[]>([]);
   const nextId = useRef(1);
   const dismiss = useCallback((id: number) => setToasts((ts) => ts.filter((t) => t.id !== id)), []);
   const push = useCallback(
-    (message: string, tone: Toast['tone'] = 'success') => {
+    (message: ReactNode, tone: Toast['tone'] = 'success') => {
       const id = nextId.current++;
       setToasts((ts) => [...ts.slice(-3), { id, tone, message }]);
       window.setTimeout(() => dismiss(id), tone === 'error' ? 8000 : 4000);

@@ -1,12 +1,14 @@
-import { act, fireEvent, screen, within } from '@testing-library/react';
+import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { EditorState } from '@codemirror/state';
 import { EditorView, runScopeHandlers } from '@codemirror/view';
+import { MemoryRouter, useLocation } from 'react-router';
 import { describe, expect, it, vi } from 'vitest';
+import { AppRoutes, createQueryClient, Providers } from '../App';
 import type { CompareResult, HistoryEntry, QueryResult } from '../api';
 import { runKeymap } from '../components/SqlEditor';
 import { database, portsTable, shipsTable } from '../test/fixtures';
-import { meReply, mockApi, plainUser, project, type MockReply, type RecordedCall } from '../test/mockApi';
+import { errorReply, meReply, mockApi, plainUser, project, type MockReply, type RecordedCall } from '../test/mockApi';
 import { renderApp } from '../test/render';
 import { quoteIdent, tableQuery } from './Database';
 
@@ -189,5 +191,159 @@ describe('database page', () => {
     } else {
       expect(within(out).queryByTestId('diff')).not.toBeInTheDocument();
     }
+  });
+});
+
+describe('table name and summary', () => {
+  const rows = { columns: [{ name: 'id', type: 'bigint' }], rows: [[1]], row_count: 1, truncated: false, elapsed_ns: 1000 };
+
+  /** Where the app is, for asserting on the URL. */
+  function Location() {
+    const l = useLocation();
+    return <output data-testid="location">{l.pathname + l.search}</output>;
+  }
+
+  /** The database page with ships open, for `role`; PATCH answered by `patch`, GET database by the current tables. */
+  function setupTable(role: 'lead' | 'admin' | 'annotator' | 'reviewer', patch?: (c: RecordedCall) => MockReply) {
+    let tables = [shipsTable, portsTable];
+    const api = mockApi({
+      'GET /api/v1/auth/me': meReply(plainUser),
+      'GET /api/v1/projects/42': { body: { project: project(role) } },
+      [`GET ${base}`]: () => ({ body: { database: database(), tables } }),
+      [`GET ${base}/history`]: { body: { history: [] } },
+      [`GET ${base}/tables/ships/rows`]: { body: rows },
+      [`GET ${base}/tables/vessels/rows`]: { body: rows },
+      [`PATCH ${base}/tables/ships`]: (c) => {
+        const reply = patch?.(c) ?? { status: 500 };
+        if ((reply.status ?? 200) === 200) {
+          const saved = (reply.body as { table: typeof shipsTable }).table;
+          tables = tables.map((t) => (t.id === saved.id ? saved : t));
+        }
+        return reply;
+      },
+    });
+    const client = createQueryClient();
+    client.setDefaultOptions({ queries: { ...client.getDefaultOptions().queries, retry: false } });
+    render(
+      <Providers client={client}>
+        <MemoryRouter initialEntries={['/projects/42/databases/5?table=ships']}>
+          <AppRoutes />
+          <Location />
+        </MemoryRouter>
+      </Providers>,
+    );
+    return api;
+  }
+
+  it.each(['annotator', 'reviewer'] as const)('shows the summary read-only to a %s, with no Edit button', async (role) => {
+    setupTable(role);
+    const detail = await screen.findByTestId('table-detail');
+    expect(within(detail).getByTestId('table-summary')).toHaveTextContent('Ships of the line');
+    // The project (and with it the role) loads alongside the database.
+    await screen.findByRole('link', { name: 'Retail analytics' });
+    expect(within(detail).queryByRole('button', { name: 'Edit' })).not.toBeInTheDocument();
+  });
+
+  it('offers leads an Edit button and says when there is no summary yet', async () => {
+    mockApi({
+      'GET /api/v1/auth/me': meReply(plainUser),
+      'GET /api/v1/projects/42': { body: { project: project('lead') } },
+      [`GET ${base}`]: { body: { database: database(), tables: [shipsTable, portsTable] } },
+      [`GET ${base}/history`]: { body: { history: [] } },
+      [`GET ${base}/tables/ports/rows`]: { body: rows },
+    });
+    renderApp('/projects/42/databases/5?table=ports');
+    const detail = await screen.findByTestId('table-detail');
+    expect(await within(detail).findByRole('button', { name: 'Edit' })).toBeInTheDocument();
+    expect(within(detail).getByTestId('table-summary')).toHaveTextContent('No summary yet');
+    expect(within(detail).getByTestId('table-summary')).toHaveClass('muted');
+  });
+
+  it('saves only the summary when only the summary changed; Escape cancels without saving', async () => {
+    const { calls } = setupTable('lead', () => ({ body: { table: { ...shipsTable, summary: 'Ships of the Royal Navy' } } }));
+    const user = userEvent.setup();
+    const detail = await screen.findByTestId('table-detail');
+
+    // Escape leaves the form, sends nothing, and gives focus back to Edit.
+    await user.click(await within(detail).findByRole('button', { name: 'Edit' }));
+    expect(within(detail).getByLabelText('Table name')).toHaveFocus();
+    await user.keyboard('{Escape}');
+    expect(within(detail).queryByRole('form')).not.toBeInTheDocument();
+    expect(within(detail).getByRole('button', { name: 'Edit' })).toHaveFocus();
+
+    await user.click(within(detail).getByRole('button', { name: 'Edit' }));
+    const summary = within(detail).getByLabelText('Summary');
+    await user.clear(summary);
+    await user.type(summary, 'Ships of the Royal Navy');
+    await user.click(within(detail).getByRole('button', { name: 'Save' }));
+
+    expect(await within(detail).findByTestId('table-summary')).toHaveTextContent('Ships of the Royal Navy');
+    const patches = calls.filter((c) => c.method === 'PATCH');
+    expect(patches).toHaveLength(1);
+    expect(patches[0].body).toEqual({ summary: 'Ships of the Royal Navy' });
+    expect(patches[0].headers['Content-Type']).toBe('application/json');
+  });
+
+  it('renames on Enter, and the sidebar, the open table and its rows follow the new name', async () => {
+    const { calls } = setupTable('admin', () => ({ body: { table: { ...shipsTable, name: 'vessels' } } }));
+    const user = userEvent.setup();
+    const detail = await screen.findByTestId('table-detail');
+    await user.click(await within(detail).findByRole('button', { name: 'Edit' }));
+    const name = within(detail).getByLabelText('Table name');
+    await user.clear(name);
+    await user.type(name, 'vessels{Enter}');
+
+    expect(await within(detail).findByRole('heading', { name: 'vessels' })).toBeInTheDocument();
+    expect(calls.find((c) => c.method === 'PATCH')?.body).toEqual({ name: 'vessels' });
+    const schema = screen.getByRole('complementary', { name: 'Schema' });
+    expect(within(schema).getByRole('button', { name: 'vessels' })).toBeInTheDocument();
+    expect(within(schema).queryByRole('button', { name: 'ships' })).not.toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Table · vessels' })).toHaveAttribute('aria-pressed', 'true');
+    await vi.waitFor(() => expect(screen.getByTestId('location')).toHaveTextContent('/projects/42/databases/5?table=vessels'));
+    // Sample rows come from the new name, and the database is read again.
+    await vi.waitFor(() => expect(calls.some((c) => c.path === `${base}/tables/vessels/rows?limit=20`)).toBe(true));
+    await vi.waitFor(() => expect(calls.filter((c) => c.method === 'GET' && c.path === base).length).toBeGreaterThan(1));
+    expect(screen.getByText('Table renamed to vessels')).toBeInTheDocument();
+  });
+
+  it('shows a 400 on the name field', async () => {
+    const message = 'must be a lower-case identifier: letters, digits and _, not starting with a digit, at most 63 characters';
+    setupTable('lead', () => errorReply(400, 'invalid_input', 'invalid input', { fields: { name: message } }));
+    const user = userEvent.setup();
+    const detail = await screen.findByTestId('table-detail');
+    await user.click(await within(detail).findByRole('button', { name: 'Edit' }));
+    const name = within(detail).getByLabelText('Table name');
+    await user.clear(name);
+    await user.type(name, 'Big Ships{Enter}');
+    expect(await within(detail).findByText(message)).toHaveClass('field-error');
+    expect(name).toHaveAttribute('aria-invalid', 'true');
+    // Still editing, with what was typed.
+    expect(name).toHaveValue('Big Ships');
+  });
+
+  it('shows a 409 (name taken) on the name field', async () => {
+    setupTable('lead', () => errorReply(409, 'conflict', 'database medals already has a table named ports'));
+    const user = userEvent.setup();
+    const detail = await screen.findByTestId('table-detail');
+    await user.click(await within(detail).findByRole('button', { name: 'Edit' }));
+    const name = within(detail).getByLabelText('Table name');
+    await user.clear(name);
+    await user.type(name, 'ports');
+    await user.click(within(detail).getByRole('button', { name: 'Save' }));
+    expect(await within(detail).findByText('This database already has a table named “ports”.')).toHaveClass('field-error');
+    expect(name).toHaveAttribute('aria-invalid', 'true');
+  });
+
+  it('sends nothing when nothing changed, and asks for a name when it is empty', async () => {
+    const { calls } = setupTable('lead');
+    const user = userEvent.setup();
+    const detail = await screen.findByTestId('table-detail');
+    await user.click(await within(detail).findByRole('button', { name: 'Edit' }));
+    await user.clear(within(detail).getByLabelText('Table name'));
+    await user.keyboard('{Enter}');
+    expect(within(detail).getByText('Enter a name.')).toBeInTheDocument();
+    await user.type(within(detail).getByLabelText('Table name'), 'ships{Enter}');
+    expect(within(detail).queryByRole('form')).not.toBeInTheDocument();
+    expect(calls.some((c) => c.method === 'PATCH')).toBe(false);
   });
 });

@@ -99,19 +99,26 @@ function DatabaseWorkspace({
 }) {
   const qc = useQueryClient();
   const databaseId = String(database.id);
-  // The open table is in the URL (?table=), so a table's page can be linked and survives a reload.
+  // The open table is held by id, so a rename (here or elsewhere) keeps it open; the URL (?table=)
+  // carries its current name, so a table can be linked and survives a reload.
   const [params, setParams] = useSearchParams();
-  const openTable = params.get('table');
-  const setOpenTable = (name: string) =>
-    setParams(
-      (p) => {
-        const next = new URLSearchParams(p);
-        next.set('table', name);
-        return next;
-      },
-      { replace: true },
-    );
-  const [mode, setMode] = useState<Mode>(() => (openTable && tables.some((t) => t.name === openTable) ? 'table' : 'run'));
+  const [openId, setOpenId] = useState<number | null>(() => tables.find((t) => t.name === params.get('table'))?.id ?? null);
+  const table = tables.find((t) => t.id === openId) ?? null;
+  const openName = table?.name ?? null;
+  const urlName = params.get('table');
+  useEffect(() => {
+    if (openName && openName !== urlName) {
+      setParams(
+        (p) => {
+          const next = new URLSearchParams(p);
+          next.set('table', openName);
+          return next;
+        },
+        { replace: true },
+      );
+    }
+  }, [openName, urlName, setParams]);
+  const [mode, setMode] = useState<Mode>(() => (openId !== null ? 'table' : 'run'));
   const [sql, setSql] = useState('');
   const [gold, setGold] = useState('');
   const [pred, setPred] = useState('');
@@ -144,7 +151,7 @@ function DatabaseWorkspace({
     runSql(q);
   };
   const showTable = (name: string) => {
-    setOpenTable(name);
+    setOpenId(tables.find((t) => t.name === name)?.id ?? null);
     setMode('table');
   };
   const loadFromHistory = (entry: HistoryEntry) => {
@@ -153,8 +160,7 @@ function DatabaseWorkspace({
     requestAnimationFrame(() => runner.current?.focus());
   };
 
-  const table = tables.find((t) => t.name === openTable) ?? null;
-  // A table that is gone (renamed elsewhere, an old link) leaves the runner showing.
+  // A table that is gone (dropped by a new version, an old link) leaves the runner showing.
   const shown: Mode = mode === 'table' && !table ? 'run' : mode;
 
   return (
@@ -173,7 +179,7 @@ function DatabaseWorkspace({
       <div className="db-layout">
         <SchemaBrowser
           tables={tables}
-          activeTable={shown === 'table' ? openTable : null}
+          activeTable={shown === 'table' ? openName : null}
           onInsert={insert}
           onQuery={queryTable}
           onShow={showTable}
@@ -234,7 +240,6 @@ function DatabaseWorkspace({
               table={table}
               canEdit={canEdit}
               onQuery={() => queryTable(table.name)}
-              onRenamed={setOpenTable}
             />
           )}
         </section>
@@ -411,14 +416,12 @@ function TableDetail({
   table,
   canEdit,
   onQuery,
-  onRenamed,
 }: {
   projectId: string;
   databaseId: string;
   table: DbTable;
   canEdit: boolean;
   onQuery: () => void;
-  onRenamed: (name: string) => void;
 }) {
   const rows = useQuery({
     queryKey: ['rows', projectId, databaseId, table.name],
@@ -448,10 +451,7 @@ function TableDetail({
             databaseId={databaseId}
             table={table}
             onCancel={close}
-            onSaved={(saved) => {
-              if (saved.name !== table.name) onRenamed(saved.name);
-              close();
-            }}
+            onSaved={close}
           />
         ) : (
           <div className="panel-header panel-header-top">
@@ -550,7 +550,7 @@ function EditTable({
   databaseId: string;
   table: DbTable;
   onCancel: () => void;
-  onSaved: (table: DbTable) => void;
+  onSaved: () => void;
 }) {
   const qc = useQueryClient();
   const toast = useToast();
@@ -568,7 +568,7 @@ function EditTable({
       void qc.invalidateQueries({ queryKey: key });
       if (body.name !== undefined) qc.removeQueries({ queryKey: ['rows', projectId, databaseId, table.name] });
       toast(body.name !== undefined ? `Table renamed to ${saved.name}` : 'Summary saved');
-      onSaved(saved);
+      onSaved();
     },
   });
   const taken = save.variables?.name ?? name.trim();
@@ -609,7 +609,10 @@ function EditTable({
         label="Table name"
         name="table-name"
         value={name}
-        onChange={(e) => setName(e.target.value)}
+        onChange={(e) => {
+          setName(e.target.value);
+          setMissingName(false);
+        }}
         error={fields.name}
         hint="Lower-case letters, digits and _. Renaming changes the name SQL uses."
         autoFocus

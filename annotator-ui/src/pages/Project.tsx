@@ -64,7 +64,8 @@ export function ProjectLayout() {
       />
       <nav className="tabs" aria-label="Project sections">
         {projectTabs(p.id, p.my_role).map((t) => (
-          <NavLink key={t.to} to={t.to} end className="tab">
+          // Overview only on its own page; the others stay active on their sub-pages (a run, a batch).
+          <NavLink key={t.to} to={t.to} end={t.to === `/projects/${p.id}`} className="tab">
             {t.label}
           </NavLink>
         ))}

@@ -1,13 +1,16 @@
 // Project → Questions: the NLQs of the project with their imported SQL, how the SQLite gold SQL fared
-// in translation, and the evidence (both results) where it did not match.
+// in translation, the evidence (both results) where it did not match, and "Try SQL" to check new SQL.
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { Fragment, useState } from 'react';
+import { Fragment, lazy, Suspense, useState } from 'react';
 import { Link } from 'react-router';
 import { api, type Nlq, type TranslationReport } from '../api';
 import { formatCount, plural, ResultView } from '../components/ResultGrid';
 import { Badge, Button, Card, EmptyState, ErrorState, Loading } from '../components/ui';
 import { formatDateTime, formatRelative } from '../format';
 import { useProject } from './Project';
+
+// Try SQL carries the SQL editor (CodeMirror): it loads when a question is first expanded.
+const TrySql = lazy(() => import('../components/TrySql').then((m) => ({ default: m.TrySql })));
 
 const PAGE_SIZE = 50;
 
@@ -167,7 +170,7 @@ export function ProjectQuestions() {
                         {expanded && (
                           <tr className="row-detail">
                             <td colSpan={6}>
-                              <NlqDetail nlq={n} />
+                              <NlqDetail nlq={n} projectId={projectId} />
                             </td>
                           </tr>
                         )}
@@ -232,7 +235,7 @@ function ReportRow({ r }: { r: TranslationReport }) {
   );
 }
 
-export function NlqDetail({ nlq }: { nlq: Nlq }) {
+export function NlqDetail({ nlq, projectId }: { nlq: Nlq; projectId: string }) {
   const c = nlq.candidate;
   const v = c?.verification ?? null;
   const changes = c?.translation?.changes ?? [];
@@ -320,6 +323,9 @@ export function NlqDetail({ nlq }: { nlq: Nlq }) {
           )}
         </>
       )}
+      <Suspense fallback={<Loading label="Loading the SQL editor…" />}>
+        <TrySql projectId={projectId} nlq={nlq} />
+      </Suspense>
       <p className="muted small" title={formatDateTime(nlq.created_at)}>
         Added {formatRelative(nlq.created_at)} · #{nlq.id}
       </p>

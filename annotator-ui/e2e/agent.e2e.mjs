@@ -1,0 +1,212 @@
+// End-to-end test of the language-model screens against a real Goldset server: the settings page, the
+// Agent tab and the Batches tab.
+// Same environment as shell.e2e.mjs (GOLDSET_E2E_URL, GOLDSET_E2E_ADMIN_EMAIL, GOLDSET_E2E_ADMIN_PASSWORD,
+// optional CHROMIUM_PATH and GOLDSET_E2E_SCREENSHOTS), plus:
+//   GOLDSET_E2E_LLM=1  the server is wired to a fake OpenAI-compatible model that answers every question
+//                      with give_final_answer `SELECT count(*) FROM <first table>`. Without it, only the
+//                      "not configured" path is tested.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const BASE = (process.env.GOLDSET_E2E_URL ?? '').replace(/\/$/, '');
+const ADMIN_EMAIL = process.env.GOLDSET_E2E_ADMIN_EMAIL ?? '';
+const ADMIN_PASSWORD = process.env.GOLDSET_E2E_ADMIN_PASSWORD ?? '';
+const WITH_LLM = process.env.GOLDSET_E2E_LLM === '1';
+const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
+const SHOTS = process.env.GOLDSET_E2E_SCREENSHOTS;
+const configured = Boolean(BASE && ADMIN_EMAIL && ADMIN_PASSWORD);
+if (!configured && process.env.CI) {
+  throw new Error('e2e: set GOLDSET_E2E_URL, GOLDSET_E2E_ADMIN_EMAIL and GOLDSET_E2E_ADMIN_PASSWORD');
+}
+
+const suffix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+const projectName = `E2E agent ${suffix}`;
+const QUESTION = 'How many cities are there?';
+
+const CITIES_CSV = ['City,Country,Population', 'Oslo,Norway,709037', 'Bergen,Norway,289330', 'Lyon,France,522250', ''].join('\n');
+
+/** @type {import('playwright-core').Browser} */
+let browser;
+/** @type {import('playwright-core').Page} */
+let page;
+let workDir = '';
+let projectPath = '';
+
+async function screenshot(name) {
+  if (!SHOTS) return;
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Run a step; on failure save a screenshot named after it before rethrowing. */
+async function step(name, fn) {
+  try {
+    await fn();
+  } catch (err) {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const file = join(ARTIFACTS, `agent-${name.replace(/[^a-z0-9]+/gi, '-')}.png`);
+    await page?.screenshot({ path: file, fullPage: true }).catch(() => {});
+    console.error(`step "${name}" failed; screenshot: ${file}; url: ${page?.url()}`);
+    throw err;
+  }
+}
+
+async function login() {
+  await page.goto(`${BASE}/login`);
+  await page.getByLabel('Email').fill(ADMIN_EMAIL);
+  await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+  await page.getByLabel('Password').press('Enter');
+  await page.getByRole('heading', { name: 'Projects', level: 1 }).waitFor();
+}
+
+async function createProject(name) {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Projects' }).click();
+  await page.getByRole('button', { name: 'New project' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New project' });
+  await dialog.getByLabel('Name').fill(name);
+  await dialog.getByRole('button', { name: 'Create project' }).click();
+  await page.getByRole('heading', { name, level: 1 }).waitFor();
+  return new URL(page.url()).pathname;
+}
+
+async function importCsv(file) {
+  await tab('Databases');
+  const form = page.getByRole('form', { name: 'Import' });
+  await form.getByLabel('Files', { exact: true }).setInputFiles(file);
+  await form.getByRole('button', { name: 'Import' }).click();
+  await page.getByTestId('import-summary').waitFor();
+}
+
+async function tab(name) {
+  await page.getByRole('navigation', { name: 'Project sections' }).getByRole('link', { name, exact: true }).click();
+}
+
+async function askAgent(question) {
+  const form = page.getByRole('form', { name: 'Try the agent' });
+  await form.getByLabel('Question').fill(question);
+  await form.getByLabel('Question').press('Control+Enter');
+}
+
+describe('Goldset agent and language model', { skip: configured ? false : 'set GOLDSET_E2E_URL, GOLDSET_E2E_ADMIN_EMAIL, GOLDSET_E2E_ADMIN_PASSWORD' }, () => {
+  before(async () => {
+    workDir = mkdtempSync(join(tmpdir(), 'goldset-e2e-agent-'));
+    writeFileSync(join(workDir, 'cities.csv'), CITIES_CSV);
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    });
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    context.setDefaultTimeout(20_000);
+    page = await context.newPage();
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
+  });
+
+  it('shows the language-model settings to an admin', async () => {
+    await step('login', login);
+    await step('settings', async () => {
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+      await page.getByRole('heading', { name: 'Language model', level: 1 }).waitFor();
+      await page.getByRole('form', { name: 'Language model settings' }).waitFor();
+      const banner = page.getByText('No language model is configured');
+      if (WITH_LLM) {
+        assert.equal(await banner.count(), 0, 'the fake model is configured: no banner');
+      } else {
+        await banner.waitFor();
+        assert.equal(await page.getByRole('button', { name: 'Test connection' }).isDisabled(), true);
+      }
+      await screenshot('40-llm-settings');
+    });
+  });
+
+  it('sets up a project with a database', async () => {
+    await step('project-and-import', async () => {
+      projectPath = await createProject(projectName);
+      await importCsv(join(workDir, 'cities.csv'));
+    });
+  });
+
+  if (!WITH_LLM) {
+    it('says clearly that no model is configured when a lead asks the agent', async () => {
+      await step('agent-not-configured', async () => {
+        await page.goto(`${BASE}${projectPath}`);
+        await tab('Agent');
+        await page.getByRole('form', { name: 'Try the agent' }).waitFor();
+        await askAgent(QUESTION);
+        const message = page.getByTestId('llm-not-configured');
+        await message.waitFor();
+        assert.match((await message.textContent()) ?? '', /no language model is configured/i);
+        await screenshot('41-agent-not-configured');
+        await page.getByRole('link', { name: 'Open Language model settings' }).click();
+        await page.getByRole('heading', { name: 'Language model', level: 1 }).waitFor();
+      });
+      await step('batches-tab', async () => {
+        await page.goto(`${BASE}${projectPath}/batches`);
+        await page.getByRole('form', { name: 'New agent batch' }).waitFor();
+        await page.getByText('No batches yet').waitFor();
+        await screenshot('42-batches-empty');
+      });
+    });
+    return;
+  }
+
+  it('runs the agent on a question, streams its trajectory and saves it', async () => {
+    await step('ask', async () => {
+      await page.goto(`${BASE}${projectPath}`);
+      await tab('Agent');
+      await askAgent(QUESTION);
+      const status = page.getByTestId('trajectory-status');
+      await status.waitFor();
+      await status.getByText('Answered').waitFor({ timeout: 60_000 });
+      const answer = page.getByTestId('final-answer');
+      assert.match((await answer.getByTestId('sql-code').first().textContent()) ?? '', /select count\(\*\) from/i);
+      await answer.getByRole('region', { name: 'Final answer result' }).getByRole('cell', { name: '3', exact: true }).waitFor();
+      assert.ok((await page.getByTestId('step').count()) >= 1);
+      await screenshot('43-agent-answered');
+    });
+    await step('save-as-question', async () => {
+      await page.getByRole('form', { name: 'Save as question' }).getByRole('button', { name: 'Save as question' }).click();
+      await page.getByText('Saved as a question').first().waitFor();
+      await tab('Questions');
+      await page.getByRole('cell', { name: QUESTION }).waitFor();
+    });
+    await step('runs-list', async () => {
+      await tab('Agent');
+      await page.getByRole('link', { name: QUESTION }).first().click();
+      await page.getByTestId('trajectory-status').getByText('Answered').waitFor();
+      await screenshot('44-agent-run');
+    });
+  });
+
+  it('runs a batch over the questions and follows it to the end', async () => {
+    await step('start-batch', async () => {
+      await tab('Batches');
+      await page.getByRole('form', { name: 'New agent batch' }).getByRole('button', { name: 'Start batch' }).click();
+      await page.getByRole('heading', { name: /Agent batch #\d+/ }).waitFor();
+    });
+    await step('batch-progress', async () => {
+      const bar = page.getByRole('progressbar').first();
+      await page.waitForFunction(
+        (el) => el && el.getAttribute('aria-valuenow') === el.getAttribute('aria-valuemax') && Number(el.getAttribute('aria-valuemax')) > 0,
+        await bar.elementHandle(),
+        { timeout: 60_000 },
+      );
+      await page.getByTestId('progress-figures').getByText('(100%)').waitFor();
+      await page.getByText('Succeeded').first().waitFor({ timeout: 30_000 });
+      await page.getByRole('button', { name: 'Resume' }).waitFor();
+      await screenshot('45-batch-done');
+    });
+    await step('batch-list', async () => {
+      await tab('Batches');
+      await page.getByRole('table', { name: 'Batches' }).getByText('Succeeded').first().waitFor();
+    });
+  });
+});

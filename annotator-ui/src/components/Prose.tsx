@@ -1,0 +1,69 @@
+// The model's thoughts as readable text: paragraphs, bullet and numbered lists, **bold**, `code` and
+// fenced code blocks. Markdown-ish on purpose: no HTML is ever interpreted.
+import type { ReactNode } from 'react';
+
+function inline(text: string, keyBase: string): ReactNode[] {
+  const out: ReactNode[] = [];
+  const re = /(`[^`]+`)|(\*\*[^*]+\*\*)/g;
+  let last = 0;
+  let i = 0;
+  for (const m of text.matchAll(re)) {
+    const at = m.index ?? 0;
+    if (at > last) out.push(text.slice(last, at));
+    if (m[1]) out.push(<code key={`${keyBase}-${i++}`}>{m[1].slice(1, -1)}</code>);
+    else out.push(<strong key={`${keyBase}-${i++}`}>{m[2].slice(2, -2)}</strong>);
+    last = at + m[0].length;
+  }
+  if (last < text.length) out.push(text.slice(last));
+  return out;
+}
+
+type Block = { kind: 'p'; lines: string[] } | { kind: 'ul' | 'ol'; items: string[] } | { kind: 'code'; text: string };
+
+function blocks(text: string): Block[] {
+  const out: Block[] = [];
+  const lines = text.replace(/\r\n/g, '\n').split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (line.trim().startsWith('```')) {
+      const body: string[] = [];
+      for (i++; i < lines.length && !lines[i].trim().startsWith('```'); i++) body.push(lines[i]);
+      out.push({ kind: 'code', text: body.join('\n') });
+      continue;
+    }
+    if (!line.trim()) continue;
+    const bullet = /^\s*[-*•]\s+(.*)$/.exec(line);
+    const numbered = /^\s*\d+[.)]\s+(.*)$/.exec(line);
+    const prev = out[out.length - 1];
+    if (bullet || numbered) {
+      const kind = bullet ? 'ul' : 'ol';
+      const item = (bullet ?? numbered)![1];
+      if (prev && prev.kind === kind) prev.items.push(item);
+      else out.push({ kind, items: [item] });
+      continue;
+    }
+    const prevLine = lines[i - 1];
+    if (prev && prev.kind === 'p' && prevLine !== undefined && prevLine.trim() !== '') prev.lines.push(line);
+    else out.push({ kind: 'p', lines: [line] });
+  }
+  return out;
+}
+
+export function Prose({ text }: { text: string }) {
+  return (
+    <div className="prose">
+      {blocks(text).map((b, i) => {
+        if (b.kind === 'code') return <pre key={i}>{b.text}</pre>;
+        if (b.kind === 'p') return <p key={i}>{inline(b.lines.join('\n'), String(i))}</p>;
+        const List = b.kind;
+        return (
+          <List key={i}>
+            {b.items.map((item, j) => (
+              <li key={j}>{inline(item, `${i}-${j}`)}</li>
+            ))}
+          </List>
+        );
+      })}
+    </div>
+  );
+}

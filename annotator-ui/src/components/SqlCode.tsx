@@ -1,0 +1,61 @@
+// Read-only SQL with syntax highlighting: a <pre> with a class per token, from a small tokenizer
+// (keywords, strings, quoted identifiers, numbers, comments), so showing SQL needs no editor.
+import type { ReactNode } from 'react';
+
+const KEYWORDS = new Set(
+  `select from where and or not in is null like ilike between group by order having limit offset join inner left right
+  full outer cross on as distinct union all intersect except case when then else end asc desc with recursive exists
+  count sum avg min max cast coalesce nullif true false over partition filter lateral using natural nulls first last
+  insert update delete into values set create table drop alter interval extract date timestamp any some`
+    .split(/\s+/)
+    .filter(Boolean),
+);
+
+const TOKEN =
+  /(--[^\n]*|\/\*[\s\S]*?\*\/)|('(?:[^']|'')*'?)|("(?:[^"]|"")*"?)|(\b\d+(?:\.\d+)?(?:e[+-]?\d+)?\b)|([A-Za-z_][A-Za-z0-9_$]*)|([(),;.*=<>!+\-/%|:]+)/g;
+
+export function highlightSql(sql: string): ReactNode[] {
+  const out: ReactNode[] = [];
+  let last = 0;
+  let key = 0;
+  for (const m of sql.matchAll(TOKEN)) {
+    const at = m.index ?? 0;
+    if (at > last) out.push(sql.slice(last, at));
+    const [text, comment, str, ident, num, word] = m;
+    let cls: string | null = null;
+    if (comment) cls = 'tok-comment';
+    else if (str) cls = 'tok-string';
+    else if (ident) cls = 'tok-ident';
+    else if (num) cls = 'tok-number';
+    else if (word) cls = KEYWORDS.has(word.toLowerCase()) ? 'tok-keyword' : null;
+    else cls = 'tok-op';
+    out.push(
+      cls ? (
+        <span key={key++} className={cls}>
+          {text}
+        </span>
+      ) : (
+        text
+      ),
+    );
+    last = at + text.length;
+  }
+  if (last < sql.length) out.push(sql.slice(last));
+  return out;
+}
+
+export function SqlCode({ sql, caption, actions }: { sql: string; caption?: ReactNode; actions?: ReactNode }) {
+  return (
+    <figure className="sql-block sql-code">
+      {(caption || actions) && (
+        <figcaption>
+          <span>{caption}</span>
+          {actions}
+        </figcaption>
+      )}
+      <pre data-testid="sql-code">
+        <code>{highlightSql(sql)}</code>
+      </pre>
+    </figure>
+  );
+}
