@@ -210,3 +210,31 @@ func TestAgentBatch_WithoutAModelSaysWhatToSet(t *testing.T) {
 		t.Fatalf("ask: %v", err)
 	}
 }
+
+// A run whose process died (no heartbeat) is resumed by the next runner; the trajectory the dead
+// process left half-way ends as cancelled, and its question is answered again.
+func TestAgentBatch_AbandonedRunIsResumed(t *testing.T) {
+	b := newSpiderBatch(t)
+	b.answerWith(func(n store.NLQWithSQL) string { return n.Candidate.SQL })
+	run, err := b.agents.StartBatch(b.ctx, store.System, b.project.ID, AgentBatchParams{Limit: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What a killed process leaves: the run running with an old heartbeat, a trajectory mid-way.
+	if _, err := b.st.Pool().Exec(b.ctx, `UPDATE pipeline_runs SET status = 'running', heartbeat_at = now() - interval '5 minutes' WHERE id = $1`, run.ID); err != nil {
+		t.Fatal(err)
+	}
+	dead := store.AgentRun{ProjectID: b.project.ID, DatabaseID: 1, PipelineRunID: &run.ID, Question: "left behind"}
+	if err := b.st.CreateAgentRun(b.ctx, store.System, &dead); err != nil {
+		t.Fatal(err)
+	}
+	b.runner.sweep(b.ctx)
+	r, _ := b.st.PipelineRun(b.ctx, b.project.ID, run.ID)
+	if r.Status != store.RunSucceeded || r.Succeeded != 3 {
+		t.Fatalf("resumed run: %+v", r)
+	}
+	got, _ := b.st.AgentRunWithSteps(b.ctx, b.project.ID, dead.ID)
+	if got.Status != "cancelled" || got.FinishedAt == nil {
+		t.Fatalf("abandoned trajectory: %+v", got)
+	}
+}

@@ -62,6 +62,8 @@ func (r *Runner) Wake() {
 
 // Serve runs queued runs until ctx ends, one at a time, and resumes runs abandoned by dead processes.
 func (r *Runner) Serve(ctx context.Context) {
+	// A try left running by a process that died (a try never outlives 10 minutes) is over.
+	r.Store.AbandonAgentRuns(ctx, nil, 15*time.Minute)
 	tick := time.NewTicker(2 * time.Second)
 	defer tick.Stop()
 	for {
@@ -78,6 +80,10 @@ func (r *Runner) Serve(ctx context.Context) {
 func (r *Runner) sweep(ctx context.Context) {
 	if orphans, err := r.Store.OrphanedRuns(ctx, r.StaleAfter); err == nil {
 		for _, o := range orphans {
+			// Trajectories the dead process left mid-way end as cancelled; their items run again.
+			if n, err := r.Store.AbandonAgentRuns(ctx, &o.ID, 0); err == nil && n > 0 {
+				r.Store.AddEvent(ctx, o.ID, "warn", fmt.Sprintf("%d unfinished trajectories of the stopped process marked cancelled", n))
+			}
 			r.Store.AddEvent(ctx, o.ID, "warn", "the process running this run stopped; resuming")
 			r.Log.Warn("resuming an abandoned run", "run", o.ID, "kind", o.Kind)
 		}
@@ -90,13 +96,14 @@ func (r *Runner) sweep(ctx context.Context) {
 		if ctx.Err() != nil {
 			return
 		}
-		if err := r.Execute(ctx, run); err != nil && !errors.Is(err, errNotStarted) {
+		if err := r.Execute(ctx, run); err != nil && !errors.Is(err, ErrNotStarted) {
 			r.Log.Error("run failed", "run", run.ID, "err", err)
 		}
 	}
 }
 
-var errNotStarted = errors.New("run not started: another runner has it or it is not queued")
+// ErrNotStarted: Execute found the run already taken by another runner, or not queued.
+var ErrNotStarted = errors.New("run not started: another runner has it or it is not queued")
 
 // Execute runs a queued run to its end: every pending item, with the kind's concurrency, stopping
 // early when the run is cancelled or ctx ends (then the run stays resumable).
@@ -110,7 +117,7 @@ func (r *Runner) Execute(ctx context.Context, run store.PipelineRun) error {
 		return err
 	}
 	if !started {
-		return errNotStarted
+		return ErrNotStarted
 	}
 	r.Store.AddEvent(ctx, run.ID, "info", "started")
 	keys, err := r.Store.PendingItems(ctx, run.ID)
@@ -154,11 +161,7 @@ func (r *Runner) Execute(ctx context.Context, run store.PipelineRun) error {
 				r.Store.AddEvent(ctx, run.ID, "error", fmt.Sprintf("item %s: %v", key, err))
 			}
 			outcome.Key = key
-			var extra func(tx pgx.Tx) error
-			if save != nil {
-				extra = save
-			}
-			if _, err := r.Store.CompleteItem(context.WithoutCancel(gctx), run.ID, outcome, extra); err != nil {
+			if _, err := r.Store.CompleteItem(context.WithoutCancel(gctx), run.ID, outcome, save); err != nil {
 				return fmt.Errorf("item %s: %w", key, err)
 			}
 			return nil

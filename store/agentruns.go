@@ -159,3 +159,13 @@ func (s *Store) ListAgentRuns(ctx context.Context, q AgentRunQuery) ([]AgentRun,
 	}
 	return out, classify(rows.Err(), "list agent runs")
 }
+
+// AbandonAgentRuns ends trajectories that were left running by a process that died: those of a batch
+// run (batch != nil), or tries started longer ago than olderThan. It returns how many it ended.
+func (s *Store) AbandonAgentRuns(ctx context.Context, batch *int64, olderThan time.Duration) (int64, error) {
+	tag, err := s.pool.Exec(ctx, `UPDATE agent_runs SET status = 'cancelled', stop_detail = 'the process running it stopped',
+		finished_at = now() WHERE status = 'running' AND (($1::bigint IS NOT NULL AND pipeline_run_id = $1)
+		OR ($1::bigint IS NULL AND pipeline_run_id IS NULL AND started_at < now() - $2::interval))`,
+		batch, fmt.Sprintf("%d seconds", int(olderThan.Seconds())))
+	return tag.RowsAffected(), classify(err, "abandon agent runs")
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -206,7 +207,7 @@ func runBatch(ctx context.Context, args []string, out io.Writer) error {
 	for finished := false; !finished; {
 		select {
 		case err := <-done:
-			if err != nil && err.Error() != "run not started: another runner has it or it is not queued" {
+			if err != nil && !errors.Is(err, pipelines.ErrNotStarted) {
 				return err
 			}
 			finished = true
