@@ -69,6 +69,8 @@ var rolePermissions = [][]string{
 	{"lead", "runs", "write"},
 	{"lead", "guidelines", "write"},
 	{"reviewer", "agent", "read"},
+	{"reviewer", "review", "read"},
+	{"reviewer", "review", "work"},
 
 	{"admin", "users", "read"},
 	{"admin", "users", "write"},

@@ -97,6 +97,12 @@ func (s *Server) routes() []route {
 		{Method: "POST", Path: v1 + "/projects/:project/runs/:run/cancel", Object: "runs", Action: "write", Handler: h((*Server).cancelRun)},
 		{Method: "POST", Path: v1 + "/projects/:project/runs/:run/resume", Object: "runs", Action: "write", Handler: h((*Server).resumeRun)},
 
+		// The review queue: claim under a lease, release, decide; counts.
+		{Method: "POST", Path: v1 + "/projects/:project/review/next", Object: "review", Action: "work", Handler: h((*Server).nextReviewItem)},
+		{Method: "POST", Path: v1 + "/projects/:project/review/items/:item/release", Object: "review", Action: "work", Handler: h((*Server).releaseReviewItem)},
+		{Method: "POST", Path: v1 + "/projects/:project/review/items/:item/decision", Object: "review", Action: "work", Handler: h((*Server).decideReviewItem)},
+		{Method: "GET", Path: v1 + "/projects/:project/review/stats", Object: "review", Action: "read", Handler: h((*Server).reviewStats)},
+
 		// The web UI: files from the embedded build, index.html for every other page (HTML5 routing).
 		{Method: "GET", Path: "/*", Public: true, Handler: h((*Server).ui)},
 	}

@@ -175,6 +175,19 @@ func routeSpecs(t *testing.T, e *env) map[string]routeSpec {
 		"GET /api/v1/projects/:project/guidelines/diff": {Min: "annotator", Success: 200, prepare: func(e *env, _ string) (string, string) {
 			return fmt.Sprintf("%s/guidelines/diff?from=0&to=%d", p, e.guideline(t)), ""
 		}},
+		"POST /api/v1/projects/:project/review/next": {Min: "reviewer", Success: 200, prepare: func(e *env, _ string) (string, string) {
+			e.reviewItem(t)
+			return p + "/review/next", ""
+		}},
+		"POST /api/v1/projects/:project/review/items/:item/release": {Min: "reviewer", Success: 204, prepare: func(e *env, as string) (string, string) {
+			it := e.claimed(t, as)
+			return fmt.Sprintf("%s/review/items/%d/release", p, it.ID), ""
+		}},
+		"POST /api/v1/projects/:project/review/items/:item/decision": {Min: "reviewer", Success: 200, prepare: func(e *env, as string) (string, string) {
+			it := e.claimed(t, as)
+			return fmt.Sprintf("%s/review/items/%d/decision", p, it.ID), jsonBody(map[string]any{"version": it.Version, "decision": "accept_a", "error_type": "other"})
+		}},
+		"GET /api/v1/projects/:project/review/stats": {Min: "reviewer", Success: 200, prepare: fixed(p+"/review/stats", "")},
 		"POST /api/v1/projects/:project/imports": {Min: "lead", Success: 201, prepare: func(*env, string) (string, string) {
 			return p + "/imports", "multipart:" + unique("t")
 		}},

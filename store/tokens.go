@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm"
 )
 
@@ -53,27 +54,25 @@ func (s *Store) CreateToken(ctx context.Context, a Actor, userID int64, name str
 	return t, secret, err
 }
 
-// TokenUser resolves a bearer secret to its live token and enabled user.
+// TokenUser resolves a bearer secret to its live token and enabled user. It runs on every API call, so
+// it is one query (token and user joined) on the pgx pool.
 func (s *Store) TokenUser(ctx context.Context, secret string) (APIToken, User, error) {
 	var t APIToken
-	err := s.db.WithContext(ctx).
-		Where("token_hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())", HashSecret(secret)).
-		First(&t).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
+	var u User
+	err := s.pool.QueryRow(ctx, `SELECT t.id, t.user_id, t.name, t.prefix, t.created_at, t.expires_at, t.last_used_at,
+			u.id, u.email, u.name, u.password_hash, u.is_admin, u.disabled, u.version, u.created_at, u.updated_at
+		FROM api_tokens t JOIN users u ON u.id = t.user_id
+		WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())`, HashSecret(secret)).
+		Scan(&t.ID, &t.UserID, &t.Name, &t.Prefix, &t.CreatedAt, &t.ExpiresAt, &t.LastUsedAt,
+			&u.ID, &u.Email, &u.Name, &u.PasswordHash, &u.IsAdmin, &u.Disabled, &u.Version, &u.CreatedAt, &u.UpdatedAt)
+	if errors.Is(err, pgx.ErrNoRows) || (err == nil && u.Disabled) {
 		return APIToken{}, User{}, ErrBadCredentials
 	}
 	if err != nil {
 		return APIToken{}, User{}, classify(err, "get token")
 	}
-	u, err := s.User(ctx, t.UserID)
-	if errors.Is(err, ErrNotFound) || (err == nil && u.Disabled) {
-		return APIToken{}, User{}, ErrBadCredentials
-	}
-	if err != nil {
-		return APIToken{}, User{}, err
-	}
 	if t.LastUsedAt == nil || time.Since(*t.LastUsedAt) > time.Minute {
-		s.db.WithContext(ctx).Model(&APIToken{}).Where("id = ?", t.ID).Update("last_used_at", gorm.Expr("now()"))
+		s.pool.Exec(ctx, `UPDATE api_tokens SET last_used_at = now() WHERE id = $1`, t.ID)
 	}
 	return t, u, nil
 }

@@ -1,0 +1,80 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/goldset/goldset/store"
+)
+
+// reviewLease is how long a claimed item stays with its reviewer before anyone may take it.
+const reviewLease = 15 * time.Minute
+
+// nextReviewItem claims the caller's next item: 200 with it, 204 when there is nothing to do.
+func (s *Server) nextReviewItem(c echo.Context) error {
+	pid, err := idParam(c, "project")
+	if err != nil {
+		return err
+	}
+	p := currentPrincipal(c)
+	item, err := s.store.ClaimReviewItem(c.Request().Context(), p.actor(c), pid, p.user.ID, reviewLease)
+	if errors.Is(err, store.ErrNoWork) {
+		return c.NoContent(http.StatusNoContent)
+	}
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"item": item})
+}
+
+func (s *Server) releaseReviewItem(c echo.Context) error {
+	pid, id, err := projectAnd(c, "item")
+	if err != nil {
+		return err
+	}
+	p := currentPrincipal(c)
+	if err := s.store.ReleaseReviewItem(c.Request().Context(), p.actor(c), pid, id, p.user.ID); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+type decisionRequest struct {
+	Version *int `json:"version"`
+	store.Decision
+}
+
+func (s *Server) decideReviewItem(c echo.Context) error {
+	pid, id, err := projectAnd(c, "item")
+	if err != nil {
+		return err
+	}
+	var req decisionRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	if req.Version == nil {
+		return invalid("version", "is required (the item's version you were given)")
+	}
+	p := currentPrincipal(c)
+	r, err := s.store.DecideReviewItem(c.Request().Context(), p.actor(c), pid, id, p.user.ID, *req.Version, req.Decision)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"review": r})
+}
+
+func (s *Server) reviewStats(c echo.Context) error {
+	pid, err := idParam(c, "project")
+	if err != nil {
+		return err
+	}
+	st, err := s.store.ReviewStats(c.Request().Context(), pid)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, st)
+}

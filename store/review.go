@@ -1,0 +1,362 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// ErrNoWork: the review queue has nothing this reviewer may take.
+var ErrNoWork = errors.New("no review work")
+
+// Review item statuses.
+const (
+	ReviewPending  = "pending"
+	ReviewClaimed  = "claimed"
+	ReviewResolved = "resolved"
+)
+
+// ReviewReasons are why an item was queued; ReviewDecisions and ReviewErrorTypes what a reviewer may
+// answer. The migration's CHECK constraints hold the same lists.
+var (
+	ReviewReasons    = []string{"disagreement", "agent_failed", "low_confidence", "checker_warning", "audit", "translation_mismatch"}
+	ReviewDecisions  = []string{"accept_a", "accept_b", "edit", "rewrite_question", "ambiguous", "reject"}
+	ReviewErrorTypes = []string{"schema_linking", "join", "aggregation", "filter_value", "null_handling", "ordering_limit", "date_time",
+		"question_ambiguous", "other"}
+)
+
+// ReviewItem is a question waiting for (or given) a reviewer's judgement between up to two SQL candidates.
+type ReviewItem struct {
+	ID               int64      `json:"id"`
+	ProjectID        int64      `json:"project_id"`
+	NLQID            int64      `json:"nlq_id"`
+	Reason           string     `json:"reason"`
+	Status           string     `json:"status"`
+	CandidateA       *int64     `json:"candidate_a_id"`
+	CandidateB       *int64     `json:"candidate_b_id"`
+	Authors          []int64    `json:"authors"`
+	ClaimedBy        *int64     `json:"claimed_by"`
+	LeaseUntil       *time.Time `json:"lease_until"`
+	Version          int        `json:"version"`
+	GuidelineVersion *int       `json:"guideline_version"`
+	CreatedAt        time.Time  `json:"created_at"`
+	ResolvedAt       *time.Time `json:"resolved_at"`
+}
+
+// ReviewCandidate is what a reviewer sees of one SQL candidate.
+type ReviewCandidate struct {
+	ID                int64   `json:"id"`
+	Source            string  `json:"source"`
+	SQL               string  `json:"sql"`
+	ResultFingerprint *string `json:"result_fingerprint"`
+	RowCount          *int    `json:"row_count"`
+	Error             *string `json:"error"`
+}
+
+// ReviewItemView is a claimed item with everything needed to judge it.
+type ReviewItemView struct {
+	ReviewItem
+	Question   string           `json:"question"`
+	DatabaseID *int64           `json:"database_id"`
+	A          *ReviewCandidate `json:"candidate_a"`
+	B          *ReviewCandidate `json:"candidate_b"`
+}
+
+// CreateReviewItem queues an item inside tx (the work that found the disagreement commits it with its
+// own results). Whoever created either candidate is added to the item's authors, so nobody is ever
+// handed their own SQL to judge.
+func CreateReviewItem(ctx context.Context, tx pgx.Tx, a Actor, it *ReviewItem) error {
+	v := Validator{}
+	v.Check(contains(ReviewReasons, it.Reason), "reason", "must be one of "+fmt.Sprint(ReviewReasons))
+	v.Check(it.NLQID > 0, "nlq_id", "is required")
+	if err := v.Err(); err != nil {
+		return err
+	}
+	if it.Authors == nil {
+		it.Authors = []int64{}
+	}
+	err := tx.QueryRow(ctx, `INSERT INTO review_items (project_id, nlq_id, reason, candidate_a, candidate_b, authors, guideline_version)
+		VALUES ($1, $2, $3, $4, $5, ARRAY(SELECT DISTINCT x FROM unnest($6::bigint[] ||
+			ARRAY(SELECT created_by FROM sql_candidates WHERE id IN ($4, $5) AND created_by IS NOT NULL)) x ORDER BY x), $7)
+		RETURNING id, status, authors, version, created_at`,
+		it.ProjectID, it.NLQID, it.Reason, it.CandidateA, it.CandidateB, it.Authors, it.GuidelineVersion).
+		Scan(&it.ID, &it.Status, &it.Authors, &it.Version, &it.CreatedAt)
+	if err != nil {
+		return classify(err, "create review item")
+	}
+	return auditTx(ctx, tx, a, "review.create", "review_item", it.ID, &it.ProjectID, nil,
+		map[string]any{"nlq_id": it.NLQID, "reason": it.Reason, "candidate_a": it.CandidateA, "candidate_b": it.CandidateB})
+}
+
+// ClaimSQL is the whole claim, one statement: take the reviewer's own live claim if they hold one
+// (asking twice, or reloading the page, never takes a second item), else the oldest open item (by created_at, then id: the order of
+// review_items_open) that is
+// pending or whose lease ran out and that the reviewer did not write; lease it, bump its version,
+// audit the claim, and return it with its question and both candidates. SKIP LOCKED makes racing
+// reviewers take different items without waiting for each other. COALESCE evaluates the second
+// sub-select only when the first finds nothing.
+//
+// $1 project, $2 reviewer, $3 lease in seconds, $4 request ID. bench/claim.pgbench runs this text.
+const ClaimSQL = `WITH claimed AS (
+	UPDATE review_items SET status = 'claimed', claimed_by = $2, lease_until = now() + make_interval(secs => $3), version = version + 1
+	WHERE id = COALESCE(
+		(SELECT id FROM review_items WHERE claimed_by = $2 AND status = 'claimed' AND project_id = $1 AND lease_until > now()
+			ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED),
+		(SELECT id FROM review_items WHERE project_id = $1 AND status <> 'resolved' AND (status = 'pending' OR lease_until < now())
+			AND NOT ($2 = ANY (authors)) ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED))
+	RETURNING *
+), audited AS (
+	INSERT INTO audit_log (actor_id, action, object_type, object_id, project_id, after, request_id)
+	SELECT $2, 'review.claim', 'review_item', c.id::text, c.project_id,
+		jsonb_build_object('version', c.version, 'lease_until', c.lease_until), $4 FROM claimed c
+)
+SELECT c.id AS item_id, c.project_id, c.nlq_id, c.reason, c.status, c.candidate_a, c.candidate_b, c.authors, c.claimed_by, c.lease_until,
+	c.version, c.guideline_version, c.created_at, c.resolved_at, n.question, n.database_id,
+	a.id, a.source, a.sql, a.result_fingerprint, a.row_count, a.error,
+	b.id, b.source, b.sql, b.result_fingerprint, b.row_count, b.error
+FROM claimed c JOIN nlqs n ON n.id = c.nlq_id
+	LEFT JOIN sql_candidates a ON a.id = c.candidate_a
+	LEFT JOIN sql_candidates b ON b.id = c.candidate_b`
+
+// ClaimReviewItem leases the next item of the project to reviewer (see ClaimSQL); ErrNoWork when
+// there is none they may take.
+func (s *Store) ClaimReviewItem(ctx context.Context, a Actor, projectID, reviewerID int64, lease time.Duration) (ReviewItemView, error) {
+	if lease <= 0 {
+		return ReviewItemView{}, &ValidationError{Fields: map[string]string{"lease": "must be positive"}}
+	}
+	var v ReviewItemView
+	var ca, cb nullCandidate
+	err := s.pool.QueryRow(ctx, ClaimSQL, projectID, reviewerID, lease.Seconds(), a.RequestID).Scan(
+		&v.ID, &v.ProjectID, &v.NLQID, &v.Reason, &v.Status, &v.CandidateA, &v.CandidateB, &v.Authors, &v.ClaimedBy, &v.LeaseUntil,
+		&v.Version, &v.GuidelineVersion, &v.CreatedAt, &v.ResolvedAt, &v.Question, &v.DatabaseID,
+		&ca.ID, &ca.Source, &ca.SQL, &ca.ResultFingerprint, &ca.RowCount, &ca.Error,
+		&cb.ID, &cb.Source, &cb.SQL, &cb.ResultFingerprint, &cb.RowCount, &cb.Error)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return ReviewItemView{}, ErrNoWork
+	}
+	if err != nil {
+		return ReviewItemView{}, classify(err, fmt.Sprintf("claim review item in project %d", projectID))
+	}
+	v.A, v.B = ca.candidate(), cb.candidate()
+	return v, nil
+}
+
+// nullCandidate scans a LEFT JOINed candidate.
+type nullCandidate struct {
+	ID                *int64
+	Source, SQL       *string
+	ResultFingerprint *string
+	RowCount          *int
+	Error             *string
+}
+
+func (n nullCandidate) candidate() *ReviewCandidate {
+	if n.ID == nil {
+		return nil
+	}
+	return &ReviewCandidate{ID: *n.ID, Source: *n.Source, SQL: *n.SQL, ResultFingerprint: n.ResultFingerprint, RowCount: n.RowCount, Error: n.Error}
+}
+
+// lockClaim locks an item of the project and checks that reviewer holds its claim (live or not: nobody
+// else took it); the errors say why not.
+func lockClaim(ctx context.Context, tx pgx.Tx, projectID, itemID, reviewerID int64) (ReviewItem, error) {
+	var it ReviewItem
+	err := tx.QueryRow(ctx, `SELECT id, project_id, nlq_id, status, claimed_by, lease_until, version
+		FROM review_items WHERE project_id = $1 AND id = $2 FOR UPDATE`, projectID, itemID).
+		Scan(&it.ID, &it.ProjectID, &it.NLQID, &it.Status, &it.ClaimedBy, &it.LeaseUntil, &it.Version)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return it, &notFoundError{msg: fmt.Sprintf("no review item %d in this project", itemID)}
+	}
+	if err != nil {
+		return it, classify(err, "lock review item")
+	}
+	return it, claimRefusal(itemID, it, reviewerID, true)
+}
+
+// claimRefusal says why reviewer may not act on an item (nil when they may): it is resolved, not
+// claimed, claimed by someone else, or their lease ran out (when live is false).
+func claimRefusal(itemID int64, it ReviewItem, reviewerID int64, live bool) error {
+	switch {
+	case it.Status == ReviewResolved:
+		return &ConflictError{Msg: fmt.Sprintf("review item %d is already resolved", itemID)}
+	case it.Status != ReviewClaimed || it.ClaimedBy == nil:
+		return &ConflictError{Msg: fmt.Sprintf("review item %d is not claimed; claim it first", itemID)}
+	case *it.ClaimedBy != reviewerID:
+		// Also what a reviewer whose lease ran out hears once another took the item over.
+		return &ConflictError{Msg: fmt.Sprintf("review item %d is claimed by someone else", itemID)}
+	case !live:
+		return &ConflictError{Msg: fmt.Sprintf("your claim on review item %d expired; claim it again", itemID)}
+	}
+	return nil
+}
+
+// ReleaseReviewItem gives a claimed item back to the queue; only its claimer may (even after the
+// lease ran out, as long as nobody else took it).
+func (s *Store) ReleaseReviewItem(ctx context.Context, a Actor, projectID, itemID, reviewerID int64) error {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return classify(err, "release review item")
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	it, err := lockClaim(ctx, tx, projectID, itemID, reviewerID)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `UPDATE review_items SET status = 'pending', claimed_by = NULL, lease_until = NULL, version = version + 1
+		WHERE id = $1`, itemID); err != nil {
+		return classify(err, "release review item")
+	}
+	if err := auditTx(ctx, tx, a, "review.release", "review_item", itemID, &projectID,
+		map[string]any{"status": it.Status, "version": it.Version}, map[string]any{"status": ReviewPending, "version": it.Version + 1}); err != nil {
+		return err
+	}
+	return classify(tx.Commit(ctx), "release review item")
+}
+
+// Decision is a reviewer's judgement of an item.
+type Decision struct {
+	Decision  string   `json:"decision"`
+	ErrorType string   `json:"error_type"`
+	RuleIDs   []string `json:"rule_ids"`
+	Comment   string   `json:"comment"`
+	FinalSQL  string   `json:"final_sql"`
+	Question  string   `json:"question"`
+}
+
+// Review is a recorded decision.
+type Review struct {
+	ID               int64     `json:"id"`
+	ReviewItemID     int64     `json:"review_item_id"`
+	ReviewerID       int64     `json:"reviewer_id"`
+	GuidelineVersion *int      `json:"guideline_version"`
+	CreatedAt        time.Time `json:"created_at"`
+	Decision
+}
+
+var ruleID = regexp.MustCompile(`^R[1-9][0-9]*$`)
+
+// Validate reports field errors: error_type is always required, final_sql for an edit and question
+// for a rewrite.
+func (d Decision) Validate() error {
+	v := Validator{}
+	v.Check(contains(ReviewDecisions, d.Decision), "decision", "must be one of "+fmt.Sprint(ReviewDecisions))
+	v.Check(d.ErrorType != "", "error_type", "is required")
+	v.Check(contains(ReviewErrorTypes, d.ErrorType), "error_type", "must be one of "+fmt.Sprint(ReviewErrorTypes))
+	v.Check(d.Decision != "edit" || d.FinalSQL != "", "final_sql", "is required for an edit")
+	v.Check(d.Decision != "rewrite_question" || d.Question != "", "question", "is required to rewrite the question")
+	for _, id := range d.RuleIDs {
+		v.Check(ruleID.MatchString(id), "rule_ids", fmt.Sprintf("%q is not a rule ID (R1, R2, …)", id))
+	}
+	v.Check(len(d.Comment) <= 10_000, "comment", "is longer than 10,000 bytes")
+	return v.Err()
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// decideSQL is a decision in one statement (one round trip, no explicit transaction): lock the item,
+// resolve it only if reviewer holds a live claim on the given version, record the review and audit
+// it. The locked row is returned either way, so a refusal can say why.
+//
+// $1 project, $2 item, $3 reviewer, $4 version, $5 decision, $6 error type, $7 rule IDs, $8 comment,
+// $9 final SQL, $10 question, $11 request ID, $12 the decision as JSON for the audit log.
+const decideSQL = `WITH item AS (
+	SELECT id, status, claimed_by, version, COALESCE(lease_until > now(), false) AS live
+	FROM review_items WHERE project_id = $1 AND id = $2 FOR UPDATE
+), resolved AS (
+	UPDATE review_items r SET status = 'resolved', resolved_at = now(), lease_until = NULL, version = r.version + 1
+	FROM item WHERE r.id = item.id AND item.status = 'claimed' AND item.claimed_by = $3 AND item.live AND item.version = $4
+	RETURNING r.id, r.version
+), review AS (
+	INSERT INTO reviews (review_item_id, reviewer_id, decision, error_type, rule_ids, comment, final_sql, question, guideline_version)
+	SELECT id, $3, $5, $6, $7, $8, NULLIF($9, ''), NULLIF($10, ''), (SELECT max(version) FROM guidelines WHERE project_id = $1)
+	FROM resolved
+	RETURNING id, guideline_version, created_at
+), audited AS (
+	INSERT INTO audit_log (actor_id, action, object_type, object_id, project_id, before, after, request_id)
+	SELECT $3, 'review.decide', 'review_item', resolved.id::text, $1,
+		jsonb_build_object('status', 'claimed', 'version', $4::int),
+		jsonb_build_object('status', 'resolved', 'version', resolved.version, 'review_id', review.id, 'decision', $12::jsonb), $11
+	FROM resolved, review
+)
+SELECT item.status, item.claimed_by, item.version, item.live, review.id, review.guideline_version, review.created_at
+FROM item LEFT JOIN review ON true`
+
+// DecideReviewItem records reviewer's decision and resolves the item. Only the current claimer with
+// a live lease may, and only on the version they were given: otherwise a 409 that says why.
+func (s *Store) DecideReviewItem(ctx context.Context, a Actor, projectID, itemID, reviewerID int64, version int, d Decision) (Review, error) {
+	if err := d.Validate(); err != nil {
+		return Review{}, err
+	}
+	if d.RuleIDs == nil {
+		d.RuleIDs = []string{}
+	}
+	raw, err := json.Marshal(d)
+	if err != nil {
+		return Review{}, err
+	}
+	var it ReviewItem
+	var live bool
+	var reviewID *int64
+	r := Review{ReviewItemID: itemID, ReviewerID: reviewerID, Decision: d}
+	var created *time.Time
+	err = s.pool.QueryRow(ctx, decideSQL, projectID, itemID, reviewerID, version, d.Decision, d.ErrorType, d.RuleIDs, d.Comment,
+		d.FinalSQL, d.Question, a.RequestID, string(raw)).
+		Scan(&it.Status, &it.ClaimedBy, &it.Version, &live, &reviewID, &r.GuidelineVersion, &created)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Review{}, &notFoundError{msg: fmt.Sprintf("no review item %d in this project", itemID)}
+	}
+	if err != nil {
+		return Review{}, classify(err, "decide review item")
+	}
+	if reviewID != nil {
+		r.ID, r.CreatedAt = *reviewID, *created
+		return r, nil
+	}
+	if err := claimRefusal(itemID, it, reviewerID, live); err != nil {
+		return Review{}, err
+	}
+	return Review{}, &StaleVersionError{Object: fmt.Sprintf("review item %d", itemID), Current: it.Version}
+}
+
+// ReviewStats counts a project's items.
+type ReviewStats struct {
+	Total    int            `json:"total"`
+	ByStatus map[string]int `json:"by_status"` // pending, claimed (a live lease), expired (a lease that ran out), resolved
+	ByReason map[string]int `json:"by_reason"` // open items (not resolved) by reason
+}
+
+// ReviewStats counts a project's review items by status and, for open ones, by reason.
+func (s *Store) ReviewStats(ctx context.Context, projectID int64) (ReviewStats, error) {
+	st := ReviewStats{ByStatus: map[string]int{ReviewPending: 0, ReviewClaimed: 0, "expired": 0, ReviewResolved: 0}, ByReason: map[string]int{}}
+	rows, err := s.pool.Query(ctx, `SELECT CASE WHEN status = 'claimed' AND lease_until <= now() THEN 'expired' ELSE status END, reason, count(*)
+		FROM review_items WHERE project_id = $1 GROUP BY 1, 2`, projectID)
+	if err != nil {
+		return st, classify(err, "review stats")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var status, reason string
+		var n int
+		if err := rows.Scan(&status, &reason, &n); err != nil {
+			return st, classify(err, "review stats")
+		}
+		st.Total += n
+		st.ByStatus[status] += n
+		if status != ReviewResolved {
+			st.ByReason[reason] += n
+		}
+	}
+	return st, classify(rows.Err(), "review stats")
+}
