@@ -184,17 +184,25 @@ func (w *Agents) item(ctx context.Context, run store.PipelineRun, key string) (s
 		CompletionTokens: int(spent.CompletionTokens),
 		CostUSD:          spent.CostUSD,
 	}
+	by := store.Actor{UserID: deref(run.StartedBy)}
+	ans := agentAnswer{Confidence: confidence, Samples: p.Samples, Warnings: len(outcome.Warnings)}
 	if !res.OK {
-		return res, nil, nil
+		// No answer: the question goes to review (agent_failed) with the item's completion.
+		return res, func(tx pgx.Tx) error { return routeAgentAnswer(ctx, tx, by, run.ProjectID, nlqID, ans) }, nil
 	}
 	c := store.Candidate{NLQID: nlqID, Source: "agent", SQL: outcome.SQL, AgentRunID: &ar.ID, PipelineRunID: &run.ID}
 	c.Warnings, _ = json.Marshal(outcome.Warnings)
 	if outcome.Result != nil {
 		setOutcome(&c, outcome.Result)
 	}
+	ans.Candidate = &c
 	save := func(tx pgx.Tx) error {
-		_, err := store.InsertCandidateOnce(ctx, tx, store.Actor{UserID: deref(run.StartedBy)}, &c)
-		return err
+		inserted, err := store.InsertCandidateOnce(ctx, tx, by, &c)
+		if err != nil || !inserted {
+			return err
+		}
+		// Dual annotation or review, decided with the answer's storage (see routeAgentAnswer).
+		return routeAgentAnswer(ctx, tx, by, run.ProjectID, nlqID, ans)
 	}
 	return res, save, nil
 }

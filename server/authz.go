@@ -58,6 +58,7 @@ var rolePermissions = [][]string{
 	{"annotator", "sql", "run"},
 	{"annotator", "nlqs", "read"},
 	{"annotator", "guidelines", "read"},
+	{"annotator", "annotation", "work"},
 
 	{"lead", "project", "update"},
 	{"lead", "members", "read"},
@@ -68,6 +69,9 @@ var rolePermissions = [][]string{
 	{"lead", "runs", "read"},
 	{"lead", "runs", "write"},
 	{"lead", "guidelines", "write"},
+	{"lead", "policy", "write"},
+	{"lead", "annotation", "plan"},
+	{"reviewer", "policy", "read"},
 	{"reviewer", "agent", "read"},
 	{"reviewer", "review", "read"},
 	{"reviewer", "review", "work"},

@@ -60,7 +60,8 @@ func (s *Server) decideReviewItem(c echo.Context) error {
 		return invalid("version", "is required (the item's version you were given)")
 	}
 	p := currentPrincipal(c)
-	r, err := s.store.DecideReviewItem(c.Request().Context(), p.actor(c), pid, id, p.user.ID, *req.Version, req.Decision)
+	// Through the loop: an edit's SQL is run in the sandbox first, and the decision takes effect on the question.
+	r, err := s.loop.Decide(c.Request().Context(), p.actor(c), pid, id, p.user.ID, *req.Version, req.Decision)
 	if err != nil {
 		return err
 	}

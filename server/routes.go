@@ -103,6 +103,15 @@ func (s *Server) routes() []route {
 		{Method: "POST", Path: v1 + "/projects/:project/review/items/:item/decision", Object: "review", Action: "work", Handler: h((*Server).decideReviewItem)},
 		{Method: "GET", Path: v1 + "/projects/:project/review/stats", Object: "review", Action: "read", Handler: h((*Server).reviewStats)},
 
+		// The annotation loop: policy, planning, annotators' claims and submissions.
+		{Method: "GET", Path: v1 + "/projects/:project/policy", Object: "policy", Action: "read", Handler: h((*Server).getPolicy)},
+		{Method: "PUT", Path: v1 + "/projects/:project/policy", Object: "policy", Action: "write", Handler: h((*Server).putPolicy)},
+		{Method: "POST", Path: v1 + "/projects/:project/annotation/plan", Object: "annotation", Action: "plan", Handler: h((*Server).planAnnotation)},
+		{Method: "POST", Path: v1 + "/projects/:project/annotation/next", Object: "annotation", Action: "work", Handler: h((*Server).nextAnnotationItem)},
+		{Method: "POST", Path: v1 + "/projects/:project/annotation/items/:item/submit", Object: "annotation", Action: "work", Handler: h((*Server).submitAnnotation)},
+		{Method: "POST", Path: v1 + "/projects/:project/annotation/items/:item/skip", Object: "annotation", Action: "work", Handler: h((*Server).skipAnnotation)},
+		{Method: "POST", Path: v1 + "/projects/:project/annotation/items/:item/release", Object: "annotation", Action: "work", Handler: h((*Server).releaseAnnotation)},
+
 		// The web UI: files from the embedded build, index.html for every other page (HTML5 routing).
 		{Method: "GET", Path: "/*", Public: true, Handler: h((*Server).ui)},
 	}

@@ -188,6 +188,34 @@ func routeSpecs(t *testing.T, e *env) map[string]routeSpec {
 			return fmt.Sprintf("%s/review/items/%d/decision", p, it.ID), jsonBody(map[string]any{"version": it.Version, "decision": "accept_a", "error_type": "other"})
 		}},
 		"GET /api/v1/projects/:project/review/stats": {Min: "reviewer", Success: 200, prepare: fixed(p+"/review/stats", "")},
+		"GET /api/v1/projects/:project/policy":       {Min: "reviewer", Success: 200, prepare: fixed(p+"/policy", "")},
+		"PUT /api/v1/projects/:project/policy": {Min: "lead", Success: 200, prepare: func(e *env, _ string) (string, string) {
+			pol, err := e.store.Policy(e.ctx, e.project.ID)
+			if err != nil {
+				e.t.Fatal(err)
+			}
+			return p + "/policy", jsonBody(map[string]any{"version": pol.Version, "audit_rate": 0.25})
+		}},
+		"POST /api/v1/projects/:project/annotation/plan": {Min: "lead", Success: 200, prepare: func(e *env, _ string) (string, string) {
+			e.nlq(t)
+			return p + "/annotation/plan", `{"share":1}`
+		}},
+		"POST /api/v1/projects/:project/annotation/next": {Min: "annotator", Success: 200, prepare: func(e *env, _ string) (string, string) {
+			e.annotationItem(t, agreeSQL)
+			return p + "/annotation/next", ""
+		}},
+		"POST /api/v1/projects/:project/annotation/items/:item/submit": {Min: "annotator", Success: 200, prepare: func(e *env, as string) (string, string) {
+			id, v := e.claimedAnnotation(t, as)
+			return fmt.Sprintf("%s/annotation/items/%d/submit", p, id), jsonBody(map[string]any{"version": v, "sql": agreeSQL, "elapsed_ms": 1200})
+		}},
+		"POST /api/v1/projects/:project/annotation/items/:item/skip": {Min: "annotator", Success: 200, prepare: func(e *env, as string) (string, string) {
+			id, v := e.claimedAnnotation(t, as)
+			return fmt.Sprintf("%s/annotation/items/%d/skip", p, id), jsonBody(map[string]any{"version": v, "reason": "ambiguous"})
+		}},
+		"POST /api/v1/projects/:project/annotation/items/:item/release": {Min: "annotator", Success: 204, prepare: func(e *env, as string) (string, string) {
+			id, _ := e.claimedAnnotation(t, as)
+			return fmt.Sprintf("%s/annotation/items/%d/release", p, id), ""
+		}},
 		"POST /api/v1/projects/:project/imports": {Min: "lead", Success: 201, prepare: func(*env, string) (string, string) {
 			return p + "/imports", "multipart:" + unique("t")
 		}},

@@ -48,6 +48,7 @@ type Server struct {
 	authz   *authorizer
 	limiter *loginLimiter
 	metrics *httpMetrics
+	loop    *pipelines.Loop // annotation, agreement and the effect of review decisions
 }
 
 // New builds the server and loads the access policy.
@@ -75,6 +76,7 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 		cfg: cfg, store: st, log: cfg.Logger, authz: az,
 		limiter: newLoginLimiter(cfg.LoginLimit, cfg.LoginWindow),
 		metrics: newHTTPMetrics(st),
+		loop:    &pipelines.Loop{Store: st, Exec: cfg.Exec},
 	}
 	e := echo.New()
 	e.HideBanner = true

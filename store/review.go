@@ -226,6 +226,9 @@ type Decision struct {
 	Comment   string   `json:"comment"`
 	FinalSQL  string   `json:"final_sql"`
 	Question  string   `json:"question"`
+	// FinalResult is what running FinalSQL in the sandbox gave (fingerprint, row count, elapsed), set
+	// by the caller for an edit: the new candidate carries it.
+	FinalResult *Candidate `json:"-"`
 }
 
 // Review is a recorded decision.
@@ -266,35 +269,68 @@ func contains(list []string, s string) bool {
 }
 
 // decideSQL is a decision in one statement (one round trip, no explicit transaction): lock the item,
-// resolve it only if reviewer holds a live claim on the given version, record the review and audit
-// it. The locked row is returned either way, so a refusal can say why.
+// resolve it only if reviewer holds a live claim on the given version (and the candidate an accept
+// names exists), record the review, make the decision take effect on the question, and audit both.
+// The locked row is returned either way, so a refusal can say why.
+//
+// Effects: accept_a/accept_b accept the question with that candidate as gold; edit stores final_sql
+// as a new human candidate by the reviewer (with its sandbox outcome, $13-$15) and accepts the
+// question with it as gold; rewrite_question replaces the question's text (the old one stays in the
+// audit entry), clears its gold and sets it back to new, so it goes around the loop again; ambiguous
+// and reject set those statuses. All CTEs see one snapshot, so old is the question before the update.
 //
 // $1 project, $2 item, $3 reviewer, $4 version, $5 decision, $6 error type, $7 rule IDs, $8 comment,
-// $9 final SQL, $10 question, $11 request ID, $12 the decision as JSON for the audit log.
+// $9 final SQL, $10 question, $11 request ID, $12 the decision as JSON for the audit log,
+// $13 final SQL's result fingerprint, $14 its row count, $15 its elapsed ms.
 const decideSQL = `WITH item AS (
-	SELECT id, status, claimed_by, version, COALESCE(lease_until > now(), false) AS live
+	SELECT id, nlq_id, status, claimed_by, version, candidate_a, candidate_b, COALESCE(lease_until > now(), false) AS live
 	FROM review_items WHERE project_id = $1 AND id = $2 FOR UPDATE
 ), resolved AS (
 	UPDATE review_items r SET status = 'resolved', resolved_at = now(), lease_until = NULL, version = r.version + 1
 	FROM item WHERE r.id = item.id AND item.status = 'claimed' AND item.claimed_by = $3 AND item.live AND item.version = $4
+		AND NOT ($5 = 'accept_a' AND item.candidate_a IS NULL) AND NOT ($5 = 'accept_b' AND item.candidate_b IS NULL)
 	RETURNING r.id, r.version
 ), review AS (
 	INSERT INTO reviews (review_item_id, reviewer_id, decision, error_type, rule_ids, comment, final_sql, question, guideline_version)
 	SELECT id, $3, $5, $6, $7, $8, NULLIF($9, ''), NULLIF($10, ''), (SELECT max(version) FROM guidelines WHERE project_id = $1)
 	FROM resolved
 	RETURNING id, guideline_version, created_at
+), edited AS (
+	INSERT INTO sql_candidates (nlq_id, source, sql, result_fingerprint, row_count, elapsed_ms, created_by)
+	SELECT item.nlq_id, 'human', $9, $13, $14, $15, $3 FROM item, resolved WHERE $5 = 'edit'
+	RETURNING id
+), old AS (
+	SELECT n.id, n.status, n.question, n.gold_candidate_id FROM nlqs n JOIN item ON n.id = item.nlq_id
+), effect AS (
+	UPDATE nlqs n SET
+		status = CASE $5 WHEN 'rewrite_question' THEN 'new' WHEN 'ambiguous' THEN 'ambiguous' WHEN 'reject' THEN 'rejected' ELSE 'accepted' END,
+		gold_candidate_id = CASE $5 WHEN 'accept_a' THEN item.candidate_a WHEN 'accept_b' THEN item.candidate_b
+			WHEN 'edit' THEN (SELECT id FROM edited) WHEN 'rewrite_question' THEN NULL ELSE n.gold_candidate_id END,
+		question = CASE WHEN $5 = 'rewrite_question' THEN $10 ELSE n.question END,
+		version = n.version + 1
+	FROM item, resolved WHERE n.id = item.nlq_id
+	RETURNING n.id, n.status, n.question, n.gold_candidate_id
 ), audited AS (
 	INSERT INTO audit_log (actor_id, action, object_type, object_id, project_id, before, after, request_id)
 	SELECT $3, 'review.decide', 'review_item', resolved.id::text, $1,
 		jsonb_build_object('status', 'claimed', 'version', $4::int),
 		jsonb_build_object('status', 'resolved', 'version', resolved.version, 'review_id', review.id, 'decision', $12::jsonb), $11
 	FROM resolved, review
+	UNION ALL
+	SELECT $3, 'nlq.decide', 'nlq', effect.id::text, $1,
+		jsonb_build_object('status', old.status, 'question', old.question, 'gold_candidate_id', old.gold_candidate_id),
+		jsonb_build_object('status', effect.status, 'question', effect.question, 'gold_candidate_id', effect.gold_candidate_id,
+			'review_item_id', $2::bigint, 'decision', $5::text), $11
+	FROM effect, old
 )
-SELECT item.status, item.claimed_by, item.version, item.live, review.id, review.guideline_version, review.created_at
+SELECT item.status, item.claimed_by, item.version, item.live, item.candidate_a, item.candidate_b,
+	review.id, review.guideline_version, review.created_at
 FROM item LEFT JOIN review ON true`
 
-// DecideReviewItem records reviewer's decision and resolves the item. Only the current claimer with
-// a live lease may, and only on the version they were given: otherwise a 409 that says why.
+// DecideReviewItem records reviewer's decision, resolves the item and makes the decision take effect
+// on the question (see decideSQL). Only the current claimer with a live lease may, and only on the
+// version they were given: otherwise a 409 that says why. An edit's SQL is stored as given: running it
+// in the sandbox first (and refusing one that fails) is the caller's part.
 func (s *Store) DecideReviewItem(ctx context.Context, a Actor, projectID, itemID, reviewerID int64, version int, d Decision) (Review, error) {
 	if err := d.Validate(); err != nil {
 		return Review{}, err
@@ -311,9 +347,13 @@ func (s *Store) DecideReviewItem(ctx context.Context, a Actor, projectID, itemID
 	var reviewID *int64
 	r := Review{ReviewItemID: itemID, ReviewerID: reviewerID, Decision: d}
 	var created *time.Time
+	var fin Candidate
+	if d.FinalResult != nil {
+		fin = *d.FinalResult
+	}
 	err = s.pool.QueryRow(ctx, decideSQL, projectID, itemID, reviewerID, version, d.Decision, d.ErrorType, d.RuleIDs, d.Comment,
-		d.FinalSQL, d.Question, a.RequestID, string(raw)).
-		Scan(&it.Status, &it.ClaimedBy, &it.Version, &live, &reviewID, &r.GuidelineVersion, &created)
+		d.FinalSQL, d.Question, a.RequestID, string(raw), fin.ResultFingerprint, fin.RowCount, fin.ElapsedMS).
+		Scan(&it.Status, &it.ClaimedBy, &it.Version, &live, &it.CandidateA, &it.CandidateB, &reviewID, &r.GuidelineVersion, &created)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Review{}, &notFoundError{msg: fmt.Sprintf("no review item %d in this project", itemID)}
 	}
@@ -326,6 +366,10 @@ func (s *Store) DecideReviewItem(ctx context.Context, a Actor, projectID, itemID
 	}
 	if err := claimRefusal(itemID, it, reviewerID, live); err != nil {
 		return Review{}, err
+	}
+	if it.Version == version { // the claim and version were right: the accepted candidate is missing
+		return Review{}, &ValidationError{Fields: map[string]string{"decision": fmt.Sprintf("review item %d has no candidate %s to accept",
+			itemID, d.Decision[len(d.Decision)-1:])}}
 	}
 	return Review{}, &StaleVersionError{Object: fmt.Sprintf("review item %d", itemID), Current: it.Version}
 }

@@ -1,0 +1,170 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/store"
+)
+
+func (s *Server) getPolicy(c echo.Context) error {
+	pid, err := idParam(c, "project")
+	if err != nil {
+		return err
+	}
+	pol, err := s.store.Policy(c.Request().Context(), pid)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"policy": pol})
+}
+
+type policyRequest struct {
+	Version           *int     `json:"version"`
+	DualShare         *float64 `json:"dual_share"`
+	AnnotatorsPerItem *int     `json:"annotators_per_item"`
+	AuditRate         *float64 `json:"audit_rate"`
+	Blind             *bool    `json:"blind"`
+	LeaseSeconds      *int     `json:"lease_seconds"`
+}
+
+// putPolicy saves the policy; fields left out keep their current values.
+func (s *Server) putPolicy(c echo.Context) error {
+	pid, err := idParam(c, "project")
+	if err != nil {
+		return err
+	}
+	var req policyRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	if req.Version == nil {
+		return invalid("version", "is required (the policy version you edited; 0 for the defaults)")
+	}
+	ctx := c.Request().Context()
+	pol, err := s.store.Policy(ctx, pid)
+	if err != nil {
+		return err
+	}
+	pol.Version = *req.Version
+	if req.DualShare != nil {
+		pol.DualShare = *req.DualShare
+	}
+	if req.AnnotatorsPerItem != nil {
+		pol.AnnotatorsPerItem = *req.AnnotatorsPerItem
+	}
+	if req.AuditRate != nil {
+		pol.AuditRate = *req.AuditRate
+	}
+	if req.Blind != nil {
+		pol.Blind = *req.Blind
+	}
+	if req.LeaseSeconds != nil {
+		pol.LeaseSeconds = *req.LeaseSeconds
+	}
+	saved, err := s.store.SavePolicy(ctx, currentPrincipal(c).actor(c), pid, pol)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"policy": saved})
+}
+
+func (s *Server) planAnnotation(c echo.Context) error {
+	pid, err := idParam(c, "project")
+	if err != nil {
+		return err
+	}
+	var req pipelines.PlanParams
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	counts, err := s.loop.PlanSelection(c.Request().Context(), currentPrincipal(c).actor(c), pid, req)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, counts)
+}
+
+// nextAnnotationItem claims the caller's next item: 200 with it, 204 when there is nothing to do.
+func (s *Server) nextAnnotationItem(c echo.Context) error {
+	pid, err := idParam(c, "project")
+	if err != nil {
+		return err
+	}
+	p := currentPrincipal(c)
+	task, err := s.loop.Next(c.Request().Context(), p.actor(c), pid, p.user.ID)
+	if errors.Is(err, store.ErrNoWork) {
+		return c.NoContent(http.StatusNoContent)
+	}
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, task)
+}
+
+type submitRequest struct {
+	Version   *int   `json:"version"`
+	SQL       string `json:"sql"`
+	ElapsedMS *int64 `json:"elapsed_ms"`
+}
+
+func (s *Server) submitAnnotation(c echo.Context) error {
+	pid, id, err := projectAnd(c, "item")
+	if err != nil {
+		return err
+	}
+	var req submitRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	if req.Version == nil {
+		return invalid("version", "is required (the item's version you were given)")
+	}
+	p := currentPrincipal(c)
+	res, err := s.loop.Submit(c.Request().Context(), p.actor(c), pid, id, p.user.ID, *req.Version, req.SQL, req.ElapsedMS)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, res)
+}
+
+type skipRequest struct {
+	Version *int   `json:"version"`
+	Reason  string `json:"reason"`
+	Comment string `json:"comment"`
+}
+
+func (s *Server) skipAnnotation(c echo.Context) error {
+	pid, id, err := projectAnd(c, "item")
+	if err != nil {
+		return err
+	}
+	var req skipRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	if req.Version == nil {
+		return invalid("version", "is required (the item's version you were given)")
+	}
+	p := currentPrincipal(c)
+	an, err := s.store.SkipAnnotationItem(c.Request().Context(), p.actor(c), pid, id, p.user.ID, *req.Version, req.Reason, req.Comment)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"annotation": an})
+}
+
+func (s *Server) releaseAnnotation(c echo.Context) error {
+	pid, id, err := projectAnd(c, "item")
+	if err != nil {
+		return err
+	}
+	p := currentPrincipal(c)
+	if err := s.store.ReleaseAnnotationItem(c.Request().Context(), p.actor(c), pid, id, p.user.ID); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
