@@ -199,7 +199,7 @@ type AnnotationTask struct {
 }
 
 // claimAnnotationSQL is the annotator's claim, one statement like ClaimSQL: their own live claim
-// first, else the oldest open item (pending, or claimed with a lease that ran out) of a question they
+// first, else an item whose lease ran out, else the oldest pending item, of a question they
 // did not write, have not annotated (or skipped) already, and do not hold another slot of; the
 // question must still be open (not rejected or ambiguous). $1 project, $2 user, $3 request ID.
 const claimAnnotationSQL = `WITH claimed AS (
@@ -209,7 +209,14 @@ const claimAnnotationSQL = `WITH claimed AS (
 		(SELECT id FROM annotation_items WHERE claimed_by = $2 AND status = 'claimed' AND project_id = $1 AND lease_until > now()
 			ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED),
 		(SELECT i.id FROM annotation_items i JOIN nlqs n ON n.id = i.nlq_id
-			WHERE i.project_id = $1 AND i.status IN ('pending', 'claimed') AND (i.status = 'pending' OR i.lease_until < now())
+			WHERE i.project_id = $1 AND i.status = 'claimed' AND i.lease_until < now()
+				AND n.created_by IS DISTINCT FROM $2 AND n.status NOT IN ('rejected', 'ambiguous')
+				AND NOT EXISTS (SELECT 1 FROM annotations x WHERE x.nlq_id = i.nlq_id AND x.user_id = $2)
+				AND NOT EXISTS (SELECT 1 FROM annotation_items o WHERE o.nlq_id = i.nlq_id AND o.id <> i.id AND o.claimed_by = $2
+					AND o.status = 'claimed')
+			ORDER BY i.lease_until LIMIT 1 FOR UPDATE OF i SKIP LOCKED),
+		(SELECT i.id FROM annotation_items i JOIN nlqs n ON n.id = i.nlq_id
+			WHERE i.project_id = $1 AND i.status = 'pending'
 				AND n.created_by IS DISTINCT FROM $2 AND n.status NOT IN ('rejected', 'ambiguous')
 				AND NOT EXISTS (SELECT 1 FROM annotations x WHERE x.nlq_id = i.nlq_id AND x.user_id = $2)
 				AND NOT EXISTS (SELECT 1 FROM annotation_items o WHERE o.nlq_id = i.nlq_id AND o.id <> i.id AND o.claimed_by = $2

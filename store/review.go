@@ -94,12 +94,12 @@ func CreateReviewItem(ctx context.Context, tx pgx.Tx, a Actor, it *ReviewItem) e
 }
 
 // ClaimSQL is the whole claim, one statement: take the reviewer's own live claim if they hold one
-// (asking twice, or reloading the page, never takes a second item), else the oldest open item (by created_at, then id: the order of
-// review_items_open) that is
-// pending or whose lease ran out and that the reviewer did not write; lease it, bump its version,
+// (asking twice, or reloading the page, never takes a second item), else an item whose lease ran out
+// (abandoned work first; index review_items_leased), else the oldest pending item (by created_at,
+// then id; index review_items_pending) — never one the reviewer wrote; lease it, bump its version,
 // audit the claim, and return it with its question and both candidates. SKIP LOCKED makes racing
-// reviewers take different items without waiting for each other. COALESCE evaluates the second
-// sub-select only when the first finds nothing.
+// reviewers take different items without waiting for each other. COALESCE evaluates each sub-select
+// only when the ones before it find nothing.
 //
 // $1 project, $2 reviewer, $3 lease in seconds, $4 request ID. bench/claim.pgbench runs this text.
 const ClaimSQL = `WITH claimed AS (
@@ -107,7 +107,9 @@ const ClaimSQL = `WITH claimed AS (
 	WHERE id = COALESCE(
 		(SELECT id FROM review_items WHERE claimed_by = $2 AND status = 'claimed' AND project_id = $1 AND lease_until > now()
 			ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED),
-		(SELECT id FROM review_items WHERE project_id = $1 AND status <> 'resolved' AND (status = 'pending' OR lease_until < now())
+		(SELECT id FROM review_items WHERE project_id = $1 AND status = 'claimed' AND lease_until < now()
+			AND NOT ($2 = ANY (authors)) ORDER BY lease_until LIMIT 1 FOR UPDATE SKIP LOCKED),
+		(SELECT id FROM review_items WHERE project_id = $1 AND status = 'pending'
 			AND NOT ($2 = ANY (authors)) ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED))
 	RETURNING *
 ), audited AS (
