@@ -73,6 +73,7 @@ var rolePermissions = [][]string{
 	{"lead", "annotation", "plan"},
 	{"reviewer", "policy", "read"},
 	{"reviewer", "agent", "read"},
+	{"reviewer", "dashboard", "read"},
 	{"reviewer", "review", "read"},
 	{"reviewer", "review", "work"},
 

@@ -79,3 +79,17 @@ func (s *Server) reviewStats(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, st)
 }
+
+// cycles reports each guideline version's annotation, agreement and review figures (the dashboard's
+// per-cycle view).
+func (s *Server) cycles(c echo.Context) error {
+	pid, err := idParam(c, "project")
+	if err != nil {
+		return err
+	}
+	cs, err := s.store.Cycles(c.Request().Context(), pid)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"cycles": cs})
+}

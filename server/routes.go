@@ -112,6 +112,9 @@ func (s *Server) routes() []route {
 		{Method: "POST", Path: v1 + "/projects/:project/annotation/items/:item/skip", Object: "annotation", Action: "work", Handler: h((*Server).skipAnnotation)},
 		{Method: "POST", Path: v1 + "/projects/:project/annotation/items/:item/release", Object: "annotation", Action: "work", Handler: h((*Server).releaseAnnotation)},
 
+		// The dashboard.
+		{Method: "GET", Path: v1 + "/projects/:project/cycles", Object: "dashboard", Action: "read", Handler: h((*Server).cycles)},
+
 		// The web UI: files from the embedded build, index.html for every other page (HTML5 routing).
 		{Method: "GET", Path: "/*", Public: true, Handler: h((*Server).ui)},
 	}
