@@ -66,6 +66,8 @@ func toAPIError(err error) *apiError {
 		return &apiError{Status: http.StatusUnauthorized, Code: "unauthenticated", Message: "sign in again: the credentials are wrong, expired or revoked"}
 	case errors.Is(err, llm.ErrNotConfigured):
 		return &apiError{Status: http.StatusConflict, Code: "llm_not_configured", Message: llm.ErrNotConfigured.Error()}
+	case errors.Is(err, llm.ErrBadResponse):
+		return &apiError{Status: http.StatusBadGateway, Code: "bad_model_response", Message: lastMessage(err, "the model's answer could not be used")}
 	case errors.Is(err, store.ErrUnavailable):
 		return &apiError{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "the database is unavailable; try again shortly"}
 	case errors.As(err, &he):

@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/goldset/goldset/pipelines"
 	"github.com/goldset/goldset/store"
 )
 
@@ -96,4 +97,26 @@ func (s *Server) saveGuideline(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusCreated, map[string]any{"guideline": g})
+}
+
+type proposeRequest struct {
+	Limit int `json:"limit"`
+}
+
+// proposeGuidelines asks the model to read the latest disagreements and draft revised guidelines,
+// returned with its diff against the current version; saving it is the lead's call (PUT).
+func (s *Server) proposeGuidelines(c echo.Context) error {
+	pid, err := idParam(c, "project")
+	if err != nil {
+		return err
+	}
+	var req proposeRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	p, err := pipelines.ProposeGuidelineEdits(c.Request().Context(), s.store, s.cfg.Models, currentPrincipal(c).actor(c), pid, req.Limit)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"proposal": p})
 }

@@ -105,7 +105,10 @@ func newEnv(t *testing.T, mods ...func(*Config)) *env {
 	if cfg.Models == nil {
 		// A fake model that answers every question at once; batches stay queued unless a test runs them.
 		e.llm = llmtest.New(t)
-		e.llm.Respond(func(openai.ChatCompletionRequest) llmtest.Reply {
+		e.llm.Respond(func(req openai.ChatCompletionRequest) llmtest.Reply {
+			if strings.Contains(llmtest.FirstUserMessage(req), "recurring causes") { // a guideline proposal
+				return llmtest.Text(proposalReply)
+			}
 			return llmtest.Call("give_final_answer", map[string]string{"sql": "SELECT count(*) FROM singer", "explanation": "counts the singers"})
 		})
 		cfg.Models, cfg.Agents = agentsFor(t, st, cfg.Exec, llm.Settings{BaseURL: e.llm.URL, APIKey: "test-key", Model: llmtest.FakeModel}, false)
@@ -124,6 +127,26 @@ func newEnv(t *testing.T, mods ...func(*Config)) *env {
 		t.Fatal(err)
 	}
 	return e
+}
+
+// proposalReply is the fake model's guideline proposal: the current rule kept, one rule added.
+const proposalReply = "```json\n" + `{"summary": "Annotators and the agent disagree on how to count.", "causes": [{"cause": "count vs count distinct", "count": 1, "explanation": "duplicates", "rule": "R1"}], "markdown": "# Guidelines\n\n## R1: Count rows\nUse count(*).\n\n## R: Say DISTINCT when the question says different\nUse count(DISTINCT x)."}` + "\n```"
+
+// disagreement records an agent-vs-human disagreement about the fixture database, in the review queue.
+func (e *env) disagreement(t *testing.T) {
+	t.Helper()
+	e.nlq(t)
+	ctx := e.ctx
+	var nlq, a, b int64
+	if err := e.store.Pool().QueryRow(ctx, `SELECT max(id) FROM nlqs WHERE project_id = $1`, e.project.ID).Scan(&nlq); err != nil {
+		t.Fatal(err)
+	}
+	e.store.Pool().QueryRow(ctx, `INSERT INTO sql_candidates (nlq_id, source, sql) VALUES ($1, 'agent', 'SELECT count(*) FROM singer') RETURNING id`, nlq).Scan(&a)
+	e.store.Pool().QueryRow(ctx, `INSERT INTO sql_candidates (nlq_id, source, sql) VALUES ($1, 'human', 'SELECT count(DISTINCT country) FROM singer') RETURNING id`, nlq).Scan(&b)
+	if _, err := e.store.Pool().Exec(ctx, `INSERT INTO review_items (project_id, nlq_id, reason, candidate_a, candidate_b) VALUES ($1, $2, 'disagreement', $3, $4)`,
+		e.project.ID, nlq, a, b); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // agentRun records a finished agent trajectory about the fixture database (answered, with SQL).

@@ -112,6 +112,8 @@ func (s *Server) routes() []route {
 		{Method: "POST", Path: v1 + "/projects/:project/annotation/items/:item/skip", Object: "annotation", Action: "work", Handler: h((*Server).skipAnnotation)},
 		{Method: "POST", Path: v1 + "/projects/:project/annotation/items/:item/release", Object: "annotation", Action: "work", Handler: h((*Server).releaseAnnotation)},
 
+		{Method: "POST", Path: v1 + "/projects/:project/guidelines/propose", Object: "guidelines", Action: "write", Handler: h((*Server).proposeGuidelines)},
+
 		// The dashboard.
 		{Method: "GET", Path: v1 + "/projects/:project/cycles", Object: "dashboard", Action: "read", Handler: h((*Server).cycles)},
 

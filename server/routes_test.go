@@ -144,6 +144,10 @@ func routeSpecs(t *testing.T, e *env) map[string]routeSpec {
 		"POST /api/v1/projects/:project/agent/runs/:run/save": {Min: "lead", Success: 201, prepare: func(e *env, _ string) (string, string) {
 			return fmt.Sprintf("%s/agent/runs/%d/save", p, e.agentRun(t)), `{}`
 		}},
+		"POST /api/v1/projects/:project/guidelines/propose": {Min: "lead", Success: 200, prepare: func(e *env, _ string) (string, string) {
+			e.disagreement(t)
+			return p + "/guidelines/propose", `{}`
+		}},
 		"GET /api/v1/projects/:project/cycles":    {Min: "reviewer", Success: 200, prepare: fixed(p+"/cycles", "")},
 		"GET /api/v1/projects/:project/llm-calls": {Min: "lead", Success: 200, prepare: fixed(p+"/llm-calls", "")},
 		"GET /api/v1/projects/:project/runs":      {Min: "lead", Success: 200, prepare: fixed(p+"/runs", "")},

@@ -406,3 +406,45 @@ func (s *Store) ReviewStats(ctx context.Context, projectID int64) (ReviewStats, 
 	}
 	return st, classify(rows.Err(), "review stats")
 }
+
+// Disagreement is a case where the agent and a person wrote SQL with different results, with what a
+// reviewer decided about it (when someone has): the material a guideline change is learned from.
+type Disagreement struct {
+	Question   string   `json:"question"`
+	SQLA       string   `json:"sql_a"` // the agent's
+	SQLB       string   `json:"sql_b"` // the person's
+	Decision   string   `json:"decision,omitempty"`
+	ErrorType  string   `json:"error_type,omitempty"`
+	RuleIDs    []string `json:"rule_ids,omitempty"`
+	Comment    string   `json:"comment,omitempty"`
+	FinalSQL   string   `json:"final_sql,omitempty"`
+	ReviewedAt string   `json:"reviewed_at,omitempty"`
+}
+
+// RecentDisagreements returns the project's latest disagreement review items, decided or not, newest
+// first.
+func (s *Store) RecentDisagreements(ctx context.Context, projectID int64, limit int) ([]Disagreement, error) {
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	rows, err := s.pool.Query(ctx, `SELECT n.question, COALESCE(a.sql, ''), COALESCE(b.sql, ''), COALESCE(r.decision, ''),
+			COALESCE(r.error_type, ''), COALESCE(r.rule_ids, '{}'), COALESCE(r.comment, ''), COALESCE(r.final_sql, ''),
+			COALESCE(to_char(r.created_at, 'YYYY-MM-DD'), '')
+		FROM review_items i JOIN nlqs n ON n.id = i.nlq_id
+		LEFT JOIN sql_candidates a ON a.id = i.candidate_a LEFT JOIN sql_candidates b ON b.id = i.candidate_b
+		LEFT JOIN LATERAL (SELECT * FROM reviews r WHERE r.review_item_id = i.id ORDER BY r.id DESC LIMIT 1) r ON true
+		WHERE i.project_id = $1 AND i.reason = 'disagreement' ORDER BY i.id DESC LIMIT $2`, projectID, limit)
+	if err != nil {
+		return nil, classify(err, "recent disagreements")
+	}
+	defer rows.Close()
+	out := []Disagreement{}
+	for rows.Next() {
+		var d Disagreement
+		if err := rows.Scan(&d.Question, &d.SQLA, &d.SQLB, &d.Decision, &d.ErrorType, &d.RuleIDs, &d.Comment, &d.FinalSQL, &d.ReviewedAt); err != nil {
+			return nil, classify(err, "recent disagreements")
+		}
+		out = append(out, d)
+	}
+	return out, classify(rows.Err(), "recent disagreements")
+}
