@@ -66,6 +66,7 @@ var rolePermissions = [][]string{
 	{"lead", "audit", "read"},
 	{"lead", "databases", "import"},
 	{"lead", "agent", "run"},
+	{"lead", "progress", "read"},
 	{"lead", "runs", "read"},
 	{"lead", "runs", "write"},
 	{"lead", "guidelines", "write"},

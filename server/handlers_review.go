@@ -93,3 +93,17 @@ func (s *Server) cycles(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, map[string]any{"cycles": cs})
 }
+
+// progress is the lead's view: questions per stage and status, each annotator's output and agreement
+// with the agent, and the queues.
+func (s *Server) progress(c echo.Context) error {
+	pid, err := idParam(c, "project")
+	if err != nil {
+		return err
+	}
+	p, err := s.store.ProjectProgress(c.Request().Context(), pid)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, p)
+}

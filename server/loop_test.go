@@ -203,6 +203,21 @@ func TestAnnotationAPI_DisagreementGoesToReview(t *testing.T) {
 	if n := e.count(t, `SELECT count(*) FROM comparisons WHERE nlq_id = $1 AND NOT match`, nlq); n != 1 {
 		t.Fatalf("comparisons: %d", n)
 	}
+	// The lead's progress view counts it: one annotation by the reviewer, disagreeing with the agent,
+	// and the review item claimed by the lead above.
+	prog := decode[store.Progress](t, e.do(scenario{Method: "GET", URL: p + "/progress", As: "lead"}))
+	var mine *store.AnnotatorProgress
+	for i := range prog.Annotators {
+		if prog.Annotators[i].Email == e.users["reviewer"].Email {
+			mine = &prog.Annotators[i]
+		}
+	}
+	if mine == nil || mine.Annotated != 1 || mine.Compared != 1 || mine.AgreedAgent != 0 || mine.AgreementRate == nil || *mine.AgreementRate != 0 {
+		t.Fatalf("progress annotators: %+v", prog.Annotators)
+	}
+	if prog.Queues.ReviewClaimed != 1 || len(prog.Stages) == 0 || prog.Stages[0].ByStatus[store.NLQNeedsReview] < 1 {
+		t.Fatalf("progress: %+v", prog)
+	}
 }
 
 func TestAnnotationAPI_SkipReleaseAndLeaseExpiry(t *testing.T) {

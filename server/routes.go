@@ -116,6 +116,7 @@ func (s *Server) routes() []route {
 
 		// The dashboard.
 		{Method: "GET", Path: v1 + "/projects/:project/cycles", Object: "dashboard", Action: "read", Handler: h((*Server).cycles)},
+		{Method: "GET", Path: v1 + "/projects/:project/progress", Object: "progress", Action: "read", Handler: h((*Server).progress)},
 
 		// The web UI: files from the embedded build, index.html for every other page (HTML5 routing).
 		{Method: "GET", Path: "/*", Public: true, Handler: h((*Server).ui)},

@@ -148,6 +148,7 @@ func routeSpecs(t *testing.T, e *env) map[string]routeSpec {
 			e.disagreement(t)
 			return p + "/guidelines/propose", `{}`
 		}},
+		"GET /api/v1/projects/:project/progress":  {Min: "lead", Success: 200, prepare: fixed(p+"/progress", "")},
 		"GET /api/v1/projects/:project/cycles":    {Min: "reviewer", Success: 200, prepare: fixed(p+"/cycles", "")},
 		"GET /api/v1/projects/:project/llm-calls": {Min: "lead", Success: 200, prepare: fixed(p+"/llm-calls", "")},
 		"GET /api/v1/projects/:project/runs":      {Min: "lead", Success: 200, prepare: fixed(p+"/runs", "")},
