@@ -56,6 +56,7 @@ type ReviewCandidate struct {
 	ResultFingerprint *string `json:"result_fingerprint"`
 	RowCount          *int    `json:"row_count"`
 	Error             *string `json:"error"`
+	AgentRunID        *int64  `json:"agent_run_id"` // the trajectory behind an agent candidate
 }
 
 // ReviewItemView is a claimed item with everything needed to judge it.
@@ -119,8 +120,8 @@ const ClaimSQL = `WITH claimed AS (
 )
 SELECT c.id AS item_id, c.project_id, c.nlq_id, c.reason, c.status, c.candidate_a, c.candidate_b, c.authors, c.claimed_by, c.lease_until,
 	c.version, c.guideline_version, c.created_at, c.resolved_at, n.question, n.database_id,
-	a.id, a.source, a.sql, a.result_fingerprint, a.row_count, a.error,
-	b.id, b.source, b.sql, b.result_fingerprint, b.row_count, b.error
+	a.id, a.source, a.sql, a.result_fingerprint, a.row_count, a.error, a.agent_run_id,
+	b.id, b.source, b.sql, b.result_fingerprint, b.row_count, b.error, b.agent_run_id
 FROM claimed c JOIN nlqs n ON n.id = c.nlq_id
 	LEFT JOIN sql_candidates a ON a.id = c.candidate_a
 	LEFT JOIN sql_candidates b ON b.id = c.candidate_b`
@@ -136,8 +137,8 @@ func (s *Store) ClaimReviewItem(ctx context.Context, a Actor, projectID, reviewe
 	err := s.pool.QueryRow(ctx, ClaimSQL, projectID, reviewerID, lease.Seconds(), a.RequestID).Scan(
 		&v.ID, &v.ProjectID, &v.NLQID, &v.Reason, &v.Status, &v.CandidateA, &v.CandidateB, &v.Authors, &v.ClaimedBy, &v.LeaseUntil,
 		&v.Version, &v.GuidelineVersion, &v.CreatedAt, &v.ResolvedAt, &v.Question, &v.DatabaseID,
-		&ca.ID, &ca.Source, &ca.SQL, &ca.ResultFingerprint, &ca.RowCount, &ca.Error,
-		&cb.ID, &cb.Source, &cb.SQL, &cb.ResultFingerprint, &cb.RowCount, &cb.Error)
+		&ca.ID, &ca.Source, &ca.SQL, &ca.ResultFingerprint, &ca.RowCount, &ca.Error, &ca.AgentRunID,
+		&cb.ID, &cb.Source, &cb.SQL, &cb.ResultFingerprint, &cb.RowCount, &cb.Error, &cb.AgentRunID)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return ReviewItemView{}, ErrNoWork
 	}
@@ -155,13 +156,15 @@ type nullCandidate struct {
 	ResultFingerprint *string
 	RowCount          *int
 	Error             *string
+	AgentRunID        *int64
 }
 
 func (n nullCandidate) candidate() *ReviewCandidate {
 	if n.ID == nil {
 		return nil
 	}
-	return &ReviewCandidate{ID: *n.ID, Source: *n.Source, SQL: *n.SQL, ResultFingerprint: n.ResultFingerprint, RowCount: n.RowCount, Error: n.Error}
+	return &ReviewCandidate{ID: *n.ID, Source: *n.Source, SQL: *n.SQL, ResultFingerprint: n.ResultFingerprint, RowCount: n.RowCount, Error: n.Error,
+		AgentRunID: n.AgentRunID}
 }
 
 // lockClaim locks an item of the project and checks that reviewer holds its claim (live or not: nobody

@@ -23,6 +23,9 @@ const ProjectAgent = lazy(() => import('./pages/Agent').then((m) => ({ default: 
 const AgentRunPage = lazy(() => import('./pages/Agent').then((m) => ({ default: m.AgentRunPage })));
 const ProjectBatches = lazy(() => import('./pages/Batches').then((m) => ({ default: m.ProjectBatches })));
 const BatchRunPage = lazy(() => import('./pages/Batches').then((m) => ({ default: m.BatchRunPage })));
+// The annotation loop's screens carry the SQL editor too.
+const ProjectAnnotate = lazy(() => import('./pages/Annotate').then((m) => ({ default: m.ProjectAnnotate })));
+const ProjectReview = lazy(() => import('./pages/Review').then((m) => ({ default: m.ProjectReview })));
 const LlmSettingsPage = lazy(() => import('./pages/LlmSettings').then((m) => ({ default: m.LlmSettingsPage })));
 
 function Lazy({ children }: { children: ReactNode }) {
@@ -71,6 +74,8 @@ export function AppRoutes() {
             <Route path="guidelines" element={<ProjectGuidelines />} />
             <Route path="guidelines/edit" element={<GuidelineEditorPage />} />
             <Route path="guidelines/diff" element={<GuidelineDiffPage />} />
+            <Route path="annotate" element={<Lazy><ProjectAnnotate /></Lazy>} />
+            <Route path="review" element={<Lazy><ProjectReview /></Lazy>} />
             <Route path="agent" element={<Lazy><ProjectAgent /></Lazy>} />
             <Route path="agent/:runId" element={<Lazy><AgentRunPage /></Lazy>} />
             <Route path="batches" element={<Lazy><ProjectBatches /></Lazy>} />

@@ -39,6 +39,16 @@ export function canRunAgent(role: MyProjectRole | undefined): boolean {
   return canManageProject(role);
 }
 
+/** Every project member (annotator and up) annotates. */
+export function canAnnotate(role: MyProjectRole | undefined): boolean {
+  return Boolean(role);
+}
+
+/** Reviewers and up work the review queue. */
+export function canReview(role: MyProjectRole | undefined): boolean {
+  return role === 'reviewer' || canManageProject(role);
+}
+
 export function projectTabs(projectId: string | number, role: MyProjectRole | undefined): NavItem[] {
   const base = `/projects/${projectId}`;
   const tabs: NavItem[] = [{ to: base, label: 'Overview' }];
@@ -47,6 +57,8 @@ export function projectTabs(projectId: string | number, role: MyProjectRole | un
     tabs.push({ to: `${base}/databases`, label: 'Databases' }, { to: `${base}/questions`, label: 'Questions' });
     tabs.push({ to: `${base}/guidelines`, label: 'Guidelines' });
   }
+  if (canAnnotate(role)) tabs.push({ to: `${base}/annotate`, label: 'Annotate' });
+  if (canReview(role)) tabs.push({ to: `${base}/review`, label: 'Review' });
   if (canReadAgentRuns(role)) tabs.push({ to: `${base}/agent`, label: 'Agent' });
   if (canRunAgent(role)) tabs.push({ to: `${base}/batches`, label: 'Batches' });
   if (canManageProject(role)) {

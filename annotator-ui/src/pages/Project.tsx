@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { Link, NavLink, Outlet, useOutletContext, useParams } from 'react-router';
 import { api, ApiError, type Member, type Project, type ProjectRole } from '../api';
 import { AuditLog } from '../components/AuditLog';
+import { LoopPolicyCard } from '../components/LoopPolicy';
 import {
   Alert,
   Badge,
@@ -106,6 +107,7 @@ export function ProjectOverview() {
           </dl>
         </Card>
       )}
+      {canEdit && <LoopPolicyCard projectId={String(project.id)} />}
     </div>
   );
 }

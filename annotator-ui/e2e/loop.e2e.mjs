@@ -1,0 +1,200 @@
+// End-to-end test of the annotation loop without a language model: as admin, create a project, import a
+// table and a question, set the loop policy (share 100%), plan annotation, add a reviewer; as the reviewer
+// (the importer may not annotate their own question), annotate the question from the
+// keyboard (draft restored after a reload, Ctrl-Enter preview, Ctrl-S submit → "no agent"), see the
+// outcome, N → nothing left to annotate, and the Review tab's empty queue.
+// Same environment as shell.e2e.mjs: GOLDSET_E2E_URL, GOLDSET_E2E_ADMIN_EMAIL, GOLDSET_E2E_ADMIN_PASSWORD,
+// optional CHROMIUM_PATH and GOLDSET_E2E_SCREENSHOTS.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const BASE = (process.env.GOLDSET_E2E_URL ?? '').replace(/\/$/, '');
+const ADMIN_EMAIL = process.env.GOLDSET_E2E_ADMIN_EMAIL ?? '';
+const ADMIN_PASSWORD = process.env.GOLDSET_E2E_ADMIN_PASSWORD ?? '';
+const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
+const SHOTS = process.env.GOLDSET_E2E_SCREENSHOTS;
+const configured = Boolean(BASE && ADMIN_EMAIL && ADMIN_PASSWORD);
+if (!configured && process.env.CI) {
+  throw new Error('e2e: set GOLDSET_E2E_URL, GOLDSET_E2E_ADMIN_EMAIL and GOLDSET_E2E_ADMIN_PASSWORD');
+}
+
+const suffix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+const projectName = `E2E loop ${suffix}`;
+const isMac = process.platform === 'darwin';
+const MOD = isMac ? 'Meta' : 'Control';
+
+const CITIES_CSV = ['name,country,population', 'Oslo,Norway,700000', 'Bergen,Norway,285000', 'Lyon,France,520000', ''].join('\n');
+const QUESTION = 'How many cities are in Norway?';
+const QUESTIONS_CSV = ['question', `"${QUESTION}"`, ''].join('\n');
+// The admin imports the question, and nobody annotates a question they wrote: a reviewer annotates it.
+const REVIEWER_EMAIL = `loop-${suffix}@example.com`;
+const REVIEWER_PASSWORD = 'reviewer-password-1';
+const ANSWER = "SELECT count(*) FROM cities WHERE country = 'Norway'";
+
+/** @type {import('playwright-core').Browser} */
+let browser;
+/** @type {import('playwright-core').Page} */
+let page;
+let workDir = '';
+
+async function screenshot(name) {
+  if (!SHOTS) return;
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+async function step(name, fn) {
+  try {
+    await fn();
+  } catch (err) {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const file = join(ARTIFACTS, `loop-${name.replace(/[^a-z0-9]+/gi, '-')}.png`);
+    await page?.screenshot({ path: file, fullPage: true }).catch(() => {});
+    console.error(`step "${name}" failed; screenshot: ${file}; url: ${page?.url()}`);
+    throw err;
+  }
+}
+
+const tab = (name) => page.getByRole('navigation', { name: 'Project sections' }).getByRole('link', { name, exact: true }).click();
+
+describe('Goldset annotation loop', { skip: configured ? false : 'set GOLDSET_E2E_URL, GOLDSET_E2E_ADMIN_EMAIL, GOLDSET_E2E_ADMIN_PASSWORD' }, () => {
+  before(async () => {
+    workDir = mkdtempSync(join(tmpdir(), 'goldset-e2e-'));
+    writeFileSync(join(workDir, 'cities.csv'), CITIES_CSV);
+    writeFileSync(join(workDir, 'questions.csv'), QUESTIONS_CSV);
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    });
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    context.setDefaultTimeout(20_000);
+    page = await context.newPage();
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
+  });
+
+  it('plans, annotates from the keyboard and finds the review queue empty', async () => {
+    await step('login-and-create-project', async () => {
+      await page.goto(`${BASE}/login`);
+      await page.getByLabel('Email').fill(ADMIN_EMAIL);
+      await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+      await page.getByLabel('Password').press('Enter');
+      await page.getByRole('heading', { name: 'Projects', level: 1 }).waitFor();
+      await page.getByRole('button', { name: 'New project' }).click();
+      const dialog = page.getByRole('dialog', { name: 'New project' });
+      await dialog.getByLabel('Name').fill(projectName);
+      await dialog.getByRole('button', { name: 'Create project' }).click();
+      await page.getByRole('heading', { name: projectName, level: 1 }).waitFor();
+    });
+
+    await step('import', async () => {
+      await tab('Databases');
+      const form = page.getByRole('form', { name: 'Import' });
+      await form.getByLabel('Files', { exact: true }).setInputFiles(join(workDir, 'cities.csv'));
+      await form.getByRole('button', { name: 'Import' }).click();
+      await page.getByTestId('import-summary').getByRole('link', { name: 'cities' }).waitFor();
+      await tab('Overview');
+      await tab('Databases');
+      await form.getByLabel('Questions CSV').check();
+      await form.getByLabel('Target database').selectOption('cities');
+      await form.getByLabel('File', { exact: true }).setInputFiles(join(workDir, 'questions.csv'));
+      await form.getByRole('button', { name: 'Import' }).click();
+      assert.match((await page.getByTestId('import-summary').textContent()) ?? '', /1 question read/);
+    });
+
+    await step('policy-and-plan', async () => {
+      await tab('Overview');
+      const policy = page.getByRole('form', { name: 'Loop policy' });
+      await policy.getByLabel('Dual share (%)').fill('100');
+      await policy.getByRole('button', { name: 'Save policy' }).click();
+      await policy.getByText('Version 1').waitFor();
+      const plan = page.getByRole('form', { name: 'Plan annotation' });
+      await plan.getByRole('button', { name: 'Plan annotation' }).click();
+      const result = plan.getByTestId('plan-result');
+      await result.waitFor();
+      assert.match((await result.textContent()) ?? '', /1 new questions considered · 1 in the 100% share · 1 items created/);
+      await screenshot('60-loop-policy');
+    });
+
+    let projectUrl = '';
+    await step('add-reviewer', async () => {
+      projectUrl = page.url().replace(/\/$/, '');
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
+      await page.getByRole('button', { name: 'New user' }).click();
+      const dialog = page.getByRole('dialog', { name: 'New user' });
+      await dialog.getByLabel('Email').fill(REVIEWER_EMAIL);
+      await dialog.getByLabel('Name').fill('Loop Reviewer');
+      await dialog.getByLabel('Password').fill(REVIEWER_PASSWORD);
+      await dialog.getByRole('button', { name: 'Create user' }).click();
+      await page.getByRole('cell', { name: REVIEWER_EMAIL, exact: true }).waitFor();
+      await page.goto(projectUrl);
+      await tab('Members');
+      const form = page.getByRole('form', { name: 'Add a member' });
+      await form.getByLabel('Email').fill(REVIEWER_EMAIL);
+      await form.getByLabel('Role').selectOption('reviewer');
+      await form.getByRole('button', { name: 'Add member' }).click();
+      await page.getByRole('cell', { name: REVIEWER_EMAIL, exact: true }).waitFor();
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+      await page.getByLabel('Email').fill(REVIEWER_EMAIL);
+      await page.getByLabel('Password').fill(REVIEWER_PASSWORD);
+      await page.getByLabel('Password').press('Enter');
+      await page.getByRole('heading', { name: 'Projects', level: 1 }).waitFor();
+      await page.goto(projectUrl);
+      await page.getByRole('heading', { name: projectName, level: 1 }).waitFor();
+    });
+
+    await step('claim', async () => {
+      await tab('Annotate');
+      await page.getByRole('button', { name: 'Start annotating' }).click();
+      await page.getByTestId('question').getByText(QUESTION).waitFor();
+      await page.getByRole('complementary', { name: 'Schema' }).getByRole('button', { name: 'cities', exact: true }).waitFor();
+      await screenshot('61-annotate');
+    });
+
+    await step('draft-survives-reload', async () => {
+      const editor = page.getByRole('textbox', { name: 'Your SQL', exact: true });
+      await editor.click();
+      await page.keyboard.type(ANSWER);
+      await page.keyboard.press('Escape');
+      await page.reload();
+      // Asking again while holding the claim gives the same item back, with the draft.
+      await page.getByRole('button', { name: 'Start annotating' }).click();
+      await page.getByText('Restored your draft for this item.').waitFor();
+      assert.equal(await page.getByRole('textbox', { name: 'Your SQL', exact: true }).textContent(), ANSWER);
+    });
+
+    await step('preview-and-submit', async () => {
+      await page.getByRole('textbox', { name: 'Your SQL', exact: true }).click();
+      await page.keyboard.press(`${MOD}+Enter`);
+      await page.getByRole('region', { name: 'Query result' }).getByRole('cell', { name: '2', exact: true }).waitFor();
+      await page.keyboard.press(`${MOD}+s`);
+      const outcome = page.getByTestId('outcome');
+      await outcome.waitFor();
+      assert.match((await outcome.getByTestId('verdict').textContent()) ?? '', /NO AGENT/);
+      assert.match((await outcome.textContent()) ?? '', /The agent has no SQL for this question/);
+      await screenshot('62-annotate-outcome');
+    });
+
+    await step('next-is-empty', async () => {
+      await page.keyboard.press('n');
+      await page.getByText('Nothing to annotate right now').waitFor();
+      await screenshot('63-annotate-empty');
+    });
+
+    await step('review-empty', async () => {
+      await tab('Review');
+      await page.getByRole('button', { name: 'Start reviewing' }).click();
+      await page.getByText('Nothing to review').waitFor();
+      await screenshot('64-review-empty');
+    });
+  });
+});

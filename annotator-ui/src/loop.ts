@@ -1,0 +1,272 @@
+// The annotation/review loop (docs/API.md "Review queue" and "Annotation and agreement"): API calls,
+// the SQL diff the review screen shows, and annotation drafts kept in localStorage.
+import { request } from './api';
+
+const base = (projectId: string | number) => `/api/v1/projects/${encodeURIComponent(String(projectId))}`;
+const enc = (v: string | number) => encodeURIComponent(String(v));
+
+export interface Policy {
+  project_id: number;
+  dual_share: number;
+  annotators_per_item: number;
+  audit_rate: number;
+  blind: boolean;
+  lease_seconds: number;
+  version: number;
+  updated_at: string | null;
+}
+export type PolicyChanges = Partial<Pick<Policy, 'dual_share' | 'annotators_per_item' | 'audit_rate' | 'blind' | 'lease_seconds'>>;
+
+export interface PlanResult {
+  selected: number;
+  sampled: number;
+  items: number;
+  share: number;
+}
+
+export interface AnnotationItem {
+  id: number;
+  project_id: number;
+  nlq_id: number;
+  slot: number;
+  status: 'pending' | 'claimed' | 'submitted' | 'skipped';
+  claimed_by: number | null;
+  lease_until: string | null;
+  version: number;
+  created_at: string;
+  done_at: string | null;
+}
+
+export interface AnnotationTask {
+  item: AnnotationItem;
+  question: string;
+  database_id: number;
+  target_values: string[] | null;
+  guideline_version: number | null;
+  blind: boolean;
+  agent_sql?: string;
+}
+
+export interface Comparison {
+  id: number;
+  nlq_id: number;
+  candidate_a_id: number;
+  candidate_b_id: number;
+  match: boolean;
+  reason: string;
+  guideline_version: number | null;
+  created_at: string;
+}
+
+export interface SubmitResult {
+  annotation: { id: number; item_id: number; candidate_id: number | null; elapsed_ms: number | null };
+  candidate: { id: number; source: string; sql: string; row_count: number | null; error: string | null };
+  result: 'agreed' | 'disagreed' | 'no_agent';
+  comparison?: Comparison;
+  review_item_id?: number;
+  audited: boolean;
+  agent_sql?: string;
+}
+
+export type SkipReason = 'ambiguous' | 'unanswerable' | 'bad_question';
+
+export interface ReviewCandidate {
+  id: number;
+  source: string;
+  sql: string;
+  result_fingerprint: string | null;
+  row_count: number | null;
+  error: string | null;
+  /** Not in the documented shape; used when a server sends it. */
+  agent_run_id?: number | null;
+}
+
+export interface ReviewItem {
+  id: number;
+  project_id: number;
+  nlq_id: number;
+  reason: string;
+  status: string;
+  candidate_a_id: number | null;
+  candidate_b_id: number | null;
+  authors: number[] | null;
+  claimed_by: number | null;
+  lease_until: string | null;
+  version: number;
+  guideline_version: number | null;
+  created_at: string;
+  resolved_at: string | null;
+  question: string;
+  database_id: number | null;
+  candidate_a: ReviewCandidate | null;
+  candidate_b: ReviewCandidate | null;
+}
+
+export type Decision = 'accept_a' | 'accept_b' | 'edit' | 'rewrite_question' | 'ambiguous' | 'reject';
+export const ERROR_TYPES = [
+  'schema_linking',
+  'join',
+  'aggregation',
+  'filter_value',
+  'null_handling',
+  'ordering_limit',
+  'date_time',
+  'question_ambiguous',
+  'other',
+] as const;
+export type ErrorType = (typeof ERROR_TYPES)[number];
+
+export interface DecisionBody {
+  version: number;
+  decision: Decision;
+  error_type: ErrorType;
+  rule_ids?: string[];
+  comment?: string;
+  final_sql?: string;
+  question?: string;
+}
+
+export const loopApi = {
+  getPolicy: (projectId: string | number) => request<{ policy: Policy }>('GET', `${base(projectId)}/policy`),
+  savePolicy: (projectId: string | number, body: PolicyChanges & { version: number }) =>
+    request<{ policy: Policy }>('PUT', `${base(projectId)}/policy`, { body }),
+  plan: (projectId: string | number, body: { database_id?: number; stage?: string; share?: number }) =>
+    request<PlanResult>('POST', `${base(projectId)}/annotation/plan`, { body }),
+
+  /** The next annotation item (claimed for you), or null when there is nothing to annotate (204). */
+  nextAnnotation: async (projectId: string | number) =>
+    (await request<AnnotationTask | undefined>('POST', `${base(projectId)}/annotation/next`)) ?? null,
+  submitAnnotation: (projectId: string | number, itemId: number, body: { version: number; sql: string; elapsed_ms?: number }) =>
+    request<SubmitResult>('POST', `${base(projectId)}/annotation/items/${enc(itemId)}/submit`, { body }),
+  skipAnnotation: (projectId: string | number, itemId: number, body: { version: number; reason: SkipReason; comment?: string }) =>
+    request<{ annotation: unknown }>('POST', `${base(projectId)}/annotation/items/${enc(itemId)}/skip`, { body }),
+  releaseAnnotation: (projectId: string | number, itemId: number) =>
+    request<void>('POST', `${base(projectId)}/annotation/items/${enc(itemId)}/release`),
+
+  /** The next review item (claimed for you), or null when there is nothing to review (204). */
+  nextReview: async (projectId: string | number) =>
+    (await request<{ item: ReviewItem } | undefined>('POST', `${base(projectId)}/review/next`))?.item ?? null,
+  releaseReview: (projectId: string | number, itemId: number) =>
+    request<void>('POST', `${base(projectId)}/review/items/${enc(itemId)}/release`),
+  decide: (projectId: string | number, itemId: number, body: DecisionBody) =>
+    request<{ review: unknown }>('POST', `${base(projectId)}/review/items/${enc(itemId)}/decision`, { body }),
+};
+
+// ---------- Drafts ----------
+
+const draftKey = (projectId: string | number, itemId: number) => `goldset:draft:${projectId}:${itemId}`;
+
+export const drafts = {
+  load(projectId: string | number, itemId: number): string | null {
+    try {
+      return localStorage.getItem(draftKey(projectId, itemId));
+    } catch {
+      return null;
+    }
+  },
+  save(projectId: string | number, itemId: number, sql: string) {
+    try {
+      if (sql) localStorage.setItem(draftKey(projectId, itemId), sql);
+      else localStorage.removeItem(draftKey(projectId, itemId));
+    } catch {
+      // Storage full or disabled: the draft is only a convenience.
+    }
+  },
+  clear(projectId: string | number, itemId: number) {
+    try {
+      localStorage.removeItem(draftKey(projectId, itemId));
+    } catch {
+      // ignore
+    }
+  },
+};
+
+// ---------- SQL diff ----------
+
+export interface DiffPart {
+  op: 'equal' | 'delete' | 'insert';
+  text: string;
+}
+
+/** Words and the whitespace between them, so a diff keeps the original layout. */
+function tokens(s: string): string[] {
+  return s.match(/\s+|[A-Za-z0-9_$.]+|'(?:[^']|'')*'?|"(?:[^"]|"")*"?|[^\sA-Za-z0-9_$.]/g) ?? [];
+}
+
+/**
+ * A word-level diff of two SQL texts (LCS over tokens; whitespace differences do not count as changes).
+ * Returns the parts of `a` (equal/delete) and of `b` (equal/insert), each in order.
+ */
+export function sqlDiff(a: string, b: string): { a: DiffPart[]; b: DiffPart[] } {
+  const ta = tokens(a);
+  const tb = tokens(b);
+  const norm = (t: string) => (/^\s+$/.test(t) ? ' ' : /^[A-Za-z_]/.test(t) ? t.toLowerCase() : t);
+  const na = ta.map(norm);
+  const nb = tb.map(norm);
+  // Very long SQL: fall back to marking everything different rather than spending O(n·m) memory.
+  if (ta.length * tb.length > 4_000_000) {
+    return { a: [{ op: 'delete', text: a }], b: [{ op: 'insert', text: b }] };
+  }
+  const n = ta.length;
+  const m = tb.length;
+  const lcs: Uint32Array[] = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
+  for (let i = n - 1; i >= 0; i--) {
+    for (let j = m - 1; j >= 0; j--) {
+      lcs[i][j] = na[i] === nb[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+    }
+  }
+  const outA: DiffPart[] = [];
+  const outB: DiffPart[] = [];
+  const push = (out: DiffPart[], op: DiffPart['op'], text: string) => {
+    const last = out[out.length - 1];
+    if (last && last.op === op) last.text += text;
+    else out.push({ op, text });
+  };
+  let i = 0;
+  let j = 0;
+  while (i < n && j < m) {
+    if (na[i] === nb[j]) {
+      push(outA, 'equal', ta[i++]);
+      push(outB, 'equal', tb[j++]);
+    } else if (lcs[i + 1][j] >= lcs[i][j + 1]) {
+      push(outA, /^\s+$/.test(ta[i]) ? 'equal' : 'delete', ta[i]);
+      i++;
+    } else {
+      push(outB, /^\s+$/.test(tb[j]) ? 'equal' : 'insert', tb[j]);
+      j++;
+    }
+  }
+  while (i < n) push(outA, /^\s+$/.test(ta[i]) ? 'equal' : 'delete', ta[i++]);
+  while (j < m) push(outB, /^\s+$/.test(tb[j]) ? 'equal' : 'insert', tb[j++]);
+  return { a: joinRuns(outA), b: joinRuns(outB) };
+}
+
+/** Whitespace alone between two changes of the same kind belongs to one highlighted run. */
+function joinRuns(parts: DiffPart[]): DiffPart[] {
+  const out: DiffPart[] = [];
+  for (let k = 0; k < parts.length; k++) {
+    const p = parts[k];
+    const prev = out[out.length - 1];
+    const nextPart = parts[k + 1];
+    if (p.op === 'equal' && /^\s+$/.test(p.text) && prev && nextPart && prev.op !== 'equal' && prev.op === nextPart.op) {
+      prev.text += p.text + nextPart.text;
+      k++;
+      continue;
+    }
+    out.push({ ...p });
+  }
+  return out;
+}
+
+/** True when focus is somewhere typing happens, so single-key shortcuts must not fire. */
+export function isTypingTarget(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable || target.closest('[contenteditable="true"], .cm-editor')) return true;
+  const tag = target.tagName;
+  if (tag === 'TEXTAREA' || tag === 'SELECT') return true;
+  if (tag === 'INPUT') {
+    const type = (target as HTMLInputElement).type;
+    return !['checkbox', 'radio', 'button', 'submit'].includes(type);
+  }
+  return false;
+}
