@@ -6,25 +6,15 @@
 //                      with give_final_answer `SELECT count(*) FROM <first table>`. Without it, only the
 //                      "not configured" path is tested.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, BASE, createProject as createProjectFrom, importCsv as importCsvInto, launch, makeScreenshot, makeStep, signIn, skipUnlessConfigured, tab as openTab, uniqueSuffix } from './harness.mjs';
 
-const BASE = (process.env.GOLDSET_E2E_URL ?? '').replace(/\/$/, '');
-const ADMIN_EMAIL = process.env.GOLDSET_E2E_ADMIN_EMAIL ?? '';
-const ADMIN_PASSWORD = process.env.GOLDSET_E2E_ADMIN_PASSWORD ?? '';
 const WITH_LLM = process.env.GOLDSET_E2E_LLM === '1';
-const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
-const SHOTS = process.env.GOLDSET_E2E_SCREENSHOTS;
-const configured = Boolean(BASE && ADMIN_EMAIL && ADMIN_PASSWORD);
-if (!configured && process.env.CI) {
-  throw new Error('e2e: set GOLDSET_E2E_URL, GOLDSET_E2E_ADMIN_EMAIL and GOLDSET_E2E_ADMIN_PASSWORD');
-}
 
-const suffix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+const suffix = uniqueSuffix();
 const projectName = `E2E agent ${suffix}`;
 const QUESTION = 'How many cities are there?';
 
@@ -37,54 +27,19 @@ let page;
 let workDir = '';
 let projectPath = '';
 
-async function screenshot(name) {
-  if (!SHOTS) return;
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
-
+const screenshot = makeScreenshot(() => page);
 /** Run a step; on failure save a screenshot named after it before rethrowing. */
-async function step(name, fn) {
-  try {
-    await fn();
-  } catch (err) {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    const file = join(ARTIFACTS, `agent-${name.replace(/[^a-z0-9]+/gi, '-')}.png`);
-    await page?.screenshot({ path: file, fullPage: true }).catch(() => {});
-    console.error(`step "${name}" failed; screenshot: ${file}; url: ${page?.url()}`);
-    throw err;
-  }
-}
+const step = makeStep('agent-', () => page);
 
-async function login() {
-  await page.goto(`${BASE}/login`);
-  await page.getByLabel('Email').fill(ADMIN_EMAIL);
-  await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-  await page.getByLabel('Password').press('Enter');
-  await page.getByRole('heading', { name: 'Projects', level: 1 }).waitFor();
-}
+const login = () => signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
 
 async function createProject(name) {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Projects' }).click();
-  await page.getByRole('button', { name: 'New project' }).click();
-  const dialog = page.getByRole('dialog', { name: 'New project' });
-  await dialog.getByLabel('Name').fill(name);
-  await dialog.getByRole('button', { name: 'Create project' }).click();
-  await page.getByRole('heading', { name, level: 1 }).waitFor();
-  return new URL(page.url()).pathname;
+  return createProjectFrom(page, name);
 }
 
-async function importCsv(file) {
-  await tab('Databases');
-  const form = page.getByRole('form', { name: 'Import' });
-  await form.getByLabel('Files', { exact: true }).setInputFiles(file);
-  await form.getByRole('button', { name: 'Import' }).click();
-  await page.getByTestId('import-summary').waitFor();
-}
-
-async function tab(name) {
-  await page.getByRole('navigation', { name: 'Project sections' }).getByRole('link', { name, exact: true }).click();
-}
+const importCsv = (file) => importCsvInto(page, file);
+const tab = (name) => openTab(page, name);
 
 async function askAgent(question) {
   const form = page.getByRole('form', { name: 'Try the agent' });
@@ -92,17 +47,11 @@ async function askAgent(question) {
   await form.getByLabel('Question').press('Control+Enter');
 }
 
-describe('Goldset agent and language model', { skip: configured ? false : 'set GOLDSET_E2E_URL, GOLDSET_E2E_ADMIN_EMAIL, GOLDSET_E2E_ADMIN_PASSWORD' }, () => {
+describe('Goldset agent and language model', { skip: skipUnlessConfigured }, () => {
   before(async () => {
     workDir = mkdtempSync(join(tmpdir(), 'goldset-e2e-agent-'));
     writeFileSync(join(workDir, 'cities.csv'), CITIES_CSV);
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-    });
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    context.setDefaultTimeout(20_000);
-    page = await context.newPage();
+    ({ browser, page } = await launch());
   });
 
   after(async () => {

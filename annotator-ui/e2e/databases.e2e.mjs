@@ -4,26 +4,14 @@
 // Same environment as shell.e2e.mjs: GOLDSET_E2E_URL, GOLDSET_E2E_ADMIN_EMAIL, GOLDSET_E2E_ADMIN_PASSWORD,
 // optional CHROMIUM_PATH and GOLDSET_E2E_SCREENSHOTS.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, createProject, launch, makeScreenshot, makeStep, signIn, skipUnlessConfigured, tab, typeInEditor, uniqueSuffix } from './harness.mjs';
 
-const BASE = (process.env.GOLDSET_E2E_URL ?? '').replace(/\/$/, '');
-const ADMIN_EMAIL = process.env.GOLDSET_E2E_ADMIN_EMAIL ?? '';
-const ADMIN_PASSWORD = process.env.GOLDSET_E2E_ADMIN_PASSWORD ?? '';
-const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
-const SHOTS = process.env.GOLDSET_E2E_SCREENSHOTS;
-const configured = Boolean(BASE && ADMIN_EMAIL && ADMIN_PASSWORD);
-if (!configured && process.env.CI) {
-  throw new Error('e2e: set GOLDSET_E2E_URL, GOLDSET_E2E_ADMIN_EMAIL and GOLDSET_E2E_ADMIN_PASSWORD');
-}
-
-const suffix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+const suffix = uniqueSuffix();
 const projectName = `E2E databases ${suffix}`;
-const isMac = process.platform === 'darwin';
 
 // A small table with what real CSVs have: quoted headers, a header that is not an identifier,
 // a number with a thousands separator, an empty cell.
@@ -46,47 +34,16 @@ let browser;
 let page;
 let workDir = '';
 
-async function screenshot(name) {
-  if (!SHOTS) return;
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
+const screenshot = makeScreenshot(() => page);
+/** Run a step; on failure save a screenshot named after it before rethrowing. */
+const step = makeStep('databases-', () => page);
 
-async function step(name, fn) {
-  try {
-    await fn();
-  } catch (err) {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    const file = join(ARTIFACTS, `databases-${name.replace(/[^a-z0-9]+/gi, '-')}.png`);
-    await page?.screenshot({ path: file, fullPage: true }).catch(() => {});
-    console.error(`step "${name}" failed; screenshot: ${file}; url: ${page?.url()}`);
-    throw err;
-  }
-}
-
-/** Replace everything in a CodeMirror editor with text typed from the keyboard. */
-async function typeInEditor(name, text) {
-  const editor = page.getByRole('textbox', { name, exact: true });
-  await editor.click();
-  await page.keyboard.press(isMac ? 'Meta+A' : 'Control+A');
-  await page.keyboard.press('Backspace');
-  await page.keyboard.type(text);
-  // Close a completion popup so it cannot swallow the next key.
-  await page.keyboard.press('Escape');
-}
-
-describe('Goldset databases', { skip: configured ? false : 'set GOLDSET_E2E_URL, GOLDSET_E2E_ADMIN_EMAIL, GOLDSET_E2E_ADMIN_PASSWORD' }, () => {
+describe('Goldset databases', { skip: skipUnlessConfigured }, () => {
   before(async () => {
     workDir = mkdtempSync(join(tmpdir(), 'goldset-e2e-'));
     writeFileSync(join(workDir, 'medals.csv'), MEDALS_CSV);
     writeFileSync(join(workDir, 'questions.csv'), QUESTIONS_CSV);
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-    });
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    context.setDefaultTimeout(20_000);
-    page = await context.newPage();
+    ({ browser, page } = await launch());
   });
 
   after(async () => {
@@ -96,20 +53,12 @@ describe('Goldset databases', { skip: configured ? false : 'set GOLDSET_E2E_URL,
 
   it('imports a CSV, browses its schema, runs, refuses and compares SQL, edits the table, tries SQL for a question', async () => {
     await step('login-and-create-project', async () => {
-      await page.goto(`${BASE}/login`);
-      await page.getByLabel('Email').fill(ADMIN_EMAIL);
-      await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-      await page.getByLabel('Password').press('Enter');
-      await page.getByRole('heading', { name: 'Projects', level: 1 }).waitFor();
-      await page.getByRole('button', { name: 'New project' }).click();
-      const dialog = page.getByRole('dialog', { name: 'New project' });
-      await dialog.getByLabel('Name').fill(projectName);
-      await dialog.getByRole('button', { name: 'Create project' }).click();
-      await page.getByRole('heading', { name: projectName, level: 1 }).waitFor();
+      await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+      await createProject(page, projectName);
     });
 
     await step('open-databases', async () => {
-      await page.getByRole('navigation', { name: 'Project sections' }).getByRole('link', { name: 'Databases' }).click();
+      await tab(page, 'Databases', { exact: false });
       await page.getByText('No databases yet').waitFor();
       await screenshot('20-databases-empty');
     });
@@ -141,7 +90,7 @@ describe('Goldset databases', { skip: configured ? false : 'set GOLDSET_E2E_URL,
     });
 
     await step('run-from-keyboard', async () => {
-      await typeInEditor('SQL', 'SELECT nation, gold, total_all FROM medals ORDER BY rank');
+      await typeInEditor(page, 'SQL', 'SELECT nation, gold, total_all FROM medals ORDER BY rank');
       await page.keyboard.press('Control+Enter');
       const count = page.getByTestId('row-count');
       await count.waitFor();
@@ -156,7 +105,7 @@ describe('Goldset databases', { skip: configured ? false : 'set GOLDSET_E2E_URL,
     });
 
     await step('refused-delete', async () => {
-      await typeInEditor('SQL', 'DELETE FROM medals');
+      await typeInEditor(page, 'SQL', 'DELETE FROM medals');
       await page.keyboard.press('Control+Enter');
       const error = page.getByTestId('query-error');
       await error.waitFor();
@@ -175,8 +124,8 @@ describe('Goldset databases', { skip: configured ? false : 'set GOLDSET_E2E_URL,
 
     await step('compare-match', async () => {
       await page.getByRole('button', { name: 'Compare', exact: true }).click();
-      await typeInEditor('Gold SQL', 'SELECT nation, gold FROM medals');
-      await typeInEditor('Predicted SQL', 'SELECT gold, nation FROM medals');
+      await typeInEditor(page, 'Gold SQL', 'SELECT nation, gold FROM medals');
+      await typeInEditor(page, 'Predicted SQL', 'SELECT gold, nation FROM medals');
       await page.keyboard.press('Control+Enter');
       const verdict = page.getByTestId('verdict');
       await verdict.waitFor();
@@ -185,7 +134,7 @@ describe('Goldset databases', { skip: configured ? false : 'set GOLDSET_E2E_URL,
     });
 
     await step('compare-no-match', async () => {
-      await typeInEditor('Predicted SQL', 'SELECT nation, gold FROM medals WHERE gold > 10 ORDER BY gold');
+      await typeInEditor(page, 'Predicted SQL', 'SELECT nation, gold FROM medals WHERE gold > 10 ORDER BY gold');
       await page.keyboard.press('Control+Enter');
       await page.getByTestId('diff').waitFor();
       assert.match((await page.getByTestId('verdict').textContent()) ?? '', /^NO MATCH/);
@@ -220,7 +169,7 @@ describe('Goldset databases', { skip: configured ? false : 'set GOLDSET_E2E_URL,
 
     await step('query-renamed-table', async () => {
       await page.getByRole('button', { name: 'SQL runner', exact: true }).click();
-      await typeInEditor('SQL', `SELECT count(*) FROM ${RENAMED}`);
+      await typeInEditor(page, 'SQL', `SELECT count(*) FROM ${RENAMED}`);
       await page.keyboard.press('Control+Enter');
       const grid = page.getByRole('region', { name: 'Query result' });
       await grid.getByRole('cell', { name: '4', exact: true }).waitFor();
@@ -231,13 +180,13 @@ describe('Goldset databases', { skip: configured ? false : 'set GOLDSET_E2E_URL,
 
     await step('questions-empty', async () => {
       await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: projectName }).click();
-      await page.getByRole('navigation', { name: 'Project sections' }).getByRole('link', { name: 'Questions' }).click();
+      await tab(page, 'Questions', { exact: false });
       await page.getByText('No questions yet').waitFor();
       await screenshot('29-questions-empty');
     });
 
     await step('import-questions', async () => {
-      await page.getByRole('navigation', { name: 'Project sections' }).getByRole('link', { name: 'Databases' }).click();
+      await tab(page, 'Databases', { exact: false });
       const form = page.getByRole('form', { name: 'Import' });
       await form.getByLabel('Questions CSV').check();
       await form.getByLabel('Target database').selectOption('medals');
@@ -249,19 +198,19 @@ describe('Goldset databases', { skip: configured ? false : 'set GOLDSET_E2E_URL,
     });
 
     await step('try-sql', async () => {
-      await page.getByRole('navigation', { name: 'Project sections' }).getByRole('link', { name: 'Questions' }).click();
+      await tab(page, 'Questions', { exact: false });
       await page.getByText('How many nations won medals?').waitFor();
       await page.getByRole('button', { name: /^Show details of question/ }).click();
       const area = page.getByRole('region', { name: 'Try SQL' });
       await area.waitFor();
       // Same count, written differently: same result as the stored SQL.
-      await typeInEditor('Try SQL', `SELECT count(nation) FROM ${RENAMED} WHERE rank > 0`);
+      await typeInEditor(page, 'Try SQL', `SELECT count(nation) FROM ${RENAMED} WHERE rank > 0`);
       await page.keyboard.press('Control+Enter');
       await area.getByTestId('execution-verdict').getByText('Same result as the stored SQL').waitFor();
       await area.getByRole('region', { name: 'Try SQL result' }).getByRole('cell', { name: '4', exact: true }).waitFor();
       await screenshot('33-try-sql-same');
 
-      await typeInEditor('Try SQL', `SELECT count(*) FROM ${RENAMED} WHERE gold > 10`);
+      await typeInEditor(page, 'Try SQL', `SELECT count(*) FROM ${RENAMED} WHERE gold > 10`);
       await page.keyboard.press('Control+Enter');
       await area.getByTestId('execution-verdict').getByText(/^Differs from the stored SQL: /).waitFor();
       await screenshot('34-try-sql-differs');

@@ -4,23 +4,10 @@
 // Same environment as shell.e2e.mjs: GOLDSET_E2E_URL, GOLDSET_E2E_ADMIN_EMAIL, GOLDSET_E2E_ADMIN_PASSWORD,
 // optional CHROMIUM_PATH and GOLDSET_E2E_SCREENSHOTS.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, createProject, launch, makeScreenshot, makeStep, signIn, skipUnlessConfigured, tab, uniqueSuffix } from './harness.mjs';
 
-const BASE = (process.env.GOLDSET_E2E_URL ?? '').replace(/\/$/, '');
-const ADMIN_EMAIL = process.env.GOLDSET_E2E_ADMIN_EMAIL ?? '';
-const ADMIN_PASSWORD = process.env.GOLDSET_E2E_ADMIN_PASSWORD ?? '';
-const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
-const SHOTS = process.env.GOLDSET_E2E_SCREENSHOTS;
-const configured = Boolean(BASE && ADMIN_EMAIL && ADMIN_PASSWORD);
-if (!configured && process.env.CI) {
-  throw new Error('e2e: set GOLDSET_E2E_URL, GOLDSET_E2E_ADMIN_EMAIL and GOLDSET_E2E_ADMIN_PASSWORD');
-}
-
-const suffix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+const suffix = uniqueSuffix();
 const projectName = `E2E guidelines ${suffix}`;
 
 const FIRST = [
@@ -40,33 +27,13 @@ let browser;
 /** @type {import('playwright-core').Page} */
 let page;
 
-async function screenshot(name) {
-  if (!SHOTS) return;
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
+const screenshot = makeScreenshot(() => page);
+/** Run a step; on failure save a screenshot named after it before rethrowing. */
+const step = makeStep('guidelines-', () => page);
 
-async function step(name, fn) {
-  try {
-    await fn();
-  } catch (err) {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    const file = join(ARTIFACTS, `guidelines-${name.replace(/[^a-z0-9]+/gi, '-')}.png`);
-    await page?.screenshot({ path: file, fullPage: true }).catch(() => {});
-    console.error(`step "${name}" failed; screenshot: ${file}; url: ${page?.url()}`);
-    throw err;
-  }
-}
-
-describe('Goldset guidelines', { skip: configured ? false : 'set GOLDSET_E2E_URL, GOLDSET_E2E_ADMIN_EMAIL, GOLDSET_E2E_ADMIN_PASSWORD' }, () => {
+describe('Goldset guidelines', { skip: skipUnlessConfigured }, () => {
   before(async () => {
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-    });
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    context.setDefaultTimeout(20_000);
-    page = await context.newPage();
+    ({ browser, page } = await launch());
   });
 
   after(async () => {
@@ -75,20 +42,12 @@ describe('Goldset guidelines', { skip: configured ? false : 'set GOLDSET_E2E_URL
 
   it('writes guidelines, numbers new rules, adds a rule and shows it in the diff', async () => {
     await step('login-and-create-project', async () => {
-      await page.goto(`${BASE}/login`);
-      await page.getByLabel('Email').fill(ADMIN_EMAIL);
-      await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-      await page.getByLabel('Password').press('Enter');
-      await page.getByRole('heading', { name: 'Projects', level: 1 }).waitFor();
-      await page.getByRole('button', { name: 'New project' }).click();
-      const dialog = page.getByRole('dialog', { name: 'New project' });
-      await dialog.getByLabel('Name').fill(projectName);
-      await dialog.getByRole('button', { name: 'Create project' }).click();
-      await page.getByRole('heading', { name: projectName, level: 1 }).waitFor();
+      await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+      await createProject(page, projectName);
     });
 
     await step('open-empty-guidelines', async () => {
-      await page.getByRole('navigation', { name: 'Project sections' }).getByRole('link', { name: 'Guidelines' }).click();
+      await tab(page, 'Guidelines', { exact: false });
       await page.getByText('No guidelines yet').waitFor();
       await screenshot('40-guidelines-empty');
       await page.getByRole('link', { name: 'Write guidelines' }).click();

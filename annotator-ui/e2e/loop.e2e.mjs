@@ -6,26 +6,14 @@
 // Same environment as shell.e2e.mjs: GOLDSET_E2E_URL, GOLDSET_E2E_ADMIN_EMAIL, GOLDSET_E2E_ADMIN_PASSWORD,
 // optional CHROMIUM_PATH and GOLDSET_E2E_SCREENSHOTS.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, createProject, importCsv, isMac, launch, makeScreenshot, makeStep, signIn, signOut, skipUnlessConfigured, tab as openTab, uniqueSuffix } from './harness.mjs';
 
-const BASE = (process.env.GOLDSET_E2E_URL ?? '').replace(/\/$/, '');
-const ADMIN_EMAIL = process.env.GOLDSET_E2E_ADMIN_EMAIL ?? '';
-const ADMIN_PASSWORD = process.env.GOLDSET_E2E_ADMIN_PASSWORD ?? '';
-const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
-const SHOTS = process.env.GOLDSET_E2E_SCREENSHOTS;
-const configured = Boolean(BASE && ADMIN_EMAIL && ADMIN_PASSWORD);
-if (!configured && process.env.CI) {
-  throw new Error('e2e: set GOLDSET_E2E_URL, GOLDSET_E2E_ADMIN_EMAIL and GOLDSET_E2E_ADMIN_PASSWORD');
-}
-
-const suffix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+const suffix = uniqueSuffix();
 const projectName = `E2E loop ${suffix}`;
-const isMac = process.platform === 'darwin';
 const MOD = isMac ? 'Meta' : 'Control';
 
 const CITIES_CSV = ['name,country,population', 'Oslo,Norway,700000', 'Bergen,Norway,285000', 'Lyon,France,520000', ''].join('\n');
@@ -42,38 +30,18 @@ let browser;
 let page;
 let workDir = '';
 
-async function screenshot(name) {
-  if (!SHOTS) return;
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
+const screenshot = makeScreenshot(() => page);
+/** Run a step; on failure save a screenshot named after it before rethrowing. */
+const step = makeStep('loop-', () => page);
 
-async function step(name, fn) {
-  try {
-    await fn();
-  } catch (err) {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    const file = join(ARTIFACTS, `loop-${name.replace(/[^a-z0-9]+/gi, '-')}.png`);
-    await page?.screenshot({ path: file, fullPage: true }).catch(() => {});
-    console.error(`step "${name}" failed; screenshot: ${file}; url: ${page?.url()}`);
-    throw err;
-  }
-}
+const tab = (name) => openTab(page, name);
 
-const tab = (name) => page.getByRole('navigation', { name: 'Project sections' }).getByRole('link', { name, exact: true }).click();
-
-describe('Goldset annotation loop', { skip: configured ? false : 'set GOLDSET_E2E_URL, GOLDSET_E2E_ADMIN_EMAIL, GOLDSET_E2E_ADMIN_PASSWORD' }, () => {
+describe('Goldset annotation loop', { skip: skipUnlessConfigured }, () => {
   before(async () => {
     workDir = mkdtempSync(join(tmpdir(), 'goldset-e2e-'));
     writeFileSync(join(workDir, 'cities.csv'), CITIES_CSV);
     writeFileSync(join(workDir, 'questions.csv'), QUESTIONS_CSV);
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-    });
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    context.setDefaultTimeout(20_000);
-    page = await context.newPage();
+    ({ browser, page } = await launch());
   });
 
   after(async () => {
@@ -83,26 +51,16 @@ describe('Goldset annotation loop', { skip: configured ? false : 'set GOLDSET_E2
 
   it('plans, annotates from the keyboard and finds the review queue empty', async () => {
     await step('login-and-create-project', async () => {
-      await page.goto(`${BASE}/login`);
-      await page.getByLabel('Email').fill(ADMIN_EMAIL);
-      await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-      await page.getByLabel('Password').press('Enter');
-      await page.getByRole('heading', { name: 'Projects', level: 1 }).waitFor();
-      await page.getByRole('button', { name: 'New project' }).click();
-      const dialog = page.getByRole('dialog', { name: 'New project' });
-      await dialog.getByLabel('Name').fill(projectName);
-      await dialog.getByRole('button', { name: 'Create project' }).click();
-      await page.getByRole('heading', { name: projectName, level: 1 }).waitFor();
+      await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+      await createProject(page, projectName);
     });
 
     await step('import', async () => {
-      await tab('Databases');
-      const form = page.getByRole('form', { name: 'Import' });
-      await form.getByLabel('Files', { exact: true }).setInputFiles(join(workDir, 'cities.csv'));
-      await form.getByRole('button', { name: 'Import' }).click();
+      await importCsv(page, join(workDir, 'cities.csv'));
       await page.getByTestId('import-summary').getByRole('link', { name: 'cities' }).waitFor();
       await tab('Overview');
       await tab('Databases');
+      const form = page.getByRole('form', { name: 'Import' });
       await form.getByLabel('Questions CSV').check();
       await form.getByLabel('Target database').selectOption('cities');
       await form.getByLabel('File', { exact: true }).setInputFiles(join(workDir, 'questions.csv'));
@@ -142,8 +100,7 @@ describe('Goldset annotation loop', { skip: configured ? false : 'set GOLDSET_E2
       await form.getByLabel('Role').selectOption('reviewer');
       await form.getByRole('button', { name: 'Add member' }).click();
       await page.getByRole('cell', { name: REVIEWER_EMAIL, exact: true }).waitFor();
-      await page.getByRole('button', { name: 'Sign out' }).click();
-      await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+      await signOut(page);
       await page.getByLabel('Email').fill(REVIEWER_EMAIL);
       await page.getByLabel('Password').fill(REVIEWER_PASSWORD);
       await page.getByLabel('Password').press('Enter');

@@ -6,24 +6,10 @@
 //   CHROMIUM_PATH              optional, defaults to /usr/bin/chromium
 //   GOLDSET_E2E_SCREENSHOTS    optional directory: save a PNG of every screen visited
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, BASE, launch, login, makeScreenshot, makeStep, signIn, signOut, skipUnlessConfigured, tab, uniqueSuffix } from './harness.mjs';
 
-const BASE = (process.env.GOLDSET_E2E_URL ?? '').replace(/\/$/, '');
-const ADMIN_EMAIL = process.env.GOLDSET_E2E_ADMIN_EMAIL ?? '';
-const ADMIN_PASSWORD = process.env.GOLDSET_E2E_ADMIN_PASSWORD ?? '';
-const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
-const SHOTS = process.env.GOLDSET_E2E_SCREENSHOTS;
-const configured = Boolean(BASE && ADMIN_EMAIL && ADMIN_PASSWORD);
-// Locally a missing server just skips the suite; in CI it must not pass silently.
-if (!configured && process.env.CI) {
-  throw new Error('e2e: set GOLDSET_E2E_URL, GOLDSET_E2E_ADMIN_EMAIL and GOLDSET_E2E_ADMIN_PASSWORD');
-}
-
-const suffix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+const suffix = uniqueSuffix();
 const projectName = `E2E project ${suffix}`;
 const annotatorEmail = `annotator-${suffix}@example.com`;
 const annotatorPassword = `annotator-pw-${suffix}`;
@@ -34,55 +20,13 @@ let browser;
 let page;
 let projectPath = '';
 
-async function screenshot(name) {
-  if (!SHOTS) return;
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
-
+const screenshot = makeScreenshot(() => page);
 /** Run a step; on failure save a screenshot named after it before rethrowing. */
-async function step(name, fn) {
-  try {
-    await fn();
-  } catch (err) {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    const file = join(ARTIFACTS, `${name.replace(/[^a-z0-9]+/gi, '-')}.png`);
-    await page?.screenshot({ path: file, fullPage: true }).catch(() => {});
-    console.error(`step "${name}" failed; screenshot: ${file}; url: ${page?.url()}`);
-    throw err;
-  }
-}
+const step = makeStep('', () => page);
 
-async function login(email, password) {
-  await page.goto(`${BASE}/login`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByLabel('Password').press('Enter');
-}
-
-async function signOut() {
-  await page.getByRole('button', { name: 'Sign out' }).click();
-  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-}
-
-describe('Goldset UI shell', { skip: configured ? false : 'set GOLDSET_E2E_URL, GOLDSET_E2E_ADMIN_EMAIL, GOLDSET_E2E_ADMIN_PASSWORD' }, () => {
+describe('Goldset UI shell', { skip: skipUnlessConfigured }, () => {
   before(async () => {
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-sync',
-      ],
-    });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    context.setDefaultTimeout(15_000);
-    page = await context.newPage();
+    ({ browser, page } = await launch({ viewport: { width: 1280, height: 800 }, timeout: 15_000, disableQuic: true }));
   });
 
   after(async () => {
@@ -91,7 +35,7 @@ describe('Goldset UI shell', { skip: configured ? false : 'set GOLDSET_E2E_URL, 
 
   it('shows an error for a wrong password', async () => {
     await step('wrong-password', async () => {
-      await login(ADMIN_EMAIL, `${ADMIN_PASSWORD}-wrong`);
+      await login(page, ADMIN_EMAIL, `${ADMIN_PASSWORD}-wrong`);
       const alert = page.getByRole('alert').filter({ hasText: /wrong email or password/i });
       await alert.waitFor();
       assert.match(page.url(), /\/login$/);
@@ -101,8 +45,7 @@ describe('Goldset UI shell', { skip: configured ? false : 'set GOLDSET_E2E_URL, 
 
   it('lets an admin create a project and a user, and add the user as annotator', async () => {
     await step('admin-login', async () => {
-      await login(ADMIN_EMAIL, ADMIN_PASSWORD);
-      await page.getByRole('heading', { name: 'Projects', level: 1 }).waitFor();
+      await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
       await screenshot('02-projects-admin');
     });
 
@@ -135,7 +78,7 @@ describe('Goldset UI shell', { skip: configured ? false : 'set GOLDSET_E2E_URL, 
 
     await step('add-member', async () => {
       await page.goto(`${BASE}${projectPath}`);
-      await page.getByRole('navigation', { name: 'Project sections' }).getByRole('link', { name: 'Members' }).click();
+      await tab(page, 'Members', { exact: false });
       const form = page.getByRole('form', { name: 'Add a member' });
       await form.getByLabel('Email').fill(annotatorEmail);
       await form.getByLabel('Role').selectOption('annotator');
@@ -146,7 +89,7 @@ describe('Goldset UI shell', { skip: configured ? false : 'set GOLDSET_E2E_URL, 
     });
 
     await step('admin-activity', async () => {
-      await page.getByRole('navigation', { name: 'Project sections' }).getByRole('link', { name: 'Activity' }).click();
+      await tab(page, 'Activity', { exact: false });
       await page.getByRole('table').waitFor();
       await page.getByRole('button', { name: 'Show changes' }).first().click();
       await screenshot('07-project-activity');
@@ -168,13 +111,12 @@ describe('Goldset UI shell', { skip: configured ? false : 'set GOLDSET_E2E_URL, 
       await secret.waitFor({ state: 'detached' });
     });
 
-    await step('admin-sign-out', signOut);
+    await step('admin-sign-out', () => signOut(page));
   });
 
   it('gives the annotator only what an annotator may see', async () => {
     await step('annotator-login', async () => {
-      await login(annotatorEmail, annotatorPassword);
-      await page.getByRole('heading', { name: 'Projects', level: 1 }).waitFor();
+      await signIn(page, annotatorEmail, annotatorPassword);
       await page.getByRole('link', { name: projectName }).waitFor();
       await screenshot('10-projects-annotator');
     });
@@ -210,6 +152,6 @@ describe('Goldset UI shell', { skip: configured ? false : 'set GOLDSET_E2E_URL, 
       await screenshot('13-not-found');
     });
 
-    await step('annotator-sign-out', signOut);
+    await step('annotator-sign-out', () => signOut(page));
   });
 });
