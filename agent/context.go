@@ -7,7 +7,6 @@ import (
 	"sort"
 
 	"github.com/goldset/goldset/llm"
-	"github.com/goldset/goldset/sqlexec"
 )
 
 // prepare builds what every sample of a question shares: the decoded tables, the choice of tables
@@ -20,7 +19,7 @@ func (a *Agent) prepare(ctx context.Context, q Question, meta llm.CallMeta) (*pr
 	if a.Exec == nil {
 		return nil, errors.New("agent: no SQL executor")
 	}
-	p := &prepared{q: q, opt: a.Options.withDefaults(), target: sqlexec.Target{Schema: q.Database.SchemaName, Reader: q.Database.ReaderRole}}
+	p := &prepared{q: q, opt: a.Options.withDefaults(), target: q.Database.Target()}
 	var err error
 	if p.tables, err = parseTables(q.Tables); err != nil {
 		return nil, err

@@ -346,7 +346,7 @@ func (w *Agents) SaveAsNLQ(ctx context.Context, a store.Actor, projectID, agentR
 	if err != nil {
 		return store.NLQ{}, err
 	}
-	res := w.Exec.Run(ctx, sqlexec.Target{Schema: d.db.SchemaName, Reader: d.db.ReaderRole}, ar.SQL)
+	res := w.Exec.Run(ctx, d.db.Target(), ar.SQL)
 	tx, err := w.Store.Pool().Begin(ctx)
 	if err != nil {
 		return store.NLQ{}, err
@@ -403,7 +403,7 @@ func (w *Agents) Accuracy(ctx context.Context, run store.PipelineRun) (Accuracy,
 		if err != nil {
 			return acc, err
 		}
-		target := sqlexec.Target{Schema: d.db.SchemaName, Reader: d.db.ReaderRole}
+		target := d.db.Target()
 		ordered, _ := sqlexec.HasTopLevelOrderBy(gold.SQL)
 		m := sqlexec.Match(w.Exec.Run(ctx, target, gold.SQL), w.Exec.Run(ctx, target, ans.SQL), sqlexec.MatchOptions{OrderMatters: ordered})
 		acc.Evaluated++

@@ -214,7 +214,7 @@ func (l *Loop) target(ctx context.Context, projectID int64, n store.NLQ) (sqlexe
 	if err != nil {
 		return sqlexec.Target{}, err
 	}
-	return sqlexec.Target{Schema: d.SchemaName, Reader: d.ReaderRole}, nil
+	return d.Target(), nil
 }
 
 // Decide records a review decision (store.DecideReviewItem). An edit's SQL is run in the sandbox

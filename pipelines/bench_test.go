@@ -137,7 +137,7 @@ func BenchmarkSandboxSpiderGold(b *testing.B) {
 	var qs []query
 	for _, n := range nlqs {
 		if n.Candidate != nil && n.Candidate.Error == nil {
-			qs = append(qs, query{sql: n.Candidate.SQL, target: f.im.Target(dbs[*n.DatabaseID])})
+			qs = append(qs, query{sql: n.Candidate.SQL, target: dbs[*n.DatabaseID].Target()})
 		}
 	}
 	conn, err := pgx.Connect(f.ctx, f.st.URL())

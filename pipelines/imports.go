@@ -40,11 +40,6 @@ func NewImporter(ctx context.Context, st *store.Store, exec *sqlexec.Executor, l
 	return &Importer{Store: st, Exec: exec, PGDatabase: name, Log: log}, nil
 }
 
-// Target is where database d's tables live.
-func (im *Importer) Target(d store.Database) sqlexec.Target {
-	return sqlexec.Target{Schema: d.SchemaName, Reader: d.ReaderRole}
-}
-
 // DatabaseSummary is what one database import did.
 type DatabaseSummary struct {
 	Database  store.Database        `json:"database"`

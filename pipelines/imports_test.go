@@ -88,7 +88,7 @@ func TestImportWTQ_AllTablesAndQuestions(t *testing.T) {
 			t.Fatalf("question without its table or answer: %s %v", n.Origin, n.TargetValues)
 		}
 	}
-	res := f.im.Exec.Run(f.ctx, f.im.Target(db), "SELECT count(*) FROM t_200_csv_0")
+	res := f.im.Exec.Run(f.ctx, db.Target(), "SELECT count(*) FROM t_200_csv_0")
 	if !res.OK() {
 		t.Fatal(res.Error)
 	}
@@ -177,8 +177,8 @@ func TestImportCSV_ReimportOfChangedFileIsANewVersion(t *testing.T) {
 		t.Fatalf("versions: %+v / %+v", first.Database, second.Database)
 	}
 	// The old version still answers with its own data.
-	old := f.im.Exec.Run(f.ctx, f.im.Target(first.Database), "SELECT count(*) FROM prices")
-	cur := f.im.Exec.Run(f.ctx, f.im.Target(second.Database), "SELECT count(*) FROM prices")
+	old := f.im.Exec.Run(f.ctx, first.Database.Target(), "SELECT count(*) FROM prices")
+	cur := f.im.Exec.Run(f.ctx, second.Database.Target(), "SELECT count(*) FROM prices")
 	if sqlexec.Canonical(old.Rows[0][0]).String() != "1" || sqlexec.Canonical(cur.Rows[0][0]).String() != "2" {
 		t.Fatalf("old %v, current %v", old.Rows, cur.Rows)
 	}

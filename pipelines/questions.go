@@ -131,7 +131,7 @@ func (im *Importer) ImportSpider(ctx context.Context, a store.Actor, projectID i
 			vq := verifiedQuestion{q: q, db: db}
 			vq.translation, vq.translErr = sqlexec.TranslateSQLite(q.Query, schemaInfo(tables[q.DBID]))
 			if vq.translErr == nil {
-				target := im.Target(db)
+				target := db.Target()
 				vq.v = spider.Verify(gctx, conn, q.Query, vq.translation.SQL, func(ctx context.Context, sql string) *sqlexec.Result {
 					return im.Exec.Run(ctx, target, sql)
 				})
@@ -399,7 +399,7 @@ func (im *Importer) ImportQuestionsCSV(ctx context.Context, a store.Actor, proje
 		}
 		q.db = db
 		if q.sql != "" {
-			q.result = im.Exec.Run(ctx, im.Target(db), q.sql)
+			q.result = im.Exec.Run(ctx, db.Target(), q.sql)
 		}
 		rows = append(rows, q)
 	}

@@ -80,14 +80,10 @@ func (s *Server) tableRows(c echo.Context) error {
 	for _, t := range ts {
 		if t.Name == name { // only a name from the registry reaches the SQL text
 			q := fmt.Sprintf("SELECT * FROM %s LIMIT %d", pgx.Identifier{t.Name}.Sanitize(), limit)
-			return c.JSON(http.StatusOK, s.cfg.Exec.Run(c.Request().Context(), s.target(d), q))
+			return c.JSON(http.StatusOK, s.cfg.Exec.Run(c.Request().Context(), d.Target(), q))
 		}
 	}
 	return errorf(http.StatusNotFound, "not_found", "no table %q in database %s", name, d.Name)
-}
-
-func (s *Server) target(d store.Database) sqlexec.Target {
-	return sqlexec.Target{Schema: d.SchemaName, Reader: d.ReaderRole}
 }
 
 type queryRequest struct {
@@ -107,7 +103,7 @@ func (s *Server) runQuery(c echo.Context) error {
 		return invalid("sql", "is required")
 	}
 	ctx := c.Request().Context()
-	res := s.cfg.Exec.Run(ctx, s.target(d), req.SQL)
+	res := s.cfg.Exec.Run(ctx, d.Target(), req.SQL)
 	h := store.HistoryEntry{DatabaseID: d.ID, SQL: req.SQL, ElapsedMS: float64(res.Elapsed.Microseconds()) / 1000}
 	if res.OK() {
 		n := res.RowCount
@@ -142,8 +138,8 @@ func (s *Server) compareQueries(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	gold := s.cfg.Exec.Run(ctx, s.target(d), req.GoldSQL)
-	pred := s.cfg.Exec.Run(ctx, s.target(d), req.PredSQL)
+	gold := s.cfg.Exec.Run(ctx, d.Target(), req.GoldSQL)
+	pred := s.cfg.Exec.Run(ctx, d.Target(), req.PredSQL)
 	ordered, _ := sqlexec.HasTopLevelOrderBy(req.GoldSQL)
 	opt := sqlexec.MatchOptions{OrderMatters: ordered}
 	m := sqlexec.Match(gold, pred, opt)
@@ -419,14 +415,14 @@ func (s *Server) checkSQL(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res := s.cfg.Exec.Run(ctx, s.target(d), req.SQL)
+	res := s.cfg.Exec.Run(ctx, d.Target(), req.SQL)
 	out := map[string]any{"result": res}
 	if len(n.TargetValues) > 0 {
 		ok, reason := sqlexec.AnswerMatch(res, n.TargetValues)
 		out["answer_match"] = map[string]any{"match": ok, "reason": reason, "answers": n.TargetValues}
 	}
 	if n.Candidate != nil && n.Candidate.Error == nil {
-		stored := s.cfg.Exec.Run(ctx, s.target(d), n.Candidate.SQL)
+		stored := s.cfg.Exec.Run(ctx, d.Target(), n.Candidate.SQL)
 		ordered, _ := sqlexec.HasTopLevelOrderBy(n.Candidate.SQL)
 		m := sqlexec.Match(stored, res, sqlexec.MatchOptions{OrderMatters: ordered})
 		out["execution_match"] = map[string]any{"match": m.Match, "reason": m.Reason, "against_candidate": n.Candidate.ID}

@@ -11,6 +11,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/goldset/goldset/sqlexec"
 )
 
 // Database is one version of a target database: the data questions are asked about.
@@ -30,6 +32,11 @@ type Database struct {
 	CreatedBy  *int64          `json:"created_by"`
 	CreatedAt  time.Time       `json:"created_at"`
 	Latest     bool            `json:"latest"`
+}
+
+// Target is where the database's tables live and the role that may read them: what the sandbox needs.
+func (d Database) Target() sqlexec.Target {
+	return sqlexec.Target{Schema: d.SchemaName, Reader: d.ReaderRole}
 }
 
 // DBTable is one table of a target database, with the metadata people and the agent read.

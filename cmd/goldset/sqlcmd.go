@@ -53,7 +53,7 @@ func runSQL(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	target := t.importer.Target(d)
+	target := d.Target()
 
 	if pos[0] == "run" {
 		res := t.exec.Run(ctx, target, pos[1])
