@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -166,8 +167,11 @@ func (s *Server) listNLQs(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	q := store.NLQQuery{ProjectID: pid, Status: c.QueryParam("status"), Stage: c.QueryParam("stage")}
+	q := store.NLQQuery{ProjectID: pid, Status: c.QueryParam("status"), Stage: c.QueryParam("stage"), Origin: c.QueryParam("origin"),
+		ErrorType: c.QueryParam("error_type"), Text: c.QueryParam("q")}
 	v := store.Validator{}
+	v.Check(q.ErrorType == "" || slices.Contains(store.ReviewErrorTypes, q.ErrorType), "error_type", "must be one of "+strings.Join(store.ReviewErrorTypes, ", "))
+	v.Check(len(q.Text) <= 500, "q", "is longer than 500 bytes")
 	for name, dst := range map[string]*int64{"database": &q.DatabaseID, "before": &q.Before} {
 		if raw := c.QueryParam(name); raw != "" {
 			n, err := strconv.ParseInt(raw, 10, 64)
@@ -188,6 +192,34 @@ func (s *Server) listNLQs(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, map[string]any{"nlqs": ns})
+}
+
+func (s *Server) nlqFacets(c echo.Context) error {
+	pid, err := idParam(c, "project")
+	if err != nil {
+		return err
+	}
+	f, err := s.store.Facets(c.Request().Context(), pid)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, f)
+}
+
+func (s *Server) nlqHistory(c echo.Context) error {
+	pid, err := idParam(c, "project")
+	if err != nil {
+		return err
+	}
+	id, err := idParam(c, "nlq")
+	if err != nil {
+		return err
+	}
+	h, err := s.store.NLQHistory(c.Request().Context(), pid, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, h)
 }
 
 func (s *Server) translationReport(c echo.Context) error {

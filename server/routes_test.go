@@ -119,6 +119,10 @@ func routeSpecs(t *testing.T, e *env) map[string]routeSpec {
 		"PATCH /api/v1/projects/:project/databases/:database/tables/:table": {Min: "lead", Success: 200, prepare: func(e *env, _ string) (string, string) {
 			return d + "/tables/singer", jsonBody(map[string]string{"summary": unique("Singers and their net worth")})
 		}},
+		"GET /api/v1/projects/:project/nlqs/facets": {Min: "annotator", Success: 200, prepare: fixed(p+"/nlqs/facets", "")},
+		"GET /api/v1/projects/:project/nlqs/:nlq": {Min: "annotator", Success: 200, prepare: func(e *env, _ string) (string, string) {
+			return fmt.Sprintf("%s/nlqs/%d", p, e.nlq(t)), ""
+		}},
 		"POST /api/v1/projects/:project/nlqs/:nlq/check": {Min: "annotator", Success: 200, prepare: func(e *env, _ string) (string, string) {
 			return fmt.Sprintf("%s/nlqs/%d/check", p, e.nlq(t)), `{"sql":"SELECT name FROM singer"}`
 		}},

@@ -27,6 +27,7 @@ type NLQ struct {
 	OriginKey    *string         `json:"origin_key"`
 	ParentID     *int64          `json:"parent_id"`
 	TargetValues []string        `json:"target_values"`
+	GoldID       *int64          `json:"gold_candidate_id"`
 	CreatedAt    time.Time       `json:"created_at"`
 }
 
@@ -129,6 +130,9 @@ type NLQQuery struct {
 	DatabaseID int64  // 0: any
 	Status     string // "": any
 	Stage      string // "": any
+	Origin     string // the origin's kind ("spider", "wtq", …); "": any
+	ErrorType  string // questions a reviewer decided with this error type; "": any
+	Text       string // a case-insensitive substring of the question; "": any
 	Before     int64  // paging: ids below this
 	Limit      int    // default 100, at most 500
 }
@@ -147,14 +151,25 @@ func (s *Store) ListNLQs(ctx context.Context, q NLQQuery) ([]NLQWithSQL, error) 
 	}
 	return s.listNLQs(ctx, `n.project_id = $1 AND ($2 = 0 OR n.database_id = $2) AND ($3 = '' OR n.status = $3)
 			AND ($4 = '' OR n.stage = $4) AND ($5 = 0 OR n.id < $5)
-		ORDER BY n.id DESC LIMIT $6`, q.ProjectID, q.DatabaseID, q.Status, q.Stage, q.Before, q.Limit)
+			AND ($7 = '' OR n.origin->>'kind' = $7)
+			AND ($8 = '' OR EXISTS (SELECT 1 FROM review_items ri JOIN reviews r ON r.review_item_id = ri.id
+				WHERE ri.nlq_id = n.id AND r.error_type = $8))
+			AND ($9 = '' OR strpos(lower(n.question), lower($9)) > 0)
+		ORDER BY n.id DESC LIMIT $6`, q.ProjectID, q.DatabaseID, q.Status, q.Stage, q.Before, q.Limit, q.Origin, q.ErrorType, q.Text)
 }
 
 // listNLQs selects questions (with their database name and first candidate) by a WHERE clause.
 func (s *Store) listNLQs(ctx context.Context, where string, args ...any) ([]NLQWithSQL, error) {
-	rows, err := s.pool.Query(ctx, `
+	return s.listNLQsWith(ctx, s.pool, where, args...)
+}
+
+// listNLQsWith is listNLQs on a pool or inside a transaction.
+func (s *Store) listNLQsWith(ctx context.Context, q interface {
+	Query(context.Context, string, ...any) (pgx.Rows, error)
+}, where string, args ...any) ([]NLQWithSQL, error) {
+	rows, err := q.Query(ctx, `
 		SELECT n.id, n.project_id, n.database_id, n.question, n.stage, n.status, n.origin, n.origin_key, n.parent_id,
-			n.target_values, n.created_at, d.name,
+			n.target_values, n.gold_candidate_id, n.created_at, d.name,
 			c.id, c.source, c.sql, c.original_sql, c.original_dialect, c.translation, c.verification, c.result_fingerprint,
 			c.row_count, c.error, c.elapsed_ms, c.created_at
 		FROM nlqs n
@@ -173,7 +188,7 @@ func (s *Store) listNLQs(ctx context.Context, where string, args ...any) ([]NLQW
 		var csrc, csql *string
 		var cat *time.Time
 		if err := rows.Scan(&n.ID, &n.ProjectID, &n.DatabaseID, &n.Question, &n.Stage, &n.Status, &n.Origin, &n.OriginKey, &n.ParentID,
-			&n.TargetValues, &n.CreatedAt, &n.DatabaseName,
+			&n.TargetValues, &n.GoldID, &n.CreatedAt, &n.DatabaseName,
 			&cid, &csrc, &csql, &c.OriginalSQL, &c.OriginalDialect, &c.Translation, &c.Verification, &c.ResultFingerprint,
 			&c.RowCount, &c.Error, &c.ElapsedMS, &cat); err != nil {
 			return nil, classify(err, "list nlqs")
