@@ -201,7 +201,9 @@ func (w *Agents) item(ctx context.Context, run store.PipelineRun, key string) (s
 		if err != nil || !inserted {
 			return err
 		}
-		// Dual annotation or review, decided with the answer's storage (see routeAgentAnswer).
+		// Dual annotation or review, decided with the answer's storage (see routeAgentAnswer); SQL
+		// annotators wrote before the agent answered is compared with it now.
+		ans.Compare = executionVerdicts(ctx, w.Exec, t.q.Database.Target(), c.SQL, outcome.Result)
 		return routeAgentAnswer(ctx, tx, by, run.ProjectID, nlqID, ans)
 	}
 	return res, save, nil

@@ -23,15 +23,25 @@ type agentAnswer struct {
 	Confidence float64
 	Samples    int
 	Warnings   int // the rules checker's findings on the answer
+	// Compare compares the answer with annotators' SQL written before it (nil: nobody to compare with).
+	Compare store.CompareFunc
 }
 
-// routeAgentAnswer runs inside the transaction that stores a batch item's result. A question sampled
+// routeAgentAnswer runs inside the transaction that stores a batch item's result. When annotators
+// already submitted SQL for the question (nothing to compare it with then), the answer is compared
+// with theirs and the verdicts decide, as for a submission. Otherwise a question sampled
 // for dual annotation (deterministically, by dual_share) gets annotators_per_item annotation items:
 // the person's SQL will be compared with the agent's. Otherwise the agent's answer stands alone, and
 // goes to review when the run was not clean: no answer (agent_failed), self-consistency below 0.67
 // (low_confidence) or checker warnings (checker_warning). A failed run always goes to review: there is
 // nothing for a person's SQL to agree with.
 func routeAgentAnswer(ctx context.Context, tx pgx.Tx, a store.Actor, projectID, nlqID int64, ans agentAnswer) error {
+	if ans.Candidate != nil && ans.Compare != nil {
+		// People annotated the question before the agent answered: their verdicts decide.
+		if compared, err := store.CompareAgentAnswer(ctx, tx, a, projectID, *ans.Candidate, ans.Compare); compared || err != nil {
+			return err
+		}
+	}
 	if ans.Candidate != nil {
 		pol, err := store.PolicyTx(ctx, tx, projectID)
 		if err != nil {
@@ -160,9 +170,8 @@ type SubmitResult struct {
 }
 
 // Submit runs the person's SQL on the question's database (a failing SQL is stored with its error;
-// it never matches), compares it by execution match with the agent's newest candidate when there is
-// one, and stores it all (store.SubmitAnnotation). Neither side is gold, so row order counts only when
-// both have a top-level ORDER BY, as in the agent's self-consistency.
+// it never matches) and stores it (store.SubmitAnnotation), compared by execution match with the
+// agent's newest SQL and every other annotator's.
 func (l *Loop) Submit(ctx context.Context, a store.Actor, projectID, itemID, userID int64, version int, sql string, elapsedMS *int64) (SubmitResult, error) {
 	v := store.Validator{}
 	v.Check(sql != "", "sql", "is required")
@@ -175,7 +184,7 @@ func (l *Loop) Submit(ctx context.Context, a store.Actor, projectID, itemID, use
 	if err != nil {
 		return SubmitResult{}, err
 	}
-	// The claim and version are checked in SubmitAnnotation's transaction, after the (read-only) runs.
+	// The claim and version are checked in SubmitAnnotation's transaction, after the (read-only) run.
 	target, err := l.target(ctx, projectID, n.NLQ)
 	if err != nil {
 		return SubmitResult{}, err
@@ -184,26 +193,37 @@ func (l *Loop) Submit(ctx context.Context, a store.Actor, projectID, itemID, use
 	sub := store.Submission{ProjectID: projectID, ItemID: itemID, UserID: userID, Version: version, ElapsedMS: elapsedMS,
 		Candidate: store.Candidate{SQL: sql}}
 	setOutcome(&sub.Candidate, mine)
-	agentC, err := l.Store.LatestAgentCandidate(ctx, n.ID)
-	if err != nil {
-		return SubmitResult{}, err
-	}
-	if agentC != nil {
-		theirs := l.Exec.Run(ctx, target, agentC.SQL)
-		ordA, _ := sqlexec.HasTopLevelOrderBy(agentC.SQL)
-		ordB, _ := sqlexec.HasTopLevelOrderBy(sql)
-		m := sqlexec.Match(theirs, mine, sqlexec.MatchOptions{OrderMatters: ordA && ordB})
-		sub.Against, sub.Match, sub.Reason = agentC, m.Match, m.Reason
-	}
-	res, err := l.Store.SubmitAnnotation(ctx, a, sub)
+	res, err := l.Store.SubmitAnnotation(ctx, a, sub, executionVerdicts(ctx, l.Exec, target, sql, mine))
 	if err != nil {
 		return SubmitResult{}, err
 	}
 	out := SubmitResult{SubmitResult: res}
-	if agentC != nil {
+	if agentC, err := l.Store.LatestAgentCandidate(ctx, n.ID); err != nil {
+		return SubmitResult{}, err
+	} else if agentC != nil {
 		out.AgentSQL = &agentC.SQL
 	}
 	return out, nil
+}
+
+// executionVerdicts compares sql, whose result is mine (nil: not run yet), with each earlier candidate of its question
+// by running them on target. Neither side is gold, so row order counts only when both have a
+// top-level ORDER BY, as in the agent's self-consistency.
+func executionVerdicts(ctx context.Context, exec *sqlexec.Executor, target sqlexec.Target, sql string, mine *sqlexec.Result) store.CompareFunc {
+	return func(earlier []store.AuthoredCandidate) ([]store.Verdict, error) {
+		if mine == nil {
+			mine = exec.Run(ctx, target, sql)
+		}
+		ordered, _ := sqlexec.HasTopLevelOrderBy(sql)
+		out := make([]store.Verdict, 0, len(earlier))
+		for _, c := range earlier {
+			theirs := exec.Run(ctx, target, c.SQL)
+			theirsOrdered, _ := sqlexec.HasTopLevelOrderBy(c.SQL)
+			m := sqlexec.Match(theirs, mine, sqlexec.MatchOptions{OrderMatters: ordered && theirsOrdered})
+			out = append(out, store.Verdict{Against: c, Match: m.Match, Reason: m.Reason})
+		}
+		return out, nil
+	}
 }
 
 func (l *Loop) target(ctx context.Context, projectID int64, n store.NLQ) (sqlexec.Target, error) {

@@ -385,6 +385,10 @@ func (s *Store) SkipAnnotationItem(ctx context.Context, a Actor, projectID, item
 	if err := finishItem(ctx, tx, a, it, AnnotationSkipped, an); err != nil {
 		return Annotation{}, err
 	}
+	// The others may all have agreed already, waiting for this one.
+	if err := settle(ctx, tx, a, projectID, it.NLQID, &Agreement{}); err != nil {
+		return Annotation{}, err
+	}
 	return an, classify(tx.Commit(ctx), "skip annotation item")
 }
 
@@ -407,8 +411,8 @@ func finishItem(ctx context.Context, tx pgx.Tx, a Actor, it AnnotationItem, stat
 type Comparison struct {
 	ID               int64     `json:"id"`
 	NLQID            int64     `json:"nlq_id"`
-	CandidateA       int64     `json:"candidate_a_id"` // the agent's
-	CandidateB       int64     `json:"candidate_b_id"` // the person's
+	CandidateA       int64     `json:"candidate_a_id"` // the agent's when the agent's is one of the two, else the earlier
+	CandidateB       int64     `json:"candidate_b_id"`
 	Match            bool      `json:"match"`
 	Reason           string    `json:"reason"`
 	GuidelineVersion *int      `json:"guideline_version"`
@@ -416,42 +420,37 @@ type Comparison struct {
 }
 
 // Submission is an annotator's SQL for a claimed item, already run in the sandbox (Candidate carries
-// the outcome), with the verdict against the agent's SQL when there is one.
+// the outcome).
 type Submission struct {
 	ProjectID, ItemID, UserID int64
 	Version                   int
 	Candidate                 Candidate // Source, SQL and outcome; NLQID and created_by are set here
 	ElapsedMS                 *int64    // the annotator's time on the item
-	// Against is the agent's candidate it was compared with (nil: none, no comparison).
-	Against *Candidate
-	Match   bool
-	Reason  string
 }
 
 // Submission results.
 const (
-	ResultAgreed    = "agreed"    // matched the agent: the question is accepted (perhaps audited)
-	ResultDisagreed = "disagreed" // did not match: a review item holds both
-	ResultNoAgent   = "no_agent"  // nothing to compare with yet
+	ResultAgreed    = "agreed"    // matched every earlier SQL of the question (accepted once all its annotators are done)
+	ResultDisagreed = "disagreed" // did not match one: a review item holds the pair
+	ResultNoAgent   = "no_agent"  // nothing to compare with yet: the agent's answer will be compared when it comes
 )
 
 // SubmitResult is what a submission did.
 type SubmitResult struct {
-	Annotation Annotation  `json:"annotation"`
-	Candidate  Candidate   `json:"candidate"`
-	Result     string      `json:"result"`
-	Comparison *Comparison `json:"comparison,omitempty"`
-	ReviewItem *int64      `json:"review_item_id,omitempty"` // a disagreement or an audit
-	Audited    bool        `json:"audited"`
+	Annotation  Annotation   `json:"annotation"`
+	Candidate   Candidate    `json:"candidate"`
+	Result      string       `json:"result"`
+	Comparison  *Comparison  `json:"comparison,omitempty"` // the first mismatch, else the first comparison
+	Comparisons []Comparison `json:"comparisons"`          // against the agent and each other annotator
+	ReviewItem  *int64       `json:"review_item_id,omitempty"`
+	Audited     bool         `json:"audited"`
+	Awaiting    int          `json:"awaiting"` // other annotators of the question still to submit
 }
 
 // SubmitAnnotation stores a submission in one transaction: the person's candidate, the annotation
-// with the guideline version in force, the item submitted, and, when there was an agent candidate,
-// the comparison and its effect: agreement accepts a question still new with the person's SQL as
-// gold (and a deterministic audit_rate share of agreements also goes to review as "audit");
-// disagreement queues a "disagreement" review item (A the agent, B the person, who may not review it)
-// and marks a new question needs_review.
-func (s *Store) SubmitAnnotation(ctx context.Context, a Actor, sub Submission) (SubmitResult, error) {
+// with the guideline version in force, the item submitted, and the verdicts of compare against the
+// agent's newest SQL and every other annotator's (see applyVerdicts for their effect).
+func (s *Store) SubmitAnnotation(ctx context.Context, a Actor, sub Submission, compare CompareFunc) (SubmitResult, error) {
 	var out SubmitResult
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
@@ -463,6 +462,14 @@ func (s *Store) SubmitAnnotation(ctx context.Context, a Actor, sub Submission) (
 		return out, err
 	}
 	gv, err := GuidelineVersionTx(ctx, tx, sub.ProjectID)
+	if err != nil {
+		return out, err
+	}
+	earlier, err := earlierCandidates(ctx, tx, it.NLQID, true)
+	if err != nil {
+		return out, err
+	}
+	verdicts, err := compare(earlier)
 	if err != nil {
 		return out, err
 	}
@@ -479,43 +486,37 @@ func (s *Store) SubmitAnnotation(ctx context.Context, a Actor, sub Submission) (
 	if err := finishItem(ctx, tx, a, it, AnnotationSubmitted, out.Annotation); err != nil {
 		return out, err
 	}
-	out.Result = ResultNoAgent
-	if sub.Against != nil {
-		cmp := Comparison{NLQID: it.NLQID, CandidateA: sub.Against.ID, CandidateB: c.ID, Match: sub.Match, Reason: sub.Reason, GuidelineVersion: gv}
-		if err := tx.QueryRow(ctx, `INSERT INTO comparisons (nlq_id, candidate_a, candidate_b, match, reason, guideline_version)
-			VALUES ($1,$2,$3,$4,$5,$6) RETURNING id, created_at`, cmp.NLQID, cmp.CandidateA, cmp.CandidateB, cmp.Match, cmp.Reason, gv).
-			Scan(&cmp.ID, &cmp.CreatedAt); err != nil {
-			return out, classify(err, "insert comparison")
-		}
-		out.Comparison = &cmp
-		ri := ReviewItem{ProjectID: sub.ProjectID, NLQID: it.NLQID, CandidateA: &sub.Against.ID, CandidateB: &c.ID,
-			Authors: []int64{sub.UserID}, GuidelineVersion: gv}
-		if sub.Match {
-			out.Result = ResultAgreed
-			if err := setNLQStatus(ctx, tx, a, sub.ProjectID, it.NLQID, NLQAccepted, &c.ID, "agreement"); err != nil {
-				return out, err
-			}
-			pol, err := loadPolicy(ctx, tx, sub.ProjectID)
-			if err != nil {
-				return out, err
-			}
-			if Sampled("audit", sub.ProjectID, it.NLQID, pol.AuditRate) {
-				ri.Reason, out.Audited = "audit", true
-			}
-		} else {
-			out.Result, ri.Reason = ResultDisagreed, "disagreement"
-			if err := MarkNeedsReview(ctx, tx, it.NLQID); err != nil {
-				return out, err
-			}
-		}
-		if ri.Reason != "" {
-			if err := CreateReviewItem(ctx, tx, a, &ri); err != nil {
-				return out, err
-			}
-			out.ReviewItem = &ri.ID
+	ag, err := applyVerdicts(ctx, tx, a, sub.ProjectID, c, &sub.UserID, verdicts, gv)
+	if err != nil {
+		return out, err
+	}
+	out.Result, out.Comparisons, out.ReviewItem, out.Audited, out.Awaiting = ag.Result, ag.Comparisons, ag.ReviewItem, ag.Audited, ag.Awaiting
+	for i, cmp := range ag.Comparisons {
+		if out.Comparison == nil || (!cmp.Match && out.Comparison.Match) {
+			out.Comparison = &ag.Comparisons[i]
 		}
 	}
 	return out, classify(tx.Commit(ctx), "submit annotation")
+}
+
+// CompareAgentAnswer compares an agent's new answer (already stored as c, inside tx) with the SQL
+// annotators submitted for the question before there was one to compare with, and applies the
+// verdicts. It reports whether there was any (then the answer's routing is decided by them).
+func CompareAgentAnswer(ctx context.Context, tx pgx.Tx, a Actor, projectID int64, c Candidate, compare CompareFunc) (bool, error) {
+	humans, err := earlierCandidates(ctx, tx, c.NLQID, false)
+	if err != nil || len(humans) == 0 {
+		return false, err
+	}
+	verdicts, err := compare(humans)
+	if err != nil {
+		return true, err
+	}
+	gv, err := GuidelineVersionTx(ctx, tx, projectID)
+	if err != nil {
+		return true, err
+	}
+	_, err = applyVerdicts(ctx, tx, a, projectID, c, nil, verdicts, gv)
+	return true, err
 }
 
 // setNLQStatus moves a question that is still new to status with gold as its gold candidate, audited.

@@ -1,0 +1,210 @@
+package server
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"sync"
+	"testing"
+
+	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/store"
+)
+
+// sameAsAgreeSQL gives agreeSQL's result with other SQL.
+const sameAsAgreeSQL = "SELECT name FROM singer WHERE net_worth_millions = (SELECT max(net_worth_millions) FROM singer)"
+
+// dualItem adds a question of the fixture database with slots annotation items and, unless agentSQL
+// is empty, the agent's SQL.
+func (e *env) dualItem(t *testing.T, agentSQL string, slots int) int64 {
+	t.Helper()
+	nlq := e.nlq(t)
+	tx, err := e.store.Pool().Begin(e.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(e.ctx)
+	if agentSQL != "" {
+		c := store.Candidate{NLQID: nlq, Source: "agent", SQL: agentSQL}
+		if err := store.InsertCandidate(e.ctx, tx, store.System, &c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := store.CreateAnnotationItems(e.ctx, tx, e.project.ID, nlq, slots); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(e.ctx); err != nil {
+		t.Fatal(err)
+	}
+	return nlq
+}
+
+type submitted struct {
+	Result      string
+	Comparisons []store.Comparison
+	ReviewItem  *int64 `json:"review_item_id"`
+	Awaiting    int
+	Candidate   store.Candidate
+}
+
+// annotate claims the next item as the fixture user as and submits sql for it.
+func (e *env) annotate(t *testing.T, as, sql string, nlq int64) submitted {
+	t.Helper()
+	p := fmt.Sprintf("/api/v1/projects/%d/annotation", e.project.ID)
+	got := decode[task](t, e.do(scenario{Method: "POST", URL: p + "/next", As: as}))
+	if got.Item.NLQID != nlq {
+		t.Fatalf("%s was given question %d, want %d", as, got.Item.NLQID, nlq)
+	}
+	rec := e.do(scenario{Method: "POST", URL: fmt.Sprintf("%s/items/%d/submit", p, got.Item.ID), As: as,
+		Body: jsonBody(map[string]any{"version": got.Item.Version, "sql": sql})})
+	if rec.Code != http.StatusOK {
+		t.Fatalf("%s submits: %d %s", as, rec.Code, rec.Body.String())
+	}
+	return decode[submitted](t, rec)
+}
+
+func TestAnnotationAPI_TwoAnnotatorsAgreeingAcceptOnceBothAreDone(t *testing.T) {
+	e := newEnv(t)
+	e.setPolicy(t, map[string]any{"annotators_per_item": 2, "audit_rate": 0.0})
+	nlq := e.dualItem(t, agreeSQL, 2)
+	first := e.annotate(t, "annotator", sameAsAgreeSQL, nlq)
+	if first.Result != store.ResultAgreed || first.Awaiting != 1 || len(first.Comparisons) != 1 {
+		t.Fatalf("first annotator: %+v", first)
+	}
+	if st := e.nlqState(t, nlq); st.Status != store.NLQNew {
+		t.Fatalf("accepted before the second annotator: %+v", st)
+	}
+	second := e.annotate(t, "reviewer", agreeSQL, nlq)
+	if second.Result != store.ResultAgreed || second.Awaiting != 0 || len(second.Comparisons) != 2 {
+		t.Fatalf("second annotator (compared with the agent and the first annotator): %+v", second)
+	}
+	if st := e.nlqState(t, nlq); st.Status != store.NLQAccepted || st.Gold == nil || *st.Gold != second.Candidate.ID {
+		t.Fatalf("after both agreed: %+v (want gold %d)", st, second.Candidate.ID)
+	}
+}
+
+func TestAnnotationAPI_TwoAnnotatorsDisagreeingWithoutAnAgent(t *testing.T) {
+	e := newEnv(t)
+	e.drainReviews(t)
+	e.setPolicy(t, map[string]any{"annotators_per_item": 2})
+	nlq := e.dualItem(t, "", 2)
+	if first := e.annotate(t, "annotator", agreeSQL, nlq); first.Result != store.ResultNoAgent || first.Awaiting != 0 {
+		t.Fatalf("first annotator, nothing to compare with: %+v", first)
+	}
+	second := e.annotate(t, "lead", disagreeSQL, nlq)
+	if second.Result != store.ResultDisagreed || second.ReviewItem == nil || len(second.Comparisons) != 1 || second.Comparisons[0].Match {
+		t.Fatalf("second annotator: %+v", second)
+	}
+	var authors []int64
+	if err := e.store.Pool().QueryRow(e.ctx, `SELECT authors FROM review_items WHERE id = $1`, *second.ReviewItem).Scan(&authors); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(authors, e.users["annotator"].ID) || !slices.Contains(authors, e.users["lead"].ID) {
+		t.Fatalf("both annotators must be the item's authors: %v", authors)
+	}
+	p := fmt.Sprintf("/api/v1/projects/%d", e.project.ID)
+	e.run(t, []scenario{
+		{Name: "neither annotator reviews it", Method: "POST", URL: p + "/review/next", As: "lead", ExpectedStatus: http.StatusNoContent},
+		{Name: "a third person gets both people's SQL", Method: "POST", URL: p + "/review/next", As: "reviewer", ExpectedStatus: 200,
+			ExpectedContent: []string{`"reason":"disagreement"`, agreeSQL, disagreeSQL}},
+	})
+	if st := e.nlqState(t, nlq); st.Status != store.NLQNeedsReview {
+		t.Fatalf("after the disagreement: %+v", st)
+	}
+}
+
+// Two annotators submitting at the same moment are still compared with each other: the comparison is
+// made with the question locked.
+func TestAnnotationAPI_SimultaneousSubmissionsAreCompared(t *testing.T) {
+	e := newEnv(t)
+	e.setPolicy(t, map[string]any{"annotators_per_item": 2})
+	nlq := e.dualItem(t, "", 2)
+	p := fmt.Sprintf("/api/v1/projects/%d/annotation", e.project.ID)
+	claims := map[string]task{}
+	for _, as := range []string{"annotator", "reviewer"} {
+		claims[as] = decode[task](t, e.do(scenario{Method: "POST", URL: p + "/next", As: as}))
+	}
+	var wg sync.WaitGroup
+	results := make(chan submitted, 2)
+	for as, got := range claims {
+		wg.Go(func() {
+			rec := e.do(scenario{Method: "POST", URL: fmt.Sprintf("%s/items/%d/submit", p, got.Item.ID), As: as,
+				Body: jsonBody(map[string]any{"version": got.Item.Version, "sql": agreeSQL})})
+			if rec.Code != http.StatusOK {
+				t.Errorf("%s: %d %s", as, rec.Code, rec.Body.String())
+				return
+			}
+			var s submitted
+			if err := json.Unmarshal(rec.Body.Bytes(), &s); err != nil {
+				t.Errorf("%s: %v", as, err)
+			}
+			results <- s
+		})
+	}
+	wg.Wait()
+	close(results)
+	got := []string{}
+	for r := range results {
+		got = append(got, r.Result)
+	}
+	slices.Sort(got)
+	if fmt.Sprint(got) != "[agreed no_agent]" {
+		t.Fatalf("results %v, want one no_agent (first) and one agreed (compared with it)", got)
+	}
+	if n := e.count(t, `SELECT count(*) FROM comparisons WHERE nlq_id = $1`, nlq); n != 1 {
+		t.Fatalf("%d comparisons, want 1", n)
+	}
+	if st := e.nlqState(t, nlq); st.Status != store.NLQAccepted {
+		t.Fatalf("after two agreeing annotators: %+v", st)
+	}
+}
+
+// SQL annotated before the agent answered is compared with the agent's answer when it comes.
+func TestAnnotationAPI_AgentAnswerIsComparedWithEarlierAnnotations(t *testing.T) {
+	for _, tc := range []struct {
+		name, sql, status string
+		review            bool
+	}{
+		{"agreeing", "SELECT count(name) FROM singer", store.NLQAccepted, false},
+		{"disagreeing", "SELECT count(DISTINCT country) FROM singer", store.NLQNeedsReview, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			e.setPolicy(t, map[string]any{"dual_share": 1.0, "audit_rate": 0.0})
+			nlq := e.dualItem(t, "", 1)
+			mine := e.annotate(t, "annotator", tc.sql, nlq)
+			if mine.Result != store.ResultNoAgent {
+				t.Fatalf("before the agent: %+v", mine)
+			}
+			run, err := e.srv.cfg.Agents.StartBatch(e.ctx, store.System, e.project.ID, pipelines.AgentBatchParams{Limit: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := e.srv.cfg.Agents.Runner.Execute(e.ctx, run); err != nil {
+				t.Fatal(err)
+			}
+			st := e.nlqState(t, nlq)
+			if st.Status != tc.status {
+				t.Fatalf("after the agent answered: %+v, want %s", st, tc.status)
+			}
+			if !tc.review && (st.Gold == nil || *st.Gold != mine.Candidate.ID) {
+				t.Fatalf("gold %v, want the annotator's candidate %d", st.Gold, mine.Candidate.ID)
+			}
+			var a, b int64
+			var match bool
+			if err := e.store.Pool().QueryRow(e.ctx, `SELECT m.candidate_a, m.candidate_b, m.match FROM comparisons m
+				JOIN sql_candidates c ON c.id = m.candidate_a AND c.source = 'agent' WHERE m.nlq_id = $1`, nlq).Scan(&a, &b, &match); err != nil {
+				t.Fatalf("no comparison with the agent as A: %v", err)
+			}
+			if b != mine.Candidate.ID || match == tc.review {
+				t.Fatalf("comparison %d vs %d match=%v", a, b, match)
+			}
+			items := e.count(t, `SELECT count(*) FROM review_items WHERE nlq_id = $1 AND reason = 'disagreement'
+				AND candidate_a = $2 AND candidate_b = $3 AND $4 = ANY(authors)`, nlq, a, b, e.users["annotator"].ID)
+			if (items == 1) != tc.review {
+				t.Fatalf("%d disagreement review items", items)
+			}
+		})
+	}
+}
