@@ -82,6 +82,21 @@ func TestAnnotationAPI_TwoAnnotatorsAgreeingAcceptOnceBothAreDone(t *testing.T) 
 	if st := e.nlqState(t, nlq); st.Status != store.NLQAccepted || st.Gold == nil || *st.Gold != second.Candidate.ID {
 		t.Fatalf("after both agreed: %+v (want gold %d)", st, second.Candidate.ID)
 	}
+	// The lead's view: each agreed with the agent once and with the other person once.
+	prog := decode[store.Progress](t, e.do(scenario{Method: "GET", URL: fmt.Sprintf("/api/v1/projects/%d/progress", e.project.ID), As: "lead"}))
+	seen := 0
+	for _, ap := range prog.Annotators {
+		if ap.UserID != e.users["annotator"].ID && ap.UserID != e.users["reviewer"].ID {
+			continue
+		}
+		seen++
+		if ap.Compared != 1 || ap.AgreedAgent != 1 || ap.ComparedPeople != 1 || ap.AgreedPeople != 1 || ap.PeopleAgreement == nil || *ap.PeopleAgreement != 1 {
+			t.Errorf("progress of %s: %+v", ap.Email, ap)
+		}
+	}
+	if seen != 2 {
+		t.Fatalf("progress lists %d of the 2 annotators: %+v", seen, prog.Annotators)
+	}
 }
 
 func TestAnnotationAPI_TwoAnnotatorsDisagreeingWithoutAnAgent(t *testing.T) {

@@ -23,11 +23,15 @@ type AnnotatorProgress struct {
 	Email         string   `json:"email"`
 	Annotated     int      `json:"annotated"`
 	Skipped       int      `json:"skipped"`
-	Pending       int      `json:"pending"` // items they hold claimed now
-	Compared      int      `json:"compared"`
+	Pending       int      `json:"pending"`  // items they hold claimed now
+	Compared      int      `json:"compared"` // with the agent
 	AgreedAgent   int      `json:"agreed_with_agent"`
 	AgreementRate *float64 `json:"agreement_with_agent"` // nil until compared
-	MedianSeconds *float64 `json:"median_seconds"`       // per submitted item
+	// With other annotators of the same questions (dual annotation with annotators_per_item > 1).
+	ComparedPeople  int      `json:"compared_with_people"`
+	AgreedPeople    int      `json:"agreed_with_people"`
+	PeopleAgreement *float64 `json:"agreement_with_people"` // nil until compared
+	MedianSeconds   *float64 `json:"median_seconds"`        // per submitted item
 }
 
 // QueueSizes is what waits to be done.
@@ -63,33 +67,45 @@ func (s *Store) ProjectProgress(ctx context.Context, projectID int64) (Progress,
 		p.Stages[i].ByStatus[status] = n
 	}
 	rows.Close()
-	// Agreement with the agent: the comparisons made when a person's submission was checked against
-	// the agent's SQL (candidate_b is the person's).
+	// Agreement: the comparisons in which one side is the person's SQL, by what the other side is.
 	rows, err = s.pool.Query(ctx, `
+		WITH verdicts AS (
+			SELECT mine.created_by AS user_id, other.source = 'agent' AS with_agent, c.match
+			FROM comparisons c JOIN nlqs n ON n.id = c.nlq_id AND n.project_id = $1
+			JOIN sql_candidates mine ON mine.id IN (c.candidate_a, c.candidate_b) AND mine.source = 'human'
+			JOIN sql_candidates other ON other.id IN (c.candidate_a, c.candidate_b) AND other.id <> mine.id
+		), agreement AS (
+			SELECT user_id, count(*) FILTER (WHERE with_agent) AS agent, count(*) FILTER (WHERE with_agent AND match) AS agent_agreed,
+				count(*) FILTER (WHERE NOT with_agent) AS people, count(*) FILTER (WHERE NOT with_agent AND match) AS people_agreed
+			FROM verdicts GROUP BY user_id
+		)
 		SELECT u.id, u.email,
 			count(a.*) FILTER (WHERE a.skipped_reason IS NULL),
 			count(a.*) FILTER (WHERE a.skipped_reason IS NOT NULL),
 			(SELECT count(*) FROM annotation_items i WHERE i.project_id = $1 AND i.claimed_by = u.id AND i.status = 'claimed'),
-			(SELECT count(*) FROM comparisons c JOIN sql_candidates h ON h.id = c.candidate_b JOIN nlqs n ON n.id = c.nlq_id
-				WHERE n.project_id = $1 AND h.created_by = u.id),
-			(SELECT count(*) FROM comparisons c JOIN sql_candidates h ON h.id = c.candidate_b JOIN nlqs n ON n.id = c.nlq_id
-				WHERE n.project_id = $1 AND h.created_by = u.id AND c.match),
+			coalesce(min(g.agent), 0), coalesce(min(g.agent_agreed), 0), coalesce(min(g.people), 0), coalesce(min(g.people_agreed), 0),
 			percentile_cont(0.5) WITHIN GROUP (ORDER BY a.elapsed_ms) FILTER (WHERE a.skipped_reason IS NULL AND a.elapsed_ms IS NOT NULL) / 1000
 		FROM annotations a JOIN nlqs n ON n.id = a.nlq_id JOIN users u ON u.id = a.user_id
+		LEFT JOIN agreement g ON g.user_id = u.id
 		WHERE n.project_id = $1 GROUP BY u.id, u.email ORDER BY u.email`, projectID)
 	if err != nil {
 		return p, classify(err, "progress")
 	}
+	rate := func(agreed, compared int) *float64 {
+		if compared == 0 {
+			return nil
+		}
+		r := float64(agreed) / float64(compared)
+		return &r
+	}
 	for rows.Next() {
 		var ap AnnotatorProgress
-		if err := rows.Scan(&ap.UserID, &ap.Email, &ap.Annotated, &ap.Skipped, &ap.Pending, &ap.Compared, &ap.AgreedAgent, &ap.MedianSeconds); err != nil {
+		if err := rows.Scan(&ap.UserID, &ap.Email, &ap.Annotated, &ap.Skipped, &ap.Pending, &ap.Compared, &ap.AgreedAgent,
+			&ap.ComparedPeople, &ap.AgreedPeople, &ap.MedianSeconds); err != nil {
 			rows.Close()
 			return p, classify(err, "progress")
 		}
-		if ap.Compared > 0 {
-			r := float64(ap.AgreedAgent) / float64(ap.Compared)
-			ap.AgreementRate = &r
-		}
+		ap.AgreementRate, ap.PeopleAgreement = rate(ap.AgreedAgent, ap.Compared), rate(ap.AgreedPeople, ap.ComparedPeople)
 		p.Annotators = append(p.Annotators, ap)
 	}
 	rows.Close()
