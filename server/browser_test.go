@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -30,7 +32,7 @@ import (
 // UI and installing Chromium.
 func TestBrowser_EndToEnd(t *testing.T) {
 	model := llmtest.New(t)
-	model.Respond(answerCountOfFirstTable)
+	model.Respond(fakeModel)
 	browserTests(t, llm.Settings{BaseURL: model.URL, APIKey: "e2e-key", Model: llmtest.FakeModel}, "1")
 }
 
@@ -38,6 +40,49 @@ func TestBrowser_EndToEnd(t *testing.T) {
 // the product must say what to set, and everything else must work.
 func TestBrowser_WithoutAModel(t *testing.T) {
 	browserTests(t, llm.Settings{}, "", "e2e/agent.test.mjs")
+}
+
+// fakeModel drafts guideline proposals (proposeOneRule) and answers every question the agent is asked
+// with the row count of the first table (answerCountOfFirstTable).
+func fakeModel(req openai.ChatCompletionRequest) llmtest.Reply {
+	if prompt := llmtest.FirstUserMessage(req); strings.Contains(prompt, proposalMarker) {
+		return proposeOneRule(prompt)
+	}
+	return answerCountOfFirstTable(req)
+}
+
+// proposalMarker is a sentence of pipelines/prompts/guideline_proposal.tmpl.
+const proposalMarker = "Propose edits to the team's guidelines"
+
+var currentGuideline = regexp.MustCompile(`(?s)Current guidelines \(version \d+\):\n-----\n(.*?)-----\n`)
+
+// proposeOneRule answers a guideline proposal prompt as the template asks (one JSON object): one
+// cause counting every disagreement it was shown, and the current guidelines with a new rule
+// ("## R: …", for the save to number) appended.
+func proposeOneRule(prompt string) llmtest.Reply {
+	markdown := "# Annotation guidelines\n"
+	if g := currentGuideline.FindStringSubmatch(prompt); g != nil && strings.TrimSpace(g[1]) != "" {
+		markdown = g[1]
+	}
+	cases := 0
+	if _, list, ok := strings.Cut(prompt, "Disagreements (JSON, newest first):\n"); ok {
+		for _, line := range strings.Split(list, "\n") {
+			if strings.HasPrefix(line, "{") {
+				cases++
+			}
+		}
+	}
+	answer, err := json.Marshal(map[string]any{
+		"summary": "The agent counts rows where the question asks for values.",
+		"causes": []map[string]any{{"cause": "Counting instead of listing", "count": cases,
+			"explanation": "The agent answers with count(*) when the question names columns to list.", "rule": ""}},
+		"markdown": strings.TrimRight(markdown, "\n") + "\n\n## R: Answer with what the question asks for\n" +
+			"List the values the question names; count only when it asks how many.\n",
+	})
+	if err != nil {
+		panic(err)
+	}
+	return llmtest.Text(string(answer))
 }
 
 var firstTable = regexp.MustCompile(`(?i)CREATE TABLE\s+"?([a-z_][a-z0-9_]*)`)

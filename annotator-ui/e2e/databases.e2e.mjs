@@ -199,9 +199,9 @@ describe('Goldset databases', { skip: skipUnlessConfigured }, () => {
 
     await step('try-sql', async () => {
       await tab(page, 'Questions', { exact: false });
-      await page.getByText('How many nations won medals?').waitFor();
-      await page.getByRole('button', { name: /^Show details of question/ }).click();
-      const area = page.getByRole('region', { name: 'Try SQL' });
+      // The question opens its history in a drawer, with "Try SQL" in it.
+      await page.getByRole('link', { name: 'How many nations won medals?' }).click();
+      const area = page.getByRole('dialog', { name: /^Question #\d+$/ }).getByRole('region', { name: 'Try SQL' });
       await area.waitFor();
       // Same count, written differently: same result as the stored SQL.
       await typeInEditor(page, 'Try SQL', `SELECT count(nation) FROM ${RENAMED} WHERE rank > 0`);

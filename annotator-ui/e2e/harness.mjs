@@ -58,14 +58,16 @@ export async function launch({ viewport = { width: 1440, height: 900 }, timeout 
 }
 
 /**
- * screenshot(name): save a full-page PNG into GOLDSET_E2E_SCREENSHOTS, if set.
+ * screenshot(name, element?): save a full-page PNG (or one of an element, scrolled into view: a drawer's
+ * content) into GOLDSET_E2E_SCREENSHOTS, if set.
  * @param {() => import('playwright-core').Page} getPage
  */
 export function makeScreenshot(getPage) {
-  return async function screenshot(/** @type {string} */ name) {
+  return async function screenshot(/** @type {string} */ name, /** @type {import('playwright-core').Locator=} */ element) {
     if (!SHOTS) return;
     mkdirSync(SHOTS, { recursive: true });
-    await getPage().screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+    const path = join(SHOTS, `${name}.png`);
+    await (element ? element.screenshot({ path }) : getPage().screenshot({ path, fullPage: true }));
   };
 }
 
@@ -142,4 +144,101 @@ export async function typeInEditor(page, name, text) {
   await page.keyboard.type(text);
   // Close a completion popup so it cannot swallow the next key.
   await page.keyboard.press('Escape');
+}
+
+/** As an admin: create a user on the Users page (the caller is then on the Users page). */
+export async function createUser(page, { email, name, password }) {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
+  await page.getByRole('button', { name: 'New user' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New user' });
+  await dialog.getByLabel('Email').fill(email);
+  await dialog.getByLabel('Name').fill(name);
+  await dialog.getByLabel('Password').fill(password);
+  await dialog.getByRole('button', { name: 'Create user' }).click();
+  await page.getByRole('cell', { name: email, exact: true }).waitFor();
+}
+
+/** As a lead, on a project page: add an existing user to the project with a role. */
+export async function addMember(page, email, role) {
+  await tab(page, 'Members');
+  const form = page.getByRole('form', { name: 'Add a member' });
+  await form.getByLabel('Email').fill(email);
+  await form.getByLabel('Role').selectOption(role);
+  await form.getByRole('button', { name: 'Add member' }).click();
+  await page.getByRole('cell', { name: email, exact: true }).waitFor();
+}
+
+// ---- A zip archive written with Node alone (entries stored, not compressed) ----
+
+const CRC_TABLE = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+
+/** CRC-32 (IEEE), as zip wants it. */
+export function crc32(/** @type {Uint8Array} */ data) {
+  let c = 0xffffffff;
+  for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/**
+ * A zip of the given files, stored without compression (what a test fixture needs, and readable by any
+ * unzip and by Go's archive/zip, which checks the CRCs). Names use "/" and are UTF-8.
+ * @param {{ name: string, data: Buffer }[]} entries
+ * @returns {Buffer}
+ */
+export function storedZip(entries) {
+  const DOS_DATE = (0 << 9) | (1 << 5) | 1; // 1980-01-01: reproducible archives
+  const UTF8 = 0x0800;
+  const parts = [];
+  const central = [];
+  let offset = 0;
+  for (const { name, data } of entries) {
+    const fileName = Buffer.from(name, 'utf8');
+    const crc = crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0); // local file header
+    local.writeUInt16LE(20, 4); // version needed
+    local.writeUInt16LE(UTF8, 6);
+    local.writeUInt16LE(0, 8); // method: stored
+    local.writeUInt16LE(0, 10); // time
+    local.writeUInt16LE(DOS_DATE, 12);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.length, 18); // compressed size
+    local.writeUInt32LE(data.length, 22); // size
+    local.writeUInt16LE(fileName.length, 26);
+    local.writeUInt16LE(0, 28); // extra length
+    parts.push(local, fileName, data);
+
+    const header = Buffer.alloc(46);
+    header.writeUInt32LE(0x02014b50, 0); // central directory header
+    header.writeUInt16LE(20, 4); // version made by
+    header.writeUInt16LE(20, 6); // version needed
+    header.writeUInt16LE(UTF8, 8);
+    header.writeUInt16LE(0, 10);
+    header.writeUInt16LE(0, 12);
+    header.writeUInt16LE(DOS_DATE, 14);
+    header.writeUInt32LE(crc, 16);
+    header.writeUInt32LE(data.length, 20);
+    header.writeUInt32LE(data.length, 24);
+    header.writeUInt16LE(fileName.length, 28);
+    // extra, comment, disk, attributes: zero
+    header.writeUInt32LE(offset, 42);
+    central.push(header, fileName);
+    offset += local.length + fileName.length + data.length;
+  }
+  const directory = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0); // end of central directory
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...parts, directory, end]);
 }

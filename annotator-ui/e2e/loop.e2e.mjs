@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, createProject, importCsv, isMac, launch, makeScreenshot, makeStep, signIn, signOut, skipUnlessConfigured, tab as openTab, uniqueSuffix } from './harness.mjs';
+import { addMember, ADMIN_EMAIL, ADMIN_PASSWORD, createProject, createUser, importCsv, isMac, launch, makeScreenshot, makeStep, signIn, signOut, skipUnlessConfigured, tab as openTab, uniqueSuffix } from './harness.mjs';
 
 const suffix = uniqueSuffix();
 const projectName = `E2E loop ${suffix}`;
@@ -85,26 +85,11 @@ describe('Goldset annotation loop', { skip: skipUnlessConfigured }, () => {
     let projectUrl = '';
     await step('add-reviewer', async () => {
       projectUrl = page.url().replace(/\/$/, '');
-      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
-      await page.getByRole('button', { name: 'New user' }).click();
-      const dialog = page.getByRole('dialog', { name: 'New user' });
-      await dialog.getByLabel('Email').fill(REVIEWER_EMAIL);
-      await dialog.getByLabel('Name').fill('Loop Reviewer');
-      await dialog.getByLabel('Password').fill(REVIEWER_PASSWORD);
-      await dialog.getByRole('button', { name: 'Create user' }).click();
-      await page.getByRole('cell', { name: REVIEWER_EMAIL, exact: true }).waitFor();
+      await createUser(page, { email: REVIEWER_EMAIL, name: 'Loop Reviewer', password: REVIEWER_PASSWORD });
       await page.goto(projectUrl);
-      await tab('Members');
-      const form = page.getByRole('form', { name: 'Add a member' });
-      await form.getByLabel('Email').fill(REVIEWER_EMAIL);
-      await form.getByLabel('Role').selectOption('reviewer');
-      await form.getByRole('button', { name: 'Add member' }).click();
-      await page.getByRole('cell', { name: REVIEWER_EMAIL, exact: true }).waitFor();
+      await addMember(page, REVIEWER_EMAIL, 'reviewer');
       await signOut(page);
-      await page.getByLabel('Email').fill(REVIEWER_EMAIL);
-      await page.getByLabel('Password').fill(REVIEWER_PASSWORD);
-      await page.getByLabel('Password').press('Enter');
-      await page.getByRole('heading', { name: 'Projects', level: 1 }).waitFor();
+      await signIn(page, REVIEWER_EMAIL, REVIEWER_PASSWORD);
       await page.goto(projectUrl);
       await page.getByRole('heading', { name: projectName, level: 1 }).waitFor();
     });

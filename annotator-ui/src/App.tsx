@@ -8,6 +8,7 @@ import { AccountPage } from './pages/Account';
 import { ProjectDatabases } from './pages/Databases';
 import { GlobalActivityPage } from './pages/GlobalActivity';
 import { GuidelineDiffPage, GuidelineEditorPage, ProjectGuidelines } from './pages/Guidelines';
+import { GuidelineProposalPage } from './pages/GuidelineProposal';
 import { LoginPage } from './pages/Login';
 import { NotFoundPage } from './pages/NotFound';
 import { ProjectActivity, ProjectLayout, ProjectMembers, ProjectOverview } from './pages/Project';
@@ -26,6 +27,8 @@ const BatchRunPage = lazy(() => import('./pages/Batches').then((m) => ({ default
 // The annotation loop's screens carry the SQL editor too.
 const ProjectAnnotate = lazy(() => import('./pages/Annotate').then((m) => ({ default: m.ProjectAnnotate })));
 const ProjectReview = lazy(() => import('./pages/Review').then((m) => ({ default: m.ProjectReview })));
+// The dashboard's charts load with it.
+const ProjectDashboard = lazy(() => import('./pages/Dashboard').then((m) => ({ default: m.ProjectDashboard })));
 const LlmSettingsPage = lazy(() => import('./pages/LlmSettings').then((m) => ({ default: m.LlmSettingsPage })));
 
 function Lazy({ children }: { children: ReactNode }) {
@@ -67,13 +70,15 @@ export function AppRoutes() {
           <Route path="projects" element={<ProjectsPage />} />
           <Route path="projects/:projectId" element={<ProjectLayout />}>
             <Route index element={<ProjectOverview />} />
+            <Route path="dashboard" element={<Lazy><ProjectDashboard /></Lazy>} />
             <Route path="members" element={<ProjectMembers />} />
             <Route path="activity" element={<ProjectActivity />} />
             <Route path="databases" element={<ProjectDatabases />} />
-            <Route path="questions" element={<ProjectQuestions />} />
+            <Route path="questions/:nlqId?" element={<ProjectQuestions />} />
             <Route path="guidelines" element={<ProjectGuidelines />} />
             <Route path="guidelines/edit" element={<GuidelineEditorPage />} />
             <Route path="guidelines/diff" element={<GuidelineDiffPage />} />
+            <Route path="guidelines/propose" element={<GuidelineProposalPage />} />
             <Route path="annotate" element={<Lazy><ProjectAnnotate /></Lazy>} />
             <Route path="review" element={<Lazy><ProjectReview /></Lazy>} />
             <Route path="agent" element={<Lazy><ProjectAgent /></Lazy>} />

@@ -93,6 +93,11 @@ export class ApiError extends Error {
     this.retryAfter = init.retryAfter ?? null;
   }
 
+  /** A 409 because no language model endpoint is set (an admin sets one in Settings → Language model). */
+  get isLlmNotConfigured(): boolean {
+    return this.status === 409 && this.code === 'llm_not_configured';
+  }
+
   /** A 409 because the object changed since it was read (as opposed to a duplicate). */
   get isStaleVersion(): boolean {
     return (
@@ -394,7 +399,7 @@ export interface Candidate {
   elapsed_ms: number | null;
 }
 
-export type NlqStatus = 'new' | 'needs_review' | 'accepted' | 'rejected';
+export type NlqStatus = 'new' | 'needs_review' | 'accepted' | 'rejected' | 'ambiguous';
 
 export interface Nlq {
   id: number;
@@ -408,6 +413,9 @@ export interface Nlq {
   database_name: string | null;
   created_at: string;
   candidate: Candidate | null;
+  /** The candidate that is the question's gold SQL, once accepted. */
+  gold_candidate_id?: number | null;
+  parent_id?: number | null;
 }
 
 /** What `POST /nlqs/:nlq/check` says about SQL written for a question. */
@@ -432,8 +440,112 @@ export interface NlqFilter {
   status?: string;
   database?: number | string;
   stage?: string;
+  /** The origin's kind: spider, wtq, csv, agent-try, … */
+  origin?: string;
+  /** Questions a reviewer decided with this error type. */
+  error_type?: string;
+  /** A case-insensitive substring of the question. */
+  q?: string;
   before?: number;
   limit?: number;
+}
+
+/** What the question list's filters can select, each value with how many questions it selects. */
+export interface NlqFacets {
+  statuses: Record<string, number>;
+  stages: Record<string, number>;
+  origins: Record<string, number>;
+  error_types: Record<string, number>;
+}
+
+/** A candidate in a question's history: who wrote it (the importer, whoever started the agent). */
+export interface HistoryCandidate extends Candidate {
+  nlq_id?: number;
+  agent_run_id?: number | null;
+  pipeline_run_id?: number | null;
+  warnings?: { rule: string; message: string }[] | null;
+  created_at: string;
+  author_id: number | null;
+  author_email: string | null;
+}
+
+export interface HistoryAnnotation {
+  id: number;
+  item_id: number;
+  nlq_id: number;
+  user_id: number;
+  email: string | null;
+  candidate_id: number | null;
+  skipped_reason: string | null;
+  comment: string;
+  guideline_version: number | null;
+  elapsed_ms: number | null;
+  created_at: string;
+}
+
+export interface HistoryComparison {
+  id: number;
+  nlq_id: number;
+  candidate_a_id: number;
+  candidate_b_id: number;
+  match: boolean;
+  reason: string;
+  guideline_version: number | null;
+  created_at: string;
+}
+
+export interface HistoryReview {
+  id: number;
+  review_item_id: number;
+  reviewer_id: number;
+  reviewer_email: string | null;
+  guideline_version: number | null;
+  created_at: string;
+  decision: string;
+  error_type: string;
+  rule_ids: string[] | null;
+  comment: string;
+  final_sql: string;
+  question: string;
+}
+
+export interface HistoryReviewItem {
+  id: number;
+  nlq_id: number;
+  reason: string;
+  status: string;
+  candidate_a_id: number | null;
+  candidate_b_id: number | null;
+  authors: number[] | null;
+  claimed_by: number | null;
+  lease_until: string | null;
+  version: number;
+  guideline_version: number | null;
+  created_at: string;
+  resolved_at: string | null;
+  reviews: HistoryReview[];
+}
+
+/** An audit entry about the question, its annotation items or its review items. */
+export interface HistoryEvent {
+  id: number;
+  at: string;
+  action: string;
+  actor_email: string | null;
+  object_type: string;
+  object_id: string;
+  before: unknown;
+  after: unknown;
+}
+
+/** Everything that happened to one question (`GET /nlqs/:nlq`), each list oldest first. */
+export interface NlqHistory {
+  nlq: Nlq;
+  candidates: HistoryCandidate[];
+  annotations: HistoryAnnotation[];
+  comparisons: HistoryComparison[];
+  review_items: HistoryReviewItem[];
+  events: HistoryEvent[];
 }
 
 /** Where an upload is: sending bytes (with a fraction when the size is known), then waiting for the server. */
@@ -497,6 +609,9 @@ function nlqQuery(f: NlqFilter): string {
   if (f.status) q.set('status', f.status);
   if (f.database) q.set('database', String(f.database));
   if (f.stage) q.set('stage', f.stage);
+  if (f.origin) q.set('origin', f.origin);
+  if (f.error_type) q.set('error_type', f.error_type);
+  if (f.q) q.set('q', f.q);
   if (f.before) q.set('before', String(f.before));
   if (f.limit) q.set('limit', String(f.limit));
   const s = q.toString();
@@ -619,6 +734,29 @@ export const api = {
     list('history', request<{ history: HistoryEntry[] | null }>('GET', `${dbPath(projectId, databaseId)}/history`)),
   listNlqs: (projectId: string | number, filter: NlqFilter = {}) =>
     list('nlqs', request<{ nlqs: Nlq[] | null }>('GET', `/api/v1/projects/${enc(projectId)}/nlqs${nlqQuery(filter)}`)),
+  nlqFacets: async (projectId: string | number): Promise<NlqFacets> => {
+    const res = await request<Partial<Record<keyof NlqFacets, Record<string, number> | null>>>(
+      'GET',
+      `/api/v1/projects/${enc(projectId)}/nlqs/facets`,
+    );
+    return {
+      statuses: res?.statuses ?? {},
+      stages: res?.stages ?? {},
+      origins: res?.origins ?? {},
+      error_types: res?.error_types ?? {},
+    };
+  },
+  nlqHistory: async (projectId: string | number, nlqId: number | string): Promise<NlqHistory> => {
+    const res = await request<NlqHistory>('GET', `/api/v1/projects/${enc(projectId)}/nlqs/${enc(nlqId)}`);
+    return {
+      nlq: res.nlq,
+      candidates: res.candidates ?? [],
+      annotations: res.annotations ?? [],
+      comparisons: res.comparisons ?? [],
+      review_items: (res.review_items ?? []).map((it) => ({ ...it, reviews: it.reviews ?? [] })),
+      events: res.events ?? [],
+    };
+  },
   checkSql: (projectId: string | number, nlqId: number, sql: string) =>
     request<CheckResult>('POST', `/api/v1/projects/${enc(projectId)}/nlqs/${enc(nlqId)}/check`, { body: { sql } }),
   translationReport: (projectId: string | number) =>

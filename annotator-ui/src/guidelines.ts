@@ -43,6 +43,26 @@ export interface GuidelineDiffData {
   rules: { added: RuleRef[]; removed: RuleRef[]; changed: RuleRef[] };
 }
 
+/** A recurring cause of disagreement the model found, and the rule it touches. */
+export interface ProposalCause {
+  cause: string;
+  count: number;
+  explanation: string;
+  rule: string;
+}
+
+/** The model's draft of revised guidelines (`POST …/guidelines/propose`); nothing is saved by it. */
+export interface Proposal {
+  summary: string;
+  causes: ProposalCause[];
+  markdown: string;
+  base_version: number;
+  diff: GuidelineDiffData;
+  /** How many disagreements the model read. */
+  disagreements: number;
+  prompt_version: string;
+}
+
 const base = (projectId: string | number) => `/api/v1/projects/${encodeURIComponent(String(projectId))}/guidelines`;
 
 export const guidelinesApi = {
@@ -54,12 +74,29 @@ export const guidelinesApi = {
     request<{ guideline: Guideline }>('GET', `${base(projectId)}/${encodeURIComponent(String(version))}`),
   diff: (projectId: string | number, from: number, to: number) =>
     request<{ diff: GuidelineDiffData }>('GET', `${base(projectId)}/diff?from=${from}&to=${to}`),
+  /** Ask the model for edits from the latest `limit` disagreements (default 50); can take a while. */
+  propose: async (projectId: string | number, limit?: number, signal?: AbortSignal) => {
+    const res = await request<{ proposal: Proposal }>('POST', `${base(projectId)}/propose`, {
+      body: limit ? { limit } : {},
+      signal,
+    });
+    const p = res.proposal;
+    return { ...p, causes: p.causes ?? [] };
+  },
   /** version: the one the edit started from (0 before the first save); a newer one answers 409 stale_version. */
   save: (projectId: string | number, body: { markdown: string; summary: string; version: number }) =>
     request<{ guideline: Guideline }>('PUT', base(projectId), { body }),
 };
 
 export const guidelinesKey = (projectId: string | number) => ['guidelines', String(projectId)] as const;
+
+/** What the editor can be opened with instead of the current version (a proposal to edit before saving). */
+export interface EditorDraft {
+  markdown: string;
+  /** The version the draft was made from: the save's expected version. */
+  base: number;
+  summary: string;
+}
 
 /**
  * A rule heading: "## R3: title" (an existing rule) or "## R: title" (a new one, numbered on save).

@@ -50,6 +50,7 @@ export interface AnnotationTask {
 export interface Comparison {
   id: number;
   nlq_id: number;
+  /** The agent's when the agent is one of the two, else the earlier SQL. */
   candidate_a_id: number;
   candidate_b_id: number;
   match: boolean;
@@ -61,11 +62,46 @@ export interface Comparison {
 export interface SubmitResult {
   annotation: { id: number; item_id: number; candidate_id: number | null; elapsed_ms: number | null };
   candidate: { id: number; source: string; sql: string; row_count: number | null; error: string | null };
+  /** agreed: every comparison matched; disagreed: any did not; no_agent: nothing to compare with yet. */
   result: 'agreed' | 'disagreed' | 'no_agent';
+  /** One per earlier SQL: the agent's first (when it answered), then each other annotator's. */
+  comparisons?: Comparison[] | null;
+  /** The first mismatch, else the first comparison. */
   comparison?: Comparison;
   review_item_id?: number;
   audited: boolean;
+  /** Other annotators of this question still to submit. */
+  awaiting?: number;
   agent_sql?: string;
+}
+
+/** A submission's comparisons split into the one with the agent and those with other annotators. */
+export function splitComparisons(r: SubmitResult): { agent: Comparison | null; others: Comparison[] } {
+  const all = r.comparisons ?? (r.comparison ? [r.comparison] : []);
+  // The agent's SQL, when there is one, is always compared first (and is shown as agent_sql).
+  const agent = r.agent_sql !== undefined && all.length > 0 ? all[0] : null;
+  return { agent, others: agent ? all.slice(1) : all };
+}
+
+const annotators = (n: number) => (n === 1 ? '1 other annotator' : `${n} other annotators`);
+const and = (xs: string[]) => xs.join(' and ');
+
+/** "You agreed with the agent and 1 other annotator; waiting for 1 more annotator." */
+export function agreementSentence(r: SubmitResult): string {
+  const { agent, others } = splitComparisons(r);
+  const agreed: string[] = [];
+  const disagreed: string[] = [];
+  if (agent) (agent.match ? agreed : disagreed).push('the agent');
+  const same = others.filter((c) => c.match).length;
+  if (same) agreed.push(annotators(same));
+  if (others.length - same) disagreed.push(annotators(others.length - same));
+  const parts: string[] = [];
+  if (agreed.length) parts.push(`agreed with ${and(agreed)}`);
+  if (disagreed.length) parts.push(`disagreed with ${and(disagreed)}`);
+  let s = parts.length ? `You ${parts.join(' and ')}` : 'There was nothing to compare your SQL with yet';
+  const waiting = r.awaiting ?? 0;
+  if (waiting > 0) s += `; waiting for ${waiting} more ${waiting === 1 ? 'annotator' : 'annotators'}`;
+  return `${s}.`;
 }
 
 export type SkipReason = 'ambiguous' | 'unanswerable' | 'bad_question';
@@ -115,6 +151,39 @@ export const ERROR_TYPES = [
   'other',
 ] as const;
 export type ErrorType = (typeof ERROR_TYPES)[number];
+
+export const ERROR_TYPE_LABELS: Record<ErrorType, string> = {
+  schema_linking: 'Schema linking',
+  join: 'Join',
+  aggregation: 'Aggregation',
+  filter_value: 'Filter value',
+  null_handling: 'NULL handling',
+  ordering_limit: 'Ordering / limit',
+  date_time: 'Date / time',
+  question_ambiguous: 'Question ambiguous',
+  other: 'Other',
+};
+
+/** An error type's name, also for types this version of the UI does not know. */
+export const errorTypeLabel = (t: string) => ERROR_TYPE_LABELS[t as ErrorType] ?? t.replace(/_/g, ' ');
+
+export const DECISION_LABELS: Record<Decision, string> = {
+  accept_a: 'Accept A',
+  accept_b: 'Accept B',
+  edit: 'Edit & accept',
+  rewrite_question: 'Rewrite question',
+  ambiguous: 'Ambiguous',
+  reject: 'Reject',
+};
+
+export const REVIEW_REASON_LABELS: Record<string, string> = {
+  disagreement: 'Disagreement',
+  agent_failed: 'Agent failed',
+  low_confidence: 'Low confidence',
+  checker_warning: 'Checker warning',
+  audit: 'Audit',
+  translation_mismatch: 'Translation mismatch',
+};
 
 export interface DecisionBody {
   version: number;

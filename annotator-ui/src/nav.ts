@@ -49,9 +49,15 @@ export function canReview(role: MyProjectRole | undefined): boolean {
   return role === 'reviewer' || canManageProject(role);
 }
 
+/** Reviewers and up read the dashboard's cycles; leads also see progress (see canManageProject). */
+export function canReadDashboard(role: MyProjectRole | undefined): boolean {
+  return canReview(role);
+}
+
 export function projectTabs(projectId: string | number, role: MyProjectRole | undefined): NavItem[] {
   const base = `/projects/${projectId}`;
   const tabs: NavItem[] = [{ to: base, label: 'Overview' }];
+  if (canReadDashboard(role)) tabs.push({ to: `${base}/dashboard`, label: 'Dashboard' });
   // Every project role is annotator or above, so every member sees the data tabs.
   if (role) {
     tabs.push({ to: `${base}/databases`, label: 'Databases' }, { to: `${base}/questions`, label: 'Questions' });

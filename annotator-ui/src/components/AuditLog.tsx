@@ -22,7 +22,8 @@ function actionTone(action: string): string {
   return 'neutral';
 }
 
-function Json({ value, label }: { value: unknown; label: string }) {
+/** A JSON value under a caption (an audit entry's before or after). */
+export function JsonBlock({ value, label }: { value: unknown; label: string }) {
   return (
     <figure className="json-block">
       <figcaption>{label}</figcaption>
@@ -137,8 +138,8 @@ export function AuditLog({
                     <tr className="row-detail" id={`audit-${e.id}`}>
                       <td colSpan={columns}>
                         <div className="json-diff">
-                          <Json label="Before" value={e.before} />
-                          <Json label="After" value={e.after} />
+                          <JsonBlock label="Before" value={e.before} />
+                          <JsonBlock label="After" value={e.after} />
                         </div>
                         <p className="muted small">
                           {formatDateTime(e.at)}

@@ -257,6 +257,117 @@ export function Loading({ label = 'Loading…' }: { label?: string }) {
   );
 }
 
+/** Figures side by side ("Answered 12 · Failed 1 · …"), each with its label above. */
+export function Stats({
+  items,
+  testId,
+  label,
+}: {
+  items: { label: string; value: ReactNode; note?: ReactNode; danger?: boolean; title?: string }[];
+  testId?: string;
+  label?: string;
+}) {
+  return (
+    <dl className="run-stats" data-testid={testId} aria-label={label}>
+      {items.map((it) => (
+        <div key={it.label}>
+          <dt>{it.label}</dt>
+          <dd className={it.danger ? 'text-danger' : undefined} title={it.title}>
+            {it.value}
+            {it.note && <span className="muted run-stat-note"> {it.note}</span>}
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** A compact labelled select for a list's filter bar. */
+export function FilterSelect({
+  label,
+  value,
+  onChange,
+  children,
+}: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  children: ReactNode;
+}) {
+  return (
+    <label className="filter">
+      <span>{label}</span>
+      <select className="input select select-compact" value={value} onChange={(e) => onChange(e.target.value)}>
+        {children}
+      </select>
+    </label>
+  );
+}
+
+/** Guideline rule IDs as chips ("R3", "R7"). */
+export function RuleChips({ ids, label = 'Cited rules' }: { ids: string[] | null | undefined; label?: string }) {
+  if (!ids?.length) return null;
+  return (
+    <span className="count-chips" aria-label={label}>
+      {ids.map((id) => (
+        <span key={id} className="rule-chip">
+          {id}
+        </span>
+      ))}
+    </span>
+  );
+}
+
+/**
+ * A panel over the right side of the page (a question's history): Escape or the close button closes it,
+ * focus moves in when it opens and goes back where it was when it closes. The page behind stays usable.
+ */
+export function Drawer({
+  title,
+  onClose,
+  children,
+  actions,
+}: {
+  title: ReactNode;
+  onClose: () => void;
+  children: ReactNode;
+  actions?: ReactNode;
+}) {
+  const titleId = useId();
+  const ref = useRef<HTMLElement>(null);
+  const close = useRef(onClose);
+  close.current = onClose;
+  useEffect(() => {
+    const previous = document.activeElement as HTMLElement | null;
+    ref.current?.focus();
+    const onKey = (e: KeyboardEvent) => {
+      // A dialog above the drawer closes first; an editor keeps its own Escape (completion popups).
+      if (e.key !== 'Escape' || e.defaultPrevented || document.querySelector('.dialog')) return;
+      if (e.target instanceof HTMLElement && e.target.closest('.cm-editor')) return;
+      close.current();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      if (previous?.isConnected) previous.focus?.();
+    };
+  }, []);
+  return (
+    <aside className="drawer" role="dialog" aria-modal="false" aria-labelledby={titleId} ref={ref} tabIndex={-1}>
+      <div className="drawer-header">
+        <h2 id={titleId}>{title}</h2>
+        <div className="drawer-actions">
+          {actions}
+          <button type="button" className="icon-btn" onClick={onClose} aria-label="Close" title="Close (Esc)">
+            ×
+          </button>
+        </div>
+      </div>
+      <div className="drawer-body">{children}</div>
+    </aside>
+  );
+}
+
 export function Badge({ tone = 'neutral', children }: { tone?: string; children: ReactNode }) {
   return <span className={`badge badge-${tone}`}>{children}</span>;
 }

@@ -106,6 +106,28 @@ describe('annotate', () => {
     expect(await screen.findByText('Nothing to annotate right now')).toBeInTheDocument();
   });
 
+  it('says whom the SQL agreed with and who is still to submit', async () => {
+    localStorage.setItem('goldset:draft:42:9', 'SELECT count(*) FROM ports');
+    const agent = { ...submitted.comparison!, id: 4, match: true, reason: '' };
+    const other = { ...submitted.comparison!, id: 5, candidate_a_id: 66, match: true, reason: '' };
+    setup([{ body: task() }], {
+      [`POST ${P}/annotation/items/9/submit`]: {
+        body: { ...submitted, result: 'agreed', comparisons: [agent, other], comparison: agent, review_item_id: undefined, awaiting: 1 },
+      },
+    });
+    const user = userEvent.setup();
+    renderApp('/projects/42/annotate');
+    await user.click(await screen.findByRole('button', { name: 'Start annotating' }));
+    await screen.findByTestId('question');
+    await user.click(screen.getByRole('button', { name: /Submit/ }));
+    const verdict = await screen.findByTestId('verdict');
+    expect(verdict).toHaveTextContent('AGREED SO FAR');
+    expect(within(verdict).getByTestId('agreement')).toHaveTextContent('You agreed with the agent and 1 other annotator; waiting for 1 more annotator.');
+    expect(verdict).toHaveTextContent('waiting for 1 more');
+    const list = screen.getByRole('list', { name: 'Comparisons' });
+    expect(within(list).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['The agent: same result', 'Another annotator: same result']);
+  });
+
   it('saves drafts as you type, per item', async () => {
     setup([{ body: task() }]);
     const user = userEvent.setup();

@@ -16,14 +16,14 @@ import {
 } from '../api';
 import { formatCount, plural } from '../components/ResultGrid';
 import { isNotConfigured, NotConfiguredAlert } from '../components/Trajectory';
-import { Alert, Badge, Button, Card, EmptyState, ErrorState, Loading, SelectField, TextField, useToast } from '../components/ui';
+import { Alert, Badge, Button, Card, EmptyState, ErrorState, Loading, SelectField, Stats, TextField, useToast } from '../components/ui';
 import { elapsedMs, formatCost, formatDateTime, formatDuration, formatRelative, formatTokens } from '../format';
 import { fieldErrors, formError } from '../forms';
 import { useSession } from '../session';
 import { useEventStream } from '../sse';
 import { AgentRunsTable, useAgentRuns } from './Agent';
 import { useProject } from './Project';
-import { STATUS_LABELS } from './Questions';
+import { STATUS_LABELS } from '../nlqs';
 
 export const RUN_STATUS: Record<string, { label: string; tone: string }> = {
   queued: { label: 'Queued', tone: 'neutral' },
@@ -406,35 +406,21 @@ export function BatchRunPage() {
         }
       >
         <RunProgress run={r} large />
-        <dl className="run-stats" data-testid="run-stats">
-          <div>
-            <dt>Answered</dt>
-            <dd>{formatCount(r.succeeded)}</dd>
-          </div>
-          <div>
-            <dt>Failed</dt>
-            <dd className={r.failed > 0 ? 'text-danger' : undefined}>{formatCount(r.failed)}</dd>
-          </div>
-          <div>
-            <dt>Tokens</dt>
-            <dd title={`${r.prompt_tokens} prompt + ${r.completion_tokens} completion`}>{formatTokens(tokens)}</dd>
-          </div>
-          <div>
-            <dt>{live ? 'Cost so far' : 'Cost'}</dt>
-            <dd>
-              {formatCost(r.cost_usd)}
-              {projected !== null && <span className="muted run-stat-note"> ≈ {formatCost(projected)} in all</span>}
-            </dd>
-          </div>
-          <div>
-            <dt>Elapsed</dt>
-            <dd>{r.started_at ? formatDuration(elapsed) : 'not started'}</dd>
-          </div>
-          <div>
-            <dt>Speed</dt>
-            <dd>{rate !== null ? `${rate < 10 ? rate.toFixed(2) : rate.toFixed(1)} items/s` : '—'}</dd>
-          </div>
-        </dl>
+        <Stats
+          testId="run-stats"
+          items={[
+            { label: 'Answered', value: formatCount(r.succeeded) },
+            { label: 'Failed', value: formatCount(r.failed), danger: r.failed > 0 },
+            { label: 'Tokens', value: formatTokens(tokens), title: `${r.prompt_tokens} prompt + ${r.completion_tokens} completion` },
+            {
+              label: live ? 'Cost so far' : 'Cost',
+              value: formatCost(r.cost_usd),
+              note: projected !== null ? `≈ ${formatCost(projected)} in all` : undefined,
+            },
+            { label: 'Elapsed', value: r.started_at ? formatDuration(elapsed) : 'not started' },
+            { label: 'Speed', value: rate !== null ? `${rate < 10 ? rate.toFixed(2) : rate.toFixed(1)} items/s` : '—' },
+          ]}
+        />
         {r.error && <Alert title="The batch stopped with an error">{r.error}</Alert>}
         {fallback && live && <p className="muted small-inline">The live stream is unavailable; refreshing every 2 seconds.</p>}
         <AccuracyBlock accuracy={run.data.accuracy ?? null} live={live} />
@@ -550,28 +536,16 @@ function ModelCalls({ projectId, runId, live }: { projectId: string; runId: stri
       ) : (
         <>
           {u && (
-            <dl className="run-stats" data-testid="call-usage">
-              <div>
-                <dt>Calls</dt>
-                <dd>{formatCount(u.calls)}</dd>
-              </div>
-              <div>
-                <dt>Cached</dt>
-                <dd>{formatCount(u.cached_calls)}</dd>
-              </div>
-              <div>
-                <dt>Failed</dt>
-                <dd className={u.failed_calls > 0 ? 'text-danger' : undefined}>{formatCount(u.failed_calls)}</dd>
-              </div>
-              <div>
-                <dt>Tokens</dt>
-                <dd>{formatTokens(u.prompt_tokens + u.completion_tokens)}</dd>
-              </div>
-              <div>
-                <dt>Cost</dt>
-                <dd>{formatCost(u.cost_usd)}</dd>
-              </div>
-            </dl>
+            <Stats
+              testId="call-usage"
+              items={[
+                { label: 'Calls', value: formatCount(u.calls) },
+                { label: 'Cached', value: formatCount(u.cached_calls) },
+                { label: 'Failed', value: formatCount(u.failed_calls), danger: u.failed_calls > 0 },
+                { label: 'Tokens', value: formatTokens(u.prompt_tokens + u.completion_tokens) },
+                { label: 'Cost', value: formatCost(u.cost_usd) },
+              ]}
+            />
           )}
           {list.length === 0 ? (
             <p className="muted">No model calls yet.</p>

@@ -2,7 +2,7 @@
 // with previous", a diff between any two versions, and for leads an editor with a live preview.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { ApiError } from '../api';
 import { GuidelineDiff } from '../components/GuidelineDiff';
 import { Markdown } from '../components/Markdown';
@@ -21,7 +21,15 @@ import {
 } from '../components/ui';
 import { formatDateTime } from '../format';
 import { fieldErrors, formError } from '../forms';
-import { draftRules, GUIDELINE_TEMPLATE, guidelinesApi, guidelinesKey, type Guideline, type GuidelineInfo } from '../guidelines';
+import {
+  draftRules,
+  GUIDELINE_TEMPLATE,
+  guidelinesApi,
+  guidelinesKey,
+  type EditorDraft,
+  type Guideline,
+  type GuidelineInfo,
+} from '../guidelines';
 import { canManageProject } from '../nav';
 import { useProject } from './Project';
 import '../guidelines.css';
@@ -61,9 +69,14 @@ export function ProjectGuidelines() {
         title="No guidelines yet"
         action={
           canEdit ? (
-            <Link className="btn btn-primary" to="edit">
-              Write guidelines
-            </Link>
+            <div className="toolbar">
+              <Link className="btn btn-primary" to="edit">
+                Write guidelines
+              </Link>
+              <Link className="btn btn-secondary" to="propose">
+                Propose from disagreements
+              </Link>
+            </div>
           ) : undefined
         }
       >
@@ -99,9 +112,14 @@ export function ProjectGuidelines() {
           description={<VersionLine g={shown} />}
           actions={
             canEdit && !showingOld ? (
-              <Link className="btn btn-primary btn-sm" to="edit">
-                Edit
-              </Link>
+              <div className="toolbar">
+                <Link className="btn btn-secondary btn-sm" to="propose">
+                  Propose edits from disagreements
+                </Link>
+                <Link className="btn btn-primary btn-sm" to="edit">
+                  Edit
+                </Link>
+              </div>
             ) : null
           }
         >
@@ -230,13 +248,21 @@ export function GuidelineEditorPage() {
   return <GuidelineEditor projectId={pid} current={list.data.current} />;
 }
 
+/** A draft handed to the editor (a proposal to edit before saving), from the navigation's state. */
+function useEditorDraft(): EditorDraft | null {
+  const state = useLocation().state as { draft?: EditorDraft } | null;
+  const d = state?.draft;
+  return d && typeof d.markdown === 'string' && typeof d.base === 'number' ? d : null;
+}
+
 function GuidelineEditor({ projectId, current }: { projectId: string; current: Guideline | null }) {
   const qc = useQueryClient();
   const toast = useToast();
   const navigate = useNavigate();
-  const [base, setBase] = useState(current?.version ?? 0);
-  const [markdown, setMarkdown] = useState(current?.markdown ?? GUIDELINE_TEMPLATE);
-  const [summary, setSummary] = useState(current ? '' : 'First version');
+  const draft = useEditorDraft();
+  const [base, setBase] = useState(draft?.base ?? current?.version ?? 0);
+  const [markdown, setMarkdown] = useState(draft?.markdown ?? current?.markdown ?? GUIDELINE_TEMPLATE);
+  const [summary, setSummary] = useState(draft?.summary ?? (current ? '' : 'First version'));
   const [myDraft, setMyDraft] = useState<string | null>(null);
   const [summaryMissing, setSummaryMissing] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
@@ -245,9 +271,11 @@ function GuidelineEditor({ projectId, current }: { projectId: string; current: G
     mutationFn: () => guidelinesApi.save(projectId, { markdown, summary: summary.trim(), version: base }),
     onSuccess: ({ guideline }) => {
       void qc.invalidateQueries({ queryKey: guidelinesKey(projectId) });
+      void qc.invalidateQueries({ queryKey: ['cycles', projectId] });
+      if (draft) qc.removeQueries({ queryKey: ['guideline-proposal', projectId] });
       const assigned = guideline.assigned?.length ? ` — new rules: ${guideline.assigned.join(', ')}` : '';
       toast(`Saved version ${guideline.version}${assigned}`);
-      navigate('..', { relative: 'path' });
+      navigate(`/projects/${projectId}/guidelines`);
     },
   });
   const stale = save.error instanceof ApiError && save.error.isStaleVersion;
@@ -306,6 +334,11 @@ function GuidelineEditor({ projectId, current }: { projectId: string; current: G
         </Alert>
       )}
       {general && <Alert>{general}</Alert>}
+      {draft && !stale && (
+        <Alert tone="info" title="Editing the model's proposal">
+          Nothing is saved until you save. It was drafted from {draft.base === 0 ? 'the empty guidelines' : `version ${draft.base}`}.
+        </Alert>
+      )}
       <div className="gl-editor">
         <Card
           title={current ? `Edit guidelines (from v${base})` : 'Write the first guidelines'}

@@ -10,37 +10,30 @@ import { RUN_SHORTCUT, SqlEditor } from '../components/SqlEditor';
 import { Alert, Badge, Button, EmptyState, ErrorState, Loading, SelectField, TextAreaField, useToast } from '../components/ui';
 import { guidelinesApi } from '../guidelines';
 import { SAVE_SHORTCUT, useHotkeys } from '../hotkeys';
-import { ERROR_TYPES, loopApi, sqlDiff, type Decision, type DiffPart, type ErrorType, type ReviewCandidate, type ReviewItem } from '../loop';
+import {
+  DECISION_LABELS,
+  ERROR_TYPE_LABELS,
+  ERROR_TYPES,
+  loopApi,
+  REVIEW_REASON_LABELS as REASON_LABELS,
+  sqlDiff,
+  type Decision,
+  type DiffPart,
+  type ErrorType,
+  type ReviewCandidate,
+  type ReviewItem,
+} from '../loop';
 
-export const DECISIONS: { decision: Decision; label: string; key: string }[] = [
-  { decision: 'accept_a', label: 'Accept A', key: 'a' },
-  { decision: 'accept_b', label: 'Accept B', key: 'b' },
-  { decision: 'edit', label: 'Edit & accept', key: 'e' },
-  { decision: 'rewrite_question', label: 'Rewrite question', key: 'w' },
-  { decision: 'ambiguous', label: 'Ambiguous', key: 'm' },
-  { decision: 'reject', label: 'Reject', key: 'r' },
-];
-
-export const ERROR_TYPE_LABELS: Record<ErrorType, string> = {
-  schema_linking: 'Schema linking',
-  join: 'Join',
-  aggregation: 'Aggregation',
-  filter_value: 'Filter value',
-  null_handling: 'NULL handling',
-  ordering_limit: 'Ordering / limit',
-  date_time: 'Date / time',
-  question_ambiguous: 'Question ambiguous',
-  other: 'Other',
-};
-
-const REASON_LABELS: Record<string, string> = {
-  disagreement: 'Disagreement',
-  agent_failed: 'Agent failed',
-  low_confidence: 'Low confidence',
-  checker_warning: 'Checker warning',
-  audit: 'Audit',
-  translation_mismatch: 'Translation mismatch',
-};
+const DECISIONS: { decision: Decision; label: string; key: string }[] = (
+  [
+    ['accept_a', 'a'],
+    ['accept_b', 'b'],
+    ['edit', 'e'],
+    ['rewrite_question', 'w'],
+    ['ambiguous', 'm'],
+    ['reject', 'r'],
+  ] as const
+).map(([decision, key]) => ({ decision, label: DECISION_LABELS[decision], key }));
 
 export function ProjectReview() {
   const { projectId = '' } = useParams();
