@@ -79,6 +79,9 @@ func TestAnnotationAPI_TwoAnnotatorsAgreeingAcceptOnceBothAreDone(t *testing.T) 
 	if second.Result != store.ResultAgreed || second.Awaiting != 0 || len(second.Comparisons) != 2 {
 		t.Fatalf("second annotator (compared with the agent and the first annotator): %+v", second)
 	}
+	if second.Comparisons[0].Against != "agent" || second.Comparisons[1].Against != "person" {
+		t.Fatalf("what each comparison was against: %+v", second.Comparisons)
+	}
 	if st := e.nlqState(t, nlq); st.Status != store.NLQAccepted || st.Gold == nil || *st.Gold != second.Candidate.ID {
 		t.Fatalf("after both agreed: %+v (want gold %d)", st, second.Candidate.ID)
 	}

@@ -69,6 +69,10 @@ func applyVerdicts(ctx context.Context, tx pgx.Tx, a Actor, projectID int64, c C
 		if c.Source == "agent" {
 			cmp.CandidateA, cmp.CandidateB = c.ID, v.Against.ID
 		}
+		cmp.Against = "person"
+		if v.Against.Source == "agent" {
+			cmp.Against = "agent"
+		}
 		if err := tx.QueryRow(ctx, `INSERT INTO comparisons (nlq_id, candidate_a, candidate_b, match, reason, guideline_version)
 			VALUES ($1,$2,$3,$4,$5,$6) RETURNING id, created_at`, cmp.NLQID, cmp.CandidateA, cmp.CandidateB, cmp.Match, cmp.Reason, gv).
 			Scan(&cmp.ID, &cmp.CreatedAt); err != nil {

@@ -38,5 +38,7 @@ describe('submission outcome', () => {
   it('tells the agent’s comparison from the other annotators’', () => {
     expect(splitComparisons(result({ agent_sql: 'x', comparisons: [cmp(1, true), cmp(2, false)] }))).toEqual({ agent: cmp(1, true), others: [cmp(2, false)] });
     expect(splitComparisons(result({ comparisons: [cmp(2, false)] }))).toEqual({ agent: null, others: [cmp(2, false)] });
+    const labelled = [{ ...cmp(2, false), against: 'person' as const }, { ...cmp(1, true), against: 'agent' as const }];
+    expect(splitComparisons(result({ agent_sql: 'x', comparisons: labelled }))).toEqual({ agent: labelled[1], others: [labelled[0]] });
   });
 });

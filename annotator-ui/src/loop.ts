@@ -57,6 +57,8 @@ export interface Comparison {
   reason: string;
   guideline_version: number | null;
   created_at: string;
+  /** For a comparison just made: what the new SQL was compared with. */
+  against?: 'agent' | 'person';
 }
 
 export interface SubmitResult {
@@ -78,7 +80,10 @@ export interface SubmitResult {
 /** A submission's comparisons split into the one with the agent and those with other annotators. */
 export function splitComparisons(r: SubmitResult): { agent: Comparison | null; others: Comparison[] } {
   const all = r.comparisons ?? (r.comparison ? [r.comparison] : []);
-  // The agent's SQL, when there is one, is always compared first (and is shown as agent_sql).
+  if (all.some((c) => c.against)) {
+    return { agent: all.find((c) => c.against === 'agent') ?? null, others: all.filter((c) => c.against !== 'agent') };
+  }
+  // Without the label (an older server): the agent's SQL, when there is one, is compared first.
   const agent = r.agent_sql !== undefined && all.length > 0 ? all[0] : null;
   return { agent, others: agent ? all.slice(1) : all };
 }
