@@ -1,19 +1,29 @@
-// Package migrations holds the platform schema as goose SQL migrations, embedded in the binary.
+// Package migrations holds the platform schema as goose SQL migrations, embedded in the binary, and
+// applies River's own migrations (its job tables) with them.
 //
 // Migrations are append-only: a released file is never edited, a change is a new file.
 // Apply is safe to run any number of times and from several processes at once
-// (goose takes a session advisory lock).
+// (goose takes a session advisory lock, and River's migrations run under one of ours).
 package migrations
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"embed"
+	"encoding/hex"
 	"fmt"
+	"io"
 	"io/fs"
+	"log/slog"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivermigrate"
 )
 
 //go:embed *.sql
@@ -42,8 +52,11 @@ func provider(db *sql.DB) (*goose.Provider, error) {
 	return p, nil
 }
 
-// Apply brings the database up to the newest migration and returns how many were applied.
-func Apply(ctx context.Context, db *sql.DB) (int, error) {
+// Apply brings the database up to the newest migration, ours and then River's, and returns how many
+// were applied.
+func Apply(ctx context.Context, pool *pgxpool.Pool) (int, error) {
+	db := stdlib.OpenDBFromPool(pool) // closing it leaves the pool open
+	defer db.Close()
 	p, err := provider(db)
 	if err != nil {
 		return 0, err
@@ -52,11 +65,48 @@ func Apply(ctx context.Context, db *sql.DB) (int, error) {
 	if err != nil {
 		return len(results), fmt.Errorf("migrations: up: %w", err)
 	}
-	return len(results), nil
+	n, err := applyRiver(ctx, pool)
+	return len(results) + n, err
 }
 
-// List reports every known migration and whether the database has it.
-func List(ctx context.Context, db *sql.DB) ([]Status, error) {
+// riverLockKey serialises River's migrations between processes that start at once: rivermigrate
+// takes no lock of its own.
+const riverLockKey = 7_461_202_512
+
+func riverMigrator(pool *pgxpool.Pool) (*rivermigrate.Migrator[pgx.Tx], error) {
+	m, err := rivermigrate.New(riverpgxv5.New(pool), &rivermigrate.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		return nil, fmt.Errorf("migrations: river: %w", err)
+	}
+	return m, nil
+}
+
+func applyRiver(ctx context.Context, pool *pgxpool.Pool) (int, error) {
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("migrations: river: %w", err)
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", riverLockKey); err != nil {
+		return 0, fmt.Errorf("migrations: river lock: %w", err)
+	}
+	defer conn.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", riverLockKey)
+	m, err := riverMigrator(pool)
+	if err != nil {
+		return 0, err
+	}
+	res, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil)
+	if err != nil {
+		return 0, fmt.Errorf("migrations: river up: %w", err)
+	}
+	return len(res.Versions), nil
+}
+
+// List reports every known migration and whether the database has it: ours, then River's (named
+// "river/...", without a date: River does not record one we can read).
+func List(ctx context.Context, pool *pgxpool.Pool) ([]Status, error) {
+	db := stdlib.OpenDBFromPool(pool)
+	defer db.Close()
 	p, err := provider(db)
 	if err != nil {
 		return nil, err
@@ -73,11 +123,39 @@ func List(ctx context.Context, db *sql.DB) ([]Status, error) {
 		}
 		out = append(out, row)
 	}
+	m, err := riverMigrator(pool)
+	if err != nil {
+		return nil, err
+	}
+	have, err := m.ExistingVersions(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("migrations: river status: %w", err)
+	}
+	applied := map[int]bool{}
+	for _, v := range have {
+		applied[v.Version] = true
+	}
+	for _, v := range m.AllVersions() {
+		out = append(out, Status{Version: int64(v.Version), Name: "river/" + v.Name, Applied: applied[v.Version]})
+	}
 	return out, nil
 }
 
-// Fingerprint identifies the set of migrations, so a test template database built from them can be reused
-// until a migration changes.
+// Fingerprint identifies the set of migrations, ours and River's, so a test template database built
+// from them can be reused until a migration changes (a River upgrade may bring new ones).
 func Fingerprint() (string, error) {
-	return fingerprint(files)
+	ours, err := fingerprint(files)
+	if err != nil {
+		return "", err
+	}
+	m, err := riverMigrator(nil)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	h.Write([]byte(ours))
+	for _, v := range m.AllVersions() {
+		fmt.Fprintf(h, "\x00%d\x00%s", v.Version, v.SQLUp)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16], nil
 }

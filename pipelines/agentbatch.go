@@ -50,11 +50,11 @@ type Agents struct {
 // Register makes the runner able to execute agent batches.
 func (w *Agents) Register(r *Runner) {
 	w.Runner = r
-	r.Register(KindAgent, w.item, func(run store.PipelineRun) int {
+	r.Register(Kind{Name: KindAgent, Item: w.item, Abandon: w.abandonItem, Concurrency: func(run store.PipelineRun) int {
 		var p AgentBatchParams
 		_ = json.Unmarshal(run.Params, &p)
 		return p.normalized().Concurrency
-	})
+	}})
 }
 
 func (p AgentBatchParams) normalized() AgentBatchParams {

@@ -211,30 +211,62 @@ func TestAgentBatch_WithoutAModelSaysWhatToSet(t *testing.T) {
 	}
 }
 
-// A run whose process died (no heartbeat) is resumed by the next runner; the trajectory the dead
-// process left half-way ends as cancelled, and its question is answered again.
-func TestAgentBatch_AbandonedRunIsResumed(t *testing.T) {
+// A batch whose worker process died mid-question (it holds no lock any more) is taken over by the
+// next worker: the trajectory the dead one left half-way ends as cancelled, and the question is
+// answered again, once.
+func TestAgentBatch_DeadWorkersQuestionIsTakenOver(t *testing.T) {
 	b := newSpiderBatch(t)
 	b.answerWith(func(n store.NLQWithSQL) string { return n.Candidate.SQL })
 	run, err := b.agents.StartBatch(b.ctx, store.System, b.project.ID, AgentBatchParams{Limit: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
-	// What a killed process leaves: the run running with an old heartbeat, a trajectory mid-way.
-	if _, err := b.st.Pool().Exec(b.ctx, `UPDATE pipeline_runs SET status = 'running', heartbeat_at = now() - interval '5 minutes' WHERE id = $1`, run.ID); err != nil {
+	// What a killed worker leaves: its registration without its lock, the run running, a question
+	// claimed by its job, a trajectory mid-way.
+	var dead int32
+	var nlq int64
+	pool := b.st.Pool()
+	if err := pool.QueryRow(b.ctx, `INSERT INTO pipeline_workers (host, pid) VALUES ('gone', 1) RETURNING id`).Scan(&dead); err != nil {
 		t.Fatal(err)
 	}
-	dead := store.AgentRun{ProjectID: b.project.ID, DatabaseID: 1, PipelineRunID: &run.ID, Question: "left behind"}
-	if err := b.st.CreateAgentRun(b.ctx, store.System, &dead); err != nil {
+	if err := pool.QueryRow(b.ctx, `UPDATE pipeline_items SET queued = true, gen = 1, job_id = 424242, worker_id = $2, attempts = 1
+		WHERE (run_id, item_key) = (SELECT run_id, min(item_key) FROM pipeline_items WHERE run_id = $1 GROUP BY run_id) RETURNING item_key::bigint`,
+		run.ID, dead).Scan(&nlq); err != nil {
 		t.Fatal(err)
 	}
-	b.runner.sweep(b.ctx)
+	if _, err := pool.Exec(b.ctx, `UPDATE pipeline_runs SET status = 'running' WHERE id = $1`, run.ID); err != nil {
+		t.Fatal(err)
+	}
+	left := store.AgentRun{ProjectID: b.project.ID, DatabaseID: *b.goldByID(t, nlq).DatabaseID, NLQID: &nlq, PipelineRunID: &run.ID, Question: "left behind"}
+	if err := b.st.CreateAgentRun(b.ctx, store.System, &left); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.runner.Execute(b.ctx, run); err != nil {
+		t.Fatal(err)
+	}
 	r, _ := b.st.PipelineRun(b.ctx, b.project.ID, run.ID)
-	if r.Status != store.RunSucceeded || r.Succeeded != 3 {
-		t.Fatalf("resumed run: %+v", r)
+	answers, _ := b.st.AgentCandidates(b.ctx, run.ID)
+	if r.Status != store.RunSucceeded || r.Succeeded != 3 || len(answers) != 3 {
+		t.Fatalf("taken-over run: %+v, %d answers", r, len(answers))
 	}
-	got, _ := b.st.AgentRunWithSteps(b.ctx, b.project.ID, dead.ID)
+	got, _ := b.st.AgentRunWithSteps(b.ctx, b.project.ID, left.ID)
 	if got.Status != "cancelled" || got.FinishedAt == nil {
 		t.Fatalf("abandoned trajectory: %+v", got)
 	}
+	var attempts int
+	pool.QueryRow(b.ctx, `SELECT attempts FROM pipeline_items WHERE run_id = $1 AND item_key = $2`, run.ID, itemKey(nlq)).Scan(&attempts)
+	if attempts != 2 {
+		t.Fatalf("the dead worker's question was started %d times, want 2 (its attempt and the new one)", attempts)
+	}
+}
+
+func (b *spiderBatch) goldByID(t *testing.T, id int64) store.NLQWithSQL {
+	t.Helper()
+	for _, n := range b.gold {
+		if n.ID == id {
+			return n
+		}
+	}
+	t.Fatalf("no question %d", id)
+	return store.NLQWithSQL{}
 }

@@ -5,54 +5,100 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"golang.org/x/sync/errgroup"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
 	"github.com/goldset/goldset/store"
 )
 
-// A run's items are processed by a kind's ItemFunc. It must be idempotent: an item may be processed
-// again after a crash (its completion is recorded once, in CompleteItem's transaction).
+// A run's items are processed by its kind's ItemFunc. It must be idempotent: an item may be
+// processed again after a crash (its completion is recorded once, in CompleteItem's transaction), and
+// it should honour ctx, which ends when the run is cancelled or the worker stops.
 type ItemFunc func(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, ItemSaver, error)
 
 // ItemSaver stores an item's result in the transaction that marks it done (nil: nothing to store).
 type ItemSaver = func(tx pgx.Tx) error
 
-// Runner executes queued runs in this process: `goldset serve` runs one in the background, and
-// `goldset run ...` runs one in the foreground. Runs live in PostgreSQL, so any process can pick up a
-// run that another one (killed) left behind.
+// Kind says how the items of runs of one kind are processed.
+type Kind struct {
+	Name string
+	Item ItemFunc
+	// Concurrency is how many items of a run are processed at once, by all workers together.
+	Concurrency func(store.PipelineRun) int
+	// Abandon, when set, cleans up what an earlier attempt at an item left half-done (its worker died
+	// or it failed); it is called before the item is processed again.
+	Abandon func(ctx context.Context, run store.PipelineRun, key string)
+}
+
+// Runner executes the items of runs as River jobs. Every process that works (`goldset serve`,
+// `goldset worker`, the foreground `goldset run`) has one; they share the work through the database:
+//
+//   - a run's items live in pipeline_items; a pending item is held by at most one River job at a
+//     time (queued, under a generation its job carries), and no more items of a run than the kind's
+//     concurrency, so a run's concurrency holds across all workers together;
+//   - a job claims its item (ClaimItem: the item must still be pending, be that job's generation, and
+//     its run be queued or running), processes it, and records the outcome with CompleteItem, whose
+//     transaction also stores the result, passes the item's slot to the run's next item (a new job),
+//     and finishes the run after its last item — so an item is done exactly once, whatever crashes;
+//   - transient failures (the database unreachable) are retried by River with backoff; any other
+//     error, or the last attempt, records the item failed with its reason;
+//   - each worker process holds an advisory lock while it lives; the items of a process that died
+//     (kill -9, a lost machine) are handed to new jobs by any other process within seconds;
+//   - a cancelled run's items in progress are stopped within half a second; a resumed run's pending
+//     items get new jobs. Model calls that had answered come back from the response cache.
 type Runner struct {
 	Store *store.Store
 	Log   *slog.Logger
-	kinds map[string]kind
+	// Workers is how many items this process processes at once (River's MaxWorkers); 0 makes a
+	// process that only hands out work (a `serve` whose work is done by `goldset worker`s). Default 64.
+	Workers int
+	// ItemTimeout bounds one attempt at an item (default 30 minutes).
+	ItemTimeout time.Duration
+	// MaxAttempts is how many times an item failing transiently is tried (default 8: about two
+	// minutes of backoff, enough for a database restart).
+	MaxAttempts int
+	// Version is recorded with the worker, for people.
+	Version string
+
+	kinds map[string]Kind
 	wake  chan struct{}
-	// StaleAfter is how long a running run may go without a heartbeat before it is considered
-	// abandoned by a dead process and resumed (default 30 s).
-	StaleAfter time.Duration
+
+	mu     sync.Mutex
+	insert *river.Client[pgx.Tx] // inserts jobs (and cancels them); works none
+	users  int
+	sess   *session
 }
 
-type kind struct {
-	item        ItemFunc
-	concurrency func(store.PipelineRun) int
-}
+// jobQueue is the River queue of pipeline items.
+const jobQueue = "pipelines"
+
+// fetchCooldown is the least time between a worker's fetches of jobs (and between a process's
+// notifications of new ones). A finished item hands out the next one, so the next job should start
+// within milliseconds: with River's default, 100 ms, a zero-latency item cost several times more
+// wall time at concurrency 16 (BenchmarkRunner_ItemOverhead); 10 ms makes it about 2 ms.
+const fetchCooldown = 10 * time.Millisecond
 
 // NewRunner makes a runner with no kinds; Register adds them.
 func NewRunner(st *store.Store, log *slog.Logger) *Runner {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Runner{Store: st, Log: log, kinds: map[string]kind{}, wake: make(chan struct{}, 1), StaleAfter: 30 * time.Second}
+	return &Runner{Store: st, Log: log, Workers: 64, ItemTimeout: 30 * time.Minute, MaxAttempts: 8,
+		kinds: map[string]Kind{}, wake: make(chan struct{}, 1)}
 }
 
 // Register says how to process the items of runs of a kind.
-func (r *Runner) Register(name string, item ItemFunc, concurrency func(store.PipelineRun) int) {
-	r.kinds[name] = kind{item: item, concurrency: concurrency}
+func (r *Runner) Register(k Kind) {
+	r.kinds[k.Name] = k
 }
 
-// Wake tells the background loop that a run was queued.
+// Wake tells this process's dispatcher that a run was queued or resumed, so its items get jobs now
+// rather than at the next sweep.
 func (r *Runner) Wake() {
 	select {
 	case r.wake <- struct{}{}:
@@ -60,133 +106,399 @@ func (r *Runner) Wake() {
 	}
 }
 
-// Serve runs queued runs until ctx ends, one at a time, and resumes runs abandoned by dead processes.
-func (r *Runner) Serve(ctx context.Context) {
+// Serve works until ctx ends: `goldset serve` and `goldset worker` call it. On the way out, items
+// in progress are interrupted and go back to the queue, for this or another worker.
+func (r *Runner) Serve(ctx context.Context) error {
 	// A try left running by a process that died (a try never outlives 10 minutes) is over.
 	r.Store.AbandonAgentRuns(ctx, nil, 15*time.Minute)
+	release, err := r.acquire(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped while starting
+		}
+		return err
+	}
+	<-ctx.Done()
+	release()
+	return nil
+}
+
+// Execute works until run has finished (succeeded, failed or cancelled), or ctx ends: the
+// foreground `goldset run` and tests call it. Meanwhile this process also works on other runs'
+// items, like any worker, and other workers may work on this run's.
+func (r *Runner) Execute(ctx context.Context, run store.PipelineRun) error {
+	if _, ok := r.kinds[run.Kind]; !ok {
+		return fmt.Errorf("no runner for runs of kind %q", run.Kind)
+	}
+	release, err := r.acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
+	r.Wake()
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		cur, err := r.Store.PipelineRun(ctx, run.ProjectID, run.ID)
+		if err == nil && cur.Finished() {
+			return nil
+		}
+		if err != nil && !store.Transient(err) && ctx.Err() == nil {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-tick.C:
+		}
+	}
+}
+
+// acquire starts this process's worker (River client, dispatcher, cancel watch) unless it runs
+// already; release stops it when its last user is done.
+func (r *Runner) acquire(ctx context.Context) (release func(), err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.sess == nil {
+		s, err := r.start(ctx)
+		if err != nil {
+			return nil, err
+		}
+		r.sess = s
+	}
+	r.users++
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			r.mu.Lock()
+			defer r.mu.Unlock()
+			if r.users--; r.users == 0 {
+				r.sess.stop()
+				r.sess = nil
+			}
+		})
+	}, nil
+}
+
+// session is a started worker: what stop must end.
+type session struct {
+	r       *Runner
+	client  *river.Client[pgx.Tx] // nil when this process works no items
+	worker  *store.WorkerSession
+	cancel  context.CancelFunc
+	loops   sync.WaitGroup
+	running runningItems
+}
+
+func (r *Runner) inserter() (*river.Client[pgx.Tx], error) {
+	if r.insert != nil {
+		return r.insert, nil
+	}
+	// Its FetchCooldown is the least time between its insert notifications: the default (100 ms)
+	// would leave the jobs that finishing items hand out waiting for workers' polls.
+	c, err := river.NewClient(riverpgxv5.New(r.Store.Pool()), &river.Config{Logger: riverLogger(r.Log), Workers: r.riverWorkers(nil),
+		FetchCooldown: fetchCooldown})
+	if err != nil {
+		return nil, fmt.Errorf("pipelines: river: %w", err)
+	}
+	r.insert = c
+	return c, nil
+}
+
+// riverWorkers is the River worker bundle: one job kind, the pipeline item, whatever the run's kind.
+func (r *Runner) riverWorkers(s *session) *river.Workers {
+	w := river.NewWorkers()
+	river.AddWorker(w, &itemWorker{s: s})
+	return w
+}
+
+func (r *Runner) start(ctx context.Context) (*session, error) {
+	if _, err := r.inserter(); err != nil {
+		return nil, err
+	}
+	s := &session{r: r}
+	if r.Workers > 0 {
+		w, err := r.Store.StartWorker(ctx, r.Version)
+		if err != nil {
+			return nil, err
+		}
+		s.worker = w
+		host, _ := os.Hostname()
+		client, err := river.NewClient(riverpgxv5.New(r.Store.Pool()), &river.Config{
+			ID:         fmt.Sprintf("goldset-%s-%d-w%d", host, os.Getpid(), w.ID),
+			Logger:     riverLogger(r.Log),
+			Queues:     map[string]river.QueueConfig{jobQueue: {MaxWorkers: r.Workers}},
+			Workers:    r.riverWorkers(s),
+			JobTimeout: r.ItemTimeout,
+			// The items of a dead worker are handed to new jobs by the dispatcher at once; River's
+			// rescue only tidies the old jobs up (they find their item taken and end).
+			RescueStuckJobsAfter: r.ItemTimeout + 5*time.Minute,
+			// Jobs follow one another (each finished item hands out the next): fetch soon after.
+			FetchCooldown:   fetchCooldown,
+			SoftStopTimeout: 5 * time.Second,
+		})
+		if err != nil {
+			w.Close(ctx, r.Store)
+			return nil, fmt.Errorf("pipelines: river: %w", err)
+		}
+		if err := client.Start(context.WithoutCancel(ctx)); err != nil {
+			w.Close(ctx, r.Store)
+			return nil, fmt.Errorf("pipelines: start river: %w", err)
+		}
+		s.client = client
+	}
+	lctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	s.cancel = cancel
+	s.loops.Add(1)
+	go func() { defer s.loops.Done(); s.dispatchLoop(lctx) }()
+	if s.client != nil {
+		s.loops.Add(1)
+		go func() { defer s.loops.Done(); s.watchLoop(lctx) }()
+	}
+	return s, nil
+}
+
+// stop interrupts the items in progress (River puts their jobs back in the queue without counting
+// an attempt), then ends the worker's registration.
+func (s *session) stop() {
+	ctx := context.Background()
+	if s.client != nil {
+		stopCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		if err := s.client.Stop(stopCtx); err != nil {
+			s.r.Log.Warn("stopping the job worker", "err", err)
+		}
+		cancel()
+	}
+	s.cancel()
+	s.loops.Wait()
+	if s.worker != nil {
+		s.worker.Close(ctx, s.r.Store)
+	}
+}
+
+// dispatchLoop hands out work: every two seconds, and when woken (a run was queued or resumed), it
+// takes back the items of dead workers and of lost jobs and gives every active run's waiting items
+// jobs up to its concurrency.
+func (s *session) dispatchLoop(ctx context.Context) {
 	tick := time.NewTicker(2 * time.Second)
 	defer tick.Stop()
 	for {
-		r.sweep(ctx)
+		s.sweep(ctx)
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
-		case <-r.wake:
+		case <-s.r.wake:
 		}
 	}
 }
 
-func (r *Runner) sweep(ctx context.Context) {
-	if orphans, err := r.Store.OrphanedRuns(ctx, r.StaleAfter); err == nil {
-		for _, o := range orphans {
-			// Trajectories the dead process left mid-way end as cancelled; their items run again.
-			if n, err := r.Store.AbandonAgentRuns(ctx, &o.ID, 0); err == nil && n > 0 {
-				r.Store.AddEvent(ctx, o.ID, "warn", fmt.Sprintf("%d unfinished trajectories of the stopped process marked cancelled", n))
-			}
-			r.Store.AddEvent(ctx, o.ID, "warn", "the process running this run stopped; resuming")
-			r.Log.Warn("resuming an abandoned run", "run", o.ID, "kind", o.Kind)
+func (s *session) sweep(ctx context.Context) {
+	r := s.r
+	if s.worker != nil {
+		if err := s.worker.Keep(ctx); err != nil && ctx.Err() == nil {
+			r.Log.Warn("worker lock", "err", err)
 		}
 	}
-	queued, err := r.Store.QueuedRuns(ctx)
+	orphans, err := r.Store.ReleaseOrphanedItems(ctx)
 	if err != nil {
+		r.logSweep(ctx, "taking back the items of stopped workers", err)
+	}
+	fetched, err := r.Store.ReleaseFetchedByDeadWorkers(ctx)
+	if err != nil {
+		r.logSweep(ctx, "taking back the jobs of stopped workers", err)
+	}
+	if orphans = append(orphans, fetched...); len(orphans) > 0 {
+		byRun := map[int64]int{}
+		for _, o := range orphans {
+			byRun[o.RunID]++
+		}
+		for run, n := range byRun {
+			r.Store.AddEvent(ctx, run, "warn", fmt.Sprintf("the worker processing %d item(s) stopped; they are handed to other workers", n))
+			r.Log.Warn("items of a stopped worker handed over", "run", run, "items", n)
+		}
+		for _, o := range orphans {
+			if o.JobID != 0 {
+				// The old job ends cancelled when River rescues it, instead of running for nothing.
+				r.insert.JobCancel(ctx, o.JobID)
+			}
+			if k, run, ok := r.kindOf(ctx, o.RunID); ok && k.Abandon != nil {
+				k.Abandon(ctx, run, o.Key)
+			}
+		}
+	}
+	if lost, err := r.Store.ReleaseLostJobs(ctx); err != nil {
+		r.logSweep(ctx, "taking back the items of lost jobs", err)
+	} else if len(lost) > 0 {
+		r.Log.Warn("items whose job ended without them handed to new jobs", "items", len(lost))
+	}
+	if err := r.Store.ForgetDeadWorkers(ctx); err != nil {
+		r.logSweep(ctx, "forgetting stopped workers", err)
+	}
+	waiting, err := r.Store.RunsWaitingForJobs(ctx)
+	if err != nil {
+		r.logSweep(ctx, "finding runs that wait for jobs", err)
 		return
 	}
-	for _, run := range queued {
-		if ctx.Err() != nil {
-			return
+	for _, w := range waiting {
+		k, ok := r.kinds[w.Run.Kind]
+		if !ok || w.InFlight >= k.Concurrency(w.Run) {
+			continue
 		}
-		if err := r.Execute(ctx, run); err != nil && !errors.Is(err, ErrNotStarted) {
-			r.Log.Error("run failed", "run", run.ID, "err", err)
+		if err := r.dispatch(ctx, w.Run.ID); err != nil {
+			r.logSweep(ctx, fmt.Sprintf("handing out the items of run %d", w.Run.ID), err)
 		}
 	}
 }
 
-// ErrNotStarted: Execute found the run already taken by another runner, or not queued.
-var ErrNotStarted = errors.New("run not started: another runner has it or it is not queued")
+func (r *Runner) logSweep(ctx context.Context, what string, err error) {
+	if ctx.Err() == nil {
+		r.Log.Warn(what, "err", err)
+	}
+}
 
-// Execute runs a queued run to its end: every pending item, with the kind's concurrency, stopping
-// early when the run is cancelled or ctx ends (then the run stays resumable).
-func (r *Runner) Execute(ctx context.Context, run store.PipelineRun) error {
+// kindOf returns a run and its kind (for Abandon).
+func (r *Runner) kindOf(ctx context.Context, runID int64) (Kind, store.PipelineRun, bool) {
+	run, err := r.Store.PipelineRunByID(ctx, runID)
+	if err != nil {
+		return Kind{}, run, false
+	}
+	k, ok := r.kinds[run.Kind]
+	return k, run, ok
+}
+
+// dispatch hands out a run's waiting items so that as many are held by jobs as its concurrency
+// allows, in one transaction with the run locked (the sweep: a new or resumed run, items taken back).
+func (r *Runner) dispatch(ctx context.Context, runID int64) error {
+	tx, err := r.Store.Pool().Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	run, inFlight, ok, err := store.LockRunForJobs(ctx, tx, runID)
+	if err != nil || !ok {
+		return err
+	}
 	k, ok := r.kinds[run.Kind]
 	if !ok {
-		return fmt.Errorf("no runner for runs of kind %q", run.Kind)
+		return nil // a worker of a newer version may know it
 	}
-	started, err := r.Store.StartRun(ctx, run.ID)
-	if err != nil {
-		return err
-	}
-	if !started {
-		return ErrNotStarted
-	}
-	r.Store.AddEvent(ctx, run.ID, "info", "started")
-	keys, err := r.Store.PendingItems(ctx, run.ID)
-	if err != nil {
-		r.Store.FinishRun(ctx, run.ID, store.RunFailed, err.Error())
-		return err
-	}
-	// A heartbeat tells other processes this run is alive, and brings back a cancel.
-	rctx, stop := context.WithCancelCause(ctx)
-	defer stop(nil)
-	var hbWG sync.WaitGroup
-	hbWG.Add(1)
-	go func() {
-		defer hbWG.Done()
-		t := time.NewTicker(250 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-rctx.Done():
-				return
-			case <-t.C:
-				if status, err := r.Store.Heartbeat(rctx, run.ID); err == nil && status == store.RunCancelled {
-					stop(errCancelled)
-				}
-			}
+	if free := max(1, k.Concurrency(run)) - inFlight; free > 0 {
+		if _, err := r.queue(ctx, tx, runID, free); err != nil {
+			return err
 		}
-	}()
-	g, gctx := errgroup.WithContext(rctx)
-	g.SetLimit(max(1, k.concurrency(run)))
-	for _, key := range keys {
-		if gctx.Err() != nil {
-			break
-		}
-		g.Go(func() error {
-			outcome, save, err := k.item(gctx, run, key)
-			if err != nil {
-				if gctx.Err() != nil {
-					return nil // cancelled or stopping: the item stays pending for a resume
-				}
-				outcome = store.ItemOutcome{Key: key, OK: false, Detail: map[string]string{"error": err.Error()}}
-				r.Store.AddEvent(ctx, run.ID, "error", fmt.Sprintf("item %s: %v", key, err))
-			}
-			outcome.Key = key
-			if _, err := r.Store.CompleteItem(context.WithoutCancel(gctx), run.ID, outcome, save); err != nil {
-				return fmt.Errorf("item %s: %w", key, err)
-			}
-			return nil
-		})
 	}
-	werr := g.Wait()
-	stop(nil)
-	hbWG.Wait()
-	switch {
-	case errors.Is(context.Cause(rctx), errCancelled):
-		r.Store.AddEvent(ctx, run.ID, "info", "cancelled; finished items are kept, the rest can be resumed")
-		return nil
-	case ctx.Err() != nil:
-		// The process is stopping: leave the run queued so the next runner resumes it.
-		r.Store.AddEvent(context.WithoutCancel(ctx), run.ID, "warn", "the server stopped; the run will resume")
-		r.Store.Requeue(context.WithoutCancel(ctx), run.ID)
-		return ctx.Err()
-	case werr != nil:
-		r.Store.FinishRun(ctx, run.ID, store.RunFailed, werr.Error())
-		r.Store.AddEvent(ctx, run.ID, "error", werr.Error())
-		return werr
-	}
-	r.Store.FinishRun(ctx, run.ID, store.RunSucceeded, "")
-	r.Store.AddEvent(ctx, run.ID, "info", "finished")
-	return nil
+	return tx.Commit(ctx)
 }
 
-var errCancelled = errors.New("run cancelled")
+// queue hands up to n of a run's waiting items to new River jobs, in tx. A finishing item passes its
+// slot on this way (n = 1) without locking the run: the number of items held by jobs stays the same.
+func (r *Runner) queue(ctx context.Context, tx pgx.Tx, runID int64, n int) (int, error) {
+	items, err := store.QueueItems(ctx, tx, runID, n)
+	if err != nil || len(items) == 0 {
+		return 0, err
+	}
+	params := make([]river.InsertManyParams, len(items))
+	for i, it := range items {
+		params[i] = river.InsertManyParams{Args: itemArgs{RunID: runID, Key: it.Key, Gen: it.Gen},
+			InsertOpts: &river.InsertOpts{Queue: jobQueue, MaxAttempts: r.MaxAttempts}}
+	}
+	if _, err := r.insert.InsertManyFastTx(ctx, tx, params); err != nil {
+		return 0, fmt.Errorf("pipelines: queue items of run %d: %w", runID, err)
+	}
+	return len(items), nil
+}
+
+// watchLoop stops the items in progress of runs that were cancelled (or finished elsewhere), twice a
+// second.
+func (s *session) watchLoop(ctx context.Context) {
+	tick := time.NewTicker(500 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		runs := s.running.runs()
+		if len(runs) == 0 {
+			continue
+		}
+		stopped, err := s.r.Store.StoppedRuns(ctx, runs)
+		if err != nil {
+			continue
+		}
+		for _, id := range stopped {
+			s.running.stop(id)
+		}
+	}
+}
+
+// runningItems are the items this process is processing, by run, with a way to stop them.
+type runningItems struct {
+	mu sync.Mutex
+	m  map[int64]map[int64]context.CancelCauseFunc // run → job → cancel
+}
+
+func (ri *runningItems) add(run, job int64, cancel context.CancelCauseFunc) {
+	ri.mu.Lock()
+	defer ri.mu.Unlock()
+	if ri.m == nil {
+		ri.m = map[int64]map[int64]context.CancelCauseFunc{}
+	}
+	if ri.m[run] == nil {
+		ri.m[run] = map[int64]context.CancelCauseFunc{}
+	}
+	ri.m[run][job] = cancel
+}
+
+func (ri *runningItems) remove(run, job int64) {
+	ri.mu.Lock()
+	defer ri.mu.Unlock()
+	delete(ri.m[run], job)
+	if len(ri.m[run]) == 0 {
+		delete(ri.m, run)
+	}
+}
+
+func (ri *runningItems) runs() []int64 {
+	ri.mu.Lock()
+	defer ri.mu.Unlock()
+	out := make([]int64, 0, len(ri.m))
+	for id := range ri.m {
+		out = append(out, id)
+	}
+	return out
+}
+
+func (ri *runningItems) stop(run int64) {
+	ri.mu.Lock()
+	defer ri.mu.Unlock()
+	for _, cancel := range ri.m[run] {
+		cancel(errRunStopped)
+	}
+}
+
+// errRunStopped is why an item's context ends when its run was cancelled (or finished elsewhere).
+var errRunStopped = errors.New("the run was cancelled")
+
+// riverLogger keeps River's own logging to warnings and errors: its per-job lines would drown ours.
+func riverLogger(log *slog.Logger) *slog.Logger {
+	return slog.New(minLevel{h: log.Handler(), min: slog.LevelWarn})
+}
+
+type minLevel struct {
+	h   slog.Handler
+	min slog.Level
+}
+
+func (m minLevel) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= m.min && m.h.Enabled(ctx, l)
+}
+func (m minLevel) Handle(ctx context.Context, r slog.Record) error { return m.h.Handle(ctx, r) }
+func (m minLevel) WithAttrs(a []slog.Attr) slog.Handler {
+	return minLevel{h: m.h.WithAttrs(a), min: m.min}
+}
+func (m minLevel) WithGroup(name string) slog.Handler {
+	return minLevel{h: m.h.WithGroup(name), min: m.min}
+}

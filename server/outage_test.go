@@ -46,7 +46,7 @@ func TestOutage_DatabaseStopsAndReturns(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	if _, err := migrations.Apply(ctx, st.SQL()); err != nil {
+	if _, err := migrations.Apply(ctx, st.Pool()); err != nil {
 		t.Fatal(err)
 	}
 	u, err := st.CreateUser(ctx, store.System, store.NewUser{Email: "ops@example.com", Password: testPassword, IsAdmin: true})

@@ -3,12 +3,12 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/goldset/goldset/agent"
@@ -35,6 +35,10 @@ func agents(ctx context.Context, cfg *config, t *tools, log *slog.Logger) (*pipe
 	}
 	a := &pipelines.Agents{Store: t.db.store, Exec: t.exec, Models: m, Log: log}
 	r := pipelines.NewRunner(t.db.store, log)
+	r.Version = version
+	if n, ok := cfg.values["workers"]; ok {
+		r.Workers, _ = strconv.Atoi(*n)
+	}
 	a.Register(r)
 	return a, r, nil
 }
@@ -149,21 +153,24 @@ func indent(s string) string {
 const runHelp = `Run a batch and follow its progress.
 
   goldset run agent --project P [--database D] [--stage S] [--status new|needs_review] [--limit N]
-                    [--concurrency 16] [--samples 1] [--json]
+                    [--concurrency 16] [--samples 1] [--detach] [--json]
 
-The run is recorded like a run started in the UI: a killed command leaves it resumable, and
-'goldset serve' (or the next 'goldset run') resumes it.`
+The run is recorded like a run started in the UI, and its items are River jobs: this command works on
+them until the run has finished, and so does every 'goldset serve' and 'goldset worker' on the same
+database. Stopped (Ctrl-C, or killed), it leaves the rest to them; with --detach it only queues the
+run and prints it.`
 
 func runBatch(ctx context.Context, args []string, out io.Writer) error {
 	fs := newFlagSet("run agent --project P [options]", runHelp)
-	cfg := newConfig(fs, append(dbOptions, sqlOptions...)...)
+	cfg := newConfig(fs, append(append(dbOptions, sqlOptions...), "workers")...)
 	project := fs.String("project", "", "project name")
 	dbName := fs.String("database", "", "only questions about this database")
 	stage := fs.String("stage", "", "only questions of this stage (e.g. human-seed)")
 	status := fs.String("status", "", "only questions with this status")
 	limit := fs.Int("limit", 0, "at most this many questions (0: all)")
-	conc := fs.Int("concurrency", 16, "agents at once")
+	conc := fs.Int("concurrency", 16, "agents at once (across every worker)")
 	samples := fs.Int("samples", 1, "self-consistency samples per question")
+	detach := fs.Bool("detach", false, "queue the run and exit: 'goldset serve' and 'goldset worker' processes do it")
 	asJSON := fs.Bool("json", false, "print the final run as JSON")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
@@ -199,6 +206,13 @@ func runBatch(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if *detach {
+		if *asJSON {
+			return printJSON(out, map[string]any{"run": run})
+		}
+		fmt.Fprintf(out, "Run %d queued: %d questions.\n", run.ID, run.Total)
+		return nil
+	}
 	fmt.Fprintf(os.Stderr, "run %d: %d questions\n", run.ID, run.Total)
 	done := make(chan error, 1)
 	go func() { done <- runner.Execute(ctx, run) }()
@@ -207,7 +221,7 @@ func runBatch(ctx context.Context, args []string, out io.Writer) error {
 	for finished := false; !finished; {
 		select {
 		case err := <-done:
-			if err != nil && !errors.Is(err, pipelines.ErrNotStarted) {
+			if err != nil {
 				return err
 			}
 			finished = true
@@ -216,9 +230,6 @@ func runBatch(ctx context.Context, args []string, out io.Writer) error {
 		if run, err = st.PipelineRun(context.WithoutCancel(ctx), p.ID, run.ID); err == nil {
 			fmt.Fprintf(os.Stderr, "\r%d/%d done, %d answered, %d failed, %d tokens   ", run.Done, run.Total, run.Succeeded, run.Failed,
 				run.PromptTokens+run.CompletionTokens)
-		}
-		if finished && !run.Finished() { // another process runs it: follow until it ends
-			finished = false
 		}
 	}
 	fmt.Fprintln(os.Stderr)

@@ -45,6 +45,8 @@ var options = map[string]option{
 		Usage: "rows a query returns at most (more are reported as truncated)", Validate: intBetween(1, 1_000_000)},
 	"sql-concurrency": {Name: "sql-concurrency", Env: "GOLDSET_SQL_CONCURRENCY", Default: "8",
 		Usage: "target-database queries running at once (the sandbox's own connection pool)", Validate: intBetween(1, 256)},
+	"workers": {Name: "workers", Env: "GOLDSET_WORKERS", Default: "64",
+		Usage: "pipeline items this process works on at once; 0 on serve leaves them to 'goldset worker' processes", Validate: intBetween(0, 1024)},
 	"admin-email": {Name: "admin-email", Env: "GOLDSET_ADMIN_EMAIL", Default: "admin@goldset.local",
 		Usage: "email of the first admin, created when there is no account yet"},
 	"admin-password": {Name: "admin-password", Env: "GOLDSET_ADMIN_PASSWORD", Secret: true,

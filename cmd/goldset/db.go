@@ -56,7 +56,7 @@ func openDatabase(ctx context.Context, cfg *config, log *slog.Logger, migrate bo
 		return nil, fmt.Errorf("cannot reach PostgreSQL: %w", err)
 	}
 	if migrate {
-		n, err := migrations.Apply(ctx, st.SQL())
+		n, err := migrations.Apply(ctx, st.Pool())
 		if err != nil {
 			d.Close(ctx)
 			return nil, err

@@ -26,6 +26,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"serve", "run the web UI and API (starts the embedded PostgreSQL unless --database-url is set)", runServe},
+		{"worker", "work on pipeline runs without the UI, on more machines against the same database", runWorker},
 		{"migrate", "apply or list database migrations: migrate up | migrate status", runMigrate},
 		{"user", "manage accounts: user create|list|set-password|token create|token revoke", runUser},
 		{"import", "import target databases and questions: import csv|sqlite|spider|wtq|questions", runImport},

@@ -31,7 +31,7 @@ func runMigrate(ctx context.Context, args []string, out io.Writer) error {
 	defer db.Close(ctx)
 
 	if pos[0] == "up" {
-		n, err := migrations.Apply(ctx, db.store.SQL())
+		n, err := migrations.Apply(ctx, db.store.Pool())
 		if err != nil {
 			return err
 		}
@@ -41,7 +41,7 @@ func runMigrate(ctx context.Context, args []string, out io.Writer) error {
 		fmt.Fprintf(out, "Applied %d migration(s); the schema is up to date.\n", n)
 		return nil
 	}
-	st, err := migrations.List(ctx, db.store.SQL())
+	st, err := migrations.List(ctx, db.store.Pool())
 	if err != nil {
 		return err
 	}

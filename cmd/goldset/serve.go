@@ -21,7 +21,7 @@ import (
 
 func runServe(ctx context.Context, args []string, out io.Writer) error {
 	fs := newFlagSet("serve [options]", "Run the web UI and API. Without --database-url it starts a private PostgreSQL\nin the data dir and stops it on exit.")
-	cfg := newConfig(fs, append(append(dbOptions, sqlOptions...), "addr", "cookie-secure", "admin-email", "admin-password")...)
+	cfg := newConfig(fs, append(append(dbOptions, sqlOptions...), "addr", "cookie-secure", "admin-email", "admin-password", "workers")...)
 	if _, err := parseArgs(fs, args); err != nil {
 		return err
 	}
@@ -75,12 +75,21 @@ func runServe(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	// Batch runs execute in this process; runs a killed process left behind resume here.
-	go runner.Serve(ctx)
+	// Run items are River jobs, worked here (--workers at once) and by any 'goldset worker' on the
+	// same database; the items of a process that died are handed over within seconds.
+	wctx, stopWorkers := context.WithCancel(ctx)
+	defer stopWorkers()
+	workersDone := make(chan error, 1)
+	go func() { workersDone <- runner.Serve(wctx) }()
 	go followSettings(ctx, ag.Models, log)
 	url := browserURL(ln.Addr())
 	fmt.Fprintf(out, "\nGoldset %s is running at %s\n%s\nData: %s. Press Ctrl-C to stop.\n\n", version, url, welcome, describeDB(cfg, db))
 	err = srv.Run(ctx, ln)
+	// Items in progress go back to the queue before the database is released.
+	stopWorkers()
+	if werr := <-workersDone; werr != nil {
+		log.Error("pipeline workers", "err", werr)
+	}
 	log.Info("server stopped; releasing the database")
 	return err
 }

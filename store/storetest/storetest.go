@@ -6,8 +6,8 @@
 // (package pgserver) under os.TempDir()/goldset-test-pg-<uid>, shared by every test binary of a
 // `go test ./...` run and started by whichever needs it first.
 //
-// The schema is built once per cluster into a template database named after the migrations'
-// fingerprint; each test then gets a copy (CREATE DATABASE ... TEMPLATE), which takes tens of
+// The schema (ours and River's job tables) is built once per cluster into a template database named
+// after the migrations' fingerprint; each test then gets a copy (CREATE DATABASE ... TEMPLATE), which takes tens of
 // milliseconds instead of re-running every migration. Templates of older migration sets are
 // left in place (a few MB each); databases left by a killed test binary are dropped by the next
 // binary to start.
@@ -36,6 +36,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
@@ -201,12 +202,12 @@ func buildTemplate(ctx context.Context, name string) error {
 	if _, err := conn.Exec(ctx, "CREATE DATABASE "+quoteIdent(name)); err != nil {
 		return fmt.Errorf("storetest: create template %s: %w", name, err)
 	}
-	db, err := sql.Open("pgx", shared.dbURL(name))
+	pool, err := pgxpool.New(ctx, shared.dbURL(name))
 	if err != nil {
 		return fmt.Errorf("storetest: %w", err)
 	}
-	_, err = migrations.Apply(ctx, db)
-	db.Close()
+	_, err = migrations.Apply(ctx, pool) // ours and River's
+	pool.Close()
 	if err != nil {
 		return fmt.Errorf("storetest: migrate template %s: %w", name, err)
 	}

@@ -1,0 +1,283 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/sashabaranov/go-openai"
+
+	"github.com/goldset/goldset/llm/llmtest"
+	"github.com/goldset/goldset/store"
+)
+
+// buildGoldset builds this command into a temporary directory, for tests that need real processes.
+func buildGoldset(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "goldset")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// process is a goldset process started by a test, killed at the end if still running.
+type process struct {
+	cmd    *exec.Cmd
+	out    *syncBuffer
+	exited chan struct{}
+	err    error
+}
+
+// syncBuffer is a process's output, read by the test while the process writes it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func startProcess(t *testing.T, bin string, args ...string) *process {
+	t.Helper()
+	p := &process{cmd: exec.Command(bin, args...), out: &syncBuffer{}, exited: make(chan struct{})}
+	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out // inherits the environment: the fake model's settings
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { p.err = p.cmd.Wait(); close(p.exited) }()
+	t.Cleanup(func() {
+		p.cmd.Process.Kill()
+		<-p.exited
+		if t.Failed() {
+			t.Logf("output of goldset %s:\n%s", strings.Join(args, " "), p.out)
+		}
+	})
+	return p
+}
+
+// waitFor polls cond until it holds, failing the test at the deadline or if p exits.
+func pollUntil(t *testing.T, what string, d time.Duration, p *process, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !cond() {
+		select {
+		case <-p.exited:
+			t.Fatalf("waiting for %s: the process exited: %v\n%s", what, p.err, p.out)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("waiting for %s: not within %s", what, d)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// The kill -9 proof: a worker process killed mid-run (some questions done, some waiting on the model)
+// loses nothing and repeats nothing. Another worker finishes the run; every question is answered
+// exactly once, and only the model calls that had not answered are made again.
+func TestWorker_KillNineMidRunLosesAndRepeatsNothing(t *testing.T) {
+	const (
+		questions   = 20
+		answered    = 12 // the model answers this many, then holds every request until released
+		concurrency = 4
+	)
+	url := withSingers(t)
+	model := llmtest.New(t)
+	release := make(chan struct{})
+	var once sync.Once
+	t.Cleanup(func() { once.Do(func() { close(release) }) }) // before the fake server closes
+	var (
+		mu       sync.Mutex
+		requests = map[string]int{} // by question tag
+		served   atomic.Int32
+		held     atomic.Int32
+	)
+	model.Respond(func(req openai.ChatCompletionRequest) llmtest.Reply {
+		q := llmtest.FirstUserMessage(req)
+		tag := q[strings.Index(q, "(")+1 : strings.Index(q, ")")]
+		mu.Lock()
+		requests[tag]++
+		mu.Unlock()
+		if served.Add(1) > answered {
+			held.Add(1)
+			<-release
+			held.Add(-1)
+		}
+		return llmtest.Call("give_final_answer", map[string]string{"sql": "SELECT count(*) FROM singers", "explanation": "answer to " + tag + "."})
+	})
+	t.Setenv("GOLDSET_LLM_BASE_URL", model.URL)
+	t.Setenv("GOLDSET_LLM_API_KEY", "test-key")
+	t.Setenv("GOLDSET_LLM_MODEL", llmtest.FakeModel)
+
+	csv := "question,sql\n"
+	for i := range questions {
+		csv += fmt.Sprintf("How many singers are there? (Q%02d),SELECT count(*) FROM singers\n", i)
+	}
+	qfile := filepath.Join(t.TempDir(), "q.csv")
+	if err := os.WriteFile(qfile, []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustCLI(t, "import", "questions", qfile, "--project", "p", "--database", "singers", "--database-url", url)
+	out := mustCLI(t, "run", "agent", "--project", "p", "--concurrency", fmt.Sprint(concurrency), "--detach", "--json", "--database-url", url)
+	var queued struct{ Run store.PipelineRun }
+	if err := json.Unmarshal([]byte(out), &queued); err != nil || queued.Run.Total != questions || queued.Run.Status != store.RunQueued {
+		t.Fatalf("queued run: %v %s", err, out)
+	}
+	run := queued.Run
+
+	ctx := context.Background()
+	st, err := store.Open(ctx, url, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	reload := func() store.PipelineRun {
+		r, err := st.PipelineRun(ctx, run.ProjectID, run.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	bin := buildGoldset(t)
+	workerArgs := []string{"worker", "--database-url", url, "--workers", "8", "--log-level", "warn"}
+
+	first := startProcess(t, bin, workerArgs...)
+	// Kill once the answered questions are recorded and the next ones wait on the model.
+	pollUntil(t, "the first answers and the held model calls", 2*time.Minute, first, func() bool {
+		return reload().Done == answered && held.Load() == concurrency
+	})
+	if err := first.cmd.Process.Kill(); err != nil { // SIGKILL: no cleanup of any kind
+		t.Fatal(err)
+	}
+	<-first.exited
+	var claimed int
+	st.Pool().QueryRow(ctx, `SELECT count(*) FROM pipeline_items WHERE run_id = $1 AND status = 'pending' AND worker_id IS NOT NULL`, run.ID).Scan(&claimed)
+	cachedAtKill := cachedTags(t, st)
+	if claimed != concurrency || len(cachedAtKill) != answered {
+		t.Fatalf("at the kill: %d questions claimed (want %d), %d answers cached (want %d)", claimed, concurrency, len(cachedAtKill), answered)
+	}
+	once.Do(func() { close(release) }) // from now on the model answers at once
+
+	second := startProcess(t, bin, workerArgs...)
+	pollUntil(t, "the run to finish", 2*time.Minute, second, func() bool { return reload().Finished() })
+
+	final := reload()
+	if final.Status != store.RunSucceeded || final.Done != questions || final.Succeeded != questions || final.Failed != 0 {
+		t.Fatalf("run: %+v", final)
+	}
+	var candidates, distinct, answeredRuns, leftRunning, nlqs, handedOver int
+	pool := st.Pool()
+	pool.QueryRow(ctx, `SELECT count(*), count(DISTINCT nlq_id) FROM sql_candidates WHERE pipeline_run_id = $1`, run.ID).Scan(&candidates, &distinct)
+	pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE status = 'answered'), count(*) FILTER (WHERE status = 'running') FROM agent_runs
+		WHERE pipeline_run_id = $1`, run.ID).Scan(&answeredRuns, &leftRunning)
+	pool.QueryRow(ctx, `SELECT count(*) FROM nlqs WHERE project_id = $1`, run.ProjectID).Scan(&nlqs)
+	pool.QueryRow(ctx, `SELECT count(*) FROM pipeline_items WHERE run_id = $1 AND attempts = 2`, run.ID).Scan(&handedOver)
+	if candidates != questions || distinct != questions || answeredRuns != questions || leftRunning != 0 || nlqs != questions {
+		t.Fatalf("each question must be answered once: %d candidates for %d questions, %d answered trajectories, %d left running, %d questions in the project",
+			candidates, distinct, answeredRuns, leftRunning, nlqs)
+	}
+	if handedOver != concurrency {
+		t.Fatalf("%d questions were started twice; want the %d the killed worker had", handedOver, concurrency)
+	}
+	// Answered calls came back from the cache; only the calls that were held when the worker died
+	// were made again.
+	mu.Lock()
+	defer mu.Unlock()
+	again := 0
+	for i := range questions {
+		tag := fmt.Sprintf("Q%02d", i)
+		switch n := requests[tag]; {
+		case cachedAtKill[tag] && n != 1:
+			t.Errorf("%s was answered before the kill but asked %d times", tag, n)
+		case n == 2:
+			again++
+		case n != 1:
+			t.Errorf("%s asked %d times", tag, n)
+		}
+	}
+	if again != concurrency {
+		t.Errorf("%d questions asked again, want the %d whose calls were held at the kill", again, concurrency)
+	}
+	events, _ := st.Events(ctx, run.ID, 0, 100)
+	var log strings.Builder
+	for _, e := range events {
+		log.WriteString(e.Message + "\n")
+	}
+	if !strings.Contains(log.String(), "the worker processing 4 item(s) stopped; they are handed to other workers") {
+		t.Errorf("the run's log does not say what happened:\n%s", log.String())
+	}
+}
+
+// cachedTags are the questions whose model answer is in the response cache.
+func cachedTags(t *testing.T, st *store.Store) map[string]bool {
+	t.Helper()
+	rows, err := st.Pool().Query(context.Background(), `SELECT convert_from(response, 'UTF8') FROM llm_cache`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var body string
+		if err := rows.Scan(&body); err != nil {
+			t.Fatal(err)
+		}
+		if i := strings.Index(body, "answer to Q"); i >= 0 {
+			out[body[i+len("answer to "):i+len("answer to Q00")]] = true
+		}
+	}
+	return out
+}
+
+// SIGTERM stops a worker gracefully: it exits cleanly and deregisters.
+func TestWorker_SigtermStopsGracefully(t *testing.T) {
+	url := withSingers(t)
+	fakeModel(t)
+	bin := buildGoldset(t)
+	st, err := store.Open(context.Background(), url, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	workers := func() (n int) {
+		st.Pool().QueryRow(context.Background(), `SELECT count(*) FROM pipeline_workers`).Scan(&n)
+		return n
+	}
+	w := startProcess(t, bin, "worker", "--database-url", url, "--workers", "2")
+	pollUntil(t, "the worker to register", time.Minute, w, func() bool { return workers() == 1 })
+	if err := w.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-w.exited:
+		if w.err != nil {
+			t.Fatalf("worker exit: %v\n%s", w.err, w.out)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("the worker did not stop on SIGTERM")
+	}
+	if n := workers(); n != 0 {
+		t.Fatalf("a stopped worker must deregister: %d left", n)
+	}
+}

@@ -1,0 +1,22 @@
+package pipelines
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/goldset/goldset/store"
+)
+
+// abandonItem ends the trajectories an earlier attempt at a question of a batch left running (its
+// worker died, or the attempt failed before recording how they ended), before the question is tried
+// again.
+func (w *Agents) abandonItem(ctx context.Context, run store.PipelineRun, key string) {
+	nlqID, err := strconv.ParseInt(key, 10, 64)
+	if err != nil {
+		return
+	}
+	if n, err := w.Store.AbandonItemTrajectories(ctx, run.ID, nlqID); err == nil && n > 0 {
+		w.Store.AddEvent(ctx, run.ID, "warn", fmt.Sprintf("question %d: %d unfinished trajectory(ies) of an earlier attempt marked cancelled", nlqID, n))
+	}
+}

@@ -1,0 +1,118 @@
+package store_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/goldset/goldset/store"
+)
+
+// queueAll hands every waiting item of a run to a (pretend) job of the next generation.
+func queueAll(t *testing.T, st *store.Store, runID int64) map[string]int {
+	t.Helper()
+	ctx := context.Background()
+	tx, err := st.Pool().Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	items, err := store.QueueItems(ctx, tx, runID, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	gens := map[string]int{}
+	for _, it := range items {
+		gens[it.Key] = it.Gen
+	}
+	return gens
+}
+
+// Ten workers finishing the same item at once record it once: one result, one count.
+func TestCompleteItem_RecordsAnItemOnceWhoeverFinishesIt(t *testing.T) {
+	st := open(t)
+	ctx := context.Background()
+	p, err := st.CreateProject(ctx, store.System, "runs", "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := st.CreatePipelineRun(ctx, store.System, p.ID, "test", map[string]any{}, []string{"a", "b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	recorded, saved := 0, 0
+	for range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ok, err := st.CompleteItem(ctx, run.ID, store.ItemOutcome{Key: "a", OK: true, PromptTokens: 5, Dropped: map[string]int{"empty": 1}},
+				func(pgx.Tx) error { mu.Lock(); saved++; mu.Unlock(); return nil }, nil)
+			if err != nil {
+				t.Error(err)
+			}
+			if ok {
+				mu.Lock()
+				recorded++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	got, _ := st.PipelineRun(ctx, p.ID, run.ID)
+	if recorded != 1 || saved != 1 || got.Done != 1 || got.PromptTokens != 5 || got.Dropped["empty"] != 1 || got.Status != store.RunQueued {
+		t.Fatalf("recorded %d, saved %d; run %+v", recorded, saved, got)
+	}
+	if _, err := st.CompleteItem(ctx, run.ID, store.ItemOutcome{Key: "b", OK: false, Detail: map[string]string{"error": "refused"}}, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := st.PipelineRun(ctx, p.ID, run.ID); got.Status != store.RunSucceeded || got.Done != 2 || got.Failed != 1 || got.FinishedAt == nil {
+		t.Fatalf("after the last item: %+v", got)
+	}
+}
+
+// Only the job of an item's current generation may claim it, and only while its run is active; an
+// item taken back and handed out again belongs to the new job.
+func TestClaimItem_OnlyTheCurrentJobOfAnActiveRun(t *testing.T) {
+	st := open(t)
+	ctx := context.Background()
+	p, err := st.CreateProject(ctx, store.System, "claims", "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := st.CreatePipelineRun(ctx, store.System, p.ID, "test", map[string]any{"x": 1}, []string{"a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gen := queueAll(t, st, run.ID)["a"]
+	if _, _, ok, _ := st.ClaimItem(ctx, run.ID, "a", gen+1, 7, 1); ok {
+		t.Fatal("a job of another generation claimed the item")
+	}
+	got, attempts, ok, err := st.ClaimItem(ctx, run.ID, "a", gen, 7, 1)
+	if err != nil || !ok || attempts != 1 || got.ID != run.ID || string(got.Params) != `{"x": 1}` {
+		t.Fatalf("claim: %v %v %d %+v", ok, err, attempts, got)
+	}
+	if r, _ := st.PipelineRun(ctx, p.ID, run.ID); r.Status != store.RunRunning || r.StartedAt == nil {
+		t.Fatalf("the first claim starts the run: %+v", r)
+	}
+	// Taken back (as from a dead worker) and handed out again: the old generation is out.
+	if _, err := st.Pool().Exec(ctx, `UPDATE pipeline_items SET queued = false, worker_id = NULL WHERE run_id = $1`, run.ID); err != nil {
+		t.Fatal(err)
+	}
+	next := queueAll(t, st, run.ID)["a"]
+	if _, _, ok, _ := st.ClaimItem(ctx, run.ID, "a", gen, 7, 1); ok || next != gen+1 {
+		t.Fatalf("the old job claimed a handed-over item (generations %d → %d)", gen, next)
+	}
+	if _, err := st.CancelRun(ctx, store.System, p.ID, run.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, ok, _ := st.ClaimItem(ctx, run.ID, "a", next, 8, 1); ok {
+		t.Fatal("an item of a cancelled run was claimed")
+	}
+}
