@@ -72,9 +72,11 @@ var rolePermissions = [][]string{
 	{"lead", "guidelines", "write"},
 	{"lead", "policy", "write"},
 	{"lead", "annotation", "plan"},
+	{"lead", "metrics", "compute"},
 	{"reviewer", "policy", "read"},
 	{"reviewer", "agent", "read"},
 	{"reviewer", "dashboard", "read"},
+	{"reviewer", "metrics", "read"},
 	{"reviewer", "review", "read"},
 	{"reviewer", "review", "work"},
 

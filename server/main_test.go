@@ -126,6 +126,7 @@ func newEnv(t *testing.T, mods ...func(*Config)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(e.srv.stats.Wait) // before the store closes
 	return e
 }
 

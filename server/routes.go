@@ -119,6 +119,10 @@ func (s *Server) routes() []route {
 		// The dashboard.
 		{Method: "GET", Path: v1 + "/projects/:project/cycles", Object: "dashboard", Action: "read", Handler: h((*Server).cycles)},
 		{Method: "GET", Path: v1 + "/projects/:project/progress", Object: "progress", Action: "read", Handler: h((*Server).progress)},
+		{Method: "GET", Path: v1 + "/projects/:project/metrics", Object: "metrics", Action: "read", Handler: h((*Server).latestMetrics)},
+		{Method: "GET", Path: v1 + "/projects/:project/metrics/runs", Object: "metrics", Action: "read", Handler: h((*Server).listMetricRuns)},
+		{Method: "POST", Path: v1 + "/projects/:project/metrics/runs", Object: "metrics", Action: "compute", Handler: h((*Server).computeMetrics)},
+		{Method: "GET", Path: v1 + "/projects/:project/metrics/runs/:run", Object: "metrics", Action: "read", Handler: h((*Server).getMetricRun)},
 
 		// The web UI: files from the embedded build, index.html for every other page (HTML5 routing).
 		{Method: "GET", Path: "/*", Public: true, Handler: h((*Server).ui)},

@@ -152,8 +152,20 @@ func routeSpecs(t *testing.T, e *env) map[string]routeSpec {
 			e.disagreement(t)
 			return p + "/guidelines/propose", `{}`
 		}},
-		"GET /api/v1/projects/:project/progress":  {Min: "lead", Success: 200, prepare: fixed(p+"/progress", "")},
-		"GET /api/v1/projects/:project/cycles":    {Min: "reviewer", Success: 200, prepare: fixed(p+"/cycles", "")},
+		"GET /api/v1/projects/:project/progress": {Min: "lead", Success: 200, prepare: fixed(p+"/progress", "")},
+		"GET /api/v1/projects/:project/cycles":   {Min: "reviewer", Success: 200, prepare: fixed(p+"/cycles", "")},
+		"GET /api/v1/projects/:project/metrics": {Min: "reviewer", Success: 200, prepare: func(e *env, _ string) (string, string) {
+			e.metricRun(t)
+			return p + "/metrics", ""
+		}},
+		"GET /api/v1/projects/:project/metrics/runs": {Min: "reviewer", Success: 200, prepare: fixed(p+"/metrics/runs", "")},
+		"GET /api/v1/projects/:project/metrics/runs/:run": {Min: "reviewer", Success: 200, prepare: func(e *env, _ string) (string, string) {
+			return fmt.Sprintf("%s/metrics/runs/%d", p, e.metricRun(t)), ""
+		}},
+		"POST /api/v1/projects/:project/metrics/runs": {Min: "lead", Success: 202, prepare: func(e *env, _ string) (string, string) {
+			e.metricsIdle(t) // one computation per project at a time
+			return p + "/metrics/runs", `{"embedding":"lexical"}`
+		}},
 		"GET /api/v1/projects/:project/llm-calls": {Min: "lead", Success: 200, prepare: fixed(p+"/llm-calls", "")},
 		"GET /api/v1/projects/:project/runs":      {Min: "lead", Success: 200, prepare: fixed(p+"/runs", "")},
 		"POST /api/v1/projects/:project/runs": {Min: "lead", Success: 201, prepare: func(e *env, _ string) (string, string) {

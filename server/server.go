@@ -49,6 +49,9 @@ type Server struct {
 	limiter *loginLimiter
 	metrics *httpMetrics
 	loop    *pipelines.Loop // annotation, agreement and the effect of review decisions
+	stats   *pipelines.Metrics
+	// life is the server's lifetime, for work that outlives a request (a metrics computation).
+	life context.Context
 }
 
 // New builds the server and loads the access policy.
@@ -77,6 +80,8 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 		limiter: newLoginLimiter(cfg.LoginLimit, cfg.LoginWindow),
 		metrics: newHTTPMetrics(st),
 		loop:    &pipelines.Loop{Store: st, Exec: cfg.Exec},
+		stats:   &pipelines.Metrics{Store: st, Models: cfg.Models, Log: cfg.Logger},
+		life:    ctx,
 	}
 	e := echo.New()
 	e.HideBanner = true
@@ -136,6 +141,7 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	s.stats.Wait() // computations started by requests end with the server's context
 	return nil
 }
 

@@ -20,6 +20,7 @@ type MetricInput struct {
 	Question    string `json:"question"`
 	CandidateID *int64 `json:"candidate_id"`
 	SQL         string `json:"sql"`
+	OriginalSQL string `json:"original_sql,omitempty"` // the SQLite SQL was translated from, for imported gold
 }
 
 // MetricInputs returns the project's questions (of one stage, or all with stage ""), rejected ones
@@ -27,12 +28,12 @@ type MetricInput struct {
 func (s *Store) MetricInputs(ctx context.Context, projectID int64, stage string) ([]MetricInput, error) {
 	rows, err := s.pool.Query(ctx, `
 		WITH stages AS (SELECT stage, min(id) AS first FROM nlqs WHERE project_id = $1 GROUP BY stage)
-		SELECT n.id, n.database_id, n.stage, n.question, c.id, coalesce(c.sql, '')
+		SELECT n.id, n.database_id, n.stage, n.question, c.id, coalesce(c.sql, ''), coalesce(c.original_sql, '')
 		FROM nlqs n JOIN stages s ON s.stage = n.stage
 		LEFT JOIN LATERAL (
-			(SELECT g.id, g.sql FROM sql_candidates g WHERE g.id = n.gold_candidate_id)
+			(SELECT g.id, g.sql, g.original_sql FROM sql_candidates g WHERE g.id = n.gold_candidate_id)
 			UNION ALL
-			(SELECT b.id, b.sql FROM sql_candidates b WHERE b.nlq_id = n.id AND b.error IS NULL
+			(SELECT b.id, b.sql, b.original_sql FROM sql_candidates b WHERE b.nlq_id = n.id AND b.error IS NULL
 				ORDER BY CASE b.source WHEN 'human' THEN 0 WHEN 'import' THEN 1 WHEN 'agent' THEN 2 ELSE 3 END, b.id DESC LIMIT 1)
 			LIMIT 1) c ON true
 		WHERE n.project_id = $1 AND n.status <> 'rejected' AND ($2 = '' OR n.stage = $2)
@@ -42,7 +43,7 @@ func (s *Store) MetricInputs(ctx context.Context, projectID int64, stage string)
 	}
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (MetricInput, error) {
 		var in MetricInput
-		err := row.Scan(&in.NLQID, &in.DatabaseID, &in.Stage, &in.Question, &in.CandidateID, &in.SQL)
+		err := row.Scan(&in.NLQID, &in.DatabaseID, &in.Stage, &in.Question, &in.CandidateID, &in.SQL, &in.OriginalSQL)
 		return in, err
 	})
 	return out, classify(err, "metric inputs")
@@ -190,4 +191,12 @@ func (s *Store) MetricRunInputs(ctx context.Context, runID int64) (map[int64]*in
 		return nil
 	})
 	return out, classify(err, "metric run inputs")
+}
+
+// AbandonMetricRuns marks a project's computations still running after age as failed: the process
+// computing them stopped. It returns how many.
+func (s *Store) AbandonMetricRuns(ctx context.Context, projectID int64, age time.Duration) (int, error) {
+	tag, err := s.pool.Exec(ctx, `UPDATE metric_runs SET status = 'failed', error = 'the process computing it stopped', finished_at = now()
+		WHERE project_id = $1 AND status = 'running' AND created_at < now() - make_interval(secs => $2)`, projectID, age.Seconds())
+	return int(tag.RowsAffected()), classify(err, "abandon metric runs")
 }

@@ -1,11 +1,12 @@
 // End-to-end test of the whole human-in-the-loop cycle on real Spider data, each role in its own session:
 // the lead (the bootstrap admin) creates a project, imports a Spider zip (concert_singer, built here from
-// the shared dataset), sets the loop policy to dual-annotate every answer, runs an agent batch, adds an
-// annotator and a reviewer; the annotator writes the right SQL for a question the fake agent got wrong
-// ("disagreed"); the reviewer accepts the annotator's SQL with an error type, from the keyboard; the lead
-// reads cycle 0's disagreement rate on the Dashboard, finds the question by error type with its history,
-// has the model propose guideline edits from the disagreement, edits the proposal and saves it as the
-// first guidelines, and the Dashboard shows cycle 1.
+// the shared dataset), computes the dataset metrics (lexical fallback), sets the loop policy to
+// dual-annotate every answer, runs an agent batch, adds an annotator and a reviewer; the annotator
+// writes the right SQL for a question the fake agent got wrong ("disagreed"); the reviewer accepts the
+// annotator's SQL with an error type, from the keyboard; the lead reads cycle 0's disagreement rate on
+// the Dashboard, finds the question by error type with its history, has the model propose guideline
+// edits from the disagreement, edits the proposal and saves it as the first guidelines, and the
+// Dashboard shows cycle 1.
 // Same environment as shell.e2e.mjs, plus GOLDSET_E2E_LLM=1: the server's fake model answers every
 // question with `SELECT count(*) FROM <first table>` and drafts a proposal that adds one rule
 // (server/browser_test.go). The Spider folder is
@@ -121,6 +122,25 @@ describe('Goldset whole loop on Spider data', { skip }, () => {
       assert.match((await summary.textContent()) ?? '', /3 questions read: 3 imported/);
       await summary.getByRole('link', { name: DB }).waitFor();
       await screenshot('70-wholeloop-import');
+    });
+
+    await step('metrics', async () => {
+      // The imported gold SQL, measured: all three questions read singer only, one of concert_singer's
+      // four tables, each with its own pattern. The e2e server has no embeddings model: lexical fallback.
+      await tab('Metrics');
+      await page.getByText('No metrics computed yet').waitFor();
+      await page.getByRole('button', { name: 'Compute metrics' }).click();
+      const table = page.getByRole('table', { name: 'Metrics per stage' });
+      await table.waitFor({ timeout: 60_000 });
+      const row = table.getByTestId('stage-row-0');
+      assert.match((await row.getByTestId('nlqs').textContent()) ?? '', /^3$/);
+      assert.match((await row.getByTestId('tables').textContent()) ?? '', /^1\/4\s*25%$/);
+      assert.match((await row.getByTestId('patterns').textContent()) ?? '', /^3$/);
+      assert.match((await page.getByTestId('embedding').textContent()) ?? '', /lexical fallback \(hashed character n-grams\), not a semantic embedding model/);
+      // Per-table counts when the server reports them; otherwise the unused tables are named.
+      await page.getByRole('img', { name: /^Queries using each table, per stage .*(singer: \S+ 3|stadium: \S+ unused)/ }).waitFor();
+      await page.getByRole('table', { name: 'Metric computations' }).getByText('Succeeded').waitFor();
+      await screenshot('70b-wholeloop-metrics');
     });
 
     await step('policy', async () => {

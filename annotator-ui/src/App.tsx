@@ -27,8 +27,9 @@ const BatchRunPage = lazy(() => import('./pages/Batches').then((m) => ({ default
 // The annotation loop's screens carry the SQL editor too.
 const ProjectAnnotate = lazy(() => import('./pages/Annotate').then((m) => ({ default: m.ProjectAnnotate })));
 const ProjectReview = lazy(() => import('./pages/Review').then((m) => ({ default: m.ProjectReview })));
-// The dashboard's charts load with it.
+// The dashboard's and the metrics' charts load with them.
 const ProjectDashboard = lazy(() => import('./pages/Dashboard').then((m) => ({ default: m.ProjectDashboard })));
+const ProjectMetrics = lazy(() => import('./pages/Metrics').then((m) => ({ default: m.ProjectMetrics })));
 const LlmSettingsPage = lazy(() => import('./pages/LlmSettings').then((m) => ({ default: m.LlmSettingsPage })));
 
 function Lazy({ children }: { children: ReactNode }) {
@@ -71,6 +72,7 @@ export function AppRoutes() {
           <Route path="projects/:projectId" element={<ProjectLayout />}>
             <Route index element={<ProjectOverview />} />
             <Route path="dashboard" element={<Lazy><ProjectDashboard /></Lazy>} />
+            <Route path="metrics" element={<Lazy><ProjectMetrics /></Lazy>} />
             <Route path="members" element={<ProjectMembers />} />
             <Route path="activity" element={<ProjectActivity />} />
             <Route path="databases" element={<ProjectDatabases />} />

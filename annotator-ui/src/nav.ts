@@ -49,7 +49,10 @@ export function canReview(role: MyProjectRole | undefined): boolean {
   return role === 'reviewer' || canManageProject(role);
 }
 
-/** Reviewers and up read the dashboard's cycles; leads also see progress (see canManageProject). */
+/**
+ * Reviewers and up read the dashboard's cycles and the dataset metrics; leads also see progress and
+ * compute the metrics (see canManageProject).
+ */
 export function canReadDashboard(role: MyProjectRole | undefined): boolean {
   return canReview(role);
 }
@@ -57,7 +60,7 @@ export function canReadDashboard(role: MyProjectRole | undefined): boolean {
 export function projectTabs(projectId: string | number, role: MyProjectRole | undefined): NavItem[] {
   const base = `/projects/${projectId}`;
   const tabs: NavItem[] = [{ to: base, label: 'Overview' }];
-  if (canReadDashboard(role)) tabs.push({ to: `${base}/dashboard`, label: 'Dashboard' });
+  if (canReadDashboard(role)) tabs.push({ to: `${base}/dashboard`, label: 'Dashboard' }, { to: `${base}/metrics`, label: 'Metrics' });
   // Every project role is annotator or above, so every member sees the data tabs.
   if (role) {
     tabs.push({ to: `${base}/databases`, label: 'Databases' }, { to: `${base}/questions`, label: 'Questions' });

@@ -279,6 +279,33 @@ func TestCLI_ImportSpiderAndCompare(t *testing.T) {
 	if _, err := runCLI(t, "sql", "run", "--project", "spider-dev", "--database", "singer", "--database-url", url, "DROP TABLE singer"); err == nil {
 		t.Fatal("a refused query must fail the command")
 	}
+	// The metrics of the imported set, as a dashboard row and as JSON.
+	var metrics map[string]any
+	js := mustCLI(t, "metrics", "--project", "spider-dev", "--database-url", url, "--json")
+	if err := json.Unmarshal([]byte(js), &metrics); err != nil {
+		t.Fatalf("metrics --json: %v: %s", err, js)
+	}
+	for _, key := range []string{"nlqs", "embedding", "mean_cosine", "tables_used", "tables_total", "columns_used", "columns_total",
+		"unique_patterns", "entropy_bits", "hardness"} {
+		if _, ok := metrics[key]; !ok {
+			t.Errorf("metrics --json lacks %q", key)
+		}
+	}
+	h, _ := metrics["hardness"].(map[string]any)
+	// Imported Spider gold keeps Spider's official hardness labels (classified on the SQLite original).
+	if metrics["nlqs"] != 499.0 || metrics["tables_total"] != 36.0 || metrics["embedding"] != "lexical-char-ngram-v1" ||
+		h["easy"] != 117.0 || h["medium"] != 224.0 || h["hard"] != 86.0 || h["extra"] != 72.0 {
+		t.Errorf("metrics: %s", js)
+	}
+	table := mustCLI(t, "metrics", "--project", "spider-dev", "--database-url", url)
+	t.Logf("goldset metrics:\n%s", table)
+	if !strings.Contains(table, "human-seed") || !strings.Contains(table, "embedding: lexical-char-ngram-v1") {
+		t.Errorf("metrics table:\n%s", table)
+	}
+	if _, err := runCLI(t, "metrics", "--project", "spider-dev", "--stage", "nope", "--database-url", url); err == nil ||
+		!strings.Contains(err.Error(), "no questions in stage nope") {
+		t.Errorf("an empty stage: %v", err)
+	}
 	// Importing the same folder again makes nothing new.
 	again := mustCLI(t, "import", "spider", spiderDir, "--project", "spider-dev", "--database-url", url)
 	if !strings.Contains(again, "unchanged") || !strings.Contains(again, "0 imported, 499 already present") {

@@ -1,6 +1,6 @@
 import { render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { BarChart, Delta, niceStep, ProportionBar, StackedBarChart } from './charts';
+import { BarChart, Delta, HeatMap, heatLegend, heatLevel, LineChart, LongTailChart, niceStep, ProportionBar, ShareBars, shortLabel, StackedBarChart } from './charts';
 
 describe('charts', () => {
   it('picks gridline steps of 1, 2 or 5 times a power of ten', () => {
@@ -76,5 +76,88 @@ describe('charts', () => {
     expect(screen.getByTitle('unchanged from v1')).toHaveClass('delta-flat');
     rerender(<Delta value={null} unit="pts" goodWhen="down" against="v1" />);
     expect(screen.queryByTitle(/from v1/)).not.toBeInTheDocument();
+  });
+
+  it('shortens long category labels and keeps short ones', () => {
+    expect(shortLabel('v1')).toBe('v1');
+    expect(shortLabel('human-seeds-2025')).toBe('human-…');
+  });
+
+  it('draws a point per category on a line, with values and a description', () => {
+    render(
+      <LineChart
+        title="Unique patterns"
+        integer
+        format={String}
+        points={[
+          { key: 'a', label: 'seed', value: 2, detail: 'seed: 2 patterns' },
+          { key: 'b', label: 'paraphrase', value: 3, detail: 'paraphrase: 3 patterns' },
+        ]}
+      />,
+    );
+    const img = screen.getByRole('img', { name: 'Unique patterns seed: 2 patterns; paraphrase: 3 patterns' });
+    expect(img.querySelectorAll('circle')).toHaveLength(2);
+    expect(img.querySelector('polyline')).not.toBeNull();
+    expect([...img.querySelectorAll('.chart-point title')].map((t) => t.textContent)).toEqual(['seed: 2 patterns', 'paraphrase: 3 patterns']);
+  });
+
+  it('draws a long tail most frequent first on a log scale, a count of one still visible', () => {
+    render(<LongTailChart title="Patterns" counts={[1, 120, 3, 1]} unit="patterns" />);
+    const img = screen.getByRole('img', { name: /^Patterns 4 patterns, most frequent first, log scale: 120, 3, 1, 1; 2 occur once$/ });
+    const bars = [...img.querySelectorAll('rect')];
+    expect(bars.map((b) => b.querySelector('title')?.textContent)).toEqual(['#1: 120', '#2: 3', '#3: 1', '#4: 1']);
+    const heights = bars.map((b) => Number(b.getAttribute('height')));
+    expect(heights[0]).toBeGreaterThan(heights[1]);
+    expect(heights[3]).toBeGreaterThan(0);
+    // Gridlines at powers of ten up to the decade above the largest count.
+    expect(img).toHaveTextContent('1101001k');
+  });
+
+  it('scales heat on a log scale: none, then steps up to the largest', () => {
+    expect(heatLevel(0, 100)).toBe(0);
+    expect(heatLevel(1, 100)).toBe(1);
+    expect(heatLevel(10, 100)).toBe(3);
+    expect(heatLevel(100, 100)).toBe(5);
+    expect(heatLevel(3, 3)).toBe(5);
+    expect(heatLevel(1, 1)).toBe(5);
+    // Every count from 1 to max lands in exactly one legend step, in order.
+    const legend = heatLegend(100);
+    expect(legend.map((l) => l.level)).toEqual([1, 2, 3, 4, 5]);
+    expect(legend[0].label).toBe('1');
+    expect(legend[4].label.endsWith('–100')).toBe(true);
+    expect(heatLegend(3)).toEqual([
+      { level: 1, label: '1' },
+      { level: 4, label: '2' },
+      { level: 5, label: '3' },
+    ]);
+    expect(heatLegend(0)).toEqual([]);
+  });
+
+  it('colours heat map cells by count, heads groups, and explains the scale', () => {
+    render(
+      <HeatMap
+        title="Tables"
+        columns={['seed', 'more']}
+        max={4}
+        summary="singer: seed 3, more 4"
+        rows={[
+          { key: 'a.singer', group: 'a', label: 'singer', cells: [{ value: 3, on: true, detail: 'singer · seed: 3' }, { value: 4, on: true, detail: 'singer · more: 4' }] },
+          { key: 'b.stadium', group: 'b', label: 'stadium', cells: [{ value: 0, on: false, detail: 'stadium · seed: 0' }, { value: null, on: true, detail: 'stadium · more: used' }] },
+        ]}
+        legendNote="used"
+      />,
+    );
+    const img = screen.getByRole('img', { name: 'Tables singer: seed 3, more 4' });
+    expect([...img.querySelectorAll('rect.heat')].map((r) => r.getAttribute('class'))).toEqual(['heat heat-4', 'heat heat-5', 'heat heat-0', 'heat heat-on']);
+    expect([...img.querySelectorAll('.chart-group')].map((g) => g.textContent)).toEqual(['a', 'b']);
+    expect(screen.getByRole('list', { name: 'Legend' })).toHaveTextContent('none');
+    expect(screen.getByRole('list', { name: 'Legend' })).toHaveTextContent('used');
+  });
+
+  it('writes each share out next to its bar', () => {
+    render(<ShareBars label="Clauses" of="4 queries" format={(s) => `${s * 100}%`} items={[{ key: 'where', label: 'WHERE', count: 1, share: 0.25 }]} />);
+    const row = screen.getByRole('listitem');
+    expect(row).toHaveTextContent('WHERE1 of 4 queries(25%)');
+    expect((row.querySelector('.share-bar > span') as HTMLElement).style.width).toBe('25%');
   });
 });

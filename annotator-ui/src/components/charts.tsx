@@ -1,6 +1,7 @@
-// Small charts drawn by hand in SVG: vertical bars, stacked bars with a legend, a proportion bar, and
-// the arrow that says whether a figure went the right way. Each chart is an image with a title and a
-// text description of its data, and each bar has its own tooltip.
+// Small charts drawn by hand in SVG: vertical bars, stacked bars with a legend, a small line chart for
+// small multiples, a long tail on a log scale, a heat map, a proportion bar, bars of shares, and the
+// arrow that says whether a figure went the right way. Each chart is an image with a title and a text
+// description of its data, and each bar, point or cell has its own tooltip.
 import { useId, type ReactNode } from 'react';
 import '../charts.css';
 
@@ -33,16 +34,23 @@ function gridlines(max: number, integer: boolean): { top: number; ticks: number[
   return { top, ticks };
 }
 
+/** A category label short enough for its slot; the full text goes in a tooltip. */
+export function shortLabel(label: string, max = 7): string {
+  return label.length <= max ? label : `${label.slice(0, max - 1)}…`;
+}
+
 function Frame({
   title,
   summary,
   width,
+  height = H,
   children,
   legend,
 }: {
   title: string;
   summary: string;
   width: number;
+  height?: number;
   children: ReactNode;
   legend?: ReactNode;
 }) {
@@ -56,9 +64,9 @@ function Frame({
         <svg
           role="img"
           aria-labelledby={`${id}-t ${id}-d`}
-          viewBox={`0 0 ${width} ${H}`}
+          viewBox={`0 0 ${width} ${height}`}
           width={width}
-          height={H}
+          height={height}
           className="chart-svg"
         >
           <desc id={`${id}-d`}>{summary}</desc>
@@ -145,7 +153,7 @@ export function BarChart({
               </>
             )}
             <text x={cx} y={H - BOTTOM + 16} textAnchor="middle" className="chart-label">
-              {b.label}
+              {shortLabel(b.label)}
             </text>
           </g>
         );
@@ -171,11 +179,14 @@ export function StackedBarChart({
   groups,
   series,
   empty = 'No data yet.',
+  classFor = (_s, i) => seriesClass(i),
 }: {
   title: string;
   groups: StackGroup[];
   series: Series[];
   empty?: string;
+  /** The colour class of a series (the palette by default). */
+  classFor?: (s: Series, i: number) => string;
 }) {
   const totals = groups.map((g) => series.reduce((s, k) => s + (g.values[k.key] ?? 0), 0));
   if (groups.length === 0 || series.length === 0 || totals.every((t) => t === 0)) return <ChartEmpty title={title} text={empty} />;
@@ -189,7 +200,7 @@ export function StackedBarChart({
     })
     .join('; ');
   return (
-    <Frame title={title} summary={summary} width={width} legend={<Legend series={series} />}>
+    <Frame title={title} summary={summary} width={width} legend={<Legend series={series} classFor={classFor} />}>
       <Axis width={width} top={top} ticks={ticks} format={(v) => String(v)} />
       {groups.map((g, i) => {
         const cx = LEFT + i * SLOT + SLOT / 2;
@@ -203,7 +214,7 @@ export function StackedBarChart({
               acc += n;
               const y1 = y(acc);
               return (
-                <rect key={s.key} x={cx - BAR / 2} y={y1} width={BAR} height={y0 - y1} className={`chart-stack ${seriesClass(si)}`}>
+                <rect key={s.key} x={cx - BAR / 2} y={y1} width={BAR} height={y0 - y1} className={`chart-stack ${classFor(s, si)}`}>
                   <title>{`${g.label} · ${s.label}: ${n}`}</title>
                 </rect>
               );
@@ -212,7 +223,8 @@ export function StackedBarChart({
               {totals[i] || ''}
             </text>
             <text x={cx} y={H - BOTTOM + 16} textAnchor="middle" className="chart-label">
-              {g.label}
+              <title>{g.label}</title>
+              {shortLabel(g.label)}
             </text>
           </g>
         );
@@ -311,5 +323,324 @@ export function Delta({
       </span>
       <span className="visually-hidden">{words}</span>
     </span>
+  );
+}
+
+export interface Point {
+  key: string;
+  label: string;
+  value: number;
+  /** The tooltip and description text, e.g. "+semantic: 0.412". */
+  detail: string;
+}
+
+const SMALL_H = 150;
+const SMALL_SLOT = 64;
+
+/**
+ * A small line chart, one point per category with its value written above it, on a scale from zero:
+ * one of a row of small multiples (a metric across stages).
+ */
+export function LineChart({
+  title,
+  points,
+  format,
+  integer = false,
+  max,
+}: {
+  title: string;
+  points: Point[];
+  format: (v: number) => string;
+  /** Whole-number gridlines (counts). */
+  integer?: boolean;
+  /** The top of the scale (1 for shares); the data's maximum otherwise. */
+  max?: number;
+}) {
+  if (points.length === 0) return <ChartEmpty title={title} text="No data yet." />;
+  const width = LEFT + points.length * SMALL_SLOT + 8;
+  const bottom = SMALL_H - BOTTOM;
+  const { top, ticks } = max !== undefined ? { top: max, ticks: [0, max / 2, max] } : gridlines(Math.max(...points.map((p) => p.value)), integer);
+  const y = (v: number) => TOP + (bottom - TOP) * (1 - v / top);
+  const x = (i: number) => LEFT + i * SMALL_SLOT + SMALL_SLOT / 2;
+  const coords = points.map((p, i) => `${x(i)},${y(p.value)}`).join(' ');
+  return (
+    <Frame title={title} summary={points.map((p) => p.detail).join('; ')} width={width} height={SMALL_H}>
+      <g className="chart-axis" aria-hidden="true">
+        {ticks.map((t) => (
+          <g key={t}>
+            <line x1={LEFT} x2={width - 4} y1={y(t)} y2={y(t)} className={t === 0 ? 'chart-baseline' : 'chart-grid'} />
+            <text x={LEFT - 6} y={y(t)} dy="0.32em" textAnchor="end">
+              {format(t)}
+            </text>
+          </g>
+        ))}
+      </g>
+      {points.length > 1 && <polyline points={coords} className="chart-line" />}
+      {points.map((p, i) => (
+        <g key={p.key} className="chart-point">
+          <title>{p.detail}</title>
+          <circle cx={x(i)} cy={y(p.value)} r={4} />
+          <text x={x(i)} y={y(p.value) - 8} textAnchor="middle" className="chart-value">
+            {format(p.value)}
+          </text>
+          <text x={x(i)} y={bottom + 16} textAnchor="middle" className="chart-label">
+            {shortLabel(p.label)}
+          </text>
+        </g>
+      ))}
+    </Frame>
+  );
+}
+
+/** Where a count of zero would sit on the log scale of LongTailChart, so that a count of 1 shows. */
+const LOG_FLOOR = 0.5;
+
+/**
+ * The counts of every category, most frequent first, as thin bars on a log scale (a pattern frequency
+ * long tail): a few patterns used often and many used once read as a steep head and a flat tail.
+ */
+export function LongTailChart({ title, counts, unit, note }: { title: string; counts: number[]; unit: string; note?: string }) {
+  const data = counts.filter((c) => c > 0);
+  if (data.length === 0) return <ChartEmpty title={title} text="No data yet." />;
+  const sorted = [...data].sort((a, b) => b - a);
+  const n = sorted.length;
+  const plot = Math.min(Math.max(n * 8, 160), 640);
+  const barW = plot / n;
+  const width = LEFT + plot + 12;
+  const decades = Math.max(1, Math.ceil(Math.log10(sorted[0])));
+  const top = 10 ** decades;
+  const ticks = Array.from({ length: decades + 1 }, (_, i) => 10 ** i);
+  const lo = Math.log10(LOG_FLOOR);
+  const y = (v: number) => TOP + (H - TOP - BOTTOM) * (1 - (Math.log10(v) - lo) / (Math.log10(top) - lo));
+  const once = sorted.filter((c) => c === 1).length;
+  const shown = sorted.slice(0, 20).join(', ');
+  const summary =
+    `${n} ${unit}, most frequent first, log scale: ${shown}${n > 20 ? ', …' : ''}` +
+    `${once ? `; ${once} occur once` : ''}${note ? `; ${note}` : ''}`;
+  return (
+    <Frame title={title} summary={summary} width={width}>
+      <g className="chart-axis" aria-hidden="true">
+        {ticks.map((t) => (
+          <g key={t}>
+            <line x1={LEFT} x2={width - 4} y1={y(t)} y2={y(t)} className="chart-grid" />
+            <text x={LEFT - 6} y={y(t)} dy="0.32em" textAnchor="end">
+              {t >= 1000 ? `${t / 1000}k` : t}
+            </text>
+          </g>
+        ))}
+        <line x1={LEFT} x2={width - 4} y1={y(LOG_FLOOR)} y2={y(LOG_FLOOR)} className="chart-baseline" />
+      </g>
+      {sorted.map((c, i) => (
+        <rect
+          key={i}
+          x={LEFT + i * barW + (barW > 3 ? 0.5 : 0)}
+          y={y(c)}
+          width={Math.max(barW - (barW > 3 ? 1 : 0), 0.5)}
+          height={y(LOG_FLOOR) - y(c)}
+          className="chart-bar chart-bar-primary"
+        >
+          <title>{`#${i + 1}: ${c}`}</title>
+        </rect>
+      ))}
+      <text x={LEFT + plot / 2} y={H - BOTTOM + 18} textAnchor="middle" className="chart-label">
+        {`${n} ${unit}, most frequent first`}
+      </text>
+    </Frame>
+  );
+}
+
+// ---------- Heat map ----------
+
+/** The number of colour steps of a non-zero cell (level 0 is "none"). */
+export const HEAT_STEPS = 5;
+
+/**
+ * The colour step of a cell of `count` when the largest is `max`: 0 for none, else 1…steps on a log
+ * scale, so that one category everything uses does not wash out all the others.
+ */
+export function heatLevel(count: number, max: number, steps = HEAT_STEPS): number {
+  if (!(count > 0)) return 0;
+  if (max <= 1 || count >= max) return steps;
+  return 1 + Math.round(((steps - 1) * Math.log(count)) / Math.log(max));
+}
+
+/** The legend of the scale: the counts each step stands for ("1", "2–3", …), empty steps left out. */
+export function heatLegend(max: number, steps = HEAT_STEPS): { level: number; label: string }[] {
+  if (max < 1) return [];
+  // The first count at a level: heatLevel grows with count, so a binary search finds it.
+  const first = (level: number) => {
+    let lo = 1;
+    let hi = max + 1;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (heatLevel(mid, max, steps) >= level) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  };
+  const out: { level: number; label: string }[] = [];
+  for (let level = 1; level <= steps; level++) {
+    const from = first(level);
+    const to = first(level + 1) - 1;
+    if (from <= to) out.push({ level, label: from === to ? String(from) : `${from}–${to}` });
+  }
+  return out;
+}
+
+export interface HeatCell {
+  /** null: only whether it is non-zero is known (`on`). */
+  value: number | null;
+  on: boolean;
+  detail: string;
+}
+
+export interface HeatRowData {
+  key: string;
+  /** Rows of one group (a database) sit under its heading when there are several groups. */
+  group: string;
+  label: string;
+  cells: HeatCell[];
+}
+
+const CELL_W = 72;
+const CELL_H = 20;
+const HEAD = 26;
+
+/** A grid of cells coloured by count: rows (tables) by columns (stages), with a legend of the scale. */
+export function HeatMap({
+  title,
+  columns,
+  rows,
+  max,
+  summary,
+  legendNote,
+}: {
+  title: string;
+  columns: string[];
+  rows: HeatRowData[];
+  max: number;
+  summary: string;
+  /** What an `on` cell without a value means, for the legend. */
+  legendNote?: string;
+}) {
+  if (rows.length === 0 || columns.length === 0) return <ChartEmpty title={title} text="No data yet." />;
+  const groups = [...new Set(rows.map((r) => r.group))];
+  const headed = groups.length > 1;
+  const labelW = Math.min(220, 16 + 7 * Math.max(...rows.map((r) => r.label.length), ...(headed ? groups.map((g) => g.length) : [0])));
+  const width = labelW + columns.length * CELL_W + 4;
+  const lines: ({ kind: 'group'; group: string } | { kind: 'row'; row: HeatRowData })[] = [];
+  for (const g of groups) {
+    if (headed) lines.push({ kind: 'group', group: g });
+    for (const r of rows) if (r.group === g) lines.push({ kind: 'row', row: r });
+  }
+  const height = HEAD + lines.length * CELL_H + 4;
+  const legend = (
+    <ul className="chart-legend" aria-label="Legend">
+      <li>
+        <span className="chart-swatch heat-0" aria-hidden="true" />
+        none
+      </li>
+      {heatLegend(max).map((l) => (
+        <li key={l.level}>
+          <span className={`chart-swatch heat-${l.level}`} aria-hidden="true" />
+          {l.label}
+        </li>
+      ))}
+      {legendNote && (
+        <li>
+          <span className="chart-swatch heat-on" aria-hidden="true" />
+          {legendNote}
+        </li>
+      )}
+    </ul>
+  );
+  return (
+    <Frame title={title} summary={summary} width={width} height={height} legend={legend}>
+      {columns.map((c, j) => (
+        <text key={c + j} x={labelW + j * CELL_W + CELL_W / 2} y={HEAD - 9} textAnchor="middle" className="chart-label">
+          <title>{c}</title>
+          {shortLabel(c, 8)}
+        </text>
+      ))}
+      {lines.map((line, i) => {
+        const top = HEAD + i * CELL_H;
+        if (line.kind === 'group') {
+          return (
+            <text key={`g-${line.group}`} x={4} y={top + CELL_H / 2} dy="0.32em" className="chart-group">
+              {line.group}
+            </text>
+          );
+        }
+        const r = line.row;
+        return (
+          <g key={r.key}>
+            <text x={labelW - 8} y={top + CELL_H / 2} dy="0.32em" textAnchor="end" className="chart-label">
+              <title>{r.label}</title>
+              {shortLabel(r.label, Math.floor((labelW - 16) / 7))}
+            </text>
+            {r.cells.map((cell, j) => {
+              const level = cell.value === null ? (cell.on ? 'on' : 0) : heatLevel(cell.value, max);
+              return (
+                <g key={j}>
+                  <rect
+                    x={labelW + j * CELL_W + 1}
+                    y={top + 1}
+                    width={CELL_W - 2}
+                    height={CELL_H - 2}
+                    rx={2}
+                    className={`heat heat-${level}`}
+                  >
+                    <title>{cell.detail}</title>
+                  </rect>
+                  {cell.value !== null && (
+                    <text
+                      x={labelW + j * CELL_W + CELL_W / 2}
+                      y={top + CELL_H / 2}
+                      dy="0.32em"
+                      textAnchor="middle"
+                      className={`heat-value${typeof level === 'number' && level >= 3 ? ' heat-value-dark' : ''}`}
+                      aria-hidden="true"
+                    >
+                      {cell.value}
+                    </text>
+                  )}
+                </g>
+              );
+            })}
+          </g>
+        );
+      })}
+    </Frame>
+  );
+}
+
+/** Horizontal bars of shares (e.g. queries using each clause), each with its count and share written out. */
+export function ShareBars({
+  label,
+  items,
+  format,
+  of,
+}: {
+  label: string;
+  items: { key: string; label: string; count: number; share: number }[];
+  format: (share: number) => string;
+  /** What the shares are of, for the accessible text: "40 queries". */
+  of: string;
+}) {
+  return (
+    <ul className="share-bars" aria-label={label}>
+      {items.map((it) => (
+        <li key={it.key} className="share-row">
+          <span className="share-name">{it.label}</span>
+          <span className="share-bar" aria-hidden="true">
+            <span style={{ width: `${Math.min(1, Math.max(0, it.share)) * 100}%` }} />
+          </span>
+          <span className="share-figures">
+            {it.count} <span className="visually-hidden">of {of}</span>
+            <span className="muted">({format(it.share)})</span>
+          </span>
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -6,7 +6,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { BarChart, Delta, Legend, ProportionBar, StackedBarChart, type StackGroup } from '../components/charts';
+import { Delta, Legend, ProportionBar, StackedBarChart, type StackGroup } from '../components/charts';
+import { DisagreementChart } from '../components/DisagreementChart';
 import { formatCount } from '../components/ResultGrid';
 import { Alert, Button, Card, EmptyState, ErrorState, Loading, RuleChips, Stats } from '../components/ui';
 import {
@@ -83,7 +84,7 @@ export function ProjectDashboard() {
       ) : (
         <>
           <CyclesCard projectId={pid} cycles={cycles.data} lead={lead} />
-          <CycleCharts cycles={cycles.data} />
+          <CycleCharts projectId={pid} cycles={cycles.data} />
         </>
       )}
       {lead &&
@@ -271,28 +272,22 @@ function stackGroups(cycles: Cycle[], pick: (c: Cycle) => Record<string, number>
   return cycles.map((c) => ({ key: String(c.guideline_version), label: cycleName(c.guideline_version), values: pick(c) }));
 }
 
-function CycleCharts({ cycles }: { cycles: Cycle[] }) {
+function CycleCharts({ projectId, cycles }: { projectId: string; cycles: Cycle[] }) {
   if (cycles.length === 0) return null;
   const errorTypes = seriesKeys(cycles, (c) => c.by_error_type).map((k) => ({ key: k, label: errorTypeLabel(k) }));
   const rules = seriesKeys(cycles, (c) => c.by_rule).map((k) => ({ key: k, label: k }));
   return (
-    <Card title="Trends" description="Each bar is a cycle, oldest on the left.">
+    <Card
+      title="Trends"
+      description="Each bar is a cycle, oldest on the left."
+      actions={
+        <Link className="btn btn-ghost btn-sm" to={`/projects/${projectId}/metrics`}>
+          Dataset metrics
+        </Link>
+      }
+    >
       <div className="chart-grid">
-        <BarChart
-          title="Disagreement rate per cycle"
-          tone="danger"
-          max={1}
-          format={formatRate}
-          empty="Nothing compared yet."
-          bars={cycles.map((c) => ({
-            key: String(c.guideline_version),
-            label: cycleName(c.guideline_version),
-            value: c.compared ? c.disagreement_rate : null,
-            detail: c.compared
-              ? `${cycleName(c.guideline_version)}: ${formatRate(c.disagreement_rate)} (${c.disagreed} of ${c.compared} comparisons)`
-              : `${cycleName(c.guideline_version)}: nothing compared`,
-          }))}
-        />
+        <DisagreementChart cycles={cycles} />
         <StackedBarChart
           title="Decisions by error type"
           groups={stackGroups(cycles, (c) => c.by_error_type)}

@@ -1,0 +1,103 @@
+package pipelines
+
+import (
+	"encoding/json"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/llm/llmtest"
+	"github.com/goldset/goldset/metrics"
+	"github.com/goldset/goldset/pipelines/spider"
+	"github.com/goldset/goldset/store"
+)
+
+// The metrics of the Spider dev set, split into two stages: each stage alone and the dataset up to
+// it, reproducible from what the run recorded, with the configured embeddings model or the lexical
+// fallback, and a failing embeddings endpoint failing the run with its reason.
+func TestMetrics_SpiderStagesEmbeddingsAndFailures(t *testing.T) {
+	dir := needData(t, "spider")
+	f := newFixture(t)
+	if _, err := f.im.ImportSpider(f.ctx, store.System, f.project.ID, dir, spider.DatasetOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	// The second half of the questions make a later stage.
+	if _, err := f.st.Pool().Exec(f.ctx, `UPDATE nlqs SET stage = '+paraphrase' WHERE project_id = $1
+		AND id > (SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY id) FROM nlqs WHERE project_id = $1)`, f.project.ID); err != nil {
+		t.Fatal(err)
+	}
+	model := llmtest.New(t)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	models, err := NewModels(f.ctx, f.st, llm.Settings{BaseURL: model.URL, APIKey: "k", Model: llmtest.FakeModel, EmbeddingModel: "fake-embed"},
+		filepath.Join(t.TempDir(), "key"), log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &Metrics{Store: f.st, Models: models, Log: log}
+
+	lexical, err := m.Compute(f.ctx, store.System, f.project.ID, store.MetricsCLI, MetricsParams{Embedding: "lexical"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lexical.Status != "succeeded" || lexical.NLQs != 499 || lexical.Embedding != metrics.LexicalModel || len(lexical.Results) != 4 {
+		t.Fatalf("lexical run: %+v", lexical)
+	}
+	reports := map[string]metrics.Report{}
+	for _, r := range lexical.Results {
+		var rep metrics.Report
+		if err := json.Unmarshal(r.Report, &rep); err != nil {
+			t.Fatal(err)
+		}
+		key := r.Stage
+		if r.Cumulative {
+			key += "+"
+		}
+		reports[key] = rep
+	}
+	seed, par, upToPar := reports["human-seed"], reports["+paraphrase"], reports["+paraphrase+"]
+	if seed.NLQs+par.NLQs != 499 || upToPar.NLQs != 499 || reports["human-seed+"].NLQs != seed.NLQs {
+		t.Fatalf("stage sizes: seed %d, +paraphrase %d, up to +paraphrase %d", seed.NLQs, par.NLQs, upToPar.NLQs)
+	}
+	h := upToPar.Hardness
+	if h.Unparsed != 0 || h.Easy+h.Medium+h.Hard+h.Extra != 499 || upToPar.TablesTotal != 36 || upToPar.WithoutSQL != 0 {
+		t.Fatalf("whole set: hardness %+v, tables %d/%d, without SQL %d", h, upToPar.TablesUsed, upToPar.TablesTotal, upToPar.WithoutSQL)
+	}
+	if upToPar.TablesUsed < seed.TablesUsed || upToPar.UniquePatterns < seed.UniquePatterns || upToPar.MeanCosine <= 0 {
+		t.Fatalf("the dataset up to a stage covers at least its first stage: %+v vs %+v", upToPar, seed)
+	}
+	again, err := m.Compute(f.ctx, store.System, f.project.ID, store.MetricsCLI, MetricsParams{Embedding: "lexical"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.InputsHash != lexical.InputsHash || string(again.Results[3].Report) != string(lexical.Results[3].Report) {
+		t.Fatal("the same inputs gave other figures")
+	}
+
+	embedded, err := m.Compute(f.ctx, store.System, f.project.ID, store.MetricsCLI, MetricsParams{Stage: "+paraphrase"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if embedded.Embedding != "fake-embed" || len(embedded.Results) != 1 || embedded.NLQs != par.NLQs || model.EmbedCount() == 0 {
+		t.Fatalf("one stage with the embeddings model: %+v (embedding requests %d)", embedded, model.EmbedCount())
+	}
+	if embedded.InputsHash == lexical.InputsHash {
+		t.Fatal("the inputs hash ignores the embedding model or the stage")
+	}
+
+	model.EmbedFault(llmtest.FaultUnauthorized)
+	failed, err := m.Compute(f.ctx, store.System, f.project.ID, store.MetricsCLI, MetricsParams{})
+	if err == nil || !strings.Contains(err.Error(), "fake-embed") {
+		t.Fatalf("a failing embeddings endpoint: %v", err)
+	}
+	runs, err := f.st.ListMetricRuns(f.ctx, f.project.ID, 10)
+	if err != nil || runs[0].ID != failed.ID || runs[0].Status != "failed" || !strings.Contains(runs[0].Error, "lexical fallback") {
+		t.Fatalf("the failed run: %+v %v", runs[0], err)
+	}
+	latest, err := f.st.MetricRunResults(f.ctx, f.project.ID, 0)
+	if err != nil || latest.ID != embedded.ID {
+		t.Fatalf("the latest good run: %+v %v", latest, err)
+	}
+}

@@ -1,0 +1,64 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/store"
+)
+
+// latestMetrics answers the dashboard: the newest computation that succeeded, with its reports.
+func (s *Server) latestMetrics(c echo.Context) error {
+	pid, err := idParam(c, "project")
+	if err != nil {
+		return err
+	}
+	run, err := s.store.MetricRunResults(c.Request().Context(), pid, 0)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"run": run})
+}
+
+func (s *Server) listMetricRuns(c echo.Context) error {
+	pid, err := idParam(c, "project")
+	if err != nil {
+		return err
+	}
+	runs, err := s.store.ListMetricRuns(c.Request().Context(), pid, 50)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"runs": runs})
+}
+
+func (s *Server) getMetricRun(c echo.Context) error {
+	pid, id, err := projectAnd(c, "run")
+	if err != nil {
+		return err
+	}
+	run, err := s.store.MetricRunResults(c.Request().Context(), pid, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"run": run})
+}
+
+// computeMetrics starts a computation in the background; the run's status tells when it is done.
+func (s *Server) computeMetrics(c echo.Context) error {
+	pid, err := idParam(c, "project")
+	if err != nil {
+		return err
+	}
+	var p pipelines.MetricsParams
+	if err := bind(c, &p); err != nil {
+		return err
+	}
+	run, err := s.stats.Start(s.life, currentPrincipal(c).actor(c), pid, store.MetricsManual, nil, p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusAccepted, map[string]any{"run": run})
+}

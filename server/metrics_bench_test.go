@@ -1,0 +1,189 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/sqlexec"
+	"github.com/goldset/goldset/store"
+	"github.com/goldset/goldset/store/storetest"
+)
+
+// BenchmarkMetricsDashboard measures the metrics dashboard's API for a project with 100,000 questions
+// in four stages (issue 7: p95 ≤ 300 ms, cached metric runs): GET …/metrics (token authentication,
+// casbin, the newest run with every stage's report) at 16 concurrent clients over loopback HTTP,
+// against a bare baseline in the same run: the same rows read with one pgx query per request at 16
+// clients. It also times the computation that fills the cache (lexical embeddings).
+func BenchmarkMetricsDashboard(b *testing.B) {
+	const (
+		nlqs     = 100_000
+		clients  = 16
+		requests = 2_000
+	)
+	ctx := context.Background()
+	st, err := store.Open(ctx, storetest.URL(b), store.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	exec, err := sqlexec.NewExecutor(ctx, st.URL(), sqlexec.ExecOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer exec.Close()
+	im, err := pipelines.NewImporter(ctx, st, exec, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	lead, err := st.CreateUser(ctx, store.System, store.NewUser{Email: "lead@example.com", Name: "Lead", Password: "bench bench bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	_, token, err := st.CreateToken(ctx, store.System, lead.ID, "bench", 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	project, err := st.CreateProject(ctx, store.System, "Metrics bench", "", lead.ID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	// A database of four tables, and 100,000 questions over it with SQL of varied shapes.
+	dir := b.TempDir()
+	for _, name := range []string{"singer", "concert", "stadium", "ticket"} {
+		csv := "id,name,country,capacity,year\n1,a,France,10,2001\n2,b,Spain,20,2002\n3,c,Peru,30,2003\n"
+		if err := os.WriteFile(filepath.Join(dir, name+".csv"), []byte(csv), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	imported, err := im.ImportCSV(ctx, store.System, project.ID, []string{dir}, "venues")
+	if err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	if _, err := st.Pool().Exec(ctx, `
+		WITH q AS (
+			INSERT INTO nlqs (project_id, database_id, question, stage, origin_key)
+			SELECT $1, $2, 'How many rows of ' || t || ' have ' || c || ' above ' || g || '?',
+				(ARRAY['human-seed', '+complexity', '+semantic', '+paraphrase'])[1 + g * 4 / ($3 + 1)], 'bench-' || g
+			FROM generate_series(1, $3) g,
+				LATERAL (SELECT (ARRAY['singer', 'concert', 'stadium', 'ticket'])[1 + g % 4] AS t,
+					(ARRAY['capacity', 'year', 'id'])[1 + g % 3] AS c) x
+			RETURNING id, question)
+		INSERT INTO sql_candidates (nlq_id, source, sql)
+		SELECT id, 'import', CASE id % 5
+			WHEN 0 THEN 'SELECT count(*) FROM singer WHERE capacity > ' || id
+			WHEN 1 THEN 'SELECT name, year FROM concert ORDER BY year DESC LIMIT ' || (id % 10 + 1)
+			WHEN 2 THEN 'SELECT country, avg(capacity) FROM stadium GROUP BY country HAVING count(*) > ' || (id % 3)
+			WHEN 3 THEN 'SELECT s.name FROM singer s JOIN ticket t ON t.id = s.id WHERE t.year = ' || (2000 + id % 20)
+			ELSE 'SELECT name FROM stadium WHERE id IN (SELECT id FROM concert WHERE country = ''Peru'') OR capacity < ' || id END
+		FROM q`, project.ID, imported.Database.ID, nlqs); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("seeded %d questions in %v", nlqs, time.Since(start).Round(time.Millisecond))
+
+	models, agents := agentsFor(b, st, exec, llm.Settings{}, false)
+	srv, err := New(ctx, st, Config{Version: "bench", Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), UI: fstest.MapFS{},
+		Exec: exec, Importer: im, Models: models, Agents: agents})
+	if err != nil {
+		b.Fatal(err)
+	}
+	start = time.Now()
+	run, err := srv.stats.Compute(ctx, store.System, project.ID, store.MetricsCLI, pipelines.MetricsParams{Embedding: "lexical"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	compute := time.Since(start)
+	b.Logf("computed the metrics of %d questions (4 stages, each alone and cumulative) in %v", run.NLQs, compute.Round(time.Millisecond))
+	web := httptest.NewServer(srv.Handler())
+	defer web.Close()
+	url := fmt.Sprintf("%s/api/v1/projects/%d/metrics", web.URL, project.ID)
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients * 2}, Timeout: 30 * time.Second}
+
+	b.ResetTimer()
+	for n := 0; n < b.N; n++ {
+		api, err := concurrently(clients, requests, func() error {
+			req, _ := http.NewRequest("GET", url, nil)
+			req.Header.Set("Authorization", "Bearer "+token)
+			resp, err := client.Do(req)
+			if err != nil {
+				return err
+			}
+			defer resp.Body.Close()
+			if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+				return err
+			}
+			if resp.StatusCode != http.StatusOK {
+				return fmt.Errorf("GET metrics: %d", resp.StatusCode)
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		bare, err := concurrently(clients, requests, func() error {
+			rows, err := st.Pool().Query(ctx, `SELECT position, stage, cumulative, nlqs, report FROM metric_results WHERE run_id = $1
+				ORDER BY position, cumulative`, run.ID)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var pos, count int
+				var stage string
+				var cum bool
+				var report []byte
+				if err := rows.Scan(&pos, &stage, &cum, &count, &report); err != nil {
+					return err
+				}
+			}
+			return rows.Err()
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(ms(percentile(api, 0.50)), "api-p50-ms")
+		b.ReportMetric(ms(percentile(api, 0.95)), "api-p95-ms")
+		b.ReportMetric(ms(percentile(bare, 0.95)), "bare-p95-ms")
+		b.ReportMetric(float64(percentile(api, 0.95))/float64(percentile(bare, 0.95)), "api/bare-p95")
+		b.ReportMetric(compute.Seconds(), "compute-s")
+	}
+}
+
+// concurrently calls fn requests times from clients goroutines and returns each call's latency.
+func concurrently(clients, requests int, fn func() error) ([]time.Duration, error) {
+	var mu sync.Mutex
+	var all []time.Duration
+	var firstErr error
+	var wg sync.WaitGroup
+	for c := 0; c < clients; c++ {
+		wg.Go(func() {
+			lat := make([]time.Duration, 0, requests/clients+1)
+			for k := c; k < requests; k += clients {
+				t0 := time.Now()
+				if err := fn(); err != nil {
+					mu.Lock()
+					firstErr = err
+					mu.Unlock()
+					return
+				}
+				lat = append(lat, time.Since(t0))
+			}
+			mu.Lock()
+			all = append(all, lat...)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	return all, firstErr
+}
