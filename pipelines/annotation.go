@@ -3,6 +3,7 @@ package pipelines
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -262,4 +263,43 @@ func (l *Loop) Decide(ctx context.Context, a store.Actor, projectID, itemID, rev
 		setOutcome(d.FinalResult, res)
 	}
 	return l.Store.DecideReviewItem(ctx, a, projectID, itemID, reviewerID, version, d)
+}
+
+// QuestionDraft is a question a person writes about a database, with their SQL or none.
+type QuestionDraft struct {
+	DatabaseID int64  `json:"database_id"`
+	Question   string `json:"question"`
+	SQL        string `json:"sql"`
+	Stage      string `json:"stage"`
+}
+
+// WriteQuestion runs the draft's SQL on its database (SQL that fails is refused with its error, so
+// nothing is stored that could not be checked) and stores the question with it (store.WriteQuestion).
+// It returns the question and what the SQL gave.
+func (l *Loop) WriteQuestion(ctx context.Context, a store.Actor, projectID, userID int64, q QuestionDraft) (store.NLQ, *sqlexec.Result, error) {
+	v := store.Validator{}
+	v.Check(q.DatabaseID > 0, "database_id", "is required")
+	v.Check(strings.TrimSpace(q.Question) != "", "question", "is required")
+	v.Check(len(q.Question) <= 2_000, "question", "is longer than 2,000 bytes")
+	v.Check(len(q.SQL) <= 100_000, "sql", "is longer than 100,000 bytes")
+	v.Check(len(q.Stage) <= 100, "stage", "is longer than 100 bytes")
+	if err := v.Err(); err != nil {
+		return store.NLQ{}, nil, err
+	}
+	d, err := l.Store.Database(ctx, projectID, q.DatabaseID)
+	if err != nil {
+		return store.NLQ{}, nil, err
+	}
+	w := store.WrittenQuestion{ProjectID: projectID, DatabaseID: d.ID, UserID: userID, Question: q.Question, Stage: q.Stage}
+	var res *sqlexec.Result
+	if strings.TrimSpace(q.SQL) != "" {
+		res = l.Exec.Run(ctx, d.Target(), q.SQL)
+		if !res.OK() {
+			return store.NLQ{}, res, &store.ValidationError{Fields: map[string]string{"sql": "does not run: " + res.Error}}
+		}
+		w.SQL = &store.Candidate{SQL: q.SQL}
+		setOutcome(w.SQL, res)
+	}
+	n, err := l.Store.WriteQuestion(ctx, a, w)
+	return n, res, err
 }

@@ -57,6 +57,7 @@ var rolePermissions = [][]string{
 	{"annotator", "databases", "read"},
 	{"annotator", "sql", "run"},
 	{"annotator", "nlqs", "read"},
+	{"annotator", "nlqs", "write"},
 	{"annotator", "guidelines", "read"},
 	{"annotator", "annotation", "work"},
 

@@ -194,6 +194,28 @@ func (s *Server) listNLQs(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"nlqs": ns})
 }
 
+// writeQuestion stores a question a person wrote, with their SQL run first.
+func (s *Server) writeQuestion(c echo.Context) error {
+	pid, err := idParam(c, "project")
+	if err != nil {
+		return err
+	}
+	var req pipelines.QuestionDraft
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	p := currentPrincipal(c)
+	n, res, err := s.loop.WriteQuestion(c.Request().Context(), p.actor(c), pid, p.user.ID, req)
+	if err != nil {
+		return err
+	}
+	out := map[string]any{"nlq": n}
+	if res != nil {
+		out["result"] = res
+	}
+	return c.JSON(http.StatusCreated, out)
+}
+
 func (s *Server) nlqFacets(c echo.Context) error {
 	pid, err := idParam(c, "project")
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/goldset/goldset/pipelines"
 	"github.com/goldset/goldset/store"
 )
 
@@ -114,5 +115,64 @@ func TestNLQs_FiltersFacetsAndHistory(t *testing.T) {
 		if !actions[want] {
 			t.Errorf("events lack %s: %v", want, actions)
 		}
+	}
+}
+
+// A person writes a question with SQL about a database: the SQL is run and stored as the question's
+// first annotation, and the agent's answer is compared with it when it comes.
+func TestNLQs_WriteAQuestionWithItsSQL(t *testing.T) {
+	e := newEnv(t)
+	e.drainReviews(t)
+	p := fmt.Sprintf("/api/v1/projects/%d", e.project.ID)
+	body := func(question, sql string) string {
+		return jsonBody(map[string]any{"database_id": e.database.ID, "question": question, "sql": sql})
+	}
+	const question = "How many singers are from France?"
+	rec := e.do(scenario{Method: "POST", URL: p + "/nlqs", As: "annotator", Body: body(question, "SELECT count(*) FROM singer WHERE country = 'France'")})
+	if rec.Code != http.StatusCreated {
+		t.Fatalf("write: %d %s", rec.Code, rec.Body.String())
+	}
+	written := decode[struct {
+		NLQ    store.NLQ
+		Result struct {
+			RowCount int `json:"row_count"`
+		}
+	}](t, rec)
+	if written.NLQ.Stage != "human-seed" || written.Result.RowCount != 1 {
+		t.Fatalf("written: %+v", written)
+	}
+	e.run(t, []scenario{
+		{Name: "the same question again, in other case and spacing", Method: "POST", URL: p + "/nlqs", As: "reviewer",
+			Body: body("how many  singers are from FRANCE?", ""), ExpectedStatus: http.StatusConflict,
+			ExpectedContent: []string{fmt.Sprintf("already asked about this database (question %d)", written.NLQ.ID)}},
+		{Name: "SQL that does not run", Method: "POST", URL: p + "/nlqs", As: "annotator", Body: body("Who sang?", "SELECT nope FROM singer"),
+			ExpectedStatus: http.StatusBadRequest, ExpectedContent: []string{`"sql"`, "does not run"}},
+		{Name: "a write is refused", Method: "POST", URL: p + "/nlqs", As: "annotator", Body: body("Drop it?", "DELETE FROM singer"),
+			ExpectedStatus: http.StatusBadRequest, ExpectedContent: []string{`"sql"`}},
+		{Name: "no question", Method: "POST", URL: p + "/nlqs", As: "annotator", Body: body("  ", ""),
+			ExpectedStatus: http.StatusBadRequest, ExpectedContent: []string{`"question"`}},
+		{Name: "a database of another project", Method: "POST", URL: p + "/nlqs", As: "annotator",
+			Body: jsonBody(map[string]any{"database_id": e.database.ID + 1000, "question": "Anyone?"}), ExpectedStatus: http.StatusNotFound},
+		{Name: "a question without SQL", Method: "POST", URL: p + "/nlqs", As: "annotator", Body: body("Which singer is the oldest?", ""),
+			ExpectedStatus: http.StatusCreated, NotExpected: []string{`"result"`}},
+	})
+	if n := e.count(t, `SELECT count(*) FROM nlqs WHERE project_id = $1 AND question ILIKE 'how many%singers are from france?'`, e.project.ID); n != 1 {
+		t.Fatalf("%d copies of the question", n)
+	}
+	// The agent (the fixture's fake model answers count(*) of all singers: 3, not 1) disagrees: review.
+	run, err := e.srv.cfg.Agents.StartBatch(e.ctx, store.System, e.project.ID, pipelines.AgentBatchParams{Stage: "human-seed"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.srv.cfg.Agents.Runner.Execute(e.ctx, run); err != nil {
+		t.Fatal(err)
+	}
+	st := e.nlqState(t, written.NLQ.ID)
+	if st.Status != store.NLQNeedsReview {
+		t.Fatalf("after the agent disagreed with the writer: %+v", st)
+	}
+	if n := e.count(t, `SELECT count(*) FROM review_items WHERE nlq_id = $1 AND reason = 'disagreement' AND $2 = ANY(authors)`,
+		written.NLQ.ID, e.users["annotator"].ID); n != 1 {
+		t.Fatalf("%d disagreement items with the writer as author", n)
 	}
 }

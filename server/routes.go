@@ -69,6 +69,7 @@ func (s *Server) routes() []route {
 		{Method: "POST", Path: v1 + "/projects/:project/databases/:database/compare", Object: "sql", Action: "run", Handler: h((*Server).compareQueries)},
 		{Method: "GET", Path: v1 + "/projects/:project/databases/:database/history", Object: "sql", Action: "run", Handler: h((*Server).queryHistory)},
 		{Method: "GET", Path: v1 + "/projects/:project/nlqs", Object: "nlqs", Action: "read", Handler: h((*Server).listNLQs)},
+		{Method: "POST", Path: v1 + "/projects/:project/nlqs", Object: "nlqs", Action: "write", Handler: h((*Server).writeQuestion)},
 		{Method: "GET", Path: v1 + "/projects/:project/nlqs/facets", Object: "nlqs", Action: "read", Handler: h((*Server).nlqFacets)},
 		{Method: "GET", Path: v1 + "/projects/:project/nlqs/:nlq", Object: "nlqs", Action: "read", Handler: h((*Server).nlqHistory)},
 		{Method: "POST", Path: v1 + "/projects/:project/nlqs/:nlq/check", Object: "sql", Action: "run", Handler: h((*Server).checkSQL)},

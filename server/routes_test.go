@@ -119,6 +119,10 @@ func routeSpecs(t *testing.T, e *env) map[string]routeSpec {
 		"PATCH /api/v1/projects/:project/databases/:database/tables/:table": {Min: "lead", Success: 200, prepare: func(e *env, _ string) (string, string) {
 			return d + "/tables/singer", jsonBody(map[string]string{"summary": unique("Singers and their net worth")})
 		}},
+		"POST /api/v1/projects/:project/nlqs": {Min: "annotator", Success: 201, prepare: func(e *env, _ string) (string, string) {
+			return p + "/nlqs", jsonBody(map[string]any{"database_id": e.database.ID, "question": unique("Which singers are from France?"),
+				"sql": "SELECT name FROM singer WHERE country = 'France'"})
+		}},
 		"GET /api/v1/projects/:project/nlqs/facets": {Min: "annotator", Success: 200, prepare: fixed(p+"/nlqs/facets", "")},
 		"GET /api/v1/projects/:project/nlqs/:nlq": {Min: "annotator", Success: 200, prepare: func(e *env, _ string) (string, string) {
 			return fmt.Sprintf("%s/nlqs/%d", p, e.nlq(t)), ""

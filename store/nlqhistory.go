@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -198,4 +200,61 @@ func historyRows[T any](ctx context.Context, tx pgx.Tx, sql string, scan pgx.Row
 		out = []T{}
 	}
 	return out, err
+}
+
+// WrittenQuestion is a question a person wrote about a database, with the SQL they wrote for it
+// (already run in the sandbox: SQL carries its outcome) or none.
+type WrittenQuestion struct {
+	ProjectID, DatabaseID, UserID int64
+	Question, Stage               string
+	SQL                           *Candidate // nil: the question alone, for others to answer
+}
+
+// WriteQuestion stores a person's question in one transaction. Their SQL becomes a human candidate
+// and counts as the question's first annotation (slot 1, submitted by them), so the agent's answer
+// is compared with it when it comes and a disagreement goes to review like any other. The same
+// question (letter case and spacing aside) asked twice about one database is refused with a
+// conflict naming the first.
+func (s *Store) WriteQuestion(ctx context.Context, a Actor, w WrittenQuestion) (NLQ, error) {
+	norm := strings.Join(strings.Fields(strings.ToLower(w.Question)), " ")
+	key := fmt.Sprintf("written:%d:%x", w.DatabaseID, sha256.Sum256([]byte(norm)))
+	origin, _ := json.Marshal(map[string]any{"kind": "written", "author_id": w.UserID})
+	n := NLQ{ProjectID: w.ProjectID, DatabaseID: &w.DatabaseID, Question: strings.TrimSpace(w.Question), Stage: w.Stage, Origin: origin, OriginKey: &key}
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		inserted, err := InsertNLQ(ctx, tx, a, &n)
+		if err != nil {
+			return err
+		}
+		if !inserted {
+			var first int64
+			if err := tx.QueryRow(ctx, `SELECT id FROM nlqs WHERE project_id = $1 AND origin_key = $2`, w.ProjectID, key).Scan(&first); err != nil {
+				return err
+			}
+			return &ConflictError{Msg: fmt.Sprintf("this question was already asked about this database (question %d)", first)}
+		}
+		after := map[string]any{"question": n.Question, "database_id": w.DatabaseID, "stage": n.Stage}
+		if w.SQL != nil {
+			c := *w.SQL
+			c.NLQID, c.Source = n.ID, "human"
+			if err := InsertCandidate(ctx, tx, a, &c); err != nil {
+				return err
+			}
+			gv, err := GuidelineVersionTx(ctx, tx, w.ProjectID)
+			if err != nil {
+				return err
+			}
+			var item int64
+			if err := tx.QueryRow(ctx, `INSERT INTO annotation_items (project_id, nlq_id, slot, status, claimed_by, done_at)
+				VALUES ($1, $2, 1, 'submitted', $3, now()) RETURNING id`, w.ProjectID, n.ID, w.UserID).Scan(&item); err != nil {
+				return err
+			}
+			an := Annotation{ItemID: item, NLQID: n.ID, UserID: w.UserID, CandidateID: &c.ID, GuidelineVersion: gv}
+			if err := insertAnnotation(ctx, tx, &an); err != nil {
+				return err
+			}
+			after["candidate_id"], after["guideline_version"] = c.ID, gv
+		}
+		return auditTx(ctx, tx, a, "nlq.write", "nlq", n.ID, &w.ProjectID, nil, after)
+	})
+	return n, classify(err, "write question")
 }
