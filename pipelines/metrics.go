@@ -205,9 +205,6 @@ func (m *Metrics) measure(ctx context.Context, run store.MetricRun, p MetricsPar
 		}
 		start, position = i, position+1
 	}
-	if model == "" {
-		model = metrics.LexicalModel
-	}
 	return model, inputsHash(inputs, model), inputs, results, nil
 }
 
@@ -275,17 +272,24 @@ func countVersionsUsed(all []store.Database, used map[int64]bool, name string) i
 	return n
 }
 
-// embed fills the items' embeddings from the configured embeddings model and returns its name, or
-// returns "" for the lexical fallback (asked for, or no embeddings model configured). A configured
+// embed fills the items' embeddings from the configured embeddings model, or from the lexical
+// fallback (asked for, or no embeddings model configured), and returns the model's name. A configured
 // model that fails fails the computation: figures from two kinds of vectors are never mixed.
 func (m *Metrics) embed(ctx context.Context, run store.MetricRun, p MetricsParams, items []metrics.Item) (string, error) {
+	// The lexical vectors are made once here, not once per stage and dataset analysed.
+	lexical := func() (string, error) {
+		for i := range items {
+			items[i].Embedding = metrics.LexicalEmbed(items[i].Question)
+		}
+		return metrics.LexicalModel, nil
+	}
 	if p.Embedding == "lexical" || m.Models == nil || len(items) == 0 {
-		return "", nil
+		return lexical()
 	}
 	client := m.Models.Client()
 	model := modelFor(client.Settings(), llm.PurposeEmbeddings)
 	if !client.Configured() || model == "" {
-		return "", nil
+		return lexical()
 	}
 	texts := make([]string, len(items))
 	for i, it := range items {
