@@ -31,8 +31,9 @@ type AgentBatchParams struct {
 	Stage       string `json:"stage,omitempty"`
 	Status      string `json:"status,omitempty"`
 	Limit       int    `json:"limit,omitempty"`
-	Concurrency int    `json:"concurrency"` // agents at once (default 16)
-	Samples     int    `json:"samples"`     // self-consistency samples per question (default 1)
+	Concurrency int    `json:"concurrency"`        // agents at once (default 16)
+	Samples     int    `json:"samples"`            // self-consistency samples per question (default 1)
+	FromRun     int64  `json:"from_run,omitempty"` // the generating run whose new questions these are (queued when it ended)
 }
 
 // Agents runs the SQL agent: one question at a time for people ("Try the agent"), and batches.
@@ -43,13 +44,19 @@ type Agents struct {
 	Options agent.Options
 	Log     *slog.Logger
 	Runner  *Runner
+	// Generators runs the generating pipelines, whose new questions the agent answers (set by Register).
+	Generators *Generators
 
 	schemas databaseCache
 }
 
-// Register makes the runner able to execute agent batches.
+// Register makes the runner able to execute agent batches and the generating pipelines.
 func (w *Agents) Register(r *Runner) {
 	w.Runner = r
+	if w.Generators == nil {
+		w.Generators = &Generators{Agents: w}
+	}
+	w.Generators.register(r)
 	r.Register(Kind{Name: KindAgent, Item: w.item, Abandon: w.abandonItem, Concurrency: func(run store.PipelineRun) int {
 		var p AgentBatchParams
 		_ = json.Unmarshal(run.Params, &p)

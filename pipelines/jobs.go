@@ -82,7 +82,13 @@ func (w *itemWorker) Work(ctx context.Context, job *river.Job[itemArgs]) error {
 		r.Store.UnclaimItem(ctx, run.ID, a.Key, job.ID)
 		return ctx.Err()
 	case err != nil:
-		if store.Transient(err) && job.Attempt < job.MaxAttempts {
+		if re := (*RunError)(nil); errors.As(err, &re) {
+			// The whole run cannot go on: it fails with the reason, and this item stays pending for a resume.
+			r.Store.FailRun(ctx, run.ID, re.Reason)
+			r.Store.UnclaimItem(ctx, run.ID, a.Key, job.ID)
+			return nil
+		}
+		if ie := (*ItemError)(nil); !errors.As(err, &ie) && store.Transient(err) && job.Attempt < job.MaxAttempts {
 			r.Store.AddEvent(ctx, run.ID, "warn", fmt.Sprintf("item %s: %v; trying again (attempt %d of %d)", a.Key, err, job.Attempt, job.MaxAttempts))
 			r.Store.UnclaimItem(ctx, run.ID, a.Key, job.ID)
 			return err
@@ -99,18 +105,31 @@ func (w *itemWorker) complete(ctx context.Context, job *river.Job[itemArgs], run
 	r := w.s.r
 	o.Key = job.Args.Key
 	ctx = context.WithoutCancel(ctx) // a finished item is recorded even if the worker is stopping
+	k := r.kinds[run.Kind]
+	var ended *store.PipelineRun
+	var finished func(tx pgx.Tx, run store.PipelineRun) error
+	if k.Finish != nil || k.AfterFinish != nil {
+		finished = func(tx pgx.Tx, run store.PipelineRun) error {
+			ended = &run
+			return finishRun(ctx, r, k, tx, run)
+		}
+	}
 	record := func(o store.ItemOutcome, save ItemSaver) error {
 		var saveTx func(tx pgx.Tx) error
 		if save != nil {
 			saveTx = func(tx pgx.Tx) error { return saveItem(tx, save) }
 		}
-		_, err := r.Store.CompleteItem(ctx, run.ID, o, saveTx, func(tx pgx.Tx, heldSlot bool) error {
+		ended = nil
+		_, err := r.Store.CompleteItemFinishing(ctx, run.ID, o, saveTx, func(tx pgx.Tx, heldSlot bool) error {
 			if !heldSlot {
 				return nil
 			}
 			_, err := r.queue(ctx, tx, run.ID, 1)
 			return err
-		})
+		}, finished)
+		if err == nil && ended != nil && k.AfterFinish != nil {
+			k.AfterFinish(ctx, *ended)
+		}
 		return err
 	}
 	err := record(o, save)
@@ -133,6 +152,37 @@ func (w *itemWorker) complete(ctx context.Context, job *river.Job[itemArgs], run
 	// The database is still unreachable after the last attempt: River discards the job, and the
 	// dispatcher gives the item a new one (ReleaseLostJobs) once it is back.
 	return err
+}
+
+// finishRun calls a kind's Finish under a savepoint: a failure other than a transient one is logged
+// on the run and undone alone, so the run still ends.
+func finishRun(ctx context.Context, r *Runner, k Kind, tx pgx.Tx, run store.PipelineRun) (err error) {
+	if k.Finish == nil {
+		return nil
+	}
+	sp, err := tx.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	func() {
+		defer func() {
+			if p := recover(); p != nil {
+				err = fmt.Errorf("panic: %v", p)
+			}
+		}()
+		err = k.Finish(ctx, sp, run)
+	}()
+	if err == nil {
+		return sp.Commit(ctx)
+	}
+	if store.Transient(err) {
+		return err
+	}
+	if rerr := sp.Rollback(ctx); rerr != nil {
+		return rerr
+	}
+	r.Log.Warn("after the run", "run", run.ID, "err", err)
+	return store.AddEventTx(ctx, tx, run.ID, "warn", "after the run: "+err.Error())
 }
 
 func failedItem(key string, err error) store.ItemOutcome {

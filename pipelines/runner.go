@@ -33,7 +33,29 @@ type Kind struct {
 	// Abandon, when set, cleans up what an earlier attempt at an item left half-done (its worker died
 	// or it failed); it is called before the item is processed again.
 	Abandon func(ctx context.Context, run store.PipelineRun, key string)
+	// Finish, when set, is called in the transaction of the completion that ends a run (succeeded or
+	// failed by its items; not a cancelled run, nor one failed by a RunError), with the run as it
+	// ended: what it stores — the next run of a chain — is stored exactly once, with the run's end.
+	// An error other than a transient one is logged on the run and does not undo its end.
+	Finish func(ctx context.Context, tx pgx.Tx, run store.PipelineRun) error
+	// AfterFinish, when set, is called once that transaction has committed, in the process that
+	// committed it (best effort: it is lost if that process dies first).
+	AfterFinish func(ctx context.Context, run store.PipelineRun)
 }
+
+// ItemError is an item's failure that is its own (a model call that failed after the client's
+// retries): the item fails with it at once, even when its words look like a lost connection.
+type ItemError struct{ Err error }
+
+func (e *ItemError) Error() string { return e.Err.Error() }
+func (e *ItemError) Unwrap() error { return e.Err }
+
+// RunError is an item's error that ends its whole run as failed, with Reason as the run's error (the
+// run's database was deleted): no item starts any more, the items in progress stop and stay pending,
+// and what finished items stored is kept; a resume finishes the run once the cause is fixed.
+type RunError struct{ Reason string }
+
+func (e *RunError) Error() string { return e.Reason }
 
 // Runner executes the items of runs as River jobs. Every process that works (`goldset serve`,
 // `goldset worker`, the foreground `goldset run`) has one; they share the work through the database:

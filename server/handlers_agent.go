@@ -1,9 +1,12 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -185,20 +188,71 @@ func (s *Server) startRun(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	if req.Kind != pipelines.KindAgent {
-		return invalid("kind", "must be agent")
-	}
-	var p pipelines.AgentBatchParams
-	if len(req.Params) > 0 {
-		if err := json.Unmarshal(req.Params, &p); err != nil {
-			return invalid("params", "must be the agent batch's parameters: "+err.Error())
+	ctx, actor := c.Request().Context(), currentPrincipal(c).actor(c)
+	if req.Kind == pipelines.KindAgent {
+		var p pipelines.AgentBatchParams
+		if err := decodeParams(req.Params, &p); err != nil {
+			return err
 		}
+		run, err := s.cfg.Agents.StartBatch(ctx, actor, pid, p)
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusCreated, map[string]any{"run": run})
 	}
-	run, err := s.cfg.Agents.StartBatch(c.Request().Context(), currentPrincipal(c).actor(c), pid, p)
+	p, err := generationRequest(req)
+	if err != nil {
+		return err
+	}
+	run, err := s.cfg.Agents.Generators.Start(ctx, actor, pid, req.Kind, p)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusCreated, map[string]any{"run": run})
+}
+
+// previewRun renders the prompt a generating run would send for its first item; nothing is stored
+// and no model is called.
+func (s *Server) previewRun(c echo.Context) error {
+	pid, err := idParam(c, "project")
+	if err != nil {
+		return err
+	}
+	var req startRunRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	p, err := generationRequest(req)
+	if err != nil {
+		return err
+	}
+	pv, err := s.cfg.Agents.Generators.Preview(c.Request().Context(), pid, req.Kind, p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"preview": pv})
+}
+
+// generationRequest reads the parameters of a generating run (its kind is a pipeline, or augment).
+func generationRequest(req startRunRequest) (pipelines.GenerationParams, error) {
+	var p pipelines.GenerationParams
+	if req.Kind != pipelines.KindAugment && !slices.Contains(pipelines.GenerationKinds, req.Kind) {
+		return p, invalid("kind", "must be agent, augment, "+strings.Join(pipelines.GenerationKinds, ", "))
+	}
+	return p, decodeParams(req.Params, &p)
+}
+
+// decodeParams reads a run's parameters strictly: a misspelt one is an error, not a default.
+func decodeParams(raw json.RawMessage, v any) error {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return invalid("params", "must be the run's parameters: "+err.Error())
+	}
+	return nil
 }
 
 // runIDs reads the project and run of a /projects/:project/.../:run path.
@@ -225,12 +279,20 @@ func (s *Server) getRun(c echo.Context) error {
 		return err
 	}
 	out := map[string]any{"run": run}
-	if run.Kind == pipelines.KindAgent {
+	switch run.Kind {
+	case pipelines.KindAgent:
 		acc, err := s.cfg.Agents.Accuracy(ctx, run)
 		if err != nil {
 			return err
 		}
 		out["accuracy"] = acc
+	case pipelines.KindTableMetadata:
+		// The proposals are in the items: a lead accepts one with PATCH …/tables/:table.
+		items, err := s.store.RunItems(ctx, run.ID, 0)
+		if err != nil {
+			return err
+		}
+		out["items"] = items
 	}
 	return c.JSON(http.StatusOK, out)
 }

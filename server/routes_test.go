@@ -176,6 +176,10 @@ func routeSpecs(t *testing.T, e *env) map[string]routeSpec {
 			e.nlq(t)
 			return p + "/runs", `{"kind":"agent","params":{"limit":1}}`
 		}},
+		"POST /api/v1/projects/:project/runs/preview": {Min: "lead", Success: 200, prepare: func(e *env, _ string) (string, string) {
+			e.nlq(t)
+			return p + "/runs/preview", `{"kind":"paraphrase","params":{"methods":["lexical"]}}`
+		}},
 		"GET /api/v1/projects/:project/runs/:run": {Min: "lead", Success: 200, prepare: func(e *env, _ string) (string, string) {
 			return fmt.Sprintf("%s/runs/%d", p, e.batch(t, false)), ""
 		}},

@@ -87,6 +87,16 @@ func (s *Store) CreatePipelineRun(ctx context.Context, a Actor, projectID int64,
 		return PipelineRun{}, classify(err, "create run")
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
+	r, err := CreatePipelineRunTx(ctx, tx, a, projectID, kind, raw, items)
+	if err != nil {
+		return PipelineRun{}, err
+	}
+	return r, classify(tx.Commit(ctx), "create run")
+}
+
+// CreatePipelineRunTx records a run and its items inside tx (a run that queues another at its end);
+// params is the run's parameters as JSON.
+func CreatePipelineRunTx(ctx context.Context, tx pgx.Tx, a Actor, projectID int64, kind string, raw json.RawMessage, items []string) (PipelineRun, error) {
 	r, err := scanRun(tx.QueryRow(ctx, `INSERT INTO pipeline_runs (project_id, kind, params, total, started_by) VALUES ($1,$2,$3,$4,$5)
 		RETURNING `+runColumns, projectID, kind, raw, len(items), a.id()))
 	if err != nil {
@@ -99,14 +109,14 @@ func (s *Store) CreatePipelineRun(ctx context.Context, a Actor, projectID int64,
 		return PipelineRun{}, err
 	}
 	if len(items) == 0 { // nothing to do: done already
-		if err := finishIfDone(ctx, tx, r.ID); err != nil {
+		if _, err := finishIfDone(ctx, tx, r.ID); err != nil {
 			return PipelineRun{}, err
 		}
 		if r, err = scanRun(tx.QueryRow(ctx, `SELECT `+runColumns+` FROM pipeline_runs WHERE id = $1`, r.ID)); err != nil {
 			return PipelineRun{}, classify(err, "create run")
 		}
 	}
-	return r, classify(tx.Commit(ctx), "create run")
+	return r, nil
 }
 
 // PipelineRun returns a run of a project.
@@ -204,6 +214,14 @@ func (s *Store) UnclaimItem(ctx context.Context, runID int64, key string, jobID 
 // whether the item held one of the run's slots (it was queued), which it may pass on. Either may be
 // nil. The last item to finish finishes the run: succeeded, or failed when no item succeeded.
 func (s *Store) CompleteItem(ctx context.Context, runID int64, o ItemOutcome, save func(tx pgx.Tx) error, next func(tx pgx.Tx, heldSlot bool) error) (bool, error) {
+	return s.CompleteItemFinishing(ctx, runID, o, save, next, nil)
+}
+
+// CompleteItemFinishing is CompleteItem that, when this item finishes the run, calls finished in
+// the same transaction with the run as it ended: what finished does (queue the next run of a chain)
+// happens exactly once, with the run's end.
+func (s *Store) CompleteItemFinishing(ctx context.Context, runID int64, o ItemOutcome, save func(tx pgx.Tx) error,
+	next func(tx pgx.Tx, heldSlot bool) error, finished func(tx pgx.Tx, run PipelineRun) error) (bool, error) {
 	detail, err := json.Marshal(o.Detail)
 	if err != nil {
 		return false, err
@@ -261,8 +279,18 @@ func (s *Store) CompleteItem(ctx context.Context, runID int64, o ItemOutcome, sa
 		return false, classify(err, "complete item")
 	}
 	if done >= total {
-		if err := finishIfDone(ctx, tx, runID); err != nil {
+		ended, err := finishIfDone(ctx, tx, runID)
+		if err != nil {
 			return false, err
+		}
+		if ended && finished != nil {
+			run, err := scanRun(tx.QueryRow(ctx, `SELECT `+runColumns+` FROM pipeline_runs WHERE id = $1`, runID))
+			if err != nil {
+				return false, classify(err, "complete item")
+			}
+			if err := finished(tx, run); err != nil {
+				return false, err
+			}
 		}
 	}
 	return true, classify(tx.Commit(ctx), "complete item")
@@ -275,8 +303,9 @@ func addCounts(column, param string) string {
 		GROUP BY k) AS t), '{}')`
 }
 
-// finishIfDone ends a queued or running run none of whose items is pending any more.
-func finishIfDone(ctx context.Context, tx pgx.Tx, runID int64) error {
+// finishIfDone ends a queued or running run none of whose items is pending any more, and reports
+// whether it did.
+func finishIfDone(ctx context.Context, tx pgx.Tx, runID int64) (bool, error) {
 	var status, errText string
 	err := tx.QueryRow(ctx, `UPDATE pipeline_runs r SET finished_at = now(),
 			status = CASE WHEN succeeded = 0 AND failed > 0 THEN 'failed' ELSE 'succeeded' END,
@@ -286,10 +315,10 @@ func finishIfDone(ctx context.Context, tx pgx.Tx, runID int64) error {
 			AND NOT EXISTS (SELECT 1 FROM pipeline_items WHERE run_id = $1 AND status = 'pending')
 		RETURNING status, error`, runID).Scan(&status, &errText)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil
+		return false, nil
 	}
 	if err != nil {
-		return classify(err, "finish run")
+		return false, classify(err, "finish run")
 	}
 	msg := "finished"
 	if status == RunFailed {
@@ -297,7 +326,7 @@ func finishIfDone(ctx context.Context, tx pgx.Tx, runID int64) error {
 	}
 	_, err = tx.Exec(ctx, `INSERT INTO pipeline_events (run_id, level, message) VALUES ($1, $2, $3)`, runID,
 		map[bool]string{true: "error", false: "info"}[status == RunFailed], msg)
-	return classify(err, "finish run")
+	return err == nil, classify(err, "finish run")
 }
 
 // CancelRun asks a queued or running run to stop: no item starts any more, and the workers stop the
@@ -361,7 +390,7 @@ func (s *Store) ResumeRun(ctx context.Context, a Actor, projectID, id int64, ret
 		return PipelineRun{}, classify(err, "resume run")
 	}
 	// Nothing left to do (every item finished, failed ones not retried): the run ends again at once.
-	if err := finishIfDone(ctx, tx, id); err != nil {
+	if _, err := finishIfDone(ctx, tx, id); err != nil {
 		return PipelineRun{}, err
 	}
 	if err := tx.Commit(ctx); err != nil {

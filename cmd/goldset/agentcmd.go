@@ -40,6 +40,8 @@ func agents(ctx context.Context, cfg *config, t *tools, log *slog.Logger) (*pipe
 		r.Workers, _ = strconv.Atoi(*n)
 	}
 	a.Register(r)
+	// A generating run that kept questions recomputes the project's metrics when it ends.
+	a.Generators.Metrics = &pipelines.Metrics{Store: t.db.store, Models: m, Log: log}
 	return a, r, nil
 }
 
@@ -154,6 +156,7 @@ const runHelp = `Run a batch and follow its progress.
 
   goldset run agent --project P [--database D] [--stage S] [--status new|needs_review] [--limit N]
                     [--concurrency 16] [--samples 1] [--detach] [--json]
+  goldset run augment|generate|describe-tables --project P ...   (see 'goldset run augment --help')
 
 The run is recorded like a run started in the UI, and its items are River jobs: this command works on
 them until the run has finished, and so does every 'goldset serve' and 'goldset worker' on the same
@@ -161,6 +164,9 @@ database. Stopped (Ctrl-C, or killed), it leaves the rest to them; with --detach
 run and prints it.`
 
 func runBatch(ctx context.Context, args []string, out io.Writer) error {
+	if len(args) > 0 && (args[0] == "augment" || args[0] == "generate" || args[0] == "describe-tables") {
+		return runGeneration(ctx, args[0], args[1:], out)
+	}
 	fs := newFlagSet("run agent --project P [options]", runHelp)
 	cfg := newConfig(fs, append(append(dbOptions, sqlOptions...), "workers")...)
 	project := fs.String("project", "", "project name")
@@ -178,7 +184,7 @@ func runBatch(ctx context.Context, args []string, out io.Writer) error {
 	}
 	if len(pos) != 1 || pos[0] != pipelines.KindAgent {
 		fs.Usage()
-		return fmt.Errorf("%w: say 'run agent'", errUsage)
+		return fmt.Errorf("%w: say 'run agent', 'run augment', 'run generate' or 'run describe-tables'", errUsage)
 	}
 	if *project == "" {
 		return fmt.Errorf("%w: --project is required", errUsage)

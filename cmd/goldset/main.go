@@ -32,7 +32,7 @@ func commands() []command {
 		{"import", "import target databases and questions: import csv|sqlite|spider|wtq|questions", runImport},
 		{"sql", "run SQL through the sandbox, or compare two queries by execution: sql run|compare", runSQL},
 		{"agent", "ask the SQL agent one question: agent ask", runAgent},
-		{"run", "run a batch (the agent over a set of questions) and follow it: run agent", runBatch},
+		{"run", "run a batch and follow it: run agent|augment|generate|describe-tables", runBatch},
 		{"metrics", "compute a project's diversity and complexity metrics per stage: metrics --project P", runMetrics},
 		{"llm", "test the language-model endpoint: llm test", runLLM},
 		{"version", "print the version", runVersion},
