@@ -1,6 +1,8 @@
 // End-to-end test of the database screens against a real Goldset server: import a CSV, browse its
 // schema, run SQL from the keyboard, see a refusal, compare two queries, edit the table's summary and
-// rename it, then import a question for it and check SQL against the question ("Try SQL").
+// rename it, then import a question for it and check SQL against the question ("Try SQL"); last, write a
+// question with SQL in the runner ("Save as a question"), read its history, and be told that asking it
+// again is a duplicate.
 // Same environment as shell.e2e.mjs: GOLDSET_E2E_URL, GOLDSET_E2E_ADMIN_EMAIL, GOLDSET_E2E_ADMIN_PASSWORD,
 // optional CHROMIUM_PATH and GOLDSET_E2E_SCREENSHOTS.
 import assert from 'node:assert/strict';
@@ -8,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, createProject, launch, makeScreenshot, makeStep, signIn, skipUnlessConfigured, tab, typeInEditor, uniqueSuffix } from './harness.mjs';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, createProject, isMac, launch, makeScreenshot, makeStep, signIn, skipUnlessConfigured, tab, typeInEditor, uniqueSuffix } from './harness.mjs';
 
 const suffix = uniqueSuffix();
 const projectName = `E2E databases ${suffix}`;
@@ -27,6 +29,11 @@ const MEDALS_CSV = [
 // The table is renamed before the questions are imported, so their stored SQL uses the new name.
 const RENAMED = 'winter_medals';
 const QUESTIONS_CSV = ['question,sql', `"How many nations won medals?","SELECT count(*) FROM ${RENAMED}"`, ''].join('\n');
+
+// Written on the database page, with the SQL that answers it (Norway and Germany).
+const WRITTEN = 'Which nations won more than ten gold medals?';
+const WRITTEN_SQL = `SELECT nation FROM ${RENAMED} WHERE gold > 10`;
+const SAVE_QUESTION = `${isMac ? 'Meta' : 'Control'}+Shift+S`;
 
 /** @type {import('playwright-core').Browser} */
 let browser;
@@ -51,7 +58,7 @@ describe('Goldset databases', { skip: skipUnlessConfigured }, () => {
     if (workDir) rmSync(workDir, { recursive: true, force: true });
   });
 
-  it('imports a CSV, browses its schema, runs, refuses and compares SQL, edits the table, tries SQL for a question', async () => {
+  it('imports a CSV, browses its schema, runs, refuses and compares SQL, edits the table, tries SQL for a question, writes a question', async () => {
     await step('login-and-create-project', async () => {
       await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
       await createProject(page, projectName);
@@ -214,6 +221,75 @@ describe('Goldset databases', { skip: skipUnlessConfigured }, () => {
       await page.keyboard.press('Control+Enter');
       await area.getByTestId('execution-verdict').getByText(/^Differs from the stored SQL: /).waitFor();
       await screenshot('34-try-sql-differs');
+    });
+
+    let written = '';
+    await step('write-question-with-sql', async () => {
+      await tab(page, 'Databases', { exact: false });
+      await page.getByRole('link', { name: 'medals', exact: true }).first().click();
+      await page.getByRole('heading', { name: 'medals', level: 1 }).waitFor();
+      const form = page.getByRole('form', { name: 'Save as a question' });
+      await form.getByRole('button', { name: /^Save question without SQL/ }).waitFor();
+      // From the keyboard: SQL in the runner, the shortcut to the question, the shortcut again saves.
+      await typeInEditor(page, 'SQL', `SELECT nations FROM ${RENAMED} WHERE gold > 10`);
+      await page.keyboard.press(SAVE_QUESTION);
+      const field = form.getByLabel('Question');
+      assert.equal(await field.evaluate((el) => el === document.activeElement), true);
+      await page.keyboard.type(WRITTEN);
+      await form.getByRole('button', { name: /^Save as question/ }).waitFor();
+      await page.keyboard.press(SAVE_QUESTION);
+      // SQL that does not run is refused, with the database's error under the editor.
+      const refusal = page.getByTestId('question-sql-error');
+      await refusal.waitFor();
+      assert.match((await refusal.textContent()) ?? '', /^Not saved as a question: the SQL does not run: .*nations/);
+      assert.equal(await field.inputValue(), WRITTEN);
+      await screenshot('35-write-question-sql-refused');
+      // Fixed in the editor, saved from there.
+      await typeInEditor(page, 'SQL', WRITTEN_SQL);
+      await page.keyboard.press(SAVE_QUESTION);
+      const saved = form.getByTestId('question-saved');
+      await saved.waitFor();
+      const text = (await saved.textContent()) ?? '';
+      assert.match(text, /^Saved as question \d+: its SQL returned 2 rows\.$/);
+      written = /question (\d+)/.exec(text)?.[1] ?? '';
+      // Ready for the next question, with the SQL still in the runner.
+      assert.equal(await field.inputValue(), '');
+      assert.equal(await page.getByRole('textbox', { name: 'SQL', exact: true }).textContent(), WRITTEN_SQL);
+      await screenshot('36-question-saved');
+    });
+
+    await step('written-question-history', async () => {
+      await page.getByTestId('question-saved').getByRole('link', { name: `question ${written}` }).click();
+      const drawer = page.getByRole('dialog', { name: `Question #${written}` });
+      await drawer.getByTestId('history-question').getByText(WRITTEN).waitFor();
+      // The SQL is the question's first candidate, written by a person and run: 2 rows.
+      const candidates = drawer.getByRole('region', { name: 'SQL candidates' });
+      await candidates.getByRole('heading', { name: 'SQL candidates (1)' }).waitFor();
+      const card = candidates.getByRole('listitem');
+      await card.getByText('human', { exact: true }).waitFor();
+      await card.getByText(ADMIN_EMAIL).waitFor();
+      assert.equal(await card.getByTestId('sql-code').textContent(), WRITTEN_SQL);
+      await card.getByText(/^2 rows/).waitFor();
+      // The list behind the drawer has it too.
+      await page.getByRole('link', { name: WRITTEN }).waitFor();
+      await screenshot('37-written-question-history');
+    });
+
+    await step('write-duplicate-question', async () => {
+      await page.goBack();
+      await page.getByRole('heading', { name: 'medals', level: 1 }).waitFor();
+      const form = page.getByRole('form', { name: 'Save as a question' });
+      // The same question in other case and spacing, without SQL this time.
+      const again = WRITTEN.toLowerCase().replace('ten ', 'ten  ');
+      await form.getByLabel('Question').fill(again);
+      await form.getByRole('button', { name: /^Save question without SQL/ }).click();
+      const duplicate = form.getByTestId('question-duplicate');
+      await duplicate.waitFor();
+      assert.match((await duplicate.textContent()) ?? '', new RegExp(`already asked about this database \\(question ${written}\\)`));
+      await duplicate.getByRole('link', { name: `question ${written}` }).waitFor();
+      // Nothing typed is lost.
+      assert.equal(await form.getByLabel('Question').inputValue(), again);
+      await screenshot('38-duplicate-question');
     });
   });
 });

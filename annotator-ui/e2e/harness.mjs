@@ -242,3 +242,15 @@ export function storedZip(entries) {
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...parts, directory, end]);
 }
+
+/**
+ * Wait until check() holds (a page that is still loading or re-rendering gets the time it needs),
+ * failing with message after timeout ms.
+ */
+export async function until(check, message, timeout = 15_000) {
+  const deadline = Date.now() + timeout;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${message}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

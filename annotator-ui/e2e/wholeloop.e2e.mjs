@@ -35,6 +35,7 @@ import {
   tab as openTab,
   typeInEditor,
   uniqueSuffix,
+  until,
 } from './harness.mjs';
 
 const MOD = isMac ? 'Meta' : 'Control';
@@ -225,9 +226,12 @@ describe('Goldset whole loop on Spider data', { skip }, () => {
     await step('question-history', async () => {
       await tab('Questions');
       await page.getByLabel('Error type').selectOption('schema_linking');
-      const row = page.getByRole('table', { name: 'Questions' }).getByRole('row').nth(1);
+      await page.waitForURL(/error_type=schema_linking/);
+      // The filtered list replaces the whole one: wait for it, not for the first row of either.
+      const rows = page.getByRole('table', { name: 'Questions' }).getByRole('row');
+      await until(async () => (await rows.count()) === 2, 'one question was decided as schema linking (a header and one row)');
+      const row = rows.nth(1);
       await row.getByText('Accepted').waitFor();
-      assert.equal(await page.getByRole('table', { name: 'Questions' }).getByRole('row').count(), 2, 'one question was decided as schema linking');
       await row.getByRole('link').first().click();
       const drawer = page.getByRole('dialog', { name: /^Question #\d+$/ });
       const timeline = drawer.getByTestId('timeline');

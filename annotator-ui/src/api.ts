@@ -418,6 +418,14 @@ export interface Nlq {
   parent_id?: number | null;
 }
 
+/** A question a person writes (`POST /nlqs`); `stage` defaults to `human-seed`. */
+export interface WrittenQuestion {
+  database_id: number;
+  question: string;
+  sql?: string;
+  stage?: string;
+}
+
 /** What `POST /nlqs/:nlq/check` says about SQL written for a question. */
 export interface CheckResult {
   result: QueryResult;
@@ -757,6 +765,12 @@ export const api = {
       events: res.events ?? [],
     };
   },
+  /**
+   * Write a question about a database, with SQL or without. The SQL is run first: SQL that does not
+   * run is refused (400 `fields.sql`), and a question already asked about the database is a 409.
+   */
+  writeQuestion: (projectId: string | number, body: WrittenQuestion) =>
+    request<{ nlq: Nlq; result?: QueryResult }>('POST', `/api/v1/projects/${enc(projectId)}/nlqs`, { body }),
   checkSql: (projectId: string | number, nlqId: number, sql: string) =>
     request<CheckResult>('POST', `/api/v1/projects/${enc(projectId)}/nlqs/${enc(nlqId)}/check`, { body: { sql } }),
   translationReport: (projectId: string | number) =>
@@ -885,11 +899,52 @@ export interface AgentBatchParams {
   samples?: number;
 }
 
+/** The generating pipelines (docs/API.md, issue 6), each started with `POST …/runs` `{kind, params}`. */
+export const GENERATION_KINDS = ['complexity', 'semantic', 'paraphrase', 'qagen', 'table_metadata'] as const;
+export type GenerationKind = (typeof GENERATION_KINDS)[number];
+
+/** A generating run's parameters; every field optional (the server fills the defaults). */
+export interface GenerationParams {
+  from_stage?: string;
+  stage?: string;
+  database_id?: number;
+  n?: number;
+  seed?: number;
+  methods?: string[];
+  columns?: number;
+  tables_per_chunk?: number;
+  num?: number;
+  sample_rows?: number;
+  validate?: boolean;
+  near_duplicate?: number;
+  max_length?: number;
+  concurrency?: number;
+  annotate?: boolean;
+}
+
+/** Any run's parameters: an agent batch's, a generating run's, and `from_run` on the batch a generating run queued. */
+export type RunParams = AgentBatchParams & GenerationParams & { pipeline?: string; from_run?: number };
+
+/** What `POST …/runs/preview` renders: the prompt of the run's first item; nothing is stored. */
+export interface RunPreview {
+  pipeline: string;
+  prompt_version: string;
+  model: string;
+  item: string;
+  items: number;
+  params: RunParams;
+  messages: { role: string; content: string }[] | null;
+  note?: string;
+}
+
 export interface PipelineRun {
   id: number;
   project_id?: number;
   kind: string;
-  params: AgentBatchParams | null;
+  params: RunParams | null;
+  /** Generating pipelines: outputs kept as questions, and those dropped by reason. */
+  kept?: number;
+  dropped?: Record<string, number> | null;
   status: PipelineRunStatus | string;
   total: number;
   done: number;
@@ -1009,10 +1064,17 @@ export const llmApi = {
       body: question ? { question } : {},
     }),
 
+  /** `kind` "" lists every kind of run. */
   listRuns: (projectId: string | number, kind = 'agent') =>
     list('runs', request<{ runs: PipelineRun[] | null }>('GET', `${projectPath(projectId)}/runs${query({ kind })}`)),
   startAgentBatch: (projectId: string | number, params: AgentBatchParams) =>
     request<{ run: PipelineRun }>('POST', `${projectPath(projectId)}/runs`, { body: { kind: 'agent', params } }),
+  startGeneration: (projectId: string | number, kind: GenerationKind, params: GenerationParams) =>
+    request<{ run: PipelineRun }>('POST', `${projectPath(projectId)}/runs`, { body: { kind, params } }),
+  previewGeneration: async (projectId: string | number, kind: GenerationKind, params: GenerationParams) => {
+    const res = await request<{ preview: RunPreview }>('POST', `${projectPath(projectId)}/runs/preview`, { body: { kind, params } });
+    return { preview: { ...res.preview, messages: res.preview.messages ?? [] } };
+  },
   getRun: (projectId: string | number, runId: string | number) =>
     request<{ run: PipelineRun; accuracy?: RunAccuracy | null }>('GET', `${projectPath(projectId)}/runs/${enc(runId)}`),
   cancelRun: (projectId: string | number, runId: string | number) =>

@@ -1,4 +1,4 @@
-// Page-level keyboard shortcuts for the annotation loop: single keys (ignored while typing) and Mod-S.
+// Page-level keyboard shortcuts: single keys (ignored while typing), Mod-S and Mod-Shift-S.
 import { useEffect, useRef } from 'react';
 import { isTypingTarget } from './loop';
 
@@ -6,7 +6,7 @@ export type HotkeyMap = Record<string, (e: KeyboardEvent) => void>;
 
 /**
  * Keys: a lower-case letter or digit, "Enter" (single keys: not while typing, not with modifiers),
- * or "Mod-s" (Ctrl or Cmd, works inside the editor too, and keeps the browser's "Save page" away).
+ * "Mod-s" or "Mod-Shift-s" (Ctrl or Cmd, work inside the editor too, and keep the browser's "Save page" away).
  */
 export function useHotkeys(keys: HotkeyMap, enabled = true) {
   const latest = useRef(keys);
@@ -16,10 +16,13 @@ export function useHotkeys(keys: HotkeyMap, enabled = true) {
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented) return;
       const map = latest.current;
-      if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 's' && map['Mod-s']) {
-        e.preventDefault();
-        map['Mod-s'](e);
-        return;
+      if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 's') {
+        const fn = map[e.shiftKey ? 'Mod-Shift-s' : 'Mod-s'];
+        if (fn) {
+          e.preventDefault();
+          fn(e);
+          return;
+        }
       }
       if (e.ctrlKey || e.metaKey || e.altKey || isTypingTarget(e.target)) return;
       const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
@@ -39,3 +42,7 @@ export function useHotkeys(keys: HotkeyMap, enabled = true) {
 /** How Ctrl/Cmd-S reads on this platform. */
 export const SAVE_SHORTCUT =
   typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent) ? '⌘S' : 'Ctrl+S';
+
+/** How Ctrl/Cmd-Shift-S reads on this platform (the database page's "Save as question"). */
+export const SAVE_QUESTION_SHORTCUT =
+  typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent) ? '⇧⌘S' : 'Ctrl+Shift+S';

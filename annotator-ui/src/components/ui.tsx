@@ -10,6 +10,7 @@ import {
   type ButtonHTMLAttributes,
   type InputHTMLAttributes,
   type ReactNode,
+  type Ref,
   type SelectHTMLAttributes,
   type TextareaHTMLAttributes,
 } from 'react';
@@ -117,7 +118,7 @@ export function TextAreaField({
   hint,
   id: givenId,
   ...rest
-}: FieldShell & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+}: FieldShell & TextareaHTMLAttributes<HTMLTextAreaElement> & { ref?: Ref<HTMLTextAreaElement> }) {
   const auto = useId();
   const id = givenId ?? auto;
   return (

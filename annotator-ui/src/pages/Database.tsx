@@ -1,5 +1,6 @@
 // One target database: schema browser, table detail with sample rows (leads edit a table's name and
-// summary there), SQL runner with history, and compare (gold vs predicted by execution match).
+// summary there), SQL runner with history and "Save as a question" (the question with the runner's
+// SQL), and compare (gold vs predicted by execution match).
 // Loaded on demand: it carries the CodeMirror editor.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent, type Ref, type RefObject } from 'react';
@@ -7,6 +8,7 @@ import { Link, useParams, useSearchParams } from 'react-router';
 import { api, type CompareResult, type Database, type DbTable, type HistoryEntry, type QueryResult } from '../api';
 import { formatCount, plural, ResultView, RowsTable } from '../components/ResultGrid';
 import { RUN_SHORTCUT, SqlEditor, type SqlEditorHandle } from '../components/SqlEditor';
+import { WriteQuestion } from '../components/WriteQuestion';
 import { Alert, Badge, Button, ErrorState, Loading, PageHeader, TextAreaField, TextField, useToast } from '../components/ui';
 import { formatDateTime, formatRelative } from '../format';
 import { fieldErrors, formError } from '../forms';
@@ -122,6 +124,8 @@ function DatabaseWorkspace({
   const [sql, setSql] = useState('');
   const [gold, setGold] = useState('');
   const [pred, setPred] = useState('');
+  // Why the server would not save the runner's SQL with a question; it stays until the SQL is run or saved again.
+  const [sqlRefusal, setSqlRefusal] = useState<string | null>(null);
   const runner = useRef<SqlEditorHandle>(null);
   const compareTarget = useRef<SqlEditorHandle | null>(null);
 
@@ -131,6 +135,7 @@ function DatabaseWorkspace({
   });
   const runSql = (text: string) => {
     if (!text.trim()) return;
+    setSqlRefusal(null);
     run.mutate(text);
   };
 
@@ -206,18 +211,29 @@ function DatabaseWorkspace({
               </button>
             )}
           </div>
-          {/* Runner and Compare stay mounted, so their editors and results survive switching modes. */}
+          {/* Runner (with the question being written) and Compare stay mounted: what was typed and the results survive switching modes. */}
           <div hidden={shown !== 'run'}>
-            <Runner
-              editorRef={runner}
-              sql={sql}
-              onSqlChange={setSql}
-              tables={tables}
-              onRun={() => runSql(sql)}
-              running={run.isPending}
-              result={run.data ?? null}
-              error={run.error}
-            />
+            <div className="stack-sm">
+              <WriteQuestion
+                projectId={projectId}
+                databaseId={database.id}
+                sql={sql}
+                active={shown === 'run'}
+                onActivate={() => setMode('run')}
+                onSqlError={setSqlRefusal}
+              />
+              <Runner
+                editorRef={runner}
+                sql={sql}
+                onSqlChange={setSql}
+                tables={tables}
+                onRun={() => runSql(sql)}
+                running={run.isPending}
+                result={run.data ?? null}
+                error={run.error}
+                refusal={sqlRefusal}
+              />
+            </div>
           </div>
           <div hidden={shown !== 'compare'}>
             <Compare
@@ -664,6 +680,7 @@ function Runner({
   running,
   result,
   error,
+  refusal,
 }: {
   editorRef: Ref<SqlEditorHandle>;
   sql: string;
@@ -673,6 +690,8 @@ function Runner({
   running: boolean;
   result: QueryResult | null;
   error: unknown;
+  /** Why saving a question with this SQL was refused ("does not run: …"). */
+  refusal: string | null;
 }) {
   return (
     <div className="stack-sm">
@@ -692,6 +711,11 @@ function Runner({
           </Button>
           <span className="muted small-inline">Read-only: only SELECT queries run. Results are capped.</span>
         </div>
+        {refusal && (
+          <p className="field-error editor-error" role="alert" data-testid="question-sql-error">
+            Not saved as a question: the SQL {refusal}
+          </p>
+        )}
       </div>
       <div className="panel result-panel" aria-live="polite" aria-busy={running}>
         {error ? (
