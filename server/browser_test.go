@@ -42,13 +42,75 @@ func TestBrowser_WithoutAModel(t *testing.T) {
 	browserTests(t, llm.Settings{}, "", "e2e/agent.test.mjs")
 }
 
-// fakeModel drafts guideline proposals (proposeOneRule) and answers every question the agent is asked
-// with the row count of the first table (answerCountOfFirstTable).
+// fakeModel drafts guideline proposals (proposeOneRule), answers the generating pipelines' prompts
+// with the JSON they ask for (generate), and answers every question the agent is asked with the row
+// count of the first table (answerCountOfFirstTable).
 func fakeModel(req openai.ChatCompletionRequest) llmtest.Reply {
-	if prompt := llmtest.FirstUserMessage(req); strings.Contains(prompt, proposalMarker) {
+	prompt := llmtest.FirstUserMessage(req)
+	if strings.Contains(prompt, proposalMarker) {
 		return proposeOneRule(prompt)
 	}
+	if len(req.Tools) == 0 {
+		if reply, ok := generate(prompt); ok {
+			return reply
+		}
+	}
 	return answerCountOfFirstTable(req)
+}
+
+var (
+	originalQuestion = regexp.MustCompile(`(?s)Original question:\n(.*?)\n\nAnswer with`)
+	tableNowCalled   = regexp.MustCompile(`The table is now called (\S+)`)
+	verdictItem      = regexp.MustCompile(`(?m)^Item (\d+)$`)
+)
+
+// generate answers a prompt of pipelines/prompts (recognised by a sentence of each template) with
+// the reply shape it asks for. A rewrite of a question that ends with "?" repeats it verbatim, so a
+// run over a stage drops some outputs as duplicates and keeps the others.
+func generate(prompt string) (llmtest.Reply, bool) {
+	question := func(q string) (llmtest.Reply, bool) {
+		b, err := json.Marshal(map[string]string{"question": q})
+		if err != nil {
+			panic(err)
+		}
+		return llmtest.Text(string(b)), true
+	}
+	rewrite := func(q string) string { return strings.ToLower(q[:1]) + q[1:] }
+	switch {
+	case strings.Contains(prompt, "Paraphrase the question below"):
+		q := strings.TrimSpace(originalQuestion.FindStringSubmatch(prompt + "\n\nAnswer with")[1])
+		if strings.HasSuffix(q, "?") {
+			return question(q)
+		}
+		return question("Could you tell me this, please: " + rewrite(q))
+	case strings.Contains(prompt, "into a MORE COMPLEX one"):
+		q := strings.TrimRight(strings.TrimSpace(originalQuestion.FindStringSubmatch(prompt + "\n\nAnswer with")[1]), "?.")
+		return question(q + ", counting only the singers older than 30?")
+	case strings.Contains(prompt, "Imitate the style of this question"):
+		return question("Which singers are older than 30, and from which country is each?")
+	case strings.Contains(prompt, "natural language questions a user might ask"):
+		items := []map[string]string{}
+		if g := firstTable.FindStringSubmatch(prompt); g != nil {
+			items = append(items, map[string]string{"question": "How many rows does the " + g[1] + " table have?", "sql": "SELECT count(*) FROM " + g[1]})
+		}
+		b, _ := json.Marshal(map[string]any{"items": items})
+		return llmtest.Text(string(b)), true
+	case strings.Contains(prompt, "You check a Text-to-SQL dataset"):
+		verdicts := []map[string]any{}
+		for _, m := range verdictItem.FindAllStringSubmatch(prompt, -1) {
+			verdicts = append(verdicts, map[string]any{"item": json.Number(m[1]), "answers": true})
+		}
+		b, _ := json.Marshal(map[string]any{"verdicts": verdicts})
+		return llmtest.Text(string(b)), true
+	case strings.Contains(prompt, "Give the table below"):
+		name := "table"
+		if g := tableNowCalled.FindStringSubmatch(prompt); g != nil {
+			name = strings.Trim(g[1], ".,")
+		}
+		b, _ := json.Marshal(map[string]string{"table_name": name, "table_summary": "One row per " + name + "."})
+		return llmtest.Text(string(b)), true
+	}
+	return llmtest.Reply{}, false
 }
 
 // proposalMarker is a sentence of pipelines/prompts/guideline_proposal.tmpl.

@@ -24,6 +24,8 @@ const ProjectAgent = lazy(() => import('./pages/Agent').then((m) => ({ default: 
 const AgentRunPage = lazy(() => import('./pages/Agent').then((m) => ({ default: m.AgentRunPage })));
 const ProjectBatches = lazy(() => import('./pages/Batches').then((m) => ({ default: m.ProjectBatches })));
 const BatchRunPage = lazy(() => import('./pages/Batches').then((m) => ({ default: m.BatchRunPage })));
+const ProjectPipelines = lazy(() => import('./pages/Pipelines').then((m) => ({ default: m.ProjectPipelines })));
+const PipelineRunPage = lazy(() => import('./pages/Pipelines').then((m) => ({ default: m.PipelineRunPage })));
 // The annotation loop's screens carry the SQL editor too.
 const ProjectAnnotate = lazy(() => import('./pages/Annotate').then((m) => ({ default: m.ProjectAnnotate })));
 const ProjectReview = lazy(() => import('./pages/Review').then((m) => ({ default: m.ProjectReview })));
@@ -87,6 +89,8 @@ export function AppRoutes() {
             <Route path="agent/:runId" element={<Lazy><AgentRunPage /></Lazy>} />
             <Route path="batches" element={<Lazy><ProjectBatches /></Lazy>} />
             <Route path="batches/:runId" element={<Lazy><BatchRunPage /></Lazy>} />
+            <Route path="pipelines" element={<Lazy><ProjectPipelines /></Lazy>} />
+            <Route path="pipelines/:runId" element={<Lazy><PipelineRunPage /></Lazy>} />
           </Route>
           <Route
             path="projects/:projectId/databases/:databaseId"

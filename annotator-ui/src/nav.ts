@@ -69,7 +69,7 @@ export function projectTabs(projectId: string | number, role: MyProjectRole | un
   if (canAnnotate(role)) tabs.push({ to: `${base}/annotate`, label: 'Annotate' });
   if (canReview(role)) tabs.push({ to: `${base}/review`, label: 'Review' });
   if (canReadAgentRuns(role)) tabs.push({ to: `${base}/agent`, label: 'Agent' });
-  if (canRunAgent(role)) tabs.push({ to: `${base}/batches`, label: 'Batches' });
+  if (canRunAgent(role)) tabs.push({ to: `${base}/batches`, label: 'Batches' }, { to: `${base}/pipelines`, label: 'Pipelines' });
   if (canManageProject(role)) {
     tabs.push({ to: `${base}/members`, label: 'Members' }, { to: `${base}/activity`, label: 'Activity' });
   }

@@ -4,11 +4,11 @@
 import { useQuery } from '@tanstack/react-query';
 import { lazy, Suspense, type ReactNode } from 'react';
 import { Link } from 'react-router';
-import { api, ApiError, type Candidate, type HistoryCandidate, type HistoryEvent, type MyProjectRole, type NlqHistory } from '../api';
+import { api, ApiError, type Candidate, type HistoryCandidate, type HistoryEvent, type MyProjectRole, type Nlq, type NlqHistory } from '../api';
 import { formatDateTime, formatDuration, formatRelative } from '../format';
 import { eventChanges, eventTitle, timelineEntries, type TimelineEntry } from '../history';
 import { DECISION_LABELS, errorTypeLabel, REVIEW_REASON_LABELS, type Decision } from '../loop';
-import { canReadAgentRuns } from '../nav';
+import { canReadAgentRuns, canRunAgent } from '../nav';
 import { describeOrigin, STATUS_TONES, statusLabel } from '../nlqs';
 import { JsonBlock } from './AuditLog';
 import { plural, ResultView } from './ResultGrid';
@@ -93,6 +93,7 @@ function HistoryView({ projectId, history, role }: { projectId: string; history:
       <p className="nlq-history-question" data-testid="history-question">
         {nlq.question}
       </p>
+      <Lineage projectId={projectId} nlq={nlq} showRun={canRunAgent(role)} />
       {(nlq.target_values ?? []).length > 0 && (
         <div className="answer">
           <span className="detail-label">Answer</span>
@@ -135,6 +136,81 @@ function HistoryView({ projectId, history, role }: { projectId: string; history:
         </ol>
       </section>
     </div>
+  );
+}
+
+/** What a generated question's origin records (docs/API.md, generating pipelines). */
+interface GeneratedOrigin {
+  kind?: string;
+  pipeline?: string;
+  prompt_version?: string;
+  model?: string;
+  run_id?: number;
+  item?: string;
+  method?: string;
+  parent_id?: number;
+  style_ref_id?: number;
+  tables?: string[];
+  columns?: string[];
+}
+
+/** Where a generated question came from: pipeline, method, prompt, model, run and parent. Nothing for imports. */
+export function Lineage({ projectId, nlq, showRun }: { projectId: string; nlq: Nlq; showRun: boolean }) {
+  const o = (nlq.origin ?? {}) as GeneratedOrigin;
+  if (!o.pipeline && o.run_id == null) return null;
+  const parent = nlq.parent_id ?? o.parent_id ?? null;
+  const question = (id: number) => <Link to={`/projects/${projectId}/questions/${id}`}>question #{id}</Link>;
+  return (
+    <section aria-label="Lineage" className="nlq-history-section">
+      <h3 className="nlq-history-heading">Lineage</h3>
+      <dl className="lineage" data-testid="lineage">
+        <dt>Pipeline</dt>
+        <dd>{o.pipeline ?? o.kind}</dd>
+        {o.method && (
+          <>
+            <dt>Method</dt>
+            <dd>{o.method}</dd>
+          </>
+        )}
+        {parent != null && (
+          <>
+            <dt>Parent</dt>
+            <dd>{question(parent)}</dd>
+          </>
+        )}
+        {o.style_ref_id != null && (
+          <>
+            <dt>Style reference</dt>
+            <dd>{question(o.style_ref_id)}</dd>
+          </>
+        )}
+        {(o.tables ?? []).length > 0 && (
+          <>
+            <dt>Tables</dt>
+            <dd className="mono small-mono">{(o.tables ?? []).join(', ')}</dd>
+          </>
+        )}
+        {(o.columns ?? []).length > 0 && (
+          <>
+            <dt>Columns</dt>
+            <dd className="mono small-mono">{(o.columns ?? []).join(', ')}</dd>
+          </>
+        )}
+        <dt>Prompt version</dt>
+        <dd className="mono small-mono">{o.prompt_version ?? '—'}</dd>
+        <dt>Model</dt>
+        <dd className="mono small-mono">{o.model || '—'}</dd>
+        {o.run_id != null && (
+          <>
+            <dt>Run</dt>
+            <dd>
+              {showRun ? <Link to={`/projects/${projectId}/pipelines/${o.run_id}`}>run #{o.run_id}</Link> : `run #${o.run_id}`}
+              {o.item && <span className="muted"> · item {o.item}</span>}
+            </dd>
+          </>
+        )}
+      </dl>
+    </section>
   );
 }
 

@@ -54,7 +54,7 @@ export function RunProgress({ run, large = false }: { run: PipelineRun; large?: 
       <div
         className={`progress${run.status === 'failed' ? ' progress-failed' : ''}`}
         role="progressbar"
-        aria-label={`Progress of batch ${run.id}`}
+        aria-label={`Progress of ${run.kind === 'agent' ? 'batch' : 'run'} ${run.id}`}
         aria-valuemin={0}
         aria-valuemax={run.total}
         aria-valuenow={run.done}
@@ -275,7 +275,7 @@ function BatchList({ projectId }: { projectId: string }) {
 type RunData = { run: PipelineRun; accuracy?: RunAccuracy | null };
 
 /** Ticks every second while `on`, so elapsed time and rates stay current. */
-function useNow(on: boolean): number {
+export function useNow(on: boolean): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     if (!on) return;
@@ -459,7 +459,7 @@ export function AccuracyBlock({ accuracy, live }: { accuracy: RunAccuracy | null
   );
 }
 
-function RunLog({ lines, live }: { lines: RunLogLine[]; live: boolean }) {
+export function RunLog({ lines, live }: { lines: RunLogLine[]; live: boolean }) {
   if (lines.length === 0 && !live) return null;
   return (
     <Card title="Log">
