@@ -74,10 +74,12 @@ var rolePermissions = [][]string{
 	{"lead", "policy", "write"},
 	{"lead", "annotation", "plan"},
 	{"lead", "metrics", "compute"},
+	{"lead", "snapshots", "create"},
 	{"reviewer", "policy", "read"},
 	{"reviewer", "agent", "read"},
 	{"reviewer", "dashboard", "read"},
 	{"reviewer", "metrics", "read"},
+	{"reviewer", "snapshots", "read"},
 	{"reviewer", "review", "read"},
 	{"reviewer", "review", "work"},
 

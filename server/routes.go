@@ -126,6 +126,13 @@ func (s *Server) routes() []route {
 		{Method: "POST", Path: v1 + "/projects/:project/metrics/runs", Object: "metrics", Action: "compute", Handler: h((*Server).computeMetrics)},
 		{Method: "GET", Path: v1 + "/projects/:project/metrics/runs/:run", Object: "metrics", Action: "read", Handler: h((*Server).getMetricRun)},
 
+		// Golden snapshots: immutable, cut by leads; no route updates or deletes one.
+		{Method: "GET", Path: v1 + "/projects/:project/snapshots", Object: "snapshots", Action: "read", Handler: h((*Server).listSnapshots)},
+		{Method: "POST", Path: v1 + "/projects/:project/snapshots", Object: "snapshots", Action: "create", Handler: h((*Server).createSnapshot)},
+		{Method: "GET", Path: v1 + "/projects/:project/snapshots/compare", Object: "snapshots", Action: "read", Handler: h((*Server).compareSnapshots)},
+		{Method: "GET", Path: v1 + "/projects/:project/snapshots/:snapshot", Object: "snapshots", Action: "read", Handler: h((*Server).getSnapshot)},
+		{Method: "GET", Path: v1 + "/projects/:project/snapshots/:snapshot/pairs", Object: "snapshots", Action: "read", Handler: h((*Server).snapshotPairs)},
+
 		// The web UI: files from the embedded build, index.html for every other page (HTML5 routing).
 		{Method: "GET", Path: "/*", Public: true, Handler: h((*Server).ui)},
 	}

@@ -246,6 +246,20 @@ func routeSpecs(t *testing.T, e *env) map[string]routeSpec {
 			id, _ := e.claimedAnnotation(t, as)
 			return fmt.Sprintf("%s/annotation/items/%d/release", p, id), ""
 		}},
+		"GET /api/v1/projects/:project/snapshots": {Min: "reviewer", Success: 200, prepare: fixed(p+"/snapshots", "")},
+		"POST /api/v1/projects/:project/snapshots": {Min: "lead", Success: 201, prepare: func(e *env, _ string) (string, string) {
+			e.acceptedNLQ(t)
+			return p + "/snapshots", jsonBody(map[string]any{"name": unique("snap"), "seed": 1})
+		}},
+		"GET /api/v1/projects/:project/snapshots/:snapshot": {Min: "reviewer", Success: 200, prepare: func(e *env, _ string) (string, string) {
+			return fmt.Sprintf("%s/snapshots/%d", p, e.snapshot(t)), ""
+		}},
+		"GET /api/v1/projects/:project/snapshots/:snapshot/pairs": {Min: "reviewer", Success: 200, prepare: func(e *env, _ string) (string, string) {
+			return fmt.Sprintf("%s/snapshots/%d/pairs?split=train", p, e.snapshot(t)), ""
+		}},
+		"GET /api/v1/projects/:project/snapshots/compare": {Min: "reviewer", Success: 200, prepare: func(e *env, _ string) (string, string) {
+			return fmt.Sprintf("%s/snapshots/compare?a=%d&b=%d", p, e.snapshot(t), e.snapshot(t)), ""
+		}},
 		"POST /api/v1/projects/:project/imports": {Min: "lead", Success: 201, prepare: func(*env, string) (string, string) {
 			return p + "/imports", "multipart:" + unique("t")
 		}},

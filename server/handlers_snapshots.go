@@ -1,0 +1,114 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/store"
+)
+
+func (s *Server) snapshots() *pipelines.Snapshots { return &pipelines.Snapshots{Store: s.store} }
+
+// createSnapshot cuts an immutable snapshot of the project's accepted pairs; the answer carries its
+// manifest.
+func (s *Server) createSnapshot(c echo.Context) error {
+	pid, err := idParam(c, "project")
+	if err != nil {
+		return err
+	}
+	var p pipelines.SnapshotParams
+	if err := bind(c, &p); err != nil {
+		return err
+	}
+	snap, _, err := s.snapshots().Cut(c.Request().Context(), currentPrincipal(c).actor(c), pid, p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, map[string]any{"snapshot": snap})
+}
+
+func (s *Server) listSnapshots(c echo.Context) error {
+	pid, err := idParam(c, "project")
+	if err != nil {
+		return err
+	}
+	snaps, err := s.store.ListSnapshots(c.Request().Context(), pid)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"snapshots": snaps})
+}
+
+func (s *Server) getSnapshot(c echo.Context) error {
+	pid, id, err := projectAnd(c, "snapshot")
+	if err != nil {
+		return err
+	}
+	snap, err := s.store.GetSnapshot(c.Request().Context(), pid, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"snapshot": snap})
+}
+
+// snapshotPairs pages through a snapshot's pairs by question id (?split=&after=&limit=).
+func (s *Server) snapshotPairs(c echo.Context) error {
+	pid, id, err := projectAnd(c, "snapshot")
+	if err != nil {
+		return err
+	}
+	split, after, limit := c.QueryParam("split"), int64(0), 100
+	v := store.Validator{}
+	v.Check(split == "" || split == pipelines.SplitTrain || split == pipelines.SplitVal || split == pipelines.SplitTest,
+		"split", `must be "train", "val" or "test"`)
+	if a := c.QueryParam("after"); a != "" {
+		n, err := strconv.ParseInt(a, 10, 64)
+		v.Check(err == nil && n >= 0, "after", "must be a question id")
+		after = n
+	}
+	if l := c.QueryParam("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		v.Check(err == nil && n >= 1 && n <= 1000, "limit", "must be a number from 1 to 1000")
+		limit = n
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	if _, err := s.store.GetSnapshot(ctx, pid, id); err != nil {
+		return err
+	}
+	pairs, err := s.store.SnapshotPairs(ctx, id, split, after, limit)
+	if err != nil {
+		return err
+	}
+	var next *int64
+	if len(pairs) == limit {
+		next = &pairs[len(pairs)-1].NLQID
+	}
+	return c.JSON(http.StatusOK, map[string]any{"pairs": pairs, "next_after": next})
+}
+
+// compareSnapshots reports what changed from snapshot a to snapshot b (?a=&b=).
+func (s *Server) compareSnapshots(c echo.Context) error {
+	pid, err := idParam(c, "project")
+	if err != nil {
+		return err
+	}
+	v := store.Validator{}
+	a, errA := strconv.ParseInt(c.QueryParam("a"), 10, 64)
+	v.Check(errA == nil && a > 0, "a", "must be a snapshot id")
+	b, errB := strconv.ParseInt(c.QueryParam("b"), 10, 64)
+	v.Check(errB == nil && b > 0, "b", "must be a snapshot id")
+	if err := v.Err(); err != nil {
+		return err
+	}
+	diff, err := s.snapshots().Compare(c.Request().Context(), pid, a, b)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"diff": diff})
+}
