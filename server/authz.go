@@ -75,6 +75,8 @@ var rolePermissions = [][]string{
 	{"lead", "annotation", "plan"},
 	{"lead", "metrics", "compute"},
 	{"lead", "snapshots", "create"},
+	{"lead", "exports", "create"},
+	{"lead", "exports", "read"},
 	{"reviewer", "policy", "read"},
 	{"reviewer", "agent", "read"},
 	{"reviewer", "dashboard", "read"},

@@ -132,6 +132,8 @@ func (s *Server) routes() []route {
 		{Method: "GET", Path: v1 + "/projects/:project/snapshots/compare", Object: "snapshots", Action: "read", Handler: h((*Server).compareSnapshots)},
 		{Method: "GET", Path: v1 + "/projects/:project/snapshots/:snapshot", Object: "snapshots", Action: "read", Handler: h((*Server).getSnapshot)},
 		{Method: "GET", Path: v1 + "/projects/:project/snapshots/:snapshot/pairs", Object: "snapshots", Action: "read", Handler: h((*Server).snapshotPairs)},
+		{Method: "GET", Path: v1 + "/projects/:project/snapshots/:snapshot/export", Object: "exports", Action: "create", Handler: h((*Server).exportSnapshot)},
+		{Method: "GET", Path: v1 + "/projects/:project/exports", Object: "exports", Action: "read", Handler: h((*Server).listExports)},
 
 		// The web UI: files from the embedded build, index.html for every other page (HTML5 routing).
 		{Method: "GET", Path: "/*", Public: true, Handler: h((*Server).ui)},

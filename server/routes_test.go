@@ -257,6 +257,10 @@ func routeSpecs(t *testing.T, e *env) map[string]routeSpec {
 		"GET /api/v1/projects/:project/snapshots/:snapshot/pairs": {Min: "reviewer", Success: 200, prepare: func(e *env, _ string) (string, string) {
 			return fmt.Sprintf("%s/snapshots/%d/pairs?split=train", p, e.snapshot(t)), ""
 		}},
+		"GET /api/v1/projects/:project/snapshots/:snapshot/export": {Min: "lead", Success: 200, prepare: func(e *env, _ string) (string, string) {
+			return fmt.Sprintf("%s/snapshots/%d/export?format=eval_jsonl&split=all", p, e.snapshot(t)), ""
+		}},
+		"GET /api/v1/projects/:project/exports": {Min: "lead", Success: 200, prepare: fixed(p+"/exports", "")},
 		"GET /api/v1/projects/:project/snapshots/compare": {Min: "reviewer", Success: 200, prepare: func(e *env, _ string) (string, string) {
 			return fmt.Sprintf("%s/snapshots/compare?a=%d&b=%d", p, e.snapshot(t), e.snapshot(t)), ""
 		}},

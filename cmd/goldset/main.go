@@ -33,6 +33,7 @@ func commands() []command {
 		{"sql", "run SQL through the sandbox, or compare two queries by execution: sql run|compare", runSQL},
 		{"agent", "ask the SQL agent one question: agent ask", runAgent},
 		{"run", "run a batch and follow it: run agent|augment|generate|describe-tables", runBatch},
+		{"export", "export a golden snapshot as openai, trl, alpaca, eval_csv or eval_jsonl: export --project P --snapshot ID --format F", runExport},
 		{"metrics", "compute a project's diversity and complexity metrics per stage: metrics --project P", runMetrics},
 		{"llm", "test the language-model endpoint: llm test", runLLM},
 		{"version", "print the version", runVersion},

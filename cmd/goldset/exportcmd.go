@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/store"
+)
+
+var exportHelp = `Export a golden snapshot as a file for fine-tuning or evaluation, streamed in constant memory.
+
+  goldset export --project P --snapshot ID --format F [--split S] [--out FILE]
+
+Formats: ` + strings.Join(pipelines.ExportFormats, ", ") + `. The split is train, val, test or all
+(default). The file goes to stdout unless --out names one (written beside it and renamed when
+complete, so an interrupted export leaves no file). The export is recorded with its sha256, which
+is printed to stderr with the row count.`
+
+func runExport(ctx context.Context, args []string, out io.Writer) error {
+	fs := newFlagSet("export --project P --snapshot ID --format F [--split S] [--out FILE]", exportHelp)
+	cfg := newConfig(fs, append(dbOptions, sqlOptions...)...)
+	project := fs.String("project", "", "project name")
+	snapshot := fs.Int64("snapshot", 0, "snapshot id")
+	format := fs.String("format", "", "one of "+strings.Join(pipelines.ExportFormats, ", "))
+	split := fs.String("split", pipelines.SplitAll, "train, val, test or all")
+	file := fs.String("out", "", "write to this file instead of stdout")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := needArgs(pos, 0, "no positional arguments"); err != nil {
+		return err
+	}
+	if *project == "" || *snapshot <= 0 || *format == "" {
+		return fmt.Errorf("%w: --project, --snapshot and --format are required", errUsage)
+	}
+	p := pipelines.ExportParams{Format: *format, Split: *split}
+	if err := p.Validate(); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if err := cfg.resolve(); err != nil {
+		return err
+	}
+	t, err := openTools(ctx, cfg, cfg.toolLogger())
+	if err != nil {
+		return err
+	}
+	defer t.db.Close(ctx)
+	proj, _, err := t.project(ctx, *project, "")
+	if err != nil {
+		return err
+	}
+	x := &pipelines.Exports{Store: t.db.store, Exec: t.exec}
+	w, commit := out, func() error { return nil }
+	if *file != "" {
+		f, err := os.CreateTemp(filepath.Dir(*file), ".goldset-export-*") // beside it, so the rename is atomic
+		if err != nil {
+			return err
+		}
+		defer os.Remove(f.Name()) // a no-op once renamed
+		defer f.Close()
+		w = f
+		commit = func() error {
+			if err := f.Close(); err != nil {
+				return err
+			}
+			return os.Rename(f.Name(), *file)
+		}
+	}
+	rec, err := x.Export(ctx, store.System, proj.ID, *snapshot, p, w)
+	if err == nil {
+		err = commit()
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "export %d: %d rows, %d bytes, sha256 %s\n", rec.ID, rec.Rows, rec.Bytes, rec.SHA256)
+	return nil
+}
