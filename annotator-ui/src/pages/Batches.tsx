@@ -285,6 +285,96 @@ export function useNow(on: boolean): number {
   return now;
 }
 
+interface RunPageOptions {
+  /** Names the run in toasts: "Batch #3 cancelled", "Run #3 resumed". */
+  noun: string;
+  /** The list page under the project, linked from the crumb. */
+  listPath: string;
+  listLabel: string;
+  loadingLabel: string;
+  /** Extra queries to refresh when the stream says the run is over (the run and the list always are). */
+  onDone?: () => void;
+}
+
+/**
+ * The controller shared by a batch's page and a pipeline run's page: the run query, its live stream
+ * (falling back to polling when the stream is unavailable, and reopened after a resume), the log it
+ * streams, the cancel/resume/retry mutations, and the crumb plus the loading and error states to
+ * render (`guard`) until the run has loaded.
+ */
+export function useRunPage<T extends RunData>(projectId: string, runId: string, opts: RunPageOptions) {
+  const qc = useQueryClient();
+  const toast = useToast();
+  const [fallback, setFallback] = useState(false);
+  const [log, setLog] = useState<RunLogLine[]>([]);
+  const [session, setSession] = useState(0);
+
+  const run = useQuery({
+    queryKey: runKey(projectId, runId),
+    queryFn: () => llmApi.getRun(projectId, runId) as Promise<T>,
+    refetchInterval: (q) => (fallback && q.state.data && isLive(q.state.data.run) ? 2000 : false),
+  });
+  const live = run.data ? isLive(run.data.run) : false;
+  const now = useNow(live);
+
+  // Opened once even for a finished run (it replays the log, then says done); a resumed run opens it again.
+  const streamUrl = run.data && !fallback ? streams.pipelineRun(projectId, runId) : null;
+  const streamState = useEventStream(
+    streamUrl,
+    {
+      progress: (d) => qc.setQueryData<T>(runKey(projectId, runId), (old) => (old ? { ...old, run: d as PipelineRun } : old)),
+      log: (d) =>
+        setLog((lines) => {
+          const line = d as RunLogLine;
+          return lines.some((l) => l.id === line.id) ? lines : [...lines, line];
+        }),
+      done: () => {
+        void qc.invalidateQueries({ queryKey: runKey(projectId, runId) });
+        void qc.invalidateQueries({ queryKey: runsKey(projectId) });
+        opts.onDone?.();
+      },
+    },
+    undefined,
+    session,
+  );
+  useEffect(() => {
+    if (streamState === 'fallback') setFallback(true);
+  }, [streamState]);
+
+  const after = (verb: string) => ({
+    onSuccess: ({ run: next }: { run: PipelineRun }) => {
+      qc.setQueryData<RunData>(runKey(projectId, runId), (old) => ({ ...old, run: next }));
+      void qc.invalidateQueries({ queryKey: runsKey(projectId) });
+      toast(`${opts.noun} #${next.id} ${verb}`);
+      setFallback(false);
+      setSession((n) => n + 1);
+    },
+    onError: (err: unknown) => {
+      toast(formError(err, {}) ?? 'That did not work.', 'error');
+      void qc.invalidateQueries({ queryKey: runKey(projectId, runId) });
+    },
+  });
+  const cancel = useMutation({ mutationFn: () => llmApi.cancelRun(projectId, runId), ...after('cancelled') });
+  const resume = useMutation({ mutationFn: () => llmApi.resumeRun(projectId, runId), ...after('resumed') });
+  const retry = useMutation({ mutationFn: () => llmApi.resumeRun(projectId, runId, true), ...after('is retrying its failures') });
+
+  const crumb = (
+    <div>
+      <Link to={`/projects/${projectId}/${opts.listPath}`}>{opts.listLabel}</Link>
+    </div>
+  );
+  const guard = run.isPending ? (
+    <Loading label={opts.loadingLabel} />
+  ) : run.isError ? (
+    <div className="stack">
+      {crumb}
+      <ErrorState error={run.error} onRetry={() => run.refetch()} />
+    </div>
+  ) : null;
+
+  return { run, live, now, fallback, log, cancel, resume, retry, crumb, guard };
+}
+
 function describeParams(p: AgentBatchParams | null, dbName: (id: number) => string): string {
   if (!p) return '';
   const parts = [p.database_id ? dbName(p.database_id) : 'all databases'];
@@ -301,73 +391,20 @@ export function BatchRunPage() {
   const projectId = String(project.id);
   const { runId = '' } = useParams();
   const qc = useQueryClient();
-  const toast = useToast();
-  const [fallback, setFallback] = useState(false);
-  const [log, setLog] = useState<RunLogLine[]>([]);
-  const [session, setSession] = useState(0);
-
-  const run = useQuery({
-    queryKey: runKey(projectId, runId),
-    queryFn: () => llmApi.getRun(projectId, runId),
-    refetchInterval: (q) => (fallback && q.state.data && isLive(q.state.data.run) ? 2000 : false),
+  const { run, live, now, fallback, log, cancel, resume, retry, crumb, guard } = useRunPage<RunData>(projectId, runId, {
+    noun: 'Batch',
+    listPath: 'batches',
+    listLabel: '← All batches',
+    loadingLabel: 'Loading the batch…',
+    // Refresh the accuracy, the list, the trajectories and the calls with the final figures.
+    onDone: () => {
+      void qc.invalidateQueries({ queryKey: ['agent-runs', projectId, runId] });
+      void qc.invalidateQueries({ queryKey: ['llm-calls', projectId, runId] });
+    },
   });
   const databases = useQuery({ queryKey: ['databases', projectId, true], queryFn: () => api.listDatabases(projectId, true) });
-  const live = run.data ? isLive(run.data.run) : false;
-  const now = useNow(live);
 
-  const refreshAfterDone = () => {
-    void qc.invalidateQueries({ queryKey: runKey(projectId, runId) });
-    void qc.invalidateQueries({ queryKey: runsKey(projectId) });
-    void qc.invalidateQueries({ queryKey: ['agent-runs', projectId, runId] });
-    void qc.invalidateQueries({ queryKey: ['llm-calls', projectId, runId] });
-  };
-  // Opened once even for a finished batch (it replays the log, then says done); a resumed batch opens it again.
-  const streamUrl = run.data && !fallback ? streams.pipelineRun(projectId, runId) : null;
-  const streamState = useEventStream(streamUrl, {
-    progress: (d) =>
-      qc.setQueryData<RunData>(runKey(projectId, runId), (old) => ({ ...old, run: d as PipelineRun })),
-    log: (d) =>
-      setLog((lines) => {
-        const line = d as RunLogLine;
-        return lines.some((l) => l.id === line.id) ? lines : [...lines, line];
-      }),
-    // Refresh the accuracy, the list, the trajectories and the calls with the final figures.
-    done: refreshAfterDone,
-  }, undefined, session);
-  useEffect(() => {
-    if (streamState === 'fallback') setFallback(true);
-  }, [streamState]);
-
-  const after = (verb: string) => ({
-    onSuccess: ({ run: r }: { run: PipelineRun }) => {
-      qc.setQueryData<RunData>(runKey(projectId, runId), (old) => ({ ...old, run: r }));
-      void qc.invalidateQueries({ queryKey: runsKey(projectId) });
-      toast(`Batch #${r.id} ${verb}`);
-      setFallback(false);
-      setSession((n) => n + 1);
-    },
-    onError: (err: unknown) => {
-      toast(formError(err, {}) ?? 'That did not work.', 'error');
-      void qc.invalidateQueries({ queryKey: runKey(projectId, runId) });
-    },
-  });
-  const cancel = useMutation({ mutationFn: () => llmApi.cancelRun(projectId, runId), ...after('cancelled') });
-  const resume = useMutation({ mutationFn: () => llmApi.resumeRun(projectId, runId), ...after('resumed') });
-  const retry = useMutation({ mutationFn: () => llmApi.resumeRun(projectId, runId, true), ...after('is retrying its failures') });
-
-  const crumb = (
-    <div>
-      <Link to={`/projects/${projectId}/batches`}>← All batches</Link>
-    </div>
-  );
-  if (run.isPending) return <Loading label="Loading the batch…" />;
-  if (run.isError)
-    return (
-      <div className="stack">
-        {crumb}
-        <ErrorState error={run.error} onRetry={() => run.refetch()} />
-      </div>
-    );
+  if (!run.isSuccess) return guard;
   const r = run.data.run;
   const dbName = (id: number) => databases.data?.databases.find((d) => d.id === id)?.name ?? `database #${id}`;
   const elapsed = elapsedMs(r.started_at, r.finished_at, now);

@@ -4,17 +4,15 @@
 // reason, tokens and cost, its log; cancel, resume or retry it; and, once it ends, the new stage's
 // questions and the agent batch it queued over them.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Link, Navigate, useNavigate, useParams } from 'react-router';
 import {
   api,
   GENERATION_KINDS,
   llmApi,
-  streams,
   type GenerationKind,
   type GenerationParams,
   type PipelineRun,
-  type RunLogLine,
   type RunPreview,
 } from '../api';
 import { formatCount, plural } from '../components/ResultGrid';
@@ -23,8 +21,7 @@ import { Alert, Badge, Button, Card, EmptyState, ErrorState, Loading, SelectFiel
 import { elapsedMs, formatCost, formatDateTime, formatDuration, formatRelative, formatTokens } from '../format';
 import { fieldErrors, formError } from '../forms';
 import { useSession } from '../session';
-import { useEventStream } from '../sse';
-import { isLive, RunLog, RunProgress, runKey, runsKey, RunStatusBadge, useNow } from './Batches';
+import { isLive, RunLog, RunProgress, runsKey, RunStatusBadge, useRunPage } from './Batches';
 import { useProject } from './Project';
 
 export const KIND_LABELS: Record<string, string> = {
@@ -503,20 +500,15 @@ export function PipelineRunPage() {
   const projectId = String(project.id);
   const { runId = '' } = useParams();
   const qc = useQueryClient();
-  const toast = useToast();
-  const [fallback, setFallback] = useState(false);
-  const [log, setLog] = useState<RunLogLine[]>([]);
-  const [session, setSession] = useState(0);
-
-  const run = useQuery({
-    queryKey: runKey(projectId, runId),
-    queryFn: () => llmApi.getRun(projectId, runId) as Promise<RunData>,
-    refetchInterval: (q) => (fallback && q.state.data && isLive(q.state.data.run) ? 2000 : false),
+  const { run, live, now, fallback, log, cancel, resume, retry, crumb, guard } = useRunPage<RunData>(projectId, runId, {
+    noun: 'Run',
+    listPath: 'pipelines',
+    listLabel: '← All runs',
+    loadingLabel: 'Loading the run…',
+    onDone: () => void qc.invalidateQueries({ queryKey: ['nlq-facets', projectId] }),
   });
   const databases = useQuery({ queryKey: ['databases', projectId, true], queryFn: () => api.listDatabases(projectId, true) });
   const r = run.data?.run;
-  const live = r ? isLive(r) : false;
-  const now = useNow(live);
   // The agent batch a generating run queued over its new questions says so with params.from_run.
   const batches = useQuery({
     queryKey: runsKey(projectId),
@@ -525,59 +517,7 @@ export function PipelineRunPage() {
   });
   const batch = (batches.data?.runs ?? []).find((b) => b.params?.from_run === Number(runId)) ?? null;
 
-  const streamUrl = run.data && !fallback ? streams.pipelineRun(projectId, runId) : null;
-  const streamState = useEventStream(
-    streamUrl,
-    {
-      progress: (d) => qc.setQueryData<RunData>(runKey(projectId, runId), (old) => (old ? { ...old, run: d as PipelineRun } : old)),
-      log: (d) =>
-        setLog((lines) => {
-          const line = d as RunLogLine;
-          return lines.some((l) => l.id === line.id) ? lines : [...lines, line];
-        }),
-      done: () => {
-        void qc.invalidateQueries({ queryKey: runKey(projectId, runId) });
-        void qc.invalidateQueries({ queryKey: runsKey(projectId) });
-        void qc.invalidateQueries({ queryKey: ['nlq-facets', projectId] });
-      },
-    },
-    undefined,
-    session,
-  );
-  useEffect(() => {
-    if (streamState === 'fallback') setFallback(true);
-  }, [streamState]);
-
-  const after = (verb: string) => ({
-    onSuccess: ({ run: next }: { run: PipelineRun }) => {
-      qc.setQueryData<RunData>(runKey(projectId, runId), (old) => (old ? { ...old, run: next } : { run: next }));
-      void qc.invalidateQueries({ queryKey: runsKey(projectId) });
-      toast(`Run #${next.id} ${verb}`);
-      setFallback(false);
-      setSession((n) => n + 1);
-    },
-    onError: (err: unknown) => {
-      toast(formError(err, {}) ?? 'That did not work.', 'error');
-      void qc.invalidateQueries({ queryKey: runKey(projectId, runId) });
-    },
-  });
-  const cancel = useMutation({ mutationFn: () => llmApi.cancelRun(projectId, runId), ...after('cancelled') });
-  const resume = useMutation({ mutationFn: () => llmApi.resumeRun(projectId, runId), ...after('resumed') });
-  const retry = useMutation({ mutationFn: () => llmApi.resumeRun(projectId, runId, true), ...after('is retrying its failures') });
-
-  const crumb = (
-    <div>
-      <Link to={`/projects/${projectId}/pipelines`}>← All runs</Link>
-    </div>
-  );
-  if (run.isPending) return <Loading label="Loading the run…" />;
-  if (run.isError)
-    return (
-      <div className="stack">
-        {crumb}
-        <ErrorState error={run.error} onRetry={() => run.refetch()} />
-      </div>
-    );
+  if (!run.isSuccess) return guard;
   const data = run.data;
   const cur = data.run;
   if (cur.kind === 'agent') return <Navigate to={`/projects/${projectId}/batches/${cur.id}`} replace />;
