@@ -423,23 +423,7 @@ export function BatchRunPage() {
         }
         description={describeParams(r.params, dbName)}
         actions={
-          <div className="panel-actions">
-            {live && (
-              <Button variant="danger" size="sm" onClick={() => cancel.mutate()} busy={cancel.isPending}>
-                Cancel
-              </Button>
-            )}
-            {!live && (
-              <Button size="sm" onClick={() => resume.mutate()} busy={resume.isPending} disabled={r.done >= r.total && r.failed === 0}>
-                Resume
-              </Button>
-            )}
-            {!live && r.failed > 0 && (
-              <Button size="sm" onClick={() => retry.mutate()} busy={retry.isPending}>
-                Retry failed
-              </Button>
-            )}
-          </div>
+          <RunActions run={r} live={live} cancel={cancel} resume={resume} retry={retry} />
         }
       >
         <RunProgress run={r} large />
@@ -495,6 +479,38 @@ export function AccuracyBlock({ accuracy, live }: { accuracy: RunAccuracy | null
     </div>
   );
 }
+
+/** A run's Cancel (while live), Resume and Retry failed (once it stopped) buttons. */
+export function RunActions({ run, live, cancel, resume, retry }: {
+  run: PipelineRun;
+  live: boolean;
+  cancel: RunMutation;
+  resume: RunMutation;
+  retry: RunMutation;
+}) {
+  return (
+    <div className="panel-actions">
+      {live && (
+        <Button variant="danger" size="sm" onClick={() => cancel.mutate()} busy={cancel.isPending}>
+          Cancel
+        </Button>
+      )}
+      {!live && (
+        <Button size="sm" onClick={() => resume.mutate()} busy={resume.isPending} disabled={run.done >= run.total && run.failed === 0}>
+          Resume
+        </Button>
+      )}
+      {!live && run.failed > 0 && (
+        <Button size="sm" onClick={() => retry.mutate()} busy={retry.isPending}>
+          Retry failed
+        </Button>
+      )}
+    </div>
+  );
+}
+
+/** What RunActions needs of a cancel, resume or retry mutation. */
+type RunMutation = { mutate: () => void; isPending: boolean };
 
 export function RunLog({ lines, live }: { lines: RunLogLine[]; live: boolean }) {
   if (lines.length === 0 && !live) return null;

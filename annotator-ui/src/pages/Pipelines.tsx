@@ -21,7 +21,7 @@ import { Alert, Badge, Button, Card, EmptyState, ErrorState, Loading, SelectFiel
 import { elapsedMs, formatCost, formatDateTime, formatDuration, formatRelative, formatTokens } from '../format';
 import { fieldErrors, formError } from '../forms';
 import { useSession } from '../session';
-import { isLive, RunLog, RunProgress, runsKey, RunStatusBadge, useRunPage } from './Batches';
+import { isLive, RunActions, RunLog, RunProgress, runsKey, RunStatusBadge, useRunPage } from './Batches';
 import { useProject } from './Project';
 
 export const KIND_LABELS: Record<string, string> = {
@@ -536,23 +536,7 @@ export function PipelineRunPage() {
         }
         description={describeGeneration(cur, dbName)}
         actions={
-          <div className="panel-actions">
-            {live && (
-              <Button variant="danger" size="sm" onClick={() => cancel.mutate()} busy={cancel.isPending}>
-                Cancel
-              </Button>
-            )}
-            {!live && (
-              <Button size="sm" onClick={() => resume.mutate()} busy={resume.isPending} disabled={cur.done >= cur.total && cur.failed === 0}>
-                Resume
-              </Button>
-            )}
-            {!live && cur.failed > 0 && (
-              <Button size="sm" onClick={() => retry.mutate()} busy={retry.isPending}>
-                Retry failed
-              </Button>
-            )}
-          </div>
+          <RunActions run={cur} live={live} cancel={cancel} resume={resume} retry={retry} />
         }
       >
         <RunProgress run={cur} large />
