@@ -34,10 +34,11 @@ const (
 	FormatAlpaca    = "alpaca"     // a JSON array of {"instruction", "input", "output"}
 	FormatEvalCSV   = "eval_csv"   // input,sql,target as seed 000 reads it
 	FormatEvalJSONL = "eval_jsonl" // db_id, question, sql, result_fingerprint, hardness
+	// FormatSpider (exports_spider.go) is a zip in Spider's layout, with the databases as SQLite files.
 )
 
 // ExportFormats lists the formats, in the order the API documents them.
-var ExportFormats = []string{FormatOpenAI, FormatTRL, FormatAlpaca, FormatEvalCSV, FormatEvalJSONL}
+var ExportFormats = []string{FormatOpenAI, FormatTRL, FormatAlpaca, FormatEvalCSV, FormatEvalJSONL, FormatSpider}
 
 // SplitAll exports every split.
 const SplitAll = "all"
@@ -71,6 +72,8 @@ func (p ExportParams) ContentType() string {
 		return "application/json"
 	case FormatEvalCSV:
 		return "text/csv; charset=utf-8"
+	case FormatSpider:
+		return "application/zip"
 	}
 	return "application/x-ndjson"
 }
@@ -83,6 +86,8 @@ func (p ExportParams) FileName(snapshotID int64) string {
 		ext = ".json"
 	case FormatEvalCSV:
 		ext = ".csv"
+	case FormatSpider:
+		ext = ".zip"
 	}
 	return fmt.Sprintf("snapshot-%d-%s-%s%s", snapshotID, p.Format, p.Split, ext)
 }
@@ -163,6 +168,9 @@ type evalRow struct {
 
 // write streams the rows and returns how many pairs it wrote.
 func (x *Exports) write(ctx context.Context, projectID, snapshotID int64, p ExportParams, w *bufio.Writer) (int, error) {
+	if p.Format == FormatSpider {
+		return x.writeSpider(ctx, projectID, snapshotID, p, w)
+	}
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false) // SQL is full of < and >
 	var cw *csv.Writer

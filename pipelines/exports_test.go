@@ -175,7 +175,7 @@ func TestExports_EveryFormatParsesWithStandardReadersAndIsRecordedWithItsHash(t 
 }
 
 func TestExports_UnknownFormatOrSplitIsAValidationError(t *testing.T) {
-	for _, p := range []ExportParams{{Format: "spider"}, {Format: FormatOpenAI, Split: "dev"}} {
+	for _, p := range []ExportParams{{Format: "parquet"}, {Format: FormatOpenAI, Split: "dev"}} {
 		var ve *store.ValidationError
 		if err := p.Validate(); !errors.As(err, &ve) {
 			t.Errorf("%+v: %v, want a validation error", p, err)

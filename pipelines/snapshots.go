@@ -44,6 +44,8 @@ type SnapshotFilters struct {
 	Hardness    []string   `json:"hardness,omitempty"` // easy, medium, hard, extra
 	CreatedFrom *time.Time `json:"created_from,omitempty"`
 	CreatedTo   *time.Time `json:"created_to,omitempty"`
+	// ReviewStatus: how the pairs were accepted, any of store.ReviewStatuses (agreed, reviewed, imported).
+	ReviewStatus []string `json:"review_status,omitempty"`
 }
 
 // SplitRatios are the shares of train, val and test; they sum to 1.
@@ -90,6 +92,9 @@ func (p *SnapshotParams) validate() error {
 	for _, h := range p.Filters.Hardness {
 		ok := slices.Contains([]metrics.Hardness{metrics.Easy, metrics.Medium, metrics.Hard, metrics.Extra}, metrics.Hardness(h))
 		v.Check(ok, "filters.hardness", `must be among "easy", "medium", "hard", "extra"`)
+	}
+	for _, s := range p.Filters.ReviewStatus {
+		v.Check(slices.Contains(store.ReviewStatuses, s), "filters.review_status", `must be among "agreed", "reviewed", "imported"`)
 	}
 	f := p.Filters
 	v.Check(f.CreatedFrom == nil || f.CreatedTo == nil || f.CreatedFrom.Before(*f.CreatedTo), "filters.created_to", "must be after created_from")
@@ -155,7 +160,7 @@ func (s *Snapshots) Cut(ctx context.Context, a store.Actor, projectID int64, p S
 	}
 	f := p.Filters
 	pairs, err := s.Store.AcceptedPairs(ctx, projectID, store.SnapshotSource{Stages: f.Stages, DatabaseIDs: f.DatabaseIDs,
-		CreatedFrom: f.CreatedFrom, CreatedTo: f.CreatedTo})
+		CreatedFrom: f.CreatedFrom, CreatedTo: f.CreatedTo, ReviewStatus: f.ReviewStatus})
 	if err != nil {
 		return store.Snapshot{}, Manifest{}, err
 	}

@@ -1,6 +1,7 @@
 package pipelines
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -279,6 +280,7 @@ func TestSnapshots_BadParamsAndNothingToSnapshot(t *testing.T) {
 		{"ratios not summing to 1", SnapshotParams{Name: "x", Ratios: &SplitRatios{Train: 0.8, Val: 0.1, Test: 0.2}}, "ratios"},
 		{"negative ratio", SnapshotParams{Name: "x", Ratios: &SplitRatios{Train: 1.1, Val: -0.1}}, "ratios"},
 		{"unknown hardness", SnapshotParams{Name: "x", Filters: SnapshotFilters{Hardness: []string{"trivial"}}}, "filters.hardness"},
+		{"unknown review status", SnapshotParams{Name: "x", Filters: SnapshotFilters{ReviewStatus: []string{"approved"}}}, "filters.review_status"},
 		{"no name", SnapshotParams{}, "name"},
 	}
 	for _, tc := range bad {
@@ -298,5 +300,82 @@ func TestSnapshots_BadParamsAndNothingToSnapshot(t *testing.T) {
 	_, m, pairs := g.cut(t, SnapshotParams{Filters: SnapshotFilters{Hardness: []string{"easy"}, DatabaseIDs: []int64{g.dbs["beta"]}}})
 	if len(pairs) != 2 || m.Hardness["easy"] == nil || pairs[0].DatabaseName != "beta" {
 		t.Fatalf("filtered pairs %+v", pairs)
+	}
+}
+
+// exec runs a statement of the test's setup and returns the id it gives back.
+func (g *goldSet) exec(t *testing.T, sql string, args ...any) int64 {
+	t.Helper()
+	var id int64
+	if err := g.st.Pool().QueryRow(g.ctx, sql, args...).Scan(&id); err != nil {
+		t.Fatalf("%v: %s", err, sql)
+	}
+	return id
+}
+
+func TestSnapshots_ReviewStatusFilterSelectsHowPairsWereAccepted(t *testing.T) {
+	g := newGoldSet(t)
+	gold := func(nlq int64) int64 { return g.exec(t, `SELECT gold_candidate_id FROM nlqs WHERE id = $1`, nlq) }
+	// agreed: an annotator's SQL matched the agent's and became the gold (as store.settle does).
+	agreement := func(nlq int64) {
+		agent := g.exec(t, `INSERT INTO sql_candidates (nlq_id, source, sql) VALUES ($1, 'agent', 'SELECT 1') RETURNING id`, nlq)
+		g.exec(t, `INSERT INTO comparisons (nlq_id, candidate_a, candidate_b, match) VALUES ($1, $2, $3, true) RETURNING id`, nlq, agent, gold(nlq))
+	}
+	agreed := g.accept(t, "alpha", g.question(), "SELECT name FROM t WHERE id = 1")
+	agreement(agreed)
+	// Agreed, then sampled for audit: no reviewer has decided yet, so still agreed.
+	audited := g.accept(t, "alpha", g.question(), "SELECT name FROM t WHERE id = 2")
+	agreement(audited)
+	g.exec(t, `INSERT INTO review_items (project_id, nlq_id, reason, candidate_a) VALUES ($1, $2, 'audit', $3) RETURNING id`,
+		g.project.ID, audited, gold(audited))
+	// reviewed: a disagreement that a reviewer settled by accepting a candidate.
+	reviewed := g.accept(t, "beta", g.question(), "SELECT name FROM t WHERE id = 3")
+	item := g.exec(t, `INSERT INTO review_items (project_id, nlq_id, reason, status, candidate_a) VALUES ($1, $2, 'disagreement', 'resolved', $3)
+		RETURNING id`, g.project.ID, reviewed, gold(reviewed))
+	g.exec(t, `INSERT INTO reviews (review_item_id, decision, error_type) VALUES ($1, 'accept_a', 'other') RETURNING id`, item)
+	// Agreed, then an audit reviewer edited the SQL: the reviewer's decision is what accepted it.
+	edited := g.accept(t, "beta", g.question(), "SELECT name FROM t WHERE id = 4")
+	agreement(edited)
+	item = g.exec(t, `INSERT INTO review_items (project_id, nlq_id, reason, status) VALUES ($1, $2, 'audit', 'resolved') RETURNING id`,
+		g.project.ID, edited)
+	g.exec(t, `INSERT INTO reviews (review_item_id, decision, error_type, final_sql) VALUES ($1, 'edit', 'filter_value', 'SELECT 4') RETURNING id`, item)
+	// imported: the imported gold, never annotated.
+	imported := g.accept(t, "gamma", g.question(), "SELECT name FROM t WHERE id = 5")
+	g.exec(t, `UPDATE sql_candidates SET source = 'import' WHERE id = $1 RETURNING id`, gold(imported))
+	// Imported gold that an annotator also wrote SQL for is not "never annotated".
+	annotated := g.accept(t, "gamma", g.question(), "SELECT name FROM t WHERE id = 6")
+	g.exec(t, `UPDATE sql_candidates SET source = 'import' WHERE id = $1 RETURNING id`, gold(annotated))
+	slot := g.exec(t, `INSERT INTO annotation_items (project_id, nlq_id, slot, status) VALUES ($1, $2, 1, 'skipped') RETURNING id`,
+		g.project.ID, annotated)
+	g.exec(t, `INSERT INTO annotations (item_id, nlq_id, skipped_reason) VALUES ($1, $2, 'ambiguous') RETURNING id`, slot, annotated)
+	// Accepted by hand in the database: none of the three.
+	g.accept(t, "gamma", g.question(), "SELECT name FROM t WHERE id = 7")
+
+	for _, tc := range []struct {
+		filter []string
+		want   []int64
+	}{
+		{[]string{store.ReviewAgreed}, []int64{agreed, audited}},
+		{[]string{store.ReviewReviewed}, []int64{reviewed, edited}},
+		{[]string{store.ReviewImported}, []int64{imported}},
+		{[]string{store.ReviewImported, store.ReviewReviewed}, []int64{reviewed, edited, imported}},
+	} {
+		t.Run(strings.Join(tc.filter, "+"), func(t *testing.T) {
+			snap, _, pairs := g.cut(t, SnapshotParams{Filters: SnapshotFilters{ReviewStatus: tc.filter}})
+			var got []int64
+			for _, p := range pairs {
+				got = append(got, p.NLQID)
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+				t.Fatalf("pairs %v, want %v", got, tc.want)
+			}
+			var params SnapshotParams
+			if err := json.Unmarshal(snap.Params, &params); err != nil || fmt.Sprint(params.Filters.ReviewStatus) != fmt.Sprint(tc.filter) {
+				t.Fatalf("params %s (%v)", snap.Params, err)
+			}
+		})
+	}
+	if _, _, pairs := g.cut(t, SnapshotParams{}); len(pairs) != 7 {
+		t.Fatalf("no filter: %d pairs, want all 7", len(pairs))
 	}
 }

@@ -18,7 +18,7 @@ func TestExportsAPI_StreamsTheFileAndRecordsItsHash(t *testing.T) {
 		e.acceptedNLQ(t)
 	}
 	e.run(t, []scenario{
-		{Name: "unknown format", Method: "GET", URL: fmt.Sprintf("%s/snapshots/%d/export?format=spider", p, snap), As: "lead",
+		{Name: "unknown format", Method: "GET", URL: fmt.Sprintf("%s/snapshots/%d/export?format=parquet", p, snap), As: "lead",
 			ExpectedStatus: 400, ExpectedContent: []string{`"format"`}},
 		{Name: "unknown split", Method: "GET", URL: fmt.Sprintf("%s/snapshots/%d/export?format=trl&split=dev", p, snap), As: "lead",
 			ExpectedStatus: 400, ExpectedContent: []string{`"split"`}},

@@ -16,7 +16,24 @@ type SnapshotSource struct {
 	DatabaseIDs []int64
 	CreatedFrom *time.Time // questions created at or after
 	CreatedTo   *time.Time // questions created before
+	// ReviewStatus lists how the pairs came to be accepted: ReviewAgreed, ReviewReviewed, ReviewImported.
+	ReviewStatus []string
 }
+
+// How an accepted pair came to be accepted, as the review_status filter names it. A pair accepted
+// another way (set by hand in the database) is none of them.
+const (
+	// ReviewAgreed: its gold took part in a matching agent-versus-annotator comparison, and no
+	// reviewer decided it.
+	ReviewAgreed = "agreed"
+	// ReviewReviewed: the newest review of the question accepted it (accept_a, accept_b or edit).
+	ReviewReviewed = "reviewed"
+	// ReviewImported: its gold is the imported SQL, nobody annotated the question and no reviewer decided it.
+	ReviewImported = "imported"
+)
+
+// ReviewStatuses lists the review statuses, in the order the API documents them.
+var ReviewStatuses = []string{ReviewAgreed, ReviewReviewed, ReviewImported}
 
 // SnapshotPair is one question with its gold SQL as a snapshot holds it.
 type SnapshotPair struct {
@@ -46,6 +63,9 @@ func (s *Store) AcceptedPairs(ctx context.Context, projectID int64, src Snapshot
 	if src.DatabaseIDs == nil {
 		src.DatabaseIDs = []int64{}
 	}
+	if src.ReviewStatus == nil {
+		src.ReviewStatus = []string{}
+	}
 	rows, err := s.pool.Query(ctx, `
 		SELECT n.id, c.id, n.stage, n.question, c.sql, coalesce(c.original_sql, ''), n.database_id, coalesce(d.name, ''), d.version,
 			coalesce(d.schema_hash, ''), coalesce(c.result_fingerprint, ''), g.version
@@ -58,12 +78,20 @@ func (s *Store) AcceptedPairs(ctx context.Context, projectID int64, src Snapshot
 				UNION ALL
 				(SELECT a.guideline_version, a.created_at FROM annotations a WHERE a.nlq_id = n.id AND a.guideline_version IS NOT NULL)
 			) v ORDER BY v.created_at DESC LIMIT 1) g ON true
+		LEFT JOIN LATERAL (
+			SELECT CASE
+				WHEN (SELECT r.decision IN ('accept_a', 'accept_b', 'edit') FROM reviews r JOIN review_items i ON i.id = r.review_item_id
+					WHERE i.nlq_id = n.id ORDER BY r.created_at DESC, r.id DESC LIMIT 1) THEN 'reviewed'
+				WHEN EXISTS (SELECT 1 FROM comparisons m WHERE m.nlq_id = n.id AND m.match AND c.id IN (m.candidate_a, m.candidate_b)) THEN 'agreed'
+				WHEN c.source = 'import' AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.nlq_id = n.id) THEN 'imported'
+			END AS status) rs ON true
 		WHERE n.project_id = $1 AND n.status = 'accepted'
 			AND (cardinality($2::text[]) = 0 OR n.stage = ANY($2))
 			AND (cardinality($3::bigint[]) = 0 OR n.database_id = ANY($3))
 			AND ($4::timestamptz IS NULL OR n.created_at >= $4)
 			AND ($5::timestamptz IS NULL OR n.created_at < $5)
-		ORDER BY n.id`, projectID, src.Stages, src.DatabaseIDs, src.CreatedFrom, src.CreatedTo)
+			AND (cardinality($6::text[]) = 0 OR rs.status = ANY($6))
+		ORDER BY n.id`, projectID, src.Stages, src.DatabaseIDs, src.CreatedFrom, src.CreatedTo, src.ReviewStatus)
 	if err != nil {
 		return nil, classify(err, "accepted pairs")
 	}

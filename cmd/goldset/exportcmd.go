@@ -19,7 +19,12 @@ var exportHelp = `Export a golden snapshot as a file for fine-tuning or evaluati
 Formats: ` + strings.Join(pipelines.ExportFormats, ", ") + `. The split is train, val, test or all
 (default). The file goes to stdout unless --out names one (written beside it and renamed when
 complete, so an interrupted export leaves no file). The export is recorded with its sha256, which
-is printed to stderr with the row count.`
+is printed to stderr with the row count.
+
+The spider format is one zip (Spider's layout: train_spider.json, dev.json and test.json with their
+*_gold.sql files, tables.json, database/<db_id>/<db_id>.sqlite, and goldset_export_report.json
+listing the pairs whose query does not run or gives another result on SQLite). Being binary, it
+is not written to a terminal: give --out FILE.zip or redirect stdout.`
 
 func runExport(ctx context.Context, args []string, out io.Writer) error {
 	fs := newFlagSet("export --project P --snapshot ID --format F [--split S] [--out FILE]", exportHelp)
@@ -42,6 +47,9 @@ func runExport(ctx context.Context, args []string, out io.Writer) error {
 	p := pipelines.ExportParams{Format: *format, Split: *split}
 	if err := p.Validate(); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if *file == "" && p.Format == pipelines.FormatSpider && isTerminal(out) {
+		return fmt.Errorf("%w: the spider format is a zip: give --out FILE.zip or redirect stdout", errUsage)
 	}
 	if err := cfg.resolve(); err != nil {
 		return err
@@ -81,4 +89,15 @@ func runExport(ctx context.Context, args []string, out io.Writer) error {
 	}
 	fmt.Fprintf(os.Stderr, "export %d: %d rows, %d bytes, sha256 %s\n", rec.ID, rec.Rows, rec.Bytes, rec.SHA256)
 	return nil
+}
+
+// isTerminal reports whether w is a terminal (a character device), where binary output would only
+// garble the screen.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

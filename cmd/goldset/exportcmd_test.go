@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/goldset/goldset/pipelines"
@@ -43,7 +45,7 @@ func TestCLI_ExportWritesTheFileAndRecordsItsHash(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := strconv.FormatInt(snap.ID, 10)
-	if _, err := runCLI(t, "export", "--project", "p", "--snapshot", id, "--format", "spider", "--database-url", url); !errors.Is(err, errUsage) {
+	if _, err := runCLI(t, "export", "--project", "p", "--snapshot", id, "--format", "parquet", "--database-url", url); !errors.Is(err, errUsage) {
 		t.Fatalf("unknown format: %v", err)
 	}
 	file := filepath.Join(t.TempDir(), "eval.csv")
@@ -63,5 +65,32 @@ func TestCLI_ExportWritesTheFileAndRecordsItsHash(t *testing.T) {
 	}
 	if out := mustCLI(t, "export", "--project", "p", "--snapshot", id, "--format", "eval_jsonl", "--database-url", url); len(out) == 0 {
 		t.Fatal("nothing on stdout")
+	}
+
+	// The spider zip, with the database as a SQLite file and the question in the file of its split.
+	file = filepath.Join(t.TempDir(), "spider.zip")
+	mustCLI(t, "export", "--project", "p", "--snapshot", id, "--format", "spider", "--out", file, "--database-url", url)
+	zr, err := zip.OpenReader(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	names := map[string]bool{}
+	for _, f := range zr.File {
+		names[f.Name] = true
+	}
+	for _, name := range []string{"tables.json", "train_spider.json", "dev.json", "test.json", "train_gold.sql", "goldset_export_report.json"} {
+		if !names[name] {
+			t.Fatalf("%s missing from the zip: %v", name, names)
+		}
+	}
+	sqlite := 0
+	for name := range names {
+		if strings.HasPrefix(name, "database/") && strings.HasSuffix(name, ".sqlite") {
+			sqlite++
+		}
+	}
+	if sqlite != 1 {
+		t.Fatalf("%d SQLite files in %v", sqlite, names)
 	}
 }
