@@ -77,6 +77,10 @@ type Question struct {
 	Tables           []store.DBTable
 	Guideline        string // the project's current guideline (markdown); may be empty
 	GuidelineVersion int
+	// Instructions is the project's current text-to-SQL prompt template with its placeholders filled
+	// in (empty when the project saved none); InstructionsVersion is its version.
+	Instructions        string
+	InstructionsVersion int
 }
 
 // StepKind tells a model turn from a tool call.

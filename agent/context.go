@@ -28,6 +28,7 @@ func (a *Agent) prepare(ctx context.Context, q Question, meta llm.CallMeta) (*pr
 	data := systemData{
 		Database: q.Database.Name, MaxSteps: p.opt.MaxSteps,
 		Guideline: q.Guideline, GuidelineVersion: q.GuidelineVersion,
+		Instructions: q.Instructions, InstructionsVersion: q.InstructionsVersion,
 		TotalTables: len(p.tables), Notes: notes,
 	}
 	in := map[*tableInfo]bool{}

@@ -19,7 +19,7 @@ import (
 // PromptVersion names the agent's prompt set (system prompt, tool descriptions and loop messages).
 // Bump it whenever their meaning changes; it is stored with every run. PromptDigest tells apart
 // edits that forgot to.
-const PromptVersion = "agent-system-v1"
+const PromptVersion = "agent-system-v2"
 
 // The tools, in the order they are offered.
 const (
@@ -117,10 +117,13 @@ type systemData struct {
 	MaxSteps         int
 	Guideline        string
 	GuidelineVersion int
-	TotalTables      int
-	Tables           []promptTable
-	Omitted          []string
-	Notes            []string
+	// Instructions is the project's text-to-SQL prompt template, filled in, when one was saved.
+	Instructions        string
+	InstructionsVersion int
+	TotalTables         int
+	Tables              []promptTable
+	Omitted             []string
+	Notes               []string
 }
 
 type promptTable struct {

@@ -18,11 +18,14 @@ const (
 	PurposeCritic     Purpose = "critic"
 	PurposeEditor     Purpose = "editor"
 	PurposeJudge      Purpose = "judge"
+	PurposeTarget     Purpose = "target"    // the model under evaluation
+	PurposeOptimizer  Purpose = "optimizer" // OPRO's prompt optimizer
 	PurposeEmbeddings Purpose = "embeddings"
 )
 
 // Purposes lists every purpose, in display order.
-var Purposes = []Purpose{PurposeAgent, PurposeGenerator, PurposeValidator, PurposeCritic, PurposeEditor, PurposeJudge, PurposeEmbeddings}
+var Purposes = []Purpose{PurposeAgent, PurposeGenerator, PurposeValidator, PurposeCritic, PurposeEditor, PurposeJudge, PurposeTarget,
+	PurposeOptimizer, PurposeEmbeddings}
 
 // ErrNotConfigured: no endpoint is configured. Its message says what to set.
 var ErrNotConfigured = errors.New("no language model is configured: an admin sets the endpoint under Settings → Language model, " +

@@ -46,6 +46,8 @@ type Agents struct {
 	Runner  *Runner
 	// Generators runs the generating pipelines, whose new questions the agent answers (set by Register).
 	Generators *Generators
+	// Evaluator evaluates models on snapshots and optimizes prompts (set by Register).
+	Evaluator *Evaluator
 
 	schemas databaseCache
 }
@@ -57,6 +59,10 @@ func (w *Agents) Register(r *Runner) {
 		w.Generators = &Generators{Agents: w}
 	}
 	w.Generators.register(r)
+	if w.Evaluator == nil {
+		w.Evaluator = &Evaluator{Agents: w, Log: w.Log}
+	}
+	w.Evaluator.Register(r)
 	r.Register(Kind{Name: KindAgent, Item: w.item, Abandon: w.abandonItem, Concurrency: func(run store.PipelineRun) int {
 		var p AgentBatchParams
 		_ = json.Unmarshal(run.Params, &p)
@@ -254,6 +260,16 @@ func (w *Agents) begin(ctx context.Context, a store.Actor, projectID, databaseID
 	if ok {
 		t.q.Guideline, t.q.GuidelineVersion = g.Markdown, g.Version
 		t.rec.GuidelineVersion = &g.Version
+	}
+	// And the project's tuned prompt template, when one was saved (adopted from an optimization).
+	pt, ok, err := w.Store.CurrentPromptTemplate(ctx, projectID)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		t.q.Instructions = FillPrompt(pt.Body, Dialect, "(the database schema below)", question)
+		t.q.InstructionsVersion = pt.Version
+		t.rec.PromptVersion += fmt.Sprintf("+project-prompt-v%d", pt.Version)
 	}
 	if err := w.Store.CreateAgentRun(ctx, a, &t.rec); err != nil {
 		return nil, err

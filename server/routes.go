@@ -135,6 +135,18 @@ func (s *Server) routes() []route {
 		{Method: "GET", Path: v1 + "/projects/:project/snapshots/:snapshot/export", Object: "exports", Action: "create", Handler: h((*Server).exportSnapshot)},
 		{Method: "GET", Path: v1 + "/projects/:project/exports", Object: "exports", Action: "read", Handler: h((*Server).listExports)},
 
+		// The project's text-to-SQL prompt template (versions), model evaluations and prompt optimization.
+		{Method: "GET", Path: v1 + "/projects/:project/prompts", Object: "prompts", Action: "read", Handler: h((*Server).listPrompts)},
+		{Method: "POST", Path: v1 + "/projects/:project/prompts", Object: "prompts", Action: "write", Handler: h((*Server).createPrompt)},
+		{Method: "GET", Path: v1 + "/projects/:project/evaluations", Object: "evaluations", Action: "read", Handler: h((*Server).listEvaluations)},
+		{Method: "POST", Path: v1 + "/projects/:project/evaluations", Object: "evaluations", Action: "run", Handler: h((*Server).startEvaluation)},
+		{Method: "GET", Path: v1 + "/projects/:project/evaluations/:run", Object: "evaluations", Action: "read", Handler: h((*Server).getEvaluation)},
+		{Method: "GET", Path: v1 + "/projects/:project/evaluations/:run/results", Object: "evaluations", Action: "read", Handler: h((*Server).evaluationResults)},
+		{Method: "GET", Path: v1 + "/projects/:project/optimizations", Object: "optimizations", Action: "read", Handler: h((*Server).listOptimizations)},
+		{Method: "POST", Path: v1 + "/projects/:project/optimizations", Object: "optimizations", Action: "run", Handler: h((*Server).startOptimization)},
+		{Method: "GET", Path: v1 + "/projects/:project/optimizations/:run", Object: "optimizations", Action: "read", Handler: h((*Server).getOptimization)},
+		{Method: "POST", Path: v1 + "/projects/:project/optimizations/:run/adopt", Object: "optimizations", Action: "run", Handler: h((*Server).adoptPrompt)},
+
 		// The web UI: files from the embedded build, index.html for every other page (HTML5 routing).
 		{Method: "GET", Path: "/*", Public: true, Handler: h((*Server).ui)},
 	}

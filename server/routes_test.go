@@ -6,6 +6,8 @@ import (
 	"sort"
 	"testing"
 	"time"
+
+	"github.com/goldset/goldset/pipelines"
 )
 
 // roles from weakest to strongest; a route allowed to one is allowed to every later one.
@@ -261,6 +263,29 @@ func routeSpecs(t *testing.T, e *env) map[string]routeSpec {
 			return fmt.Sprintf("%s/snapshots/%d/export?format=eval_jsonl&split=all", p, e.snapshot(t)), ""
 		}},
 		"GET /api/v1/projects/:project/exports": {Min: "lead", Success: 200, prepare: fixed(p+"/exports", "")},
+		"GET /api/v1/projects/:project/prompts": {Min: "reviewer", Success: 200, prepare: fixed(p+"/prompts", "")},
+		"POST /api/v1/projects/:project/prompts": {Min: "lead", Success: 201, prepare: fixed(p+"/prompts",
+			jsonBody(map[string]string{"body": pipelines.BuiltinPromptTemplate + "\nBe brief."}))},
+		"GET /api/v1/projects/:project/evaluations": {Min: "lead", Success: 200, prepare: fixed(p+"/evaluations", "")},
+		"POST /api/v1/projects/:project/evaluations": {Min: "lead", Success: 201, prepare: func(e *env, _ string) (string, string) {
+			return p + "/evaluations", fmt.Sprintf(`{"snapshot_id":%d,"split":"all"}`, e.snapshot(t))
+		}},
+		"GET /api/v1/projects/:project/evaluations/:run": {Min: "lead", Success: 200, prepare: func(e *env, _ string) (string, string) {
+			return fmt.Sprintf("%s/evaluations/%d", p, e.evaluation(t)), ""
+		}},
+		"GET /api/v1/projects/:project/evaluations/:run/results": {Min: "lead", Success: 200, prepare: func(e *env, _ string) (string, string) {
+			return fmt.Sprintf("%s/evaluations/%d/results?outcome=wrong", p, e.evaluation(t)), ""
+		}},
+		"GET /api/v1/projects/:project/optimizations": {Min: "lead", Success: 200, prepare: fixed(p+"/optimizations", "")},
+		"POST /api/v1/projects/:project/optimizations": {Min: "lead", Success: 201, prepare: func(e *env, _ string) (string, string) {
+			return p + "/optimizations", fmt.Sprintf(`{"method":"apo","snapshot_id":%d,"apo":{"rounds":1}}`, e.splitSnapshot(t))
+		}},
+		"GET /api/v1/projects/:project/optimizations/:run": {Min: "lead", Success: 200, prepare: func(e *env, _ string) (string, string) {
+			return fmt.Sprintf("%s/optimizations/%d", p, e.finishedOptimization(t)), ""
+		}},
+		"POST /api/v1/projects/:project/optimizations/:run/adopt": {Min: "lead", Success: 201, prepare: func(e *env, _ string) (string, string) {
+			return fmt.Sprintf("%s/optimizations/%d/adopt", p, e.finishedOptimization(t)), "{}"
+		}},
 		"GET /api/v1/projects/:project/snapshots/compare": {Min: "reviewer", Success: 200, prepare: func(e *env, _ string) (string, string) {
 			return fmt.Sprintf("%s/snapshots/compare?a=%d&b=%d", p, e.snapshot(t), e.snapshot(t)), ""
 		}},

@@ -57,7 +57,7 @@ export function agentRun(overrides: Partial<AgentRun> = {}): AgentRun {
     warnings: [{ rule: 'no-limit-without-order', message: 'LIMIT without ORDER BY returns arbitrary rows' }],
     confidence: 0.67,
     samples: 3,
-    prompt_version: 'agent-system-v1',
+    prompt_version: 'agent-system-v2',
     model: 'gpt-test',
     prompt_tokens: 5000,
     completion_tokens: 400,

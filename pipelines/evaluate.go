@@ -1,0 +1,613 @@
+package pipelines
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/sashabaranov/go-openai"
+
+	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/sqlexec"
+	"github.com/goldset/goldset/store"
+)
+
+// The run kinds of evaluations and prompt optimizations (issue 8).
+const (
+	KindEvaluate = "evaluate"
+	KindOptimize = "optimize"
+)
+
+// Dialect is what {dialect} says: the gold SQL and the predictions run on PostgreSQL.
+const Dialect = "PostgreSQL"
+
+// EnvTargetAPIKey is the API key sent to an evaluated model's own endpoint (base_url): the
+// configured key is never sent to another host.
+const EnvTargetAPIKey = "GOLDSET_TARGET_API_KEY"
+
+// BuiltinPromptTemplate is seed 000's text-to-SQL prompt, version 0 of every project's template.
+var BuiltinPromptTemplate = func() string {
+	b, err := fs.ReadFile(prompts, "prompts/text2sql.tmpl")
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}()
+
+// The placeholders a prompt template must contain.
+var placeholders = []string{"{dialect}", "{schema}", "{query_str}"}
+
+// maxPromptTemplate bounds a template's length in characters.
+const maxPromptTemplate = 20000
+
+// CheckPromptTemplate says what is wrong with a template ("" when nothing is).
+func CheckPromptTemplate(body string) string {
+	switch {
+	case strings.TrimSpace(body) == "":
+		return "must not be empty"
+	case len([]rune(body)) > maxPromptTemplate:
+		return fmt.Sprintf("must be at most %d characters", maxPromptTemplate)
+	}
+	var missing []string
+	for _, p := range placeholders {
+		if !strings.Contains(body, p) {
+			missing = append(missing, p)
+		}
+	}
+	if len(missing) > 0 {
+		return "must contain " + strings.Join(missing, ", ") + " (filled in for each question)"
+	}
+	return ""
+}
+
+// FillPrompt fills a template's placeholders in one pass, so a schema or question that happens to
+// contain "{query_str}" is left as it is.
+func FillPrompt(template, dialect, schema, question string) string {
+	return strings.NewReplacer("{dialect}", dialect, "{schema}", schema, "{query_str}", question).Replace(template)
+}
+
+// Budget caps a run's model calls; zero fields are no cap. It is checked before each call, against
+// the calls logged for the run that were not answered from the cache: calls already in flight when
+// a cap is reached still finish, so a run may pass a cap by at most its concurrency less one call.
+type Budget struct {
+	MaxCalls   int     `json:"max_calls,omitempty"`
+	MaxTokens  int64   `json:"max_tokens,omitempty"`
+	MaxCostUSD float64 `json:"max_cost_usd,omitempty"`
+}
+
+func (b Budget) check(v *store.Validator, prefix string) {
+	v.Check(b.MaxCalls >= 0, prefix+"max_calls", "must not be negative (0: no cap)")
+	v.Check(b.MaxTokens >= 0, prefix+"max_tokens", "must not be negative (0: no cap)")
+	v.Check(b.MaxCostUSD >= 0, prefix+"max_cost_usd", "must not be negative (0: no cap)")
+}
+
+// reached says which cap spend has reached ("" when none).
+func (b Budget) reached(s store.RunSpend) string {
+	switch {
+	case b.MaxCalls > 0 && s.Calls >= b.MaxCalls:
+		return fmt.Sprintf("budget reached: %d of %d model calls", s.Calls, b.MaxCalls)
+	case b.MaxTokens > 0 && s.Tokens >= b.MaxTokens:
+		return fmt.Sprintf("budget reached: %d of %d tokens", s.Tokens, b.MaxTokens)
+	case b.MaxCostUSD > 0 && s.Cost >= b.MaxCostUSD:
+		return fmt.Sprintf("budget reached: $%.4f of $%.4f", s.Cost, b.MaxCostUSD)
+	}
+	return ""
+}
+
+// Target is the model under evaluation: a model name on the configured endpoint, or on its own
+// OpenAI-compatible endpoint (BaseURL, with the key from GOLDSET_TARGET_API_KEY).
+type Target struct {
+	Model   string `json:"model"`
+	BaseURL string `json:"base_url,omitempty"`
+}
+
+func (t Target) check(v *store.Validator) {
+	if t.BaseURL != "" {
+		u, err := url.Parse(t.BaseURL)
+		v.Check(err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "", "base_url", "must be an http:// or https:// URL")
+	}
+}
+
+// EvalParams are an evaluation's parameters, stored with its run.
+type EvalParams struct {
+	SnapshotID    int64  `json:"snapshot_id"`
+	Split         string `json:"split"`
+	Target               // model, base_url
+	Prompt        string `json:"prompt"`
+	PromptVersion int    `json:"prompt_version"` // of the project's template it came from; -1 when given
+	Judge         bool   `json:"judge"`
+	JudgeModel    string `json:"judge_model,omitempty"`
+	Limit         int    `json:"limit,omitempty"`
+	Concurrency   int    `json:"concurrency"`
+	Budget        Budget `json:"budget"`
+}
+
+// Evaluator evaluates models on snapshot splits by execution match, and optimizes prompts on them.
+type Evaluator struct {
+	// Agents gives the store, the sandbox, the configured models and the schema cache.
+	Agents *Agents
+	Log    *slog.Logger
+	Runner *Runner
+
+	mu      sync.Mutex
+	clients map[string]*llm.Client // own endpoints of evaluated models, by base URL
+}
+
+// Register makes the runner able to execute evaluations and optimizations.
+func (e *Evaluator) Register(r *Runner) {
+	e.Runner = r
+	if e.Log == nil {
+		e.Log = slog.Default()
+	}
+	r.Register(Kind{Name: KindEvaluate, Item: e.evalItem, Concurrency: func(run store.PipelineRun) int {
+		var p EvalParams
+		_ = json.Unmarshal(run.Params, &p)
+		return max(p.Concurrency, 1)
+	}})
+	r.Register(Kind{Name: KindOptimize, Item: e.optimizeStep, Concurrency: func(store.PipelineRun) int { return 1 }})
+}
+
+func (e *Evaluator) store() *store.Store { return e.Agents.Store }
+
+// CurrentPrompt is the project's template in force: its newest saved version, or the built-in one.
+func (e *Evaluator) CurrentPrompt(ctx context.Context, projectID int64) (store.PromptTemplate, error) {
+	p, ok, err := e.store().CurrentPromptTemplate(ctx, projectID)
+	if err != nil || ok {
+		return p, err
+	}
+	return store.PromptTemplate{ProjectID: projectID, Body: BuiltinPromptTemplate, Source: "builtin",
+		Note: "seed 000's prompt, built in"}, nil
+}
+
+// SavePrompt saves a new version of the project's template written by a person.
+func (e *Evaluator) SavePrompt(ctx context.Context, a store.Actor, projectID int64, body, note string) (store.PromptTemplate, error) {
+	v := store.Validator{}
+	if msg := CheckPromptTemplate(body); msg != "" {
+		v.Check(false, "body", msg)
+	}
+	v.Check(len(note) <= 2000, "note", "must be at most 2,000 characters")
+	if err := v.Err(); err != nil {
+		return store.PromptTemplate{}, err
+	}
+	return e.store().CreatePromptTemplate(ctx, a, projectID, store.PromptTemplate{Body: body, Note: note, Source: "manual"})
+}
+
+// resolvePrompt fills in the project's template when none is given; given, it must be valid.
+func (e *Evaluator) resolvePrompt(ctx context.Context, projectID int64, prompt *string, version *int, v *store.Validator, field string) error {
+	if strings.TrimSpace(*prompt) == "" {
+		cur, err := e.CurrentPrompt(ctx, projectID)
+		if err != nil {
+			return err
+		}
+		*prompt, *version = cur.Body, cur.Version
+		return nil
+	}
+	*version = -1
+	if msg := CheckPromptTemplate(*prompt); msg != "" {
+		v.Check(false, field, msg)
+	}
+	return nil
+}
+
+// pairKeys returns the item keys of a snapshot split's pairs (at most limit; 0 for all).
+func (e *Evaluator) pairKeys(ctx context.Context, snapshotID int64, split string, limit int) ([]string, error) {
+	if split == SplitAll {
+		split = ""
+	}
+	pairs, err := e.store().SnapshotPairs(ctx, snapshotID, split, 0, 0)
+	if err != nil {
+		return nil, err
+	}
+	if limit > 0 && len(pairs) > limit {
+		pairs = pairs[:limit]
+	}
+	keys := make([]string, len(pairs))
+	for i, p := range pairs {
+		keys[i] = itemKey(p.NLQID)
+	}
+	return keys, nil
+}
+
+// StartEvaluation validates the parameters and queues the run.
+func (e *Evaluator) StartEvaluation(ctx context.Context, a store.Actor, projectID int64, p EvalParams) (store.PipelineRun, error) {
+	if !e.Agents.Models.Client().Configured() {
+		return store.PipelineRun{}, llm.ErrNotConfigured
+	}
+	if p.Split == "" {
+		p.Split = "test"
+	}
+	if p.Concurrency == 0 {
+		p.Concurrency = 8
+	}
+	v := store.Validator{}
+	v.Check(p.SnapshotID > 0, "snapshot_id", "is required")
+	v.Check(p.Split == SplitAll || slices.Contains(splitNames, p.Split), "split", `must be "train", "val", "test" or "all"`)
+	v.Check(p.Concurrency >= 1 && p.Concurrency <= 64, "concurrency", "must be between 1 and 64")
+	v.Check(p.Limit >= 0, "limit", "must not be negative (0: all)")
+	p.Target.check(&v)
+	p.Budget.check(&v, "budget.")
+	if err := e.resolvePrompt(ctx, projectID, &p.Prompt, &p.PromptVersion, &v, "prompt"); err != nil {
+		return store.PipelineRun{}, err
+	}
+	if err := v.Err(); err != nil {
+		return store.PipelineRun{}, err
+	}
+	if _, err := e.store().GetSnapshot(ctx, projectID, p.SnapshotID); err != nil {
+		return store.PipelineRun{}, err
+	}
+	keys, err := e.pairKeys(ctx, p.SnapshotID, p.Split, p.Limit)
+	if err != nil {
+		return store.PipelineRun{}, err
+	}
+	if len(keys) == 0 {
+		return store.PipelineRun{}, &store.ValidationError{Fields: map[string]string{"split": "the snapshot has no pairs in this split"}}
+	}
+	run, err := e.store().CreatePipelineRun(ctx, a, projectID, KindEvaluate, p, keys)
+	if err == nil && e.Runner != nil {
+		e.Runner.Wake()
+	}
+	return run, err
+}
+
+// evalItem answers one pair with the run's prompt and scores it.
+func (e *Evaluator) evalItem(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, ItemSaver, error) {
+	var p EvalParams
+	if err := json.Unmarshal(run.Params, &p); err != nil {
+		return store.ItemOutcome{}, nil, &RunError{Reason: "unreadable parameters: " + err.Error()}
+	}
+	nlqID, err := parseItemKey(key)
+	if err != nil {
+		return store.ItemOutcome{}, nil, err
+	}
+	pair, err := e.store().SnapshotPair(ctx, p.SnapshotID, nlqID)
+	if err != nil {
+		return store.ItemOutcome{}, nil, err
+	}
+	s := scoring{run: run, kind: KindEvaluate, target: p.Target, budget: p.Budget, judge: p.Judge, judgeModel: p.JudgeModel}
+	r, err := e.score(ctx, s, 0, p.Prompt, pair)
+	if err != nil {
+		return store.ItemOutcome{}, nil, err
+	}
+	out := store.ItemOutcome{Key: key, OK: true, PromptTokens: r.PromptTokens, CompletionTokens: r.CompletionTokens,
+		Detail: map[string]any{"correct": r.Correct, "reason": r.Reason}}
+	if r.Correct {
+		out.Kept = 1
+	}
+	return out, func(tx pgx.Tx) error { return store.SaveEvalResult(ctx, tx, r) }, nil
+}
+
+func parseItemKey(key string) (int64, error) {
+	id, err := strconv.ParseInt(key, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("bad item key %q", key)
+	}
+	return id, nil
+}
+
+// scoring says how to answer and score pairs within one run.
+type scoring struct {
+	run        store.PipelineRun
+	kind       string
+	target     Target
+	budget     Budget
+	judge      bool
+	judgeModel string
+}
+
+// score answers one pair with a template and checks the answer by execution match against the
+// gold SQL's result (and with the judge when asked). The result is returned, not stored. A model
+// call that fails after the client's retries is an ItemError; a reached budget a RunError.
+func (e *Evaluator) score(ctx context.Context, s scoring, candidateID int64, template string, pair store.SnapshotPair) (store.EvalResult, error) {
+	r := store.EvalResult{RunID: s.run.ID, CandidateID: candidateID, NLQID: pair.NLQID, Split: pair.Split,
+		DatabaseName: pair.DatabaseName, Hardness: pair.Hardness, Question: pair.Question, GoldSQL: pair.SQL}
+	if pair.DatabaseID == nil {
+		r.Error = "the question's database is not in the project any more"
+		return r, nil
+	}
+	d, err := e.Agents.database(ctx, s.run.ProjectID, *pair.DatabaseID)
+	if errors.Is(err, store.ErrNotFound) {
+		r.Error = fmt.Sprintf("database %q was deleted since the snapshot was cut", pair.DatabaseName)
+		return r, nil
+	}
+	if err != nil {
+		return r, err
+	}
+	schema, err := e.schema(ctx, d)
+	if err != nil {
+		return r, err
+	}
+	reply, usage, err := e.chat(ctx, s, llm.PurposeTarget, s.target, itemKey(pair.NLQID), FillPrompt(template, Dialect, schema, pair.Question), 0)
+	r.PromptTokens, r.CompletionTokens = usage.PromptTokens, usage.CompletionTokens
+	if err != nil {
+		return r, err
+	}
+	r.SQL = ExtractSQL(reply)
+	if r.SQL == "" {
+		r.Error = "the reply has no SQL"
+		return r, nil
+	}
+	target := d.db.Target()
+	gold := e.Agents.Exec.Run(ctx, target, pair.SQL)
+	if ctx.Err() != nil {
+		return r, ctx.Err()
+	}
+	if !gold.OK() {
+		r.Error = "the gold SQL fails now: " + gold.Error
+		return r, nil
+	}
+	pred := e.Agents.Exec.Run(ctx, target, r.SQL)
+	if ctx.Err() != nil {
+		return r, ctx.Err()
+	}
+	ordered, _ := sqlexec.HasTopLevelOrderBy(pair.SQL)
+	opt := sqlexec.MatchOptions{OrderMatters: ordered}
+	m := sqlexec.Match(gold, pred, opt)
+	r.Correct, r.Reason = m.Match, m.Reason
+	if !pred.OK() {
+		r.Error = pred.Error
+	}
+	if !m.Match {
+		r.Diff = resultDiff(gold, pred, opt)
+	}
+	if s.judge {
+		if err := e.judgeResult(ctx, s, &r, gold, pred); err != nil {
+			return r, err
+		}
+	}
+	return r, nil
+}
+
+// diffRows is how many rows of each side a stored diff lists.
+const diffRows = 5
+
+// resultDiff is what a person (and the critic) sees of two results that differ.
+func resultDiff(gold, pred *sqlexec.Result, opt sqlexec.MatchOptions) json.RawMessage {
+	d := sqlexec.Diff(gold, pred, opt, diffRows)
+	b, err := json.Marshal(map[string]any{"gold_rows": len(gold.Rows), "pred_rows": len(pred.Rows),
+		"only_gold": nonNil(d.OnlyInGold), "only_pred": nonNil(d.OnlyInPred),
+		"only_gold_count": d.OnlyInGoldCount, "only_pred_count": d.OnlyInPredCount})
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+func nonNil(rows [][]any) [][]any {
+	if rows == nil {
+		return [][]any{}
+	}
+	return rows
+}
+
+var judgePrompt = loadPrompt("judge")
+
+// judgeRows is how many rows of each result the judge sees.
+const judgeRows = 50
+
+// judgeResult asks the judge whether the predicted result answers the question given the gold one.
+func (e *Evaluator) judgeResult(ctx context.Context, s scoring, r *store.EvalResult, gold, pred *sqlexec.Result) error {
+	show := func(res *sqlexec.Result) string {
+		if !res.OK() {
+			return "error: " + res.Error
+		}
+		rows := res.Rows[:min(len(res.Rows), judgeRows)]
+		b, _ := json.Marshal(map[string]any{"columns": res.Columns, "rows": nonNil(rows)})
+		out := string(b)
+		if len(res.Rows) > judgeRows {
+			out += fmt.Sprintf("\n(%d rows in all; the first %d shown)", len(res.Rows), judgeRows)
+		}
+		return out
+	}
+	prompt, err := judgePrompt.render(map[string]string{"Question": r.Question, "Answer": show(gold), "Response": show(pred)})
+	if err != nil {
+		return err
+	}
+	reply, usage, err := e.chat(ctx, s, llm.PurposeJudge, Target{Model: s.judgeModel}, itemKey(r.NLQID)+"-judge", prompt, 0)
+	r.PromptTokens += usage.PromptTokens
+	r.CompletionTokens += usage.CompletionTokens
+	if err != nil {
+		return err
+	}
+	verdict, ok := ParseVerdict(reply)
+	if !ok {
+		r.JudgeReason = "unreadable judge reply: " + truncate(reply, 200)
+		return nil
+	}
+	r.Judge = &verdict
+	r.JudgeReason = truncate(strings.TrimSpace(reply), 500)
+	return nil
+}
+
+var verdictWord = regexp.MustCompile(`(?i)\b(true|false)\b`)
+
+// ParseVerdict reads a judge's "True" or "False": the reply's first word when it is one, else its
+// last such word (after the reasoning).
+func ParseVerdict(reply string) (verdict, ok bool) {
+	s := strings.Trim(strings.TrimSpace(reply), `"'*.`)
+	switch first, _, _ := strings.Cut(strings.ToLower(s), "\n"); strings.Trim(strings.TrimSpace(first), `"'*.`) {
+	case "true":
+		return true, true
+	case "false":
+		return false, true
+	}
+	words := verdictWord.FindAllString(reply, -1)
+	if len(words) == 0 {
+		return false, false
+	}
+	return strings.EqualFold(words[len(words)-1], "true"), true
+}
+
+func truncate(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}
+
+var (
+	sqlFence     = regexp.MustCompile("(?is)```(?:sql|postgresql|postgres)?[ \t]*\n(.*?)```")
+	sqlQueryLine = regexp.MustCompile(`(?is)SQLQuery:\s*(.*?)(?:\n\s*SQLResult:|\z)`)
+)
+
+// ExtractSQL takes the SQL out of a model's reply: the last ```sql fence, else what follows
+// "SQLQuery:", else the whole reply; without a trailing semicolon.
+func ExtractSQL(reply string) string {
+	sql := strings.TrimSpace(reply)
+	if m := sqlFence.FindAllStringSubmatch(reply, -1); len(m) > 0 {
+		sql = m[len(m)-1][1]
+	} else if m := sqlQueryLine.FindStringSubmatch(reply); m != nil {
+		sql = m[1]
+	}
+	return strings.TrimRight(strings.TrimSpace(sql), "; \n\t")
+}
+
+// schema renders a database for {schema}: CREATE TABLE with keys and sample rows, as the exports do.
+func (e *Evaluator) schema(ctx context.Context, d dbWithTables) (string, error) {
+	gens := &Generators{Agents: e.Agents}
+	blocks := make([]string, len(d.tables))
+	for i, t := range d.tables {
+		var err error
+		if blocks[i], err = gens.tableBlock(ctx, d.db, t, exportSampleRows); err != nil {
+			return "", err
+		}
+	}
+	return strings.Join(blocks, "\n\n"), nil
+}
+
+// client is the client that calls a target: the configured one, or one for the target's own endpoint.
+func (e *Evaluator) client(t Target) *llm.Client {
+	base := e.Agents.Models.Client()
+	if t.BaseURL == "" {
+		return base
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if c, ok := e.clients[t.BaseURL]; ok {
+		return c
+	}
+	set := base.Settings()
+	set.BaseURL, set.APIKey, set.Purposes = t.BaseURL, os.Getenv(EnvTargetAPIKey), nil
+	c := llm.New(set, e.store(), e.store(), e.Log)
+	if e.clients == nil {
+		e.clients = map[string]*llm.Client{}
+	}
+	e.clients[t.BaseURL] = c
+	return c
+}
+
+// chat makes one model call of a run after checking its budget; temperature 0 is answered from
+// the cache when the same request was answered before (a resumed run pays nothing twice).
+func (e *Evaluator) chat(ctx context.Context, s scoring, purpose llm.Purpose, t Target, item, prompt string, temperature float32) (string, openai.Usage, error) {
+	spend, err := e.store().RunSpend(ctx, s.kind, s.run.ID)
+	if err != nil {
+		return "", openai.Usage{}, err
+	}
+	if why := s.budget.reached(spend); why != "" {
+		return "", openai.Usage{}, &RunError{Reason: why + "; what was scored is kept, and a resume goes on"}
+	}
+	c := e.Agents.Models.Client()
+	if purpose == llm.PurposeTarget {
+		c = e.client(t)
+	}
+	resp, err := c.Chat(ctx, llm.CallMeta{Purpose: purpose, ProjectID: s.run.ProjectID, RunKind: s.kind, RunID: s.run.ID, ItemKey: item},
+		openai.ChatCompletionRequest{Model: t.Model, Temperature: temperature,
+			Messages: []openai.ChatCompletionMessage{{Role: openai.ChatMessageRoleUser, Content: prompt}}})
+	switch {
+	case errors.Is(err, llm.ErrNotConfigured):
+		return "", resp.Usage, &RunError{Reason: err.Error()}
+	case err != nil && ctx.Err() == nil:
+		return "", resp.Usage, &ItemError{Err: fmt.Errorf("%s model: %w", purpose, err)}
+	case err != nil:
+		return "", resp.Usage, err
+	case len(resp.Choices) == 0:
+		return "", resp.Usage, &ItemError{Err: fmt.Errorf("%s model: the reply has no choices", purpose)}
+	}
+	return resp.Choices[0].Message.Content, resp.Usage, nil
+}
+
+// EvalReport is an evaluation with its figures.
+type EvalReport struct {
+	Run     store.PipelineRun `json:"run"`
+	Params  EvalParams        `json:"params"`
+	Summary EvalSummary       `json:"summary"`
+}
+
+// EvalSummary adds the run's totals and spend to the store's counts.
+type EvalSummary struct {
+	store.EvalSummary
+	Total            int     `json:"total"`
+	Calls            int     `json:"calls"`
+	PromptTokens     int64   `json:"prompt_tokens"`
+	CompletionTokens int64   `json:"completion_tokens"`
+	CostUSD          float64 `json:"cost_usd"`
+}
+
+// Evaluation returns an evaluation run with its summary.
+func (e *Evaluator) Evaluation(ctx context.Context, projectID, runID int64) (EvalReport, error) {
+	run, err := e.store().PipelineRun(ctx, projectID, runID)
+	if err != nil {
+		return EvalReport{}, err
+	}
+	if run.Kind != KindEvaluate {
+		return EvalReport{}, store.NotFound(fmt.Sprintf("run %d is not an evaluation", runID))
+	}
+	return e.evalReport(ctx, run)
+}
+
+func (e *Evaluator) evalReport(ctx context.Context, run store.PipelineRun) (EvalReport, error) {
+	rep := EvalReport{Run: run}
+	if err := json.Unmarshal(run.Params, &rep.Params); err != nil {
+		return rep, fmt.Errorf("evaluation %d: parameters: %w", run.ID, err)
+	}
+	sum, err := e.store().EvalSummary(ctx, run.ID, 0)
+	if err != nil {
+		return rep, err
+	}
+	spend, err := e.store().RunSpend(ctx, KindEvaluate, run.ID)
+	if err != nil {
+		return rep, err
+	}
+	rep.Summary = EvalSummary{EvalSummary: sum, Total: run.Total, Calls: spend.Calls, PromptTokens: run.PromptTokens,
+		CompletionTokens: run.CompletionTokens, CostUSD: spend.Cost}
+	return rep, nil
+}
+
+// Evaluations lists a project's evaluations, newest first.
+func (e *Evaluator) Evaluations(ctx context.Context, projectID int64) ([]EvalReport, error) {
+	runs, err := e.store().ListPipelineRuns(ctx, projectID, KindEvaluate, 200)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]EvalReport, 0, len(runs))
+	for _, run := range runs {
+		rep, err := e.evalReport(ctx, run)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rep)
+	}
+	return out, nil
+}
+
+// EvalResults pages through an evaluation's per-item results.
+func (e *Evaluator) EvalResults(ctx context.Context, projectID, runID int64, outcome string, after int64, limit int) ([]store.EvalResult, error) {
+	if outcome != "" && outcome != store.OutcomeCorrect && outcome != store.OutcomeWrong && outcome != store.OutcomeError {
+		return nil, &store.ValidationError{Fields: map[string]string{"outcome": `must be "correct", "wrong" or "error"`}}
+	}
+	rep, err := e.Evaluation(ctx, projectID, runID)
+	if err != nil {
+		return nil, err
+	}
+	return e.store().EvalResults(ctx, runID, 0, rep.Params.SnapshotID, outcome, after, limit)
+}

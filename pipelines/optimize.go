@@ -1,0 +1,956 @@
+package pipelines
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/store"
+)
+
+// Optimization methods.
+const (
+	MethodOPRO = "opro" // seeds 000/001: a meta-prompt of past prompts sorted by score proposes new ones
+	MethodAPO  = "apo"  // seed 002: beam search with a critic's textual gradient and an editor
+)
+
+// OPROParams shape an OPRO run.
+type OPROParams struct {
+	Iterations  int     `json:"iterations"`
+	Candidates  int     `json:"candidates"` // proposals per iteration
+	Temperature float64 `json:"temperature"`
+}
+
+// APOParams shape an APO run; the defaults are Agent Lightning's.
+type APOParams struct {
+	BeamWidth       int     `json:"beam_width"`
+	BranchFactor    int     `json:"branch_factor"`
+	Rounds          int     `json:"rounds"`
+	GradientBatch   int     `json:"gradient_batch"`
+	ValidationBatch int     `json:"validation_batch"`
+	Temperature     float64 `json:"temperature"` // of the editor, so a parent's children differ
+}
+
+// OptimizeParams are an optimization's parameters, stored with its run.
+type OptimizeParams struct {
+	Method        string `json:"method"`
+	SnapshotID    int64  `json:"snapshot_id"`
+	Prompt        string `json:"prompt"` // the baseline
+	PromptVersion int    `json:"prompt_version"`
+	Target               // model, base_url
+	Concurrency   int    `json:"concurrency"`
+	Budget        Budget `json:"budget"`
+	ValLimit      int    `json:"val_limit,omitempty"`
+	TestLimit     int    `json:"test_limit,omitempty"`
+	// Seed draws APO's minibatches (default: the run's id).
+	Seed int64      `json:"seed,omitempty"`
+	OPRO OPROParams `json:"opro"`
+	APO  APOParams  `json:"apo"`
+}
+
+// defaults fills in zero parameters.
+func (p *OptimizeParams) defaults() {
+	if p.Concurrency == 0 {
+		p.Concurrency = 8
+	}
+	o, a := &p.OPRO, &p.APO
+	o.Iterations = cmp.Or(o.Iterations, 5)
+	o.Candidates = cmp.Or(o.Candidates, 2)
+	if o.Temperature == 0 {
+		o.Temperature = 0.7
+	}
+	a.BeamWidth = cmp.Or(a.BeamWidth, 4)
+	a.BranchFactor = cmp.Or(a.BranchFactor, 4)
+	a.Rounds = cmp.Or(a.Rounds, 3)
+	a.GradientBatch = cmp.Or(a.GradientBatch, 4)
+	a.ValidationBatch = cmp.Or(a.ValidationBatch, 16)
+	if a.Temperature == 0 {
+		a.Temperature = 0.7
+	}
+}
+
+func (p *OptimizeParams) check(v *store.Validator) {
+	between := func(field string, x, lo, hi int) {
+		v.Check(x >= lo && x <= hi, field, fmt.Sprintf("must be between %d and %d", lo, hi))
+	}
+	v.Check(p.Method == MethodOPRO || p.Method == MethodAPO, "method", `must be "opro" or "apo"`)
+	v.Check(p.SnapshotID > 0, "snapshot_id", "is required")
+	between("concurrency", p.Concurrency, 1, 64)
+	v.Check(p.ValLimit >= 0, "val_limit", "must not be negative (0: all)")
+	v.Check(p.TestLimit >= 0, "test_limit", "must not be negative (0: all)")
+	p.Target.check(v)
+	p.Budget.check(v, "budget.")
+	between("opro.iterations", p.OPRO.Iterations, 1, 50)
+	between("opro.candidates", p.OPRO.Candidates, 1, 8)
+	v.Check(p.OPRO.Temperature >= 0 && p.OPRO.Temperature <= 2, "opro.temperature", "must be between 0 and 2")
+	between("apo.beam_width", p.APO.BeamWidth, 1, 16)
+	between("apo.branch_factor", p.APO.BranchFactor, 1, 8)
+	between("apo.rounds", p.APO.Rounds, 1, 20)
+	between("apo.gradient_batch", p.APO.GradientBatch, 1, 64)
+	between("apo.validation_batch", p.APO.ValidationBatch, 1, 1000)
+	v.Check(p.APO.Temperature >= 0 && p.APO.Temperature <= 2, "apo.temperature", "must be between 0 and 2")
+}
+
+// steps is how many search steps follow the baseline.
+func (p OptimizeParams) steps() int {
+	if p.Method == MethodAPO {
+		return p.APO.Rounds
+	}
+	return p.OPRO.Iterations
+}
+
+// The items of an optimization run are its steps, done one after another in key order.
+const (
+	stepBaseline = "000-baseline"
+	stepTest     = "zz-test"
+)
+
+func stepKey(i int) string { return fmt.Sprintf("%03d-step", i) }
+
+// StartOptimization validates the parameters and queues the run.
+func (e *Evaluator) StartOptimization(ctx context.Context, a store.Actor, projectID int64, p OptimizeParams) (store.PipelineRun, error) {
+	if !e.Agents.Models.Client().Configured() {
+		return store.PipelineRun{}, llm.ErrNotConfigured
+	}
+	p.defaults()
+	v := store.Validator{}
+	p.check(&v)
+	if err := e.resolvePrompt(ctx, projectID, &p.Prompt, &p.PromptVersion, &v, "prompt"); err != nil {
+		return store.PipelineRun{}, err
+	}
+	if err := v.Err(); err != nil {
+		return store.PipelineRun{}, err
+	}
+	snap, err := e.store().GetSnapshot(ctx, projectID, p.SnapshotID)
+	if err != nil {
+		return store.PipelineRun{}, err
+	}
+	need := []string{"val", "test"}
+	if p.Method == MethodAPO {
+		need = append(need, "train") // the gradient batches
+	}
+	for _, split := range need {
+		pairs, err := e.store().SnapshotPairs(ctx, snap.ID, split, 0, 1)
+		if err != nil {
+			return store.PipelineRun{}, err
+		}
+		if len(pairs) == 0 {
+			return store.PipelineRun{}, fmt.Errorf("snapshot %d has no %s pairs: %s needs them: %w", snap.ID, split, p.Method, store.ErrConflict)
+		}
+	}
+	keys := []string{stepBaseline}
+	for i := 1; i <= p.steps(); i++ {
+		keys = append(keys, stepKey(i))
+	}
+	keys = append(keys, stepTest)
+	run, err := e.store().CreatePipelineRun(ctx, a, projectID, KindOptimize, p, keys)
+	if err == nil && e.Runner != nil {
+		e.Runner.Wake()
+	}
+	return run, err
+}
+
+// optRun is what a step of an optimization works with.
+type optRun struct {
+	scoring
+	p                 OptimizeParams
+	train, val, test  []store.SnapshotPair
+	cands             []store.PromptCandidate
+	baseline          store.PromptCandidate
+	reviewNoteMaximum int
+}
+
+// optimizeStep does one step of an optimization. Whatever it stores (candidates, scored items) is
+// stored as soon as it is known, and a step done again reads it back instead of redoing it; an
+// error other than a passing database outage stops the run (a RunError), so no later step starts
+// on a state this one did not finish.
+func (e *Evaluator) optimizeStep(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, ItemSaver, error) {
+	o, err := e.loadOpt(ctx, run)
+	if err == nil {
+		switch {
+		case key == stepBaseline:
+			err = e.baselineStep(ctx, o)
+		case key == stepTest:
+			err = e.testStep(ctx, o)
+		default:
+			var i int
+			if i, err = strconv.Atoi(strings.TrimSuffix(key, "-step")); err == nil {
+				if o.p.Method == MethodAPO {
+					err = e.apoRound(ctx, o, i)
+				} else {
+					err = e.oproIteration(ctx, o, i)
+				}
+			}
+		}
+	}
+	if err != nil {
+		var re *RunError
+		if errors.As(err, &re) || ctx.Err() != nil || store.Transient(err) {
+			return store.ItemOutcome{}, nil, err
+		}
+		return store.ItemOutcome{}, nil, &RunError{Reason: fmt.Sprintf("step %s: %v", key, err)}
+	}
+	return store.ItemOutcome{Key: key, OK: true}, nil, nil
+}
+
+func (e *Evaluator) loadOpt(ctx context.Context, run store.PipelineRun) (*optRun, error) {
+	o := &optRun{reviewNoteMaximum: 10}
+	if err := json.Unmarshal(run.Params, &o.p); err != nil {
+		return nil, &RunError{Reason: "unreadable parameters: " + err.Error()}
+	}
+	o.scoring = scoring{run: run, kind: KindOptimize, target: o.p.Target, budget: o.p.Budget}
+	var err error
+	pairs := func(split string, limit int) []store.SnapshotPair {
+		if err != nil {
+			return nil
+		}
+		var ps []store.SnapshotPair
+		ps, err = e.store().SnapshotPairs(ctx, o.p.SnapshotID, split, 0, 0)
+		if limit > 0 && len(ps) > limit {
+			ps = ps[:limit]
+		}
+		return ps
+	}
+	o.train, o.val, o.test = pairs("train", 0), pairs("val", o.p.ValLimit), pairs("test", o.p.TestLimit)
+	if err != nil {
+		return nil, err
+	}
+	if o.cands, err = e.store().PromptCandidates(ctx, run.ID); err != nil {
+		return nil, err
+	}
+	for _, c := range o.cands {
+		if c.Origin == "baseline" {
+			o.baseline = c
+		}
+	}
+	return o, nil
+}
+
+func (e *Evaluator) event(ctx context.Context, o *optRun, format string, args ...any) {
+	e.store().AddEvent(ctx, o.run.ID, "info", fmt.Sprintf(format, args...))
+}
+
+// scoreOn scores a candidate on pairs: those it was scored on before are read back, the others are
+// answered (at the run's concurrency) and each stored as it is done. It returns how many it got right.
+func (e *Evaluator) scoreOn(ctx context.Context, o *optRun, c store.PromptCandidate, pairs []store.SnapshotPair) (int, error) {
+	done, err := e.store().EvalOutcomes(ctx, o.run.ID, c.ID)
+	if err != nil {
+		return 0, err
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(o.p.Concurrency)
+	for _, pair := range pairs {
+		if _, ok := done[pair.NLQID]; ok {
+			continue
+		}
+		g.Go(func() error {
+			r, err := e.score(gctx, o.scoring, c.ID, c.Prompt, pair)
+			if err != nil {
+				return err
+			}
+			return e.store().SaveEvalResult(gctx, r)
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return 0, err
+	}
+	if done, err = e.store().EvalOutcomes(ctx, o.run.ID, c.ID); err != nil {
+		return 0, err
+	}
+	correct := 0
+	for _, pair := range pairs {
+		if done[pair.NLQID] {
+			correct++
+		}
+	}
+	return correct, nil
+}
+
+func ratio(correct, n int) float64 {
+	if n == 0 {
+		return 0
+	}
+	return float64(correct) / float64(n)
+}
+
+// scoreOnVal scores a candidate on the whole validation split and records it.
+func (e *Evaluator) scoreOnVal(ctx context.Context, o *optRun, c *store.PromptCandidate, asStep bool) error {
+	correct, err := e.scoreOn(ctx, o, *c, o.val)
+	if err != nil {
+		return err
+	}
+	score := ratio(correct, len(o.val))
+	c.ValScore, c.ValN = &score, len(o.val)
+	if asStep {
+		c.Score, c.Scored = &score, len(o.val)
+		if err := e.store().SetCandidateScore(ctx, c.ID, store.ScoreStep, score, len(o.val)); err != nil {
+			return err
+		}
+	}
+	return e.store().SetCandidateScore(ctx, c.ID, store.ScoreVal, score, len(o.val))
+}
+
+func (e *Evaluator) baselineStep(ctx context.Context, o *optRun) error {
+	c, err := e.store().AddPromptCandidate(ctx, store.PromptCandidate{RunID: o.run.ID, Step: 0, Ordinal: 0, Origin: "baseline", Prompt: o.p.Prompt})
+	if err != nil {
+		return err
+	}
+	if err := e.scoreOnVal(ctx, o, &c, true); err != nil {
+		return err
+	}
+	e.event(ctx, o, "baseline: %.1f%% on %d validation questions", 100**c.ValScore, c.ValN)
+	return nil
+}
+
+// byValScore orders candidates best first: higher validation score, then the earlier one.
+func byValScore(a, b store.PromptCandidate) int {
+	if c := cmp.Compare(deref64(b.ValScore), deref64(a.ValScore)); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.ID, b.ID)
+}
+
+func deref64(p *float64) float64 {
+	if p == nil {
+		return -1
+	}
+	return *p
+}
+
+// best is the candidate with the highest validation score (the earliest of equals, so the
+// baseline wins a tie).
+func best(cands []store.PromptCandidate) (store.PromptCandidate, bool) {
+	var scored []store.PromptCandidate
+	for _, c := range cands {
+		if c.ValScore != nil {
+			scored = append(scored, c)
+		}
+	}
+	if len(scored) == 0 {
+		return store.PromptCandidate{}, false
+	}
+	slices.SortStableFunc(scored, byValScore)
+	return scored[0], true
+}
+
+var oproPrompt = loadPrompt("opro")
+
+// oproScoredPrompts is how many past prompts the meta-prompt lists (the best ones), as in OPRO.
+const oproScoredPrompts = 20
+
+// oproIteration asks the optimizer for new prompts from the past ones sorted by score, and scores
+// each on the validation split.
+func (e *Evaluator) oproIteration(ctx context.Context, o *optRun, step int) error {
+	have := map[int]store.PromptCandidate{}
+	for _, c := range o.cands {
+		if c.Step == step {
+			have[c.Ordinal] = c
+		}
+	}
+	for k := range o.p.OPRO.Candidates {
+		c, ok := have[k]
+		if !ok {
+			prompt, err := e.oproPropose(ctx, o, step, k)
+			if err != nil {
+				return err
+			}
+			if prompt == "" {
+				continue
+			}
+			if c, err = e.store().AddPromptCandidate(ctx, store.PromptCandidate{RunID: o.run.ID, Step: step, Ordinal: k, Origin: MethodOPRO,
+				Prompt: prompt}); err != nil {
+				return err
+			}
+		}
+		if c.ValScore == nil {
+			if err := e.scoreOnVal(ctx, o, &c, true); err != nil {
+				return err
+			}
+		}
+		o.cands = append(o.cands, c)
+		e.event(ctx, o, "iteration %d, proposal %d: %.1f%% on validation", step, k+1, 100**c.ValScore)
+	}
+	return nil
+}
+
+// oproPropose renders the meta-prompt and returns the proposal between [[ ]] ("" when the reply
+// has none: the iteration goes on without it).
+func (e *Evaluator) oproPropose(ctx context.Context, o *optRun, step, k int) (string, error) {
+	var scored []store.PromptCandidate
+	for _, c := range o.cands {
+		if c.ValScore != nil {
+			scored = append(scored, c)
+		}
+	}
+	slices.SortStableFunc(scored, byValScore)
+	scored = scored[:min(len(scored), oproScoredPrompts)]
+	slices.Reverse(scored) // ascending, the best last
+	type scoredPrompt struct {
+		Text     string
+		Accuracy string
+	}
+	list := make([]scoredPrompt, len(scored))
+	for i, c := range scored {
+		list[i] = scoredPrompt{Text: c.Prompt, Accuracy: fmt.Sprintf("%.1f%%", 100**c.ValScore)}
+	}
+	var failures, reviews []string
+	if top, ok := best(o.cands); ok {
+		var err error
+		if failures, reviews, err = e.failures(ctx, o, top, o.val, 5); err != nil {
+			return "", err
+		}
+	}
+	meta, err := oproPrompt.render(map[string]any{"Prompts": list, "Dialect": Dialect, "Failures": failures, "Reviews": reviews})
+	if err != nil {
+		return "", err
+	}
+	reply, _, err := e.chat(ctx, o.scoring, llm.PurposeOptimizer, Target{}, fmt.Sprintf("step-%d-%d", step, k), meta, float32(o.p.OPRO.Temperature))
+	if err != nil {
+		return "", err
+	}
+	prompt, ok := bracketed(reply)
+	if !ok {
+		e.event(ctx, o, "iteration %d, proposal %d: the optimizer's reply has no prompt between [[ ]]; skipped", step, k+1)
+		return "", nil
+	}
+	return e.withPlaceholders(ctx, o, prompt), nil
+}
+
+var doubleBrackets = regexp.MustCompile(`(?s)\[\[(.*?)\]\]`)
+
+// bracketed is the last text between [[ and ]] in a reply.
+func bracketed(reply string) (string, bool) {
+	m := doubleBrackets.FindAllStringSubmatch(reply, -1)
+	if len(m) == 0 || strings.TrimSpace(m[len(m)-1][1]) == "" {
+		return "", false
+	}
+	return strings.TrimSpace(m[len(m)-1][1]), true
+}
+
+// withPlaceholders appends what a proposed prompt lacks of the three placeholders, so it can be
+// filled in (the run's log says so).
+func (e *Evaluator) withPlaceholders(ctx context.Context, o *optRun, prompt string) string {
+	add := map[string]string{"{dialect}": "\n\nDialect: {dialect}", "{schema}": "\n\nSchema:\n{schema}", "{query_str}": "\n\nQuestion: {query_str}"}
+	var missing []string
+	for _, p := range placeholders {
+		if !strings.Contains(prompt, p) {
+			prompt += add[p]
+			missing = append(missing, p)
+		}
+	}
+	if len(missing) > 0 {
+		e.event(ctx, o, "a proposed prompt lacked %s: appended", strings.Join(missing, ", "))
+	}
+	return prompt
+}
+
+// failures describes up to n items a candidate got wrong among pairs (scored already), with the
+// reviewers' notes on those questions and others of their databases.
+func (e *Evaluator) failures(ctx context.Context, o *optRun, c store.PromptCandidate, pairs []store.SnapshotPair, n int) (failures, reviews []string, err error) {
+	ids := make([]int64, len(pairs))
+	for i, p := range pairs {
+		ids[i] = p.NLQID
+	}
+	results, err := e.store().EvalResultsFor(ctx, o.run.ID, c.ID, o.p.SnapshotID, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	var wrongIDs []int64
+	var databases []string
+	for _, r := range results {
+		if r.Correct || len(failures) >= n {
+			continue
+		}
+		failures = append(failures, describeFailure(r))
+		wrongIDs = append(wrongIDs, r.NLQID)
+		if !slices.Contains(databases, r.DatabaseName) {
+			databases = append(databases, r.DatabaseName)
+		}
+	}
+	if len(wrongIDs) == 0 {
+		return nil, nil, nil
+	}
+	notes, err := e.store().ReviewNotes(ctx, o.run.ProjectID, wrongIDs, databases, o.reviewNoteMaximum)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, r := range notes {
+		line := r.ErrorType
+		if c := strings.TrimSpace(r.Comment); c != "" {
+			line += ": " + truncate(strings.ReplaceAll(c, "\n", " "), 300)
+		}
+		reviews = append(reviews, line+fmt.Sprintf(" (on %q, decision %s)", truncate(r.Question, 150), r.Decision))
+	}
+	return failures, reviews, nil
+}
+
+// describeFailure is how the critic and the optimizer see a wrong answer.
+func describeFailure(r store.EvalResult) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Question: %s\nGold SQL: %s\nPredicted SQL: %s\n", r.Question, oneLine(r.GoldSQL), oneLine(cmp.Or(r.SQL, "(none)")))
+	switch {
+	case r.Error != "":
+		fmt.Fprintf(&b, "Error: %s", truncate(r.Error, 400))
+	default:
+		fmt.Fprintf(&b, "Why wrong: %s", r.Reason)
+		var d struct {
+			GoldRows int     `json:"gold_rows"`
+			PredRows int     `json:"pred_rows"`
+			OnlyGold [][]any `json:"only_gold"`
+			OnlyPred [][]any `json:"only_pred"`
+		}
+		if json.Unmarshal(r.Diff, &d) == nil && r.Diff != nil {
+			g, _ := json.Marshal(d.OnlyGold)
+			p, _ := json.Marshal(d.OnlyPred)
+			fmt.Fprintf(&b, "\nGold result: %d rows; predicted: %d rows. Only in gold: %s. Only in predicted: %s.",
+				d.GoldRows, d.PredRows, truncate(string(g), 300), truncate(string(p), 300))
+		}
+	}
+	return b.String()
+}
+
+func oneLine(sql string) string { return strings.Join(strings.Fields(sql), " ") }
+
+var (
+	criticPrompt = loadPrompt("critic")
+	editorPrompt = loadPrompt("editor")
+)
+
+// minibatch draws n pairs of a split for a round, the same on every attempt (seeded by the run's
+// seed, the round and what it is for).
+func (o *optRun) minibatch(pairs []store.SnapshotPair, n, round int, salt int64) []store.SnapshotPair {
+	if n >= len(pairs) {
+		return pairs
+	}
+	seed := cmp.Or(o.p.Seed, o.run.ID)
+	rng := rand.New(rand.NewPCG(uint64(seed), uint64(round)<<32^uint64(salt)))
+	idx := rng.Perm(len(pairs))[:n]
+	slices.Sort(idx)
+	out := make([]store.SnapshotPair, n)
+	for i, j := range idx {
+		out[i] = pairs[j]
+	}
+	return out
+}
+
+// beamAfter replays the beam search's selections up to a round from what is stored (every
+// candidate of those rounds was scored on its round's validation minibatch): the beam that enters
+// round+1.
+func (e *Evaluator) beamAfter(ctx context.Context, o *optRun, round int) ([]store.PromptCandidate, error) {
+	beam := []store.PromptCandidate{o.baseline}
+	for r := 1; r <= round; r++ {
+		pool := append([]store.PromptCandidate{}, beam...)
+		for _, c := range o.cands {
+			if c.Step == r {
+				pool = append(pool, c)
+			}
+		}
+		var err error
+		if beam, _, err = e.selectBeam(ctx, o, pool, r); err != nil {
+			return nil, err
+		}
+	}
+	return beam, nil
+}
+
+// selectBeam scores a round's pool on its validation minibatch and keeps the best beam-width.
+func (e *Evaluator) selectBeam(ctx context.Context, o *optRun, pool []store.PromptCandidate, round int) ([]store.PromptCandidate, map[int64]float64, error) {
+	mini := o.minibatch(o.val, o.p.APO.ValidationBatch, round, 1)
+	scores := map[int64]float64{}
+	for _, c := range pool {
+		correct, err := e.scoreOn(ctx, o, c, mini)
+		if err != nil {
+			return nil, nil, err
+		}
+		scores[c.ID] = ratio(correct, len(mini))
+		if c.Step == round && c.Score == nil {
+			if err := e.store().SetCandidateScore(ctx, c.ID, store.ScoreStep, scores[c.ID], len(mini)); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
+	slices.SortStableFunc(pool, func(a, b store.PromptCandidate) int {
+		if c := cmp.Compare(scores[b.ID], scores[a.ID]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	return pool[:min(len(pool), o.p.APO.BeamWidth)], scores, nil
+}
+
+// apoRound expands every prompt of the beam: its failures on a training minibatch go to the critic,
+// whose critique the editor applies, branch-factor times; then the beam and its children are scored
+// on the round's validation minibatch, the best beam-width are kept, and the leader is scored on
+// the whole validation split.
+func (e *Evaluator) apoRound(ctx context.Context, o *optRun, round int) error {
+	beam, err := e.beamAfter(ctx, o, round-1)
+	if err != nil {
+		return err
+	}
+	have := map[int]store.PromptCandidate{}
+	for _, c := range o.cands {
+		if c.Step == round {
+			have[c.Ordinal] = c
+		}
+	}
+	pool := append([]store.PromptCandidate{}, beam...)
+	for pi, parent := range beam {
+		var children []store.PromptCandidate
+		for j := range o.p.APO.BranchFactor {
+			if c, ok := have[pi*o.p.APO.BranchFactor+j]; ok {
+				children = append(children, c)
+			}
+		}
+		if len(children) < o.p.APO.BranchFactor {
+			made, err := e.expand(ctx, o, round, pi, parent, have)
+			if err != nil {
+				return err
+			}
+			children = made
+		}
+		pool = append(pool, children...)
+	}
+	newBeam, scores, err := e.selectBeam(ctx, o, pool, round)
+	if err != nil {
+		return err
+	}
+	leader := newBeam[0]
+	if leader.ValScore == nil {
+		if err := e.scoreOnVal(ctx, o, &leader, false); err != nil {
+			return err
+		}
+	}
+	e.event(ctx, o, "round %d: %d prompts scored on %d validation questions; leader #%d with %.1f%% (%.1f%% on all %d)",
+		round, len(pool), min(o.p.APO.ValidationBatch, len(o.val)), leader.ID, 100*scores[leader.ID], 100**leader.ValScore, len(o.val))
+	return nil
+}
+
+// expand writes a parent's children: critique of its failures on a training minibatch, then the
+// editor's rewrites. Children stored by an earlier attempt are kept.
+func (e *Evaluator) expand(ctx context.Context, o *optRun, round, pi int, parent store.PromptCandidate, have map[int]store.PromptCandidate) ([]store.PromptCandidate, error) {
+	batch := o.minibatch(o.train, o.p.APO.GradientBatch, round, parent.ID+2)
+	correct, err := e.scoreOn(ctx, o, parent, batch)
+	if err != nil {
+		return nil, err
+	}
+	failures, reviews, err := e.failures(ctx, o, parent, batch, len(batch))
+	if err != nil {
+		return nil, err
+	}
+	if len(failures) == 0 {
+		e.event(ctx, o, "round %d: prompt #%d answered all %d questions of its training batch; nothing to criticise", round, parent.ID, len(batch))
+		return nil, nil
+	}
+	item := fmt.Sprintf("round-%d-parent-%d", round, parent.ID)
+	critiquePrompt, err := criticPrompt.render(map[string]any{"Dialect": Dialect, "Prompt": parent.Prompt, "Correct": correct, "Total": len(batch),
+		"Failures": failures, "Reviews": reviews})
+	if err != nil {
+		return nil, err
+	}
+	critique, _, err := e.chat(ctx, o.scoring, llm.PurposeCritic, Target{}, item+"-critic", critiquePrompt, 0)
+	if err != nil {
+		return nil, err
+	}
+	critique = strings.TrimSpace(critique)
+	var children []store.PromptCandidate
+	for j := range o.p.APO.BranchFactor {
+		ordinal := pi*o.p.APO.BranchFactor + j
+		if c, ok := have[ordinal]; ok {
+			children = append(children, c)
+			continue
+		}
+		edit, err := editorPrompt.render(map[string]any{"Dialect": Dialect, "Prompt": parent.Prompt, "Critique": critique, "Variant": j})
+		if err != nil {
+			return nil, err
+		}
+		reply, _, err := e.chat(ctx, o.scoring, llm.PurposeEditor, Target{}, fmt.Sprintf("%s-edit-%d", item, j), edit, float32(o.p.APO.Temperature))
+		if err != nil {
+			return nil, err
+		}
+		prompt, ok := bracketed(reply)
+		if !ok {
+			e.event(ctx, o, "round %d: the editor's rewrite %d of prompt #%d has no prompt between [[ ]]; skipped", round, j+1, parent.ID)
+			continue
+		}
+		parentID := parent.ID
+		c, err := e.store().AddPromptCandidate(ctx, store.PromptCandidate{RunID: o.run.ID, Step: round, Ordinal: ordinal, ParentID: &parentID,
+			Origin: MethodAPO, Prompt: e.withPlaceholders(ctx, o, prompt), Critique: critique})
+		if err != nil {
+			return nil, err
+		}
+		children = append(children, c)
+		o.cands = append(o.cands, c)
+	}
+	return children, nil
+}
+
+// testStep scores the baseline and the best prompt on the test split.
+func (e *Evaluator) testStep(ctx context.Context, o *optRun) error {
+	top, ok := best(o.cands)
+	if !ok {
+		return &RunError{Reason: "no prompt was scored on validation"}
+	}
+	for _, c := range uniqueCandidates(o.baseline, top) {
+		correct, err := e.scoreOn(ctx, o, c, o.test)
+		if err != nil {
+			return err
+		}
+		if err := e.store().SetCandidateScore(ctx, c.ID, store.ScoreTest, ratio(correct, len(o.test)), len(o.test)); err != nil {
+			return err
+		}
+	}
+	e.event(ctx, o, "test: baseline and best prompt #%d scored on %d test questions", top.ID, len(o.test))
+	return nil
+}
+
+func uniqueCandidates(a, b store.PromptCandidate) []store.PromptCandidate {
+	if a.ID == b.ID {
+		return []store.PromptCandidate{a}
+	}
+	return []store.PromptCandidate{a, b}
+}
+
+// OptStep is one step of an optimization as the report shows it.
+type OptStep struct {
+	Step            int      `json:"step"`
+	Key             string   `json:"key"`
+	Status          string   `json:"status"`
+	BestScore       *float64 `json:"best_score"` // the best validation score of the prompts known after it
+	BestCandidateID *int64   `json:"best_candidate_id"`
+	Candidates      int      `json:"candidates"`
+}
+
+// TestReport compares the baseline with the best prompt on the test split, item by item.
+type TestReport struct {
+	N                int     `json:"n"`
+	BaselineCorrect  int     `json:"baseline_correct"`
+	BestCorrect      int     `json:"best_correct"`
+	BaselineAccuracy float64 `json:"baseline_accuracy"`
+	BestAccuracy     float64 `json:"best_accuracy"`
+	BothCorrect      int     `json:"both_correct"`
+	OnlyBaseline     int     `json:"only_baseline"`
+	OnlyBest         int     `json:"only_best"`
+	BothWrong        int     `json:"both_wrong"`
+	Difference       float64 `json:"difference"` // best − baseline accuracy
+	CILow            float64 `json:"ci_low"`     // 95 % confidence interval of the difference
+	CIHigh           float64 `json:"ci_high"`
+	McNemarP         float64 `json:"mcnemar_p"` // exact two-sided
+}
+
+// OptReport is an optimization with everything it tried.
+type OptReport struct {
+	Run        store.PipelineRun       `json:"run"`
+	Params     OptimizeParams          `json:"params"`
+	Candidates []store.PromptCandidate `json:"candidates"`
+	Steps      []OptStep               `json:"steps"`
+	Best       *store.PromptCandidate  `json:"best"`
+	Test       *TestReport             `json:"test"`
+	Diff       []store.Hunk            `json:"diff"`
+}
+
+// Optimization returns an optimization run's report.
+func (e *Evaluator) Optimization(ctx context.Context, projectID, runID int64) (OptReport, error) {
+	run, err := e.store().PipelineRun(ctx, projectID, runID)
+	if err != nil {
+		return OptReport{}, err
+	}
+	if run.Kind != KindOptimize {
+		return OptReport{}, store.NotFound(fmt.Sprintf("run %d is not an optimization", runID))
+	}
+	return e.optReport(ctx, run, true)
+}
+
+func (e *Evaluator) optReport(ctx context.Context, run store.PipelineRun, full bool) (OptReport, error) {
+	rep := OptReport{Run: run, Candidates: []store.PromptCandidate{}, Steps: []OptStep{}, Diff: []store.Hunk{}}
+	if err := json.Unmarshal(run.Params, &rep.Params); err != nil {
+		return rep, fmt.Errorf("optimization %d: parameters: %w", run.ID, err)
+	}
+	cands, err := e.store().PromptCandidates(ctx, run.ID)
+	if err != nil {
+		return rep, err
+	}
+	rep.Candidates = cands
+	var baseline store.PromptCandidate
+	for _, c := range cands {
+		if c.Origin == "baseline" {
+			baseline = c
+		}
+	}
+	if b, ok := best(cands); ok {
+		rep.Best = &b
+	}
+	if !full {
+		return rep, nil
+	}
+	items, err := e.store().RunItems(ctx, run.ID, 0)
+	if err != nil {
+		return rep, err
+	}
+	for i, it := range items {
+		st := OptStep{Step: i, Key: it.Key, Status: it.Status}
+		var known []store.PromptCandidate
+		for _, c := range cands {
+			if c.Step <= i {
+				known = append(known, c)
+			}
+			if c.Step == i {
+				st.Candidates++
+			}
+		}
+		if it.Key != stepTest && it.Status == "done" {
+			if b, ok := best(known); ok {
+				st.BestScore, st.BestCandidateID = b.ValScore, &b.ID
+			}
+		}
+		rep.Steps = append(rep.Steps, st)
+	}
+	if rep.Best != nil {
+		rep.Diff = store.DiffLines(strings.Split(baseline.Prompt, "\n"), strings.Split(rep.Best.Prompt, "\n"))
+		if rep.Best.TestScore != nil && (baseline.TestScore != nil) {
+			t, err := e.testReport(ctx, run, baseline, *rep.Best, rep.Params)
+			if err != nil {
+				return rep, err
+			}
+			rep.Test = &t
+		}
+	}
+	return rep, nil
+}
+
+// testReport pairs the two prompts' outcomes on the test split.
+func (e *Evaluator) testReport(ctx context.Context, run store.PipelineRun, baseline, top store.PromptCandidate, p OptimizeParams) (TestReport, error) {
+	test, err := e.store().SnapshotPairs(ctx, p.SnapshotID, "test", 0, 0)
+	if err != nil {
+		return TestReport{}, err
+	}
+	if p.TestLimit > 0 && len(test) > p.TestLimit {
+		test = test[:p.TestLimit]
+	}
+	a, err := e.store().EvalOutcomes(ctx, run.ID, baseline.ID)
+	if err != nil {
+		return TestReport{}, err
+	}
+	b, err := e.store().EvalOutcomes(ctx, run.ID, top.ID)
+	if err != nil {
+		return TestReport{}, err
+	}
+	outcomes := make([][2]bool, 0, len(test))
+	for _, pair := range test {
+		x, okA := a[pair.NLQID]
+		y, okB := b[pair.NLQID]
+		if okA && okB {
+			outcomes = append(outcomes, [2]bool{x, y})
+		}
+	}
+	return PairedTest(outcomes), nil
+}
+
+// PairedTest compares two classifiers' outcomes on the same items: McNemar's exact test (two-sided
+// binomial on the discordant pairs) and a 95 % Wald interval of the paired difference in accuracy.
+func PairedTest(outcomes [][2]bool) TestReport {
+	var t TestReport
+	t.N = len(outcomes)
+	for _, o := range outcomes {
+		switch {
+		case o[0] && o[1]:
+			t.BothCorrect++
+		case o[0]:
+			t.OnlyBaseline++
+		case o[1]:
+			t.OnlyBest++
+		default:
+			t.BothWrong++
+		}
+	}
+	t.BaselineCorrect, t.BestCorrect = t.BothCorrect+t.OnlyBaseline, t.BothCorrect+t.OnlyBest
+	t.McNemarP = 1
+	if t.N == 0 {
+		return t
+	}
+	n := float64(t.N)
+	t.BaselineAccuracy, t.BestAccuracy = float64(t.BaselineCorrect)/n, float64(t.BestCorrect)/n
+	b, c := float64(t.OnlyBaseline), float64(t.OnlyBest)
+	t.Difference = (c - b) / n
+	se := math.Sqrt(max(b+c-(c-b)*(c-b)/n, 0)) / n
+	t.CILow, t.CIHigh = t.Difference-1.959964*se, t.Difference+1.959964*se
+	t.McNemarP = mcnemarExact(t.OnlyBaseline, t.OnlyBest)
+	return t
+}
+
+// mcnemarExact is the two-sided p-value of b against c successes of a fair coin in b+c tosses.
+func mcnemarExact(b, c int) float64 {
+	n := b + c
+	if n == 0 {
+		return 1
+	}
+	k := min(b, c)
+	// Sum P(X ≤ k) for X ~ Binomial(n, ½) in log space, so large n neither overflows nor underflows.
+	lg := func(x int) float64 { v, _ := math.Lgamma(float64(x) + 1); return v }
+	tail := 0.0
+	for i := 0; i <= k; i++ {
+		tail += math.Exp(lg(n) - lg(i) - lg(n-i) - float64(n)*math.Ln2)
+	}
+	return min(1, 2*tail)
+}
+
+// Optimizations lists a project's optimizations with their best prompt, newest first.
+func (e *Evaluator) Optimizations(ctx context.Context, projectID int64) ([]OptReport, error) {
+	runs, err := e.store().ListPipelineRuns(ctx, projectID, KindOptimize, 200)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]OptReport, 0, len(runs))
+	for _, run := range runs {
+		rep, err := e.optReport(ctx, run, false)
+		if err != nil {
+			return nil, err
+		}
+		rep.Candidates = nil
+		out = append(out, rep)
+	}
+	return out, nil
+}
+
+// Adopt saves a candidate of an optimization (its best by default) as a new version of the
+// project's prompt template; the candidate must have been scored on validation.
+func (e *Evaluator) Adopt(ctx context.Context, a store.Actor, projectID, runID int64, candidateID int64) (store.PromptTemplate, error) {
+	rep, err := e.Optimization(ctx, projectID, runID)
+	if err != nil {
+		return store.PromptTemplate{}, err
+	}
+	var pick *store.PromptCandidate
+	var baseline store.PromptCandidate
+	for i, c := range rep.Candidates {
+		if c.ID == candidateID || (candidateID == 0 && rep.Best != nil && c.ID == rep.Best.ID) {
+			pick = &rep.Candidates[i]
+		}
+		if c.Origin == "baseline" {
+			baseline = c
+		}
+	}
+	switch {
+	case pick == nil && candidateID != 0:
+		return store.PromptTemplate{}, store.NotFound(fmt.Sprintf("no candidate %d in optimization %d", candidateID, runID))
+	case pick == nil || pick.ValScore == nil:
+		return store.PromptTemplate{}, fmt.Errorf("the candidate was not scored on validation yet: %w", store.ErrConflict)
+	}
+	note := fmt.Sprintf("%s run %d, candidate %d: %.1f%% on validation (baseline %.1f%%)", strings.ToUpper(rep.Params.Method), runID, pick.ID,
+		100**pick.ValScore, 100*deref64(baseline.ValScore))
+	if pick.TestScore != nil {
+		note += fmt.Sprintf(", %.1f%% on test", 100**pick.TestScore)
+	}
+	id := pick.ID
+	return e.store().CreatePromptTemplate(ctx, a, projectID, store.PromptTemplate{Body: pick.Prompt, Note: note, Source: "optimization",
+		RunID: &runID, CandidateID: &id})
+}

@@ -1,0 +1,189 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/store"
+)
+
+func (s *Server) evaluator() *pipelines.Evaluator { return s.cfg.Agents.Evaluator }
+
+// listPrompts answers the project's prompt template in force and its saved versions.
+func (s *Server) listPrompts(c echo.Context) error {
+	pid, err := idParam(c, "project")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	cur, err := s.evaluator().CurrentPrompt(ctx, pid)
+	if err != nil {
+		return err
+	}
+	versions, err := s.store.PromptTemplates(ctx, pid)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"current": cur, "versions": versions})
+}
+
+func (s *Server) createPrompt(c echo.Context) error {
+	pid, err := idParam(c, "project")
+	if err != nil {
+		return err
+	}
+	var req struct {
+		Body string `json:"body"`
+		Note string `json:"note"`
+	}
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	p, err := s.evaluator().SavePrompt(c.Request().Context(), currentPrincipal(c).actor(c), pid, req.Body, req.Note)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, map[string]any{"prompt": p})
+}
+
+func (s *Server) startEvaluation(c echo.Context) error {
+	pid, err := idParam(c, "project")
+	if err != nil {
+		return err
+	}
+	var p pipelines.EvalParams
+	if err := bind(c, &p); err != nil {
+		return err
+	}
+	run, err := s.evaluator().StartEvaluation(c.Request().Context(), currentPrincipal(c).actor(c), pid, p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, map[string]any{"run": run})
+}
+
+func (s *Server) listEvaluations(c echo.Context) error {
+	pid, err := idParam(c, "project")
+	if err != nil {
+		return err
+	}
+	evals, err := s.evaluator().Evaluations(c.Request().Context(), pid)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"evaluations": evals})
+}
+
+func (s *Server) getEvaluation(c echo.Context) error {
+	pid, id, err := projectAnd(c, "run")
+	if err != nil {
+		return err
+	}
+	rep, err := s.evaluator().Evaluation(c.Request().Context(), pid, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, rep)
+}
+
+// evaluationResults pages through an evaluation's per-item results (?outcome=&after=&limit=).
+func (s *Server) evaluationResults(c echo.Context) error {
+	pid, id, err := projectAnd(c, "run")
+	if err != nil {
+		return err
+	}
+	after, limit := int64(0), 100
+	v := store.Validator{}
+	if a := c.QueryParam("after"); a != "" {
+		n, err := strconv.ParseInt(a, 10, 64)
+		v.Check(err == nil && n >= 0, "after", "must be a question id")
+		after = n
+	}
+	if l := c.QueryParam("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		v.Check(err == nil && n >= 1 && n <= 1000, "limit", "must be a number from 1 to 1000")
+		limit = n
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	results, err := s.evaluator().EvalResults(c.Request().Context(), pid, id, c.QueryParam("outcome"), after, limit)
+	if err != nil {
+		return err
+	}
+	var next *int64
+	if len(results) == limit {
+		next = &results[len(results)-1].NLQID
+	}
+	if results == nil {
+		results = []store.EvalResult{}
+	}
+	return c.JSON(http.StatusOK, map[string]any{"results": results, "next_after": next})
+}
+
+func (s *Server) startOptimization(c echo.Context) error {
+	pid, err := idParam(c, "project")
+	if err != nil {
+		return err
+	}
+	var p pipelines.OptimizeParams
+	if err := bind(c, &p); err != nil {
+		return err
+	}
+	run, err := s.evaluator().StartOptimization(c.Request().Context(), currentPrincipal(c).actor(c), pid, p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, map[string]any{"run": run})
+}
+
+func (s *Server) listOptimizations(c echo.Context) error {
+	pid, err := idParam(c, "project")
+	if err != nil {
+		return err
+	}
+	reps, err := s.evaluator().Optimizations(c.Request().Context(), pid)
+	if err != nil {
+		return err
+	}
+	out := make([]map[string]any, len(reps))
+	for i, r := range reps {
+		out[i] = map[string]any{"run": r.Run, "params": r.Params, "best": r.Best}
+	}
+	return c.JSON(http.StatusOK, map[string]any{"optimizations": out})
+}
+
+func (s *Server) getOptimization(c echo.Context) error {
+	pid, id, err := projectAnd(c, "run")
+	if err != nil {
+		return err
+	}
+	rep, err := s.evaluator().Optimization(c.Request().Context(), pid, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, rep)
+}
+
+// adoptPrompt saves a candidate of an optimization (its best by default) as the project's next
+// prompt template version.
+func (s *Server) adoptPrompt(c echo.Context) error {
+	pid, id, err := projectAnd(c, "run")
+	if err != nil {
+		return err
+	}
+	var req struct {
+		CandidateID int64 `json:"candidate_id"`
+	}
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	p, err := s.evaluator().Adopt(c.Request().Context(), currentPrincipal(c).actor(c), pid, id, req.CandidateID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, map[string]any{"prompt": p})
+}

@@ -1,0 +1,391 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// PromptTemplate is one version of a project's text-to-SQL prompt template (issue 8). Version 0,
+// with no id, is the built-in template in force before any version is saved.
+type PromptTemplate struct {
+	ID          *int64     `json:"id"`
+	ProjectID   int64      `json:"project_id"`
+	Version     int        `json:"version"`
+	Body        string     `json:"body"`
+	Note        string     `json:"note"`
+	Source      string     `json:"source"` // builtin, manual or optimization
+	RunID       *int64     `json:"run_id"`
+	CandidateID *int64     `json:"candidate_id"`
+	CreatedBy   *int64     `json:"created_by"`
+	CreatedAt   *time.Time `json:"created_at"`
+}
+
+const promptColumns = `id, project_id, version, body, note, source, run_id, candidate_id, created_by, created_at`
+
+func scanPrompt(row pgx.Row) (PromptTemplate, error) {
+	var p PromptTemplate
+	err := row.Scan(&p.ID, &p.ProjectID, &p.Version, &p.Body, &p.Note, &p.Source, &p.RunID, &p.CandidateID, &p.CreatedBy, &p.CreatedAt)
+	return p, err
+}
+
+// PromptTemplates returns a project's saved versions, newest first.
+func (s *Store) PromptTemplates(ctx context.Context, projectID int64) ([]PromptTemplate, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+promptColumns+` FROM prompt_templates WHERE project_id = $1 ORDER BY version DESC`, projectID)
+	if err != nil {
+		return nil, classify(err, "list prompt templates")
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (PromptTemplate, error) { return scanPrompt(r) })
+	return out, classify(err, "list prompt templates")
+}
+
+// CurrentPromptTemplate returns a project's newest saved version; ok is false when there is none.
+func (s *Store) CurrentPromptTemplate(ctx context.Context, projectID int64) (p PromptTemplate, ok bool, err error) {
+	p, err = scanPrompt(s.pool.QueryRow(ctx, `SELECT `+promptColumns+` FROM prompt_templates WHERE project_id = $1
+		ORDER BY version DESC LIMIT 1`, projectID))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return PromptTemplate{}, false, nil
+	}
+	return p, err == nil, classify(err, "current prompt template")
+}
+
+// CreatePromptTemplate saves a new version (the next number, under a lock on the project's row, so
+// two saves at once get two numbers), audited. p's Body, Note, Source, RunID and CandidateID are used.
+func (s *Store) CreatePromptTemplate(ctx context.Context, a Actor, projectID int64, p PromptTemplate) (PromptTemplate, error) {
+	var out PromptTemplate
+	err := s.inTx(ctx, "create prompt template", func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT 1 FROM projects WHERE id = $1 FOR UPDATE`, projectID); err != nil {
+			return err
+		}
+		var err error
+		out, err = scanPrompt(tx.QueryRow(ctx, `INSERT INTO prompt_templates (project_id, version, body, note, source, run_id, candidate_id, created_by)
+			SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4, $5, $6, $7 FROM prompt_templates WHERE project_id = $1
+			RETURNING `+promptColumns, projectID, p.Body, p.Note, p.Source, p.RunID, p.CandidateID, a.id()))
+		if err != nil {
+			return err
+		}
+		return auditTx(ctx, tx, a, "prompt.create", "prompt_template", *out.ID, &projectID, nil,
+			map[string]any{"version": out.Version, "source": out.Source, "run_id": out.RunID, "candidate_id": out.CandidateID})
+	})
+	return out, err
+}
+
+// NotFound is an error that the API answers with 404 and msg.
+func NotFound(msg string) error { return &notFoundError{msg: msg} }
+
+// inTx runs fn in a transaction, classifying its error under what.
+func (s *Store) inTx(ctx context.Context, what string, fn func(tx pgx.Tx) error) error {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return classify(err, what)
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	if err := fn(tx); err != nil {
+		return classify(err, what)
+	}
+	return classify(tx.Commit(ctx), what)
+}
+
+// SnapshotPair returns one pair of a snapshot.
+func (s *Store) SnapshotPair(ctx context.Context, snapshotID, nlqID int64) (SnapshotPair, error) {
+	var p SnapshotPair
+	err := s.pool.QueryRow(ctx, `SELECT nlq_id, candidate_id, split, stage, question, sql, original_sql, database_id, database_name,
+			database_version, schema_hash, result_fingerprint, hardness, guideline_version
+		FROM snapshot_pairs WHERE snapshot_id = $1 AND nlq_id = $2`, snapshotID, nlqID).Scan(&p.NLQID, &p.CandidateID, &p.Split,
+		&p.Stage, &p.Question, &p.SQL, &p.OriginalSQL, &p.DatabaseID, &p.DatabaseName, &p.DatabaseVersion, &p.SchemaHash,
+		&p.ResultFingerprint, &p.Hardness, &p.GuidelineVersion)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return p, &notFoundError{msg: fmt.Sprintf("question %d is not in snapshot %d", nlqID, snapshotID)}
+	}
+	return p, classify(err, "snapshot pair")
+}
+
+// EvalResult is one pair answered by a model with one prompt and checked by execution match.
+type EvalResult struct {
+	RunID            int64           `json:"-"`
+	CandidateID      int64           `json:"candidate_id"`
+	NLQID            int64           `json:"nlq_id"`
+	Split            string          `json:"split"`
+	Question         string          `json:"question"`
+	DatabaseName     string          `json:"database_name"`
+	Hardness         string          `json:"hardness"`
+	GoldSQL          string          `json:"gold_sql"`
+	SQL              string          `json:"sql"`
+	Correct          bool            `json:"correct"`
+	Reason           string          `json:"reason"`
+	Error            string          `json:"error"`
+	Diff             json.RawMessage `json:"diff"`
+	Judge            *bool           `json:"judge"`
+	JudgeReason      string          `json:"judge_reason"`
+	PromptTokens     int             `json:"prompt_tokens"`
+	CompletionTokens int             `json:"completion_tokens"`
+}
+
+// SaveEvalResult stores a scored item once: a second save of the same (run, candidate, question) is
+// ignored, so a step or item done again after a crash keeps the first score.
+func SaveEvalResult(ctx context.Context, q execer, r EvalResult) error {
+	_, err := q.Exec(ctx, `INSERT INTO eval_results (run_id, candidate_id, nlq_id, split, database_name, hardness, sql, correct, reason,
+			error, diff, judge, judge_reason, prompt_tokens, completion_tokens)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15) ON CONFLICT DO NOTHING`,
+		r.RunID, r.CandidateID, r.NLQID, r.Split, r.DatabaseName, r.Hardness, r.SQL, r.Correct, r.Reason, r.Error, nullJSON(r.Diff),
+		r.Judge, r.JudgeReason, r.PromptTokens, r.CompletionTokens)
+	return classify(err, "save eval result")
+}
+
+// execer is what both a pool and a transaction can do.
+type execer interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+}
+
+// SaveEvalResult stores a scored item outside any other transaction (see the function of that name).
+func (s *Store) SaveEvalResult(ctx context.Context, r EvalResult) error {
+	return SaveEvalResult(ctx, s.pool, r)
+}
+
+// Eval outcomes a result list can be narrowed to.
+const (
+	OutcomeCorrect = "correct"
+	OutcomeWrong   = "wrong" // ran, other result
+	OutcomeError   = "error" // no SQL, or it failed
+)
+
+// EvalResults pages through a run's results for one candidate by question id, with each question and
+// gold SQL from the snapshot; outcome narrows them ("" for all).
+func (s *Store) EvalResults(ctx context.Context, runID, candidateID, snapshotID int64, outcome string, after int64, limit int) ([]EvalResult, error) {
+	if limit <= 0 || limit > 1000 {
+		limit = 1000
+	}
+	rows, err := s.pool.Query(ctx, evalResultSelect+`
+		WHERE r.run_id = $1 AND r.candidate_id = $2 AND r.nlq_id > $5
+		  AND ($4 = '' OR ($4 = 'correct' AND r.correct) OR ($4 = 'wrong' AND NOT r.correct AND r.error = '')
+		       OR ($4 = 'error' AND NOT r.correct AND r.error <> ''))
+		ORDER BY r.nlq_id LIMIT $6`, runID, candidateID, snapshotID, outcome, after, limit)
+	if err != nil {
+		return nil, classify(err, "eval results")
+	}
+	return collectEvalResults(rows, runID)
+}
+
+// EvalOutcomes returns whether each scored question of a run's candidate was answered correctly.
+func (s *Store) EvalOutcomes(ctx context.Context, runID, candidateID int64) (map[int64]bool, error) {
+	rows, err := s.pool.Query(ctx, `SELECT nlq_id, correct FROM eval_results WHERE run_id = $1 AND candidate_id = $2`, runID, candidateID)
+	if err != nil {
+		return nil, classify(err, "eval outcomes")
+	}
+	out := map[int64]bool{}
+	var id int64
+	var ok bool
+	_, err = pgx.ForEachRow(rows, []any{&id, &ok}, func() error {
+		out[id] = ok
+		return nil
+	})
+	return out, classify(err, "eval outcomes")
+}
+
+// EvalBucket counts the scored items of a group and the correct ones.
+type EvalBucket struct {
+	N        int     `json:"n"`
+	Correct  int     `json:"correct"`
+	Accuracy float64 `json:"accuracy"`
+}
+
+func (b *EvalBucket) add(n, correct int) {
+	b.N += n
+	b.Correct += correct
+	if b.N > 0 {
+		b.Accuracy = float64(b.Correct) / float64(b.N)
+	}
+}
+
+// EvalSummary is a run's accuracy for one candidate, overall and by group. Judge is the LLM judge's
+// own accuracy over the items it judged (nil when none was), never mixed into Correct.
+type EvalSummary struct {
+	Scored     int                    `json:"scored"`
+	Correct    int                    `json:"correct"`
+	Accuracy   float64                `json:"accuracy"`
+	Errors     int                    `json:"errors"`
+	ByHardness map[string]*EvalBucket `json:"by_hardness"`
+	ByDatabase map[string]*EvalBucket `json:"by_database"`
+	Judge      *EvalBucket            `json:"judge"`
+}
+
+// EvalSummary counts a run's results for one candidate.
+func (s *Store) EvalSummary(ctx context.Context, runID, candidateID int64) (EvalSummary, error) {
+	out := EvalSummary{ByHardness: map[string]*EvalBucket{}, ByDatabase: map[string]*EvalBucket{}}
+	rows, err := s.pool.Query(ctx, `SELECT hardness, database_name, count(*), count(*) FILTER (WHERE correct),
+			count(*) FILTER (WHERE NOT correct AND error <> ''), count(judge), count(*) FILTER (WHERE judge)
+		FROM eval_results WHERE run_id = $1 AND candidate_id = $2 GROUP BY 1, 2`, runID, candidateID)
+	if err != nil {
+		return out, classify(err, "eval summary")
+	}
+	var hardness, database string
+	var n, correct, errs, judged, judgedOK int
+	var total, judge EvalBucket
+	_, err = pgx.ForEachRow(rows, []any{&hardness, &database, &n, &correct, &errs, &judged, &judgedOK}, func() error {
+		total.add(n, correct)
+		out.Errors += errs
+		for _, g := range []struct {
+			m   map[string]*EvalBucket
+			key string
+		}{{out.ByHardness, hardness}, {out.ByDatabase, database}} {
+			if g.m[g.key] == nil {
+				g.m[g.key] = &EvalBucket{}
+			}
+			g.m[g.key].add(n, correct)
+		}
+		judge.add(judged, judgedOK)
+		return nil
+	})
+	out.Scored, out.Correct, out.Accuracy = total.N, total.Correct, total.Accuracy
+	if judge.N > 0 {
+		out.Judge = &judge
+	}
+	return out, classify(err, "eval summary")
+}
+
+// RunSpend is what a run's model calls cost so far; calls answered from the cache are free.
+type RunSpend struct {
+	Calls  int     `json:"calls"`
+	Tokens int64   `json:"tokens"`
+	Cost   float64 `json:"cost_usd"`
+}
+
+// RunSpend sums the model calls logged for a run that were not answered from the cache.
+func (s *Store) RunSpend(ctx context.Context, runKind string, runID int64) (RunSpend, error) {
+	var r RunSpend
+	err := s.pool.QueryRow(ctx, `SELECT count(*), coalesce(sum(prompt_tokens + completion_tokens), 0), coalesce(sum(cost_usd), 0)
+		FROM llm_calls WHERE run_kind = $1 AND run_id = $2 AND NOT cached`, runKind, runID).Scan(&r.Calls, &r.Tokens, &r.Cost)
+	return r, classify(err, "run spend")
+}
+
+// ReviewNote is a reviewer's verdict on a question, for an optimizer's critic to learn from.
+type ReviewNote struct {
+	NLQID     int64  `json:"nlq_id"`
+	Question  string `json:"question"`
+	Decision  string `json:"decision"`
+	ErrorType string `json:"error_type"`
+	Comment   string `json:"comment"`
+}
+
+// ReviewNotes returns reviewers' decisions on the given questions first, then on other questions of
+// the given databases, newest first, at most limit.
+func (s *Store) ReviewNotes(ctx context.Context, projectID int64, nlqIDs []int64, databaseNames []string, limit int) ([]ReviewNote, error) {
+	rows, err := s.pool.Query(ctx, `SELECT n.id, n.question, r.decision, r.error_type, r.comment
+		FROM reviews r JOIN review_items i ON i.id = r.review_item_id JOIN nlqs n ON n.id = i.nlq_id
+		LEFT JOIN databases d ON d.id = n.database_id
+		WHERE i.project_id = $1 AND (n.id = ANY($2) OR d.name = ANY($3))
+		ORDER BY n.id = ANY($2) DESC, r.created_at DESC, r.id DESC LIMIT $4`, projectID, nlqIDs, databaseNames, limit)
+	if err != nil {
+		return nil, classify(err, "review notes")
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (ReviewNote, error) {
+		var n ReviewNote
+		err := row.Scan(&n.NLQID, &n.Question, &n.Decision, &n.ErrorType, &n.Comment)
+		return n, err
+	})
+	return out, classify(err, "review notes")
+}
+
+// PromptCandidate is a prompt an optimization run tried, with what it scored.
+type PromptCandidate struct {
+	ID        int64     `json:"id"`
+	RunID     int64     `json:"run_id"`
+	Step      int       `json:"step"`
+	Ordinal   int       `json:"ordinal"`
+	ParentID  *int64    `json:"parent_id"`
+	Origin    string    `json:"origin"`
+	Prompt    string    `json:"prompt"`
+	Critique  string    `json:"critique"`
+	Score     *float64  `json:"score"`
+	Scored    int       `json:"scored"`
+	ValScore  *float64  `json:"val_score"`
+	ValN      int       `json:"val_n"`
+	TestScore *float64  `json:"test_score"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+const candidateColumns = `id, run_id, step, ordinal, parent_id, origin, prompt, critique, score, scored, val_score, val_n, test_score, created_at`
+
+func scanCandidate(row pgx.Row) (PromptCandidate, error) {
+	var c PromptCandidate
+	err := row.Scan(&c.ID, &c.RunID, &c.Step, &c.Ordinal, &c.ParentID, &c.Origin, &c.Prompt, &c.Critique, &c.Score, &c.Scored,
+		&c.ValScore, &c.ValN, &c.TestScore, &c.CreatedAt)
+	return c, err
+}
+
+// AddPromptCandidate stores a candidate at its (step, ordinal) unless one is there already, and
+// returns the stored one: a step done again after a crash keeps the prompts it wrote the first time.
+func (s *Store) AddPromptCandidate(ctx context.Context, c PromptCandidate) (PromptCandidate, error) {
+	got, err := scanCandidate(s.pool.QueryRow(ctx, `INSERT INTO prompt_candidates (run_id, step, ordinal, parent_id, origin, prompt, critique)
+		VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (run_id, step, ordinal) DO NOTHING RETURNING `+candidateColumns,
+		c.RunID, c.Step, c.Ordinal, c.ParentID, c.Origin, c.Prompt, c.Critique))
+	if errors.Is(err, pgx.ErrNoRows) {
+		got, err = scanCandidate(s.pool.QueryRow(ctx, `SELECT `+candidateColumns+` FROM prompt_candidates
+			WHERE run_id = $1 AND step = $2 AND ordinal = $3`, c.RunID, c.Step, c.Ordinal))
+	}
+	return got, classify(err, "add prompt candidate")
+}
+
+// PromptCandidates returns a run's candidates by id.
+func (s *Store) PromptCandidates(ctx context.Context, runID int64) ([]PromptCandidate, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+candidateColumns+` FROM prompt_candidates WHERE run_id = $1 ORDER BY id`, runID)
+	if err != nil {
+		return nil, classify(err, "prompt candidates")
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (PromptCandidate, error) { return scanCandidate(r) })
+	return out, classify(err, "prompt candidates")
+}
+
+// Candidate scores SetCandidateScore can set.
+const (
+	ScoreStep = "score"      // on the step's validation items
+	ScoreVal  = "val_score"  // on the whole validation split
+	ScoreTest = "test_score" // on the test split
+)
+
+// SetCandidateScore records one of a candidate's scores over n items.
+func (s *Store) SetCandidateScore(ctx context.Context, id int64, which string, score float64, n int) error {
+	var q string
+	switch which {
+	case ScoreStep:
+		q = `UPDATE prompt_candidates SET score = $2, scored = $3 WHERE id = $1`
+	case ScoreVal:
+		q = `UPDATE prompt_candidates SET val_score = $2, val_n = $3 WHERE id = $1`
+	case ScoreTest:
+		q = `UPDATE prompt_candidates SET test_score = $2 WHERE id = $1 AND $3 >= 0`
+	default:
+		return fmt.Errorf("store: unknown candidate score %q", which)
+	}
+	_, err := s.pool.Exec(ctx, q, id, score, n)
+	return classify(err, "set candidate score")
+}
+
+// EvalResultsFor returns a run's results for one candidate on the given questions, by question id.
+func (s *Store) EvalResultsFor(ctx context.Context, runID, candidateID, snapshotID int64, nlqIDs []int64) ([]EvalResult, error) {
+	rows, err := s.pool.Query(ctx, evalResultSelect+`
+		WHERE r.run_id = $1 AND r.candidate_id = $2 AND r.nlq_id = ANY($4) ORDER BY r.nlq_id`, runID, candidateID, snapshotID, nlqIDs)
+	if err != nil {
+		return nil, classify(err, "eval results")
+	}
+	return collectEvalResults(rows, runID)
+}
+
+// evalResultSelect reads results with their question and gold SQL from snapshot $3.
+const evalResultSelect = `SELECT r.candidate_id, r.nlq_id, r.split, coalesce(p.question, ''), r.database_name, r.hardness,
+		coalesce(p.sql, ''), r.sql, r.correct, r.reason, r.error, r.diff, r.judge, r.judge_reason, r.prompt_tokens, r.completion_tokens
+	FROM eval_results r LEFT JOIN snapshot_pairs p ON p.snapshot_id = $3 AND p.nlq_id = r.nlq_id `
+
+func collectEvalResults(rows pgx.Rows, runID int64) ([]EvalResult, error) {
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (EvalResult, error) {
+		r := EvalResult{RunID: runID}
+		err := row.Scan(&r.CandidateID, &r.NLQID, &r.Split, &r.Question, &r.DatabaseName, &r.Hardness, &r.GoldSQL, &r.SQL, &r.Correct,
+			&r.Reason, &r.Error, &r.Diff, &r.Judge, &r.JudgeReason, &r.PromptTokens, &r.CompletionTokens)
+		return r, err
+	})
+	return out, classify(err, "eval results")
+}
