@@ -435,6 +435,7 @@ func TestRun_SystemPromptHasGuidelineSchemaKeysAndSampleRows(t *testing.T) {
 	q := e.question("concert_singer", franceQ)
 	q.Guideline = "- Order lists of names alphabetically.\n- Count distinct singers, not rows."
 	q.GuidelineVersion = 3
+	q.Instructions, q.InstructionsVersion = "Qualify every column with its table name.", 2
 	if _, err := e.agent(srv, agent.Options{SampleRows: 2}).Run(context.Background(), q, meta, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -447,6 +448,8 @@ func TestRun_SystemPromptHasGuidelineSchemaKeysAndSampleRows(t *testing.T) {
 		"PostgreSQL",
 		"## Project guideline (version 3)",
 		"- Order lists of names alphabetically.",
+		"## Project instructions (prompt template version 2)",
+		"Qualify every column with its table name.\n\n## Database schema",
 		"The database has 4 tables, all shown below.",
 		"CREATE TABLE singer (\n  singer_id bigint NOT NULL, -- \"Singer_ID\"\n  name text, -- \"Name\"",
 		"  PRIMARY KEY (concert_id, singer_id),\n  FOREIGN KEY (concert_id) REFERENCES concert (concert_id)\n);",

@@ -152,6 +152,9 @@ func (w *Agents) database(ctx context.Context, projectID, id int64) (dbWithTable
 
 // Forget drops a database from the schema cache (after a table was renamed or described).
 func (w *Agents) Forget(databaseID int64) {
+	if w.Evaluator != nil {
+		w.Evaluator.forget(databaseID)
+	}
 	w.schemas.mu.Lock()
 	delete(w.schemas.m, databaseID)
 	w.schemas.mu.Unlock()

@@ -142,6 +142,7 @@ type Evaluator struct {
 
 	mu      sync.Mutex
 	clients map[string]*llm.Client // own endpoints of evaluated models, by base URL
+	schemas map[int64]string       // rendered {schema} by database id
 }
 
 // Register makes the runner able to execute evaluations and optimizations.
@@ -472,8 +473,15 @@ func ExtractSQL(reply string) string {
 	return strings.TrimRight(strings.TrimSpace(sql), "; \n\t")
 }
 
-// schema renders a database for {schema}: CREATE TABLE with keys and sample rows, as the exports do.
+// schema renders a database for {schema}: CREATE TABLE with keys and sample rows, as the exports
+// do; once per database, until Agents.Forget says its tables changed.
 func (e *Evaluator) schema(ctx context.Context, d dbWithTables) (string, error) {
+	e.mu.Lock()
+	s, ok := e.schemas[d.db.ID]
+	e.mu.Unlock()
+	if ok {
+		return s, nil
+	}
 	gens := &Generators{Agents: e.Agents}
 	blocks := make([]string, len(d.tables))
 	for i, t := range d.tables {
@@ -482,7 +490,20 @@ func (e *Evaluator) schema(ctx context.Context, d dbWithTables) (string, error) 
 			return "", err
 		}
 	}
-	return strings.Join(blocks, "\n\n"), nil
+	s = strings.Join(blocks, "\n\n")
+	e.mu.Lock()
+	if e.schemas == nil {
+		e.schemas = map[int64]string{}
+	}
+	e.schemas[d.db.ID] = s
+	e.mu.Unlock()
+	return s, nil
+}
+
+func (e *Evaluator) forget(databaseID int64) {
+	e.mu.Lock()
+	delete(e.schemas, databaseID)
+	e.mu.Unlock()
 }
 
 // client is the client that calls a target: the configured one, or one for the target's own endpoint.
@@ -509,12 +530,14 @@ func (e *Evaluator) client(t Target) *llm.Client {
 // chat makes one model call of a run after checking its budget; temperature 0 is answered from
 // the cache when the same request was answered before (a resumed run pays nothing twice).
 func (e *Evaluator) chat(ctx context.Context, s scoring, purpose llm.Purpose, t Target, item, prompt string, temperature float32) (string, openai.Usage, error) {
-	spend, err := e.store().RunSpend(ctx, s.kind, s.run.ID)
-	if err != nil {
-		return "", openai.Usage{}, err
-	}
-	if why := s.budget.reached(spend); why != "" {
-		return "", openai.Usage{}, &RunError{Reason: why + "; what was scored is kept, and a resume goes on"}
+	if s.budget != (Budget{}) {
+		spend, err := e.store().RunSpend(ctx, s.kind, s.run.ID)
+		if err != nil {
+			return "", openai.Usage{}, err
+		}
+		if why := s.budget.reached(spend); why != "" {
+			return "", openai.Usage{}, &RunError{Reason: why + "; what was scored is kept"}
+		}
 	}
 	c := e.Agents.Models.Client()
 	if purpose == llm.PurposeTarget {

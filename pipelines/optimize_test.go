@@ -3,6 +3,7 @@ package pipelines
 import (
 	"context"
 	"errors"
+	"fmt"
 	"hash/fnv"
 	"regexp"
 	"strings"
@@ -273,6 +274,15 @@ func TestOPRO_FindsTheRuleFromFailuresAndBeatsTheBaselineOnTest(t *testing.T) {
 	if _, err := b.eval.Adopt(b.ctx, store.System, b.project.ID, run.ID, 424242); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("adopting an unknown candidate: %v", err)
 	}
+	pair := mustPairs(t, b, "test")[0]
+	tr, err := b.agents.begin(b.ctx, store.System, b.project.ID, *pair.DatabaseID, pair.Question, nil, nil, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(tr.q.Instructions, magicRule) || !strings.Contains(tr.q.Instructions, "Question: "+pair.Question) ||
+		tr.q.InstructionsVersion != 1 || tr.rec.PromptVersion != "agent-system-v2+project-prompt-v1" {
+		t.Fatalf("the agent's instructions: v%d %q, recorded as %s", tr.q.InstructionsVersion, tr.q.Instructions, tr.rec.PromptVersion)
+	}
 }
 
 func (b *goldBench) report(t *testing.T, run store.PipelineRun) OptReport {
@@ -523,5 +533,33 @@ func TestExtractSQLAndVerdict(t *testing.T) {
 	}
 	if CheckPromptTemplate(BuiltinPromptTemplate) != "" || CheckPromptTemplate("no slots") == "" || CheckPromptTemplate(" ") == "" {
 		t.Error("CheckPromptTemplate")
+	}
+}
+
+// A budget stops an optimization between two calls: the run fails saying so, and what it learned
+// (the baseline's score, the proposal, the items scored) stays for the report.
+func TestOPRO_BudgetStopsTheRunCleanly(t *testing.T) {
+	b := newGoldBench(t)
+	val := len(mustPairs(t, b, "val"))
+	run, err := b.eval.StartOptimization(b.ctx, store.System, b.project.ID, OptimizeParams{Method: MethodOPRO, SnapshotID: b.snapshot.ID,
+		Concurrency: 1, Budget: Budget{MaxCalls: val + 3}, OPRO: OPROParams{Iterations: 3, Candidates: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run = b.execute(t, run)
+	if run.Status != store.RunFailed || !strings.Contains(run.Error, fmt.Sprintf("budget reached: %d of %d model calls", val+3, val+3)) {
+		t.Fatalf("run %s: %q", run.Status, run.Error)
+	}
+	rep := b.report(t, run)
+	if len(rep.Candidates) != 2 || rep.Candidates[0].ValScore == nil || rep.Candidates[1].ValScore != nil || rep.Test != nil {
+		t.Fatalf("candidates %+v, test %+v", rep.Candidates, rep.Test)
+	}
+	if rep.Steps[0].Status != "done" || rep.Steps[1].Status != "pending" || rep.Best == nil || rep.Best.Origin != "baseline" {
+		t.Fatalf("steps %+v best %+v", rep.Steps, rep.Best)
+	}
+	var scored int
+	b.st.Pool().QueryRow(b.ctx, `SELECT count(*) FROM eval_results WHERE run_id = $1`, run.ID).Scan(&scored)
+	if scored != val+2 {
+		t.Fatalf("%d items scored, want the baseline's %d and 2 of the proposal's", scored, val)
 	}
 }

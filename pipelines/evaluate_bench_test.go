@@ -1,0 +1,146 @@
+package pipelines
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/sashabaranov/go-openai"
+
+	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/llm/llmtest"
+	"github.com/goldset/goldset/pipelines/spider"
+	"github.com/goldset/goldset/sqlexec"
+	"github.com/goldset/goldset/store"
+)
+
+// BenchmarkEvaluate evaluates a zero-latency fake model (it answers every question with its gold
+// SQL) on every verified Spider dev question at concurrency 16, and in the same run a bare baseline:
+// the same prompts through a client with no call log and no cache, the same gold and predicted SQL
+// run in the sandbox and compared, and one row inserted per item, 16 at a time. platform-ms/item is
+// the difference per item: what the run machinery, the budget check, the call log and the stored
+// result cost beyond the work itself. Each iteration changes the template by a word, so no answer
+// comes from the response cache.
+func BenchmarkEvaluate(b *testing.B) {
+	dir := needDataB(b, "spider")
+	f := newFixture(b)
+	if _, err := f.im.ImportSpider(f.ctx, store.System, f.project.ID, dir, spider.DatasetOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := f.st.Pool().Exec(f.ctx, `UPDATE nlqs n SET status = 'accepted', gold_candidate_id = c.id
+		FROM sql_candidates c WHERE c.nlq_id = n.id AND n.project_id = $1 AND c.verification->>'match' = 'true'`, f.project.ID); err != nil {
+		b.Fatal(err)
+	}
+	snap, _, err := (&Snapshots{Store: f.st}).Cut(f.ctx, store.System, f.project.ID, SnapshotParams{Name: "bench", Seed: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	pairs, err := f.st.SnapshotPairs(f.ctx, snap.ID, "", 0, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	goldOf := map[string]string{}
+	for _, p := range pairs {
+		goldOf[p.Question] = p.SQL
+	}
+	model := llmtest.New(b)
+	model.Respond(func(req openai.ChatCompletionRequest) llmtest.Reply {
+		m := askedQuestion.FindAllStringSubmatch(llmtest.FirstUserMessage(req), -1)
+		return llmtest.Text("```sql\n" + goldOf[m[len(m)-1][1]] + "\n```")
+	})
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	set := llm.Settings{BaseURL: model.URL, APIKey: "k", Model: llmtest.FakeModel, MaxConcurrency: 32}
+	models, err := NewModels(f.ctx, f.st, set, filepath.Join(b.TempDir(), "key"), log)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ag := &Agents{Store: f.st, Exec: f.im.Exec, Models: models, Log: log}
+	runner := NewRunner(f.st, log)
+	ag.Register(runner)
+	bare := llm.New(set, nil, nil, nil)
+	if _, err := f.st.Pool().Exec(f.ctx, `CREATE TABLE bench_eval_results (run int, nlq bigint, correct bool, sql text, reason text)`); err != nil {
+		b.Fatal(err)
+	}
+
+	var runTime, bareTime time.Duration
+	var items int
+	for i := 0; i < b.N; i++ {
+		template := fmt.Sprintf("Iteration %d. %s", i, BuiltinPromptTemplate)
+		start := time.Now()
+		run, err := ag.Evaluator.StartEvaluation(f.ctx, store.System, f.project.ID, EvalParams{SnapshotID: snap.ID, Split: SplitAll,
+			Prompt: template, Concurrency: 16})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := runner.Execute(f.ctx, run); err != nil {
+			b.Fatal(err)
+		}
+		runTime += time.Since(start)
+		rep, err := ag.Evaluator.Evaluation(f.ctx, f.project.ID, run.ID)
+		if err != nil || rep.Run.Status != store.RunSucceeded || rep.Summary.Correct != len(pairs) {
+			b.Fatalf("run: %+v %v", rep.Summary, err)
+		}
+		items += len(pairs)
+		bareTime += evalBaseline(b, f, ag.Evaluator, bare, template, pairs, i)
+	}
+	b.ReportMetric(float64(items)/runTime.Seconds(), "items/s")
+	b.ReportMetric((runTime-bareTime).Seconds()*1000/float64(items), "platform-ms/item")
+	b.ReportMetric(runTime.Seconds()/bareTime.Seconds(), "run/bare")
+}
+
+// evalBaseline does an evaluation's work without the platform: the prompts (schemas rendered
+// beforehand, untimed), bare model calls, both SQL run and compared, a row inserted per item.
+func evalBaseline(b *testing.B, f *fixture, e *Evaluator, client *llm.Client, template string, pairs []store.SnapshotPair, iteration int) time.Duration {
+	ctx := context.Background()
+	prompts := make([]string, len(pairs))
+	targets := make([]sqlexec.Target, len(pairs))
+	for i, p := range pairs {
+		d, err := e.Agents.database(ctx, f.project.ID, *p.DatabaseID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		schema, err := e.schema(ctx, d)
+		if err != nil {
+			b.Fatal(err)
+		}
+		prompts[i], targets[i] = FillPrompt(template, Dialect, schema, p.Question), d.db.Target()
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(pairs) {
+					return
+				}
+				resp, err := client.Chat(ctx, llm.CallMeta{Purpose: llm.PurposeTarget}, openai.ChatCompletionRequest{
+					Messages: []openai.ChatCompletionMessage{{Role: openai.ChatMessageRoleUser, Content: prompts[i]}}})
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				sql := ExtractSQL(resp.Choices[0].Message.Content)
+				ordered, _ := sqlexec.HasTopLevelOrderBy(pairs[i].SQL)
+				m := sqlexec.Match(e.Agents.Exec.Run(ctx, targets[i], pairs[i].SQL), e.Agents.Exec.Run(ctx, targets[i], sql),
+					sqlexec.MatchOptions{OrderMatters: ordered})
+				if _, err := f.st.Pool().Exec(ctx, `INSERT INTO bench_eval_results VALUES ($1, $2, $3, $4, $5)`,
+					iteration, pairs[i].NLQID, m.Match, sql, m.Reason); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return time.Since(start)
+}
