@@ -816,7 +816,8 @@ func (e *Evaluator) optReport(ctx context.Context, run store.PipelineRun, full b
 		rep.Steps = append(rep.Steps, st)
 	}
 	if rep.Best != nil {
-		rep.Diff = store.DiffLines(strings.Split(baseline.Prompt, "\n"), strings.Split(rep.Best.Prompt, "\n"))
+		lines := func(p string) []string { return strings.Split(strings.TrimRight(p, "\n"), "\n") }
+		rep.Diff = store.DiffLines(lines(baseline.Prompt), lines(rep.Best.Prompt))
 		if rep.Best.TestScore != nil && (baseline.TestScore != nil) {
 			t, err := e.testReport(ctx, run, baseline, *rep.Best, rep.Params)
 			if err != nil {

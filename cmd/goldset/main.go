@@ -33,8 +33,12 @@ func commands() []command {
 		{"sql", "run SQL through the sandbox, or compare two queries by execution: sql run|compare", runSQL},
 		{"agent", "ask the SQL agent one question: agent ask", runAgent},
 		{"run", "run a batch and follow it: run agent|augment|generate|describe-tables", runBatch},
+		{"snapshot", "cut, list, show and compare golden snapshots: snapshot create|list|show|compare --project P", runSnapshot},
 		{"export", "export a golden snapshot as openai, trl, alpaca, eval_csv or eval_jsonl: export --project P --snapshot ID --format F", runExport},
 		{"metrics", "compute a project's diversity and complexity metrics per stage: metrics --project P", runMetrics},
+		{"eval", "evaluate a model on a snapshot split by execution match: eval --project P --snapshot ID | eval resume", runEval},
+		{"optimize", "optimize the text-to-SQL prompt on a snapshot: optimize --project P --snapshot ID --method opro|apo | optimize resume", runOptimize},
+		{"prompts", "list, show or save versions of the project's prompt template: prompts --project P [--show V] [--save FILE]", runPrompts},
 		{"llm", "test the language-model endpoint: llm test", runLLM},
 		{"version", "print the version", runVersion},
 	}

@@ -1,0 +1,177 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/sashabaranov/go-openai"
+
+	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/llm/llmtest"
+	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/store"
+)
+
+// magicRule is what the scripted model needs in its prompt to answer the harder questions.
+const magicRule = "Read the question twice."
+
+var askedQuestion = regexp.MustCompile(`(?m)^Question: (.*)$`)
+
+// goldModel is a scripted endpoint: the target answers the gold SQL of the questions without
+// "oldest" or "average", and of every question once the prompt holds magicRule; the judge says
+// True; OPRO's optimizer proposes the built-in prompt with magicRule.
+func goldModel(t *testing.T) {
+	t.Helper()
+	srv := fakeModel(t)
+	gold := map[string]string{}
+	for _, q := range goldQuestions {
+		gold[q[0]] = q[1]
+	}
+	srv.Respond(func(req openai.ChatCompletionRequest) llmtest.Reply {
+		prompt := llmtest.FirstUserMessage(req)
+		switch {
+		case strings.Contains(prompt, "I have some prompts along with their corresponding accuracies."):
+			return llmtest.Text("[[" + strings.TrimSpace(pipelines.BuiltinPromptTemplate) + "\n" + magicRule + "]]")
+		case strings.Contains(prompt, "Your job is to determine whether the model's response is correct"):
+			return llmtest.Text("True")
+		}
+		m := askedQuestion.FindAllStringSubmatch(prompt, -1)
+		if len(m) == 0 {
+			return llmtest.Reply{Fault: llmtest.FaultBadRequest}
+		}
+		q := m[len(m)-1][1]
+		if (strings.Contains(q, "oldest") || strings.Contains(q, "average")) && !strings.Contains(prompt, magicRule) {
+			return llmtest.Text("```sql\nSELECT 1;\n```")
+		}
+		return llmtest.Text("Here it is:\n```sql\n" + gold[q] + "\n```")
+	})
+}
+
+func TestCLI_EvalPrintsAccuracyByHardnessDatabaseAndJudgeApart(t *testing.T) {
+	url, st, p := withGoldPairs(t)
+	goldModel(t)
+	snap := splitSnapshot(t, st, p)
+
+	// A budget stops the run: what was scored is printed, and the command fails. (First, while no
+	// answer is cached: cached calls are free.)
+	out, err := runCLI(t, "eval", "--project", "p", "--snapshot", snap, "--split", "all", "--concurrency", "1", "--max-calls", "1",
+		"--database-url", url)
+	if err == nil || !strings.Contains(err.Error(), "budget reached") || !strings.Contains(out, "Error: budget reached: 1 of 1 model calls") ||
+		!strings.Contains(out, "overall") {
+		t.Fatalf("a budget: %v\n%s", err, out)
+	}
+
+	out = mustCLI(t, "eval", "--project", "p", "--snapshot", snap, "--split", "all", "--judge", "--database-url", url)
+	for _, want := range []string{"succeeded: 4 of 4 pairs scored", "(all split)", "prompt version 0", "overall", "hardness easy",
+		"database singers", "LLM judge (its own verdict, not execution match): 4 of 4 judged correct (100.0%)", "model calls"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("eval lacks %q:\n%s", want, out)
+		}
+	}
+	if !regexp.MustCompile(`overall\s+2\s+4\s+50\.0%`).MatchString(out) {
+		t.Errorf("overall accuracy:\n%s", out)
+	}
+
+	js := mustCLI(t, "eval", "--project", "p", "--snapshot", snap, "--limit", "1", "--json", "--database-url", url)
+	var rep pipelines.EvalReport
+	if err := json.Unmarshal([]byte(js), &rep); err != nil || rep.Params.Split != "test" || rep.Summary.Scored != 1 ||
+		rep.Summary.ByDatabase["singers"] == nil || rep.Summary.Judge != nil || rep.Run.Status != store.RunSucceeded {
+		t.Fatalf("eval --json: %v %s", err, js)
+	}
+
+	bad := filepath.Join(t.TempDir(), "bad.tmpl")
+	os.WriteFile(bad, []byte("Answer {query_str}."), 0o644)
+	if _, err := runCLI(t, "eval", "--project", "p", "--snapshot", snap, "--prompt-file", bad, "--database-url", url); !errors.Is(err, errUsage) ||
+		!strings.Contains(err.Error(), "{dialect}") {
+		t.Errorf("a prompt without placeholders: %v", err)
+	}
+	if _, err := runCLI(t, "eval", "--project", "p", "--snapshot", snap, "--split", "dev", "--database-url", url); !errors.Is(err, errUsage) {
+		t.Errorf("an unknown split: %v", err)
+	}
+}
+
+// One OPRO iteration finds the rule, the test split shows it, and --adopt makes it version 1.
+func TestCLI_OptimizeAdoptsTheBestPromptAndPromptsListsIt(t *testing.T) {
+	url, st, p := withGoldPairs(t)
+	goldModel(t)
+	snap := splitSnapshot(t, st, p)
+
+	out := mustCLI(t, "optimize", "--project", "p", "--snapshot", snap, "--method", "opro", "--iterations", "1", "--candidates", "1",
+		"--adopt", "--database-url", url)
+	for _, want := range []string{"(opro) succeeded: 2 candidates over 3 steps", "000-baseline", "001-step", "zz-test",
+		"Test split, 2 pairs: baseline 1 correct (50.0%), best 2 correct (100.0%).",
+		"Both correct 1, only baseline 0, only best 1, both wrong 0.", "Difference +50.0 points, 95% CI [",
+		"McNemar exact p = 1.0000: not significant at 0.05.", "validation 100.0%", "+ " + magicRule, "  Question: {query_str}",
+		"Adopted as prompt version 1"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("optimize lacks %q:\n%s", want, out)
+		}
+	}
+	if !regexp.MustCompile(`(?m)^0\s+000-baseline\s+done\s+1\s+0\.0% \(candidate \d+\)$`).MatchString(out) {
+		t.Errorf("the baseline step:\n%s", out)
+	}
+
+	runID := regexp.MustCompile(`Optimization (\d+) `).FindStringSubmatch(out)
+
+	out = mustCLI(t, "prompts", "--project", "p", "--database-url", url)
+	if !regexp.MustCompile(`(?m)^1\s+optimization\s+.*OPRO run \d+`).MatchString(out) || !strings.Contains(out, "Version 1 is in force.") {
+		t.Fatalf("prompts: %s", out)
+	}
+	if out := mustCLI(t, "prompts", "--project", "p", "--show", "1", "--database-url", url); !strings.Contains(out, magicRule) {
+		t.Fatalf("prompts --show 1: %s", out)
+	}
+	if out := mustCLI(t, "prompts", "--project", "p", "--show", "0", "--database-url", url); !strings.Contains(out, "builtin") ||
+		strings.Contains(out, magicRule) {
+		t.Fatalf("prompts --show 0: %s", out)
+	}
+	file := filepath.Join(t.TempDir(), "mine.tmpl")
+	os.WriteFile(file, []byte("Write {dialect} SQL.\n{schema}\nQuestion: {query_str}\n"), 0o644)
+	mustCLI(t, "prompts", "--project", "p", "--save", file, "--note", "shorter", "--database-url", url)
+	var list struct {
+		Current  store.PromptTemplate
+		Versions []store.PromptTemplate
+	}
+	js := mustCLI(t, "prompts", "--project", "p", "--json", "--database-url", url)
+	if err := json.Unmarshal([]byte(js), &list); err != nil || list.Current.Version != 2 || list.Current.Source != "manual" ||
+		len(list.Versions) != 2 || list.Versions[1].Source != "optimization" {
+		t.Fatalf("prompts --json: %v %s", err, js)
+	}
+	os.WriteFile(file, []byte("Write SQL."), 0o644)
+	if _, err := runCLI(t, "prompts", "--project", "p", "--save", file, "--database-url", url); !errors.Is(err, errUsage) ||
+		!strings.Contains(err.Error(), "{schema}") {
+		t.Errorf("saving a template without placeholders: %v", err)
+	}
+
+	if _, err := runCLI(t, "optimize", "--project", "p", "--snapshot", snap, "--method", "gradient", "--database-url", url); !errors.Is(err, errUsage) {
+		t.Errorf("an unknown method: %v", err)
+	}
+	if _, err := runCLI(t, "optimize", "--project", "p", "--snapshot", snap, "--method", "opro", "--iterations", "99", "--database-url", url); !errors.Is(err, errUsage) ||
+		!strings.Contains(err.Error(), "opro.iterations") {
+		t.Errorf("too many iterations: %v", err)
+	}
+	// A finished run resumed ends again at once, and prints its report.
+	out = mustCLI(t, "optimize", "resume", "--project", "p", "--run", runID[1], "--database-url", url)
+	if !strings.Contains(out, "Optimization "+runID[1]+" (opro) succeeded") {
+		t.Errorf("resume: %s", out)
+	}
+}
+
+func TestCLI_EvalAndOptimizeWithoutAnEndpointSaySo(t *testing.T) {
+	url, st, p := withGoldPairs(t)
+	snap := splitSnapshot(t, st, p)
+	for _, k := range []string{"GOLDSET_LLM_BASE_URL", "GOLDSET_LLM_API_KEY", "GOLDSET_LLM_MODEL"} {
+		t.Setenv(k, "")
+	}
+	if _, err := runCLI(t, "eval", "--project", "p", "--snapshot", snap, "--database-url", url); !errors.Is(err, llm.ErrNotConfigured) ||
+		!strings.Contains(err.Error(), "no language model is configured") {
+		t.Errorf("eval: %v", err)
+	}
+	if _, err := runCLI(t, "optimize", "--project", "p", "--snapshot", snap, "--method", "apo", "--database-url", url); !errors.Is(err, llm.ErrNotConfigured) {
+		t.Errorf("optimize: %v", err)
+	}
+}

@@ -1,0 +1,368 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/store"
+)
+
+const snapshotHelp = `Cut, list, show and compare golden snapshots: immutable sets of a project's accepted pairs,
+split into train, val and test.
+
+  goldset snapshot create --project P --name N [--stage S ...] [--database D ...]
+                          [--hardness easy,medium,hard,extra] [--review-status agreed,reviewed,imported]
+                          [--from DATE] [--to DATE] [--seed N] [--ratios 0.8,0.1,0.1] [--split-by-database] [--json]
+  goldset snapshot list --project P [--json]
+  goldset snapshot show --project P --snapshot ID [--json]
+  goldset snapshot compare --project P --a ID --b ID [--json]
+
+--stage and --database may be repeated or take a comma-separated list; a database is named (every
+version of it is selected). DATE is 2006-01-02 or an RFC 3339 time: questions created at or after
+--from and before --to. The split is stratified by database × hardness; --split-by-database keeps
+each database in one split. show prints the manifest: splits, pairs per database and hardness,
+stages, versions and the leakage check across splits.`
+
+// listFlag is a flag that may be repeated and takes comma-separated values.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+
+func (l *listFlag) Set(s string) error {
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			*l = append(*l, v)
+		}
+	}
+	return nil
+}
+
+func runSnapshot(ctx context.Context, args []string, out io.Writer) error {
+	sub := ""
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		sub, args = args[0], args[1:]
+	}
+	fs := newFlagSet("snapshot create|list|show|compare --project P [options]", snapshotHelp)
+	cfg := newConfig(fs, dbOptions...)
+	project := fs.String("project", "", "project name")
+	name := fs.String("name", "", "create: the snapshot's name")
+	var stages, databases, hardness, review listFlag
+	fs.Var(&stages, "stage", "create: only questions of this stage (repeat, or comma-separated)")
+	fs.Var(&databases, "database", "create: only questions about this database (repeat, or comma-separated)")
+	fs.Var(&hardness, "hardness", "create: only pairs of these hardness levels: easy, medium, hard, extra")
+	fs.Var(&review, "review-status", "create: only pairs accepted this way: agreed, reviewed, imported")
+	from := fs.String("from", "", "create: questions created at or after this date (2006-01-02 or RFC 3339)")
+	to := fs.String("to", "", "create: questions created before this date")
+	seed := fs.Int64("seed", 0, "create: the split's seed")
+	ratios := fs.String("ratios", "", "create: train,val,test shares summing to 1 (default 0.8,0.1,0.1)")
+	byDB := fs.Bool("split-by-database", false, "create: keep each database in one split")
+	snapshot := fs.Int64("snapshot", 0, "show: snapshot id")
+	a := fs.Int64("a", 0, "compare: the older snapshot's id")
+	b := fs.Int64("b", 0, "compare: the newer snapshot's id")
+	asJSON := fs.Bool("json", false, "print JSON")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if !slices.Contains([]string{"create", "list", "show", "compare"}, sub) {
+		fs.Usage()
+		return fmt.Errorf("%w: say 'snapshot create', 'snapshot list', 'snapshot show' or 'snapshot compare'", errUsage)
+	}
+	if err := needArgs(pos, 0, "no positional arguments"); err != nil {
+		return err
+	}
+	if *project == "" {
+		return fmt.Errorf("%w: --project is required", errUsage)
+	}
+	var params pipelines.SnapshotParams
+	switch sub {
+	case "create":
+		if strings.TrimSpace(*name) == "" {
+			return fmt.Errorf("%w: --name is required", errUsage)
+		}
+		params = pipelines.SnapshotParams{Name: *name, Seed: *seed, SplitByDatabase: *byDB,
+			Filters: pipelines.SnapshotFilters{Stages: stages, Hardness: hardness, ReviewStatus: review}}
+		if params.Filters.CreatedFrom, err = parseDate("from", *from); err != nil {
+			return err
+		}
+		if params.Filters.CreatedTo, err = parseDate("to", *to); err != nil {
+			return err
+		}
+		if *ratios != "" {
+			r, err := parseRatios(*ratios)
+			if err != nil {
+				return err
+			}
+			params.Ratios = &r
+		}
+	case "show":
+		if *snapshot <= 0 {
+			return fmt.Errorf("%w: --snapshot is required", errUsage)
+		}
+	case "compare":
+		if *a <= 0 || *b <= 0 {
+			return fmt.Errorf("%w: --a and --b are required", errUsage)
+		}
+	}
+	if err := cfg.resolve(); err != nil {
+		return err
+	}
+	db, err := openDatabase(ctx, cfg, cfg.toolLogger(), true)
+	if err != nil {
+		return err
+	}
+	defer db.Close(ctx)
+	st := db.store
+	p, err := st.ProjectByName(ctx, *project)
+	if err != nil {
+		return fmt.Errorf("project %s: %w", *project, err)
+	}
+	snaps := &pipelines.Snapshots{Store: st}
+
+	switch sub {
+	case "create":
+		if params.Filters.DatabaseIDs, err = databaseIDs(ctx, st, p.ID, databases); err != nil {
+			return err
+		}
+		snap, _, err := snaps.Cut(ctx, store.System, p.ID, params)
+		var verr *store.ValidationError
+		if errors.As(err, &verr) {
+			return fmt.Errorf("%w: %v", errUsage, err)
+		}
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return printJSON(out, map[string]any{"snapshot": snap})
+		}
+		fmt.Fprintf(out, "Snapshot %d %q: %d pairs, content hash %s.\n\n", snap.ID, snap.Name, snap.Pairs, snap.ContentHash)
+		return printManifest(out, snap)
+	case "list":
+		list, err := st.ListSnapshots(ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return printJSON(out, map[string]any{"snapshots": list})
+		}
+		if len(list) == 0 {
+			fmt.Fprintf(out, "Project %s has no snapshots: cut one with 'goldset snapshot create'.\n", p.Name)
+			return nil
+		}
+		w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(w, "id\tname\tpairs\ttrain/val/test\tcontent hash\tcreated")
+		for _, s := range list {
+			var m pipelines.Manifest
+			_ = json.Unmarshal(s.Manifest, &m)
+			fmt.Fprintf(w, "%d\t%s\t%d\t%d/%d/%d\t%s\t%s\n", s.ID, s.Name, s.Pairs, m.Splits[pipelines.SplitTrain], m.Splits[pipelines.SplitVal],
+				m.Splits[pipelines.SplitTest], short(s.ContentHash), s.CreatedAt.Local().Format("2006-01-02 15:04"))
+		}
+		return w.Flush()
+	case "show":
+		snap, err := st.GetSnapshot(ctx, p.ID, *snapshot)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return printJSON(out, map[string]any{"snapshot": snap})
+		}
+		fmt.Fprintf(out, "Snapshot %d %q: %d pairs, content hash %s, created %s.\n\n", snap.ID, snap.Name, snap.Pairs, snap.ContentHash,
+			snap.CreatedAt.Local().Format("2006-01-02 15:04"))
+		return printManifest(out, snap)
+	}
+	d, err := snaps.Compare(ctx, p.ID, *a, *b)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return printJSON(out, map[string]any{"diff": d})
+	}
+	same := "differ"
+	if d.SameHash {
+		same = "are the same"
+	}
+	fmt.Fprintf(out, "Snapshot %d → %d: %d added, %d removed, %d changed, %d moved to another split, %d the same (content hashes %s).\n",
+		d.A, d.B, d.Added, d.Removed, d.Changed, d.Moved, d.Same, same)
+	for _, kind := range []struct{ name, mark string }{{"added", "+"}, {"removed", "-"}, {"changed", "~"}} {
+		ex := d.Examples[kind.name]
+		for i, x := range ex {
+			if i == 10 {
+				fmt.Fprintf(out, "  … %d more %s\n", len(ex)-10, kind.name)
+				break
+			}
+			pair := x.B
+			if pair == nil {
+				pair = x.A
+			}
+			fmt.Fprintf(out, "%s %d [%s] %s\n", kind.mark, x.NLQID, pair.Split, pair.Question)
+			if kind.name == "changed" && x.A.SQL != x.B.SQL {
+				fmt.Fprintf(out, "    - %s\n    + %s\n", oneLine(x.A.SQL), oneLine(x.B.SQL))
+			}
+		}
+	}
+	return nil
+}
+
+// printManifest prints what a snapshot holds: its splits, pairs per database and hardness, stages,
+// the versions they were cut at and the leakage across splits.
+func printManifest(out io.Writer, snap store.Snapshot) error {
+	var m pipelines.Manifest
+	if err := json.Unmarshal(snap.Manifest, &m); err != nil {
+		return fmt.Errorf("snapshot %d: manifest: %w", snap.ID, err)
+	}
+	r := m.Ratios
+	by := ""
+	if m.SplitByDatabase {
+		by = ", each database in one split"
+	}
+	fmt.Fprintf(out, "split: seed %d, ratios %g/%g/%g%s\n", m.Seed, r.Train, r.Val, r.Test, by)
+	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(w, "\ttrain\tval\ttest\ttotal\t")
+	row := func(label string, n map[string]int) {
+		t, v, s := n[pipelines.SplitTrain], n[pipelines.SplitVal], n[pipelines.SplitTest]
+		fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%d\t\n", label, t, v, s, t+v+s)
+	}
+	row("all pairs", m.Splits)
+	for _, name := range sortedKeys(m.Databases) {
+		row("database "+name, m.Databases[name])
+	}
+	levels := sortedKeys(m.Hardness)
+	slices.SortStableFunc(levels, func(a, b string) int { return hardnessRank(a) - hardnessRank(b) })
+	for _, h := range levels {
+		row("hardness "+h, m.Hardness[h])
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	stages := sortedKeys(m.Stages)
+	parts := make([]string, len(stages))
+	for i, s := range stages {
+		parts[i] = fmt.Sprintf("%s %d", s, m.Stages[s])
+	}
+	fmt.Fprintf(out, "stages: %s\n", orNone(parts))
+	parts = parts[:0]
+	for _, d := range m.DatabaseVersions {
+		parts = append(parts, fmt.Sprintf("%s v%d (%d pairs)", d.Name, d.Version, d.Pairs))
+	}
+	fmt.Fprintf(out, "database versions: %s\n", orNone(parts))
+	gv := "none"
+	if m.GuidelineVersion > 0 {
+		gv = strconv.Itoa(m.GuidelineVersion)
+	}
+	fmt.Fprintf(out, "guideline version in force: %s; cited by the pairs: %v\n", gv, m.GuidelineVersions)
+	l := m.Leakage
+	fmt.Fprintf(out, "leakage across splits: %d near-duplicate question pairs, %d pairs with the same SQL\n", l.NearDuplicates, l.SameSQL)
+	for i, x := range l.Examples {
+		if i == 5 {
+			fmt.Fprintf(out, "  … %d more examples (--json lists them)\n", len(l.Examples)-5)
+			break
+		}
+		cos := ""
+		if x.Cosine > 0 {
+			cos = fmt.Sprintf(" (cosine %.3f)", x.Cosine)
+		}
+		fmt.Fprintf(out, "  %s: question %d (%s) and %d (%s)%s\n", x.Kind, x.A, x.SplitA, x.B, x.SplitB, cos)
+	}
+	return nil
+}
+
+// databaseIDs resolves database names to the ids of every version of each.
+func databaseIDs(ctx context.Context, st *store.Store, projectID int64, names []string) ([]int64, error) {
+	if len(names) == 0 {
+		return nil, nil
+	}
+	all, err := st.ListDatabases(ctx, projectID, true)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for _, n := range names {
+		found := false
+		for _, d := range all {
+			if strings.EqualFold(d.Name, n) {
+				ids, found = append(ids, d.ID), true
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("%w: --database: no database named %q in this project", errUsage, n)
+		}
+	}
+	return ids, nil
+}
+
+// parseDate reads a --from or --to date: a day (midnight UTC) or an RFC 3339 time.
+func parseDate(flagName, s string) (*time.Time, error) {
+	if s == "" {
+		return nil, nil
+	}
+	for _, layout := range []string{time.DateOnly, time.RFC3339} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return &t, nil
+		}
+	}
+	return nil, fmt.Errorf("%w: --%s %q: want a date (2006-01-02) or an RFC 3339 time", errUsage, flagName, s)
+}
+
+// parseRatios reads "0.8,0.1,0.1" (train, val, test).
+func parseRatios(s string) (pipelines.SplitRatios, error) {
+	parts := strings.Split(s, ",")
+	bad := fmt.Errorf("%w: --ratios %q: want three shares, train,val,test, each at least 0 and summing to 1 (e.g. 0.8,0.1,0.1)", errUsage, s)
+	if len(parts) != 3 {
+		return pipelines.SplitRatios{}, bad
+	}
+	var v [3]float64
+	for i, p := range parts {
+		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || f < 0 {
+			return pipelines.SplitRatios{}, bad
+		}
+		v[i] = f
+	}
+	if s := v[0] + v[1] + v[2]; s < 1-1e-9 || s > 1+1e-9 {
+		return pipelines.SplitRatios{}, bad
+	}
+	return pipelines.SplitRatios{Train: v[0], Val: v[1], Test: v[2]}, nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// hardnessRank orders Spider's levels from easy to extra, anything else after them.
+func hardnessRank(h string) int {
+	if i := slices.Index([]string{"easy", "medium", "hard", "extra"}, h); i >= 0 {
+		return i
+	}
+	return 4
+}
+
+func orNone(parts []string) string {
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func short(hash string) string {
+	if len(hash) > 12 {
+		return hash[:12]
+	}
+	return hash
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
