@@ -42,20 +42,99 @@ func TestBrowser_WithoutAModel(t *testing.T) {
 	browserTests(t, llm.Settings{}, "", "e2e/agent.test.mjs")
 }
 
-// fakeModel drafts guideline proposals (proposeOneRule), answers the generating pipelines' prompts
-// with the JSON they ask for (generate), and answers every question the agent is asked with the row
-// count of the first table (answerCountOfFirstTable).
+// fakeModel drafts guideline proposals (proposeOneRule), answers the prompt optimizers' and the
+// judge's prompts (optimize), the generating pipelines' prompts with the JSON they ask for
+// (generate), an evaluation's text-to-SQL prompt (answerTextToSQL), and every question the agent is
+// asked with the row count of the first table (answerCountOfFirstTable).
 func fakeModel(req openai.ChatCompletionRequest) llmtest.Reply {
 	prompt := llmtest.FirstUserMessage(req)
 	if strings.Contains(prompt, proposalMarker) {
 		return proposeOneRule(prompt)
 	}
 	if len(req.Tools) == 0 {
+		if reply, ok := optimize(allMessages(req)); ok {
+			return reply
+		}
 		if reply, ok := generate(prompt); ok {
+			return reply
+		}
+		if reply, ok := answerTextToSQL(prompt); ok {
 			return reply
 		}
 	}
 	return answerCountOfFirstTable(req)
+}
+
+// allMessages is every message of a request, so that a marker sentence is found in the system
+// message as well as in the user's.
+func allMessages(req openai.ChatCompletionRequest) string {
+	var b strings.Builder
+	for _, m := range req.Messages {
+		b.WriteString(m.Content)
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// countingPrompt is the prompt template the fake optimizer and editor propose: the built-in one
+// (pipelines/prompts/text2sql.tmpl) with the rule the fake target model follows.
+const countingPrompt = "Given an input question, create a syntactically correct {dialect} query to run. To answer how many, count the rows.\n\n" +
+	"Schema:\n{schema}\n\nQuestion: {query_str}\n\nSQL query to run:"
+
+// optimize answers the prompts of the prompt optimization (pipelines/prompts/opro.tmpl, critic.tmpl,
+// editor.tmpl) and of the evaluation's judge (judge.tmpl), each recognised by a sentence of it: the
+// optimizer and the editor propose countingPrompt between [[ and ]], the critic says why counting
+// fails, and the judge says every answer is right.
+func optimize(prompt string) (llmtest.Reply, bool) {
+	switch {
+	case strings.Contains(prompt, "I have some prompts along with their corresponding accuracies."):
+		return llmtest.Text("The best prompts say how to answer each kind of question. A better one:\n[[" + countingPrompt + "]]"), true
+	case strings.Contains(prompt, "Critique the prompt below"):
+		return llmtest.Text("The prompt never says how to answer a question that asks how many: it should tell the model to count the rows of the table the question is about."), true
+	case strings.Contains(prompt, "Rewrite the prompt below"):
+		return llmtest.Text("Here is the rewritten prompt:\n[[" + countingPrompt + "]]"), true
+	case strings.Contains(prompt, "Your job is to determine whether the model's response is correct"):
+		return llmtest.Text("True"), true
+	}
+	return llmtest.Reply{}, false
+}
+
+var (
+	textToSQLQuestion = regexp.MustCompile(`(?m)^Question: (.*)$`)
+	createTable       = regexp.MustCompile(`(?i)CREATE TABLE\s+"?([a-z_][a-z0-9_]*)`)
+)
+
+// answerTextToSQL answers an evaluation's prompt (a filled prompt template: CREATE TABLE statements
+// and "Question: ..."), as a model that counts rows only when its prompt tells it to: with the words
+// "count the rows" it counts the rows of the table the question names (the first table when it names
+// none), else it answers SELECT 1. So the built-in template scores low on "How many ..." questions
+// and a prompt with that rule scores higher.
+func answerTextToSQL(prompt string) (llmtest.Reply, bool) {
+	tables := createTable.FindAllStringSubmatch(prompt, -1)
+	questions := textToSQLQuestion.FindAllStringSubmatch(prompt, -1)
+	if len(tables) == 0 || len(questions) == 0 {
+		return llmtest.Reply{}, false
+	}
+	sql := "SELECT 1"
+	if strings.Contains(strings.ToLower(prompt), "count the rows") {
+		sql = "SELECT count(*) FROM " + tableNamed(strings.ToLower(questions[len(questions)-1][1]), tables)
+	}
+	return llmtest.Text("```sql\n" + sql + "\n```"), true
+}
+
+// tableNamed is the first table whose name is a word of the question (a plural counts), else the
+// first table.
+func tableNamed(question string, tables [][]string) string {
+	words := regexp.MustCompile(`[a-z0-9_]+`).FindAllString(question, -1)
+	for _, t := range tables {
+		name := strings.ToLower(t[1])
+		for _, w := range words {
+			if w == name || w == name+"s" {
+				return t[1]
+			}
+		}
+	}
+	return tables[0][1]
 }
 
 var (

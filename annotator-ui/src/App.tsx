@@ -32,6 +32,13 @@ const ProjectReview = lazy(() => import('./pages/Review').then((m) => ({ default
 // The dashboard's and the metrics' charts load with them.
 const ProjectDashboard = lazy(() => import('./pages/Dashboard').then((m) => ({ default: m.ProjectDashboard })));
 const ProjectMetrics = lazy(() => import('./pages/Metrics').then((m) => ({ default: m.ProjectMetrics })));
+// The golden sets: snapshots and their exports, evaluations and prompt optimization.
+const ProjectSnapshots = lazy(() => import('./pages/Snapshots').then((m) => ({ default: m.ProjectSnapshots })));
+const SnapshotPage = lazy(() => import('./pages/Snapshots').then((m) => ({ default: m.SnapshotPage })));
+const ProjectEvaluations = lazy(() => import('./pages/Evaluations').then((m) => ({ default: m.ProjectEvaluations })));
+const EvaluationPage = lazy(() => import('./pages/Evaluations').then((m) => ({ default: m.EvaluationPage })));
+const ProjectOptimizations = lazy(() => import('./pages/Optimizations').then((m) => ({ default: m.ProjectOptimizations })));
+const OptimizationPage = lazy(() => import('./pages/Optimizations').then((m) => ({ default: m.OptimizationPage })));
 const LlmSettingsPage = lazy(() => import('./pages/LlmSettings').then((m) => ({ default: m.LlmSettingsPage })));
 
 function Lazy({ children }: { children: ReactNode }) {
@@ -91,6 +98,12 @@ export function AppRoutes() {
             <Route path="batches/:runId" element={<Lazy><BatchRunPage /></Lazy>} />
             <Route path="pipelines" element={<Lazy><ProjectPipelines /></Lazy>} />
             <Route path="pipelines/:runId" element={<Lazy><PipelineRunPage /></Lazy>} />
+            <Route path="snapshots" element={<Lazy><ProjectSnapshots /></Lazy>} />
+            <Route path="snapshots/:snapshotId" element={<Lazy><SnapshotPage /></Lazy>} />
+            <Route path="evaluations" element={<Lazy><ProjectEvaluations /></Lazy>} />
+            <Route path="evaluations/:runId" element={<Lazy><EvaluationPage /></Lazy>} />
+            <Route path="optimizations" element={<Lazy><ProjectOptimizations /></Lazy>} />
+            <Route path="optimizations/:runId" element={<Lazy><OptimizationPage /></Lazy>} />
           </Route>
           <Route
             path="projects/:projectId/databases/:databaseId"

@@ -782,7 +782,7 @@ export const api = {
 
 // ---- Language models and the agent (docs/API.md "Language models and the agent") ----
 
-export const PURPOSES = ['agent', 'generator', 'validator', 'critic', 'editor', 'judge', 'embeddings'] as const;
+export const PURPOSES = ['agent', 'generator', 'validator', 'critic', 'editor', 'judge', 'target', 'optimizer', 'embeddings'] as const;
 export type Purpose = (typeof PURPOSES)[number];
 
 export interface PurposeSettings {

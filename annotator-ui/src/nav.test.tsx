@@ -24,24 +24,24 @@ describe('role-based navigation', () => {
     expect(mainNav({ is_admin: false }).map((i) => i.label)).toEqual(['Projects', 'Account']);
   });
 
-  it('shows Databases, Questions and Guidelines to every member, Dashboard, Metrics and Agent from reviewer up, Batches, Pipelines, Members and Activity to leads and admins', () => {
+  it('shows Databases, Questions and Guidelines to every member, Dashboard, Metrics, Agent and Snapshots from reviewer up, Batches, Pipelines, Evaluations, Optimizations, Members and Activity to leads and admins', () => {
     const labels = (role: Parameters<typeof projectTabs>[1]) => projectTabs(42, role).map((t) => t.label);
     expect(labels('annotator')).toEqual(['Overview', 'Databases', 'Questions', 'Guidelines', 'Annotate']);
-    expect(labels('reviewer')).toEqual(['Overview', 'Dashboard', 'Metrics', 'Databases', 'Questions', 'Guidelines', 'Annotate', 'Review', 'Agent']);
-    expect(labels('lead')).toEqual(['Overview', 'Dashboard', 'Metrics', 'Databases', 'Questions', 'Guidelines', 'Annotate', 'Review', 'Agent', 'Batches', 'Pipelines', 'Members', 'Activity']);
-    expect(labels('admin')).toEqual(['Overview', 'Dashboard', 'Metrics', 'Databases', 'Questions', 'Guidelines', 'Annotate', 'Review', 'Agent', 'Batches', 'Pipelines', 'Members', 'Activity']);
+    expect(labels('reviewer')).toEqual(['Overview', 'Dashboard', 'Metrics', 'Databases', 'Questions', 'Guidelines', 'Annotate', 'Review', 'Agent', 'Snapshots']);
+    expect(labels('lead')).toEqual(['Overview', 'Dashboard', 'Metrics', 'Databases', 'Questions', 'Guidelines', 'Annotate', 'Review', 'Agent', 'Batches', 'Pipelines', 'Snapshots', 'Evaluations', 'Optimizations', 'Members', 'Activity']);
+    expect(labels('admin')).toEqual(['Overview', 'Dashboard', 'Metrics', 'Databases', 'Questions', 'Guidelines', 'Annotate', 'Review', 'Agent', 'Batches', 'Pipelines', 'Snapshots', 'Evaluations', 'Optimizations', 'Members', 'Activity']);
     expect(labels(undefined)).toEqual(['Overview']);
   });
 
   it.each([
     ['annotator', plainUser, 'annotator', ['Projects', 'Account'], ['Overview', 'Databases', 'Questions', 'Guidelines', 'Annotate']],
-    ['lead', plainUser, 'lead', ['Projects', 'Account'], ['Overview', 'Dashboard', 'Metrics', 'Databases', 'Questions', 'Guidelines', 'Annotate', 'Review', 'Agent', 'Batches', 'Pipelines', 'Members', 'Activity']],
+    ['lead', plainUser, 'lead', ['Projects', 'Account'], ['Overview', 'Dashboard', 'Metrics', 'Databases', 'Questions', 'Guidelines', 'Annotate', 'Review', 'Agent', 'Batches', 'Pipelines', 'Snapshots', 'Evaluations', 'Optimizations', 'Members', 'Activity']],
     [
       'admin',
       adminUser,
       'admin',
       ['Projects', 'Users', 'Activity', 'Settings', 'Account'],
-      ['Overview', 'Dashboard', 'Metrics', 'Databases', 'Questions', 'Guidelines', 'Annotate', 'Review', 'Agent', 'Batches', 'Pipelines', 'Members', 'Activity'],
+      ['Overview', 'Dashboard', 'Metrics', 'Databases', 'Questions', 'Guidelines', 'Annotate', 'Review', 'Agent', 'Batches', 'Pipelines', 'Snapshots', 'Evaluations', 'Optimizations', 'Members', 'Activity'],
     ],
   ] as const)('renders the %s view of a project page', async (_name, user, role, nav, tabs) => {
     mockApi({

@@ -57,6 +57,16 @@ export function canReadDashboard(role: MyProjectRole | undefined): boolean {
   return canReview(role);
 }
 
+/** Reviewers and up read the golden snapshots; leads cut and export them (see canManageProject). */
+export function canReadSnapshots(role: MyProjectRole | undefined): boolean {
+  return canReview(role);
+}
+
+/** Leads (and admins) evaluate prompts on snapshots, optimize them and version the prompt template. */
+export function canEvaluate(role: MyProjectRole | undefined): boolean {
+  return canManageProject(role);
+}
+
 export function projectTabs(projectId: string | number, role: MyProjectRole | undefined): NavItem[] {
   const base = `/projects/${projectId}`;
   const tabs: NavItem[] = [{ to: base, label: 'Overview' }];
@@ -70,6 +80,8 @@ export function projectTabs(projectId: string | number, role: MyProjectRole | un
   if (canReview(role)) tabs.push({ to: `${base}/review`, label: 'Review' });
   if (canReadAgentRuns(role)) tabs.push({ to: `${base}/agent`, label: 'Agent' });
   if (canRunAgent(role)) tabs.push({ to: `${base}/batches`, label: 'Batches' }, { to: `${base}/pipelines`, label: 'Pipelines' });
+  if (canReadSnapshots(role)) tabs.push({ to: `${base}/snapshots`, label: 'Snapshots' });
+  if (canEvaluate(role)) tabs.push({ to: `${base}/evaluations`, label: 'Evaluations' }, { to: `${base}/optimizations`, label: 'Optimizations' });
   if (canManageProject(role)) {
     tabs.push({ to: `${base}/members`, label: 'Members' }, { to: `${base}/activity`, label: 'Activity' });
   }

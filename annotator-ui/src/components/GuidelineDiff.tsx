@@ -93,7 +93,6 @@ function Folded({ rows }: { rows: Row[] }) {
 export function GuidelineDiff({ diff }: { diff: GuidelineDiffData }) {
   const { added, removed, changed } = diff.rules;
   const none = added.length + removed.length + changed.length === 0;
-  const same = diff.hunks.every((h) => h.op === 'equal');
   const from = diff.from === 0 ? 'empty' : `v${diff.from}`;
   return (
     <div className="gl-diff" data-testid="guideline-diff">
@@ -108,27 +107,32 @@ export function GuidelineDiff({ diff }: { diff: GuidelineDiffData }) {
           </>
         )}
       </section>
-      {same ? (
-        <p className="muted">The two versions have the same text.</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="gl-diff-table" aria-label={`Changes from ${from} to v${diff.to}`}>
-            <thead className="visually-hidden">
-              <tr>
-                <th scope="col">Line in {from}</th>
-                <th scope="col">Line in v{diff.to}</th>
-                <th scope="col">Change</th>
-                <th scope="col">Text</th>
-              </tr>
-            </thead>
-            <tbody>
-              {diffPieces(diff.hunks).map((p, i) =>
-                'folded' in p ? <Folded key={i} rows={p.folded} /> : <DiffRows key={i} rows={p.rows} />,
-              )}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <LineDiff hunks={diff.hunks} from={from} to={`v${diff.to}`} same="The two versions have the same text." />
+    </div>
+  );
+}
+
+/**
+ * The lines of two texts side by side in one column (added, removed, unchanged), long unchanged
+ * stretches folded: a guideline's versions, a prompt before and after optimization.
+ */
+export function LineDiff({ hunks, from, to, same }: { hunks: DiffHunk[]; from: string; to: string; same: string }) {
+  if (hunks.every((h) => h.op === 'equal')) return <p className="muted">{same}</p>;
+  return (
+    <div className="table-wrap">
+      <table className="gl-diff-table" aria-label={`Changes from ${from} to ${to}`}>
+        <thead className="visually-hidden">
+          <tr>
+            <th scope="col">Line in {from}</th>
+            <th scope="col">Line in {to}</th>
+            <th scope="col">Change</th>
+            <th scope="col">Text</th>
+          </tr>
+        </thead>
+        <tbody>
+          {diffPieces(hunks).map((p, i) => ('folded' in p ? <Folded key={i} rows={p.folded} /> : <DiffRows key={i} rows={p.rows} />))}
+        </tbody>
+      </table>
     </div>
   );
 }

@@ -28,6 +28,8 @@ const PURPOSE_LABELS: Record<Purpose, string> = {
   critic: 'Critic',
   editor: 'Editor',
   judge: 'Judge',
+  target: 'Evaluated model (target)',
+  optimizer: 'Prompt optimizer (OPRO)',
   embeddings: 'Embeddings',
 };
 

@@ -31,6 +31,8 @@ export const KIND_LABELS: Record<string, string> = {
   paraphrase: 'Paraphrase',
   qagen: 'Schema-chunk QA',
   table_metadata: 'Table metadata',
+  evaluate: 'Evaluation',
+  optimize: 'Prompt optimization',
 };
 const kindLabel = (k: string) => KIND_LABELS[k] ?? k;
 
@@ -390,8 +392,8 @@ export function DroppedBreakdown({ kept, dropped }: { kept: number; dropped: Rec
 }
 
 const droppedCount = (r: PipelineRun) => Object.values(r.dropped ?? {}).reduce((s, n) => s + n, 0);
-const runPath = (projectId: string, r: Pick<PipelineRun, 'id' | 'kind'>) =>
-  `/projects/${projectId}/${r.kind === 'agent' ? 'batches' : 'pipelines'}/${r.id}`;
+const RUN_PAGES: Record<string, string> = { agent: 'batches', evaluate: 'evaluations', optimize: 'optimizations' };
+const runPath = (projectId: string, r: Pick<PipelineRun, 'id' | 'kind'>) => `/projects/${projectId}/${RUN_PAGES[r.kind] ?? 'pipelines'}/${r.id}`;
 
 function RunList({ projectId }: { projectId: string }) {
   const runs = useQuery({
@@ -520,7 +522,7 @@ export function PipelineRunPage() {
   if (!run.isSuccess) return guard;
   const data = run.data;
   const cur = data.run;
-  if (cur.kind === 'agent') return <Navigate to={`/projects/${projectId}/batches/${cur.id}`} replace />;
+  if (RUN_PAGES[cur.kind]) return <Navigate to={runPath(projectId, cur)} replace />;
   const dbName = (id: number) => databases.data?.databases.find((d) => d.id === id)?.name ?? `database #${id}`;
   const elapsed = elapsedMs(cur.started_at, cur.finished_at, now);
   const dropped = droppedCount(cur);

@@ -1,0 +1,353 @@
+// End-to-end test of the golden set on real Spider data: the lead imports concert_singer with ten of its
+// dev questions; two annotators write the same SQL for each (the imported gold SQL, through the API), so
+// every question is accepted by agreement; the lead cuts a snapshot in the UI, downloads it in several
+// formats (a download event and fetches whose bytes are parsed), evaluates the project's prompt on it
+// with a judge, runs OPRO and APO with small parameters, reads the test report, adopts the best prompt
+// and finds the new version in the prompt list.
+// Same environment as wholeloop.e2e.mjs, with GOLDSET_E2E_LLM=1: the fake model of server/browser_test.go
+// answers an evaluation's prompt with SELECT 1, or with the row count of the table the question names when
+// the prompt says "count the rows"; the optimizer and the editor propose a prompt that says so; the judge
+// says True.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import {
+  addMember,
+  ADMIN_EMAIL,
+  ADMIN_PASSWORD,
+  BASE,
+  createProject,
+  createUser,
+  launch,
+  makeScreenshot,
+  makeStep,
+  signIn,
+  signOut,
+  skipUnlessConfigured,
+  storedZip,
+  tab as openTab,
+  uniqueSuffix,
+  until,
+} from './harness.mjs';
+
+const WITH_LLM = process.env.GOLDSET_E2E_LLM === '1';
+const SPIDER = process.env.GOLDSET_E2E_SPIDER || resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'data', 'spider');
+const DB = 'concert_singer';
+// Two questions a prompt that says "count the rows" answers right, and eight it does not: five pairs of
+// paraphrases, so that the strata (database × hardness) are big enough for all three splits.
+const QUESTIONS = [
+  'How many singers do we have?',
+  'What is the total number of singers?',
+  'Show name, country, age for all singers ordered by age from the oldest to the youngest.',
+  'What are the names, countries, and ages for every singer in descending order of age?',
+  'What are all distinct countries where singers above age 20 are from?',
+  'What are  the different countries with singers above age 20?',
+  'Show all countries and the number of singers in each country.',
+  'How many singers are from each country?',
+  'What is the average, minimum, and maximum age of all singers from France?',
+  'What is the average, minimum, and maximum age for all French singers?',
+];
+
+const suffix = uniqueSuffix();
+const projectName = `E2E golden ${suffix}`;
+const ANNOTATORS = [
+  { email: `golden-a-${suffix}@example.com`, name: 'Golden Annotator A', password: 'annotator-password-a' },
+  { email: `golden-b-${suffix}@example.com`, name: 'Golden Annotator B', password: 'annotator-password-b' },
+];
+const LEAD = { email: ADMIN_EMAIL, password: ADMIN_PASSWORD };
+
+const skip = skipUnlessConfigured || (!WITH_LLM && 'needs GOLDSET_E2E_LLM=1 (a fake model)') || (!existsSync(join(SPIDER, 'dev.json')) && `no Spider dataset at ${SPIDER}`);
+
+/** @type {import('playwright-core').Browser} */
+let browser;
+/** @type {import('playwright-core').Page} */
+let page;
+let workDir = '';
+let zipPath = '';
+let projectUrl = '';
+let projectApi = '';
+
+const screenshot = makeScreenshot(() => page);
+const step = makeStep('golden-', () => page);
+const tab = (name) => openTab(page, name);
+
+/** A Spider folder with only concert_singer and the questions above, zipped. */
+function buildSpiderZip(dir) {
+  const dev = JSON.parse(readFileSync(join(SPIDER, 'dev.json'), 'utf8')).filter((q) => q.db_id === DB && QUESTIONS.includes(q.question));
+  assert.equal(dev.length, QUESTIONS.length, 'the chosen questions are in dev.json');
+  const tables = JSON.parse(readFileSync(join(SPIDER, 'tables.json'), 'utf8')).filter((t) => t.db_id === DB);
+  const file = join(dir, 'spider-concert-singer.zip');
+  writeFileSync(
+    file,
+    storedZip([
+      { name: 'spider/dev.json', data: Buffer.from(JSON.stringify(dev, null, 1)) },
+      { name: 'spider/tables.json', data: Buffer.from(JSON.stringify(tables)) },
+      { name: `spider/database/${DB}/${DB}.sqlite`, data: readFileSync(join(SPIDER, 'database', DB, `${DB}.sqlite`)) },
+    ]),
+  );
+  return file;
+}
+
+/**
+ * Call the API from the page, as the signed-in user: the session cookie, and the CSRF token from its
+ * cookie on writes. Setup only; what the test is about goes through the UI.
+ */
+async function api(method, path, body) {
+  return page.evaluate(
+    async ({ method, path, body }) => {
+      const csrf = document.cookie
+        .split(';')
+        .map((c) => c.trim())
+        .find((c) => c.startsWith('goldset_csrf='));
+      const headers = { Accept: 'application/json' };
+      if (csrf) headers['X-CSRF-Token'] = decodeURIComponent(csrf.slice('goldset_csrf='.length));
+      if (body !== undefined) headers['Content-Type'] = 'application/json';
+      const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : null };
+    },
+    { method, path, body },
+  );
+}
+
+/** Fetch a download link's bytes in the page (the session cookie goes with it); returns them as text or base64. */
+async function fetchLink(href) {
+  return page.evaluate(async (url) => {
+    const res = await fetch(url);
+    const buf = new Uint8Array(await res.arrayBuffer());
+    let bin = '';
+    for (const b of buf) bin += String.fromCharCode(b);
+    return { status: res.status, type: res.headers.get('Content-Type') ?? '', disposition: res.headers.get('Content-Disposition') ?? '', base64: btoa(bin) };
+  }, href);
+}
+
+async function signInAs(who) {
+  await signOut(page);
+  await signIn(page, who.email, who.password);
+  await page.goto(projectUrl);
+  await page.getByRole('heading', { name: projectName, level: 1 }).waitFor();
+}
+
+/** As an annotator: claim every item the loop hands out and submit the question's imported gold SQL. */
+async function annotateAll(goldByNlq) {
+  let submitted = 0;
+  for (;;) {
+    const next = await api('POST', `${projectApi}/annotation/next`);
+    if (next.status === 204) break;
+    assert.equal(next.status, 200, `annotation/next: ${JSON.stringify(next.body)}`);
+    const sql = goldByNlq.get(next.body.item.nlq_id);
+    assert.ok(sql, `gold SQL for question ${next.body.item.nlq_id}`);
+    const res = await api('POST', `${projectApi}/annotation/items/${next.body.item.id}/submit`, { version: next.body.item.version, sql });
+    assert.equal(res.status, 200, `submit: ${JSON.stringify(res.body)}`);
+    submitted++;
+    assert.ok(submitted <= QUESTIONS.length, 'one item per question for each annotator');
+  }
+  return submitted;
+}
+
+/** Wait for a run page's title to say the run succeeded. */
+async function runSucceeded(title, timeout = 120_000) {
+  await page.getByRole('heading', { name: new RegExp(`${title} #\\d+\\s*Succeeded`) }).waitFor({ timeout });
+}
+
+describe('Goldset golden sets on Spider data', { skip }, () => {
+  before(async () => {
+    workDir = mkdtempSync(join(tmpdir(), 'goldset-e2e-golden-'));
+    zipPath = buildSpiderZip(workDir);
+    ({ browser, page } = await launch());
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
+  });
+
+  it('cuts a snapshot, downloads it, evaluates and optimizes the prompt, and adopts the best one', async () => {
+    await step('project-and-import', async () => {
+      await signIn(page, LEAD.email, LEAD.password);
+      const path = await createProject(page, projectName);
+      projectUrl = `${BASE}${path}`;
+      projectApi = `/api/v1${path}`;
+      await tab('Databases');
+      const form = page.getByRole('form', { name: 'Import' });
+      await form.getByLabel('Spider dataset (zip)').check();
+      await form.getByLabel('File', { exact: true }).setInputFiles(zipPath);
+      await form.getByRole('button', { name: 'Import' }).click();
+      const summary = page.getByTestId('import-summary');
+      await summary.waitFor({ timeout: 60_000 });
+      assert.match((await summary.textContent()) ?? '', new RegExp(`${QUESTIONS.length} questions read: ${QUESTIONS.length} imported`));
+    });
+
+    await step('snapshot-needs-accepted-questions', async () => {
+      // Imported questions are not accepted yet: the cut is refused as nothing to snapshot.
+      await tab('Snapshots');
+      const form = page.getByRole('form', { name: 'Cut a snapshot' });
+      await form.getByLabel('Name', { exact: true }).fill('too early');
+      await form.getByRole('button', { name: 'Cut snapshot' }).click();
+      await form.getByText('Nothing to snapshot').waitFor();
+      await screenshot('80-golden-nothing-to-snapshot');
+    });
+
+    await step('accept-by-agreement', async () => {
+      // Two annotators per question, every new question planned; two people who write the same SQL agree.
+      const policy = await api('GET', `${projectApi}/policy`);
+      const put = await api('PUT', `${projectApi}/policy`, { version: policy.body.policy.version, dual_share: 1, annotators_per_item: 2, audit_rate: 0 });
+      assert.equal(put.status, 200, JSON.stringify(put.body));
+      const plan = await api('POST', `${projectApi}/annotation/plan`, { share: 1 });
+      assert.equal(plan.status, 200, JSON.stringify(plan.body));
+      assert.equal(plan.body.items, QUESTIONS.length * 2);
+      const nlqs = await api('GET', `${projectApi}/nlqs?limit=100`);
+      const gold = new Map(nlqs.body.nlqs.map((n) => [n.id, n.candidate?.sql]));
+      for (const who of ANNOTATORS) await createUser(page, who);
+      await page.goto(projectUrl);
+      for (const who of ANNOTATORS) await addMember(page, who.email, 'annotator');
+      for (const who of ANNOTATORS) {
+        await signInAs(who);
+        assert.equal(await annotateAll(gold), QUESTIONS.length);
+      }
+      await signInAs(LEAD);
+      const accepted = await api('GET', `${projectApi}/nlqs?status=accepted&limit=100`);
+      assert.equal(accepted.body.nlqs.length, QUESTIONS.length, 'every question accepted by agreement');
+    });
+
+    await step('cut-snapshot', async () => {
+      await tab('Snapshots');
+      const form = page.getByRole('form', { name: 'Cut a snapshot' });
+      await form.getByLabel('Name', { exact: true }).fill('golden v1');
+      await form.getByLabel('Seed').fill('3');
+      // A third each: every stratum of three or more has pairs in every split (APO critiques train items).
+      await form.getByLabel('Train', { exact: true }).fill('0.34');
+      await form.getByLabel('Validation', { exact: true }).fill('0.33');
+      await form.getByLabel('Test', { exact: true }).fill('0.33');
+      await form.getByRole('button', { name: 'Cut snapshot' }).click();
+      await page.getByRole('heading', { name: /Snapshot #\d+ golden v1/ }).waitFor();
+      const stats = page.getByTestId('snapshot-stats');
+      assert.match((await stats.textContent()) ?? '', new RegExp(`Pairs${QUESTIONS.length}`));
+      const byDb = page.getByRole('table', { name: 'Pairs per database and split' }).getByTestId(`db-row-${DB}`);
+      assert.match((await byDb.textContent()) ?? '', new RegExp(`${QUESTIONS.length}$`));
+      await page.getByRole('img', { name: /Hardness per split/ }).waitFor();
+      await page.getByRole('button', { name: /^Validation \(\d+\)$/ }).click();
+      await page.getByRole('table', { name: 'Validation pairs' }).waitFor();
+      await screenshot('81-golden-snapshot');
+    });
+
+    await step('download', async () => {
+      const downloads = page.getByRole('table', { name: 'Downloads' });
+      // A real download: the link's GET with the session cookie.
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        downloads.getByRole('link', { name: 'Download OpenAI chat (JSONL), all' }).click(),
+      ]);
+      assert.match(download.suggestedFilename(), /^snapshot-\d+-openai-all\.jsonl$/);
+      const lines = readFileSync(await download.path(), 'utf8').trim().split('\n');
+      assert.equal(lines.length, QUESTIONS.length);
+      const first = JSON.parse(lines[0]);
+      assert.deepEqual(first.messages.map((m) => m.role), ['system', 'user', 'assistant']);
+      assert.match(first.messages[0].content, /CREATE TABLE/);
+
+      // The others, fetched from the links' addresses.
+      const csv = await fetchLink(await downloads.getByRole('link', { name: 'Download Evaluation CSV, test' }).getAttribute('href'));
+      assert.equal(csv.status, 200);
+      const csvText = Buffer.from(csv.base64, 'base64').toString('utf8');
+      assert.match(csvText.split('\n')[0], /^input,sql,target\r?$/);
+      const alpaca = await fetchLink(await downloads.getByRole('link', { name: 'Download Alpaca (JSON), all' }).getAttribute('href'));
+      const items = JSON.parse(Buffer.from(alpaca.base64, 'base64').toString('utf8'));
+      assert.equal(items.length, QUESTIONS.length);
+      assert.ok(items.every((x) => x.instruction && x.input && x.output));
+      const spider = await fetchLink(await downloads.getByRole('link', { name: 'Download Spider (zip), all' }).getAttribute('href'));
+      assert.equal(spider.status, 200);
+      assert.equal(Buffer.from(spider.base64, 'base64').subarray(0, 4).toString('hex'), '504b0304', 'a zip archive');
+
+      const history = page.getByRole('table', { name: 'Exports' });
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      await until(async () => (await history.getByRole('row').count()) >= 5, 'four exports in the history (and its header)');
+      await screenshot('82-golden-downloads');
+    });
+
+    await step('evaluate', async () => {
+      await tab('Evaluations');
+      const form = page.getByRole('form', { name: 'New evaluation' });
+      const prompt = form.getByLabel('Prompt template');
+      await until(async () => (await prompt.inputValue()).startsWith('Given an input question'), 'the current prompt in the form');
+      await form.getByLabel('Split').selectOption('all');
+      await form.getByLabel(/Also ask a judge model/).check();
+      await form.getByRole('button', { name: 'Start evaluation' }).click();
+      await page.getByRole('heading', { name: /Evaluation #\d+/ }).waitFor();
+      await runSucceeded('Evaluation');
+      const accuracy = page.getByTestId('accuracy');
+      await accuracy.waitFor();
+      // The built-in prompt does not say to count rows: the fake model answers SELECT 1 to every question.
+      assert.match((await accuracy.textContent()) ?? '', new RegExp(`^0%Execution accuracy: 0 / ${QUESTIONS.length}`));
+      assert.match((await page.getByTestId('judge-accuracy').textContent()) ?? '', /100%Judge accuracy/);
+      const results = page.getByRole('table', { name: 'Results' });
+      await results.waitFor();
+      await page.keyboard.press('Enter');
+      await results.getByTestId('result-detail').getByText('Predicted SQL').waitFor();
+      await screenshot('83-golden-evaluation');
+    });
+
+    await step('opro', async () => {
+      await tab('Optimizations');
+      const form = page.getByRole('form', { name: 'New optimization' });
+      await until(async () => (await form.getByLabel('Baseline prompt').inputValue()).startsWith('Given an input question'), 'the baseline prompt');
+      await form.getByLabel('Iterations').fill('1');
+      await form.getByLabel('Candidates per step').fill('1');
+      await form.getByRole('button', { name: 'Start OPRO' }).click();
+      await page.getByRole('heading', { name: /optimization #\d+/ }).waitFor();
+      await runSucceeded('OPRO optimization', 180_000);
+      const report = page.getByTestId('test-report');
+      await report.waitFor();
+      assert.match((await page.getByTestId('significance').textContent()) ?? '', /significant at the 0\.05 level/);
+      await page.getByRole('table', { name: 'Candidates' }).getByRole('cell', { name: 'OPRO' }).first().waitFor();
+      await screenshot('84-golden-opro');
+    });
+
+    let adopted = 0;
+    await step('apo-and-adopt', async () => {
+      await tab('Optimizations');
+      const form = page.getByRole('form', { name: 'New optimization' });
+      await until(async () => (await form.getByLabel('Baseline prompt').inputValue()).startsWith('Given an input question'), 'the baseline prompt');
+      await form.getByRole('button', { name: 'APO' }).click();
+      await form.getByLabel('Beam width').fill('1');
+      await form.getByLabel('Branch factor').fill('1');
+      await form.getByLabel('Rounds').fill('1');
+      await form.getByLabel('Gradient batch').fill('2');
+      await form.getByLabel('Validation batch').fill('4');
+      await form.getByRole('button', { name: 'Start APO' }).click();
+      await page.getByRole('heading', { name: /optimization #\d+/ }).waitFor();
+      await runSucceeded('APO optimization', 180_000);
+      const report = page.getByTestId('test-report');
+      await report.waitFor();
+      const sentence = (await page.getByTestId('significance').textContent()) ?? '';
+      assert.match(sentence, /McNemar p = /);
+      // The critique the editor applied is kept with the candidate.
+      const cands = page.getByRole('table', { name: 'Candidates' });
+      const apoRow = cands.getByRole('row').filter({ has: page.getByRole('cell', { name: 'APO', exact: true }) }).first();
+      await apoRow.getByRole('button', { name: /^Show the prompt of candidate/ }).click();
+      await cands.getByText(/count the rows/).first().waitFor();
+      await screenshot('85-golden-apo');
+
+      await page.getByRole('button', { name: 'Adopt as the project’s prompt (new version)' }).click();
+      const done = page.getByTestId('adopted');
+      await done.waitFor();
+      const m = /version (\d+)/.exec((await done.textContent()) ?? '');
+      assert.ok(m, 'the new version number');
+      adopted = Number(m[1]);
+      assert.ok(adopted >= 1);
+    });
+
+    await step('prompt-versions', async () => {
+      await tab('Optimizations');
+      const row = page.getByTestId(`prompt-version-${adopted}`);
+      await row.waitFor();
+      assert.match((await row.textContent()) ?? '', /From an optimization/);
+      assert.match((await page.getByTestId('current-prompt').textContent()) ?? '', new RegExp(`In force: version ${adopted}`));
+      await row.getByRole('button', { name: `Show version ${adopted}` }).click();
+      await page.getByText(/To answer how many, count the rows\./).first().waitFor();
+      await screenshot('86-golden-prompt-versions');
+    });
+  });
+});
