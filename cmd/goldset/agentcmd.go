@@ -45,6 +45,40 @@ func agents(ctx context.Context, cfg *config, t *tools, log *slog.Logger) (*pipe
 	return a, r, nil
 }
 
+// agentSession is what a command that runs the agent, a pipeline, an evaluation or an optimization
+// works with: the open tools, the agent with its runner, and the project (and database, when named).
+type agentSession struct {
+	*tools
+	agents   *pipelines.Agents
+	runner   *pipelines.Runner
+	project  store.Project
+	database store.Database
+}
+
+// openAgents resolves the configuration, opens the tools, wires the agent and finds the project and
+// the database (dbName "" for none); the caller closes the session.
+func openAgents(ctx context.Context, cfg *config, project, dbName string) (*agentSession, error) {
+	if err := cfg.resolve(); err != nil {
+		return nil, err
+	}
+	log := cfg.toolLogger()
+	t, err := openTools(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	s := &agentSession{tools: t}
+	if s.agents, s.runner, err = agents(ctx, cfg, t, log); err == nil {
+		s.project, s.database, err = t.project(ctx, project, dbName)
+	}
+	if err != nil {
+		t.db.Close(ctx)
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *agentSession) Close(ctx context.Context) { s.db.Close(ctx) }
+
 const agentHelp = `Ask the SQL agent one question and print its trajectory and final SQL.
 
   goldset agent ask --project P --database D [--samples K] [--json] "QUESTION"
@@ -70,23 +104,12 @@ func runAgent(ctx context.Context, args []string, out io.Writer) error {
 	if *project == "" || *dbName == "" {
 		return fmt.Errorf("%w: --project and --database are required", errUsage)
 	}
-	if err := cfg.resolve(); err != nil {
-		return err
-	}
-	log := cfg.toolLogger()
-	t, err := openTools(ctx, cfg, log)
+	s, err := openAgents(ctx, cfg, *project, *dbName)
 	if err != nil {
 		return err
 	}
-	defer t.db.Close(ctx)
-	ag, _, err := agents(ctx, cfg, t, log)
-	if err != nil {
-		return err
-	}
-	p, d, err := t.project(ctx, *project, *dbName)
-	if err != nil {
-		return err
-	}
+	defer s.Close(ctx)
+	t, ag, p, d := s.tools, s.agents, s.project, s.database
 	run, err := ag.Ask(ctx, store.System, p.ID, d.ID, pos[1], *samples)
 	if err != nil {
 		return err

@@ -139,23 +139,12 @@ func runEval(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := cfg.resolve(); err != nil {
-		return err
-	}
-	log := cfg.toolLogger()
-	t, err := openTools(ctx, cfg, log)
+	s, err := openAgents(ctx, cfg, *project, "")
 	if err != nil {
 		return err
 	}
-	defer t.db.Close(ctx)
-	ag, runner, err := agents(ctx, cfg, t, log)
-	if err != nil {
-		return err
-	}
-	p, _, err := t.project(ctx, *project, "")
-	if err != nil {
-		return err
-	}
+	defer s.Close(ctx)
+	t, ag, runner, p := s.tools, s.agents, s.runner, s.project
 	ev := ag.Evaluator
 	var run store.PipelineRun
 	if resume {
@@ -344,23 +333,12 @@ func runOptimize(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := cfg.resolve(); err != nil {
-		return err
-	}
-	log := cfg.toolLogger()
-	t, err := openTools(ctx, cfg, log)
+	s, err := openAgents(ctx, cfg, *project, "")
 	if err != nil {
 		return err
 	}
-	defer t.db.Close(ctx)
-	ag, runner, err := agents(ctx, cfg, t, log)
-	if err != nil {
-		return err
-	}
-	p, _, err := t.project(ctx, *project, "")
-	if err != nil {
-		return err
-	}
+	defer s.Close(ctx)
+	t, ag, runner, p := s.tools, s.agents, s.runner, s.project
 	ev := ag.Evaluator
 	var run store.PipelineRun
 	if resume {

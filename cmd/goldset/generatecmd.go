@@ -83,23 +83,12 @@ func runGeneration(ctx context.Context, sub string, args []string, out io.Writer
 	if kind != pipelines.KindAugment && *dbName == "" {
 		return fmt.Errorf("%w: --database is required", errUsage)
 	}
-	if err := cfg.resolve(); err != nil {
-		return err
-	}
-	log := cfg.toolLogger()
-	t, err := openTools(ctx, cfg, log)
+	s, err := openAgents(ctx, cfg, *project, *dbName)
 	if err != nil {
 		return err
 	}
-	defer t.db.Close(ctx)
-	ag, runner, err := agents(ctx, cfg, t, log)
-	if err != nil {
-		return err
-	}
-	p, d, err := t.project(ctx, *project, *dbName)
-	if err != nil {
-		return err
-	}
+	defer s.Close(ctx)
+	t, ag, runner, p, d := s.tools, s.agents, s.runner, s.project, s.database
 	params := pipelines.GenerationParams{Pipeline: *pipeline, DatabaseID: d.ID, FromStage: *fromStage, Stage: *stage, N: *n, Seed: *seed,
 		Columns: *columns, TablesPerChunk: *tpc, Num: *num, SampleRows: *sampleRows, NearDuplicate: *nearDup, MaxLength: *maxLen, Concurrency: *conc}
 	if *methods != "" {
