@@ -162,3 +162,32 @@ func TestOptimizationsAPI_RunReportAdopt(t *testing.T) {
 			ExpectedContent: []string{`"source":"optimization"`}},
 	})
 }
+
+func TestAcceptImportedAPI_AcceptsOnlyVerifiedGoldWithNoWorkOpen(t *testing.T) {
+	e := newEnv(t)
+	p := fmt.Sprintf("/api/v1/projects/%d", e.project.ID)
+	verify := func(id int64) {
+		if _, err := e.store.Pool().Exec(e.ctx, `UPDATE sql_candidates SET verification = '{"match": true}' WHERE nlq_id = $1`, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	verified, unverified, busy := e.nlq(t), e.nlq(t), e.nlq(t)
+	verify(verified)
+	verify(busy)
+	if _, err := e.store.Pool().Exec(e.ctx, `INSERT INTO annotation_items (project_id, nlq_id, slot) VALUES ($1, $2, 1)`, e.project.ID, busy); err != nil {
+		t.Fatal(err)
+	}
+	e.run(t, []scenario{
+		{Name: "an annotator may not", Method: "POST", URL: p + "/nlqs/accept-imported", As: "annotator", Body: `{}`, ExpectedStatus: 403},
+		{Name: "one of three", Method: "POST", URL: p + "/nlqs/accept-imported", As: "lead", Body: `{}`, ExpectedStatus: 200,
+			ExpectedContent: []string{`{"accepted":1}`}},
+		{Name: "nothing twice", Method: "POST", URL: p + "/nlqs/accept-imported", As: "lead", Body: `{}`, ExpectedStatus: 200,
+			ExpectedContent: []string{`{"accepted":0}`}},
+		{Name: "the question's history says why", Method: "GET", URL: fmt.Sprintf("%s/nlqs/%d", p, verified), As: "lead", ExpectedStatus: 200,
+			ExpectedContent: []string{`"status":"accepted"`, `verified import`}},
+		{Name: "the unverified one stays new", Method: "GET", URL: fmt.Sprintf("%s/nlqs/%d", p, unverified), As: "lead", ExpectedStatus: 200,
+			ExpectedContent: []string{`"status":"new"`}},
+		{Name: "a snapshot of imported gold", Method: "POST", URL: p + "/snapshots", As: "lead",
+			Body: `{"name":"imported","filters":{"review_status":["imported"]}}`, ExpectedStatus: 201, ExpectedContent: []string{`"pairs":1`}},
+	})
+}

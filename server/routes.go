@@ -71,6 +71,7 @@ func (s *Server) routes() []route {
 		{Method: "GET", Path: v1 + "/projects/:project/nlqs", Object: "nlqs", Action: "read", Handler: h((*Server).listNLQs)},
 		{Method: "POST", Path: v1 + "/projects/:project/nlqs", Object: "nlqs", Action: "write", Handler: h((*Server).writeQuestion)},
 		{Method: "GET", Path: v1 + "/projects/:project/nlqs/facets", Object: "nlqs", Action: "read", Handler: h((*Server).nlqFacets)},
+		{Method: "POST", Path: v1 + "/projects/:project/nlqs/accept-imported", Object: "nlqs", Action: "accept", Handler: h((*Server).acceptImported)},
 		{Method: "GET", Path: v1 + "/projects/:project/nlqs/:nlq", Object: "nlqs", Action: "read", Handler: h((*Server).nlqHistory)},
 		{Method: "POST", Path: v1 + "/projects/:project/nlqs/:nlq/check", Object: "sql", Action: "run", Handler: h((*Server).checkSQL)},
 		{Method: "GET", Path: v1 + "/projects/:project/translation-report", Object: "nlqs", Action: "read", Handler: h((*Server).translationReport)},

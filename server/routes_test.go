@@ -263,6 +263,9 @@ func routeSpecs(t *testing.T, e *env) map[string]routeSpec {
 			return fmt.Sprintf("%s/snapshots/%d/export?format=eval_jsonl&split=all", p, e.snapshot(t)), ""
 		}},
 		"GET /api/v1/projects/:project/exports": {Min: "lead", Success: 200, prepare: fixed(p+"/exports", "")},
+		"POST /api/v1/projects/:project/nlqs/accept-imported": {Min: "lead", Success: 200, prepare: func(e *env, _ string) (string, string) {
+			return p + "/nlqs/accept-imported", fmt.Sprintf(`{"database_id":%d}`, e.database.ID)
+		}},
 		"GET /api/v1/projects/:project/prompts": {Min: "reviewer", Success: 200, prepare: fixed(p+"/prompts", "")},
 		"POST /api/v1/projects/:project/prompts": {Min: "lead", Success: 201, prepare: fixed(p+"/prompts",
 			jsonBody(map[string]string{"body": pipelines.BuiltinPromptTemplate + "\nBe brief."}))},

@@ -389,3 +389,32 @@ func collectEvalResults(rows pgx.Rows, runID int64) ([]EvalResult, error) {
 	})
 	return out, classify(err, "eval results")
 }
+
+// AcceptVerifiedImports accepts the project's new questions (of one database, or all for 0) whose
+// imported gold SQL was verified by execution when it was imported (a benchmark's gold, translated
+// and matched), with that SQL as gold, so a lead can cut a snapshot of an existing gold set without
+// annotating it again. A question with annotation or review work open is left to it. Each question
+// gets its own audit entry ("verified import"); the count is returned.
+func (s *Store) AcceptVerifiedImports(ctx context.Context, a Actor, projectID, databaseID int64) (int, error) {
+	var n int
+	err := s.inTx(ctx, "accept verified imports", func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx, `WITH pick AS (
+				SELECT n.id, c.id AS gold FROM nlqs n
+				JOIN LATERAL (SELECT id FROM sql_candidates c WHERE c.nlq_id = n.id AND c.source = 'import'
+					AND c.verification->>'match' = 'true' ORDER BY c.id DESC LIMIT 1) c ON true
+				WHERE n.project_id = $1 AND n.status = 'new' AND ($2 = 0 OR n.database_id = $2)
+					AND NOT EXISTS (SELECT 1 FROM annotation_items i WHERE i.nlq_id = n.id AND i.status IN ('pending', 'claimed'))
+					AND NOT EXISTS (SELECT 1 FROM review_items r WHERE r.nlq_id = n.id AND r.status <> 'resolved')
+				FOR UPDATE OF n),
+			accepted AS (
+				UPDATE nlqs n SET status = 'accepted', gold_candidate_id = pick.gold, version = n.version + 1
+				FROM pick WHERE n.id = pick.id RETURNING n.id, pick.gold),
+			audited AS (
+				INSERT INTO audit_log (actor_id, action, object_type, object_id, project_id, before, after, request_id)
+				SELECT $3, 'nlq.status', 'nlq', id::text, $1, '{"status": "new"}',
+					jsonb_build_object('status', 'accepted', 'gold_candidate_id', gold, 'why', 'verified import'), $4
+				FROM accepted RETURNING 1)
+			SELECT count(*) FROM audited`, projectID, databaseID, a.id(), a.RequestID).Scan(&n)
+	})
+	return n, err
+}

@@ -426,6 +426,10 @@ export const goldenApi = {
   },
   compare: async (projectId: string | number, a: string | number, b: string | number) =>
     (await request<{ diff: SnapshotDiff }>('GET', `${projectPath(projectId)}/snapshots/compare${query({ a, b })}`)).diff,
+  acceptImported: async (projectId: string | number, databaseId?: number) =>
+    (await request<{ accepted: number }>('POST', `${projectPath(projectId)}/nlqs/accept-imported`, {
+      body: databaseId ? { database_id: databaseId } : {},
+    })).accepted,
   listExports: async (projectId: string | number) =>
     arr((await request<{ exports: ExportRecord[] | null }>('GET', `${projectPath(projectId)}/exports`)).exports),
 

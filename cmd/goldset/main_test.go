@@ -311,6 +311,24 @@ func TestCLI_ImportSpiderAndCompare(t *testing.T) {
 	if !strings.Contains(again, "unchanged") || !strings.Contains(again, "0 imported, 499 already present") {
 		t.Fatalf("re-import: %s", again)
 	}
+	// The benchmark's verified gold, accepted as it is (one database, then the rest), is a snapshot.
+	accepted := func(args ...string) int {
+		var r struct{ Accepted int }
+		out := mustCLI(t, append([]string{"snapshot", "accept-imported", "--project", "spider-dev", "--database-url", url, "--json"}, args...)...)
+		if err := json.Unmarshal([]byte(out), &r); err != nil {
+			t.Fatalf("%v: %s", err, out)
+		}
+		return r.Accepted
+	}
+	one := accepted("--database", "concert_singer")
+	if rest := accepted(); one == 0 || one+rest != 489 || accepted() != 0 {
+		t.Fatalf("accepted %d of concert_singer, %d others: want 489 verified in all, once", one, rest)
+	}
+	snap := mustCLI(t, "snapshot", "create", "--project", "spider-dev", "--name", "dev", "--review-status", "imported", "--seed", "1",
+		"--database-url", url)
+	if !strings.Contains(snap, "489 pairs") {
+		t.Fatalf("snapshot: %s", snap)
+	}
 }
 
 func TestCLI_ImportErrorsAreClear(t *testing.T) {

@@ -26,12 +26,16 @@ split into train, val and test.
   goldset snapshot list --project P [--json]
   goldset snapshot show --project P --snapshot ID [--json]
   goldset snapshot compare --project P --a ID --b ID [--json]
+  goldset snapshot accept-imported --project P [--database D] [--json]
 
 --stage and --database may be repeated or take a comma-separated list; a database is named (every
 version of it is selected). DATE is 2006-01-02 or an RFC 3339 time: questions created at or after
 --from and before --to. The split is stratified by database × hardness; --split-by-database keeps
 each database in one split. show prints the manifest: splits, pairs per database and hardness,
-stages, versions and the leakage check across splits.`
+stages, versions and the leakage check across splits. accept-imported accepts the new questions whose
+imported gold SQL was verified by execution at import (an existing benchmark such as Spider), so
+they can be snapshotted without annotating them again; questions with annotation or review work open
+are left to it.`
 
 // listFlag is a flag that may be repeated and takes comma-separated values.
 type listFlag []string
@@ -74,9 +78,9 @@ func runSnapshot(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if !slices.Contains([]string{"create", "list", "show", "compare"}, sub) {
+	if !slices.Contains([]string{"create", "list", "show", "compare", "accept-imported"}, sub) {
 		fs.Usage()
-		return fmt.Errorf("%w: say 'snapshot create', 'snapshot list', 'snapshot show' or 'snapshot compare'", errUsage)
+		return fmt.Errorf("%w: say 'snapshot create', 'snapshot list', 'snapshot show', 'snapshot compare' or 'snapshot accept-imported'", errUsage)
 	}
 	if err := needArgs(pos, 0, "no positional arguments"); err != nil {
 		return err
@@ -130,6 +134,27 @@ func runSnapshot(ctx context.Context, args []string, out io.Writer) error {
 	snaps := &pipelines.Snapshots{Store: st}
 
 	switch sub {
+	case "accept-imported":
+		if len(databases) > 1 {
+			return fmt.Errorf("%w: accept-imported takes one --database (or none for all)", errUsage)
+		}
+		var dbID int64
+		if len(databases) == 1 {
+			d, err := st.DatabaseByName(ctx, p.ID, databases[0])
+			if err != nil {
+				return fmt.Errorf("database %s: %w", databases[0], err)
+			}
+			dbID = d.ID
+		}
+		n, err := st.AcceptVerifiedImports(ctx, store.System, p.ID, dbID)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return printJSON(out, map[string]any{"accepted": n})
+		}
+		fmt.Fprintf(out, "%d imported questions with verified gold SQL accepted.\n", n)
+		return nil
 	case "create":
 		if params.Filters.DatabaseIDs, err = databaseIDs(ctx, st, p.ID, databases); err != nil {
 			return err

@@ -70,6 +70,23 @@ describe('snapshots tab', () => {
     });
   });
 
+  it('accepts a benchmark’s verified imported gold, of one database or all', async () => {
+    const { calls } = mockApi({
+      ...base(),
+      'GET /api/v1/projects/42/snapshots': { body: { snapshots: [] } },
+      'POST /api/v1/projects/42/nlqs/accept-imported': { body: { accepted: 44 } },
+    });
+    const user = userEvent.setup();
+    renderApp('/projects/42/snapshots');
+    const card = (await screen.findByRole('heading', { name: 'Imported benchmark gold' }, { timeout: 5000 })).closest('section')!;
+    const select = await within(card as HTMLElement).findByLabelText('Database');
+    await within(card as HTMLElement).findByRole('option', { name: 'concert_singer v1' });
+    await user.selectOptions(select, '9');
+    await user.click(within(card as HTMLElement).getByRole('button', { name: 'Accept verified imported gold' }));
+    expect(await screen.findByText(/44 questions accepted: cut a snapshot with review status "imported"/)).toBeInTheDocument();
+    expect(calls.find((c) => c.method === 'POST')?.body).toEqual({ database_id: 9 });
+  });
+
   it('shows the server’s field errors beside their fields, and a 409 as nothing to snapshot', async () => {
     let reply = errorReply(400, 'invalid_input', 'ratios: must sum to 1', {
       fields: {

@@ -63,6 +63,7 @@ export function ProjectSnapshots() {
   return (
     <div className="stack">
       {lead && <CutSnapshot projectId={projectId} />}
+      {lead && <AcceptImported projectId={projectId} />}
       <SnapshotList projectId={projectId} lead={lead} />
       <CompareSnapshots projectId={projectId} />
       {lead && <ExportHistory projectId={projectId} />}
@@ -235,7 +236,7 @@ function CutSnapshot({ projectId }: { projectId: string }) {
         </p>
         {nothing && (
           <Alert tone="warning" title="Nothing to snapshot">
-            {nothing.message.replace(/^nothing to snapshot:\s*/i, '')}. Accept some questions (annotation or review) or widen the filters.
+            {nothing.message.replace(/^nothing to snapshot:\s*/i, '')}. Accept some questions (annotation or review, or an imported benchmark's verified gold below) or widen the filters.
           </Alert>
         )}
         {Object.keys(other).length > 0 && <Alert>{Object.entries(other).map(([k, v]) => `${k}: ${v}`).join('; ')}</Alert>}
@@ -246,6 +247,50 @@ function CutSnapshot({ projectId }: { projectId: string }) {
           </Button>
         </div>
       </form>
+    </Card>
+  );
+}
+
+// ---------- A benchmark's verified gold ----------
+
+/** Accepts the imported questions whose gold SQL was verified by execution at import, so an existing
+ * benchmark (Spider, a team's own gold set) can be snapshotted without annotating it again. */
+function AcceptImported({ projectId }: { projectId: string }) {
+  const qc = useQueryClient();
+  const toast = useToast();
+  const databases = useQuery({ queryKey: ['databases', projectId, false], queryFn: () => api.listDatabases(projectId) });
+  const [database, setDatabase] = useState('');
+  const accept = useMutation({
+    mutationFn: () => goldenApi.acceptImported(projectId, database ? Number(database) : undefined),
+    onSuccess: (n) => {
+      void qc.invalidateQueries({ queryKey: ['nlqs', projectId] });
+      toast(n === 0 ? 'No imported question was waiting with verified gold SQL' : `${plural(n, 'imported question')} accepted`);
+    },
+  });
+  return (
+    <Card
+      title="Imported benchmark gold"
+      description="Questions imported with gold SQL that was checked by execution at import (Spider's translated gold, a CSV's SQL) can be accepted as they are, to snapshot an existing benchmark without annotating it again. Questions with annotation or review work open are left to it; each accepted question's history says why."
+    >
+      <div className="toolbar">
+        <SelectField label="Database" value={database} onChange={(e) => setDatabase(e.target.value)}>
+          <option value="">Every database</option>
+          {(databases.data?.databases ?? []).map((d) => (
+            <option key={d.id} value={d.id}>
+              {d.name} v{d.version}
+            </option>
+          ))}
+        </SelectField>
+        <Button onClick={() => accept.mutate()} busy={accept.isPending}>
+          Accept verified imported gold
+        </Button>
+      </div>
+      {accept.isSuccess && (
+        <p className="muted small" role="status">
+          {plural(accept.data, 'question')} accepted: cut a snapshot with review status "imported" to take exactly these.
+        </p>
+      )}
+      {accept.isError && <Alert>{accept.error.message}</Alert>}
     </Card>
   );
 }
