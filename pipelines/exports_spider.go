@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
@@ -127,7 +128,11 @@ func (x *Exports) writeSpider(ctx context.Context, projectID, snapshotID int64, 
 			}
 		}
 	}()
-	zw := zip.NewWriter(w)
+	snap, err := x.Store.GetSnapshot(ctx, projectID, snapshotID)
+	if err != nil {
+		return 0, err
+	}
+	zw := &datedZip{Writer: zip.NewWriter(w), modified: snap.CreatedAt}
 	rep := SpiderReport{SnapshotID: snapshotID, Split: p.Split, Files: map[string]string{}, Databases: []string{}}
 	var schemas []spider.SchemaJSON
 	for _, d := range sortedDatabases(dbs) {
@@ -178,7 +183,7 @@ func (x *Exports) writeSpider(ctx context.Context, projectID, snapshotID int64, 
 	for _, split := range splits {
 		files := spiderFiles[split]
 		rep.Files[split] = files.questions
-		qw, err := zw.Create(files.questions)
+		qw, err := zw.create(files.questions)
 		if err != nil {
 			return n, err
 		}
@@ -234,7 +239,7 @@ func (x *Exports) writeSpider(ctx context.Context, projectID, snapshotID int64, 
 			return n, err
 		}
 
-		gw, err := zw.Create(files.gold)
+		gw, err := zw.create(files.gold)
 		if err != nil {
 			return n, err
 		}
@@ -256,7 +261,7 @@ func (x *Exports) writeSpider(ctx context.Context, projectID, snapshotID int64, 
 	if err != nil {
 		return n, err
 	}
-	rw, err := zw.Create(SpiderReportFile)
+	rw, err := zw.create(SpiderReportFile)
 	if err != nil {
 		return n, err
 	}
@@ -604,13 +609,13 @@ func quoteSQLites(names []string) string {
 }
 
 // zipFile copies the file at path into the zip as name.
-func zipFile(zw *zip.Writer, name, path string) error {
+func zipFile(zw *datedZip, name, path string) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	w, err := zw.Create(name)
+	w, err := zw.create(name)
 	if err != nil {
 		return err
 	}
@@ -619,8 +624,8 @@ func zipFile(zw *zip.Writer, name, path string) error {
 }
 
 // zipJSON writes v into the zip as name, indented as Spider's files are.
-func zipJSON(zw *zip.Writer, name string, v any) error {
-	w, err := zw.Create(name)
+func zipJSON(zw *datedZip, name string, v any) error {
+	w, err := zw.create(name)
 	if err != nil {
 		return err
 	}
@@ -628,4 +633,15 @@ func zipJSON(zw *zip.Writer, name string, v any) error {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// datedZip writes the archive's entries compressed and dated by the snapshot's cut, so the same
+// snapshot exports to the same bytes (and sha256) each time.
+type datedZip struct {
+	*zip.Writer
+	modified time.Time
+}
+
+func (z *datedZip) create(name string) (io.Writer, error) {
+	return z.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: z.modified.UTC()})
 }

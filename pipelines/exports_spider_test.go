@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/goldset/goldset/pipelines/spider"
 	"github.com/goldset/goldset/sqlexec"
@@ -20,6 +21,7 @@ import (
 
 // spiderZip is an exported zip, read back.
 type spiderZip struct {
+	zip    *zip.Reader
 	files  map[string][]byte
 	dir    string // the zip unpacked
 	report struct {
@@ -43,7 +45,7 @@ func exportSpider(t *testing.T, x *Exports, f *fixture, snapshotID int64, split 
 	if err != nil {
 		t.Fatalf("not a zip: %v", err)
 	}
-	z := &spiderZip{files: map[string][]byte{}, dir: t.TempDir()}
+	z := &spiderZip{zip: zr, files: map[string][]byte{}, dir: t.TempDir()}
 	for _, zf := range zr.File {
 		r, err := zf.Open()
 		if err != nil {
@@ -258,7 +260,16 @@ func TestExportSpider_RoundTripsThroughTheSpiderImporter(t *testing.T) {
 	})
 
 	t.Run("val", func(t *testing.T) {
-		z, _ := exportSpider(t, x, f, snap.ID, SplitVal)
+		z, rec := exportSpider(t, x, f, snap.ID, SplitVal)
+		// The same snapshot exports to the same bytes, entry dates included.
+		if _, again := exportSpider(t, x, f, snap.ID, SplitVal); again.SHA256 != rec.SHA256 {
+			t.Fatalf("two exports of the same split differ: %s, %s", rec.SHA256, again.SHA256)
+		}
+		for _, zf := range z.zip.File {
+			if !zf.Modified.Equal(snap.CreatedAt.Truncate(time.Second)) {
+				t.Fatalf("%s dated %v, want the cut's %v", zf.Name, zf.Modified, snap.CreatedAt)
+			}
+		}
 		var names []string
 		for name := range z.files {
 			if !strings.HasPrefix(name, "database/") {

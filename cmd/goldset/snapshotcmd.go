@@ -164,6 +164,10 @@ func runSnapshot(ctx context.Context, args []string, out io.Writer) error {
 		if errors.As(err, &verr) {
 			return fmt.Errorf("%w: %v", errUsage, err)
 		}
+		if errors.Is(err, store.ErrConflict) {
+			return fmt.Errorf("%w (questions are accepted by annotation and review; an imported benchmark's verified gold by "+
+				"'goldset snapshot accept-imported --project %s')", err, p.Name)
+		}
 		if err != nil {
 			return err
 		}
