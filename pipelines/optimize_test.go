@@ -563,3 +563,91 @@ func TestOPRO_BudgetStopsTheRunCleanly(t *testing.T) {
 		t.Fatalf("%d items scored, want the baseline's %d and 2 of the proposal's", scored, val)
 	}
 }
+
+// A target that fails (a malformed body, a refused request) fails only its items, with the reason;
+// once it answers again, retrying the failed items scores them and the evaluation is whole.
+func TestEvaluate_BrokenRepliesFailTheirItemsAndRetryFinishesThem(t *testing.T) {
+	b := newGoldBench(t)
+	var broken atomic.Bool
+	broken.Store(true)
+	faults := map[int]llmtest.Fault{0: llmtest.FaultMalformedJSON, 1: llmtest.FaultBadRequest, 2: llmtest.FaultEmptyChoices}
+	b.model.Respond(func(req openai.ChatCompletionRequest) llmtest.Reply {
+		if m := askedQuestion.FindStringSubmatch(llmtest.FirstUserMessage(req)); m != nil && broken.Load() {
+			if f, ok := faults[int(fnvOf(m[1])%7)]; ok {
+				return llmtest.Reply{Fault: f}
+			}
+		}
+		return b.reply(req)
+	})
+	run, err := b.eval.StartEvaluation(b.ctx, store.System, b.project.ID, EvalParams{SnapshotID: b.snapshot.ID, Split: "val"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run = b.execute(t, run)
+	if run.Failed == 0 || run.Succeeded == 0 || run.Done != run.Total {
+		t.Fatalf("run with broken replies: %+v", run)
+	}
+	sum, _ := b.st.EvalSummary(b.ctx, run.ID, 0)
+	if sum.Scored != run.Succeeded {
+		t.Fatalf("%d scored, %d items succeeded", sum.Scored, run.Succeeded)
+	}
+	items, _ := b.st.RunItems(b.ctx, run.ID, 0)
+	for _, it := range items {
+		if it.Status == "failed" && !strings.Contains(string(it.Detail), "target model") {
+			t.Fatalf("a failed item does not say why: %s", it.Detail)
+		}
+	}
+	broken.Store(false)
+	if _, err := b.st.ResumeRun(b.ctx, store.System, b.project.ID, run.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	run = b.execute(t, run)
+	sum, _ = b.st.EvalSummary(b.ctx, run.ID, 0)
+	if run.Status != store.RunSucceeded || run.Failed != 0 || sum.Scored != run.Total {
+		t.Fatalf("after retrying the failed items: %+v, %d scored", run, sum.Scored)
+	}
+}
+
+func fnvOf(s string) uint32 {
+	h := fnv.New32a()
+	h.Write([]byte(s))
+	return h.Sum32()
+}
+
+// An optimizer or editor reply without a prompt between [[ ]] is skipped and logged; the run goes
+// on and ends with the baseline as the best prompt.
+func TestOptimize_RepliesWithoutAPromptAreSkipped(t *testing.T) {
+	b := newGoldBench(t)
+	b.model.Respond(func(req openai.ChatCompletionRequest) llmtest.Reply {
+		p := llmtest.FirstUserMessage(req)
+		if strings.Contains(p, "corresponding accuracies") || strings.Contains(p, "Rewrite the prompt below") {
+			return llmtest.Text("I would rather not write a prompt today.")
+		}
+		return b.reply(req)
+	})
+	for _, p := range []OptimizeParams{
+		{Method: MethodOPRO, OPRO: OPROParams{Iterations: 1, Candidates: 2}},
+		{Method: MethodAPO, APO: APOParams{BeamWidth: 1, BranchFactor: 2, Rounds: 1, GradientBatch: 8, ValidationBatch: 8}},
+	} {
+		p.SnapshotID = b.snapshot.ID
+		run, err := b.eval.StartOptimization(b.ctx, store.System, b.project.ID, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		run = b.execute(t, run)
+		rep := b.report(t, run)
+		if run.Status != store.RunSucceeded || len(rep.Candidates) != 1 || rep.Best == nil || rep.Best.Origin != "baseline" || rep.Test == nil {
+			t.Fatalf("%s: %s %q, %d candidates, best %+v", p.Method, run.Status, run.Error, len(rep.Candidates), rep.Best)
+		}
+		events, _ := b.st.Events(b.ctx, run.ID, 0, 100)
+		skipped := 0
+		for _, e := range events {
+			if strings.Contains(e.Message, "no prompt between [[ ]]; skipped") {
+				skipped++
+			}
+		}
+		if skipped != 2 {
+			t.Fatalf("%s: %d skips logged, want 2", p.Method, skipped)
+		}
+	}
+}
