@@ -58,23 +58,56 @@ const promptsHelp = `List, show or save versions of the project's text-to-SQL pr
 A template contains {dialect}, {schema} and {query_str}. The newest version is what evaluations and
 optimizations start from, and what the agent is given as the project's instructions.`
 
-// budgetFlags are the spending caps every evaluating command takes.
-type budgetFlags struct {
-	calls  *int
-	tokens *int64
-	cost   *float64
+// runFlags are the options eval and optimize share: the project and snapshot, the model and its
+// prompt, the run's concurrency and spending caps, resuming, detaching and JSON.
+type runFlags struct {
+	project, model, baseURL, promptFile *string
+	snapshot, runID                     *int64
+	conc, calls                         *int
+	tokens                              *int64
+	cost                                *float64
+	retry, detach, asJSON               *bool
 }
 
-func newBudgetFlags(fs *flag.FlagSet) budgetFlags {
-	return budgetFlags{
-		calls:  fs.Int("max-calls", 0, "stop after this many model calls (0: no cap)"),
-		tokens: fs.Int64("max-tokens", 0, "stop after this many tokens (0: no cap)"),
-		cost:   fs.Float64("max-cost", 0, "stop after this many US dollars (0: no cap)"),
+// newRunFlags defines them; what names the run ("evaluation", "optimization"), snapshotHelp and
+// modelHelp say what those two are for in this command.
+func newRunFlags(fs *flag.FlagSet, what, snapshotHelp, modelHelp, promptHelp, concHelp string) *runFlags {
+	return &runFlags{
+		project:    fs.String("project", "", "project name"),
+		snapshot:   fs.Int64("snapshot", 0, snapshotHelp),
+		model:      fs.String("model", "", modelHelp+" (default the configured target model)"),
+		baseURL:    fs.String("base-url", "", "that model's own OpenAI-compatible endpoint (key from "+pipelines.EnvTargetAPIKey+")"),
+		promptFile: fs.String("prompt-file", "", promptHelp+" (default the project's current version)"),
+		conc:       fs.Int("concurrency", 0, concHelp+" (default 8)"),
+		calls:      fs.Int("max-calls", 0, "stop after this many model calls (0: no cap)"),
+		tokens:     fs.Int64("max-tokens", 0, "stop after this many tokens (0: no cap)"),
+		cost:       fs.Float64("max-cost", 0, "stop after this many US dollars (0: no cap)"),
+		runID:      fs.Int64("run", 0, "resume: the "+what+"'s run id"),
+		retry:      fs.Bool("retry-failed", false, "resume: work on the failed items again"),
+		detach:     fs.Bool("detach", false, "queue the run and exit: 'goldset serve' and 'goldset worker' processes do it"),
+		asJSON:     fs.Bool("json", false, "print the report as JSON"),
 	}
 }
 
-func (b budgetFlags) budget() pipelines.Budget {
-	return pipelines.Budget{MaxCalls: *b.calls, MaxTokens: *b.tokens, MaxCostUSD: *b.cost}
+// check says what is missing; resume needs --run, a new run --snapshot.
+func (f *runFlags) check(resume bool) error {
+	switch {
+	case *f.project == "":
+		return fmt.Errorf("%w: --project is required", errUsage)
+	case resume && *f.runID <= 0:
+		return fmt.Errorf("%w: --run is required", errUsage)
+	case !resume && *f.snapshot <= 0:
+		return fmt.Errorf("%w: --snapshot is required", errUsage)
+	}
+	return nil
+}
+
+func (f *runFlags) budget() pipelines.Budget {
+	return pipelines.Budget{MaxCalls: *f.calls, MaxTokens: *f.tokens, MaxCostUSD: *f.cost}
+}
+
+func (f *runFlags) target() pipelines.Target {
+	return pipelines.Target{Model: *f.model, BaseURL: *f.baseURL}
 }
 
 // readPrompt reads a template file ("" when no file is named).
@@ -105,21 +138,11 @@ func runEval(ctx context.Context, args []string, out io.Writer) error {
 	}
 	fs := newFlagSet("eval --project P --snapshot ID [options]", evalHelp)
 	cfg := newConfig(fs, append(append(dbOptions, sqlOptions...), "workers")...)
-	project := fs.String("project", "", "project name")
-	snapshot := fs.Int64("snapshot", 0, "snapshot id")
+	f := newRunFlags(fs, "evaluation", "snapshot id", "the model to evaluate", "a prompt template file", "pairs at once, across every worker")
 	split := fs.String("split", "test", "train, val, test or all")
-	model := fs.String("model", "", "the model to evaluate (default the configured target model)")
-	baseURL := fs.String("base-url", "", "the evaluated model's own OpenAI-compatible endpoint (key from "+pipelines.EnvTargetAPIKey+")")
-	promptFile := fs.String("prompt-file", "", "a prompt template file (default the project's current version)")
 	judge := fs.Bool("judge", false, "also ask an LLM judge whether each result answers the question")
 	judgeModel := fs.String("judge-model", "", "the judge's model (default the configured judge model)")
 	limit := fs.Int("limit", 0, "at most this many pairs (0: all of the split)")
-	conc := fs.Int("concurrency", 0, "pairs at once, across every worker (default 8)")
-	budget := newBudgetFlags(fs)
-	runID := fs.Int64("run", 0, "resume: the evaluation's run id")
-	retry := fs.Bool("retry-failed", false, "resume: work on failed pairs again")
-	detach := fs.Bool("detach", false, "queue the run and exit: 'goldset serve' and 'goldset worker' processes do it")
-	asJSON := fs.Bool("json", false, "print the report as JSON")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -127,19 +150,14 @@ func runEval(ctx context.Context, args []string, out io.Writer) error {
 	if err := needArgs(pos, 0, "no positional arguments (or 'eval resume')"); err != nil {
 		return err
 	}
-	switch {
-	case *project == "":
-		return fmt.Errorf("%w: --project is required", errUsage)
-	case resume && *runID <= 0:
-		return fmt.Errorf("%w: --run is required", errUsage)
-	case !resume && *snapshot <= 0:
-		return fmt.Errorf("%w: --snapshot is required", errUsage)
+	if err := f.check(resume); err != nil {
+		return err
 	}
-	prompt, err := readPrompt(*promptFile)
+	prompt, err := readPrompt(*f.promptFile)
 	if err != nil {
 		return err
 	}
-	s, err := openAgents(ctx, cfg, *project, "")
+	s, err := openAgents(ctx, cfg, *f.project, "")
 	if err != nil {
 		return err
 	}
@@ -148,17 +166,16 @@ func runEval(ctx context.Context, args []string, out io.Writer) error {
 	ev := ag.Evaluator
 	var run store.PipelineRun
 	if resume {
-		run, err = resumeRun(ctx, t.db.store, p.ID, *runID, pipelines.KindEvaluate, *retry)
+		run, err = resumeRun(ctx, t.db.store, p.ID, *f.runID, pipelines.KindEvaluate, *f.retry)
 	} else {
-		run, err = ev.StartEvaluation(ctx, store.System, p.ID, pipelines.EvalParams{SnapshotID: *snapshot, Split: *split,
-			Target: pipelines.Target{Model: *model, BaseURL: *baseURL}, Prompt: prompt, Judge: *judge, JudgeModel: *judgeModel,
-			Limit: *limit, Concurrency: *conc, Budget: budget.budget()})
+		run, err = ev.StartEvaluation(ctx, store.System, p.ID, pipelines.EvalParams{SnapshotID: *f.snapshot, Split: *split,
+			Target: f.target(), Prompt: prompt, Judge: *judge, JudgeModel: *judgeModel, Limit: *limit, Concurrency: *f.conc, Budget: f.budget()})
 	}
 	if err != nil {
 		return usageOnInvalid(err)
 	}
-	if *detach {
-		if *asJSON {
+	if *f.detach {
+		if *f.asJSON {
 			return printJSON(out, map[string]any{"run": run})
 		}
 		fmt.Fprintf(out, "Evaluation %d queued: %d pairs.\n", run.ID, run.Total)
@@ -179,7 +196,7 @@ func runEval(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if *asJSON {
+	if *f.asJSON {
 		if err := printJSON(out, rep); err != nil {
 			return err
 		}
@@ -287,12 +304,9 @@ func runOptimize(ctx context.Context, args []string, out io.Writer) error {
 	}
 	fs := newFlagSet("optimize --project P --snapshot ID --method opro|apo [options]", optimizeHelp)
 	cfg := newConfig(fs, append(append(dbOptions, sqlOptions...), "workers")...)
-	project := fs.String("project", "", "project name")
-	snapshot := fs.Int64("snapshot", 0, "snapshot id (it needs val and test pairs; apo also train)")
+	f := newRunFlags(fs, "optimization", "snapshot id (it needs val and test pairs; apo also train)", "the model the prompt is for",
+		"the baseline template file", "model calls at once while scoring")
 	method := fs.String("method", "", "opro or apo")
-	promptFile := fs.String("prompt-file", "", "the baseline template file (default the project's current version)")
-	model := fs.String("model", "", "the model the prompt is for (default the configured target model)")
-	baseURL := fs.String("base-url", "", "that model's own OpenAI-compatible endpoint (key from "+pipelines.EnvTargetAPIKey+")")
 	iterations := fs.Int("iterations", 0, "opro: iterations (default 5)")
 	candidates := fs.Int("candidates", 0, "opro: proposals per iteration (default 2)")
 	temperature := fs.Float64("temperature", 0, "opro: the optimizer's temperature; apo: the editor's (default 0.7)")
@@ -303,13 +317,7 @@ func runOptimize(ctx context.Context, args []string, out io.Writer) error {
 	validation := fs.Int("validation-batch", 0, "apo: validation items per round (default 16)")
 	valLimit := fs.Int("val-limit", 0, "at most this many val pairs (0: all)")
 	testLimit := fs.Int("test-limit", 0, "at most this many test pairs (0: all)")
-	conc := fs.Int("concurrency", 0, "model calls at once while scoring (default 8)")
-	budget := newBudgetFlags(fs)
-	runID := fs.Int64("run", 0, "resume: the optimization's run id")
-	retry := fs.Bool("retry-failed", false, "resume: work on failed steps again")
 	adopt := fs.Bool("adopt", false, "save the best prompt as a new version of the project's template")
-	detach := fs.Bool("detach", false, "queue the run and exit: 'goldset serve' and 'goldset worker' processes do it")
-	asJSON := fs.Bool("json", false, "print the report as JSON")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -317,23 +325,20 @@ func runOptimize(ctx context.Context, args []string, out io.Writer) error {
 	if err := needArgs(pos, 0, "no positional arguments (or 'optimize resume')"); err != nil {
 		return err
 	}
+	if err := f.check(resume); err != nil {
+		return err
+	}
 	switch {
-	case *project == "":
-		return fmt.Errorf("%w: --project is required", errUsage)
-	case resume && *runID <= 0:
-		return fmt.Errorf("%w: --run is required", errUsage)
-	case !resume && *snapshot <= 0:
-		return fmt.Errorf("%w: --snapshot is required", errUsage)
 	case !resume && *method != pipelines.MethodOPRO && *method != pipelines.MethodAPO:
 		return fmt.Errorf("%w: --method must be opro or apo", errUsage)
-	case *detach && *adopt:
+	case *f.detach && *adopt:
 		return fmt.Errorf("%w: --adopt needs the run's end: drop --detach", errUsage)
 	}
-	prompt, err := readPrompt(*promptFile)
+	prompt, err := readPrompt(*f.promptFile)
 	if err != nil {
 		return err
 	}
-	s, err := openAgents(ctx, cfg, *project, "")
+	s, err := openAgents(ctx, cfg, *f.project, "")
 	if err != nil {
 		return err
 	}
@@ -342,10 +347,10 @@ func runOptimize(ctx context.Context, args []string, out io.Writer) error {
 	ev := ag.Evaluator
 	var run store.PipelineRun
 	if resume {
-		run, err = resumeRun(ctx, t.db.store, p.ID, *runID, pipelines.KindOptimize, *retry)
+		run, err = resumeRun(ctx, t.db.store, p.ID, *f.runID, pipelines.KindOptimize, *f.retry)
 	} else {
-		run, err = ev.StartOptimization(ctx, store.System, p.ID, pipelines.OptimizeParams{Method: *method, SnapshotID: *snapshot,
-			Prompt: prompt, Target: pipelines.Target{Model: *model, BaseURL: *baseURL}, Concurrency: *conc, Budget: budget.budget(),
+		run, err = ev.StartOptimization(ctx, store.System, p.ID, pipelines.OptimizeParams{Method: *method, SnapshotID: *f.snapshot,
+			Prompt: prompt, Target: f.target(), Concurrency: *f.conc, Budget: f.budget(),
 			ValLimit: *valLimit, TestLimit: *testLimit,
 			OPRO: pipelines.OPROParams{Iterations: *iterations, Candidates: *candidates, Temperature: *temperature},
 			APO: pipelines.APOParams{BeamWidth: *beam, BranchFactor: *branch, Rounds: *rounds, GradientBatch: *gradient,
@@ -354,8 +359,8 @@ func runOptimize(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return usageOnInvalid(err)
 	}
-	if *detach {
-		if *asJSON {
+	if *f.detach {
+		if *f.asJSON {
 			return printJSON(out, map[string]any{"run": run})
 		}
 		fmt.Fprintf(out, "Optimization %d queued: %d steps.\n", run.ID, run.Total)
@@ -397,7 +402,7 @@ func runOptimize(ctx context.Context, args []string, out io.Writer) error {
 		}
 		adopted = &pt
 	}
-	if *asJSON {
+	if *f.asJSON {
 		err = printJSON(out, struct {
 			pipelines.OptReport
 			Spend   store.RunSpend        `json:"spend"`
