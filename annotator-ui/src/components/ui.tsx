@@ -258,6 +258,53 @@ export function Loading({ label = 'Loading…' }: { label?: string }) {
   );
 }
 
+/** What ListTable needs of a query. */
+type ListQuery = { isPending: boolean; isError: boolean; error: unknown; refetch: () => unknown };
+
+/**
+ * A card listing what a query read, as a table: loading, the error with a retry, the empty state
+ * ("No <plural> yet"), or the table with its head and rows.
+ */
+export function ListTable({
+  title,
+  description = 'Newest first.',
+  query,
+  count,
+  noun,
+  empty = 'Start one with the form above.',
+  head,
+  children,
+}: {
+  title: string;
+  description?: string;
+  query: ListQuery;
+  count: number;
+  /** The plural in "Loading …" and "No … yet". */
+  noun: string;
+  empty?: ReactNode;
+  head: ReactNode;
+  children: ReactNode;
+}) {
+  return (
+    <Card title={title} description={description}>
+      {query.isPending ? (
+        <Loading label={`Loading ${noun}…`} />
+      ) : query.isError ? (
+        <ErrorState error={query.error} onRetry={() => query.refetch()} />
+      ) : count === 0 ? (
+        <EmptyState title={`No ${noun} yet`}>{empty}</EmptyState>
+      ) : (
+        <div className="table-wrap flush">
+          <table className="table" aria-label={title}>
+            <thead>{head}</thead>
+            <tbody>{children}</tbody>
+          </table>
+        </div>
+      )}
+    </Card>
+  );
+}
+
 /** Figures side by side ("Answered 12 · Failed 1 · …"), each with its label above. */
 export function Stats({
   items,

@@ -16,7 +16,7 @@ import {
 } from '../api';
 import { formatCount, plural } from '../components/ResultGrid';
 import { isNotConfigured, NotConfiguredAlert } from '../components/Trajectory';
-import { Alert, Badge, Button, Card, EmptyState, ErrorState, Loading, SelectField, Stats, TextField, useToast } from '../components/ui';
+import { Alert, Badge, Button, Card, ErrorState, ListTable, Loading, SelectField, Stats, TextField, useToast } from '../components/ui';
 import { elapsedMs, formatCost, formatDateTime, formatDuration, formatRelative, formatTokens } from '../format';
 import { fieldErrors, formError } from '../forms';
 import { useSession } from '../session';
@@ -209,64 +209,55 @@ function BatchList({ projectId }: { projectId: string }) {
   });
   const list = runs.data?.runs ?? [];
   return (
-    <Card title="Batches" description="Newest first.">
-      {runs.isPending ? (
-        <Loading label="Loading batches…" />
-      ) : runs.isError ? (
-        <ErrorState error={runs.error} onRetry={() => runs.refetch()} />
-      ) : list.length === 0 ? (
-        <EmptyState title="No batches yet">Start one with the form above.</EmptyState>
-      ) : (
-        <div className="table-wrap flush">
-          <table className="table" aria-label="Batches">
-            <thead>
-              <tr>
-                <th scope="col">Batch</th>
-                <th scope="col">Status</th>
-                <th scope="col">Progress</th>
-                <th scope="col" className="cell-num">
-                  Answered
-                </th>
-                <th scope="col" className="cell-num">
-                  Failed
-                </th>
-                <th scope="col" className="cell-num">
-                  Tokens
-                </th>
-                <th scope="col" className="cell-num">
-                  Cost
-                </th>
-                <th scope="col">Started</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((r) => (
-                <tr key={r.id}>
-                  <td className="nowrap">
-                    <Link className="strong-link" to={`/projects/${projectId}/batches/${r.id}`}>
-                      Batch #{r.id}
-                    </Link>
-                  </td>
-                  <td>
-                    <RunStatusBadge status={r.status} />
-                  </td>
-                  <td className="progress-cell">
-                    <RunProgress run={r} />
-                  </td>
-                  <td className="cell-num">{formatCount(r.succeeded)}</td>
-                  <td className="cell-num">{r.failed > 0 ? <span className="text-danger">{formatCount(r.failed)}</span> : 0}</td>
-                  <td className="cell-num">{formatTokens(r.prompt_tokens + r.completion_tokens)}</td>
-                  <td className="cell-num">{formatCost(r.cost_usd)}</td>
-                  <td className="nowrap muted" title={formatDateTime(r.created_at)}>
-                    {formatRelative(r.created_at)}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </Card>
+    <ListTable
+      title="Batches"
+      query={runs}
+      count={list.length}
+      noun="batches"
+      head={
+        <tr>
+          <th scope="col">Batch</th>
+          <th scope="col">Status</th>
+          <th scope="col">Progress</th>
+          <th scope="col" className="cell-num">
+            Answered
+          </th>
+          <th scope="col" className="cell-num">
+            Failed
+          </th>
+          <th scope="col" className="cell-num">
+            Tokens
+          </th>
+          <th scope="col" className="cell-num">
+            Cost
+          </th>
+          <th scope="col">Started</th>
+        </tr>
+      }
+    >
+      {list.map((r) => (
+        <tr key={r.id}>
+          <td className="nowrap">
+            <Link className="strong-link" to={`/projects/${projectId}/batches/${r.id}`}>
+              Batch #{r.id}
+            </Link>
+          </td>
+          <td>
+            <RunStatusBadge status={r.status} />
+          </td>
+          <td className="progress-cell">
+            <RunProgress run={r} />
+          </td>
+          <td className="cell-num">{formatCount(r.succeeded)}</td>
+          <td className="cell-num">{r.failed > 0 ? <span className="text-danger">{formatCount(r.failed)}</span> : 0}</td>
+          <td className="cell-num">{formatTokens(r.prompt_tokens + r.completion_tokens)}</td>
+          <td className="cell-num">{formatCost(r.cost_usd)}</td>
+          <td className="nowrap muted" title={formatDateTime(r.created_at)}>
+            {formatRelative(r.created_at)}
+          </td>
+        </tr>
+      ))}
+    </ListTable>
   );
 }
 

@@ -11,7 +11,7 @@ import { BarChart, type Bar } from '../components/charts';
 import { formatCount, plural } from '../components/ResultGrid';
 import { SqlCode } from '../components/SqlCode';
 import { NotConfiguredAlert } from '../components/Trajectory';
-import { Alert, Badge, Button, Card, EmptyState, ErrorState, Loading, SelectField, Stats, TextAreaField, TextField, useToast } from '../components/ui';
+import { Alert, Badge, Button, Card, ErrorState, ListTable, Loading, SelectField, Stats, TextAreaField, TextField, useToast } from '../components/ui';
 import { elapsedMs, formatCost, formatDateTime, formatDuration, formatRelative, formatTokens } from '../format';
 import { fieldErrors, formError } from '../forms';
 import {
@@ -273,62 +273,53 @@ function EvaluationList({ projectId }: { projectId: string }) {
   });
   const list = evals.data ?? [];
   return (
-    <Card title="Evaluations" description="Newest first.">
-      {evals.isPending ? (
-        <Loading label="Loading evaluations…" />
-      ) : evals.isError ? (
-        <ErrorState error={evals.error} onRetry={() => evals.refetch()} />
-      ) : list.length === 0 ? (
-        <EmptyState title="No evaluations yet">Start one with the form above.</EmptyState>
-      ) : (
-        <div className="table-wrap flush">
-          <table className="table" aria-label="Evaluations">
-            <thead>
-              <tr>
-                <th scope="col">Evaluation</th>
-                <th scope="col">Status</th>
-                <th scope="col">Progress</th>
-                <th scope="col">Snapshot</th>
-                <th scope="col">Model</th>
-                <th scope="col" className="cell-num">Accuracy</th>
-                <th scope="col" className="cell-num">Judge</th>
-                <th scope="col" className="cell-num">Cost</th>
-                <th scope="col">Started</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map(({ run: r, params: p, summary: s }) => (
-                <tr key={r.id}>
-                  <td className="nowrap">
-                    <Link className="strong-link" to={`/projects/${projectId}/evaluations/${r.id}`}>
-                      Evaluation #{r.id}
-                    </Link>
-                  </td>
-                  <td>
-                    <RunStatusBadge status={r.status} />
-                  </td>
-                  <td className="progress-cell">
-                    <RunProgress run={r} />
-                  </td>
-                  <td className="nowrap">
-                    <Link to={`/projects/${projectId}/snapshots/${p.snapshot_id}`}>#{p.snapshot_id}</Link> <span className="muted">{p.split}</span>
-                  </td>
-                  <td className="mono small-mono">{p.model || '—'}</td>
-                  <td className="cell-num" data-testid={`accuracy-${r.id}`}>
-                    {s.scored > 0 ? `${pct(s.accuracy)} (${s.correct}/${s.scored})` : '—'}
-                  </td>
-                  <td className="cell-num">{s.judge ? pct(s.judge.accuracy) : <span className="muted">—</span>}</td>
-                  <td className="cell-num">{formatCost(s.cost_usd)}</td>
-                  <td className="nowrap muted" title={formatDateTime(r.created_at)}>
-                    {formatRelative(r.created_at)}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </Card>
+    <ListTable
+      title="Evaluations"
+      query={evals}
+      count={list.length}
+      noun="evaluations"
+      head={
+        <tr>
+          <th scope="col">Evaluation</th>
+          <th scope="col">Status</th>
+          <th scope="col">Progress</th>
+          <th scope="col">Snapshot</th>
+          <th scope="col">Model</th>
+          <th scope="col" className="cell-num">Accuracy</th>
+          <th scope="col" className="cell-num">Judge</th>
+          <th scope="col" className="cell-num">Cost</th>
+          <th scope="col">Started</th>
+        </tr>
+      }
+    >
+      {list.map(({ run: r, params: p, summary: s }) => (
+        <tr key={r.id}>
+          <td className="nowrap">
+            <Link className="strong-link" to={`/projects/${projectId}/evaluations/${r.id}`}>
+              Evaluation #{r.id}
+            </Link>
+          </td>
+          <td>
+            <RunStatusBadge status={r.status} />
+          </td>
+          <td className="progress-cell">
+            <RunProgress run={r} />
+          </td>
+          <td className="nowrap">
+            <Link to={`/projects/${projectId}/snapshots/${p.snapshot_id}`}>#{p.snapshot_id}</Link> <span className="muted">{p.split}</span>
+          </td>
+          <td className="mono small-mono">{p.model || '—'}</td>
+          <td className="cell-num" data-testid={`accuracy-${r.id}`}>
+            {s.scored > 0 ? `${pct(s.accuracy)} (${s.correct}/${s.scored})` : '—'}
+          </td>
+          <td className="cell-num">{s.judge ? pct(s.judge.accuracy) : <span className="muted">—</span>}</td>
+          <td className="cell-num">{formatCost(s.cost_usd)}</td>
+          <td className="nowrap muted" title={formatDateTime(r.created_at)}>
+            {formatRelative(r.created_at)}
+          </td>
+        </tr>
+      ))}
+    </ListTable>
   );
 }
 

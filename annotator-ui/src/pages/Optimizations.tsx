@@ -14,7 +14,7 @@ import { LineChart } from '../components/charts';
 import { LineDiff } from '../components/GuidelineDiff';
 import { formatCount, plural } from '../components/ResultGrid';
 import { NotConfiguredAlert } from '../components/Trajectory';
-import { Alert, Badge, Button, Card, EmptyState, ErrorState, Loading, Stats, TextAreaField, TextField, useToast } from '../components/ui';
+import { Alert, Badge, Button, Card, ErrorState, ListTable, Loading, Stats, TextAreaField, TextField, useToast } from '../components/ui';
 import { elapsedMs, formatCost, formatDateTime, formatDuration, formatRelative, formatTokens } from '../format';
 import { fieldErrors, formError } from '../forms';
 import {
@@ -270,58 +270,49 @@ function OptimizationList({ projectId }: { projectId: string }) {
   });
   const list = opts.data ?? [];
   return (
-    <Card title="Optimizations" description="Newest first.">
-      {opts.isPending ? (
-        <Loading label="Loading optimizations…" />
-      ) : opts.isError ? (
-        <ErrorState error={opts.error} onRetry={() => opts.refetch()} />
-      ) : list.length === 0 ? (
-        <EmptyState title="No optimizations yet">Start one with the form above.</EmptyState>
-      ) : (
-        <div className="table-wrap flush">
-          <table className="table" aria-label="Optimizations">
-            <thead>
-              <tr>
-                <th scope="col">Optimization</th>
-                <th scope="col">Method</th>
-                <th scope="col">Status</th>
-                <th scope="col">Progress</th>
-                <th scope="col">Snapshot</th>
-                <th scope="col" className="cell-num">Best on validation</th>
-                <th scope="col" className="cell-num">Cost</th>
-                <th scope="col">Started</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map(({ run: r, params: p, best }) => (
-                <tr key={r.id}>
-                  <td className="nowrap">
-                    <Link className="strong-link" to={`/projects/${projectId}/optimizations/${r.id}`}>
-                      Optimization #{r.id}
-                    </Link>
-                  </td>
-                  <td>{METHOD_LABELS[p.method] ?? p.method}</td>
-                  <td>
-                    <RunStatusBadge status={r.status} />
-                  </td>
-                  <td className="progress-cell">
-                    <RunProgress run={r} />
-                  </td>
-                  <td>
-                    <Link to={`/projects/${projectId}/snapshots/${p.snapshot_id}`}>#{p.snapshot_id}</Link>
-                  </td>
-                  <td className="cell-num">{best ? pct(best.val_score ?? best.score) : '—'}</td>
-                  <td className="cell-num">{formatCost(r.cost_usd)}</td>
-                  <td className="nowrap muted" title={formatDateTime(r.created_at)}>
-                    {formatRelative(r.created_at)}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </Card>
+    <ListTable
+      title="Optimizations"
+      query={opts}
+      count={list.length}
+      noun="optimizations"
+      head={
+        <tr>
+          <th scope="col">Optimization</th>
+          <th scope="col">Method</th>
+          <th scope="col">Status</th>
+          <th scope="col">Progress</th>
+          <th scope="col">Snapshot</th>
+          <th scope="col" className="cell-num">Best on validation</th>
+          <th scope="col" className="cell-num">Cost</th>
+          <th scope="col">Started</th>
+        </tr>
+      }
+    >
+      {list.map(({ run: r, params: p, best }) => (
+        <tr key={r.id}>
+          <td className="nowrap">
+            <Link className="strong-link" to={`/projects/${projectId}/optimizations/${r.id}`}>
+              Optimization #{r.id}
+            </Link>
+          </td>
+          <td>{METHOD_LABELS[p.method] ?? p.method}</td>
+          <td>
+            <RunStatusBadge status={r.status} />
+          </td>
+          <td className="progress-cell">
+            <RunProgress run={r} />
+          </td>
+          <td>
+            <Link to={`/projects/${projectId}/snapshots/${p.snapshot_id}`}>#{p.snapshot_id}</Link>
+          </td>
+          <td className="cell-num">{best ? pct(best.val_score ?? best.score) : '—'}</td>
+          <td className="cell-num">{formatCost(r.cost_usd)}</td>
+          <td className="nowrap muted" title={formatDateTime(r.created_at)}>
+            {formatRelative(r.created_at)}
+          </td>
+        </tr>
+      ))}
+    </ListTable>
   );
 }
 

@@ -17,7 +17,7 @@ import {
 } from '../api';
 import { formatCount, plural } from '../components/ResultGrid';
 import { isNotConfigured, NotConfiguredAlert } from '../components/Trajectory';
-import { Alert, Badge, Button, Card, EmptyState, ErrorState, Loading, SelectField, Stats, TextField, useToast } from '../components/ui';
+import { Alert, Badge, Button, Card, ListTable, SelectField, Stats, TextField, useToast } from '../components/ui';
 import { elapsedMs, formatCost, formatDateTime, formatDuration, formatRelative, formatTokens } from '../format';
 import { fieldErrors, formError } from '../forms';
 import { useSession } from '../session';
@@ -403,74 +403,66 @@ function RunList({ projectId }: { projectId: string }) {
   });
   const list = runs.data?.runs ?? [];
   return (
-    <Card title="Runs" description="Every pipeline run and agent batch, newest first.">
-      {runs.isPending ? (
-        <Loading label="Loading runs…" />
-      ) : runs.isError ? (
-        <ErrorState error={runs.error} onRetry={() => runs.refetch()} />
-      ) : list.length === 0 ? (
-        <EmptyState title="No runs yet">Start one with the form above.</EmptyState>
-      ) : (
-        <div className="table-wrap flush">
-          <table className="table" aria-label="Runs">
-            <thead>
-              <tr>
-                <th scope="col">Run</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Status</th>
-                <th scope="col">Progress</th>
-                <th scope="col" className="cell-num">Kept</th>
-                <th scope="col" className="cell-num">Dropped</th>
-                <th scope="col" className="cell-num">Failed</th>
-                <th scope="col" className="cell-num">Tokens</th>
-                <th scope="col" className="cell-num">Cost</th>
-                <th scope="col">Started</th>
-                <th scope="col">Ended</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((r) => {
-                const d = droppedCount(r);
-                return (
-                  <tr key={r.id}>
-                    <td className="nowrap">
-                      <Link className="strong-link" to={runPath(projectId, r)}>
-                        Run #{r.id}
-                      </Link>
-                    </td>
-                    <td className="nowrap">{kindLabel(r.kind)}</td>
-                    <td>
-                      <RunStatusBadge status={r.status} />
-                    </td>
-                    <td className="progress-cell">
-                      <RunProgress run={r} />
-                    </td>
-                    <td className="cell-num">{r.kind === 'agent' ? <span className="muted">—</span> : formatCount(r.kept ?? 0)}</td>
-                    <td
-                      className="cell-num"
-                      title={Object.entries(r.dropped ?? {})
-                        .map(([k, n]) => `${DROP_LABELS[k] ?? k}: ${n}`)
-                        .join(', ') || undefined}
-                    >
-                      {r.kind === 'agent' ? <span className="muted">—</span> : formatCount(d)}
-                    </td>
-                    <td className="cell-num">{r.failed > 0 ? <span className="text-danger">{formatCount(r.failed)}</span> : 0}</td>
-                    <td className="cell-num">{formatTokens(r.prompt_tokens + r.completion_tokens)}</td>
-                    <td className="cell-num">{formatCost(r.cost_usd)}</td>
-                    <td className="nowrap muted" title={formatDateTime(r.started_at ?? r.created_at)}>
-                      {formatRelative(r.started_at ?? r.created_at)}
-                    </td>
-                    <td className="nowrap muted" title={formatDateTime(r.finished_at)}>
-                      {r.finished_at ? formatRelative(r.finished_at) : '—'}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </Card>
+    <ListTable
+      title="Runs"
+      description="Every pipeline run and agent batch, newest first."
+      query={runs}
+      count={list.length}
+      noun="runs"
+      head={
+        <tr>
+          <th scope="col">Run</th>
+          <th scope="col">Kind</th>
+          <th scope="col">Status</th>
+          <th scope="col">Progress</th>
+          <th scope="col" className="cell-num">Kept</th>
+          <th scope="col" className="cell-num">Dropped</th>
+          <th scope="col" className="cell-num">Failed</th>
+          <th scope="col" className="cell-num">Tokens</th>
+          <th scope="col" className="cell-num">Cost</th>
+          <th scope="col">Started</th>
+          <th scope="col">Ended</th>
+        </tr>
+      }
+    >
+      {list.map((r) => {
+        const d = droppedCount(r);
+        return (
+          <tr key={r.id}>
+            <td className="nowrap">
+              <Link className="strong-link" to={runPath(projectId, r)}>
+                Run #{r.id}
+              </Link>
+            </td>
+            <td className="nowrap">{kindLabel(r.kind)}</td>
+            <td>
+              <RunStatusBadge status={r.status} />
+            </td>
+            <td className="progress-cell">
+              <RunProgress run={r} />
+            </td>
+            <td className="cell-num">{r.kind === 'agent' ? <span className="muted">—</span> : formatCount(r.kept ?? 0)}</td>
+            <td
+              className="cell-num"
+              title={Object.entries(r.dropped ?? {})
+                .map(([k, n]) => `${DROP_LABELS[k] ?? k}: ${n}`)
+                .join(', ') || undefined}
+            >
+              {r.kind === 'agent' ? <span className="muted">—</span> : formatCount(d)}
+            </td>
+            <td className="cell-num">{r.failed > 0 ? <span className="text-danger">{formatCount(r.failed)}</span> : 0}</td>
+            <td className="cell-num">{formatTokens(r.prompt_tokens + r.completion_tokens)}</td>
+            <td className="cell-num">{formatCost(r.cost_usd)}</td>
+            <td className="nowrap muted" title={formatDateTime(r.started_at ?? r.created_at)}>
+              {formatRelative(r.started_at ?? r.created_at)}
+            </td>
+            <td className="nowrap muted" title={formatDateTime(r.finished_at)}>
+              {r.finished_at ? formatRelative(r.finished_at) : '—'}
+            </td>
+          </tr>
+        );
+      })}
+    </ListTable>
   );
 }
 
