@@ -304,6 +304,34 @@ type scoring struct {
 	budget     Budget
 	judge      bool
 	judgeModel string
+	// gold, when set, keeps each pair's gold result for the scoring's lifetime: an optimization step
+	// scores many prompts on the same pairs.
+	gold *goldResults
+}
+
+// goldResults are gold SQL results by question.
+type goldResults struct {
+	mu sync.Mutex
+	m  map[int64]*sqlexec.Result
+}
+
+// goldResult runs a pair's gold SQL, or returns the result kept from an earlier run in this scoring.
+func (e *Evaluator) goldResult(ctx context.Context, s scoring, target sqlexec.Target, pair store.SnapshotPair) *sqlexec.Result {
+	if s.gold != nil {
+		s.gold.mu.Lock()
+		r, ok := s.gold.m[pair.NLQID]
+		s.gold.mu.Unlock()
+		if ok {
+			return r
+		}
+	}
+	r := e.Agents.Exec.Run(ctx, target, pair.SQL)
+	if s.gold != nil && r.OK() && ctx.Err() == nil {
+		s.gold.mu.Lock()
+		s.gold.m[pair.NLQID] = r
+		s.gold.mu.Unlock()
+	}
+	return r
 }
 
 // score answers one pair with a template and checks the answer by execution match against the
@@ -339,7 +367,7 @@ func (e *Evaluator) score(ctx context.Context, s scoring, candidateID int64, tem
 		return r, nil
 	}
 	target := d.db.Target()
-	gold := e.Agents.Exec.Run(ctx, target, pair.SQL)
+	gold := e.goldResult(ctx, s, target, pair)
 	if ctx.Err() != nil {
 		return r, ctx.Err()
 	}

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )
 
@@ -209,7 +210,7 @@ func (e *Evaluator) loadOpt(ctx context.Context, run store.PipelineRun) (*optRun
 	if err := json.Unmarshal(run.Params, &o.p); err != nil {
 		return nil, &RunError{Reason: "unreadable parameters: " + err.Error()}
 	}
-	o.scoring = scoring{run: run, kind: KindOptimize, target: o.p.Target, budget: o.p.Budget}
+	o.scoring = scoring{run: run, kind: KindOptimize, target: o.p.Target, budget: o.p.Budget, gold: &goldResults{m: map[int64]*sqlexec.Result{}}}
 	var err error
 	pairs := func(split string, limit int) []store.SnapshotPair {
 		if err != nil {
