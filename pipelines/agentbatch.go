@@ -84,6 +84,15 @@ func (p AgentBatchParams) normalized() AgentBatchParams {
 
 func itemKey(nlqID int64) string { return fmt.Sprintf("%012d", nlqID) }
 
+// parseItemKey reads the question id of an item key.
+func parseItemKey(key string) (int64, error) {
+	id, err := strconv.ParseInt(key, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("bad item key %q", key)
+	}
+	return id, nil
+}
+
 // StartBatch queues a batch over the questions p selects.
 func (w *Agents) StartBatch(ctx context.Context, a store.Actor, projectID int64, p AgentBatchParams) (store.PipelineRun, error) {
 	if !w.Models.Client().Configured() {
@@ -165,9 +174,9 @@ func (w *Agents) item(ctx context.Context, run store.PipelineRun, key string) (s
 	var p AgentBatchParams
 	_ = json.Unmarshal(run.Params, &p)
 	p = p.normalized()
-	nlqID, err := strconv.ParseInt(key, 10, 64)
+	nlqID, err := parseItemKey(key)
 	if err != nil {
-		return store.ItemOutcome{}, nil, fmt.Errorf("bad item key %q", key)
+		return store.ItemOutcome{}, nil, err
 	}
 	n, err := w.Store.NLQ(ctx, run.ProjectID, nlqID)
 	if err != nil {

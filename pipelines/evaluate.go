@@ -11,7 +11,6 @@ import (
 	"os"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -286,14 +285,6 @@ func (e *Evaluator) evalItem(ctx context.Context, run store.PipelineRun, key str
 		out.Kept = 1
 	}
 	return out, func(tx pgx.Tx) error { return store.SaveEvalResult(ctx, tx, r) }, nil
-}
-
-func parseItemKey(key string) (int64, error) {
-	id, err := strconv.ParseInt(key, 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("bad item key %q", key)
-	}
-	return id, nil
 }
 
 // scoring says how to answer and score pairs within one run.

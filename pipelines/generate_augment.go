@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -21,9 +20,9 @@ import (
 // prepareRewrite builds the prompt of a complexity or paraphrase item: one question of the source
 // stage, rewritten with one method.
 func (g *Generators) prepareRewrite(ctx context.Context, run store.PipelineRun, p GenerationParams, key string) (*work, error) {
-	id, err := strconv.ParseInt(key, 10, 64)
+	id, err := parseItemKey(key)
 	if err != nil {
-		return nil, fmt.Errorf("bad item key %q", key)
+		return nil, err
 	}
 	parent, err := g.Agents.Store.NLQ(ctx, run.ProjectID, id)
 	if err != nil {

@@ -3,7 +3,6 @@ package pipelines
 import (
 	"context"
 	"fmt"
-	"strconv"
 
 	"github.com/goldset/goldset/store"
 )
@@ -12,7 +11,7 @@ import (
 // worker died, or the attempt failed before recording how they ended), before the question is tried
 // again.
 func (w *Agents) abandonItem(ctx context.Context, run store.PipelineRun, key string) {
-	nlqID, err := strconv.ParseInt(key, 10, 64)
+	nlqID, err := parseItemKey(key)
 	if err != nil {
 		return
 	}
