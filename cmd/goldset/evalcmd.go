@@ -102,6 +102,41 @@ func (f *runFlags) check(resume bool) error {
 	return nil
 }
 
+// start opens the database and the agents, then resumes the run of kind (--run) or starts one with
+// begin (given the project and the prompt file's template, "" for the project's). With --detach it
+// prints the queued run (what, e.g. "Evaluation", and its items' noun) and returns a nil session.
+func (f *runFlags) start(ctx context.Context, cfg *config, out io.Writer, resume bool, kind, what, items string,
+	begin func(ev *pipelines.Evaluator, projectID int64, prompt string) (store.PipelineRun, error)) (*agentSession, store.PipelineRun, error) {
+	var run store.PipelineRun
+	prompt, err := readPrompt(*f.promptFile)
+	if err != nil {
+		return nil, run, err
+	}
+	s, err := openAgents(ctx, cfg, *f.project, "")
+	if err != nil {
+		return nil, run, err
+	}
+	if resume {
+		run, err = resumeRun(ctx, s.db.store, s.project.ID, *f.runID, kind, *f.retry)
+	} else {
+		run, err = begin(s.agents.Evaluator, s.project.ID, prompt)
+	}
+	if err == nil && *f.detach {
+		if *f.asJSON {
+			err = printJSON(out, map[string]any{"run": run})
+		} else {
+			fmt.Fprintf(out, "%s %d queued: %d %s.\n", what, run.ID, run.Total, items)
+		}
+		s.Close(ctx)
+		return nil, run, err
+	}
+	if err != nil {
+		s.Close(ctx)
+		return nil, run, usageOnInvalid(err)
+	}
+	return s, run, nil
+}
+
 func (f *runFlags) budget() pipelines.Budget {
 	return pipelines.Budget{MaxCalls: *f.calls, MaxTokens: *f.tokens, MaxCostUSD: *f.cost}
 }
@@ -153,34 +188,16 @@ func runEval(ctx context.Context, args []string, out io.Writer) error {
 	if err := f.check(resume); err != nil {
 		return err
 	}
-	prompt, err := readPrompt(*f.promptFile)
-	if err != nil {
-		return err
-	}
-	s, err := openAgents(ctx, cfg, *f.project, "")
-	if err != nil {
+	s, run, err := f.start(ctx, cfg, out, resume, pipelines.KindEvaluate, "Evaluation", "pairs",
+		func(ev *pipelines.Evaluator, projectID int64, prompt string) (store.PipelineRun, error) {
+			return ev.StartEvaluation(ctx, store.System, projectID, pipelines.EvalParams{SnapshotID: *f.snapshot, Split: *split,
+				Target: f.target(), Prompt: prompt, Judge: *judge, JudgeModel: *judgeModel, Limit: *limit, Concurrency: *f.conc, Budget: f.budget()})
+		})
+	if s == nil {
 		return err
 	}
 	defer s.Close(ctx)
-	t, ag, runner, p := s.tools, s.agents, s.runner, s.project
-	ev := ag.Evaluator
-	var run store.PipelineRun
-	if resume {
-		run, err = resumeRun(ctx, t.db.store, p.ID, *f.runID, pipelines.KindEvaluate, *f.retry)
-	} else {
-		run, err = ev.StartEvaluation(ctx, store.System, p.ID, pipelines.EvalParams{SnapshotID: *f.snapshot, Split: *split,
-			Target: f.target(), Prompt: prompt, Judge: *judge, JudgeModel: *judgeModel, Limit: *limit, Concurrency: *f.conc, Budget: f.budget()})
-	}
-	if err != nil {
-		return usageOnInvalid(err)
-	}
-	if *f.detach {
-		if *f.asJSON {
-			return printJSON(out, map[string]any{"run": run})
-		}
-		fmt.Fprintf(out, "Evaluation %d queued: %d pairs.\n", run.ID, run.Total)
-		return nil
-	}
+	ev, runner, p := s.agents.Evaluator, s.runner, s.project
 	fmt.Fprintf(os.Stderr, "evaluation %d: %d pairs\n", run.ID, run.Total)
 	err = follow(ctx, runner, run, func(ctx context.Context) {
 		if rep, err := ev.Evaluation(ctx, p.ID, run.ID); err == nil {
@@ -334,38 +351,19 @@ func runOptimize(ctx context.Context, args []string, out io.Writer) error {
 	case *f.detach && *adopt:
 		return fmt.Errorf("%w: --adopt needs the run's end: drop --detach", errUsage)
 	}
-	prompt, err := readPrompt(*f.promptFile)
-	if err != nil {
-		return err
-	}
-	s, err := openAgents(ctx, cfg, *f.project, "")
-	if err != nil {
+	s, run, err := f.start(ctx, cfg, out, resume, pipelines.KindOptimize, "Optimization", "steps",
+		func(ev *pipelines.Evaluator, projectID int64, prompt string) (store.PipelineRun, error) {
+			return ev.StartOptimization(ctx, store.System, projectID, pipelines.OptimizeParams{Method: *method, SnapshotID: *f.snapshot,
+				Prompt: prompt, Target: f.target(), Concurrency: *f.conc, Budget: f.budget(), ValLimit: *valLimit, TestLimit: *testLimit,
+				OPRO: pipelines.OPROParams{Iterations: *iterations, Candidates: *candidates, Temperature: *temperature},
+				APO: pipelines.APOParams{BeamWidth: *beam, BranchFactor: *branch, Rounds: *rounds, GradientBatch: *gradient,
+					ValidationBatch: *validation, Temperature: *temperature}})
+		})
+	if s == nil {
 		return err
 	}
 	defer s.Close(ctx)
-	t, ag, runner, p := s.tools, s.agents, s.runner, s.project
-	ev := ag.Evaluator
-	var run store.PipelineRun
-	if resume {
-		run, err = resumeRun(ctx, t.db.store, p.ID, *f.runID, pipelines.KindOptimize, *f.retry)
-	} else {
-		run, err = ev.StartOptimization(ctx, store.System, p.ID, pipelines.OptimizeParams{Method: *method, SnapshotID: *f.snapshot,
-			Prompt: prompt, Target: f.target(), Concurrency: *f.conc, Budget: f.budget(),
-			ValLimit: *valLimit, TestLimit: *testLimit,
-			OPRO: pipelines.OPROParams{Iterations: *iterations, Candidates: *candidates, Temperature: *temperature},
-			APO: pipelines.APOParams{BeamWidth: *beam, BranchFactor: *branch, Rounds: *rounds, GradientBatch: *gradient,
-				ValidationBatch: *validation, Temperature: *temperature}})
-	}
-	if err != nil {
-		return usageOnInvalid(err)
-	}
-	if *f.detach {
-		if *f.asJSON {
-			return printJSON(out, map[string]any{"run": run})
-		}
-		fmt.Fprintf(out, "Optimization %d queued: %d steps.\n", run.ID, run.Total)
-		return nil
-	}
+	t, ev, runner, p := s.tools, s.agents.Evaluator, s.runner, s.project
 	fmt.Fprintf(os.Stderr, "optimization %d: %d steps (baseline, search, test)\n", run.ID, run.Total)
 	printed := map[string]bool{}
 	err = follow(ctx, runner, run, func(ctx context.Context) {

@@ -90,6 +90,15 @@ func TestCLI_EvalPrintsAccuracyByHardnessDatabaseAndJudgeApart(t *testing.T) {
 		!strings.Contains(err.Error(), "{dialect}") {
 		t.Errorf("a prompt without placeholders: %v", err)
 	}
+	// --detach queues the run and says so; nothing works on it here.
+	if out := mustCLI(t, "eval", "--project", "p", "--snapshot", snap, "--split", "all", "--detach", "--database-url", url); !regexp.MustCompile(`^Evaluation \d+ queued: 4 pairs\.\n$`).MatchString(out) {
+		t.Errorf("detached: %q", out)
+	}
+	var queued struct{ Run store.PipelineRun }
+	if js := mustCLI(t, "optimize", "--project", "p", "--snapshot", snap, "--method", "apo", "--rounds", "2", "--detach", "--json", "--database-url", url); json.Unmarshal([]byte(js), &queued) != nil ||
+		queued.Run.Status != store.RunQueued || queued.Run.Total != 4 || queued.Run.Kind != "optimize" {
+		t.Errorf("detached optimization: %s", js)
+	}
 	if _, err := runCLI(t, "eval", "--project", "p", "--snapshot", snap, "--split", "dev", "--database-url", url); !errors.Is(err, errUsage) {
 		t.Errorf("an unknown split: %v", err)
 	}
