@@ -4,13 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"net"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
+	"github.com/jackc/pgx/v5/pgproto3"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -18,10 +21,20 @@ import (
 type ExecOptions struct {
 	MaxRows       int           // rows returned; more are counted as truncation (default 1000)
 	MaxBytes      int           // bytes of returned values (default 8 MiB)
-	Timeout       time.Duration // statement_timeout (default 10 s)
-	MaxConcurrent int           // queries running at once; the rest wait (default 8)
+	Timeout       time.Duration // statement_timeout, also enforced from outside the session (default 10 s)
+	MaxConcurrent int           // queries running at once, and sandbox connections; the rest wait (default 8)
+	// MaxPerUser is how many queries one person may run at once (default a quarter of
+	// MaxConcurrent, at least 2); MaxPerProject how many one project's people and runs may run at
+	// once (default MaxConcurrent − 2, at least 1), so another project always finds a slot.
+	MaxPerUser    int
+	MaxPerProject int
+	WorkMem       string // work_mem of each query (default 32MB)
 	// CheckCache is how many statement verdicts to remember (default 4096; negative: none).
 	CheckCache int
+
+	// serverTimeout, when set, replaces Timeout as the session's statement_timeout: tests use it
+	// to show the outside deadline holds on its own.
+	serverTimeout time.Duration
 }
 
 func (o ExecOptions) withDefaults() ExecOptions {
@@ -37,67 +50,104 @@ func (o ExecOptions) withDefaults() ExecOptions {
 	if o.MaxConcurrent <= 0 {
 		o.MaxConcurrent = 8
 	}
+	if o.MaxPerUser <= 0 {
+		o.MaxPerUser = max(2, o.MaxConcurrent/4)
+	}
+	if o.MaxPerProject <= 0 {
+		o.MaxPerProject = max(1, o.MaxConcurrent-2)
+	}
+	if o.WorkMem == "" {
+		o.WorkMem = "32MB"
+	}
 	if o.CheckCache == 0 {
 		o.CheckCache = 4096
+	}
+	if o.serverTimeout <= 0 {
+		o.serverTimeout = o.Timeout
 	}
 	return o
 }
 
-// Executor runs checked SQL against target databases in a read-only sandbox, on a connection pool
-// of its own: target queries wait for each other, never for the platform's connections.
-//
-// Each pooled connection starts read-only (default_transaction_read_only) with the statement
-// timeout, both set in its startup packet, so no query can change them (Check refuses SET and
-// set_config). Before running a query the connection takes on the target's reader role and
-// search_path, at session level, and only when it served another target before: most queries cost
-// one round trip, and run as cached prepared statements like any direct client's.
-type Executor struct {
-	pool   *pgxpool.Pool
-	opt    ExecOptions
-	sem    chan struct{}
-	checks *checkCache
+// The outside deadline: cancelGrace past the timeout the query is cancelled (a cancel request on
+// a separate connection, as psql's Ctrl-C), and terminateGrace later its backend is terminated from
+// the platform's connection, so nothing a query does inside its session can lengthen its life
+// beyond Timeout + cancelGrace + terminateGrace.
+const (
+	cancelGrace    = 250 * time.Millisecond
+	terminateGrace = 500 * time.Millisecond
+	idleLifetime   = 5 * time.Minute
+)
 
-	mu      sync.Mutex
-	targets map[*pgconn.PgConn]Target // which target each pooled connection is set up for
+// Executor runs checked SQL against target databases in a read-only sandbox.
+//
+// It logs in as each target's reader role, on connections of its own (at most MaxConcurrent, kept
+// per target and reused): the session user can read one schema and become no other role. Each
+// query runs in a READ ONLY transaction with its statement_timeout, work_mem and search_path set
+// locally, is rolled back, and the session is reset (DISCARD ALL) before the connection is reused;
+// a connection that fails any of this, or whose query was cut short, is closed instead.
+type Executor struct {
+	opt    ExecOptions
+	base   *pgx.ConnConfig // the platform URL's; each connection copies it with a reader's credentials
+	admin  *pgxpool.Pool   // the platform's role: the secret, and terminating runaway backends
+	secret []byte
+	checks *checkCache
+	slots  *slots
+	conns  *connPool
+
+	noCancelRequest bool // tests: leave a runaway query to the terminator alone
 }
 
-// NewExecutor opens the sandbox's pool on url (as a role that may SET ROLE to every reader role: the
-// platform's own) with the given limits.
+// NewExecutor prepares the sandbox for the platform database at url (the platform's own role): it
+// reads the secret reader passwords derive from and keeps two platform connections for stopping
+// runaway queries. Reader connections are opened as queries need them.
 func NewExecutor(ctx context.Context, url string, opt ExecOptions) (*Executor, error) {
 	opt = opt.withDefaults()
-	cfg, err := pgxpool.ParseConfig(url)
+	base, err := pgx.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("sqlexec: %w", err)
 	}
-	e := &Executor{opt: opt, sem: make(chan struct{}, opt.MaxConcurrent), checks: newCheckCache(opt.CheckCache),
-		targets: map[*pgconn.PgConn]Target{}}
-	cfg.MaxConns = int32(opt.MaxConcurrent)
-	rp := cfg.ConnConfig.RuntimeParams
-	rp["application_name"] = "goldset-sandbox"
-	rp["default_transaction_read_only"] = "on"
-	rp["statement_timeout"] = strconv.FormatInt(opt.Timeout.Milliseconds(), 10)
-	rp["search_path"] = "pg_catalog" // nothing of the platform's until a target is chosen
-	cfg.BeforeClose = func(c *pgx.Conn) {
-		e.mu.Lock()
-		delete(e.targets, c.PgConn())
-		e.mu.Unlock()
+	acfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("sqlexec: %w", err)
 	}
-	if e.pool, err = pgxpool.NewWithConfig(ctx, cfg); err != nil {
-		return nil, fmt.Errorf("sqlexec: sandbox pool: %w", err)
+	acfg.MaxConns = 2
+	acfg.ConnConfig.RuntimeParams["application_name"] = "goldset-sandbox-admin"
+	admin, err := pgxpool.NewWithConfig(ctx, acfg)
+	if err != nil {
+		return nil, fmt.Errorf("sqlexec: %w", err)
 	}
+	secret, err := readSecret(ctx, admin)
+	if err != nil {
+		admin.Close()
+		return nil, err
+	}
+	skipped, err := UpgradeReaders(ctx, admin)
+	if err != nil {
+		admin.Close()
+		return nil, err
+	}
+	for _, s := range skipped {
+		slog.Warn("sandbox: a reader role could not be upgraded", "what", s)
+	}
+	e := &Executor{opt: opt, base: base, admin: admin, secret: secret, checks: newCheckCache(opt.CheckCache),
+		slots: newSlots(opt)}
+	e.conns = newConnPool(opt.MaxConcurrent, e.dial)
 	return e, nil
 }
 
 // Close closes the sandbox's connections.
-func (e *Executor) Close() { e.pool.Close() }
+func (e *Executor) Close() {
+	e.conns.close()
+	e.admin.Close()
+}
 
 // Options are the executor's limits.
 func (e *Executor) Options() ExecOptions { return e.opt }
 
 // Run checks sql and executes it as t's reader, read-only, with search_path set to t's schema alone,
-// under statement_timeout, keeping at most MaxRows rows and MaxBytes bytes: past either cap the query
-// is cancelled and the result marked truncated. Every failure, including a refusal, a timeout or
-// cancellation, comes back in Result.Error.
+// under the timeout, keeping at most MaxRows rows and MaxBytes bytes: past either cap the query is
+// cancelled and the result marked truncated. The caller in ctx (WithCaller) waits for a slot of its
+// own. Every failure, including a refusal, a timeout or cancellation, comes back in Result.Error.
 func (e *Executor) Run(ctx context.Context, t Target, sql string) *Result {
 	start := time.Now()
 	res := &Result{}
@@ -107,59 +157,84 @@ func (e *Executor) Run(ctx context.Context, t Target, sql string) *Result {
 		res.Error = err.Error()
 		return res
 	}
-	select {
-	case e.sem <- struct{}{}:
-		defer func() { <-e.sem }()
-	case <-ctx.Done():
-		res.Error = "cancelled while waiting for a free sandbox slot"
-		return res
-	}
-	conn, err := e.pool.Acquire(ctx)
-	if err != nil {
-		res.Error = "the database is unavailable: " + err.Error()
-		return res
-	}
-	defer conn.Release()
-	if err := e.use(ctx, conn.Conn(), t); err != nil {
-		res.Error = describeError(err, e.opt.Timeout)
-		return res
-	}
-	if retry := e.run(ctx, conn.Conn(), stmt, res); retry {
-		// The same SQL text was prepared on this connection for another target whose columns have
-		// other types: PostgreSQL refuses the cached plan once, and pgx has now forgotten it.
-		*res = Result{}
-		e.run(ctx, conn.Conn(), stmt, res)
-	}
-	if ctx.Err() != nil && res.Error != "" {
-		res.Error = "cancelled: " + res.Error
-	}
+	e.execute(ctx, t, stmt, res)
 	return res
 }
 
-// use sets conn up for target t unless it already is.
-func (e *Executor) use(ctx context.Context, conn *pgx.Conn, t Target) error {
-	e.mu.Lock()
-	cur, ok := e.targets[conn.PgConn()]
-	e.mu.Unlock()
-	if ok && cur == t {
-		return nil
+// execute runs stmt, already checked (or, in tests, deliberately not), into res.
+func (e *Executor) execute(ctx context.Context, t Target, stmt string, res *Result) {
+	release, err := e.slots.acquire(ctx, CallerOf(ctx))
+	if err != nil {
+		res.Error = "cancelled while waiting for a free sandbox slot"
+		return
 	}
-	q := "SET ROLE " + pgx.Identifier{t.Reader}.Sanitize() + "; SET search_path = " + pgx.Identifier{t.Schema}.Sanitize()
-	if _, err := conn.Exec(ctx, q, pgx.QueryExecModeSimpleProtocol); err != nil {
-		return err
+	defer release()
+	for attempt := 0; ; attempt++ {
+		conn, reused, err := e.conns.get(ctx, t)
+		if err != nil {
+			slog.Warn("sandbox: connect", "reader", t.Reader, "err", err)
+			res.Error = "the database is unavailable: could not open a sandbox session"
+			if ctx.Err() != nil {
+				res.Error = "the query was cancelled"
+			}
+			return
+		}
+		if err := e.begin(ctx, conn, t); err != nil {
+			e.conns.discard(conn)
+			if reused && attempt == 0 && ctx.Err() == nil {
+				continue // an idle connection the server closed meanwhile (a restart): open another
+			}
+			res.Error = describeError(err, e.opt.Timeout)
+			return
+		}
+		clean := e.query(ctx, conn, stmt, res)
+		if clean && e.reset(ctx, conn) {
+			e.conns.put(t, conn)
+		} else {
+			e.conns.discard(conn)
+		}
+		return
 	}
-	e.mu.Lock()
-	e.targets[conn.PgConn()] = t
-	e.mu.Unlock()
-	return nil
 }
 
-// run executes sql on conn into res. It reports whether the query should be run once more because
-// a cached plan went stale (see Run).
-func (e *Executor) run(ctx context.Context, conn *pgx.Conn, sql string, res *Result) (retry bool) {
-	rows, err := conn.Query(ctx, sql)
+// begin opens the query's transaction: read-only, with its limits set for this transaction alone.
+func (e *Executor) begin(ctx context.Context, conn *pgx.Conn, t Target) error {
+	q := "BEGIN TRANSACTION READ ONLY; SET LOCAL statement_timeout = " + strconv.FormatInt(e.opt.serverTimeout.Milliseconds(), 10) +
+		"; SET LOCAL work_mem = " + quoteLiteral(e.opt.WorkMem) +
+		"; SET LOCAL search_path = " + pgx.Identifier{t.Schema}.Sanitize()
+	_, err := conn.Exec(ctx, q, pgx.QueryExecModeSimpleProtocol)
+	return err
+}
+
+// reset ends the transaction and clears the session (advisory locks, prepared statements, settings,
+// cursors) so the next query finds it as it was opened. It reports whether the connection is fit
+// for reuse.
+func (e *Executor) reset(ctx context.Context, conn *pgx.Conn) bool {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	for _, q := range []string{"ROLLBACK", "DISCARD ALL"} {
+		if _, err := conn.Exec(rctx, q, pgx.QueryExecModeSimpleProtocol); err != nil {
+			return false
+		}
+	}
+	return conn.PgConn().TxStatus() == 'I'
+}
+
+// query runs stmt on conn (inside the transaction begin opened) into res, under the outside
+// deadline. It reports whether the connection is still in a known state.
+func (e *Executor) query(ctx context.Context, conn *pgx.Conn, stmt string, res *Result) (clean bool) {
+	qctx, cancel := context.WithTimeout(ctx, e.opt.Timeout+cancelGrace)
+	defer cancel()
+	finished := make(chan struct{})
+	defer close(finished)
+	go e.watch(qctx, conn.PgConn().PID(), finished)
+
+	// The extended protocol runs exactly one statement, whatever the text holds; no statement is
+	// kept prepared, since DISCARD ALL would forget it.
+	rows, err := conn.Query(qctx, stmt, pgx.QueryExecModeExec)
 	if err != nil {
-		return e.fail(res, err)
+		e.fail(ctx, qctx, res, err)
+		return !conn.IsClosed()
 	}
 	defer rows.Close()
 	tm := conn.TypeMap()
@@ -180,29 +255,58 @@ func (e *Executor) run(ctx context.Context, conn *pgx.Conn, sql string, res *Res
 		if res.RowCount >= e.opt.MaxRows || bytes > e.opt.MaxBytes {
 			res.Truncated = true
 			e.stop(ctx, conn)
-			break
+			return false
 		}
 		vals, err := rows.Values()
 		if err != nil {
-			return e.fail(res, err)
+			e.fail(ctx, qctx, res, err)
+			return false
 		}
 		res.RowCount++
 		res.Rows = append(res.Rows, vals)
 		fp.Add(vals)
 	}
 	rows.Close()
-	if err := rows.Err(); err != nil && !res.Truncated {
-		return e.fail(res, err)
+	if err := rows.Err(); err != nil {
+		var big *pgproto3.ExceededMaxBodyLenErr
+		if errors.As(err, &big) {
+			// One row is larger than the byte cap: the client refused to read it, so the
+			// session is out of step and is closed.
+			res.Truncated = true
+			return false
+		}
+		e.fail(ctx, qctx, res, err)
+		return !conn.IsClosed()
 	}
-	if !res.Truncated {
-		res.Fingerprint = fp.Sum()
+	res.Fingerprint = fp.Sum()
+	return true
+}
+
+// watch enforces the outside deadline of a query running on backend pid: once qctx ends (the
+// timeout plus its grace, or the caller gave up) pgx has sent a cancel request; if the query has
+// still not finished terminateGrace later, its backend is terminated from the platform's side.
+func (e *Executor) watch(qctx context.Context, pid uint32, finished <-chan struct{}) {
+	select {
+	case <-finished:
+		return
+	case <-qctx.Done():
 	}
-	return false
+	t := time.NewTimer(terminateGrace)
+	defer t.Stop()
+	select {
+	case <-finished:
+		return
+	case <-t.C:
+	}
+	tctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if _, err := e.admin.Exec(tctx, "SELECT pg_terminate_backend($1)", int64(pid)); err != nil {
+		slog.Warn("sandbox: terminate a runaway query", "pid", pid, "err", err)
+	}
 }
 
 // stop cancels the query running on conn, so the server neither produces nor sends the rest of a
-// capped result, and closes the connection: the pool replaces it on release, and a cancel that
-// arrives late can never hit another query.
+// capped result, and closes the connection: a cancel that arrives late can never hit another query.
 func (e *Executor) stop(ctx context.Context, conn *pgx.Conn) {
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
@@ -210,15 +314,47 @@ func (e *Executor) stop(ctx context.Context, conn *pgx.Conn) {
 	_ = conn.PgConn().Conn().Close()
 }
 
-func (e *Executor) fail(res *Result, err error) (retry bool) {
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) && pe.Code == "0A000" && strings.Contains(pe.Message, "cached plan must not change result type") && !res.retried {
-		res.retried = true
-		return true
+// fail records err in res, saying whether the caller gave up or the deadline passed.
+func (e *Executor) fail(ctx, qctx context.Context, res *Result, err error) {
+	res.Rows, res.RowCount, res.Columns, res.Fingerprint = nil, 0, nil, ""
+	switch {
+	case ctx.Err() != nil:
+		res.Error = "cancelled: the query was cancelled"
+	case qctx.Err() != nil:
+		res.Error = fmt.Sprintf("the query ran longer than the %s limit and was stopped", e.opt.Timeout)
+	default:
+		res.Error = describeError(err, e.opt.Timeout)
 	}
-	res.Error = describeError(err, e.opt.Timeout)
-	res.Rows, res.RowCount, res.Columns = nil, 0, nil
-	return false
+}
+
+// dial opens a connection as t's reader.
+func (e *Executor) dial(ctx context.Context, t Target) (*pgx.Conn, error) {
+	cfg := e.base.Copy()
+	cfg.User = t.Reader
+	cfg.Password = readerPassword(e.secret, t.Reader)
+	cfg.StatementCacheCapacity = 0
+	cfg.DescriptionCacheCapacity = 0
+	cfg.DefaultQueryExecMode = pgx.QueryExecModeExec
+	cfg.RuntimeParams = map[string]string{
+		"application_name":                    "goldset-sandbox",
+		"default_transaction_read_only":       "on",
+		"search_path":                         t.Schema,
+		"statement_timeout":                   strconv.FormatInt(e.opt.serverTimeout.Milliseconds(), 10),
+		"idle_in_transaction_session_timeout": strconv.FormatInt((e.opt.Timeout + time.Minute).Milliseconds(), 10),
+	}
+	cfg.BuildContextWatcherHandler = func(pc *pgconn.PgConn) ctxwatch.Handler {
+		if e.noCancelRequest {
+			return &pgconn.DeadlineContextWatcherHandler{Conn: pc.Conn(), DeadlineDelay: terminateGrace + time.Second}
+		}
+		return &pgconn.CancelRequestContextWatcherHandler{Conn: pc, DeadlineDelay: terminateGrace + time.Second}
+	}
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	// A row larger than the byte cap is refused as its header arrives, never read into memory.
+	conn.PgConn().Frontend().SetMaxBodyLen(e.opt.MaxBytes + 64<<10)
+	return conn, nil
 }
 
 // describeError turns a driver error into the text a person or the agent reads.
@@ -232,6 +368,8 @@ func describeError(err error, timeout time.Duration) string {
 			return "permission denied: " + pe.Message + " (only the tables of this database can be read)"
 		case "25006":
 			return "only reading is allowed: " + pe.Message
+		case "53100", "53200", "54000":
+			return "the query needs more memory or disk than the sandbox allows: " + pe.Message
 		}
 		msg := pe.Message
 		if pe.Detail != "" {
@@ -247,6 +385,11 @@ func describeError(err error, timeout time.Duration) string {
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		return "the query was stopped: its deadline passed"
+	}
+	var ne net.Error
+	if errors.As(err, &ne) || pgconn.SafeToRetry(err) || strings.Contains(err.Error(), "conn closed") {
+		// Network errors name the server's socket path; the person needs only the fact.
+		return "the connection to the database was lost"
 	}
 	return err.Error()
 }

@@ -19,28 +19,6 @@ func refuse(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrRefused, fmt.Sprintf(format, args...))
 }
 
-// deniedFunctions can read files, reach other databases or servers, change settings, sleep, signal
-// backends, or run SQL given as a string (the *_to_xml family), so none of them may appear anywhere.
-var deniedFunctions = map[string]bool{
-	"set_config": true, "current_setting": true,
-	"query_to_xml": true, "query_to_xmlschema": true, "query_to_xml_and_xmlschema": true,
-	"table_to_xml": true, "table_to_xmlschema": true, "table_to_xml_and_xmlschema": true,
-	"cursor_to_xml": true, "cursor_to_xmlschema": true,
-	"schema_to_xml": true, "schema_to_xmlschema": true, "schema_to_xml_and_xmlschema": true,
-	"database_to_xml": true, "database_to_xmlschema": true, "database_to_xml_and_xmlschema": true,
-	"nextval": true, "setval": true, "currval": true, "lastval": true,
-	"txid_current": true, "txid_current_if_assigned": true,
-	"inet_server_addr": true, "inet_server_port": true, "inet_client_addr": true, "inet_client_port": true,
-	"current_database": true, "current_user": true, "session_user": true, "version": true,
-}
-
-// deniedPrefixes: the pg_* administration functions (pg_sleep, pg_read_file, pg_ls_dir,
-// pg_terminate_backend, ...), large objects and dblink.
-var deniedPrefixes = []string{"pg_", "lo_", "dblink"}
-
-// allowedPgFunctions are pg_* functions that only describe values.
-var allowedPgFunctions = map[string]bool{"pg_typeof": true}
-
 // writeStatements may hide in a CTE (WITH x AS (DELETE ... RETURNING ...) SELECT ...).
 var writeStatements = map[protoreflect.FullName]string{
 	"pg_query.InsertStmt": "INSERT", "pg_query.UpdateStmt": "UPDATE",
@@ -92,6 +70,13 @@ func check(sql, schema string) (string, error) {
 }
 
 func checkNode(m protoreflect.Message, schema string) error {
+	kind := string(m.Descriptor().Name())
+	if !allowedNodes[kind] {
+		if w, ok := writeStatements[m.Descriptor().FullName()]; ok {
+			return refuse("%s is not allowed, not even inside WITH; only reading is allowed", w)
+		}
+		return refuse("%s is not allowed in a query here; only plain SELECTs run", nodeLabel(kind))
+	}
 	switch msg := m.Interface().(type) {
 	case *pg_query.SelectStmt:
 		if msg.GetIntoClause() != nil {
@@ -101,11 +86,30 @@ func checkNode(m protoreflect.Message, schema string) error {
 			return refuse("FOR UPDATE/SHARE locks rows; only reading is allowed")
 		}
 	case *pg_query.FuncCall:
-		name := funcName(msg)
-		if deniedFunctions[name] || (hasDeniedPrefix(name) && !allowedPgFunctions[name]) {
-			return refuse("function %s() is not allowed", name)
+		schemaName, name := qualifiedName(stringList(msg.GetFuncname()))
+		if !allowedFunctions[name] || (schemaName != "" && schemaName != "pg_catalog") {
+			return refuse("function %s() is not allowed: only functions that compute with values (aggregates, string, math, date/time, JSON, window functions) can run here", name)
+		}
+	case *pg_query.A_Expr:
+		if names := msg.GetName(); len(names) > 0 {
+			schemaName, op := qualifiedName(stringList(names))
+			if !allowedOperators[op] || (schemaName != "" && schemaName != "pg_catalog") {
+				return refuse("operator %s is not allowed here", op)
+			}
+		}
+	case *pg_query.TypeName:
+		schemaName, name := qualifiedName(stringList(msg.GetNames()))
+		if !allowedTypes[name] || (schemaName != "" && schemaName != "pg_catalog") {
+			return refuse("type %s is not allowed here: values can be cast to numbers, text, booleans, dates and times, JSON and the like", name)
+		}
+	case *pg_query.SQLValueFunction:
+		if op := msg.GetOp().String(); !allowedValueFunctions[op] {
+			return refuse("%s is not allowed here: it names the server's roles or schemas", strings.TrimPrefix(op, "SVFOP_"))
 		}
 	case *pg_query.RangeVar:
+		if msg.GetCatalogname() != "" {
+			return refuse("table %s.%s.%s names another database; only this database's tables can be read", msg.GetCatalogname(), msg.GetSchemaname(), msg.GetRelname())
+		}
 		if s := strings.ToLower(msg.GetSchemaname()); s != "" && s != schema {
 			return refuse("table %s.%s is outside this database; only its own tables can be read", s, msg.GetRelname())
 		}
@@ -113,35 +117,39 @@ func checkNode(m protoreflect.Message, schema string) error {
 			return refuse("system catalog %s cannot be read", rel)
 		}
 	case *pg_query.ColumnRef:
-		// schema.table.column names a schema too.
-		if f := msg.GetFields(); len(f) >= 3 {
-			if s := strings.ToLower(f[0].GetString_().GetSval()); s != "" && s != schema {
+		// schema.table.column names a schema; database.schema.table.column a database too.
+		switch f := msg.GetFields(); {
+		case len(f) >= 4:
+			return refuse("column reference %s names another database", strings.Join(stringList(f), "."))
+		case len(f) == 3:
+			if s := strings.ToLower(f[0].GetString_().GetSval()); s != schema {
 				return refuse("column reference into schema %s is outside this database", s)
 			}
-		}
-	default:
-		if kind, ok := writeStatements[m.Descriptor().FullName()]; ok {
-			return refuse("%s is not allowed, not even inside WITH; only reading is allowed", kind)
 		}
 	}
 	return nil
 }
 
-func funcName(f *pg_query.FuncCall) string {
-	parts := f.GetFuncname()
-	if len(parts) == 0 {
-		return ""
+// stringList is the text of a parser name list (String nodes).
+func stringList(nodes []*pg_query.Node) []string {
+	out := make([]string, 0, len(nodes))
+	for _, n := range nodes {
+		out = append(out, n.GetString_().GetSval())
 	}
-	return strings.ToLower(parts[len(parts)-1].GetString_().GetSval())
+	return out
 }
 
-func hasDeniedPrefix(name string) bool {
-	for _, p := range deniedPrefixes {
-		if strings.HasPrefix(name, p) {
-			return true
-		}
+// nodeLabel names a parse-tree node for a refusal message.
+func nodeLabel(kind string) string {
+	switch kind {
+	case "ParamRef":
+		return "a $n parameter"
+	case "XmlExpr", "XmlSerialize", "RangeTableFunc":
+		return "XML"
+	case "RoleSpec":
+		return "a role name"
 	}
-	return false
+	return strings.TrimSuffix(kind, "Stmt")
 }
 
 // statementKind names a statement for a refusal message: "an UPDATE", "a DROP", "SET ROLE".

@@ -2,8 +2,6 @@ package sqlexec
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"strings"
 
@@ -23,10 +21,9 @@ type Target struct {
 // Goldset installations (or two test databases) in one cluster never share a reader. Both names are
 // plain identifiers built from hex and digits, safe to put into SQL text.
 func TargetFor(pgDatabase string, databaseID int64) Target {
-	h := sha256.Sum256([]byte(pgDatabase))
 	return Target{
 		Schema: fmt.Sprintf("tdb_%d", databaseID),
-		Reader: fmt.Sprintf("gs_%s_tdb_%d_reader", hex.EncodeToString(h[:5]), databaseID),
+		Reader: fmt.Sprintf("%stdb_%d_reader", readerPrefix(pgDatabase), databaseID),
 	}
 }
 
@@ -50,7 +47,8 @@ type TableReport struct {
 
 // LoadReport is what Load did.
 type LoadReport struct {
-	Tables []TableReport `json:"tables"`
+	Tables   []TableReport `json:"tables"`
+	Warnings []string      `json:"warnings,omitempty"`
 }
 
 // Rows is the total number of rows loaded.
@@ -64,6 +62,9 @@ func (r LoadReport) Rows() int64 {
 
 // Load creates the target's schema and reader role and every table, COPYs the rows, then adds the
 // keys and grants SELECT to the reader, all inside tx: a failure anywhere leaves nothing behind.
+// The reader is a login role (the sandbox connects as it) with no privilege but USAGE on the
+// schema and SELECT on its tables; the platform's role is made a member of it, so the platform
+// can stop its runaway queries (pg_terminate_backend) and drop it.
 //
 // Keys are added after the data, each under a savepoint: a source whose declared primary or foreign
 // key does not hold for its own data (SQLite does not enforce them) still imports, with a warning
@@ -71,19 +72,32 @@ func (r LoadReport) Rows() int64 {
 func Load(ctx context.Context, tx pgx.Tx, t Target, tables []*TableData) (LoadReport, error) {
 	schema := pgx.Identifier{t.Schema}.Sanitize()
 	reader := pgx.Identifier{t.Reader}.Sanitize()
+	secret, err := readSecret(ctx, tx)
+	if err != nil {
+		return LoadReport{}, err
+	}
+	role := readerRoleSetup(t.Reader, secret, true)
 	setup := []string{
 		"CREATE SCHEMA " + schema,
 		"REVOKE ALL ON SCHEMA " + schema + " FROM PUBLIC",
-		"CREATE ROLE " + reader + " NOLOGIN NOINHERIT",
-		"GRANT " + reader + " TO CURRENT_USER", // so the platform may SET ROLE to it
+		role[0],
+		"GRANT " + reader + " TO CURRENT_USER",
 		"GRANT USAGE ON SCHEMA " + schema + " TO " + reader,
 	}
-	for _, q := range setup {
+	for i, q := range setup {
 		if _, err := tx.Exec(ctx, q); err != nil {
+			if i == 2 {
+				q = "CREATE ROLE " + reader // without its password
+			}
 			return LoadReport{}, fmt.Errorf("sqlexec: load %s: %s: %w", t.Schema, q, err)
 		}
 	}
 	var rep LoadReport
+	// Only a superuser may set a role's temp_file_limit; without it, work_mem and the statement
+	// timeout still bound a reader's queries.
+	if err := withSavepoint(ctx, tx, role[1]); err != nil {
+		rep.Warnings = append(rep.Warnings, "the reader's temporary-file limit is not set: "+pgMessage(err))
+	}
 	for _, td := range tables {
 		tr, err := loadTable(ctx, tx, t.Schema, td)
 		if err != nil {

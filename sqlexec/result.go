@@ -20,8 +20,6 @@ type Result struct {
 	// Fingerprint identifies the result independently of row order and column order (see match.go).
 	// Empty when the query failed or the result was truncated.
 	Fingerprint string `json:"fingerprint,omitempty"`
-
-	retried bool // the executor re-ran it once after a stale cached plan
 }
 
 // OK reports whether the query ran without error.

@@ -186,17 +186,8 @@ func TestSandbox_DefenceInDepthWithoutTheGuard(t *testing.T) {
 // unchecked runs sql on target a the way Run does, minus Check.
 func (s *sandbox) unchecked(t *testing.T, sql string) *Result {
 	t.Helper()
-	ctx := context.Background()
-	conn, err := s.exec.pool.Acquire(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Release()
-	if err := s.exec.use(ctx, conn.Conn(), s.a); err != nil {
-		t.Fatal(err)
-	}
 	res := &Result{}
-	s.exec.run(ctx, conn.Conn(), sql, res)
+	s.exec.execute(context.Background(), s.a, sql, res)
 	return res
 }
 

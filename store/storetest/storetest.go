@@ -260,6 +260,11 @@ func URL(t testing.TB) string {
 	if _, err := shared.admin.ExecContext(ctx, "CREATE DATABASE "+quoteIdent(name)+" TEMPLATE "+quoteIdent(shared.template)); err != nil {
 		t.Fatalf("storetest: create test database: %v", err)
 	}
+	// A database's own privileges are not copied from its template; this is the one of
+	// migrations.Harden's that lives there.
+	if _, err := shared.admin.ExecContext(ctx, "REVOKE TEMPORARY ON DATABASE "+quoteIdent(name)+" FROM PUBLIC"); err != nil {
+		t.Fatalf("storetest: harden test database: %v", err)
+	}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
