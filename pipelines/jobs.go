@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
+	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )
 
@@ -62,7 +63,8 @@ func (w *itemWorker) Work(ctx context.Context, job *river.Job[itemArgs]) error {
 	if attempts > 1 && k.Abandon != nil {
 		k.Abandon(ctx, run, a.Key)
 	}
-	ictx, cancel := context.WithCancelCause(ctx)
+	// The run's SQL counts against its project's share of the sandbox (people have their own).
+	ictx, cancel := context.WithCancelCause(sqlexec.WithCaller(ctx, sqlexec.Caller{Project: run.ProjectID}))
 	defer cancel(nil)
 	s.running.add(run.ID, job.ID, cancel)
 	defer s.running.remove(run.ID, job.ID)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )
 
@@ -59,13 +60,17 @@ func (s *Server) guard(r route) echo.MiddlewareFunc {
 				}
 			}
 			domain := globalDomain
+			// The SQL sandbox shares its slots fairly among people and projects.
+			caller := sqlexec.Caller{User: p.user.ID}
 			if r.projectScoped() {
 				id, err := strconv.ParseInt(c.Param("project"), 10, 64)
 				if err != nil || id <= 0 {
 					return errorf(http.StatusNotFound, "not_found", "no such project")
 				}
 				domain = projectDomain(id)
+				caller.Project = id
 			}
+			c.SetRequest(c.Request().WithContext(sqlexec.WithCaller(c.Request().Context(), caller)))
 			ok, err := s.authz.allowed(p.user.ID, domain, r.Object, r.Action)
 			if err != nil {
 				return err
