@@ -9,14 +9,14 @@ import (
 	"github.com/goldset/goldset/sqlexec/sandboxtest"
 )
 
-// sessionState is what a probe reads of a pooled sandbox connection at rest.
-type sessionState struct {
+// probedSession is what a probe reads of a pooled sandbox connection at rest.
+type probedSession struct {
 	currentUser, sessionUser, searchPath, timeout, readOnly, workMem string
 }
 
 // probe takes an idle connection of t's from the pool (the one the last query used, with
 // MaxConcurrent 1) and reads its session as the next query would find it.
-func (e *Executor) probe(t *testing.T, tgt Target) sessionState {
+func (e *Executor) probe(t *testing.T, tgt Target) probedSession {
 	t.Helper()
 	ctx := context.Background()
 	conn, _, err := e.conns.get(ctx, tgt)
@@ -24,7 +24,7 @@ func (e *Executor) probe(t *testing.T, tgt Target) sessionState {
 		t.Fatal(err)
 	}
 	defer e.conns.put(tgt, conn)
-	var s sessionState
+	var s probedSession
 	if err := conn.QueryRow(ctx, "SELECT current_user::text, session_user::text").Scan(&s.currentUser, &s.sessionUser); err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +51,7 @@ func TestSandbox_AttackCorpus(t *testing.T) {
 	if err := s.admins.QueryRow(ctx, "SELECT current_user").Scan(&platformRole); err != nil {
 		t.Fatal(err)
 	}
-	want := sessionState{currentUser: s.a.Reader, sessionUser: s.a.Reader, searchPath: s.a.Schema, timeout: "2s", readOnly: "on", workMem: "4MB"}
+	want := probedSession{currentUser: s.a.Reader, sessionUser: s.a.Reader, searchPath: s.a.Schema, timeout: "2s", readOnly: "on", workMem: "4MB"}
 	if got := s.exec.probe(t, s.a); got.currentUser != want.currentUser || got.searchPath != want.searchPath {
 		t.Fatalf("fresh session: %+v", got)
 	}
@@ -157,5 +157,24 @@ func TestCheck_RefusesByAllowList(t *testing.T) {
 		if err := Check(sql, "tdb_1"); err != nil {
 			t.Errorf("%s: %v", sql, err)
 		}
+	}
+}
+
+// TestNewExecutor_UpgradesReadersOfEarlierVersions: a reader made NOLOGIN (reached through SET
+// ROLE, as earlier versions did) becomes a login reader when the sandbox starts, and answers.
+func TestNewExecutor_UpgradesReadersOfEarlierVersions(t *testing.T) {
+	t.Parallel()
+	s := newSandbox(t, ExecOptions{})
+	ctx := context.Background()
+	if _, err := s.admins.Exec(ctx, "ALTER ROLE "+s.a.Reader+" NOLOGIN PASSWORD NULL"); err != nil {
+		t.Fatal(err)
+	}
+	exec, err := NewExecutor(ctx, s.exec.base.ConnString(), ExecOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer exec.Close()
+	if res := exec.Run(ctx, s.a, "SELECT count(*) FROM singer"); !res.OK() || res.Rows[0][0] != int64(3) {
+		t.Fatalf("after the upgrade: %+v", res)
 	}
 }

@@ -179,50 +179,73 @@ func (e *Executor) execute(ctx context.Context, t Target, stmt string, res *Resu
 			}
 			return
 		}
-		if err := e.begin(ctx, conn, t); err != nil {
+		state := e.query(ctx, conn, t, stmt, res)
+		switch {
+		case state == stale && reused && attempt == 0 && ctx.Err() == nil:
+			// An idle connection the server closed meanwhile (a restart): open another.
 			e.conns.discard(conn)
-			if reused && attempt == 0 && ctx.Err() == nil {
-				continue // an idle connection the server closed meanwhile (a restart): open another
-			}
-			res.Error = describeError(err, e.opt.Timeout)
-			return
-		}
-		clean := e.query(ctx, conn, stmt, res)
-		if clean && e.reset(ctx, conn) {
+			*res = Result{}
+			continue
+		case state == clean && e.reset(ctx, conn):
 			e.conns.put(t, conn)
-		} else {
+		default:
 			e.conns.discard(conn)
 		}
 		return
 	}
 }
 
-// begin opens the query's transaction: read-only, with its limits set for this transaction alone.
-func (e *Executor) begin(ctx context.Context, conn *pgx.Conn, t Target) error {
-	q := "BEGIN TRANSACTION READ ONLY; SET LOCAL statement_timeout = " + strconv.FormatInt(e.opt.serverTimeout.Milliseconds(), 10) +
-		"; SET LOCAL work_mem = " + quoteLiteral(e.opt.WorkMem) +
-		"; SET LOCAL search_path = " + pgx.Identifier{t.Schema}.Sanitize()
-	_, err := conn.Exec(ctx, q, pgx.QueryExecModeSimpleProtocol)
-	return err
-}
+// sessionState is what a query left its connection in.
+type sessionState int
+
+const (
+	clean  sessionState = iota // in a transaction or idle, in step with the server: reset and reuse
+	broken                     // closed, or out of step with the server: discard
+	stale                      // it failed before the query was sent: discard, and a retry may work
+)
 
 // reset ends the transaction and clears the session (advisory locks, prepared statements, settings,
-// cursors) so the next query finds it as it was opened. It reports whether the connection is fit
-// for reuse.
+// cursors) so the next query finds it as it was opened: ROLLBACK and DISCARD ALL, each its own
+// implicit transaction (DISCARD ALL refuses to run in one with anything else), in one round trip.
+// It reports whether the connection is fit for reuse.
 func (e *Executor) reset(ctx context.Context, conn *pgx.Conn) bool {
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
-	for _, q := range []string{"ROLLBACK", "DISCARD ALL"} {
-		if _, err := conn.Exec(rctx, q, pgx.QueryExecModeSimpleProtocol); err != nil {
+	pl := conn.PgConn().StartPipeline(rctx)
+	pl.SendQueryParams("ROLLBACK", nil, nil, nil, nil)
+	pl.SendPipelineSync()
+	pl.SendQueryParams("DISCARD ALL", nil, nil, nil, nil)
+	pl.SendPipelineSync()
+	if err := pl.Flush(); err != nil {
+		pl.Close()
+		return false
+	}
+	for syncs := 0; syncs < 2; {
+		r, err := pl.GetResults()
+		if err != nil {
+			pl.Close()
+			return false
+		}
+		switch r := r.(type) {
+		case *pgconn.ResultReader:
+			if _, err := r.Close(); err != nil {
+				pl.Close()
+				return false
+			}
+		case *pgconn.PipelineSync:
+			syncs++
+		case nil:
+			pl.Close()
 			return false
 		}
 	}
-	return conn.PgConn().TxStatus() == 'I'
+	return pl.Close() == nil && conn.PgConn().TxStatus() == 'I'
 }
 
-// query runs stmt on conn (inside the transaction begin opened) into res, under the outside
-// deadline. It reports whether the connection is still in a known state.
-func (e *Executor) query(ctx context.Context, conn *pgx.Conn, stmt string, res *Result) (clean bool) {
+// query runs stmt on conn into res, under the outside deadline: in one round trip, it opens a
+// READ ONLY transaction, sets the query's limits for that transaction alone, and runs the
+// statement. It reports the state the connection is left in.
+func (e *Executor) query(ctx context.Context, conn *pgx.Conn, t Target, stmt string, res *Result) sessionState {
 	qctx, cancel := context.WithTimeout(ctx, e.opt.Timeout+cancelGrace)
 	defer cancel()
 	finished := make(chan struct{})
@@ -231,10 +254,28 @@ func (e *Executor) query(ctx context.Context, conn *pgx.Conn, stmt string, res *
 
 	// The extended protocol runs exactly one statement, whatever the text holds; no statement is
 	// kept prepared, since DISCARD ALL would forget it.
-	rows, err := conn.Query(qctx, stmt, pgx.QueryExecModeExec)
+	b := &pgx.Batch{}
+	b.Queue("BEGIN TRANSACTION READ ONLY")
+	b.Queue("SET LOCAL statement_timeout = " + strconv.FormatInt(e.opt.serverTimeout.Milliseconds(), 10))
+	b.Queue("SET LOCAL work_mem = " + quoteLiteral(e.opt.WorkMem))
+	b.Queue("SET LOCAL search_path = " + pgx.Identifier{t.Schema}.Sanitize())
+	b.Queue(stmt)
+	br := conn.SendBatch(qctx, b)
+	defer br.Close()
+	for i := 0; i < 4; i++ {
+		if _, err := br.Exec(); err != nil {
+			e.fail(ctx, qctx, res, err)
+			var pe *pgconn.PgError
+			if i == 0 && !errors.As(err, &pe) {
+				return stale
+			}
+			return e.after(conn)
+		}
+	}
+	rows, err := br.Query()
 	if err != nil {
 		e.fail(ctx, qctx, res, err)
-		return !conn.IsClosed()
+		return e.after(conn)
 	}
 	defer rows.Close()
 	tm := conn.TypeMap()
@@ -255,12 +296,12 @@ func (e *Executor) query(ctx context.Context, conn *pgx.Conn, stmt string, res *
 		if res.RowCount >= e.opt.MaxRows || bytes > e.opt.MaxBytes {
 			res.Truncated = true
 			e.stop(ctx, conn)
-			return false
+			return broken
 		}
 		vals, err := rows.Values()
 		if err != nil {
 			e.fail(ctx, qctx, res, err)
-			return false
+			return broken
 		}
 		res.RowCount++
 		res.Rows = append(res.Rows, vals)
@@ -273,13 +314,24 @@ func (e *Executor) query(ctx context.Context, conn *pgx.Conn, stmt string, res *
 			// One row is larger than the byte cap: the client refused to read it, so the
 			// session is out of step and is closed.
 			res.Truncated = true
-			return false
+			return broken
 		}
 		e.fail(ctx, qctx, res, err)
-		return !conn.IsClosed()
+		return e.after(conn)
+	}
+	if err := br.Close(); err != nil {
+		return broken
 	}
 	res.Fingerprint = fp.Sum()
-	return true
+	return clean
+}
+
+// after is the state of conn after a failed statement: a server error leaves it in step.
+func (e *Executor) after(conn *pgx.Conn) sessionState {
+	if conn.IsClosed() {
+		return broken
+	}
+	return clean
 }
 
 // watch enforces the outside deadline of a query running on backend pid: once qctx ends (the

@@ -21,7 +21,7 @@ type sandbox struct {
 	admins *pgxpool.Pool
 }
 
-func newSandbox(t *testing.T, opt ExecOptions) *sandbox {
+func newSandbox(t testing.TB, opt ExecOptions) *sandbox {
 	t.Helper()
 	ctx := context.Background()
 	url := storetest.URL(t)
@@ -62,7 +62,7 @@ func newSandbox(t *testing.T, opt ExecOptions) *sandbox {
 	return s
 }
 
-func (s *sandbox) count(t *testing.T, q string) int64 {
+func (s *sandbox) count(t testing.TB, q string) int64 {
 	t.Helper()
 	var n int64
 	if err := s.admins.QueryRow(context.Background(), q).Scan(&n); err != nil {
