@@ -93,13 +93,13 @@ func TestImports_RefusedFilesAre400NamingTheUsersFileNeverAServerPath(t *testing
 		{"NUL in a question file", map[string]string{"kind": "questions", "database": "singers"}, map[string][]byte{"qs.csv": []byte("question,sql\nHow many?,SELECT 1\nWho\x00?,SELECT 2\n")},
 			[]string{"qs.csv: line 3, column 1 (question): contains a NUL byte"}},
 		{"NUL in Spider questions", map[string]string{"kind": "spider"}, map[string][]byte{"bench.zip": zipOf(t, map[string]string{
-			"spider/tables.json": `[{"db_id": "s", "table_names": [], "table_names_original": [], "column_names": [], "column_names_original": [], "column_types": [], "primary_keys": [], "foreign_keys": []}]`,
-			"spider/dev.json":    `[{"db_id": "s", "question": "How\u0000 many?", "query": "SELECT 1"}]`,
+			"spider/tables.json":         `[{"db_id": "s", "table_names": [], "table_names_original": [], "column_names": [], "column_names_original": [], "column_types": [], "primary_keys": [], "foreign_keys": []}]`,
+			"spider/dev.json":            `[{"db_id": "s", "question": "How\u0000 many?", "query": "SELECT 1"}]`,
 			"spider/database/s/s.sqlite": string(sqliteFile(t, "CREATE TABLE t (a INTEGER)")),
 		})}, []string{"dev.json: question 0, field question: contains a NUL byte"}},
 		{"a bad SQLite file in a Spider zip refuses the whole dataset", map[string]string{"kind": "spider"}, map[string][]byte{"bench.zip": zipOf(t, map[string]string{
-			"spider/tables.json": `[{"db_id": "a"}, {"db_id": "b"}]`,
-			"spider/dev.json":    `[{"db_id": "a", "question": "q1", "query": "SELECT 1"}, {"db_id": "b", "question": "q2", "query": "SELECT 1"}]`,
+			"spider/tables.json":         `[{"db_id": "a"}, {"db_id": "b"}]`,
+			"spider/dev.json":            `[{"db_id": "a", "question": "q1", "query": "SELECT 1"}, {"db_id": "b", "question": "q2", "query": "SELECT 1"}]`,
 			"spider/database/a/a.sqlite": string(sqliteFile(t, "CREATE TABLE t (a INTEGER)", "INSERT INTO t VALUES (1)")),
 			"spider/database/b/b.sqlite": strings.Repeat("garbage!", 512),
 		})}, []string{"database/b/b.sqlite: ", "not a database"}},

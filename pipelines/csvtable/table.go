@@ -1,7 +1,7 @@
 package csvtable
 
 import (
-		"errors"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -293,7 +293,9 @@ func ReadTree(root string, opt Options) ([]*sqlexec.TableData, []FileError, erro
 	if err != nil {
 		return nil, nil, fmt.Errorf("csvtable: read folder: %w", withoutPath(err))
 	}
-	open := func(name string) (io.ReadCloser, error) { return os.Open(filepath.Join(root, filepath.FromSlash(name))) }
+	open := func(name string) (io.ReadCloser, error) {
+		return os.Open(filepath.Join(root, filepath.FromSlash(name)))
+	}
 	tables, fileErrs := readSet(names, open, opt)
 	return tables, fileErrs, nil
 }

@@ -312,7 +312,6 @@ func TestWTQ_ReadTreeReadsTheReleaseLayout(t *testing.T) {
 	}
 }
 
-
 func TestReadWTQQuestions(t *testing.T) {
 	dir := wtqFolder(t)
 	qs, err := ReadWTQQuestions(filepath.Join(dir, "questions.tsv"))
