@@ -10,11 +10,15 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 
+	"github.com/jackc/pgx/v5/pgconn"
+
 	"github.com/goldset/goldset/pipelines/csvtable"
 	"github.com/goldset/goldset/pipelines/spider"
+	"github.com/goldset/goldset/pipelines/upload"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )
@@ -26,7 +30,12 @@ type Importer struct {
 	// PGDatabase is the platform's PostgreSQL database name (reader roles are named after it).
 	PGDatabase string
 	Log        *slog.Logger
+	// Limits bound what an import reads: uploads, files, archives (zero fields: upload.DefaultLimits).
+	Limits upload.Limits
 }
+
+// maxColumns is PostgreSQL's limit on the columns of a table (MaxHeapAttributeNumber).
+const maxColumns = 1600
 
 // NewImporter builds an importer on the platform store and a sandbox executor.
 func NewImporter(ctx context.Context, st *store.Store, exec *sqlexec.Executor, log *slog.Logger) (*Importer, error) {
@@ -93,6 +102,16 @@ func (im *Importer) ImportTables(ctx context.Context, a store.Actor, projectID i
 	if err := uniqueTableNames(tables); err != nil {
 		return DatabaseSummary{}, err
 	}
+	for _, td := range tables {
+		if n := len(td.Def.Columns); n > maxColumns {
+			where := td.Def.Original
+			if kind == "sqlite" && len(src.Files) == 1 {
+				where = src.Files[0] + ": table " + where
+			}
+			return DatabaseSummary{}, &store.ValidationError{Fields: map[string]string{"files": fmt.Sprintf(
+				"%s has %d columns: PostgreSQL allows at most %d in a table", where, n, maxColumns)}}
+		}
+	}
 	if prev, err := im.Store.DatabaseByName(ctx, projectID, name); err == nil && src.Hash != "" {
 		var ps source
 		if json.Unmarshal(prev.Source, &ps) == nil && ps.Hash == src.Hash {
@@ -113,7 +132,7 @@ func (im *Importer) ImportTables(ctx context.Context, a store.Actor, projectID i
 	target := sqlexec.TargetFor(im.PGDatabase, id)
 	rep, err := sqlexec.Load(ctx, tx, target, tables)
 	if err != nil {
-		return DatabaseSummary{}, fmt.Errorf("import %s: %w", name, err)
+		return DatabaseSummary{}, loadError(name, err)
 	}
 	meta := make([]store.DBTable, len(tables))
 	defs := make([]sqlexec.TableDef, len(tables))
@@ -141,6 +160,17 @@ func (im *Importer) ImportTables(ctx context.Context, a store.Actor, projectID i
 	return DatabaseSummary{Database: d, Tables: rep.Tables, Rows: rep.Rows()}, nil
 }
 
+// loadError says why PostgreSQL refused the data itself (a data exception, a program limit such as
+// a row too wide for a page) as the user's input error, naming the database; anything else is
+// the server's failure.
+func loadError(name string, err error) error {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && (strings.HasPrefix(pe.Code, "22") || strings.HasPrefix(pe.Code, "54")) {
+		return &store.ValidationError{Fields: map[string]string{"files": fmt.Sprintf("%s cannot be loaded into PostgreSQL: %s", name, pe.Message)}}
+	}
+	return fmt.Errorf("import %s: %w", name, err)
+}
+
 func uniqueTableNames(tables []*sqlexec.TableData) error {
 	seen := map[string]string{}
 	for _, t := range tables {
@@ -153,8 +183,11 @@ func uniqueTableNames(tables []*sqlexec.TableData) error {
 }
 
 // ImportCSV imports CSV/TSV files, folders of them, or zips of them as one database. Any file that
-// cannot be read fails the whole import, naming each bad file: nothing is half-imported.
+// cannot be read fails the whole import, naming each bad file as the user named it (its base
+// name; a folder's or zip's name and the path inside): nothing is half-imported, and no path of
+// this machine appears. Zips are expanded within im.Limits into an upload folder first.
 func (im *Importer) ImportCSV(ctx context.Context, a store.Actor, projectID int64, paths []string, name string) (DatabaseSummary, error) {
+	lim := im.Limits.OrDefault()
 	var tables []*sqlexec.TableData
 	var files []string
 	var bad []string
@@ -163,6 +196,7 @@ func (im *Importer) ImportCSV(ctx context.Context, a store.Actor, projectID int6
 		if err != nil {
 			return DatabaseSummary{}, fmt.Errorf("import csv: %w", err)
 		}
+		base := filepath.Base(p)
 		switch {
 		case st.IsDir():
 			ts, errs, err := csvtable.ReadDir(p, csvtable.Options{})
@@ -170,34 +204,33 @@ func (im *Importer) ImportCSV(ctx context.Context, a store.Actor, projectID int6
 				return DatabaseSummary{}, err
 			}
 			for _, t := range ts {
-				// Where the table came from, as the user named it: not this machine's path.
-				if rel, err := filepath.Rel(p, t.Def.Original); err == nil {
-					t.Def.Original = filepath.ToSlash(filepath.Join(filepath.Base(p), rel))
-				}
+				t.Def.Original = base + "/" + t.Def.Original
 			}
 			tables = append(tables, ts...)
 			for _, fe := range errs {
-				bad = append(bad, fe.Error())
+				bad = append(bad, base+"/"+fe.Error())
 			}
 			entries, _ := filepath.Glob(filepath.Join(p, "*"))
 			files = append(files, entries...)
 		case strings.EqualFold(filepath.Ext(p), ".zip"):
-			ts, errs, err := csvtable.ReadZip(p, csvtable.Options{})
+			ts, errs, err := im.readCSVZip(ctx, p, base, lim)
 			if err != nil {
 				return DatabaseSummary{}, err
 			}
 			tables = append(tables, ts...)
 			for _, fe := range errs {
-				bad = append(bad, fe.Error())
+				bad = append(bad, base+": "+fe.Error())
 			}
 			files = append(files, p)
+		case st.Size() > lim.File:
+			bad = append(bad, lim.FileTooLarge(base).Error())
 		default:
-			t, err := csvtable.ReadFile(p, csvtable.Options{})
+			t, err := readCSVFile(p, base)
 			if err != nil {
 				bad = append(bad, err.Error())
 				continue
 			}
-			t.Def.Original = filepath.Base(p)
+			t.Def.Original = base
 			tables = append(tables, t)
 			files = append(files, p)
 		}
@@ -215,11 +248,76 @@ func (im *Importer) ImportCSV(ctx context.Context, a store.Actor, projectID int6
 	return im.ImportTables(ctx, a, projectID, name, "csv", src, tables)
 }
 
+// readCSVFile reads one CSV/TSV file, naming it name in errors and warnings.
+func readCSVFile(path, name string) (*sqlexec.TableData, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	defer f.Close()
+	return csvtable.Read(f, name, csvtable.Options{})
+}
+
+// readCSVZip expands a zip of CSV/TSV files into an upload folder within lim, and reads every
+// table in it (see csvtable.ReadTree); a table's Original is its path inside the archive.
+func (im *Importer) readCSVZip(ctx context.Context, path, name string, lim upload.Limits) ([]*sqlexec.TableData, []csvtable.FileError, error) {
+	dir, err := upload.NewDir()
+	if err != nil {
+		return nil, nil, err
+	}
+	defer dir.Close()
+	if _, err := upload.Extract(ctx, path, name, dir.Path, lim); err != nil {
+		return nil, nil, inputError("files", err)
+	}
+	return csvtable.ReadTree(dir.Path, csvtable.Options{})
+}
+
+// inputError turns a refusal of the upload package (a file too large, an archive that cannot be
+// expanded safely) into a validation error on field; other errors pass through.
+func inputError(field string, err error) error {
+	if errors.Is(err, upload.ErrTooLarge) || errors.Is(err, upload.ErrInvalid) {
+		return &store.ValidationError{Fields: map[string]string{field: err.Error()}}
+	}
+	return err
+}
+
+// ExtractDataset expands a dataset zip (named name by its owner) into dir within im.Limits and
+// returns the dataset's folder in it, for ImportSpider (kind "spider": the folder holding
+// tables.json) or ImportWTQ ("wtq": the folder holding csv/). The zip may or may not wrap the
+// dataset in a top folder.
+func (im *Importer) ExtractDataset(ctx context.Context, zipPath, name, dir, kind string) (string, error) {
+	files, err := upload.Extract(ctx, zipPath, name, dir, im.Limits)
+	if err != nil {
+		return "", inputError("files", err)
+	}
+	root, found := "", false
+	for _, f := range files {
+		cand, ok := "", false
+		switch kind {
+		case "spider":
+			cand, ok = path.Dir(f), path.Base(f) == "tables.json"
+		case "wtq":
+			if i := strings.Index("/"+f, "/csv/"); i >= 0 {
+				cand, ok = path.Clean("/" + f[:i])[1:], true
+			}
+		}
+		if ok && (!found || len(cand) < len(root)) {
+			root, found = cand, true
+		}
+	}
+	if !found {
+		marker := map[string]string{"spider": "tables.json", "wtq": "csv folder"}[kind]
+		return "", &store.ValidationError{Fields: map[string]string{"files": fmt.Sprintf("%s has no %s: it does not look like the dataset's folder", name, marker)}}
+	}
+	return filepath.Join(dir, filepath.FromSlash(root)), nil
+}
+
 // ImportSQLite imports every table of a SQLite file as one database.
 func (im *Importer) ImportSQLite(ctx context.Context, a store.Actor, projectID int64, path, name string) (DatabaseSummary, error) {
 	tables, err := spider.ReadSQLite(ctx, path)
 	if err != nil {
-		return DatabaseSummary{}, &store.ValidationError{Fields: map[string]string{"file": err.Error()}}
+		// Named as the user named it: path may be a temporary copy of an upload.
+		return DatabaseSummary{}, &store.ValidationError{Fields: map[string]string{"file": filepath.Base(path) + ": " + strings.TrimPrefix(err.Error(), "spider: ")}}
 	}
 	if name == "" {
 		name = defaultName(path)

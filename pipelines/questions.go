@@ -88,6 +88,13 @@ func (im *Importer) ImportSpider(ctx context.Context, a store.Actor, projectID i
 	if err != nil {
 		return ImportSummary{}, &store.ValidationError{Fields: map[string]string{"dataset": err.Error()}}
 	}
+	// Every database is imported in its own transaction, before the questions: check them all
+	// first, so that a bad file refuses the dataset before anything of it is written.
+	for _, id := range ds.DatabaseIDs() {
+		if err := spider.CheckSQLite(ctx, ds.SQLitePath(id), maxColumns); err != nil {
+			return ImportSummary{}, &store.ValidationError{Fields: map[string]string{"dataset": fmt.Sprintf("database/%s/%s.sqlite: %v", id, id, err)}}
+		}
+	}
 	var sum ImportSummary
 	dbs := map[string]store.Database{}
 	tables := map[string][]store.DBTable{}
@@ -264,7 +271,7 @@ func (im *Importer) ImportWTQ(ctx context.Context, a store.Actor, projectID int6
 	}
 	qs, err := csvtable.ReadWTQQuestions(questionsFile)
 	if err != nil {
-		return ImportSummary{}, &store.ValidationError{Fields: map[string]string{"questions": err.Error()}}
+		return ImportSummary{}, &store.ValidationError{Fields: map[string]string{"questions": strings.TrimPrefix(err.Error(), "csvtable: ")}}
 	}
 	subdirs, err := filepath.Glob(filepath.Join(dir, "csv", "*"))
 	if err != nil || len(subdirs) == 0 {
@@ -283,7 +290,7 @@ func (im *Importer) ImportWTQ(ctx context.Context, a store.Actor, projectID int6
 			return ImportSummary{}, err
 		}
 		for _, fe := range errs {
-			bad = append(bad, fe.Error())
+			bad = append(bad, "csv/"+filepath.Base(sub)+"/"+fe.Error())
 		}
 		for _, t := range ts {
 			base := strings.TrimSuffix(filepath.Base(t.Def.Original), filepath.Ext(t.Def.Original))
@@ -297,6 +304,13 @@ func (im *Importer) ImportWTQ(ctx context.Context, a store.Actor, projectID int6
 	}
 	if len(bad) > 0 {
 		return ImportSummary{}, &store.ValidationError{Fields: map[string]string{"files": "cannot be read: " + strings.Join(bad, "; ")}}
+	}
+	// The tables and the questions are two transactions: every question must find its table
+	// before the tables are written.
+	for _, q := range qs {
+		if _, ok := byContext[q.Context]; !ok {
+			return ImportSummary{}, &store.ValidationError{Fields: map[string]string{"questions": fmt.Sprintf("question %s names table %s, which is not under csv/", q.ID, q.Context)}}
+		}
 	}
 	src, err := hashFiles(regularFiles(append(files, questionsFile)))
 	if err != nil {
@@ -315,10 +329,7 @@ func (im *Importer) ImportWTQ(ctx context.Context, a store.Actor, projectID int6
 	defer tx.Rollback(context.WithoutCancel(ctx))
 	dbID := dbs.Database.ID
 	for _, q := range qs {
-		table, ok := byContext[q.Context]
-		if !ok {
-			return sum, &store.ValidationError{Fields: map[string]string{"questions": fmt.Sprintf("question %s names table %s, which is not under csv/", q.ID, q.Context)}}
-		}
+		table := byContext[q.Context]
 		key := "wtq:" + file + ":" + q.ID
 		origin, _ := json.Marshal(map[string]any{"kind": "wtq", "file": file, "id": q.ID, "context": q.Context, "table": table})
 		n := store.NLQ{ProjectID: projectID, DatabaseID: &dbID, Question: q.Utterance, Origin: origin, OriginKey: &key, TargetValues: q.TargetValues}
@@ -338,17 +349,22 @@ func (im *Importer) ImportWTQ(ctx context.Context, a store.Actor, projectID int6
 // ImportQuestionsCSV imports a plain CSV of questions with a header naming the columns question and,
 // optionally, sql and db (the database's name; else defaultDB). SQL given here is PostgreSQL, is run
 // through the sandbox, and is stored with its result; SQL that fails is kept with its error.
+//
+// A NUL byte in any cell refuses the file, naming line and column: a question and its SQL are
+// gold-set text people read and run, PostgreSQL text cannot hold NUL, and rewriting them silently
+// would change what the gold set says; the author fixes the line named.
 func (im *Importer) ImportQuestionsCSV(ctx context.Context, a store.Actor, projectID int64, path, defaultDB string) (*QuestionSummary, error) {
+	file := filepath.Base(path) // the name the user gave it: path may be a temporary copy
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("questions %s: %w", file, err)
 	}
 	defer f.Close()
 	r := csv.NewReader(f)
 	r.FieldsPerRecord = -1
 	header, err := r.Read()
 	if err != nil {
-		return nil, &store.ValidationError{Fields: map[string]string{"file": "has no header row: " + err.Error()}}
+		return nil, &store.ValidationError{Fields: map[string]string{"file": file + " has no header row: " + err.Error()}}
 	}
 	col := map[string]int{}
 	for i, h := range header {
@@ -371,7 +387,13 @@ func (im *Importer) ImportQuestionsCSV(ctx context.Context, a store.Actor, proje
 			break
 		}
 		if err != nil {
-			return nil, &store.ValidationError{Fields: map[string]string{"file": fmt.Sprintf("line %d: %v", line, err)}}
+			return nil, &store.ValidationError{Fields: map[string]string{"file": fmt.Sprintf("%s: line %d: %v", file, line, err)}}
+		}
+		for i, cell := range rec {
+			if strings.Contains(cell, "\x00") {
+				return nil, &store.ValidationError{Fields: map[string]string{"file": fmt.Sprintf(
+					"%s: line %d, column %d (%s): contains a NUL byte (U+0000), which PostgreSQL text cannot hold", file, line, i+1, columnName(header, i))}}
+			}
 		}
 		get := func(name string) string {
 			if i, ok := col[name]; ok && i < len(rec) {
@@ -409,7 +431,6 @@ func (im *Importer) ImportQuestionsCSV(ctx context.Context, a store.Actor, proje
 		return sum, err
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
-	file := filepath.Base(path)
 	for _, q := range rows {
 		dbID := q.db.ID
 		key := fmt.Sprintf("csv:%s:%d", file, q.line)
@@ -437,4 +458,12 @@ func (im *Importer) ImportQuestionsCSV(ctx context.Context, a store.Actor, proje
 		}
 	}
 	return sum, tx.Commit(ctx)
+}
+
+// columnName is header's name for column i, or its number when the header is shorter.
+func columnName(header []string, i int) string {
+	if i < len(header) && strings.TrimSpace(header[i]) != "" {
+		return strings.TrimSpace(strings.ReplaceAll(header[i], "\x00", ""))
+	}
+	return fmt.Sprintf("column %d", i+1)
 }

@@ -1,10 +1,10 @@
 package server
 
 import (
-	"archive/zip"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -17,14 +17,9 @@ import (
 
 	"github.com/goldset/goldset/pipelines"
 	"github.com/goldset/goldset/pipelines/spider"
+	"github.com/goldset/goldset/pipelines/upload"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
-)
-
-// maxUpload bounds an import upload; maxUnzipped bounds what an uploaded zip may expand to.
-const (
-	maxUpload   = 512 << 20
-	maxUnzipped = 2 << 30
 )
 
 func (s *Server) projectDatabase(c echo.Context) (store.Database, error) {
@@ -256,57 +251,37 @@ func (s *Server) translationReport(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"reports": rs})
 }
 
-// importFiles takes a multipart upload, stores the files in a temporary folder, and imports them.
-// The folder is removed afterwards whatever happens.
+// importFiles streams a multipart upload into an upload folder, counting every byte against the
+// importer's limits, and imports the files. The folder is removed afterwards whatever happens (and
+// at the next start after a crash: upload.Clean).
 func (s *Server) importFiles(c echo.Context) error {
 	pid, err := idParam(c, "project")
 	if err != nil {
 		return err
 	}
 	req := c.Request()
-	req.Body = http.MaxBytesReader(c.Response(), req.Body, maxUpload)
-	if err := req.ParseMultipartForm(32 << 20); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return &apiError{Status: http.StatusRequestEntityTooLarge, Code: "body_too_large", Message: "the upload is larger than 512 MiB"}
-		}
-		return invalid("files", "send the files as multipart/form-data: "+err.Error())
-	}
-	defer req.MultipartForm.RemoveAll()
-	kind := c.FormValue("kind")
-	headers := req.MultipartForm.File["files"]
-	v := store.Validator{}
-	v.Check(kind == "csv" || kind == "sqlite" || kind == "spider" || kind == "wtq" || kind == "questions", "kind", "must be csv, sqlite, spider, wtq or questions")
-	v.Check(len(headers) > 0, "files", "at least one file is required")
-	v.Check(kind == "csv" || len(headers) <= 1, "files", "this kind takes exactly one file")
-	if err := v.Err(); err != nil {
-		return err
-	}
-	dir, err := os.MkdirTemp("", "goldset-upload-")
+	im := s.cfg.Importer
+	lim := im.Limits.OrDefault()
+	dir, err := upload.NewDir()
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	// Each file keeps its own name (table names come from it), in a folder of its own.
-	var paths []string
-	for i, fh := range headers {
-		name := filepath.Base(filepath.Clean("/" + fh.Filename))
-		if name == "/" || name == "." {
-			name = "upload-" + strconv.Itoa(i)
-		}
-		p := filepath.Join(dir, strconv.Itoa(i), name)
-		if err := os.Mkdir(filepath.Dir(p), 0o700); err != nil {
-			return err
-		}
-		if err := saveUpload(func() (multipartFile, error) { return fh.Open() }, p); err != nil {
-			return err
-		}
-		paths = append(paths, p)
+	defer dir.Close()
+	form, paths, err := receiveFiles(req, c.Response(), dir.Path, lim)
+	if err != nil {
+		return err
+	}
+	kind := form["kind"]
+	v := store.Validator{}
+	v.Check(kind == "csv" || kind == "sqlite" || kind == "spider" || kind == "wtq" || kind == "questions", "kind", "must be csv, sqlite, spider, wtq or questions")
+	v.Check(len(paths) > 0, "files", "at least one file is required")
+	v.Check(kind == "csv" || len(paths) <= 1, "files", "this kind takes exactly one file")
+	if err := v.Err(); err != nil {
+		return err
 	}
 	ctx := req.Context()
 	a := currentPrincipal(c).actor(c)
-	im := s.cfg.Importer
-	name := strings.TrimSpace(c.FormValue("name"))
+	name := strings.TrimSpace(form["name"])
 	var sum pipelines.ImportSummary
 	switch kind {
 	case "csv":
@@ -322,7 +297,7 @@ func (s *Server) importFiles(c echo.Context) error {
 		}
 		sum.Databases = append(sum.Databases, ds)
 	case "spider", "wtq":
-		root, err := unzipDataset(paths[0], filepath.Join(dir, "dataset"), map[string]string{"spider": "tables.json", "wtq": "csv"}[kind])
+		root, err := im.ExtractDataset(ctx, paths[0], filepath.Base(paths[0]), filepath.Join(dir.Path, "dataset"), kind)
 		if err != nil {
 			return err
 		}
@@ -335,7 +310,7 @@ func (s *Server) importFiles(c echo.Context) error {
 			return err
 		}
 	case "questions":
-		qs, err := im.ImportQuestionsCSV(ctx, a, pid, paths[0], strings.TrimSpace(c.FormValue("database")))
+		qs, err := im.ImportQuestionsCSV(ctx, a, pid, paths[0], strings.TrimSpace(form["database"]))
 		if err != nil {
 			return err
 		}
@@ -347,78 +322,71 @@ func (s *Server) importFiles(c echo.Context) error {
 	return c.JSON(http.StatusCreated, sum)
 }
 
-func saveUpload(open func() (multipartFile, error), path string) error {
-	src, err := open()
-	if err != nil {
-		return err
-	}
-	defer src.Close()
-	dst, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(dst, src); err != nil {
-		dst.Close()
-		return err
-	}
-	return dst.Close()
-}
+// maxFormValue bounds one plain (non-file) field of an upload form.
+const maxFormValue = 64 << 10
 
-type multipartFile = interface {
-	io.Reader
-	io.Closer
-}
-
-// unzipDataset extracts a dataset zip into dir, refusing entries that would escape it and archives
-// that expand past maxUnzipped, and returns the folder that holds marker (the zip may or may not
-// wrap the dataset in a top folder).
-func unzipDataset(zipPath, dir, marker string) (string, error) {
-	zr, err := zip.OpenReader(zipPath)
+// receiveFiles reads a multipart/form-data body part by part: each file of the field "files" is
+// streamed into dir/<n>/<its base name> (table names come from file names) through a counter, and
+// the other fields are returned. Nothing is held in memory but a copy buffer; past lim.Upload in
+// all or lim.File in one file, reading stops with 413.
+func receiveFiles(req *http.Request, w http.ResponseWriter, dir string, lim upload.Limits) (map[string]string, []string, error) {
+	req.Body = http.MaxBytesReader(w, req.Body, lim.Upload)
+	mr, err := req.MultipartReader()
 	if err != nil {
-		return "", invalid("files", "is not a readable zip archive: "+err.Error())
+		return nil, nil, invalid("files", "send the files as multipart/form-data")
 	}
-	defer zr.Close()
-	var total uint64
-	root := ""
-	for _, f := range zr.File {
-		clean := filepath.Clean("/" + f.Name)
-		if strings.Contains(f.Name, "..") && clean != "/"+f.Name || strings.HasPrefix(f.Name, "/") {
-			return "", invalid("files", fmt.Sprintf("the zip entry %q points outside the archive", f.Name))
+	form := map[string]string{}
+	var paths []string
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return form, paths, nil
 		}
-		if strings.HasPrefix(f.Name, "__MACOSX/") {
+		if err != nil {
+			return nil, nil, uploadError(err, lim, "the upload is not valid multipart/form-data")
+		}
+		if part.FormName() != "files" || part.FileName() == "" {
+			val, err := io.ReadAll(&upload.LimitReader{R: part, Limit: maxFormValue, Err: invalid(part.FormName(), "is longer than 64 KiB")})
+			if err != nil {
+				return nil, nil, uploadError(err, lim, "the upload is not valid multipart/form-data")
+			}
+			form[part.FormName()] = string(val)
 			continue
 		}
-		total += f.UncompressedSize64
-		if total > maxUnzipped {
-			return "", invalid("files", "the zip expands to more than 2 GiB")
+		name := filepath.Base(filepath.Clean("/" + part.FileName()))
+		if name == "/" || name == "." {
+			name = "upload-" + strconv.Itoa(len(paths))
 		}
-		target := filepath.Join(dir, clean)
-		if f.FileInfo().IsDir() {
-			if err := os.MkdirAll(target, 0o755); err != nil {
-				return "", err
-			}
-			continue
+		p := filepath.Join(dir, strconv.Itoa(len(paths)), name)
+		if err := os.Mkdir(filepath.Dir(p), 0o700); err != nil {
+			return nil, nil, err
 		}
-		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-			return "", err
+		if _, err := upload.Save(part, p, name, lim); err != nil {
+			return nil, nil, uploadError(err, lim, "the upload of "+name+" was cut short")
 		}
-		if err := saveUpload(func() (multipartFile, error) { return f.Open() }, target); err != nil {
-			return "", invalid("files", fmt.Sprintf("the zip entry %q cannot be read: %v", f.Name, err))
-		}
-		if filepath.Base(clean) == marker || (marker == "csv" && strings.Contains(clean, "/csv/")) {
-			cand := filepath.Dir(target)
-			if marker == "csv" {
-				cand = target[:strings.Index(target, string(filepath.Separator)+"csv"+string(filepath.Separator))]
-			}
-			if root == "" || len(cand) < len(root) {
-				root = cand
-			}
-		}
+		paths = append(paths, p)
 	}
-	if root == "" {
-		return "", invalid("files", fmt.Sprintf("the zip has no %s: it does not look like the dataset's folder", marker))
+}
+
+// uploadError maps a failure while reading an upload: past a size limit is 413, a malformed or
+// cut body is 400 with what, anything else (a full disk) the server's.
+func uploadError(err error, lim upload.Limits, what string) error {
+	var mbe *http.MaxBytesError
+	var tooLarge *upload.TooLargeError
+	var ve *store.ValidationError
+	switch {
+	case errors.As(err, &mbe):
+		return &apiError{Status: http.StatusRequestEntityTooLarge, Code: "body_too_large", Message: lim.UploadTooLarge().Error(),
+			Details: map[string]any{"limit_bytes": lim.Upload}}
+	case errors.As(err, &tooLarge):
+		return &apiError{Status: http.StatusRequestEntityTooLarge, Code: "body_too_large", Message: tooLarge.Error(),
+			Details: map[string]any{"limit_bytes": tooLarge.Limit}}
+	case errors.As(err, &ve):
+		return ve
+	case errors.As(err, new(*fs.PathError)):
+		return err
 	}
-	return root, nil
+	return invalid("files", what)
 }
 
 type tableRequest struct {

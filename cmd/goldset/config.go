@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/goldset/goldset/pipelines/upload"
 	"github.com/goldset/goldset/sqlexec"
 )
 
@@ -47,6 +48,12 @@ var options = map[string]option{
 		Usage: "target-database queries running at once (the sandbox's own connection pool)", Validate: intBetween(1, 256)},
 	"workers": {Name: "workers", Env: "GOLDSET_WORKERS", Default: "64",
 		Usage: "pipeline items this process works on at once; 0 on serve leaves them to 'goldset worker' processes", Validate: intBetween(0, 1024)},
+	"upload-max": {Name: "upload-max", Env: "GOLDSET_UPLOAD_MAX", Default: "512MiB",
+		Usage: "largest import upload, all its files as sent (e.g. 512MiB, 2GiB)", Validate: sizeAtLeast(1 << 10)},
+	"upload-max-file": {Name: "upload-max-file", Env: "GOLDSET_UPLOAD_MAX_FILE", Default: "1GiB",
+		Usage: "largest file an import reads: an uploaded file or a zip entry expanded (tables are read into memory)", Validate: sizeAtLeast(1 << 10)},
+	"upload-max-unzipped": {Name: "upload-max-unzipped", Env: "GOLDSET_UPLOAD_MAX_UNZIPPED", Default: "2GiB",
+		Usage: "most a zip given to an import may expand to in all", Validate: sizeAtLeast(1 << 10)},
 	"admin-email": {Name: "admin-email", Env: "GOLDSET_ADMIN_EMAIL", Default: "admin@goldset.local",
 		Usage: "email of the first admin, created when there is no account yet"},
 	"admin-password": {Name: "admin-password", Env: "GOLDSET_ADMIN_PASSWORD", Secret: true,
@@ -82,6 +89,46 @@ func intBetween(lo, hi int) func(string) error {
 		}
 		return nil
 	}
+}
+
+// parseSize reads a byte count: a whole number, optionally followed by KiB, MiB or GiB.
+func parseSize(v string) (int64, error) {
+	v = strings.TrimSpace(v)
+	mult := int64(1)
+	for suffix, m := range map[string]int64{"KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30} {
+		if strings.HasSuffix(v, suffix) {
+			v, mult = strings.TrimSpace(strings.TrimSuffix(v, suffix)), m
+			break
+		}
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 || n > (1<<62)/mult {
+		return 0, fmt.Errorf("must be a size like 512MiB, 2GiB or a number of bytes")
+	}
+	return n * mult, nil
+}
+
+func sizeAtLeast(least int64) func(string) error {
+	return func(v string) error {
+		n, err := parseSize(v)
+		if err != nil {
+			return err
+		}
+		if n < least {
+			return fmt.Errorf("must be at least %d bytes", least)
+		}
+		return nil
+	}
+}
+
+// uploadLimits are the import limits from the upload-* options; commands that do not take them
+// get the defaults.
+func (c *config) uploadLimits() upload.Limits {
+	size := func(name string) int64 {
+		n, _ := parseSize(c.getOr(name, options[name].Default))
+		return n
+	}
+	return upload.Limits{Upload: size("upload-max"), File: size("upload-max-file"), Unzipped: size("upload-max-unzipped")}
 }
 
 // execOptions are the sandbox limits from the sql-* options (already validated).

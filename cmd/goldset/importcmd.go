@@ -10,6 +10,7 @@ import (
 
 	"github.com/goldset/goldset/pipelines"
 	"github.com/goldset/goldset/pipelines/spider"
+	"github.com/goldset/goldset/pipelines/upload"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )
@@ -36,6 +37,10 @@ type tools struct {
 }
 
 func openTools(ctx context.Context, cfg *config, log *slog.Logger) (*tools, error) {
+	// Every process that imports (serve, worker, import) starts here: remove what crashed ones left.
+	if n, err := upload.Clean(); err != nil || n > 0 {
+		log.Info("removed leftover upload folders", "count", n, "err", err)
+	}
 	db, err := openDatabase(ctx, cfg, log, true)
 	if err != nil {
 		return nil, err
@@ -51,6 +56,7 @@ func openTools(ctx context.Context, cfg *config, log *slog.Logger) (*tools, erro
 		db.Close(ctx)
 		return nil, err
 	}
+	im.Limits = cfg.uploadLimits()
 	return &tools{db: db, exec: exec, importer: im}, nil
 }
 
@@ -81,7 +87,7 @@ func projectNamed(ctx context.Context, st *store.Store, name string) (store.Proj
 
 func runImport(ctx context.Context, args []string, out io.Writer) error {
 	fs := newFlagSet("import csv|sqlite|spider|wtq|questions PATH... --project P", importHelp)
-	cfg := newConfig(fs, append(dbOptions, sqlOptions...)...)
+	cfg := newConfig(fs, append(append(dbOptions, sqlOptions...), uploadOptions...)...)
 	project := fs.String("project", "", "project name (created when absent)")
 	dbName := fs.String("database", "", "target database name (default: from the file or folder name)")
 	questions := fs.String("questions", "", "questions file: spider split (default dev.json) or WTQ TSV (default questions.tsv)")

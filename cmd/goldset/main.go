@@ -142,6 +142,9 @@ var dbOptions = []string{"data-dir", "database-url", "pg-bin", "log-level", "log
 // sqlOptions are the sandbox limits, for every command that runs target SQL.
 var sqlOptions = []string{"sql-timeout", "sql-max-rows", "sql-concurrency"}
 
+// uploadOptions are the import limits, for every command that imports files.
+var uploadOptions = []string{"upload-max", "upload-max-file", "upload-max-unzipped"}
+
 func runVersion(ctx context.Context, args []string, out io.Writer) error {
 	fs := newFlagSet("version [--json]", "Print the version.")
 	asJSON := fs.Bool("json", false, "print JSON")

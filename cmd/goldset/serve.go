@@ -21,7 +21,7 @@ import (
 
 func runServe(ctx context.Context, args []string, out io.Writer) error {
 	fs := newFlagSet("serve [options]", "Run the web UI and API. Without --database-url it starts a private PostgreSQL\nin the data dir and stops it on exit.")
-	cfg := newConfig(fs, append(append(dbOptions, sqlOptions...), "addr", "cookie-secure", "admin-email", "admin-password", "workers")...)
+	cfg := newConfig(fs, append(append(append(dbOptions, sqlOptions...), uploadOptions...), "addr", "cookie-secure", "admin-email", "admin-password", "workers")...)
 	if _, err := parseArgs(fs, args); err != nil {
 		return err
 	}

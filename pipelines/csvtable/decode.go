@@ -12,7 +12,9 @@ import (
 // is converted, and bytes that are not valid UTF-8 are read as Windows-1252 (a superset of
 // Latin-1 and what spreadsheet exports on Windows write) with a warning, because refusing the
 // file would be worse for the person importing it and the warning lets them check the result.
-// Data with NUL bytes or many control characters is refused as binary.
+// Data with control characters in more than 1% of its first 8 KiB, or NUL in more than 10%, is
+// refused as binary: a spreadsheet or archive uploaded as CSV, UTF-16 without its BOM. The odd NUL
+// in text gets through and is removed from the cells later (see stripNUL).
 func decodeText(raw []byte) (string, []string, error) {
 	switch {
 	case bytes.HasPrefix(raw, []byte{0xEF, 0xBB, 0xBF}):
@@ -20,18 +22,21 @@ func decodeText(raw []byte) (string, []string, error) {
 	case bytes.HasPrefix(raw, []byte{0xFF, 0xFE}), bytes.HasPrefix(raw, []byte{0xFE, 0xFF}):
 		return decodeUTF16(raw), []string{"file is UTF-16; converted to UTF-8"}, nil
 	}
-	if i := bytes.IndexByte(raw, 0); i >= 0 {
-		return "", nil, &ParseError{Line: lineAt(raw, i), Err: ErrBinary, Msg: fmt.Sprintf("NUL byte at offset %d", i)}
-	}
 	head := raw[:min(len(raw), 8192)]
-	controls := 0
+	controls, nuls := 0, 0
 	for _, c := range head {
-		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' {
+		switch {
+		case c == 0:
+			nuls++
+		case c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f':
 			controls++
 		}
 	}
 	if controls > 0 && controls*100 > len(head) {
 		return "", nil, &ParseError{Err: ErrBinary, Msg: fmt.Sprintf("%d control bytes in the first %d", controls, len(head))}
+	}
+	if nuls > 0 && nuls*10 > len(head) {
+		return "", nil, &ParseError{Err: ErrBinary, Msg: fmt.Sprintf("%d NUL bytes in the first %d", nuls, len(head))}
 	}
 	if utf8.Valid(raw) {
 		return string(raw), nil, nil

@@ -11,6 +11,7 @@ var (
 	ErrUnterminatedQuote = errors.New("unterminated quoted field")
 	ErrNoHeader          = errors.New("no header")
 	ErrBinary            = errors.New("binary data, not a text table")
+	ErrNUL               = errors.New("contains a NUL byte (U+0000), which PostgreSQL text cannot hold")
 )
 
 // ParseError says where in a file reading failed.

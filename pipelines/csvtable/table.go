@@ -1,10 +1,10 @@
 package csvtable
 
 import (
-	"archive/zip"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -99,6 +99,7 @@ func parseTable(raw []byte, name string, opt Options) (*sqlexec.TableData, error
 	if len(records) == 0 {
 		return nil, &ParseError{Err: ErrNoHeader, Msg: "the file has no lines"}
 	}
+	warnings = append(warnings, stripNUL(records)...)
 	header, data := records[0], records[1:]
 	if opt.MaxRows > 0 && len(data) > opt.MaxRows {
 		warnings = append(warnings, fmt.Sprintf("read the first %d of %d rows (MaxRows)", opt.MaxRows, len(data)))
@@ -149,6 +150,47 @@ func parseTable(raw []byte, name string, opt Options) (*sqlexec.TableData, error
 	}
 	td.Warnings = warnings
 	return td, nil
+}
+
+// stripNUL removes NUL bytes from every cell and reports them by column. PostgreSQL text cannot
+// hold NUL, and in a CSV it is padding or debris from the system that exported the file, never a
+// value anyone reads; a data team expects the table imported without it and told where it was,
+// not the whole file refused for invisible bytes. (Files made mostly of NUL never get here: they
+// are refused as binary.)
+func stripNUL(records []record) []string {
+	type seen struct{ count, line int }
+	var cols map[int]*seen
+	for _, rec := range records {
+		for c, cell := range rec.cells {
+			if !strings.Contains(cell, "\x00") {
+				continue
+			}
+			if cols == nil {
+				cols = map[int]*seen{}
+			}
+			s := cols[c]
+			if s == nil {
+				s = &seen{line: rec.line}
+				cols[c] = s
+			}
+			s.count += strings.Count(cell, "\x00")
+			rec.cells[c] = strings.ReplaceAll(cell, "\x00", "")
+		}
+	}
+	idx := make([]int, 0, len(cols))
+	for c := range cols {
+		idx = append(idx, c)
+	}
+	sort.Ints(idx)
+	var warnings []string
+	for _, c := range idx {
+		name := fmt.Sprintf("column %d", c+1)
+		if c < len(records[0].cells) {
+			name += fmt.Sprintf(" (%q)", headerText(records[0].cells[c]))
+		}
+		warnings = append(warnings, fmt.Sprintf("%s: %d NUL bytes removed (first on line %d)", name, cols[c].count, cols[c].line))
+	}
+	return warnings
 }
 
 // fitRows reconciles ragged rows with the header. Short rows are padded later with NULL (the
@@ -209,13 +251,13 @@ func fitRows(headers []string, data []record) ([]string, []string) {
 
 // ReadDir reads every .csv file of dir (not its subfolders), in natural name order. A .csv that
 // cannot be parsed is read from its .tsv twin when there is one (with a warning saying so); a
-// .tsv without a .csv twin is read too. Files that cannot be read at all are returned as
-// FileErrors; the error is only for a folder that cannot be listed. Derived table names are
-// unique within the result.
+// .tsv without a .csv twin is read too. Tables and errors name files by their name in dir, not by
+// a path. Files that cannot be read at all are returned as FileErrors; the error is only for a
+// folder that cannot be listed. Derived table names are unique within the result.
 func ReadDir(dir string, opt Options) ([]*sqlexec.TableData, []FileError, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, nil, fmt.Errorf("csvtable: read folder: %w", err)
+		return nil, nil, fmt.Errorf("csvtable: read folder %s: %w", filepath.Base(dir), withoutPath(err))
 	}
 	var names []string
 	for _, e := range entries {
@@ -224,37 +266,53 @@ func ReadDir(dir string, opt Options) ([]*sqlexec.TableData, []FileError, error)
 		}
 	}
 	open := func(name string) (io.ReadCloser, error) { return os.Open(filepath.Join(dir, name)) }
-	tables, fileErrs := readSet(names, func(n string) string { return filepath.Join(dir, n) }, open, opt)
+	tables, fileErrs := readSet(names, open, opt)
 	return tables, fileErrs, nil
 }
 
-// ReadZip reads every .csv (falling back to its .tsv twin as ReadDir does) and every lone .tsv
-// of a zip archive, in any folder of it: the WikiTableQuestions release has csv/200-csv/*.csv.
-// TableDef.Original is the path inside the archive ("csv/200-csv/12.csv"), which is what
-// WikiTableQuestions questions name as their context.
-func ReadZip(zipPath string, opt Options) ([]*sqlexec.TableData, []FileError, error) {
-	zr, err := zip.OpenReader(zipPath)
-	if err != nil {
-		return nil, nil, fmt.Errorf("csvtable: open zip: %w", err)
-	}
-	defer zr.Close()
-	files := map[string]*zip.File{}
+// ReadTree reads every .csv (falling back to its .tsv twin as ReadDir does) and every lone .tsv
+// in any folder under root, skipping hidden files and macOS's __MACOSX/: an expanded archive.
+// TableDef.Original is the path under root with slashes ("csv/200-csv/12.csv"), which is what
+// WikiTableQuestions questions name as their context, and what errors name.
+func ReadTree(root string, opt Options) ([]*sqlexec.TableData, []FileError, error) {
 	var names []string
-	for _, f := range zr.File {
-		if f.FileInfo().IsDir() || strings.HasPrefix(f.Name, "__MACOSX/") || strings.HasPrefix(path.Base(f.Name), ".") {
-			continue
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
 		}
-		files[f.Name] = f
-		names = append(names, f.Name)
+		rel, _ := filepath.Rel(root, p)
+		rel = filepath.ToSlash(rel)
+		switch {
+		case d.IsDir() && rel == "__MACOSX":
+			return filepath.SkipDir
+		case d.Type().IsRegular() && !strings.HasPrefix(d.Name(), "."):
+			names = append(names, rel)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("csvtable: read folder: %w", withoutPath(err))
 	}
-	open := func(name string) (io.ReadCloser, error) { return files[name].Open() }
-	tables, fileErrs := readSet(names, func(n string) string { return n }, open, opt)
+	open := func(name string) (io.ReadCloser, error) {
+		return os.Open(filepath.Join(root, filepath.FromSlash(name)))
+	}
+	tables, fileErrs := readSet(names, open, opt)
 	return tables, fileErrs, nil
+}
+
+// withoutPath drops the path from a file system error: messages name files as their owner knows
+// them, and a path here can be a server's temporary folder.
+func withoutPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // readSet reads the tables among names (CSV first, TSV twin as fallback) and makes their
 // derived names unique.
-func readSet(names []string, display func(string) string, open func(string) (io.ReadCloser, error), opt Options) ([]*sqlexec.TableData, []FileError) {
+func readSet(names []string, open func(string) (io.ReadCloser, error), opt Options) ([]*sqlexec.TableData, []FileError) {
 	has := map[string]bool{}
 	for _, n := range names {
 		has[n] = true
@@ -263,10 +321,10 @@ func readSet(names []string, display func(string) string, open func(string) (io.
 	readOne := func(n string) (*sqlexec.TableData, error) {
 		rc, err := open(n)
 		if err != nil {
-			return nil, fmt.Errorf("csvtable: %w", err)
+			return nil, fmt.Errorf("csvtable: %s: %w", n, withoutPath(err))
 		}
 		defer rc.Close()
-		return Read(rc, display(n), opt)
+		return Read(rc, n, opt)
 	}
 	var tables []*sqlexec.TableData
 	var fileErrs []FileError
@@ -287,19 +345,19 @@ func readSet(names []string, display func(string) string, open func(string) (io.
 				if err2 != nil {
 					err = fmt.Errorf("%w; its .tsv twin failed too: %w", err, err2)
 				} else {
-					td2.Warnings = append([]string{fmt.Sprintf("read from %s because the .csv failed: %v", display(twin), err)}, td2.Warnings...)
+					td2.Warnings = append([]string{fmt.Sprintf("read from %s because the .csv failed: %v", twin, err)}, td2.Warnings...)
 					td, err = td2, nil
 				}
 			}
 			if err != nil {
-				fileErrs = append(fileErrs, FileError{File: display(n), Err: err})
+				fileErrs = append(fileErrs, FileError{File: n, Err: err})
 				continue
 			}
 			tables = append(tables, td)
 		case ext == ".tsv" && !has[stem+".csv"] && !has[stem+".CSV"]:
 			td, err := readOne(n)
 			if err != nil {
-				fileErrs = append(fileErrs, FileError{File: display(n), Err: err})
+				fileErrs = append(fileErrs, FileError{File: n, Err: err})
 				continue
 			}
 			tables = append(tables, td)

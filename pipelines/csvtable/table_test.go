@@ -57,9 +57,28 @@ func TestRead_UnterminatedQuoteNamesFileAndLine(t *testing.T) {
 }
 
 func TestRead_BinaryIsRefused(t *testing.T) {
-	for _, in := range []string{"PK\x03\x04\x00\x00binary", "\x01\x02\x03\x04\x05abc"} {
+	utf16NoBOM := "n\x00a\x00m\x00e\x00\n\x00A\x00n\x00n\x00\n\x00"
+	for _, in := range []string{"PK\x03\x04\x00\x00binary", "\x01\x02\x03\x04\x05abc", utf16NoBOM} {
 		if _, err := Read(strings.NewReader(in), "x.csv", Options{}); !errors.Is(err, ErrBinary) {
 			t.Errorf("Read(%q) err = %v, want ErrBinary", in, err)
+		}
+	}
+}
+
+func TestRead_StrayNULsAreRemovedWithAWarningPerColumn(t *testing.T) {
+	td := readString(t, "nul.csv", "id,name\x00,city\n1,Ann\x00\x00,Oslo\n2,Bob,Ber\x00gen\n3,Cy\x00,Rome\n", Options{})
+	if got := td.Rows[0][1]; got != "Ann" {
+		t.Errorf("name = %q", got)
+	}
+	if got := td.Rows[1][2]; got != "Bergen" {
+		t.Errorf("city = %q", got)
+	}
+	if got := td.Def.Columns[1].Original; got != "name" {
+		t.Errorf("header = %q", got)
+	}
+	for _, w := range []string{`column 2 ("name"): 4 NUL bytes removed (first on line 1)`, `column 3 ("city"): 1 NUL bytes removed (first on line 3)`} {
+		if !hasWarning(td, w) {
+			t.Errorf("no warning %q in %q", w, td.Warnings)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package csvtable
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -16,15 +17,19 @@ type WTQQuestion struct {
 
 // ReadWTQQuestions reads a WikiTableQuestions question file (TSV with the columns id,
 // utterance, context, targetValue in the dataset's TSV dialect). The answer is split on "|"
-// before unescaping, so an escaped \p inside one value stays a "|" in that value.
+// before unescaping, so an escaped \p inside one value stays a "|" in that value. Errors name the
+// file by its base name. A NUL byte in a field is refused, naming its line and column: a question
+// and its answer are gold-set text people read and compare, so it is theirs to fix, not ours to
+// rewrite silently.
 func ReadWTQQuestions(path string) ([]WTQQuestion, error) {
+	name := filepath.Base(path)
 	raw, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("csvtable: wtq questions: %w", err)
+		return nil, fmt.Errorf("csvtable: wtq questions %s: %w", name, withoutPath(err))
 	}
 	text, _, err := decodeText(raw)
 	if err != nil {
-		return nil, fmt.Errorf("csvtable: wtq questions %s: %w", path, err)
+		return nil, fmt.Errorf("csvtable: wtq questions %s: %w", name, err)
 	}
 	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
 	var out []WTQQuestion
@@ -40,13 +45,18 @@ func ReadWTQQuestions(path string) ([]WTQQuestion, error) {
 			}
 			for _, need := range []string{"id", "utterance", "context", "targetValue"} {
 				if _, ok := col[need]; !ok {
-					return nil, fmt.Errorf("csvtable: wtq questions %s: header has no %q column", path, need)
+					return nil, fmt.Errorf("csvtable: wtq questions %s: header has no %q column", name, need)
 				}
 			}
 			continue
 		}
+		for i, v := range f {
+			if strings.Contains(v, "\x00") {
+				return nil, fmt.Errorf("csvtable: wtq questions %s: line %d, column %d: %w", name, n+1, i+1, ErrNUL)
+			}
+		}
 		if len(f) != len(col) {
-			return nil, fmt.Errorf("csvtable: wtq questions %s: line %d: %d fields, header has %d", path, n+1, len(f), len(col))
+			return nil, fmt.Errorf("csvtable: wtq questions %s: line %d: %d fields, header has %d", name, n+1, len(f), len(col))
 		}
 		q := WTQQuestion{
 			ID:        unescapeTSV(f[col["id"]]),
@@ -59,7 +69,7 @@ func ReadWTQQuestions(path string) ([]WTQQuestion, error) {
 		out = append(out, q)
 	}
 	if len(col) == 0 {
-		return nil, fmt.Errorf("csvtable: wtq questions %s: %w", path, ErrNoHeader)
+		return nil, fmt.Errorf("csvtable: wtq questions %s: %w", name, ErrNoHeader)
 	}
 	return out, nil
 }

@@ -1,9 +1,7 @@
 package csvtable
 
 import (
-	"archive/zip"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -260,14 +258,25 @@ func TestWTQ_ReadDirReadsEveryCSV(t *testing.T) {
 	}
 }
 
-func TestWTQ_ReadZipReadsTheReleaseLayout(t *testing.T) {
+func TestWTQ_ReadTreeReadsTheReleaseLayout(t *testing.T) {
 	folder := wtqFolder(t, "csv")
-	zipPath := filepath.Join(t.TempDir(), "wtq.zip")
-	f, err := os.Create(zipPath)
-	if err != nil {
-		t.Fatal(err)
+	root := t.TempDir()
+	put := func(name, from string) {
+		var data []byte
+		if from != "" {
+			var err error
+			if data, err = os.ReadFile(from); err != nil {
+				t.Fatal(err)
+			}
+		}
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
-	zw := zip.NewWriter(f)
 	total := 0
 	for _, sub := range []string{"200-csv", "201-csv"} {
 		matches, _ := filepath.Glob(filepath.Join(folder, sub, "*.?sv"))
@@ -275,16 +284,13 @@ func TestWTQ_ReadZipReadsTheReleaseLayout(t *testing.T) {
 			if strings.HasSuffix(m, ".csv") {
 				total++
 			}
-			copyInto(t, zw, "WikiTableQuestions/csv/"+sub+"/"+filepath.Base(m), m)
+			put("WikiTableQuestions/csv/"+sub+"/"+filepath.Base(m), m)
 		}
 	}
-	copyInto(t, zw, "WikiTableQuestions/csv/999-csv/broken.csv", "")
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
+	put("WikiTableQuestions/csv/999-csv/broken.csv", "")
+	put("__MACOSX/WikiTableQuestions/csv/._x.csv", "")
 
-	tables, fileErrs, err := ReadZip(zipPath, Options{})
+	tables, fileErrs, err := ReadTree(root, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -303,25 +309,6 @@ func TestWTQ_ReadZipReadsTheReleaseLayout(t *testing.T) {
 	}
 	if got := names["t_200_csv_0"]; got != "WikiTableQuestions/csv/200-csv/0.csv" {
 		t.Errorf("t_200_csv_0 is %q", got)
-	}
-}
-
-func copyInto(t *testing.T, zw *zip.Writer, name, src string) {
-	t.Helper()
-	w, err := zw.Create(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if src == "" {
-		_, _ = io.WriteString(w, "a,b\n\"unterminated\n")
-		return
-	}
-	data, err := os.ReadFile(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.Write(data); err != nil {
-		t.Fatal(err)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // Question is one question of a Spider split with its gold SQL (SQLite dialect).
@@ -42,8 +43,13 @@ type DatasetOptions struct {
 	QuestionsFile string
 }
 
-// ErrMissingFile is returned (wrapped) when a file the dataset needs is absent.
-var ErrMissingFile = errors.New("missing file")
+// Errors a caller can test with errors.Is.
+var (
+	// ErrMissingFile is a file the dataset needs that is absent.
+	ErrMissingFile = errors.New("missing file")
+	// ErrNUL is a question, query or db_id holding a NUL byte.
+	ErrNUL = errors.New("contains a NUL byte (U+0000), which PostgreSQL text cannot hold")
+)
 
 // ReadDataset reads a Spider-format folder: the questions file (dev.json unless opt says
 // otherwise, e.g. train_spider.json), tables.json, and database/<db_id>/<db_id>.sqlite for every
@@ -72,6 +78,13 @@ func ReadDataset(dir string, opt ...DatasetOptions) (*Dataset, error) {
 		if q.DBID == "" || q.Query == "" {
 			return nil, fmt.Errorf("spider: %s: question %d: db_id and query are required", qfile, i)
 		}
+		// Questions and gold SQL are text people read and run: a NUL in them is for their author
+		// to fix (PostgreSQL text cannot hold it), not for the import to rewrite silently.
+		for _, f := range [][2]string{{"db_id", q.DBID}, {"question", q.Question}, {"query", q.Query}} {
+			if strings.Contains(f[1], "\x00") {
+				return nil, fmt.Errorf("spider: %s: question %d, field %s: %w", filepath.Base(qfile), i, f[0], ErrNUL)
+			}
+		}
 		if checked[q.DBID] {
 			continue
 		}
@@ -80,7 +93,8 @@ func ReadDataset(dir string, opt ...DatasetOptions) (*Dataset, error) {
 			return nil, fmt.Errorf("spider: %s: question %d: db_id %q is not in tables.json", qfile, i, q.DBID)
 		}
 		if _, err := os.Stat(d.SQLitePath(q.DBID)); err != nil {
-			return nil, fmt.Errorf("spider: question %d: database %q: %w: %w", i, q.DBID, ErrMissingFile, err)
+			// The path relative to the folder: the folder may be a server's temporary copy.
+			return nil, fmt.Errorf("spider: question %d: database %q: %w: database/%s/%s.sqlite", i, q.DBID, ErrMissingFile, q.DBID, q.DBID)
 		}
 	}
 	return d, nil
@@ -111,6 +125,10 @@ func readJSON(path string, v any) error {
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return fmt.Errorf("spider: %s: %w", name, ErrMissingFile)
+		}
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // no path: the folder may be a server's temporary copy
 		}
 		return fmt.Errorf("spider: %s: %w", name, err)
 	}

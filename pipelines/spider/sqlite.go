@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -22,14 +23,48 @@ func OpenSQLite(path string) (*sql.DB, error) {
 	u := url.URL{Scheme: "file", Opaque: path, RawQuery: "mode=ro"}
 	db, err := sql.Open("sqlite", u.String())
 	if err != nil {
-		return nil, fmt.Errorf("spider: open %s: %w", path, err)
+		return nil, fmt.Errorf("spider: open %s: %w", filepath.Base(path), err)
 	}
 	return db, nil
 }
 
+// CheckSQLite reads a SQLite file's schema and checks its pages (PRAGMA quick_check) without
+// reading its rows, and refuses tables wider than maxColumns: enough to know, before anything is
+// written, that ReadSQLite will not fail on it. Errors do not name the file; the caller does.
+func CheckSQLite(ctx context.Context, path string, maxColumns int) error {
+	db, err := OpenSQLite(path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	names, err := tableNames(ctx, db)
+	if err != nil {
+		return err
+	}
+	for _, name := range names {
+		var n int
+		if err := db.QueryRowContext(ctx, "SELECT count(*) FROM pragma_table_info(?)", name).Scan(&n); err != nil {
+			return fmt.Errorf("table %s: %w", name, err)
+		}
+		if n > maxColumns {
+			return fmt.Errorf("table %s has %d columns: PostgreSQL allows at most %d in a table", name, n, maxColumns)
+		}
+	}
+	var verdict string
+	if err := db.QueryRowContext(ctx, "PRAGMA quick_check(1)").Scan(&verdict); err != nil {
+		return err
+	}
+	if verdict != "ok" {
+		return fmt.Errorf("the file is damaged: %s", verdict)
+	}
+	return nil
+}
+
 // ReadSQLite reads every table of a SQLite database (sqlite_* internal tables excepted) into
 // TableData ready for sqlexec.Load. See the package comment for the naming and typing rules;
-// everything the reader changed is in each table's Warnings.
+// everything the reader changed is in each table's Warnings. Errors do not name the file (it may
+// be a temporary copy of an upload): the caller names it as its owner knows it.
 func ReadSQLite(ctx context.Context, path string) ([]*sqlexec.TableData, error) {
 	db, err := OpenSQLite(path)
 	if err != nil {
@@ -41,7 +76,7 @@ func ReadSQLite(ctx context.Context, path string) ([]*sqlexec.TableData, error) 
 
 	names, err := tableNames(ctx, db)
 	if err != nil {
-		return nil, fmt.Errorf("spider: %s: %w", path, err)
+		return nil, fmt.Errorf("spider: %w", err)
 	}
 	tableNamer := newNamer()
 	var tables []*sqlexec.TableData
@@ -50,7 +85,7 @@ func ReadSQLite(ctx context.Context, path string) ([]*sqlexec.TableData, error) 
 	for _, name := range names {
 		st, err := readTable(ctx, db, name)
 		if err != nil {
-			return nil, fmt.Errorf("spider: %s: table %s: %w", path, name, err)
+			return nil, fmt.Errorf("spider: table %s: %w", name, err)
 		}
 		clean, warn := tableNamer.name(name)
 		st.data.Def.Name = clean
@@ -376,6 +411,21 @@ func (st *sourceTable) typeColumn(i int, decl string) {
 	}
 	if nonUTF8 > 0 {
 		w(`%d blob values are not UTF-8 and are stored as \x-prefixed hex`, nonUTF8)
+	}
+	// SQLite text may hold NUL; PostgreSQL text cannot. In a table it is padding or debris, not
+	// a value anyone reads, so it is removed and reported rather than failing the whole database.
+	nul, nulRow := 0, 0
+	for k, r := range rows {
+		if v, ok := r[i].(string); ok && strings.Contains(v, "\x00") {
+			if nul == 0 {
+				nulRow = k + 1
+			}
+			nul += strings.Count(v, "\x00")
+			r[i] = strings.ReplaceAll(v, "\x00", "")
+		}
+	}
+	if nul > 0 {
+		w("%d NUL bytes removed from text (first in row %d): PostgreSQL text cannot hold them", nul, nulRow)
 	}
 }
 
