@@ -146,14 +146,17 @@ func BenchmarkSandboxSpiderGold(b *testing.B) {
 	}
 	defer conn.Close(f.ctx)
 	current := ""
-	direct := func(q query) {
+	// direct runs the query as a client that trusts it would: prepared and cached (mode
+	// CacheStatement), or parsed and planned anew each time like the sandbox, whose DISCARD ALL
+	// forgets prepared statements (mode Exec).
+	direct := func(q query, mode pgx.QueryExecMode) {
 		if q.target.Schema != current { // the questions come grouped by database
 			if _, err := conn.Exec(f.ctx, "SET search_path = "+q.target.Schema); err != nil {
 				b.Fatal(err)
 			}
 			current = q.target.Schema
 		}
-		rows, err := conn.Query(f.ctx, q.sql)
+		rows, err := conn.Query(f.ctx, q.sql, mode)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -181,11 +184,11 @@ func BenchmarkSandboxSpiderGold(b *testing.B) {
 	}
 	// Warm every path (server plans, statement cache, connections) before measuring.
 	for _, q := range qs {
-		direct(q)
+		direct(q, pgx.QueryExecModeCacheStatement)
 	}
 	sandbox(f.im.Exec)
 	sandbox(cold)
-	var warmTime, coldTime, directTime time.Duration
+	var warmTime, coldTime, directTime, unpreparedTime time.Duration
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		// Interleaved, so a busy moment of the machine hurts all three alike.
@@ -197,9 +200,14 @@ func BenchmarkSandboxSpiderGold(b *testing.B) {
 		coldTime += time.Since(start)
 		start = time.Now()
 		for _, q := range qs {
-			direct(q)
+			direct(q, pgx.QueryExecModeCacheStatement)
 		}
 		directTime += time.Since(start)
+		start = time.Now()
+		for _, q := range qs {
+			direct(q, pgx.QueryExecModeExec)
+		}
+		unpreparedTime += time.Since(start)
 	}
 	n := float64(len(qs) * b.N)
 	b.ReportMetric(n/warmTime.Seconds(), "sandbox-q/s")
@@ -207,6 +215,8 @@ func BenchmarkSandboxSpiderGold(b *testing.B) {
 	b.ReportMetric(n/directTime.Seconds(), "direct-q/s")
 	b.ReportMetric(directTime.Seconds()/warmTime.Seconds(), "sandbox/direct")
 	b.ReportMetric(directTime.Seconds()/coldTime.Seconds(), "sandbox-cold/direct")
+	b.ReportMetric(n/unpreparedTime.Seconds(), "direct-unprepared-q/s")
+	b.ReportMetric(unpreparedTime.Seconds()/warmTime.Seconds(), "sandbox/direct-unprepared")
 }
 
 func needDataB(b *testing.B, parts ...string) string {
