@@ -79,7 +79,10 @@ func (s *Server) readyz(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
 	defer cancel()
 	if err := s.store.Ping(ctx); err != nil {
-		return &apiError{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "the database does not answer: " + err.Error()}
+		// The driver's error names the socket path and the database user: the log gets it, the
+		// anonymous caller only the verdict.
+		s.log.Warn("readiness: the database does not answer", "err", err)
+		return &apiError{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "the database does not answer"}
 	}
 	return c.JSON(http.StatusOK, map[string]any{"status": "ready"})
 }

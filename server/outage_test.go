@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -67,7 +69,8 @@ func TestOutage_DatabaseStopsAndReturns(t *testing.T) {
 		t.Fatal(err)
 	}
 	models, agents := agentsFor(t, st, exec, llm.Settings{}, true)
-	srv, err := New(ctx, st, Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Exec: exec, Importer: im, Models: models, Agents: agents})
+	var serverLog lockedBuffer
+	srv, err := New(ctx, st, Config{Logger: slog.New(slog.NewTextHandler(&serverLog, nil)), Exec: exec, Importer: im, Models: models, Agents: agents})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,6 +103,24 @@ func TestOutage_DatabaseStopsAndReturns(t *testing.T) {
 	if got := get("/api/v1/projects"); got != 503 {
 		t.Errorf("API with the database down: %d, want 503", got)
 	}
+	// Anonymous callers learn that the database is down, not where its socket is or who connects.
+	res, err := http.Get(ts.URL + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 503 || !strings.Contains(string(body), `"code":"unavailable"`) {
+		t.Errorf("anonymous readyz with the database down: %d %s", res.StatusCode, body)
+	}
+	for _, leak := range []string{"/", ".s.PGSQL", "user="} {
+		if strings.Contains(string(body), leak) {
+			t.Errorf("anonymous readyz body %s contains %q", body, leak)
+		}
+	}
+	if !strings.Contains(serverLog.String(), ".s.PGSQL") {
+		t.Errorf("the server log should hold the driver's error, naming the socket:\n%s", serverLog.String())
+	}
 	if got := get("/healthz"); got != 200 {
 		t.Errorf("healthz is about the process and must stay 200: %d", got)
 	}
@@ -117,4 +138,22 @@ func TestOutage_DatabaseStopsAndReturns(t *testing.T) {
 	if got := get("/api/v1/projects"); got != 200 {
 		t.Errorf("projects after recovery: %d", got)
 	}
+}
+
+// lockedBuffer is a log written by the server while the test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

@@ -68,6 +68,19 @@ func openDatabase(ctx context.Context, cfg *config, log *slog.Logger, migrate bo
 	return d, nil
 }
 
+// supervise starts the embedded PostgreSQL again whenever it dies, until Close, for the commands
+// that run for a long time. Every process on the data dir may do so: one restarts it, the others'
+// pools reconnect.
+func (d *database) supervise(ctx context.Context) {
+	if d.cluster == nil {
+		return
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { defer close(done); d.cluster.Supervise(ctx) }()
+	d.closers = append([]func(){func() { cancel(); <-done }}, d.closers...)
+}
+
 // Close releases the store, then this process's use of the embedded cluster (stopping it when no
 // other process uses it).
 func (d *database) Close(ctx context.Context) {

@@ -56,6 +56,7 @@ func runServe(ctx context.Context, args []string, out io.Writer) error {
 	}
 	db := t.db
 	defer db.Close(ctx)
+	db.supervise(ctx)
 
 	welcome, err := bootstrapAdmin(ctx, db.store, cfg.get("admin-email"), cfg.get("admin-password"))
 	if err != nil {

@@ -39,6 +39,7 @@ func runWorker(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer t.db.Close(ctx)
+	t.db.supervise(ctx)
 	ag, runner, err := agents(ctx, cfg, t, log)
 	if err != nil {
 		return err

@@ -19,6 +19,12 @@
 // a killed process never leaves the cluster marked as in use; a server it left running is simply
 // attached to by the next Start.
 //
+// A server that was killed (SIGKILL, the OOM killer, a crash) leaves a stale postmaster.pid and
+// possibly orphaned backends that still hold its shared memory. Start and EnsureRunning clear both
+// before starting it again; Supervise, run by long-lived processes, notices the death within half a
+// second and calls EnsureRunning, so that one process restarts the server and the others find it
+// running.
+//
 // # Security
 //
 // The cluster is initialised with --auth=trust: anyone who can connect is the superuser "goldset".

@@ -317,56 +317,141 @@ func (c *Cluster) attachOrStart(ctx context.Context) error {
 			return nil
 		}
 	}
+	started, err := c.startLocked(ctx, c.socketDirFor(), defaultPort)
+	c.started = started
+	return err
+}
+
+// startLocked is called under the start lock when the server does not answer. A postmaster that
+// lives is waited for; otherwise what a killed server left behind is cleared and the server is
+// started on sockDir. It reports whether it started the server.
+func (c *Cluster) startLocked(ctx context.Context, sockDir string, port int) (bool, error) {
 	// A live postmaster that does not answer yet is recovering from a crash, or was being started
 	// by a process that died: wait for it rather than start a second one. It may also be dying
 	// (killed, its socket already closed), so keep checking that it lives.
-	if pid, sockDir, port, ok := c.readPostmasterPID(); ok {
+	if pid, pidSockDir, pidPort, ok := c.readPostmasterPID(); ok {
 		if postmasterAlive(pid, c.pgdata) {
 			c.log.Info("waiting for running PostgreSQL to accept connections", "pid", pid)
-			if err := c.waitAnswers(ctx, pid, sockDir, port, 60*time.Second); err != nil {
-				return fmt.Errorf("pgserver: PostgreSQL (pid %d) runs on %s but does not accept connections: %w%s", pid, c.pgdata, err, c.logTail())
+			if err := c.waitAnswers(ctx, pid, pidSockDir, pidPort, 60*time.Second); err != nil {
+				return false, fmt.Errorf("pgserver: PostgreSQL (pid %d) runs on %s but does not accept connections: %w%s", pid, c.pgdata, err, c.logTail())
 			}
 			if postmasterAlive(pid, c.pgdata) {
-				c.sockDir, c.port = sockDir, port
-				return c.writeInfo()
+				if c.sockDir != "" && (pidSockDir != c.sockDir || pidPort != c.port) {
+					c.log.Warn("PostgreSQL runs on another socket than this process connects to", "socket_dir", pidSockDir, "ours", c.sockDir)
+				}
+				c.sockDir, c.port = pidSockDir, pidPort
+				return false, c.writeInfo()
 			}
 		}
 		// Stale: the server was killed. postgres would cope with a dead pid, but not with one
-		// that was reused by another process.
+		// that was reused by another process, which is why the file goes before postgres sees it
+		// (pg_ctl and postgres themselves only ask kill(pid, 0)).
 		// The socket lock file names the same dead pid and would stop postgres just the same.
 		c.log.Info("removing stale postmaster.pid", "pid", pid)
 		stale := []string{filepath.Join(c.pgdata, "postmaster.pid")}
-		if sockDir != "" {
-			stale = append(stale, filepath.Join(sockDir, fmt.Sprintf(".s.PGSQL.%d.lock", port)))
+		if pidSockDir != "" {
+			stale = append(stale, filepath.Join(pidSockDir, fmt.Sprintf(".s.PGSQL.%d.lock", pidPort)))
 		}
 		for _, f := range stale {
 			if err := os.Remove(f); err != nil && !errors.Is(err, os.ErrNotExist) {
-				return fmt.Errorf("pgserver: remove stale %s: %w", f, err)
+				return false, fmt.Errorf("pgserver: remove stale %s: %w", f, err)
 			}
 		}
 	}
-	c.sockDir, c.port = c.socketDirFor(), defaultPort
-	if err := c.writeInfo(); err != nil {
-		return err
+	if err := c.endOrphans(ctx); err != nil {
+		return false, err
 	}
-	// After a kill -9 the dead postmaster's children exit on their own within moments; until
-	// they do, postgres refuses to start because they still hold its shared memory.
+	c.sockDir, c.port = sockDir, port
+	if err := c.writeInfo(); err != nil {
+		return false, err
+	}
+	// endOrphans cannot see processes where there is no /proc; postgres then refuses to start
+	// until they have exited, which they do within moments of noticing the postmaster is gone.
 	for attempt := 0; ; attempt++ {
 		err := c.startServer(ctx)
 		if err == nil {
-			break
+			return true, nil
 		}
 		if attempt == 20 || !strings.Contains(err.Error(), "is still in use") {
-			return err
+			return false, err
 		}
 		select {
 		case <-ctx.Done():
-			return err
+			return false, err
 		case <-time.After(250 * time.Millisecond):
 		}
 	}
-	c.started = true
-	return nil
+}
+
+// Orphans are the processes (backends, checkpointer, walwriter...) of a postmaster that was
+// killed. Each still maps the dead server's shared memory, and postgres refuses to start while
+// any does ("pre-existing shared memory block ... is still in use"). Most exit within
+// milliseconds of noticing the postmaster died, but a backend busy computing only notices when
+// it next waits, which may be never. So they get orphanGrace to exit, then SIGQUIT (which
+// PostgreSQL's processes answer by exiting at once, as in an immediate shutdown), then SIGKILL.
+// Nothing of theirs needs saving: the next start replays the WAL as after any crash.
+const (
+	orphanGrace   = 2 * time.Second
+	orphanQuitFor = 3 * time.Second
+	orphanKillFor = 5 * time.Second
+)
+
+// orphanSignal is what endOrphans sends in each step.
+type orphanSignal int
+
+const (
+	signalNone orphanSignal = iota
+	signalQuit
+	signalKill
+)
+
+func (s orphanSignal) String() string {
+	switch s {
+	case signalQuit:
+		return "SIGQUIT"
+	case signalKill:
+		return "SIGKILL"
+	}
+	return "none"
+}
+
+// endOrphans is called under the start lock, once no postmaster lives on PGDATA.
+func (c *Cluster) endOrphans(ctx context.Context) error {
+	pids := findOrphans(c.pgdata)
+	if len(pids) == 0 {
+		return nil
+	}
+	t0 := time.Now()
+	c.log.Info("waiting for the processes of a killed PostgreSQL to exit", "pids", pids)
+	steps := []struct {
+		sig  orphanSignal
+		wait time.Duration
+	}{{signalNone, orphanGrace}, {signalQuit, orphanQuitFor}, {signalKill, orphanKillFor}}
+	for _, step := range steps {
+		if step.sig != signalNone {
+			pids = findOrphans(c.pgdata)
+			if len(pids) > 0 {
+				c.log.Warn("ending processes of a killed PostgreSQL", "pids", pids, "signal", step.sig.String())
+			}
+			for _, pid := range pids {
+				signalOrphan(pid, c.pgdata, step.sig)
+			}
+		}
+		deadline := time.Now().Add(step.wait)
+		for len(pids) > 0 && time.Now().Before(deadline) {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(20 * time.Millisecond):
+			}
+			pids = findOrphans(c.pgdata)
+		}
+		if len(pids) == 0 {
+			c.log.Info("the processes of the killed PostgreSQL have exited", "elapsed", time.Since(t0).Round(time.Millisecond))
+			return nil
+		}
+	}
+	return fmt.Errorf("pgserver: processes %v of a killed PostgreSQL on %s do not exit, even on SIGKILL", pids, c.pgdata)
 }
 
 // socketDirFor is DataDir/postgres/run unless the socket path would be too long for a unix
@@ -713,7 +798,8 @@ func (c *Cluster) Close(ctx context.Context) error {
 }
 
 // Stop stops the server now, even if other processes use it; Restart starts it again. They exist
-// to test how callers behave when the database goes away.
+// to test how callers behave when the database goes away. A process that Supervises the cluster
+// starts it again by itself.
 func (c *Cluster) Stop(ctx context.Context) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -727,21 +813,80 @@ func (c *Cluster) Stop(ctx context.Context) error {
 
 // Restart starts the server again after Stop, on the same socket, so URLs handed out stay valid.
 func (c *Cluster) Restart(ctx context.Context) error {
+	_, err := c.EnsureRunning(ctx)
+	return err
+}
+
+// EnsureRunning makes sure the server runs, for a process that uses it: it returns at once when the
+// server answers, waits for a postmaster that is starting or recovering, and otherwise clears what a
+// killed server left behind (a stale postmaster.pid, its orphaned processes) and starts it again on
+// the same socket, so URLs handed out stay valid and pools reconnect by themselves. started reports
+// whether this call started the server: when several processes call it at once, one starts it and
+// the others find it running.
+func (c *Cluster) EnsureRunning(ctx context.Context) (started bool, err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.users == nil {
-		return errors.New("pgserver: Restart after Close")
+		return false, errors.New("pgserver: EnsureRunning after Close")
 	}
 	startLock, err := lockFile(ctx, c.path("start.lock"), true, true)
 	if err != nil {
-		return fmt.Errorf("pgserver: take start lock in %s: %w", c.root, err)
+		return false, fmt.Errorf("pgserver: take start lock in %s: %w", c.root, err)
 	}
 	defer startLock.Close()
 	if c.answers(ctx, c.sockDir, c.port) {
-		return nil
+		return false, nil
 	}
-	if err := c.writeInfo(); err != nil {
-		return err
+	return c.startLocked(ctx, c.sockDir, c.port)
+}
+
+// superviseInterval is how often Supervise looks at the postmaster: reading postmaster.pid and
+// /proc costs next to nothing, and it bounds how long an outage goes unnoticed.
+const superviseInterval = 500 * time.Millisecond
+
+// Supervise starts the server again whenever it dies (killed, crashed, stopped by hand), until ctx
+// ends. Attempts that fail are repeated after 0.5 s, 1 s, 2 s... up to 10 s apart, each logged. Every
+// process that uses the cluster may supervise it: EnsureRunning lets one of them start it and the
+// others find it started. Stop the supervision before Close.
+func (c *Cluster) Supervise(ctx context.Context) {
+	tick := time.NewTicker(superviseInterval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		if !c.running() {
+			c.revive(ctx)
+		}
 	}
-	return c.startServer(ctx)
+}
+
+// revive calls EnsureRunning until it succeeds or ctx ends.
+func (c *Cluster) revive(ctx context.Context) {
+	t0 := time.Now()
+	delay := 500 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		c.log.Warn("embedded PostgreSQL is not running; starting it again", "pgdata", c.pgdata, "attempt", attempt)
+		started, err := c.EnsureRunning(ctx)
+		if err == nil {
+			how := "another process had started it"
+			if started {
+				how = "started it"
+			}
+			c.log.Info("embedded PostgreSQL is running again", "pgdata", c.pgdata, "how", how, "elapsed", time.Since(t0).Round(time.Millisecond))
+			return
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		c.log.Error("embedded PostgreSQL did not start again", "pgdata", c.pgdata, "attempt", attempt, "retry_in", delay, "err", err)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(delay):
+		}
+		delay = min(2*delay, 10*time.Second)
+	}
 }

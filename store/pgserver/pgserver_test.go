@@ -39,9 +39,14 @@ func dataDir(t *testing.T) string {
 
 func start(t *testing.T, dir string) *pgserver.Cluster {
 	t.Helper()
+	return startWith(t, dir, testSettings)
+}
+
+func startWith(t *testing.T, dir string, settings map[string]string) *pgserver.Cluster {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	c, err := pgserver.Start(ctx, pgserver.Options{DataDir: dir, Settings: testSettings})
+	c, err := pgserver.Start(ctx, pgserver.Options{DataDir: dir, Settings: settings})
 	if err != nil {
 		t.Fatalf("Start: %v", err)
 	}

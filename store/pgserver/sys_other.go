@@ -25,3 +25,6 @@ func sysProcAttr(*osUser) *syscall.SysProcAttr    { return nil }
 func flock(*os.File, bool, bool) error            { return errUnsupported }
 func fileOwner(os.FileInfo) (int, int, bool)      { return 0, 0, false }
 func postmasterAlive(pid int, pgdata string) bool { return false }
+
+func findOrphans(string) []int               { return nil }
+func signalOrphan(int, string, orphanSignal) {}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/user"
 	"strconv"
+	"strings"
 	"syscall"
 )
 
@@ -114,4 +115,55 @@ func postmasterAlive(pid int, pgdata string) bool {
 		return sameFile(cwd, pgdata)
 	}
 	return true
+}
+
+// findOrphans lists the PostgreSQL processes that run in pgdata, from /proc (none where there is no
+// /proc). It is called only when no postmaster lives on pgdata, so every one found is an orphan of a
+// killed postmaster: each PostgreSQL process runs in its data directory (the postmaster chdirs there
+// and its children inherit it), and keeps the executable's name "postgres" whatever process title it
+// shows. Processes this process may not inspect (another user's, when not root) cannot be ours to end.
+func findOrphans(pgdata string) []int {
+	data, err := os.Stat(pgdata)
+	if err != nil {
+		return nil
+	}
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil
+	}
+	var pids []int
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		if isPostgresIn(pid, data) {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}
+
+func isPostgresIn(pid int, data os.FileInfo) bool {
+	comm, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+	if err != nil || strings.TrimSpace(string(comm)) != "postgres" {
+		return false
+	}
+	cwd, err := os.Stat(fmt.Sprintf("/proc/%d/cwd", pid)) // follows the link; fails for zombies
+	return err == nil && os.SameFile(cwd, data)
+}
+
+// signalOrphan checks again that pid is a PostgreSQL process in pgdata just before signalling it,
+// so a pid reused since the scan is left alone.
+func signalOrphan(pid int, pgdata string, sig orphanSignal) {
+	data, err := os.Stat(pgdata)
+	if err != nil || !isPostgresIn(pid, data) {
+		return
+	}
+	switch sig {
+	case signalQuit:
+		syscall.Kill(pid, syscall.SIGQUIT)
+	case signalKill:
+		syscall.Kill(pid, syscall.SIGKILL)
+	}
 }
