@@ -26,22 +26,22 @@ func (s *Server) login(c echo.Context) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	emailKey, ipKey := "email:"+store.NormalizeEmail(req.Email), "ip:"+c.RealIP()
-	if wait := s.limiter.retryAfter(emailKey, ipKey); wait > 0 {
-		secs := int(wait.Seconds()) + 1
+	addr, email := c.RealIP(), store.NormalizeEmail(req.Email)
+	if wait := s.limiter.attempt(addr, email); wait > 0 {
+		secs := int((wait + time.Second - 1) / time.Second)
 		c.Response().Header().Set("Retry-After", itoa(secs))
 		return &apiError{Status: http.StatusTooManyRequests, Code: "rate_limited",
 			Message: "too many failed sign-ins; wait " + itoa(secs) + " seconds", Details: map[string]any{"retry_after_seconds": secs}}
 	}
 	u, err := s.store.Authenticate(c.Request().Context(), req.Email, req.Password)
 	if errors.Is(err, store.ErrBadCredentials) {
-		s.limiter.fail(emailKey, ipKey)
 		return errorf(http.StatusUnauthorized, "unauthenticated", "wrong email or password, or the account is disabled")
 	}
 	if err != nil {
+		s.limiter.abandoned(addr, email)
 		return err
 	}
-	s.limiter.reset(emailKey)
+	s.limiter.succeeded(addr, email)
 	ns, err := s.store.CreateSession(c.Request().Context(), store.Actor{RequestID: requestID(c)}, u, c.Request().UserAgent(), c.RealIP())
 	if err != nil {
 		return err

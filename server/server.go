@@ -34,9 +34,8 @@ type Config struct {
 	// Models holds the language-model client in force; Agents runs the SQL agent and its batches.
 	Models *pipelines.Models
 	Agents *pipelines.Agents
-	// LoginLimit caps failed logins per email and per client address in LoginWindow.
-	LoginLimit  int
-	LoginWindow time.Duration
+	// Login slows failed sign-ins (see LoginThrottle); the zero value takes the defaults.
+	Login LoginThrottle
 }
 
 // Server is the HTTP application.
@@ -62,12 +61,6 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 	if cfg.CookieSecure == "" {
 		cfg.CookieSecure = "auto"
 	}
-	if cfg.LoginLimit == 0 {
-		cfg.LoginLimit = 10
-	}
-	if cfg.LoginWindow == 0 {
-		cfg.LoginWindow = 15 * time.Minute
-	}
 	if cfg.Exec == nil || cfg.Importer == nil || cfg.Models == nil || cfg.Agents == nil {
 		return nil, errors.New("server: Config.Exec, Importer, Models and Agents are required")
 	}
@@ -77,7 +70,7 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 	}
 	s := &Server{
 		cfg: cfg, store: st, log: cfg.Logger, authz: az,
-		limiter: newLoginLimiter(cfg.LoginLimit, cfg.LoginWindow),
+		limiter: newLoginLimiter(cfg.Login),
 		metrics: newHTTPMetrics(st),
 		loop:    &pipelines.Loop{Store: st, Exec: cfg.Exec},
 		stats:   &pipelines.Metrics{Store: st, Models: cfg.Models, Log: cfg.Logger},
