@@ -95,6 +95,7 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 		Skipper: func(c echo.Context) bool { return strings.HasSuffix(c.Path(), "/imports") },
 	}))
 	e.Use(securityHeaders)
+	e.Use(refuseNUL)
 	for _, r := range s.routes() {
 		e.Add(r.Method, r.Path, r.Handler(s), s.guard(r))
 	}
