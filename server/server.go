@@ -84,6 +84,7 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
 		Generator: func() string { return store.NewSecret("")[:16] },
 	}))
+	e.Use(securityHeaders) // before anything that can answer, so that every answer has them
 	e.Use(s.observe)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
 		s.log.Error("panic", "request_id", requestID(c), "err", err, "stack", string(stack))
@@ -94,7 +95,6 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 		// Uploads have their own, larger limit (see importFiles).
 		Skipper: func(c echo.Context) bool { return strings.HasSuffix(c.Path(), "/imports") },
 	}))
-	e.Use(securityHeaders)
 	e.Use(refuseNUL)
 	for _, r := range s.routes() {
 		e.Add(r.Method, r.Path, r.Handler(s), s.guard(r))
@@ -156,14 +156,4 @@ func (s *Server) purgeSessions(ctx context.Context) {
 
 func requestID(c echo.Context) string {
 	return c.Response().Header().Get(echo.HeaderXRequestID)
-}
-
-func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		h := c.Response().Header()
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "same-origin")
-		return next(c)
-	}
 }
