@@ -77,6 +77,9 @@ func (s *Server) me(c echo.Context) error {
 type passwordRequest struct {
 	CurrentPassword string `json:"current_password"`
 	NewPassword     string `json:"new_password"`
+	// RevokeTokens defaults to true: a password is most often changed because someone else may know
+	// it, and whoever knew it could have made API tokens with it.
+	RevokeTokens *bool `json:"revoke_tokens"`
 }
 
 func (s *Server) changePassword(c echo.Context) error {
@@ -88,17 +91,18 @@ func (s *Server) changePassword(c echo.Context) error {
 	if !store.CheckPassword(p.user.PasswordHash, req.CurrentPassword) {
 		return invalid("current_password", "is not your current password")
 	}
-	var keep int64
+	opt := store.PasswordChange{RevokeTokens: req.RevokeTokens == nil || *req.RevokeTokens}
 	if p.session != nil {
-		keep = p.session.ID
+		opt.KeepSession = p.session.ID
 	}
-	if err := s.store.SetPassword(c.Request().Context(), p.actor(c), p.user.ID, req.NewPassword, keep); err != nil {
+	n, err := s.store.SetPassword(c.Request().Context(), p.actor(c), p.user.ID, req.NewPassword, opt)
+	if err != nil {
 		if ve := new(store.ValidationError); errors.As(err, &ve) {
 			return invalid("new_password", ve.Fields["password"])
 		}
 		return err
 	}
-	return c.NoContent(http.StatusNoContent)
+	return c.JSON(http.StatusOK, map[string]any{"tokens_revoked": n})
 }
 
 func (s *Server) listTokens(c echo.Context) error {
