@@ -9,6 +9,11 @@ import (
 	"github.com/goldset/goldset/store"
 )
 
+// revokedReply is the answer of a password change and of revoking a user's tokens.
+type revokedReply struct {
+	TokensRevoked int `json:"tokens_revoked"`
+}
+
 // tokenWorks reports whether an API token still authenticates.
 func (e *env) tokenWorks(secret string) bool {
 	e.t.Helper()
@@ -54,7 +59,7 @@ func TestAccount_ChangingThePasswordRevokesTheAPITokensUnlessAskedNotTo(t *testi
 		if rec.Code != http.StatusOK {
 			t.Fatalf("change: %d %s", rec.Code, rec.Body)
 		}
-		if got := decode[struct{ TokensRevoked int `json:"tokens_revoked"` }](t, rec); got.TokensRevoked != 2 {
+		if got := decode[revokedReply](t, rec); got.TokensRevoked != 2 {
 			t.Errorf("tokens_revoked = %d, want 2 (the already revoked one is not counted)", got.TokensRevoked)
 		}
 		if e.tokenWorks(u.token) || e.tokenWorks(other) {
@@ -87,7 +92,7 @@ func TestAccount_ChangingThePasswordRevokesTheAPITokensUnlessAskedNotTo(t *testi
 		if rec.Code != http.StatusOK {
 			t.Fatalf("change: %d %s", rec.Code, rec.Body)
 		}
-		if got := decode[struct{ TokensRevoked int `json:"tokens_revoked"` }](t, rec); got.TokensRevoked != 0 {
+		if got := decode[revokedReply](t, rec); got.TokensRevoked != 0 {
 			t.Errorf("tokens_revoked = %d, want 0", got.TokensRevoked)
 		}
 		if !e.tokenWorks(u.token) || !e.tokenWorks(other) {
