@@ -7,8 +7,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -153,75 +151,4 @@ func (s *Server) clearCookies(c echo.Context) {
 		c.SetCookie(&http.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1, HttpOnly: name == sessionCookie,
 			Secure: s.secureCookies(c), SameSite: http.SameSiteStrictMode})
 	}
-}
-
-// loginLimiter counts failed logins per key (an email, a client address) in a sliding window.
-// A client address gets five times the allowance of an email, so one office behind a NAT is not
-// locked out by one person's typos, while guessing many accounts from one address is still slowed.
-// It lives in memory: it slows guessing against one server process, which is what it is for.
-type loginLimiter struct {
-	mu       sync.Mutex
-	limit    int
-	window   time.Duration
-	failures map[string][]time.Time
-}
-
-func newLoginLimiter(limit int, window time.Duration) *loginLimiter {
-	return &loginLimiter{limit: limit, window: window, failures: map[string][]time.Time{}}
-}
-
-// retryAfter returns how long the first blocked key must wait, or 0 when none is blocked.
-func (l *loginLimiter) retryAfter(keys ...string) time.Duration {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := time.Now()
-	var wait time.Duration
-	for _, k := range keys {
-		fs := l.prune(k, now)
-		limit := l.limit
-		if strings.HasPrefix(k, "ip:") {
-			limit *= 5
-		}
-		if len(fs) >= limit {
-			wait = max(wait, fs[0].Add(l.window).Sub(now))
-		}
-	}
-	return wait
-}
-
-func (l *loginLimiter) fail(keys ...string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := time.Now()
-	for _, k := range keys {
-		l.failures[k] = append(l.prune(k, now), now)
-	}
-	if len(l.failures) > 100_000 { // a flood of distinct keys: forget the oldest state rather than grow
-		for k := range l.failures {
-			if len(l.prune(k, now)) == 0 {
-				delete(l.failures, k)
-			}
-		}
-	}
-}
-
-func (l *loginLimiter) reset(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	delete(l.failures, key)
-}
-
-func (l *loginLimiter) prune(k string, now time.Time) []time.Time {
-	fs := l.failures[k]
-	i := 0
-	for i < len(fs) && now.Sub(fs[i]) >= l.window {
-		i++
-	}
-	fs = fs[i:]
-	if len(fs) == 0 {
-		delete(l.failures, k)
-		return nil
-	}
-	l.failures[k] = fs
-	return fs
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -132,15 +133,20 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 	_ = c.JSON(ae.Status, envelope{Error: envelopeBody{Code: ae.Code, Message: ae.Message, Details: ae.Details}})
 }
 
-// bind decodes a JSON body strictly into v: the content type must be JSON, unknown fields and trailing
-// data are refused, and every problem is reported as a 400 that names the field.
+// bind decodes a JSON body strictly into v: the content type must be JSON, unknown fields, trailing
+// data and NUL characters in strings are refused, and every problem is reported as a 400 that names
+// the field.
 func bind(c echo.Context, v any) error {
 	req := c.Request()
 	mt, _, _ := mime.ParseMediaType(req.Header.Get(echo.HeaderContentType))
 	if mt != echo.MIMEApplicationJSON {
 		return errorf(http.StatusUnsupportedMediaType, "unsupported_media_type", "send the body as JSON with Content-Type: application/json")
 	}
-	dec := json.NewDecoder(req.Body)
+	doc, err := io.ReadAll(req.Body) // the body limit bounds it
+	if err != nil {
+		return decodeError(err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(doc))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return decodeError(err)
@@ -150,6 +156,9 @@ func bind(c echo.Context, v any) error {
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return invalid("body", "must hold exactly one JSON object")
+	}
+	if field := jsonNUL(doc); field != "" {
+		return invalid(field, nulMessage)
 	}
 	return nil
 }

@@ -26,22 +26,22 @@ func (s *Server) login(c echo.Context) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	emailKey, ipKey := "email:"+store.NormalizeEmail(req.Email), "ip:"+c.RealIP()
-	if wait := s.limiter.retryAfter(emailKey, ipKey); wait > 0 {
-		secs := int(wait.Seconds()) + 1
+	addr, email := c.RealIP(), store.NormalizeEmail(req.Email)
+	if wait := s.limiter.attempt(addr, email); wait > 0 {
+		secs := int((wait + time.Second - 1) / time.Second)
 		c.Response().Header().Set("Retry-After", itoa(secs))
 		return &apiError{Status: http.StatusTooManyRequests, Code: "rate_limited",
 			Message: "too many failed sign-ins; wait " + itoa(secs) + " seconds", Details: map[string]any{"retry_after_seconds": secs}}
 	}
 	u, err := s.store.Authenticate(c.Request().Context(), req.Email, req.Password)
 	if errors.Is(err, store.ErrBadCredentials) {
-		s.limiter.fail(emailKey, ipKey)
 		return errorf(http.StatusUnauthorized, "unauthenticated", "wrong email or password, or the account is disabled")
 	}
 	if err != nil {
+		s.limiter.abandoned(addr, email)
 		return err
 	}
-	s.limiter.reset(emailKey)
+	s.limiter.succeeded(addr, email)
 	ns, err := s.store.CreateSession(c.Request().Context(), store.Actor{RequestID: requestID(c)}, u, c.Request().UserAgent(), c.RealIP())
 	if err != nil {
 		return err
@@ -77,6 +77,9 @@ func (s *Server) me(c echo.Context) error {
 type passwordRequest struct {
 	CurrentPassword string `json:"current_password"`
 	NewPassword     string `json:"new_password"`
+	// RevokeTokens defaults to true: a password is most often changed because someone else may know
+	// it, and whoever knew it could have made API tokens with it.
+	RevokeTokens *bool `json:"revoke_tokens"`
 }
 
 func (s *Server) changePassword(c echo.Context) error {
@@ -88,17 +91,18 @@ func (s *Server) changePassword(c echo.Context) error {
 	if !store.CheckPassword(p.user.PasswordHash, req.CurrentPassword) {
 		return invalid("current_password", "is not your current password")
 	}
-	var keep int64
+	opt := store.PasswordChange{RevokeTokens: req.RevokeTokens == nil || *req.RevokeTokens}
 	if p.session != nil {
-		keep = p.session.ID
+		opt.KeepSession = p.session.ID
 	}
-	if err := s.store.SetPassword(c.Request().Context(), p.actor(c), p.user.ID, req.NewPassword, keep); err != nil {
+	n, err := s.store.SetPassword(c.Request().Context(), p.actor(c), p.user.ID, req.NewPassword, opt)
+	if err != nil {
 		if ve := new(store.ValidationError); errors.As(err, &ve) {
 			return invalid("new_password", ve.Fields["password"])
 		}
 		return err
 	}
-	return c.NoContent(http.StatusNoContent)
+	return c.JSON(http.StatusOK, map[string]any{"tokens_revoked": n})
 }
 
 func (s *Server) listTokens(c echo.Context) error {

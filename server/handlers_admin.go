@@ -96,6 +96,19 @@ func (s *Server) updateUser(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"user": u})
 }
 
+// revokeUserTokens revokes every live API token of a user, for an account that may be compromised.
+func (s *Server) revokeUserTokens(c echo.Context) error {
+	id, err := idParam(c, "user")
+	if err != nil {
+		return err
+	}
+	n, err := s.store.RevokeAllTokens(c.Request().Context(), currentPrincipal(c).actor(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"tokens_revoked": n})
+}
+
 type auditActor struct {
 	ID    int64  `json:"id"`
 	Email string `json:"email"`

@@ -254,6 +254,7 @@ type scenario struct {
 	As              string // a fixture user authenticated by token; "" for anonymous
 	Cookie          string // a fixture user authenticated by session cookie (with CSRF header unless NoCSRF)
 	NoCSRF          bool
+	RemoteAddr      string // the client's "ip:port"; httptest's 192.0.2.1:1234 when empty
 	ExpectedStatus  int
 	ExpectedContent []string
 	NotExpected     []string
@@ -292,6 +293,9 @@ func (e *env) do(sc scenario) *httptest.ResponseRecorder {
 	}
 	for k, v := range sc.Headers {
 		req.Header.Set(k, v)
+	}
+	if sc.RemoteAddr != "" {
+		req.RemoteAddr = sc.RemoteAddr
 	}
 	rec := httptest.NewRecorder()
 	e.srv.Handler().ServeHTTP(rec, req)

@@ -46,6 +46,7 @@ func (s *Server) routes() []route {
 		{Method: "GET", Path: v1 + "/users", Object: "users", Action: "read", Handler: h((*Server).listUsers)},
 		{Method: "POST", Path: v1 + "/users", Object: "users", Action: "write", Handler: h((*Server).createUser)},
 		{Method: "PATCH", Path: v1 + "/users/:user", Object: "users", Action: "write", Handler: h((*Server).updateUser)},
+		{Method: "DELETE", Path: v1 + "/users/:user/tokens", Object: "users", Action: "write", Handler: h((*Server).revokeUserTokens)},
 		{Method: "GET", Path: v1 + "/audit", Object: "audit", Action: "read_all", Handler: h((*Server).listAllAudit)},
 
 		// Projects and their people.

@@ -62,8 +62,9 @@ func routeSpecs(t *testing.T, e *env) map[string]routeSpec {
 		}},
 		"POST /api/v1/auth/logout": {Min: "outsider", Success: 204, prepare: fixed("/api/v1/auth/logout", "")},
 		"GET /api/v1/auth/me":      {Min: "outsider", Success: 200, prepare: fixed("/api/v1/auth/me", "")},
-		"PUT /api/v1/account/password": {Min: "outsider", Success: 204, prepare: fixed("/api/v1/account/password",
-			jsonBody(map[string]string{"current_password": testPassword, "new_password": testPassword}))},
+		// revoke_tokens false: the walk goes on with each role's token.
+		"PUT /api/v1/account/password": {Min: "outsider", Success: 200, prepare: fixed("/api/v1/account/password",
+			jsonBody(map[string]any{"current_password": testPassword, "new_password": testPassword, "revoke_tokens": false}))},
 		"GET /api/v1/account/tokens":  {Min: "outsider", Success: 200, prepare: fixed("/api/v1/account/tokens", "")},
 		"POST /api/v1/account/tokens": {Min: "outsider", Success: 201, prepare: fixed("/api/v1/account/tokens", `{"name":"ci"}`)},
 		"DELETE /api/v1/account/tokens/:token": {Min: "outsider", Success: 204, prepare: func(e *env, as string) (string, string) {
@@ -84,6 +85,10 @@ func routeSpecs(t *testing.T, e *env) map[string]routeSpec {
 		"PATCH /api/v1/users/:user": {Min: "admin", Success: 200, prepare: func(e *env, _ string) (string, string) {
 			u := e.newUser("patched", false)
 			return fmt.Sprintf("/api/v1/users/%d", u.ID), `{"version":1,"name":"Renamed"}`
+		}},
+		"DELETE /api/v1/users/:user/tokens": {Min: "admin", Success: 200, prepare: func(e *env, _ string) (string, string) {
+			u := e.newUser("compromised", false)
+			return fmt.Sprintf("/api/v1/users/%d/tokens", u.ID), ""
 		}},
 		"GET /api/v1/audit":    {Min: "admin", Success: 200, prepare: fixed("/api/v1/audit", "")},
 		"GET /api/v1/projects": {Min: "outsider", Success: 200, prepare: fixed("/api/v1/projects", "")},

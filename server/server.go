@@ -34,9 +34,8 @@ type Config struct {
 	// Models holds the language-model client in force; Agents runs the SQL agent and its batches.
 	Models *pipelines.Models
 	Agents *pipelines.Agents
-	// LoginLimit caps failed logins per email and per client address in LoginWindow.
-	LoginLimit  int
-	LoginWindow time.Duration
+	// Login slows failed sign-ins (see LoginThrottle); the zero value takes the defaults.
+	Login LoginThrottle
 }
 
 // Server is the HTTP application.
@@ -62,12 +61,6 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 	if cfg.CookieSecure == "" {
 		cfg.CookieSecure = "auto"
 	}
-	if cfg.LoginLimit == 0 {
-		cfg.LoginLimit = 10
-	}
-	if cfg.LoginWindow == 0 {
-		cfg.LoginWindow = 15 * time.Minute
-	}
 	if cfg.Exec == nil || cfg.Importer == nil || cfg.Models == nil || cfg.Agents == nil {
 		return nil, errors.New("server: Config.Exec, Importer, Models and Agents are required")
 	}
@@ -77,7 +70,7 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 	}
 	s := &Server{
 		cfg: cfg, store: st, log: cfg.Logger, authz: az,
-		limiter: newLoginLimiter(cfg.LoginLimit, cfg.LoginWindow),
+		limiter: newLoginLimiter(cfg.Login),
 		metrics: newHTTPMetrics(st),
 		loop:    &pipelines.Loop{Store: st, Exec: cfg.Exec},
 		stats:   &pipelines.Metrics{Store: st, Models: cfg.Models, Log: cfg.Logger},
@@ -91,6 +84,7 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
 		Generator: func() string { return store.NewSecret("")[:16] },
 	}))
+	e.Use(securityHeaders) // before anything that can answer, so that every answer has them
 	e.Use(s.observe)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
 		s.log.Error("panic", "request_id", requestID(c), "err", err, "stack", string(stack))
@@ -101,7 +95,7 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 		// Uploads have their own, larger limit (see importFiles).
 		Skipper: func(c echo.Context) bool { return strings.HasSuffix(c.Path(), "/imports") },
 	}))
-	e.Use(securityHeaders)
+	e.Use(refuseNUL)
 	for _, r := range s.routes() {
 		e.Add(r.Method, r.Path, r.Handler(s), s.guard(r))
 	}
@@ -162,14 +156,4 @@ func (s *Server) purgeSessions(ctx context.Context) {
 
 func requestID(c echo.Context) string {
 	return c.Response().Header().Get(echo.HeaderXRequestID)
-}
-
-func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		h := c.Response().Header()
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "same-origin")
-		return next(c)
-	}
 }

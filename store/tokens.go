@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -102,4 +103,33 @@ func (s *Store) RevokeToken(ctx context.Context, a Actor, userID, tokenID int64)
 		}
 		return audit(tx, a, "token.revoke", "api_token", t.ID, nil, map[string]any{"name": t.Name}, map[string]any{"revoked": true})
 	})
+}
+
+// RevokeAllTokens revokes every live API token of a user, as an administrator does for an account
+// that may be compromised, and returns how many were live.
+func (s *Store) RevokeAllTokens(ctx context.Context, a Actor, userID int64) (int, error) {
+	var n int
+	err := s.tx(ctx, "revoke all tokens", func(tx *gorm.DB) error {
+		var exists bool
+		if err := tx.Raw(`SELECT EXISTS (SELECT 1 FROM users WHERE id = ?)`, userID).Scan(&exists).Error; err != nil {
+			return err
+		}
+		if !exists {
+			return fmt.Errorf("store: revoke tokens of user %d: no such user: %w", userID, ErrNotFound)
+		}
+		var err error
+		if n, err = revokeLiveTokens(tx, userID); err != nil {
+			return err
+		}
+		return audit(tx, a, "user.revoke_tokens", "user", userID, nil, nil, map[string]any{"tokens_revoked": n})
+	})
+	return n, err
+}
+
+// revokeLiveTokens revokes a user's tokens that still work (neither revoked nor expired).
+func revokeLiveTokens(tx *gorm.DB, userID int64) (int, error) {
+	res := tx.Model(&APIToken{}).
+		Where("user_id = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())", userID).
+		Update("revoked_at", gorm.Expr("now()"))
+	return int(res.RowsAffected), res.Error
 }

@@ -174,18 +174,25 @@ func (s *Store) UpdateUser(ctx context.Context, a Actor, id int64, p UserPatch) 
 	return out, err
 }
 
-// SetPassword replaces a user's password and ends all of their sessions except keepSession (0: none).
-func (s *Store) SetPassword(ctx context.Context, a Actor, id int64, password string, keepSession int64) error {
+// PasswordChange says what else ends with the old password. The user's other sessions always do.
+type PasswordChange struct {
+	KeepSession  int64 // the session that made the change stays signed in; 0 ends every session
+	RevokeTokens bool  // also revoke every live API token of the user
+}
+
+// SetPassword replaces a user's password and ends their sessions except opt.KeepSession; with
+// opt.RevokeTokens it also revokes their live API tokens, in the same transaction, and returns how many.
+func (s *Store) SetPassword(ctx context.Context, a Actor, id int64, password string, opt PasswordChange) (tokensRevoked int, err error) {
 	v := Validator{}
 	CheckPasswordRules(v, "password", password)
 	if err := v.Err(); err != nil {
-		return err
+		return 0, err
 	}
 	hash, err := HashPassword(password)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	return s.tx(ctx, "set password", func(tx *gorm.DB) error {
+	err = s.tx(ctx, "set password", func(tx *gorm.DB) error {
 		res := tx.Model(&User{}).Where("id = ?", id).Updates(map[string]any{
 			"password_hash": hash, "version": gorm.Expr("version + 1"), "updated_at": gorm.Expr("now()"),
 		})
@@ -195,11 +202,18 @@ func (s *Store) SetPassword(ctx context.Context, a Actor, id int64, password str
 		if res.RowsAffected == 0 {
 			return ErrNotFound
 		}
-		if err := tx.Where("user_id = ? AND id <> ?", id, keepSession).Delete(&Session{}).Error; err != nil {
+		if err := tx.Where("user_id = ? AND id <> ?", id, opt.KeepSession).Delete(&Session{}).Error; err != nil {
 			return err
 		}
-		return audit(tx, a, "user.set_password", "user", id, nil, nil, map[string]any{"sessions_ended": true})
+		if opt.RevokeTokens {
+			if tokensRevoked, err = revokeLiveTokens(tx, id); err != nil {
+				return err
+			}
+		}
+		return audit(tx, a, "user.set_password", "user", id, nil, nil,
+			map[string]any{"sessions_ended": true, "tokens_revoked": tokensRevoked})
 	})
+	return tokensRevoked, err
 }
 
 // Authenticate checks email and password. Unknown email, wrong password and a disabled account all

@@ -34,6 +34,9 @@ export function uniqueSuffix() {
 /**
  * Launch headless Chromium and open a page.
  * Defaults are the specs' usual settings (1440×900, 20 s timeout); shell.e2e.mjs passes its own.
+ * Every page of the browser is watched for Content-Security-Policy violations (the server's policy
+ * must hold for the whole UI): browser.close() then throws if there was any, which fails the suite's
+ * after() hook.
  * @param {{ viewport?: { width: number, height: number }, timeout?: number, disableQuic?: boolean }} [options]
  * @returns {Promise<{ browser: import('playwright-core').Browser, page: import('playwright-core').Page }>}
  */
@@ -53,8 +56,43 @@ export async function launch({ viewport = { width: 1440, height: 900 }, timeout 
   });
   const context = await browser.newContext({ viewport });
   context.setDefaultTimeout(timeout);
+  const violations = await watchContentSecurityPolicy(context);
+  const close = browser.close.bind(browser);
+  browser.close = async (options) => {
+    await close(options);
+    if (violations.length > 0) {
+      throw new Error(`Content-Security-Policy violations:\n${[...new Set(violations)].join('\n')}`);
+    }
+  };
   const page = await context.newPage();
   return { browser, page };
+}
+
+/**
+ * Collect the context's Content-Security-Policy violations, both as the page sees them
+ * (`securitypolicyviolation` events, MDN "SecurityPolicyViolationEvent") and as Chromium logs them
+ * ("Refused to … because it violates the following Content Security Policy directive").
+ * @param {import('playwright-core').BrowserContext} context
+ * @returns {Promise<string[]>} filled as violations happen
+ */
+async function watchContentSecurityPolicy(context) {
+  /** @type {string[]} */
+  const violations = [];
+  await context.exposeBinding('__goldsetCspViolation', (source, text) => {
+    violations.push(`${source.page?.url() ?? ''}: ${text}`);
+  });
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      // @ts-ignore: exposed by the harness
+      window.__goldsetCspViolation(
+        `${e.effectiveDirective} refused ${e.blockedURI || 'inline code'} (${e.sourceFile || 'document'}:${e.lineNumber})`,
+      );
+    });
+  });
+  context.on('console', (msg) => {
+    if (msg.text().includes('Content Security Policy')) violations.push(`${msg.page()?.url() ?? ''}: ${msg.text()}`);
+  });
+  return violations;
 }
 
 /**

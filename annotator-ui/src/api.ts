@@ -657,9 +657,9 @@ export const api = {
       throw err;
     }
   },
-  changePassword: (current_password: string, new_password: string) =>
-    request<void>('PUT', '/api/v1/account/password', {
-      body: { current_password, new_password },
+  changePassword: (current_password: string, new_password: string, revoke_tokens: boolean) =>
+    request<{ tokens_revoked: number }>('PUT', '/api/v1/account/password', {
+      body: { current_password, new_password, revoke_tokens },
       // A wrong current password must not look like a lost session.
       redirectOn401: false,
     }),
@@ -678,6 +678,7 @@ export const api = {
     id: number,
     body: { version: number; name?: string; disabled?: boolean; is_admin?: boolean },
   ) => request<{ user: User }>('PATCH', `/api/v1/users/${enc(id)}`, { body }),
+  revokeUserTokens: (id: number) => request<{ tokens_revoked: number }>('DELETE', `/api/v1/users/${enc(id)}/tokens`),
 
   listProjects: () => list('projects', request<{ projects: Project[] | null }>('GET', '/api/v1/projects')),
   createProject: (body: { name: string; description?: string }) =>

@@ -70,3 +70,8 @@ export function elapsedMs(from: string | null | undefined, to?: string | null, n
   const end = to ? new Date(to).getTime() : now;
   return Number.isNaN(start) || Number.isNaN(end) ? null : Math.max(0, end - start);
 }
+
+/** "1 API token", "3 API tokens". */
+export function countOf(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}

@@ -115,7 +115,7 @@ func runUser(ctx context.Context, args []string, out io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if err := st.SetPassword(ctx, store.System, u.ID, pw, 0); err != nil {
+		if _, err := st.SetPassword(ctx, store.System, u.ID, pw, store.PasswordChange{}); err != nil {
 			return err
 		}
 		if *asJSON {

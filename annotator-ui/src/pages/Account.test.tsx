@@ -90,6 +90,48 @@ describe('API tokens', () => {
 });
 
 describe('change password', () => {
+  async function changePassword(user: ReturnType<typeof userEvent.setup>) {
+    await user.type(await screen.findByLabelText('Current password'), 'old-password-123');
+    await user.type(screen.getByLabelText('New password'), 'new-password-123');
+    await user.type(screen.getByLabelText('Confirm new password'), 'new-password-123{Enter}');
+  }
+
+  it('by default also revokes the API tokens, and says how many', async () => {
+    const { calls } = mockApi({
+      'GET /api/v1/auth/me': meReply(plainUser),
+      'GET /api/v1/account/tokens': { body: { tokens: [existing] } },
+      'PUT /api/v1/account/password': { body: { tokens_revoked: 2 } },
+    });
+    const user = userEvent.setup();
+    renderApp('/account');
+    expect(await screen.findByRole('checkbox', { name: 'Also revoke my API tokens' })).toBeChecked();
+    await changePassword(user);
+
+    expect(await screen.findByText(/other sessions were signed out and 2 API tokens revoked/)).toBeInTheDocument();
+    expect(calls.find((c) => c.method === 'PUT')?.body).toEqual({
+      current_password: 'old-password-123',
+      new_password: 'new-password-123',
+      revoke_tokens: true,
+    });
+    // The token list is fetched again, to show them revoked.
+    await waitFor(() => expect(calls.filter((c) => c.method === 'GET' && c.path === '/api/v1/account/tokens')).toHaveLength(2));
+  });
+
+  it('keeps the API tokens when the box is unticked', async () => {
+    const { calls } = mockApi({
+      'GET /api/v1/auth/me': meReply(plainUser),
+      'GET /api/v1/account/tokens': { body: { tokens: [existing] } },
+      'PUT /api/v1/account/password': { body: { tokens_revoked: 0 } },
+    });
+    const user = userEvent.setup();
+    renderApp('/account');
+    await user.click(await screen.findByRole('checkbox', { name: 'Also revoke my API tokens' }));
+    await changePassword(user);
+
+    expect(await screen.findByText('Password changed. Your other sessions were signed out.')).toBeInTheDocument();
+    expect(calls.find((c) => c.method === 'PUT')?.body).toMatchObject({ revoke_tokens: false });
+  });
+
   it('shows a wrong current password on its field without signing the user out', async () => {
     mockApi({
       'GET /api/v1/auth/me': meReply(plainUser),

@@ -15,7 +15,7 @@ import {
   TextField,
   useToast,
 } from '../components/ui';
-import { formatDate, formatDateTime, formatRelative } from '../format';
+import { countOf, formatDate, formatDateTime, formatRelative } from '../format';
 import { fieldErrors, formError } from '../forms';
 import { ROLE_LABELS } from '../nav';
 import { useSession } from '../session';
@@ -64,14 +64,21 @@ function ChangePassword() {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [confirm, setConfirm] = useState('');
+  const [revokeTokens, setRevokeTokens] = useState(true);
   const [mismatch, setMismatch] = useState(false);
+  const qc = useQueryClient();
   const change = useMutation({
-    mutationFn: () => api.changePassword(current, next),
-    onSuccess: () => {
+    mutationFn: () => api.changePassword(current, next, revokeTokens),
+    onSuccess: (res) => {
       setCurrent('');
       setNext('');
       setConfirm('');
-      toast('Password changed. Your other sessions were signed out.');
+      void qc.invalidateQueries({ queryKey: ['tokens'] });
+      toast(
+        revokeTokens
+          ? `Password changed. Your other sessions were signed out and ${countOf(res.tokens_revoked, 'API token')} revoked.`
+          : 'Password changed. Your other sessions were signed out.',
+      );
     },
   });
   const fields = fieldErrors(change.error, { 401: ['current_password', 'The current password is wrong.'] });
@@ -86,7 +93,10 @@ function ChangePassword() {
     change.mutate();
   };
   return (
-    <Card title="Change password" description="Changing it signs you out everywhere else.">
+    <Card
+      title="Change password"
+      description="Changing it signs you out everywhere else. Revoking your API tokens too stops any script using them, including ones someone else may have made with your old password."
+    >
       <form className="form form-narrow" onSubmit={submit} noValidate aria-label="Change password">
         {general && <Alert>{general}</Alert>}
         <TextField
@@ -116,6 +126,10 @@ function ChangePassword() {
           error={mismatch ? 'The two new passwords differ.' : undefined}
           required
         />
+        <label className="checkbox">
+          <input type="checkbox" checked={revokeTokens} onChange={(e) => setRevokeTokens(e.target.checked)} />
+          <span>Also revoke my API tokens</span>
+        </label>
         <div className="form-actions form-actions-start">
           <Button type="submit" variant="primary" busy={change.isPending}>
             Change password

@@ -52,4 +52,38 @@ describe('users (admin)', () => {
     await screen.findByText('Ann Otator disabled');
     expect(calls.find((c) => c.method === 'PATCH')?.body).toEqual({ version: 5, disabled: true });
   });
+
+  it('revokes all API tokens of a user after confirmation', async () => {
+    const { calls } = mockApi({
+      'GET /api/v1/auth/me': meReply(adminUser),
+      'GET /api/v1/users': { body: { users: [adminUser, plainUser] } },
+      'DELETE /api/v1/users/7/tokens': { body: { tokens_revoked: 2 } },
+    });
+    const user = userEvent.setup();
+    renderApp('/users');
+    await user.click(await screen.findByRole('button', { name: 'Revoke all API tokens of ann@example.com' }));
+    const dialog = screen.getByRole('dialog', { name: 'Revoke all API tokens?' });
+    expect(dialog).toHaveTextContent(/Ann Otator stops working at once/);
+    expect(calls.some((c) => c.method === 'DELETE')).toBe(false);
+
+    await user.click(within(dialog).getByRole('button', { name: 'Revoke all tokens' }));
+    expect(await screen.findByText('2 API tokens of Ann Otator revoked')).toBeInTheDocument();
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    const del = calls.find((c) => c.method === 'DELETE');
+    expect(del?.path).toBe('/api/v1/users/7/tokens');
+    expect(del?.headers['X-CSRF-Token']).toBe('csrf-from-me');
+  });
+
+  it('revokes nothing when the confirmation is cancelled', async () => {
+    const { calls } = mockApi({
+      'GET /api/v1/auth/me': meReply(adminUser),
+      'GET /api/v1/users': { body: { users: [adminUser, plainUser] } },
+    });
+    const user = userEvent.setup();
+    renderApp('/users');
+    await user.click(await screen.findByRole('button', { name: 'Revoke all API tokens of ann@example.com' }));
+    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Cancel' }));
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect(calls.some((c) => c.method === 'DELETE')).toBe(false);
+  });
 });

@@ -15,7 +15,7 @@ import {
   TextField,
   useToast,
 } from '../components/ui';
-import { formatDate } from '../format';
+import { countOf, formatDate } from '../format';
 import { fieldErrors, formError } from '../forms';
 import { useSession } from '../session';
 
@@ -37,6 +37,7 @@ export function UsersPage() {
   const users = useQuery({ queryKey: ['users'], queryFn: api.listUsers });
   const [creating, setCreating] = useState(false);
   const [change, setChange] = useState<Change | null>(null);
+  const [revoking, setRevoking] = useState<User | null>(null);
 
   return (
     <div className="page">
@@ -107,6 +108,15 @@ export function UsersPage() {
                       >
                         {u.disabled ? 'Enable' : 'Disable'}
                       </Button>
+                      <Button
+                        size="sm"
+                        variant="ghost"
+                        className="text-danger"
+                        onClick={() => setRevoking(u)}
+                        aria-label={`Revoke all API tokens of ${u.email}`}
+                      >
+                        Revoke all API tokens
+                      </Button>
                     </td>
                   </tr>
                 );
@@ -117,6 +127,7 @@ export function UsersPage() {
       )}
       {creating && <NewUserDialog onClose={() => setCreating(false)} />}
       {change && <ChangeUserDialog change={change} onClose={() => setChange(null)} />}
+      {revoking && <RevokeTokensDialog user={revoking} onClose={() => setRevoking(null)} />}
     </div>
   );
 }
@@ -152,6 +163,33 @@ function ChangeUserDialog({ change, onClose }: { change: Change; onClose: () => 
       error={error}
     >
       <p>{text.text}</p>
+    </ConfirmDialog>
+  );
+}
+
+function RevokeTokensDialog({ user, onClose }: { user: User; onClose: () => void }) {
+  const toast = useToast();
+  const who = user.name || user.email;
+  const revoke = useMutation({
+    mutationFn: () => api.revokeUserTokens(user.id),
+    onSuccess: (res) => {
+      toast(`${countOf(res.tokens_revoked, 'API token')} of ${who} revoked`);
+      onClose();
+    },
+  });
+  return (
+    <ConfirmDialog
+      title="Revoke all API tokens?"
+      confirmLabel="Revoke all tokens"
+      onConfirm={() => revoke.mutate()}
+      onCancel={onClose}
+      busy={revoke.isPending}
+      error={revoke.error ? formError(revoke.error, {}) : null}
+    >
+      <p>
+        Every API token of <strong>{who}</strong> stops working at once; this cannot be undone. Their browser sessions go
+        on: disable the user to end those too.
+      </p>
     </ConfirmDialog>
   );
 }
