@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -51,6 +52,11 @@ func (e *env) claimedAnnotation(t *testing.T, as string) (int64, int) {
 	u, ok := e.users[as]
 	if !ok || rank(as) < rank("annotator") {
 		u = e.users["annotator"]
+	}
+	// One live claim per person: give back what an earlier scenario left claimed.
+	if _, err := e.store.Pool().Exec(e.ctx, `UPDATE annotation_items SET status = 'pending', claimed_by = NULL, lease_until = NULL
+		WHERE claimed_by = $1 AND status = 'claimed'`, u.ID); err != nil {
+		t.Fatal(err)
 	}
 	var v int
 	if err := e.store.Pool().QueryRow(e.ctx, `UPDATE annotation_items SET status = 'claimed', claimed_by = $2,
@@ -144,15 +150,15 @@ func TestAnnotationAPI_BlindAgreementIsAcceptedAndAudited(t *testing.T) {
 		{Name: "the SQL is required", Method: "POST", URL: fmt.Sprintf("%s/items/%d/submit", p, item), As: "annotator",
 			Body: jsonBody(map[string]any{"version": got.Item.Version + 1}), ExpectedStatus: 400, ExpectedContent: []string{`"sql"`}},
 		{Name: "a stale submit is 409", Method: "POST", URL: fmt.Sprintf("%s/items/%d/submit", p, item), As: "annotator",
-			Body: jsonBody(map[string]any{"version": got.Item.Version, "sql": agreeSQL}), ExpectedStatus: 409, ExpectedContent: []string{"stale_version"}},
+			Body: jsonBody(map[string]any{"version": got.Item.Version - 1, "sql": agreeSQL}), ExpectedStatus: 409, ExpectedContent: []string{"stale_version"}},
 		{Name: "someone else cannot submit it", Method: "POST", URL: fmt.Sprintf("%s/items/%d/submit", p, item), As: "reviewer",
-			Body: jsonBody(map[string]any{"version": got.Item.Version + 1, "sql": agreeSQL}), ExpectedStatus: 409, ExpectedContent: []string{"claimed by someone else"}},
+			Body: jsonBody(map[string]any{"version": got.Item.Version, "sql": agreeSQL}), ExpectedStatus: 409, ExpectedContent: []string{"claimed by someone else"}},
 		// Same rows, written differently: execution match says they agree. After submitting, the agent's SQL is shown.
 		{Name: "an agreeing submit", Method: "POST", URL: fmt.Sprintf("%s/items/%d/submit", p, item), As: "annotator",
-			Body:           jsonBody(map[string]any{"version": got.Item.Version + 1, "sql": "SELECT s.name FROM singer s WHERE net_worth_millions = (SELECT max(net_worth_millions) FROM singer)", "elapsed_ms": 4200}),
+			Body:           jsonBody(map[string]any{"version": got.Item.Version, "sql": "SELECT s.name FROM singer s WHERE net_worth_millions = (SELECT max(net_worth_millions) FROM singer)", "elapsed_ms": 4200}),
 			ExpectedStatus: 200, ExpectedContent: []string{`"result":"agreed"`, `"match":true`, `"audited":true`, `"agent_sql":"SELECT name FROM singer ORDER BY`, `"elapsed_ms":4200`}},
 		{Name: "a submitted item cannot be submitted again", Method: "POST", URL: fmt.Sprintf("%s/items/%d/submit", p, item), As: "annotator",
-			Body: jsonBody(map[string]any{"version": got.Item.Version + 2, "sql": agreeSQL}), ExpectedStatus: 409, ExpectedContent: []string{"already submitted"}},
+			Body: jsonBody(map[string]any{"version": got.Item.Version + 1, "sql": agreeSQL}), ExpectedStatus: 409, ExpectedContent: []string{"already submitted"}},
 		{Name: "nothing left", Method: "POST", URL: p + "/next", As: "annotator", ExpectedStatus: http.StatusNoContent},
 	})
 	st := e.nlqState(t, nlq)
@@ -396,5 +402,51 @@ func TestAnnotationAPI_BatchThenAnnotation(t *testing.T) {
 		ExpectedStatus: 200, ExpectedContent: []string{`"result":"agreed"`, `"audited":false`, `"agent_sql":"SELECT count(*) FROM singer"`}}})
 	if st := e.nlqState(t, nlq); st.Status != store.NLQAccepted {
 		t.Fatalf("after agreement: %+v", st)
+	}
+}
+
+// Eight parallel "next" calls of one annotator, with two slots of every question open, answer one
+// item eight times; eight of one reviewer, one review item.
+func TestAnnotationAPI_ParallelNextGivesOnePersonOneItem(t *testing.T) {
+	e := newEnv(t)
+	e.setPolicy(t, map[string]any{"annotators_per_item": 2})
+	for range 4 {
+		e.annotationItem(t, agreeSQL)
+	}
+	for range 3 {
+		e.disagreement(t)
+	}
+	for _, c := range []struct{ as, url string }{
+		{"annotator", fmt.Sprintf("/api/v1/projects/%d/annotation/next", e.project.ID)},
+		{"reviewer", fmt.Sprintf("/api/v1/projects/%d/review/next", e.project.ID)},
+	} {
+		bodies := make([]string, 8)
+		var wg sync.WaitGroup
+		for i := range bodies {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				rec := e.do(scenario{Method: "POST", URL: c.url, As: c.as})
+				bodies[i] = fmt.Sprint(rec.Code, " ", rec.Body.String())
+			}()
+		}
+		wg.Wait()
+		ids := map[string]bool{}
+		for _, b := range bodies {
+			if !strings.HasPrefix(b, "200 ") {
+				t.Fatalf("%s: %s", c.as, b)
+			}
+			var v struct {
+				ID   int64 `json:"id"`
+				Item struct {
+					ID int64 `json:"id"`
+				} `json:"item"`
+			}
+			json.Unmarshal([]byte(b[4:]), &v)
+			ids[fmt.Sprint(v.ID, "/", v.Item.ID)] = true
+		}
+		if len(ids) != 1 {
+			t.Errorf("%s got %d different items at once: %v", c.as, len(ids), ids)
+		}
 	}
 }

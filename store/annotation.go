@@ -198,16 +198,18 @@ type AnnotationTask struct {
 	AgentSQL         *string        `json:"agent_sql,omitempty"`
 }
 
-// claimAnnotationSQL is the annotator's claim, one statement like ClaimSQL: their own live claim
-// first, else an item whose lease ran out, else the oldest pending item, of a question they
+// claimAnnotationSQL is the annotator's claim, one statement like ClaimSQL: their own claim first
+// (renewed, even if its lease ran out, as long as nobody took it over), else an item whose lease ran
+// out, else the oldest pending item, of a question they
 // did not write, have not annotated (or skipped) already, and do not hold another slot of; the
 // question must still be open (not rejected or ambiguous). $1 project, $2 user, $3 request ID.
 const claimAnnotationSQL = `WITH claimed AS (
-	UPDATE annotation_items SET status = 'claimed', claimed_by = $2, version = version + 1,
+	UPDATE annotation_items SET status = 'claimed', claimed_by = $2,
+		version = version + CASE WHEN status = 'claimed' AND claimed_by = $2 THEN 0 ELSE 1 END,
 		lease_until = now() + make_interval(secs => COALESCE((SELECT lease_seconds FROM project_policies WHERE project_id = $1), 1800))
 	WHERE id = COALESCE(
-		(SELECT id FROM annotation_items WHERE claimed_by = $2 AND status = 'claimed' AND project_id = $1 AND lease_until > now()
-			ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED),
+		(SELECT id FROM annotation_items WHERE claimed_by = $2 AND status = 'claimed' AND project_id = $1
+			ORDER BY id LIMIT 1 FOR UPDATE),
 		(SELECT i.id FROM annotation_items i JOIN nlqs n ON n.id = i.nlq_id
 			WHERE i.project_id = $1 AND i.status = 'claimed' AND i.lease_until < now()
 				AND n.created_by IS DISTINCT FROM $2 AND n.status NOT IN ('rejected', 'ambiguous')
@@ -235,13 +237,24 @@ FROM claimed c JOIN nlqs n ON n.id = c.nlq_id`
 
 // ClaimAnnotationItem leases the user's next annotation item (see claimAnnotationSQL) for the
 // policy's lease; ErrNoWork when there is none they may take.
+//
+// The rules the claim follows are also the database's (migration 00014): one claimed item per
+// person and project, one slot per person and question. A claim racing another of the same person
+// fails on them and is tried again, which then finds the claim the other one made.
 func (s *Store) ClaimAnnotationItem(ctx context.Context, a Actor, projectID, userID int64) (AnnotationTask, error) {
 	var t AnnotationTask
-	it := &t.Item
-	err := s.pool.QueryRow(ctx, claimAnnotationSQL, projectID, userID, a.RequestID).Scan(
-		&it.ID, &it.ProjectID, &it.NLQID, &it.Slot, &it.Status, &it.ClaimedBy, &it.LeaseUntil, &it.Version, &it.CreatedAt, &it.DoneAt,
-		&t.Question, &t.DatabaseID, &t.TargetValues, &t.GuidelineVersion, &t.Blind)
-	if errors.Is(err, pgx.ErrNoRows) {
+	err := claimWithRetry(ctx, func() error {
+		t = AnnotationTask{}
+		it := &t.Item
+		return s.pool.QueryRow(ctx, claimAnnotationSQL, projectID, userID, a.RequestID).Scan(
+			&it.ID, &it.ProjectID, &it.NLQID, &it.Slot, &it.Status, &it.ClaimedBy, &it.LeaseUntil, &it.Version, &it.CreatedAt, &it.DoneAt,
+			&t.Question, &t.DatabaseID, &t.TargetValues, &t.GuidelineVersion, &t.Blind)
+	}, func() (bool, error) {
+		var open bool
+		err := s.pool.QueryRow(ctx, claimableAnnotationSQL, projectID, userID).Scan(&open)
+		return open, err
+	})
+	if errors.Is(err, ErrNoWork) {
 		return t, ErrNoWork
 	}
 	if t.TargetValues == nil {
@@ -249,6 +262,14 @@ func (s *Store) ClaimAnnotationItem(ctx context.Context, a Actor, projectID, use
 	}
 	return t, classify(err, fmt.Sprintf("claim annotation item in project %d", projectID))
 }
+
+// claimableAnnotationSQL says whether the project has an item user may claim, without locking: a
+// claim that found nothing because others held the rows locked tries again. $1 project, $2 user.
+const claimableAnnotationSQL = `SELECT EXISTS (SELECT 1 FROM annotation_items i JOIN nlqs n ON n.id = i.nlq_id
+	WHERE i.project_id = $1 AND (i.status = 'pending' OR (i.status = 'claimed' AND (i.lease_until < now() OR i.claimed_by = $2)))
+		AND n.created_by IS DISTINCT FROM $2 AND n.status NOT IN ('rejected', 'ambiguous')
+		AND NOT EXISTS (SELECT 1 FROM annotations x WHERE x.nlq_id = i.nlq_id AND x.user_id = $2)
+		AND NOT EXISTS (SELECT 1 FROM annotation_items o WHERE o.nlq_id = i.nlq_id AND o.id <> i.id AND o.claimed_by = $2))`
 
 // AnnotationItemNLQ returns an item of the project and its question (for running SQL on the
 // question's database before a submit).

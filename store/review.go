@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // ErrNoWork: the review queue has nothing this reviewer may take.
@@ -94,8 +95,10 @@ func CreateReviewItem(ctx context.Context, tx pgx.Tx, a Actor, it *ReviewItem) e
 		map[string]any{"nlq_id": it.NLQID, "reason": it.Reason, "candidate_a": it.CandidateA, "candidate_b": it.CandidateB})
 }
 
-// ClaimSQL is the whole claim, one statement: take the reviewer's own live claim if they hold one
-// (asking twice, or reloading the page, never takes a second item), else an item whose lease ran out
+// ClaimSQL is the whole claim, one statement: take the reviewer's own claim if they hold one, renewed
+// even when its lease ran out as long as nobody took it over (asking twice, or reloading the page,
+// never takes a second item; the database refuses a second claim anyway, see ClaimReviewItem), else
+// an item whose lease ran out
 // (abandoned work first; index review_items_leased), else the oldest pending item (by created_at,
 // then id; index review_items_pending) — never one the reviewer wrote; lease it, bump its version,
 // audit the claim, and return it with its question and both candidates. SKIP LOCKED makes racing
@@ -104,10 +107,11 @@ func CreateReviewItem(ctx context.Context, tx pgx.Tx, a Actor, it *ReviewItem) e
 //
 // $1 project, $2 reviewer, $3 lease in seconds, $4 request ID. bench/claim.pgbench runs this text.
 const ClaimSQL = `WITH claimed AS (
-	UPDATE review_items SET status = 'claimed', claimed_by = $2, lease_until = now() + make_interval(secs => $3), version = version + 1
+	UPDATE review_items SET status = 'claimed', claimed_by = $2, lease_until = now() + make_interval(secs => $3),
+		version = version + CASE WHEN status = 'claimed' AND claimed_by = $2 THEN 0 ELSE 1 END
 	WHERE id = COALESCE(
-		(SELECT id FROM review_items WHERE claimed_by = $2 AND status = 'claimed' AND project_id = $1 AND lease_until > now()
-			ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED),
+		(SELECT id FROM review_items WHERE claimed_by = $2 AND status = 'claimed' AND project_id = $1
+			ORDER BY id LIMIT 1 FOR UPDATE),
 		(SELECT id FROM review_items WHERE project_id = $1 AND status = 'claimed' AND lease_until < now()
 			AND NOT ($2 = ANY (authors)) ORDER BY lease_until LIMIT 1 FOR UPDATE SKIP LOCKED),
 		(SELECT id FROM review_items WHERE project_id = $1 AND status = 'pending'
@@ -127,19 +131,30 @@ FROM claimed c JOIN nlqs n ON n.id = c.nlq_id
 	LEFT JOIN sql_candidates b ON b.id = c.candidate_b`
 
 // ClaimReviewItem leases the next item of the project to reviewer (see ClaimSQL); ErrNoWork when
-// there is none they may take.
+// there is none they may take. One claim per reviewer and project is the database's rule too
+// (review_items_one_claim): a claim racing the same reviewer's other one fails on it and is tried
+// again, which finds the other's claim.
 func (s *Store) ClaimReviewItem(ctx context.Context, a Actor, projectID, reviewerID int64, lease time.Duration) (ReviewItemView, error) {
 	if lease <= 0 {
 		return ReviewItemView{}, &ValidationError{Fields: map[string]string{"lease": "must be positive"}}
 	}
 	var v ReviewItemView
 	var ca, cb nullCandidate
-	err := s.pool.QueryRow(ctx, ClaimSQL, projectID, reviewerID, lease.Seconds(), a.RequestID).Scan(
-		&v.ID, &v.ProjectID, &v.NLQID, &v.Reason, &v.Status, &v.CandidateA, &v.CandidateB, &v.Authors, &v.ClaimedBy, &v.LeaseUntil,
-		&v.Version, &v.GuidelineVersion, &v.CreatedAt, &v.ResolvedAt, &v.Question, &v.DatabaseID,
-		&ca.ID, &ca.Source, &ca.SQL, &ca.ResultFingerprint, &ca.RowCount, &ca.Error, &ca.AgentRunID,
-		&cb.ID, &cb.Source, &cb.SQL, &cb.ResultFingerprint, &cb.RowCount, &cb.Error, &cb.AgentRunID)
-	if errors.Is(err, pgx.ErrNoRows) {
+	err := claimWithRetry(ctx, func() error {
+		v, ca, cb = ReviewItemView{}, nullCandidate{}, nullCandidate{}
+		return s.pool.QueryRow(ctx, ClaimSQL, projectID, reviewerID, lease.Seconds(), a.RequestID).Scan(
+			&v.ID, &v.ProjectID, &v.NLQID, &v.Reason, &v.Status, &v.CandidateA, &v.CandidateB, &v.Authors, &v.ClaimedBy, &v.LeaseUntil,
+			&v.Version, &v.GuidelineVersion, &v.CreatedAt, &v.ResolvedAt, &v.Question, &v.DatabaseID,
+			&ca.ID, &ca.Source, &ca.SQL, &ca.ResultFingerprint, &ca.RowCount, &ca.Error, &ca.AgentRunID,
+			&cb.ID, &cb.Source, &cb.SQL, &cb.ResultFingerprint, &cb.RowCount, &cb.Error, &cb.AgentRunID)
+	}, func() (bool, error) {
+		var open bool
+		err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM review_items WHERE project_id = $1
+			AND (status = 'pending' OR (status = 'claimed' AND (lease_until < now() OR claimed_by = $2))) AND NOT ($2 = ANY (authors)))`,
+			projectID, reviewerID).Scan(&open)
+		return open, err
+	})
+	if errors.Is(err, ErrNoWork) {
 		return ReviewItemView{}, ErrNoWork
 	}
 	if err != nil {
@@ -450,4 +465,36 @@ func (s *Store) RecentDisagreements(ctx context.Context, projectID int64, limit 
 		out = append(out, d)
 	}
 	return out, classify(rows.Err(), "recent disagreements")
+}
+
+// claimWithRetry runs a one-statement claim. A claim that breaks a uniqueness rule lost a race with
+// the same person's other claim, and one that found nothing may have found every open row locked by
+// claims in progress (SKIP LOCKED): both try again, so "no work" is answered only when open says
+// nothing is claimable.
+func claimWithRetry(ctx context.Context, claim func() error, open func() (bool, error)) error {
+	const attempts = 8
+	for i := 1; ; i++ {
+		err := claim()
+		var pe *pgconn.PgError
+		switch {
+		case err == nil:
+			return nil
+		case errors.As(err, &pe) && pe.Code == "23505" && i < attempts:
+		case errors.Is(err, pgx.ErrNoRows):
+			more, oerr := open()
+			if oerr != nil {
+				return oerr
+			}
+			if !more || i >= attempts {
+				return ErrNoWork
+			}
+		default:
+			return err
+		}
+		select {
+		case <-time.After(time.Duration(i) * time.Millisecond):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 }

@@ -1,0 +1,228 @@
+package store_test
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/goldset/goldset/store"
+)
+
+// annotationQueue adds n questions with k annotation slots each to q's project.
+func (q *queue) annotationQueue(n, k int) []int64 {
+	q.t.Helper()
+	var nlqs []int64
+	for i := 0; i < n; i++ {
+		tx, err := q.st.Pool().Begin(q.ctx)
+		if err != nil {
+			q.t.Fatal(err)
+		}
+		nlq := store.NLQ{ProjectID: q.project, Question: fmt.Sprintf("Annotate %d?", i)}
+		if _, err := store.InsertNLQ(q.ctx, tx, store.System, &nlq); err != nil {
+			q.t.Fatal(err)
+		}
+		if _, err := store.CreateAnnotationItems(q.ctx, tx, q.project, nlq.ID, k); err != nil {
+			q.t.Fatal(err)
+		}
+		if err := tx.Commit(q.ctx); err != nil {
+			q.t.Fatal(err)
+		}
+		nlqs = append(nlqs, nlq.ID)
+	}
+	return nlqs
+}
+
+func (q *queue) claimAnnotation(user int64) (store.AnnotationTask, error) {
+	return q.st.ClaimAnnotationItem(q.ctx, store.Actor{UserID: user, RequestID: "test"}, q.project, user)
+}
+
+// parallel runs f n times at once and returns what each returned.
+func parallel[T any](n int, f func() (T, error)) ([]T, []error) {
+	out, errs := make([]T, n), make([]error, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() { defer wg.Done(); <-start; out[i], errs[i] = f() }()
+	}
+	close(start)
+	wg.Wait()
+	return out, errs
+}
+
+// One annotator sending eight claims at once holds one item, and every answer is that item — even
+// with two slots of every question open.
+func TestClaims_ParallelAnnotationClaimsOfOnePersonGiveOneItem(t *testing.T) {
+	t.Parallel()
+	q := newQueue(t, 1)
+	q.annotationQueue(10, 2)
+	me := q.reviewers[0]
+	for round := 0; round < 5; round++ {
+		tasks, errs := parallel(8, func() (store.AnnotationTask, error) { return q.claimAnnotation(me) })
+		for i, err := range errs {
+			if err != nil {
+				t.Fatalf("round %d claim %d: %v", round, i, err)
+			}
+			if tasks[i].Item.ID != tasks[0].Item.ID {
+				t.Fatalf("round %d: one person got items %d and %d at once", round, tasks[0].Item.ID, tasks[i].Item.ID)
+			}
+		}
+		var live int
+		q.st.Pool().QueryRow(q.ctx, `SELECT count(*) FROM annotation_items WHERE claimed_by = $1 AND status = 'claimed'`, me).Scan(&live)
+		if live != 1 {
+			t.Fatalf("round %d: %d live claims", round, live)
+		}
+		// Finish it, so the next round claims afresh.
+		if _, err := q.st.SkipAnnotationItem(q.ctx, store.Actor{UserID: me}, q.project, tasks[0].Item.ID, me, tasks[0].Item.Version, "ambiguous", ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Never two slots of one question: each skipped item was of a different question.
+	var pairs int
+	q.st.Pool().QueryRow(q.ctx, `SELECT count(*) FROM (SELECT nlq_id FROM annotation_items WHERE claimed_by = $1 GROUP BY nlq_id HAVING count(*) > 1) d`, me).Scan(&pairs)
+	if pairs != 0 {
+		t.Fatalf("%d questions with two slots held by one person", pairs)
+	}
+}
+
+// Two slots of one question, many people racing for them: two different people get them.
+func TestClaims_TheLastSlotsGoToDifferentPeople(t *testing.T) {
+	t.Parallel()
+	for round := 0; round < 10; round++ {
+		q := newQueue(t, 6)
+		q.annotationQueue(1, 2)
+		users := q.reviewers
+		i := 0
+		var mu sync.Mutex
+		tasks, errs := parallel(12, func() (store.AnnotationTask, error) {
+			mu.Lock()
+			u := users[i%len(users)]
+			i++
+			mu.Unlock()
+			return q.claimAnnotation(u)
+		})
+		holders := map[int64]int64{} // item → person
+		for k, err := range errs {
+			if errors.Is(err, store.ErrNoWork) {
+				continue
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			holders[tasks[k].Item.ID] = *tasks[k].Item.ClaimedBy
+		}
+		var people []int64
+		for _, p := range holders {
+			people = append(people, p)
+		}
+		if len(holders) != 2 || people[0] == people[1] {
+			t.Fatalf("round %d: slots held %v", round, holders)
+		}
+	}
+}
+
+// The rules are the database's: a statement that would break them directly is refused.
+func TestClaims_TheDatabaseRefusesASecondClaimOrSlot(t *testing.T) {
+	t.Parallel()
+	q := newQueue(t, 1)
+	nlqs := q.annotationQueue(2, 2)
+	me := q.reviewers[0]
+	task, err := q.claimAnnotation(me)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := nlqs[0]
+	if other == task.Item.NLQID {
+		other = nlqs[1]
+	}
+	for _, c := range []struct {
+		sql string
+		nlq int64
+	}{
+		// a second live claim in the project
+		{`UPDATE annotation_items SET status = 'claimed', claimed_by = $1, lease_until = now() + interval '1 hour'
+			WHERE id = (SELECT id FROM annotation_items WHERE nlq_id = $2 AND status = 'pending' LIMIT 1)`, other},
+		// a second slot of the same question, even finished
+		{`UPDATE annotation_items SET status = 'submitted', claimed_by = $1 WHERE id = (SELECT id FROM annotation_items WHERE nlq_id = $2 AND claimed_by IS NULL LIMIT 1)`, task.Item.NLQID},
+	} {
+		_, err := q.st.Pool().Exec(q.ctx, c.sql, me, c.nlq)
+		sql := c.sql
+		var pe *pgconn.PgError
+		if !errors.As(err, &pe) || pe.Code != "23505" {
+			t.Errorf("%s: %v, want a unique violation", sql, err)
+		}
+	}
+	items := q.add(2)
+	if _, err := q.claim(me, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	_, err = q.st.Pool().Exec(q.ctx, `UPDATE review_items SET status = 'claimed', claimed_by = $1, lease_until = now() + interval '1 hour'
+		WHERE id = ANY($2) AND status = 'pending'`, me, items)
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) || pe.Code != "23505" {
+		t.Errorf("a second review claim: %v", err)
+	}
+}
+
+// One reviewer's eight parallel claims hold one item; and many reviewers racing over a queue never
+// hear "nothing to review" while something is pending.
+func TestClaims_ReviewClaimsHoldOnePerPersonAndNoWorkOnlyWhenNothingIsLeft(t *testing.T) {
+	t.Parallel()
+	q := newQueue(t, 16)
+	q.add(40)
+	me := q.reviewers[0]
+	views, errs := parallel(8, func() (store.ReviewItemView, error) { return q.claim(me, time.Hour) })
+	for i, err := range errs {
+		if err != nil || views[i].ID != views[0].ID {
+			t.Fatalf("claim %d: item %d (%v), first was %d", i, views[i].ID, err, views[0].ID)
+		}
+	}
+	if err := q.decide(me, views[0].ID, views[0].Version); err != nil {
+		t.Fatal(err)
+	}
+	// 15 reviewers claim and decide until the queue is empty; nobody is told "no work" early.
+	var mu sync.Mutex
+	decided := 1
+	var wg sync.WaitGroup
+	for _, r := range q.reviewers[1:] {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				v, err := q.claim(r, time.Hour)
+				if errors.Is(err, store.ErrNoWork) {
+					var pending int
+					q.st.Pool().QueryRow(q.ctx, `SELECT count(*) FROM review_items WHERE project_id = $1 AND status <> 'resolved'`, q.project).Scan(&pending)
+					if pending > 0 {
+						// Items still held by others are not claimable: only pending ones count.
+						var free int
+						q.st.Pool().QueryRow(q.ctx, `SELECT count(*) FROM review_items WHERE project_id = $1 AND status = 'pending'`, q.project).Scan(&free)
+						if free > 0 {
+							t.Errorf("reviewer %d told no work with %d pending", r, free)
+						}
+					}
+					return
+				}
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if err := q.decide(r, v.ID, v.Version); err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				decided++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if decided != 40 {
+		t.Fatalf("%d of 40 decided", decided)
+	}
+}
