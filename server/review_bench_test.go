@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/pipelines"
@@ -46,14 +47,13 @@ func BenchmarkReviewQueue(b *testing.B) {
 		b.Skipf("skipping: pgbench is not installed at %s (apt-get install postgresql-15 or postgresql-contrib)", pgbenchPath)
 	}
 	const (
-		items     = 1_000_000
-		nlqs      = 5_000
 		clients   = 16
-		reviewers = 60_000 // more than either side claims in one phase
-		duration  = 10 * time.Second
 		leaseSecs = 1800 // the API's lease is reviewLease; both far outlast a phase
-		sqlClaims = 1_000
 	)
+	items, nlqs, reviewers, duration, sqlClaims := 1_000_000, 5_000, 60_000, 10*time.Second, 1_000
+	if smoke() {
+		items, nlqs, reviewers, duration, sqlClaims = 30_000, 100, 20_000, time.Second, 20
+	}
 	ctx := context.Background()
 	dbURL := storetest.URL(b)
 	st, err := store.Open(ctx, dbURL, store.Options{})
@@ -91,7 +91,7 @@ func BenchmarkReviewQueue(b *testing.B) {
 	}
 	// Reviewer i (0-based) is user firstReviewer+i: ids are consecutive within the one INSERT.
 	if n := exec1(`INSERT INTO memberships (project_id, user_id, role) SELECT $1, id, 'reviewer' FROM users
-		WHERE id BETWEEN $2 AND $3 AND email LIKE 'r%@bench.example'`, project, firstReviewer, firstReviewer+reviewers-1); n != reviewers {
+		WHERE id BETWEEN $2 AND $3 AND email LIKE 'r%@bench.example'`, project, firstReviewer, firstReviewer+int64(reviewers)-1); n != int64(reviewers) {
 		b.Fatalf("%d reviewer memberships, want %d (user ids not consecutive?)", n, reviewers)
 	}
 	// Tokens: secrets known here, hashes as store.HashSecret makes them, copied in with one COPY. They
@@ -221,30 +221,8 @@ func BenchmarkReviewQueue(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.Logf("EXPLAIN (ANALYZE, BUFFERS) of the claim at %d items:\n%s", items, plan.String())
-		conn, err := pool.Acquire(ctx)
-		if err != nil {
-			b.Fatal(err)
-		}
-		sqlLat := make([]time.Duration, 0, sqlClaims)
-		var rest [27]any
-		dest := []any{new(int64)}
-		for j := range rest {
-			dest = append(dest, &rest[j])
-		}
-		for i := 1; i <= sqlClaims; i++ { // reviewer 0 made the EXPLAIN's claim
-			t0 := time.Now()
-			if err := conn.QueryRow(ctx, store.ClaimSQL, project, firstReviewer+int64(i), float64(leaseSecs), "bench").Scan(dest...); err != nil {
-				b.Fatal(err)
-			}
-			sqlLat = append(sqlLat, time.Since(t0))
-			// Resolved untimed, so the head of the queue stays as under steady review.
-			if _, err := conn.Exec(ctx, `UPDATE review_items SET status = 'resolved', resolved_at = now(), lease_until = NULL, version = version + 1
-				WHERE id = $1`, *dest[0].(*int64)); err != nil {
-				b.Fatal(err)
-			}
-		}
-		conn.Release()
-		consumed("claim SQL", sqlClaims+1)
+		sqlLat := claimLatencies(b, ctx, pool, project, firstReviewer, leaseSecs, sqlClaims)
+		consumed("claim SQL", int64(sqlClaims)+1)
 
 		// (a) pgbench, 16 clients.
 		stop := finishing()
@@ -271,7 +249,7 @@ func BenchmarkReviewQueue(b *testing.B) {
 		}
 		pgClaims, _ := strconv.ParseInt(string(m[1]), 10, 64)
 		b.Logf("pgbench:\n%s", strings.TrimSpace(string(out)))
-		if pgClaims > reviewers {
+		if pgClaims > int64(reviewers) {
 			b.Errorf("pgbench made %d claims with %d reviewers: raise reviewers", pgClaims, reviewers)
 		}
 		consumed("pgbench", pgClaims)
@@ -359,3 +337,47 @@ func percentile(d []time.Duration, p float64) time.Duration {
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// smoke reports whether benchmarks run at a tiny size, as `make test` runs them once so a change that
+// breaks one turns the build red.
+func smoke() bool { return os.Getenv("GOLDSET_BENCH_SMOKE") != "" }
+
+// claimLatencies times n claims of the store's claim statement on one connection, each by a fresh
+// reviewer, resolving each item untimed so the head of the queue stays as under steady review. The
+// connection is given back whatever happens, so a failure cannot leave the store's Close waiting.
+func claimLatencies(b *testing.B, ctx context.Context, pool *pgxpool.Pool, project, firstReviewer int64, leaseSecs, n int) []time.Duration {
+	b.Helper()
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer conn.Release()
+	lat := make([]time.Duration, 0, n)
+	for i := 1; i <= n; i++ { // reviewer 0 made the EXPLAIN's claim
+		t0 := time.Now()
+		// Read as values, not scanned into a fixed list, so a claim that returns more columns
+		// does not break the benchmark.
+		rows, err := conn.Query(ctx, store.ClaimSQL, project, firstReviewer+int64(i), float64(leaseSecs), "bench")
+		if err != nil {
+			b.Fatal(err)
+		}
+		var id int64
+		for rows.Next() {
+			vals, err := rows.Values()
+			if err != nil {
+				b.Fatal(err)
+			}
+			id = vals[0].(int64)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil || id == 0 {
+			b.Fatalf("claim %d: id %d, %v", i, id, err)
+		}
+		lat = append(lat, time.Since(t0))
+		if _, err := conn.Exec(ctx, `UPDATE review_items SET status = 'resolved', resolved_at = now(), lease_until = NULL, version = version + 1
+			WHERE id = $1`, id); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return lat
+}
