@@ -83,6 +83,9 @@ var rolePermissions = [][]string{
 	{"lead", "evaluations", "run"},
 	{"lead", "optimizations", "read"},
 	{"lead", "optimizations", "run"},
+	// Other people's, the agent's and the reference SQL of a question an annotator has not answered
+	// yet, in a blind project (see blind.go); not a route.
+	{"reviewer", "answers", "read"},
 	{"reviewer", "policy", "read"},
 	{"reviewer", "agent", "read"},
 	{"reviewer", "dashboard", "read"},

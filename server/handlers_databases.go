@@ -186,6 +186,13 @@ func (s *Server) listNLQs(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	gate, err := s.answerGate(c, pid)
+	if err != nil {
+		return err
+	}
+	for i := range ns {
+		gate.question(&ns[i])
+	}
 	return c.JSON(http.StatusOK, map[string]any{"nlqs": ns})
 }
 
@@ -236,6 +243,11 @@ func (s *Server) nlqHistory(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	gate, err := s.answerGate(c, pid)
+	if err != nil {
+		return err
+	}
+	gate.history(&h)
 	return c.JSON(http.StatusOK, h)
 }
 
@@ -443,7 +455,12 @@ func (s *Server) checkSQL(c echo.Context) error {
 		ok, reason := sqlexec.AnswerMatch(res, n.TargetValues)
 		out["answer_match"] = map[string]any{"match": ok, "reason": reason, "answers": n.TargetValues}
 	}
-	if n.Candidate != nil && n.Candidate.Error == nil {
+	gate, err := s.answerGate(c, pid)
+	if err != nil {
+		return err
+	}
+	// Whether the SQL matches the stored answer tells a blind annotator what the answer is.
+	if n.Candidate != nil && n.Candidate.Error == nil && gate.visible(n.ID) {
 		stored := s.cfg.Exec.Run(ctx, d.Target(), n.Candidate.SQL)
 		ordered, _ := sqlexec.HasTopLevelOrderBy(n.Candidate.SQL)
 		m := sqlexec.Match(stored, res, sqlexec.MatchOptions{OrderMatters: ordered})

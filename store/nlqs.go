@@ -142,6 +142,28 @@ type NLQWithSQL struct {
 	NLQ
 	DatabaseName *string    `json:"database_name"`
 	Candidate    *Candidate `json:"candidate"`
+	// AnswersHidden: the reader may not see this question's SQL yet (blind annotation); Candidate
+	// is withheld.
+	AnswersHidden bool `json:"answers_hidden,omitempty"`
+}
+
+// QuestionsAnsweredBy lists the questions of the project that user wrote or annotated (submitted
+// or skipped): the ones whose SQL a blind annotator may read.
+func (s *Store) QuestionsAnsweredBy(ctx context.Context, projectID, userID int64) (map[int64]bool, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id FROM nlqs WHERE project_id = $1 AND created_by = $2
+		UNION SELECT a.nlq_id FROM annotations a JOIN nlqs n ON n.id = a.nlq_id WHERE n.project_id = $1 AND a.user_id = $2`, projectID, userID)
+	if err != nil {
+		return nil, classify(err, "questions answered")
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, classify(err, "questions answered")
+	}
+	out := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out, nil
 }
 
 // ListNLQs returns questions newest first with their imported SQL.
