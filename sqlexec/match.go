@@ -100,6 +100,16 @@ type MatchOptions struct {
 	// MaxPermutations caps the column permutations tried; 0 means 100000, within a work budget
 	// proportional to the result size.
 	MaxPermutations int `json:"max_permutations,omitempty"`
+	// Labels name the two sides in Reason: ("gold", "pred") when empty. When neither side is gold
+	// (two people, or a person and the agent), name them for what they are.
+	Labels [2]string `json:"-"`
+}
+
+func (o MatchOptions) labels() (g, p string) {
+	if o.Labels[0] == "" || o.Labels[1] == "" {
+		return "gold", "pred"
+	}
+	return o.Labels[0], o.Labels[1]
 }
 
 // DefaultFloatRelTol is the relative tolerance used when MatchOptions.FloatRelTol is 0.
@@ -130,22 +140,23 @@ type MatchResult struct {
 // Match compares a predicted result with a gold result by execution match. See "Execution match
 // semantics" at the top of this file.
 func Match(gold, pred *Result, opt MatchOptions) MatchResult {
-	if r, ok := matchPrecheck(gold, pred); !ok {
+	gl, pl := opt.labels()
+	if r, ok := matchPrecheck(gold, pred, gl, pl); !ok {
 		return MatchResult{Reason: r}
 	}
 	gw, err := resultWidth(gold)
 	if err != nil {
-		return MatchResult{Reason: "gold result malformed: " + err.Error()}
+		return MatchResult{Reason: gl + " result malformed: " + err.Error()}
 	}
 	pw, err := resultWidth(pred)
 	if err != nil {
-		return MatchResult{Reason: "pred result malformed: " + err.Error()}
+		return MatchResult{Reason: pl + " result malformed: " + err.Error()}
 	}
 	if gw != pw {
-		return MatchResult{Reason: fmt.Sprintf("column count differs (gold %d, pred %d)", gw, pw)}
+		return MatchResult{Reason: fmt.Sprintf("column count differs (%s %d, %s %d)", gl, gw, pl, pw)}
 	}
 	if len(gold.Rows) != len(pred.Rows) {
-		return MatchResult{Reason: fmt.Sprintf("row count differs (gold %d, pred %d)", len(gold.Rows), len(pred.Rows))}
+		return MatchResult{Reason: fmt.Sprintf("row count differs (%s %d, %s %d)", gl, len(gold.Rows), pl, len(pred.Rows))}
 	}
 	if len(gold.Rows) == 0 {
 		return MatchResult{Match: true, Reason: "equal (both empty)", ColumnMapping: identityPerm(gw)}
@@ -162,8 +173,8 @@ func Match(gold, pred *Result, opt MatchOptions) MatchResult {
 	case out.orderDiffers:
 		return MatchResult{Reason: "order differs"}
 	case out.orphan >= 0:
-		return MatchResult{Reason: fmt.Sprintf("rows differ: no pred column has the values of gold column %d%s",
-			out.orphan+1, columnLabel(gold, out.orphan))}
+		return MatchResult{Reason: fmt.Sprintf("rows differ: no %s column has the values of %s column %d%s",
+			pl, gl, out.orphan+1, columnLabel(gold, out.orphan))}
 	case out.gaveUp:
 		return MatchResult{Reason: fmt.Sprintf("rows differ (column alignment search stopped after %d permutations)", out.tried)}
 	}
@@ -171,20 +182,20 @@ func Match(gold, pred *Result, opt MatchOptions) MatchResult {
 }
 
 // matchPrecheck applies the rules that need no rows: presence, errors, truncation.
-func matchPrecheck(gold, pred *Result) (string, bool) {
+func matchPrecheck(gold, pred *Result, gl, pl string) (string, bool) {
 	switch {
 	case gold == nil:
-		return "gold result missing", false
+		return gl + " result missing", false
 	case pred == nil:
-		return "pred result missing", false
+		return pl + " result missing", false
 	case !gold.OK():
-		return "gold failed: " + gold.Error, false
+		return gl + " failed: " + gold.Error, false
 	case !pred.OK():
-		return "pred failed: " + pred.Error, false
+		return pl + " failed: " + pred.Error, false
 	case gold.Truncated:
-		return fmt.Sprintf("gold truncated after %d rows: a partial result cannot be compared", len(gold.Rows)), false
+		return fmt.Sprintf("%s truncated after %d rows: a partial result cannot be compared", gl, len(gold.Rows)), false
 	case pred.Truncated:
-		return fmt.Sprintf("pred truncated after %d rows: a partial result cannot be compared", len(pred.Rows)), false
+		return fmt.Sprintf("%s truncated after %d rows: a partial result cannot be compared", pl, len(pred.Rows)), false
 	}
 	return "", true
 }

@@ -526,3 +526,19 @@ func BenchmarkMatch100k(b *testing.B) {
 		}
 	}
 }
+
+// When neither side is gold, the reason names the sides as the caller does.
+func TestMatch_ReasonsNameTheSides(t *testing.T) {
+	a := &Result{Columns: []ResultColumn{{Name: "x"}}, Rows: [][]any{{int64(1)}}}
+	b := &Result{Columns: []ResultColumn{{Name: "x"}}, Rows: [][]any{{int64(1)}, {int64(2)}}}
+	m := Match(a, b, MatchOptions{Labels: [2]string{"agent", "ann@example.com"}})
+	if m.Match || m.Reason != "row count differs (agent 1, ann@example.com 2)" {
+		t.Fatalf("%+v", m)
+	}
+	if m := Match(a, &Result{Error: "boom"}, MatchOptions{Labels: [2]string{"A", "B"}}); m.Reason != "B failed: boom" {
+		t.Fatalf("%+v", m)
+	}
+	if m := Match(a, b, MatchOptions{}); !strings.Contains(m.Reason, "gold 1, pred 2") {
+		t.Fatalf("default labels: %+v", m)
+	}
+}
