@@ -26,7 +26,7 @@ const (
 // answer. The migration's CHECK constraints hold the same lists.
 var (
 	ReviewReasons    = []string{"disagreement", "agent_failed", "low_confidence", "checker_warning", "audit", "translation_mismatch"}
-	ReviewDecisions  = []string{"accept_a", "accept_b", "edit", "rewrite_question", "ambiguous", "reject"}
+	ReviewDecisions  = []string{"accept", "accept_a", "accept_b", "edit", "rewrite_question", "ambiguous", "reject"}
 	ReviewErrorTypes = []string{"schema_linking", "join", "aggregation", "filter_value", "null_handling", "ordering_limit", "date_time",
 		"question_ambiguous", "other"}
 )
@@ -53,6 +53,7 @@ type ReviewItem struct {
 type ReviewCandidate struct {
 	ID                int64   `json:"id"`
 	Source            string  `json:"source"`
+	AuthorEmail       *string `json:"author_email,omitempty"` // a person's candidate
 	SQL               string  `json:"sql"`
 	ResultFingerprint *string `json:"result_fingerprint"`
 	RowCount          *int    `json:"row_count"`
@@ -67,6 +68,12 @@ type ReviewItemView struct {
 	DatabaseID *int64           `json:"database_id"`
 	A          *ReviewCandidate `json:"candidate_a"`
 	B          *ReviewCandidate `json:"candidate_b"`
+	// Candidates are every SQL of the question, oldest first — the imported reference, the agent's
+	// answers, each annotator's — so a reviewer can compare any two and accept any one.
+	Candidates []ReviewCandidate `json:"candidates"`
+	// AgentRunID is the question's newest agent trajectory (for an item the agent failed, the one
+	// that explains why).
+	AgentRunID *int64 `json:"agent_run_id"`
 }
 
 // CreateReviewItem queues an item inside tx (the work that found the disagreement commits it with its
@@ -161,7 +168,29 @@ func (s *Store) ClaimReviewItem(ctx context.Context, a Actor, projectID, reviewe
 		return ReviewItemView{}, classify(err, fmt.Sprintf("claim review item in project %d", projectID))
 	}
 	v.A, v.B = ca.candidate(), cb.candidate()
+	if err := s.fillReviewContext(ctx, &v); err != nil {
+		return ReviewItemView{}, err
+	}
 	return v, nil
+}
+
+// fillReviewContext adds every candidate of the item's question and its newest agent run.
+func (s *Store) fillReviewContext(ctx context.Context, v *ReviewItemView) error {
+	rows, err := s.pool.Query(ctx, `SELECT c.id, c.source, u.email, c.sql, c.result_fingerprint, c.row_count, c.error, c.agent_run_id
+		FROM sql_candidates c LEFT JOIN users u ON u.id = c.created_by WHERE c.nlq_id = $1 ORDER BY c.id`, v.NLQID)
+	if err != nil {
+		return classify(err, "review candidates")
+	}
+	v.Candidates, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (ReviewCandidate, error) {
+		var c ReviewCandidate
+		err := r.Scan(&c.ID, &c.Source, &c.AuthorEmail, &c.SQL, &c.ResultFingerprint, &c.RowCount, &c.Error, &c.AgentRunID)
+		return c, err
+	})
+	if err != nil {
+		return classify(err, "review candidates")
+	}
+	err = s.pool.QueryRow(ctx, `SELECT max(id) FROM agent_runs WHERE nlq_id = $1`, v.NLQID).Scan(&v.AgentRunID)
+	return classify(err, "review agent run")
 }
 
 // nullCandidate scans a LEFT JOINed candidate.
@@ -240,7 +269,9 @@ func (s *Store) ReleaseReviewItem(ctx context.Context, a Actor, projectID, itemI
 
 // Decision is a reviewer's judgement of an item.
 type Decision struct {
-	Decision  string   `json:"decision"`
+	Decision string `json:"decision"`
+	// CandidateID is the candidate an "accept" makes gold: any SQL candidate of the question.
+	CandidateID *int64   `json:"candidate_id,omitempty"`
 	ErrorType string   `json:"error_type"`
 	RuleIDs   []string `json:"rule_ids"`
 	Comment   string   `json:"comment"`
@@ -271,6 +302,7 @@ func (d Decision) Validate() error {
 	v.Check(d.ErrorType != "", "error_type", "is required")
 	v.Check(contains(ReviewErrorTypes, d.ErrorType), "error_type", "must be one of "+fmt.Sprint(ReviewErrorTypes))
 	v.Check(d.Decision != "edit" || d.FinalSQL != "", "final_sql", "is required for an edit")
+	v.Check(d.Decision != "accept" || d.CandidateID != nil, "candidate_id", "is required to accept a candidate")
 	v.Check(d.Decision != "rewrite_question" || d.Question != "", "question", "is required to rewrite the question")
 	for _, id := range d.RuleIDs {
 		v.Check(ruleID.MatchString(id), "rule_ids", fmt.Sprintf("%q is not a rule ID (R1, R2, …)", id))
@@ -293,7 +325,8 @@ func contains(list []string, s string) bool {
 // names exists), record the review, make the decision take effect on the question, and audit both.
 // The locked row is returned either way, so a refusal can say why.
 //
-// Effects: accept_a/accept_b accept the question with that candidate as gold; edit stores final_sql
+// Effects: accept (any candidate of the question, $16) and accept_a/accept_b accept the question with
+// that candidate as gold; edit stores final_sql
 // as a new human candidate by the reviewer (with its sandbox outcome, $13-$15) and accepts the
 // question with it as gold; rewrite_question replaces the question's text (the old one stays in the
 // audit entry), clears its gold and sets it back to new, so it goes around the loop again; ambiguous
@@ -301,7 +334,8 @@ func contains(list []string, s string) bool {
 //
 // $1 project, $2 item, $3 reviewer, $4 version, $5 decision, $6 error type, $7 rule IDs, $8 comment,
 // $9 final SQL, $10 question, $11 request ID, $12 the decision as JSON for the audit log,
-// $13 final SQL's result fingerprint, $14 its row count, $15 its elapsed ms.
+// $13 final SQL's result fingerprint, $14 its row count, $15 its elapsed ms, $16 the candidate an
+// accept names.
 const decideSQL = `WITH item AS (
 	SELECT id, nlq_id, status, claimed_by, version, candidate_a, candidate_b, COALESCE(lease_until > now(), false) AS live
 	FROM review_items WHERE project_id = $1 AND id = $2 FOR UPDATE
@@ -309,10 +343,12 @@ const decideSQL = `WITH item AS (
 	UPDATE review_items r SET status = 'resolved', resolved_at = now(), lease_until = NULL, version = r.version + 1
 	FROM item WHERE r.id = item.id AND item.status = 'claimed' AND item.claimed_by = $3 AND item.live AND item.version = $4
 		AND NOT ($5 = 'accept_a' AND item.candidate_a IS NULL) AND NOT ($5 = 'accept_b' AND item.candidate_b IS NULL)
+		AND NOT ($5 = 'accept' AND NOT EXISTS (SELECT 1 FROM sql_candidates sc WHERE sc.id = $16 AND sc.nlq_id = item.nlq_id))
 	RETURNING r.id, r.version
 ), review AS (
-	INSERT INTO reviews (review_item_id, reviewer_id, decision, error_type, rule_ids, comment, final_sql, question, guideline_version)
-	SELECT id, $3, $5, $6, $7, $8, NULLIF($9, ''), NULLIF($10, ''), (SELECT max(version) FROM guidelines WHERE project_id = $1)
+	INSERT INTO reviews (review_item_id, reviewer_id, decision, error_type, rule_ids, comment, final_sql, question, guideline_version, candidate_id)
+	SELECT id, $3, $5, $6, $7, $8, NULLIF($9, ''), NULLIF($10, ''), (SELECT max(version) FROM guidelines WHERE project_id = $1),
+		CASE $5 WHEN 'accept' THEN $16::bigint END
 	FROM resolved
 	RETURNING id, guideline_version, created_at
 ), edited AS (
@@ -324,7 +360,7 @@ const decideSQL = `WITH item AS (
 ), effect AS (
 	UPDATE nlqs n SET
 		status = CASE $5 WHEN 'rewrite_question' THEN 'new' WHEN 'ambiguous' THEN 'ambiguous' WHEN 'reject' THEN 'rejected' ELSE 'accepted' END,
-		gold_candidate_id = CASE $5 WHEN 'accept_a' THEN item.candidate_a WHEN 'accept_b' THEN item.candidate_b
+		gold_candidate_id = CASE $5 WHEN 'accept_a' THEN item.candidate_a WHEN 'accept_b' THEN item.candidate_b WHEN 'accept' THEN $16::bigint
 			WHEN 'edit' THEN (SELECT id FROM edited) WHEN 'rewrite_question' THEN NULL ELSE n.gold_candidate_id END,
 		question = CASE WHEN $5 = 'rewrite_question' THEN $10 ELSE n.question END,
 		version = n.version + 1
@@ -372,7 +408,7 @@ func (s *Store) DecideReviewItem(ctx context.Context, a Actor, projectID, itemID
 		fin = *d.FinalResult
 	}
 	err = s.pool.QueryRow(ctx, decideSQL, projectID, itemID, reviewerID, version, d.Decision, d.ErrorType, d.RuleIDs, d.Comment,
-		d.FinalSQL, d.Question, a.RequestID, string(raw), fin.ResultFingerprint, fin.RowCount, fin.ElapsedMS).
+		d.FinalSQL, d.Question, a.RequestID, string(raw), fin.ResultFingerprint, fin.RowCount, fin.ElapsedMS, d.CandidateID).
 		Scan(&it.Status, &it.ClaimedBy, &it.Version, &live, &it.CandidateA, &it.CandidateB, &reviewID, &r.GuidelineVersion, &created)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Review{}, &notFoundError{msg: fmt.Sprintf("no review item %d in this project", itemID)}
@@ -388,6 +424,9 @@ func (s *Store) DecideReviewItem(ctx context.Context, a Actor, projectID, itemID
 		return Review{}, err
 	}
 	if it.Version == version { // the claim and version were right: the accepted candidate is missing
+		if d.Decision == "accept" {
+			return Review{}, &ValidationError{Fields: map[string]string{"candidate_id": fmt.Sprintf("candidate %d is not an SQL of this question", *d.CandidateID)}}
+		}
 		return Review{}, &ValidationError{Fields: map[string]string{"decision": fmt.Sprintf("review item %d has no candidate %s to accept",
 			itemID, d.Decision[len(d.Decision)-1:])}}
 	}

@@ -434,3 +434,45 @@ func TestClaimPgbenchScriptIsTheStoreSQL(t *testing.T) {
 		t.Errorf("bench/claim.pgbench does not hold store.ClaimSQL (with $n as pgbench variables); update it:\n%s", want)
 	}
 }
+
+// A reviewer sees every candidate of the question and may accept any of them, not only A or B; a
+// candidate of another question is refused.
+func TestReviewQueue_EveryCandidateShownAndAcceptable(t *testing.T) {
+	q := newQueue(t, 1)
+	items := q.add(2)
+	me := q.reviewers[0]
+	v, err := q.claim(me, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	third := store.Candidate{NLQID: v.NLQID, Source: "import", SQL: "SELECT 3"}
+	tx, _ := q.st.Pool().Begin(q.ctx)
+	if err := store.InsertCandidate(q.ctx, tx, store.System, &third); err != nil {
+		t.Fatal(err)
+	}
+	tx.Commit(q.ctx)
+	v, err = q.claim(me, time.Hour) // the same claim, now with three candidates
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Candidates) != 3 || v.Candidates[2].ID != third.ID || v.Candidates[0].AuthorEmail == nil {
+		t.Fatalf("candidates: %+v", v.Candidates)
+	}
+	var otherCandidate int64
+	q.st.Pool().QueryRow(q.ctx, `SELECT candidate_a FROM review_items WHERE id = $1`, items[1]).Scan(&otherCandidate)
+	_, err = q.st.DecideReviewItem(q.ctx, store.Actor{UserID: me}, q.project, v.ID, me, v.Version,
+		store.Decision{Decision: "accept", CandidateID: &otherCandidate, ErrorType: "other"})
+	var ve *store.ValidationError
+	if !errors.As(err, &ve) || ve.Fields["candidate_id"] == "" {
+		t.Fatalf("a candidate of another question: %v", err)
+	}
+	if _, err := q.st.DecideReviewItem(q.ctx, store.Actor{UserID: me}, q.project, v.ID, me, v.Version,
+		store.Decision{Decision: "accept", CandidateID: &third.ID, ErrorType: "other"}); err != nil {
+		t.Fatal(err)
+	}
+	var gold int64
+	q.st.Pool().QueryRow(q.ctx, `SELECT gold_candidate_id FROM nlqs WHERE id = $1`, v.NLQID).Scan(&gold)
+	if gold != third.ID {
+		t.Fatalf("gold %d, want %d", gold, third.ID)
+	}
+}

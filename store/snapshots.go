@@ -26,7 +26,7 @@ const (
 	// ReviewAgreed: its gold took part in a matching agent-versus-annotator comparison, and no
 	// reviewer decided it.
 	ReviewAgreed = "agreed"
-	// ReviewReviewed: the newest review of the question accepted it (accept_a, accept_b or edit).
+	// ReviewReviewed: the newest review of the question accepted it (accept, accept_a, accept_b or edit).
 	ReviewReviewed = "reviewed"
 	// ReviewImported: its gold is the imported SQL, nobody annotated the question and no reviewer decided it.
 	ReviewImported = "imported"
@@ -80,7 +80,7 @@ func (s *Store) AcceptedPairs(ctx context.Context, projectID int64, src Snapshot
 			) v ORDER BY v.created_at DESC LIMIT 1) g ON true
 		LEFT JOIN LATERAL (
 			SELECT CASE
-				WHEN (SELECT r.decision IN ('accept_a', 'accept_b', 'edit') FROM reviews r JOIN review_items i ON i.id = r.review_item_id
+				WHEN (SELECT r.decision IN ('accept', 'accept_a', 'accept_b', 'edit') FROM reviews r JOIN review_items i ON i.id = r.review_item_id
 					WHERE i.nlq_id = n.id ORDER BY r.created_at DESC, r.id DESC LIMIT 1) THEN 'reviewed'
 				WHEN EXISTS (SELECT 1 FROM comparisons m WHERE m.nlq_id = n.id AND m.match AND c.id IN (m.candidate_a, m.candidate_b)) THEN 'agreed'
 				WHEN c.source = 'import' AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.nlq_id = n.id) THEN 'imported'
