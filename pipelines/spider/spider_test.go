@@ -20,7 +20,7 @@ import (
 func TestMain(m *testing.M) { storetest.Main(m) }
 
 // devDir is the shared Spider dev data; tests skip when it is absent (CI always has it).
-func devDir(t *testing.T) string {
+func devDir(t testing.TB) string {
 	t.Helper()
 	dir, err := filepath.Abs(filepath.Join("..", "..", "..", "shared", "data", "spider"))
 	if err != nil {
@@ -52,7 +52,7 @@ type devEnv struct {
 
 // loadDev reads every database of the dev set and loads each into its own target in a fresh
 // PostgreSQL database.
-func loadDev(t *testing.T) *devEnv {
+func loadDev(t testing.TB) *devEnv {
 	t.Helper()
 	ctx := context.Background()
 	ds, err := ReadDataset(devDir(t))
