@@ -65,6 +65,11 @@ func main() {
 var errUsage = errors.New("usage")
 
 func run(ctx context.Context, args []string, out io.Writer) error {
+	args, err := settingsAfterCommand(args)
+	if err != nil {
+		usage(os.Stderr)
+		return err
+	}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		usage(out)
 		if len(args) == 0 {
@@ -79,6 +84,38 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	usage(os.Stderr)
 	return fmt.Errorf("%w: unknown command %q", errUsage, args[0])
+}
+
+// settingsAfterCommand moves settings given before the command to after it, as git and kubectl
+// accept them anywhere: "goldset --data-dir D import csv x.csv" is "goldset import --data-dir D csv
+// x.csv". Every setting takes a value, as "--name value" or "--name=value".
+func settingsAfterCommand(args []string) ([]string, error) {
+	var lead []string
+	i := 0
+	for ; i < len(args) && strings.HasPrefix(args[i], "-") && len(args[i]) > 1; i++ {
+		name, _, inline := strings.Cut(strings.TrimLeft(args[i], "-"), "=")
+		if name == "h" || name == "help" {
+			return args, nil
+		}
+		if _, ok := options[name]; !ok {
+			return nil, fmt.Errorf("%w: unknown setting %s before the command (settings are listed below)", errUsage, args[i])
+		}
+		lead = append(lead, args[i])
+		if !inline {
+			if i+1 >= len(args) {
+				return nil, fmt.Errorf("%w: setting %s needs a value", errUsage, args[i])
+			}
+			i++
+			lead = append(lead, args[i])
+		}
+	}
+	if len(lead) == 0 {
+		return args, nil
+	}
+	if i >= len(args) {
+		return nil, fmt.Errorf("%w: name a command after the settings", errUsage)
+	}
+	return append(append([]string{args[i]}, lead...), args[i+1:]...), nil
 }
 
 func usage(w io.Writer) {
@@ -104,7 +141,7 @@ func usage(w io.Writer) {
 		}
 		fmt.Fprintf(w, "  --%-15s %-24s %-20s %s%s\n", n, o.Env, def, o.Usage, extra)
 	}
-	fmt.Fprintf(w, "\nRun 'goldset COMMAND --help' for a command's options.\n")
+	fmt.Fprintf(w, "\nSettings may come before or after the command; each command takes the ones it uses.\nRun 'goldset COMMAND --help' for a command's options.\n")
 }
 
 // parseArgs parses flags that may come before, between or after positional arguments

@@ -349,3 +349,36 @@ func TestCLI_ImportErrorsAreClear(t *testing.T) {
 		t.Errorf("unknown project: %v", err)
 	}
 }
+
+// Settings may come before the command, as with git.
+func TestCLI_SettingsBeforeTheCommand(t *testing.T) {
+	for _, c := range []struct {
+		in   []string
+		want string
+		err  string
+	}{
+		{[]string{"--data-dir", "D", "import", "csv", "x.csv"}, "import --data-dir D csv x.csv", ""},
+		{[]string{"--data-dir=D", "--log-level", "debug", "sql", "run"}, "sql --data-dir=D --log-level debug run", ""},
+		{[]string{"import", "--data-dir", "D"}, "import --data-dir D", ""},
+		{[]string{"--nope", "x", "import"}, "", "unknown setting --nope"},
+		{[]string{"--data-dir"}, "", "needs a value"},
+		{[]string{"--data-dir", "D"}, "", "name a command"},
+	} {
+		got, err := settingsAfterCommand(c.in)
+		if c.err != "" {
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("%v: %v, want %q", c.in, err, c.err)
+			}
+			continue
+		}
+		if err != nil || strings.Join(got, " ") != c.want {
+			t.Errorf("%v: %v %v, want %q", c.in, got, err, c.want)
+		}
+	}
+	// And through the real command line: the version command takes no settings, so use one that does.
+	url := storetest.URL(t)
+	out := mustCLI(t, "--database-url", url, "migrate", "status")
+	if !strings.Contains(out, "00001") {
+		t.Fatalf("migrate status with the setting first: %s", out)
+	}
+}
