@@ -25,9 +25,11 @@ const (
 
 // PipelineRun is one batch of work with its progress.
 type PipelineRun struct {
-	ID               int64           `json:"id"`
-	ProjectID        int64           `json:"project_id"`
-	Kind             string          `json:"kind"`
+	ID        int64  `json:"id"`
+	ProjectID int64  `json:"project_id"`
+	Kind      string `json:"kind"`
+	// Number counts the project's runs of this kind (1, 2, …): what people call a run.
+	Number           int             `json:"number"`
 	Params           json.RawMessage `json:"params"`
 	Status           string          `json:"status"`
 	Total            int             `json:"total"`
@@ -52,12 +54,12 @@ func (r PipelineRun) Finished() bool {
 	return r.Status == RunSucceeded || r.Status == RunFailed || r.Status == RunCancelled
 }
 
-const runColumns = `id, project_id, kind, params, status, total, done, succeeded, failed, kept, dropped, prompt_tokens, completion_tokens,
+const runColumns = `id, project_id, kind, number, params, status, total, done, succeeded, failed, kept, dropped, prompt_tokens, completion_tokens,
 	cost_usd, error, started_by, created_at, started_at, finished_at, heartbeat_at`
 
 // runFields are the scan targets of runColumns.
 func runFields(r *PipelineRun) []any {
-	return []any{&r.ID, &r.ProjectID, &r.Kind, &r.Params, &r.Status, &r.Total, &r.Done, &r.Succeeded, &r.Failed, &r.Kept, &r.Dropped,
+	return []any{&r.ID, &r.ProjectID, &r.Kind, &r.Number, &r.Params, &r.Status, &r.Total, &r.Done, &r.Succeeded, &r.Failed, &r.Kept, &r.Dropped,
 		&r.PromptTokens, &r.CompletionTokens, &r.CostUSD, &r.Error, &r.StartedBy, &r.CreatedAt, &r.StartedAt, &r.FinishedAt, &r.HeartbeatAt}
 }
 
@@ -97,7 +99,10 @@ func (s *Store) CreatePipelineRun(ctx context.Context, a Actor, projectID int64,
 // CreatePipelineRunTx records a run and its items inside tx (a run that queues another at its end);
 // params is the run's parameters as JSON.
 func CreatePipelineRunTx(ctx context.Context, tx pgx.Tx, a Actor, projectID int64, kind string, raw json.RawMessage, items []string) (PipelineRun, error) {
-	r, err := scanRun(tx.QueryRow(ctx, `INSERT INTO pipeline_runs (project_id, kind, params, total, started_by) VALUES ($1,$2,$3,$4,$5)
+	r, err := scanRun(tx.QueryRow(ctx, `WITH n AS (
+			INSERT INTO run_numbers (project_id, kind, last) VALUES ($1, $2, 1)
+			ON CONFLICT (project_id, kind) DO UPDATE SET last = run_numbers.last + 1 RETURNING last)
+		INSERT INTO pipeline_runs (project_id, kind, number, params, total, started_by) SELECT $1, $2, n.last, $3, $4, $5 FROM n
 		RETURNING `+runColumns, projectID, kind, raw, len(items), a.id()))
 	if err != nil {
 		return PipelineRun{}, classify(err, "create run")

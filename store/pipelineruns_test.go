@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"sort"
 	"sync"
 	"testing"
 
@@ -114,5 +115,44 @@ func TestClaimItem_OnlyTheCurrentJobOfAnActiveRun(t *testing.T) {
 	}
 	if _, _, ok, _ := st.ClaimItem(ctx, run.ID, "a", next, 8, 1); ok {
 		t.Fatal("an item of a cancelled run was claimed")
+	}
+}
+
+// Runs are numbered per project and kind, consecutively, also when created at once.
+func TestCreatePipelineRun_NumbersPerKind(t *testing.T) {
+	t.Parallel()
+	st := open(t)
+	ctx := context.Background()
+	p, err := st.CreateProject(ctx, store.System, "numbers", "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, _ := st.CreateProject(ctx, store.System, "others", "", 0)
+	if _, err := st.CreatePipelineRun(ctx, store.System, other.ID, "evaluate", map[string]any{}, []string{"a"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.CreatePipelineRun(ctx, store.System, p.ID, "agent", map[string]any{}, []string{"a"}); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	numbers := make([]int, 12)
+	for i := range numbers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r, err := st.CreatePipelineRun(ctx, store.System, p.ID, "evaluate", map[string]any{}, []string{"a"})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			numbers[i] = r.Number
+		}()
+	}
+	wg.Wait()
+	sort.Ints(numbers)
+	for i, n := range numbers {
+		if n != i+1 {
+			t.Fatalf("evaluation numbers %v, want 1…12", numbers)
+		}
 	}
 }
