@@ -14,6 +14,7 @@ import (
 
 	"github.com/goldset/goldset/agent"
 	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/pipelines/prompts"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )
@@ -279,7 +280,7 @@ func (w *Agents) begin(ctx context.Context, a store.Actor, projectID, databaseID
 		return nil, err
 	}
 	if ok {
-		t.q.Instructions = FillPrompt(pt.Body, Dialect, "(the database schema below)", question)
+		t.q.Instructions = prompts.Fill(pt.Body, prompts.Dialect, "(the database schema below)", question)
 		t.q.InstructionsVersion = pt.Version
 		t.rec.PromptVersion += fmt.Sprintf("+project-prompt-v%d", pt.Version)
 	}

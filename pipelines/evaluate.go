@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"net/url"
 	"os"
@@ -18,6 +17,7 @@ import (
 	"github.com/sashabaranov/go-openai"
 
 	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/pipelines/prompts"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )
@@ -28,53 +28,9 @@ const (
 	KindOptimize = "optimize"
 )
 
-// Dialect is what {dialect} says: the gold SQL and the predictions run on PostgreSQL.
-const Dialect = "PostgreSQL"
-
 // EnvTargetAPIKey is the API key sent to an evaluated model's own endpoint (base_url): the
 // configured key is never sent to another host.
 const EnvTargetAPIKey = "GOLDSET_TARGET_API_KEY"
-
-// BuiltinPromptTemplate is seed 000's text-to-SQL prompt, version 0 of every project's template.
-var BuiltinPromptTemplate = func() string {
-	b, err := fs.ReadFile(prompts, "prompts/text2sql.tmpl")
-	if err != nil {
-		panic(err)
-	}
-	return string(b)
-}()
-
-// The placeholders a prompt template must contain.
-var placeholders = []string{"{dialect}", "{schema}", "{query_str}"}
-
-// maxPromptTemplate bounds a template's length in characters.
-const maxPromptTemplate = 20000
-
-// CheckPromptTemplate says what is wrong with a template ("" when nothing is).
-func CheckPromptTemplate(body string) string {
-	switch {
-	case strings.TrimSpace(body) == "":
-		return "must not be empty"
-	case len([]rune(body)) > maxPromptTemplate:
-		return fmt.Sprintf("must be at most %d characters", maxPromptTemplate)
-	}
-	var missing []string
-	for _, p := range placeholders {
-		if !strings.Contains(body, p) {
-			missing = append(missing, p)
-		}
-	}
-	if len(missing) > 0 {
-		return "must contain " + strings.Join(missing, ", ") + " (filled in for each question)"
-	}
-	return ""
-}
-
-// FillPrompt fills a template's placeholders in one pass, so a schema or question that happens to
-// contain "{query_str}" is left as it is.
-func FillPrompt(template, dialect, schema, question string) string {
-	return strings.NewReplacer("{dialect}", dialect, "{schema}", schema, "{query_str}", question).Replace(template)
-}
 
 // Budget caps a run's model calls; zero fields are no cap. It is checked before each call, against
 // the calls logged for the run that were not answered from the cache: calls already in flight when
@@ -166,14 +122,14 @@ func (e *Evaluator) CurrentPrompt(ctx context.Context, projectID int64) (store.P
 	if err != nil || ok {
 		return p, err
 	}
-	return store.PromptTemplate{ProjectID: projectID, Body: BuiltinPromptTemplate, Source: "builtin",
+	return store.PromptTemplate{ProjectID: projectID, Body: prompts.BuiltinTemplate, Source: "builtin",
 		Note: "seed 000's prompt, built in"}, nil
 }
 
 // SavePrompt saves a new version of the project's template written by a person.
 func (e *Evaluator) SavePrompt(ctx context.Context, a store.Actor, projectID int64, body, note string) (store.PromptTemplate, error) {
 	v := store.Validator{}
-	if msg := CheckPromptTemplate(body); msg != "" {
+	if msg := prompts.CheckTemplate(body); msg != "" {
 		v.Check(false, "body", msg)
 	}
 	v.Check(len(note) <= 2000, "note", "must be at most 2,000 characters")
@@ -194,7 +150,7 @@ func (e *Evaluator) resolvePrompt(ctx context.Context, projectID int64, prompt *
 		return nil
 	}
 	*version = -1
-	if msg := CheckPromptTemplate(*prompt); msg != "" {
+	if msg := prompts.CheckTemplate(*prompt); msg != "" {
 		v.Check(false, field, msg)
 	}
 	return nil
@@ -347,7 +303,7 @@ func (e *Evaluator) score(ctx context.Context, s scoring, candidateID int64, tem
 	if err != nil {
 		return r, err
 	}
-	reply, usage, err := e.chat(ctx, s, llm.PurposeTarget, s.target, itemKey(pair.NLQID), FillPrompt(template, Dialect, schema, pair.Question), 0)
+	reply, usage, err := e.chat(ctx, s, llm.PurposeTarget, s.target, itemKey(pair.NLQID), prompts.Fill(template, prompts.Dialect, schema, pair.Question), 0)
 	r.PromptTokens, r.CompletionTokens = usage.PromptTokens, usage.CompletionTokens
 	if err != nil {
 		return r, err
@@ -410,7 +366,7 @@ func nonNil(rows [][]any) [][]any {
 	return rows
 }
 
-var judgePrompt = loadPrompt("judge")
+var judgePrompt = prompts.Load("judge")
 
 // judgeRows is how many rows of each result the judge sees.
 const judgeRows = 50
@@ -429,7 +385,7 @@ func (e *Evaluator) judgeResult(ctx context.Context, s scoring, r *store.EvalRes
 		}
 		return out
 	}
-	prompt, err := judgePrompt.render(map[string]string{"Question": r.Question, "Answer": show(gold), "Response": show(pred)})
+	prompt, err := judgePrompt.Render(map[string]string{"Question": r.Question, "Answer": show(gold), "Response": show(pred)})
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/llm/llmtest"
+	"github.com/goldset/goldset/pipelines/prompts"
 	"github.com/goldset/goldset/pipelines/spider"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
@@ -71,7 +72,7 @@ func BenchmarkEvaluate(b *testing.B) {
 	var runTime, bareTime time.Duration
 	var items int
 	for i := 0; i < b.N; i++ {
-		template := fmt.Sprintf("Iteration %d. %s", i, BuiltinPromptTemplate)
+		template := fmt.Sprintf("Iteration %d. %s", i, prompts.BuiltinTemplate)
 		start := time.Now()
 		run, err := ag.Evaluator.StartEvaluation(f.ctx, store.System, f.project.ID, EvalParams{SnapshotID: snap.ID, Split: SplitAll,
 			Prompt: template, Concurrency: 16})
@@ -98,7 +99,7 @@ func BenchmarkEvaluate(b *testing.B) {
 // beforehand, untimed), bare model calls, both SQL run and compared, a row inserted per item.
 func evalBaseline(b *testing.B, f *fixture, e *Evaluator, client *llm.Client, template string, pairs []store.SnapshotPair, iteration int) time.Duration {
 	ctx := context.Background()
-	prompts := make([]string, len(pairs))
+	texts := make([]string, len(pairs))
 	targets := make([]sqlexec.Target, len(pairs))
 	for i, p := range pairs {
 		d, err := e.Agents.database(ctx, f.project.ID, *p.DatabaseID)
@@ -109,7 +110,7 @@ func evalBaseline(b *testing.B, f *fixture, e *Evaluator, client *llm.Client, te
 		if err != nil {
 			b.Fatal(err)
 		}
-		prompts[i], targets[i] = FillPrompt(template, Dialect, schema, p.Question), d.db.Target()
+		texts[i], targets[i] = prompts.Fill(template, prompts.Dialect, schema, p.Question), d.db.Target()
 	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -124,7 +125,7 @@ func evalBaseline(b *testing.B, f *fixture, e *Evaluator, client *llm.Client, te
 					return
 				}
 				resp, err := client.Chat(ctx, llm.CallMeta{Purpose: llm.PurposeTarget}, openai.ChatCompletionRequest{
-					Messages: []openai.ChatCompletionMessage{{Role: openai.ChatMessageRoleUser, Content: prompts[i]}}})
+					Messages: []openai.ChatCompletionMessage{{Role: openai.ChatMessageRoleUser, Content: texts[i]}}})
 				if err != nil {
 					b.Error(err)
 					return

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/goldset/goldset/pipelines/prompts"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )
@@ -46,7 +47,7 @@ const SplitAll = "all"
 // exportSampleRows is how many rows of each table the schema in the prompts shows.
 const exportSampleRows = 3
 
-var exportPrompt = loadPrompt("export_system")
+var exportPrompt = prompts.Load("export_system")
 
 // ExportParams choose the file.
 type ExportParams struct {
@@ -299,7 +300,7 @@ func (x *Exports) database(ctx context.Context, projectID, id int64, name string
 			schema = strings.Join(blocks, "\n\n")
 		}
 	}
-	sys, err := exportPrompt.render(map[string]string{"Database": name, "Schema": schema})
+	sys, err := exportPrompt.Render(map[string]string{"Database": name, "Schema": schema})
 	if err != nil {
 		return nil, err
 	}

@@ -1,23 +1,19 @@
 package pipelines
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
-	"io/fs"
 	"slices"
 	"strings"
-	"text/template"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/sashabaranov/go-openai"
 
 	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/pipelines/prompts"
 	"github.com/goldset/goldset/store"
 )
 
@@ -357,7 +353,7 @@ func (g *Generators) Preview(ctx context.Context, projectID int64, kind string, 
 		}
 		return PromptPreview{}, err
 	}
-	pv := PromptPreview{Pipeline: p.Pipeline, PromptVersion: w.prompt.version, Model: modelFor(g.Agents.Models.Client().Settings(), llm.PurposeGenerator),
+	pv := PromptPreview{Pipeline: p.Pipeline, PromptVersion: w.prompt.Version, Model: modelFor(g.Agents.Models.Client().Settings(), llm.PurposeGenerator),
 		Item: keys[0], Items: len(keys), Params: p, Messages: w.messages}
 	switch p.Pipeline {
 	case KindSemantic:
@@ -368,37 +364,13 @@ func (g *Generators) Preview(ctx context.Context, projectID int64, kind string, 
 	return pv, nil
 }
 
-// generationPrompt is one versioned prompt template: its version is the file's name and the start
-// of its digest, so a change to the text is a new version in every output's origin.
-type generationPrompt struct {
-	tmpl    *template.Template
-	version string
-}
-
-func loadPrompt(name string) generationPrompt {
-	b, err := fs.ReadFile(prompts, "prompts/"+name+".tmpl")
-	if err != nil {
-		panic(err)
-	}
-	sum := sha256.Sum256(b)
-	return generationPrompt{tmpl: template.Must(template.New(name).Parse(string(b))), version: name + "-" + hex.EncodeToString(sum[:4])}
-}
-
-func (gp generationPrompt) render(data any) (string, error) {
-	var b bytes.Buffer
-	if err := gp.tmpl.Execute(&b, data); err != nil {
-		return "", fmt.Errorf("prompt %s: %w", gp.version, err)
-	}
-	return strings.TrimSpace(b.String()), nil
-}
-
 var (
-	complexityPrompt    = loadPrompt("complexity")
-	paraphrasePrompt    = loadPrompt("paraphrase")
-	semanticPrompt      = loadPrompt("semantic")
-	qagenPrompt         = loadPrompt("qagen")
-	qagenValidatePrompt = loadPrompt("qagen_validate")
-	tableMetadataPrompt = loadPrompt("table_metadata")
+	complexityPrompt    = prompts.Load("complexity")
+	paraphrasePrompt    = prompts.Load("paraphrase")
+	semanticPrompt      = prompts.Load("semantic")
+	qagenPrompt         = prompts.Load("qagen")
+	qagenValidatePrompt = prompts.Load("qagen_validate")
+	tableMetadataPrompt = prompts.Load("table_metadata")
 )
 
 // work is one item ready to send: its prompt and what its outputs are checked and stored with.
@@ -406,7 +378,7 @@ type work struct {
 	run      store.PipelineRun
 	p        GenerationParams
 	key      string
-	prompt   generationPrompt
+	prompt   prompts.Prompt
 	messages []openai.ChatCompletionMessage
 	db       store.Database
 	filter   filterOptions
@@ -511,7 +483,7 @@ func (g *Generators) item(ctx context.Context, run store.PipelineRun, key string
 	for i, o := range outs {
 		kept[i] = o.question
 	}
-	detail["prompt_version"] = w.prompt.version
+	detail["prompt_version"] = w.prompt.Version
 	if len(kept) > 0 {
 		detail["kept"] = kept
 	}
@@ -572,7 +544,7 @@ func (g *Generators) saver(ctx context.Context, w *work, outs []output) ItemSave
 	model := modelFor(g.Agents.Models.Client().Settings(), llm.PurposeGenerator)
 	return func(tx pgx.Tx) error {
 		for _, o := range outs {
-			origin := map[string]any{"kind": w.p.Pipeline, "pipeline": w.p.Pipeline, "prompt_version": w.prompt.version, "model": model,
+			origin := map[string]any{"kind": w.p.Pipeline, "pipeline": w.p.Pipeline, "prompt_version": w.prompt.Version, "model": model,
 				"run_id": w.run.ID, "item": w.key}
 			for k, v := range w.origin {
 				origin[k] = v

@@ -50,7 +50,7 @@ func (g *Generators) prepareRewrite(ctx context.Context, run store.PipelineRun, 
 	} else {
 		w.prompt = paraphrasePrompt
 	}
-	text, err := w.prompt.render(data)
+	text, err := w.prompt.Render(data)
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +148,7 @@ func (g *Generators) prepareSemantic(ctx context.Context, run store.PipelineRun,
 			}
 		}
 	}
-	text, err := w.prompt.render(map[string]any{"Columns": described, "StyleReference": ref.Question, "Schema": schema})
+	text, err := w.prompt.Render(map[string]any{"Columns": described, "StyleReference": ref.Question, "Schema": schema})
 	if err != nil {
 		return nil, err
 	}

@@ -41,7 +41,7 @@ func (g *Generators) prepareQAGen(ctx context.Context, run store.PipelineRun, p 
 	}
 	w := &work{run: run, p: p, key: key, db: d.db, tables: tables, prompt: qagenPrompt, origin: map[string]any{"tables": names}}
 	w.filter = filterOptions{MaxLength: p.MaxLength, Schema: schemaWords(tables), English: true}
-	text, err := w.prompt.render(map[string]any{"Schema": schema, "Num": p.Num})
+	text, err := w.prompt.Render(map[string]any{"Schema": schema, "Num": p.Num})
 	if err != nil {
 		return nil, err
 	}
@@ -151,7 +151,7 @@ func (g *Generators) validatePairs(ctx context.Context, w *work, pairs []qaPair,
 		b, _ := json.Marshal(rows)
 		items[i] = item{Index: i + 1, Question: pr.question, SQL: pr.sql, RowCount: pr.res.RowCount, Rows: string(b)}
 	}
-	text, err := qagenValidatePrompt.render(map[string]any{"Items": items})
+	text, err := qagenValidatePrompt.Render(map[string]any{"Items": items})
 	if err != nil {
 		return nil, err
 	}

@@ -47,7 +47,7 @@ func (g *Generators) prepareTableMetadata(ctx context.Context, run store.Pipelin
 	w := &work{run: run, p: p, key: key, db: d.db, tables: []store.DBTable{*t}, prompt: tableMetadataPrompt,
 		origin: map[string]any{"table": t.Name, "original": t.Original}}
 	w.filter = filterOptions{MaxLength: 300, English: true}
-	text, err := w.prompt.render(map[string]any{"Name": t.Name, "Original": t.Original, "Columns": cols, "Rows": rows})
+	text, err := w.prompt.Render(map[string]any{"Name": t.Name, "Original": t.Original, "Columns": cols, "Rows": rows})
 	if err != nil {
 		return nil, err
 	}

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/pipelines/prompts"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )
@@ -345,7 +346,7 @@ func best(cands []store.PromptCandidate) (store.PromptCandidate, bool) {
 	return scored[0], true
 }
 
-var oproPrompt = loadPrompt("opro")
+var oproPrompt = prompts.Load("opro")
 
 // oproScoredPrompts is how many past prompts the meta-prompt lists (the best ones), as in OPRO.
 const oproScoredPrompts = 20
@@ -412,7 +413,7 @@ func (e *Evaluator) oproPropose(ctx context.Context, o *optRun, step, k int) (st
 			return "", err
 		}
 	}
-	meta, err := oproPrompt.render(map[string]any{"Prompts": list, "Dialect": Dialect, "Failures": failures, "Reviews": reviews})
+	meta, err := oproPrompt.Render(map[string]any{"Prompts": list, "Dialect": prompts.Dialect, "Failures": failures, "Reviews": reviews})
 	if err != nil {
 		return "", err
 	}
@@ -444,7 +445,7 @@ func bracketed(reply string) (string, bool) {
 func (e *Evaluator) withPlaceholders(ctx context.Context, o *optRun, prompt string) string {
 	add := map[string]string{"{dialect}": "\n\nDialect: {dialect}", "{schema}": "\n\nSchema:\n{schema}", "{query_str}": "\n\nQuestion: {query_str}"}
 	var missing []string
-	for _, p := range placeholders {
+	for _, p := range prompts.Placeholders {
 		if !strings.Contains(prompt, p) {
 			prompt += add[p]
 			missing = append(missing, p)
@@ -524,8 +525,8 @@ func describeFailure(r store.EvalResult) string {
 func oneLine(sql string) string { return strings.Join(strings.Fields(sql), " ") }
 
 var (
-	criticPrompt = loadPrompt("critic")
-	editorPrompt = loadPrompt("editor")
+	criticPrompt = prompts.Load("critic")
+	editorPrompt = prompts.Load("editor")
 )
 
 // minibatch draws n pairs of a split for a round, the same on every attempt (seeded by the run's
@@ -654,7 +655,7 @@ func (e *Evaluator) expand(ctx context.Context, o *optRun, round, pi int, parent
 		return nil, nil
 	}
 	item := fmt.Sprintf("round-%d-parent-%d", round, parent.ID)
-	critiquePrompt, err := criticPrompt.render(map[string]any{"Dialect": Dialect, "Prompt": parent.Prompt, "Correct": correct, "Total": len(batch),
+	critiquePrompt, err := criticPrompt.Render(map[string]any{"Dialect": prompts.Dialect, "Prompt": parent.Prompt, "Correct": correct, "Total": len(batch),
 		"Failures": failures, "Reviews": reviews})
 	if err != nil {
 		return nil, err
@@ -671,7 +672,7 @@ func (e *Evaluator) expand(ctx context.Context, o *optRun, round, pi int, parent
 			children = append(children, c)
 			continue
 		}
-		edit, err := editorPrompt.render(map[string]any{"Dialect": Dialect, "Prompt": parent.Prompt, "Critique": critique, "Variant": j})
+		edit, err := editorPrompt.Render(map[string]any{"Dialect": prompts.Dialect, "Prompt": parent.Prompt, "Critique": critique, "Variant": j})
 		if err != nil {
 			return nil, err
 		}

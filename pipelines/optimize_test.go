@@ -15,6 +15,7 @@ import (
 
 	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/llm/llmtest"
+	"github.com/goldset/goldset/pipelines/prompts"
 	"github.com/goldset/goldset/store"
 )
 
@@ -90,9 +91,9 @@ func (b *goldBench) reply(req openai.ChatCompletionRequest) llmtest.Reply {
 	switch {
 	case strings.Contains(prompt, "I have some prompts along with their corresponding accuracies."):
 		if !strings.Contains(prompt, "Predicted SQL: "+wrongSQL) {
-			return llmtest.Text("[[" + BuiltinPromptTemplate + "\nThink step by step.]]")
+			return llmtest.Text("[[" + prompts.BuiltinTemplate + "\nThink step by step.]]")
 		}
-		return llmtest.Text("The failures select constants.\n[[" + strings.TrimSpace(BuiltinPromptTemplate) + "\n" + magicRule + "]]")
+		return llmtest.Text("The failures select constants.\n[[" + strings.TrimSpace(prompts.BuiltinTemplate) + "\n" + magicRule + "]]")
 	case strings.Contains(prompt, "Critique the prompt below"):
 		if strings.Contains(prompt, "Predicted SQL: "+wrongSQL) && strings.Contains(prompt, reviewerComment) {
 			return llmtest.Text("The prompt never says how to name columns; reviewers say columns must be qualified.")
@@ -527,12 +528,6 @@ func TestExtractSQLAndVerdict(t *testing.T) {
 		if v, ok := ParseVerdict(reply); v != want[0] || ok != want[1] {
 			t.Errorf("ParseVerdict(%q) = %v %v", reply, v, ok)
 		}
-	}
-	if got := FillPrompt("{dialect}|{schema}|{query_str}", "PostgreSQL", "S {query_str}", "Q"); got != "PostgreSQL|S {query_str}|Q" {
-		t.Errorf("FillPrompt: %q", got)
-	}
-	if CheckPromptTemplate(BuiltinPromptTemplate) != "" || CheckPromptTemplate("no slots") == "" || CheckPromptTemplate(" ") == "" {
-		t.Error("CheckPromptTemplate")
 	}
 }
 

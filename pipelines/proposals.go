@@ -3,7 +3,6 @@ package pipelines
 import (
 	"bytes"
 	"context"
-	"embed"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,18 +12,16 @@ import (
 	"github.com/sashabaranov/go-openai"
 
 	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/pipelines/prompts"
 	"github.com/goldset/goldset/store"
 )
-
-//go:embed prompts/*.tmpl
-var prompts embed.FS
 
 // ProposalPromptVersion names the guideline-proposal prompt (prompts/guideline_proposal.tmpl).
 const ProposalPromptVersion = "guideline-proposal-v1"
 
-var proposalPrompt = template.Must(template.New("guideline_proposal.tmpl").Funcs(template.FuncMap{
+var proposalPrompt = prompts.Template("guideline_proposal", template.FuncMap{
 	"json": func(v any) string { b, _ := json.Marshal(v); return string(b) },
-}).ParseFS(prompts, "prompts/guideline_proposal.tmpl"))
+})
 
 // Proposal is an LLM's reading of recent disagreements and its draft of revised guidelines, shown to
 // a lead as a diff against the current version; nothing changes until the lead saves it.

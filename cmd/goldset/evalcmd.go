@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/pipelines/prompts"
 	"github.com/goldset/goldset/store"
 )
 
@@ -548,7 +549,7 @@ func runPrompts(ctx context.Context, args []string, out io.Writer) error {
 	if *show >= 0 {
 		var pt *store.PromptTemplate
 		if *show == 0 {
-			builtin := store.PromptTemplate{ProjectID: p.ID, Body: pipelines.BuiltinPromptTemplate, Source: "builtin", Note: "seed 000's prompt, built in"}
+			builtin := store.PromptTemplate{ProjectID: p.ID, Body: prompts.BuiltinTemplate, Source: "builtin", Note: "seed 000's prompt, built in"}
 			pt = &builtin
 		}
 		for i := range versions {

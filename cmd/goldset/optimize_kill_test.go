@@ -19,6 +19,7 @@ import (
 	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/llm/llmtest"
 	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/pipelines/prompts"
 	"github.com/goldset/goldset/store"
 )
 
@@ -49,7 +50,7 @@ func TestWorker_KillNineMidOptimizationResumesWithoutRedoingWork(t *testing.T) {
 		prompt := llmtest.FirstUserMessage(req)
 		if strings.Contains(prompt, "I have some prompts along with their corresponding accuracies.") {
 			optimizer.Add(1)
-			return llmtest.Text("[[" + strings.TrimSpace(pipelines.BuiltinPromptTemplate) + "\n" + rule + "]]")
+			return llmtest.Text("[[" + strings.TrimSpace(prompts.BuiltinTemplate) + "\n" + rule + "]]")
 		}
 		mu.Lock()
 		asked[prompt]++
