@@ -14,6 +14,7 @@ import (
 
 	"github.com/goldset/goldset/agent"
 	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/pipelines/prompts"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
@@ -41,7 +42,7 @@ type AgentBatchParams struct {
 type Agents struct {
 	Store   *store.Store
 	Exec    *sqlexec.Executor
-	Models  *Models
+	Models  *llmconf.Models
 	Options agent.Options
 	Log     *slog.Logger
 	Runner  *Runner
@@ -260,7 +261,7 @@ func (w *Agents) begin(ctx context.Context, a store.Actor, projectID, databaseID
 	client := w.Models.Client()
 	t := &trajectory{
 		rec: store.AgentRun{ProjectID: projectID, DatabaseID: databaseID, NLQID: nlqID, PipelineRunID: batchID, Question: question,
-			Samples: samples, PromptVersion: agent.PromptVersion, Model: modelFor(client.Settings(), llm.PurposeAgent)},
+			Samples: samples, PromptVersion: agent.PromptVersion, Model: llmconf.ModelFor(client.Settings(), llm.PurposeAgent)},
 		agent:   &agent.Agent{LLM: client, Exec: w.Exec, Options: w.Options},
 		q:       agent.Question{Text: question, Database: d.db, Tables: d.tables},
 		samples: samples,

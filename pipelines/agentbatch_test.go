@@ -13,6 +13,7 @@ import (
 
 	"github.com/goldset/goldset/agent"
 	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/llm/llmtest"
 	"github.com/goldset/goldset/pipelines/spider"
 	"github.com/goldset/goldset/store"
@@ -44,7 +45,7 @@ func newSpiderBatch(t testing.TB) *spiderBatch {
 		b.gold[n.Question] = n
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	models, err := NewModels(f.ctx, f.st, llm.Settings{BaseURL: b.model.URL, APIKey: "test-key", Model: llmtest.FakeModel},
+	models, err := llmconf.NewModels(f.ctx, f.st, llm.Settings{BaseURL: b.model.URL, APIKey: "test-key", Model: llmtest.FakeModel},
 		filepath.Join(t.TempDir(), "key"), log)
 	if err != nil {
 		t.Fatal(err)
@@ -198,7 +199,7 @@ func TestAgentBatch_CancelAndResumeDoEachQuestionOnce(t *testing.T) {
 
 func TestAgentBatch_WithoutAModelSaysWhatToSet(t *testing.T) {
 	f := newFixture(t)
-	models, err := NewModels(f.ctx, f.st, llm.Settings{}, "", nil)
+	models, err := llmconf.NewModels(f.ctx, f.st, llm.Settings{}, "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

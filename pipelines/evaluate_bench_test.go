@@ -14,6 +14,7 @@ import (
 	"github.com/sashabaranov/go-openai"
 
 	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/llm/llmtest"
 	"github.com/goldset/goldset/pipelines/prompts"
 	"github.com/goldset/goldset/pipelines/spider"
@@ -57,7 +58,7 @@ func BenchmarkEvaluate(b *testing.B) {
 	})
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	set := llm.Settings{BaseURL: model.URL, APIKey: "k", Model: llmtest.FakeModel, MaxConcurrency: 32}
-	models, err := NewModels(f.ctx, f.st, set, filepath.Join(b.TempDir(), "key"), log)
+	models, err := llmconf.NewModels(f.ctx, f.st, set, filepath.Join(b.TempDir(), "key"), log)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/sashabaranov/go-openai"
 
 	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/pipelines/prompts"
 	"github.com/goldset/goldset/store"
 )
@@ -353,7 +354,7 @@ func (g *Generators) Preview(ctx context.Context, projectID int64, kind string, 
 		}
 		return PromptPreview{}, err
 	}
-	pv := PromptPreview{Pipeline: p.Pipeline, PromptVersion: w.prompt.Version, Model: modelFor(g.Agents.Models.Client().Settings(), llm.PurposeGenerator),
+	pv := PromptPreview{Pipeline: p.Pipeline, PromptVersion: w.prompt.Version, Model: llmconf.ModelFor(g.Agents.Models.Client().Settings(), llm.PurposeGenerator),
 		Item: keys[0], Items: len(keys), Params: p, Messages: w.messages}
 	switch p.Pipeline {
 	case KindSemantic:
@@ -541,7 +542,7 @@ func (g *Generators) dedupe(ctx context.Context, w *work, outs []output, tally *
 // candidate), in the item's completion. Origin keys make it idempotent.
 func (g *Generators) saver(ctx context.Context, w *work, outs []output) ItemSaver {
 	by := store.Actor{UserID: deref(w.run.StartedBy)}
-	model := modelFor(g.Agents.Models.Client().Settings(), llm.PurposeGenerator)
+	model := llmconf.ModelFor(g.Agents.Models.Client().Settings(), llm.PurposeGenerator)
 	return func(tx pgx.Tx) error {
 		for _, o := range outs {
 			origin := map[string]any{"kind": w.p.Pipeline, "pipeline": w.p.Pipeline, "prompt_version": w.prompt.Version, "model": model,

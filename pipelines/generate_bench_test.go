@@ -16,6 +16,7 @@ import (
 	"github.com/sashabaranov/go-openai"
 
 	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/llm/llmtest"
 	"github.com/goldset/goldset/pipelines/spider"
 	"github.com/goldset/goldset/store"
@@ -41,7 +42,7 @@ func BenchmarkGenerate(b *testing.B) {
 	hot := 0.7 // a generator with a temperature: no answer comes from the response cache
 	set := llm.Settings{BaseURL: model.URL, APIKey: "k", Model: llmtest.FakeModel, MaxConcurrency: 32,
 		Purposes: map[llm.Purpose]llm.PurposeSettings{llm.PurposeGenerator: {Temperature: &hot}, llm.PurposeValidator: {Temperature: &hot}}}
-	models, err := NewModels(f.ctx, f.st, set, filepath.Join(b.TempDir(), "key"), log)
+	models, err := llmconf.NewModels(f.ctx, f.st, set, filepath.Join(b.TempDir(), "key"), log)
 	if err != nil {
 		b.Fatal(err)
 	}

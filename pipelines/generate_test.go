@@ -21,6 +21,7 @@ import (
 
 	"github.com/goldset/goldset/agent"
 	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/llm/llmtest"
 	"github.com/goldset/goldset/store"
 )
@@ -80,7 +81,7 @@ func newGenFixture(t testing.TB, set llm.Settings) *genFixture {
 	}
 	set.APIKey, set.Model = "test-key", llmtest.FakeModel
 	set.Backoff = llm.Backoff{Base: time.Millisecond, Max: 5 * time.Millisecond, RetryAfterMax: 10 * time.Millisecond}
-	models, err := NewModels(f.ctx, f.st, set, filepath.Join(t.TempDir(), "key"), g.log)
+	models, err := llmconf.NewModels(f.ctx, f.st, set, filepath.Join(t.TempDir(), "key"), g.log)
 	if err != nil {
 		t.Fatal(err)
 	}

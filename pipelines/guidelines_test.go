@@ -12,6 +12,7 @@ import (
 
 	"github.com/goldset/goldset/agent"
 	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/llm/llmtest"
 	"github.com/goldset/goldset/store"
 )
@@ -32,7 +33,7 @@ func TestAgent_PromptedWithTheCurrentGuidelineAndRecordsItsVersion(t *testing.T)
 		return llmtest.Call("give_final_answer", map[string]string{"sql": "SELECT count(*) FROM singer", "explanation": "counts"})
 	})
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	models, err := NewModels(f.ctx, f.st, llm.Settings{BaseURL: model.URL, APIKey: "test-key", Model: llmtest.FakeModel}, filepath.Join(t.TempDir(), "key"), log)
+	models, err := llmconf.NewModels(f.ctx, f.st, llm.Settings{BaseURL: model.URL, APIKey: "test-key", Model: llmtest.FakeModel}, filepath.Join(t.TempDir(), "key"), log)
 	if err != nil {
 		t.Fatal(err)
 	}

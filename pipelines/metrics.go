@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/metrics"
 	"github.com/goldset/goldset/store"
 )
@@ -22,7 +23,7 @@ import (
 // and stores its reports with exactly what it read.
 type Metrics struct {
 	Store  *store.Store
-	Models *Models
+	Models *llmconf.Models
 	Log    *slog.Logger
 
 	mu      sync.Mutex
@@ -287,7 +288,7 @@ func (m *Metrics) embed(ctx context.Context, run store.MetricRun, p MetricsParam
 		return lexical()
 	}
 	client := m.Models.Client()
-	model := modelFor(client.Settings(), llm.PurposeEmbeddings)
+	model := llmconf.ModelFor(client.Settings(), llm.PurposeEmbeddings)
 	if !client.Configured() || model == "" {
 		return lexical()
 	}

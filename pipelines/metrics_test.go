@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/llm/llmtest"
 	"github.com/goldset/goldset/metrics"
 	"github.com/goldset/goldset/pipelines/spider"
@@ -31,7 +32,7 @@ func TestMetrics_SpiderStagesEmbeddingsAndFailures(t *testing.T) {
 	}
 	model := llmtest.New(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	models, err := NewModels(f.ctx, f.st, llm.Settings{BaseURL: model.URL, APIKey: "k", Model: llmtest.FakeModel, EmbeddingModel: "fake-embed"},
+	models, err := llmconf.NewModels(f.ctx, f.st, llm.Settings{BaseURL: model.URL, APIKey: "k", Model: llmtest.FakeModel, EmbeddingModel: "fake-embed"},
 		filepath.Join(t.TempDir(), "key"), log)
 	if err != nil {
 		t.Fatal(err)

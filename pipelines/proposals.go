@@ -12,6 +12,7 @@ import (
 	"github.com/sashabaranov/go-openai"
 
 	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/pipelines/prompts"
 	"github.com/goldset/goldset/store"
 )
@@ -48,7 +49,7 @@ var ErrNothingToLearn = errors.New("no disagreements yet: agent and annotators h
 
 // ProposeGuidelineEdits asks the model (purpose editor) to summarise the recurring causes of the
 // project's latest disagreements and to draft revised guidelines.
-func ProposeGuidelineEdits(ctx context.Context, st *store.Store, models *Models, a store.Actor, projectID int64, limit int) (Proposal, error) {
+func ProposeGuidelineEdits(ctx context.Context, st *store.Store, models *llmconf.Models, a store.Actor, projectID int64, limit int) (Proposal, error) {
 	client := models.Client()
 	if !client.Configured() {
 		return Proposal{}, llm.ErrNotConfigured

@@ -18,6 +18,7 @@ import (
 	"testing/fstest"
 
 	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/llm/llmtest"
 	"github.com/goldset/goldset/pipelines"
 
@@ -185,11 +186,11 @@ func (e *env) batch(t *testing.T, cancelled bool) int64 {
 
 // agentsFor wires the language models (with settings, e.g. a fake server's URL, or none) and the agent
 // with its batch runner, running in the background until the test ends.
-func agentsFor(t testing.TB, st *store.Store, exec *sqlexec.Executor, set llm.Settings, serve bool) (*pipelines.Models, *pipelines.Agents) {
+func agentsFor(t testing.TB, st *store.Store, exec *sqlexec.Executor, set llm.Settings, serve bool) (*llmconf.Models, *pipelines.Agents) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	m, err := pipelines.NewModels(ctx, st, set, filepath.Join(t.TempDir(), "llm-api-key"), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	m, err := llmconf.NewModels(ctx, st, set, filepath.Join(t.TempDir(), "llm-api-key"), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/pipelines"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
@@ -32,7 +33,7 @@ type Config struct {
 	Exec     *sqlexec.Executor
 	Importer *pipelines.Importer
 	// Models holds the language-model client in force; Agents runs the SQL agent and its batches.
-	Models *pipelines.Models
+	Models *llmconf.Models
 	Agents *pipelines.Agents
 	// LoginLimit caps failed logins per email and per client address in LoginWindow.
 	LoginLimit  int

@@ -13,18 +13,19 @@ import (
 
 	"github.com/goldset/goldset/agent"
 	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/pipelines"
 	"github.com/goldset/goldset/store"
 )
 
 // models builds the language-model holder: GOLDSET_LLM_* from the environment, overlaid with what an
 // admin saved; the key from the environment or the data dir's key file.
-func models(ctx context.Context, cfg *config, st *store.Store, log *slog.Logger) (*pipelines.Models, error) {
+func models(ctx context.Context, cfg *config, st *store.Store, log *slog.Logger) (*llmconf.Models, error) {
 	env, err := llm.SettingsFromEnv(os.Getenv)
 	if err != nil {
 		return nil, err
 	}
-	return pipelines.NewModels(ctx, st, env, filepath.Join(cfg.get("data-dir"), "llm-api-key"), log)
+	return llmconf.NewModels(ctx, st, env, filepath.Join(cfg.get("data-dir"), "llm-api-key"), log)
 }
 
 // agents wires the agent and the batch runner on an open database.

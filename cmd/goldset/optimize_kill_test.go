@@ -17,6 +17,7 @@ import (
 	"github.com/sashabaranov/go-openai"
 
 	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/llm/llmtest"
 	"github.com/goldset/goldset/pipelines"
 	"github.com/goldset/goldset/pipelines/prompts"
@@ -88,7 +89,7 @@ func TestWorker_KillNineMidOptimizationResumesWithoutRedoingWork(t *testing.T) {
 	defer st.Close()
 	snapshot := splitEvenly(t, st)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	models, err := pipelines.NewModels(ctx, st, set, filepath.Join(t.TempDir(), "key"), log)
+	models, err := llmconf.NewModels(ctx, st, set, filepath.Join(t.TempDir(), "key"), log)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
-package pipelines
+package llmconf
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -9,12 +10,20 @@ import (
 
 	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/store"
+	"github.com/goldset/goldset/store/storetest"
 )
 
+func TestMain(m *testing.M) { storetest.Main(m) }
+
 func TestModels_SaveKeepsTheKeyOutOfTheDatabaseAndSafeFromStaleSaves(t *testing.T) {
-	f := newFixture(t)
+	ctx := context.Background()
+	st, err := store.Open(ctx, storetest.URL(t), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
 	keyFile := filepath.Join(t.TempDir(), "llm-api-key")
-	m, err := NewModels(f.ctx, f.st, llm.Settings{MaxConcurrency: 4}, keyFile, nil)
+	m, err := NewModels(ctx, st, llm.Settings{MaxConcurrency: 4}, keyFile, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -22,7 +31,7 @@ func TestModels_SaveKeepsTheKeyOutOfTheDatabaseAndSafeFromStaleSaves(t *testing.
 		t.Fatal("configured without an endpoint")
 	}
 	key := "sk-secret-value-1234"
-	v, err := m.Save(f.ctx, store.System, llm.Settings{BaseURL: "http://127.0.0.1:1/v1", Model: "m"}, &key, 0)
+	v, err := m.Save(ctx, store.System, llm.Settings{BaseURL: "http://127.0.0.1:1/v1", Model: "m"}, &key, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,13 +45,13 @@ func TestModels_SaveKeepsTheKeyOutOfTheDatabaseAndSafeFromStaleSaves(t *testing.
 		t.Fatalf("key file mode %v", st.Mode().Perm())
 	}
 	var inDB int
-	f.st.Pool().QueryRow(f.ctx, `SELECT count(*) FROM llm_settings WHERE settings::text LIKE '%' || $1 || '%'`, key).Scan(&inDB)
+	st.Pool().QueryRow(ctx, `SELECT count(*) FROM llm_settings WHERE settings::text LIKE '%' || $1 || '%'`, key).Scan(&inDB)
 	if inDB != 0 {
 		t.Fatal("the API key reached the database")
 	}
 	// A stale save changes nothing, the key included.
 	other := "sk-other-value-5678"
-	_, err = m.Save(f.ctx, store.System, llm.Settings{BaseURL: "http://127.0.0.1:2/v1", Model: "m2"}, &other, 0)
+	_, err = m.Save(ctx, store.System, llm.Settings{BaseURL: "http://127.0.0.1:2/v1", Model: "m2"}, &other, 0)
 	var se *store.StaleVersionError
 	if !errors.As(err, &se) {
 		t.Fatalf("stale save: %v", err)
@@ -52,7 +61,7 @@ func TestModels_SaveKeepsTheKeyOutOfTheDatabaseAndSafeFromStaleSaves(t *testing.
 	}
 	// An empty key removes it.
 	empty := ""
-	if _, err := m.Save(f.ctx, store.System, llm.Settings{BaseURL: "http://127.0.0.1:1/v1", Model: "m"}, &empty, 1); err != nil {
+	if _, err := m.Save(ctx, store.System, llm.Settings{BaseURL: "http://127.0.0.1:1/v1", Model: "m"}, &empty, 1); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(keyFile); !os.IsNotExist(err) {

@@ -1,4 +1,4 @@
-package pipelines
+package llmconf
 
 import (
 	"context"
@@ -186,8 +186,8 @@ func (m *Models) writeKey(key string) error {
 	return os.Rename(tmp, m.keyFile)
 }
 
-// modelFor is the model a purpose uses under set.
-func modelFor(set llm.Settings, p llm.Purpose) string {
+// ModelFor is the model a purpose uses under set.
+func ModelFor(set llm.Settings, p llm.Purpose) string {
 	if ps, ok := set.Purposes[p]; ok && ps.Model != "" {
 		return ps.Model
 	}
@@ -195,15 +195,6 @@ func modelFor(set llm.Settings, p llm.Purpose) string {
 		return set.EmbeddingModel
 	}
 	return set.Model
-}
-
-// cost estimates what tokens of a purpose's model cost, from the configured price table.
-func cost(set llm.Settings, p llm.Purpose, prompt, completion int) float64 {
-	price, ok := set.Prices[modelFor(set, p)]
-	if !ok {
-		return 0
-	}
-	return (float64(prompt)*price.Prompt + float64(completion)*price.Completion) / 1e6
 }
 
 // envFields names the settings the environment provides, so the settings page can show them as such
