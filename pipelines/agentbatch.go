@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"sync"
 	"time"
 
@@ -15,7 +14,9 @@ import (
 	"github.com/goldset/goldset/agent"
 	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/llm/llmconf"
+	"github.com/goldset/goldset/pipelines/candidate"
 	"github.com/goldset/goldset/pipelines/prompts"
+	"github.com/goldset/goldset/pipelines/runs"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )
@@ -45,7 +46,7 @@ type Agents struct {
 	Models  *llmconf.Models
 	Options agent.Options
 	Log     *slog.Logger
-	Runner  *Runner
+	Runner  *runs.Runner
 	// Generators runs the generating pipelines, whose new questions the agent answers (set by Register).
 	Generators *Generators
 	// Evaluator evaluates models on snapshots and optimizes prompts (set by Register).
@@ -55,7 +56,7 @@ type Agents struct {
 }
 
 // Register makes the runner able to execute agent batches and the generating pipelines.
-func (w *Agents) Register(r *Runner) {
+func (w *Agents) Register(r *runs.Runner) {
 	w.Runner = r
 	if w.Generators == nil {
 		w.Generators = &Generators{Agents: w}
@@ -65,7 +66,7 @@ func (w *Agents) Register(r *Runner) {
 		w.Evaluator = &Evaluator{Agents: w, Log: w.Log}
 	}
 	w.Evaluator.Register(r)
-	r.Register(Kind{Name: KindAgent, Item: w.item, Abandon: w.abandonItem, Concurrency: func(run store.PipelineRun) int {
+	r.Register(runs.Kind{Name: KindAgent, Item: w.item, Abandon: w.abandonItem, Concurrency: func(run store.PipelineRun) int {
 		var p AgentBatchParams
 		_ = json.Unmarshal(run.Params, &p)
 		return p.normalized().Concurrency
@@ -82,17 +83,6 @@ func (p AgentBatchParams) normalized() AgentBatchParams {
 	}
 	p.Samples = min(p.Samples, 10)
 	return p
-}
-
-func itemKey(nlqID int64) string { return fmt.Sprintf("%012d", nlqID) }
-
-// parseItemKey reads the question id of an item key.
-func parseItemKey(key string) (int64, error) {
-	id, err := strconv.ParseInt(key, 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("bad item key %q", key)
-	}
-	return id, nil
 }
 
 // StartBatch queues a batch over the questions p selects.
@@ -115,7 +105,7 @@ func (w *Agents) StartBatch(ctx context.Context, a store.Actor, projectID int64,
 	}
 	keys := make([]string, len(ids))
 	for i, id := range ids {
-		keys[i] = itemKey(id)
+		keys[i] = runs.QuestionKey(id)
 	}
 	run, err := w.Store.CreatePipelineRun(ctx, a, projectID, KindAgent, p, keys)
 	if err == nil && w.Runner != nil {
@@ -172,11 +162,11 @@ func (w *Agents) Forget(databaseID int64) {
 }
 
 // item runs the agent on one question of a batch and stores its SQL as an agent candidate.
-func (w *Agents) item(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, ItemSaver, error) {
+func (w *Agents) item(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, runs.ItemSaver, error) {
 	var p AgentBatchParams
 	_ = json.Unmarshal(run.Params, &p)
 	p = p.normalized()
-	nlqID, err := parseItemKey(key)
+	nlqID, err := runs.ParseQuestionKey(key)
 	if err != nil {
 		return store.ItemOutcome{}, nil, err
 	}
@@ -187,7 +177,7 @@ func (w *Agents) item(ctx context.Context, run store.PipelineRun, key string) (s
 	if n.DatabaseID == nil {
 		return store.ItemOutcome{}, nil, errors.New("the question has no database")
 	}
-	t, err := w.begin(ctx, store.Actor{UserID: deref(run.StartedBy)}, run.ProjectID, *n.DatabaseID, n.Question, &nlqID, &run.ID, p.Samples)
+	t, err := w.begin(ctx, store.Actor{UserID: runs.StartedBy(run)}, run.ProjectID, *n.DatabaseID, n.Question, &nlqID, &run.ID, p.Samples)
 	if err != nil {
 		return store.ItemOutcome{}, nil, err
 	}
@@ -211,7 +201,7 @@ func (w *Agents) item(ctx context.Context, run store.PipelineRun, key string) (s
 		CompletionTokens: int(spent.CompletionTokens),
 		CostUSD:          spent.CostUSD,
 	}
-	by := store.Actor{UserID: deref(run.StartedBy)}
+	by := store.Actor{UserID: runs.StartedBy(run)}
 	ans := agentAnswer{Confidence: confidence, Samples: p.Samples, Warnings: len(outcome.Warnings)}
 	if !res.OK {
 		// No answer: the question goes to review (agent_failed) with the item's completion.
@@ -220,7 +210,7 @@ func (w *Agents) item(ctx context.Context, run store.PipelineRun, key string) (s
 	c := store.Candidate{NLQID: nlqID, Source: "agent", SQL: outcome.SQL, AgentRunID: &ar.ID, PipelineRunID: &run.ID}
 	c.Warnings, _ = json.Marshal(outcome.Warnings)
 	if outcome.Result != nil {
-		setOutcome(&c, outcome.Result)
+		candidate.SetOutcome(&c, outcome.Result)
 	}
 	ans.Candidate = &c
 	save := func(tx pgx.Tx) error {
@@ -291,7 +281,7 @@ func (w *Agents) begin(ctx context.Context, a store.Actor, projectID, databaseID
 	// A try is logged under its own trajectory; a batch's calls under the batch, by question.
 	t.meta = llm.CallMeta{Purpose: llm.PurposeAgent, ProjectID: projectID, RunKind: RunKindAgentTry, RunID: t.rec.ID, UserID: a.UserID}
 	if batchID != nil {
-		t.meta.RunKind, t.meta.RunID, t.meta.ItemKey = KindAgent, *batchID, itemKey(deref(nlqID))
+		t.meta.RunKind, t.meta.RunID, t.meta.ItemKey = KindAgent, *batchID, runs.QuestionKey(deref(nlqID))
 	}
 	return t, nil
 }
@@ -337,7 +327,7 @@ func (r *stepRecorder) Step(ctx context.Context, s agent.Step) error {
 		Result: s.Result, SQL: s.SQL, PromptTokens: s.PromptTokens, CompletionTokens: s.CompletionTokens,
 		LatencyMS: float64(s.Latency.Microseconds()) / 1000, Error: s.Error}
 	if s.SQLResult != nil {
-		st.SQLResult, _ = json.Marshal(preview(s.SQLResult))
+		st.SQLResult, _ = json.Marshal(candidate.Preview(s.SQLResult))
 	}
 	return r.store.AddAgentStep(ctx, r.runID, st)
 }
@@ -403,7 +393,7 @@ func (w *Agents) SaveAsNLQ(ctx context.Context, a store.Actor, projectID, agentR
 		return n, &store.ConflictError{Msg: "this run was already saved as a question"}
 	}
 	c := store.Candidate{NLQID: n.ID, Source: "agent", SQL: ar.SQL, AgentRunID: &ar.ID, Warnings: ar.Warnings}
-	setOutcome(&c, res)
+	candidate.SetOutcome(&c, res)
 	if err := store.InsertCandidate(ctx, tx, a, &c); err != nil {
 		return n, err
 	}
@@ -435,7 +425,7 @@ func (w *Agents) Accuracy(ctx context.Context, run store.PipelineRun) (Accuracy,
 			return acc, err
 		}
 		gold := n.Candidate
-		if gold == nil || gold.Source != "import" || !verified(gold) || n.DatabaseID == nil {
+		if gold == nil || gold.Source != "import" || !candidate.Verified(gold) || n.DatabaseID == nil {
 			continue
 		}
 		d, err := w.database(ctx, run.ProjectID, *n.DatabaseID)
@@ -454,10 +444,4 @@ func (w *Agents) Accuracy(ctx context.Context, run store.PipelineRun) (Accuracy,
 		acc.Accuracy = float64(acc.Matched) / float64(acc.Evaluated)
 	}
 	return acc, nil
-}
-
-// verified reports whether an imported candidate's translation was checked and matched.
-func verified(c *store.Candidate) bool {
-	var v struct{ Match bool }
-	return c.Verification != nil && json.Unmarshal(c.Verification, &v) == nil && v.Match
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/goldset/goldset/pipelines/candidate"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )
@@ -193,7 +194,7 @@ func (l *Loop) Submit(ctx context.Context, a store.Actor, projectID, itemID, use
 	mine := l.Exec.Run(ctx, target, sql)
 	sub := store.Submission{ProjectID: projectID, ItemID: itemID, UserID: userID, Version: version, ElapsedMS: elapsedMS,
 		Candidate: store.Candidate{SQL: sql}}
-	setOutcome(&sub.Candidate, mine)
+	candidate.SetOutcome(&sub.Candidate, mine)
 	res, err := l.Store.SubmitAnnotation(ctx, a, sub, executionVerdicts(ctx, l.Exec, target, sql, mine))
 	if err != nil {
 		return SubmitResult{}, err
@@ -260,7 +261,7 @@ func (l *Loop) Decide(ctx context.Context, a store.Actor, projectID, itemID, rev
 			return store.Review{}, &store.ValidationError{Fields: map[string]string{"final_sql": "does not run: " + res.Error}}
 		}
 		d.FinalResult = &store.Candidate{}
-		setOutcome(d.FinalResult, res)
+		candidate.SetOutcome(d.FinalResult, res)
 	}
 	return l.Store.DecideReviewItem(ctx, a, projectID, itemID, reviewerID, version, d)
 }
@@ -298,7 +299,7 @@ func (l *Loop) WriteQuestion(ctx context.Context, a store.Actor, projectID, user
 			return store.NLQ{}, res, &store.ValidationError{Fields: map[string]string{"sql": "does not run: " + res.Error}}
 		}
 		w.SQL = &store.Candidate{SQL: q.SQL}
-		setOutcome(w.SQL, res)
+		candidate.SetOutcome(w.SQL, res)
 	}
 	n, err := l.Store.WriteQuestion(ctx, a, w)
 	return n, res, err

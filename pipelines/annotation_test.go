@@ -3,42 +3,43 @@ package pipelines
 import (
 	"testing"
 
+	"github.com/goldset/goldset/pipelines/pipelinetest"
 	"github.com/goldset/goldset/store"
 )
 
 // An agent answer is routed with its storage: sampled questions get annotation items, unclean runs
 // not sampled go to review with their reason, clean ones stay new.
 func TestRouteAgentAnswer_SamplesOrSendsUncleanRunsToReview(t *testing.T) {
-	f := newFixture(t)
+	f := pipelinetest.New(t)
 	route := func(ans agentAnswer, withCandidate bool) (nlqID int64) {
 		t.Helper()
-		tx, err := f.st.Pool().Begin(f.ctx)
+		tx, err := f.St.Pool().Begin(f.Ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer tx.Rollback(f.ctx)
-		n := store.NLQ{ProjectID: f.project.ID, Question: "How many?"}
-		if _, err := store.InsertNLQ(f.ctx, tx, store.System, &n); err != nil {
+		defer tx.Rollback(f.Ctx)
+		n := store.NLQ{ProjectID: f.Project.ID, Question: "How many?"}
+		if _, err := store.InsertNLQ(f.Ctx, tx, store.System, &n); err != nil {
 			t.Fatal(err)
 		}
 		if withCandidate {
 			c := store.Candidate{NLQID: n.ID, Source: "agent", SQL: "SELECT 1"}
-			if err := store.InsertCandidate(f.ctx, tx, store.System, &c); err != nil {
+			if err := store.InsertCandidate(f.Ctx, tx, store.System, &c); err != nil {
 				t.Fatal(err)
 			}
 			ans.Candidate = &c
 		}
-		if err := routeAgentAnswer(f.ctx, tx, store.System, f.project.ID, n.ID, ans); err != nil {
+		if err := routeAgentAnswer(f.Ctx, tx, store.System, f.Project.ID, n.ID, ans); err != nil {
 			t.Fatal(err)
 		}
-		if err := tx.Commit(f.ctx); err != nil {
+		if err := tx.Commit(f.Ctx); err != nil {
 			t.Fatal(err)
 		}
 		return n.ID
 	}
 	state := func(nlqID int64) (status string, reasons []string, items int) {
 		t.Helper()
-		if err := f.st.Pool().QueryRow(f.ctx, `SELECT n.status, ARRAY(SELECT reason FROM review_items WHERE nlq_id = n.id),
+		if err := f.St.Pool().QueryRow(f.Ctx, `SELECT n.status, ARRAY(SELECT reason FROM review_items WHERE nlq_id = n.id),
 			(SELECT count(*) FROM annotation_items WHERE nlq_id = n.id) FROM nlqs n WHERE n.id = $1`, nlqID).Scan(&status, &reasons, &items); err != nil {
 			t.Fatal(err)
 		}
@@ -46,12 +47,12 @@ func TestRouteAgentAnswer_SamplesOrSendsUncleanRunsToReview(t *testing.T) {
 	}
 	setShare := func(share float64) {
 		t.Helper()
-		pol, err := f.st.Policy(f.ctx, f.project.ID)
+		pol, err := f.St.Policy(f.Ctx, f.Project.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		pol.DualShare, pol.AnnotatorsPerItem = share, 2
-		if _, err := f.st.SavePolicy(f.ctx, store.System, f.project.ID, pol); err != nil {
+		if _, err := f.St.SavePolicy(f.Ctx, store.System, f.Project.ID, pol); err != nil {
 			t.Fatal(err)
 		}
 	}

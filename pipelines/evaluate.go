@@ -18,6 +18,7 @@ import (
 
 	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/pipelines/prompts"
+	"github.com/goldset/goldset/pipelines/runs"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )
@@ -93,7 +94,7 @@ type Evaluator struct {
 	// Agents gives the store, the sandbox, the configured models and the schema cache.
 	Agents *Agents
 	Log    *slog.Logger
-	Runner *Runner
+	Runner *runs.Runner
 
 	mu      sync.Mutex
 	clients map[string]*llm.Client // own endpoints of evaluated models, by base URL
@@ -101,17 +102,17 @@ type Evaluator struct {
 }
 
 // Register makes the runner able to execute evaluations and optimizations.
-func (e *Evaluator) Register(r *Runner) {
+func (e *Evaluator) Register(r *runs.Runner) {
 	e.Runner = r
 	if e.Log == nil {
 		e.Log = slog.Default()
 	}
-	r.Register(Kind{Name: KindEvaluate, Item: e.evalItem, Concurrency: func(run store.PipelineRun) int {
+	r.Register(runs.Kind{Name: KindEvaluate, Item: e.evalItem, Concurrency: func(run store.PipelineRun) int {
 		var p EvalParams
 		_ = json.Unmarshal(run.Params, &p)
 		return max(p.Concurrency, 1)
 	}})
-	r.Register(Kind{Name: KindOptimize, Item: e.optimizeStep, Concurrency: func(store.PipelineRun) int { return 1 }})
+	r.Register(runs.Kind{Name: KindOptimize, Item: e.optimizeStep, Concurrency: func(store.PipelineRun) int { return 1 }})
 }
 
 func (e *Evaluator) store() *store.Store { return e.Agents.Store }
@@ -170,7 +171,7 @@ func (e *Evaluator) pairKeys(ctx context.Context, snapshotID int64, split string
 	}
 	keys := make([]string, len(pairs))
 	for i, p := range pairs {
-		keys[i] = itemKey(p.NLQID)
+		keys[i] = runs.QuestionKey(p.NLQID)
 	}
 	return keys, nil
 }
@@ -217,12 +218,12 @@ func (e *Evaluator) StartEvaluation(ctx context.Context, a store.Actor, projectI
 }
 
 // evalItem answers one pair with the run's prompt and scores it.
-func (e *Evaluator) evalItem(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, ItemSaver, error) {
+func (e *Evaluator) evalItem(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, runs.ItemSaver, error) {
 	var p EvalParams
 	if err := json.Unmarshal(run.Params, &p); err != nil {
-		return store.ItemOutcome{}, nil, &RunError{Reason: "unreadable parameters: " + err.Error()}
+		return store.ItemOutcome{}, nil, &runs.RunError{Reason: "unreadable parameters: " + err.Error()}
 	}
-	nlqID, err := parseItemKey(key)
+	nlqID, err := runs.ParseQuestionKey(key)
 	if err != nil {
 		return store.ItemOutcome{}, nil, err
 	}
@@ -303,7 +304,7 @@ func (e *Evaluator) score(ctx context.Context, s scoring, candidateID int64, tem
 	if err != nil {
 		return r, err
 	}
-	reply, usage, err := e.chat(ctx, s, llm.PurposeTarget, s.target, itemKey(pair.NLQID), prompts.Fill(template, prompts.Dialect, schema, pair.Question), 0)
+	reply, usage, err := e.chat(ctx, s, llm.PurposeTarget, s.target, runs.QuestionKey(pair.NLQID), prompts.Fill(template, prompts.Dialect, schema, pair.Question), 0)
 	r.PromptTokens, r.CompletionTokens = usage.PromptTokens, usage.CompletionTokens
 	if err != nil {
 		return r, err
@@ -389,7 +390,7 @@ func (e *Evaluator) judgeResult(ctx context.Context, s scoring, r *store.EvalRes
 	if err != nil {
 		return err
 	}
-	reply, usage, err := e.chat(ctx, s, llm.PurposeJudge, Target{Model: s.judgeModel}, itemKey(r.NLQID)+"-judge", prompt, 0)
+	reply, usage, err := e.chat(ctx, s, llm.PurposeJudge, Target{Model: s.judgeModel}, runs.QuestionKey(r.NLQID)+"-judge", prompt, 0)
 	r.PromptTokens += usage.PromptTokens
 	r.CompletionTokens += usage.CompletionTokens
 	if err != nil {
@@ -511,7 +512,7 @@ func (e *Evaluator) chat(ctx context.Context, s scoring, purpose llm.Purpose, t 
 			return "", openai.Usage{}, err
 		}
 		if why := s.budget.reached(spend); why != "" {
-			return "", openai.Usage{}, &RunError{Reason: why + "; what was scored is kept"}
+			return "", openai.Usage{}, &runs.RunError{Reason: why + "; what was scored is kept"}
 		}
 	}
 	c := e.Agents.Models.Client()
@@ -523,13 +524,13 @@ func (e *Evaluator) chat(ctx context.Context, s scoring, purpose llm.Purpose, t 
 			Messages: []openai.ChatCompletionMessage{{Role: openai.ChatMessageRoleUser, Content: prompt}}})
 	switch {
 	case errors.Is(err, llm.ErrNotConfigured):
-		return "", resp.Usage, &RunError{Reason: err.Error()}
+		return "", resp.Usage, &runs.RunError{Reason: err.Error()}
 	case err != nil && ctx.Err() == nil:
-		return "", resp.Usage, &ItemError{Err: fmt.Errorf("%s model: %w", purpose, err)}
+		return "", resp.Usage, &runs.ItemError{Err: fmt.Errorf("%s model: %w", purpose, err)}
 	case err != nil:
 		return "", resp.Usage, err
 	case len(resp.Choices) == 0:
-		return "", resp.Usage, &ItemError{Err: fmt.Errorf("%s model: the reply has no choices", purpose)}
+		return "", resp.Usage, &runs.ItemError{Err: fmt.Errorf("%s model: the reply has no choices", purpose)}
 	}
 	return resp.Choices[0].Message.Content, resp.Usage, nil
 }

@@ -19,7 +19,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 
-	"github.com/goldset/goldset/pipelines/spider"
+	"github.com/goldset/goldset/pipelines/ingest/spider"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )

@@ -14,7 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/goldset/goldset/pipelines/spider"
+	"github.com/goldset/goldset/pipelines/ingest/spider"
+	"github.com/goldset/goldset/pipelines/pipelinetest"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )
@@ -30,10 +31,10 @@ type spiderZip struct {
 	}
 }
 
-func exportSpider(t *testing.T, x *Exports, f *fixture, snapshotID int64, split string) (*spiderZip, store.Export) {
+func exportSpider(t *testing.T, x *Exports, f *pipelinetest.Fixture, snapshotID int64, split string) (*spiderZip, store.Export) {
 	t.Helper()
 	var b bytes.Buffer
-	rec, err := x.Export(f.ctx, store.System, f.project.ID, snapshotID, ExportParams{Format: FormatSpider, Split: split}, &b)
+	rec, err := x.Export(f.Ctx, store.System, f.Project.ID, snapshotID, ExportParams{Format: FormatSpider, Split: split}, &b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,27 +91,27 @@ func (z *spiderZip) questions(t *testing.T, name string) []spiderQuestion {
 func pairKey(db, question, sql string) string { return db + "\x00" + question + "\x00" + sql }
 
 func TestExportSpider_RoundTripsThroughTheSpiderImporter(t *testing.T) {
-	dir := needData(t, "spider")
-	f := newFixture(t)
-	if _, err := f.im.ImportSpider(f.ctx, store.System, f.project.ID, dir, spider.DatasetOptions{}); err != nil {
+	dir := pipelinetest.NeedData(t, "spider")
+	f := pipelinetest.New(t)
+	if _, err := f.Im.ImportSpider(f.Ctx, store.System, f.Project.ID, dir, spider.DatasetOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	// The imported gold whose translation was verified is accepted as it is.
-	if _, err := f.st.Pool().Exec(f.ctx, `UPDATE nlqs n SET status = 'accepted',
+	if _, err := f.St.Pool().Exec(f.Ctx, `UPDATE nlqs n SET status = 'accepted',
 		gold_candidate_id = (SELECT id FROM sql_candidates WHERE nlq_id = n.id ORDER BY id LIMIT 1)
-		WHERE project_id = $1 AND status = 'new'`, f.project.ID); err != nil {
+		WHERE project_id = $1 AND status = 'new'`, f.Project.ID); err != nil {
 		t.Fatal(err)
 	}
-	snap, _, err := (&Snapshots{Store: f.st}).Cut(f.ctx, store.System, f.project.ID, SnapshotParams{Name: "spider", Seed: 3})
+	snap, _, err := (&Snapshots{Store: f.St}).Cut(f.Ctx, store.System, f.Project.ID, SnapshotParams{Name: "spider", Seed: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
-	pairs, err := f.st.SnapshotPairs(f.ctx, snap.ID, "", 0, 0)
+	pairs, err := f.St.SnapshotPairs(f.Ctx, snap.ID, "", 0, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	x := &Exports{Store: f.st, Exec: f.im.Exec}
-	dbs, err := f.st.ListDatabases(f.ctx, f.project.ID, false)
+	x := &Exports{Store: f.St, Exec: f.Im.Exec}
+	dbs, err := f.St.ListDatabases(f.Ctx, f.Project.ID, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,16 +124,16 @@ func TestExportSpider_RoundTripsThroughTheSpiderImporter(t *testing.T) {
 	// holds the same pairs, each of whose gold SQL gives there what it gives in the original.
 	reimport := func(t *testing.T, z *spiderZip, project string, files []string, want []store.SnapshotPair) {
 		t.Helper()
-		p, err := f.st.CreateProject(f.ctx, store.System, project, "", 0)
+		p, err := f.St.CreateProject(f.Ctx, store.System, project, "", 0)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, file := range files {
-			if _, err := f.im.ImportSpider(f.ctx, store.System, p.ID, z.dir, spider.DatasetOptions{QuestionsFile: file}); err != nil {
+			if _, err := f.Im.ImportSpider(f.Ctx, store.System, p.ID, z.dir, spider.DatasetOptions{QuestionsFile: file}); err != nil {
 				t.Fatalf("re-import %s: %v", file, err)
 			}
 		}
-		rows, err := f.st.Pool().Query(f.ctx, `SELECT d.name, n.question, c.original_sql, c.sql, d.schema_name, d.reader_role
+		rows, err := f.St.Pool().Query(f.Ctx, `SELECT d.name, n.question, c.original_sql, c.sql, d.schema_name, d.reader_role
 			FROM nlqs n JOIN databases d ON d.id = n.database_id JOIN sql_candidates c ON c.nlq_id = n.id
 			WHERE n.project_id = $1`, p.ID)
 		if err != nil {
@@ -164,8 +165,8 @@ func TestExportSpider_RoundTripsThroughTheSpiderImporter(t *testing.T) {
 			in := got[k][0]
 			got[k] = got[k][1:]
 			n++
-			before := f.im.Exec.Run(f.ctx, source[pr.DatabaseName].Target(), pr.SQL)
-			after := f.im.Exec.Run(f.ctx, in.target, in.sql)
+			before := f.Im.Exec.Run(f.Ctx, source[pr.DatabaseName].Target(), pr.SQL)
+			after := f.Im.Exec.Run(f.Ctx, in.target, in.sql)
 			ordered, _ := sqlexec.HasTopLevelOrderBy(pr.SQL)
 			if m := sqlexec.Match(before, after, sqlexec.MatchOptions{OrderMatters: ordered}); !m.Match {
 				t.Errorf("pair %d (%s): %s gives another result after the round trip: %s", pr.NLQID, pr.DatabaseName, pr.SQL, m.Reason)
@@ -222,13 +223,13 @@ func TestExportSpider_RoundTripsThroughTheSpiderImporter(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			tables, err := f.st.Tables(f.ctx, d.ID)
+			tables, err := f.St.Tables(f.Ctx, d.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
 			for _, tb := range tables {
 				var n int64
-				if err := conn.QueryRowContext(f.ctx, `SELECT count(*) FROM `+quoteSQLite(tb.Original)).Scan(&n); err != nil || n != tb.RowCount {
+				if err := conn.QueryRowContext(f.Ctx, `SELECT count(*) FROM `+quoteSQLite(tb.Original)).Scan(&n); err != nil || n != tb.RowCount {
 					t.Errorf("%s.%s: %d rows in SQLite (%v), %d in PostgreSQL", name, tb.Original, n, err, tb.RowCount)
 				}
 			}
@@ -294,14 +295,14 @@ func TestExportSpider_RoundTripsThroughTheSpiderImporter(t *testing.T) {
 }
 
 // accepted adds an accepted question on database db with gold SQL and returns its id.
-func accepted(t *testing.T, f *fixture, db int64, question, sql string) int64 {
+func accepted(t *testing.T, f *pipelinetest.Fixture, db int64, question, sql string) int64 {
 	t.Helper()
 	var nlq int64
-	if err := f.st.Pool().QueryRow(f.ctx, `INSERT INTO nlqs (project_id, database_id, question, status) VALUES ($1, $2, $3, 'accepted')
-		RETURNING id`, f.project.ID, db, question).Scan(&nlq); err != nil {
+	if err := f.St.Pool().QueryRow(f.Ctx, `INSERT INTO nlqs (project_id, database_id, question, status) VALUES ($1, $2, $3, 'accepted')
+		RETURNING id`, f.Project.ID, db, question).Scan(&nlq); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.st.Pool().Exec(f.ctx, `WITH c AS (INSERT INTO sql_candidates (nlq_id, source, sql) VALUES ($1, 'human', $2) RETURNING id)
+	if _, err := f.St.Pool().Exec(f.Ctx, `WITH c AS (INSERT INTO sql_candidates (nlq_id, source, sql) VALUES ($1, 'human', $2) RETURNING id)
 		UPDATE nlqs SET gold_candidate_id = (SELECT id FROM c) WHERE id = $1`, nlq, sql); err != nil {
 		t.Fatal(err)
 	}
@@ -309,7 +310,7 @@ func accepted(t *testing.T, f *fixture, db int64, question, sql string) int64 {
 }
 
 func TestExportSpider_ReportsPairsItCannotExportFaithfully(t *testing.T) {
-	f := newFixture(t)
+	f := pipelinetest.New(t)
 	csvDB := func(name, file, content string) int64 {
 		dir := filepath.Join(t.TempDir(), name)
 		if err := os.Mkdir(dir, 0o755); err != nil {
@@ -318,7 +319,7 @@ func TestExportSpider_ReportsPairsItCannotExportFaithfully(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(dir, file), []byte(content), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		sum, err := f.im.ImportCSV(f.ctx, store.System, f.project.ID, []string{dir}, name)
+		sum, err := f.Im.ImportCSV(f.Ctx, store.System, f.Project.ID, []string{dir}, name)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -332,15 +333,15 @@ func TestExportSpider_ReportsPairsItCannotExportFaithfully(t *testing.T) {
 	dated := accepted(t, f, singers, "Who debuted after 2000?", "SELECT name FROM singer WHERE debut > '2000-01-01' ORDER BY name")
 	gone := []int64{accepted(t, f, bands, "How many bands?", "SELECT count(*) FROM band"),
 		accepted(t, f, bands, "Name the bands.", "SELECT name FROM band")}
-	snap, _, err := (&Snapshots{Store: f.st}).Cut(f.ctx, store.System, f.project.ID, SnapshotParams{Name: "gold", Ratios: &SplitRatios{Train: 1}})
+	snap, _, err := (&Snapshots{Store: f.St}).Cut(f.Ctx, store.System, f.Project.ID, SnapshotParams{Name: "gold", Ratios: &SplitRatios{Train: 1}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.st.Pool().Exec(f.ctx, `DELETE FROM databases WHERE id = $1`, bands); err != nil {
+	if _, err := f.St.Pool().Exec(f.Ctx, `DELETE FROM databases WHERE id = $1`, bands); err != nil {
 		t.Fatal(err)
 	}
 
-	z, rec := exportSpider(t, &Exports{Store: f.st, Exec: f.im.Exec}, f, snap.ID, SplitAll)
+	z, rec := exportSpider(t, &Exports{Store: f.St, Exec: f.Im.Exec}, f, snap.ID, SplitAll)
 	want := SpiderCounts{Pairs: 6, Exported: 4, Skipped: 2, SameResult: 2, FailsOnSQLite: 1, DifferentResult: 1}
 	if z.report.Counts != want || rec.Rows != 4 {
 		t.Fatalf("counts %+v, want %+v; problems %+v", z.report.Counts, want, z.report.Problems)

@@ -15,12 +15,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/goldset/goldset/pipelines/pipelinetest"
 	"github.com/goldset/goldset/store"
 )
 
 // exportSet is a project with a real imported database and a snapshot of n accepted questions on it.
 type exportSet struct {
-	*fixture
+	*pipelinetest.Fixture
 	x     *Exports
 	snap  store.Snapshot
 	pairs []store.SnapshotPair
@@ -28,45 +29,45 @@ type exportSet struct {
 
 func newExportSet(t *testing.T, n int) *exportSet {
 	t.Helper()
-	f := newFixture(t)
+	f := pipelinetest.New(t)
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "singer.csv"), []byte("id,name,country\n1,Liliane,France\n2,Christy,United States\n3,Ann,\"Ireland, \"\"West\"\"\"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	imported, err := f.im.ImportCSV(f.ctx, store.System, f.project.ID, []string{dir}, "singers")
+	imported, err := f.Im.ImportCSV(f.Ctx, store.System, f.Project.ID, []string{dir}, "singers")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i := range n {
 		var nlq, cand int64
-		if err := f.st.Pool().QueryRow(f.ctx, `INSERT INTO nlqs (project_id, database_id, question, status) VALUES ($1, $2, $3, 'accepted')
-			RETURNING id`, f.project.ID, imported.Database.ID, fmt.Sprintf("Who is singer number %d, \"quoted\"?", i%3+1)).Scan(&nlq); err != nil {
+		if err := f.St.Pool().QueryRow(f.Ctx, `INSERT INTO nlqs (project_id, database_id, question, status) VALUES ($1, $2, $3, 'accepted')
+			RETURNING id`, f.Project.ID, imported.Database.ID, fmt.Sprintf("Who is singer number %d, \"quoted\"?", i%3+1)).Scan(&nlq); err != nil {
 			t.Fatal(err)
 		}
 		sql := fmt.Sprintf("SELECT name FROM singer WHERE id = %d AND %d < 1000", i%3+1, i)
-		if err := f.st.Pool().QueryRow(f.ctx, `INSERT INTO sql_candidates (nlq_id, source, sql, result_fingerprint) VALUES ($1, 'human', $2, 'fp')
+		if err := f.St.Pool().QueryRow(f.Ctx, `INSERT INTO sql_candidates (nlq_id, source, sql, result_fingerprint) VALUES ($1, 'human', $2, 'fp')
 			RETURNING id`, nlq, sql).Scan(&cand); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.st.Pool().Exec(f.ctx, `UPDATE nlqs SET gold_candidate_id = $2 WHERE id = $1`, nlq, cand); err != nil {
+		if _, err := f.St.Pool().Exec(f.Ctx, `UPDATE nlqs SET gold_candidate_id = $2 WHERE id = $1`, nlq, cand); err != nil {
 			t.Fatal(err)
 		}
 	}
-	snap, _, err := (&Snapshots{Store: f.st}).Cut(f.ctx, store.System, f.project.ID, SnapshotParams{Name: "gold", Seed: 1})
+	snap, _, err := (&Snapshots{Store: f.St}).Cut(f.Ctx, store.System, f.Project.ID, SnapshotParams{Name: "gold", Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	pairs, err := f.st.SnapshotPairs(f.ctx, snap.ID, "", 0, 0)
+	pairs, err := f.St.SnapshotPairs(f.Ctx, snap.ID, "", 0, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &exportSet{fixture: f, x: &Exports{Store: f.st, Exec: f.im.Exec}, snap: snap, pairs: pairs}
+	return &exportSet{Fixture: f, x: &Exports{Store: f.St, Exec: f.Im.Exec}, snap: snap, pairs: pairs}
 }
 
 func (s *exportSet) export(t *testing.T, format, split string) ([]byte, store.Export) {
 	t.Helper()
 	var b bytes.Buffer
-	rec, err := s.x.Export(s.ctx, store.System, s.project.ID, s.snap.ID, ExportParams{Format: format, Split: split}, &b)
+	rec, err := s.x.Export(s.Ctx, store.System, s.Project.ID, s.snap.ID, ExportParams{Format: format, Split: split}, &b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +169,7 @@ func TestExports_EveryFormatParsesWithStandardReadersAndIsRecordedWithItsHash(t 
 			}
 		})
 	}
-	list, err := s.st.ListExports(s.ctx, s.project.ID)
+	list, err := s.St.ListExports(s.Ctx, s.Project.ID)
 	if err != nil || len(list) != 15 {
 		t.Fatalf("%d exports recorded (%v), want 15", len(list), err)
 	}
@@ -197,10 +198,10 @@ func (w *failAfter) Write(b []byte) (int, error) {
 }
 
 func TestExports_InterruptedExportIsRecordedAsFailed(t *testing.T) {
-	f := newFixture(t)
+	f := pipelinetest.New(t)
 	snap := syntheticSnapshot(t, f, 5000, 0)
-	x := &Exports{Store: f.st}
-	rec, err := x.Export(f.ctx, store.System, f.project.ID, snap, ExportParams{Format: FormatEvalJSONL}, &failAfter{n: 100_000})
+	x := &Exports{Store: f.St}
+	rec, err := x.Export(f.Ctx, store.System, f.Project.ID, snap, ExportParams{Format: FormatEvalJSONL}, &failAfter{n: 100_000})
 	if err == nil || rec.Status != "failed" || !strings.Contains(rec.Error, "connection reset") || rec.Bytes != 100_000 || rec.FinishedAt == nil {
 		t.Fatalf("err %v, record %+v", err, rec)
 	}
@@ -208,14 +209,14 @@ func TestExports_InterruptedExportIsRecordedAsFailed(t *testing.T) {
 
 // syntheticSnapshot inserts a snapshot of n pairs straight into the tables, without a database,
 // each question padded by pad bytes.
-func syntheticSnapshot(t testing.TB, f *fixture, n, pad int) int64 {
+func syntheticSnapshot(t testing.TB, f *pipelinetest.Fixture, n, pad int) int64 {
 	t.Helper()
 	var id int64
-	if err := f.st.Pool().QueryRow(f.ctx, `INSERT INTO snapshots (project_id, name, params, content_hash, pairs, manifest)
-		VALUES ($1, 'synthetic', '{}', 'synthetic', $2, '{}') RETURNING id`, f.project.ID, n).Scan(&id); err != nil {
+	if err := f.St.Pool().QueryRow(f.Ctx, `INSERT INTO snapshots (project_id, name, params, content_hash, pairs, manifest)
+		VALUES ($1, 'synthetic', '{}', 'synthetic', $2, '{}') RETURNING id`, f.Project.ID, n).Scan(&id); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.st.Pool().Exec(f.ctx, `INSERT INTO snapshot_pairs (snapshot_id, nlq_id, candidate_id, split, stage, question, sql,
+	if _, err := f.St.Pool().Exec(f.Ctx, `INSERT INTO snapshot_pairs (snapshot_id, nlq_id, candidate_id, split, stage, question, sql,
 			database_name, result_fingerprint, hardness)
 		SELECT $1, g, g, (ARRAY['train','train','train','train','train','train','train','train','val','test'])[g % 10 + 1], 'human-seed',
 			'How many singers come from country ' || g || '? ' || repeat('x', $3), 'SELECT count(*) FROM singer WHERE country_id = ' || g,
@@ -246,15 +247,15 @@ func TestExports_StreamInConstantMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("inserts 50,000 pairs")
 	}
-	f := newFixture(t)
+	f := pipelinetest.New(t)
 	snap := syntheticSnapshot(t, f, 50_000, 2000)
-	x := &Exports{Store: f.st}
+	x := &Exports{Store: f.St}
 	for _, format := range []string{FormatOpenAI, FormatAlpaca, FormatEvalJSONL} {
 		runtime.GC()
 		var before runtime.MemStats
 		runtime.ReadMemStats(&before)
 		w := &peakHeap{peak: before.HeapAlloc}
-		rec, err := x.Export(f.ctx, store.System, f.project.ID, snap, ExportParams{Format: format}, io.MultiWriter(io.Discard, w))
+		rec, err := x.Export(f.Ctx, store.System, f.Project.ID, snap, ExportParams{Format: format}, io.MultiWriter(io.Discard, w))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -290,15 +291,15 @@ func peakRSS() float64 {
 //
 //	go test -run '^$' -bench BenchmarkExportJSONL -benchtime 1x ./pipelines
 func BenchmarkExportJSONL(b *testing.B) {
-	f := newFixture(b)
+	f := pipelinetest.New(b)
 	snap := syntheticSnapshot(b, f, 1_000_000, 0)
-	x := &Exports{Store: f.st}
+	x := &Exports{Store: f.St}
 	for _, format := range []string{FormatEvalJSONL, FormatOpenAI} {
 		b.Run(format, func(b *testing.B) {
 			var rec store.Export
 			for b.Loop() {
 				var err error
-				if rec, err = x.Export(f.ctx, store.System, f.project.ID, snap, ExportParams{Format: format}, io.Discard); err != nil {
+				if rec, err = x.Export(f.Ctx, store.System, f.Project.ID, snap, ExportParams{Format: format}, io.Discard); err != nil {
 					b.Fatal(err)
 				}
 			}

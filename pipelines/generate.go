@@ -15,6 +15,7 @@ import (
 	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/pipelines/prompts"
+	"github.com/goldset/goldset/pipelines/runs"
 	"github.com/goldset/goldset/store"
 )
 
@@ -170,9 +171,9 @@ type Generators struct {
 }
 
 // register makes the runner able to execute the generating pipelines.
-func (g *Generators) register(r *Runner) {
+func (g *Generators) register(r *runs.Runner) {
 	for _, kind := range GenerationKinds {
-		r.Register(Kind{Name: kind, Item: g.item, Finish: g.finish, AfterFinish: g.afterFinish,
+		r.Register(runs.Kind{Name: kind, Item: g.item, Finish: g.finish, AfterFinish: g.afterFinish,
 			Concurrency: func(run store.PipelineRun) int { return runParams(run).Concurrency }})
 	}
 }
@@ -287,7 +288,7 @@ func sampleKeys(qs []store.QuestionText, n int, seed int64) []string {
 	}
 	keys := make([]string, len(picked))
 	for i, q := range picked {
-		keys[i] = itemKey(q.ID)
+		keys[i] = runs.QuestionKey(q.ID)
 	}
 	return keys
 }
@@ -348,7 +349,7 @@ func (g *Generators) Preview(ctx context.Context, projectID int64, kind string, 
 	run.Params, _ = json.Marshal(p)
 	w, err := g.prepare(ctx, run, keys[0])
 	if err != nil {
-		var re *RunError
+		var re *runs.RunError
 		if errors.As(err, &re) {
 			return PromptPreview{}, &store.ValidationError{Fields: map[string]string{"database_id": re.Reason}}
 		}
@@ -408,7 +409,7 @@ func (g *Generators) prepare(ctx context.Context, run store.PipelineRun, key str
 func (g *Generators) database(ctx context.Context, projectID, id int64) (dbWithTables, error) {
 	d, err := g.Agents.database(ctx, projectID, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return d, &RunError{Reason: fmt.Sprintf("database %d was deleted during the run; what finished items generated is kept", id)}
+		return d, &runs.RunError{Reason: fmt.Sprintf("database %d was deleted during the run; what finished items generated is kept", id)}
 	}
 	return d, err
 }
@@ -417,7 +418,7 @@ func (g *Generators) database(ctx context.Context, projectID, id int64) (dbWithT
 func (g *Generators) chat(ctx context.Context, run store.PipelineRun, key string, purpose llm.Purpose, messages []openai.ChatCompletionMessage) (string, error) {
 	client := g.Agents.Models.Client()
 	resp, err := client.Chat(ctx, llm.CallMeta{Purpose: purpose, ProjectID: run.ProjectID, RunKind: run.Kind, RunID: run.ID, ItemKey: key,
-		UserID: deref(run.StartedBy)}, openai.ChatCompletionRequest{Messages: messages})
+		UserID: runs.StartedBy(run)}, openai.ChatCompletionRequest{Messages: messages})
 	if err != nil {
 		if ctx.Err() != nil {
 			return "", ctx.Err()
@@ -430,7 +431,7 @@ func (g *Generators) chat(ctx context.Context, run store.PipelineRun, key string
 // modelError is a model call that failed after the client's own retries: the item fails with it,
 // and the runner never takes it for the database's transient failure (a reply cut short says
 // "unexpected EOF", as a lost connection does) to retry it for minutes.
-func modelError(err error) error { return &ItemError{Err: err} }
+func modelError(err error) error { return &runs.ItemError{Err: err} }
 
 // output is one generated question that passed the filters, about to be stored.
 type output struct {
@@ -441,7 +442,7 @@ type output struct {
 }
 
 // item processes one item of a generating run.
-func (g *Generators) item(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, ItemSaver, error) {
+func (g *Generators) item(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, runs.ItemSaver, error) {
 	w, err := g.prepare(ctx, run, key)
 	if err != nil {
 		return store.ItemOutcome{}, nil, err
@@ -513,7 +514,7 @@ func (g *Generators) item(ctx context.Context, run store.PipelineRun, key string
 func (g *Generators) dedupe(ctx context.Context, w *work, outs []output, tally *dropTally) ([]output, error) {
 	client := g.Agents.Models.Client()
 	model, embed := embedder(client, llm.CallMeta{ProjectID: w.run.ProjectID, RunKind: w.run.Kind, RunID: w.run.ID, ItemKey: w.key,
-		UserID: deref(w.run.StartedBy)})
+		UserID: runs.StartedBy(w.run)})
 	ix := g.indexes.get(w.run.ProjectID, model)
 	if err := ix.sync(ctx, g.Agents.Store, embed); err != nil {
 		return nil, err
@@ -540,8 +541,8 @@ func (g *Generators) dedupe(ctx context.Context, w *work, outs []output, tally *
 
 // saver stores an item's outputs as questions with their lineage (and qagen's SQL as a generator
 // candidate), in the item's completion. Origin keys make it idempotent.
-func (g *Generators) saver(ctx context.Context, w *work, outs []output) ItemSaver {
-	by := store.Actor{UserID: deref(w.run.StartedBy)}
+func (g *Generators) saver(ctx context.Context, w *work, outs []output) runs.ItemSaver {
+	by := store.Actor{UserID: runs.StartedBy(w.run)}
 	model := llmconf.ModelFor(g.Agents.Models.Client().Settings(), llm.PurposeGenerator)
 	return func(tx pgx.Tx) error {
 		for _, o := range outs {
@@ -592,10 +593,10 @@ func (g *Generators) finish(ctx context.Context, tx pgx.Tx, run store.PipelineRu
 	}
 	keys := make([]string, len(ids))
 	for i, id := range ids {
-		keys[i] = itemKey(id)
+		keys[i] = runs.QuestionKey(id)
 	}
 	params, _ := json.Marshal(AgentBatchParams{DatabaseID: p.DatabaseID, Stage: p.Stage, Status: store.NLQNew, Concurrency: 16, Samples: 1, FromRun: run.ID})
-	batch, err := store.CreatePipelineRunTx(ctx, tx, store.Actor{UserID: deref(run.StartedBy)}, run.ProjectID, KindAgent, params, keys)
+	batch, err := store.CreatePipelineRunTx(ctx, tx, store.Actor{UserID: runs.StartedBy(run)}, run.ProjectID, KindAgent, params, keys)
 	if err != nil {
 		return err
 	}
@@ -610,7 +611,7 @@ func (g *Generators) afterFinish(ctx context.Context, run store.PipelineRun) {
 	if g.Metrics == nil || run.Kept == 0 || run.Kind == KindTableMetadata {
 		return
 	}
-	mr, err := g.Metrics.Start(ctx, store.Actor{UserID: deref(run.StartedBy)}, run.ProjectID, store.MetricsPipeline, &run.ID, MetricsParams{})
+	mr, err := g.Metrics.Start(ctx, store.Actor{UserID: runs.StartedBy(run)}, run.ProjectID, store.MetricsPipeline, &run.ID, MetricsParams{})
 	if err != nil {
 		g.Agents.Store.AddEvent(ctx, run.ID, "warn", "metrics not recomputed: "+err.Error())
 		return

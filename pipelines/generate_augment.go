@@ -13,6 +13,7 @@ import (
 	"github.com/sashabaranov/go-openai"
 
 	"github.com/goldset/goldset/metrics"
+	"github.com/goldset/goldset/pipelines/runs"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )
@@ -20,7 +21,7 @@ import (
 // prepareRewrite builds the prompt of a complexity or paraphrase item: one question of the source
 // stage, rewritten with one method.
 func (g *Generators) prepareRewrite(ctx context.Context, run store.PipelineRun, p GenerationParams, key string) (*work, error) {
-	id, err := parseItemKey(key)
+	id, err := runs.ParseQuestionKey(key)
 	if err != nil {
 		return nil, err
 	}

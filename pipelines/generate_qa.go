@@ -11,6 +11,8 @@ import (
 	"github.com/sashabaranov/go-openai"
 
 	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/pipelines/candidate"
+	"github.com/goldset/goldset/pipelines/runs"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )
@@ -125,7 +127,7 @@ func (g *Generators) qaOutputs(ctx context.Context, w *work, reply string, tally
 	outs := make([]output, len(pairs))
 	for i, pr := range pairs {
 		c := store.Candidate{Source: "generator", SQL: pr.sql}
-		setOutcome(&c, pr.res)
+		candidate.SetOutcome(&c, pr.res)
 		outs[i] = output{n: pr.n, question: pr.question, sql: &c}
 	}
 	return outs, nil
@@ -253,7 +255,7 @@ func (g *Generators) tableBlock(ctx context.Context, db store.Database, t store.
 	res := g.Agents.Exec.Run(ctx, db.Target(), fmt.Sprintf("%s LIMIT %d", q, rows))
 	if !res.OK() {
 		if strings.Contains(res.Error, "does not exist") {
-			return "", &RunError{Reason: fmt.Sprintf("database %s (id %d) is gone from the server (%s); what finished items generated is kept", db.Name, db.ID, res.Error)}
+			return "", &runs.RunError{Reason: fmt.Sprintf("database %s (id %d) is gone from the server (%s); what finished items generated is kept", db.Name, db.ID, res.Error)}
 		}
 		return "", fmt.Errorf("sample rows of %s: %s", t.Name, res.Error)
 	}

@@ -12,7 +12,8 @@ import (
 	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/llm/llmtest"
 	"github.com/goldset/goldset/metrics"
-	"github.com/goldset/goldset/pipelines/spider"
+	"github.com/goldset/goldset/pipelines/ingest/spider"
+	"github.com/goldset/goldset/pipelines/pipelinetest"
 	"github.com/goldset/goldset/store"
 )
 
@@ -20,26 +21,26 @@ import (
 // it, reproducible from what the run recorded, with the configured embeddings model or the lexical
 // fallback, and a failing embeddings endpoint failing the run with its reason.
 func TestMetrics_SpiderStagesEmbeddingsAndFailures(t *testing.T) {
-	dir := needData(t, "spider")
-	f := newFixture(t)
-	if _, err := f.im.ImportSpider(f.ctx, store.System, f.project.ID, dir, spider.DatasetOptions{}); err != nil {
+	dir := pipelinetest.NeedData(t, "spider")
+	f := pipelinetest.New(t)
+	if _, err := f.Im.ImportSpider(f.Ctx, store.System, f.Project.ID, dir, spider.DatasetOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	// The second half of the questions make a later stage.
-	if _, err := f.st.Pool().Exec(f.ctx, `UPDATE nlqs SET stage = '+paraphrase' WHERE project_id = $1
-		AND id > (SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY id) FROM nlqs WHERE project_id = $1)`, f.project.ID); err != nil {
+	if _, err := f.St.Pool().Exec(f.Ctx, `UPDATE nlqs SET stage = '+paraphrase' WHERE project_id = $1
+		AND id > (SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY id) FROM nlqs WHERE project_id = $1)`, f.Project.ID); err != nil {
 		t.Fatal(err)
 	}
 	model := llmtest.New(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	models, err := llmconf.NewModels(f.ctx, f.st, llm.Settings{BaseURL: model.URL, APIKey: "k", Model: llmtest.FakeModel, EmbeddingModel: "fake-embed"},
+	models, err := llmconf.NewModels(f.Ctx, f.St, llm.Settings{BaseURL: model.URL, APIKey: "k", Model: llmtest.FakeModel, EmbeddingModel: "fake-embed"},
 		filepath.Join(t.TempDir(), "key"), log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := &Metrics{Store: f.st, Models: models, Log: log}
+	m := &Metrics{Store: f.St, Models: models, Log: log}
 
-	lexical, err := m.Compute(f.ctx, store.System, f.project.ID, store.MetricsCLI, MetricsParams{Embedding: "lexical"})
+	lexical, err := m.Compute(f.Ctx, store.System, f.Project.ID, store.MetricsCLI, MetricsParams{Embedding: "lexical"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +70,7 @@ func TestMetrics_SpiderStagesEmbeddingsAndFailures(t *testing.T) {
 	if upToPar.TablesUsed < seed.TablesUsed || upToPar.UniquePatterns < seed.UniquePatterns || upToPar.MeanCosine <= 0 {
 		t.Fatalf("the dataset up to a stage covers at least its first stage: %+v vs %+v", upToPar, seed)
 	}
-	again, err := m.Compute(f.ctx, store.System, f.project.ID, store.MetricsCLI, MetricsParams{Embedding: "lexical"})
+	again, err := m.Compute(f.Ctx, store.System, f.Project.ID, store.MetricsCLI, MetricsParams{Embedding: "lexical"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +78,7 @@ func TestMetrics_SpiderStagesEmbeddingsAndFailures(t *testing.T) {
 		t.Fatal("the same inputs gave other figures")
 	}
 
-	embedded, err := m.Compute(f.ctx, store.System, f.project.ID, store.MetricsCLI, MetricsParams{Stage: "+paraphrase"})
+	embedded, err := m.Compute(f.Ctx, store.System, f.Project.ID, store.MetricsCLI, MetricsParams{Stage: "+paraphrase"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,15 +90,15 @@ func TestMetrics_SpiderStagesEmbeddingsAndFailures(t *testing.T) {
 	}
 
 	model.EmbedFault(llmtest.FaultUnauthorized)
-	failed, err := m.Compute(f.ctx, store.System, f.project.ID, store.MetricsCLI, MetricsParams{})
+	failed, err := m.Compute(f.Ctx, store.System, f.Project.ID, store.MetricsCLI, MetricsParams{})
 	if err == nil || !strings.Contains(err.Error(), "fake-embed") {
 		t.Fatalf("a failing embeddings endpoint: %v", err)
 	}
-	runs, err := f.st.ListMetricRuns(f.ctx, f.project.ID, 10)
+	runs, err := f.St.ListMetricRuns(f.Ctx, f.Project.ID, 10)
 	if err != nil || runs[0].ID != failed.ID || runs[0].Status != "failed" || !strings.Contains(runs[0].Error, "lexical fallback") {
 		t.Fatalf("the failed run: %+v %v", runs[0], err)
 	}
-	latest, err := f.st.MetricRunResults(f.ctx, f.project.ID, 0)
+	latest, err := f.St.MetricRunResults(f.Ctx, f.Project.ID, 0)
 	if err != nil || latest.ID != embedded.ID {
 		t.Fatalf("the latest good run: %+v %v", latest, err)
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/pipelines/prompts"
+	"github.com/goldset/goldset/pipelines/runs"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )
@@ -175,9 +176,9 @@ type optRun struct {
 
 // optimizeStep does one step of an optimization. Whatever it stores (candidates, scored items) is
 // stored as soon as it is known, and a step done again reads it back instead of redoing it; an
-// error other than a passing database outage stops the run (a RunError), so no later step starts
+// error other than a passing database outage stops the run (a runs.RunError), so no later step starts
 // on a state this one did not finish.
-func (e *Evaluator) optimizeStep(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, ItemSaver, error) {
+func (e *Evaluator) optimizeStep(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, runs.ItemSaver, error) {
 	o, err := e.loadOpt(ctx, run)
 	if err == nil {
 		switch {
@@ -197,11 +198,11 @@ func (e *Evaluator) optimizeStep(ctx context.Context, run store.PipelineRun, key
 		}
 	}
 	if err != nil {
-		var re *RunError
+		var re *runs.RunError
 		if errors.As(err, &re) || ctx.Err() != nil || store.Transient(err) {
 			return store.ItemOutcome{}, nil, err
 		}
-		return store.ItemOutcome{}, nil, &RunError{Reason: fmt.Sprintf("step %s: %v", key, err)}
+		return store.ItemOutcome{}, nil, &runs.RunError{Reason: fmt.Sprintf("step %s: %v", key, err)}
 	}
 	return store.ItemOutcome{Key: key, OK: true}, nil, nil
 }
@@ -209,7 +210,7 @@ func (e *Evaluator) optimizeStep(ctx context.Context, run store.PipelineRun, key
 func (e *Evaluator) loadOpt(ctx context.Context, run store.PipelineRun) (*optRun, error) {
 	o := &optRun{reviewNoteMaximum: 10}
 	if err := json.Unmarshal(run.Params, &o.p); err != nil {
-		return nil, &RunError{Reason: "unreadable parameters: " + err.Error()}
+		return nil, &runs.RunError{Reason: "unreadable parameters: " + err.Error()}
 	}
 	o.scoring = scoring{run: run, kind: KindOptimize, target: o.p.Target, budget: o.p.Budget, gold: &goldResults{m: map[int64]*sqlexec.Result{}}}
 	var err error
@@ -701,7 +702,7 @@ func (e *Evaluator) expand(ctx context.Context, o *optRun, round, pi int, parent
 func (e *Evaluator) testStep(ctx context.Context, o *optRun) error {
 	top, ok := best(o.cands)
 	if !ok {
-		return &RunError{Reason: "no prompt was scored on validation"}
+		return &runs.RunError{Reason: "no prompt was scored on validation"}
 	}
 	for _, c := range uniqueCandidates(o.baseline, top) {
 		correct, err := e.scoreOn(ctx, o, c, o.test)

@@ -8,12 +8,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/goldset/goldset/pipelines/pipelinetest"
 	"github.com/goldset/goldset/store"
 )
 
 // goldSet is a project with accepted questions on three databases, two hardness levels each.
 type goldSet struct {
-	*fixture
+	*pipelinetest.Fixture
 	snaps *Snapshots
 	dbs   map[string]int64
 	words *rand.Rand
@@ -27,13 +28,13 @@ var goldTemplates = []string{
 
 func newGoldSet(t *testing.T) *goldSet {
 	t.Helper()
-	g := &goldSet{fixture: newFixture(t), dbs: map[string]int64{}, words: rand.New(rand.NewPCG(1, 2))}
-	g.snaps = &Snapshots{Store: g.st}
+	g := &goldSet{Fixture: pipelinetest.New(t), dbs: map[string]int64{}, words: rand.New(rand.NewPCG(1, 2))}
+	g.snaps = &Snapshots{Store: g.St}
 	for _, name := range []string{"alpha", "beta", "gamma"} {
 		var id int64
-		if err := g.st.Pool().QueryRow(g.ctx, `INSERT INTO databases (project_id, name, version, kind, schema_name, reader_role, schema_hash,
+		if err := g.St.Pool().QueryRow(g.Ctx, `INSERT INTO databases (project_id, name, version, kind, schema_name, reader_role, schema_hash,
 			table_count, row_count) VALUES ($1, $2, 1, 'csv', $3, 'nobody', $4, 0, 0) RETURNING id`,
-			g.project.ID, name, fmt.Sprintf("snap_%d_%s", g.project.ID, name), "hash-"+name).Scan(&id); err != nil {
+			g.Project.ID, name, fmt.Sprintf("snap_%d_%s", g.Project.ID, name), "hash-"+name).Scan(&id); err != nil {
 			t.Fatal(err)
 		}
 		g.dbs[name] = id
@@ -58,15 +59,15 @@ func (g *goldSet) question() string {
 func (g *goldSet) accept(t *testing.T, db, question, sql string) int64 {
 	t.Helper()
 	var nlq, cand int64
-	if err := g.st.Pool().QueryRow(g.ctx, `INSERT INTO nlqs (project_id, database_id, question, status) VALUES ($1, $2, $3, 'accepted')
-		RETURNING id`, g.project.ID, g.dbs[db], question).Scan(&nlq); err != nil {
+	if err := g.St.Pool().QueryRow(g.Ctx, `INSERT INTO nlqs (project_id, database_id, question, status) VALUES ($1, $2, $3, 'accepted')
+		RETURNING id`, g.Project.ID, g.dbs[db], question).Scan(&nlq); err != nil {
 		t.Fatal(err)
 	}
-	if err := g.st.Pool().QueryRow(g.ctx, `INSERT INTO sql_candidates (nlq_id, source, sql, result_fingerprint) VALUES ($1, 'human', $2, 'fp')
+	if err := g.St.Pool().QueryRow(g.Ctx, `INSERT INTO sql_candidates (nlq_id, source, sql, result_fingerprint) VALUES ($1, 'human', $2, 'fp')
 		RETURNING id`, nlq, sql).Scan(&cand); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := g.st.Pool().Exec(g.ctx, `UPDATE nlqs SET gold_candidate_id = $2 WHERE id = $1`, nlq, cand); err != nil {
+	if _, err := g.St.Pool().Exec(g.Ctx, `UPDATE nlqs SET gold_candidate_id = $2 WHERE id = $1`, nlq, cand); err != nil {
 		t.Fatal(err)
 	}
 	return nlq
@@ -91,11 +92,11 @@ func (g *goldSet) cut(t *testing.T, p SnapshotParams) (store.Snapshot, Manifest,
 	if p.Name == "" {
 		p.Name = "gold"
 	}
-	snap, m, err := g.snaps.Cut(g.ctx, store.System, g.project.ID, p)
+	snap, m, err := g.snaps.Cut(g.Ctx, store.System, g.Project.ID, p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pairs, err := g.st.SnapshotPairs(g.ctx, snap.ID, "", 0, 0)
+	pairs, err := g.St.SnapshotPairs(g.Ctx, snap.ID, "", 0, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,9 +162,9 @@ func TestSnapshots_SplitByDatabaseNeverSharesADatabase(t *testing.T) {
 	g.fill(t, 10)
 	for _, name := range []string{"delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa"} {
 		var id int64
-		if err := g.st.Pool().QueryRow(g.ctx, `INSERT INTO databases (project_id, name, version, kind, schema_name, reader_role, schema_hash,
+		if err := g.St.Pool().QueryRow(g.Ctx, `INSERT INTO databases (project_id, name, version, kind, schema_name, reader_role, schema_hash,
 			table_count, row_count) VALUES ($1, $2, 1, 'csv', $3, 'nobody', 'h', 0, 0) RETURNING id`,
-			g.project.ID, name, fmt.Sprintf("snap_%d_%s", g.project.ID, name)).Scan(&id); err != nil {
+			g.Project.ID, name, fmt.Sprintf("snap_%d_%s", g.Project.ID, name)).Scan(&id); err != nil {
 			t.Fatal(err)
 		}
 		g.dbs[name] = id
@@ -238,16 +239,16 @@ func TestSnapshots_CompareAndImmutability(t *testing.T) {
 	g.fill(t, 5)
 	a, _, before := g.cut(t, SnapshotParams{Seed: 1})
 	edited, rejected := before[0].NLQID, before[1].NLQID
-	if _, err := g.st.Pool().Exec(g.ctx, `UPDATE nlqs SET question = 'An edited question' WHERE id = $1`, edited); err != nil {
+	if _, err := g.St.Pool().Exec(g.Ctx, `UPDATE nlqs SET question = 'An edited question' WHERE id = $1`, edited); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := g.st.Pool().Exec(g.ctx, `UPDATE nlqs SET status = 'rejected' WHERE id = $1`, rejected); err != nil {
+	if _, err := g.St.Pool().Exec(g.Ctx, `UPDATE nlqs SET status = 'rejected' WHERE id = $1`, rejected); err != nil {
 		t.Fatal(err)
 	}
 	added := g.accept(t, "beta", g.question(), "SELECT 1")
 	b, _, _ := g.cut(t, SnapshotParams{Seed: 1})
 
-	d, err := g.snaps.Compare(g.ctx, g.project.ID, a.ID, b.ID)
+	d, err := g.snaps.Compare(g.Ctx, g.Project.ID, a.ID, b.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,17 +256,17 @@ func TestSnapshots_CompareAndImmutability(t *testing.T) {
 		d.Examples["removed"][0].NLQID != rejected || d.Examples["changed"][0].NLQID != edited || d.SameHash {
 		t.Fatalf("diff %+v", d)
 	}
-	after, err := g.st.SnapshotPairs(g.ctx, a.ID, "", 0, 0)
+	after, err := g.St.SnapshotPairs(g.Ctx, a.ID, "", 0, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if after[0].Question != before[0].Question || len(after) != len(before) {
 		t.Fatalf("snapshot changed with its questions: %q", after[0].Question)
 	}
-	if _, err := g.st.Pool().Exec(g.ctx, `UPDATE snapshot_pairs SET question = 'x' WHERE snapshot_id = $1`, a.ID); err == nil {
+	if _, err := g.St.Pool().Exec(g.Ctx, `UPDATE snapshot_pairs SET question = 'x' WHERE snapshot_id = $1`, a.ID); err == nil {
 		t.Fatal("a snapshot's pairs could be updated")
 	}
-	if _, err := g.st.Pool().Exec(g.ctx, `UPDATE snapshots SET name = 'x' WHERE id = $1`, a.ID); err == nil {
+	if _, err := g.St.Pool().Exec(g.Ctx, `UPDATE snapshots SET name = 'x' WHERE id = $1`, a.ID); err == nil {
 		t.Fatal("a snapshot could be updated")
 	}
 }
@@ -285,7 +286,7 @@ func TestSnapshots_BadParamsAndNothingToSnapshot(t *testing.T) {
 	}
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {
-			_, _, err := g.snaps.Cut(g.ctx, store.System, g.project.ID, tc.p)
+			_, _, err := g.snaps.Cut(g.Ctx, store.System, g.Project.ID, tc.p)
 			var ve *store.ValidationError
 			if !errors.As(err, &ve) || ve.Fields[tc.field] == "" {
 				t.Fatalf("err %v, want a field error on %s", err, tc.field)
@@ -293,7 +294,7 @@ func TestSnapshots_BadParamsAndNothingToSnapshot(t *testing.T) {
 		})
 	}
 	g.fill(t, 2)
-	_, _, err := g.snaps.Cut(g.ctx, store.System, g.project.ID, SnapshotParams{Name: "x", Filters: SnapshotFilters{Stages: []string{"none"}}})
+	_, _, err := g.snaps.Cut(g.Ctx, store.System, g.Project.ID, SnapshotParams{Name: "x", Filters: SnapshotFilters{Stages: []string{"none"}}})
 	if !errors.Is(err, store.ErrConflict) {
 		t.Fatalf("nothing to snapshot: %v", err)
 	}
@@ -307,7 +308,7 @@ func TestSnapshots_BadParamsAndNothingToSnapshot(t *testing.T) {
 func (g *goldSet) exec(t *testing.T, sql string, args ...any) int64 {
 	t.Helper()
 	var id int64
-	if err := g.st.Pool().QueryRow(g.ctx, sql, args...).Scan(&id); err != nil {
+	if err := g.St.Pool().QueryRow(g.Ctx, sql, args...).Scan(&id); err != nil {
 		t.Fatalf("%v: %s", err, sql)
 	}
 	return id
@@ -327,17 +328,17 @@ func TestSnapshots_ReviewStatusFilterSelectsHowPairsWereAccepted(t *testing.T) {
 	audited := g.accept(t, "alpha", g.question(), "SELECT name FROM t WHERE id = 2")
 	agreement(audited)
 	g.exec(t, `INSERT INTO review_items (project_id, nlq_id, reason, candidate_a) VALUES ($1, $2, 'audit', $3) RETURNING id`,
-		g.project.ID, audited, gold(audited))
+		g.Project.ID, audited, gold(audited))
 	// reviewed: a disagreement that a reviewer settled by accepting a candidate.
 	reviewed := g.accept(t, "beta", g.question(), "SELECT name FROM t WHERE id = 3")
 	item := g.exec(t, `INSERT INTO review_items (project_id, nlq_id, reason, status, candidate_a) VALUES ($1, $2, 'disagreement', 'resolved', $3)
-		RETURNING id`, g.project.ID, reviewed, gold(reviewed))
+		RETURNING id`, g.Project.ID, reviewed, gold(reviewed))
 	g.exec(t, `INSERT INTO reviews (review_item_id, decision, error_type) VALUES ($1, 'accept_a', 'other') RETURNING id`, item)
 	// Agreed, then an audit reviewer edited the SQL: the reviewer's decision is what accepted it.
 	edited := g.accept(t, "beta", g.question(), "SELECT name FROM t WHERE id = 4")
 	agreement(edited)
 	item = g.exec(t, `INSERT INTO review_items (project_id, nlq_id, reason, status) VALUES ($1, $2, 'audit', 'resolved') RETURNING id`,
-		g.project.ID, edited)
+		g.Project.ID, edited)
 	g.exec(t, `INSERT INTO reviews (review_item_id, decision, error_type, final_sql) VALUES ($1, 'edit', 'filter_value', 'SELECT 4') RETURNING id`, item)
 	// imported: the imported gold, never annotated.
 	imported := g.accept(t, "gamma", g.question(), "SELECT name FROM t WHERE id = 5")
@@ -346,7 +347,7 @@ func TestSnapshots_ReviewStatusFilterSelectsHowPairsWereAccepted(t *testing.T) {
 	annotated := g.accept(t, "gamma", g.question(), "SELECT name FROM t WHERE id = 6")
 	g.exec(t, `UPDATE sql_candidates SET source = 'import' WHERE id = $1 RETURNING id`, gold(annotated))
 	slot := g.exec(t, `INSERT INTO annotation_items (project_id, nlq_id, slot, status) VALUES ($1, $2, 1, 'skipped') RETURNING id`,
-		g.project.ID, annotated)
+		g.Project.ID, annotated)
 	g.exec(t, `INSERT INTO annotations (item_id, nlq_id, skipped_reason) VALUES ($1, $2, 'ambiguous') RETURNING id`, slot, annotated)
 	// Accepted by hand in the database: none of the three.
 	g.accept(t, "gamma", g.question(), "SELECT name FROM t WHERE id = 7")

@@ -16,8 +16,9 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/goldset/goldset/pipelines"
-	"github.com/goldset/goldset/pipelines/spider"
-	"github.com/goldset/goldset/pipelines/upload"
+	"github.com/goldset/goldset/pipelines/ingest"
+	"github.com/goldset/goldset/pipelines/ingest/spider"
+	"github.com/goldset/goldset/pipelines/ingest/upload"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )
@@ -282,7 +283,7 @@ func (s *Server) importFiles(c echo.Context) error {
 	ctx := req.Context()
 	a := currentPrincipal(c).actor(c)
 	name := strings.TrimSpace(form["name"])
-	var sum pipelines.ImportSummary
+	var sum ingest.ImportSummary
 	switch kind {
 	case "csv":
 		ds, err := im.ImportCSV(ctx, a, pid, paths, name)
@@ -317,7 +318,7 @@ func (s *Server) importFiles(c echo.Context) error {
 		sum.Questions = qs
 	}
 	if sum.Databases == nil {
-		sum.Databases = []pipelines.DatabaseSummary{}
+		sum.Databases = []ingest.DatabaseSummary{}
 	}
 	return c.JSON(http.StatusCreated, sum)
 }

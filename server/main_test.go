@@ -21,6 +21,8 @@ import (
 	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/llm/llmtest"
 	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/pipelines/ingest"
+	"github.com/goldset/goldset/pipelines/runs"
 
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
@@ -100,7 +102,7 @@ func newEnv(t *testing.T, mods ...func(*Config)) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(cfg.Exec.Close)
-	if cfg.Importer, err = pipelines.NewImporter(ctx, st, cfg.Exec, nil); err != nil {
+	if cfg.Importer, err = ingest.NewImporter(ctx, st, cfg.Exec, nil); err != nil {
 		t.Fatal(err)
 	}
 	if cfg.Models == nil {
@@ -195,7 +197,7 @@ func agentsFor(t testing.TB, st *store.Store, exec *sqlexec.Executor, set llm.Se
 		t.Fatal(err)
 	}
 	a := &pipelines.Agents{Store: st, Exec: exec, Models: m, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	r := pipelines.NewRunner(st, a.Log)
+	r := runs.NewRunner(st, a.Log)
 	a.Register(r)
 	if serve {
 		done := make(chan struct{})

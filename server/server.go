@@ -15,6 +15,7 @@ import (
 
 	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/pipelines/ingest"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )
@@ -31,7 +32,7 @@ type Config struct {
 	Logger       *slog.Logger
 	// Exec runs target-database SQL in the sandbox; Importer turns uploads into databases and questions.
 	Exec     *sqlexec.Executor
-	Importer *pipelines.Importer
+	Importer *ingest.Importer
 	// Models holds the language-model client in force; Agents runs the SQL agent and its batches.
 	Models *llmconf.Models
 	Agents *pipelines.Agents

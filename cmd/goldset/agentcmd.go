@@ -15,6 +15,7 @@ import (
 	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/pipelines/runs"
 	"github.com/goldset/goldset/store"
 )
 
@@ -29,13 +30,13 @@ func models(ctx context.Context, cfg *config, st *store.Store, log *slog.Logger)
 }
 
 // agents wires the agent and the batch runner on an open database.
-func agents(ctx context.Context, cfg *config, t *tools, log *slog.Logger) (*pipelines.Agents, *pipelines.Runner, error) {
+func agents(ctx context.Context, cfg *config, t *tools, log *slog.Logger) (*pipelines.Agents, *runs.Runner, error) {
 	m, err := models(ctx, cfg, t.db.store, log)
 	if err != nil {
 		return nil, nil, err
 	}
 	a := &pipelines.Agents{Store: t.db.store, Exec: t.exec, Models: m, Log: log}
-	r := pipelines.NewRunner(t.db.store, log)
+	r := runs.NewRunner(t.db.store, log)
 	r.Version = version
 	if n, ok := cfg.values["workers"]; ok {
 		r.Workers, _ = strconv.Atoi(*n)
@@ -51,7 +52,7 @@ func agents(ctx context.Context, cfg *config, t *tools, log *slog.Logger) (*pipe
 type agentSession struct {
 	*tools
 	agents   *pipelines.Agents
-	runner   *pipelines.Runner
+	runner   *runs.Runner
 	project  store.Project
 	database store.Database
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/goldset/goldset/pipelines"
 	"github.com/goldset/goldset/pipelines/prompts"
+	"github.com/goldset/goldset/pipelines/runs"
 	"github.com/goldset/goldset/store"
 )
 
@@ -237,7 +238,7 @@ func resumeRun(ctx context.Context, st *store.Store, projectID, runID int64, kin
 }
 
 // follow works on the run until it has finished, calling progress every second and at the end.
-func follow(ctx context.Context, runner *pipelines.Runner, run store.PipelineRun, progress func(context.Context)) error {
+func follow(ctx context.Context, runner *runs.Runner, run store.PipelineRun, progress func(context.Context)) error {
 	done := make(chan error, 1)
 	go func() { done <- runner.Execute(ctx, run) }()
 	tick := time.NewTicker(time.Second)

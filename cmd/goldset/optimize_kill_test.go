@@ -21,6 +21,7 @@ import (
 	"github.com/goldset/goldset/llm/llmtest"
 	"github.com/goldset/goldset/pipelines"
 	"github.com/goldset/goldset/pipelines/prompts"
+	"github.com/goldset/goldset/pipelines/runs"
 	"github.com/goldset/goldset/store"
 )
 
@@ -94,7 +95,7 @@ func TestWorker_KillNineMidOptimizationResumesWithoutRedoingWork(t *testing.T) {
 		t.Fatal(err)
 	}
 	agents := &pipelines.Agents{Store: st, Models: models, Log: log}
-	agents.Register(pipelines.NewRunner(st, log)) // to queue the run; the workers are processes
+	agents.Register(runs.NewRunner(st, log)) // to queue the run; the workers are processes
 	run, err := agents.Evaluator.StartOptimization(ctx, store.System, snapshot.ProjectID, pipelines.OptimizeParams{
 		Method: pipelines.MethodOPRO, SnapshotID: snapshot.ID, Concurrency: concurrency, OPRO: pipelines.OPROParams{Iterations: 2, Candidates: 1}})
 	if err != nil {

@@ -1,16 +1,16 @@
-package pipelines
+package ingest_test
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/goldset/goldset/pipelines/csvtable"
-	"github.com/goldset/goldset/pipelines/spider"
+	"github.com/goldset/goldset/pipelines/ingest/csvtable"
+	"github.com/goldset/goldset/pipelines/ingest/spider"
+	"github.com/goldset/goldset/pipelines/pipelinetest"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )
@@ -19,9 +19,9 @@ import (
 // type, load with COPY, keys, registry) and compares the wall time with a bare COPY of the same rows
 // from Go into plain tables, measured in the same run.
 func BenchmarkImportAll(b *testing.B) {
-	wtq := needDataB(b, "wtq", "csv")
-	spiderDir := needDataB(b, "spider")
-	f := newFixture(b)
+	wtq := pipelinetest.BenchData(b, "wtq", "csv")
+	spiderDir := pipelinetest.BenchData(b, "spider")
+	f := pipelinetest.New(b)
 	ds, err := spider.ReadDataset(spiderDir)
 	if err != nil {
 		b.Fatal(err)
@@ -31,14 +31,14 @@ func BenchmarkImportAll(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		start := time.Now()
 		for _, sub := range []string{"200-csv", "201-csv"} {
-			s, err := f.im.ImportCSV(f.ctx, store.System, f.project.ID, []string{filepath.Join(wtq, sub)}, fmt.Sprintf("wtq_%s_%d", sub, i))
+			s, err := f.Im.ImportCSV(f.Ctx, store.System, f.Project.ID, []string{filepath.Join(wtq, sub)}, fmt.Sprintf("wtq_%s_%d", sub, i))
 			if err != nil {
 				b.Fatal(err)
 			}
 			rows += s.Rows
 		}
 		for _, id := range ds.DatabaseIDs() {
-			s, err := f.im.ImportSQLite(f.ctx, store.System, f.project.ID, ds.SQLitePath(id), fmt.Sprintf("%s_%d", id, i))
+			s, err := f.Im.ImportSQLite(f.Ctx, store.System, f.Project.ID, ds.SQLitePath(id), fmt.Sprintf("%s_%d", id, i))
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -56,7 +56,7 @@ func BenchmarkImportAll(b *testing.B) {
 			tables = append(tables, ts...)
 		}
 		for _, id := range ds.DatabaseIDs() {
-			ts, err := spider.ReadSQLite(f.ctx, ds.SQLitePath(id))
+			ts, err := spider.ReadSQLite(f.Ctx, ds.SQLitePath(id))
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -72,9 +72,9 @@ func BenchmarkImportAll(b *testing.B) {
 	b.ReportMetric(float64(rows)/float64(b.N), "rows/op")
 }
 
-func bareCopy(b *testing.B, f *fixture, tables []*sqlexec.TableData, i int) {
-	ctx := f.ctx
-	conn, err := pgx.Connect(ctx, f.st.URL())
+func bareCopy(b *testing.B, f *pipelinetest.Fixture, tables []*sqlexec.TableData, i int) {
+	ctx := f.Ctx
+	conn, err := pgx.Connect(ctx, f.St.URL())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -116,12 +116,12 @@ func bareCopy(b *testing.B, f *fixture, tables []*sqlexec.TableData, i int) {
 // (parse and check, read-only transaction, role, timeout, cursor with caps, fingerprint) and the same
 // SQL directly on a plain connection with only search_path set, one client each, same run.
 func BenchmarkSandboxSpiderGold(b *testing.B) {
-	spiderDir := needDataB(b, "spider")
-	f := newFixture(b)
-	if _, err := f.im.ImportSpider(f.ctx, store.System, f.project.ID, spiderDir, spider.DatasetOptions{}); err != nil {
+	spiderDir := pipelinetest.BenchData(b, "spider")
+	f := pipelinetest.New(b)
+	if _, err := f.Im.ImportSpider(f.Ctx, store.System, f.Project.ID, spiderDir, spider.DatasetOptions{}); err != nil {
 		b.Fatal(err)
 	}
-	nlqs, err := f.st.ListNLQs(f.ctx, store.NLQQuery{ProjectID: f.project.ID, Limit: 500})
+	nlqs, err := f.St.ListNLQs(f.Ctx, store.NLQQuery{ProjectID: f.Project.ID, Limit: 500})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -130,7 +130,7 @@ func BenchmarkSandboxSpiderGold(b *testing.B) {
 		target sqlexec.Target
 	}
 	dbs := map[int64]store.Database{}
-	all, _ := f.st.ListDatabases(f.ctx, f.project.ID, false)
+	all, _ := f.St.ListDatabases(f.Ctx, f.Project.ID, false)
 	for _, d := range all {
 		dbs[d.ID] = d
 	}
@@ -140,23 +140,23 @@ func BenchmarkSandboxSpiderGold(b *testing.B) {
 			qs = append(qs, query{sql: n.Candidate.SQL, target: dbs[*n.DatabaseID].Target()})
 		}
 	}
-	conn, err := pgx.Connect(f.ctx, f.st.URL())
+	conn, err := pgx.Connect(f.Ctx, f.St.URL())
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer conn.Close(f.ctx)
+	defer conn.Close(f.Ctx)
 	current := ""
 	// direct runs the query as a client that trusts it would: prepared and cached (mode
 	// CacheStatement), or parsed and planned anew each time like the sandbox, whose DISCARD ALL
 	// forgets prepared statements (mode Exec).
 	direct := func(q query, mode pgx.QueryExecMode) {
 		if q.target.Schema != current { // the questions come grouped by database
-			if _, err := conn.Exec(f.ctx, "SET search_path = "+q.target.Schema); err != nil {
+			if _, err := conn.Exec(f.Ctx, "SET search_path = "+q.target.Schema); err != nil {
 				b.Fatal(err)
 			}
 			current = q.target.Schema
 		}
-		rows, err := conn.Query(f.ctx, q.sql, mode)
+		rows, err := conn.Query(f.Ctx, q.sql, mode)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -170,14 +170,14 @@ func BenchmarkSandboxSpiderGold(b *testing.B) {
 		}
 	}
 	// "Cold" checks every statement anew (no verdict cache): the cost of SQL never seen before.
-	cold, err := sqlexec.NewExecutor(f.ctx, f.st.URL(), sqlexec.ExecOptions{CheckCache: -1})
+	cold, err := sqlexec.NewExecutor(f.Ctx, f.St.URL(), sqlexec.ExecOptions{CheckCache: -1})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer cold.Close()
 	sandbox := func(e *sqlexec.Executor) {
 		for _, q := range qs {
-			if r := e.Run(f.ctx, q.target, q.sql); !r.OK() {
+			if r := e.Run(f.Ctx, q.target, q.sql); !r.OK() {
 				b.Fatal(r.Error)
 			}
 		}
@@ -186,14 +186,14 @@ func BenchmarkSandboxSpiderGold(b *testing.B) {
 	for _, q := range qs {
 		direct(q, pgx.QueryExecModeCacheStatement)
 	}
-	sandbox(f.im.Exec)
+	sandbox(f.Im.Exec)
 	sandbox(cold)
 	var warmTime, coldTime, directTime, unpreparedTime time.Duration
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		// Interleaved, so a busy moment of the machine hurts all three alike.
 		start := time.Now()
-		sandbox(f.im.Exec)
+		sandbox(f.Im.Exec)
 		warmTime += time.Since(start)
 		start = time.Now()
 		sandbox(cold)
@@ -217,66 +217,4 @@ func BenchmarkSandboxSpiderGold(b *testing.B) {
 	b.ReportMetric(directTime.Seconds()/coldTime.Seconds(), "sandbox-cold/direct")
 	b.ReportMetric(n/unpreparedTime.Seconds(), "direct-unprepared-q/s")
 	b.ReportMetric(unpreparedTime.Seconds()/warmTime.Seconds(), "sandbox/direct-unprepared")
-}
-
-func needDataB(b *testing.B, parts ...string) string {
-	p := filepath.Join(append([]string{sharedData}, parts...)...)
-	if _, err := os.Stat(p); err != nil {
-		b.Skipf("needs %s", p)
-	}
-	return p
-}
-
-// BenchmarkAgentBatchSpider runs the agent over all 499 Spider questions at concurrency 16 with a
-// zero-latency fake model that answers each with its gold SQL, and compares the wall time with the
-// sum of the bare execution times of the same gold queries on a plain connection (same run).
-func BenchmarkAgentBatchSpider(b *testing.B) {
-	sb := newSpiderBatch(b)
-	sb.answerWith(func(n store.NLQWithSQL) string { return n.Candidate.SQL })
-	conn, err := pgx.Connect(sb.ctx, sb.st.URL())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer conn.Close(sb.ctx)
-	dbs := map[int64]string{}
-	all, _ := sb.st.ListDatabases(sb.ctx, sb.project.ID, false)
-	for _, d := range all {
-		dbs[d.ID] = d.SchemaName
-	}
-	var batchTime, bareTime time.Duration
-	for i := 0; i < b.N; i++ {
-		// Every iteration pays for its model calls: no answer comes from the response cache.
-		if _, err := sb.st.Pool().Exec(sb.ctx, "DELETE FROM llm_cache"); err != nil {
-			b.Fatal(err)
-		}
-		run, err := sb.agents.StartBatch(sb.ctx, store.System, sb.project.ID, AgentBatchParams{Concurrency: 16})
-		if err != nil {
-			b.Fatal(err)
-		}
-		start := time.Now()
-		if err := sb.runner.Execute(sb.ctx, run); err != nil {
-			b.Fatal(err)
-		}
-		batchTime += time.Since(start)
-		if r, _ := sb.st.PipelineRun(sb.ctx, sb.project.ID, run.ID); r.Succeeded != r.Total {
-			b.Fatalf("batch: %+v", r)
-		}
-		for _, n := range sb.gold {
-			if _, err := conn.Exec(sb.ctx, "SET search_path = "+dbs[*n.DatabaseID]); err != nil {
-				b.Fatal(err)
-			}
-			start := time.Now()
-			rows, err := conn.Query(sb.ctx, n.Candidate.SQL)
-			if err != nil {
-				b.Fatal(err)
-			}
-			for rows.Next() {
-			}
-			rows.Close()
-			bareTime += time.Since(start)
-		}
-	}
-	b.ReportMetric(batchTime.Seconds()/float64(b.N), "batch-s")
-	b.ReportMetric(bareTime.Seconds()/float64(b.N), "bare-sql-s")
-	b.ReportMetric(batchTime.Seconds()/bareTime.Seconds(), "batch/bare-sql")
 }

@@ -12,8 +12,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/goldset/goldset/pipelines/upload"
-	"github.com/goldset/goldset/pipelines/upload/uploadtest"
+	"github.com/goldset/goldset/pipelines/ingest/upload"
+	"github.com/goldset/goldset/pipelines/ingest/upload/uploadtest"
 )
 
 func TestLimitReader_FailsAtTheLimitNamingIt(t *testing.T) {

@@ -1,4 +1,4 @@
-package pipelines
+package runs_test
 
 import (
 	"context"
@@ -14,20 +14,25 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/goldset/goldset/pipelines/pipelinetest"
+	"github.com/goldset/goldset/pipelines/runs"
 	"github.com/goldset/goldset/store"
+	"github.com/goldset/goldset/store/storetest"
 )
 
 // kindTest is the run kind of these tests: items whose work the test decides.
 const kindTest = "test"
 
 // testRunner is a runner for kindTest runs whose items call work.
-func testRunner(t *testing.T, st *store.Store, workers, concurrency int, work ItemFunc) *Runner {
+func testRunner(t *testing.T, st *store.Store, workers, concurrency int, work runs.ItemFunc) *runs.Runner {
 	t.Helper()
-	r := NewRunner(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	r := runs.NewRunner(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	r.Workers = workers
-	r.Register(Kind{Name: kindTest, Item: work, Concurrency: func(store.PipelineRun) int { return concurrency }})
+	r.Register(runs.Kind{Name: kindTest, Item: work, Concurrency: func(store.PipelineRun) int { return concurrency }})
 	return r
 }
+
+func TestMain(m *testing.M) { storetest.Main(m) }
 
 func testKeys(n int) []string {
 	out := make([]string, n)
@@ -37,52 +42,19 @@ func testKeys(n int) []string {
 	return out
 }
 
-func (f *fixture) testRun(t *testing.T, items []string) store.PipelineRun {
+func testRun(t *testing.T, f *pipelinetest.Fixture, items []string) store.PipelineRun {
 	t.Helper()
-	run, err := f.st.CreatePipelineRun(f.ctx, store.System, f.project.ID, kindTest, map[string]any{}, items)
+	run, err := f.St.CreatePipelineRun(f.Ctx, store.System, f.Project.ID, kindTest, map[string]any{}, items)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return run
 }
 
-func (f *fixture) currentRun(t *testing.T, run store.PipelineRun) store.PipelineRun {
-	t.Helper()
-	r, err := f.st.PipelineRun(f.ctx, f.project.ID, run.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
-
-func (f *fixture) runLog(t *testing.T, run store.PipelineRun) string {
-	t.Helper()
-	ev, err := f.st.Events(f.ctx, run.ID, 0, 1000)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b strings.Builder
-	for _, e := range ev {
-		fmt.Fprintf(&b, "%s: %s\n", e.Level, e.Message)
-	}
-	return b.String()
-}
-
-// executeWithin runs r.Execute with a deadline, so a run that never ends fails the test instead of
-// hanging it.
-func executeWithin(t *testing.T, r *Runner, run store.PipelineRun, d time.Duration) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), d)
-	defer cancel()
-	if err := r.Execute(ctx, run); err != nil {
-		t.Fatalf("execute run %d: %v", run.ID, err)
-	}
-}
-
 // Two workers share one run: each item is processed once, by one of them, and the run's concurrency
 // holds across both (neither worker alone has room for it).
 func TestRunner_TwoWorkersShareARunWithinItsConcurrency(t *testing.T) {
-	f := newFixture(t)
+	f := pipelinetest.New(t)
 	const concurrency = 6
 	var (
 		mu       sync.Mutex
@@ -93,8 +65,8 @@ func TestRunner_TwoWorkersShareARunWithinItsConcurrency(t *testing.T) {
 	bothBusy := make(chan struct{})
 	var once sync.Once
 	busy := map[string]bool{}
-	work := func(name string) ItemFunc {
-		return func(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, ItemSaver, error) {
+	work := func(name string) runs.ItemFunc {
+		return func(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, runs.ItemSaver, error) {
 			n := inFlight.Add(1)
 			defer inFlight.Add(-1)
 			for m := maxSeen.Load(); n > m && !maxSeen.CompareAndSwap(m, n); m = maxSeen.Load() {
@@ -117,17 +89,17 @@ func TestRunner_TwoWorkersShareARunWithinItsConcurrency(t *testing.T) {
 			return store.ItemOutcome{OK: true, Kept: 1}, nil, nil
 		}
 	}
-	a := testRunner(t, f.st, 4, concurrency, work("a"))
-	b := testRunner(t, f.st, 4, concurrency, work("b"))
-	run := f.testRun(t, testKeys(120))
+	a := testRunner(t, f.St, 4, concurrency, work("a"))
+	b := testRunner(t, f.St, 4, concurrency, work("b"))
+	run := testRun(t, f, testKeys(120))
 	var wg sync.WaitGroup
-	for _, r := range []*Runner{a, b} {
+	for _, r := range []*runs.Runner{a, b} {
 		wg.Add(1)
-		go func() { defer wg.Done(); executeWithin(t, r, run, time.Minute) }()
+		go func() { defer wg.Done(); pipelinetest.ExecuteWithin(t, r, run, time.Minute) }()
 	}
 	wg.Wait()
 
-	got := f.currentRun(t, run)
+	got := f.Run(t, run)
 	if got.Status != store.RunSucceeded || got.Done != 120 || got.Succeeded != 120 || got.Kept != 120 {
 		t.Fatalf("run: %+v", got)
 	}
@@ -150,10 +122,10 @@ func TestRunner_TwoWorkersShareARunWithinItsConcurrency(t *testing.T) {
 // A transient failure (the database unreachable) is tried again with backoff and then succeeds; any
 // other error, or a panic, fails the item at once with its reason, and the other items go on.
 func TestRunner_TransientErrorsRetryOthersFailTheItemWithTheirReason(t *testing.T) {
-	f := newFixture(t)
+	f := pipelinetest.New(t)
 	var mu sync.Mutex
 	calls := map[string]int{}
-	r := testRunner(t, f.st, 4, 4, func(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, ItemSaver, error) {
+	r := testRunner(t, f.St, 4, 4, func(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, runs.ItemSaver, error) {
 		mu.Lock()
 		calls[key]++
 		n := calls[key]
@@ -169,10 +141,10 @@ func TestRunner_TransientErrorsRetryOthersFailTheItemWithTheirReason(t *testing.
 		}
 		return store.ItemOutcome{OK: true}, nil, nil
 	})
-	run := f.testRun(t, []string{"bad", "flaky", "ok1", "ok2", "panics"})
-	executeWithin(t, r, run, time.Minute)
+	run := testRun(t, f, []string{"bad", "flaky", "ok1", "ok2", "panics"})
+	pipelinetest.ExecuteWithin(t, r, run, time.Minute)
 
-	got := f.currentRun(t, run)
+	got := f.Run(t, run)
 	if got.Status != store.RunSucceeded || got.Done != 5 || got.Succeeded != 3 || got.Failed != 2 {
 		t.Fatalf("run: %+v", got)
 	}
@@ -180,7 +152,7 @@ func TestRunner_TransientErrorsRetryOthersFailTheItemWithTheirReason(t *testing.
 		t.Fatalf("calls: %v (a transient error is retried once it passes; others are not retried)", calls)
 	}
 	details := map[string]string{}
-	rows, _ := f.st.Pool().Query(f.ctx, `SELECT item_key, status || ' ' || COALESCE(detail->>'error', '') FROM pipeline_items WHERE run_id = $1`, run.ID)
+	rows, _ := f.St.Pool().Query(f.Ctx, `SELECT item_key, status || ' ' || COALESCE(detail->>'error', '') FROM pipeline_items WHERE run_id = $1`, run.ID)
 	for rows.Next() {
 		var k, d string
 		rows.Scan(&k, &d)
@@ -190,7 +162,7 @@ func TestRunner_TransientErrorsRetryOthersFailTheItemWithTheirReason(t *testing.
 		details["flaky"] != "done " {
 		t.Fatalf("items: %v", details)
 	}
-	log := f.runLog(t, run)
+	log := f.Log(t, run)
 	for _, want := range []string{"info: started", "trying again (attempt 1 of 8)", "error: item bad: the question has no database", "info: finished"} {
 		if !strings.Contains(log, want) {
 			t.Errorf("the run's log lacks %q:\n%s", want, log)
@@ -201,12 +173,12 @@ func TestRunner_TransientErrorsRetryOthersFailTheItemWithTheirReason(t *testing.
 // A run none of whose items succeeded has failed, and says why; retried after the cause is fixed,
 // it succeeds and every item is done once.
 func TestRunner_RunWithNoSuccessFailsAndRetryFailedFinishesIt(t *testing.T) {
-	f := newFixture(t)
+	f := pipelinetest.New(t)
 	var broken atomic.Bool
 	broken.Store(true)
 	var mu sync.Mutex
 	done := map[string]int{}
-	r := testRunner(t, f.st, 2, 2, func(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, ItemSaver, error) {
+	r := testRunner(t, f.St, 2, 2, func(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, runs.ItemSaver, error) {
 		if broken.Load() {
 			return store.ItemOutcome{}, nil, errors.New("the model refused")
 		}
@@ -217,25 +189,25 @@ func TestRunner_RunWithNoSuccessFailsAndRetryFailedFinishesIt(t *testing.T) {
 			return nil
 		}, nil
 	})
-	run := f.testRun(t, testKeys(3))
-	executeWithin(t, r, run, time.Minute)
-	got := f.currentRun(t, run)
+	run := testRun(t, f, testKeys(3))
+	pipelinetest.ExecuteWithin(t, r, run, time.Minute)
+	got := f.Run(t, run)
 	if got.Status != store.RunFailed || got.Failed != 3 || !strings.Contains(got.Error, "no item succeeded; the first failed with: the model refused") {
 		t.Fatalf("run: %+v", got)
 	}
-	if _, err := f.st.ResumeRun(f.ctx, store.System, f.project.ID, run.ID, false); err != nil {
+	if _, err := f.St.ResumeRun(f.Ctx, store.System, f.Project.ID, run.ID, false); err != nil {
 		t.Fatal(err)
 	}
-	executeWithin(t, r, run, time.Minute)
-	if got := f.currentRun(t, run); got.Status != store.RunFailed || got.Failed != 3 {
+	pipelinetest.ExecuteWithin(t, r, run, time.Minute)
+	if got := f.Run(t, run); got.Status != store.RunFailed || got.Failed != 3 {
 		t.Fatalf("resumed without retrying failed items, nothing changes: %+v", got)
 	}
 	broken.Store(false)
-	if _, err := f.st.ResumeRun(f.ctx, store.System, f.project.ID, run.ID, true); err != nil {
+	if _, err := f.St.ResumeRun(f.Ctx, store.System, f.Project.ID, run.ID, true); err != nil {
 		t.Fatal(err)
 	}
-	executeWithin(t, r, run, time.Minute)
-	got = f.currentRun(t, run)
+	pipelinetest.ExecuteWithin(t, r, run, time.Minute)
+	got = f.Run(t, run)
 	if got.Status != store.RunSucceeded || got.Succeeded != 3 || got.Failed != 0 || got.Done != 3 || got.Error != "" {
 		t.Fatalf("after retrying failed items: %+v", got)
 	}
@@ -249,13 +221,13 @@ func TestRunner_RunWithNoSuccessFailsAndRetryFailedFinishesIt(t *testing.T) {
 // Cancelling stops the items in progress (their context ends) and starts no other; a resume does
 // the rest, and an item's result is stored once.
 func TestRunner_CancelStopsItemsInProgressAndResumeDoesTheRest(t *testing.T) {
-	f := newFixture(t)
+	f := pipelinetest.New(t)
 	started := make(chan string, 100)
 	var mu sync.Mutex
 	stored := map[string]int{}
 	var hold atomic.Bool
 	hold.Store(true)
-	r := testRunner(t, f.st, 2, 2, func(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, ItemSaver, error) {
+	r := testRunner(t, f.St, 2, 2, func(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, runs.ItemSaver, error) {
 		started <- key
 		if hold.Load() {
 			<-ctx.Done() // only a cancel ends these
@@ -263,12 +235,12 @@ func TestRunner_CancelStopsItemsInProgressAndResumeDoesTheRest(t *testing.T) {
 		}
 		return store.ItemOutcome{OK: true}, func(pgx.Tx) error { mu.Lock(); stored[key]++; mu.Unlock(); return nil }, nil
 	})
-	run := f.testRun(t, testKeys(10))
+	run := testRun(t, f, testKeys(10))
 	errc := make(chan error, 1)
-	go func() { errc <- r.Execute(f.ctx, run) }()
+	go func() { errc <- r.Execute(f.Ctx, run) }()
 	<-started
 	<-started
-	if _, err := f.st.CancelRun(f.ctx, store.System, f.project.ID, run.ID); err != nil {
+	if _, err := f.St.CancelRun(f.Ctx, store.System, f.Project.ID, run.ID); err != nil {
 		t.Fatal(err)
 	}
 	select {
@@ -279,18 +251,18 @@ func TestRunner_CancelStopsItemsInProgressAndResumeDoesTheRest(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("the cancelled run's items did not stop")
 	}
-	if got := f.currentRun(t, run); got.Status != store.RunCancelled || got.Done != 0 {
+	if got := f.Run(t, run); got.Status != store.RunCancelled || got.Done != 0 {
 		t.Fatalf("cancelled: %+v", got)
 	}
 	if len(started) != 0 {
 		t.Fatalf("items started after the cancel: %d", len(started))
 	}
 	hold.Store(false)
-	if _, err := f.st.ResumeRun(f.ctx, store.System, f.project.ID, run.ID, false); err != nil {
+	if _, err := f.St.ResumeRun(f.Ctx, store.System, f.Project.ID, run.ID, false); err != nil {
 		t.Fatal(err)
 	}
-	executeWithin(t, r, run, time.Minute)
-	if got := f.currentRun(t, run); got.Status != store.RunSucceeded || got.Done != 10 {
+	pipelinetest.ExecuteWithin(t, r, run, time.Minute)
+	if got := f.Run(t, run); got.Status != store.RunSucceeded || got.Done != 10 {
 		t.Fatalf("resumed: %+v", got)
 	}
 	for _, k := range testKeys(10) {
@@ -303,15 +275,15 @@ func TestRunner_CancelStopsItemsInProgressAndResumeDoesTheRest(t *testing.T) {
 // A worker that stops (Ctrl-C, SIGTERM) interrupts its items; they go back to the queue and the
 // next worker does them.
 func TestRunner_StoppedWorkerLeavesItsItemsToTheNext(t *testing.T) {
-	f := newFixture(t)
+	f := pipelinetest.New(t)
 	started := make(chan struct{}, 10)
-	first := testRunner(t, f.st, 2, 2, func(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, ItemSaver, error) {
+	first := testRunner(t, f.St, 2, 2, func(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, runs.ItemSaver, error) {
 		started <- struct{}{}
 		<-ctx.Done()
 		return store.ItemOutcome{}, nil, ctx.Err()
 	})
-	run := f.testRun(t, testKeys(4))
-	ctx, stop := context.WithCancel(f.ctx)
+	run := testRun(t, f, testKeys(4))
+	ctx, stop := context.WithCancel(f.Ctx)
 	errc := make(chan error, 1)
 	go func() { errc <- first.Execute(ctx, run) }()
 	<-started
@@ -320,22 +292,22 @@ func TestRunner_StoppedWorkerLeavesItsItemsToTheNext(t *testing.T) {
 	if err := <-errc; !errors.Is(err, context.Canceled) {
 		t.Fatalf("stopped worker: %v", err)
 	}
-	if got := f.currentRun(t, run); got.Status != store.RunRunning || got.Done != 0 {
+	if got := f.Run(t, run); got.Status != store.RunRunning || got.Done != 0 {
 		t.Fatalf("after the stop: %+v", got)
 	}
-	next := testRunner(t, f.st, 2, 2, func(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, ItemSaver, error) {
+	next := testRunner(t, f.St, 2, 2, func(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, runs.ItemSaver, error) {
 		return store.ItemOutcome{OK: true}, nil, nil
 	})
-	executeWithin(t, next, run, time.Minute)
-	if got := f.currentRun(t, run); got.Status != store.RunSucceeded || got.Succeeded != 4 {
+	pipelinetest.ExecuteWithin(t, next, run, time.Minute)
+	if got := f.Run(t, run); got.Status != store.RunSucceeded || got.Succeeded != 4 {
 		t.Fatalf("finished by the next worker: %+v", got)
 	}
 }
 
 // Generating pipelines count what they keep and what they drop, by reason; the run adds them up.
 func TestRunner_KeptAndDroppedAddUpByReason(t *testing.T) {
-	f := newFixture(t)
-	r := testRunner(t, f.st, 4, 4, func(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, ItemSaver, error) {
+	f := pipelinetest.New(t)
+	r := testRunner(t, f.St, 4, 4, func(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, runs.ItemSaver, error) {
 		o := store.ItemOutcome{OK: true, Kept: 2, Dropped: map[string]int{"near_duplicate": 1}, PromptTokens: 10, CompletionTokens: 5, CostUSD: 0.001}
 		if key == "0001" {
 			o.Dropped = map[string]int{"invalid_json": 3, "near_duplicate": 2}
@@ -345,9 +317,9 @@ func TestRunner_KeptAndDroppedAddUpByReason(t *testing.T) {
 		}
 		return o, nil, nil
 	})
-	run := f.testRun(t, testKeys(4))
-	executeWithin(t, r, run, time.Minute)
-	got := f.currentRun(t, run)
+	run := testRun(t, f, testKeys(4))
+	pipelinetest.ExecuteWithin(t, r, run, time.Minute)
+	got := f.Run(t, run)
 	if got.Kept != 8 || got.Dropped["near_duplicate"] != 4 || got.Dropped["invalid_json"] != 3 || len(got.Dropped) != 2 ||
 		got.PromptTokens != 40 || got.CompletionTokens != 20 {
 		t.Fatalf("run: %+v", got)
@@ -358,56 +330,56 @@ func TestRunner_KeptAndDroppedAddUpByReason(t *testing.T) {
 // job it had fetched but not yet claimed (River shows that job running until its timeout). The dead
 // worker's jobs, if they ever ran again, would find the items no longer theirs.
 func TestRunner_ItemsOfADeadWorkerAreHandedOverOnce(t *testing.T) {
-	f := newFixture(t)
+	f := pipelinetest.New(t)
 	var calls atomic.Int32
-	r := testRunner(t, f.st, 2, 2, func(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, ItemSaver, error) {
+	r := testRunner(t, f.St, 2, 2, func(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, runs.ItemSaver, error) {
 		calls.Add(1)
 		return store.ItemOutcome{OK: true}, nil, nil
 	})
-	run := f.testRun(t, []string{"claimed", "fetched"})
-	pool := f.st.Pool()
+	run := testRun(t, f, []string{"claimed", "fetched"})
+	pool := f.St.Pool()
 	var dead int32
-	if err := pool.QueryRow(f.ctx, `INSERT INTO pipeline_workers (host, pid) VALUES ('gone', 1) RETURNING id`).Scan(&dead); err != nil {
+	if err := pool.QueryRow(f.Ctx, `INSERT INTO pipeline_workers (host, pid) VALUES ('gone', 1) RETURNING id`).Scan(&dead); err != nil {
 		t.Fatal(err)
 	}
 	// What the killed worker left: both items queued (generation 1), one claimed by it; both River
 	// jobs running, attempted by its client.
 	var jobs [2]int64
 	for i, key := range []string{"claimed", "fetched"} {
-		if err := pool.QueryRow(f.ctx, `INSERT INTO river_job (args, kind, max_attempts, queue, state, attempt, attempted_at, attempted_by)
+		if err := pool.QueryRow(f.Ctx, `INSERT INTO river_job (args, kind, max_attempts, queue, state, attempt, attempted_at, attempted_by)
 			VALUES (jsonb_build_object('run_id', $1::bigint, 'key', $2::text, 'gen', 1), 'pipeline_item', 8, 'pipelines', 'running', 1, now(),
 				ARRAY['goldset-gone-1-w' || $3::int]) RETURNING id`, run.ID, key, dead).Scan(&jobs[i]); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := pool.Exec(f.ctx, `UPDATE pipeline_items SET queued = true, gen = 1,
+	if _, err := pool.Exec(f.Ctx, `UPDATE pipeline_items SET queued = true, gen = 1,
 		job_id = CASE item_key WHEN 'claimed' THEN $2::bigint END, worker_id = CASE item_key WHEN 'claimed' THEN $3::int END,
 		attempts = CASE item_key WHEN 'claimed' THEN 1 ELSE 0 END WHERE run_id = $1`, run.ID, jobs[0], dead); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := pool.Exec(f.ctx, `UPDATE pipeline_runs SET status = 'running' WHERE id = $1`, run.ID); err != nil {
+	if _, err := pool.Exec(f.Ctx, `UPDATE pipeline_runs SET status = 'running' WHERE id = $1`, run.ID); err != nil {
 		t.Fatal(err)
 	}
-	executeWithin(t, r, run, time.Minute)
-	if got := f.currentRun(t, run); got.Status != store.RunSucceeded || got.Succeeded != 2 || calls.Load() != 2 {
+	pipelinetest.ExecuteWithin(t, r, run, time.Minute)
+	if got := f.Run(t, run); got.Status != store.RunSucceeded || got.Succeeded != 2 || calls.Load() != 2 {
 		t.Fatalf("run: %+v after %d calls", got, calls.Load())
 	}
 	// The dead worker's jobs (generation 1) may not claim the items any more.
 	for i, key := range []string{"claimed", "fetched"} {
-		if _, _, ok, err := f.st.ClaimItem(f.ctx, run.ID, key, 1, jobs[i], dead); ok || err != nil {
+		if _, _, ok, err := f.St.ClaimItem(f.Ctx, run.ID, key, 1, jobs[i], dead); ok || err != nil {
 			t.Fatalf("stale job claimed %s: %v %v", key, ok, err)
 		}
 	}
-	if log := f.runLog(t, run); !strings.Contains(log, "the worker processing 2 item(s) stopped") {
+	if log := f.Log(t, run); !strings.Contains(log, "the worker processing 2 item(s) stopped") {
 		t.Fatalf("log: %s", log)
 	}
 	var cancelAsked int
-	pool.QueryRow(f.ctx, `SELECT count(*) FROM river_job WHERE id = ANY($1) AND metadata ? 'cancel_attempted_at'`, jobs[:]).Scan(&cancelAsked)
+	pool.QueryRow(f.Ctx, `SELECT count(*) FROM river_job WHERE id = ANY($1) AND metadata ? 'cancel_attempted_at'`, jobs[:]).Scan(&cancelAsked)
 	if cancelAsked != 2 {
 		t.Fatalf("%d of the dead worker's jobs marked for cancellation, want 2", cancelAsked)
 	}
 	var workers int
-	pool.QueryRow(f.ctx, `SELECT count(*) FROM pipeline_workers`).Scan(&workers)
+	pool.QueryRow(f.Ctx, `SELECT count(*) FROM pipeline_workers`).Scan(&workers)
 	if workers != 1 { // the dead one is forgotten only after a minute; this process's own is gone
 		t.Fatalf("%d workers registered", workers)
 	}
@@ -416,21 +388,21 @@ func TestRunner_ItemsOfADeadWorkerAreHandedOverOnce(t *testing.T) {
 // BenchmarkRunner_ItemOverhead is the platform's cost of one item when the work itself is free: claim,
 // completion (with the run's counters and the next item's job) and River's fetch, at concurrency 16.
 func BenchmarkRunner_ItemOverhead(b *testing.B) {
-	f := newFixture(b)
-	r := NewRunner(f.st, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	r.Register(Kind{Name: kindTest, Concurrency: func(store.PipelineRun) int { return 16 },
-		Item: func(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, ItemSaver, error) {
+	f := pipelinetest.New(b)
+	r := runs.NewRunner(f.St, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	r.Register(runs.Kind{Name: kindTest, Concurrency: func(store.PipelineRun) int { return 16 },
+		Item: func(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, runs.ItemSaver, error) {
 			return store.ItemOutcome{OK: true}, nil, nil
 		}})
 	const n = 1000
 	var total time.Duration
 	for i := 0; i < b.N; i++ {
-		run, err := f.st.CreatePipelineRun(f.ctx, store.System, f.project.ID, kindTest, map[string]any{}, testKeys(n))
+		run, err := f.St.CreatePipelineRun(f.Ctx, store.System, f.Project.ID, kindTest, map[string]any{}, testKeys(n))
 		if err != nil {
 			b.Fatal(err)
 		}
 		start := time.Now()
-		if err := r.Execute(f.ctx, run); err != nil {
+		if err := r.Execute(f.Ctx, run); err != nil {
 			b.Fatal(err)
 		}
 		total += time.Since(start)

@@ -1,4 +1,4 @@
-package pipelines
+package ingest
 
 import (
 	"context"
@@ -16,8 +16,9 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/goldset/goldset/pipelines/csvtable"
-	"github.com/goldset/goldset/pipelines/spider"
+	"github.com/goldset/goldset/pipelines/candidate"
+	"github.com/goldset/goldset/pipelines/ingest/csvtable"
+	"github.com/goldset/goldset/pipelines/ingest/spider"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )
@@ -49,25 +50,6 @@ type Mismatch struct {
 type ImportSummary struct {
 	Databases []DatabaseSummary `json:"databases"`
 	Questions *QuestionSummary  `json:"questions,omitempty"`
-}
-
-// resultPreview keeps what a reviewer needs of a result: its shape, first rows and error.
-type resultPreview struct {
-	Columns   []sqlexec.ResultColumn `json:"columns"`
-	Rows      [][]any                `json:"rows"`
-	RowCount  int                    `json:"row_count"`
-	Truncated bool                   `json:"truncated"`
-	Error     string                 `json:"error,omitempty"`
-}
-
-const previewRows = 20
-
-func preview(r *sqlexec.Result) resultPreview {
-	p := resultPreview{Columns: r.Columns, Rows: r.Rows, RowCount: r.RowCount, Truncated: r.Truncated, Error: r.Error}
-	if len(p.Rows) > previewRows {
-		p.Rows = p.Rows[:previewRows]
-	}
-	return p
 }
 
 // verifiedQuestion is one Spider question with its translated and checked gold SQL.
@@ -224,11 +206,11 @@ func (im *Importer) insertSpider(ctx context.Context, a store.Actor, projectID i
 		c.Translation, _ = json.Marshal(map[string]any{"changes": vq.translation.Changes})
 		ver := map[string]any{"match": vq.v.Match, "reason": reason}
 		if vq.v.SQLite != nil {
-			ver["sqlite"] = preview(vq.v.SQLite)
+			ver["sqlite"] = candidate.Preview(vq.v.SQLite)
 		}
 		if pg := vq.v.Postgres; pg != nil {
-			ver["postgres"] = preview(pg)
-			setOutcome(&c, pg)
+			ver["postgres"] = candidate.Preview(pg)
+			candidate.SetOutcome(&c, pg)
 		}
 		c.Verification, _ = json.Marshal(ver)
 		if err := store.InsertCandidate(ctx, tx, a, &c); err != nil {
@@ -242,23 +224,6 @@ func (im *Importer) insertSpider(ctx context.Context, a store.Actor, projectID i
 		sum.GoldMatchRate = float64(sum.GoldMatched) / float64(sum.GoldTranslated)
 	}
 	return sum, nil
-}
-
-// setOutcome copies what running the candidate gave.
-func setOutcome(c *store.Candidate, r *sqlexec.Result) {
-	ms := float64(r.Elapsed.Microseconds()) / 1000
-	c.ElapsedMS = &ms
-	if r.OK() {
-		n := r.RowCount
-		c.RowCount = &n
-		if r.Fingerprint != "" {
-			fp := r.Fingerprint
-			c.ResultFingerprint = &fp
-		}
-	} else {
-		e := r.Error
-		c.Error = &e
-	}
 }
 
 // ImportWTQ imports a WikiTableQuestions folder: every table under csv/ as one database named
@@ -449,7 +414,7 @@ func (im *Importer) ImportQuestionsCSV(ctx context.Context, a store.Actor, proje
 			continue
 		}
 		c := store.Candidate{NLQID: n.ID, Source: "import", SQL: q.sql}
-		setOutcome(&c, q.result)
+		candidate.SetOutcome(&c, q.result)
 		if !q.result.OK() {
 			sum.SQLFailed++
 		}

@@ -13,7 +13,7 @@ import (
 )
 
 // wtqDir is the shared WikiTableQuestions copy, seen from this package's folder.
-var wtqDir = filepath.Join("..", "..", "..", "shared", "data", "wtq")
+var wtqDir = filepath.Join("..", "..", "..", "..", "shared", "data", "wtq")
 
 func wtqFolder(t *testing.T, sub ...string) string {
 	t.Helper()

@@ -1,14 +1,14 @@
-package pipelines
+package ingest_test
 
 import (
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/goldset/goldset/pipelines/spider"
+	"github.com/goldset/goldset/pipelines/ingest/spider"
+	"github.com/goldset/goldset/pipelines/pipelinetest"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 	"github.com/goldset/goldset/store/storetest"
@@ -16,55 +16,10 @@ import (
 
 func TestMain(m *testing.M) { storetest.Main(m) }
 
-var sharedData = filepath.Join("..", "..", "shared", "data")
-
-func needData(t testing.TB, parts ...string) string {
-	t.Helper()
-	p := filepath.Join(append([]string{sharedData}, parts...)...)
-	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI must have ../shared/data: %v", err)
-		}
-		t.Skipf("needs %s: %v", p, err)
-	}
-	return p
-}
-
-type fixture struct {
-	ctx     context.Context
-	im      *Importer
-	st      *store.Store
-	project store.Project
-}
-
-func newFixture(t testing.TB) *fixture {
-	t.Helper()
-	ctx := context.Background()
-	st, err := store.Open(ctx, storetest.URL(t), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	exec, err := sqlexec.NewExecutor(ctx, st.URL(), sqlexec.ExecOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(exec.Close)
-	im, err := NewImporter(ctx, st, exec, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := st.CreateProject(ctx, store.System, "imports", "", 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &fixture{ctx: ctx, im: im, st: st, project: p}
-}
-
 func TestImportWTQ_AllTablesAndQuestions(t *testing.T) {
-	dir := needData(t, "wtq")
-	f := newFixture(t)
-	sum, err := f.im.ImportWTQ(f.ctx, store.System, f.project.ID, dir, "")
+	dir := pipelinetest.NeedData(t, "wtq")
+	f := pipelinetest.New(t)
+	sum, err := f.Im.ImportWTQ(f.Ctx, store.System, f.Project.ID, dir, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,12 +28,12 @@ func TestImportWTQ_AllTablesAndQuestions(t *testing.T) {
 		t.Fatalf("tables %d, questions %+v", db.TableCount, sum.Questions)
 	}
 	// Every question points at a table that exists, and a candidate answer can be checked on it.
-	tables, _ := f.st.Tables(f.ctx, db.ID)
+	tables, _ := f.St.Tables(f.Ctx, db.ID)
 	names := map[string]bool{}
 	for _, tb := range tables {
 		names[tb.Name] = true
 	}
-	nlqs, err := f.st.ListNLQs(f.ctx, store.NLQQuery{ProjectID: f.project.ID, Limit: 500})
+	nlqs, err := f.St.ListNLQs(f.Ctx, store.NLQQuery{ProjectID: f.Project.ID, Limit: 500})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +43,7 @@ func TestImportWTQ_AllTablesAndQuestions(t *testing.T) {
 			t.Fatalf("question without its table or answer: %s %v", n.Origin, n.TargetValues)
 		}
 	}
-	res := f.im.Exec.Run(f.ctx, db.Target(), "SELECT count(*) FROM t_200_csv_0")
+	res := f.Im.Exec.Run(f.Ctx, db.Target(), "SELECT count(*) FROM t_200_csv_0")
 	if !res.OK() {
 		t.Fatal(res.Error)
 	}
@@ -97,7 +52,7 @@ func TestImportWTQ_AllTablesAndQuestions(t *testing.T) {
 	}
 
 	// The same folder again: nothing new is made.
-	again, err := f.im.ImportWTQ(f.ctx, store.System, f.project.ID, dir, "")
+	again, err := f.Im.ImportWTQ(f.Ctx, store.System, f.Project.ID, dir, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,9 +62,9 @@ func TestImportWTQ_AllTablesAndQuestions(t *testing.T) {
 }
 
 func TestImportSpider_DatabasesQuestionsAndVerifiedGold(t *testing.T) {
-	dir := needData(t, "spider")
-	f := newFixture(t)
-	sum, err := f.im.ImportSpider(f.ctx, store.System, f.project.ID, dir, spider.DatasetOptions{})
+	dir := pipelinetest.NeedData(t, "spider")
+	f := pipelinetest.New(t)
+	sum, err := f.Im.ImportSpider(f.Ctx, store.System, f.Project.ID, dir, spider.DatasetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +77,7 @@ func TestImportSpider_DatabasesQuestionsAndVerifiedGold(t *testing.T) {
 		t.Fatalf("gold match rate %.3f < 0.97; mismatches: %+v", q.GoldMatchRate, q.Mismatches)
 	}
 	// Nothing is dropped silently: every mismatch is an NLQ marked for review with both results.
-	review, err := f.st.ListNLQs(f.ctx, store.NLQQuery{ProjectID: f.project.ID, Status: store.NLQNeedsReview, Limit: 500})
+	review, err := f.St.ListNLQs(f.Ctx, store.NLQQuery{ProjectID: f.Project.ID, Status: store.NLQNeedsReview, Limit: 500})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,41 +90,41 @@ func TestImportSpider_DatabasesQuestionsAndVerifiedGold(t *testing.T) {
 			t.Fatalf("review item lacks both results: %s", v)
 		}
 	}
-	reports, err := f.st.TranslationReports(f.ctx, f.project.ID)
+	reports, err := f.St.TranslationReports(f.Ctx, f.Project.ID)
 	if err != nil || len(reports) != 10 {
 		t.Fatalf("reports: %v %d", err, len(reports))
 	}
 }
 
 func TestImportCSV_AFailedFileFailsTheWholeImport(t *testing.T) {
-	f := newFixture(t)
+	f := pipelinetest.New(t)
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "good.csv"), []byte("a,b\n1,2\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "bad.csv"), []byte("a,b\n1,\"never closed\n"), 0o644)
-	_, err := f.im.ImportCSV(f.ctx, store.System, f.project.ID, []string{dir}, "mixed")
+	_, err := f.Im.ImportCSV(f.Ctx, store.System, f.Project.ID, []string{dir}, "mixed")
 	if err == nil || !strings.Contains(err.Error(), "bad.csv") {
 		t.Fatalf("error: %v", err)
 	}
-	ds, _ := f.st.ListDatabases(f.ctx, f.project.ID, true)
+	ds, _ := f.St.ListDatabases(f.Ctx, f.Project.ID, true)
 	if len(ds) != 0 {
 		t.Fatalf("a failed import left %d databases", len(ds))
 	}
 }
 
 func TestImportCSV_ReimportOfChangedFileIsANewVersion(t *testing.T) {
-	f := newFixture(t)
+	f := pipelinetest.New(t)
 	p := filepath.Join(t.TempDir(), "prices.csv")
 	os.WriteFile(p, []byte("item,price\napple,1.5\n"), 0o644)
-	first, err := f.im.ImportCSV(f.ctx, store.System, f.project.ID, []string{p}, "")
+	first, err := f.Im.ImportCSV(f.Ctx, store.System, f.Project.ID, []string{p}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	os.WriteFile(p, []byte("item,price\napple,1.5\npear,2\n"), 0o644)
-	second, err := f.im.ImportCSV(f.ctx, store.System, f.project.ID, []string{p}, "")
+	second, err := f.Im.ImportCSV(f.Ctx, store.System, f.Project.ID, []string{p}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	tables, _ := f.st.Tables(f.ctx, first.Database.ID)
+	tables, _ := f.St.Tables(f.Ctx, first.Database.ID)
 	if len(tables) != 1 || tables[0].Original != "prices.csv" {
 		t.Fatalf("a table's original name must be the file's, not this machine's path: %+v", tables)
 	}
@@ -177,12 +132,12 @@ func TestImportCSV_ReimportOfChangedFileIsANewVersion(t *testing.T) {
 		t.Fatalf("versions: %+v / %+v", first.Database, second.Database)
 	}
 	// The old version still answers with its own data.
-	old := f.im.Exec.Run(f.ctx, first.Database.Target(), "SELECT count(*) FROM prices")
-	cur := f.im.Exec.Run(f.ctx, second.Database.Target(), "SELECT count(*) FROM prices")
+	old := f.Im.Exec.Run(f.Ctx, first.Database.Target(), "SELECT count(*) FROM prices")
+	cur := f.Im.Exec.Run(f.Ctx, second.Database.Target(), "SELECT count(*) FROM prices")
 	if sqlexec.Canonical(old.Rows[0][0]).String() != "1" || sqlexec.Canonical(cur.Rows[0][0]).String() != "2" {
 		t.Fatalf("old %v, current %v", old.Rows, cur.Rows)
 	}
-	latest, _ := f.st.ListDatabases(f.ctx, f.project.ID, false)
+	latest, _ := f.St.ListDatabases(f.Ctx, f.Project.ID, false)
 	if len(latest) != 1 || latest[0].Version != 2 {
 		t.Fatalf("latest: %+v", latest)
 	}

@@ -22,7 +22,7 @@ func TestMain(m *testing.M) { storetest.Main(m) }
 // devDir is the shared Spider dev data; tests skip when it is absent (CI always has it).
 func devDir(t *testing.T) string {
 	t.Helper()
-	dir, err := filepath.Abs(filepath.Join("..", "..", "..", "shared", "data", "spider"))
+	dir, err := filepath.Abs(filepath.Join("..", "..", "..", "..", "shared", "data", "spider"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/goldset/goldset/pipelines/csvtable"
+	"github.com/goldset/goldset/pipelines/ingest/csvtable"
 )
 
 func ExampleRead() {

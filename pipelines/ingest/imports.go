@@ -1,4 +1,4 @@
-package pipelines
+package ingest
 
 import (
 	"context"
@@ -16,9 +16,9 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 
-	"github.com/goldset/goldset/pipelines/csvtable"
-	"github.com/goldset/goldset/pipelines/spider"
-	"github.com/goldset/goldset/pipelines/upload"
+	"github.com/goldset/goldset/pipelines/ingest/csvtable"
+	"github.com/goldset/goldset/pipelines/ingest/spider"
+	"github.com/goldset/goldset/pipelines/ingest/upload"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )
