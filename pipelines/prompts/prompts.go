@@ -40,7 +40,7 @@ func (p Prompt) Render(data any) (string, error) {
 
 // Template parses name.tmpl with funcs, for a prompt whose template needs functions.
 func Template(name string, funcs template.FuncMap) *template.Template {
-	return template.Must(template.New(name + ".tmpl").Funcs(funcs).ParseFS(files, name+".tmpl"))
+	return template.Must(template.New(name+".tmpl").Funcs(funcs).ParseFS(files, name+".tmpl"))
 }
 
 // Text is the raw text of name.tmpl.
