@@ -17,6 +17,7 @@ import (
 	"github.com/goldset/goldset/pipelines/candidate"
 	"github.com/goldset/goldset/pipelines/prompts"
 	"github.com/goldset/goldset/pipelines/runs"
+	"github.com/goldset/goldset/pipelines/schemas"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )
@@ -52,7 +53,9 @@ type Agents struct {
 	// Evaluator evaluates models on snapshots and optimizes prompts (set by Register).
 	Evaluator *Evaluator
 
-	schemas databaseCache
+	// Schemas caches the databases' tables and rendered schemas.
+	Schemas *schemas.Cache
+	once    sync.Once
 }
 
 // Register makes the runner able to execute agent batches and the generating pipelines.
@@ -114,52 +117,18 @@ func (w *Agents) StartBatch(ctx context.Context, a store.Actor, projectID int64,
 	return run, err
 }
 
-// databaseCache keeps a batch from reading the same database's tables for every question. A database
-// version's tables only change by a rename (see Forget).
-type databaseCache struct {
-	mu sync.Mutex
-	m  map[int64]dbWithTables
-}
-
-type dbWithTables struct {
-	db     store.Database
-	tables []store.DBTable
-}
-
-func (w *Agents) database(ctx context.Context, projectID, id int64) (dbWithTables, error) {
-	w.schemas.mu.Lock()
-	d, ok := w.schemas.m[id]
-	w.schemas.mu.Unlock()
-	if ok && d.db.ProjectID == projectID {
-		return d, nil
-	}
-	db, err := w.Store.Database(ctx, projectID, id)
-	if err != nil {
-		return d, err
-	}
-	tables, err := w.Store.Tables(ctx, id)
-	if err != nil {
-		return d, err
-	}
-	d = dbWithTables{db: db, tables: tables}
-	w.schemas.mu.Lock()
-	if w.schemas.m == nil {
-		w.schemas.m = map[int64]dbWithTables{}
-	}
-	w.schemas.m[id] = d
-	w.schemas.mu.Unlock()
-	return d, nil
+// schemaCache is the schema cache (made on first use when none was given).
+func (w *Agents) schemaCache() *schemas.Cache {
+	w.once.Do(func() {
+		if w.Schemas == nil {
+			w.Schemas = schemas.New(w.Store, w.Exec)
+		}
+	})
+	return w.Schemas
 }
 
 // Forget drops a database from the schema cache (after a table was renamed or described).
-func (w *Agents) Forget(databaseID int64) {
-	if w.Evaluator != nil {
-		w.Evaluator.forget(databaseID)
-	}
-	w.schemas.mu.Lock()
-	delete(w.schemas.m, databaseID)
-	w.schemas.mu.Unlock()
-}
+func (w *Agents) Forget(databaseID int64) { w.schemaCache().Forget(databaseID) }
 
 // item runs the agent on one question of a batch and stores its SQL as an agent candidate.
 func (w *Agents) item(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, runs.ItemSaver, error) {
@@ -244,7 +213,7 @@ type trajectory struct {
 
 // begin records a trajectory for a question about a database.
 func (w *Agents) begin(ctx context.Context, a store.Actor, projectID, databaseID int64, question string, nlqID, batchID *int64, samples int) (*trajectory, error) {
-	d, err := w.database(ctx, projectID, databaseID)
+	d, err := w.schemaCache().Database(ctx, projectID, databaseID)
 	if err != nil {
 		return nil, err
 	}
@@ -253,7 +222,7 @@ func (w *Agents) begin(ctx context.Context, a store.Actor, projectID, databaseID
 		rec: store.AgentRun{ProjectID: projectID, DatabaseID: databaseID, NLQID: nlqID, PipelineRunID: batchID, Question: question,
 			Samples: samples, PromptVersion: agent.PromptVersion, Model: llmconf.ModelFor(client.Settings(), llm.PurposeAgent)},
 		agent:   &agent.Agent{LLM: client, Exec: w.Exec, Options: w.Options},
-		q:       agent.Question{Text: question, Database: d.db, Tables: d.tables},
+		q:       agent.Question{Text: question, Database: d.DB, Tables: d.Tables},
 		samples: samples,
 	}
 	// The agent follows the project's current guideline; its run records which version that was.
@@ -371,11 +340,11 @@ func (w *Agents) SaveAsNLQ(ctx context.Context, a store.Actor, projectID, agentR
 	if question == "" {
 		question = ar.Question
 	}
-	d, err := w.database(ctx, projectID, ar.DatabaseID)
+	d, err := w.schemaCache().Database(ctx, projectID, ar.DatabaseID)
 	if err != nil {
 		return store.NLQ{}, err
 	}
-	res := w.Exec.Run(ctx, d.db.Target(), ar.SQL)
+	res := w.Exec.Run(ctx, d.DB.Target(), ar.SQL)
 	tx, err := w.Store.Pool().Begin(ctx)
 	if err != nil {
 		return store.NLQ{}, err
@@ -428,11 +397,11 @@ func (w *Agents) Accuracy(ctx context.Context, run store.PipelineRun) (Accuracy,
 		if gold == nil || gold.Source != "import" || !candidate.Verified(gold) || n.DatabaseID == nil {
 			continue
 		}
-		d, err := w.database(ctx, run.ProjectID, *n.DatabaseID)
+		d, err := w.schemaCache().Database(ctx, run.ProjectID, *n.DatabaseID)
 		if err != nil {
 			return acc, err
 		}
-		target := d.db.Target()
+		target := d.DB.Target()
 		ordered, _ := sqlexec.HasTopLevelOrderBy(gold.SQL)
 		m := sqlexec.Match(w.Exec.Run(ctx, target, gold.SQL), w.Exec.Run(ctx, target, ans.SQL), sqlexec.MatchOptions{OrderMatters: ordered})
 		acc.Evaluated++

@@ -98,7 +98,6 @@ type Evaluator struct {
 
 	mu      sync.Mutex
 	clients map[string]*llm.Client // own endpoints of evaluated models, by base URL
-	schemas map[int64]string       // rendered {schema} by database id
 }
 
 // Register makes the runner able to execute evaluations and optimizations.
@@ -292,7 +291,7 @@ func (e *Evaluator) score(ctx context.Context, s scoring, candidateID int64, tem
 		r.Error = "the question's database is not in the project any more"
 		return r, nil
 	}
-	d, err := e.Agents.database(ctx, s.run.ProjectID, *pair.DatabaseID)
+	d, err := e.Agents.schemaCache().Database(ctx, s.run.ProjectID, *pair.DatabaseID)
 	if errors.Is(err, store.ErrNotFound) {
 		r.Error = fmt.Sprintf("database %q was deleted since the snapshot was cut", pair.DatabaseName)
 		return r, nil
@@ -300,7 +299,7 @@ func (e *Evaluator) score(ctx context.Context, s scoring, candidateID int64, tem
 	if err != nil {
 		return r, err
 	}
-	schema, err := e.schema(ctx, d)
+	schema, err := e.Agents.schemaCache().Rendered(ctx, d)
 	if err != nil {
 		return r, err
 	}
@@ -314,7 +313,7 @@ func (e *Evaluator) score(ctx context.Context, s scoring, candidateID int64, tem
 		r.Error = "the reply has no SQL"
 		return r, nil
 	}
-	target := d.db.Target()
+	target := d.DB.Target()
 	gold := e.goldResult(ctx, s, target, pair)
 	if ctx.Err() != nil {
 		return r, ctx.Err()
@@ -447,39 +446,6 @@ func ExtractSQL(reply string) string {
 		sql = m[1]
 	}
 	return strings.TrimRight(strings.TrimSpace(sql), "; \n\t")
-}
-
-// schema renders a database for {schema}: CREATE TABLE with keys and sample rows, as the exports
-// do; once per database, until Agents.Forget says its tables changed.
-func (e *Evaluator) schema(ctx context.Context, d dbWithTables) (string, error) {
-	e.mu.Lock()
-	s, ok := e.schemas[d.db.ID]
-	e.mu.Unlock()
-	if ok {
-		return s, nil
-	}
-	gens := &Generators{Agents: e.Agents}
-	blocks := make([]string, len(d.tables))
-	for i, t := range d.tables {
-		var err error
-		if blocks[i], err = gens.tableBlock(ctx, d.db, t, exportSampleRows); err != nil {
-			return "", err
-		}
-	}
-	s = strings.Join(blocks, "\n\n")
-	e.mu.Lock()
-	if e.schemas == nil {
-		e.schemas = map[int64]string{}
-	}
-	e.schemas[d.db.ID] = s
-	e.mu.Unlock()
-	return s, nil
-}
-
-func (e *Evaluator) forget(databaseID int64) {
-	e.mu.Lock()
-	delete(e.schemas, databaseID)
-	e.mu.Unlock()
 }
 
 // client is the client that calls a target: the configured one, or one for the target's own endpoint.

@@ -105,15 +105,15 @@ func evalBaseline(b *testing.B, f *pipelinetest.Fixture, e *Evaluator, client *l
 	texts := make([]string, len(pairs))
 	targets := make([]sqlexec.Target, len(pairs))
 	for i, p := range pairs {
-		d, err := e.Agents.database(ctx, f.Project.ID, *p.DatabaseID)
+		d, err := e.Agents.schemaCache().Database(ctx, f.Project.ID, *p.DatabaseID)
 		if err != nil {
 			b.Fatal(err)
 		}
-		schema, err := e.schema(ctx, d)
+		schema, err := e.Agents.schemaCache().Rendered(ctx, d)
 		if err != nil {
 			b.Fatal(err)
 		}
-		texts[i], targets[i] = prompts.Fill(template, prompts.Dialect, schema, p.Question), d.db.Target()
+		texts[i], targets[i] = prompts.Fill(template, prompts.Dialect, schema, p.Question), d.DB.Target()
 	}
 	var next atomic.Int64
 	var wg sync.WaitGroup

@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/goldset/goldset/pipelines/prompts"
+	"github.com/goldset/goldset/pipelines/schemas"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )
@@ -43,9 +44,6 @@ var ExportFormats = []string{FormatOpenAI, FormatTRL, FormatAlpaca, FormatEvalCS
 
 // SplitAll exports every split.
 const SplitAll = "all"
-
-// exportSampleRows is how many rows of each table the schema in the prompts shows.
-const exportSampleRows = 3
 
 var exportPrompt = prompts.Load("export_system")
 
@@ -287,13 +285,13 @@ func (x *Exports) database(ctx context.Context, projectID, id int64, name string
 			if err != nil {
 				return nil, err
 			}
-			gens, samples := &Generators{Agents: &Agents{Exec: x.Exec}}, exportSampleRows
+			samples := schemas.SampleRows
 			if x.Exec == nil {
 				samples = 0 // no sandbox to read them from
 			}
 			blocks := make([]string, len(tables))
 			for i, t := range tables {
-				if blocks[i], err = gens.tableBlock(ctx, db, t, samples); err != nil {
+				if blocks[i], err = schemas.TableBlock(ctx, x.Exec, db, t, samples); err != nil {
 					return nil, err
 				}
 			}

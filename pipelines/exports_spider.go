@@ -20,6 +20,7 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 
 	"github.com/goldset/goldset/pipelines/ingest/spider"
+	"github.com/goldset/goldset/pipelines/schemas"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )
@@ -395,7 +396,7 @@ func (x *Exports) spiderSQLite(ctx context.Context, d *spiderDatabase, path stri
 	originals := d.db.Kind == "sqlite"
 	byPG := map[string]*spiderTable{}
 	for _, t := range tables {
-		st := spiderTable{pg: t.Name, name: t.Name, cols: tableColumns(t), t: t}
+		st := spiderTable{pg: t.Name, name: t.Name, cols: schemas.Columns(t), t: t}
 		if originals && t.Original != "" {
 			st.name = t.Original
 		}
@@ -473,7 +474,7 @@ func (x *Exports) spiderTable(ctx context.Context, db *sql.DB, d *spiderDatabase
 	if pk := t.t.PrimaryKey; len(pk) > 0 {
 		defs = append(defs, "PRIMARY KEY ("+quoteSQLites(t.sqliteCols(pk))+")")
 	}
-	for _, fk := range tableKeys(t.t) {
+	for _, fk := range schemas.ForeignKeys(t.t) {
 		ref := byPG[fk.RefTable]
 		if ref == nil {
 			continue
@@ -573,7 +574,7 @@ func spiderSchema(dbID string, tables []spiderTable, byPG map[string]*spiderTabl
 			}
 			s.PrimaryKeys = append(s.PrimaryKeys, key)
 		}
-		for _, fk := range tableKeys(t.t) {
+		for _, fk := range schemas.ForeignKeys(t.t) {
 			for k := range fk.Columns {
 				from, to := column(t.pg, fk.Columns[k]), column(fk.RefTable, fk.RefColumns[k])
 				if from >= 0 && to >= 0 {

@@ -16,6 +16,7 @@ import (
 	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/pipelines/prompts"
 	"github.com/goldset/goldset/pipelines/runs"
+	"github.com/goldset/goldset/pipelines/schemas"
 	"github.com/goldset/goldset/store"
 )
 
@@ -406,8 +407,8 @@ func (g *Generators) prepare(ctx context.Context, run store.PipelineRun, key str
 }
 
 // database reads a run's database, or fails the run when it is gone.
-func (g *Generators) database(ctx context.Context, projectID, id int64) (dbWithTables, error) {
-	d, err := g.Agents.database(ctx, projectID, id)
+func (g *Generators) database(ctx context.Context, projectID, id int64) (schemas.Database, error) {
+	d, err := g.Agents.schemaCache().Database(ctx, projectID, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return d, &runs.RunError{Reason: fmt.Sprintf("database %d was deleted during the run; what finished items generated is kept", id)}
 	}
