@@ -14,6 +14,7 @@ import (
 	"github.com/goldset/goldset/agent"
 	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/llm/llmconf"
+	"github.com/goldset/goldset/loop"
 	"github.com/goldset/goldset/pipelines/candidate"
 	"github.com/goldset/goldset/pipelines/prompts"
 	"github.com/goldset/goldset/pipelines/runs"
@@ -171,10 +172,10 @@ func (w *Agents) item(ctx context.Context, run store.PipelineRun, key string) (s
 		CostUSD:          spent.CostUSD,
 	}
 	by := store.Actor{UserID: runs.StartedBy(run)}
-	ans := agentAnswer{Confidence: confidence, Samples: p.Samples, Warnings: len(outcome.Warnings)}
+	ans := loop.AgentAnswer{Confidence: confidence, Samples: p.Samples, Warnings: len(outcome.Warnings)}
 	if !res.OK {
 		// No answer: the question goes to review (agent_failed) with the item's completion.
-		return res, func(tx pgx.Tx) error { return routeAgentAnswer(ctx, tx, by, run.ProjectID, nlqID, ans) }, nil
+		return res, func(tx pgx.Tx) error { return loop.RouteAgentAnswer(ctx, tx, by, run.ProjectID, nlqID, ans) }, nil
 	}
 	c := store.Candidate{NLQID: nlqID, Source: "agent", SQL: outcome.SQL, AgentRunID: &ar.ID, PipelineRunID: &run.ID}
 	c.Warnings, _ = json.Marshal(outcome.Warnings)
@@ -187,10 +188,10 @@ func (w *Agents) item(ctx context.Context, run store.PipelineRun, key string) (s
 		if err != nil || !inserted {
 			return err
 		}
-		// Dual annotation or review, decided with the answer's storage (see routeAgentAnswer); SQL
+		// Dual annotation or review, decided with the answer's storage (see loop.RouteAgentAnswer); SQL
 		// annotators wrote before the agent answered is compared with it now.
-		ans.Compare = executionVerdicts(ctx, w.Exec, t.q.Database.Target(), c.SQL, outcome.Result)
-		return routeAgentAnswer(ctx, tx, by, run.ProjectID, nlqID, ans)
+		ans.Compare = loop.ExecutionVerdicts(ctx, w.Exec, t.q.Database.Target(), c.SQL, outcome.Result)
+		return loop.RouteAgentAnswer(ctx, tx, by, run.ProjectID, nlqID, ans)
 	}
 	return res, save, nil
 }

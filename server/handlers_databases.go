@@ -15,7 +15,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/labstack/echo/v4"
 
-	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/loop"
 	"github.com/goldset/goldset/pipelines/ingest"
 	"github.com/goldset/goldset/pipelines/ingest/spider"
 	"github.com/goldset/goldset/pipelines/ingest/upload"
@@ -196,7 +196,7 @@ func (s *Server) writeQuestion(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var req pipelines.QuestionDraft
+	var req loop.QuestionDraft
 	if err := bind(c, &req); err != nil {
 		return err
 	}

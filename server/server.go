@@ -14,6 +14,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/goldset/goldset/llm/llmconf"
+	"github.com/goldset/goldset/loop"
 	"github.com/goldset/goldset/pipelines"
 	"github.com/goldset/goldset/pipelines/ingest"
 	"github.com/goldset/goldset/sqlexec"
@@ -50,7 +51,7 @@ type Server struct {
 	authz   *authorizer
 	limiter *loginLimiter
 	metrics *httpMetrics
-	loop    *pipelines.Loop // annotation, agreement and the effect of review decisions
+	loop    *loop.Loop // annotation, agreement and the effect of review decisions
 	stats   *pipelines.Metrics
 	// life is the server's lifetime, for work that outlives a request (a metrics computation).
 	life context.Context
@@ -81,7 +82,7 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 		cfg: cfg, store: st, log: cfg.Logger, authz: az,
 		limiter: newLoginLimiter(cfg.LoginLimit, cfg.LoginWindow),
 		metrics: newHTTPMetrics(st),
-		loop:    &pipelines.Loop{Store: st, Exec: cfg.Exec},
+		loop:    &loop.Loop{Store: st, Exec: cfg.Exec},
 		stats:   &pipelines.Metrics{Store: st, Models: cfg.Models, Log: cfg.Logger},
 		life:    ctx,
 	}

@@ -1,17 +1,20 @@
-package pipelines
+package loop
 
 import (
 	"testing"
 
 	"github.com/goldset/goldset/pipelines/pipelinetest"
 	"github.com/goldset/goldset/store"
+	"github.com/goldset/goldset/store/storetest"
 )
 
 // An agent answer is routed with its storage: sampled questions get annotation items, unclean runs
 // not sampled go to review with their reason, clean ones stay new.
+func TestMain(m *testing.M) { storetest.Main(m) }
+
 func TestRouteAgentAnswer_SamplesOrSendsUncleanRunsToReview(t *testing.T) {
 	f := pipelinetest.New(t)
-	route := func(ans agentAnswer, withCandidate bool) (nlqID int64) {
+	route := func(ans AgentAnswer, withCandidate bool) (nlqID int64) {
 		t.Helper()
 		tx, err := f.St.Pool().Begin(f.Ctx)
 		if err != nil {
@@ -29,7 +32,7 @@ func TestRouteAgentAnswer_SamplesOrSendsUncleanRunsToReview(t *testing.T) {
 			}
 			ans.Candidate = &c
 		}
-		if err := routeAgentAnswer(f.Ctx, tx, store.System, f.Project.ID, n.ID, ans); err != nil {
+		if err := RouteAgentAnswer(f.Ctx, tx, store.System, f.Project.ID, n.ID, ans); err != nil {
 			t.Fatal(err)
 		}
 		if err := tx.Commit(f.Ctx); err != nil {
@@ -60,16 +63,16 @@ func TestRouteAgentAnswer_SamplesOrSendsUncleanRunsToReview(t *testing.T) {
 	setShare(0)
 	for _, tc := range []struct {
 		name     string
-		ans      agentAnswer
+		ans      AgentAnswer
 		answered bool
 		status   string
 		reason   string
 	}{
-		{"a clean answer stands alone", agentAnswer{Confidence: 1, Samples: 1}, true, store.NLQNew, ""},
-		{"no answer", agentAnswer{Samples: 1}, false, store.NLQNeedsReview, "agent_failed"},
-		{"low self-consistency", agentAnswer{Confidence: 0.6, Samples: 5}, true, store.NLQNeedsReview, "low_confidence"},
-		{"one sample has no confidence to judge", agentAnswer{Confidence: 0.2, Samples: 1}, true, store.NLQNew, ""},
-		{"checker warnings", agentAnswer{Confidence: 1, Samples: 1, Warnings: 2}, true, store.NLQNeedsReview, "checker_warning"},
+		{"a clean answer stands alone", AgentAnswer{Confidence: 1, Samples: 1}, true, store.NLQNew, ""},
+		{"no answer", AgentAnswer{Samples: 1}, false, store.NLQNeedsReview, "agent_failed"},
+		{"low self-consistency", AgentAnswer{Confidence: 0.6, Samples: 5}, true, store.NLQNeedsReview, "low_confidence"},
+		{"one sample has no confidence to judge", AgentAnswer{Confidence: 0.2, Samples: 1}, true, store.NLQNew, ""},
+		{"checker warnings", AgentAnswer{Confidence: 1, Samples: 1, Warnings: 2}, true, store.NLQNeedsReview, "checker_warning"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			status, reasons, items := state(route(tc.ans, tc.answered))
@@ -81,7 +84,7 @@ func TestRouteAgentAnswer_SamplesOrSendsUncleanRunsToReview(t *testing.T) {
 
 	setShare(1)
 	t.Run("with dual_share 1 every answer gets annotators_per_item items, even a warned one", func(t *testing.T) {
-		for _, ans := range []agentAnswer{{Confidence: 1, Samples: 1}, {Confidence: 1, Samples: 1, Warnings: 1}} {
+		for _, ans := range []AgentAnswer{{Confidence: 1, Samples: 1}, {Confidence: 1, Samples: 1, Warnings: 1}} {
 			status, reasons, items := state(route(ans, true))
 			if status != store.NLQNew || len(reasons) != 0 || items != 2 {
 				t.Fatalf("status %q, reasons %v, %d annotation items", status, reasons, items)

@@ -1,4 +1,4 @@
-package pipelines
+package loop
 
 import (
 	"context"
@@ -12,15 +12,15 @@ import (
 	"github.com/goldset/goldset/store"
 )
 
-// The loop's routing (DESIGN.md, "The loop", steps 3-5): which questions also get human SQL, what
-// goes to review, and what a decision does. The database work is in store; this file decides and
+// The loop's routing: which questions also get human SQL, what goes to review, and what a decision
+// does. The database work is in store; this file decides and
 // runs SQL in the sandbox.
 
 // lowConfidence is the self-consistency confidence under which an agent answer goes to review.
 const lowConfidence = 0.67
 
-// agentAnswer is how an agent's run on a question of a batch ended.
-type agentAnswer struct {
+// AgentAnswer is how an agent's run on a question of a batch ended.
+type AgentAnswer struct {
 	Candidate  *store.Candidate // nil: the agent gave no answer
 	Confidence float64
 	Samples    int
@@ -29,7 +29,7 @@ type agentAnswer struct {
 	Compare store.CompareFunc
 }
 
-// routeAgentAnswer runs inside the transaction that stores a batch item's result. When annotators
+// RouteAgentAnswer runs inside the transaction that stores a batch item's result. When annotators
 // already submitted SQL for the question (nothing to compare it with then), the answer is compared
 // with theirs and the verdicts decide, as for a submission. Otherwise a question sampled
 // for dual annotation (deterministically, by dual_share) gets annotators_per_item annotation items:
@@ -37,7 +37,7 @@ type agentAnswer struct {
 // goes to review when the run was not clean: no answer (agent_failed), self-consistency below 0.67
 // (low_confidence) or checker warnings (checker_warning). A failed run always goes to review: there is
 // nothing for a person's SQL to agree with.
-func routeAgentAnswer(ctx context.Context, tx pgx.Tx, a store.Actor, projectID, nlqID int64, ans agentAnswer) error {
+func RouteAgentAnswer(ctx context.Context, tx pgx.Tx, a store.Actor, projectID, nlqID int64, ans AgentAnswer) error {
 	if ans.Candidate != nil && ans.Compare != nil {
 		// People annotated the question before the agent answered: their verdicts decide.
 		if compared, err := store.CompareAgentAnswer(ctx, tx, a, projectID, *ans.Candidate, ans.Compare); compared || err != nil {
@@ -195,7 +195,7 @@ func (l *Loop) Submit(ctx context.Context, a store.Actor, projectID, itemID, use
 	sub := store.Submission{ProjectID: projectID, ItemID: itemID, UserID: userID, Version: version, ElapsedMS: elapsedMS,
 		Candidate: store.Candidate{SQL: sql}}
 	candidate.SetOutcome(&sub.Candidate, mine)
-	res, err := l.Store.SubmitAnnotation(ctx, a, sub, executionVerdicts(ctx, l.Exec, target, sql, mine))
+	res, err := l.Store.SubmitAnnotation(ctx, a, sub, ExecutionVerdicts(ctx, l.Exec, target, sql, mine))
 	if err != nil {
 		return SubmitResult{}, err
 	}
@@ -208,10 +208,10 @@ func (l *Loop) Submit(ctx context.Context, a store.Actor, projectID, itemID, use
 	return out, nil
 }
 
-// executionVerdicts compares sql, whose result is mine (nil: not run yet), with each earlier candidate of its question
-// by running them on target. Neither side is gold, so row order counts only when both have a
+// ExecutionVerdicts compares sql, whose result is mine (nil: not run yet), with each earlier
+// candidate of its question by running them on target. Neither side is gold, so row order counts only when both have a
 // top-level ORDER BY, as in the agent's self-consistency.
-func executionVerdicts(ctx context.Context, exec *sqlexec.Executor, target sqlexec.Target, sql string, mine *sqlexec.Result) store.CompareFunc {
+func ExecutionVerdicts(ctx context.Context, exec *sqlexec.Executor, target sqlexec.Target, sql string, mine *sqlexec.Result) store.CompareFunc {
 	return func(earlier []store.AuthoredCandidate) ([]store.Verdict, error) {
 		if mine == nil {
 			mine = exec.Run(ctx, target, sql)
