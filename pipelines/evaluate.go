@@ -17,6 +17,7 @@ import (
 	"github.com/sashabaranov/go-openai"
 
 	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/pipelines/golden"
 	"github.com/goldset/goldset/pipelines/prompts"
 	"github.com/goldset/goldset/pipelines/runs"
 	"github.com/goldset/goldset/sqlexec"
@@ -158,7 +159,7 @@ func (e *Evaluator) resolvePrompt(ctx context.Context, projectID int64, prompt *
 
 // pairKeys returns the item keys of a snapshot split's pairs (at most limit; 0 for all).
 func (e *Evaluator) pairKeys(ctx context.Context, snapshotID int64, split string, limit int) ([]string, error) {
-	if split == SplitAll {
+	if split == golden.SplitAll {
 		split = ""
 	}
 	pairs, err := e.store().SnapshotPairs(ctx, snapshotID, split, 0, 0)
@@ -188,7 +189,7 @@ func (e *Evaluator) StartEvaluation(ctx context.Context, a store.Actor, projectI
 	}
 	v := store.Validator{}
 	v.Check(p.SnapshotID > 0, "snapshot_id", "is required")
-	v.Check(p.Split == SplitAll || slices.Contains(splitNames, p.Split), "split", `must be "train", "val", "test" or "all"`)
+	v.Check(p.Split == golden.SplitAll || slices.Contains(golden.SplitNames, p.Split), "split", `must be "train", "val", "test" or "all"`)
 	v.Check(p.Concurrency >= 1 && p.Concurrency <= 64, "concurrency", "must be between 1 and 64")
 	v.Check(p.Limit >= 0, "limit", "must not be negative (0: all)")
 	p.Target.check(&v)

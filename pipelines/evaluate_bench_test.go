@@ -16,6 +16,7 @@ import (
 	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/llm/llmtest"
+	"github.com/goldset/goldset/pipelines/golden"
 	"github.com/goldset/goldset/pipelines/ingest/spider"
 	"github.com/goldset/goldset/pipelines/pipelinetest"
 	"github.com/goldset/goldset/pipelines/prompts"
@@ -41,7 +42,7 @@ func BenchmarkEvaluate(b *testing.B) {
 		FROM sql_candidates c WHERE c.nlq_id = n.id AND n.project_id = $1 AND c.verification->>'match' = 'true'`, f.Project.ID); err != nil {
 		b.Fatal(err)
 	}
-	snap, _, err := (&Snapshots{Store: f.St}).Cut(f.Ctx, store.System, f.Project.ID, SnapshotParams{Name: "bench", Seed: 1})
+	snap, _, err := (&golden.Snapshots{Store: f.St}).Cut(f.Ctx, store.System, f.Project.ID, golden.SnapshotParams{Name: "bench", Seed: 1})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -77,7 +78,7 @@ func BenchmarkEvaluate(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		template := fmt.Sprintf("Iteration %d. %s", i, prompts.BuiltinTemplate)
 		start := time.Now()
-		run, err := ag.Evaluator.StartEvaluation(f.Ctx, store.System, f.Project.ID, EvalParams{SnapshotID: snap.ID, Split: SplitAll,
+		run, err := ag.Evaluator.StartEvaluation(f.Ctx, store.System, f.Project.ID, EvalParams{SnapshotID: snap.ID, Split: golden.SplitAll,
 			Prompt: template, Concurrency: 16})
 		if err != nil {
 			b.Fatal(err)

@@ -14,6 +14,7 @@ import (
 	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/metrics"
+	"github.com/goldset/goldset/pipelines/schemas"
 	"github.com/goldset/goldset/store"
 )
 
@@ -155,7 +156,7 @@ func (m *Metrics) measure(ctx context.Context, run store.MetricRun, p MetricsPar
 	if err != nil {
 		return "", "", nil, nil, err
 	}
-	schemas, names, err := m.schemas(ctx, run.ProjectID, inputs)
+	dbSchemas, names, err := schemas.ForMetrics(ctx, m.Store, run.ProjectID, inputs)
 	if err != nil {
 		return "", "", nil, nil, err
 	}
@@ -180,7 +181,7 @@ func (m *Metrics) measure(ctx context.Context, run store.MetricRun, p MetricsPar
 		// Near-duplicates are searched in each stage's own questions and in the whole dataset; the
 		// datasets in between would repeat the same search on growing sets.
 		o.SkipNearDuplicates = cumulative && len(set) < len(items)
-		r, err := metrics.Analyze(ctx, set, schemas, o)
+		r, err := metrics.Analyze(ctx, set, dbSchemas, o)
 		if err != nil {
 			return err
 		}
@@ -207,70 +208,6 @@ func (m *Metrics) measure(ctx context.Context, run store.MetricRun, p MetricsPar
 		start, position = i, position+1
 	}
 	return model, inputsHash(inputs, model), inputs, results, nil
-}
-
-// schemas are the tables and columns of every database the questions use, and of the newest
-// version of each other database of the project (coverage counts what was never used too).
-func (m *Metrics) schemas(ctx context.Context, projectID int64, inputs []store.MetricInput) ([]metrics.Schema, map[int64]string, error) {
-	used := map[int64]bool{}
-	for _, in := range inputs {
-		if in.DatabaseID != nil {
-			used[*in.DatabaseID] = true
-		}
-	}
-	all, err := m.Store.ListDatabases(ctx, projectID, true)
-	if err != nil {
-		return nil, nil, err
-	}
-	usedName := map[string]bool{}
-	for _, d := range all {
-		if used[d.ID] {
-			usedName[d.Name] = true
-		}
-	}
-	names := map[int64]string{}
-	var out []metrics.Schema
-	for _, d := range all {
-		if !used[d.ID] && (!d.Latest || usedName[d.Name]) {
-			continue
-		}
-		// Two versions of one database in a set are told apart by their version.
-		name := d.Name
-		if !d.Latest || countVersionsUsed(all, used, d.Name) > 1 {
-			name = fmt.Sprintf("%s@v%d", d.Name, d.Version)
-		}
-		names[d.ID] = name
-		tables, err := m.Store.Tables(ctx, d.ID)
-		if err != nil {
-			return nil, nil, err
-		}
-		s := metrics.Schema{Database: name}
-		for _, t := range tables {
-			var cols []struct {
-				Name string `json:"name"`
-			}
-			if err := json.Unmarshal(t.Columns, &cols); err != nil {
-				return nil, nil, fmt.Errorf("table %s of database %s: columns: %w", t.Name, d.Name, err)
-			}
-			mt := metrics.Table{Name: t.Name}
-			for _, c := range cols {
-				mt.Columns = append(mt.Columns, c.Name)
-			}
-			s.Tables = append(s.Tables, mt)
-		}
-		out = append(out, s)
-	}
-	return out, names, nil
-}
-
-func countVersionsUsed(all []store.Database, used map[int64]bool, name string) int {
-	n := 0
-	for _, d := range all {
-		if d.Name == name && used[d.ID] {
-			n++
-		}
-	}
-	return n
 }
 
 // embed fills the items' embeddings from the configured embeddings model, or from the lexical

@@ -15,6 +15,7 @@ import (
 
 	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/llm/llmtest"
+	"github.com/goldset/goldset/pipelines/golden"
 	"github.com/goldset/goldset/pipelines/prompts"
 	"github.com/goldset/goldset/pipelines/runs"
 	"github.com/goldset/goldset/store"
@@ -49,7 +50,7 @@ func newGoldBench(t *testing.T) *goldBench {
 		FROM sql_candidates c WHERE c.nlq_id = n.id AND n.project_id = $1 AND c.verification->>'match' = 'true'`, b.Project.ID); err != nil {
 		t.Fatal(err)
 	}
-	snap, _, err := (&Snapshots{Store: b.St}).Cut(b.Ctx, store.System, b.Project.ID, SnapshotParams{Name: "gold", Seed: 7})
+	snap, _, err := (&golden.Snapshots{Store: b.St}).Cut(b.Ctx, store.System, b.Project.ID, golden.SnapshotParams{Name: "gold", Seed: 7})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/llm/llmtest"
 	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/pipelines/golden"
 	"github.com/goldset/goldset/pipelines/prompts"
 	"github.com/goldset/goldset/pipelines/runs"
 	"github.com/goldset/goldset/store"
@@ -187,7 +188,7 @@ func splitEvenly(t *testing.T, st *store.Store) store.Snapshot {
 		pairs[i].Split, pairs[i].Hardness = []string{"train", "val", "test"}[i%3], "easy"
 	}
 	params, _ := json.Marshal(map[string]any{"name": "thirds"})
-	snap := store.Snapshot{ProjectID: projectID, Name: "thirds", Params: params, Manifest: json.RawMessage(`{}`), ContentHash: pipelines.ContentHash(pairs)}
+	snap := store.Snapshot{ProjectID: projectID, Name: "thirds", Params: params, Manifest: json.RawMessage(`{}`), ContentHash: golden.ContentHash(pairs)}
 	if err := st.CreateSnapshot(ctx, store.System, &snap, pairs); err != nil {
 		t.Fatal(err)
 	}

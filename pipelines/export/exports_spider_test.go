@@ -1,4 +1,4 @@
-package pipelines
+package export
 
 import (
 	"archive/zip"
@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/goldset/goldset/pipelines/golden"
 	"github.com/goldset/goldset/pipelines/ingest/spider"
 	"github.com/goldset/goldset/pipelines/pipelinetest"
 	"github.com/goldset/goldset/sqlexec"
@@ -102,7 +103,7 @@ func TestExportSpider_RoundTripsThroughTheSpiderImporter(t *testing.T) {
 		WHERE project_id = $1 AND status = 'new'`, f.Project.ID); err != nil {
 		t.Fatal(err)
 	}
-	snap, _, err := (&Snapshots{Store: f.St}).Cut(f.Ctx, store.System, f.Project.ID, SnapshotParams{Name: "spider", Seed: 3})
+	snap, _, err := (&golden.Snapshots{Store: f.St}).Cut(f.Ctx, store.System, f.Project.ID, golden.SnapshotParams{Name: "spider", Seed: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +182,7 @@ func TestExportSpider_RoundTripsThroughTheSpiderImporter(t *testing.T) {
 	}
 
 	t.Run("all", func(t *testing.T) {
-		z, rec := exportSpider(t, x, f, snap.ID, SplitAll)
+		z, rec := exportSpider(t, x, f, snap.ID, golden.SplitAll)
 		if rec.Rows != len(pairs) || z.report.Counts.Skipped != 0 {
 			t.Fatalf("%d rows of %d pairs; report %+v", rec.Rows, len(pairs), z.report.Counts)
 		}
@@ -237,7 +238,7 @@ func TestExportSpider_RoundTripsThroughTheSpiderImporter(t *testing.T) {
 		}
 		// Each split is in its Spider file, with its gold SQL file beside it.
 		total := 0
-		for _, split := range splitNames {
+		for _, split := range golden.SplitNames {
 			files := spiderFiles[split]
 			qs := z.questions(t, files.questions)
 			gold := strings.Split(strings.TrimSuffix(string(z.files[files.gold]), "\n"), "\n")
@@ -261,9 +262,9 @@ func TestExportSpider_RoundTripsThroughTheSpiderImporter(t *testing.T) {
 	})
 
 	t.Run("val", func(t *testing.T) {
-		z, rec := exportSpider(t, x, f, snap.ID, SplitVal)
+		z, rec := exportSpider(t, x, f, snap.ID, golden.SplitVal)
 		// The same snapshot exports to the same bytes, entry dates included.
-		if _, again := exportSpider(t, x, f, snap.ID, SplitVal); again.SHA256 != rec.SHA256 {
+		if _, again := exportSpider(t, x, f, snap.ID, golden.SplitVal); again.SHA256 != rec.SHA256 {
 			t.Fatalf("two exports of the same split differ: %s, %s", rec.SHA256, again.SHA256)
 		}
 		for _, zf := range z.zip.File {
@@ -283,7 +284,7 @@ func TestExportSpider_RoundTripsThroughTheSpiderImporter(t *testing.T) {
 		}
 		var val []store.SnapshotPair
 		for _, pr := range pairs {
-			if pr.Split == SplitVal {
+			if pr.Split == golden.SplitVal {
 				val = append(val, pr)
 			}
 		}
@@ -333,7 +334,7 @@ func TestExportSpider_ReportsPairsItCannotExportFaithfully(t *testing.T) {
 	dated := accepted(t, f, singers, "Who debuted after 2000?", "SELECT name FROM singer WHERE debut > '2000-01-01' ORDER BY name")
 	gone := []int64{accepted(t, f, bands, "How many bands?", "SELECT count(*) FROM band"),
 		accepted(t, f, bands, "Name the bands.", "SELECT name FROM band")}
-	snap, _, err := (&Snapshots{Store: f.St}).Cut(f.Ctx, store.System, f.Project.ID, SnapshotParams{Name: "gold", Ratios: &SplitRatios{Train: 1}})
+	snap, _, err := (&golden.Snapshots{Store: f.St}).Cut(f.Ctx, store.System, f.Project.ID, golden.SnapshotParams{Name: "gold", Ratios: &golden.SplitRatios{Train: 1}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -341,7 +342,7 @@ func TestExportSpider_ReportsPairsItCannotExportFaithfully(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	z, rec := exportSpider(t, &Exports{Store: f.St, Exec: f.Im.Exec}, f, snap.ID, SplitAll)
+	z, rec := exportSpider(t, &Exports{Store: f.St, Exec: f.Im.Exec}, f, snap.ID, golden.SplitAll)
 	want := SpiderCounts{Pairs: 6, Exported: 4, Skipped: 2, SameResult: 2, FailsOnSQLite: 1, DifferentResult: 1}
 	if z.report.Counts != want || rec.Rows != 4 {
 		t.Fatalf("counts %+v, want %+v; problems %+v", z.report.Counts, want, z.report.Problems)
@@ -377,7 +378,7 @@ func TestExportSpider_ReportsPairsItCannotExportFaithfully(t *testing.T) {
 }
 
 func TestExports_SpiderFormatNamesAZip(t *testing.T) {
-	p := ExportParams{Format: FormatSpider, Split: SplitTest}
+	p := ExportParams{Format: FormatSpider, Split: golden.SplitTest}
 	if err := p.Validate(); err != nil || p.ContentType() != "application/zip" || p.FileName(4) != "snapshot-4-spider-test.zip" {
 		t.Fatalf("%v %s %s", err, p.ContentType(), p.FileName(4))
 	}

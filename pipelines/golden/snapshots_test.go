@@ -1,4 +1,4 @@
-package pipelines
+package golden
 
 import (
 	"encoding/json"
@@ -10,9 +10,12 @@ import (
 
 	"github.com/goldset/goldset/pipelines/pipelinetest"
 	"github.com/goldset/goldset/store"
+	"github.com/goldset/goldset/store/storetest"
 )
 
 // goldSet is a project with accepted questions on three databases, two hardness levels each.
+func TestMain(m *testing.M) { storetest.Main(m) }
+
 type goldSet struct {
 	*pipelinetest.Fixture
 	snaps *Snapshots

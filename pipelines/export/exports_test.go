@@ -1,4 +1,4 @@
-package pipelines
+package export
 
 import (
 	"bytes"
@@ -15,11 +15,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/goldset/goldset/pipelines/golden"
 	"github.com/goldset/goldset/pipelines/pipelinetest"
 	"github.com/goldset/goldset/store"
+	"github.com/goldset/goldset/store/storetest"
 )
 
 // exportSet is a project with a real imported database and a snapshot of n accepted questions on it.
+func TestMain(m *testing.M) { storetest.Main(m) }
+
 type exportSet struct {
 	*pipelinetest.Fixture
 	x     *Exports
@@ -53,7 +57,7 @@ func newExportSet(t *testing.T, n int) *exportSet {
 			t.Fatal(err)
 		}
 	}
-	snap, _, err := (&Snapshots{Store: f.St}).Cut(f.Ctx, store.System, f.Project.ID, SnapshotParams{Name: "gold", Seed: 1})
+	snap, _, err := (&golden.Snapshots{Store: f.St}).Cut(f.Ctx, store.System, f.Project.ID, golden.SnapshotParams{Name: "gold", Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +94,7 @@ func jsonLines[T any](t *testing.T, b []byte) []T {
 
 func TestExports_EveryFormatParsesWithStandardReadersAndIsRecordedWithItsHash(t *testing.T) {
 	s := newExportSet(t, 30)
-	want := map[string]int{SplitAll: len(s.pairs)}
+	want := map[string]int{golden.SplitAll: len(s.pairs)}
 	bySQL := map[string]store.SnapshotPair{}
 	for _, p := range s.pairs {
 		want[p.Split]++
@@ -104,7 +108,7 @@ func TestExports_EveryFormatParsesWithStandardReadersAndIsRecordedWithItsHash(t 
 			t.Fatalf("%d rows, want %d; record %+v", rows, want[split], rec)
 		}
 	}
-	for _, split := range []string{SplitAll, SplitTrain, SplitTest} {
+	for _, split := range []string{golden.SplitAll, golden.SplitTrain, golden.SplitTest} {
 		t.Run("openai/"+split, func(t *testing.T) {
 			b, rec := s.export(t, FormatOpenAI, split)
 			rows := jsonLines[struct {

@@ -1,4 +1,4 @@
-package pipelines
+package golden
 
 import (
 	"cmp"
@@ -18,6 +18,7 @@ import (
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 
 	"github.com/goldset/goldset/metrics"
+	"github.com/goldset/goldset/pipelines/schemas"
 	"github.com/goldset/goldset/store"
 )
 
@@ -35,7 +36,11 @@ const (
 	SplitTest  = "test"
 )
 
-var splitNames = []string{SplitTrain, SplitVal, SplitTest}
+// SplitAll names every split at once (an export or evaluation of the whole snapshot).
+const SplitAll = "all"
+
+// SplitNames are the splits of a snapshot, in order.
+var SplitNames = []string{SplitTrain, SplitVal, SplitTest}
 
 // SnapshotFilters select the accepted pairs; empty fields select all.
 type SnapshotFilters struct {
@@ -257,7 +262,7 @@ func AssignSplits(pairs []store.SnapshotPair, r SplitRatios, seed int64, byDatab
 		pos := 0
 		for s, n := range counts {
 			for _, i := range idx[pos : pos+n] {
-				pairs[i].Split = splitNames[s]
+				pairs[i].Split = SplitNames[s]
 			}
 			pos += n
 		}
@@ -275,7 +280,7 @@ func apportion(n int, r SplitRatios, rng *rand.Rand) [3]int {
 	}
 	var rems []rem
 	left := n
-	for s, name := range splitNames {
+	for s, name := range SplitNames {
 		exact := float64(n) * r.of(name)
 		counts[s] = int(math.Floor(exact + 1e-9))
 		left -= counts[s]
@@ -288,7 +293,7 @@ func apportion(n int, r SplitRatios, rng *rand.Rand) [3]int {
 		return cmp.Compare(a.tie, b.tie)
 	})
 	for i := 0; left > 0; i = (i + 1) % len(rems) {
-		if r.of(splitNames[rems[i].split]) > 0 {
+		if r.of(SplitNames[rems[i].split]) > 0 {
 			counts[rems[i].split]++
 			left--
 		}
@@ -314,7 +319,7 @@ func assignByDatabase(pairs []store.SnapshotPair, r SplitRatios, seed int64) {
 	total := float64(len(pairs))
 	for _, db := range dbs {
 		best, bestGap := 0, math.Inf(-1)
-		for s, name := range splitNames {
+		for s, name := range SplitNames {
 			if r.of(name) == 0 {
 				continue
 			}
@@ -323,7 +328,7 @@ func assignByDatabase(pairs []store.SnapshotPair, r SplitRatios, seed int64) {
 			}
 		}
 		for _, i := range groups[db] {
-			pairs[i].Split = splitNames[best]
+			pairs[i].Split = SplitNames[best]
 		}
 		filled[best] += len(groups[db])
 	}
@@ -411,7 +416,7 @@ func (s *Snapshots) manifest(ctx context.Context, projectID int64, p SnapshotPar
 	m := Manifest{Pairs: len(pairs), Seed: p.Seed, Ratios: *p.Ratios, SplitByDatabase: p.SplitByDatabase,
 		Splits: map[string]int{}, Databases: map[string]map[string]int{}, Hardness: map[string]map[string]int{}, Stages: map[string]int{},
 		GuidelineVersions: []int{}, DatabaseVersions: []DatabaseVersion{}}
-	for _, s := range splitNames {
+	for _, s := range SplitNames {
 		m.Splits[s] = 0
 	}
 	bump := func(mm map[string]map[string]int, k, split string) {
@@ -458,9 +463,9 @@ func (s *Snapshots) manifest(ctx context.Context, projectID int64, p SnapshotPar
 		return m, err
 	}
 
-	// The metrics of the set, as issue 7 measures a stage, with the lexical vectors: a snapshot is
+	// The metrics of the set, as a metrics run measures a stage, with the lexical vectors: a snapshot is
 	// never cut with a call to an embeddings endpoint that may fail or change.
-	schemas, names, err := (&Metrics{Store: s.Store}).schemas(ctx, projectID, inputs)
+	dbSchemas, names, err := schemas.ForMetrics(ctx, s.Store, projectID, inputs)
 	if err != nil {
 		return m, err
 	}
@@ -472,7 +477,7 @@ func (s *Snapshots) manifest(ctx context.Context, projectID int64, p SnapshotPar
 			items[i].Database = names[*in.DatabaseID]
 		}
 	}
-	m.Metrics, err = metrics.Analyze(ctx, items, schemas, metrics.Options{EmbeddingModel: metrics.LexicalModel})
+	m.Metrics, err = metrics.Analyze(ctx, items, dbSchemas, metrics.Options{EmbeddingModel: metrics.LexicalModel})
 	return m, err
 }
 

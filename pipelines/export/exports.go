@@ -1,4 +1,4 @@
-package pipelines
+package export
 
 import (
 	"bufio"
@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/goldset/goldset/pipelines/golden"
 	"github.com/goldset/goldset/pipelines/prompts"
 	"github.com/goldset/goldset/pipelines/schemas"
 	"github.com/goldset/goldset/sqlexec"
@@ -42,9 +43,6 @@ const (
 // ExportFormats lists the formats, in the order the API documents them.
 var ExportFormats = []string{FormatOpenAI, FormatTRL, FormatAlpaca, FormatEvalCSV, FormatEvalJSONL, FormatSpider}
 
-// SplitAll exports every split.
-const SplitAll = "all"
-
 var exportPrompt = prompts.Load("export_system")
 
 // ExportParams choose the file.
@@ -56,11 +54,11 @@ type ExportParams struct {
 // Validate reports a bad format or split as a ValidationError; it fills in the default split.
 func (p *ExportParams) Validate() error {
 	if p.Split == "" {
-		p.Split = SplitAll
+		p.Split = golden.SplitAll
 	}
 	v := store.Validator{}
 	v.Check(slices.Contains(ExportFormats, p.Format), "format", "must be one of "+strings.Join(ExportFormats, ", "))
-	v.Check(p.Split == SplitAll || slices.Contains(splitNames, p.Split), "split", `must be "train", "val", "test" or "all"`)
+	v.Check(p.Split == golden.SplitAll || slices.Contains(golden.SplitNames, p.Split), "split", `must be "train", "val", "test" or "all"`)
 	return v.Err()
 }
 
@@ -202,7 +200,7 @@ func (x *Exports) write(ctx context.Context, projectID, snapshotID int64, p Expo
 		return d, nil
 	}
 	split := p.Split
-	if split == SplitAll {
+	if split == golden.SplitAll {
 		split = ""
 	}
 	n := 0

@@ -1,4 +1,4 @@
-package pipelines
+package export
 
 import (
 	"archive/zip"
@@ -19,6 +19,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 
+	"github.com/goldset/goldset/pipelines/golden"
 	"github.com/goldset/goldset/pipelines/ingest/spider"
 	"github.com/goldset/goldset/pipelines/schemas"
 	"github.com/goldset/goldset/sqlexec"
@@ -33,9 +34,9 @@ const FormatSpider = "spider"
 // spiderFiles names each split's questions file and gold SQL file as Spider's release does, so the
 // val split is dev.json, the file ImportSpider reads when no other is named.
 var spiderFiles = map[string]struct{ questions, gold string }{
-	SplitTrain: {"train_spider.json", "train_gold.sql"},
-	SplitVal:   {"dev.json", "dev_gold.sql"},
-	SplitTest:  {"test.json", "test_gold.sql"},
+	golden.SplitTrain: {"train_spider.json", "train_gold.sql"},
+	golden.SplitVal:   {"dev.json", "dev_gold.sql"},
+	golden.SplitTest:  {"test.json", "test_gold.sql"},
 }
 
 // SpiderReportFile is the zip's account of what could not be exported faithfully.
@@ -110,8 +111,8 @@ func (x *Exports) writeSpider(ctx context.Context, projectID, snapshotID int64, 
 		return 0, errors.New("the spider format checks every query in the sandbox: no sandbox is configured")
 	}
 	splits := []string{p.Split}
-	if p.Split == SplitAll {
-		splits = splitNames
+	if p.Split == golden.SplitAll {
+		splits = golden.SplitNames
 	}
 	dir, err := os.MkdirTemp("", "goldset-spider-*")
 	if err != nil {
@@ -314,7 +315,7 @@ func (x *Exports) checkSpiderQuery(ctx context.Context, d *spiderDatabase, query
 // a db_id: its name made a safe file name, with "_v<version>" when the snapshot holds two versions
 // of it. A database deleted since the cut is kept with db nil, so its pairs are reported.
 func (x *Exports) spiderDatabases(ctx context.Context, projectID, snapshotID int64, split string) (map[int64]*spiderDatabase, error) {
-	if split == SplitAll {
+	if split == golden.SplitAll {
 		split = ""
 	}
 	type seen struct {
