@@ -14,6 +14,7 @@ import (
 
 	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/llm/llmconf"
+	"github.com/goldset/goldset/pipelines/measure"
 	"github.com/goldset/goldset/pipelines/prompts"
 	"github.com/goldset/goldset/pipelines/runs"
 	"github.com/goldset/goldset/pipelines/schemas"
@@ -164,7 +165,7 @@ type Generators struct {
 	Agents *Agents
 	// Metrics, when set, recomputes the project's metrics after each generating run that kept
 	// something.
-	Metrics *Metrics
+	Metrics *measure.Metrics
 
 	indexes  indexCache
 	coverage coverageCache
@@ -612,7 +613,7 @@ func (g *Generators) afterFinish(ctx context.Context, run store.PipelineRun) {
 	if g.Metrics == nil || run.Kept == 0 || run.Kind == KindTableMetadata {
 		return
 	}
-	mr, err := g.Metrics.Start(ctx, store.Actor{UserID: runs.StartedBy(run)}, run.ProjectID, store.MetricsPipeline, &run.ID, MetricsParams{})
+	mr, err := g.Metrics.Start(ctx, store.Actor{UserID: runs.StartedBy(run)}, run.ProjectID, store.MetricsPipeline, &run.ID, measure.Params{})
 	if err != nil {
 		g.Agents.Store.AddEvent(ctx, run.ID, "warn", "metrics not recomputed: "+err.Error())
 		return

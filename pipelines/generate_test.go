@@ -23,6 +23,7 @@ import (
 	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/llm/llmtest"
+	"github.com/goldset/goldset/pipelines/measure"
 	"github.com/goldset/goldset/pipelines/pipelinetest"
 	"github.com/goldset/goldset/pipelines/runs"
 	"github.com/goldset/goldset/store"
@@ -707,13 +708,12 @@ func TestGenerate_ParamsAreValidatedWithFieldErrors(t *testing.T) {
 // metrics, linked to the run.
 func TestGenerate_RunEndRecomputesMetrics(t *testing.T) {
 	g := newGenFixture(t, llm.Settings{})
-	g.gen.Metrics = &Metrics{Store: g.St, Models: g.agents.Models, Log: g.log}
+	g.gen.Metrics = measure.New(g.St, g.agents.Models, g.agents.Runner, g.log)
 	g.model.Respond(func(req openai.ChatCompletionRequest) llmtest.Reply {
 		_, q := promptKind(req)
 		return jsonQuestion("Please list: " + q)
 	})
 	run := g.execute(t, g.start(t, KindParaphrase, GenerationParams{N: 2, Annotate: new(bool)}))
-	g.gen.Metrics.Wait()
 	var n int
 	if err := g.St.Pool().QueryRow(g.Ctx, `SELECT count(*) FROM metric_runs WHERE pipeline_run_id = $1 AND trigger = $2`, run.ID, store.MetricsPipeline).Scan(&n); err != nil {
 		t.Fatal(err)

@@ -22,6 +22,7 @@ import (
 	"github.com/goldset/goldset/llm/llmtest"
 	"github.com/goldset/goldset/pipelines"
 	"github.com/goldset/goldset/pipelines/ingest"
+	"github.com/goldset/goldset/pipelines/measure"
 	"github.com/goldset/goldset/pipelines/runs"
 
 	"github.com/goldset/goldset/sqlexec"
@@ -129,7 +130,6 @@ func newEnv(t *testing.T, mods ...func(*Config)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(e.srv.stats.Wait) // before the store closes
 	return e
 }
 
@@ -199,6 +199,9 @@ func agentsFor(t testing.TB, st *store.Store, exec *sqlexec.Executor, set llm.Se
 	a := &pipelines.Agents{Store: st, Exec: exec, Models: m, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	r := runs.NewRunner(st, a.Log)
 	a.Register(r)
+	for _, k := range measure.New(st, m, r, a.Log).Kinds() {
+		r.Register(k)
+	}
 	if serve {
 		done := make(chan struct{})
 		go func() { r.Serve(ctx); close(done) }()

@@ -17,6 +17,7 @@ import (
 	"github.com/goldset/goldset/loop"
 	"github.com/goldset/goldset/pipelines"
 	"github.com/goldset/goldset/pipelines/ingest"
+	"github.com/goldset/goldset/pipelines/measure"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )
@@ -37,6 +38,8 @@ type Config struct {
 	// Models holds the language-model client in force; Agents runs the SQL agent and its batches.
 	Models *llmconf.Models
 	Agents *pipelines.Agents
+	// Metrics computes projects' metrics as runs (nil: made from Models and the agents' runner).
+	Metrics *measure.Metrics
 	// LoginLimit caps failed logins per email and per client address in LoginWindow.
 	LoginLimit  int
 	LoginWindow time.Duration
@@ -52,9 +55,7 @@ type Server struct {
 	limiter *loginLimiter
 	metrics *httpMetrics
 	loop    *loop.Loop // annotation, agreement and the effect of review decisions
-	stats   *pipelines.Metrics
-	// life is the server's lifetime, for work that outlives a request (a metrics computation).
-	life context.Context
+	stats   *measure.Metrics
 }
 
 // New builds the server and loads the access policy.
@@ -74,6 +75,9 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 	if cfg.Exec == nil || cfg.Importer == nil || cfg.Models == nil || cfg.Agents == nil {
 		return nil, errors.New("server: Config.Exec, Importer, Models and Agents are required")
 	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = measure.New(st, cfg.Models, cfg.Agents.Runner, cfg.Logger)
+	}
 	az, err := newAuthorizer(ctx, st, cfg.Logger)
 	if err != nil {
 		return nil, err
@@ -83,8 +87,7 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 		limiter: newLoginLimiter(cfg.LoginLimit, cfg.LoginWindow),
 		metrics: newHTTPMetrics(st),
 		loop:    &loop.Loop{Store: st, Exec: cfg.Exec},
-		stats:   &pipelines.Metrics{Store: st, Models: cfg.Models, Log: cfg.Logger},
-		life:    ctx,
+		stats:   cfg.Metrics,
 	}
 	e := echo.New()
 	e.HideBanner = true
@@ -144,7 +147,6 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
-	s.stats.Wait() // computations started by requests end with the server's context
 	return nil
 }
 

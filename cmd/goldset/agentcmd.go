@@ -15,6 +15,7 @@ import (
 	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/pipelines/measure"
 	"github.com/goldset/goldset/pipelines/runs"
 	"github.com/goldset/goldset/store"
 )
@@ -43,7 +44,10 @@ func agents(ctx context.Context, cfg *config, t *tools, log *slog.Logger) (*pipe
 	}
 	a.Register(r)
 	// A generating run that kept questions recomputes the project's metrics when it ends.
-	a.Generators.Metrics = &pipelines.Metrics{Store: t.db.store, Models: m, Log: log}
+	a.Generators.Metrics = measure.New(t.db.store, m, r, log)
+	for _, k := range a.Generators.Metrics.Kinds() {
+		r.Register(k)
+	}
 	return a, r, nil
 }
 

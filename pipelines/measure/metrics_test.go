@@ -1,12 +1,15 @@
-package pipelines
+package measure
 
 import (
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/llm/llmconf"
@@ -14,12 +17,16 @@ import (
 	"github.com/goldset/goldset/metrics"
 	"github.com/goldset/goldset/pipelines/ingest/spider"
 	"github.com/goldset/goldset/pipelines/pipelinetest"
+	"github.com/goldset/goldset/pipelines/runs"
 	"github.com/goldset/goldset/store"
+	"github.com/goldset/goldset/store/storetest"
 )
 
 // The metrics of the Spider dev set, split into two stages: each stage alone and the dataset up to
 // it, reproducible from what the run recorded, with the configured embeddings model or the lexical
 // fallback, and a failing embeddings endpoint failing the run with its reason.
+func TestMain(m *testing.M) { storetest.Main(m) }
+
 func TestMetrics_SpiderStagesEmbeddingsAndFailures(t *testing.T) {
 	dir := pipelinetest.NeedData(t, "spider")
 	f := pipelinetest.New(t)
@@ -40,7 +47,7 @@ func TestMetrics_SpiderStagesEmbeddingsAndFailures(t *testing.T) {
 	}
 	m := &Metrics{Store: f.St, Models: models, Log: log}
 
-	lexical, err := m.Compute(f.Ctx, store.System, f.Project.ID, store.MetricsCLI, MetricsParams{Embedding: "lexical"})
+	lexical, err := m.Compute(f.Ctx, store.System, f.Project.ID, store.MetricsCLI, Params{Embedding: "lexical"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +77,7 @@ func TestMetrics_SpiderStagesEmbeddingsAndFailures(t *testing.T) {
 	if upToPar.TablesUsed < seed.TablesUsed || upToPar.UniquePatterns < seed.UniquePatterns || upToPar.MeanCosine <= 0 {
 		t.Fatalf("the dataset up to a stage covers at least its first stage: %+v vs %+v", upToPar, seed)
 	}
-	again, err := m.Compute(f.Ctx, store.System, f.Project.ID, store.MetricsCLI, MetricsParams{Embedding: "lexical"})
+	again, err := m.Compute(f.Ctx, store.System, f.Project.ID, store.MetricsCLI, Params{Embedding: "lexical"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +85,7 @@ func TestMetrics_SpiderStagesEmbeddingsAndFailures(t *testing.T) {
 		t.Fatal("the same inputs gave other figures")
 	}
 
-	embedded, err := m.Compute(f.Ctx, store.System, f.Project.ID, store.MetricsCLI, MetricsParams{Stage: "+paraphrase"})
+	embedded, err := m.Compute(f.Ctx, store.System, f.Project.ID, store.MetricsCLI, Params{Stage: "+paraphrase"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +97,7 @@ func TestMetrics_SpiderStagesEmbeddingsAndFailures(t *testing.T) {
 	}
 
 	model.EmbedFault(llmtest.FaultUnauthorized)
-	failed, err := m.Compute(f.Ctx, store.System, f.Project.ID, store.MetricsCLI, MetricsParams{})
+	failed, err := m.Compute(f.Ctx, store.System, f.Project.ID, store.MetricsCLI, Params{})
 	if err == nil || !strings.Contains(err.Error(), "fake-embed") {
 		t.Fatalf("a failing embeddings endpoint: %v", err)
 	}
@@ -101,5 +108,46 @@ func TestMetrics_SpiderStagesEmbeddingsAndFailures(t *testing.T) {
 	latest, err := f.St.MetricRunResults(f.Ctx, f.Project.ID, 0)
 	if err != nil || latest.ID != embedded.ID {
 		t.Fatalf("the latest good run: %+v %v", latest, err)
+	}
+}
+
+// A computation is a "metrics" run of one item, listed with the project's runs: a second one asked
+// for while it runs is refused, and once it has finished the next may start.
+func TestMetrics_StartQueuesOneRunPerProject(t *testing.T) {
+	f := pipelinetest.New(t)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "singer.csv"), []byte("name,country\nLiliane,France\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Im.ImportCSV(f.Ctx, store.System, f.Project.ID, []string{dir}, "singers"); err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	runner := runs.NewRunner(f.St, log)
+	m := New(f.St, nil, runner, log)
+	for _, k := range m.Kinds() {
+		runner.Register(k)
+	}
+	started, err := m.Start(f.Ctx, store.System, f.Project.ID, store.MetricsManual, nil, Params{Embedding: "lexical"})
+	if err != nil || started.Status != "running" {
+		t.Fatalf("start: %+v %v", started, err)
+	}
+	if _, err := m.Start(f.Ctx, store.System, f.Project.ID, store.MetricsManual, nil, Params{}); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("a second start while one runs: %v", err)
+	}
+	list, err := f.St.ListPipelineRuns(f.Ctx, f.Project.ID, Kind, 10)
+	if err != nil || len(list) != 1 || list[0].Total != 1 {
+		t.Fatalf("runs: %+v %v", list, err)
+	}
+	pipelinetest.ExecuteWithin(t, runner, list[0], time.Minute)
+	if got := f.Run(t, list[0]); got.Status != store.RunSucceeded {
+		t.Fatalf("run: %+v\n%s", got, f.Log(t, list[0]))
+	}
+	done, err := f.St.MetricRunResults(f.Ctx, f.Project.ID, started.ID)
+	if err != nil || done.Status != "succeeded" || done.Embedding != metrics.LexicalModel {
+		t.Fatalf("metric run: %+v %v", done, err)
+	}
+	if _, err := m.Start(f.Ctx, store.System, f.Project.ID, store.MetricsManual, nil, Params{}); err != nil {
+		t.Fatalf("a start after the last one finished: %v", err)
 	}
 }
