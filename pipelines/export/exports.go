@@ -21,7 +21,7 @@ import (
 	"github.com/goldset/goldset/store"
 )
 
-// Exports streams a snapshot's pairs as a file for fine-tuning or evaluation (issue 8), one row at a
+// Exports streams a snapshot's pairs as a file for fine-tuning or evaluation, one row at a
 // time from the database to the writer, so a snapshot of millions of pairs takes no more memory
 // than one of ten. Each export is recorded with the sha256 of the bytes written.
 type Exports struct {
@@ -35,7 +35,7 @@ const (
 	FormatOpenAI    = "openai"     // chat fine-tuning JSONL: {"messages": [system, user, assistant]}
 	FormatTRL       = "trl"        // prompt/completion JSONL
 	FormatAlpaca    = "alpaca"     // a JSON array of {"instruction", "input", "output"}
-	FormatEvalCSV   = "eval_csv"   // input,sql,target as seed 000 reads it
+	FormatEvalCSV   = "eval_csv"   // input,sql,target, as the reference evaluation script reads it
 	FormatEvalJSONL = "eval_jsonl" // db_id, question, sql, result_fingerprint, hardness
 	// FormatSpider (exports_spider.go) is a zip in Spider's layout, with the databases as SQLite files.
 )

@@ -22,7 +22,7 @@ import (
 	"github.com/goldset/goldset/store"
 )
 
-// Snapshots cuts immutable golden sets from a project's accepted pairs (issue 8): the pairs with
+// Snapshots cuts immutable golden sets from a project's accepted pairs: the pairs with
 // their hardness and a deterministic train/val/test split, a content hash, and a manifest with the
 // counts, the versions, the metrics of the set and a leakage check across splits.
 type Snapshots struct {

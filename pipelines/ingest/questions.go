@@ -228,7 +228,7 @@ func (im *Importer) insertSpider(ctx context.Context, a store.Actor, projectID i
 
 // ImportWTQ imports a WikiTableQuestions folder: every table under csv/ as one database named
 // "wtq" (tables named after folder and file, e.g. t_200_csv_12; the agent retrieves the relevant
-// ones, as seed 000 does), and the questions of questionsFile (default questions.tsv) with their
+// ones, as the reference text-to-SQL pipeline does), and the questions of questionsFile (default questions.tsv) with their
 // answers (targetValue), each pointing at its table.
 func (im *Importer) ImportWTQ(ctx context.Context, a store.Actor, projectID int64, dir, questionsFile string) (ImportSummary, error) {
 	if questionsFile == "" {

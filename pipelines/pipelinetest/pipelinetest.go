@@ -33,7 +33,7 @@ func NeedData(t testing.TB, parts ...string) string {
 	p := filepath.Join(append([]string{SharedData}, parts...)...)
 	if _, err := os.Stat(p); err != nil {
 		if os.Getenv("CI") != "" {
-			t.Fatalf("CI must have ../shared/data: %v", err)
+			t.Fatalf("CI must have the shared data sets (%s): %v", SharedData, err)
 		}
 		t.Skipf("needs %s: %v", p, err)
 	}
