@@ -15,7 +15,7 @@ import (
 	"github.com/goldset/goldset/agent"
 	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/llm/llmtest"
-	"github.com/goldset/goldset/pipelines/spider"
+	"github.com/goldset/goldset/pipelines/ingest/spider"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 	"github.com/goldset/goldset/store/storetest"

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"sync"
 	"time"
 
@@ -14,6 +13,12 @@ import (
 
 	"github.com/goldset/goldset/agent"
 	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/llm/llmconf"
+	"github.com/goldset/goldset/loop"
+	"github.com/goldset/goldset/pipelines/candidate"
+	"github.com/goldset/goldset/pipelines/prompts"
+	"github.com/goldset/goldset/pipelines/runs"
+	"github.com/goldset/goldset/pipelines/schemas"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )
@@ -40,20 +45,22 @@ type AgentBatchParams struct {
 type Agents struct {
 	Store   *store.Store
 	Exec    *sqlexec.Executor
-	Models  *Models
+	Models  *llmconf.Models
 	Options agent.Options
 	Log     *slog.Logger
-	Runner  *Runner
+	Runner  *runs.Runner
 	// Generators runs the generating pipelines, whose new questions the agent answers (set by Register).
 	Generators *Generators
 	// Evaluator evaluates models on snapshots and optimizes prompts (set by Register).
 	Evaluator *Evaluator
 
-	schemas databaseCache
+	// Schemas caches the databases' tables and rendered schemas.
+	Schemas *schemas.Cache
+	once    sync.Once
 }
 
 // Register makes the runner able to execute agent batches and the generating pipelines.
-func (w *Agents) Register(r *Runner) {
+func (w *Agents) Register(r *runs.Runner) {
 	w.Runner = r
 	if w.Generators == nil {
 		w.Generators = &Generators{Agents: w}
@@ -63,7 +70,7 @@ func (w *Agents) Register(r *Runner) {
 		w.Evaluator = &Evaluator{Agents: w, Log: w.Log}
 	}
 	w.Evaluator.Register(r)
-	r.Register(Kind{Name: KindAgent, Item: w.item, Abandon: w.abandonItem, Concurrency: func(run store.PipelineRun) int {
+	r.Register(runs.Kind{Name: KindAgent, Item: w.item, Abandon: w.abandonItem, Concurrency: func(run store.PipelineRun) int {
 		var p AgentBatchParams
 		_ = json.Unmarshal(run.Params, &p)
 		return p.normalized().Concurrency
@@ -80,17 +87,6 @@ func (p AgentBatchParams) normalized() AgentBatchParams {
 	}
 	p.Samples = min(p.Samples, 10)
 	return p
-}
-
-func itemKey(nlqID int64) string { return fmt.Sprintf("%012d", nlqID) }
-
-// parseItemKey reads the question id of an item key.
-func parseItemKey(key string) (int64, error) {
-	id, err := strconv.ParseInt(key, 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("bad item key %q", key)
-	}
-	return id, nil
 }
 
 // StartBatch queues a batch over the questions p selects.
@@ -113,7 +109,7 @@ func (w *Agents) StartBatch(ctx context.Context, a store.Actor, projectID int64,
 	}
 	keys := make([]string, len(ids))
 	for i, id := range ids {
-		keys[i] = itemKey(id)
+		keys[i] = runs.QuestionKey(id)
 	}
 	run, err := w.Store.CreatePipelineRun(ctx, a, projectID, KindAgent, p, keys)
 	if err == nil && w.Runner != nil {
@@ -122,59 +118,25 @@ func (w *Agents) StartBatch(ctx context.Context, a store.Actor, projectID int64,
 	return run, err
 }
 
-// databaseCache keeps a batch from reading the same database's tables for every question. A database
-// version's tables only change by a rename (see Forget).
-type databaseCache struct {
-	mu sync.Mutex
-	m  map[int64]dbWithTables
-}
-
-type dbWithTables struct {
-	db     store.Database
-	tables []store.DBTable
-}
-
-func (w *Agents) database(ctx context.Context, projectID, id int64) (dbWithTables, error) {
-	w.schemas.mu.Lock()
-	d, ok := w.schemas.m[id]
-	w.schemas.mu.Unlock()
-	if ok && d.db.ProjectID == projectID {
-		return d, nil
-	}
-	db, err := w.Store.Database(ctx, projectID, id)
-	if err != nil {
-		return d, err
-	}
-	tables, err := w.Store.Tables(ctx, id)
-	if err != nil {
-		return d, err
-	}
-	d = dbWithTables{db: db, tables: tables}
-	w.schemas.mu.Lock()
-	if w.schemas.m == nil {
-		w.schemas.m = map[int64]dbWithTables{}
-	}
-	w.schemas.m[id] = d
-	w.schemas.mu.Unlock()
-	return d, nil
+// schemaCache is the schema cache (made on first use when none was given).
+func (w *Agents) schemaCache() *schemas.Cache {
+	w.once.Do(func() {
+		if w.Schemas == nil {
+			w.Schemas = schemas.New(w.Store, w.Exec)
+		}
+	})
+	return w.Schemas
 }
 
 // Forget drops a database from the schema cache (after a table was renamed or described).
-func (w *Agents) Forget(databaseID int64) {
-	if w.Evaluator != nil {
-		w.Evaluator.forget(databaseID)
-	}
-	w.schemas.mu.Lock()
-	delete(w.schemas.m, databaseID)
-	w.schemas.mu.Unlock()
-}
+func (w *Agents) Forget(databaseID int64) { w.schemaCache().Forget(databaseID) }
 
 // item runs the agent on one question of a batch and stores its SQL as an agent candidate.
-func (w *Agents) item(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, ItemSaver, error) {
+func (w *Agents) item(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, runs.ItemSaver, error) {
 	var p AgentBatchParams
 	_ = json.Unmarshal(run.Params, &p)
 	p = p.normalized()
-	nlqID, err := parseItemKey(key)
+	nlqID, err := runs.ParseQuestionKey(key)
 	if err != nil {
 		return store.ItemOutcome{}, nil, err
 	}
@@ -185,7 +147,7 @@ func (w *Agents) item(ctx context.Context, run store.PipelineRun, key string) (s
 	if n.DatabaseID == nil {
 		return store.ItemOutcome{}, nil, errors.New("the question has no database")
 	}
-	t, err := w.begin(ctx, store.Actor{UserID: deref(run.StartedBy)}, run.ProjectID, *n.DatabaseID, n.Question, &nlqID, &run.ID, p.Samples)
+	t, err := w.begin(ctx, store.Actor{UserID: runs.StartedBy(run)}, run.ProjectID, *n.DatabaseID, n.Question, &nlqID, &run.ID, p.Samples)
 	if err != nil {
 		return store.ItemOutcome{}, nil, err
 	}
@@ -209,16 +171,16 @@ func (w *Agents) item(ctx context.Context, run store.PipelineRun, key string) (s
 		CompletionTokens: int(spent.CompletionTokens),
 		CostUSD:          spent.CostUSD,
 	}
-	by := store.Actor{UserID: deref(run.StartedBy)}
-	ans := agentAnswer{Confidence: confidence, Samples: p.Samples, Warnings: len(outcome.Warnings)}
+	by := store.Actor{UserID: runs.StartedBy(run)}
+	ans := loop.AgentAnswer{Confidence: confidence, Samples: p.Samples, Warnings: len(outcome.Warnings)}
 	if !res.OK {
 		// No answer: the question goes to review (agent_failed) with the item's completion.
-		return res, func(tx pgx.Tx) error { return routeAgentAnswer(ctx, tx, by, run.ProjectID, nlqID, ans) }, nil
+		return res, func(tx pgx.Tx) error { return loop.RouteAgentAnswer(ctx, tx, by, run.ProjectID, nlqID, ans) }, nil
 	}
 	c := store.Candidate{NLQID: nlqID, Source: "agent", SQL: outcome.SQL, AgentRunID: &ar.ID, PipelineRunID: &run.ID}
 	c.Warnings, _ = json.Marshal(outcome.Warnings)
 	if outcome.Result != nil {
-		setOutcome(&c, outcome.Result)
+		candidate.SetOutcome(&c, outcome.Result)
 	}
 	ans.Candidate = &c
 	save := func(tx pgx.Tx) error {
@@ -226,10 +188,10 @@ func (w *Agents) item(ctx context.Context, run store.PipelineRun, key string) (s
 		if err != nil || !inserted {
 			return err
 		}
-		// Dual annotation or review, decided with the answer's storage (see routeAgentAnswer); SQL
+		// Dual annotation or review, decided with the answer's storage (see loop.RouteAgentAnswer); SQL
 		// annotators wrote before the agent answered is compared with it now.
-		ans.Compare = executionVerdicts(ctx, w.Exec, t.q.Database.Target(), c.SQL, outcome.Result)
-		return routeAgentAnswer(ctx, tx, by, run.ProjectID, nlqID, ans)
+		ans.Compare = loop.ExecutionVerdicts(ctx, w.Exec, t.q.Database.Target(), c.SQL, outcome.Result)
+		return loop.RouteAgentAnswer(ctx, tx, by, run.ProjectID, nlqID, ans)
 	}
 	return res, save, nil
 }
@@ -252,16 +214,16 @@ type trajectory struct {
 
 // begin records a trajectory for a question about a database.
 func (w *Agents) begin(ctx context.Context, a store.Actor, projectID, databaseID int64, question string, nlqID, batchID *int64, samples int) (*trajectory, error) {
-	d, err := w.database(ctx, projectID, databaseID)
+	d, err := w.schemaCache().Database(ctx, projectID, databaseID)
 	if err != nil {
 		return nil, err
 	}
 	client := w.Models.Client()
 	t := &trajectory{
 		rec: store.AgentRun{ProjectID: projectID, DatabaseID: databaseID, NLQID: nlqID, PipelineRunID: batchID, Question: question,
-			Samples: samples, PromptVersion: agent.PromptVersion, Model: modelFor(client.Settings(), llm.PurposeAgent)},
+			Samples: samples, PromptVersion: agent.PromptVersion, Model: llmconf.ModelFor(client.Settings(), llm.PurposeAgent)},
 		agent:   &agent.Agent{LLM: client, Exec: w.Exec, Options: w.Options},
-		q:       agent.Question{Text: question, Database: d.db, Tables: d.tables},
+		q:       agent.Question{Text: question, Database: d.DB, Tables: d.Tables},
 		samples: samples,
 	}
 	// The agent follows the project's current guideline; its run records which version that was.
@@ -279,7 +241,7 @@ func (w *Agents) begin(ctx context.Context, a store.Actor, projectID, databaseID
 		return nil, err
 	}
 	if ok {
-		t.q.Instructions = FillPrompt(pt.Body, Dialect, "(the database schema below)", question)
+		t.q.Instructions = prompts.Fill(pt.Body, prompts.Dialect, "(the database schema below)", question)
 		t.q.InstructionsVersion = pt.Version
 		t.rec.PromptVersion += fmt.Sprintf("+project-prompt-v%d", pt.Version)
 	}
@@ -289,7 +251,7 @@ func (w *Agents) begin(ctx context.Context, a store.Actor, projectID, databaseID
 	// A try is logged under its own trajectory; a batch's calls under the batch, by question.
 	t.meta = llm.CallMeta{Purpose: llm.PurposeAgent, ProjectID: projectID, RunKind: RunKindAgentTry, RunID: t.rec.ID, UserID: a.UserID}
 	if batchID != nil {
-		t.meta.RunKind, t.meta.RunID, t.meta.ItemKey = KindAgent, *batchID, itemKey(deref(nlqID))
+		t.meta.RunKind, t.meta.RunID, t.meta.ItemKey = KindAgent, *batchID, runs.QuestionKey(deref(nlqID))
 	}
 	return t, nil
 }
@@ -335,7 +297,7 @@ func (r *stepRecorder) Step(ctx context.Context, s agent.Step) error {
 		Result: s.Result, SQL: s.SQL, PromptTokens: s.PromptTokens, CompletionTokens: s.CompletionTokens,
 		LatencyMS: float64(s.Latency.Microseconds()) / 1000, Error: s.Error}
 	if s.SQLResult != nil {
-		st.SQLResult, _ = json.Marshal(preview(s.SQLResult))
+		st.SQLResult, _ = json.Marshal(candidate.Preview(s.SQLResult))
 	}
 	return r.store.AddAgentStep(ctx, r.runID, st)
 }
@@ -379,11 +341,11 @@ func (w *Agents) SaveAsNLQ(ctx context.Context, a store.Actor, projectID, agentR
 	if question == "" {
 		question = ar.Question
 	}
-	d, err := w.database(ctx, projectID, ar.DatabaseID)
+	d, err := w.schemaCache().Database(ctx, projectID, ar.DatabaseID)
 	if err != nil {
 		return store.NLQ{}, err
 	}
-	res := w.Exec.Run(ctx, d.db.Target(), ar.SQL)
+	res := w.Exec.Run(ctx, d.DB.Target(), ar.SQL)
 	tx, err := w.Store.Pool().Begin(ctx)
 	if err != nil {
 		return store.NLQ{}, err
@@ -401,7 +363,7 @@ func (w *Agents) SaveAsNLQ(ctx context.Context, a store.Actor, projectID, agentR
 		return n, &store.ConflictError{Msg: "this run was already saved as a question"}
 	}
 	c := store.Candidate{NLQID: n.ID, Source: "agent", SQL: ar.SQL, AgentRunID: &ar.ID, Warnings: ar.Warnings}
-	setOutcome(&c, res)
+	candidate.SetOutcome(&c, res)
 	if err := store.InsertCandidate(ctx, tx, a, &c); err != nil {
 		return n, err
 	}
@@ -433,14 +395,14 @@ func (w *Agents) Accuracy(ctx context.Context, run store.PipelineRun) (Accuracy,
 			return acc, err
 		}
 		gold := n.Candidate
-		if gold == nil || gold.Source != "import" || !verified(gold) || n.DatabaseID == nil {
+		if gold == nil || gold.Source != "import" || !candidate.Verified(gold) || n.DatabaseID == nil {
 			continue
 		}
-		d, err := w.database(ctx, run.ProjectID, *n.DatabaseID)
+		d, err := w.schemaCache().Database(ctx, run.ProjectID, *n.DatabaseID)
 		if err != nil {
 			return acc, err
 		}
-		target := d.db.Target()
+		target := d.DB.Target()
 		ordered, _ := sqlexec.HasTopLevelOrderBy(gold.SQL)
 		m := sqlexec.Match(w.Exec.Run(ctx, target, gold.SQL), w.Exec.Run(ctx, target, ans.SQL), sqlexec.MatchOptions{OrderMatters: ordered})
 		acc.Evaluated++
@@ -452,10 +414,4 @@ func (w *Agents) Accuracy(ctx context.Context, run store.PipelineRun) (Accuracy,
 		acc.Accuracy = float64(acc.Matched) / float64(acc.Evaluated)
 	}
 	return acc, nil
-}
-
-// verified reports whether an imported candidate's translation was checked and matched.
-func verified(c *store.Candidate) bool {
-	var v struct{ Match bool }
-	return c.Verification != nil && json.Unmarshal(c.Verification, &v) == nil && v.Match
 }

@@ -13,30 +13,34 @@ import (
 
 	"github.com/goldset/goldset/agent"
 	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/llm/llmtest"
-	"github.com/goldset/goldset/pipelines/spider"
+	"github.com/goldset/goldset/pipelines/candidate"
+	"github.com/goldset/goldset/pipelines/ingest/spider"
+	"github.com/goldset/goldset/pipelines/pipelinetest"
+	"github.com/goldset/goldset/pipelines/runs"
 	"github.com/goldset/goldset/store"
 )
 
 // spiderBatch is a project with the shared Spider data imported and an agent whose fake model answers
 // each question with the SQL answer(question) gives.
 type spiderBatch struct {
-	*fixture
+	*pipelinetest.Fixture
 	agents *Agents
-	runner *Runner
+	runner *runs.Runner
 	model  *llmtest.Server
 	gold   map[string]store.NLQWithSQL // by question text
 }
 
 func newSpiderBatch(t testing.TB) *spiderBatch {
 	t.Helper()
-	dir := needData(t, "spider")
-	f := newFixture(t)
-	if _, err := f.im.ImportSpider(f.ctx, store.System, f.project.ID, dir, spider.DatasetOptions{}); err != nil {
+	dir := pipelinetest.NeedData(t, "spider")
+	f := pipelinetest.New(t)
+	if _, err := f.Im.ImportSpider(f.Ctx, store.System, f.Project.ID, dir, spider.DatasetOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	b := &spiderBatch{fixture: f, model: llmtest.New(t), gold: map[string]store.NLQWithSQL{}}
-	nlqs, err := f.st.ListNLQs(f.ctx, store.NLQQuery{ProjectID: f.project.ID, Limit: 500})
+	b := &spiderBatch{Fixture: f, model: llmtest.New(t), gold: map[string]store.NLQWithSQL{}}
+	nlqs, err := f.St.ListNLQs(f.Ctx, store.NLQQuery{ProjectID: f.Project.ID, Limit: 500})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,14 +48,14 @@ func newSpiderBatch(t testing.TB) *spiderBatch {
 		b.gold[n.Question] = n
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	models, err := NewModels(f.ctx, f.st, llm.Settings{BaseURL: b.model.URL, APIKey: "test-key", Model: llmtest.FakeModel},
+	models, err := llmconf.NewModels(f.Ctx, f.St, llm.Settings{BaseURL: b.model.URL, APIKey: "test-key", Model: llmtest.FakeModel},
 		filepath.Join(t.TempDir(), "key"), log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.agents = &Agents{Store: f.st, Exec: f.im.Exec, Models: models, Log: log,
+	b.agents = &Agents{Store: f.St, Exec: f.Im.Exec, Models: models, Log: log,
 		Options: agent.Options{TopKTables: -1}} // Spider schemas are small: the whole schema, no embeddings
-	b.runner = NewRunner(f.st, log)
+	b.runner = runs.NewRunner(f.St, log)
 	b.agents.Register(b.runner)
 	return b
 }
@@ -70,18 +74,18 @@ func (b *spiderBatch) answerWith(sqlFor func(n store.NLQWithSQL) string) {
 
 func (b *spiderBatch) run(t *testing.T) (store.PipelineRun, Accuracy) {
 	t.Helper()
-	run, err := b.agents.StartBatch(b.ctx, store.System, b.project.ID, AgentBatchParams{Concurrency: 16})
+	run, err := b.agents.StartBatch(b.Ctx, store.System, b.Project.ID, AgentBatchParams{Concurrency: 16})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := b.runner.Execute(b.ctx, run); err != nil {
+	if err := b.runner.Execute(b.Ctx, run); err != nil {
 		t.Fatal(err)
 	}
-	run, err = b.st.PipelineRun(b.ctx, b.project.ID, run.ID)
+	run, err = b.St.PipelineRun(b.Ctx, b.Project.ID, run.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	acc, err := b.agents.Accuracy(b.ctx, run)
+	acc, err := b.agents.Accuracy(b.Ctx, run)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +113,7 @@ func TestAgentBatch_SpiderGoldAnswersScoreByExecution(t *testing.T) {
 	wrong := map[int64]bool{}
 	i := 0
 	for _, n := range b.gold {
-		if verified(n.Candidate) {
+		if candidate.Verified(n.Candidate) {
 			if i%5 == 0 {
 				wrong[n.ID] = true
 			}
@@ -118,7 +122,7 @@ func TestAgentBatch_SpiderGoldAnswersScoreByExecution(t *testing.T) {
 	}
 	// The same requests again would be answered from the response cache (that is what makes a resumed
 	// run free); this scenario is a different model's answers, so forget the first one's.
-	if _, err := b.st.Pool().Exec(b.ctx, "DELETE FROM llm_cache"); err != nil {
+	if _, err := b.St.Pool().Exec(b.Ctx, "DELETE FROM llm_cache"); err != nil {
 		t.Fatal(err)
 	}
 	b.answerWith(func(n store.NLQWithSQL) string {
@@ -147,42 +151,42 @@ func TestAgentBatch_CancelAndResumeDoEachQuestionOnce(t *testing.T) {
 		return llmtest.Reply{Delay: 50 * time.Millisecond, ToolCalls: []openai.ToolCall{llmtest.ToolCall("give_final_answer",
 			map[string]string{"sql": n.Candidate.SQL, "explanation": "scripted"})}}
 	})
-	run, err := b.agents.StartBatch(b.ctx, store.System, b.project.ID, AgentBatchParams{Concurrency: 4, Limit: 60})
+	run, err := b.agents.StartBatch(b.Ctx, store.System, b.Project.ID, AgentBatchParams{Concurrency: 4, Limit: 60})
 	if err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
-	go func() { done <- b.runner.Execute(b.ctx, run) }()
+	go func() { done <- b.runner.Execute(b.Ctx, run) }()
 	for { // cancel once some, not all, are done
-		r, _ := b.st.PipelineRun(b.ctx, b.project.ID, run.ID)
+		r, _ := b.St.PipelineRun(b.Ctx, b.Project.ID, run.ID)
 		if r.Done >= 8 {
 			break
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	if _, err := b.st.CancelRun(b.ctx, store.System, b.project.ID, run.ID); err != nil {
+	if _, err := b.St.CancelRun(b.Ctx, store.System, b.Project.ID, run.ID); err != nil {
 		t.Fatal(err)
 	}
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	mid, _ := b.st.PipelineRun(b.ctx, b.project.ID, run.ID)
+	mid, _ := b.St.PipelineRun(b.Ctx, b.Project.ID, run.ID)
 	if mid.Status != store.RunCancelled || mid.Done >= 60 || mid.Done < 8 {
 		t.Fatalf("after cancel: %+v", mid)
 	}
-	if _, err := b.st.ResumeRun(b.ctx, store.System, b.project.ID, run.ID, false); err != nil {
+	if _, err := b.St.ResumeRun(b.Ctx, store.System, b.Project.ID, run.ID, false); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.runner.Execute(b.ctx, run); err != nil {
+	if err := b.runner.Execute(b.Ctx, run); err != nil {
 		t.Fatal(err)
 	}
-	final, _ := b.st.PipelineRun(b.ctx, b.project.ID, run.ID)
-	answers, _ := b.st.AgentCandidates(b.ctx, run.ID)
+	final, _ := b.St.PipelineRun(b.Ctx, b.Project.ID, run.ID)
+	answers, _ := b.St.AgentCandidates(b.Ctx, run.ID)
 	if final.Status != store.RunSucceeded || final.Done != 60 || len(answers) != 60 {
-		runs, _ := b.st.ListAgentRuns(b.ctx, store.AgentRunQuery{ProjectID: b.project.ID, Limit: 3})
+		runs, _ := b.St.ListAgentRuns(b.Ctx, store.AgentRunQuery{ProjectID: b.Project.ID, Limit: 3})
 		for _, r := range runs {
 			t.Logf("agent run %d: %s %s", r.ID, r.Status, r.StopDetail)
-			full, _ := b.st.AgentRunWithSteps(b.ctx, b.project.ID, r.ID)
+			full, _ := b.St.AgentRunWithSteps(b.Ctx, b.Project.ID, r.ID)
 			for _, st := range full.Steps {
 				t.Logf("  step %d %s %s %s → %.300s", st.Index, st.Kind, st.Tool, st.Args, st.Result)
 			}
@@ -190,23 +194,23 @@ func TestAgentBatch_CancelAndResumeDoEachQuestionOnce(t *testing.T) {
 		t.Fatalf("after resume: %+v, %d answers", final, len(answers))
 	}
 	var dup int
-	b.st.Pool().QueryRow(b.ctx, `SELECT count(*) - count(DISTINCT nlq_id) FROM sql_candidates WHERE pipeline_run_id = $1`, run.ID).Scan(&dup)
+	b.St.Pool().QueryRow(b.Ctx, `SELECT count(*) - count(DISTINCT nlq_id) FROM sql_candidates WHERE pipeline_run_id = $1`, run.ID).Scan(&dup)
 	if dup != 0 {
 		t.Fatalf("%d questions got two answers", dup)
 	}
 }
 
 func TestAgentBatch_WithoutAModelSaysWhatToSet(t *testing.T) {
-	f := newFixture(t)
-	models, err := NewModels(f.ctx, f.st, llm.Settings{}, "", nil)
+	f := pipelinetest.New(t)
+	models, err := llmconf.NewModels(f.Ctx, f.St, llm.Settings{}, "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := &Agents{Store: f.st, Exec: f.im.Exec, Models: models}
-	if _, err := a.StartBatch(f.ctx, store.System, f.project.ID, AgentBatchParams{}); !errors.Is(err, llm.ErrNotConfigured) {
+	a := &Agents{Store: f.St, Exec: f.Im.Exec, Models: models}
+	if _, err := a.StartBatch(f.Ctx, store.System, f.Project.ID, AgentBatchParams{}); !errors.Is(err, llm.ErrNotConfigured) {
 		t.Fatalf("batch: %v", err)
 	}
-	if _, err := a.Ask(f.ctx, store.System, f.project.ID, 1, "how many?", 1); !errors.Is(err, llm.ErrNotConfigured) {
+	if _, err := a.Ask(f.Ctx, store.System, f.Project.ID, 1, "how many?", 1); !errors.Is(err, llm.ErrNotConfigured) {
 		t.Fatalf("ask: %v", err)
 	}
 }
@@ -217,7 +221,7 @@ func TestAgentBatch_WithoutAModelSaysWhatToSet(t *testing.T) {
 func TestAgentBatch_DeadWorkersQuestionIsTakenOver(t *testing.T) {
 	b := newSpiderBatch(t)
 	b.answerWith(func(n store.NLQWithSQL) string { return n.Candidate.SQL })
-	run, err := b.agents.StartBatch(b.ctx, store.System, b.project.ID, AgentBatchParams{Limit: 3})
+	run, err := b.agents.StartBatch(b.Ctx, store.System, b.Project.ID, AgentBatchParams{Limit: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,36 +229,36 @@ func TestAgentBatch_DeadWorkersQuestionIsTakenOver(t *testing.T) {
 	// claimed by its job, a trajectory mid-way.
 	var dead int32
 	var nlq int64
-	pool := b.st.Pool()
-	if err := pool.QueryRow(b.ctx, `INSERT INTO pipeline_workers (host, pid) VALUES ('gone', 1) RETURNING id`).Scan(&dead); err != nil {
+	pool := b.St.Pool()
+	if err := pool.QueryRow(b.Ctx, `INSERT INTO pipeline_workers (host, pid) VALUES ('gone', 1) RETURNING id`).Scan(&dead); err != nil {
 		t.Fatal(err)
 	}
-	if err := pool.QueryRow(b.ctx, `UPDATE pipeline_items SET queued = true, gen = 1, job_id = 424242, worker_id = $2, attempts = 1
+	if err := pool.QueryRow(b.Ctx, `UPDATE pipeline_items SET queued = true, gen = 1, job_id = 424242, worker_id = $2, attempts = 1
 		WHERE (run_id, item_key) = (SELECT run_id, min(item_key) FROM pipeline_items WHERE run_id = $1 GROUP BY run_id) RETURNING item_key::bigint`,
 		run.ID, dead).Scan(&nlq); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := pool.Exec(b.ctx, `UPDATE pipeline_runs SET status = 'running' WHERE id = $1`, run.ID); err != nil {
+	if _, err := pool.Exec(b.Ctx, `UPDATE pipeline_runs SET status = 'running' WHERE id = $1`, run.ID); err != nil {
 		t.Fatal(err)
 	}
-	left := store.AgentRun{ProjectID: b.project.ID, DatabaseID: *b.goldByID(t, nlq).DatabaseID, NLQID: &nlq, PipelineRunID: &run.ID, Question: "left behind"}
-	if err := b.st.CreateAgentRun(b.ctx, store.System, &left); err != nil {
+	left := store.AgentRun{ProjectID: b.Project.ID, DatabaseID: *b.goldByID(t, nlq).DatabaseID, NLQID: &nlq, PipelineRunID: &run.ID, Question: "left behind"}
+	if err := b.St.CreateAgentRun(b.Ctx, store.System, &left); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.runner.Execute(b.ctx, run); err != nil {
+	if err := b.runner.Execute(b.Ctx, run); err != nil {
 		t.Fatal(err)
 	}
-	r, _ := b.st.PipelineRun(b.ctx, b.project.ID, run.ID)
-	answers, _ := b.st.AgentCandidates(b.ctx, run.ID)
+	r, _ := b.St.PipelineRun(b.Ctx, b.Project.ID, run.ID)
+	answers, _ := b.St.AgentCandidates(b.Ctx, run.ID)
 	if r.Status != store.RunSucceeded || r.Succeeded != 3 || len(answers) != 3 {
 		t.Fatalf("taken-over run: %+v, %d answers", r, len(answers))
 	}
-	got, _ := b.st.AgentRunWithSteps(b.ctx, b.project.ID, left.ID)
+	got, _ := b.St.AgentRunWithSteps(b.Ctx, b.Project.ID, left.ID)
 	if got.Status != "cancelled" || got.FinishedAt == nil {
 		t.Fatalf("abandoned trajectory: %+v", got)
 	}
 	var attempts int
-	pool.QueryRow(b.ctx, `SELECT attempts FROM pipeline_items WHERE run_id = $1 AND item_key = $2`, run.ID, itemKey(nlq)).Scan(&attempts)
+	pool.QueryRow(b.Ctx, `SELECT attempts FROM pipeline_items WHERE run_id = $1 AND item_key = $2`, run.ID, runs.QuestionKey(nlq)).Scan(&attempts)
 	if attempts != 2 {
 		t.Fatalf("the dead worker's question was started %d times, want 2 (its attempt and the new one)", attempts)
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"net/url"
 	"os"
@@ -18,6 +17,9 @@ import (
 	"github.com/sashabaranov/go-openai"
 
 	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/pipelines/golden"
+	"github.com/goldset/goldset/pipelines/prompts"
+	"github.com/goldset/goldset/pipelines/runs"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )
@@ -28,53 +30,9 @@ const (
 	KindOptimize = "optimize"
 )
 
-// Dialect is what {dialect} says: the gold SQL and the predictions run on PostgreSQL.
-const Dialect = "PostgreSQL"
-
 // EnvTargetAPIKey is the API key sent to an evaluated model's own endpoint (base_url): the
 // configured key is never sent to another host.
 const EnvTargetAPIKey = "GOLDSET_TARGET_API_KEY"
-
-// BuiltinPromptTemplate is seed 000's text-to-SQL prompt, version 0 of every project's template.
-var BuiltinPromptTemplate = func() string {
-	b, err := fs.ReadFile(prompts, "prompts/text2sql.tmpl")
-	if err != nil {
-		panic(err)
-	}
-	return string(b)
-}()
-
-// The placeholders a prompt template must contain.
-var placeholders = []string{"{dialect}", "{schema}", "{query_str}"}
-
-// maxPromptTemplate bounds a template's length in characters.
-const maxPromptTemplate = 20000
-
-// CheckPromptTemplate says what is wrong with a template ("" when nothing is).
-func CheckPromptTemplate(body string) string {
-	switch {
-	case strings.TrimSpace(body) == "":
-		return "must not be empty"
-	case len([]rune(body)) > maxPromptTemplate:
-		return fmt.Sprintf("must be at most %d characters", maxPromptTemplate)
-	}
-	var missing []string
-	for _, p := range placeholders {
-		if !strings.Contains(body, p) {
-			missing = append(missing, p)
-		}
-	}
-	if len(missing) > 0 {
-		return "must contain " + strings.Join(missing, ", ") + " (filled in for each question)"
-	}
-	return ""
-}
-
-// FillPrompt fills a template's placeholders in one pass, so a schema or question that happens to
-// contain "{query_str}" is left as it is.
-func FillPrompt(template, dialect, schema, question string) string {
-	return strings.NewReplacer("{dialect}", dialect, "{schema}", schema, "{query_str}", question).Replace(template)
-}
 
 // Budget caps a run's model calls; zero fields are no cap. It is checked before each call, against
 // the calls logged for the run that were not answered from the cache: calls already in flight when
@@ -137,25 +95,24 @@ type Evaluator struct {
 	// Agents gives the store, the sandbox, the configured models and the schema cache.
 	Agents *Agents
 	Log    *slog.Logger
-	Runner *Runner
+	Runner *runs.Runner
 
 	mu      sync.Mutex
 	clients map[string]*llm.Client // own endpoints of evaluated models, by base URL
-	schemas map[int64]string       // rendered {schema} by database id
 }
 
 // Register makes the runner able to execute evaluations and optimizations.
-func (e *Evaluator) Register(r *Runner) {
+func (e *Evaluator) Register(r *runs.Runner) {
 	e.Runner = r
 	if e.Log == nil {
 		e.Log = slog.Default()
 	}
-	r.Register(Kind{Name: KindEvaluate, Item: e.evalItem, Concurrency: func(run store.PipelineRun) int {
+	r.Register(runs.Kind{Name: KindEvaluate, Item: e.evalItem, Concurrency: func(run store.PipelineRun) int {
 		var p EvalParams
 		_ = json.Unmarshal(run.Params, &p)
 		return max(p.Concurrency, 1)
 	}})
-	r.Register(Kind{Name: KindOptimize, Item: e.optimizeStep, Concurrency: func(store.PipelineRun) int { return 1 }})
+	r.Register(runs.Kind{Name: KindOptimize, Item: e.optimizeStep, Concurrency: func(store.PipelineRun) int { return 1 }})
 }
 
 func (e *Evaluator) store() *store.Store { return e.Agents.Store }
@@ -166,14 +123,14 @@ func (e *Evaluator) CurrentPrompt(ctx context.Context, projectID int64) (store.P
 	if err != nil || ok {
 		return p, err
 	}
-	return store.PromptTemplate{ProjectID: projectID, Body: BuiltinPromptTemplate, Source: "builtin",
+	return store.PromptTemplate{ProjectID: projectID, Body: prompts.BuiltinTemplate, Source: "builtin",
 		Note: "seed 000's prompt, built in"}, nil
 }
 
 // SavePrompt saves a new version of the project's template written by a person.
 func (e *Evaluator) SavePrompt(ctx context.Context, a store.Actor, projectID int64, body, note string) (store.PromptTemplate, error) {
 	v := store.Validator{}
-	if msg := CheckPromptTemplate(body); msg != "" {
+	if msg := prompts.CheckTemplate(body); msg != "" {
 		v.Check(false, "body", msg)
 	}
 	v.Check(len(note) <= 2000, "note", "must be at most 2,000 characters")
@@ -194,7 +151,7 @@ func (e *Evaluator) resolvePrompt(ctx context.Context, projectID int64, prompt *
 		return nil
 	}
 	*version = -1
-	if msg := CheckPromptTemplate(*prompt); msg != "" {
+	if msg := prompts.CheckTemplate(*prompt); msg != "" {
 		v.Check(false, field, msg)
 	}
 	return nil
@@ -202,7 +159,7 @@ func (e *Evaluator) resolvePrompt(ctx context.Context, projectID int64, prompt *
 
 // pairKeys returns the item keys of a snapshot split's pairs (at most limit; 0 for all).
 func (e *Evaluator) pairKeys(ctx context.Context, snapshotID int64, split string, limit int) ([]string, error) {
-	if split == SplitAll {
+	if split == golden.SplitAll {
 		split = ""
 	}
 	pairs, err := e.store().SnapshotPairs(ctx, snapshotID, split, 0, 0)
@@ -214,7 +171,7 @@ func (e *Evaluator) pairKeys(ctx context.Context, snapshotID int64, split string
 	}
 	keys := make([]string, len(pairs))
 	for i, p := range pairs {
-		keys[i] = itemKey(p.NLQID)
+		keys[i] = runs.QuestionKey(p.NLQID)
 	}
 	return keys, nil
 }
@@ -232,7 +189,7 @@ func (e *Evaluator) StartEvaluation(ctx context.Context, a store.Actor, projectI
 	}
 	v := store.Validator{}
 	v.Check(p.SnapshotID > 0, "snapshot_id", "is required")
-	v.Check(p.Split == SplitAll || slices.Contains(splitNames, p.Split), "split", `must be "train", "val", "test" or "all"`)
+	v.Check(p.Split == golden.SplitAll || slices.Contains(golden.SplitNames, p.Split), "split", `must be "train", "val", "test" or "all"`)
 	v.Check(p.Concurrency >= 1 && p.Concurrency <= 64, "concurrency", "must be between 1 and 64")
 	v.Check(p.Limit >= 0, "limit", "must not be negative (0: all)")
 	p.Target.check(&v)
@@ -261,12 +218,12 @@ func (e *Evaluator) StartEvaluation(ctx context.Context, a store.Actor, projectI
 }
 
 // evalItem answers one pair with the run's prompt and scores it.
-func (e *Evaluator) evalItem(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, ItemSaver, error) {
+func (e *Evaluator) evalItem(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, runs.ItemSaver, error) {
 	var p EvalParams
 	if err := json.Unmarshal(run.Params, &p); err != nil {
-		return store.ItemOutcome{}, nil, &RunError{Reason: "unreadable parameters: " + err.Error()}
+		return store.ItemOutcome{}, nil, &runs.RunError{Reason: "unreadable parameters: " + err.Error()}
 	}
-	nlqID, err := parseItemKey(key)
+	nlqID, err := runs.ParseQuestionKey(key)
 	if err != nil {
 		return store.ItemOutcome{}, nil, err
 	}
@@ -335,7 +292,7 @@ func (e *Evaluator) score(ctx context.Context, s scoring, candidateID int64, tem
 		r.Error = "the question's database is not in the project any more"
 		return r, nil
 	}
-	d, err := e.Agents.database(ctx, s.run.ProjectID, *pair.DatabaseID)
+	d, err := e.Agents.schemaCache().Database(ctx, s.run.ProjectID, *pair.DatabaseID)
 	if errors.Is(err, store.ErrNotFound) {
 		r.Error = fmt.Sprintf("database %q was deleted since the snapshot was cut", pair.DatabaseName)
 		return r, nil
@@ -343,11 +300,11 @@ func (e *Evaluator) score(ctx context.Context, s scoring, candidateID int64, tem
 	if err != nil {
 		return r, err
 	}
-	schema, err := e.schema(ctx, d)
+	schema, err := e.Agents.schemaCache().Rendered(ctx, d)
 	if err != nil {
 		return r, err
 	}
-	reply, usage, err := e.chat(ctx, s, llm.PurposeTarget, s.target, itemKey(pair.NLQID), FillPrompt(template, Dialect, schema, pair.Question), 0)
+	reply, usage, err := e.chat(ctx, s, llm.PurposeTarget, s.target, runs.QuestionKey(pair.NLQID), prompts.Fill(template, prompts.Dialect, schema, pair.Question), 0)
 	r.PromptTokens, r.CompletionTokens = usage.PromptTokens, usage.CompletionTokens
 	if err != nil {
 		return r, err
@@ -357,7 +314,7 @@ func (e *Evaluator) score(ctx context.Context, s scoring, candidateID int64, tem
 		r.Error = "the reply has no SQL"
 		return r, nil
 	}
-	target := d.db.Target()
+	target := d.DB.Target()
 	gold := e.goldResult(ctx, s, target, pair)
 	if ctx.Err() != nil {
 		return r, ctx.Err()
@@ -410,7 +367,7 @@ func nonNil(rows [][]any) [][]any {
 	return rows
 }
 
-var judgePrompt = loadPrompt("judge")
+var judgePrompt = prompts.Load("judge")
 
 // judgeRows is how many rows of each result the judge sees.
 const judgeRows = 50
@@ -429,11 +386,11 @@ func (e *Evaluator) judgeResult(ctx context.Context, s scoring, r *store.EvalRes
 		}
 		return out
 	}
-	prompt, err := judgePrompt.render(map[string]string{"Question": r.Question, "Answer": show(gold), "Response": show(pred)})
+	prompt, err := judgePrompt.Render(map[string]string{"Question": r.Question, "Answer": show(gold), "Response": show(pred)})
 	if err != nil {
 		return err
 	}
-	reply, usage, err := e.chat(ctx, s, llm.PurposeJudge, Target{Model: s.judgeModel}, itemKey(r.NLQID)+"-judge", prompt, 0)
+	reply, usage, err := e.chat(ctx, s, llm.PurposeJudge, Target{Model: s.judgeModel}, runs.QuestionKey(r.NLQID)+"-judge", prompt, 0)
 	r.PromptTokens += usage.PromptTokens
 	r.CompletionTokens += usage.CompletionTokens
 	if err != nil {
@@ -492,39 +449,6 @@ func ExtractSQL(reply string) string {
 	return strings.TrimRight(strings.TrimSpace(sql), "; \n\t")
 }
 
-// schema renders a database for {schema}: CREATE TABLE with keys and sample rows, as the exports
-// do; once per database, until Agents.Forget says its tables changed.
-func (e *Evaluator) schema(ctx context.Context, d dbWithTables) (string, error) {
-	e.mu.Lock()
-	s, ok := e.schemas[d.db.ID]
-	e.mu.Unlock()
-	if ok {
-		return s, nil
-	}
-	gens := &Generators{Agents: e.Agents}
-	blocks := make([]string, len(d.tables))
-	for i, t := range d.tables {
-		var err error
-		if blocks[i], err = gens.tableBlock(ctx, d.db, t, exportSampleRows); err != nil {
-			return "", err
-		}
-	}
-	s = strings.Join(blocks, "\n\n")
-	e.mu.Lock()
-	if e.schemas == nil {
-		e.schemas = map[int64]string{}
-	}
-	e.schemas[d.db.ID] = s
-	e.mu.Unlock()
-	return s, nil
-}
-
-func (e *Evaluator) forget(databaseID int64) {
-	e.mu.Lock()
-	delete(e.schemas, databaseID)
-	e.mu.Unlock()
-}
-
 // client is the client that calls a target: the configured one, or one for the target's own endpoint.
 func (e *Evaluator) client(t Target) *llm.Client {
 	base := e.Agents.Models.Client()
@@ -555,7 +479,7 @@ func (e *Evaluator) chat(ctx context.Context, s scoring, purpose llm.Purpose, t 
 			return "", openai.Usage{}, err
 		}
 		if why := s.budget.reached(spend); why != "" {
-			return "", openai.Usage{}, &RunError{Reason: why + "; what was scored is kept"}
+			return "", openai.Usage{}, &runs.RunError{Reason: why + "; what was scored is kept"}
 		}
 	}
 	c := e.Agents.Models.Client()
@@ -567,13 +491,13 @@ func (e *Evaluator) chat(ctx context.Context, s scoring, purpose llm.Purpose, t 
 			Messages: []openai.ChatCompletionMessage{{Role: openai.ChatMessageRoleUser, Content: prompt}}})
 	switch {
 	case errors.Is(err, llm.ErrNotConfigured):
-		return "", resp.Usage, &RunError{Reason: err.Error()}
+		return "", resp.Usage, &runs.RunError{Reason: err.Error()}
 	case err != nil && ctx.Err() == nil:
-		return "", resp.Usage, &ItemError{Err: fmt.Errorf("%s model: %w", purpose, err)}
+		return "", resp.Usage, &runs.ItemError{Err: fmt.Errorf("%s model: %w", purpose, err)}
 	case err != nil:
 		return "", resp.Usage, err
 	case len(resp.Choices) == 0:
-		return "", resp.Usage, &ItemError{Err: fmt.Errorf("%s model: the reply has no choices", purpose)}
+		return "", resp.Usage, &runs.ItemError{Err: fmt.Errorf("%s model: the reply has no choices", purpose)}
 	}
 	return resp.Choices[0].Message.Content, resp.Usage, nil
 }

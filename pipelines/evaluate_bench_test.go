@@ -14,8 +14,13 @@ import (
 	"github.com/sashabaranov/go-openai"
 
 	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/llm/llmtest"
-	"github.com/goldset/goldset/pipelines/spider"
+	"github.com/goldset/goldset/pipelines/golden"
+	"github.com/goldset/goldset/pipelines/ingest/spider"
+	"github.com/goldset/goldset/pipelines/pipelinetest"
+	"github.com/goldset/goldset/pipelines/prompts"
+	"github.com/goldset/goldset/pipelines/runs"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )
@@ -28,20 +33,20 @@ import (
 // result cost beyond the work itself. Each iteration changes the template by a word, so no answer
 // comes from the response cache.
 func BenchmarkEvaluate(b *testing.B) {
-	dir := needDataB(b, "spider")
-	f := newFixture(b)
-	if _, err := f.im.ImportSpider(f.ctx, store.System, f.project.ID, dir, spider.DatasetOptions{}); err != nil {
+	dir := pipelinetest.BenchData(b, "spider")
+	f := pipelinetest.New(b)
+	if _, err := f.Im.ImportSpider(f.Ctx, store.System, f.Project.ID, dir, spider.DatasetOptions{}); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := f.st.Pool().Exec(f.ctx, `UPDATE nlqs n SET status = 'accepted', gold_candidate_id = c.id
-		FROM sql_candidates c WHERE c.nlq_id = n.id AND n.project_id = $1 AND c.verification->>'match' = 'true'`, f.project.ID); err != nil {
+	if _, err := f.St.Pool().Exec(f.Ctx, `UPDATE nlqs n SET status = 'accepted', gold_candidate_id = c.id
+		FROM sql_candidates c WHERE c.nlq_id = n.id AND n.project_id = $1 AND c.verification->>'match' = 'true'`, f.Project.ID); err != nil {
 		b.Fatal(err)
 	}
-	snap, _, err := (&Snapshots{Store: f.st}).Cut(f.ctx, store.System, f.project.ID, SnapshotParams{Name: "bench", Seed: 1})
+	snap, _, err := (&golden.Snapshots{Store: f.St}).Cut(f.Ctx, store.System, f.Project.ID, golden.SnapshotParams{Name: "bench", Seed: 1})
 	if err != nil {
 		b.Fatal(err)
 	}
-	pairs, err := f.st.SnapshotPairs(f.ctx, snap.ID, "", 0, 0)
+	pairs, err := f.St.SnapshotPairs(f.Ctx, snap.ID, "", 0, 0)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -56,33 +61,33 @@ func BenchmarkEvaluate(b *testing.B) {
 	})
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	set := llm.Settings{BaseURL: model.URL, APIKey: "k", Model: llmtest.FakeModel, MaxConcurrency: 32}
-	models, err := NewModels(f.ctx, f.st, set, filepath.Join(b.TempDir(), "key"), log)
+	models, err := llmconf.NewModels(f.Ctx, f.St, set, filepath.Join(b.TempDir(), "key"), log)
 	if err != nil {
 		b.Fatal(err)
 	}
-	ag := &Agents{Store: f.st, Exec: f.im.Exec, Models: models, Log: log}
-	runner := NewRunner(f.st, log)
+	ag := &Agents{Store: f.St, Exec: f.Im.Exec, Models: models, Log: log}
+	runner := runs.NewRunner(f.St, log)
 	ag.Register(runner)
 	bare := llm.New(set, nil, nil, nil)
-	if _, err := f.st.Pool().Exec(f.ctx, `CREATE TABLE bench_eval_results (run int, nlq bigint, correct bool, sql text, reason text)`); err != nil {
+	if _, err := f.St.Pool().Exec(f.Ctx, `CREATE TABLE bench_eval_results (run int, nlq bigint, correct bool, sql text, reason text)`); err != nil {
 		b.Fatal(err)
 	}
 
 	var runTime, bareTime time.Duration
 	var items int
 	for i := 0; i < b.N; i++ {
-		template := fmt.Sprintf("Iteration %d. %s", i, BuiltinPromptTemplate)
+		template := fmt.Sprintf("Iteration %d. %s", i, prompts.BuiltinTemplate)
 		start := time.Now()
-		run, err := ag.Evaluator.StartEvaluation(f.ctx, store.System, f.project.ID, EvalParams{SnapshotID: snap.ID, Split: SplitAll,
+		run, err := ag.Evaluator.StartEvaluation(f.Ctx, store.System, f.Project.ID, EvalParams{SnapshotID: snap.ID, Split: golden.SplitAll,
 			Prompt: template, Concurrency: 16})
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := runner.Execute(f.ctx, run); err != nil {
+		if err := runner.Execute(f.Ctx, run); err != nil {
 			b.Fatal(err)
 		}
 		runTime += time.Since(start)
-		rep, err := ag.Evaluator.Evaluation(f.ctx, f.project.ID, run.ID)
+		rep, err := ag.Evaluator.Evaluation(f.Ctx, f.Project.ID, run.ID)
 		if err != nil || rep.Run.Status != store.RunSucceeded || rep.Summary.Correct != len(pairs) {
 			b.Fatalf("run: %+v %v", rep.Summary, err)
 		}
@@ -96,20 +101,20 @@ func BenchmarkEvaluate(b *testing.B) {
 
 // evalBaseline does an evaluation's work without the platform: the prompts (schemas rendered
 // beforehand, untimed), bare model calls, both SQL run and compared, a row inserted per item.
-func evalBaseline(b *testing.B, f *fixture, e *Evaluator, client *llm.Client, template string, pairs []store.SnapshotPair, iteration int) time.Duration {
+func evalBaseline(b *testing.B, f *pipelinetest.Fixture, e *Evaluator, client *llm.Client, template string, pairs []store.SnapshotPair, iteration int) time.Duration {
 	ctx := context.Background()
-	prompts := make([]string, len(pairs))
+	texts := make([]string, len(pairs))
 	targets := make([]sqlexec.Target, len(pairs))
 	for i, p := range pairs {
-		d, err := e.Agents.database(ctx, f.project.ID, *p.DatabaseID)
+		d, err := e.Agents.schemaCache().Database(ctx, f.Project.ID, *p.DatabaseID)
 		if err != nil {
 			b.Fatal(err)
 		}
-		schema, err := e.schema(ctx, d)
+		schema, err := e.Agents.schemaCache().Rendered(ctx, d)
 		if err != nil {
 			b.Fatal(err)
 		}
-		prompts[i], targets[i] = FillPrompt(template, Dialect, schema, p.Question), d.db.Target()
+		texts[i], targets[i] = prompts.Fill(template, prompts.Dialect, schema, p.Question), d.DB.Target()
 	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -124,7 +129,7 @@ func evalBaseline(b *testing.B, f *fixture, e *Evaluator, client *llm.Client, te
 					return
 				}
 				resp, err := client.Chat(ctx, llm.CallMeta{Purpose: llm.PurposeTarget}, openai.ChatCompletionRequest{
-					Messages: []openai.ChatCompletionMessage{{Role: openai.ChatMessageRoleUser, Content: prompts[i]}}})
+					Messages: []openai.ChatCompletionMessage{{Role: openai.ChatMessageRoleUser, Content: texts[i]}}})
 				if err != nil {
 					b.Error(err)
 					return
@@ -133,7 +138,7 @@ func evalBaseline(b *testing.B, f *fixture, e *Evaluator, client *llm.Client, te
 				ordered, _ := sqlexec.HasTopLevelOrderBy(pairs[i].SQL)
 				m := sqlexec.Match(e.Agents.Exec.Run(ctx, targets[i], pairs[i].SQL), e.Agents.Exec.Run(ctx, targets[i], sql),
 					sqlexec.MatchOptions{OrderMatters: ordered})
-				if _, err := f.st.Pool().Exec(ctx, `INSERT INTO bench_eval_results VALUES ($1, $2, $3, $4, $5)`,
+				if _, err := f.St.Pool().Exec(ctx, `INSERT INTO bench_eval_results VALUES ($1, $2, $3, $4, $5)`,
 					iteration, pairs[i].NLQID, m.Match, sql, m.Reason); err != nil {
 					b.Error(err)
 					return

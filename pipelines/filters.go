@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/metrics"
 	"github.com/goldset/goldset/store"
 )
@@ -474,7 +475,7 @@ func maxCosine(vec []float32, nz []int32, vecs [][]float32, owners []string, who
 // embedder returns the embedding the duplicate filters use under client: the embeddings model when
 // one is configured, else the lexical fallback (metrics.LexicalEmbed), with its name.
 func embedder(client *llm.Client, meta llm.CallMeta) (string, embedFunc) {
-	if m := modelFor(client.Settings(), llm.PurposeEmbeddings); m != "" && client.Configured() {
+	if m := llmconf.ModelFor(client.Settings(), llm.PurposeEmbeddings); m != "" && client.Configured() {
 		return m, func(ctx context.Context, texts []string) ([][]float32, error) { return client.Embed(ctx, meta, texts) }
 	}
 	return metrics.LexicalModel, func(_ context.Context, texts []string) ([][]float32, error) {

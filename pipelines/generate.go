@@ -1,23 +1,23 @@
 package pipelines
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
-	"io/fs"
 	"slices"
 	"strings"
-	"text/template"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/sashabaranov/go-openai"
 
 	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/llm/llmconf"
+	"github.com/goldset/goldset/pipelines/measure"
+	"github.com/goldset/goldset/pipelines/prompts"
+	"github.com/goldset/goldset/pipelines/runs"
+	"github.com/goldset/goldset/pipelines/schemas"
 	"github.com/goldset/goldset/store"
 )
 
@@ -165,7 +165,7 @@ type Generators struct {
 	Agents *Agents
 	// Metrics, when set, recomputes the project's metrics after each generating run that kept
 	// something.
-	Metrics *Metrics
+	Metrics *measure.Metrics
 
 	indexes  indexCache
 	coverage coverageCache
@@ -173,9 +173,9 @@ type Generators struct {
 }
 
 // register makes the runner able to execute the generating pipelines.
-func (g *Generators) register(r *Runner) {
+func (g *Generators) register(r *runs.Runner) {
 	for _, kind := range GenerationKinds {
-		r.Register(Kind{Name: kind, Item: g.item, Finish: g.finish, AfterFinish: g.afterFinish,
+		r.Register(runs.Kind{Name: kind, Item: g.item, Finish: g.finish, AfterFinish: g.afterFinish,
 			Concurrency: func(run store.PipelineRun) int { return runParams(run).Concurrency }})
 	}
 }
@@ -290,7 +290,7 @@ func sampleKeys(qs []store.QuestionText, n int, seed int64) []string {
 	}
 	keys := make([]string, len(picked))
 	for i, q := range picked {
-		keys[i] = itemKey(q.ID)
+		keys[i] = runs.QuestionKey(q.ID)
 	}
 	return keys
 }
@@ -351,13 +351,13 @@ func (g *Generators) Preview(ctx context.Context, projectID int64, kind string, 
 	run.Params, _ = json.Marshal(p)
 	w, err := g.prepare(ctx, run, keys[0])
 	if err != nil {
-		var re *RunError
+		var re *runs.RunError
 		if errors.As(err, &re) {
 			return PromptPreview{}, &store.ValidationError{Fields: map[string]string{"database_id": re.Reason}}
 		}
 		return PromptPreview{}, err
 	}
-	pv := PromptPreview{Pipeline: p.Pipeline, PromptVersion: w.prompt.version, Model: modelFor(g.Agents.Models.Client().Settings(), llm.PurposeGenerator),
+	pv := PromptPreview{Pipeline: p.Pipeline, PromptVersion: w.prompt.Version, Model: llmconf.ModelFor(g.Agents.Models.Client().Settings(), llm.PurposeGenerator),
 		Item: keys[0], Items: len(keys), Params: p, Messages: w.messages}
 	switch p.Pipeline {
 	case KindSemantic:
@@ -368,37 +368,13 @@ func (g *Generators) Preview(ctx context.Context, projectID int64, kind string, 
 	return pv, nil
 }
 
-// generationPrompt is one versioned prompt template: its version is the file's name and the start
-// of its digest, so a change to the text is a new version in every output's origin.
-type generationPrompt struct {
-	tmpl    *template.Template
-	version string
-}
-
-func loadPrompt(name string) generationPrompt {
-	b, err := fs.ReadFile(prompts, "prompts/"+name+".tmpl")
-	if err != nil {
-		panic(err)
-	}
-	sum := sha256.Sum256(b)
-	return generationPrompt{tmpl: template.Must(template.New(name).Parse(string(b))), version: name + "-" + hex.EncodeToString(sum[:4])}
-}
-
-func (gp generationPrompt) render(data any) (string, error) {
-	var b bytes.Buffer
-	if err := gp.tmpl.Execute(&b, data); err != nil {
-		return "", fmt.Errorf("prompt %s: %w", gp.version, err)
-	}
-	return strings.TrimSpace(b.String()), nil
-}
-
 var (
-	complexityPrompt    = loadPrompt("complexity")
-	paraphrasePrompt    = loadPrompt("paraphrase")
-	semanticPrompt      = loadPrompt("semantic")
-	qagenPrompt         = loadPrompt("qagen")
-	qagenValidatePrompt = loadPrompt("qagen_validate")
-	tableMetadataPrompt = loadPrompt("table_metadata")
+	complexityPrompt    = prompts.Load("complexity")
+	paraphrasePrompt    = prompts.Load("paraphrase")
+	semanticPrompt      = prompts.Load("semantic")
+	qagenPrompt         = prompts.Load("qagen")
+	qagenValidatePrompt = prompts.Load("qagen_validate")
+	tableMetadataPrompt = prompts.Load("table_metadata")
 )
 
 // work is one item ready to send: its prompt and what its outputs are checked and stored with.
@@ -406,7 +382,7 @@ type work struct {
 	run      store.PipelineRun
 	p        GenerationParams
 	key      string
-	prompt   generationPrompt
+	prompt   prompts.Prompt
 	messages []openai.ChatCompletionMessage
 	db       store.Database
 	filter   filterOptions
@@ -432,10 +408,10 @@ func (g *Generators) prepare(ctx context.Context, run store.PipelineRun, key str
 }
 
 // database reads a run's database, or fails the run when it is gone.
-func (g *Generators) database(ctx context.Context, projectID, id int64) (dbWithTables, error) {
-	d, err := g.Agents.database(ctx, projectID, id)
+func (g *Generators) database(ctx context.Context, projectID, id int64) (schemas.Database, error) {
+	d, err := g.Agents.schemaCache().Database(ctx, projectID, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return d, &RunError{Reason: fmt.Sprintf("database %d was deleted during the run; what finished items generated is kept", id)}
+		return d, &runs.RunError{Reason: fmt.Sprintf("database %d was deleted during the run; what finished items generated is kept", id)}
 	}
 	return d, err
 }
@@ -444,7 +420,7 @@ func (g *Generators) database(ctx context.Context, projectID, id int64) (dbWithT
 func (g *Generators) chat(ctx context.Context, run store.PipelineRun, key string, purpose llm.Purpose, messages []openai.ChatCompletionMessage) (string, error) {
 	client := g.Agents.Models.Client()
 	resp, err := client.Chat(ctx, llm.CallMeta{Purpose: purpose, ProjectID: run.ProjectID, RunKind: run.Kind, RunID: run.ID, ItemKey: key,
-		UserID: deref(run.StartedBy)}, openai.ChatCompletionRequest{Messages: messages})
+		UserID: runs.StartedBy(run)}, openai.ChatCompletionRequest{Messages: messages})
 	if err != nil {
 		if ctx.Err() != nil {
 			return "", ctx.Err()
@@ -457,7 +433,7 @@ func (g *Generators) chat(ctx context.Context, run store.PipelineRun, key string
 // modelError is a model call that failed after the client's own retries: the item fails with it,
 // and the runner never takes it for the database's transient failure (a reply cut short says
 // "unexpected EOF", as a lost connection does) to retry it for minutes.
-func modelError(err error) error { return &ItemError{Err: err} }
+func modelError(err error) error { return &runs.ItemError{Err: err} }
 
 // output is one generated question that passed the filters, about to be stored.
 type output struct {
@@ -468,7 +444,7 @@ type output struct {
 }
 
 // item processes one item of a generating run.
-func (g *Generators) item(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, ItemSaver, error) {
+func (g *Generators) item(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, runs.ItemSaver, error) {
 	w, err := g.prepare(ctx, run, key)
 	if err != nil {
 		return store.ItemOutcome{}, nil, err
@@ -511,7 +487,7 @@ func (g *Generators) item(ctx context.Context, run store.PipelineRun, key string
 	for i, o := range outs {
 		kept[i] = o.question
 	}
-	detail["prompt_version"] = w.prompt.version
+	detail["prompt_version"] = w.prompt.Version
 	if len(kept) > 0 {
 		detail["kept"] = kept
 	}
@@ -540,7 +516,7 @@ func (g *Generators) item(ctx context.Context, run store.PipelineRun, key string
 func (g *Generators) dedupe(ctx context.Context, w *work, outs []output, tally *dropTally) ([]output, error) {
 	client := g.Agents.Models.Client()
 	model, embed := embedder(client, llm.CallMeta{ProjectID: w.run.ProjectID, RunKind: w.run.Kind, RunID: w.run.ID, ItemKey: w.key,
-		UserID: deref(w.run.StartedBy)})
+		UserID: runs.StartedBy(w.run)})
 	ix := g.indexes.get(w.run.ProjectID, model)
 	if err := ix.sync(ctx, g.Agents.Store, embed); err != nil {
 		return nil, err
@@ -567,12 +543,12 @@ func (g *Generators) dedupe(ctx context.Context, w *work, outs []output, tally *
 
 // saver stores an item's outputs as questions with their lineage (and qagen's SQL as a generator
 // candidate), in the item's completion. Origin keys make it idempotent.
-func (g *Generators) saver(ctx context.Context, w *work, outs []output) ItemSaver {
-	by := store.Actor{UserID: deref(w.run.StartedBy)}
-	model := modelFor(g.Agents.Models.Client().Settings(), llm.PurposeGenerator)
+func (g *Generators) saver(ctx context.Context, w *work, outs []output) runs.ItemSaver {
+	by := store.Actor{UserID: runs.StartedBy(w.run)}
+	model := llmconf.ModelFor(g.Agents.Models.Client().Settings(), llm.PurposeGenerator)
 	return func(tx pgx.Tx) error {
 		for _, o := range outs {
-			origin := map[string]any{"kind": w.p.Pipeline, "pipeline": w.p.Pipeline, "prompt_version": w.prompt.version, "model": model,
+			origin := map[string]any{"kind": w.p.Pipeline, "pipeline": w.p.Pipeline, "prompt_version": w.prompt.Version, "model": model,
 				"run_id": w.run.ID, "item": w.key}
 			for k, v := range w.origin {
 				origin[k] = v
@@ -619,10 +595,10 @@ func (g *Generators) finish(ctx context.Context, tx pgx.Tx, run store.PipelineRu
 	}
 	keys := make([]string, len(ids))
 	for i, id := range ids {
-		keys[i] = itemKey(id)
+		keys[i] = runs.QuestionKey(id)
 	}
 	params, _ := json.Marshal(AgentBatchParams{DatabaseID: p.DatabaseID, Stage: p.Stage, Status: store.NLQNew, Concurrency: 16, Samples: 1, FromRun: run.ID})
-	batch, err := store.CreatePipelineRunTx(ctx, tx, store.Actor{UserID: deref(run.StartedBy)}, run.ProjectID, KindAgent, params, keys)
+	batch, err := store.CreatePipelineRunTx(ctx, tx, store.Actor{UserID: runs.StartedBy(run)}, run.ProjectID, KindAgent, params, keys)
 	if err != nil {
 		return err
 	}
@@ -637,7 +613,7 @@ func (g *Generators) afterFinish(ctx context.Context, run store.PipelineRun) {
 	if g.Metrics == nil || run.Kept == 0 || run.Kind == KindTableMetadata {
 		return
 	}
-	mr, err := g.Metrics.Start(ctx, store.Actor{UserID: deref(run.StartedBy)}, run.ProjectID, store.MetricsPipeline, &run.ID, MetricsParams{})
+	mr, err := g.Metrics.Start(ctx, store.Actor{UserID: runs.StartedBy(run)}, run.ProjectID, store.MetricsPipeline, &run.ID, measure.Params{})
 	if err != nil {
 		g.Agents.Store.AddEvent(ctx, run.ID, "warn", "metrics not recomputed: "+err.Error())
 		return

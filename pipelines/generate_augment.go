@@ -13,6 +13,8 @@ import (
 	"github.com/sashabaranov/go-openai"
 
 	"github.com/goldset/goldset/metrics"
+	"github.com/goldset/goldset/pipelines/runs"
+	"github.com/goldset/goldset/pipelines/schemas"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )
@@ -20,7 +22,7 @@ import (
 // prepareRewrite builds the prompt of a complexity or paraphrase item: one question of the source
 // stage, rewritten with one method.
 func (g *Generators) prepareRewrite(ctx context.Context, run store.PipelineRun, p GenerationParams, key string) (*work, error) {
-	id, err := parseItemKey(key)
+	id, err := runs.ParseQuestionKey(key)
 	if err != nil {
 		return nil, err
 	}
@@ -36,13 +38,13 @@ func (g *Generators) prepareRewrite(ctx context.Context, run store.PipelineRun, 
 		return nil, err
 	}
 	method := p.Methods[hash64(run.ID, key)%uint64(len(p.Methods))]
-	w := &work{run: run, p: p, key: key, db: d.db, tables: d.tables, parentID: &id, origin: map[string]any{"method": method, "parent_id": id}}
-	w.filter = filterOptions{MaxLength: p.MaxLength, Schema: schemaWords(d.tables), Input: parent.Question, Related: parent.Question,
+	w := &work{run: run, p: p, key: key, db: d.DB, tables: d.Tables, parentID: &id, origin: map[string]any{"method": method, "parent_id": id}}
+	w.filter = filterOptions{MaxLength: p.MaxLength, Schema: schemaWords(d.Tables), Input: parent.Question, Related: parent.Question,
 		English: englishReference(parent.Question)}
 	data := map[string]any{"Method": method, "Question": parent.Question}
 	if p.Pipeline == KindComplexity {
 		w.prompt = complexityPrompt
-		schema, err := g.schemaText(ctx, d, d.tables, 3)
+		schema, err := g.schemaText(ctx, d, d.Tables, 3)
 		if err != nil {
 			return nil, err
 		}
@@ -50,7 +52,7 @@ func (g *Generators) prepareRewrite(ctx context.Context, run store.PipelineRun, 
 	} else {
 		w.prompt = paraphrasePrompt
 	}
-	text, err := w.prompt.render(data)
+	text, err := w.prompt.Render(data)
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +90,7 @@ func schemaWords(tables []store.DBTable) vocabulary {
 	for _, t := range tables {
 		v.add(t.Name)
 		v.add(t.Original)
-		for _, c := range tableColumns(t) {
+		for _, c := range schemas.Columns(t) {
 			v.add(c.Name)
 			v.add(c.Original)
 		}
@@ -118,11 +120,11 @@ func (g *Generators) prepareSemantic(ctx context.Context, run store.PipelineRun,
 	if err != nil {
 		return nil, err
 	}
-	tables, cols := chooseColumns(rng, d.tables, used, p.Columns)
+	tables, cols := chooseColumns(rng, d.Tables, used, p.Columns)
 	if len(cols) == 0 {
-		return nil, fmt.Errorf("database %s has no columns to ask about", d.db.Name)
+		return nil, fmt.Errorf("database %s has no columns to ask about", d.DB.Name)
 	}
-	w := &work{run: run, p: p, key: key, db: d.db, tables: tables, prompt: semanticPrompt}
+	w := &work{run: run, p: p, key: key, db: d.DB, tables: tables, prompt: semanticPrompt}
 	names := make([]string, len(cols))
 	for i, c := range cols {
 		names[i] = c.String()
@@ -141,14 +143,14 @@ func (g *Generators) prepareSemantic(ctx context.Context, run store.PipelineRun,
 	for i, c := range cols {
 		described[i] = c.String()
 		for _, t := range tables {
-			for _, cd := range tableColumns(t) {
+			for _, cd := range schemas.Columns(t) {
 				if t.Name == c.Table && cd.Name == c.Column && cd.Original != "" && cd.Original != cd.Name {
 					described[i] += fmt.Sprintf(" (%q)", cd.Original)
 				}
 			}
 		}
 	}
-	text, err := w.prompt.render(map[string]any{"Columns": described, "StyleReference": ref.Question, "Schema": schema})
+	text, err := w.prompt.Render(map[string]any{"Columns": described, "StyleReference": ref.Question, "Schema": schema})
 	if err != nil {
 		return nil, err
 	}
@@ -171,7 +173,7 @@ func chooseColumns(rng *rand.Rand, tables []store.DBTable, used map[metrics.Colu
 	}
 	unused := func(t store.DBTable) int {
 		n := 0
-		for _, c := range tableColumns(t) {
+		for _, c := range schemas.Columns(t) {
 			if !used[metrics.Column{Table: t.Name, Column: c.Name}] {
 				n++
 			}
@@ -190,7 +192,7 @@ func chooseColumns(rng *rand.Rand, tables []store.DBTable, used map[metrics.Colu
 	var pool []metrics.Column
 	var pw []float64
 	for _, t := range chosen {
-		for _, c := range tableColumns(t) {
+		for _, c := range schemas.Columns(t) {
 			mc := metrics.Column{Table: t.Name, Column: c.Name}
 			pool = append(pool, mc)
 			if used[mc] {
@@ -236,8 +238,8 @@ func linkedTables(t store.DBTable, all []store.DBTable) []store.DBTable {
 		if o.Name == t.Name {
 			continue
 		}
-		if slices.ContainsFunc(tableKeys(t), func(fk sqlexec.ForeignKey) bool { return fk.RefTable == o.Name }) ||
-			slices.ContainsFunc(tableKeys(o), func(fk sqlexec.ForeignKey) bool { return fk.RefTable == t.Name }) {
+		if slices.ContainsFunc(schemas.ForeignKeys(t), func(fk sqlexec.ForeignKey) bool { return fk.RefTable == o.Name }) ||
+			slices.ContainsFunc(schemas.ForeignKeys(o), func(fk sqlexec.ForeignKey) bool { return fk.RefTable == t.Name }) {
 			out = append(out, o)
 		}
 	}
@@ -251,16 +253,16 @@ type coverageCache struct {
 	refs ttlCache[[]store.QuestionText]
 }
 
-func (c *coverageCache) used(ctx context.Context, st *store.Store, projectID int64, d dbWithTables) (map[metrics.Column]bool, error) {
-	return cached(&c.cols, fmt.Sprintf("%d:%d", projectID, d.db.ID), func() (map[metrics.Column]bool, error) {
-		sqls, err := st.DatabaseSQL(ctx, projectID, d.db.ID)
+func (c *coverageCache) used(ctx context.Context, st *store.Store, projectID int64, d schemas.Database) (map[metrics.Column]bool, error) {
+	return cached(&c.cols, fmt.Sprintf("%d:%d", projectID, d.DB.ID), func() (map[metrics.Column]bool, error) {
+		sqls, err := st.DatabaseSQL(ctx, projectID, d.DB.ID)
 		if err != nil {
 			return nil, err
 		}
-		schema := metrics.Schema{Database: d.db.Name}
-		for _, t := range d.tables {
+		schema := metrics.Schema{Database: d.DB.Name}
+		for _, t := range d.Tables {
 			mt := metrics.Table{Name: t.Name}
-			for _, c := range tableColumns(t) {
+			for _, c := range schemas.Columns(t) {
 				mt.Columns = append(mt.Columns, c.Name)
 			}
 			schema.Tables = append(schema.Tables, mt)

@@ -16,8 +16,11 @@ import (
 	"github.com/sashabaranov/go-openai"
 
 	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/llm/llmtest"
-	"github.com/goldset/goldset/pipelines/spider"
+	"github.com/goldset/goldset/pipelines/ingest/spider"
+	"github.com/goldset/goldset/pipelines/pipelinetest"
+	"github.com/goldset/goldset/pipelines/runs"
 	"github.com/goldset/goldset/store"
 )
 
@@ -29,9 +32,9 @@ import (
 // the run machinery, the prompts, the filters (exact and near-duplicate, lexical embedding) and the
 // lineage cost beyond the work itself.
 func BenchmarkGenerate(b *testing.B) {
-	dir := needDataB(b, "spider")
-	f := newFixture(b)
-	if _, err := f.im.ImportSpider(f.ctx, store.System, f.project.ID, dir, spider.DatasetOptions{}); err != nil {
+	dir := pipelinetest.BenchData(b, "spider")
+	f := pipelinetest.New(b)
+	if _, err := f.Im.ImportSpider(f.Ctx, store.System, f.Project.ID, dir, spider.DatasetOptions{}); err != nil {
 		b.Fatal(err)
 	}
 	model := llmtest.New(b)
@@ -41,15 +44,15 @@ func BenchmarkGenerate(b *testing.B) {
 	hot := 0.7 // a generator with a temperature: no answer comes from the response cache
 	set := llm.Settings{BaseURL: model.URL, APIKey: "k", Model: llmtest.FakeModel, MaxConcurrency: 32,
 		Purposes: map[llm.Purpose]llm.PurposeSettings{llm.PurposeGenerator: {Temperature: &hot}, llm.PurposeValidator: {Temperature: &hot}}}
-	models, err := NewModels(f.ctx, f.st, set, filepath.Join(b.TempDir(), "key"), log)
+	models, err := llmconf.NewModels(f.Ctx, f.St, set, filepath.Join(b.TempDir(), "key"), log)
 	if err != nil {
 		b.Fatal(err)
 	}
-	ag := &Agents{Store: f.st, Exec: f.im.Exec, Models: models, Log: log}
-	runner := NewRunner(f.st, log)
+	ag := &Agents{Store: f.St, Exec: f.Im.Exec, Models: models, Log: log}
+	runner := runs.NewRunner(f.St, log)
 	ag.Register(runner)
 	bare := llm.New(set, nil, nil, nil)
-	dbs, err := f.st.ListDatabases(f.ctx, f.project.ID, false)
+	dbs, err := f.St.ListDatabases(f.Ctx, f.Project.ID, false)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -78,7 +81,7 @@ func BenchmarkGenerate(b *testing.B) {
 				for _, d := range targets {
 					p := c.p
 					p.DatabaseID, p.Seed, p.Stage = d.ID, int64(i), fmt.Sprintf("bench-%s-%d", c.name, benchKeys.Add(1))
-					run, err := ag.Generators.Start(f.ctx, store.System, f.project.ID, c.kind, p)
+					run, err := ag.Generators.Start(f.Ctx, store.System, f.Project.ID, c.kind, p)
 					if err != nil {
 						b.Fatal(err)
 					}
@@ -86,13 +89,13 @@ func BenchmarkGenerate(b *testing.B) {
 				}
 				var prompts []string
 				for _, run := range runs {
-					if err := runner.Execute(f.ctx, run); err != nil {
+					if err := runner.Execute(f.Ctx, run); err != nil {
 						b.Fatal(err)
 					}
 				}
 				runTime += time.Since(start)
 				for _, run := range runs {
-					r, _ := f.st.PipelineRun(f.ctx, f.project.ID, run.ID)
+					r, _ := f.St.PipelineRun(f.Ctx, f.Project.ID, run.ID)
 					if r.Status != store.RunSucceeded || r.Failed > 0 {
 						b.Fatalf("run: %+v", r)
 					}
@@ -152,8 +155,8 @@ func benchReply(req openai.ChatCompletionRequest, n int64) llmtest.Reply {
 
 // benchPrompts returns the prompts a run's items sent, from the call log, for the baseline to send
 // again: the same requests, the same sizes.
-func benchPrompts(b *testing.B, f *fixture, run store.PipelineRun) []string {
-	rows, err := f.st.Pool().Query(f.ctx, `SELECT request->'messages'->0->>'content' FROM llm_calls WHERE run_kind = $1 AND run_id = $2
+func benchPrompts(b *testing.B, f *pipelinetest.Fixture, run store.PipelineRun) []string {
+	rows, err := f.St.Pool().Query(f.Ctx, `SELECT request->'messages'->0->>'content' FROM llm_calls WHERE run_kind = $1 AND run_id = $2
 		AND purpose IN ('generator', 'validator') ORDER BY id`, run.Kind, run.ID)
 	if err != nil {
 		b.Fatal(err)
@@ -172,10 +175,10 @@ func benchPrompts(b *testing.B, f *fixture, run store.PipelineRun) []string {
 
 // benchBaseline sends the prompts through a bare client, 16 at a time, runs the SQL of qagen's
 // replies in the sandbox and inserts each reply's questions (and candidates) in one transaction.
-func benchBaseline(b *testing.B, f *fixture, client *llm.Client, kind string, prompts []string, dbs []store.Database) time.Duration {
+func benchBaseline(b *testing.B, f *pipelinetest.Fixture, client *llm.Client, kind string, prompts []string, dbs []store.Database) time.Duration {
 	byTable := map[string]store.Database{}
 	for _, d := range dbs {
-		tables, _ := f.st.Tables(f.ctx, d.ID)
+		tables, _ := f.St.Tables(f.Ctx, d.ID)
 		for _, t := range tables {
 			byTable[t.Name] = d
 		}
@@ -193,7 +196,7 @@ func benchBaseline(b *testing.B, f *fixture, client *llm.Client, kind string, pr
 				if i >= len(prompts) {
 					return
 				}
-				resp, err := client.Chat(f.ctx, llm.CallMeta{Purpose: llm.PurposeGenerator}, openai.ChatCompletionRequest{
+				resp, err := client.Chat(f.Ctx, llm.CallMeta{Purpose: llm.PurposeGenerator}, openai.ChatCompletionRequest{
 					Messages: []openai.ChatCompletionMessage{{Role: openai.ChatMessageRoleUser, Content: prompts[i]}}})
 				if err != nil {
 					b.Error(err)
@@ -214,7 +217,7 @@ func benchBaseline(b *testing.B, f *fixture, client *llm.Client, kind string, pr
 						if m := benchTable.FindStringSubmatch("CREATE TABLE " + strings.TrimPrefix(it.SQL, "SELECT count(*) FROM ") + " ("); m != nil {
 							target = byTable[strings.Trim(m[1], `"`)]
 						}
-						f.im.Exec.Run(f.ctx, target.Target(), it.SQL)
+						f.Im.Exec.Run(f.Ctx, target.Target(), it.SQL)
 						qs, sqls = append(qs, it.Question), append(sqls, it.SQL)
 					}
 				} else {
@@ -222,24 +225,24 @@ func benchBaseline(b *testing.B, f *fixture, client *llm.Client, kind string, pr
 					_ = replyJSON(reply, &r)
 					qs = []string{r.Question}
 				}
-				tx, err := f.st.Pool().Begin(f.ctx)
+				tx, err := f.St.Pool().Begin(f.Ctx)
 				if err != nil {
 					b.Error(err)
 					return
 				}
 				for k, q := range qs {
 					key := fmt.Sprintf("bare:%d", benchKeys.Add(1))
-					n := store.NLQ{ProjectID: f.project.ID, DatabaseID: &dbID, Question: q, Stage: "bare", OriginKey: &key}
-					if _, err := store.InsertNLQ(f.ctx, tx, store.System, &n); err != nil {
+					n := store.NLQ{ProjectID: f.Project.ID, DatabaseID: &dbID, Question: q, Stage: "bare", OriginKey: &key}
+					if _, err := store.InsertNLQ(f.Ctx, tx, store.System, &n); err != nil {
 						b.Error(err)
 					}
 					if kind == KindQAGen {
-						if err := store.InsertCandidate(f.ctx, tx, store.System, &store.Candidate{NLQID: n.ID, Source: "generator", SQL: sqls[k]}); err != nil {
+						if err := store.InsertCandidate(f.Ctx, tx, store.System, &store.Candidate{NLQID: n.ID, Source: "generator", SQL: sqls[k]}); err != nil {
 							b.Error(err)
 						}
 					}
 				}
-				if err := tx.Commit(f.ctx); err != nil {
+				if err := tx.Commit(f.Ctx); err != nil {
 					b.Error(err)
 				}
 			}

@@ -7,10 +7,11 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/sashabaranov/go-openai"
 
 	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/pipelines/candidate"
+	"github.com/goldset/goldset/pipelines/schemas"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )
@@ -26,11 +27,11 @@ func (g *Generators) prepareQAGen(ctx context.Context, run store.PipelineRun, p 
 	if err != nil {
 		return nil, err
 	}
-	lo, hi := i*p.TablesPerChunk, min((i+1)*p.TablesPerChunk, len(d.tables))
+	lo, hi := i*p.TablesPerChunk, min((i+1)*p.TablesPerChunk, len(d.Tables))
 	if lo >= hi {
-		return nil, fmt.Errorf("chunk %d is past the database's %d tables (tables were removed?)", i, len(d.tables))
+		return nil, fmt.Errorf("chunk %d is past the database's %d tables (tables were removed?)", i, len(d.Tables))
 	}
-	tables := d.tables[lo:hi]
+	tables := d.Tables[lo:hi]
 	schema, err := g.schemaText(ctx, d, tables, p.SampleRows)
 	if err != nil {
 		return nil, err
@@ -39,9 +40,9 @@ func (g *Generators) prepareQAGen(ctx context.Context, run store.PipelineRun, p 
 	for i, t := range tables {
 		names[i] = t.Name
 	}
-	w := &work{run: run, p: p, key: key, db: d.db, tables: tables, prompt: qagenPrompt, origin: map[string]any{"tables": names}}
+	w := &work{run: run, p: p, key: key, db: d.DB, tables: tables, prompt: qagenPrompt, origin: map[string]any{"tables": names}}
 	w.filter = filterOptions{MaxLength: p.MaxLength, Schema: schemaWords(tables), English: true}
-	text, err := w.prompt.render(map[string]any{"Schema": schema, "Num": p.Num})
+	text, err := w.prompt.Render(map[string]any{"Schema": schema, "Num": p.Num})
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +126,7 @@ func (g *Generators) qaOutputs(ctx context.Context, w *work, reply string, tally
 	outs := make([]output, len(pairs))
 	for i, pr := range pairs {
 		c := store.Candidate{Source: "generator", SQL: pr.sql}
-		setOutcome(&c, pr.res)
+		candidate.SetOutcome(&c, pr.res)
 		outs[i] = output{n: pr.n, question: pr.question, sql: &c}
 	}
 	return outs, nil
@@ -151,7 +152,7 @@ func (g *Generators) validatePairs(ctx context.Context, w *work, pairs []qaPair,
 		b, _ := json.Marshal(rows)
 		items[i] = item{Index: i + 1, Question: pr.question, SQL: pr.sql, RowCount: pr.res.RowCount, Rows: string(b)}
 	}
-	text, err := qagenValidatePrompt.render(map[string]any{"Items": items})
+	text, err := qagenValidatePrompt.Render(map[string]any{"Items": items})
 	if err != nil {
 		return nil, err
 	}
@@ -198,11 +199,11 @@ func (g *Generators) validatePairs(ctx context.Context, w *work, pairs []qaPair,
 // schemaText renders tables as CREATE TABLE with their keys, original names and the summary in
 // comments, and up to rows sample rows each (in primary-key order, so the same every time). A
 // target whose tables are gone fails the run.
-func (g *Generators) schemaText(ctx context.Context, d dbWithTables, tables []store.DBTable, rows int) (string, error) {
+func (g *Generators) schemaText(ctx context.Context, d schemas.Database, tables []store.DBTable, rows int) (string, error) {
 	blocks := make([]string, len(tables))
 	for i, t := range tables {
-		b, err := cached(&g.schemas, fmt.Sprintf("%d:%s:%d", d.db.ID, t.Name, rows), func() (string, error) {
-			return g.tableBlock(ctx, d.db, t, rows)
+		b, err := cached(&g.schemas, fmt.Sprintf("%d:%s:%d", d.DB.ID, t.Name, rows), func() (string, error) {
+			return schemas.TableBlock(ctx, g.Agents.Exec, d.DB, t, rows)
 		})
 		if err != nil {
 			return "", err
@@ -210,127 +211,4 @@ func (g *Generators) schemaText(ctx context.Context, d dbWithTables, tables []st
 		blocks[i] = b
 	}
 	return strings.Join(blocks, "\n\n"), nil
-}
-
-func (g *Generators) tableBlock(ctx context.Context, db store.Database, t store.DBTable, rows int) (string, error) {
-	var b strings.Builder
-	cols := tableColumns(t)
-	fmt.Fprintf(&b, "-- %s: %d rows", t.Name, t.RowCount)
-	if t.Original != "" && t.Original != t.Name {
-		fmt.Fprintf(&b, "; originally %q", t.Original)
-	}
-	if s := strings.TrimSpace(t.Summary); s != "" {
-		b.WriteString("\n-- " + strings.ReplaceAll(s, "\n", " "))
-	}
-	b.WriteString("\nCREATE TABLE " + quoteIdent(t.Name) + " (")
-	var lines []string
-	names := make([]string, len(cols))
-	for i, c := range cols {
-		names[i] = quoteIdent(c.Name)
-		l := "  " + quoteIdent(c.Name) + " " + string(c.Type)
-		if c.NotNull {
-			l += " NOT NULL"
-		}
-		if c.Original != "" && c.Original != c.Name {
-			l += fmt.Sprintf(" /* %q */", c.Original)
-		}
-		lines = append(lines, l)
-	}
-	if len(t.PrimaryKey) > 0 {
-		lines = append(lines, "  PRIMARY KEY ("+quoteIdents(t.PrimaryKey)+")")
-	}
-	for _, fk := range tableKeys(t) {
-		lines = append(lines, fmt.Sprintf("  FOREIGN KEY (%s) REFERENCES %s (%s)", quoteIdents(fk.Columns), quoteIdent(fk.RefTable), quoteIdents(fk.RefColumns)))
-	}
-	b.WriteString("\n" + strings.Join(lines, ",\n") + "\n);")
-	if rows <= 0 || len(cols) == 0 {
-		return b.String(), nil
-	}
-	q := "SELECT " + strings.Join(names, ", ") + " FROM " + quoteIdent(t.Name)
-	if len(t.PrimaryKey) > 0 {
-		q += " ORDER BY " + quoteIdents(t.PrimaryKey)
-	}
-	res := g.Agents.Exec.Run(ctx, db.Target(), fmt.Sprintf("%s LIMIT %d", q, rows))
-	if !res.OK() {
-		if strings.Contains(res.Error, "does not exist") {
-			return "", &RunError{Reason: fmt.Sprintf("database %s (id %d) is gone from the server (%s); what finished items generated is kept", db.Name, db.ID, res.Error)}
-		}
-		return "", fmt.Errorf("sample rows of %s: %s", t.Name, res.Error)
-	}
-	if len(res.Rows) > 0 {
-		b.WriteString("\n-- sample rows:")
-		for _, row := range res.Rows {
-			vals := make([]string, len(row))
-			for i, v := range row {
-				vals[i] = sampleValue(v)
-			}
-			b.WriteString("\n-- (" + strings.Join(vals, ", ") + ")")
-		}
-	}
-	return b.String(), nil
-}
-
-func sampleValue(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "NULL"
-	case string:
-		if len(x) > 80 {
-			x = x[:80] + "…"
-		}
-		return "'" + strings.ReplaceAll(x, "'", "''") + "'"
-	}
-	s := fmt.Sprint(v)
-	if len(s) > 80 {
-		s = s[:80] + "…"
-	}
-	return s
-}
-
-func quoteIdent(name string) string {
-	if plainName(name) {
-		return name
-	}
-	return pgx.Identifier{name}.Sanitize()
-}
-
-func plainName(name string) bool {
-	if name == "" || (name[0] >= '0' && name[0] <= '9') || sqlReserved[name] {
-		return false
-	}
-	for _, r := range name {
-		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_') {
-			return false
-		}
-	}
-	return true
-}
-
-// sqlReserved are the reserved words a generated model is most likely to meet as column names.
-var sqlReserved = wordSet(`all and any array as asc case cast check column constraint create default desc distinct do else end
-	except false for foreign from grant group having in into is join left limit not null offset on only or order primary
-	references right select table then to true union unique user using when where window with`)
-
-func quoteIdents(names []string) string {
-	out := make([]string, len(names))
-	for i, n := range names {
-		out[i] = quoteIdent(n)
-	}
-	return strings.Join(out, ", ")
-}
-
-// tableColumns decodes a table's columns (none when unreadable).
-func tableColumns(t store.DBTable) []sqlexec.ColumnDef {
-	var cols []sqlexec.ColumnDef
-	_ = json.Unmarshal(t.Columns, &cols)
-	return cols
-}
-
-// tableKeys decodes a table's foreign keys.
-func tableKeys(t store.DBTable) []sqlexec.ForeignKey {
-	var fks []sqlexec.ForeignKey
-	if len(t.ForeignKeys) > 0 {
-		_ = json.Unmarshal(t.ForeignKeys, &fks)
-	}
-	return fks
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/sashabaranov/go-openai"
 
+	"github.com/goldset/goldset/pipelines/schemas"
 	"github.com/goldset/goldset/store"
 )
 
@@ -20,16 +21,16 @@ func (g *Generators) prepareTableMetadata(ctx context.Context, run store.Pipelin
 		return nil, err
 	}
 	var t *store.DBTable
-	for i := range d.tables {
-		if d.tables[i].Name == key {
-			t = &d.tables[i]
+	for i := range d.Tables {
+		if d.Tables[i].Name == key {
+			t = &d.Tables[i]
 		}
 	}
 	if t == nil {
-		return nil, fmt.Errorf("database %s has no table %q any more (renamed?)", d.db.Name, key)
+		return nil, fmt.Errorf("database %s has no table %q any more (renamed?)", d.DB.Name, key)
 	}
 	var cols []string
-	for _, c := range tableColumns(*t) {
+	for _, c := range schemas.Columns(*t) {
 		s := c.Name + " " + string(c.Type)
 		if c.Original != "" && c.Original != c.Name {
 			s += fmt.Sprintf(" (header %q)", c.Original)
@@ -44,10 +45,10 @@ func (g *Generators) prepareTableMetadata(ctx context.Context, run store.Pipelin
 	if i := strings.Index(block, "-- sample rows:"); i >= 0 {
 		rows = strings.TrimSpace(strings.ReplaceAll(block[i+len("-- sample rows:"):], "\n-- ", "\n"))
 	}
-	w := &work{run: run, p: p, key: key, db: d.db, tables: []store.DBTable{*t}, prompt: tableMetadataPrompt,
+	w := &work{run: run, p: p, key: key, db: d.DB, tables: []store.DBTable{*t}, prompt: tableMetadataPrompt,
 		origin: map[string]any{"table": t.Name, "original": t.Original}}
 	w.filter = filterOptions{MaxLength: 300, English: true}
-	text, err := w.prompt.render(map[string]any{"Name": t.Name, "Original": t.Original, "Columns": cols, "Rows": rows})
+	text, err := w.prompt.Render(map[string]any{"Name": t.Name, "Original": t.Original, "Columns": cols, "Rows": rows})
 	if err != nil {
 		return nil, err
 	}

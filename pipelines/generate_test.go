@@ -21,20 +21,24 @@ import (
 
 	"github.com/goldset/goldset/agent"
 	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/llm/llmtest"
+	"github.com/goldset/goldset/pipelines/measure"
+	"github.com/goldset/goldset/pipelines/pipelinetest"
+	"github.com/goldset/goldset/pipelines/runs"
 	"github.com/goldset/goldset/store"
 )
 
 // genFixture is a project with Spider's concert_singer database and some of its questions as the
 // human-seed stage (with their gold SQL), and a generator whose fake model the test scripts.
 type genFixture struct {
-	*fixture
+	*pipelinetest.Fixture
 	db     store.Database
 	seeds  map[string]int64 // question → id
 	model  *llmtest.Server
 	agents *Agents
 	gen    *Generators
-	runner *Runner
+	runner *runs.Runner
 	log    *slog.Logger
 }
 
@@ -49,29 +53,29 @@ var concertSeeds = []struct{ q, sql string }{
 
 func newGenFixture(t testing.TB, set llm.Settings) *genFixture {
 	t.Helper()
-	dir := needData(t, "spider", "database", "concert_singer")
-	f := newFixture(t)
-	sum, err := f.im.ImportSQLite(f.ctx, store.System, f.project.ID, filepath.Join(dir, "concert_singer.sqlite"), "concert_singer")
+	dir := pipelinetest.NeedData(t, "spider", "database", "concert_singer")
+	f := pipelinetest.New(t)
+	sum, err := f.Im.ImportSQLite(f.Ctx, store.System, f.Project.ID, filepath.Join(dir, "concert_singer.sqlite"), "concert_singer")
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := &genFixture{fixture: f, db: sum.Database, seeds: map[string]int64{}, model: llmtest.New(t)}
-	tx, err := f.st.Pool().Begin(f.ctx)
+	g := &genFixture{Fixture: f, db: sum.Database, seeds: map[string]int64{}, model: llmtest.New(t)}
+	tx, err := f.St.Pool().Begin(f.Ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i, s := range concertSeeds {
 		key := fmt.Sprintf("seed:%d", i)
-		n := store.NLQ{ProjectID: f.project.ID, DatabaseID: &g.db.ID, Question: s.q, OriginKey: &key, Origin: json.RawMessage(`{"kind":"spider"}`)}
-		if _, err := store.InsertNLQ(f.ctx, tx, store.System, &n); err != nil {
+		n := store.NLQ{ProjectID: f.Project.ID, DatabaseID: &g.db.ID, Question: s.q, OriginKey: &key, Origin: json.RawMessage(`{"kind":"spider"}`)}
+		if _, err := store.InsertNLQ(f.Ctx, tx, store.System, &n); err != nil {
 			t.Fatal(err)
 		}
-		if err := store.InsertCandidate(f.ctx, tx, store.System, &store.Candidate{NLQID: n.ID, Source: "import", SQL: s.sql}); err != nil {
+		if err := store.InsertCandidate(f.Ctx, tx, store.System, &store.Candidate{NLQID: n.ID, Source: "import", SQL: s.sql}); err != nil {
 			t.Fatal(err)
 		}
 		g.seeds[s.q] = n.ID
 	}
-	if err := tx.Commit(f.ctx); err != nil {
+	if err := tx.Commit(f.Ctx); err != nil {
 		t.Fatal(err)
 	}
 	g.log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -80,12 +84,12 @@ func newGenFixture(t testing.TB, set llm.Settings) *genFixture {
 	}
 	set.APIKey, set.Model = "test-key", llmtest.FakeModel
 	set.Backoff = llm.Backoff{Base: time.Millisecond, Max: 5 * time.Millisecond, RetryAfterMax: 10 * time.Millisecond}
-	models, err := NewModels(f.ctx, f.st, set, filepath.Join(t.TempDir(), "key"), g.log)
+	models, err := llmconf.NewModels(f.Ctx, f.St, set, filepath.Join(t.TempDir(), "key"), g.log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	g.agents = &Agents{Store: f.st, Exec: f.im.Exec, Models: models, Log: g.log, Options: agent.Options{TopKTables: -1}}
-	g.runner = NewRunner(f.st, g.log)
+	g.agents = &Agents{Store: f.St, Exec: f.Im.Exec, Models: models, Log: g.log, Options: agent.Options{TopKTables: -1}}
+	g.runner = runs.NewRunner(f.St, g.log)
 	g.agents.Register(g.runner)
 	g.gen = g.agents.Generators
 	return g
@@ -136,7 +140,7 @@ func answerAgent() llmtest.Reply {
 
 func (g *genFixture) start(t *testing.T, kind string, p GenerationParams) store.PipelineRun {
 	t.Helper()
-	run, err := g.gen.Start(g.ctx, store.System, g.project.ID, kind, p)
+	run, err := g.gen.Start(g.Ctx, store.System, g.Project.ID, kind, p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,19 +149,19 @@ func (g *genFixture) start(t *testing.T, kind string, p GenerationParams) store.
 
 func (g *genFixture) execute(t *testing.T, run store.PipelineRun) store.PipelineRun {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(g.ctx, 15*time.Second)
+	ctx, cancel := context.WithTimeout(g.Ctx, 15*time.Second)
 	defer cancel()
 	if err := g.runner.Execute(ctx, run); err != nil {
-		items, _ := g.st.RunItems(g.ctx, run.ID, 0)
-		t.Fatalf("run %d did not finish: %v\n%s\nitems: %+v", run.ID, err, g.runLog(t, run), items)
+		items, _ := g.St.RunItems(g.Ctx, run.ID, 0)
+		t.Fatalf("run %d did not finish: %v\n%s\nitems: %+v", run.ID, err, g.Log(t, run), items)
 	}
-	return g.currentRun(t, run)
+	return g.Run(t, run)
 }
 
 // generated returns the questions a run made, by origin key.
 func (g *genFixture) generated(t *testing.T, runID int64) map[string]store.NLQWithSQL {
 	t.Helper()
-	ns, err := g.st.ListNLQs(g.ctx, store.NLQQuery{ProjectID: g.project.ID, Limit: 500})
+	ns, err := g.St.ListNLQs(g.Ctx, store.NLQQuery{ProjectID: g.Project.ID, Limit: 500})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,7 +180,7 @@ func (g *genFixture) generated(t *testing.T, runID int64) map[string]store.NLQWi
 // batch over the new questions is queued: answered, they enter the annotation flow.
 func TestGenerate_ComplexityKeepsLineageDropsByReasonAndFeedsAnnotation(t *testing.T) {
 	g := newGenFixture(t, llm.Settings{})
-	if _, err := g.st.SavePolicy(g.ctx, store.System, g.project.ID, store.Policy{DualShare: 1, AnnotatorsPerItem: 1, AuditRate: 0.1, Blind: true, LeaseSeconds: 600}); err != nil {
+	if _, err := g.St.SavePolicy(g.Ctx, store.System, g.Project.ID, store.Policy{DualShare: 1, AnnotatorsPerItem: 1, AuditRate: 0.1, Blind: true, LeaseSeconds: 600}); err != nil {
 		t.Fatal(err)
 	}
 	replies := map[string]llmtest.Reply{
@@ -199,7 +203,7 @@ func TestGenerate_ComplexityKeepsLineageDropsByReasonAndFeedsAnnotation(t *testi
 	})
 	run := g.execute(t, g.start(t, KindAugment, GenerationParams{Pipeline: KindComplexity, FromStage: "human-seed"}))
 	if run.Status != store.RunSucceeded || run.Done != 6 || run.Failed != 0 || run.Kept != 1 {
-		t.Fatalf("run: %+v\n%s", run, g.runLog(t, run))
+		t.Fatalf("run: %+v\n%s", run, g.Log(t, run))
 	}
 	want := map[string]int{DropDuplicate: 1, DropRefusal: 1, DropWrongLanguage: 1, DropInvalidJSON: 2}
 	for reason, n := range want {
@@ -214,7 +218,7 @@ func TestGenerate_ComplexityKeepsLineageDropsByReasonAndFeedsAnnotation(t *testi
 	for key, n := range out {
 		parent := g.seeds[concertSeeds[0].q]
 		if n.Question != "How many singers from France do we have?" || n.ParentID == nil || *n.ParentID != parent ||
-			n.Stage != "human-seed+complexity" || n.Status != store.NLQNew || key != fmt.Sprintf("gen:%d:%s:0", run.ID, itemKey(parent)) {
+			n.Stage != "human-seed+complexity" || n.Status != store.NLQNew || key != fmt.Sprintf("gen:%d:%s:0", run.ID, runs.QuestionKey(parent)) {
 			t.Fatalf("question: %+v (key %s)", n, key)
 		}
 		var origin map[string]any
@@ -228,12 +232,12 @@ func TestGenerate_ComplexityKeepsLineageDropsByReasonAndFeedsAnnotation(t *testi
 		}
 	}
 	// The annotation flow: an agent batch over exactly the new question, queued with the run's end.
-	runs, err := g.st.ListPipelineRuns(g.ctx, g.project.ID, KindAgent, 10)
+	runs, err := g.St.ListPipelineRuns(g.Ctx, g.Project.ID, KindAgent, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(runs) != 1 || runs[0].Total != 1 {
-		t.Fatalf("agent batches: %+v\n%s", runs, g.runLog(t, run))
+		t.Fatalf("agent batches: %+v\n%s", runs, g.Log(t, run))
 	}
 	var bp AgentBatchParams
 	_ = json.Unmarshal(runs[0].Params, &bp)
@@ -242,11 +246,11 @@ func TestGenerate_ComplexityKeepsLineageDropsByReasonAndFeedsAnnotation(t *testi
 	}
 	batch := g.execute(t, runs[0])
 	if batch.Status != store.RunSucceeded || batch.Succeeded != 1 {
-		t.Fatalf("batch: %+v\n%s", batch, g.runLog(t, batch))
+		t.Fatalf("batch: %+v\n%s", batch, g.Log(t, batch))
 	}
 	var items int
 	for _, n := range out {
-		if err := g.st.Pool().QueryRow(g.ctx, `SELECT count(*) FROM annotation_items WHERE nlq_id = $1`, n.ID).Scan(&items); err != nil {
+		if err := g.St.Pool().QueryRow(g.Ctx, `SELECT count(*) FROM annotation_items WHERE nlq_id = $1`, n.ID).Scan(&items); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -293,7 +297,7 @@ func TestGenerate_QAGenExecutesValidatesAndStoresGeneratorSQL(t *testing.T) {
 	}
 	run = g.execute(t, run)
 	if run.Status != store.RunSucceeded || run.Kept != 1 {
-		t.Fatalf("run: %+v\n%s", run, g.runLog(t, run))
+		t.Fatalf("run: %+v\n%s", run, g.Log(t, run))
 	}
 	want := map[string]int{DropDuplicate: 1, DropSQLFailed: 1, DropOffSchema: 1, DropInvalidJSON: 1, DropNotValidated: 1, DropEmpty: 1}
 	for reason, n := range want {
@@ -313,7 +317,7 @@ func TestGenerate_QAGenExecutesValidatesAndStoresGeneratorSQL(t *testing.T) {
 		}
 	}
 	// The failed SQL's reason is in the item's detail, for people.
-	items, err := g.st.RunItems(g.ctx, run.ID, 0)
+	items, err := g.St.RunItems(g.Ctx, run.ID, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -354,9 +358,9 @@ func TestGenerate_FaultsFailOnlyTheirItemWithTheReason(t *testing.T) {
 	})
 	run := g.execute(t, g.start(t, KindParaphrase, GenerationParams{Methods: []string{"imperative"}}))
 	if run.Status != store.RunSucceeded || run.Succeeded != 3 || run.Failed != 3 || run.Kept != 3 {
-		t.Fatalf("run: %+v\n%s", run, g.runLog(t, run))
+		t.Fatalf("run: %+v\n%s", run, g.Log(t, run))
 	}
-	items, err := g.st.RunItems(g.ctx, run.ID, 0)
+	items, err := g.St.RunItems(g.Ctx, run.ID, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -394,14 +398,14 @@ func TestGenerate_NearDuplicatesByEmbeddingsAndEmbeddingFaults(t *testing.T) {
 	})
 	run := g.execute(t, g.start(t, KindParaphrase, GenerationParams{NearDuplicate: 0.8, Annotate: new(bool)}))
 	if run.Status != store.RunSucceeded || run.Dropped[DropNearDuplicate] == 0 || run.Kept == 0 {
-		t.Fatalf("run: %+v\n%s", run, g.runLog(t, run))
+		t.Fatalf("run: %+v\n%s", run, g.Log(t, run))
 	}
-	items, err := g.st.RunItems(g.ctx, run.ID, 0)
+	items, err := g.St.RunItems(g.Ctx, run.ID, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, it := range items {
-		if it.Key == itemKey(g.seeds[concertSeeds[0].q]) && !strings.Contains(string(it.Detail), "near_duplicate") {
+		if it.Key == runs.QuestionKey(g.seeds[concertSeeds[0].q]) && !strings.Contains(string(it.Detail), "near_duplicate") {
 			t.Fatalf("a question one word away from a seed was kept: %s", it.Detail)
 		}
 	}
@@ -446,7 +450,7 @@ func TestGenerate_SemanticImitatesAStyleOverUnusedColumnsFirst(t *testing.T) {
 	// the same (cached) answer: a duplicate.
 	run := g.execute(t, g.start(t, KindSemantic, GenerationParams{N: 40, Columns: 2, NearDuplicate: 1, Annotate: new(bool)}))
 	if run.Status != store.RunSucceeded || run.Kept < 30 || run.Kept+run.Dropped[DropDuplicate] != 40 {
-		t.Fatalf("run: %+v\n%s", run, g.runLog(t, run))
+		t.Fatalf("run: %+v\n%s", run, g.Log(t, run))
 	}
 	out := g.generated(t, run.ID)
 	usedBySeeds := map[string]bool{"singer.name": true, "singer.country": true, "singer.age": true, "singer.song_name": true, "singer.song_release_year": true}
@@ -472,11 +476,11 @@ func TestGenerate_SemanticImitatesAStyleOverUnusedColumnsFirst(t *testing.T) {
 		t.Fatalf("columns no SQL uses were not preferred: %d unused, %d used", unused, used)
 	}
 	// Deterministic: the same run and item ask the same.
-	w1, err := g.gen.prepare(g.ctx, run, "new-000003")
+	w1, err := g.gen.prepare(g.Ctx, run, "new-000003")
 	if err != nil {
 		t.Fatal(err)
 	}
-	w2, _ := g.gen.prepare(g.ctx, run, "new-000003")
+	w2, _ := g.gen.prepare(g.Ctx, run, "new-000003")
 	if w1.messages[0].Content != w2.messages[0].Content {
 		t.Fatal("the same item asked differently")
 	}
@@ -493,7 +497,7 @@ func TestGenerate_DatabaseDroppedMidRunFailsTheRunAndKeepsItems(t *testing.T) {
 		case KindQAGen:
 			if strings.Contains(text, "CREATE TABLE singer") {
 				once.Do(func() {
-					if _, err := g.st.Pool().Exec(context.Background(), "DROP SCHEMA "+pgx.Identifier{g.db.SchemaName}.Sanitize()+" CASCADE"); err != nil {
+					if _, err := g.St.Pool().Exec(context.Background(), "DROP SCHEMA "+pgx.Identifier{g.db.SchemaName}.Sanitize()+" CASCADE"); err != nil {
 						t.Error(err)
 					}
 				})
@@ -507,7 +511,7 @@ func TestGenerate_DatabaseDroppedMidRunFailsTheRunAndKeepsItems(t *testing.T) {
 	})
 	run := g.execute(t, g.start(t, KindQAGen, GenerationParams{DatabaseID: g.db.ID, TablesPerChunk: 1, Concurrency: 1}))
 	if run.Status != store.RunFailed || !strings.Contains(run.Error, "concert_singer") || !strings.Contains(run.Error, "is gone") {
-		t.Fatalf("run: %+v\n%s", run, g.runLog(t, run))
+		t.Fatalf("run: %+v\n%s", run, g.Log(t, run))
 	}
 	out := g.generated(t, run.ID)
 	if len(out) != 1 || run.Kept != 1 || run.Dropped[DropSQLFailed] != 1 {
@@ -535,30 +539,30 @@ func TestGenerate_ResumedByAnotherWorkerWithoutDuplicates(t *testing.T) {
 		return jsonQuestion("List for me: " + q)
 	})
 	run := g.start(t, KindParaphrase, GenerationParams{Concurrency: 2, Annotate: new(bool)})
-	ctx, cancel := context.WithCancel(g.ctx)
+	ctx, cancel := context.WithCancel(g.Ctx)
 	done := make(chan error, 1)
 	go func() { done <- g.runner.Execute(ctx, run) }()
 	deadline := time.Now().Add(time.Minute)
-	for g.currentRun(t, run).Done < 2 && time.Now().Before(deadline) {
+	for g.Run(t, run).Done < 2 && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	cancel() // the worker stops: its items in progress go back to the queue
 	<-done
 	close(release)
-	if got := g.currentRun(t, run); got.Done < 2 || got.Done == got.Total {
+	if got := g.Run(t, run); got.Done < 2 || got.Done == got.Total {
 		t.Fatalf("after the stop: %+v", got)
 	}
 	// Another process (a fresh runner and generators, nothing shared in memory) finishes the run.
-	other := &Agents{Store: g.st, Exec: g.agents.Exec, Models: g.agents.Models, Log: g.log}
-	r2 := NewRunner(g.st, g.log)
+	other := &Agents{Store: g.St, Exec: g.agents.Exec, Models: g.agents.Models, Log: g.log}
+	r2 := runs.NewRunner(g.St, g.log)
 	other.Register(r2)
-	executeWithin(t, r2, run, time.Minute)
-	run = g.currentRun(t, run)
+	pipelinetest.ExecuteWithin(t, r2, run, time.Minute)
+	run = g.Run(t, run)
 	if run.Status != store.RunSucceeded || run.Done != 6 || run.Kept != 6 {
-		t.Fatalf("run: %+v\n%s", run, g.runLog(t, run))
+		t.Fatalf("run: %+v\n%s", run, g.Log(t, run))
 	}
 	var rows, keys int
-	if err := g.st.Pool().QueryRow(g.ctx, `SELECT count(*), count(DISTINCT origin_key) FROM nlqs WHERE origin->>'run_id' = $1`,
+	if err := g.St.Pool().QueryRow(g.Ctx, `SELECT count(*), count(DISTINCT origin_key) FROM nlqs WHERE origin->>'run_id' = $1`,
 		fmt.Sprint(run.ID)).Scan(&rows, &keys); err != nil {
 		t.Fatal(err)
 	}
@@ -579,10 +583,10 @@ func TestGenerate_CancelMidRunThenResume(t *testing.T) {
 	})
 	run := g.start(t, KindParaphrase, GenerationParams{Concurrency: 1, Annotate: new(bool)})
 	go func() {
-		for g.currentRun(t, run).Done < 2 {
+		for g.Run(t, run).Done < 2 {
 			time.Sleep(10 * time.Millisecond)
 		}
-		if _, err := g.st.CancelRun(g.ctx, store.System, g.project.ID, run.ID); err != nil {
+		if _, err := g.St.CancelRun(g.Ctx, store.System, g.Project.ID, run.ID); err != nil {
 			t.Error(err)
 		}
 	}()
@@ -593,7 +597,7 @@ func TestGenerate_CancelMidRunThenResume(t *testing.T) {
 	if len(g.generated(t, run.ID)) != run.Done {
 		t.Fatalf("kept %d questions for %d done items", len(g.generated(t, run.ID)), run.Done)
 	}
-	if _, err := g.st.ResumeRun(g.ctx, store.System, g.project.ID, run.ID, false); err != nil {
+	if _, err := g.St.ResumeRun(g.Ctx, store.System, g.Project.ID, run.ID, false); err != nil {
 		t.Fatal(err)
 	}
 	run = g.execute(t, run)
@@ -610,7 +614,7 @@ func TestGenerate_TableMetadataProposesNamesALeadApplies(t *testing.T) {
 	dir := t.TempDir()
 	csv := filepath.Join(dir, "204_56.csv")
 	writeFile(t, csv, "Year,Competition,Venue,Position\n2001,World Championships,Edmonton,3rd\n2003,World Championships,Paris,1st\n")
-	sum, err := g.im.ImportCSV(g.ctx, store.System, g.project.ID, []string{csv}, "wtq_tables")
+	sum, err := g.Im.ImportCSV(g.Ctx, store.System, g.Project.ID, []string{csv}, "wtq_tables")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -620,15 +624,15 @@ func TestGenerate_TableMetadataProposesNamesALeadApplies(t *testing.T) {
 		}
 		return llmtest.Text("```json\n{\"table_name\": \"Athlete Competition Results\", \"table_summary\": \"An athlete's placings at championships, by year.\"}\n```")
 	})
-	if _, err := g.gen.Start(g.ctx, store.System, g.project.ID, KindTableMetadata, GenerationParams{DatabaseID: g.db.ID}); err == nil ||
+	if _, err := g.gen.Start(g.Ctx, store.System, g.Project.ID, KindTableMetadata, GenerationParams{DatabaseID: g.db.ID}); err == nil ||
 		!strings.Contains(err.Error(), "CSV") {
 		t.Fatalf("a SQLite database's tables: %v", err)
 	}
 	run := g.execute(t, g.start(t, KindTableMetadata, GenerationParams{DatabaseID: sum.Database.ID}))
 	if run.Status != store.RunSucceeded || run.Kept != 1 {
-		t.Fatalf("run: %+v\n%s", run, g.runLog(t, run))
+		t.Fatalf("run: %+v\n%s", run, g.Log(t, run))
 	}
-	items, err := g.st.RunItems(g.ctx, run.ID, 0)
+	items, err := g.St.RunItems(g.Ctx, run.ID, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -636,11 +640,11 @@ func TestGenerate_TableMetadataProposesNamesALeadApplies(t *testing.T) {
 	if err := json.Unmarshal(items[0].Detail, &d); err != nil || d.Proposal.Name != "athlete_competition_results" || d.Proposal.Table != items[0].Key {
 		t.Fatalf("proposal: %s (%v)", items[0].Detail, err)
 	}
-	tbl, err := g.st.UpdateTable(g.ctx, store.System, sum.Database, d.Proposal.Table, store.TablePatch{Name: &d.Proposal.Name, Summary: &d.Proposal.Summary})
+	tbl, err := g.St.UpdateTable(g.Ctx, store.System, sum.Database, d.Proposal.Table, store.TablePatch{Name: &d.Proposal.Name, Summary: &d.Proposal.Summary})
 	if err != nil || tbl.Name != "athlete_competition_results" || tbl.Summary == "" {
 		t.Fatalf("applied: %+v, %v", tbl, err)
 	}
-	if runs, _ := g.st.ListPipelineRuns(g.ctx, g.project.ID, KindAgent, 10); len(runs) != 0 {
+	if runs, _ := g.St.ListPipelineRuns(g.Ctx, g.Project.ID, KindAgent, 10); len(runs) != 0 {
 		t.Fatalf("table metadata queued an agent batch: %+v", runs)
 	}
 }
@@ -648,7 +652,7 @@ func TestGenerate_TableMetadataProposesNamesALeadApplies(t *testing.T) {
 // The preview renders the first item's prompt and stores nothing.
 func TestGenerate_PreviewRendersTheFirstPromptAndStoresNothing(t *testing.T) {
 	g := newGenFixture(t, llm.Settings{})
-	pv, err := g.gen.Preview(g.ctx, g.project.ID, KindAugment, GenerationParams{Pipeline: KindComplexity, Methods: []string{"reasoning"}})
+	pv, err := g.gen.Preview(g.Ctx, g.Project.ID, KindAugment, GenerationParams{Pipeline: KindComplexity, Methods: []string{"reasoning"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -658,11 +662,11 @@ func TestGenerate_PreviewRendersTheFirstPromptAndStoresNothing(t *testing.T) {
 		!strings.Contains(text, "-- sample rows:") {
 		t.Fatalf("preview: %+v\n%s", pv, text)
 	}
-	pv, err = g.gen.Preview(g.ctx, g.project.ID, KindQAGen, GenerationParams{DatabaseID: g.db.ID, Num: 7})
+	pv, err = g.gen.Preview(g.Ctx, g.Project.ID, KindQAGen, GenerationParams{DatabaseID: g.db.ID, Num: 7})
 	if err != nil || !strings.Contains(pv.Messages[0].Content, "Generate 7 natural language questions") || pv.Items != 2 {
 		t.Fatalf("qagen preview: %+v, %v", pv, err)
 	}
-	if runs, _ := g.st.ListPipelineRuns(g.ctx, g.project.ID, "", 10); len(runs) != 0 || g.model.ChatCount() != 0 {
+	if runs, _ := g.St.ListPipelineRuns(g.Ctx, g.Project.ID, "", 10); len(runs) != 0 || g.model.ChatCount() != 0 {
 		t.Fatalf("a preview stored runs %v or called the model %d times", runs, g.model.ChatCount())
 	}
 }
@@ -691,7 +695,7 @@ func TestGenerate_ParamsAreValidatedWithFieldErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := g.gen.Start(g.ctx, store.System, g.project.ID, c.kind, c.p)
+			_, err := g.gen.Start(g.Ctx, store.System, g.Project.ID, c.kind, c.p)
 			var ve *store.ValidationError
 			if !errors.As(err, &ve) || ve.Fields[c.field] == "" {
 				t.Fatalf("got %v, want a field error on %s", err, c.field)
@@ -704,19 +708,18 @@ func TestGenerate_ParamsAreValidatedWithFieldErrors(t *testing.T) {
 // metrics, linked to the run.
 func TestGenerate_RunEndRecomputesMetrics(t *testing.T) {
 	g := newGenFixture(t, llm.Settings{})
-	g.gen.Metrics = &Metrics{Store: g.st, Models: g.agents.Models, Log: g.log}
+	g.gen.Metrics = measure.New(g.St, g.agents.Models, g.agents.Runner, g.log)
 	g.model.Respond(func(req openai.ChatCompletionRequest) llmtest.Reply {
 		_, q := promptKind(req)
 		return jsonQuestion("Please list: " + q)
 	})
 	run := g.execute(t, g.start(t, KindParaphrase, GenerationParams{N: 2, Annotate: new(bool)}))
-	g.gen.Metrics.Wait()
 	var n int
-	if err := g.st.Pool().QueryRow(g.ctx, `SELECT count(*) FROM metric_runs WHERE pipeline_run_id = $1 AND trigger = $2`, run.ID, store.MetricsPipeline).Scan(&n); err != nil {
+	if err := g.St.Pool().QueryRow(g.Ctx, `SELECT count(*) FROM metric_runs WHERE pipeline_run_id = $1 AND trigger = $2`, run.ID, store.MetricsPipeline).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	if n != 1 {
-		t.Fatalf("%d metric runs for run %d\n%s", n, run.ID, g.runLog(t, run))
+		t.Fatalf("%d metric runs for run %d\n%s", n, run.ID, g.Log(t, run))
 	}
 }
 

@@ -12,18 +12,20 @@ import (
 
 	"github.com/goldset/goldset/agent"
 	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/llm/llmtest"
+	"github.com/goldset/goldset/pipelines/pipelinetest"
 	"github.com/goldset/goldset/store"
 )
 
 // The agent is prompted with the project's current guideline, and its run records that version.
 func TestAgent_PromptedWithTheCurrentGuidelineAndRecordsItsVersion(t *testing.T) {
-	f := newFixture(t)
+	f := pipelinetest.New(t)
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "singer.csv"), []byte("name,country\nLiliane,France\nChristy,United States\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	imported, err := f.im.ImportCSV(f.ctx, store.System, f.project.ID, []string{dir}, "singers")
+	imported, err := f.Im.ImportCSV(f.Ctx, store.System, f.Project.ID, []string{dir}, "singers")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,22 +34,22 @@ func TestAgent_PromptedWithTheCurrentGuidelineAndRecordsItsVersion(t *testing.T)
 		return llmtest.Call("give_final_answer", map[string]string{"sql": "SELECT count(*) FROM singer", "explanation": "counts"})
 	})
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	models, err := NewModels(f.ctx, f.st, llm.Settings{BaseURL: model.URL, APIKey: "test-key", Model: llmtest.FakeModel}, filepath.Join(t.TempDir(), "key"), log)
+	models, err := llmconf.NewModels(f.Ctx, f.St, llm.Settings{BaseURL: model.URL, APIKey: "test-key", Model: llmtest.FakeModel}, filepath.Join(t.TempDir(), "key"), log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &Agents{Store: f.st, Exec: f.im.Exec, Models: models, Log: log, Options: agent.Options{TopKTables: -1}}
+	w := &Agents{Store: f.St, Exec: f.Im.Exec, Models: models, Log: log, Options: agent.Options{TopKTables: -1}}
 
 	ask := func(question string) store.AgentRun {
 		t.Helper()
-		tr, err := w.begin(f.ctx, store.System, f.project.ID, imported.Database.ID, question, nil, nil, 1)
+		tr, err := w.begin(f.Ctx, store.System, f.Project.ID, imported.Database.ID, question, nil, nil, 1)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := w.finish(f.ctx, tr); err != nil {
+		if _, _, err := w.finish(f.Ctx, tr); err != nil {
 			t.Fatal(err)
 		}
-		run, err := f.st.AgentRunWithSteps(f.ctx, f.project.ID, tr.rec.ID)
+		run, err := f.St.AgentRunWithSteps(f.Ctx, f.Project.ID, tr.rec.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -67,7 +69,7 @@ func TestAgent_PromptedWithTheCurrentGuidelineAndRecordsItsVersion(t *testing.T)
 	}
 
 	for i, md := range []string{"## R: Count rows\nCount every row.", "## R1: Count distinct singers\nCount distinct names, never rows."} {
-		if _, err := f.st.SaveGuideline(f.ctx, store.System, f.project.ID, md, "edit", i); err != nil {
+		if _, err := f.St.SaveGuideline(f.Ctx, store.System, f.Project.ID, md, "edit", i); err != nil {
 			t.Fatal(err)
 		}
 	}

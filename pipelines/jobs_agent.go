@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/goldset/goldset/pipelines/runs"
 	"github.com/goldset/goldset/store"
 )
 
@@ -11,7 +12,7 @@ import (
 // worker died, or the attempt failed before recording how they ended), before the question is tried
 // again.
 func (w *Agents) abandonItem(ctx context.Context, run store.PipelineRun, key string) {
-	nlqID, err := parseItemKey(key)
+	nlqID, err := runs.ParseQuestionKey(key)
 	if err != nil {
 		return
 	}

@@ -16,6 +16,8 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/pipelines/prompts"
+	"github.com/goldset/goldset/pipelines/runs"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )
@@ -174,9 +176,9 @@ type optRun struct {
 
 // optimizeStep does one step of an optimization. Whatever it stores (candidates, scored items) is
 // stored as soon as it is known, and a step done again reads it back instead of redoing it; an
-// error other than a passing database outage stops the run (a RunError), so no later step starts
+// error other than a passing database outage stops the run (a runs.RunError), so no later step starts
 // on a state this one did not finish.
-func (e *Evaluator) optimizeStep(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, ItemSaver, error) {
+func (e *Evaluator) optimizeStep(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, runs.ItemSaver, error) {
 	o, err := e.loadOpt(ctx, run)
 	if err == nil {
 		switch {
@@ -196,11 +198,11 @@ func (e *Evaluator) optimizeStep(ctx context.Context, run store.PipelineRun, key
 		}
 	}
 	if err != nil {
-		var re *RunError
+		var re *runs.RunError
 		if errors.As(err, &re) || ctx.Err() != nil || store.Transient(err) {
 			return store.ItemOutcome{}, nil, err
 		}
-		return store.ItemOutcome{}, nil, &RunError{Reason: fmt.Sprintf("step %s: %v", key, err)}
+		return store.ItemOutcome{}, nil, &runs.RunError{Reason: fmt.Sprintf("step %s: %v", key, err)}
 	}
 	return store.ItemOutcome{Key: key, OK: true}, nil, nil
 }
@@ -208,7 +210,7 @@ func (e *Evaluator) optimizeStep(ctx context.Context, run store.PipelineRun, key
 func (e *Evaluator) loadOpt(ctx context.Context, run store.PipelineRun) (*optRun, error) {
 	o := &optRun{reviewNoteMaximum: 10}
 	if err := json.Unmarshal(run.Params, &o.p); err != nil {
-		return nil, &RunError{Reason: "unreadable parameters: " + err.Error()}
+		return nil, &runs.RunError{Reason: "unreadable parameters: " + err.Error()}
 	}
 	o.scoring = scoring{run: run, kind: KindOptimize, target: o.p.Target, budget: o.p.Budget, gold: &goldResults{m: map[int64]*sqlexec.Result{}}}
 	var err error
@@ -345,7 +347,7 @@ func best(cands []store.PromptCandidate) (store.PromptCandidate, bool) {
 	return scored[0], true
 }
 
-var oproPrompt = loadPrompt("opro")
+var oproPrompt = prompts.Load("opro")
 
 // oproScoredPrompts is how many past prompts the meta-prompt lists (the best ones), as in OPRO.
 const oproScoredPrompts = 20
@@ -412,7 +414,7 @@ func (e *Evaluator) oproPropose(ctx context.Context, o *optRun, step, k int) (st
 			return "", err
 		}
 	}
-	meta, err := oproPrompt.render(map[string]any{"Prompts": list, "Dialect": Dialect, "Failures": failures, "Reviews": reviews})
+	meta, err := oproPrompt.Render(map[string]any{"Prompts": list, "Dialect": prompts.Dialect, "Failures": failures, "Reviews": reviews})
 	if err != nil {
 		return "", err
 	}
@@ -444,7 +446,7 @@ func bracketed(reply string) (string, bool) {
 func (e *Evaluator) withPlaceholders(ctx context.Context, o *optRun, prompt string) string {
 	add := map[string]string{"{dialect}": "\n\nDialect: {dialect}", "{schema}": "\n\nSchema:\n{schema}", "{query_str}": "\n\nQuestion: {query_str}"}
 	var missing []string
-	for _, p := range placeholders {
+	for _, p := range prompts.Placeholders {
 		if !strings.Contains(prompt, p) {
 			prompt += add[p]
 			missing = append(missing, p)
@@ -524,8 +526,8 @@ func describeFailure(r store.EvalResult) string {
 func oneLine(sql string) string { return strings.Join(strings.Fields(sql), " ") }
 
 var (
-	criticPrompt = loadPrompt("critic")
-	editorPrompt = loadPrompt("editor")
+	criticPrompt = prompts.Load("critic")
+	editorPrompt = prompts.Load("editor")
 )
 
 // minibatch draws n pairs of a split for a round, the same on every attempt (seeded by the run's
@@ -654,7 +656,7 @@ func (e *Evaluator) expand(ctx context.Context, o *optRun, round, pi int, parent
 		return nil, nil
 	}
 	item := fmt.Sprintf("round-%d-parent-%d", round, parent.ID)
-	critiquePrompt, err := criticPrompt.render(map[string]any{"Dialect": Dialect, "Prompt": parent.Prompt, "Correct": correct, "Total": len(batch),
+	critiquePrompt, err := criticPrompt.Render(map[string]any{"Dialect": prompts.Dialect, "Prompt": parent.Prompt, "Correct": correct, "Total": len(batch),
 		"Failures": failures, "Reviews": reviews})
 	if err != nil {
 		return nil, err
@@ -671,7 +673,7 @@ func (e *Evaluator) expand(ctx context.Context, o *optRun, round, pi int, parent
 			children = append(children, c)
 			continue
 		}
-		edit, err := editorPrompt.render(map[string]any{"Dialect": Dialect, "Prompt": parent.Prompt, "Critique": critique, "Variant": j})
+		edit, err := editorPrompt.Render(map[string]any{"Dialect": prompts.Dialect, "Prompt": parent.Prompt, "Critique": critique, "Variant": j})
 		if err != nil {
 			return nil, err
 		}
@@ -700,7 +702,7 @@ func (e *Evaluator) expand(ctx context.Context, o *optRun, round, pi int, parent
 func (e *Evaluator) testStep(ctx context.Context, o *optRun) error {
 	top, ok := best(o.cands)
 	if !ok {
-		return &RunError{Reason: "no prompt was scored on validation"}
+		return &runs.RunError{Reason: "no prompt was scored on validation"}
 	}
 	for _, c := range uniqueCandidates(o.baseline, top) {
 		correct, err := e.scoreOn(ctx, o, c, o.test)

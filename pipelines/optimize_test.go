@@ -15,6 +15,9 @@ import (
 
 	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/llm/llmtest"
+	"github.com/goldset/goldset/pipelines/golden"
+	"github.com/goldset/goldset/pipelines/prompts"
+	"github.com/goldset/goldset/pipelines/runs"
 	"github.com/goldset/goldset/store"
 )
 
@@ -43,16 +46,16 @@ type goldBench struct {
 func newGoldBench(t *testing.T) *goldBench {
 	t.Helper()
 	b := &goldBench{spiderBatch: newSpiderBatch(t), sqlOf: map[string]string{}}
-	if _, err := b.st.Pool().Exec(b.ctx, `UPDATE nlqs n SET status = 'accepted', gold_candidate_id = c.id
-		FROM sql_candidates c WHERE c.nlq_id = n.id AND n.project_id = $1 AND c.verification->>'match' = 'true'`, b.project.ID); err != nil {
+	if _, err := b.St.Pool().Exec(b.Ctx, `UPDATE nlqs n SET status = 'accepted', gold_candidate_id = c.id
+		FROM sql_candidates c WHERE c.nlq_id = n.id AND n.project_id = $1 AND c.verification->>'match' = 'true'`, b.Project.ID); err != nil {
 		t.Fatal(err)
 	}
-	snap, _, err := (&Snapshots{Store: b.st}).Cut(b.ctx, store.System, b.project.ID, SnapshotParams{Name: "gold", Seed: 7})
+	snap, _, err := (&golden.Snapshots{Store: b.St}).Cut(b.Ctx, store.System, b.Project.ID, golden.SnapshotParams{Name: "gold", Seed: 7})
 	if err != nil {
 		t.Fatal(err)
 	}
 	b.snapshot = snap
-	pairs, err := b.st.SnapshotPairs(b.ctx, snap.ID, "", 0, 0)
+	pairs, err := b.St.SnapshotPairs(b.Ctx, snap.ID, "", 0, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,9 +93,9 @@ func (b *goldBench) reply(req openai.ChatCompletionRequest) llmtest.Reply {
 	switch {
 	case strings.Contains(prompt, "I have some prompts along with their corresponding accuracies."):
 		if !strings.Contains(prompt, "Predicted SQL: "+wrongSQL) {
-			return llmtest.Text("[[" + BuiltinPromptTemplate + "\nThink step by step.]]")
+			return llmtest.Text("[[" + prompts.BuiltinTemplate + "\nThink step by step.]]")
 		}
-		return llmtest.Text("The failures select constants.\n[[" + strings.TrimSpace(BuiltinPromptTemplate) + "\n" + magicRule + "]]")
+		return llmtest.Text("The failures select constants.\n[[" + strings.TrimSpace(prompts.BuiltinTemplate) + "\n" + magicRule + "]]")
 	case strings.Contains(prompt, "Critique the prompt below"):
 		if strings.Contains(prompt, "Predicted SQL: "+wrongSQL) && strings.Contains(prompt, reviewerComment) {
 			return llmtest.Text("The prompt never says how to name columns; reviewers say columns must be qualified.")
@@ -125,12 +128,12 @@ func (b *goldBench) reply(req openai.ChatCompletionRequest) llmtest.Reply {
 
 func (b *goldBench) execute(t *testing.T, run store.PipelineRun) store.PipelineRun {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 5*time.Minute)
+	ctx, cancel := context.WithTimeout(b.Ctx, 5*time.Minute)
 	defer cancel()
 	if err := b.runner.Execute(ctx, run); err != nil {
 		t.Fatal(err)
 	}
-	run, err := b.st.PipelineRun(b.ctx, b.project.ID, run.ID)
+	run, err := b.St.PipelineRun(b.Ctx, b.Project.ID, run.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +142,7 @@ func (b *goldBench) execute(t *testing.T, run store.PipelineRun) store.PipelineR
 
 func TestEvaluate_ExecutionAccuracyByHardnessAndDatabaseJudgeApart(t *testing.T) {
 	b := newGoldBench(t)
-	run, err := b.eval.StartEvaluation(b.ctx, store.System, b.project.ID, EvalParams{SnapshotID: b.snapshot.ID, Split: "all", Judge: true})
+	run, err := b.eval.StartEvaluation(b.Ctx, store.System, b.Project.ID, EvalParams{SnapshotID: b.snapshot.ID, Split: "all", Judge: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +150,7 @@ func TestEvaluate_ExecutionAccuracyByHardnessAndDatabaseJudgeApart(t *testing.T)
 	if run.Status != store.RunSucceeded || run.Succeeded != b.snapshot.Pairs {
 		t.Fatalf("run: %+v (snapshot of %d pairs)", run, b.snapshot.Pairs)
 	}
-	rep, err := b.eval.Evaluation(b.ctx, b.project.ID, run.ID)
+	rep, err := b.eval.Evaluation(b.Ctx, b.Project.ID, run.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +185,7 @@ func TestEvaluate_ExecutionAccuracyByHardnessAndDatabaseJudgeApart(t *testing.T)
 	if s.Judge == nil || s.Judge.N != s.Scored || s.Judge.Correct != s.Scored || s.Correct == s.Scored {
 		t.Fatalf("judge %+v against execution %d/%d", s.Judge, s.Correct, s.Scored)
 	}
-	wrong, err := b.eval.EvalResults(b.ctx, b.project.ID, run.ID, store.OutcomeWrong, 0, 5)
+	wrong, err := b.eval.EvalResults(b.Ctx, b.Project.ID, run.ID, store.OutcomeWrong, 0, 5)
 	if err != nil || len(wrong) != 5 {
 		t.Fatalf("wrong results: %v %d", err, len(wrong))
 	}
@@ -190,7 +193,7 @@ func TestEvaluate_ExecutionAccuracyByHardnessAndDatabaseJudgeApart(t *testing.T)
 	if w.SQL != wrongSQL || w.Correct || w.Reason == "" || w.GoldSQL == "" || w.Question == "" || !strings.Contains(string(w.Diff), "only_gold") {
 		t.Fatalf("a wrong result: %+v diff %s", w, w.Diff)
 	}
-	if _, err := b.eval.EvalResults(b.ctx, b.project.ID, run.ID, "bogus", 0, 5); err == nil {
+	if _, err := b.eval.EvalResults(b.Ctx, b.Project.ID, run.ID, "bogus", 0, 5); err == nil {
 		t.Fatal("an unknown outcome was accepted")
 	}
 }
@@ -206,18 +209,18 @@ func TestEvaluate_RefusesBadParameters(t *testing.T) {
 		"concurrency":         {SnapshotID: b.snapshot.ID, Concurrency: 65},
 	} {
 		var ve *store.ValidationError
-		if _, err := b.eval.StartEvaluation(b.ctx, store.System, b.project.ID, p); !errors.As(err, &ve) {
+		if _, err := b.eval.StartEvaluation(b.Ctx, store.System, b.Project.ID, p); !errors.As(err, &ve) {
 			t.Errorf("%s: %v, want a validation error", name, err)
 		}
 	}
-	if _, err := b.eval.StartEvaluation(b.ctx, store.System, b.project.ID, EvalParams{SnapshotID: 99999}); !errors.Is(err, store.ErrNotFound) {
+	if _, err := b.eval.StartEvaluation(b.Ctx, store.System, b.Project.ID, EvalParams{SnapshotID: 99999}); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("unknown snapshot: %v", err)
 	}
 }
 
 func TestEvaluate_BudgetStopsTheRunAndKeepsWhatWasScored(t *testing.T) {
 	b := newGoldBench(t)
-	run, err := b.eval.StartEvaluation(b.ctx, store.System, b.project.ID, EvalParams{SnapshotID: b.snapshot.ID, Split: "all",
+	run, err := b.eval.StartEvaluation(b.Ctx, store.System, b.Project.ID, EvalParams{SnapshotID: b.snapshot.ID, Split: "all",
 		Concurrency: 1, Budget: Budget{MaxCalls: 5}})
 	if err != nil {
 		t.Fatal(err)
@@ -226,8 +229,8 @@ func TestEvaluate_BudgetStopsTheRunAndKeepsWhatWasScored(t *testing.T) {
 	if run.Status != store.RunFailed || !strings.Contains(run.Error, "budget reached: 5 of 5 model calls") {
 		t.Fatalf("run: %s %q", run.Status, run.Error)
 	}
-	spend, _ := b.st.RunSpend(b.ctx, KindEvaluate, run.ID)
-	sum, _ := b.st.EvalSummary(b.ctx, run.ID, 0)
+	spend, _ := b.St.RunSpend(b.Ctx, KindEvaluate, run.ID)
+	sum, _ := b.St.EvalSummary(b.Ctx, run.ID, 0)
 	if spend.Calls != 5 || sum.Scored != 5 || b.calls.Load() != 5 {
 		t.Fatalf("spent %d calls, scored %d, model saw %d: want 5 each", spend.Calls, sum.Scored, b.calls.Load())
 	}
@@ -235,7 +238,7 @@ func TestEvaluate_BudgetStopsTheRunAndKeepsWhatWasScored(t *testing.T) {
 
 func TestOPRO_FindsTheRuleFromFailuresAndBeatsTheBaselineOnTest(t *testing.T) {
 	b := newGoldBench(t)
-	run, err := b.eval.StartOptimization(b.ctx, store.System, b.project.ID, OptimizeParams{Method: MethodOPRO, SnapshotID: b.snapshot.ID,
+	run, err := b.eval.StartOptimization(b.Ctx, store.System, b.Project.ID, OptimizeParams{Method: MethodOPRO, SnapshotID: b.snapshot.ID,
 		OPRO: OPROParams{Iterations: 2, Candidates: 2}})
 	if err != nil {
 		t.Fatal(err)
@@ -263,19 +266,19 @@ func TestOPRO_FindsTheRuleFromFailuresAndBeatsTheBaselineOnTest(t *testing.T) {
 		}
 	}
 	// Adopted, the best prompt is the project's template and the agent's instructions.
-	pt, err := b.eval.Adopt(b.ctx, store.System, b.project.ID, run.ID, 0)
+	pt, err := b.eval.Adopt(b.Ctx, store.System, b.Project.ID, run.ID, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cur, err := b.eval.CurrentPrompt(b.ctx, b.project.ID)
+	cur, err := b.eval.CurrentPrompt(b.Ctx, b.Project.ID)
 	if err != nil || cur.Version != 1 || pt.Source != "optimization" || cur.Body != rep.Best.Prompt || *cur.RunID != run.ID {
 		t.Fatalf("adopted %+v, current %+v (%v)", pt, cur, err)
 	}
-	if _, err := b.eval.Adopt(b.ctx, store.System, b.project.ID, run.ID, 424242); !errors.Is(err, store.ErrNotFound) {
+	if _, err := b.eval.Adopt(b.Ctx, store.System, b.Project.ID, run.ID, 424242); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("adopting an unknown candidate: %v", err)
 	}
 	pair := mustPairs(t, b, "test")[0]
-	tr, err := b.agents.begin(b.ctx, store.System, b.project.ID, *pair.DatabaseID, pair.Question, nil, nil, 1)
+	tr, err := b.agents.begin(b.Ctx, store.System, b.Project.ID, *pair.DatabaseID, pair.Question, nil, nil, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,7 +290,7 @@ func TestOPRO_FindsTheRuleFromFailuresAndBeatsTheBaselineOnTest(t *testing.T) {
 
 func (b *goldBench) report(t *testing.T, run store.PipelineRun) OptReport {
 	t.Helper()
-	rep, err := b.eval.Optimization(b.ctx, b.project.ID, run.ID)
+	rep, err := b.eval.Optimization(b.Ctx, b.Project.ID, run.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -327,7 +330,7 @@ func (b *goldBench) expectImprovement(t *testing.T, rep OptReport) {
 
 func mustPairs(t *testing.T, b *goldBench, split string) []store.SnapshotPair {
 	t.Helper()
-	p, err := b.st.SnapshotPairs(b.ctx, b.snapshot.ID, split, 0, 0)
+	p, err := b.St.SnapshotPairs(b.Ctx, b.snapshot.ID, split, 0, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -342,10 +345,10 @@ func (b *goldBench) reviewOn(t *testing.T) {
 		if _, ok := b.sqlOf[p.Question]; !ok || easy(p.Question) {
 			continue
 		}
-		if _, err := b.st.Pool().Exec(b.ctx, `WITH i AS (INSERT INTO review_items (project_id, nlq_id, reason, status)
+		if _, err := b.St.Pool().Exec(b.Ctx, `WITH i AS (INSERT INTO review_items (project_id, nlq_id, reason, status)
 				VALUES ($1, $2, 'disagreement', 'resolved') RETURNING id)
 			INSERT INTO reviews (review_item_id, decision, error_type, comment) SELECT id, 'accept_b', 'schema_linking', $3 FROM i`,
-			b.project.ID, p.NLQID, reviewerComment); err != nil {
+			b.Project.ID, p.NLQID, reviewerComment); err != nil {
 			t.Fatal(err)
 		}
 		return
@@ -356,7 +359,7 @@ func (b *goldBench) reviewOn(t *testing.T) {
 func TestAPO_CriticSeesFailuresAndReviewsBeamKeepsTheBestChild(t *testing.T) {
 	b := newGoldBench(t)
 	b.reviewOn(t)
-	run, err := b.eval.StartOptimization(b.ctx, store.System, b.project.ID, OptimizeParams{Method: MethodAPO, SnapshotID: b.snapshot.ID,
+	run, err := b.eval.StartOptimization(b.Ctx, store.System, b.Project.ID, OptimizeParams{Method: MethodAPO, SnapshotID: b.snapshot.ID,
 		APO: APOParams{BeamWidth: 2, BranchFactor: 2, Rounds: 2, GradientBatch: 16, ValidationBatch: 12}})
 	if err != nil {
 		t.Fatal(err)
@@ -403,13 +406,13 @@ func TestAPO_CriticSeesFailuresAndReviewsBeamKeepsTheBestChild(t *testing.T) {
 // the prompts already proposed are kept.
 func TestOPRO_StoppedWorkerResumesWithoutRedoingWork(t *testing.T) {
 	b := newGoldBench(t)
-	run, err := b.eval.StartOptimization(b.ctx, store.System, b.project.ID, OptimizeParams{Method: MethodOPRO, SnapshotID: b.snapshot.ID,
+	run, err := b.eval.StartOptimization(b.Ctx, store.System, b.Project.ID, OptimizeParams{Method: MethodOPRO, SnapshotID: b.snapshot.ID,
 		Concurrency: 2, OPRO: OPROParams{Iterations: 2, Candidates: 2}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	val := len(mustPairs(t, b, "val"))
-	ctx, stop := context.WithCancel(b.ctx)
+	ctx, stop := context.WithCancel(b.Ctx)
 	stopped := make(chan struct{})
 	var once atomic.Bool
 	b.stall = func() {
@@ -432,9 +435,9 @@ func TestOPRO_StoppedWorkerResumesWithoutRedoingWork(t *testing.T) {
 		t.Fatalf("stopped worker: %v", err)
 	}
 	b.stall = nil
-	before, _ := b.st.PromptCandidates(b.ctx, run.ID)
-	next := NewRunner(b.st, b.agents.Log)
-	(&Agents{Store: b.st, Exec: b.agents.Exec, Models: b.agents.Models, Log: b.agents.Log, Options: b.agents.Options}).Register(next)
+	before, _ := b.St.PromptCandidates(b.Ctx, run.ID)
+	next := runs.NewRunner(b.St, b.agents.Log)
+	(&Agents{Store: b.St, Exec: b.agents.Exec, Models: b.agents.Models, Log: b.agents.Log, Options: b.agents.Options}).Register(next)
 	b.runner = next
 	run = b.execute(t, run)
 	if run.Status != store.RunSucceeded {
@@ -447,14 +450,14 @@ func TestOPRO_StoppedWorkerResumesWithoutRedoingWork(t *testing.T) {
 		}
 	}
 	var scored, distinct int
-	b.st.Pool().QueryRow(b.ctx, `SELECT count(*), count(DISTINCT (candidate_id, nlq_id)) FROM eval_results WHERE run_id = $1`, run.ID).Scan(&scored, &distinct)
+	b.St.Pool().QueryRow(b.Ctx, `SELECT count(*), count(DISTINCT (candidate_id, nlq_id)) FROM eval_results WHERE run_id = $1`, run.ID).Scan(&scored, &distinct)
 	if scored != distinct {
 		t.Fatalf("%d results for %d (candidate, question) pairs", scored, distinct)
 	}
 	// Each scoring answered once by the model, save the few in flight when the worker stopped,
 	// whose answers come back from the cache.
 	var paid int
-	b.st.Pool().QueryRow(b.ctx, `SELECT count(*) FROM llm_calls WHERE run_id = $1 AND run_kind = $2 AND purpose = $3 AND NOT cached`,
+	b.St.Pool().QueryRow(b.Ctx, `SELECT count(*) FROM llm_calls WHERE run_id = $1 AND run_kind = $2 AND purpose = $3 AND NOT cached`,
 		run.ID, KindOptimize, string(llm.PurposeTarget)).Scan(&paid)
 	if paid > scored {
 		t.Fatalf("%d paid target calls for %d scored items", paid, scored)
@@ -528,12 +531,6 @@ func TestExtractSQLAndVerdict(t *testing.T) {
 			t.Errorf("ParseVerdict(%q) = %v %v", reply, v, ok)
 		}
 	}
-	if got := FillPrompt("{dialect}|{schema}|{query_str}", "PostgreSQL", "S {query_str}", "Q"); got != "PostgreSQL|S {query_str}|Q" {
-		t.Errorf("FillPrompt: %q", got)
-	}
-	if CheckPromptTemplate(BuiltinPromptTemplate) != "" || CheckPromptTemplate("no slots") == "" || CheckPromptTemplate(" ") == "" {
-		t.Error("CheckPromptTemplate")
-	}
 }
 
 // A budget stops an optimization between two calls: the run fails saying so, and what it learned
@@ -541,7 +538,7 @@ func TestExtractSQLAndVerdict(t *testing.T) {
 func TestOPRO_BudgetStopsTheRunCleanly(t *testing.T) {
 	b := newGoldBench(t)
 	val := len(mustPairs(t, b, "val"))
-	run, err := b.eval.StartOptimization(b.ctx, store.System, b.project.ID, OptimizeParams{Method: MethodOPRO, SnapshotID: b.snapshot.ID,
+	run, err := b.eval.StartOptimization(b.Ctx, store.System, b.Project.ID, OptimizeParams{Method: MethodOPRO, SnapshotID: b.snapshot.ID,
 		Concurrency: 1, Budget: Budget{MaxCalls: val + 3}, OPRO: OPROParams{Iterations: 3, Candidates: 1}})
 	if err != nil {
 		t.Fatal(err)
@@ -558,7 +555,7 @@ func TestOPRO_BudgetStopsTheRunCleanly(t *testing.T) {
 		t.Fatalf("steps %+v best %+v", rep.Steps, rep.Best)
 	}
 	var scored int
-	b.st.Pool().QueryRow(b.ctx, `SELECT count(*) FROM eval_results WHERE run_id = $1`, run.ID).Scan(&scored)
+	b.St.Pool().QueryRow(b.Ctx, `SELECT count(*) FROM eval_results WHERE run_id = $1`, run.ID).Scan(&scored)
 	if scored != val+2 {
 		t.Fatalf("%d items scored, want the baseline's %d and 2 of the proposal's", scored, val)
 	}
@@ -579,7 +576,7 @@ func TestEvaluate_BrokenRepliesFailTheirItemsAndRetryFinishesThem(t *testing.T) 
 		}
 		return b.reply(req)
 	})
-	run, err := b.eval.StartEvaluation(b.ctx, store.System, b.project.ID, EvalParams{SnapshotID: b.snapshot.ID, Split: "val"})
+	run, err := b.eval.StartEvaluation(b.Ctx, store.System, b.Project.ID, EvalParams{SnapshotID: b.snapshot.ID, Split: "val"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -587,22 +584,22 @@ func TestEvaluate_BrokenRepliesFailTheirItemsAndRetryFinishesThem(t *testing.T) 
 	if run.Failed == 0 || run.Succeeded == 0 || run.Done != run.Total {
 		t.Fatalf("run with broken replies: %+v", run)
 	}
-	sum, _ := b.st.EvalSummary(b.ctx, run.ID, 0)
+	sum, _ := b.St.EvalSummary(b.Ctx, run.ID, 0)
 	if sum.Scored != run.Succeeded {
 		t.Fatalf("%d scored, %d items succeeded", sum.Scored, run.Succeeded)
 	}
-	items, _ := b.st.RunItems(b.ctx, run.ID, 0)
+	items, _ := b.St.RunItems(b.Ctx, run.ID, 0)
 	for _, it := range items {
 		if it.Status == "failed" && !strings.Contains(string(it.Detail), "target model") {
 			t.Fatalf("a failed item does not say why: %s", it.Detail)
 		}
 	}
 	broken.Store(false)
-	if _, err := b.st.ResumeRun(b.ctx, store.System, b.project.ID, run.ID, true); err != nil {
+	if _, err := b.St.ResumeRun(b.Ctx, store.System, b.Project.ID, run.ID, true); err != nil {
 		t.Fatal(err)
 	}
 	run = b.execute(t, run)
-	sum, _ = b.st.EvalSummary(b.ctx, run.ID, 0)
+	sum, _ = b.St.EvalSummary(b.Ctx, run.ID, 0)
 	if run.Status != store.RunSucceeded || run.Failed != 0 || sum.Scored != run.Total {
 		t.Fatalf("after retrying the failed items: %+v, %d scored", run, sum.Scored)
 	}
@@ -630,7 +627,7 @@ func TestOptimize_RepliesWithoutAPromptAreSkipped(t *testing.T) {
 		{Method: MethodAPO, APO: APOParams{BeamWidth: 1, BranchFactor: 2, Rounds: 1, GradientBatch: 8, ValidationBatch: 8}},
 	} {
 		p.SnapshotID = b.snapshot.ID
-		run, err := b.eval.StartOptimization(b.ctx, store.System, b.project.ID, p)
+		run, err := b.eval.StartOptimization(b.Ctx, store.System, b.Project.ID, p)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -639,7 +636,7 @@ func TestOptimize_RepliesWithoutAPromptAreSkipped(t *testing.T) {
 		if run.Status != store.RunSucceeded || len(rep.Candidates) != 1 || rep.Best == nil || rep.Best.Origin != "baseline" || rep.Test == nil {
 			t.Fatalf("%s: %s %q, %d candidates, best %+v", p.Method, run.Status, run.Error, len(rep.Candidates), rep.Best)
 		}
-		events, _ := b.st.Events(b.ctx, run.ID, 0, 100)
+		events, _ := b.St.Events(b.Ctx, run.ID, 0, 100)
 		skipped := 0
 		for _, e := range events {
 			if strings.Contains(e.Message, "no prompt between [[ ]]; skipped") {

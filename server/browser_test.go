@@ -20,7 +20,7 @@ import (
 	annotatorui "github.com/goldset/goldset/annotator-ui"
 	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/llm/llmtest"
-	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/pipelines/ingest"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 	"github.com/goldset/goldset/store/storetest"
@@ -266,7 +266,7 @@ func browserTests(t *testing.T, set llm.Settings, llmFlag string, specs ...strin
 		t.Fatal(err)
 	}
 	defer sandbox.Close()
-	im, err := pipelines.NewImporter(ctx, st, sandbox, nil)
+	im, err := ingest.NewImporter(ctx, st, sandbox, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

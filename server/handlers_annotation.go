@@ -6,7 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/loop"
 	"github.com/goldset/goldset/store"
 )
 
@@ -77,7 +77,7 @@ func (s *Server) planAnnotation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var req pipelines.PlanParams
+	var req loop.PlanParams
 	if err := bind(c, &req); err != nil {
 		return err
 	}

@@ -15,9 +15,10 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/labstack/echo/v4"
 
-	"github.com/goldset/goldset/pipelines"
-	"github.com/goldset/goldset/pipelines/spider"
-	"github.com/goldset/goldset/pipelines/upload"
+	"github.com/goldset/goldset/loop"
+	"github.com/goldset/goldset/pipelines/ingest"
+	"github.com/goldset/goldset/pipelines/ingest/spider"
+	"github.com/goldset/goldset/pipelines/ingest/upload"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )
@@ -202,7 +203,7 @@ func (s *Server) writeQuestion(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var req pipelines.QuestionDraft
+	var req loop.QuestionDraft
 	if err := bind(c, &req); err != nil {
 		return err
 	}
@@ -294,7 +295,7 @@ func (s *Server) importFiles(c echo.Context) error {
 	ctx := req.Context()
 	a := currentPrincipal(c).actor(c)
 	name := strings.TrimSpace(form["name"])
-	var sum pipelines.ImportSummary
+	var sum ingest.ImportSummary
 	switch kind {
 	case "csv":
 		ds, err := im.ImportCSV(ctx, a, pid, paths, name)
@@ -329,7 +330,7 @@ func (s *Server) importFiles(c echo.Context) error {
 		sum.Questions = qs
 	}
 	if sum.Databases == nil {
-		sum.Databases = []pipelines.DatabaseSummary{}
+		sum.Databases = []ingest.DatabaseSummary{}
 	}
 	return c.JSON(http.StatusCreated, sum)
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/pipelines/golden"
 	"github.com/goldset/goldset/store"
 )
 
@@ -32,7 +33,7 @@ func (e *env) splitSnapshot(t *testing.T) int64 {
 		}
 	}
 	snap := store.Snapshot{ProjectID: e.project.ID, Name: unique("split"), Params: json.RawMessage(`{}`), Manifest: json.RawMessage(`{}`),
-		ContentHash: pipelines.ContentHash(mine)}
+		ContentHash: golden.ContentHash(mine)}
 	if err := e.store.CreateSnapshot(e.ctx, store.System, &snap, mine); err != nil {
 		t.Fatal(err)
 	}

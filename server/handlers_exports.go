@@ -4,13 +4,12 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/goldset/goldset/pipelines/export"
 	"github.com/labstack/echo/v4"
-
-	"github.com/goldset/goldset/pipelines"
 )
 
-func (s *Server) exports() *pipelines.Exports {
-	return &pipelines.Exports{Store: s.store, Exec: s.cfg.Exec}
+func (s *Server) exports() *export.Exports {
+	return &export.Exports{Store: s.store, Exec: s.cfg.Exec}
 }
 
 // exportSnapshot streams a snapshot as a file (?format=&split=). Everything that can be refused is
@@ -21,7 +20,7 @@ func (s *Server) exportSnapshot(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := pipelines.ExportParams{Format: c.QueryParam("format"), Split: c.QueryParam("split")}
+	p := export.ExportParams{Format: c.QueryParam("format"), Split: c.QueryParam("split")}
 	if err := p.Validate(); err != nil {
 		return err
 	}

@@ -6,7 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/loop"
 	"github.com/goldset/goldset/store"
 )
 
@@ -114,7 +114,7 @@ func (s *Server) proposeGuidelines(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	p, err := pipelines.ProposeGuidelineEdits(c.Request().Context(), s.store, s.cfg.Models, currentPrincipal(c).actor(c), pid, req.Limit)
+	p, err := loop.ProposeGuidelineEdits(c.Request().Context(), s.store, s.cfg.Models, currentPrincipal(c).actor(c), pid, req.Limit)
 	if err != nil {
 		return err
 	}

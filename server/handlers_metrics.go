@@ -5,7 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/pipelines/measure"
 	"github.com/goldset/goldset/store"
 )
 
@@ -46,17 +46,17 @@ func (s *Server) getMetricRun(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"run": run})
 }
 
-// computeMetrics starts a computation in the background; the run's status tells when it is done.
+// computeMetrics queues a computation; the run's status tells when it is done.
 func (s *Server) computeMetrics(c echo.Context) error {
 	pid, err := idParam(c, "project")
 	if err != nil {
 		return err
 	}
-	var p pipelines.MetricsParams
+	var p measure.Params
 	if err := bind(c, &p); err != nil {
 		return err
 	}
-	run, err := s.stats.Start(s.life, currentPrincipal(c).actor(c), pid, store.MetricsManual, nil, p)
+	run, err := s.stats.Start(c.Request().Context(), currentPrincipal(c).actor(c), pid, store.MetricsManual, nil, p)
 	if err != nil {
 		return err
 	}

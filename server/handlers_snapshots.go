@@ -6,11 +6,11 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/pipelines/golden"
 	"github.com/goldset/goldset/store"
 )
 
-func (s *Server) snapshots() *pipelines.Snapshots { return &pipelines.Snapshots{Store: s.store} }
+func (s *Server) snapshots() *golden.Snapshots { return &golden.Snapshots{Store: s.store} }
 
 // createSnapshot cuts an immutable snapshot of the project's accepted pairs; the answer carries its
 // manifest.
@@ -19,7 +19,7 @@ func (s *Server) createSnapshot(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var p pipelines.SnapshotParams
+	var p golden.SnapshotParams
 	if err := bind(c, &p); err != nil {
 		return err
 	}
@@ -62,7 +62,7 @@ func (s *Server) snapshotPairs(c echo.Context) error {
 	}
 	split, after, limit := c.QueryParam("split"), int64(0), 100
 	v := store.Validator{}
-	v.Check(split == "" || split == pipelines.SplitTrain || split == pipelines.SplitVal || split == pipelines.SplitTest,
+	v.Check(split == "" || split == golden.SplitTrain || split == golden.SplitVal || split == golden.SplitTest,
 		"split", `must be "train", "val" or "test"`)
 	if a := c.QueryParam("after"); a != "" {
 		n, err := strconv.ParseInt(a, 10, 64)

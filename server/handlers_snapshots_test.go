@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/pipelines/golden"
 	"github.com/goldset/goldset/store"
 )
 
@@ -24,7 +24,7 @@ func (e *env) acceptedNLQ(t *testing.T) int64 {
 func (e *env) snapshot(t *testing.T) int64 {
 	t.Helper()
 	e.acceptedNLQ(t)
-	snap, _, err := (&pipelines.Snapshots{Store: e.store}).Cut(e.ctx, store.System, e.project.ID, pipelines.SnapshotParams{Name: unique("snap")})
+	snap, _, err := (&golden.Snapshots{Store: e.store}).Cut(e.ctx, store.System, e.project.ID, golden.SnapshotParams{Name: unique("snap")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,10 +53,10 @@ func TestSnapshotsAPI_CutListPageCompare(t *testing.T) {
 	}
 	var cut struct {
 		Snapshot struct {
-			ID          int64              `json:"id"`
-			Pairs       int                `json:"pairs"`
-			ContentHash string             `json:"content_hash"`
-			Manifest    pipelines.Manifest `json:"manifest"`
+			ID          int64           `json:"id"`
+			Pairs       int             `json:"pairs"`
+			ContentHash string          `json:"content_hash"`
+			Manifest    golden.Manifest `json:"manifest"`
 		} `json:"snapshot"`
 	}
 	if err := json.Unmarshal(rec.Body.Bytes(), &cut); err != nil {

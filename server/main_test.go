@@ -18,8 +18,12 @@ import (
 	"testing/fstest"
 
 	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/llm/llmtest"
 	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/pipelines/ingest"
+	"github.com/goldset/goldset/pipelines/measure"
+	"github.com/goldset/goldset/pipelines/runs"
 
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
@@ -99,7 +103,7 @@ func newEnv(t *testing.T, mods ...func(*Config)) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(cfg.Exec.Close)
-	if cfg.Importer, err = pipelines.NewImporter(ctx, st, cfg.Exec, nil); err != nil {
+	if cfg.Importer, err = ingest.NewImporter(ctx, st, cfg.Exec, nil); err != nil {
 		t.Fatal(err)
 	}
 	if cfg.Models == nil {
@@ -126,7 +130,6 @@ func newEnv(t *testing.T, mods ...func(*Config)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(e.srv.stats.Wait) // before the store closes
 	return e
 }
 
@@ -185,17 +188,20 @@ func (e *env) batch(t *testing.T, cancelled bool) int64 {
 
 // agentsFor wires the language models (with settings, e.g. a fake server's URL, or none) and the agent
 // with its batch runner, running in the background until the test ends.
-func agentsFor(t testing.TB, st *store.Store, exec *sqlexec.Executor, set llm.Settings, serve bool) (*pipelines.Models, *pipelines.Agents) {
+func agentsFor(t testing.TB, st *store.Store, exec *sqlexec.Executor, set llm.Settings, serve bool) (*llmconf.Models, *pipelines.Agents) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	m, err := pipelines.NewModels(ctx, st, set, filepath.Join(t.TempDir(), "llm-api-key"), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	m, err := llmconf.NewModels(ctx, st, set, filepath.Join(t.TempDir(), "llm-api-key"), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	a := &pipelines.Agents{Store: st, Exec: exec, Models: m, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	r := pipelines.NewRunner(st, a.Log)
+	r := runs.NewRunner(st, a.Log)
 	a.Register(r)
+	for _, k := range measure.New(st, m, r, a.Log).Kinds() {
+		r.Register(k)
+	}
 	if serve {
 		done := make(chan struct{})
 		go func() { r.Serve(ctx); close(done) }()

@@ -15,7 +15,8 @@ import (
 	"time"
 
 	"github.com/goldset/goldset/llm"
-	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/pipelines/ingest"
+	"github.com/goldset/goldset/pipelines/measure"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 	"github.com/goldset/goldset/store/storetest"
@@ -43,7 +44,7 @@ func BenchmarkMetricsDashboard(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer exec.Close()
-	im, err := pipelines.NewImporter(ctx, st, exec, nil)
+	im, err := ingest.NewImporter(ctx, st, exec, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -100,7 +101,7 @@ func BenchmarkMetricsDashboard(b *testing.B) {
 		b.Fatal(err)
 	}
 	start = time.Now()
-	run, err := srv.stats.Compute(ctx, store.System, project.ID, store.MetricsCLI, pipelines.MetricsParams{Embedding: "lexical"})
+	run, err := srv.stats.Compute(ctx, store.System, project.ID, store.MetricsCLI, measure.Params{Embedding: "lexical"})
 	if err != nil {
 		b.Fatal(err)
 	}

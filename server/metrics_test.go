@@ -1,13 +1,14 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"testing"
 	"time"
 
 	"github.com/goldset/goldset/metrics"
-	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/pipelines/measure"
 	"github.com/goldset/goldset/store"
 )
 
@@ -15,16 +16,31 @@ import (
 func (e *env) metricRun(t *testing.T) int64 {
 	t.Helper()
 	e.metricsIdle(t)
-	run, err := e.srv.stats.Compute(e.ctx, store.System, e.project.ID, store.MetricsCLI, pipelines.MetricsParams{Embedding: "lexical"})
+	run, err := e.srv.stats.Compute(e.ctx, store.System, e.project.ID, store.MetricsCLI, measure.Params{Embedding: "lexical"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return run.ID
 }
 
-// metricsIdle waits until no computation of the fixture project runs (they run in the background).
+// metricsIdle runs the fixture project's queued metrics runs (the fixture's runner works no items by
+// itself) and waits until no computation of the project runs.
 func (e *env) metricsIdle(t *testing.T) {
 	t.Helper()
+	queued, err := e.store.ListPipelineRuns(e.ctx, e.project.ID, measure.Kind, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range queued {
+		if !r.Finished() {
+			ctx, cancel := context.WithTimeout(e.ctx, time.Minute)
+			err := e.srv.cfg.Agents.Runner.Execute(ctx, r)
+			cancel()
+			if err != nil {
+				t.Fatalf("metrics run %d: %v", r.ID, err)
+			}
+		}
+	}
 	deadline := time.Now().Add(time.Minute)
 	for {
 		runs, err := e.store.ListMetricRuns(e.ctx, e.project.ID, 1)

@@ -15,7 +15,7 @@ import (
 
 	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/migrations"
-	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/pipelines/ingest"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 	"github.com/goldset/goldset/store/pgserver"
@@ -64,7 +64,7 @@ func TestOutage_DatabaseStopsAndReturns(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer exec.Close()
-	im, err := pipelines.NewImporter(ctx, st, exec, nil)
+	im, err := ingest.NewImporter(ctx, st, exec, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

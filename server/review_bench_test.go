@@ -23,7 +23,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/goldset/goldset/llm"
-	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/pipelines/ingest"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 	"github.com/goldset/goldset/store/storetest"
@@ -190,7 +190,7 @@ func BenchmarkReviewQueue(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer sx.Close()
-	imp, err := pipelines.NewImporter(ctx, st, sx, nil)
+	imp, err := ingest.NewImporter(ctx, st, sx, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/pipelines/prompts"
 )
 
 // roles from weakest to strongest; a route allowed to one is allowed to every later one.
@@ -273,7 +273,7 @@ func routeSpecs(t *testing.T, e *env) map[string]routeSpec {
 		}},
 		"GET /api/v1/projects/:project/prompts": {Min: "reviewer", Success: 200, prepare: fixed(p+"/prompts", "")},
 		"POST /api/v1/projects/:project/prompts": {Min: "lead", Success: 201, prepare: fixed(p+"/prompts",
-			jsonBody(map[string]string{"body": pipelines.BuiltinPromptTemplate + "\nBe brief."}))},
+			jsonBody(map[string]string{"body": prompts.BuiltinTemplate + "\nBe brief."}))},
 		"GET /api/v1/projects/:project/evaluations": {Min: "lead", Success: 200, prepare: fixed(p+"/evaluations", "")},
 		"POST /api/v1/projects/:project/evaluations": {Min: "lead", Success: 201, prepare: func(e *env, _ string) (string, string) {
 			return p + "/evaluations", fmt.Sprintf(`{"snapshot_id":%d,"split":"all"}`, e.snapshot(t))

@@ -13,7 +13,11 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"github.com/goldset/goldset/llm/llmconf"
+	"github.com/goldset/goldset/loop"
 	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/pipelines/ingest"
+	"github.com/goldset/goldset/pipelines/measure"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )
@@ -30,10 +34,12 @@ type Config struct {
 	Logger       *slog.Logger
 	// Exec runs target-database SQL in the sandbox; Importer turns uploads into databases and questions.
 	Exec     *sqlexec.Executor
-	Importer *pipelines.Importer
+	Importer *ingest.Importer
 	// Models holds the language-model client in force; Agents runs the SQL agent and its batches.
-	Models *pipelines.Models
+	Models *llmconf.Models
 	Agents *pipelines.Agents
+	// Metrics computes projects' metrics as runs (nil: made from Models and the agents' runner).
+	Metrics *measure.Metrics
 	// Login slows failed sign-ins (see LoginThrottle); the zero value takes the defaults.
 	Login LoginThrottle
 }
@@ -47,10 +53,8 @@ type Server struct {
 	authz   *authorizer
 	limiter *loginLimiter
 	metrics *httpMetrics
-	loop    *pipelines.Loop // annotation, agreement and the effect of review decisions
-	stats   *pipelines.Metrics
-	// life is the server's lifetime, for work that outlives a request (a metrics computation).
-	life context.Context
+	loop    *loop.Loop // annotation, agreement and the effect of review decisions
+	stats   *measure.Metrics
 }
 
 // New builds the server and loads the access policy.
@@ -64,6 +68,9 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 	if cfg.Exec == nil || cfg.Importer == nil || cfg.Models == nil || cfg.Agents == nil {
 		return nil, errors.New("server: Config.Exec, Importer, Models and Agents are required")
 	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = measure.New(st, cfg.Models, cfg.Agents.Runner, cfg.Logger)
+	}
 	az, err := newAuthorizer(ctx, st, cfg.Logger)
 	if err != nil {
 		return nil, err
@@ -72,9 +79,8 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 		cfg: cfg, store: st, log: cfg.Logger, authz: az,
 		limiter: newLoginLimiter(cfg.Login),
 		metrics: newHTTPMetrics(st),
-		loop:    &pipelines.Loop{Store: st, Exec: cfg.Exec},
-		stats:   &pipelines.Metrics{Store: st, Models: cfg.Models, Log: cfg.Logger},
-		life:    ctx,
+		loop:    &loop.Loop{Store: st, Exec: cfg.Exec},
+		stats:   cfg.Metrics,
 	}
 	e := echo.New()
 	e.HideBanner = true
@@ -135,7 +141,6 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
-	s.stats.Wait() // computations started by requests end with the server's context
 	return nil
 }
 

@@ -14,8 +14,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/goldset/goldset/pipelines/upload"
-	"github.com/goldset/goldset/pipelines/upload/uploadtest"
+	"github.com/goldset/goldset/pipelines/ingest/upload"
+	"github.com/goldset/goldset/pipelines/ingest/upload/uploadtest"
 )
 
 // sqliteFile builds a SQLite database with the statements given and returns its bytes.

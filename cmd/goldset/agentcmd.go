@@ -13,35 +13,41 @@ import (
 
 	"github.com/goldset/goldset/agent"
 	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/pipelines/measure"
+	"github.com/goldset/goldset/pipelines/runs"
 	"github.com/goldset/goldset/store"
 )
 
 // models builds the language-model holder: GOLDSET_LLM_* from the environment, overlaid with what an
 // admin saved; the key from the environment or the data dir's key file.
-func models(ctx context.Context, cfg *config, st *store.Store, log *slog.Logger) (*pipelines.Models, error) {
+func models(ctx context.Context, cfg *config, st *store.Store, log *slog.Logger) (*llmconf.Models, error) {
 	env, err := llm.SettingsFromEnv(os.Getenv)
 	if err != nil {
 		return nil, err
 	}
-	return pipelines.NewModels(ctx, st, env, filepath.Join(cfg.get("data-dir"), "llm-api-key"), log)
+	return llmconf.NewModels(ctx, st, env, filepath.Join(cfg.get("data-dir"), "llm-api-key"), log)
 }
 
 // agents wires the agent and the batch runner on an open database.
-func agents(ctx context.Context, cfg *config, t *tools, log *slog.Logger) (*pipelines.Agents, *pipelines.Runner, error) {
+func agents(ctx context.Context, cfg *config, t *tools, log *slog.Logger) (*pipelines.Agents, *runs.Runner, error) {
 	m, err := models(ctx, cfg, t.db.store, log)
 	if err != nil {
 		return nil, nil, err
 	}
 	a := &pipelines.Agents{Store: t.db.store, Exec: t.exec, Models: m, Log: log}
-	r := pipelines.NewRunner(t.db.store, log)
+	r := runs.NewRunner(t.db.store, log)
 	r.Version = version
 	if n, ok := cfg.values["workers"]; ok {
 		r.Workers, _ = strconv.Atoi(*n)
 	}
 	a.Register(r)
 	// A generating run that kept questions recomputes the project's metrics when it ends.
-	a.Generators.Metrics = &pipelines.Metrics{Store: t.db.store, Models: m, Log: log}
+	a.Generators.Metrics = measure.New(t.db.store, m, r, log)
+	for _, k := range a.Generators.Metrics.Kinds() {
+		r.Register(k)
+	}
 	return a, r, nil
 }
 
@@ -50,7 +56,7 @@ func agents(ctx context.Context, cfg *config, t *tools, log *slog.Logger) (*pipe
 type agentSession struct {
 	*tools
 	agents   *pipelines.Agents
-	runner   *pipelines.Runner
+	runner   *runs.Runner
 	project  store.Project
 	database store.Database
 }

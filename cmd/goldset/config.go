@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/goldset/goldset/pipelines/upload"
+	"github.com/goldset/goldset/pipelines/ingest/upload"
 	"github.com/goldset/goldset/sqlexec"
 )
 

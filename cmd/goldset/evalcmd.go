@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/pipelines/prompts"
+	"github.com/goldset/goldset/pipelines/runs"
 	"github.com/goldset/goldset/store"
 )
 
@@ -236,7 +238,7 @@ func resumeRun(ctx context.Context, st *store.Store, projectID, runID int64, kin
 }
 
 // follow works on the run until it has finished, calling progress every second and at the end.
-func follow(ctx context.Context, runner *pipelines.Runner, run store.PipelineRun, progress func(context.Context)) error {
+func follow(ctx context.Context, runner *runs.Runner, run store.PipelineRun, progress func(context.Context)) error {
 	done := make(chan error, 1)
 	go func() { done <- runner.Execute(ctx, run) }()
 	tick := time.NewTicker(time.Second)
@@ -548,7 +550,7 @@ func runPrompts(ctx context.Context, args []string, out io.Writer) error {
 	if *show >= 0 {
 		var pt *store.PromptTemplate
 		if *show == 0 {
-			builtin := store.PromptTemplate{ProjectID: p.ID, Body: pipelines.BuiltinPromptTemplate, Source: "builtin", Note: "seed 000's prompt, built in"}
+			builtin := store.PromptTemplate{ProjectID: p.ID, Body: prompts.BuiltinTemplate, Source: "builtin", Note: "seed 000's prompt, built in"}
 			pt = &builtin
 		}
 		for i := range versions {

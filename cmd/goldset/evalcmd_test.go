@@ -14,6 +14,7 @@ import (
 	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/llm/llmtest"
 	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/pipelines/prompts"
 	"github.com/goldset/goldset/store"
 )
 
@@ -36,7 +37,7 @@ func goldModel(t *testing.T) {
 		prompt := llmtest.FirstUserMessage(req)
 		switch {
 		case strings.Contains(prompt, "I have some prompts along with their corresponding accuracies."):
-			return llmtest.Text("[[" + strings.TrimSpace(pipelines.BuiltinPromptTemplate) + "\n" + magicRule + "]]")
+			return llmtest.Text("[[" + strings.TrimSpace(prompts.BuiltinTemplate) + "\n" + magicRule + "]]")
 		case strings.Contains(prompt, "Your job is to determine whether the model's response is correct"):
 			return llmtest.Text("True")
 		}

@@ -8,7 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/pipelines/export"
+	"github.com/goldset/goldset/pipelines/golden"
 	"github.com/goldset/goldset/store"
 )
 
@@ -16,7 +17,7 @@ var exportHelp = `Export a golden snapshot as a file for fine-tuning or evaluati
 
   goldset export --project P --snapshot ID --format F [--split S] [--out FILE]
 
-Formats: ` + strings.Join(pipelines.ExportFormats, ", ") + `. The split is train, val, test or all
+Formats: ` + strings.Join(export.ExportFormats, ", ") + `. The split is train, val, test or all
 (default). The file goes to stdout unless --out names one (written beside it and renamed when
 complete, so an interrupted export leaves no file). The export is recorded with its sha256, which
 is printed to stderr with the row count.
@@ -31,8 +32,8 @@ func runExport(ctx context.Context, args []string, out io.Writer) error {
 	cfg := newConfig(fs, append(dbOptions, sqlOptions...)...)
 	project := fs.String("project", "", "project name")
 	snapshot := fs.Int64("snapshot", 0, "snapshot id")
-	format := fs.String("format", "", "one of "+strings.Join(pipelines.ExportFormats, ", "))
-	split := fs.String("split", pipelines.SplitAll, "train, val, test or all")
+	format := fs.String("format", "", "one of "+strings.Join(export.ExportFormats, ", "))
+	split := fs.String("split", golden.SplitAll, "train, val, test or all")
 	file := fs.String("out", "", "write to this file instead of stdout")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
@@ -44,11 +45,11 @@ func runExport(ctx context.Context, args []string, out io.Writer) error {
 	if *project == "" || *snapshot <= 0 || *format == "" {
 		return fmt.Errorf("%w: --project, --snapshot and --format are required", errUsage)
 	}
-	p := pipelines.ExportParams{Format: *format, Split: *split}
+	p := export.ExportParams{Format: *format, Split: *split}
 	if err := p.Validate(); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	if *file == "" && p.Format == pipelines.FormatSpider && isTerminal(out) {
+	if *file == "" && p.Format == export.FormatSpider && isTerminal(out) {
 		return fmt.Errorf("%w: the spider format is a zip: give --out FILE.zip or redirect stdout", errUsage)
 	}
 	if err := cfg.resolve(); err != nil {
@@ -63,7 +64,7 @@ func runExport(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	x := &pipelines.Exports{Store: t.db.store, Exec: t.exec}
+	x := &export.Exports{Store: t.db.store, Exec: t.exec}
 	w, commit := out, func() error { return nil }
 	if *file != "" {
 		f, err := os.CreateTemp(filepath.Dir(*file), ".goldset-export-*") // beside it, so the rename is atomic

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/pipelines/golden"
 	"github.com/goldset/goldset/store"
 )
 
@@ -40,7 +40,7 @@ func TestCLI_ExportWritesTheFileAndRecordsItsHash(t *testing.T) {
 		RETURNING id) UPDATE nlqs SET gold_candidate_id = (SELECT id FROM c) WHERE id = $1`, nlq); err != nil {
 		t.Fatal(err)
 	}
-	snap, _, err := (&pipelines.Snapshots{Store: st}).Cut(ctx, store.System, p.ID, pipelines.SnapshotParams{Name: "gold"})
+	snap, _, err := (&golden.Snapshots{Store: st}).Cut(ctx, store.System, p.ID, golden.SnapshotParams{Name: "gold"})
 	if err != nil {
 		t.Fatal(err)
 	}

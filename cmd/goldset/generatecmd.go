@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/pipelines/measure"
+	"github.com/goldset/goldset/pipelines/runs"
 	"github.com/goldset/goldset/store"
 )
 
@@ -149,9 +151,11 @@ func runGeneration(ctx context.Context, sub string, args []string, out io.Writer
 		}
 	}
 	fmt.Fprintln(os.Stderr)
-	// The metrics recomputation started at the run's end finishes before the process does.
+	// The metrics recomputation queued at the run's end finishes before the process does.
 	if gen.Metrics != nil {
-		gen.Metrics.Wait()
+		if err := computeQueuedMetrics(ctx, ag.Runner, t.db.store, p.ID); err != nil {
+			return err
+		}
 	}
 	if *asJSON {
 		res := map[string]any{"run": run}
@@ -198,4 +202,13 @@ func reasons(m map[string]int) string {
 		parts[i] = fmt.Sprintf("%s %d", k, m[k])
 	}
 	return " (" + strings.Join(parts, ", ") + ")"
+}
+
+// computeQueuedMetrics works the project's queued metrics run, if any, to its end.
+func computeQueuedMetrics(ctx context.Context, runner *runs.Runner, st *store.Store, projectID int64) error {
+	queued, err := st.ListPipelineRuns(ctx, projectID, measure.Kind, 1)
+	if err != nil || len(queued) == 0 || queued[0].Finished() {
+		return err
+	}
+	return runner.Execute(ctx, queued[0])
 }

@@ -8,9 +8,9 @@ import (
 	"log/slog"
 	"strings"
 
-	"github.com/goldset/goldset/pipelines"
-	"github.com/goldset/goldset/pipelines/spider"
-	"github.com/goldset/goldset/pipelines/upload"
+	"github.com/goldset/goldset/pipelines/ingest"
+	"github.com/goldset/goldset/pipelines/ingest/spider"
+	"github.com/goldset/goldset/pipelines/ingest/upload"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )
@@ -33,7 +33,7 @@ const importHelp = `Import target databases and questions into a project (create
 type tools struct {
 	db       *database
 	exec     *sqlexec.Executor
-	importer *pipelines.Importer
+	importer *ingest.Importer
 }
 
 func openTools(ctx context.Context, cfg *config, log *slog.Logger) (*tools, error) {
@@ -51,7 +51,7 @@ func openTools(ctx context.Context, cfg *config, log *slog.Logger) (*tools, erro
 		return nil, err
 	}
 	db.closers = append(db.closers, exec.Close)
-	im, err := pipelines.NewImporter(ctx, db.store, exec, log)
+	im, err := ingest.NewImporter(ctx, db.store, exec, log)
 	if err != nil {
 		db.Close(ctx)
 		return nil, err
@@ -113,7 +113,7 @@ func runImport(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	im, a := t.importer, store.System
-	var sum pipelines.ImportSummary
+	var sum ingest.ImportSummary
 	switch kind, paths := pos[0], pos[1:]; kind {
 	case "csv":
 		ds, err := im.ImportCSV(ctx, a, p.ID, paths, *dbName)
@@ -162,7 +162,7 @@ func runImport(ctx context.Context, args []string, out io.Writer) error {
 }
 
 // importReport is the --json shape: one line per database, the question summary, every warning.
-func importReport(p store.Project, sum pipelines.ImportSummary) map[string]any {
+func importReport(p store.Project, sum ingest.ImportSummary) map[string]any {
 	type dbReport struct {
 		Name      string                `json:"name"`
 		ID        int64                 `json:"id"`
@@ -194,7 +194,7 @@ func importReport(p store.Project, sum pipelines.ImportSummary) map[string]any {
 	return out
 }
 
-func printImport(out io.Writer, p store.Project, sum pipelines.ImportSummary) {
+func printImport(out io.Writer, p store.Project, sum ingest.ImportSummary) {
 	for _, d := range sum.Databases {
 		if d.Unchanged {
 			fmt.Fprintf(out, "Database %s is unchanged since version %d (same files); nothing imported.\n", d.Database.Name, d.Database.Version)

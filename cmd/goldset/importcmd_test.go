@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/goldset/goldset/pipelines/upload/uploadtest"
+	"github.com/goldset/goldset/pipelines/ingest/upload/uploadtest"
 	"github.com/goldset/goldset/store/storetest"
 )
 

@@ -8,7 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/goldset/goldset/metrics"
-	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/pipelines/measure"
 	"github.com/goldset/goldset/store"
 )
 
@@ -56,11 +56,11 @@ func runMetrics(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	params := pipelines.MetricsParams{Stage: *stage}
+	params := measure.Params{Stage: *stage}
 	if *lexical {
 		params.Embedding = "lexical"
 	}
-	m := &pipelines.Metrics{Store: db.store, Models: mods, Log: log}
+	m := measure.New(db.store, mods, nil, log)
 	run, err := m.Compute(ctx, store.System, p.ID, store.MetricsCLI, params)
 	if err != nil {
 		return err

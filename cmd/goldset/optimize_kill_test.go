@@ -17,8 +17,12 @@ import (
 	"github.com/sashabaranov/go-openai"
 
 	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/llm/llmtest"
 	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/pipelines/golden"
+	"github.com/goldset/goldset/pipelines/prompts"
+	"github.com/goldset/goldset/pipelines/runs"
 	"github.com/goldset/goldset/store"
 )
 
@@ -49,7 +53,7 @@ func TestWorker_KillNineMidOptimizationResumesWithoutRedoingWork(t *testing.T) {
 		prompt := llmtest.FirstUserMessage(req)
 		if strings.Contains(prompt, "I have some prompts along with their corresponding accuracies.") {
 			optimizer.Add(1)
-			return llmtest.Text("[[" + strings.TrimSpace(pipelines.BuiltinPromptTemplate) + "\n" + rule + "]]")
+			return llmtest.Text("[[" + strings.TrimSpace(prompts.BuiltinTemplate) + "\n" + rule + "]]")
 		}
 		mu.Lock()
 		asked[prompt]++
@@ -87,12 +91,12 @@ func TestWorker_KillNineMidOptimizationResumesWithoutRedoingWork(t *testing.T) {
 	defer st.Close()
 	snapshot := splitEvenly(t, st)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	models, err := pipelines.NewModels(ctx, st, set, filepath.Join(t.TempDir(), "key"), log)
+	models, err := llmconf.NewModels(ctx, st, set, filepath.Join(t.TempDir(), "key"), log)
 	if err != nil {
 		t.Fatal(err)
 	}
 	agents := &pipelines.Agents{Store: st, Models: models, Log: log}
-	agents.Register(pipelines.NewRunner(st, log)) // to queue the run; the workers are processes
+	agents.Register(runs.NewRunner(st, log)) // to queue the run; the workers are processes
 	run, err := agents.Evaluator.StartOptimization(ctx, store.System, snapshot.ProjectID, pipelines.OptimizeParams{
 		Method: pipelines.MethodOPRO, SnapshotID: snapshot.ID, Concurrency: concurrency, OPRO: pipelines.OPROParams{Iterations: 2, Candidates: 1}})
 	if err != nil {
@@ -184,7 +188,7 @@ func splitEvenly(t *testing.T, st *store.Store) store.Snapshot {
 		pairs[i].Split, pairs[i].Hardness = []string{"train", "val", "test"}[i%3], "easy"
 	}
 	params, _ := json.Marshal(map[string]any{"name": "thirds"})
-	snap := store.Snapshot{ProjectID: projectID, Name: "thirds", Params: params, Manifest: json.RawMessage(`{}`), ContentHash: pipelines.ContentHash(pairs)}
+	snap := store.Snapshot{ProjectID: projectID, Name: "thirds", Params: params, Manifest: json.RawMessage(`{}`), ContentHash: golden.ContentHash(pairs)}
 	if err := st.CreateSnapshot(ctx, store.System, &snap, pairs); err != nil {
 		t.Fatal(err)
 	}

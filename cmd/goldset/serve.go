@@ -14,7 +14,7 @@ import (
 	"time"
 
 	annotatorui "github.com/goldset/goldset/annotator-ui"
-	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/server"
 	"github.com/goldset/goldset/store"
 )
@@ -179,7 +179,7 @@ func (l *serveLock) record(addr string) error {
 }
 
 // followSettings picks up model settings that another process saved.
-func followSettings(ctx context.Context, m *pipelines.Models, log *slog.Logger) {
+func followSettings(ctx context.Context, m *llmconf.Models, log *slog.Logger) {
 	t := time.NewTicker(30 * time.Second)
 	defer t.Stop()
 	for {

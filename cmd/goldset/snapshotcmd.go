@@ -13,7 +13,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/pipelines/golden"
 	"github.com/goldset/goldset/store"
 )
 
@@ -88,14 +88,14 @@ func runSnapshot(ctx context.Context, args []string, out io.Writer) error {
 	if *project == "" {
 		return fmt.Errorf("%w: --project is required", errUsage)
 	}
-	var params pipelines.SnapshotParams
+	var params golden.SnapshotParams
 	switch sub {
 	case "create":
 		if strings.TrimSpace(*name) == "" {
 			return fmt.Errorf("%w: --name is required", errUsage)
 		}
-		params = pipelines.SnapshotParams{Name: *name, Seed: *seed, SplitByDatabase: *byDB,
-			Filters: pipelines.SnapshotFilters{Stages: stages, Hardness: hardness, ReviewStatus: review}}
+		params = golden.SnapshotParams{Name: *name, Seed: *seed, SplitByDatabase: *byDB,
+			Filters: golden.SnapshotFilters{Stages: stages, Hardness: hardness, ReviewStatus: review}}
 		if params.Filters.CreatedFrom, err = parseDate("from", *from); err != nil {
 			return err
 		}
@@ -131,7 +131,7 @@ func runSnapshot(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("project %s: %w", *project, err)
 	}
-	snaps := &pipelines.Snapshots{Store: st}
+	snaps := &golden.Snapshots{Store: st}
 
 	switch sub {
 	case "accept-imported":
@@ -191,10 +191,10 @@ func runSnapshot(ctx context.Context, args []string, out io.Writer) error {
 		w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(w, "id\tname\tpairs\ttrain/val/test\tcontent hash\tcreated")
 		for _, s := range list {
-			var m pipelines.Manifest
+			var m golden.Manifest
 			_ = json.Unmarshal(s.Manifest, &m)
-			fmt.Fprintf(w, "%d\t%s\t%d\t%d/%d/%d\t%s\t%s\n", s.ID, s.Name, s.Pairs, m.Splits[pipelines.SplitTrain], m.Splits[pipelines.SplitVal],
-				m.Splits[pipelines.SplitTest], short(s.ContentHash), s.CreatedAt.Local().Format("2006-01-02 15:04"))
+			fmt.Fprintf(w, "%d\t%s\t%d\t%d/%d/%d\t%s\t%s\n", s.ID, s.Name, s.Pairs, m.Splits[golden.SplitTrain], m.Splits[golden.SplitVal],
+				m.Splits[golden.SplitTest], short(s.ContentHash), s.CreatedAt.Local().Format("2006-01-02 15:04"))
 		}
 		return w.Flush()
 	case "show":
@@ -245,7 +245,7 @@ func runSnapshot(ctx context.Context, args []string, out io.Writer) error {
 // printManifest prints what a snapshot holds: its splits, pairs per database and hardness, stages,
 // the versions they were cut at and the leakage across splits.
 func printManifest(out io.Writer, snap store.Snapshot) error {
-	var m pipelines.Manifest
+	var m golden.Manifest
 	if err := json.Unmarshal(snap.Manifest, &m); err != nil {
 		return fmt.Errorf("snapshot %d: manifest: %w", snap.ID, err)
 	}
@@ -258,7 +258,7 @@ func printManifest(out io.Writer, snap store.Snapshot) error {
 	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(w, "\ttrain\tval\ttest\ttotal\t")
 	row := func(label string, n map[string]int) {
-		t, v, s := n[pipelines.SplitTrain], n[pipelines.SplitVal], n[pipelines.SplitTest]
+		t, v, s := n[golden.SplitTrain], n[golden.SplitVal], n[golden.SplitTest]
 		fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%d\t\n", label, t, v, s, t+v+s)
 	}
 	row("all pairs", m.Splits)
@@ -343,24 +343,24 @@ func parseDate(flagName, s string) (*time.Time, error) {
 }
 
 // parseRatios reads "0.8,0.1,0.1" (train, val, test).
-func parseRatios(s string) (pipelines.SplitRatios, error) {
+func parseRatios(s string) (golden.SplitRatios, error) {
 	parts := strings.Split(s, ",")
 	bad := fmt.Errorf("%w: --ratios %q: want three shares, train,val,test, each at least 0 and summing to 1 (e.g. 0.8,0.1,0.1)", errUsage, s)
 	if len(parts) != 3 {
-		return pipelines.SplitRatios{}, bad
+		return golden.SplitRatios{}, bad
 	}
 	var v [3]float64
 	for i, p := range parts {
 		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
 		if err != nil || f < 0 {
-			return pipelines.SplitRatios{}, bad
+			return golden.SplitRatios{}, bad
 		}
 		v[i] = f
 	}
 	if s := v[0] + v[1] + v[2]; s < 1-1e-9 || s > 1+1e-9 {
-		return pipelines.SplitRatios{}, bad
+		return golden.SplitRatios{}, bad
 	}
-	return pipelines.SplitRatios{Train: v[0], Val: v[1], Test: v[2]}, nil
+	return golden.SplitRatios{Train: v[0], Val: v[1], Test: v[2]}, nil
 }
 
 func sortedKeys[V any](m map[string]V) []string {

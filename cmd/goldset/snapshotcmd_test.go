@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/pipelines/golden"
 	"github.com/goldset/goldset/store"
 )
 
@@ -61,7 +61,7 @@ func splitSnapshot(t *testing.T, st *store.Store, p store.Project) string {
 		pairs[i].Split, pairs[i].Hardness = []string{"train", "val", "test", "test"}[i], "easy"
 	}
 	snap := store.Snapshot{ProjectID: p.ID, Name: "split", Params: json.RawMessage(`{}`), Manifest: json.RawMessage(`{}`),
-		ContentHash: pipelines.ContentHash(pairs)}
+		ContentHash: golden.ContentHash(pairs)}
 	if err := st.CreateSnapshot(ctx, store.System, &snap, pairs); err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func TestCLI_SnapshotCreateListShowCompare(t *testing.T) {
 		Snapshot struct {
 			ID     int64
 			Pairs  int
-			Params pipelines.SnapshotParams
+			Params golden.SnapshotParams
 		}
 	}
 	if err := json.Unmarshal([]byte(js), &created); err != nil || created.Snapshot.Pairs != 4 {
@@ -116,7 +116,7 @@ func TestCLI_SnapshotCreateListShowCompare(t *testing.T) {
 	if !strings.Contains(out, "0 added, 1 removed") || !strings.Contains(out, "What is the average age of the singers?") {
 		t.Fatalf("compare: %s", out)
 	}
-	var diff struct{ Diff pipelines.SnapshotDiff }
+	var diff struct{ Diff golden.SnapshotDiff }
 	if js := mustCLI(t, "snapshot", "compare", "--project", "p", "--a", a, "--b", b, "--json", "--database-url", url); json.Unmarshal([]byte(js), &diff) != nil ||
 		diff.Diff.Removed != 1 || diff.Diff.SameHash {
 		t.Fatalf("compare --json: %s", js)

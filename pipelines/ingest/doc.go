@@ -1,0 +1,7 @@
+// Package ingest turns files from outside into target databases, NLQs and SQL candidates, each
+// import in one transaction: CSV/TSV tables, SQLite files, Spider datasets (gold SQL translated to
+// PostgreSQL and verified by execution match), WikiTableQuestions folders and question CSVs.
+//
+// Readers of source formats live in sub-packages: csvtable (CSV/TSV tables and WikiTableQuestions),
+// spider (SQLite files and Spider datasets), upload (counted copies and zip extraction within limits).
+package ingest

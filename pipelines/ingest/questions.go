@@ -1,0 +1,434 @@
+package ingest
+
+import (
+	"context"
+	"database/sql"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/goldset/goldset/pipelines/candidate"
+	"github.com/goldset/goldset/pipelines/ingest/csvtable"
+	"github.com/goldset/goldset/pipelines/ingest/spider"
+	"github.com/goldset/goldset/sqlexec"
+	"github.com/goldset/goldset/store"
+)
+
+// QuestionSummary is what a question import did.
+type QuestionSummary struct {
+	Total    int `json:"total"`
+	Imported int `json:"imported"`
+	Existing int `json:"existing"` // already imported earlier (same file and row): left as they were
+	// Gold SQL translated from SQLite and checked by execution (Spider).
+	GoldTranslated int        `json:"gold_translated,omitempty"`
+	GoldMatched    int        `json:"gold_matched,omitempty"`
+	GoldMatchRate  float64    `json:"gold_match_rate,omitempty"`
+	Mismatches     []Mismatch `json:"mismatches,omitempty"`
+	// SQL that came with the questions and failed on PostgreSQL (plain CSV).
+	SQLFailed int `json:"sql_failed,omitempty"`
+}
+
+// Mismatch is a gold query whose translation does not give the original's result; the NLQ is kept
+// and marked for review with both results.
+type Mismatch struct {
+	Index  int    `json:"index"`
+	DBID   string `json:"db_id"`
+	Query  string `json:"query"`
+	Reason string `json:"reason"`
+}
+
+// ImportSummary is what an import of databases and questions did.
+type ImportSummary struct {
+	Databases []DatabaseSummary `json:"databases"`
+	Questions *QuestionSummary  `json:"questions,omitempty"`
+}
+
+// verifiedQuestion is one Spider question with its translated and checked gold SQL.
+type verifiedQuestion struct {
+	q           spider.Question
+	db          store.Database
+	translation sqlexec.Translation
+	translErr   error
+	v           spider.Verification
+}
+
+// ImportSpider imports a Spider-layout folder: every database its questions use (from
+// database/<db_id>/<db_id>.sqlite) and every question, with its SQLite gold SQL translated to
+// PostgreSQL and verified by execution match against the original on the SQLite file. A question
+// whose translation does not match is kept, marked needs_review, with both results.
+func (im *Importer) ImportSpider(ctx context.Context, a store.Actor, projectID int64, dir string, opt spider.DatasetOptions) (ImportSummary, error) {
+	ds, err := spider.ReadDataset(dir, opt)
+	if err != nil {
+		return ImportSummary{}, &store.ValidationError{Fields: map[string]string{"dataset": err.Error()}}
+	}
+	// Every database is imported in its own transaction, before the questions: check them all
+	// first, so that a bad file refuses the dataset before anything of it is written.
+	for _, id := range ds.DatabaseIDs() {
+		if err := spider.CheckSQLite(ctx, ds.SQLitePath(id), maxColumns); err != nil {
+			return ImportSummary{}, &store.ValidationError{Fields: map[string]string{"dataset": fmt.Sprintf("database/%s/%s.sqlite: %v", id, id, err)}}
+		}
+	}
+	var sum ImportSummary
+	dbs := map[string]store.Database{}
+	tables := map[string][]store.DBTable{}
+	for _, id := range ds.DatabaseIDs() {
+		ds, err := im.ImportSQLite(ctx, a, projectID, ds.SQLitePath(id), id)
+		if err != nil {
+			return sum, fmt.Errorf("database %s: %w", id, err)
+		}
+		sum.Databases = append(sum.Databases, ds)
+		dbs[id] = ds.Database
+		if tables[id], err = im.Store.Tables(ctx, ds.Database.ID); err != nil {
+			return sum, err
+		}
+	}
+	file := "dev.json"
+	if opt.QuestionsFile != "" {
+		file = filepath.Base(opt.QuestionsFile)
+	}
+	verified := make([]verifiedQuestion, len(ds.Questions))
+	var mu sync.Mutex
+	sqlite := map[string]*spiderDB{}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(im.Exec.Options().MaxConcurrent)
+	for i, q := range ds.Questions {
+		g.Go(func() error {
+			db, ok := dbs[q.DBID]
+			if !ok {
+				return fmt.Errorf("%s: question %d names database %q, which the dataset does not have", file, q.Index, q.DBID)
+			}
+			mu.Lock()
+			sdb := sqlite[q.DBID]
+			if sdb == nil {
+				sdb = &spiderDB{path: ds.SQLitePath(q.DBID)}
+				sqlite[q.DBID] = sdb
+			}
+			mu.Unlock()
+			conn, err := sdb.open()
+			if err != nil {
+				return err
+			}
+			vq := verifiedQuestion{q: q, db: db}
+			vq.translation, vq.translErr = sqlexec.TranslateSQLite(q.Query, schemaInfo(tables[q.DBID]))
+			if vq.translErr == nil {
+				target := db.Target()
+				vq.v = spider.Verify(gctx, conn, q.Query, vq.translation.SQL, func(ctx context.Context, sql string) *sqlexec.Result {
+					return im.Exec.Run(ctx, target, sql)
+				})
+			}
+			verified[i] = vq
+			return gctx.Err()
+		})
+	}
+	err = g.Wait()
+	for _, sdb := range sqlite {
+		sdb.close()
+	}
+	if err != nil {
+		return sum, err
+	}
+	qs, err := im.insertSpider(ctx, a, projectID, file, verified)
+	sum.Questions = qs
+	return sum, err
+}
+
+// spiderDB opens a dataset's SQLite file once, on first use, for every question that needs it.
+type spiderDB struct {
+	path string
+	once sync.Once
+	db   *sql.DB
+	err  error
+}
+
+func (s *spiderDB) open() (*sql.DB, error) {
+	s.once.Do(func() { s.db, s.err = spider.OpenSQLite(s.path) })
+	return s.db, s.err
+}
+
+func (s *spiderDB) close() {
+	if s.db != nil {
+		s.db.Close()
+	}
+}
+
+func (im *Importer) insertSpider(ctx context.Context, a store.Actor, projectID int64, file string, verified []verifiedQuestion) (*QuestionSummary, error) {
+	sum := &QuestionSummary{Total: len(verified)}
+	tx, err := im.Store.Pool().Begin(ctx)
+	if err != nil {
+		return sum, err
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	for _, vq := range verified {
+		dbID := vq.db.ID
+		key := fmt.Sprintf("spider:%s:%d", file, vq.q.Index)
+		origin, _ := json.Marshal(map[string]any{"kind": "spider", "file": file, "index": vq.q.Index, "db_id": vq.q.DBID})
+		n := store.NLQ{ProjectID: projectID, DatabaseID: &dbID, Question: vq.q.Question, Origin: origin, OriginKey: &key}
+		sum.GoldTranslated++
+		if vq.v.Match {
+			sum.GoldMatched++
+		} else {
+			n.Status = store.NLQNeedsReview
+		}
+		inserted, err := store.InsertNLQ(ctx, tx, a, &n)
+		if err != nil {
+			return sum, err
+		}
+		if !inserted {
+			sum.Existing++
+		} else {
+			sum.Imported++
+		}
+		reason := vq.v.Reason
+		if vq.translErr != nil {
+			reason = "cannot translate: " + vq.translErr.Error()
+		}
+		if !vq.v.Match {
+			sum.Mismatches = append(sum.Mismatches, Mismatch{Index: vq.q.Index, DBID: vq.q.DBID, Query: vq.q.Query, Reason: reason})
+		}
+		if !inserted {
+			continue
+		}
+		dialect := "sqlite"
+		orig := vq.q.Query
+		c := store.Candidate{NLQID: n.ID, Source: "import", SQL: vq.translation.SQL, OriginalSQL: &orig, OriginalDialect: &dialect}
+		if c.SQL == "" {
+			c.SQL = orig
+		}
+		c.Translation, _ = json.Marshal(map[string]any{"changes": vq.translation.Changes})
+		ver := map[string]any{"match": vq.v.Match, "reason": reason}
+		if vq.v.SQLite != nil {
+			ver["sqlite"] = candidate.Preview(vq.v.SQLite)
+		}
+		if pg := vq.v.Postgres; pg != nil {
+			ver["postgres"] = candidate.Preview(pg)
+			candidate.SetOutcome(&c, pg)
+		}
+		c.Verification, _ = json.Marshal(ver)
+		if err := store.InsertCandidate(ctx, tx, a, &c); err != nil {
+			return sum, err
+		}
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return sum, err
+	}
+	if sum.GoldTranslated > 0 {
+		sum.GoldMatchRate = float64(sum.GoldMatched) / float64(sum.GoldTranslated)
+	}
+	return sum, nil
+}
+
+// ImportWTQ imports a WikiTableQuestions folder: every table under csv/ as one database named
+// "wtq" (tables named after folder and file, e.g. t_200_csv_12; the agent retrieves the relevant
+// ones, as the reference text-to-SQL pipeline does), and the questions of questionsFile (default questions.tsv) with their
+// answers (targetValue), each pointing at its table.
+func (im *Importer) ImportWTQ(ctx context.Context, a store.Actor, projectID int64, dir, questionsFile string) (ImportSummary, error) {
+	if questionsFile == "" {
+		questionsFile = filepath.Join(dir, "questions.tsv")
+	}
+	qs, err := csvtable.ReadWTQQuestions(questionsFile)
+	if err != nil {
+		return ImportSummary{}, &store.ValidationError{Fields: map[string]string{"questions": strings.TrimPrefix(err.Error(), "csvtable: ")}}
+	}
+	subdirs, err := filepath.Glob(filepath.Join(dir, "csv", "*"))
+	if err != nil || len(subdirs) == 0 {
+		return ImportSummary{}, &store.ValidationError{Fields: map[string]string{"dir": "has no csv/<folder>/*.csv tables (the WikiTableQuestions layout)"}}
+	}
+	sort.Strings(subdirs)
+	var tables []*sqlexec.TableData
+	var files, bad []string
+	byContext := map[string]string{} // "csv/200-csv/12.csv" → table name
+	for _, sub := range subdirs {
+		if st, err := os.Stat(sub); err != nil || !st.IsDir() {
+			continue
+		}
+		ts, errs, err := csvtable.ReadDir(sub, csvtable.Options{})
+		if err != nil {
+			return ImportSummary{}, err
+		}
+		for _, fe := range errs {
+			bad = append(bad, "csv/"+filepath.Base(sub)+"/"+fe.Error())
+		}
+		for _, t := range ts {
+			base := strings.TrimSuffix(filepath.Base(t.Def.Original), filepath.Ext(t.Def.Original))
+			t.Def.Name = csvtable.TableNameFor(filepath.Base(sub) + "_" + base)
+			ctxPath := "csv/" + filepath.Base(sub) + "/" + base + ".csv"
+			t.Def.Original = ctxPath
+			byContext[ctxPath] = t.Def.Name
+			tables = append(tables, t)
+			files = append(files, filepath.Join(sub, base+".csv"))
+		}
+	}
+	if len(bad) > 0 {
+		return ImportSummary{}, &store.ValidationError{Fields: map[string]string{"files": "cannot be read: " + strings.Join(bad, "; ")}}
+	}
+	// The tables and the questions are two transactions: every question must find its table
+	// before the tables are written.
+	for _, q := range qs {
+		if _, ok := byContext[q.Context]; !ok {
+			return ImportSummary{}, &store.ValidationError{Fields: map[string]string{"questions": fmt.Sprintf("question %s names table %s, which is not under csv/", q.ID, q.Context)}}
+		}
+	}
+	src, err := hashFiles(regularFiles(append(files, questionsFile)))
+	if err != nil {
+		return ImportSummary{}, err
+	}
+	dbs, err := im.ImportTables(ctx, a, projectID, "wtq", "csv", src, tables)
+	if err != nil {
+		return ImportSummary{}, err
+	}
+	sum := ImportSummary{Databases: []DatabaseSummary{dbs}, Questions: &QuestionSummary{Total: len(qs)}}
+	file := filepath.Base(questionsFile)
+	tx, err := im.Store.Pool().Begin(ctx)
+	if err != nil {
+		return sum, err
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	dbID := dbs.Database.ID
+	for _, q := range qs {
+		table := byContext[q.Context]
+		key := "wtq:" + file + ":" + q.ID
+		origin, _ := json.Marshal(map[string]any{"kind": "wtq", "file": file, "id": q.ID, "context": q.Context, "table": table})
+		n := store.NLQ{ProjectID: projectID, DatabaseID: &dbID, Question: q.Utterance, Origin: origin, OriginKey: &key, TargetValues: q.TargetValues}
+		inserted, err := store.InsertNLQ(ctx, tx, a, &n)
+		if err != nil {
+			return sum, err
+		}
+		if inserted {
+			sum.Questions.Imported++
+		} else {
+			sum.Questions.Existing++
+		}
+	}
+	return sum, tx.Commit(ctx)
+}
+
+// ImportQuestionsCSV imports a plain CSV of questions with a header naming the columns question and,
+// optionally, sql and db (the database's name; else defaultDB). SQL given here is PostgreSQL, is run
+// through the sandbox, and is stored with its result; SQL that fails is kept with its error.
+//
+// A NUL byte in any cell refuses the file, naming line and column: a question and its SQL are
+// gold-set text people read and run, PostgreSQL text cannot hold NUL, and rewriting them silently
+// would change what the gold set says; the author fixes the line named.
+func (im *Importer) ImportQuestionsCSV(ctx context.Context, a store.Actor, projectID int64, path, defaultDB string) (*QuestionSummary, error) {
+	file := filepath.Base(path) // the name the user gave it: path may be a temporary copy
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("questions %s: %w", file, err)
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.FieldsPerRecord = -1
+	header, err := r.Read()
+	if err != nil {
+		return nil, &store.ValidationError{Fields: map[string]string{"file": file + " has no header row: " + err.Error()}}
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		col[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = i
+	}
+	if _, ok := col["question"]; !ok {
+		return nil, &store.ValidationError{Fields: map[string]string{"file": "needs a column named question (and optionally sql and db)"}}
+	}
+	type row struct {
+		line          int
+		question, sql string
+		db            store.Database
+		result        *sqlexec.Result
+	}
+	var rows []row
+	dbCache := map[string]store.Database{}
+	for line := 2; ; line++ {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, &store.ValidationError{Fields: map[string]string{"file": fmt.Sprintf("%s: line %d: %v", file, line, err)}}
+		}
+		for i, cell := range rec {
+			if strings.Contains(cell, "\x00") {
+				return nil, &store.ValidationError{Fields: map[string]string{"file": fmt.Sprintf(
+					"%s: line %d, column %d (%s): contains a NUL byte (U+0000), which PostgreSQL text cannot hold", file, line, i+1, columnName(header, i))}}
+			}
+		}
+		get := func(name string) string {
+			if i, ok := col[name]; ok && i < len(rec) {
+				return strings.TrimSpace(rec[i])
+			}
+			return ""
+		}
+		q := row{line: line, question: get("question"), sql: get("sql")}
+		if q.question == "" {
+			return nil, &store.ValidationError{Fields: map[string]string{"file": fmt.Sprintf("line %d: the question is empty", line)}}
+		}
+		dbName := get("db")
+		if dbName == "" {
+			dbName = defaultDB
+		}
+		if dbName == "" {
+			return nil, &store.ValidationError{Fields: map[string]string{"database": fmt.Sprintf("line %d names no database: add a db column or pass a default database", line)}}
+		}
+		db, ok := dbCache[dbName]
+		if !ok {
+			if db, err = im.Store.DatabaseByName(ctx, projectID, dbName); err != nil {
+				return nil, fmt.Errorf("line %d: %w", line, err)
+			}
+			dbCache[dbName] = db
+		}
+		q.db = db
+		if q.sql != "" {
+			q.result = im.Exec.Run(ctx, db.Target(), q.sql)
+		}
+		rows = append(rows, q)
+	}
+	sum := &QuestionSummary{Total: len(rows)}
+	tx, err := im.Store.Pool().Begin(ctx)
+	if err != nil {
+		return sum, err
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	for _, q := range rows {
+		dbID := q.db.ID
+		key := fmt.Sprintf("csv:%s:%d", file, q.line)
+		origin, _ := json.Marshal(map[string]any{"kind": "csv", "file": file, "line": q.line})
+		n := store.NLQ{ProjectID: projectID, DatabaseID: &dbID, Question: q.question, Origin: origin, OriginKey: &key}
+		inserted, err := store.InsertNLQ(ctx, tx, a, &n)
+		if err != nil {
+			return sum, err
+		}
+		if !inserted {
+			sum.Existing++
+			continue
+		}
+		sum.Imported++
+		if q.result == nil {
+			continue
+		}
+		c := store.Candidate{NLQID: n.ID, Source: "import", SQL: q.sql}
+		candidate.SetOutcome(&c, q.result)
+		if !q.result.OK() {
+			sum.SQLFailed++
+		}
+		if err := store.InsertCandidate(ctx, tx, a, &c); err != nil {
+			return sum, err
+		}
+	}
+	return sum, tx.Commit(ctx)
+}
+
+// columnName is header's name for column i, or its number when the header is shorter.
+func columnName(header []string, i int) string {
+	if i < len(header) && strings.TrimSpace(header[i]) != "" {
+		return strings.TrimSpace(strings.ReplaceAll(header[i], "\x00", ""))
+	}
+	return fmt.Sprintf("column %d", i+1)
+}

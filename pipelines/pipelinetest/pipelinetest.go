@@ -1,0 +1,119 @@
+// Package pipelinetest is test support for the pipelines packages: a fixture with a fresh, migrated
+// database (a store, the sandbox executor, an importer and a project), the shared data sets, and
+// helpers that read a run's state and wait for it. The product never uses it.
+package pipelinetest
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/goldset/goldset/pipelines/ingest"
+	"github.com/goldset/goldset/pipelines/runs"
+	"github.com/goldset/goldset/sqlexec"
+	"github.com/goldset/goldset/store"
+	"github.com/goldset/goldset/store/storetest"
+)
+
+// SharedData is the folder of shared data sets (Spider, WikiTableQuestions, …) beside the repository.
+var SharedData = func() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "..", "shared", "data")
+}()
+
+// NeedData returns the path of a shared data set, skipping the test when it is absent (failing it
+// on CI, which must have it).
+func NeedData(t testing.TB, parts ...string) string {
+	t.Helper()
+	p := filepath.Join(append([]string{SharedData}, parts...)...)
+	if _, err := os.Stat(p); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("CI must have the shared data sets (%s): %v", SharedData, err)
+		}
+		t.Skipf("needs %s: %v", p, err)
+	}
+	return p
+}
+
+// BenchData is NeedData for benchmarks: they are skipped without the data, on CI too.
+func BenchData(b *testing.B, parts ...string) string {
+	p := filepath.Join(append([]string{SharedData}, parts...)...)
+	if _, err := os.Stat(p); err != nil {
+		b.Skipf("needs %s", p)
+	}
+	return p
+}
+
+// Fixture is a fresh database with a store, the sandbox, an importer and one project.
+type Fixture struct {
+	Ctx     context.Context
+	Im      *ingest.Importer
+	St      *store.Store
+	Exec    *sqlexec.Executor
+	Project store.Project
+}
+
+// New makes a Fixture on a database of its own, closed when the test ends.
+func New(t testing.TB) *Fixture {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, storetest.URL(t), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	exec, err := sqlexec.NewExecutor(ctx, st.URL(), sqlexec.ExecOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(exec.Close)
+	im, err := ingest.NewImporter(ctx, st, exec, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := st.CreateProject(ctx, store.System, "imports", "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Fixture{Ctx: ctx, Im: im, St: st, Exec: exec, Project: p}
+}
+
+// Run is a run as it is now.
+func (f *Fixture) Run(t testing.TB, run store.PipelineRun) store.PipelineRun {
+	t.Helper()
+	r, err := f.St.PipelineRun(f.Ctx, f.Project.ID, run.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// Log is a run's events, one "level: message" a line.
+func (f *Fixture) Log(t testing.TB, run store.PipelineRun) string {
+	t.Helper()
+	ev, err := f.St.Events(f.Ctx, run.ID, 0, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, e := range ev {
+		fmt.Fprintf(&b, "%s: %s\n", e.Level, e.Message)
+	}
+	return b.String()
+}
+
+// ExecuteWithin runs r.Execute with a deadline, so a run that never ends fails the test instead of
+// hanging it.
+func ExecuteWithin(t testing.TB, r *runs.Runner, run store.PipelineRun, d time.Duration) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	if err := r.Execute(ctx, run); err != nil {
+		t.Fatalf("execute run %d: %v", run.ID, err)
+	}
+}
