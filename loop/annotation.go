@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/goldset/goldset/pipelines/candidate"
+	"github.com/goldset/goldset/pipelines/schemas"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )
@@ -192,10 +193,14 @@ func (l *Loop) Submit(ctx context.Context, a store.Actor, projectID, itemID, use
 		return SubmitResult{}, err
 	}
 	mine := l.Exec.Run(ctx, target, sql)
+	tables, err := l.tables(ctx, *n.DatabaseID)
+	if err != nil {
+		return SubmitResult{}, err
+	}
 	sub := store.Submission{ProjectID: projectID, ItemID: itemID, UserID: userID, Version: version, ElapsedMS: elapsedMS,
 		Candidate: store.Candidate{SQL: sql}}
 	candidate.SetOutcome(&sub.Candidate, mine)
-	res, err := l.Store.SubmitAnnotation(ctx, a, sub, ExecutionVerdicts(ctx, l.Exec, target, sql, mine))
+	res, err := l.Store.SubmitAnnotation(ctx, a, sub, ExecutionVerdicts(ctx, l.Exec, target, tables, "this annotator", sql, mine))
 	if err != nil {
 		return SubmitResult{}, err
 	}
@@ -208,10 +213,13 @@ func (l *Loop) Submit(ctx context.Context, a store.Actor, projectID, itemID, use
 	return out, nil
 }
 
-// ExecutionVerdicts compares sql, whose result is mine (nil: not run yet), with each earlier
-// candidate of its question by running them on target. Neither side is gold, so row order counts only when both have a
-// top-level ORDER BY, as in the agent's self-consistency.
-func ExecutionVerdicts(ctx context.Context, exec *sqlexec.Executor, target sqlexec.Target, sql string, mine *sqlexec.Result) store.CompareFunc {
+// ExecutionVerdicts compares sql (written by who: "the agent", "this annotator"), whose result is
+// mine (nil: not run yet), with each earlier candidate of its question by running them on target.
+// Neither side is gold: row order counts only when both have a top-level ORDER BY, as in the agent's
+// self-consistency, and the reasons name the two sides. Two SQLs whose results are equal are then
+// run on the database's neighbours (sqlexec.Distinguish, with the tables' keys): equal results that
+// were a coincidence of today's rows become a disagreement that shows the rows telling them apart.
+func ExecutionVerdicts(ctx context.Context, exec *sqlexec.Executor, target sqlexec.Target, tables []sqlexec.TableDef, who, sql string, mine *sqlexec.Result) store.CompareFunc {
 	return func(earlier []store.AuthoredCandidate) ([]store.Verdict, error) {
 		if mine == nil {
 			mine = exec.Run(ctx, target, sql)
@@ -221,11 +229,49 @@ func ExecutionVerdicts(ctx context.Context, exec *sqlexec.Executor, target sqlex
 		for _, c := range earlier {
 			theirs := exec.Run(ctx, target, c.SQL)
 			theirsOrdered, _ := sqlexec.HasTopLevelOrderBy(c.SQL)
-			m := sqlexec.Match(theirs, mine, sqlexec.MatchOptions{OrderMatters: ordered && theirsOrdered})
-			out = append(out, store.Verdict{Against: c, Match: m.Match, Reason: m.Reason})
+			opt := sqlexec.MatchOptions{OrderMatters: ordered && theirsOrdered, Labels: [2]string{sideLabel(c), who}}
+			m := sqlexec.Match(theirs, mine, opt)
+			v := store.Verdict{Against: c, Match: m.Match, Reason: m.Reason}
+			if m.Match && len(tables) > 0 {
+				if d := exec.Distinguish(ctx, target, tables, c.SQL, sql, opt); !d.Same {
+					v.Match, v.Detail = false, d
+					v.Reason = fmt.Sprintf("equal on the database, but not on its %q neighbour: %s", d.Neighbour, d.Reason)
+				}
+			}
+			out = append(out, v)
 		}
 		return out, nil
 	}
+}
+
+// sideLabel names an earlier candidate in a comparison's reason.
+func sideLabel(c store.AuthoredCandidate) string {
+	switch c.Source {
+	case "agent":
+		return "the agent"
+	case "import":
+		return "the reference"
+	}
+	return "the other annotator"
+}
+
+// tables are the table definitions (columns and keys) of database id, for Distinguish.
+func (l *Loop) tables(ctx context.Context, databaseID int64) ([]sqlexec.TableDef, error) {
+	ts, err := l.Store.Tables(ctx, databaseID)
+	if err != nil {
+		return nil, err
+	}
+	return TableDefs(ts), nil
+}
+
+// TableDefs turns a database's stored tables into the definitions sqlexec works with.
+func TableDefs(ts []store.DBTable) []sqlexec.TableDef {
+	out := make([]sqlexec.TableDef, len(ts))
+	for i, t := range ts {
+		out[i] = sqlexec.TableDef{Name: t.Name, Original: t.Original, Columns: schemas.Columns(t), PrimaryKey: t.PrimaryKey,
+			ForeignKeys: schemas.ForeignKeys(t)}
+	}
+	return out
 }
 
 func (l *Loop) target(ctx context.Context, projectID int64, n store.NLQ) (sqlexec.Target, error) {

@@ -13,7 +13,7 @@ import (
 )
 
 // sameAsAgreeSQL gives agreeSQL's result with other SQL.
-const sameAsAgreeSQL = "SELECT name FROM singer WHERE net_worth_millions = (SELECT max(net_worth_millions) FROM singer)"
+const sameAsAgreeSQL = "SELECT s.name FROM singer AS s ORDER BY s.net_worth_millions DESC NULLS LAST LIMIT 1"
 
 // dualItem adds a question of the fixture database with slots annotation items and, unless agentSQL
 // is empty, the agent's SQL.

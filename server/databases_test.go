@@ -162,11 +162,14 @@ func TestDatabases_CheckSQLForAQuestion(t *testing.T) {
 	e := newEnv(t)
 	url := fmt.Sprintf("/api/v1/projects/%d/nlqs/%d/check", e.project.ID, e.nlq(t))
 	e.run(t, []scenario{
-		{Name: "right SQL matches both the stored SQL and the answer", Method: "POST", URL: url, As: "annotator",
+		{Name: "right SQL matches both the stored SQL and the answer", Method: "POST", URL: url, As: "reviewer",
 			Body:           `{"sql":"SELECT name FROM singer WHERE net_worth_millions = (SELECT max(net_worth_millions) FROM singer)"}`,
 			ExpectedStatus: 200, ExpectedContent: []string{`"answer_match":{"answers":["Liliane"],"match":true`, `"execution_match":{"against_candidate":`, `"match":true,"reason":"equal"`}},
-		{Name: "wrong SQL matches neither", Method: "POST", URL: url, As: "annotator", Body: `{"sql":"SELECT name FROM singer WHERE name = 'Alice'"}`,
+		{Name: "wrong SQL matches neither", Method: "POST", URL: url, As: "reviewer", Body: `{"sql":"SELECT name FROM singer WHERE name = 'Alice'"}`,
 			ExpectedStatus: 200, ExpectedContent: []string{`"answers":["Liliane"],"match":false`, `"execution_match":{"against_candidate"`}},
+		{Name: "a blind annotator who has not answered the question is not told whether it matches the stored SQL", Method: "POST", URL: url,
+			As: "annotator", Body: `{"sql":"SELECT name FROM singer WHERE name = 'Alice'"}`,
+			ExpectedStatus: 200, ExpectedContent: []string{`"answers":["Liliane"],"match":false`}, NotExpected: []string{"execution_match"}},
 		{Name: "unknown question", Method: "POST", URL: fmt.Sprintf("/api/v1/projects/%d/nlqs/999999/check", e.project.ID), As: "annotator",
 			Body: `{"sql":"SELECT 1"}`, ExpectedStatus: 404},
 	})

@@ -153,9 +153,9 @@ func TestAnnotationAPI_BlindAgreementIsAcceptedAndAudited(t *testing.T) {
 			Body: jsonBody(map[string]any{"version": got.Item.Version - 1, "sql": agreeSQL}), ExpectedStatus: 409, ExpectedContent: []string{"stale_version"}},
 		{Name: "someone else cannot submit it", Method: "POST", URL: fmt.Sprintf("%s/items/%d/submit", p, item), As: "reviewer",
 			Body: jsonBody(map[string]any{"version": got.Item.Version, "sql": agreeSQL}), ExpectedStatus: 409, ExpectedContent: []string{"claimed by someone else"}},
-		// Same rows, written differently: execution match says they agree. After submitting, the agent's SQL is shown.
+		// Same query, written differently: execution match (and the neighbours) say they agree. After submitting, the agent's SQL is shown.
 		{Name: "an agreeing submit", Method: "POST", URL: fmt.Sprintf("%s/items/%d/submit", p, item), As: "annotator",
-			Body:           jsonBody(map[string]any{"version": got.Item.Version, "sql": "SELECT s.name FROM singer s WHERE net_worth_millions = (SELECT max(net_worth_millions) FROM singer)", "elapsed_ms": 4200}),
+			Body:           jsonBody(map[string]any{"version": got.Item.Version, "sql": "SELECT s.name FROM singer AS s ORDER BY s.net_worth_millions DESC NULLS LAST LIMIT 1", "elapsed_ms": 4200}),
 			ExpectedStatus: 200, ExpectedContent: []string{`"result":"agreed"`, `"match":true`, `"audited":true`, `"agent_sql":"SELECT name FROM singer ORDER BY`, `"elapsed_ms":4200`}},
 		{Name: "a submitted item cannot be submitted again", Method: "POST", URL: fmt.Sprintf("%s/items/%d/submit", p, item), As: "annotator",
 			Body: jsonBody(map[string]any{"version": got.Item.Version + 1, "sql": agreeSQL}), ExpectedStatus: 409, ExpectedContent: []string{"already submitted"}},
@@ -448,5 +448,25 @@ func TestAnnotationAPI_ParallelNextGivesOnePersonOneItem(t *testing.T) {
 		if len(ids) != 1 {
 			t.Errorf("%s got %d different items at once: %v", c.as, len(ids), ids)
 		}
+	}
+}
+
+// Equal rows today are not agreement: the richest singer by LIMIT 1 and by max() are the same person
+// on the fixture's rows, but not when two singers tie. The comparison says which neighbour told
+// them apart and shows its rows, and the question goes to review.
+func TestAnnotationAPI_ACoincidentalAgreementIsADisagreement(t *testing.T) {
+	e := newEnv(t)
+	p := fmt.Sprintf("/api/v1/projects/%d/annotation", e.project.ID)
+	item, nlq := e.annotationItem(t, agreeSQL)
+	got := decode[task](t, e.do(scenario{Method: "POST", URL: p + "/next", As: "annotator"}))
+	if got.Item.ID != item {
+		t.Fatalf("claimed %d, want %d", got.Item.ID, item)
+	}
+	e.run(t, []scenario{{Name: "max() instead of LIMIT 1", Method: "POST", URL: fmt.Sprintf("%s/items/%d/submit", p, item), As: "annotator",
+		Body:           jsonBody(map[string]any{"version": got.Item.Version, "sql": "SELECT name FROM singer WHERE net_worth_millions = (SELECT max(net_worth_millions) FROM singer)"}),
+		ExpectedStatus: 200, ExpectedContent: []string{`"result":"disagreed"`, `"match":false`, `equal on the database, but not on its \"doubled\" neighbour`,
+			`row count differs (the agent 1, this annotator 2)`, `"only_in_pred":[["Liliane"]]`}}})
+	if st := e.nlqState(t, nlq); st.Status != "needs_review" {
+		t.Fatalf("question: %+v", st)
 	}
 }

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -17,6 +19,7 @@ type Verdict struct {
 	Against AuthoredCandidate
 	Match   bool
 	Reason  string
+	Detail  any // stored with the comparison (JSON): what told them apart
 }
 
 // CompareFunc runs the new candidate's comparison with each earlier candidate it is given (in the
@@ -73,9 +76,16 @@ func applyVerdicts(ctx context.Context, tx pgx.Tx, a Actor, projectID int64, c C
 		if v.Against.Source == "agent" {
 			cmp.Against = "agent"
 		}
-		if err := tx.QueryRow(ctx, `INSERT INTO comparisons (nlq_id, candidate_a, candidate_b, match, reason, guideline_version)
-			VALUES ($1,$2,$3,$4,$5,$6) RETURNING id, created_at`, cmp.NLQID, cmp.CandidateA, cmp.CandidateB, cmp.Match, cmp.Reason, gv).
-			Scan(&cmp.ID, &cmp.CreatedAt); err != nil {
+		if v.Detail != nil {
+			raw, err := json.Marshal(v.Detail)
+			if err != nil {
+				return out, fmt.Errorf("store: comparison detail: %w", err)
+			}
+			cmp.Detail = raw
+		}
+		if err := tx.QueryRow(ctx, `INSERT INTO comparisons (nlq_id, candidate_a, candidate_b, match, reason, detail, guideline_version)
+			VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id, created_at`, cmp.NLQID, cmp.CandidateA, cmp.CandidateB, cmp.Match, cmp.Reason,
+			cmp.Detail, gv).Scan(&cmp.ID, &cmp.CreatedAt); err != nil {
 			return out, classify(err, "insert comparison")
 		}
 		out.Comparisons = append(out.Comparisons, cmp)

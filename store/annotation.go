@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -430,14 +431,17 @@ func finishItem(ctx context.Context, tx pgx.Tx, a Actor, it AnnotationItem, stat
 
 // Comparison is one execution-match verdict between two candidates of a question.
 type Comparison struct {
-	ID               int64     `json:"id"`
-	NLQID            int64     `json:"nlq_id"`
-	CandidateA       int64     `json:"candidate_a_id"` // the agent's when the agent's is one of the two, else the earlier
-	CandidateB       int64     `json:"candidate_b_id"`
-	Match            bool      `json:"match"`
-	Reason           string    `json:"reason"`
-	GuidelineVersion *int      `json:"guideline_version"`
-	CreatedAt        time.Time `json:"created_at"`
+	ID         int64  `json:"id"`
+	NLQID      int64  `json:"nlq_id"`
+	CandidateA int64  `json:"candidate_a_id"` // the agent's when the agent's is one of the two, else the earlier
+	CandidateB int64  `json:"candidate_b_id"`
+	Match      bool   `json:"match"`
+	Reason     string `json:"reason"`
+	// Detail, for SQLs whose results were equal on the database but not on one of its neighbours
+	// (sqlexec.Distinguish), is that Distinction: which neighbour, and the rows that tell them apart.
+	Detail           json.RawMessage `json:"detail,omitempty"`
+	GuidelineVersion *int            `json:"guideline_version"`
+	CreatedAt        time.Time       `json:"created_at"`
 	// Against says, for a comparison just made, what the new SQL was compared with: "agent" or
 	// "person" (another annotator's). Not stored: a question's history tells by the candidates.
 	Against string `json:"against,omitempty"`

@@ -128,11 +128,11 @@ func (s *Store) NLQHistory(ctx context.Context, projectID, nlqID int64) (NLQHist
 			return err
 		}
 		if h.Comparisons, err = historyRows(ctx, tx, `
-			SELECT id, nlq_id, coalesce(candidate_a, 0), coalesce(candidate_b, 0), match, reason, guideline_version, created_at
+			SELECT id, nlq_id, coalesce(candidate_a, 0), coalesce(candidate_b, 0), match, reason, detail, guideline_version, created_at
 			FROM comparisons WHERE nlq_id = $1 ORDER BY id`,
 			func(row pgx.CollectableRow) (Comparison, error) {
 				var c Comparison
-				err := row.Scan(&c.ID, &c.NLQID, &c.CandidateA, &c.CandidateB, &c.Match, &c.Reason, &c.GuidelineVersion, &c.CreatedAt)
+				err := row.Scan(&c.ID, &c.NLQID, &c.CandidateA, &c.CandidateB, &c.Match, &c.Reason, &c.Detail, &c.GuidelineVersion, &c.CreatedAt)
 				return c, err
 			}, nlqID); err != nil {
 			return err

@@ -272,11 +272,11 @@ type Decision struct {
 	Decision string `json:"decision"`
 	// CandidateID is the candidate an "accept" makes gold: any SQL candidate of the question.
 	CandidateID *int64   `json:"candidate_id,omitempty"`
-	ErrorType string   `json:"error_type"`
-	RuleIDs   []string `json:"rule_ids"`
-	Comment   string   `json:"comment"`
-	FinalSQL  string   `json:"final_sql"`
-	Question  string   `json:"question"`
+	ErrorType   string   `json:"error_type"`
+	RuleIDs     []string `json:"rule_ids"`
+	Comment     string   `json:"comment"`
+	FinalSQL    string   `json:"final_sql"`
+	Question    string   `json:"question"`
 	// FinalResult is what running FinalSQL in the sandbox gave (fingerprint, row count, elapsed), set
 	// by the caller for an edit: the new candidate carries it.
 	FinalResult *Candidate `json:"-"`
