@@ -137,7 +137,8 @@ func TestImports_CSVUploadThenQuestions(t *testing.T) {
 	if !strings.Contains(again.Body.String(), `"existing":3`) {
 		t.Fatalf("re-import duplicated questions: %s", again.Body)
 	}
-	list := e.do(scenario{Method: "GET", URL: fmt.Sprintf("/api/v1/projects/%d/nlqs", e.project.ID), As: "annotator"})
+	// A reviewer reads the imported SQL (a blind annotator would not, before answering).
+	list := e.do(scenario{Method: "GET", URL: fmt.Sprintf("/api/v1/projects/%d/nlqs", e.project.ID), As: "reviewer"})
 	nlqs := decode[struct {
 		NLQs []store.NLQWithSQL `json:"nlqs"`
 	}](t, list).NLQs
