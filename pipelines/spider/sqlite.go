@@ -410,6 +410,9 @@ func (st *sourceTable) typeColumn(i int, decl string) {
 	if want == sqlexec.TypeBoolean && typ == sqlexec.TypeText && nText > 0 {
 		w("declared %s but holds text (e.g. %q): stored as text", decl, exText)
 	}
+	if want == sqlexec.TypeBoolean && typ != sqlexec.TypeText && nFloat > 0 {
+		w("declared %s but holds non-integers (e.g. %v): stored as %s", decl, exFloat, typ)
+	}
 	if want == sqlexec.TypeText && nInt+nFloat > 0 {
 		w("declared %s but holds %d numbers: stored as their text", decl, nInt+nFloat)
 	}
