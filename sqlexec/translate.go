@@ -16,11 +16,15 @@ type SchemaInfo struct {
 	// Renamed maps a lower-case original name (table or column) that the loader had to clean
 	// ("official_ratings_(millions)") to its loaded name ("official_ratings_millions").
 	Renamed map[string]string
+	// ScanOrder maps a lower-case table to columns whose order is the table's row order in
+	// SQLite (the order a scan returns rows): its primary key, when the rows are stored in key
+	// order (always so for an INTEGER PRIMARY KEY, which is the row id).
+	ScanOrder map[string][]string
 }
 
 // SchemaInfoFromTables builds a SchemaInfo from the tables as they were loaded.
 func SchemaInfoFromTables(tables []*TableData) *SchemaInfo {
-	s := &SchemaInfo{Tables: map[string]map[string]ColumnType{}, Renamed: map[string]string{}}
+	s := &SchemaInfo{Tables: map[string]map[string]ColumnType{}, Renamed: map[string]string{}, ScanOrder: map[string][]string{}}
 	for _, td := range tables {
 		cols := map[string]ColumnType{}
 		for _, c := range td.Def.Columns {
@@ -30,11 +34,88 @@ func SchemaInfoFromTables(tables []*TableData) *SchemaInfo {
 			}
 		}
 		s.Tables[strings.ToLower(td.Def.Name)] = cols
+		if keys := rowOrderKey(td); keys != nil {
+			s.ScanOrder[strings.ToLower(td.Def.Name)] = keys
+		}
 		if o := strings.ToLower(td.Def.Original); o != "" && o != strings.ToLower(td.Def.Name) {
 			s.Renamed[o] = td.Def.Name
 		}
 	}
 	return s
+}
+
+// rowOrderKey returns td's primary key columns (lower case) when its rows, which readers keep
+// in the source's row order, are in strictly increasing key order; else nil.
+func rowOrderKey(td *TableData) []string {
+	if len(td.Def.PrimaryKey) == 0 || len(td.Rows) == 0 {
+		return nil
+	}
+	idx := make([]int, len(td.Def.PrimaryKey))
+	keys := make([]string, len(idx))
+	for k, name := range td.Def.PrimaryKey {
+		idx[k] = -1
+		for j, c := range td.Def.Columns {
+			if c.Name == name {
+				idx[k] = j
+			}
+		}
+		if idx[k] < 0 {
+			return nil
+		}
+		keys[k] = strings.ToLower(name)
+	}
+	for r := 1; r < len(td.Rows); r++ {
+		c := 0
+		for _, j := range idx {
+			if c = compareKeyValues(td.Rows[r-1][j], td.Rows[r][j]); c != 0 {
+				break
+			}
+		}
+		if c >= 0 {
+			return nil
+		}
+	}
+	return keys
+}
+
+// compareKeyValues orders two key values of one column as PostgreSQL orders them (numbers by
+// value, text by bytes, as text columns are created COLLATE "C"); 0 also for what it cannot order.
+func compareKeyValues(a, b any) int {
+	num := func(v any) (float64, bool) {
+		switch x := v.(type) {
+		case int64:
+			return float64(x), true
+		case float64:
+			return x, true
+		}
+		return 0, false
+	}
+	if x, ok := a.(int64); ok {
+		if y, ok := b.(int64); ok {
+			return cmpOrdered(x, y)
+		}
+	}
+	if x, ok := num(a); ok {
+		if y, ok := num(b); ok {
+			return cmpOrdered(x, y)
+		}
+	}
+	if x, ok := a.(string); ok {
+		if y, ok := b.(string); ok {
+			return strings.Compare(x, y)
+		}
+	}
+	return 0
+}
+
+func cmpOrdered[T int64 | float64](x, y T) int {
+	switch {
+	case x < y:
+		return -1
+	case x > y:
+		return 1
+	}
+	return 0
 }
 
 // Translation is SQLite-dialect SQL rewritten for PostgreSQL.
@@ -85,8 +166,8 @@ func TranslateSQLite(sql string, schema *SchemaInfo) (Translation, error) {
 	t.scopes()
 	t.textNumbers()
 	t.aggregates()
-	t.bareColumns()
 	t.stableOrder()
+	t.bareColumns()
 	t.crossJoins()
 	t.strftime()
 	out := Translation{SQL: t.String()}
@@ -119,6 +200,7 @@ type token struct {
 	kind  tokKind
 	text  string // as written (for tkString/tkDQuote/tkIdent: the whole quoted token)
 	val   string // unquoted content for quoted tokens
+	after string // text written after the token, kept apart so later passes still see the token
 	scope int    // innermost SELECT scope, set by scopes()
 	depth int    // parenthesis depth, set by scopes()
 }
@@ -250,6 +332,7 @@ func (t *translator) String() string {
 	var b strings.Builder
 	for _, tk := range t.toks {
 		b.WriteString(tk.text)
+		b.WriteString(tk.after)
 	}
 	return b.String()
 }
@@ -1102,56 +1185,129 @@ func (t *translator) anyAggregate(p selectParts) bool {
 	return p.having >= 0
 }
 
-// stableOrder makes the order of tied rows SQLite's. SQLite's sort is stable: rows that tie on
-// every ORDER BY key keep the order of the table scan, which is the row order of the table. A
-// PostgreSQL sort leaves ties in any order. For a query over one table (no join, grouping,
-// DISTINCT or set operation) ctid, the physical row order, is added as the last sort key: a
-// target table is loaded once, in SQLite's row order, and never updated, so ctid order is
-// SQLite's scan order.
+// stableOrder makes the order of tied rows SQLite's where SQLite's is determined by the query,
+// with tie-breakers a person would write — the query's own grouping columns or the table's
+// primary key, never a PostgreSQL internal. It applies to the outermost SELECT and to
+// subqueries with LIMIT (elsewhere order does not reach the result):
+//   - a grouped query sorts its groups, which SQLite produces in group-key order: the GROUP BY
+//     columns are appended. SQLite's sorter breaks ties by that order descending when the ORDER BY
+//     is a single DESC term, ascending otherwise (observed on SQLite 3.5x; the file format and
+//     planner make it stable across versions in practice, and verification checks it);
+//   - an ungrouped query over one table scans it in row order; when that is its primary key's
+//     order (SchemaInfo.ScanOrder) the primary key columns are appended.
+//
+// Joins, DISTINCT and set operations are left alone: their tie order depends on SQLite's plan.
 func (t *translator) stableOrder() {
-	sel := -1
 	for i := range t.toks {
-		if t.toks[i].is("select") {
-			sel = i
-			break
+		if !t.toks[i].is("select") {
+			continue
+		}
+		p := t.parseSelect(i)
+		if p.order < 0 || len(p.orderItems) == 0 || p.from < 0 {
+			continue
+		}
+		if t.toks[i].depth > 0 && p.limit < 0 {
+			continue
+		}
+		if t.inCompound(i) {
+			continue
+		}
+		have := map[string]bool{}
+		dirDesc := false
+		for _, o := range p.orderItems {
+			k := t.spanText(o.first, o.last)
+			if strings.HasSuffix(k, "desc") {
+				dirDesc = len(p.orderItems) == 1
+			}
+			k = strings.TrimSuffix(strings.TrimSuffix(k, "desc"), "asc")
+			have[k] = true
+			if _, c, ok := strings.Cut(k, "."); ok {
+				have[c] = true
+			}
+		}
+		var keys []string
+		if len(p.group) > 0 {
+			selected := map[string]bool{}
+			for _, it := range p.items {
+				selected[t.spanText(it.first, it.last)] = true
+			}
+			for _, g := range p.group {
+				k := t.spanText(g.first, g.last)
+				if have[k] || p.distinct && !selected[k] {
+					continue
+				}
+				have[k] = true
+				var b strings.Builder
+				for j := g.first; j <= g.last; j++ {
+					b.WriteString(t.toks[j].text)
+				}
+				if dirDesc {
+					b.WriteString(" DESC")
+				}
+				keys = append(keys, b.String())
+			}
+		} else {
+			if p.distinct || t.anyAggregate(p) {
+				continue
+			}
+			agg := false
+			for _, it := range p.items {
+				agg = agg || t.hasAggregate(it)
+			}
+			table := t.singleTable(p)
+			if agg || table == "" {
+				continue
+			}
+			for _, k := range t.schema.ScanOrder[table] {
+				if !have[k] {
+					have[k] = true
+					keys = append(keys, identText(k))
+				}
+			}
+		}
+		if len(keys) == 0 {
+			continue
+		}
+		last := p.orderItems[len(p.orderItems)-1].last
+		t.toks[last].after += ", " + strings.Join(keys, ", ")
+		t.change("ties under ORDER BY broken as SQLite breaks them: by the GROUP BY columns or the table's primary key")
+	}
+}
+
+// inCompound reports whether the SELECT at sel is one side of a set operation.
+func (t *translator) inCompound(sel int) bool {
+	d := t.toks[sel].depth
+	lo, hi := sel, sel
+	for lo > 0 && !(t.toks[lo-1].depth < d || t.toks[lo-1].punct("(") && t.toks[lo-1].depth == d-1) {
+		lo--
+	}
+	for hi < len(t.toks)-1 && t.toks[hi+1].depth >= d && !(t.toks[hi+1].punct(")") && t.toks[hi+1].depth == d-1) {
+		hi++
+	}
+	for j := lo; j <= hi; j++ {
+		if t.toks[j].depth == d && t.toks[j].is("union", "intersect", "except") {
+			return true
 		}
 	}
-	if sel < 0 || t.toks[sel].depth != 0 {
-		return
-	}
-	for i := range t.toks {
-		tk := t.toks[i]
-		if tk.depth == 0 && (tk.is("union", "intersect", "except", "join") || tk.is("select") && i != sel) {
-			return
-		}
-	}
-	p := t.parseSelect(sel)
-	if p.order < 0 || len(p.group) > 0 || p.distinct || p.from < 0 || len(p.orderItems) == 0 {
-		return
-	}
-	for _, it := range append(append([]span{}, p.items...), p.orderItems...) {
-		if t.hasAggregate(it) {
-			return
-		}
-	}
-	// exactly one table between FROM and the next clause
-	tables := 0
+	return false
+}
+
+// singleTable returns the table a SELECT reads when its FROM clause names exactly one table
+// (no join, no subquery), or "".
+func (t *translator) singleTable(p selectParts) string {
+	d := t.toks[p.sel].depth
+	table := ""
 	for j := t.next(p.from); j >= 0; j = t.next(j) {
 		tk := t.toks[j]
-		if tk.depth > 0 || tk.is("where", "group", "order", "having", "limit") {
+		if tk.depth < d || tk.depth == d && (tk.is("where", "group", "order", "having", "limit", "union", "intersect", "except") || tk.punct(")")) {
 			break
 		}
-		if tk.punct(",") || tk.punct("(") {
-			return
+		if tk.depth > d || tk.punct(",") || tk.punct("(") || tk.is("join") {
+			return ""
 		}
-		if tk.kind == tkWord && t.isTable(strings.ToLower(tk.text)) {
-			tables++
+		if name := t.name(j); tk.kind != tkPunct && t.isTable(name) && table == "" {
+			table = name
 		}
 	}
-	if tables != 1 {
-		return
-	}
-	last := p.orderItems[len(p.orderItems)-1].last
-	t.toks[last].text += ", ctid"
-	t.change("ctid added as the last ORDER BY key: SQLite keeps tied rows in table order, PostgreSQL in any order")
+	return table
 }
