@@ -164,10 +164,14 @@ func TranslateSQLite(sql string, schema *SchemaInfo) (Translation, error) {
 	t.keywords()
 	t.limitComma()
 	t.scopes()
+	t.derivedAliases()
 	t.textNumbers()
+	t.textArithmetic()
 	t.aggregates()
+	t.oneRowOrder()
 	t.stableOrder()
 	t.bareColumns()
+	t.distinctOrder()
 	t.crossJoins()
 	t.strftime()
 	out := Translation{SQL: t.String()}
@@ -456,7 +460,10 @@ func (t *translator) quoting() {
 		case tkWord:
 			// A renamed name written unquoted (possible when only its case differed from a
 			// reserved word, or the SQL quoted it elsewhere).
-			if r, ok := t.schema.Renamed[strings.ToLower(tk.text)]; ok && plainText(strings.ToLower(tk.text)) {
+			// Never a keyword: SQLite needs words it reserves quoted when they name something,
+			// so an unquoted FROM is the keyword even when a column "From" was renamed.
+			low := strings.ToLower(tk.text)
+			if r, ok := t.schema.Renamed[low]; ok && plainText(low) && !sqliteKeywords[low] {
 				tk.text = identText(r)
 				t.change("renamed names mapped to their loaded names")
 			}
@@ -465,6 +472,20 @@ func (t *translator) quoting() {
 }
 
 func plainText(s string) bool { return !strings.HasPrefix(s, `"`) }
+
+// sqliteKeywords are the words SQLite never reads as a name unless quoted
+// (https://sqlite.org/lang_keywords.html: those without the fallback to an identifier).
+var sqliteKeywords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`add all alter and as autoincrement between case check collate
+		commit constraint create cross default deferrable delete distinct drop else escape except
+		exists foreign from full group having if in index inner insert intersect into is isnull join
+		left limit natural not notnull null on or order outer primary references right rollback
+		select set table then to transaction union unique update using values when where window`) {
+		sqliteKeywords[w] = true
+	}
+}
 
 func (t *translator) keywords() {
 	for i := range t.toks {
@@ -1310,4 +1331,220 @@ func (t *translator) singleTable(p selectParts) string {
 		}
 	}
 	return table
+}
+
+// derivedAliases names subqueries in FROM that have no alias: SQLite allows them, PostgreSQL
+// (before 16) does not.
+func (t *translator) derivedAliases() {
+	n := 0
+	for i := range t.toks {
+		if !t.toks[i].punct("(") {
+			continue
+		}
+		p, sel := t.prev(i), t.next(i)
+		if p < 0 || sel < 0 || !(t.toks[p].is("from", "join") || t.toks[p].punct(",") && t.inFromList(p)) || !t.toks[sel].is("select", "with") {
+			continue
+		}
+		closeP := t.matching(i)
+		if closeP < 0 {
+			continue
+		}
+		if a := t.next(closeP); a >= 0 && (t.toks[a].is("as") || t.toks[a].kind == tkIdent ||
+			t.toks[a].kind == tkWord && !clauseWords[strings.ToLower(t.toks[a].text)] && !t.toks[a].is("natural", "cross", "inner", "left", "right", "full")) {
+			continue
+		}
+		name := ""
+		for name == "" || t.isTable(name) || t.isColumn(name) {
+			n++
+			name = fmt.Sprintf("sub%d", n)
+			if n == 1 {
+				name = "sub"
+			}
+		}
+		t.toks[closeP].after += " AS " + name
+		t.change("subqueries in FROM given an alias (PostgreSQL requires one)")
+	}
+}
+
+// inFromList reports whether the comma at i separates FROM items.
+func (t *translator) inFromList(i int) bool {
+	d := t.toks[i].depth
+	for j := t.prev(i); j >= 0; j = t.prev(j) {
+		tk := t.toks[j]
+		if tk.depth < d {
+			return false
+		}
+		if tk.depth > d {
+			continue
+		}
+		if tk.is("from") {
+			return true
+		}
+		if tk.is("select", "where", "group", "order", "having", "limit", "on") {
+			return false
+		}
+	}
+	return false
+}
+
+// matching returns the index of the parenthesis that closes the one at i, or -1.
+func (t *translator) matching(i int) int {
+	depth := 0
+	for j := i; j < len(t.toks); j++ {
+		switch {
+		case t.toks[j].punct("("):
+			depth++
+		case t.toks[j].punct(")"):
+			depth--
+			if depth == 0 {
+				return j
+			}
+		}
+	}
+	return -1
+}
+
+// sqliteNumberPrefix is the leading number SQLite reads from text used in arithmetic
+// (https://sqlite.org/lang_expr.html#castexpr: the longest prefix that is a number, else 0).
+const sqliteNumberPrefix = `^\s*[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?`
+
+// textArithmetic gives text columns in arithmetic (+ - * /) the number SQLite reads from them,
+// which PostgreSQL refuses to guess: text - text is an error there, and in SQLite the number
+// the text starts with ('2017-12-18 08:54' - '2016-01-01' is 1).
+func (t *translator) textArithmetic() {
+	for i := range t.toks {
+		op := t.toks[i]
+		if op.kind != tkPunct || !(op.text == "-" || op.text == "+" || op.text == "*" || op.text == "/") {
+			continue
+		}
+		l, r := t.prev(i), t.next(i)
+		if l < 0 || r < 0 {
+			continue
+		}
+		// a unary sign has no left operand
+		if lt := t.toks[l]; lt.kind == tkPunct && lt.text != ")" || lt.kind == tkWord && clauseWords[strings.ToLower(lt.text)] {
+			continue
+		}
+		rEnd := r
+		if n := t.next(r); n >= 0 && t.toks[n].punct(".") {
+			rEnd = t.next(n)
+		}
+		for _, side := range [][2]int{{-1, l}, {r, rEnd}} {
+			typ, first, ok := t.columnType(side[1])
+			if !ok || typ != TypeText {
+				continue
+			}
+			if side[0] >= 0 {
+				first = side[0]
+			}
+			t.toks[first].text = "coalesce(CAST(substring(" + t.toks[first].text
+			t.toks[side[1]].text += " FROM '" + sqliteNumberPrefix + "') AS numeric), 0)"
+			t.change("text columns in arithmetic read as the number they start with, as SQLite reads them")
+		}
+	}
+}
+
+// oneRowOrder drops the ORDER BY of an aggregate query without GROUP BY whose select list is
+// all aggregates: it returns one row, which SQLite sorts by anything, and PostgreSQL refuses an
+// ORDER BY on a column that is not aggregated.
+func (t *translator) oneRowOrder() {
+	for i := range t.toks {
+		if !t.toks[i].is("select") {
+			continue
+		}
+		p := t.parseSelect(i)
+		if p.order < 0 || len(p.group) > 0 || p.having >= 0 || len(p.items) == 0 || t.inCompound(i) {
+			continue
+		}
+		all := true
+		for _, it := range p.items {
+			all = all && t.hasAggregate(it)
+		}
+		if !all {
+			continue
+		}
+		end := p.orderItems[len(p.orderItems)-1].last
+		for j := p.order; j <= end; j++ {
+			t.toks[j].text, t.toks[j].kind = "", tkSpace
+		}
+		t.removeSpaceBefore(p.order)
+		t.change("ORDER BY of a one-row aggregate dropped (PostgreSQL refuses it; the one row is the answer)")
+	}
+}
+
+// distinctOrder handles SELECT DISTINCT … ORDER BY a column that is not selected, which
+// PostgreSQL refuses: it becomes GROUP BY the selected columns, ordered by the largest value of
+// the column for a descending order and the smallest for an ascending one. Where the column has
+// one value per selected row — the common case, a name ordered by its id — that is SQLite's order.
+func (t *translator) distinctOrder() {
+	for i := range t.toks {
+		if !t.toks[i].is("select") {
+			continue
+		}
+		p := t.parseSelect(i)
+		if !p.distinct || p.order < 0 || len(p.group) > 0 || p.having >= 0 || t.anyAggregate(p) || t.inCompound(i) {
+			continue
+		}
+		selected := map[string]bool{}
+		var items []string
+		ok := true
+		for _, it := range p.items {
+			end, isRef := t.colRef(it)
+			if !isRef || end != it.last || t.hasAggregate(it) {
+				ok = false
+				break
+			}
+			k := t.spanText(it.first, it.last)
+			selected[k] = true
+			if _, c, found := strings.Cut(k, "."); found {
+				selected[c] = true
+			}
+			items = append(items, t.rawText(it.first, it.last))
+		}
+		if !ok {
+			continue
+		}
+		type wrap struct {
+			first, last int
+			fn          string
+		}
+		var wraps []wrap
+		for _, o := range p.orderItems {
+			end, isRef := t.colRef(o)
+			if !isRef {
+				ok = false
+				break
+			}
+			k := t.spanText(o.first, end)
+			_, c, _ := strings.Cut(k, ".")
+			if selected[k] || c != "" && selected[c] {
+				continue
+			}
+			fn := "min"
+			if t.toks[o.last].is("desc") {
+				fn = "max"
+			}
+			wraps = append(wraps, wrap{o.first, end, fn})
+		}
+		if !ok || len(wraps) == 0 {
+			continue
+		}
+		for _, w := range wraps {
+			t.toks[w.first].text = w.fn + "(" + t.toks[w.first].text
+			t.toks[w.last].text += ")"
+		}
+		d := t.next(p.sel)
+		t.toks[d].text, t.toks[d].kind = "", tkSpace
+		t.removeSpaceBefore(d)
+		t.toks[p.order].text = "GROUP BY " + strings.Join(items, ", ") + " " + t.toks[p.order].text
+		t.change("SELECT DISTINCT … ORDER BY a column not selected → GROUP BY, ordered by that column's max (DESC) or min (ASC)")
+	}
+}
+
+func (t *translator) rawText(first, last int) string {
+	var b strings.Builder
+	for j := first; j <= last; j++ {
+		b.WriteString(t.toks[j].text)
+	}
+	return b.String()
 }

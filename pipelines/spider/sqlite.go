@@ -673,12 +673,16 @@ func findOrphan(st *sourceTable, from []int, ref *sourceTable, to []int) string 
 	return ""
 }
 
-// timeText writes a time the driver parsed from a DATE/DATETIME/TIMESTAMP column back as
-// SQLite's canonical text ("YYYY-MM-DD HH:MM:SS[.SSS]").
+// timeText writes a time the driver parsed from a DATE/DATETIME/TIMESTAMP column back as SQLite
+// text. The driver parses such text whatever the connection asks, and keeps no trace of its
+// layout: a time at midnight is written as a date ("YYYY-MM-DD", the far more common layout of
+// such values), others as "YYYY-MM-DD HH:MM:SS[.SSS]".
 func timeText(t time.Time) string {
 	switch {
 	case t.Nanosecond() != 0:
 		return t.Format("2006-01-02 15:04:05.999999999")
+	case t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0:
+		return t.Format("2006-01-02")
 	default:
 		return t.Format("2006-01-02 15:04:05")
 	}
