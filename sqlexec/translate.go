@@ -20,11 +20,13 @@ type SchemaInfo struct {
 	// SQLite (the order a scan returns rows): its primary key, when the rows are stored in key
 	// order (always so for an INTEGER PRIMARY KEY, which is the row id).
 	ScanOrder map[string][]string
+	// PrimaryKeys maps a lower-case table to its primary key columns (lower case).
+	PrimaryKeys map[string][]string
 }
 
 // SchemaInfoFromTables builds a SchemaInfo from the tables as they were loaded.
 func SchemaInfoFromTables(tables []*TableData) *SchemaInfo {
-	s := &SchemaInfo{Tables: map[string]map[string]ColumnType{}, Renamed: map[string]string{}, ScanOrder: map[string][]string{}}
+	s := &SchemaInfo{Tables: map[string]map[string]ColumnType{}, Renamed: map[string]string{}, ScanOrder: map[string][]string{}, PrimaryKeys: map[string][]string{}}
 	for _, td := range tables {
 		cols := map[string]ColumnType{}
 		for _, c := range td.Def.Columns {
@@ -34,6 +36,9 @@ func SchemaInfoFromTables(tables []*TableData) *SchemaInfo {
 			}
 		}
 		s.Tables[strings.ToLower(td.Def.Name)] = cols
+		for _, k := range td.Def.PrimaryKey {
+			s.PrimaryKeys[strings.ToLower(td.Def.Name)] = append(s.PrimaryKeys[strings.ToLower(td.Def.Name)], strings.ToLower(k))
+		}
 		if keys := rowOrderKey(td); keys != nil {
 			s.ScanOrder[strings.ToLower(td.Def.Name)] = keys
 		}
@@ -1248,6 +1253,12 @@ func (t *translator) stableOrder() {
 		}
 		var keys []string
 		if len(p.group) > 0 {
+			// Groups of one table read through its primary key's index reach the sorter in
+			// ascending key order and keep it; groups SQLite had to sort (other keys, joins)
+			// come out reversed under a single descending term.
+			if dirDesc && len(p.group) == 1 && t.singleTable(p) != "" && t.isPrimaryKey(p.group[0]) {
+				dirDesc = false
+			}
 			selected := map[string]bool{}
 			for _, it := range p.items {
 				selected[t.spanText(it.first, it.last)] = true
@@ -1293,6 +1304,32 @@ func (t *translator) stableOrder() {
 		t.toks[last].after += ", " + strings.Join(keys, ", ")
 		t.change("ties under ORDER BY broken as SQLite breaks them: by the GROUP BY columns or the table's primary key")
 	}
+}
+
+// isPrimaryKey reports whether span g is a column that alone is its table's primary key.
+func (t *translator) isPrimaryKey(g span) bool {
+	end, ok := t.colRef(g)
+	if !ok || end != g.last {
+		return false
+	}
+	col := t.name(end)
+	var qual string
+	if d := t.prev(end); d >= 0 && t.toks[d].punct(".") {
+		qual = t.name(t.prev(d))
+	}
+	for sc := t.toks[end].scope; sc >= 0; sc = t.parent[sc] {
+		for alias, table := range t.aliases[sc] {
+			if qual != "" && alias != qual {
+				continue
+			}
+			if _, has := t.schema.Tables[table][col]; !has {
+				continue
+			}
+			pk := t.schema.PrimaryKeys[table]
+			return len(pk) == 1 && pk[0] == col
+		}
+	}
+	return false
 }
 
 // inCompound reports whether the SELECT at sel is one side of a set operation.
