@@ -153,10 +153,15 @@ var ErrTranslation = errors.New("translation does not parse as PostgreSQL")
 //     (verification flags the rest); the same for IN (subquery) over columns of the other kind;
 //   - arithmetic aggregates over text columns (sum, avg) get a cast to numeric, as SQLite
 //     converts such text to numbers;
+//   - text columns in arithmetic read as the number they start with, as SQLite reads them;
+//   - a subquery in FROM without an alias gets one;
+//   - the ORDER BY of a one-row aggregate (no GROUP BY, only aggregates selected) is dropped;
+//   - SELECT DISTINCT … ORDER BY a column not selected → GROUP BY, ordered by min/max;
+//   - bare columns: see bareColumns; ties under ORDER BY: see stableOrder;
 //   - JOIN without ON/USING (SQLite's cross join) → CROSS JOIN;
 //   - strftime('%Y', x) → to_char(x::timestamp, 'YYYY') for the common formats.
 //
-// Anything else (bare columns beside aggregates, SQLite-only functions) is left as written, for
+// Anything else (bare columns in HAVING, SQLite-only functions) is left as written, for
 // verification by execution to flag. A non-nil error wraps ErrTranslation.
 func TranslateSQLite(sql string, schema *SchemaInfo) (Translation, error) {
 	if schema == nil {
