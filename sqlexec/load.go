@@ -3,6 +3,9 @@ package sqlexec
 import (
 	"context"
 	"fmt"
+	"math"
+	"math/big"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -178,19 +181,65 @@ func (s *copySource) Next() bool {
 	s.cur = row
 	copied := false
 	for j, c := range s.types {
-		if str, ok := row[j].(string); ok && c.Type == TypeNumeric {
-			var n pgtype.Numeric
-			if err := n.Scan(str); err != nil {
-				s.err = fmt.Errorf("row %d column %s: %q is not a number: %w", s.i, c.Name, str, err)
+		if c.Type != TypeNumeric {
+			continue
+		}
+		var str string
+		switch v := row[j].(type) {
+		case string:
+			str = v
+		case float64:
+			if math.IsInf(v, 0) || math.IsNaN(v) {
+				s.err = fmt.Errorf("row %d column %s: %v does not fit numeric", s.i, c.Name, v)
 				return false
 			}
-			if !copied { // never change the caller's rows
-				s.cur, copied = append([]any(nil), row...), true
-			}
-			s.cur[j] = n
+			str = strconv.FormatFloat(v, 'f', -1, 64) // the shortest digits that read back as v
+		default:
+			continue
 		}
+		n, err := parseDecimal(str)
+		if err != nil {
+			s.err = fmt.Errorf("row %d column %s: %q is not a number: %w", s.i, c.Name, str, err)
+			return false
+		}
+		if !copied { // never change the caller's rows
+			s.cur, copied = append([]any(nil), row...), true
+		}
+		s.cur[j] = n
 	}
 	return true
+}
+
+// parseDecimal reads a decimal number, with or without an exponent ("2.07e+08"), exactly.
+func parseDecimal(str string) (pgtype.Numeric, error) {
+	t := strings.TrimSpace(str)
+	mant, expText, hasExp := strings.Cut(strings.ToLower(t), "e")
+	exp := int64(0)
+	if hasExp {
+		var err error
+		if exp, err = strconv.ParseInt(expText, 10, 32); err != nil {
+			return pgtype.Numeric{}, err
+		}
+	}
+	neg := strings.HasPrefix(mant, "-")
+	mant = strings.TrimLeft(mant, "+-")
+	whole, frac, _ := strings.Cut(mant, ".")
+	digits := whole + frac
+	if digits == "" || strings.Trim(digits, "0123456789") != "" {
+		return pgtype.Numeric{}, fmt.Errorf("not a decimal number")
+	}
+	i, ok := new(big.Int).SetString(digits, 10)
+	if !ok {
+		return pgtype.Numeric{}, fmt.Errorf("not a decimal number")
+	}
+	if neg {
+		i.Neg(i)
+	}
+	e := exp - int64(len(frac))
+	if e < math.MinInt32 || e > math.MaxInt32 {
+		return pgtype.Numeric{}, fmt.Errorf("exponent out of range")
+	}
+	return pgtype.Numeric{Int: i, Exp: int32(e), Valid: true}, nil
 }
 
 func (s *copySource) Values() ([]any, error) { return s.cur, nil }

@@ -16,11 +16,17 @@ type SchemaInfo struct {
 	// Renamed maps a lower-case original name (table or column) that the loader had to clean
 	// ("official_ratings_(millions)") to its loaded name ("official_ratings_millions").
 	Renamed map[string]string
+	// ScanOrder maps a lower-case table to columns whose order is the table's row order in
+	// SQLite (the order a scan returns rows): its primary key, when the rows are stored in key
+	// order (always so for an INTEGER PRIMARY KEY, which is the row id).
+	ScanOrder map[string][]string
+	// PrimaryKeys maps a lower-case table to its primary key columns (lower case).
+	PrimaryKeys map[string][]string
 }
 
 // SchemaInfoFromTables builds a SchemaInfo from the tables as they were loaded.
 func SchemaInfoFromTables(tables []*TableData) *SchemaInfo {
-	s := &SchemaInfo{Tables: map[string]map[string]ColumnType{}, Renamed: map[string]string{}}
+	s := &SchemaInfo{Tables: map[string]map[string]ColumnType{}, Renamed: map[string]string{}, ScanOrder: map[string][]string{}, PrimaryKeys: map[string][]string{}}
 	for _, td := range tables {
 		cols := map[string]ColumnType{}
 		for _, c := range td.Def.Columns {
@@ -30,11 +36,91 @@ func SchemaInfoFromTables(tables []*TableData) *SchemaInfo {
 			}
 		}
 		s.Tables[strings.ToLower(td.Def.Name)] = cols
+		for _, k := range td.Def.PrimaryKey {
+			s.PrimaryKeys[strings.ToLower(td.Def.Name)] = append(s.PrimaryKeys[strings.ToLower(td.Def.Name)], strings.ToLower(k))
+		}
+		if keys := rowOrderKey(td); keys != nil {
+			s.ScanOrder[strings.ToLower(td.Def.Name)] = keys
+		}
 		if o := strings.ToLower(td.Def.Original); o != "" && o != strings.ToLower(td.Def.Name) {
 			s.Renamed[o] = td.Def.Name
 		}
 	}
 	return s
+}
+
+// rowOrderKey returns td's primary key columns (lower case) when its rows, which readers keep
+// in the source's row order, are in strictly increasing key order; else nil.
+func rowOrderKey(td *TableData) []string {
+	if len(td.Def.PrimaryKey) == 0 || len(td.Rows) == 0 {
+		return nil
+	}
+	idx := make([]int, len(td.Def.PrimaryKey))
+	keys := make([]string, len(idx))
+	for k, name := range td.Def.PrimaryKey {
+		idx[k] = -1
+		for j, c := range td.Def.Columns {
+			if c.Name == name {
+				idx[k] = j
+			}
+		}
+		if idx[k] < 0 {
+			return nil
+		}
+		keys[k] = strings.ToLower(name)
+	}
+	for r := 1; r < len(td.Rows); r++ {
+		c := 0
+		for _, j := range idx {
+			if c = compareKeyValues(td.Rows[r-1][j], td.Rows[r][j]); c != 0 {
+				break
+			}
+		}
+		if c >= 0 {
+			return nil
+		}
+	}
+	return keys
+}
+
+// compareKeyValues orders two key values of one column as PostgreSQL orders them (numbers by
+// value, text by bytes, as text columns are created COLLATE "C"); 0 also for what it cannot order.
+func compareKeyValues(a, b any) int {
+	num := func(v any) (float64, bool) {
+		switch x := v.(type) {
+		case int64:
+			return float64(x), true
+		case float64:
+			return x, true
+		}
+		return 0, false
+	}
+	if x, ok := a.(int64); ok {
+		if y, ok := b.(int64); ok {
+			return cmpOrdered(x, y)
+		}
+	}
+	if x, ok := num(a); ok {
+		if y, ok := num(b); ok {
+			return cmpOrdered(x, y)
+		}
+	}
+	if x, ok := a.(string); ok {
+		if y, ok := b.(string); ok {
+			return strings.Compare(x, y)
+		}
+	}
+	return 0
+}
+
+func cmpOrdered[T int64 | float64](x, y T) int {
+	switch {
+	case x < y:
+		return -1
+	case x > y:
+		return 1
+	}
+	return 0
 }
 
 // Translation is SQLite-dialect SQL rewritten for PostgreSQL.
@@ -67,10 +153,15 @@ var ErrTranslation = errors.New("translation does not parse as PostgreSQL")
 //     (verification flags the rest); the same for IN (subquery) over columns of the other kind;
 //   - arithmetic aggregates over text columns (sum, avg) get a cast to numeric, as SQLite
 //     converts such text to numbers;
+//   - text columns in arithmetic read as the number they start with, as SQLite reads them;
+//   - a subquery in FROM without an alias gets one;
+//   - the ORDER BY of a one-row aggregate (no GROUP BY, only aggregates selected) is dropped;
+//   - SELECT DISTINCT … ORDER BY a column not selected → GROUP BY, ordered by min/max;
+//   - bare columns: see bareColumns; ties under ORDER BY: see stableOrder;
 //   - JOIN without ON/USING (SQLite's cross join) → CROSS JOIN;
 //   - strftime('%Y', x) → to_char(x::timestamp, 'YYYY') for the common formats.
 //
-// Anything else (bare columns beside aggregates, SQLite-only functions) is left as written, for
+// Anything else (bare columns in HAVING, SQLite-only functions) is left as written, for
 // verification by execution to flag. A non-nil error wraps ErrTranslation.
 func TranslateSQLite(sql string, schema *SchemaInfo) (Translation, error) {
 	if schema == nil {
@@ -83,10 +174,14 @@ func TranslateSQLite(sql string, schema *SchemaInfo) (Translation, error) {
 	t.keywords()
 	t.limitComma()
 	t.scopes()
+	t.derivedAliases()
 	t.textNumbers()
+	t.textArithmetic()
 	t.aggregates()
-	t.bareColumns()
+	t.oneRowOrder()
 	t.stableOrder()
+	t.bareColumns()
+	t.distinctOrder()
 	t.crossJoins()
 	t.strftime()
 	out := Translation{SQL: t.String()}
@@ -119,6 +214,7 @@ type token struct {
 	kind  tokKind
 	text  string // as written (for tkString/tkDQuote/tkIdent: the whole quoted token)
 	val   string // unquoted content for quoted tokens
+	after string // text written after the token, kept apart so later passes still see the token
 	scope int    // innermost SELECT scope, set by scopes()
 	depth int    // parenthesis depth, set by scopes()
 }
@@ -250,6 +346,7 @@ func (t *translator) String() string {
 	var b strings.Builder
 	for _, tk := range t.toks {
 		b.WriteString(tk.text)
+		b.WriteString(tk.after)
 	}
 	return b.String()
 }
@@ -373,7 +470,10 @@ func (t *translator) quoting() {
 		case tkWord:
 			// A renamed name written unquoted (possible when only its case differed from a
 			// reserved word, or the SQL quoted it elsewhere).
-			if r, ok := t.schema.Renamed[strings.ToLower(tk.text)]; ok && plainText(strings.ToLower(tk.text)) {
+			// Never a keyword: SQLite needs words it reserves quoted when they name something,
+			// so an unquoted FROM is the keyword even when a column "From" was renamed.
+			low := strings.ToLower(tk.text)
+			if r, ok := t.schema.Renamed[low]; ok && plainText(low) && !sqliteKeywords[low] {
 				tk.text = identText(r)
 				t.change("renamed names mapped to their loaded names")
 			}
@@ -382,6 +482,20 @@ func (t *translator) quoting() {
 }
 
 func plainText(s string) bool { return !strings.HasPrefix(s, `"`) }
+
+// sqliteKeywords are the words SQLite never reads as a name unless quoted
+// (https://sqlite.org/lang_keywords.html: those without the fallback to an identifier).
+var sqliteKeywords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`add all alter and as autoincrement between case check collate
+		commit constraint create cross default deferrable delete distinct drop else escape except
+		exists foreign from full group having if in index inner insert intersect into is isnull join
+		left limit natural not notnull null on or order outer primary references right rollback
+		select set table then to transaction union unique update using values when where window`) {
+		sqliteKeywords[w] = true
+	}
+}
 
 func (t *translator) keywords() {
 	for i := range t.toks {
@@ -1102,56 +1216,377 @@ func (t *translator) anyAggregate(p selectParts) bool {
 	return p.having >= 0
 }
 
-// stableOrder makes the order of tied rows SQLite's. SQLite's sort is stable: rows that tie on
-// every ORDER BY key keep the order of the table scan, which is the row order of the table. A
-// PostgreSQL sort leaves ties in any order. For a query over one table (no join, grouping,
-// DISTINCT or set operation) ctid, the physical row order, is added as the last sort key: a
-// target table is loaded once, in SQLite's row order, and never updated, so ctid order is
-// SQLite's scan order.
+// stableOrder makes the order of tied rows SQLite's where SQLite's is determined by the query,
+// with tie-breakers a person would write — the query's own grouping columns or the table's
+// primary key, never a PostgreSQL internal. It applies to the outermost SELECT and to
+// subqueries with LIMIT (elsewhere order does not reach the result):
+//   - a grouped query sorts its groups, which SQLite produces in group-key order: the GROUP BY
+//     columns are appended. SQLite's sorter breaks ties by that order descending when the ORDER BY
+//     is a single DESC term, ascending otherwise (observed on SQLite 3.5x; the file format and
+//     planner make it stable across versions in practice, and verification checks it);
+//   - an ungrouped query over one table scans it in row order; when that is its primary key's
+//     order (SchemaInfo.ScanOrder) the primary key columns are appended.
+//
+// Joins, DISTINCT and set operations are left alone: their tie order depends on SQLite's plan.
 func (t *translator) stableOrder() {
-	sel := -1
 	for i := range t.toks {
-		if t.toks[i].is("select") {
-			sel = i
-			break
+		if !t.toks[i].is("select") {
+			continue
+		}
+		p := t.parseSelect(i)
+		if p.order < 0 || len(p.orderItems) == 0 || p.from < 0 {
+			continue
+		}
+		if t.toks[i].depth > 0 && p.limit < 0 {
+			continue
+		}
+		if t.inCompound(i) {
+			continue
+		}
+		have := map[string]bool{}
+		dirDesc := false
+		for _, o := range p.orderItems {
+			k := t.spanText(o.first, o.last)
+			if strings.HasSuffix(k, "desc") {
+				dirDesc = len(p.orderItems) == 1
+			}
+			k = strings.TrimSuffix(strings.TrimSuffix(k, "desc"), "asc")
+			have[k] = true
+			if _, c, ok := strings.Cut(k, "."); ok {
+				have[c] = true
+			}
+		}
+		var keys []string
+		if len(p.group) > 0 {
+			// Groups of one table read through its primary key's index reach the sorter in
+			// ascending key order and keep it; groups SQLite had to sort (other keys, joins)
+			// come out reversed under a single descending term.
+			if dirDesc && len(p.group) == 1 && t.singleTable(p) != "" && t.isPrimaryKey(p.group[0]) {
+				dirDesc = false
+			}
+			selected := map[string]bool{}
+			for _, it := range p.items {
+				selected[t.spanText(it.first, it.last)] = true
+			}
+			for _, g := range p.group {
+				k := t.spanText(g.first, g.last)
+				if have[k] || p.distinct && !selected[k] {
+					continue
+				}
+				have[k] = true
+				var b strings.Builder
+				for j := g.first; j <= g.last; j++ {
+					b.WriteString(t.toks[j].text)
+				}
+				if dirDesc {
+					b.WriteString(" DESC")
+				}
+				keys = append(keys, b.String())
+			}
+		} else {
+			if p.distinct || t.anyAggregate(p) {
+				continue
+			}
+			agg := false
+			for _, it := range p.items {
+				agg = agg || t.hasAggregate(it)
+			}
+			table := t.singleTable(p)
+			if agg || table == "" {
+				continue
+			}
+			for _, k := range t.schema.ScanOrder[table] {
+				if !have[k] {
+					have[k] = true
+					keys = append(keys, identText(k))
+				}
+			}
+		}
+		if len(keys) == 0 {
+			continue
+		}
+		last := p.orderItems[len(p.orderItems)-1].last
+		t.toks[last].after += ", " + strings.Join(keys, ", ")
+		t.change("ties under ORDER BY broken as SQLite breaks them: by the GROUP BY columns or the table's primary key")
+	}
+}
+
+// isPrimaryKey reports whether span g is a column that alone is its table's primary key.
+func (t *translator) isPrimaryKey(g span) bool {
+	end, ok := t.colRef(g)
+	if !ok || end != g.last {
+		return false
+	}
+	col := t.name(end)
+	var qual string
+	if d := t.prev(end); d >= 0 && t.toks[d].punct(".") {
+		qual = t.name(t.prev(d))
+	}
+	for sc := t.toks[end].scope; sc >= 0; sc = t.parent[sc] {
+		for alias, table := range t.aliases[sc] {
+			if qual != "" && alias != qual {
+				continue
+			}
+			if _, has := t.schema.Tables[table][col]; !has {
+				continue
+			}
+			pk := t.schema.PrimaryKeys[table]
+			return len(pk) == 1 && pk[0] == col
 		}
 	}
-	if sel < 0 || t.toks[sel].depth != 0 {
-		return
+	return false
+}
+
+// inCompound reports whether the SELECT at sel is one side of a set operation.
+func (t *translator) inCompound(sel int) bool {
+	d := t.toks[sel].depth
+	lo, hi := sel, sel
+	for lo > 0 && !(t.toks[lo-1].depth < d || t.toks[lo-1].punct("(") && t.toks[lo-1].depth == d-1) {
+		lo--
 	}
-	for i := range t.toks {
-		tk := t.toks[i]
-		if tk.depth == 0 && (tk.is("union", "intersect", "except", "join") || tk.is("select") && i != sel) {
-			return
+	for hi < len(t.toks)-1 && t.toks[hi+1].depth >= d && !(t.toks[hi+1].punct(")") && t.toks[hi+1].depth == d-1) {
+		hi++
+	}
+	for j := lo; j <= hi; j++ {
+		if t.toks[j].depth == d && t.toks[j].is("union", "intersect", "except") {
+			return true
 		}
 	}
-	p := t.parseSelect(sel)
-	if p.order < 0 || len(p.group) > 0 || p.distinct || p.from < 0 || len(p.orderItems) == 0 {
-		return
-	}
-	for _, it := range append(append([]span{}, p.items...), p.orderItems...) {
-		if t.hasAggregate(it) {
-			return
-		}
-	}
-	// exactly one table between FROM and the next clause
-	tables := 0
+	return false
+}
+
+// singleTable returns the table a SELECT reads when its FROM clause names exactly one table
+// (no join, no subquery), or "".
+func (t *translator) singleTable(p selectParts) string {
+	d := t.toks[p.sel].depth
+	table := ""
 	for j := t.next(p.from); j >= 0; j = t.next(j) {
 		tk := t.toks[j]
-		if tk.depth > 0 || tk.is("where", "group", "order", "having", "limit") {
+		if tk.depth < d || tk.depth == d && (tk.is("where", "group", "order", "having", "limit", "union", "intersect", "except") || tk.punct(")")) {
 			break
 		}
-		if tk.punct(",") || tk.punct("(") {
-			return
+		if tk.depth > d || tk.punct(",") || tk.punct("(") || tk.is("join") {
+			return ""
 		}
-		if tk.kind == tkWord && t.isTable(strings.ToLower(tk.text)) {
-			tables++
+		if name := t.name(j); tk.kind != tkPunct && t.isTable(name) && table == "" {
+			table = name
 		}
 	}
-	if tables != 1 {
-		return
+	return table
+}
+
+// derivedAliases names subqueries in FROM that have no alias: SQLite allows them, PostgreSQL
+// (before 16) does not.
+func (t *translator) derivedAliases() {
+	n := 0
+	for i := range t.toks {
+		if !t.toks[i].punct("(") {
+			continue
+		}
+		p, sel := t.prev(i), t.next(i)
+		if p < 0 || sel < 0 || !(t.toks[p].is("from", "join") || t.toks[p].punct(",") && t.inFromList(p)) || !t.toks[sel].is("select", "with") {
+			continue
+		}
+		closeP := t.matching(i)
+		if closeP < 0 {
+			continue
+		}
+		if a := t.next(closeP); a >= 0 && (t.toks[a].is("as") || t.toks[a].kind == tkIdent ||
+			t.toks[a].kind == tkWord && !clauseWords[strings.ToLower(t.toks[a].text)] && !t.toks[a].is("natural", "cross", "inner", "left", "right", "full")) {
+			continue
+		}
+		name := ""
+		for name == "" || t.isTable(name) || t.isColumn(name) {
+			n++
+			name = fmt.Sprintf("sub%d", n)
+			if n == 1 {
+				name = "sub"
+			}
+		}
+		t.toks[closeP].after += " AS " + name
+		t.change("subqueries in FROM given an alias (PostgreSQL requires one)")
 	}
-	last := p.orderItems[len(p.orderItems)-1].last
-	t.toks[last].text += ", ctid"
-	t.change("ctid added as the last ORDER BY key: SQLite keeps tied rows in table order, PostgreSQL in any order")
+}
+
+// inFromList reports whether the comma at i separates FROM items.
+func (t *translator) inFromList(i int) bool {
+	d := t.toks[i].depth
+	for j := t.prev(i); j >= 0; j = t.prev(j) {
+		tk := t.toks[j]
+		if tk.depth < d {
+			return false
+		}
+		if tk.depth > d {
+			continue
+		}
+		if tk.is("from") {
+			return true
+		}
+		if tk.is("select", "where", "group", "order", "having", "limit", "on") {
+			return false
+		}
+	}
+	return false
+}
+
+// matching returns the index of the parenthesis that closes the one at i, or -1.
+func (t *translator) matching(i int) int {
+	depth := 0
+	for j := i; j < len(t.toks); j++ {
+		switch {
+		case t.toks[j].punct("("):
+			depth++
+		case t.toks[j].punct(")"):
+			depth--
+			if depth == 0 {
+				return j
+			}
+		}
+	}
+	return -1
+}
+
+// sqliteNumberPrefix is the leading number SQLite reads from text used in arithmetic
+// (https://sqlite.org/lang_expr.html#castexpr: the longest prefix that is a number, else 0).
+const sqliteNumberPrefix = `^\s*[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?`
+
+// textArithmetic gives text columns in arithmetic (+ - * /) the number SQLite reads from them,
+// which PostgreSQL refuses to guess: text - text is an error there, and in SQLite the number
+// the text starts with ('2017-12-18 08:54' - '2016-01-01' is 1).
+func (t *translator) textArithmetic() {
+	for i := range t.toks {
+		op := t.toks[i]
+		if op.kind != tkPunct || !(op.text == "-" || op.text == "+" || op.text == "*" || op.text == "/") {
+			continue
+		}
+		l, r := t.prev(i), t.next(i)
+		if l < 0 || r < 0 {
+			continue
+		}
+		// a unary sign has no left operand
+		if lt := t.toks[l]; lt.kind == tkPunct && lt.text != ")" || lt.kind == tkWord && clauseWords[strings.ToLower(lt.text)] {
+			continue
+		}
+		rEnd := r
+		if n := t.next(r); n >= 0 && t.toks[n].punct(".") {
+			rEnd = t.next(n)
+		}
+		for _, side := range [][2]int{{-1, l}, {r, rEnd}} {
+			typ, first, ok := t.columnType(side[1])
+			if !ok || typ != TypeText {
+				continue
+			}
+			if side[0] >= 0 {
+				first = side[0]
+			}
+			t.toks[first].text = "coalesce(CAST(substring(" + t.toks[first].text
+			t.toks[side[1]].text += " FROM '" + sqliteNumberPrefix + "') AS numeric), 0)"
+			t.change("text columns in arithmetic read as the number they start with, as SQLite reads them")
+		}
+	}
+}
+
+// oneRowOrder drops the ORDER BY of an aggregate query without GROUP BY whose select list is
+// all aggregates: it returns one row, which SQLite sorts by anything, and PostgreSQL refuses an
+// ORDER BY on a column that is not aggregated.
+func (t *translator) oneRowOrder() {
+	for i := range t.toks {
+		if !t.toks[i].is("select") {
+			continue
+		}
+		p := t.parseSelect(i)
+		if p.order < 0 || len(p.group) > 0 || p.having >= 0 || len(p.items) == 0 || t.inCompound(i) {
+			continue
+		}
+		all := true
+		for _, it := range p.items {
+			all = all && t.hasAggregate(it)
+		}
+		if !all {
+			continue
+		}
+		end := p.orderItems[len(p.orderItems)-1].last
+		for j := p.order; j <= end; j++ {
+			t.toks[j].text, t.toks[j].kind = "", tkSpace
+		}
+		t.removeSpaceBefore(p.order)
+		t.change("ORDER BY of a one-row aggregate dropped (PostgreSQL refuses it; the one row is the answer)")
+	}
+}
+
+// distinctOrder handles SELECT DISTINCT … ORDER BY a column that is not selected, which
+// PostgreSQL refuses: it becomes GROUP BY the selected columns, ordered by the largest value of
+// the column for a descending order and the smallest for an ascending one. Where the column has
+// one value per selected row — the common case, a name ordered by its id — that is SQLite's order.
+func (t *translator) distinctOrder() {
+	for i := range t.toks {
+		if !t.toks[i].is("select") {
+			continue
+		}
+		p := t.parseSelect(i)
+		if !p.distinct || p.order < 0 || len(p.group) > 0 || p.having >= 0 || t.anyAggregate(p) || t.inCompound(i) {
+			continue
+		}
+		selected := map[string]bool{}
+		var items []string
+		ok := true
+		for _, it := range p.items {
+			end, isRef := t.colRef(it)
+			if !isRef || end != it.last || t.hasAggregate(it) {
+				ok = false
+				break
+			}
+			k := t.spanText(it.first, it.last)
+			selected[k] = true
+			if _, c, found := strings.Cut(k, "."); found {
+				selected[c] = true
+			}
+			items = append(items, t.rawText(it.first, it.last))
+		}
+		if !ok {
+			continue
+		}
+		type wrap struct {
+			first, last int
+			fn          string
+		}
+		var wraps []wrap
+		for _, o := range p.orderItems {
+			end, isRef := t.colRef(o)
+			if !isRef {
+				ok = false
+				break
+			}
+			k := t.spanText(o.first, end)
+			_, c, _ := strings.Cut(k, ".")
+			if selected[k] || c != "" && selected[c] {
+				continue
+			}
+			fn := "min"
+			if t.toks[o.last].is("desc") {
+				fn = "max"
+			}
+			wraps = append(wraps, wrap{o.first, end, fn})
+		}
+		if !ok || len(wraps) == 0 {
+			continue
+		}
+		for _, w := range wraps {
+			t.toks[w.first].text = w.fn + "(" + t.toks[w.first].text
+			t.toks[w.last].text += ")"
+		}
+		d := t.next(p.sel)
+		t.toks[d].text, t.toks[d].kind = "", tkSpace
+		t.removeSpaceBefore(d)
+		t.toks[p.order].text = "GROUP BY " + strings.Join(items, ", ") + " " + t.toks[p.order].text
+		t.change("SELECT DISTINCT … ORDER BY a column not selected → GROUP BY, ordered by that column's max (DESC) or min (ASC)")
+	}
+}
+
+func (t *translator) rawText(first, last int) string {
+	var b strings.Builder
+	for j := first; j <= last; j++ {
+		b.WriteString(t.toks[j].text)
+	}
+	return b.String()
 }

@@ -286,21 +286,32 @@ func declaredType(decl string) sqlexec.ColumnType {
 	}
 }
 
-// typeColumn settles column i's type from its declared type and its values, converting the
-// values to what sqlexec.Load expects for that type and warning about every fallback.
+// typeColumn settles column i's type from its values, with the declared type as a hint (SQLite
+// stores any value in any column: https://sqlite.org/datatype3.html), converts the values to what
+// sqlexec.Load expects for that type, and warns about every column it had to widen:
+//   - any text or blob → text (numbers written as SQLite's CAST(x AS TEXT) writes them);
+//   - numbers with a fraction in an integer column → double precision, or numeric when the column
+//     also holds integers beyond 2^53, which a double would round;
+//   - numbers in a NUMERIC/DECIMAL column stay numeric, written in plain decimal notation with
+//     the shortest digits that read back as the same double (no exponent, no lost digits),
+//     unless one is infinite, which only double precision holds.
 func (st *sourceTable) typeColumn(i int, decl string) {
 	col := &st.data.Def.Columns[i]
 	rows := st.data.Rows
-	var nInt, nFloat, nFracFloat, nText, nBlob, nNull int
+	var nInt, nFloat, nFracFloat, nText, nBlob, nBigInt, nInf int
 	var exText, exFloat, exBlob any
 	for _, r := range rows {
 		switch v := r[i].(type) {
-		case nil:
-			nNull++
 		case int64:
 			nInt++
+			if v > 1<<53 || v < -(1<<53) {
+				nBigInt++
+			}
 		case float64:
 			nFloat++
+			if math.IsInf(v, 0) {
+				nInf++
+			}
 			if v != math.Trunc(v) || math.IsInf(v, 0) || math.IsNaN(v) || math.Abs(v) > 1<<53 {
 				nFracFloat++
 				if exFloat == nil {
@@ -319,6 +330,11 @@ func (st *sourceTable) typeColumn(i int, decl string) {
 			}
 		}
 	}
+	// Numbers of both kinds: double precision, unless that would round an integer.
+	mixed := sqlexec.TypeFloat
+	if nBigInt > 0 && nInf == 0 {
+		mixed = sqlexec.TypeNumeric
+	}
 	want := declaredType(decl)
 	typ := want
 	switch want {
@@ -326,11 +342,19 @@ func (st *sourceTable) typeColumn(i int, decl string) {
 		if nText+nBlob > 0 {
 			typ = sqlexec.TypeText
 		} else if nFloat > 0 {
-			typ = sqlexec.TypeFloat
+			typ = mixed
 		}
-	case sqlexec.TypeFloat, sqlexec.TypeNumeric:
+	case sqlexec.TypeFloat:
 		if nText+nBlob > 0 {
 			typ = sqlexec.TypeText
+		} else if nBigInt > 0 && nInf == 0 {
+			typ = sqlexec.TypeNumeric
+		}
+	case sqlexec.TypeNumeric:
+		if nText+nBlob > 0 {
+			typ = sqlexec.TypeText
+		} else if nInf > 0 {
+			typ = sqlexec.TypeFloat
 		}
 	case sqlexec.TypeBoolean:
 		// SQLite has no boolean: its SQL compares such columns with 1/0 (or, in Spider, holds
@@ -342,8 +366,11 @@ func (st *sourceTable) typeColumn(i int, decl string) {
 				break
 			}
 		}
-		if typ == sqlexec.TypeText && nText+nBlob == 0 && nFloat == 0 {
+		if typ == sqlexec.TypeText && nText+nBlob == 0 {
 			typ = sqlexec.TypeInteger
+			if nFloat > 0 {
+				typ = mixed
+			}
 		}
 	case sqlexec.TypeText:
 	default: // no declared type: the values decide
@@ -351,7 +378,7 @@ func (st *sourceTable) typeColumn(i int, decl string) {
 		case nText+nBlob > 0:
 			typ = sqlexec.TypeText
 		case nFloat > 0:
-			typ = sqlexec.TypeFloat
+			typ = mixed
 		case nInt > 0:
 			typ = sqlexec.TypeInteger
 		default:
@@ -369,12 +396,22 @@ func (st *sourceTable) typeColumn(i int, decl string) {
 			w("declared %s but holds text (e.g. %q): stored as %s", decl, exText, typ)
 		case nBlob > 0:
 			w("declared %s but holds blobs (e.g. %q): stored as %s", decl, exBlob, typ)
+		case nInf > 0:
+			w("declared %s but holds infinite numbers: stored as %s", decl, typ)
+		case nBigInt > 0:
+			w("declared %s but holds integers beyond 2^53 that a double would round: stored as %s", decl, typ)
 		case nFloat > 0:
 			w("declared %s but holds non-integers (e.g. %v): stored as %s", decl, exFloat, typ)
 		}
 	}
+	if want == "" && nText+nBlob > 0 && nInt+nFloat > 0 {
+		w("holds numbers and text (e.g. %q): stored as text", exText)
+	}
 	if want == sqlexec.TypeBoolean && typ == sqlexec.TypeText && nText > 0 {
 		w("declared %s but holds text (e.g. %q): stored as text", decl, exText)
+	}
+	if want == sqlexec.TypeBoolean && typ != sqlexec.TypeText && nFloat > 0 {
+		w("declared %s but holds non-integers (e.g. %v): stored as %s", decl, exFloat, typ)
 	}
 	if want == sqlexec.TypeText && nInt+nFloat > 0 {
 		w("declared %s but holds %d numbers: stored as their text", decl, nInt+nFloat)
@@ -387,14 +424,14 @@ func (st *sourceTable) typeColumn(i int, decl string) {
 			switch typ {
 			case sqlexec.TypeFloat:
 				r[i] = float64(v)
-			case sqlexec.TypeNumeric:
-				r[i] = strconv.FormatInt(v, 10)
-			case sqlexec.TypeText:
+			case sqlexec.TypeNumeric, sqlexec.TypeText:
 				r[i] = strconv.FormatInt(v, 10)
 			}
 		case float64:
 			switch typ {
-			case sqlexec.TypeNumeric, sqlexec.TypeText:
+			case sqlexec.TypeNumeric:
+				r[i] = strconv.FormatFloat(v, 'f', -1, 64)
+			case sqlexec.TypeText:
 				r[i] = sqliteFloatText(v)
 			}
 		case []byte:
@@ -429,14 +466,48 @@ func (st *sourceTable) typeColumn(i int, decl string) {
 	}
 }
 
-// sqliteFloatText writes a float as SQLite's CAST(x AS TEXT) does for ordinary values:
-// shortest round-trip digits, with ".0" on integral values.
+// sqliteFloatText writes a float stored in a text column: the shortest digits that read back as
+// the same double (SQLite's CAST(x AS TEXT) prints 17 digits, not always correctly rounded, so
+// its text cannot be matched digit for digit; the value can), laid out as SQLite lays them out:
+// plain notation for decimal exponents from -4 to 16, else d.ddde±XX; ".0" on integral values;
+// Inf and -Inf.
 func sqliteFloatText(f float64) string {
-	s := strconv.FormatFloat(f, 'g', -1, 64)
-	if !strings.ContainsAny(s, ".eEIN") {
-		s += ".0"
+	switch {
+	case math.IsInf(f, 1):
+		return "Inf"
+	case math.IsInf(f, -1):
+		return "-Inf"
+	case math.IsNaN(f):
+		return "NaN"
 	}
-	return s
+	e := strconv.FormatFloat(f, 'e', -1, 64)
+	mant, expText, _ := strings.Cut(e, "e")
+	exp, _ := strconv.Atoi(expText)
+	sign := ""
+	if strings.HasPrefix(mant, "-") {
+		sign, mant = "-", mant[1:]
+	}
+	digits := strings.TrimRight(strings.Replace(mant, ".", "", 1), "0")
+	if digits == "" {
+		digits = "0"
+	}
+	if exp < -4 || exp > 16 {
+		frac := digits[1:]
+		if frac == "" {
+			frac = "0"
+		}
+		es := fmt.Sprintf("%+03d", exp)
+		return sign + digits[:1] + "." + frac + "e" + es
+	}
+	var intPart, frac string
+	if exp < 0 {
+		intPart, frac = "0", strings.Repeat("0", -exp-1)+digits
+	} else if exp+1 >= len(digits) {
+		intPart, frac = digits+strings.Repeat("0", exp+1-len(digits)), "0"
+	} else {
+		intPart, frac = digits[:exp+1], digits[exp+1:]
+	}
+	return sign + intPart + "." + frac
 }
 
 // checkPrimaryKey drops a declared primary key that the data violates (SQLite allows NULL in
@@ -602,12 +673,16 @@ func findOrphan(st *sourceTable, from []int, ref *sourceTable, to []int) string 
 	return ""
 }
 
-// timeText writes a time the driver parsed from a DATE/DATETIME/TIMESTAMP column back as
-// SQLite's canonical text ("YYYY-MM-DD HH:MM:SS[.SSS]").
+// timeText writes a time the driver parsed from a DATE/DATETIME/TIMESTAMP column back as SQLite
+// text. The driver parses such text whatever the connection asks, and keeps no trace of its
+// layout: a time at midnight is written as a date ("YYYY-MM-DD", the far more common layout of
+// such values), others as "YYYY-MM-DD HH:MM:SS[.SSS]".
 func timeText(t time.Time) string {
 	switch {
 	case t.Nanosecond() != 0:
 		return t.Format("2006-01-02 15:04:05.999999999")
+	case t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0:
+		return t.Format("2006-01-02")
 	default:
 		return t.Format("2006-01-02 15:04:05")
 	}
