@@ -39,7 +39,7 @@ func SchemaInfoFromTables(tables []*TableData) *SchemaInfo {
 		for _, k := range td.Def.PrimaryKey {
 			s.PrimaryKeys[strings.ToLower(td.Def.Name)] = append(s.PrimaryKeys[strings.ToLower(td.Def.Name)], strings.ToLower(k))
 		}
-		if keys := rowOrderKey(td); keys != nil {
+		if keys := RowOrderKey(td); keys != nil {
 			s.ScanOrder[strings.ToLower(td.Def.Name)] = keys
 		}
 		if o := strings.ToLower(td.Def.Original); o != "" && o != strings.ToLower(td.Def.Name) {
@@ -49,9 +49,9 @@ func SchemaInfoFromTables(tables []*TableData) *SchemaInfo {
 	return s
 }
 
-// rowOrderKey returns td's primary key columns (lower case) when its rows, which readers keep
+// RowOrderKey returns td's primary key columns (lower case) when its rows, which readers keep
 // in the source's row order, are in strictly increasing key order; else nil.
-func rowOrderKey(td *TableData) []string {
+func RowOrderKey(td *TableData) []string {
 	if len(td.Def.PrimaryKey) == 0 || len(td.Rows) == 0 {
 		return nil
 	}

@@ -41,15 +41,17 @@ func (d Database) Target() sqlexec.Target {
 
 // DBTable is one table of a target database, with the metadata people and the agent read.
 type DBTable struct {
-	ID          int64           `json:"id"`
-	DatabaseID  int64           `json:"database_id"`
-	Position    int             `json:"position"`
-	Name        string          `json:"name"`
-	Original    string          `json:"original"`
-	Summary     string          `json:"summary"`
-	RowCount    int64           `json:"row_count"`
-	Columns     json.RawMessage `json:"columns"`
-	PrimaryKey  []string        `json:"primary_key"`
+	ID         int64           `json:"id"`
+	DatabaseID int64           `json:"database_id"`
+	Position   int             `json:"position"`
+	Name       string          `json:"name"`
+	Original   string          `json:"original"`
+	Summary    string          `json:"summary"`
+	RowCount   int64           `json:"row_count"`
+	Columns    json.RawMessage `json:"columns"`
+	PrimaryKey []string        `json:"primary_key"`
+	// ScanOrder: the columns whose order is the source's row order (see migration 00018).
+	ScanOrder   []string        `json:"scan_order,omitempty"`
 	ForeignKeys json.RawMessage `json:"foreign_keys"`
 	Warnings    []string        `json:"warnings"`
 }
@@ -96,9 +98,12 @@ func InsertDatabase(ctx context.Context, tx pgx.Tx, a Actor, d *Database, tables
 		if t.ForeignKeys == nil {
 			t.ForeignKeys = json.RawMessage("[]")
 		}
+		if t.ScanOrder == nil {
+			t.ScanOrder = []string{}
+		}
 		err := tx.QueryRow(ctx, `INSERT INTO db_tables (database_id, position, name, original, summary, row_count, columns,
-				primary_key, foreign_keys, warnings) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) RETURNING id`,
-			d.ID, t.Position, t.Name, t.Original, t.Summary, t.RowCount, t.Columns, t.PrimaryKey, t.ForeignKeys, t.Warnings).Scan(&t.ID)
+				primary_key, foreign_keys, warnings, scan_order) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) RETURNING id`,
+			d.ID, t.Position, t.Name, t.Original, t.Summary, t.RowCount, t.Columns, t.PrimaryKey, t.ForeignKeys, t.Warnings, t.ScanOrder).Scan(&t.ID)
 		if err != nil {
 			return classify(err, "insert table "+t.Name)
 		}
@@ -185,7 +190,7 @@ func (s *Store) DatabaseByName(ctx context.Context, projectID int64, name string
 // Tables returns a database's tables in import order.
 func (s *Store) Tables(ctx context.Context, databaseID int64) ([]DBTable, error) {
 	rows, err := s.pool.Query(ctx, `SELECT id, database_id, position, name, original, summary, row_count, columns,
-		primary_key, foreign_keys, warnings FROM db_tables WHERE database_id = $1 ORDER BY position`, databaseID)
+		primary_key, foreign_keys, warnings, scan_order FROM db_tables WHERE database_id = $1 ORDER BY position`, databaseID)
 	if err != nil {
 		return nil, classify(err, "list tables")
 	}
@@ -194,7 +199,7 @@ func (s *Store) Tables(ctx context.Context, databaseID int64) ([]DBTable, error)
 	for rows.Next() {
 		var t DBTable
 		if err := rows.Scan(&t.ID, &t.DatabaseID, &t.Position, &t.Name, &t.Original, &t.Summary, &t.RowCount, &t.Columns,
-			&t.PrimaryKey, &t.ForeignKeys, &t.Warnings); err != nil {
+			&t.PrimaryKey, &t.ForeignKeys, &t.Warnings, &t.ScanOrder); err != nil {
 			return nil, classify(err, "list tables")
 		}
 		out = append(out, t)

@@ -140,7 +140,8 @@ func (im *Importer) ImportTables(ctx context.Context, a store.Actor, projectID i
 		cols, _ := json.Marshal(td.Def.Columns)
 		fks, _ := json.Marshal(td.Def.ForeignKeys)
 		meta[i] = store.DBTable{Position: i, Name: td.Def.Name, Original: td.Def.Original, Summary: td.Def.Summary,
-			RowCount: rep.Tables[i].Rows, Columns: cols, PrimaryKey: td.Def.PrimaryKey, ForeignKeys: fks, Warnings: rep.Tables[i].Warnings}
+			RowCount: rep.Tables[i].Rows, Columns: cols, PrimaryKey: td.Def.PrimaryKey, ForeignKeys: fks, Warnings: rep.Tables[i].Warnings,
+			ScanOrder: sqlexec.RowOrderKey(td)}
 		defs[i] = td.Def
 	}
 	schemaJSON, _ := json.Marshal(defs)
@@ -344,13 +345,20 @@ func regularFiles(paths []string) []string {
 	return out
 }
 
-// schemaInfo describes loaded tables (with the names they had in the source) for the SQLite →
-// PostgreSQL translator.
+// schemaInfo describes loaded tables (with the names they had in the source, their keys and row
+// order) for the SQLite → PostgreSQL translator.
 func schemaInfo(tables []store.DBTable) *sqlexec.SchemaInfo {
 	defs := make([]*sqlexec.TableData, len(tables))
 	for i, t := range tables {
-		defs[i] = &sqlexec.TableData{Def: sqlexec.TableDef{Name: t.Name, Original: t.Original}}
+		defs[i] = &sqlexec.TableData{Def: sqlexec.TableDef{Name: t.Name, Original: t.Original, PrimaryKey: t.PrimaryKey}}
+		// The importer wrote the columns from sqlexec.ColumnDef: unreadable ones cannot happen.
 		_ = json.Unmarshal(t.Columns, &defs[i].Def.Columns)
 	}
-	return sqlexec.SchemaInfoFromTables(defs)
+	info := sqlexec.SchemaInfoFromTables(defs)
+	for _, t := range tables {
+		if len(t.ScanOrder) > 0 {
+			info.ScanOrder[strings.ToLower(t.Name)] = t.ScanOrder
+		}
+	}
+	return info
 }
