@@ -75,6 +75,7 @@ var rolePermissions = [][]string{
 	{"lead", "annotation", "plan"},
 	{"lead", "metrics", "compute"},
 	{"lead", "snapshots", "create"},
+	{"lead", "snapshots", "audit"},
 	{"lead", "nlqs", "accept"},
 	{"lead", "exports", "create"},
 	{"lead", "exports", "read"},

@@ -132,3 +132,43 @@ func (s *Server) acceptImported(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, map[string]any{"accepted": n})
 }
+
+// snapshotErrorRate is the snapshot's estimated error rate from its audits, with the audits asked
+// and how far the reviewers got.
+func (s *Server) snapshotErrorRate(c echo.Context) error {
+	pid, id, err := projectAnd(c, "snapshot")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	est, err := s.snapshots().ErrorRate(ctx, pid, id)
+	if err != nil {
+		return err
+	}
+	audits, err := s.store.SnapshotAudits(ctx, id)
+	if err != nil {
+		return err
+	}
+	status, err := s.store.AuditStatus(ctx, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"error_rate": est, "audits": audits, "queue": status})
+}
+
+// auditSnapshot draws the sample an error-rate target needs and queues it to reviewers.
+func (s *Server) auditSnapshot(c echo.Context) error {
+	pid, id, err := projectAnd(c, "snapshot")
+	if err != nil {
+		return err
+	}
+	var p golden.AuditParams
+	if err := bind(c, &p); err != nil {
+		return err
+	}
+	au, err := s.snapshots().StartAudit(c.Request().Context(), currentPrincipal(c).actor(c), pid, id, p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, map[string]any{"audit": au})
+}

@@ -134,6 +134,8 @@ func (s *Server) routes() []route {
 		{Method: "GET", Path: v1 + "/projects/:project/snapshots/compare", Object: "snapshots", Action: "read", Handler: h((*Server).compareSnapshots)},
 		{Method: "GET", Path: v1 + "/projects/:project/snapshots/:snapshot", Object: "snapshots", Action: "read", Handler: h((*Server).getSnapshot)},
 		{Method: "GET", Path: v1 + "/projects/:project/snapshots/:snapshot/pairs", Object: "snapshots", Action: "read", Handler: h((*Server).snapshotPairs)},
+		{Method: "GET", Path: v1 + "/projects/:project/snapshots/:snapshot/error-rate", Object: "snapshots", Action: "read", Handler: h((*Server).snapshotErrorRate)},
+		{Method: "POST", Path: v1 + "/projects/:project/snapshots/:snapshot/audits", Object: "snapshots", Action: "audit", Handler: h((*Server).auditSnapshot)},
 		{Method: "GET", Path: v1 + "/projects/:project/snapshots/:snapshot/export", Object: "exports", Action: "create", Handler: h((*Server).exportSnapshot)},
 		{Method: "GET", Path: v1 + "/projects/:project/exports", Object: "exports", Action: "read", Handler: h((*Server).listExports)},
 

@@ -264,6 +264,12 @@ func routeSpecs(t *testing.T, e *env) map[string]routeSpec {
 		"GET /api/v1/projects/:project/snapshots/:snapshot/pairs": {Min: "reviewer", Success: 200, prepare: func(e *env, _ string) (string, string) {
 			return fmt.Sprintf("%s/snapshots/%d/pairs?split=train", p, e.snapshot(t)), ""
 		}},
+		"GET /api/v1/projects/:project/snapshots/:snapshot/error-rate": {Min: "reviewer", Success: 200, prepare: func(e *env, _ string) (string, string) {
+			return fmt.Sprintf("%s/snapshots/%d/error-rate", p, e.snapshot(t)), ""
+		}},
+		"POST /api/v1/projects/:project/snapshots/:snapshot/audits": {Min: "lead", Success: 201, prepare: func(e *env, _ string) (string, string) {
+			return fmt.Sprintf("%s/snapshots/%d/audits", p, e.snapshot(t)), `{"target_upper":0.5,"seed":1}`
+		}},
 		"GET /api/v1/projects/:project/snapshots/:snapshot/export": {Min: "lead", Success: 200, prepare: func(e *env, _ string) (string, string) {
 			return fmt.Sprintf("%s/snapshots/%d/export?format=eval_jsonl&split=all", p, e.snapshot(t)), ""
 		}},

@@ -25,9 +25,9 @@ const (
 // ReviewReasons are why an item was queued; ReviewDecisions and ReviewErrorTypes what a reviewer may
 // answer. The migration's CHECK constraints hold the same lists.
 var (
-	ReviewReasons    = []string{"disagreement", "agent_failed", "low_confidence", "checker_warning", "audit", "translation_mismatch"}
+	ReviewReasons    = []string{"disagreement", "agent_failed", "low_confidence", "checker_warning", "audit", "translation_mismatch", "snapshot_audit"}
 	ReviewDecisions  = []string{"accept", "accept_a", "accept_b", "edit", "rewrite_question", "ambiguous", "reject"}
-	ReviewErrorTypes = []string{"schema_linking", "join", "aggregation", "filter_value", "null_handling", "ordering_limit", "date_time",
+	ReviewErrorTypes = []string{"none", "schema_linking", "join", "aggregation", "filter_value", "null_handling", "ordering_limit", "date_time",
 		"question_ambiguous", "other"}
 )
 

@@ -51,6 +51,11 @@ type SnapshotPair struct {
 	ResultFingerprint string `json:"result_fingerprint"`
 	Hardness          string `json:"hardness"`
 	GuidelineVersion  *int   `json:"guideline_version"`
+	// AcceptedBy is how the pair was accepted: agreed, reviewed or imported (ReviewStatuses).
+	AcceptedBy string `json:"accepted_by"`
+	// Lineage is the question the pair descends from through generating pipelines (its own id when
+	// it has no parent): pairs of one lineage are paraphrases or variants of each other.
+	Lineage int64 `json:"-"`
 }
 
 // AcceptedPairs returns the project's accepted questions that have a gold candidate and match src,
@@ -68,8 +73,14 @@ func (s *Store) AcceptedPairs(ctx context.Context, projectID int64, src Snapshot
 	}
 	rows, err := s.pool.Query(ctx, `
 		SELECT n.id, c.id, n.stage, n.question, c.sql, coalesce(c.original_sql, ''), n.database_id, coalesce(d.name, ''), d.version,
-			coalesce(d.schema_hash, ''), coalesce(c.result_fingerprint, ''), g.version
+			coalesce(d.schema_hash, ''), coalesce(c.result_fingerprint, ''), g.version, coalesce(rs.status, ''), lin.root
 		FROM nlqs n JOIN sql_candidates c ON c.id = n.gold_candidate_id
+		LEFT JOIN LATERAL (
+			WITH RECURSIVE up(id, parent, depth) AS (
+				SELECT n.id, n.parent_id, 0
+				UNION ALL
+				SELECT p.id, p.parent_id, up.depth + 1 FROM nlqs p JOIN up ON p.id = up.parent WHERE up.depth < 100)
+			SELECT id AS root FROM up ORDER BY depth DESC LIMIT 1) lin ON true
 		LEFT JOIN databases d ON d.id = n.database_id
 		LEFT JOIN LATERAL (
 			SELECT v.version FROM (
@@ -98,7 +109,7 @@ func (s *Store) AcceptedPairs(ctx context.Context, projectID int64, src Snapshot
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (SnapshotPair, error) {
 		var p SnapshotPair
 		err := row.Scan(&p.NLQID, &p.CandidateID, &p.Stage, &p.Question, &p.SQL, &p.OriginalSQL, &p.DatabaseID, &p.DatabaseName,
-			&p.DatabaseVersion, &p.SchemaHash, &p.ResultFingerprint, &p.GuidelineVersion)
+			&p.DatabaseVersion, &p.SchemaHash, &p.ResultFingerprint, &p.GuidelineVersion, &p.AcceptedBy, &p.Lineage)
 		return p, err
 	})
 	return out, classify(err, "accepted pairs")
@@ -143,11 +154,11 @@ func (s *Store) CreateSnapshot(ctx context.Context, a Actor, snap *Snapshot, pai
 		}
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"snapshot_pairs"}, []string{"snapshot_id", "nlq_id", "candidate_id", "split", "stage",
 			"question", "sql", "original_sql", "database_id", "database_name", "database_version", "schema_hash", "result_fingerprint",
-			"hardness", "guideline_version"},
+			"hardness", "guideline_version", "accepted_by"},
 			pgx.CopyFromSlice(len(pairs), func(i int) ([]any, error) {
 				p := pairs[i]
 				return []any{got.ID, p.NLQID, p.CandidateID, p.Split, p.Stage, p.Question, p.SQL, p.OriginalSQL, p.DatabaseID, p.DatabaseName,
-					p.DatabaseVersion, p.SchemaHash, p.ResultFingerprint, p.Hardness, p.GuidelineVersion}, nil
+					p.DatabaseVersion, p.SchemaHash, p.ResultFingerprint, p.Hardness, p.GuidelineVersion, p.AcceptedBy}, nil
 			})); err != nil {
 			return err
 		}
@@ -183,7 +194,7 @@ func (s *Store) SnapshotPairs(ctx context.Context, snapshotID int64, split strin
 		limit = 1000
 	}
 	rows, err := s.pool.Query(ctx, `SELECT nlq_id, candidate_id, split, stage, question, sql, original_sql, database_id, database_name,
-			database_version, schema_hash, result_fingerprint, hardness, guideline_version
+			database_version, schema_hash, result_fingerprint, hardness, guideline_version, accepted_by
 		FROM snapshot_pairs WHERE snapshot_id = $1 AND ($2 = '' OR split = $2) AND nlq_id > $3
 		ORDER BY nlq_id LIMIT nullif($4, 0)`, snapshotID, split, after, limit)
 	if err != nil {
@@ -192,7 +203,7 @@ func (s *Store) SnapshotPairs(ctx context.Context, snapshotID int64, split strin
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (SnapshotPair, error) {
 		var p SnapshotPair
 		err := row.Scan(&p.NLQID, &p.CandidateID, &p.Split, &p.Stage, &p.Question, &p.SQL, &p.OriginalSQL, &p.DatabaseID, &p.DatabaseName,
-			&p.DatabaseVersion, &p.SchemaHash, &p.ResultFingerprint, &p.Hardness, &p.GuidelineVersion)
+			&p.DatabaseVersion, &p.SchemaHash, &p.ResultFingerprint, &p.Hardness, &p.GuidelineVersion, &p.AcceptedBy)
 		return p, err
 	})
 	return out, classify(err, "snapshot pairs")
