@@ -121,7 +121,7 @@ export function StepView({ step, number }: { step: AgentStep; number: number }) 
   const isModel = step.kind === 'model';
   const icon = isModel ? 'model' : step.tool;
   let title: ReactNode;
-  let body: ReactNode = null;
+  let body: ReactNode;
   if (isModel) {
     title = 'Model';
     body = step.content.trim() ? <Prose text={step.content} /> : <p className="muted step-empty">Called a tool without comment.</p>;

@@ -96,17 +96,18 @@ export function useCurrentPrompt(projectId: string, setPrompt: (update: (prompt:
     const previous = filled.current;
     filled.current = body;
     setPrompt((prompt) => (prompt === '' || prompt === previous ? body : prompt));
-  }, [body]);
+  }, [body, setPrompt]);
   return prompts;
 }
 
 export function SnapshotSelect({ projectId, value, onChange, error }: { projectId: string; value: string; onChange: (v: string) => void; error?: string }) {
   const snaps = useQuery({ queryKey: snapshotsKey(projectId), queryFn: () => goldenApi.listSnapshots(projectId) });
   const list = snaps.data ?? [];
+  const newest = snaps.data?.[0]?.id;
   // The newest snapshot is the usual choice.
   useEffect(() => {
-    if (!value && list.length) onChange(String(list[0].id));
-  }, [list.length]);
+    if (!value && newest !== undefined) onChange(String(newest));
+  }, [value, newest, onChange]);
   return (
     <SelectField
       label="Snapshot"

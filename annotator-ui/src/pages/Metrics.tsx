@@ -4,7 +4,7 @@
 // of one set, the disagreement rate per cycle, and every computation. A lead recomputes on demand and
 // follows the run until it ends; a failure keeps the last good figures on screen with its reason.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { api, ApiError } from '../api';
 import { DisagreementChart } from '../components/DisagreementChart';
@@ -80,8 +80,11 @@ function useComputation(projectId: string, enabled: boolean): Computation & { ru
   const current = active.data && active.data.id === activeId ? active.data : null;
   const ended = current && current.status !== 'running' ? current : null;
 
+  // Once per run that ends: a refetch of the same ended run must not toast again.
+  const handled = useRef<string | null>(null);
   useEffect(() => {
-    if (!ended) return;
+    if (!ended || handled.current === `${ended.id}/${ended.status}`) return;
+    handled.current = `${ended.id}/${ended.status}`;
     setFollowed(null);
     if (ended.status === 'succeeded') {
       // The finished run carries its results: it is the newest good computation.
@@ -91,8 +94,7 @@ function useComputation(projectId: string, enabled: boolean): Computation & { ru
       setFailed(ended);
     }
     void qc.invalidateQueries({ queryKey: metricRunsKey(projectId) });
-    // Once per run that ends.
-  }, [ended?.id, ended?.status]);
+  }, [ended, projectId, qc, toast]);
 
   const compute = useMutation({
     mutationFn: (lexical: boolean) => metricsApi.compute(projectId, lexical ? { embedding: 'lexical' } : {}),
