@@ -14,7 +14,7 @@ import {
   type SelectHTMLAttributes,
   type TextareaHTMLAttributes,
 } from 'react';
-import { ApiError } from '../api';
+import { ApiError } from '../shared/api';
 
 type Variant = 'primary' | 'secondary' | 'danger' | 'ghost';
 

@@ -1,7 +1,7 @@
 import '@testing-library/jest-dom/vitest';
 import { cleanup } from '@testing-library/react';
 import { afterEach } from 'vitest';
-import { setCsrfToken, setUnauthenticatedHandler } from '../api';
+import { setCsrfToken, setUnauthenticatedHandler } from '../shared/api';
 
 afterEach(() => {
   cleanup();
