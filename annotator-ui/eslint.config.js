@@ -15,8 +15,25 @@ export default tseslint.config(
     rules: {
       'react-hooks/rules-of-hooks': 'error',
       'react-hooks/exhaustive-deps': 'error',
+      // Query keys come from the key factories (features/*/keys.ts), so a key and its invalidations cannot drift apart.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "Property[key.name='queryKey'] > ArrayExpression",
+          message: 'Take query keys from a key factory (features/<feature>/keys.ts), not an inline array.',
+        },
+        {
+          selector: "CallExpression[callee.property.name=/^(setQueryData|getQueryData|setQueriesData)$/] > ArrayExpression.arguments",
+          message: 'Take query keys from a key factory (features/<feature>/keys.ts), not an inline array.',
+        },
+      ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' }],
     },
+  },
+  {
+    // Tests may assert the keys' literal values.
+    files: ['**/*.test.{ts,tsx}'],
+    rules: { 'no-restricted-syntax': 'off' },
   },
   {
     files: ['e2e/**/*.mjs', '*.js'],

@@ -15,7 +15,7 @@ import { ProjectActivity, ProjectLayout, ProjectMembers, ProjectOverview } from 
 import { ProjectsPage } from './features/projects/ProjectsPage';
 import { ProjectQuestions } from './features/questions/QuestionsPage';
 import { UsersPage } from './features/admin/UsersPage';
-import { ME_KEY } from './shared/session';
+import { sessionKeys } from './shared/session';
 
 // The database page carries the SQL editor (CodeMirror); it loads when first opened.
 const DatabasePage = lazy(() => import('./features/databases/DatabasePage').then((m) => ({ default: m.DatabasePage })));
@@ -63,7 +63,7 @@ function SessionExpiry() {
   const qc = useQueryClient();
   useEffect(() => {
     setUnauthenticatedHandler(() => {
-      qc.setQueryData(ME_KEY, null);
+      qc.setQueryData(sessionKeys.me(), null);
     });
     return () => setUnauthenticatedHandler(null);
   }, [qc]);

@@ -470,11 +470,3 @@ export const goldenApi = {
     ).prompt,
 };
 
-export const snapshotsKey = (projectId: string) => ['snapshots', projectId];
-export const snapshotKey = (projectId: string, id: string | number) => ['snapshot', projectId, String(id)];
-export const exportsKey = (projectId: string) => ['exports', projectId];
-export const promptsKey = (projectId: string) => ['prompts', projectId];
-export const evaluationsKey = (projectId: string) => ['evaluations', projectId];
-export const evaluationKey = (projectId: string, runId: string) => ['evaluation', projectId, runId];
-export const optimizationsKey = (projectId: string) => ['optimizations', projectId];
-export const optimizationKey = (projectId: string, runId: string) => ['optimization', projectId, runId];

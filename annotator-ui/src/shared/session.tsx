@@ -2,10 +2,12 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, type Me } from './api';
 
-export const ME_KEY = ['me'] as const;
+export const sessionKeys = {
+  me: () => ['me'] as const,
+};
 
 export function useMe() {
-  return useQuery({ queryKey: ME_KEY, queryFn: api.me, staleTime: 60_000, retry: false });
+  return useQuery({ queryKey: sessionKeys.me(), queryFn: api.me, staleTime: 60_000, retry: false });
 }
 
 /** The signed-in user; only for components rendered inside <RequireAuth>. */

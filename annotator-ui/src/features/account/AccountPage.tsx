@@ -19,6 +19,7 @@ import { countOf, formatDate, formatDateTime, formatRelative } from '../../share
 import { fieldErrors, formError } from '../../shared/forms';
 import { ROLE_LABELS } from '../../shared/nav';
 import { useSession } from '../../shared/session';
+import { accountKeys } from './keys';
 
 export function AccountPage() {
   const { user, memberships } = useSession();
@@ -73,7 +74,7 @@ function ChangePassword() {
       setCurrent('');
       setNext('');
       setConfirm('');
-      void qc.invalidateQueries({ queryKey: ['tokens'] });
+      void qc.invalidateQueries({ queryKey: accountKeys.tokens() });
       toast(
         revokeTokens
           ? `Password changed. Your other sessions were signed out and ${countOf(res.tokens_revoked, 'API token')} revoked.`
@@ -149,7 +150,7 @@ function tokenStatus(t: Token): { label: string; tone: string } {
 export function ApiTokens() {
   const qc = useQueryClient();
   const toast = useToast();
-  const tokens = useQuery({ queryKey: ['tokens'], queryFn: api.listTokens });
+  const tokens = useQuery({ queryKey: accountKeys.tokens(), queryFn: api.listTokens });
   const [name, setName] = useState('');
   const [days, setDays] = useState('');
   const [secret, setSecret] = useState<{ name: string; value: string } | null>(null);
@@ -161,7 +162,7 @@ export function ApiTokens() {
       setSecret({ name: res.token.name, value: res.secret });
       setName('');
       setDays('');
-      void qc.invalidateQueries({ queryKey: ['tokens'] });
+      void qc.invalidateQueries({ queryKey: accountKeys.tokens() });
     },
   });
   const revoke = useMutation({
@@ -169,7 +170,7 @@ export function ApiTokens() {
     onSuccess: () => {
       toast(`Token “${revoking?.name}” revoked`);
       setRevoking(null);
-      void qc.invalidateQueries({ queryKey: ['tokens'] });
+      void qc.invalidateQueries({ queryKey: accountKeys.tokens() });
     },
   });
 

@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { Navigate, useLocation, useNavigate, type Location } from 'react-router';
 import { api, ApiError } from '../../shared/api';
 import { Alert, Button, TextField } from '../../components/ui';
-import { ME_KEY, useMe } from '../../shared/session';
+import { sessionKeys, useMe } from '../../shared/session';
 
 /** 42 → "42 seconds", 900 → "15 minutes". */
 export function formatWait(seconds: number): string {
@@ -57,9 +57,9 @@ export function LoginPage() {
     setBusy(true);
     try {
       const res = await api.login(email.trim(), password);
-      qc.removeQueries({ predicate: (q) => q.queryKey[0] !== ME_KEY[0] });
-      qc.setQueryData(ME_KEY, { user: res.user, csrf_token: res.csrf_token, memberships: [] });
-      void qc.invalidateQueries({ queryKey: ME_KEY });
+      qc.removeQueries({ predicate: (q) => q.queryKey[0] !== sessionKeys.me()[0] });
+      qc.setQueryData(sessionKeys.me(), { user: res.user, csrf_token: res.csrf_token, memberships: [] });
+      void qc.invalidateQueries({ queryKey: sessionKeys.me() });
       navigate(destination(location.state), { replace: true });
     } catch (err) {
       setError(loginError(err));

@@ -3,9 +3,10 @@ import { useMemo } from 'react';
 import { api } from '../../shared/api';
 import { AuditLog } from '../../components/AuditLog';
 import { PageHeader } from '../../components/ui';
+import { projectKeys } from '../projects/keys';
 
 export function GlobalActivityPage() {
-  const projects = useQuery({ queryKey: ['projects'], queryFn: api.listProjects });
+  const projects = useQuery({ queryKey: projectKeys.list(), queryFn: api.listProjects });
   const names = useMemo(
     () => new Map((projects.data?.projects ?? []).map((p) => [p.id, p.name] as const)),
     [projects.data],

@@ -16,8 +16,8 @@ import {
 import { Alert, Badge, Button, Card, ConfirmDialog, ErrorState, Icon, Loading, PageHeader, TextField, useToast } from '../../components/ui';
 import { formatDuration } from '../../shared/format';
 import { formError } from '../../shared/forms';
+import { adminKeys } from './keys';
 
-export const LLM_SETTINGS_KEY = ['settings', 'llm'];
 
 const NS_PER_SECOND = 1_000_000_000;
 
@@ -156,7 +156,7 @@ export function toSettings(d: Draft, fromEnv: string[]): { settings: LlmSettings
 }
 
 export function LlmSettingsPage() {
-  const view = useQuery({ queryKey: LLM_SETTINGS_KEY, queryFn: llmApi.getSettings });
+  const view = useQuery({ queryKey: adminKeys.llmSettings(), queryFn: llmApi.getSettings });
   return (
     <div className="page">
       <PageHeader
@@ -191,7 +191,7 @@ function SettingsForm({ view }: { view: ModelSettingsView }) {
     onSuccess: (saved, body) => {
       setCurrent(saved);
       // Keep the form as typed (it is what was saved), but with the new version.
-      qc.setQueryData(LLM_SETTINGS_KEY, saved);
+      qc.setQueryData(adminKeys.llmSettings(), saved);
       setApiKey('');
       setRemoving(false);
       toast(body.api_key === '' ? 'API key removed' : 'Language model settings saved');
@@ -226,7 +226,7 @@ function SettingsForm({ view }: { view: ModelSettingsView }) {
   };
   const reload = async () => {
     save.reset();
-    await qc.invalidateQueries({ queryKey: LLM_SETTINGS_KEY });
+    await qc.invalidateQueries({ queryKey: adminKeys.llmSettings() });
   };
 
   const envHint = (field: string) =>

@@ -18,6 +18,7 @@ import {
 import { countOf, formatDate } from '../../shared/format';
 import { fieldErrors, formError } from '../../shared/forms';
 import { useSession } from '../../shared/session';
+import { adminKeys } from './keys';
 
 type Change = { user: User; patch: { disabled?: boolean; is_admin?: boolean } };
 
@@ -34,7 +35,7 @@ function describeChange({ user, patch }: Change) {
 
 export function UsersPage() {
   const { user: me } = useSession();
-  const users = useQuery({ queryKey: ['users'], queryFn: api.listUsers });
+  const users = useQuery({ queryKey: adminKeys.users(), queryFn: api.listUsers });
   const [creating, setCreating] = useState(false);
   const [change, setChange] = useState<Change | null>(null);
   const [revoking, setRevoking] = useState<User | null>(null);
@@ -139,12 +140,12 @@ function ChangeUserDialog({ change, onClose }: { change: Change; onClose: () => 
   const save = useMutation({
     mutationFn: () => api.updateUser(change.user.id, { version: change.user.version, ...change.patch }),
     onSuccess: () => {
-      void qc.invalidateQueries({ queryKey: ['users'] });
+      void qc.invalidateQueries({ queryKey: adminKeys.users() });
       toast(text.done);
       onClose();
     },
     onError: (err) => {
-      if (err instanceof ApiError && err.isStaleVersion) void qc.invalidateQueries({ queryKey: ['users'] });
+      if (err instanceof ApiError && err.isStaleVersion) void qc.invalidateQueries({ queryKey: adminKeys.users() });
     },
   });
   let error: string | null = null;
@@ -211,7 +212,7 @@ function NewUserDialog({ onClose }: { onClose: () => void }) {
         ...(isAdmin ? { is_admin: true } : {}),
       }),
     onSuccess: (res) => {
-      void qc.invalidateQueries({ queryKey: ['users'] });
+      void qc.invalidateQueries({ queryKey: adminKeys.users() });
       toast(`User ${res.user.email} created`);
       if (res.password) setGenerated({ email: res.user.email, password: res.password });
       else onClose();

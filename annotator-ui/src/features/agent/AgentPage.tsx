@@ -7,7 +7,6 @@ import { api, llmApi, type AgentRun } from '../../shared/api';
 import { RUN_SHORTCUT_LABEL } from '../../shared/shortcuts';
 import {
   AgentStatusBadge,
-  agentRunKey,
   isNotConfigured,
   LiveTrajectory,
   NotConfiguredAlert,
@@ -18,6 +17,8 @@ import { fieldErrors, formError } from '../../shared/forms';
 import { canManageProject } from '../../shared/nav';
 import { useSession } from '../../shared/session';
 import { useProject } from '../projects/ProjectPage';
+import { agentRunKeys } from '../runs/keys';
+import { databaseKeys } from '../databases/keys';
 
 export const AGENT_RUNS_PAGE = 100;
 
@@ -40,7 +41,7 @@ export function ProjectAgent() {
 function TryAgent({ projectId }: { projectId: string }) {
   const qc = useQueryClient();
   const { user } = useSession();
-  const databases = useQuery({ queryKey: ['databases', projectId, false], queryFn: () => api.listDatabases(projectId) });
+  const databases = useQuery({ queryKey: databaseKeys.list(projectId, false), queryFn: () => api.listDatabases(projectId) });
   const [databaseId, setDatabaseId] = useState('');
   const [question, setQuestion] = useState('');
   const [samples, setSamples] = useState('1');
@@ -52,8 +53,8 @@ function TryAgent({ projectId }: { projectId: string }) {
     mutationFn: () =>
       llmApi.ask(projectId, { database_id: Number(chosen), question: question.trim(), samples: Number(samples) || 1 }),
     onSuccess: ({ run }) => {
-      qc.setQueryData(agentRunKey(projectId, run.id), { run: { ...run, steps: [] } });
-      void qc.invalidateQueries({ queryKey: ['agent-runs', projectId] });
+      qc.setQueryData(agentRunKeys.detail(projectId, run.id), { run: { ...run, steps: [] } });
+      void qc.invalidateQueries({ queryKey: agentRunKeys.all(projectId) });
       setCurrent(run.id);
     },
   });
@@ -190,7 +191,7 @@ export function AgentRunsTable({ runs, projectId, showBatch = true }: { runs: Ag
 /** Pages of agent runs (newest first), optionally of one batch. */
 export function useAgentRuns(projectId: string, batch?: string | number, live = false) {
   return useInfiniteQuery({
-    queryKey: ['agent-runs', projectId, batch ? String(batch) : 'all'],
+    queryKey: agentRunKeys.list(projectId, batch),
     initialPageParam: undefined as number | undefined,
     queryFn: ({ pageParam }) => llmApi.listAgentRuns(projectId, { batch, before: pageParam }),
     getNextPageParam: (last) => (last.runs.length < AGENT_RUNS_PAGE ? undefined : last.runs[last.runs.length - 1]?.id),

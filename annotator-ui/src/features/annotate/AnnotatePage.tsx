@@ -12,6 +12,7 @@ import { Alert, Badge, Button, Dialog, EmptyState, ErrorState, Loading, TextArea
 import { SAVE_SHORTCUT, useHotkeys } from '../../shared/hotkeys';
 import { agreementSentence, drafts, loopApi, splitComparisons, type AnnotationTask, type SkipReason, type SubmitResult } from '../../shared/loop';
 import { SchemaBrowser, tableQuery } from '../databases/DatabasePage';
+import { databaseKeys } from '../databases/keys';
 
 export const SKIP_REASONS: { reason: SkipReason; label: string; key: string }[] = [
   { reason: 'ambiguous', label: 'Ambiguous', key: '1' },
@@ -109,7 +110,7 @@ function TaskView({
   const [skipping, setSkipping] = useState(false);
   const editor = useRef<SqlEditorHandle>(null);
   const db = useQuery({
-    queryKey: ['database', projectId, String(task.database_id)],
+    queryKey: databaseKeys.detail(projectId, task.database_id),
     queryFn: () => api.getDatabase(projectId, task.database_id),
   });
   const tables = db.data?.tables;

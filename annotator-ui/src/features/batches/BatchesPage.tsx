@@ -24,6 +24,8 @@ import { useEventStream } from '../../shared/sse';
 import { AgentRunsTable, useAgentRuns } from '../agent/AgentPage';
 import { useProject } from '../projects/ProjectPage';
 import { STATUS_LABELS } from '../../shared/nlqs';
+import { agentRunKeys, runKeys } from '../runs/keys';
+import { databaseKeys } from '../databases/keys';
 
 export const RUN_STATUS: Record<string, { label: string; tone: string }> = {
   queued: { label: 'Queued', tone: 'neutral' },
@@ -69,8 +71,6 @@ export function RunProgress({ run, large = false }: { run: PipelineRun; large?: 
   );
 }
 
-export const runsKey = (projectId: string) => ['runs', projectId];
-export const runKey = (projectId: string, runId: string | number) => ['run', projectId, String(runId)];
 
 export function ProjectBatches() {
   const project = useProject();
@@ -113,13 +113,13 @@ function NewBatch({ projectId }: { projectId: string }) {
   const navigate = useNavigate();
   const toast = useToast();
   const { user } = useSession();
-  const databases = useQuery({ queryKey: ['databases', projectId, false], queryFn: () => api.listDatabases(projectId) });
+  const databases = useQuery({ queryKey: databaseKeys.list(projectId, false), queryFn: () => api.listDatabases(projectId) });
   const [form, setForm] = useState({ database: '', stage: '', status: '', limit: '', concurrency: '16', samples: '1' });
   const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
   const start = useMutation({
     mutationFn: () => llmApi.startAgentBatch(projectId, batchParams(form)),
     onSuccess: ({ run }) => {
-      void qc.invalidateQueries({ queryKey: runsKey(projectId) });
+      void qc.invalidateQueries({ queryKey: runKeys.list(projectId) });
       toast(`Batch #${run.id} started: ${plural(run.total, 'question')}`);
       navigate(`/projects/${projectId}/batches/${run.id}`);
     },
@@ -203,7 +203,7 @@ function NewBatch({ projectId }: { projectId: string }) {
 
 function BatchList({ projectId }: { projectId: string }) {
   const runs = useQuery({
-    queryKey: runsKey(projectId),
+    queryKey: runKeys.list(projectId),
     queryFn: () => llmApi.listRuns(projectId),
     refetchInterval: (q) => ((q.state.data?.runs ?? []).some(isLive) ? 2000 : false),
   });
@@ -301,7 +301,7 @@ export function useRunPage<T extends RunData>(projectId: string, runId: string, 
   const [session, setSession] = useState(0);
 
   const run = useQuery({
-    queryKey: runKey(projectId, runId),
+    queryKey: runKeys.detail(projectId, runId),
     queryFn: () => llmApi.getRun(projectId, runId) as Promise<T>,
     refetchInterval: (q) => (fallback && q.state.data && isLive(q.state.data.run) ? 2000 : false),
   });
@@ -313,15 +313,15 @@ export function useRunPage<T extends RunData>(projectId: string, runId: string, 
   const streamState = useEventStream(
     streamUrl,
     {
-      progress: (d) => qc.setQueryData<T>(runKey(projectId, runId), (old) => (old ? { ...old, run: d as PipelineRun } : old)),
+      progress: (d) => qc.setQueryData<T>(runKeys.detail(projectId, runId), (old) => (old ? { ...old, run: d as PipelineRun } : old)),
       log: (d) =>
         setLog((lines) => {
           const line = d as RunLogLine;
           return lines.some((l) => l.id === line.id) ? lines : [...lines, line];
         }),
       done: () => {
-        void qc.invalidateQueries({ queryKey: runKey(projectId, runId) });
-        void qc.invalidateQueries({ queryKey: runsKey(projectId) });
+        void qc.invalidateQueries({ queryKey: runKeys.detail(projectId, runId) });
+        void qc.invalidateQueries({ queryKey: runKeys.list(projectId) });
         opts.onDone?.();
       },
     },
@@ -334,15 +334,15 @@ export function useRunPage<T extends RunData>(projectId: string, runId: string, 
 
   const after = (verb: string) => ({
     onSuccess: ({ run: next }: { run: PipelineRun }) => {
-      qc.setQueryData<RunData>(runKey(projectId, runId), (old) => ({ ...old, run: next }));
-      void qc.invalidateQueries({ queryKey: runsKey(projectId) });
+      qc.setQueryData<RunData>(runKeys.detail(projectId, runId), (old) => ({ ...old, run: next }));
+      void qc.invalidateQueries({ queryKey: runKeys.list(projectId) });
       toast(`${opts.noun} #${next.id} ${verb}`);
       setFallback(false);
       setSession((n) => n + 1);
     },
     onError: (err: unknown) => {
       toast(formError(err, {}) ?? 'That did not work.', 'error');
-      void qc.invalidateQueries({ queryKey: runKey(projectId, runId) });
+      void qc.invalidateQueries({ queryKey: runKeys.detail(projectId, runId) });
     },
   });
   const cancel = useMutation({ mutationFn: () => llmApi.cancelRun(projectId, runId), ...after('cancelled') });
@@ -389,11 +389,11 @@ export function BatchRunPage() {
     loadingLabel: 'Loading the batch…',
     // Refresh the accuracy, the list, the trajectories and the calls with the final figures.
     onDone: () => {
-      void qc.invalidateQueries({ queryKey: ['agent-runs', projectId, runId] });
-      void qc.invalidateQueries({ queryKey: ['llm-calls', projectId, runId] });
+      void qc.invalidateQueries({ queryKey: agentRunKeys.list(projectId, runId) });
+      void qc.invalidateQueries({ queryKey: runKeys.allLlmCalls(projectId, runId) });
     },
   });
-  const databases = useQuery({ queryKey: ['databases', projectId, true], queryFn: () => api.listDatabases(projectId, true) });
+  const databases = useQuery({ queryKey: databaseKeys.list(projectId, true), queryFn: () => api.listDatabases(projectId, true) });
 
   if (!run.isSuccess) return guard;
   const r = run.data.run;
@@ -555,7 +555,7 @@ function ModelCalls({ projectId, runId, live }: { projectId: string; runId: stri
   const [open, setOpen] = useState<Set<number>>(new Set());
   const [withBodies, setWithBodies] = useState(false);
   const calls = useQuery({
-    queryKey: ['llm-calls', projectId, runId, withBodies],
+    queryKey: runKeys.llmCalls(projectId, runId, withBodies),
     queryFn: () => llmApi.listCalls(projectId, { run_kind: 'agent', run_id: runId, bodies: withBodies }),
     refetchInterval: live ? 5000 : false,
     placeholderData: (prev) => prev,

@@ -13,12 +13,10 @@ import { Alert, Button, Card, EmptyState, ErrorState, Loading, RuleChips, Stats 
 import {
   byCount,
   cycleName,
-  cyclesKey,
   dashboardApi,
   disagreementChange,
   formatRate,
   latestComparison,
-  progressKey,
   seriesKeys,
   type Cycle,
   type Progress,
@@ -28,6 +26,7 @@ import { errorTypeLabel } from '../../shared/loop';
 import { canManageProject, canReadDashboard } from '../../shared/nav';
 import { STATUS_LABELS, statusLabel } from '../../shared/nlqs';
 import { useProject } from '../projects/ProjectPage';
+import { dashboardKeys } from './keys';
 
 export const REFRESH_MS = 10_000;
 const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
@@ -40,9 +39,9 @@ export function ProjectDashboard() {
   // TanStack Query pauses interval refetches while the page is hidden.
   const interval = auto ? REFRESH_MS : false;
   const allowed = canReadDashboard(project.my_role);
-  const cycles = useQuery({ queryKey: cyclesKey(pid), queryFn: () => dashboardApi.cycles(pid), refetchInterval: interval, enabled: allowed });
+  const cycles = useQuery({ queryKey: dashboardKeys.cycles(pid), queryFn: () => dashboardApi.cycles(pid), refetchInterval: interval, enabled: allowed });
   const progress = useQuery({
-    queryKey: progressKey(pid),
+    queryKey: dashboardKeys.progress(pid),
     queryFn: () => dashboardApi.progress(pid),
     refetchInterval: interval,
     enabled: allowed && lead,

@@ -81,8 +81,6 @@ export const dashboardApi = {
   },
 };
 
-export const cyclesKey = (projectId: string | number) => ['cycles', String(projectId)] as const;
-export const progressKey = (projectId: string | number) => ['progress', String(projectId)] as const;
 
 /** "v3"; version 0 is the work done before the first guideline was saved. */
 export const cycleName = (version: number) => `v${version}`;

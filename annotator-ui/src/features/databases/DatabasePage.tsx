@@ -13,6 +13,8 @@ import { Alert, Badge, Button, ErrorState, Loading, PageHeader, TextAreaField, T
 import { formatDateTime, formatRelative } from '../../shared/format';
 import { fieldErrors, formError } from '../../shared/forms';
 import { canManageProject } from '../../shared/nav';
+import { databaseKeys } from './keys';
+import { projectKeys } from '../projects/keys';
 
 // Words PostgreSQL will not take as a bare column or table name.
 const RESERVED = new Set(
@@ -45,9 +47,9 @@ function headerDiffers(c: { name: string; original: string }): boolean {
 
 export function DatabasePage() {
   const { projectId = '', databaseId = '' } = useParams();
-  const project = useQuery({ queryKey: ['project', projectId], queryFn: () => api.getProject(projectId) });
+  const project = useQuery({ queryKey: projectKeys.detail(projectId), queryFn: () => api.getProject(projectId) });
   const db = useQuery({
-    queryKey: ['database', projectId, databaseId],
+    queryKey: databaseKeys.detail(projectId, databaseId),
     queryFn: () => api.getDatabase(projectId, databaseId),
   });
 
@@ -131,7 +133,7 @@ function DatabaseWorkspace({
 
   const run = useMutation({
     mutationFn: (text: string) => api.runQuery(projectId, databaseId, text),
-    onSettled: () => void qc.invalidateQueries({ queryKey: ['history', projectId, databaseId] }),
+    onSettled: () => void qc.invalidateQueries({ queryKey: databaseKeys.history(projectId, databaseId) }),
   });
   const runSql = (text: string) => {
     if (!text.trim()) return;
@@ -440,7 +442,7 @@ function TableDetail({
   onQuery: () => void;
 }) {
   const rows = useQuery({
-    queryKey: ['rows', projectId, databaseId, table.name],
+    queryKey: databaseKeys.rows(projectId, databaseId, table.name),
     queryFn: () => api.tableRows(projectId, databaseId, table.name, 20),
   });
   const [editing, setEditing] = useState(false);
@@ -576,13 +578,13 @@ function EditTable({
   const save = useMutation({
     mutationFn: (body: { name?: string; summary?: string }) => api.updateTable(projectId, databaseId, table.name, body),
     onSuccess: ({ table: saved }, body) => {
-      const key = ['database', projectId, databaseId];
+      const key = databaseKeys.detail(projectId, databaseId);
       // The sidebar, the editor's completion and the open table follow at once; the refetch confirms.
       qc.setQueryData<DatabaseData>(key, (old) =>
         old && { ...old, tables: old.tables.map((t) => (t.id === saved.id ? { ...t, ...saved } : t)) },
       );
       void qc.invalidateQueries({ queryKey: key });
-      if (body.name !== undefined) qc.removeQueries({ queryKey: ['rows', projectId, databaseId, table.name] });
+      if (body.name !== undefined) qc.removeQueries({ queryKey: databaseKeys.rows(projectId, databaseId, table.name) });
       toast(body.name !== undefined ? `Table renamed to ${saved.name}` : 'Summary saved');
       onSaved();
     },
@@ -748,7 +750,7 @@ function HistoryPanel({
   onPick: (e: HistoryEntry) => void;
 }) {
   const history = useQuery({
-    queryKey: ['history', projectId, databaseId],
+    queryKey: databaseKeys.history(projectId, databaseId),
     queryFn: () => api.queryHistory(projectId, databaseId),
   });
   return (
@@ -812,7 +814,7 @@ function Compare({
   const qc = useQueryClient();
   const compare = useMutation({
     mutationFn: () => api.compare(projectId, databaseId, gold, pred),
-    onSettled: () => void qc.invalidateQueries({ queryKey: ['history', projectId, databaseId] }),
+    onSettled: () => void qc.invalidateQueries({ queryKey: databaseKeys.history(projectId, databaseId) }),
   });
   const ready = gold.trim() !== '' && pred.trim() !== '';
   const go = () => {

@@ -9,6 +9,8 @@ import { formatDateTime, formatRelative } from '../../shared/format';
 import { formError } from '../../shared/forms';
 import { canImport } from '../../shared/nav';
 import { useProject } from '../projects/ProjectPage';
+import { databaseKeys } from './keys';
+import { questionKeys } from '../questions/keys';
 
 interface KindInfo {
   label: string;
@@ -69,7 +71,7 @@ export function ProjectDatabases() {
   const projectId = String(project.id);
   const [allVersions, setAllVersions] = useState(false);
   const databases = useQuery({
-    queryKey: ['databases', projectId, allVersions],
+    queryKey: databaseKeys.list(projectId, allVersions),
     queryFn: () => api.listDatabases(projectId, allVersions),
   });
   const lead = canImport(project.my_role);
@@ -167,7 +169,7 @@ function ImportPanel({ projectId }: { projectId: string }) {
 
   // Questions go into a database that exists already.
   const databases = useQuery({
-    queryKey: ['databases', projectId, false],
+    queryKey: databaseKeys.list(projectId, false),
     queryFn: () => api.listDatabases(projectId, false),
     enabled: kind === 'questions',
   });
@@ -185,9 +187,9 @@ function ImportPanel({ projectId }: { projectId: string }) {
         setProgress,
       ),
     onSuccess: (summary) => {
-      void qc.invalidateQueries({ queryKey: ['databases', projectId] });
-      void qc.invalidateQueries({ queryKey: ['nlqs', projectId] });
-      void qc.invalidateQueries({ queryKey: ['translation-report', projectId] });
+      void qc.invalidateQueries({ queryKey: databaseKeys.all(projectId) });
+      void qc.invalidateQueries({ queryKey: questionKeys.all(projectId) });
+      void qc.invalidateQueries({ queryKey: questionKeys.translationReport(projectId) });
       const n = summary.databases?.length ?? 0;
       toast(summary.questions ? `Imported ${plural(summary.questions.imported, 'question')}` : `Imported ${plural(n, 'database')}`);
     },

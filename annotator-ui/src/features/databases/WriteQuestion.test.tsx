@@ -6,6 +6,7 @@ import { AppRoutes, createQueryClient, Providers } from '../../App';
 import type { HistoryEntry, Nlq } from '../../shared/api';
 import { database, portsTable, shipsTable } from '../../test/fixtures';
 import { errorReply, meReply, mockApi, plainUser, project, type MockReply, type RecordedCall } from '../../test/mockApi';
+import { questionKeys } from '../questions/keys';
 
 const base = '/api/v1/projects/42/databases/5';
 const write = 'POST /api/v1/projects/42/nlqs';
@@ -99,8 +100,8 @@ describe('save as a question', () => {
     // The question is cleared for the next one; the SQL stays.
     expect(field).toHaveValue('');
     expect(editorText()).toBe(SQL);
-    expect(invalidate).toHaveBeenCalledWith({ queryKey: ['nlqs', '42'] });
-    expect(invalidate).toHaveBeenCalledWith({ queryKey: ['nlq-facets', '42'] });
+    expect(invalidate).toHaveBeenCalledWith({ queryKey: questionKeys.all('42') });
+    expect(invalidate).toHaveBeenCalledWith({ queryKey: questionKeys.facets('42') });
   });
 
   it('saves without SQL when the editor is empty, and says so on the button', async () => {

@@ -11,6 +11,7 @@ import { SAVE_QUESTION_SHORTCUT, useHotkeys } from '../../shared/hotkeys';
 import { RUN_SHORTCUT_LABEL } from '../../shared/shortcuts';
 import { formatCount, plural } from '../../components/ResultGrid';
 import { Alert, Button, TextAreaField } from '../../components/ui';
+import { questionKeys } from '../questions/keys';
 
 /** The server's limit, which counts UTF-8 bytes (a letter outside ASCII counts for two or more). */
 export const QUESTION_MAX_BYTES = 2000;
@@ -70,8 +71,8 @@ export function WriteQuestion({
     onSuccess: (_, draft) => {
       // Cleared only if it still reads as saved: what was typed meanwhile is kept.
       setQuestion((q) => (q.trim() === draft.question ? '' : q));
-      void qc.invalidateQueries({ queryKey: ['nlqs', projectId] });
-      void qc.invalidateQueries({ queryKey: ['nlq-facets', projectId] });
+      void qc.invalidateQueries({ queryKey: questionKeys.all(projectId) });
+      void qc.invalidateQueries({ queryKey: questionKeys.facets(projectId) });
     },
     onError: (err) => {
       if (err instanceof ApiError && err.fields.sql) onSqlError(err.fields.sql);

@@ -15,15 +15,11 @@ import { Alert, Badge, Button, Card, ErrorState, ListTable, Loading, SelectField
 import { elapsedMs, formatCost, formatDateTime, formatDuration, formatRelative, formatTokens } from '../../shared/format';
 import { fieldErrors, formError } from '../../shared/forms';
 import {
-  evaluationKey,
-  evaluationsKey,
   goldenApi,
   outcomeOf,
   OUTCOMES,
   pct,
   placeholderError,
-  promptsKey,
-  snapshotsKey,
   type Budget,
   type Bucket,
   type EvalResult,
@@ -37,6 +33,9 @@ import { useSession } from '../../shared/session';
 import { isLive, RunActions, RunLog, RunProgress, RunStatusBadge, useRunPage } from '../batches/BatchesPage';
 import { useProject } from '../projects/ProjectPage';
 import '../../shared/golden.css';
+import { evaluationKeys } from './keys';
+import { promptKeys } from '../optimizations/keys';
+import { snapshotKeys } from '../snapshots/keys';
 
 /** A 409 because no language model endpoint is configured (the evaluation routes call it `no_llm`). */
 export function isNoModel(err: unknown): err is ApiError {
@@ -88,7 +87,7 @@ export function BudgetFields({ value, onChange, fields }: { value: BudgetForm; o
  * newer version arrives (a cached list refreshed, a version adopted) unless the user edited the text.
  */
 export function useCurrentPrompt(projectId: string, setPrompt: (update: (prompt: string) => string) => void) {
-  const prompts = useQuery({ queryKey: promptsKey(projectId), queryFn: () => goldenApi.prompts(projectId) });
+  const prompts = useQuery({ queryKey: promptKeys.list(projectId), queryFn: () => goldenApi.prompts(projectId) });
   const filled = useRef<string | null>(null);
   const body = prompts.data?.current.body;
   useEffect(() => {
@@ -101,7 +100,7 @@ export function useCurrentPrompt(projectId: string, setPrompt: (update: (prompt:
 }
 
 export function SnapshotSelect({ projectId, value, onChange, error }: { projectId: string; value: string; onChange: (v: string) => void; error?: string }) {
-  const snaps = useQuery({ queryKey: snapshotsKey(projectId), queryFn: () => goldenApi.listSnapshots(projectId) });
+  const snaps = useQuery({ queryKey: snapshotKeys.list(projectId), queryFn: () => goldenApi.listSnapshots(projectId) });
   const list = snaps.data ?? [];
   const newest = snaps.data?.[0]?.id;
   // The newest snapshot is the usual choice.
@@ -194,7 +193,7 @@ function NewEvaluation({ projectId }: { projectId: string }) {
   const start = useMutation({
     mutationFn: () => goldenApi.startEvaluation(projectId, evaluationParams(form, prompts.data?.current.body)),
     onSuccess: ({ run }) => {
-      void qc.invalidateQueries({ queryKey: evaluationsKey(projectId) });
+      void qc.invalidateQueries({ queryKey: evaluationKeys.list(projectId) });
       toast(`Evaluation #${run.id} started: ${plural(run.total, 'item')}`);
       navigate(`/projects/${projectId}/evaluations/${run.id}`);
     },
@@ -268,7 +267,7 @@ function NewEvaluation({ projectId }: { projectId: string }) {
 
 function EvaluationList({ projectId }: { projectId: string }) {
   const evals = useQuery({
-    queryKey: evaluationsKey(projectId),
+    queryKey: evaluationKeys.list(projectId),
     queryFn: () => goldenApi.listEvaluations(projectId),
     refetchInterval: (q) => ((q.state.data ?? []).some((e) => isLive(e.run)) ? 2000 : false),
   });
@@ -346,9 +345,9 @@ export function EvaluationPage() {
   const { runId = '' } = useParams();
   const qc = useQueryClient();
   const refresh = () => {
-    void qc.invalidateQueries({ queryKey: evaluationKey(projectId, runId) });
-    void qc.invalidateQueries({ queryKey: ['eval-results', projectId, runId] });
-    void qc.invalidateQueries({ queryKey: evaluationsKey(projectId) });
+    void qc.invalidateQueries({ queryKey: evaluationKeys.detail(projectId, runId) });
+    void qc.invalidateQueries({ queryKey: evaluationKeys.allResults(projectId, runId) });
+    void qc.invalidateQueries({ queryKey: evaluationKeys.list(projectId) });
   };
   const { run, live, now, fallback, log, cancel, resume, retry, crumb, guard } = useRunPage<RunData>(projectId, runId, {
     noun: 'Evaluation',
@@ -358,7 +357,7 @@ export function EvaluationPage() {
     onDone: refresh,
   });
   const evaluation = useQuery({
-    queryKey: evaluationKey(projectId, runId),
+    queryKey: evaluationKeys.detail(projectId, runId),
     queryFn: () => goldenApi.getEvaluation(projectId, runId),
     refetchInterval: live ? 2000 : false,
     enabled: canEvaluate(project.my_role),
@@ -464,7 +463,7 @@ function Results({ projectId, runId, live, judged }: { projectId: string; runId:
   const [params, setParams] = useSearchParams();
   const outcome = (OUTCOMES as string[]).includes(params.get('outcome') ?? '') ? (params.get('outcome') as Outcome) : '';
   const results = useInfiniteQuery({
-    queryKey: ['eval-results', projectId, runId, outcome],
+    queryKey: evaluationKeys.results(projectId, runId, outcome),
     queryFn: ({ pageParam }) => goldenApi.evalResults(projectId, runId, outcome, pageParam),
     initialPageParam: null as number | null,
     getNextPageParam: (last) => last.next_after ?? undefined,

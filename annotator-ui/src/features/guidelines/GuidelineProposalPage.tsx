@@ -9,15 +9,15 @@ import { ApiError } from '../../shared/api';
 import { GuidelineDiff } from './GuidelineDiff';
 import { formatCount } from '../../components/ResultGrid';
 import { Alert, Button, Card, describeError, RuleChips, TextField, useToast } from '../../components/ui';
-import { cyclesKey } from '../dashboard/api';
-import { guidelinesApi, guidelinesKey, type EditorDraft, type Proposal } from './api';
+import { guidelinesApi, type EditorDraft, type Proposal } from './api';
 import { canManageProject } from '../../shared/nav';
 import { useSession } from '../../shared/session';
 import { useProject } from '../projects/ProjectPage';
 import './guidelines.css';
+import { dashboardKeys } from '../dashboard/keys';
+import { guidelineKeys } from './keys';
 
 const DEFAULT_LIMIT = 50;
-const proposalKey = (projectId: string) => ['guideline-proposal', projectId];
 
 /** The summary a save of the proposal starts with. */
 export function proposalSummary(p: Pick<Proposal, 'disagreements'>): string {
@@ -29,12 +29,12 @@ export function GuidelineProposalPage() {
   const pid = String(project.id);
   const qc = useQueryClient();
   // The last proposal stays in the query cache, so coming back from the editor shows it again.
-  const [proposal, setProposalState] = useState<Proposal | null>(() => qc.getQueryData<Proposal>(proposalKey(pid)) ?? null);
+  const [proposal, setProposalState] = useState<Proposal | null>(() => qc.getQueryData<Proposal>(guidelineKeys.proposal(pid)) ?? null);
   // Each new proposal gets a fresh view (its own summary field and save state).
   const [seq, setSeq] = useState(0);
   const setProposal = (p: Proposal | null) => {
-    if (p) qc.setQueryData(proposalKey(pid), p);
-    else qc.removeQueries({ queryKey: proposalKey(pid) });
+    if (p) qc.setQueryData(guidelineKeys.proposal(pid), p);
+    else qc.removeQueries({ queryKey: guidelineKeys.proposal(pid) });
     setProposalState(p);
     setSeq((n) => n + 1);
   };
@@ -196,9 +196,9 @@ function ProposalView({
     mutationFn: () =>
       guidelinesApi.save(projectId, { markdown: proposal.markdown, summary: summary.trim(), version: proposal.base_version }),
     onSuccess: ({ guideline }) => {
-      void qc.invalidateQueries({ queryKey: guidelinesKey(projectId) });
-      void qc.invalidateQueries({ queryKey: cyclesKey(projectId) });
-      qc.removeQueries({ queryKey: proposalKey(projectId) });
+      void qc.invalidateQueries({ queryKey: guidelineKeys.all(projectId) });
+      void qc.invalidateQueries({ queryKey: dashboardKeys.cycles(projectId) });
+      qc.removeQueries({ queryKey: guidelineKeys.proposal(projectId) });
       const assigned = guideline.assigned?.length ? ` — new rules: ${guideline.assigned.join(', ')}` : '';
       toast(`Saved version ${guideline.version}${assigned}`);
       navigate(`/projects/${projectId}/guidelines`);

@@ -25,7 +25,6 @@ import {
   draftRules,
   GUIDELINE_TEMPLATE,
   guidelinesApi,
-  guidelinesKey,
   type EditorDraft,
   type Guideline,
   type GuidelineInfo,
@@ -33,6 +32,8 @@ import {
 import { canManageProject } from '../../shared/nav';
 import { useProject } from '../projects/ProjectPage';
 import './guidelines.css';
+import { dashboardKeys } from '../dashboard/keys';
+import { guidelineKeys } from './keys';
 
 function author(g: GuidelineInfo): string {
   return g.author_name || g.author_email || 'a deleted user';
@@ -52,9 +53,9 @@ export function ProjectGuidelines() {
   const pid = String(project.id);
   const [params] = useSearchParams();
   const wanted = Number(params.get('version')) || 0;
-  const list = useQuery({ queryKey: guidelinesKey(pid), queryFn: () => guidelinesApi.list(pid) });
+  const list = useQuery({ queryKey: guidelineKeys.all(pid), queryFn: () => guidelinesApi.list(pid) });
   const old = useQuery({
-    queryKey: [...guidelinesKey(pid), 'version', wanted],
+    queryKey: guidelineKeys.version(pid, wanted),
     queryFn: () => guidelinesApi.get(pid, wanted),
     enabled: wanted > 0 && list.data?.current?.version !== wanted,
   });
@@ -179,12 +180,12 @@ export function GuidelineDiffPage() {
   const project = useProject();
   const pid = String(project.id);
   const [params, setParams] = useSearchParams();
-  const list = useQuery({ queryKey: guidelinesKey(pid), queryFn: () => guidelinesApi.list(pid) });
+  const list = useQuery({ queryKey: guidelineKeys.all(pid), queryFn: () => guidelinesApi.list(pid) });
   const latest = list.data?.current?.version ?? 0;
   const to = Number(params.get('to')) || latest;
   const from = params.get('from') !== null ? Number(params.get('from')) : Math.max(to - 1, 0);
   const diff = useQuery({
-    queryKey: [...guidelinesKey(pid), 'diff', from, to],
+    queryKey: guidelineKeys.diff(pid, from, to),
     queryFn: () => guidelinesApi.diff(pid, from, to),
     enabled: to > 0,
   });
@@ -239,7 +240,7 @@ export function GuidelineDiffPage() {
 export function GuidelineEditorPage() {
   const project = useProject();
   const pid = String(project.id);
-  const list = useQuery({ queryKey: guidelinesKey(pid), queryFn: () => guidelinesApi.list(pid) });
+  const list = useQuery({ queryKey: guidelineKeys.all(pid), queryFn: () => guidelinesApi.list(pid) });
   if (!canManageProject(project.my_role)) {
     return <Alert tone="warning" title="Only leads edit guidelines">Ask a lead of this project to change them.</Alert>;
   }
@@ -270,9 +271,9 @@ function GuidelineEditor({ projectId, current }: { projectId: string; current: G
   const save = useMutation({
     mutationFn: () => guidelinesApi.save(projectId, { markdown, summary: summary.trim(), version: base }),
     onSuccess: ({ guideline }) => {
-      void qc.invalidateQueries({ queryKey: guidelinesKey(projectId) });
-      void qc.invalidateQueries({ queryKey: ['cycles', projectId] });
-      if (draft) qc.removeQueries({ queryKey: ['guideline-proposal', projectId] });
+      void qc.invalidateQueries({ queryKey: guidelineKeys.all(projectId) });
+      void qc.invalidateQueries({ queryKey: dashboardKeys.cycles(projectId) });
+      if (draft) qc.removeQueries({ queryKey: guidelineKeys.proposal(projectId) });
       const assigned = guideline.assigned?.length ? ` — new rules: ${guideline.assigned.join(', ')}` : '';
       toast(`Saved version ${guideline.version}${assigned}`);
       navigate(`/projects/${projectId}/guidelines`);
@@ -292,7 +293,7 @@ function GuidelineEditor({ projectId, current }: { projectId: string; current: G
     setMarkdown(guideline.markdown);
     setBase(guideline.version);
     save.reset();
-    void qc.invalidateQueries({ queryKey: guidelinesKey(projectId) });
+    void qc.invalidateQueries({ queryKey: guidelineKeys.all(projectId) });
   };
 
   const submit = (e?: FormEvent) => {

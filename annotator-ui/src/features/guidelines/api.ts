@@ -88,7 +88,6 @@ export const guidelinesApi = {
     request<{ guideline: Guideline }>('PUT', base(projectId), { body }),
 };
 
-export const guidelinesKey = (projectId: string | number) => ['guidelines', String(projectId)] as const;
 
 /** What the editor can be opened with instead of the current version (a proposal to edit before saving). */
 export interface EditorDraft {

@@ -11,14 +11,11 @@ import { DisagreementChart } from '../../components/DisagreementChart';
 import { CoverageHeatMap, SetDetails, StageCharts, StageTable } from './MetricsReport';
 import { formatCount } from '../../components/ResultGrid';
 import { Alert, Badge, Button, Card, CopyButton, EmptyState, ErrorState, FilterSelect, Loading, useToast } from '../../components/ui';
-import { cyclesKey, dashboardApi } from '../dashboard/api';
+import { dashboardApi } from '../dashboard/api';
 import { elapsedMs, formatDateTime, formatDuration, formatRelative } from '../../shared/format';
 import { formError } from '../../shared/forms';
 import {
   describeEmbedding,
-  latestMetricsKey,
-  metricRunKey,
-  metricRunsKey,
   metricsApi,
   newestRunning,
   shortHash,
@@ -32,6 +29,9 @@ import {
 import { canManageProject, canReadDashboard } from '../../shared/nav';
 import { useSession } from '../../shared/session';
 import { useProject } from '../projects/ProjectPage';
+import { dashboardKeys } from '../dashboard/keys';
+import { metricsKeys } from './keys';
+import { projectKeys } from '../projects/keys';
 
 export const POLL_MS = 1000;
 
@@ -72,7 +72,7 @@ function useComputation(projectId: string, enabled: boolean): Computation & { ru
   const [notice, setNotice] = useState<string | null>(null);
   const activeId = followed ?? (runs.data ? newestRunning(runs.data)?.id : null) ?? null;
   const active = useQuery({
-    queryKey: metricRunKey(projectId, activeId),
+    queryKey: metricsKeys.run(projectId, activeId),
     queryFn: () => metricsApi.run(projectId, activeId as number),
     enabled: enabled && activeId !== null,
     refetchInterval: (q) => (q.state.data && q.state.data.status !== 'running' ? false : POLL_MS),
@@ -88,12 +88,12 @@ function useComputation(projectId: string, enabled: boolean): Computation & { ru
     setFollowed(null);
     if (ended.status === 'succeeded') {
       // The finished run carries its results: it is the newest good computation.
-      qc.setQueryData(latestMetricsKey(projectId), ended);
+      qc.setQueryData(metricsKeys.latest(projectId), ended);
       toast(`Metrics computed (run #${ended.id})`);
     } else {
       setFailed(ended);
     }
-    void qc.invalidateQueries({ queryKey: metricRunsKey(projectId) });
+    void qc.invalidateQueries({ queryKey: metricsKeys.runs(projectId) });
   }, [ended, projectId, qc, toast]);
 
   const compute = useMutation({
@@ -103,20 +103,20 @@ function useComputation(projectId: string, enabled: boolean): Computation & { ru
       setNotice(null);
     },
     onSuccess: (run) => {
-      qc.setQueryData(metricRunKey(projectId, run.id), run);
+      qc.setQueryData(metricsKeys.run(projectId, run.id), run);
       setFollowed(run.id);
-      void qc.invalidateQueries({ queryKey: metricRunsKey(projectId) });
+      void qc.invalidateQueries({ queryKey: metricsKeys.runs(projectId) });
     },
     onError: async (err) => {
       if (!(err instanceof ApiError && err.status === 409)) return;
-      const list = await qc.fetchQuery({ queryKey: metricRunsKey(projectId), queryFn: () => metricsApi.runs(projectId), staleTime: 0 });
+      const list = await qc.fetchQuery({ queryKey: metricsKeys.runs(projectId), queryFn: () => metricsApi.runs(projectId), staleTime: 0 });
       const other = newestRunning(list);
       if (other) {
         setFollowed(other.id);
         setNotice(`A computation is already running (run #${other.id}); following it instead of starting another.`);
       } else {
         setNotice('A computation was already running and has just ended.');
-        void qc.invalidateQueries({ queryKey: latestMetricsKey(projectId) });
+        void qc.invalidateQueries({ queryKey: metricsKeys.latest(projectId) });
       }
     },
   });
@@ -135,7 +135,7 @@ function useComputation(projectId: string, enabled: boolean): Computation & { ru
 }
 
 function useRuns(projectId: string, enabled: boolean) {
-  return useQuery({ queryKey: metricRunsKey(projectId), queryFn: () => metricsApi.runs(projectId), enabled });
+  return useQuery({ queryKey: metricsKeys.runs(projectId), queryFn: () => metricsApi.runs(projectId), enabled });
 }
 
 export function ProjectMetrics() {
@@ -143,7 +143,7 @@ export function ProjectMetrics() {
   const pid = String(project.id);
   const lead = canManageProject(project.my_role);
   const allowed = canReadDashboard(project.my_role);
-  const latest = useQuery({ queryKey: latestMetricsKey(pid), queryFn: () => metricsApi.latest(pid), enabled: allowed });
+  const latest = useQuery({ queryKey: metricsKeys.latest(pid), queryFn: () => metricsApi.latest(pid), enabled: allowed });
   const computation = useComputation(pid, allowed);
 
   if (!allowed) {
@@ -235,7 +235,7 @@ function RunFacts({ run }: { run: MetricRun }) {
   const { user } = useSession();
   const project = useProject();
   const members = useQuery({
-    queryKey: ['members', String(project.id)],
+    queryKey: projectKeys.members(project.id),
     queryFn: () => api.listMembers(project.id),
     enabled: canManageProject(project.my_role) && run.started_by !== null && run.started_by !== user.id,
   });
@@ -378,7 +378,7 @@ function MetricsView({
 }
 
 function DisagreementCard({ projectId }: { projectId: string }) {
-  const cycles = useQuery({ queryKey: cyclesKey(projectId), queryFn: () => dashboardApi.cycles(projectId) });
+  const cycles = useQuery({ queryKey: dashboardKeys.cycles(projectId), queryFn: () => dashboardApi.cycles(projectId) });
   return (
     <Card
       title="Disagreement per cycle"

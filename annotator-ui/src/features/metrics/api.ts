@@ -220,9 +220,6 @@ export const metricsApi = {
   },
 };
 
-export const latestMetricsKey = (projectId: string | number) => ['metrics', String(projectId), 'latest'] as const;
-export const metricRunsKey = (projectId: string | number) => ['metrics', String(projectId), 'runs'] as const;
-export const metricRunKey = (projectId: string | number, runId: number | null) => ['metrics', String(projectId), 'run', runId] as const;
 
 /**
  * How long a computation may say "running" before it is taken for the work of a stopped server (the

@@ -23,12 +23,9 @@ import {
   formatP,
   goldenApi,
   OPRO_DEFAULTS,
-  optimizationKey,
-  optimizationsKey,
   pct,
   placeholderError,
   pp,
-  promptsKey,
   significanceSentence,
   type LineOp,
   type OptCandidate,
@@ -46,6 +43,7 @@ import { budgetParams, BudgetFields, EMPTY_BUDGET, isNoModel, LeadsOnly, Snapsho
 import { useProject } from '../projects/ProjectPage';
 import '../guidelines/guidelines.css';
 import '../../shared/golden.css';
+import { optimizationKeys, promptKeys } from './keys';
 
 const METHOD_LABELS: Record<string, string> = { opro: 'OPRO', apo: 'APO' };
 const ORIGIN_LABELS: Record<string, string> = { baseline: 'Baseline', opro: 'OPRO', apo: 'APO' };
@@ -153,7 +151,7 @@ function NewOptimization({ projectId }: { projectId: string }) {
   const start = useMutation({
     mutationFn: () => goldenApi.startOptimization(projectId, optimizationParams(form, prompts.data?.current.body)),
     onSuccess: ({ run }) => {
-      void qc.invalidateQueries({ queryKey: optimizationsKey(projectId) });
+      void qc.invalidateQueries({ queryKey: optimizationKeys.list(projectId) });
       toast(`${METHOD_LABELS[form.method]} optimization #${run.id} started`);
       navigate(`/projects/${projectId}/optimizations/${run.id}`);
     },
@@ -264,7 +262,7 @@ function NewOptimization({ projectId }: { projectId: string }) {
 
 function OptimizationList({ projectId }: { projectId: string }) {
   const opts = useQuery({
-    queryKey: optimizationsKey(projectId),
+    queryKey: optimizationKeys.list(projectId),
     queryFn: () => goldenApi.listOptimizations(projectId),
     refetchInterval: (q) => ((q.state.data ?? []).some((o) => isLive(o.run)) ? 2000 : false),
   });
@@ -340,14 +338,14 @@ function PromptSource({ projectId, p }: { projectId: string; p: PromptTemplate }
 function PromptTemplates({ projectId }: { projectId: string }) {
   const qc = useQueryClient();
   const toast = useToast();
-  const prompts = useQuery({ queryKey: promptsKey(projectId), queryFn: () => goldenApi.prompts(projectId) });
+  const prompts = useQuery({ queryKey: promptKeys.list(projectId), queryFn: () => goldenApi.prompts(projectId) });
   const [open, setOpen] = useState<number | null>(null);
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState({ body: '', note: '' });
   const save = useMutation({
     mutationFn: () => goldenApi.savePrompt(projectId, { body: draft.body, note: draft.note.trim() || undefined }),
     onSuccess: (p) => {
-      void qc.invalidateQueries({ queryKey: promptsKey(projectId) });
+      void qc.invalidateQueries({ queryKey: promptKeys.list(projectId) });
       toast(`Saved prompt version ${p.version}`);
       setEditing(false);
     },
@@ -495,12 +493,12 @@ export function OptimizationPage() {
     listLabel: '← All optimizations',
     loadingLabel: 'Loading the optimization…',
     onDone: () => {
-      void qc.invalidateQueries({ queryKey: optimizationKey(projectId, runId) });
-      void qc.invalidateQueries({ queryKey: optimizationsKey(projectId) });
+      void qc.invalidateQueries({ queryKey: optimizationKeys.detail(projectId, runId) });
+      void qc.invalidateQueries({ queryKey: optimizationKeys.list(projectId) });
     },
   });
   const report = useQuery({
-    queryKey: optimizationKey(projectId, runId),
+    queryKey: optimizationKeys.detail(projectId, runId),
     queryFn: () => goldenApi.getOptimization(projectId, runId),
     refetchInterval: live ? 2000 : false,
     enabled: canEvaluate(project.my_role),
@@ -643,7 +641,7 @@ function Adopt({ projectId, runId, rep, live }: { projectId: string; runId: stri
   const adopt = useMutation({
     mutationFn: (candidateId?: number) => goldenApi.adopt(projectId, runId, candidateId),
     onSuccess: (p) => {
-      void qc.invalidateQueries({ queryKey: promptsKey(projectId) });
+      void qc.invalidateQueries({ queryKey: promptKeys.list(projectId) });
       toast(`Adopted as prompt version ${p.version}`);
     },
   });
@@ -688,7 +686,7 @@ function Candidates({ projectId, runId, rep }: { projectId: string; runId: strin
   const adopt = useMutation({
     mutationFn: (candidateId: number) => goldenApi.adopt(projectId, runId, candidateId),
     onSuccess: (p) => {
-      void qc.invalidateQueries({ queryKey: promptsKey(projectId) });
+      void qc.invalidateQueries({ queryKey: promptKeys.list(projectId) });
       toast(`Adopted as prompt version ${p.version}`);
     },
   });

@@ -21,8 +21,11 @@ import { Alert, Badge, Button, Card, ListTable, SelectField, Stats, TextField, u
 import { elapsedMs, formatCost, formatDateTime, formatDuration, formatRelative, formatTokens } from '../../shared/format';
 import { fieldErrors, formError } from '../../shared/forms';
 import { useSession } from '../../shared/session';
-import { isLive, RunActions, RunLog, RunProgress, runsKey, RunStatusBadge, useRunPage } from '../batches/BatchesPage';
+import { isLive, RunActions, RunLog, RunProgress, RunStatusBadge, useRunPage } from '../batches/BatchesPage';
 import { useProject } from '../projects/ProjectPage';
+import { databaseKeys } from '../databases/keys';
+import { questionKeys } from '../questions/keys';
+import { runKeys } from '../runs/keys';
 
 export const KIND_LABELS: Record<string, string> = {
   agent: 'Agent batch',
@@ -169,8 +172,8 @@ function NewRun({ projectId }: { projectId: string }) {
   const navigate = useNavigate();
   const toast = useToast();
   const { user } = useSession();
-  const databases = useQuery({ queryKey: ['databases', projectId, false], queryFn: () => api.listDatabases(projectId) });
-  const facets = useQuery({ queryKey: ['nlq-facets', projectId], queryFn: () => api.nlqFacets(projectId) });
+  const databases = useQuery({ queryKey: databaseKeys.list(projectId, false), queryFn: () => api.listDatabases(projectId) });
+  const facets = useQuery({ queryKey: questionKeys.facets(projectId), queryFn: () => api.nlqFacets(projectId) });
   const stages = Object.entries(facets.data?.stages ?? {}).sort(([a], [b]) => a.localeCompare(b));
   const [form, setForm] = useState<RunForm>({ ...DEFAULT_FORM, methods: METHODS.paraphrase ?? [] });
   // The from-stage defaults to human-seed when it exists, else the first stage.
@@ -191,7 +194,7 @@ function NewRun({ projectId }: { projectId: string }) {
   const start = useMutation({
     mutationFn: () => llmApi.startGeneration(projectId, form.kind, params),
     onSuccess: ({ run }) => {
-      void qc.invalidateQueries({ queryKey: runsKey(projectId) });
+      void qc.invalidateQueries({ queryKey: runKeys.list(projectId) });
       toast(`${kindLabel(run.kind)} run #${run.id} started: ${plural(run.total, 'item')}`);
       navigate(`/projects/${projectId}/pipelines/${run.id}`);
     },
@@ -397,7 +400,7 @@ const runPath = (projectId: string, r: Pick<PipelineRun, 'id' | 'kind'>) => `/pr
 
 function RunList({ projectId }: { projectId: string }) {
   const runs = useQuery({
-    queryKey: [...runsKey(projectId), 'all'],
+    queryKey: runKeys.listAllKinds(projectId),
     queryFn: () => llmApi.listRuns(projectId, ''),
     refetchInterval: (q) => ((q.state.data?.runs ?? []).some(isLive) ? 2000 : false),
   });
@@ -499,13 +502,13 @@ export function PipelineRunPage() {
     listPath: 'pipelines',
     listLabel: '← All runs',
     loadingLabel: 'Loading the run…',
-    onDone: () => void qc.invalidateQueries({ queryKey: ['nlq-facets', projectId] }),
+    onDone: () => void qc.invalidateQueries({ queryKey: questionKeys.facets(projectId) }),
   });
-  const databases = useQuery({ queryKey: ['databases', projectId, true], queryFn: () => api.listDatabases(projectId, true) });
+  const databases = useQuery({ queryKey: databaseKeys.list(projectId, true), queryFn: () => api.listDatabases(projectId, true) });
   const r = run.data?.run;
   // The agent batch a generating run queued over its new questions says so with params.from_run.
   const batches = useQuery({
-    queryKey: runsKey(projectId),
+    queryKey: runKeys.list(projectId),
     queryFn: () => llmApi.listRuns(projectId),
     enabled: Boolean(r && !live && makesQuestions(r.kind)),
   });

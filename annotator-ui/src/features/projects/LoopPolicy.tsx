@@ -5,11 +5,13 @@ import { useState, type FormEvent } from 'react';
 import { api, ApiError } from '../../shared/api';
 import { loopApi, type Policy, type PlanResult } from '../../shared/loop';
 import { Alert, Button, Card, ErrorState, Loading, SelectField, TextField, useToast } from '../../components/ui';
+import { databaseKeys } from '../databases/keys';
+import { projectKeys } from './keys';
 
 const pct = (x: number) => String(Math.round(x * 1000) / 10);
 
 export function LoopPolicyCard({ projectId }: { projectId: string }) {
-  const policy = useQuery({ queryKey: ['policy', projectId], queryFn: () => loopApi.getPolicy(projectId) });
+  const policy = useQuery({ queryKey: projectKeys.policy(projectId), queryFn: () => loopApi.getPolicy(projectId) });
   return (
     <Card title="Annotation loop" description="Who writes SQL next to the agent, and how disagreements reach review.">
       {policy.isPending ? (
@@ -45,7 +47,7 @@ function PolicyForm({ projectId, policy }: { projectId: string; policy: Policy }
         lease_seconds: Math.round(Number(lease) * 60),
       }),
     onSuccess: (res) => {
-      qc.setQueryData(['policy', projectId], res);
+      qc.setQueryData(projectKeys.policy(projectId), res);
       toast('Policy saved');
     },
   });
@@ -67,7 +69,7 @@ function PolicyForm({ projectId, policy }: { projectId: string; policy: Policy }
         <input type="checkbox" checked={blind} onChange={(e) => setBlind(e.target.checked)} /> Blind: annotators do not see the agent’s SQL before they submit
       </label>
       {err?.isStaleVersion ? (
-        <Alert title="Someone changed the policy" action={<Button onClick={() => qc.invalidateQueries({ queryKey: ['policy', projectId] })}>Reload</Button>}>
+        <Alert title="Someone changed the policy" action={<Button onClick={() => qc.invalidateQueries({ queryKey: projectKeys.policy(projectId) })}>Reload</Button>}>
           Reload to see their values, then save again.
         </Alert>
       ) : err && Object.keys(f).length === 0 ? (
@@ -84,7 +86,7 @@ function PolicyForm({ projectId, policy }: { projectId: string; policy: Policy }
 }
 
 function PlanForm({ projectId, policy }: { projectId: string; policy: Policy }) {
-  const dbs = useQuery({ queryKey: ['databases', projectId], queryFn: () => api.listDatabases(projectId) });
+  const dbs = useQuery({ queryKey: databaseKeys.list(projectId, false), queryFn: () => api.listDatabases(projectId) });
   const [database, setDatabase] = useState('');
   const [stage, setStage] = useState('');
   const [share, setShare] = useState('');

@@ -23,6 +23,7 @@ import { formatDate, formatDateTime } from '../../shared/format';
 import { fieldErrors, formError } from '../../shared/forms';
 import { canManageProject, projectTabs, ROLE_LABELS } from '../../shared/nav';
 import { useSession } from '../../shared/session';
+import { projectKeys } from './keys';
 
 const PROJECT_ROLES: ProjectRole[] = ['annotator', 'reviewer', 'lead'];
 
@@ -37,7 +38,7 @@ export function useProject(): Project {
 
 export function ProjectLayout() {
   const projectId = useProjectId();
-  const project = useQuery({ queryKey: ['project', projectId], queryFn: () => api.getProject(projectId) });
+  const project = useQuery({ queryKey: projectKeys.detail(projectId), queryFn: () => api.getProject(projectId) });
 
   if (project.isPending) return <Loading label="Loading project…" />;
   if (project.isError) {
@@ -121,8 +122,8 @@ function EditProject({ project, onDone }: { project: Project; onDone: () => void
     mutationFn: () =>
       api.updateProject(project.id, { version: project.version, name: name.trim(), description }),
     onSuccess: ({ project: updated }) => {
-      qc.setQueryData(['project', String(project.id)], { project: updated });
-      void qc.invalidateQueries({ queryKey: ['projects'] });
+      qc.setQueryData(projectKeys.detail(project.id), { project: updated });
+      void qc.invalidateQueries({ queryKey: projectKeys.list() });
       toast('Project saved');
       onDone();
     },
@@ -132,7 +133,7 @@ function EditProject({ project, onDone }: { project: Project; onDone: () => void
   const general = stale ? null : formError(save.error, fields);
 
   const reload = async () => {
-    await qc.invalidateQueries({ queryKey: ['project', String(project.id)] });
+    await qc.invalidateQueries({ queryKey: projectKeys.detail(project.id) });
     onDone();
   };
 
@@ -178,7 +179,7 @@ export function ProjectMembers() {
   const project = useProject();
   const { user } = useSession();
   const projectId = String(project.id);
-  const members = useQuery({ queryKey: ['members', projectId], queryFn: () => api.listMembers(projectId) });
+  const members = useQuery({ queryKey: projectKeys.members(projectId), queryFn: () => api.listMembers(projectId) });
   const [removing, setRemoving] = useState<Member | null>(null);
 
   if (members.isPending) return <Loading label="Loading members…" />;
@@ -241,13 +242,13 @@ function MemberRow({
   const change = useMutation({
     mutationFn: (role: ProjectRole) => api.updateMember(projectId, member.user_id, member.version, role),
     onSuccess: ({ member: m }) => {
-      void qc.invalidateQueries({ queryKey: ['members', projectId] });
+      void qc.invalidateQueries({ queryKey: projectKeys.members(projectId) });
       toast(`${m.name || m.email} is now ${ROLE_LABELS[m.role].toLowerCase()}`);
     },
     onError: (err) => {
       if (err instanceof ApiError && err.isStaleVersion) {
         toast('This member changed since the list was loaded; the list has been reloaded.', 'error');
-        void qc.invalidateQueries({ queryKey: ['members', projectId] });
+        void qc.invalidateQueries({ queryKey: projectKeys.members(projectId) });
       } else {
         toast(err instanceof ApiError ? err.message : 'Could not change the role.', 'error');
       }
@@ -295,7 +296,7 @@ function RemoveMember({ projectId, member, onClose }: { projectId: string; membe
   const remove = useMutation({
     mutationFn: () => api.removeMember(projectId, member.user_id),
     onSuccess: () => {
-      void qc.invalidateQueries({ queryKey: ['members', projectId] });
+      void qc.invalidateQueries({ queryKey: projectKeys.members(projectId) });
       toast(`${member.name || member.email} removed from the project`);
       onClose();
     },
@@ -326,7 +327,7 @@ function AddMember({ projectId }: { projectId: string }) {
   const add = useMutation({
     mutationFn: () => api.addMember(projectId, email.trim(), role),
     onSuccess: ({ member }) => {
-      void qc.invalidateQueries({ queryKey: ['members', projectId] });
+      void qc.invalidateQueries({ queryKey: projectKeys.members(projectId) });
       toast(`${member.name || member.email} added as ${ROLE_LABELS[member.role].toLowerCase()}`);
       setEmail('');
       add.reset();

@@ -7,10 +7,11 @@ import { formatDate } from '../../shared/format';
 import { fieldErrors, formError } from '../../shared/forms';
 import { ROLE_LABELS } from '../../shared/nav';
 import { useSession } from '../../shared/session';
+import { projectKeys } from './keys';
 
 export function ProjectsPage() {
   const { user } = useSession();
-  const projects = useQuery({ queryKey: ['projects'], queryFn: api.listProjects });
+  const projects = useQuery({ queryKey: projectKeys.list(), queryFn: api.listProjects });
   const [creating, setCreating] = useState(false);
 
   const newButton = user.is_admin ? (
@@ -91,7 +92,7 @@ function NewProjectDialog({ onClose }: { onClose: () => void }) {
   const create = useMutation({
     mutationFn: () => api.createProject({ name: name.trim(), description: description.trim() }),
     onSuccess: ({ project }) => {
-      void qc.invalidateQueries({ queryKey: ['projects'] });
+      void qc.invalidateQueries({ queryKey: projectKeys.list() });
       toast(`Project “${project.name}” created`);
       onClose();
       navigate(`/projects/${project.id}`);

@@ -14,11 +14,11 @@ import { JsonBlock } from '../../components/AuditLog';
 import { plural, ResultView } from '../../components/ResultGrid';
 import { SqlCode } from '../../components/SqlCode';
 import { Badge, Drawer, ErrorState, Loading, RuleChips } from '../../components/ui';
+import { questionKeys } from './keys';
 
 // Try SQL carries the SQL editor (CodeMirror): it loads when a history is first opened.
 const TrySql = lazy(() => import('./TrySql').then((m) => ({ default: m.TrySql })));
 
-export const historyKey = (projectId: string, nlqId: string | number) => ['nlq-history', projectId, String(nlqId)];
 
 export function QuestionHistory({
   projectId,
@@ -31,7 +31,7 @@ export function QuestionHistory({
   role: MyProjectRole;
   onClose: () => void;
 }) {
-  const history = useQuery({ queryKey: historyKey(projectId, nlqId), queryFn: () => api.nlqHistory(projectId, nlqId) });
+  const history = useQuery({ queryKey: questionKeys.history(projectId, nlqId), queryFn: () => api.nlqHistory(projectId, nlqId) });
   return (
     <Drawer title={`Question #${nlqId}`} onClose={onClose}>
       {history.isPending ? (

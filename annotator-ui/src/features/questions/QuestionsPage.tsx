@@ -14,6 +14,8 @@ import { ERROR_TYPES, errorTypeLabel } from '../../shared/loop';
 import { describeOrigin, filtersFromParams, STATUS_LABELS, STATUS_TONES, statusLabel, toNlqFilter, type FilterKey, type NlqFilters } from '../../shared/nlqs';
 import { useProject } from '../projects/ProjectPage';
 import './history.css';
+import { databaseKeys } from '../databases/keys';
+import { questionKeys } from './keys';
 
 export const PAGE_SIZE = 50;
 const SEARCH_DELAY_MS = 300;
@@ -28,10 +30,10 @@ export function ProjectQuestions() {
   const search = params.toString() ? `?${params.toString()}` : '';
   const base = `/projects/${projectId}/questions`;
 
-  const facets = useQuery({ queryKey: ['nlq-facets', projectId], queryFn: () => api.nlqFacets(projectId) });
-  const databases = useQuery({ queryKey: ['databases', projectId, true], queryFn: () => api.listDatabases(projectId, true) });
+  const facets = useQuery({ queryKey: questionKeys.facets(projectId), queryFn: () => api.nlqFacets(projectId) });
+  const databases = useQuery({ queryKey: databaseKeys.list(projectId, true), queryFn: () => api.listDatabases(projectId, true) });
   const nlqs = useInfiniteQuery({
-    queryKey: ['nlqs', projectId, filters],
+    queryKey: questionKeys.list(projectId, filters),
     initialPageParam: undefined as number | undefined,
     queryFn: ({ pageParam }) => api.listNlqs(projectId, { ...toNlqFilter(filters), before: pageParam, limit: PAGE_SIZE }),
     getNextPageParam: (last) => (last.nlqs.length < PAGE_SIZE ? undefined : last.nlqs[last.nlqs.length - 1]?.id),
@@ -331,7 +333,7 @@ function QuestionTable({
 
 function TranslationReportCard({ projectId }: { projectId: string }) {
   const report = useQuery({
-    queryKey: ['translation-report', projectId],
+    queryKey: questionKeys.translationReport(projectId),
     queryFn: () => api.translationReport(projectId),
   });
   if (report.isPending || report.isError || report.data.reports.length === 0) return null;

@@ -7,6 +7,7 @@ import { api, type CheckResult, type Nlq } from '../../shared/api';
 import { ResultView } from '../../components/ResultGrid';
 import { RUN_SHORTCUT, SqlEditor, type SqlEditorHandle } from '../../components/SqlEditor';
 import { Button, ErrorState, Icon } from '../../components/ui';
+import { databaseKeys } from '../databases/keys';
 
 export function TrySql({ projectId, nlq }: { projectId: string; nlq: Nlq }) {
   const [sql, setSql] = useState('');
@@ -14,7 +15,7 @@ export function TrySql({ projectId, nlq }: { projectId: string; nlq: Nlq }) {
   const databaseId = nlq.database_id;
   // Same key as the database page, so the schema is shared between the two.
   const schema = useQuery({
-    queryKey: ['database', projectId, String(databaseId)],
+    queryKey: databaseKeys.detail(projectId, databaseId),
     queryFn: () => api.getDatabase(projectId, databaseId!),
     enabled: databaseId !== null,
   });

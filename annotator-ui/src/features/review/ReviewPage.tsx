@@ -23,6 +23,9 @@ import {
   type ReviewCandidate,
   type ReviewItem,
 } from '../../shared/loop';
+import { databaseKeys } from '../databases/keys';
+import { guidelineKeys } from '../guidelines/keys';
+import { reviewKeys } from './keys';
 
 const DECISIONS: { decision: Decision; label: string; key: string }[] = (
   [
@@ -126,21 +129,21 @@ function ReviewTask({
   const [invalid, setInvalid] = useState<string | null>(null);
 
   const db = useQuery({
-    queryKey: ['database', projectId, String(dbId)],
+    queryKey: databaseKeys.detail(projectId, dbId),
     queryFn: () => api.getDatabase(projectId, dbId!),
     enabled: dbId != null,
   });
-  const guide = useQuery({ queryKey: ['guidelines', projectId], queryFn: () => guidelinesApi.list(projectId) });
+  const guide = useQuery({ queryKey: guidelineKeys.all(projectId), queryFn: () => guidelinesApi.list(projectId) });
   const both = Boolean(a && b && dbId != null);
   const compare = useQuery({
-    queryKey: ['review-compare', projectId, item.id],
+    queryKey: reviewKeys.compare(projectId, item.id),
     queryFn: () => api.compare(projectId, dbId!, a!.sql, b!.sql),
     enabled: both,
     staleTime: Infinity,
   });
   const single = a ?? b;
   const singleRun = useQuery({
-    queryKey: ['review-run', projectId, item.id],
+    queryKey: reviewKeys.run(projectId, item.id),
     queryFn: () => api.runQuery(projectId, dbId!, single!.sql),
     enabled: !both && Boolean(single) && dbId != null,
     staleTime: Infinity,

@@ -14,6 +14,8 @@ import { Prose } from '../../components/Prose';
 import { plural, ResultView } from '../../components/ResultGrid';
 import { SqlCode } from '../../components/SqlCode';
 import { Alert, Badge, Button, ErrorState, Loading, TextField, useToast } from '../../components/ui';
+import { agentRunKeys } from './keys';
+import { questionKeys } from '../questions/keys';
 
 export const AGENT_STATUS: Record<string, { label: string; tone: string; detail: string }> = {
   running: { label: 'Running', tone: 'info', detail: 'The agent is working on it.' },
@@ -305,7 +307,7 @@ function SaveAsQuestion({ run, projectId }: { run: AgentRun; projectId: string }
   const save = useMutation({
     mutationFn: () => llmApi.saveAgentRun(projectId, run.id, question.trim() !== run.question ? question.trim() : undefined),
     onSuccess: () => {
-      void qc.invalidateQueries({ queryKey: ['nlqs', projectId] });
+      void qc.invalidateQueries({ queryKey: questionKeys.all(projectId) });
       // Toasts render outside the router: a plain link that navigates within the app.
       toast(
         <>
@@ -393,7 +395,6 @@ export function TrajectoryView({
   );
 }
 
-export const agentRunKey = (projectId: string, runId: string | number) => ['agent-run', projectId, String(runId)];
 
 /**
  * Follow one trajectory: GET it, then (while it runs) stream its steps; if the stream fails, poll GET.
@@ -407,7 +408,7 @@ export function LiveTrajectory({ projectId, runId, canSave }: { projectId: strin
   const finished = state.done || isFinished(state.run);
 
   const fetched = useQuery({
-    queryKey: agentRunKey(projectId, runId),
+    queryKey: agentRunKeys.detail(projectId, runId),
     queryFn: () => llmApi.getAgentRun(projectId, runId),
     refetchInterval: fallback && !finished ? 1500 : false,
   });
@@ -423,8 +424,8 @@ export function LiveTrajectory({ projectId, runId, canSave }: { projectId: strin
       run: (d) => dispatch({ type: 'run', run: d as AgentRun }),
       done: (d) => {
         dispatch({ type: 'done', status: (d as { status?: string } | null)?.status });
-        void qc.invalidateQueries({ queryKey: ['agent-runs', projectId] });
-        void qc.invalidateQueries({ queryKey: agentRunKey(projectId, runId) });
+        void qc.invalidateQueries({ queryKey: agentRunKeys.all(projectId) });
+        void qc.invalidateQueries({ queryKey: agentRunKeys.detail(projectId, runId) });
       },
     },
     setStreamError,

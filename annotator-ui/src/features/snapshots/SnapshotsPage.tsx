@@ -16,13 +16,10 @@ import { fieldErrors, formError } from '../../shared/forms';
 import {
   EXPORT_FORMATS,
   EXPORT_SPLITS,
-  exportsKey,
   exportUrl,
   goldenApi,
   HARDNESS,
   REVIEW_STATUSES,
-  snapshotKey,
-  snapshotsKey,
   SPLITS,
   type ExportRecord,
   type Pair,
@@ -35,6 +32,10 @@ import { canManageProject, canReadDashboard } from '../../shared/nav';
 import { useSession } from '../../shared/session';
 import { useProject } from '../projects/ProjectPage';
 import '../../shared/golden.css';
+import { databaseKeys } from '../databases/keys';
+import { projectKeys } from '../projects/keys';
+import { questionKeys } from '../questions/keys';
+import { snapshotKeys } from './keys';
 
 const SPLIT_LABELS: Record<string, string> = { train: 'Train', val: 'Validation', test: 'Test', all: 'All' };
 const HARDNESS_LABELS: Record<string, string> = { easy: 'Easy', medium: 'Medium', hard: 'Hard', extra: 'Extra hard' };
@@ -42,7 +43,7 @@ const HARDNESS_LABELS: Record<string, string> = { easy: 'Easy', medium: 'Medium'
 /** Who made something: "you", a lead sees emails, others "user #3". */
 export function usePeople(projectId: string, lead: boolean) {
   const { user } = useSession();
-  const members = useQuery({ queryKey: ['members', projectId], queryFn: () => api.listMembers(projectId), enabled: lead });
+  const members = useQuery({ queryKey: projectKeys.members(projectId), queryFn: () => api.listMembers(projectId), enabled: lead });
   const emails = useMemo(() => new Map((members.data?.members ?? []).map((m) => [m.user_id, m.email])), [members.data]);
   return (id: number | null) => (id === null ? 'the system' : id === user.id ? 'you' : (emails.get(id) ?? `user #${id}`));
 }
@@ -134,14 +135,14 @@ function CutSnapshot({ projectId }: { projectId: string }) {
   const qc = useQueryClient();
   const navigate = useNavigate();
   const toast = useToast();
-  const databases = useQuery({ queryKey: ['databases', projectId, false], queryFn: () => api.listDatabases(projectId) });
+  const databases = useQuery({ queryKey: databaseKeys.list(projectId, false), queryFn: () => api.listDatabases(projectId) });
   const [form, setForm] = useState<CutForm>(EMPTY_CUT);
   const set = (k: keyof CutForm) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
   const cut = useMutation({
     mutationFn: () => goldenApi.createSnapshot(projectId, snapshotParams(form)),
     onSuccess: (snap) => {
-      void qc.invalidateQueries({ queryKey: snapshotsKey(projectId) });
-      qc.setQueryData(snapshotKey(projectId, snap.id), snap);
+      void qc.invalidateQueries({ queryKey: snapshotKeys.list(projectId) });
+      qc.setQueryData(snapshotKeys.detail(projectId, snap.id), snap);
       toast(`Snapshot #${snap.id} cut: ${plural(snap.pairs, 'pair')}`);
       navigate(`/projects/${projectId}/snapshots/${snap.id}`);
     },
@@ -258,12 +259,12 @@ function CutSnapshot({ projectId }: { projectId: string }) {
 function AcceptImported({ projectId }: { projectId: string }) {
   const qc = useQueryClient();
   const toast = useToast();
-  const databases = useQuery({ queryKey: ['databases', projectId, false], queryFn: () => api.listDatabases(projectId) });
+  const databases = useQuery({ queryKey: databaseKeys.list(projectId, false), queryFn: () => api.listDatabases(projectId) });
   const [database, setDatabase] = useState('');
   const accept = useMutation({
     mutationFn: () => goldenApi.acceptImported(projectId, database ? Number(database) : undefined),
     onSuccess: (n) => {
-      void qc.invalidateQueries({ queryKey: ['nlqs', projectId] });
+      void qc.invalidateQueries({ queryKey: questionKeys.all(projectId) });
       toast(n === 0 ? 'No imported question was waiting with verified gold SQL' : `${plural(n, 'imported question')} accepted`);
     },
   });
@@ -311,7 +312,7 @@ function SplitCounts({ m }: { m: Snapshot['manifest'] }) {
 }
 
 function SnapshotList({ projectId, lead }: { projectId: string; lead: boolean }) {
-  const snaps = useQuery({ queryKey: snapshotsKey(projectId), queryFn: () => goldenApi.listSnapshots(projectId) });
+  const snaps = useQuery({ queryKey: snapshotKeys.list(projectId), queryFn: () => goldenApi.listSnapshots(projectId) });
   const who = usePeople(projectId, lead);
   const list = snaps.data ?? [];
   return (
@@ -381,11 +382,11 @@ function SnapshotList({ projectId, lead }: { projectId: string; lead: boolean })
 // ---------- Compare ----------
 
 function CompareSnapshots({ projectId }: { projectId: string }) {
-  const snaps = useQuery({ queryKey: snapshotsKey(projectId), queryFn: () => goldenApi.listSnapshots(projectId) });
+  const snaps = useQuery({ queryKey: snapshotKeys.list(projectId), queryFn: () => goldenApi.listSnapshots(projectId) });
   const [pick, setPick] = useState({ a: '', b: '' });
   const [asked, setAsked] = useState<{ a: string; b: string } | null>(null);
   const diff = useQuery({
-    queryKey: ['snapshot-compare', projectId, asked?.a, asked?.b],
+    queryKey: snapshotKeys.compare(projectId, asked?.a, asked?.b),
     queryFn: () => goldenApi.compare(projectId, asked!.a, asked!.b),
     enabled: asked !== null,
   });
@@ -542,7 +543,7 @@ function ExportTable({ exports, projectId, showSnapshot }: { exports: ExportReco
 }
 
 function ExportHistory({ projectId, snapshotId }: { projectId: string; snapshotId?: number }) {
-  const exports = useQuery({ queryKey: exportsKey(projectId), queryFn: () => goldenApi.listExports(projectId) });
+  const exports = useQuery({ queryKey: snapshotKeys.exports(projectId), queryFn: () => goldenApi.listExports(projectId) });
   const list = (exports.data ?? []).filter((e) => snapshotId === undefined || e.snapshot_id === snapshotId);
   return (
     <Card
@@ -570,7 +571,7 @@ function ExportHistory({ projectId, snapshotId }: { projectId: string; snapshotI
 function Downloads({ projectId, snapshot }: { projectId: string; snapshot: Snapshot }) {
   const qc = useQueryClient();
   // The export is recorded when it starts: refresh the history a moment after a download begins.
-  const downloaded = () => window.setTimeout(() => void qc.invalidateQueries({ queryKey: exportsKey(projectId) }), 1500);
+  const downloaded = () => window.setTimeout(() => void qc.invalidateQueries({ queryKey: snapshotKeys.exports(projectId) }), 1500);
   return (
     <Card title="Download" description="Each format for the whole snapshot or one split; the file streams from the server.">
       <div className="table-wrap flush">
@@ -618,7 +619,7 @@ export function SnapshotPage() {
   const projectId = String(project.id);
   const lead = canManageProject(project.my_role);
   const { snapshotId = '' } = useParams();
-  const snap = useQuery({ queryKey: snapshotKey(projectId, snapshotId), queryFn: () => goldenApi.getSnapshot(projectId, snapshotId) });
+  const snap = useQuery({ queryKey: snapshotKeys.detail(projectId, snapshotId), queryFn: () => goldenApi.getSnapshot(projectId, snapshotId) });
   const who = usePeople(projectId, lead);
   const crumb = (
     <div>
@@ -814,7 +815,7 @@ function SnapshotPairs({ projectId, snapshot }: { projectId: string; snapshot: S
   const [params, setParams] = useSearchParams();
   const split = (SPLITS as readonly string[]).includes(params.get('split') ?? '') ? (params.get('split') as string) : 'train';
   const pairs = useInfiniteQuery({
-    queryKey: ['snapshot-pairs', projectId, String(snapshot.id), split],
+    queryKey: snapshotKeys.pairs(projectId, snapshot.id, split),
     queryFn: ({ pageParam }) => goldenApi.pairs(projectId, snapshot.id, split, pageParam, PAIRS_PAGE),
     initialPageParam: null as number | null,
     getNextPageParam: (last) => last.next_after ?? undefined,
