@@ -27,3 +27,6 @@ export function formError(err: unknown, fields: Record<string, string>): string 
   }
   return err instanceof Error ? err.message : String(err);
 }
+
+/** Empty, or a whole number from lo to hi: the check of an optional count field. */
+export const wholeIn = (v: string, lo: number, hi: number) => v.trim() === '' || (Number.isInteger(Number(v)) && Number(v) >= lo && Number(v) <= hi);

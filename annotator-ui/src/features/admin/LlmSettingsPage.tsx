@@ -3,16 +3,7 @@
 // and everything else works.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import {
-  ApiError,
-  llmApi,
-  PURPOSES,
-  type LlmCheck,
-  type LlmSettings,
-  type LlmTestReport,
-  type ModelSettingsView,
-  type Purpose,
-} from '../../shared/api';
+import { ApiError, llmApi, PURPOSES, type LlmCheck, type LlmSettings, type LlmTestReport, type ModelSettingsView, type Purpose } from '../../shared/api';
 import { Alert, Badge, Button, Card, ConfirmDialog, ErrorState, Icon, Loading, PageHeader, TextField, useToast } from '../../components/ui';
 import { formatDuration } from '../../shared/format';
 import { formError } from '../../shared/forms';

@@ -1,20 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, ApiError, type User } from '../../shared/api';
-import {
-  Alert,
-  Badge,
-  Button,
-  ConfirmDialog,
-  Dialog,
-  EmptyState,
-  ErrorState,
-  Loading,
-  PageHeader,
-  SecretReveal,
-  TextField,
-  useToast,
-} from '../../components/ui';
+import { Alert, Badge, Button, ConfirmDialog, Dialog, EmptyState, ErrorState, Loading, PageHeader, SecretReveal, TextField, useToast } from '../../components/ui';
 import { countOf, formatDate } from '../../shared/format';
 import { fieldErrors, formError } from '../../shared/forms';
 import { useSession } from '../../shared/session';

@@ -5,12 +5,7 @@ import { useState, type FormEvent, type KeyboardEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, llmApi, type AgentRun } from '../../shared/api';
 import { RUN_SHORTCUT_LABEL } from '../../shared/shortcuts';
-import {
-  AgentStatusBadge,
-  isNotConfigured,
-  LiveTrajectory,
-  NotConfiguredAlert,
-} from '../runs/Trajectory';
+import { AgentStatusBadge, isNotConfigured, LiveTrajectory, NotConfiguredAlert } from '../runs/Trajectory';
 import { Alert, Button, Card, EmptyState, ErrorState, Loading, SelectField, TextAreaField, TextField } from '../../components/ui';
 import { elapsedMs, formatDateTime, formatDuration, formatRelative, formatTokens } from '../../shared/format';
 import { fieldErrors, formError } from '../../shared/forms';

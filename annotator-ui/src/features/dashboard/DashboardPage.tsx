@@ -10,17 +10,7 @@ import { Delta, Legend, ProportionBar, StackedBarChart, type StackGroup } from '
 import { DisagreementChart } from '../../components/DisagreementChart';
 import { formatCount } from '../../components/ResultGrid';
 import { Alert, Button, Card, EmptyState, ErrorState, Loading, RuleChips, Stats } from '../../components/ui';
-import {
-  byCount,
-  cycleName,
-  dashboardApi,
-  disagreementChange,
-  formatRate,
-  latestComparison,
-  seriesKeys,
-  type Cycle,
-  type Progress,
-} from './api';
+import { byCount, cycleName, dashboardApi, disagreementChange, formatRate, latestComparison, seriesKeys, type Cycle, type Progress } from './api';
 import { formatDate, formatDateTime, formatDuration } from '../../shared/format';
 import { errorTypeLabel } from '../../shared/loop';
 import { canManageProject, canReadDashboard } from '../../shared/nav';

@@ -6,125 +6,28 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Fragment, useEffect, useRef, useState, type FormEvent, type MouseEvent } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
-import { ApiError, type PipelineRun } from '../../shared/api';
 import { BarChart, type Bar } from '../../components/charts';
 import { formatCount, plural } from '../../components/ResultGrid';
 import { SqlCode } from '../../components/SqlCode';
-import { NotConfiguredAlert } from '../runs/Trajectory';
-import { Alert, Badge, Button, Card, ErrorState, ListTable, Loading, SelectField, Stats, TextAreaField, TextField, useToast } from '../../components/ui';
-import { elapsedMs, formatCost, formatDateTime, formatDuration, formatRelative, formatTokens } from '../../shared/format';
+import { Alert, Badge, Button, Card, ErrorState, ListTable, Loading, SelectField, TextAreaField, TextField, useToast } from '../../components/ui';
+import { formatCost, formatTokens } from '../../shared/format';
 import { fieldErrors, formError } from '../../shared/forms';
-import {
-  goldenApi,
-  outcomeOf,
-  OUTCOMES,
-  pct,
-  placeholderError,
-  type Budget,
-  type Bucket,
-  type EvalResult,
-  type EvalStart,
-  type Evaluation,
-  type Outcome,
-} from '../../shared/golden';
+import { goldenApi, outcomeOf, OUTCOMES, pct, placeholderError, type Bucket, type EvalResult, type EvalStart, type Evaluation, type Outcome } from '../../shared/golden';
 import { useHotkeys } from '../../shared/hotkeys';
 import { canEvaluate } from '../../shared/nav';
 import { useSession } from '../../shared/session';
-import { isLive, RunActions, RunLog, RunProgress, RunStatusBadge, useRunPage } from '../batches/BatchesPage';
 import { useProject } from '../projects/ProjectPage';
 import '../../shared/golden.css';
 import { evaluationKeys } from './keys';
-import { promptKeys } from '../optimizations/keys';
-import { snapshotKeys } from '../snapshots/keys';
+import { RunCells, WhenCell } from '../runs/RunTable';
+import { whileLive } from '../runs/status';
+import { BudgetFields, budgetParams, EMPTY_BUDGET, isNoModel, LeadsOnly, RunFormFooter, StartButton, type BudgetForm } from '../runs/RunForm';
+import { RunCard, RunLog, usageStats } from '../runs/RunCard';
+import { useRunPage, type RunData } from '../runs/useRunPage';
+import { useCurrentPrompt } from '../optimizations/useCurrentPrompt';
+import { SnapshotSelect } from '../snapshots/SnapshotSelect';
+import { wholeIn } from '../../shared/forms';
 
-/** A 409 because no language model endpoint is configured (the evaluation routes call it `no_llm`). */
-export function isNoModel(err: unknown): err is ApiError {
-  return err instanceof ApiError && err.status === 409 && (err.code === 'no_llm' || err.code === 'llm_not_configured');
-}
-
-export function LeadsOnly({ what }: { what: string }) {
-  return (
-    <Alert tone="warning" title={`${what} are for leads`}>
-      Ask a lead of this project if you need them.
-    </Alert>
-  );
-}
-
-// ---------- Shared form pieces ----------
-
-export interface BudgetForm {
-  max_calls: string;
-  max_tokens: string;
-  max_cost_usd: string;
-}
-export const EMPTY_BUDGET: BudgetForm = { max_calls: '', max_tokens: '', max_cost_usd: '' };
-
-/** The budget as the API's body: only the caps that were set (none: no budget). */
-export function budgetParams(b: BudgetForm): Budget | undefined {
-  const out: Budget = {};
-  if (b.max_calls.trim()) out.max_calls = Number(b.max_calls);
-  if (b.max_tokens.trim()) out.max_tokens = Number(b.max_tokens);
-  if (b.max_cost_usd.trim()) out.max_cost_usd = Number(b.max_cost_usd);
-  return Object.keys(out).length ? out : undefined;
-}
-
-export function BudgetFields({ value, onChange, fields }: { value: BudgetForm; onChange: (b: BudgetForm) => void; fields: Record<string, string> }) {
-  const set = (k: keyof BudgetForm) => (e: { target: { value: string } }) => onChange({ ...value, [k]: e.target.value });
-  return (
-    <fieldset className="method-choice">
-      <legend>Budget (empty: no cap; the run stops as failed when it reaches one)</legend>
-      <div className="batch-fields">
-        <TextField label="Max model calls" type="number" min={0} value={value.max_calls} onChange={set('max_calls')} error={fields['budget.max_calls']} placeholder="No cap" />
-        <TextField label="Max tokens" type="number" min={0} value={value.max_tokens} onChange={set('max_tokens')} error={fields['budget.max_tokens']} placeholder="No cap" />
-        <TextField label="Max cost (USD)" type="number" min={0} step="0.01" value={value.max_cost_usd} onChange={set('max_cost_usd')} error={fields['budget.max_cost_usd']} placeholder="No cap" />
-      </div>
-    </fieldset>
-  );
-}
-
-/**
- * The project's current prompt template, put into a form's textarea: when it loads, and again when a
- * newer version arrives (a cached list refreshed, a version adopted) unless the user edited the text.
- */
-export function useCurrentPrompt(projectId: string, setPrompt: (update: (prompt: string) => string) => void) {
-  const prompts = useQuery({ queryKey: promptKeys.list(projectId), queryFn: () => goldenApi.prompts(projectId) });
-  const filled = useRef<string | null>(null);
-  const body = prompts.data?.current.body;
-  useEffect(() => {
-    if (body === undefined || body === filled.current) return;
-    const previous = filled.current;
-    filled.current = body;
-    setPrompt((prompt) => (prompt === '' || prompt === previous ? body : prompt));
-  }, [body, setPrompt]);
-  return prompts;
-}
-
-export function SnapshotSelect({ projectId, value, onChange, error }: { projectId: string; value: string; onChange: (v: string) => void; error?: string }) {
-  const snaps = useQuery({ queryKey: snapshotKeys.list(projectId), queryFn: () => goldenApi.listSnapshots(projectId) });
-  const list = snaps.data ?? [];
-  const newest = snaps.data?.[0]?.id;
-  // The newest snapshot is the usual choice.
-  useEffect(() => {
-    if (!value && newest !== undefined) onChange(String(newest));
-  }, [value, newest, onChange]);
-  return (
-    <SelectField
-      label="Snapshot"
-      value={value}
-      onChange={(e) => onChange(e.target.value)}
-      error={error ?? (snaps.isSuccess && list.length === 0 ? 'No snapshot yet: cut one on the Snapshots tab.' : undefined)}
-    >
-      {list.length === 0 && <option value="">{snaps.isPending ? 'Loading…' : 'None'}</option>}
-      {list.map((s) => (
-        <option key={s.id} value={String(s.id)}>
-          #{s.id} {s.name} ({s.manifest.splits?.train ?? 0}/{s.manifest.splits?.val ?? 0}/{s.manifest.splits?.test ?? 0})
-        </option>
-      ))}
-    </SelectField>
-  );
-}
-
-const intIn = (v: string, lo: number, hi: number) => v.trim() === '' || (Number.isInteger(Number(v)) && Number(v) >= lo && Number(v) <= hi);
 
 export function ProjectEvaluations() {
   const project = useProject();
@@ -202,8 +105,8 @@ function NewEvaluation({ projectId }: { projectId: string }) {
   const fields = noModel ? {} : fieldErrors(start.error, { 404: ['snapshot_id', 'No such snapshot.'] });
   const local = {
     prompt: prompts.isSuccess ? placeholderError(form.prompt) : undefined,
-    limit: intIn(form.limit, 1, 1_000_000) ? undefined : 'A whole number, 1 or more.',
-    concurrency: intIn(form.concurrency, 1, 64) ? undefined : 'From 1 to 64.',
+    limit: wholeIn(form.limit, 1, 1_000_000) ? undefined : 'A whole number, 1 or more.',
+    concurrency: wholeIn(form.concurrency, 1, 64) ? undefined : 'From 1 to 64.',
   };
   const invalid = Object.values(local).some(Boolean) || !form.snapshot;
   const known = ['snapshot_id', 'split', 'model', 'base_url', 'prompt', 'judge_model', 'limit', 'concurrency', 'budget.max_calls', 'budget.max_tokens', 'budget.max_cost_usd'];
@@ -253,13 +156,11 @@ function NewEvaluation({ projectId }: { projectId: string }) {
           )}
         </div>
         <BudgetFields value={form.budget} onChange={(b) => setForm((f) => ({ ...f, budget: b }))} fields={fields} />
-        {noModel && <NotConfiguredAlert error={noModel} isAdmin={user.is_admin} />}
-        {general && <Alert>{general}</Alert>}
-        <div className="form-actions form-actions-start">
-          <Button type="submit" variant="primary" busy={start.isPending} disabled={invalid}>
+        <RunFormFooter notConfigured={noModel} isAdmin={user.is_admin} general={general}>
+          <StartButton busy={start.isPending} disabled={invalid}>
             Start evaluation
-          </Button>
-        </div>
+          </StartButton>
+        </RunFormFooter>
       </form>
     </Card>
   );
@@ -269,7 +170,7 @@ function EvaluationList({ projectId }: { projectId: string }) {
   const evals = useQuery({
     queryKey: evaluationKeys.list(projectId),
     queryFn: () => goldenApi.listEvaluations(projectId),
-    refetchInterval: (q) => ((q.state.data ?? []).some((e) => isLive(e.run)) ? 2000 : false),
+    refetchInterval: whileLive((q) => (q.state.data ?? []).map((e) => e.run)),
   });
   const list = evals.data ?? [];
   return (
@@ -294,17 +195,7 @@ function EvaluationList({ projectId }: { projectId: string }) {
     >
       {list.map(({ run: r, params: p, summary: s }) => (
         <tr key={r.id}>
-          <td className="nowrap">
-            <Link className="strong-link" to={`/projects/${projectId}/evaluations/${r.id}`}>
-              Evaluation #{r.id}
-            </Link>
-          </td>
-          <td>
-            <RunStatusBadge status={r.status} />
-          </td>
-          <td className="progress-cell">
-            <RunProgress run={r} />
-          </td>
+          <RunCells run={r} to={`/projects/${projectId}/evaluations/${r.id}`} label="Evaluation" />
           <td className="nowrap">
             <Link to={`/projects/${projectId}/snapshots/${p.snapshot_id}`}>#{p.snapshot_id}</Link> <span className="muted">{p.split}</span>
           </td>
@@ -314,9 +205,7 @@ function EvaluationList({ projectId }: { projectId: string }) {
           </td>
           <td className="cell-num">{s.judge ? pct(s.judge.accuracy) : <span className="muted">—</span>}</td>
           <td className="cell-num">{formatCost(s.cost_usd)}</td>
-          <td className="nowrap muted" title={formatDateTime(r.created_at)}>
-            {formatRelative(r.created_at)}
-          </td>
+          <WhenCell at={r.created_at} />
         </tr>
       ))}
     </ListTable>
@@ -325,7 +214,6 @@ function EvaluationList({ projectId }: { projectId: string }) {
 
 // ---------- One evaluation ----------
 
-type RunData = { run: PipelineRun };
 
 export function bucketBars(buckets: Record<string, Bucket> | null | undefined, order?: readonly string[]): Bar[] {
   const entries = Object.entries(buckets ?? {});
@@ -349,13 +237,14 @@ export function EvaluationPage() {
     void qc.invalidateQueries({ queryKey: evaluationKeys.allResults(projectId, runId) });
     void qc.invalidateQueries({ queryKey: evaluationKeys.list(projectId) });
   };
-  const { run, live, now, fallback, log, cancel, resume, retry, crumb, guard } = useRunPage<RunData>(projectId, runId, {
+  const page = useRunPage<RunData>(projectId, runId, {
     noun: 'Evaluation',
     listPath: 'evaluations',
     listLabel: '← All evaluations',
     loadingLabel: 'Loading the evaluation…',
     onDone: refresh,
   });
+  const { run, live, now, fallback, log, crumb, guard } = page;
   const evaluation = useQuery({
     queryKey: evaluationKeys.detail(projectId, runId),
     queryFn: () => goldenApi.getEvaluation(projectId, runId),
@@ -365,35 +254,24 @@ export function EvaluationPage() {
   if (!canEvaluate(project.my_role)) return <LeadsOnly what="Evaluations" />;
   if (!run.isSuccess) return guard;
   const r = run.data.run;
-  const elapsed = elapsedMs(r.started_at, r.finished_at, now);
   return (
     <div className="stack">
       {crumb}
-      <Card
-        title={
-          <span className="batch-title">
-            Evaluation #{r.id} <RunStatusBadge status={r.status} />
-          </span>
-        }
+      <RunCard
+        title="Evaluation"
+        noun="evaluation"
+        run={r}
+        page={page}
         description={evaluation.data ? <EvalDescription projectId={projectId} e={evaluation.data} /> : undefined}
-        actions={<RunActions run={r} live={live} cancel={cancel} resume={resume} retry={retry} />}
+        stats={[
+          { label: 'Scored', value: formatCount(evaluation.data?.summary.scored ?? r.succeeded) },
+          { label: 'Errors', value: formatCount(evaluation.data?.summary.errors ?? 0), danger: (evaluation.data?.summary.errors ?? 0) > 0, title: 'SQL that failed, or no SQL in the reply' },
+          { label: 'Failed items', value: formatCount(r.failed), danger: r.failed > 0 },
+          ...usageStats(r, live, now),
+        ]}
       >
-        <RunProgress run={r} large />
-        <Stats
-          testId="run-stats"
-          items={[
-            { label: 'Scored', value: formatCount(evaluation.data?.summary.scored ?? r.succeeded) },
-            { label: 'Errors', value: formatCount(evaluation.data?.summary.errors ?? 0), danger: (evaluation.data?.summary.errors ?? 0) > 0, title: 'SQL that failed, or no SQL in the reply' },
-            { label: 'Failed items', value: formatCount(r.failed), danger: r.failed > 0 },
-            { label: 'Tokens', value: formatTokens(r.prompt_tokens + r.completion_tokens) },
-            { label: live ? 'Cost so far' : 'Cost', value: formatCost(r.cost_usd) },
-            { label: 'Elapsed', value: r.started_at ? formatDuration(elapsed) : 'not started' },
-          ]}
-        />
-        {r.error && <Alert title="The evaluation stopped with an error">{r.error}</Alert>}
-        {fallback && live && <p className="muted small-inline">The live stream is unavailable; refreshing every 2 seconds.</p>}
         {evaluation.isError ? <ErrorState error={evaluation.error} onRetry={() => evaluation.refetch()} /> : evaluation.data && <ExecAccuracy e={evaluation.data} live={live} />}
-      </Card>
+      </RunCard>
       {evaluation.data && <Breakdown e={evaluation.data} />}
       {evaluation.data?.summary.judge && <JudgeCard bucket={evaluation.data.summary.judge} model={evaluation.data.params.judge_model} />}
       <Results projectId={projectId} runId={runId} live={live} judged={Boolean(evaluation.data?.params.judge)} />

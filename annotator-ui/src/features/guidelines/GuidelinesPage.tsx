@@ -6,29 +6,10 @@ import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { ApiError } from '../../shared/api';
 import { GuidelineDiff } from './GuidelineDiff';
 import { Markdown } from '../../components/Markdown';
-import {
-  Alert,
-  Badge,
-  Button,
-  Card,
-  EmptyState,
-  ErrorState,
-  Loading,
-  SelectField,
-  TextAreaField,
-  TextField,
-  useToast,
-} from '../../components/ui';
+import { Alert, Badge, Button, Card, EmptyState, ErrorState, Loading, SelectField, TextAreaField, TextField, useToast } from '../../components/ui';
 import { formatDateTime } from '../../shared/format';
 import { fieldErrors, formError } from '../../shared/forms';
-import {
-  draftRules,
-  GUIDELINE_TEMPLATE,
-  guidelinesApi,
-  type EditorDraft,
-  type Guideline,
-  type GuidelineInfo,
-} from './api';
+import { draftRules, GUIDELINE_TEMPLATE, guidelinesApi, type EditorDraft, type Guideline, type GuidelineInfo } from './api';
 import { canManageProject } from '../../shared/nav';
 import { useProject } from '../projects/ProjectPage';
 import './guidelines.css';

@@ -14,18 +14,7 @@ import { Alert, Badge, Button, Card, CopyButton, EmptyState, ErrorState, FilterS
 import { dashboardApi } from '../dashboard/api';
 import { elapsedMs, formatDateTime, formatDuration, formatRelative } from '../../shared/format';
 import { formError } from '../../shared/forms';
-import {
-  describeEmbedding,
-  metricsApi,
-  newestRunning,
-  shortHash,
-  stageName,
-  stageRows,
-  startedBy,
-  TRIGGER_LABELS,
-  type MetricResult,
-  type MetricRun,
-} from './api';
+import { describeEmbedding, metricsApi, newestRunning, shortHash, stageName, stageRows, startedBy, TRIGGER_LABELS, type MetricResult, type MetricRun } from './api';
 import { canManageProject, canReadDashboard } from '../../shared/nav';
 import { useSession } from '../../shared/session';
 import { useProject } from '../projects/ProjectPage';

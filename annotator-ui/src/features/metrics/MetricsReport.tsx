@@ -5,18 +5,7 @@
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { formatRate } from '../dashboard/api';
-import {
-  clauseRows,
-  coverageHeat,
-  HARDNESS_LEVELS,
-  patternCounts,
-  STAGE_METRICS,
-  stageName,
-  type HardnessCounts,
-  type MetricReport,
-  type StageMetric,
-  type StageRow,
-} from './api';
+import { clauseRows, coverageHeat, HARDNESS_LEVELS, patternCounts, STAGE_METRICS, stageName, type HardnessCounts, type MetricReport, type StageMetric, type StageRow } from './api';
 import { BarChart, Delta, HeatMap, LineChart, LongTailChart, ProportionBar, ShareBars, StackedBarChart, type Point } from '../../components/charts';
 import { formatCount, plural } from '../../components/ResultGrid';
 import { SqlCode } from '../../components/SqlCode';

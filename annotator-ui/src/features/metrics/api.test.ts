@@ -1,19 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  clauseRows,
-  coverageHeat,
-  describeEmbedding,
-  LEXICAL_MODEL,
-  metricsApi,
-  newestRunning,
-  normalizeReport,
-  patternCounts,
-  percentChange,
-  shortHash,
-  stageRows,
-  startedBy,
-  type MetricReport,
-} from './api';
+import { clauseRows, coverageHeat, describeEmbedding, LEXICAL_MODEL, metricsApi, newestRunning, normalizeReport, patternCounts, percentChange, shortHash, stageRows, startedBy, type MetricReport } from './api';
 import { errorReply, mockApi } from '../../test/mockApi';
 import { grown, metricRun, report, results } from '../../test/metricsFixtures';
 

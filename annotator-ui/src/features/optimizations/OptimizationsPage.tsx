@@ -9,41 +9,30 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Fragment, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import type { PipelineRun } from '../../shared/api';
 import { LineChart } from '../../components/charts';
 import { LineDiff } from '../guidelines/GuidelineDiff';
 import { formatCount, plural } from '../../components/ResultGrid';
-import { NotConfiguredAlert } from '../runs/Trajectory';
 import { Alert, Badge, Button, Card, ErrorState, ListTable, Loading, Stats, TextAreaField, TextField, useToast } from '../../components/ui';
-import { elapsedMs, formatCost, formatDateTime, formatDuration, formatRelative, formatTokens } from '../../shared/format';
+import { formatCost, formatDateTime, formatRelative } from '../../shared/format';
 import { fieldErrors, formError } from '../../shared/forms';
-import {
-  APO_DEFAULTS,
-  bestPerStep,
-  formatP,
-  goldenApi,
-  OPRO_DEFAULTS,
-  pct,
-  placeholderError,
-  pp,
-  significanceSentence,
-  type LineOp,
-  type OptCandidate,
-  type OptMethod,
-  type OptReport,
-  type OptStart,
-  type PromptTemplate,
-  type TestReport,
-} from '../../shared/golden';
+import { APO_DEFAULTS, bestPerStep, formatP, goldenApi, OPRO_DEFAULTS, pct, placeholderError, pp, significanceSentence, type LineOp, type OptCandidate, type OptMethod, type OptReport, type OptStart, type PromptTemplate, type TestReport } from '../../shared/golden';
 import type { DiffHunk } from '../guidelines/api';
 import { canEvaluate } from '../../shared/nav';
 import { useSession } from '../../shared/session';
-import { isLive, RunActions, RunLog, RunProgress, RunStatusBadge, useRunPage } from '../batches/BatchesPage';
-import { budgetParams, BudgetFields, EMPTY_BUDGET, isNoModel, LeadsOnly, SnapshotSelect, useCurrentPrompt, type BudgetForm } from '../evaluations/EvaluationsPage';
 import { useProject } from '../projects/ProjectPage';
 import '../guidelines/guidelines.css';
 import '../../shared/golden.css';
 import { optimizationKeys, promptKeys } from './keys';
+import { useRunPage } from '../runs/useRunPage';
+import { budgetParams, BudgetFields, EMPTY_BUDGET, isNoModel, LeadsOnly, type BudgetForm } from '../runs/RunForm';
+import { SnapshotSelect } from '../snapshots/SnapshotSelect';
+import { useCurrentPrompt } from './useCurrentPrompt';
+import { RunCard, RunLog, usageStats } from '../runs/RunCard';
+import { RunCells, WhenCell } from '../runs/RunTable';
+import { whileLive } from '../runs/status';
+import { RunFormFooter, StartButton } from '../runs/RunForm';
+import { wholeIn } from '../../shared/forms';
+import { type RunData } from '../runs/useRunPage';
 
 const METHOD_LABELS: Record<string, string> = { opro: 'OPRO', apo: 'APO' };
 const ORIGIN_LABELS: Record<string, string> = { baseline: 'Baseline', opro: 'OPRO', apo: 'APO' };
@@ -138,7 +127,6 @@ export function optimizationParams(f: OptForm, current?: string): OptStart {
   return body;
 }
 
-const wholeIn = (v: string, lo: number, hi: number) => v.trim() === '' || (Number.isInteger(Number(v)) && Number(v) >= lo && Number(v) <= hi);
 
 function NewOptimization({ projectId }: { projectId: string }) {
   const qc = useQueryClient();
@@ -248,13 +236,11 @@ function NewOptimization({ projectId }: { projectId: string }) {
           />
         )}
         <BudgetFields value={form.budget} onChange={(b) => setForm((x) => ({ ...x, budget: b }))} fields={fields} />
-        {noModel && <NotConfiguredAlert error={noModel} isAdmin={user.is_admin} />}
-        {general && <Alert>{general}</Alert>}
-        <div className="form-actions form-actions-start">
-          <Button type="submit" variant="primary" busy={start.isPending} disabled={invalid}>
+        <RunFormFooter notConfigured={noModel} isAdmin={user.is_admin} general={general}>
+          <StartButton busy={start.isPending} disabled={invalid}>
             Start {METHOD_LABELS[form.method]}
-          </Button>
-        </div>
+          </StartButton>
+        </RunFormFooter>
       </form>
     </Card>
   );
@@ -264,7 +250,7 @@ function OptimizationList({ projectId }: { projectId: string }) {
   const opts = useQuery({
     queryKey: optimizationKeys.list(projectId),
     queryFn: () => goldenApi.listOptimizations(projectId),
-    refetchInterval: (q) => ((q.state.data ?? []).some((o) => isLive(o.run)) ? 2000 : false),
+    refetchInterval: whileLive((q) => (q.state.data ?? []).map((o) => o.run)),
   });
   const list = opts.data ?? [];
   return (
@@ -288,26 +274,18 @@ function OptimizationList({ projectId }: { projectId: string }) {
     >
       {list.map(({ run: r, params: p, best }) => (
         <tr key={r.id}>
-          <td className="nowrap">
-            <Link className="strong-link" to={`/projects/${projectId}/optimizations/${r.id}`}>
-              Optimization #{r.id}
-            </Link>
-          </td>
-          <td>{METHOD_LABELS[p.method] ?? p.method}</td>
-          <td>
-            <RunStatusBadge status={r.status} />
-          </td>
-          <td className="progress-cell">
-            <RunProgress run={r} />
-          </td>
+          <RunCells
+            run={r}
+            to={`/projects/${projectId}/optimizations/${r.id}`}
+            label="Optimization"
+            between={<td>{METHOD_LABELS[p.method] ?? p.method}</td>}
+          />
           <td>
             <Link to={`/projects/${projectId}/snapshots/${p.snapshot_id}`}>#{p.snapshot_id}</Link>
           </td>
           <td className="cell-num">{best ? pct(best.val_score ?? best.score) : '—'}</td>
           <td className="cell-num">{formatCost(r.cost_usd)}</td>
-          <td className="nowrap muted" title={formatDateTime(r.created_at)}>
-            {formatRelative(r.created_at)}
-          </td>
+          <WhenCell at={r.created_at} />
         </tr>
       ))}
     </ListTable>
@@ -466,7 +444,6 @@ function PromptTemplates({ projectId }: { projectId: string }) {
 
 // ---------- One optimization ----------
 
-type RunData = { run: PipelineRun };
 
 /** The server's line diff (lines or hunks) as the hunks LineDiff draws, runs of one kind merged. */
 export function lineHunks(ops: LineOp[]): DiffHunk[] {
@@ -487,7 +464,7 @@ export function OptimizationPage() {
   const projectId = String(project.id);
   const { runId = '' } = useParams();
   const qc = useQueryClient();
-  const { run, live, now, fallback, log, cancel, resume, retry, crumb, guard } = useRunPage<RunData>(projectId, runId, {
+  const page = useRunPage<RunData>(projectId, runId, {
     noun: 'Optimization',
     listPath: 'optimizations',
     listLabel: '← All optimizations',
@@ -497,6 +474,7 @@ export function OptimizationPage() {
       void qc.invalidateQueries({ queryKey: optimizationKeys.list(projectId) });
     },
   });
+  const { run, live, now, fallback, log, crumb, guard } = page;
   const report = useQuery({
     queryKey: optimizationKeys.detail(projectId, runId),
     queryFn: () => goldenApi.getOptimization(projectId, runId),
@@ -507,35 +485,23 @@ export function OptimizationPage() {
   if (!run.isSuccess) return guard;
   const r = run.data.run;
   const rep = report.data;
-  const elapsed = elapsedMs(r.started_at, r.finished_at, now);
   const method = rep?.params.method;
   return (
     <div className="stack">
       {crumb}
-      <Card
-        title={
-          <span className="batch-title">
-            {method ? `${METHOD_LABELS[method] ?? method} optimization` : 'Optimization'} #{r.id} <RunStatusBadge status={r.status} />
-          </span>
-        }
+      <RunCard
+        title={method ? `${METHOD_LABELS[method] ?? method} optimization` : 'Optimization'}
+        noun="optimization"
+        run={r}
+        page={page}
         description={rep ? <OptDescription projectId={projectId} rep={rep} /> : undefined}
-        actions={<RunActions run={r} live={live} cancel={cancel} resume={resume} retry={retry} />}
-      >
-        <RunProgress run={r} large />
-        <Stats
-          testId="run-stats"
-          items={[
-            { label: 'Steps done', value: `${formatCount(r.done)} / ${formatCount(r.total)}` },
-            { label: 'Candidates', value: formatCount(rep?.candidates.length ?? 0) },
-            { label: 'Best on validation', value: rep?.best ? pct(rep.best.val_score ?? rep.best.score) : '—' },
-            { label: 'Tokens', value: formatTokens(r.prompt_tokens + r.completion_tokens) },
-            { label: live ? 'Cost so far' : 'Cost', value: formatCost(r.cost_usd) },
-            { label: 'Elapsed', value: r.started_at ? formatDuration(elapsed) : 'not started' },
-          ]}
-        />
-        {r.error && <Alert title="The optimization stopped with an error">{r.error}</Alert>}
-        {fallback && live && <p className="muted small-inline">The live stream is unavailable; refreshing every 2 seconds.</p>}
-      </Card>
+        stats={[
+          { label: 'Steps done', value: `${formatCount(r.done)} / ${formatCount(r.total)}` },
+          { label: 'Candidates', value: formatCount(rep?.candidates.length ?? 0) },
+          { label: 'Best on validation', value: rep?.best ? pct(rep.best.val_score ?? rep.best.score) : '—' },
+          ...usageStats(r, live, now),
+        ]}
+      />
       {report.isPending ? (
         <Loading label="Loading the candidates…" />
       ) : report.isError ? (

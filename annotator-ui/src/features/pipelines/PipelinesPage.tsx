@@ -6,26 +6,24 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, Navigate, useNavigate, useParams } from 'react-router';
-import {
-  api,
-  GENERATION_KINDS,
-  llmApi,
-  type GenerationKind,
-  type GenerationParams,
-  type PipelineRun,
-  type RunPreview,
-} from '../../shared/api';
+import { api, GENERATION_KINDS, llmApi, type GenerationKind, type GenerationParams, type PipelineRun, type RunPreview } from '../../shared/api';
 import { formatCount, plural } from '../../components/ResultGrid';
-import { isNotConfigured, NotConfiguredAlert } from '../runs/Trajectory';
-import { Alert, Badge, Button, Card, ListTable, SelectField, Stats, TextField, useToast } from '../../components/ui';
-import { elapsedMs, formatCost, formatDateTime, formatDuration, formatRelative, formatTokens } from '../../shared/format';
+import { isNotConfigured } from '../runs/Trajectory';
+import { Alert, Badge, Button, Card, ListTable, SelectField, TextField, useToast } from '../../components/ui';
+import { formatCost, formatDateTime, formatRelative, formatTokens } from '../../shared/format';
 import { fieldErrors, formError } from '../../shared/forms';
 import { useSession } from '../../shared/session';
-import { isLive, RunActions, RunLog, RunProgress, RunStatusBadge, useRunPage } from '../batches/BatchesPage';
 import { useProject } from '../projects/ProjectPage';
 import { databaseKeys } from '../databases/keys';
 import { questionKeys } from '../questions/keys';
 import { runKeys } from '../runs/keys';
+import { RunStatusBadge } from '../runs/status';
+import { useRunPage } from '../runs/useRunPage';
+import { RunCard, RunLog, usageStats } from '../runs/RunCard';
+import { RunCells, WhenCell } from '../runs/RunTable';
+import { whileLive } from '../runs/status';
+import { RunFormFooter, StartButton } from '../runs/RunForm';
+import { wholeIn } from '../../shared/forms';
 
 export const KIND_LABELS: Record<string, string> = {
   agent: 'Agent batch',
@@ -135,21 +133,20 @@ export function generationParams(form: RunForm): GenerationParams {
   return p;
 }
 
-const intIn = (v: string, lo: number, hi: number) => v.trim() === '' || (Number.isInteger(Number(v)) && Number(v) >= lo && Number(v) <= hi);
 
 /** Errors the form can tell before asking the server. */
 export function localErrors(form: RunForm): Record<string, string> {
   const out: Record<string, string> = {};
   const k = form.kind;
   if (needsDatabase(k) && !form.database) out.database_id = 'Choose a database.';
-  if (!intIn(form.n, 0, 100_000)) out.n = 'A whole number from 0 to 100000.';
-  if (k === 'semantic' && !intIn(form.columns, 1, 8)) out.columns = 'From 1 to 8.';
+  if (!wholeIn(form.n, 0, 100_000)) out.n = 'A whole number from 0 to 100000.';
+  if (k === 'semantic' && !wholeIn(form.columns, 1, 8)) out.columns = 'From 1 to 8.';
   if (k === 'qagen') {
-    if (!intIn(form.tables_per_chunk, 1, 20)) out.tables_per_chunk = 'From 1 to 20.';
-    if (!intIn(form.num, 1, 50)) out.num = 'From 1 to 50.';
-    if (!intIn(form.sample_rows, 0, 20)) out.sample_rows = 'From 0 to 20.';
+    if (!wholeIn(form.tables_per_chunk, 1, 20)) out.tables_per_chunk = 'From 1 to 20.';
+    if (!wholeIn(form.num, 1, 50)) out.num = 'From 1 to 50.';
+    if (!wholeIn(form.sample_rows, 0, 20)) out.sample_rows = 'From 0 to 20.';
   }
-  if (!intIn(form.concurrency, 1, 64)) out.concurrency = 'From 1 to 64.';
+  if (!wholeIn(form.concurrency, 1, 64)) out.concurrency = 'From 1 to 64.';
   if (METHODS[k] && form.methods.length === 0) out.methods = 'Choose at least one method.';
   return out;
 }
@@ -319,16 +316,14 @@ function NewRun({ projectId }: { projectId: string }) {
             </label>
           )}
         </div>
-        {notConfigured && <NotConfiguredAlert error={notConfigured} isAdmin={user.is_admin} />}
-        {general && <Alert>{general}</Alert>}
-        <div className="form-actions form-actions-start">
+        <RunFormFooter notConfigured={notConfigured} isAdmin={user.is_admin} general={general}>
           <Button onClick={askPreview} busy={preview.isPending} disabled={invalid}>
             Preview prompt
           </Button>
-          <Button type="submit" variant="primary" busy={start.isPending} disabled={invalid}>
+          <StartButton busy={start.isPending} disabled={invalid}>
             Start run
-          </Button>
-        </div>
+          </StartButton>
+        </RunFormFooter>
       </form>
       {previewed && <PromptPreview preview={previewed} stale={Boolean(stale)} />}
     </Card>
@@ -402,7 +397,7 @@ function RunList({ projectId }: { projectId: string }) {
   const runs = useQuery({
     queryKey: runKeys.listAllKinds(projectId),
     queryFn: () => llmApi.listRuns(projectId, ''),
-    refetchInterval: (q) => ((q.state.data?.runs ?? []).some(isLive) ? 2000 : false),
+    refetchInterval: whileLive((q) => q.state.data?.runs ?? []),
   });
   const list = runs.data?.runs ?? [];
   return (
@@ -432,18 +427,7 @@ function RunList({ projectId }: { projectId: string }) {
         const d = droppedCount(r);
         return (
           <tr key={r.id}>
-            <td className="nowrap">
-              <Link className="strong-link" to={runPath(projectId, r)}>
-                Run #{r.id}
-              </Link>
-            </td>
-            <td className="nowrap">{kindLabel(r.kind)}</td>
-            <td>
-              <RunStatusBadge status={r.status} />
-            </td>
-            <td className="progress-cell">
-              <RunProgress run={r} />
-            </td>
+            <RunCells run={r} to={runPath(projectId, r)} label="Run" between={<td className="nowrap">{kindLabel(r.kind)}</td>} />
             <td className="cell-num">{r.kind === 'agent' ? <span className="muted">—</span> : formatCount(r.kept ?? 0)}</td>
             <td
               className="cell-num"
@@ -456,9 +440,7 @@ function RunList({ projectId }: { projectId: string }) {
             <td className="cell-num">{r.failed > 0 ? <span className="text-danger">{formatCount(r.failed)}</span> : 0}</td>
             <td className="cell-num">{formatTokens(r.prompt_tokens + r.completion_tokens)}</td>
             <td className="cell-num">{formatCost(r.cost_usd)}</td>
-            <td className="nowrap muted" title={formatDateTime(r.started_at ?? r.created_at)}>
-              {formatRelative(r.started_at ?? r.created_at)}
-            </td>
+            <WhenCell at={r.started_at ?? r.created_at} />
             <td className="nowrap muted" title={formatDateTime(r.finished_at)}>
               {r.finished_at ? formatRelative(r.finished_at) : '—'}
             </td>
@@ -497,13 +479,14 @@ export function PipelineRunPage() {
   const projectId = String(project.id);
   const { runId = '' } = useParams();
   const qc = useQueryClient();
-  const { run, live, now, fallback, log, cancel, resume, retry, crumb, guard } = useRunPage<RunData>(projectId, runId, {
+  const page = useRunPage<RunData>(projectId, runId, {
     noun: 'Run',
     listPath: 'pipelines',
     listLabel: '← All runs',
     loadingLabel: 'Loading the run…',
     onDone: () => void qc.invalidateQueries({ queryKey: questionKeys.facets(projectId) }),
   });
+  const { run, live, now, fallback, log, crumb, guard } = page;
   const databases = useQuery({ queryKey: databaseKeys.list(projectId, true), queryFn: () => api.listDatabases(projectId, true) });
   const r = run.data?.run;
   // The agent batch a generating run queued over its new questions says so with params.from_run.
@@ -519,41 +502,32 @@ export function PipelineRunPage() {
   const cur = data.run;
   if (RUN_PAGES[cur.kind]) return <Navigate to={runPath(projectId, cur)} replace />;
   const dbName = (id: number) => databases.data?.databases.find((d) => d.id === id)?.name ?? `database #${id}`;
-  const elapsed = elapsedMs(cur.started_at, cur.finished_at, now);
   const dropped = droppedCount(cur);
   const stage = outputStage(cur.kind, cur.params);
   return (
     <div className="stack">
       {crumb}
-      <Card
-        title={
-          <span className="batch-title">
-            {kindLabel(cur.kind)} run #{cur.id} <RunStatusBadge status={cur.status} />
-          </span>
-        }
+      <RunCard
+        title={`${kindLabel(cur.kind)} run`}
+        noun="run"
+        run={cur}
+        page={page}
         description={describeGeneration(cur, dbName)}
-        actions={
-          <RunActions run={cur} live={live} cancel={cancel} resume={resume} retry={retry} />
+        stats={[
+          { label: cur.kind === 'table_metadata' ? 'Proposals' : 'Kept', value: formatCount(cur.kept ?? 0) },
+          { label: 'Dropped', value: formatCount(dropped) },
+          { label: 'Failed items', value: formatCount(cur.failed), danger: cur.failed > 0 },
+          ...usageStats(cur, live, now),
+        ]}
+        details={
+          <>
+            <p className="muted small">
+              Started {cur.started_at ? formatDateTime(cur.started_at) : '—'} · ended {cur.finished_at ? formatDateTime(cur.finished_at) : '—'}
+            </p>
+            <DroppedBreakdown kept={cur.kept ?? 0} dropped={cur.dropped} />
+          </>
         }
       >
-        <RunProgress run={cur} large />
-        <Stats
-          testId="run-stats"
-          items={[
-            { label: cur.kind === 'table_metadata' ? 'Proposals' : 'Kept', value: formatCount(cur.kept ?? 0) },
-            { label: 'Dropped', value: formatCount(dropped) },
-            { label: 'Failed items', value: formatCount(cur.failed), danger: cur.failed > 0 },
-            { label: 'Tokens', value: formatTokens(cur.prompt_tokens + cur.completion_tokens), title: `${cur.prompt_tokens} prompt + ${cur.completion_tokens} completion` },
-            { label: live ? 'Cost so far' : 'Cost', value: formatCost(cur.cost_usd) },
-            { label: 'Elapsed', value: cur.started_at ? formatDuration(elapsed) : 'not started' },
-          ]}
-        />
-        <p className="muted small">
-          Started {cur.started_at ? formatDateTime(cur.started_at) : '—'} · ended {cur.finished_at ? formatDateTime(cur.finished_at) : '—'}
-        </p>
-        <DroppedBreakdown kept={cur.kept ?? 0} dropped={cur.dropped} />
-        {cur.error && <Alert title="The run stopped with an error">{cur.error}</Alert>}
-        {fallback && live && <p className="muted small-inline">The live stream is unavailable; refreshing every 2 seconds.</p>}
         {!live && makesQuestions(cur.kind) && (
           <div className="run-outcome" data-testid="run-outcome">
             {(cur.kept ?? 0) > 0 ? (
@@ -578,7 +552,7 @@ export function PipelineRunPage() {
             )}
           </div>
         )}
-      </Card>
+      </RunCard>
       {cur.kind === 'table_metadata' && <Proposals projectId={projectId} databaseId={cur.params?.database_id} items={data.items ?? []} />}
       <RunLog lines={log} live={live && !fallback} />
     </div>

@@ -4,21 +4,7 @@ import { Link, NavLink, Outlet, useOutletContext, useParams } from 'react-router
 import { api, ApiError, type Member, type Project, type ProjectRole } from '../../shared/api';
 import { AuditLog } from '../../components/AuditLog';
 import { LoopPolicyCard } from './LoopPolicy';
-import {
-  Alert,
-  Badge,
-  Button,
-  Card,
-  ConfirmDialog,
-  EmptyState,
-  ErrorState,
-  Loading,
-  PageHeader,
-  SelectField,
-  TextAreaField,
-  TextField,
-  useToast,
-} from '../../components/ui';
+import { Alert, Badge, Button, Card, ConfirmDialog, EmptyState, ErrorState, Loading, PageHeader, SelectField, TextAreaField, TextField, useToast } from '../../components/ui';
 import { formatDate, formatDateTime } from '../../shared/format';
 import { fieldErrors, formError } from '../../shared/forms';
 import { canManageProject, projectTabs, ROLE_LABELS } from '../../shared/nav';

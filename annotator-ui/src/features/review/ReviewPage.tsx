@@ -10,19 +10,7 @@ import { RUN_SHORTCUT, SqlEditor } from '../../components/SqlEditor';
 import { Alert, Badge, Button, EmptyState, ErrorState, Loading, SelectField, TextAreaField, useToast } from '../../components/ui';
 import { guidelinesApi } from '../guidelines/api';
 import { SAVE_SHORTCUT, useHotkeys } from '../../shared/hotkeys';
-import {
-  DECISION_LABELS,
-  ERROR_TYPE_LABELS,
-  ERROR_TYPES,
-  loopApi,
-  REVIEW_REASON_LABELS as REASON_LABELS,
-  sqlDiff,
-  type Decision,
-  type DiffPart,
-  type ErrorType,
-  type ReviewCandidate,
-  type ReviewItem,
-} from '../../shared/loop';
+import { DECISION_LABELS, ERROR_TYPE_LABELS, ERROR_TYPES, loopApi, REVIEW_REASON_LABELS as REASON_LABELS, sqlDiff, type Decision, type DiffPart, type ErrorType, type ReviewCandidate, type ReviewItem } from '../../shared/loop';
 import { databaseKeys } from '../databases/keys';
 import { guidelineKeys } from '../guidelines/keys';
 import { reviewKeys } from './keys';

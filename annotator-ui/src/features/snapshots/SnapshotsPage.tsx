@@ -13,20 +13,7 @@ import { SqlCode } from '../../components/SqlCode';
 import { Alert, Badge, Button, Card, CopyButton, EmptyState, ErrorState, Loading, SelectField, Stats, TextField, useToast } from '../../components/ui';
 import { formatDateTime, formatRelative } from '../../shared/format';
 import { fieldErrors, formError } from '../../shared/forms';
-import {
-  EXPORT_FORMATS,
-  EXPORT_SPLITS,
-  exportUrl,
-  goldenApi,
-  HARDNESS,
-  REVIEW_STATUSES,
-  SPLITS,
-  type ExportRecord,
-  type Pair,
-  type Snapshot,
-  type SnapshotDiff,
-  type SnapshotParams,
-} from '../../shared/golden';
+import { EXPORT_FORMATS, EXPORT_SPLITS, exportUrl, goldenApi, HARDNESS, REVIEW_STATUSES, SPLITS, type ExportRecord, type Pair, type Snapshot, type SnapshotDiff, type SnapshotParams } from '../../shared/golden';
 import { shortHash } from '../metrics/api';
 import { canManageProject, canReadDashboard } from '../../shared/nav';
 import { useSession } from '../../shared/session';
