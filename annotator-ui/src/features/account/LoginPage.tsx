@@ -4,6 +4,7 @@ import { Navigate, useLocation, useNavigate, type Location } from 'react-router'
 import { api, ApiError } from '../../shared/api';
 import { Alert, Button, TextField } from '../../components/ui';
 import { sessionKeys, useMe } from '../../shared/session';
+import './login.css';
 
 /** 42 → "42 seconds", 900 → "15 minutes". */
 export function formatWait(seconds: number): string {

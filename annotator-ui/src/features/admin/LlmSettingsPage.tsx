@@ -8,6 +8,7 @@ import { Alert, Badge, Button, Card, ConfirmDialog, ErrorState, Icon, Loading, P
 import { formatDuration } from '../../shared/format';
 import { formError } from '../../shared/forms';
 import { adminKeys } from './keys';
+import './llm-settings.css';
 
 
 const NS_PER_SECOND = 1_000_000_000;
