@@ -16,7 +16,7 @@ import { useProject } from '../projects/ProjectPage';
 import { STATUS_LABELS } from '../../shared/nlqs';
 import { agentRunKeys, runKeys } from '../runs/keys';
 import { RunCard, RunLog, usageStats } from '../runs/RunCard';
-import { RunCells, WhenCell } from '../runs/RunTable';
+import { RunCells, RunHeadCells, WhenCell } from '../runs/RunTable';
 import { whileLive } from '../runs/status';
 import { useRunPage, type RunData } from '../runs/useRunPage';
 import { ModelCalls } from './ModelCalls';
@@ -165,9 +165,7 @@ function BatchList({ projectId }: { projectId: string }) {
       noun="batches"
       head={
         <tr>
-          <th scope="col">Batch</th>
-          <th scope="col">Status</th>
-          <th scope="col">Progress</th>
+          <RunHeadCells label="Batch" />
           <th scope="col" className="cell-num">
             Answered
           </th>

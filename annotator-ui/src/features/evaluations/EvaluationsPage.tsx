@@ -19,7 +19,7 @@ import { useSession } from '../../shared/session';
 import { useProject } from '../projects/ProjectPage';
 import '../../shared/golden.css';
 import { evaluationKeys } from './keys';
-import { RunCells, WhenCell } from '../runs/RunTable';
+import { RunCells, RunHeadCells, WhenCell } from '../runs/RunTable';
 import { whileLive } from '../runs/status';
 import { BudgetFields, budgetParams, EMPTY_BUDGET, isNoModel, LeadsOnly, RunFormFooter, StartButton, type BudgetForm } from '../runs/RunForm';
 import { RunCard, RunLog, usageStats } from '../runs/RunCard';
@@ -181,9 +181,7 @@ function EvaluationList({ projectId }: { projectId: string }) {
       noun="evaluations"
       head={
         <tr>
-          <th scope="col">Evaluation</th>
-          <th scope="col">Status</th>
-          <th scope="col">Progress</th>
+          <RunHeadCells label="Evaluation" />
           <th scope="col">Snapshot</th>
           <th scope="col">Model</th>
           <th scope="col" className="cell-num">Accuracy</th>

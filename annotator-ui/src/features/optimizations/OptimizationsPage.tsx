@@ -28,7 +28,7 @@ import { budgetParams, BudgetFields, EMPTY_BUDGET, isNoModel, LeadsOnly, type Bu
 import { SnapshotSelect } from '../snapshots/SnapshotSelect';
 import { useCurrentPrompt } from './useCurrentPrompt';
 import { RunCard, RunLog, usageStats } from '../runs/RunCard';
-import { RunCells, WhenCell } from '../runs/RunTable';
+import { RunCells, RunHeadCells, WhenCell } from '../runs/RunTable';
 import { whileLive } from '../runs/status';
 import { RunFormFooter, StartButton } from '../runs/RunForm';
 import { wholeIn } from '../../shared/forms';
@@ -261,10 +261,7 @@ function OptimizationList({ projectId }: { projectId: string }) {
       noun="optimizations"
       head={
         <tr>
-          <th scope="col">Optimization</th>
-          <th scope="col">Method</th>
-          <th scope="col">Status</th>
-          <th scope="col">Progress</th>
+          <RunHeadCells label="Optimization" between={<th scope="col">Method</th>} />
           <th scope="col">Snapshot</th>
           <th scope="col" className="cell-num">Best on validation</th>
           <th scope="col" className="cell-num">Cost</th>

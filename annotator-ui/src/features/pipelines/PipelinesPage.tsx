@@ -20,7 +20,7 @@ import { runKeys } from '../runs/keys';
 import { RunStatusBadge } from '../runs/status';
 import { useRunPage } from '../runs/useRunPage';
 import { RunCard, RunLog, usageStats } from '../runs/RunCard';
-import { RunCells, WhenCell } from '../runs/RunTable';
+import { RunCells, RunHeadCells, WhenCell } from '../runs/RunTable';
 import { whileLive } from '../runs/status';
 import { RunFormFooter, StartButton } from '../runs/RunForm';
 import { wholeIn } from '../../shared/forms';
@@ -409,10 +409,7 @@ function RunList({ projectId }: { projectId: string }) {
       noun="runs"
       head={
         <tr>
-          <th scope="col">Run</th>
-          <th scope="col">Kind</th>
-          <th scope="col">Status</th>
-          <th scope="col">Progress</th>
+          <RunHeadCells label="Run" between={<th scope="col">Kind</th>} />
           <th scope="col" className="cell-num">Kept</th>
           <th scope="col" className="cell-num">Dropped</th>
           <th scope="col" className="cell-num">Failed</th>

@@ -34,3 +34,15 @@ export function WhenCell({ at }: { at: string }) {
     </td>
   );
 }
+
+/** The headers of RunCells: the run's noun, then `between`, then Status and Progress. */
+export function RunHeadCells({ label, between }: { label: string; between?: ReactNode }) {
+  return (
+    <>
+      <th scope="col">{label}</th>
+      {between}
+      <th scope="col">Status</th>
+      <th scope="col">Progress</th>
+    </>
+  );
+}
