@@ -25,7 +25,7 @@ ui: deps-ui
 ## test: every test (Go with real PostgreSQL, UI unit tests, browser end-to-end)
 test: deps-pg deps-browser ui
 	$(GO) vet ./...
-	cd $(UI) && npm run typecheck && npm test
+	cd $(UI) && npm run typecheck && npm run lint && npm test
 	GOLDSET_E2E=1 $(GO) test -count=1 ./...
 
 ## bench: the benchmarks, whose figures go to docs/BENCHMARKS.md (one package at a time, so they
@@ -33,11 +33,11 @@ test: deps-pg deps-browser ui
 bench: deps-pg
 	$(GO) test -p 1 -run '^$$' -bench . -benchtime 3x -benchmem ./...
 
-## lint: formatting, vet and type checks
+## lint: formatting, vet, type checks and the UI's ESLint
 lint: deps-ui
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
-	cd $(UI) && npm run typecheck
+	cd $(UI) && npm run typecheck && npm run lint
 
 # --- what the targets need, installed only when missing -------------------------------------
 

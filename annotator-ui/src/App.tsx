@@ -1,45 +1,45 @@
 import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
-import { ApiError, setUnauthenticatedHandler } from './api';
+import { ApiError, setUnauthenticatedHandler } from './shared/api';
 import { AppShell, RequireAdmin, RequireAuth } from './components/AppShell';
 import { Loading, ToastProvider } from './components/ui';
-import { AccountPage } from './pages/Account';
-import { ProjectDatabases } from './pages/Databases';
-import { GlobalActivityPage } from './pages/GlobalActivity';
-import { GuidelineDiffPage, GuidelineEditorPage, ProjectGuidelines } from './pages/Guidelines';
-import { GuidelineProposalPage } from './pages/GuidelineProposal';
-import { LoginPage } from './pages/Login';
-import { NotFoundPage } from './pages/NotFound';
-import { ProjectActivity, ProjectLayout, ProjectMembers, ProjectOverview } from './pages/Project';
-import { ProjectsPage } from './pages/Projects';
-import { ProjectQuestions } from './pages/Questions';
-import { UsersPage } from './pages/Users';
-import { ME_KEY } from './session';
+import { AccountPage } from './features/account/AccountPage';
+import { ProjectDatabases } from './features/databases/DatabasesPage';
+import { GlobalActivityPage } from './features/admin/GlobalActivityPage';
+import { GuidelineDiffPage, GuidelineEditorPage, ProjectGuidelines } from './features/guidelines/GuidelinesPage';
+import { GuidelineProposalPage } from './features/guidelines/GuidelineProposalPage';
+import { LoginPage } from './features/account/LoginPage';
+import { NotFoundPage } from './components/NotFound';
+import { ProjectActivity, ProjectLayout, ProjectMembers, ProjectOverview } from './features/projects/ProjectPage';
+import { ProjectsPage } from './features/projects/ProjectsPage';
+import { ProjectQuestions } from './features/questions/QuestionsPage';
+import { UsersPage } from './features/admin/UsersPage';
+import { sessionKeys } from './shared/session';
 
 // The database page carries the SQL editor (CodeMirror); it loads when first opened.
-const DatabasePage = lazy(() => import('./pages/Database').then((m) => ({ default: m.DatabasePage })));
+const DatabasePage = lazy(() => import('./features/databases/DatabasePage').then((m) => ({ default: m.DatabasePage })));
 // The agent, batches and model settings load when first opened, too.
-const ProjectAgent = lazy(() => import('./pages/Agent').then((m) => ({ default: m.ProjectAgent })));
-const AgentRunPage = lazy(() => import('./pages/Agent').then((m) => ({ default: m.AgentRunPage })));
-const ProjectBatches = lazy(() => import('./pages/Batches').then((m) => ({ default: m.ProjectBatches })));
-const BatchRunPage = lazy(() => import('./pages/Batches').then((m) => ({ default: m.BatchRunPage })));
-const ProjectPipelines = lazy(() => import('./pages/Pipelines').then((m) => ({ default: m.ProjectPipelines })));
-const PipelineRunPage = lazy(() => import('./pages/Pipelines').then((m) => ({ default: m.PipelineRunPage })));
+const ProjectAgent = lazy(() => import('./features/agent/AgentPage').then((m) => ({ default: m.ProjectAgent })));
+const AgentRunPage = lazy(() => import('./features/agent/AgentPage').then((m) => ({ default: m.AgentRunPage })));
+const ProjectBatches = lazy(() => import('./features/batches/BatchesPage').then((m) => ({ default: m.ProjectBatches })));
+const BatchRunPage = lazy(() => import('./features/batches/BatchesPage').then((m) => ({ default: m.BatchRunPage })));
+const ProjectPipelines = lazy(() => import('./features/pipelines/PipelinesPage').then((m) => ({ default: m.ProjectPipelines })));
+const PipelineRunPage = lazy(() => import('./features/pipelines/PipelinesPage').then((m) => ({ default: m.PipelineRunPage })));
 // The annotation loop's screens carry the SQL editor too.
-const ProjectAnnotate = lazy(() => import('./pages/Annotate').then((m) => ({ default: m.ProjectAnnotate })));
-const ProjectReview = lazy(() => import('./pages/Review').then((m) => ({ default: m.ProjectReview })));
+const ProjectAnnotate = lazy(() => import('./features/annotate/AnnotatePage').then((m) => ({ default: m.ProjectAnnotate })));
+const ProjectReview = lazy(() => import('./features/review/ReviewPage').then((m) => ({ default: m.ProjectReview })));
 // The dashboard's and the metrics' charts load with them.
-const ProjectDashboard = lazy(() => import('./pages/Dashboard').then((m) => ({ default: m.ProjectDashboard })));
-const ProjectMetrics = lazy(() => import('./pages/Metrics').then((m) => ({ default: m.ProjectMetrics })));
+const ProjectDashboard = lazy(() => import('./features/dashboard/DashboardPage').then((m) => ({ default: m.ProjectDashboard })));
+const ProjectMetrics = lazy(() => import('./features/metrics/MetricsPage').then((m) => ({ default: m.ProjectMetrics })));
 // The golden sets: snapshots and their exports, evaluations and prompt optimization.
-const ProjectSnapshots = lazy(() => import('./pages/Snapshots').then((m) => ({ default: m.ProjectSnapshots })));
-const SnapshotPage = lazy(() => import('./pages/Snapshots').then((m) => ({ default: m.SnapshotPage })));
-const ProjectEvaluations = lazy(() => import('./pages/Evaluations').then((m) => ({ default: m.ProjectEvaluations })));
-const EvaluationPage = lazy(() => import('./pages/Evaluations').then((m) => ({ default: m.EvaluationPage })));
-const ProjectOptimizations = lazy(() => import('./pages/Optimizations').then((m) => ({ default: m.ProjectOptimizations })));
-const OptimizationPage = lazy(() => import('./pages/Optimizations').then((m) => ({ default: m.OptimizationPage })));
-const LlmSettingsPage = lazy(() => import('./pages/LlmSettings').then((m) => ({ default: m.LlmSettingsPage })));
+const ProjectSnapshots = lazy(() => import('./features/snapshots/SnapshotsPage').then((m) => ({ default: m.ProjectSnapshots })));
+const SnapshotPage = lazy(() => import('./features/snapshots/SnapshotsPage').then((m) => ({ default: m.SnapshotPage })));
+const ProjectEvaluations = lazy(() => import('./features/evaluations/EvaluationsPage').then((m) => ({ default: m.ProjectEvaluations })));
+const EvaluationPage = lazy(() => import('./features/evaluations/EvaluationsPage').then((m) => ({ default: m.EvaluationPage })));
+const ProjectOptimizations = lazy(() => import('./features/optimizations/OptimizationsPage').then((m) => ({ default: m.ProjectOptimizations })));
+const OptimizationPage = lazy(() => import('./features/optimizations/OptimizationsPage').then((m) => ({ default: m.OptimizationPage })));
+const LlmSettingsPage = lazy(() => import('./features/admin/LlmSettingsPage').then((m) => ({ default: m.LlmSettingsPage })));
 
 function Lazy({ children }: { children: ReactNode }) {
   return <Suspense fallback={<Loading />}>{children}</Suspense>;
@@ -63,7 +63,7 @@ function SessionExpiry() {
   const qc = useQueryClient();
   useEffect(() => {
     setUnauthenticatedHandler(() => {
-      qc.setQueryData(ME_KEY, null);
+      qc.setQueryData(sessionKeys.me(), null);
     });
     return () => setUnauthenticatedHandler(null);
   }, [qc]);

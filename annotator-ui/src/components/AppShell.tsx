@@ -1,9 +1,9 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { NavLink, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
-import { api } from '../api';
-import { mainNav } from '../nav';
-import { ME_KEY, useMe, useSession } from '../session';
+import { api } from '../shared/api';
+import { mainNav } from '../shared/nav';
+import { sessionKeys, useMe, useSession } from '../shared/session';
 import { ErrorBoundary } from './ErrorBoundary';
 import { Button, ErrorState, Icon, Loading } from './ui';
 
@@ -71,7 +71,7 @@ export function AppShell() {
       // The session may already be gone; signing out locally is what matters.
     }
     qc.clear();
-    qc.setQueryData(ME_KEY, null);
+    qc.setQueryData(sessionKeys.me(), null);
     navigate('/login', { replace: true });
   };
 

@@ -1,7 +1,7 @@
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import type { AuditEntry } from '../api';
+import type { AuditEntry } from '../shared/api';
 import { adminUser, meReply, mockApi, plainUser, project } from '../test/mockApi';
 import { renderApp } from '../test/render';
 

@@ -1,8 +1,8 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { Fragment, useState } from 'react';
 import { Link } from 'react-router';
-import type { AuditEntry } from '../api';
-import { formatDateTime, formatRelative } from '../format';
+import type { AuditEntry } from '../shared/api';
+import { formatDateTime, formatRelative } from '../shared/format';
 import { Badge, Button, EmptyState, ErrorState, Loading } from './ui';
 
 const PAGE_SIZE = 50;

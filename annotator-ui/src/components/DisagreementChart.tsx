@@ -1,6 +1,6 @@
 // The disagreement rate per cycle (issue 7's "disagreement rate per cycle"): one bar per guideline
 // version, on the Dashboard and on the Metrics tab.
-import { cycleName, formatRate, type Cycle } from '../dashboard';
+import { cycleName, formatRate, type Cycle } from '../features/dashboard/api';
 import { BarChart } from './charts';
 
 export function DisagreementChart({ cycles }: { cycles: Cycle[] }) {

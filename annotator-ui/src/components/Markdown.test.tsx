@@ -1,6 +1,6 @@
 import { render, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { draftRules } from '../guidelines';
+import { draftRules } from '../features/guidelines/api';
 import { Markdown, safeHref } from './Markdown';
 
 describe('Markdown', () => {

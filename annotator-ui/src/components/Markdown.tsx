@@ -3,7 +3,7 @@
 // text is shown as text, never interpreted — and links keep to http(s), mailto and in-page anchors.
 // A rule heading ("## R3: title") gets the anchor #R3 so rules can be linked and cited.
 import type { ReactNode } from 'react';
-import { RULE_HEADING } from '../guidelines';
+import { RULE_HEADING } from '../features/guidelines/api';
 
 type Block =
   | { kind: 'heading'; level: number; text: string }

@@ -1,6 +1,6 @@
 // How query results look everywhere: the SQL runner, sample rows, compare, verification previews.
 import type { ReactNode } from 'react';
-import type { QueryResult, ResultColumn, ResultPreview } from '../api';
+import type { QueryResult, ResultColumn, ResultPreview } from '../shared/api';
 
 const NUMERIC_TYPES = /^(int[248]?|integer|bigint|smallint|numeric|decimal|float[48]?|real|double precision|double|money|oid)$/i;
 

@@ -22,7 +22,7 @@ export function highlightSql(sql: string): ReactNode[] {
     const at = m.index ?? 0;
     if (at > last) out.push(sql.slice(last, at));
     const [text, comment, str, ident, num, word] = m;
-    let cls: string | null = null;
+    let cls: string | null;
     if (comment) cls = 'tok-comment';
     else if (str) cls = 'tok-string';
     else if (ident) cls = 'tok-ident';

@@ -15,7 +15,7 @@ import {
   type Command,
 } from '@codemirror/view';
 import { useEffect, useImperativeHandle, useRef, type Ref } from 'react';
-import type { DbTable } from '../api';
+import type { DbTable } from '../shared/api';
 
 export interface SqlEditorHandle {
   /** Put text where the cursor is (replacing a selection) and focus the editor. */

@@ -3,7 +3,7 @@
 // arrow that says whether a figure went the right way. Each chart is an image with a title and a text
 // description of its data, and each bar, point or cell has its own tooltip.
 import { useId, type ReactNode } from 'react';
-import '../charts.css';
+import './charts.css';
 
 /** The number of series colours in charts.css (.chart-s0 … .chart-s9); more series reuse them. */
 const PALETTE = 10;

@@ -14,7 +14,7 @@ import {
   type SelectHTMLAttributes,
   type TextareaHTMLAttributes,
 } from 'react';
-import { ApiError } from '../api';
+import { ApiError } from '../shared/api';
 
 type Variant = 'primary' | 'secondary' | 'danger' | 'ghost';
 
@@ -470,7 +470,12 @@ export function Card({
   );
 }
 
-/** A modal dialog: Escape or the backdrop closes it, focus moves in and is restored on close. */
+/**
+ * A modal dialog on the native `<dialog>` (`showModal()`): the browser puts it in the top layer and makes
+ * the rest of the page inert, so focus stays inside; Escape (the dialog's `cancel`) or a click on the
+ * backdrop asks the owner to close it. Focus moves to the first field (or button other than ×) and goes
+ * back to the opener when the dialog unmounts. The owner decides: the dialog is open while it is rendered.
+ */
 export function Dialog({
   title,
   onClose,
@@ -483,38 +488,46 @@ export function Dialog({
   footer?: ReactNode;
 }) {
   const titleId = useId();
-  const ref = useRef<HTMLDivElement>(null);
+  const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
     const previous = document.activeElement as HTMLElement | null;
-    const first = ref.current?.querySelector<HTMLElement>(
-      'input, select, textarea, button:not([data-dialog-close])',
-    );
-    (first ?? ref.current)?.focus();
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') {
-        e.stopPropagation();
-        onClose();
-      }
-    };
-    document.addEventListener('keydown', onKey);
+    if (!dialog.open) dialog.showModal();
+    // showModal() focuses the first focusable element, which is the × button: the first field is more useful.
+    const first = dialog.querySelector<HTMLElement>('input, select, textarea, button:not([data-dialog-close])');
+    (first ?? dialog).focus();
     return () => {
-      document.removeEventListener('keydown', onKey);
-      previous?.focus?.();
+      // Unmounting removes the dialog from the top layer; no close() here, so no `close` event reaches
+      // an owner that has already moved on.
+      if (previous?.isConnected) previous.focus?.();
     };
-  }, [onClose]);
+  }, []);
   return (
-    <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className="dialog" role="dialog" aria-modal="true" aria-labelledby={titleId} ref={ref} tabIndex={-1}>
-        <div className="dialog-header">
-          <h2 id={titleId}>{title}</h2>
-          <button type="button" className="icon-btn" onClick={onClose} aria-label="Close" data-dialog-close>
-            ×
-          </button>
-        </div>
-        <div className="dialog-body">{children}</div>
-        {footer && <div className="dialog-footer">{footer}</div>}
+    <dialog
+      className="dialog"
+      aria-labelledby={titleId}
+      ref={ref}
+      tabIndex={-1}
+      onCancel={(e) => {
+        // The owner unmounts the dialog; the browser must not close it behind React's back.
+        e.preventDefault();
+        onClose();
+      }}
+      // Chrome closes anyway on a second Escape without user activation between (close watchers).
+      onClose={(e) => e.currentTarget.isConnected && onClose()}
+      // A press on the backdrop lands on the <dialog> itself: its content covers the whole box.
+      onMouseDown={(e) => e.target === e.currentTarget && onClose()}
+    >
+      <div className="dialog-header">
+        <h2 id={titleId}>{title}</h2>
+        <button type="button" className="icon-btn" onClick={onClose} aria-label="Close" data-dialog-close>
+          ×
+        </button>
       </div>
-    </div>
+      <div className="dialog-body">{children}</div>
+      {footer && <div className="dialog-footer">{footer}</div>}
+    </dialog>
   );
 }
 

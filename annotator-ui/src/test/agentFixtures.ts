@@ -1,5 +1,5 @@
 // Sample agent runs, steps and batches for tests.
-import type { AgentRun, AgentStep, PipelineRun } from '../api';
+import type { AgentRun, AgentStep, PipelineRun } from '../shared/api';
 
 const preview = (rows: unknown[][]) => ({
   columns: [{ name: 'count', type: 'int8' }],

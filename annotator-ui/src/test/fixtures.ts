@@ -1,5 +1,5 @@
 // Sample API objects for tests of the database screens.
-import type { Database, DbTable } from '../api';
+import type { Database, DbTable } from '../shared/api';
 
 export function database(overrides: Partial<Database> = {}): Database {
   return {

@@ -1,5 +1,5 @@
 // Sample snapshots, exports, prompt templates, evaluations and optimizations for tests.
-import type { EvalResult, Evaluation, ExportRecord, OptCandidate, OptReport, Pair, PromptTemplate, Snapshot } from '../golden';
+import type { EvalResult, Evaluation, ExportRecord, OptCandidate, OptReport, Pair, PromptTemplate, Snapshot } from '../shared/golden';
 import { pipelineRun } from './agentFixtures';
 
 export function snapshot(overrides: Partial<Snapshot> = {}): Snapshot {

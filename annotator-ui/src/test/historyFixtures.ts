@@ -1,5 +1,5 @@
 // A question's history as the API answers it, for the Questions tab's tests.
-import type { HistoryCandidate, Nlq, NlqHistory } from '../api';
+import type { HistoryCandidate, Nlq, NlqHistory } from '../shared/api';
 
 const at = (minute: number) => `2025-03-01T10:${String(minute).padStart(2, '0')}:00Z`;
 

@@ -1,6 +1,6 @@
 // Metric computations as the API answers them, for the Metrics tab's tests: a project with two stages
 // (human seeds, then paraphrases) over one database of four tables.
-import { LEXICAL_MODEL, type MetricReport, type MetricResult, type MetricRun } from '../metrics';
+import { LEXICAL_MODEL, type MetricReport, type MetricResult, type MetricRun } from '../features/metrics/api';
 
 export function report(o: Partial<MetricReport> = {}): MetricReport {
   return {

@@ -1,6 +1,6 @@
 // A fetch stand-in that answers by "METHOD /path" and records every call, for tests.
 import { vi } from 'vitest';
-import type { Me, Project, User } from '../api';
+import type { Me, Project, User } from '../shared/api';
 
 export interface MockReply {
   status?: number;

@@ -1,7 +1,7 @@
 import '@testing-library/jest-dom/vitest';
 import { cleanup } from '@testing-library/react';
 import { afterEach } from 'vitest';
-import { setCsrfToken, setUnauthenticatedHandler } from '../api';
+import { setCsrfToken, setUnauthenticatedHandler } from '../shared/api';
 
 afterEach(() => {
   cleanup();
@@ -25,3 +25,14 @@ target.dispatchEvent = function (this: EventTarget, event: Event) {
   if (event.type === 'selectionchange') return true;
   return dispatchEvent.call(this, event);
 };
+
+// happy-dom implements <dialog>'s showModal() and close() but not the close request a browser makes of
+// Escape: a `cancel` event on the topmost open modal dialog, then close() unless it was cancelled.
+// This is that default action, run after the page's own keydown handlers, as a browser does.
+document.addEventListener('keydown', (event) => {
+  if (event.key !== 'Escape' || event.defaultPrevented) return;
+  const open = document.querySelectorAll<HTMLDialogElement>('dialog[open]');
+  const dialog = open[open.length - 1];
+  if (!dialog) return;
+  if (dialog.dispatchEvent(new Event('cancel', { cancelable: true }))) dialog.close();
+});

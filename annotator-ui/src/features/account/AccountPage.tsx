@@ -1,0 +1,300 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { api, ApiError, type Token } from '../../shared/api';
+import { Alert, Badge, Button, Card, ConfirmDialog, EmptyState, ErrorState, Loading, PageHeader, SecretReveal, TextField, useToast } from '../../components/ui';
+import { countOf, formatDate, formatDateTime, formatRelative } from '../../shared/format';
+import { fieldErrors, formError } from '../../shared/forms';
+import { ROLE_LABELS } from '../../shared/nav';
+import { useSession } from '../../shared/session';
+import { accountKeys } from './keys';
+
+export function AccountPage() {
+  const { user, memberships } = useSession();
+  return (
+    <div className="page">
+      <PageHeader title="Account" subtitle="Your profile, password and API tokens." />
+      <div className="stack">
+        <Card title="Profile">
+          <dl className="details">
+            <dt>Name</dt>
+            <dd>{user.name || <span className="muted">—</span>}</dd>
+            <dt>Email</dt>
+            <dd>{user.email}</dd>
+            <dt>Role</dt>
+            <dd>{user.is_admin ? <Badge tone="admin">Administrator</Badge> : 'Member'}</dd>
+            <dt>Projects</dt>
+            <dd>
+              {memberships.length === 0 ? (
+                <span className="muted">{user.is_admin ? 'Lead in every project (admin)' : 'None'}</span>
+              ) : (
+                <ul className="plain-list">
+                  {memberships.map((m) => (
+                    <li key={m.project_id}>
+                      {m.project_name} <span className="muted">· {ROLE_LABELS[m.role] ?? m.role}</span>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </dd>
+            <dt>Member since</dt>
+            <dd>{formatDate(user.created_at)}</dd>
+          </dl>
+        </Card>
+        <ChangePassword />
+        <ApiTokens />
+      </div>
+    </div>
+  );
+}
+
+function ChangePassword() {
+  const toast = useToast();
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [revokeTokens, setRevokeTokens] = useState(true);
+  const [mismatch, setMismatch] = useState(false);
+  const qc = useQueryClient();
+  const change = useMutation({
+    mutationFn: () => api.changePassword(current, next, revokeTokens),
+    onSuccess: (res) => {
+      setCurrent('');
+      setNext('');
+      setConfirm('');
+      void qc.invalidateQueries({ queryKey: accountKeys.tokens() });
+      toast(
+        revokeTokens
+          ? `Password changed. Your other sessions were signed out and ${countOf(res.tokens_revoked, 'API token')} revoked.`
+          : 'Password changed. Your other sessions were signed out.',
+      );
+    },
+  });
+  const fields = fieldErrors(change.error, { 401: ['current_password', 'The current password is wrong.'] });
+  const general = formError(change.error, fields);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (next !== confirm) {
+      setMismatch(true);
+      return;
+    }
+    setMismatch(false);
+    change.mutate();
+  };
+  return (
+    <Card
+      title="Change password"
+      description="Changing it signs you out everywhere else. Revoking your API tokens too stops any script using them, including ones someone else may have made with your old password."
+    >
+      <form className="form form-narrow" onSubmit={submit} noValidate aria-label="Change password">
+        {general && <Alert>{general}</Alert>}
+        <TextField
+          label="Current password"
+          type="password"
+          autoComplete="current-password"
+          value={current}
+          onChange={(e) => setCurrent(e.target.value)}
+          error={fields.current_password}
+          required
+        />
+        <TextField
+          label="New password"
+          type="password"
+          autoComplete="new-password"
+          value={next}
+          onChange={(e) => setNext(e.target.value)}
+          error={fields.new_password}
+          required
+        />
+        <TextField
+          label="Confirm new password"
+          type="password"
+          autoComplete="new-password"
+          value={confirm}
+          onChange={(e) => setConfirm(e.target.value)}
+          error={mismatch ? 'The two new passwords differ.' : undefined}
+          required
+        />
+        <label className="checkbox">
+          <input type="checkbox" checked={revokeTokens} onChange={(e) => setRevokeTokens(e.target.checked)} />
+          <span>Also revoke my API tokens</span>
+        </label>
+        <div className="form-actions form-actions-start">
+          <Button type="submit" variant="primary" busy={change.isPending}>
+            Change password
+          </Button>
+        </div>
+      </form>
+    </Card>
+  );
+}
+
+function tokenStatus(t: Token): { label: string; tone: string } {
+  if (t.revoked_at) return { label: 'Revoked', tone: 'danger' };
+  if (t.expires_at && new Date(t.expires_at).getTime() < Date.now()) return { label: 'Expired', tone: 'warning' };
+  return { label: 'Active', tone: 'success' };
+}
+
+export function ApiTokens() {
+  const qc = useQueryClient();
+  const toast = useToast();
+  const tokens = useQuery({ queryKey: accountKeys.tokens(), queryFn: api.listTokens });
+  const [name, setName] = useState('');
+  const [days, setDays] = useState('');
+  const [secret, setSecret] = useState<{ name: string; value: string } | null>(null);
+  const [revoking, setRevoking] = useState<Token | null>(null);
+
+  const create = useMutation({
+    mutationFn: () => api.createToken(name.trim(), days ? Number(days) : undefined),
+    onSuccess: (res) => {
+      setSecret({ name: res.token.name, value: res.secret });
+      setName('');
+      setDays('');
+      void qc.invalidateQueries({ queryKey: accountKeys.tokens() });
+    },
+  });
+  const revoke = useMutation({
+    mutationFn: (id: number) => api.revokeToken(id),
+    onSuccess: () => {
+      toast(`Token “${revoking?.name}” revoked`);
+      setRevoking(null);
+      void qc.invalidateQueries({ queryKey: accountKeys.tokens() });
+    },
+  });
+
+  const daysInvalid = days !== '' && (!Number.isInteger(Number(days)) || Number(days) < 1);
+  const fields = fieldErrors(create.error, { 409: ['name'] });
+  if (daysInvalid) fields.expires_in_days = 'Enter a whole number of days, 1 or more.';
+  const general = formError(create.error, fields);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (daysInvalid) return;
+    create.mutate();
+  };
+
+  return (
+    <Card
+      title="API tokens"
+      description={
+        <>
+          For scripts and the CLI: send <code>Authorization: Bearer gst_…</code>. A token acts as you.
+        </>
+      }
+    >
+      {secret && (
+        <SecretReveal label={`Secret of token ${secret.name}`} value={secret.value} onDone={() => setSecret(null)}>
+          This is the secret of “{secret.name}”. Goldset keeps only a hash of it.
+        </SecretReveal>
+      )}
+      <form className="form form-inline" onSubmit={submit} noValidate aria-label="Create API token">
+        <TextField
+          label="Token name"
+          name="token-name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          placeholder="e.g. nightly export"
+          error={fields.name}
+          required
+        />
+        <TextField
+          label="Expires in (days)"
+          name="token-days"
+          type="number"
+          min={1}
+          inputMode="numeric"
+          value={days}
+          onChange={(e) => setDays(e.target.value)}
+          placeholder="Never"
+          error={fields.expires_in_days}
+        />
+        <div className="form-inline-submit">
+          <Button type="submit" variant="primary" busy={create.isPending}>
+            Create token
+          </Button>
+        </div>
+      </form>
+      {general && <Alert>{general}</Alert>}
+
+      {tokens.isPending ? (
+        <Loading label="Loading tokens…" />
+      ) : tokens.isError ? (
+        <ErrorState error={tokens.error} onRetry={() => tokens.refetch()} />
+      ) : (tokens.data.tokens ?? []).length === 0 ? (
+        <EmptyState title="No API tokens">Create one above to call the API from a script.</EmptyState>
+      ) : (
+        <div className="table-wrap flush">
+          <table className="table" aria-label="API tokens">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Prefix</th>
+                <th scope="col">Created</th>
+                <th scope="col">Expires</th>
+                <th scope="col">Last used</th>
+                <th scope="col">Status</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {tokens.data.tokens.map((t) => {
+                const status = tokenStatus(t);
+                return (
+                  <tr key={t.id} className={t.revoked_at ? 'row-muted' : undefined}>
+                    <td>{t.name}</td>
+                    <td>
+                      <code>{t.prefix}…</code>
+                    </td>
+                    <td className="nowrap muted">{formatDate(t.created_at)}</td>
+                    <td className="nowrap muted">{t.expires_at ? formatDate(t.expires_at) : 'Never'}</td>
+                    <td className="nowrap muted" title={formatDateTime(t.last_used_at)}>
+                      {t.last_used_at ? formatRelative(t.last_used_at) : 'Never'}
+                    </td>
+                    <td>
+                      <Badge tone={status.tone}>
+                        {status.label}
+                        {t.revoked_at ? ` ${formatDate(t.revoked_at)}` : ''}
+                      </Badge>
+                    </td>
+                    <td className="cell-actions">
+                      {!t.revoked_at && (
+                        <Button
+                          size="sm"
+                          variant="ghost"
+                          className="text-danger"
+                          onClick={() => {
+                            revoke.reset();
+                            setRevoking(t);
+                          }}
+                          aria-label={`Revoke ${t.name}`}
+                        >
+                          Revoke
+                        </Button>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {revoking && (
+        <ConfirmDialog
+          title="Revoke token?"
+          confirmLabel="Revoke token"
+          onConfirm={() => revoke.mutate(revoking.id)}
+          onCancel={() => setRevoking(null)}
+          busy={revoke.isPending}
+          error={revoke.error ? (revoke.error instanceof ApiError ? revoke.error.message : 'Could not revoke.') : null}
+        >
+          <p>
+            Scripts using <strong>{revoking.name}</strong> (<code>{revoking.prefix}…</code>) will stop working at once.
+            This cannot be undone.
+          </p>
+        </ConfirmDialog>
+      )}
+    </Card>
+  );
+}

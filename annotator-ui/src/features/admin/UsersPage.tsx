@@ -1,0 +1,255 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { api, ApiError, type User } from '../../shared/api';
+import { Alert, Badge, Button, ConfirmDialog, Dialog, EmptyState, ErrorState, Loading, PageHeader, SecretReveal, TextField, useToast } from '../../components/ui';
+import { countOf, formatDate } from '../../shared/format';
+import { fieldErrors, formError } from '../../shared/forms';
+import { useSession } from '../../shared/session';
+import { adminKeys } from './keys';
+
+type Change = { user: User; patch: { disabled?: boolean; is_admin?: boolean } };
+
+function describeChange({ user, patch }: Change) {
+  const who = user.name || user.email;
+  if (patch.disabled === true)
+    return { title: 'Disable user?', confirm: 'Disable user', text: `${who} will be signed out and unable to sign in or use API tokens.`, done: `${who} disabled` };
+  if (patch.disabled === false)
+    return { title: 'Enable user?', confirm: 'Enable user', text: `${who} will be able to sign in again.`, done: `${who} enabled` };
+  if (patch.is_admin === true)
+    return { title: 'Make administrator?', confirm: 'Make admin', text: `${who} will be able to manage every user and project.`, done: `${who} is now an administrator` };
+  return { title: 'Remove administrator rights?', confirm: 'Remove admin', text: `${who} will keep only their project roles.`, done: `${who} is no longer an administrator` };
+}
+
+export function UsersPage() {
+  const { user: me } = useSession();
+  const users = useQuery({ queryKey: adminKeys.users(), queryFn: api.listUsers });
+  const [creating, setCreating] = useState(false);
+  const [change, setChange] = useState<Change | null>(null);
+  const [revoking, setRevoking] = useState<User | null>(null);
+
+  return (
+    <div className="page">
+      <PageHeader
+        title="Users"
+        subtitle="Everyone who can sign in to this Goldset."
+        actions={
+          <Button variant="primary" onClick={() => setCreating(true)}>
+            New user
+          </Button>
+        }
+      />
+      {users.isPending ? (
+        <Loading label="Loading users…" />
+      ) : users.isError ? (
+        <ErrorState error={users.error} onRetry={() => users.refetch()} />
+      ) : (users.data.users ?? []).length === 0 ? (
+        <EmptyState title="No users">Create the first account.</EmptyState>
+      ) : (
+        <div className="table-wrap">
+          <table className="table" aria-label="Users">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Email</th>
+                <th scope="col">Role</th>
+                <th scope="col">Status</th>
+                <th scope="col">Created</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {users.data.users.map((u) => {
+                const self = u.id === me.id;
+                return (
+                  <tr key={u.id} className={u.disabled ? 'row-muted' : undefined}>
+                    <td>
+                      {u.name || <span className="muted">—</span>}
+                      {self && <span className="you-tag">you</span>}
+                    </td>
+                    <td>{u.email}</td>
+                    <td>{u.is_admin ? <Badge tone="admin">Admin</Badge> : <span className="muted">Member</span>}</td>
+                    <td>
+                      {u.disabled ? <Badge tone="danger">Disabled</Badge> : <Badge tone="success">Active</Badge>}
+                    </td>
+                    <td className="nowrap muted">{formatDate(u.created_at)}</td>
+                    <td className="cell-actions">
+                      <Button
+                        size="sm"
+                        variant="ghost"
+                        disabled={self}
+                        title={self ? 'You cannot change your own admin rights' : undefined}
+                        onClick={() => setChange({ user: u, patch: { is_admin: !u.is_admin } })}
+                        aria-label={`${u.is_admin ? 'Remove admin from' : 'Make admin'} ${u.email}`}
+                      >
+                        {u.is_admin ? 'Remove admin' : 'Make admin'}
+                      </Button>
+                      <Button
+                        size="sm"
+                        variant="ghost"
+                        className={u.disabled ? undefined : 'text-danger'}
+                        disabled={self}
+                        title={self ? 'You cannot disable yourself' : undefined}
+                        onClick={() => setChange({ user: u, patch: { disabled: !u.disabled } })}
+                        aria-label={`${u.disabled ? 'Enable' : 'Disable'} ${u.email}`}
+                      >
+                        {u.disabled ? 'Enable' : 'Disable'}
+                      </Button>
+                      <Button
+                        size="sm"
+                        variant="ghost"
+                        className="text-danger"
+                        onClick={() => setRevoking(u)}
+                        aria-label={`Revoke all API tokens of ${u.email}`}
+                      >
+                        Revoke all API tokens
+                      </Button>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {creating && <NewUserDialog onClose={() => setCreating(false)} />}
+      {change && <ChangeUserDialog change={change} onClose={() => setChange(null)} />}
+      {revoking && <RevokeTokensDialog user={revoking} onClose={() => setRevoking(null)} />}
+    </div>
+  );
+}
+
+function ChangeUserDialog({ change, onClose }: { change: Change; onClose: () => void }) {
+  const qc = useQueryClient();
+  const toast = useToast();
+  const text = describeChange(change);
+  const save = useMutation({
+    mutationFn: () => api.updateUser(change.user.id, { version: change.user.version, ...change.patch }),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: adminKeys.users() });
+      toast(text.done);
+      onClose();
+    },
+    onError: (err) => {
+      if (err instanceof ApiError && err.isStaleVersion) void qc.invalidateQueries({ queryKey: adminKeys.users() });
+    },
+  });
+  let error: string | null = null;
+  if (save.error instanceof ApiError && save.error.isStaleVersion) {
+    error = 'This user changed since the list was loaded. The list has been reloaded; check it and try again.';
+  } else if (save.error) {
+    error = formError(save.error, {});
+  }
+  return (
+    <ConfirmDialog
+      title={text.title}
+      confirmLabel={text.confirm}
+      onConfirm={() => save.mutate()}
+      onCancel={onClose}
+      busy={save.isPending}
+      error={error}
+    >
+      <p>{text.text}</p>
+    </ConfirmDialog>
+  );
+}
+
+function RevokeTokensDialog({ user, onClose }: { user: User; onClose: () => void }) {
+  const toast = useToast();
+  const who = user.name || user.email;
+  const revoke = useMutation({
+    mutationFn: () => api.revokeUserTokens(user.id),
+    onSuccess: (res) => {
+      toast(`${countOf(res.tokens_revoked, 'API token')} of ${who} revoked`);
+      onClose();
+    },
+  });
+  return (
+    <ConfirmDialog
+      title="Revoke all API tokens?"
+      confirmLabel="Revoke all tokens"
+      onConfirm={() => revoke.mutate()}
+      onCancel={onClose}
+      busy={revoke.isPending}
+      error={revoke.error ? formError(revoke.error, {}) : null}
+    >
+      <p>
+        Every API token of <strong>{who}</strong> stops working at once; this cannot be undone. Their browser sessions go
+        on: disable the user to end those too.
+      </p>
+    </ConfirmDialog>
+  );
+}
+
+function NewUserDialog({ onClose }: { onClose: () => void }) {
+  const qc = useQueryClient();
+  const toast = useToast();
+  const [email, setEmail] = useState('');
+  const [name, setName] = useState('');
+  const [password, setPassword] = useState('');
+  const [isAdmin, setIsAdmin] = useState(false);
+  const [generated, setGenerated] = useState<{ email: string; password: string } | null>(null);
+  const create = useMutation({
+    mutationFn: () =>
+      api.createUser({
+        email: email.trim(),
+        name: name.trim(),
+        ...(password ? { password } : {}),
+        ...(isAdmin ? { is_admin: true } : {}),
+      }),
+    onSuccess: (res) => {
+      void qc.invalidateQueries({ queryKey: adminKeys.users() });
+      toast(`User ${res.user.email} created`);
+      if (res.password) setGenerated({ email: res.user.email, password: res.password });
+      else onClose();
+    },
+  });
+  const fields = fieldErrors(create.error, { 409: ['email', 'A user with this email already exists.'] });
+  const general = formError(create.error, fields);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    create.mutate();
+  };
+
+  if (generated) {
+    return (
+      <Dialog title="User created" onClose={onClose}>
+        <SecretReveal label="Generated password" value={generated.password} onDone={onClose}>
+          This is the generated password for <strong>{generated.email}</strong>. Pass it on safely; they can change
+          it under Account.
+        </SecretReveal>
+      </Dialog>
+    );
+  }
+
+  return (
+    <Dialog title="New user" onClose={onClose}>
+      <form className="form" onSubmit={submit} noValidate aria-label="New user">
+        {general && <Alert>{general}</Alert>}
+        <TextField label="Email" type="email" name="email" autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} error={fields.email} required />
+        <TextField label="Name" name="name" autoComplete="off" value={name} onChange={(e) => setName(e.target.value)} error={fields.name} />
+        <TextField
+          label="Password"
+          type="password"
+          name="new-password"
+          autoComplete="new-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          error={fields.password}
+          hint="Leave empty to generate one; it is shown once."
+        />
+        <label className="checkbox">
+          <input type="checkbox" checked={isAdmin} onChange={(e) => setIsAdmin(e.target.checked)} />
+          <span>Administrator (manages all users and projects)</span>
+        </label>
+        <div className="form-actions">
+          <Button onClick={onClose}>Cancel</Button>
+          <Button type="submit" variant="primary" busy={create.isPending}>
+            Create user
+          </Button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

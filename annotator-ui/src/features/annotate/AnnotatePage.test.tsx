@@ -1,0 +1,183 @@
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { database, portsTable } from '../../test/fixtures';
+import { errorReply, meReply, mockApi, plainUser, project, type MockReply } from '../../test/mockApi';
+import { renderApp } from '../../test/render';
+import type { AnnotationTask, SubmitResult } from '../../shared/loop';
+
+const P = '/api/v1/projects/42';
+
+function task(overrides: Partial<AnnotationTask> = {}): AnnotationTask {
+  return {
+    item: { id: 9, project_id: 42, nlq_id: 31, slot: 0, status: 'claimed', claimed_by: 7, lease_until: null, version: 3, created_at: '', done_at: null },
+    question: 'How many ports are there?',
+    database_id: 5,
+    target_values: ['3'],
+    guideline_version: 2,
+    blind: true,
+    ...overrides,
+  };
+}
+
+const submitted: SubmitResult = {
+  annotation: { id: 1, item_id: 9, candidate_id: 70, elapsed_ms: 1000 },
+  candidate: { id: 70, source: 'human', sql: 'SELECT count(*) FROM ports', row_count: 1, error: null },
+  result: 'disagreed',
+  comparison: { id: 4, nlq_id: 31, candidate_a_id: 60, candidate_b_id: 70, match: false, reason: 'different values in row 1', guideline_version: 2, created_at: '' },
+  review_item_id: 12,
+  audited: false,
+  agent_sql: 'SELECT count(DISTINCT name) FROM ports',
+};
+
+function setup(nexts: MockReply[], extra: Record<string, MockReply | ((c: { body: unknown }) => MockReply)> = {}) {
+  let n = 0;
+  return mockApi({
+    'GET /api/v1/auth/me': meReply(plainUser),
+    [`GET ${P}`]: { body: { project: project('annotator') } },
+    [`POST ${P}/annotation/next`]: () => nexts[Math.min(n++, nexts.length - 1)],
+    [`GET ${P}/databases/5`]: { body: { database: database(), tables: [portsTable] } },
+    [`POST ${P}/databases/5/query`]: { body: { columns: [{ name: 'count', type: 'bigint' }], rows: [[3]], row_count: 1, truncated: false, elapsed_ns: 1e6 } },
+    ...extra,
+  });
+}
+
+const editorText = (label = 'Your SQL') => screen.getByRole('textbox', { name: label }).textContent ?? '';
+const ctrl = (key: string, target: Element = document.body) => fireEvent.keyDown(target, { key, ctrlKey: true });
+
+beforeEach(() => localStorage.clear());
+afterEach(() => vi.unstubAllGlobals());
+
+describe('annotate', () => {
+  it('claims, restores the draft, submits with Ctrl-S (version, elapsed), shows the outcome, N goes next', async () => {
+    localStorage.setItem('goldset:draft:42:9', 'SELECT count(*) FROM ports');
+    const { calls } = setup([{ body: task() }, { status: 204 }], { [`POST ${P}/annotation/items/9/submit`]: { body: submitted } });
+    const user = userEvent.setup();
+    renderApp('/projects/42/annotate');
+    await user.click(await screen.findByRole('button', { name: 'Start annotating' }));
+
+    expect(await screen.findByTestId('question')).toHaveTextContent('How many ports are there?');
+    expect(screen.getByRole('link', { name: 'Guidelines v2' })).toHaveAttribute('href', '/projects/42/guidelines');
+    // Blind: the reference answer and the agent's SQL are not shown.
+    expect(screen.queryByText('SELECT count(DISTINCT name) FROM ports')).not.toBeInTheDocument();
+    expect(screen.getByText(/stays hidden/)).toBeInTheDocument();
+    await screen.findByRole('complementary', { name: 'Schema' });
+    expect(screen.getByText('Restored your draft for this item.')).toBeInTheDocument();
+    expect(editorText()).toBe('SELECT count(*) FROM ports');
+    expect(screen.getByRole('button', { name: /Submit/ })).toHaveTextContent(/Ctrl\+S|⌘S/);
+
+    // Ctrl-Enter previews through the query endpoint.
+    fireEvent.keyDown(screen.getByRole('textbox', { name: 'Your SQL' }), { key: 'Enter', keyCode: 13, ctrlKey: true });
+    expect(await screen.findByTestId('row-count')).toHaveTextContent('1 row');
+
+    ctrl('s', screen.getByRole('textbox', { name: 'Your SQL' }));
+    const outcome = await screen.findByTestId('outcome');
+    const submit = calls.find((c) => c.path === `${P}/annotation/items/9/submit`)!;
+    expect(submit.body).toMatchObject({ version: 3, sql: 'SELECT count(*) FROM ports' });
+    expect(typeof (submit.body as { elapsed_ms: unknown }).elapsed_ms).toBe('number');
+    expect(within(outcome).getByTestId('verdict')).toHaveTextContent('DISAGREED');
+    expect(outcome).toHaveTextContent('different values in row 1');
+    expect(outcome).toHaveTextContent('review item #12');
+    const codes = within(outcome).getAllByTestId('sql-code');
+    expect(codes[0]).toHaveTextContent('SELECT count(DISTINCT name) FROM ports');
+    expect(codes[1]).toHaveTextContent('SELECT count(*) FROM ports');
+    // The draft is gone once submitted.
+    expect(localStorage.getItem('goldset:draft:42:9')).toBeNull();
+
+    fireEvent.keyDown(document.body, { key: 'n' });
+    expect(await screen.findByText('Nothing to annotate right now')).toBeInTheDocument();
+    expect(calls.filter((c) => c.path === `${P}/annotation/next`)).toHaveLength(2);
+  });
+
+  it('shows a no-agent outcome and goes next with Enter', async () => {
+    localStorage.setItem('goldset:draft:42:9', 'SELECT 1');
+    setup([{ body: task() }, { status: 204 }], {
+      [`POST ${P}/annotation/items/9/submit`]: { body: { ...submitted, result: 'no_agent', comparison: undefined, review_item_id: undefined, agent_sql: undefined } },
+    });
+    const user = userEvent.setup();
+    renderApp('/projects/42/annotate');
+    await user.click(await screen.findByRole('button', { name: 'Start annotating' }));
+    await screen.findByTestId('question');
+    await user.click(screen.getByRole('button', { name: /Submit/ }));
+    expect(await screen.findByTestId('verdict')).toHaveTextContent('NO AGENT');
+    expect(screen.getByText('The agent has no SQL for this question.')).toBeInTheDocument();
+    (document.activeElement as HTMLElement).blur();
+    fireEvent.keyDown(document.body, { key: 'Enter' });
+    expect(await screen.findByText('Nothing to annotate right now')).toBeInTheDocument();
+  });
+
+  it('says whom the SQL agreed with and who is still to submit', async () => {
+    localStorage.setItem('goldset:draft:42:9', 'SELECT count(*) FROM ports');
+    const agent = { ...submitted.comparison!, id: 4, match: true, reason: '' };
+    const other = { ...submitted.comparison!, id: 5, candidate_a_id: 66, match: true, reason: '' };
+    setup([{ body: task() }], {
+      [`POST ${P}/annotation/items/9/submit`]: {
+        body: { ...submitted, result: 'agreed', comparisons: [agent, other], comparison: agent, review_item_id: undefined, awaiting: 1 },
+      },
+    });
+    const user = userEvent.setup();
+    renderApp('/projects/42/annotate');
+    await user.click(await screen.findByRole('button', { name: 'Start annotating' }));
+    await screen.findByTestId('question');
+    await user.click(screen.getByRole('button', { name: /Submit/ }));
+    const verdict = await screen.findByTestId('verdict');
+    expect(verdict).toHaveTextContent('AGREED SO FAR');
+    expect(within(verdict).getByTestId('agreement')).toHaveTextContent('You agreed with the agent and 1 other annotator; waiting for 1 more annotator.');
+    expect(verdict).toHaveTextContent('waiting for 1 more');
+    const list = screen.getByRole('list', { name: 'Comparisons' });
+    expect(within(list).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['The agent: same result', 'Another annotator: same result']);
+  });
+
+  it('saves drafts as you type, per item', async () => {
+    setup([{ body: task() }]);
+    const user = userEvent.setup();
+    renderApp('/projects/42/annotate');
+    await user.click(await screen.findByRole('button', { name: 'Start annotating' }));
+    const schema = await screen.findByRole('complementary', { name: 'Schema' });
+    await user.click(within(schema).getByRole('button', { name: 'Query ports' }));
+    expect(editorText()).toBe('SELECT * FROM ports LIMIT 20');
+    await waitFor(() => expect(localStorage.getItem('goldset:draft:42:9')).toBe('SELECT * FROM ports LIMIT 20'));
+  });
+
+  it('skips with a reason picked by its key', async () => {
+    const { calls } = setup([{ body: task() }, { status: 204 }], { [`POST ${P}/annotation/items/9/skip`]: { body: { annotation: {} } } });
+    const user = userEvent.setup();
+    renderApp('/projects/42/annotate');
+    await user.click(await screen.findByRole('button', { name: 'Start annotating' }));
+    await screen.findByTestId('question');
+    fireEvent.keyDown(document.body, { key: 'k' });
+    const dialog = await screen.findByRole('dialog', { name: 'Skip this question' });
+    fireEvent.keyDown(document.activeElement ?? document.body, { key: '2' });
+    expect(within(dialog).getByRole('radio', { name: /Unanswerable/ })).toBeChecked();
+    fireEvent.keyDown(document.activeElement ?? document.body, { key: '3' });
+    expect(within(dialog).getByRole('radio', { name: /Bad question/ })).toBeChecked();
+    fireEvent.keyDown(document.body, { key: 'Enter' });
+    await screen.findByText('Nothing to annotate right now');
+    expect(calls.find((c) => c.path.endsWith('/skip'))?.body).toEqual({ version: 3, reason: 'bad_question' });
+  });
+
+  it('says when the claim expired and gets a new item', async () => {
+    localStorage.setItem('goldset:draft:42:9', 'SELECT 1');
+    const { calls } = setup([{ body: task() }, { body: task({ item: { ...task().item, id: 10 }, question: 'Second?' }) }], {
+      [`POST ${P}/annotation/items/9/submit`]: errorReply(409, 'conflict', 'your claim expired: ask for the next item again'),
+    });
+    const user = userEvent.setup();
+    renderApp('/projects/42/annotate');
+    await user.click(await screen.findByRole('button', { name: 'Start annotating' }));
+    await screen.findByTestId('question');
+    ctrl('s');
+    expect(await screen.findByText('This item is no longer yours')).toBeInTheDocument();
+    expect(screen.getByText('your claim expired: ask for the next item again')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Get a new item' }));
+    expect(await screen.findByText('Second?')).toBeInTheDocument();
+    expect(calls.filter((c) => c.path === `${P}/annotation/next`)).toHaveLength(2);
+  });
+
+  it('shows the empty state on 204', async () => {
+    setup([{ status: 204 }]);
+    const user = userEvent.setup();
+    renderApp('/projects/42/annotate');
+    await user.click(await screen.findByRole('button', { name: 'Start annotating' }));
+    expect(await screen.findByText('Nothing to annotate right now')).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,135 @@
+// A batch's model calls: usage figures and the newest calls, each with its request and response on demand.
+import { useQuery } from '@tanstack/react-query';
+import { Fragment, useState } from 'react';
+import { llmApi, type LlmCall } from '../../shared/api';
+import { formatCount } from '../../components/ResultGrid';
+import { Badge, Button, Card, ErrorState, Loading, Stats } from '../../components/ui';
+import { formatCost, formatDuration, formatTokens } from '../../shared/format';
+import { runKeys } from '../runs/keys';
+
+export function ModelCalls({ projectId, runId, live }: { projectId: string; runId: string; live: boolean }) {
+  const [open, setOpen] = useState<Set<number>>(new Set());
+  const [withBodies, setWithBodies] = useState(false);
+  const calls = useQuery({
+    queryKey: runKeys.llmCalls(projectId, runId, withBodies),
+    queryFn: () => llmApi.listCalls(projectId, { run_kind: 'agent', run_id: runId, bodies: withBodies }),
+    refetchInterval: live ? 5000 : false,
+    placeholderData: (prev) => prev,
+  });
+  const toggle = (id: number) => {
+    setWithBodies(true);
+    setOpen((s) => {
+      const next = new Set(s);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+  };
+  const u = calls.data?.usage;
+  const list = calls.data?.calls ?? [];
+  return (
+    <Card title="Model calls" description="Every call to the language model this batch made (the newest 100).">
+      {calls.isPending ? (
+        <Loading label="Loading model calls…" />
+      ) : calls.isError ? (
+        <ErrorState error={calls.error} onRetry={() => calls.refetch()} />
+      ) : (
+        <>
+          {u && (
+            <Stats
+              testId="call-usage"
+              items={[
+                { label: 'Calls', value: formatCount(u.calls) },
+                { label: 'Cached', value: formatCount(u.cached_calls) },
+                { label: 'Failed', value: formatCount(u.failed_calls), danger: u.failed_calls > 0 },
+                { label: 'Tokens', value: formatTokens(u.prompt_tokens + u.completion_tokens) },
+                { label: 'Cost', value: formatCost(u.cost_usd) },
+              ]}
+            />
+          )}
+          {list.length === 0 ? (
+            <p className="muted">No model calls yet.</p>
+          ) : (
+            <div className="table-wrap flush">
+              <table className="table table-compact" aria-label="Model calls">
+                <thead>
+                  <tr>
+                    <th scope="col">Purpose</th>
+                    <th scope="col">Model</th>
+                    <th scope="col" className="cell-num">
+                      Tokens
+                    </th>
+                    <th scope="col" className="cell-num">
+                      Latency
+                    </th>
+                    <th scope="col" className="cell-num">
+                      Attempts
+                    </th>
+                    <th scope="col">Cached</th>
+                    <th scope="col">Error</th>
+                    <th scope="col">
+                      <span className="visually-hidden">Bodies</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {list.map((c) => (
+                    <Fragment key={c.id}>
+                      <tr className={open.has(c.id) ? 'row-expanded' : undefined}>
+                        <td>{c.purpose}</td>
+                        <td className="mono small-mono">{c.model}</td>
+                        <td className="cell-num" title={`${c.prompt_tokens} prompt + ${c.completion_tokens} completion`}>
+                          {formatTokens(c.prompt_tokens + c.completion_tokens)}
+                        </td>
+                        <td className="cell-num nowrap">{formatDuration(c.latency_ms)}</td>
+                        <td className="cell-num">{c.attempts}</td>
+                        <td>{c.cached ? <Badge tone="info">cached</Badge> : <span className="muted">—</span>}</td>
+                        <td className="clamp text-danger" title={c.error || undefined}>
+                          {c.error}
+                        </td>
+                        <td className="cell-actions">
+                          <Button
+                            size="sm"
+                            variant="ghost"
+                            aria-expanded={open.has(c.id)}
+                            aria-label={`${open.has(c.id) ? 'Hide' : 'Show'} request and response of call ${c.id}`}
+                            onClick={() => toggle(c.id)}
+                          >
+                            {open.has(c.id) ? 'Hide' : 'JSON'}
+                          </Button>
+                        </td>
+                      </tr>
+                      {open.has(c.id) && (
+                        <tr className="row-detail">
+                          <td colSpan={8}>
+                            <CallBodies call={c} loading={!withBodies || calls.isPlaceholderData} />
+                          </td>
+                        </tr>
+                      )}
+                    </Fragment>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </>
+      )}
+    </Card>
+  );
+}
+
+function CallBodies({ call, loading }: { call: LlmCall; loading: boolean }) {
+  if (loading && call.request === undefined) return <Loading label="Loading the request and response…" />;
+  return (
+    <div className="json-diff">
+      <figure className="json-block">
+        <figcaption>Request</figcaption>
+        {call.request !== undefined ? <pre>{JSON.stringify(call.request, null, 2)}</pre> : <p className="muted">Not kept.</p>}
+      </figure>
+      <figure className="json-block">
+        <figcaption>Response</figcaption>
+        {call.response !== undefined ? <pre>{JSON.stringify(call.response, null, 2)}</pre> : <p className="muted">Not kept.</p>}
+      </figure>
+    </div>
+  );
+}

@@ -1,0 +1,147 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Cycle, Progress } from './api';
+import { meReply, mockApi, plainUser, project } from '../../test/mockApi';
+import { renderApp } from '../../test/render';
+
+const P = '/api/v1/projects/42';
+
+function cycle(v: number, o: Partial<Cycle> = {}): Cycle {
+  return {
+    guideline_version: v,
+    started_at: v === 0 ? null : `2025-02-0${v}T10:00:00Z`,
+    summary: v === 0 ? '' : `Change ${v}`,
+    annotated: 0,
+    skipped: 0,
+    compared: 0,
+    agreed: 0,
+    disagreed: 0,
+    agreement_rate: 0,
+    disagreement_rate: 0,
+    reviews: 0,
+    by_decision: {},
+    by_error_type: {},
+    by_rule: {},
+    ...o,
+  };
+}
+
+const cycles: Cycle[] = [
+  cycle(0, { annotated: 4, skipped: 1, compared: 4, agreed: 2, disagreed: 2, agreement_rate: 0.5, disagreement_rate: 0.5, reviews: 2, by_error_type: { join: 1, aggregation: 1 }, by_rule: {} }),
+  cycle(1, { annotated: 5, compared: 5, agreed: 4, disagreed: 1, agreement_rate: 0.8, disagreement_rate: 0.2, reviews: 1, by_error_type: { join: 1 }, by_rule: { R1: 1 } }),
+  cycle(2),
+];
+
+const progress: Progress = {
+  stages: [{ stage: 'spider-dev', nlqs: 45, by_status: { new: 30, accepted: 14, needs_review: 1 } }],
+  annotators: [
+    { user_id: 7, email: 'ann@example.com', annotated: 9, skipped: 1, pending: 1, compared: 4, agreed_with_agent: 3, agreement_with_agent: 0.75, compared_with_people: 2, agreed_with_people: 1, agreement_with_people: 0.5, median_seconds: 65 },
+    { user_id: 8, email: 'bob@example.com', annotated: 0, skipped: 2, pending: 0, compared: 0, agreed_with_agent: 0, agreement_with_agent: null, median_seconds: null },
+  ],
+  queues: { annotation_pending: 12, annotation_claimed: 2, review_pending: 3, review_claimed: 1 },
+};
+
+function setup(role: 'lead' | 'reviewer' | 'annotator', data: Cycle[] = cycles) {
+  return mockApi({
+    'GET /api/v1/auth/me': meReply(plainUser),
+    [`GET ${P}`]: { body: { project: project(role) } },
+    [`GET ${P}/cycles`]: { body: { cycles: data } },
+    [`GET ${P}/progress`]: { body: progress },
+  });
+}
+
+afterEach(() => vi.useRealTimers());
+
+describe('dashboard', () => {
+  it('shows a lead each cycle with the change in disagreement, the charts and the progress', async () => {
+    setup('lead');
+    renderApp('/projects/42/dashboard');
+
+    const headline = await screen.findByTestId('headline');
+    expect(headline).toHaveTextContent('Disagreement in v1');
+    expect(headline).toHaveTextContent('20%');
+    expect(within(headline).getByTitle('down 30 pts from v0 (better)')).toHaveClass('delta-good');
+    expect(headline).toHaveTextContent('v2 is current and has no comparisons yet');
+
+    const table = screen.getByRole('table', { name: 'Cycles' });
+    const v0 = within(table).getByTestId('cycle-0');
+    expect(v0).toHaveTextContent('Before the first guidelines');
+    expect(v0).toHaveTextContent('+1 skipped');
+    expect(within(v0).getByTestId('disagreement')).toHaveTextContent(/^50%$/);
+    const v1 = within(table).getByTestId('cycle-1');
+    expect(within(v1).getByTestId('disagreement')).toHaveTextContent('20%');
+    expect(within(v1).getByTestId('disagreement')).toHaveTextContent('down 30 pts from v0 (better)');
+    expect(within(v1).getByRole('link', { name: 'v1' })).toHaveAttribute('href', '/projects/42/guidelines?version=1');
+    expect(within(v1).getByRole('link', { name: 'diff' })).toHaveAttribute('href', '/projects/42/guidelines/diff?from=0&to=1');
+    expect(v1).toHaveTextContent('Join 1');
+    expect(within(v1).getByText('R1')).toHaveClass('rule-chip');
+    expect(within(within(table).getByTestId('cycle-2')).getByTestId('disagreement')).toHaveTextContent('—');
+
+    const rate = screen.getByRole('img', { name: /Disagreement rate per cycle/ });
+    expect(rate).toHaveAccessibleName(/v0: 50% \(2 of 4 comparisons\); v1: 20% \(1 of 5 comparisons\); v2: nothing compared/);
+    expect(rate.querySelectorAll('rect.chart-bar')).toHaveLength(2);
+    const errors = screen.getByRole('img', { name: /Decisions by error type/ });
+    expect(errors).toHaveAccessibleName(/v0: 2 \(Join 1, Aggregation 1\); v1: 1 \(Join 1\); v2: 0/);
+    expect(screen.getByRole('img', { name: /Cited rules/ })).toHaveAccessibleName(/v1: 1 \(R1 1\)/);
+
+    expect(screen.getByRole('link', { name: 'Propose guideline edits' })).toHaveAttribute('href', '/projects/42/guidelines/propose');
+
+    const queues = await screen.findByTestId('queues');
+    expect(queues).toHaveTextContent('To annotate12');
+    expect(queues).toHaveTextContent('Being reviewed1');
+    expect(screen.getByRole('img', { name: 'spider-dev, 45 questions: New 30, Needs review 1, Accepted 14' })).toBeInTheDocument();
+    const annotators = screen.getByRole('table', { name: 'Annotators' });
+    const ann = within(annotators).getByRole('row', { name: /ann@example.com/ });
+    expect(ann).toHaveTextContent('75% (3/4)');
+    expect(ann).toHaveTextContent('50% (1/2)');
+    expect(ann).toHaveTextContent('1 min 05 s');
+    expect(within(annotators).getByRole('row', { name: /bob@example.com/ })).toHaveTextContent('—');
+  });
+
+  it('shows a reviewer the cycles but not the lead’s progress', async () => {
+    const { calls } = setup('reviewer');
+    renderApp('/projects/42/dashboard');
+    expect(await screen.findByRole('table', { name: 'Cycles' })).toBeInTheDocument();
+    expect(screen.queryByTestId('queues')).not.toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: 'Propose guideline edits' })).not.toBeInTheDocument();
+    expect(calls.some((c) => c.path.endsWith('/progress'))).toBe(false);
+  });
+
+  it('tells an annotator the dashboard is not theirs, without asking the server', async () => {
+    const { calls } = setup('annotator');
+    renderApp('/projects/42/dashboard');
+    expect(await screen.findByText('The dashboard is for reviewers and leads')).toBeInTheDocument();
+    expect(calls.some((c) => c.path.endsWith('/cycles'))).toBe(false);
+  });
+
+  it('says what to expect before anything was compared', async () => {
+    setup('lead', []);
+    renderApp('/projects/42/dashboard');
+    expect(await screen.findByText('No cycles yet')).toBeInTheDocument();
+    expect(screen.getByTestId('headline')).toHaveTextContent('No comparisons yet');
+    expect(screen.queryByRole('img', { name: /Disagreement rate/ })).not.toBeInTheDocument();
+  });
+
+  it('refreshes on demand and by itself every 10 seconds, unless turned off', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const { calls } = setup('lead');
+    const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
+    renderApp('/projects/42/dashboard');
+    await screen.findByTestId('queues');
+    const count = (suffix: string) => calls.filter((c) => c.path.endsWith(suffix)).length;
+    expect(count('/cycles')).toBe(1);
+
+    await user.click(screen.getByRole('button', { name: 'Refresh' }));
+    await waitFor(() => expect(count('/cycles')).toBe(2));
+    expect(count('/progress')).toBe(2);
+
+    await vi.advanceTimersByTimeAsync(10_000);
+    await waitFor(() => expect(count('/cycles')).toBe(3));
+    expect(count('/progress')).toBe(3);
+
+    await user.click(screen.getByRole('checkbox', { name: /Refresh every 10 s/ }));
+    await vi.advanceTimersByTimeAsync(25_000);
+    expect(count('/cycles')).toBe(3);
+  });
+});

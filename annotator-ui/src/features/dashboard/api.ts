@@ -1,0 +1,124 @@
+// What leads and reviewers read about a project's loop (docs/API.md "Cycles" and "Progress"): the API
+// calls and the arithmetic the dashboard shows (change from one cycle to the next, totals, order).
+import { request } from '../../shared/api';
+
+const base = (projectId: string | number) => `/api/v1/projects/${encodeURIComponent(String(projectId))}`;
+
+/** One guideline version's work (version 0: before the first guideline). */
+export interface Cycle {
+  guideline_version: number;
+  started_at: string | null;
+  summary: string;
+  annotated: number;
+  skipped: number;
+  compared: number;
+  agreed: number;
+  disagreed: number;
+  agreement_rate: number;
+  disagreement_rate: number;
+  reviews: number;
+  by_decision: Record<string, number>;
+  by_error_type: Record<string, number>;
+  by_rule: Record<string, number>;
+}
+
+export interface StageProgress {
+  stage: string;
+  nlqs: number;
+  by_status: Record<string, number>;
+}
+
+export interface AnnotatorProgress {
+  user_id: number;
+  email: string;
+  annotated: number;
+  skipped: number;
+  /** Items they hold claimed now. */
+  pending: number;
+  /** Their submissions compared with the agent's SQL, and how many matched. */
+  compared: number;
+  agreed_with_agent: number;
+  agreement_with_agent: number | null;
+  /** Their submissions compared with other annotators' SQL, and how many matched. */
+  compared_with_people?: number;
+  agreed_with_people?: number;
+  agreement_with_people?: number | null;
+  median_seconds: number | null;
+}
+
+export interface QueueSizes {
+  annotation_pending: number;
+  annotation_claimed: number;
+  review_pending: number;
+  review_claimed: number;
+}
+
+export interface Progress {
+  stages: StageProgress[];
+  annotators: AnnotatorProgress[];
+  queues: QueueSizes;
+}
+
+const counts = (m: Record<string, number> | null | undefined) => m ?? {};
+
+export const dashboardApi = {
+  cycles: async (projectId: string | number): Promise<Cycle[]> => {
+    const res = await request<{ cycles: Cycle[] | null }>('GET', `${base(projectId)}/cycles`);
+    return (res.cycles ?? []).map((c) => ({
+      ...c,
+      by_decision: counts(c.by_decision),
+      by_error_type: counts(c.by_error_type),
+      by_rule: counts(c.by_rule),
+    }));
+  },
+  progress: async (projectId: string | number): Promise<Progress> => {
+    const res = await request<Progress>('GET', `${base(projectId)}/progress`);
+    return {
+      stages: (res.stages ?? []).map((s) => ({ ...s, by_status: counts(s.by_status) })),
+      annotators: res.annotators ?? [],
+      queues: res.queues,
+    };
+  },
+};
+
+
+/** "v3"; version 0 is the work done before the first guideline was saved. */
+export const cycleName = (version: number) => `v${version}`;
+
+/**
+ * The change in disagreement rate from the cycle before, in percentage points; null when either cycle
+ * compared nothing (a rate of nothing is no evidence either way).
+ */
+export function disagreementChange(cycles: Cycle[], i: number): number | null {
+  const cur = cycles[i];
+  const prev = cycles[i - 1];
+  if (!cur || !prev || cur.compared === 0 || prev.compared === 0) return null;
+  return (cur.disagreement_rate - prev.disagreement_rate) * 100;
+}
+
+/** The newest cycle with comparisons and the one with comparisons before it: did the last change help? */
+export function latestComparison(cycles: Cycle[]): { current: Cycle; previous: Cycle | null } | null {
+  const measured = cycles.filter((c) => c.compared > 0);
+  if (measured.length === 0) return null;
+  return { current: measured[measured.length - 1], previous: measured[measured.length - 2] ?? null };
+}
+
+/** A count map's entries, largest first (ties by name). */
+export function byCount(m: Record<string, number>): [string, number][] {
+  return Object.entries(m)
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0], undefined, { numeric: true }));
+}
+
+/** Every key used across the cycles' maps, most used overall first. */
+export function seriesKeys(cycles: Cycle[], pick: (c: Cycle) => Record<string, number>): string[] {
+  const total: Record<string, number> = {};
+  for (const c of cycles) for (const [k, n] of Object.entries(pick(c))) total[k] = (total[k] ?? 0) + n;
+  return byCount(total).map(([k]) => k);
+}
+
+/** 0.125 → "12.5%"; whole numbers without a decimal. */
+export function formatRate(rate: number): string {
+  const pct = Math.round(rate * 1000) / 10;
+  return `${Number.isInteger(pct) ? pct.toFixed(0) : pct.toFixed(1)}%`;
+}

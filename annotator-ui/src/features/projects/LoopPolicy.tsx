@@ -1,0 +1,140 @@
+// The annotation loop's policy (leads): how many questions also get human SQL, how many annotators
+// each, how many agreements are audited, blind mode and the claim lease; and planning annotation.
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { api, ApiError } from '../../shared/api';
+import { loopApi, type Policy, type PlanResult } from '../../shared/loop';
+import { Alert, Button, Card, ErrorState, Loading, SelectField, TextField, useToast } from '../../components/ui';
+import { databaseKeys } from '../databases/keys';
+import { projectKeys } from './keys';
+
+const pct = (x: number) => String(Math.round(x * 1000) / 10);
+
+export function LoopPolicyCard({ projectId }: { projectId: string }) {
+  const policy = useQuery({ queryKey: projectKeys.policy(projectId), queryFn: () => loopApi.getPolicy(projectId) });
+  return (
+    <Card title="Annotation loop" description="Who writes SQL next to the agent, and how disagreements reach review.">
+      {policy.isPending ? (
+        <Loading />
+      ) : policy.isError ? (
+        <ErrorState error={policy.error} onRetry={() => policy.refetch()} />
+      ) : (
+        <div className="stack">
+          <PolicyForm key={policy.data.policy.version} projectId={projectId} policy={policy.data.policy} />
+          <PlanForm projectId={projectId} policy={policy.data.policy} />
+        </div>
+      )}
+    </Card>
+  );
+}
+
+function PolicyForm({ projectId, policy }: { projectId: string; policy: Policy }) {
+  const qc = useQueryClient();
+  const toast = useToast();
+  const [share, setShare] = useState(pct(policy.dual_share));
+  const [perItem, setPerItem] = useState(String(policy.annotators_per_item));
+  const [audit, setAudit] = useState(pct(policy.audit_rate));
+  const [blind, setBlind] = useState(policy.blind);
+  const [lease, setLease] = useState(String(Math.round(policy.lease_seconds / 60)));
+  const save = useMutation({
+    mutationFn: () =>
+      loopApi.savePolicy(projectId, {
+        version: policy.version,
+        dual_share: Number(share) / 100,
+        annotators_per_item: Number(perItem),
+        audit_rate: Number(audit) / 100,
+        blind,
+        lease_seconds: Math.round(Number(lease) * 60),
+      }),
+    onSuccess: (res) => {
+      qc.setQueryData(projectKeys.policy(projectId), res);
+      toast('Policy saved');
+    },
+  });
+  const err = save.error instanceof ApiError ? save.error : null;
+  const f = err?.fields ?? {};
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    save.mutate();
+  };
+  return (
+    <form onSubmit={submit} aria-label="Loop policy" className="stack-sm">
+      <div className="form-grid">
+        <TextField label="Dual share (%)" type="number" min={0} max={100} step="any" value={share} onChange={(e) => setShare(e.target.value)} error={f.dual_share} hint="Questions the agent answers that people also annotate" />
+        <TextField label="Annotators per item" type="number" min={1} max={5} value={perItem} onChange={(e) => setPerItem(e.target.value)} error={f.annotators_per_item} />
+        <TextField label="Audit rate (%)" type="number" min={0} max={100} step="any" value={audit} onChange={(e) => setAudit(e.target.value)} error={f.audit_rate} hint="Agreements still sent to review" />
+        <TextField label="Claim lease (minutes)" type="number" min={1} max={1440} value={lease} onChange={(e) => setLease(e.target.value)} error={f.lease_seconds} />
+      </div>
+      <label className="choice">
+        <input type="checkbox" checked={blind} onChange={(e) => setBlind(e.target.checked)} /> Blind: annotators do not see the agent’s SQL before they submit
+      </label>
+      {err?.isStaleVersion ? (
+        <Alert title="Someone changed the policy" action={<Button onClick={() => qc.invalidateQueries({ queryKey: projectKeys.policy(projectId) })}>Reload</Button>}>
+          Reload to see their values, then save again.
+        </Alert>
+      ) : err && Object.keys(f).length === 0 ? (
+        <Alert>{err.message}</Alert>
+      ) : null}
+      <div className="toolbar">
+        <Button type="submit" variant="primary" busy={save.isPending}>
+          Save policy
+        </Button>
+        <span className="muted small">{policy.version === 0 ? 'Defaults (never saved)' : `Version ${policy.version}`}</span>
+      </div>
+    </form>
+  );
+}
+
+function PlanForm({ projectId, policy }: { projectId: string; policy: Policy }) {
+  const dbs = useQuery({ queryKey: databaseKeys.list(projectId, false), queryFn: () => api.listDatabases(projectId) });
+  const [database, setDatabase] = useState('');
+  const [stage, setStage] = useState('');
+  const [share, setShare] = useState('');
+  const [result, setResult] = useState<PlanResult | null>(null);
+  const plan = useMutation({
+    mutationFn: () =>
+      loopApi.plan(projectId, {
+        ...(database ? { database_id: Number(database) } : {}),
+        ...(stage.trim() ? { stage: stage.trim() } : {}),
+        ...(share.trim() ? { share: Number(share) / 100 } : {}),
+      }),
+    onSuccess: setResult,
+  });
+  const f = plan.error instanceof ApiError ? plan.error.fields : {};
+  return (
+    <form
+      aria-label="Plan annotation"
+      className="stack-sm"
+      onSubmit={(e) => {
+        e.preventDefault();
+        plan.mutate();
+      }}
+    >
+      <h3 className="card-subtitle">Plan annotation</h3>
+      <p className="muted small">Creates annotation items for the sampled share of the project’s new questions (planning twice adds nothing).</p>
+      <div className="form-grid">
+        <SelectField label="Database" value={database} onChange={(e) => setDatabase(e.target.value)}>
+          <option value="">All databases</option>
+          {(dbs.data?.databases ?? []).map((d) => (
+            <option key={d.id} value={d.id}>
+              {d.name}
+            </option>
+          ))}
+        </SelectField>
+        <TextField label="Stage" value={stage} onChange={(e) => setStage(e.target.value)} placeholder="any" />
+        <TextField label="Share (%)" type="number" min={0} max={100} step="any" value={share} onChange={(e) => setShare(e.target.value)} placeholder={`${pct(policy.dual_share)} (policy)`} error={f.share} />
+      </div>
+      {plan.isError && Object.keys(f).length === 0 && <Alert>{plan.error.message}</Alert>}
+      <div className="toolbar">
+        <Button type="submit" busy={plan.isPending}>
+          Plan annotation
+        </Button>
+        {result && (
+          <span role="status" data-testid="plan-result">
+            {result.selected} new questions considered · {result.sampled} in the {pct(result.share)}% share · {result.items} items created
+          </span>
+        )}
+      </div>
+    </form>
+  );
+}

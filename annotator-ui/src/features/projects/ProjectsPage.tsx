@@ -1,0 +1,130 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { Link, useNavigate } from 'react-router';
+import { api } from '../../shared/api';
+import { Alert, Badge, Button, Dialog, EmptyState, ErrorState, Loading, PageHeader, TextAreaField, TextField, useToast } from '../../components/ui';
+import { formatDate } from '../../shared/format';
+import { fieldErrors, formError } from '../../shared/forms';
+import { ROLE_LABELS } from '../../shared/nav';
+import { useSession } from '../../shared/session';
+import { projectKeys } from './keys';
+
+export function ProjectsPage() {
+  const { user } = useSession();
+  const projects = useQuery({ queryKey: projectKeys.list(), queryFn: api.listProjects });
+  const [creating, setCreating] = useState(false);
+
+  const newButton = user.is_admin ? (
+    <Button variant="primary" onClick={() => setCreating(true)}>
+      New project
+    </Button>
+  ) : null;
+
+  return (
+    <div className="page">
+      <PageHeader
+        title="Projects"
+        subtitle={user.is_admin ? 'All projects on this Goldset.' : 'Projects you are a member of.'}
+        actions={newButton}
+      />
+      {projects.isPending ? (
+        <Loading label="Loading projects…" />
+      ) : projects.isError ? (
+        <ErrorState error={projects.error} onRetry={() => projects.refetch()} />
+      ) : projects.data.projects.length === 0 ? (
+        <EmptyState
+          title="No projects yet"
+          action={
+            user.is_admin ? (
+              <Button variant="primary" onClick={() => setCreating(true)}>
+                Create the first project
+              </Button>
+            ) : null
+          }
+        >
+          {user.is_admin
+            ? 'Create a project, then add annotators, reviewers and a lead to it.'
+            : 'You are not a member of any project. A project lead or an admin can add you.'}
+        </EmptyState>
+      ) : (
+        <div className="table-wrap">
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Description</th>
+                <th scope="col">My role</th>
+                <th scope="col">Created</th>
+              </tr>
+            </thead>
+            <tbody>
+              {projects.data.projects.map((p) => (
+                <tr key={p.id}>
+                  <td>
+                    <Link to={`/projects/${p.id}`} className="strong-link">
+                      {p.name}
+                    </Link>
+                  </td>
+                  <td className="muted clamp">{p.description || '—'}</td>
+                  <td>
+                    <Badge tone={p.my_role}>{ROLE_LABELS[p.my_role] ?? p.my_role}</Badge>
+                  </td>
+                  <td className="nowrap muted">
+                    <time dateTime={p.created_at}>{formatDate(p.created_at)}</time>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {creating && <NewProjectDialog onClose={() => setCreating(false)} />}
+    </div>
+  );
+}
+
+function NewProjectDialog({ onClose }: { onClose: () => void }) {
+  const qc = useQueryClient();
+  const toast = useToast();
+  const navigate = useNavigate();
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const create = useMutation({
+    mutationFn: () => api.createProject({ name: name.trim(), description: description.trim() }),
+    onSuccess: ({ project }) => {
+      void qc.invalidateQueries({ queryKey: projectKeys.list() });
+      toast(`Project “${project.name}” created`);
+      onClose();
+      navigate(`/projects/${project.id}`);
+    },
+  });
+  const fields = fieldErrors(create.error, { 409: ['name', 'A project with this name already exists.'] });
+  const general = formError(create.error, fields);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    create.mutate();
+  };
+  return (
+    <Dialog title="New project" onClose={onClose}>
+      <form onSubmit={submit} className="form" noValidate>
+        {general && <Alert>{general}</Alert>}
+        <TextField label="Name" name="name" required value={name} onChange={(e) => setName(e.target.value)} error={fields.name} />
+        <TextAreaField
+          label="Description"
+          name="description"
+          rows={3}
+          value={description}
+          onChange={(e) => setDescription(e.target.value)}
+          error={fields.description}
+          hint="Optional. What the dataset is for, which databases it covers."
+        />
+        <div className="form-actions">
+          <Button onClick={onClose}>Cancel</Button>
+          <Button type="submit" variant="primary" busy={create.isPending}>
+            Create project
+          </Button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,152 @@
+import { fireEvent, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { database, portsTable } from '../../test/fixtures';
+import { errorReply, meReply, mockApi, plainUser, project, type MockReply } from '../../test/mockApi';
+import { renderApp } from '../../test/render';
+import { sqlDiff, type ReviewItem } from '../../shared/loop';
+
+const P = '/api/v1/projects/42';
+
+function item(overrides: Partial<ReviewItem> = {}): ReviewItem {
+  return {
+    id: 12, project_id: 42, nlq_id: 31, reason: 'disagreement', status: 'claimed', candidate_a_id: 60, candidate_b_id: 70,
+    authors: [3], claimed_by: 7, lease_until: null, version: 4, guideline_version: 2, created_at: '', resolved_at: null,
+    question: 'How many ports are there?', database_id: 5,
+    candidate_a: { id: 60, source: 'agent', sql: 'SELECT count(DISTINCT name) FROM ports', result_fingerprint: 'x', row_count: 1, error: null },
+    candidate_b: { id: 70, source: 'human', sql: 'SELECT count(*) FROM ports', result_fingerprint: 'y', row_count: 1, error: null },
+    ...overrides,
+  };
+}
+
+const res = (v: number) => ({ columns: [{ name: 'count', type: 'bigint' }], rows: [[v]], row_count: 1, truncated: false, elapsed_ns: 1e6 });
+
+function setup(decision: MockReply | ((c: { body: unknown }) => MockReply), nexts: MockReply[] = [{ body: { item: item() } }, { status: 204 }]) {
+  let n = 0;
+  return mockApi({
+    'GET /api/v1/auth/me': meReply(plainUser),
+    [`GET ${P}`]: { body: { project: project('reviewer') } },
+    [`POST ${P}/review/next`]: () => nexts[Math.min(n++, nexts.length - 1)],
+    [`GET ${P}/databases/5`]: { body: { database: database(), tables: [portsTable] } },
+    [`POST ${P}/databases/5/compare`]: {
+      body: { match: false, reason: 'different values', order_matters: false, gold: res(2), pred: res(3), diff: { only_in_gold: [[2]], only_in_pred: [[3]], first_order_difference: -1, column_mapping: null } },
+    },
+    [`POST ${P}/databases/5/query`]: { body: res(2) },
+    [`GET ${P}/guidelines`]: {
+      body: {
+        current: { version: 2, summary: '', author_id: 1, author_email: null, author_name: null, rule_count: 2, created_at: '', project_id: 42, markdown: '',
+          rules: [{ id: 'R1', title: 'Count rows, not names', text: 'x' }, { id: 'R2', title: 'Qualify columns', text: 'y' }] },
+        versions: [],
+      },
+    },
+    [`POST ${P}/review/items/12/decision`]: decision,
+  });
+}
+
+const key = (k: string) => fireEvent.keyDown(document.body, { key: k });
+const save = () => fireEvent.keyDown(document.body, { key: 's', ctrlKey: true });
+
+async function start() {
+  const user = userEvent.setup();
+  renderApp('/projects/42/review');
+  await user.click(await screen.findByRole('button', { name: 'Start reviewing' }));
+  await screen.findByTestId('question');
+  return user;
+}
+
+afterEach(() => vi.unstubAllGlobals());
+
+describe('sql diff', () => {
+  it('marks changed words on each side and ignores case and spacing', () => {
+    const d = sqlDiff('SELECT count(DISTINCT name) FROM ports', 'select  count(*) FROM ports');
+    expect(d.a.filter((p) => p.op === 'delete').map((p) => p.text.trim())).toEqual(['DISTINCT name']);
+    expect(d.b.filter((p) => p.op === 'insert').map((p) => p.text)).toEqual(['*']);
+    expect(d.a.map((p) => p.text).join('')).toBe('SELECT count(DISTINCT name) FROM ports');
+  });
+});
+
+describe('review', () => {
+  it('shows both candidates with a diff, results and row diff, and decides from the keyboard', async () => {
+    const { calls } = setup({ body: { review: {} } });
+    const user = await start();
+    expect(screen.getByText('Disagreement')).toBeInTheDocument();
+    const side = screen.getByTestId('sql-side-by-side');
+    expect(side).toHaveTextContent('Candidate A · agent');
+    expect(within(screen.getByTestId('SQL A')).getByText(/DISTINCT name/).tagName).toBe('DEL');
+    expect(within(screen.getByTestId('SQL B')).getByText('*').tagName).toBe('INS');
+    const results = await screen.findByTestId('review-results');
+    expect(results).toHaveTextContent('DIFFERENT RESULTS');
+    expect(within(results).getByRole('region', { name: 'Rows only in A' })).toHaveTextContent('2');
+    expect(within(results).getByRole('region', { name: 'Result of B' })).toHaveTextContent('3');
+    expect(calls.find((c) => c.path.endsWith('/compare'))?.body).toEqual({ gold_sql: 'SELECT count(DISTINCT name) FROM ports', pred_sql: 'SELECT count(*) FROM ports' });
+
+    key('b');
+    expect(screen.getByRole('button', { name: /Accept B/ })).toHaveAttribute('aria-pressed', 'true');
+    key('a');
+    expect(screen.getByRole('button', { name: /Accept A/ })).toHaveAttribute('aria-pressed', 'true');
+    key('r');
+    expect(screen.getByRole('button', { name: /Reject/ })).toHaveAttribute('aria-pressed', 'true');
+    key('b');
+    // The error type is required.
+    save();
+    expect(await screen.findByText('Choose an error type: it is required.')).toBeInTheDocument();
+    expect(calls.some((c) => c.path.endsWith('/decision'))).toBe(false);
+
+    key('3');
+    expect(screen.getByRole('combobox', { name: /Error type/ })).toHaveValue('aggregation');
+    await user.click(await screen.findByRole('checkbox', { name: /R1/ }));
+    await user.click(screen.getByRole('checkbox', { name: /R2/ }));
+    await user.click(screen.getByRole('checkbox', { name: /R1/ }));
+    await user.type(screen.getByRole('textbox', { name: 'Comment' }), 'counts names');
+    save();
+    expect(await screen.findByText('Nothing to review')).toBeInTheDocument();
+    expect(calls.find((c) => c.path.endsWith('/decision'))?.body).toEqual({
+      version: 4, decision: 'accept_b', error_type: 'aggregation', rule_ids: ['R2'], comment: 'counts names',
+    });
+  });
+
+  it('edit & accept runs the final SQL (prefilled with A) before sending it', async () => {
+    const { calls } = setup({ body: { review: {} } });
+    await start();
+    key('e');
+    expect(screen.getByRole('textbox', { name: 'Final SQL' }).textContent).toBe('SELECT count(DISTINCT name) FROM ports');
+    key('1');
+    save();
+    await screen.findByText('Nothing to review');
+    const posts = calls.filter((c) => c.method === 'POST' && (c.path.endsWith('/query') || c.path.endsWith('/decision')));
+    expect(posts.map((c) => c.path.split('/').pop())).toEqual(['query', 'decision']);
+    expect(posts[1].body).toEqual({ version: 4, decision: 'edit', error_type: 'schema_linking', final_sql: 'SELECT count(DISTINCT name) FROM ports' });
+  });
+
+  it('does not send an edit whose SQL fails', async () => {
+    const { calls, fetchMock } = setup({ body: { review: {} } });
+    await start();
+    fetchMock.mockImplementationOnce(async () => new Response(JSON.stringify({ ...res(0), error: 'column "x" does not exist' }), { status: 200 }));
+    key('e');
+    key('9');
+    save();
+    expect(await screen.findByText('column "x" does not exist')).toBeInTheDocument();
+    expect(calls.some((c) => c.path.endsWith('/decision'))).toBe(false);
+  });
+
+  it('explains a stale item and gets the next one', async () => {
+    const { calls } = setup(errorReply(409, 'stale_version', 'the review item changed', { current_version: 5 }));
+    const user = await start();
+    key('m');
+    key('8');
+    save();
+    expect(await screen.findByText('This item changed since you opened it')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Get next' }));
+    expect(await screen.findByText('Nothing to review')).toBeInTheDocument();
+    expect(calls.filter((c) => c.path.endsWith('/review/next'))).toHaveLength(2);
+  });
+
+  it('releases the item', async () => {
+    const { fetchMock } = setup({ body: {} });
+    const user = await start();
+    fetchMock.mockImplementationOnce(async () => new Response(null, { status: 204 }));
+    await user.click(screen.getByRole('button', { name: 'Release' }));
+    expect(await screen.findByRole('button', { name: 'Start reviewing' })).toBeInTheDocument();
+    expect(fetchMock.mock.calls.some(([u]) => String(u).endsWith('/review/items/12/release'))).toBe(true);
+  });
+});

@@ -1,0 +1,81 @@
+// The pieces the forms that start a run share: the budget fields, the alerts above the start button
+// and the button row, and the notices of a missing model or a missing role.
+import type { ReactNode } from 'react';
+import { ApiError } from '../../shared/api';
+import { Alert, Button, TextField } from '../../components/ui';
+import type { Budget } from '../../shared/golden';
+import { NotConfiguredAlert } from './Trajectory';
+
+/** A 409 because no language model endpoint is configured (the evaluation routes call it `no_llm`). */
+export function isNoModel(err: unknown): err is ApiError {
+  return err instanceof ApiError && err.status === 409 && (err.code === 'no_llm' || err.code === 'llm_not_configured');
+}
+
+export function LeadsOnly({ what }: { what: string }) {
+  return (
+    <Alert tone="warning" title={`${what} are for leads`}>
+      Ask a lead of this project if you need them.
+    </Alert>
+  );
+}
+
+
+export interface BudgetForm {
+  max_calls: string;
+  max_tokens: string;
+  max_cost_usd: string;
+}
+export const EMPTY_BUDGET: BudgetForm = { max_calls: '', max_tokens: '', max_cost_usd: '' };
+
+/** The budget as the API's body: only the caps that were set (none: no budget). */
+export function budgetParams(b: BudgetForm): Budget | undefined {
+  const out: Budget = {};
+  if (b.max_calls.trim()) out.max_calls = Number(b.max_calls);
+  if (b.max_tokens.trim()) out.max_tokens = Number(b.max_tokens);
+  if (b.max_cost_usd.trim()) out.max_cost_usd = Number(b.max_cost_usd);
+  return Object.keys(out).length ? out : undefined;
+}
+
+export function BudgetFields({ value, onChange, fields }: { value: BudgetForm; onChange: (b: BudgetForm) => void; fields: Record<string, string> }) {
+  const set = (k: keyof BudgetForm) => (e: { target: { value: string } }) => onChange({ ...value, [k]: e.target.value });
+  return (
+    <fieldset className="method-choice">
+      <legend>Budget (empty: no cap; the run stops as failed when it reaches one)</legend>
+      <div className="batch-fields">
+        <TextField label="Max model calls" type="number" min={0} value={value.max_calls} onChange={set('max_calls')} error={fields['budget.max_calls']} placeholder="No cap" />
+        <TextField label="Max tokens" type="number" min={0} value={value.max_tokens} onChange={set('max_tokens')} error={fields['budget.max_tokens']} placeholder="No cap" />
+        <TextField label="Max cost (USD)" type="number" min={0} step="0.01" value={value.max_cost_usd} onChange={set('max_cost_usd')} error={fields['budget.max_cost_usd']} placeholder="No cap" />
+      </div>
+    </fieldset>
+  );
+}
+
+/** Under a run form: why it cannot start (no model configured, an error), then its buttons. */
+export function RunFormFooter({
+  notConfigured,
+  isAdmin,
+  general,
+  children,
+}: {
+  notConfigured: ApiError | null;
+  isAdmin: boolean;
+  general: string | null | undefined;
+  children: ReactNode;
+}) {
+  return (
+    <>
+      {notConfigured && <NotConfiguredAlert error={notConfigured} isAdmin={isAdmin} />}
+      {general && <Alert>{general}</Alert>}
+      <div className="form-actions form-actions-start">{children}</div>
+    </>
+  );
+}
+
+/** A run form's submit button, busy while the start request is on its way. */
+export function StartButton({ busy, disabled, children }: { busy: boolean; disabled: boolean; children: ReactNode }) {
+  return (
+    <Button type="submit" variant="primary" busy={busy} disabled={disabled}>
+      {children}
+    </Button>
+  );
+}

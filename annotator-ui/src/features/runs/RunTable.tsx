@@ -1,0 +1,48 @@
+// The cells every list of runs starts and ends with: the run's link, its status, its progress, and when
+// it started.
+import type { ReactNode } from 'react';
+import { Link } from 'react-router';
+import type { PipelineRun } from '../../shared/api';
+import { formatDateTime, formatRelative } from '../../shared/format';
+import { RunProgress, RunStatusBadge } from './status';
+
+/** The run's link ("Batch #3"), then `between` (a kind, a method), then its status and progress. */
+export function RunCells({ run, to, label, between }: { run: PipelineRun; to: string; label: string; between?: ReactNode }) {
+  return (
+    <>
+      <td className="nowrap">
+        <Link className="strong-link" to={to}>
+          {label} #{run.id}
+        </Link>
+      </td>
+      {between}
+      <td>
+        <RunStatusBadge status={run.status} />
+      </td>
+      <td className="progress-cell">
+        <RunProgress run={run} />
+      </td>
+    </>
+  );
+}
+
+/** When something happened, relative, with the date and time on hover. */
+export function WhenCell({ at }: { at: string }) {
+  return (
+    <td className="nowrap muted" title={formatDateTime(at)}>
+      {formatRelative(at)}
+    </td>
+  );
+}
+
+/** The headers of RunCells: the run's noun, then `between`, then Status and Progress. */
+export function RunHeadCells({ label, between }: { label: string; between?: ReactNode }) {
+  return (
+    <>
+      <th scope="col">{label}</th>
+      {between}
+      <th scope="col">Status</th>
+      <th scope="col">Progress</th>
+    </>
+  );
+}

@@ -1,0 +1,32 @@
+import { ApiError } from './api';
+
+/**
+ * Field errors for a form from a failed mutation: the 400 envelope's details.fields, plus a
+ * 409 duplicate or 404 that the screen knows belongs to one field.
+ */
+export function fieldErrors(
+  err: unknown,
+  byStatus: Partial<Record<number, [field: string, message?: string]>> = {},
+): Record<string, string> {
+  if (!(err instanceof ApiError)) return {};
+  const fields = { ...err.fields };
+  const mapped = byStatus[err.status];
+  if (mapped && !err.isStaleVersion && !fields[mapped[0]]) fields[mapped[0]] = mapped[1] ?? err.message;
+  return fields;
+}
+
+/** The error to show above a form when no field claimed it. */
+export function formError(err: unknown, fields: Record<string, string>): string | null {
+  if (!err) return null;
+  if (Object.keys(fields).length > 0) return null;
+  if (err instanceof ApiError) {
+    if (err.status === 403 && err.code === 'csrf_failed') return 'Your session token is out of date. Reload the page and try again.';
+    if (err.status === 403) return 'Your role does not allow this.';
+    if (err.status === 503) return 'The database is unavailable. Try again in a moment.';
+    return err.message;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Empty, or a whole number from lo to hi: the check of an optional count field. */
+export const wholeIn = (v: string, lo: number, hi: number) => v.trim() === '' || (Number.isInteger(Number(v)) && Number(v) >= lo && Number(v) <= hi);
