@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/goldset/goldset/pipelines/golden"
@@ -47,7 +48,12 @@ func TestSnapshotsAPI_CutListPageCompare(t *testing.T) {
 	for range 9 {
 		e.acceptedNLQ(t)
 	}
-	rec := e.do(scenario{Method: "POST", URL: p + "/snapshots", As: "lead", Body: `{"name":"v1","seed":4}`})
+	// Ten copies of one question with one SQL: by default they are one group, in one split.
+	grouped := e.do(scenario{Method: "POST", URL: p + "/snapshots", As: "lead", Body: `{"name":"grouped","seed":4}`})
+	if grouped.Code != 201 || !strings.Contains(grouped.Body.String(), `"groups":1`) || !strings.Contains(grouped.Body.String(), `"same_sql":0`) {
+		t.Fatalf("grouped cut: %d %s", grouped.Code, grouped.Body)
+	}
+	rec := e.do(scenario{Method: "POST", URL: p + "/snapshots", As: "lead", Body: `{"name":"v1","seed":4,"allow_leakage":true}`})
 	if rec.Code != 201 {
 		t.Fatalf("cut: %d %s", rec.Code, rec.Body.String())
 	}
@@ -66,7 +72,7 @@ func TestSnapshotsAPI_CutListPageCompare(t *testing.T) {
 	if cut.Snapshot.Pairs != 10 || m.Splits["train"] != 8 || m.Splits["val"] != 1 || m.Splits["test"] != 1 || len(cut.Snapshot.ContentHash) != 64 {
 		t.Fatalf("cut %+v", cut.Snapshot)
 	}
-	// Ten copies of one question with one SQL: every pair across splits leaks.
+	// Split pair by pair, every pair across splits leaks, and the manifest says so.
 	if m.Leakage.SameSQL == 0 || m.Leakage.NearDuplicates == 0 {
 		t.Fatalf("leakage %+v", m.Leakage)
 	}

@@ -80,6 +80,10 @@ type SnapshotParams struct {
 	Seed            int64           `json:"seed"`
 	Ratios          *SplitRatios    `json:"ratios,omitempty"` // nil: DefaultRatios
 	SplitByDatabase bool            `json:"split_by_database"`
+	// AllowLeakage splits pairs one by one. By default, pairs that would leak into each other's
+	// splits — the same SQL, near-duplicate questions, questions of one lineage (a question and its
+	// paraphrases and variants) — are grouped, and each group lands in one split.
+	AllowLeakage bool `json:"allow_leakage,omitempty"`
 }
 
 func (p *SnapshotParams) validate() error {
@@ -122,7 +126,10 @@ type Manifest struct {
 	GuidelineVersions []int                     `json:"guideline_versions"` // cited by the pairs' reviews and annotations
 	DatabaseVersions  []DatabaseVersion         `json:"database_versions"`
 	Leakage           Leakage                   `json:"leakage"`
-	Metrics           *metrics.Report           `json:"metrics"`
+	// Groups counts the groups of pairs kept in one split (see LeakageGroups); 0 with AllowLeakage.
+	Groups       int             `json:"groups"`
+	AllowLeakage bool            `json:"allow_leakage"`
+	Metrics      *metrics.Report `json:"metrics"`
 }
 
 // DatabaseVersion is one database version the pairs run on.
@@ -180,11 +187,25 @@ func (s *Snapshots) Cut(ctx context.Context, a store.Actor, projectID int64, p S
 	if len(pairs) == 0 {
 		return store.Snapshot{}, Manifest{}, &store.ConflictError{Msg: "nothing to snapshot: no accepted question with gold SQL matches the filters"}
 	}
-	AssignSplits(pairs, *p.Ratios, p.Seed, p.SplitByDatabase)
+	var groups []int
+	if !p.AllowLeakage {
+		if groups, err = LeakageGroups(ctx, pairs, p.SplitByDatabase); err != nil {
+			return store.Snapshot{}, Manifest{}, err
+		}
+	}
+	AssignSplits(pairs, *p.Ratios, p.Seed, p.SplitByDatabase, groups)
 
 	m, err := s.manifest(ctx, projectID, p, pairs)
 	if err != nil {
 		return store.Snapshot{}, Manifest{}, err
+	}
+	m.AllowLeakage = p.AllowLeakage
+	if groups != nil {
+		distinct := map[int]bool{}
+		for _, g := range groups {
+			distinct[g] = true
+		}
+		m.Groups = len(distinct)
 	}
 	params, err := json.Marshal(p)
 	if err != nil {
@@ -237,8 +258,14 @@ func ContentHash(pairs []store.SnapshotPair) string {
 // AssignSplits sets each pair's Split, deterministically from seed. By default each stratum
 // (database × hardness) is shuffled and cut at the ratios, its counts rounded by largest
 // remainder. With byDatabase, whole databases are given to splits (as Spider does): databases are
-// shuffled, then taken largest first, each to the split furthest below its share.
-func AssignSplits(pairs []store.SnapshotPair, r SplitRatios, seed int64, byDatabase bool) {
+// shuffled, then taken largest first, each to the split furthest below its share. With groups
+// (group[i] names pair i's group; see LeakageGroups), every group lands in one split: groups are
+// shuffled, taken largest first, each to the split that its pairs' strata miss most.
+func AssignSplits(pairs []store.SnapshotPair, r SplitRatios, seed int64, byDatabase bool, groups []int) {
+	if groups != nil {
+		assignGroups(pairs, r, seed, groups)
+		return
+	}
 	if byDatabase {
 		assignByDatabase(pairs, r, seed)
 		return
@@ -246,7 +273,7 @@ func AssignSplits(pairs []store.SnapshotPair, r SplitRatios, seed int64, byDatab
 	strata := map[string][]int{}
 	var keys []string
 	for i, p := range pairs {
-		k := databaseKey(p) + "\x00" + p.Hardness
+		k := stratumKey(p)
 		if _, ok := strata[k]; !ok {
 			keys = append(keys, k)
 		}
@@ -267,6 +294,117 @@ func AssignSplits(pairs []store.SnapshotPair, r SplitRatios, seed int64, byDatab
 			pos += n
 		}
 	}
+}
+
+func stratumKey(p store.SnapshotPair) string { return databaseKey(p) + "\x00" + p.Hardness }
+
+// assignGroups gives each group of pairs one split. Each split has a target per stratum (its ratio
+// of the stratum's pairs); a group goes to the split whose targets in the group's strata are least
+// filled, so strata stay balanced as far as whole groups allow.
+func assignGroups(pairs []store.SnapshotPair, r SplitRatios, seed int64, groups []int) {
+	members := map[int][]int{}
+	var ids []int
+	for i, g := range groups {
+		if _, ok := members[g]; !ok {
+			ids = append(ids, g)
+		}
+		members[g] = append(members[g], i)
+	}
+	slices.Sort(ids)
+	rng := stratumRand(seed, "groups")
+	rng.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
+	slices.SortStableFunc(ids, func(a, b int) int { return cmp.Compare(len(members[b]), len(members[a])) })
+	size := map[string]float64{}
+	for _, p := range pairs {
+		size[stratumKey(p)]++
+	}
+	filled := map[string]*[3]float64{}
+	for k := range size {
+		filled[k] = &[3]float64{}
+	}
+	var total [3]float64
+	n := float64(len(pairs))
+	for _, g := range ids {
+		best, bestGap := -1, math.Inf(-1)
+		for s, name := range SplitNames {
+			ratio := r.of(name)
+			if ratio == 0 {
+				continue
+			}
+			// How much of its target the split still misses, relative to the target: in the
+			// group's strata (on average) and overall — the overall term keeps splits filled when
+			// groups are whole strata, as whole databases are.
+			gap := 0.0
+			for _, i := range members[g] {
+				k := stratumKey(pairs[i])
+				gap += (size[k]*ratio - filled[k][s]) / (size[k] * ratio)
+			}
+			gap = gap/float64(len(members[g])) + (n*ratio-total[s])/(n*ratio)
+			if gap > bestGap {
+				best, bestGap = s, gap
+			}
+		}
+		for _, i := range members[g] {
+			pairs[i].Split = SplitNames[best]
+			filled[stratumKey(pairs[i])][best]++
+		}
+		total[best] += float64(len(members[g]))
+	}
+}
+
+// LeakageGroups groups pairs that must share a split: the same normalized SQL, near-duplicate
+// questions (the threshold CheckLeakage uses), one lineage, and — with byDatabase — one database.
+// It returns each pair's group (the smallest index in it), so CheckLeakage finds nothing across
+// splits afterwards.
+func LeakageGroups(ctx context.Context, pairs []store.SnapshotPair, byDatabase bool) ([]int, error) {
+	parent := make([]int, len(pairs))
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	union := func(a, b int) {
+		if ra, rb := find(a), find(b); ra != rb {
+			parent[max(ra, rb)] = min(ra, rb)
+		}
+	}
+	first := map[string]int{}
+	link := func(key string, i int) {
+		if j, ok := first[key]; ok {
+			union(i, j)
+		} else {
+			first[key] = i
+		}
+	}
+	vecs := make([][]float32, len(pairs))
+	for i, p := range pairs {
+		link("sql\x00"+NormalizeSQL(p.SQL), i)
+		if p.Lineage != 0 {
+			link("lineage\x00"+strconv.FormatInt(p.Lineage, 10), i)
+		}
+		if byDatabase {
+			link("db\x00"+databaseKey(p), i)
+		}
+		vecs[i] = metrics.LexicalEmbed(p.Question)
+	}
+	dups, err := metrics.NearDuplicates(ctx, vecs, leakageThreshold)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range dups {
+		union(d.I, d.J)
+	}
+	out := make([]int, len(pairs))
+	for i := range pairs {
+		out[i] = find(i)
+	}
+	return out, nil
 }
 
 // apportion divides n among the splits at the ratios: the floors, then one more to the largest

@@ -215,22 +215,49 @@ func TestCheckLeakage_NearDuplicatesAndSameSQLAcrossSplitsOnly(t *testing.T) {
 	}
 }
 
-// A snapshot's manifest reports a question planted twice (near-duplicates) in different splits.
-func TestSnapshots_ManifestReportsPlantedLeak(t *testing.T) {
+// A question planted twice (near-duplicates): by default both land in one split and the manifest
+// reports no leak; asked to split pair by pair, the manifest reports the planted pairs across splits.
+func TestSnapshots_LeakingPairsShareASplitUnlessAllowed(t *testing.T) {
 	g := newGoldSet(t)
 	g.fill(t, 20)
-	planted := map[int64]bool{}
+	planted := map[int64]int64{}
 	for i := range 10 {
 		q := g.question()
-		planted[g.accept(t, "alpha", q, fmt.Sprintf(goldTemplates[0], 5000+i))] = true
-		planted[g.accept(t, "alpha", q+"!", fmt.Sprintf(goldTemplates[0], 6000+i))] = true
+		a := g.accept(t, "alpha", q, fmt.Sprintf(goldTemplates[0], 5000+i))
+		b := g.accept(t, "alpha", q+"!", fmt.Sprintf(goldTemplates[0], 6000+i))
+		planted[a], planted[b] = b, a
 	}
-	_, m, _ := g.cut(t, SnapshotParams{Seed: 1})
+	// And one lineage: a paraphrase of a question, and the same SQL as another question.
+	parent := g.accept(t, "beta", g.question(), "SELECT name FROM t WHERE id = 7777")
+	child := g.accept(t, "beta", g.question(), "SELECT name FROM t WHERE id = 7778")
+	twin := g.accept(t, "gamma", g.question(), "SELECT name FROM t WHERE id = 7777")
+	if _, err := g.St.Pool().Exec(g.Ctx, `UPDATE nlqs SET parent_id = $1 WHERE id = $2`, parent, child); err != nil {
+		t.Fatal(err)
+	}
+	for seed := range int64(4) {
+		_, m, pairs := g.cut(t, SnapshotParams{Seed: seed})
+		split := splitsOf(pairs)
+		if m.Leakage.NearDuplicates != 0 || m.Leakage.SameSQL != 0 || m.Groups == 0 || m.Groups >= len(pairs) {
+			t.Fatalf("seed %d: leakage %+v, %d groups of %d pairs", seed, m.Leakage, m.Groups, len(pairs))
+		}
+		for a, b := range planted {
+			if split[a] != split[b] {
+				t.Fatalf("seed %d: planted pair %d/%d in %s and %s", seed, a, b, split[a], split[b])
+			}
+		}
+		if split[parent] != split[child] || split[parent] != split[twin] {
+			t.Fatalf("seed %d: lineage/same SQL split: %s %s %s", seed, split[parent], split[child], split[twin])
+		}
+		if m.Splits[SplitTrain] == 0 || m.Splits[SplitVal] == 0 || m.Splits[SplitTest] == 0 {
+			t.Fatalf("seed %d: an empty split %v", seed, m.Splits)
+		}
+	}
+	_, m, _ := g.cut(t, SnapshotParams{Seed: 1, AllowLeakage: true})
 	if m.Leakage.NearDuplicates == 0 {
-		t.Fatalf("no leak found: %+v", m.Leakage)
+		t.Fatalf("pair by pair, no leak found: %+v", m.Leakage)
 	}
 	for _, e := range m.Leakage.Examples {
-		if e.Kind != "near_duplicate" || !planted[e.A] || !planted[e.B] || e.SplitA == e.SplitB {
+		if e.Kind == "near_duplicate" && (planted[e.A] != e.B || e.SplitA == e.SplitB) {
 			t.Errorf("example %+v is not a planted pair across splits", e)
 		}
 	}
