@@ -3,8 +3,10 @@ package server
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 
 	"github.com/goldset/goldset/pipelines/export"
+	"github.com/goldset/goldset/pipelines/golden"
 	"github.com/labstack/echo/v4"
 )
 
@@ -29,6 +31,11 @@ func (s *Server) exportSnapshot(c echo.Context) error {
 		return err
 	}
 	res := c.Response()
+	// The error rate travels with the file: in a header here, in the export's record, and in the
+	// Spider zip's report.
+	if est, err := s.snapshots().ErrorRate(ctx, pid, id); err == nil {
+		res.Header().Set("X-Goldset-Error-Rate", errorRateHeader(est))
+	}
 	res.Header().Set(echo.HeaderContentType, p.ContentType())
 	res.Header().Set(echo.HeaderContentDisposition, fmt.Sprintf("attachment; filename=%q", p.FileName(id)))
 	res.Header().Set("Cache-Control", "no-store")
@@ -50,4 +57,14 @@ func (s *Server) listExports(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, map[string]any{"exports": list})
+}
+
+// errorRateHeader writes an estimate as "rate=0.033; low=0.009; high=0.163; audited=60; pairs=480"
+// ("rate=unmeasured" before any audit).
+func errorRateHeader(e golden.ErrorRate) string {
+	rate := "unmeasured"
+	if e.Rate != nil {
+		rate = strconv.FormatFloat(*e.Rate, 'f', 4, 64)
+	}
+	return fmt.Sprintf("rate=%s; low=%.4f; high=%.4f; audited=%d; pairs=%d", rate, e.Low, e.High, e.Audited, e.Pairs)
 }

@@ -74,3 +74,15 @@ func TestExportsAPI_StreamsTheFileAndRecordsItsHash(t *testing.T) {
 		t.Fatalf("record %+v", x)
 	}
 }
+
+// Every export carries the snapshot's error rate: in a header and in its record.
+func TestExportsAPI_CarryTheErrorRate(t *testing.T) {
+	e := newEnv(t)
+	id := e.snapshot(t)
+	rec := e.do(scenario{Method: "GET", URL: fmt.Sprintf("/api/v1/projects/%d/snapshots/%d/export?format=eval_jsonl", e.project.ID, id), As: "lead"})
+	if rec.Code != 200 || rec.Header().Get("X-Goldset-Error-Rate") != "rate=unmeasured; low=0.0000; high=1.0000; audited=0; pairs=1" {
+		t.Fatalf("%d %q", rec.Code, rec.Header().Get("X-Goldset-Error-Rate"))
+	}
+	e.run(t, []scenario{{Name: "the record has it", Method: "GET", URL: fmt.Sprintf("/api/v1/projects/%d/exports", e.project.ID), As: "lead",
+		ExpectedStatus: 200, ExpectedContent: []string{`"error_rate":{"low":0,"high":1,"rate":null,"pairs":1`}}})
+}

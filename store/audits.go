@@ -148,3 +148,21 @@ func (s *Store) AuditStatus(ctx context.Context, snapshotID int64) (map[string]i
 	}
 	return out, classify(rows.Err(), "audit status")
 }
+
+// SnapshotStrata counts a snapshot's pairs by how they were accepted.
+func (s *Store) SnapshotStrata(ctx context.Context, snapshotID int64) (map[string]int, error) {
+	rows, err := s.pool.Query(ctx, `SELECT accepted_by, count(*) FROM snapshot_pairs WHERE snapshot_id = $1 GROUP BY 1`, snapshotID)
+	if err != nil {
+		return nil, classify(err, "snapshot strata")
+	}
+	out := map[string]int{}
+	for rows.Next() {
+		var k string
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			return nil, classify(err, "snapshot strata")
+		}
+		out[k] = n
+	}
+	return out, classify(rows.Err(), "snapshot strata")
+}

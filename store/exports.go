@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -23,21 +24,23 @@ type Export struct {
 	CreatedBy  *int64     `json:"created_by"`
 	CreatedAt  time.Time  `json:"created_at"`
 	FinishedAt *time.Time `json:"finished_at"`
+	// ErrorRate is the snapshot's estimated error rate when the export was written (JSON).
+	ErrorRate json.RawMessage `json:"error_rate,omitempty"`
 }
 
-const exportColumns = `id, project_id, snapshot_id, format, split, status, rows, bytes, sha256, error, created_by, created_at, finished_at`
+const exportColumns = `id, project_id, snapshot_id, format, split, status, rows, bytes, sha256, error, created_by, created_at, finished_at, error_rate`
 
 func scanExport(row pgx.Row) (Export, error) {
 	var e Export
 	err := row.Scan(&e.ID, &e.ProjectID, &e.SnapshotID, &e.Format, &e.Split, &e.Status, &e.Rows, &e.Bytes, &e.SHA256, &e.Error,
-		&e.CreatedBy, &e.CreatedAt, &e.FinishedAt)
+		&e.CreatedBy, &e.CreatedAt, &e.FinishedAt, &e.ErrorRate)
 	return e, err
 }
 
 // StartExport records an export about to stream, as running; FinishExport closes it.
 func (s *Store) StartExport(ctx context.Context, a Actor, e *Export) error {
-	got, err := scanExport(s.pool.QueryRow(ctx, `INSERT INTO exports (project_id, snapshot_id, format, split, created_by)
-		VALUES ($1, $2, $3, $4, $5) RETURNING `+exportColumns, e.ProjectID, e.SnapshotID, e.Format, e.Split, a.id()))
+	got, err := scanExport(s.pool.QueryRow(ctx, `INSERT INTO exports (project_id, snapshot_id, format, split, created_by, error_rate)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING `+exportColumns, e.ProjectID, e.SnapshotID, e.Format, e.Split, a.id(), e.ErrorRate))
 	if err != nil {
 		return classify(err, "start export")
 	}

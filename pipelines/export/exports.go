@@ -100,7 +100,15 @@ func (x *Exports) Export(ctx context.Context, a store.Actor, projectID, snapshot
 	if _, err := x.Store.GetSnapshot(ctx, projectID, snapshotID); err != nil {
 		return store.Export{}, err
 	}
-	rec := store.Export{ProjectID: projectID, SnapshotID: snapshotID, Format: p.Format, Split: p.Split}
+	est, err := (&golden.Snapshots{Store: x.Store}).ErrorRate(ctx, projectID, snapshotID)
+	if err != nil {
+		return store.Export{}, err
+	}
+	rate, err := json.Marshal(est)
+	if err != nil {
+		return store.Export{}, err
+	}
+	rec := store.Export{ProjectID: projectID, SnapshotID: snapshotID, Format: p.Format, Split: p.Split, ErrorRate: rate}
 	if err := x.Store.StartExport(ctx, a, &rec); err != nil {
 		return rec, err
 	}

@@ -58,6 +58,8 @@ type SpiderReport struct {
 	Files      map[string]string `json:"files"` // split → questions file
 	Databases  []string          `json:"databases"`
 	Counts     SpiderCounts      `json:"counts"`
+	// ErrorRate is the snapshot's estimated error rate from its audits when the file was written.
+	ErrorRate golden.ErrorRate `json:"error_rate"`
 }
 
 // SpiderCounts add up the pairs of the split: Pairs = Exported + Skipped, and the exported ones
@@ -135,7 +137,11 @@ func (x *Exports) writeSpider(ctx context.Context, projectID, snapshotID int64, 
 		return 0, err
 	}
 	zw := &datedZip{Writer: zip.NewWriter(w), modified: snap.CreatedAt}
-	rep := SpiderReport{SnapshotID: snapshotID, Split: p.Split, Files: map[string]string{}, Databases: []string{}}
+	est, err := (&golden.Snapshots{Store: x.Store}).ErrorRate(ctx, projectID, snapshotID)
+	if err != nil {
+		return 0, err
+	}
+	rep := SpiderReport{SnapshotID: snapshotID, Split: p.Split, Files: map[string]string{}, Databases: []string{}, ErrorRate: est}
 	var schemas []spider.SchemaJSON
 	for _, d := range sortedDatabases(dbs) {
 		if d.db == nil {

@@ -308,13 +308,9 @@ func (s *Snapshots) ErrorRate(ctx context.Context, projectID, snapshotID int64) 
 	if _, err := s.Store.GetSnapshot(ctx, projectID, snapshotID); err != nil {
 		return ErrorRate{}, err
 	}
-	pairs, err := s.Store.SnapshotPairs(ctx, snapshotID, "", 0, 0)
+	pairsBy, err := s.Store.SnapshotStrata(ctx, snapshotID)
 	if err != nil {
 		return ErrorRate{}, err
-	}
-	pairsBy := map[string]int{}
-	for _, pr := range pairs {
-		pairsBy[pr.AcceptedBy]++
 	}
 	verdicts, err := s.Store.AuditVerdicts(ctx, snapshotID)
 	if err != nil {
