@@ -76,6 +76,7 @@ var rolePermissions = [][]string{
 	{"lead", "metrics", "compute"},
 	{"lead", "snapshots", "create"},
 	{"lead", "snapshots", "audit"},
+	{"lead", "review", "manage"},
 	{"lead", "nlqs", "accept"},
 	{"lead", "exports", "create"},
 	{"lead", "exports", "read"},

@@ -3,6 +3,9 @@ package server
 import (
 	"errors"
 	"net/http"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -106,4 +109,113 @@ func (s *Server) progress(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, p)
+}
+
+// reviewQueue lists the project's review items (?state=pending|claimed|expired|resolved, reason,
+// database, before, limit) with the queue's counts by state, reason and database. Who holds a
+// claim, and since when, is shown to leads; others see only their own.
+func (s *Server) reviewQueue(c echo.Context) error {
+	pid, err := idParam(c, "project")
+	if err != nil {
+		return err
+	}
+	q := store.ReviewQueueQuery{State: c.QueryParam("state"), Reason: c.QueryParam("reason")}
+	v := store.Validator{}
+	v.Check(q.State == "" || slices.Contains(store.ReviewStates, q.State), "state", "must be one of "+strings.Join(store.ReviewStates, ", "))
+	v.Check(q.Reason == "" || slices.Contains(store.ReviewReasons, q.Reason), "reason", "must be one of "+strings.Join(store.ReviewReasons, ", "))
+	for name, dst := range map[string]*int64{"database": &q.DatabaseID, "before": &q.Before} {
+		if raw := c.QueryParam(name); raw != "" {
+			n, err := strconv.ParseInt(raw, 10, 64)
+			v.Check(err == nil && n > 0, name, "must be a positive id")
+			*dst = n
+		}
+	}
+	if raw := c.QueryParam("limit"); raw != "" {
+		n, err := strconv.Atoi(raw)
+		v.Check(err == nil && n >= 1 && n <= 500, "limit", "must be a number from 1 to 500")
+		q.Limit = n
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	p := currentPrincipal(c)
+	items, err := s.store.ReviewQueue(ctx, pid, p.user.ID, q)
+	if err != nil {
+		return err
+	}
+	lead, err := s.authz.allowed(p.user.ID, projectDomain(pid), "review", "manage")
+	if err != nil {
+		return err
+	}
+	if !lead {
+		for i := range items {
+			if !items[i].Mine {
+				items[i].ClaimedBy, items[i].ClaimedEmail, items[i].ClaimedAt = nil, nil, nil
+			}
+		}
+	}
+	stats, err := s.store.ReviewStats(ctx, pid)
+	if err != nil {
+		return err
+	}
+	byDB, err := s.store.ReviewCountsByDatabase(ctx, pid)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": items, "stats": stats, "by_database": byDB})
+}
+
+// claimReviewItem opens one particular item of the queue (claiming it).
+func (s *Server) claimReviewItem(c echo.Context) error {
+	pid, id, err := projectAnd(c, "item")
+	if err != nil {
+		return err
+	}
+	p := currentPrincipal(c)
+	item, err := s.store.ClaimReviewItemByID(c.Request().Context(), p.actor(c), pid, id, p.user.ID, reviewLease)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"item": item})
+}
+
+// unclaimReviewItem gives a claimed item back to the queue, whoever holds it (leads).
+func (s *Server) unclaimReviewItem(c echo.Context) error {
+	pid, id, err := projectAnd(c, "item")
+	if err != nil {
+		return err
+	}
+	if err := s.store.UnclaimReviewItem(c.Request().Context(), currentPrincipal(c).actor(c), pid, id); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+type assignRequest struct {
+	UserID int64 `json:"user_id"`
+}
+
+// assignReviewItem hands an item to a reviewer of the project (leads).
+func (s *Server) assignReviewItem(c echo.Context) error {
+	pid, id, err := projectAnd(c, "item")
+	if err != nil {
+		return err
+	}
+	var req assignRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	ok, err := s.authz.allowed(req.UserID, projectDomain(pid), "review", "work")
+	if err != nil {
+		return err
+	}
+	if req.UserID <= 0 || !ok {
+		return invalid("user_id", "must be a reviewer (or lead) of this project")
+	}
+	item, err := s.store.AssignReviewItem(c.Request().Context(), currentPrincipal(c).actor(c), pid, id, req.UserID, reviewLease)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"item": item})
 }

@@ -134,3 +134,53 @@ func TestReviewAPI_AuthorsNeverReviewTheirOwnWork(t *testing.T) {
 		{Name: "another reviewer gets it", Method: "POST", URL: p + "/next", As: "lead", ExpectedStatus: http.StatusOK, ExpectedContent: []string{`"source":"human"`}},
 	})
 }
+
+// releaseClaims gives back every review item the fixture user of role as (the reviewer for roles
+// that may not review) holds: a person holds one claim at a time.
+func (e *env) releaseClaims(t *testing.T, as string) {
+	t.Helper()
+	u, ok := e.users[as]
+	if !ok || rank(as) < rank("reviewer") {
+		u = e.users["reviewer"]
+	}
+	if _, err := e.store.Pool().Exec(e.ctx, `UPDATE review_items SET status = 'pending', claimed_by = NULL, lease_until = NULL
+		WHERE claimed_by = $1 AND status = 'claimed'`, u.ID); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The queue a team can see and steer: counts and a filtered list; a reviewer opens a particular
+// item; a lead sees who holds what since when, releases a stale claim and hands an item to someone.
+func TestReviewAPI_QueueListOpenReleaseAssign(t *testing.T) {
+	e := newEnv(t)
+	p := fmt.Sprintf("/api/v1/projects/%d/review", e.project.ID)
+	first := e.reviewItem(t)
+	second := e.reviewItem(t)
+	own := e.reviewItem(t, e.users["reviewer"]) // the reviewer wrote a candidate of it
+	e.run(t, []scenario{
+		{Name: "the queue with its counts", Method: "GET", URL: p + "/items", As: "reviewer", ExpectedStatus: 200,
+			ExpectedContent: []string{fmt.Sprintf(`"id":%d`, first), `"state":"pending"`, `"own_work":true`, `"by_database":{"singers":{"pending":3}}`}},
+		{Name: "bad state", Method: "GET", URL: p + "/items?state=lost", As: "reviewer", ExpectedStatus: 400, ExpectedContent: []string{`"state"`}},
+		{Name: "open a particular item", Method: "POST", URL: fmt.Sprintf("%s/items/%d/claim", p, second), As: "reviewer", ExpectedStatus: 200,
+			ExpectedContent: []string{fmt.Sprintf(`"id":%d`, second), `"candidates":[`}},
+		{Name: "one claim at a time", Method: "POST", URL: fmt.Sprintf("%s/items/%d/claim", p, first), As: "reviewer", ExpectedStatus: 409,
+			ExpectedContent: []string{fmt.Sprintf("holds review item %d", second)}},
+		{Name: "never one's own work", Method: "POST", URL: fmt.Sprintf("%s/items/%d/claim", p, own), As: "lead", ExpectedStatus: 200},
+		{Name: "the next item is the one opened", Method: "POST", URL: p + "/next", As: "reviewer", ExpectedStatus: 200,
+			ExpectedContent: []string{fmt.Sprintf(`"id":%d`, second)}},
+		{Name: "a lead sees who holds it", Method: "GET", URL: p + "/items?state=claimed", As: "lead", ExpectedStatus: 200,
+			ExpectedContent: []string{`"claimed_by_email":"` + e.users["reviewer"].Email, `"claimed_at":`}},
+		{Name: "a reviewer does not see who else holds what", Method: "GET", URL: p + "/items?state=claimed", As: "reviewer", ExpectedStatus: 200,
+			NotExpected: []string{e.users["lead"].Email}},
+		{Name: "a reviewer may not release another's claim", Method: "POST", URL: fmt.Sprintf("%s/items/%d/unclaim", p, own), As: "reviewer", ExpectedStatus: 403},
+		{Name: "a lead releases a stale claim", Method: "POST", URL: fmt.Sprintf("%s/items/%d/unclaim", p, second), As: "lead", ExpectedStatus: 204},
+		{Name: "and hands an item to the reviewer", Method: "POST", URL: fmt.Sprintf("%s/items/%d/assign", p, first), As: "lead",
+			Body: jsonBody(map[string]any{"user_id": e.users["reviewer"].ID}), ExpectedStatus: 200},
+		{Name: "not to someone who wrote it", Method: "POST", URL: fmt.Sprintf("%s/items/%d/assign", p, own), As: "lead",
+			Body: jsonBody(map[string]any{"user_id": e.users["reviewer"].ID}), ExpectedStatus: 409},
+		{Name: "nor to an annotator", Method: "POST", URL: fmt.Sprintf("%s/items/%d/assign", p, second), As: "lead",
+			Body: jsonBody(map[string]any{"user_id": e.users["annotator"].ID}), ExpectedStatus: 400},
+		{Name: "the reviewer's next is the assigned one", Method: "POST", URL: p + "/next", As: "reviewer", ExpectedStatus: 200,
+			ExpectedContent: []string{fmt.Sprintf(`"id":%d`, first)}},
+	})
+}

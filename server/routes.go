@@ -108,6 +108,10 @@ func (s *Server) routes() []route {
 		{Method: "POST", Path: v1 + "/projects/:project/review/items/:item/release", Object: "review", Action: "work", Handler: h((*Server).releaseReviewItem)},
 		{Method: "POST", Path: v1 + "/projects/:project/review/items/:item/decision", Object: "review", Action: "work", Handler: h((*Server).decideReviewItem)},
 		{Method: "GET", Path: v1 + "/projects/:project/review/stats", Object: "review", Action: "read", Handler: h((*Server).reviewStats)},
+		{Method: "GET", Path: v1 + "/projects/:project/review/items", Object: "review", Action: "read", Handler: h((*Server).reviewQueue)},
+		{Method: "POST", Path: v1 + "/projects/:project/review/items/:item/claim", Object: "review", Action: "work", Handler: h((*Server).claimReviewItem)},
+		{Method: "POST", Path: v1 + "/projects/:project/review/items/:item/unclaim", Object: "review", Action: "manage", Handler: h((*Server).unclaimReviewItem)},
+		{Method: "POST", Path: v1 + "/projects/:project/review/items/:item/assign", Object: "review", Action: "manage", Handler: h((*Server).assignReviewItem)},
 
 		// The annotation loop: policy, planning, annotators' claims and submissions.
 		{Method: "GET", Path: v1 + "/projects/:project/policy", Object: "policy", Action: "read", Handler: h((*Server).getPolicy)},

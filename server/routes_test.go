@@ -220,6 +220,20 @@ func routeSpecs(t *testing.T, e *env) map[string]routeSpec {
 			it := e.claimed(t, as)
 			return fmt.Sprintf("%s/review/items/%d/release", p, it.ID), ""
 		}},
+		"GET /api/v1/projects/:project/review/items": {Min: "reviewer", Success: 200, prepare: fixed(p+"/review/items?state=pending", "")},
+		"POST /api/v1/projects/:project/review/items/:item/claim": {Min: "reviewer", Success: 200, prepare: func(e *env, as string) (string, string) {
+			e.releaseClaims(t, as)
+			return fmt.Sprintf("%s/review/items/%d/claim", p, e.reviewItem(t)), ""
+		}},
+		"POST /api/v1/projects/:project/review/items/:item/unclaim": {Min: "lead", Success: 204, prepare: func(e *env, _ string) (string, string) {
+			e.releaseClaims(t, "reviewer")
+			it := e.claimed(t, "reviewer")
+			return fmt.Sprintf("%s/review/items/%d/unclaim", p, it.ID), ""
+		}},
+		"POST /api/v1/projects/:project/review/items/:item/assign": {Min: "lead", Success: 200, prepare: func(e *env, _ string) (string, string) {
+			e.releaseClaims(t, "reviewer")
+			return fmt.Sprintf("%s/review/items/%d/assign", p, e.reviewItem(t)), jsonBody(map[string]any{"user_id": e.users["reviewer"].ID})
+		}},
 		"POST /api/v1/projects/:project/review/items/:item/decision": {Min: "reviewer", Success: 200, prepare: func(e *env, as string) (string, string) {
 			it := e.claimed(t, as)
 			return fmt.Sprintf("%s/review/items/%d/decision", p, it.ID), jsonBody(map[string]any{"version": it.Version, "decision": "accept_a", "error_type": "other"})

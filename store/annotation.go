@@ -206,6 +206,7 @@ type AnnotationTask struct {
 // question must still be open (not rejected or ambiguous). $1 project, $2 user, $3 request ID.
 const claimAnnotationSQL = `WITH claimed AS (
 	UPDATE annotation_items SET status = 'claimed', claimed_by = $2,
+		claimed_at = CASE WHEN status = 'claimed' AND claimed_by = $2 THEN claimed_at ELSE now() END,
 		version = version + CASE WHEN status = 'claimed' AND claimed_by = $2 THEN 0 ELSE 1 END,
 		lease_until = now() + make_interval(secs => COALESCE((SELECT lease_seconds FROM project_policies WHERE project_id = $1), 1800))
 	WHERE id = COALESCE(

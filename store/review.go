@@ -115,6 +115,7 @@ func CreateReviewItem(ctx context.Context, tx pgx.Tx, a Actor, it *ReviewItem) e
 // $1 project, $2 reviewer, $3 lease in seconds, $4 request ID. bench/claim.pgbench runs this text.
 const ClaimSQL = `WITH claimed AS (
 	UPDATE review_items SET status = 'claimed', claimed_by = $2, lease_until = now() + make_interval(secs => $3),
+		claimed_at = CASE WHEN status = 'claimed' AND claimed_by = $2 THEN claimed_at ELSE now() END,
 		version = version + CASE WHEN status = 'claimed' AND claimed_by = $2 THEN 0 ELSE 1 END
 	WHERE id = COALESCE(
 		(SELECT id FROM review_items WHERE claimed_by = $2 AND status = 'claimed' AND project_id = $1
