@@ -26,7 +26,10 @@ import (
 // each question with the SQL answer(question) gives.
 type spiderBatch struct {
 	*pipelinetest.Fixture
+	models *llmconf.Models
+	log    *slog.Logger
 	agents *Agents
+	eval   *Evaluator
 	runner *runs.Runner
 	model  *llmtest.Server
 	gold   map[string]store.NLQWithSQL // by question text
@@ -53,10 +56,9 @@ func newSpiderBatch(t testing.TB) *spiderBatch {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.agents = &Agents{Store: f.St, Exec: f.Im.Exec, Models: models, Log: log,
-		Options: agent.Options{TopKTables: -1}} // Spider schemas are small: the whole schema, no embeddings
-	b.runner = runs.NewRunner(f.St, log)
-	b.agents.Register(b.runner)
+	// Spider schemas are small: the whole schema, no embeddings.
+	w := wire(f, models, agent.Options{TopKTables: -1}, log)
+	b.models, b.log, b.agents, b.eval, b.runner = models, log, w.agents, w.eval, w.runner
 	return b
 }
 
@@ -206,7 +208,7 @@ func TestAgentBatch_WithoutAModelSaysWhatToSet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := &Agents{Store: f.St, Exec: f.Im.Exec, Models: models}
+	a := wire(f, models, agent.Options{}, nil).agents
 	if _, err := a.StartBatch(f.Ctx, store.System, f.Project.ID, AgentBatchParams{}); !errors.Is(err, llm.ErrNotConfigured) {
 		t.Fatalf("batch: %v", err)
 	}

@@ -17,9 +17,11 @@ import (
 	"github.com/sashabaranov/go-openai"
 
 	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/pipelines/golden"
 	"github.com/goldset/goldset/pipelines/prompts"
 	"github.com/goldset/goldset/pipelines/runs"
+	"github.com/goldset/goldset/pipelines/schemas"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )
@@ -92,34 +94,43 @@ type EvalParams struct {
 
 // Evaluator evaluates models on snapshot splits by execution match, and optimizes prompts on them.
 type Evaluator struct {
-	// Agents gives the store, the sandbox, the configured models and the schema cache.
-	Agents *Agents
-	Log    *slog.Logger
-	Runner *runs.Runner
+	st      *store.Store
+	exec    *sqlexec.Executor
+	models  *llmconf.Models
+	schemas *schemas.Cache
+	runner  *runs.Runner
+	log     *slog.Logger
 
 	mu      sync.Mutex
 	clients map[string]*llm.Client // own endpoints of evaluated models, by base URL
 }
 
-// Register makes the runner able to execute evaluations and optimizations.
-func (e *Evaluator) Register(r *runs.Runner) {
-	e.Runner = r
-	if e.Log == nil {
-		e.Log = slog.Default()
+// NewEvaluator makes the evaluations: sc gives the databases' schemas; runner, woken when a run is
+// queued, may be nil.
+func NewEvaluator(st *store.Store, exec *sqlexec.Executor, models *llmconf.Models, sc *schemas.Cache, runner *runs.Runner, log *slog.Logger) *Evaluator {
+	if log == nil {
+		log = slog.Default()
 	}
-	r.Register(runs.Kind{Name: KindEvaluate, Item: e.evalItem, Concurrency: func(run store.PipelineRun) int {
-		var p EvalParams
-		_ = json.Unmarshal(run.Params, &p)
-		return max(p.Concurrency, 1)
-	}})
-	r.Register(runs.Kind{Name: KindOptimize, Item: e.optimizeStep, Concurrency: func(store.PipelineRun) int { return 1 }})
+	return &Evaluator{st: st, exec: exec, models: models, schemas: sc, runner: runner, log: log}
 }
 
-func (e *Evaluator) store() *store.Store { return e.Agents.Store }
+// Kinds are the run kinds this package processes: evaluations and optimizations.
+func (e *Evaluator) Kinds() []runs.Kind {
+	return []runs.Kind{
+		{Name: KindEvaluate, Item: e.evalItem, Concurrency: func(run store.PipelineRun) int {
+			var p EvalParams
+			_ = json.Unmarshal(run.Params, &p)
+			return max(p.Concurrency, 1)
+		}},
+		{Name: KindOptimize, Item: e.optimizeStep, Concurrency: func(store.PipelineRun) int { return 1 }},
+	}
+}
+
+func (e *Evaluator) store() *store.Store { return e.st }
 
 // CurrentPrompt is the project's template in force: its newest saved version, or the built-in one.
-func (e *Evaluator) CurrentPrompt(ctx context.Context, projectID int64) (store.PromptTemplate, error) {
-	p, ok, err := e.store().CurrentPromptTemplate(ctx, projectID)
+func CurrentPrompt(ctx context.Context, st *store.Store, projectID int64) (store.PromptTemplate, error) {
+	p, ok, err := st.CurrentPromptTemplate(ctx, projectID)
 	if err != nil || ok {
 		return p, err
 	}
@@ -128,7 +139,7 @@ func (e *Evaluator) CurrentPrompt(ctx context.Context, projectID int64) (store.P
 }
 
 // SavePrompt saves a new version of the project's template written by a person.
-func (e *Evaluator) SavePrompt(ctx context.Context, a store.Actor, projectID int64, body, note string) (store.PromptTemplate, error) {
+func SavePrompt(ctx context.Context, st *store.Store, a store.Actor, projectID int64, body, note string) (store.PromptTemplate, error) {
 	v := store.Validator{}
 	if msg := prompts.CheckTemplate(body); msg != "" {
 		v.Check(false, "body", msg)
@@ -137,13 +148,13 @@ func (e *Evaluator) SavePrompt(ctx context.Context, a store.Actor, projectID int
 	if err := v.Err(); err != nil {
 		return store.PromptTemplate{}, err
 	}
-	return e.store().CreatePromptTemplate(ctx, a, projectID, store.PromptTemplate{Body: body, Note: note, Source: "manual"})
+	return st.CreatePromptTemplate(ctx, a, projectID, store.PromptTemplate{Body: body, Note: note, Source: "manual"})
 }
 
 // resolvePrompt fills in the project's template when none is given; given, it must be valid.
 func (e *Evaluator) resolvePrompt(ctx context.Context, projectID int64, prompt *string, version *int, v *store.Validator, field string) error {
 	if strings.TrimSpace(*prompt) == "" {
-		cur, err := e.CurrentPrompt(ctx, projectID)
+		cur, err := CurrentPrompt(ctx, e.store(), projectID)
 		if err != nil {
 			return err
 		}
@@ -178,7 +189,7 @@ func (e *Evaluator) pairKeys(ctx context.Context, snapshotID int64, split string
 
 // StartEvaluation validates the parameters and queues the run.
 func (e *Evaluator) StartEvaluation(ctx context.Context, a store.Actor, projectID int64, p EvalParams) (store.PipelineRun, error) {
-	if !e.Agents.Models.Client().Configured() {
+	if !e.models.Client().Configured() {
 		return store.PipelineRun{}, llm.ErrNotConfigured
 	}
 	if p.Split == "" {
@@ -211,8 +222,8 @@ func (e *Evaluator) StartEvaluation(ctx context.Context, a store.Actor, projectI
 		return store.PipelineRun{}, &store.ValidationError{Fields: map[string]string{"split": "the snapshot has no pairs in this split"}}
 	}
 	run, err := e.store().CreatePipelineRun(ctx, a, projectID, KindEvaluate, p, keys)
-	if err == nil && e.Runner != nil {
-		e.Runner.Wake()
+	if err == nil && e.runner != nil {
+		e.runner.Wake()
 	}
 	return run, err
 }
@@ -273,7 +284,7 @@ func (e *Evaluator) goldResult(ctx context.Context, s scoring, target sqlexec.Ta
 			return r
 		}
 	}
-	r := e.Agents.Exec.Run(ctx, target, pair.SQL)
+	r := e.exec.Run(ctx, target, pair.SQL)
 	if s.gold != nil && r.OK() && ctx.Err() == nil {
 		s.gold.mu.Lock()
 		s.gold.m[pair.NLQID] = r
@@ -292,7 +303,7 @@ func (e *Evaluator) score(ctx context.Context, s scoring, candidateID int64, tem
 		r.Error = "the question's database is not in the project any more"
 		return r, nil
 	}
-	d, err := e.Agents.schemaCache().Database(ctx, s.run.ProjectID, *pair.DatabaseID)
+	d, err := e.schemas.Database(ctx, s.run.ProjectID, *pair.DatabaseID)
 	if errors.Is(err, store.ErrNotFound) {
 		r.Error = fmt.Sprintf("database %q was deleted since the snapshot was cut", pair.DatabaseName)
 		return r, nil
@@ -300,7 +311,7 @@ func (e *Evaluator) score(ctx context.Context, s scoring, candidateID int64, tem
 	if err != nil {
 		return r, err
 	}
-	schema, err := e.Agents.schemaCache().Rendered(ctx, d)
+	schema, err := e.schemas.Rendered(ctx, d)
 	if err != nil {
 		return r, err
 	}
@@ -323,7 +334,7 @@ func (e *Evaluator) score(ctx context.Context, s scoring, candidateID int64, tem
 		r.Error = "the gold SQL fails now: " + gold.Error
 		return r, nil
 	}
-	pred := e.Agents.Exec.Run(ctx, target, r.SQL)
+	pred := e.exec.Run(ctx, target, r.SQL)
 	if ctx.Err() != nil {
 		return r, ctx.Err()
 	}
@@ -451,7 +462,7 @@ func ExtractSQL(reply string) string {
 
 // client is the client that calls a target: the configured one, or one for the target's own endpoint.
 func (e *Evaluator) client(t Target) *llm.Client {
-	base := e.Agents.Models.Client()
+	base := e.models.Client()
 	if t.BaseURL == "" {
 		return base
 	}
@@ -462,7 +473,7 @@ func (e *Evaluator) client(t Target) *llm.Client {
 	}
 	set := base.Settings()
 	set.BaseURL, set.APIKey, set.Purposes = t.BaseURL, os.Getenv(EnvTargetAPIKey), nil
-	c := llm.New(set, e.store(), e.store(), e.Log)
+	c := llm.New(set, e.store(), e.store(), e.log)
 	if e.clients == nil {
 		e.clients = map[string]*llm.Client{}
 	}
@@ -482,7 +493,7 @@ func (e *Evaluator) chat(ctx context.Context, s scoring, purpose llm.Purpose, t 
 			return "", openai.Usage{}, &runs.RunError{Reason: why + "; what was scored is kept"}
 		}
 	}
-	c := e.Agents.Models.Client()
+	c := e.models.Client()
 	if purpose == llm.PurposeTarget {
 		c = e.client(t)
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/goldset/goldset/pipelines/prompts"
 	"github.com/goldset/goldset/pipelines/runs"
 	"github.com/goldset/goldset/pipelines/schemas"
+	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )
 
@@ -162,22 +163,35 @@ func (p GenerationParams) validate() error {
 // agent batch (and so enter the annotation flow) and, when Metrics is set, the project's metrics are
 // recomputed.
 type Generators struct {
-	Agents *Agents
-	// Metrics, when set, recomputes the project's metrics after each generating run that kept
+	store   *store.Store
+	exec    *sqlexec.Executor
+	models  *llmconf.Models
+	schemas *schemas.Cache
+	runner  *runs.Runner
+	// metrics, when set, recomputes the project's metrics after each generating run that kept
 	// something.
-	Metrics *measure.Metrics
+	metrics *measure.Metrics
 
 	indexes  indexCache
 	coverage coverageCache
-	schemas  ttlCache[string] // rendered tables with sample rows, by database, table and rows
+	rendered ttlCache[string] // rendered tables with sample rows, by database, table and rows
 }
 
-// register makes the runner able to execute the generating pipelines.
-func (g *Generators) register(r *runs.Runner) {
+// NewGenerators makes the generating pipelines: sc gives the databases' schemas; runner, woken when
+// a run (or the agent batch that follows one) is queued, may be nil; metrics may be nil (no
+// recomputation after a run).
+func NewGenerators(st *store.Store, exec *sqlexec.Executor, models *llmconf.Models, sc *schemas.Cache, runner *runs.Runner, metrics *measure.Metrics) *Generators {
+	return &Generators{store: st, exec: exec, models: models, schemas: sc, runner: runner, metrics: metrics}
+}
+
+// Kinds are the run kinds this package processes: the generating pipelines.
+func (g *Generators) Kinds() []runs.Kind {
+	var ks []runs.Kind
 	for _, kind := range GenerationKinds {
-		r.Register(runs.Kind{Name: kind, Item: g.item, Finish: g.finish, AfterFinish: g.afterFinish,
+		ks = append(ks, runs.Kind{Name: kind, Item: g.item, Finish: g.finish, AfterFinish: g.afterFinish,
 			Concurrency: func(run store.PipelineRun) int { return runParams(run).Concurrency }})
 	}
+	return ks
 }
 
 func runParams(run store.PipelineRun) GenerationParams {
@@ -209,7 +223,7 @@ func (g *Generators) prepareStart(ctx context.Context, projectID int64, kind str
 	if err := p.validate(); err != nil {
 		return p, nil, err
 	}
-	st := g.Agents.Store
+	st := g.store
 	if p.DatabaseID != 0 {
 		if _, err := st.Database(ctx, projectID, p.DatabaseID); err != nil {
 			if errors.Is(err, store.ErrNotFound) {
@@ -319,12 +333,12 @@ func (g *Generators) Start(ctx context.Context, a store.Actor, projectID int64, 
 	if err != nil {
 		return store.PipelineRun{}, err
 	}
-	if !g.Agents.Models.Client().Configured() {
+	if !g.models.Client().Configured() {
 		return store.PipelineRun{}, llm.ErrNotConfigured
 	}
-	run, err := g.Agents.Store.CreatePipelineRun(ctx, a, projectID, p.Pipeline, p, keys)
-	if err == nil && g.Agents.Runner != nil {
-		g.Agents.Runner.Wake()
+	run, err := g.store.CreatePipelineRun(ctx, a, projectID, p.Pipeline, p, keys)
+	if err == nil && g.runner != nil {
+		g.runner.Wake()
 	}
 	return run, err
 }
@@ -357,7 +371,7 @@ func (g *Generators) Preview(ctx context.Context, projectID int64, kind string, 
 		}
 		return PromptPreview{}, err
 	}
-	pv := PromptPreview{Pipeline: p.Pipeline, PromptVersion: w.prompt.Version, Model: llmconf.ModelFor(g.Agents.Models.Client().Settings(), llm.PurposeGenerator),
+	pv := PromptPreview{Pipeline: p.Pipeline, PromptVersion: w.prompt.Version, Model: llmconf.ModelFor(g.models.Client().Settings(), llm.PurposeGenerator),
 		Item: keys[0], Items: len(keys), Params: p, Messages: w.messages}
 	switch p.Pipeline {
 	case KindSemantic:
@@ -409,7 +423,7 @@ func (g *Generators) prepare(ctx context.Context, run store.PipelineRun, key str
 
 // database reads a run's database, or fails the run when it is gone.
 func (g *Generators) database(ctx context.Context, projectID, id int64) (schemas.Database, error) {
-	d, err := g.Agents.schemaCache().Database(ctx, projectID, id)
+	d, err := g.schemas.Database(ctx, projectID, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return d, &runs.RunError{Reason: fmt.Sprintf("database %d was deleted during the run; what finished items generated is kept", id)}
 	}
@@ -418,7 +432,7 @@ func (g *Generators) database(ctx context.Context, projectID, id int64) (schemas
 
 // chat sends an item's prompt (or another) for a purpose and returns the reply's text.
 func (g *Generators) chat(ctx context.Context, run store.PipelineRun, key string, purpose llm.Purpose, messages []openai.ChatCompletionMessage) (string, error) {
-	client := g.Agents.Models.Client()
+	client := g.models.Client()
 	resp, err := client.Chat(ctx, llm.CallMeta{Purpose: purpose, ProjectID: run.ProjectID, RunKind: run.Kind, RunID: run.ID, ItemKey: key,
 		UserID: runs.StartedBy(run)}, openai.ChatCompletionRequest{Messages: messages})
 	if err != nil {
@@ -476,7 +490,7 @@ func (g *Generators) item(ctx context.Context, run store.PipelineRun, key string
 		return store.ItemOutcome{}, nil, ctx.Err()
 	}
 	// What the item cost is what the call log says: answers replayed from the response cache are free.
-	spent, err := g.Agents.Store.CallTotals(ctx, run.Kind, run.ID, key)
+	spent, err := g.store.CallTotals(ctx, run.Kind, run.ID, key)
 	if err != nil {
 		return store.ItemOutcome{}, nil, err
 	}
@@ -514,11 +528,11 @@ func (g *Generators) item(ctx context.Context, run store.PipelineRun, key string
 // dedupe drops the outputs that repeat a question of the project, of the run or of each other,
 // exactly or nearly (embedding cosine at or above the run's threshold).
 func (g *Generators) dedupe(ctx context.Context, w *work, outs []output, tally *dropTally) ([]output, error) {
-	client := g.Agents.Models.Client()
+	client := g.models.Client()
 	model, embed := embedder(client, llm.CallMeta{ProjectID: w.run.ProjectID, RunKind: w.run.Kind, RunID: w.run.ID, ItemKey: w.key,
 		UserID: runs.StartedBy(w.run)})
 	ix := g.indexes.get(w.run.ProjectID, model)
-	if err := ix.sync(ctx, g.Agents.Store, embed); err != nil {
+	if err := ix.sync(ctx, g.store, embed); err != nil {
 		return nil, err
 	}
 	texts := make([]string, len(outs))
@@ -545,7 +559,7 @@ func (g *Generators) dedupe(ctx context.Context, w *work, outs []output, tally *
 // candidate), in the item's completion. Origin keys make it idempotent.
 func (g *Generators) saver(ctx context.Context, w *work, outs []output) runs.ItemSaver {
 	by := store.Actor{UserID: runs.StartedBy(w.run)}
-	model := llmconf.ModelFor(g.Agents.Models.Client().Settings(), llm.PurposeGenerator)
+	model := llmconf.ModelFor(g.models.Client().Settings(), llm.PurposeGenerator)
 	return func(tx pgx.Tx) error {
 		for _, o := range outs {
 			origin := map[string]any{"kind": w.p.Pipeline, "pipeline": w.p.Pipeline, "prompt_version": w.prompt.Version, "model": model,
@@ -607,16 +621,16 @@ func (g *Generators) finish(ctx context.Context, tx pgx.Tx, run store.PipelineRu
 
 // afterFinish wakes the dispatcher for the agent batch and recomputes the project's metrics.
 func (g *Generators) afterFinish(ctx context.Context, run store.PipelineRun) {
-	if g.Agents.Runner != nil {
-		g.Agents.Runner.Wake()
+	if g.runner != nil {
+		g.runner.Wake()
 	}
-	if g.Metrics == nil || run.Kept == 0 || run.Kind == KindTableMetadata {
+	if g.metrics == nil || run.Kept == 0 || run.Kind == KindTableMetadata {
 		return
 	}
-	mr, err := g.Metrics.Start(ctx, store.Actor{UserID: runs.StartedBy(run)}, run.ProjectID, store.MetricsPipeline, &run.ID, measure.Params{})
+	mr, err := g.metrics.Start(ctx, store.Actor{UserID: runs.StartedBy(run)}, run.ProjectID, store.MetricsPipeline, &run.ID, measure.Params{})
 	if err != nil {
-		g.Agents.Store.AddEvent(ctx, run.ID, "warn", "metrics not recomputed: "+err.Error())
+		g.store.AddEvent(ctx, run.ID, "warn", "metrics not recomputed: "+err.Error())
 		return
 	}
-	g.Agents.Store.AddEvent(ctx, run.ID, "info", fmt.Sprintf("metrics recomputation %d started", mr.ID))
+	g.store.AddEvent(ctx, run.ID, "info", fmt.Sprintf("metrics recomputation %d started", mr.ID))
 }

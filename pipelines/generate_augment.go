@@ -26,7 +26,7 @@ func (g *Generators) prepareRewrite(ctx context.Context, run store.PipelineRun, 
 	if err != nil {
 		return nil, err
 	}
-	parent, err := g.Agents.Store.NLQ(ctx, run.ProjectID, id)
+	parent, err := g.store.NLQ(ctx, run.ProjectID, id)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +116,7 @@ func (g *Generators) prepareSemantic(ctx context.Context, run store.PipelineRun,
 	if err != nil {
 		return nil, err
 	}
-	used, err := g.coverage.used(ctx, g.Agents.Store, run.ProjectID, d)
+	used, err := g.coverage.used(ctx, g.store, run.ProjectID, d)
 	if err != nil {
 		return nil, err
 	}
@@ -161,7 +161,7 @@ func (g *Generators) prepareSemantic(ctx context.Context, run store.PipelineRun,
 // styleReferences are the questions of a semantic run's source stage (read once a minute).
 func (g *Generators) styleReferences(ctx context.Context, run store.PipelineRun, p GenerationParams) ([]store.QuestionText, error) {
 	return cached(&g.coverage.refs, fmt.Sprintf("%d:%d:%s", run.ProjectID, p.DatabaseID, p.FromStage), func() ([]store.QuestionText, error) {
-		return g.Agents.Store.Questions(ctx, run.ProjectID, p.DatabaseID, p.FromStage)
+		return g.store.Questions(ctx, run.ProjectID, p.DatabaseID, p.FromStage)
 	})
 }
 

@@ -107,7 +107,7 @@ func (g *Generators) qaOutputs(ctx context.Context, w *work, reply string, tally
 		} else {
 			seen[n] = true
 		}
-		res := g.Agents.Exec.Run(ctx, w.db.Target(), sql)
+		res := g.exec.Run(ctx, w.db.Target(), sql)
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
@@ -202,8 +202,8 @@ func (g *Generators) validatePairs(ctx context.Context, w *work, pairs []qaPair,
 func (g *Generators) schemaText(ctx context.Context, d schemas.Database, tables []store.DBTable, rows int) (string, error) {
 	blocks := make([]string, len(tables))
 	for i, t := range tables {
-		b, err := cached(&g.schemas, fmt.Sprintf("%d:%s:%d", d.DB.ID, t.Name, rows), func() (string, error) {
-			return schemas.TableBlock(ctx, g.Agents.Exec, d.DB, t, rows)
+		b, err := cached(&g.rendered, fmt.Sprintf("%d:%s:%d", d.DB.ID, t.Name, rows), func() (string, error) {
+			return schemas.TableBlock(ctx, g.exec, d.DB, t, rows)
 		})
 		if err != nil {
 			return "", err

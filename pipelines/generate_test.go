@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -26,6 +27,7 @@ import (
 	"github.com/goldset/goldset/pipelines/measure"
 	"github.com/goldset/goldset/pipelines/pipelinetest"
 	"github.com/goldset/goldset/pipelines/runs"
+	"github.com/goldset/goldset/pipelines/schemas"
 	"github.com/goldset/goldset/store"
 )
 
@@ -36,6 +38,7 @@ type genFixture struct {
 	db     store.Database
 	seeds  map[string]int64 // question → id
 	model  *llmtest.Server
+	models *llmconf.Models
 	agents *Agents
 	gen    *Generators
 	runner *runs.Runner
@@ -88,10 +91,8 @@ func newGenFixture(t testing.TB, set llm.Settings) *genFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g.agents = &Agents{Store: f.St, Exec: f.Im.Exec, Models: models, Log: g.log, Options: agent.Options{TopKTables: -1}}
-	g.runner = runs.NewRunner(f.St, g.log)
-	g.agents.Register(g.runner)
-	g.gen = g.agents.Generators
+	w := wire(f, models, agent.Options{TopKTables: -1}, g.log)
+	g.models, g.agents, g.gen, g.runner = models, w.agents, w.gen, w.runner
 	return g
 }
 
@@ -553,9 +554,7 @@ func TestGenerate_ResumedByAnotherWorkerWithoutDuplicates(t *testing.T) {
 		t.Fatalf("after the stop: %+v", got)
 	}
 	// Another process (a fresh runner and generators, nothing shared in memory) finishes the run.
-	other := &Agents{Store: g.St, Exec: g.agents.Exec, Models: g.agents.Models, Log: g.log}
-	r2 := runs.NewRunner(g.St, g.log)
-	other.Register(r2)
+	r2 := wire(g.Fixture, g.models, agent.Options{}, g.log).runner
 	pipelinetest.ExecuteWithin(t, r2, run, time.Minute)
 	run = g.Run(t, run)
 	if run.Status != store.RunSucceeded || run.Done != 6 || run.Kept != 6 {
@@ -708,7 +707,11 @@ func TestGenerate_ParamsAreValidatedWithFieldErrors(t *testing.T) {
 // metrics, linked to the run.
 func TestGenerate_RunEndRecomputesMetrics(t *testing.T) {
 	g := newGenFixture(t, llm.Settings{})
-	g.gen.Metrics = measure.New(g.St, g.agents.Models, g.agents.Runner, g.log)
+	m := measure.New(g.St, g.models, g.runner, g.log)
+	g.gen = NewGenerators(g.St, g.Exec, g.models, schemas.New(g.St, g.Exec), g.runner, m)
+	for _, k := range slices.Concat(g.gen.Kinds(), m.Kinds()) {
+		g.runner.Register(k)
+	}
 	g.model.Respond(func(req openai.ChatCompletionRequest) llmtest.Reply {
 		_, q := promptKind(req)
 		return jsonQuestion("Please list: " + q)

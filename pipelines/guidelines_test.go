@@ -38,7 +38,7 @@ func TestAgent_PromptedWithTheCurrentGuidelineAndRecordsItsVersion(t *testing.T)
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &Agents{Store: f.St, Exec: f.Im.Exec, Models: models, Log: log, Options: agent.Options{TopKTables: -1}}
+	w := wire(f, models, agent.Options{TopKTables: -1}, log).agents
 
 	ask := func(question string) store.AgentRun {
 		t.Helper()

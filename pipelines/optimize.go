@@ -123,7 +123,7 @@ func stepKey(i int) string { return fmt.Sprintf("%03d-step", i) }
 
 // StartOptimization validates the parameters and queues the run.
 func (e *Evaluator) StartOptimization(ctx context.Context, a store.Actor, projectID int64, p OptimizeParams) (store.PipelineRun, error) {
-	if !e.Agents.Models.Client().Configured() {
+	if !e.models.Client().Configured() {
 		return store.PipelineRun{}, llm.ErrNotConfigured
 	}
 	p.defaults()
@@ -158,8 +158,8 @@ func (e *Evaluator) StartOptimization(ctx context.Context, a store.Actor, projec
 	}
 	keys = append(keys, stepTest)
 	run, err := e.store().CreatePipelineRun(ctx, a, projectID, KindOptimize, p, keys)
-	if err == nil && e.Runner != nil {
-		e.Runner.Wake()
+	if err == nil && e.runner != nil {
+		e.runner.Wake()
 	}
 	return run, err
 }

@@ -13,11 +13,11 @@ import (
 
 	"github.com/sashabaranov/go-openai"
 
+	"github.com/goldset/goldset/agent"
 	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/llm/llmtest"
 	"github.com/goldset/goldset/pipelines/golden"
 	"github.com/goldset/goldset/pipelines/prompts"
-	"github.com/goldset/goldset/pipelines/runs"
 	"github.com/goldset/goldset/store"
 )
 
@@ -35,7 +35,6 @@ const reviewerComment = "The model forgot to qualify the columns with their tabl
 // scripted model: target, judge, OPRO optimizer, APO critic and editor.
 type goldBench struct {
 	*spiderBatch
-	eval     *Evaluator
 	snapshot store.Snapshot
 	sqlOf    map[string]string // gold SQL by question (questions asked on two databases left out)
 	calls    atomic.Int64      // target calls
@@ -69,7 +68,6 @@ func newGoldBench(t *testing.T) *goldBench {
 	for q := range twice {
 		delete(b.sqlOf, q)
 	}
-	b.eval = b.agents.Evaluator
 	b.model.Respond(b.reply)
 	return b
 }
@@ -270,7 +268,7 @@ func TestOPRO_FindsTheRuleFromFailuresAndBeatsTheBaselineOnTest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cur, err := b.eval.CurrentPrompt(b.Ctx, b.Project.ID)
+	cur, err := CurrentPrompt(b.Ctx, b.St, b.Project.ID)
 	if err != nil || cur.Version != 1 || pt.Source != "optimization" || cur.Body != rep.Best.Prompt || *cur.RunID != run.ID {
 		t.Fatalf("adopted %+v, current %+v (%v)", pt, cur, err)
 	}
@@ -436,9 +434,7 @@ func TestOPRO_StoppedWorkerResumesWithoutRedoingWork(t *testing.T) {
 	}
 	b.stall = nil
 	before, _ := b.St.PromptCandidates(b.Ctx, run.ID)
-	next := runs.NewRunner(b.St, b.agents.Log)
-	(&Agents{Store: b.St, Exec: b.agents.Exec, Models: b.agents.Models, Log: b.agents.Log, Options: b.agents.Options}).Register(next)
-	b.runner = next
+	b.runner = wire(b.Fixture, b.models, agent.Options{TopKTables: -1}, b.log).runner
 	run = b.execute(t, run)
 	if run.Status != store.RunSucceeded {
 		t.Fatalf("resumed run %s: %s", run.Status, run.Error)

@@ -199,7 +199,7 @@ func TestAnnotationAPI_AgentAnswerIsComparedWithEarlierAnnotations(t *testing.T)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := e.srv.cfg.Agents.Runner.Execute(e.ctx, run); err != nil {
+			if err := e.srv.cfg.Runner.Execute(e.ctx, run); err != nil {
 				t.Fatal(err)
 			}
 			st := e.nlqState(t, nlq)

@@ -270,9 +270,9 @@ func browserTests(t *testing.T, set llm.Settings, llmFlag string, specs ...strin
 	if err != nil {
 		t.Fatal(err)
 	}
-	models, agents := agentsFor(t, st, sandbox, set, true)
-	srv, err := New(ctx, st, Config{Version: "e2e", UI: annotatorui.Dist(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Exec: sandbox, Importer: im, Models: models, Agents: agents})
+	cfg := Config{Version: "e2e", UI: annotatorui.Dist(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Exec: sandbox, Importer: im}
+	wire(t, st, &cfg, set, true)
+	srv, err := New(ctx, st, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -204,7 +204,7 @@ func (s *Server) startRun(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	run, err := s.cfg.Agents.Generators.Start(ctx, actor, pid, req.Kind, p)
+	run, err := s.cfg.Generators.Start(ctx, actor, pid, req.Kind, p)
 	if err != nil {
 		return err
 	}
@@ -226,7 +226,7 @@ func (s *Server) previewRun(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	pv, err := s.cfg.Agents.Generators.Preview(c.Request().Context(), pid, req.Kind, p)
+	pv, err := s.cfg.Generators.Preview(c.Request().Context(), pid, req.Kind, p)
 	if err != nil {
 		return err
 	}
@@ -369,7 +369,7 @@ func (s *Server) resumeRun(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.cfg.Agents.Runner.Wake()
+	s.cfg.Runner.Wake()
 	return c.JSON(http.StatusOK, map[string]any{"run": run})
 }
 

@@ -10,7 +10,7 @@ import (
 	"github.com/goldset/goldset/store"
 )
 
-func (s *Server) evaluator() *pipelines.Evaluator { return s.cfg.Agents.Evaluator }
+func (s *Server) evaluator() *pipelines.Evaluator { return s.cfg.Evaluator }
 
 // listPrompts answers the project's prompt template in force and its saved versions.
 func (s *Server) listPrompts(c echo.Context) error {
@@ -19,7 +19,7 @@ func (s *Server) listPrompts(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	cur, err := s.evaluator().CurrentPrompt(ctx, pid)
+	cur, err := pipelines.CurrentPrompt(ctx, s.store, pid)
 	if err != nil {
 		return err
 	}
@@ -42,7 +42,7 @@ func (s *Server) createPrompt(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	p, err := s.evaluator().SavePrompt(c.Request().Context(), currentPrincipal(c).actor(c), pid, req.Body, req.Note)
+	p, err := pipelines.SavePrompt(c.Request().Context(), s.store, currentPrincipal(c).actor(c), pid, req.Body, req.Note)
 	if err != nil {
 		return err
 	}

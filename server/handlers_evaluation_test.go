@@ -40,7 +40,7 @@ func (e *env) splitSnapshot(t *testing.T) int64 {
 	return snap.ID
 }
 
-func (e *env) evaluator() *pipelines.Evaluator { return e.srv.cfg.Agents.Evaluator }
+func (e *env) evaluator() *pipelines.Evaluator { return e.srv.cfg.Evaluator }
 
 // finishedOptimization runs a one-iteration OPRO on a split snapshot to its end. The fixture's
 // model answers with a tool call, so every answer scores wrong and no proposal is usable: the
@@ -59,7 +59,7 @@ func (e *env) finishedOptimization(t *testing.T) int64 {
 func (e *env) execute(t *testing.T, run store.PipelineRun) {
 	t.Helper()
 	done := make(chan error, 1)
-	go func() { done <- e.evaluator().Runner.Execute(e.ctx, run) }()
+	go func() { done <- e.srv.cfg.Runner.Execute(e.ctx, run) }()
 	select {
 	case err := <-done:
 		if err != nil {

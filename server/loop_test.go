@@ -389,7 +389,7 @@ func TestAnnotationAPI_BatchThenAnnotation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.srv.cfg.Agents.Runner.Execute(e.ctx, run); err != nil {
+	if err := e.srv.cfg.Runner.Execute(e.ctx, run); err != nil {
 		t.Fatal(err)
 	}
 	p := fmt.Sprintf("/api/v1/projects/%d/annotation", e.project.ID)

@@ -94,9 +94,9 @@ func BenchmarkMetricsDashboard(b *testing.B) {
 	}
 	b.Logf("seeded %d questions in %v", nlqs, time.Since(start).Round(time.Millisecond))
 
-	models, agents := agentsFor(b, st, exec, llm.Settings{}, false)
-	srv, err := New(ctx, st, Config{Version: "bench", Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), UI: fstest.MapFS{},
-		Exec: exec, Importer: im, Models: models, Agents: agents})
+	cfg := Config{Version: "bench", Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), UI: fstest.MapFS{}, Exec: exec, Importer: im}
+	wire(b, st, &cfg, llm.Settings{}, false)
+	srv, err := New(ctx, st, cfg)
 	if err != nil {
 		b.Fatal(err)
 	}

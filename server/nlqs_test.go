@@ -164,7 +164,7 @@ func TestNLQs_WriteAQuestionWithItsSQL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.srv.cfg.Agents.Runner.Execute(e.ctx, run); err != nil {
+	if err := e.srv.cfg.Runner.Execute(e.ctx, run); err != nil {
 		t.Fatal(err)
 	}
 	st := e.nlqState(t, written.NLQ.ID)

@@ -194,9 +194,10 @@ func BenchmarkReviewQueue(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	models, agents := agentsFor(b, st, sx, llm.Settings{}, false)
-	srv, err := New(ctx, st, Config{Version: "bench", Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Exec: sx, Importer: imp,
-		Models: models, Agents: agents, UI: fstest.MapFS{"index.html": {Data: []byte("<!doctype html>")}}})
+	cfg := Config{Version: "bench", Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Exec: sx, Importer: imp,
+		UI: fstest.MapFS{"index.html": {Data: []byte("<!doctype html>")}}}
+	wire(b, st, &cfg, llm.Settings{}, false)
+	srv, err := New(ctx, st, cfg)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -121,7 +121,7 @@ func (f *runFlags) start(ctx context.Context, cfg *config, out io.Writer, resume
 	if resume {
 		run, err = resumeRun(ctx, s.db.store, s.project.ID, *f.runID, kind, *f.retry)
 	} else {
-		run, err = begin(s.agents.Evaluator, s.project.ID, prompt)
+		run, err = begin(s.Evaluator, s.project.ID, prompt)
 	}
 	if err == nil && *f.detach {
 		if *f.asJSON {
@@ -199,7 +199,7 @@ func runEval(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer s.Close(ctx)
-	ev, runner, p := s.agents.Evaluator, s.runner, s.project
+	ev, runner, p := s.Evaluator, s.Runner, s.project
 	fmt.Fprintf(os.Stderr, "evaluation %d: %d pairs\n", run.ID, run.Total)
 	err = follow(ctx, runner, run, func(ctx context.Context) {
 		if rep, err := ev.Evaluation(ctx, p.ID, run.ID); err == nil {
@@ -365,7 +365,7 @@ func runOptimize(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer s.Close(ctx)
-	t, ev, runner, p := s.tools, s.agents.Evaluator, s.runner, s.project
+	t, ev, runner, p := s.tools, s.Evaluator, s.Runner, s.project
 	fmt.Fprintf(os.Stderr, "optimization %d: %d steps (baseline, search, test)\n", run.ID, run.Total)
 	printed := map[string]bool{}
 	err = follow(ctx, runner, run, func(ctx context.Context) {
@@ -523,9 +523,8 @@ func runPrompts(ctx context.Context, args []string, out io.Writer) error {
 		return fmt.Errorf("project %s: %w", *project, err)
 	}
 	// Prompt versions need neither the sandbox nor a model.
-	ev := &pipelines.Evaluator{Agents: &pipelines.Agents{Store: db.store}}
 	if *save != "" {
-		pt, err := ev.SavePrompt(ctx, store.System, p.ID, string(body), *note)
+		pt, err := pipelines.SavePrompt(ctx, db.store, store.System, p.ID, string(body), *note)
 		var verr *store.ValidationError
 		if errors.As(err, &verr) {
 			return fmt.Errorf("%w: %s: %v", errUsage, *save, err)
@@ -539,7 +538,7 @@ func runPrompts(ctx context.Context, args []string, out io.Writer) error {
 		fmt.Fprintf(out, "Saved prompt version %d.\n", pt.Version)
 		return nil
 	}
-	cur, err := ev.CurrentPrompt(ctx, p.ID)
+	cur, err := pipelines.CurrentPrompt(ctx, db.store, p.ID)
 	if err != nil {
 		return err
 	}

@@ -90,7 +90,7 @@ func runGeneration(ctx context.Context, sub string, args []string, out io.Writer
 		return err
 	}
 	defer s.Close(ctx)
-	t, ag, runner, p, d := s.tools, s.agents, s.runner, s.project, s.database
+	t, runner, p, d := s.tools, s.Runner, s.project, s.database
 	params := pipelines.GenerationParams{Pipeline: *pipeline, DatabaseID: d.ID, FromStage: *fromStage, Stage: *stage, N: *n, Seed: *seed,
 		Columns: *columns, TablesPerChunk: *tpc, Num: *num, SampleRows: *sampleRows, NearDuplicate: *nearDup, MaxLength: *maxLen, Concurrency: *conc}
 	if *methods != "" {
@@ -102,7 +102,7 @@ func runGeneration(ctx context.Context, sub string, args []string, out io.Writer
 	if *noAnnotate {
 		params.Annotate = new(bool)
 	}
-	gen := ag.Generators
+	gen := s.Generators
 	if *preview {
 		pv, err := gen.Preview(ctx, p.ID, kind, params)
 		if err != nil {
@@ -152,10 +152,8 @@ func runGeneration(ctx context.Context, sub string, args []string, out io.Writer
 	}
 	fmt.Fprintln(os.Stderr)
 	// The metrics recomputation queued at the run's end finishes before the process does.
-	if gen.Metrics != nil {
-		if err := computeQueuedMetrics(ctx, ag.Runner, t.db.store, p.ID); err != nil {
-			return err
-		}
+	if err := computeQueuedMetrics(ctx, runner, t.db.store, p.ID); err != nil {
+		return err
 	}
 	if *asJSON {
 		res := map[string]any{"run": run}

@@ -22,7 +22,6 @@ import (
 	"github.com/goldset/goldset/pipelines"
 	"github.com/goldset/goldset/pipelines/golden"
 	"github.com/goldset/goldset/pipelines/prompts"
-	"github.com/goldset/goldset/pipelines/runs"
 	"github.com/goldset/goldset/store"
 )
 
@@ -95,9 +94,9 @@ func TestWorker_KillNineMidOptimizationResumesWithoutRedoingWork(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	agents := &pipelines.Agents{Store: st, Models: models, Log: log}
-	agents.Register(runs.NewRunner(st, log)) // to queue the run; the workers are processes
-	run, err := agents.Evaluator.StartOptimization(ctx, store.System, snapshot.ProjectID, pipelines.OptimizeParams{
+	// Only to queue the run and read its report (no sandbox, no schemas, no runner): the workers are processes.
+	ev := pipelines.NewEvaluator(st, nil, models, nil, nil, log)
+	run, err := ev.StartOptimization(ctx, store.System, snapshot.ProjectID, pipelines.OptimizeParams{
 		Method: pipelines.MethodOPRO, SnapshotID: snapshot.ID, Concurrency: concurrency, OPRO: pipelines.OPROParams{Iterations: 2, Candidates: 1}})
 	if err != nil {
 		t.Fatal(err)
@@ -134,7 +133,7 @@ func TestWorker_KillNineMidOptimizationResumesWithoutRedoingWork(t *testing.T) {
 	if r := reload(); r.Status != store.RunSucceeded {
 		t.Fatalf("run: %s %s", r.Status, r.Error)
 	}
-	rep, err := agents.Evaluator.Optimization(ctx, run.ProjectID, run.ID)
+	rep, err := ev.Optimization(ctx, run.ProjectID, run.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
