@@ -23,9 +23,12 @@ import (
 	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/llm/llmtest"
 	"github.com/goldset/goldset/loop"
-	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/pipelines/agentbatch"
+	"github.com/goldset/goldset/pipelines/augment"
+	"github.com/goldset/goldset/pipelines/evaluate"
 	"github.com/goldset/goldset/pipelines/ingest"
 	"github.com/goldset/goldset/pipelines/measure"
+	"github.com/goldset/goldset/pipelines/optimize"
 	"github.com/goldset/goldset/pipelines/runs"
 	"github.com/goldset/goldset/pipelines/schemas"
 
@@ -178,7 +181,7 @@ func (e *env) agentRun(t *testing.T) int64 {
 func (e *env) batch(t *testing.T, cancelled bool) int64 {
 	t.Helper()
 	e.nlq(t)
-	run, err := e.srv.cfg.Agents.StartBatch(e.ctx, store.System, e.project.ID, pipelines.AgentBatchParams{Limit: 1})
+	run, err := e.srv.cfg.Agents.StartBatch(e.ctx, store.System, e.project.ID, agentbatch.Params{Limit: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,11 +210,12 @@ func wire(t testing.TB, st *store.Store, cfg *Config, set llm.Settings, serve bo
 	sc := schemas.New(st, cfg.Exec)
 	cfg.Models, cfg.Runner, cfg.Schemas = m, r, sc
 	cfg.Metrics = measure.New(st, m, r, log)
-	cfg.Agents = pipelines.NewAgents(st, cfg.Exec, m, sc, r, agent.Options{}, log)
-	cfg.Generators = pipelines.NewGenerators(st, cfg.Exec, m, sc, r, cfg.Metrics)
-	cfg.Evaluator = pipelines.NewEvaluator(st, cfg.Exec, m, sc, r, log)
+	cfg.Agents = agentbatch.New(st, cfg.Exec, m, sc, r, agent.Options{}, log)
+	cfg.Generators = augment.New(st, cfg.Exec, m, sc, r, cfg.Metrics)
+	cfg.Evaluator = evaluate.New(st, cfg.Exec, m, sc, r, log)
+	cfg.Optimizer = optimize.New(st, cfg.Evaluator, r)
 	cfg.Loop = &loop.Loop{Store: st, Exec: cfg.Exec}
-	for _, k := range slices.Concat(cfg.Agents.Kinds(), cfg.Generators.Kinds(), cfg.Evaluator.Kinds(), cfg.Metrics.Kinds()) {
+	for _, k := range slices.Concat(cfg.Agents.Kinds(), cfg.Generators.Kinds(), cfg.Evaluator.Kinds(), cfg.Optimizer.Kinds(), cfg.Metrics.Kinds()) {
 		r.Register(k)
 	}
 	if serve {

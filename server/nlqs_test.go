@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/pipelines/agentbatch"
 	"github.com/goldset/goldset/store"
 )
 
@@ -160,7 +160,7 @@ func TestNLQs_WriteAQuestionWithItsSQL(t *testing.T) {
 		t.Fatalf("%d copies of the question", n)
 	}
 	// The agent (the fixture's fake model answers count(*) of all singers: 3, not 1) disagrees: review.
-	run, err := e.srv.cfg.Agents.StartBatch(e.ctx, store.System, e.project.ID, pipelines.AgentBatchParams{Stage: "human-seed"})
+	run, err := e.srv.cfg.Agents.StartBatch(e.ctx, store.System, e.project.ID, agentbatch.Params{Stage: "human-seed"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,9 +15,12 @@ import (
 
 	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/loop"
-	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/pipelines/agentbatch"
+	"github.com/goldset/goldset/pipelines/augment"
+	"github.com/goldset/goldset/pipelines/evaluate"
 	"github.com/goldset/goldset/pipelines/ingest"
 	"github.com/goldset/goldset/pipelines/measure"
+	"github.com/goldset/goldset/pipelines/optimize"
 	"github.com/goldset/goldset/pipelines/runs"
 	"github.com/goldset/goldset/pipelines/schemas"
 	"github.com/goldset/goldset/sqlexec"
@@ -43,11 +46,12 @@ type Config struct {
 	Schemas *schemas.Cache
 	Runner  *runs.Runner
 	// Agents runs the SQL agent and its batches; Generators the generating pipelines; Evaluator
-	// evaluations and prompt optimizations; Metrics projects' metrics as runs; Loop annotation,
-	// agreement and the effect of review decisions.
-	Agents     *pipelines.Agents
-	Generators *pipelines.Generators
-	Evaluator  *pipelines.Evaluator
+	// evaluations; Optimizer prompt optimizations; Metrics projects' metrics as runs; Loop
+	// annotation, agreement and the effect of review decisions.
+	Agents     *agentbatch.Agents
+	Generators *augment.Generators
+	Evaluator  *evaluate.Evaluator
+	Optimizer  *optimize.Optimizer
 	Metrics    *measure.Metrics
 	Loop       *loop.Loop
 	// Login slows failed sign-ins (see LoginThrottle); the zero value takes the defaults.
@@ -76,8 +80,8 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 		cfg.CookieSecure = "auto"
 	}
 	if cfg.Exec == nil || cfg.Importer == nil || cfg.Models == nil || cfg.Schemas == nil || cfg.Runner == nil || cfg.Agents == nil ||
-		cfg.Generators == nil || cfg.Evaluator == nil || cfg.Metrics == nil || cfg.Loop == nil {
-		return nil, errors.New("server: Config.Exec, Importer, Models, Schemas, Runner, Agents, Generators, Evaluator, Metrics and Loop are required")
+		cfg.Generators == nil || cfg.Evaluator == nil || cfg.Optimizer == nil || cfg.Metrics == nil || cfg.Loop == nil {
+		return nil, errors.New("server: Config.Exec, Importer, Models, Schemas, Runner, Agents, Generators, Evaluator, Optimizer, Metrics and Loop are required")
 	}
 	az, err := newAuthorizer(ctx, st, cfg.Logger)
 	if err != nil {

@@ -13,7 +13,7 @@ import (
 	"github.com/goldset/goldset/agent"
 	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/llm/llmconf"
-	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/pipelines/agentbatch"
 	"github.com/goldset/goldset/store"
 )
 
@@ -185,7 +185,7 @@ func runBatch(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 || pos[0] != pipelines.KindAgent {
+	if len(pos) != 1 || pos[0] != agentbatch.Kind {
 		fs.Usage()
 		return fmt.Errorf("%w: say 'run agent', 'run augment', 'run generate' or 'run describe-tables'", errUsage)
 	}
@@ -210,7 +210,7 @@ func runBatch(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	params := pipelines.AgentBatchParams{DatabaseID: d.ID, Stage: *stage, Status: *status, Limit: *limit, Concurrency: *conc, Samples: *samples}
+	params := agentbatch.Params{DatabaseID: d.ID, Stage: *stage, Status: *status, Limit: *limit, Concurrency: *conc, Samples: *samples}
 	run, err := app.Agents.StartBatch(ctx, store.System, p.ID, params)
 	if err != nil {
 		return err

@@ -9,8 +9,11 @@ import (
 	"github.com/goldset/goldset/agent"
 	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/loop"
-	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/pipelines/agentbatch"
+	"github.com/goldset/goldset/pipelines/augment"
+	"github.com/goldset/goldset/pipelines/evaluate"
 	"github.com/goldset/goldset/pipelines/measure"
+	"github.com/goldset/goldset/pipelines/optimize"
 	"github.com/goldset/goldset/pipelines/runs"
 	"github.com/goldset/goldset/pipelines/schemas"
 	"github.com/goldset/goldset/server"
@@ -25,9 +28,10 @@ type App struct {
 	Models     *llmconf.Models
 	Runner     *runs.Runner
 	Schemas    *schemas.Cache
-	Agents     *pipelines.Agents
-	Generators *pipelines.Generators
-	Evaluator  *pipelines.Evaluator
+	Agents     *agentbatch.Agents
+	Generators *augment.Generators
+	Evaluator  *evaluate.Evaluator
+	Optimizer  *optimize.Optimizer
 	Metrics    *measure.Metrics
 	Loop       *loop.Loop
 }
@@ -47,14 +51,15 @@ func newApp(ctx context.Context, cfg *config, t *tools, log *slog.Logger) (*App,
 	sc := schemas.New(st, t.exec)
 	a := &App{tools: t, Models: m, Runner: r, Schemas: sc}
 	a.Metrics = measure.New(st, m, r, log)
-	a.Agents = pipelines.NewAgents(st, t.exec, m, sc, r, agent.Options{}, log)
+	a.Agents = agentbatch.New(st, t.exec, m, sc, r, agent.Options{}, log)
 	// A generating run that kept questions recomputes the project's metrics when it ends.
-	a.Generators = pipelines.NewGenerators(st, t.exec, m, sc, r, a.Metrics)
-	a.Evaluator = pipelines.NewEvaluator(st, t.exec, m, sc, r, log)
+	a.Generators = augment.New(st, t.exec, m, sc, r, a.Metrics)
+	a.Evaluator = evaluate.New(st, t.exec, m, sc, r, log)
+	a.Optimizer = optimize.New(st, a.Evaluator, r)
 	a.Loop = &loop.Loop{Store: st, Exec: t.exec}
 
 	// Every run kind the runner processes.
-	for _, k := range slices.Concat(a.Agents.Kinds(), a.Generators.Kinds(), a.Evaluator.Kinds(), a.Metrics.Kinds()) {
+	for _, k := range slices.Concat(a.Agents.Kinds(), a.Generators.Kinds(), a.Evaluator.Kinds(), a.Optimizer.Kinds(), a.Metrics.Kinds()) {
 		r.Register(k)
 	}
 	return a, nil
@@ -63,5 +68,5 @@ func newApp(ctx context.Context, cfg *config, t *tools, log *slog.Logger) (*App,
 // serverConfig gives the server the components it uses.
 func (a *App) serverConfig() server.Config {
 	return server.Config{Exec: a.exec, Importer: a.importer, Models: a.Models, Schemas: a.Schemas, Runner: a.Runner,
-		Agents: a.Agents, Generators: a.Generators, Evaluator: a.Evaluator, Metrics: a.Metrics, Loop: a.Loop}
+		Agents: a.Agents, Generators: a.Generators, Evaluator: a.Evaluator, Optimizer: a.Optimizer, Metrics: a.Metrics, Loop: a.Loop}
 }

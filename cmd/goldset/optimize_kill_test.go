@@ -19,8 +19,9 @@ import (
 	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/llm/llmtest"
-	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/pipelines/evaluate"
 	"github.com/goldset/goldset/pipelines/golden"
+	"github.com/goldset/goldset/pipelines/optimize"
 	"github.com/goldset/goldset/pipelines/prompts"
 	"github.com/goldset/goldset/store"
 )
@@ -95,9 +96,9 @@ func TestWorker_KillNineMidOptimizationResumesWithoutRedoingWork(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Only to queue the run and read its report (no sandbox, no schemas, no runner): the workers are processes.
-	ev := pipelines.NewEvaluator(st, nil, models, nil, nil, log)
-	run, err := ev.StartOptimization(ctx, store.System, snapshot.ProjectID, pipelines.OptimizeParams{
-		Method: pipelines.MethodOPRO, SnapshotID: snapshot.ID, Concurrency: concurrency, OPRO: pipelines.OPROParams{Iterations: 2, Candidates: 1}})
+	opt := optimize.New(st, evaluate.New(st, nil, models, nil, nil, log), nil)
+	run, err := opt.StartOptimization(ctx, store.System, snapshot.ProjectID, optimize.Params{
+		Method: optimize.MethodOPRO, SnapshotID: snapshot.ID, Concurrency: concurrency, OPRO: optimize.OPROParams{Iterations: 2, Candidates: 1}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +134,7 @@ func TestWorker_KillNineMidOptimizationResumesWithoutRedoingWork(t *testing.T) {
 	if r := reload(); r.Status != store.RunSucceeded {
 		t.Fatalf("run: %s %s", r.Status, r.Error)
 	}
-	rep, err := ev.Optimization(ctx, run.ProjectID, run.ID)
+	rep, err := opt.Optimization(ctx, run.ProjectID, run.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

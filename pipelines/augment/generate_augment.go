@@ -1,4 +1,4 @@
-package pipelines
+package augment
 
 import (
 	"context"
@@ -21,7 +21,7 @@ import (
 
 // prepareRewrite builds the prompt of a complexity or paraphrase item: one question of the source
 // stage, rewritten with one method.
-func (g *Generators) prepareRewrite(ctx context.Context, run store.PipelineRun, p GenerationParams, key string) (*work, error) {
+func (g *Generators) prepareRewrite(ctx context.Context, run store.PipelineRun, p Params, key string) (*work, error) {
 	id, err := runs.ParseQuestionKey(key)
 	if err != nil {
 		return nil, err
@@ -102,7 +102,7 @@ func schemaWords(tables []store.DBTable) vocabulary {
 // the style reference, and columns chosen at random from its database — the tables and columns the
 // project's SQL does not use yet first. Every choice is seeded by the run and the item, so a retried
 // item asks the same.
-func (g *Generators) prepareSemantic(ctx context.Context, run store.PipelineRun, p GenerationParams, key string) (*work, error) {
+func (g *Generators) prepareSemantic(ctx context.Context, run store.PipelineRun, p Params, key string) (*work, error) {
 	refs, err := g.styleReferences(ctx, run, p)
 	if err != nil {
 		return nil, err
@@ -159,7 +159,7 @@ func (g *Generators) prepareSemantic(ctx context.Context, run store.PipelineRun,
 }
 
 // styleReferences are the questions of a semantic run's source stage (read once a minute).
-func (g *Generators) styleReferences(ctx context.Context, run store.PipelineRun, p GenerationParams) ([]store.QuestionText, error) {
+func (g *Generators) styleReferences(ctx context.Context, run store.PipelineRun, p Params) ([]store.QuestionText, error) {
 	return cached(&g.coverage.refs, fmt.Sprintf("%d:%d:%s", run.ProjectID, p.DatabaseID, p.FromStage), func() ([]store.QuestionText, error) {
 		return g.store.Questions(ctx, run.ProjectID, p.DatabaseID, p.FromStage)
 	})

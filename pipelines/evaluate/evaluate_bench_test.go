@@ -1,4 +1,4 @@
-package pipelines
+package evaluate
 
 import (
 	"context"
@@ -13,7 +13,6 @@ import (
 
 	"github.com/sashabaranov/go-openai"
 
-	"github.com/goldset/goldset/agent"
 	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/llm/llmtest"
@@ -21,6 +20,8 @@ import (
 	"github.com/goldset/goldset/pipelines/ingest/spider"
 	"github.com/goldset/goldset/pipelines/pipelinetest"
 	"github.com/goldset/goldset/pipelines/prompts"
+	"github.com/goldset/goldset/pipelines/runs"
+	"github.com/goldset/goldset/pipelines/schemas"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )
@@ -65,8 +66,11 @@ func BenchmarkEvaluate(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	w := wire(f, models, agent.Options{}, log)
-	ev, runner := w.eval, w.runner
+	runner := runs.NewRunner(f.St, log)
+	ev := New(f.St, f.Exec, models, schemas.New(f.St, f.Exec), runner, log)
+	for _, k := range ev.Kinds() {
+		runner.Register(k)
+	}
 	bare := llm.New(set, nil, nil, nil)
 	if _, err := f.St.Pool().Exec(f.Ctx, `CREATE TABLE bench_eval_results (run int, nlq bigint, correct bool, sql text, reason text)`); err != nil {
 		b.Fatal(err)
@@ -77,7 +81,7 @@ func BenchmarkEvaluate(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		template := fmt.Sprintf("Iteration %d. %s", i, prompts.BuiltinTemplate)
 		start := time.Now()
-		run, err := ev.StartEvaluation(f.Ctx, store.System, f.Project.ID, EvalParams{SnapshotID: snap.ID, Split: golden.SplitAll,
+		run, err := ev.StartEvaluation(f.Ctx, store.System, f.Project.ID, Params{SnapshotID: snap.ID, Split: golden.SplitAll,
 			Prompt: template, Concurrency: 16})
 		if err != nil {
 			b.Fatal(err)

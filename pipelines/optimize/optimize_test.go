@@ -1,11 +1,15 @@
-package pipelines
+package optimize
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"io"
+	"log/slog"
+	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -13,11 +17,16 @@ import (
 
 	"github.com/sashabaranov/go-openai"
 
-	"github.com/goldset/goldset/agent"
 	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/llm/llmtest"
+	"github.com/goldset/goldset/pipelines/evaluate"
 	"github.com/goldset/goldset/pipelines/golden"
+	"github.com/goldset/goldset/pipelines/ingest/spider"
+	"github.com/goldset/goldset/pipelines/pipelinetest"
 	"github.com/goldset/goldset/pipelines/prompts"
+	"github.com/goldset/goldset/pipelines/runs"
+	"github.com/goldset/goldset/pipelines/schemas"
 	"github.com/goldset/goldset/store"
 )
 
@@ -34,7 +43,13 @@ const reviewerComment = "The model forgot to qualify the columns with their tabl
 // goldBench is the Spider data imported, its verified questions accepted, a snapshot cut, and a
 // scripted model: target, judge, OPRO optimizer, APO critic and editor.
 type goldBench struct {
-	*spiderBatch
+	*pipelinetest.Fixture
+	model    *llmtest.Server
+	models   *llmconf.Models
+	log      *slog.Logger
+	eval     *evaluate.Evaluator
+	opt      *Optimizer
+	runner   *runs.Runner
 	snapshot store.Snapshot
 	sqlOf    map[string]string // gold SQL by question (questions asked on two databases left out)
 	calls    atomic.Int64      // target calls
@@ -44,7 +59,19 @@ type goldBench struct {
 
 func newGoldBench(t *testing.T) *goldBench {
 	t.Helper()
-	b := &goldBench{spiderBatch: newSpiderBatch(t), sqlOf: map[string]string{}}
+	dir := pipelinetest.NeedData(t, "spider")
+	f := pipelinetest.New(t)
+	if _, err := f.Im.ImportSpider(f.Ctx, store.System, f.Project.ID, dir, spider.DatasetOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	b := &goldBench{Fixture: f, model: llmtest.New(t), log: slog.New(slog.NewTextHandler(io.Discard, nil)), sqlOf: map[string]string{}}
+	var err error
+	b.models, err = llmconf.NewModels(f.Ctx, f.St, llm.Settings{BaseURL: b.model.URL, APIKey: "test-key", Model: llmtest.FakeModel},
+		filepath.Join(t.TempDir(), "key"), b.log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.wire()
 	if _, err := b.St.Pool().Exec(b.Ctx, `UPDATE nlqs n SET status = 'accepted', gold_candidate_id = c.id
 		FROM sql_candidates c WHERE c.nlq_id = n.id AND n.project_id = $1 AND c.verification->>'match' = 'true'`, b.Project.ID); err != nil {
 		t.Fatal(err)
@@ -70,6 +97,17 @@ func newGoldBench(t *testing.T) *goldBench {
 	}
 	b.model.Respond(b.reply)
 	return b
+}
+
+// wire makes the evaluator and the optimizer, as cmd/goldset's App does, with a fresh runner that
+// processes their runs (as another worker process would).
+func (b *goldBench) wire() {
+	b.runner = runs.NewRunner(b.St, b.log)
+	b.eval = evaluate.New(b.St, b.Exec, b.models, schemas.New(b.St, b.Exec), b.runner, b.log)
+	b.opt = New(b.St, b.eval, b.runner)
+	for _, k := range slices.Concat(b.eval.Kinds(), b.opt.Kinds()) {
+		b.runner.Register(k)
+	}
 }
 
 var (
@@ -140,7 +178,7 @@ func (b *goldBench) execute(t *testing.T, run store.PipelineRun) store.PipelineR
 
 func TestEvaluate_ExecutionAccuracyByHardnessAndDatabaseJudgeApart(t *testing.T) {
 	b := newGoldBench(t)
-	run, err := b.eval.StartEvaluation(b.Ctx, store.System, b.Project.ID, EvalParams{SnapshotID: b.snapshot.ID, Split: "all", Judge: true})
+	run, err := b.eval.StartEvaluation(b.Ctx, store.System, b.Project.ID, evaluate.Params{SnapshotID: b.snapshot.ID, Split: "all", Judge: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,12 +236,12 @@ func TestEvaluate_ExecutionAccuracyByHardnessAndDatabaseJudgeApart(t *testing.T)
 
 func TestEvaluate_RefusesBadParameters(t *testing.T) {
 	b := newGoldBench(t)
-	for name, p := range map[string]EvalParams{
+	for name, p := range map[string]evaluate.Params{
 		"no snapshot":         {Split: "test"},
 		"bad split":           {SnapshotID: b.snapshot.ID, Split: "dev"},
 		"prompt without slot": {SnapshotID: b.snapshot.ID, Prompt: "Write SQL for {query_str} in {dialect}."},
-		"bad base url":        {SnapshotID: b.snapshot.ID, Target: Target{BaseURL: "ftp://x"}},
-		"negative budget":     {SnapshotID: b.snapshot.ID, Budget: Budget{MaxCalls: -1}},
+		"bad base url":        {SnapshotID: b.snapshot.ID, Target: evaluate.Target{BaseURL: "ftp://x"}},
+		"negative budget":     {SnapshotID: b.snapshot.ID, Budget: evaluate.Budget{MaxCalls: -1}},
 		"concurrency":         {SnapshotID: b.snapshot.ID, Concurrency: 65},
 	} {
 		var ve *store.ValidationError
@@ -211,15 +249,15 @@ func TestEvaluate_RefusesBadParameters(t *testing.T) {
 			t.Errorf("%s: %v, want a validation error", name, err)
 		}
 	}
-	if _, err := b.eval.StartEvaluation(b.Ctx, store.System, b.Project.ID, EvalParams{SnapshotID: 99999}); !errors.Is(err, store.ErrNotFound) {
+	if _, err := b.eval.StartEvaluation(b.Ctx, store.System, b.Project.ID, evaluate.Params{SnapshotID: 99999}); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("unknown snapshot: %v", err)
 	}
 }
 
 func TestEvaluate_BudgetStopsTheRunAndKeepsWhatWasScored(t *testing.T) {
 	b := newGoldBench(t)
-	run, err := b.eval.StartEvaluation(b.Ctx, store.System, b.Project.ID, EvalParams{SnapshotID: b.snapshot.ID, Split: "all",
-		Concurrency: 1, Budget: Budget{MaxCalls: 5}})
+	run, err := b.eval.StartEvaluation(b.Ctx, store.System, b.Project.ID, evaluate.Params{SnapshotID: b.snapshot.ID, Split: "all",
+		Concurrency: 1, Budget: evaluate.Budget{MaxCalls: 5}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,7 +265,7 @@ func TestEvaluate_BudgetStopsTheRunAndKeepsWhatWasScored(t *testing.T) {
 	if run.Status != store.RunFailed || !strings.Contains(run.Error, "budget reached: 5 of 5 model calls") {
 		t.Fatalf("run: %s %q", run.Status, run.Error)
 	}
-	spend, _ := b.St.RunSpend(b.Ctx, KindEvaluate, run.ID)
+	spend, _ := b.St.RunSpend(b.Ctx, evaluate.Kind, run.ID)
 	sum, _ := b.St.EvalSummary(b.Ctx, run.ID, 0)
 	if spend.Calls != 5 || sum.Scored != 5 || b.calls.Load() != 5 {
 		t.Fatalf("spent %d calls, scored %d, model saw %d: want 5 each", spend.Calls, sum.Scored, b.calls.Load())
@@ -236,7 +274,7 @@ func TestEvaluate_BudgetStopsTheRunAndKeepsWhatWasScored(t *testing.T) {
 
 func TestOPRO_FindsTheRuleFromFailuresAndBeatsTheBaselineOnTest(t *testing.T) {
 	b := newGoldBench(t)
-	run, err := b.eval.StartOptimization(b.Ctx, store.System, b.Project.ID, OptimizeParams{Method: MethodOPRO, SnapshotID: b.snapshot.ID,
+	run, err := b.opt.StartOptimization(b.Ctx, store.System, b.Project.ID, Params{Method: MethodOPRO, SnapshotID: b.snapshot.ID,
 		OPRO: OPROParams{Iterations: 2, Candidates: 2}})
 	if err != nil {
 		t.Fatal(err)
@@ -264,31 +302,22 @@ func TestOPRO_FindsTheRuleFromFailuresAndBeatsTheBaselineOnTest(t *testing.T) {
 		}
 	}
 	// Adopted, the best prompt is the project's template and the agent's instructions.
-	pt, err := b.eval.Adopt(b.Ctx, store.System, b.Project.ID, run.ID, 0)
+	pt, err := b.opt.Adopt(b.Ctx, store.System, b.Project.ID, run.ID, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cur, err := CurrentPrompt(b.Ctx, b.St, b.Project.ID)
+	cur, err := evaluate.CurrentPrompt(b.Ctx, b.St, b.Project.ID)
 	if err != nil || cur.Version != 1 || pt.Source != "optimization" || cur.Body != rep.Best.Prompt || *cur.RunID != run.ID {
 		t.Fatalf("adopted %+v, current %+v (%v)", pt, cur, err)
 	}
-	if _, err := b.eval.Adopt(b.Ctx, store.System, b.Project.ID, run.ID, 424242); !errors.Is(err, store.ErrNotFound) {
+	if _, err := b.opt.Adopt(b.Ctx, store.System, b.Project.ID, run.ID, 424242); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("adopting an unknown candidate: %v", err)
-	}
-	pair := mustPairs(t, b, "test")[0]
-	tr, err := b.agents.begin(b.Ctx, store.System, b.Project.ID, *pair.DatabaseID, pair.Question, nil, nil, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(tr.q.Instructions, magicRule) || !strings.Contains(tr.q.Instructions, "Question: "+pair.Question) ||
-		tr.q.InstructionsVersion != 1 || tr.rec.PromptVersion != "agent-system-v2+project-prompt-v1" {
-		t.Fatalf("the agent's instructions: v%d %q, recorded as %s", tr.q.InstructionsVersion, tr.q.Instructions, tr.rec.PromptVersion)
 	}
 }
 
-func (b *goldBench) report(t *testing.T, run store.PipelineRun) OptReport {
+func (b *goldBench) report(t *testing.T, run store.PipelineRun) Report {
 	t.Helper()
-	rep, err := b.eval.Optimization(b.Ctx, b.Project.ID, run.ID)
+	rep, err := b.opt.Optimization(b.Ctx, b.Project.ID, run.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,7 +326,7 @@ func (b *goldBench) report(t *testing.T, run store.PipelineRun) OptReport {
 
 // expectImprovement checks the end of a successful optimization: the best prompt beats the
 // baseline on validation and on test, significantly, and the diff shows the rule added.
-func (b *goldBench) expectImprovement(t *testing.T, rep OptReport) {
+func (b *goldBench) expectImprovement(t *testing.T, rep Report) {
 	t.Helper()
 	base := rep.Candidates[0]
 	if base.Origin != "baseline" || *rep.Best.ValScore <= *base.ValScore {
@@ -357,7 +386,7 @@ func (b *goldBench) reviewOn(t *testing.T) {
 func TestAPO_CriticSeesFailuresAndReviewsBeamKeepsTheBestChild(t *testing.T) {
 	b := newGoldBench(t)
 	b.reviewOn(t)
-	run, err := b.eval.StartOptimization(b.Ctx, store.System, b.Project.ID, OptimizeParams{Method: MethodAPO, SnapshotID: b.snapshot.ID,
+	run, err := b.opt.StartOptimization(b.Ctx, store.System, b.Project.ID, Params{Method: MethodAPO, SnapshotID: b.snapshot.ID,
 		APO: APOParams{BeamWidth: 2, BranchFactor: 2, Rounds: 2, GradientBatch: 16, ValidationBatch: 12}})
 	if err != nil {
 		t.Fatal(err)
@@ -404,7 +433,7 @@ func TestAPO_CriticSeesFailuresAndReviewsBeamKeepsTheBestChild(t *testing.T) {
 // the prompts already proposed are kept.
 func TestOPRO_StoppedWorkerResumesWithoutRedoingWork(t *testing.T) {
 	b := newGoldBench(t)
-	run, err := b.eval.StartOptimization(b.Ctx, store.System, b.Project.ID, OptimizeParams{Method: MethodOPRO, SnapshotID: b.snapshot.ID,
+	run, err := b.opt.StartOptimization(b.Ctx, store.System, b.Project.ID, Params{Method: MethodOPRO, SnapshotID: b.snapshot.ID,
 		Concurrency: 2, OPRO: OPROParams{Iterations: 2, Candidates: 2}})
 	if err != nil {
 		t.Fatal(err)
@@ -434,7 +463,7 @@ func TestOPRO_StoppedWorkerResumesWithoutRedoingWork(t *testing.T) {
 	}
 	b.stall = nil
 	before, _ := b.St.PromptCandidates(b.Ctx, run.ID)
-	b.runner = wire(b.Fixture, b.models, agent.Options{TopKTables: -1}, b.log).runner
+	b.wire()
 	run = b.execute(t, run)
 	if run.Status != store.RunSucceeded {
 		t.Fatalf("resumed run %s: %s", run.Status, run.Error)
@@ -454,7 +483,7 @@ func TestOPRO_StoppedWorkerResumesWithoutRedoingWork(t *testing.T) {
 	// whose answers come back from the cache.
 	var paid int
 	b.St.Pool().QueryRow(b.Ctx, `SELECT count(*) FROM llm_calls WHERE run_id = $1 AND run_kind = $2 AND purpose = $3 AND NOT cached`,
-		run.ID, KindOptimize, string(llm.PurposeTarget)).Scan(&paid)
+		run.ID, Kind, string(llm.PurposeTarget)).Scan(&paid)
 	if paid > scored {
 		t.Fatalf("%d paid target calls for %d scored items", paid, scored)
 	}
@@ -507,35 +536,13 @@ func TestPairedTest_McNemarAndInterval(t *testing.T) {
 	}
 }
 
-func TestExtractSQLAndVerdict(t *testing.T) {
-	for reply, want := range map[string]string{
-		"```sql\nSELECT a FROM t;\n```":                             "SELECT a FROM t",
-		"First\n```sql\nSELECT 1\n```\nthen\n```sql\nSELECT 2\n```": "SELECT 2",
-		"Question: q\nSQLQuery: SELECT x FROM y\nSQLResult: 3":      "SELECT x FROM y",
-		"  SELECT plain FROM reply ;  ":                             "SELECT plain FROM reply",
-		"":                                                          "",
-	} {
-		if got := ExtractSQL(reply); got != want {
-			t.Errorf("ExtractSQL(%q) = %q, want %q", reply, got, want)
-		}
-	}
-	for reply, want := range map[string][2]bool{
-		"True": {true, true}, "False.": {false, true}, "**False**": {false, true},
-		"The values match, so: True": {true, true}, "no idea": {false, false},
-	} {
-		if v, ok := ParseVerdict(reply); v != want[0] || ok != want[1] {
-			t.Errorf("ParseVerdict(%q) = %v %v", reply, v, ok)
-		}
-	}
-}
-
 // A budget stops an optimization between two calls: the run fails saying so, and what it learned
 // (the baseline's score, the proposal, the items scored) stays for the report.
 func TestOPRO_BudgetStopsTheRunCleanly(t *testing.T) {
 	b := newGoldBench(t)
 	val := len(mustPairs(t, b, "val"))
-	run, err := b.eval.StartOptimization(b.Ctx, store.System, b.Project.ID, OptimizeParams{Method: MethodOPRO, SnapshotID: b.snapshot.ID,
-		Concurrency: 1, Budget: Budget{MaxCalls: val + 3}, OPRO: OPROParams{Iterations: 3, Candidates: 1}})
+	run, err := b.opt.StartOptimization(b.Ctx, store.System, b.Project.ID, Params{Method: MethodOPRO, SnapshotID: b.snapshot.ID,
+		Concurrency: 1, Budget: evaluate.Budget{MaxCalls: val + 3}, OPRO: OPROParams{Iterations: 3, Candidates: 1}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -572,7 +579,7 @@ func TestEvaluate_BrokenRepliesFailTheirItemsAndRetryFinishesThem(t *testing.T) 
 		}
 		return b.reply(req)
 	})
-	run, err := b.eval.StartEvaluation(b.Ctx, store.System, b.Project.ID, EvalParams{SnapshotID: b.snapshot.ID, Split: "val"})
+	run, err := b.eval.StartEvaluation(b.Ctx, store.System, b.Project.ID, evaluate.Params{SnapshotID: b.snapshot.ID, Split: "val"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -618,12 +625,12 @@ func TestOptimize_RepliesWithoutAPromptAreSkipped(t *testing.T) {
 		}
 		return b.reply(req)
 	})
-	for _, p := range []OptimizeParams{
+	for _, p := range []Params{
 		{Method: MethodOPRO, OPRO: OPROParams{Iterations: 1, Candidates: 2}},
 		{Method: MethodAPO, APO: APOParams{BeamWidth: 1, BranchFactor: 2, Rounds: 1, GradientBatch: 8, ValidationBatch: 8}},
 	} {
 		p.SnapshotID = b.snapshot.ID
-		run, err := b.eval.StartOptimization(b.Ctx, store.System, b.Project.ID, p)
+		run, err := b.opt.StartOptimization(b.Ctx, store.System, b.Project.ID, p)
 		if err != nil {
 			t.Fatal(err)
 		}

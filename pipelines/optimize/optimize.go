@@ -1,4 +1,4 @@
-package pipelines
+package optimize
 
 import (
 	"cmp"
@@ -16,11 +16,34 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/pipelines/evaluate"
 	"github.com/goldset/goldset/pipelines/prompts"
 	"github.com/goldset/goldset/pipelines/runs"
-	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )
+
+// Kind is the run kind of prompt optimizations.
+const Kind = "optimize"
+
+// Optimizer optimizes a project's prompt template on a snapshot's splits (OPRO or APO), scoring
+// prompts with the evaluator.
+type Optimizer struct {
+	st     *store.Store
+	eval   *evaluate.Evaluator
+	runner *runs.Runner
+}
+
+// New makes the prompt optimizations; runner, woken when a run is queued, may be nil.
+func New(st *store.Store, eval *evaluate.Evaluator, runner *runs.Runner) *Optimizer {
+	return &Optimizer{st: st, eval: eval, runner: runner}
+}
+
+// Kinds are the run kinds this package processes: optimizations, one step at a time.
+func (e *Optimizer) Kinds() []runs.Kind {
+	return []runs.Kind{{Name: Kind, Item: e.optimizeStep, Concurrency: func(store.PipelineRun) int { return 1 }}}
+}
+
+func (e *Optimizer) store() *store.Store { return e.st }
 
 // Optimization methods.
 const (
@@ -45,17 +68,17 @@ type APOParams struct {
 	Temperature     float64 `json:"temperature"` // of the editor, so a parent's children differ
 }
 
-// OptimizeParams are an optimization's parameters, stored with its run.
-type OptimizeParams struct {
-	Method        string `json:"method"`
-	SnapshotID    int64  `json:"snapshot_id"`
-	Prompt        string `json:"prompt"` // the baseline
-	PromptVersion int    `json:"prompt_version"`
-	Target               // model, base_url
-	Concurrency   int    `json:"concurrency"`
-	Budget        Budget `json:"budget"`
-	ValLimit      int    `json:"val_limit,omitempty"`
-	TestLimit     int    `json:"test_limit,omitempty"`
+// Params are an optimization's parameters, stored with its run.
+type Params struct {
+	Method          string          `json:"method"`
+	SnapshotID      int64           `json:"snapshot_id"`
+	Prompt          string          `json:"prompt"` // the baseline
+	PromptVersion   int             `json:"prompt_version"`
+	evaluate.Target                 // model, base_url
+	Concurrency     int             `json:"concurrency"`
+	Budget          evaluate.Budget `json:"budget"`
+	ValLimit        int             `json:"val_limit,omitempty"`
+	TestLimit       int             `json:"test_limit,omitempty"`
 	// Seed draws APO's minibatches (default: the run's id).
 	Seed int64      `json:"seed,omitempty"`
 	OPRO OPROParams `json:"opro"`
@@ -63,7 +86,7 @@ type OptimizeParams struct {
 }
 
 // defaults fills in zero parameters.
-func (p *OptimizeParams) defaults() {
+func (p *Params) defaults() {
 	if p.Concurrency == 0 {
 		p.Concurrency = 8
 	}
@@ -83,7 +106,7 @@ func (p *OptimizeParams) defaults() {
 	}
 }
 
-func (p *OptimizeParams) check(v *store.Validator) {
+func (p *Params) check(v *store.Validator) {
 	between := func(field string, x, lo, hi int) {
 		v.Check(x >= lo && x <= hi, field, fmt.Sprintf("must be between %d and %d", lo, hi))
 	}
@@ -92,8 +115,8 @@ func (p *OptimizeParams) check(v *store.Validator) {
 	between("concurrency", p.Concurrency, 1, 64)
 	v.Check(p.ValLimit >= 0, "val_limit", "must not be negative (0: all)")
 	v.Check(p.TestLimit >= 0, "test_limit", "must not be negative (0: all)")
-	p.Target.check(v)
-	p.Budget.check(v, "budget.")
+	p.Target.Check(v)
+	p.Budget.Check(v, "budget.")
 	between("opro.iterations", p.OPRO.Iterations, 1, 50)
 	between("opro.candidates", p.OPRO.Candidates, 1, 8)
 	v.Check(p.OPRO.Temperature >= 0 && p.OPRO.Temperature <= 2, "opro.temperature", "must be between 0 and 2")
@@ -106,7 +129,7 @@ func (p *OptimizeParams) check(v *store.Validator) {
 }
 
 // steps is how many search steps follow the baseline.
-func (p OptimizeParams) steps() int {
+func (p Params) steps() int {
 	if p.Method == MethodAPO {
 		return p.APO.Rounds
 	}
@@ -122,14 +145,14 @@ const (
 func stepKey(i int) string { return fmt.Sprintf("%03d-step", i) }
 
 // StartOptimization validates the parameters and queues the run.
-func (e *Evaluator) StartOptimization(ctx context.Context, a store.Actor, projectID int64, p OptimizeParams) (store.PipelineRun, error) {
-	if !e.models.Client().Configured() {
+func (e *Optimizer) StartOptimization(ctx context.Context, a store.Actor, projectID int64, p Params) (store.PipelineRun, error) {
+	if !e.eval.Configured() {
 		return store.PipelineRun{}, llm.ErrNotConfigured
 	}
 	p.defaults()
 	v := store.Validator{}
 	p.check(&v)
-	if err := e.resolvePrompt(ctx, projectID, &p.Prompt, &p.PromptVersion, &v, "prompt"); err != nil {
+	if err := e.eval.ResolvePrompt(ctx, projectID, &p.Prompt, &p.PromptVersion, &v, "prompt"); err != nil {
 		return store.PipelineRun{}, err
 	}
 	if err := v.Err(); err != nil {
@@ -157,7 +180,7 @@ func (e *Evaluator) StartOptimization(ctx context.Context, a store.Actor, projec
 		keys = append(keys, stepKey(i))
 	}
 	keys = append(keys, stepTest)
-	run, err := e.store().CreatePipelineRun(ctx, a, projectID, KindOptimize, p, keys)
+	run, err := e.store().CreatePipelineRun(ctx, a, projectID, Kind, p, keys)
 	if err == nil && e.runner != nil {
 		e.runner.Wake()
 	}
@@ -166,8 +189,9 @@ func (e *Evaluator) StartOptimization(ctx context.Context, a store.Actor, projec
 
 // optRun is what a step of an optimization works with.
 type optRun struct {
-	scoring
-	p                 OptimizeParams
+	run               store.PipelineRun
+	scorer            *evaluate.Scorer
+	p                 Params
 	train, val, test  []store.SnapshotPair
 	cands             []store.PromptCandidate
 	baseline          store.PromptCandidate
@@ -178,7 +202,7 @@ type optRun struct {
 // stored as soon as it is known, and a step done again reads it back instead of redoing it; an
 // error other than a passing database outage stops the run (a runs.RunError), so no later step starts
 // on a state this one did not finish.
-func (e *Evaluator) optimizeStep(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, runs.ItemSaver, error) {
+func (e *Optimizer) optimizeStep(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, runs.ItemSaver, error) {
 	o, err := e.loadOpt(ctx, run)
 	if err == nil {
 		switch {
@@ -207,12 +231,13 @@ func (e *Evaluator) optimizeStep(ctx context.Context, run store.PipelineRun, key
 	return store.ItemOutcome{Key: key, OK: true}, nil, nil
 }
 
-func (e *Evaluator) loadOpt(ctx context.Context, run store.PipelineRun) (*optRun, error) {
+func (e *Optimizer) loadOpt(ctx context.Context, run store.PipelineRun) (*optRun, error) {
 	o := &optRun{reviewNoteMaximum: 10}
 	if err := json.Unmarshal(run.Params, &o.p); err != nil {
 		return nil, &runs.RunError{Reason: "unreadable parameters: " + err.Error()}
 	}
-	o.scoring = scoring{run: run, kind: KindOptimize, target: o.p.Target, budget: o.p.Budget, gold: &goldResults{m: map[int64]*sqlexec.Result{}}}
+	o.run = run
+	o.scorer = e.eval.Scorer(run, evaluate.Scoring{Kind: Kind, Target: o.p.Target, Budget: o.p.Budget, KeepGold: true})
 	var err error
 	pairs := func(split string, limit int) []store.SnapshotPair {
 		if err != nil {
@@ -240,13 +265,13 @@ func (e *Evaluator) loadOpt(ctx context.Context, run store.PipelineRun) (*optRun
 	return o, nil
 }
 
-func (e *Evaluator) event(ctx context.Context, o *optRun, format string, args ...any) {
+func (e *Optimizer) event(ctx context.Context, o *optRun, format string, args ...any) {
 	e.store().AddEvent(ctx, o.run.ID, "info", fmt.Sprintf(format, args...))
 }
 
 // scoreOn scores a candidate on pairs: those it was scored on before are read back, the others are
 // answered (at the run's concurrency) and each stored as it is done. It returns how many it got right.
-func (e *Evaluator) scoreOn(ctx context.Context, o *optRun, c store.PromptCandidate, pairs []store.SnapshotPair) (int, error) {
+func (e *Optimizer) scoreOn(ctx context.Context, o *optRun, c store.PromptCandidate, pairs []store.SnapshotPair) (int, error) {
 	done, err := e.store().EvalOutcomes(ctx, o.run.ID, c.ID)
 	if err != nil {
 		return 0, err
@@ -258,7 +283,7 @@ func (e *Evaluator) scoreOn(ctx context.Context, o *optRun, c store.PromptCandid
 			continue
 		}
 		g.Go(func() error {
-			r, err := e.score(gctx, o.scoring, c.ID, c.Prompt, pair)
+			r, err := o.scorer.Score(gctx, c.ID, c.Prompt, pair)
 			if err != nil {
 				return err
 			}
@@ -288,7 +313,7 @@ func ratio(correct, n int) float64 {
 }
 
 // scoreOnVal scores a candidate on the whole validation split and records it.
-func (e *Evaluator) scoreOnVal(ctx context.Context, o *optRun, c *store.PromptCandidate, asStep bool) error {
+func (e *Optimizer) scoreOnVal(ctx context.Context, o *optRun, c *store.PromptCandidate, asStep bool) error {
 	correct, err := e.scoreOn(ctx, o, *c, o.val)
 	if err != nil {
 		return err
@@ -304,7 +329,7 @@ func (e *Evaluator) scoreOnVal(ctx context.Context, o *optRun, c *store.PromptCa
 	return e.store().SetCandidateScore(ctx, c.ID, store.ScoreVal, score, len(o.val))
 }
 
-func (e *Evaluator) baselineStep(ctx context.Context, o *optRun) error {
+func (e *Optimizer) baselineStep(ctx context.Context, o *optRun) error {
 	c, err := e.store().AddPromptCandidate(ctx, store.PromptCandidate{RunID: o.run.ID, Step: 0, Ordinal: 0, Origin: "baseline", Prompt: o.p.Prompt})
 	if err != nil {
 		return err
@@ -354,7 +379,7 @@ const oproScoredPrompts = 20
 
 // oproIteration asks the optimizer for new prompts from the past ones sorted by score, and scores
 // each on the validation split.
-func (e *Evaluator) oproIteration(ctx context.Context, o *optRun, step int) error {
+func (e *Optimizer) oproIteration(ctx context.Context, o *optRun, step int) error {
 	have := map[int]store.PromptCandidate{}
 	for _, c := range o.cands {
 		if c.Step == step {
@@ -389,7 +414,7 @@ func (e *Evaluator) oproIteration(ctx context.Context, o *optRun, step int) erro
 
 // oproPropose renders the meta-prompt and returns the proposal between [[ ]] ("" when the reply
 // has none: the iteration goes on without it).
-func (e *Evaluator) oproPropose(ctx context.Context, o *optRun, step, k int) (string, error) {
+func (e *Optimizer) oproPropose(ctx context.Context, o *optRun, step, k int) (string, error) {
 	var scored []store.PromptCandidate
 	for _, c := range o.cands {
 		if c.ValScore != nil {
@@ -418,7 +443,7 @@ func (e *Evaluator) oproPropose(ctx context.Context, o *optRun, step, k int) (st
 	if err != nil {
 		return "", err
 	}
-	reply, _, err := e.chat(ctx, o.scoring, llm.PurposeOptimizer, Target{}, fmt.Sprintf("step-%d-%d", step, k), meta, float32(o.p.OPRO.Temperature))
+	reply, _, err := o.scorer.Chat(ctx, llm.PurposeOptimizer, evaluate.Target{}, fmt.Sprintf("step-%d-%d", step, k), meta, float32(o.p.OPRO.Temperature))
 	if err != nil {
 		return "", err
 	}
@@ -443,7 +468,7 @@ func bracketed(reply string) (string, bool) {
 
 // withPlaceholders appends what a proposed prompt lacks of the three placeholders, so it can be
 // filled in (the run's log says so).
-func (e *Evaluator) withPlaceholders(ctx context.Context, o *optRun, prompt string) string {
+func (e *Optimizer) withPlaceholders(ctx context.Context, o *optRun, prompt string) string {
 	add := map[string]string{"{dialect}": "\n\nDialect: {dialect}", "{schema}": "\n\nSchema:\n{schema}", "{query_str}": "\n\nQuestion: {query_str}"}
 	var missing []string
 	for _, p := range prompts.Placeholders {
@@ -460,7 +485,7 @@ func (e *Evaluator) withPlaceholders(ctx context.Context, o *optRun, prompt stri
 
 // failures describes up to n items a candidate got wrong among pairs (scored already), with the
 // reviewers' notes on those questions and others of their databases.
-func (e *Evaluator) failures(ctx context.Context, o *optRun, c store.PromptCandidate, pairs []store.SnapshotPair, n int) (failures, reviews []string, err error) {
+func (e *Optimizer) failures(ctx context.Context, o *optRun, c store.PromptCandidate, pairs []store.SnapshotPair, n int) (failures, reviews []string, err error) {
 	ids := make([]int64, len(pairs))
 	for i, p := range pairs {
 		ids[i] = p.NLQID
@@ -550,7 +575,7 @@ func (o *optRun) minibatch(pairs []store.SnapshotPair, n, round int, salt int64)
 // beamAfter replays the beam search's selections up to a round from what is stored (every
 // candidate of those rounds was scored on its round's validation minibatch): the beam that enters
 // round+1.
-func (e *Evaluator) beamAfter(ctx context.Context, o *optRun, round int) ([]store.PromptCandidate, error) {
+func (e *Optimizer) beamAfter(ctx context.Context, o *optRun, round int) ([]store.PromptCandidate, error) {
 	beam := []store.PromptCandidate{o.baseline}
 	for r := 1; r <= round; r++ {
 		pool := append([]store.PromptCandidate{}, beam...)
@@ -568,7 +593,7 @@ func (e *Evaluator) beamAfter(ctx context.Context, o *optRun, round int) ([]stor
 }
 
 // selectBeam scores a round's pool on its validation minibatch and keeps the best beam-width.
-func (e *Evaluator) selectBeam(ctx context.Context, o *optRun, pool []store.PromptCandidate, round int) ([]store.PromptCandidate, map[int64]float64, error) {
+func (e *Optimizer) selectBeam(ctx context.Context, o *optRun, pool []store.PromptCandidate, round int) ([]store.PromptCandidate, map[int64]float64, error) {
 	mini := o.minibatch(o.val, o.p.APO.ValidationBatch, round, 1)
 	scores := map[int64]float64{}
 	for _, c := range pool {
@@ -596,7 +621,7 @@ func (e *Evaluator) selectBeam(ctx context.Context, o *optRun, pool []store.Prom
 // whose critique the editor applies, branch-factor times; then the beam and its children are scored
 // on the round's validation minibatch, the best beam-width are kept, and the leader is scored on
 // the whole validation split.
-func (e *Evaluator) apoRound(ctx context.Context, o *optRun, round int) error {
+func (e *Optimizer) apoRound(ctx context.Context, o *optRun, round int) error {
 	beam, err := e.beamAfter(ctx, o, round-1)
 	if err != nil {
 		return err
@@ -641,7 +666,7 @@ func (e *Evaluator) apoRound(ctx context.Context, o *optRun, round int) error {
 
 // expand writes a parent's children: critique of its failures on a training minibatch, then the
 // editor's rewrites. Children stored by an earlier attempt are kept.
-func (e *Evaluator) expand(ctx context.Context, o *optRun, round, pi int, parent store.PromptCandidate, have map[int]store.PromptCandidate) ([]store.PromptCandidate, error) {
+func (e *Optimizer) expand(ctx context.Context, o *optRun, round, pi int, parent store.PromptCandidate, have map[int]store.PromptCandidate) ([]store.PromptCandidate, error) {
 	batch := o.minibatch(o.train, o.p.APO.GradientBatch, round, parent.ID+2)
 	correct, err := e.scoreOn(ctx, o, parent, batch)
 	if err != nil {
@@ -661,7 +686,7 @@ func (e *Evaluator) expand(ctx context.Context, o *optRun, round, pi int, parent
 	if err != nil {
 		return nil, err
 	}
-	critique, _, err := e.chat(ctx, o.scoring, llm.PurposeCritic, Target{}, item+"-critic", critiquePrompt, 0)
+	critique, _, err := o.scorer.Chat(ctx, llm.PurposeCritic, evaluate.Target{}, item+"-critic", critiquePrompt, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -677,7 +702,7 @@ func (e *Evaluator) expand(ctx context.Context, o *optRun, round, pi int, parent
 		if err != nil {
 			return nil, err
 		}
-		reply, _, err := e.chat(ctx, o.scoring, llm.PurposeEditor, Target{}, fmt.Sprintf("%s-edit-%d", item, j), edit, float32(o.p.APO.Temperature))
+		reply, _, err := o.scorer.Chat(ctx, llm.PurposeEditor, evaluate.Target{}, fmt.Sprintf("%s-edit-%d", item, j), edit, float32(o.p.APO.Temperature))
 		if err != nil {
 			return nil, err
 		}
@@ -699,7 +724,7 @@ func (e *Evaluator) expand(ctx context.Context, o *optRun, round, pi int, parent
 }
 
 // testStep scores the baseline and the best prompt on the test split.
-func (e *Evaluator) testStep(ctx context.Context, o *optRun) error {
+func (e *Optimizer) testStep(ctx context.Context, o *optRun) error {
 	top, ok := best(o.cands)
 	if !ok {
 		return &runs.RunError{Reason: "no prompt was scored on validation"}
@@ -724,8 +749,8 @@ func uniqueCandidates(a, b store.PromptCandidate) []store.PromptCandidate {
 	return []store.PromptCandidate{a, b}
 }
 
-// OptStep is one step of an optimization as the report shows it.
-type OptStep struct {
+// Step is one step of an optimization as the report shows it.
+type Step struct {
 	Step            int      `json:"step"`
 	Key             string   `json:"key"`
 	Status          string   `json:"status"`
@@ -751,31 +776,31 @@ type TestReport struct {
 	McNemarP         float64 `json:"mcnemar_p"` // exact two-sided
 }
 
-// OptReport is an optimization with everything it tried.
-type OptReport struct {
+// Report is an optimization with everything it tried.
+type Report struct {
 	Run        store.PipelineRun       `json:"run"`
-	Params     OptimizeParams          `json:"params"`
+	Params     Params                  `json:"params"`
 	Candidates []store.PromptCandidate `json:"candidates"`
-	Steps      []OptStep               `json:"steps"`
+	Steps      []Step                  `json:"steps"`
 	Best       *store.PromptCandidate  `json:"best"`
 	Test       *TestReport             `json:"test"`
 	Diff       []store.Hunk            `json:"diff"`
 }
 
 // Optimization returns an optimization run's report.
-func (e *Evaluator) Optimization(ctx context.Context, projectID, runID int64) (OptReport, error) {
+func (e *Optimizer) Optimization(ctx context.Context, projectID, runID int64) (Report, error) {
 	run, err := e.store().PipelineRun(ctx, projectID, runID)
 	if err != nil {
-		return OptReport{}, err
+		return Report{}, err
 	}
-	if run.Kind != KindOptimize {
-		return OptReport{}, store.NotFound(fmt.Sprintf("run %d is not an optimization", runID))
+	if run.Kind != Kind {
+		return Report{}, store.NotFound(fmt.Sprintf("run %d is not an optimization", runID))
 	}
 	return e.optReport(ctx, run, true)
 }
 
-func (e *Evaluator) optReport(ctx context.Context, run store.PipelineRun, full bool) (OptReport, error) {
-	rep := OptReport{Run: run, Candidates: []store.PromptCandidate{}, Steps: []OptStep{}, Diff: []store.Hunk{}}
+func (e *Optimizer) optReport(ctx context.Context, run store.PipelineRun, full bool) (Report, error) {
+	rep := Report{Run: run, Candidates: []store.PromptCandidate{}, Steps: []Step{}, Diff: []store.Hunk{}}
 	if err := json.Unmarshal(run.Params, &rep.Params); err != nil {
 		return rep, fmt.Errorf("optimization %d: parameters: %w", run.ID, err)
 	}
@@ -801,7 +826,7 @@ func (e *Evaluator) optReport(ctx context.Context, run store.PipelineRun, full b
 		return rep, err
 	}
 	for i, it := range items {
-		st := OptStep{Step: i, Key: it.Key, Status: it.Status}
+		st := Step{Step: i, Key: it.Key, Status: it.Status}
 		var known []store.PromptCandidate
 		for _, c := range cands {
 			if c.Step <= i {
@@ -833,7 +858,7 @@ func (e *Evaluator) optReport(ctx context.Context, run store.PipelineRun, full b
 }
 
 // testReport pairs the two prompts' outcomes on the test split.
-func (e *Evaluator) testReport(ctx context.Context, run store.PipelineRun, baseline, top store.PromptCandidate, p OptimizeParams) (TestReport, error) {
+func (e *Optimizer) testReport(ctx context.Context, run store.PipelineRun, baseline, top store.PromptCandidate, p Params) (TestReport, error) {
 	test, err := e.store().SnapshotPairs(ctx, p.SnapshotID, "test", 0, 0)
 	if err != nil {
 		return TestReport{}, err
@@ -909,12 +934,12 @@ func mcnemarExact(b, c int) float64 {
 }
 
 // Optimizations lists a project's optimizations with their best prompt, newest first.
-func (e *Evaluator) Optimizations(ctx context.Context, projectID int64) ([]OptReport, error) {
-	runs, err := e.store().ListPipelineRuns(ctx, projectID, KindOptimize, 200)
+func (e *Optimizer) Optimizations(ctx context.Context, projectID int64) ([]Report, error) {
+	runs, err := e.store().ListPipelineRuns(ctx, projectID, Kind, 200)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]OptReport, 0, len(runs))
+	out := make([]Report, 0, len(runs))
 	for _, run := range runs {
 		rep, err := e.optReport(ctx, run, false)
 		if err != nil {
@@ -928,7 +953,7 @@ func (e *Evaluator) Optimizations(ctx context.Context, projectID int64) ([]OptRe
 
 // Adopt saves a candidate of an optimization (its best by default) as a new version of the
 // project's prompt template; the candidate must have been scored on validation.
-func (e *Evaluator) Adopt(ctx context.Context, a store.Actor, projectID, runID int64, candidateID int64) (store.PromptTemplate, error) {
+func (e *Optimizer) Adopt(ctx context.Context, a store.Actor, projectID, runID int64, candidateID int64) (store.PromptTemplate, error) {
 	rep, err := e.Optimization(ctx, projectID, runID)
 	if err != nil {
 		return store.PromptTemplate{}, err
@@ -957,4 +982,12 @@ func (e *Evaluator) Adopt(ctx context.Context, a store.Actor, projectID, runID i
 	id := pick.ID
 	return e.store().CreatePromptTemplate(ctx, a, projectID, store.PromptTemplate{Body: pick.Prompt, Note: note, Source: "optimization",
 		RunID: &runID, CandidateID: &id})
+}
+
+// truncate cuts s to n characters, marking the cut.
+func truncate(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
 }

@@ -1,4 +1,4 @@
-package pipelines
+package augment
 
 import (
 	"context"
@@ -18,7 +18,7 @@ import (
 
 // prepareQAGen builds the prompt of one schema chunk (seed 000's get_and_split_schema): the
 // chunk's tables as CREATE TABLE with keys and sample rows, and how many pairs to write.
-func (g *Generators) prepareQAGen(ctx context.Context, run store.PipelineRun, p GenerationParams, key string) (*work, error) {
+func (g *Generators) prepareQAGen(ctx context.Context, run store.PipelineRun, p Params, key string) (*work, error) {
 	i, err := strconv.Atoi(strings.TrimPrefix(key, "chunk-"))
 	if err != nil {
 		return nil, fmt.Errorf("bad item key %q", key)

@@ -1,4 +1,4 @@
-package pipelines
+package augment
 
 import (
 	"encoding/json"
@@ -59,12 +59,12 @@ func BenchmarkGenerate(b *testing.B) {
 	for _, c := range []struct {
 		name string
 		kind string
-		p    GenerationParams
+		p    Params
 	}{
-		{"complexity", KindComplexity, GenerationParams{N: 200, Annotate: &no}},
-		{"paraphrase", KindParaphrase, GenerationParams{N: 200, Annotate: &no}},
-		{"semantic", KindSemantic, GenerationParams{N: 200, Annotate: &no}},
-		{"qagen", KindQAGen, GenerationParams{TablesPerChunk: 1, Num: 5, Annotate: &no}},
+		{"complexity", KindComplexity, Params{N: 200, Annotate: &no}},
+		{"paraphrase", KindParaphrase, Params{N: 200, Annotate: &no}},
+		{"semantic", KindSemantic, Params{N: 200, Annotate: &no}},
+		{"qagen", KindQAGen, Params{TablesPerChunk: 1, Num: 5, Annotate: &no}},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			var runTime, bareTime time.Duration

@@ -1,4 +1,4 @@
-package pipelines
+package agentbatch
 
 import (
 	"context"
@@ -22,15 +22,15 @@ import (
 	"github.com/goldset/goldset/store"
 )
 
-// KindAgent is the run kind of agent batches (and of their model calls in the log).
-const KindAgent = "agent"
+// Kind is the run kind of agent batches (and of their model calls in the log).
+const Kind = "agent"
 
-// RunKindAgentTry is the run kind, in the model-call log, of one question tried by a person; the
+// RunKindTry is the run kind, in the model-call log, of one question tried by a person; the
 // run id is then the agent run's.
-const RunKindAgentTry = "agent_try"
+const RunKindTry = "agent_try"
 
-// AgentBatchParams select the questions of a batch and how to run it.
-type AgentBatchParams struct {
+// Params select the questions of a batch and how to run it.
+type Params struct {
 	DatabaseID  int64  `json:"database_id,omitempty"`
 	Stage       string `json:"stage,omitempty"`
 	Status      string `json:"status,omitempty"`
@@ -51,9 +51,9 @@ type Agents struct {
 	log     *slog.Logger
 }
 
-// NewAgents makes the agent's runs: sc gives the databases' schemas; runner, woken when a batch is
+// New makes the agent's runs: sc gives the databases' schemas; runner, woken when a batch is
 // queued, may be nil (the dispatcher then finds the batch at its next sweep).
-func NewAgents(st *store.Store, exec *sqlexec.Executor, models *llmconf.Models, sc *schemas.Cache, runner *runs.Runner, opts agent.Options, log *slog.Logger) *Agents {
+func New(st *store.Store, exec *sqlexec.Executor, models *llmconf.Models, sc *schemas.Cache, runner *runs.Runner, opts agent.Options, log *slog.Logger) *Agents {
 	if log == nil {
 		log = slog.Default()
 	}
@@ -62,14 +62,14 @@ func NewAgents(st *store.Store, exec *sqlexec.Executor, models *llmconf.Models, 
 
 // Kinds are the run kinds this package processes: agent batches.
 func (w *Agents) Kinds() []runs.Kind {
-	return []runs.Kind{{Name: KindAgent, Item: w.item, Abandon: w.abandonItem, Concurrency: func(run store.PipelineRun) int {
-		var p AgentBatchParams
+	return []runs.Kind{{Name: Kind, Item: w.item, Abandon: w.abandonItem, Concurrency: func(run store.PipelineRun) int {
+		var p Params
 		_ = json.Unmarshal(run.Params, &p)
 		return p.normalized().Concurrency
 	}}}
 }
 
-func (p AgentBatchParams) normalized() AgentBatchParams {
+func (p Params) normalized() Params {
 	if p.Concurrency <= 0 {
 		p.Concurrency = 16
 	}
@@ -82,7 +82,7 @@ func (p AgentBatchParams) normalized() AgentBatchParams {
 }
 
 // StartBatch queues a batch over the questions p selects.
-func (w *Agents) StartBatch(ctx context.Context, a store.Actor, projectID int64, p AgentBatchParams) (store.PipelineRun, error) {
+func (w *Agents) StartBatch(ctx context.Context, a store.Actor, projectID int64, p Params) (store.PipelineRun, error) {
 	if !w.models.Client().Configured() {
 		return store.PipelineRun{}, llm.ErrNotConfigured
 	}
@@ -103,7 +103,7 @@ func (w *Agents) StartBatch(ctx context.Context, a store.Actor, projectID int64,
 	for i, id := range ids {
 		keys[i] = runs.QuestionKey(id)
 	}
-	run, err := w.store.CreatePipelineRun(ctx, a, projectID, KindAgent, p, keys)
+	run, err := w.store.CreatePipelineRun(ctx, a, projectID, Kind, p, keys)
 	if err == nil && w.runner != nil {
 		w.runner.Wake()
 	}
@@ -112,7 +112,7 @@ func (w *Agents) StartBatch(ctx context.Context, a store.Actor, projectID int64,
 
 // item runs the agent on one question of a batch and stores its SQL as an agent candidate.
 func (w *Agents) item(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, runs.ItemSaver, error) {
-	var p AgentBatchParams
+	var p Params
 	_ = json.Unmarshal(run.Params, &p)
 	p = p.normalized()
 	nlqID, err := runs.ParseQuestionKey(key)
@@ -139,7 +139,7 @@ func (w *Agents) item(ctx context.Context, run store.PipelineRun, key string) (s
 	}
 	ar := t.rec
 	// What the item cost is what the call log says: answers replayed from the response cache are free.
-	spent, err := w.store.CallTotals(ctx, KindAgent, run.ID, key)
+	spent, err := w.store.CallTotals(ctx, Kind, run.ID, key)
 	if err != nil {
 		return store.ItemOutcome{}, nil, err
 	}
@@ -228,9 +228,9 @@ func (w *Agents) begin(ctx context.Context, a store.Actor, projectID, databaseID
 		return nil, err
 	}
 	// A try is logged under its own trajectory; a batch's calls under the batch, by question.
-	t.meta = llm.CallMeta{Purpose: llm.PurposeAgent, ProjectID: projectID, RunKind: RunKindAgentTry, RunID: t.rec.ID, UserID: a.UserID}
+	t.meta = llm.CallMeta{Purpose: llm.PurposeAgent, ProjectID: projectID, RunKind: RunKindTry, RunID: t.rec.ID, UserID: a.UserID}
 	if batchID != nil {
-		t.meta.RunKind, t.meta.RunID, t.meta.ItemKey = KindAgent, *batchID, runs.QuestionKey(deref(nlqID))
+		t.meta.RunKind, t.meta.RunID, t.meta.ItemKey = Kind, *batchID, runs.QuestionKey(deref(nlqID))
 	}
 	return t, nil
 }

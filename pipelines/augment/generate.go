@@ -1,4 +1,4 @@
-package pipelines
+package augment
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 
 	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/llm/llmconf"
+	"github.com/goldset/goldset/pipelines/agentbatch"
 	"github.com/goldset/goldset/pipelines/measure"
 	"github.com/goldset/goldset/pipelines/prompts"
 	"github.com/goldset/goldset/pipelines/runs"
@@ -43,8 +44,8 @@ var (
 	ParaphraseMethods = []string{"imperative", "interrogative", "lexical", "morphological"}
 )
 
-// GenerationParams are the parameters of a generating run; each pipeline reads its own.
-type GenerationParams struct {
+// Params are the parameters of a generating run; each pipeline reads its own.
+type Params struct {
 	Pipeline   string `json:"pipeline"`
 	DatabaseID int64  `json:"database_id,omitempty"` // qagen, table_metadata: required; others: only questions about it
 	// FromStage is the stage whose questions are rewritten (complexity, paraphrase) or imitated
@@ -81,7 +82,7 @@ func boolOr(b *bool, def bool) bool {
 }
 
 // normalized fills the defaults.
-func (p GenerationParams) normalized() GenerationParams {
+func (p Params) normalized() Params {
 	if p.Pipeline != KindQAGen && p.Pipeline != KindTableMetadata && p.FromStage == "" {
 		p.FromStage = "human-seed"
 	}
@@ -123,7 +124,7 @@ func (p GenerationParams) normalized() GenerationParams {
 }
 
 // validate reports the parameters' field errors (after normalized).
-func (p GenerationParams) validate() error {
+func (p Params) validate() error {
 	v := store.Validator{}
 	v.Check(slices.Contains(GenerationKinds, p.Pipeline), "pipeline", "must be one of "+strings.Join(GenerationKinds, ", "))
 	v.Check(p.N >= 0 && p.N <= 100000, "n", "must be from 0 to 100000")
@@ -177,10 +178,10 @@ type Generators struct {
 	rendered ttlCache[string] // rendered tables with sample rows, by database, table and rows
 }
 
-// NewGenerators makes the generating pipelines: sc gives the databases' schemas; runner, woken when
+// New makes the generating pipelines: sc gives the databases' schemas; runner, woken when
 // a run (or the agent batch that follows one) is queued, may be nil; metrics may be nil (no
 // recomputation after a run).
-func NewGenerators(st *store.Store, exec *sqlexec.Executor, models *llmconf.Models, sc *schemas.Cache, runner *runs.Runner, metrics *measure.Metrics) *Generators {
+func New(st *store.Store, exec *sqlexec.Executor, models *llmconf.Models, sc *schemas.Cache, runner *runs.Runner, metrics *measure.Metrics) *Generators {
 	return &Generators{store: st, exec: exec, models: models, schemas: sc, runner: runner, metrics: metrics}
 }
 
@@ -194,15 +195,15 @@ func (g *Generators) Kinds() []runs.Kind {
 	return ks
 }
 
-func runParams(run store.PipelineRun) GenerationParams {
-	var p GenerationParams
+func runParams(run store.PipelineRun) Params {
+	var p Params
 	_ = json.Unmarshal(run.Params, &p)
 	p.Pipeline = run.Kind
 	return p.normalized()
 }
 
 // pipelineOf is the pipeline a start request names: its kind, or params.pipeline for "augment".
-func pipelineOf(kind string, p GenerationParams) string {
+func pipelineOf(kind string, p Params) string {
 	if kind == KindAugment {
 		return p.Pipeline
 	}
@@ -210,7 +211,7 @@ func pipelineOf(kind string, p GenerationParams) string {
 }
 
 // prepareStart validates a start request and lists the run's items.
-func (g *Generators) prepareStart(ctx context.Context, projectID int64, kind string, p GenerationParams) (GenerationParams, []string, error) {
+func (g *Generators) prepareStart(ctx context.Context, projectID int64, kind string, p Params) (Params, []string, error) {
 	pipeline := pipelineOf(kind, p)
 	if kind != KindAugment && p.Pipeline != "" && p.Pipeline != kind {
 		return p, nil, &store.ValidationError{Fields: map[string]string{"pipeline": fmt.Sprintf("is %q but the run's kind is %q", p.Pipeline, kind)}}
@@ -284,7 +285,7 @@ func (g *Generators) prepareStart(ctx context.Context, projectID int64, kind str
 	return p, keys, nil
 }
 
-func aboutDatabase(p GenerationParams) string {
+func aboutDatabase(p Params) string {
 	if p.DatabaseID != 0 {
 		return fmt.Sprintf(" about database %d", p.DatabaseID)
 	}
@@ -328,7 +329,7 @@ func hash64(parts ...any) uint64 {
 }
 
 // Start queues a generating run. kind is a pipeline, or "augment" with the pipeline in p.
-func (g *Generators) Start(ctx context.Context, a store.Actor, projectID int64, kind string, p GenerationParams) (store.PipelineRun, error) {
+func (g *Generators) Start(ctx context.Context, a store.Actor, projectID int64, kind string, p Params) (store.PipelineRun, error) {
 	p, keys, err := g.prepareStart(ctx, projectID, kind, p)
 	if err != nil {
 		return store.PipelineRun{}, err
@@ -350,13 +351,13 @@ type PromptPreview struct {
 	Model         string                         `json:"model"`
 	Item          string                         `json:"item"`
 	Items         int                            `json:"items"`
-	Params        GenerationParams               `json:"params"`
+	Params        Params                         `json:"params"`
 	Messages      []openai.ChatCompletionMessage `json:"messages"`
 	Note          string                         `json:"note,omitempty"`
 }
 
 // Preview renders the prompt of a run's first item, storing nothing (no model is called).
-func (g *Generators) Preview(ctx context.Context, projectID int64, kind string, p GenerationParams) (PromptPreview, error) {
+func (g *Generators) Preview(ctx context.Context, projectID int64, kind string, p Params) (PromptPreview, error) {
 	p, keys, err := g.prepareStart(ctx, projectID, kind, p)
 	if err != nil {
 		return PromptPreview{}, err
@@ -394,7 +395,7 @@ var (
 // work is one item ready to send: its prompt and what its outputs are checked and stored with.
 type work struct {
 	run      store.PipelineRun
-	p        GenerationParams
+	p        Params
 	key      string
 	prompt   prompts.Prompt
 	messages []openai.ChatCompletionMessage
@@ -611,8 +612,8 @@ func (g *Generators) finish(ctx context.Context, tx pgx.Tx, run store.PipelineRu
 	for i, id := range ids {
 		keys[i] = runs.QuestionKey(id)
 	}
-	params, _ := json.Marshal(AgentBatchParams{DatabaseID: p.DatabaseID, Stage: p.Stage, Status: store.NLQNew, Concurrency: 16, Samples: 1, FromRun: run.ID})
-	batch, err := store.CreatePipelineRunTx(ctx, tx, store.Actor{UserID: runs.StartedBy(run)}, run.ProjectID, KindAgent, params, keys)
+	params, _ := json.Marshal(agentbatch.Params{DatabaseID: p.DatabaseID, Stage: p.Stage, Status: store.NLQNew, Concurrency: 16, Samples: 1, FromRun: run.ID})
+	batch, err := store.CreatePipelineRunTx(ctx, tx, store.Actor{UserID: runs.StartedBy(run)}, run.ProjectID, agentbatch.Kind, params, keys)
 	if err != nil {
 		return err
 	}
