@@ -64,6 +64,7 @@ func New(st *store.Store, exec *sqlexec.Executor, models *llmconf.Models, sc *sc
 func (w *Agents) Kinds() []runs.Kind {
 	return []runs.Kind{{Name: Kind, Item: w.item, Abandon: w.abandonItem, Concurrency: func(run store.PipelineRun) int {
 		var p Params
+		// Unreadable parameters give the default concurrency; each item reports them.
 		_ = json.Unmarshal(run.Params, &p)
 		return p.normalized().Concurrency
 	}}}
@@ -113,7 +114,9 @@ func (w *Agents) StartBatch(ctx context.Context, a store.Actor, projectID int64,
 // item runs the agent on one question of a batch and stores its SQL as an agent candidate.
 func (w *Agents) item(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, runs.ItemSaver, error) {
 	var p Params
-	_ = json.Unmarshal(run.Params, &p)
+	if err := json.Unmarshal(run.Params, &p); err != nil {
+		return store.ItemOutcome{}, nil, &runs.RunError{Reason: "unreadable parameters: " + err.Error()}
+	}
 	p = p.normalized()
 	nlqID, err := runs.ParseQuestionKey(key)
 	if err != nil {

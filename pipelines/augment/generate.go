@@ -195,6 +195,9 @@ func (g *Generators) Kinds() []runs.Kind {
 	return ks
 }
 
+// runParams are a run's parameters with their defaults. Start stored them from a Params that
+// passed validate, so they always decode; were they unreadable, the run would go on with the
+// defaults of its kind.
 func runParams(run store.PipelineRun) Params {
 	var p Params
 	_ = json.Unmarshal(run.Params, &p)

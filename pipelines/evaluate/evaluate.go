@@ -117,6 +117,7 @@ func New(st *store.Store, exec *sqlexec.Executor, models *llmconf.Models, sc *sc
 func (e *Evaluator) Kinds() []runs.Kind {
 	return []runs.Kind{{Name: Kind, Item: e.evalItem, Concurrency: func(run store.PipelineRun) int {
 		var p Params
+		// Unreadable parameters give a concurrency of 1; each item fails the run with them.
 		_ = json.Unmarshal(run.Params, &p)
 		return max(p.Concurrency, 1)
 	}}}
