@@ -23,7 +23,7 @@ import (
 )
 
 // BenchmarkMetricsDashboard measures the metrics dashboard's API for a project with 100,000 questions
-// in four stages (issue 7: p95 ≤ 300 ms, cached metric runs): GET …/metrics (token authentication,
+// in four stages (target: p95 ≤ 300 ms, cached metric runs): GET …/metrics (token authentication,
 // casbin, the newest run with every stage's report) at 16 concurrent clients over loopback HTTP,
 // against a bare baseline in the same run: the same rows read with one pgx query per request at 16
 // clients. It also times the computation that fills the cache (lexical embeddings).

@@ -23,13 +23,13 @@ import (
 	"github.com/goldset/goldset/store"
 )
 
-// The generating pipelines (issue 6): run kinds, and the pipeline named in each output's origin.
+// The generating pipelines: run kinds, and the pipeline named in each output's origin.
 const (
-	KindComplexity    = "complexity"     // seed 003 b.1: Evol-style rewrites of a stage's questions
-	KindSemantic      = "semantic"       // seed 003 b.2: new questions over chosen columns, in a person's style
-	KindParaphrase    = "paraphrase"     // seed 003 b.3: syntactic variation
-	KindQAGen         = "qagen"          // seed 000 build_eval_dataset: question + SQL per schema chunk
-	KindTableMetadata = "table_metadata" // seed 000 TableInfo: a clean name and a summary per CSV table
+	KindComplexity    = "complexity"     // Evol-Instruct-style rewrites of a stage's questions (Xu et al. 2023)
+	KindSemantic      = "semantic"       // new questions over chosen columns, in a person's style
+	KindParaphrase    = "paraphrase"     // syntactic variation
+	KindQAGen         = "qagen"          // question + SQL per schema chunk (LlamaIndex's Text-to-SQL tutorial's build_eval_dataset)
+	KindTableMetadata = "table_metadata" // a clean name and a summary per CSV table (LlamaIndex's Text-to-SQL tutorial's TableInfo)
 	// KindAugment is accepted when starting a run, with the pipeline in params.pipeline.
 	KindAugment = "augment"
 )

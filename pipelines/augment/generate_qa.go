@@ -16,7 +16,7 @@ import (
 	"github.com/goldset/goldset/store"
 )
 
-// prepareQAGen builds the prompt of one schema chunk (seed 000's get_and_split_schema): the
+// prepareQAGen builds the prompt of one schema chunk (LlamaIndex's Text-to-SQL tutorial's get_and_split_schema): the
 // chunk's tables as CREATE TABLE with keys and sample rows, and how many pairs to write.
 func (g *Generators) prepareQAGen(ctx context.Context, run store.PipelineRun, p Params, key string) (*work, error) {
 	i, err := strconv.Atoi(strings.TrimPrefix(key, "chunk-"))
@@ -133,7 +133,7 @@ func (g *Generators) qaOutputs(ctx context.Context, w *work, reply string, tally
 }
 
 // validatePairs asks the validator model, in one call, whether each result answers its question
-// (seed 000's llm_validate_batch) and keeps those it says yes to. A reply it cannot read drops the
+// (LlamaIndex's Text-to-SQL tutorial's llm_validate_batch) and keeps those it says yes to. A reply it cannot read drops the
 // pairs as not validated.
 func (g *Generators) validatePairs(ctx context.Context, w *work, pairs []qaPair, tally *dropTally) ([]qaPair, error) {
 	type item struct {

@@ -47,8 +47,8 @@ func (e *Optimizer) store() *store.Store { return e.st }
 
 // Optimization methods.
 const (
-	MethodOPRO = "opro" // seeds 000/001: a meta-prompt of past prompts sorted by score proposes new ones
-	MethodAPO  = "apo"  // seed 002: beam search with a critic's textual gradient and an editor
+	MethodOPRO = "opro" // Yang et al. 2023: a meta-prompt of past prompts sorted by score proposes new ones
+	MethodAPO  = "apo"  // Pryzant et al. 2023, as in Agent Lightning: beam search with a critic's textual gradient and an editor
 )
 
 // OPROParams shape an OPRO run.
