@@ -16,6 +16,7 @@ import (
 	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/llm/llmtest"
+	"github.com/goldset/goldset/pipelines/evaluate/evaluatetest"
 	"github.com/goldset/goldset/pipelines/golden"
 	"github.com/goldset/goldset/pipelines/ingest/spider"
 	"github.com/goldset/goldset/pipelines/pipelinetest"
@@ -57,7 +58,7 @@ func BenchmarkEvaluate(b *testing.B) {
 	}
 	model := llmtest.New(b)
 	model.Respond(func(req openai.ChatCompletionRequest) llmtest.Reply {
-		m := askedQuestion.FindAllStringSubmatch(llmtest.FirstUserMessage(req), -1)
+		m := evaluatetest.AskedQuestion.FindAllStringSubmatch(llmtest.FirstUserMessage(req), -1)
 		return llmtest.Text("```sql\n" + goldOf[m[len(m)-1][1]] + "\n```")
 	})
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
