@@ -11,7 +11,8 @@
 //   - candidate: what running a candidate gave (outcome, preview, verified)
 //   - agentbatch: agent batches, "try the agent", batch accuracy
 //   - augment: the generating pipelines and their output filters
-//   - evaluate: evaluation of a model on a snapshot split; prompt template versions
+//   - evaluate: evaluation of a model on a snapshot split; prompt template versions (evaluatetest:
+//     the gold set and scripted model its tests and optimize's share)
 //   - optimize: prompt optimization (OPRO, APO) and the paired McNemar test
 //   - pipelinetest: test support only
 package pipelines
