@@ -10,7 +10,7 @@ import (
 )
 
 // prepare builds what every sample of a question shares: the decoded tables, the choice of tables
-// for the prompt (top-k by embedding similarity on large schemas, as in seed 000, with a lexical
+// for the prompt (top-k by embedding similarity on large schemas, as in LlamaIndex's Text-to-SQL tutorial, with a lexical
 // fallback) and the system prompt with CREATE TABLE statements and sample rows.
 func (a *Agent) prepare(ctx context.Context, q Question, meta llm.CallMeta) (*prepared, error) {
 	if a.LLM == nil {

@@ -1,4 +1,4 @@
-// Package agent is Goldset's ReAct SQL agent (seed 003): given a question about a target database,
+// Package agent is Goldset's ReAct SQL agent (after Turing's human-in-the-loop Text2SQL study): given a question about a target database,
 // a model explores the schema and data, runs queries and gives a final answer through four tools
 // over OpenAI tool calling — explore_db, run_sql_query, scratchpad, give_final_answer. Every query
 // goes through the sqlexec sandbox; a final answer must run, and the rules checker (CheckRules)

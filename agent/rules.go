@@ -21,7 +21,7 @@ type Warning struct {
 	Message string `json:"message"`
 }
 
-// The rules of CheckRules (seed 003: generalizable, efficient SQL).
+// The rules of CheckRules (after Turing's human-in-the-loop Text2SQL study: generalizable, efficient SQL).
 const (
 	RuleSelectStar           = "select_star"
 	RuleLiteralNotGrounded   = "literal_not_grounded"

@@ -83,7 +83,7 @@ type DuplicatePair struct {
 }
 
 // Report is every metric of one set of questions: what `goldset metrics` prints and a stage's
-// row in the metrics table of seed 003.
+// row in the metrics table of Turing's human-in-the-loop Text2SQL study.
 type Report struct {
 	NLQs           int             `json:"nlqs"`
 	Embedding      string          `json:"embedding"` // the embedding model, or LexicalModel

@@ -10,8 +10,8 @@ import (
 	"github.com/goldset/goldset/sqlexec"
 )
 
-// sharedData is the path of a file under the project's shared data folder (../shared/data beside
-// the repository). The test is skipped, saying so, when the folder is absent; CI always has it.
+// sharedData is the path of a file under the project's shared data folder (data/ in the
+// shared folder beside the repository). The test is skipped, saying so, when the folder is absent; CI always has it.
 func sharedData(tb testing.TB, parts ...string) string {
 	tb.Helper()
 	dir := filepath.Join("..", "..", "shared", "data")

@@ -1,4 +1,4 @@
-// Package metrics measures a Text2SQL dataset the way seed 003's Phase 1 does: how diverse its
+// Package metrics measures a Text2SQL dataset the way Phase 1 of Turing's human-in-the-loop Text2SQL study does: how diverse its
 // questions are (mean pairwise cosine of their embeddings, near-duplicate pairs, length
 // distribution), how much of the schema its SQL touches (table and column coverage), and how
 // varied and complex its SQL is (unique structural patterns and their Shannon entropy, Spider's

@@ -20,7 +20,7 @@ const (
 
 // Pattern is the query's structure with every table name, column name and literal replaced by a
 // placeholder (tab, col, val), recursively through CTEs, subqueries and set operations: the
-// schema-independent shape seed 003 counts. Two queries have the same pattern when they differ
+// schema-independent shape Turing's human-in-the-loop Text2SQL study counts. Two queries have the same pattern when they differ
 // only in names, values and layout.
 //
 // It is rendered from the parse tree (never from the text), so it is deterministic and

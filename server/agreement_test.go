@@ -8,7 +8,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/pipelines/agentbatch"
 	"github.com/goldset/goldset/store"
 )
 
@@ -195,11 +195,11 @@ func TestAnnotationAPI_AgentAnswerIsComparedWithEarlierAnnotations(t *testing.T)
 			if mine.Result != store.ResultNoAgent {
 				t.Fatalf("before the agent: %+v", mine)
 			}
-			run, err := e.srv.cfg.Agents.StartBatch(e.ctx, store.System, e.project.ID, pipelines.AgentBatchParams{Limit: 1})
+			run, err := e.srv.cfg.Agents.StartBatch(e.ctx, store.System, e.project.ID, agentbatch.Params{Limit: 1})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := e.srv.cfg.Agents.Runner.Execute(e.ctx, run); err != nil {
+			if err := e.srv.cfg.Runner.Execute(e.ctx, run); err != nil {
 				t.Fatal(err)
 			}
 			st := e.nlqState(t, nlq)

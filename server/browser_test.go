@@ -52,7 +52,7 @@ func fakeModel(req openai.ChatCompletionRequest) llmtest.Reply {
 		return proposeOneRule(prompt)
 	}
 	if len(req.Tools) == 0 {
-		if reply, ok := optimize(allMessages(req)); ok {
+		if reply, ok := optimizationReply(allMessages(req)); ok {
 			return reply
 		}
 		if reply, ok := generate(prompt); ok {
@@ -81,11 +81,11 @@ func allMessages(req openai.ChatCompletionRequest) string {
 const countingPrompt = "Given an input question, create a syntactically correct {dialect} query to run. To answer how many, count the rows.\n\n" +
 	"Schema:\n{schema}\n\nQuestion: {query_str}\n\nSQL query to run:"
 
-// optimize answers the prompts of the prompt optimization (pipelines/prompts/opro.tmpl, critic.tmpl,
+// optimizationReply answers the prompts of the prompt optimization (pipelines/prompts/opro.tmpl, critic.tmpl,
 // editor.tmpl) and of the evaluation's judge (judge.tmpl), each recognised by a sentence of it: the
 // optimizer and the editor propose countingPrompt between [[ and ]], the critic says why counting
 // fails, and the judge says every answer is right.
-func optimize(prompt string) (llmtest.Reply, bool) {
+func optimizationReply(prompt string) (llmtest.Reply, bool) {
 	switch {
 	case strings.Contains(prompt, "I have some prompts along with their corresponding accuracies."):
 		return llmtest.Text("The best prompts say how to answer each kind of question. A better one:\n[[" + countingPrompt + "]]"), true
@@ -270,9 +270,9 @@ func browserTests(t *testing.T, set llm.Settings, llmFlag string, specs ...strin
 	if err != nil {
 		t.Fatal(err)
 	}
-	models, agents := agentsFor(t, st, sandbox, set, true)
-	srv, err := New(ctx, st, Config{Version: "e2e", UI: annotatorui.Dist(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Exec: sandbox, Importer: im, Models: models, Agents: agents})
+	cfg := Config{Version: "e2e", UI: annotatorui.Dist(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Exec: sandbox, Importer: im}
+	wire(t, st, &cfg, set, true)
+	srv, err := New(ctx, st, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

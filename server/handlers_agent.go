@@ -12,7 +12,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/goldset/goldset/llm"
-	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/pipelines/agentbatch"
+	"github.com/goldset/goldset/pipelines/augment"
 	"github.com/goldset/goldset/store"
 )
 
@@ -189,8 +190,8 @@ func (s *Server) startRun(c echo.Context) error {
 		return err
 	}
 	ctx, actor := c.Request().Context(), currentPrincipal(c).actor(c)
-	if req.Kind == pipelines.KindAgent {
-		var p pipelines.AgentBatchParams
+	if req.Kind == agentbatch.Kind {
+		var p agentbatch.Params
 		if err := decodeParams(req.Params, &p); err != nil {
 			return err
 		}
@@ -204,7 +205,7 @@ func (s *Server) startRun(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	run, err := s.cfg.Agents.Generators.Start(ctx, actor, pid, req.Kind, p)
+	run, err := s.cfg.Generators.Start(ctx, actor, pid, req.Kind, p)
 	if err != nil {
 		return err
 	}
@@ -226,7 +227,7 @@ func (s *Server) previewRun(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	pv, err := s.cfg.Agents.Generators.Preview(c.Request().Context(), pid, req.Kind, p)
+	pv, err := s.cfg.Generators.Preview(c.Request().Context(), pid, req.Kind, p)
 	if err != nil {
 		return err
 	}
@@ -234,10 +235,10 @@ func (s *Server) previewRun(c echo.Context) error {
 }
 
 // generationRequest reads the parameters of a generating run (its kind is a pipeline, or augment).
-func generationRequest(req startRunRequest) (pipelines.GenerationParams, error) {
-	var p pipelines.GenerationParams
-	if req.Kind != pipelines.KindAugment && !slices.Contains(pipelines.GenerationKinds, req.Kind) {
-		return p, invalid("kind", "must be agent, augment, "+strings.Join(pipelines.GenerationKinds, ", "))
+func generationRequest(req startRunRequest) (augment.Params, error) {
+	var p augment.Params
+	if req.Kind != augment.KindAugment && !slices.Contains(augment.GenerationKinds, req.Kind) {
+		return p, invalid("kind", "must be agent, augment, "+strings.Join(augment.GenerationKinds, ", "))
 	}
 	return p, decodeParams(req.Params, &p)
 }
@@ -280,13 +281,13 @@ func (s *Server) getRun(c echo.Context) error {
 	}
 	out := map[string]any{"run": run}
 	switch run.Kind {
-	case pipelines.KindAgent:
+	case agentbatch.Kind:
 		acc, err := s.cfg.Agents.Accuracy(ctx, run)
 		if err != nil {
 			return err
 		}
 		out["accuracy"] = acc
-	case pipelines.KindTableMetadata:
+	case augment.KindTableMetadata:
 		// The proposals are in the items: a lead accepts one with PATCH …/tables/:table.
 		items, err := s.store.RunItems(ctx, run.ID, 0)
 		if err != nil {
@@ -369,7 +370,7 @@ func (s *Server) resumeRun(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.cfg.Agents.Runner.Wake()
+	s.cfg.Runner.Wake()
 	return c.JSON(http.StatusOK, map[string]any{"run": run})
 }
 

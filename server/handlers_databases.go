@@ -420,7 +420,7 @@ func (s *Server) updateTable(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.cfg.Agents.Forget(d.ID) // the agent's schema context must show the new name and summary
+	s.cfg.Schemas.Forget(d.ID) // the agent's schema context must show the new name and summary
 	return c.JSON(http.StatusOK, map[string]any{"table": t})
 }
 

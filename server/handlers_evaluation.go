@@ -6,11 +6,10 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/pipelines/evaluate"
+	"github.com/goldset/goldset/pipelines/optimize"
 	"github.com/goldset/goldset/store"
 )
-
-func (s *Server) evaluator() *pipelines.Evaluator { return s.cfg.Agents.Evaluator }
 
 // listPrompts answers the project's prompt template in force and its saved versions.
 func (s *Server) listPrompts(c echo.Context) error {
@@ -19,7 +18,7 @@ func (s *Server) listPrompts(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	cur, err := s.evaluator().CurrentPrompt(ctx, pid)
+	cur, err := evaluate.CurrentPrompt(ctx, s.store, pid)
 	if err != nil {
 		return err
 	}
@@ -42,7 +41,7 @@ func (s *Server) createPrompt(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	p, err := s.evaluator().SavePrompt(c.Request().Context(), currentPrincipal(c).actor(c), pid, req.Body, req.Note)
+	p, err := evaluate.SavePrompt(c.Request().Context(), s.store, currentPrincipal(c).actor(c), pid, req.Body, req.Note)
 	if err != nil {
 		return err
 	}
@@ -54,11 +53,11 @@ func (s *Server) startEvaluation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var p pipelines.EvalParams
+	var p evaluate.Params
 	if err := bind(c, &p); err != nil {
 		return err
 	}
-	run, err := s.evaluator().StartEvaluation(c.Request().Context(), currentPrincipal(c).actor(c), pid, p)
+	run, err := s.cfg.Evaluator.StartEvaluation(c.Request().Context(), currentPrincipal(c).actor(c), pid, p)
 	if err != nil {
 		return err
 	}
@@ -70,7 +69,7 @@ func (s *Server) listEvaluations(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	evals, err := s.evaluator().Evaluations(c.Request().Context(), pid)
+	evals, err := s.cfg.Evaluator.Evaluations(c.Request().Context(), pid)
 	if err != nil {
 		return err
 	}
@@ -82,7 +81,7 @@ func (s *Server) getEvaluation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rep, err := s.evaluator().Evaluation(c.Request().Context(), pid, id)
+	rep, err := s.cfg.Evaluator.Evaluation(c.Request().Context(), pid, id)
 	if err != nil {
 		return err
 	}
@@ -110,7 +109,7 @@ func (s *Server) evaluationResults(c echo.Context) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	results, err := s.evaluator().EvalResults(c.Request().Context(), pid, id, c.QueryParam("outcome"), after, limit)
+	results, err := s.cfg.Evaluator.EvalResults(c.Request().Context(), pid, id, c.QueryParam("outcome"), after, limit)
 	if err != nil {
 		return err
 	}
@@ -129,11 +128,11 @@ func (s *Server) startOptimization(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var p pipelines.OptimizeParams
+	var p optimize.Params
 	if err := bind(c, &p); err != nil {
 		return err
 	}
-	run, err := s.evaluator().StartOptimization(c.Request().Context(), currentPrincipal(c).actor(c), pid, p)
+	run, err := s.cfg.Optimizer.StartOptimization(c.Request().Context(), currentPrincipal(c).actor(c), pid, p)
 	if err != nil {
 		return err
 	}
@@ -145,7 +144,7 @@ func (s *Server) listOptimizations(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	reps, err := s.evaluator().Optimizations(c.Request().Context(), pid)
+	reps, err := s.cfg.Optimizer.Optimizations(c.Request().Context(), pid)
 	if err != nil {
 		return err
 	}
@@ -161,7 +160,7 @@ func (s *Server) getOptimization(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rep, err := s.evaluator().Optimization(c.Request().Context(), pid, id)
+	rep, err := s.cfg.Optimizer.Optimization(c.Request().Context(), pid, id)
 	if err != nil {
 		return err
 	}
@@ -181,7 +180,7 @@ func (s *Server) adoptPrompt(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	p, err := s.evaluator().Adopt(c.Request().Context(), currentPrincipal(c).actor(c), pid, id, req.CandidateID)
+	p, err := s.cfg.Optimizer.Adopt(c.Request().Context(), currentPrincipal(c).actor(c), pid, id, req.CandidateID)
 	if err != nil {
 		return err
 	}

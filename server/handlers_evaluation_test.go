@@ -6,8 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/pipelines/evaluate"
 	"github.com/goldset/goldset/pipelines/golden"
+	"github.com/goldset/goldset/pipelines/optimize"
 	"github.com/goldset/goldset/store"
 )
 
@@ -40,15 +41,15 @@ func (e *env) splitSnapshot(t *testing.T) int64 {
 	return snap.ID
 }
 
-func (e *env) evaluator() *pipelines.Evaluator { return e.srv.cfg.Agents.Evaluator }
+func (e *env) evaluator() *evaluate.Evaluator { return e.srv.cfg.Evaluator }
 
 // finishedOptimization runs a one-iteration OPRO on a split snapshot to its end. The fixture's
 // model answers with a tool call, so every answer scores wrong and no proposal is usable: the
 // baseline is the best prompt.
 func (e *env) finishedOptimization(t *testing.T) int64 {
 	t.Helper()
-	run, err := e.evaluator().StartOptimization(e.ctx, store.System, e.project.ID, pipelines.OptimizeParams{Method: pipelines.MethodOPRO,
-		SnapshotID: e.splitSnapshot(t), OPRO: pipelines.OPROParams{Iterations: 1, Candidates: 1}})
+	run, err := e.srv.cfg.Optimizer.StartOptimization(e.ctx, store.System, e.project.ID, optimize.Params{Method: optimize.MethodOPRO,
+		SnapshotID: e.splitSnapshot(t), OPRO: optimize.OPROParams{Iterations: 1, Candidates: 1}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +60,7 @@ func (e *env) finishedOptimization(t *testing.T) int64 {
 func (e *env) execute(t *testing.T, run store.PipelineRun) {
 	t.Helper()
 	done := make(chan error, 1)
-	go func() { done <- e.evaluator().Runner.Execute(e.ctx, run) }()
+	go func() { done <- e.srv.cfg.Runner.Execute(e.ctx, run) }()
 	select {
 	case err := <-done:
 		if err != nil {
@@ -72,7 +73,7 @@ func (e *env) execute(t *testing.T, run store.PipelineRun) {
 
 func (e *env) evaluation(t *testing.T) int64 {
 	t.Helper()
-	run, err := e.evaluator().StartEvaluation(e.ctx, store.System, e.project.ID, pipelines.EvalParams{SnapshotID: e.snapshot(t), Split: "all"})
+	run, err := e.evaluator().StartEvaluation(e.ctx, store.System, e.project.ID, evaluate.Params{SnapshotID: e.snapshot(t), Split: "all"})
 	if err != nil {
 		t.Fatal(err)
 	}

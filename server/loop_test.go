@@ -8,7 +8,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/pipelines/agentbatch"
 	"github.com/goldset/goldset/store"
 )
 
@@ -385,11 +385,11 @@ func TestAnnotationAPI_BatchThenAnnotation(t *testing.T) {
 	e := newEnv(t)
 	e.setPolicy(t, map[string]any{"dual_share": 1.0, "audit_rate": 0.0})
 	nlq := e.nlq(t)
-	run, err := e.srv.cfg.Agents.StartBatch(e.ctx, store.System, e.project.ID, pipelines.AgentBatchParams{Limit: 1})
+	run, err := e.srv.cfg.Agents.StartBatch(e.ctx, store.System, e.project.ID, agentbatch.Params{Limit: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.srv.cfg.Agents.Runner.Execute(e.ctx, run); err != nil {
+	if err := e.srv.cfg.Runner.Execute(e.ctx, run); err != nil {
 		t.Fatal(err)
 	}
 	p := fmt.Sprintf("/api/v1/projects/%d/annotation", e.project.ID)

@@ -12,18 +12,25 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"testing/fstest"
 
+	"github.com/goldset/goldset/agent"
 	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/llm/llmtest"
-	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/loop"
+	"github.com/goldset/goldset/pipelines/agentbatch"
+	"github.com/goldset/goldset/pipelines/augment"
+	"github.com/goldset/goldset/pipelines/evaluate"
 	"github.com/goldset/goldset/pipelines/ingest"
 	"github.com/goldset/goldset/pipelines/measure"
+	"github.com/goldset/goldset/pipelines/optimize"
 	"github.com/goldset/goldset/pipelines/runs"
+	"github.com/goldset/goldset/pipelines/schemas"
 
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
@@ -115,7 +122,7 @@ func newEnv(t *testing.T, mods ...func(*Config)) *env {
 			}
 			return llmtest.Call("give_final_answer", map[string]string{"sql": "SELECT count(*) FROM singer", "explanation": "counts the singers"})
 		})
-		cfg.Models, cfg.Agents = agentsFor(t, st, cfg.Exec, llm.Settings{BaseURL: e.llm.URL, APIKey: "test-key", Model: llmtest.FakeModel}, false)
+		wire(t, st, &cfg, llm.Settings{BaseURL: e.llm.URL, APIKey: "test-key", Model: llmtest.FakeModel}, false)
 	}
 	csvPath := filepath.Join(t.TempDir(), "singer.csv")
 	if err := os.WriteFile(csvPath, []byte(singersCSV), 0o644); err != nil {
@@ -174,7 +181,7 @@ func (e *env) agentRun(t *testing.T) int64 {
 func (e *env) batch(t *testing.T, cancelled bool) int64 {
 	t.Helper()
 	e.nlq(t)
-	run, err := e.srv.cfg.Agents.StartBatch(e.ctx, store.System, e.project.ID, pipelines.AgentBatchParams{Limit: 1})
+	run, err := e.srv.cfg.Agents.StartBatch(e.ctx, store.System, e.project.ID, agentbatch.Params{Limit: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,20 +193,29 @@ func (e *env) batch(t *testing.T, cancelled bool) int64 {
 	return run.ID
 }
 
-// agentsFor wires the language models (with settings, e.g. a fake server's URL, or none) and the agent
-// with its batch runner, running in the background until the test ends.
-func agentsFor(t testing.TB, st *store.Store, exec *sqlexec.Executor, set llm.Settings, serve bool) (*llmconf.Models, *pipelines.Agents) {
+// wire fills in the components of cfg after its Exec, as cmd/goldset's App does: the language
+// models (with settings, e.g. a fake server's URL, or none), the schema cache, the runner with every
+// run kind, and the components on them. With serve, the runner works in the background until the
+// test ends; without, runs stay queued unless a test executes them.
+func wire(t testing.TB, st *store.Store, cfg *Config, set llm.Settings, serve bool) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	m, err := llmconf.NewModels(ctx, st, set, filepath.Join(t.TempDir(), "llm-api-key"), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	m, err := llmconf.NewModels(ctx, st, set, filepath.Join(t.TempDir(), "llm-api-key"), log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := &pipelines.Agents{Store: st, Exec: exec, Models: m, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	r := runs.NewRunner(st, a.Log)
-	a.Register(r)
-	for _, k := range measure.New(st, m, r, a.Log).Kinds() {
+	r := runs.NewRunner(st, log)
+	sc := schemas.New(st, cfg.Exec)
+	cfg.Models, cfg.Runner, cfg.Schemas = m, r, sc
+	cfg.Metrics = measure.New(st, m, r, log)
+	cfg.Agents = agentbatch.New(st, cfg.Exec, m, sc, r, agent.Options{}, log)
+	cfg.Generators = augment.New(st, cfg.Exec, m, sc, r, cfg.Metrics)
+	cfg.Evaluator = evaluate.New(st, cfg.Exec, m, sc, r, log)
+	cfg.Optimizer = optimize.New(st, cfg.Evaluator, r)
+	cfg.Loop = &loop.Loop{Store: st, Exec: cfg.Exec}
+	for _, k := range slices.Concat(cfg.Agents.Kinds(), cfg.Generators.Kinds(), cfg.Evaluator.Kinds(), cfg.Optimizer.Kinds(), cfg.Metrics.Kinds()) {
 		r.Register(k)
 	}
 	if serve {
@@ -207,7 +223,6 @@ func agentsFor(t testing.TB, st *store.Store, exec *sqlexec.Executor, set llm.Se
 		go func() { r.Serve(ctx); close(done) }()
 		t.Cleanup(func() { cancel(); <-done })
 	}
-	return m, a
 }
 
 // nlq adds a question about the fixture database, with stored SQL and a WikiTableQuestions-style answer.

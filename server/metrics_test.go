@@ -34,7 +34,7 @@ func (e *env) metricsIdle(t *testing.T) {
 	for _, r := range queued {
 		if !r.Finished() {
 			ctx, cancel := context.WithTimeout(e.ctx, time.Minute)
-			err := e.srv.cfg.Agents.Runner.Execute(ctx, r)
+			err := e.srv.cfg.Runner.Execute(ctx, r)
 			cancel()
 			if err != nil {
 				t.Fatalf("metrics run %d: %v", r.ID, err)

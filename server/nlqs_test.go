@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/pipelines/agentbatch"
 	"github.com/goldset/goldset/store"
 )
 
@@ -160,11 +160,11 @@ func TestNLQs_WriteAQuestionWithItsSQL(t *testing.T) {
 		t.Fatalf("%d copies of the question", n)
 	}
 	// The agent (the fixture's fake model answers count(*) of all singers: 3, not 1) disagrees: review.
-	run, err := e.srv.cfg.Agents.StartBatch(e.ctx, store.System, e.project.ID, pipelines.AgentBatchParams{Stage: "human-seed"})
+	run, err := e.srv.cfg.Agents.StartBatch(e.ctx, store.System, e.project.ID, agentbatch.Params{Stage: "human-seed"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.srv.cfg.Agents.Runner.Execute(e.ctx, run); err != nil {
+	if err := e.srv.cfg.Runner.Execute(e.ctx, run); err != nil {
 		t.Fatal(err)
 	}
 	st := e.nlqState(t, written.NLQ.ID)

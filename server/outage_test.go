@@ -68,9 +68,10 @@ func TestOutage_DatabaseStopsAndReturns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	models, agents := agentsFor(t, st, exec, llm.Settings{}, true)
 	var serverLog lockedBuffer
-	srv, err := New(ctx, st, Config{Logger: slog.New(slog.NewTextHandler(&serverLog, nil)), Exec: exec, Importer: im, Models: models, Agents: agents})
+	cfg := Config{Logger: slog.New(slog.NewTextHandler(&serverLog, nil)), Exec: exec, Importer: im}
+	wire(t, st, &cfg, llm.Settings{}, true)
+	srv, err := New(ctx, st, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -40,7 +40,7 @@ const pgbenchPath = "/usr/lib/postgresql/15/bin/pgbench"
 // 1,000 timed claims. A reviewer with a live claim gets their own item back, so both sides walk through
 // the same pool of reviewers (each with a membership and an API token), every client its own stride of
 // it, never reusing one within a phase. Between phases the items claimed are resolved and the table
-// vacuumed, so each phase starts from the same queue. Targets (issue 5): API claims/s ≥ 0.40 × pgbench
+// vacuumed, so each phase starts from the same queue. Targets: API claims/s ≥ 0.40 × pgbench
 // tps with p99 ≤ 50 ms; the claim SQL p99 ≤ 1 ms.
 func BenchmarkReviewQueue(b *testing.B) {
 	if _, err := os.Stat(pgbenchPath); err != nil {
@@ -194,9 +194,10 @@ func BenchmarkReviewQueue(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	models, agents := agentsFor(b, st, sx, llm.Settings{}, false)
-	srv, err := New(ctx, st, Config{Version: "bench", Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Exec: sx, Importer: imp,
-		Models: models, Agents: agents, UI: fstest.MapFS{"index.html": {Data: []byte("<!doctype html>")}}})
+	cfg := Config{Version: "bench", Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Exec: sx, Importer: imp,
+		UI: fstest.MapFS{"index.html": {Data: []byte("<!doctype html>")}}}
+	wire(b, st, &cfg, llm.Settings{}, false)
+	srv, err := New(ctx, st, cfg)
 	if err != nil {
 		b.Fatal(err)
 	}

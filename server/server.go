@@ -15,9 +15,14 @@ import (
 
 	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/loop"
-	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/pipelines/agentbatch"
+	"github.com/goldset/goldset/pipelines/augment"
+	"github.com/goldset/goldset/pipelines/evaluate"
 	"github.com/goldset/goldset/pipelines/ingest"
 	"github.com/goldset/goldset/pipelines/measure"
+	"github.com/goldset/goldset/pipelines/optimize"
+	"github.com/goldset/goldset/pipelines/runs"
+	"github.com/goldset/goldset/pipelines/schemas"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )
@@ -35,11 +40,20 @@ type Config struct {
 	// Exec runs target-database SQL in the sandbox; Importer turns uploads into databases and questions.
 	Exec     *sqlexec.Executor
 	Importer *ingest.Importer
-	// Models holds the language-model client in force; Agents runs the SQL agent and its batches.
-	Models *llmconf.Models
-	Agents *pipelines.Agents
-	// Metrics computes projects' metrics as runs (nil: made from Models and the agents' runner).
-	Metrics *measure.Metrics
+	// Models holds the language-model client in force; Schemas caches the databases' schemas (a
+	// renamed or described table is forgotten); Runner is woken when a run is resumed.
+	Models  *llmconf.Models
+	Schemas *schemas.Cache
+	Runner  *runs.Runner
+	// Agents runs the SQL agent and its batches; Generators the generating pipelines; Evaluator
+	// evaluations; Optimizer prompt optimizations; Metrics projects' metrics as runs; Loop
+	// annotation, agreement and the effect of review decisions.
+	Agents     *agentbatch.Agents
+	Generators *augment.Generators
+	Evaluator  *evaluate.Evaluator
+	Optimizer  *optimize.Optimizer
+	Metrics    *measure.Metrics
+	Loop       *loop.Loop
 	// Login slows failed sign-ins (see LoginThrottle); the zero value takes the defaults.
 	Login LoginThrottle
 }
@@ -65,11 +79,9 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 	if cfg.CookieSecure == "" {
 		cfg.CookieSecure = "auto"
 	}
-	if cfg.Exec == nil || cfg.Importer == nil || cfg.Models == nil || cfg.Agents == nil {
-		return nil, errors.New("server: Config.Exec, Importer, Models and Agents are required")
-	}
-	if cfg.Metrics == nil {
-		cfg.Metrics = measure.New(st, cfg.Models, cfg.Agents.Runner, cfg.Logger)
+	if cfg.Exec == nil || cfg.Importer == nil || cfg.Models == nil || cfg.Schemas == nil || cfg.Runner == nil || cfg.Agents == nil ||
+		cfg.Generators == nil || cfg.Evaluator == nil || cfg.Optimizer == nil || cfg.Metrics == nil || cfg.Loop == nil {
+		return nil, errors.New("server: Config.Exec, Importer, Models, Schemas, Runner, Agents, Generators, Evaluator, Optimizer, Metrics and Loop are required")
 	}
 	az, err := newAuthorizer(ctx, st, cfg.Logger)
 	if err != nil {
@@ -79,7 +91,7 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 		cfg: cfg, store: st, log: cfg.Logger, authz: az,
 		limiter: newLoginLimiter(cfg.Login),
 		metrics: newHTTPMetrics(st),
-		loop:    &loop.Loop{Store: st, Exec: cfg.Exec},
+		loop:    cfg.Loop,
 		stats:   cfg.Metrics,
 	}
 	e := echo.New()

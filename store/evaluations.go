@@ -11,7 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
-// PromptTemplate is one version of a project's text-to-SQL prompt template (issue 8). Version 0,
+// PromptTemplate is one version of a project's text-to-SQL prompt template. Version 0,
 // with no id, is the built-in template in force before any version is saved.
 type PromptTemplate struct {
 	ID          *int64     `json:"id"`

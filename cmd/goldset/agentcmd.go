@@ -8,15 +8,12 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strconv"
 	"time"
 
 	"github.com/goldset/goldset/agent"
 	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/llm/llmconf"
-	"github.com/goldset/goldset/pipelines"
-	"github.com/goldset/goldset/pipelines/measure"
-	"github.com/goldset/goldset/pipelines/runs"
+	"github.com/goldset/goldset/pipelines/agentbatch"
 	"github.com/goldset/goldset/store"
 )
 
@@ -30,39 +27,16 @@ func models(ctx context.Context, cfg *config, st *store.Store, log *slog.Logger)
 	return llmconf.NewModels(ctx, st, env, filepath.Join(cfg.get("data-dir"), "llm-api-key"), log)
 }
 
-// agents wires the agent and the batch runner on an open database.
-func agents(ctx context.Context, cfg *config, t *tools, log *slog.Logger) (*pipelines.Agents, *runs.Runner, error) {
-	m, err := models(ctx, cfg, t.db.store, log)
-	if err != nil {
-		return nil, nil, err
-	}
-	a := &pipelines.Agents{Store: t.db.store, Exec: t.exec, Models: m, Log: log}
-	r := runs.NewRunner(t.db.store, log)
-	r.Version = version
-	if n, ok := cfg.values["workers"]; ok {
-		r.Workers, _ = strconv.Atoi(*n)
-	}
-	a.Register(r)
-	// A generating run that kept questions recomputes the project's metrics when it ends.
-	a.Generators.Metrics = measure.New(t.db.store, m, r, log)
-	for _, k := range a.Generators.Metrics.Kinds() {
-		r.Register(k)
-	}
-	return a, r, nil
-}
-
 // agentSession is what a command that runs the agent, a pipeline, an evaluation or an optimization
-// works with: the open tools, the agent with its runner, and the project (and database, when named).
+// works with: the application and the project (and database, when named).
 type agentSession struct {
-	*tools
-	agents   *pipelines.Agents
-	runner   *runs.Runner
+	*App
 	project  store.Project
 	database store.Database
 }
 
-// openAgents resolves the configuration, opens the tools, wires the agent and finds the project and
-// the database (dbName "" for none); the caller closes the session.
+// openAgents resolves the configuration, opens the tools, wires the application and finds the
+// project and the database (dbName "" for none); the caller closes the session.
 func openAgents(ctx context.Context, cfg *config, project, dbName string) (*agentSession, error) {
 	if err := cfg.resolve(); err != nil {
 		return nil, err
@@ -72,8 +46,8 @@ func openAgents(ctx context.Context, cfg *config, project, dbName string) (*agen
 	if err != nil {
 		return nil, err
 	}
-	s := &agentSession{tools: t}
-	if s.agents, s.runner, err = agents(ctx, cfg, t, log); err == nil {
+	s := &agentSession{}
+	if s.App, err = newApp(ctx, cfg, t, log); err == nil {
 		s.project, s.database, err = t.project(ctx, project, dbName)
 	}
 	if err != nil {
@@ -115,8 +89,8 @@ func runAgent(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer s.Close(ctx)
-	t, ag, p, d := s.tools, s.agents, s.project, s.database
-	run, err := ag.Ask(ctx, store.System, p.ID, d.ID, pos[1], *samples)
+	t, p, d := s.tools, s.project, s.database
+	run, err := s.Agents.Ask(ctx, store.System, p.ID, d.ID, pos[1], *samples)
 	if err != nil {
 		return err
 	}
@@ -211,7 +185,7 @@ func runBatch(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 || pos[0] != pipelines.KindAgent {
+	if len(pos) != 1 || pos[0] != agentbatch.Kind {
 		fs.Usage()
 		return fmt.Errorf("%w: say 'run agent', 'run augment', 'run generate' or 'run describe-tables'", errUsage)
 	}
@@ -227,7 +201,7 @@ func runBatch(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer t.db.Close(ctx)
-	ag, runner, err := agents(ctx, cfg, t, log)
+	app, err := newApp(ctx, cfg, t, log)
 	if err != nil {
 		return err
 	}
@@ -236,8 +210,8 @@ func runBatch(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	params := pipelines.AgentBatchParams{DatabaseID: d.ID, Stage: *stage, Status: *status, Limit: *limit, Concurrency: *conc, Samples: *samples}
-	run, err := ag.StartBatch(ctx, store.System, p.ID, params)
+	params := agentbatch.Params{DatabaseID: d.ID, Stage: *stage, Status: *status, Limit: *limit, Concurrency: *conc, Samples: *samples}
+	run, err := app.Agents.StartBatch(ctx, store.System, p.ID, params)
 	if err != nil {
 		return err
 	}
@@ -250,7 +224,7 @@ func runBatch(ctx context.Context, args []string, out io.Writer) error {
 	}
 	fmt.Fprintf(os.Stderr, "run %d: %d questions\n", run.ID, run.Total)
 	done := make(chan error, 1)
-	go func() { done <- runner.Execute(ctx, run) }()
+	go func() { done <- app.Runner.Execute(ctx, run) }()
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	for finished := false; !finished; {
@@ -268,7 +242,7 @@ func runBatch(ctx context.Context, args []string, out io.Writer) error {
 		}
 	}
 	fmt.Fprintln(os.Stderr)
-	acc, err := ag.Accuracy(ctx, run)
+	acc, err := app.Agents.Accuracy(ctx, run)
 	if err != nil {
 		return err
 	}

@@ -13,7 +13,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/pipelines/evaluate"
+	"github.com/goldset/goldset/pipelines/optimize"
 	"github.com/goldset/goldset/pipelines/prompts"
 	"github.com/goldset/goldset/pipelines/runs"
 	"github.com/goldset/goldset/store"
@@ -78,7 +79,7 @@ func newRunFlags(fs *flag.FlagSet, what, snapshotHelp, modelHelp, promptHelp, co
 		project:    fs.String("project", "", "project name"),
 		snapshot:   fs.Int64("snapshot", 0, snapshotHelp),
 		model:      fs.String("model", "", modelHelp+" (default the configured target model)"),
-		baseURL:    fs.String("base-url", "", "that model's own OpenAI-compatible endpoint (key from "+pipelines.EnvTargetAPIKey+")"),
+		baseURL:    fs.String("base-url", "", "that model's own OpenAI-compatible endpoint (key from "+evaluate.EnvTargetAPIKey+")"),
 		promptFile: fs.String("prompt-file", "", promptHelp+" (default the project's current version)"),
 		conc:       fs.Int("concurrency", 0, concHelp+" (default 8)"),
 		calls:      fs.Int("max-calls", 0, "stop after this many model calls (0: no cap)"),
@@ -108,7 +109,7 @@ func (f *runFlags) check(resume bool) error {
 // begin (given the project and the prompt file's template, "" for the project's). With --detach it
 // prints the queued run (what, e.g. "Evaluation", and its items' noun) and returns a nil session.
 func (f *runFlags) start(ctx context.Context, cfg *config, out io.Writer, resume bool, kind, what, items string,
-	begin func(ev *pipelines.Evaluator, projectID int64, prompt string) (store.PipelineRun, error)) (*agentSession, store.PipelineRun, error) {
+	begin func(app *App, projectID int64, prompt string) (store.PipelineRun, error)) (*agentSession, store.PipelineRun, error) {
 	var run store.PipelineRun
 	prompt, err := readPrompt(*f.promptFile)
 	if err != nil {
@@ -121,7 +122,7 @@ func (f *runFlags) start(ctx context.Context, cfg *config, out io.Writer, resume
 	if resume {
 		run, err = resumeRun(ctx, s.db.store, s.project.ID, *f.runID, kind, *f.retry)
 	} else {
-		run, err = begin(s.agents.Evaluator, s.project.ID, prompt)
+		run, err = begin(s.App, s.project.ID, prompt)
 	}
 	if err == nil && *f.detach {
 		if *f.asJSON {
@@ -139,12 +140,12 @@ func (f *runFlags) start(ctx context.Context, cfg *config, out io.Writer, resume
 	return s, run, nil
 }
 
-func (f *runFlags) budget() pipelines.Budget {
-	return pipelines.Budget{MaxCalls: *f.calls, MaxTokens: *f.tokens, MaxCostUSD: *f.cost}
+func (f *runFlags) budget() evaluate.Budget {
+	return evaluate.Budget{MaxCalls: *f.calls, MaxTokens: *f.tokens, MaxCostUSD: *f.cost}
 }
 
-func (f *runFlags) target() pipelines.Target {
-	return pipelines.Target{Model: *f.model, BaseURL: *f.baseURL}
+func (f *runFlags) target() evaluate.Target {
+	return evaluate.Target{Model: *f.model, BaseURL: *f.baseURL}
 }
 
 // readPrompt reads a template file ("" when no file is named).
@@ -190,16 +191,16 @@ func runEval(ctx context.Context, args []string, out io.Writer) error {
 	if err := f.check(resume); err != nil {
 		return err
 	}
-	s, run, err := f.start(ctx, cfg, out, resume, pipelines.KindEvaluate, "Evaluation", "pairs",
-		func(ev *pipelines.Evaluator, projectID int64, prompt string) (store.PipelineRun, error) {
-			return ev.StartEvaluation(ctx, store.System, projectID, pipelines.EvalParams{SnapshotID: *f.snapshot, Split: *split,
+	s, run, err := f.start(ctx, cfg, out, resume, evaluate.Kind, "Evaluation", "pairs",
+		func(app *App, projectID int64, prompt string) (store.PipelineRun, error) {
+			return app.Evaluator.StartEvaluation(ctx, store.System, projectID, evaluate.Params{SnapshotID: *f.snapshot, Split: *split,
 				Target: f.target(), Prompt: prompt, Judge: *judge, JudgeModel: *judgeModel, Limit: *limit, Concurrency: *f.conc, Budget: f.budget()})
 		})
 	if s == nil {
 		return err
 	}
 	defer s.Close(ctx)
-	ev, runner, p := s.agents.Evaluator, s.runner, s.project
+	ev, runner, p := s.Evaluator, s.Runner, s.project
 	fmt.Fprintf(os.Stderr, "evaluation %d: %d pairs\n", run.ID, run.Total)
 	err = follow(ctx, runner, run, func(ctx context.Context) {
 		if rep, err := ev.Evaluation(ctx, p.ID, run.ID); err == nil {
@@ -271,7 +272,7 @@ func runOutcome(what string, run store.PipelineRun) error {
 
 // printEvalReport prints an evaluation's accuracy overall, by hardness and by database; the LLM
 // judge's on a line of its own.
-func printEvalReport(out io.Writer, rep pipelines.EvalReport) error {
+func printEvalReport(out io.Writer, rep evaluate.Report) error {
 	s, pr := rep.Summary, rep.Params
 	model := pr.Model
 	if model == "" {
@@ -348,28 +349,28 @@ func runOptimize(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	switch {
-	case !resume && *method != pipelines.MethodOPRO && *method != pipelines.MethodAPO:
+	case !resume && *method != optimize.MethodOPRO && *method != optimize.MethodAPO:
 		return fmt.Errorf("%w: --method must be opro or apo", errUsage)
 	case *f.detach && *adopt:
 		return fmt.Errorf("%w: --adopt needs the run's end: drop --detach", errUsage)
 	}
-	s, run, err := f.start(ctx, cfg, out, resume, pipelines.KindOptimize, "Optimization", "steps",
-		func(ev *pipelines.Evaluator, projectID int64, prompt string) (store.PipelineRun, error) {
-			return ev.StartOptimization(ctx, store.System, projectID, pipelines.OptimizeParams{Method: *method, SnapshotID: *f.snapshot,
+	s, run, err := f.start(ctx, cfg, out, resume, optimize.Kind, "Optimization", "steps",
+		func(app *App, projectID int64, prompt string) (store.PipelineRun, error) {
+			return app.Optimizer.StartOptimization(ctx, store.System, projectID, optimize.Params{Method: *method, SnapshotID: *f.snapshot,
 				Prompt: prompt, Target: f.target(), Concurrency: *f.conc, Budget: f.budget(), ValLimit: *valLimit, TestLimit: *testLimit,
-				OPRO: pipelines.OPROParams{Iterations: *iterations, Candidates: *candidates, Temperature: *temperature},
-				APO: pipelines.APOParams{BeamWidth: *beam, BranchFactor: *branch, Rounds: *rounds, GradientBatch: *gradient,
+				OPRO: optimize.OPROParams{Iterations: *iterations, Candidates: *candidates, Temperature: *temperature},
+				APO: optimize.APOParams{BeamWidth: *beam, BranchFactor: *branch, Rounds: *rounds, GradientBatch: *gradient,
 					ValidationBatch: *validation, Temperature: *temperature}})
 		})
 	if s == nil {
 		return err
 	}
 	defer s.Close(ctx)
-	t, ev, runner, p := s.tools, s.agents.Evaluator, s.runner, s.project
+	t, opt, runner, p := s.tools, s.Optimizer, s.Runner, s.project
 	fmt.Fprintf(os.Stderr, "optimization %d: %d steps (baseline, search, test)\n", run.ID, run.Total)
 	printed := map[string]bool{}
 	err = follow(ctx, runner, run, func(ctx context.Context) {
-		rep, err := ev.Optimization(ctx, p.ID, run.ID)
+		rep, err := opt.Optimization(ctx, p.ID, run.ID)
 		if err != nil {
 			return
 		}
@@ -385,18 +386,18 @@ func runOptimize(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	rep, err := ev.Optimization(ctx, p.ID, run.ID)
+	rep, err := opt.Optimization(ctx, p.ID, run.ID)
 	if err != nil {
 		return err
 	}
-	spend, err := t.db.store.RunSpend(ctx, pipelines.KindOptimize, run.ID)
+	spend, err := t.db.store.RunSpend(ctx, optimize.Kind, run.ID)
 	if err != nil {
 		return err
 	}
 	var adopted *store.PromptTemplate
 	outcome := runOutcome("optimization", rep.Run)
 	if *adopt && outcome == nil {
-		pt, err := ev.Adopt(ctx, store.System, p.ID, run.ID, 0)
+		pt, err := opt.Adopt(ctx, store.System, p.ID, run.ID, 0)
 		if err != nil {
 			return fmt.Errorf("adopt: %w", err)
 		}
@@ -404,7 +405,7 @@ func runOptimize(ctx context.Context, args []string, out io.Writer) error {
 	}
 	if *f.asJSON {
 		err = printJSON(out, struct {
-			pipelines.OptReport
+			optimize.Report
 			Spend   store.RunSpend        `json:"spend"`
 			Adopted *store.PromptTemplate `json:"adopted,omitempty"`
 		}{rep, spend, adopted})
@@ -435,7 +436,7 @@ func score(s *float64, candidate *int64) string {
 }
 
 // printOptReport prints the steps, the test comparison, the best prompt and its diff from the baseline.
-func printOptReport(out io.Writer, rep pipelines.OptReport, spend store.RunSpend) {
+func printOptReport(out io.Writer, rep optimize.Report, spend store.RunSpend) {
 	r := rep.Run
 	fmt.Fprintf(out, "Optimization %d (%s) %s: %d candidates over %d steps; %d model calls, %d tokens, $%.4f.\n\n", r.ID, rep.Params.Method,
 		r.Status, len(rep.Candidates), len(rep.Steps), spend.Calls, spend.Tokens, spend.Cost)
@@ -523,9 +524,8 @@ func runPrompts(ctx context.Context, args []string, out io.Writer) error {
 		return fmt.Errorf("project %s: %w", *project, err)
 	}
 	// Prompt versions need neither the sandbox nor a model.
-	ev := &pipelines.Evaluator{Agents: &pipelines.Agents{Store: db.store}}
 	if *save != "" {
-		pt, err := ev.SavePrompt(ctx, store.System, p.ID, string(body), *note)
+		pt, err := evaluate.SavePrompt(ctx, db.store, store.System, p.ID, string(body), *note)
 		var verr *store.ValidationError
 		if errors.As(err, &verr) {
 			return fmt.Errorf("%w: %s: %v", errUsage, *save, err)
@@ -539,7 +539,7 @@ func runPrompts(ctx context.Context, args []string, out io.Writer) error {
 		fmt.Fprintf(out, "Saved prompt version %d.\n", pt.Version)
 		return nil
 	}
-	cur, err := ev.CurrentPrompt(ctx, p.ID)
+	cur, err := evaluate.CurrentPrompt(ctx, db.store, p.ID)
 	if err != nil {
 		return err
 	}

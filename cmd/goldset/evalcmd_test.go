@@ -13,7 +13,7 @@ import (
 
 	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/llm/llmtest"
-	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/pipelines/evaluate"
 	"github.com/goldset/goldset/pipelines/prompts"
 	"github.com/goldset/goldset/store"
 )
@@ -79,7 +79,7 @@ func TestCLI_EvalPrintsAccuracyByHardnessDatabaseAndJudgeApart(t *testing.T) {
 	}
 
 	js := mustCLI(t, "eval", "--project", "p", "--snapshot", snap, "--limit", "1", "--json", "--database-url", url)
-	var rep pipelines.EvalReport
+	var rep evaluate.Report
 	if err := json.Unmarshal([]byte(js), &rep); err != nil || rep.Params.Split != "test" || rep.Summary.Scored != 1 ||
 		rep.Summary.ByDatabase["singers"] == nil || rep.Summary.Judge != nil || rep.Run.Status != store.RunSucceeded {
 		t.Fatalf("eval --json: %v %s", err, js)

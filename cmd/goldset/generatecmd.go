@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/pipelines/augment"
 	"github.com/goldset/goldset/pipelines/measure"
 	"github.com/goldset/goldset/pipelines/runs"
 	"github.com/goldset/goldset/store"
@@ -71,18 +71,18 @@ func runGeneration(ctx context.Context, sub string, args []string, out io.Writer
 	if *project == "" {
 		return fmt.Errorf("%w: --project is required", errUsage)
 	}
-	kind := pipelines.KindAugment
+	kind := augment.KindAugment
 	switch sub {
 	case "augment":
 		if *pipeline == "" {
 			return fmt.Errorf("%w: --pipeline is required (complexity, semantic or paraphrase)", errUsage)
 		}
 	case "generate":
-		kind = pipelines.KindQAGen
+		kind = augment.KindQAGen
 	case "describe-tables":
-		kind = pipelines.KindTableMetadata
+		kind = augment.KindTableMetadata
 	}
-	if kind != pipelines.KindAugment && *dbName == "" {
+	if kind != augment.KindAugment && *dbName == "" {
 		return fmt.Errorf("%w: --database is required", errUsage)
 	}
 	s, err := openAgents(ctx, cfg, *project, *dbName)
@@ -90,8 +90,8 @@ func runGeneration(ctx context.Context, sub string, args []string, out io.Writer
 		return err
 	}
 	defer s.Close(ctx)
-	t, ag, runner, p, d := s.tools, s.agents, s.runner, s.project, s.database
-	params := pipelines.GenerationParams{Pipeline: *pipeline, DatabaseID: d.ID, FromStage: *fromStage, Stage: *stage, N: *n, Seed: *seed,
+	t, runner, p, d := s.tools, s.Runner, s.project, s.database
+	params := augment.Params{Pipeline: *pipeline, DatabaseID: d.ID, FromStage: *fromStage, Stage: *stage, N: *n, Seed: *seed,
 		Columns: *columns, TablesPerChunk: *tpc, Num: *num, SampleRows: *sampleRows, NearDuplicate: *nearDup, MaxLength: *maxLen, Concurrency: *conc}
 	if *methods != "" {
 		params.Methods = strings.Split(*methods, ",")
@@ -102,7 +102,7 @@ func runGeneration(ctx context.Context, sub string, args []string, out io.Writer
 	if *noAnnotate {
 		params.Annotate = new(bool)
 	}
-	gen := ag.Generators
+	gen := s.Generators
 	if *preview {
 		pv, err := gen.Preview(ctx, p.ID, kind, params)
 		if err != nil {
@@ -152,14 +152,12 @@ func runGeneration(ctx context.Context, sub string, args []string, out io.Writer
 	}
 	fmt.Fprintln(os.Stderr)
 	// The metrics recomputation queued at the run's end finishes before the process does.
-	if gen.Metrics != nil {
-		if err := computeQueuedMetrics(ctx, ag.Runner, t.db.store, p.ID); err != nil {
-			return err
-		}
+	if err := computeQueuedMetrics(ctx, runner, t.db.store, p.ID); err != nil {
+		return err
 	}
 	if *asJSON {
 		res := map[string]any{"run": run}
-		if run.Kind == pipelines.KindTableMetadata {
+		if run.Kind == augment.KindTableMetadata {
 			items, err := t.db.store.RunItems(ctx, run.ID, 0)
 			if err != nil {
 				return err

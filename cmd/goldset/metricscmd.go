@@ -75,7 +75,7 @@ func runMetrics(ctx context.Context, args []string, out io.Writer) error {
 	return printMetricsTable(out, run)
 }
 
-// printMetricsTable prints seed 003's table: a row per stage (the dataset up to it), with the change
+// printMetricsTable prints the table of Turing's human-in-the-loop Text2SQL study: a row per stage (the dataset up to it), with the change
 // against the first stage.
 func printMetricsTable(out io.Writer, run store.MetricRun) error {
 	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)

@@ -19,10 +19,10 @@ import (
 	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/llm/llmtest"
-	"github.com/goldset/goldset/pipelines"
+	"github.com/goldset/goldset/pipelines/evaluate"
 	"github.com/goldset/goldset/pipelines/golden"
+	"github.com/goldset/goldset/pipelines/optimize"
 	"github.com/goldset/goldset/pipelines/prompts"
-	"github.com/goldset/goldset/pipelines/runs"
 	"github.com/goldset/goldset/store"
 )
 
@@ -95,10 +95,10 @@ func TestWorker_KillNineMidOptimizationResumesWithoutRedoingWork(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	agents := &pipelines.Agents{Store: st, Models: models, Log: log}
-	agents.Register(runs.NewRunner(st, log)) // to queue the run; the workers are processes
-	run, err := agents.Evaluator.StartOptimization(ctx, store.System, snapshot.ProjectID, pipelines.OptimizeParams{
-		Method: pipelines.MethodOPRO, SnapshotID: snapshot.ID, Concurrency: concurrency, OPRO: pipelines.OPROParams{Iterations: 2, Candidates: 1}})
+	// Only to queue the run and read its report (no sandbox, no schemas, no runner): the workers are processes.
+	opt := optimize.New(st, evaluate.New(st, nil, models, nil, nil, log), nil)
+	run, err := opt.StartOptimization(ctx, store.System, snapshot.ProjectID, optimize.Params{
+		Method: optimize.MethodOPRO, SnapshotID: snapshot.ID, Concurrency: concurrency, OPRO: optimize.OPROParams{Iterations: 2, Candidates: 1}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +134,7 @@ func TestWorker_KillNineMidOptimizationResumesWithoutRedoingWork(t *testing.T) {
 	if r := reload(); r.Status != store.RunSucceeded {
 		t.Fatalf("run: %s %s", r.Status, r.Error)
 	}
-	rep, err := agents.Evaluator.Optimization(ctx, run.ProjectID, run.ID)
+	rep, err := opt.Optimization(ctx, run.ProjectID, run.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -67,12 +67,13 @@ func runServe(ctx context.Context, args []string, out io.Writer) error {
 		log.Warn("this binary has no web UI built in; run 'make build' to include it")
 		ui = nil
 	}
-	ag, runner, err := agents(ctx, cfg, t, log)
+	app, err := newApp(ctx, cfg, t, log)
 	if err != nil {
 		return err
 	}
-	srv, err := server.New(ctx, db.store, server.Config{CookieSecure: cfg.get("cookie-secure"), Version: version, UI: ui, Logger: log,
-		Exec: t.exec, Importer: t.importer, Models: ag.Models, Agents: ag})
+	scfg := app.serverConfig()
+	scfg.CookieSecure, scfg.Version, scfg.UI, scfg.Logger = cfg.get("cookie-secure"), version, ui, log
+	srv, err := server.New(ctx, db.store, scfg)
 	if err != nil {
 		return err
 	}
@@ -81,8 +82,8 @@ func runServe(ctx context.Context, args []string, out io.Writer) error {
 	wctx, stopWorkers := context.WithCancel(ctx)
 	defer stopWorkers()
 	workersDone := make(chan error, 1)
-	go func() { workersDone <- runner.Serve(wctx) }()
-	go followSettings(ctx, ag.Models, log)
+	go func() { workersDone <- app.Runner.Serve(wctx) }()
+	go followSettings(ctx, app.Models, log)
 	url := browserURL(ln.Addr())
 	fmt.Fprintf(out, "\nGoldset %s is running at %s\n%s\nData: %s. Press Ctrl-C to stop.\n\n", version, url, welcome, describeDB(cfg, db))
 	err = srv.Run(ctx, ln)

@@ -40,16 +40,16 @@ func runWorker(ctx context.Context, args []string, out io.Writer) error {
 	}
 	defer t.db.Close(ctx)
 	t.db.supervise(ctx)
-	ag, runner, err := agents(ctx, cfg, t, log)
+	app, err := newApp(ctx, cfg, t, log)
 	if err != nil {
 		return err
 	}
-	if !ag.Models.Client().Configured() {
+	if !app.Models.Client().Configured() {
 		log.Warn("no language model is configured: items that need one will fail; set GOLDSET_LLM_BASE_URL and GOLDSET_LLM_API_KEY")
 	}
-	go followSettings(ctx, ag.Models, log)
-	fmt.Fprintf(out, "Goldset %s worker: up to %d pipeline items at once, on %s. Press Ctrl-C to stop.\n", version, runner.Workers, describeDB(cfg, t.db))
-	err = runner.Serve(ctx)
+	go followSettings(ctx, app.Models, log)
+	fmt.Fprintf(out, "Goldset %s worker: up to %d pipeline items at once, on %s. Press Ctrl-C to stop.\n", version, app.Runner.Workers, describeDB(cfg, t.db))
+	err = app.Runner.Serve(ctx)
 	log.Info("worker stopped; its items in progress went back to the queue")
 	return err
 }

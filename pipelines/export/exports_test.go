@@ -290,7 +290,7 @@ func peakRSS() float64 {
 	return 0
 }
 
-// BenchmarkExportJSONL exports a snapshot of 1,000,000 pairs (issue 8's target: ≤ 15 s, ≤ 200 MB
+// BenchmarkExportJSONL exports a snapshot of 1,000,000 pairs (target: ≤ 15 s, ≤ 200 MB
 // peak RSS). Run alone, so the peak is the export's:
 //
 //	go test -run '^$' -bench BenchmarkExportJSONL -benchtime 1x ./pipelines

@@ -73,7 +73,7 @@ func (w *itemWorker) Work(ctx context.Context, job *river.Job[itemArgs]) error {
 	switch {
 	case errors.Is(context.Cause(ictx), errRunStopped):
 		// Cancelled: the item stays pending; a resume gives it a new job.
-		r.Store.UnclaimItem(ctx, run.ID, a.Key, job.ID)
+		r.unclaim(ctx, run.ID, a.Key, job.ID)
 		return nil
 	case errors.Is(ctx.Err(), context.DeadlineExceeded):
 		err = fmt.Errorf("the item took longer than %s", r.ItemTimeout)
@@ -81,24 +81,35 @@ func (w *itemWorker) Work(ctx context.Context, job *river.Job[itemArgs]) error {
 		outcome, save = failedItem(a.Key, err), nil
 	case ctx.Err() != nil:
 		// This worker is stopping: River puts the job back in the queue without counting an attempt.
-		r.Store.UnclaimItem(ctx, run.ID, a.Key, job.ID)
+		r.unclaim(ctx, run.ID, a.Key, job.ID)
 		return ctx.Err()
 	case err != nil:
 		if re := (*RunError)(nil); errors.As(err, &re) {
 			// The whole run cannot go on: it fails with the reason, and this item stays pending for a resume.
-			r.Store.FailRun(ctx, run.ID, re.Reason)
-			r.Store.UnclaimItem(ctx, run.ID, a.Key, job.ID)
+			if _, err := r.Store.FailRun(ctx, run.ID, re.Reason); err != nil {
+				r.Log.Error("failing a run", "run", run.ID, "reason", re.Reason, "err", err)
+			}
+			r.unclaim(ctx, run.ID, a.Key, job.ID)
 			return nil
 		}
 		if ie := (*ItemError)(nil); !errors.As(err, &ie) && store.Transient(err) && job.Attempt < job.MaxAttempts {
 			r.Store.AddEvent(ctx, run.ID, "warn", fmt.Sprintf("item %s: %v; trying again (attempt %d of %d)", a.Key, err, job.Attempt, job.MaxAttempts))
-			r.Store.UnclaimItem(ctx, run.ID, a.Key, job.ID)
+			r.unclaim(ctx, run.ID, a.Key, job.ID)
 			return err
 		}
 		r.Store.AddEvent(ctx, run.ID, "error", fmt.Sprintf("item %s: %v", a.Key, err))
 		outcome, save = failedItem(a.Key, err), nil
 	}
 	return w.complete(ctx, job, run, outcome, save)
+}
+
+// unclaim releases an item from this worker's job, so a resume or another job can take it. A
+// failure is logged with the run: the item then stays claimed until the dispatcher takes back the
+// items of a job that is gone.
+func (r *Runner) unclaim(ctx context.Context, runID int64, key string, jobID int64) {
+	if err := r.Store.UnclaimItem(ctx, runID, key, jobID); err != nil {
+		r.Log.Warn("releasing an item", "run", runID, "item", key, "job", jobID, "err", err)
+	}
 }
 
 // complete records an item's outcome, stores its result and hands the run's next item to a job, in
@@ -141,7 +152,7 @@ func (w *itemWorker) complete(ctx context.Context, job *river.Job[itemArgs], run
 	if store.Transient(err) && job.Attempt < job.MaxAttempts {
 		// River tries the item again; its model calls come back from the cache.
 		r.Store.AddEvent(ctx, run.ID, "warn", fmt.Sprintf("item %s: recording it: %v; trying again (attempt %d of %d)", o.Key, err, job.Attempt, job.MaxAttempts))
-		r.Store.UnclaimItem(ctx, run.ID, o.Key, job.ID)
+		r.unclaim(ctx, run.ID, o.Key, job.ID)
 		return err
 	}
 	if save != nil {

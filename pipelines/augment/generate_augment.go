@@ -1,4 +1,4 @@
-package pipelines
+package augment
 
 import (
 	"context"
@@ -21,12 +21,12 @@ import (
 
 // prepareRewrite builds the prompt of a complexity or paraphrase item: one question of the source
 // stage, rewritten with one method.
-func (g *Generators) prepareRewrite(ctx context.Context, run store.PipelineRun, p GenerationParams, key string) (*work, error) {
+func (g *Generators) prepareRewrite(ctx context.Context, run store.PipelineRun, p Params, key string) (*work, error) {
 	id, err := runs.ParseQuestionKey(key)
 	if err != nil {
 		return nil, err
 	}
-	parent, err := g.Agents.Store.NLQ(ctx, run.ProjectID, id)
+	parent, err := g.store.NLQ(ctx, run.ProjectID, id)
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +102,7 @@ func schemaWords(tables []store.DBTable) vocabulary {
 // the style reference, and columns chosen at random from its database — the tables and columns the
 // project's SQL does not use yet first. Every choice is seeded by the run and the item, so a retried
 // item asks the same.
-func (g *Generators) prepareSemantic(ctx context.Context, run store.PipelineRun, p GenerationParams, key string) (*work, error) {
+func (g *Generators) prepareSemantic(ctx context.Context, run store.PipelineRun, p Params, key string) (*work, error) {
 	refs, err := g.styleReferences(ctx, run, p)
 	if err != nil {
 		return nil, err
@@ -116,7 +116,7 @@ func (g *Generators) prepareSemantic(ctx context.Context, run store.PipelineRun,
 	if err != nil {
 		return nil, err
 	}
-	used, err := g.coverage.used(ctx, g.Agents.Store, run.ProjectID, d)
+	used, err := g.coverage.used(ctx, g.store, run.ProjectID, d)
 	if err != nil {
 		return nil, err
 	}
@@ -159,9 +159,9 @@ func (g *Generators) prepareSemantic(ctx context.Context, run store.PipelineRun,
 }
 
 // styleReferences are the questions of a semantic run's source stage (read once a minute).
-func (g *Generators) styleReferences(ctx context.Context, run store.PipelineRun, p GenerationParams) ([]store.QuestionText, error) {
+func (g *Generators) styleReferences(ctx context.Context, run store.PipelineRun, p Params) ([]store.QuestionText, error) {
 	return cached(&g.coverage.refs, fmt.Sprintf("%d:%d:%s", run.ProjectID, p.DatabaseID, p.FromStage), func() ([]store.QuestionText, error) {
-		return g.Agents.Store.Questions(ctx, run.ProjectID, p.DatabaseID, p.FromStage)
+		return g.store.Questions(ctx, run.ProjectID, p.DatabaseID, p.FromStage)
 	})
 }
 

@@ -1,4 +1,4 @@
-package pipelines
+package agentbatch
 
 import (
 	"context"
@@ -16,7 +16,7 @@ func (w *Agents) abandonItem(ctx context.Context, run store.PipelineRun, key str
 	if err != nil {
 		return
 	}
-	if n, err := w.Store.AbandonItemTrajectories(ctx, run.ID, nlqID); err == nil && n > 0 {
-		w.Store.AddEvent(ctx, run.ID, "warn", fmt.Sprintf("question %d: %d unfinished trajectory(ies) of an earlier attempt marked cancelled", nlqID, n))
+	if n, err := w.store.AbandonItemTrajectories(ctx, run.ID, nlqID); err == nil && n > 0 {
+		w.store.AddEvent(ctx, run.ID, "warn", fmt.Sprintf("question %d: %d unfinished trajectory(ies) of an earlier attempt marked cancelled", nlqID, n))
 	}
 }

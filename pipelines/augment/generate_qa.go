@@ -1,4 +1,4 @@
-package pipelines
+package augment
 
 import (
 	"context"
@@ -16,9 +16,9 @@ import (
 	"github.com/goldset/goldset/store"
 )
 
-// prepareQAGen builds the prompt of one schema chunk (seed 000's get_and_split_schema): the
+// prepareQAGen builds the prompt of one schema chunk (LlamaIndex's Text-to-SQL tutorial's get_and_split_schema): the
 // chunk's tables as CREATE TABLE with keys and sample rows, and how many pairs to write.
-func (g *Generators) prepareQAGen(ctx context.Context, run store.PipelineRun, p GenerationParams, key string) (*work, error) {
+func (g *Generators) prepareQAGen(ctx context.Context, run store.PipelineRun, p Params, key string) (*work, error) {
 	i, err := strconv.Atoi(strings.TrimPrefix(key, "chunk-"))
 	if err != nil {
 		return nil, fmt.Errorf("bad item key %q", key)
@@ -107,7 +107,7 @@ func (g *Generators) qaOutputs(ctx context.Context, w *work, reply string, tally
 		} else {
 			seen[n] = true
 		}
-		res := g.Agents.Exec.Run(ctx, w.db.Target(), sql)
+		res := g.exec.Run(ctx, w.db.Target(), sql)
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
@@ -133,7 +133,7 @@ func (g *Generators) qaOutputs(ctx context.Context, w *work, reply string, tally
 }
 
 // validatePairs asks the validator model, in one call, whether each result answers its question
-// (seed 000's llm_validate_batch) and keeps those it says yes to. A reply it cannot read drops the
+// (LlamaIndex's Text-to-SQL tutorial's llm_validate_batch) and keeps those it says yes to. A reply it cannot read drops the
 // pairs as not validated.
 func (g *Generators) validatePairs(ctx context.Context, w *work, pairs []qaPair, tally *dropTally) ([]qaPair, error) {
 	type item struct {
@@ -202,8 +202,8 @@ func (g *Generators) validatePairs(ctx context.Context, w *work, pairs []qaPair,
 func (g *Generators) schemaText(ctx context.Context, d schemas.Database, tables []store.DBTable, rows int) (string, error) {
 	blocks := make([]string, len(tables))
 	for i, t := range tables {
-		b, err := cached(&g.schemas, fmt.Sprintf("%d:%s:%d", d.DB.ID, t.Name, rows), func() (string, error) {
-			return schemas.TableBlock(ctx, g.Agents.Exec, d.DB, t, rows)
+		b, err := cached(&g.rendered, fmt.Sprintf("%d:%s:%d", d.DB.ID, t.Name, rows), func() (string, error) {
+			return schemas.TableBlock(ctx, g.exec, d.DB, t, rows)
 		})
 		if err != nil {
 			return "", err

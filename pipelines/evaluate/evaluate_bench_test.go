@@ -1,4 +1,4 @@
-package pipelines
+package evaluate
 
 import (
 	"context"
@@ -16,11 +16,13 @@ import (
 	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/llm/llmtest"
+	"github.com/goldset/goldset/pipelines/evaluate/evaluatetest"
 	"github.com/goldset/goldset/pipelines/golden"
 	"github.com/goldset/goldset/pipelines/ingest/spider"
 	"github.com/goldset/goldset/pipelines/pipelinetest"
 	"github.com/goldset/goldset/pipelines/prompts"
 	"github.com/goldset/goldset/pipelines/runs"
+	"github.com/goldset/goldset/pipelines/schemas"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )
@@ -56,7 +58,7 @@ func BenchmarkEvaluate(b *testing.B) {
 	}
 	model := llmtest.New(b)
 	model.Respond(func(req openai.ChatCompletionRequest) llmtest.Reply {
-		m := askedQuestion.FindAllStringSubmatch(llmtest.FirstUserMessage(req), -1)
+		m := evaluatetest.AskedQuestion.FindAllStringSubmatch(llmtest.FirstUserMessage(req), -1)
 		return llmtest.Text("```sql\n" + goldOf[m[len(m)-1][1]] + "\n```")
 	})
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -65,9 +67,11 @@ func BenchmarkEvaluate(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	ag := &Agents{Store: f.St, Exec: f.Im.Exec, Models: models, Log: log}
 	runner := runs.NewRunner(f.St, log)
-	ag.Register(runner)
+	ev := New(f.St, f.Exec, models, schemas.New(f.St, f.Exec), runner, log)
+	for _, k := range ev.Kinds() {
+		runner.Register(k)
+	}
 	bare := llm.New(set, nil, nil, nil)
 	if _, err := f.St.Pool().Exec(f.Ctx, `CREATE TABLE bench_eval_results (run int, nlq bigint, correct bool, sql text, reason text)`); err != nil {
 		b.Fatal(err)
@@ -78,7 +82,7 @@ func BenchmarkEvaluate(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		template := fmt.Sprintf("Iteration %d. %s", i, prompts.BuiltinTemplate)
 		start := time.Now()
-		run, err := ag.Evaluator.StartEvaluation(f.Ctx, store.System, f.Project.ID, EvalParams{SnapshotID: snap.ID, Split: golden.SplitAll,
+		run, err := ev.StartEvaluation(f.Ctx, store.System, f.Project.ID, Params{SnapshotID: snap.ID, Split: golden.SplitAll,
 			Prompt: template, Concurrency: 16})
 		if err != nil {
 			b.Fatal(err)
@@ -87,12 +91,12 @@ func BenchmarkEvaluate(b *testing.B) {
 			b.Fatal(err)
 		}
 		runTime += time.Since(start)
-		rep, err := ag.Evaluator.Evaluation(f.Ctx, f.Project.ID, run.ID)
+		rep, err := ev.Evaluation(f.Ctx, f.Project.ID, run.ID)
 		if err != nil || rep.Run.Status != store.RunSucceeded || rep.Summary.Correct != len(pairs) {
 			b.Fatalf("run: %+v %v", rep.Summary, err)
 		}
 		items += len(pairs)
-		bareTime += evalBaseline(b, f, ag.Evaluator, bare, template, pairs, i)
+		bareTime += evalBaseline(b, f, ev, bare, template, pairs, i)
 	}
 	b.ReportMetric(float64(items)/runTime.Seconds(), "items/s")
 	b.ReportMetric((runTime-bareTime).Seconds()*1000/float64(items), "platform-ms/item")
@@ -106,11 +110,11 @@ func evalBaseline(b *testing.B, f *pipelinetest.Fixture, e *Evaluator, client *l
 	texts := make([]string, len(pairs))
 	targets := make([]sqlexec.Target, len(pairs))
 	for i, p := range pairs {
-		d, err := e.Agents.schemaCache().Database(ctx, f.Project.ID, *p.DatabaseID)
+		d, err := e.schemas.Database(ctx, f.Project.ID, *p.DatabaseID)
 		if err != nil {
 			b.Fatal(err)
 		}
-		schema, err := e.Agents.schemaCache().Rendered(ctx, d)
+		schema, err := e.schemas.Rendered(ctx, d)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -136,7 +140,7 @@ func evalBaseline(b *testing.B, f *pipelinetest.Fixture, e *Evaluator, client *l
 				}
 				sql := ExtractSQL(resp.Choices[0].Message.Content)
 				ordered, _ := sqlexec.HasTopLevelOrderBy(pairs[i].SQL)
-				m := sqlexec.Match(e.Agents.Exec.Run(ctx, targets[i], pairs[i].SQL), e.Agents.Exec.Run(ctx, targets[i], sql),
+				m := sqlexec.Match(e.exec.Run(ctx, targets[i], pairs[i].SQL), e.exec.Run(ctx, targets[i], sql),
 					sqlexec.MatchOptions{OrderMatters: ordered})
 				if _, err := f.St.Pool().Exec(ctx, `INSERT INTO bench_eval_results VALUES ($1, $2, $3, $4, $5)`,
 					iteration, pairs[i].NLQID, m.Match, sql, m.Reason); err != nil {

@@ -1,4 +1,4 @@
-package pipelines
+package augment
 
 import (
 	"encoding/json"

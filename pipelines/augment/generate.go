@@ -1,4 +1,4 @@
-package pipelines
+package augment
 
 import (
 	"context"
@@ -14,20 +14,22 @@ import (
 
 	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/llm/llmconf"
+	"github.com/goldset/goldset/pipelines/agentbatch"
 	"github.com/goldset/goldset/pipelines/measure"
 	"github.com/goldset/goldset/pipelines/prompts"
 	"github.com/goldset/goldset/pipelines/runs"
 	"github.com/goldset/goldset/pipelines/schemas"
+	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )
 
-// The generating pipelines (issue 6): run kinds, and the pipeline named in each output's origin.
+// The generating pipelines: run kinds, and the pipeline named in each output's origin.
 const (
-	KindComplexity    = "complexity"     // seed 003 b.1: Evol-style rewrites of a stage's questions
-	KindSemantic      = "semantic"       // seed 003 b.2: new questions over chosen columns, in a person's style
-	KindParaphrase    = "paraphrase"     // seed 003 b.3: syntactic variation
-	KindQAGen         = "qagen"          // seed 000 build_eval_dataset: question + SQL per schema chunk
-	KindTableMetadata = "table_metadata" // seed 000 TableInfo: a clean name and a summary per CSV table
+	KindComplexity    = "complexity"     // Evol-Instruct-style rewrites of a stage's questions (Xu et al. 2023)
+	KindSemantic      = "semantic"       // new questions over chosen columns, in a person's style
+	KindParaphrase    = "paraphrase"     // syntactic variation
+	KindQAGen         = "qagen"          // question + SQL per schema chunk (LlamaIndex's Text-to-SQL tutorial's build_eval_dataset)
+	KindTableMetadata = "table_metadata" // a clean name and a summary per CSV table (LlamaIndex's Text-to-SQL tutorial's TableInfo)
 	// KindAugment is accepted when starting a run, with the pipeline in params.pipeline.
 	KindAugment = "augment"
 )
@@ -42,8 +44,8 @@ var (
 	ParaphraseMethods = []string{"imperative", "interrogative", "lexical", "morphological"}
 )
 
-// GenerationParams are the parameters of a generating run; each pipeline reads its own.
-type GenerationParams struct {
+// Params are the parameters of a generating run; each pipeline reads its own.
+type Params struct {
 	Pipeline   string `json:"pipeline"`
 	DatabaseID int64  `json:"database_id,omitempty"` // qagen, table_metadata: required; others: only questions about it
 	// FromStage is the stage whose questions are rewritten (complexity, paraphrase) or imitated
@@ -80,7 +82,7 @@ func boolOr(b *bool, def bool) bool {
 }
 
 // normalized fills the defaults.
-func (p GenerationParams) normalized() GenerationParams {
+func (p Params) normalized() Params {
 	if p.Pipeline != KindQAGen && p.Pipeline != KindTableMetadata && p.FromStage == "" {
 		p.FromStage = "human-seed"
 	}
@@ -122,7 +124,7 @@ func (p GenerationParams) normalized() GenerationParams {
 }
 
 // validate reports the parameters' field errors (after normalized).
-func (p GenerationParams) validate() error {
+func (p Params) validate() error {
 	v := store.Validator{}
 	v.Check(slices.Contains(GenerationKinds, p.Pipeline), "pipeline", "must be one of "+strings.Join(GenerationKinds, ", "))
 	v.Check(p.N >= 0 && p.N <= 100000, "n", "must be from 0 to 100000")
@@ -162,33 +164,49 @@ func (p GenerationParams) validate() error {
 // agent batch (and so enter the annotation flow) and, when Metrics is set, the project's metrics are
 // recomputed.
 type Generators struct {
-	Agents *Agents
-	// Metrics, when set, recomputes the project's metrics after each generating run that kept
+	store   *store.Store
+	exec    *sqlexec.Executor
+	models  *llmconf.Models
+	schemas *schemas.Cache
+	runner  *runs.Runner
+	// metrics, when set, recomputes the project's metrics after each generating run that kept
 	// something.
-	Metrics *measure.Metrics
+	metrics *measure.Metrics
 
 	indexes  indexCache
 	coverage coverageCache
-	schemas  ttlCache[string] // rendered tables with sample rows, by database, table and rows
+	rendered ttlCache[string] // rendered tables with sample rows, by database, table and rows
 }
 
-// register makes the runner able to execute the generating pipelines.
-func (g *Generators) register(r *runs.Runner) {
+// New makes the generating pipelines: sc gives the databases' schemas; runner, woken when
+// a run (or the agent batch that follows one) is queued, may be nil; metrics may be nil (no
+// recomputation after a run).
+func New(st *store.Store, exec *sqlexec.Executor, models *llmconf.Models, sc *schemas.Cache, runner *runs.Runner, metrics *measure.Metrics) *Generators {
+	return &Generators{store: st, exec: exec, models: models, schemas: sc, runner: runner, metrics: metrics}
+}
+
+// Kinds are the run kinds this package processes: the generating pipelines.
+func (g *Generators) Kinds() []runs.Kind {
+	var ks []runs.Kind
 	for _, kind := range GenerationKinds {
-		r.Register(runs.Kind{Name: kind, Item: g.item, Finish: g.finish, AfterFinish: g.afterFinish,
+		ks = append(ks, runs.Kind{Name: kind, Item: g.item, Finish: g.finish, AfterFinish: g.afterFinish,
 			Concurrency: func(run store.PipelineRun) int { return runParams(run).Concurrency }})
 	}
+	return ks
 }
 
-func runParams(run store.PipelineRun) GenerationParams {
-	var p GenerationParams
+// runParams are a run's parameters with their defaults. Start stored them from a Params that
+// passed validate, so they always decode; were they unreadable, the run would go on with the
+// defaults of its kind.
+func runParams(run store.PipelineRun) Params {
+	var p Params
 	_ = json.Unmarshal(run.Params, &p)
 	p.Pipeline = run.Kind
 	return p.normalized()
 }
 
 // pipelineOf is the pipeline a start request names: its kind, or params.pipeline for "augment".
-func pipelineOf(kind string, p GenerationParams) string {
+func pipelineOf(kind string, p Params) string {
 	if kind == KindAugment {
 		return p.Pipeline
 	}
@@ -196,7 +214,7 @@ func pipelineOf(kind string, p GenerationParams) string {
 }
 
 // prepareStart validates a start request and lists the run's items.
-func (g *Generators) prepareStart(ctx context.Context, projectID int64, kind string, p GenerationParams) (GenerationParams, []string, error) {
+func (g *Generators) prepareStart(ctx context.Context, projectID int64, kind string, p Params) (Params, []string, error) {
 	pipeline := pipelineOf(kind, p)
 	if kind != KindAugment && p.Pipeline != "" && p.Pipeline != kind {
 		return p, nil, &store.ValidationError{Fields: map[string]string{"pipeline": fmt.Sprintf("is %q but the run's kind is %q", p.Pipeline, kind)}}
@@ -209,7 +227,7 @@ func (g *Generators) prepareStart(ctx context.Context, projectID int64, kind str
 	if err := p.validate(); err != nil {
 		return p, nil, err
 	}
-	st := g.Agents.Store
+	st := g.store
 	if p.DatabaseID != 0 {
 		if _, err := st.Database(ctx, projectID, p.DatabaseID); err != nil {
 			if errors.Is(err, store.ErrNotFound) {
@@ -270,7 +288,7 @@ func (g *Generators) prepareStart(ctx context.Context, projectID int64, kind str
 	return p, keys, nil
 }
 
-func aboutDatabase(p GenerationParams) string {
+func aboutDatabase(p Params) string {
 	if p.DatabaseID != 0 {
 		return fmt.Sprintf(" about database %d", p.DatabaseID)
 	}
@@ -314,17 +332,17 @@ func hash64(parts ...any) uint64 {
 }
 
 // Start queues a generating run. kind is a pipeline, or "augment" with the pipeline in p.
-func (g *Generators) Start(ctx context.Context, a store.Actor, projectID int64, kind string, p GenerationParams) (store.PipelineRun, error) {
+func (g *Generators) Start(ctx context.Context, a store.Actor, projectID int64, kind string, p Params) (store.PipelineRun, error) {
 	p, keys, err := g.prepareStart(ctx, projectID, kind, p)
 	if err != nil {
 		return store.PipelineRun{}, err
 	}
-	if !g.Agents.Models.Client().Configured() {
+	if !g.models.Client().Configured() {
 		return store.PipelineRun{}, llm.ErrNotConfigured
 	}
-	run, err := g.Agents.Store.CreatePipelineRun(ctx, a, projectID, p.Pipeline, p, keys)
-	if err == nil && g.Agents.Runner != nil {
-		g.Agents.Runner.Wake()
+	run, err := g.store.CreatePipelineRun(ctx, a, projectID, p.Pipeline, p, keys)
+	if err == nil && g.runner != nil {
+		g.runner.Wake()
 	}
 	return run, err
 }
@@ -336,13 +354,13 @@ type PromptPreview struct {
 	Model         string                         `json:"model"`
 	Item          string                         `json:"item"`
 	Items         int                            `json:"items"`
-	Params        GenerationParams               `json:"params"`
+	Params        Params                         `json:"params"`
 	Messages      []openai.ChatCompletionMessage `json:"messages"`
 	Note          string                         `json:"note,omitempty"`
 }
 
 // Preview renders the prompt of a run's first item, storing nothing (no model is called).
-func (g *Generators) Preview(ctx context.Context, projectID int64, kind string, p GenerationParams) (PromptPreview, error) {
+func (g *Generators) Preview(ctx context.Context, projectID int64, kind string, p Params) (PromptPreview, error) {
 	p, keys, err := g.prepareStart(ctx, projectID, kind, p)
 	if err != nil {
 		return PromptPreview{}, err
@@ -357,7 +375,7 @@ func (g *Generators) Preview(ctx context.Context, projectID int64, kind string, 
 		}
 		return PromptPreview{}, err
 	}
-	pv := PromptPreview{Pipeline: p.Pipeline, PromptVersion: w.prompt.Version, Model: llmconf.ModelFor(g.Agents.Models.Client().Settings(), llm.PurposeGenerator),
+	pv := PromptPreview{Pipeline: p.Pipeline, PromptVersion: w.prompt.Version, Model: llmconf.ModelFor(g.models.Client().Settings(), llm.PurposeGenerator),
 		Item: keys[0], Items: len(keys), Params: p, Messages: w.messages}
 	switch p.Pipeline {
 	case KindSemantic:
@@ -380,7 +398,7 @@ var (
 // work is one item ready to send: its prompt and what its outputs are checked and stored with.
 type work struct {
 	run      store.PipelineRun
-	p        GenerationParams
+	p        Params
 	key      string
 	prompt   prompts.Prompt
 	messages []openai.ChatCompletionMessage
@@ -409,7 +427,7 @@ func (g *Generators) prepare(ctx context.Context, run store.PipelineRun, key str
 
 // database reads a run's database, or fails the run when it is gone.
 func (g *Generators) database(ctx context.Context, projectID, id int64) (schemas.Database, error) {
-	d, err := g.Agents.schemaCache().Database(ctx, projectID, id)
+	d, err := g.schemas.Database(ctx, projectID, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return d, &runs.RunError{Reason: fmt.Sprintf("database %d was deleted during the run; what finished items generated is kept", id)}
 	}
@@ -418,7 +436,7 @@ func (g *Generators) database(ctx context.Context, projectID, id int64) (schemas
 
 // chat sends an item's prompt (or another) for a purpose and returns the reply's text.
 func (g *Generators) chat(ctx context.Context, run store.PipelineRun, key string, purpose llm.Purpose, messages []openai.ChatCompletionMessage) (string, error) {
-	client := g.Agents.Models.Client()
+	client := g.models.Client()
 	resp, err := client.Chat(ctx, llm.CallMeta{Purpose: purpose, ProjectID: run.ProjectID, RunKind: run.Kind, RunID: run.ID, ItemKey: key,
 		UserID: runs.StartedBy(run)}, openai.ChatCompletionRequest{Messages: messages})
 	if err != nil {
@@ -476,7 +494,7 @@ func (g *Generators) item(ctx context.Context, run store.PipelineRun, key string
 		return store.ItemOutcome{}, nil, ctx.Err()
 	}
 	// What the item cost is what the call log says: answers replayed from the response cache are free.
-	spent, err := g.Agents.Store.CallTotals(ctx, run.Kind, run.ID, key)
+	spent, err := g.store.CallTotals(ctx, run.Kind, run.ID, key)
 	if err != nil {
 		return store.ItemOutcome{}, nil, err
 	}
@@ -514,11 +532,11 @@ func (g *Generators) item(ctx context.Context, run store.PipelineRun, key string
 // dedupe drops the outputs that repeat a question of the project, of the run or of each other,
 // exactly or nearly (embedding cosine at or above the run's threshold).
 func (g *Generators) dedupe(ctx context.Context, w *work, outs []output, tally *dropTally) ([]output, error) {
-	client := g.Agents.Models.Client()
+	client := g.models.Client()
 	model, embed := embedder(client, llm.CallMeta{ProjectID: w.run.ProjectID, RunKind: w.run.Kind, RunID: w.run.ID, ItemKey: w.key,
 		UserID: runs.StartedBy(w.run)})
 	ix := g.indexes.get(w.run.ProjectID, model)
-	if err := ix.sync(ctx, g.Agents.Store, embed); err != nil {
+	if err := ix.sync(ctx, g.store, embed); err != nil {
 		return nil, err
 	}
 	texts := make([]string, len(outs))
@@ -545,7 +563,7 @@ func (g *Generators) dedupe(ctx context.Context, w *work, outs []output, tally *
 // candidate), in the item's completion. Origin keys make it idempotent.
 func (g *Generators) saver(ctx context.Context, w *work, outs []output) runs.ItemSaver {
 	by := store.Actor{UserID: runs.StartedBy(w.run)}
-	model := llmconf.ModelFor(g.Agents.Models.Client().Settings(), llm.PurposeGenerator)
+	model := llmconf.ModelFor(g.models.Client().Settings(), llm.PurposeGenerator)
 	return func(tx pgx.Tx) error {
 		for _, o := range outs {
 			origin := map[string]any{"kind": w.p.Pipeline, "pipeline": w.p.Pipeline, "prompt_version": w.prompt.Version, "model": model,
@@ -597,8 +615,8 @@ func (g *Generators) finish(ctx context.Context, tx pgx.Tx, run store.PipelineRu
 	for i, id := range ids {
 		keys[i] = runs.QuestionKey(id)
 	}
-	params, _ := json.Marshal(AgentBatchParams{DatabaseID: p.DatabaseID, Stage: p.Stage, Status: store.NLQNew, Concurrency: 16, Samples: 1, FromRun: run.ID})
-	batch, err := store.CreatePipelineRunTx(ctx, tx, store.Actor{UserID: runs.StartedBy(run)}, run.ProjectID, KindAgent, params, keys)
+	params, _ := json.Marshal(agentbatch.Params{DatabaseID: p.DatabaseID, Stage: p.Stage, Status: store.NLQNew, Concurrency: 16, Samples: 1, FromRun: run.ID})
+	batch, err := store.CreatePipelineRunTx(ctx, tx, store.Actor{UserID: runs.StartedBy(run)}, run.ProjectID, agentbatch.Kind, params, keys)
 	if err != nil {
 		return err
 	}
@@ -607,16 +625,16 @@ func (g *Generators) finish(ctx context.Context, tx pgx.Tx, run store.PipelineRu
 
 // afterFinish wakes the dispatcher for the agent batch and recomputes the project's metrics.
 func (g *Generators) afterFinish(ctx context.Context, run store.PipelineRun) {
-	if g.Agents.Runner != nil {
-		g.Agents.Runner.Wake()
+	if g.runner != nil {
+		g.runner.Wake()
 	}
-	if g.Metrics == nil || run.Kept == 0 || run.Kind == KindTableMetadata {
+	if g.metrics == nil || run.Kept == 0 || run.Kind == KindTableMetadata {
 		return
 	}
-	mr, err := g.Metrics.Start(ctx, store.Actor{UserID: runs.StartedBy(run)}, run.ProjectID, store.MetricsPipeline, &run.ID, measure.Params{})
+	mr, err := g.metrics.Start(ctx, store.Actor{UserID: runs.StartedBy(run)}, run.ProjectID, store.MetricsPipeline, &run.ID, measure.Params{})
 	if err != nil {
-		g.Agents.Store.AddEvent(ctx, run.ID, "warn", "metrics not recomputed: "+err.Error())
+		g.store.AddEvent(ctx, run.ID, "warn", "metrics not recomputed: "+err.Error())
 		return
 	}
-	g.Agents.Store.AddEvent(ctx, run.ID, "info", fmt.Sprintf("metrics recomputation %d started", mr.ID))
+	g.store.AddEvent(ctx, run.ID, "info", fmt.Sprintf("metrics recomputation %d started", mr.ID))
 }

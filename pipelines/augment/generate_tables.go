@@ -1,4 +1,4 @@
-package pipelines
+package augment
 
 import (
 	"context"
@@ -13,9 +13,9 @@ import (
 	"github.com/goldset/goldset/store"
 )
 
-// prepareTableMetadata builds the prompt of one CSV-imported table (seed 000's TableInfo): its
+// prepareTableMetadata builds the prompt of one CSV-imported table (LlamaIndex's Text-to-SQL tutorial's TableInfo): its
 // columns with their original headers and a few rows.
-func (g *Generators) prepareTableMetadata(ctx context.Context, run store.PipelineRun, p GenerationParams, key string) (*work, error) {
+func (g *Generators) prepareTableMetadata(ctx context.Context, run store.PipelineRun, p Params, key string) (*work, error) {
 	d, err := g.database(ctx, run.ProjectID, p.DatabaseID)
 	if err != nil {
 		return nil, err

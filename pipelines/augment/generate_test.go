@@ -1,4 +1,4 @@
-package pipelines
+package augment
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -23,9 +24,11 @@ import (
 	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/llm/llmtest"
+	"github.com/goldset/goldset/pipelines/agentbatch"
 	"github.com/goldset/goldset/pipelines/measure"
 	"github.com/goldset/goldset/pipelines/pipelinetest"
 	"github.com/goldset/goldset/pipelines/runs"
+	"github.com/goldset/goldset/pipelines/schemas"
 	"github.com/goldset/goldset/store"
 )
 
@@ -36,7 +39,8 @@ type genFixture struct {
 	db     store.Database
 	seeds  map[string]int64 // question → id
 	model  *llmtest.Server
-	agents *Agents
+	models *llmconf.Models
+	agents *agentbatch.Agents
 	gen    *Generators
 	runner *runs.Runner
 	log    *slog.Logger
@@ -88,11 +92,27 @@ func newGenFixture(t testing.TB, set llm.Settings) *genFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g.agents = &Agents{Store: f.St, Exec: f.Im.Exec, Models: models, Log: g.log, Options: agent.Options{TopKTables: -1}}
-	g.runner = runs.NewRunner(f.St, g.log)
-	g.agents.Register(g.runner)
-	g.gen = g.agents.Generators
+	w := wire(f, models, agent.Options{TopKTables: -1}, g.log)
+	g.models, g.agents, g.gen, g.runner = models, w.agents, w.gen, w.runner
 	return g
+}
+
+// wired is the generating pipelines and the agent batches that follow them, as cmd/goldset's App
+// builds them, with a runner that processes both.
+type wired struct {
+	agents *agentbatch.Agents
+	gen    *Generators
+	runner *runs.Runner
+}
+
+func wire(f *pipelinetest.Fixture, models *llmconf.Models, opts agent.Options, log *slog.Logger) wired {
+	r := runs.NewRunner(f.St, log)
+	sc := schemas.New(f.St, f.Exec)
+	w := wired{runner: r, agents: agentbatch.New(f.St, f.Exec, models, sc, r, opts, log), gen: New(f.St, f.Exec, models, sc, r, nil)}
+	for _, k := range slices.Concat(w.agents.Kinds(), w.gen.Kinds()) {
+		r.Register(k)
+	}
+	return w
 }
 
 // promptKind tells which pipeline's prompt a request carries, and the question in it.
@@ -100,7 +120,7 @@ func promptKind(req openai.ChatCompletionRequest) (kind, question string) {
 	text := llmtest.FirstUserMessage(req)
 	switch {
 	case len(req.Tools) > 0:
-		return KindAgent, text
+		return agentbatch.Kind, text
 	case strings.Contains(text, "into a MORE COMPLEX one"):
 		return KindComplexity, between(text, "Original question:\n", "\n\nAnswer with")
 	case strings.Contains(text, "Paraphrase the question below"):
@@ -138,7 +158,7 @@ func answerAgent() llmtest.Reply {
 	return llmtest.Call("give_final_answer", map[string]string{"sql": "SELECT count(*) FROM singer", "explanation": "scripted"})
 }
 
-func (g *genFixture) start(t *testing.T, kind string, p GenerationParams) store.PipelineRun {
+func (g *genFixture) start(t *testing.T, kind string, p Params) store.PipelineRun {
 	t.Helper()
 	run, err := g.gen.Start(g.Ctx, store.System, g.Project.ID, kind, p)
 	if err != nil {
@@ -196,12 +216,12 @@ func TestGenerate_ComplexityKeepsLineageDropsByReasonAndFeedsAnnotation(t *testi
 		switch kind {
 		case KindComplexity:
 			return replies[q]
-		case KindAgent:
+		case agentbatch.Kind:
 			return answerAgent()
 		}
 		return llmtest.Reply{Fault: llmtest.FaultBadRequest, ErrorMessage: "unexpected prompt"}
 	})
-	run := g.execute(t, g.start(t, KindAugment, GenerationParams{Pipeline: KindComplexity, FromStage: "human-seed"}))
+	run := g.execute(t, g.start(t, KindAugment, Params{Pipeline: KindComplexity, FromStage: "human-seed"}))
 	if run.Status != store.RunSucceeded || run.Done != 6 || run.Failed != 0 || run.Kept != 1 {
 		t.Fatalf("run: %+v\n%s", run, g.Log(t, run))
 	}
@@ -232,14 +252,14 @@ func TestGenerate_ComplexityKeepsLineageDropsByReasonAndFeedsAnnotation(t *testi
 		}
 	}
 	// The annotation flow: an agent batch over exactly the new question, queued with the run's end.
-	runs, err := g.St.ListPipelineRuns(g.Ctx, g.Project.ID, KindAgent, 10)
+	runs, err := g.St.ListPipelineRuns(g.Ctx, g.Project.ID, agentbatch.Kind, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(runs) != 1 || runs[0].Total != 1 {
 		t.Fatalf("agent batches: %+v\n%s", runs, g.Log(t, run))
 	}
-	var bp AgentBatchParams
+	var bp agentbatch.Params
 	_ = json.Unmarshal(runs[0].Params, &bp)
 	if bp.FromRun != run.ID || bp.Stage != "human-seed+complexity" {
 		t.Fatalf("batch params: %+v", bp)
@@ -286,12 +306,12 @@ func TestGenerate_QAGenExecutesValidatesAndStoresGeneratorSQL(t *testing.T) {
 				return llmtest.Text(`not what was asked`)
 			}
 			return llmtest.Text(`{"verdicts": [{"item": 1, "answers": true}, {"item": 2, "answers": false, "reason": "missing the country"}]}`)
-		case KindAgent:
+		case agentbatch.Kind:
 			return answerAgent()
 		}
 		return llmtest.Reply{Fault: llmtest.FaultBadRequest, ErrorMessage: "unexpected prompt"}
 	})
-	run := g.start(t, KindQAGen, GenerationParams{DatabaseID: g.db.ID, TablesPerChunk: 2, Num: 6})
+	run := g.start(t, KindQAGen, Params{DatabaseID: g.db.ID, TablesPerChunk: 2, Num: 6})
 	if run.Total != 2 { // stadium, singer | concert, singer_in_concert
 		t.Fatalf("chunks: %d", run.Total)
 	}
@@ -335,7 +355,7 @@ func TestGenerate_FaultsFailOnlyTheirItemWithTheReason(t *testing.T) {
 	calls := map[string]int{}
 	g.model.Respond(func(req openai.ChatCompletionRequest) llmtest.Reply {
 		kind, q := promptKind(req)
-		if kind == KindAgent {
+		if kind == agentbatch.Kind {
 			return answerAgent()
 		}
 		mu.Lock()
@@ -356,7 +376,7 @@ func TestGenerate_FaultsFailOnlyTheirItemWithTheReason(t *testing.T) {
 		}
 		return jsonQuestion("Tell me, " + strings.ToLower(q[:1]) + q[1:])
 	})
-	run := g.execute(t, g.start(t, KindParaphrase, GenerationParams{Methods: []string{"imperative"}}))
+	run := g.execute(t, g.start(t, KindParaphrase, Params{Methods: []string{"imperative"}}))
 	if run.Status != store.RunSucceeded || run.Succeeded != 3 || run.Failed != 3 || run.Kept != 3 {
 		t.Fatalf("run: %+v\n%s", run, g.Log(t, run))
 	}
@@ -389,14 +409,14 @@ func TestGenerate_NearDuplicatesByEmbeddingsAndEmbeddingFaults(t *testing.T) {
 	g.model.Respond(func(req openai.ChatCompletionRequest) llmtest.Reply {
 		kind, q := promptKind(req)
 		switch {
-		case kind == KindAgent:
+		case kind == agentbatch.Kind:
 			return answerAgent()
 		case q == concertSeeds[0].q:
 			return jsonQuestion("How many singers do we have here?") // one word more than the seed
 		}
 		return jsonQuestion("Give me the stadiums with a capacity above " + fmt.Sprint(len(q)) + " that hosted a concert of " + q)
 	})
-	run := g.execute(t, g.start(t, KindParaphrase, GenerationParams{NearDuplicate: 0.8, Annotate: new(bool)}))
+	run := g.execute(t, g.start(t, KindParaphrase, Params{NearDuplicate: 0.8, Annotate: new(bool)}))
 	if run.Status != store.RunSucceeded || run.Dropped[DropNearDuplicate] == 0 || run.Kept == 0 {
 		t.Fatalf("run: %+v\n%s", run, g.Log(t, run))
 	}
@@ -416,7 +436,7 @@ func TestGenerate_NearDuplicatesByEmbeddingsAndEmbeddingFaults(t *testing.T) {
 	g.model.Respond(func(req openai.ChatCompletionRequest) llmtest.Reply {
 		return jsonQuestion("Which stadiums hosted no concert in 2014?") // a text never embedded (and cached) before
 	})
-	run = g.execute(t, g.start(t, KindParaphrase, GenerationParams{Stage: "again", N: 1, Seed: 7}))
+	run = g.execute(t, g.start(t, KindParaphrase, Params{Stage: "again", N: 1, Seed: 7}))
 	if run.Status != store.RunFailed || !strings.Contains(run.Error, "embedding") || !strings.Contains(run.Error, "HTTP 500") {
 		t.Fatalf("run: %+v", run)
 	}
@@ -431,7 +451,7 @@ func TestGenerate_SemanticImitatesAStyleOverUnusedColumnsFirst(t *testing.T) {
 	var prompts []string
 	g.model.Respond(func(req openai.ChatCompletionRequest) llmtest.Reply {
 		kind, ref := promptKind(req)
-		if kind == KindAgent {
+		if kind == agentbatch.Kind {
 			return answerAgent()
 		}
 		text := llmtest.FirstUserMessage(req)
@@ -448,7 +468,7 @@ func TestGenerate_SemanticImitatesAStyleOverUnusedColumnsFirst(t *testing.T) {
 	// The fake model's questions differ by a number only: no near-duplicate filter here. Two items that
 	// happen to choose the same reference and columns send the same prompt and, at temperature 0, get
 	// the same (cached) answer: a duplicate.
-	run := g.execute(t, g.start(t, KindSemantic, GenerationParams{N: 40, Columns: 2, NearDuplicate: 1, Annotate: new(bool)}))
+	run := g.execute(t, g.start(t, KindSemantic, Params{N: 40, Columns: 2, NearDuplicate: 1, Annotate: new(bool)}))
 	if run.Status != store.RunSucceeded || run.Kept < 30 || run.Kept+run.Dropped[DropDuplicate] != 40 {
 		t.Fatalf("run: %+v\n%s", run, g.Log(t, run))
 	}
@@ -509,7 +529,7 @@ func TestGenerate_DatabaseDroppedMidRunFailsTheRunAndKeepsItems(t *testing.T) {
 		}
 		return answerAgent()
 	})
-	run := g.execute(t, g.start(t, KindQAGen, GenerationParams{DatabaseID: g.db.ID, TablesPerChunk: 1, Concurrency: 1}))
+	run := g.execute(t, g.start(t, KindQAGen, Params{DatabaseID: g.db.ID, TablesPerChunk: 1, Concurrency: 1}))
 	if run.Status != store.RunFailed || !strings.Contains(run.Error, "concert_singer") || !strings.Contains(run.Error, "is gone") {
 		t.Fatalf("run: %+v\n%s", run, g.Log(t, run))
 	}
@@ -538,7 +558,7 @@ func TestGenerate_ResumedByAnotherWorkerWithoutDuplicates(t *testing.T) {
 		}
 		return jsonQuestion("List for me: " + q)
 	})
-	run := g.start(t, KindParaphrase, GenerationParams{Concurrency: 2, Annotate: new(bool)})
+	run := g.start(t, KindParaphrase, Params{Concurrency: 2, Annotate: new(bool)})
 	ctx, cancel := context.WithCancel(g.Ctx)
 	done := make(chan error, 1)
 	go func() { done <- g.runner.Execute(ctx, run) }()
@@ -553,9 +573,7 @@ func TestGenerate_ResumedByAnotherWorkerWithoutDuplicates(t *testing.T) {
 		t.Fatalf("after the stop: %+v", got)
 	}
 	// Another process (a fresh runner and generators, nothing shared in memory) finishes the run.
-	other := &Agents{Store: g.St, Exec: g.agents.Exec, Models: g.agents.Models, Log: g.log}
-	r2 := runs.NewRunner(g.St, g.log)
-	other.Register(r2)
+	r2 := wire(g.Fixture, g.models, agent.Options{}, g.log).runner
 	pipelinetest.ExecuteWithin(t, r2, run, time.Minute)
 	run = g.Run(t, run)
 	if run.Status != store.RunSucceeded || run.Done != 6 || run.Kept != 6 {
@@ -581,7 +599,7 @@ func TestGenerate_CancelMidRunThenResume(t *testing.T) {
 		}
 		return llmtest.Reply{Content: `{"question": ` + quoteJSON("Please list: "+q) + `}`, Delay: 150 * time.Millisecond}
 	})
-	run := g.start(t, KindParaphrase, GenerationParams{Concurrency: 1, Annotate: new(bool)})
+	run := g.start(t, KindParaphrase, Params{Concurrency: 1, Annotate: new(bool)})
 	go func() {
 		for g.Run(t, run).Done < 2 {
 			time.Sleep(10 * time.Millisecond)
@@ -624,11 +642,11 @@ func TestGenerate_TableMetadataProposesNamesALeadApplies(t *testing.T) {
 		}
 		return llmtest.Text("```json\n{\"table_name\": \"Athlete Competition Results\", \"table_summary\": \"An athlete's placings at championships, by year.\"}\n```")
 	})
-	if _, err := g.gen.Start(g.Ctx, store.System, g.Project.ID, KindTableMetadata, GenerationParams{DatabaseID: g.db.ID}); err == nil ||
+	if _, err := g.gen.Start(g.Ctx, store.System, g.Project.ID, KindTableMetadata, Params{DatabaseID: g.db.ID}); err == nil ||
 		!strings.Contains(err.Error(), "CSV") {
 		t.Fatalf("a SQLite database's tables: %v", err)
 	}
-	run := g.execute(t, g.start(t, KindTableMetadata, GenerationParams{DatabaseID: sum.Database.ID}))
+	run := g.execute(t, g.start(t, KindTableMetadata, Params{DatabaseID: sum.Database.ID}))
 	if run.Status != store.RunSucceeded || run.Kept != 1 {
 		t.Fatalf("run: %+v\n%s", run, g.Log(t, run))
 	}
@@ -644,7 +662,7 @@ func TestGenerate_TableMetadataProposesNamesALeadApplies(t *testing.T) {
 	if err != nil || tbl.Name != "athlete_competition_results" || tbl.Summary == "" {
 		t.Fatalf("applied: %+v, %v", tbl, err)
 	}
-	if runs, _ := g.St.ListPipelineRuns(g.Ctx, g.Project.ID, KindAgent, 10); len(runs) != 0 {
+	if runs, _ := g.St.ListPipelineRuns(g.Ctx, g.Project.ID, agentbatch.Kind, 10); len(runs) != 0 {
 		t.Fatalf("table metadata queued an agent batch: %+v", runs)
 	}
 }
@@ -652,7 +670,7 @@ func TestGenerate_TableMetadataProposesNamesALeadApplies(t *testing.T) {
 // The preview renders the first item's prompt and stores nothing.
 func TestGenerate_PreviewRendersTheFirstPromptAndStoresNothing(t *testing.T) {
 	g := newGenFixture(t, llm.Settings{})
-	pv, err := g.gen.Preview(g.Ctx, g.Project.ID, KindAugment, GenerationParams{Pipeline: KindComplexity, Methods: []string{"reasoning"}})
+	pv, err := g.gen.Preview(g.Ctx, g.Project.ID, KindAugment, Params{Pipeline: KindComplexity, Methods: []string{"reasoning"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -662,7 +680,7 @@ func TestGenerate_PreviewRendersTheFirstPromptAndStoresNothing(t *testing.T) {
 		!strings.Contains(text, "-- sample rows:") {
 		t.Fatalf("preview: %+v\n%s", pv, text)
 	}
-	pv, err = g.gen.Preview(g.Ctx, g.Project.ID, KindQAGen, GenerationParams{DatabaseID: g.db.ID, Num: 7})
+	pv, err = g.gen.Preview(g.Ctx, g.Project.ID, KindQAGen, Params{DatabaseID: g.db.ID, Num: 7})
 	if err != nil || !strings.Contains(pv.Messages[0].Content, "Generate 7 natural language questions") || pv.Items != 2 {
 		t.Fatalf("qagen preview: %+v, %v", pv, err)
 	}
@@ -677,21 +695,21 @@ func TestGenerate_ParamsAreValidatedWithFieldErrors(t *testing.T) {
 	cases := []struct {
 		name  string
 		kind  string
-		p     GenerationParams
+		p     Params
 		field string
 	}{
-		{"unknown pipeline", KindAugment, GenerationParams{Pipeline: "poetry"}, "pipeline"},
-		{"qagen is not an augmentation", KindAugment, GenerationParams{Pipeline: KindQAGen}, "pipeline"},
-		{"kind and pipeline disagree", KindParaphrase, GenerationParams{Pipeline: KindComplexity}, "pipeline"},
-		{"unknown method", KindComplexity, GenerationParams{Methods: []string{"imperative"}}, "methods"},
-		{"n out of range", KindParaphrase, GenerationParams{N: -1}, "n"},
-		{"a stage with no question", KindComplexity, GenerationParams{FromStage: "nothing-here"}, "from_stage"},
-		{"same stage in and out", KindComplexity, GenerationParams{Stage: "human-seed"}, "stage"},
-		{"qagen without a database", KindQAGen, GenerationParams{}, "database_id"},
-		{"qagen on an unknown database", KindQAGen, GenerationParams{DatabaseID: 999999}, "database_id"},
-		{"too many questions per chunk", KindQAGen, GenerationParams{DatabaseID: g.db.ID, Num: 51}, "num"},
-		{"threshold", KindSemantic, GenerationParams{NearDuplicate: 0.2}, "near_duplicate"},
-		{"concurrency", KindSemantic, GenerationParams{Concurrency: 65}, "concurrency"},
+		{"unknown pipeline", KindAugment, Params{Pipeline: "poetry"}, "pipeline"},
+		{"qagen is not an augmentation", KindAugment, Params{Pipeline: KindQAGen}, "pipeline"},
+		{"kind and pipeline disagree", KindParaphrase, Params{Pipeline: KindComplexity}, "pipeline"},
+		{"unknown method", KindComplexity, Params{Methods: []string{"imperative"}}, "methods"},
+		{"n out of range", KindParaphrase, Params{N: -1}, "n"},
+		{"a stage with no question", KindComplexity, Params{FromStage: "nothing-here"}, "from_stage"},
+		{"same stage in and out", KindComplexity, Params{Stage: "human-seed"}, "stage"},
+		{"qagen without a database", KindQAGen, Params{}, "database_id"},
+		{"qagen on an unknown database", KindQAGen, Params{DatabaseID: 999999}, "database_id"},
+		{"too many questions per chunk", KindQAGen, Params{DatabaseID: g.db.ID, Num: 51}, "num"},
+		{"threshold", KindSemantic, Params{NearDuplicate: 0.2}, "near_duplicate"},
+		{"concurrency", KindSemantic, Params{Concurrency: 65}, "concurrency"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -708,12 +726,16 @@ func TestGenerate_ParamsAreValidatedWithFieldErrors(t *testing.T) {
 // metrics, linked to the run.
 func TestGenerate_RunEndRecomputesMetrics(t *testing.T) {
 	g := newGenFixture(t, llm.Settings{})
-	g.gen.Metrics = measure.New(g.St, g.agents.Models, g.agents.Runner, g.log)
+	m := measure.New(g.St, g.models, g.runner, g.log)
+	g.gen = New(g.St, g.Exec, g.models, schemas.New(g.St, g.Exec), g.runner, m)
+	for _, k := range slices.Concat(g.gen.Kinds(), m.Kinds()) {
+		g.runner.Register(k)
+	}
 	g.model.Respond(func(req openai.ChatCompletionRequest) llmtest.Reply {
 		_, q := promptKind(req)
 		return jsonQuestion("Please list: " + q)
 	})
-	run := g.execute(t, g.start(t, KindParaphrase, GenerationParams{N: 2, Annotate: new(bool)}))
+	run := g.execute(t, g.start(t, KindParaphrase, Params{N: 2, Annotate: new(bool)}))
 	var n int
 	if err := g.St.Pool().QueryRow(g.Ctx, `SELECT count(*) FROM metric_runs WHERE pipeline_run_id = $1 AND trigger = $2`, run.ID, store.MetricsPipeline).Scan(&n); err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package pipelines
+package optimize
 
 import (
 	"cmp"
@@ -16,16 +16,39 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/pipelines/evaluate"
 	"github.com/goldset/goldset/pipelines/prompts"
 	"github.com/goldset/goldset/pipelines/runs"
-	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )
 
+// Kind is the run kind of prompt optimizations.
+const Kind = "optimize"
+
+// Optimizer optimizes a project's prompt template on a snapshot's splits (OPRO or APO), scoring
+// prompts with the evaluator.
+type Optimizer struct {
+	st     *store.Store
+	eval   *evaluate.Evaluator
+	runner *runs.Runner
+}
+
+// New makes the prompt optimizations; runner, woken when a run is queued, may be nil.
+func New(st *store.Store, eval *evaluate.Evaluator, runner *runs.Runner) *Optimizer {
+	return &Optimizer{st: st, eval: eval, runner: runner}
+}
+
+// Kinds are the run kinds this package processes: optimizations, one step at a time.
+func (opt *Optimizer) Kinds() []runs.Kind {
+	return []runs.Kind{{Name: Kind, Item: opt.optimizeStep, Concurrency: func(store.PipelineRun) int { return 1 }}}
+}
+
+func (opt *Optimizer) store() *store.Store { return opt.st }
+
 // Optimization methods.
 const (
-	MethodOPRO = "opro" // seeds 000/001: a meta-prompt of past prompts sorted by score proposes new ones
-	MethodAPO  = "apo"  // seed 002: beam search with a critic's textual gradient and an editor
+	MethodOPRO = "opro" // Yang et al. 2023: a meta-prompt of past prompts sorted by score proposes new ones
+	MethodAPO  = "apo"  // Pryzant et al. 2023, as in Agent Lightning: beam search with a critic's textual gradient and an editor
 )
 
 // OPROParams shape an OPRO run.
@@ -45,17 +68,17 @@ type APOParams struct {
 	Temperature     float64 `json:"temperature"` // of the editor, so a parent's children differ
 }
 
-// OptimizeParams are an optimization's parameters, stored with its run.
-type OptimizeParams struct {
-	Method        string `json:"method"`
-	SnapshotID    int64  `json:"snapshot_id"`
-	Prompt        string `json:"prompt"` // the baseline
-	PromptVersion int    `json:"prompt_version"`
-	Target               // model, base_url
-	Concurrency   int    `json:"concurrency"`
-	Budget        Budget `json:"budget"`
-	ValLimit      int    `json:"val_limit,omitempty"`
-	TestLimit     int    `json:"test_limit,omitempty"`
+// Params are an optimization's parameters, stored with its run.
+type Params struct {
+	Method          string          `json:"method"`
+	SnapshotID      int64           `json:"snapshot_id"`
+	Prompt          string          `json:"prompt"` // the baseline
+	PromptVersion   int             `json:"prompt_version"`
+	evaluate.Target                 // model, base_url
+	Concurrency     int             `json:"concurrency"`
+	Budget          evaluate.Budget `json:"budget"`
+	ValLimit        int             `json:"val_limit,omitempty"`
+	TestLimit       int             `json:"test_limit,omitempty"`
 	// Seed draws APO's minibatches (default: the run's id).
 	Seed int64      `json:"seed,omitempty"`
 	OPRO OPROParams `json:"opro"`
@@ -63,7 +86,7 @@ type OptimizeParams struct {
 }
 
 // defaults fills in zero parameters.
-func (p *OptimizeParams) defaults() {
+func (p *Params) defaults() {
 	if p.Concurrency == 0 {
 		p.Concurrency = 8
 	}
@@ -83,7 +106,7 @@ func (p *OptimizeParams) defaults() {
 	}
 }
 
-func (p *OptimizeParams) check(v *store.Validator) {
+func (p *Params) check(v *store.Validator) {
 	between := func(field string, x, lo, hi int) {
 		v.Check(x >= lo && x <= hi, field, fmt.Sprintf("must be between %d and %d", lo, hi))
 	}
@@ -92,8 +115,8 @@ func (p *OptimizeParams) check(v *store.Validator) {
 	between("concurrency", p.Concurrency, 1, 64)
 	v.Check(p.ValLimit >= 0, "val_limit", "must not be negative (0: all)")
 	v.Check(p.TestLimit >= 0, "test_limit", "must not be negative (0: all)")
-	p.Target.check(v)
-	p.Budget.check(v, "budget.")
+	p.Target.Check(v)
+	p.Budget.Check(v, "budget.")
 	between("opro.iterations", p.OPRO.Iterations, 1, 50)
 	between("opro.candidates", p.OPRO.Candidates, 1, 8)
 	v.Check(p.OPRO.Temperature >= 0 && p.OPRO.Temperature <= 2, "opro.temperature", "must be between 0 and 2")
@@ -106,7 +129,7 @@ func (p *OptimizeParams) check(v *store.Validator) {
 }
 
 // steps is how many search steps follow the baseline.
-func (p OptimizeParams) steps() int {
+func (p Params) steps() int {
 	if p.Method == MethodAPO {
 		return p.APO.Rounds
 	}
@@ -122,20 +145,20 @@ const (
 func stepKey(i int) string { return fmt.Sprintf("%03d-step", i) }
 
 // StartOptimization validates the parameters and queues the run.
-func (e *Evaluator) StartOptimization(ctx context.Context, a store.Actor, projectID int64, p OptimizeParams) (store.PipelineRun, error) {
-	if !e.Agents.Models.Client().Configured() {
+func (opt *Optimizer) StartOptimization(ctx context.Context, a store.Actor, projectID int64, p Params) (store.PipelineRun, error) {
+	if !opt.eval.Configured() {
 		return store.PipelineRun{}, llm.ErrNotConfigured
 	}
 	p.defaults()
 	v := store.Validator{}
 	p.check(&v)
-	if err := e.resolvePrompt(ctx, projectID, &p.Prompt, &p.PromptVersion, &v, "prompt"); err != nil {
+	if err := opt.eval.ResolvePrompt(ctx, projectID, &p.Prompt, &p.PromptVersion, &v, "prompt"); err != nil {
 		return store.PipelineRun{}, err
 	}
 	if err := v.Err(); err != nil {
 		return store.PipelineRun{}, err
 	}
-	snap, err := e.store().GetSnapshot(ctx, projectID, p.SnapshotID)
+	snap, err := opt.store().GetSnapshot(ctx, projectID, p.SnapshotID)
 	if err != nil {
 		return store.PipelineRun{}, err
 	}
@@ -144,7 +167,7 @@ func (e *Evaluator) StartOptimization(ctx context.Context, a store.Actor, projec
 		need = append(need, "train") // the gradient batches
 	}
 	for _, split := range need {
-		pairs, err := e.store().SnapshotPairs(ctx, snap.ID, split, 0, 1)
+		pairs, err := opt.store().SnapshotPairs(ctx, snap.ID, split, 0, 1)
 		if err != nil {
 			return store.PipelineRun{}, err
 		}
@@ -157,17 +180,18 @@ func (e *Evaluator) StartOptimization(ctx context.Context, a store.Actor, projec
 		keys = append(keys, stepKey(i))
 	}
 	keys = append(keys, stepTest)
-	run, err := e.store().CreatePipelineRun(ctx, a, projectID, KindOptimize, p, keys)
-	if err == nil && e.Runner != nil {
-		e.Runner.Wake()
+	run, err := opt.store().CreatePipelineRun(ctx, a, projectID, Kind, p, keys)
+	if err == nil && opt.runner != nil {
+		opt.runner.Wake()
 	}
 	return run, err
 }
 
 // optRun is what a step of an optimization works with.
 type optRun struct {
-	scoring
-	p                 OptimizeParams
+	run               store.PipelineRun
+	scorer            *evaluate.Scorer
+	p                 Params
 	train, val, test  []store.SnapshotPair
 	cands             []store.PromptCandidate
 	baseline          store.PromptCandidate
@@ -178,21 +202,21 @@ type optRun struct {
 // stored as soon as it is known, and a step done again reads it back instead of redoing it; an
 // error other than a passing database outage stops the run (a runs.RunError), so no later step starts
 // on a state this one did not finish.
-func (e *Evaluator) optimizeStep(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, runs.ItemSaver, error) {
-	o, err := e.loadOpt(ctx, run)
+func (opt *Optimizer) optimizeStep(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, runs.ItemSaver, error) {
+	o, err := opt.loadOpt(ctx, run)
 	if err == nil {
 		switch {
 		case key == stepBaseline:
-			err = e.baselineStep(ctx, o)
+			err = opt.baselineStep(ctx, o)
 		case key == stepTest:
-			err = e.testStep(ctx, o)
+			err = opt.testStep(ctx, o)
 		default:
 			var i int
 			if i, err = strconv.Atoi(strings.TrimSuffix(key, "-step")); err == nil {
 				if o.p.Method == MethodAPO {
-					err = e.apoRound(ctx, o, i)
+					err = opt.apoRound(ctx, o, i)
 				} else {
-					err = e.oproIteration(ctx, o, i)
+					err = opt.oproIteration(ctx, o, i)
 				}
 			}
 		}
@@ -207,19 +231,20 @@ func (e *Evaluator) optimizeStep(ctx context.Context, run store.PipelineRun, key
 	return store.ItemOutcome{Key: key, OK: true}, nil, nil
 }
 
-func (e *Evaluator) loadOpt(ctx context.Context, run store.PipelineRun) (*optRun, error) {
+func (opt *Optimizer) loadOpt(ctx context.Context, run store.PipelineRun) (*optRun, error) {
 	o := &optRun{reviewNoteMaximum: 10}
 	if err := json.Unmarshal(run.Params, &o.p); err != nil {
 		return nil, &runs.RunError{Reason: "unreadable parameters: " + err.Error()}
 	}
-	o.scoring = scoring{run: run, kind: KindOptimize, target: o.p.Target, budget: o.p.Budget, gold: &goldResults{m: map[int64]*sqlexec.Result{}}}
+	o.run = run
+	o.scorer = opt.eval.Scorer(run, evaluate.Scoring{Kind: Kind, Target: o.p.Target, Budget: o.p.Budget, KeepGold: true})
 	var err error
 	pairs := func(split string, limit int) []store.SnapshotPair {
 		if err != nil {
 			return nil
 		}
 		var ps []store.SnapshotPair
-		ps, err = e.store().SnapshotPairs(ctx, o.p.SnapshotID, split, 0, 0)
+		ps, err = opt.store().SnapshotPairs(ctx, o.p.SnapshotID, split, 0, 0)
 		if limit > 0 && len(ps) > limit {
 			ps = ps[:limit]
 		}
@@ -229,7 +254,7 @@ func (e *Evaluator) loadOpt(ctx context.Context, run store.PipelineRun) (*optRun
 	if err != nil {
 		return nil, err
 	}
-	if o.cands, err = e.store().PromptCandidates(ctx, run.ID); err != nil {
+	if o.cands, err = opt.store().PromptCandidates(ctx, run.ID); err != nil {
 		return nil, err
 	}
 	for _, c := range o.cands {
@@ -240,14 +265,14 @@ func (e *Evaluator) loadOpt(ctx context.Context, run store.PipelineRun) (*optRun
 	return o, nil
 }
 
-func (e *Evaluator) event(ctx context.Context, o *optRun, format string, args ...any) {
-	e.store().AddEvent(ctx, o.run.ID, "info", fmt.Sprintf(format, args...))
+func (opt *Optimizer) event(ctx context.Context, o *optRun, format string, args ...any) {
+	opt.store().AddEvent(ctx, o.run.ID, "info", fmt.Sprintf(format, args...))
 }
 
 // scoreOn scores a candidate on pairs: those it was scored on before are read back, the others are
 // answered (at the run's concurrency) and each stored as it is done. It returns how many it got right.
-func (e *Evaluator) scoreOn(ctx context.Context, o *optRun, c store.PromptCandidate, pairs []store.SnapshotPair) (int, error) {
-	done, err := e.store().EvalOutcomes(ctx, o.run.ID, c.ID)
+func (opt *Optimizer) scoreOn(ctx context.Context, o *optRun, c store.PromptCandidate, pairs []store.SnapshotPair) (int, error) {
+	done, err := opt.store().EvalOutcomes(ctx, o.run.ID, c.ID)
 	if err != nil {
 		return 0, err
 	}
@@ -258,17 +283,17 @@ func (e *Evaluator) scoreOn(ctx context.Context, o *optRun, c store.PromptCandid
 			continue
 		}
 		g.Go(func() error {
-			r, err := e.score(gctx, o.scoring, c.ID, c.Prompt, pair)
+			r, err := o.scorer.Score(gctx, c.ID, c.Prompt, pair)
 			if err != nil {
 				return err
 			}
-			return e.store().SaveEvalResult(gctx, r)
+			return opt.store().SaveEvalResult(gctx, r)
 		})
 	}
 	if err := g.Wait(); err != nil {
 		return 0, err
 	}
-	if done, err = e.store().EvalOutcomes(ctx, o.run.ID, c.ID); err != nil {
+	if done, err = opt.store().EvalOutcomes(ctx, o.run.ID, c.ID); err != nil {
 		return 0, err
 	}
 	correct := 0
@@ -288,8 +313,8 @@ func ratio(correct, n int) float64 {
 }
 
 // scoreOnVal scores a candidate on the whole validation split and records it.
-func (e *Evaluator) scoreOnVal(ctx context.Context, o *optRun, c *store.PromptCandidate, asStep bool) error {
-	correct, err := e.scoreOn(ctx, o, *c, o.val)
+func (opt *Optimizer) scoreOnVal(ctx context.Context, o *optRun, c *store.PromptCandidate, asStep bool) error {
+	correct, err := opt.scoreOn(ctx, o, *c, o.val)
 	if err != nil {
 		return err
 	}
@@ -297,22 +322,22 @@ func (e *Evaluator) scoreOnVal(ctx context.Context, o *optRun, c *store.PromptCa
 	c.ValScore, c.ValN = &score, len(o.val)
 	if asStep {
 		c.Score, c.Scored = &score, len(o.val)
-		if err := e.store().SetCandidateScore(ctx, c.ID, store.ScoreStep, score, len(o.val)); err != nil {
+		if err := opt.store().SetCandidateScore(ctx, c.ID, store.ScoreStep, score, len(o.val)); err != nil {
 			return err
 		}
 	}
-	return e.store().SetCandidateScore(ctx, c.ID, store.ScoreVal, score, len(o.val))
+	return opt.store().SetCandidateScore(ctx, c.ID, store.ScoreVal, score, len(o.val))
 }
 
-func (e *Evaluator) baselineStep(ctx context.Context, o *optRun) error {
-	c, err := e.store().AddPromptCandidate(ctx, store.PromptCandidate{RunID: o.run.ID, Step: 0, Ordinal: 0, Origin: "baseline", Prompt: o.p.Prompt})
+func (opt *Optimizer) baselineStep(ctx context.Context, o *optRun) error {
+	c, err := opt.store().AddPromptCandidate(ctx, store.PromptCandidate{RunID: o.run.ID, Step: 0, Ordinal: 0, Origin: "baseline", Prompt: o.p.Prompt})
 	if err != nil {
 		return err
 	}
-	if err := e.scoreOnVal(ctx, o, &c, true); err != nil {
+	if err := opt.scoreOnVal(ctx, o, &c, true); err != nil {
 		return err
 	}
-	e.event(ctx, o, "baseline: %.1f%% on %d validation questions", 100**c.ValScore, c.ValN)
+	opt.event(ctx, o, "baseline: %.1f%% on %d validation questions", 100**c.ValScore, c.ValN)
 	return nil
 }
 
@@ -354,7 +379,7 @@ const oproScoredPrompts = 20
 
 // oproIteration asks the optimizer for new prompts from the past ones sorted by score, and scores
 // each on the validation split.
-func (e *Evaluator) oproIteration(ctx context.Context, o *optRun, step int) error {
+func (opt *Optimizer) oproIteration(ctx context.Context, o *optRun, step int) error {
 	have := map[int]store.PromptCandidate{}
 	for _, c := range o.cands {
 		if c.Step == step {
@@ -364,32 +389,32 @@ func (e *Evaluator) oproIteration(ctx context.Context, o *optRun, step int) erro
 	for k := range o.p.OPRO.Candidates {
 		c, ok := have[k]
 		if !ok {
-			prompt, err := e.oproPropose(ctx, o, step, k)
+			prompt, err := opt.oproPropose(ctx, o, step, k)
 			if err != nil {
 				return err
 			}
 			if prompt == "" {
 				continue
 			}
-			if c, err = e.store().AddPromptCandidate(ctx, store.PromptCandidate{RunID: o.run.ID, Step: step, Ordinal: k, Origin: MethodOPRO,
+			if c, err = opt.store().AddPromptCandidate(ctx, store.PromptCandidate{RunID: o.run.ID, Step: step, Ordinal: k, Origin: MethodOPRO,
 				Prompt: prompt}); err != nil {
 				return err
 			}
 		}
 		if c.ValScore == nil {
-			if err := e.scoreOnVal(ctx, o, &c, true); err != nil {
+			if err := opt.scoreOnVal(ctx, o, &c, true); err != nil {
 				return err
 			}
 		}
 		o.cands = append(o.cands, c)
-		e.event(ctx, o, "iteration %d, proposal %d: %.1f%% on validation", step, k+1, 100**c.ValScore)
+		opt.event(ctx, o, "iteration %d, proposal %d: %.1f%% on validation", step, k+1, 100**c.ValScore)
 	}
 	return nil
 }
 
 // oproPropose renders the meta-prompt and returns the proposal between [[ ]] ("" when the reply
 // has none: the iteration goes on without it).
-func (e *Evaluator) oproPropose(ctx context.Context, o *optRun, step, k int) (string, error) {
+func (opt *Optimizer) oproPropose(ctx context.Context, o *optRun, step, k int) (string, error) {
 	var scored []store.PromptCandidate
 	for _, c := range o.cands {
 		if c.ValScore != nil {
@@ -410,7 +435,7 @@ func (e *Evaluator) oproPropose(ctx context.Context, o *optRun, step, k int) (st
 	var failures, reviews []string
 	if top, ok := best(o.cands); ok {
 		var err error
-		if failures, reviews, err = e.failures(ctx, o, top, o.val, 5); err != nil {
+		if failures, reviews, err = opt.failures(ctx, o, top, o.val, 5); err != nil {
 			return "", err
 		}
 	}
@@ -418,16 +443,16 @@ func (e *Evaluator) oproPropose(ctx context.Context, o *optRun, step, k int) (st
 	if err != nil {
 		return "", err
 	}
-	reply, _, err := e.chat(ctx, o.scoring, llm.PurposeOptimizer, Target{}, fmt.Sprintf("step-%d-%d", step, k), meta, float32(o.p.OPRO.Temperature))
+	reply, _, err := o.scorer.Chat(ctx, llm.PurposeOptimizer, evaluate.Target{}, fmt.Sprintf("step-%d-%d", step, k), meta, float32(o.p.OPRO.Temperature))
 	if err != nil {
 		return "", err
 	}
 	prompt, ok := bracketed(reply)
 	if !ok {
-		e.event(ctx, o, "iteration %d, proposal %d: the optimizer's reply has no prompt between [[ ]]; skipped", step, k+1)
+		opt.event(ctx, o, "iteration %d, proposal %d: the optimizer's reply has no prompt between [[ ]]; skipped", step, k+1)
 		return "", nil
 	}
-	return e.withPlaceholders(ctx, o, prompt), nil
+	return opt.withPlaceholders(ctx, o, prompt), nil
 }
 
 var doubleBrackets = regexp.MustCompile(`(?s)\[\[(.*?)\]\]`)
@@ -443,7 +468,7 @@ func bracketed(reply string) (string, bool) {
 
 // withPlaceholders appends what a proposed prompt lacks of the three placeholders, so it can be
 // filled in (the run's log says so).
-func (e *Evaluator) withPlaceholders(ctx context.Context, o *optRun, prompt string) string {
+func (opt *Optimizer) withPlaceholders(ctx context.Context, o *optRun, prompt string) string {
 	add := map[string]string{"{dialect}": "\n\nDialect: {dialect}", "{schema}": "\n\nSchema:\n{schema}", "{query_str}": "\n\nQuestion: {query_str}"}
 	var missing []string
 	for _, p := range prompts.Placeholders {
@@ -453,19 +478,19 @@ func (e *Evaluator) withPlaceholders(ctx context.Context, o *optRun, prompt stri
 		}
 	}
 	if len(missing) > 0 {
-		e.event(ctx, o, "a proposed prompt lacked %s: appended", strings.Join(missing, ", "))
+		opt.event(ctx, o, "a proposed prompt lacked %s: appended", strings.Join(missing, ", "))
 	}
 	return prompt
 }
 
 // failures describes up to n items a candidate got wrong among pairs (scored already), with the
 // reviewers' notes on those questions and others of their databases.
-func (e *Evaluator) failures(ctx context.Context, o *optRun, c store.PromptCandidate, pairs []store.SnapshotPair, n int) (failures, reviews []string, err error) {
+func (opt *Optimizer) failures(ctx context.Context, o *optRun, c store.PromptCandidate, pairs []store.SnapshotPair, n int) (failures, reviews []string, err error) {
 	ids := make([]int64, len(pairs))
 	for i, p := range pairs {
 		ids[i] = p.NLQID
 	}
-	results, err := e.store().EvalResultsFor(ctx, o.run.ID, c.ID, o.p.SnapshotID, ids)
+	results, err := opt.store().EvalResultsFor(ctx, o.run.ID, c.ID, o.p.SnapshotID, ids)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -484,7 +509,7 @@ func (e *Evaluator) failures(ctx context.Context, o *optRun, c store.PromptCandi
 	if len(wrongIDs) == 0 {
 		return nil, nil, nil
 	}
-	notes, err := e.store().ReviewNotes(ctx, o.run.ProjectID, wrongIDs, databases, o.reviewNoteMaximum)
+	notes, err := opt.store().ReviewNotes(ctx, o.run.ProjectID, wrongIDs, databases, o.reviewNoteMaximum)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -550,7 +575,7 @@ func (o *optRun) minibatch(pairs []store.SnapshotPair, n, round int, salt int64)
 // beamAfter replays the beam search's selections up to a round from what is stored (every
 // candidate of those rounds was scored on its round's validation minibatch): the beam that enters
 // round+1.
-func (e *Evaluator) beamAfter(ctx context.Context, o *optRun, round int) ([]store.PromptCandidate, error) {
+func (opt *Optimizer) beamAfter(ctx context.Context, o *optRun, round int) ([]store.PromptCandidate, error) {
 	beam := []store.PromptCandidate{o.baseline}
 	for r := 1; r <= round; r++ {
 		pool := append([]store.PromptCandidate{}, beam...)
@@ -560,7 +585,7 @@ func (e *Evaluator) beamAfter(ctx context.Context, o *optRun, round int) ([]stor
 			}
 		}
 		var err error
-		if beam, _, err = e.selectBeam(ctx, o, pool, r); err != nil {
+		if beam, _, err = opt.selectBeam(ctx, o, pool, r); err != nil {
 			return nil, err
 		}
 	}
@@ -568,17 +593,17 @@ func (e *Evaluator) beamAfter(ctx context.Context, o *optRun, round int) ([]stor
 }
 
 // selectBeam scores a round's pool on its validation minibatch and keeps the best beam-width.
-func (e *Evaluator) selectBeam(ctx context.Context, o *optRun, pool []store.PromptCandidate, round int) ([]store.PromptCandidate, map[int64]float64, error) {
+func (opt *Optimizer) selectBeam(ctx context.Context, o *optRun, pool []store.PromptCandidate, round int) ([]store.PromptCandidate, map[int64]float64, error) {
 	mini := o.minibatch(o.val, o.p.APO.ValidationBatch, round, 1)
 	scores := map[int64]float64{}
 	for _, c := range pool {
-		correct, err := e.scoreOn(ctx, o, c, mini)
+		correct, err := opt.scoreOn(ctx, o, c, mini)
 		if err != nil {
 			return nil, nil, err
 		}
 		scores[c.ID] = ratio(correct, len(mini))
 		if c.Step == round && c.Score == nil {
-			if err := e.store().SetCandidateScore(ctx, c.ID, store.ScoreStep, scores[c.ID], len(mini)); err != nil {
+			if err := opt.store().SetCandidateScore(ctx, c.ID, store.ScoreStep, scores[c.ID], len(mini)); err != nil {
 				return nil, nil, err
 			}
 		}
@@ -596,8 +621,8 @@ func (e *Evaluator) selectBeam(ctx context.Context, o *optRun, pool []store.Prom
 // whose critique the editor applies, branch-factor times; then the beam and its children are scored
 // on the round's validation minibatch, the best beam-width are kept, and the leader is scored on
 // the whole validation split.
-func (e *Evaluator) apoRound(ctx context.Context, o *optRun, round int) error {
-	beam, err := e.beamAfter(ctx, o, round-1)
+func (opt *Optimizer) apoRound(ctx context.Context, o *optRun, round int) error {
+	beam, err := opt.beamAfter(ctx, o, round-1)
 	if err != nil {
 		return err
 	}
@@ -616,7 +641,7 @@ func (e *Evaluator) apoRound(ctx context.Context, o *optRun, round int) error {
 			}
 		}
 		if len(children) < o.p.APO.BranchFactor {
-			made, err := e.expand(ctx, o, round, pi, parent, have)
+			made, err := opt.expand(ctx, o, round, pi, parent, have)
 			if err != nil {
 				return err
 			}
@@ -624,35 +649,35 @@ func (e *Evaluator) apoRound(ctx context.Context, o *optRun, round int) error {
 		}
 		pool = append(pool, children...)
 	}
-	newBeam, scores, err := e.selectBeam(ctx, o, pool, round)
+	newBeam, scores, err := opt.selectBeam(ctx, o, pool, round)
 	if err != nil {
 		return err
 	}
 	leader := newBeam[0]
 	if leader.ValScore == nil {
-		if err := e.scoreOnVal(ctx, o, &leader, false); err != nil {
+		if err := opt.scoreOnVal(ctx, o, &leader, false); err != nil {
 			return err
 		}
 	}
-	e.event(ctx, o, "round %d: %d prompts scored on %d validation questions; leader #%d with %.1f%% (%.1f%% on all %d)",
+	opt.event(ctx, o, "round %d: %d prompts scored on %d validation questions; leader #%d with %.1f%% (%.1f%% on all %d)",
 		round, len(pool), min(o.p.APO.ValidationBatch, len(o.val)), leader.ID, 100*scores[leader.ID], 100**leader.ValScore, len(o.val))
 	return nil
 }
 
 // expand writes a parent's children: critique of its failures on a training minibatch, then the
 // editor's rewrites. Children stored by an earlier attempt are kept.
-func (e *Evaluator) expand(ctx context.Context, o *optRun, round, pi int, parent store.PromptCandidate, have map[int]store.PromptCandidate) ([]store.PromptCandidate, error) {
+func (opt *Optimizer) expand(ctx context.Context, o *optRun, round, pi int, parent store.PromptCandidate, have map[int]store.PromptCandidate) ([]store.PromptCandidate, error) {
 	batch := o.minibatch(o.train, o.p.APO.GradientBatch, round, parent.ID+2)
-	correct, err := e.scoreOn(ctx, o, parent, batch)
+	correct, err := opt.scoreOn(ctx, o, parent, batch)
 	if err != nil {
 		return nil, err
 	}
-	failures, reviews, err := e.failures(ctx, o, parent, batch, len(batch))
+	failures, reviews, err := opt.failures(ctx, o, parent, batch, len(batch))
 	if err != nil {
 		return nil, err
 	}
 	if len(failures) == 0 {
-		e.event(ctx, o, "round %d: prompt #%d answered all %d questions of its training batch; nothing to criticise", round, parent.ID, len(batch))
+		opt.event(ctx, o, "round %d: prompt #%d answered all %d questions of its training batch; nothing to criticise", round, parent.ID, len(batch))
 		return nil, nil
 	}
 	item := fmt.Sprintf("round-%d-parent-%d", round, parent.ID)
@@ -661,7 +686,7 @@ func (e *Evaluator) expand(ctx context.Context, o *optRun, round, pi int, parent
 	if err != nil {
 		return nil, err
 	}
-	critique, _, err := e.chat(ctx, o.scoring, llm.PurposeCritic, Target{}, item+"-critic", critiquePrompt, 0)
+	critique, _, err := o.scorer.Chat(ctx, llm.PurposeCritic, evaluate.Target{}, item+"-critic", critiquePrompt, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -677,18 +702,18 @@ func (e *Evaluator) expand(ctx context.Context, o *optRun, round, pi int, parent
 		if err != nil {
 			return nil, err
 		}
-		reply, _, err := e.chat(ctx, o.scoring, llm.PurposeEditor, Target{}, fmt.Sprintf("%s-edit-%d", item, j), edit, float32(o.p.APO.Temperature))
+		reply, _, err := o.scorer.Chat(ctx, llm.PurposeEditor, evaluate.Target{}, fmt.Sprintf("%s-edit-%d", item, j), edit, float32(o.p.APO.Temperature))
 		if err != nil {
 			return nil, err
 		}
 		prompt, ok := bracketed(reply)
 		if !ok {
-			e.event(ctx, o, "round %d: the editor's rewrite %d of prompt #%d has no prompt between [[ ]]; skipped", round, j+1, parent.ID)
+			opt.event(ctx, o, "round %d: the editor's rewrite %d of prompt #%d has no prompt between [[ ]]; skipped", round, j+1, parent.ID)
 			continue
 		}
 		parentID := parent.ID
-		c, err := e.store().AddPromptCandidate(ctx, store.PromptCandidate{RunID: o.run.ID, Step: round, Ordinal: ordinal, ParentID: &parentID,
-			Origin: MethodAPO, Prompt: e.withPlaceholders(ctx, o, prompt), Critique: critique})
+		c, err := opt.store().AddPromptCandidate(ctx, store.PromptCandidate{RunID: o.run.ID, Step: round, Ordinal: ordinal, ParentID: &parentID,
+			Origin: MethodAPO, Prompt: opt.withPlaceholders(ctx, o, prompt), Critique: critique})
 		if err != nil {
 			return nil, err
 		}
@@ -699,21 +724,21 @@ func (e *Evaluator) expand(ctx context.Context, o *optRun, round, pi int, parent
 }
 
 // testStep scores the baseline and the best prompt on the test split.
-func (e *Evaluator) testStep(ctx context.Context, o *optRun) error {
+func (opt *Optimizer) testStep(ctx context.Context, o *optRun) error {
 	top, ok := best(o.cands)
 	if !ok {
 		return &runs.RunError{Reason: "no prompt was scored on validation"}
 	}
 	for _, c := range uniqueCandidates(o.baseline, top) {
-		correct, err := e.scoreOn(ctx, o, c, o.test)
+		correct, err := opt.scoreOn(ctx, o, c, o.test)
 		if err != nil {
 			return err
 		}
-		if err := e.store().SetCandidateScore(ctx, c.ID, store.ScoreTest, ratio(correct, len(o.test)), len(o.test)); err != nil {
+		if err := opt.store().SetCandidateScore(ctx, c.ID, store.ScoreTest, ratio(correct, len(o.test)), len(o.test)); err != nil {
 			return err
 		}
 	}
-	e.event(ctx, o, "test: baseline and best prompt #%d scored on %d test questions", top.ID, len(o.test))
+	opt.event(ctx, o, "test: baseline and best prompt #%d scored on %d test questions", top.ID, len(o.test))
 	return nil
 }
 
@@ -724,8 +749,8 @@ func uniqueCandidates(a, b store.PromptCandidate) []store.PromptCandidate {
 	return []store.PromptCandidate{a, b}
 }
 
-// OptStep is one step of an optimization as the report shows it.
-type OptStep struct {
+// Step is one step of an optimization as the report shows it.
+type Step struct {
 	Step            int      `json:"step"`
 	Key             string   `json:"key"`
 	Status          string   `json:"status"`
@@ -751,35 +776,35 @@ type TestReport struct {
 	McNemarP         float64 `json:"mcnemar_p"` // exact two-sided
 }
 
-// OptReport is an optimization with everything it tried.
-type OptReport struct {
+// Report is an optimization with everything it tried.
+type Report struct {
 	Run        store.PipelineRun       `json:"run"`
-	Params     OptimizeParams          `json:"params"`
+	Params     Params                  `json:"params"`
 	Candidates []store.PromptCandidate `json:"candidates"`
-	Steps      []OptStep               `json:"steps"`
+	Steps      []Step                  `json:"steps"`
 	Best       *store.PromptCandidate  `json:"best"`
 	Test       *TestReport             `json:"test"`
 	Diff       []store.Hunk            `json:"diff"`
 }
 
 // Optimization returns an optimization run's report.
-func (e *Evaluator) Optimization(ctx context.Context, projectID, runID int64) (OptReport, error) {
-	run, err := e.store().PipelineRun(ctx, projectID, runID)
+func (opt *Optimizer) Optimization(ctx context.Context, projectID, runID int64) (Report, error) {
+	run, err := opt.store().PipelineRun(ctx, projectID, runID)
 	if err != nil {
-		return OptReport{}, err
+		return Report{}, err
 	}
-	if run.Kind != KindOptimize {
-		return OptReport{}, store.NotFound(fmt.Sprintf("run %d is not an optimization", runID))
+	if run.Kind != Kind {
+		return Report{}, store.NotFound(fmt.Sprintf("run %d is not an optimization", runID))
 	}
-	return e.optReport(ctx, run, true)
+	return opt.optReport(ctx, run, true)
 }
 
-func (e *Evaluator) optReport(ctx context.Context, run store.PipelineRun, full bool) (OptReport, error) {
-	rep := OptReport{Run: run, Candidates: []store.PromptCandidate{}, Steps: []OptStep{}, Diff: []store.Hunk{}}
+func (opt *Optimizer) optReport(ctx context.Context, run store.PipelineRun, full bool) (Report, error) {
+	rep := Report{Run: run, Candidates: []store.PromptCandidate{}, Steps: []Step{}, Diff: []store.Hunk{}}
 	if err := json.Unmarshal(run.Params, &rep.Params); err != nil {
 		return rep, fmt.Errorf("optimization %d: parameters: %w", run.ID, err)
 	}
-	cands, err := e.store().PromptCandidates(ctx, run.ID)
+	cands, err := opt.store().PromptCandidates(ctx, run.ID)
 	if err != nil {
 		return rep, err
 	}
@@ -796,12 +821,12 @@ func (e *Evaluator) optReport(ctx context.Context, run store.PipelineRun, full b
 	if !full {
 		return rep, nil
 	}
-	items, err := e.store().RunItems(ctx, run.ID, 0)
+	items, err := opt.store().RunItems(ctx, run.ID, 0)
 	if err != nil {
 		return rep, err
 	}
 	for i, it := range items {
-		st := OptStep{Step: i, Key: it.Key, Status: it.Status}
+		st := Step{Step: i, Key: it.Key, Status: it.Status}
 		var known []store.PromptCandidate
 		for _, c := range cands {
 			if c.Step <= i {
@@ -822,7 +847,7 @@ func (e *Evaluator) optReport(ctx context.Context, run store.PipelineRun, full b
 		lines := func(p string) []string { return strings.Split(strings.TrimRight(p, "\n"), "\n") }
 		rep.Diff = store.DiffLines(lines(baseline.Prompt), lines(rep.Best.Prompt))
 		if rep.Best.TestScore != nil && (baseline.TestScore != nil) {
-			t, err := e.testReport(ctx, run, baseline, *rep.Best, rep.Params)
+			t, err := opt.testReport(ctx, run, baseline, *rep.Best, rep.Params)
 			if err != nil {
 				return rep, err
 			}
@@ -833,19 +858,19 @@ func (e *Evaluator) optReport(ctx context.Context, run store.PipelineRun, full b
 }
 
 // testReport pairs the two prompts' outcomes on the test split.
-func (e *Evaluator) testReport(ctx context.Context, run store.PipelineRun, baseline, top store.PromptCandidate, p OptimizeParams) (TestReport, error) {
-	test, err := e.store().SnapshotPairs(ctx, p.SnapshotID, "test", 0, 0)
+func (opt *Optimizer) testReport(ctx context.Context, run store.PipelineRun, baseline, top store.PromptCandidate, p Params) (TestReport, error) {
+	test, err := opt.store().SnapshotPairs(ctx, p.SnapshotID, "test", 0, 0)
 	if err != nil {
 		return TestReport{}, err
 	}
 	if p.TestLimit > 0 && len(test) > p.TestLimit {
 		test = test[:p.TestLimit]
 	}
-	a, err := e.store().EvalOutcomes(ctx, run.ID, baseline.ID)
+	a, err := opt.store().EvalOutcomes(ctx, run.ID, baseline.ID)
 	if err != nil {
 		return TestReport{}, err
 	}
-	b, err := e.store().EvalOutcomes(ctx, run.ID, top.ID)
+	b, err := opt.store().EvalOutcomes(ctx, run.ID, top.ID)
 	if err != nil {
 		return TestReport{}, err
 	}
@@ -909,14 +934,14 @@ func mcnemarExact(b, c int) float64 {
 }
 
 // Optimizations lists a project's optimizations with their best prompt, newest first.
-func (e *Evaluator) Optimizations(ctx context.Context, projectID int64) ([]OptReport, error) {
-	runs, err := e.store().ListPipelineRuns(ctx, projectID, KindOptimize, 200)
+func (opt *Optimizer) Optimizations(ctx context.Context, projectID int64) ([]Report, error) {
+	runs, err := opt.store().ListPipelineRuns(ctx, projectID, Kind, 200)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]OptReport, 0, len(runs))
+	out := make([]Report, 0, len(runs))
 	for _, run := range runs {
-		rep, err := e.optReport(ctx, run, false)
+		rep, err := opt.optReport(ctx, run, false)
 		if err != nil {
 			return nil, err
 		}
@@ -928,8 +953,8 @@ func (e *Evaluator) Optimizations(ctx context.Context, projectID int64) ([]OptRe
 
 // Adopt saves a candidate of an optimization (its best by default) as a new version of the
 // project's prompt template; the candidate must have been scored on validation.
-func (e *Evaluator) Adopt(ctx context.Context, a store.Actor, projectID, runID int64, candidateID int64) (store.PromptTemplate, error) {
-	rep, err := e.Optimization(ctx, projectID, runID)
+func (opt *Optimizer) Adopt(ctx context.Context, a store.Actor, projectID, runID int64, candidateID int64) (store.PromptTemplate, error) {
+	rep, err := opt.Optimization(ctx, projectID, runID)
 	if err != nil {
 		return store.PromptTemplate{}, err
 	}
@@ -955,6 +980,14 @@ func (e *Evaluator) Adopt(ctx context.Context, a store.Actor, projectID, runID i
 		note += fmt.Sprintf(", %.1f%% on test", 100**pick.TestScore)
 	}
 	id := pick.ID
-	return e.store().CreatePromptTemplate(ctx, a, projectID, store.PromptTemplate{Body: pick.Prompt, Note: note, Source: "optimization",
+	return opt.store().CreatePromptTemplate(ctx, a, projectID, store.PromptTemplate{Body: pick.Prompt, Note: note, Source: "optimization",
 		RunID: &runID, CandidateID: &id})
+}
+
+// truncate cuts s to n characters, marking the cut.
+func truncate(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
 }

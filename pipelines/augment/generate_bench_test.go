@@ -1,4 +1,4 @@
-package pipelines
+package augment
 
 import (
 	"encoding/json"
@@ -15,12 +15,12 @@ import (
 
 	"github.com/sashabaranov/go-openai"
 
+	"github.com/goldset/goldset/agent"
 	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/llm/llmtest"
 	"github.com/goldset/goldset/pipelines/ingest/spider"
 	"github.com/goldset/goldset/pipelines/pipelinetest"
-	"github.com/goldset/goldset/pipelines/runs"
 	"github.com/goldset/goldset/store"
 )
 
@@ -48,9 +48,8 @@ func BenchmarkGenerate(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	ag := &Agents{Store: f.St, Exec: f.Im.Exec, Models: models, Log: log}
-	runner := runs.NewRunner(f.St, log)
-	ag.Register(runner)
+	w := wire(f, models, agent.Options{}, log)
+	gen, runner := w.gen, w.runner
 	bare := llm.New(set, nil, nil, nil)
 	dbs, err := f.St.ListDatabases(f.Ctx, f.Project.ID, false)
 	if err != nil {
@@ -60,12 +59,12 @@ func BenchmarkGenerate(b *testing.B) {
 	for _, c := range []struct {
 		name string
 		kind string
-		p    GenerationParams
+		p    Params
 	}{
-		{"complexity", KindComplexity, GenerationParams{N: 200, Annotate: &no}},
-		{"paraphrase", KindParaphrase, GenerationParams{N: 200, Annotate: &no}},
-		{"semantic", KindSemantic, GenerationParams{N: 200, Annotate: &no}},
-		{"qagen", KindQAGen, GenerationParams{TablesPerChunk: 1, Num: 5, Annotate: &no}},
+		{"complexity", KindComplexity, Params{N: 200, Annotate: &no}},
+		{"paraphrase", KindParaphrase, Params{N: 200, Annotate: &no}},
+		{"semantic", KindSemantic, Params{N: 200, Annotate: &no}},
+		{"qagen", KindQAGen, Params{TablesPerChunk: 1, Num: 5, Annotate: &no}},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			var runTime, bareTime time.Duration
@@ -81,7 +80,7 @@ func BenchmarkGenerate(b *testing.B) {
 				for _, d := range targets {
 					p := c.p
 					p.DatabaseID, p.Seed, p.Stage = d.ID, int64(i), fmt.Sprintf("bench-%s-%d", c.name, benchKeys.Add(1))
-					run, err := ag.Generators.Start(f.Ctx, store.System, f.Project.ID, c.kind, p)
+					run, err := gen.Start(f.Ctx, store.System, f.Project.ID, c.kind, p)
 					if err != nil {
 						b.Fatal(err)
 					}

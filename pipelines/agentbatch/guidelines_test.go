@@ -1,4 +1,4 @@
-package pipelines
+package agentbatch
 
 import (
 	"io"
@@ -15,6 +15,7 @@ import (
 	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/llm/llmtest"
 	"github.com/goldset/goldset/pipelines/pipelinetest"
+	"github.com/goldset/goldset/pipelines/prompts"
 	"github.com/goldset/goldset/store"
 )
 
@@ -38,7 +39,7 @@ func TestAgent_PromptedWithTheCurrentGuidelineAndRecordsItsVersion(t *testing.T)
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &Agents{Store: f.St, Exec: f.Im.Exec, Models: models, Log: log, Options: agent.Options{TopKTables: -1}}
+	w, _ := wire(f, models, agent.Options{TopKTables: -1}, log)
 
 	ask := func(question string) store.AgentRun {
 		t.Helper()
@@ -83,5 +84,38 @@ func TestAgent_PromptedWithTheCurrentGuidelineAndRecordsItsVersion(t *testing.T)
 	}
 	if strings.Contains(prompt, "Count every row.") {
 		t.Fatalf("the system prompt has an old guideline version:\n%s", prompt)
+	}
+}
+
+// The project's saved prompt template (written by a person or adopted from an optimization) is the
+// agent's instructions, and its run records the template's version.
+func TestAgent_InstructedByTheProjectsPromptTemplate(t *testing.T) {
+	f := pipelinetest.New(t)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "singer.csv"), []byte("name,country\nLiliane,France\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	imported, err := f.Im.ImportCSV(f.Ctx, store.System, f.Project.ID, []string{dir}, "singers")
+	if err != nil {
+		t.Fatal(err)
+	}
+	models, err := llmconf.NewModels(f.Ctx, f.St, llm.Settings{}, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, _ := wire(f, models, agent.Options{TopKTables: -1}, nil)
+	const rule = "Qualify every column with its table name."
+	body := strings.TrimSpace(prompts.BuiltinTemplate) + "\n" + rule
+	if _, err := f.St.CreatePromptTemplate(f.Ctx, store.System, f.Project.ID, store.PromptTemplate{Body: body, Source: "manual"}); err != nil {
+		t.Fatal(err)
+	}
+	const question = "How many singers are there?"
+	tr, err := w.begin(f.Ctx, store.System, f.Project.ID, imported.Database.ID, question, nil, nil, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(tr.q.Instructions, rule) || !strings.Contains(tr.q.Instructions, "Question: "+question) ||
+		tr.q.InstructionsVersion != 1 || tr.rec.PromptVersion != "agent-system-v2+project-prompt-v1" {
+		t.Fatalf("the agent's instructions: v%d %q, recorded as %s", tr.q.InstructionsVersion, tr.q.Instructions, tr.rec.PromptVersion)
 	}
 }

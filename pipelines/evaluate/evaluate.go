@@ -1,4 +1,4 @@
-package pipelines
+package evaluate
 
 import (
 	"context"
@@ -17,18 +17,17 @@ import (
 	"github.com/sashabaranov/go-openai"
 
 	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/pipelines/golden"
 	"github.com/goldset/goldset/pipelines/prompts"
 	"github.com/goldset/goldset/pipelines/runs"
+	"github.com/goldset/goldset/pipelines/schemas"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )
 
-// The run kinds of evaluations and prompt optimizations (issue 8).
-const (
-	KindEvaluate = "evaluate"
-	KindOptimize = "optimize"
-)
+// Kind is the run kind of evaluations.
+const Kind = "evaluate"
 
 // EnvTargetAPIKey is the API key sent to an evaluated model's own endpoint (base_url): the
 // configured key is never sent to another host.
@@ -43,7 +42,8 @@ type Budget struct {
 	MaxCostUSD float64 `json:"max_cost_usd,omitempty"`
 }
 
-func (b Budget) check(v *store.Validator, prefix string) {
+// Check reports the budget's field errors, named with prefix (e.g. "budget.").
+func (b Budget) Check(v *store.Validator, prefix string) {
 	v.Check(b.MaxCalls >= 0, prefix+"max_calls", "must not be negative (0: no cap)")
 	v.Check(b.MaxTokens >= 0, prefix+"max_tokens", "must not be negative (0: no cap)")
 	v.Check(b.MaxCostUSD >= 0, prefix+"max_cost_usd", "must not be negative (0: no cap)")
@@ -69,15 +69,16 @@ type Target struct {
 	BaseURL string `json:"base_url,omitempty"`
 }
 
-func (t Target) check(v *store.Validator) {
+// Check reports the target's field errors.
+func (t Target) Check(v *store.Validator) {
 	if t.BaseURL != "" {
 		u, err := url.Parse(t.BaseURL)
 		v.Check(err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "", "base_url", "must be an http:// or https:// URL")
 	}
 }
 
-// EvalParams are an evaluation's parameters, stored with its run.
-type EvalParams struct {
+// Params are an evaluation's parameters, stored with its run.
+type Params struct {
 	SnapshotID    int64  `json:"snapshot_id"`
 	Split         string `json:"split"`
 	Target               // model, base_url
@@ -90,36 +91,46 @@ type EvalParams struct {
 	Budget        Budget `json:"budget"`
 }
 
-// Evaluator evaluates models on snapshot splits by execution match, and optimizes prompts on them.
+// Evaluator evaluates models on snapshot splits by execution match.
 type Evaluator struct {
-	// Agents gives the store, the sandbox, the configured models and the schema cache.
-	Agents *Agents
-	Log    *slog.Logger
-	Runner *runs.Runner
+	st      *store.Store
+	exec    *sqlexec.Executor
+	models  *llmconf.Models
+	schemas *schemas.Cache
+	runner  *runs.Runner
+	log     *slog.Logger
 
 	mu      sync.Mutex
 	clients map[string]*llm.Client // own endpoints of evaluated models, by base URL
 }
 
-// Register makes the runner able to execute evaluations and optimizations.
-func (e *Evaluator) Register(r *runs.Runner) {
-	e.Runner = r
-	if e.Log == nil {
-		e.Log = slog.Default()
+// New makes the evaluations: sc gives the databases' schemas; runner, woken when a run is
+// queued, may be nil.
+func New(st *store.Store, exec *sqlexec.Executor, models *llmconf.Models, sc *schemas.Cache, runner *runs.Runner, log *slog.Logger) *Evaluator {
+	if log == nil {
+		log = slog.Default()
 	}
-	r.Register(runs.Kind{Name: KindEvaluate, Item: e.evalItem, Concurrency: func(run store.PipelineRun) int {
-		var p EvalParams
-		_ = json.Unmarshal(run.Params, &p)
-		return max(p.Concurrency, 1)
-	}})
-	r.Register(runs.Kind{Name: KindOptimize, Item: e.optimizeStep, Concurrency: func(store.PipelineRun) int { return 1 }})
+	return &Evaluator{st: st, exec: exec, models: models, schemas: sc, runner: runner, log: log}
 }
 
-func (e *Evaluator) store() *store.Store { return e.Agents.Store }
+// Kinds are the run kinds this package processes: evaluations.
+func (e *Evaluator) Kinds() []runs.Kind {
+	return []runs.Kind{{Name: Kind, Item: e.evalItem, Concurrency: func(run store.PipelineRun) int {
+		var p Params
+		// Unreadable parameters give a concurrency of 1; each item fails the run with them.
+		_ = json.Unmarshal(run.Params, &p)
+		return max(p.Concurrency, 1)
+	}}}
+}
+
+func (e *Evaluator) store() *store.Store { return e.st }
+
+// Configured says whether a language model is configured (runs that need one refuse to start without).
+func (e *Evaluator) Configured() bool { return e.models.Client().Configured() }
 
 // CurrentPrompt is the project's template in force: its newest saved version, or the built-in one.
-func (e *Evaluator) CurrentPrompt(ctx context.Context, projectID int64) (store.PromptTemplate, error) {
-	p, ok, err := e.store().CurrentPromptTemplate(ctx, projectID)
+func CurrentPrompt(ctx context.Context, st *store.Store, projectID int64) (store.PromptTemplate, error) {
+	p, ok, err := st.CurrentPromptTemplate(ctx, projectID)
 	if err != nil || ok {
 		return p, err
 	}
@@ -128,7 +139,7 @@ func (e *Evaluator) CurrentPrompt(ctx context.Context, projectID int64) (store.P
 }
 
 // SavePrompt saves a new version of the project's template written by a person.
-func (e *Evaluator) SavePrompt(ctx context.Context, a store.Actor, projectID int64, body, note string) (store.PromptTemplate, error) {
+func SavePrompt(ctx context.Context, st *store.Store, a store.Actor, projectID int64, body, note string) (store.PromptTemplate, error) {
 	v := store.Validator{}
 	if msg := prompts.CheckTemplate(body); msg != "" {
 		v.Check(false, "body", msg)
@@ -137,13 +148,14 @@ func (e *Evaluator) SavePrompt(ctx context.Context, a store.Actor, projectID int
 	if err := v.Err(); err != nil {
 		return store.PromptTemplate{}, err
 	}
-	return e.store().CreatePromptTemplate(ctx, a, projectID, store.PromptTemplate{Body: body, Note: note, Source: "manual"})
+	return st.CreatePromptTemplate(ctx, a, projectID, store.PromptTemplate{Body: body, Note: note, Source: "manual"})
 }
 
-// resolvePrompt fills in the project's template when none is given; given, it must be valid.
-func (e *Evaluator) resolvePrompt(ctx context.Context, projectID int64, prompt *string, version *int, v *store.Validator, field string) error {
+// ResolvePrompt fills in the project's template when none is given (and its version); given, it
+// must be valid, and its version is -1.
+func (e *Evaluator) ResolvePrompt(ctx context.Context, projectID int64, prompt *string, version *int, v *store.Validator, field string) error {
 	if strings.TrimSpace(*prompt) == "" {
-		cur, err := e.CurrentPrompt(ctx, projectID)
+		cur, err := CurrentPrompt(ctx, e.store(), projectID)
 		if err != nil {
 			return err
 		}
@@ -177,8 +189,8 @@ func (e *Evaluator) pairKeys(ctx context.Context, snapshotID int64, split string
 }
 
 // StartEvaluation validates the parameters and queues the run.
-func (e *Evaluator) StartEvaluation(ctx context.Context, a store.Actor, projectID int64, p EvalParams) (store.PipelineRun, error) {
-	if !e.Agents.Models.Client().Configured() {
+func (e *Evaluator) StartEvaluation(ctx context.Context, a store.Actor, projectID int64, p Params) (store.PipelineRun, error) {
+	if !e.models.Client().Configured() {
 		return store.PipelineRun{}, llm.ErrNotConfigured
 	}
 	if p.Split == "" {
@@ -192,9 +204,9 @@ func (e *Evaluator) StartEvaluation(ctx context.Context, a store.Actor, projectI
 	v.Check(p.Split == golden.SplitAll || slices.Contains(golden.SplitNames, p.Split), "split", `must be "train", "val", "test" or "all"`)
 	v.Check(p.Concurrency >= 1 && p.Concurrency <= 64, "concurrency", "must be between 1 and 64")
 	v.Check(p.Limit >= 0, "limit", "must not be negative (0: all)")
-	p.Target.check(&v)
-	p.Budget.check(&v, "budget.")
-	if err := e.resolvePrompt(ctx, projectID, &p.Prompt, &p.PromptVersion, &v, "prompt"); err != nil {
+	p.Target.Check(&v)
+	p.Budget.Check(&v, "budget.")
+	if err := e.ResolvePrompt(ctx, projectID, &p.Prompt, &p.PromptVersion, &v, "prompt"); err != nil {
 		return store.PipelineRun{}, err
 	}
 	if err := v.Err(); err != nil {
@@ -210,16 +222,16 @@ func (e *Evaluator) StartEvaluation(ctx context.Context, a store.Actor, projectI
 	if len(keys) == 0 {
 		return store.PipelineRun{}, &store.ValidationError{Fields: map[string]string{"split": "the snapshot has no pairs in this split"}}
 	}
-	run, err := e.store().CreatePipelineRun(ctx, a, projectID, KindEvaluate, p, keys)
-	if err == nil && e.Runner != nil {
-		e.Runner.Wake()
+	run, err := e.store().CreatePipelineRun(ctx, a, projectID, Kind, p, keys)
+	if err == nil && e.runner != nil {
+		e.runner.Wake()
 	}
 	return run, err
 }
 
 // evalItem answers one pair with the run's prompt and scores it.
 func (e *Evaluator) evalItem(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, runs.ItemSaver, error) {
-	var p EvalParams
+	var p Params
 	if err := json.Unmarshal(run.Params, &p); err != nil {
 		return store.ItemOutcome{}, nil, &runs.RunError{Reason: "unreadable parameters: " + err.Error()}
 	}
@@ -231,8 +243,8 @@ func (e *Evaluator) evalItem(ctx context.Context, run store.PipelineRun, key str
 	if err != nil {
 		return store.ItemOutcome{}, nil, err
 	}
-	s := scoring{run: run, kind: KindEvaluate, target: p.Target, budget: p.Budget, judge: p.Judge, judgeModel: p.JudgeModel}
-	r, err := e.score(ctx, s, 0, p.Prompt, pair)
+	s := e.Scorer(run, Scoring{Kind: Kind, Target: p.Target, Budget: p.Budget, Judge: p.Judge, JudgeModel: p.JudgeModel})
+	r, err := s.Score(ctx, 0, p.Prompt, pair)
 	if err != nil {
 		return store.ItemOutcome{}, nil, err
 	}
@@ -244,17 +256,33 @@ func (e *Evaluator) evalItem(ctx context.Context, run store.PipelineRun, key str
 	return out, func(tx pgx.Tx) error { return store.SaveEvalResult(ctx, tx, r) }, nil
 }
 
-// scoring says how to answer and score pairs within one run.
-type scoring struct {
-	run        store.PipelineRun
-	kind       string
-	target     Target
-	budget     Budget
-	judge      bool
-	judgeModel string
-	// gold, when set, keeps each pair's gold result for the scoring's lifetime: an optimization step
-	// scores many prompts on the same pairs.
-	gold *goldResults
+// Scoring says how to answer and score pairs within one run.
+type Scoring struct {
+	Kind       string // the run's kind, under which its model calls are logged and its budget counted
+	Target     Target
+	Budget     Budget
+	Judge      bool
+	JudgeModel string
+	// KeepGold keeps each pair's gold result for the scorer's lifetime: an optimization step scores
+	// many prompts on the same pairs.
+	KeepGold bool
+}
+
+// Scorer answers and scores pairs within one run.
+type Scorer struct {
+	e    *Evaluator
+	run  store.PipelineRun
+	s    Scoring
+	gold *goldResults // nil unless KeepGold
+}
+
+// Scorer makes a scorer for a run.
+func (e *Evaluator) Scorer(run store.PipelineRun, s Scoring) *Scorer {
+	sc := &Scorer{e: e, run: run, s: s}
+	if s.KeepGold {
+		sc.gold = &goldResults{m: map[int64]*sqlexec.Result{}}
+	}
+	return sc
 }
 
 // goldResults are gold SQL results by question.
@@ -264,7 +292,7 @@ type goldResults struct {
 }
 
 // goldResult runs a pair's gold SQL, or returns the result kept from an earlier run in this scoring.
-func (e *Evaluator) goldResult(ctx context.Context, s scoring, target sqlexec.Target, pair store.SnapshotPair) *sqlexec.Result {
+func (s *Scorer) goldResult(ctx context.Context, target sqlexec.Target, pair store.SnapshotPair) *sqlexec.Result {
 	if s.gold != nil {
 		s.gold.mu.Lock()
 		r, ok := s.gold.m[pair.NLQID]
@@ -273,7 +301,7 @@ func (e *Evaluator) goldResult(ctx context.Context, s scoring, target sqlexec.Ta
 			return r
 		}
 	}
-	r := e.Agents.Exec.Run(ctx, target, pair.SQL)
+	r := s.e.exec.Run(ctx, target, pair.SQL)
 	if s.gold != nil && r.OK() && ctx.Err() == nil {
 		s.gold.mu.Lock()
 		s.gold.m[pair.NLQID] = r
@@ -282,17 +310,18 @@ func (e *Evaluator) goldResult(ctx context.Context, s scoring, target sqlexec.Ta
 	return r
 }
 
-// score answers one pair with a template and checks the answer by execution match against the
+// Score answers one pair with a template and checks the answer by execution match against the
 // gold SQL's result (and with the judge when asked). The result is returned, not stored. A model
 // call that fails after the client's retries is an ItemError; a reached budget a RunError.
-func (e *Evaluator) score(ctx context.Context, s scoring, candidateID int64, template string, pair store.SnapshotPair) (store.EvalResult, error) {
+func (s *Scorer) Score(ctx context.Context, candidateID int64, template string, pair store.SnapshotPair) (store.EvalResult, error) {
+	e := s.e
 	r := store.EvalResult{RunID: s.run.ID, CandidateID: candidateID, NLQID: pair.NLQID, Split: pair.Split,
 		DatabaseName: pair.DatabaseName, Hardness: pair.Hardness, Question: pair.Question, GoldSQL: pair.SQL}
 	if pair.DatabaseID == nil {
 		r.Error = "the question's database is not in the project any more"
 		return r, nil
 	}
-	d, err := e.Agents.schemaCache().Database(ctx, s.run.ProjectID, *pair.DatabaseID)
+	d, err := e.schemas.Database(ctx, s.run.ProjectID, *pair.DatabaseID)
 	if errors.Is(err, store.ErrNotFound) {
 		r.Error = fmt.Sprintf("database %q was deleted since the snapshot was cut", pair.DatabaseName)
 		return r, nil
@@ -300,11 +329,11 @@ func (e *Evaluator) score(ctx context.Context, s scoring, candidateID int64, tem
 	if err != nil {
 		return r, err
 	}
-	schema, err := e.Agents.schemaCache().Rendered(ctx, d)
+	schema, err := e.schemas.Rendered(ctx, d)
 	if err != nil {
 		return r, err
 	}
-	reply, usage, err := e.chat(ctx, s, llm.PurposeTarget, s.target, runs.QuestionKey(pair.NLQID), prompts.Fill(template, prompts.Dialect, schema, pair.Question), 0)
+	reply, usage, err := s.Chat(ctx, llm.PurposeTarget, s.s.Target, runs.QuestionKey(pair.NLQID), prompts.Fill(template, prompts.Dialect, schema, pair.Question), 0)
 	r.PromptTokens, r.CompletionTokens = usage.PromptTokens, usage.CompletionTokens
 	if err != nil {
 		return r, err
@@ -315,7 +344,7 @@ func (e *Evaluator) score(ctx context.Context, s scoring, candidateID int64, tem
 		return r, nil
 	}
 	target := d.DB.Target()
-	gold := e.goldResult(ctx, s, target, pair)
+	gold := s.goldResult(ctx, target, pair)
 	if ctx.Err() != nil {
 		return r, ctx.Err()
 	}
@@ -323,7 +352,7 @@ func (e *Evaluator) score(ctx context.Context, s scoring, candidateID int64, tem
 		r.Error = "the gold SQL fails now: " + gold.Error
 		return r, nil
 	}
-	pred := e.Agents.Exec.Run(ctx, target, r.SQL)
+	pred := e.exec.Run(ctx, target, r.SQL)
 	if ctx.Err() != nil {
 		return r, ctx.Err()
 	}
@@ -337,8 +366,8 @@ func (e *Evaluator) score(ctx context.Context, s scoring, candidateID int64, tem
 	if !m.Match {
 		r.Diff = resultDiff(gold, pred, opt)
 	}
-	if s.judge {
-		if err := e.judgeResult(ctx, s, &r, gold, pred); err != nil {
+	if s.s.Judge {
+		if err := s.judgeResult(ctx, &r, gold, pred); err != nil {
 			return r, err
 		}
 	}
@@ -373,7 +402,7 @@ var judgePrompt = prompts.Load("judge")
 const judgeRows = 50
 
 // judgeResult asks the judge whether the predicted result answers the question given the gold one.
-func (e *Evaluator) judgeResult(ctx context.Context, s scoring, r *store.EvalResult, gold, pred *sqlexec.Result) error {
+func (s *Scorer) judgeResult(ctx context.Context, r *store.EvalResult, gold, pred *sqlexec.Result) error {
 	show := func(res *sqlexec.Result) string {
 		if !res.OK() {
 			return "error: " + res.Error
@@ -390,7 +419,7 @@ func (e *Evaluator) judgeResult(ctx context.Context, s scoring, r *store.EvalRes
 	if err != nil {
 		return err
 	}
-	reply, usage, err := e.chat(ctx, s, llm.PurposeJudge, Target{Model: s.judgeModel}, runs.QuestionKey(r.NLQID)+"-judge", prompt, 0)
+	reply, usage, err := s.Chat(ctx, llm.PurposeJudge, Target{Model: s.s.JudgeModel}, runs.QuestionKey(r.NLQID)+"-judge", prompt, 0)
 	r.PromptTokens += usage.PromptTokens
 	r.CompletionTokens += usage.CompletionTokens
 	if err != nil {
@@ -451,7 +480,7 @@ func ExtractSQL(reply string) string {
 
 // client is the client that calls a target: the configured one, or one for the target's own endpoint.
 func (e *Evaluator) client(t Target) *llm.Client {
-	base := e.Agents.Models.Client()
+	base := e.models.Client()
 	if t.BaseURL == "" {
 		return base
 	}
@@ -462,7 +491,7 @@ func (e *Evaluator) client(t Target) *llm.Client {
 	}
 	set := base.Settings()
 	set.BaseURL, set.APIKey, set.Purposes = t.BaseURL, os.Getenv(EnvTargetAPIKey), nil
-	c := llm.New(set, e.store(), e.store(), e.Log)
+	c := llm.New(set, e.store(), e.store(), e.log)
 	if e.clients == nil {
 		e.clients = map[string]*llm.Client{}
 	}
@@ -470,23 +499,26 @@ func (e *Evaluator) client(t Target) *llm.Client {
 	return c
 }
 
-// chat makes one model call of a run after checking its budget; temperature 0 is answered from
-// the cache when the same request was answered before (a resumed run pays nothing twice).
-func (e *Evaluator) chat(ctx context.Context, s scoring, purpose llm.Purpose, t Target, item, prompt string, temperature float32) (string, openai.Usage, error) {
-	if s.budget != (Budget{}) {
-		spend, err := e.store().RunSpend(ctx, s.kind, s.run.ID)
+// Chat makes one model call of the run after checking its budget: the target for
+// llm.PurposeTarget, else the configured model for the purpose (t.Model overriding it when set).
+// Temperature 0 is answered from the cache when the same request was answered before (a resumed
+// run pays nothing twice).
+func (s *Scorer) Chat(ctx context.Context, purpose llm.Purpose, t Target, item, prompt string, temperature float32) (string, openai.Usage, error) {
+	e := s.e
+	if s.s.Budget != (Budget{}) {
+		spend, err := e.store().RunSpend(ctx, s.s.Kind, s.run.ID)
 		if err != nil {
 			return "", openai.Usage{}, err
 		}
-		if why := s.budget.reached(spend); why != "" {
+		if why := s.s.Budget.reached(spend); why != "" {
 			return "", openai.Usage{}, &runs.RunError{Reason: why + "; what was scored is kept"}
 		}
 	}
-	c := e.Agents.Models.Client()
+	c := e.models.Client()
 	if purpose == llm.PurposeTarget {
 		c = e.client(t)
 	}
-	resp, err := c.Chat(ctx, llm.CallMeta{Purpose: purpose, ProjectID: s.run.ProjectID, RunKind: s.kind, RunID: s.run.ID, ItemKey: item},
+	resp, err := c.Chat(ctx, llm.CallMeta{Purpose: purpose, ProjectID: s.run.ProjectID, RunKind: s.s.Kind, RunID: s.run.ID, ItemKey: item},
 		openai.ChatCompletionRequest{Model: t.Model, Temperature: temperature,
 			Messages: []openai.ChatCompletionMessage{{Role: openai.ChatMessageRoleUser, Content: prompt}}})
 	switch {
@@ -502,15 +534,15 @@ func (e *Evaluator) chat(ctx context.Context, s scoring, purpose llm.Purpose, t 
 	return resp.Choices[0].Message.Content, resp.Usage, nil
 }
 
-// EvalReport is an evaluation with its figures.
-type EvalReport struct {
+// Report is an evaluation with its figures.
+type Report struct {
 	Run     store.PipelineRun `json:"run"`
-	Params  EvalParams        `json:"params"`
-	Summary EvalSummary       `json:"summary"`
+	Params  Params            `json:"params"`
+	Summary Summary           `json:"summary"`
 }
 
-// EvalSummary adds the run's totals and spend to the store's counts.
-type EvalSummary struct {
+// Summary adds the run's totals and spend to the store's counts.
+type Summary struct {
 	store.EvalSummary
 	Total            int     `json:"total"`
 	Calls            int     `json:"calls"`
@@ -520,19 +552,19 @@ type EvalSummary struct {
 }
 
 // Evaluation returns an evaluation run with its summary.
-func (e *Evaluator) Evaluation(ctx context.Context, projectID, runID int64) (EvalReport, error) {
+func (e *Evaluator) Evaluation(ctx context.Context, projectID, runID int64) (Report, error) {
 	run, err := e.store().PipelineRun(ctx, projectID, runID)
 	if err != nil {
-		return EvalReport{}, err
+		return Report{}, err
 	}
-	if run.Kind != KindEvaluate {
-		return EvalReport{}, store.NotFound(fmt.Sprintf("run %d is not an evaluation", runID))
+	if run.Kind != Kind {
+		return Report{}, store.NotFound(fmt.Sprintf("run %d is not an evaluation", runID))
 	}
 	return e.evalReport(ctx, run)
 }
 
-func (e *Evaluator) evalReport(ctx context.Context, run store.PipelineRun) (EvalReport, error) {
-	rep := EvalReport{Run: run}
+func (e *Evaluator) evalReport(ctx context.Context, run store.PipelineRun) (Report, error) {
+	rep := Report{Run: run}
 	if err := json.Unmarshal(run.Params, &rep.Params); err != nil {
 		return rep, fmt.Errorf("evaluation %d: parameters: %w", run.ID, err)
 	}
@@ -540,22 +572,22 @@ func (e *Evaluator) evalReport(ctx context.Context, run store.PipelineRun) (Eval
 	if err != nil {
 		return rep, err
 	}
-	spend, err := e.store().RunSpend(ctx, KindEvaluate, run.ID)
+	spend, err := e.store().RunSpend(ctx, Kind, run.ID)
 	if err != nil {
 		return rep, err
 	}
-	rep.Summary = EvalSummary{EvalSummary: sum, Total: run.Total, Calls: spend.Calls, PromptTokens: run.PromptTokens,
+	rep.Summary = Summary{EvalSummary: sum, Total: run.Total, Calls: spend.Calls, PromptTokens: run.PromptTokens,
 		CompletionTokens: run.CompletionTokens, CostUSD: spend.Cost}
 	return rep, nil
 }
 
 // Evaluations lists a project's evaluations, newest first.
-func (e *Evaluator) Evaluations(ctx context.Context, projectID int64) ([]EvalReport, error) {
-	runs, err := e.store().ListPipelineRuns(ctx, projectID, KindEvaluate, 200)
+func (e *Evaluator) Evaluations(ctx context.Context, projectID int64) ([]Report, error) {
+	runs, err := e.store().ListPipelineRuns(ctx, projectID, Kind, 200)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]EvalReport, 0, len(runs))
+	out := make([]Report, 0, len(runs))
 	for _, run := range runs {
 		rep, err := e.evalReport(ctx, run)
 		if err != nil {

@@ -1,4 +1,4 @@
-package pipelines
+package agentbatch
 
 import (
 	"testing"
@@ -31,7 +31,7 @@ func BenchmarkAgentBatchSpider(b *testing.B) {
 		if _, err := sb.St.Pool().Exec(sb.Ctx, "DELETE FROM llm_cache"); err != nil {
 			b.Fatal(err)
 		}
-		run, err := sb.agents.StartBatch(sb.Ctx, store.System, sb.Project.ID, AgentBatchParams{Concurrency: 16})
+		run, err := sb.agents.StartBatch(sb.Ctx, store.System, sb.Project.ID, Params{Concurrency: 16})
 		if err != nil {
 			b.Fatal(err)
 		}

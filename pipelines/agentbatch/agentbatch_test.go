@@ -1,4 +1,4 @@
-package pipelines
+package agentbatch
 
 import (
 	"errors"
@@ -19,6 +19,7 @@ import (
 	"github.com/goldset/goldset/pipelines/ingest/spider"
 	"github.com/goldset/goldset/pipelines/pipelinetest"
 	"github.com/goldset/goldset/pipelines/runs"
+	"github.com/goldset/goldset/pipelines/schemas"
 	"github.com/goldset/goldset/store"
 )
 
@@ -53,11 +54,19 @@ func newSpiderBatch(t testing.TB) *spiderBatch {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.agents = &Agents{Store: f.St, Exec: f.Im.Exec, Models: models, Log: log,
-		Options: agent.Options{TopKTables: -1}} // Spider schemas are small: the whole schema, no embeddings
-	b.runner = runs.NewRunner(f.St, log)
-	b.agents.Register(b.runner)
+	// Spider schemas are small: the whole schema, no embeddings.
+	b.agents, b.runner = wire(f, models, agent.Options{TopKTables: -1}, log)
 	return b
+}
+
+// wire makes the agent's runs on a fixture, with a runner that processes them.
+func wire(f *pipelinetest.Fixture, models *llmconf.Models, opts agent.Options, log *slog.Logger) (*Agents, *runs.Runner) {
+	r := runs.NewRunner(f.St, log)
+	a := New(f.St, f.Exec, models, schemas.New(f.St, f.Exec), r, opts, log)
+	for _, k := range a.Kinds() {
+		r.Register(k)
+	}
+	return a, r
 }
 
 // answerWith makes the fake model call give_final_answer with sqlFor(the question's NLQ).
@@ -74,7 +83,7 @@ func (b *spiderBatch) answerWith(sqlFor func(n store.NLQWithSQL) string) {
 
 func (b *spiderBatch) run(t *testing.T) (store.PipelineRun, Accuracy) {
 	t.Helper()
-	run, err := b.agents.StartBatch(b.Ctx, store.System, b.Project.ID, AgentBatchParams{Concurrency: 16})
+	run, err := b.agents.StartBatch(b.Ctx, store.System, b.Project.ID, Params{Concurrency: 16})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +160,7 @@ func TestAgentBatch_CancelAndResumeDoEachQuestionOnce(t *testing.T) {
 		return llmtest.Reply{Delay: 50 * time.Millisecond, ToolCalls: []openai.ToolCall{llmtest.ToolCall("give_final_answer",
 			map[string]string{"sql": n.Candidate.SQL, "explanation": "scripted"})}}
 	})
-	run, err := b.agents.StartBatch(b.Ctx, store.System, b.Project.ID, AgentBatchParams{Concurrency: 4, Limit: 60})
+	run, err := b.agents.StartBatch(b.Ctx, store.System, b.Project.ID, Params{Concurrency: 4, Limit: 60})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,8 +215,8 @@ func TestAgentBatch_WithoutAModelSaysWhatToSet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := &Agents{Store: f.St, Exec: f.Im.Exec, Models: models}
-	if _, err := a.StartBatch(f.Ctx, store.System, f.Project.ID, AgentBatchParams{}); !errors.Is(err, llm.ErrNotConfigured) {
+	a, _ := wire(f, models, agent.Options{}, nil)
+	if _, err := a.StartBatch(f.Ctx, store.System, f.Project.ID, Params{}); !errors.Is(err, llm.ErrNotConfigured) {
 		t.Fatalf("batch: %v", err)
 	}
 	if _, err := a.Ask(f.Ctx, store.System, f.Project.ID, 1, "how many?", 1); !errors.Is(err, llm.ErrNotConfigured) {
@@ -221,7 +230,7 @@ func TestAgentBatch_WithoutAModelSaysWhatToSet(t *testing.T) {
 func TestAgentBatch_DeadWorkersQuestionIsTakenOver(t *testing.T) {
 	b := newSpiderBatch(t)
 	b.answerWith(func(n store.NLQWithSQL) string { return n.Candidate.SQL })
-	run, err := b.agents.StartBatch(b.Ctx, store.System, b.Project.ID, AgentBatchParams{Limit: 3})
+	run, err := b.agents.StartBatch(b.Ctx, store.System, b.Project.ID, Params{Limit: 3})
 	if err != nil {
 		t.Fatal(err)
 	}

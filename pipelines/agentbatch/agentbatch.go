@@ -1,4 +1,4 @@
-package pipelines
+package agentbatch
 
 import (
 	"context"
@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -23,15 +22,15 @@ import (
 	"github.com/goldset/goldset/store"
 )
 
-// KindAgent is the run kind of agent batches (and of their model calls in the log).
-const KindAgent = "agent"
+// Kind is the run kind of agent batches (and of their model calls in the log).
+const Kind = "agent"
 
-// RunKindAgentTry is the run kind, in the model-call log, of one question tried by a person; the
+// RunKindTry is the run kind, in the model-call log, of one question tried by a person; the
 // run id is then the agent run's.
-const RunKindAgentTry = "agent_try"
+const RunKindTry = "agent_try"
 
-// AgentBatchParams select the questions of a batch and how to run it.
-type AgentBatchParams struct {
+// Params select the questions of a batch and how to run it.
+type Params struct {
 	DatabaseID  int64  `json:"database_id,omitempty"`
 	Stage       string `json:"stage,omitempty"`
 	Status      string `json:"status,omitempty"`
@@ -43,41 +42,35 @@ type AgentBatchParams struct {
 
 // Agents runs the SQL agent: one question at a time for people ("Try the agent"), and batches.
 type Agents struct {
-	Store   *store.Store
-	Exec    *sqlexec.Executor
-	Models  *llmconf.Models
-	Options agent.Options
-	Log     *slog.Logger
-	Runner  *runs.Runner
-	// Generators runs the generating pipelines, whose new questions the agent answers (set by Register).
-	Generators *Generators
-	// Evaluator evaluates models on snapshots and optimizes prompts (set by Register).
-	Evaluator *Evaluator
-
-	// Schemas caches the databases' tables and rendered schemas.
-	Schemas *schemas.Cache
-	once    sync.Once
+	store   *store.Store
+	exec    *sqlexec.Executor
+	models  *llmconf.Models
+	schemas *schemas.Cache
+	runner  *runs.Runner
+	options agent.Options
+	log     *slog.Logger
 }
 
-// Register makes the runner able to execute agent batches and the generating pipelines.
-func (w *Agents) Register(r *runs.Runner) {
-	w.Runner = r
-	if w.Generators == nil {
-		w.Generators = &Generators{Agents: w}
+// New makes the agent's runs: sc gives the databases' schemas; runner, woken when a batch is
+// queued, may be nil (the dispatcher then finds the batch at its next sweep).
+func New(st *store.Store, exec *sqlexec.Executor, models *llmconf.Models, sc *schemas.Cache, runner *runs.Runner, opts agent.Options, log *slog.Logger) *Agents {
+	if log == nil {
+		log = slog.Default()
 	}
-	w.Generators.register(r)
-	if w.Evaluator == nil {
-		w.Evaluator = &Evaluator{Agents: w, Log: w.Log}
-	}
-	w.Evaluator.Register(r)
-	r.Register(runs.Kind{Name: KindAgent, Item: w.item, Abandon: w.abandonItem, Concurrency: func(run store.PipelineRun) int {
-		var p AgentBatchParams
+	return &Agents{store: st, exec: exec, models: models, schemas: sc, runner: runner, options: opts, log: log}
+}
+
+// Kinds are the run kinds this package processes: agent batches.
+func (w *Agents) Kinds() []runs.Kind {
+	return []runs.Kind{{Name: Kind, Item: w.item, Abandon: w.abandonItem, Concurrency: func(run store.PipelineRun) int {
+		var p Params
+		// Unreadable parameters give the default concurrency; each item reports them.
 		_ = json.Unmarshal(run.Params, &p)
 		return p.normalized().Concurrency
-	}})
+	}}}
 }
 
-func (p AgentBatchParams) normalized() AgentBatchParams {
+func (p Params) normalized() Params {
 	if p.Concurrency <= 0 {
 		p.Concurrency = 16
 	}
@@ -90,8 +83,8 @@ func (p AgentBatchParams) normalized() AgentBatchParams {
 }
 
 // StartBatch queues a batch over the questions p selects.
-func (w *Agents) StartBatch(ctx context.Context, a store.Actor, projectID int64, p AgentBatchParams) (store.PipelineRun, error) {
-	if !w.Models.Client().Configured() {
+func (w *Agents) StartBatch(ctx context.Context, a store.Actor, projectID int64, p Params) (store.PipelineRun, error) {
+	if !w.models.Client().Configured() {
 		return store.PipelineRun{}, llm.ErrNotConfigured
 	}
 	p = p.normalized()
@@ -100,7 +93,7 @@ func (w *Agents) StartBatch(ctx context.Context, a store.Actor, projectID int64,
 	if err := v.Err(); err != nil {
 		return store.PipelineRun{}, err
 	}
-	ids, err := w.Store.NLQIDs(ctx, store.NLQQuery{ProjectID: projectID, DatabaseID: p.DatabaseID, Stage: p.Stage, Status: p.Status, Limit: p.Limit})
+	ids, err := w.store.NLQIDs(ctx, store.NLQQuery{ProjectID: projectID, DatabaseID: p.DatabaseID, Stage: p.Stage, Status: p.Status, Limit: p.Limit})
 	if err != nil {
 		return store.PipelineRun{}, err
 	}
@@ -111,36 +104,25 @@ func (w *Agents) StartBatch(ctx context.Context, a store.Actor, projectID int64,
 	for i, id := range ids {
 		keys[i] = runs.QuestionKey(id)
 	}
-	run, err := w.Store.CreatePipelineRun(ctx, a, projectID, KindAgent, p, keys)
-	if err == nil && w.Runner != nil {
-		w.Runner.Wake()
+	run, err := w.store.CreatePipelineRun(ctx, a, projectID, Kind, p, keys)
+	if err == nil && w.runner != nil {
+		w.runner.Wake()
 	}
 	return run, err
 }
 
-// schemaCache is the schema cache (made on first use when none was given).
-func (w *Agents) schemaCache() *schemas.Cache {
-	w.once.Do(func() {
-		if w.Schemas == nil {
-			w.Schemas = schemas.New(w.Store, w.Exec)
-		}
-	})
-	return w.Schemas
-}
-
-// Forget drops a database from the schema cache (after a table was renamed or described).
-func (w *Agents) Forget(databaseID int64) { w.schemaCache().Forget(databaseID) }
-
 // item runs the agent on one question of a batch and stores its SQL as an agent candidate.
 func (w *Agents) item(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, runs.ItemSaver, error) {
-	var p AgentBatchParams
-	_ = json.Unmarshal(run.Params, &p)
+	var p Params
+	if err := json.Unmarshal(run.Params, &p); err != nil {
+		return store.ItemOutcome{}, nil, &runs.RunError{Reason: "unreadable parameters: " + err.Error()}
+	}
 	p = p.normalized()
 	nlqID, err := runs.ParseQuestionKey(key)
 	if err != nil {
 		return store.ItemOutcome{}, nil, err
 	}
-	n, err := w.Store.NLQ(ctx, run.ProjectID, nlqID)
+	n, err := w.store.NLQ(ctx, run.ProjectID, nlqID)
 	if err != nil {
 		return store.ItemOutcome{}, nil, err
 	}
@@ -160,7 +142,7 @@ func (w *Agents) item(ctx context.Context, run store.PipelineRun, key string) (s
 	}
 	ar := t.rec
 	// What the item cost is what the call log says: answers replayed from the response cache are free.
-	spent, err := w.Store.CallTotals(ctx, KindAgent, run.ID, key)
+	spent, err := w.store.CallTotals(ctx, Kind, run.ID, key)
 	if err != nil {
 		return store.ItemOutcome{}, nil, err
 	}
@@ -190,7 +172,7 @@ func (w *Agents) item(ctx context.Context, run store.PipelineRun, key string) (s
 		}
 		// Dual annotation or review, decided with the answer's storage (see loop.RouteAgentAnswer); SQL
 		// annotators wrote before the agent answered is compared with it now.
-		ans.Compare = loop.ExecutionVerdicts(ctx, w.Exec, t.q.Database.Target(), loop.TableDefs(t.q.Tables), "the agent", c.SQL, outcome.Result)
+		ans.Compare = loop.ExecutionVerdicts(ctx, w.exec, t.q.Database.Target(), loop.TableDefs(t.q.Tables), "the agent", c.SQL, outcome.Result)
 		return loop.RouteAgentAnswer(ctx, tx, by, run.ProjectID, nlqID, ans)
 	}
 	return res, save, nil
@@ -214,20 +196,20 @@ type trajectory struct {
 
 // begin records a trajectory for a question about a database.
 func (w *Agents) begin(ctx context.Context, a store.Actor, projectID, databaseID int64, question string, nlqID, batchID *int64, samples int) (*trajectory, error) {
-	d, err := w.schemaCache().Database(ctx, projectID, databaseID)
+	d, err := w.schemas.Database(ctx, projectID, databaseID)
 	if err != nil {
 		return nil, err
 	}
-	client := w.Models.Client()
+	client := w.models.Client()
 	t := &trajectory{
 		rec: store.AgentRun{ProjectID: projectID, DatabaseID: databaseID, NLQID: nlqID, PipelineRunID: batchID, Question: question,
 			Samples: samples, PromptVersion: agent.PromptVersion, Model: llmconf.ModelFor(client.Settings(), llm.PurposeAgent)},
-		agent:   &agent.Agent{LLM: client, Exec: w.Exec, Options: w.Options},
+		agent:   &agent.Agent{LLM: client, Exec: w.exec, Options: w.options},
 		q:       agent.Question{Text: question, Database: d.DB, Tables: d.Tables},
 		samples: samples,
 	}
 	// The agent follows the project's current guideline; its run records which version that was.
-	g, ok, err := w.Store.CurrentGuideline(ctx, projectID)
+	g, ok, err := w.store.CurrentGuideline(ctx, projectID)
 	if err != nil {
 		return nil, err
 	}
@@ -236,7 +218,7 @@ func (w *Agents) begin(ctx context.Context, a store.Actor, projectID, databaseID
 		t.rec.GuidelineVersion = &g.Version
 	}
 	// And the project's tuned prompt template, when one was saved (adopted from an optimization).
-	pt, ok, err := w.Store.CurrentPromptTemplate(ctx, projectID)
+	pt, ok, err := w.store.CurrentPromptTemplate(ctx, projectID)
 	if err != nil {
 		return nil, err
 	}
@@ -245,13 +227,13 @@ func (w *Agents) begin(ctx context.Context, a store.Actor, projectID, databaseID
 		t.q.InstructionsVersion = pt.Version
 		t.rec.PromptVersion += fmt.Sprintf("+project-prompt-v%d", pt.Version)
 	}
-	if err := w.Store.CreateAgentRun(ctx, a, &t.rec); err != nil {
+	if err := w.store.CreateAgentRun(ctx, a, &t.rec); err != nil {
 		return nil, err
 	}
 	// A try is logged under its own trajectory; a batch's calls under the batch, by question.
-	t.meta = llm.CallMeta{Purpose: llm.PurposeAgent, ProjectID: projectID, RunKind: RunKindAgentTry, RunID: t.rec.ID, UserID: a.UserID}
+	t.meta = llm.CallMeta{Purpose: llm.PurposeAgent, ProjectID: projectID, RunKind: RunKindTry, RunID: t.rec.ID, UserID: a.UserID}
 	if batchID != nil {
-		t.meta.RunKind, t.meta.RunID, t.meta.ItemKey = KindAgent, *batchID, runs.QuestionKey(deref(nlqID))
+		t.meta.RunKind, t.meta.RunID, t.meta.ItemKey = Kind, *batchID, runs.QuestionKey(deref(nlqID))
 	}
 	return t, nil
 }
@@ -264,10 +246,10 @@ func (w *Agents) finish(ctx context.Context, t *trajectory) (agent.Outcome, floa
 	confidence := 1.0
 	if t.samples > 1 {
 		outcome, confidence, err = t.agent.SelfConsistency(ctx, t.q, t.samples, t.meta, func(sample int) agent.Recorder {
-			return &stepRecorder{store: w.Store, runID: t.rec.ID, sample: sample}
+			return &stepRecorder{store: w.store, runID: t.rec.ID, sample: sample}
 		})
 	} else {
-		outcome, err = t.agent.Run(ctx, t.q, t.meta, &stepRecorder{store: w.Store, runID: t.rec.ID})
+		outcome, err = t.agent.Run(ctx, t.q, t.meta, &stepRecorder{store: w.store, runID: t.rec.ID})
 	}
 	if err != nil && outcome.StopReason == "" {
 		outcome.StopReason, outcome.StopDetail = agent.StopError, err.Error()
@@ -279,7 +261,7 @@ func (w *Agents) finish(ctx context.Context, t *trajectory) (agent.Outcome, floa
 	if t.samples > 1 {
 		r.Confidence = &confidence
 	}
-	if ferr := w.Store.FinishAgentRun(ctx, r); ferr != nil {
+	if ferr := w.store.FinishAgentRun(ctx, r); ferr != nil {
 		return outcome, confidence, ferr
 	}
 	return outcome, confidence, nil
@@ -311,7 +293,7 @@ func (w *Agents) Ask(ctx context.Context, a store.Actor, projectID, databaseID i
 	if err := v.Err(); err != nil {
 		return store.AgentRun{}, err
 	}
-	if !w.Models.Client().Configured() {
+	if !w.models.Client().Configured() {
 		return store.AgentRun{}, llm.ErrNotConfigured
 	}
 	t, err := w.begin(ctx, a, projectID, databaseID, question, nil, nil, max(samples, 1))
@@ -323,7 +305,7 @@ func (w *Agents) Ask(ctx context.Context, a store.Actor, projectID, databaseID i
 		runCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Minute)
 		defer cancel()
 		if _, _, err := w.finish(runCtx, t); err != nil {
-			w.Log.Error("agent run failed", "run", t.rec.ID, "err", err)
+			w.log.Error("agent run failed", "run", t.rec.ID, "err", err)
 		}
 	}()
 	return t.rec, nil
@@ -331,7 +313,7 @@ func (w *Agents) Ask(ctx context.Context, a store.Actor, projectID, databaseID i
 
 // SaveAsNLQ keeps a tried question as an NLQ with the agent's SQL as its first candidate.
 func (w *Agents) SaveAsNLQ(ctx context.Context, a store.Actor, projectID, agentRunID int64, question string) (store.NLQ, error) {
-	ar, err := w.Store.AgentRunWithSteps(ctx, projectID, agentRunID)
+	ar, err := w.store.AgentRunWithSteps(ctx, projectID, agentRunID)
 	if err != nil {
 		return store.NLQ{}, err
 	}
@@ -341,12 +323,12 @@ func (w *Agents) SaveAsNLQ(ctx context.Context, a store.Actor, projectID, agentR
 	if question == "" {
 		question = ar.Question
 	}
-	d, err := w.schemaCache().Database(ctx, projectID, ar.DatabaseID)
+	d, err := w.schemas.Database(ctx, projectID, ar.DatabaseID)
 	if err != nil {
 		return store.NLQ{}, err
 	}
-	res := w.Exec.Run(ctx, d.DB.Target(), ar.SQL)
-	tx, err := w.Store.Pool().Begin(ctx)
+	res := w.exec.Run(ctx, d.DB.Target(), ar.SQL)
+	tx, err := w.store.Pool().Begin(ctx)
 	if err != nil {
 		return store.NLQ{}, err
 	}
@@ -384,13 +366,13 @@ type Accuracy struct {
 // evaluated.
 func (w *Agents) Accuracy(ctx context.Context, run store.PipelineRun) (Accuracy, error) {
 	acc := Accuracy{Items: run.Total}
-	answers, err := w.Store.AgentCandidates(ctx, run.ID)
+	answers, err := w.store.AgentCandidates(ctx, run.ID)
 	if err != nil {
 		return acc, err
 	}
 	acc.Answered = len(answers)
 	for nlqID, ans := range answers {
-		n, err := w.Store.NLQ(ctx, run.ProjectID, nlqID)
+		n, err := w.store.NLQ(ctx, run.ProjectID, nlqID)
 		if err != nil {
 			return acc, err
 		}
@@ -398,13 +380,13 @@ func (w *Agents) Accuracy(ctx context.Context, run store.PipelineRun) (Accuracy,
 		if gold == nil || gold.Source != "import" || !candidate.Verified(gold) || n.DatabaseID == nil {
 			continue
 		}
-		d, err := w.schemaCache().Database(ctx, run.ProjectID, *n.DatabaseID)
+		d, err := w.schemas.Database(ctx, run.ProjectID, *n.DatabaseID)
 		if err != nil {
 			return acc, err
 		}
 		target := d.DB.Target()
 		ordered, _ := sqlexec.HasTopLevelOrderBy(gold.SQL)
-		m := sqlexec.Match(w.Exec.Run(ctx, target, gold.SQL), w.Exec.Run(ctx, target, ans.SQL), sqlexec.MatchOptions{OrderMatters: ordered})
+		m := sqlexec.Match(w.exec.Run(ctx, target, gold.SQL), w.exec.Run(ctx, target, ans.SQL), sqlexec.MatchOptions{OrderMatters: ordered})
 		acc.Evaluated++
 		if m.Match {
 			acc.Matched++
