@@ -261,17 +261,7 @@ func (l *Loop) tables(ctx context.Context, databaseID int64) ([]sqlexec.TableDef
 	if err != nil {
 		return nil, err
 	}
-	return TableDefs(ts), nil
-}
-
-// TableDefs turns a database's stored tables into the definitions sqlexec works with.
-func TableDefs(ts []store.DBTable) []sqlexec.TableDef {
-	out := make([]sqlexec.TableDef, len(ts))
-	for i, t := range ts {
-		out[i] = sqlexec.TableDef{Name: t.Name, Original: t.Original, Columns: schemas.Columns(t), PrimaryKey: t.PrimaryKey,
-			ForeignKeys: schemas.ForeignKeys(t)}
-	}
-	return out
+	return schemas.TableDefs(ts), nil
 }
 
 func (l *Loop) target(ctx context.Context, projectID int64, n store.NLQ) (sqlexec.Target, error) {

@@ -107,16 +107,19 @@ func (s *Store) SnapshotPair(ctx context.Context, snapshotID, nlqID int64) (Snap
 
 // EvalResult is one pair answered by a model with one prompt and checked by execution match.
 type EvalResult struct {
-	RunID            int64           `json:"-"`
-	CandidateID      int64           `json:"candidate_id"`
-	NLQID            int64           `json:"nlq_id"`
-	Split            string          `json:"split"`
-	Question         string          `json:"question"`
-	DatabaseName     string          `json:"database_name"`
-	Hardness         string          `json:"hardness"`
-	GoldSQL          string          `json:"gold_sql"`
-	SQL              string          `json:"sql"`
-	Correct          bool            `json:"correct"`
+	RunID        int64  `json:"-"`
+	CandidateID  int64  `json:"candidate_id"`
+	NLQID        int64  `json:"nlq_id"`
+	Split        string `json:"split"`
+	Question     string `json:"question"`
+	DatabaseName string `json:"database_name"`
+	Hardness     string `json:"hardness"`
+	GoldSQL      string `json:"gold_sql"`
+	SQL          string `json:"sql"`
+	Correct      bool   `json:"correct"`
+	// SuiteCorrect: the answer also matched the gold on every neighbour of the database (test-suite
+	// accuracy; nil when not checked).
+	SuiteCorrect     *bool           `json:"suite_correct"`
 	Reason           string          `json:"reason"`
 	Error            string          `json:"error"`
 	Diff             json.RawMessage `json:"diff"`
@@ -130,10 +133,10 @@ type EvalResult struct {
 // ignored, so a step or item done again after a crash keeps the first score.
 func SaveEvalResult(ctx context.Context, q execer, r EvalResult) error {
 	_, err := q.Exec(ctx, `INSERT INTO eval_results (run_id, candidate_id, nlq_id, split, database_name, hardness, sql, correct, reason,
-			error, diff, judge, judge_reason, prompt_tokens, completion_tokens)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15) ON CONFLICT DO NOTHING`,
+			error, diff, judge, judge_reason, prompt_tokens, completion_tokens, suite_correct)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16) ON CONFLICT DO NOTHING`,
 		r.RunID, r.CandidateID, r.NLQID, r.Split, r.DatabaseName, r.Hardness, r.SQL, r.Correct, r.Reason, r.Error, nullJSON(r.Diff),
-		r.Judge, r.JudgeReason, r.PromptTokens, r.CompletionTokens)
+		r.Judge, r.JudgeReason, r.PromptTokens, r.CompletionTokens, r.SuiteCorrect)
 	return classify(err, "save eval result")
 }
 
@@ -192,6 +195,11 @@ type EvalBucket struct {
 	N        int     `json:"n"`
 	Correct  int     `json:"correct"`
 	Accuracy float64 `json:"accuracy"`
+	// SuiteCorrect and SuiteAccuracy count the answers that also matched on every neighbour of the
+	// database (test-suite accuracy), over the items where that was checked (SuiteN).
+	SuiteN        int     `json:"suite_n"`
+	SuiteCorrect  int     `json:"suite_correct"`
+	SuiteAccuracy float64 `json:"suite_accuracy"`
 }
 
 func (b *EvalBucket) add(n, correct int) {
@@ -202,12 +210,22 @@ func (b *EvalBucket) add(n, correct int) {
 	}
 }
 
+func (b *EvalBucket) addSuite(n, correct int) {
+	b.SuiteN += n
+	b.SuiteCorrect += correct
+	if b.SuiteN > 0 {
+		b.SuiteAccuracy = float64(b.SuiteCorrect) / float64(b.SuiteN)
+	}
+}
+
 // EvalSummary is a run's accuracy for one candidate, overall and by group. Judge is the LLM judge's
 // own accuracy over the items it judged (nil when none was), never mixed into Correct.
 type EvalSummary struct {
-	Scored     int                    `json:"scored"`
-	Correct    int                    `json:"correct"`
-	Accuracy   float64                `json:"accuracy"`
+	Scored   int     `json:"scored"`
+	Correct  int     `json:"correct"`
+	Accuracy float64 `json:"accuracy"`
+	// Suite is test-suite accuracy: correct on the database and on each of its neighbours.
+	Suite      EvalBucket             `json:"test_suite"`
 	Errors     int                    `json:"errors"`
 	ByHardness map[string]*EvalBucket `json:"by_hardness"`
 	ByDatabase map[string]*EvalBucket `json:"by_database"`
@@ -218,16 +236,18 @@ type EvalSummary struct {
 func (s *Store) EvalSummary(ctx context.Context, runID, candidateID int64) (EvalSummary, error) {
 	out := EvalSummary{ByHardness: map[string]*EvalBucket{}, ByDatabase: map[string]*EvalBucket{}}
 	rows, err := s.pool.Query(ctx, `SELECT hardness, database_name, count(*), count(*) FILTER (WHERE correct),
-			count(*) FILTER (WHERE NOT correct AND error <> ''), count(judge), count(*) FILTER (WHERE judge)
+			count(*) FILTER (WHERE NOT correct AND error <> ''), count(judge), count(*) FILTER (WHERE judge),
+			count(suite_correct), count(*) FILTER (WHERE suite_correct)
 		FROM eval_results WHERE run_id = $1 AND candidate_id = $2 GROUP BY 1, 2`, runID, candidateID)
 	if err != nil {
 		return out, classify(err, "eval summary")
 	}
 	var hardness, database string
-	var n, correct, errs, judged, judgedOK int
+	var n, correct, errs, judged, judgedOK, suiteN, suiteOK int
 	var total, judge EvalBucket
-	_, err = pgx.ForEachRow(rows, []any{&hardness, &database, &n, &correct, &errs, &judged, &judgedOK}, func() error {
+	_, err = pgx.ForEachRow(rows, []any{&hardness, &database, &n, &correct, &errs, &judged, &judgedOK, &suiteN, &suiteOK}, func() error {
 		total.add(n, correct)
+		total.addSuite(suiteN, suiteOK)
 		out.Errors += errs
 		for _, g := range []struct {
 			m   map[string]*EvalBucket
@@ -237,11 +257,12 @@ func (s *Store) EvalSummary(ctx context.Context, runID, candidateID int64) (Eval
 				g.m[g.key] = &EvalBucket{}
 			}
 			g.m[g.key].add(n, correct)
+			g.m[g.key].addSuite(suiteN, suiteOK)
 		}
 		judge.add(judged, judgedOK)
 		return nil
 	})
-	out.Scored, out.Correct, out.Accuracy = total.N, total.Correct, total.Accuracy
+	out.Scored, out.Correct, out.Accuracy, out.Suite = total.N, total.Correct, total.Accuracy, total
 	if judge.N > 0 {
 		out.Judge = &judge
 	}
@@ -377,14 +398,15 @@ func (s *Store) EvalResultsFor(ctx context.Context, runID, candidateID, snapshot
 
 // evalResultSelect reads results with their question and gold SQL from snapshot $3.
 const evalResultSelect = `SELECT r.candidate_id, r.nlq_id, r.split, coalesce(p.question, ''), r.database_name, r.hardness,
-		coalesce(p.sql, ''), r.sql, r.correct, r.reason, r.error, r.diff, r.judge, r.judge_reason, r.prompt_tokens, r.completion_tokens
+		coalesce(p.sql, ''), r.sql, r.correct, r.reason, r.error, r.diff, r.judge, r.judge_reason, r.prompt_tokens, r.completion_tokens,
+		r.suite_correct
 	FROM eval_results r LEFT JOIN snapshot_pairs p ON p.snapshot_id = $3 AND p.nlq_id = r.nlq_id `
 
 func collectEvalResults(rows pgx.Rows, runID int64) ([]EvalResult, error) {
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (EvalResult, error) {
 		r := EvalResult{RunID: runID}
 		err := row.Scan(&r.CandidateID, &r.NLQID, &r.Split, &r.Question, &r.DatabaseName, &r.Hardness, &r.GoldSQL, &r.SQL, &r.Correct,
-			&r.Reason, &r.Error, &r.Diff, &r.Judge, &r.JudgeReason, &r.PromptTokens, &r.CompletionTokens)
+			&r.Reason, &r.Error, &r.Diff, &r.Judge, &r.JudgeReason, &r.PromptTokens, &r.CompletionTokens, &r.SuiteCorrect)
 		return r, err
 	})
 	return out, classify(err, "eval results")

@@ -288,11 +288,17 @@ func printEvalReport(out io.Writer, rep evaluate.Report) error {
 	fmt.Fprintf(out, "Evaluation %d %s: %d of %d pairs scored on snapshot %d (%s split); model %s, prompt %s.\n\n", rep.Run.ID,
 		rep.Run.Status, s.Scored, s.Total, pr.SnapshotID, pr.Split, model, version)
 	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(w, "execution accuracy\tcorrect\tscored\taccuracy\t")
+	fmt.Fprintln(w, "execution accuracy\tcorrect\tscored\taccuracy\ttest-suite\t")
 	row := func(label string, b store.EvalBucket) {
-		fmt.Fprintf(w, "%s\t%d\t%d\t%.1f%%\t\n", label, b.Correct, b.N, 100*b.Accuracy)
+		suite := "–"
+		if b.SuiteN > 0 {
+			suite = fmt.Sprintf("%.1f%%", 100*b.SuiteAccuracy)
+		}
+		fmt.Fprintf(w, "%s\t%d\t%d\t%.1f%%\t%s\t\n", label, b.Correct, b.N, 100*b.Accuracy, suite)
 	}
-	row("overall", store.EvalBucket{N: s.Scored, Correct: s.Correct, Accuracy: s.Accuracy})
+	all := s.Suite
+	all.N, all.Correct, all.Accuracy = s.Scored, s.Correct, s.Accuracy
+	row("overall", all)
 	levels := sortedKeys(s.ByHardness)
 	slices.SortStableFunc(levels, func(a, b string) int { return hardnessRank(a) - hardnessRank(b) })
 	for _, h := range levels {
@@ -305,6 +311,7 @@ func printEvalReport(out io.Writer, rep evaluate.Report) error {
 		return err
 	}
 	fmt.Fprintf(out, "\n%d of the wrong answers are errors (SQL that failed, or no SQL).\n", s.Errors)
+	fmt.Fprintln(out, "Test-suite accuracy counts an answer correct only when it also matches the gold on the database's neighbours (the same tables with other rows).")
 	if s.Judge != nil {
 		fmt.Fprintf(out, "LLM judge (its own verdict, not execution match): %d of %d judged correct (%.1f%%).\n", s.Judge.Correct, s.Judge.N,
 			100*s.Judge.Accuracy)

@@ -172,7 +172,7 @@ func (w *Agents) item(ctx context.Context, run store.PipelineRun, key string) (s
 		}
 		// Dual annotation or review, decided with the answer's storage (see loop.RouteAgentAnswer); SQL
 		// annotators wrote before the agent answered is compared with it now.
-		ans.Compare = loop.ExecutionVerdicts(ctx, w.exec, t.q.Database.Target(), loop.TableDefs(t.q.Tables), "the agent", c.SQL, outcome.Result)
+		ans.Compare = loop.ExecutionVerdicts(ctx, w.exec, t.q.Database.Target(), schemas.TableDefs(t.q.Tables), "the agent", c.SQL, outcome.Result)
 		return loop.RouteAgentAnswer(ctx, tx, by, run.ProjectID, nlqID, ans)
 	}
 	return res, save, nil

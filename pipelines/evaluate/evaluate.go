@@ -243,7 +243,7 @@ func (e *Evaluator) evalItem(ctx context.Context, run store.PipelineRun, key str
 	if err != nil {
 		return store.ItemOutcome{}, nil, err
 	}
-	s := e.Scorer(run, Scoring{Kind: Kind, Target: p.Target, Budget: p.Budget, Judge: p.Judge, JudgeModel: p.JudgeModel})
+	s := e.Scorer(run, Scoring{Kind: Kind, Target: p.Target, Budget: p.Budget, Judge: p.Judge, JudgeModel: p.JudgeModel, TestSuite: true})
 	r, err := s.Score(ctx, 0, p.Prompt, pair)
 	if err != nil {
 		return store.ItemOutcome{}, nil, err
@@ -266,6 +266,9 @@ type Scoring struct {
 	// KeepGold keeps each pair's gold result for the scorer's lifetime: an optimization step scores
 	// many prompts on the same pairs.
 	KeepGold bool
+	// TestSuite also runs a correct answer and its gold on the database's neighbours
+	// (sqlexec.Distinguish): test-suite accuracy, after Zhong, Yu and Klein (EMNLP 2020).
+	TestSuite bool
 }
 
 // Scorer answers and scores pairs within one run.
@@ -362,6 +365,21 @@ func (s *Scorer) Score(ctx context.Context, candidateID int64, template string, 
 	r.Correct, r.Reason = m.Match, m.Reason
 	if !pred.OK() {
 		r.Error = pred.Error
+	}
+	if s.s.TestSuite {
+		suite := m.Match
+		if m.Match {
+			dist := e.exec.Distinguish(ctx, target, schemas.TableDefs(d.Tables), pair.SQL, r.SQL, opt)
+			if ctx.Err() != nil {
+				return r, ctx.Err()
+			}
+			if !dist.Same {
+				suite = false
+				r.Reason = fmt.Sprintf("equal on the database, but not on its %q neighbour: %s", dist.Neighbour, dist.Reason)
+				r.Diff = resultDiff(dist.A, dist.B, opt)
+			}
+		}
+		r.SuiteCorrect = &suite
 	}
 	if !m.Match {
 		r.Diff = resultDiff(gold, pred, opt)

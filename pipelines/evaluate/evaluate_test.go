@@ -107,6 +107,53 @@ func TestEvaluate_ExecutionAccuracyByHardnessAndDatabaseJudgeApart(t *testing.T)
 	if _, err := b.eval.EvalResults(b.Ctx, b.Project.ID, run.ID, "bogus", 0, 5); err == nil {
 		t.Fatal("an unknown outcome was accepted")
 	}
+	// The scripted model's right answers are the gold SQL itself: right on every neighbour too.
+	if s.Suite.SuiteN != s.Scored || s.Suite.SuiteCorrect != s.Correct {
+		t.Fatalf("test-suite %+v, execution %d/%d", s.Suite, s.Correct, s.Scored)
+	}
+}
+
+// An answer equal to the gold on the database but not on its neighbours (count of distinct names,
+// when no two singers share a name today, for a count of singers) is correct by execution and wrong
+// by test suite, with the neighbour that tells them apart in its reason.
+func TestEvaluate_TestSuiteAccuracyCatchesACoincidence(t *testing.T) {
+	b := newGoldBench(t)
+	const gold, nearMiss = "SELECT count(*) FROM singer", "SELECT count(DISTINCT name) FROM singer"
+	b.Model.Respond(func(req openai.ChatCompletionRequest) llmtest.Reply {
+		if m := evaluatetest.AskedQuestion.FindAllStringSubmatch(llmtest.FirstUserMessage(req), -1); len(m) > 0 && b.SQLOf[m[len(m)-1][1]] == gold {
+			return llmtest.Text("```sql\n" + nearMiss + "\n```")
+		}
+		return b.Reply(req)
+	})
+	run, err := b.eval.StartEvaluation(b.Ctx, store.System, b.Project.ID, Params{SnapshotID: b.Snapshot.ID, Split: "all"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run = b.execute(t, run)
+	results, err := b.eval.EvalResults(b.Ctx, b.Project.ID, run.ID, store.OutcomeCorrect, 0, 500)
+	if err != nil {
+		t.Fatal(err)
+	}
+	caught := 0
+	for _, r := range results {
+		if r.SQL != nearMiss {
+			continue
+		}
+		if !r.Correct || r.SuiteCorrect == nil || *r.SuiteCorrect || !strings.Contains(r.Reason, "neighbour") {
+			t.Fatalf("near miss scored %+v", r)
+		}
+		caught++
+	}
+	if caught == 0 {
+		t.Fatal("the near miss was never asked")
+	}
+	rep, err := b.eval.Evaluation(b.Ctx, b.Project.ID, run.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := rep.Summary; s.Suite.SuiteCorrect != s.Correct-caught {
+		t.Fatalf("test-suite %d, execution %d, near misses %d", s.Suite.SuiteCorrect, s.Correct, caught)
+	}
 }
 
 func TestEvaluate_RefusesBadParameters(t *testing.T) {

@@ -145,3 +145,14 @@ func words(s string) map[string]bool {
 	}
 	return m
 }
+
+// TableDefs turns a database's stored tables into the definitions sqlexec works with (names,
+// columns, keys): what Distinguish needs to build a database's neighbours.
+func TableDefs(ts []store.DBTable) []sqlexec.TableDef {
+	out := make([]sqlexec.TableDef, len(ts))
+	for i, t := range ts {
+		out[i] = sqlexec.TableDef{Name: t.Name, Original: t.Original, Columns: Columns(t), PrimaryKey: t.PrimaryKey,
+			ForeignKeys: ForeignKeys(t)}
+	}
+	return out
+}

@@ -82,7 +82,10 @@ func New(t *testing.T) *Gold {
 		FROM sql_candidates c WHERE c.nlq_id = n.id AND n.project_id = $1 AND c.verification->>'match' = 'true'`, b.Project.ID); err != nil {
 		t.Fatal(err)
 	}
-	snap, _, err := (&golden.Snapshots{Store: b.St}).Cut(b.Ctx, store.System, b.Project.ID, golden.SnapshotParams{Name: "gold", Seed: 7})
+	// Pair by pair: the scripted model's figures were set on this split of the dev set, where
+	// Spider's two questions per SQL fall on either side.
+	snap, _, err := (&golden.Snapshots{Store: b.St}).Cut(b.Ctx, store.System, b.Project.ID,
+		golden.SnapshotParams{Name: "gold", Seed: 7, AllowLeakage: true})
 	if err != nil {
 		t.Fatal(err)
 	}
