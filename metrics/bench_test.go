@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"math/rand/v2"
+	"os"
 	"runtime"
 	"sync"
 	"testing"
@@ -17,7 +18,10 @@ import (
 // Analyze does per query: parse, pattern, hardness, clauses, coverage.
 func BenchmarkSQLMetrics100k(b *testing.B) {
 	dev, schemas := translatedSpiderDev(b)
-	const n = 100_000
+	n := 100_000
+	if benchSmoke() {
+		n = 2_000
+	}
 	sqls, dbs := make([]string, n), make([]string, n)
 	for i := range n {
 		sqls[i], dbs[i] = dev[i%len(dev)].Query, dev[i%len(dev)].DBID
@@ -50,8 +54,8 @@ func BenchmarkSQLMetrics100k(b *testing.B) {
 		b.Fatalf("unparsed %d, without schema %d", k.hardness.Unparsed, k.withoutSchema)
 	}
 	runs := float64(b.N)
-	b.ReportMetric(float64(parse.Nanoseconds())/runs/n, "parse-ns/query")
-	b.ReportMetric(float64(metrics.Nanoseconds())/runs/n, "metrics-ns/query")
+	b.ReportMetric(float64(parse.Nanoseconds())/runs/float64(n), "parse-ns/query")
+	b.ReportMetric(float64(metrics.Nanoseconds())/runs/float64(n), "metrics-ns/query")
 	b.ReportMetric(metrics.Seconds()/parse.Seconds(), "x-parse")
 	b.ReportMetric(0, "ns/op") // the per-query figures above are the meaningful ones
 }
@@ -61,7 +65,10 @@ func BenchmarkSQLMetrics100k(b *testing.B) {
 // a float64 accumulator: x-plain-pass is the ratio (target ≤ 1.2). MeanCosine uses every core,
 // so x-parallel-pass also compares it with the plain pass split over the cores the same way.
 func BenchmarkMeanCosine1M(b *testing.B) {
-	const n, d = 1_000_000, 1536
+	n, d := 1_000_000, 1536
+	if benchSmoke() {
+		n = 5_000
+	}
 	vecs := randomVectors(n, d, 1)
 
 	var cosine, plain, parallel time.Duration
@@ -158,3 +165,7 @@ func parallelPlainSum(vecs [][]float32, d int) []float64 {
 	}
 	return parts[0]
 }
+
+// benchSmoke: benchmarks run once at a tiny size (GOLDSET_BENCH_SMOKE=1, as make test runs them),
+// so a change that breaks one turns the build red.
+func benchSmoke() bool { return os.Getenv("GOLDSET_BENCH_SMOKE") != "" }

@@ -296,7 +296,11 @@ func peakRSS() float64 {
 //	go test -run '^$' -bench BenchmarkExportJSONL -benchtime 1x ./pipelines
 func BenchmarkExportJSONL(b *testing.B) {
 	f := pipelinetest.New(b)
-	snap := syntheticSnapshot(b, f, 1_000_000, 0)
+	pairs := 1_000_000
+	if benchSmoke() {
+		pairs = 2_000
+	}
+	snap := syntheticSnapshot(b, f, pairs, 0)
 	x := &Exports{Store: f.St}
 	for _, format := range []string{FormatEvalJSONL, FormatOpenAI} {
 		b.Run(format, func(b *testing.B) {
@@ -307,7 +311,7 @@ func BenchmarkExportJSONL(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			if rec.Rows != 1_000_000 {
+			if rec.Rows != pairs {
 				b.Fatalf("%d rows", rec.Rows)
 			}
 			b.ReportMetric(float64(rec.Bytes)/(1<<20), "MB-written")
@@ -315,3 +319,7 @@ func BenchmarkExportJSONL(b *testing.B) {
 		})
 	}
 }
+
+// benchSmoke: benchmarks run once at a tiny size (GOLDSET_BENCH_SMOKE=1, as make test runs them),
+// so a change that breaks one turns the build red.
+func benchSmoke() bool { return os.Getenv("GOLDSET_BENCH_SMOKE") != "" }
