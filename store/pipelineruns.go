@@ -49,6 +49,15 @@ type PipelineRun struct {
 	HeartbeatAt      *time.Time      `json:"heartbeat_at"`
 }
 
+// MarshalJSON adds the run's outcome in words (see Outcome) to its fields.
+func (r PipelineRun) MarshalJSON() ([]byte, error) {
+	type plain PipelineRun
+	return json.Marshal(struct {
+		plain
+		Outcome RunOutcome `json:"outcome"`
+	}{plain(r), r.Outcome()})
+}
+
 // Finished reports whether the run has ended (for now: it may be resumed).
 func (r PipelineRun) Finished() bool {
 	return r.Status == RunSucceeded || r.Status == RunFailed || r.Status == RunCancelled

@@ -43,11 +43,11 @@ func TestCLI_RunAugmentGenerateAndDescribeTables(t *testing.T) {
 		t.Fatalf("preview: %s", pv)
 	}
 	out := mustCLI(t, "run", "augment", "--project", "p", "--pipeline", "paraphrase", "--from-stage", "human-seed", "--n", "1", "--database-url", url)
-	if !strings.Contains(out, "succeeded: 1 of 1 items done, 0 failed; 1 kept, 0 dropped") {
+	if !strings.Contains(out, "paraphrase #1 (run 1) succeeded: 1 kept.") || !strings.Contains(out, "1 of 1 items done, 0 failed; 1 kept, 0 dropped") {
 		t.Fatalf("augment: %s", out)
 	}
 	out = mustCLI(t, "run", "generate", "--project", "p", "--database", "singers", "--tables-per-chunk", "3", "--num", "2", "--database-url", url)
-	if !strings.Contains(out, "1 kept, 1 dropped (sql_failed 1)") {
+	if !strings.Contains(out, "1 kept, 1 dropped (sql_failed 1)") || !strings.Contains(out, "1 kept, 1 dropped (1: its SQL failed)") {
 		t.Fatalf("generate: %s", out)
 	}
 	js := mustCLI(t, "run", "describe-tables", "--project", "p", "--database", "singers", "--json", "--database-url", url)

@@ -166,7 +166,8 @@ func runGeneration(ctx context.Context, sub string, args []string, out io.Writer
 		}
 		return printJSON(out, res)
 	}
-	fmt.Fprintf(out, "Run %d %s: %d of %d items done, %d failed; %d kept, %d dropped%s; %d tokens, $%.4f.\n", run.ID, run.Status, run.Succeeded,
+	fmt.Fprintf(out, "%s #%d (run %d) %s: %s.\n", run.Kind, run.Number, run.ID, run.Status, run.Outcome().Text)
+	fmt.Fprintf(out, "%d of %d items done, %d failed; %d kept, %d dropped%s; %d tokens, $%.4f.\n", run.Succeeded,
 		run.Total, run.Failed, run.Kept, sum(run.Dropped), reasons(run.Dropped), run.PromptTokens+run.CompletionTokens, run.CostUSD)
 	if run.Error != "" {
 		fmt.Fprintf(out, "Error: %s\n", run.Error)

@@ -360,6 +360,7 @@ func TestOptimize_RepliesWithoutAPromptAreSkipped(t *testing.T) {
 	for _, p := range []Params{
 		{Method: MethodOPRO, OPRO: OPROParams{Iterations: 1, Candidates: 2}},
 		{Method: MethodAPO, APO: APOParams{BeamWidth: 1, BranchFactor: 2, Rounds: 1, GradientBatch: 8, ValidationBatch: 8}},
+		{Method: MethodAPO, APO: APOParams{BeamWidth: 3, BranchFactor: 2, Rounds: 2, GradientBatch: 8, ValidationBatch: 8}},
 	} {
 		p.SnapshotID = b.Snapshot.ID
 		run, err := b.opt.StartOptimization(b.Ctx, store.System, b.Project.ID, p)
@@ -378,8 +379,13 @@ func TestOptimize_RepliesWithoutAPromptAreSkipped(t *testing.T) {
 				skipped++
 			}
 		}
-		if skipped != 2 {
-			t.Fatalf("%s: %d skips logged, want 2", p.Method, skipped)
+		if want := max(2, p.APO.BranchFactor*p.APO.Rounds); skipped != want {
+			t.Fatalf("%s: %d skips logged, want %d", p.Method, skipped, want)
+		}
+		for _, e := range events {
+			if strings.Contains(e.Message, "leader #0") {
+				t.Fatalf("%s: the log names a leader that does not exist: %s", p.Method, e.Message)
+			}
 		}
 	}
 }
