@@ -29,6 +29,7 @@ import { SnapshotSelect } from '../snapshots/SnapshotSelect';
 import { useCurrentPrompt } from './useCurrentPrompt';
 import { RunCard, RunLog, usageStats } from '../runs/RunCard';
 import { RunCells, RunHeadCells, WhenCell } from '../runs/RunTable';
+import { runName } from '../runs/name';
 import { whileLive } from '../runs/status';
 import { RunFormFooter, StartButton } from '../runs/RunForm';
 import { wholeIn } from '../../shared/forms';
@@ -140,7 +141,7 @@ function NewOptimization({ projectId }: { projectId: string }) {
     mutationFn: () => goldenApi.startOptimization(projectId, optimizationParams(form, prompts.data?.current.body)),
     onSuccess: ({ run }) => {
       void qc.invalidateQueries({ queryKey: optimizationKeys.list(projectId) });
-      toast(`${METHOD_LABELS[form.method]} optimization #${run.id} started`);
+      toast(`${runName(`${METHOD_LABELS[form.method]} optimization`, run)} started`);
       navigate(`/projects/${projectId}/optimizations/${run.id}`);
     },
   });
