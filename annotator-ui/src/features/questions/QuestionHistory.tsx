@@ -4,7 +4,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { lazy, Suspense, type ReactNode } from 'react';
 import { Link } from 'react-router';
-import { api, ApiError, type Candidate, type HistoryCandidate, type HistoryEvent, type MyProjectRole, type Nlq, type NlqHistory } from '../../shared/api';
+import { api, ApiError, type Candidate, type HistoryCandidate, type HistoryEvent, type HistoryReview, type MyProjectRole, type Nlq, type NlqHistory } from '../../shared/api';
 import { formatDateTime, formatDuration, formatRelative } from '../../shared/format';
 import { eventChanges, eventTitle, timelineEntries, type TimelineEntry } from './history';
 import { DECISION_LABELS, errorTypeLabel, REVIEW_REASON_LABELS, type Decision } from '../../shared/loop';
@@ -78,6 +78,11 @@ function HistoryView({ projectId, history, role }: { projectId: string; history:
   const gold = nlq.gold_candidate_id != null ? byId.get(nlq.gold_candidate_id) ?? null : null;
   const entries = timelineEntries(history);
   const hidden = Boolean(nlq.answers_hidden);
+  // An "accept" names its candidate; a server whose history leaves it out still set that candidate as
+  // the gold, so the question's newest review's is the gold.
+  const reviews = history.review_items.flatMap((it) => it.reviews);
+  const newest = reviews.reduce<number | null>((m, r) => (m === null || r.id > m ? r.id : m), null);
+  const accepted = (r: HistoryReview) => r.candidate_id ?? (r.id === newest ? (nlq.gold_candidate_id ?? null) : null);
   return (
     <div className="nlq-history" data-testid={`history-${nlq.id}`}>
       <div className="nlq-history-meta">
@@ -144,7 +149,7 @@ function HistoryView({ projectId, history, role }: { projectId: string; history:
         {hidden && <p className="muted small">Others’ SQL, the comparisons and the reviews of this question appear once you have annotated it (blind annotation).</p>}
         <ol className="timeline-list" data-testid="timeline">
           {entries.map((e) => (
-            <TimelineItem key={e.key} entry={e} projectId={projectId} byId={byId} />
+            <TimelineItem key={e.key} entry={e} projectId={projectId} byId={byId} accepted={accepted} />
           ))}
         </ol>
       </section>
@@ -354,7 +359,17 @@ function Entry({
   );
 }
 
-function TimelineItem({ entry: e, projectId, byId }: { entry: TimelineEntry; projectId: string; byId: Map<number, HistoryCandidate> }) {
+function TimelineItem({
+  entry: e,
+  projectId,
+  byId,
+  accepted,
+}: {
+  entry: TimelineEntry;
+  projectId: string;
+  byId: Map<number, HistoryCandidate>;
+  accepted: (r: HistoryReview) => number | null;
+}) {
   switch (e.kind) {
     case 'candidate': {
       const c = e.candidate;
@@ -419,7 +434,7 @@ function TimelineItem({ entry: e, projectId, byId }: { entry: TimelineEntry; pro
     case 'review': {
       const r = e.review;
       const picked =
-        r.decision === 'accept_a' ? e.item.candidate_a_id : r.decision === 'accept_b' ? e.item.candidate_b_id : r.decision === 'accept' ? (r.candidate_id ?? null) : null;
+        r.decision === 'accept_a' ? e.item.candidate_a_id : r.decision === 'accept_b' ? e.item.candidate_b_id : r.decision === 'accept' ? accepted(r) : null;
       return (
         <Entry
           kind="review"

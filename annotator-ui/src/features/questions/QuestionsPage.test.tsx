@@ -289,7 +289,9 @@ describe('questions tab', () => {
       },
     ];
     const item = h.review_items[0];
-    if (item) item.reviews = item.reviews.map((r) => ({ ...r, decision: 'accept', candidate_id: 100 }));
+    // The history may leave out the candidate an "accept" chose: the newest review's is the gold.
+    if (item) item.reviews = item.reviews.map((r) => ({ ...r, decision: 'accept' }));
+    h.nlq = { ...h.nlq, gold_candidate_id: 100 };
     routes({
       [list('limit=50')]: { body: { nlqs: [mismatched] } },
       'GET /api/v1/projects/42/nlqs/12': { body: h },
