@@ -295,6 +295,9 @@ function OptimizationList({ projectId }: { projectId: string }) {
 const SOURCE_LABELS: Record<string, string> = { builtin: 'Built-in', manual: 'Written by hand', optimization: 'From an optimization' };
 
 function PromptSource({ projectId, p }: { projectId: string; p: PromptTemplate }) {
+  // The optimization's number, from the list the tab already loads (its id until then).
+  const opts = useQuery({ queryKey: optimizationKeys.list(projectId), queryFn: () => goldenApi.listOptimizations(projectId), enabled: p.run_id !== null });
+  const run = opts.data?.find((o) => o.run.id === p.run_id)?.run;
   return (
     <span>
       <Badge tone={p.source === 'optimization' ? 'info' : 'neutral'}>{SOURCE_LABELS[p.source] ?? p.source}</Badge>
@@ -302,7 +305,7 @@ function PromptSource({ projectId, p }: { projectId: string; p: PromptTemplate }
         <>
           {' '}
           <Link to={`/projects/${projectId}/optimizations/${p.run_id}`}>
-            run #{p.run_id}
+            {run ? runName('optimization', run) : `optimization #${p.run_id}`}
             {p.candidate_id !== null ? `, candidate #${p.candidate_id}` : ''}
           </Link>
         </>
