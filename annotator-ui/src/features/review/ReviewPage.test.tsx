@@ -261,6 +261,9 @@ describe('review: a snapshot audit', () => {
     const banner = screen.getByTestId('audit-banner');
     expect(await within(banner).findByRole('link', { name: 'snapshot #3 “golden v1”' })).toHaveAttribute('href', '/projects/42/snapshots/3');
     expect(banner).toHaveTextContent('is this pair’s gold SQL (bo@example.com) right');
+    // The gold is compared with the first other candidate; no error type is asked before a verdict.
+    expect(screen.getByTestId('sql-side-by-side')).toHaveTextContent(/bo@example\.com.*Reference/);
+    expect(screen.queryByRole('combobox', { name: /Error type/ })).not.toBeInTheDocument();
     expect(screen.getByText('Snapshot audit')).toBeInTheDocument();
     key('c');
     expect(screen.getByRole('button', { name: /Correct/ })).toHaveAttribute('aria-pressed', 'true');

@@ -100,9 +100,12 @@ function ReviewTask({
   const candidates = labelledCandidates(item);
   const byId = new Map(candidates.map((l) => [l.candidate.id, l]));
   const labelOf = (id: number | null | undefined) => (id != null ? (byId.get(id)?.label ?? `#${id}`) : '');
-  const [pair, setPair] = useState<[number | null, number | null]>(() =>
-    a && b ? [a.id, b.id] : [candidates[0]?.candidate.id ?? null, candidates[1]?.candidate.id ?? null],
-  );
+  // A and B side by side; with A alone (an audit's gold), A beside the first other candidate.
+  const [pair, setPair] = useState<[number | null, number | null]>(() => {
+    if (a && b) return [a.id, b.id];
+    const others = candidates.map((l) => l.candidate.id).filter((id) => id !== a?.id);
+    return a ? [a.id, others[0] ?? null] : [others[0] ?? null, others[1] ?? null];
+  });
   const [decision, setDecision] = useState<Decision | null>(null);
   const [acceptId, setAcceptId] = useState<number | null>(null);
   const [verdict, setVerdict] = useState<'correct' | 'wrong' | null>(null);
@@ -374,7 +377,7 @@ function ReviewTask({
         {decision === 'rewrite_question' && (
           <TextAreaField label="New question" value={question} onChange={(e) => setQuestion(e.target.value)} rows={3} error={fields.question} />
         )}
-        {!(audit && verdict === 'correct') && (
+        {(!audit || verdict === 'wrong') && (
           <SelectField
             label="Error type (1–9)"
             value={errorType}
