@@ -1,9 +1,11 @@
 // End-to-end test of the golden set on real Spider data: the lead imports concert_singer with ten of its
 // dev questions; two annotators write the same SQL for each (the imported gold SQL, through the API), so
 // every question is accepted by agreement; the lead cuts a snapshot in the UI, downloads it in several
-// formats (a download event and fetches whose bytes are parsed), evaluates the project's prompt on it
-// with a judge, runs OPRO and APO with small parameters, reads the test report, adopts the best prompt
-// and finds the new version in the prompt list.
+// formats (a download event and fetches whose bytes are parsed), asks for an audit of it (target 50%:
+// four pairs), which a reviewer who wrote none of it works from the Review tab (one pair wrong, three
+// correct) until the snapshot page shows the error rate with its interval; then evaluates the
+// project's prompt on it with a judge, runs OPRO and APO with small parameters, reads the test report,
+// adopts the best prompt and finds the new version in the prompt list.
 // Same environment as wholeloop.e2e.mjs, with GOLDSET_E2E_LLM=1: the fake model of server/browser_test.go
 // answers an evaluation's prompt with SELECT 1, or with the row count of the table the question names when
 // the prompt says "count the rows"; the optimizer and the editor propose a prompt that says so; the judge
@@ -58,6 +60,8 @@ const ANNOTATORS = [
   { email: `golden-b-${suffix}@example.com`, name: 'Golden Annotator B', password: 'annotator-password-b' },
 ];
 const LEAD = { email: ADMIN_EMAIL, password: ADMIN_PASSWORD };
+const AUDITOR = { email: `golden-r-${suffix}@example.com`, name: 'Golden Auditor', password: 'auditor-password-r' };
+const MOD = process.platform === 'darwin' ? 'Meta' : 'Control';
 
 const skip = skipUnlessConfigured || (!WITH_LLM && 'needs GOLDSET_E2E_LLM=1 (a fake model)') || (!existsSync(join(SPIDER, 'dev.json')) && `no Spider dataset at ${SPIDER}`);
 
@@ -265,6 +269,68 @@ describe('Goldset golden sets on Spider data', { skip }, () => {
       await page.getByRole('button', { name: 'Refresh' }).click();
       await until(async () => (await history.getByRole('row').count()) >= 5, 'four exports in the history (and its header)');
       await screenshot('82-golden-downloads');
+    });
+
+    let snapshotUrl = '';
+    await step('audit-start', async () => {
+      // Before any audit the error rate is not measured; the lead asks for at most 50% wrong: with no
+      // error assumed, 4 audits bring the 95% interval's upper bound under it (Wilson: 0 of 4 → 49%).
+      snapshotUrl = page.url();
+      const rate = page.getByTestId('error-rate');
+      await rate.getByText(/Not measured yet/).waitFor();
+      const form = page.getByRole('form', { name: 'Audit this snapshot' });
+      assert.equal(await form.getByLabel('Target upper bound (%)').inputValue(), '2');
+      await form.getByLabel('Target upper bound (%)').fill('50');
+      await form.getByLabel('Seed').fill('3');
+      await form.getByRole('button', { name: 'Audit this snapshot' }).click();
+      assert.equal((await form.getByTestId('audit-queued').textContent())?.trim(), '4 pairs queued for review.');
+      await page.getByTestId('audit-progress').getByText('0 of 4').waitFor();
+      await screenshot('82b-golden-audit-queued');
+    });
+
+    await step('audit-review', async () => {
+      // The importer and both annotators wrote every pair: a reviewer who wrote none of it audits.
+      await createUser(page, AUDITOR);
+      await page.goto(projectUrl);
+      await addMember(page, AUDITOR.email, 'reviewer');
+      await signInAs(AUDITOR);
+      await tab('Review');
+      await page.getByRole('button', { name: 'Start reviewing' }).click();
+      for (let i = 0; i < 4; i++) {
+        const banner = page.getByTestId('audit-banner');
+        await banner.getByRole('link', { name: /snapshot #\d+ “golden v1”/ }).waitFor();
+        await page.getByRole('region', { name: 'Review item' }).getByText('Snapshot audit', { exact: true }).waitFor();
+        await page.getByTestId('review-results').waitFor();
+        if (i === 0) {
+          await screenshot('82c-golden-audit-item');
+          // Wrong: rejected, as a filter value error (4).
+          await page.keyboard.press('x');
+          await page.getByRole('button', { name: /^Wrong/, pressed: true }).waitFor();
+          await page.keyboard.press('r');
+          await page.keyboard.press('4');
+          assert.equal(await page.getByLabel('Error type (1–9)').inputValue(), 'filter_value');
+        } else {
+          await page.keyboard.press('c');
+          await page.getByRole('button', { name: /^Correct/, pressed: true }).waitFor();
+        }
+        const question = (await page.getByTestId('question').textContent()) ?? '';
+        await page.keyboard.press(`${MOD}+s`);
+        await page.getByText('Verdict saved').first().waitFor();
+        if (i < 3) await until(async () => ((await page.getByTestId('question').textContent()) ?? '') !== question, 'the next audit item');
+      }
+      await page.getByText('Nothing to review').waitFor();
+    });
+
+    await step('audit-error-rate', async () => {
+      await signInAs(LEAD);
+      await page.goto(snapshotUrl);
+      // 1 wrong of 4 audited, all ten pairs accepted alike: 25%, Wilson 4.6%–69.9%.
+      const rate = page.getByTestId('error-rate');
+      await rate.getByText('25% wrong, 95% interval 4.6%–69.9%, from 4 audited of 10 pairs').waitFor();
+      await page.getByTestId('audit-progress').getByText('4 of 4').waitFor();
+      await page.getByRole('img', { name: /Error rate per stratum/ }).waitFor();
+      assert.match((await page.getByTestId('errors-by-type').textContent()) ?? '', /Filter value\s*1/);
+      await screenshot('82d-golden-error-rate');
     });
 
     await step('evaluate', async () => {

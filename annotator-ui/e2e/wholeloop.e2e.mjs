@@ -2,11 +2,12 @@
 // the lead (the bootstrap admin) creates a project, imports a Spider zip (concert_singer, built here from
 // the shared dataset), computes the dataset metrics (lexical fallback), sets the loop policy to
 // dual-annotate every answer, runs an agent batch, adds an annotator and a reviewer; the annotator
-// writes the right SQL for a question the fake agent got wrong ("disagreed"); the reviewer accepts the
-// annotator's SQL with an error type, from the keyboard; the lead reads cycle 0's disagreement rate on
-// the Dashboard, finds the question by error type with its history, has the model propose guideline
-// edits from the disagreement, edits the proposal and saves it as the first guidelines, and the
-// Dashboard shows cycle 1.
+// writes the right SQL for a question the fake agent got wrong ("disagreed"); the reviewer sees all three
+// candidates (the imported reference, the agent's, the annotator's), compares the reference with the
+// annotator's SQL and accepts the reference — neither A nor B — with an error type from the keyboard;
+// the lead reads cycle 0's disagreement rate (with its interval) on the Dashboard, finds the question by
+// error type with its history, has the model propose guideline edits from the disagreement, edits the
+// proposal and saves it as the first guidelines, and the Dashboard shows cycle 1.
 // Same environment as shell.e2e.mjs, plus GOLDSET_E2E_LLM=1: the server's fake model answers every
 // question with `SELECT count(*) FROM <first table>` and drafts a proposal that adds one rule
 // (server/browser_test.go). The Spider folder is
@@ -198,10 +199,23 @@ describe('Goldset whole loop on Spider data', { skip }, () => {
       await page.getByTestId('question').waitFor();
       await page.getByRole('region', { name: 'Review item' }).getByText('Disagreement', { exact: true }).waitFor();
       await page.getByTestId('review-results').waitFor();
+      // Every SQL of the question, each named by who wrote it.
+      const list = page.getByRole('region', { name: 'Candidates' });
+      await list.getByRole('listitem', { name: 'Reference' }).waitFor();
+      await list.getByRole('listitem', { name: 'Agent' }).waitFor();
+      await list.getByRole('listitem', { name: ANNOTATOR.email }).waitFor();
       await screenshot('73-wholeloop-review');
-      // B is the annotator's SQL; 1 is the first error type (schema linking); Ctrl-S decides.
+      // B is the annotator's SQL; B pressed, then the reference compared with it and accepted instead.
       await page.keyboard.press('b');
-      await page.getByRole('button', { name: /^Accept B/, pressed: true }).waitFor();
+      await page.getByRole('group', { name: 'Decision' }).getByRole('button', { name: /^Accept B/, pressed: true }).waitFor();
+      await list.getByRole('listitem', { name: 'Reference' }).getByRole('button', { name: 'Left' }).click();
+      const results = page.getByTestId('review-results');
+      await results.getByRole('region', { name: 'Result of Reference' }).waitFor();
+      await results.getByRole('region', { name: `Result of ${ANNOTATOR.email}` }).waitFor();
+      await page.getByRole('button', { name: 'Accept Reference' }).click();
+      assert.equal((await page.getByTestId('accept-choice').textContent())?.trim(), 'Accept Reference’s SQL as the gold.');
+      await screenshot('73b-wholeloop-review-third');
+      // 1 is the first error type (schema linking); Ctrl-S decides.
       await page.keyboard.press('1');
       assert.equal(await page.getByLabel('Error type (1–9)').inputValue(), 'schema_linking');
       await page.keyboard.press(`${MOD}+s`);
@@ -214,7 +228,9 @@ describe('Goldset whole loop on Spider data', { skip }, () => {
       await tab('Dashboard');
       const cycles = page.getByRole('table', { name: 'Cycles' });
       const v0 = cycles.getByTestId('cycle-0');
-      await v0.getByTestId('disagreement').getByText('100%').waitFor();
+      await v0.getByTestId('disagreement').getByText('100%', { exact: true }).waitFor();
+      // One comparison: its 95% interval is wide, and it says so.
+      assert.match((await v0.getByTestId('disagreement').textContent()) ?? '', /95% CI 20\.7%–100%, n=1/);
       assert.match((await page.getByTestId('headline').textContent()) ?? '', /Disagreement in v0\s*100%\s*1 of 1 comparisons/);
       assert.match((await v0.textContent()) ?? '', /Schema linking\s*1/);
       await page.getByRole('img', { name: /Disagreement rate per cycle/ }).waitFor();
@@ -235,9 +251,9 @@ describe('Goldset whole loop on Spider data', { skip }, () => {
       await row.getByRole('link').first().click();
       const drawer = page.getByRole('dialog', { name: /^Question #\d+$/ });
       const timeline = drawer.getByTestId('timeline');
-      assert.match((await timeline.locator('.timeline-review').textContent()) ?? '', /Reviewed: Accept B.*Schema linking/);
+      assert.match((await timeline.locator('.timeline-review').textContent()) ?? '', /Reviewed: Accept \(#\d+ · imported.*Schema linking/);
       assert.match((await timeline.locator('.timeline-comparison').textContent()) ?? '', /no match/);
-      assert.match((await drawer.getByRole('region', { name: 'Gold SQL' }).textContent()) ?? '', new RegExp(`human \\(${ANNOTATOR.email}\\)`));
+      assert.match((await drawer.getByRole('region', { name: 'Gold SQL' }).textContent()) ?? '', /#\d+ · imported/);
       assert.match(page.url(), /\/questions\/\d+\?error_type=schema_linking$/);
       await screenshot('75-wholeloop-history');
       await screenshot('75b-wholeloop-timeline', drawer.getByRole('region', { name: 'Timeline' }));

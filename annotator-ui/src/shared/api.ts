@@ -415,6 +415,11 @@ export interface Nlq {
   candidate: Candidate | null;
   /** The candidate that is the question's gold SQL, once accepted. */
   gold_candidate_id?: number | null;
+  /**
+   * Blind annotation: others' SQL is withheld from an annotator who has not answered the question yet
+   * (`candidate` is null in lists; the history lacks others' candidates, comparisons and reviews).
+   */
+  answers_hidden?: boolean;
   parent_id?: number | null;
 }
 
@@ -491,6 +496,23 @@ export interface HistoryAnnotation {
   created_at: string;
 }
 
+/**
+ * Why two SQLs whose results were equal on the database still disagree: the first neighbour of the
+ * database (the same tables with other rows) on which their results differ, with both results there.
+ */
+export interface NeighbourDetail {
+  same?: boolean;
+  /** "empty", "half", "other half", "doubled", "shifted", "boundary". */
+  neighbour?: string;
+  reason?: string;
+  a?: QueryResult | null;
+  b?: QueryResult | null;
+  diff?: ResultDiff | null;
+  /** Neighbours both queries ran on. */
+  checked: number;
+  skipped?: string[] | null;
+}
+
 export interface HistoryComparison {
   id: number;
   nlq_id: number;
@@ -498,6 +520,8 @@ export interface HistoryComparison {
   candidate_b_id: number;
   match: boolean;
   reason: string;
+  /** Set when the results were equal on the database but a neighbour told them apart. */
+  detail?: NeighbourDetail | null;
   guideline_version: number | null;
   created_at: string;
 }
@@ -510,6 +534,8 @@ export interface HistoryReview {
   guideline_version: number | null;
   created_at: string;
   decision: string;
+  /** With `accept`: the candidate accepted. */
+  candidate_id?: number | null;
   error_type: string;
   rule_ids: string[] | null;
   comment: string;
@@ -942,6 +968,8 @@ export interface PipelineRun {
   id: number;
   project_id?: number;
   kind: string;
+  /** 1, 2, … per project and kind: what people call the run ("Evaluation #1"); the id is for URLs. */
+  number?: number;
   params: RunParams | null;
   /** Generating pipelines: outputs kept as questions, and those dropped by reason. */
   kept?: number;

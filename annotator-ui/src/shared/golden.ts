@@ -103,6 +103,76 @@ export interface Pair {
   guideline_version: number | null;
 }
 
+/** One way of acceptance within a snapshot (agreed, reviewed, imported) with its audits. */
+export interface ErrorStratum {
+  accepted_by: string;
+  pairs: number;
+  audited: number;
+  wrong: number;
+  /** wrong / audited; 0 when nothing was audited (the interval is then [0, 1]). */
+  rate: number;
+  low: number;
+  high: number;
+}
+
+/** The audited pairs of one group (a source, an annotator, a database). */
+export interface ErrorBreakdown {
+  key: string;
+  audited: number;
+  wrong: number;
+  rate: number;
+  low: number;
+  high: number;
+}
+
+/** A snapshot's estimated error rate: stratified by acceptance, with a 95% interval. */
+export interface ErrorRate {
+  pairs: number;
+  audited: number;
+  wrong: number;
+  /** null until something is audited. */
+  rate: number | null;
+  low: number;
+  high: number;
+  strata: ErrorStratum[];
+  by_source: ErrorBreakdown[];
+  by_author: ErrorBreakdown[];
+  by_database: ErrorBreakdown[];
+  by_error_type: Record<string, number>;
+}
+
+/** A lead's request to measure the error rate: the sample it queued to reviewers. */
+export interface SnapshotAudit {
+  id: number;
+  snapshot_id: number;
+  target_upper: number;
+  assumed_error: number;
+  sample_size: number;
+  seed: number;
+  created_by: number | null;
+  created_at: string;
+}
+
+export interface AuditQueue {
+  pending: number;
+  claimed: number;
+  resolved: number;
+}
+
+export interface SnapshotErrorRate {
+  error_rate: ErrorRate;
+  audits: SnapshotAudit[];
+  queue: AuditQueue;
+}
+
+export interface AuditParams {
+  /** The 95% interval's upper bound to reach, as a fraction (0.02: at most 2% wrong). */
+  target_upper: number;
+  /** The error rate the sample is planned for (default: the current estimate, else 0). */
+  assumed_error?: number;
+  seed: number;
+}
+
 export interface SnapshotDiff {
   a: number;
   b: number;
@@ -424,6 +494,24 @@ export const goldenApi = {
     );
     return { pairs: arr(res.pairs), next_after: res.next_after ?? null };
   },
+  errorRate: async (projectId: string | number, id: string | number): Promise<SnapshotErrorRate> => {
+    const res = await request<SnapshotErrorRate>('GET', `${projectPath(projectId)}/snapshots/${enc(id)}/error-rate`);
+    const e = res.error_rate;
+    return {
+      error_rate: {
+        ...e,
+        strata: arr(e.strata),
+        by_source: arr(e.by_source),
+        by_author: arr(e.by_author),
+        by_database: arr(e.by_database),
+        by_error_type: e.by_error_type ?? {},
+      },
+      audits: arr(res.audits),
+      queue: res.queue ?? { pending: 0, claimed: 0, resolved: 0 },
+    };
+  },
+  startAudit: async (projectId: string | number, id: string | number, body: AuditParams) =>
+    (await request<{ audit: SnapshotAudit }>('POST', `${projectPath(projectId)}/snapshots/${enc(id)}/audits`, { body })).audit,
   compare: async (projectId: string | number, a: string | number, b: string | number) =>
     (await request<{ diff: SnapshotDiff }>('GET', `${projectPath(projectId)}/snapshots/compare${query({ a, b })}`)).diff,
   acceptImported: async (projectId: string | number, databaseId?: number) =>

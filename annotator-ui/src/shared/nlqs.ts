@@ -61,3 +61,6 @@ export function toNlqFilter(f: NlqFilters): NlqFilter {
     error_type: f.error_type,
   };
 }
+
+/** What a blind annotator sees where others' SQL would be, before they annotate the question. */
+export const HIDDEN_SQL = 'SQL hidden until you annotate this question (blind annotation).';

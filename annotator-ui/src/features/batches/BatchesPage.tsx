@@ -15,6 +15,7 @@ import { AgentRunsTable, useAgentRuns } from '../agent/AgentPage';
 import { useProject } from '../projects/ProjectPage';
 import { STATUS_LABELS } from '../../shared/nlqs';
 import { agentRunKeys, runKeys } from '../runs/keys';
+import { runName } from '../runs/name';
 import { RunCard, RunLog, usageStats } from '../runs/RunCard';
 import { RunCells, RunHeadCells, WhenCell } from '../runs/RunTable';
 import { whileLive } from '../runs/status';
@@ -71,7 +72,7 @@ function NewBatch({ projectId }: { projectId: string }) {
     mutationFn: () => llmApi.startAgentBatch(projectId, batchParams(form)),
     onSuccess: ({ run }) => {
       void qc.invalidateQueries({ queryKey: runKeys.list(projectId) });
-      toast(`Batch #${run.id} started: ${plural(run.total, 'question')}`);
+      toast(`${runName('Batch', run)} started: ${plural(run.total, 'question')}`);
       navigate(`/projects/${projectId}/batches/${run.id}`);
     },
   });

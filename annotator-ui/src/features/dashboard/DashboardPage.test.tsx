@@ -61,17 +61,19 @@ describe('dashboard', () => {
     const headline = await screen.findByTestId('headline');
     expect(headline).toHaveTextContent('Disagreement in v1');
     expect(headline).toHaveTextContent('20%');
-    expect(within(headline).getByTitle('down 30 pts from v0 (better)')).toHaveClass('delta-good');
+    // 1 of 5 against 2 of 4: the 95% intervals overlap, so no change is claimed.
+    expect(within(headline).getByTestId('change')).toHaveTextContent('no clear change (n=4 vs n=5)');
+    expect(headline).toHaveTextContent('1 of 5 comparisons · 95% CI 3.6%–62.4%, n=5');
     expect(headline).toHaveTextContent('v2 is current and has no comparisons yet');
 
     const table = screen.getByRole('table', { name: 'Cycles' });
     const v0 = within(table).getByTestId('cycle-0');
     expect(v0).toHaveTextContent('Before the first guidelines');
     expect(v0).toHaveTextContent('+1 skipped');
-    expect(within(v0).getByTestId('disagreement')).toHaveTextContent(/^50%$/);
+    expect(within(v0).getByTestId('disagreement')).toHaveTextContent(/^50%95% CI 15%–85%, n=4$/);
     const v1 = within(table).getByTestId('cycle-1');
     expect(within(v1).getByTestId('disagreement')).toHaveTextContent('20%');
-    expect(within(v1).getByTestId('disagreement')).toHaveTextContent('down 30 pts from v0 (better)');
+    expect(within(v1).getByTestId('disagreement')).toHaveTextContent('no clear change (n=4 vs n=5)');
     expect(within(v1).getByRole('link', { name: 'v1' })).toHaveAttribute('href', '/projects/42/guidelines?version=1');
     expect(within(v1).getByRole('link', { name: 'diff' })).toHaveAttribute('href', '/projects/42/guidelines/diff?from=0&to=1');
     expect(v1).toHaveTextContent('Join 1');
@@ -93,7 +95,7 @@ describe('dashboard', () => {
     expect(screen.getByRole('img', { name: 'spider-dev, 45 questions: New 30, Needs review 1, Accepted 14' })).toBeInTheDocument();
     const annotators = screen.getByRole('table', { name: 'Annotators' });
     const ann = within(annotators).getByRole('row', { name: /ann@example.com/ });
-    expect(ann).toHaveTextContent('75% (3/4)');
+    expect(ann).toHaveTextContent('75% (3/4)95% CI 30.1%–95.4%, n=4');
     expect(ann).toHaveTextContent('50% (1/2)');
     expect(ann).toHaveTextContent('1 min 05 s');
     expect(within(annotators).getByRole('row', { name: /bob@example.com/ })).toHaveTextContent('—');

@@ -6,11 +6,26 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { Delta, Legend, ProportionBar, StackedBarChart, type StackGroup } from '../../components/charts';
+import { Legend, ProportionBar, StackedBarChart, type StackGroup } from '../../components/charts';
 import { DisagreementChart } from '../../components/DisagreementChart';
 import { formatCount } from '../../components/ResultGrid';
 import { Alert, Button, Card, EmptyState, ErrorState, Loading, RuleChips, Stats } from '../../components/ui';
-import { byCount, cycleName, dashboardApi, disagreementChange, formatRate, latestComparison, seriesKeys, type Cycle, type Progress } from './api';
+import {
+  agreementInterval,
+  byCount,
+  cycleName,
+  dashboardApi,
+  disagreementChange,
+  disagreementInterval,
+  formatRate,
+  judgeChange,
+  latestComparison,
+  seriesKeys,
+  type Cycle,
+  type Progress,
+} from './api';
+import { wilson } from '../../shared/interval';
+import { ChangeBadge, intervalText, IntervalNote } from './Rates';
 import { formatDate, formatDateTime, formatDuration } from '../../shared/format';
 import { errorTypeLabel } from '../../shared/loop';
 import { canManageProject, canReadDashboard } from '../../shared/nav';
@@ -124,16 +139,16 @@ function Headline({ cycles }: { cycles: Cycle[] }) {
     );
   }
   const { current, previous } = latest;
-  const change = previous ? (current.disagreement_rate - previous.disagreement_rate) * 100 : null;
+  const change = previous ? judgeChange(disagreementInterval(previous), disagreementInterval(current), 'down') : null;
   const newest = cycles[cycles.length - 1];
   return (
     <div data-testid="headline">
       <p className="headline">
         <span>Disagreement in {cycleName(current.guideline_version)}</span>
         <span className="headline-figure">{formatRate(current.disagreement_rate)}</span>
-        {previous && <Delta value={change} unit="pts" goodWhen="down" against={cycleName(previous.guideline_version)} />}
+        {previous && <ChangeBadge change={change} against={cycleName(previous.guideline_version)} />}
         <span className="muted small">
-          {formatCount(current.disagreed)} of {formatCount(current.compared)} comparisons
+          {formatCount(current.disagreed)} of {formatCount(current.compared)} comparisons · {intervalText(disagreementInterval(current))}
           {previous && <> · {formatRate(previous.disagreement_rate)} in {cycleName(previous.guideline_version)}</>}
         </span>
       </p>
@@ -218,12 +233,14 @@ function CyclesTable({ projectId, cycles }: { projectId: string; cycles: Cycle[]
                 <td className="cell-num">
                   {c.compared ? formatRate(c.agreement_rate) : <span className="muted">—</span>}
                   {c.compared > 0 && <div className="muted small">{`${formatCount(c.agreed)} of ${formatCount(c.compared)}`}</div>}
+                  {c.compared > 0 && <IntervalNote interval={agreementInterval(c)} />}
                 </td>
                 <td className="cell-num nowrap" data-testid="disagreement">
                   {c.compared ? (
                     <>
-                      {formatRate(c.disagreement_rate)}
-                      <Delta value={disagreementChange(cycles, i)} unit="pts" goodWhen="down" against={prev ? cycleName(prev.guideline_version) : ''} />
+                      <span>{formatRate(c.disagreement_rate)}</span>
+                      <IntervalNote interval={disagreementInterval(c)} />
+                      <ChangeBadge change={disagreementChange(cycles, i)} against={prev ? cycleName(prev.guideline_version) : ''} />
                     </>
                   ) : (
                     <span className="muted" title="Nothing was compared in this cycle">
@@ -315,6 +332,7 @@ function Agreement({ rate, agreed, compared, none }: { rate: number | null; agre
       <span className="muted small">
         ({agreed}/{compared})
       </span>
+      <IntervalNote interval={wilson(agreed, compared)} />
     </>
   );
 }

@@ -1,6 +1,7 @@
 // What leads and reviewers read about a project's loop (docs/API.md "Cycles" and "Progress"): the API
 // calls and the arithmetic the dashboard shows (change from one cycle to the next, totals, order).
 import { request } from '../../shared/api';
+import { rateChange, wilson, type Interval } from '../../shared/interval';
 
 const base = (projectId: string | number) => `/api/v1/projects/${encodeURIComponent(String(projectId))}`;
 
@@ -85,15 +86,39 @@ export const dashboardApi = {
 /** "v3"; version 0 is the work done before the first guideline was saved. */
 export const cycleName = (version: number) => `v${version}`;
 
+/** A cycle's disagreement rate with its 95% Wilson interval and n (the comparisons). */
+export const disagreementInterval = (c: Cycle): Interval => wilson(c.disagreed, c.compared);
+/** A cycle's agreement rate with its 95% Wilson interval and n. */
+export const agreementInterval = (c: Cycle): Interval => wilson(c.agreed, c.compared);
+
 /**
- * The change in disagreement rate from the cycle before, in percentage points; null when either cycle
- * compared nothing (a rate of nothing is no evidence either way).
+ * A change in a rate between two measurements: "better" or "worse" only when their 95% intervals do
+ * not overlap, otherwise "unclear" (the difference is within what chance gives at these sizes).
  */
-export function disagreementChange(cycles: Cycle[], i: number): number | null {
+export interface RateChange {
+  verdict: 'better' | 'worse' | 'unclear';
+  before: Interval;
+  after: Interval;
+  /** The difference in percentage points (after − before). */
+  points: number;
+}
+
+export function judgeChange(before: Interval, after: Interval, goodWhen: 'up' | 'down'): RateChange {
+  const dir = rateChange(before, after);
+  const points = (after.rate - before.rate) * 100;
+  const verdict = dir === 'unclear' ? 'unclear' : (dir === goodWhen ? 'better' : 'worse');
+  return { verdict, before, after, points };
+}
+
+/**
+ * The change in disagreement from the cycle before; null when either cycle compared nothing (a rate
+ * of nothing is no evidence either way).
+ */
+export function disagreementChange(cycles: Cycle[], i: number): RateChange | null {
   const cur = cycles[i];
   const prev = cycles[i - 1];
   if (!cur || !prev || cur.compared === 0 || prev.compared === 0) return null;
-  return (cur.disagreement_rate - prev.disagreement_rate) * 100;
+  return judgeChange(disagreementInterval(prev), disagreementInterval(cur), 'down');
 }
 
 /** The newest cycle with comparisons and the one with comparisons before it: did the last change help? */

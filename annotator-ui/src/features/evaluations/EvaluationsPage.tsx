@@ -20,6 +20,7 @@ import { useProject } from '../projects/ProjectPage';
 import '../../shared/golden.css';
 import { evaluationKeys } from './keys';
 import { RunCells, RunHeadCells, WhenCell } from '../runs/RunTable';
+import { runName } from '../runs/name';
 import { whileLive } from '../runs/status';
 import { BudgetFields, budgetParams, EMPTY_BUDGET, isNoModel, LeadsOnly, RunFormFooter, StartButton, type BudgetForm } from '../runs/RunForm';
 import { RunCard, RunLog, usageStats } from '../runs/RunCard';
@@ -97,7 +98,7 @@ function NewEvaluation({ projectId }: { projectId: string }) {
     mutationFn: () => goldenApi.startEvaluation(projectId, evaluationParams(form, prompts.data?.current.body)),
     onSuccess: ({ run }) => {
       void qc.invalidateQueries({ queryKey: evaluationKeys.list(projectId) });
-      toast(`Evaluation #${run.id} started: ${plural(run.total, 'item')}`);
+      toast(`${runName('Evaluation', run)} started: ${plural(run.total, 'item')}`);
       navigate(`/projects/${projectId}/evaluations/${run.id}`);
     },
   });

@@ -140,13 +140,13 @@ describe('metrics', () => {
     expect(await screen.findByText('No metrics computed yet')).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Compute metrics' }));
     expect(calls.find((c) => c.method === 'POST')?.body).toEqual({});
-    expect(await screen.findByTestId('compute-progress')).toHaveTextContent(/Computing metrics \(run #6\)….*running/);
+    expect(await screen.findByTestId('compute-progress')).toHaveTextContent(/Computing metrics \(Computation #6\)….*running/);
     expect(screen.getByRole('button', { name: 'Compute metrics' })).toBeDisabled();
 
     const table = await screen.findByRole('table', { name: 'Metrics per stage' }, POLLED);
     expect(within(table).getByTestId('stage-row-0')).toHaveTextContent('1/4');
     expect(screen.queryByTestId('compute-progress')).not.toBeInTheDocument();
-    expect(screen.getByText('Metrics computed (run #6)')).toBeInTheDocument();
+    expect(screen.getByText('Metrics computed (Computation #6)')).toBeInTheDocument();
     expect(calls.filter((c) => c.path === `${P}/metrics/runs/6`).length).toBeGreaterThanOrEqual(2);
   });
 
@@ -175,7 +175,7 @@ describe('metrics', () => {
     await user.click(screen.getByRole('button', { name: 'Recompute' }));
     const failed = (await screen.findByText('Computation #6 failed', {}, POLLED)).closest('.alert')!;
     expect(failed).toHaveTextContent(reason);
-    expect(failed).toHaveTextContent('The figures below are still those of run #5, the last one that succeeded.');
+    expect(failed).toHaveTextContent('The figures below are still those of Computation #5, the last one that succeeded.');
     expect(screen.getByRole('table', { name: 'Metrics per stage' })).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Recompute' })).toBeEnabled();
   });
@@ -195,8 +195,8 @@ describe('metrics', () => {
     renderApp('/projects/42/metrics');
     await screen.findByRole('table', { name: 'Metrics per stage' });
     await user.click(screen.getByRole('button', { name: 'Recompute' }));
-    expect(await screen.findByText('A computation is already running (run #9); following it instead of starting another.')).toBeInTheDocument();
-    expect(await screen.findByTestId('compute-progress')).toHaveTextContent('run #9');
+    expect(await screen.findByText('A computation is already running (Computation #9); following it instead of starting another.')).toBeInTheDocument();
+    expect(await screen.findByTestId('compute-progress')).toHaveTextContent('Computation #9');
     await waitFor(() => expect(calls.some((c) => c.path === `${P}/metrics/runs/9`)).toBe(true));
     expect(screen.getByRole('table', { name: 'Metric computations' })).toHaveTextContent('After a pipeline');
   });
@@ -208,7 +208,7 @@ describe('metrics', () => {
       [`GET ${P}/metrics/runs/8`]: { body: { run: running } },
     });
     renderApp('/projects/42/metrics');
-    expect(await screen.findByTestId('compute-progress')).toHaveTextContent('run #8');
+    expect(await screen.findByTestId('compute-progress')).toHaveTextContent('Computation #8');
     expect(screen.getByRole('button', { name: 'Recompute' })).toBeDisabled();
   });
 

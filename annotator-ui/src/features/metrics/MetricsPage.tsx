@@ -14,7 +14,7 @@ import { Alert, Badge, Button, Card, CopyButton, EmptyState, ErrorState, FilterS
 import { dashboardApi } from '../dashboard/api';
 import { elapsedMs, formatDateTime, formatDuration, formatRelative } from '../../shared/format';
 import { formError } from '../../shared/forms';
-import { describeEmbedding, metricsApi, newestRunning, shortHash, stageName, stageRows, startedBy, TRIGGER_LABELS, type MetricResult, type MetricRun } from './api';
+import { computationName, describeEmbedding, metricsApi, newestRunning, shortHash, stageName, stageRows, startedBy, TRIGGER_LABELS, type MetricResult, type MetricRun } from './api';
 import { canManageProject, canReadDashboard } from '../../shared/nav';
 import { useSession } from '../../shared/session';
 import { useProject } from '../projects/ProjectPage';
@@ -78,7 +78,7 @@ function useComputation(projectId: string, enabled: boolean): Computation & { ru
     if (ended.status === 'succeeded') {
       // The finished run carries its results: it is the newest good computation.
       qc.setQueryData(metricsKeys.latest(projectId), ended);
-      toast(`Metrics computed (run #${ended.id})`);
+      toast(`Metrics computed (${computationName(ended)})`);
     } else {
       setFailed(ended);
     }
@@ -102,7 +102,7 @@ function useComputation(projectId: string, enabled: boolean): Computation & { ru
       const other = newestRunning(list);
       if (other) {
         setFollowed(other.id);
-        setNotice(`A computation is already running (run #${other.id}); following it instead of starting another.`);
+        setNotice(`A computation is already running (${computationName(other)}); following it instead of starting another.`);
       } else {
         setNotice('A computation was already running and has just ended.');
         void qc.invalidateQueries({ queryKey: metricsKeys.latest(projectId) });
@@ -190,7 +190,7 @@ function ComputeStatus({ computation, shown }: { computation: Computation; shown
       {running && (
         <div className="compute-progress" data-testid="compute-progress">
           <span className="spinner spinner-inline" aria-hidden="true" />
-          <span role="status">Computing metrics (run #{running.id})…</span>
+          <span role="status">Computing metrics ({computationName(running)})…</span>
           <span className="muted small">
             {formatDuration(elapsedMs(running.created_at, null, now) ?? 0)} · {running.status}
           </span>
@@ -199,9 +199,9 @@ function ComputeStatus({ computation, shown }: { computation: Computation; shown
       {notice && <Alert tone="info">{notice}</Alert>}
       {startError && <Alert title="Could not start the computation">{startError}</Alert>}
       {failed && (
-        <Alert title={`Computation #${failed.id} failed`}>
+        <Alert title={`${computationName(failed)} failed`}>
           <p className="prewrap">{failed.error || 'No reason was recorded.'}</p>
-          {shown && <p className="small">The figures below are still those of run #{shown.id}, the last one that succeeded.</p>}
+          {shown && <p className="small">The figures below are still those of {computationName(shown)}, the last one that succeeded.</p>}
         </Alert>
       )}
     </>
@@ -251,9 +251,9 @@ function RunFacts({ run }: { run: MetricRun }) {
         </dd>
       </div>
       <div>
-        <dt>Run · inputs</dt>
+        <dt>Computation · inputs</dt>
         <dd>
-          #{run.id} ·{' '}
+          #{run.number ?? run.id} ·{' '}
           <code className="small-mono" title={`Inputs hash (SHA-256 over each question, its SQL and the embedding model): ${run.inputs_hash}`}>
             {shortHash(run.inputs_hash)}
           </code>{' '}
@@ -433,7 +433,7 @@ function HistoryCard({ runs, shown }: { runs: ReturnType<typeof useRuns>; shown:
               {list.map((r) => (
                 <tr key={r.id} data-testid={`metric-run-${r.id}`}>
                   <td className="nowrap">
-                    #{r.id}
+                    #{r.number ?? r.id}
                     {r.id === shown && <span className="muted small"> · shown</span>}
                   </td>
                   <td>

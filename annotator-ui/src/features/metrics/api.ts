@@ -15,6 +15,8 @@ export type MetricTrigger = 'manual' | 'pipeline' | 'cli';
 /** One computation of a project's metrics (store.MetricRun). */
 export interface MetricRun {
   id: number;
+  /** 1, 2, … per project, when the server numbers computations; the id stands in otherwise. */
+  number?: number;
   project_id: number;
   status: MetricRunStatus;
   trigger: MetricTrigger;
@@ -426,3 +428,6 @@ export function coverageHeat(rows: StageRow[]): CoverageHeat {
     : [...totals].map(([database, total]) => ({ database, tables: total - out.filter((r) => r.database === database).length })).filter((u) => u.tables > 0);
   return { stages, rows: out, max, counts, unnamed };
 }
+
+/** What people call a computation: "Computation #3". */
+export const computationName = (r: Pick<MetricRun, 'id' | 'number'>) => `Computation #${r.number ?? r.id}`;

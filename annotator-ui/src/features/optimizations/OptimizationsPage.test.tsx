@@ -92,8 +92,11 @@ describe('optimizations tab', () => {
   it('lists prompt versions with their source and saves a new one, showing the server’s refusal', async () => {
     let reply = errorReply(400, 'invalid_input', 'body: must contain {schema}', { fields: { body: 'must contain {schema}' } });
     let prompts = { current: v1, versions: [v1] };
+    const opt = optReport();
     const { calls } = mockApi({
       ...base,
+      // Optimization 30 is the project's second: it is named by its number.
+      'GET /api/v1/projects/42/optimizations': { body: { optimizations: [{ run: { ...opt.run, id: 30, number: 2 }, params: opt.params, best: null }] } },
       'GET /api/v1/projects/42/prompts': () => ({ body: prompts }),
       'POST /api/v1/projects/42/prompts': () => reply,
     });
@@ -101,7 +104,7 @@ describe('optimizations tab', () => {
     renderApp('/projects/42/optimizations');
     const row = await screen.findByTestId('prompt-version-1', {}, { timeout: 5000 });
     expect(row).toHaveTextContent('From an optimization');
-    expect(within(row).getByRole('link', { name: 'run #30, candidate #2' })).toHaveAttribute('href', '/projects/42/optimizations/30');
+    expect(within(row).getByRole('link', { name: 'optimization #2, candidate #2' })).toHaveAttribute('href', '/projects/42/optimizations/30');
     expect(screen.getByTestId('current-prompt')).toHaveTextContent('In force: version 1');
 
     await user.click(screen.getByRole('button', { name: 'New version' }));

@@ -29,6 +29,7 @@ import { SnapshotSelect } from '../snapshots/SnapshotSelect';
 import { useCurrentPrompt } from './useCurrentPrompt';
 import { RunCard, RunLog, usageStats } from '../runs/RunCard';
 import { RunCells, RunHeadCells, WhenCell } from '../runs/RunTable';
+import { runName } from '../runs/name';
 import { whileLive } from '../runs/status';
 import { RunFormFooter, StartButton } from '../runs/RunForm';
 import { wholeIn } from '../../shared/forms';
@@ -140,7 +141,7 @@ function NewOptimization({ projectId }: { projectId: string }) {
     mutationFn: () => goldenApi.startOptimization(projectId, optimizationParams(form, prompts.data?.current.body)),
     onSuccess: ({ run }) => {
       void qc.invalidateQueries({ queryKey: optimizationKeys.list(projectId) });
-      toast(`${METHOD_LABELS[form.method]} optimization #${run.id} started`);
+      toast(`${runName(`${METHOD_LABELS[form.method]} optimization`, run)} started`);
       navigate(`/projects/${projectId}/optimizations/${run.id}`);
     },
   });
@@ -294,6 +295,9 @@ function OptimizationList({ projectId }: { projectId: string }) {
 const SOURCE_LABELS: Record<string, string> = { builtin: 'Built-in', manual: 'Written by hand', optimization: 'From an optimization' };
 
 function PromptSource({ projectId, p }: { projectId: string; p: PromptTemplate }) {
+  // The optimization's number, from the list the tab already loads (its id until then).
+  const opts = useQuery({ queryKey: optimizationKeys.list(projectId), queryFn: () => goldenApi.listOptimizations(projectId), enabled: p.run_id !== null });
+  const run = opts.data?.find((o) => o.run.id === p.run_id)?.run;
   return (
     <span>
       <Badge tone={p.source === 'optimization' ? 'info' : 'neutral'}>{SOURCE_LABELS[p.source] ?? p.source}</Badge>
@@ -301,7 +305,7 @@ function PromptSource({ projectId, p }: { projectId: string; p: PromptTemplate }
         <>
           {' '}
           <Link to={`/projects/${projectId}/optimizations/${p.run_id}`}>
-            run #{p.run_id}
+            {run ? runName('optimization', run) : `optimization #${p.run_id}`}
             {p.candidate_id !== null ? `, candidate #${p.candidate_id}` : ''}
           </Link>
         </>

@@ -94,7 +94,7 @@ describe('pipelines tab', () => {
 
     // Every run kind is listed, with what it kept and dropped.
     const table = await screen.findByRole('table', { name: 'Runs' });
-    const row = within(table).getByRole('row', { name: /Run #8/ });
+    const row = within(table).getByRole('row', { name: /Paraphrase run #8/ });
     expect(row).toHaveTextContent('Paraphrase');
     expect(row).toHaveTextContent('Succeeded');
     expect(within(row).getByTitle('duplicate: 1')).toHaveTextContent('1');
@@ -168,7 +168,7 @@ describe('pipeline run page', () => {
     expect(screen.queryByTestId('run-outcome')).not.toBeInTheDocument();
 
     await user.click(screen.getByRole('button', { name: 'Cancel' }));
-    expect(await screen.findByText('Run #8 cancelled')).toBeInTheDocument();
+    expect(await screen.findByText('Paraphrase run #8 cancelled')).toBeInTheDocument();
     expect(calls.some((c) => c.method === 'POST' && c.path.endsWith('/runs/8/cancel'))).toBe(true);
     expect(screen.getByRole('button', { name: 'Resume' })).toBeInTheDocument();
 

@@ -21,6 +21,7 @@ import { RunStatusBadge } from '../runs/status';
 import { useRunPage } from '../runs/useRunPage';
 import { RunCard, RunLog, usageStats } from '../runs/RunCard';
 import { RunCells, RunHeadCells, WhenCell } from '../runs/RunTable';
+import { runName } from '../runs/name';
 import { whileLive } from '../runs/status';
 import { RunFormFooter, StartButton } from '../runs/RunForm';
 import { wholeIn } from '../../shared/forms';
@@ -192,7 +193,7 @@ function NewRun({ projectId }: { projectId: string }) {
     mutationFn: () => llmApi.startGeneration(projectId, form.kind, params),
     onSuccess: ({ run }) => {
       void qc.invalidateQueries({ queryKey: runKeys.list(projectId) });
-      toast(`${kindLabel(run.kind)} run #${run.id} started: ${plural(run.total, 'item')}`);
+      toast(`${runName(`${kindLabel(run.kind)} run`, run)} started: ${plural(run.total, 'item')}`);
       navigate(`/projects/${projectId}/pipelines/${run.id}`);
     },
   });
@@ -424,7 +425,7 @@ function RunList({ projectId }: { projectId: string }) {
         const d = droppedCount(r);
         return (
           <tr key={r.id}>
-            <RunCells run={r} to={runPath(projectId, r)} label="Run" between={<td className="nowrap">{kindLabel(r.kind)}</td>} />
+            <RunCells run={r} to={runPath(projectId, r)} label={`${kindLabel(r.kind)} run`} between={<td className="nowrap">{kindLabel(r.kind)}</td>} />
             <td className="cell-num">{r.kind === 'agent' ? <span className="muted">—</span> : formatCount(r.kept ?? 0)}</td>
             <td
               className="cell-num"
@@ -477,7 +478,7 @@ export function PipelineRunPage() {
   const { runId = '' } = useParams();
   const qc = useQueryClient();
   const page = useRunPage<RunData>(projectId, runId, {
-    noun: 'Run',
+    noun: (r) => `${kindLabel(r.kind)} run`,
     listPath: 'pipelines',
     listLabel: '← All runs',
     loadingLabel: 'Loading the run…',
@@ -537,7 +538,7 @@ export function PipelineRunPage() {
             {batch ? (
               <span>
                 Agent batch over them:{' '}
-                <Link to={`/projects/${projectId}/batches/${batch.id}`}>Batch #{batch.id}</Link> <RunStatusBadge status={batch.status} />{' '}
+                <Link to={`/projects/${projectId}/batches/${batch.id}`}>{runName('Batch', batch)}</Link> <RunStatusBadge status={batch.status} />{' '}
                 <span className="muted">
                   {formatCount(batch.done)} / {formatCount(batch.total)}
                 </span>

@@ -4,7 +4,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { lazy, Suspense, type ReactNode } from 'react';
 import { Link } from 'react-router';
-import { api, ApiError, type Candidate, type HistoryCandidate, type HistoryEvent, type MyProjectRole, type Nlq, type NlqHistory } from '../../shared/api';
+import { api, ApiError, type Candidate, type HistoryCandidate, type HistoryEvent, type HistoryReview, type MyProjectRole, type Nlq, type NlqHistory } from '../../shared/api';
 import { formatDateTime, formatDuration, formatRelative } from '../../shared/format';
 import { eventChanges, eventTitle, timelineEntries, type TimelineEntry } from './history';
 import { DECISION_LABELS, errorTypeLabel, REVIEW_REASON_LABELS, type Decision } from '../../shared/loop';
@@ -14,6 +14,8 @@ import { JsonBlock } from '../../components/AuditLog';
 import { plural, ResultView } from '../../components/ResultGrid';
 import { SqlCode } from '../../components/SqlCode';
 import { Badge, Drawer, ErrorState, Loading, RuleChips } from '../../components/ui';
+import { isNeighbourDisagreement, NeighbourDisagreement } from '../../components/NeighbourDisagreement';
+import { HIDDEN_SQL } from '../../shared/nlqs';
 import { questionKeys } from './keys';
 
 // Try SQL carries the SQL editor (CodeMirror): it loads when a history is first opened.
@@ -75,6 +77,12 @@ function HistoryView({ projectId, history, role }: { projectId: string; history:
   const byId = new Map(candidates.map((c) => [c.id, c]));
   const gold = nlq.gold_candidate_id != null ? byId.get(nlq.gold_candidate_id) ?? null : null;
   const entries = timelineEntries(history);
+  const hidden = Boolean(nlq.answers_hidden);
+  // An "accept" names its candidate; a server whose history leaves it out still set that candidate as
+  // the gold, so the question's newest review's is the gold.
+  const reviews = history.review_items.flatMap((it) => it.reviews);
+  const newest = reviews.reduce<number | null>((m, r) => (m === null || r.id > m ? r.id : m), null);
+  const accepted = (r: HistoryReview) => r.candidate_id ?? (r.id === newest ? (nlq.gold_candidate_id ?? null) : null);
   return (
     <div className="nlq-history" data-testid={`history-${nlq.id}`}>
       <div className="nlq-history-meta">
@@ -108,14 +116,23 @@ function HistoryView({ projectId, history, role }: { projectId: string; history:
         <h3 className="nlq-history-heading">Gold SQL</h3>
         {gold ? (
           <SqlCode sql={gold.sql} caption={`${candidateName(byId, gold.id)}${gold.row_count != null ? ` · ${plural(gold.row_count, 'row')}` : ''}`} />
+        ) : hidden ? (
+          <p className="blind-note" data-testid="answers-hidden">
+            {HIDDEN_SQL}
+          </p>
         ) : (
           <p className="muted">No gold SQL yet: it is set when people and the agent agree or a reviewer decides.</p>
         )}
       </section>
       <section aria-label="SQL candidates" className="nlq-history-section">
         <h3 className="nlq-history-heading">SQL candidates ({candidates.length})</h3>
+        {hidden && candidates.length > 0 && <p className="blind-note">Only your own SQL is shown: {HIDDEN_SQL.charAt(0).toLowerCase() + HIDDEN_SQL.slice(1)}</p>}
         {candidates.length === 0 ? (
-          <p className="muted">No SQL yet.</p>
+          hidden ? (
+            <p className="blind-note">{HIDDEN_SQL}</p>
+          ) : (
+            <p className="muted">No SQL yet.</p>
+          )
         ) : (
           <ol className="candidate-list">
             {candidates.map((c) => (
@@ -129,9 +146,10 @@ function HistoryView({ projectId, history, role }: { projectId: string; history:
       </Suspense>
       <section aria-label="Timeline" className="nlq-history-section">
         <h3 className="nlq-history-heading">Timeline</h3>
+        {hidden && <p className="muted small">Others’ SQL, the comparisons and the reviews of this question appear once you have annotated it (blind annotation).</p>}
         <ol className="timeline-list" data-testid="timeline">
           {entries.map((e) => (
-            <TimelineItem key={e.key} entry={e} projectId={projectId} byId={byId} />
+            <TimelineItem key={e.key} entry={e} projectId={projectId} byId={byId} accepted={accepted} />
           ))}
         </ol>
       </section>
@@ -341,7 +359,17 @@ function Entry({
   );
 }
 
-function TimelineItem({ entry: e, projectId, byId }: { entry: TimelineEntry; projectId: string; byId: Map<number, HistoryCandidate> }) {
+function TimelineItem({
+  entry: e,
+  projectId,
+  byId,
+  accepted,
+}: {
+  entry: TimelineEntry;
+  projectId: string;
+  byId: Map<number, HistoryCandidate>;
+  accepted: (r: HistoryReview) => number | null;
+}) {
   switch (e.kind) {
     case 'candidate': {
       const c = e.candidate;
@@ -387,6 +415,9 @@ function TimelineItem({ entry: e, projectId, byId }: { entry: TimelineEntry; pro
             {c.reason && <>{c.reason} · </>}
             <GuidelineWhen projectId={projectId} version={c.guideline_version} />
           </p>
+          {isNeighbourDisagreement(c.detail) && (
+            <NeighbourDisagreement detail={c.detail} labelA={candidateName(byId, c.candidate_a_id)} labelB={candidateName(byId, c.candidate_b_id)} />
+          )}
         </Entry>
       );
     }
@@ -402,7 +433,8 @@ function TimelineItem({ entry: e, projectId, byId }: { entry: TimelineEntry; pro
     }
     case 'review': {
       const r = e.review;
-      const picked = r.decision === 'accept_a' ? e.item.candidate_a_id : r.decision === 'accept_b' ? e.item.candidate_b_id : null;
+      const picked =
+        r.decision === 'accept_a' ? e.item.candidate_a_id : r.decision === 'accept_b' ? e.item.candidate_b_id : r.decision === 'accept' ? accepted(r) : null;
       return (
         <Entry
           kind="review"

@@ -263,6 +263,47 @@ describe('questions tab', () => {
     expect(screen.queryByTestId('translation-report')).not.toBeInTheDocument();
   });
 
+  it('tells a blind annotator that others’ SQL is hidden until they annotate, in the list and the history', async () => {
+    const blind: Nlq = { ...mismatched, candidate: null, answers_hidden: true };
+    routes({
+      [list('limit=50')]: { body: { nlqs: [blind] } },
+      'GET /api/v1/projects/42/nlqs/12': { body: bareHistory(blind) },
+    });
+    renderApp('/projects/42/questions/12');
+    const row = await screen.findByTestId('question-row-12');
+    expect(within(row).getByTitle('SQL hidden until you annotate this question (blind annotation).')).toHaveTextContent('SQL hidden');
+    const history = await screen.findByTestId('history-12');
+    expect(within(history).getByTestId('answers-hidden')).toHaveTextContent('SQL hidden until you annotate this question (blind annotation).');
+    expect(within(history).queryByText('No SQL yet.')).not.toBeInTheDocument();
+    expect(within(history).queryByText(/No gold SQL yet/)).not.toBeInTheDocument();
+    expect(within(history).getByRole('region', { name: 'SQL candidates' })).toHaveTextContent('SQL hidden until you annotate');
+  });
+
+  it('shows a neighbour database’s disagreement and a third candidate accepted in the timeline', async () => {
+    const h = loopHistory(mismatched);
+    const [c1, c2] = h.candidates.slice(-2);
+    h.comparisons = [
+      {
+        id: 90, nlq_id: 12, candidate_a_id: c1.id, candidate_b_id: c2.id, match: false, reason: 'results differ on a neighbour', guideline_version: null, created_at: h.candidates[h.candidates.length - 1].created_at,
+        detail: { neighbour: 'shifted', reason: 'rows differ', a: preview([[4]]), b: preview([[5]]), diff: { only_in_gold: [[4]], only_in_pred: [[5]], first_order_difference: -1, column_mapping: null }, checked: 5 },
+      },
+    ];
+    const item = h.review_items[0];
+    // The history may leave out the candidate an "accept" chose: the newest review's is the gold.
+    if (item) item.reviews = item.reviews.map((r) => ({ ...r, decision: 'accept' }));
+    h.nlq = { ...h.nlq, gold_candidate_id: 100 };
+    routes({
+      [list('limit=50')]: { body: { nlqs: [mismatched] } },
+      'GET /api/v1/projects/42/nlqs/12': { body: h },
+    });
+    renderApp('/projects/42/questions/12');
+    const timeline = await screen.findByTestId('timeline');
+    const box = within(timeline).getByTestId('neighbour-disagreement');
+    expect(box).toHaveTextContent('Equal on the database, but not on its ‘shifted’ neighbour');
+    expect(box).toHaveTextContent('5 neighbours were checked');
+    if (item) expect(timeline.querySelector('.timeline-review')).toHaveTextContent(/Reviewed: Accept \(#100 · imported/);
+  });
+
   it('explains an empty project, and filters that match nothing', async () => {
     routes({
       'GET /api/v1/projects/42/translation-report': { body: { reports: null } },

@@ -11,7 +11,7 @@ import { formatCount } from '../../components/ResultGrid';
 import { Badge, Button, Card, EmptyState, ErrorState, FilterSelect, Loading } from '../../components/ui';
 import { useHotkeys } from '../../shared/hotkeys';
 import { ERROR_TYPES, errorTypeLabel } from '../../shared/loop';
-import { describeOrigin, filtersFromParams, STATUS_LABELS, STATUS_TONES, statusLabel, toNlqFilter, type FilterKey, type NlqFilters } from '../../shared/nlqs';
+import { describeOrigin, HIDDEN_SQL, filtersFromParams, STATUS_LABELS, STATUS_TONES, statusLabel, toNlqFilter, type FilterKey, type NlqFilters } from '../../shared/nlqs';
 import { useProject } from '../projects/ProjectPage';
 import './history.css';
 import { databaseKeys } from '../databases/keys';
@@ -309,6 +309,12 @@ function QuestionTable({
               <tr key={n.id} className={cls || undefined} aria-current={isOpen ? 'true' : undefined} onClick={(e) => click(e, i)} data-testid={`question-row-${n.id}`}>
                 <td className="question-cell">
                   <Link to={linkTo(n.id)}>{n.question}</Link>
+                  {n.answers_hidden && (
+                    <span className="muted small-inline blind-tag" title={HIDDEN_SQL}>
+                      {' '}
+                      · SQL hidden
+                    </span>
+                  )}
                 </td>
                 <td className="nowrap">
                   {n.database_id ? (

@@ -7,6 +7,7 @@ import { api, type CheckResult, type Nlq } from '../../shared/api';
 import { ResultView } from '../../components/ResultGrid';
 import { RUN_SHORTCUT, SqlEditor, type SqlEditorHandle } from '../../components/SqlEditor';
 import { Button, ErrorState, Icon } from '../../components/ui';
+import { HIDDEN_SQL } from '../../shared/nlqs';
 import { databaseKeys } from '../databases/keys';
 
 export function TrySql({ projectId, nlq }: { projectId: string; nlq: Nlq }) {
@@ -46,8 +47,17 @@ export function TrySql({ projectId, nlq }: { projectId: string; nlq: Nlq }) {
       <div className="try-sql-header">
         <span className="detail-label">Try SQL</span>
         <span className="muted small-inline">
-          Runs on {nlq.database_name ?? 'its database'} and is compared with the stored SQL
-          {wtq ? ' and the answer' : ''}. Nothing is saved.
+          {nlq.answers_hidden ? (
+            <>
+              Runs on {nlq.database_name ?? 'its database'}
+              {wtq ? ' and is compared with the answer' : ''}. Nothing is saved. {HIDDEN_SQL}
+            </>
+          ) : (
+            <>
+              Runs on {nlq.database_name ?? 'its database'} and is compared with the stored SQL
+              {wtq ? ' and the answer' : ''}. Nothing is saved.
+            </>
+          )}
         </span>
         {stored && (
           <Button size="sm" variant="ghost" className="try-sql-start" onClick={startFromStored}>

@@ -43,6 +43,7 @@ function setup(decision: MockReply | ((c: { body: unknown }) => MockReply), next
   });
 }
 
+const decisionButton = (name: RegExp) => within(screen.getByRole('group', { name: 'Decision' })).getByRole('button', { name });
 const key = (k: string) => fireEvent.keyDown(document.body, { key: k });
 const save = () => fireEvent.keyDown(document.body, { key: 's', ctrlKey: true });
 
@@ -70,20 +71,24 @@ describe('review', () => {
     const { calls } = setup({ body: { review: {} } });
     const user = await start();
     expect(screen.getByText('Disagreement')).toBeInTheDocument();
+    // Sides are named by who wrote them (a server without `candidates` gives A and B).
     const side = screen.getByTestId('sql-side-by-side');
-    expect(side).toHaveTextContent('Candidate A · agent');
-    expect(within(screen.getByTestId('SQL A')).getByText(/DISTINCT name/).tagName).toBe('DEL');
-    expect(within(screen.getByTestId('SQL B')).getByText('*').tagName).toBe('INS');
+    expect(side).toHaveTextContent('Agent');
+    expect(side).toHaveTextContent('An annotator');
+    expect(side).not.toHaveTextContent(/gold|pred/i);
+    expect(within(screen.getByTestId('sql-left')).getByText(/DISTINCT name/).tagName).toBe('DEL');
+    expect(within(screen.getByTestId('sql-right')).getByText('*').tagName).toBe('INS');
     const results = await screen.findByTestId('review-results');
     expect(results).toHaveTextContent('DIFFERENT RESULTS');
-    expect(within(results).getByRole('region', { name: 'Rows only in A' })).toHaveTextContent('2');
-    expect(within(results).getByRole('region', { name: 'Result of B' })).toHaveTextContent('3');
+    expect(within(results).getByRole('region', { name: 'Rows only in Agent' })).toHaveTextContent('2');
+    expect(within(results).getByRole('region', { name: 'Result of An annotator' })).toHaveTextContent('3');
     expect(calls.find((c) => c.path.endsWith('/compare'))?.body).toEqual({ gold_sql: 'SELECT count(DISTINCT name) FROM ports', pred_sql: 'SELECT count(*) FROM ports' });
 
     key('b');
-    expect(screen.getByRole('button', { name: /Accept B/ })).toHaveAttribute('aria-pressed', 'true');
+    expect(decisionButton(/Accept B/)).toHaveAttribute('aria-pressed', 'true');
+    expect(screen.getByTestId('accept-choice')).toHaveTextContent('Accept An annotator’s SQL as the gold (B).');
     key('a');
-    expect(screen.getByRole('button', { name: /Accept A/ })).toHaveAttribute('aria-pressed', 'true');
+    expect(decisionButton(/Accept A/)).toHaveAttribute('aria-pressed', 'true');
     key('r');
     expect(screen.getByRole('button', { name: /Reject/ })).toHaveAttribute('aria-pressed', 'true');
     key('b');
@@ -148,5 +153,138 @@ describe('review', () => {
     await user.click(screen.getByRole('button', { name: 'Release' }));
     expect(await screen.findByRole('button', { name: 'Start reviewing' })).toBeInTheDocument();
     expect(fetchMock.mock.calls.some(([u]) => String(u).endsWith('/review/items/12/release'))).toBe(true);
+  });
+});
+
+const reference = { id: 50, source: 'import', sql: 'SELECT count(*) FROM ports p', result_fingerprint: 'y', row_count: 1, error: null };
+const agentSql = { id: 60, source: 'agent', sql: 'SELECT count(DISTINCT name) FROM ports', result_fingerprint: 'x', row_count: 1, error: null, agent_run_id: 77 };
+const annSql = { id: 70, source: 'human', author_email: 'bo@example.com', sql: 'SELECT count(*) FROM ports', result_fingerprint: 'y', row_count: 1, error: null };
+
+describe('review: every candidate', () => {
+  it('names candidates by who wrote them, compares any two and accepts a third one', async () => {
+    const { calls } = setup({ body: { review: {} } }, [
+      { body: { item: item({ candidate_a: agentSql, candidate_b: annSql, candidates: [reference, agentSql, annSql], agent_run_id: 77 }) } },
+      { status: 204 },
+    ]);
+    const user = await start();
+    const list = screen.getByRole('region', { name: 'Candidates' });
+    expect(within(list).getAllByRole('listitem').map((li) => li.getAttribute('aria-label'))).toEqual(['Reference', 'Agent', 'bo@example.com']);
+    await screen.findByTestId('review-results');
+
+    // Compare the reference with the annotator's SQL: Reference on the left.
+    await user.click(within(screen.getByTestId('candidate-50')).getByRole('button', { name: 'Left' }));
+    await screen.findByRole('region', { name: 'Result of Reference' });
+    expect(calls.filter((c) => c.path.endsWith('/compare')).pop()?.body).toEqual({ gold_sql: reference.sql, pred_sql: annSql.sql });
+    expect(screen.getByTestId('sql-side-by-side')).toHaveTextContent(/Reference.*bo@example\.com/);
+
+    // One candidate's result, lazily.
+    expect(calls.some((c) => c.path.endsWith('/query'))).toBe(false);
+    await user.click(within(screen.getByTestId('candidate-60')).getByRole('button', { name: 'Result' }));
+    await within(screen.getByTestId('candidate-60')).findByRole('region', { name: 'Result of Agent' });
+
+    await user.click(screen.getByRole('button', { name: 'Accept Reference' }));
+    expect(screen.getByTestId('accept-choice')).toHaveTextContent('Accept Reference’s SQL as the gold.');
+    expect(decisionButton(/Accept A/)).toHaveAttribute('aria-pressed', 'false');
+    key('2');
+    save();
+    await screen.findByText('Nothing to review');
+    expect(calls.find((c) => c.path.endsWith('/decision'))?.body).toEqual({ version: 4, decision: 'accept', candidate_id: 50, error_type: 'join' });
+  });
+
+  it('shows the trajectory inline when the agent failed', async () => {
+    const { agentRun, steps } = await import('../../test/agentFixtures');
+    const { fetchMock } = setup({ body: { review: {} } }, [
+      { body: { item: item({ reason: 'agent_failed', candidate_a: null, candidate_b: null, candidate_a_id: null, candidate_b_id: null, candidates: [reference], agent_run_id: 77 }) } },
+    ]);
+    const base = fetchMock.getMockImplementation()!;
+    fetchMock.mockImplementation(async (input, init) => {
+      const path = new URL(String(input), 'http://localhost').pathname;
+      if (path === `${P}/agent/runs/77`) return new Response(JSON.stringify({ run: { ...agentRun({ status: 'loop', stop_detail: 'the same query three times' }), steps } }), { status: 200 });
+      return base(input, init);
+    });
+    await start();
+    expect(await screen.findByTestId('trajectory')).toBeInTheDocument();
+    expect(screen.getByText('Why the agent failed: its trajectory')).toBeInTheDocument();
+  });
+
+  it('shows a neighbour database’s disagreement stored for the pair', async () => {
+    const detail = {
+      neighbour: 'half',
+      reason: 'rows differ',
+      a: res(1),
+      b: res(2),
+      diff: { only_in_gold: [[1]], only_in_pred: [[2]], first_order_difference: -1, column_mapping: null },
+      checked: 2,
+    };
+    const history = {
+      nlq: { id: 31 }, candidates: [], annotations: [], review_items: [], events: [],
+      comparisons: [{ id: 5, nlq_id: 31, candidate_a_id: 60, candidate_b_id: 70, match: false, reason: 'differ on a neighbour', guideline_version: null, created_at: '', detail }],
+    };
+    const { fetchMock } = setup({ body: { review: {} } });
+    const base = fetchMock.getMockImplementation()!;
+    fetchMock.mockImplementation(async (input, init) => {
+      const url = new URL(String(input), 'http://localhost');
+      if (url.pathname === `${P}/nlqs/31`) return new Response(JSON.stringify(history), { status: 200 });
+      if (url.pathname.endsWith('/compare')) {
+        return new Response(JSON.stringify({ match: true, reason: '', order_matters: false, gold: res(2), pred: res(2), diff: { only_in_gold: [], only_in_pred: [], first_order_difference: -1, column_mapping: null } }), { status: 200 });
+      }
+      return base(input, init);
+    });
+    await start();
+    const box = await screen.findByTestId('neighbour-disagreement');
+    expect(box).toHaveTextContent('Equal on the database, but not on its ‘half’ neighbour');
+    expect(within(box).getByRole('region', { name: 'Only in Agent’s result there' })).toHaveTextContent('1');
+  });
+});
+
+describe('review: a snapshot audit', () => {
+  function audit(decision: MockReply) {
+    const it = item({ reason: 'snapshot_audit', candidate_a: annSql, candidate_b: null, candidate_a_id: 70, candidate_b_id: null, candidates: [reference, agentSql, annSql] });
+    const mocks = setup(decision, [{ body: { item: it } }, { status: 204 }]);
+    const base = mocks.fetchMock.getMockImplementation()!;
+    mocks.fetchMock.mockImplementation(async (input, init) => {
+      const url = new URL(String(input), 'http://localhost');
+      if (url.pathname === `${P}/snapshots`) return new Response(JSON.stringify({ snapshots: [{ id: 4, name: 'later' }, { id: 3, name: 'golden v1' }] }), { status: 200 });
+      if (url.pathname === `${P}/snapshots/4/pairs`) return new Response(JSON.stringify({ pairs: [{ nlq_id: 32, candidate_id: 1 }], next_after: null }), { status: 200 });
+      if (url.pathname === `${P}/snapshots/3/pairs`) {
+        expect(url.searchParams.get('after')).toBe('30');
+        return new Response(JSON.stringify({ pairs: [{ nlq_id: 31, candidate_id: 70 }], next_after: null }), { status: 200 });
+      }
+      return base(input, init);
+    });
+    return mocks;
+  }
+
+  it('says which snapshot is audited, and a correct verdict accepts A with no error', async () => {
+    const { calls } = audit({ body: { review: {} } });
+    await start();
+    const banner = screen.getByTestId('audit-banner');
+    expect(await within(banner).findByRole('link', { name: 'snapshot #3 “golden v1”' })).toHaveAttribute('href', '/projects/42/snapshots/3');
+    expect(banner).toHaveTextContent('is this pair’s gold SQL (bo@example.com) right');
+    // The gold is compared with the first other candidate; no error type is asked before a verdict.
+    expect(screen.getByTestId('sql-side-by-side')).toHaveTextContent(/bo@example\.com.*Reference/);
+    expect(screen.queryByRole('combobox', { name: /Error type/ })).not.toBeInTheDocument();
+    expect(screen.getByText('Snapshot audit')).toBeInTheDocument();
+    key('c');
+    expect(screen.getByRole('button', { name: /Correct/ })).toHaveAttribute('aria-pressed', 'true');
+    expect(screen.queryByRole('combobox', { name: /Error type/ })).not.toBeInTheDocument();
+    save();
+    await screen.findByText('Nothing to review');
+    expect(calls.find((c) => c.path.endsWith('/decision'))?.body).toEqual({ version: 4, decision: 'accept_a', error_type: 'none' });
+  });
+
+  it('a wrong verdict needs how to fix it and a real error type', async () => {
+    const { calls } = audit({ body: { review: {} } });
+    const user = await start();
+    await user.click(screen.getByRole('button', { name: /Wrong/ }));
+    save();
+    expect(await screen.findByText('Say whether the pair is correct or wrong first.')).toBeInTheDocument();
+    key('r');
+    const select = screen.getByRole('combobox', { name: /Error type/ });
+    expect(within(select).queryByRole('option', { name: /No error/ })).not.toBeInTheDocument();
+    key('4');
+    save();
+    await screen.findByText('Nothing to review');
+    expect(calls.find((c) => c.path.endsWith('/decision'))?.body).toEqual({ version: 4, decision: 'reject', error_type: 'filter_value' });
   });
 });

@@ -1,30 +1,44 @@
-// The Review tab: claim the next item that needs judgement, compare its two candidates (SQL diff,
-// results, row-level difference), cite guideline rules and decide — all from the keyboard.
-// Loaded on demand: it carries the SQL editor.
+// The Review tab: claim the next item that needs judgement, see every SQL of its question (named by who
+// wrote it), compare any two (SQL diff, results, rows only one returns), cite guideline rules and
+// decide — accept any one, edit, rewrite, ambiguous, reject — from the keyboard. A snapshot audit is a
+// verdict on one pair of a snapshot: correct, or wrong and how. Loaded on demand: it carries the SQL
+// editor.
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, ApiError, type QueryResult } from '../../shared/api';
-import { formatCount, ResultView, RowsTable } from '../../components/ResultGrid';
 import { RUN_SHORTCUT, SqlEditor } from '../../components/SqlEditor';
+import { ResultView } from '../../components/ResultGrid';
 import { Alert, Badge, Button, EmptyState, ErrorState, Loading, SelectField, TextAreaField, useToast } from '../../components/ui';
 import { guidelinesApi } from '../guidelines/api';
 import { SAVE_SHORTCUT, useHotkeys } from '../../shared/hotkeys';
-import { DECISION_LABELS, ERROR_TYPE_LABELS, ERROR_TYPES, loopApi, REVIEW_REASON_LABELS as REASON_LABELS, sqlDiff, type Decision, type DiffPart, type ErrorType, type ReviewCandidate, type ReviewItem } from '../../shared/loop';
+import {
+  DECISION_LABELS,
+  ERROR_TYPE_LABELS,
+  ERROR_TYPES,
+  labelledCandidates,
+  loopApi,
+  NO_ERROR,
+  REVIEW_REASON_LABELS as REASON_LABELS,
+  type Decision,
+  type ErrorType,
+  type ReviewItem,
+} from '../../shared/loop';
 import { databaseKeys } from '../databases/keys';
 import { guidelineKeys } from '../guidelines/keys';
+import { questionKeys } from '../questions/keys';
+import { LiveTrajectory } from '../runs/Trajectory';
+import { CandidateList, PairComparison } from './Candidates';
+import { auditedSnapshot, isAccept, neighbourFor, validateDecision } from './decision';
 import { reviewKeys } from './keys';
 
-const DECISIONS: { decision: Decision; label: string; key: string }[] = (
-  [
-    ['accept_a', 'a'],
-    ['accept_b', 'b'],
-    ['edit', 'e'],
-    ['rewrite_question', 'w'],
-    ['ambiguous', 'm'],
-    ['reject', 'r'],
-  ] as const
-).map(([decision, key]) => ({ decision, label: DECISION_LABELS[decision], key }));
+type Fix = Exclude<Decision, 'accept' | 'accept_a' | 'accept_b'>;
+const FIXES: { decision: Fix; key: string }[] = [
+  { decision: 'edit', key: 'e' },
+  { decision: 'rewrite_question', key: 'w' },
+  { decision: 'ambiguous', key: 'm' },
+  { decision: 'reject', key: 'r' },
+];
 
 export function ProjectReview() {
   const { projectId = '' } = useParams();
@@ -67,32 +81,6 @@ export function ProjectReview() {
   return <ReviewTask key={`${item.id}:${item.version}`} projectId={projectId} item={item} onNext={getNext} onReleased={() => setItem(undefined)} />;
 }
 
-function candidateLabel(c: ReviewCandidate | null, letter: 'A' | 'B') {
-  return c ? `Candidate ${letter} · ${c.source}` : `Candidate ${letter}`;
-}
-
-function DiffCode({ parts, label }: { parts: DiffPart[]; label: string }) {
-  return (
-    <pre className="sql-diff" aria-label={label} data-testid={label}>
-      <code>
-        {parts.map((p, i) =>
-          p.op === 'equal' ? (
-            <span key={i}>{p.text}</span>
-          ) : p.op === 'delete' ? (
-            <del key={i} className="diff-del">
-              {p.text}
-            </del>
-          ) : (
-            <ins key={i} className="diff-ins">
-              {p.text}
-            </ins>
-          ),
-        )}
-      </code>
-    </pre>
-  );
-}
-
 function ReviewTask({
   projectId,
   item,
@@ -108,11 +96,23 @@ function ReviewTask({
   const a = item.candidate_a;
   const b = item.candidate_b;
   const dbId = item.database_id;
+  const audit = item.reason === 'snapshot_audit';
+  const candidates = labelledCandidates(item);
+  const byId = new Map(candidates.map((l) => [l.candidate.id, l]));
+  const labelOf = (id: number | null | undefined) => (id != null ? (byId.get(id)?.label ?? `#${id}`) : '');
+  // A and B side by side; with A alone (an audit's gold), A beside the first other candidate.
+  const [pair, setPair] = useState<[number | null, number | null]>(() => {
+    if (a && b) return [a.id, b.id];
+    const others = candidates.map((l) => l.candidate.id).filter((id) => id !== a?.id);
+    return a ? [a.id, others[0] ?? null] : [others[0] ?? null, others[1] ?? null];
+  });
   const [decision, setDecision] = useState<Decision | null>(null);
+  const [acceptId, setAcceptId] = useState<number | null>(null);
+  const [verdict, setVerdict] = useState<'correct' | 'wrong' | null>(null);
   const [errorType, setErrorType] = useState<ErrorType | ''>('');
   const [rules, setRules] = useState<string[]>([]);
   const [comment, setComment] = useState('');
-  const [finalSql, setFinalSql] = useState(a?.sql ?? b?.sql ?? '');
+  const [finalSql, setFinalSql] = useState(a?.sql ?? b?.sql ?? candidates[0]?.candidate.sql ?? '');
   const [question, setQuestion] = useState(item.question);
   const [invalid, setInvalid] = useState<string | null>(null);
 
@@ -122,18 +122,16 @@ function ReviewTask({
     enabled: dbId != null,
   });
   const guide = useQuery({ queryKey: guidelineKeys.all(projectId), queryFn: () => guidelinesApi.list(projectId) });
-  const both = Boolean(a && b && dbId != null);
-  const compare = useQuery({
-    queryKey: reviewKeys.compare(projectId, item.id),
-    queryFn: () => api.compare(projectId, dbId!, a!.sql, b!.sql),
-    enabled: both,
-    staleTime: Infinity,
+  // The question's stored comparisons: one may explain a pair the database cannot tell apart.
+  const history = useQuery({
+    queryKey: questionKeys.history(projectId, item.nlq_id),
+    queryFn: () => api.nlqHistory(projectId, item.nlq_id),
+    enabled: candidates.length > 1,
   });
-  const single = a ?? b;
-  const singleRun = useQuery({
-    queryKey: reviewKeys.run(projectId, item.id),
-    queryFn: () => api.runQuery(projectId, dbId!, single!.sql),
-    enabled: !both && Boolean(single) && dbId != null,
+  const snapshot = useQuery({
+    queryKey: reviewKeys.auditedSnapshot(projectId, item.id),
+    queryFn: () => auditedSnapshot(projectId, item),
+    enabled: audit,
     staleTime: Infinity,
   });
   const preview = useMutation({ mutationFn: (text: string) => api.runQuery(projectId, dbId!, text) });
@@ -149,6 +147,7 @@ function ReviewTask({
       return loopApi.decide(projectId, item.id, {
         version: item.version,
         decision: decision!,
+        ...(decision === 'accept' && acceptId != null ? { candidate_id: acceptId } : {}),
         error_type: errorType as ErrorType,
         ...(rules.length ? { rule_ids: rules } : {}),
         ...(comment.trim() ? { comment: comment.trim() } : {}),
@@ -157,7 +156,7 @@ function ReviewTask({
       });
     },
     onSuccess: () => {
-      toast('Decision saved');
+      toast(audit ? 'Verdict saved' : 'Decision saved');
       onNext();
     },
   });
@@ -173,40 +172,75 @@ function ReviewTask({
     if (d === 'accept_a' && !a) return;
     if (d === 'accept_b' && !b) return;
     setDecision(d);
+    setAcceptId(d === 'accept_a' ? a!.id : d === 'accept_b' ? b!.id : null);
+    if (audit) {
+      const correct = d === 'accept_a';
+      setVerdict(correct ? 'correct' : 'wrong');
+      setErrorType((t) => (correct ? NO_ERROR : t === NO_ERROR ? '' : t));
+    } else if (!isAccept(d) && errorType === NO_ERROR) setErrorType('');
     setInvalid(null);
   };
+  /** Accept any candidate: A and B keep their own decisions, any other is "accept" with its id. */
+  const acceptCandidate = (id: number) => {
+    if (id === a?.id) return choose('accept_a');
+    if (id === b?.id) return choose('accept_b');
+    choose('accept');
+    setAcceptId(id);
+  };
+  const wrong = () => {
+    setVerdict('wrong');
+    if (decision === 'accept_a') setDecision(null);
+    if (errorType === NO_ERROR) setErrorType('');
+    setInvalid(null);
+  };
+  const pick = (side: 0 | 1, id: number) =>
+    setPair(([l, r]) => {
+      const other = side === 0 ? r : l;
+      const kept = other === id ? (side === 0 ? l : r) : other;
+      return side === 0 ? [id, kept] : [kept, id];
+    });
   const doSubmit = () => {
     if (submit.isPending) return;
-    if (!decision) return setInvalid('Choose a decision first.');
-    if (!errorType) return setInvalid('Choose an error type: it is required.');
-    if (decision === 'edit' && !finalSql.trim()) return setInvalid('Write the final SQL.');
-    if (decision === 'rewrite_question' && !question.trim()) return setInvalid('Write the new question.');
-    setInvalid(null);
-    submit.mutate();
+    const why = validateDecision({ reason: item.reason, decision, errorType, finalSql, question });
+    setInvalid(why);
+    if (!why) submit.mutate();
   };
+  const noneAllowed = isAccept(decision) && (audit ? verdict === 'correct' : item.reason === 'audit');
   const keys: Record<string, () => void> = { 'Mod-s': doSubmit };
-  for (const d of DECISIONS) keys[d.key] = () => choose(d.decision);
+  if (audit) {
+    keys.c = () => choose('accept_a');
+    keys.x = wrong;
+  } else {
+    keys.a = () => choose('accept_a');
+    keys.b = () => choose('accept_b');
+  }
+  for (const f of FIXES) keys[f.key] = () => choose(f.decision);
   ERROR_TYPES.forEach((t, i) => {
     keys[String(i + 1)] = () => {
       setErrorType(t);
       setInvalid(null);
     };
   });
+  if (noneAllowed) keys['0'] = () => setErrorType(NO_ERROR);
   useHotkeys(keys);
 
-  const diff = a && b ? sqlDiff(a.sql, b.sql) : null;
+  const left = pair[0] != null ? (byId.get(pair[0]) ?? null) : null;
+  const right = pair[1] != null ? (byId.get(pair[1]) ?? null) : null;
   const current = guide.data?.current ?? null;
   const err = submit.error;
   const lost = err instanceof ApiError && err.status === 409 ? err : null;
   const fields = err instanceof ApiError && err.status === 400 ? err.fields : {};
   const toggleRule = (id: string) => setRules((r) => (r.includes(id) ? r.filter((x) => x !== id) : [...r, id]));
+  const agentRun = item.agent_run_id ?? candidates.find((l) => l.candidate.agent_run_id)?.candidate.agent_run_id ?? null;
+  const snap = snapshot.data;
+  const snapName = snap ? `snapshot #${snap.id}${snap.name ? ` “${snap.name}”` : ''}` : 'a snapshot';
 
   return (
     <div className="review-layout">
       <section className="stack-sm review-main" aria-label="Review item">
         <div className="panel task-card">
           <div className="task-meta">
-            <Badge tone={item.reason === 'disagreement' ? 'warning' : item.reason === 'audit' ? 'info' : 'danger'}>
+            <Badge tone={item.reason === 'disagreement' ? 'warning' : item.reason === 'audit' || audit ? 'info' : 'danger'}>
               {REASON_LABELS[item.reason] ?? item.reason}
             </Badge>
             <span className="muted">Item #{item.id}</span>
@@ -216,95 +250,112 @@ function ReviewTask({
                 Guidelines v{item.guideline_version}
               </Link>
             )}
-            {[a, b].map((c) =>
-              c?.agent_run_id ? (
-                <Link key={c.id} to={`/projects/${projectId}/agent/${c.agent_run_id}`} target="_blank" rel="noreferrer">
-                  Agent trajectory
-                </Link>
-              ) : null,
+            {agentRun != null && item.reason !== 'agent_failed' && (
+              <Link to={`/projects/${projectId}/agent/${agentRun}`} target="_blank" rel="noreferrer">
+                Agent trajectory
+              </Link>
             )}
           </div>
           <h2 className="task-question" data-testid="question">
             {item.question}
           </h2>
+          {audit && (
+            <p className="audit-banner" data-testid="audit-banner">
+              <strong>
+                Audit of{' '}
+                {snap ? <Link to={`/projects/${projectId}/snapshots/${snap.id}`}>{snapName}</Link> : snapName}
+              </strong>
+              : is this pair’s gold SQL ({labelOf(a?.id)}) right for the question? Your verdict counts towards the snapshot’s measured error rate.
+            </p>
+          )}
         </div>
 
-        <div className="compare-columns" data-testid="sql-side-by-side">
-          {(['A', 'B'] as const).map((letter) => {
-            const c = letter === 'A' ? a : b;
-            return (
-              <figure key={letter} className="sql-block">
-                <figcaption>
-                  <span>{candidateLabel(c, letter)}</span>
-                  {c?.row_count != null && <span className="muted">{formatCount(c.row_count)} rows</span>}
-                </figcaption>
-                {c ? (
-                  <DiffCode parts={diff ? (letter === 'A' ? diff.a : diff.b) : [{ op: 'equal', text: c.sql }]} label={`SQL ${letter}`} />
-                ) : (
-                  <p className="muted empty-sql">No candidate.</p>
-                )}
-                {c?.error && <Alert title="This SQL failed">{c.error}</Alert>}
-              </figure>
-            );
-          })}
-        </div>
+        {item.reason === 'agent_failed' && agentRun != null && (
+          <details className="panel review-trajectory" open>
+            <summary className="panel-title">Why the agent failed: its trajectory</summary>
+            <LiveTrajectory projectId={projectId} runId={agentRun} canSave={false} />
+          </details>
+        )}
 
-        {dbId == null ? null : both ? (
-          compare.isPending ? (
-            <Loading label="Running both candidates…" />
-          ) : compare.isError ? (
-            <ErrorState error={compare.error} onRetry={() => compare.refetch()} />
-          ) : (
-            <div className="stack-sm" data-testid="review-results">
-              <div className={`verdict verdict-sm ${compare.data.match ? 'verdict-match' : 'verdict-nomatch'}`} role="status">
-                <span className="verdict-label">{compare.data.match ? 'SAME RESULT' : 'DIFFERENT RESULTS'}</span>
-                <span className="verdict-reason">{compare.data.reason}</span>
-              </div>
-              {!compare.data.match && (
-                <div className="compare-columns">
-                  <RowDiff title="Rows only in A" rows={compare.data.diff.only_in_gold} count={compare.data.diff.only_in_gold_count} cols={compare.data.gold.columns} />
-                  <RowDiff title="Rows only in B" rows={compare.data.diff.only_in_pred} count={compare.data.diff.only_in_pred_count} cols={compare.data.pred.columns} />
-                </div>
-              )}
-              <div className="compare-columns">
-                <div className="panel">
-                  <ResultView result={compare.data.gold} label="Result of A" />
-                </div>
-                <div className="panel">
-                  <ResultView result={compare.data.pred} label="Result of B" />
-                </div>
-              </div>
-            </div>
-          )
-        ) : single ? (
-          singleRun.isPending ? (
-            <Loading label="Running the candidate…" />
-          ) : singleRun.isError ? (
-            <ErrorState error={singleRun.error} />
-          ) : (
-            <div className="panel">
-              <ResultView result={singleRun.data as QueryResult} label={`Result of ${a ? 'A' : 'B'}`} />
-            </div>
-          )
-        ) : null}
+        <PairComparison
+          projectId={projectId}
+          itemId={item.id}
+          databaseId={dbId}
+          left={left}
+          right={right}
+          neighbour={neighbourFor(history.data, pair[0], pair[1])}
+        />
+
+        <CandidateList
+          projectId={projectId}
+          itemId={item.id}
+          databaseId={dbId}
+          candidates={candidates}
+          aId={a?.id ?? null}
+          bId={b?.id ?? null}
+          pair={pair}
+          onPair={pick}
+          accepted={isAccept(decision) ? acceptId : null}
+          onAccept={acceptCandidate}
+          audit={audit}
+        />
       </section>
 
       <aside className="panel decision-panel" aria-label="Decision">
-        <h2 className="panel-title">Decision</h2>
-        <div className="decision-buttons" role="group" aria-label="Decision">
-          {DECISIONS.map((d) => (
-            <button
-              key={d.decision}
-              type="button"
-              className={`btn btn-sm ${decision === d.decision ? 'btn-primary' : 'btn-secondary'}`}
-              aria-pressed={decision === d.decision}
-              disabled={(d.decision === 'accept_a' && !a) || (d.decision === 'accept_b' && !b)}
-              onClick={() => choose(d.decision)}
-            >
-              {d.label} <kbd>{d.key.toUpperCase()}</kbd>
-            </button>
-          ))}
-        </div>
+        <h2 className="panel-title">{audit ? 'Verdict' : 'Decision'}</h2>
+        {audit ? (
+          <>
+            <div className="decision-buttons" role="group" aria-label="Verdict">
+              <button
+                type="button"
+                className={`btn btn-sm ${verdict === 'correct' ? 'btn-primary' : 'btn-secondary'}`}
+                aria-pressed={verdict === 'correct'}
+                disabled={!a}
+                onClick={() => choose('accept_a')}
+              >
+                Correct <kbd>C</kbd>
+              </button>
+              <button type="button" className={`btn btn-sm ${verdict === 'wrong' ? 'btn-danger' : 'btn-secondary'}`} aria-pressed={verdict === 'wrong'} onClick={wrong}>
+                Wrong <kbd>X</kbd>
+              </button>
+            </div>
+            {verdict === 'correct' && <p className="muted small">The gold stays; the error type is “No error”.</p>}
+            {verdict === 'wrong' && (
+              <>
+                <p className="muted small">How should the question end? Fix the SQL, rewrite the question, mark it ambiguous or reject it — or accept another candidate.</p>
+                <FixButtons decision={decision} onChoose={choose} />
+              </>
+            )}
+          </>
+        ) : (
+          <>
+            <div className="decision-buttons" role="group" aria-label="Decision">
+              {(['accept_a', 'accept_b'] as const).map((d) => {
+                const c = d === 'accept_a' ? a : b;
+                return (
+                  <button
+                    key={d}
+                    type="button"
+                    className={`btn btn-sm ${decision === d ? 'btn-primary' : 'btn-secondary'}`}
+                    aria-pressed={decision === d}
+                    disabled={!c}
+                    title={c ? labelOf(c.id) : undefined}
+                    onClick={() => choose(d)}
+                  >
+                    {DECISION_LABELS[d]} <kbd>{d === 'accept_a' ? 'A' : 'B'}</kbd>
+                  </button>
+                );
+              })}
+            </div>
+            <FixButtons decision={decision} onChoose={choose} />
+          </>
+        )}
+        {isAccept(decision) && acceptId != null && (
+          <p className="accept-choice" data-testid="accept-choice">
+            Accept <strong>{labelOf(acceptId)}</strong>’s SQL as the gold
+            {decision === 'accept_a' ? ' (A)' : decision === 'accept_b' ? ' (B)' : ''}.
+          </p>
+        )}
         {decision === 'edit' && (
           <div className="stack-sm">
             <SqlEditor
@@ -326,23 +377,26 @@ function ReviewTask({
         {decision === 'rewrite_question' && (
           <TextAreaField label="New question" value={question} onChange={(e) => setQuestion(e.target.value)} rows={3} error={fields.question} />
         )}
-        <SelectField
-          label="Error type (1–9)"
-          value={errorType}
-          onChange={(e) => {
-            setErrorType(e.target.value as ErrorType);
-            setInvalid(null);
-          }}
-          error={fields.error_type}
-          required
-        >
-          <option value="">Choose…</option>
-          {ERROR_TYPES.map((t, i) => (
-            <option key={t} value={t}>
-              {i + 1}. {ERROR_TYPE_LABELS[t]}
-            </option>
-          ))}
-        </SelectField>
+        {(!audit || verdict === 'wrong') && (
+          <SelectField
+            label="Error type (1–9)"
+            value={errorType}
+            onChange={(e) => {
+              setErrorType(e.target.value as ErrorType);
+              setInvalid(null);
+            }}
+            error={fields.error_type}
+            required
+          >
+            <option value="">Choose…</option>
+            {noneAllowed && <option value={NO_ERROR}>0. {ERROR_TYPE_LABELS[NO_ERROR]}</option>}
+            {ERROR_TYPES.map((t, i) => (
+              <option key={t} value={t}>
+                {i + 1}. {ERROR_TYPE_LABELS[t]}
+              </option>
+            ))}
+          </SelectField>
+        )}
         <fieldset className="rule-picker">
           <legend>
             Cited rules{current ? ` (guidelines v${current.version})` : ''}
@@ -368,6 +422,7 @@ function ReviewTask({
         <TextAreaField label="Comment" value={comment} onChange={(e) => setComment(e.target.value)} rows={2} />
         {invalid && <Alert>{invalid}</Alert>}
         {fields.decision && <Alert>{fields.decision}</Alert>}
+        {fields.candidate_id && <Alert>{fields.candidate_id}</Alert>}
         {lost ? (
           <Alert
             title={lost.isStaleVersion ? 'This item changed since you opened it' : 'This item is no longer yours'}
@@ -384,7 +439,7 @@ function ReviewTask({
         ) : null}
         <div className="toolbar">
           <Button variant="primary" onClick={doSubmit} busy={submit.isPending}>
-            Submit decision <kbd>{SAVE_SHORTCUT}</kbd>
+            {audit ? 'Submit verdict' : 'Submit decision'} <kbd>{SAVE_SHORTCUT}</kbd>
           </Button>
           <Button variant="ghost" onClick={() => release.mutate()} busy={release.isPending}>
             Release
@@ -396,6 +451,25 @@ function ReviewTask({
   );
 }
 
+/** Edit & accept, Rewrite question, Ambiguous, Reject. */
+function FixButtons({ decision, onChoose }: { decision: Decision | null; onChoose: (d: Decision) => void }) {
+  return (
+    <div className="decision-buttons" role="group" aria-label="Other decisions">
+      {FIXES.map((f) => (
+        <button
+          key={f.decision}
+          type="button"
+          className={`btn btn-sm ${decision === f.decision ? 'btn-primary' : 'btn-secondary'}`}
+          aria-pressed={decision === f.decision}
+          onClick={() => onChoose(f.decision)}
+        >
+          {DECISION_LABELS[f.decision]} <kbd>{f.key.toUpperCase()}</kbd>
+        </button>
+      ))}
+    </div>
+  );
+}
+
 class EditFailed extends Error {
   constructor(result: QueryResult) {
     super(result.error ?? 'The final SQL failed.');
@@ -403,15 +477,3 @@ class EditFailed extends Error {
   }
 }
 
-function RowDiff({ title, rows, count, cols }: { title: string; rows: unknown[][] | null; count?: number; cols: QueryResult['columns'] }) {
-  const list = rows ?? [];
-  const n = count ?? list.length;
-  return (
-    <div>
-      <h3 className="diff-title">
-        {title} ({formatCount(n)})
-      </h3>
-      {list.length > 0 ? <RowsTable columns={cols ?? []} rows={list} label={title} /> : <p className="muted">None.</p>}
-    </div>
-  );
-}

@@ -4,6 +4,7 @@ import type { ComponentProps, ReactNode } from 'react';
 import type { PipelineRun, RunLogLine } from '../../shared/api';
 import { Alert, Button, Card, Stats } from '../../components/ui';
 import { elapsedMs, formatCost, formatDuration, formatTokens } from '../../shared/format';
+import { runNumber } from './name';
 import { RunProgress, RunStatusBadge } from './status';
 
 type StatItem = ComponentProps<typeof Stats>['items'][number];
@@ -28,7 +29,7 @@ export function usageStats(r: PipelineRun, live: boolean, now: number, costNote?
 }
 
 /**
- * A run's summary card: "<title> #id" with its status badge, the actions, the large progress bar, the
+ * A run's summary card: "<title> #number" with its status badge, the actions, the large progress bar, the
  * figures, then `details`, the run's error ("The <noun> stopped with an error"), the polling notice and
  * `children`.
  */
@@ -56,7 +57,7 @@ export function RunCard({
     <Card
       title={
         <span className="batch-title">
-          {title} #{run.id} <RunStatusBadge status={run.status} />
+          {title} #{runNumber(run)} <RunStatusBadge status={run.status} />
         </span>
       }
       description={description}

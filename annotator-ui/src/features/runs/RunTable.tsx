@@ -4,6 +4,7 @@ import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import type { PipelineRun } from '../../shared/api';
 import { formatDateTime, formatRelative } from '../../shared/format';
+import { runNumber } from './name';
 import { RunProgress, RunStatusBadge } from './status';
 
 /** The run's link ("Batch #3"), then `between` (a kind, a method), then its status and progress. */
@@ -12,7 +13,7 @@ export function RunCells({ run, to, label, between }: { run: PipelineRun; to: st
     <>
       <td className="nowrap">
         <Link className="strong-link" to={to}>
-          {label} #{run.id}
+          {label} #{runNumber(run)}
         </Link>
       </td>
       {between}

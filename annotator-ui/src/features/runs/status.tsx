@@ -33,7 +33,7 @@ export function RunProgress({ run, large = false }: { run: PipelineRun; large?: 
       <div
         className={`progress${run.status === 'failed' ? ' progress-failed' : ''}`}
         role="progressbar"
-        aria-label={`Progress of ${run.kind === 'agent' ? 'batch' : 'run'} ${run.id}`}
+        aria-label={`Progress of ${run.kind === 'agent' ? 'batch' : 'run'} ${run.number ?? run.id}`}
         aria-valuemin={0}
         aria-valuemax={run.total}
         aria-valuenow={run.done}

@@ -7,6 +7,7 @@ import { ErrorState, Loading, useToast } from '../../components/ui';
 import { formError } from '../../shared/forms';
 import { useEventStream } from '../../shared/sse';
 import { runKeys } from './keys';
+import { runName } from './name';
 import { isLive } from './status';
 
 export type RunData = { run: PipelineRun; accuracy?: RunAccuracy | null };
@@ -23,8 +24,8 @@ export function useNow(on: boolean): number {
 }
 
 export interface RunPageOptions {
-  /** Names the run in toasts: "Batch #3 cancelled", "Run #3 resumed". */
-  noun: string;
+  /** Names the run in toasts: "Batch #3 cancelled", "Paraphrase run #3 resumed". */
+  noun: string | ((run: PipelineRun) => string);
   /** The list page under the project, linked from the crumb. */
   listPath: string;
   listLabel: string;
@@ -82,7 +83,7 @@ export function useRunPage<T extends RunData>(projectId: string, runId: string, 
     onSuccess: ({ run: next }: { run: PipelineRun }) => {
       qc.setQueryData<RunData>(runKeys.detail(projectId, runId), (old) => ({ ...old, run: next }));
       void qc.invalidateQueries({ queryKey: runKeys.list(projectId) });
-      toast(`${opts.noun} #${next.id} ${verb}`);
+      toast(`${runName(typeof opts.noun === 'string' ? opts.noun : opts.noun(next), next)} ${verb}`);
       setFallback(false);
       setSession((n) => n + 1);
     },

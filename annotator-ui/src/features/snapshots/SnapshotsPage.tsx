@@ -22,6 +22,7 @@ import '../../shared/golden.css';
 import { databaseKeys } from '../databases/keys';
 import { projectKeys } from '../projects/keys';
 import { questionKeys } from '../questions/keys';
+import { ErrorRateCard } from './ErrorRate';
 import { snapshotKeys } from './keys';
 
 const SPLIT_LABELS: Record<string, string> = { train: 'Train', val: 'Validation', test: 'Test', all: 'All' };
@@ -657,6 +658,7 @@ export function SnapshotPage() {
           {m.split_by_database ? 'Split by database: no database is in two splits.' : 'Split stratified by database × hardness.'}
         </p>
       </Card>
+      <ErrorRateCard projectId={projectId} snapshotId={s.id} lead={lead} who={who} />
       <Manifest projectId={projectId} snapshot={s} />
       {lead && <Downloads projectId={projectId} snapshot={s} />}
       <SnapshotPairs projectId={projectId} snapshot={s} />

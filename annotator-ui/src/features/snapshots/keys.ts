@@ -6,5 +6,7 @@ export const snapshotKeys = {
   detail: (projectId: Id, snapshotId: Id) => ['snapshot', String(projectId), String(snapshotId)] as const,
   compare: (projectId: Id, a?: string, b?: string) => ['snapshot-compare', String(projectId), a, b] as const,
   pairs: (projectId: Id, snapshotId: Id, split: string) => ['snapshot-pairs', String(projectId), String(snapshotId), split] as const,
+  /** A snapshot's measured error rate, its audits and their queue. */
+  errorRate: (projectId: Id, snapshotId: Id) => ['snapshot-error-rate', String(projectId), String(snapshotId)] as const,
   exports: (projectId: Id) => ['exports', String(projectId)] as const,
 };
