@@ -139,12 +139,12 @@ func (s *Store) NLQHistory(ctx context.Context, projectID, nlqID int64) (NLQHist
 		}
 		if h.ReviewItems, err = historyRows(ctx, tx, `
 			SELECT id, project_id, nlq_id, reason, status, candidate_a, candidate_b, authors, claimed_by, lease_until, version,
-				guideline_version, created_at, resolved_at
+				guideline_version, created_at, resolved_at, snapshot_id
 			FROM review_items WHERE nlq_id = $1 ORDER BY id`,
 			func(row pgx.CollectableRow) (ReviewItemWithReviews, error) {
 				var it ReviewItemWithReviews
 				err := row.Scan(&it.ID, &it.ProjectID, &it.NLQID, &it.Reason, &it.Status, &it.CandidateA, &it.CandidateB, &it.Authors,
-					&it.ClaimedBy, &it.LeaseUntil, &it.Version, &it.GuidelineVersion, &it.CreatedAt, &it.ResolvedAt)
+					&it.ClaimedBy, &it.LeaseUntil, &it.Version, &it.GuidelineVersion, &it.CreatedAt, &it.ResolvedAt, &it.SnapshotID)
 				it.Reviews = []ReviewerReview{}
 				return it, err
 			}, nlqID); err != nil {
@@ -152,13 +152,13 @@ func (s *Store) NLQHistory(ctx context.Context, projectID, nlqID int64) (NLQHist
 		}
 		reviews, err := historyRows(ctx, tx, `
 			SELECT r.id, r.review_item_id, coalesce(r.reviewer_id, 0), r.guideline_version, r.created_at, r.decision, r.error_type,
-				r.rule_ids, r.comment, coalesce(r.final_sql, ''), coalesce(r.question, ''), u.email
+				r.rule_ids, r.comment, coalesce(r.final_sql, ''), coalesce(r.question, ''), u.email, r.candidate_id
 			FROM reviews r JOIN review_items ri ON ri.id = r.review_item_id LEFT JOIN users u ON u.id = r.reviewer_id
 			WHERE ri.nlq_id = $1 ORDER BY r.id`,
 			func(row pgx.CollectableRow) (ReviewerReview, error) {
 				var r ReviewerReview
 				err := row.Scan(&r.ID, &r.ReviewItemID, &r.ReviewerID, &r.GuidelineVersion, &r.CreatedAt, &r.Decision.Decision, &r.ErrorType,
-					&r.RuleIDs, &r.Comment, &r.FinalSQL, &r.Question, &r.ReviewerEmail)
+					&r.RuleIDs, &r.Comment, &r.FinalSQL, &r.Question, &r.ReviewerEmail, &r.CandidateID)
 				return r, err
 			}, nlqID)
 		if err != nil {

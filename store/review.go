@@ -47,6 +47,8 @@ type ReviewItem struct {
 	GuidelineVersion *int       `json:"guideline_version"`
 	CreatedAt        time.Time  `json:"created_at"`
 	ResolvedAt       *time.Time `json:"resolved_at"`
+	// SnapshotID is the snapshot a "snapshot_audit" item audits a pair of.
+	SnapshotID *int64 `json:"snapshot_id,omitempty"`
 }
 
 // ReviewCandidate is what a reviewer sees of one SQL candidate.
@@ -131,7 +133,7 @@ const ClaimSQL = `WITH claimed AS (
 		jsonb_build_object('version', c.version, 'lease_until', c.lease_until), $4 FROM claimed c
 )
 SELECT c.id AS item_id, c.project_id, c.nlq_id, c.reason, c.status, c.candidate_a, c.candidate_b, c.authors, c.claimed_by, c.lease_until,
-	c.version, c.guideline_version, c.created_at, c.resolved_at, n.question, n.database_id,
+	c.version, c.guideline_version, c.created_at, c.resolved_at, c.snapshot_id, n.question, n.database_id,
 	a.id, a.source, a.sql, a.result_fingerprint, a.row_count, a.error, a.agent_run_id,
 	b.id, b.source, b.sql, b.result_fingerprint, b.row_count, b.error, b.agent_run_id
 FROM claimed c JOIN nlqs n ON n.id = c.nlq_id
@@ -152,7 +154,7 @@ func (s *Store) ClaimReviewItem(ctx context.Context, a Actor, projectID, reviewe
 		v, ca, cb = ReviewItemView{}, nullCandidate{}, nullCandidate{}
 		return s.pool.QueryRow(ctx, ClaimSQL, projectID, reviewerID, lease.Seconds(), a.RequestID).Scan(
 			&v.ID, &v.ProjectID, &v.NLQID, &v.Reason, &v.Status, &v.CandidateA, &v.CandidateB, &v.Authors, &v.ClaimedBy, &v.LeaseUntil,
-			&v.Version, &v.GuidelineVersion, &v.CreatedAt, &v.ResolvedAt, &v.Question, &v.DatabaseID,
+			&v.Version, &v.GuidelineVersion, &v.CreatedAt, &v.ResolvedAt, &v.SnapshotID, &v.Question, &v.DatabaseID,
 			&ca.ID, &ca.Source, &ca.SQL, &ca.ResultFingerprint, &ca.RowCount, &ca.Error, &ca.AgentRunID,
 			&cb.ID, &cb.Source, &cb.SQL, &cb.ResultFingerprint, &cb.RowCount, &cb.Error, &cb.AgentRunID)
 	}, func() (bool, error) {

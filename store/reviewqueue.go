@@ -163,14 +163,14 @@ func (s *Store) takeReviewItem(ctx context.Context, a Actor, projectID, itemID, 
 		}
 		var ca, cb nullCandidate
 		err = tx.QueryRow(ctx, `SELECT i.id, i.project_id, i.nlq_id, i.reason, i.status, i.candidate_a, i.candidate_b, i.authors, i.claimed_by,
-				i.lease_until, i.version, i.guideline_version, i.created_at, i.resolved_at, n.question, n.database_id,
+				i.lease_until, i.version, i.guideline_version, i.created_at, i.resolved_at, i.snapshot_id, n.question, n.database_id,
 				a.id, a.source, a.sql, a.result_fingerprint, a.row_count, a.error, a.agent_run_id,
 				b.id, b.source, b.sql, b.result_fingerprint, b.row_count, b.error, b.agent_run_id
 			FROM review_items i JOIN nlqs n ON n.id = i.nlq_id
 				LEFT JOIN sql_candidates a ON a.id = i.candidate_a LEFT JOIN sql_candidates b ON b.id = i.candidate_b
 			WHERE i.id = $1`, itemID).Scan(
 			&v.ID, &v.ProjectID, &v.NLQID, &v.Reason, &v.Status, &v.CandidateA, &v.CandidateB, &v.Authors, &v.ClaimedBy, &v.LeaseUntil,
-			&v.Version, &v.GuidelineVersion, &v.CreatedAt, &v.ResolvedAt, &v.Question, &v.DatabaseID,
+			&v.Version, &v.GuidelineVersion, &v.CreatedAt, &v.ResolvedAt, &v.SnapshotID, &v.Question, &v.DatabaseID,
 			&ca.ID, &ca.Source, &ca.SQL, &ca.ResultFingerprint, &ca.RowCount, &ca.Error, &ca.AgentRunID,
 			&cb.ID, &cb.Source, &cb.SQL, &cb.ResultFingerprint, &cb.RowCount, &cb.Error, &cb.AgentRunID)
 		v.A, v.B = ca.candidate(), cb.candidate()

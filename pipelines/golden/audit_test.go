@@ -99,7 +99,7 @@ func TestAudit_SampleQueueVerdictsEstimate(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if v.Reason != "snapshot_audit" || v.A == nil {
+		if v.Reason != "snapshot_audit" || v.A == nil || v.SnapshotID == nil || *v.SnapshotID != snap.ID {
 			t.Fatalf("item %+v", v)
 		}
 		for _, a := range v.Authors {
