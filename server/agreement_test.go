@@ -226,3 +226,32 @@ func TestAnnotationAPI_AgentAnswerIsComparedWithEarlierAnnotations(t *testing.T)
 		})
 	}
 }
+
+// With audit_rate 1, every accepted agreement is also queued for review ("audit"), whatever the
+// number of annotators: one audit item per question, once the last annotator is done, judged by
+// someone who wrote none of its SQL.
+func TestAnnotationAPI_AuditRateOneAuditsEveryAgreement(t *testing.T) {
+	for _, slots := range []int{1, 2} {
+		e := newEnv(t)
+		e.setPolicy(t, map[string]any{"annotators_per_item": slots, "audit_rate": 1.0})
+		nlq := e.dualItem(t, agreeSQL, slots)
+		last := e.annotate(t, "annotator", sameAsAgreeSQL, nlq)
+		if slots == 2 {
+			if n := e.count(t, `SELECT count(*) FROM review_items WHERE nlq_id = $1`, nlq); n != 0 {
+				t.Fatalf("audited before the second annotator: %d items", n)
+			}
+			last = e.annotate(t, "reviewer", agreeSQL, nlq)
+		}
+		if last.Result != store.ResultAgreed || last.ReviewItem == nil {
+			t.Fatalf("%d slots: %+v", slots, last)
+		}
+		if n := e.count(t, `SELECT count(*) FROM review_items WHERE nlq_id = $1 AND reason = 'audit'`, nlq); n != 1 {
+			t.Fatalf("%d slots: %d audit items", slots, n)
+		}
+		var authors []int64
+		e.store.Pool().QueryRow(e.ctx, `SELECT authors FROM review_items WHERE nlq_id = $1`, nlq).Scan(&authors)
+		if len(authors) != slots {
+			t.Fatalf("%d slots: the audit's authors %v", slots, authors)
+		}
+	}
+}
