@@ -42,12 +42,14 @@ const progress: Progress = {
   queues: { annotation_pending: 12, annotation_claimed: 2, review_pending: 3, review_claimed: 1 },
 };
 
-function setup(role: 'lead' | 'reviewer' | 'annotator', data: Cycle[] = cycles) {
+function setup(role: 'lead' | 'reviewer' | 'annotator', data: Cycle[] = cycles, extra: Parameters<typeof mockApi>[0] = {}) {
   return mockApi({
     'GET /api/v1/auth/me': meReply(plainUser),
     [`GET ${P}`]: { body: { project: project(role) } },
     [`GET ${P}/cycles`]: { body: { cycles: data } },
     [`GET ${P}/progress`]: { body: progress },
+    [`GET ${P}/snapshots`]: { body: { snapshots: [] } },
+    ...extra,
   });
 }
 
@@ -145,5 +147,40 @@ describe('dashboard', () => {
     await user.click(screen.getByRole('checkbox', { name: /Refresh every 10 s/ }));
     await vi.advanceTimersByTimeAsync(25_000);
     expect(count('/cycles')).toBe(3);
+  });
+});
+
+describe('dashboard error rate', () => {
+  const breakdown = (key: string, audited: number, wrong: number) => ({ key, audited, wrong, rate: wrong / audited, low: 0, high: 0.5 });
+  it('says when there is no snapshot to measure', async () => {
+    setup('reviewer');
+    renderApp('/projects/42/dashboard');
+    expect(await screen.findByText('No snapshot yet')).toBeInTheDocument();
+  });
+  it('shows the newest snapshot’s error rate by source, annotator and database', async () => {
+    setup('reviewer', cycles, {
+      [`GET ${P}/snapshots`]: { body: { snapshots: [{ id: 9, project_id: 42, name: 'gold v2', params: null, content_hash: 'h', pairs: 480, manifest: null, created_by: null, created_at: '2026-12-01T10:00:00Z' }] } },
+      [`GET ${P}/snapshots/9/error-rate`]: {
+        body: {
+          error_rate: {
+            pairs: 480, audited: 60, wrong: 2, rate: 0.033, low: 0.009, high: 0.163,
+            strata: [{ accepted_by: 'agreed', pairs: 480, audited: 60, wrong: 2, rate: 0.033, low: 0.009, high: 0.163 }],
+            by_source: [breakdown('agent', 40, 2), breakdown('people', 20, 0)],
+            by_author: [breakdown('ann@example.com', 20, 0)],
+            by_database: [breakdown('concert_singer', 60, 2)],
+            by_error_type: { join: 2 },
+          },
+          audits: [],
+          queue: { pending: 0, claimed: 0, resolved: 60 },
+        },
+      },
+    });
+    renderApp('/projects/42/dashboard');
+    const headline = await screen.findByTestId('dashboard-error-rate');
+    expect(headline).toHaveTextContent('Snapshot #9 “gold v2”');
+    expect(headline).toHaveTextContent('3.3% wrong');
+    expect(screen.getByRole('table', { name: 'By source of the gold SQL' })).toHaveTextContent('Agent');
+    expect(screen.getByRole('table', { name: 'By annotator' })).toHaveTextContent('ann@example.com');
+    expect(screen.getByRole('table', { name: 'By database' })).toHaveTextContent('concert_singer');
   });
 });

@@ -8,6 +8,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { Legend, ProportionBar, StackedBarChart, type StackGroup } from '../../components/charts';
 import { DisagreementChart } from '../../components/DisagreementChart';
+import { SnapshotErrorRateCard } from './SnapshotErrorRate';
 import { formatCount } from '../../components/ResultGrid';
 import { Alert, Button, Card, EmptyState, ErrorState, Loading, RuleChips, Stats } from '../../components/ui';
 import {
@@ -91,6 +92,7 @@ export function ProjectDashboard() {
           <CycleCharts projectId={pid} cycles={cycles.data} />
         </>
       )}
+      <SnapshotErrorRateCard projectId={pid} />
       {lead &&
         (progress.isPending ? (
           <Loading label="Loading progress…" />

@@ -59,7 +59,7 @@ export function ErrorRateCard({ projectId, snapshotId, lead, who }: { projectId:
   );
 }
 
-function ErrorRateDetails({ e }: { e: ErrorRate }) {
+export function ErrorRateDetails({ e }: { e: ErrorRate }) {
   const types = Object.entries(e.by_error_type)
     .filter(([, n]) => n > 0)
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
