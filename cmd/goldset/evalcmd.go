@@ -557,7 +557,7 @@ func runPrompts(ctx context.Context, args []string, out io.Writer) error {
 	if *show >= 0 {
 		var pt *store.PromptTemplate
 		if *show == 0 {
-			builtin := store.PromptTemplate{ProjectID: p.ID, Body: prompts.BuiltinTemplate, Source: "builtin", Note: "seed 000's prompt, built in"}
+			builtin := store.PromptTemplate{ProjectID: p.ID, Body: prompts.BuiltinTemplate, Source: "builtin", Note: "LlamaIndex's Text-to-SQL prompt, built in"}
 			pt = &builtin
 		}
 		for i := range versions {

@@ -100,7 +100,7 @@ func (g *Generators) qaOutputs(ctx context.Context, w *work, reply string, tally
 			tally.drop(DropEmpty, q, "no SQL")
 			continue
 		}
-		// Seed 000 deduplicates on (question, SQL); the same question twice is one too many.
+		// Pairs are deduplicated on (question, SQL), as LlamaIndex's evaluation-set builder does; the same question twice is one too many.
 		if n := normalizeQuestion(q); seen[n] {
 			tally.drop(DropDuplicate, q, "repeated in the reply")
 			continue

@@ -135,7 +135,7 @@ func CurrentPrompt(ctx context.Context, st *store.Store, projectID int64) (store
 		return p, err
 	}
 	return store.PromptTemplate{ProjectID: projectID, Body: prompts.BuiltinTemplate, Source: "builtin",
-		Note: "seed 000's prompt, built in"}, nil
+		Note: "LlamaIndex's Text-to-SQL prompt, built in"}, nil
 }
 
 // SavePrompt saves a new version of the project's template written by a person.

@@ -1,4 +1,4 @@
-// The disagreement rate per cycle (issue 7's "disagreement rate per cycle"): one bar per guideline
+// The disagreement rate per cycle : one bar per guideline
 // version, on the Dashboard and on the Metrics tab.
 import { cycleName, formatRate, type Cycle } from '../features/dashboard/api';
 import { BarChart } from './charts';

@@ -926,7 +926,7 @@ export interface AgentBatchParams {
   samples?: number;
 }
 
-/** The generating pipelines (docs/API.md, issue 6), each started with `POST …/runs` `{kind, params}`. */
+/** The generating pipelines (docs/API.md), each started with `POST …/runs` `{kind, params}`. */
 export const GENERATION_KINDS = ['complexity', 'semantic', 'paraphrase', 'qagen', 'table_metadata'] as const;
 export type GenerationKind = (typeof GENERATION_KINDS)[number];
 

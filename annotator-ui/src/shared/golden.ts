@@ -1,4 +1,4 @@
-// Golden sets (docs/API.md, issue 8): snapshots and their exports, the project's versioned prompt
+// Golden sets (docs/API.md): snapshots and their exports, the project's versioned prompt
 // template, evaluations (runs of kind `evaluate`) and prompt optimizations (runs of kind `optimize`):
 // the types, the API calls, and the arithmetic and wording the screens share.
 import { request, type PipelineRun } from './api';

@@ -1,4 +1,4 @@
-// Project → Metrics (reviewers read, leads also compute): seed 003's Phase 1 figures for the dataset,
+// Project → Metrics (reviewers read, leads also compute): the diversity and complexity figures of Turing's human-in-the-loop Text2SQL study for the dataset,
 // stage by stage — the newest computation that succeeded, what it was computed with (the embedding,
 // named plainly when it is the lexical fallback, and the inputs hash), its table and charts, the details
 // of one set, the disagreement rate per cycle, and every computation. A lead recomputes on demand and
@@ -296,7 +296,7 @@ function MetricsView({
     <>
       <Card
         title="Dataset metrics"
-        description="Seed 003's Phase 1 figures. Each question counts with its accepted SQL, else its best candidate that ran; rejected questions are left out."
+        description="Diversity and complexity per stage. Each question counts with its accepted SQL, else its best candidate that ran; rejected questions are left out."
         actions={controls}
       >
         <div className="stack">

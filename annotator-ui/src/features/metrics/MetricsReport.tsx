@@ -1,4 +1,4 @@
-// What one metrics computation found, as seed 003's Phase 1 shows it: the per-stage table with the %
+// What one metrics computation found, as Turing's human-in-the-loop Text2SQL study shows it: the per-stage table with the %
 // change against the first stage, the charts across stages, the coverage heat map, and the details of
 // one set of questions (patterns with their long tail, clause usage, question lengths, unused tables and
 // columns, near-duplicate questions).
@@ -41,7 +41,7 @@ export function HardnessMix({ label, hardness }: { label: string; hardness: Hard
   );
 }
 
-/** Seed 003's table: one row per stage, each figure with its % change against the first stage. */
+/** The study's table: one row per stage, each figure with its % change against the first stage. */
 export function StageTable({ rows }: { rows: StageRow[] }) {
   const first = rows[0] ? stageName(rows[0].stage) : '';
   return (

@@ -1,4 +1,4 @@
-// The dataset metrics of seed 003's Phase 1 (docs/API.md "Metrics (issue 7 dashboard)"): the API calls,
+// The dataset metrics (docs/API.md, Metrics): the API calls,
 // the types of a computation and its reports (the JSON of metrics.Report and store.MetricRun), and the
 // arithmetic the Metrics tab shows (stage rows with their change against the first stage, the coverage
 // heat map and its colour scale, the pattern long tail, clause shares, who computed what).
@@ -267,7 +267,7 @@ export function startedBy(run: Pick<MetricRun, 'trigger' | 'started_by' | 'pipel
 export const TRIGGER_LABELS: Record<string, string> = { manual: 'On demand', pipeline: 'After a pipeline', cli: 'Command line' };
 
 /**
- * The change from `base` to `value` in percent of `base` (seed 003's "% change against the first
+ * The change from `base` to `value` in percent of `base` (the study's "% change against the first
  * stage"); null when the base is zero and the value is not (no finite change) or either is missing.
  */
 export function percentChange(value: number | null | undefined, baseValue: number | null | undefined): number | null {
