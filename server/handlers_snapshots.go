@@ -51,7 +51,12 @@ func (s *Server) getSnapshot(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"snapshot": snap})
+	// The manifest is as cut; the error rate is as the audits stand now.
+	est, err := s.snapshots().ErrorRate(c.Request().Context(), pid, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"snapshot": snap, "error_rate": est})
 }
 
 // snapshotPairs pages through a snapshot's pairs by question id (?split=&after=&limit=).
