@@ -122,16 +122,8 @@ type auditView struct {
 func (s *Server) listAudit(c echo.Context, projectID *int64) error {
 	q := store.AuditQuery{ProjectID: projectID}
 	v := store.Validator{}
-	if l := c.QueryParam("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		v.Check(err == nil && n >= 1 && n <= 500, "limit", "must be a number from 1 to 500")
-		q.Limit = n
-	}
-	if b := c.QueryParam("before"); b != "" {
-		n, err := strconv.ParseInt(b, 10, 64)
-		v.Check(err == nil && n > 0, "before", "must be a positive entry id")
-		q.Before = n
-	}
+	queryLimit(c, &v, &q.Limit, 500)
+	queryID(c, &v, "before", &q.Before, false)
 	if err := v.Err(); err != nil {
 		return err
 	}

@@ -67,12 +67,10 @@ func (s *Server) tableRows(c echo.Context) error {
 	}
 	name := c.Param("table")
 	limit := 20
-	if l := c.QueryParam("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 || n > 200 {
-			return invalid("limit", "must be a number from 1 to 200")
-		}
-		limit = n
+	v := store.Validator{}
+	queryLimit(c, &v, &limit, 200)
+	if err := v.Err(); err != nil {
+		return err
 	}
 	for _, t := range ts {
 		if t.Name == name { // only a name from the registry reaches the SQL text
@@ -168,18 +166,9 @@ func (s *Server) listNLQs(c echo.Context) error {
 	v := store.Validator{}
 	v.Check(q.ErrorType == "" || slices.Contains(store.ReviewErrorTypes, q.ErrorType), "error_type", "must be one of "+strings.Join(store.ReviewErrorTypes, ", "))
 	v.Check(len(q.Text) <= 500, "q", "is longer than 500 bytes")
-	for name, dst := range map[string]*int64{"database": &q.DatabaseID, "before": &q.Before} {
-		if raw := c.QueryParam(name); raw != "" {
-			n, err := strconv.ParseInt(raw, 10, 64)
-			v.Check(err == nil && n > 0, name, "must be a positive id")
-			*dst = n
-		}
-	}
-	if raw := c.QueryParam("limit"); raw != "" {
-		n, err := strconv.Atoi(raw)
-		v.Check(err == nil && n >= 1 && n <= 500, "limit", "must be a number from 1 to 500")
-		q.Limit = n
-	}
+	queryID(c, &v, "database", &q.DatabaseID, false)
+	queryID(c, &v, "before", &q.Before, false)
+	queryLimit(c, &v, &q.Limit, 500)
 	if err := v.Err(); err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package server
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -96,16 +95,8 @@ func (s *Server) evaluationResults(c echo.Context) error {
 	}
 	after, limit := int64(0), 100
 	v := store.Validator{}
-	if a := c.QueryParam("after"); a != "" {
-		n, err := strconv.ParseInt(a, 10, 64)
-		v.Check(err == nil && n >= 0, "after", "must be a question id")
-		after = n
-	}
-	if l := c.QueryParam("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		v.Check(err == nil && n >= 1 && n <= 1000, "limit", "must be a number from 1 to 1000")
-		limit = n
-	}
+	queryID(c, &v, "after", &after, true)
+	queryLimit(c, &v, &limit, 1000)
 	if err := v.Err(); err != nil {
 		return err
 	}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -123,18 +122,9 @@ func (s *Server) reviewQueue(c echo.Context) error {
 	v := store.Validator{}
 	v.Check(q.State == "" || slices.Contains(store.ReviewStates, q.State), "state", "must be one of "+strings.Join(store.ReviewStates, ", "))
 	v.Check(q.Reason == "" || slices.Contains(store.ReviewReasons, q.Reason), "reason", "must be one of "+strings.Join(store.ReviewReasons, ", "))
-	for name, dst := range map[string]*int64{"database": &q.DatabaseID, "before": &q.Before} {
-		if raw := c.QueryParam(name); raw != "" {
-			n, err := strconv.ParseInt(raw, 10, 64)
-			v.Check(err == nil && n > 0, name, "must be a positive id")
-			*dst = n
-		}
-	}
-	if raw := c.QueryParam("limit"); raw != "" {
-		n, err := strconv.Atoi(raw)
-		v.Check(err == nil && n >= 1 && n <= 500, "limit", "must be a number from 1 to 500")
-		q.Limit = n
-	}
+	queryID(c, &v, "database", &q.DatabaseID, false)
+	queryID(c, &v, "before", &q.Before, false)
+	queryLimit(c, &v, &q.Limit, 500)
 	if err := v.Err(); err != nil {
 		return err
 	}

@@ -69,16 +69,8 @@ func (s *Server) snapshotPairs(c echo.Context) error {
 	v := store.Validator{}
 	v.Check(split == "" || split == golden.SplitTrain || split == golden.SplitVal || split == golden.SplitTest,
 		"split", `must be "train", "val" or "test"`)
-	if a := c.QueryParam("after"); a != "" {
-		n, err := strconv.ParseInt(a, 10, 64)
-		v.Check(err == nil && n >= 0, "after", "must be a question id")
-		after = n
-	}
-	if l := c.QueryParam("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		v.Check(err == nil && n >= 1 && n <= 1000, "limit", "must be a number from 1 to 1000")
-		limit = n
-	}
+	queryID(c, &v, "after", &after, true)
+	queryLimit(c, &v, &limit, 1000)
 	if err := v.Err(); err != nil {
 		return err
 	}

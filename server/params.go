@@ -1,0 +1,36 @@
+package server
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/goldset/goldset/store"
+)
+
+// Query parameters of list routes, read one way: each reader leaves dst as it is when the parameter
+// is absent and records a field error on v when it is malformed or out of range.
+
+// queryLimit reads ?limit= as a number from 1 to most.
+func queryLimit(c echo.Context, v *store.Validator, dst *int, most int) {
+	raw := c.QueryParam("limit")
+	if raw == "" {
+		return
+	}
+	n, err := strconv.Atoi(raw)
+	v.Check(err == nil && n >= 1 && n <= most, "limit", fmt.Sprintf("must be a number from 1 to %d", most))
+	*dst = n
+}
+
+// queryID reads ?name= as an id: positive, or with zeroOK also 0 (an "after" cursor's start).
+func queryID(c echo.Context, v *store.Validator, name string, dst *int64, zeroOK bool) {
+	raw := c.QueryParam(name)
+	if raw == "" {
+		return
+	}
+	n, err := strconv.ParseInt(raw, 10, 64)
+	ok := err == nil && (n > 0 || zeroOK && n == 0)
+	v.Check(ok, name, "must be a positive id")
+	*dst = n
+}
