@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
+	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )
@@ -97,10 +99,23 @@ func (w *itemWorker) Work(ctx context.Context, job *river.Job[itemArgs]) error {
 			r.unclaim(ctx, run.ID, a.Key, job.ID)
 			return err
 		}
+		err = nameTheProcess(err, s.worker.ID)
 		r.Store.AddEvent(ctx, run.ID, "error", fmt.Sprintf("item %s: %v", a.Key, err))
 		outcome, save = failedItem(a.Key, err), nil
 	}
 	return w.complete(ctx, job, run, outcome, save)
+}
+
+// nameTheProcess adds, to an item that failed for want of a language model, which
+// process worked it: the endpoint given to a command in its environment is that command's, while
+// the items of its run may be worked by a `goldset serve` or `goldset worker` elsewhere.
+func nameTheProcess(err error, worker int32) error {
+	if !errors.Is(err, llm.ErrNotConfigured) {
+		return err
+	}
+	host, _ := os.Hostname()
+	return fmt.Errorf("%w (this item was worked by worker #%d, process %d on %s: set GOLDSET_LLM_* for that process, "+
+		"or save the endpoint under Settings → Language model, which every process reads within 30 s)", err, worker, os.Getpid(), host)
 }
 
 // unclaim releases an item from this worker's job, so a resume or another job can take it. A

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/pipelines/pipelinetest"
 	"github.com/goldset/goldset/pipelines/runs"
 	"github.com/goldset/goldset/store"
@@ -409,4 +411,20 @@ func BenchmarkRunner_ItemOverhead(b *testing.B) {
 	}
 	b.ReportMetric(float64(total.Microseconds())/1000/float64(n*b.N), "ms/item")
 	b.ReportMetric(float64(n*b.N)/total.Seconds(), "items/s")
+}
+
+// An item that fails for want of a language model says which process worked it: the endpoint a
+// command was given is that command's, and another process may have taken the item.
+func TestRunner_NoModelSaysWhichProcessWorkedTheItem(t *testing.T) {
+	f := pipelinetest.New(t)
+	r := testRunner(t, f.St, 1, 1, func(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, runs.ItemSaver, error) {
+		return store.ItemOutcome{}, nil, &runs.ItemError{Err: fmt.Errorf("target model: llm: %w", llm.ErrNotConfigured)}
+	})
+	run := testRun(t, f, testKeys(1))
+	pipelinetest.ExecuteWithin(t, r, run, time.Minute)
+	got := f.Run(t, run)
+	if !strings.Contains(got.Error, "no language model is configured") || !strings.Contains(got.Error, "this item was worked by worker #") ||
+		!strings.Contains(got.Error, fmt.Sprintf("process %d", os.Getpid())) {
+		t.Fatalf("run: %+v", got)
+	}
 }
