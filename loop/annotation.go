@@ -175,8 +175,9 @@ type SubmitResult struct {
 // Submit runs the person's SQL on the question's database (a failing SQL is stored with its error;
 // it never matches) and stores it (store.SubmitAnnotation), compared by execution match with the
 // agent's newest SQL and every other annotator's.
-func (l *Loop) Submit(ctx context.Context, a store.Actor, projectID, itemID, userID int64, version int, sql string, elapsedMS *int64) (SubmitResult, error) {
+func (l *Loop) Submit(ctx context.Context, a store.Actor, projectID, itemID, userID int64, version int, sql string, elapsedMS *int64, comment string) (SubmitResult, error) {
 	v := store.Validator{}
+	v.Check(len(comment) <= 10_000, "comment", "is longer than 10,000 bytes")
 	v.Check(sql != "", "sql", "is required")
 	v.Check(len(sql) <= 100_000, "sql", "is longer than 100,000 bytes")
 	v.Check(elapsedMS == nil || *elapsedMS >= 0, "elapsed_ms", "must not be negative")
@@ -198,7 +199,7 @@ func (l *Loop) Submit(ctx context.Context, a store.Actor, projectID, itemID, use
 		return SubmitResult{}, err
 	}
 	sub := store.Submission{ProjectID: projectID, ItemID: itemID, UserID: userID, Version: version, ElapsedMS: elapsedMS,
-		Candidate: store.Candidate{SQL: sql}}
+		Candidate: store.Candidate{SQL: sql}, Comment: comment}
 	candidate.SetOutcome(&sub.Candidate, mine)
 	res, err := l.Store.SubmitAnnotation(ctx, a, sub, ExecutionVerdicts(ctx, l.Exec, target, tables, "this annotator", sql, mine))
 	if err != nil {

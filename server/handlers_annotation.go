@@ -109,6 +109,7 @@ type submitRequest struct {
 	Version   *int   `json:"version"`
 	SQL       string `json:"sql"`
 	ElapsedMS *int64 `json:"elapsed_ms"`
+	Comment   string `json:"comment"`
 }
 
 func (s *Server) submitAnnotation(c echo.Context) error {
@@ -124,7 +125,7 @@ func (s *Server) submitAnnotation(c echo.Context) error {
 		return invalid("version", "is required (the item's version you were given)")
 	}
 	p := currentPrincipal(c)
-	res, err := s.loop.Submit(c.Request().Context(), p.actor(c), pid, id, p.user.ID, *req.Version, req.SQL, req.ElapsedMS)
+	res, err := s.loop.Submit(c.Request().Context(), p.actor(c), pid, id, p.user.ID, *req.Version, req.SQL, req.ElapsedMS, req.Comment)
 	if err != nil {
 		return err
 	}
@@ -167,4 +168,33 @@ func (s *Server) releaseAnnotation(c echo.Context) error {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
+}
+
+// annotatorStatus is the caller's view of the annotation work: the project's progress ("x of N
+// done"), what they did, and their recent answers, with those they may still reopen.
+func (s *Server) annotatorStatus(c echo.Context) error {
+	pid, err := idParam(c, "project")
+	if err != nil {
+		return err
+	}
+	st, err := s.store.AnnotatorStatus(c.Request().Context(), pid, currentPrincipal(c).user.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, st)
+}
+
+// reopenAnnotation takes back the caller's answer to an item while nobody has acted on it; the item
+// is their claim again.
+func (s *Server) reopenAnnotation(c echo.Context) error {
+	pid, id, err := projectAnd(c, "item")
+	if err != nil {
+		return err
+	}
+	p := currentPrincipal(c)
+	it, err := s.store.ReopenAnnotation(c.Request().Context(), p.actor(c), pid, id, p.user.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"item": it})
 }

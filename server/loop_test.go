@@ -470,3 +470,62 @@ func TestAnnotationAPI_ACoincidentalAgreementIsADisagreement(t *testing.T) {
 		t.Fatalf("question: %+v", st)
 	}
 }
+
+// submittedAnnotation gives the fixture user of role as (the annotator for roles that may not
+// annotate) an answered item that nobody acted on yet (a two-slot question, the agent not yet
+// answered), and returns it.
+func (e *env) submittedAnnotation(t *testing.T, as string) int64 {
+	t.Helper()
+	u, ok := e.users[as]
+	if !ok || rank(as) < rank("annotator") {
+		u = e.users["annotator"]
+	}
+	if _, err := e.store.Pool().Exec(e.ctx, `UPDATE annotation_items SET status = 'pending', claimed_by = NULL, lease_until = NULL
+		WHERE claimed_by = $1 AND status = 'claimed'`, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	nlq := e.dualItem(t, "", 2)
+	var item int64
+	var version int
+	if err := e.store.Pool().QueryRow(e.ctx, `UPDATE annotation_items SET status = 'claimed', claimed_by = $2, claimed_at = now(),
+		lease_until = now() + interval '10 minutes', version = version + 1 WHERE nlq_id = $1 AND slot = 1 RETURNING id, version`,
+		nlq, u.ID).Scan(&item, &version); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.srv.cfg.Loop.Submit(e.ctx, store.System, e.project.ID, item, u.ID, version, agreeSQL, nil, ""); err != nil {
+		t.Fatal(err)
+	}
+	return item
+}
+
+// An annotator sees how far the work has come and their recent answers; one nobody acted on yet can
+// be reopened (and answered again, with a comment); one a review or a later SQL acted on cannot.
+func TestAnnotationAPI_StatusReopenAndComment(t *testing.T) {
+	e := newEnv(t)
+	p := fmt.Sprintf("/api/v1/projects/%d/annotation", e.project.ID)
+	item := e.submittedAnnotation(t, "annotator")
+	e.run(t, []scenario{
+		{Name: "x of N done, and the recent answer", Method: "GET", URL: p + "/status", As: "annotator", ExpectedStatus: 200,
+			ExpectedContent: []string{`"total":2`, `"done":1`, `"submitted":1`, `"reopenable":true`, fmt.Sprintf(`"item_id":%d`, item)}},
+		{Name: "someone else cannot reopen it", Method: "POST", URL: fmt.Sprintf("%s/items/%d/reopen", p, item), As: "reviewer", ExpectedStatus: 404},
+		{Name: "reopen", Method: "POST", URL: fmt.Sprintf("%s/items/%d/reopen", p, item), As: "annotator", ExpectedStatus: 200,
+			ExpectedContent: []string{`"status":"claimed"`}},
+		{Name: "nothing to reopen twice", Method: "POST", URL: fmt.Sprintf("%s/items/%d/reopen", p, item), As: "annotator", ExpectedStatus: 404},
+	})
+	mine := decode[task](t, e.do(scenario{Method: "POST", URL: p + "/next", As: "annotator"}))
+	if mine.Item.ID != item {
+		t.Fatalf("the reopened item is not the annotator's claim: %+v", mine)
+	}
+	e.run(t, []scenario{{Name: "answer again, with a comment", Method: "POST", URL: fmt.Sprintf("%s/items/%d/submit", p, item), As: "annotator",
+		Body: jsonBody(map[string]any{"version": mine.Item.Version, "sql": agreeSQL, "comment": "R2 says NULLS LAST"}), ExpectedStatus: 200,
+		ExpectedContent: []string{`"comment":"R2 says NULLS LAST"`}}})
+	// The second annotator's SQL is compared with it: no reopening after that.
+	other := decode[task](t, e.do(scenario{Method: "POST", URL: p + "/next", As: "reviewer"}))
+	e.do(scenario{Method: "POST", URL: fmt.Sprintf("%s/items/%d/submit", p, other.Item.ID), As: "reviewer",
+		Body: jsonBody(map[string]any{"version": other.Item.Version, "sql": disagreeSQL})})
+	e.run(t, []scenario{
+		{Name: "acted on: not reopenable", Method: "POST", URL: fmt.Sprintf("%s/items/%d/reopen", p, item), As: "annotator", ExpectedStatus: 409},
+		{Name: "the status says so", Method: "GET", URL: p + "/status", As: "annotator", ExpectedStatus: 200,
+			ExpectedContent: []string{`"reopenable":false`}, NotExpected: []string{`"reopenable":true`}},
+	})
+}

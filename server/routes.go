@@ -121,6 +121,8 @@ func (s *Server) routes() []route {
 		{Method: "POST", Path: v1 + "/projects/:project/annotation/items/:item/submit", Object: "annotation", Action: "work", Handler: h((*Server).submitAnnotation)},
 		{Method: "POST", Path: v1 + "/projects/:project/annotation/items/:item/skip", Object: "annotation", Action: "work", Handler: h((*Server).skipAnnotation)},
 		{Method: "POST", Path: v1 + "/projects/:project/annotation/items/:item/release", Object: "annotation", Action: "work", Handler: h((*Server).releaseAnnotation)},
+		{Method: "POST", Path: v1 + "/projects/:project/annotation/items/:item/reopen", Object: "annotation", Action: "work", Handler: h((*Server).reopenAnnotation)},
+		{Method: "GET", Path: v1 + "/projects/:project/annotation/status", Object: "annotation", Action: "work", Handler: h((*Server).annotatorStatus)},
 
 		{Method: "POST", Path: v1 + "/projects/:project/guidelines/propose", Object: "guidelines", Action: "write", Handler: h((*Server).proposeGuidelines)},
 

@@ -267,6 +267,11 @@ func routeSpecs(t *testing.T, e *env) map[string]routeSpec {
 			id, _ := e.claimedAnnotation(t, as)
 			return fmt.Sprintf("%s/annotation/items/%d/release", p, id), ""
 		}},
+		"GET /api/v1/projects/:project/annotation/status": {Min: "annotator", Success: 200, prepare: fixed(p+"/annotation/status", "")},
+		"POST /api/v1/projects/:project/annotation/items/:item/reopen": {Min: "annotator", Success: 200, prepare: func(e *env, as string) (string, string) {
+			id := e.submittedAnnotation(t, as)
+			return fmt.Sprintf("%s/annotation/items/%d/reopen", p, id), ""
+		}},
 		"GET /api/v1/projects/:project/snapshots": {Min: "reviewer", Success: 200, prepare: fixed(p+"/snapshots", "")},
 		"POST /api/v1/projects/:project/snapshots": {Min: "lead", Success: 201, prepare: func(e *env, _ string) (string, string) {
 			e.acceptedNLQ(t)

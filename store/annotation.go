@@ -455,6 +455,7 @@ type Submission struct {
 	Version                   int
 	Candidate                 Candidate // Source, SQL and outcome; NLQID and created_by are set here
 	ElapsedMS                 *int64    // the annotator's time on the item
+	Comment                   string    // what the annotator wants reviewers to know (a doubt, a cited rule)
 }
 
 // Submission results.
@@ -508,7 +509,8 @@ func (s *Store) SubmitAnnotation(ctx context.Context, a Actor, sub Submission, c
 		return out, err
 	}
 	out.Candidate = c
-	out.Annotation = Annotation{ItemID: it.ID, NLQID: it.NLQID, UserID: sub.UserID, CandidateID: &c.ID, GuidelineVersion: gv, ElapsedMS: sub.ElapsedMS}
+	out.Annotation = Annotation{ItemID: it.ID, NLQID: it.NLQID, UserID: sub.UserID, CandidateID: &c.ID, GuidelineVersion: gv, ElapsedMS: sub.ElapsedMS,
+		Comment: sub.Comment}
 	if err := insertAnnotation(ctx, tx, &out.Annotation); err != nil {
 		return out, err
 	}
