@@ -123,6 +123,8 @@ describe('Goldset annotation loop', { skip: skipUnlessConfigured }, () => {
       await outcome.waitFor();
       assert.match((await outcome.getByTestId('verdict').textContent()) ?? '', /NO AGENT/);
       assert.match((await outcome.textContent()) ?? '', /The agent has no SQL for this question/);
+      // The annotator's own tally counts the answer just given.
+      await page.getByTestId('annotation-progress').getByText(/you answered 1 and skipped 0/).waitFor();
       await screenshot('62-annotate-outcome');
     });
 

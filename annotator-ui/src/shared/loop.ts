@@ -256,12 +256,20 @@ export const loopApi = {
   /** The next annotation item (claimed for you), or null when there is nothing to annotate (204). */
   nextAnnotation: async (projectId: string | number) =>
     (await request<AnnotationTask | undefined>('POST', `${base(projectId)}/annotation/next`)) ?? null,
-  submitAnnotation: (projectId: string | number, itemId: number, body: { version: number; sql: string; elapsed_ms?: number }) =>
+  submitAnnotation: (projectId: string | number, itemId: number, body: { version: number; sql: string; elapsed_ms?: number; comment?: string }) =>
     request<SubmitResult>('POST', `${base(projectId)}/annotation/items/${enc(itemId)}/submit`, { body }),
   skipAnnotation: (projectId: string | number, itemId: number, body: { version: number; reason: SkipReason; comment?: string }) =>
     request<{ annotation: unknown }>('POST', `${base(projectId)}/annotation/items/${enc(itemId)}/skip`, { body }),
   releaseAnnotation: (projectId: string | number, itemId: number) =>
     request<void>('POST', `${base(projectId)}/annotation/items/${enc(itemId)}/release`),
+  /** How far the project's annotation has come, and the caller's recent answers. */
+  annotatorStatus: async (projectId: string | number) => {
+    const st = await request<AnnotatorStatus>('GET', `${base(projectId)}/annotation/status`);
+    return { ...st, recent: st.recent ?? [] };
+  },
+  /** Takes back an answer nobody acted on yet: the item is the caller's claim again. */
+  reopenAnnotation: (projectId: string | number, itemId: number) =>
+    request<{ item: AnnotationItem }>('POST', `${base(projectId)}/annotation/items/${enc(itemId)}/reopen`),
 
   /** The next review item (claimed for you), or null when there is nothing to review (204). */
   nextReview: async (projectId: string | number) =>
@@ -389,4 +397,27 @@ export function isTypingTarget(target: EventTarget | null): boolean {
     return !['checkbox', 'radio', 'button', 'submit'].includes(type);
   }
   return false;
+}
+
+/** GET …/annotation/status: the project's annotation progress and the caller's recent answers. */
+export interface AnnotatorStatus {
+  total: number;
+  done: number;
+  pending: number;
+  claimed: number;
+  submitted: number;
+  skipped: number;
+  recent: RecentAnswer[];
+}
+
+export interface RecentAnswer {
+  item_id: number;
+  nlq_id: number;
+  question: string;
+  status: 'submitted' | 'skipped';
+  sql: string | null;
+  skipped_reason: string | null;
+  comment: string;
+  at: string;
+  reopenable: boolean;
 }

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { database, portsTable } from '../../test/fixtures';
 import { errorReply, meReply, mockApi, plainUser, project, type MockReply } from '../../test/mockApi';
 import { renderApp } from '../../test/render';
-import type { AnnotationTask, SubmitResult } from '../../shared/loop';
+import type { AnnotationTask, AnnotatorStatus, SubmitResult } from '../../shared/loop';
 
 const P = '/api/v1/projects/42';
 
@@ -30,6 +30,39 @@ const submitted: SubmitResult = {
   agent_sql: 'SELECT count(DISTINCT name) FROM ports',
 };
 
+const status: AnnotatorStatus = {
+  total: 10,
+  done: 4,
+  pending: 5,
+  claimed: 1,
+  submitted: 3,
+  skipped: 1,
+  recent: [
+    {
+      item_id: 8,
+      nlq_id: 30,
+      question: 'Which port is the oldest?',
+      status: 'submitted',
+      sql: 'SELECT name FROM ports ORDER BY opened LIMIT 1',
+      skipped_reason: null,
+      comment: 'assumed opened means founding year',
+      at: '2026-12-07T10:00:00Z',
+      reopenable: true,
+    },
+    {
+      item_id: 7,
+      nlq_id: 29,
+      question: 'Name every harbour master.',
+      status: 'skipped',
+      sql: null,
+      skipped_reason: 'schema_cannot_answer',
+      comment: '',
+      at: '2026-12-07T09:00:00Z',
+      reopenable: false,
+    },
+  ],
+};
+
 function setup(nexts: MockReply[], extra: Record<string, MockReply | ((c: { body: unknown }) => MockReply)> = {}) {
   let n = 0;
   return mockApi({
@@ -38,6 +71,7 @@ function setup(nexts: MockReply[], extra: Record<string, MockReply | ((c: { body
     [`POST ${P}/annotation/next`]: () => nexts[Math.min(n++, nexts.length - 1)],
     [`GET ${P}/databases/5`]: { body: { database: database(), tables: [portsTable] } },
     [`POST ${P}/databases/5/query`]: { body: { columns: [{ name: 'count', type: 'bigint' }], rows: [[3]], row_count: 1, truncated: false, elapsed_ns: 1e6 } },
+    [`GET ${P}/annotation/status`]: { body: status },
     ...extra,
   });
 }
@@ -179,5 +213,36 @@ describe('annotate', () => {
     renderApp('/projects/42/annotate');
     await user.click(await screen.findByRole('button', { name: 'Start annotating' }));
     expect(await screen.findByText('Nothing to annotate right now')).toBeInTheDocument();
+  });
+
+  it('shows progress and recent answers, and reopening an answer claims it again', async () => {
+    const { calls } = setup([{ body: task({ item: { ...task().item, id: 8 }, question: 'Which port is the oldest?' }) }], {
+      [`POST ${P}/annotation/items/8/reopen`]: { body: { item: task().item } },
+    });
+    const user = userEvent.setup();
+    renderApp('/projects/42/annotate');
+    expect(await screen.findByTestId('annotation-progress')).toHaveTextContent('4 of 10 annotation slots done · you answered 3 and skipped 1');
+    const table = screen.getByRole('table', { name: 'Your recent answers' });
+    expect(within(table).getByText('assumed opened means founding year', { exact: false })).toBeInTheDocument();
+    expect(within(table).getByText('Skipped (schema cannot answer)')).toBeInTheDocument();
+    // Only the answer nobody acted on can be reopened.
+    expect(within(table).getAllByRole('button', { name: 'Reopen' })).toHaveLength(1);
+
+    await user.click(within(table).getByRole('button', { name: 'Reopen' }));
+    expect(await screen.findByTestId('question')).toHaveTextContent('Which port is the oldest?');
+    expect(calls.some((c) => c.method === 'POST' && c.path === `${P}/annotation/items/8/reopen`)).toBe(true);
+  });
+
+  it('sends the comment for reviewers with the SQL', async () => {
+    localStorage.setItem('goldset:draft:42:9', 'SELECT count(*) FROM ports');
+    const { calls } = setup([{ body: task() }], { [`POST ${P}/annotation/items/9/submit`]: { body: submitted } });
+    const user = userEvent.setup();
+    renderApp('/projects/42/annotate');
+    await user.click(await screen.findByRole('button', { name: 'Start annotating' }));
+    await user.type(await screen.findByRole('textbox', { name: /Comment for reviewers/ }), '  counts ports with no ships too ');
+    await user.click(screen.getByRole('button', { name: /Submit/ }));
+    await screen.findByTestId('outcome');
+    const submit = calls.find((c) => c.path === `${P}/annotation/items/9/submit`)!;
+    expect(submit.body).toMatchObject({ version: 3, comment: 'counts ports with no ships too' });
   });
 });

@@ -13,6 +13,7 @@ import { SAVE_SHORTCUT, useHotkeys } from '../../shared/hotkeys';
 import { agreementSentence, drafts, loopApi, splitComparisons, type AnnotationTask, type SkipReason, type SubmitResult } from '../../shared/loop';
 import { SchemaBrowser, tableQuery } from '../databases/DatabasePage';
 import { databaseKeys } from '../databases/keys';
+import { MyWork } from './MyWork';
 
 export const SKIP_REASONS: { reason: SkipReason; label: string; key: string }[] = [
   { reason: 'ambiguous', label: 'Ambiguous', key: '1' },
@@ -69,11 +70,17 @@ export function ProjectAnnotate() {
             Write the SQL that answers each question. You work blind: the agent’s answer is shown only after you submit.
           </EmptyState>
         )}
+        <MyWork projectId={projectId} onReopened={getNext} />
       </div>
     );
   }
   if (phase.kind === 'outcome') {
-    return <Outcome projectId={projectId} result={phase.result} sql={phase.sql} onNext={getNext} busy={next.isPending} nextError={next.error} />;
+    return (
+      <div className="stack">
+        <Outcome projectId={projectId} result={phase.result} sql={phase.sql} onNext={getNext} busy={next.isPending} nextError={next.error} />
+        <MyWork projectId={projectId} onReopened={getNext} />
+      </div>
+    );
   }
   return (
     <TaskView
@@ -108,6 +115,7 @@ function TaskView({
   const [restored] = useState(() => drafts.load(projectId, itemId));
   const [sql, setSql] = useState(restored ?? '');
   const [skipping, setSkipping] = useState(false);
+  const [comment, setComment] = useState('');
   const editor = useRef<SqlEditorHandle>(null);
   const db = useQuery({
     queryKey: databaseKeys.detail(projectId, task.database_id),
@@ -126,6 +134,7 @@ function TaskView({
         version: task.item.version,
         sql,
         elapsed_ms: Math.max(0, Math.round(Date.now() - claimedAt)),
+        comment: comment.trim() || undefined,
       }),
     onSuccess: (result) => {
       drafts.clear(projectId, itemId);
@@ -199,6 +208,14 @@ function TaskView({
           label="Your SQL"
           placeholder="SELECT … — write the SQL that answers the question"
           minLines={8}
+        />
+        <TextAreaField
+          label="Comment for reviewers (optional)"
+          hint="Say what was ambiguous or which reading you chose; reviewers see it next to your SQL."
+          value={comment}
+          onChange={(e) => setComment(e.target.value)}
+          rows={2}
+          maxLength={2000}
         />
         <div className="toolbar">
           <Button onClick={doRun} busy={run.isPending} disabled={!sql.trim()}>
