@@ -245,4 +245,39 @@ describe('annotate', () => {
     const submit = calls.find((c) => c.path === `${P}/annotation/items/9/submit`)!;
     expect(submit.body).toMatchObject({ version: 3, comment: 'counts ports with no ships too' });
   });
+
+  it('G shows the task’s guideline version beside the editor, rule by rule, and the choice is kept', async () => {
+    const guideline = {
+      version: 2, summary: '', author_id: 1, author_email: null, author_name: null, rule_count: 2, created_at: '', project_id: 42,
+      markdown: '## R1: Count rows, not names\nUse count(*).\n## R2: Order ties\nBreak ties by id.',
+      rules: [
+        { id: 'R1', title: 'Count rows, not names', text: 'Use count(*) unless the question asks for distinct values.' },
+        { id: 'R2', title: 'Order ties', text: 'Break ties by id.' },
+      ],
+    };
+    const { calls } = setup([{ body: task() }], { [`GET ${P}/guidelines/2`]: { body: { guideline } } });
+    const user = userEvent.setup();
+    renderApp('/projects/42/annotate');
+    await user.click(await screen.findByRole('button', { name: 'Start annotating' }));
+    await screen.findByTestId('question');
+    const toggle = screen.getByRole('button', { name: /Guidelines v2/ });
+    expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    expect(calls.some((c) => c.path === `${P}/guidelines/2`)).toBe(false);
+
+    await user.keyboard('g');
+    const rules = await screen.findByRole('list', { name: 'Guideline rules' });
+    expect(toggle).toHaveAttribute('aria-expanded', 'true');
+    expect(within(rules).getAllByRole('listitem')).toHaveLength(2);
+    await user.click(within(rules).getByText('Count rows, not names'));
+    expect(within(rules).getByText(/unless the question asks for distinct values/)).toBeVisible();
+    expect(localStorage.getItem('goldset:annotate:guidelines-open')).toBe('1');
+
+    // Typing a "g" in the SQL editor writes it; it does not hide the panel.
+    await user.click(screen.getByRole('textbox', { name: 'Your SQL' }));
+    await user.keyboard('g');
+    expect(toggle).toHaveAttribute('aria-expanded', 'true');
+    await user.click(toggle);
+    expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    expect(screen.queryByRole('list', { name: 'Guideline rules' })).not.toBeInTheDocument();
+  });
 });

@@ -1,5 +1,6 @@
 // The Annotate tab: claim the next question, write its SQL blind (the agent's answer is revealed only
-// after submitting), preview it with Ctrl/Cmd-Enter, submit with Ctrl/Cmd-S, see the outcome, N for the next.
+// after submitting), preview it with Ctrl/Cmd-Enter, submit with Ctrl/Cmd-S, see the outcome, N for
+// the next; G shows the guidelines beside the editor.
 // Loaded on demand: it carries the SQL editor.
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
@@ -13,6 +14,7 @@ import { SAVE_SHORTCUT, useHotkeys } from '../../shared/hotkeys';
 import { agreementSentence, drafts, loopApi, splitComparisons, type AnnotationTask, type SkipReason, type SubmitResult } from '../../shared/loop';
 import { SchemaBrowser, tableQuery } from '../databases/DatabasePage';
 import { databaseKeys } from '../databases/keys';
+import { GuidelinePanel } from './GuidelinePanel';
 import { MyWork } from './MyWork';
 
 export const SKIP_REASONS: { reason: SkipReason; label: string; key: string }[] = [
@@ -175,6 +177,7 @@ function TaskView({
             onShow={(t) => editor.current?.insert(t)}
           />
         )}
+        {task.guideline_version ? <GuidelinePanel projectId={projectId} version={task.guideline_version} hotkeys={!skipping} /> : null}
       </aside>
       <section className="stack-sm annotate-main" aria-label="Annotation">
         <div className="panel task-card">
