@@ -5,6 +5,7 @@ import { database, portsTable } from '../../test/fixtures';
 import { errorReply, meReply, mockApi, plainUser, project, type MockReply } from '../../test/mockApi';
 import { renderApp } from '../../test/render';
 import type { AnnotationTask, AnnotatorStatus, SubmitResult } from '../../shared/loop';
+import { withCitation } from './GuidelinePanel';
 
 const P = '/api/v1/projects/42';
 
@@ -272,6 +273,17 @@ describe('annotate', () => {
     expect(within(rules).getByText(/unless the question asks for distinct values/)).toBeVisible();
     expect(localStorage.getItem('goldset:annotate:guidelines-open')).toBe('1');
 
+    // Search narrows the rules (matching rules open); a rule is cited into the comment once.
+    await user.type(screen.getByRole('searchbox', { name: 'Search rules' }), 'ties');
+    expect(within(rules).getAllByRole('listitem')).toHaveLength(1);
+    expect(within(rules).getByText('Break ties by id.')).toBeVisible();
+    await user.click(within(rules).getByRole('button', { name: 'Cite R2 in the comment' }));
+    await user.click(within(rules).getByRole('button', { name: 'Cite R2 in the comment' }));
+    expect(screen.getByRole('textbox', { name: /Comment for reviewers/ })).toHaveValue('R2');
+    await user.clear(screen.getByRole('searchbox', { name: 'Search rules' }));
+    await user.type(screen.getByRole('searchbox', { name: 'Search rules' }), 'nothing like this');
+    expect(screen.getByText('No rule mentions “nothing like this”.')).toBeInTheDocument();
+
     // Typing a "g" in the SQL editor writes it; it does not hide the panel.
     await user.click(screen.getByRole('textbox', { name: 'Your SQL' }));
     await user.keyboard('g');
@@ -279,5 +291,13 @@ describe('annotate', () => {
     await user.click(toggle);
     expect(toggle).toHaveAttribute('aria-expanded', 'false');
     expect(screen.queryByRole('list', { name: 'Guideline rules' })).not.toBeInTheDocument();
+  });
+
+  it('cites a rule at the end of a comment, once, telling R1 from R12', () => {
+    expect(withCitation('', 'R1')).toBe('R1');
+    expect(withCitation('chose the newest  ', 'R1')).toBe('chose the newest R1');
+    expect(withCitation('see R12', 'R1')).toBe('see R12 R1');
+    expect(withCitation('R1 applies', 'R1')).toBe('R1 applies');
+    expect(withCitation('per (R1).', 'R1')).toBe('per (R1).');
   });
 });

@@ -14,7 +14,7 @@ import { SAVE_SHORTCUT, useHotkeys } from '../../shared/hotkeys';
 import { agreementSentence, drafts, loopApi, splitComparisons, type AnnotationTask, type SkipReason, type SubmitResult } from '../../shared/loop';
 import { SchemaBrowser, tableQuery } from '../databases/DatabasePage';
 import { databaseKeys } from '../databases/keys';
-import { GuidelinePanel } from './GuidelinePanel';
+import { GuidelinePanel, withCitation } from './GuidelinePanel';
 import { MyWork } from './MyWork';
 
 export const SKIP_REASONS: { reason: SkipReason; label: string; key: string }[] = [
@@ -177,7 +177,12 @@ function TaskView({
             onShow={(t) => editor.current?.insert(t)}
           />
         )}
-        {task.guideline_version ? <GuidelinePanel projectId={projectId} version={task.guideline_version} hotkeys={!skipping} /> : null}
+        {task.guideline_version ? <GuidelinePanel
+            projectId={projectId}
+            version={task.guideline_version}
+            hotkeys={!skipping}
+            onCite={(id) => setComment((c) => withCitation(c, id))}
+          /> : null}
       </aside>
       <section className="stack-sm annotate-main" aria-label="Annotation">
         <div className="panel task-card">
