@@ -142,8 +142,13 @@ describe('Goldset UI shell', { skip: skipUnlessConfigured }, () => {
       await page.goto(`${BASE}${projectPath}/members`);
       const forbidden = page.getByTestId('forbidden');
       await forbidden.waitFor();
-      assert.match((await forbidden.textContent()) ?? '', /not allowed/i);
+      assert.match((await forbidden.textContent()) ?? '', /for leads only/i);
       await screenshot('12-members-forbidden');
+      // Every page beyond the role says so, instead of a form that fails after pressing Start.
+      await page.goto(`${BASE}${projectPath}/pipelines`);
+      await page.getByRole('heading', { name: 'For leads only' }).waitFor();
+      await page.goto(`${BASE}${projectPath}/review`);
+      await page.getByRole('heading', { name: 'For reviewers and leads only' }).waitFor();
     });
 
     await step('not-found', async () => {

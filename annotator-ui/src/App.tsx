@@ -13,6 +13,8 @@ import { LoginPage } from './features/account/LoginPage';
 import { NotFoundPage } from './components/NotFound';
 import { ProjectActivity, ProjectLayout, ProjectMembers, ProjectOverview } from './features/projects/ProjectPage';
 import { ProjectsPage } from './features/projects/ProjectsPage';
+import { RequireProjectRole } from './features/projects/RequireProjectRole';
+import { canManageProject, canReview, canRunAgent } from './shared/nav';
 import { ProjectQuestions } from './features/questions/QuestionsPage';
 import { UsersPage } from './features/admin/UsersPage';
 import { sessionKeys } from './shared/session';
@@ -82,8 +84,10 @@ export function AppRoutes() {
             <Route index element={<ProjectOverview />} />
             <Route path="dashboard" element={<Lazy><ProjectDashboard /></Lazy>} />
             <Route path="metrics" element={<Lazy><ProjectMetrics /></Lazy>} />
-            <Route path="members" element={<ProjectMembers />} />
-            <Route path="activity" element={<ProjectActivity />} />
+            <Route element={<RequireProjectRole allowed={canManageProject} who="leads" />}>
+              <Route path="members" element={<ProjectMembers />} />
+              <Route path="activity" element={<ProjectActivity />} />
+            </Route>
             <Route path="databases" element={<ProjectDatabases />} />
             <Route path="questions/:nlqId?" element={<ProjectQuestions />} />
             <Route path="guidelines" element={<ProjectGuidelines />} />
@@ -91,13 +95,17 @@ export function AppRoutes() {
             <Route path="guidelines/diff" element={<GuidelineDiffPage />} />
             <Route path="guidelines/propose" element={<GuidelineProposalPage />} />
             <Route path="annotate" element={<Lazy><ProjectAnnotate /></Lazy>} />
-            <Route path="review" element={<Lazy><ProjectReview /></Lazy>} />
+            <Route element={<RequireProjectRole allowed={canReview} who="reviewers and leads" />}>
+              <Route path="review" element={<Lazy><ProjectReview /></Lazy>} />
+            </Route>
             <Route path="agent" element={<Lazy><ProjectAgent /></Lazy>} />
             <Route path="agent/:runId" element={<Lazy><AgentRunPage /></Lazy>} />
-            <Route path="batches" element={<Lazy><ProjectBatches /></Lazy>} />
-            <Route path="batches/:runId" element={<Lazy><BatchRunPage /></Lazy>} />
-            <Route path="pipelines" element={<Lazy><ProjectPipelines /></Lazy>} />
-            <Route path="pipelines/:runId" element={<Lazy><PipelineRunPage /></Lazy>} />
+            <Route element={<RequireProjectRole allowed={canRunAgent} who="leads" />}>
+              <Route path="batches" element={<Lazy><ProjectBatches /></Lazy>} />
+              <Route path="batches/:runId" element={<Lazy><BatchRunPage /></Lazy>} />
+              <Route path="pipelines" element={<Lazy><ProjectPipelines /></Lazy>} />
+              <Route path="pipelines/:runId" element={<Lazy><PipelineRunPage /></Lazy>} />
+            </Route>
             <Route path="snapshots" element={<Lazy><ProjectSnapshots /></Lazy>} />
             <Route path="snapshots/:snapshotId" element={<Lazy><SnapshotPage /></Lazy>} />
             <Route path="evaluations" element={<Lazy><ProjectEvaluations /></Lazy>} />

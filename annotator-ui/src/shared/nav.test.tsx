@@ -56,14 +56,15 @@ describe('role-based navigation', () => {
     expect(screen.getByRole('button', { name: 'Sign out' })).toBeInTheDocument();
   });
 
-  it('shows a not-allowed message when an annotator opens the members URL directly', async () => {
-    mockApi({
+  it('tells an annotator who opens the members URL directly that the page is for leads', async () => {
+    const { calls } = mockApi({
       'GET /api/v1/auth/me': meReply(plainUser),
       'GET /api/v1/projects/42': { body: { project: project('annotator') } },
       'GET /api/v1/projects/42/members': errorReply(403, 'forbidden', 'forbidden'),
     });
     renderApp('/projects/42/members');
-    expect(await screen.findByTestId('forbidden')).toHaveTextContent(/not allowed/i);
+    expect(await screen.findByTestId('forbidden')).toHaveTextContent(/for leads only/i);
+    expect(calls.some((c) => c.path === '/api/v1/projects/42/members')).toBe(false);
   });
 
   it('keeps non-admins out of admin pages', async () => {

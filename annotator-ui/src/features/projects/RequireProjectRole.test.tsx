@@ -1,0 +1,43 @@
+import { screen } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { MyProjectRole } from '../../shared/api';
+import { meReply, mockApi, plainUser, project } from '../../test/mockApi';
+import { renderApp } from '../../test/render';
+
+const P = '/api/v1/projects/42';
+
+function setup(role: MyProjectRole) {
+  return mockApi({
+    'GET /api/v1/auth/me': meReply(plainUser),
+    [`GET ${P}`]: { body: { project: project(role) } },
+  });
+}
+
+afterEach(() => vi.unstubAllGlobals());
+
+describe('project pages reached by URL without the role', () => {
+  const cases: { path: string; role: MyProjectRole; who: string }[] = [
+    { path: 'batches', role: 'annotator', who: 'leads' },
+    { path: 'batches/3', role: 'reviewer', who: 'leads' },
+    { path: 'pipelines', role: 'reviewer', who: 'leads' },
+    { path: 'pipelines/5', role: 'annotator', who: 'leads' },
+    { path: 'members', role: 'reviewer', who: 'leads' },
+    { path: 'activity', role: 'annotator', who: 'leads' },
+    { path: 'review', role: 'annotator', who: 'reviewers and leads' },
+  ];
+  it.each(cases)('$role opening $path sees who it is for, and nothing is fetched for it', async ({ path, role, who }) => {
+    const { calls } = setup(role);
+    renderApp(`/projects/42/${path}`);
+    expect(await screen.findByRole('heading', { name: `For ${who} only` })).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Back to the project overview' })).toHaveAttribute('href', '/projects/42');
+    // Only the session and the project were read: the page's own calls never started.
+    expect(calls.map((c) => `${c.method} ${c.path}`).filter((c) => c !== 'GET /api/v1/auth/me' && c !== `GET ${P}`)).toEqual([]);
+  });
+
+  it('a reviewer opening review gets the queue, not the notice', async () => {
+    setup('reviewer');
+    renderApp('/projects/42/review');
+    expect(await screen.findByRole('button', { name: 'Start reviewing' })).toBeInTheDocument();
+    expect(screen.queryByTestId('forbidden')).not.toBeInTheDocument();
+  });
+});
