@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { NavLink, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { api } from '../shared/api';
 import { mainNav } from '../shared/nav';
@@ -28,17 +28,26 @@ export function RequireAdmin() {
   if (!user.is_admin) {
     return (
       <div className="page">
-        <div className="state-panel" role="alert" data-testid="forbidden">
-          <div className="state-icon state-icon-lock" aria-hidden="true">
-            <Icon name="lock" />
-          </div>
-          <h2>Not allowed</h2>
+        <Forbidden title="Not allowed">
           <p>Only administrators can open this page.</p>
-        </div>
+        </Forbidden>
       </div>
     );
   }
   return <Outlet />;
+}
+
+/** A page the user's role does not include: who it is for, and where to go. */
+export function Forbidden({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <div className="state-panel" role="alert" data-testid="forbidden">
+      <div className="state-icon state-icon-lock" aria-hidden="true">
+        <Icon name="lock" />
+      </div>
+      <h2>{title}</h2>
+      {children}
+    </div>
+  );
 }
 
 function initials(name: string, email: string) {

@@ -2,7 +2,7 @@
 // for and where to go, never a form that fails after pressing Start. The server still refuses the
 // calls; this only spares people the broken screen.
 import { Link, Outlet } from 'react-router';
-import { Icon } from '../../components/ui';
+import { Forbidden } from '../../components/AppShell';
 import type { MyProjectRole } from '../../shared/api';
 import { useProject } from './ProjectPage';
 
@@ -10,13 +10,9 @@ export function RequireProjectRole({ allowed, who }: { allowed: (role: MyProject
   const project = useProject();
   if (allowed(project.my_role)) return <Outlet context={{ project }} />;
   return (
-    <div className="state-panel" role="alert" data-testid="forbidden">
-      <div className="state-icon state-icon-lock" aria-hidden="true">
-        <Icon name="lock" />
-      </div>
-      <h2>For {who} only</h2>
+    <Forbidden title={`For ${who} only`}>
       <p>Your role in {project.name} does not include this page. Ask a lead of the project if you need it.</p>
       <Link to={`/projects/${project.id}`}>Back to the project overview</Link>
-    </div>
+    </Forbidden>
   );
 }
