@@ -111,6 +111,18 @@ export function agreementSentence(r: SubmitResult): string {
 
 export type SkipReason = 'ambiguous' | 'unanswerable' | 'bad_question';
 
+/** Why an annotator may skip a question, with its label and its key in the skip dialog. */
+export const SKIP_REASONS: { reason: SkipReason; label: string; key: string }[] = [
+  { reason: 'ambiguous', label: 'Ambiguous', key: '1' },
+  { reason: 'unanswerable', label: 'Unanswerable', key: '2' },
+  { reason: 'bad_question', label: 'Bad question', key: '3' },
+];
+
+/** A skip reason in running text ("bad question"); an unknown one as it came. */
+export function skipReasonText(reason: string): string {
+  return SKIP_REASONS.find((r) => r.reason === reason)?.label.toLowerCase() ?? reason;
+}
+
 export interface ReviewCandidate {
   id: number;
   /** import | agent | human | generator */

@@ -56,7 +56,7 @@ const status: AnnotatorStatus = {
       question: 'Name every harbour master.',
       status: 'skipped',
       sql: null,
-      skipped_reason: 'schema_cannot_answer',
+      skipped_reason: 'bad_question',
       comment: '',
       at: '2026-12-07T09:00:00Z',
       reopenable: false,
@@ -225,7 +225,7 @@ describe('annotate', () => {
     expect(await screen.findByTestId('annotation-progress')).toHaveTextContent('4 of 10 annotation slots done · you answered 3 and skipped 1');
     const table = screen.getByRole('table', { name: 'Your recent answers' });
     expect(within(table).getByText('assumed opened means founding year', { exact: false })).toBeInTheDocument();
-    expect(within(table).getByText('Skipped (schema cannot answer)')).toBeInTheDocument();
+    expect(within(table).getByText('Skipped (bad question)')).toBeInTheDocument();
     // Only the answer nobody acted on can be reopened.
     expect(within(table).getAllByRole('button', { name: 'Reopen' })).toHaveLength(1);
 

@@ -11,17 +11,11 @@ import { SqlCode } from '../../components/SqlCode';
 import { RUN_SHORTCUT, SqlEditor, type SqlEditorHandle } from '../../components/SqlEditor';
 import { Alert, Badge, Button, Dialog, EmptyState, ErrorState, Loading, TextAreaField, useToast } from '../../components/ui';
 import { SAVE_SHORTCUT, useHotkeys } from '../../shared/hotkeys';
-import { agreementSentence, drafts, loopApi, splitComparisons, type AnnotationTask, type SkipReason, type SubmitResult } from '../../shared/loop';
+import { agreementSentence, drafts, loopApi, splitComparisons, SKIP_REASONS, type AnnotationTask, type SkipReason, type SubmitResult } from '../../shared/loop';
 import { SchemaBrowser, tableQuery } from '../databases/DatabasePage';
 import { databaseKeys } from '../databases/keys';
 import { GuidelinePanel, withCitation } from './GuidelinePanel';
 import { MyWork } from './MyWork';
-
-export const SKIP_REASONS: { reason: SkipReason; label: string; key: string }[] = [
-  { reason: 'ambiguous', label: 'Ambiguous', key: '1' },
-  { reason: 'unanswerable', label: 'Unanswerable', key: '2' },
-  { reason: 'bad_question', label: 'Bad question', key: '3' },
-];
 
 /** A 409 on the loop's items: the claim expired, someone else holds it, or it is already done. */
 export function isClaimLost(err: unknown): err is ApiError {

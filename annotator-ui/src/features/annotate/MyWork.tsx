@@ -5,7 +5,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ProportionBar } from '../../components/charts';
 import { Button, Card, ErrorState, Loading } from '../../components/ui';
 import { formatDateTime } from '../../shared/format';
-import { loopApi } from '../../shared/loop';
+import { loopApi, skipReasonText } from '../../shared/loop';
 import { annotateKeys } from './keys';
 
 export function MyWork({ projectId, onReopened }: { projectId: string; onReopened: () => void }) {
@@ -55,7 +55,7 @@ export function MyWork({ projectId, onReopened }: { projectId: string; onReopene
                   <td>{r.question}</td>
                   <td>
                     {r.status === 'skipped' ? (
-                      <span className="muted">Skipped ({(r.skipped_reason ?? '').replace(/_/g, ' ')})</span>
+                      <span className="muted">Skipped ({skipReasonText(r.skipped_reason ?? '')})</span>
                     ) : (
                       <code className="mono small">{r.sql}</code>
                     )}

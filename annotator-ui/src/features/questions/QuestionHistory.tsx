@@ -7,7 +7,7 @@ import { Link } from 'react-router';
 import { api, ApiError, type Candidate, type HistoryCandidate, type HistoryEvent, type HistoryReview, type MyProjectRole, type Nlq, type NlqHistory } from '../../shared/api';
 import { formatDateTime, formatDuration, formatRelative } from '../../shared/format';
 import { eventChanges, eventTitle, timelineEntries, type TimelineEntry } from './history';
-import { DECISION_LABELS, errorTypeLabel, REVIEW_REASON_LABELS, type Decision } from '../../shared/loop';
+import { DECISION_LABELS, errorTypeLabel, REVIEW_REASON_LABELS, skipReasonText, type Decision } from '../../shared/loop';
 import { canReadAgentRuns, canRunAgent } from '../../shared/nav';
 import { describeOrigin, STATUS_TONES, statusLabel } from '../../shared/nlqs';
 import { JsonBlock } from '../../components/AuditLog';
@@ -327,8 +327,6 @@ export function TranslationEvidence({ candidate: c }: { candidate: Candidate }) 
   );
 }
 
-const SKIP_LABELS: Record<string, string> = { ambiguous: 'ambiguous', unanswerable: 'unanswerable', bad_question: 'bad question' };
-
 function Entry({
   kind,
   at,
@@ -388,7 +386,7 @@ function TimelineItem({
           kind="annotation"
           at={e.at}
           who={a.email}
-          title={a.skipped_reason ? `Skipped as ${SKIP_LABELS[a.skipped_reason] ?? a.skipped_reason}` : `Annotated: SQL #${a.candidate_id}`}
+          title={a.skipped_reason ? `Skipped as ${skipReasonText(a.skipped_reason)}` : `Annotated: SQL #${a.candidate_id}`}
         >
           <p className="muted small">
             {a.elapsed_ms != null && <>took {formatDuration(a.elapsed_ms)} · </>}
