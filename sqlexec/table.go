@@ -20,6 +20,7 @@ type ColumnDef struct {
 	Original string     `json:"original"` // the header or name as it was in the source, shown to people
 	Type     ColumnType `json:"type"`
 	NotNull  bool       `json:"not_null,omitempty"`
+	Doc      *ColumnDoc `json:"doc,omitempty"` // what the source says the column means (BIRD's descriptions)
 }
 
 // ForeignKey says Columns of this table reference RefColumns of RefTable.

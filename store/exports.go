@@ -80,7 +80,7 @@ func (s *Store) ListExports(ctx context.Context, projectID int64) ([]Export, err
 // returned as is.
 func (s *Store) EachSnapshotPair(ctx context.Context, snapshotID int64, split string, fn func(*SnapshotPair) error) error {
 	rows, err := s.pool.Query(ctx, `SELECT nlq_id, candidate_id, split, stage, question, sql, original_sql, database_id, database_name,
-			database_version, schema_hash, result_fingerprint, hardness, guideline_version
+			database_version, schema_hash, result_fingerprint, hardness, guideline_version, evidence, difficulty
 		FROM snapshot_pairs WHERE snapshot_id = $1 AND ($2 = '' OR split = $2) ORDER BY nlq_id`, snapshotID, split)
 	if err != nil {
 		return classify(err, "snapshot pairs")
@@ -90,7 +90,8 @@ func (s *Store) EachSnapshotPair(ctx context.Context, snapshotID int64, split st
 	for rows.Next() {
 		p = SnapshotPair{}
 		if err := rows.Scan(&p.NLQID, &p.CandidateID, &p.Split, &p.Stage, &p.Question, &p.SQL, &p.OriginalSQL, &p.DatabaseID,
-			&p.DatabaseName, &p.DatabaseVersion, &p.SchemaHash, &p.ResultFingerprint, &p.Hardness, &p.GuidelineVersion); err != nil {
+			&p.DatabaseName, &p.DatabaseVersion, &p.SchemaHash, &p.ResultFingerprint, &p.Hardness, &p.GuidelineVersion,
+			&p.Evidence, &p.Difficulty); err != nil {
 			return classify(err, "snapshot pairs")
 		}
 		if err := fn(&p); err != nil {

@@ -27,8 +27,12 @@ type NLQ struct {
 	OriginKey    *string         `json:"origin_key"`
 	ParentID     *int64          `json:"parent_id"`
 	TargetValues []string        `json:"target_values"`
-	GoldID       *int64          `json:"gold_candidate_id"`
-	CreatedAt    time.Time       `json:"created_at"`
+	// Evidence is external knowledge the question needs (BIRD's evidence); Difficulty is its
+	// benchmark's label (BIRD: simple, moderate, challenging). "" when none.
+	Evidence   string    `json:"evidence"`
+	Difficulty string    `json:"difficulty,omitempty"`
+	GoldID     *int64    `json:"gold_candidate_id"`
+	CreatedAt  time.Time `json:"created_at"`
 }
 
 // Candidate is SQL written for an NLQ and what running it gave.
@@ -63,11 +67,12 @@ func InsertNLQ(ctx context.Context, tx pgx.Tx, a Actor, n *NLQ) (inserted bool, 
 	if n.Status == "" {
 		n.Status = NLQNew
 	}
-	err = tx.QueryRow(ctx, `INSERT INTO nlqs (project_id, database_id, question, stage, status, origin, origin_key, parent_id, target_values, created_by)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)
+	err = tx.QueryRow(ctx, `INSERT INTO nlqs (project_id, database_id, question, stage, status, origin, origin_key, parent_id, target_values, created_by,
+			evidence, difficulty)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)
 		ON CONFLICT (project_id, origin_key) WHERE origin_key IS NOT NULL DO NOTHING
 		RETURNING id, created_at`,
-		n.ProjectID, n.DatabaseID, n.Question, n.Stage, n.Status, n.Origin, n.OriginKey, n.ParentID, n.TargetValues, a.id()).
+		n.ProjectID, n.DatabaseID, n.Question, n.Stage, n.Status, n.Origin, n.OriginKey, n.ParentID, n.TargetValues, a.id(), n.Evidence, n.Difficulty).
 		Scan(&n.ID, &n.CreatedAt)
 	if err == pgx.ErrNoRows {
 		return false, nil
@@ -191,7 +196,7 @@ func (s *Store) listNLQsWith(ctx context.Context, q interface {
 }, where string, args ...any) ([]NLQWithSQL, error) {
 	rows, err := q.Query(ctx, `
 		SELECT n.id, n.project_id, n.database_id, n.question, n.stage, n.status, n.origin, n.origin_key, n.parent_id,
-			n.target_values, n.gold_candidate_id, n.created_at, d.name,
+			n.target_values, n.evidence, n.difficulty, n.gold_candidate_id, n.created_at, d.name,
 			c.id, c.source, c.sql, c.original_sql, c.original_dialect, c.translation, c.verification, c.result_fingerprint,
 			c.row_count, c.error, c.elapsed_ms, c.created_at
 		FROM nlqs n
@@ -210,7 +215,7 @@ func (s *Store) listNLQsWith(ctx context.Context, q interface {
 		var csrc, csql *string
 		var cat *time.Time
 		if err := rows.Scan(&n.ID, &n.ProjectID, &n.DatabaseID, &n.Question, &n.Stage, &n.Status, &n.Origin, &n.OriginKey, &n.ParentID,
-			&n.TargetValues, &n.GoldID, &n.CreatedAt, &n.DatabaseName,
+			&n.TargetValues, &n.Evidence, &n.Difficulty, &n.GoldID, &n.CreatedAt, &n.DatabaseName,
 			&cid, &csrc, &csql, &c.OriginalSQL, &c.OriginalDialect, &c.Translation, &c.Verification, &c.ResultFingerprint,
 			&c.RowCount, &c.Error, &c.ElapsedMS, &cat); err != nil {
 			return nil, classify(err, "list nlqs")

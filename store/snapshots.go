@@ -42,6 +42,8 @@ type SnapshotPair struct {
 	Split             string `json:"split"`
 	Stage             string `json:"stage"`
 	Question          string `json:"question"`
+	Evidence          string `json:"evidence,omitempty"`   // the question's external knowledge (BIRD)
+	Difficulty        string `json:"difficulty,omitempty"` // its benchmark's label (BIRD)
 	SQL               string `json:"sql"`
 	OriginalSQL       string `json:"original_sql,omitempty"`
 	DatabaseID        *int64 `json:"database_id"`
@@ -73,7 +75,8 @@ func (s *Store) AcceptedPairs(ctx context.Context, projectID int64, src Snapshot
 	}
 	rows, err := s.pool.Query(ctx, `
 		SELECT n.id, c.id, n.stage, n.question, c.sql, coalesce(c.original_sql, ''), n.database_id, coalesce(d.name, ''), d.version,
-			coalesce(d.schema_hash, ''), coalesce(c.result_fingerprint, ''), g.version, coalesce(rs.status, ''), lin.root
+			coalesce(d.schema_hash, ''), coalesce(c.result_fingerprint, ''), g.version, coalesce(rs.status, ''), lin.root,
+			n.evidence, n.difficulty
 		FROM nlqs n JOIN sql_candidates c ON c.id = n.gold_candidate_id
 		LEFT JOIN LATERAL (
 			WITH RECURSIVE up(id, parent, depth) AS (
@@ -109,7 +112,7 @@ func (s *Store) AcceptedPairs(ctx context.Context, projectID int64, src Snapshot
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (SnapshotPair, error) {
 		var p SnapshotPair
 		err := row.Scan(&p.NLQID, &p.CandidateID, &p.Stage, &p.Question, &p.SQL, &p.OriginalSQL, &p.DatabaseID, &p.DatabaseName,
-			&p.DatabaseVersion, &p.SchemaHash, &p.ResultFingerprint, &p.GuidelineVersion, &p.AcceptedBy, &p.Lineage)
+			&p.DatabaseVersion, &p.SchemaHash, &p.ResultFingerprint, &p.GuidelineVersion, &p.AcceptedBy, &p.Lineage, &p.Evidence, &p.Difficulty)
 		return p, err
 	})
 	return out, classify(err, "accepted pairs")
@@ -154,11 +157,11 @@ func (s *Store) CreateSnapshot(ctx context.Context, a Actor, snap *Snapshot, pai
 		}
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"snapshot_pairs"}, []string{"snapshot_id", "nlq_id", "candidate_id", "split", "stage",
 			"question", "sql", "original_sql", "database_id", "database_name", "database_version", "schema_hash", "result_fingerprint",
-			"hardness", "guideline_version", "accepted_by"},
+			"hardness", "guideline_version", "accepted_by", "evidence", "difficulty"},
 			pgx.CopyFromSlice(len(pairs), func(i int) ([]any, error) {
 				p := pairs[i]
 				return []any{got.ID, p.NLQID, p.CandidateID, p.Split, p.Stage, p.Question, p.SQL, p.OriginalSQL, p.DatabaseID, p.DatabaseName,
-					p.DatabaseVersion, p.SchemaHash, p.ResultFingerprint, p.Hardness, p.GuidelineVersion, p.AcceptedBy}, nil
+					p.DatabaseVersion, p.SchemaHash, p.ResultFingerprint, p.Hardness, p.GuidelineVersion, p.AcceptedBy, p.Evidence, p.Difficulty}, nil
 			})); err != nil {
 			return err
 		}
@@ -194,7 +197,7 @@ func (s *Store) SnapshotPairs(ctx context.Context, snapshotID int64, split strin
 		limit = 1000
 	}
 	rows, err := s.pool.Query(ctx, `SELECT nlq_id, candidate_id, split, stage, question, sql, original_sql, database_id, database_name,
-			database_version, schema_hash, result_fingerprint, hardness, guideline_version, accepted_by
+			database_version, schema_hash, result_fingerprint, hardness, guideline_version, accepted_by, evidence, difficulty
 		FROM snapshot_pairs WHERE snapshot_id = $1 AND ($2 = '' OR split = $2) AND nlq_id > $3
 		ORDER BY nlq_id LIMIT nullif($4, 0)`, snapshotID, split, after, limit)
 	if err != nil {
@@ -203,7 +206,7 @@ func (s *Store) SnapshotPairs(ctx context.Context, snapshotID int64, split strin
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (SnapshotPair, error) {
 		var p SnapshotPair
 		err := row.Scan(&p.NLQID, &p.CandidateID, &p.Split, &p.Stage, &p.Question, &p.SQL, &p.OriginalSQL, &p.DatabaseID, &p.DatabaseName,
-			&p.DatabaseVersion, &p.SchemaHash, &p.ResultFingerprint, &p.Hardness, &p.GuidelineVersion, &p.AcceptedBy)
+			&p.DatabaseVersion, &p.SchemaHash, &p.ResultFingerprint, &p.Hardness, &p.GuidelineVersion, &p.AcceptedBy, &p.Evidence, &p.Difficulty)
 		return p, err
 	})
 	return out, classify(err, "snapshot pairs")
