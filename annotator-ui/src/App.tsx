@@ -38,9 +38,9 @@ const ProjectMetrics = lazy(() => import('./features/metrics/MetricsPage').then(
 const ProjectSnapshots = lazy(() => import('./features/snapshots/SnapshotsPage').then((m) => ({ default: m.ProjectSnapshots })));
 const SnapshotPage = lazy(() => import('./features/snapshots/SnapshotsPage').then((m) => ({ default: m.SnapshotPage })));
 const ProjectEvaluations = lazy(() => import('./features/evaluations/EvaluationsPage').then((m) => ({ default: m.ProjectEvaluations })));
-const EvaluationPage = lazy(() => import('./features/evaluations/EvaluationsPage').then((m) => ({ default: m.EvaluationPage })));
+const EvaluationPage = lazy(() => import('./features/evaluations/EvaluationPage').then((m) => ({ default: m.EvaluationPage })));
 const ProjectOptimizations = lazy(() => import('./features/optimizations/OptimizationsPage').then((m) => ({ default: m.ProjectOptimizations })));
-const OptimizationPage = lazy(() => import('./features/optimizations/OptimizationsPage').then((m) => ({ default: m.OptimizationPage })));
+const OptimizationPage = lazy(() => import('./features/optimizations/OptimizationPage').then((m) => ({ default: m.OptimizationPage })));
 const LlmSettingsPage = lazy(() => import('./features/admin/LlmSettingsPage').then((m) => ({ default: m.LlmSettingsPage })));
 
 function Lazy({ children }: { children: ReactNode }) {

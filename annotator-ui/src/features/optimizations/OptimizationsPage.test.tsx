@@ -7,7 +7,7 @@ import { mockEventSource, type FakeEventSource } from '../../test/fakeEventSourc
 import { candidate, DEFAULT_PROMPT, optReport, promptTemplate, snapshot } from '../../test/goldenFixtures';
 import { errorReply, meReply, mockApi, plainUser, project } from '../../test/mockApi';
 import { renderApp } from '../../test/render';
-import { lineHunks } from './OptimizationsPage';
+import { lineHunks } from './OptimizationPage';
 
 let ES: typeof FakeEventSource;
 beforeEach(() => {

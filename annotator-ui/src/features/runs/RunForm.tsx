@@ -1,8 +1,9 @@
-// The pieces the forms that start a run share: the budget fields, the alerts above the start button
-// and the button row, and the notices of a missing model or a missing role.
-import type { ReactNode } from 'react';
+// The pieces the forms that start a run share: the model and prompt template fields, the budget fields,
+// the alerts above the start button and the button row, and the notices of a missing model or a
+// missing role.
+import type { ChangeEvent, ReactNode } from 'react';
 import { ApiError } from '../../shared/api';
-import { Alert, Button, TextField } from '../../components/ui';
+import { Alert, Button, ErrorState, Loading, TextAreaField, TextField } from '../../components/ui';
 import type { Budget } from '../../shared/golden';
 import { NotConfiguredAlert } from './Trajectory';
 
@@ -18,7 +19,6 @@ export function LeadsOnly({ what }: { what: string }) {
     </Alert>
   );
 }
-
 
 export interface BudgetForm {
   max_calls: string;
@@ -77,5 +77,60 @@ export function StartButton({ busy, disabled, children }: { busy: boolean; disab
     <Button type="submit" variant="primary" busy={busy} disabled={disabled}>
       {children}
     </Button>
+  );
+}
+
+type Change = (e: { target: { value: string } }) => void;
+
+/** The model and the endpoint a run asks, each empty for the configured one. */
+export function ModelFields({ model, baseUrl, onModel, onBaseUrl, fields }: { model: string; baseUrl: string; onModel: Change; onBaseUrl: Change; fields: Record<string, string> }) {
+  return (
+    <>
+      <TextField label="Model" value={model} onChange={onModel} error={fields.model} placeholder="The configured model" />
+      <TextField label="Base URL" value={baseUrl} onChange={onBaseUrl} error={fields.base_url} placeholder="The configured endpoint" />
+    </>
+  );
+}
+
+/** What PromptTemplateField needs of the project's prompts query (useCurrentPrompt). */
+interface PromptsQuery {
+  isPending: boolean;
+  isError: boolean;
+  error: unknown;
+  refetch: () => unknown;
+  data?: { current: { version: number } };
+}
+
+/**
+ * The prompt template a run starts from, filled with the project's current one: loading, its error with
+ * a retry, then the textarea; `more` follows the hint that names the version it started as.
+ */
+export function PromptTemplateField({
+  label,
+  prompts,
+  value,
+  onChange,
+  error,
+  more = '',
+}: {
+  label: string;
+  prompts: PromptsQuery;
+  value: string;
+  onChange: (e: ChangeEvent<HTMLTextAreaElement>) => void;
+  error?: string;
+  more?: string;
+}) {
+  if (prompts.isPending) return <Loading label="Loading the current prompt…" />;
+  if (prompts.isError || !prompts.data) return <ErrorState error={prompts.error} onRetry={() => prompts.refetch()} />;
+  return (
+    <TextAreaField
+      label={label}
+      value={value}
+      onChange={onChange}
+      rows={10}
+      className="input textarea mono prompt-textarea"
+      error={error}
+      hint={`Starts as the project’s current template (version ${prompts.data.current.version}).${more}`}
+    />
   );
 }

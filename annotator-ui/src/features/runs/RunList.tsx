@@ -1,0 +1,96 @@
+// A list of runs of one kind as a table: each row starts with the run's link, status and progress
+// (RunCells), has the kind's own columns, and tells when the run started.
+import type { ReactNode } from 'react';
+import type { PipelineRun } from '../../shared/api';
+import { ListTable } from '../../components/ui';
+import { formatCost, formatTokens } from '../../shared/format';
+import { formatCount } from '../../components/ResultGrid';
+import { RunCells, RunHeadCells, WhenCell } from './RunTable';
+
+/** A column between a run's link and its status (its kind, its method). */
+interface Between<T> {
+  head: ReactNode;
+  cell: (item: T) => ReactNode;
+}
+
+export function RunList<T>({
+  title,
+  description,
+  noun,
+  label,
+  query,
+  items,
+  runOf,
+  to,
+  rowLabel,
+  between,
+  head,
+  cells,
+  startedAt = (r) => r.created_at,
+  tail,
+}: {
+  title: string;
+  description?: string;
+  /** The plural, for the count and the empty state ("evaluations"). */
+  noun: string;
+  /** The run's noun in the header and its link ("Evaluation" → "Evaluation #3"). */
+  label: string;
+  query: { isPending: boolean; isError: boolean; error: unknown; refetch: () => unknown };
+  items: T[];
+  runOf: (item: T) => PipelineRun;
+  to: (run: PipelineRun) => string;
+  /** The noun of one row's link, when it depends on the run. */
+  rowLabel?: (run: PipelineRun) => string;
+  between?: Between<T>;
+  /** The headers of the kind's own columns, then the cells of one item. */
+  head: ReactNode;
+  cells: (item: T) => ReactNode;
+  startedAt?: (run: PipelineRun) => string;
+  /** Headers and cells after Started. */
+  tail?: Between<T>;
+}) {
+  return (
+    <ListTable
+      title={title}
+      description={description}
+      query={query}
+      count={items.length}
+      noun={noun}
+      head={
+        <tr>
+          <RunHeadCells label={label} between={between?.head} />
+          {head}
+          <th scope="col">Started</th>
+          {tail?.head}
+        </tr>
+      }
+    >
+      {items.map((item) => {
+        const r = runOf(item);
+        return (
+          <tr key={r.id}>
+            <RunCells run={r} to={to(r)} label={rowLabel ? rowLabel(r) : label} between={between?.cell(item)} />
+            {cells(item)}
+            <WhenCell at={startedAt(r)} />
+            {tail?.cell(item)}
+          </tr>
+        );
+      })}
+    </ListTable>
+  );
+}
+
+/** A run's failed items, in red when there are any. */
+export function FailedCell({ run: r }: { run: PipelineRun }) {
+  return <td className="cell-num">{r.failed > 0 ? <span className="text-danger">{formatCount(r.failed)}</span> : 0}</td>;
+}
+
+/** A run's tokens and cost. */
+export function UsageCells({ run: r }: { run: PipelineRun }) {
+  return (
+    <>
+      <td className="cell-num">{formatTokens(r.prompt_tokens + r.completion_tokens)}</td>
+      <td className="cell-num">{formatCost(r.cost_usd)}</td>
+    </>
+  );
+}
