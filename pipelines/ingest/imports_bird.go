@@ -1,0 +1,290 @@
+package ingest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/goldset/goldset/pipelines/candidate"
+	"github.com/goldset/goldset/pipelines/ingest/bird"
+	"github.com/goldset/goldset/pipelines/ingest/spider"
+	"github.com/goldset/goldset/pipelines/ingest/upload"
+	"github.com/goldset/goldset/sqlexec"
+	"github.com/goldset/goldset/store"
+)
+
+// BIRDSummary is what a BIRD import did: the databases and questions, as for Spider, and the
+// column descriptions.
+type BIRDSummary struct {
+	ImportSummary
+	Descriptions DescriptionSummary `json:"descriptions"`
+}
+
+// DescriptionSummary says how many columns got a description, and what was repaired or dropped
+// from the description files, each warning naming the database and file.
+type DescriptionSummary struct {
+	Columns  int      `json:"columns"`
+	Warnings []string `json:"warnings"`
+}
+
+// ImportBIRD imports a BIRD-layout folder (see package bird): every database its questions use,
+// from <split>_databases/<db>/<db>.sqlite, with the columns described by its
+// database_description CSVs; and every question with its evidence and difficulty, its SQLite
+// gold SQL translated to PostgreSQL and verified by execution as ImportSpider does. A question
+// whose translation does not match is kept, marked needs_review, with both results.
+//
+// Everything that can refuse the dataset is checked before anything is written: the questions
+// file (a question without SQL, or naming a database the folder lacks, refuses it, naming the
+// question), every SQLite file, and every description folder's readability. A description file
+// that cannot be used is not a refusal: what it loses is listed in Descriptions.Warnings.
+func (im *Importer) ImportBIRD(ctx context.Context, a store.Actor, projectID int64, dir string, opt bird.Options) (BIRDSummary, error) {
+	var sum BIRDSummary
+	sum.Descriptions.Warnings = []string{}
+	ds, err := bird.ReadDataset(dir, opt)
+	if err != nil {
+		return sum, &store.ValidationError{Fields: map[string]string{"dataset": strings.TrimPrefix(err.Error(), "bird: ")}}
+	}
+	folder := bird.DatabasesFolder(ds.File)
+	docs := map[string][]bird.TableDoc{}
+	for _, id := range ds.DatabaseIDs() {
+		if err := spider.CheckSQLite(ctx, ds.SQLitePath(id), maxColumns); err != nil {
+			return sum, &store.ValidationError{Fields: map[string]string{"dataset": fmt.Sprintf("%s/%s/%s.sqlite: %v", folder, id, id, err)}}
+		}
+		d, warnings, err := bird.ReadDescriptions(ds.DescriptionDir(id))
+		if err != nil {
+			return sum, &store.ValidationError{Fields: map[string]string{"dataset": fmt.Sprintf("%s/%s/%s", folder, id, strings.TrimPrefix(err.Error(), "bird: "))}}
+		}
+		docs[id] = d
+		for _, w := range warnings {
+			sum.Descriptions.Warnings = append(sum.Descriptions.Warnings, id+": "+w)
+		}
+	}
+	dbs := map[string]store.Database{}
+	tables := map[string][]store.DBTable{}
+	for _, id := range ds.DatabaseIDs() {
+		dsum, described, warnings, err := im.importBIRDDatabase(ctx, a, projectID, ds, id, docs[id])
+		if err != nil {
+			return sum, fmt.Errorf("database %s: %w", id, err)
+		}
+		sum.Databases = append(sum.Databases, dsum)
+		sum.Descriptions.Columns += described
+		for _, w := range warnings {
+			sum.Descriptions.Warnings = append(sum.Descriptions.Warnings, id+": "+w)
+		}
+		dbs[id] = dsum.Database
+		if tables[id], err = im.Store.Tables(ctx, dsum.Database.ID); err != nil {
+			return sum, err
+		}
+	}
+	golds := make([]goldQuery, len(ds.Questions))
+	for i, q := range ds.Questions {
+		golds[i] = goldQuery{index: q.Index, dbID: q.DBID, sql: q.SQL}
+	}
+	verified, err := im.verifyGold(ctx, golds, dbs, tables, ds.SQLitePath)
+	if err != nil {
+		return sum, err
+	}
+	sum.Questions, err = im.insertBIRD(ctx, a, projectID, ds, verified)
+	return sum, err
+}
+
+// importBIRDDatabase imports one database as ImportSQLite does, with its columns' descriptions.
+// The description files count in the source's hash: a folder whose descriptions changed makes a
+// new version, one whose files are all the same makes nothing new.
+func (im *Importer) importBIRDDatabase(ctx context.Context, a store.Actor, projectID int64, ds *bird.Dataset, id string, docs []bird.TableDoc) (DatabaseSummary, int, []string, error) {
+	path := ds.SQLitePath(id)
+	tables, err := spider.ReadSQLite(ctx, path)
+	if err != nil {
+		return DatabaseSummary{}, 0, nil, &store.ValidationError{Fields: map[string]string{
+			"dataset": fmt.Sprintf("%s/%s/%s.sqlite: %s", bird.DatabasesFolder(ds.File), id, id, strings.TrimPrefix(err.Error(), "spider: "))}}
+	}
+	described, warnings := bird.Apply(tables, docs)
+	files := []string{path}
+	for _, d := range docs {
+		files = append(files, filepath.Join(ds.DescriptionDir(id), d.File))
+	}
+	src, err := hashFiles(files)
+	if err != nil {
+		return DatabaseSummary{}, 0, nil, err
+	}
+	sum, err := im.ImportTables(ctx, a, projectID, id, "sqlite", src, tables)
+	return sum, described, warnings, err
+}
+
+// goldQuery is a benchmark question's SQLite gold SQL, to translate and verify.
+type goldQuery struct {
+	index int
+	dbID  string
+	sql   string
+}
+
+// verifiedGold is a gold query translated to PostgreSQL and checked by execution.
+type verifiedGold struct {
+	db          store.Database
+	translation sqlexec.Translation
+	translErr   error
+	v           spider.Verification
+}
+
+// reason says why a translation does not stand for its original ("" when it matches).
+func (g verifiedGold) reason() string {
+	if g.translErr != nil {
+		return "cannot translate: " + g.translErr.Error()
+	}
+	return g.v.Reason
+}
+
+// verifyGold translates every gold query to PostgreSQL over its database's loaded schema and
+// verifies it by execution against the original on the SQLite file (spider.Verify), at the
+// sandbox's concurrency; each SQLite file is opened once.
+func (im *Importer) verifyGold(ctx context.Context, golds []goldQuery, dbs map[string]store.Database, tables map[string][]store.DBTable,
+	sqlitePath func(dbID string) string) ([]verifiedGold, error) {
+	out := make([]verifiedGold, len(golds))
+	files := map[string]*spiderDB{}
+	for id := range dbs {
+		files[id] = &spiderDB{path: sqlitePath(id)}
+	}
+	defer func() {
+		for _, f := range files {
+			f.close()
+		}
+	}()
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(im.Exec.Options().MaxConcurrent)
+	for i, q := range golds {
+		g.Go(func() error {
+			db, ok := dbs[q.dbID]
+			if !ok {
+				return fmt.Errorf("question %d names database %q, which was not imported", q.index, q.dbID)
+			}
+			conn, err := files[q.dbID].open()
+			if err != nil {
+				return err
+			}
+			vg := verifiedGold{db: db}
+			// A schema per query, as ImportSpider does: the translator is not promised to leave it as it was.
+			vg.translation, vg.translErr = sqlexec.TranslateSQLite(q.sql, schemaInfo(tables[q.dbID]))
+			if vg.translErr == nil {
+				target := db.Target()
+				vg.v = spider.Verify(gctx, conn, q.sql, vg.translation.SQL, func(ctx context.Context, sql string) *sqlexec.Result {
+					return im.Exec.Run(ctx, target, sql)
+				})
+			}
+			out[i] = vg
+			return gctx.Err()
+		})
+	}
+	return out, g.Wait()
+}
+
+// insertBIRD writes the questions, each with its evidence, difficulty and imported candidate, in
+// one transaction. A question's key is its file and position, so importing the file again adds
+// nothing.
+func (im *Importer) insertBIRD(ctx context.Context, a store.Actor, projectID int64, ds *bird.Dataset, verified []verifiedGold) (*QuestionSummary, error) {
+	sum := &QuestionSummary{Total: len(verified)}
+	tx, err := im.Store.Pool().Begin(ctx)
+	if err != nil {
+		return sum, err
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	for i, vg := range verified {
+		q := ds.Questions[i]
+		dbID := vg.db.ID
+		key := fmt.Sprintf("bird:%s:%d", ds.File, q.Index)
+		o := map[string]any{"kind": "bird", "file": ds.File, "index": q.Index, "db_id": q.DBID}
+		if q.QuestionID != nil {
+			o["question_id"] = *q.QuestionID
+		}
+		origin, _ := json.Marshal(o)
+		n := store.NLQ{ProjectID: projectID, DatabaseID: &dbID, Question: q.Question, Evidence: q.Evidence, Difficulty: q.Difficulty,
+			Origin: origin, OriginKey: &key}
+		sum.GoldTranslated++
+		if vg.v.Match {
+			sum.GoldMatched++
+		} else {
+			n.Status = store.NLQNeedsReview
+			sum.Mismatches = append(sum.Mismatches, Mismatch{Index: q.Index, DBID: q.DBID, Query: q.SQL, Reason: vg.reason()})
+		}
+		inserted, err := store.InsertNLQ(ctx, tx, a, &n)
+		if err != nil {
+			return sum, err
+		}
+		if !inserted {
+			sum.Existing++
+			continue
+		}
+		sum.Imported++
+		if err := store.InsertCandidate(ctx, tx, a, importedCandidate(n.ID, q.SQL, vg)); err != nil {
+			return sum, err
+		}
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return sum, err
+	}
+	if sum.GoldTranslated > 0 {
+		sum.GoldMatchRate = float64(sum.GoldMatched) / float64(sum.GoldTranslated)
+	}
+	return sum, nil
+}
+
+// importedCandidate is a benchmark's gold SQL as the question's imported candidate: the
+// translation (or the original, when it could not be translated), the SQLite original, and the
+// verification with both results.
+func importedCandidate(nlqID int64, original string, vg verifiedGold) *store.Candidate {
+	dialect := "sqlite"
+	c := &store.Candidate{NLQID: nlqID, Source: "import", SQL: vg.translation.SQL, OriginalSQL: &original, OriginalDialect: &dialect}
+	if c.SQL == "" {
+		c.SQL = original
+	}
+	c.Translation, _ = json.Marshal(map[string]any{"changes": vg.translation.Changes})
+	ver := map[string]any{"match": vg.v.Match, "reason": vg.reason()}
+	if vg.v.SQLite != nil {
+		ver["sqlite"] = candidate.Preview(vg.v.SQLite)
+	}
+	if pg := vg.v.Postgres; pg != nil {
+		ver["postgres"] = candidate.Preview(pg)
+		candidate.SetOutcome(c, pg)
+	}
+	c.Verification, _ = json.Marshal(ver)
+	return c
+}
+
+// ExtractBIRD expands a BIRD zip (named name by its owner) into dir within im.Limits and returns
+// the dataset's folder in it and its questions file: the folder holding a <split>_databases
+// folder, and <split>.json (dev.json when the zip holds several splits). The zip may or may not
+// wrap the dataset in a top folder. BIRD's own release packs the databases as a zip inside the
+// zip; such an inner zip must be expanded first.
+func (im *Importer) ExtractBIRD(ctx context.Context, zipPath, name, dir string) (root, questionsFile string, err error) {
+	files, err := upload.Extract(ctx, zipPath, name, dir, im.Limits)
+	if err != nil {
+		return "", "", inputError("files", err)
+	}
+	type found struct{ root, split string }
+	var cands []found
+	for _, f := range files {
+		parts := strings.Split(f, "/")
+		for i, p := range parts[:len(parts)-1] {
+			if split, ok := strings.CutSuffix(p, "_databases"); ok && split != "" {
+				cands = append(cands, found{path.Join(parts[:i]...), split})
+				break
+			}
+		}
+	}
+	if len(cands) == 0 {
+		return "", "", &store.ValidationError{Fields: map[string]string{"files": fmt.Sprintf(
+			"%s has no <split>_databases folder (such as dev_databases): it does not look like a BIRD dataset", name)}}
+	}
+	sort.SliceStable(cands, func(i, j int) bool {
+		if len(cands[i].root) != len(cands[j].root) {
+			return len(cands[i].root) < len(cands[j].root)
+		}
+		return cands[i].split == "dev" && cands[j].split != "dev"
+	})
+	return filepath.Join(dir, filepath.FromSlash(cands[0].root)), cands[0].split + ".json", nil
+}

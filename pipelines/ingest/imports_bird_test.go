@@ -1,0 +1,214 @@
+package ingest_test
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/goldset/goldset/pipelines/ingest/bird"
+	"github.com/goldset/goldset/pipelines/pipelinetest"
+	"github.com/goldset/goldset/sqlexec"
+	"github.com/goldset/goldset/store"
+)
+
+// birdFixture is the made-up BIRD dataset of package bird's tests.
+const birdFixture = "bird/testdata/bird"
+
+// birdCopy copies the fixture into a folder the test may break.
+func birdCopy(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(birdFixture)); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestImportBIRD_QuestionsKeepEvidenceAndDifficultyAndColumnsTheirDescriptions(t *testing.T) {
+	t.Parallel()
+	f := pipelinetest.New(t)
+	sum, err := f.Im.ImportBIRD(f.Ctx, store.System, f.Project.ID, birdFixture, bird.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := sum.Questions
+	if len(sum.Databases) != 2 || q.Total != 12 || q.Imported != 12 {
+		t.Fatalf("databases %d, questions %+v", len(sum.Databases), q)
+	}
+	t.Logf("gold: %d of %d match; mismatches %+v", q.GoldMatched, q.GoldTranslated, q.Mismatches)
+	// IIF is SQLite's; the translator leaves it, and verification marks the question for review.
+	if q.GoldMatched != 11 || len(q.Mismatches) != 1 || q.Mismatches[0].Index != 11 {
+		t.Fatalf("gold verification: %+v", q)
+	}
+	wantWarnings := []string{
+		"school_meals: database_description/schools.csv: 1 byte that are not UTF-8 read as Windows-1252 (Latin-1)",
+		`school_meals: database_description/frpm.csv: line 7: table frpm has no column "District Code"; the description is dropped`,
+	}
+	if strings.Join(sum.Descriptions.Warnings, "|") != strings.Join(wantWarnings, "|") || sum.Descriptions.Columns != 19 {
+		t.Fatalf("descriptions: %d columns, warnings %q", sum.Descriptions.Columns, sum.Descriptions.Warnings)
+	}
+
+	nlqs, err := f.St.ListNLQs(f.Ctx, store.NLQQuery{ProjectID: f.Project.ID, Origin: "bird", Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byIndex := map[int]store.NLQWithSQL{}
+	for _, n := range nlqs {
+		var o struct {
+			Index      int `json:"index"`
+			QuestionID int `json:"question_id"`
+		}
+		if err := json.Unmarshal(n.Origin, &o); err != nil || o.Index != o.QuestionID {
+			t.Fatalf("origin %s", n.Origin)
+		}
+		byIndex[o.Index] = n
+	}
+	n := byIndex[1]
+	if n.Evidence != "Eligible free rate for K-12 = `Free Meal Count (K-12)` / `Enrollment (K-12)`" || n.Difficulty != "moderate" ||
+		n.Status != store.NLQNew || n.Candidate == nil || *n.Candidate.OriginalSQL == n.Candidate.SQL {
+		t.Fatalf("question 1: %+v, candidate %+v", n.NLQ, n.Candidate)
+	}
+	if byIndex[6].Evidence != "" || byIndex[6].Difficulty != "challenging" || byIndex[11].Status != store.NLQNeedsReview {
+		t.Fatalf("questions 6 and 11: %+v %+v", byIndex[6].NLQ, byIndex[11].NLQ)
+	}
+
+	// The descriptions are stored with the version's columns.
+	tables, err := f.St.Tables(f.Ctx, sum.Databases[0].Database.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cols []sqlexec.ColumnDef
+	for _, tb := range tables {
+		if tb.Original == "schools" {
+			_ = json.Unmarshal(tb.Columns, &cols)
+		}
+	}
+	var open *sqlexec.ColumnDef
+	for i := range cols {
+		if cols[i].Original == "OpenDate" {
+			open = &cols[i]
+		}
+	}
+	if open == nil || open.Doc == nil || open.Doc.Description != "the date the school opened (Año de apertura)" || open.Doc.Name != "Open Date" {
+		t.Fatalf("schools.OpenDate: %+v", open)
+	}
+
+	// The same folder again makes nothing new; changed descriptions make a new version.
+	again, err := f.Im.ImportBIRD(f.Ctx, store.System, f.Project.ID, birdFixture, bird.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !again.Databases[0].Unchanged || !again.Databases[1].Unchanged || again.Questions.Existing != 12 || again.Questions.Imported != 0 {
+		t.Fatalf("re-import: %+v", again)
+	}
+}
+
+func TestImportBIRD_ChangedDescriptionsMakeANewVersion(t *testing.T) {
+	t.Parallel()
+	f := pipelinetest.New(t)
+	dir := birdCopy(t)
+	if _, err := f.Im.ImportBIRD(f.Ctx, store.System, f.Project.ID, dir, bird.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "dev_databases/bike_shop/database_description/customers.csv")
+	data, _ := os.ReadFile(path)
+	if err := os.WriteFile(path, []byte(strings.Replace(string(data), "trading name", "registered name", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := f.Im.ImportBIRD(f.Ctx, store.System, f.Project.ID, dir, bird.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sum.Databases[0].Unchanged || sum.Databases[1].Unchanged || sum.Databases[1].Database.Version != 2 {
+		t.Fatalf("school_meals unchanged %v, bike_shop unchanged %v version %d", sum.Databases[0].Unchanged, sum.Databases[1].Unchanged,
+			sum.Databases[1].Database.Version)
+	}
+}
+
+func TestImportBIRD_MalformedDatasetsAreRefusedBeforeAnythingIsWritten(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name   string
+		break_ func(t *testing.T, dir string)
+		want   string
+	}{
+		{"a question without SQL", func(t *testing.T, dir string) {
+			edit(t, filepath.Join(dir, "dev.json"), `"SQL": "SELECT COUNT(order_id) FROM orders WHERE status = 'C'",`, "")
+		}, `dev.json: question 7 (question_id 7): no "SQL" field`},
+		{"a db_id without a database", func(t *testing.T, dir string) {
+			edit(t, filepath.Join(dir, "dev.json"), `"db_id": "bike_shop"`, `"db_id": "bike_store"`)
+		}, `dev.json: question 7: database "bike_store": missing file: dev_databases/bike_store/bike_store.sqlite`},
+		{"a database that is not SQLite", func(t *testing.T, dir string) {
+			if err := os.WriteFile(filepath.Join(dir, "dev_databases/bike_shop/bike_shop.sqlite"), []byte("not a database"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}, "dev_databases/bike_shop/bike_shop.sqlite:"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			f := pipelinetest.New(t)
+			dir := birdCopy(t)
+			c.break_(t, dir)
+			_, err := f.Im.ImportBIRD(f.Ctx, store.System, f.Project.ID, dir, bird.Options{})
+			var ve *store.ValidationError
+			if !errors.As(err, &ve) || !strings.Contains(ve.Fields["dataset"], c.want) {
+				t.Fatalf("error %v, want a validation error saying %q", err, c.want)
+			}
+			if strings.Contains(err.Error(), dir) {
+				t.Fatalf("the error names a path of this machine: %v", err)
+			}
+			dbs, _ := f.St.ListDatabases(f.Ctx, f.Project.ID, true)
+			nlqs, _ := f.St.ListNLQs(f.Ctx, store.NLQQuery{ProjectID: f.Project.ID})
+			if len(dbs) != 0 || len(nlqs) != 0 {
+				t.Fatalf("a refused dataset wrote %d databases and %d questions", len(dbs), len(nlqs))
+			}
+		})
+	}
+}
+
+// A description file that cannot be used loses its descriptions, says so, and nothing else.
+func TestImportBIRD_BrokenDescriptionFilesLoseOnlyWhatTheyCannotSay(t *testing.T) {
+	t.Parallel()
+	f := pipelinetest.New(t)
+	dir := birdCopy(t)
+	desc := filepath.Join(dir, "dev_databases/bike_shop/database_description")
+	edit(t, filepath.Join(desc, "orders.csv"), `amount,,the order's total in euros,real,`, `amount,,the order's "total" in euros,real,`)
+	if err := os.WriteFile(filepath.Join(desc, "customers.csv"), []byte("col;desc\nname;the name\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(desc, "suppliers.csv"), []byte("original_column_name,column_description\nid,the supplier\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := f.Im.ImportBIRD(f.Ctx, store.System, f.Project.ID, dir, bird.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"school_meals: database_description/schools.csv: 1 byte that are not UTF-8 read as Windows-1252 (Latin-1)",
+		"bike_shop: database_description/customers.csv: has no original_column_name column (header: col;desc); its descriptions are dropped",
+		`bike_shop: database_description/orders.csv: line 5: bare " in non-quoted-field; the row is dropped`,
+		`school_meals: database_description/frpm.csv: line 7: table frpm has no column "District Code"; the description is dropped`,
+		`bike_shop: database_description/suppliers.csv: the database has no table "suppliers"; its 1 description is dropped`,
+	}
+	if strings.Join(sum.Descriptions.Warnings, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("warnings:\n%s", strings.Join(sum.Descriptions.Warnings, "\n"))
+	}
+	if sum.Questions.Imported != 12 || len(sum.Databases) != 2 || sum.Descriptions.Columns != 19-4-1 {
+		t.Fatalf("questions %+v, %d columns described", sum.Questions, sum.Descriptions.Columns)
+	}
+}
+
+func edit(t *testing.T, path, from, to string) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil || !strings.Contains(string(data), from) {
+		t.Fatalf("%s lacks %q (%v)", path, from, err)
+	}
+	if err := os.WriteFile(path, []byte(strings.Replace(string(data), from, to, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
