@@ -52,6 +52,7 @@ func (s *Server) routes() []route {
 		// Projects and their people.
 		{Method: "GET", Path: v1 + "/projects", Object: "projects", Action: "list", Handler: h((*Server).listProjects)},
 		{Method: "POST", Path: v1 + "/projects", Object: "projects", Action: "create", Handler: h((*Server).createProject)},
+		{Method: "POST", Path: v1 + "/sample", Object: "projects", Action: "create", Handler: h((*Server).loadSample)},
 		{Method: "GET", Path: v1 + "/projects/:project", Object: "project", Action: "read", Handler: h((*Server).getProject)},
 		{Method: "PATCH", Path: v1 + "/projects/:project", Object: "project", Action: "update", Handler: h((*Server).updateProject)},
 		{Method: "GET", Path: v1 + "/projects/:project/members", Object: "members", Action: "read", Handler: h((*Server).listMembers)},

@@ -95,6 +95,7 @@ func routeSpecs(t *testing.T, e *env) map[string]routeSpec {
 		"POST /api/v1/projects": {Min: "admin", Success: 201, prepare: func(*env, string) (string, string) {
 			return "/api/v1/projects", jsonBody(map[string]string{"name": unique("Created")})
 		}},
+		"POST /api/v1/sample":           {Min: "admin", Success: 200, prepare: fixed("/api/v1/sample", "")},
 		"GET /api/v1/projects/:project": {Min: "annotator", Success: 200, prepare: fixed(p, "")},
 		"PATCH /api/v1/projects/:project": {Min: "lead", Success: 200, prepare: func(e *env, _ string) (string, string) {
 			cur, err := e.store.Project(e.ctx, e.project.ID)

@@ -13,6 +13,7 @@ import './features/runs/trajectories.css';
 import './features/runs/runs.css';
 import './features/pipelines/pipelines.css';
 import './features/annotate/loop.css';
+import './features/projects/projects.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

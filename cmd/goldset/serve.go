@@ -85,7 +85,7 @@ func runServe(ctx context.Context, args []string, out io.Writer) error {
 	go func() { workersDone <- app.Runner.Serve(wctx) }()
 	go followSettings(ctx, app.Models, log)
 	url := browserURL(ln.Addr())
-	fmt.Fprintf(out, "\nGoldset %s is running at %s\n%s\nData: %s. Press Ctrl-C to stop.\n\n", version, url, welcome, describeDB(cfg, db))
+	fmt.Fprintf(out, "\nGoldset %s is running at %s\n%s\n%sData: %s. Press Ctrl-C to stop.\n\n", version, url, welcome, sampleHint(ctx, db.store), describeDB(cfg, db))
 	err = srv.Run(ctx, ln)
 	// Items in progress go back to the queue before the database is released.
 	stopWorkers()
@@ -94,6 +94,15 @@ func runServe(ctx context.Context, args []string, out io.Writer) error {
 	}
 	log.Info("server stopped; releasing the database")
 	return err
+}
+
+// sampleHint offers the sample project while there is no project at all.
+func sampleHint(ctx context.Context, st *store.Store) string {
+	ps, err := st.ListProjects(ctx, store.User{IsAdmin: true})
+	if err != nil || len(ps) > 0 {
+		return ""
+	}
+	return "No projects yet: press \"Load the sample project\" on the project list, or run: goldset sample\n"
 }
 
 // bootstrapAdmin creates the first admin when there is no account and says how to sign in.

@@ -363,6 +363,14 @@ export interface Mismatch {
   reason: string;
 }
 
+/** What loading the sample project did: its databases (unchanged when loaded before) and plan. */
+export interface SampleLoad {
+  project: Project;
+  databases: { database: Database; unchanged: boolean }[];
+  questions_imported: number;
+  plan: { selected: number; sampled: number; items: number; share: number };
+}
+
 export interface ImportSummary {
   databases: { database: Database; tables: TableReport[] | null; rows: number; unchanged: boolean }[] | null;
   questions?: {
@@ -709,6 +717,7 @@ export const api = {
   listProjects: () => list('projects', request<{ projects: Project[] | null }>('GET', '/api/v1/projects')),
   createProject: (body: { name: string; description?: string }) =>
     request<{ project: Project }>('POST', '/api/v1/projects', { body }),
+  loadSample: () => request<SampleLoad>('POST', '/api/v1/sample'),
   getProject: (id: string | number) =>
     request<{ project: Project }>('GET', `/api/v1/projects/${enc(id)}`),
   updateProject: (

@@ -31,8 +31,10 @@ type Result struct {
 	// Databases are the sample's databases; those imported by an earlier call are Unchanged.
 	Databases []ingest.DatabaseSummary `json:"databases"`
 	// Questions is how many questions this call imported.
-	Questions int             `json:"questions"`
-	Plan      loop.PlanCounts `json:"plan"`
+	Questions int `json:"questions"`
+	// Gold is the Spider questions' summary: their gold SQL translated and checked by execution.
+	Gold *ingest.QuestionSummary `json:"gold"`
+	Plan loop.PlanCounts         `json:"plan"`
 }
 
 // Load imports what of the sample the project named ProjectName lacks, creating the project (with
@@ -64,6 +66,7 @@ func Load(ctx context.Context, im *ingest.Importer, lp *loop.Loop, a store.Actor
 		return out, fmt.Errorf("sample: Spider databases: %w", err)
 	}
 	out.add(sum)
+	out.Gold = sum.Questions
 	if sum, err = im.ImportWTQ(ctx, a, p.ID, filepath.Join(dir, "wtq"), ""); err != nil {
 		return out, fmt.Errorf("sample: WikiTableQuestions tables: %w", err)
 	}

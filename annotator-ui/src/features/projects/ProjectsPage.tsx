@@ -7,6 +7,7 @@ import { formatDate } from '../../shared/format';
 import { fieldErrors, formError } from '../../shared/forms';
 import { ROLE_LABELS } from '../../shared/nav';
 import { useSession } from '../../shared/session';
+import { LoadSample } from './LoadSample';
 import { projectKeys } from './keys';
 
 export function ProjectsPage() {
@@ -36,14 +37,15 @@ export function ProjectsPage() {
           title="No projects yet"
           action={
             user.is_admin ? (
-              <Button variant="primary" onClick={() => setCreating(true)}>
-                Create the first project
-              </Button>
+              <>
+                <LoadSample />
+                <Button onClick={() => setCreating(true)}>Create the first project</Button>
+              </>
             ) : null
           }
         >
           {user.is_admin
-            ? 'Create a project, then add annotators, reviewers and a lead to it.'
+            ? 'Try Goldset on the sample project, or create a project of your own and add annotators, reviewers and a lead to it.'
             : 'You are not a member of any project. A project lead or an admin can add you.'}
         </EmptyState>
       ) : (

@@ -1,0 +1,49 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/goldset/goldset/store/storetest"
+)
+
+func TestCLI_SampleImportsOnceAndSaysWhatNext(t *testing.T) {
+	t.Parallel()
+	url := storetest.URL(t)
+	out := mustCLI(t, "sample", "--database-url", url)
+	for _, want := range []string{
+		"Imported database concert_singer", "Imported database wtq",
+		"Gold SQL translated to PostgreSQL: 127 of 127",
+		"Sample questions: 182 imported; 182 annotation items planned.",
+		`Open the project "Sample: Spider and WikiTableQuestions"`, "need a model endpoint",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	var rep struct {
+		Databases []struct {
+			Name      string `json:"name"`
+			Unchanged bool   `json:"unchanged"`
+		} `json:"databases"`
+		QuestionsImported int `json:"questions_imported"`
+		Plan              struct {
+			Items int `json:"items"`
+		} `json:"plan"`
+	}
+	if err := json.Unmarshal([]byte(mustCLI(t, "sample", "--json", "--database-url", url)), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Databases) != 4 || rep.QuestionsImported != 0 || rep.Plan.Items != 0 {
+		t.Fatalf("second run %+v; want the 4 databases unchanged and nothing new", rep)
+	}
+	for _, d := range rep.Databases {
+		if !d.Unchanged {
+			t.Errorf("%s imported again", d.Name)
+		}
+	}
+	if _, err := runCLI(t, "sample", "extra", "--database-url", url); err == nil || !strings.Contains(err.Error(), "sample takes no arguments") {
+		t.Errorf("sample extra: %v", err)
+	}
+}
