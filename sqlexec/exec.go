@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"strconv"
 	"strings"
@@ -157,12 +158,13 @@ func (e *Executor) Run(ctx context.Context, t Target, sql string) *Result {
 		res.Error = err.Error()
 		return res
 	}
-	e.execute(ctx, t, stmt, res)
+	e.execute(ctx, t, stmt, res, nil)
 	return res
 }
 
-// execute runs stmt, already checked (or, in tests, deliberately not), into res.
-func (e *Executor) execute(ctx context.Context, t Target, stmt string, res *Result) {
+// execute runs stmt, already checked (or, in tests, deliberately not), into res; with a sink, each
+// row goes to the sink instead of res.Rows (see RunStream).
+func (e *Executor) execute(ctx context.Context, t Target, stmt string, res *Result, sink *rowSink) {
 	release, err := e.slots.acquire(ctx, CallerOf(ctx))
 	if err != nil {
 		res.Error = "cancelled while waiting for a free sandbox slot"
@@ -179,7 +181,7 @@ func (e *Executor) execute(ctx context.Context, t Target, stmt string, res *Resu
 			}
 			return
 		}
-		state := e.query(ctx, conn, t, stmt, res)
+		state := e.query(ctx, conn, t, stmt, res, sink)
 		switch {
 		case state == stale && reused && attempt == 0 && ctx.Err() == nil:
 			// An idle connection the server closed meanwhile (a restart): open another.
@@ -245,7 +247,7 @@ func (e *Executor) reset(ctx context.Context, conn *pgx.Conn) bool {
 // query runs stmt on conn into res, under the outside deadline: in one round trip, it opens a
 // READ ONLY transaction, sets the query's limits for that transaction alone, and runs the
 // statement. It reports the state the connection is left in.
-func (e *Executor) query(ctx context.Context, conn *pgx.Conn, t Target, stmt string, res *Result) sessionState {
+func (e *Executor) query(ctx context.Context, conn *pgx.Conn, t Target, stmt string, res *Result, sink *rowSink) sessionState {
 	qctx, cancel := context.WithTimeout(ctx, e.opt.Timeout+cancelGrace)
 	defer cancel()
 	finished := make(chan struct{})
@@ -286,14 +288,21 @@ func (e *Executor) query(ctx context.Context, conn *pgx.Conn, t Target, stmt str
 		}
 		res.Columns = append(res.Columns, ResultColumn{Name: fd.Name, Type: typ})
 	}
-	fp := NewFingerprinter(len(res.Columns))
+	var fp *Fingerprinter
+	maxRows, maxBytes := e.opt.MaxRows, e.opt.MaxBytes
+	if sink != nil {
+		// Nothing is held: only the row count bounds the run (and MaxBytes each row, see dial).
+		maxRows, maxBytes = sink.maxRows, math.MaxInt
+	} else {
+		fp = NewFingerprinter(len(res.Columns))
+		res.Rows = [][]any{}
+	}
 	bytes := 0
-	res.Rows = [][]any{}
 	for rows.Next() {
 		for _, raw := range rows.RawValues() {
 			bytes += len(raw)
 		}
-		if res.RowCount >= e.opt.MaxRows || bytes > e.opt.MaxBytes {
+		if res.RowCount >= maxRows || bytes > maxBytes {
 			res.Truncated = true
 			e.stop(ctx, conn)
 			return broken
@@ -304,6 +313,10 @@ func (e *Executor) query(ctx context.Context, conn *pgx.Conn, t Target, stmt str
 			return broken
 		}
 		res.RowCount++
+		if sink != nil {
+			sink.fn(vals)
+			continue
+		}
 		res.Rows = append(res.Rows, vals)
 		fp.Add(vals)
 	}
@@ -322,7 +335,9 @@ func (e *Executor) query(ctx context.Context, conn *pgx.Conn, t Target, stmt str
 	if err := br.Close(); err != nil {
 		return broken
 	}
-	res.Fingerprint = fp.Sum()
+	if fp != nil {
+		res.Fingerprint = fp.Sum()
+	}
 	return clean
 }
 

@@ -187,7 +187,7 @@ func TestSandbox_DefenceInDepthWithoutTheGuard(t *testing.T) {
 func (s *sandbox) unchecked(t *testing.T, sql string) *Result {
 	t.Helper()
 	res := &Result{}
-	s.exec.execute(context.Background(), s.a, sql, res)
+	s.exec.execute(context.Background(), s.a, sql, res, nil)
 	return res
 }
 

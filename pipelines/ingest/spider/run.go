@@ -13,6 +13,26 @@ import (
 // values as int64, float64, string, []byte or nil; at most maxRows rows kept (0: no cap), the
 // rest counted in RowCount; a failure as Result.Error.
 func RunSQLite(ctx context.Context, db *sql.DB, query string, maxRows int) *sqlexec.Result {
+	var rows [][]any
+	res := StreamSQLite(ctx, db, query, 0, func(row []any) {
+		if maxRows <= 0 || len(rows) < maxRows {
+			rows = append(rows, row)
+		}
+	})
+	res.Truncated = maxRows > 0 && res.RowCount > maxRows
+	if res.OK() {
+		res.Rows = rows
+		if res.Rows == nil {
+			res.Rows = [][]any{}
+		}
+	}
+	return res
+}
+
+// StreamSQLite runs query on a SQLite database and hands every row to fn as it is read, holding
+// none: the Result has the columns, RowCount and Error. Past maxRows rows (0: no cap) reading stops
+// and the result is Truncated. Values are as RunSQLite's; each row is a new slice.
+func StreamSQLite(ctx context.Context, db *sql.DB, query string, maxRows int, fn func(row []any)) *sqlexec.Result {
 	start := time.Now()
 	res := &sqlexec.Result{}
 	defer func() { res.Elapsed = time.Since(start) }()
@@ -35,13 +55,12 @@ func RunSQLite(ctx context.Context, db *sql.DB, query string, maxRows int) *sqle
 			res.Columns[i].Type = strings.ToLower(types[i].DatabaseTypeName())
 		}
 	}
-	res.Rows = [][]any{}
 	for rows.Next() {
-		res.RowCount++
-		if maxRows > 0 && res.RowCount > maxRows {
+		if maxRows > 0 && res.RowCount >= maxRows {
 			res.Truncated = true
-			continue
+			return res
 		}
+		res.RowCount++
 		vals := make([]any, len(names))
 		ptrs := make([]any, len(names))
 		for i := range vals {
@@ -54,7 +73,7 @@ func RunSQLite(ctx context.Context, db *sql.DB, query string, maxRows int) *sqle
 		for i, v := range vals {
 			vals[i] = canonicalSQLite(v)
 		}
-		res.Rows = append(res.Rows, vals)
+		fn(vals)
 	}
 	if err := rows.Err(); err != nil {
 		res.Error = err.Error()

@@ -19,6 +19,15 @@ type Verification struct {
 // VerifyMaxRows caps the SQLite side like the sandbox caps the PostgreSQL side.
 const VerifyMaxRows = 100_000
 
+// Full verification (VerifyFull) streams both results and never holds more than KeepRows rows or
+// KeepBytes of them: a result within both is compared by sqlexec.Match with all its rules; a
+// larger one by a hash of every row (sqlexec.CompareDigests), up to FullMaxRows rows a side.
+const (
+	FullMaxRows = 1_000_000
+	KeepRows    = 10_000
+	KeepBytes   = 16 << 20
+)
+
 // Verify runs original on SQLite and translated on PostgreSQL (through run, which callers bind to
 // sqlexec.Executor.Run with the target) and compares the results with sqlexec.Match: order
 // matters only when the original has a top-level ORDER BY (decided on the translation when the
@@ -32,13 +41,48 @@ func Verify(ctx context.Context, sqliteDB *sql.DB, original, translated string, 
 		SQLite:   RunSQLite(ctx, sqliteDB, original, VerifyMaxRows),
 		Postgres: run(ctx, translated),
 	}
+	v.compare(original, translated, nil, nil)
+	return v
+}
+
+// VerifyFull is Verify on the full results, independent of the sandbox's interactive row cap: both
+// queries stream (stream binds sqlexec.Executor.RunStream to the target, with FullMaxRows), each
+// row is hashed as it arrives and at most KeepRows of them are held. Results that fit are compared
+// by sqlexec.Match as in Verify; larger ones by sqlexec.CompareDigests, and then the Verification's
+// results hold no rows, only their columns and counts. A side past FullMaxRows is truncated and
+// cannot match.
+func VerifyFull(ctx context.Context, sqliteDB *sql.DB, original, translated string, stream func(ctx context.Context, sql string, fn func([]any)) *sqlexec.Result) Verification {
+	sd, pd := sqlexec.NewResultDigest(KeepRows, KeepBytes), sqlexec.NewResultDigest(KeepRows, KeepBytes)
+	v := Verification{
+		SQLite:   StreamSQLite(ctx, sqliteDB, original, FullMaxRows, sd.Add),
+		Postgres: stream(ctx, translated, pd.Add),
+	}
+	if sd.Complete() && pd.Complete() {
+		for _, side := range []struct {
+			r *sqlexec.Result
+			d *sqlexec.ResultDigest
+		}{{v.SQLite, sd}, {v.Postgres, pd}} {
+			if side.r.OK() {
+				side.r.Rows = side.d.Rows()
+			}
+		}
+		v.Postgres.Fingerprint = sqlexec.Fingerprint(v.Postgres)
+		sd, pd = nil, nil
+	}
+	v.compare(original, translated, sd, pd)
+	return v
+}
+
+// compare sets Match and Reason from the two results: by sqlexec.Match, or by their digests when
+// given (results too large to hold).
+func (v *Verification) compare(original, translated string, sd, pd *sqlexec.ResultDigest) {
 	if !v.SQLite.OK() {
 		v.Reason = "the original fails on SQLite: " + v.SQLite.Error
-		return v
+		return
 	}
 	if !v.Postgres.OK() {
 		v.Reason = "the translation fails on PostgreSQL: " + v.Postgres.Error
-		return v
+		return
 	}
 	ordered, err := sqlexec.HasTopLevelOrderBy(original)
 	if err != nil {
@@ -48,15 +92,22 @@ func Verify(ctx context.Context, sqliteDB *sql.DB, original, translated string, 
 		}
 	}
 	opt := sqlexec.MatchOptions{OrderMatters: ordered}
+	if sd != nil {
+		m := sqlexec.CompareDigests(v.SQLite, v.Postgres, sd, pd, opt)
+		v.Match, v.Reason = m.Match, m.Reason
+		if m.Match {
+			v.Reason = ""
+		}
+		return
+	}
 	m := sqlexec.Match(v.SQLite, v.Postgres, opt)
 	if m.Match {
 		v.Match = true
-		return v
+		return
 	}
 	v.Reason = m.Reason
 	opt.NumericText = true
 	if lenient := sqlexec.Match(v.SQLite, v.Postgres, opt); lenient.Match {
 		v.Reason = fmt.Sprintf("%s (they match when numbers stored as text count as numbers)", m.Reason)
 	}
-	return v
 }
