@@ -275,7 +275,7 @@ func (s *Server) importFiles(c echo.Context) error {
 	}
 	kind := form["kind"]
 	v := store.Validator{}
-	v.Check(kind == "csv" || kind == "sqlite" || kind == "spider" || kind == "wtq" || kind == "questions", "kind", "must be csv, sqlite, spider, wtq or questions")
+	v.Check(kind == "csv" || kind == "sqlite" || kind == "spider" || kind == "bird" || kind == "wtq" || kind == "questions", "kind", "must be csv, sqlite, spider, bird, wtq or questions")
 	v.Check(len(paths) > 0, "files", "at least one file is required")
 	v.Check(kind == "csv" || len(paths) <= 1, "files", "this kind takes exactly one file")
 	if err := v.Err(); err != nil {
@@ -293,11 +293,19 @@ func (s *Server) importFiles(c echo.Context) error {
 		}
 		sum.Databases = append(sum.Databases, ds)
 	case "sqlite":
+		if ingest.IsZip(paths[0]) {
+			if sum, err = im.ImportSQLiteZip(ctx, a, pid, paths[0], filepath.Base(paths[0])); err != nil {
+				return err
+			}
+			break
+		}
 		ds, err := im.ImportSQLite(ctx, a, pid, paths[0], name)
 		if err != nil {
 			return err
 		}
 		sum.Databases = append(sum.Databases, ds)
+	case "bird":
+		return s.importBIRD(c, pid, paths[0], filepath.Join(dir.Path, "dataset"))
 	case "spider", "wtq":
 		root, err := im.ExtractDataset(ctx, paths[0], filepath.Base(paths[0]), filepath.Join(dir.Path, "dataset"), kind)
 		if err != nil {
@@ -320,6 +328,12 @@ func (s *Server) importFiles(c echo.Context) error {
 	}
 	if sum.Databases == nil {
 		sum.Databases = []ingest.DatabaseSummary{}
+	}
+	if err := sum.Err(); err != nil && len(sum.Databases) == 0 {
+		// Nothing was imported: an error, naming each database and its reason. When some were,
+		// the summary (201) lists the failed ones beside them.
+		return &apiError{Status: http.StatusUnprocessableEntity, Code: "import_failed", Message: err.Error(),
+			Details: map[string]any{"failed": sum.Failed}}
 	}
 	return c.JSON(http.StatusCreated, sum)
 }

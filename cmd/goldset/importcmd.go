@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"strings"
 
 	"github.com/goldset/goldset/pipelines/ingest"
@@ -19,9 +20,18 @@ const importHelp = `Import target databases and questions into a project (create
 
   goldset import csv PATH... --project P [--database NAME]   CSV/TSV files, folders of them, or zips
   goldset import sqlite FILE --project P [--database NAME]   every table of a SQLite file
+  goldset import sqlite FILE.zip --project P                 every SQLite file in a zip, one database each
   goldset import spider DIR --project P [--questions dev.json]
         a Spider folder (dev.json, tables.json, database/<db_id>/<db_id>.sqlite): databases and
         questions, the gold SQL translated to PostgreSQL and verified by execution
+  goldset import bird DIR --project P [--questions dev.json]
+        a BIRD folder (dev.json, dev_databases/<db>/<db>.sqlite and database_description/*.csv):
+        databases with their column descriptions, questions with evidence and difficulty, the gold
+        SQL translated to PostgreSQL and verified by execution; train.json reads train_databases/
+
+A zip of SQLite files and a Spider folder import each database on its own: the others are
+imported when one fails, the failures are listed and the command exits non-zero; run it again
+to import what is missing (databases imported from the same files are skipped).
   goldset import wtq DIR --project P [--questions FILE]
         a WikiTableQuestions folder (csv/<folder>/*.csv and questions.tsv): tables and questions
   goldset import questions FILE --project P [--database NAME]
@@ -86,11 +96,11 @@ func projectNamed(ctx context.Context, st *store.Store, name string) (store.Proj
 }
 
 func runImport(ctx context.Context, args []string, out io.Writer) error {
-	fs := newFlagSet("import csv|sqlite|spider|wtq|questions PATH... --project P", importHelp)
+	fs := newFlagSet("import csv|sqlite|spider|bird|wtq|questions PATH... --project P", importHelp)
 	cfg := newConfig(fs, append(append(dbOptions, sqlOptions...), uploadOptions...)...)
 	project := fs.String("project", "", "project name (created when absent)")
 	dbName := fs.String("database", "", "target database name (default: from the file or folder name)")
-	questions := fs.String("questions", "", "questions file: spider split (default dev.json) or WTQ TSV (default questions.tsv)")
+	questions := fs.String("questions", "", "questions file: spider or bird split (default dev.json) or WTQ TSV (default questions.tsv)")
 	asJSON := fs.Bool("json", false, "print the summary as JSON")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
@@ -125,6 +135,12 @@ func runImport(ctx context.Context, args []string, out io.Writer) error {
 		if err := needArgs(paths, 1, "one SQLite FILE"); err != nil {
 			return err
 		}
+		if ingest.IsZip(paths[0]) {
+			if sum, err = im.ImportSQLiteZip(ctx, a, p.ID, paths[0], filepath.Base(paths[0])); err != nil {
+				return err
+			}
+			break
+		}
 		ds, err := im.ImportSQLite(ctx, a, p.ID, paths[0], *dbName)
 		if err != nil {
 			return err
@@ -137,6 +153,11 @@ func runImport(ctx context.Context, args []string, out io.Writer) error {
 		if sum, err = im.ImportSpider(ctx, a, p.ID, paths[0], spider.DatasetOptions{QuestionsFile: *questions}); err != nil {
 			return err
 		}
+	case "bird":
+		if err := needArgs(paths, 1, "one BIRD DIR"); err != nil {
+			return err
+		}
+		return importBIRD(ctx, im, a, p, paths[0], *questions, *asJSON, out)
 	case "wtq":
 		if err := needArgs(paths, 1, "one WikiTableQuestions DIR"); err != nil {
 			return err
@@ -152,13 +173,18 @@ func runImport(ctx context.Context, args []string, out io.Writer) error {
 			return err
 		}
 	default:
-		return fmt.Errorf("%w: cannot import %q; say csv, sqlite, spider, wtq or questions", errUsage, kind)
+		return fmt.Errorf("%w: cannot import %q; say csv, sqlite, spider, bird, wtq or questions", errUsage, kind)
 	}
 	if *asJSON {
-		return printJSON(out, importReport(p, sum))
+		if err := printJSON(out, importReport(p, sum)); err != nil {
+			return err
+		}
+	} else {
+		printImport(out, p, sum)
 	}
-	printImport(out, p, sum)
-	return nil
+	// Some databases failed: the summary above says what was imported, the exit status that the
+	// command did not do all it was asked.
+	return sum.Err()
 }
 
 // importReport is the --json shape: one line per database, the question summary, every warning.
@@ -187,7 +213,11 @@ func importReport(p store.Project, sum ingest.ImportSummary) map[string]any {
 		rows += d.Database.RowCount
 		warnings = append(warnings, w...)
 	}
-	out := map[string]any{"project": p.Name, "databases": dbs, "tables": tables, "rows": rows, "warnings": warnings}
+	failed := sum.Failed
+	if failed == nil {
+		failed = []ingest.DatabaseFailure{}
+	}
+	out := map[string]any{"project": p.Name, "databases": dbs, "tables": tables, "rows": rows, "warnings": warnings, "failed": failed}
 	if sum.Questions != nil {
 		out["questions"] = sum.Questions
 	}
@@ -206,8 +236,14 @@ func printImport(out io.Writer, p store.Project, sum ingest.ImportSummary) {
 			fmt.Fprintf(out, "  warning: %s\n", w)
 		}
 	}
+	for _, f := range sum.Failed {
+		fmt.Fprintf(out, "Database %s was not imported: %s\n", f.Name, f.Reason)
+	}
 	if q := sum.Questions; q != nil {
 		fmt.Fprintf(out, "Questions: %d read, %d imported, %d already present.\n", q.Total, q.Imported, q.Existing)
+		if q.Skipped > 0 {
+			fmt.Fprintf(out, "%d questions skipped: their database or table is not imported.\n", q.Skipped)
+		}
 		if q.GoldTranslated > 0 {
 			fmt.Fprintf(out, "Gold SQL translated to PostgreSQL: %d of %d match the original by execution (%.1f%%); the rest are marked for review.\n",
 				q.GoldMatched, q.GoldTranslated, 100*q.GoldMatchRate)

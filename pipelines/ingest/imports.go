@@ -112,13 +112,8 @@ func (im *Importer) ImportTables(ctx context.Context, a store.Actor, projectID i
 				"%s has %d columns: PostgreSQL allows at most %d in a table", where, n, maxColumns)}}
 		}
 	}
-	if prev, err := im.Store.DatabaseByName(ctx, projectID, name); err == nil && src.Hash != "" {
-		var ps source
-		if json.Unmarshal(prev.Source, &ps) == nil && ps.Hash == src.Hash {
-			return DatabaseSummary{Database: prev, Rows: prev.RowCount, Unchanged: true}, nil
-		}
-	} else if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return DatabaseSummary{}, err
+	if prev, ok, err := im.unchanged(ctx, projectID, name, src); err != nil || ok {
+		return prev, err
 	}
 	tx, err := im.Store.Pool().Begin(ctx)
 	if err != nil {
@@ -159,6 +154,26 @@ func (im *Importer) ImportTables(ctx context.Context, a store.Actor, projectID i
 	d.Latest = true
 	im.Log.Info("imported database", "project", projectID, "name", name, "version", d.Version, "tables", len(tables), "rows", d.RowCount)
 	return DatabaseSummary{Database: d, Tables: rep.Tables, Rows: rep.Rows()}, nil
+}
+
+// unchanged finds the latest database called name when it was imported from the same files (src's
+// hash): importing them again would make nothing new.
+func (im *Importer) unchanged(ctx context.Context, projectID int64, name string, src source) (DatabaseSummary, bool, error) {
+	if src.Hash == "" {
+		return DatabaseSummary{}, false, nil
+	}
+	prev, err := im.Store.DatabaseByName(ctx, projectID, name)
+	if errors.Is(err, store.ErrNotFound) {
+		return DatabaseSummary{}, false, nil
+	}
+	if err != nil {
+		return DatabaseSummary{}, false, err
+	}
+	var ps source
+	if json.Unmarshal(prev.Source, &ps) == nil && ps.Hash == src.Hash {
+		return DatabaseSummary{Database: prev, Rows: prev.RowCount, Unchanged: true}, true, nil
+	}
+	return DatabaseSummary{}, false, nil
 }
 
 // loadError says why PostgreSQL refused the data itself (a data exception, a program limit such as
@@ -314,18 +329,26 @@ func (im *Importer) ExtractDataset(ctx context.Context, zipPath, name, dir, kind
 }
 
 // ImportSQLite imports every table of a SQLite file as one database.
+// A file already imported under the same name is recognised by its hash before it is read.
 func (im *Importer) ImportSQLite(ctx context.Context, a store.Actor, projectID int64, path, name string) (DatabaseSummary, error) {
-	tables, err := spider.ReadSQLite(ctx, path)
-	if err != nil {
-		// Named as the user named it: path may be a temporary copy of an upload.
-		return DatabaseSummary{}, &store.ValidationError{Fields: map[string]string{"file": filepath.Base(path) + ": " + strings.TrimPrefix(err.Error(), "spider: ")}}
-	}
 	if name == "" {
 		name = defaultName(path)
 	}
 	src, err := hashFiles([]string{path})
 	if err != nil {
-		return DatabaseSummary{}, err
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // no path: it may be a temporary copy
+		}
+		return DatabaseSummary{}, &store.ValidationError{Fields: map[string]string{"file": filepath.Base(path) + ": " + err.Error()}}
+	}
+	if prev, ok, err := im.unchanged(ctx, projectID, name, src); err != nil || ok {
+		return prev, err
+	}
+	tables, err := spider.ReadSQLite(ctx, path)
+	if err != nil {
+		// Named as the user named it: path may be a temporary copy of an upload.
+		return DatabaseSummary{}, &store.ValidationError{Fields: map[string]string{"file": filepath.Base(path) + ": " + strings.TrimPrefix(err.Error(), "spider: ")}}
 	}
 	return im.ImportTables(ctx, a, projectID, name, "sqlite", src, tables)
 }

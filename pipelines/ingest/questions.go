@@ -28,6 +28,9 @@ type QuestionSummary struct {
 	Total    int `json:"total"`
 	Imported int `json:"imported"`
 	Existing int `json:"existing"` // already imported earlier (same file and row): left as they were
+	// Skipped questions were not imported: their database failed (Spider) or their table is not in
+	// the release (WikiTableQuestions).
+	Skipped int `json:"skipped,omitempty"`
 	// Gold SQL translated from SQLite and checked by execution (Spider).
 	GoldTranslated int        `json:"gold_translated,omitempty"`
 	GoldMatched    int        `json:"gold_matched,omitempty"`
@@ -50,6 +53,8 @@ type Mismatch struct {
 type ImportSummary struct {
 	Databases []DatabaseSummary `json:"databases"`
 	Questions *QuestionSummary  `json:"questions,omitempty"`
+	// Failed lists the databases that were not imported, each with its reason (see Err).
+	Failed []DatabaseFailure `json:"failed,omitempty"`
 }
 
 // verifiedQuestion is one Spider question with its translated and checked gold SQL.
@@ -65,80 +70,108 @@ type verifiedQuestion struct {
 // database/<db_id>/<db_id>.sqlite) and every question, with its SQLite gold SQL translated to
 // PostgreSQL and verified by execution match against the original on the SQLite file. A question
 // whose translation does not match is kept, marked needs_review, with both results.
+//
+// Each database is its own unit: its tables in one transaction, then its questions in another. A
+// database that cannot be imported (a damaged or missing SQLite file, a value PostgreSQL refuses)
+// leaves nothing behind, is named in ImportSummary.Failed with its reason, and its questions are
+// counted as skipped; the other databases are imported all the same. A database already imported
+// from the same file is reported unchanged and its questions already present are left as they
+// are, so running the same import again imports only what is missing. The error is reserved for
+// a dataset that cannot be read at all and for cancellation.
 func (im *Importer) ImportSpider(ctx context.Context, a store.Actor, projectID int64, dir string, opt spider.DatasetOptions) (ImportSummary, error) {
+	opt.SkipMissing = true
 	ds, err := spider.ReadDataset(dir, opt)
 	if err != nil {
 		return ImportSummary{}, &store.ValidationError{Fields: map[string]string{"dataset": err.Error()}}
-	}
-	// Every database is imported in its own transaction, before the questions: check them all
-	// first, so that a bad file refuses the dataset before anything of it is written.
-	for _, id := range ds.DatabaseIDs() {
-		if err := spider.CheckSQLite(ctx, ds.SQLitePath(id), maxColumns); err != nil {
-			return ImportSummary{}, &store.ValidationError{Fields: map[string]string{"dataset": fmt.Sprintf("database/%s/%s.sqlite: %v", id, id, err)}}
-		}
-	}
-	var sum ImportSummary
-	dbs := map[string]store.Database{}
-	tables := map[string][]store.DBTable{}
-	for _, id := range ds.DatabaseIDs() {
-		ds, err := im.ImportSQLite(ctx, a, projectID, ds.SQLitePath(id), id)
-		if err != nil {
-			return sum, fmt.Errorf("database %s: %w", id, err)
-		}
-		sum.Databases = append(sum.Databases, ds)
-		dbs[id] = ds.Database
-		if tables[id], err = im.Store.Tables(ctx, ds.Database.ID); err != nil {
-			return sum, err
-		}
 	}
 	file := "dev.json"
 	if opt.QuestionsFile != "" {
 		file = filepath.Base(opt.QuestionsFile)
 	}
-	verified := make([]verifiedQuestion, len(ds.Questions))
-	var mu sync.Mutex
-	sqlite := map[string]*spiderDB{}
+	byDB := map[string][]spider.Question{}
+	for _, q := range ds.Questions {
+		byDB[q.DBID] = append(byDB[q.DBID], q)
+	}
+	sum := ImportSummary{Questions: &QuestionSummary{Total: len(ds.Questions)}}
+	for _, id := range ds.DatabaseIDs() {
+		err := ds.Missing[id]
+		if err == nil {
+			err = im.importSpiderDatabase(ctx, a, projectID, ds, id, file, byDB[id], &sum)
+		}
+		if err != nil {
+			sum.Questions.Skipped += len(byDB[id])
+			if err := sum.fail(ctx, id, err); err != nil {
+				return sum, err
+			}
+		}
+	}
+	if q := sum.Questions; q.GoldTranslated > 0 {
+		q.GoldMatchRate = float64(q.GoldMatched) / float64(q.GoldTranslated)
+	}
+	return sum, nil
+}
+
+// importSpiderDatabase imports database id of ds and its questions qs, adding what it did to sum.
+func (im *Importer) importSpiderDatabase(ctx context.Context, a store.Actor, projectID int64, ds *spider.Dataset, id, file string, qs []spider.Question, sum *ImportSummary) error {
+	path := ds.SQLitePath(id)
+	rel := fmt.Sprintf("database/%s/%s.sqlite", id, id) // as the dataset names it: path may be a temporary copy
+	if err := spider.CheckSQLite(ctx, path, maxColumns); err != nil {
+		return &store.ValidationError{Fields: map[string]string{"dataset": fmt.Sprintf("%s: %v", rel, strings.TrimPrefix(err.Error(), "spider: "))}}
+	}
+	dbs, err := im.ImportSQLite(ctx, a, projectID, path, id)
+	if err != nil {
+		return err
+	}
+	tables, err := im.Store.Tables(ctx, dbs.Database.ID)
+	if err != nil {
+		return err
+	}
+	verified, err := im.verifySpider(ctx, dbs.Database, tables, path, qs)
+	if err != nil {
+		return err
+	}
+	qsum, err := im.insertSpider(ctx, a, projectID, file, verified)
+	if err != nil {
+		return fmt.Errorf("questions of %s: %w", id, err)
+	}
+	sum.Databases = append(sum.Databases, dbs)
+	q := sum.Questions
+	q.Imported += qsum.Imported
+	q.Existing += qsum.Existing
+	q.GoldTranslated += qsum.GoldTranslated
+	q.GoldMatched += qsum.GoldMatched
+	q.Mismatches = append(q.Mismatches, qsum.Mismatches...)
+	return nil
+}
+
+// verifySpider translates the gold SQL of qs, all on database db loaded from the SQLite file at
+// path, and verifies each translation by execution, as many at once as the sandbox runs.
+func (im *Importer) verifySpider(ctx context.Context, db store.Database, tables []store.DBTable, path string, qs []spider.Question) ([]verifiedQuestion, error) {
+	sdb := &spiderDB{path: path}
+	defer sdb.close()
+	target := db.Target()
+	stream := func(ctx context.Context, sql string, fn func([]any)) *sqlexec.Result {
+		return im.Exec.RunStream(ctx, target, sql, spider.FullMaxRows, fn)
+	}
+	verified := make([]verifiedQuestion, len(qs))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(im.Exec.Options().MaxConcurrent)
-	for i, q := range ds.Questions {
+	for i, q := range qs {
 		g.Go(func() error {
-			db, ok := dbs[q.DBID]
-			if !ok {
-				return fmt.Errorf("%s: question %d names database %q, which the dataset does not have", file, q.Index, q.DBID)
-			}
-			mu.Lock()
-			sdb := sqlite[q.DBID]
-			if sdb == nil {
-				sdb = &spiderDB{path: ds.SQLitePath(q.DBID)}
-				sqlite[q.DBID] = sdb
-			}
-			mu.Unlock()
 			conn, err := sdb.open()
 			if err != nil {
 				return err
 			}
 			vq := verifiedQuestion{q: q, db: db}
-			vq.translation, vq.translErr = sqlexec.TranslateSQLite(q.Query, schemaInfo(tables[q.DBID]))
+			vq.translation, vq.translErr = sqlexec.TranslateSQLite(q.Query, schemaInfo(tables))
 			if vq.translErr == nil {
-				target := db.Target()
-				vq.v = spider.Verify(gctx, conn, q.Query, vq.translation.SQL, func(ctx context.Context, sql string) *sqlexec.Result {
-					return im.Exec.Run(ctx, target, sql)
-				})
+				vq.v = spider.VerifyFull(gctx, conn, q.Query, vq.translation.SQL, stream)
 			}
 			verified[i] = vq
 			return gctx.Err()
 		})
 	}
-	err = g.Wait()
-	for _, sdb := range sqlite {
-		sdb.close()
-	}
-	if err != nil {
-		return sum, err
-	}
-	qs, err := im.insertSpider(ctx, a, projectID, file, verified)
-	sum.Questions = qs
-	return sum, err
+	return verified, g.Wait()
 }
 
 // spiderDB opens a dataset's SQLite file once, on first use, for every question that needs it.

@@ -35,12 +35,18 @@ type Dataset struct {
 	Questions   []Question
 	Schemas     map[string]SchemaJSON // tables.json by db_id
 	DatabaseDir string
+	// Missing says, by db_id, why a database the questions use cannot be read (no schema in
+	// tables.json, no SQLite file); only with DatasetOptions.SkipMissing.
+	Missing map[string]error
 }
 
 // DatasetOptions says which split to read.
 type DatasetOptions struct {
 	// QuestionsFile is the split's file name in the folder; "" means dev.json.
 	QuestionsFile string
+	// SkipMissing records a db_id whose schema or SQLite file is absent in Dataset.Missing instead
+	// of refusing the dataset, so that an import can go on with the databases that are there.
+	SkipMissing bool
 }
 
 // Errors a caller can test with errors.Is.
@@ -56,8 +62,12 @@ var (
 // db_id the questions use.
 func ReadDataset(dir string, opt ...DatasetOptions) (*Dataset, error) {
 	qfile := "dev.json"
-	if len(opt) > 0 && opt[0].QuestionsFile != "" {
-		qfile = opt[0].QuestionsFile
+	var o DatasetOptions
+	if len(opt) > 0 {
+		o = opt[0]
+	}
+	if o.QuestionsFile != "" {
+		qfile = o.QuestionsFile
 	}
 	var questions []Question
 	if err := readJSON(filepath.Join(dir, qfile), &questions); err != nil {
@@ -67,7 +77,7 @@ func ReadDataset(dir string, opt ...DatasetOptions) (*Dataset, error) {
 	if err := readJSON(filepath.Join(dir, "tables.json"), &schemas); err != nil {
 		return nil, err
 	}
-	d := &Dataset{Questions: questions, Schemas: map[string]SchemaJSON{}, DatabaseDir: filepath.Join(dir, "database")}
+	d := &Dataset{Questions: questions, Schemas: map[string]SchemaJSON{}, DatabaseDir: filepath.Join(dir, "database"), Missing: map[string]error{}}
 	for _, s := range schemas {
 		d.Schemas[s.DBID] = s
 	}
@@ -89,12 +99,18 @@ func ReadDataset(dir string, opt ...DatasetOptions) (*Dataset, error) {
 			continue
 		}
 		checked[q.DBID] = true
+		var missing error
 		if _, ok := d.Schemas[q.DBID]; !ok {
-			return nil, fmt.Errorf("spider: %s: question %d: db_id %q is not in tables.json", qfile, i, q.DBID)
-		}
-		if _, err := os.Stat(d.SQLitePath(q.DBID)); err != nil {
+			missing = fmt.Errorf("spider: %s: question %d: db_id %q is not in tables.json", qfile, i, q.DBID)
+		} else if _, err := os.Stat(d.SQLitePath(q.DBID)); err != nil {
 			// The path relative to the folder: the folder may be a server's temporary copy.
-			return nil, fmt.Errorf("spider: question %d: database %q: %w: database/%s/%s.sqlite", i, q.DBID, ErrMissingFile, q.DBID, q.DBID)
+			missing = fmt.Errorf("spider: question %d: database %q: %w: database/%s/%s.sqlite", i, q.DBID, ErrMissingFile, q.DBID, q.DBID)
+		}
+		if missing != nil && !o.SkipMissing {
+			return nil, missing
+		}
+		if missing != nil {
+			d.Missing[q.DBID] = missing
 		}
 	}
 	return d, nil
