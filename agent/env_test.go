@@ -3,6 +3,7 @@ package agent_test
 import (
 	"context"
 	"encoding/json"
+	"github.com/goldset/goldset/pipelines/pipelinetest"
 	"os"
 	"path/filepath"
 	"sync"
@@ -36,13 +37,15 @@ type env struct {
 	dbs  map[string]*spiderDB
 }
 
+// spiderPath is a Spider database's SQLite file: from the repository's sample when it has it, else
+// from the shared data beside the repository (skipping the test, saying so, when that is absent).
 func spiderPath(t testing.TB, name string) string {
 	t.Helper()
-	p := filepath.Join("..", "..", "shared", "data", "spider", "database", name, name+".sqlite")
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("Spider data not found at %s (CI always has it): %v", p, err)
+	p := pipelinetest.Sample("spider", "database", name, name+".sqlite")
+	if _, err := os.Stat(p); err == nil {
+		return p
 	}
-	return p
+	return filepath.Join(pipelinetest.NeedData(t, "spider", "database", name), name+".sqlite")
 }
 
 // sqliteCache keeps what ReadSQLite made of each file: every test loads the same data.

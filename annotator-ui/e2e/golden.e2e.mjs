@@ -36,7 +36,7 @@ import {
 } from './harness.mjs';
 
 const WITH_LLM = process.env.GOLDSET_E2E_LLM === '1';
-const SPIDER = process.env.GOLDSET_E2E_SPIDER || resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'data', 'spider');
+const SPIDER = process.env.GOLDSET_E2E_SPIDER || resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'testdata', 'sample', 'spider');
 const DB = 'concert_singer';
 // Two questions a prompt that says "count the rows" answers right, and eight it does not: five pairs of
 // paraphrases, so that the strata (database × hardness) are big enough for all three splits.

@@ -27,7 +27,7 @@ import {
 } from './harness.mjs';
 
 const WITH_LLM = process.env.GOLDSET_E2E_LLM === '1';
-const SPIDER = process.env.GOLDSET_E2E_SPIDER || resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'data', 'spider');
+const SPIDER = process.env.GOLDSET_E2E_SPIDER || resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'testdata', 'sample', 'spider');
 const DB = 'concert_singer';
 const QUESTIONS = [
   'Show name, country, age for all singers ordered by age from the oldest to the youngest.',

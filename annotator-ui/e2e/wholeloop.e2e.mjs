@@ -1,6 +1,6 @@
 // End-to-end test of the whole human-in-the-loop cycle on real Spider data, each role in its own session:
 // the lead (the bootstrap admin) creates a project, imports a Spider zip (concert_singer, built here from
-// the shared dataset), computes the dataset metrics (lexical fallback), sets the loop policy to
+// the repository's sample dataset), computes the dataset metrics (lexical fallback), sets the loop policy to
 // dual-annotate every answer, runs an agent batch, adds an annotator and a reviewer; the annotator
 // writes the right SQL for a question the fake agent got wrong ("disagreed"); the reviewer sees all three
 // candidates (the imported reference, the agent's, the annotator's), compares the reference with the
@@ -11,7 +11,7 @@
 // Same environment as shell.e2e.mjs, plus GOLDSET_E2E_LLM=1: the server's fake model answers every
 // question with `SELECT count(*) FROM <first table>` and drafts a proposal that adds one rule
 // (server/browser_test.go). The Spider folder is
-// ../../shared/data/spider from annotator-ui (GOLDSET_E2E_SPIDER overrides it).
+// the repository's testdata/sample/spider (GOLDSET_E2E_SPIDER overrides it).
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,7 +41,7 @@ import {
 
 const MOD = isMac ? 'Meta' : 'Control';
 const WITH_LLM = process.env.GOLDSET_E2E_LLM === '1';
-const SPIDER = process.env.GOLDSET_E2E_SPIDER || resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'data', 'spider');
+const SPIDER = process.env.GOLDSET_E2E_SPIDER || resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'testdata', 'sample', 'spider');
 const DB = 'concert_singer';
 
 // Questions whose right answer is not the fake agent's row count, with that answer written for PostgreSQL.

@@ -57,7 +57,7 @@ var concertSeeds = []struct{ q, sql string }{
 
 func newGenFixture(t testing.TB, set llm.Settings) *genFixture {
 	t.Helper()
-	dir := pipelinetest.NeedData(t, "spider", "database", "concert_singer")
+	dir := pipelinetest.Sample("spider", "database", "concert_singer")
 	f := pipelinetest.New(t)
 	sum, err := f.Im.ImportSQLite(f.Ctx, store.System, f.Project.ID, filepath.Join(dir, "concert_singer.sqlite"), "concert_singer")
 	if err != nil {

@@ -40,6 +40,17 @@ func NeedData(t testing.TB, parts ...string) string {
 	return p
 }
 
+// Sample is the path of a part of the repository's own sample dataset (testdata/sample: three
+// Spider databases and six WikiTableQuestions tables), which every clone has.
+func Sample(parts ...string) string {
+	return filepath.Join(append([]string{sampleDir}, parts...)...)
+}
+
+var sampleDir = func() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "testdata", "sample")
+}()
+
 // BenchData is NeedData for benchmarks: they are skipped without the data, on CI too.
 func BenchData(b *testing.B, parts ...string) string {
 	p := filepath.Join(append([]string{SharedData}, parts...)...)
