@@ -1,0 +1,9 @@
+// The small design system: buttons, fields, alerts, dialogs, toasts, empty states. Screens import the
+// kit from here.
+export { Button, Icon } from './Button';
+export { FilterSelect, SelectField, TextAreaField, TextField } from './fields';
+export { Alert, describeError, EmptyState, ErrorState, LoadMore, Loading, QueryView } from './states';
+export { ConfirmDialog, Dialog, Drawer } from './Dialog';
+export { CopyButton, SecretReveal } from './secrets';
+export { ToastProvider, useToast } from './toast';
+export { Badge, Card, ListTable, PageHeader, RuleChips, Stats } from './layout';
