@@ -1,11 +1,18 @@
 package main
 
 import (
+	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/goldset/goldset/pipelines/ingest"
 	"github.com/goldset/goldset/pipelines/pipelinetest"
@@ -69,4 +76,81 @@ func TestCLI_ImportZipOfSQLiteFiles(t *testing.T) {
 	if err == nil || !strings.Contains(out, "Database shop is unchanged") {
 		t.Errorf("re-run: %v\n%s", err, out)
 	}
+}
+
+// The kill -9 proof: an import killed while PostgreSQL receives a database's rows leaves that
+// database invisible (no registry entry, no schema), the databases imported before it whole, and
+// the same command afterwards imports only the one that is missing.
+func TestCLI_ImportKilledMidDatabaseLeavesNoHalfDatabase(t *testing.T) {
+	url := storetest.URL(t)
+	dir := t.TempDir()
+	big := pipelinetest.SpiderDB{ID: "big", Queries: []string{"SELECT count(*) FROM big"}, Stmts: []string{
+		`CREATE TABLE big (id INTEGER PRIMARY KEY, name TEXT)`,
+		`WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 400000) INSERT INTO big SELECT x, 'row number ' || x FROM c`,
+	}}
+	pipelinetest.WriteSpider(t, dir, pipelinetest.GoodSpiderDB("alpha"), big)
+
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestCLI_ImportKillChild$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "GOLDSET_IMPORT_KILL_CHILD="+dir, "GOLDSET_IMPORT_KILL_URL="+url)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Kill the child once its COPY of the big table is running.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	for {
+		var n int
+		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_progress_copy WHERE datname = current_database()`).Scan(&n); err != nil {
+			cmd.Process.Kill()
+			t.Fatal(err)
+		}
+		if n > 0 {
+			break
+		}
+		if ctx.Err() != nil {
+			cmd.Process.Kill()
+			t.Fatal("the child never copied rows")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	// The server ends the dead client's transaction; wait for its backend to go.
+	for {
+		var n int
+		db.QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name <> 'goldset-sandbox-admin' AND state <> 'idle'`).Scan(&n)
+		if n == 0 || ctx.Err() != nil {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	var names string
+	var schemas int
+	if err := db.QueryRowContext(ctx, `SELECT coalesce(string_agg(name, ',' ORDER BY name), '') FROM databases`).Scan(&names); err != nil {
+		t.Fatal(err)
+	}
+	db.QueryRowContext(ctx, `SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'tdb\_%'`).Scan(&schemas)
+	if names != "alpha" || schemas != 1 {
+		t.Fatalf("after the kill: databases %q, schemas %d; want alpha alone", names, schemas)
+	}
+
+	out := mustCLI(t, "import", "spider", dir, "--project", "p", "--database-url", url)
+	if !strings.Contains(out, "Database alpha is unchanged") || !strings.Contains(out, "Imported database big (version 1) into project p: 1 tables, 400000 rows") {
+		t.Errorf("after the kill, the same command:\n%s", out)
+	}
+}
+
+func TestCLI_ImportKillChild(t *testing.T) {
+	dir := os.Getenv("GOLDSET_IMPORT_KILL_CHILD")
+	if dir == "" {
+		t.Skip("run by TestCLI_ImportKilledMidDatabaseLeavesNoHalfDatabase")
+	}
+	runCLI(t, "import", "spider", dir, "--project", "p", "--database-url", os.Getenv("GOLDSET_IMPORT_KILL_URL"))
 }
