@@ -10,6 +10,7 @@ import (
 
 	"github.com/sashabaranov/go-openai"
 
+	"github.com/goldset/goldset/agent/retrieve"
 	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
@@ -20,6 +21,9 @@ type Agent struct {
 	LLM     *llm.Client
 	Exec    SQLRunner // a *sqlexec.Executor: every query, the agent's own included, goes through its door
 	Options Options
+	// Indexes caches the retrieval index of each database version (values included); nil builds
+	// one from the table registry alone for each run.
+	Indexes *retrieve.Indexes
 }
 
 // SQLRunner runs SQL in the sandbox; *sqlexec.Executor is the one to use. It is an interface so a
@@ -35,9 +39,13 @@ type Options struct {
 	WallTime   time.Duration // default 2 minutes
 	SampleRows int           // rows per table in the schema context and in describe_table (default 3)
 	ResultRows int           // rows of a query result shown to the model (default 20)
-	// TopKTables: when the schema has more tables than this, only the k most similar to the
-	// question go into the prompt (default 8; negative: always all of them).
+	// TopKTables: when the schema has more tables than this, only the k the retrieval index ranks
+	// best for the question go into the prompt, with up to k/2 more that foreign keys join them to
+	// (default 8; negative: always all of them).
 	TopKTables int
+	// OmittedListChars bounds the list of the tables not described: past it the prompt only counts
+	// them and points at explore_db's search (default 2,000 characters, about 500 tokens).
+	OmittedListChars int
 	// Parallel is how many self-consistency samples run at once (default 3).
 	Parallel int
 }
@@ -64,6 +72,9 @@ func (o Options) withDefaults() Options {
 	if o.TopKTables == 0 {
 		o.TopKTables = DefaultTopKTables
 	}
+	if o.OmittedListChars <= 0 {
+		o.OmittedListChars = 2000
+	}
 	if o.Parallel <= 0 {
 		o.Parallel = 3
 	}
@@ -81,6 +92,11 @@ type Question struct {
 	// in (empty when the project saved none); InstructionsVersion is its version.
 	Instructions        string
 	InstructionsVersion int
+	// KnownTables are the tables the question came with (a WikiTableQuestions question's context
+	// table, a CSV import's file): always in the prompt. With ScopeOnly the prompt describes only
+	// them (and the tables they join to); else the rest is retrieved as for any question.
+	KnownTables []string
+	ScopeOnly   bool
 }
 
 // StepKind tells a model turn from a tool call.
@@ -138,9 +154,13 @@ type Outcome struct {
 	Result           *sqlexec.Result `json:"result,omitempty"` // the accepted SQL's result
 	Model            string          `json:"model"`
 	PromptVersion    string          `json:"prompt_version"`
-	// Retrieval says how the tables of the prompt were chosen: "all", "embeddings" or "lexical".
+	// Retrieval says how the tables of the prompt were chosen: "all", "scope", "lexical" or
+	// "hybrid" (see agent/retrieve).
 	Retrieval string   `json:"retrieval"`
 	Tables    []string `json:"tables"` // the tables shown in the prompt
+	// FirstPromptTokens is the first request's prompt tokens as the endpoint reported them (an
+	// estimate, characters / 4 of the messages, until it answers).
+	FirstPromptTokens int `json:"first_prompt_tokens"`
 }
 
 // Answered reports whether the run ended with an accepted answer.
@@ -172,6 +192,8 @@ type prepared struct {
 	system    string
 	retrieval string
 	shown     []string
+	index     *retrieve.Index
+	selection retrieve.Selection
 }
 
 // run is the state of one loop.
@@ -200,7 +222,8 @@ func (a *Agent) loop(ctx context.Context, p *prepared, meta llm.CallMeta, rec Re
 	defer cancel()
 	r := &run{
 		a: a, p: p, ctx: ctx, runCtx: runCtx, meta: meta, rec: rec, calls: map[string]int{},
-		out: Outcome{PromptVersion: PromptVersion, Retrieval: p.retrieval, Tables: p.shown, Steps: []Step{}},
+		out: Outcome{PromptVersion: PromptVersion, Retrieval: p.retrieval, Tables: p.shown, Steps: []Step{},
+			FirstPromptTokens: (len(p.system) + len(p.q.Text)) / 4},
 		messages: []openai.ChatCompletionMessage{
 			{Role: openai.ChatMessageRoleSystem, Content: p.system},
 			{Role: openai.ChatMessageRoleUser, Content: p.q.Text},
@@ -305,6 +328,9 @@ func (r *run) turn() (openai.ChatCompletionMessage, error) {
 	msg := resp.Choices[0].Message
 	step.Content = msg.Content
 	step.PromptTokens, step.CompletionTokens = resp.Usage.PromptTokens, resp.Usage.CompletionTokens
+	if r.turns == 1 && step.PromptTokens > 0 {
+		r.out.FirstPromptTokens = step.PromptTokens // what the endpoint counted, rather than the estimate
+	}
 	r.out.PromptTokens += step.PromptTokens
 	r.out.CompletionTokens += step.CompletionTokens
 	if err := r.record(step); err != nil {

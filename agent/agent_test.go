@@ -479,24 +479,33 @@ func TestRun_SchemaRetrievalKeepsTheTablesTheQuestionNeeds(t *testing.T) {
 	q := e.question("car_1", "Which car makers are in which countries? Give the maker and the country name.")
 	check := func(t *testing.T, srv *llmtest.Server, out agent.Outcome, how string) {
 		t.Helper()
-		if out.Retrieval != how || strings.Join(out.Tables, ",") != "countries,car_makers" {
+		// The two tables ranked best, and one a foreign key joins them to.
+		got := strings.Join(out.Tables, ",")
+		if out.Retrieval != how || len(out.Tables) != 3 || !strings.Contains(got, "countries") || !strings.Contains(got, "car_makers") {
 			t.Fatalf("retrieval %s chose %v", out.Retrieval, out.Tables)
 		}
 		system := srv.Requests()[0].Messages[0].Content
 		if !strings.Contains(system, "CREATE TABLE car_makers") || strings.Contains(system, "CREATE TABLE cars_data") {
 			t.Fatalf("prompt tables wrong:\n%s", system)
 		}
-		if !strings.Contains(system, "The database has 6 tables; the 2 most relevant") || !strings.Contains(system, "continents, model_list, car_names, cars_data") {
+		if !strings.Contains(system, "The database has 6 tables; the 3 most relevant") || !strings.Contains(system, "cars_data") {
 			t.Fatal("the prompt does not name the omitted tables")
 		}
+		if out.FirstPromptTokens <= 0 {
+			t.Error("the first prompt's tokens are not recorded")
+		}
 	}
-	t.Run("embeddings", func(t *testing.T) {
+	t.Run("hybrid", func(t *testing.T) {
 		srv := llmtest.New(t)
 		srv.Sequence(explore(args{"action": "list_tables"}))
 		out, _ := e.agent(srv, agent.Options{TopKTables: 2, MaxSteps: 1}).Run(context.Background(), q, meta, nil)
-		check(t, srv, out, "embeddings")
-		if srv.EmbedCount() != 1 || len(srv.EmbedRequests()[0].Input) != 7 {
-			t.Fatalf("embeddings: %d requests", srv.EmbedCount())
+		check(t, srv, out, "hybrid")
+		inputs := 0
+		for _, r := range srv.EmbedRequests() {
+			inputs += len(r.Input)
+		}
+		if inputs != 7 {
+			t.Fatalf("embeddings: %d texts in %d requests, want the 6 tables and the question", inputs, srv.EmbedCount())
 		}
 		// list_tables still shows every table.
 		if !strings.Contains(out.Steps[1].Result, "cars_data (406 rows") {
@@ -513,6 +522,42 @@ func TestRun_SchemaRetrievalKeepsTheTablesTheQuestionNeeds(t *testing.T) {
 			t.Fatal("the prompt does not say that embeddings were unavailable")
 		}
 	})
+}
+
+func TestRun_PastTheListLimitThePromptCountsTheOtherTablesAndSearchFindsThem(t *testing.T) {
+	e := newEnv(t, "car_1")
+	q := e.question("car_1", "Which car makers are in which countries?")
+	srv := llmtest.New(t)
+	srv.EmbedFault(llmtest.FaultBadRequest)
+	srv.Sequence(explore(args{"action": "search", "query": "horsepower"}), explore(args{"action": "describe_table", "table": "nope"}))
+	out, _ := e.agent(srv, agent.Options{TopKTables: 1, OmittedListChars: 10, MaxSteps: 2}).Run(context.Background(), q, meta, nil)
+	system := srv.Requests()[0].Messages[0].Content
+	if strings.Contains(system, "The others are:") || !strings.Contains(system, "others are too many to list") {
+		t.Fatalf("the prompt lists the other tables:\n%s", system)
+	}
+	steps := toolSteps(out)
+	if len(steps) != 2 {
+		t.Fatalf("steps: %v", steps)
+	}
+	search := out.Steps[1].Result
+	if !strings.Contains(search, "cars_data") || !strings.Contains(search, "horsepower") {
+		t.Fatalf("search: %s", search)
+	}
+}
+
+func TestRun_KnownTablesInScopeAreAllThePromptShows(t *testing.T) {
+	e := newEnv(t, "car_1")
+	q := e.question("car_1", "How many cars are there?")
+	q.KnownTables, q.ScopeOnly = []string{"cars_data"}, true
+	srv := llmtest.New(t)
+	srv.Sequence(explore(args{"action": "list_tables"}))
+	out, _ := e.agent(srv, agent.Options{TopKTables: 2, MaxSteps: 1}).Run(context.Background(), q, meta, nil)
+	if out.Retrieval != "scope" || strings.Join(out.Tables, ",") != "car_names,cars_data" {
+		t.Fatalf("retrieval %s chose %v", out.Retrieval, out.Tables)
+	}
+	if system := srv.Requests()[0].Messages[0].Content; !strings.Contains(system, "comes with its own tables") {
+		t.Fatalf("the prompt does not say the tables are the question's own:\n%s", system)
+	}
 }
 
 func TestRun_RecorderFailureIsAPlatformError(t *testing.T) {

@@ -4,14 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 
+	"github.com/goldset/goldset/agent/retrieve"
 	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/llm/llmconf"
 )
 
 // prepare builds what every sample of a question shares: the decoded tables, the choice of tables
-// for the prompt (top-k by embedding similarity on large schemas, as in LlamaIndex's Text-to-SQL tutorial, with a lexical
-// fallback) and the system prompt with CREATE TABLE statements and sample rows.
+// for the prompt (see chooseTables) and the system prompt with CREATE TABLE statements and sample
+// rows.
 func (a *Agent) prepare(ctx context.Context, q Question, meta llm.CallMeta) (*prepared, error) {
 	if a.LLM == nil {
 		return nil, fmt.Errorf("agent: %w", llm.ErrNotConfigured)
@@ -24,21 +25,29 @@ func (a *Agent) prepare(ctx context.Context, q Question, meta llm.CallMeta) (*pr
 	if p.tables, err = parseTables(q.Tables); err != nil {
 		return nil, err
 	}
-	shown, notes := a.chooseTables(ctx, q.Text, p.tables, p.opt.TopKTables, meta, &p.retrieval)
+	if p.index, err = a.index(ctx, q); err != nil {
+		return nil, err
+	}
+	shown, notes := a.chooseTables(ctx, p, meta)
 	data := systemData{
 		Database: q.Database.Name, MaxSteps: p.opt.MaxSteps,
 		Guideline: q.Guideline, GuidelineVersion: q.GuidelineVersion,
 		Instructions: q.Instructions, InstructionsVersion: q.InstructionsVersion,
-		TotalTables: len(p.tables), Notes: notes,
+		TotalTables: len(p.tables), Notes: notes, Scoped: p.retrieval == retrieve.MethodScope,
 	}
 	in := map[*tableInfo]bool{}
 	for _, t := range shown {
 		in[t] = true
 	}
+	var omitted []string
 	for _, t := range p.tables {
 		if !in[t] {
-			data.Omitted = append(data.Omitted, t.Name)
+			omitted = append(omitted, t.Name)
 		}
+	}
+	data.OmittedCount = len(omitted)
+	if listedLen(omitted) <= p.opt.OmittedListChars {
+		data.Omitted = omitted
 	}
 	for _, t := range shown {
 		pt := promptTable{DDL: t.ddl()}
@@ -62,53 +71,53 @@ func (a *Agent) prepare(ctx context.Context, q Question, meta llm.CallMeta) (*pr
 	return p, nil
 }
 
-// chooseTables returns the tables for the prompt, in schema order, and notes for the prompt about
-// how they were chosen.
-func (a *Agent) chooseTables(ctx context.Context, question string, tables []*tableInfo, k int, meta llm.CallMeta, how *string) ([]*tableInfo, []string) {
-	if k < 0 || len(tables) <= k {
-		*how = "all"
-		return tables, nil
+// listedLen is the length of names listed with ", ".
+func listedLen(names []string) int {
+	n := 0
+	for _, s := range names {
+		n += len(s) + 2
 	}
-	var notes []string
-	scores, err := a.embeddingScores(ctx, question, tables, meta)
-	if err == nil {
-		*how = "embeddings"
-	} else {
-		*how = "lexical"
-		scores = lexicalScores(question, tables)
-		notes = append(notes, "the tables below were chosen by the words they share with the question, because embeddings were unavailable ("+
-			shortError(err)+"); a table you need may be among the others.")
-	}
-	idx := topK(scores, k)
-	sort.Ints(idx)
-	out := make([]*tableInfo, len(idx))
-	for i, j := range idx {
-		out[i] = tables[j]
-	}
-	return out, notes
+	return n
 }
 
-// embeddingScores embeds the question and each table's description and returns the cosine
-// similarity of each table to the question.
-func (a *Agent) embeddingScores(ctx context.Context, question string, tables []*tableInfo, meta llm.CallMeta) ([]float64, error) {
-	texts := make([]string, 0, len(tables)+1)
-	texts = append(texts, question)
-	for _, t := range tables {
-		texts = append(texts, t.description())
+// index is the retrieval index of the question's database version: from the shared cache when
+// the agent has one (values included), else built from the registry alone for this run.
+func (a *Agent) index(ctx context.Context, q Question) (*retrieve.Index, error) {
+	if a.Indexes != nil && q.Database.SchemaName != "" {
+		return a.Indexes.For(ctx, q.Database, q.Tables)
 	}
-	meta.Purpose = llm.PurposeEmbeddings
-	vecs, err := a.LLM.Embed(ctx, meta, texts)
-	if err != nil {
-		return nil, err
+	return retrieve.Build(q.Tables, nil)
+}
+
+// chooseTables returns the tables for the prompt, in schema order, and notes for the prompt about
+// how they were chosen: the question's own tables (alone, when the project keeps the agent to
+// them), then the best ranked by the retrieval index (BM25, fused with embeddings when an
+// embeddings model answers), then the tables foreign keys join them to.
+func (a *Agent) chooseTables(ctx context.Context, p *prepared, meta llm.CallMeta) ([]*tableInfo, []string) {
+	req := retrieve.Request{Question: p.q.Text, K: p.opt.TopKTables, Known: p.q.KnownTables, ScopeOnly: p.q.ScopeOnly}
+	if p.opt.TopKTables < 0 {
+		req.K = len(p.tables)
 	}
-	if len(vecs) != len(texts) {
-		return nil, fmt.Errorf("%d embeddings for %d texts", len(vecs), len(texts))
+	if model := llmconf.ModelFor(a.LLM.Settings(), llm.PurposeEmbeddings); model != "" {
+		meta.Purpose = llm.PurposeEmbeddings
+		req.Dense = &retrieve.Embedder{Model: model, Embed: func(ctx context.Context, texts []string) ([][]float32, error) {
+			return a.LLM.Embed(ctx, meta, texts)
+		}}
 	}
-	scores := make([]float64, len(tables))
-	for i := range tables {
-		scores[i] = cosine(vecs[0], vecs[i+1])
+	sel := p.index.Select(ctx, req)
+	p.retrieval, p.selection = sel.Method, sel
+	var notes []string
+	if sel.DenseError != nil {
+		notes = append(notes, "the tables below were chosen by the words and values they share with the question, because embeddings were unavailable ("+
+			shortError(sel.DenseError)+"); a table you need may be among the others.")
 	}
-	return scores, nil
+	out := make([]*tableInfo, 0, len(sel.Tables))
+	for _, name := range sel.Tables {
+		if t := findTable(p.tables, name); t != nil {
+			out = append(out, t)
+		}
+	}
+	return out, notes
 }
 
 func shortError(err error) string {

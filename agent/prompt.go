@@ -19,7 +19,7 @@ import (
 // PromptVersion names the agent's prompt set (system prompt, tool descriptions and loop messages).
 // Bump it whenever their meaning changes; it is stored with every run. PromptDigest tells apart
 // edits that forgot to.
-const PromptVersion = "agent-system-v2"
+const PromptVersion = "agent-system-v3"
 
 // The tools, in the order they are offered.
 const (
@@ -122,7 +122,9 @@ type systemData struct {
 	InstructionsVersion int
 	TotalTables         int
 	Tables              []promptTable
-	Omitted             []string
+	Omitted             []string // the tables not described, when the list is short enough to show
+	OmittedCount        int
+	Scoped              bool // the tables are the question's own and the agent keeps to them
 	Notes               []string
 }
 

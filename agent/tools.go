@@ -9,6 +9,7 @@ import (
 
 	"github.com/sashabaranov/go-openai"
 
+	"github.com/goldset/goldset/agent/retrieve"
 	"github.com/goldset/goldset/sqlexec"
 )
 
@@ -147,17 +148,78 @@ func (r *run) exploreDB(args map[string]string) string {
 			return message("needs", map[string]any{"What": "find_value", "Needs": `a non-empty "value"`})
 		}
 		return r.findValue(args["value"], args["table"], args["column"])
+	case "search":
+		if strings.TrimSpace(args["query"]) == "" {
+			return message("needs", map[string]any{"What": "search", "Needs": `a non-empty "query"`})
+		}
+		return r.search(args["query"])
 	}
 	return "ERROR: unknown action" // the schema's enum keeps this from happening
 }
 
+// noTableListMax is how many tables an unknown table's error lists; past it, it points at search.
+const noTableListMax = 60
+
 func (r *run) noTable(name string) string {
-	names := make([]string, len(r.p.tables))
-	for i, t := range r.p.tables {
-		names[i] = t.Name
+	var names []string
+	if len(r.p.tables) <= noTableListMax {
+		for _, t := range r.p.tables {
+			names = append(names, t.Name)
+		}
 	}
 	return message("no_table", map[string]any{"Table": name, "Tables": names})
 }
+
+// searchHits is how many tables a search shows.
+const searchHits = 10
+
+// search answers explore_db's search from the retrieval index the prompt's tables came from.
+func (r *run) search(query string) string {
+	hits := r.p.index.Search(query, searchHits)
+	if len(hits) == 0 {
+		return message("search_none", map[string]any{"Query": query, "Tables": r.p.index.Len()})
+	}
+	shown := map[string]bool{}
+	for _, n := range r.p.shown {
+		shown[n] = true
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Tables matching %q, best first (%d tables searched):\n", query, r.p.index.Len())
+	for _, h := range hits {
+		b.WriteString("- " + h.Table)
+		if h.Original != "" {
+			fmt.Fprintf(&b, " (originally %q)", h.Original)
+		}
+		if shown[h.Table] {
+			b.WriteString(" [described above]")
+		}
+		var ms []string
+		for _, m := range h.Matches {
+			text := strings.ReplaceAll(m.Text, "\n", " ")
+			if len(text) > 80 {
+				text = text[:77] + "..."
+			}
+			switch m.Field {
+			case retrieve.FieldValue:
+				ms = append(ms, fmt.Sprintf("%s = %s", m.Column, quoteLiteral(text)))
+			case retrieve.FieldName:
+				ms = append(ms, "name "+strconvQuote(text))
+			case retrieve.FieldSummary:
+				ms = append(ms, "summary")
+			default:
+				ms = append(ms, fmt.Sprintf("column %s (%s)", m.Column, m.Field))
+			}
+		}
+		if len(ms) > 0 {
+			b.WriteString(": " + strings.Join(ms, "; "))
+		}
+		b.WriteByte('\n')
+	}
+	b.WriteString("Describe a table with describe_table before using it.")
+	return b.String()
+}
+
+func strconvQuote(s string) string { return fmt.Sprintf("%q", s) }
 
 func (r *run) listTables() string {
 	var b strings.Builder
