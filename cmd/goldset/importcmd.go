@@ -33,7 +33,9 @@ A zip of SQLite files and a Spider folder import each database on its own: the o
 imported when one fails, the failures are listed and the command exits non-zero; run it again
 to import what is missing (databases imported from the same files are skipped).
   goldset import wtq DIR --project P [--questions FILE]
-        a WikiTableQuestions folder (csv/<folder>/*.csv and questions.tsv): tables and questions
+        a WikiTableQuestions folder: csv/<folder>/*.csv and questions.tsv, or the official release
+        as it is (csv/ and data/*.tsv: training.tsv, pristine-unseen-tables.tsv, random-split-*.tsv,
+        each question id once); questions whose table is not under csv/ are skipped and counted
   goldset import questions FILE --project P [--database NAME]
         a CSV with columns question[, sql][, db]
 

@@ -10,14 +10,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 
 	"golang.org/x/sync/errgroup"
 
 	"github.com/goldset/goldset/pipelines/candidate"
-	"github.com/goldset/goldset/pipelines/ingest/csvtable"
 	"github.com/goldset/goldset/pipelines/ingest/spider"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
@@ -257,91 +255,6 @@ func (im *Importer) insertSpider(ctx context.Context, a store.Actor, projectID i
 		sum.GoldMatchRate = float64(sum.GoldMatched) / float64(sum.GoldTranslated)
 	}
 	return sum, nil
-}
-
-// ImportWTQ imports a WikiTableQuestions folder: every table under csv/ as one database named
-// "wtq" (tables named after folder and file, e.g. t_200_csv_12; the agent retrieves the relevant
-// ones, as the reference text-to-SQL pipeline does), and the questions of questionsFile (default questions.tsv) with their
-// answers (targetValue), each pointing at its table.
-func (im *Importer) ImportWTQ(ctx context.Context, a store.Actor, projectID int64, dir, questionsFile string) (ImportSummary, error) {
-	if questionsFile == "" {
-		questionsFile = filepath.Join(dir, "questions.tsv")
-	}
-	qs, err := csvtable.ReadWTQQuestions(questionsFile)
-	if err != nil {
-		return ImportSummary{}, &store.ValidationError{Fields: map[string]string{"questions": strings.TrimPrefix(err.Error(), "csvtable: ")}}
-	}
-	subdirs, err := filepath.Glob(filepath.Join(dir, "csv", "*"))
-	if err != nil || len(subdirs) == 0 {
-		return ImportSummary{}, &store.ValidationError{Fields: map[string]string{"dir": "has no csv/<folder>/*.csv tables (the WikiTableQuestions layout)"}}
-	}
-	sort.Strings(subdirs)
-	var tables []*sqlexec.TableData
-	var files, bad []string
-	byContext := map[string]string{} // "csv/200-csv/12.csv" → table name
-	for _, sub := range subdirs {
-		if st, err := os.Stat(sub); err != nil || !st.IsDir() {
-			continue
-		}
-		ts, errs, err := csvtable.ReadDir(sub, csvtable.Options{})
-		if err != nil {
-			return ImportSummary{}, err
-		}
-		for _, fe := range errs {
-			bad = append(bad, "csv/"+filepath.Base(sub)+"/"+fe.Error())
-		}
-		for _, t := range ts {
-			base := strings.TrimSuffix(filepath.Base(t.Def.Original), filepath.Ext(t.Def.Original))
-			t.Def.Name = csvtable.TableNameFor(filepath.Base(sub) + "_" + base)
-			ctxPath := "csv/" + filepath.Base(sub) + "/" + base + ".csv"
-			t.Def.Original = ctxPath
-			byContext[ctxPath] = t.Def.Name
-			tables = append(tables, t)
-			files = append(files, filepath.Join(sub, base+".csv"))
-		}
-	}
-	if len(bad) > 0 {
-		return ImportSummary{}, &store.ValidationError{Fields: map[string]string{"files": "cannot be read: " + strings.Join(bad, "; ")}}
-	}
-	// The tables and the questions are two transactions: every question must find its table
-	// before the tables are written.
-	for _, q := range qs {
-		if _, ok := byContext[q.Context]; !ok {
-			return ImportSummary{}, &store.ValidationError{Fields: map[string]string{"questions": fmt.Sprintf("question %s names table %s, which is not under csv/", q.ID, q.Context)}}
-		}
-	}
-	src, err := hashFiles(regularFiles(append(files, questionsFile)))
-	if err != nil {
-		return ImportSummary{}, err
-	}
-	dbs, err := im.ImportTables(ctx, a, projectID, "wtq", "csv", src, tables)
-	if err != nil {
-		return ImportSummary{}, err
-	}
-	sum := ImportSummary{Databases: []DatabaseSummary{dbs}, Questions: &QuestionSummary{Total: len(qs)}}
-	file := filepath.Base(questionsFile)
-	tx, err := im.Store.Pool().Begin(ctx)
-	if err != nil {
-		return sum, err
-	}
-	defer tx.Rollback(context.WithoutCancel(ctx))
-	dbID := dbs.Database.ID
-	for _, q := range qs {
-		table := byContext[q.Context]
-		key := "wtq:" + file + ":" + q.ID
-		origin, _ := json.Marshal(map[string]any{"kind": "wtq", "file": file, "id": q.ID, "context": q.Context, "table": table})
-		n := store.NLQ{ProjectID: projectID, DatabaseID: &dbID, Question: q.Utterance, Origin: origin, OriginKey: &key, TargetValues: q.TargetValues}
-		inserted, err := store.InsertNLQ(ctx, tx, a, &n)
-		if err != nil {
-			return sum, err
-		}
-		if inserted {
-			sum.Questions.Imported++
-		} else {
-			sum.Questions.Existing++
-		}
-	}
-	return sum, tx.Commit(ctx)
 }
 
 // ImportQuestionsCSV imports a plain CSV of questions with a header naming the columns question and,
