@@ -25,7 +25,7 @@ const DatabasePage = lazy(() => import('./features/databases/DatabasePage').then
 const ProjectAgent = lazy(() => import('./features/agent/AgentPage').then((m) => ({ default: m.ProjectAgent })));
 const AgentRunPage = lazy(() => import('./features/agent/AgentPage').then((m) => ({ default: m.AgentRunPage })));
 const ProjectBatches = lazy(() => import('./features/batches/BatchesPage').then((m) => ({ default: m.ProjectBatches })));
-const BatchRunPage = lazy(() => import('./features/batches/BatchesPage').then((m) => ({ default: m.BatchRunPage })));
+const BatchRunPage = lazy(() => import('./features/batches/BatchRunPage').then((m) => ({ default: m.BatchRunPage })));
 const ProjectPipelines = lazy(() => import('./features/pipelines/PipelinesPage').then((m) => ({ default: m.ProjectPipelines })));
 const PipelineRunPage = lazy(() => import('./features/pipelines/PipelinesPage').then((m) => ({ default: m.PipelineRunPage })));
 // The annotation loop's screens carry the SQL editor too.

@@ -6,7 +6,7 @@ import { mockEventSource, type FakeEventSource } from '../../test/fakeEventSourc
 import { database } from '../../test/fixtures';
 import { errorReply, meReply, mockApi, plainUser, project } from '../../test/mockApi';
 import { renderApp } from '../../test/render';
-import { batchParams } from './BatchesPage';
+import { batchParams } from './NewBatch';
 
 let ES: typeof FakeEventSource;
 beforeEach(() => {

@@ -1,0 +1,122 @@
+// The form that starts an agent batch over the project's questions (a database, a stage, a status, a
+// limit), with its concurrency and samples per question.
+import { useQuery } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { api, llmApi, type AgentBatchParams } from '../../shared/api';
+import { plural } from '../../components/ResultGrid';
+import { isNotConfigured } from '../runs/Trajectory';
+import { Card, SelectField, TextField } from '../../components/ui';
+import { useSession } from '../../shared/session';
+import { STATUS_LABELS } from '../../shared/nlqs';
+import { runKeys } from '../runs/keys';
+import { runName } from '../runs/name';
+import { useStartRun } from '../runs/useStartRun';
+import { databaseKeys } from '../databases/keys';
+import { RunFormFooter, StartButton } from '../runs/RunForm';
+
+/** The form's values as the API's params: only what was set. */
+export function batchParams(form: {
+  database: string;
+  stage: string;
+  status: string;
+  limit: string;
+  concurrency: string;
+  samples: string;
+}): AgentBatchParams {
+  const p: AgentBatchParams = {};
+  if (form.database) p.database_id = Number(form.database);
+  if (form.stage.trim()) p.stage = form.stage.trim();
+  if (form.status) p.status = form.status;
+  if (form.limit.trim()) p.limit = Number(form.limit);
+  p.concurrency = form.concurrency.trim() ? Number(form.concurrency) : 16;
+  p.samples = form.samples.trim() ? Number(form.samples) : 1;
+  return p;
+}
+
+const BATCH_FIELDS = ['database_id', 'stage', 'status', 'limit', 'concurrency', 'samples'];
+
+export function NewBatch({ projectId }: { projectId: string }) {
+  const { user } = useSession();
+  const databases = useQuery({ queryKey: databaseKeys.list(projectId, false), queryFn: () => api.listDatabases(projectId) });
+  const [form, setForm] = useState({ database: '', stage: '', status: '', limit: '', concurrency: '16', samples: '1' });
+  const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
+  // Errors of fields this form has show beside them; any other (say `questions`: none match) above the button.
+  const { mutation: start, noModel: notConfigured, fields, general } = useStartRun({
+    projectId,
+    start: () => llmApi.startAgentBatch(projectId, batchParams(form)),
+    listKey: runKeys.list(projectId),
+    path: 'batches',
+    started: (run) => `${runName('Batch', run)} started: ${plural(run.total, 'question')}`,
+    known: BATCH_FIELDS,
+    missingModel: isNotConfigured,
+  });
+  const intIn = (v: string, lo: number, hi: number) => v.trim() === '' || (Number.isInteger(Number(v)) && Number(v) >= lo && Number(v) <= hi);
+  const local = {
+    limit: intIn(form.limit, 1, 1_000_000) ? undefined : 'A whole number, 1 or more.',
+    concurrency: intIn(form.concurrency, 1, 256) ? undefined : 'From 1 to 256.',
+    samples: intIn(form.samples, 1, 10) ? undefined : 'From 1 to 10.',
+  };
+  const invalid = Object.values(local).some(Boolean);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!invalid) start.mutate();
+  };
+  return (
+    <Card
+      title="New agent batch"
+      description="Run the agent on the project’s questions: each answered question gets the agent’s SQL as a candidate."
+    >
+      <form className="form" onSubmit={submit} aria-label="New agent batch" noValidate>
+        <div className="batch-fields">
+          <SelectField label="Database" value={form.database} onChange={set('database')} error={fields.database_id}>
+            <option value="">All databases</option>
+            {(databases.data?.databases ?? []).map((d) => (
+              <option key={d.id} value={String(d.id)}>
+                {d.name}
+              </option>
+            ))}
+          </SelectField>
+          <TextField label="Stage" value={form.stage} onChange={set('stage')} error={fields.stage} placeholder="Any stage" />
+          <SelectField label="Status" value={form.status} onChange={set('status')} error={fields.status}>
+            <option value="">All</option>
+            <option value="new">{STATUS_LABELS.new}</option>
+            <option value="needs_review">{STATUS_LABELS.needs_review}</option>
+          </SelectField>
+          <TextField
+            label="Limit"
+            type="number"
+            min={1}
+            value={form.limit}
+            onChange={set('limit')}
+            error={local.limit ?? fields.limit}
+            placeholder="All matching"
+          />
+          <TextField
+            label="Concurrency"
+            type="number"
+            min={1}
+            value={form.concurrency}
+            onChange={set('concurrency')}
+            error={local.concurrency ?? fields.concurrency}
+            hint="Agents at once."
+          />
+          <TextField
+            label="Samples"
+            type="number"
+            min={1}
+            max={10}
+            value={form.samples}
+            onChange={set('samples')}
+            error={local.samples ?? fields.samples}
+            hint="Per question."
+          />
+        </div>
+        <RunFormFooter notConfigured={notConfigured} isAdmin={user.is_admin} general={general}>
+          <StartButton busy={start.isPending} disabled={invalid}>
+            Start batch
+          </StartButton>
+        </RunFormFooter>
+      </form>
+    </Card>
+  );
+}
