@@ -27,7 +27,7 @@ const AgentRunPage = lazy(() => import('./features/agent/AgentPage').then((m) =>
 const ProjectBatches = lazy(() => import('./features/batches/BatchesPage').then((m) => ({ default: m.ProjectBatches })));
 const BatchRunPage = lazy(() => import('./features/batches/BatchRunPage').then((m) => ({ default: m.BatchRunPage })));
 const ProjectPipelines = lazy(() => import('./features/pipelines/PipelinesPage').then((m) => ({ default: m.ProjectPipelines })));
-const PipelineRunPage = lazy(() => import('./features/pipelines/PipelinesPage').then((m) => ({ default: m.PipelineRunPage })));
+const PipelineRunPage = lazy(() => import('./features/pipelines/PipelineRunPage').then((m) => ({ default: m.PipelineRunPage })));
 // The annotation loop's screens carry the SQL editor too.
 const ProjectAnnotate = lazy(() => import('./features/annotate/AnnotatePage').then((m) => ({ default: m.ProjectAnnotate })));
 const ProjectReview = lazy(() => import('./features/review/ReviewPage').then((m) => ({ default: m.ProjectReview })));

@@ -9,7 +9,8 @@ import { mockEventSource, type FakeEventSource } from '../../test/fakeEventSourc
 import { database } from '../../test/fixtures';
 import { errorReply, meReply, mockApi, plainUser, project } from '../../test/mockApi';
 import { renderApp } from '../../test/render';
-import { DEFAULT_FORM, DroppedBreakdown, generationParams, localErrors, outputStage } from './PipelinesPage';
+import { DroppedBreakdown } from './DroppedBreakdown';
+import { DEFAULT_FORM, generationParams, localErrors, outputStage } from './generation';
 
 let ES: typeof FakeEventSource;
 beforeEach(() => {
