@@ -117,6 +117,14 @@ func approxSize(row []any) int {
 // of the gold side that the other side lacks.
 func CompareDigests(gold, pred *Result, gd, pd *ResultDigest, opt MatchOptions) MatchResult {
 	gl, pl := opt.labels()
+	for _, side := range []struct {
+		r     *Result
+		label string
+	}{{gold, gl}, {pred, pl}} {
+		if side.r != nil && side.r.OK() && side.r.Truncated {
+			return MatchResult{Reason: fmt.Sprintf("%s has more than %d rows: past the cap of a full comparison", side.label, side.r.RowCount)}
+		}
+	}
 	if r, ok := matchPrecheck(gold, pred, gl, pl); !ok {
 		return MatchResult{Reason: r}
 	}
@@ -171,8 +179,8 @@ func CompareDigests(gold, pred *Result, gd, pd *ResultDigest, opt MatchOptions) 
 			break
 		}
 	}
-	return MatchResult{Reason: fmt.Sprintf("rows differ: %d of %d %s rows have no equal %s row, the first is %s row %d",
-		lacking, n, gl, pl, gl, first)}
+	return MatchResult{Reason: fmt.Sprintf("rows differ: %s row %d has no equal %s row (%d of %d rows without one)",
+		gl, first, pl, lacking, n)}
 }
 
 // orderedReason says where two ordered results first part: a different row, or the same rows in
