@@ -37,11 +37,12 @@ const (
 	FormatAlpaca    = "alpaca"     // a JSON array of {"instruction", "input", "output"}
 	FormatEvalCSV   = "eval_csv"   // input,sql,target, as the reference evaluation script reads it
 	FormatEvalJSONL = "eval_jsonl" // db_id, question, sql, result_fingerprint, hardness
-	// FormatSpider (exports_spider.go) is a zip in Spider's layout, with the databases as SQLite files.
+	// FormatSpider (exports_spider.go) is a zip in Spider's layout, with the databases as SQLite files;
+	// FormatBIRD (bird.go) one in BIRD's, with the evidence and the column descriptions.
 )
 
 // ExportFormats lists the formats, in the order the API documents them.
-var ExportFormats = []string{FormatOpenAI, FormatTRL, FormatAlpaca, FormatEvalCSV, FormatEvalJSONL, FormatSpider}
+var ExportFormats = []string{FormatOpenAI, FormatTRL, FormatAlpaca, FormatEvalCSV, FormatEvalJSONL, FormatSpider, FormatBIRD}
 
 var exportPrompt = prompts.Load("export_system")
 
@@ -69,7 +70,7 @@ func (p ExportParams) ContentType() string {
 		return "application/json"
 	case FormatEvalCSV:
 		return "text/csv; charset=utf-8"
-	case FormatSpider:
+	case FormatSpider, FormatBIRD:
 		return "application/zip"
 	}
 	return "application/x-ndjson"
@@ -83,7 +84,7 @@ func (p ExportParams) FileName(snapshotID int64) string {
 		ext = ".json"
 	case FormatEvalCSV:
 		ext = ".csv"
-	case FormatSpider:
+	case FormatSpider, FormatBIRD:
 		ext = ".zip"
 	}
 	return fmt.Sprintf("snapshot-%d-%s-%s%s", snapshotID, p.Format, p.Split, ext)
@@ -169,12 +170,17 @@ type evalRow struct {
 	SQL               string `json:"sql"`
 	ResultFingerprint string `json:"result_fingerprint"`
 	Hardness          string `json:"hardness"`
+	Evidence          string `json:"evidence,omitempty"`   // BIRD's external knowledge
+	Difficulty        string `json:"difficulty,omitempty"` // BIRD's label
 }
 
 // write streams the rows and returns how many pairs it wrote.
 func (x *Exports) write(ctx context.Context, projectID, snapshotID int64, p ExportParams, w *bufio.Writer) (int, error) {
-	if p.Format == FormatSpider {
+	switch p.Format {
+	case FormatSpider:
 		return x.writeSpider(ctx, projectID, snapshotID, p, w)
+	case FormatBIRD:
+		return x.writeBIRD(ctx, projectID, snapshotID, p, w)
 	}
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false) // SQL is full of < and >
@@ -217,7 +223,7 @@ func (x *Exports) write(ctx context.Context, projectID, snapshotID int64, p Expo
 		switch p.Format {
 		case FormatEvalJSONL:
 			err = enc.Encode(evalRow{DBID: pr.DatabaseName, Question: pr.Question, SQL: pr.SQL, ResultFingerprint: pr.ResultFingerprint,
-				Hardness: pr.Hardness})
+				Hardness: pr.Hardness, Evidence: pr.Evidence, Difficulty: pr.Difficulty})
 		case FormatEvalCSV:
 			var d *exportDatabase
 			if d, err = database(pr); err == nil {
@@ -234,15 +240,15 @@ func (x *Exports) write(ctx context.Context, projectID, snapshotID int64, p Expo
 			}
 			switch p.Format {
 			case FormatOpenAI:
-				err = enc.Encode(openAIRow{Messages: [3]chatMessage{{"system", d.system}, {"user", pr.Question}, {"assistant", pr.SQL}}})
+				err = enc.Encode(openAIRow{Messages: [3]chatMessage{{"system", d.system}, {"user", userText(pr)}, {"assistant", pr.SQL}}})
 			case FormatTRL:
-				err = enc.Encode(trlRow{Prompt: d.system + "\n\nQuestion: " + pr.Question + "\nSQL:\n", Completion: pr.SQL})
+				err = enc.Encode(trlRow{Prompt: d.system + "\n\nQuestion: " + userText(pr) + "\nSQL:\n", Completion: pr.SQL})
 			case FormatAlpaca:
 				if n > 0 {
 					err = w.WriteByte(',')
 				}
 				if err == nil {
-					err = enc.Encode(alpacaRow{Instruction: d.system, Input: pr.Question, Output: pr.SQL})
+					err = enc.Encode(alpacaRow{Instruction: d.system, Input: userText(pr), Output: pr.SQL})
 				}
 			}
 		}
@@ -336,4 +342,13 @@ func (x *Exports) target(ctx context.Context, d *exportDatabase, sql string) str
 		return failed(err.Error())
 	}
 	return string(b)
+}
+
+// userText is the question as a model is asked it: followed by its evidence when it has one, as
+// BIRD's baselines give the external knowledge with the question.
+func userText(pr *store.SnapshotPair) string {
+	if pr.Evidence == "" {
+		return pr.Question
+	}
+	return pr.Question + "\nEvidence: " + pr.Evidence
 }

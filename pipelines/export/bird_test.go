@@ -1,0 +1,252 @@
+package export
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/goldset/goldset/pipelines/golden"
+	"github.com/goldset/goldset/pipelines/ingest/bird"
+	"github.com/goldset/goldset/pipelines/pipelinetest"
+	"github.com/goldset/goldset/sqlexec"
+	"github.com/goldset/goldset/store"
+)
+
+// birdFixture is the made-up BIRD dataset of package bird's tests.
+const birdFixture = "../ingest/bird/testdata/bird"
+
+// birdPair is what must survive the round trip: the database, the question with its evidence and
+// difficulty, and the SQL as written in SQLite.
+type birdPair struct{ db, question, evidence, difficulty, sql string }
+
+func TestExportBIRD_RoundTripsThroughTheBIRDImporter(t *testing.T) {
+	t.Parallel()
+	f := pipelinetest.New(t)
+	if _, err := f.Im.ImportBIRD(f.Ctx, store.System, f.Project.ID, birdFixture, bird.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	// The imported gold whose translation was verified is accepted as it is.
+	if _, err := f.St.Pool().Exec(f.Ctx, `UPDATE nlqs n SET status = 'accepted',
+		gold_candidate_id = (SELECT id FROM sql_candidates WHERE nlq_id = n.id ORDER BY id LIMIT 1)
+		WHERE project_id = $1 AND status = 'new'`, f.Project.ID); err != nil {
+		t.Fatal(err)
+	}
+	snap, _, err := (&golden.Snapshots{Store: f.St}).Cut(f.Ctx, store.System, f.Project.ID, golden.SnapshotParams{Name: "bird", Seed: 5,
+		Ratios: &golden.SplitRatios{Train: 0.5, Val: 0.5}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pairs, err := f.St.SnapshotPairs(f.Ctx, snap.ID, "", 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pairs) != 11 || pairs[0].Evidence == "" || pairs[0].Difficulty == "" {
+		t.Fatalf("%d pairs; the first %+v", len(pairs), pairs[0])
+	}
+	x := &Exports{Store: f.St, Exec: f.Im.Exec}
+	z, rec := exportBIRD(t, x, f, snap.ID, golden.SplitAll)
+	if rec.Rows != 11 || z.report.Counts.SameResult != 11 {
+		t.Fatalf("%d rows; report %+v, problems %+v", rec.Rows, z.report.Counts, z.report.Problems)
+	}
+	for _, name := range []string{"dev.json", "dev_gold.sql", "dev_tables.json", "train.json", "train_gold.sql", "train_tables.json",
+		"test.json", SpiderReportFile} {
+		if _, ok := z.files[name]; !ok {
+			t.Fatalf("the zip lacks %s", name)
+		}
+	}
+	// BIRD's entries, numbered from 0 in each file.
+	var dev []map[string]any
+	if err := json.Unmarshal(z.files["dev.json"], &dev); err != nil || len(dev) == 0 {
+		t.Fatalf("dev.json: %v", err)
+	}
+	for _, key := range []string{"question_id", "db_id", "question", "evidence", "SQL", "difficulty"} {
+		if _, ok := dev[0][key]; !ok {
+			t.Fatalf("dev.json entry without %s: %v", key, dev[0])
+		}
+	}
+	if dev[0]["question_id"] != float64(0) {
+		t.Fatalf("first question_id %v", dev[0]["question_id"])
+	}
+	if lines := strings.Count(string(z.files["dev_gold.sql"]), "\n"); lines != len(dev) {
+		t.Fatalf("dev_gold.sql has %d lines for %d questions", lines, len(dev))
+	}
+
+	// The description files say again what the import read from the fixture's.
+	descs := map[string]string{}
+	for name, data := range z.files {
+		if !strings.Contains(name, "/database_description/") {
+			continue
+		}
+		rows, err := csv.NewReader(strings.NewReader(string(data))).ReadAll()
+		if err != nil || strings.Join(rows[0], ",") != "original_column_name,column_name,column_description,data_format,value_description" {
+			t.Fatalf("%s: %v %q", name, err, rows)
+		}
+		for _, r := range rows[1:] {
+			descs[filepath.Base(name)+":"+r[0]] = r[2] + "|" + r[4]
+		}
+	}
+	if got := descs["schools.csv:OpenDate"]; got != "the date the school opened (Año de apertura)|" {
+		t.Fatalf("schools.OpenDate: %q", got)
+	}
+	if got := descs["orders.csv:status"]; got != "the order's state|A: active\nC: cancelled" {
+		t.Fatalf("orders.status: %q", got)
+	}
+
+	// Imported again into a new project, each split gives the same pairs, evidence and results.
+	p, err := f.St.CreateProject(f.Ctx, store.System, "bird again", "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, file := range []string{"dev.json", "train.json"} {
+		sum, err := f.Im.ImportBIRD(f.Ctx, store.System, p.ID, z.dir, bird.Options{QuestionsFile: file})
+		if err != nil {
+			t.Fatalf("re-import %s: %v", file, err)
+		}
+		if len(sum.Descriptions.Warnings) != 0 || sum.Questions.GoldMatched != sum.Questions.Total {
+			t.Fatalf("re-import %s: %+v, descriptions %+v", file, sum.Questions, sum.Descriptions)
+		}
+	}
+	if os.Getenv("GOLDSET_KEEP_BIRD_EXPORT") != "" {
+		t.Logf("exported to %s", z.dir)
+	}
+	rows, err := f.St.Pool().Query(f.Ctx, `SELECT d.name, n.question, n.evidence, n.difficulty, c.original_sql, c.sql, d.schema_name, d.reader_role
+		FROM nlqs n JOIN databases d ON d.id = n.database_id JOIN sql_candidates c ON c.nlq_id = n.id WHERE n.project_id = $1`, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type imported struct {
+		sql    string
+		target sqlexec.Target
+	}
+	got := map[birdPair]imported{}
+	for rows.Next() {
+		var k birdPair
+		var in imported
+		if err := rows.Scan(&k.db, &k.question, &k.evidence, &k.difficulty, &k.sql, &in.sql, &in.target.Schema, &in.target.Reader); err != nil {
+			t.Fatal(err)
+		}
+		got[k] = in
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(pairs) {
+		t.Fatalf("%d pairs came back for %d exported", len(got), len(pairs))
+	}
+	source := map[string]store.Database{}
+	dbs, _ := f.St.ListDatabases(f.Ctx, f.Project.ID, false)
+	for _, d := range dbs {
+		source[d.Name] = d
+	}
+	for _, pr := range pairs {
+		in, ok := got[birdPair{pr.DatabaseName, pr.Question, pr.Evidence, pr.Difficulty, pr.OriginalSQL}]
+		if !ok {
+			t.Fatalf("pair %d (%s: %q, evidence %q) did not come back", pr.NLQID, pr.DatabaseName, pr.Question, pr.Evidence)
+		}
+		before := f.Im.Exec.Run(f.Ctx, source[pr.DatabaseName].Target(), pr.SQL)
+		after := f.Im.Exec.Run(f.Ctx, in.target, in.sql)
+		ordered, _ := sqlexec.HasTopLevelOrderBy(pr.SQL)
+		if m := sqlexec.Match(before, after, sqlexec.MatchOptions{OrderMatters: ordered}); !before.OK() || !m.Match {
+			t.Errorf("pair %d: %s gives another result after the round trip: %s %s", pr.NLQID, pr.SQL, before.Error, m.Reason)
+		}
+	}
+	// The columns keep their descriptions.
+	again, _ := f.St.ListDatabases(f.Ctx, p.ID, false)
+	for _, d := range again {
+		if d.Name != "bike_shop" {
+			continue
+		}
+		tables, _ := f.St.Tables(f.Ctx, d.ID)
+		var cols []sqlexec.ColumnDef
+		_ = json.Unmarshal(tables[0].Columns, &cols)
+		if cols[3].Original != "segment" || cols[3].Doc == nil || cols[3].Doc.Name != "client segment" ||
+			!strings.HasPrefix(cols[3].Doc.Values, "KAM: key account") {
+			t.Fatalf("customers.segment came back as %+v", cols[3])
+		}
+	}
+}
+
+// exportBIRD exports the snapshot's split in the BIRD format and unpacks the zip.
+func exportBIRD(t *testing.T, x *Exports, f *pipelinetest.Fixture, snapshotID int64, split string) (*spiderZip, store.Export) {
+	t.Helper()
+	var b bytes.Buffer
+	rec, err := x.Export(f.Ctx, store.System, f.Project.ID, snapshotID, ExportParams{Format: FormatBIRD, Split: split}, &b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Status != "done" || rec.Bytes != int64(b.Len()) || rec.Format != FormatBIRD {
+		t.Fatalf("record %+v does not describe the %d bytes written", rec, b.Len())
+	}
+	zr, err := zip.NewReader(bytes.NewReader(b.Bytes()), int64(b.Len()))
+	if err != nil {
+		t.Fatalf("not a zip: %v", err)
+	}
+	z := &spiderZip{zip: zr, files: map[string][]byte{}, dir: t.TempDir()}
+	for _, zf := range zr.File {
+		r, err := zf.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := io.ReadAll(r)
+		r.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", zf.Name, err)
+		}
+		z.files[zf.Name] = data
+		path := filepath.Join(z.dir, filepath.FromSlash(zf.Name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := json.Unmarshal(z.files[SpiderReportFile], &z.report); err != nil {
+		t.Fatalf("%s: %v\n%s", SpiderReportFile, err, z.files[SpiderReportFile])
+	}
+	return z, rec
+}
+
+func TestExport_EvidenceGoesWithTheQuestionInEveryFormat(t *testing.T) {
+	t.Parallel()
+	f := pipelinetest.New(t)
+	if _, err := f.Im.ImportBIRD(f.Ctx, store.System, f.Project.ID, birdFixture, bird.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.St.Pool().Exec(f.Ctx, `UPDATE nlqs n SET status = 'accepted',
+		gold_candidate_id = (SELECT id FROM sql_candidates WHERE nlq_id = n.id ORDER BY id LIMIT 1)
+		WHERE project_id = $1 AND status = 'new'`, f.Project.ID); err != nil {
+		t.Fatal(err)
+	}
+	snap, _, err := (&golden.Snapshots{Store: f.St}).Cut(f.Ctx, store.System, f.Project.ID, golden.SnapshotParams{Name: "bird", Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := &Exports{Store: f.St, Exec: f.Im.Exec}
+	const q = `How many orders were cancelled?`
+	const ev = `cancelled refers to status = 'C'`
+	for format, want := range map[string]string{
+		FormatOpenAI:    `{"role":"user","content":"` + q + `\nEvidence: ` + ev + `"}`,
+		FormatTRL:       `Question: ` + q + `\nEvidence: ` + ev + `\nSQL:\n"`,
+		FormatAlpaca:    `"input":"` + q + `\nEvidence: ` + ev + `"`,
+		FormatEvalJSONL: `"question":"` + q + `","sql":`,
+	} {
+		var b bytes.Buffer
+		if _, err := x.Export(f.Ctx, store.System, f.Project.ID, snap.ID, ExportParams{Format: format}, &b); err != nil {
+			t.Fatal(err)
+		}
+		out := strings.ReplaceAll(b.String(), `\n`, "\n")
+		if !strings.Contains(out, strings.ReplaceAll(want, `\n`, "\n")) {
+			t.Errorf("%s lacks %q:\n%.600s", format, want, out)
+		}
+		if format == FormatEvalJSONL && !strings.Contains(out, `"evidence":"`+ev+`","difficulty":"simple"`) {
+			t.Errorf("eval_jsonl lacks the evidence and difficulty:\n%.600s", out)
+		}
+	}
+}
