@@ -158,6 +158,8 @@ type Outcome struct {
 	// "hybrid" (see agent/retrieve).
 	Retrieval string   `json:"retrieval"`
 	Tables    []string `json:"tables"` // the tables shown in the prompt
+	Known     []string `json:"known,omitempty"`  // of Tables, those the question came with
+	Joined    []string `json:"joined,omitempty"` // of Tables, those added along foreign keys
 	// FirstPromptTokens is the first request's prompt tokens as the endpoint reported them (an
 	// estimate, characters / 4 of the messages, until it answers).
 	FirstPromptTokens int `json:"first_prompt_tokens"`
@@ -223,6 +225,7 @@ func (a *Agent) loop(ctx context.Context, p *prepared, meta llm.CallMeta, rec Re
 	r := &run{
 		a: a, p: p, ctx: ctx, runCtx: runCtx, meta: meta, rec: rec, calls: map[string]int{},
 		out: Outcome{PromptVersion: PromptVersion, Retrieval: p.retrieval, Tables: p.shown, Steps: []Step{},
+			Known: p.selection.Known, Joined: p.selection.Joined,
 			FirstPromptTokens: (len(p.system) + len(p.q.Text)) / 4},
 		messages: []openai.ChatCompletionMessage{
 			{Role: openai.ChatMessageRoleSystem, Content: p.system},

@@ -133,6 +133,10 @@ func (w *Agents) item(ctx context.Context, run store.PipelineRun, key string) (s
 	if err != nil {
 		return store.ItemOutcome{}, nil, err
 	}
+	// A question that came with its tables keeps them in the prompt, and keeps to them if the
+	// project says so.
+	known, wtq := store.KnownTables(n.Origin)
+	t.q.KnownTables, t.q.ScopeOnly = known, t.retrieval.ScopeOnly(known, wtq)
 	outcome, confidence, err := w.finish(ctx, t)
 	if err != nil {
 		return store.ItemOutcome{}, nil, err
@@ -187,11 +191,12 @@ func deref(p *int64) int64 {
 
 // trajectory is an agent run recorded and ready to go.
 type trajectory struct {
-	rec     store.AgentRun
-	agent   *agent.Agent
-	q       agent.Question
-	meta    llm.CallMeta
-	samples int
+	rec       store.AgentRun
+	retrieval store.RetrievalSettings
+	agent     *agent.Agent
+	q         agent.Question
+	meta      llm.CallMeta
+	samples   int
 }
 
 // begin records a trajectory for a question about a database.
@@ -201,10 +206,19 @@ func (w *Agents) begin(ctx context.Context, a store.Actor, projectID, databaseID
 		return nil, err
 	}
 	client := w.models.Client()
+	rs, err := w.store.RetrievalSettings(ctx, projectID)
+	if err != nil {
+		return nil, err
+	}
+	opts := w.options
+	if opts.TopKTables >= 0 { // negative: the caller wants every table, whatever the project says
+		opts.TopKTables = rs.TopK
+	}
 	t := &trajectory{
+		retrieval: rs,
 		rec: store.AgentRun{ProjectID: projectID, DatabaseID: databaseID, NLQID: nlqID, PipelineRunID: batchID, Question: question,
 			Samples: samples, PromptVersion: agent.PromptVersion, Model: llmconf.ModelFor(client.Settings(), llm.PurposeAgent)},
-		agent:   &agent.Agent{LLM: client, Exec: w.exec, Options: w.options},
+		agent:   &agent.Agent{LLM: client, Exec: w.exec, Options: opts, Indexes: w.schemas.Indexes()},
 		q:       agent.Question{Text: question, Database: d.DB, Tables: d.Tables},
 		samples: samples,
 	}
@@ -263,6 +277,11 @@ func (w *Agents) finish(ctx context.Context, t *trajectory) (agent.Outcome, floa
 	}
 	if ferr := w.store.FinishAgentRun(ctx, r); ferr != nil {
 		return outcome, confidence, ferr
+	}
+	if outcome.Retrieval != "" {
+		if ferr := w.store.SetAgentRunRetrieval(ctx, r.ID, retrievalJSON(outcome)); ferr != nil {
+			return outcome, confidence, ferr
+		}
 	}
 	return outcome, confidence, nil
 }

@@ -115,7 +115,7 @@ func TestAgent_InstructedByTheProjectsPromptTemplate(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !strings.Contains(tr.q.Instructions, rule) || !strings.Contains(tr.q.Instructions, "Question: "+question) ||
-		tr.q.InstructionsVersion != 1 || tr.rec.PromptVersion != "agent-system-v2+project-prompt-v1" {
+		tr.q.InstructionsVersion != 1 || tr.rec.PromptVersion != agent.PromptVersion+"+project-prompt-v1" {
 		t.Fatalf("the agent's instructions: v%d %q, recorded as %s", tr.q.InstructionsVersion, tr.q.Instructions, tr.rec.PromptVersion)
 	}
 }

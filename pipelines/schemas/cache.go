@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/goldset/goldset/agent/retrieve"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )
@@ -26,6 +27,8 @@ type Cache struct {
 	store *store.Store
 	exec  *sqlexec.Executor
 
+	indexes *retrieve.Indexes // the retrieval index of each version (see retrieval.go)
+
 	mu       sync.Mutex
 	dbs      map[int64]Database
 	rendered map[int64]string // rendered {schema} by database id
@@ -33,7 +36,7 @@ type Cache struct {
 
 // New makes an empty cache reading through st and, for sample rows, exec.
 func New(st *store.Store, exec *sqlexec.Executor) *Cache {
-	return &Cache{store: st, exec: exec, dbs: map[int64]Database{}, rendered: map[int64]string{}}
+	return &Cache{store: st, exec: exec, indexes: retrieve.NewIndexes(st.Pool()), dbs: map[int64]Database{}, rendered: map[int64]string{}}
 }
 
 // Database reads a database of a project with its tables (store.ErrNotFound when it is not the
