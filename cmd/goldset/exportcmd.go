@@ -24,8 +24,11 @@ is printed to stderr with the row count.
 
 The spider format is one zip (Spider's layout: train_spider.json, dev.json and test.json with their
 *_gold.sql files, tables.json, database/<db_id>/<db_id>.sqlite, and goldset_export_report.json
-listing the pairs whose query does not run or gives another result on SQLite). Being binary, it
-is not written to a terminal: give --out FILE.zip or redirect stdout.`
+listing the pairs whose query does not run or gives another result on SQLite). The bird format is
+one zip in BIRD's layout: per split (train, dev for val, test) <split>.json with each question's
+evidence and difficulty, <split>_gold.sql, <split>_tables.json and <split>_databases/<db>/ with the
+SQLite file and database_description/<table>.csv, plus the same report. Being binary, the zips
+are not written to a terminal: give --out FILE.zip or redirect stdout.`
 
 func runExport(ctx context.Context, args []string, out io.Writer) error {
 	fs := newFlagSet("export --project P --snapshot ID --format F [--split S] [--out FILE]", exportHelp)
@@ -49,8 +52,8 @@ func runExport(ctx context.Context, args []string, out io.Writer) error {
 	if err := p.Validate(); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	if *file == "" && p.Format == export.FormatSpider && isTerminal(out) {
-		return fmt.Errorf("%w: the spider format is a zip: give --out FILE.zip or redirect stdout", errUsage)
+	if *file == "" && (p.Format == export.FormatSpider || p.Format == export.FormatBIRD) && isTerminal(out) {
+		return fmt.Errorf("%w: the %s format is a zip: give --out FILE.zip or redirect stdout", errUsage, p.Format)
 	}
 	if err := cfg.resolve(); err != nil {
 		return err

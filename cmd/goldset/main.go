@@ -35,7 +35,7 @@ func commands() []command {
 		{"agent", "ask the SQL agent one question: agent ask", runAgent},
 		{"run", "run a batch and follow it: run agent|augment|generate|describe-tables", runBatch},
 		{"snapshot", "cut, list, show and compare golden snapshots: snapshot create|list|show|compare|accept-imported --project P", runSnapshot},
-		{"export", "export a golden snapshot as openai, trl, alpaca, eval_csv, eval_jsonl or spider (a zip): export --project P --snapshot ID --format F", runExport},
+		{"export", "export a golden snapshot as openai, trl, alpaca, eval_csv, eval_jsonl, spider or bird (zips): export --project P --snapshot ID --format F", runExport},
 		{"metrics", "compute a project's diversity and complexity metrics per stage: metrics --project P", runMetrics},
 		{"eval", "evaluate a model on a snapshot split by execution match: eval --project P --snapshot ID | eval resume", runEval},
 		{"optimize", "optimize the text-to-SQL prompt on a snapshot: optimize --project P --snapshot ID --method opro|apo | optimize resume", runOptimize},
