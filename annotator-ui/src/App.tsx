@@ -36,7 +36,7 @@ const ProjectDashboard = lazy(() => import('./features/dashboard/DashboardPage')
 const ProjectMetrics = lazy(() => import('./features/metrics/MetricsPage').then((m) => ({ default: m.ProjectMetrics })));
 // The golden sets: snapshots and their exports, evaluations and prompt optimization.
 const ProjectSnapshots = lazy(() => import('./features/snapshots/SnapshotsPage').then((m) => ({ default: m.ProjectSnapshots })));
-const SnapshotPage = lazy(() => import('./features/snapshots/SnapshotsPage').then((m) => ({ default: m.SnapshotPage })));
+const SnapshotPage = lazy(() => import('./features/snapshots/SnapshotPage').then((m) => ({ default: m.SnapshotPage })));
 const ProjectEvaluations = lazy(() => import('./features/evaluations/EvaluationsPage').then((m) => ({ default: m.ProjectEvaluations })));
 const EvaluationPage = lazy(() => import('./features/evaluations/EvaluationPage').then((m) => ({ default: m.EvaluationPage })));
 const ProjectOptimizations = lazy(() => import('./features/optimizations/OptimizationsPage').then((m) => ({ default: m.ProjectOptimizations })));

@@ -16,6 +16,7 @@ const unmeasured: ErrorRate = {
   strata: [{ accepted_by: 'agreed', pairs: 480, audited: 0, wrong: 0, rate: 0, low: 0, high: 1 }],
   by_source: [], by_author: [], by_database: [], by_error_type: {},
 };
+
 const measured: ErrorRate = {
   pairs: 480, audited: 60, wrong: 2, rate: 0.0333, low: 0.009, high: 0.163,
   strata: [

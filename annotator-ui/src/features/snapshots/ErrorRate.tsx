@@ -18,6 +18,7 @@ const STRATA: Record<string, string> = {
   reviewed: 'Reviewed',
   imported: 'Imported',
 };
+
 const SOURCES: Record<string, string> = { people: 'People', agent: 'Agent', import: 'Imported', generator: 'Generator', unknown: 'Unknown' };
 const stratumLabel = (k: string) => STRATA[k] ?? (k ? k.replace(/_/g, ' ') : 'Other');
 

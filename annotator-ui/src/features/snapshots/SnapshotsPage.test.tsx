@@ -6,7 +6,7 @@ import { database } from '../../test/fixtures';
 import { exportRecord, pair, snapshot } from '../../test/goldenFixtures';
 import { errorReply, meReply, mockApi, plainUser, project } from '../../test/mockApi';
 import { renderApp } from '../../test/render';
-import { snapshotParams } from './SnapshotsPage';
+import { snapshotParams } from './CutSnapshot';
 
 afterEach(() => {
   vi.unstubAllGlobals();
