@@ -287,6 +287,9 @@ func (s *Server) getRun(c echo.Context) error {
 			return err
 		}
 		out["accuracy"] = acc
+		if out["retrieval"], err = s.cfg.Agents.Retrieval(ctx, run); err != nil {
+			return err
+		}
 	case augment.KindTableMetadata:
 		// The proposals are in the items: a lead accepts one with PATCH …/tables/:table.
 		items, err := s.store.RunItems(ctx, run.ID, 0)

@@ -66,6 +66,7 @@ func (s *Server) routes() []route {
 		{Method: "POST", Path: v1 + "/projects/:project/imports", Object: "databases", Action: "import", Handler: h((*Server).importFiles)},
 		{Method: "GET", Path: v1 + "/projects/:project/databases/:database", Object: "databases", Action: "read", Handler: h((*Server).getDatabase)},
 		{Method: "GET", Path: v1 + "/projects/:project/databases/:database/tables/:table/rows", Object: "databases", Action: "read", Handler: h((*Server).tableRows)},
+		{Method: "GET", Path: v1 + "/projects/:project/databases/:database/search", Object: "databases", Action: "read", Handler: h((*Server).searchSchema)},
 		{Method: "PATCH", Path: v1 + "/projects/:project/databases/:database/tables/:table", Object: "databases", Action: "import", Handler: h((*Server).updateTable)},
 		{Method: "POST", Path: v1 + "/projects/:project/databases/:database/query", Object: "sql", Action: "run", Handler: h((*Server).runQuery)},
 		{Method: "POST", Path: v1 + "/projects/:project/databases/:database/compare", Object: "sql", Action: "run", Handler: h((*Server).compareQueries)},
@@ -117,6 +118,9 @@ func (s *Server) routes() []route {
 		// The annotation loop: policy, planning, annotators' claims and submissions.
 		{Method: "GET", Path: v1 + "/projects/:project/policy", Object: "policy", Action: "read", Handler: h((*Server).getPolicy)},
 		{Method: "PUT", Path: v1 + "/projects/:project/policy", Object: "policy", Action: "write", Handler: h((*Server).putPolicy)},
+		// Which tables the agent's prompt describes: how many, and whether a question's own tables bound them.
+		{Method: "GET", Path: v1 + "/projects/:project/retrieval", Object: "prompts", Action: "read", Handler: h((*Server).getRetrievalSettings)},
+		{Method: "PUT", Path: v1 + "/projects/:project/retrieval", Object: "prompts", Action: "write", Handler: h((*Server).putRetrievalSettings)},
 		{Method: "POST", Path: v1 + "/projects/:project/annotation/plan", Object: "annotation", Action: "plan", Handler: h((*Server).planAnnotation)},
 		{Method: "POST", Path: v1 + "/projects/:project/annotation/next", Object: "annotation", Action: "work", Handler: h((*Server).nextAnnotationItem)},
 		{Method: "POST", Path: v1 + "/projects/:project/annotation/items/:item/submit", Object: "annotation", Action: "work", Handler: h((*Server).submitAnnotation)},

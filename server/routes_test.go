@@ -122,6 +122,7 @@ func routeSpecs(t *testing.T, e *env) map[string]routeSpec {
 		"GET /api/v1/projects/:project/databases/:database":                    {Min: "annotator", Success: 200, prepare: fixed(d, "")},
 		"GET /api/v1/projects/:project/databases/:database/tables/:table/rows": {Min: "annotator", Success: 200, prepare: fixed(d+"/tables/singer/rows", "")},
 		"POST /api/v1/projects/:project/databases/:database/query":             {Min: "annotator", Success: 200, prepare: fixed(d+"/query", `{"sql":"SELECT count(*) FROM singer"}`)},
+		"GET /api/v1/projects/:project/databases/:database/search":             {Min: "annotator", Success: 200, prepare: fixed(d+"/search?q=singer", "")},
 		"POST /api/v1/projects/:project/databases/:database/compare": {Min: "annotator", Success: 200, prepare: fixed(d+"/compare",
 			`{"gold_sql":"SELECT name FROM singer","pred_sql":"SELECT name FROM singer"}`)},
 		"PATCH /api/v1/projects/:project/databases/:database/tables/:table": {Min: "lead", Success: 200, prepare: func(e *env, _ string) (string, string) {
@@ -241,6 +242,14 @@ func routeSpecs(t *testing.T, e *env) map[string]routeSpec {
 		}},
 		"GET /api/v1/projects/:project/review/stats": {Min: "reviewer", Success: 200, prepare: fixed(p+"/review/stats", "")},
 		"GET /api/v1/projects/:project/policy":       {Min: "reviewer", Success: 200, prepare: fixed(p+"/policy", "")},
+		"GET /api/v1/projects/:project/retrieval":    {Min: "reviewer", Success: 200, prepare: fixed(p+"/retrieval", "")},
+		"PUT /api/v1/projects/:project/retrieval": {Min: "lead", Success: 200, prepare: func(e *env, _ string) (string, string) {
+			rs, err := e.store.RetrievalSettings(e.ctx, e.project.ID)
+			if err != nil {
+				e.t.Fatal(err)
+			}
+			return p + "/retrieval", jsonBody(map[string]any{"version": rs.Version, "top_k": 6})
+		}},
 		"PUT /api/v1/projects/:project/policy": {Min: "lead", Success: 200, prepare: func(e *env, _ string) (string, string) {
 			pol, err := e.store.Policy(e.ctx, e.project.ID)
 			if err != nil {
