@@ -83,7 +83,10 @@ func (o Options) withDefaults() Options {
 
 // Question is what to answer, over which database, under which guideline.
 type Question struct {
-	Text             string
+	Text string
+	// Evidence is external knowledge that comes with the question (BIRD's evidence: "eligible free
+	// rate = Free Meal Count / Enrollment"); it follows the question in the user's message.
+	Evidence         string
 	Database         store.Database
 	Tables           []store.DBTable
 	Guideline        string // the project's current guideline (markdown); may be empty
@@ -157,7 +160,7 @@ type Outcome struct {
 	// Retrieval says how the tables of the prompt were chosen: "all", "scope", "lexical" or
 	// "hybrid" (see agent/retrieve).
 	Retrieval string   `json:"retrieval"`
-	Tables    []string `json:"tables"` // the tables shown in the prompt
+	Tables    []string `json:"tables"`           // the tables shown in the prompt
 	Known     []string `json:"known,omitempty"`  // of Tables, those the question came with
 	Joined    []string `json:"joined,omitempty"` // of Tables, those added along foreign keys
 	// FirstPromptTokens is the first request's prompt tokens as the endpoint reported them (an
@@ -226,10 +229,10 @@ func (a *Agent) loop(ctx context.Context, p *prepared, meta llm.CallMeta, rec Re
 		a: a, p: p, ctx: ctx, runCtx: runCtx, meta: meta, rec: rec, calls: map[string]int{},
 		out: Outcome{PromptVersion: PromptVersion, Retrieval: p.retrieval, Tables: p.shown, Steps: []Step{},
 			Known: p.selection.Known, Joined: p.selection.Joined,
-			FirstPromptTokens: (len(p.system) + len(p.q.Text)) / 4},
+			FirstPromptTokens: (len(p.system) + len(p.q.userMessage())) / 4},
 		messages: []openai.ChatCompletionMessage{
 			{Role: openai.ChatMessageRoleSystem, Content: p.system},
-			{Role: openai.ChatMessageRoleUser, Content: p.q.Text},
+			{Role: openai.ChatMessageRoleUser, Content: p.q.userMessage()},
 		},
 	}
 	err := r.iterate()

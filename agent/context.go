@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/goldset/goldset/agent/retrieve"
 	"github.com/goldset/goldset/llm"
@@ -94,7 +95,8 @@ func (a *Agent) index(ctx context.Context, q Question) (*retrieve.Index, error) 
 // them), then the best ranked by the retrieval index (BM25, fused with embeddings when an
 // embeddings model answers), then the tables foreign keys join them to.
 func (a *Agent) chooseTables(ctx context.Context, p *prepared, meta llm.CallMeta) ([]*tableInfo, []string) {
-	req := retrieve.Request{Question: p.q.Text, K: p.opt.TopKTables, Known: p.q.KnownTables, ScopeOnly: p.q.ScopeOnly}
+	// The evidence names columns and values the question only paraphrases: it is searched too.
+	req := retrieve.Request{Question: strings.TrimSpace(p.q.Text + " " + p.q.Evidence), K: p.opt.TopKTables, Known: p.q.KnownTables, ScopeOnly: p.q.ScopeOnly}
 	if p.opt.TopKTables < 0 {
 		req.K = len(p.tables)
 	}

@@ -19,7 +19,7 @@ import (
 // PromptVersion names the agent's prompt set (system prompt, tool descriptions and loop messages).
 // Bump it whenever their meaning changes; it is stored with every run. PromptDigest tells apart
 // edits that forgot to.
-const PromptVersion = "agent-system-v3"
+const PromptVersion = "agent-system-v4"
 
 // The tools, in the order they are offered.
 const (
@@ -99,6 +99,14 @@ func digestPrompts() string {
 		return nil
 	})
 	return hex.EncodeToString(h.Sum(nil))[:12]
+}
+
+// userMessage is the question as the model reads it: its text, and its evidence when it has one.
+func (q Question) userMessage() string {
+	if q.Evidence == "" {
+		return q.Text
+	}
+	return message("question", q)
 }
 
 // message renders one of the loop's messages (prompts/messages.tmpl).

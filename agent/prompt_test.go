@@ -8,6 +8,7 @@ import (
 // Every message the loop can send renders from prompts/messages.tmpl with the data it is given.
 func TestMessages_EveryTemplateRenders(t *testing.T) {
 	for name, data := range map[string]any{
+		"question":          Question{Text: "How many charter schools?", Evidence: "charter refers to Charter = 1"},
 		"nudge":             nil,
 		"invalid_args":      map[string]any{"Tool": "run_sql_query", "Error": "property \"sql\" is required"},
 		"unknown_tool":      map[string]any{"Tool": "x", "Tools": toolNames},

@@ -1,6 +1,7 @@
 package agent
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -134,6 +135,11 @@ func (t *tableInfo) ddl() string {
 		cm := ""
 		if c.Original != "" && c.Original != c.Name {
 			cm = fmt.Sprintf("%q", c.Original)
+		}
+		// What the dataset says the column means (BIRD's descriptions): the model reads it where
+		// it reads the column.
+		if doc := c.Doc.Text(cmp.Or(c.Original, c.Name)); doc != "" {
+			cm = strings.TrimPrefix(cm+": "+doc, ": ")
 		}
 		comments = append(comments, cm)
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 )
 
@@ -120,6 +121,8 @@ type columnMeta struct {
 	Original    string `json:"original"`
 	Type        string `json:"type"`
 	Description string `json:"description"`
+	// Doc is what a dataset says the column means (sqlexec.ColumnDoc, from BIRD's descriptions).
+	Doc *sqlexec.ColumnDoc `json:"doc"`
 }
 
 type foreignKey struct {
@@ -154,7 +157,11 @@ func Build(tables []store.DBTable, values map[int]Values) (*Index, error) {
 		tb := Table{Name: t.Name, Original: t.Original, Summary: t.Summary, Position: t.Position}
 		vals := values[t.Position]
 		for _, c := range cols {
-			tb.Columns = append(tb.Columns, Column{Name: c.Name, Original: c.Original, Type: c.Type, Description: c.Description, Values: vals[c.Name]})
+			desc := c.Description
+			if desc == "" {
+				desc = c.Doc.Text(c.Name)
+			}
+			tb.Columns = append(tb.Columns, Column{Name: c.Name, Original: c.Original, Type: c.Type, Description: desc, Values: vals[c.Name]})
 		}
 		ix.byName[strings.ToLower(t.Name)] = len(ix.Tables)
 		ix.Tables = append(ix.Tables, tb)

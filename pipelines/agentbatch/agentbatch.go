@@ -137,6 +137,7 @@ func (w *Agents) item(ctx context.Context, run store.PipelineRun, key string) (s
 	// project says so.
 	known, wtq := store.KnownTables(n.Origin)
 	t.q.KnownTables, t.q.ScopeOnly = known, t.retrieval.ScopeOnly(known, wtq)
+	t.q.Evidence = n.Evidence
 	outcome, confidence, err := w.finish(ctx, t)
 	if err != nil {
 		return store.ItemOutcome{}, nil, err

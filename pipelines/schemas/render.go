@@ -1,6 +1,7 @@
 package schemas
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -34,8 +35,16 @@ func TableBlock(ctx context.Context, exec *sqlexec.Executor, db store.Database, 
 		if c.NotNull {
 			l += " NOT NULL"
 		}
+		note := ""
 		if c.Original != "" && c.Original != c.Name {
-			l += fmt.Sprintf(" /* %q */", c.Original)
+			note = fmt.Sprintf("%q", c.Original)
+		}
+		// What the dataset says the column means (BIRD's descriptions), where the model reads the column.
+		if doc := c.Doc.Text(cmp.Or(c.Original, c.Name)); doc != "" {
+			note = strings.TrimPrefix(note+": "+doc, ": ")
+		}
+		if note != "" {
+			l += " /* " + strings.ReplaceAll(note, "*/", "* /") + " */"
 		}
 		lines = append(lines, l)
 	}
