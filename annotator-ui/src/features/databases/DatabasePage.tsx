@@ -9,6 +9,7 @@ import { api, type CompareResult, type Database, type DbTable, type HistoryEntry
 import { formatCount, plural, ResultView, RowsTable } from '../../components/ResultGrid';
 import { RUN_SHORTCUT, SqlEditor, type SqlEditorHandle } from '../../components/SqlEditor';
 import { WriteQuestion } from './WriteQuestion';
+import { SchemaSearch } from '../../components/SchemaSearch';
 import { Alert, Badge, Button, ErrorState, Loading, PageHeader, TextAreaField, TextField, useToast } from '../../components/ui';
 import { formatDateTime, formatRelative } from '../../shared/format';
 import { fieldErrors, formError } from '../../shared/forms';
@@ -184,13 +185,16 @@ function DatabaseWorkspace({
         actions={database.latest ? <Badge tone="success">Latest version</Badge> : <Badge tone="warning">Older version</Badge>}
       />
       <div className="db-layout">
-        <SchemaBrowser
-          tables={tables}
-          activeTable={shown === 'table' ? openName : null}
-          onInsert={insert}
-          onQuery={queryTable}
-          onShow={showTable}
-        />
+        <div>
+          <SchemaSearch projectId={projectId} databaseId={databaseId} onShow={showTable} onInsert={insert} />
+          <SchemaBrowser
+            tables={tables}
+            activeTable={shown === 'table' ? openName : null}
+            onInsert={insert}
+            onQuery={queryTable}
+            onShow={showTable}
+          />
+        </div>
         <section className="db-main" aria-label="Workspace">
           <div className="segmented" role="group" aria-label="Workspace mode">
             <button type="button" aria-pressed={shown === 'run'} onClick={() => setMode('run')}>
