@@ -55,7 +55,7 @@ func TestImports_BIRDUploadKeepsEvidenceAndDescriptions(t *testing.T) {
 	if err := json.Unmarshal(rec.Body.Bytes(), &sum); err != nil {
 		t.Fatal(err)
 	}
-	if sum.Questions.Imported != 12 || sum.Questions.GoldMatched != 11 || sum.Descriptions.Columns != 19 || len(sum.Descriptions.Warnings) != 2 {
+	if sum.Questions.Imported != 13 || sum.Questions.GoldMatched != 12 || sum.Descriptions.Columns != 19 || len(sum.Descriptions.Warnings) != 2 {
 		t.Fatalf("summary %s", rec.Body)
 	}
 	nlqs, err := e.store.ListNLQs(e.ctx, store.NLQQuery{ProjectID: e.project.ID, Origin: "bird", Text: "key-account"})

@@ -159,7 +159,8 @@ var ErrTranslation = errors.New("translation does not parse as PostgreSQL")
 //   - SELECT DISTINCT … ORDER BY a column not selected → GROUP BY, ordered by min/max;
 //   - bare columns: see bareColumns; ties under ORDER BY: see stableOrder;
 //   - JOIN without ON/USING (SQLite's cross join) → CROSS JOIN;
-//   - strftime('%Y', x) → to_char(x::timestamp, 'YYYY') for the common formats.
+//   - strftime('%Y', x) → to_char(x::timestamp, 'YYYY') for the common formats;
+//   - iif(c, a, b) → CASE WHEN c THEN a ELSE b END (SQLite 3.32's iif, frequent in BIRD's gold SQL).
 //
 // Anything else (bare columns in HAVING, SQLite-only functions) is left as written, for
 // verification by execution to flag. A non-nil error wraps ErrTranslation.
@@ -184,6 +185,7 @@ func TranslateSQLite(sql string, schema *SchemaInfo) (Translation, error) {
 	t.distinctOrder()
 	t.crossJoins()
 	t.strftime()
+	t.iif()
 	out := Translation{SQL: t.String()}
 	for c := range t.changes {
 		out.Changes = append(out.Changes, c)
@@ -947,6 +949,42 @@ func (t *translator) strftime() {
 		t.removeSpaceBefore(x)
 		t.toks[end].text += "::timestamp, '" + pgf + "'"
 		t.change("strftime → to_char")
+	}
+}
+
+// iif rewrites SQLite's iif(c, a, b) as CASE WHEN c THEN a ELSE b END, which is what SQLite
+// documents it to mean. It runs last: the earlier passes saw the call's arguments as written.
+func (t *translator) iif() {
+	for i := range t.toks {
+		if !t.toks[i].is("iif") {
+			continue
+		}
+		open := t.next(i)
+		if open < 0 || !t.toks[open].punct("(") {
+			continue
+		}
+		d := t.toks[open].depth
+		var commas []int
+		closeP := -1
+		for j := t.next(open); j >= 0; j = t.next(j) {
+			tk := t.toks[j]
+			if tk.depth == d && tk.punct(")") {
+				closeP = j
+				break
+			}
+			if tk.depth == d+1 && tk.punct(",") {
+				commas = append(commas, j)
+			}
+		}
+		if closeP < 0 || len(commas) != 2 {
+			continue
+		}
+		t.toks[i].text = "CASE WHEN"
+		t.toks[open].text = " "
+		t.toks[commas[0]].text = " THEN"
+		t.toks[commas[1]].text = " ELSE"
+		t.toks[closeP].text = " END"
+		t.change("iif(c, a, b) → CASE WHEN c THEN a ELSE b END")
 	}
 }
 

@@ -46,12 +46,12 @@ func TestExportBIRD_RoundTripsThroughTheBIRDImporter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(pairs) != 11 || pairs[0].Evidence == "" || pairs[0].Difficulty == "" {
+	if len(pairs) != 12 || pairs[0].Evidence == "" || pairs[0].Difficulty == "" {
 		t.Fatalf("%d pairs; the first %+v", len(pairs), pairs[0])
 	}
 	x := &Exports{Store: f.St, Exec: f.Im.Exec}
 	z, rec := exportBIRD(t, x, f, snap.ID, golden.SplitAll)
-	if rec.Rows != 11 || z.report.Counts.SameResult != 11 {
+	if rec.Rows != 12 || z.report.Counts.SameResult != 12 {
 		t.Fatalf("%d rows; report %+v, problems %+v", rec.Rows, z.report.Counts, z.report.Problems)
 	}
 	for _, name := range []string{"dev.json", "dev_gold.sql", "dev_tables.json", "train.json", "train_gold.sql", "train_tables.json",

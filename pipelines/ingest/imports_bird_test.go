@@ -35,12 +35,12 @@ func TestImportBIRD_QuestionsKeepEvidenceAndDifficultyAndColumnsTheirDescription
 		t.Fatal(err)
 	}
 	q := sum.Questions
-	if len(sum.Databases) != 2 || q.Total != 12 || q.Imported != 12 {
+	if len(sum.Databases) != 2 || q.Total != 13 || q.Imported != 13 {
 		t.Fatalf("databases %d, questions %+v", len(sum.Databases), q)
 	}
 	t.Logf("gold: %d of %d match; mismatches %+v", q.GoldMatched, q.GoldTranslated, q.Mismatches)
-	// IIF is SQLite's; the translator leaves it, and verification marks the question for review.
-	if q.GoldMatched != 11 || len(q.Mismatches) != 1 || q.Mismatches[0].Index != 11 {
+	// JULIANDAY is SQLite's and has no translation: verification marks the question for review.
+	if q.GoldMatched != 12 || len(q.Mismatches) != 1 || q.Mismatches[0].Index != 12 {
 		t.Fatalf("gold verification: %+v", q)
 	}
 	wantWarnings := []string{
@@ -71,8 +71,8 @@ func TestImportBIRD_QuestionsKeepEvidenceAndDifficultyAndColumnsTheirDescription
 		n.Status != store.NLQNew || n.Candidate == nil || *n.Candidate.OriginalSQL == n.Candidate.SQL {
 		t.Fatalf("question 1: %+v, candidate %+v", n.NLQ, n.Candidate)
 	}
-	if byIndex[6].Evidence != "" || byIndex[6].Difficulty != "challenging" || byIndex[11].Status != store.NLQNeedsReview {
-		t.Fatalf("questions 6 and 11: %+v %+v", byIndex[6].NLQ, byIndex[11].NLQ)
+	if byIndex[6].Evidence != "" || byIndex[6].Difficulty != "challenging" || byIndex[12].Status != store.NLQNeedsReview {
+		t.Fatalf("questions 6 and 12: %+v %+v", byIndex[6].NLQ, byIndex[12].NLQ)
 	}
 
 	// The descriptions are stored with the version's columns.
@@ -101,7 +101,7 @@ func TestImportBIRD_QuestionsKeepEvidenceAndDifficultyAndColumnsTheirDescription
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !again.Databases[0].Unchanged || !again.Databases[1].Unchanged || again.Questions.Existing != 12 || again.Questions.Imported != 0 {
+	if !again.Databases[0].Unchanged || !again.Databases[1].Unchanged || again.Questions.Existing != 13 || again.Questions.Imported != 0 {
 		t.Fatalf("re-import: %+v", again)
 	}
 }
@@ -197,7 +197,7 @@ func TestImportBIRD_BrokenDescriptionFilesLoseOnlyWhatTheyCannotSay(t *testing.T
 	if strings.Join(sum.Descriptions.Warnings, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("warnings:\n%s", strings.Join(sum.Descriptions.Warnings, "\n"))
 	}
-	if sum.Questions.Imported != 12 || len(sum.Databases) != 2 || sum.Descriptions.Columns != 19-4-1 {
+	if sum.Questions.Imported != 13 || len(sum.Databases) != 2 || sum.Descriptions.Columns != 19-4-1 {
 		t.Fatalf("questions %+v, %d columns described", sum.Questions, sum.Descriptions.Columns)
 	}
 }

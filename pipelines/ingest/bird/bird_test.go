@@ -18,7 +18,7 @@ func TestReadDataset_ReadsQuestionsWithEvidenceAndDifficulty(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(d.Questions) != 12 || d.File != "dev.json" {
+	if len(d.Questions) != 13 || d.File != "dev.json" {
 		t.Fatalf("%d questions from %s", len(d.Questions), d.File)
 	}
 	q := d.Questions[1]
@@ -113,7 +113,7 @@ func TestReadDataset_TrainUsesTrainDatabases(t *testing.T) {
 	if err := os.Rename(filepath.Join(dir, "dev_databases"), filepath.Join(dir, "train_databases")); err != nil {
 		t.Fatal(err)
 	}
-	if d, err := ReadDataset(dir, Options{QuestionsFile: "train.json"}); err != nil || len(d.Questions) != 12 {
+	if d, err := ReadDataset(dir, Options{QuestionsFile: "train.json"}); err != nil || len(d.Questions) != 13 {
 		t.Fatalf("train: %v", err)
 	}
 }
