@@ -3,7 +3,7 @@ import { Fragment, useState } from 'react';
 import { Link } from 'react-router';
 import type { AuditEntry } from '../shared/api';
 import { formatDateTime, formatRelative } from '../shared/format';
-import { Badge, Button, EmptyState, ErrorState, Loading } from './ui';
+import { Badge, Button, EmptyState, ErrorState, Loading, Table } from './ui';
 
 const PAGE_SIZE = 50;
 
@@ -77,88 +77,72 @@ export function AuditLog({
 
   return (
     <>
-      <div className="table-wrap">
-        <table className="table audit-table">
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Who</th>
-              <th scope="col">Action</th>
-              <th scope="col">Object</th>
-              {showProject && <th scope="col">Project</th>}
-              <th scope="col">
-                <span className="visually-hidden">Details</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {entries.map((e) => {
-              const expanded = open.has(e.id);
-              return (
-                <Fragment key={e.id}>
-                  <tr className={expanded ? 'row-expanded' : undefined}>
-                    <td className="nowrap">
-                      <time dateTime={e.at} title={formatDateTime(e.at)}>
-                        {formatRelative(e.at)}
-                      </time>
-                    </td>
-                    <td>{e.actor ? e.actor.email : <span className="muted">system</span>}</td>
-                    <td>
-                      <Badge tone={actionTone(e.action)}>{humanAction(e.action)}</Badge>
-                    </td>
-                    <td>
-                      <span className="mono">
-                        {e.object_type} #{e.object_id}
-                      </span>
-                    </td>
-                    {showProject && (
-                      <td>
-                        {e.project_id === null ? (
-                          <span className="muted">—</span>
-                        ) : (
-                          <Link to={`/projects/${e.project_id}`}>
-                            {projectNames?.get(e.project_id) ?? `Project #${e.project_id}`}
-                          </Link>
-                        )}
-                      </td>
+      <Table className="table audit-table" flush={false} columns={['When', 'Who', 'Action', 'Object', ...(showProject ? ['Project'] : []), { hidden: 'Details' }]}>
+        {entries.map((e) => {
+          const expanded = open.has(e.id);
+          return (
+            <Fragment key={e.id}>
+              <tr className={expanded ? 'row-expanded' : undefined}>
+                <td className="nowrap">
+                  <time dateTime={e.at} title={formatDateTime(e.at)}>
+                    {formatRelative(e.at)}
+                  </time>
+                </td>
+                <td>{e.actor ? e.actor.email : <span className="muted">system</span>}</td>
+                <td>
+                  <Badge tone={actionTone(e.action)}>{humanAction(e.action)}</Badge>
+                </td>
+                <td>
+                  <span className="mono">
+                    {e.object_type} #{e.object_id}
+                  </span>
+                </td>
+                {showProject && (
+                  <td>
+                    {e.project_id === null ? (
+                      <span className="muted">—</span>
+                    ) : (
+                      <Link to={`/projects/${e.project_id}`}>
+                        {projectNames?.get(e.project_id) ?? `Project #${e.project_id}`}
+                      </Link>
                     )}
-                    <td className="cell-actions">
-                      <Button
-                        size="sm"
-                        variant="ghost"
-                        onClick={() => toggle(e.id)}
-                        aria-expanded={expanded}
-                        aria-controls={`audit-${e.id}`}
-                      >
-                        {expanded ? 'Hide changes' : 'Show changes'}
-                      </Button>
-                    </td>
-                  </tr>
-                  {expanded && (
-                    <tr className="row-detail" id={`audit-${e.id}`}>
-                      <td colSpan={columns}>
-                        <div className="json-diff">
-                          <JsonBlock label="Before" value={e.before} />
-                          <JsonBlock label="After" value={e.after} />
-                        </div>
-                        <p className="muted small">
-                          {formatDateTime(e.at)}
-                          {e.request_id && (
-                            <>
-                              {' · request '}
-                              <span className="mono">{e.request_id}</span>
-                            </>
-                          )}
-                        </p>
-                      </td>
-                    </tr>
-                  )}
-                </Fragment>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+                  </td>
+                )}
+                <td className="cell-actions">
+                  <Button
+                    size="sm"
+                    variant="ghost"
+                    onClick={() => toggle(e.id)}
+                    aria-expanded={expanded}
+                    aria-controls={`audit-${e.id}`}
+                  >
+                    {expanded ? 'Hide changes' : 'Show changes'}
+                  </Button>
+                </td>
+              </tr>
+              {expanded && (
+                <tr className="row-detail" id={`audit-${e.id}`}>
+                  <td colSpan={columns}>
+                    <div className="json-diff">
+                      <JsonBlock label="Before" value={e.before} />
+                      <JsonBlock label="After" value={e.after} />
+                    </div>
+                    <p className="muted small">
+                      {formatDateTime(e.at)}
+                      {e.request_id && (
+                        <>
+                          {' · request '}
+                          <span className="mono">{e.request_id}</span>
+                        </>
+                      )}
+                    </p>
+                  </td>
+                </tr>
+              )}
+            </Fragment>
+          );
+        })}
+      </Table>
       {log.hasNextPage && (
         <div className="load-more">
           <Button onClick={() => log.fetchNextPage()} busy={log.isFetchingNextPage}>

@@ -54,6 +54,7 @@ export function loopHistory(nlq: Nlq): NlqHistory {
     review_items: [
       {
         id: 7,
+        project_id: 42,
         nlq_id: nlq.id,
         reason: 'disagreement',
         status: 'resolved',

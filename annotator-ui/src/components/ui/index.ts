@@ -7,3 +7,4 @@ export { ConfirmDialog, Dialog, Drawer } from './Dialog';
 export { CopyButton, SecretReveal } from './secrets';
 export { ToastProvider, useToast } from './toast';
 export { Badge, Card, ListTable, PageHeader, RuleChips, Stats } from './layout';
+export { HeadCells, Table, type Column } from './Table';

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, ApiError, type Token } from '../../shared/api';
-import { Alert, Badge, Button, Card, ConfirmDialog, EmptyState, ErrorState, Loading, PageHeader, SecretReveal, TextField, useToast } from '../../components/ui';
+import { Alert, Badge, Button, Card, ConfirmDialog, EmptyState, ErrorState, Loading, PageHeader, SecretReveal, Table, TextField, useToast } from '../../components/ui';
 import { countOf, formatDate, formatDateTime, formatRelative } from '../../shared/format';
 import { fieldErrors, formError } from '../../shared/forms';
 import { ROLE_LABELS } from '../../shared/nav';
@@ -222,63 +222,46 @@ export function ApiTokens() {
       ) : (tokens.data.tokens ?? []).length === 0 ? (
         <EmptyState title="No API tokens">Create one above to call the API from a script.</EmptyState>
       ) : (
-        <div className="table-wrap flush">
-          <table className="table" aria-label="API tokens">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Prefix</th>
-                <th scope="col">Created</th>
-                <th scope="col">Expires</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Status</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
+        <Table label="API tokens" columns={['Name', 'Prefix', 'Created', 'Expires', 'Last used', 'Status', { hidden: 'Actions' }]}>
+          {tokens.data.tokens.map((t) => {
+            const status = tokenStatus(t);
+            return (
+              <tr key={t.id} className={t.revoked_at ? 'row-muted' : undefined}>
+                <td>{t.name}</td>
+                <td>
+                  <code>{t.prefix}…</code>
+                </td>
+                <td className="nowrap muted">{formatDate(t.created_at)}</td>
+                <td className="nowrap muted">{t.expires_at ? formatDate(t.expires_at) : 'Never'}</td>
+                <td className="nowrap muted" title={formatDateTime(t.last_used_at)}>
+                  {t.last_used_at ? formatRelative(t.last_used_at) : 'Never'}
+                </td>
+                <td>
+                  <Badge tone={status.tone}>
+                    {status.label}
+                    {t.revoked_at ? ` ${formatDate(t.revoked_at)}` : ''}
+                  </Badge>
+                </td>
+                <td className="cell-actions">
+                  {!t.revoked_at && (
+                    <Button
+                      size="sm"
+                      variant="ghost"
+                      className="text-danger"
+                      onClick={() => {
+                        revoke.reset();
+                        setRevoking(t);
+                      }}
+                      aria-label={`Revoke ${t.name}`}
+                    >
+                      Revoke
+                    </Button>
+                  )}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {tokens.data.tokens.map((t) => {
-                const status = tokenStatus(t);
-                return (
-                  <tr key={t.id} className={t.revoked_at ? 'row-muted' : undefined}>
-                    <td>{t.name}</td>
-                    <td>
-                      <code>{t.prefix}…</code>
-                    </td>
-                    <td className="nowrap muted">{formatDate(t.created_at)}</td>
-                    <td className="nowrap muted">{t.expires_at ? formatDate(t.expires_at) : 'Never'}</td>
-                    <td className="nowrap muted" title={formatDateTime(t.last_used_at)}>
-                      {t.last_used_at ? formatRelative(t.last_used_at) : 'Never'}
-                    </td>
-                    <td>
-                      <Badge tone={status.tone}>
-                        {status.label}
-                        {t.revoked_at ? ` ${formatDate(t.revoked_at)}` : ''}
-                      </Badge>
-                    </td>
-                    <td className="cell-actions">
-                      {!t.revoked_at && (
-                        <Button
-                          size="sm"
-                          variant="ghost"
-                          className="text-danger"
-                          onClick={() => {
-                            revoke.reset();
-                            setRevoking(t);
-                          }}
-                          aria-label={`Revoke ${t.name}`}
-                        >
-                          Revoke
-                        </Button>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </Table>
       )}
       {revoking && (
         <ConfirmDialog

@@ -4,7 +4,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { ApiError, llmApi, PURPOSES, type LlmCheck, type LlmSettings, type LlmTestReport, type ModelSettingsView, type Purpose } from '../../shared/api';
-import { Alert, Badge, Button, Card, ConfirmDialog, ErrorState, Icon, Loading, PageHeader, TextField, useToast } from '../../components/ui';
+import { Alert, Badge, Button, Card, ConfirmDialog, ErrorState, Icon, Loading, PageHeader, Table, TextField, useToast } from '../../components/ui';
 import { formatDuration } from '../../shared/format';
 import { formError } from '../../shared/forms';
 import { adminKeys } from './keys';
@@ -290,54 +290,42 @@ function SettingsForm({ view }: { view: ModelSettingsView }) {
         </Card>
 
         <Card title="Per purpose" description="Overrides for one kind of call. Empty: the defaults above.">
-          <div className="table-wrap flush">
-            <table className="table table-compact settings-table" aria-label="Per-purpose overrides">
-              <thead>
-                <tr>
-                  <th scope="col">Purpose</th>
-                  <th scope="col">Model</th>
-                  <th scope="col">Temperature</th>
-                  <th scope="col">Max tokens</th>
-                </tr>
-              </thead>
-              <tbody>
-                {PURPOSES.map((p) => (
-                  <tr key={p}>
-                    <th scope="row">{PURPOSE_LABELS[p]}</th>
-                    <td>
-                      <CellInput
-                        label={`Model for ${PURPOSE_LABELS[p]}`}
-                        value={draft.purposes[p].model}
-                        placeholder={(p === 'embeddings' ? draft.embedding_model : draft.model) || 'default'}
-                        onChange={(v) => setPurpose(p, 'model', v)}
-                        error={errors[`${p}.model`]}
-                      />
-                    </td>
-                    <td>
-                      <CellInput
-                        label={`Temperature for ${PURPOSE_LABELS[p]}`}
-                        value={draft.purposes[p].temperature}
-                        placeholder="default"
-                        type="number"
-                        onChange={(v) => setPurpose(p, 'temperature', v)}
-                        error={errors[`${p}.temperature`]}
-                      />
-                    </td>
-                    <td>
-                      <CellInput
-                        label={`Max tokens for ${PURPOSE_LABELS[p]}`}
-                        value={draft.purposes[p].max_tokens}
-                        placeholder="default"
-                        type="number"
-                        onChange={(v) => setPurpose(p, 'max_tokens', v)}
-                        error={errors[`${p}.max_tokens`]}
-                      />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table label="Per-purpose overrides" className="table table-compact settings-table" columns={['Purpose', 'Model', 'Temperature', 'Max tokens']}>
+            {PURPOSES.map((p) => (
+              <tr key={p}>
+                <th scope="row">{PURPOSE_LABELS[p]}</th>
+                <td>
+                  <CellInput
+                    label={`Model for ${PURPOSE_LABELS[p]}`}
+                    value={draft.purposes[p].model}
+                    placeholder={(p === 'embeddings' ? draft.embedding_model : draft.model) || 'default'}
+                    onChange={(v) => setPurpose(p, 'model', v)}
+                    error={errors[`${p}.model`]}
+                  />
+                </td>
+                <td>
+                  <CellInput
+                    label={`Temperature for ${PURPOSE_LABELS[p]}`}
+                    value={draft.purposes[p].temperature}
+                    placeholder="default"
+                    type="number"
+                    onChange={(v) => setPurpose(p, 'temperature', v)}
+                    error={errors[`${p}.temperature`]}
+                  />
+                </td>
+                <td>
+                  <CellInput
+                    label={`Max tokens for ${PURPOSE_LABELS[p]}`}
+                    value={draft.purposes[p].max_tokens}
+                    placeholder="default"
+                    type="number"
+                    onChange={(v) => setPurpose(p, 'max_tokens', v)}
+                    error={errors[`${p}.max_tokens`]}
+                  />
+                </td>
+              </tr>
+            ))}
+          </Table>
         </Card>
 
         <Card
@@ -355,46 +343,32 @@ function SettingsForm({ view }: { view: ModelSettingsView }) {
           {draft.prices.length === 0 ? (
             <p className="muted">No prices: costs show as $0.</p>
           ) : (
-            <div className="table-wrap flush">
-              <table className="table table-compact settings-table" aria-label="Prices">
-                <thead>
-                  <tr>
-                    <th scope="col">Model</th>
-                    <th scope="col">$ / 1M prompt tokens</th>
-                    <th scope="col">$ / 1M completion tokens</th>
-                    <th scope="col">
-                      <span className="visually-hidden">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {draft.prices.map((row, i) => (
-                    <tr key={row.key}>
-                      <td>
-                        <CellInput label={`Model of price ${i + 1}`} value={row.model} onChange={(v) => setPrice(row.key, 'model', v)} error={errors[`price-${row.key}.model`]} />
-                      </td>
-                      <td>
-                        <CellInput label={`Prompt price of ${row.model || `price ${i + 1}`}`} type="number" value={row.prompt} onChange={(v) => setPrice(row.key, 'prompt', v)} error={errors[`price-${row.key}.prompt`]} />
-                      </td>
-                      <td>
-                        <CellInput label={`Completion price of ${row.model || `price ${i + 1}`}`} type="number" value={row.completion} onChange={(v) => setPrice(row.key, 'completion', v)} error={errors[`price-${row.key}.completion`]} />
-                      </td>
-                      <td className="cell-actions">
-                        <Button
-                          size="sm"
-                          variant="ghost"
-                          className="text-danger"
-                          aria-label={`Remove the price of ${row.model || `row ${i + 1}`}`}
-                          onClick={() => setDraft((d) => ({ ...d, prices: d.prices.filter((r) => r.key !== row.key) }))}
-                        >
-                          Remove
-                        </Button>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table label="Prices" className="table table-compact settings-table" columns={['Model', '$ / 1M prompt tokens', '$ / 1M completion tokens', { hidden: 'Actions' }]}>
+              {draft.prices.map((row, i) => (
+                <tr key={row.key}>
+                  <td>
+                    <CellInput label={`Model of price ${i + 1}`} value={row.model} onChange={(v) => setPrice(row.key, 'model', v)} error={errors[`price-${row.key}.model`]} />
+                  </td>
+                  <td>
+                    <CellInput label={`Prompt price of ${row.model || `price ${i + 1}`}`} type="number" value={row.prompt} onChange={(v) => setPrice(row.key, 'prompt', v)} error={errors[`price-${row.key}.prompt`]} />
+                  </td>
+                  <td>
+                    <CellInput label={`Completion price of ${row.model || `price ${i + 1}`}`} type="number" value={row.completion} onChange={(v) => setPrice(row.key, 'completion', v)} error={errors[`price-${row.key}.completion`]} />
+                  </td>
+                  <td className="cell-actions">
+                    <Button
+                      size="sm"
+                      variant="ghost"
+                      className="text-danger"
+                      aria-label={`Remove the price of ${row.model || `row ${i + 1}`}`}
+                      onClick={() => setDraft((d) => ({ ...d, prices: d.prices.filter((r) => r.key !== row.key) }))}
+                    >
+                      Remove
+                    </Button>
+                  </td>
+                </tr>
+              ))}
+            </Table>
           )}
         </Card>
 

@@ -6,7 +6,7 @@ import { Link, useParams } from 'react-router';
 import { api, llmApi, type AgentRun } from '../../shared/api';
 import { RUN_SHORTCUT_LABEL } from '../../shared/shortcuts';
 import { AgentStatusBadge, isNotConfigured, LiveTrajectory, NotConfiguredAlert } from '../runs/Trajectory';
-import { Alert, Button, Card, EmptyState, ErrorState, Loading, SelectField, TextAreaField, TextField } from '../../components/ui';
+import { Alert, Button, Card, EmptyState, ErrorState, Loading, SelectField, Table, TextAreaField, TextField } from '../../components/ui';
 import { elapsedMs, formatDateTime, formatDuration, formatRelative, formatTokens } from '../../shared/format';
 import { fieldErrors, formError } from '../../shared/forms';
 import { canManageProject } from '../../shared/nav';
@@ -137,49 +137,34 @@ function TryAgent({ projectId }: { projectId: string }) {
 
 export function AgentRunsTable({ runs, projectId, showBatch = true }: { runs: AgentRun[]; projectId: string; showBatch?: boolean }) {
   return (
-    <div className="table-wrap flush">
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">Status</th>
-            <th scope="col">Question</th>
-            <th scope="col" className="cell-num">
-              Tokens
-            </th>
-            <th scope="col">Started</th>
-            <th scope="col">Took</th>
+    <Table columns={['Status', 'Question', { label: 'Tokens', num: true }, 'Started', 'Took']}>
+      {runs.map((r) => {
+        const took = r.finished_at ? elapsedMs(r.started_at, r.finished_at) : null;
+        return (
+          <tr key={r.id}>
+            <td className="nowrap">
+              <AgentStatusBadge status={r.status} />
+            </td>
+            <td className="question-cell">
+              <Link className="strong-link" to={`/projects/${projectId}/agent/${r.id}`}>
+                {r.question}
+              </Link>
+              {showBatch && r.pipeline_run_id != null && (
+                <span className="muted small-inline">
+                  {' '}
+                  · <Link to={`/projects/${projectId}/batches/${r.pipeline_run_id}`}>batch #{r.pipeline_run_id}</Link>
+                </span>
+              )}
+            </td>
+            <td className="cell-num nowrap">{formatTokens(r.prompt_tokens + r.completion_tokens)}</td>
+            <td className="nowrap muted" title={formatDateTime(r.started_at)}>
+              {formatRelative(r.started_at)}
+            </td>
+            <td className="nowrap muted">{took !== null ? formatDuration(took) : '—'}</td>
           </tr>
-        </thead>
-        <tbody>
-          {runs.map((r) => {
-            const took = r.finished_at ? elapsedMs(r.started_at, r.finished_at) : null;
-            return (
-              <tr key={r.id}>
-                <td className="nowrap">
-                  <AgentStatusBadge status={r.status} />
-                </td>
-                <td className="question-cell">
-                  <Link className="strong-link" to={`/projects/${projectId}/agent/${r.id}`}>
-                    {r.question}
-                  </Link>
-                  {showBatch && r.pipeline_run_id != null && (
-                    <span className="muted small-inline">
-                      {' '}
-                      · <Link to={`/projects/${projectId}/batches/${r.pipeline_run_id}`}>batch #{r.pipeline_run_id}</Link>
-                    </span>
-                  )}
-                </td>
-                <td className="cell-num nowrap">{formatTokens(r.prompt_tokens + r.completion_tokens)}</td>
-                <td className="nowrap muted" title={formatDateTime(r.started_at)}>
-                  {formatRelative(r.started_at)}
-                </td>
-                <td className="nowrap muted">{took !== null ? formatDuration(took) : '—'}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+        );
+      })}
+    </Table>
   );
 }
 

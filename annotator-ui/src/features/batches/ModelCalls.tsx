@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Fragment, useState } from 'react';
 import { llmApi, type LlmCall } from '../../shared/api';
 import { formatCount } from '../../components/ResultGrid';
-import { Badge, Button, Card, ErrorState, Loading, Stats } from '../../components/ui';
+import { Badge, Button, Card, ErrorState, Loading, Stats, Table } from '../../components/ui';
 import { formatCost, formatDuration, formatTokens } from '../../shared/format';
 import { runKeys } from '../runs/keys';
 
@@ -50,67 +50,43 @@ export function ModelCalls({ projectId, runId, live }: { projectId: string; runI
           {list.length === 0 ? (
             <p className="muted">No model calls yet.</p>
           ) : (
-            <div className="table-wrap flush">
-              <table className="table table-compact" aria-label="Model calls">
-                <thead>
-                  <tr>
-                    <th scope="col">Purpose</th>
-                    <th scope="col">Model</th>
-                    <th scope="col" className="cell-num">
-                      Tokens
-                    </th>
-                    <th scope="col" className="cell-num">
-                      Latency
-                    </th>
-                    <th scope="col" className="cell-num">
-                      Attempts
-                    </th>
-                    <th scope="col">Cached</th>
-                    <th scope="col">Error</th>
-                    <th scope="col">
-                      <span className="visually-hidden">Bodies</span>
-                    </th>
+            <Table label="Model calls" className="table table-compact" columns={['Purpose', 'Model', { label: 'Tokens', num: true }, { label: 'Latency', num: true }, { label: 'Attempts', num: true }, 'Cached', 'Error', { hidden: 'Bodies' }]}>
+              {list.map((c) => (
+                <Fragment key={c.id}>
+                  <tr className={open.has(c.id) ? 'row-expanded' : undefined}>
+                    <td>{c.purpose}</td>
+                    <td className="mono small-mono">{c.model}</td>
+                    <td className="cell-num" title={`${c.prompt_tokens} prompt + ${c.completion_tokens} completion`}>
+                      {formatTokens(c.prompt_tokens + c.completion_tokens)}
+                    </td>
+                    <td className="cell-num nowrap">{formatDuration(c.latency_ms)}</td>
+                    <td className="cell-num">{c.attempts}</td>
+                    <td>{c.cached ? <Badge tone="info">cached</Badge> : <span className="muted">—</span>}</td>
+                    <td className="clamp text-danger" title={c.error || undefined}>
+                      {c.error}
+                    </td>
+                    <td className="cell-actions">
+                      <Button
+                        size="sm"
+                        variant="ghost"
+                        aria-expanded={open.has(c.id)}
+                        aria-label={`${open.has(c.id) ? 'Hide' : 'Show'} request and response of call ${c.id}`}
+                        onClick={() => toggle(c.id)}
+                      >
+                        {open.has(c.id) ? 'Hide' : 'JSON'}
+                      </Button>
+                    </td>
                   </tr>
-                </thead>
-                <tbody>
-                  {list.map((c) => (
-                    <Fragment key={c.id}>
-                      <tr className={open.has(c.id) ? 'row-expanded' : undefined}>
-                        <td>{c.purpose}</td>
-                        <td className="mono small-mono">{c.model}</td>
-                        <td className="cell-num" title={`${c.prompt_tokens} prompt + ${c.completion_tokens} completion`}>
-                          {formatTokens(c.prompt_tokens + c.completion_tokens)}
-                        </td>
-                        <td className="cell-num nowrap">{formatDuration(c.latency_ms)}</td>
-                        <td className="cell-num">{c.attempts}</td>
-                        <td>{c.cached ? <Badge tone="info">cached</Badge> : <span className="muted">—</span>}</td>
-                        <td className="clamp text-danger" title={c.error || undefined}>
-                          {c.error}
-                        </td>
-                        <td className="cell-actions">
-                          <Button
-                            size="sm"
-                            variant="ghost"
-                            aria-expanded={open.has(c.id)}
-                            aria-label={`${open.has(c.id) ? 'Hide' : 'Show'} request and response of call ${c.id}`}
-                            onClick={() => toggle(c.id)}
-                          >
-                            {open.has(c.id) ? 'Hide' : 'JSON'}
-                          </Button>
-                        </td>
-                      </tr>
-                      {open.has(c.id) && (
-                        <tr className="row-detail">
-                          <td colSpan={8}>
-                            <CallBodies call={c} loading={!withBodies || calls.isPlaceholderData} />
-                          </td>
-                        </tr>
-                      )}
-                    </Fragment>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+                  {open.has(c.id) && (
+                    <tr className="row-detail">
+                      <td colSpan={8}>
+                        <CallBodies call={c} loading={!withBodies || calls.isPlaceholderData} />
+                      </td>
+                    </tr>
+                  )}
+                </Fragment>
+              ))}
+            </Table>
           )}
         </>
       )}

@@ -10,7 +10,7 @@ import { Legend, ProportionBar, StackedBarChart, type StackGroup } from '../../c
 import { DisagreementChart } from '../../components/DisagreementChart';
 import { SnapshotErrorRateCard } from './SnapshotErrorRate';
 import { formatCount } from '../../components/ResultGrid';
-import { Alert, Button, Card, EmptyState, ErrorState, Loading, RuleChips, Stats } from '../../components/ui';
+import { Alert, Button, Card, EmptyState, ErrorState, Loading, RuleChips, Stats, Table } from '../../components/ui';
 import {
   agreementInterval,
   byCount,
@@ -180,99 +180,75 @@ function Counts({ counts, label }: { counts: Record<string, number>; label: (k: 
 function CyclesTable({ projectId, cycles }: { projectId: string; cycles: Cycle[] }) {
   const base = `/projects/${projectId}/guidelines`;
   return (
-    <div className="table-wrap flush">
-      <table className="table" aria-label="Cycles">
-        <thead>
-          <tr>
-            <th scope="col">Cycle</th>
-            <th scope="col">What changed</th>
-            <th scope="col" className="cell-num">
-              Annotated
+    <Table label="Cycles" columns={['Cycle', 'What changed', { label: 'Annotated', num: true }, { label: 'Agreement', num: true }, { label: 'Disagreement', num: true }, { label: 'Reviews', num: true }, 'By error type', 'Cited rules']}>
+      {cycles.map((c, i) => {
+        const v = c.guideline_version;
+        const prev = cycles[i - 1];
+        return (
+          <tr key={v} data-testid={`cycle-${v}`}>
+            <th scope="row" className="nowrap">
+              {v === 0 ? 'v0' : <Link to={`${base}?version=${v}`}>{cycleName(v)}</Link>}
+              {c.started_at && (
+                <div className="muted small" title={`Started ${formatDateTime(c.started_at)}`}>
+                  {formatDate(c.started_at)}
+                </div>
+              )}
             </th>
-            <th scope="col" className="cell-num">
-              Agreement
-            </th>
-            <th scope="col" className="cell-num">
-              Disagreement
-            </th>
-            <th scope="col" className="cell-num">
-              Reviews
-            </th>
-            <th scope="col">By error type</th>
-            <th scope="col">Cited rules</th>
+            <td className="cycle-summary">
+              {v === 0 ? (
+                <span className="muted">Before the first guidelines</span>
+              ) : (
+                <>
+                  {c.summary || <span className="muted">No summary</span>}{' '}
+                  <Link className="small nowrap" to={`${base}/diff?from=${v - 1}&to=${v}`}>
+                    diff
+                  </Link>
+                </>
+              )}
+            </td>
+            <td className="cell-num">
+              {formatCount(c.annotated)}
+              {c.skipped > 0 && <div className="muted small">+{formatCount(c.skipped)} skipped</div>}
+            </td>
+            <td className="cell-num">
+              {c.compared ? formatRate(c.agreement_rate) : <span className="muted">—</span>}
+              {c.compared > 0 && <div className="muted small">{`${formatCount(c.agreed)} of ${formatCount(c.compared)}`}</div>}
+              {c.compared > 0 && <IntervalNote interval={agreementInterval(c)} />}
+            </td>
+            <td className="cell-num nowrap" data-testid="disagreement">
+              {c.compared ? (
+                <>
+                  <span>{formatRate(c.disagreement_rate)}</span>
+                  <IntervalNote interval={disagreementInterval(c)} />
+                  <ChangeBadge change={disagreementChange(cycles, i)} against={prev ? cycleName(prev.guideline_version) : ''} />
+                </>
+              ) : (
+                <span className="muted" title="Nothing was compared in this cycle">
+                  —
+                </span>
+              )}
+            </td>
+            <td className="cell-num">{formatCount(c.reviews)}</td>
+            <td>
+              <Counts counts={c.by_error_type} label={errorTypeLabel} />
+            </td>
+            <td>
+              {byCount(c.by_rule).length === 0 ? (
+                <span className="muted">—</span>
+              ) : (
+                <span className="count-chips">
+                  {byCount(c.by_rule).map(([r, n]) => (
+                    <span key={r} className="count-chip">
+                      <RuleChips ids={[r]} label={`Rule ${r}`} /> <strong>{n}</strong>
+                    </span>
+                  ))}
+                </span>
+              )}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {cycles.map((c, i) => {
-            const v = c.guideline_version;
-            const prev = cycles[i - 1];
-            return (
-              <tr key={v} data-testid={`cycle-${v}`}>
-                <th scope="row" className="nowrap">
-                  {v === 0 ? 'v0' : <Link to={`${base}?version=${v}`}>{cycleName(v)}</Link>}
-                  {c.started_at && (
-                    <div className="muted small" title={`Started ${formatDateTime(c.started_at)}`}>
-                      {formatDate(c.started_at)}
-                    </div>
-                  )}
-                </th>
-                <td className="cycle-summary">
-                  {v === 0 ? (
-                    <span className="muted">Before the first guidelines</span>
-                  ) : (
-                    <>
-                      {c.summary || <span className="muted">No summary</span>}{' '}
-                      <Link className="small nowrap" to={`${base}/diff?from=${v - 1}&to=${v}`}>
-                        diff
-                      </Link>
-                    </>
-                  )}
-                </td>
-                <td className="cell-num">
-                  {formatCount(c.annotated)}
-                  {c.skipped > 0 && <div className="muted small">+{formatCount(c.skipped)} skipped</div>}
-                </td>
-                <td className="cell-num">
-                  {c.compared ? formatRate(c.agreement_rate) : <span className="muted">—</span>}
-                  {c.compared > 0 && <div className="muted small">{`${formatCount(c.agreed)} of ${formatCount(c.compared)}`}</div>}
-                  {c.compared > 0 && <IntervalNote interval={agreementInterval(c)} />}
-                </td>
-                <td className="cell-num nowrap" data-testid="disagreement">
-                  {c.compared ? (
-                    <>
-                      <span>{formatRate(c.disagreement_rate)}</span>
-                      <IntervalNote interval={disagreementInterval(c)} />
-                      <ChangeBadge change={disagreementChange(cycles, i)} against={prev ? cycleName(prev.guideline_version) : ''} />
-                    </>
-                  ) : (
-                    <span className="muted" title="Nothing was compared in this cycle">
-                      —
-                    </span>
-                  )}
-                </td>
-                <td className="cell-num">{formatCount(c.reviews)}</td>
-                <td>
-                  <Counts counts={c.by_error_type} label={errorTypeLabel} />
-                </td>
-                <td>
-                  {byCount(c.by_rule).length === 0 ? (
-                    <span className="muted">—</span>
-                  ) : (
-                    <span className="count-chips">
-                      {byCount(c.by_rule).map(([r, n]) => (
-                        <span key={r} className="count-chip">
-                          <RuleChips ids={[r]} label={`Rule ${r}`} /> <strong>{n}</strong>
-                        </span>
-                      ))}
-                    </span>
-                  )}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+        );
+      })}
+    </Table>
   );
 }
 
@@ -380,55 +356,28 @@ function ProgressView({ progress }: { progress: Progress }) {
         {annotators.length === 0 ? (
           <p className="muted">Nobody has annotated yet.</p>
         ) : (
-          <div className="table-wrap flush">
-            <table className="table" aria-label="Annotators">
-              <thead>
-                <tr>
-                  <th scope="col">Annotator</th>
-                  <th scope="col" className="cell-num">
-                    Done
-                  </th>
-                  <th scope="col" className="cell-num">
-                    Skipped
-                  </th>
-                  <th scope="col" className="cell-num" title="Items claimed now and not yet submitted">
-                    Pending
-                  </th>
-                  <th scope="col" className="cell-num">
-                    Agreement with agent
-                  </th>
-                  <th scope="col" className="cell-num">
-                    Agreement with others
-                  </th>
-                  <th scope="col" className="cell-num">
-                    Median time per item
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {annotators.map((a) => (
-                  <tr key={a.user_id}>
-                    <th scope="row">{a.email}</th>
-                    <td className="cell-num">{formatCount(a.annotated)}</td>
-                    <td className="cell-num">{formatCount(a.skipped)}</td>
-                    <td className="cell-num">{formatCount(a.pending)}</td>
-                    <td className="cell-num">
-                      <Agreement rate={a.agreement_with_agent} agreed={a.agreed_with_agent} compared={a.compared} none="None of their submissions was compared with the agent yet" />
-                    </td>
-                    <td className="cell-num">
-                      <Agreement
-                        rate={a.agreement_with_people ?? null}
-                        agreed={a.agreed_with_people ?? 0}
-                        compared={a.compared_with_people ?? 0}
-                        none="None of their submissions was compared with another annotator's yet"
-                      />
-                    </td>
-                    <td className="cell-num">{a.median_seconds === null ? <span className="muted">—</span> : formatDuration(a.median_seconds * 1000)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table label="Annotators" columns={['Annotator', { label: 'Done', num: true }, { label: 'Skipped', num: true }, { label: 'Pending', num: true, title: 'Items claimed now and not yet submitted' }, { label: 'Agreement with agent', num: true }, { label: 'Agreement with others', num: true }, { label: 'Median time per item', num: true }]}>
+            {annotators.map((a) => (
+              <tr key={a.user_id}>
+                <th scope="row">{a.email}</th>
+                <td className="cell-num">{formatCount(a.annotated)}</td>
+                <td className="cell-num">{formatCount(a.skipped)}</td>
+                <td className="cell-num">{formatCount(a.pending)}</td>
+                <td className="cell-num">
+                  <Agreement rate={a.agreement_with_agent} agreed={a.agreed_with_agent} compared={a.compared} none="None of their submissions was compared with the agent yet" />
+                </td>
+                <td className="cell-num">
+                  <Agreement
+                    rate={a.agreement_with_people ?? null}
+                    agreed={a.agreed_with_people ?? 0}
+                    compared={a.compared_with_people ?? 0}
+                    none="None of their submissions was compared with another annotator's yet"
+                  />
+                </td>
+                <td className="cell-num">{a.median_seconds === null ? <span className="muted">—</span> : formatDuration(a.median_seconds * 1000)}</td>
+              </tr>
+            ))}
+          </Table>
         )}
       </Card>
     </>

@@ -8,7 +8,7 @@ import { Link, useNavigate } from 'react-router';
 import { ApiError } from '../../shared/api';
 import { GuidelineDiff } from './GuidelineDiff';
 import { formatCount } from '../../components/ResultGrid';
-import { Alert, Button, Card, describeError, RuleChips, TextField, useToast } from '../../components/ui';
+import { Alert, Button, Card, describeError, RuleChips, Table, TextField, useToast } from '../../components/ui';
 import { guidelinesApi, type EditorDraft, type Proposal } from './api';
 import { canManageProject } from '../../shared/nav';
 import { useSession } from '../../shared/session';
@@ -224,30 +224,16 @@ function ProposalView({
       <div className="stack" data-testid="proposal">
         {proposal.summary && <p className="proposal-summary">{proposal.summary}</p>}
         {proposal.causes.length > 0 && (
-          <div className="table-wrap flush">
-            <table className="table" aria-label="Recurring causes">
-              <thead>
-                <tr>
-                  <th scope="col" className="cell-num">
-                    Cases
-                  </th>
-                  <th scope="col">Cause</th>
-                  <th scope="col">Why it happens</th>
-                  <th scope="col">Rule</th>
-                </tr>
-              </thead>
-              <tbody>
-                {proposal.causes.map((c, i) => (
-                  <tr key={i}>
-                    <td className="cell-num">{formatCount(c.count)}</td>
-                    <td className="strong-link">{c.cause}</td>
-                    <td>{c.explanation}</td>
-                    <td className="nowrap">{/^R\d+$/.test(c.rule) ? <RuleChips ids={[c.rule]} label="Rule" /> : c.rule || <span className="muted">—</span>}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table label="Recurring causes" columns={[{ label: 'Cases', num: true }, 'Cause', 'Why it happens', 'Rule']}>
+            {proposal.causes.map((c, i) => (
+              <tr key={i}>
+                <td className="cell-num">{formatCount(c.count)}</td>
+                <td className="strong-link">{c.cause}</td>
+                <td>{c.explanation}</td>
+                <td className="nowrap">{/^R\d+$/.test(c.rule) ? <RuleChips ids={[c.rule]} label="Rule" /> : c.rule || <span className="muted">—</span>}</td>
+              </tr>
+            ))}
+          </Table>
         )}
         <section aria-label="Proposed changes">
           <h3 className="card-subtitle">Proposed changes</h3>

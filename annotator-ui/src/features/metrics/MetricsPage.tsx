@@ -10,7 +10,7 @@ import { api, ApiError } from '../../shared/api';
 import { DisagreementChart } from '../../components/DisagreementChart';
 import { CoverageHeatMap, SetDetails, StageCharts, StageTable } from './MetricsReport';
 import { formatCount } from '../../components/ResultGrid';
-import { Alert, Badge, Button, Card, CopyButton, EmptyState, ErrorState, FilterSelect, Loading, useToast } from '../../components/ui';
+import { Alert, Badge, Button, Card, CopyButton, EmptyState, ErrorState, FilterSelect, Loading, Table, useToast } from '../../components/ui';
 import { dashboardApi } from '../dashboard/api';
 import { elapsedMs, formatDateTime, formatDuration, formatRelative } from '../../shared/format';
 import { formError } from '../../shared/forms';
@@ -411,47 +411,27 @@ function HistoryCard({ runs, shown }: { runs: ReturnType<typeof useRuns>; shown:
       ) : list.length === 0 ? (
         <p className="muted">None yet.</p>
       ) : (
-        <div className="table-wrap flush">
-          <table className="table" aria-label="Metric computations">
-            <thead>
-              <tr>
-                <th scope="col">Run</th>
-                <th scope="col">Status</th>
-                <th scope="col">Trigger</th>
-                <th scope="col">Embedding</th>
-                <th scope="col" className="cell-num">
-                  NLQs
-                </th>
-                <th scope="col">When</th>
-                <th scope="col" className="cell-num">
-                  Took
-                </th>
-                <th scope="col">Error</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((r) => (
-                <tr key={r.id} data-testid={`metric-run-${r.id}`}>
-                  <td className="nowrap">
-                    #{r.number ?? r.id}
-                    {r.id === shown && <span className="muted small"> · shown</span>}
-                  </td>
-                  <td>
-                    <RunStatus status={r.status} />
-                  </td>
-                  <td>{TRIGGER_LABELS[r.trigger] ?? r.trigger}</td>
-                  <td>{r.embedding ? (describeEmbedding(r.embedding).lexical ? 'lexical fallback' : r.embedding) : <span className="muted">—</span>}</td>
-                  <td className="cell-num">{r.status === 'succeeded' ? formatCount(r.nlqs) : <span className="muted">—</span>}</td>
-                  <td className="nowrap" title={formatDateTime(r.created_at)}>
-                    {formatRelative(r.created_at)}
-                  </td>
-                  <td className="cell-num nowrap">{r.finished_at ? formatDuration(elapsedMs(r.created_at, r.finished_at)) : <span className="muted">—</span>}</td>
-                  <td className="text-danger">{r.error}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table label="Metric computations" columns={['Run', 'Status', 'Trigger', 'Embedding', { label: 'NLQs', num: true }, 'When', { label: 'Took', num: true }, 'Error']}>
+          {list.map((r) => (
+            <tr key={r.id} data-testid={`metric-run-${r.id}`}>
+              <td className="nowrap">
+                #{r.number ?? r.id}
+                {r.id === shown && <span className="muted small"> · shown</span>}
+              </td>
+              <td>
+                <RunStatus status={r.status} />
+              </td>
+              <td>{TRIGGER_LABELS[r.trigger] ?? r.trigger}</td>
+              <td>{r.embedding ? (describeEmbedding(r.embedding).lexical ? 'lexical fallback' : r.embedding) : <span className="muted">—</span>}</td>
+              <td className="cell-num">{r.status === 'succeeded' ? formatCount(r.nlqs) : <span className="muted">—</span>}</td>
+              <td className="nowrap" title={formatDateTime(r.created_at)}>
+                {formatRelative(r.created_at)}
+              </td>
+              <td className="cell-num nowrap">{r.finished_at ? formatDuration(elapsedMs(r.created_at, r.finished_at)) : <span className="muted">—</span>}</td>
+              <td className="text-danger">{r.error}</td>
+            </tr>
+          ))}
+        </Table>
       )}
     </Card>
   );

@@ -9,7 +9,7 @@ import { clauseRows, coverageHeat, HARDNESS_LEVELS, patternCounts, STAGE_METRICS
 import { BarChart, Delta, HeatMap, LineChart, LongTailChart, ProportionBar, ShareBars, StackedBarChart, type Point } from '../../components/charts';
 import { formatCount, plural } from '../../components/ResultGrid';
 import { SqlCode } from '../../components/SqlCode';
-import { Card, EmptyState, Stats } from '../../components/ui';
+import { Card, EmptyState, Stats, Table } from '../../components/ui';
 
 export const formatCosine = (v: number) => v.toFixed(3);
 export const formatBits = (v: number) => v.toFixed(2);
@@ -209,34 +209,18 @@ function PatternsCard({ report }: { report: MetricReport }) {
         />
         {!complete && <p className="muted small">This run recorded only the most frequent patterns; recompute to see the whole tail.</p>}
         {top.length > 0 && (
-          <div className="table-wrap flush">
-            <table className="table" aria-label="Top patterns">
-              <thead>
-                <tr>
-                  <th scope="col">Pattern</th>
-                  <th scope="col" className="cell-num">
-                    Count
-                  </th>
-                  <th scope="col" className="cell-num">
-                    Share
-                  </th>
-                  <th scope="col">Example</th>
-                </tr>
-              </thead>
-              <tbody>
-                {top.map((p) => (
-                  <tr key={p.pattern}>
-                    <td className="pattern-text">{p.pattern}</td>
-                    <td className="cell-num">{formatCount(p.count)}</td>
-                    <td className="cell-num">{formatRate(p.share)}</td>
-                    <td className="pattern-example">
-                      <SqlCode sql={p.example} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table label="Top patterns" columns={['Pattern', { label: 'Count', num: true }, { label: 'Share', num: true }, 'Example']}>
+            {top.map((p) => (
+              <tr key={p.pattern}>
+                <td className="pattern-text">{p.pattern}</td>
+                <td className="cell-num">{formatCount(p.count)}</td>
+                <td className="cell-num">{formatRate(p.share)}</td>
+                <td className="pattern-example">
+                  <SqlCode sql={p.example} />
+                </td>
+              </tr>
+            ))}
+          </Table>
         )}
       </div>
     </Card>
@@ -334,32 +318,19 @@ function NearDuplicatesCard({ projectId, report }: { projectId: string; report: 
       {pairs.length === 0 ? (
         <p className="muted">No two questions are that similar.</p>
       ) : (
-        <div className="table-wrap flush">
-          <table className="table" aria-label="Near-duplicate questions">
-            <thead>
-              <tr>
-                <th scope="col">Question</th>
-                <th scope="col">Similar question</th>
-                <th scope="col" className="cell-num">
-                  Cosine
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {pairs.map((p) => (
-                <tr key={`${p.a}-${p.b}`}>
-                  <td className="pair-question">
-                    <QuestionLink projectId={projectId} id={p.id_a} text={p.question_a} />
-                  </td>
-                  <td className="pair-question">
-                    <QuestionLink projectId={projectId} id={p.id_b} text={p.question_b} />
-                  </td>
-                  <td className="cell-num">{formatCosine(p.cosine)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table label="Near-duplicate questions" columns={['Question', 'Similar question', { label: 'Cosine', num: true }]}>
+          {pairs.map((p) => (
+            <tr key={`${p.a}-${p.b}`}>
+              <td className="pair-question">
+                <QuestionLink projectId={projectId} id={p.id_a} text={p.question_a} />
+              </td>
+              <td className="pair-question">
+                <QuestionLink projectId={projectId} id={p.id_b} text={p.question_b} />
+              </td>
+              <td className="cell-num">{formatCosine(p.cosine)}</td>
+            </tr>
+          ))}
+        </Table>
       )}
     </Card>
   );

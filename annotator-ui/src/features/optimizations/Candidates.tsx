@@ -1,7 +1,7 @@
 // Every prompt an optimization tried: its step, origin, parent and scores, its text and critique on
 // demand, and Adopt for any scored one.
 import { useState } from 'react';
-import { Alert, Badge, Button, Card } from '../../components/ui';
+import { Alert, Badge, Button, Card, Table } from '../../components/ui';
 import { formError } from '../../shared/forms';
 import { pct, type OptCandidate, type OptReport } from '../../shared/golden';
 import { ORIGIN_LABELS } from './labels';
@@ -30,38 +30,20 @@ export function Candidates({ projectId, runId, rep }: { projectId: string; runId
       {list.length === 0 ? (
         <p className="muted">No candidate yet.</p>
       ) : (
-        <div className="table-wrap flush">
-          <table className="table table-compact" aria-label="Candidates">
-            <thead>
-              <tr>
-                <th scope="col">Candidate</th>
-                <th scope="col">Step</th>
-                <th scope="col">Origin</th>
-                <th scope="col">Parent</th>
-                <th scope="col" className="cell-num">Step score</th>
-                <th scope="col" className="cell-num">Validation</th>
-                <th scope="col" className="cell-num">Test</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((c) => (
-                <CandidateRow
-                  key={c.id}
-                  c={c}
-                  best={rep.best?.id === c.id}
-                  stepKey={stepKey.get(c.step) ?? String(c.step)}
-                  open={open.has(c.id)}
-                  onToggle={() => toggle(c.id)}
-                  onAdopt={() => adopt.mutate(c.id)}
-                  adopting={adopt.isPending && adopt.variables === c.id}
-                />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table label="Candidates" className="table table-compact" columns={['Candidate', 'Step', 'Origin', 'Parent', { label: 'Step score', num: true }, { label: 'Validation', num: true }, { label: 'Test', num: true }, { hidden: 'Actions' }]}>
+          {list.map((c) => (
+            <CandidateRow
+              key={c.id}
+              c={c}
+              best={rep.best?.id === c.id}
+              stepKey={stepKey.get(c.step) ?? String(c.step)}
+              open={open.has(c.id)}
+              onToggle={() => toggle(c.id)}
+              onAdopt={() => adopt.mutate(c.id)}
+              adopting={adopt.isPending && adopt.variables === c.id}
+            />
+          ))}
+        </Table>
       )}
     </Card>
   );

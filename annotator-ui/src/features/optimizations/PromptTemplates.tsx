@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Fragment, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import { Alert, Badge, Button, Card, ErrorState, Loading, TextAreaField, TextField, useToast } from '../../components/ui';
+import { Alert, Badge, Button, Card, ErrorState, Loading, Table, TextAreaField, TextField, useToast } from '../../components/ui';
 import { formatDateTime, formatRelative } from '../../shared/format';
 import { fieldErrors, formError } from '../../shared/forms';
 import { goldenApi, placeholderError, type PromptTemplate } from '../../shared/golden';
@@ -109,51 +109,36 @@ export function PromptTemplates({ projectId }: { projectId: string }) {
           {versions.length === 0 ? (
             <pre className="prompt-text mono">{current!.body}</pre>
           ) : (
-            <div className="table-wrap flush">
-              <table className="table table-compact" aria-label="Prompt versions">
-                <thead>
-                  <tr>
-                    <th scope="col">Version</th>
-                    <th scope="col">Source</th>
-                    <th scope="col">Note</th>
-                    <th scope="col">Saved</th>
-                    <th scope="col">
-                      <span className="visually-hidden">Text</span>
-                    </th>
+            <Table label="Prompt versions" className="table table-compact" columns={['Version', 'Source', 'Note', 'Saved', { hidden: 'Text' }]}>
+              {versions.map((p) => (
+                <Fragment key={p.version}>
+                  <tr data-testid={`prompt-version-${p.version}`}>
+                    <td className="nowrap">
+                      v{p.version} {p.version === current!.version && <Badge tone="success">current</Badge>}
+                    </td>
+                    <td>
+                      <PromptSource projectId={projectId} p={p} />
+                    </td>
+                    <td>{p.note || <span className="muted">—</span>}</td>
+                    <td className="nowrap muted" title={formatDateTime(p.created_at)}>
+                      {formatRelative(p.created_at)}
+                    </td>
+                    <td className="cell-actions">
+                      <Button size="sm" variant="ghost" aria-expanded={open === p.version} onClick={() => setOpen(open === p.version ? null : p.version)} aria-label={`${open === p.version ? 'Hide' : 'Show'} version ${p.version}`}>
+                        {open === p.version ? 'Hide' : 'Text'}
+                      </Button>
+                    </td>
                   </tr>
-                </thead>
-                <tbody>
-                  {versions.map((p) => (
-                    <Fragment key={p.version}>
-                      <tr data-testid={`prompt-version-${p.version}`}>
-                        <td className="nowrap">
-                          v{p.version} {p.version === current!.version && <Badge tone="success">current</Badge>}
-                        </td>
-                        <td>
-                          <PromptSource projectId={projectId} p={p} />
-                        </td>
-                        <td>{p.note || <span className="muted">—</span>}</td>
-                        <td className="nowrap muted" title={formatDateTime(p.created_at)}>
-                          {formatRelative(p.created_at)}
-                        </td>
-                        <td className="cell-actions">
-                          <Button size="sm" variant="ghost" aria-expanded={open === p.version} onClick={() => setOpen(open === p.version ? null : p.version)} aria-label={`${open === p.version ? 'Hide' : 'Show'} version ${p.version}`}>
-                            {open === p.version ? 'Hide' : 'Text'}
-                          </Button>
-                        </td>
-                      </tr>
-                      {open === p.version && (
-                        <tr className="row-detail">
-                          <td colSpan={5}>
-                            <pre className="prompt-text mono">{p.body}</pre>
-                          </td>
-                        </tr>
-                      )}
-                    </Fragment>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+                  {open === p.version && (
+                    <tr className="row-detail">
+                      <td colSpan={5}>
+                        <pre className="prompt-text mono">{p.body}</pre>
+                      </td>
+                    </tr>
+                  )}
+                </Fragment>
+              ))}
+            </Table>
           )}
         </div>
       )}

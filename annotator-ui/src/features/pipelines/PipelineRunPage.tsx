@@ -4,7 +4,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, Navigate, useParams } from 'react-router';
 import { api, llmApi, type GenerationKind, type PipelineRun } from '../../shared/api';
 import { formatCount, plural } from '../../components/ResultGrid';
-import { Badge, Card } from '../../components/ui';
+import { Badge, Card, Table } from '../../components/ui';
 import { formatDateTime } from '../../shared/format';
 import { useProject } from '../projects/ProjectPage';
 import { databaseKeys } from '../databases/keys';
@@ -131,30 +131,19 @@ function Proposals({ projectId, databaseId, items }: { projectId: string; databa
       {proposals.length === 0 ? (
         <p className="muted">No proposal yet.</p>
       ) : (
-        <div className="table-wrap flush">
-          <table className="table table-compact" aria-label="Proposals">
-            <thead>
-              <tr>
-                <th scope="col">Table</th>
-                <th scope="col">Proposed name</th>
-                <th scope="col">Summary</th>
-              </tr>
-            </thead>
-            <tbody>
-              {proposals.map((p) => (
-                <tr key={p.table}>
-                  <td className="mono small-mono">
-                    {databaseId ? <Link to={`/projects/${projectId}/databases/${databaseId}?table=${encodeURIComponent(p.table)}`}>{p.table}</Link> : p.table}
-                  </td>
-                  <td className="mono small-mono">
-                    {p.name} {p.name === p.table && <Badge>unchanged</Badge>}
-                  </td>
-                  <td>{p.summary}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table label="Proposals" className="table table-compact" columns={['Table', 'Proposed name', 'Summary']}>
+          {proposals.map((p) => (
+            <tr key={p.table}>
+              <td className="mono small-mono">
+                {databaseId ? <Link to={`/projects/${projectId}/databases/${databaseId}?table=${encodeURIComponent(p.table)}`}>{p.table}</Link> : p.table}
+              </td>
+              <td className="mono small-mono">
+                {p.name} {p.name === p.table && <Badge>unchanged</Badge>}
+              </td>
+              <td>{p.summary}</td>
+            </tr>
+          ))}
+        </Table>
       )}
     </Card>
   );

@@ -4,7 +4,7 @@ import { Link, NavLink, Outlet, useOutletContext, useParams } from 'react-router
 import { api, ApiError, type Member, type Project, type ProjectRole } from '../../shared/api';
 import { AuditLog } from '../../components/AuditLog';
 import { LoopPolicyCard } from './LoopPolicy';
-import { Alert, Badge, Button, Card, ConfirmDialog, EmptyState, ErrorState, Loading, PageHeader, SelectField, TextAreaField, TextField, useToast } from '../../components/ui';
+import { Alert, Badge, Button, Card, ConfirmDialog, EmptyState, ErrorState, Loading, PageHeader, SelectField, Table, TextAreaField, TextField, useToast } from '../../components/ui';
 import { formatDate, formatDateTime } from '../../shared/format';
 import { fieldErrors, formError } from '../../shared/forms';
 import { canManageProject, projectTabs, ROLE_LABELS } from '../../shared/nav';
@@ -179,32 +179,17 @@ export function ProjectMembers() {
         {list.length === 0 ? (
           <EmptyState title="No members yet">Add annotators, reviewers and leads with the form above.</EmptyState>
         ) : (
-          <div className="table-wrap flush">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Email</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Added</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((m) => (
-                  <MemberRow
-                    key={m.user_id}
-                    projectId={projectId}
-                    member={m}
-                    isMe={m.user_id === user.id}
-                    onRemove={() => setRemoving(m)}
-                  />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table columns={['Name', 'Email', 'Role', 'Added', { hidden: 'Actions' }]}>
+            {list.map((m) => (
+              <MemberRow
+                key={m.user_id}
+                projectId={projectId}
+                member={m}
+                isMe={m.user_id === user.id}
+                onRemove={() => setRemoving(m)}
+              />
+            ))}
+          </Table>
         )}
       </Card>
       {removing && <RemoveMember projectId={projectId} member={removing} onClose={() => setRemoving(null)} />}

@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api } from '../../shared/api';
-import { Alert, Badge, Button, Dialog, EmptyState, ErrorState, Loading, PageHeader, TextAreaField, TextField, useToast } from '../../components/ui';
+import { Alert, Badge, Button, Dialog, EmptyState, ErrorState, Loading, PageHeader, Table, TextAreaField, TextField, useToast } from '../../components/ui';
 import { formatDate } from '../../shared/format';
 import { fieldErrors, formError } from '../../shared/forms';
 import { ROLE_LABELS } from '../../shared/nav';
@@ -49,36 +49,24 @@ export function ProjectsPage() {
             : 'You are not a member of any project. A project lead or an admin can add you.'}
         </EmptyState>
       ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Description</th>
-                <th scope="col">My role</th>
-                <th scope="col">Created</th>
-              </tr>
-            </thead>
-            <tbody>
-              {projects.data.projects.map((p) => (
-                <tr key={p.id}>
-                  <td>
-                    <Link to={`/projects/${p.id}`} className="strong-link">
-                      {p.name}
-                    </Link>
-                  </td>
-                  <td className="muted clamp">{p.description || '—'}</td>
-                  <td>
-                    <Badge tone={p.my_role}>{ROLE_LABELS[p.my_role] ?? p.my_role}</Badge>
-                  </td>
-                  <td className="nowrap muted">
-                    <time dateTime={p.created_at}>{formatDate(p.created_at)}</time>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table flush={false} columns={['Name', 'Description', 'My role', 'Created']}>
+          {projects.data.projects.map((p) => (
+            <tr key={p.id}>
+              <td>
+                <Link to={`/projects/${p.id}`} className="strong-link">
+                  {p.name}
+                </Link>
+              </td>
+              <td className="muted clamp">{p.description || '—'}</td>
+              <td>
+                <Badge tone={p.my_role}>{ROLE_LABELS[p.my_role] ?? p.my_role}</Badge>
+              </td>
+              <td className="nowrap muted">
+                <time dateTime={p.created_at}>{formatDate(p.created_at)}</time>
+              </td>
+            </tr>
+          ))}
+        </Table>
       )}
       {creating && <NewProjectDialog onClose={() => setCreating(false)} />}
     </div>

@@ -8,7 +8,7 @@ import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { api, type Nlq, type NlqFacets, type TranslationReport } from '../../shared/api';
 import { QuestionHistory } from './QuestionHistory';
 import { formatCount } from '../../components/ResultGrid';
-import { Badge, Button, Card, EmptyState, ErrorState, FilterSelect, Loading } from '../../components/ui';
+import { Badge, Button, Card, EmptyState, ErrorState, FilterSelect, Loading, Table } from '../../components/ui';
 import { useHotkeys } from '../../shared/hotkeys';
 import { ERROR_TYPES, errorTypeLabel } from '../../shared/loop';
 import { describeOrigin, HIDDEN_SQL, filtersFromParams, STATUS_LABELS, STATUS_TONES, statusLabel, toNlqFilter, type FilterKey, type NlqFilters } from '../../shared/nlqs';
@@ -290,50 +290,37 @@ function QuestionTable({
     onOpen(i);
   };
   return (
-    <div className="table-wrap flush">
-      <table className="table questions-table" aria-label="Questions">
-        <thead>
-          <tr>
-            <th scope="col">Question</th>
-            <th scope="col">Database</th>
-            <th scope="col">Status</th>
-            <th scope="col">Stage</th>
-            <th scope="col">Origin</th>
+    <Table label="Questions" className="table questions-table" bodyRef={rows} columns={['Question', 'Database', 'Status', 'Stage', 'Origin']}>
+      {list.map((n, i) => {
+        const isOpen = String(n.id) === openId;
+        const cls = [i === cursor ? 'row-cursor' : '', isOpen ? 'row-open' : ''].filter(Boolean).join(' ');
+        return (
+          <tr key={n.id} className={cls || undefined} aria-current={isOpen ? 'true' : undefined} onClick={(e) => click(e, i)} data-testid={`question-row-${n.id}`}>
+            <td className="question-cell">
+              <Link to={linkTo(n.id)}>{n.question}</Link>
+              {n.answers_hidden && (
+                <span className="muted small-inline blind-tag" title={HIDDEN_SQL}>
+                  {' '}
+                  · SQL hidden
+                </span>
+              )}
+            </td>
+            <td className="nowrap">
+              {n.database_id ? (
+                <Link to={`/projects/${projectId}/databases/${n.database_id}`}>{n.database_name ?? n.database_id}</Link>
+              ) : (
+                <span className="muted">—</span>
+              )}
+            </td>
+            <td>
+              <Badge tone={STATUS_TONES[n.status] ?? 'neutral'}>{statusLabel(n.status)}</Badge>
+            </td>
+            <td className="nowrap muted">{n.stage}</td>
+            <td className="nowrap mono small-mono">{describeOrigin(n.origin)}</td>
           </tr>
-        </thead>
-        <tbody ref={rows}>
-          {list.map((n, i) => {
-            const isOpen = String(n.id) === openId;
-            const cls = [i === cursor ? 'row-cursor' : '', isOpen ? 'row-open' : ''].filter(Boolean).join(' ');
-            return (
-              <tr key={n.id} className={cls || undefined} aria-current={isOpen ? 'true' : undefined} onClick={(e) => click(e, i)} data-testid={`question-row-${n.id}`}>
-                <td className="question-cell">
-                  <Link to={linkTo(n.id)}>{n.question}</Link>
-                  {n.answers_hidden && (
-                    <span className="muted small-inline blind-tag" title={HIDDEN_SQL}>
-                      {' '}
-                      · SQL hidden
-                    </span>
-                  )}
-                </td>
-                <td className="nowrap">
-                  {n.database_id ? (
-                    <Link to={`/projects/${projectId}/databases/${n.database_id}`}>{n.database_name ?? n.database_id}</Link>
-                  ) : (
-                    <span className="muted">—</span>
-                  )}
-                </td>
-                <td>
-                  <Badge tone={STATUS_TONES[n.status] ?? 'neutral'}>{statusLabel(n.status)}</Badge>
-                </td>
-                <td className="nowrap muted">{n.stage}</td>
-                <td className="nowrap mono small-mono">{describeOrigin(n.origin)}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+        );
+      })}
+    </Table>
   );
 }
 

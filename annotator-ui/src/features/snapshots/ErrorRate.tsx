@@ -5,7 +5,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { IntervalChart, ProportionBar } from '../../components/charts';
 import { formatCount, plural } from '../../components/ResultGrid';
-import { Alert, Button, Card, ErrorState, Loading, Stats, TextField } from '../../components/ui';
+import { Alert, Button, Card, ErrorState, Loading, Stats, Table, TextField } from '../../components/ui';
 import { formatDateTime } from '../../shared/format';
 import { fieldErrors, formError } from '../../shared/forms';
 import { goldenApi, type ErrorBreakdown, type ErrorRate, type SnapshotAudit } from '../../shared/golden';
@@ -114,38 +114,20 @@ function BreakdownTable({ title, head, rows, label, empty = 'Nothing audited.' }
       {rows.length === 0 ? (
         <p className="muted small">{empty}</p>
       ) : (
-        <div className="table-wrap flush">
-          <table className="table" aria-label={title}>
-            <thead>
-              <tr>
-                <th scope="col">{head}</th>
-                <th scope="col" className="cell-num">
-                  Wrong
-                </th>
-                <th scope="col" className="cell-num">
-                  Rate
-                </th>
-                <th scope="col" className="cell-num">
-                  95% interval
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.key}>
-                  <th scope="row">{label(r.key)}</th>
-                  <td className="cell-num">
-                    {formatCount(r.wrong)} <span className="muted small">of {formatCount(r.audited)}</span>
-                  </td>
-                  <td className="cell-num">{formatPercent(r.rate)}</td>
-                  <td className="cell-num nowrap">
-                    {formatPercent(r.low)}–{formatPercent(r.high)}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table label={title} columns={[{ label: head }, { label: 'Wrong', num: true }, { label: 'Rate', num: true }, { label: '95% interval', num: true }]}>
+          {rows.map((r) => (
+            <tr key={r.key}>
+              <th scope="row">{label(r.key)}</th>
+              <td className="cell-num">
+                {formatCount(r.wrong)} <span className="muted small">of {formatCount(r.audited)}</span>
+              </td>
+              <td className="cell-num">{formatPercent(r.rate)}</td>
+              <td className="cell-num nowrap">
+                {formatPercent(r.low)}–{formatPercent(r.high)}
+              </td>
+            </tr>
+          ))}
+        </Table>
       )}
     </div>
   );

@@ -3,7 +3,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { formatCount } from '../../components/ResultGrid';
-import { Badge, Button, Card, QueryView } from '../../components/ui';
+import { Badge, Button, Card, QueryView, Table } from '../../components/ui';
 import { formatDateTime, formatRelative } from '../../shared/format';
 import { EXPORT_FORMATS, EXPORT_SPLITS, exportUrl, goldenApi, type ExportRecord, type Snapshot } from '../../shared/golden';
 import { shortHash } from '../metrics/api';
@@ -14,47 +14,31 @@ import { usePeople } from './usePeople';
 function ExportTable({ exports, projectId, showSnapshot }: { exports: ExportRecord[]; projectId: string; showSnapshot: boolean }) {
   const who = usePeople(projectId, true);
   return (
-    <div className="table-wrap flush">
-      <table className="table table-compact" aria-label="Exports">
-        <thead>
-          <tr>
-            {showSnapshot && <th scope="col">Snapshot</th>}
-            <th scope="col">Format</th>
-            <th scope="col">Split</th>
-            <th scope="col">Status</th>
-            <th scope="col" className="cell-num">Rows</th>
-            <th scope="col" className="cell-num">Bytes</th>
-            <th scope="col">sha256</th>
-            <th scope="col">When</th>
-          </tr>
-        </thead>
-        <tbody>
-          {exports.map((e) => (
-            <tr key={e.id}>
-              {showSnapshot && (
-                <td>
-                  <Link to={`/projects/${projectId}/snapshots/${e.snapshot_id}`}>#{e.snapshot_id}</Link>
-                </td>
-              )}
-              <td>{EXPORT_FORMATS.find((f) => f.id === e.format)?.label ?? e.format}</td>
-              <td>{SPLIT_LABELS[e.split] ?? e.split}</td>
-              <td>
-                <Badge tone={e.status === 'done' ? 'success' : e.status === 'failed' ? 'danger' : 'info'}>{e.status}</Badge>
-                {e.error && <span className="text-danger small"> {e.error}</span>}
-              </td>
-              <td className="cell-num">{formatCount(e.rows)}</td>
-              <td className="cell-num">{formatCount(e.bytes)}</td>
-              <td className="mono small-mono" title={e.sha256}>
-                {e.sha256 ? shortHash(e.sha256) : '—'}
-              </td>
-              <td className="nowrap muted" title={formatDateTime(e.created_at)}>
-                {formatRelative(e.created_at)} by {who(e.created_by)}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table label="Exports" className="table table-compact" columns={[...(showSnapshot ? ['Snapshot'] : []), 'Format', 'Split', 'Status', { label: 'Rows', num: true }, { label: 'Bytes', num: true }, 'sha256', 'When']}>
+      {exports.map((e) => (
+        <tr key={e.id}>
+          {showSnapshot && (
+            <td>
+              <Link to={`/projects/${projectId}/snapshots/${e.snapshot_id}`}>#{e.snapshot_id}</Link>
+            </td>
+          )}
+          <td>{EXPORT_FORMATS.find((f) => f.id === e.format)?.label ?? e.format}</td>
+          <td>{SPLIT_LABELS[e.split] ?? e.split}</td>
+          <td>
+            <Badge tone={e.status === 'done' ? 'success' : e.status === 'failed' ? 'danger' : 'info'}>{e.status}</Badge>
+            {e.error && <span className="text-danger small"> {e.error}</span>}
+          </td>
+          <td className="cell-num">{formatCount(e.rows)}</td>
+          <td className="cell-num">{formatCount(e.bytes)}</td>
+          <td className="mono small-mono" title={e.sha256}>
+            {e.sha256 ? shortHash(e.sha256) : '—'}
+          </td>
+          <td className="nowrap muted" title={formatDateTime(e.created_at)}>
+            {formatRelative(e.created_at)} by {who(e.created_by)}
+          </td>
+        </tr>
+      ))}
+    </Table>
   );
 }
 

@@ -3,7 +3,7 @@
 import { Link } from 'react-router';
 import { StackedBarChart } from '../../components/charts';
 import { formatCount, plural } from '../../components/ResultGrid';
-import { Badge, Card } from '../../components/ui';
+import { Badge, Card, Table } from '../../components/ui';
 import { HARDNESS, SPLITS, type Snapshot } from '../../shared/golden';
 import { shortHash } from '../metrics/api';
 import { SPLIT_LABELS, HARDNESS_LABELS } from './labels';
@@ -63,32 +63,20 @@ export function Manifest({ projectId, snapshot: s }: { projectId: string; snapsh
             {plural(m.leakage?.same_sql ?? 0, 'pair')} with the same normalized SQL
           </p>
           {leaks.length > 0 && (
-            <div className="table-wrap flush">
-              <table className="table table-compact" aria-label="Leakage examples">
-                <thead>
-                  <tr>
-                    <th scope="col">Kind</th>
-                    <th scope="col">Question A</th>
-                    <th scope="col">Question B</th>
-                    <th scope="col" className="cell-num">Cosine</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {leaks.map((l, i) => (
-                    <tr key={i}>
-                      <td>{l.kind === 'same_sql' ? 'Same SQL' : 'Near-duplicate'}</td>
-                      <td>
-                        <Link to={`/projects/${projectId}/questions/${l.a}`}>Question #{l.a}</Link> <Badge>{l.split_a}</Badge>
-                      </td>
-                      <td>
-                        <Link to={`/projects/${projectId}/questions/${l.b}`}>Question #{l.b}</Link> <Badge>{l.split_b}</Badge>
-                      </td>
-                      <td className="cell-num">{l.cosine ? l.cosine.toFixed(3) : '—'}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table label="Leakage examples" className="table table-compact" columns={['Kind', 'Question A', 'Question B', { label: 'Cosine', num: true }]}>
+              {leaks.map((l, i) => (
+                <tr key={i}>
+                  <td>{l.kind === 'same_sql' ? 'Same SQL' : 'Near-duplicate'}</td>
+                  <td>
+                    <Link to={`/projects/${projectId}/questions/${l.a}`}>Question #{l.a}</Link> <Badge>{l.split_a}</Badge>
+                  </td>
+                  <td>
+                    <Link to={`/projects/${projectId}/questions/${l.b}`}>Question #{l.b}</Link> <Badge>{l.split_b}</Badge>
+                  </td>
+                  <td className="cell-num">{l.cosine ? l.cosine.toFixed(3) : '—'}</td>
+                </tr>
+              ))}
+            </Table>
           )}
         </section>
         <section aria-label="Versions">
@@ -100,30 +88,18 @@ export function Manifest({ projectId, snapshot: s }: { projectId: string; snapsh
             )}
           </p>
           {(m.database_versions ?? []).length > 0 && (
-            <div className="table-wrap flush">
-              <table className="table table-compact" aria-label="Database versions">
-                <thead>
-                  <tr>
-                    <th scope="col">Database</th>
-                    <th scope="col" className="cell-num">Version</th>
-                    <th scope="col">Schema hash</th>
-                    <th scope="col" className="cell-num">Pairs</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {(m.database_versions ?? []).map((d) => (
-                    <tr key={d.id}>
-                      <td>{d.name}</td>
-                      <td className="cell-num">v{d.version}</td>
-                      <td className="mono small-mono" title={d.schema_hash}>
-                        {shortHash(d.schema_hash)}
-                      </td>
-                      <td className="cell-num">{formatCount(d.pairs)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table label="Database versions" className="table table-compact" columns={['Database', { label: 'Version', num: true }, 'Schema hash', { label: 'Pairs', num: true }]}>
+              {(m.database_versions ?? []).map((d) => (
+                <tr key={d.id}>
+                  <td>{d.name}</td>
+                  <td className="cell-num">v{d.version}</td>
+                  <td className="mono small-mono" title={d.schema_hash}>
+                    {shortHash(d.schema_hash)}
+                  </td>
+                  <td className="cell-num">{formatCount(d.pairs)}</td>
+                </tr>
+              ))}
+            </Table>
           )}
           {Object.keys(m.stages ?? {}).length > 0 && (
             <p className="muted small">

@@ -2,7 +2,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { formatCount, plural } from '../../components/ResultGrid';
-import { Badge, Card, EmptyState, QueryView } from '../../components/ui';
+import { Badge, Card, EmptyState, QueryView, Table } from '../../components/ui';
 import { formatDateTime, formatRelative } from '../../shared/format';
 import { goldenApi, SPLITS, type Snapshot } from '../../shared/golden';
 import { shortHash } from '../metrics/api';
@@ -43,55 +43,40 @@ export function SnapshotList({ projectId, lead }: { projectId: string; lead: boo
 
 function SnapshotTable({ projectId, list, who }: { projectId: string; list: Snapshot[]; who: (id: number | null) => string }) {
   return (
-    <div className="table-wrap flush">
-      <table className="table" aria-label="Snapshots">
-        <thead>
-          <tr>
-            <th scope="col">Snapshot</th>
-            <th scope="col" className="cell-num">Pairs</th>
-            <th scope="col">Train / val / test</th>
-            <th scope="col" className="cell-num">Seed</th>
-            <th scope="col">Content hash</th>
-            <th scope="col">Leakage</th>
-            <th scope="col">Created</th>
+    <Table label="Snapshots" columns={['Snapshot', { label: 'Pairs', num: true }, 'Train / val / test', { label: 'Seed', num: true }, 'Content hash', 'Leakage', 'Created']}>
+      {list.map((s) => {
+        const leak = s.manifest.leakage;
+        return (
+          <tr key={s.id} data-testid={`snapshot-row-${s.id}`}>
+            <td>
+              <Link className="strong-link" to={`/projects/${projectId}/snapshots/${s.id}`}>
+                #{s.id} {s.name}
+              </Link>
+            </td>
+            <td className="cell-num">{formatCount(s.pairs)}</td>
+            <td>
+              <SplitCounts m={s.manifest} />
+              {s.manifest.split_by_database && <span className="muted small"> · by database</span>}
+            </td>
+            <td className="cell-num">{s.manifest.seed}</td>
+            <td className="mono small-mono" title={s.content_hash}>
+              {shortHash(s.content_hash)}
+            </td>
+            <td>
+              {leak.near_duplicates + leak.same_sql === 0 ? (
+                <span className="muted">none</span>
+              ) : (
+                <Badge tone="warning">
+                  {plural(leak.near_duplicates, 'near-duplicate')} · {leak.same_sql} same SQL
+                </Badge>
+              )}
+            </td>
+            <td className="nowrap muted" title={formatDateTime(s.created_at)}>
+              {formatRelative(s.created_at)} by {who(s.created_by)}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {list.map((s) => {
-            const leak = s.manifest.leakage;
-            return (
-              <tr key={s.id} data-testid={`snapshot-row-${s.id}`}>
-                <td>
-                  <Link className="strong-link" to={`/projects/${projectId}/snapshots/${s.id}`}>
-                    #{s.id} {s.name}
-                  </Link>
-                </td>
-                <td className="cell-num">{formatCount(s.pairs)}</td>
-                <td>
-                  <SplitCounts m={s.manifest} />
-                  {s.manifest.split_by_database && <span className="muted small"> · by database</span>}
-                </td>
-                <td className="cell-num">{s.manifest.seed}</td>
-                <td className="mono small-mono" title={s.content_hash}>
-                  {shortHash(s.content_hash)}
-                </td>
-                <td>
-                  {leak.near_duplicates + leak.same_sql === 0 ? (
-                    <span className="muted">none</span>
-                  ) : (
-                    <Badge tone="warning">
-                      {plural(leak.near_duplicates, 'near-duplicate')} · {leak.same_sql} same SQL
-                    </Badge>
-                  )}
-                </td>
-                <td className="nowrap muted" title={formatDateTime(s.created_at)}>
-                  {formatRelative(s.created_at)} by {who(s.created_by)}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+        );
+      })}
+    </Table>
   );
 }

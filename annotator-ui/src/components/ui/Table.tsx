@@ -1,0 +1,62 @@
+// A table in its scrolling frame, its header row written as a list of columns.
+import type { ReactNode, Ref } from 'react';
+
+/** A header cell: its text, or its text with `num` (right-aligned figures) or a tooltip, or a column
+ * named only for screen readers (`hidden`, say the actions). */
+export type Column = string | { label: ReactNode; num?: boolean; title?: string } | { hidden: string };
+
+export function HeadCells({ columns }: { columns: Column[] }) {
+  return (
+    <>
+      {columns.map((c, i) =>
+        typeof c === 'string' ? (
+          <th key={i} scope="col">
+            {c}
+          </th>
+        ) : 'hidden' in c ? (
+          <th key={i} scope="col">
+            <span className="visually-hidden">{c.hidden}</span>
+          </th>
+        ) : (
+          <th key={i} scope="col" className={c.num ? 'cell-num' : undefined} title={c.title}>
+            {c.label}
+          </th>
+        ),
+      )}
+    </>
+  );
+}
+
+/**
+ * A table named `label` (for screen readers) with the header row of `columns` and the rows in `children`;
+ * `bodyRef` reaches the rows' section (to scroll a row into view). A `flush` table (the default) meets
+ * its card's edges.
+ */
+export function Table({
+  label,
+  columns,
+  className = 'table',
+  bodyRef,
+  flush = true,
+  children,
+}: {
+  label?: string;
+  columns: Column[];
+  className?: string;
+  bodyRef?: Ref<HTMLTableSectionElement>;
+  flush?: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <div className={flush ? 'table-wrap flush' : 'table-wrap'}>
+      <table className={className} aria-label={label}>
+        <thead>
+          <tr>
+            <HeadCells columns={columns} />
+          </tr>
+        </thead>
+        <tbody ref={bodyRef}>{children}</tbody>
+      </table>
+    </div>
+  );
+}
