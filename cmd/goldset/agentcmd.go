@@ -62,11 +62,15 @@ func (s *agentSession) Close(ctx context.Context) { s.db.Close(ctx) }
 const agentHelp = `Ask the SQL agent one question and print its trajectory and final SQL.
 
   goldset agent ask --project P --database D [--samples K] [--json] "QUESTION"
+  goldset agent recall --project P [--database D]   (schema retrieval quality: 'agent recall --help')
 
 The endpoint comes from the admin settings or from GOLDSET_LLM_BASE_URL, GOLDSET_LLM_API_KEY and
 GOLDSET_LLM_MODEL (per purpose: GOLDSET_LLM_MODEL_AGENT, ...).`
 
 func runAgent(ctx context.Context, args []string, out io.Writer) error {
+	if len(args) > 0 && args[0] == "recall" {
+		return runRecall(ctx, args[1:], out)
+	}
 	fs := newFlagSet("agent ask --project P --database D \"QUESTION\"", agentHelp)
 	cfg := newConfig(fs, append(dbOptions, sqlOptions...)...)
 	project := fs.String("project", "", "project name")

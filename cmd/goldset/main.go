@@ -32,7 +32,7 @@ func commands() []command {
 		{"import", "import target databases and questions: import csv|sqlite|spider|bird|wtq|questions", runImport},
 		{"sample", "import the sample dataset (Spider and WikiTableQuestions) into a project to try the product", runSample},
 		{"sql", "run SQL through the sandbox, or compare two queries by execution: sql run|compare", runSQL},
-		{"agent", "ask the SQL agent one question: agent ask", runAgent},
+		{"agent", "ask the SQL agent one question: agent ask; schema retrieval quality: agent recall", runAgent},
 		{"run", "run a batch and follow it: run agent|augment|generate|describe-tables", runBatch},
 		{"snapshot", "cut, list, show and compare golden snapshots: snapshot create|list|show|compare|accept-imported --project P", runSnapshot},
 		{"export", "export a golden snapshot as openai, trl, alpaca, eval_csv, eval_jsonl, spider or bird (zips): export --project P --snapshot ID --format F", runExport},
