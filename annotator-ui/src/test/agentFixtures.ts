@@ -46,7 +46,6 @@ export const steps: AgentStep[] = [
 export function agentRun(overrides: Partial<AgentRun> = {}): AgentRun {
   return {
     id: 77,
-    project_id: 42,
     database_id: 9,
     nlq_id: null,
     pipeline_run_id: null,
@@ -71,9 +70,7 @@ export function agentRun(overrides: Partial<AgentRun> = {}): AgentRun {
 export function pipelineRun(overrides: Partial<PipelineRun> = {}): PipelineRun {
   return {
     id: 5,
-    project_id: 42,
     kind: 'agent',
-    number: 5,
     params: { concurrency: 16, samples: 1 },
     status: 'running',
     total: 489,

@@ -54,7 +54,6 @@ export function loopHistory(nlq: Nlq): NlqHistory {
     review_items: [
       {
         id: 7,
-        project_id: 42,
         nlq_id: nlq.id,
         reason: 'disagreement',
         status: 'resolved',
