@@ -250,13 +250,21 @@ func runBatch(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	schema, err := app.Agents.Retrieval(ctx, run)
+	if err != nil {
+		return err
+	}
 	if *asJSON {
-		return printJSON(out, map[string]any{"run": run, "accuracy": acc})
+		return printJSON(out, map[string]any{"run": run, "accuracy": acc, "retrieval": schema})
 	}
 	fmt.Fprintf(out, "Run %d %s: %d of %d questions answered, %d failed; %d tokens, $%.4f.\n", run.ID, run.Status, run.Succeeded, run.Total,
 		run.Failed, run.PromptTokens+run.CompletionTokens, run.CostUSD)
 	if acc.Evaluated > 0 {
 		fmt.Fprintf(out, "Execution accuracy against verified gold SQL: %d of %d (%.1f%%).\n", acc.Matched, acc.Evaluated, 100*acc.Accuracy)
+	}
+	if schema.Questions > 0 {
+		fmt.Fprintf(out, "Schema recall: the prompt held every table the question needs for %d of %d (%.1f%%); %.1f tables and %d prompt tokens (median) a question.\n",
+			schema.Complete, schema.Questions, 100*schema.Recall, schema.TablesMean, schema.TokensMedian)
 	}
 	return nil
 }
