@@ -263,7 +263,7 @@ function pageQuery(page: { limit?: number; before?: number }): string {
 
 // ---- Target databases (docs/API.md "Target databases") ----
 
-export type ImportKind = 'csv' | 'sqlite' | 'spider' | 'wtq' | 'questions';
+export type ImportKind = 'csv' | 'sqlite' | 'spider' | 'bird' | 'wtq' | 'questions';
 
 export interface TableReport {
   name: string;

@@ -199,6 +199,7 @@ export const EXPORT_FORMATS = [
   { id: 'eval_csv', label: 'Evaluation CSV' },
   { id: 'eval_jsonl', label: 'Evaluation JSONL' },
   { id: 'spider', label: 'Spider (zip)' },
+  { id: 'bird', label: 'BIRD (zip)' },
 ] as const;
 export const EXPORT_SPLITS = ['all', ...SPLITS] as const;
 

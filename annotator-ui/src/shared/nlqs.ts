@@ -27,6 +27,8 @@ export function describeOrigin(origin: Nlq['origin']): string {
   switch (o.kind) {
     case 'spider':
       return `spider ${o.file ?? ''} #${o.index ?? '?'}`.replace(/\s+/g, ' ');
+    case 'bird':
+      return `bird ${o.file ?? ''} #${o.question_id ?? o.index ?? '?'}`.replace(/\s+/g, ' ');
     case 'wtq':
       return `wtq ${o.id ?? ''}`.trim();
     case 'csv':

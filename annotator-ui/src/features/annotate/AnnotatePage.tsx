@@ -16,6 +16,7 @@ import { SchemaBrowser, tableQuery } from '../databases/DatabasePage';
 import { databaseKeys } from '../databases/keys';
 import { GuidelinePanel, withCitation } from './GuidelinePanel';
 import { MyWork } from './MyWork';
+import { QuestionEvidence } from '../questions/QuestionEvidence';
 
 /** A 409 on the loop's items: the claim expired, someone else holds it, or it is already done. */
 export function isClaimLost(err: unknown): err is ApiError {
@@ -195,6 +196,7 @@ function TaskView({
           <h2 className="task-question" data-testid="question">
             {task.question}
           </h2>
+          <QuestionEvidence projectId={projectId} nlqId={task.item.nlq_id} />
           {(task.target_values?.length ?? 0) > 0 && (
             <p className="muted small">This question has a reference answer; it stays hidden so it does not steer your SQL.</p>
           )}

@@ -10,6 +10,7 @@ import { formatCount, plural, ResultView, RowsTable } from '../../components/Res
 import { RUN_SHORTCUT, SqlEditor, type SqlEditorHandle } from '../../components/SqlEditor';
 import { WriteQuestion } from './WriteQuestion';
 import { SchemaSearch } from '../../components/SchemaSearch';
+import { ColumnDocNote } from '../../components/ColumnDoc';
 import { Alert, Badge, Button, ErrorState, Loading, PageHeader, TextAreaField, TextField, useToast } from '../../components/ui';
 import { formatDateTime, formatRelative } from '../../shared/format';
 import { fieldErrors, formError } from '../../shared/forms';
@@ -408,6 +409,7 @@ export function SchemaBrowser({
                               “{c.original}”
                             </div>
                           )}
+                          <ColumnDocNote column={c} />
                         </li>
                       ))}
                     </ul>
@@ -530,7 +532,10 @@ function TableDetail({
               {(table.columns ?? []).map((c) => (
                 <tr key={c.name}>
                   <td className="mono">{c.name}</td>
-                  <td>{c.original && c.original !== c.name ? c.original : <span className="muted">—</span>}</td>
+                  <td>
+                    {c.original && c.original !== c.name ? c.original : <span className="muted">—</span>}
+                    <ColumnDocNote column={c} />
+                  </td>
                   <td className="mono muted">
                     {c.type}
                     {c.not_null && ' not null'}

@@ -10,6 +10,7 @@ import { formError } from '../../shared/forms';
 import { canImport } from '../../shared/nav';
 import { useProject } from '../projects/ProjectPage';
 import { databaseKeys } from './keys';
+import { DescriptionsSummary } from './DescriptionsSummary';
 import { questionKeys } from '../questions/keys';
 
 interface KindInfo {
@@ -45,6 +46,16 @@ export const IMPORT_KINDS: Record<ImportKind, KindInfo> = {
     describe:
       'A zip of a Spider folder: dev.json, tables.json and database/<db_id>/<db_id>.sqlite. Every database the ' +
       'questions use is imported; each gold query is translated from SQLite to PostgreSQL and checked by running both.',
+  },
+  bird: {
+    label: 'BIRD dataset (zip)',
+    accept: '.zip',
+    multiple: false,
+    named: false,
+    describe:
+      'A zip of a BIRD folder: dev.json (or train.json), dev_databases/<db>/<db>.sqlite and each database’s ' +
+      'database_description/*.csv. Questions keep their evidence and difficulty, columns their descriptions; each gold ' +
+      'query is translated from SQLite to PostgreSQL and checked by running both.',
   },
   wtq: {
     label: 'WikiTableQuestions (zip)',
@@ -408,6 +419,7 @@ export function ImportSummaryView({ projectId, summary }: { projectId: string; s
           .
         </p>
       )}
+      <DescriptionsSummary summary={summary} />
       {dbs.length > 0 && (
         <div className="table-wrap flush">
           <table className="table">

@@ -31,6 +31,7 @@ import { LiveTrajectory } from '../runs/Trajectory';
 import { CandidateList, PairComparison } from './Candidates';
 import { auditedSnapshot, isAccept, neighbourFor, validateDecision } from './decision';
 import { reviewKeys } from './keys';
+import { QuestionEvidence } from '../questions/QuestionEvidence';
 
 type Fix = Exclude<Decision, 'accept' | 'accept_a' | 'accept_b'>;
 const FIXES: { decision: Fix; key: string }[] = [
@@ -259,6 +260,7 @@ function ReviewTask({
           <h2 className="task-question" data-testid="question">
             {item.question}
           </h2>
+          <QuestionEvidence projectId={projectId} nlqId={item.nlq_id} />
           {audit && (
             <p className="audit-banner" data-testid="audit-banner">
               <strong>
