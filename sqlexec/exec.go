@@ -9,6 +9,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -96,6 +97,9 @@ type Executor struct {
 	conns  *connPool
 
 	noCancelRequest bool // tests: leave a runaway query to the terminator alone
+	// watchLate, in tests, runs when a query's watchdog has started its terminate grace: a
+	// goroutine the scheduler wakes late, as a loaded machine does.
+	watchLate func()
 }
 
 // NewExecutor prepares the sandbox for the platform database at url (the platform's own role): it
@@ -247,12 +251,21 @@ func (e *Executor) reset(ctx context.Context, conn *pgx.Conn) bool {
 // query runs stmt on conn into res, under the outside deadline: in one round trip, it opens a
 // READ ONLY transaction, sets the query's limits for that transaction alone, and runs the
 // statement. It reports the state the connection is left in.
-func (e *Executor) query(ctx context.Context, conn *pgx.Conn, t Target, stmt string, res *Result, sink *rowSink) sessionState {
+//
+// A query whose deadline passed or whose caller gave up leaves its connection broken, whatever the
+// server answered: a cancel request pgx sent for it may still be on its way, and its watchdog may
+// be about to terminate the backend; either would hit the next query on a reused connection.
+func (e *Executor) query(ctx context.Context, conn *pgx.Conn, t Target, stmt string, res *Result, sink *rowSink) (state sessionState) {
 	qctx, cancel := context.WithTimeout(ctx, e.opt.Timeout+cancelGrace)
 	defer cancel()
-	finished := make(chan struct{})
-	defer close(finished)
-	go e.watch(qctx, conn.PgConn().PID(), finished)
+	w := &watchdog{finished: make(chan struct{})}
+	go e.watch(qctx, conn.PgConn().PID(), w)
+	defer func() {
+		// Runs after the results are closed and before qctx is cancelled by the return.
+		if killed := w.finish(); (killed || qctx.Err() != nil) && state == clean {
+			state = broken
+		}
+	}()
 
 	// The extended protocol runs exactly one statement, whatever the text holds; no statement is
 	// kept prepared, since DISCARD ALL would forget it.
@@ -349,21 +362,61 @@ func (e *Executor) after(conn *pgx.Conn) sessionState {
 	return clean
 }
 
+// watchdog is what a query and its watch share: whether the query has finished, whether the watch
+// has decided to terminate it. Whichever decides first under mu wins, so a backend is terminated
+// only while its query still runs, and a connection whose backend is being terminated is never
+// reused (a select on two ready channels, which Go picks between at random, cannot decide this).
+type watchdog struct {
+	finished chan struct{} // closed by finish, to wake the watch
+	mu       sync.Mutex
+	done     bool // the query has finished
+	killing  bool // the watch terminates the backend
+}
+
+// finish records that the query has finished and reports whether the watch was terminating its
+// backend by then.
+func (w *watchdog) finish() (killed bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !w.done {
+		w.done = true
+		close(w.finished)
+	}
+	return w.killing
+}
+
+// kill decides to terminate the backend unless the query has finished.
+func (w *watchdog) kill() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.done {
+		return false
+	}
+	w.killing = true
+	return true
+}
+
 // watch enforces the outside deadline of a query running on backend pid: once qctx ends (the
 // timeout plus its grace, or the caller gave up) pgx has sent a cancel request; if the query has
 // still not finished terminateGrace later, its backend is terminated from the platform's side.
-func (e *Executor) watch(qctx context.Context, pid uint32, finished <-chan struct{}) {
+func (e *Executor) watch(qctx context.Context, pid uint32, w *watchdog) {
 	select {
-	case <-finished:
+	case <-w.finished:
 		return
 	case <-qctx.Done():
 	}
 	t := time.NewTimer(terminateGrace)
 	defer t.Stop()
+	if e.watchLate != nil {
+		e.watchLate()
+	}
 	select {
-	case <-finished:
+	case <-w.finished:
 		return
 	case <-t.C:
+	}
+	if !w.kill() {
+		return // finished meanwhile: its connection may already serve another query
 	}
 	tctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()

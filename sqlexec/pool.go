@@ -2,6 +2,7 @@ package sqlexec
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -31,10 +32,18 @@ func newConnPool(max int, dial func(context.Context, Target) (*pgx.Conn, error))
 	return &connPool{max: max, dial: dial}
 }
 
+// errPoolClosed is a query after the executor was closed: its process is shutting down, and a
+// connection opened now would never be closed.
+var errPoolClosed = errors.New("sqlexec: the sandbox is closed")
+
 // get returns an idle connection of t's (reused) or a new one.
 func (p *connPool) get(ctx context.Context, t Target) (conn *pgx.Conn, reused bool, err error) {
 	var expired []*pgx.Conn
 	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return nil, false, errPoolClosed
+	}
 	now := time.Now()
 	for len(p.idle) > 0 && now.Sub(p.idle[0].since) > idleLifetime {
 		expired = append(expired, p.idle[0].c)
