@@ -36,22 +36,7 @@ function BatchList({ projectId }: { projectId: string }) {
       items={runs.data?.runs ?? []}
       runOf={(r) => r}
       to={(r) => `/projects/${projectId}/batches/${r.id}`}
-      head={
-        <>
-          <th scope="col" className="cell-num">
-            Answered
-          </th>
-          <th scope="col" className="cell-num">
-            Failed
-          </th>
-          <th scope="col" className="cell-num">
-            Tokens
-          </th>
-          <th scope="col" className="cell-num">
-            Cost
-          </th>
-        </>
-      }
+      columns={[{ label: 'Answered', num: true }, { label: 'Failed', num: true }, { label: 'Tokens', num: true }, { label: 'Cost', num: true }]}
       cells={(r) => (
         <>
           <td className="cell-num">{formatCount(r.succeeded)}</td>

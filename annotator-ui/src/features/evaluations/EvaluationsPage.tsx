@@ -43,15 +43,7 @@ function EvaluationList({ projectId }: { projectId: string }) {
       items={evals.data ?? []}
       runOf={(e) => e.run}
       to={(r) => `/projects/${projectId}/evaluations/${r.id}`}
-      head={
-        <>
-          <th scope="col">Snapshot</th>
-          <th scope="col">Model</th>
-          <th scope="col" className="cell-num">Accuracy</th>
-          <th scope="col" className="cell-num">Judge</th>
-          <th scope="col" className="cell-num">Cost</th>
-        </>
-      }
+      columns={['Snapshot', 'Model', { label: 'Accuracy', num: true }, { label: 'Judge', num: true }, { label: 'Cost', num: true }]}
       cells={({ run: r, params: p, summary: s }) => (
         <>
           <td className="nowrap">

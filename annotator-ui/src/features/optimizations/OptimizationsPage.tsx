@@ -50,14 +50,8 @@ function OptimizationList({ projectId }: { projectId: string }) {
       items={opts.data ?? []}
       runOf={(o) => o.run}
       to={(r) => `/projects/${projectId}/optimizations/${r.id}`}
-      between={{ head: <th scope="col">Method</th>, cell: ({ params: p }) => <td>{METHOD_LABELS[p.method] ?? p.method}</td> }}
-      head={
-        <>
-          <th scope="col">Snapshot</th>
-          <th scope="col" className="cell-num">Best on validation</th>
-          <th scope="col" className="cell-num">Cost</th>
-        </>
-      }
+      between={{ column: 'Method', cell: ({ params: p }) => <td>{METHOD_LABELS[p.method] ?? p.method}</td> }}
+      columns={['Snapshot', { label: 'Best on validation', num: true }, { label: 'Cost', num: true }]}
       cells={({ run: r, params: p, best }) => (
         <>
           <td>

@@ -42,16 +42,8 @@ function PipelineRunList({ projectId }: { projectId: string }) {
       runOf={(r) => r}
       to={(r) => runPath(projectId, r)}
       rowLabel={(r) => `${kindLabel(r.kind)} run`}
-      between={{ head: <th scope="col">Kind</th>, cell: (r) => <td className="nowrap">{kindLabel(r.kind)}</td> }}
-      head={
-        <>
-          <th scope="col" className="cell-num">Kept</th>
-          <th scope="col" className="cell-num">Dropped</th>
-          <th scope="col" className="cell-num">Failed</th>
-          <th scope="col" className="cell-num">Tokens</th>
-          <th scope="col" className="cell-num">Cost</th>
-        </>
-      }
+      between={{ column: 'Kind', cell: (r) => <td className="nowrap">{kindLabel(r.kind)}</td> }}
+      columns={[{ label: 'Kept', num: true }, { label: 'Dropped', num: true }, { label: 'Failed', num: true }, { label: 'Tokens', num: true }, { label: 'Cost', num: true }]}
       cells={(r) => (
         <>
           <td className="cell-num">{r.kind === 'agent' ? <span className="muted">—</span> : formatCount(r.kept ?? 0)}</td>
@@ -69,7 +61,7 @@ function PipelineRunList({ projectId }: { projectId: string }) {
       )}
       startedAt={(r) => r.started_at ?? r.created_at}
       tail={{
-        head: <th scope="col">Ended</th>,
+        column: 'Ended',
         cell: (r) => (
           <td className="nowrap muted" title={formatDateTime(r.finished_at)}>
             {r.finished_at ? formatRelative(r.finished_at) : '—'}

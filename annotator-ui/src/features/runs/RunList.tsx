@@ -2,14 +2,14 @@
 // (RunCells), has the kind's own columns, and tells when the run started.
 import type { ReactNode } from 'react';
 import type { PipelineRun } from '../../shared/api';
-import { ListTable } from '../../components/ui';
+import { HeadCells, ListTable, type Column } from '../../components/ui';
 import { formatCost, formatTokens } from '../../shared/format';
 import { formatCount } from '../../components/ResultGrid';
 import { RunCells, RunHeadCells, WhenCell } from './RunTable';
 
-/** A column between a run's link and its status (its kind, its method). */
-interface Between<T> {
-  head: ReactNode;
+/** A column of its own place: between a run's link and its status (its kind, its method), or after Started. */
+interface Extra<T> {
+  column: Column;
   cell: (item: T) => ReactNode;
 }
 
@@ -24,7 +24,7 @@ export function RunList<T>({
   to,
   rowLabel,
   between,
-  head,
+  columns,
   cells,
   startedAt = (r) => r.created_at,
   tail,
@@ -41,13 +41,12 @@ export function RunList<T>({
   to: (run: PipelineRun) => string;
   /** The noun of one row's link, when it depends on the run. */
   rowLabel?: (run: PipelineRun) => string;
-  between?: Between<T>;
-  /** The headers of the kind's own columns, then the cells of one item. */
-  head: ReactNode;
+  between?: Extra<T>;
+  /** The kind's own columns, then the cells of one item. */
+  columns: Column[];
   cells: (item: T) => ReactNode;
   startedAt?: (run: PipelineRun) => string;
-  /** Headers and cells after Started. */
-  tail?: Between<T>;
+  tail?: Extra<T>;
 }) {
   return (
     <ListTable
@@ -58,10 +57,8 @@ export function RunList<T>({
       noun={noun}
       head={
         <tr>
-          <RunHeadCells label={label} between={between?.head} />
-          {head}
-          <th scope="col">Started</th>
-          {tail?.head}
+          <RunHeadCells label={label} between={between && <HeadCells columns={[between.column]} />} />
+          <HeadCells columns={[...columns, 'Started', ...(tail ? [tail.column] : [])]} />
         </tr>
       }
     >
