@@ -259,7 +259,8 @@ func importedCandidate(nlqID int64, original string, vg verifiedGold) *store.Can
 // the dataset's folder in it and its questions file: the folder holding a <split>_databases
 // folder, and <split>.json (dev.json when the zip holds several splits). The zip may or may not
 // wrap the dataset in a top folder. BIRD's own release packs the databases as a zip inside the
-// zip; such an inner zip must be expanded first.
+// zip (dev_20240627/dev_databases.zip): when the zip has no <split>_databases folder, such inner
+// zips are expanded where they are, each within the same limits as the upload.
 func (im *Importer) ExtractBIRD(ctx context.Context, zipPath, name, dir string) (root, questionsFile string, err error) {
 	files, err := upload.Extract(ctx, zipPath, name, dir, im.Limits)
 	if err != nil {
@@ -267,13 +268,32 @@ func (im *Importer) ExtractBIRD(ctx context.Context, zipPath, name, dir string) 
 	}
 	type found struct{ root, split string }
 	var cands []found
-	for _, f := range files {
-		parts := strings.Split(f, "/")
-		for i, p := range parts[:len(parts)-1] {
-			if split, ok := strings.CutSuffix(p, "_databases"); ok && split != "" {
-				cands = append(cands, found{path.Join(parts[:i]...), split})
-				break
+	find := func(files []string) {
+		for _, f := range files {
+			parts := strings.Split(f, "/")
+			for i, p := range parts[:len(parts)-1] {
+				if split, ok := strings.CutSuffix(p, "_databases"); ok && split != "" {
+					cands = append(cands, found{path.Join(parts[:i]...), split})
+					break
+				}
 			}
+		}
+	}
+	find(files)
+	if len(cands) == 0 {
+		for _, f := range files {
+			if !strings.HasSuffix(f, "_databases.zip") {
+				continue
+			}
+			at := path.Dir(f)
+			inner, err := upload.Extract(ctx, filepath.Join(dir, filepath.FromSlash(f)), name+": "+f, filepath.Join(dir, filepath.FromSlash(at)), im.Limits)
+			if err != nil {
+				return "", "", inputError("files", err)
+			}
+			for i := range inner {
+				inner[i] = path.Join(at, inner[i])
+			}
+			find(inner)
 		}
 	}
 	if len(cands) == 0 {

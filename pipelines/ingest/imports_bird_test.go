@@ -1,8 +1,10 @@
 package ingest_test
 
 import (
+	"archive/zip"
 	"encoding/json"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -210,5 +212,87 @@ func edit(t *testing.T, path, from, to string) {
 	}
 	if err := os.WriteFile(path, []byte(strings.Replace(string(data), from, to, 1)), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// zipFiles writes a zip of the given entries (name → content) at path.
+func zipFiles(t *testing.T, path string, entries map[string][]byte) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw := zip.NewWriter(f)
+	for name, data := range entries {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(data)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+}
+
+// fixtureEntries reads the fixture's files under prefix, as zip entries.
+func fixtureEntries(t *testing.T, sub, prefix string) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	root := filepath.Join(birdFixture, sub)
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		out[prefix+filepath.ToSlash(rel)], err = os.ReadFile(p)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// BIRD's release zips the databases inside the dataset's zip; both layouts import.
+func TestExtractBIRD_FindsTheDatasetWithItsDatabasesZippedOrNot(t *testing.T) {
+	t.Parallel()
+	f := pipelinetest.New(t)
+	work := t.TempDir()
+
+	flat := filepath.Join(work, "flat.zip")
+	zipFiles(t, flat, fixtureEntries(t, "", "dev_20240627/"))
+
+	inner := filepath.Join(work, "dev_databases.zip")
+	zipFiles(t, inner, fixtureEntries(t, "dev_databases", "dev_databases/"))
+	data, _ := os.ReadFile(inner)
+	dev, _ := os.ReadFile(filepath.Join(birdFixture, "dev.json"))
+	nested := filepath.Join(work, "nested.zip")
+	zipFiles(t, nested, map[string][]byte{"dev_20240627/dev.json": dev, "dev_20240627/dev_databases.zip": data})
+
+	for _, zp := range []string{flat, nested} {
+		dir := t.TempDir()
+		root, file, err := f.Im.ExtractBIRD(f.Ctx, zp, filepath.Base(zp), dir)
+		if err != nil {
+			t.Fatalf("%s: %v", filepath.Base(zp), err)
+		}
+		if root != filepath.Join(dir, "dev_20240627") || file != "dev.json" {
+			t.Fatalf("%s: root %s, file %s", filepath.Base(zp), root, file)
+		}
+		if _, err := bird.ReadDataset(root, bird.Options{QuestionsFile: file}); err != nil {
+			t.Fatalf("%s: %v", filepath.Base(zp), err)
+		}
+	}
+	_, _, err := f.Im.ExtractBIRD(f.Ctx, inner, "dev_databases.zip", t.TempDir())
+	if err != nil {
+		t.Fatalf("a zip of the databases alone has its folder: %v", err)
+	}
+	questionsOnly := filepath.Join(work, "q.zip")
+	zipFiles(t, questionsOnly, map[string][]byte{"dev/dev.json": dev})
+	var ve *store.ValidationError
+	if _, _, err := f.Im.ExtractBIRD(f.Ctx, questionsOnly, "q.zip", t.TempDir()); !errors.As(err, &ve) ||
+		!strings.Contains(ve.Fields["files"], "q.zip has no <split>_databases folder") {
+		t.Fatalf("questions alone: %v", err)
 	}
 }
