@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -186,12 +187,17 @@ func BenchmarkQuery10000(b *testing.B) {
 		big[i] = t
 		bigValues[i] = values[i%len(w.tables)]
 	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
 	start := time.Now()
 	ix, err := retrieve.Build(big, bigValues)
 	if err != nil {
 		b.Fatal(err)
 	}
 	built := time.Since(start)
+	runtime.GC()
+	runtime.ReadMemStats(&after)
 	ctx := context.Background()
 	var lat []time.Duration
 	b.ResetTimer()
@@ -206,4 +212,6 @@ func BenchmarkQuery10000(b *testing.B) {
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "ms-median")
 	b.ReportMetric(float64(lat[len(lat)*95/100].Microseconds())/1000, "ms-p95")
 	b.ReportMetric(built.Seconds(), "index-build-s")
+	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "index-MiB")
+	runtime.KeepAlive(ix)
 }
