@@ -12,7 +12,7 @@ import (
 
 // spiderCases imports the shared Spider dev databases and questions and returns, per database, its
 // index and its questions with the tables their gold SQL reads.
-func spiderCases(t testing.TB) (map[int64]*retrieve.Index, map[int64][]retrieve.Case) {
+func spiderCases(t testing.TB) (map[int64]*retrieve.Index, map[int64][]store.DBTable, map[int64][]retrieve.Case) {
 	t.Helper()
 	dir := pipelinetest.NeedData(t, "spider")
 	f := pipelinetest.New(t)
@@ -46,20 +46,30 @@ func spiderCases(t testing.TB) (map[int64]*retrieve.Index, map[int64][]retrieve.
 		}
 		byDB[c.DatabaseID] = append(byDB[c.DatabaseID], retrieve.Case{Question: c.Question, Gold: gold})
 	}
-	return indexes, byDB
+	return indexes, tables, byDB
 }
 
 // Spider's dev databases have at most 6 tables, so at the default k of 8 every prompt shows them
 // all; the test asks for fewer tables than the larger databases have, where retrieval must work.
 func TestEvaluate_SpiderGoldTablesInThePromptWhenTheDatabaseIsLarger(t *testing.T) {
 	t.Parallel()
-	indexes, byDB := spiderCases(t)
+	indexes, tables, byDB := spiderCases(t)
 	for _, k := range []int{3, 2} {
 		var outs []retrieve.Outcome
 		for id, cases := range byDB {
 			outs = append(outs, indexes[id].Outcomes(context.Background(), cases, k, nil)...)
 		}
 		rep := retrieve.Summarize(k, outs)
+		var bareOuts []retrieve.Outcome // the bare baseline, in the same run: names and columns, no values
+		for id, cases := range byDB {
+			bare, err := retrieve.Build(tables[id], nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			bareOuts = append(bareOuts, bare.Outcomes(context.Background(), cases, k, nil)...)
+		}
+		base := retrieve.Summarize(k, bareOuts)
+		t.Logf("k=%d baseline (names and columns only): larger databases %d of %d (%.1f%%)", k, base.LargerDone, base.Larger, 100*base.LargerRecall)
 		t.Logf("k=%d: %d questions, all gold tables shown for %d (%.1f%%); databases larger than k: %d of %d (%.1f%%); %.2f tables a question",
 			k, rep.Questions, rep.Complete, 100*rep.Recall, rep.LargerDone, rep.Larger, 100*rep.LargerRecall, rep.TablesMean)
 		if k == 3 && (rep.Larger < 200 || rep.LargerRecall < 0.98) {
