@@ -6,11 +6,10 @@
 //                      with give_final_answer `SELECT count(*) FROM <first table>`. Without it, only the
 //                      "not configured" path is tested.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, BASE, createProject as createProjectFrom, importCsv as importCsvInto, launch, makeScreenshot, makeStep, signIn, skipUnlessConfigured, tab as openTab, uniqueSuffix } from './harness.mjs';
+import { describe, it } from 'node:test';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, BASE, createProject as createProjectFrom, importCsv as importCsvInto, signIn, skipUnlessConfigured, uniqueSuffix } from './harness.mjs';
+import { browserSpec } from './spec.mjs';
 
 const WITH_LLM = process.env.GOLDSET_E2E_LLM === '1';
 
@@ -20,16 +19,18 @@ const QUESTION = 'How many cities are there?';
 
 const CITIES_CSV = ['City,Country,Population', 'Oslo,Norway,709037', 'Bergen,Norway,289330', 'Lyon,France,522250', ''].join('\n');
 
-/** @type {import('playwright-core').Browser} */
-let browser;
 /** @type {import('playwright-core').Page} */
 let page;
 let workDir = '';
 let projectPath = '';
 
-const screenshot = makeScreenshot(() => page);
-/** Run a step; on failure save a screenshot named after it before rethrowing. */
-const step = makeStep('agent-', () => page);
+const { open, screenshot, step, tab } = browserSpec('agent-', {
+  files: { 'cities.csv': CITIES_CSV },
+  opened: (spec) => {
+    page = spec.page;
+    workDir = spec.dir;
+  },
+});
 
 const login = () => signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
 
@@ -39,7 +40,6 @@ async function createProject(name) {
 }
 
 const importCsv = (file) => importCsvInto(page, file);
-const tab = (name) => openTab(page, name);
 
 async function askAgent(question) {
   const form = page.getByRole('form', { name: 'Try the agent' });
@@ -48,16 +48,7 @@ async function askAgent(question) {
 }
 
 describe('Goldset agent and language model', { skip: skipUnlessConfigured }, () => {
-  before(async () => {
-    workDir = mkdtempSync(join(tmpdir(), 'goldset-e2e-agent-'));
-    writeFileSync(join(workDir, 'cities.csv'), CITIES_CSV);
-    ({ browser, page } = await launch());
-  });
-
-  after(async () => {
-    await browser?.close();
-    if (workDir) rmSync(workDir, { recursive: true, force: true });
-  });
+  open();
 
   it('shows the language-model settings to an admin', async () => {
     await step('login', login);

@@ -6,11 +6,10 @@
 // Same environment as shell.e2e.mjs: GOLDSET_E2E_URL, GOLDSET_E2E_ADMIN_EMAIL, GOLDSET_E2E_ADMIN_PASSWORD,
 // optional CHROMIUM_PATH and GOLDSET_E2E_SCREENSHOTS.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, createProject, isMac, launch, makeScreenshot, makeStep, signIn, skipUnlessConfigured, tab, typeInEditor, uniqueSuffix } from './harness.mjs';
+import { describe, it } from 'node:test';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, createProject, isMac, signIn, skipUnlessConfigured, tab, typeInEditor, uniqueSuffix } from './harness.mjs';
+import { browserSpec } from './spec.mjs';
 
 const suffix = uniqueSuffix();
 const projectName = `E2E databases ${suffix}`;
@@ -35,28 +34,20 @@ const WRITTEN = 'Which nations won more than ten gold medals?';
 const WRITTEN_SQL = `SELECT nation FROM ${RENAMED} WHERE gold > 10`;
 const SAVE_QUESTION = `${isMac ? 'Meta' : 'Control'}+Shift+S`;
 
-/** @type {import('playwright-core').Browser} */
-let browser;
 /** @type {import('playwright-core').Page} */
 let page;
 let workDir = '';
 
-const screenshot = makeScreenshot(() => page);
-/** Run a step; on failure save a screenshot named after it before rethrowing. */
-const step = makeStep('databases-', () => page);
+const { open, screenshot, step } = browserSpec('databases-', {
+  files: { 'medals.csv': MEDALS_CSV, 'questions.csv': QUESTIONS_CSV },
+  opened: (spec) => {
+    page = spec.page;
+    workDir = spec.dir;
+  },
+});
 
 describe('Goldset databases', { skip: skipUnlessConfigured }, () => {
-  before(async () => {
-    workDir = mkdtempSync(join(tmpdir(), 'goldset-e2e-'));
-    writeFileSync(join(workDir, 'medals.csv'), MEDALS_CSV);
-    writeFileSync(join(workDir, 'questions.csv'), QUESTIONS_CSV);
-    ({ browser, page } = await launch());
-  });
-
-  after(async () => {
-    await browser?.close();
-    if (workDir) rmSync(workDir, { recursive: true, force: true });
-  });
+  open();
 
   it('imports a CSV, browses its schema, runs, refuses and compares SQL, edits the table, tries SQL for a question, writes a question', async () => {
     await step('login-and-create-project', async () => {

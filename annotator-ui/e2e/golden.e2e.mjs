@@ -11,32 +11,12 @@
 // the prompt says "count the rows"; the optimizer and the editor propose a prompt that says so; the judge
 // says True.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { after, before, describe, it } from 'node:test';
-import {
-  addMember,
-  ADMIN_EMAIL,
-  ADMIN_PASSWORD,
-  BASE,
-  createProject,
-  createUser,
-  launch,
-  makeScreenshot,
-  makeStep,
-  signIn,
-  signOut,
-  skipUnlessConfigured,
-  storedZip,
-  tab as openTab,
-  uniqueSuffix,
-  until,
-} from './harness.mjs';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { addMember, ADMIN_EMAIL, ADMIN_PASSWORD, BASE, createProject, createUser, signIn, skipUnlessConfigured, uniqueSuffix, until } from './harness.mjs';
+import { browserSpec, hasSpider, importSpider, signInAs as signInAsIn, SPIDER, spiderZip } from './spec.mjs';
 
 const WITH_LLM = process.env.GOLDSET_E2E_LLM === '1';
-const SPIDER = process.env.GOLDSET_E2E_SPIDER || resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'testdata', 'sample', 'spider');
 const DB = 'concert_singer';
 // Two questions a prompt that says "count the rows" answers right, and eight it does not: five pairs of
 // paraphrases, so that the strata (database × hardness) are big enough for all three splits.
@@ -63,37 +43,22 @@ const LEAD = { email: ADMIN_EMAIL, password: ADMIN_PASSWORD };
 const AUDITOR = { email: `golden-r-${suffix}@example.com`, name: 'Golden Auditor', password: 'auditor-password-r' };
 const MOD = process.platform === 'darwin' ? 'Meta' : 'Control';
 
-const skip = skipUnlessConfigured || (!WITH_LLM && 'needs GOLDSET_E2E_LLM=1 (a fake model)') || (!existsSync(join(SPIDER, 'dev.json')) && `no Spider dataset at ${SPIDER}`);
+const skip = skipUnlessConfigured || (!WITH_LLM && 'needs GOLDSET_E2E_LLM=1 (a fake model)') || (!hasSpider && `no Spider dataset at ${SPIDER}`);
 
-/** @type {import('playwright-core').Browser} */
-let browser;
 /** @type {import('playwright-core').Page} */
 let page;
-let workDir = '';
-let zipPath = '';
 let projectUrl = '';
 let projectApi = '';
+let zipPath = '';
 
-const screenshot = makeScreenshot(() => page);
-const step = makeStep('golden-', () => page);
-const tab = (name) => openTab(page, name);
-
-/** A Spider folder with only concert_singer and the questions above, zipped. */
-function buildSpiderZip(dir) {
-  const dev = JSON.parse(readFileSync(join(SPIDER, 'dev.json'), 'utf8')).filter((q) => q.db_id === DB && QUESTIONS.includes(q.question));
-  assert.equal(dev.length, QUESTIONS.length, 'the chosen questions are in dev.json');
-  const tables = JSON.parse(readFileSync(join(SPIDER, 'tables.json'), 'utf8')).filter((t) => t.db_id === DB);
-  const file = join(dir, 'spider-concert-singer.zip');
-  writeFileSync(
-    file,
-    storedZip([
-      { name: 'spider/dev.json', data: Buffer.from(JSON.stringify(dev, null, 1)) },
-      { name: 'spider/tables.json', data: Buffer.from(JSON.stringify(tables)) },
-      { name: `spider/database/${DB}/${DB}.sqlite`, data: readFileSync(join(SPIDER, 'database', DB, `${DB}.sqlite`)) },
-    ]),
-  );
-  return file;
-}
+const { open, screenshot, step, tab } = browserSpec('golden-', {
+  prepare: (dir) => {
+    zipPath = spiderZip(dir, DB, (q) => QUESTIONS.includes(q), QUESTIONS.length);
+  },
+  opened: (spec) => {
+    page = spec.page;
+  },
+});
 
 /**
  * Call the API from the page, as the signed-in user: the session cookie, and the CSRF token from its
@@ -128,12 +93,7 @@ async function fetchLink(href) {
   }, href);
 }
 
-async function signInAs(who) {
-  await signOut(page);
-  await signIn(page, who.email, who.password);
-  await page.goto(projectUrl);
-  await page.getByRole('heading', { name: projectName, level: 1 }).waitFor();
-}
+const signInAs = (who) => signInAsIn(page, who, projectUrl, projectName);
 
 /** As an annotator: claim every item the loop hands out and submit the question's imported gold SQL. */
 async function annotateAll(goldByNlq) {
@@ -158,16 +118,7 @@ async function runSucceeded(title, timeout = 120_000) {
 }
 
 describe('Goldset golden sets on Spider data', { skip }, () => {
-  before(async () => {
-    workDir = mkdtempSync(join(tmpdir(), 'goldset-e2e-golden-'));
-    zipPath = buildSpiderZip(workDir);
-    ({ browser, page } = await launch());
-  });
-
-  after(async () => {
-    await browser?.close();
-    if (workDir) rmSync(workDir, { recursive: true, force: true });
-  });
+  open();
 
   it('cuts a snapshot, downloads it, evaluates and optimizes the prompt, and adopts the best one', async () => {
     await step('project-and-import', async () => {
@@ -175,13 +126,7 @@ describe('Goldset golden sets on Spider data', { skip }, () => {
       const path = await createProject(page, projectName);
       projectUrl = `${BASE}${path}`;
       projectApi = `/api/v1${path}`;
-      await tab('Databases');
-      const form = page.getByRole('form', { name: 'Import' });
-      await form.getByLabel('Spider dataset (zip)').check();
-      await form.getByLabel('File', { exact: true }).setInputFiles(zipPath);
-      await form.getByRole('button', { name: 'Import' }).click();
-      const summary = page.getByTestId('import-summary');
-      await summary.waitFor({ timeout: 60_000 });
+      const summary = await importSpider(page, zipPath);
       assert.match((await summary.textContent()) ?? '', new RegExp(`${QUESTIONS.length} questions read: ${QUESTIONS.length} imported`));
     });
 

@@ -4,8 +4,9 @@
 // Same environment as shell.e2e.mjs: GOLDSET_E2E_URL, GOLDSET_E2E_ADMIN_EMAIL, GOLDSET_E2E_ADMIN_PASSWORD,
 // optional CHROMIUM_PATH and GOLDSET_E2E_SCREENSHOTS.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, createProject, launch, makeScreenshot, makeStep, signIn, skipUnlessConfigured, tab, uniqueSuffix } from './harness.mjs';
+import { describe, it } from 'node:test';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, createProject, signIn, skipUnlessConfigured, tab, uniqueSuffix } from './harness.mjs';
+import { browserSpec } from './spec.mjs';
 
 const suffix = uniqueSuffix();
 const projectName = `E2E guidelines ${suffix}`;
@@ -22,23 +23,17 @@ const FIRST = [
   'Use **COUNT(DISTINCT …)** when the question asks how many *different* things.',
 ].join('\n');
 
-/** @type {import('playwright-core').Browser} */
-let browser;
 /** @type {import('playwright-core').Page} */
 let page;
 
-const screenshot = makeScreenshot(() => page);
-/** Run a step; on failure save a screenshot named after it before rethrowing. */
-const step = makeStep('guidelines-', () => page);
+const { open, screenshot, step } = browserSpec('guidelines-', {
+  opened: (spec) => {
+    page = spec.page;
+  },
+});
 
 describe('Goldset guidelines', { skip: skipUnlessConfigured }, () => {
-  before(async () => {
-    ({ browser, page } = await launch());
-  });
-
-  after(async () => {
-    await browser?.close();
-  });
+  open();
 
   it('writes guidelines, numbers new rules, adds a rule and shows it in the diff', async () => {
     await step('login-and-create-project', async () => {

@@ -6,11 +6,10 @@
 // Same environment as shell.e2e.mjs: GOLDSET_E2E_URL, GOLDSET_E2E_ADMIN_EMAIL, GOLDSET_E2E_ADMIN_PASSWORD,
 // optional CHROMIUM_PATH and GOLDSET_E2E_SCREENSHOTS.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { addMember, ADMIN_EMAIL, ADMIN_PASSWORD, createProject, createUser, importCsv, isMac, launch, makeScreenshot, makeStep, signIn, signOut, skipUnlessConfigured, tab as openTab, uniqueSuffix } from './harness.mjs';
+import { describe, it } from 'node:test';
+import { addMember, ADMIN_EMAIL, ADMIN_PASSWORD, createProject, createUser, importCsv, isMac, signIn, signOut, skipUnlessConfigured, uniqueSuffix } from './harness.mjs';
+import { browserSpec } from './spec.mjs';
 
 const suffix = uniqueSuffix();
 const projectName = `E2E loop ${suffix}`;
@@ -24,30 +23,20 @@ const REVIEWER_EMAIL = `loop-${suffix}@example.com`;
 const REVIEWER_PASSWORD = 'reviewer-password-1';
 const ANSWER = "SELECT count(*) FROM cities WHERE country = 'Norway'";
 
-/** @type {import('playwright-core').Browser} */
-let browser;
 /** @type {import('playwright-core').Page} */
 let page;
 let workDir = '';
 
-const screenshot = makeScreenshot(() => page);
-/** Run a step; on failure save a screenshot named after it before rethrowing. */
-const step = makeStep('loop-', () => page);
-
-const tab = (name) => openTab(page, name);
+const { open, screenshot, step, tab } = browserSpec('loop-', {
+  files: { 'cities.csv': CITIES_CSV, 'questions.csv': QUESTIONS_CSV },
+  opened: (spec) => {
+    page = spec.page;
+    workDir = spec.dir;
+  },
+});
 
 describe('Goldset annotation loop', { skip: skipUnlessConfigured }, () => {
-  before(async () => {
-    workDir = mkdtempSync(join(tmpdir(), 'goldset-e2e-'));
-    writeFileSync(join(workDir, 'cities.csv'), CITIES_CSV);
-    writeFileSync(join(workDir, 'questions.csv'), QUESTIONS_CSV);
-    ({ browser, page } = await launch());
-  });
-
-  after(async () => {
-    await browser?.close();
-    if (workDir) rmSync(workDir, { recursive: true, force: true });
-  });
+  open();
 
   it('plans, annotates from the keyboard and finds the review queue empty', async () => {
     await step('login-and-create-project', async () => {

@@ -7,27 +7,11 @@
 // (server/browser_test.go) paraphrases a question by prefixing it, and repeats verbatim one that ends
 // with "?" (so it is dropped as a duplicate).
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { after, before, describe, it } from 'node:test';
-import {
-  ADMIN_EMAIL,
-  ADMIN_PASSWORD,
-  createProject,
-  launch,
-  makeScreenshot,
-  makeStep,
-  signIn,
-  skipUnlessConfigured,
-  storedZip,
-  tab as openTab,
-  uniqueSuffix,
-} from './harness.mjs';
+import { describe, it } from 'node:test';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, createProject, signIn, skipUnlessConfigured, uniqueSuffix } from './harness.mjs';
+import { browserSpec, hasSpider, importSpider, SPIDER, spiderZip } from './spec.mjs';
 
 const WITH_LLM = process.env.GOLDSET_E2E_LLM === '1';
-const SPIDER = process.env.GOLDSET_E2E_SPIDER || resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'testdata', 'sample', 'spider');
 const DB = 'concert_singer';
 const QUESTIONS = [
   'Show name, country, age for all singers ordered by age from the oldest to the youngest.',
@@ -37,57 +21,29 @@ const QUESTIONS = [
 
 const suffix = uniqueSuffix();
 const projectName = `E2E pipelines ${suffix}`;
-const skip = skipUnlessConfigured || (!WITH_LLM && 'needs GOLDSET_E2E_LLM=1 (a fake model)') || (!existsSync(join(SPIDER, 'dev.json')) && `no Spider dataset at ${SPIDER}`);
+const skip = skipUnlessConfigured || (!WITH_LLM && 'needs GOLDSET_E2E_LLM=1 (a fake model)') || (!hasSpider && `no Spider dataset at ${SPIDER}`);
 
-/** @type {import('playwright-core').Browser} */
-let browser;
 /** @type {import('playwright-core').Page} */
 let page;
-let workDir = '';
 let zipPath = '';
 
-const screenshot = makeScreenshot(() => page);
-const step = makeStep('pipelines-', () => page);
-const tab = (name) => openTab(page, name);
-
-function buildSpiderZip(dir) {
-  const dev = JSON.parse(readFileSync(join(SPIDER, 'dev.json'), 'utf8')).filter((q) => q.db_id === DB && QUESTIONS.includes(q.question));
-  assert.equal(dev.length, QUESTIONS.length, 'the chosen questions are in dev.json');
-  const tables = JSON.parse(readFileSync(join(SPIDER, 'tables.json'), 'utf8')).filter((t) => t.db_id === DB);
-  const file = join(dir, 'spider-concert-singer.zip');
-  writeFileSync(
-    file,
-    storedZip([
-      { name: 'spider/dev.json', data: Buffer.from(JSON.stringify(dev, null, 1)) },
-      { name: 'spider/tables.json', data: Buffer.from(JSON.stringify(tables)) },
-      { name: `spider/database/${DB}/${DB}.sqlite`, data: readFileSync(join(SPIDER, 'database', DB, `${DB}.sqlite`)) },
-    ]),
-  );
-  return file;
-}
+const { open, screenshot, step, tab } = browserSpec('pipelines-', {
+  prepare: (dir) => {
+    zipPath = spiderZip(dir, DB, (q) => QUESTIONS.includes(q), QUESTIONS.length);
+  },
+  opened: (spec) => {
+    page = spec.page;
+  },
+});
 
 describe('Goldset generating pipelines on Spider data', { skip }, () => {
-  before(async () => {
-    workDir = mkdtempSync(join(tmpdir(), 'goldset-e2e-pipelines-'));
-    zipPath = buildSpiderZip(workDir);
-    ({ browser, page } = await launch());
-  });
-
-  after(async () => {
-    await browser?.close();
-    if (workDir) rmSync(workDir, { recursive: true, force: true });
-  });
+  open();
 
   it('previews, runs and follows a paraphrase run, and shows the lineage of what it made', async () => {
     await step('import', async () => {
       await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
       await createProject(page, projectName);
-      await tab('Databases');
-      const form = page.getByRole('form', { name: 'Import' });
-      await form.getByLabel('Spider dataset (zip)').check();
-      await form.getByLabel('File', { exact: true }).setInputFiles(zipPath);
-      await form.getByRole('button', { name: 'Import' }).click();
-      await page.getByTestId('import-summary').waitFor({ timeout: 60_000 });
+      await importSpider(page, zipPath);
     });
 
     const form = page.getByRole('form', { name: 'New pipeline run' });

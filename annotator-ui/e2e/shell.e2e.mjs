@@ -6,32 +6,28 @@
 //   CHROMIUM_PATH              optional, defaults to /usr/bin/chromium
 //   GOLDSET_E2E_SCREENSHOTS    optional directory: save a PNG of every screen visited
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, BASE, launch, login, makeScreenshot, makeStep, signIn, signOut, skipUnlessConfigured, tab, uniqueSuffix } from './harness.mjs';
+import { describe, it } from 'node:test';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, BASE, login, signIn, signOut, skipUnlessConfigured, tab, uniqueSuffix } from './harness.mjs';
+import { browserSpec } from './spec.mjs';
 
 const suffix = uniqueSuffix();
 const projectName = `E2E project ${suffix}`;
 const annotatorEmail = `annotator-${suffix}@example.com`;
 const annotatorPassword = `annotator-pw-${suffix}`;
 
-/** @type {import('playwright-core').Browser} */
-let browser;
 /** @type {import('playwright-core').Page} */
 let page;
 let projectPath = '';
 
-const screenshot = makeScreenshot(() => page);
-/** Run a step; on failure save a screenshot named after it before rethrowing. */
-const step = makeStep('', () => page);
+const { open, screenshot, step } = browserSpec('', {
+  launchOptions: { viewport: { width: 1280, height: 800 }, timeout: 15_000, disableQuic: true },
+  opened: (spec) => {
+    page = spec.page;
+  },
+});
 
 describe('Goldset UI shell', { skip: skipUnlessConfigured }, () => {
-  before(async () => {
-    ({ browser, page } = await launch({ viewport: { width: 1280, height: 800 }, timeout: 15_000, disableQuic: true }));
-  });
-
-  after(async () => {
-    await browser?.close();
-  });
+  open();
 
   it('shows an error for a wrong password', async () => {
     await step('wrong-password', async () => {

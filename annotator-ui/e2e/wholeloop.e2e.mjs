@@ -13,35 +13,12 @@
 // (server/browser_test.go). The Spider folder is
 // the repository's testdata/sample/spider (GOLDSET_E2E_SPIDER overrides it).
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { after, before, describe, it } from 'node:test';
-import {
-  addMember,
-  ADMIN_EMAIL,
-  ADMIN_PASSWORD,
-  BASE,
-  createProject,
-  createUser,
-  isMac,
-  launch,
-  makeScreenshot,
-  makeStep,
-  signIn,
-  signOut,
-  skipUnlessConfigured,
-  storedZip,
-  tab as openTab,
-  typeInEditor,
-  uniqueSuffix,
-  until,
-} from './harness.mjs';
+import { describe, it } from 'node:test';
+import { addMember, ADMIN_EMAIL, ADMIN_PASSWORD, BASE, createProject, createUser, isMac, signIn, skipUnlessConfigured, typeInEditor, uniqueSuffix, until } from './harness.mjs';
+import { browserSpec, hasSpider, importSpider, signInAs as signInAsIn, SPIDER, spiderZip } from './spec.mjs';
 
 const MOD = isMac ? 'Meta' : 'Control';
 const WITH_LLM = process.env.GOLDSET_E2E_LLM === '1';
-const SPIDER = process.env.GOLDSET_E2E_SPIDER || resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'testdata', 'sample', 'spider');
 const DB = 'concert_singer';
 
 // Questions whose right answer is not the fake agent's row count, with that answer written for PostgreSQL.
@@ -56,55 +33,26 @@ const projectName = `E2E whole loop ${suffix}`;
 const ANNOTATOR = { email: `annotator-${suffix}@example.com`, name: 'Whole Loop Annotator', password: 'annotator-password-1' };
 const REVIEWER = { email: `reviewer-${suffix}@example.com`, name: 'Whole Loop Reviewer', password: 'reviewer-password-1' };
 
-const skip = skipUnlessConfigured || (!WITH_LLM && 'needs GOLDSET_E2E_LLM=1 (a fake model)') || (!existsSync(join(SPIDER, 'dev.json')) && `no Spider dataset at ${SPIDER}`);
+const skip = skipUnlessConfigured || (!WITH_LLM && 'needs GOLDSET_E2E_LLM=1 (a fake model)') || (!hasSpider && `no Spider dataset at ${SPIDER}`);
 
-/** @type {import('playwright-core').Browser} */
-let browser;
 /** @type {import('playwright-core').Page} */
 let page;
-let workDir = '';
-let zipPath = '';
 let projectUrl = '';
+let zipPath = '';
 
-const screenshot = makeScreenshot(() => page);
-const step = makeStep('wholeloop-', () => page);
-const tab = (name) => openTab(page, name);
+const { open, screenshot, step, tab } = browserSpec('wholeloop-', {
+  prepare: (dir) => {
+    zipPath = spiderZip(dir, DB, (q) => q in ANSWERS, Object.keys(ANSWERS).length);
+  },
+  opened: (spec) => {
+    page = spec.page;
+  },
+});
 
-/** A Spider folder with only concert_singer and the questions above, zipped. */
-function buildSpiderZip(dir) {
-  const dev = JSON.parse(readFileSync(join(SPIDER, 'dev.json'), 'utf8')).filter((q) => q.db_id === DB && q.question in ANSWERS);
-  assert.equal(dev.length, Object.keys(ANSWERS).length, 'the chosen questions are in dev.json');
-  const tables = JSON.parse(readFileSync(join(SPIDER, 'tables.json'), 'utf8')).filter((t) => t.db_id === DB);
-  const file = join(dir, 'spider-concert-singer.zip');
-  writeFileSync(
-    file,
-    storedZip([
-      { name: 'spider/dev.json', data: Buffer.from(JSON.stringify(dev, null, 1)) },
-      { name: 'spider/tables.json', data: Buffer.from(JSON.stringify(tables)) },
-      { name: `spider/database/${DB}/${DB}.sqlite`, data: readFileSync(join(SPIDER, 'database', DB, `${DB}.sqlite`)) },
-    ]),
-  );
-  return file;
-}
-
-async function signInAs(who) {
-  await signOut(page);
-  await signIn(page, who.email, who.password);
-  await page.goto(projectUrl);
-  await page.getByRole('heading', { name: projectName, level: 1 }).waitFor();
-}
+const signInAs = (who) => signInAsIn(page, who, projectUrl, projectName);
 
 describe('Goldset whole loop on Spider data', { skip }, () => {
-  before(async () => {
-    workDir = mkdtempSync(join(tmpdir(), 'goldset-e2e-wholeloop-'));
-    zipPath = buildSpiderZip(workDir);
-    ({ browser, page } = await launch());
-  });
-
-  after(async () => {
-    await browser?.close();
-    if (workDir) rmSync(workDir, { recursive: true, force: true });
-  });
+  open();
 
   it('goes from import to a disagreement, its review, the dashboard and the next cycle', async () => {
     await step('project', async () => {
@@ -114,13 +62,7 @@ describe('Goldset whole loop on Spider data', { skip }, () => {
     });
 
     await step('import-spider', async () => {
-      await tab('Databases');
-      const form = page.getByRole('form', { name: 'Import' });
-      await form.getByLabel('Spider dataset (zip)').check();
-      await form.getByLabel('File', { exact: true }).setInputFiles(zipPath);
-      await form.getByRole('button', { name: 'Import' }).click();
-      const summary = page.getByTestId('import-summary');
-      await summary.waitFor({ timeout: 60_000 });
+      const summary = await importSpider(page, zipPath);
       assert.match((await summary.textContent()) ?? '', /3 questions read: 3 imported/);
       await summary.getByRole('link', { name: DB }).waitFor();
       await screenshot('70-wholeloop-import');

@@ -1,0 +1,110 @@
+// What every spec sets up the same way: its browser and scratch folder for the length of its suite,
+// its step and screenshot helpers, the Spider sample cut down to a few questions and imported through
+// the UI, and setup calls to the API made from the page as the signed-in user.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
+import { launch, makeScreenshot, makeStep, signIn, signOut, storedZip, tab } from './harness.mjs';
+
+/**
+ * A spec's browser and helpers. `open()`, called at the top of the suite's describe(), launches the
+ * browser before the tests and closes it after them; `files` (name → content) are written into a
+ * scratch folder first, then `prepare(dir)` runs, and the folder is removed after the tests.
+ * `opened({ page, dir })` hands the spec its page and folder once they exist. `step`, `screenshot` and
+ * `tab` work on that page; a failed step's screenshot is named with `prefix`.
+ * @param {string} prefix
+ * @param {{
+ *   files?: Record<string, string>,
+ *   prepare?: (dir: string) => unknown,
+ *   launchOptions?: Parameters<typeof launch>[0],
+ *   opened: (spec: { page: import('playwright-core').Page, dir: string }) => void,
+ * }} options
+ */
+export function browserSpec(prefix, { files, prepare, launchOptions, opened }) {
+  /** @type {import('playwright-core').Browser | undefined} */
+  let browser;
+  /** @type {import('playwright-core').Page | undefined} */
+  let page;
+  let dir = '';
+  const open = () => {
+    before(async () => {
+      if (files || prepare) {
+        dir = mkdtempSync(join(tmpdir(), `goldset-e2e-${prefix}`));
+        for (const [name, content] of Object.entries(files ?? {})) writeFileSync(join(dir, name), content);
+        await prepare?.(dir);
+      }
+      ({ browser, page } = await launch(launchOptions));
+      opened({ page, dir });
+    });
+    after(async () => {
+      await browser?.close();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+  };
+  return {
+    open,
+    screenshot: makeScreenshot(() => /** @type {import('playwright-core').Page} */ (page)),
+    step: makeStep(prefix, () => page),
+    /** @param {string} name @param {{ exact?: boolean }} [options] */
+    tab: (name, options) => tab(/** @type {import('playwright-core').Page} */ (page), name, options),
+  };
+}
+
+/** The Spider folder the Spider specs read: GOLDSET_E2E_SPIDER, or the repository's sample. */
+export const SPIDER = process.env.GOLDSET_E2E_SPIDER || resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'testdata', 'sample', 'spider');
+export const hasSpider = existsSync(join(SPIDER, 'dev.json'));
+
+/**
+ * A Spider folder with one database and the dev questions `keep` takes (all `count` of them must be
+ * there), zipped into `dir`; returns the zip's path.
+ * @param {string} dir
+ * @param {string} db
+ * @param {(question: string) => boolean} keep
+ * @param {number} count
+ */
+export function spiderZip(dir, db, keep, count) {
+  const dev = JSON.parse(readFileSync(join(SPIDER, 'dev.json'), 'utf8')).filter((q) => q.db_id === db && keep(q.question));
+  assert.equal(dev.length, count, 'the chosen questions are in dev.json');
+  const tables = JSON.parse(readFileSync(join(SPIDER, 'tables.json'), 'utf8')).filter((t) => t.db_id === db);
+  const file = join(dir, `spider-${db.replace(/_/g, '-')}.zip`);
+  writeFileSync(
+    file,
+    storedZip([
+      { name: 'spider/dev.json', data: Buffer.from(JSON.stringify(dev, null, 1)) },
+      { name: 'spider/tables.json', data: Buffer.from(JSON.stringify(tables)) },
+      { name: `spider/database/${db}/${db}.sqlite`, data: readFileSync(join(SPIDER, 'database', db, `${db}.sqlite`)) },
+    ]),
+  );
+  return file;
+}
+
+/**
+ * On the project's Databases tab, import a Spider zip and wait for the summary (returned).
+ * @param {import('playwright-core').Page} page
+ * @param {string} zipPath
+ */
+export async function importSpider(page, zipPath) {
+  await tab(page, 'Databases');
+  const form = page.getByRole('form', { name: 'Import' });
+  await form.getByLabel('Spider dataset (zip)').check();
+  await form.getByLabel('File', { exact: true }).setInputFiles(zipPath);
+  await form.getByRole('button', { name: 'Import' }).click();
+  const summary = page.getByTestId('import-summary');
+  await summary.waitFor({ timeout: 60_000 });
+  return summary;
+}
+
+/**
+ * Sign out, sign in as `who` and open the project at `url` (whose title is `name`).
+ * @param {import('playwright-core').Page} page
+ * @param {{ email: string, password: string }} who
+ */
+export async function signInAs(page, who, url, name) {
+  await signOut(page);
+  await signIn(page, who.email, who.password);
+  await page.goto(url);
+  await page.getByRole('heading', { name, level: 1 }).waitFor();
+}
