@@ -12,6 +12,7 @@ import { useProject } from '../projects/ProjectPage';
 import { databaseKeys } from './keys';
 import { DescriptionsSummary } from './DescriptionsSummary';
 import { questionKeys } from '../questions/keys';
+import { ImportFailures, importToast } from './ImportResult';
 
 interface KindInfo {
   label: string;
@@ -33,10 +34,10 @@ export const IMPORT_KINDS: Record<ImportKind, KindInfo> = {
   },
   sqlite: {
     label: 'SQLite file',
-    accept: '.sqlite,.sqlite3,.db',
+    accept: '.sqlite,.sqlite3,.db,.zip',
     multiple: false,
     named: true,
-    describe: 'One SQLite database file. Every table is copied with its primary and foreign keys.',
+    describe: 'One SQLite database file, or a zip of them (one database each, named after its file). Every table is copied with its primary and foreign keys.',
   },
   spider: {
     label: 'Spider dataset (zip)',
@@ -63,7 +64,7 @@ export const IMPORT_KINDS: Record<ImportKind, KindInfo> = {
     multiple: false,
     named: false,
     describe:
-      'A zip with csv/<folder>/*.csv and questions.tsv. All tables become one database named “wtq”; each question ' +
+      'A zip with csv/<folder>/*.csv and questions.tsv, or the official release zip as it is (csv/ and data/*.tsv). All tables become one database named “wtq”; each question ' +
       'keeps its answers and points at its table.',
   },
   questions: {
@@ -201,8 +202,7 @@ function ImportPanel({ projectId }: { projectId: string }) {
       void qc.invalidateQueries({ queryKey: databaseKeys.all(projectId) });
       void qc.invalidateQueries({ queryKey: questionKeys.all(projectId) });
       void qc.invalidateQueries({ queryKey: questionKeys.translationReport(projectId) });
-      const n = summary.databases?.length ?? 0;
-      toast(summary.questions ? `Imported ${plural(summary.questions.imported, 'question')}` : `Imported ${plural(n, 'database')}`);
+      toast(importToast(summary));
     },
     onSettled: () => setProgress(null),
   });
@@ -241,6 +241,7 @@ function ImportPanel({ projectId }: { projectId: string }) {
           </Button>
         }
       >
+        <ImportFailures result={upload.data} />
         <ImportSummaryView projectId={projectId} summary={upload.data} />
       </Card>
     );
@@ -327,7 +328,7 @@ function ImportPanel({ projectId }: { projectId: string }) {
             </SelectField>
           )}
         </div>
-        {general && <Alert>{general}</Alert>}
+        {general && (upload.error instanceof ApiError && upload.error.code === 'import_failed' ? <ImportFailures result={upload.error} /> : <Alert>{general}</Alert>)}
         {progress && <UploadProgressBar progress={progress} />}
         <div className="form-actions form-actions-start">
           <Button type="submit" variant="primary" busy={upload.isPending} disabled={files.length === 0}>
