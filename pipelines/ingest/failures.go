@@ -31,7 +31,7 @@ func (e *FailedError) Error() string {
 	for i, f := range e.Failed {
 		parts[i] = f.Name + ": " + f.Reason
 	}
-	return fmt.Sprintf("%d of %d databases could not be imported (the others were): %s",
+	return fmt.Sprintf("%d of %d databases could not be imported: %s",
 		len(e.Failed), len(e.Failed)+e.Imported, strings.Join(parts, "; "))
 }
 

@@ -120,17 +120,19 @@ func (im *Importer) importSpiderDatabase(ctx context.Context, a store.Actor, pro
 	if err != nil {
 		return err
 	}
+	// The database is committed from here on: a failure now leaves it without its questions, which
+	// the same import run again adds.
 	tables, err := im.Store.Tables(ctx, dbs.Database.ID)
-	if err != nil {
-		return err
+	var verified []verifiedQuestion
+	if err == nil {
+		verified, err = im.verifySpider(ctx, dbs.Database, tables, path, qs)
 	}
-	verified, err := im.verifySpider(ctx, dbs.Database, tables, path, qs)
-	if err != nil {
-		return err
+	var qsum *QuestionSummary
+	if err == nil {
+		qsum, err = im.insertSpider(ctx, a, projectID, file, verified)
 	}
-	qsum, err := im.insertSpider(ctx, a, projectID, file, verified)
 	if err != nil {
-		return fmt.Errorf("questions of %s: %w", id, err)
+		return fmt.Errorf("the database was imported (version %d) but not its questions; import again to add them: %w", dbs.Database.Version, err)
 	}
 	sum.Databases = append(sum.Databases, dbs)
 	q := sum.Questions
