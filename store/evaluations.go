@@ -95,10 +95,10 @@ func (s *Store) inTx(ctx context.Context, what string, fn func(tx pgx.Tx) error)
 func (s *Store) SnapshotPair(ctx context.Context, snapshotID, nlqID int64) (SnapshotPair, error) {
 	var p SnapshotPair
 	err := s.pool.QueryRow(ctx, `SELECT nlq_id, candidate_id, split, stage, question, sql, original_sql, database_id, database_name,
-			database_version, schema_hash, result_fingerprint, hardness, guideline_version
+			database_version, schema_hash, result_fingerprint, hardness, guideline_version, evidence, difficulty
 		FROM snapshot_pairs WHERE snapshot_id = $1 AND nlq_id = $2`, snapshotID, nlqID).Scan(&p.NLQID, &p.CandidateID, &p.Split,
 		&p.Stage, &p.Question, &p.SQL, &p.OriginalSQL, &p.DatabaseID, &p.DatabaseName, &p.DatabaseVersion, &p.SchemaHash,
-		&p.ResultFingerprint, &p.Hardness, &p.GuidelineVersion)
+		&p.ResultFingerprint, &p.Hardness, &p.GuidelineVersion, &p.Evidence, &p.Difficulty)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return p, &notFoundError{msg: fmt.Sprintf("question %d is not in snapshot %d", nlqID, snapshotID)}
 	}

@@ -336,7 +336,7 @@ func (s *Scorer) Score(ctx context.Context, candidateID int64, template string, 
 	if err != nil {
 		return r, err
 	}
-	reply, usage, err := s.Chat(ctx, llm.PurposeTarget, s.s.Target, runs.QuestionKey(pair.NLQID), prompts.Fill(template, prompts.Dialect, schema, pair.Question), 0)
+	reply, usage, err := s.Chat(ctx, llm.PurposeTarget, s.s.Target, runs.QuestionKey(pair.NLQID), prompts.Fill(template, prompts.Dialect, schema, prompts.WithEvidence(pair.Question, pair.Evidence)), 0)
 	r.PromptTokens, r.CompletionTokens = usage.PromptTokens, usage.CompletionTokens
 	if err != nil {
 		return r, err

@@ -344,11 +344,5 @@ func (x *Exports) target(ctx context.Context, d *exportDatabase, sql string) str
 	return string(b)
 }
 
-// userText is the question as a model is asked it: followed by its evidence when it has one, as
-// BIRD's baselines give the external knowledge with the question.
-func userText(pr *store.SnapshotPair) string {
-	if pr.Evidence == "" {
-		return pr.Question
-	}
-	return pr.Question + "\nEvidence: " + pr.Evidence
-}
+// userText is the question as a model is asked it, with its evidence (prompts.WithEvidence).
+func userText(pr *store.SnapshotPair) string { return prompts.WithEvidence(pr.Question, pr.Evidence) }
