@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 
@@ -94,6 +94,7 @@ type Index struct {
 	post        map[string][]posting
 	docLen      [][streams]float32
 	avgLen      [streams]float32
+	norm        [][streams]float64
 	neighbours  [][]int32
 	fingerprint uint64
 	dense       *denseCache
@@ -230,6 +231,13 @@ func Build(tables []store.DBTable, values map[int]Values) (*Index, error) {
 			ix.avgLen[st] = float32(total[st] / float64(len(ix.Tables)))
 		}
 	}
+	// BM25F's length normalisation of each table's streams, computed once.
+	ix.norm = make([][streams]float64, len(ix.Tables))
+	for i := range ix.Tables {
+		for st := range ix.norm[i] {
+			ix.norm[i][st] = 1 - streamB[st] + streamB[st]*float64(ix.docLen[i][st])/max(float64(ix.avgLen[st]), 1e-9)
+		}
+	}
 	return ix, nil
 }
 
@@ -298,9 +306,10 @@ type scored struct {
 
 // bm25 scores every table holding a term of the query (BM25F over the weighted fields in two
 // streams, each query term's part scaled by its weight) and returns them best first; ties keep schema order.
-func (ix *Index) bm25(qterms []qterm) []scored {
+func (ix *Index) bm25(qterms []qterm, need int) []scored {
 	n := float64(len(ix.Tables))
-	acc := map[int32]float64{}
+	acc := make([]float64, len(ix.Tables))
+	var touched []int32
 	for _, q := range qterms {
 		ps := ix.post[q.term]
 		if len(ps) == 0 {
@@ -311,24 +320,66 @@ func (ix *Index) bm25(qterms []qterm) []scored {
 		for _, p := range ps {
 			var tf float64 // BM25F: each stream's frequency normalised by its own length
 			for st := range p.tf {
-				if p.tf[st] == 0 {
-					continue
+				if p.tf[st] != 0 {
+					tf += float64(p.tf[st]) / ix.norm[p.doc][st]
 				}
-				norm := 1 - streamB[st] + streamB[st]*float64(ix.docLen[p.doc][st])/max(float64(ix.avgLen[st]), 1e-9)
-				tf += float64(p.tf[st]) / norm
+			}
+			if acc[p.doc] == 0 {
+				touched = append(touched, p.doc)
 			}
 			acc[p.doc] += idf * tf * (bm25K1 + 1) / (tf + bm25K1)
 		}
 	}
-	out := make([]scored, 0, len(acc))
-	for d, s := range acc {
-		out = append(out, scored{doc: int(d), score: s})
+	out := make([]scored, len(touched))
+	for i, d := range touched {
+		out[i] = scored{doc: int(d), score: acc[d]}
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].score != out[j].score {
-			return out[i].score > out[j].score
-		}
-		return out[i].doc < out[j].doc
-	})
+	if need > 0 && len(out) > need {
+		// Only the best need are ordered: a partition around the need-th puts them first.
+		selectBest(out, need)
+		out = out[:need]
+	}
+	slices.SortFunc(out, better)
 	return out
+}
+
+// better orders scored tables best first, ties in schema order.
+func better(a, b scored) int {
+	switch {
+	case a.score > b.score:
+		return -1
+	case a.score < b.score:
+		return 1
+	}
+	return a.doc - b.doc
+}
+
+// selectBest moves the k best of xs (by better) to its front, in no order (Hoare's quickselect).
+func selectBest(xs []scored, k int) {
+	lo, hi := 0, len(xs)-1
+	for lo < hi {
+		pivot := xs[lo+(hi-lo)/2]
+		i, j := lo, hi
+		for i <= j {
+			for better(xs[i], pivot) < 0 {
+				i++
+			}
+			for better(xs[j], pivot) > 0 {
+				j--
+			}
+			if i <= j {
+				xs[i], xs[j] = xs[j], xs[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k-1 <= j:
+			hi = j
+		case k-1 >= i:
+			lo = i
+		default:
+			return
+		}
+	}
 }

@@ -36,10 +36,7 @@ func (ix *Index) Search(query string, limit int) []Hit {
 	if len(qterms) == 0 || limit <= 0 {
 		return []Hit{}
 	}
-	ranked := ix.bm25(qterms)
-	if len(ranked) > limit {
-		ranked = ranked[:limit]
-	}
+	ranked := ix.bm25(qterms, limit)
 	want := map[string]bool{}
 	for _, t := range qterms {
 		want[t.term] = true

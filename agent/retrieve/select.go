@@ -18,6 +18,9 @@ const (
 	MethodHybrid  = "hybrid"  // BM25 and embedding similarity, fused by reciprocal rank
 )
 
+// rankedForJoins is how many of the best ranked tables order the join candidates.
+const rankedForJoins = 256
+
 // rrfK is the constant of reciprocal rank fusion; 60 is Cormack, Clarke and Büttcher's (2009).
 const rrfK = 60
 
@@ -78,7 +81,7 @@ func (ix *Index) Select(ctx context.Context, req Request) Selection {
 			take(i)
 		}
 	default:
-		ranked, method, derr := ix.Rank(ctx, req.Question, req.Dense)
+		ranked, method, derr := ix.rank(ctx, req.Question, req.Dense, max(k, rankedForJoins))
 		sel.Method, sel.DenseError = method, derr
 		for _, s := range ranked {
 			if len(order) >= k {
@@ -90,8 +93,9 @@ func (ix *Index) Select(ctx context.Context, req Request) Selection {
 		for i := 0; len(order) < k && i < len(ix.Tables); i++ {
 			take(i)
 		}
-		rank := make(map[int]int, len(ranked))
-		for r, s := range ranked {
+		// The join candidates are ordered by rank; past the first few hundred, schema order will do.
+		rank := make(map[int]int, min(len(ranked), rankedForJoins))
+		for r, s := range ranked[:min(len(ranked), rankedForJoins)] {
 			rank[s.doc] = r
 		}
 		ix.join(&sel, order, chosen, rank, max(1, k/2))
@@ -151,12 +155,20 @@ type Ranked struct {
 // and answers. Tables sharing no word with the question are ranked only by the embeddings. The
 // error says why embeddings were asked for and not used.
 func (ix *Index) Rank(ctx context.Context, question string, dense *Embedder) ([]scored, string, error) {
-	lex := ix.bm25(ix.expand(queryTerms(question)))
+	return ix.rank(ctx, question, dense, 0)
+}
+
+// rank is Rank; with need > 0 and no embeddings, only the best need are ranked.
+func (ix *Index) rank(ctx context.Context, question string, dense *Embedder, need int) ([]scored, string, error) {
 	if dense == nil || dense.Embed == nil {
-		return lex, MethodLexical, nil
+		return ix.bm25(ix.expand(queryTerms(question)), need), MethodLexical, nil
 	}
+	lex := ix.bm25(ix.expand(queryTerms(question)), 0)
 	sims, err := ix.similarities(ctx, question, dense)
 	if err != nil {
+		if need > 0 && len(lex) > need {
+			lex = lex[:need]
+		}
 		return lex, MethodLexical, err
 	}
 	byDense := make([]scored, len(sims))
