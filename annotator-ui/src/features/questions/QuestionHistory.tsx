@@ -17,6 +17,7 @@ import { Badge, Drawer, ErrorState, Loading, RuleChips } from '../../components/
 import { isNeighbourDisagreement, NeighbourDisagreement } from '../../components/NeighbourDisagreement';
 import { HIDDEN_SQL } from '../../shared/nlqs';
 import { questionKeys } from './keys';
+import { QuestionEvidence } from './QuestionEvidence';
 
 // Try SQL carries the SQL editor (CodeMirror): it loads when a history is first opened.
 const TrySql = lazy(() => import('./TrySql').then((m) => ({ default: m.TrySql })));
@@ -101,6 +102,7 @@ function HistoryView({ projectId, history, role }: { projectId: string; history:
       <p className="nlq-history-question" data-testid="history-question">
         {nlq.question}
       </p>
+      <QuestionEvidence projectId={projectId} nlqId={nlq.id} />
       <Lineage projectId={projectId} nlq={nlq} showRun={canRunAgent(role)} />
       {(nlq.target_values ?? []).length > 0 && (
         <div className="answer">
