@@ -39,6 +39,7 @@ func (e *Executor) RunStream(ctx context.Context, t Target, sql string, maxRows 
 // Match with every rule of this package; a larger one by CompareDigests.
 type ResultDigest struct {
 	keepRows, keepBytes int
+	head                [][]any // the first DigestHeadRows rows, kept in any case
 	kept                [][]any
 	keptBytes           int
 	overflow            bool // some row was not kept
@@ -46,6 +47,10 @@ type ResultDigest struct {
 	bad                 int  // rows of another width
 	hashes              []uint64
 }
+
+// DigestHeadRows is how many of the first rows a digest keeps whatever the result's size, for a
+// preview (a reviewer's, as candidate.Preview shows 20).
+const DigestHeadRows = 20
 
 // NewResultDigest starts a digest that keeps rows while there are at most keepRows of them, in at
 // most about keepBytes.
@@ -67,6 +72,9 @@ func (d *ResultDigest) Add(row []any) {
 		h = hashCombine(h, valueHash(&c))
 	}
 	d.hashes = append(d.hashes, h)
+	if len(d.head) < DigestHeadRows {
+		d.head = append(d.head, row)
+	}
 	if d.overflow {
 		return
 	}
@@ -87,6 +95,14 @@ func (d *ResultDigest) Rows() [][]any {
 		return [][]any{}
 	}
 	return d.kept
+}
+
+// Head returns the first rows (at most DigestHeadRows), complete or not.
+func (d *ResultDigest) Head() [][]any {
+	if d.head == nil {
+		return [][]any{}
+	}
+	return d.head
 }
 
 // approxSize is about what a row of driver values occupies.

@@ -25,7 +25,7 @@ const VerifyMaxRows = 100_000
 const (
 	FullMaxRows = 1_000_000
 	KeepRows    = 10_000
-	KeepBytes   = 16 << 20
+	KeepBytes   = 8 << 20
 )
 
 // Verify runs original on SQLite and translated on PostgreSQL (through run, which callers bind to
@@ -49,23 +49,29 @@ func Verify(ctx context.Context, sqliteDB *sql.DB, original, translated string, 
 // queries stream (stream binds sqlexec.Executor.RunStream to the target, with FullMaxRows), each
 // row is hashed as it arrives and at most KeepRows of them are held. Results that fit are compared
 // by sqlexec.Match as in Verify; larger ones by sqlexec.CompareDigests, and then the Verification's
-// results hold no rows, only their columns and counts. A side past FullMaxRows is truncated and
-// cannot match.
+// results hold only their first rows (sqlexec.DigestHeadRows, for a preview) beside their columns
+// and counts. A side past FullMaxRows is truncated and cannot match.
 func VerifyFull(ctx context.Context, sqliteDB *sql.DB, original, translated string, stream func(ctx context.Context, sql string, fn func([]any)) *sqlexec.Result) Verification {
 	sd, pd := sqlexec.NewResultDigest(KeepRows, KeepBytes), sqlexec.NewResultDigest(KeepRows, KeepBytes)
 	v := Verification{
 		SQLite:   StreamSQLite(ctx, sqliteDB, original, FullMaxRows, sd.Add),
 		Postgres: stream(ctx, translated, pd.Add),
 	}
-	if sd.Complete() && pd.Complete() {
-		for _, side := range []struct {
-			r *sqlexec.Result
-			d *sqlexec.ResultDigest
-		}{{v.SQLite, sd}, {v.Postgres, pd}} {
-			if side.r.OK() {
-				side.r.Rows = side.d.Rows()
-			}
+	// Results that fit are held whole and compared by Match; larger ones keep their first rows.
+	whole := sd.Complete() && pd.Complete()
+	for _, side := range []struct {
+		r *sqlexec.Result
+		d *sqlexec.ResultDigest
+	}{{v.SQLite, sd}, {v.Postgres, pd}} {
+		switch {
+		case !side.r.OK():
+		case whole:
+			side.r.Rows = side.d.Rows()
+		default:
+			side.r.Rows = side.d.Head()
 		}
+	}
+	if whole {
 		v.Postgres.Fingerprint = sqlexec.Fingerprint(v.Postgres)
 		sd, pd = nil, nil
 	}
