@@ -141,8 +141,9 @@ func (g verifiedGold) reason() string {
 }
 
 // verifyGold translates every gold query to PostgreSQL over its database's loaded schema and
-// verifies it by execution against the original on the SQLite file (spider.Verify), at the
-// sandbox's concurrency; each SQLite file is opened once.
+// verifies it by execution against the original on the SQLite file, on full results whatever the
+// sandbox's display cap (spider.VerifyFull), at the sandbox's concurrency; each SQLite file is
+// opened once.
 func (im *Importer) verifyGold(ctx context.Context, golds []goldQuery, dbs map[string]store.Database, tables map[string][]store.DBTable,
 	sqlitePath func(dbID string) string) ([]verifiedGold, error) {
 	out := make([]verifiedGold, len(golds))
@@ -172,8 +173,8 @@ func (im *Importer) verifyGold(ctx context.Context, golds []goldQuery, dbs map[s
 			vg.translation, vg.translErr = sqlexec.TranslateSQLite(q.sql, schemaInfo(tables[q.dbID]))
 			if vg.translErr == nil {
 				target := db.Target()
-				vg.v = spider.Verify(gctx, conn, q.sql, vg.translation.SQL, func(ctx context.Context, sql string) *sqlexec.Result {
-					return im.Exec.Run(ctx, target, sql)
+				vg.v = spider.VerifyFull(gctx, conn, q.sql, vg.translation.SQL, func(ctx context.Context, sql string, fn func([]any)) *sqlexec.Result {
+					return im.Exec.RunStream(ctx, target, sql, spider.FullMaxRows, fn)
 				})
 			}
 			out[i] = vg

@@ -296,3 +296,19 @@ func TestExtractBIRD_FindsTheDatasetWithItsDatabasesZippedOrNot(t *testing.T) {
 		t.Fatalf("questions alone: %v", err)
 	}
 }
+
+// Gold whose result is longer than the sandbox shows is verified on its full result.
+func TestImportBIRD_GoldIsVerifiedOnFullResults(t *testing.T) {
+	t.Parallel()
+	f := pipelinetest.New(t)
+	dir := birdCopy(t)
+	edit(t, filepath.Join(dir, "dev.json"), `"SQL": "SELECT COUNT(order_id) FROM orders WHERE status = 'C'",`,
+		`"SQL": "SELECT a.order_id, b.order_id, c.order_id, d.order_id FROM orders AS a, orders AS b, orders AS c, orders AS d",`)
+	sum, err := f.Im.ImportBIRD(f.Ctx, store.System, f.Project.ID, dir, bird.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q := sum.Questions; q.GoldMatched != 12 || len(q.Mismatches) != 1 || q.Mismatches[0].Index != 12 {
+		t.Fatalf("11^4 rows: %+v", q)
+	}
+}
