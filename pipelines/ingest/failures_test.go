@@ -124,6 +124,17 @@ func TestImportSpider_MissingSQLiteFileFailsOnlyItsDatabase(t *testing.T) {
 	if strings.Contains(sum.Failed[0].Reason, dir) {
 		t.Errorf("the reason names a path of this machine: %q", sum.Failed[0].Reason)
 	}
+
+	// A db_id without its schema in tables.json fails its database alone too.
+	os.WriteFile(filepath.Join(dir, "tables.json"), []byte(`[{"db_id": "alpha"}]`), 0o644)
+	sum, err = f.Im.ImportSpider(f.Ctx, store.System, f.Project.ID, dir, spider.DatasetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sum.Databases) != 1 || !sum.Databases[0].Unchanged || len(sum.Failed) != 1 ||
+		!strings.Contains(sum.Failed[0].Reason, `db_id "gone" is not in tables.json`) {
+		t.Errorf("databases %+v, failed %+v", sum.Databases, sum.Failed)
+	}
 }
 
 func TestImportSpider_UnreadableDatasetIsAnErrorAndWritesNothing(t *testing.T) {
@@ -193,5 +204,15 @@ func TestImportSQLiteZip_EachFileItsOwnDatabase(t *testing.T) {
 	pipelinetest.ZipFiles(t, empty, t.TempDir())
 	if _, err := f.Im.ImportSQLiteZip(f.Ctx, store.System, f.Project.ID, empty, "none.zip"); err == nil || !strings.Contains(err.Error(), "none.zip holds no SQLite file") {
 		t.Errorf("a zip without SQLite files: %v", err)
+	}
+	data, _ := os.ReadFile(zipPath)
+	cut := filepath.Join(t.TempDir(), "cut.zip")
+	os.WriteFile(cut, data[:len(data)/2], 0o644)
+	var ve *store.ValidationError
+	if _, err := f.Im.ImportSQLiteZip(f.Ctx, store.System, f.Project.ID, cut, "cut.zip"); !errors.As(err, &ve) || !strings.Contains(err.Error(), "cut.zip is not a readable zip archive") {
+		t.Errorf("a truncated zip: %v", err)
+	}
+	if names, _ := databaseNames(t, f); len(names) != 2 {
+		t.Errorf("refused zips wrote databases: %v", names)
 	}
 }
