@@ -1,5 +1,6 @@
 // Package ingest turns files from outside into target databases, NLQs and SQL candidates, each
-// import in one transaction: CSV/TSV tables, SQLite files, Spider and BIRD datasets (gold SQL
+// database in one transaction (a Spider folder or a zip of SQLite files goes on past a database that
+// fails, naming it: ImportSummary.Failed): CSV/TSV tables, SQLite files, Spider and BIRD datasets (gold SQL
 // translated to PostgreSQL and verified by execution match; BIRD's questions with their evidence and
 // difficulty, its columns with their descriptions), WikiTableQuestions folders and question CSVs.
 //
