@@ -172,7 +172,8 @@ func TestImportBIRD_MalformedDatasetsAreRefusedBeforeAnythingIsWritten(t *testin
 	}
 }
 
-// A description file that cannot be used loses its descriptions, says so, and nothing else.
+// A description file that cannot be used loses its descriptions, says so, and nothing else; a row
+// with a stray quote is read with the quote as text.
 func TestImportBIRD_BrokenDescriptionFilesLoseOnlyWhatTheyCannotSay(t *testing.T) {
 	t.Parallel()
 	f := pipelinetest.New(t)
@@ -192,15 +193,25 @@ func TestImportBIRD_BrokenDescriptionFilesLoseOnlyWhatTheyCannotSay(t *testing.T
 	want := []string{
 		"school_meals: database_description/schools.csv: 1 byte that are not UTF-8 read as Windows-1252 (Latin-1)",
 		"bike_shop: database_description/customers.csv: has no original_column_name column (header: col;desc); its descriptions are dropped",
-		`bike_shop: database_description/orders.csv: line 5: bare " in non-quoted-field; the row is dropped`,
+		`bike_shop: database_description/orders.csv: line 5: bare " in non-quoted-field; read with the quotes as text`,
 		`school_meals: database_description/frpm.csv: line 7: table frpm has no column "District Code"; the description is dropped`,
 		`bike_shop: database_description/suppliers.csv: the database has no table "suppliers"; its 1 description is dropped`,
 	}
 	if strings.Join(sum.Descriptions.Warnings, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("warnings:\n%s", strings.Join(sum.Descriptions.Warnings, "\n"))
 	}
-	if sum.Questions.Imported != 13 || len(sum.Databases) != 2 || sum.Descriptions.Columns != 19-4-1 {
+	if sum.Questions.Imported != 13 || len(sum.Databases) != 2 || sum.Descriptions.Columns != 19-4 {
 		t.Fatalf("questions %+v, %d columns described", sum.Questions, sum.Descriptions.Columns)
+	}
+	tables, _ := f.St.Tables(f.Ctx, sum.Databases[1].Database.ID)
+	var cols []sqlexec.ColumnDef
+	for _, tb := range tables {
+		if tb.Original == "orders" {
+			_ = json.Unmarshal(tb.Columns, &cols)
+		}
+	}
+	if len(cols) != 5 || cols[3].Doc == nil || cols[3].Doc.Description != `the order's "total" in euros` {
+		t.Fatalf("orders.amount: %+v", cols)
 	}
 }
 

@@ -155,6 +155,8 @@ func TestParseDescription_Lenient(t *testing.T) {
 	}{
 		{"a broken row is dropped, the rest kept", header + "a,,first,,\nb,,\"unclosed \"quote\" here,,\nc,,third,,\n",
 			[]string{"a", "c"}, []string{`t.csv: line 3: extraneous or missing " in quoted-field; the row is dropped`}},
+		{"a quote inside an unquoted cell is read as text", header + "a,,the order's \"total\" in euros,real,\nb,,second,,\n",
+			[]string{"a", "b"}, []string{`t.csv: line 2: bare " in non-quoted-field; read with the quotes as text`}},
 		{"no original_column_name column", "name,description\na,b\n", nil,
 			[]string{"t.csv: has no original_column_name column (header: name, description); its descriptions are dropped"}},
 		{"empty file", "", nil, []string{"t.csv: is empty; no descriptions"}},

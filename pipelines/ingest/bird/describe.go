@@ -86,6 +86,7 @@ func ParseDescription(name string, data []byte) (*TableDoc, []string) {
 		text = strings.ReplaceAll(text, "\x00", "")
 		warn("%d NUL byte%s removed", n, plural(n))
 	}
+	lines := strings.SplitAfter(text, "\n") // for reading a broken record again, by its line numbers
 	r := csv.NewReader(strings.NewReader(text))
 	r.FieldsPerRecord = -1
 	header, err := r.Read()
@@ -116,16 +117,25 @@ func ParseDescription(name string, data []byte) (*TableDoc, []string) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
+		line := 0
 		if err != nil {
 			var pe *csv.ParseError
 			if !errors.As(err, &pe) {
 				warn("reading stopped: %v; the rows after it are dropped", err)
 				break
 			}
-			warn("line %d: %v; the row is dropped", pe.StartLine, pe.Err)
-			continue
+			// A quote inside an unquoted cell (the order's "total") is how hand-made files go
+			// wrong most: read the record's own lines again taking such quotes as text, and keep
+			// it when that gives a row as wide as the header.
+			if rec = lazyRecord(lines, pe.StartLine, pe.Line); len(rec) != len(header) {
+				warn("line %d: %v; the row is dropped", pe.StartLine, pe.Err)
+				continue
+			}
+			warn("line %d: %v; read with the quotes as text", pe.StartLine, pe.Err)
+			line = pe.StartLine
+		} else {
+			line, _ = r.FieldPos(0)
 		}
-		line, _ := r.FieldPos(0)
 		get := func(name string) string {
 			if i, ok := col[name]; ok && i < len(rec) {
 				return strings.TrimSpace(rec[i])
@@ -152,6 +162,22 @@ func ParseDescription(name string, data []byte) (*TableDoc, []string) {
 		warn("line%s %s: no original_column_name; the row%s dropped", plural(len(unnamed)), joinInts(unnamed), map[bool]string{true: "s are", false: " is"}[len(unnamed) > 1])
 	}
 	return td, warnings
+}
+
+// lazyRecord parses lines from..to (numbered from 1) as one CSV record with quotes read leniently;
+// nil when they do not make exactly one.
+func lazyRecord(lines []string, from, to int) []string {
+	if from < 1 || to < from || to > len(lines) {
+		return nil
+	}
+	r := csv.NewReader(strings.NewReader(strings.Join(lines[from-1:to], "")))
+	r.FieldsPerRecord = -1
+	r.LazyQuotes = true
+	recs, err := r.ReadAll()
+	if err != nil || len(recs) != 1 {
+		return nil
+	}
+	return recs[0]
 }
 
 // csvError is the reader's error without the "record on line" prefix it repeats.

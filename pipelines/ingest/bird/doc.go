@@ -9,8 +9,9 @@
 // The SQLite files are read by package spider, and the SQL is translated and verified as
 // Spider's is; this package reads what BIRD adds. Its description CSVs are written by hand in
 // spreadsheets, and are read leniently: a byte-order mark is dropped, bytes that are not UTF-8
-// are read as Windows-1252 (a superset of Latin-1's printable characters), a row the CSV reader
-// cannot parse is dropped, and every such repair or loss is a warning naming file and line.
+// are read as Windows-1252 (a superset of Latin-1's printable characters), a row with a stray quote
+// is read again taking the quote as text, a row that still cannot be parsed is dropped, and every
+// such repair or loss is a warning naming file and line.
 // The questions file is read strictly: a question without SQL or whose database is missing
 // refuses the dataset, naming the question, since gold-set text is for its author to fix.
 package bird
