@@ -8,7 +8,7 @@ LDFLAGS := -X main.version=$(VERSION)
 UI      := annotator-ui
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run build ui test bench lint deps-pg deps-node deps-ui deps-browser clean
+.PHONY: run build ui test bench lint types deps-pg deps-node deps-ui deps-browser clean
 
 ## run: build everything and serve on http://localhost:8080 with the embedded PostgreSQL
 run: build deps-pg
@@ -34,6 +34,11 @@ test: deps-pg deps-browser ui
 ## do not compete for the 2 cores)
 bench: deps-pg
 	$(GO) test -p 1 -run '^$$' -bench . -benchtime 3x -benchmem -timeout 2h ./...
+
+## types: regenerate the web UI's API types (annotator-ui/src/shared/api.gen.ts) from the server's Go
+## types; `make test` fails while the file differs from what they generate
+types:
+	$(GO) test -count=1 -run '^TestAPITypesGenerated$$' ./server/ -update-types
 
 ## lint: formatting, vet, type checks and the UI's ESLint
 lint: deps-ui

@@ -10,8 +10,8 @@ type ResultDiff struct {
 	// alignment, at most limit rows each, in the order their queries returned them. Rows are
 	// the driver values as the results hold them; pred rows keep pred's column order (see
 	// ColumnMapping).
-	OnlyInGold [][]any `json:"only_in_gold"`
-	OnlyInPred [][]any `json:"only_in_pred"`
+	OnlyInGold [][]any `json:"only_in_gold" tstype:"unknown[][] | null"`
+	OnlyInPred [][]any `json:"only_in_pred" tstype:"unknown[][] | null"`
 	// OnlyInGoldCount and OnlyInPredCount count all such rows, listed or not.
 	OnlyInGoldCount int `json:"only_in_gold_count"`
 	OnlyInPredCount int `json:"only_in_pred_count"`

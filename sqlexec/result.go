@@ -12,9 +12,9 @@ type ResultColumn struct {
 // (the agent above all) learn from the message.
 type Result struct {
 	Columns   []ResultColumn `json:"columns"`
-	Rows      [][]any        `json:"rows"`      // at most the row cap; values as decoded by the driver
-	RowCount  int            `json:"row_count"` // rows produced, counting those past the cap
-	Truncated bool           `json:"truncated"` // the row or byte cap cut the result
+	Rows      [][]any        `json:"rows" tstype:"unknown[][] | null"` // at most the row cap; values as decoded by the driver
+	RowCount  int            `json:"row_count"`                        // rows produced, counting those past the cap
+	Truncated bool           `json:"truncated"`                        // the row or byte cap cut the result
 	Elapsed   time.Duration  `json:"elapsed_ns"`
 	Error     string         `json:"error,omitempty"`
 	// Fingerprint identifies the result independently of row order and column order (see match.go).

@@ -25,9 +25,9 @@ type ColumnDef struct {
 
 // ForeignKey says Columns of this table reference RefColumns of RefTable.
 type ForeignKey struct {
-	Columns    []string `json:"columns"`
+	Columns    []string `json:"columns" tstype:"string[]"`
 	RefTable   string   `json:"ref_table"`
-	RefColumns []string `json:"ref_columns"`
+	RefColumns []string `json:"ref_columns" tstype:"string[]"`
 }
 
 // TableDef describes an imported table.

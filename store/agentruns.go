@@ -18,11 +18,11 @@ type AgentRun struct {
 	NLQID            *int64          `json:"nlq_id"`
 	PipelineRunID    *int64          `json:"pipeline_run_id"`
 	Question         string          `json:"question"`
-	Status           string          `json:"status"` // running, answered, budget, loop, error, cancelled
+	Status           string          `json:"status" tstype:"AgentRunStatus"` // running, answered, budget, loop, error, cancelled
 	StopDetail       string          `json:"stop_detail"`
 	SQL              string          `json:"sql"`
 	Explanation      string          `json:"explanation"`
-	Warnings         json.RawMessage `json:"warnings"`
+	Warnings         json.RawMessage `json:"warnings" tstype:"RuleWarning[] | null"`
 	Confidence       *float64        `json:"confidence"`
 	Samples          int             `json:"samples"`
 	PromptVersion    string          `json:"prompt_version"`
@@ -43,10 +43,10 @@ type AgentStep struct {
 	Kind             string          `json:"kind"`
 	Content          string          `json:"content"`
 	Tool             string          `json:"tool"`
-	Args             json.RawMessage `json:"args"`
+	Args             json.RawMessage `json:"args" tstype:"Record<string, unknown> | null"`
 	Result           string          `json:"result"`
 	SQL              string          `json:"sql"`
-	SQLResult        json.RawMessage `json:"sql_result"`
+	SQLResult        json.RawMessage `json:"sql_result" tstype:"ResultPreview | null"`
 	PromptTokens     int             `json:"prompt_tokens"`
 	CompletionTokens int             `json:"completion_tokens"`
 	LatencyMS        float64         `json:"latency_ms"`

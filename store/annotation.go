@@ -440,7 +440,7 @@ type Comparison struct {
 	Reason     string `json:"reason"`
 	// Detail, for SQLs whose results were equal on the database but not on one of its neighbours
 	// (sqlexec.Distinguish), is that Distinction: which neighbour, and the rows that tell them apart.
-	Detail           json.RawMessage `json:"detail,omitempty"`
+	Detail           json.RawMessage `json:"detail,omitempty" tstype:"NeighbourDetail | null"`
 	GuidelineVersion *int            `json:"guideline_version"`
 	CreatedAt        time.Time       `json:"created_at"`
 	// Against says, for a comparison just made, what the new SQL was compared with: "agent" or

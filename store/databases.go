@@ -22,13 +22,13 @@ type Database struct {
 	Name       string          `json:"name"`
 	Version    int             `json:"version"`
 	Kind       string          `json:"kind"` // csv | sqlite
-	Source     json.RawMessage `json:"source"`
+	Source     json.RawMessage `json:"source" tstype:"{ files?: string[] | null; hash?: string } | null"`
 	SchemaName string          `json:"schema_name"`
 	ReaderRole string          `json:"-"`
 	SchemaHash string          `json:"schema_hash"`
 	TableCount int             `json:"table_count"`
 	RowCount   int64           `json:"row_count"`
-	Report     json.RawMessage `json:"report"`
+	Report     json.RawMessage `json:"report" tstype:"{ tables?: TableReport[] | null } | null"`
 	CreatedBy  *int64          `json:"created_by"`
 	CreatedAt  time.Time       `json:"created_at"`
 	Latest     bool            `json:"latest"`
@@ -48,11 +48,11 @@ type DBTable struct {
 	Original   string          `json:"original"`
 	Summary    string          `json:"summary"`
 	RowCount   int64           `json:"row_count"`
-	Columns    json.RawMessage `json:"columns"`
+	Columns    json.RawMessage `json:"columns" tstype:"DbColumn[] | null"`
 	PrimaryKey []string        `json:"primary_key"`
 	// ScanOrder: the columns whose order is the source's row order (see migration 00018).
 	ScanOrder   []string        `json:"scan_order,omitempty"`
-	ForeignKeys json.RawMessage `json:"foreign_keys"`
+	ForeignKeys json.RawMessage `json:"foreign_keys" tstype:"ForeignKey[] | null"`
 	Warnings    []string        `json:"warnings"`
 }
 

@@ -23,7 +23,7 @@ type Member struct {
 	UserID    int64     `json:"user_id"`
 	Email     string    `json:"email"`
 	Name      string    `json:"name"`
-	Role      string    `json:"role"`
+	Role      string    `json:"role" tstype:"ProjectRole"`
 	Version   int       `json:"version"`
 	CreatedAt time.Time `json:"created_at"`
 }
@@ -32,7 +32,7 @@ type Member struct {
 type UserMembership struct {
 	ProjectID   int64  `json:"project_id"`
 	ProjectName string `json:"project_name"`
-	Role        string `json:"role"`
+	Role        string `json:"role" tstype:"ProjectRole"`
 }
 
 // ListMembers returns a project's people, leads first.

@@ -13,10 +13,10 @@ import (
 
 // NLQFacets is what the question list's filters can select, with how many questions each selects.
 type NLQFacets struct {
-	Statuses   map[string]int `json:"statuses"`
-	Stages     map[string]int `json:"stages"`
-	Origins    map[string]int `json:"origins"`
-	ErrorTypes map[string]int `json:"error_types"` // questions with at least one decision of that type
+	Statuses   map[string]int `json:"statuses" tstype:"Record<string, number>"`
+	Stages     map[string]int `json:"stages" tstype:"Record<string, number>"`
+	Origins    map[string]int `json:"origins" tstype:"Record<string, number>"`
+	ErrorTypes map[string]int `json:"error_types" tstype:"Record<string, number>"` // questions with at least one decision of that type
 }
 
 // Facets counts a project's questions by status, stage, origin kind and reviewers' error types.
@@ -63,7 +63,7 @@ type ReviewerReview struct {
 // ReviewItemWithReviews is a review item with every decision taken on it.
 type ReviewItemWithReviews struct {
 	ReviewItem
-	Reviews []ReviewerReview `json:"reviews"`
+	Reviews []ReviewerReview `json:"reviews" tstype:"HistoryReview[]"`
 }
 
 // HistoryEvent is an audit entry about a question or its annotation and review items.
@@ -81,11 +81,11 @@ type HistoryEvent struct {
 // NLQHistory is everything that happened to one question, each list oldest first.
 type NLQHistory struct {
 	NLQ         NLQWithSQL              `json:"nlq"`
-	Candidates  []AuthoredCandidate     `json:"candidates"`
-	Annotations []UserAnnotation        `json:"annotations"`
-	Comparisons []Comparison            `json:"comparisons"`
-	ReviewItems []ReviewItemWithReviews `json:"review_items"`
-	Events      []HistoryEvent          `json:"events"`
+	Candidates  []AuthoredCandidate     `json:"candidates" tstype:"HistoryCandidate[]"`
+	Annotations []UserAnnotation        `json:"annotations" tstype:"HistoryAnnotation[]"`
+	Comparisons []Comparison            `json:"comparisons" tstype:"HistoryComparison[]"`
+	ReviewItems []ReviewItemWithReviews `json:"review_items" tstype:"HistoryReviewItem[]"`
+	Events      []HistoryEvent          `json:"events" tstype:"HistoryEvent[]"`
 }
 
 // History returns a question of the project with its candidates, annotations, comparisons, review

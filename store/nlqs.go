@@ -22,8 +22,8 @@ type NLQ struct {
 	DatabaseID   *int64          `json:"database_id"`
 	Question     string          `json:"question"`
 	Stage        string          `json:"stage"`
-	Status       string          `json:"status"`
-	Origin       json.RawMessage `json:"origin"`
+	Status       string          `json:"status" tstype:"NlqStatus"`
+	Origin       json.RawMessage `json:"origin" tstype:"Record<string, unknown> | null"`
 	OriginKey    *string         `json:"origin_key"`
 	ParentID     *int64          `json:"parent_id"`
 	TargetValues []string        `json:"target_values"`
@@ -43,15 +43,15 @@ type Candidate struct {
 	SQL               string          `json:"sql"`
 	OriginalSQL       *string         `json:"original_sql"`
 	OriginalDialect   *string         `json:"original_dialect"`
-	Translation       json.RawMessage `json:"translation"`
-	Verification      json.RawMessage `json:"verification"`
+	Translation       json.RawMessage `json:"translation" tstype:"{ changes?: string[] | null } | null"`
+	Verification      json.RawMessage `json:"verification" tstype:"{ match: boolean; reason: string; sqlite?: ResultPreview; postgres?: ResultPreview } | null"`
 	ResultFingerprint *string         `json:"result_fingerprint"`
 	RowCount          *int            `json:"row_count"`
 	Error             *string         `json:"error"`
 	ElapsedMS         *float64        `json:"elapsed_ms"`
 	AgentRunID        *int64          `json:"agent_run_id"`
 	PipelineRunID     *int64          `json:"pipeline_run_id"`
-	Warnings          json.RawMessage `json:"warnings"`
+	Warnings          json.RawMessage `json:"warnings" tstype:"RuleWarning[] | null"`
 	CreatedAt         time.Time       `json:"created_at"`
 }
 

@@ -30,8 +30,8 @@ type PipelineRun struct {
 	Kind      string `json:"kind"`
 	// Number counts the project's runs of this kind (1, 2, …): what people call a run.
 	Number           int             `json:"number"`
-	Params           json.RawMessage `json:"params"`
-	Status           string          `json:"status"`
+	Params           json.RawMessage `json:"params" tstype:"RunParams | null"`
+	Status           string          `json:"status" tstype:"PipelineRunStatus"`
 	Total            int             `json:"total"`
 	Done             int             `json:"done"`
 	Succeeded        int             `json:"succeeded"`
@@ -50,13 +50,19 @@ type PipelineRun struct {
 }
 
 // MarshalJSON adds the run's outcome in words (see Outcome) to its fields.
-func (r PipelineRun) MarshalJSON() ([]byte, error) {
-	type plain PipelineRun
-	return json.Marshal(struct {
-		plain
-		Outcome RunOutcome `json:"outcome"`
-	}{plain(r), r.Outcome()})
+func (r PipelineRun) MarshalJSON() ([]byte, error) { return json.Marshal(r.JSONShape()) }
+
+// plainRun is PipelineRun without its MarshalJSON.
+type plainRun PipelineRun
+
+// runJSON is a run as the API sends it.
+type runJSON struct {
+	plainRun
+	Outcome RunOutcome `json:"outcome"`
 }
+
+// JSONShape is what MarshalJSON renders: the run's fields and its outcome.
+func (r PipelineRun) JSONShape() any { return runJSON{plainRun(r), r.Outcome()} }
 
 // Finished reports whether the run has ended (for now: it may be resumed).
 func (r PipelineRun) Finished() bool {

@@ -24,7 +24,7 @@ type Project struct {
 // ProjectView is a project as one user sees it, with their role in it.
 type ProjectView struct {
 	Project
-	MyRole string `json:"my_role"`
+	MyRole string `json:"my_role" tstype:"MyProjectRole"`
 }
 
 // Roles in a project, strongest first. An admin acts as lead everywhere.

@@ -31,7 +31,7 @@ func SetOutcome(c *store.Candidate, r *sqlexec.Result) {
 // ResultPreview keeps what a reviewer needs of a result: its shape, first rows and error.
 type ResultPreview struct {
 	Columns   []sqlexec.ResultColumn `json:"columns"`
-	Rows      [][]any                `json:"rows"`
+	Rows      [][]any                `json:"rows" tstype:"unknown[][] | null"`
 	RowCount  int                    `json:"row_count"`
 	Truncated bool                   `json:"truncated"`
 	Error     string                 `json:"error,omitempty"`

@@ -1,70 +1,104 @@
 // The one module that talks to the Goldset HTTP API (docs/API.md).
 // Every call goes through `request`, so credentials, CSRF and the error envelope are handled once.
 
-export type ProjectRole = 'lead' | 'reviewer' | 'annotator';
-export type MyProjectRole = ProjectRole | 'admin';
-
-export interface User {
-  id: number;
-  email: string;
-  name: string;
-  is_admin: boolean;
-  disabled: boolean;
-  created_at: string;
-  version: number;
-}
-
-export interface Membership {
-  project_id: number;
-  project_name: string;
-  role: ProjectRole;
-}
+// The API's own types are generated from the Go types (api.gen.ts, `make types`).
+import type {
+  ProjectRole,
+  User,
+  Membership,
+  Token,
+  Project,
+  Member,
+  AuditEntry,
+  Database,
+  DbTable,
+  QueryResult,
+  ResultDiff,
+  HistoryEntry,
+  ImportSummary,
+  Nlq,
+  WrittenQuestion,
+  TranslationReport,
+  NlqFacets,
+  NlqHistory,
+  LlmSettings,
+  ModelSettingsView,
+  LlmTestReport,
+  AgentRun,
+  AgentBatchParams,
+  GenerationParams,
+  RunPreview,
+  PipelineRun,
+  RunAccuracy,
+  LlmCall,
+  LlmUsage,
+} from './api.gen';
+export type {
+  ProjectRole,
+  MyProjectRole,
+  NlqStatus,
+  PipelineRunStatus,
+  AgentRunStatus,
+  RunParams,
+  User,
+  Membership,
+  Token,
+  Project,
+  Member,
+  AuditEntry,
+  TableReport,
+  Database,
+  DbColumn,
+  ForeignKey,
+  DbTable,
+  ResultColumn,
+  QueryResult,
+  ResultDiff,
+  NeighbourDetail,
+  HistoryEntry,
+  Mismatch,
+  ImportSummary,
+  ResultPreview,
+  Candidate,
+  Nlq,
+  WrittenQuestion,
+  TranslationReport,
+  NlqFacets,
+  HistoryCandidate,
+  HistoryAnnotation,
+  HistoryReview,
+  HistoryReviewItem,
+  HistoryComparison,
+  HistoryEvent,
+  NlqHistory,
+  PurposeSettings,
+  ModelPrice,
+  LlmSettings,
+  ModelSettingsView,
+  LlmCheck,
+  LlmTestReport,
+  RuleWarning,
+  AgentStep,
+  AgentRun,
+  AgentBatchParams,
+  GenerationParams,
+  RunPreview,
+  PipelineRun,
+  RunAccuracy,
+  RunLogLine,
+  LlmCall,
+  LlmUsage,
+  AuditActor,
+  ColumnDoc,
+  DatabaseSummary,
+  QuestionSummary,
+  DatabaseFailure,
+} from './api.gen';
 
 export interface Me {
   user: User;
   csrf_token: string;
   memberships: Membership[];
-}
-
-export interface Token {
-  id: number;
-  name: string;
-  prefix: string;
-  created_at: string;
-  expires_at: string | null;
-  last_used_at: string | null;
-  revoked_at: string | null;
-}
-
-export interface Project {
-  id: number;
-  name: string;
-  description: string;
-  created_at: string;
-  version: number;
-  my_role: MyProjectRole;
-}
-
-export interface Member {
-  user_id: number;
-  email: string;
-  name: string;
-  role: ProjectRole;
-  version: number;
-  created_at: string;
-}
-
-export interface AuditEntry {
-  id: number;
-  at: string;
-  actor: { id: number; email: string } | null;
-  action: string;
-  object_type: string;
-  object_id: string;
-  project_id: number | null;
-  before: unknown;
-  after: unknown;
-  request_id: string;
 }
 
 /** An error answered by the API (or the network), with the envelope's code and field errors. */
@@ -265,78 +299,7 @@ function pageQuery(page: { limit?: number; before?: number }): string {
 
 export type ImportKind = 'csv' | 'sqlite' | 'spider' | 'bird' | 'wtq' | 'questions';
 
-export interface TableReport {
-  name: string;
-  rows: number;
-  warnings?: string[] | null;
-}
-
-export interface Database {
-  id: number;
-  project_id: number;
-  name: string;
-  version: number;
-  kind: 'csv' | 'sqlite' | string;
-  source: { files?: string[] | null; hash?: string } | null;
-  schema_name: string;
-  schema_hash: string;
-  table_count: number;
-  row_count: number;
-  report: { tables?: TableReport[] | null } | null;
-  created_at: string;
-  latest: boolean;
-}
-
-export interface DbColumn {
-  name: string;
-  original: string;
-  type: string;
-  not_null?: boolean;
-}
-
-export interface ForeignKey {
-  columns: string[];
-  ref_table: string;
-  ref_columns: string[];
-}
-
-export interface DbTable {
-  id: number;
-  name: string;
-  original: string;
-  summary: string;
-  row_count: number;
-  columns: DbColumn[] | null;
-  primary_key: string[] | null;
-  foreign_keys: ForeignKey[] | null;
-  warnings: string[] | null;
-}
-
-export interface ResultColumn {
-  name: string;
-  type: string;
-}
-
 /** A query's result, or its error (a failed or refused query still answers 200, with `error`). */
-export interface QueryResult {
-  columns: ResultColumn[] | null;
-  rows: unknown[][] | null;
-  row_count: number;
-  truncated: boolean;
-  elapsed_ns?: number;
-  error?: string;
-  fingerprint?: string;
-}
-
-export interface ResultDiff {
-  only_in_gold: unknown[][] | null;
-  only_in_pred: unknown[][] | null;
-  only_in_gold_count?: number;
-  only_in_pred_count?: number;
-  first_order_difference: number;
-  column_mapping: number[] | null;
-}
-
 export interface CompareResult {
   match: boolean;
   reason: string;
@@ -344,23 +307,6 @@ export interface CompareResult {
   gold: QueryResult;
   pred: QueryResult;
   diff: ResultDiff;
-}
-
-export interface HistoryEntry {
-  id: number;
-  database_id: number;
-  sql: string;
-  row_count: number | null;
-  error: string | null;
-  elapsed_ms: number;
-  created_at: string;
-}
-
-export interface Mismatch {
-  index: number;
-  db_id: string;
-  query: string;
-  reason: string;
 }
 
 /** What loading the sample project did: its databases (unchanged when loaded before) and plan. */
@@ -371,74 +317,7 @@ export interface SampleLoad {
   plan: { selected: number; sampled: number; items: number; share: number };
 }
 
-export interface ImportSummary {
-  databases: { database: Database; tables: TableReport[] | null; rows: number; unchanged: boolean }[] | null;
-  questions?: {
-    total: number;
-    imported: number;
-    existing: number;
-    gold_translated?: number;
-    gold_matched?: number;
-    gold_match_rate?: number;
-    mismatches?: Mismatch[] | null;
-    sql_failed?: number;
-  } | null;
-}
-
-export interface ResultPreview {
-  columns: ResultColumn[] | null;
-  rows: unknown[][] | null;
-  row_count: number;
-  truncated: boolean;
-  error?: string;
-}
-
-export interface Candidate {
-  id: number;
-  source: string;
-  sql: string;
-  original_sql: string | null;
-  original_dialect: string | null;
-  translation: { changes?: string[] | null } | null;
-  verification: { match: boolean; reason: string; sqlite?: ResultPreview; postgres?: ResultPreview } | null;
-  result_fingerprint: string | null;
-  row_count: number | null;
-  error: string | null;
-  elapsed_ms: number | null;
-}
-
-export type NlqStatus = 'new' | 'needs_review' | 'accepted' | 'rejected' | 'ambiguous';
-
-export interface Nlq {
-  id: number;
-  question: string;
-  stage: string;
-  status: NlqStatus | string;
-  /** Where the question came from, e.g. {kind: "spider", file: "dev.json", index: 12, db_id}. */
-  origin: Record<string, unknown> | null;
-  target_values: string[] | null;
-  database_id: number | null;
-  database_name: string | null;
-  created_at: string;
-  candidate: Candidate | null;
-  /** The candidate that is the question's gold SQL, once accepted. */
-  gold_candidate_id?: number | null;
-  /**
-   * Blind annotation: others' SQL is withheld from an annotator who has not answered the question yet
-   * (`candidate` is null in lists; the history lacks others' candidates, comparisons and reviews).
-   */
-  answers_hidden?: boolean;
-  parent_id?: number | null;
-}
-
 /** A question a person writes (`POST /nlqs`); `stage` defaults to `human-seed`. */
-export interface WrittenQuestion {
-  database_id: number;
-  question: string;
-  sql?: string;
-  stage?: string;
-}
-
 /** What `POST /nlqs/:nlq/check` says about SQL written for a question. */
 export interface CheckResult {
   result: QueryResult;
@@ -446,15 +325,6 @@ export interface CheckResult {
   execution_match?: { match: boolean; reason: string; against_candidate: number } | null;
   /** Against the WikiTableQuestions answer, when the question has one. */
   answer_match?: { match: boolean; reason: string; answers: string[] | null } | null;
-}
-
-export interface TranslationReport {
-  database_id: number;
-  database_name: string;
-  total: number;
-  matched: number;
-  mismatched: number;
-  match_rate: number;
 }
 
 export interface NlqFilter {
@@ -471,125 +341,8 @@ export interface NlqFilter {
   limit?: number;
 }
 
-/** What the question list's filters can select, each value with how many questions it selects. */
-export interface NlqFacets {
-  statuses: Record<string, number>;
-  stages: Record<string, number>;
-  origins: Record<string, number>;
-  error_types: Record<string, number>;
-}
-
-/** A candidate in a question's history: who wrote it (the importer, whoever started the agent). */
-export interface HistoryCandidate extends Candidate {
-  nlq_id?: number;
-  agent_run_id?: number | null;
-  pipeline_run_id?: number | null;
-  warnings?: { rule: string; message: string }[] | null;
-  created_at: string;
-  author_id: number | null;
-  author_email: string | null;
-}
-
-export interface HistoryAnnotation {
-  id: number;
-  item_id: number;
-  nlq_id: number;
-  user_id: number;
-  email: string | null;
-  candidate_id: number | null;
-  skipped_reason: string | null;
-  comment: string;
-  guideline_version: number | null;
-  elapsed_ms: number | null;
-  created_at: string;
-}
-
-/**
- * Why two SQLs whose results were equal on the database still disagree: the first neighbour of the
- * database (the same tables with other rows) on which their results differ, with both results there.
- */
-export interface NeighbourDetail {
-  same?: boolean;
-  /** "empty", "half", "other half", "doubled", "shifted", "boundary". */
-  neighbour?: string;
-  reason?: string;
-  a?: QueryResult | null;
-  b?: QueryResult | null;
-  diff?: ResultDiff | null;
-  /** Neighbours both queries ran on. */
-  checked: number;
-  skipped?: string[] | null;
-}
-
-export interface HistoryComparison {
-  id: number;
-  nlq_id: number;
-  candidate_a_id: number;
-  candidate_b_id: number;
-  match: boolean;
-  reason: string;
-  /** Set when the results were equal on the database but a neighbour told them apart. */
-  detail?: NeighbourDetail | null;
-  guideline_version: number | null;
-  created_at: string;
-}
-
-export interface HistoryReview {
-  id: number;
-  review_item_id: number;
-  reviewer_id: number;
-  reviewer_email: string | null;
-  guideline_version: number | null;
-  created_at: string;
-  decision: string;
-  /** With `accept`: the candidate accepted. */
-  candidate_id?: number | null;
-  error_type: string;
-  rule_ids: string[] | null;
-  comment: string;
-  final_sql: string;
-  question: string;
-}
-
-export interface HistoryReviewItem {
-  id: number;
-  nlq_id: number;
-  reason: string;
-  status: string;
-  candidate_a_id: number | null;
-  candidate_b_id: number | null;
-  authors: number[] | null;
-  claimed_by: number | null;
-  lease_until: string | null;
-  version: number;
-  guideline_version: number | null;
-  created_at: string;
-  resolved_at: string | null;
-  reviews: HistoryReview[];
-}
-
 /** An audit entry about the question, its annotation items or its review items. */
-export interface HistoryEvent {
-  id: number;
-  at: string;
-  action: string;
-  actor_email: string | null;
-  object_type: string;
-  object_id: string;
-  before: unknown;
-  after: unknown;
-}
-
 /** Everything that happened to one question (`GET /nlqs/:nlq`), each list oldest first. */
-export interface NlqHistory {
-  nlq: Nlq;
-  candidates: HistoryCandidate[];
-  annotations: HistoryAnnotation[];
-  comparisons: HistoryComparison[];
-  review_items: HistoryReviewItem[];
-  events: HistoryEvent[];
-}
-
 /** Where an upload is: sending bytes (with a fraction when the size is known), then waiting for the server. */
 export type UploadProgress = { phase: 'uploading'; loaded: number; total: number | null } | { phase: 'processing' };
 
@@ -805,7 +558,7 @@ export const api = {
    * Write a question about a database, with SQL or without. The SQL is run first: SQL that does not
    * run is refused (400 `fields.sql`), and a question already asked about the database is a 409.
    */
-  writeQuestion: (projectId: string | number, body: WrittenQuestion) =>
+  writeQuestion: (projectId: string | number, body: Pick<WrittenQuestion, 'database_id' | 'question'> & Partial<WrittenQuestion>) =>
     request<{ nlq: Nlq; result?: QueryResult }>('POST', `/api/v1/projects/${enc(projectId)}/nlqs`, { body }),
   checkSql: (projectId: string | number, nlqId: number, sql: string) =>
     request<CheckResult>('POST', `/api/v1/projects/${enc(projectId)}/nlqs/${enc(nlqId)}/check`, { body: { sql } }),
@@ -821,226 +574,13 @@ export const api = {
 export const PURPOSES = ['agent', 'generator', 'validator', 'critic', 'editor', 'judge', 'target', 'optimizer', 'embeddings'] as const;
 export type Purpose = (typeof PURPOSES)[number];
 
-export interface PurposeSettings {
-  model?: string;
-  temperature?: number;
-  max_tokens?: number;
-}
-
-export interface ModelPrice {
-  /** US dollars per million prompt tokens. */
-  prompt: number;
-  /** US dollars per million completion tokens. */
-  completion: number;
-}
-
-export interface LlmSettings {
-  base_url: string;
-  model: string;
-  embedding_model: string;
-  temperature: number;
-  max_tokens: number;
-  /** Per request, in nanoseconds (0: the server's default). */
-  timeout: number;
-  max_retries: number;
-  max_concurrency: number;
-  tokens_per_minute: number;
-  purposes?: Partial<Record<Purpose, PurposeSettings>> | null;
-  prices?: Record<string, ModelPrice> | null;
-}
-
 export type KeySource = 'environment' | 'file' | 'none';
-
-export interface ModelSettingsView {
-  settings: LlmSettings;
-  version: number;
-  configured: boolean;
-  key_source: KeySource;
-  /** Settings that come from GOLDSET_LLM_* variables in the server's environment. */
-  from_env: string[] | null;
-}
-
-export interface LlmCheck {
-  ok: boolean;
-  skipped?: boolean;
-  error?: string;
-  latency_ms: number;
-  model?: string;
-  dimension?: number;
-}
-
-export interface LlmTestReport {
-  chat: LlmCheck;
-  tool_calls: LlmCheck;
-  embeddings: LlmCheck;
-}
-
-export type AgentRunStatus = 'running' | 'answered' | 'budget' | 'loop' | 'error' | 'cancelled';
-
-export interface RuleWarning {
-  rule: string;
-  message: string;
-}
-
-export interface AgentStep {
-  sample: number;
-  index: number;
-  kind: 'model' | 'tool' | string;
-  /** The model's thoughts (a model turn). */
-  content: string;
-  tool: string;
-  args: Record<string, unknown> | null;
-  /** What the tool told the model. */
-  result: string;
-  sql: string;
-  sql_result: ResultPreview | null;
-  prompt_tokens: number;
-  completion_tokens: number;
-  latency_ms: number;
-  error: string;
-  at: string;
-}
-
-export interface AgentRun {
-  id: number;
-  project_id?: number;
-  database_id: number;
-  nlq_id: number | null;
-  pipeline_run_id: number | null;
-  question: string;
-  status: AgentRunStatus | string;
-  stop_detail: string;
-  sql: string;
-  explanation: string;
-  warnings: RuleWarning[] | null;
-  confidence: number | null;
-  samples: number;
-  prompt_version: string;
-  model: string;
-  prompt_tokens: number;
-  completion_tokens: number;
-  started_at: string;
-  finished_at: string | null;
-  steps?: AgentStep[] | null;
-}
-
-export type PipelineRunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
-
-export interface AgentBatchParams {
-  database_id?: number;
-  stage?: string;
-  status?: string;
-  limit?: number;
-  concurrency?: number;
-  samples?: number;
-}
 
 /** The generating pipelines (docs/API.md), each started with `POST …/runs` `{kind, params}`. */
 export const GENERATION_KINDS = ['complexity', 'semantic', 'paraphrase', 'qagen', 'table_metadata'] as const;
 export type GenerationKind = (typeof GENERATION_KINDS)[number];
 
-/** A generating run's parameters; every field optional (the server fills the defaults). */
-export interface GenerationParams {
-  from_stage?: string;
-  stage?: string;
-  database_id?: number;
-  n?: number;
-  seed?: number;
-  methods?: string[];
-  columns?: number;
-  tables_per_chunk?: number;
-  num?: number;
-  sample_rows?: number;
-  validate?: boolean;
-  near_duplicate?: number;
-  max_length?: number;
-  concurrency?: number;
-  annotate?: boolean;
-}
-
-/** Any run's parameters: an agent batch's, a generating run's, and `from_run` on the batch a generating run queued. */
-export type RunParams = AgentBatchParams & GenerationParams & { pipeline?: string; from_run?: number };
-
 /** What `POST …/runs/preview` renders: the prompt of the run's first item; nothing is stored. */
-export interface RunPreview {
-  pipeline: string;
-  prompt_version: string;
-  model: string;
-  item: string;
-  items: number;
-  params: RunParams;
-  messages: { role: string; content: string }[] | null;
-  note?: string;
-}
-
-export interface PipelineRun {
-  id: number;
-  project_id?: number;
-  kind: string;
-  /** 1, 2, … per project and kind: what people call the run ("Evaluation #1"); the id is for URLs. */
-  number?: number;
-  params: RunParams | null;
-  /** Generating pipelines: outputs kept as questions, and those dropped by reason. */
-  kept?: number;
-  dropped?: Record<string, number> | null;
-  status: PipelineRunStatus | string;
-  total: number;
-  done: number;
-  succeeded: number;
-  failed: number;
-  prompt_tokens: number;
-  completion_tokens: number;
-  cost_usd: number;
-  error: string;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-  heartbeat_at: string | null;
-}
-
-export interface RunAccuracy {
-  items: number;
-  answered: number;
-  evaluated: number;
-  matched: number;
-  accuracy: number;
-}
-
-export interface RunLogLine {
-  id: number;
-  at: string;
-  level: string;
-  message: string;
-}
-
-export interface LlmCall {
-  id: number;
-  at: string;
-  purpose: string;
-  model: string;
-  run_kind: string;
-  run_id: number | null;
-  item_key: string;
-  request?: unknown;
-  response?: unknown;
-  prompt_tokens: number;
-  completion_tokens: number;
-  latency_ms: number;
-  attempts: number;
-  cached: boolean;
-  error: string;
-  cost_usd: number;
-}
-
-export interface LlmUsage {
-  calls: number;
-  cached_calls: number;
-  failed_calls: number;
-  prompt_tokens: number;
-  completion_tokens: number;
-  cost_usd: number;
-}
-
 export interface LlmCallQuery {
   run_kind?: string;
   run_id?: number | string;
@@ -1105,11 +645,11 @@ export const llmApi = {
   /** `kind` "" lists every kind of run. */
   listRuns: (projectId: string | number, kind = 'agent') =>
     list('runs', request<{ runs: PipelineRun[] | null }>('GET', `${projectPath(projectId)}/runs${query({ kind })}`)),
-  startAgentBatch: (projectId: string | number, params: AgentBatchParams) =>
+  startAgentBatch: (projectId: string | number, params: Partial<AgentBatchParams>) =>
     request<{ run: PipelineRun }>('POST', `${projectPath(projectId)}/runs`, { body: { kind: 'agent', params } }),
-  startGeneration: (projectId: string | number, kind: GenerationKind, params: GenerationParams) =>
+  startGeneration: (projectId: string | number, kind: GenerationKind, params: Partial<GenerationParams>) =>
     request<{ run: PipelineRun }>('POST', `${projectPath(projectId)}/runs`, { body: { kind, params } }),
-  previewGeneration: async (projectId: string | number, kind: GenerationKind, params: GenerationParams) => {
+  previewGeneration: async (projectId: string | number, kind: GenerationKind, params: Partial<GenerationParams>) => {
     const res = await request<{ preview: RunPreview }>('POST', `${projectPath(projectId)}/runs/preview`, { body: { kind, params } });
     return { preview: { ...res.preview, messages: res.preview.messages ?? [] } };
   },

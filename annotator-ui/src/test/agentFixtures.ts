@@ -46,6 +46,7 @@ export const steps: AgentStep[] = [
 export function agentRun(overrides: Partial<AgentRun> = {}): AgentRun {
   return {
     id: 77,
+    project_id: 42,
     database_id: 9,
     nlq_id: null,
     pipeline_run_id: null,
@@ -58,33 +59,43 @@ export function agentRun(overrides: Partial<AgentRun> = {}): AgentRun {
     confidence: 0.67,
     samples: 3,
     prompt_version: 'agent-system-v2',
+    guideline_version: null,
     model: 'gpt-test',
     prompt_tokens: 5000,
     completion_tokens: 400,
+    started_by: 1,
     started_at: '2025-01-05T10:00:00Z',
     finished_at: '2025-01-05T10:00:12Z',
     ...overrides,
   };
 }
 
+/** A run; its number is its id unless the overrides say otherwise. */
 export function pipelineRun(overrides: Partial<PipelineRun> = {}): PipelineRun {
+  const id = overrides.id ?? 5;
   return {
-    id: 5,
+    id,
+    project_id: 42,
     kind: 'agent',
+    number: id,
     params: { concurrency: 16, samples: 1 },
     status: 'running',
     total: 489,
     done: 100,
     succeeded: 98,
     failed: 2,
+    kept: 0,
+    dropped: null,
     prompt_tokens: 100000,
     completion_tokens: 20000,
     cost_usd: 1.25,
     error: '',
+    started_by: 1,
     created_at: '2025-01-05T10:00:00Z',
     started_at: '2025-01-05T10:00:00Z',
     finished_at: null,
     heartbeat_at: '2025-01-05T10:01:00Z',
+    outcome: { tone: 'neutral', text: '100 of 489 done' },
     ...overrides,
   };
 }

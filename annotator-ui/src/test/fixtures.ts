@@ -14,6 +14,7 @@ export function database(overrides: Partial<Database> = {}): Database {
     table_count: 1,
     row_count: 4,
     report: { tables: [{ name: 'medals', rows: 4 }] },
+    created_by: 1,
     created_at: '2025-01-05T10:00:00Z',
     latest: true,
     ...overrides,
@@ -22,6 +23,8 @@ export function database(overrides: Partial<Database> = {}): Database {
 
 export const shipsTable: DbTable = {
   id: 1,
+  database_id: 5,
+  position: 0,
   name: 'ships',
   original: 'ships.csv',
   summary: 'Ships of the line',
@@ -38,6 +41,8 @@ export const shipsTable: DbTable = {
 
 export const portsTable: DbTable = {
   id: 2,
+  database_id: 5,
+  position: 1,
   name: 'ports',
   original: 'ports',
   summary: '',

@@ -5,6 +5,7 @@ const at = (minute: number) => `2025-03-01T10:${String(minute).padStart(2, '0')}
 
 export function candidate(overrides: Partial<HistoryCandidate> & Pick<HistoryCandidate, 'id' | 'source' | 'sql'>): HistoryCandidate {
   return {
+    nlq_id: 12,
     original_sql: null,
     original_dialect: null,
     translation: null,
@@ -14,6 +15,8 @@ export function candidate(overrides: Partial<HistoryCandidate> & Pick<HistoryCan
     error: null,
     elapsed_ms: 1.2,
     agent_run_id: null,
+    pipeline_run_id: null,
+    warnings: null,
     created_at: at(0),
     author_id: 1,
     author_email: 'lead@example.com',
@@ -54,6 +57,7 @@ export function loopHistory(nlq: Nlq): NlqHistory {
     review_items: [
       {
         id: 7,
+        project_id: 42,
         nlq_id: nlq.id,
         reason: 'disagreement',
         status: 'resolved',

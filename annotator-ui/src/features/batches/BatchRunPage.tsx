@@ -2,7 +2,7 @@
 // every model call it made.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useParams } from 'react-router';
-import { api, type AgentBatchParams, type RunAccuracy } from '../../shared/api';
+import { api, type RunAccuracy, type RunParams } from '../../shared/api';
 import { formatCount, plural } from '../../components/ResultGrid';
 import { Card, LoadMore, QueryView } from '../../components/ui';
 import { elapsedMs, formatCost } from '../../shared/format';
@@ -15,7 +15,7 @@ import { useRunPage, type RunData } from '../runs/useRunPage';
 import { ModelCalls } from './ModelCalls';
 import { databaseKeys } from '../databases/keys';
 
-function describeParams(p: AgentBatchParams | null, dbName: (id: number) => string): string {
+function describeParams(p: RunParams | null, dbName: (id: number) => string): string {
   if (!p) return '';
   const parts = [p.database_id ? dbName(p.database_id) : 'all databases'];
   if (p.stage) parts.push(`stage ${p.stage}`);

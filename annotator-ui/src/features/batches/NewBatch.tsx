@@ -22,8 +22,8 @@ export function batchParams(form: {
   limit: string;
   concurrency: string;
   samples: string;
-}): AgentBatchParams {
-  const p: AgentBatchParams = {};
+}): Partial<AgentBatchParams> {
+  const p: Partial<AgentBatchParams> = {};
   if (form.database) p.database_id = Number(form.database);
   if (form.stage.trim()) p.stage = form.stage.trim();
   if (form.status) p.status = form.status;

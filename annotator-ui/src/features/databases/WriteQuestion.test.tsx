@@ -19,8 +19,13 @@ const history: HistoryEntry[] = [
 function saved(id: number, question: string): Nlq {
   return {
     id,
+    project_id: 42,
     question,
     stage: 'human-seed',
+    origin_key: null,
+    parent_id: null,
+    evidence: '',
+    gold_candidate_id: null,
     status: 'new',
     origin: { kind: 'written', author_id: 7 },
     target_values: null,

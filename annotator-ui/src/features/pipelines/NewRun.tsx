@@ -38,7 +38,7 @@ export function NewRun({ projectId }: { projectId: string }) {
     setForm((f) => ({ ...f, methods: f.methods.includes(m) ? f.methods.filter((x) => x !== m) : [...f.methods, m] }));
 
   const preview = useMutation({
-    mutationFn: (body: { kind: GenerationKind; params: GenerationParams }) => llmApi.previewGeneration(projectId, body.kind, body.params),
+    mutationFn: (body: { kind: GenerationKind; params: Partial<GenerationParams> }) => llmApi.previewGeneration(projectId, body.kind, body.params),
   });
   const start = useMutation({
     mutationFn: () => llmApi.startGeneration(projectId, form.kind, params),

@@ -196,7 +196,11 @@ describe('dropped breakdown', () => {
 describe('lineage', () => {
   const generated: Nlq = {
     id: 77,
+    project_id: 42,
     question: 'Could you list the singers by age?',
+    origin_key: null,
+    evidence: '',
+    gold_candidate_id: null,
     stage: 'human-seed+paraphrase',
     status: 'new',
     origin: { kind: 'paraphrase', pipeline: 'paraphrase', prompt_version: 'paraphrase@1a2b3c', model: 'gpt-test', run_id: 8, item: 'nlq:12', method: 'lexical', parent_id: 12 },

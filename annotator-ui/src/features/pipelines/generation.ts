@@ -50,7 +50,7 @@ export const needsDatabase = (k: GenerationKind) => k === 'qagen' || k === 'tabl
 export const makesQuestions = (k: string) => k !== 'table_metadata' && k !== 'agent';
 
 /** The stage a run's new questions get: its `stage`, else the server's default. */
-export function outputStage(kind: string, p: GenerationParams | null | undefined): string {
+export function outputStage(kind: string, p: Partial<GenerationParams> | null | undefined): string {
   if (p?.stage) return p.stage;
   if (kind === 'qagen') return 'qagen';
   return `${p?.from_stage || 'human-seed'}+${kind}`;
@@ -89,9 +89,9 @@ export const DEFAULT_FORM: RunForm = {
 };
 
 /** The form's values as the API's params: only what the pipeline takes and was set (the server fills defaults). */
-export function generationParams(form: RunForm): GenerationParams {
+export function generationParams(form: RunForm): Partial<GenerationParams> {
   const k = form.kind;
-  const p: GenerationParams = {};
+  const p: Partial<GenerationParams> = {};
   const num = (v: string) => (v.trim() === '' ? undefined : Number(v));
   if (usesFromStage(k) && form.from_stage) p.from_stage = form.from_stage;
   if (k !== 'table_metadata' && form.stage.trim()) p.stage = form.stage.trim();

@@ -12,7 +12,12 @@ const preview = (rows: unknown[][]) => ({ columns: [{ name: 'count', type: 'int8
 
 const mismatched: Nlq = {
   id: 12,
+  project_id: 42,
   question: 'How many singers do we have?',
+  origin_key: 'dev.json#12',
+  parent_id: null,
+  evidence: '',
+  gold_candidate_id: null,
   stage: 'human-seed',
   status: 'needs_review',
   origin: { kind: 'spider', file: 'dev.json', index: 12, db_id: 'concert_singer' },
@@ -22,6 +27,7 @@ const mismatched: Nlq = {
   created_at: '2025-01-05T10:00:00Z',
   candidate: {
     id: 100,
+    nlq_id: 12,
     source: 'import',
     sql: 'SELECT count(*) FROM singer WHERE name ILIKE \'%a%\'',
     original_sql: 'SELECT count(*) FROM singer WHERE name LIKE "%a%"',
@@ -32,12 +38,21 @@ const mismatched: Nlq = {
     row_count: 1,
     error: null,
     elapsed_ms: 1.5,
+    agent_run_id: null,
+    pipeline_run_id: null,
+    warnings: null,
+    created_at: '2025-01-05T10:00:00Z',
   },
 };
 
 const wtq: Nlq = {
   id: 11,
+  project_id: 42,
   question: 'which nation won the most gold medals?',
+  origin_key: 'questions.tsv#nt-0',
+  parent_id: null,
+  evidence: '',
+  gold_candidate_id: null,
   stage: 'human-seed',
   status: 'new',
   origin: { kind: 'wtq', file: 'questions.tsv', id: 'nt-0', context: 'csv/204-csv/590.csv', table: 't_204_csv_590' },
@@ -285,7 +300,15 @@ describe('questions tab', () => {
     h.comparisons = [
       {
         id: 90, nlq_id: 12, candidate_a_id: c1.id, candidate_b_id: c2.id, match: false, reason: 'results differ on a neighbour', guideline_version: null, created_at: h.candidates[h.candidates.length - 1].created_at,
-        detail: { neighbour: 'shifted', reason: 'rows differ', a: preview([[4]]), b: preview([[5]]), diff: { only_in_gold: [[4]], only_in_pred: [[5]], first_order_difference: -1, column_mapping: null }, checked: 5 },
+        detail: {
+          same: false,
+          neighbour: 'shifted',
+          reason: 'rows differ',
+          a: { ...preview([[4]]), elapsed_ns: 1000 },
+          b: { ...preview([[5]]), elapsed_ns: 1000 },
+          diff: { only_in_gold: [[4]], only_in_pred: [[5]], only_in_gold_count: 1, only_in_pred_count: 1, first_order_difference: -1, column_mapping: null },
+          checked: 5,
+        },
       },
     ];
     const item = h.review_items[0];
@@ -377,7 +400,7 @@ describe('try SQL', () => {
 
   it('says how the SQL differs, and shows a failed query', async () => {
     setup(wtqWithSql, {
-      result: { columns: null, rows: null, row_count: 0, truncated: false, error: 'column "gold_medals" does not exist' },
+      result: { columns: null, rows: null, row_count: 0, truncated: false, elapsed_ns: 800_000, error: 'column "gold_medals" does not exist' },
       execution_match: { match: false, reason: 'the predicted query failed', against_candidate: 300 },
       answer_match: { match: false, reason: 'the query failed', answers: ['Norway'] },
     });

@@ -5,15 +5,37 @@ import { loopHistory } from '../../test/historyFixtures';
 
 const nlq: Nlq = {
   id: 12,
+  project_id: 42,
   question: 'How many singers do we have?',
   stage: 'spider-dev',
+  origin_key: 'dev.json#12',
+  parent_id: null,
+  evidence: '',
+  gold_candidate_id: null,
   status: 'new',
   origin: { kind: 'spider' },
   target_values: null,
   database_id: 9,
   database_name: 'concert_singer',
   created_at: '2025-03-01T09:00:00Z',
-  candidate: { id: 100, source: 'import', sql: 'SELECT 1', original_sql: null, original_dialect: null, translation: null, verification: null, result_fingerprint: null, row_count: 1, error: null, elapsed_ms: 1 },
+  candidate: {
+    id: 100,
+    nlq_id: 12,
+    source: 'import',
+    sql: 'SELECT 1',
+    original_sql: null,
+    original_dialect: null,
+    translation: null,
+    verification: null,
+    result_fingerprint: null,
+    row_count: 1,
+    error: null,
+    elapsed_ms: 1,
+    agent_run_id: null,
+    pipeline_run_id: null,
+    warnings: null,
+    created_at: '2025-03-01T09:00:00Z',
+  },
 };
 
 describe('question timeline', () => {

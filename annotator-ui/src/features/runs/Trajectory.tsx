@@ -5,7 +5,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Fragment, useEffect, useReducer, useState, type ReactNode } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { ApiError, llmApi, streams, type AgentRun, type AgentStep, type ResultPreview } from '../../shared/api';
+import { ApiError, llmApi, streams, type AgentRun, type AgentRunStatus, type AgentStep, type ResultPreview } from '../../shared/api';
 import { formatDateTime, formatDuration, formatTokens, elapsedMs } from '../../shared/format';
 import { formError } from '../../shared/forms';
 import { useEventStream } from '../../shared/sse';
@@ -423,7 +423,7 @@ export function LiveTrajectory({ projectId, runId, canSave }: { projectId: strin
       step: (d) => dispatch({ type: 'step', step: d as AgentStep }),
       run: (d) => dispatch({ type: 'run', run: d as AgentRun }),
       done: (d) => {
-        dispatch({ type: 'done', status: (d as { status?: string } | null)?.status });
+        dispatch({ type: 'done', status: (d as { status?: AgentRunStatus } | null)?.status });
         void qc.invalidateQueries({ queryKey: agentRunKeys.all(projectId) });
         void qc.invalidateQueries({ queryKey: agentRunKeys.detail(projectId, runId) });
       },

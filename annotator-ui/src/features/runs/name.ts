@@ -2,7 +2,9 @@
 // id stays in URLs only. A server from before run numbers sends none: its id stands in.
 import type { PipelineRun } from '../../shared/api';
 
-export const runNumber = (r: Pick<PipelineRun, 'id' | 'number'>) => r.number ?? r.id;
+type Numbered = Pick<PipelineRun, 'id'> & Partial<Pick<PipelineRun, 'number'>>;
+
+export const runNumber = (r: Numbered) => r.number ?? r.id;
 
 /** "Evaluation #1". */
-export const runName = (noun: string, r: Pick<PipelineRun, 'id' | 'number'>) => `${noun} #${runNumber(r)}`;
+export const runName = (noun: string, r: Numbered) => `${noun} #${runNumber(r)}`;

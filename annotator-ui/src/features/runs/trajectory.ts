@@ -1,7 +1,7 @@
 // The state of a trajectory being watched: the run (from GET or the stream's `run` events) and its
 // steps (from GET or `step` events, each once, in order). A pure reducer, so the order of events and
 // duplicates (a reconnect replays the steps) are easy to test.
-import type { AgentRun, AgentStep } from '../../shared/api';
+import type { AgentRun, AgentRunStatus, AgentStep } from '../../shared/api';
 
 export interface TrajectoryState {
   run: AgentRun | null;
@@ -14,7 +14,7 @@ export type TrajectoryEvent =
   | { type: 'load'; run: AgentRun }
   | { type: 'step'; step: AgentStep }
   | { type: 'run'; run: AgentRun }
-  | { type: 'done'; status?: string };
+  | { type: 'done'; status?: AgentRunStatus };
 
 export const initialTrajectory: TrajectoryState = { run: null, steps: [], done: false };
 
@@ -44,7 +44,7 @@ function mergeSteps(current: AgentStep[], incoming: AgentStep[]): AgentStep[] {
 
 export function isFinished(run: Pick<AgentRun, 'status' | 'finished_at'> | null): boolean {
   if (!run) return false;
-  return run.finished_at != null || (run.status !== 'running' && run.status !== '');
+  return run.finished_at != null || run.status !== 'running';
 }
 
 export function trajectoryReducer(state: TrajectoryState, event: TrajectoryEvent): TrajectoryState {

@@ -1,0 +1,53 @@
+package server
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/goldset/goldset/server/tsgen"
+)
+
+var updateTypes = flag.Bool("update-types", false, "rewrite annotator-ui/src/shared/api.gen.ts from the Go types")
+
+// TestAPITypesGenerated: the web UI's API types are what the Go types generate, so they cannot drift.
+// `make types` rewrites the file.
+func TestAPITypesGenerated(t *testing.T) {
+	decls, opt := apiTypes()
+	want, err := tsgen.Generate(decls, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join("..", "annotator-ui", "src", "shared", "api.gen.ts")
+	if *updateTypes {
+		if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != want {
+		t.Fatalf("%s is not what the Go types generate: run `make types`; first difference:\n%s", path, firstDiff(string(got), want))
+	}
+}
+
+func firstDiff(got, want string) string {
+	g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
+	for i := 0; i < len(g) || i < len(w); i++ {
+		var gl, wl string
+		if i < len(g) {
+			gl = g[i]
+		}
+		if i < len(w) {
+			wl = w[i]
+		}
+		if gl != wl {
+			return "line " + itoa(i+1) + ":\n  file:      " + gl + "\n  generated: " + wl
+		}
+	}
+	return ""
+}
