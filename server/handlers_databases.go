@@ -294,6 +294,9 @@ func (s *Server) importFiles(c echo.Context) error {
 		sum.Databases = append(sum.Databases, ds)
 	case "sqlite":
 		if ingest.IsZip(paths[0]) {
+			if name != "" {
+				return invalid("name", "does not apply to a zip of SQLite files: each database is named after its file")
+			}
 			if sum, err = im.ImportSQLiteZip(ctx, a, pid, paths[0], filepath.Base(paths[0])); err != nil {
 				return err
 			}

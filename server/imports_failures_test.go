@@ -70,4 +70,8 @@ func TestImports_FailedDatabasesAreNamedWithTheirReasons(t *testing.T) {
 	if rec.Code != 201 || !strings.Contains(rec.Body.String(), `"name":"junk","reason":"junk.db: `) || !strings.Contains(rec.Body.String(), `"name":"shop"`) {
 		t.Fatalf("sqlite zip: %d %s", rec.Code, rec.Body)
 	}
+	rec = e.upload("lead", map[string]string{"kind": "sqlite", "name": "one"}, map[string][]byte{"dbs.zip": data})
+	if rec.Code != 400 || !strings.Contains(rec.Body.String(), "does not apply to a zip of SQLite files") {
+		t.Fatalf("a name with a zip: %d %s", rec.Code, rec.Body)
+	}
 }

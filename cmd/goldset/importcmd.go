@@ -138,6 +138,9 @@ func runImport(ctx context.Context, args []string, out io.Writer) error {
 			return err
 		}
 		if ingest.IsZip(paths[0]) {
+			if *dbName != "" {
+				return fmt.Errorf("%w: --database does not apply to a zip of SQLite files: each database is named after its file", errUsage)
+			}
 			if sum, err = im.ImportSQLiteZip(ctx, a, p.ID, paths[0], filepath.Base(paths[0])); err != nil {
 				return err
 			}

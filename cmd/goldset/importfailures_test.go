@@ -76,6 +76,10 @@ func TestCLI_ImportZipOfSQLiteFiles(t *testing.T) {
 	if err == nil || !strings.Contains(out, "Database shop is unchanged") {
 		t.Errorf("re-run: %v\n%s", err, out)
 	}
+	if _, err := runCLI(t, "import", "sqlite", zipPath, "--project", "p", "--database", "one", "--database-url", url); !errors.Is(err, errUsage) ||
+		!strings.Contains(err.Error(), "--database does not apply to a zip of SQLite files") {
+		t.Errorf("--database with a zip: %v", err)
+	}
 }
 
 // The kill -9 proof: an import killed while PostgreSQL receives a database's rows leaves that
