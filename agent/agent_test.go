@@ -182,7 +182,7 @@ func TestRun_UnknownToolsAndInvalidArgumentsAreExplainedNotFatal(t *testing.T) {
 	wants := []string{
 		"there is no tool named `drop_table`. The tools are: explore_db, run_sql_query, scratchpad, give_final_answer",
 		"the arguments of `run_sql_query` are invalid: they are not a JSON object",
-		`property "action" must be one of list_tables, describe_table, find_value, not "destroy"`,
+		`property "action" must be one of list_tables, describe_table, find_value, search, not "destroy"`,
 		`unknown property "timeout" (allowed: sql)`,
 		`property "sql" must be a string`,
 		`property "explanation" is required`,

@@ -221,10 +221,17 @@ func (r *run) search(query string) string {
 
 func strconvQuote(s string) string { return fmt.Sprintf("%q", s) }
 
+// listTablesMax is how many tables list_tables shows; past it, it points at search.
+const listTablesMax = 200
+
 func (r *run) listTables() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d table%s:\n", len(r.p.tables), plural(len(r.p.tables)))
-	for _, t := range r.p.tables {
+	for i, t := range r.p.tables {
+		if i == listTablesMax {
+			fmt.Fprintf(&b, "… and %d more: use explore_db with action \"search\" to find tables by the words and values of the question.\n", len(r.p.tables)-i)
+			break
+		}
 		fmt.Fprintf(&b, "- %s (%d row%s, %d column%s)", t.Name, t.RowCount, plural(int(min(t.RowCount, 2))), len(t.cols), plural(len(t.cols)))
 		if t.Original != "" && t.Original != t.Name {
 			fmt.Fprintf(&b, ", originally %q", t.Original)
@@ -264,7 +271,7 @@ func (r *run) findValue(value, table, column string) string {
 	if strings.ContainsRune(value, 0) {
 		return "ERROR: the value holds a NUL character."
 	}
-	tables := r.p.tables
+	tables := r.likeliestFirst(value)
 	if table != "" {
 		t := findTable(r.p.tables, table)
 		if t == nil {
@@ -334,6 +341,30 @@ func (r *run) findValue(value, table, column string) string {
 		b.WriteString("(more matches not shown; narrow the search with table and column)\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// likeliestFirst orders the tables for a search of value across the database: those the retrieval
+// index finds it in (best first), then those the prompt shows, then the rest in schema order, so
+// the bounded number of columns one search reads goes where the value most likely is.
+func (r *run) likeliestFirst(value string) []*tableInfo {
+	out := make([]*tableInfo, 0, len(r.p.tables))
+	seen := map[*tableInfo]bool{}
+	add := func(t *tableInfo) {
+		if t != nil && !seen[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	for _, h := range r.p.index.Search(value, findMaxColumns) {
+		add(findTable(r.p.tables, h.Table))
+	}
+	for _, name := range r.p.shown {
+		add(findTable(r.p.tables, name))
+	}
+	for _, t := range r.p.tables {
+		add(t)
+	}
+	return out
 }
 
 func pluralAny(v any) string {
