@@ -229,30 +229,46 @@ type EvalSummary struct {
 	Errors     int                    `json:"errors"`
 	ByHardness map[string]*EvalBucket `json:"by_hardness"`
 	ByDatabase map[string]*EvalBucket `json:"by_database"`
-	Judge      *EvalBucket            `json:"judge"`
+	// ByDifficulty is accuracy by the benchmark's difficulty label of the pairs that have one
+	// (BIRD: simple, moderate, challenging), as BIRD reports execution accuracy.
+	ByDifficulty map[string]*EvalBucket `json:"by_difficulty,omitempty"`
+	Judge        *EvalBucket            `json:"judge"`
 }
 
 // EvalSummary counts a run's results for one candidate.
 func (s *Store) EvalSummary(ctx context.Context, runID, candidateID int64) (EvalSummary, error) {
 	out := EvalSummary{ByHardness: map[string]*EvalBucket{}, ByDatabase: map[string]*EvalBucket{}}
-	rows, err := s.pool.Query(ctx, `SELECT hardness, database_name, count(*), count(*) FILTER (WHERE correct),
-			count(*) FILTER (WHERE NOT correct AND error <> ''), count(judge), count(*) FILTER (WHERE judge),
-			count(suite_correct), count(*) FILTER (WHERE suite_correct)
-		FROM eval_results WHERE run_id = $1 AND candidate_id = $2 GROUP BY 1, 2`, runID, candidateID)
+	// The difficulty is the snapshot pair's: the run's params name the snapshot.
+	rows, err := s.pool.Query(ctx, `SELECT r.hardness, r.database_name, coalesce(p.difficulty, ''), count(*), count(*) FILTER (WHERE r.correct),
+			count(*) FILTER (WHERE NOT r.correct AND r.error <> ''), count(r.judge), count(*) FILTER (WHERE r.judge),
+			count(r.suite_correct), count(*) FILTER (WHERE r.suite_correct)
+		FROM eval_results r LEFT JOIN snapshot_pairs p ON p.nlq_id = r.nlq_id
+			AND p.snapshot_id = (SELECT (params->>'snapshot_id')::bigint FROM pipeline_runs WHERE id = $1)
+		WHERE r.run_id = $1 AND r.candidate_id = $2 GROUP BY 1, 2, 3`, runID, candidateID)
 	if err != nil {
 		return out, classify(err, "eval summary")
 	}
-	var hardness, database string
+	var hardness, database, difficulty string
 	var n, correct, errs, judged, judgedOK, suiteN, suiteOK int
 	var total, judge EvalBucket
-	_, err = pgx.ForEachRow(rows, []any{&hardness, &database, &n, &correct, &errs, &judged, &judgedOK, &suiteN, &suiteOK}, func() error {
+	_, err = pgx.ForEachRow(rows, []any{&hardness, &database, &difficulty, &n, &correct, &errs, &judged, &judgedOK, &suiteN, &suiteOK}, func() error {
 		total.add(n, correct)
 		total.addSuite(suiteN, suiteOK)
 		out.Errors += errs
-		for _, g := range []struct {
+		groups := []struct {
 			m   map[string]*EvalBucket
 			key string
-		}{{out.ByHardness, hardness}, {out.ByDatabase, database}} {
+		}{{out.ByHardness, hardness}, {out.ByDatabase, database}}
+		if difficulty != "" {
+			if out.ByDifficulty == nil {
+				out.ByDifficulty = map[string]*EvalBucket{}
+			}
+			groups = append(groups, struct {
+				m   map[string]*EvalBucket
+				key string
+			}{out.ByDifficulty, difficulty})
+		}
+		for _, g := range groups {
 			if g.m[g.key] == nil {
 				g.m[g.key] = &EvalBucket{}
 			}

@@ -1,13 +1,23 @@
 package evaluate
 
 import (
+	"io"
+	"log/slog"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/sashabaranov/go-openai"
 
+	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/llm/llmtest"
+	"github.com/goldset/goldset/pipelines/golden"
+	"github.com/goldset/goldset/pipelines/ingest/bird"
+	"github.com/goldset/goldset/pipelines/pipelinetest"
 	"github.com/goldset/goldset/pipelines/prompts"
+	"github.com/goldset/goldset/pipelines/runs"
+	"github.com/goldset/goldset/pipelines/schemas"
 	"github.com/goldset/goldset/store"
 )
 
@@ -36,5 +46,82 @@ func TestScore_TheQuestionComesWithItsEvidence(t *testing.T) {
 	}
 	if !r.Correct {
 		t.Fatalf("the scripted model answered with the gold, scored %+v", r)
+	}
+}
+
+// A BIRD snapshot's evaluation reports accuracy by difficulty (simple, moderate, challenging), as
+// BIRD does, besides hardness and database; the model is asked each question with its evidence.
+func TestEvaluate_BIRDAccuracyByDifficulty(t *testing.T) {
+	f := pipelinetest.New(t)
+	if _, err := f.Im.ImportBIRD(f.Ctx, store.System, f.Project.ID, "../ingest/bird/testdata/bird", bird.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.St.Pool().Exec(f.Ctx, `UPDATE nlqs n SET status = 'accepted', gold_candidate_id = c.id
+		FROM sql_candidates c WHERE c.nlq_id = n.id AND n.project_id = $1 AND c.verification->>'match' = 'true'`, f.Project.ID); err != nil {
+		t.Fatal(err)
+	}
+	snap, _, err := (&golden.Snapshots{Store: f.St}).Cut(f.Ctx, store.System, f.Project.ID, golden.SnapshotParams{Name: "bird", Seed: 1,
+		Ratios: &golden.SplitRatios{Test: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pairs, err := f.St.SnapshotPairs(f.Ctx, snap.ID, "", 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The model answers a question with its gold SQL when it is asked with its evidence, and
+	// wrongly the challenging ones.
+	model := llmtest.New(t)
+	model.Respond(func(req openai.ChatCompletionRequest) llmtest.Reply {
+		prompt := llmtest.FirstUserMessage(req)
+		for _, p := range pairs {
+			if strings.Contains(prompt, prompts.WithEvidence(p.Question, p.Evidence)+"\n") {
+				if p.Difficulty == "challenging" {
+					return llmtest.Text("```sql\nSELECT 1\n```")
+				}
+				return llmtest.Text("```sql\n" + p.SQL + "\n```")
+			}
+		}
+		return llmtest.Text("I do not know this question")
+	})
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	models, err := llmconf.NewModels(f.Ctx, f.St, llm.Settings{BaseURL: model.URL, APIKey: "test-key", Model: llmtest.FakeModel},
+		filepath.Join(t.TempDir(), "key"), log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runner := runs.NewRunner(f.St, log)
+	eval := New(f.St, f.Exec, models, schemas.New(f.St, f.Exec), runner, log)
+	for _, k := range eval.Kinds() {
+		runner.Register(k)
+	}
+	run, err := eval.StartEvaluation(f.Ctx, store.System, f.Project.ID, Params{SnapshotID: snap.ID, Split: "all"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := runner.Execute(f.Ctx, run); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := eval.Evaluation(f.Ctx, f.Project.ID, run.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{}
+	for _, p := range pairs {
+		want[p.Difficulty]++
+	}
+	s := rep.Summary
+	if s.Scored != len(pairs) || s.Correct != len(pairs)-want["challenging"] {
+		t.Fatalf("%d scored, %d correct of %d pairs (%v)", s.Scored, s.Correct, len(pairs), want)
+	}
+	for d, n := range want {
+		b := s.ByDifficulty[d]
+		correct := n
+		if d == "challenging" {
+			correct = 0
+		}
+		if b == nil || b.N != n || b.Correct != correct {
+			t.Fatalf("difficulty %s: %+v, want %d of %d", d, b, correct, n)
+		}
 	}
 }
