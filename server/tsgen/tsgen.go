@@ -75,8 +75,9 @@ func Generate(decls []Decl, opt Options) (string, error) {
 			}
 			ts = strings.Join(quoted, " | ")
 		}
+		b.WriteString("\n")
 		writeDoc(&b, d.Doc)
-		fmt.Fprintf(&b, "\nexport type %s = %s;\n", d.Name, ts)
+		fmt.Fprintf(&b, "export type %s = %s;\n", d.Name, ts)
 	}
 	docs := map[string]string{}
 	for _, d := range decls {
@@ -103,7 +104,7 @@ func Generate(decls []Decl, opt Options) (string, error) {
 
 func writeDoc(b *strings.Builder, doc string) {
 	if doc != "" {
-		fmt.Fprintf(b, "\n/** %s */", doc)
+		fmt.Fprintf(b, "/** %s */\n", doc)
 	}
 }
 
@@ -149,19 +150,60 @@ func (g *gen) object(t reflect.Type, indent string) (string, []reflect.Type, err
 	case t.Implements(marshalerType) || reflect.PointerTo(t).Implements(marshalerType):
 		return "", nil, fmt.Errorf("%v marshals itself: give it a JSONShape method or an Options.Override", t)
 	}
-	var fields []string
+	var all []field
 	var found []reflect.Type
-	err := g.fields(t, indent+"  ", &fields, &found, map[string]bool{})
-	if err != nil {
+	if err := g.fields(t, indent+"  ", 0, &all, &found); err != nil {
 		return "", nil, err
 	}
-	if len(fields) == 0 {
+	lines := visible(all)
+	if len(lines) == 0 {
 		return "Record<string, never>", found, nil
 	}
-	return "{\n" + strings.Join(fields, "") + indent + "}", found, nil
+	return "{\n" + strings.Join(lines, "") + indent + "}", found, nil
 }
 
-func (g *gen) fields(t reflect.Type, indent string, out *[]string, found *[]reflect.Type, seen map[string]bool) error {
+// field is one JSON member a struct may have, before encoding/json's rules choose among members
+// of the same name.
+type field struct {
+	name   string
+	depth  int  // how deep in embedded structs
+	tagged bool // named by a json tag
+	line   string
+}
+
+// visible applies encoding/json's rule to members of one name: the shallowest wins, then the one
+// named by a tag; several left are all dropped. The winners keep their order.
+func visible(all []field) []string {
+	best := map[string][]field{}
+	for _, f := range all {
+		cur := best[f.name]
+		switch {
+		case len(cur) == 0 || f.depth < cur[0].depth:
+			best[f.name] = []field{f}
+		case f.depth == cur[0].depth:
+			best[f.name] = append(cur, f)
+		}
+	}
+	var out []string
+	for _, f := range all {
+		win := best[f.name]
+		if len(win) > 1 {
+			var tagged []field
+			for _, w := range win {
+				if w.tagged {
+					tagged = append(tagged, w)
+				}
+			}
+			win = tagged
+		}
+		if len(win) == 1 && win[0] == f {
+			out = append(out, f.line)
+		}
+	}
+	return out
+}
+
+func (g *gen) fields(t reflect.Type, indent string, depth int, out *[]field, found *[]reflect.Type) error {
 	for i := range t.NumField() {
 		f := t.Field(i)
 		tag := f.Tag.Get("json")
@@ -171,7 +213,7 @@ func (g *gen) fields(t reflect.Type, indent string, out *[]string, found *[]refl
 		name, opts, _ := strings.Cut(tag, ",")
 		if f.Anonymous && name == "" {
 			if et := structType(f.Type); et != nil && f.Tag.Get("tstype") == "" {
-				if err := g.fields(et, indent, out, found, seen); err != nil {
+				if err := g.fields(et, indent, depth+1, out, found); err != nil {
 					return err
 				}
 				continue
@@ -180,13 +222,10 @@ func (g *gen) fields(t reflect.Type, indent string, out *[]string, found *[]refl
 		if !f.IsExported() {
 			continue
 		}
-		if name == "" {
+		tagged := name != ""
+		if !tagged {
 			name = f.Name
 		}
-		if seen[name] {
-			continue // encoding/json: the shallower field wins, and the shallower ones come first
-		}
-		seen[name] = true
 		ts := f.Tag.Get("tstype")
 		if ts == "" {
 			var err error
@@ -201,7 +240,8 @@ func (g *gen) fields(t reflect.Type, indent string, out *[]string, found *[]refl
 		if strings.Contains(","+opts+",", ",string,") {
 			ts = "string"
 		}
-		*out = append(*out, fmt.Sprintf("%s%s%s: %s;\n", indent, tsKey(name), optional, ts))
+		*out = append(*out, field{name: name, depth: depth, tagged: tagged,
+			line: fmt.Sprintf("%s%s%s: %s;\n", indent, tsKey(name), optional, ts)})
 	}
 	return nil
 }
