@@ -49,6 +49,20 @@ func TestExportBIRD_RoundTripsThroughTheBIRDImporter(t *testing.T) {
 	if len(pairs) != 12 || pairs[0].Evidence == "" || pairs[0].Difficulty == "" {
 		t.Fatalf("%d pairs; the first %+v", len(pairs), pairs[0])
 	}
+	// The manifest counts the pairs by difficulty and split.
+	var m golden.Manifest
+	if err := json.Unmarshal(snap.Manifest, &m); err != nil {
+		t.Fatal(err)
+	}
+	byDifficulty := 0
+	for _, splits := range m.Difficulty {
+		for _, n := range splits {
+			byDifficulty += n
+		}
+	}
+	if byDifficulty != 12 || len(m.Difficulty) != 3 {
+		t.Fatalf("manifest difficulty %v", m.Difficulty)
+	}
 	x := &Exports{Store: f.St, Exec: f.Im.Exec}
 	z, rec := exportBIRD(t, x, f, snap.ID, golden.SplitAll)
 	if rec.Rows != 12 || z.report.Counts.SameResult != 12 {

@@ -130,6 +130,9 @@ type Manifest struct {
 	Groups       int             `json:"groups"`
 	AllowLeakage bool            `json:"allow_leakage"`
 	Metrics      *metrics.Report `json:"metrics"`
+	// Difficulty is the benchmark's label (BIRD: simple, moderate, challenging) → split → pairs,
+	// for the pairs that have one; absent when none has.
+	Difficulty map[string]map[string]int `json:"difficulty,omitempty"`
 }
 
 // DatabaseVersion is one database version the pairs run on.
@@ -569,6 +572,12 @@ func (s *Snapshots) manifest(ctx context.Context, projectID int64, p SnapshotPar
 		m.Splits[pr.Split]++
 		bump(m.Databases, databaseKey(pr), pr.Split)
 		bump(m.Hardness, pr.Hardness, pr.Split)
+		if pr.Difficulty != "" {
+			if m.Difficulty == nil {
+				m.Difficulty = map[string]map[string]int{}
+			}
+			bump(m.Difficulty, pr.Difficulty, pr.Split)
+		}
 		m.Stages[pr.Stage]++
 		if pr.GuidelineVersion != nil && !slices.Contains(m.GuidelineVersions, *pr.GuidelineVersion) {
 			m.GuidelineVersions = append(m.GuidelineVersions, *pr.GuidelineVersion)
