@@ -12,7 +12,8 @@ import { RUN_SHORTCUT, SqlEditor, type SqlEditorHandle } from '../../components/
 import { Alert, Badge, Button, Dialog, EmptyState, ErrorState, Loading, TextAreaField, useToast } from '../../components/ui';
 import { SAVE_SHORTCUT, useHotkeys } from '../../shared/hotkeys';
 import { agreementSentence, drafts, loopApi, splitComparisons, SKIP_REASONS, type AnnotationTask, type SkipReason, type SubmitResult } from '../../shared/loop';
-import { SchemaBrowser, tableQuery } from '../databases/DatabasePage';
+import { SchemaBrowser } from '../databases/SchemaBrowser';
+import { tableQuery } from '../databases/sql';
 import { databaseKeys } from '../databases/keys';
 import { GuidelinePanel, withCitation } from './GuidelinePanel';
 import { MyWork } from './MyWork';

@@ -10,7 +10,7 @@ import { runKeymap } from '../../components/SqlEditor';
 import { database, portsTable, shipsTable } from '../../test/fixtures';
 import { errorReply, meReply, mockApi, plainUser, project, type MockReply, type RecordedCall } from '../../test/mockApi';
 import { renderApp } from '../../test/render';
-import { quoteIdent, tableQuery } from './DatabasePage';
+import { quoteIdent, tableQuery } from './sql';
 
 const base = '/api/v1/projects/42/databases/5';
 
