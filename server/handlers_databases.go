@@ -338,6 +338,9 @@ func (s *Server) importFiles(c echo.Context) error {
 		return &apiError{Status: http.StatusUnprocessableEntity, Code: "import_failed", Message: err.Error(),
 			Details: map[string]any{"failed": sum.Failed}}
 	}
+	for _, d := range sum.Databases {
+		s.cfg.Schemas.Warm(ctx, pid, d.Database.ID) // the retrieval index, before the first question needs it
+	}
 	return c.JSON(http.StatusCreated, sum)
 }
 
@@ -427,6 +430,7 @@ func (s *Server) updateTable(c echo.Context) error {
 		return err
 	}
 	s.cfg.Schemas.Forget(d.ID) // the agent's schema context must show the new name and summary
+	s.cfg.Schemas.Warm(c.Request().Context(), d.ProjectID, d.ID)
 	return c.JSON(http.StatusOK, map[string]any{"table": t})
 }
 

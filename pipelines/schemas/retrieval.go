@@ -2,6 +2,7 @@ package schemas
 
 import (
 	"context"
+	"time"
 
 	"github.com/goldset/goldset/agent/retrieve"
 )
@@ -19,3 +20,22 @@ func (c *Cache) Index(ctx context.Context, projectID, id int64) (*retrieve.Index
 
 // Indexes is the cache of retrieval indexes the agent shares with people's searches.
 func (c *Cache) Indexes() *retrieve.Indexes { return c.indexes }
+
+// warmTimeout bounds building the indexes after an import or an edit.
+const warmTimeout = 10 * time.Minute
+
+// Warm builds the retrieval indexes of databases in the background (after an import, or an edit of
+// a table), so the first search or agent question on them does not wait. A failure is left for
+// that first use to report.
+func (c *Cache) Warm(ctx context.Context, projectID int64, ids ...int64) {
+	if len(ids) == 0 {
+		return
+	}
+	go func() {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), warmTimeout)
+		defer cancel()
+		for _, id := range ids {
+			_, _ = c.Index(ctx, projectID, id) // the first use reports what failed
+		}
+	}()
+}
