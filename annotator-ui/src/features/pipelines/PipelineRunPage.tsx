@@ -105,7 +105,7 @@ export function PipelineRunPage() {
             {batch ? (
               <span>
                 Agent batch over them:{' '}
-                <Link to={`/projects/${projectId}/batches/${batch.id}`}>{runName('Batch', batch)}</Link> <RunStatusBadge status={batch.status} />{' '}
+                <Link to={`/projects/${projectId}/batches/${batch.id}`}>{runName('Batch', batch)}</Link> <RunStatusBadge status={batch.status} outcome={batch.outcome} />{' '}
                 <span className="muted">
                   {formatCount(batch.done)} / {formatCount(batch.total)}
                 </span>

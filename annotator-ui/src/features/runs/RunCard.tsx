@@ -57,7 +57,7 @@ export function RunCard({
     <Card
       title={
         <span className="batch-title">
-          {title} #{runNumber(run)} <RunStatusBadge status={run.status} />
+          {title} #{runNumber(run)} <RunStatusBadge status={run.status} outcome={run.outcome} withText />
         </span>
       }
       description={description}

@@ -18,7 +18,7 @@ export function RunCells({ run, to, label, between }: { run: PipelineRun; to: st
       </td>
       {between}
       <td>
-        <RunStatusBadge status={run.status} />
+        <RunStatusBadge status={run.status} outcome={run.outcome} withText />
       </td>
       <td className="progress-cell">
         <RunProgress run={run} />

@@ -1,6 +1,6 @@
 // A run's status as a badge and its progress as a bar, and whether it is still live: shared by every list
 // and page of runs (batches, generating pipelines, evaluations, optimizations).
-import type { PipelineRun } from '../../shared/api';
+import type { PipelineRun, RunOutcome } from '../../shared/api';
 import { formatCount } from '../../components/ResultGrid';
 import { Badge } from '../../components/ui';
 
@@ -16,13 +16,29 @@ export function isLive(run: Pick<PipelineRun, 'status'>): boolean {
   return run.status === 'queued' || run.status === 'running';
 }
 
-export function RunStatusBadge({ status }: { status: string }) {
+/** The badge tone of an outcome's tone (the server's words: good, warn, bad, neutral). */
+const OUTCOME_TONE: Record<string, string> = { good: 'success', warn: 'warning', bad: 'danger', neutral: 'neutral' };
+
+/**
+ * A run's status; once it has ended, coloured by what it did rather than by whether it crashed (a run
+ * that kept nothing "succeeded" in red), with the outcome in words beside it when `withText`.
+ */
+export function RunStatusBadge({ status, outcome, withText = false }: { status: string; outcome?: RunOutcome; withText?: boolean }) {
   const s = RUN_STATUS[status];
+  const ended = status !== 'queued' && status !== 'running';
+  const tone = ended && outcome ? (OUTCOME_TONE[outcome.tone] ?? s?.tone) : s?.tone;
   return (
-    <Badge tone={s?.tone ?? 'neutral'}>
-      {status === 'running' && <span className="spinner spinner-tiny badge-spinner" aria-hidden="true" />}
-      {s?.label ?? status}
-    </Badge>
+    <>
+      <Badge tone={tone ?? 'neutral'}>
+        {status === 'running' && <span className="spinner spinner-tiny badge-spinner" aria-hidden="true" />}
+        <span title={ended && outcome ? outcome.text : undefined}>{s?.label ?? status}</span>
+      </Badge>
+      {withText && ended && outcome?.text && (
+        <span className="run-outcome-text" data-testid="run-outcome-text">
+          {outcome.text}
+        </span>
+      )}
+    </>
   );
 }
 
