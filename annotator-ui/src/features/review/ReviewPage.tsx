@@ -9,21 +9,10 @@ import { Link, useParams } from 'react-router';
 import { api, ApiError, type QueryResult } from '../../shared/api';
 import { RUN_SHORTCUT, SqlEditor } from '../../components/SqlEditor';
 import { ResultView } from '../../components/ResultGrid';
-import { Alert, Badge, Button, EmptyState, ErrorState, Loading, SelectField, TextAreaField, useToast } from '../../components/ui';
+import { Alert, Badge, Button, Loading, SelectField, TextAreaField, useToast } from '../../components/ui';
 import { guidelinesApi } from '../guidelines/api';
 import { SAVE_SHORTCUT, useHotkeys } from '../../shared/hotkeys';
-import {
-  DECISION_LABELS,
-  ERROR_TYPE_LABELS,
-  ERROR_TYPES,
-  labelledCandidates,
-  loopApi,
-  NO_ERROR,
-  REVIEW_REASON_LABELS as REASON_LABELS,
-  type Decision,
-  type ErrorType,
-  type ReviewItem,
-} from '../../shared/loop';
+import { DECISION_LABELS, ERROR_TYPE_LABELS, ERROR_TYPES, labelledCandidates, loopApi, NO_ERROR, REVIEW_REASON_LABELS as REASON_LABELS, type Decision, type ErrorType, type ReviewItem } from '../../shared/loop';
 import { databaseKeys } from '../databases/keys';
 import { guidelineKeys } from '../guidelines/keys';
 import { questionKeys } from '../questions/keys';
@@ -31,6 +20,7 @@ import { LiveTrajectory } from '../runs/Trajectory';
 import { CandidateList, PairComparison } from './Candidates';
 import { auditedSnapshot, isAccept, neighbourFor, validateDecision } from './decision';
 import { reviewKeys } from './keys';
+import { ClaimLost, QueueStart } from '../../components/QueueStart';
 import { QuestionEvidence } from '../questions/QuestionEvidence';
 
 type Fix = Exclude<Decision, 'accept' | 'accept_a' | 'accept_b'>;
@@ -51,32 +41,17 @@ export function ProjectReview() {
 
   if (!item) {
     return (
-      <div className="stack">
-        {next.isError && <ErrorState error={next.error} onRetry={getNext} />}
-        {item === null ? (
-          <EmptyState
-            title="Nothing to review"
-            action={
-              <Button variant="primary" onClick={getNext} busy={next.isPending}>
-                Check again
-              </Button>
-            }
-          >
-            The review queue is empty, or everything in it is claimed or was written by you.
-          </EmptyState>
-        ) : (
-          <EmptyState
-            title="Review the queue"
-            action={
-              <Button variant="primary" onClick={getNext} busy={next.isPending} autoFocus>
-                Start reviewing
-              </Button>
-            }
-          >
-            Judge disagreements, failed agent runs, warnings and audits: pick the gold SQL, cite the rules, name the error.
-          </EmptyState>
-        )}
-      </div>
+      <QueueStart
+        next={next}
+        onNext={getNext}
+        empty={item === null}
+        start={{
+          title: 'Review the queue',
+          button: 'Start reviewing',
+          text: 'Judge disagreements, failed agent runs, warnings and audits: pick the gold SQL, cite the rules, name the error.',
+        }}
+        nothing={{ title: 'Nothing to review', text: 'The review queue is empty, or everything in it is claimed or was written by you.' }}
+      />
     );
   }
   return <ReviewTask key={`${item.id}:${item.version}`} projectId={projectId} item={item} onNext={getNext} onReleased={() => setItem(undefined)} />;
@@ -426,16 +401,7 @@ function ReviewTask({
         {fields.decision && <Alert>{fields.decision}</Alert>}
         {fields.candidate_id && <Alert>{fields.candidate_id}</Alert>}
         {lost ? (
-          <Alert
-            title={lost.isStaleVersion ? 'This item changed since you opened it' : 'This item is no longer yours'}
-            action={
-              <Button variant="primary" onClick={onNext}>
-                Get next
-              </Button>
-            }
-          >
-            {lost.message}
-          </Alert>
+          <ClaimLost title={lost.isStaleVersion ? 'This item changed since you opened it' : undefined} button="Get next" message={lost.message} onNext={onNext} />
         ) : err && !(err instanceof EditFailed) && Object.keys(fields).length === 0 ? (
           <Alert>{err.message}</Alert>
         ) : null}
