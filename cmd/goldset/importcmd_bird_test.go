@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -36,5 +38,19 @@ func TestCLI_ImportBIRDPrintsTheGoldCheckAndWhatTheDescriptionsLost(t *testing.T
 	}
 	if rep.Questions.Existing != 13 || rep.Descriptions.Columns != 19 || len(rep.Descriptions.Warnings) != 2 {
 		t.Fatalf("--json: %s", out)
+	}
+
+	// Cut and shown, the snapshot counts its pairs by difficulty; exported as BIRD, it is a zip.
+	mustCLI(t, "snapshot", "accept-imported", "--project", "bird", "--database-url", url)
+	mustCLI(t, "snapshot", "create", "--project", "bird", "--name", "dev", "--database-url", url)
+	out = mustCLI(t, "snapshot", "show", "--project", "bird", "--snapshot", "1", "--database-url", url)
+	simple := strings.Index(out, "difficulty simple")
+	if simple < 0 || strings.Index(out, "difficulty challenging") < simple {
+		t.Fatalf("show lacks the difficulties in order:\n%s", out)
+	}
+	zip := filepath.Join(t.TempDir(), "bird.zip")
+	mustCLI(t, "export", "--project", "bird", "--snapshot", "1", "--format", "bird", "--out", zip, "--database-url", url)
+	if b, err := os.ReadFile(zip); err != nil || !strings.HasPrefix(string(b), "PK") {
+		t.Fatalf("export: %v", err)
 	}
 }

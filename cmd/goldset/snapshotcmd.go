@@ -270,6 +270,11 @@ func printManifest(out io.Writer, snap store.Snapshot) error {
 	for _, h := range levels {
 		row("hardness "+h, m.Hardness[h])
 	}
+	difficulties := sortedKeys(m.Difficulty) // BIRD's labels, when the pairs have them
+	slices.SortStableFunc(difficulties, func(a, b string) int { return difficultyRank(a) - difficultyRank(b) })
+	for _, d := range difficulties {
+		row("difficulty "+d, m.Difficulty[d])
+	}
 	if err := w.Flush(); err != nil {
 		return err
 	}
@@ -370,6 +375,14 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// difficultyRank orders BIRD's labels from simple to challenging, anything else after them.
+func difficultyRank(d string) int {
+	if i := slices.Index([]string{"simple", "moderate", "challenging"}, d); i >= 0 {
+		return i
+	}
+	return 3
 }
 
 // hardnessRank orders Spider's levels from easy to extra, anything else after them.
