@@ -260,7 +260,8 @@ func (im *Importer) insertSpider(ctx context.Context, a store.Actor, projectID i
 }
 
 // ImportQuestionsCSV imports a plain CSV of questions with a header naming the columns question and,
-// optionally, sql and db (the database's name; else defaultDB). SQL given here is PostgreSQL, is run
+// optionally, sql, db (the database's name; else defaultDB) and table (the tables the question is
+// about, by name or by the file they were imported from; see knownTables). SQL given here is PostgreSQL, is run
 // through the sandbox, and is stored with its result; SQL that fails is kept with its error.
 //
 // A NUL byte in any cell refuses the file, naming line and column: a question and its SQL are
@@ -291,9 +292,11 @@ func (im *Importer) ImportQuestionsCSV(ctx context.Context, a store.Actor, proje
 		question, sql string
 		db            store.Database
 		result        *sqlexec.Result
+		tables        []string // the tables the question is about ("table" column), when given
 	}
 	var rows []row
 	dbCache := map[string]store.Database{}
+	tableCache := map[int64][]store.DBTable{}
 	for line := 2; ; line++ {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
@@ -333,6 +336,16 @@ func (im *Importer) ImportQuestionsCSV(ctx context.Context, a store.Actor, proje
 			dbCache[dbName] = db
 		}
 		q.db = db
+		if cell := get("table"); cell != "" {
+			if _, ok := tableCache[db.ID]; !ok {
+				if tableCache[db.ID], err = im.Store.Tables(ctx, db.ID); err != nil {
+					return nil, err
+				}
+			}
+			if q.tables, err = knownTables(tableCache[db.ID], cell); err != nil {
+				return nil, &store.ValidationError{Fields: map[string]string{"file": fmt.Sprintf("line %d %s", line, err)}}
+			}
+		}
 		if q.sql != "" {
 			q.result = im.Exec.Run(ctx, db.Target(), q.sql)
 		}
@@ -347,7 +360,11 @@ func (im *Importer) ImportQuestionsCSV(ctx context.Context, a store.Actor, proje
 	for _, q := range rows {
 		dbID := q.db.ID
 		key := fmt.Sprintf("csv:%s:%d", file, q.line)
-		origin, _ := json.Marshal(map[string]any{"kind": "csv", "file": file, "line": q.line})
+		o := map[string]any{"kind": "csv", "file": file, "line": q.line}
+		if len(q.tables) > 0 {
+			o["tables"] = q.tables
+		}
+		origin, _ := json.Marshal(o)
 		n := store.NLQ{ProjectID: projectID, DatabaseID: &dbID, Question: q.question, Origin: origin, OriginKey: &key}
 		inserted, err := store.InsertNLQ(ctx, tx, a, &n)
 		if err != nil {
