@@ -37,7 +37,7 @@ to import what is missing (databases imported from the same files are skipped).
         as it is (csv/ and data/*.tsv: training.tsv, pristine-unseen-tables.tsv, random-split-*.tsv,
         each question id once); questions whose table is not under csv/ are skipped and counted
   goldset import questions FILE --project P [--database NAME]
-        a CSV with columns question[, sql][, db]
+        a CSV with columns question[, sql][, db][, table] (table: the tables the question is about)
 
 --json prints the summary: tables, rows, warnings and, for question sets, the gold-translation match rate.`
 
