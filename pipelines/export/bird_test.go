@@ -264,3 +264,40 @@ func TestExport_EvidenceGoesWithTheQuestionInEveryFormat(t *testing.T) {
 		}
 	}
 }
+
+// A query whose result is longer than the sandbox shows is checked on its full result.
+func TestExportBIRD_ChecksQueriesOnFullResults(t *testing.T) {
+	t.Parallel()
+	f := pipelinetest.New(t)
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(birdFixture)); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "dev.json")
+	data, _ := os.ReadFile(path)
+	const from = `"SQL": "SELECT COUNT(order_id) FROM orders WHERE status = 'C'",`
+	if !strings.Contains(string(data), from) {
+		t.Fatal("the fixture changed")
+	}
+	data = []byte(strings.Replace(string(data), from,
+		`"SQL": "SELECT a.order_id, b.order_id, c.order_id, d.order_id FROM orders AS a, orders AS b, orders AS c, orders AS d",`, 1))
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Im.ImportBIRD(f.Ctx, store.System, f.Project.ID, dir, bird.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.St.Pool().Exec(f.Ctx, `UPDATE nlqs n SET status = 'accepted',
+		gold_candidate_id = (SELECT id FROM sql_candidates WHERE nlq_id = n.id ORDER BY id LIMIT 1)
+		WHERE project_id = $1 AND status = 'new'`, f.Project.ID); err != nil {
+		t.Fatal(err)
+	}
+	snap, _, err := (&golden.Snapshots{Store: f.St}).Cut(f.Ctx, store.System, f.Project.ID, golden.SnapshotParams{Name: "bird", Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	z, _ := exportBIRD(t, &Exports{Store: f.St, Exec: f.Im.Exec}, f, snap.ID, golden.SplitAll)
+	if c := z.report.Counts; c.Exported != 12 || c.SameResult != 12 {
+		t.Fatalf("counts %+v, problems %+v", c, z.report.Problems)
+	}
+}
