@@ -299,8 +299,8 @@ func spiderQuery(pr *store.SnapshotPair) string {
 }
 
 // checkSpiderQuery runs query on the exported SQLite file and gold on the pair's database in the
-// sandbox, and compares them as the Spider import verifies a translation (spider.VerifyFull). It returns "" when they
-// agree, else the kind of problem and why.
+// sandbox, and compares them as the Spider import verifies a translation (spider.VerifyFull). It
+// returns "" when they agree, else the kind of problem and why.
 func (x *Exports) checkSpiderQuery(ctx context.Context, d *spiderDatabase, query, gold string) (kind, reason string) {
 	target := d.db.Target()
 	// On full results, as the import verifies: the sandbox's display cap must not make a long
