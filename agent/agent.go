@@ -46,6 +46,10 @@ type Options struct {
 	// OmittedListChars bounds the list of the tables not described: past it the prompt only counts
 	// them and points at explore_db's search (default 2,000 characters, about 500 tokens).
 	OmittedListChars int
+	// PromptTokens bounds the system prompt (characters / 4, default 7,000): past it the last
+	// chosen tables leave it, never the question's own, so the first request stays readable
+	// whatever the tables' width.
+	PromptTokens int
 	// Parallel is how many self-consistency samples run at once (default 3).
 	Parallel int
 }
@@ -74,6 +78,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.OmittedListChars <= 0 {
 		o.OmittedListChars = 2000
+	}
+	if o.PromptTokens <= 0 {
+		o.PromptTokens = 7000
 	}
 	if o.Parallel <= 0 {
 		o.Parallel = 3

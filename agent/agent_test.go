@@ -617,3 +617,21 @@ func TestSelfConsistency_MajorityByExecutionMatchWins(t *testing.T) {
 		t.Fatalf("%d chat calls, %d embedding calls", srv.ChatCount(), srv.EmbedCount())
 	}
 }
+
+func TestRun_PastThePromptBudgetTheLastChosenTablesLeaveButNotTheQuestionsOwn(t *testing.T) {
+	e := newEnv(t, "car_1")
+	q := e.question("car_1", "Which car makers are in which countries?")
+	q.KnownTables = []string{"cars_data"}
+	srv := llmtest.New(t)
+	srv.EmbedFault(llmtest.FaultBadRequest)
+	srv.Sequence(explore(args{"action": "list_tables"}))
+	out, _ := e.agent(srv, agent.Options{TopKTables: 3, PromptTokens: 1, MaxSteps: 1}).Run(context.Background(), q, meta, nil)
+	if strings.Join(out.Tables, ",") != "cars_data" {
+		t.Fatalf("tables left in the prompt: %v", out.Tables)
+	}
+	system := srv.Requests()[0].Messages[0].Content
+	if !strings.Contains(system, "more tables matched the question but were left out to keep this prompt short") ||
+		!strings.Contains(system, "CREATE TABLE cars_data") || strings.Contains(system, "CREATE TABLE car_makers") {
+		t.Fatalf("prompt:\n%s", system)
+	}
+}

@@ -30,26 +30,7 @@ func (a *Agent) prepare(ctx context.Context, q Question, meta llm.CallMeta) (*pr
 		return nil, err
 	}
 	shown, notes := a.chooseTables(ctx, p, meta)
-	data := systemData{
-		Database: q.Database.Name, MaxSteps: p.opt.MaxSteps,
-		Guideline: q.Guideline, GuidelineVersion: q.GuidelineVersion,
-		Instructions: q.Instructions, InstructionsVersion: q.InstructionsVersion,
-		TotalTables: len(p.tables), Notes: notes, Scoped: p.retrieval == retrieve.MethodScope,
-	}
-	in := map[*tableInfo]bool{}
-	for _, t := range shown {
-		in[t] = true
-	}
-	var omitted []string
-	for _, t := range p.tables {
-		if !in[t] {
-			omitted = append(omitted, t.Name)
-		}
-	}
-	data.OmittedCount = len(omitted)
-	if listedLen(omitted) <= p.opt.OmittedListChars {
-		data.Omitted = omitted
-	}
+	described := make(map[*tableInfo]promptTable, len(shown))
 	for _, t := range shown {
 		pt := promptTable{DDL: t.ddl()}
 		res := a.Exec.Run(ctx, p.target, t.sampleSQL(p.opt.SampleRows))
@@ -63,13 +44,86 @@ func (a *Agent) prepare(ctx context.Context, q Question, meta llm.CallMeta) (*pr
 			pt.SampleCaption = fmt.Sprintf("%d sample row%s", min(res.RowCount, p.opt.SampleRows), plural(min(res.RowCount, p.opt.SampleRows)))
 			pt.Sample = formatRows(res, p.opt.SampleRows)
 		}
-		data.Tables = append(data.Tables, pt)
+		described[t] = pt
+	}
+	// Past the budget, the last chosen tables leave the prompt (never the question's own): wide
+	// tables must not make a prompt no model can read.
+	dropped := 0
+	for {
+		if p.system, err = a.render(p, shown, described, notes, dropped); err != nil {
+			return nil, err
+		}
+		if len(p.system)/4 <= p.opt.PromptTokens {
+			break
+		}
+		i := p.lastDroppable(shown)
+		if i < 0 {
+			break
+		}
+		shown = append(shown[:i], shown[i+1:]...)
+		dropped++
+	}
+	p.shown = p.shown[:0]
+	for _, t := range shown {
 		p.shown = append(p.shown, t.Name)
 	}
-	if p.system, err = renderSystem(data); err != nil {
-		return nil, err
-	}
 	return p, nil
+}
+
+// render fills the system prompt with the shown tables.
+func (a *Agent) render(p *prepared, shown []*tableInfo, described map[*tableInfo]promptTable, notes []string, dropped int) (string, error) {
+	q := p.q
+	data := systemData{
+		Database: q.Database.Name, MaxSteps: p.opt.MaxSteps,
+		Guideline: q.Guideline, GuidelineVersion: q.GuidelineVersion,
+		Instructions: q.Instructions, InstructionsVersion: q.InstructionsVersion,
+		TotalTables: len(p.tables), Notes: notes, Scoped: p.retrieval == retrieve.MethodScope,
+	}
+	if dropped > 0 {
+		data.Notes = append(append([]string(nil), notes...), fmt.Sprintf(
+			"%d more table%s matched the question but %s left out to keep this prompt short; find %s with explore_db's search.",
+			dropped, plural(dropped), map[bool]string{true: "was", false: "were"}[dropped == 1], map[bool]string{true: "it", false: "them"}[dropped == 1]))
+	}
+	in := map[*tableInfo]bool{}
+	for _, t := range shown {
+		in[t] = true
+		data.Tables = append(data.Tables, described[t])
+	}
+	var omitted []string
+	for _, t := range p.tables {
+		if !in[t] {
+			omitted = append(omitted, t.Name)
+		}
+	}
+	data.OmittedCount = len(omitted)
+	if listedLen(omitted) <= p.opt.OmittedListChars {
+		data.Omitted = omitted
+	}
+	return renderSystem(data)
+}
+
+// lastDroppable is the index in shown of the last chosen table that is not the question's own, or
+// -1 when only those are left.
+func (p *prepared) lastDroppable(shown []*tableInfo) int {
+	if len(shown) <= 1 {
+		return -1
+	}
+	known := map[string]bool{}
+	for _, n := range p.selection.Known {
+		known[n] = true
+	}
+	order := p.selection.Order
+	for j := len(order) - 1; j >= 0; j-- {
+		if known[order[j]] {
+			continue
+		}
+		for i, t := range shown {
+			if t.Name == order[j] {
+				return i
+			}
+		}
+	}
+	return -1
 }
 
 // listedLen is the length of names listed with ", ".

@@ -46,6 +46,9 @@ type Selection struct {
 	Method string   `json:"method"`
 	Known  []string `json:"known,omitempty"`  // of Tables, those the question came with
 	Joined []string `json:"joined,omitempty"` // of Tables, those added along foreign keys
+	// Order is Tables in the order they were chosen (known, best ranked, joined): the last are the
+	// first to leave when a prompt must be shorter.
+	Order []string `json:"-"`
 	// DenseError says why embeddings were asked for and not used (the endpoint failed).
 	DenseError error `json:"-"`
 }
@@ -108,6 +111,10 @@ func (ix *Index) Select(ctx context.Context, req Request) Selection {
 			sel.Tables = append(sel.Tables, ix.Tables[i].Name)
 		}
 	}
+	for _, i := range order {
+		sel.Order = append(sel.Order, ix.Tables[i].Name)
+	}
+	sel.Order = append(sel.Order, sel.Joined...)
 	return sel
 }
 
