@@ -80,9 +80,7 @@ func (a *Agent) render(p *prepared, shown []*tableInfo, described map[*tableInfo
 		TotalTables: len(p.tables), Notes: notes, Scoped: p.retrieval == retrieve.MethodScope,
 	}
 	if dropped > 0 {
-		data.Notes = append(append([]string(nil), notes...), fmt.Sprintf(
-			"%d more table%s matched the question but %s left out to keep this prompt short; find %s with explore_db's search.",
-			dropped, plural(dropped), map[bool]string{true: "was", false: "were"}[dropped == 1], map[bool]string{true: "it", false: "them"}[dropped == 1]))
+		data.Notes = append(append([]string(nil), notes...), message("note_dropped", map[string]any{"Count": dropped}))
 	}
 	in := map[*tableInfo]bool{}
 	for _, t := range shown {
@@ -164,8 +162,7 @@ func (a *Agent) chooseTables(ctx context.Context, p *prepared, meta llm.CallMeta
 	p.retrieval, p.selection = sel.Method, sel
 	var notes []string
 	if sel.DenseError != nil {
-		notes = append(notes, "the tables below were chosen by the words and values they share with the question, because embeddings were unavailable ("+
-			shortError(sel.DenseError)+"); a table you need may be among the others.")
+		notes = append(notes, message("note_lexical", map[string]any{"Error": shortError(sel.DenseError)}))
 	}
 	out := make([]*tableInfo, 0, len(sel.Tables))
 	for _, name := range sel.Tables {
