@@ -39,7 +39,7 @@ func TestRun_TheModelReadsTheEvidenceAndTheColumnDescriptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out.StopReason != agent.StopAnswered || out.PromptVersion != "agent-system-v4" {
+	if out.StopReason != agent.StopAnswered || out.PromptVersion != agent.PromptVersion {
 		t.Fatalf("outcome %s (%s), prompt %s", out.StopReason, out.StopDetail, out.PromptVersion)
 	}
 	system := srv.Requests()[0].Messages[0].Content

@@ -19,7 +19,7 @@ import (
 // PromptVersion names the agent's prompt set (system prompt, tool descriptions and loop messages).
 // Bump it whenever their meaning changes; it is stored with every run. PromptDigest tells apart
 // edits that forgot to.
-const PromptVersion = "agent-system-v4"
+const PromptVersion = "agent-system-v5"
 
 // The tools, in the order they are offered.
 const (
