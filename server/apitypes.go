@@ -7,10 +7,14 @@ import (
 	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/loop"
+	"github.com/goldset/goldset/metrics"
 	"github.com/goldset/goldset/pipelines/agentbatch"
 	"github.com/goldset/goldset/pipelines/augment"
 	"github.com/goldset/goldset/pipelines/candidate"
+	"github.com/goldset/goldset/pipelines/evaluate"
+	"github.com/goldset/goldset/pipelines/golden"
 	"github.com/goldset/goldset/pipelines/ingest"
+	"github.com/goldset/goldset/pipelines/optimize"
 	"github.com/goldset/goldset/server/tsgen"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
@@ -87,6 +91,73 @@ func apiTypes() ([]tsgen.Decl, tsgen.Options) {
 		{Name: "RunLogLine", Value: store.RunEvent{}},
 		{Name: "LlmCall", Value: store.LLMCall{}},
 		{Name: "LlmUsage", Value: store.LLMUsage{}},
+
+		// Golden snapshots, exports, evaluations and prompt optimization.
+		{Name: "SplitRatios", Value: golden.SplitRatios{}},
+		{Name: "SnapshotFilters", Value: golden.SnapshotFilters{}},
+		{Name: "SnapshotParams", Value: golden.SnapshotParams{}},
+		{Name: "LeakExample", Value: golden.LeakExample{}},
+		{Name: "Manifest", Value: golden.Manifest{}},
+		{Name: "Snapshot", Value: store.Snapshot{}},
+		{Name: "Pair", Value: store.SnapshotPair{}},
+		{Name: "ErrorStratum", Value: golden.Stratum{}},
+		{Name: "ErrorBreakdown", Value: golden.Breakdown{}},
+		{Name: "ErrorRate", Value: golden.ErrorRate{}},
+		{Name: "SnapshotAudit", Value: store.SnapshotAudit{}},
+		{Name: "AuditParams", Value: golden.AuditParams{}},
+		{Name: "SnapshotDiff", Value: golden.SnapshotDiff{}},
+		{Name: "ExportRecord", Value: store.Export{}},
+		{Name: "PromptTemplate", Value: store.PromptTemplate{}},
+		{Name: "Budget", Value: evaluate.Budget{}},
+		{Name: "EvalParams", Value: evaluate.Params{}},
+		{Name: "Evaluation", Value: evaluate.Report{}},
+		{Name: "EvalResult", Value: store.EvalResult{}},
+		{Name: "OproParams", Value: optimize.OPROParams{}},
+		{Name: "ApoParams", Value: optimize.APOParams{}},
+		{Name: "OptParams", Value: optimize.Params{}},
+		{Name: "OptCandidate", Value: store.PromptCandidate{}},
+		{Name: "OptStep", Value: optimize.Step{}},
+		{Name: "TestReport", Value: optimize.TestReport{}},
+		{Name: "OptReport", Value: optimize.Report{}},
+
+		// The annotation loop and review.
+		{Name: "Policy", Value: store.Policy{}},
+		{Name: "PlanResult", Value: loop.PlanCounts{}},
+		{Name: "AnnotationItem", Value: store.AnnotationItem{}},
+		{Name: "AnnotationTask", Value: store.AnnotationTask{}},
+		{Name: "SubmitResult", Value: loop.SubmitResult{}},
+		{Name: "ReviewCandidate", Value: store.ReviewCandidate{}},
+		{Name: "ReviewItem", Value: store.ReviewItemView{}},
+		{Name: "AnnotatorStatus", Value: store.AnnotatorStatus{}},
+		{Name: "RecentAnswer", Value: store.RecentSubmission{}},
+
+		// The dashboard and guidelines.
+		{Name: "Cycle", Value: store.Cycle{}},
+		{Name: "StageProgress", Value: store.StageProgress{}},
+		{Name: "AnnotatorProgress", Value: store.AnnotatorProgress{}},
+		{Name: "QueueSizes", Value: store.QueueSizes{}},
+		{Name: "Progress", Value: store.Progress{}},
+		{Name: "GuidelineRule", Value: store.Rule{}},
+		{Name: "GuidelineInfo", Value: store.GuidelineInfo{}},
+		{Name: "Guideline", Value: store.Guideline{}},
+		{Name: "RuleRef", Value: store.RuleRef{}},
+		{Name: "DiffHunk", Value: store.Hunk{}},
+		{Name: "GuidelineDiffData", Value: store.GuidelineDiff{}},
+		{Name: "ProposalCause", Value: loop.ProposalCause{}},
+		{Name: "Proposal", Value: loop.Proposal{}},
+
+		// Dataset metrics.
+		{Name: "MetricRun", Value: store.MetricRun{}},
+		{Name: "MetricResult", Value: store.MetricResult{}},
+		{Name: "HardnessCounts", Value: metrics.HardnessCounts{}},
+		{Name: "ClauseCounts", Value: metrics.ClauseCounts{}},
+		{Name: "LengthBucket", Value: metrics.Bucket{}},
+		{Name: "LengthDistribution", Value: metrics.Distribution{}},
+		{Name: "PatternCount", Value: metrics.PatternCount{}},
+		{Name: "DuplicatePair", Value: metrics.DuplicatePair{}},
+		{Name: "TableUse", Value: metrics.TableUse{}},
+		{Name: "DatabaseCoverage", Value: metrics.Coverage{}},
+		{Name: "MetricReport", Value: metrics.Report{}},
 	}
 	return decls, tsgen.Options{Override: map[reflect.Type]string{
 		reflect.TypeFor[sqlexec.Value](): "string | number | boolean | null",

@@ -122,7 +122,7 @@ type EvalResult struct {
 	SuiteCorrect     *bool           `json:"suite_correct"`
 	Reason           string          `json:"reason"`
 	Error            string          `json:"error"`
-	Diff             json.RawMessage `json:"diff"`
+	Diff             json.RawMessage `json:"diff" tstype:"{ gold_rows: number; pred_rows: number; only_gold: unknown[][] | null; only_pred: unknown[][] | null } | null"`
 	Judge            *bool           `json:"judge"`
 	JudgeReason      string          `json:"judge_reason"`
 	PromptTokens     int             `json:"prompt_tokens"`

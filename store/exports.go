@@ -25,7 +25,7 @@ type Export struct {
 	CreatedAt  time.Time  `json:"created_at"`
 	FinishedAt *time.Time `json:"finished_at"`
 	// ErrorRate is the snapshot's estimated error rate when the export was written (JSON).
-	ErrorRate json.RawMessage `json:"error_rate,omitempty"`
+	ErrorRate json.RawMessage `json:"error_rate,omitempty" tstype:"ErrorRate"`
 }
 
 const exportColumns = `id, project_id, snapshot_id, format, split, status, rows, bytes, sha256, error, created_by, created_at, finished_at, error_rate`

@@ -65,7 +65,7 @@ type MetricRun struct {
 	PipelineRunID *int64          `json:"pipeline_run_id"`
 	Stage         *string         `json:"stage"`
 	Embedding     string          `json:"embedding"`
-	Params        json.RawMessage `json:"params"`
+	Params        json.RawMessage `json:"params" tstype:"{ stage?: string; embedding?: string } | null"`
 	Error         string          `json:"error"`
 	NLQs          int             `json:"nlqs"`
 	InputsHash    string          `json:"inputs_hash"`
@@ -82,7 +82,7 @@ type MetricResult struct {
 	Stage      string          `json:"stage"`
 	Cumulative bool            `json:"cumulative"`
 	NLQs       int             `json:"nlqs"`
-	Report     json.RawMessage `json:"report"`
+	Report     json.RawMessage `json:"report" tstype:"MetricReport"`
 }
 
 const metricRunColumns = `id, project_id, status, trigger, pipeline_run_id, stage, embedding, params, error, nlqs, inputs_hash,

@@ -130,10 +130,10 @@ type Snapshot struct {
 	ID          int64           `json:"id"`
 	ProjectID   int64           `json:"project_id"`
 	Name        string          `json:"name"`
-	Params      json.RawMessage `json:"params"`
+	Params      json.RawMessage `json:"params" tstype:"(SnapshotParams & { ratios?: SplitRatios }) | null"`
 	ContentHash string          `json:"content_hash"`
 	Pairs       int             `json:"pairs"`
-	Manifest    json.RawMessage `json:"manifest"`
+	Manifest    json.RawMessage `json:"manifest" tstype:"Manifest"`
 	CreatedBy   *int64          `json:"created_by"`
 	CreatedAt   time.Time       `json:"created_at"`
 }

@@ -556,6 +556,670 @@ export interface LlmUsage {
   cost_usd: number;
 }
 
+export interface SplitRatios {
+  train: number;
+  val: number;
+  test: number;
+}
+
+export interface SnapshotFilters {
+  stages?: string[] | null;
+  database_ids?: number[] | null;
+  hardness?: string[] | null;
+  created_from?: string | null;
+  created_to?: string | null;
+  review_status?: string[] | null;
+}
+
+export interface SnapshotParams {
+  name: string;
+  filters: SnapshotFilters;
+  seed: number;
+  ratios?: SplitRatios | null;
+  split_by_database: boolean;
+  allow_leakage?: boolean;
+}
+
+export interface LeakExample {
+  kind: string;
+  a: number;
+  b: number;
+  split_a: string;
+  split_b: string;
+  cosine?: number;
+}
+
+export interface Manifest {
+  pairs: number;
+  seed: number;
+  ratios: SplitRatios;
+  split_by_database: boolean;
+  splits: Record<string, number> | null;
+  databases: Record<string, Record<string, number> | null> | null;
+  hardness: Record<string, Record<string, number> | null> | null;
+  stages: Record<string, number> | null;
+  guideline_version: number;
+  guideline_versions: number[] | null;
+  database_versions: DatabaseVersion[] | null;
+  leakage: Leakage;
+  groups: number;
+  allow_leakage: boolean;
+  metrics: MetricReport | null;
+  difficulty?: Record<string, Record<string, number> | null> | null;
+}
+
+export interface Snapshot {
+  id: number;
+  project_id: number;
+  name: string;
+  params: (SnapshotParams & { ratios?: SplitRatios }) | null;
+  content_hash: string;
+  pairs: number;
+  manifest: Manifest;
+  created_by: number | null;
+  created_at: string;
+}
+
+export interface Pair {
+  nlq_id: number;
+  candidate_id: number;
+  split: string;
+  stage: string;
+  question: string;
+  evidence?: string;
+  difficulty?: string;
+  sql: string;
+  original_sql?: string;
+  database_id: number | null;
+  database_name: string;
+  database_version: number | null;
+  schema_hash: string;
+  result_fingerprint: string;
+  hardness: string;
+  guideline_version: number | null;
+  accepted_by: string;
+}
+
+export interface ErrorStratum {
+  accepted_by: string;
+  pairs: number;
+  audited: number;
+  wrong: number;
+  rate: number;
+  low: number;
+  high: number;
+}
+
+export interface ErrorBreakdown {
+  key: string;
+  audited: number;
+  wrong: number;
+  rate: number;
+  low: number;
+  high: number;
+}
+
+export interface ErrorRate {
+  pairs: number;
+  audited: number;
+  wrong: number;
+  rate: number | null;
+  low: number;
+  high: number;
+  strata: ErrorStratum[] | null;
+  by_source: ErrorBreakdown[] | null;
+  by_author: ErrorBreakdown[] | null;
+  by_database: ErrorBreakdown[] | null;
+  by_error_type: Record<string, number> | null;
+}
+
+export interface SnapshotAudit {
+  id: number;
+  snapshot_id: number;
+  target_upper: number;
+  assumed_error: number;
+  sample_size: number;
+  seed: number;
+  created_by: number | null;
+  created_at: string;
+}
+
+export interface AuditParams {
+  target_upper: number;
+  assumed_error?: number | null;
+  seed: number;
+}
+
+export interface SnapshotDiff {
+  a: number;
+  b: number;
+  same_hash: boolean;
+  added: number;
+  removed: number;
+  changed: number;
+  moved: number;
+  same: number;
+  examples: Record<string, DiffOf[] | null> | null;
+}
+
+export interface ExportRecord {
+  id: number;
+  project_id: number;
+  snapshot_id: number;
+  format: string;
+  split: string;
+  status: string;
+  rows: number;
+  bytes: number;
+  sha256: string;
+  error?: string;
+  created_by: number | null;
+  created_at: string;
+  finished_at: string | null;
+  error_rate?: ErrorRate;
+}
+
+export interface PromptTemplate {
+  id: number | null;
+  project_id: number;
+  version: number;
+  body: string;
+  note: string;
+  source: string;
+  run_id: number | null;
+  candidate_id: number | null;
+  created_by: number | null;
+  created_at: string | null;
+}
+
+export interface Budget {
+  max_calls?: number;
+  max_tokens?: number;
+  max_cost_usd?: number;
+}
+
+export interface EvalParams {
+  snapshot_id: number;
+  split: string;
+  model: string;
+  base_url?: string;
+  prompt: string;
+  prompt_version: number;
+  judge: boolean;
+  judge_model?: string;
+  limit?: number;
+  concurrency: number;
+  budget: Budget;
+}
+
+export interface Evaluation {
+  run: PipelineRun;
+  params: EvalParams;
+  summary: Summary;
+}
+
+export interface EvalResult {
+  candidate_id: number;
+  nlq_id: number;
+  split: string;
+  question: string;
+  database_name: string;
+  hardness: string;
+  gold_sql: string;
+  sql: string;
+  correct: boolean;
+  suite_correct: boolean | null;
+  reason: string;
+  error: string;
+  diff: { gold_rows: number; pred_rows: number; only_gold: unknown[][] | null; only_pred: unknown[][] | null } | null;
+  judge: boolean | null;
+  judge_reason: string;
+  prompt_tokens: number;
+  completion_tokens: number;
+}
+
+export interface OproParams {
+  iterations: number;
+  candidates: number;
+  temperature: number;
+}
+
+export interface ApoParams {
+  beam_width: number;
+  branch_factor: number;
+  rounds: number;
+  gradient_batch: number;
+  validation_batch: number;
+  temperature: number;
+}
+
+export interface OptParams {
+  method: string;
+  snapshot_id: number;
+  prompt: string;
+  prompt_version: number;
+  model: string;
+  base_url?: string;
+  concurrency: number;
+  budget: Budget;
+  val_limit?: number;
+  test_limit?: number;
+  seed?: number;
+  opro: OproParams;
+  apo: ApoParams;
+}
+
+export interface OptCandidate {
+  id: number;
+  run_id: number;
+  step: number;
+  ordinal: number;
+  parent_id: number | null;
+  origin: string;
+  prompt: string;
+  critique: string;
+  score: number | null;
+  scored: number;
+  val_score: number | null;
+  val_n: number;
+  test_score: number | null;
+  created_at: string;
+}
+
+export interface OptStep {
+  step: number;
+  key: string;
+  status: string;
+  best_score: number | null;
+  best_candidate_id: number | null;
+  candidates: number;
+}
+
+export interface TestReport {
+  n: number;
+  baseline_correct: number;
+  best_correct: number;
+  baseline_accuracy: number;
+  best_accuracy: number;
+  both_correct: number;
+  only_baseline: number;
+  only_best: number;
+  both_wrong: number;
+  difference: number;
+  ci_low: number;
+  ci_high: number;
+  mcnemar_p: number;
+}
+
+export interface OptReport {
+  run: PipelineRun;
+  params: OptParams;
+  candidates: OptCandidate[] | null;
+  steps: OptStep[] | null;
+  best: OptCandidate | null;
+  test: TestReport | null;
+  diff: DiffHunk[] | null;
+}
+
+export interface Policy {
+  project_id: number;
+  dual_share: number;
+  annotators_per_item: number;
+  audit_rate: number;
+  blind: boolean;
+  lease_seconds: number;
+  version: number;
+  updated_at: string | null;
+}
+
+export interface PlanResult {
+  selected: number;
+  sampled: number;
+  items: number;
+  share: number;
+}
+
+export interface AnnotationItem {
+  id: number;
+  project_id: number;
+  nlq_id: number;
+  slot: number;
+  status: string;
+  claimed_by: number | null;
+  lease_until: string | null;
+  version: number;
+  created_at: string;
+  done_at: string | null;
+}
+
+export interface AnnotationTask {
+  item: AnnotationItem;
+  question: string;
+  database_id: number | null;
+  target_values: string[] | null;
+  guideline_version: number | null;
+  blind: boolean;
+  agent_sql?: string | null;
+}
+
+export interface SubmitResult {
+  annotation: Annotation;
+  candidate: Candidate;
+  result: string;
+  comparison?: HistoryComparison | null;
+  comparisons: HistoryComparison[] | null;
+  review_item_id?: number | null;
+  audited: boolean;
+  awaiting: number;
+  agent_sql?: string | null;
+}
+
+export interface ReviewCandidate {
+  id: number;
+  source: string;
+  author_email?: string | null;
+  sql: string;
+  result_fingerprint: string | null;
+  row_count: number | null;
+  error: string | null;
+  agent_run_id: number | null;
+}
+
+export interface ReviewItem {
+  id: number;
+  project_id: number;
+  nlq_id: number;
+  reason: string;
+  status: string;
+  candidate_a_id: number | null;
+  candidate_b_id: number | null;
+  authors: number[] | null;
+  claimed_by: number | null;
+  lease_until: string | null;
+  version: number;
+  guideline_version: number | null;
+  created_at: string;
+  resolved_at: string | null;
+  snapshot_id?: number | null;
+  question: string;
+  database_id: number | null;
+  candidate_a: ReviewCandidate | null;
+  candidate_b: ReviewCandidate | null;
+  candidates: ReviewCandidate[] | null;
+  agent_run_id: number | null;
+}
+
+export interface AnnotatorStatus {
+  total: number;
+  done: number;
+  pending: number;
+  claimed: number;
+  submitted: number;
+  skipped: number;
+  recent: RecentAnswer[] | null;
+}
+
+export interface RecentAnswer {
+  item_id: number;
+  nlq_id: number;
+  question: string;
+  status: string;
+  sql: string | null;
+  skipped_reason: string | null;
+  comment: string;
+  at: string;
+  reopenable: boolean;
+}
+
+export interface Cycle {
+  guideline_version: number;
+  started_at: string | null;
+  summary: string;
+  annotated: number;
+  skipped: number;
+  compared: number;
+  agreed: number;
+  disagreed: number;
+  agreement_rate: number;
+  disagreement_rate: number;
+  reviews: number;
+  by_decision: Record<string, number> | null;
+  by_error_type: Record<string, number> | null;
+  by_rule: Record<string, number> | null;
+}
+
+export interface StageProgress {
+  stage: string;
+  nlqs: number;
+  by_status: Record<string, number> | null;
+}
+
+export interface AnnotatorProgress {
+  user_id: number;
+  email: string;
+  annotated: number;
+  skipped: number;
+  pending: number;
+  compared: number;
+  agreed_with_agent: number;
+  agreement_with_agent: number | null;
+  compared_with_people: number;
+  agreed_with_people: number;
+  agreement_with_people: number | null;
+  median_seconds: number | null;
+}
+
+export interface QueueSizes {
+  annotation_pending: number;
+  annotation_claimed: number;
+  review_pending: number;
+  review_claimed: number;
+}
+
+export interface Progress {
+  stages: StageProgress[] | null;
+  annotators: AnnotatorProgress[] | null;
+  queues: QueueSizes;
+}
+
+export interface GuidelineRule {
+  id: string;
+  title: string;
+  text: string;
+}
+
+export interface GuidelineInfo {
+  version: number;
+  summary: string;
+  author_id: number | null;
+  author_email: string | null;
+  author_name: string | null;
+  rule_count: number;
+  created_at: string;
+}
+
+export interface Guideline {
+  version: number;
+  summary: string;
+  author_id: number | null;
+  author_email: string | null;
+  author_name: string | null;
+  rule_count: number;
+  created_at: string;
+  project_id: number;
+  markdown: string;
+  rules: GuidelineRule[] | null;
+  assigned?: string[] | null;
+}
+
+export interface RuleRef {
+  id: string;
+  title: string;
+}
+
+export interface DiffHunk {
+  op: string;
+  lines: string[] | null;
+}
+
+export interface GuidelineDiffData {
+  from: number;
+  to: number;
+  hunks: DiffHunk[] | null;
+  rules: RuleChanges;
+}
+
+export interface ProposalCause {
+  cause: string;
+  count: number;
+  explanation: string;
+  rule: string;
+}
+
+export interface Proposal {
+  summary: string;
+  causes: ProposalCause[] | null;
+  markdown: string;
+  base_version: number;
+  diff: GuidelineDiffData;
+  disagreements: number;
+  prompt_version: string;
+}
+
+export interface MetricRun {
+  id: number;
+  project_id: number;
+  status: string;
+  trigger: string;
+  pipeline_run_id: number | null;
+  stage: string | null;
+  embedding: string;
+  params: { stage?: string; embedding?: string } | null;
+  error: string;
+  nlqs: number;
+  inputs_hash: string;
+  started_by: number | null;
+  created_at: string;
+  finished_at: string | null;
+  results?: MetricResult[] | null;
+}
+
+export interface MetricResult {
+  position: number;
+  stage: string;
+  cumulative: boolean;
+  nlqs: number;
+  report: MetricReport;
+}
+
+export interface HardnessCounts {
+  easy: number;
+  medium: number;
+  hard: number;
+  extra: number;
+  unparsed: number;
+}
+
+export interface ClauseCounts {
+  queries: number;
+  join: number;
+  where: number;
+  group_by: number;
+  having: number;
+  aggregate: number;
+  subquery: number;
+  window: number;
+  set_op: number;
+  cte: number;
+  order_by: number;
+  limit: number;
+  distinct: number;
+  case: number;
+}
+
+export interface LengthBucket {
+  from: number;
+  to: number;
+  count: number;
+}
+
+export interface LengthDistribution {
+  count: number;
+  min: number;
+  max: number;
+  mean: number;
+  median: number;
+  p90: number;
+  histogram: LengthBucket[] | null;
+}
+
+export interface PatternCount {
+  pattern: string;
+  count: number;
+  share: number;
+  example: string;
+}
+
+export interface DuplicatePair {
+  a: number;
+  b: number;
+  id_a?: string;
+  id_b?: string;
+  cosine: number;
+  question_a: string;
+  question_b: string;
+}
+
+export interface TableUse {
+  table: string;
+  queries: number;
+}
+
+export interface DatabaseCoverage {
+  database?: string;
+  queries: number;
+  tables_used: number;
+  tables_total: number;
+  table_share: number;
+  columns_used: number;
+  columns_total: number;
+  column_share: number;
+  unused_tables: string[] | null;
+  unused_columns: string[] | null;
+  tables: TableUse[] | null;
+}
+
+export interface MetricReport {
+  nlqs: number;
+  embedding: string;
+  mean_cosine: number;
+  tables_used: number;
+  tables_total: number;
+  columns_used: number;
+  columns_total: number;
+  unique_patterns: number;
+  entropy_bits: number;
+  evenness: number;
+  hardness: HardnessCounts;
+  clauses: ClauseCounts;
+  lengths: Lengths;
+  top_patterns: PatternCount[] | null;
+  pattern_counts: number[] | null;
+  unused_tables: string[] | null;
+  near_duplicates: DuplicatePair[] | null;
+  table_share: number;
+  column_share: number;
+  unused_columns: string[] | null;
+  near_duplicate_pairs: number;
+  near_duplicates_searched: boolean;
+  near_duplicates_complete: boolean;
+  near_duplicate_threshold: number;
+  embeddings_skipped: number;
+  without_sql: number;
+  without_schema: number;
+  databases: DatabaseCoverage[] | null;
+}
+
 export interface AuditActor {
   id: number;
   email: string;
@@ -595,4 +1259,74 @@ export interface DatabaseFailure {
 export interface RunOutcome {
   tone: string;
   text: string;
+}
+
+export interface DatabaseVersion {
+  id: number;
+  name: string;
+  version: number;
+  schema_hash: string;
+  pairs: number;
+}
+
+export interface Leakage {
+  near_duplicates: number;
+  same_sql: number;
+  examples: LeakExample[] | null;
+}
+
+export interface DiffOf {
+  nlq_id: number;
+  a?: Pair | null;
+  b?: Pair | null;
+}
+
+export interface Summary {
+  scored: number;
+  correct: number;
+  accuracy: number;
+  test_suite: EvalBucket;
+  errors: number;
+  by_hardness: Record<string, EvalBucket | null> | null;
+  by_database: Record<string, EvalBucket | null> | null;
+  by_difficulty?: Record<string, EvalBucket | null> | null;
+  judge: EvalBucket | null;
+  total: number;
+  calls: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cost_usd: number;
+}
+
+export interface Annotation {
+  id: number;
+  item_id: number;
+  nlq_id: number;
+  user_id: number;
+  candidate_id: number | null;
+  skipped_reason: string | null;
+  comment: string;
+  guideline_version: number | null;
+  elapsed_ms: number | null;
+  created_at: string;
+}
+
+export interface RuleChanges {
+  added: RuleRef[] | null;
+  removed: RuleRef[] | null;
+  changed: RuleRef[] | null;
+}
+
+export interface Lengths {
+  words: LengthDistribution;
+  chars: LengthDistribution;
+}
+
+export interface EvalBucket {
+  n: number;
+  correct: number;
+  accuracy: number;
+  suite_n: number;
+  suite_correct: number;
+  suite_accuracy: number;
 }
