@@ -4,6 +4,7 @@ import { Link, NavLink, Outlet, useOutletContext, useParams } from 'react-router
 import { api, ApiError, type Member, type Project, type ProjectRole } from '../../shared/api';
 import { AuditLog } from '../../components/AuditLog';
 import { LoopPolicyCard } from './LoopPolicy';
+import { RetrievalSettingsCard } from './RetrievalSettings';
 import { Alert, Badge, Button, Card, ConfirmDialog, EmptyState, ErrorState, Loading, PageHeader, SelectField, Table, TextAreaField, TextField, useToast } from '../../components/ui';
 import { formatDate, formatDateTime } from '../../shared/format';
 import { fieldErrors, formError } from '../../shared/forms';
@@ -95,6 +96,7 @@ export function ProjectOverview() {
         </Card>
       )}
       {canEdit && <LoopPolicyCard projectId={String(project.id)} />}
+      {canEdit && <RetrievalSettingsCard projectId={String(project.id)} />}
     </div>
   );
 }

@@ -1,0 +1,100 @@
+// Schema retrieval (leads): how many tables the SQL agent's prompt describes, and whether a
+// question that comes with its own tables keeps the agent to them (docs/API.md, retrieval).
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { ApiError, request } from '../../shared/api';
+import { Alert, Button, Card, ErrorState, Loading, SelectField, TextField, useToast } from '../../components/ui';
+
+export type RetrievalScope = 'auto' | 'known' | 'database';
+
+export interface RetrievalSettings {
+  top_k: number;
+  scope: RetrievalScope;
+  version: number;
+}
+
+export const retrievalKey = (projectId: string) => ['retrieval', projectId] as const;
+
+const path = (projectId: string) => `/api/v1/projects/${projectId}/retrieval`;
+
+export const retrievalApi = {
+  get: (projectId: string) => request<{ retrieval: RetrievalSettings }>('GET', path(projectId)),
+  save: (projectId: string, body: RetrievalSettings) => request<{ retrieval: RetrievalSettings }>('PUT', path(projectId), { body }),
+};
+
+const SCOPES: { value: RetrievalScope; label: string }[] = [
+  { value: 'auto', label: 'Only WikiTableQuestions questions keep to their table' },
+  { value: 'known', label: 'Every question that names its tables keeps to them' },
+  { value: 'database', label: 'The agent always searches the whole database' },
+];
+
+export function RetrievalSettingsCard({ projectId }: { projectId: string }) {
+  const settings = useQuery({ queryKey: retrievalKey(projectId), queryFn: () => retrievalApi.get(projectId) });
+  return (
+    <Card title="Schema retrieval" description="Which tables the SQL agent’s prompt describes; it finds the others with search.">
+      {settings.isPending ? (
+        <Loading />
+      ) : settings.isError ? (
+        <ErrorState error={settings.error} onRetry={() => settings.refetch()} />
+      ) : (
+        <RetrievalForm key={settings.data.retrieval.version} projectId={projectId} settings={settings.data.retrieval} />
+      )}
+    </Card>
+  );
+}
+
+function RetrievalForm({ projectId, settings }: { projectId: string; settings: RetrievalSettings }) {
+  const qc = useQueryClient();
+  const toast = useToast();
+  const [topK, setTopK] = useState(String(settings.top_k));
+  const [scope, setScope] = useState<RetrievalScope>(settings.scope);
+  const save = useMutation({
+    mutationFn: () => retrievalApi.save(projectId, { version: settings.version, top_k: Number(topK), scope }),
+    onSuccess: (res) => {
+      qc.setQueryData(retrievalKey(projectId), res);
+      toast('Retrieval settings saved');
+    },
+  });
+  const err = save.error instanceof ApiError ? save.error : null;
+  const f = err?.fields ?? {};
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    save.mutate();
+  };
+  return (
+    <form onSubmit={submit} aria-label="Retrieval settings" className="stack-sm">
+      <div className="form-grid">
+        <TextField
+          label="Tables in the prompt"
+          type="number"
+          min={1}
+          max={64}
+          value={topK}
+          onChange={(e) => setTopK(e.target.value)}
+          error={f.top_k}
+          hint="The best ranked for the question; foreign keys may add half as many"
+        />
+        <SelectField label="Questions with their own tables" value={scope} onChange={(e) => setScope(e.target.value as RetrievalScope)} error={f.scope}>
+          {SCOPES.map((s) => (
+            <option key={s.value} value={s.value}>
+              {s.label}
+            </option>
+          ))}
+        </SelectField>
+      </div>
+      {err?.isStaleVersion ? (
+        <Alert title="Someone changed these settings" action={<Button onClick={() => qc.invalidateQueries({ queryKey: retrievalKey(projectId) })}>Reload</Button>}>
+          Reload to see their values, then save again.
+        </Alert>
+      ) : err && Object.keys(f).length === 0 ? (
+        <Alert>{err.message}</Alert>
+      ) : null}
+      <div className="toolbar">
+        <Button type="submit" variant="primary" busy={save.isPending}>
+          Save retrieval settings
+        </Button>
+        <span className="muted small">{settings.version === 0 ? 'Defaults (never saved)' : `Version ${settings.version}`}</span>
+      </div>
+    </form>
+  );
+}
