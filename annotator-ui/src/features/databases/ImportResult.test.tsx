@@ -38,10 +38,10 @@ describe('import result', () => {
       }),
     );
     const failures = await screen.findByTestId('import-failures');
-    expect(within(failures).getByRole('alert')).toHaveTextContent('2 databases of 3 could not be imported; the others were');
+    expect(within(failures).getByRole('alert')).toHaveTextContent('2 of 3 databases could not be imported');
     expect(failures).toHaveTextContent('broken: database/broken/broken.sqlite: file is not a database (26)');
     expect(failures).toHaveTextContent('refused: refused cannot be loaded into PostgreSQL: row is too big');
-    expect(failures).toHaveTextContent('import the same files again');
+    expect(failures).toHaveTextContent('Their 2 questions were not imported. Fix these files and import the same files again');
     expect(within(screen.getByTestId('import-summary')).getByRole('link', { name: 'alpha' })).toBeInTheDocument();
     expect(await screen.findByText('Imported 2 questions; 2 databases could not be imported')).toBeInTheDocument();
   });

@@ -44,10 +44,12 @@ export function importToast(summary: ImportSummary): string {
 export function ImportFailures({ result }: { result: unknown }) {
   const failures = importFailures(result);
   if (failures.length === 0) return null;
-  const imported = result instanceof ApiError ? 0 : ((result as ImportSummary).databases?.length ?? 0);
+  const summary = result instanceof ApiError ? null : (result as WithFailures);
+  const imported = summary?.databases?.length ?? 0;
+  const skipped = summary?.questions?.skipped ?? 0;
   const title =
     imported > 0
-      ? `${plural(failures.length, 'database')} of ${failures.length + imported} could not be imported; the others were`
+      ? `${failures.length} of ${plural(failures.length + imported, 'database')} could not be imported`
       : failures.length === 1
         ? 'The database could not be imported'
         : `None of the ${plural(failures.length, 'database')} could be imported`;
@@ -61,7 +63,10 @@ export function ImportFailures({ result }: { result: unknown }) {
             </li>
           ))}
         </ul>
-        <p>Fix these files and import the same files again: databases already imported are skipped.</p>
+        <p>
+          {skipped > 0 && `Their ${plural(skipped, 'question')} ${skipped === 1 ? 'was' : 'were'} not imported. `}
+          Fix these files and import the same files again: databases already imported are skipped.
+        </p>
       </Alert>
     </div>
   );
