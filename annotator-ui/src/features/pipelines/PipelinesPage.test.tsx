@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { MemoryRouter } from 'react-router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Nlq } from '../../shared/api';
-import { Lineage } from '../questions/QuestionHistory';
+import { Lineage } from '../questions/Lineage';
 import { pipelineRun } from '../../test/agentFixtures';
 import { mockEventSource, type FakeEventSource } from '../../test/fakeEventSource';
 import { database } from '../../test/fixtures';
