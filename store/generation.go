@@ -104,6 +104,6 @@ func (s *Store) RunItems(ctx context.Context, runID int64, limit int) ([]RunItem
 
 // AddEventTx appends a log line to a run inside tx.
 func AddEventTx(ctx context.Context, tx pgx.Tx, runID int64, level, msg string) error {
-	_, err := tx.Exec(ctx, `INSERT INTO pipeline_events (run_id, level, message) VALUES ($1, $2, $3)`, runID, level, msg)
+	_, err := tx.Exec(ctx, insertEventSQL, runID, level, msg)
 	return classify(err, "run event")
 }

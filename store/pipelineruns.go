@@ -208,7 +208,7 @@ func (s *Store) ClaimItem(ctx context.Context, runID int64, key string, gen int,
 			UPDATE pipeline_runs SET status = 'running', started_at = COALESCE(started_at, now())
 			WHERE id = $1 AND status = 'queued' AND EXISTS (SELECT 1 FROM item) RETURNING id),
 		logged AS (
-			INSERT INTO pipeline_events (run_id, level, message) SELECT id, 'info', 'started' FROM started)
+			INSERT INTO pipeline_events (run_id, level, message, at) SELECT id, 'info', 'started', clock_timestamp() FROM started)
 		SELECT item.attempts, `+runColumns+` FROM item, pipeline_runs WHERE pipeline_runs.id = $1`, runID, key, gen, jobID, worker)
 	err = row.Scan(append([]any{&attempts}, runFields(&run)...)...)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -344,8 +344,7 @@ func finishIfDone(ctx context.Context, tx pgx.Tx, runID int64) (bool, error) {
 	if status == RunFailed {
 		msg = "failed: " + errText
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO pipeline_events (run_id, level, message) VALUES ($1, $2, $3)`, runID,
-		map[bool]string{true: "error", false: "info"}[status == RunFailed], msg)
+	_, err = tx.Exec(ctx, insertEventSQL, runID, map[bool]string{true: "error", false: "info"}[status == RunFailed], msg)
 	return err == nil, classify(err, "finish run")
 }
 
@@ -405,8 +404,7 @@ func (s *Store) ResumeRun(ctx context.Context, a Actor, projectID, id int64, ret
 	if err := auditTx(ctx, tx, a, "run.resume", "pipeline_run", id, &projectID, map[string]any{"status": r.Status}, map[string]any{"status": RunQueued, "retry_failed": retryFailed}); err != nil {
 		return PipelineRun{}, err
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO pipeline_events (run_id, level, message) VALUES ($1, 'info', $2)`, id,
-		fmt.Sprintf("resumed by user %d (retry failed items: %v)", a.UserID, retryFailed)); err != nil {
+	if _, err := tx.Exec(ctx, insertEventSQL, id, "info", fmt.Sprintf("resumed by user %d (retry failed items: %v)", a.UserID, retryFailed)); err != nil {
 		return PipelineRun{}, classify(err, "resume run")
 	}
 	// Nothing left to do (every item finished, failed ones not retried): the run ends again at once.
@@ -681,8 +679,17 @@ type RunEvent struct {
 
 // AddEvent appends a log line to a run (best effort: a lost log line must not fail the work).
 func (s *Store) AddEvent(ctx context.Context, runID int64, level, msg string) {
-	s.pool.Exec(context.WithoutCancel(ctx), `INSERT INTO pipeline_events (run_id, level, message) VALUES ($1,$2,$3)`, runID, level, msg)
+	s.pool.Exec(context.WithoutCancel(ctx), insertEventSQL, runID, level, msg)
 }
+
+// insertEventSQL appends a log line under the run's row lock, which every writer of the run's log
+// takes and holds until it commits (a transaction that logs and also updates the run holds it
+// anyway). The lines' ids therefore follow the order in which they became visible, so the log reads
+// in the order things happened, and a reader that asks for the lines after the last id it saw never
+// skips a line an older transaction commits later. The time is the line's own (clock_timestamp),
+// not its transaction's start.
+const insertEventSQL = `WITH run AS (SELECT id FROM pipeline_runs WHERE id = $1 FOR NO KEY UPDATE)
+	INSERT INTO pipeline_events (run_id, level, message, at) SELECT id, $2, $3, clock_timestamp() FROM run`
 
 // Events returns a run's log lines after id afterID.
 func (s *Store) Events(ctx context.Context, runID, afterID int64, limit int) ([]RunEvent, error) {

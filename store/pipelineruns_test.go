@@ -5,6 +5,7 @@ import (
 	"sort"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -154,5 +155,60 @@ func TestCreatePipelineRun_NumbersPerKind(t *testing.T) {
 		if n != i+1 {
 			t.Fatalf("evaluation numbers %v, want 1…12", numbers)
 		}
+	}
+}
+
+// A log line written while an older transaction's line is not yet committed waits for it, so the
+// log reads in the order lines became visible and a reader asking for the lines after the last id
+// it saw (the live stream) never skips one.
+func TestAddEvent_LinesBecomeVisibleInIDOrder(t *testing.T) {
+	t.Parallel()
+	st := open(t)
+	ctx := context.Background()
+	p, err := st.CreateProject(ctx, store.System, "log order", "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := st.CreatePipelineRun(ctx, store.System, p.ID, "test", map[string]any{}, []string{"a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := st.Pool().Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	if err := store.AddEventTx(ctx, tx, run.ID, "info", "scored the item"); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { st.AddEvent(ctx, run.ID, "error", "failed"); close(done) }()
+	// The second line either waits for the first transaction (right) or is written past it.
+	deadline := time.Now().Add(30 * time.Second)
+	for waiting := false; !waiting; {
+		select {
+		case <-done:
+			seen, _ := st.Events(ctx, run.ID, 0, 10)
+			t.Fatalf("a line was committed while an earlier one was not: a reader now sees %+v and would skip the earlier one", seen)
+		default:
+		}
+		if err := st.Pool().QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_stat_activity
+			WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%pipeline_events%')`).Scan(&waiting); err != nil {
+			t.Fatal(err)
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the second line neither waited nor was written")
+		}
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	<-done
+	ev, err := st.Events(ctx, run.ID, 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ev) != 2 || ev[0].Message != "scored the item" || ev[1].Message != "failed" || ev[1].At.Before(ev[0].At) {
+		t.Fatalf("log %+v; want the item's line, then the failure, at their own times", ev)
 	}
 }
