@@ -68,11 +68,14 @@ func New(t *testing.T) *Gold {
 	t.Helper()
 	dir := pipelinetest.NeedData(t, "spider")
 	f := pipelinetest.New(t)
-	if _, err := f.Im.ImportSpider(f.Ctx, store.System, f.Project.ID, dir, spider.DatasetOptions{}); err != nil {
+	sum, err := f.Im.ImportSpider(f.Ctx, store.System, f.Project.ID, dir, spider.DatasetOptions{})
+	if err == nil {
+		err = sum.Err()
+	}
+	if err != nil {
 		t.Fatal(err)
 	}
 	b := &Gold{Fixture: f, Model: llmtest.New(t), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), SQLOf: map[string]string{}}
-	var err error
 	b.Models, err = llmconf.NewModels(f.Ctx, f.St, llm.Settings{BaseURL: b.Model.URL, APIKey: "test-key", Model: llmtest.FakeModel},
 		filepath.Join(t.TempDir(), "key"), b.Logger)
 	if err != nil {

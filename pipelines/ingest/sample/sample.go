@@ -62,6 +62,9 @@ func Load(ctx context.Context, im *ingest.Importer, lp *loop.Loop, a store.Actor
 	// Both importers make nothing new for a source imported before (DatabaseSummary.Unchanged, and
 	// questions counted as existing), so calling them again completes an interrupted load.
 	sum, err := im.ImportSpider(ctx, a, p.ID, filepath.Join(dir, "spider"), spider.DatasetOptions{})
+	if err == nil {
+		err = sum.Err() // a database of the sample that failed: the sample is not whole
+	}
 	if err != nil {
 		return out, fmt.Errorf("sample: Spider databases: %w", err)
 	}
