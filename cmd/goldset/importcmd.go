@@ -21,7 +21,7 @@ const importHelp = `Import target databases and questions into a project (create
   goldset import csv PATH... --project P [--database NAME]   CSV/TSV files, folders of them, or zips
   goldset import sqlite FILE --project P [--database NAME]   every table of a SQLite file
   goldset import sqlite FILE.zip --project P                 every SQLite file in a zip, one database each
-  goldset import spider DIR --project P [--questions dev.json]
+  goldset import spider DIR|ZIP --project P [--questions dev.json]
         a Spider folder (dev.json, tables.json, database/<db_id>/<db_id>.sqlite): databases and
         questions, the gold SQL translated to PostgreSQL and verified by execution
   goldset import bird DIR --project P [--questions dev.json]
@@ -32,7 +32,7 @@ const importHelp = `Import target databases and questions into a project (create
 A zip of SQLite files and a Spider folder import each database on its own: the others are
 imported when one fails, the failures are listed and the command exits non-zero; run it again
 to import what is missing (databases imported from the same files are skipped).
-  goldset import wtq DIR --project P [--questions FILE]
+  goldset import wtq DIR|ZIP --project P [--questions FILE]
         a WikiTableQuestions folder: csv/<folder>/*.csv and questions.tsv, or the official release
         as it is (csv/ and data/*.tsv: training.tsv, pristine-unseen-tables.tsv, random-split-*.tsv,
         each question id once); questions whose table is not under csv/ are skipped and counted
@@ -152,10 +152,15 @@ func runImport(ctx context.Context, args []string, out io.Writer) error {
 		}
 		sum.Databases = append(sum.Databases, ds)
 	case "spider":
-		if err := needArgs(paths, 1, "one Spider DIR"); err != nil {
+		if err := needArgs(paths, 1, "one Spider DIR or zip"); err != nil {
 			return err
 		}
-		if sum, err = im.ImportSpider(ctx, a, p.ID, paths[0], spider.DatasetOptions{QuestionsFile: *questions}); err != nil {
+		dir, done, err := datasetDir(ctx, im, paths[0], "spider")
+		if err != nil {
+			return err
+		}
+		defer done()
+		if sum, err = im.ImportSpider(ctx, a, p.ID, dir, spider.DatasetOptions{QuestionsFile: *questions}); err != nil {
 			return err
 		}
 	case "bird":
@@ -164,10 +169,15 @@ func runImport(ctx context.Context, args []string, out io.Writer) error {
 		}
 		return importBIRD(ctx, im, a, p, paths[0], *questions, *asJSON, out)
 	case "wtq":
-		if err := needArgs(paths, 1, "one WikiTableQuestions DIR"); err != nil {
+		if err := needArgs(paths, 1, "one WikiTableQuestions DIR or zip"); err != nil {
 			return err
 		}
-		if sum, err = im.ImportWTQ(ctx, a, p.ID, paths[0], *questions); err != nil {
+		dir, done, err := datasetDir(ctx, im, paths[0], "wtq")
+		if err != nil {
+			return err
+		}
+		defer done()
+		if sum, err = im.ImportWTQ(ctx, a, p.ID, dir, *questions); err != nil {
 			return err
 		}
 	case "questions":
@@ -190,6 +200,24 @@ func runImport(ctx context.Context, args []string, out io.Writer) error {
 	// Some databases failed: the summary above says what was imported, the exit status that the
 	// command did not do all it was asked.
 	return sum.Err()
+}
+
+// datasetDir is the dataset folder at path, or, for a zip (as released, or as the API takes it), the
+// folder it expands to within the importer's limits; done removes what was expanded.
+func datasetDir(ctx context.Context, im *ingest.Importer, path, kind string) (dir string, done func(), err error) {
+	if !ingest.IsZip(path) {
+		return path, func() {}, nil
+	}
+	up, err := upload.NewDir()
+	if err != nil {
+		return "", nil, err
+	}
+	dir, err = im.ExtractDataset(ctx, path, filepath.Base(path), up.Path, kind)
+	if err != nil {
+		up.Close()
+		return "", nil, err
+	}
+	return dir, func() { up.Close() }, nil
 }
 
 // importReport is the --json shape: one line per database, the question summary, every warning.

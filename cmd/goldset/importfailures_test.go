@@ -158,3 +158,19 @@ func TestCLI_ImportKillChild(t *testing.T) {
 	}
 	runCLI(t, "import", "spider", dir, "--project", "p", "--database-url", os.Getenv("GOLDSET_IMPORT_KILL_URL"))
 }
+
+func TestCLI_ImportSpiderZipAsReleased(t *testing.T) {
+	url := storetest.URL(t)
+	src := t.TempDir()
+	pipelinetest.WriteSpider(t, filepath.Join(src, "spider"), pipelinetest.GoodSpiderDB("alpha"), pipelinetest.RefusedSpiderDB("huge"))
+	zipPath := filepath.Join(t.TempDir(), "spider.zip")
+	pipelinetest.ZipFiles(t, zipPath, src)
+	out, err := runCLI(t, "import", "spider", zipPath, "--project", "p", "--database-url", url)
+	if err == nil || !strings.Contains(err.Error(), "1 of 2 databases could not be imported: huge: ") ||
+		!strings.Contains(out, "Imported database alpha") || strings.Contains(out+err.Error(), os.TempDir()) {
+		t.Fatalf("exit %v\n%s", err, out)
+	}
+	if _, err := runCLI(t, "import", "spider", filepath.Join(src, "spider", "dev.json"), "--project", "p", "--database-url", url); err == nil || !strings.Contains(err.Error(), "dev.json") {
+		t.Errorf("a file that is neither a folder nor a zip: %v", err)
+	}
+}

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/goldset/goldset/pipelines/pipelinetest"
 	"github.com/goldset/goldset/store/storetest"
 )
 
@@ -20,5 +22,16 @@ func TestCLI_ImportWTQOfficialReleaseWithoutQuestionsFlag(t *testing.T) {
 	out = mustCLI(t, "import", "wtq", dir, "--project", "p", "--database-url", url)
 	if !strings.Contains(out, "Database wtq is unchanged") || !strings.Contains(out, "7 read, 0 imported, 5 already present") {
 		t.Errorf("again:\n%s", out)
+	}
+	// The release as a zip, its folder inside: the same tables and questions, nothing new.
+	wrap := t.TempDir()
+	if err := os.CopyFS(filepath.Join(wrap, "WikiTableQuestions"), os.DirFS(dir)); err != nil {
+		t.Fatal(err)
+	}
+	zipPath := filepath.Join(t.TempDir(), "WikiTableQuestions-1.0.2.zip")
+	pipelinetest.ZipFiles(t, zipPath, wrap)
+	out = mustCLI(t, "import", "wtq", zipPath, "--project", "p", "--database-url", url)
+	if !strings.Contains(out, "Database wtq is unchanged") || !strings.Contains(out, "7 read, 0 imported, 5 already present") {
+		t.Errorf("the zip:\n%s", out)
 	}
 }
