@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, llmApi, type AgentBatchParams } from '../../shared/api';
 import { plural } from '../../components/ResultGrid';
-import { isNotConfigured } from '../runs/Trajectory';
+import { isNotConfigured } from '../runs/NotConfigured';
 import { Card, SelectField, TextField } from '../../components/ui';
 import { useSession } from '../../shared/session';
 import { STATUS_LABELS } from '../../shared/nlqs';

@@ -4,7 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { api, GENERATION_KINDS, llmApi, type GenerationKind, type GenerationParams } from '../../shared/api';
 import { formatCount, plural } from '../../components/ResultGrid';
-import { isNotConfigured } from '../runs/Trajectory';
+import { isNotConfigured } from '../runs/NotConfigured';
 import { Button, Card, SelectField, TextField, useToast } from '../../components/ui';
 import { fieldErrors, formError } from '../../shared/forms';
 import { useSession } from '../../shared/session';

@@ -5,7 +5,7 @@ import type { ChangeEvent, ReactNode } from 'react';
 import { ApiError } from '../../shared/api';
 import { Alert, Button, ErrorState, Loading, TextAreaField, TextField } from '../../components/ui';
 import type { Budget } from '../../shared/golden';
-import { NotConfiguredAlert } from './Trajectory';
+import { NotConfiguredAlert } from './NotConfigured';
 
 /** A 409 because no language model endpoint is configured (the evaluation routes call it `no_llm`). */
 export function isNoModel(err: unknown): err is ApiError {
