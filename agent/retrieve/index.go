@@ -309,25 +309,43 @@ type scored struct {
 func (ix *Index) bm25(qterms []qterm, need int) []scored {
 	n := float64(len(ix.Tables))
 	acc := make([]float64, len(ix.Tables))
-	var touched []int32
-	for _, q := range qterms {
-		ps := ix.post[q.term]
-		if len(ps) == 0 {
+	gtf := make([]float64, len(ix.Tables)) // one group's weighted, normalised frequency per table
+	var touched, inGroup []int32
+	for lo := 0; lo < len(qterms); {
+		hi := lo + 1
+		for hi < len(qterms) && qterms[hi].group == qterms[lo].group {
+			hi++
+		}
+		inGroup = inGroup[:0]
+		idf := 0.0 // the group's: its rarest member's, so a rare longer word still says much
+		for _, q := range qterms[lo:hi] {
+			if df := float64(len(ix.post[q.term])); df > 0 {
+				idf = max(idf, math.Log(1+(n-df+0.5)/(df+0.5)))
+			}
+			for _, p := range ix.post[q.term] {
+				var tf float64 // BM25F: each stream's frequency normalised by its own length
+				for st := range p.tf {
+					if p.tf[st] != 0 {
+						tf += float64(p.tf[st]) / ix.norm[p.doc][st]
+					}
+				}
+				if gtf[p.doc] == 0 {
+					inGroup = append(inGroup, p.doc)
+				}
+				gtf[p.doc] += q.w * tf
+			}
+		}
+		lo = hi
+		if len(inGroup) == 0 {
 			continue
 		}
-		df := float64(len(ps))
-		idf := q.w * math.Log(1+(n-df+0.5)/(df+0.5))
-		for _, p := range ps {
-			var tf float64 // BM25F: each stream's frequency normalised by its own length
-			for st := range p.tf {
-				if p.tf[st] != 0 {
-					tf += float64(p.tf[st]) / ix.norm[p.doc][st]
-				}
+		for _, d := range inGroup {
+			tf := gtf[d]
+			gtf[d] = 0
+			if acc[d] == 0 {
+				touched = append(touched, d)
 			}
-			if acc[p.doc] == 0 {
-				touched = append(touched, p.doc)
-			}
-			acc[p.doc] += idf * tf * (bm25K1 + 1) / (tf + bm25K1)
+			acc[d] += idf * tf * (bm25K1 + 1) / (tf + bm25K1)
 		}
 	}
 	out := make([]scored, len(touched))

@@ -1,6 +1,7 @@
 package retrieve
 
 import (
+	"slices"
 	"sort"
 	"strings"
 )
@@ -53,10 +54,13 @@ func (ix *Index) Search(query string, limit int) []Hit {
 	return out
 }
 
-// qterm is a term of a query with its weight.
+// qterm is a term of a query with its weight and its group: a word of the query and the longer
+// words it begins are one group, which BM25F scores as one term (their frequencies add up before
+// saturation), so a word with many continuations does not count many times.
 type qterm struct {
-	term string
-	w    float64
+	term  string
+	w     float64
+	group int
 }
 
 // prefixWeight is the weight of an indexed term a query word begins ("snow" → "snowy", "rain" →
@@ -68,18 +72,18 @@ const prefixWeight = 0.5
 func (ix *Index) expand(words []string) []qterm {
 	var out []qterm
 	seen := map[string]bool{}
-	add := func(t string, w float64) {
+	add := func(t string, w float64, g int) {
 		if !seen[t] {
 			seen[t] = true
-			out = append(out, qterm{t, w})
+			out = append(out, qterm{t, w, g})
 		}
 	}
-	for _, t := range words {
-		add(t, 1)
+	for g, t := range words {
+		add(t, 1, g)
 	}
-	for _, t := range words {
-		if len(t) < minPrefixLen || (len(ix.post[t]) > 0 && len(t) < minPrefixLen+1) || !hasLetter(t) {
-			continue // numbers are looked up whole: "2010" is no prefix of "2014"
+	for g, t := range words {
+		if len(t) < minPrefixLen || (len(ix.post[t]) > 0 && len(t) < minPrefixLen+1) || !hasLetter(t) || strings.Contains(t, " ") {
+			continue // numbers are looked up whole ("2010" is no prefix of "2014"), pairs of words too
 		}
 		w := prefixWeight
 		if len(ix.post[t]) == 0 {
@@ -89,11 +93,13 @@ func (ix *Index) expand(words []string) []qterm {
 		i := sort.SearchStrings(vocab, t)
 		for n := 0; i < len(vocab) && n < maxPrefixExpansions && strings.HasPrefix(vocab[i], t); i++ {
 			if vocab[i] != t {
-				add(vocab[i], w)
+				add(vocab[i], w, g)
 				n++
 			}
 		}
 	}
+	// Each group's terms side by side, as bm25 reads them.
+	slices.SortStableFunc(out, func(a, b qterm) int { return a.group - b.group })
 	return out
 }
 
