@@ -88,6 +88,7 @@ func apiTypes() ([]tsgen.Decl, tsgen.Options) {
 		{Name: "RunPreview", Value: augment.PromptPreview{}},
 		{Name: "PipelineRun", Value: store.PipelineRun{}},
 		{Name: "RunAccuracy", Value: agentbatch.Accuracy{}},
+		{Name: "BatchItems", Value: store.BatchItems{}},
 		{Name: "RunLogLine", Value: store.RunEvent{}},
 		{Name: "LlmCall", Value: store.LLMCall{}},
 		{Name: "LlmUsage", Value: store.LLMUsage{}},

@@ -101,6 +101,7 @@ func (s *Server) routes() []route {
 		{Method: "POST", Path: v1 + "/projects/:project/runs", Object: "runs", Action: "write", Handler: h((*Server).startRun)},
 		{Method: "POST", Path: v1 + "/projects/:project/runs/preview", Object: "runs", Action: "write", Handler: h((*Server).previewRun)},
 		{Method: "GET", Path: v1 + "/projects/:project/runs/:run", Object: "runs", Action: "read", Handler: h((*Server).getRun)},
+		{Method: "GET", Path: v1 + "/projects/:project/runs/:run/items", Object: "runs", Action: "read", Handler: h((*Server).batchItems)},
 		{Method: "GET", Path: v1 + "/projects/:project/runs/:run/events", Object: "runs", Action: "read", Handler: h((*Server).streamRun)},
 		{Method: "POST", Path: v1 + "/projects/:project/runs/:run/cancel", Object: "runs", Action: "write", Handler: h((*Server).cancelRun)},
 		{Method: "POST", Path: v1 + "/projects/:project/runs/:run/resume", Object: "runs", Action: "write", Handler: h((*Server).resumeRun)},

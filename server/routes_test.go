@@ -192,6 +192,9 @@ func routeSpecs(t *testing.T, e *env) map[string]routeSpec {
 		"GET /api/v1/projects/:project/runs/:run": {Min: "lead", Success: 200, prepare: func(e *env, _ string) (string, string) {
 			return fmt.Sprintf("%s/runs/%d", p, e.batch(t, false)), ""
 		}},
+		"GET /api/v1/projects/:project/runs/:run/items": {Min: "lead", Success: 200, prepare: func(e *env, _ string) (string, string) {
+			return fmt.Sprintf("%s/runs/%d/items?outcome=answered&limit=10", p, e.batch(t, false)), ""
+		}},
 		"GET /api/v1/projects/:project/runs/:run/events": {Min: "lead", Success: 200, prepare: func(e *env, _ string) (string, string) {
 			return fmt.Sprintf("%s/runs/%d/events", p, e.batch(t, true)), ""
 		}},

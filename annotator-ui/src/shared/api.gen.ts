@@ -521,6 +521,12 @@ export interface RunAccuracy {
   accuracy: number;
 }
 
+export interface BatchItems {
+  items: AgentRun[] | null;
+  next_after: number | null;
+  outcomes: Partial<Record<AgentRunStatus, number>>;
+}
+
 export interface RunLogLine {
   id: number;
   at: string;

@@ -1,0 +1,68 @@
+package store
+
+import "context"
+
+// BatchItemQuery selects one page of an agent batch's trajectories in the order they started:
+// those after id After (0: from the first), of one outcome (an agent run status; "" for all).
+type BatchItemQuery struct {
+	ProjectID int64
+	RunID     int64
+	Outcome   string
+	After     int64
+	Limit     int
+}
+
+// BatchItems is a page of a batch's trajectories, the cursor of the next page (nil on the last) and
+// how many trajectories of the batch ended each way, for the page's outcome filter.
+type BatchItems struct {
+	Items     []AgentRun     `json:"items"`
+	NextAfter *int64         `json:"next_after"`
+	Outcomes  map[string]int `json:"outcomes" tstype:"Partial<Record<AgentRunStatus, number>>"`
+}
+
+// BatchItems returns a page of the batch's trajectories (keyset pagination on the id, so a page
+// costs the same wherever it is in a batch of any size) with the batch's counts by outcome.
+func (s *Store) BatchItems(ctx context.Context, q BatchItemQuery) (BatchItems, error) {
+	if q.Limit <= 0 || q.Limit > 500 {
+		q.Limit = 50
+	}
+	// One row past the page tells whether another page follows.
+	rows, err := s.pool.Query(ctx, `SELECT `+agentRunColumns+` FROM agent_runs
+		WHERE pipeline_run_id = $1 AND project_id = $2 AND ($3 = '' OR status = $3) AND id > $4 ORDER BY id LIMIT $5`,
+		q.RunID, q.ProjectID, q.Outcome, q.After, q.Limit+1)
+	if err != nil {
+		return BatchItems{}, classify(err, "batch items")
+	}
+	defer rows.Close()
+	out := BatchItems{Items: []AgentRun{}, Outcomes: map[string]int{}}
+	for rows.Next() {
+		r, err := scanAgentRun(rows)
+		if err != nil {
+			return BatchItems{}, classify(err, "batch items")
+		}
+		out.Items = append(out.Items, r)
+	}
+	if err := rows.Err(); err != nil {
+		return BatchItems{}, classify(err, "batch items")
+	}
+	if len(out.Items) > q.Limit {
+		out.Items = out.Items[:q.Limit]
+		next := out.Items[q.Limit-1].ID
+		out.NextAfter = &next
+	}
+	counts, err := s.pool.Query(ctx, `SELECT status, count(*) FROM agent_runs WHERE pipeline_run_id = $1 AND project_id = $2 GROUP BY status`,
+		q.RunID, q.ProjectID)
+	if err != nil {
+		return BatchItems{}, classify(err, "batch outcomes")
+	}
+	defer counts.Close()
+	for counts.Next() {
+		var status string
+		var n int
+		if err := counts.Scan(&status, &n); err != nil {
+			return BatchItems{}, classify(err, "batch outcomes")
+		}
+		out.Outcomes[status] = n
+	}
+	return out, classify(counts.Err(), "batch outcomes")
+}
