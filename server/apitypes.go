@@ -4,6 +4,7 @@ import (
 	"reflect"
 
 	"github.com/goldset/goldset/agent"
+	"github.com/goldset/goldset/agent/retrieve"
 	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/loop"
@@ -88,6 +89,14 @@ func apiTypes() ([]tsgen.Decl, tsgen.Options) {
 		{Name: "RunPreview", Value: augment.PromptPreview{}},
 		{Name: "PipelineRun", Value: store.PipelineRun{}},
 		{Name: "RunAccuracy", Value: agentbatch.Accuracy{}},
+		{Name: "RetrievalScope", Enum: []string{store.ScopeAuto, store.ScopeKnown, store.ScopeDatabase}},
+		{Name: "RetrievalSettings", Value: store.RetrievalSettings{}},
+		{Name: "RetrievalOutcome", Value: retrieve.Outcome{}},
+		{Name: "RetrievalReport", Value: retrieve.Report{}},
+		{Name: "SchemaSearchField", Enum: []string{string(retrieve.FieldName), string(retrieve.FieldColumn), string(retrieve.FieldType),
+			string(retrieve.FieldSummary), string(retrieve.FieldDescription), string(retrieve.FieldValue)}},
+		{Name: "SchemaSearchMatch", Value: retrieve.Match{}},
+		{Name: "SchemaSearchHit", Value: retrieve.Hit{}},
 		{Name: "BatchItems", Value: store.BatchItems{}},
 		{Name: "RunLogLine", Value: store.RunEvent{}},
 		{Name: "LlmCall", Value: store.LLMCall{}},

@@ -18,7 +18,7 @@ const (
 // RetrievalSettings are a project's settings of schema retrieval (migration 00025).
 type RetrievalSettings struct {
 	TopK  int    `json:"top_k"` // tables the agent's prompt describes (foreign keys may add half as many)
-	Scope string `json:"scope"`
+	Scope string `json:"scope" tstype:"RetrievalScope"`
 	// Version is 0 while the project keeps the defaults; a change must name the version it read.
 	Version int `json:"version"`
 }

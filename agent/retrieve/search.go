@@ -11,12 +11,12 @@ type Hit struct {
 	Table    string  `json:"table"`
 	Original string  `json:"original,omitempty"`
 	Score    float64 `json:"score"`
-	Matches  []Match `json:"matches"`
+	Matches  []Match `json:"matches" tstype:"SchemaSearchMatch[]"`
 }
 
 // Match is one name, header, summary, description or value of a table that holds a searched word.
 type Match struct {
-	Field  Field  `json:"field"`
+	Field  Field  `json:"field" tstype:"SchemaSearchField"`
 	Column string `json:"column,omitempty"` // the column, for a column's name, type, description or value
 	Text   string `json:"text"`
 }

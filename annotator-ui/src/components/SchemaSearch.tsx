@@ -3,29 +3,13 @@
 // table's name, a column's header, a summary, or a value stored in a column.
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { request } from '../shared/api';
+import { request, type SchemaSearchField, type SchemaSearchHit } from '../shared/api';
 import './schemaSearch.css';
-
-/** Where a searched word was found. */
-export type SearchField = 'name' | 'column' | 'type' | 'summary' | 'description' | 'value';
-
-export interface SearchMatch {
-  field: SearchField;
-  column?: string;
-  text: string;
-}
-
-export interface SearchHit {
-  table: string;
-  original?: string;
-  score: number;
-  matches: SearchMatch[];
-}
 
 export interface SearchResponse {
   query: string;
   tables: number;
-  hits: SearchHit[];
+  hits: SchemaSearchHit[];
 }
 
 export const schemaSearchKey = (projectId: string | number, databaseId: string | number, q: string) =>
@@ -39,7 +23,7 @@ export function searchSchema(projectId: string | number, databaseId: string | nu
   return request<SearchResponse>('GET', `/api/v1/projects/${projectId}/databases/${databaseId}/search?${qs}`, { signal });
 }
 
-const FIELD_LABEL: Record<SearchField, string> = {
+const FIELD_LABEL: Record<SchemaSearchField, string> = {
   name: 'name',
   column: 'column',
   type: 'type',

@@ -13,6 +13,10 @@ export type AgentRunStatus = 'running' | 'answered' | 'budget' | 'loop' | 'error
 /** A run's parameters as it was started: those of its kind that were given, and where it came from. */
 export type RunParams = Partial<AgentBatchParams> & Partial<GenerationParams> & { pipeline?: string; from_run?: number };
 
+export type RetrievalScope = 'auto' | 'known' | 'database';
+
+export type SchemaSearchField = 'name' | 'column' | 'type' | 'summary' | 'description' | 'value';
+
 export interface User {
   id: number;
   email: string;
@@ -519,6 +523,48 @@ export interface RunAccuracy {
   evaluated: number;
   matched: number;
   accuracy: number;
+}
+
+export interface RetrievalSettings {
+  top_k: number;
+  scope: RetrievalScope;
+  version: number;
+}
+
+export interface RetrievalOutcome {
+  question: string;
+  gold: string[] | null;
+  shown: string[] | null;
+  tokens?: number;
+  larger: boolean;
+}
+
+export interface RetrievalReport {
+  k: number;
+  questions: number;
+  complete: number;
+  recall: number;
+  table_recall: number;
+  larger: number;
+  larger_complete: number;
+  larger_recall: number;
+  tables_mean: number;
+  tokens_median: number;
+  tokens_max: number;
+  missed?: RetrievalOutcome[] | null;
+}
+
+export interface SchemaSearchMatch {
+  field: SchemaSearchField;
+  column?: string;
+  text: string;
+}
+
+export interface SchemaSearchHit {
+  table: string;
+  original?: string;
+  score: number;
+  matches: SchemaSearchMatch[];
 }
 
 export interface BatchItems {

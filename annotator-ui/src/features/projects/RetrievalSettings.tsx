@@ -2,16 +2,8 @@
 // question that comes with its own tables keeps the agent to them (docs/API.md, retrieval).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { ApiError, request } from '../../shared/api';
+import { ApiError, request, type RetrievalScope, type RetrievalSettings } from '../../shared/api';
 import { Alert, Button, Card, ErrorState, Loading, SelectField, TextField, useToast } from '../../components/ui';
-
-export type RetrievalScope = 'auto' | 'known' | 'database';
-
-export interface RetrievalSettings {
-  top_k: number;
-  scope: RetrievalScope;
-  version: number;
-}
 
 export const retrievalKey = (projectId: string) => ['retrieval', projectId] as const;
 
