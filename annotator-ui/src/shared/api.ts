@@ -30,6 +30,7 @@ import type {
   RunPreview,
   PipelineRun,
   RunAccuracy,
+  RetrievalReport,
   LlmCall,
   LlmUsage,
 } from './api.gen';
@@ -594,7 +595,7 @@ export const llmApi = {
     return { preview: { ...res.preview, messages: res.preview.messages ?? [] } };
   },
   getRun: (projectId: string | number, runId: string | number) =>
-    request<{ run: PipelineRun; accuracy?: RunAccuracy | null }>('GET', `${projectPath(projectId)}/runs/${enc(runId)}`),
+    request<{ run: PipelineRun; accuracy?: RunAccuracy | null; retrieval?: RetrievalReport | null }>('GET', `${projectPath(projectId)}/runs/${enc(runId)}`),
   cancelRun: (projectId: string | number, runId: string | number) =>
     request<{ run: PipelineRun }>('POST', `${projectPath(projectId)}/runs/${enc(runId)}/cancel`),
   resumeRun: (projectId: string | number, runId: string | number, retryFailed = false) =>

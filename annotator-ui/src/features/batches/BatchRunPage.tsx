@@ -13,6 +13,7 @@ import { agentRunKeys, runKeys } from '../runs/keys';
 import { RunCard, RunLog, usageStats } from '../runs/RunCard';
 import { useRunPage, type RunData } from '../runs/useRunPage';
 import { ModelCalls } from './ModelCalls';
+import { SchemaRecall } from './SchemaRecall';
 import { databaseKeys } from '../databases/keys';
 
 function describeParams(p: RunParams | null, dbName: (id: number) => string): string {
@@ -69,6 +70,7 @@ export function BatchRunPage() {
         ]}
       >
         <AccuracyBlock accuracy={run.data.accuracy ?? null} live={live} />
+        <SchemaRecall report={run.data.retrieval} live={live} />
       </RunCard>
       <RunLog lines={log} live={live && !fallback} />
       <BatchTrajectories projectId={projectId} runId={runId} live={live} />
