@@ -90,37 +90,39 @@ export function AppShell() {
         Skip to content
       </a>
       <aside className="sidebar">
-        <div className="brand">
-          <img src="/favicon.svg" alt="" width={28} height={28} />
-          <span>Goldset</span>
-        </div>
-        <nav aria-label="Main">
-          <ul className="nav-list">
-            {mainNav(user).map((item) => (
-              <li key={item.to}>
-                <NavLink to={item.to} className="nav-link">
-                  <svg viewBox="0 0 24 24" aria-hidden="true" className="nav-icon">
-                    <path d={NAV_ICONS[item.to]} />
-                  </svg>
-                  {item.label}
-                </NavLink>
-              </li>
-            ))}
-          </ul>
-        </nav>
-        <div className="sidebar-footer">
-          <div className="user-chip" data-testid="signed-in-user">
-            <span className="avatar" aria-hidden="true">
-              {initials(user.name, user.email)}
-            </span>
-            <span className="user-chip-text">
-              <span className="user-chip-name">{user.name || user.email}</span>
-              <span className="user-chip-meta">{user.is_admin ? 'Administrator' : user.email}</span>
-            </span>
+        <div className="sidebar-inner">
+          <div className="brand">
+            <img src="/favicon.svg" alt="" width={28} height={28} />
+            <span>Goldset</span>
           </div>
-          <Button variant="ghost" size="sm" onClick={signOut} busy={signingOut} className="signout">
-            Sign out
-          </Button>
+          <nav aria-label="Main">
+            <ul className="nav-list">
+              {mainNav(user).map((item) => (
+                <li key={item.to}>
+                  <NavLink to={item.to} className="nav-link">
+                    <svg viewBox="0 0 24 24" aria-hidden="true" className="nav-icon">
+                      <path d={NAV_ICONS[item.to]} />
+                    </svg>
+                    {item.label}
+                  </NavLink>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <div className="sidebar-footer">
+            <div className="user-chip" data-testid="signed-in-user">
+              <span className="avatar" aria-hidden="true">
+                {initials(user.name, user.email)}
+              </span>
+              <span className="user-chip-text">
+                <span className="user-chip-name">{user.name || user.email}</span>
+                <span className="user-chip-meta">{user.is_admin ? 'Administrator' : user.email}</span>
+              </span>
+            </div>
+            <Button variant="ghost" size="sm" onClick={signOut} busy={signingOut} className="signout">
+              Sign out
+            </Button>
+          </div>
         </div>
       </aside>
       <main id="main" className="main" tabIndex={-1}>
