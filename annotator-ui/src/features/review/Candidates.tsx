@@ -232,7 +232,7 @@ export function PairComparison({
           <figure key={testId} className="sql-block">
             <figcaption>
               <span>{l ? l.label : 'Pick a candidate'}</span>
-              {l?.candidate.row_count != null && <span className="muted">{formatCount(l.candidate.row_count)} rows</span>}
+              {l?.candidate.row_count != null && <span className="muted"> · {plural(l.candidate.row_count, 'row')}</span>}
             </figcaption>
             {l ? (
               <DiffCode parts={parts ?? [{ op: 'equal', text: l.candidate.sql }]} label={`SQL of ${l.label}`} testId={testId} />
