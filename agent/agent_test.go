@@ -558,6 +558,10 @@ func TestRun_KnownTablesInScopeAreAllThePromptShows(t *testing.T) {
 	if system := srv.Requests()[0].Messages[0].Content; !strings.Contains(system, "comes with its own tables") {
 		t.Fatalf("the prompt does not say the tables are the question's own:\n%s", system)
 	}
+	// The tools see the scope only.
+	if list := out.Steps[1].Result; !strings.HasPrefix(list, "2 tables:") || strings.Contains(list, "continents") {
+		t.Fatalf("list_tables in scope: %s", list)
+	}
 }
 
 func TestRun_RecorderFailureIsAPlatformError(t *testing.T) {

@@ -30,6 +30,10 @@ func (a *Agent) prepare(ctx context.Context, q Question, meta llm.CallMeta) (*pr
 		return nil, err
 	}
 	shown, notes := a.chooseTables(ctx, p, meta)
+	if p.retrieval == retrieve.MethodScope {
+		// The project keeps the agent to the question's own tables: its tools see only them too.
+		p.tables = append([]*tableInfo(nil), shown...)
+	}
 	described := make(map[*tableInfo]promptTable, len(shown))
 	for _, t := range shown {
 		pt := promptTable{DDL: t.ddl()}

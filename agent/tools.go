@@ -175,16 +175,21 @@ const searchHits = 10
 
 // search answers explore_db's search from the retrieval index the prompt's tables came from.
 func (r *run) search(query string) string {
-	hits := r.p.index.Search(query, searchHits)
+	var hits []retrieve.Hit
+	for _, h := range r.p.index.Search(query, searchHits+len(r.p.index.Tables)-len(r.p.tables)) {
+		if len(hits) < searchHits && findTable(r.p.tables, h.Table) != nil { // within the scope, when there is one
+			hits = append(hits, h)
+		}
+	}
 	if len(hits) == 0 {
-		return message("search_none", map[string]any{"Query": query, "Tables": r.p.index.Len()})
+		return message("search_none", map[string]any{"Query": query, "Tables": len(r.p.tables)})
 	}
 	shown := map[string]bool{}
 	for _, n := range r.p.shown {
 		shown[n] = true
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Tables matching %q, best first (%d tables searched):\n", query, r.p.index.Len())
+	fmt.Fprintf(&b, "Tables matching %q, best first (%d tables searched):\n", query, len(r.p.tables))
 	for _, h := range hits {
 		b.WriteString("- " + h.Table)
 		if h.Original != "" {
