@@ -22,10 +22,12 @@ type NLQFacets struct {
 // Facets counts a project's questions by status, stage, origin kind and reviewers' error types.
 func (s *Store) Facets(ctx context.Context, projectID int64) (NLQFacets, error) {
 	out := NLQFacets{Statuses: map[string]int{}, Stages: map[string]int{}, Origins: map[string]int{}, ErrorTypes: map[string]int{}}
+	// One pass over the project's questions for the three counts of theirs (grouping sets), not one each.
 	rows, err := s.pool.Query(ctx, `
-		SELECT 'status', status, count(*) FROM nlqs WHERE project_id = $1 GROUP BY status
-		UNION ALL SELECT 'stage', stage, count(*) FROM nlqs WHERE project_id = $1 GROUP BY stage
-		UNION ALL SELECT 'origin', coalesce(origin->>'kind', 'unknown'), count(*) FROM nlqs WHERE project_id = $1 GROUP BY 2
+		SELECT CASE WHEN GROUPING(status) = 0 THEN 'status' WHEN GROUPING(stage) = 0 THEN 'stage' ELSE 'origin' END,
+			coalesce(status, stage, kind), count(*)
+		FROM (SELECT status, stage, coalesce(origin->>'kind', 'unknown') AS kind FROM nlqs WHERE project_id = $1) n
+		GROUP BY GROUPING SETS ((status), (stage), (kind))
 		UNION ALL SELECT 'error_type', r.error_type, count(DISTINCT ri.nlq_id) FROM review_items ri
 			JOIN reviews r ON r.review_item_id = ri.id WHERE ri.project_id = $1 GROUP BY r.error_type`, projectID)
 	if err != nil {
@@ -176,8 +178,8 @@ func (s *Store) NLQHistory(ctx context.Context, projectID, nlqID int64) (NLQHist
 			FROM audit_log l LEFT JOIN users u ON u.id = l.actor_id
 			WHERE l.project_id = $1 AND (
 				(l.object_type = 'nlq' AND l.object_id = $2::bigint::text)
-				OR (l.object_type = 'annotation_item' AND l.object_id IN (SELECT id::text FROM annotation_items WHERE nlq_id = $2::bigint))
-				OR (l.object_type = 'review_item' AND l.object_id IN (SELECT id::text FROM review_items WHERE nlq_id = $2::bigint)))
+				OR (l.object_type = 'annotation_item' AND l.object_id = ANY (ARRAY(SELECT id::text FROM annotation_items WHERE nlq_id = $2::bigint)))
+				OR (l.object_type = 'review_item' AND l.object_id = ANY (ARRAY(SELECT id::text FROM review_items WHERE nlq_id = $2::bigint))))
 			ORDER BY l.id`,
 			func(row pgx.CollectableRow) (HistoryEvent, error) {
 				var e HistoryEvent

@@ -621,9 +621,17 @@ func (e *Evaluator) EvalResults(ctx context.Context, projectID, runID int64, out
 	if outcome != "" && outcome != store.OutcomeCorrect && outcome != store.OutcomeWrong && outcome != store.OutcomeError {
 		return nil, &store.ValidationError{Fields: map[string]string{"outcome": `must be "correct", "wrong" or "error"`}}
 	}
-	rep, err := e.Evaluation(ctx, projectID, runID)
+	// The run and its parameters only: the summary (a pass over every result) is not needed for a page.
+	run, err := e.store().PipelineRun(ctx, projectID, runID)
 	if err != nil {
 		return nil, err
 	}
-	return e.store().EvalResults(ctx, runID, 0, rep.Params.SnapshotID, outcome, after, limit)
+	if run.Kind != Kind {
+		return nil, store.NotFound(fmt.Sprintf("run %d is not an evaluation", runID))
+	}
+	var p Params
+	if err := json.Unmarshal(run.Params, &p); err != nil {
+		return nil, fmt.Errorf("evaluation %d: parameters: %w", run.ID, err)
+	}
+	return e.store().EvalResults(ctx, runID, 0, p.SnapshotID, outcome, after, limit)
 }
