@@ -170,6 +170,9 @@ func BenchmarkPageAPIs(b *testing.B) {
 		{"batch page: run", "GET", fmt.Sprintf("%s/runs/%d", p, ids.bigBatch)},
 		{"batch page: trajectories", "GET", fmt.Sprintf("%s/agent/runs?batch=%d", p, ids.bigBatch)},
 		{"batch page: failed trajectories", "GET", fmt.Sprintf("%s/agent/runs?batch=%d&status=error", p, ids.bigBatch)},
+		{"batch page: items", "GET", fmt.Sprintf("%s/runs/%d/items", p, ids.bigBatch)},
+		{"batch page: items, failed", "GET", fmt.Sprintf("%s/runs/%d/items?outcome=error", p, ids.bigBatch)},
+		{"batch page: items, middle page", "GET", fmt.Sprintf("%s/runs/%d/items?after=%d", p, ids.bigBatch, ids.batchMid)},
 		{"batch page: model calls", "GET", fmt.Sprintf("%s/llm-calls?run_kind=agent&run_id=%d", p, ids.bigBatch)},
 		{"agent runs (all)", "GET", p + "/agent/runs"},
 		{"agent trajectory", "GET", fmt.Sprintf("%s/agent/runs/%d", p, ids.agentRun)},
@@ -226,9 +229,9 @@ func BenchmarkPageAPIs(b *testing.B) {
 
 // pageIDs are the objects of the seeded project that the pages are opened on.
 type pageIDs struct {
-	nlqMid, nlqBusy, agentRun          int64
-	bigBatch, paraphrase               int64
-	evaluation, optimization, snapshot int64
+	nlqMid, nlqBusy, agentRun, batchMid int64
+	bigBatch, paraphrase                int64
+	evaluation, optimization, snapshot  int64
 }
 
 // seedPages fills the project with n questions and what a year of work on them leaves behind.
@@ -339,12 +342,21 @@ func seedPages(b *testing.B, st *store.Store, project, database, lead int64, n i
 			CASE WHEN q.id % 4 <> 0 THEN (SELECT min(id) FROM users WHERE email LIKE 'p%@bench.example') + (q.id + s.slot) % 10 END,
 			q.created_at, CASE WHEN q.id % 4 <> 0 THEN now() END
 		FROM nlqs q, (VALUES (1), (2)) s(slot) WHERE q.project_id = $1 AND q.id < $2 ORDER BY q.id, s.slot`, project, first+int64(n/2))
+	// Each submission is the annotator's SQL (a human candidate), compared with the agent's and, where
+	// both slots are done, with the other annotator's; one comparison in five disagrees.
+	exec(`INSERT INTO sql_candidates (nlq_id, source, sql, result_fingerprint, row_count, created_by, created_at)
+		SELECT i.nlq_id, 'human', 'SELECT count(*) FROM singer WHERE capacity > ' || (i.nlq_id % 100), md5((i.nlq_id % 100)::text), 1,
+			i.claimed_by, i.done_at
+		FROM annotation_items i WHERE i.project_id = $1 AND i.status = 'submitted' ORDER BY i.id`, project)
 	exec(`INSERT INTO annotations (item_id, nlq_id, user_id, candidate_id, guideline_version, elapsed_ms, created_at)
-		SELECT i.id, i.nlq_id, i.claimed_by, c.id, 3, 45000, i.done_at FROM annotation_items i
-		JOIN sql_candidates c ON c.nlq_id = i.nlq_id AND c.source = 'import' WHERE i.project_id = $1 AND i.status = 'submitted'`, project)
+		SELECT i.id, i.nlq_id, i.claimed_by, c.id, 1 + i.nlq_id % 3, 20000 + i.id % 60000, i.done_at FROM annotation_items i
+		JOIN sql_candidates c ON c.nlq_id = i.nlq_id AND c.source = 'human' AND c.created_by = i.claimed_by
+		WHERE i.project_id = $1 AND i.status = 'submitted'`, project)
 	exec(`INSERT INTO comparisons (nlq_id, candidate_a, candidate_b, match, reason, guideline_version)
-		SELECT c.nlq_id, min(c.id), max(c.id), c.nlq_id % 5 <> 0, CASE WHEN c.nlq_id % 5 = 0 THEN 'different results' ELSE '' END, 3
-		FROM sql_candidates c JOIN nlqs q ON q.id = c.nlq_id WHERE q.project_id = $1 AND q.id < $2 GROUP BY c.nlq_id`, project, first+int64(n/2))
+		SELECT h.nlq_id, h.id, o.id, (h.id + o.id) % 5 <> 0, CASE WHEN (h.id + o.id) % 5 = 0 THEN 'different results' ELSE '' END, 1 + h.nlq_id % 3
+		FROM sql_candidates h JOIN nlqs q ON q.id = h.nlq_id
+		JOIN sql_candidates o ON o.nlq_id = h.nlq_id AND (o.source = 'agent' OR (o.source = 'human' AND o.id > h.id))
+		WHERE q.project_id = $1 AND h.source = 'human'`, project)
 
 	// Review: an item for every fifth question; three in four resolved with a review.
 	exec(`INSERT INTO review_items (project_id, nlq_id, reason, status, candidate_a, candidate_b, created_at, resolved_at)
@@ -355,7 +367,7 @@ func seedPages(b *testing.B, st *store.Store, project, database, lead int64, n i
 	exec(`INSERT INTO reviews (review_item_id, reviewer_id, decision, error_type, rule_ids, guideline_version, created_at)
 		SELECT i.id, (SELECT min(id) FROM users WHERE email LIKE 'p%@bench.example') + 10 + i.id % 5,
 			(ARRAY['accept_a', 'accept_b', 'edit', 'reject'])[1 + i.id % 4],
-			(ARRAY['join', 'aggregation', 'filter_value', 'schema_linking', 'other'])[1 + i.id % 5], '{R1}', 3, i.resolved_at
+			(ARRAY['join', 'aggregation', 'filter_value', 'schema_linking', 'other'])[1 + i.id % 5], '{R1}', 1 + i.id % 3, i.resolved_at
 		FROM review_items i WHERE i.project_id = $1 AND i.status = 'resolved'`, project)
 
 	// Snapshots: three cuts of 30,000 accepted pairs (or what there is).
@@ -423,6 +435,10 @@ func seedPages(b *testing.B, st *store.Store, project, database, lead int64, n i
 		b.Fatal(err)
 	}
 	if err := st.Pool().QueryRow(ctx, `SELECT id FROM agent_runs WHERE nlq_id = $1 LIMIT 1`, ids.nlqBusy).Scan(&ids.agentRun); err != nil {
+		b.Fatal(err)
+	}
+	if err := st.Pool().QueryRow(ctx, `SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY id) FROM agent_runs WHERE pipeline_run_id = $1`,
+		ids.bigBatch).Scan(&ids.batchMid); err != nil {
 		b.Fatal(err)
 	}
 	return ids
