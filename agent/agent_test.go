@@ -20,6 +20,7 @@ const franceQ = "What are the names of the singers from France?"
 const franceSQL = "SELECT name FROM singer WHERE country = 'France' ORDER BY name"
 
 func TestRun_FullLoopWithEveryToolAnswersAndRecordsEachStep(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "concert_singer")
 	srv := llmtest.New(t)
 	srv.Script(map[string][]llmtest.Reply{franceQ: {
@@ -117,6 +118,7 @@ func TestRun_FullLoopWithEveryToolAnswersAndRecordsEachStep(t *testing.T) {
 }
 
 func TestRun_WrongSQLIsFixedAfterTheError(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "concert_singer")
 	srv := llmtest.New(t)
 	srv.Sequence(
@@ -140,6 +142,7 @@ func TestRun_WrongSQLIsFixedAfterTheError(t *testing.T) {
 }
 
 func TestRun_HallucinatedColumnIsRecoveredThroughDescribeTable(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "concert_singer")
 	srv := llmtest.New(t)
 	srv.Sequence(
@@ -161,6 +164,7 @@ func TestRun_HallucinatedColumnIsRecoveredThroughDescribeTable(t *testing.T) {
 }
 
 func TestRun_UnknownToolsAndInvalidArgumentsAreExplainedNotFatal(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "concert_singer")
 	srv := llmtest.New(t)
 	srv.Sequence(
@@ -205,6 +209,7 @@ func TestRun_UnknownToolsAndInvalidArgumentsAreExplainedNotFatal(t *testing.T) {
 }
 
 func TestRun_FindValueQuotesHostileValues(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "concert_singer")
 	srv := llmtest.New(t)
 	srv.Sequence(
@@ -234,6 +239,7 @@ func TestRun_FindValueQuotesHostileValues(t *testing.T) {
 }
 
 func TestRun_ModelThatNeverAnswersStopsAtMaxSteps(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "concert_singer")
 	srv := llmtest.New(t)
 	var n atomic.Int64
@@ -250,6 +256,7 @@ func TestRun_ModelThatNeverAnswersStopsAtMaxSteps(t *testing.T) {
 }
 
 func TestRun_TokenBudgetStopsTheRun(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "concert_singer")
 	srv := llmtest.New(t)
 	var n atomic.Int64
@@ -265,6 +272,7 @@ func TestRun_TokenBudgetStopsTheRun(t *testing.T) {
 }
 
 func TestRun_WallTimeStopsTheRun(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "concert_singer")
 	srv := llmtest.New(t)
 	var n atomic.Int64
@@ -284,6 +292,7 @@ func TestRun_WallTimeStopsTheRun(t *testing.T) {
 }
 
 func TestRun_SameCallThreeTimesIsALoop(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "concert_singer")
 	srv := llmtest.New(t)
 	srv.Sequence(
@@ -306,6 +315,7 @@ func TestRun_SameCallThreeTimesIsALoop(t *testing.T) {
 }
 
 func TestRun_PlainTextModelIsNudgedOnceThenStopped(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "concert_singer")
 	srv := llmtest.New(t)
 	srv.Respond(func(openai.ChatCompletionRequest) llmtest.Reply {
@@ -325,6 +335,7 @@ func TestRun_PlainTextModelIsNudgedOnceThenStopped(t *testing.T) {
 }
 
 func TestRun_RateLimitStormStillCompletes(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "concert_singer")
 	srv := llmtest.New(t)
 	script := []llmtest.Reply{query(franceSQL), final(franceSQL, "ok")}
@@ -345,6 +356,7 @@ func TestRun_RateLimitStormStillCompletes(t *testing.T) {
 }
 
 func TestRun_ModelThatKeepsFailingStopsWithError(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "concert_singer")
 	srv := llmtest.New(t)
 	srv.Respond(func(openai.ChatCompletionRequest) llmtest.Reply {
@@ -360,6 +372,7 @@ func TestRun_ModelThatKeepsFailingStopsWithError(t *testing.T) {
 }
 
 func TestRun_CancellationMidRunReturnsPromptly(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "concert_singer")
 	srv := llmtest.New(t)
 	var n atomic.Int64
@@ -401,6 +414,7 @@ func TestRun_CancellationMidRunReturnsPromptly(t *testing.T) {
 }
 
 func TestRun_RuleWarningsGiveOneChanceToFix(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "concert_singer")
 	star := "SELECT * FROM singer WHERE country = 'France'"
 
@@ -429,6 +443,7 @@ func TestRun_RuleWarningsGiveOneChanceToFix(t *testing.T) {
 }
 
 func TestRun_SystemPromptHasGuidelineSchemaKeysAndSampleRows(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "concert_singer")
 	srv := llmtest.New(t)
 	srv.Sequence(final(franceSQL, "ok"))
@@ -475,6 +490,7 @@ func TestRun_SystemPromptHasGuidelineSchemaKeysAndSampleRows(t *testing.T) {
 }
 
 func TestRun_SchemaRetrievalKeepsTheTablesTheQuestionNeeds(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "car_1")
 	q := e.question("car_1", "Which car makers are in which countries? Give the maker and the country name.")
 	check := func(t *testing.T, srv *llmtest.Server, out agent.Outcome, how string) {
@@ -525,6 +541,7 @@ func TestRun_SchemaRetrievalKeepsTheTablesTheQuestionNeeds(t *testing.T) {
 }
 
 func TestRun_PastTheListLimitThePromptCountsTheOtherTablesAndSearchFindsThem(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "car_1")
 	q := e.question("car_1", "Which car makers are in which countries?")
 	srv := llmtest.New(t)
@@ -546,6 +563,7 @@ func TestRun_PastTheListLimitThePromptCountsTheOtherTablesAndSearchFindsThem(t *
 }
 
 func TestRun_KnownTablesInScopeAreAllThePromptShows(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "car_1")
 	q := e.question("car_1", "How many cars are there?")
 	q.KnownTables, q.ScopeOnly = []string{"cars_data"}, true
@@ -565,6 +583,7 @@ func TestRun_KnownTablesInScopeAreAllThePromptShows(t *testing.T) {
 }
 
 func TestRun_RecorderFailureIsAPlatformError(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "concert_singer")
 	srv := llmtest.New(t)
 	srv.Sequence(final(franceSQL, "ok"))
@@ -579,6 +598,7 @@ type failingRecorder struct{}
 func (failingRecorder) Step(context.Context, agent.Step) error { return errors.New("disk full") }
 
 func TestRun_WithoutAModelSaysSo(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "concert_singer")
 	a := &agent.Agent{LLM: llm.New(llm.Settings{}, nil, nil, nil), Exec: e.exec}
 	out, err := a.Run(context.Background(), e.question("concert_singer", franceQ), meta, nil)
@@ -588,6 +608,7 @@ func TestRun_WithoutAModelSaysSo(t *testing.T) {
 }
 
 func TestSelfConsistency_MajorityByExecutionMatchWins(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "concert_singer")
 	srv := llmtest.New(t)
 	answers := []string{
@@ -623,6 +644,7 @@ func TestSelfConsistency_MajorityByExecutionMatchWins(t *testing.T) {
 }
 
 func TestRun_PastThePromptBudgetTheLastChosenTablesLeaveButNotTheQuestionsOwn(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "car_1")
 	q := e.question("car_1", "Which car makers are in which countries?")
 	q.KnownTables = []string{"cars_data"}

@@ -14,6 +14,7 @@ import (
 // A BIRD question's evidence follows it in the user's message, and the columns' descriptions are
 // in the schema the system prompt shows.
 func TestRun_TheModelReadsTheEvidenceAndTheColumnDescriptions(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "concert_singer")
 	q := e.question("concert_singer", franceQ)
 	q.Evidence = "from France refers to country = 'France'"

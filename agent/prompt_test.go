@@ -7,6 +7,7 @@ import (
 
 // Every message the loop can send renders from prompts/messages.tmpl with the data it is given.
 func TestMessages_EveryTemplateRenders(t *testing.T) {
+	t.Parallel()
 	for name, data := range map[string]any{
 		"question":          Question{Text: "How many charter schools?", Evidence: "charter refers to Charter = 1"},
 		"nudge":             nil,
@@ -32,6 +33,7 @@ func TestMessages_EveryTemplateRenders(t *testing.T) {
 }
 
 func TestTools_SchemasAcceptGoodAndRefuseBadArguments(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		tool, args string
 		ok         bool

@@ -12,6 +12,7 @@ import (
 // TestCheckRules runs every rule on real SQL over concert_singer and car_1, with the data behind
 // the literal checks: each case says which rules must fire (none: the SQL must pass clean).
 func TestCheckRules(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "concert_singer", "car_1")
 	cases := []struct {
 		name     string
@@ -142,6 +143,7 @@ func TestCheckRules(t *testing.T) {
 }
 
 func TestCheckRules_WithoutExecChecksLiteralsAgainstTheQuestion(t *testing.T) {
+	t.Parallel()
 	got := agent.CheckRules(context.Background(), "SELECT name FROM singer WHERE country = 'Germany'", "Singers from France?", nil)
 	if len(got) != 1 || got[0].Rule != agent.RuleLiteralNotGrounded || !strings.Contains(got[0].Message, "'Germany'") {
 		t.Fatalf("got %+v", got)
@@ -152,6 +154,7 @@ func TestCheckRules_WithoutExecChecksLiteralsAgainstTheQuestion(t *testing.T) {
 }
 
 func TestCheckRules_UnparsableSQLHasNoWarnings(t *testing.T) {
+	t.Parallel()
 	for _, sql := range []string{"SELEC name FROM singer", "", "DELETE FROM singer", "SELECT 1; SELECT 2"} {
 		if got := agent.CheckRules(context.Background(), sql, "q", nil); len(got) != 0 {
 			t.Errorf("%q: got %+v", sql, got)

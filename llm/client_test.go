@@ -112,6 +112,7 @@ var agentMeta = CallMeta{Purpose: PurposeAgent, RunKind: "agent", RunID: 7, Item
 func ptr[T any](v T) *T { return &v }
 
 func TestNotConfigured_EveryCallFailsAtOnce(t *testing.T) {
+	t.Parallel()
 	c := New(Settings{}, nil, nil, nil)
 	ctx := context.Background()
 	if c.Configured() {
@@ -130,6 +131,7 @@ func TestNotConfigured_EveryCallFailsAtOnce(t *testing.T) {
 }
 
 func TestChat_NoModelOrEmbeddingModelIsNotConfigured(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, func(s *Settings) { s.Model, s.EmbeddingModel = "", "" })
 	if _, err := f.c.Chat(context.Background(), agentMeta, userReq("q")); !errors.Is(err, ErrNotConfigured) || !strings.Contains(err.Error(), EnvModel) {
 		t.Errorf("Chat: %v", err)
@@ -143,6 +145,7 @@ func TestChat_NoModelOrEmbeddingModelIsNotConfigured(t *testing.T) {
 }
 
 func TestChat_SendsPurposeModelTemperatureAndMaxTokens(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		settings func(*Settings)
@@ -189,6 +192,7 @@ func TestChat_SendsPurposeModelTemperatureAndMaxTokens(t *testing.T) {
 }
 
 func TestChat_ReasoningModelsGetMaxCompletionTokensAndNoTemperature(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, func(s *Settings) { s.Model = "o3-mini"; s.MaxTokens = 500 })
 	if _, err := f.c.Chat(context.Background(), agentMeta, userReq("q")); err != nil {
 		t.Fatal(err)
@@ -200,6 +204,7 @@ func TestChat_ReasoningModelsGetMaxCompletionTokensAndNoTemperature(t *testing.T
 }
 
 func TestChat_Retries(t *testing.T) {
+	t.Parallel()
 	rateLimit := llmtest.Reply{Fault: llmtest.FaultRateLimit}
 	storm := make([]llmtest.Reply, 0, 11)
 	for range 10 {
@@ -270,6 +275,7 @@ func isStatus(code int) func(error) bool {
 }
 
 func TestChat_ConnectionErrorsAreRetried(t *testing.T) {
+	t.Parallel()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -286,6 +292,7 @@ func TestChat_ConnectionErrorsAreRetried(t *testing.T) {
 }
 
 func TestChat_RetryAfterIsHonouredAndCapped(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		reply llmtest.Reply
@@ -314,6 +321,7 @@ func TestChat_RetryAfterIsHonouredAndCapped(t *testing.T) {
 }
 
 func TestParseRetryAfter(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
 	tests := []struct {
 		in   string
@@ -338,6 +346,7 @@ func TestParseRetryAfter(t *testing.T) {
 }
 
 func TestBackoff_IsExponentialFullJitterCapped(t *testing.T) {
+	t.Parallel()
 	c := New(Settings{Backoff: Backoff{Base: 250 * time.Millisecond, Max: 20 * time.Second}}, nil, nil, nil)
 	var limits []time.Duration
 	c.jitter = func(limit time.Duration) time.Duration { limits = append(limits, limit); return limit / 2 }
@@ -360,6 +369,7 @@ func TestBackoff_IsExponentialFullJitterCapped(t *testing.T) {
 }
 
 func TestChat_CancellationMidBackoffReturnsPromptly(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, func(s *Settings) { s.Backoff = Backoff{Base: time.Hour, Max: time.Hour} })
 	f.srv.Sequence(llmtest.Reply{Fault: llmtest.FaultServerError})
 	ctx, cancel := context.WithCancel(context.Background())
@@ -384,6 +394,7 @@ func TestChat_CancellationMidBackoffReturnsPromptly(t *testing.T) {
 }
 
 func TestChat_CancellationDuringRequest(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	f.srv.Respond(func(openai.ChatCompletionRequest) llmtest.Reply {
@@ -397,6 +408,7 @@ func TestChat_CancellationDuringRequest(t *testing.T) {
 }
 
 func TestChat_ToolCallsComeBackUntouched(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	f.srv.Sequence(
 		llmtest.RawToolCall("give_final_answer", "{not json"),
@@ -421,6 +433,7 @@ func TestChat_ToolCallsComeBackUntouched(t *testing.T) {
 }
 
 func TestChat_ConcurrencyLimitIsRespected(t *testing.T) {
+	t.Parallel()
 	for _, limit := range []int{1, 4, 0} {
 		t.Run(fmt.Sprint("limit ", limit), func(t *testing.T) {
 			f := newFixture(t, func(s *Settings) { s.MaxConcurrency = limit })
@@ -454,6 +467,7 @@ func TestChat_ConcurrencyLimitIsRespected(t *testing.T) {
 }
 
 func TestTokenBucket_WaitsForTheWindow(t *testing.T) {
+	t.Parallel()
 	clock := time.Unix(0, 0)
 	var waits []time.Duration
 	b := newTokenBucket(1000, time.Minute)
@@ -507,6 +521,7 @@ func TestTokenBucket_WaitsForTheWindow(t *testing.T) {
 }
 
 func TestChat_TokensPerMinuteDelaysCalls(t *testing.T) {
+	t.Parallel()
 	// Each call reserves its whole estimate, 25 prompt + 75 max tokens = the full budget of 100 per
 	// 100 ms, and reports exactly that usage: 5 calls need at least 4 refills.
 	const window = 100 * time.Millisecond
@@ -548,6 +563,7 @@ func TestChat_TokensPerMinuteDelaysCalls(t *testing.T) {
 }
 
 func TestChat_CacheDeterministicCalls(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	ctx := context.Background()
 	f.srv.Respond(func(req openai.ChatCompletionRequest) llmtest.Reply {
@@ -597,6 +613,7 @@ func TestChat_CacheDeterministicCalls(t *testing.T) {
 }
 
 func TestChatCacheKey_CoversTheRequest(t *testing.T) {
+	t.Parallel()
 	base := userReq("q")
 	base.Model, base.Temperature = "m", ZeroTemperature
 	k0, _ := chatCacheKey(base)
@@ -627,6 +644,7 @@ func TestChatCacheKey_CoversTheRequest(t *testing.T) {
 }
 
 func TestCalls_AreRecordedWithCostAndNeverTheKey(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, func(s *Settings) {
 		s.Prices = map[string]Price{"m-default": {Prompt: 2, Completion: 10}}
 	})
@@ -670,6 +688,7 @@ func TestCalls_AreRecordedWithCostAndNeverTheKey(t *testing.T) {
 }
 
 func TestEmbed(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	ctx := context.Background()
 	texts := make([]string, 600)
@@ -718,6 +737,7 @@ func TestEmbed(t *testing.T) {
 }
 
 func TestEmbed_NormalisesAndValidates(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	ctx := context.Background()
 	f.srv.Embed(func(string) []float32 { return []float32{3, 4} })
@@ -746,6 +766,7 @@ func TestEmbed_NormalisesAndValidates(t *testing.T) {
 }
 
 func TestTest_ReportsEachPart(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	ctx := context.Background()
 	f.srv.Respond(func(req openai.ChatCompletionRequest) llmtest.Reply {
@@ -780,6 +801,7 @@ func TestTest_ReportsEachPart(t *testing.T) {
 }
 
 func TestMemoryCache(t *testing.T) {
+	t.Parallel()
 	c := NewMemoryCache()
 	ctx := context.Background()
 	if _, ok, err := c.GetResponse(ctx, "k"); ok || err != nil {

@@ -12,6 +12,7 @@ import (
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
 func TestSettingsFromEnv(t *testing.T) {
+	t.Parallel()
 	keyFile := filepath.Join(t.TempDir(), "key")
 	if err := os.WriteFile(keyFile, []byte("sk-from-file\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -50,6 +51,7 @@ func TestSettingsFromEnv(t *testing.T) {
 }
 
 func TestSettingsFromEnv_ErrorsNameTheVariable(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ name, val string }{
 		{"GOLDSET_LLM_BASE_URL", "ftp://x"},
 		{"GOLDSET_LLM_BASE_URL", "localhost:8000"},
@@ -74,6 +76,7 @@ func TestSettingsFromEnv_ErrorsNameTheVariable(t *testing.T) {
 }
 
 func TestSettings_Validate(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		s    Settings
@@ -101,6 +104,7 @@ func TestSettings_Validate(t *testing.T) {
 }
 
 func TestSettings_RedactedNeverShowsTheKey(t *testing.T) {
+	t.Parallel()
 	s := Settings{BaseURL: "http://x", APIKey: testKey, Prices: map[string]Price{"m": {Prompt: 1}}}
 	r := s.Redacted()
 	if r.APIKey != "set" || (Settings{}).Redacted().APIKey != "not set" {
@@ -117,6 +121,7 @@ func TestSettings_RedactedNeverShowsTheKey(t *testing.T) {
 }
 
 func TestSettings_Defaults(t *testing.T) {
+	t.Parallel()
 	d := Settings{}.withDefaults()
 	if d.Timeout != DefaultTimeout || d.MaxRetries != DefaultMaxRetries || d.MaxConcurrency != DefaultMaxConcurrency ||
 		d.Backoff.Base != 250*time.Millisecond || d.Backoff.Max != 20*time.Second || d.Backoff.RetryAfterMax != time.Minute || d.RateWindow != time.Minute {

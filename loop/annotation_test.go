@@ -13,6 +13,7 @@ import (
 func TestMain(m *testing.M) { storetest.Main(m) }
 
 func TestRouteAgentAnswer_SamplesOrSendsUncleanRunsToReview(t *testing.T) {
+	t.Parallel()
 	f := pipelinetest.New(t)
 	route := func(ans AgentAnswer, withCandidate bool) (nlqID int64) {
 		t.Helper()
@@ -96,6 +97,7 @@ func TestRouteAgentAnswer_SamplesOrSendsUncleanRunsToReview(t *testing.T) {
 // Sampling is a deterministic hash: the same question always gets the same answer, shares 0 and 1 are
 // exact, and a share in between samples about that share.
 func TestSampled_DeterministicAndProportional(t *testing.T) {
+	t.Parallel()
 	n := 0
 	for id := int64(1); id <= 10000; id++ {
 		if store.Sampled("dual", 7, id, 0) || !store.Sampled("dual", 7, id, 1) {

@@ -12,6 +12,7 @@ import (
 // the gold SQL as Spider wrote it (SQLite dialect): hardness must be the official distribution,
 // and coverage must equal what each database's queries use.
 func TestAnalyze_SpiderDevSet(t *testing.T) {
+	t.Parallel()
 	dev := readSpiderDev(t)
 	schemas, _ := spiderSchemas(t)
 	items := make([]Item, len(dev))
@@ -88,6 +89,7 @@ func TestAnalyze_SpiderDevSet(t *testing.T) {
 }
 
 func TestAnalyze_ReportHasTheCLIShape(t *testing.T) {
+	t.Parallel()
 	r, err := Analyze(context.Background(), []Item{{Question: "How many singers?", SQL: "SELECT count(*) FROM singer"}},
 		[]Schema{concertSchema()}, Options{})
 	if err != nil {
@@ -122,6 +124,7 @@ func TestAnalyze_ReportHasTheCLIShape(t *testing.T) {
 }
 
 func TestAnalyze_SQLThatDoesNotParseIsCountedNeverFatal(t *testing.T) {
+	t.Parallel()
 	items := []Item{
 		{Question: "a", SQL: "SELECT name FROM singer"},
 		{Question: "b", SQL: "SELEC name FROM"},
@@ -144,6 +147,7 @@ func TestAnalyze_SQLThatDoesNotParseIsCountedNeverFatal(t *testing.T) {
 }
 
 func TestAnalyze_SeveralDatabasesAreMeasuredApartAndSummed(t *testing.T) {
+	t.Parallel()
 	a := Schema{Database: "a", Tables: []Table{{Name: "t", Columns: []string{"x", "y"}}, {Name: "u", Columns: []string{"z"}}}}
 	b := Schema{Database: "b", Tables: []Table{{Name: "t", Columns: []string{"x", "w"}}}}
 	items := []Item{
@@ -168,6 +172,7 @@ func TestAnalyze_SeveralDatabasesAreMeasuredApartAndSummed(t *testing.T) {
 }
 
 func TestAnalyze_UsesTheItemsEmbeddingsOnlyWhenAllHaveThem(t *testing.T) {
+	t.Parallel()
 	items := []Item{
 		{ID: "n1", Question: "first", Embedding: []float32{1, 0}},
 		{ID: "n2", Question: "second", Embedding: []float32{1, 0.01}},
@@ -192,6 +197,7 @@ func TestAnalyze_UsesTheItemsEmbeddingsOnlyWhenAllHaveThem(t *testing.T) {
 }
 
 func TestAnalyze_ListsTheMostSimilarNearDuplicatesFirst(t *testing.T) {
+	t.Parallel()
 	items := []Item{
 		{Question: "How many singers are there?"},
 		{Question: "How many singers are there ?"},
@@ -211,6 +217,7 @@ func TestAnalyze_ListsTheMostSimilarNearDuplicatesFirst(t *testing.T) {
 }
 
 func TestAnalyze_StopsWhenCancelled(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if _, err := Analyze(ctx, []Item{{Question: "q", SQL: "SELECT 1"}}, nil, Options{}); !errors.Is(err, context.Canceled) {

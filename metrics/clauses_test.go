@@ -3,6 +3,7 @@ package metrics
 import "testing"
 
 func TestClauses_FindsFeaturesAnywhereInTheQuery(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		sql  string
 		want Clauses
@@ -39,6 +40,7 @@ func TestClauses_FindsFeaturesAnywhereInTheQuery(t *testing.T) {
 }
 
 func TestMeasureClauses_CountsQueriesPerFeature(t *testing.T) {
+	t.Parallel()
 	var queries []*Query
 	for _, sql := range []string{
 		"SELECT x FROM t WHERE y = 1",

@@ -17,6 +17,7 @@ func concertSchema() Schema {
 }
 
 func TestUsage_ResolvesReferencesAsPostgreSQLDoes(t *testing.T) {
+	t.Parallel()
 	cat := NewCatalog(concertSchema())
 	tests := []struct {
 		name       string
@@ -109,6 +110,7 @@ func TestUsage_ResolvesReferencesAsPostgreSQLDoes(t *testing.T) {
 }
 
 func TestMeasureCoverage_CountsSharesAndUnused(t *testing.T) {
+	t.Parallel()
 	cat := NewCatalog(Schema{Database: "db", Tables: []Table{
 		{Name: "a", Columns: []string{"x", "y"}},
 		{Name: "b", Columns: []string{"x", "z", "w"}},
@@ -140,6 +142,7 @@ func TestMeasureCoverage_CountsSharesAndUnused(t *testing.T) {
 }
 
 func TestMeasureCoverage_EmptySchemaHasZeroShares(t *testing.T) {
+	t.Parallel()
 	got := MeasureCoverage(NewCatalog(Schema{}), nil)
 	if got.TableShare != 0 || got.ColumnShare != 0 || got.UnusedTables == nil || got.UnusedColumns == nil {
 		t.Errorf("got %+v", got)
@@ -149,6 +152,7 @@ func TestMeasureCoverage_EmptySchemaHasZeroShares(t *testing.T) {
 // TestUsage_EveryReferenceOfTheSpiderGoldResolves resolves the 499 translated gold queries of
 // the Spider dev set against their schemas: every table and column they name must be found.
 func TestUsage_EveryReferenceOfTheSpiderGoldResolves(t *testing.T) {
+	t.Parallel()
 	dev, schemas := translatedSpiderDev(t)
 	cats := map[string]*Catalog{}
 	for _, s := range schemas {

@@ -28,6 +28,7 @@ func pairwiseMeanCosine(vecs [][]float32) float64 {
 }
 
 func TestMeanCosine_EqualsThePairwiseDefinition(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(7, 11))
 	for _, tc := range []struct{ n, d int }{{2, 3}, {3, 1}, {10, 16}, {257, 64}, {1000, 33}, {9000, 4}} {
 		vecs := make([][]float32, tc.n)
@@ -50,6 +51,7 @@ func TestMeanCosine_EqualsThePairwiseDefinition(t *testing.T) {
 }
 
 func TestMeanCosine_KnownValues(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		vecs [][]float32
@@ -72,6 +74,7 @@ func TestMeanCosine_KnownValues(t *testing.T) {
 }
 
 func TestMeanCosine_FewerThanTwoVectorsHaveNoPair(t *testing.T) {
+	t.Parallel()
 	for _, vecs := range [][][]float32{nil, {{1, 2}}, {{1, 2}, {0, 0}}} {
 		got, err := MeanCosine(vecs)
 		if err != nil {
@@ -84,6 +87,7 @@ func TestMeanCosine_FewerThanTwoVectorsHaveNoPair(t *testing.T) {
 }
 
 func TestMeanCosine_ZeroAndNonFiniteVectorsAreSkipped(t *testing.T) {
+	t.Parallel()
 	nan, inf := float32(math.NaN()), float32(math.Inf(1))
 	vecs := [][]float32{{1, 0}, {0, 0}, {1, 1}, {nan, 1}, {0, 1}, {inf, 0}}
 	got, err := MeanCosine(vecs)
@@ -97,12 +101,14 @@ func TestMeanCosine_ZeroAndNonFiniteVectorsAreSkipped(t *testing.T) {
 }
 
 func TestMeanCosine_VectorsOfDifferentLengthsAreAnError(t *testing.T) {
+	t.Parallel()
 	if _, err := MeanCosine([][]float32{{1, 2}, {1, 2, 3}}); !errors.Is(err, ErrDimensions) {
 		t.Errorf("err = %v, want ErrDimensions", err)
 	}
 }
 
 func TestLexicalEmbed_IsNormalizedAndIgnoresCaseAndSpacing(t *testing.T) {
+	t.Parallel()
 	a := LexicalEmbed("How many singers do we have?")
 	b := LexicalEmbed("  how MANY singers\tdo we   have?\n")
 	if len(a) != LexicalDim {
@@ -121,6 +127,7 @@ func TestLexicalEmbed_IsNormalizedAndIgnoresCaseAndSpacing(t *testing.T) {
 }
 
 func TestLexicalEmbed_BlankTextIsTheZeroVector(t *testing.T) {
+	t.Parallel()
 	for _, text := range []string{"", "   \t\n"} {
 		for k, x := range LexicalEmbed(text) {
 			if x != 0 {
@@ -134,6 +141,7 @@ func TestLexicalEmbed_BlankTextIsTheZeroVector(t *testing.T) {
 }
 
 func TestLexicalEmbed_SimilarTextsScoreHigher(t *testing.T) {
+	t.Parallel()
 	base := LexicalEmbed("How many singers do we have?")
 	near := LexicalEmbed("How many singers are there?")
 	far := LexicalEmbed("List the names of all stadiums ordered by capacity.")
@@ -146,6 +154,7 @@ func TestLexicalEmbed_SimilarTextsScoreHigher(t *testing.T) {
 // are stored labelled LexicalModel, so its output may not change under the same name. If this
 // test fails after a deliberate change, bump LexicalModel's version and update the figures.
 func TestLexicalEmbed_OutputIsFrozenForItsModelName(t *testing.T) {
+	t.Parallel()
 	if LexicalModel != "lexical-char-ngram-v1" {
 		t.Fatalf("LexicalModel is %q: update this test's figures for the new version", LexicalModel)
 	}

@@ -11,6 +11,7 @@ import (
 // TestHardness_ReproducesOfficialSpiderLabels classifies every gold query of the shared Spider dev
 // set and compares with the label Spider's official evaluation script gave it.
 func TestHardness_ReproducesOfficialSpiderLabels(t *testing.T) {
+	t.Parallel()
 	dev := readSpiderDev(t)
 	f, err := os.Open(sharedData(t, "spider", "dev_hardness.tsv"))
 	if err != nil {
@@ -57,6 +58,7 @@ func TestHardness_ReproducesOfficialSpiderLabels(t *testing.T) {
 // only the level: dev.json carries Spider's own parse of each gold query ("sql"), over which
 // spiderComponents computes the counts exactly as evaluation.py does.
 func TestHardness_ComponentsEqualSpidersOwnParse(t *testing.T) {
+	t.Parallel()
 	b, err := os.ReadFile(sharedData(t, "spider", "dev.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -177,6 +179,7 @@ func spiderComponents(sql map[string]any) HardnessComponents {
 }
 
 func TestHardnessComponents_LevelThresholds(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		c    HardnessComponents
 		want Hardness
@@ -208,6 +211,7 @@ func TestHardnessComponents_LevelThresholds(t *testing.T) {
 // TestHardness_CountsSpidersRulesOnPostgreSQL pins the rules (and their extension beyond
 // Spider's grammar) on queries written for PostgreSQL.
 func TestHardness_CountsSpidersRulesOnPostgreSQL(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		sql  string

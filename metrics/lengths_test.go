@@ -6,6 +6,7 @@ import (
 )
 
 func TestCountWords(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		text string
 		want int
@@ -25,6 +26,7 @@ func TestCountWords(t *testing.T) {
 }
 
 func TestDescribe(t *testing.T) {
+	t.Parallel()
 	got := Describe([]int{12, 3, 7, 5, 4, 6, 9, 5, 8, 11}, 5)
 	want := Distribution{
 		Count: 10, Min: 3, Max: 12, Mean: 7,
@@ -41,6 +43,7 @@ func TestDescribe(t *testing.T) {
 func near(a, b float64) bool { return a-b < 1e-9 && b-a < 1e-9 }
 
 func TestDescribe_EdgeCases(t *testing.T) {
+	t.Parallel()
 	if got := Describe(nil, 5); got.Count != 0 || got.Histogram == nil || len(got.Histogram) != 0 {
 		t.Errorf("empty: %+v", got)
 	}
@@ -56,6 +59,7 @@ func TestDescribe_EdgeCases(t *testing.T) {
 }
 
 func TestMeasureLengths(t *testing.T) {
+	t.Parallel()
 	got := MeasureLengths([]string{"How many singers?", "List  all stadiums by capacity."})
 	if got.Words.Min != 3 || got.Words.Max != 5 || got.Chars.Min != 17 || got.Chars.Max != 30 {
 		t.Errorf("got %+v", got)

@@ -9,6 +9,7 @@ import (
 )
 
 func TestNearDuplicates_SmallSetIsExact(t *testing.T) {
+	t.Parallel()
 	vecs := [][]float32{
 		{1, 0, 0},
 		{0, 1, 0},
@@ -30,6 +31,7 @@ func TestNearDuplicates_SmallSetIsExact(t *testing.T) {
 }
 
 func TestNearDuplicates_DifferentLengthsAreAnError(t *testing.T) {
+	t.Parallel()
 	if _, err := NearDuplicates(context.Background(), [][]float32{{1}, {1, 2}}, 0.9); !errors.Is(err, ErrDimensions) {
 		t.Errorf("err = %v, want ErrDimensions", err)
 	}
@@ -91,6 +93,7 @@ func normalized(v []float32) []float32 {
 // where the LSH guarantee is weakest (each is found with probability ≥ 0.99), in a set too large
 // for the exhaustive comparison, and compares with the truth computed exhaustively.
 func TestNearDuplicates_LSHFindsPlantedPairsAtTheThreshold(t *testing.T) {
+	t.Parallel()
 	const threshold = 0.9
 	vecs, planted := plantedSet(ExactPairsLimit+2000, 96, 600, func(int) float64 { return threshold + 1e-4 }, 3)
 	checkRecall(t, vecs, planted, threshold, 0.97)
@@ -98,6 +101,7 @@ func TestNearDuplicates_LSHFindsPlantedPairsAtTheThreshold(t *testing.T) {
 
 // TestNearDuplicates_LSHFindsPlantedPairsAboveTheThreshold: pairs spread over [threshold, 1].
 func TestNearDuplicates_LSHFindsPlantedPairsAboveTheThreshold(t *testing.T) {
+	t.Parallel()
 	const threshold = 0.95
 	vecs, planted := plantedSet(ExactPairsLimit+3000, 128, 800, func(k int) float64 { return threshold + 1e-4 + 0.0499*float64(k)/800 }, 5)
 	checkRecall(t, vecs, planted, threshold, 0.995)
@@ -142,6 +146,7 @@ func mustUnits(t *testing.T, vecs [][]float32) [][]float32 {
 }
 
 func TestLSHRows_IsTheMostSelectiveBandThatKeepsTheRecall(t *testing.T) {
+	t.Parallel()
 	for _, threshold := range []float64{0.7, 0.8, 0.9, 0.95, 0.98, 0.99} {
 		r := lshRows(threshold)
 		if r < lshMinRows || lshRecallAt(threshold, r) < lshRecall {
@@ -166,6 +171,7 @@ func TestLSHRows_IsTheMostSelectiveBandThatKeepsTheRecall(t *testing.T) {
 // TestLSHRecallAt_MatchesSimulation checks the closed form against the procedure itself: many
 // pairs at a fixed cosine, each with fresh random hyperplanes and bands.
 func TestLSHRecallAt_MatchesSimulation(t *testing.T) {
+	t.Parallel()
 	const c, r, trials = 0.8, 10, 4000
 	rng := rand.New(rand.NewPCG(9, 9))
 	p := 1 - math.Acos(c)/math.Pi
@@ -193,6 +199,7 @@ func TestLSHRecallAt_MatchesSimulation(t *testing.T) {
 }
 
 func TestNearDuplicates_StopsWhenCancelled(t *testing.T) {
+	t.Parallel()
 	vecs, _ := plantedSet(ExactPairsLimit+100, 32, 10, func(int) float64 { return 0.99 }, 1)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -208,6 +215,7 @@ func TestNearDuplicates_StopsWhenCancelled(t *testing.T) {
 // in the same LSH buckets: with a budget the search stops, says it is incomplete, and lists only
 // real pairs; without one it sees every candidate.
 func TestNearDuplicates_BudgetStopsAUniformSet(t *testing.T) {
+	t.Parallel()
 	const n, d = 4000, 64
 	rng := rand.New(rand.NewPCG(7, 9))
 	base := make([]float32, d)

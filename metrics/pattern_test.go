@@ -15,6 +15,7 @@ func pattern(t *testing.T, sql string) string {
 }
 
 func TestPattern_ReplacesNamesAndValuesWithPlaceholders(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ sql, want string }{
 		{"SELECT count(*) FROM singer", "SELECT count(*) FROM tab"},
 		{"SELECT T1.name, T2.year AS y FROM singer AS T1 JOIN concert T2 ON T1.id = T2.singer_id WHERE T2.year = 2014 AND T1.name LIKE 'A%'",
@@ -43,6 +44,7 @@ func TestPattern_ReplacesNamesAndValuesWithPlaceholders(t *testing.T) {
 }
 
 func TestPattern_SameShapeSamePattern(t *testing.T) {
+	t.Parallel()
 	pairs := [][2]string{
 		{"SELECT name FROM singer WHERE age > 30", "select  Title from SONGS as s where s.length>4.5;"},
 		{"SELECT a FROM t WHERE x = 1 AND y = 'b'", "SELECT a FROM t WHERE y = 'q' AND x = 7"},
@@ -59,6 +61,7 @@ func TestPattern_SameShapeSamePattern(t *testing.T) {
 }
 
 func TestPattern_DifferentShapeDifferentPattern(t *testing.T) {
+	t.Parallel()
 	pairs := [][2]string{
 		{"SELECT a FROM t WHERE x = 1", "SELECT a FROM t WHERE x > 1"},
 		{"SELECT a FROM t WHERE x = 1", "SELECT a FROM t WHERE x = 1 AND y = 2"},
@@ -78,6 +81,7 @@ func TestPattern_DifferentShapeDifferentPattern(t *testing.T) {
 }
 
 func TestEntropy(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name       string
 		counts     []int
@@ -100,6 +104,7 @@ func TestEntropy(t *testing.T) {
 }
 
 func TestMeasurePatterns_CountsRanksAndKeepsFirstExample(t *testing.T) {
+	t.Parallel()
 	var queries []*Query
 	for _, sql := range []string{
 		"SELECT a FROM t WHERE b = 1", // pattern P1
@@ -138,6 +143,7 @@ func TestMeasurePatterns_CountsRanksAndKeepsFirstExample(t *testing.T) {
 // TestPattern_SpiderDev measures the patterns of the Spider dev gold over ten schemas: they are
 // deterministic, and the commonest shape is the bare count.
 func TestPattern_SpiderDev(t *testing.T) {
+	t.Parallel()
 	dev, _ := translatedSpiderDev(t)
 	var queries []*Query
 	for _, ex := range dev {

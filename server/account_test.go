@@ -44,6 +44,7 @@ func (e *env) lastAudit(action string, id int64) string {
 }
 
 func TestAccount_ChangingThePasswordRevokesTheAPITokensUnlessAskedNotTo(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	newPassword := jsonBody(map[string]string{"current_password": testPassword, "new_password": "a brand new passphrase"})
 
@@ -127,6 +128,7 @@ func TestAccount_ChangingThePasswordRevokesTheAPITokensUnlessAskedNotTo(t *testi
 }
 
 func TestAdmin_RevokesEveryAPITokenOfAUser(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	victim := e.newUser("victim", false)
 	e.users["victim"] = victim

@@ -65,6 +65,7 @@ func (e *env) annotate(t *testing.T, as, sql string, nlq int64) submitted {
 }
 
 func TestAnnotationAPI_TwoAnnotatorsAgreeingAcceptOnceBothAreDone(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.setPolicy(t, map[string]any{"annotators_per_item": 2, "audit_rate": 0.0})
 	nlq := e.dualItem(t, agreeSQL, 2)
@@ -103,6 +104,7 @@ func TestAnnotationAPI_TwoAnnotatorsAgreeingAcceptOnceBothAreDone(t *testing.T) 
 }
 
 func TestAnnotationAPI_TwoAnnotatorsDisagreeingWithoutAnAgent(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.drainReviews(t)
 	e.setPolicy(t, map[string]any{"annotators_per_item": 2})
@@ -135,6 +137,7 @@ func TestAnnotationAPI_TwoAnnotatorsDisagreeingWithoutAnAgent(t *testing.T) {
 // Two annotators submitting at the same moment are still compared with each other: the comparison is
 // made with the question locked.
 func TestAnnotationAPI_SimultaneousSubmissionsAreCompared(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.setPolicy(t, map[string]any{"annotators_per_item": 2})
 	nlq := e.dualItem(t, "", 2)
@@ -180,6 +183,7 @@ func TestAnnotationAPI_SimultaneousSubmissionsAreCompared(t *testing.T) {
 
 // SQL annotated before the agent answered is compared with the agent's answer when it comes.
 func TestAnnotationAPI_AgentAnswerIsComparedWithEarlierAnnotations(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name, sql, status string
 		review            bool
@@ -231,6 +235,7 @@ func TestAnnotationAPI_AgentAnswerIsComparedWithEarlierAnnotations(t *testing.T)
 // number of annotators: one audit item per question, once the last annotator is done, judged by
 // someone who wrote none of its SQL.
 func TestAnnotationAPI_AuditRateOneAuditsEveryAgreement(t *testing.T) {
+	t.Parallel()
 	for _, slots := range []int{1, 2} {
 		e := newEnv(t)
 		e.setPolicy(t, map[string]any{"annotators_per_item": slots, "audit_rate": 1.0})

@@ -12,6 +12,7 @@ import (
 )
 
 func TestAPI_Authentication(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := e.ctx
 	ann := e.users["annotator"]
@@ -63,6 +64,7 @@ func TestAPI_Authentication(t *testing.T) {
 }
 
 func TestAPI_LoginSetsHardenedCookies(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	rec := e.do(scenario{Method: "POST", URL: "http://localhost:8080/api/v1/auth/login",
 		Body: jsonBody(map[string]string{"email": e.users["lead"].Email, "password": testPassword})})
@@ -89,6 +91,7 @@ func TestAPI_LoginSetsHardenedCookies(t *testing.T) {
 }
 
 func TestAPI_CSRF(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	body := jsonBody(map[string]string{"name": "csrf"})
 	e.run(t, []scenario{
@@ -105,6 +108,7 @@ func TestAPI_CSRF(t *testing.T) {
 }
 
 func TestAPI_LogoutEndsSessionServerSide(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	if rec := e.do(scenario{Method: "POST", URL: "/api/v1/auth/logout", Cookie: "reviewer"}); rec.Code != 204 {
 		t.Fatalf("logout: %d %s", rec.Code, rec.Body)
@@ -116,6 +120,7 @@ func TestAPI_LogoutEndsSessionServerSide(t *testing.T) {
 }
 
 func TestAPI_BadInput(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	huge := `{"name":"` + strings.Repeat("x", 2<<20) + `"}`
 	e.run(t, []scenario{
@@ -152,6 +157,7 @@ func TestAPI_BadInput(t *testing.T) {
 }
 
 func TestAPI_SQLInjectionLookingNamesAreJustText(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	names := []string{`'; DROP TABLE users; --`, `Robert"); DELETE FROM projects;--`, `x' OR '1'='1`, `$$; SELECT pg_sleep(10); $$`}
 	for _, n := range names {
@@ -175,6 +181,7 @@ func TestAPI_SQLInjectionLookingNamesAreJustText(t *testing.T) {
 }
 
 func TestAPI_StaleVersionConflicts(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	url := fmt.Sprintf("/api/v1/projects/%d", e.project.ID)
 	first := e.do(scenario{Method: "PATCH", URL: url, As: "lead", Body: `{"version":1,"description":"first edit"}`})
@@ -193,6 +200,7 @@ func TestAPI_StaleVersionConflicts(t *testing.T) {
 }
 
 func TestAPI_MembersAndLastLead(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	base := fmt.Sprintf("/api/v1/projects/%d/members", e.project.ID)
 	lead := e.users["lead"]
@@ -212,6 +220,7 @@ func TestAPI_MembersAndLastLead(t *testing.T) {
 
 // A role granted or taken away applies to the very next request.
 func TestAPI_RoleChangesApplyImmediately(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	out := e.users["outsider"]
 	projectURL := fmt.Sprintf("/api/v1/projects/%d", e.project.ID)
@@ -236,6 +245,7 @@ func TestAPI_RoleChangesApplyImmediately(t *testing.T) {
 
 // Changes made by another process (the CLI, another server) reach this one through NOTIFY.
 func TestAPI_RoleChangesFromAnotherProcess(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx, cancel := context.WithCancel(e.ctx)
 	defer cancel()
@@ -266,6 +276,7 @@ func TestAPI_RoleChangesFromAnotherProcess(t *testing.T) {
 }
 
 func TestAPI_TokensAreShownOnce(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	rec := e.do(scenario{Method: "POST", URL: "/api/v1/account/tokens", As: "annotator", Body: `{"name":"script","expires_in_days":30}`})
 	if rec.Code != 201 {
@@ -300,6 +311,7 @@ func TestAPI_TokensAreShownOnce(t *testing.T) {
 }
 
 func TestAPI_AuditRecordsEveryChange(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	url := fmt.Sprintf("/api/v1/projects/%d", e.project.ID)
 	rec := e.do(scenario{Method: "PATCH", URL: url, As: "lead", Body: `{"version":1,"name":"Renamed project"}`, Headers: map[string]string{"X-Request-ID": "req-audit-1"}})
@@ -326,6 +338,7 @@ func TestAPI_AuditRecordsEveryChange(t *testing.T) {
 }
 
 func TestAPI_UIAndOperations(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.do(scenario{Method: "GET", URL: "/api/v1/projects", As: "admin"})
 	e.run(t, []scenario{

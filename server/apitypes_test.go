@@ -15,6 +15,7 @@ var updateTypes = flag.Bool("update-types", false, "rewrite annotator-ui/src/sha
 // TestAPITypesGenerated: the web UI's API types are what the Go types generate, so they cannot drift.
 // `make types` rewrites the file.
 func TestAPITypesGenerated(t *testing.T) {
+	t.Parallel()
 	decls, opt := apiTypes()
 	want, err := tsgen.Generate(decls, opt)
 	if err != nil {

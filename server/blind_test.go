@@ -15,6 +15,7 @@ import (
 // database and a table filled in. None of the three SQLs appears in any answer. After the annotator
 // submits, the question's history shows them all; a reviewer sees them throughout.
 func TestBlind_AnnotatorWithALiveClaimReadsNoOneElsesSQL(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.setPolicy(t, map[string]any{"annotators_per_item": 2, "blind": true, "audit_rate": 0.0})
 	peer := e.newUser("peer", false)

@@ -13,6 +13,7 @@ import (
 )
 
 func TestDatabases_RunnerAndSchema(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	d := fmt.Sprintf("/api/v1/projects/%d/databases/%d", e.project.ID, e.database.ID)
 	e.run(t, []scenario{
@@ -78,6 +79,7 @@ func zipOf(t *testing.T, files map[string]string) []byte {
 }
 
 func TestImports_BadUploadsAreRefusedAndLeaveNothing(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	before, _ := e.store.ListDatabases(e.ctx, e.project.ID, true)
 	cases := []struct {
@@ -118,6 +120,7 @@ func TestImports_BadUploadsAreRefusedAndLeaveNothing(t *testing.T) {
 }
 
 func TestImports_CSVUploadThenQuestions(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	rec := e.upload("lead", map[string]string{"kind": "csv", "name": "medals"}, map[string][]byte{
 		"medals.csv": []byte("Rank,Nation,Gold,Total (all)\n1,Norway,\"12,467\",20\n2,Germany,9,\n"),
@@ -160,6 +163,7 @@ func TestImports_CSVUploadThenQuestions(t *testing.T) {
 }
 
 func TestDatabases_CheckSQLForAQuestion(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	url := fmt.Sprintf("/api/v1/projects/%d/nlqs/%d/check", e.project.ID, e.nlq(t))
 	e.run(t, []scenario{
@@ -177,6 +181,7 @@ func TestDatabases_CheckSQLForAQuestion(t *testing.T) {
 }
 
 func TestDatabases_RenameTableAndSummary(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	d := fmt.Sprintf("/api/v1/projects/%d/databases/%d", e.project.ID, e.database.ID)
 	e.run(t, []scenario{

@@ -8,6 +8,7 @@ import (
 // Leads start the generating pipelines with POST …/runs and see the prompt first with
 // POST …/runs/preview; bad parameters are field errors.
 func TestAPI_GenerationRunsAndPreview(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.nlq(t) // a human-seed question about the fixture's singers table
 	p := fmt.Sprintf("/api/v1/projects/%d", e.project.ID)

@@ -29,6 +29,7 @@ func (e *env) guideline(t *testing.T) int {
 }
 
 func TestGuidelines_SaveVersionsDiffAndPermissions(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	g := fmt.Sprintf("/api/v1/projects/%d/guidelines", e.project.ID)
 	v1 := "# Guidelines\n\n## R: Qualify ambiguous columns\nWrite table.column when two tables share a name.\n\n## R: Count distinct entities\nCount singers, not rows.\n"

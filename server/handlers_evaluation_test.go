@@ -81,6 +81,7 @@ func (e *env) evaluation(t *testing.T) int64 {
 }
 
 func TestPromptsAPI_VersionsAndValidation(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	p := fmt.Sprintf("/api/v1/projects/%d", e.project.ID)
 	e.run(t, []scenario{
@@ -100,6 +101,7 @@ func TestPromptsAPI_VersionsAndValidation(t *testing.T) {
 }
 
 func TestEvaluationsAPI_StartReadResultsAndRefusals(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	p := fmt.Sprintf("/api/v1/projects/%d", e.project.ID)
 	snap := e.snapshot(t)
@@ -141,6 +143,7 @@ func TestEvaluationsAPI_StartReadResultsAndRefusals(t *testing.T) {
 }
 
 func TestOptimizationsAPI_RunReportAdopt(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	p := fmt.Sprintf("/api/v1/projects/%d", e.project.ID)
 	e.run(t, []scenario{
@@ -166,6 +169,7 @@ func TestOptimizationsAPI_RunReportAdopt(t *testing.T) {
 }
 
 func TestAcceptImportedAPI_AcceptsOnlyVerifiedGoldWithNoWorkOpen(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	p := fmt.Sprintf("/api/v1/projects/%d", e.project.ID)
 	verify := func(id int64) {

@@ -11,6 +11,7 @@ import (
 )
 
 func TestExportsAPI_StreamsTheFileAndRecordsItsHash(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	p := fmt.Sprintf("/api/v1/projects/%d", e.project.ID)
 	snap := e.snapshot(t)
@@ -77,6 +78,7 @@ func TestExportsAPI_StreamsTheFileAndRecordsItsHash(t *testing.T) {
 
 // Every export carries the snapshot's error rate: in a header and in its record.
 func TestExportsAPI_CarryTheErrorRate(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	id := e.snapshot(t)
 	rec := e.do(scenario{Method: "GET", URL: fmt.Sprintf("/api/v1/projects/%d/snapshots/%d/export?format=eval_jsonl", e.project.ID, id), As: "lead"})

@@ -33,6 +33,7 @@ func (e *env) snapshot(t *testing.T) int64 {
 }
 
 func TestSnapshotsAPI_CutListPageCompare(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	p := fmt.Sprintf("/api/v1/projects/%d", e.project.ID)
 	e.run(t, []scenario{

@@ -24,6 +24,7 @@ func spiderZip(t *testing.T, dbs ...pipelinetest.SpiderDB) []byte {
 }
 
 func TestImports_FailedDatabasesAreNamedWithTheirReasons(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	mixed := spiderZip(t, pipelinetest.GoodSpiderDB("alpha"), pipelinetest.DamagedSpiderDB("broken"), pipelinetest.RefusedSpiderDB("refused"))
 

@@ -74,6 +74,7 @@ const (
 )
 
 func TestLogin_AttackerFailuresFromOneAddressNeverLockOutTheOwnerElsewhere(t *testing.T) {
+	t.Parallel()
 	clock := newTestClock()
 	e := throttledEnv(t, clock, LoginThrottle{FreeFailures: 3, BaseDelay: time.Minute})
 	admin := e.users["admin"].Email
@@ -92,6 +93,7 @@ func TestLogin_AttackerFailuresFromOneAddressNeverLockOutTheOwnerElsewhere(t *te
 }
 
 func TestLogin_IPv6AddressesAreThrottledByTheirSlash64(t *testing.T) {
+	t.Parallel()
 	clock := newTestClock()
 	e := throttledEnv(t, clock, LoginThrottle{FreeFailures: 2, BaseDelay: time.Minute})
 	lead := e.users["lead"].Email
@@ -103,6 +105,7 @@ func TestLogin_IPv6AddressesAreThrottledByTheirSlash64(t *testing.T) {
 }
 
 func TestLogin_DelaysDoubleWithEachFailureUpToTheCap(t *testing.T) {
+	t.Parallel()
 	clock := newTestClock()
 	e := throttledEnv(t, clock, LoginThrottle{FreeFailures: 2, BaseDelay: time.Second, MaxDelay: 8 * time.Second})
 	email := e.users["reviewer"].Email
@@ -119,6 +122,7 @@ func TestLogin_DelaysDoubleWithEachFailureUpToTheCap(t *testing.T) {
 }
 
 func TestLogin_SuccessClearsTheDelay(t *testing.T) {
+	t.Parallel()
 	clock := newTestClock()
 	e := throttledEnv(t, clock, LoginThrottle{FreeFailures: 2, BaseDelay: time.Minute})
 	email := e.users["annotator"].Email
@@ -136,6 +140,7 @@ func TestLogin_SuccessClearsTheDelay(t *testing.T) {
 }
 
 func TestLogin_OneAddressGuessingManyAccountsIsSlowed(t *testing.T) {
+	t.Parallel()
 	clock := newTestClock()
 	e := throttledEnv(t, clock, LoginThrottle{AddressLimit: 4, AddressWindow: 10 * time.Minute})
 	lead := e.users["lead"].Email
@@ -151,6 +156,7 @@ func TestLogin_OneAddressGuessingManyAccountsIsSlowed(t *testing.T) {
 }
 
 func TestThrottleAddress(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"203.0.113.7":          "203.0.113.7",
 		"::ffff:203.0.113.7":   "203.0.113.7",

@@ -111,6 +111,7 @@ type task struct {
 }
 
 func TestAnnotationAPI_Policy(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	p := fmt.Sprintf("/api/v1/projects/%d/policy", e.project.ID)
 	e.run(t, []scenario{
@@ -131,6 +132,7 @@ func TestAnnotationAPI_Policy(t *testing.T) {
 // Blind mode hides the agent's SQL until the annotator submits; an agreement accepts the question with
 // the person's SQL as gold, and with audit_rate 1 every agreement also goes to review.
 func TestAnnotationAPI_BlindAgreementIsAcceptedAndAudited(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.setPolicy(t, map[string]any{"audit_rate": 1.0})
 	p := fmt.Sprintf("/api/v1/projects/%d/annotation", e.project.ID)
@@ -178,6 +180,7 @@ func TestAnnotationAPI_BlindAgreementIsAcceptedAndAudited(t *testing.T) {
 }
 
 func TestAnnotationAPI_NotBlindShowsTheAgentsSQL(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.setPolicy(t, map[string]any{"blind": false, "audit_rate": 0.0})
 	e.annotationItem(t, agreeSQL)
@@ -187,6 +190,7 @@ func TestAnnotationAPI_NotBlindShowsTheAgentsSQL(t *testing.T) {
 
 // A disagreement goes to review with both candidates; the annotator who wrote one never reviews it.
 func TestAnnotationAPI_DisagreementGoesToReview(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.drainReviews(t)
 	p := fmt.Sprintf("/api/v1/projects/%d", e.project.ID)
@@ -227,6 +231,7 @@ func TestAnnotationAPI_DisagreementGoesToReview(t *testing.T) {
 }
 
 func TestAnnotationAPI_SkipReleaseAndLeaseExpiry(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	p := fmt.Sprintf("/api/v1/projects/%d/annotation", e.project.ID)
 	item, _ := e.annotationItem(t, agreeSQL)
@@ -260,6 +265,7 @@ func TestAnnotationAPI_SkipReleaseAndLeaseExpiry(t *testing.T) {
 
 // Two annotators asking at once for the only item: exactly one gets it.
 func TestAnnotationAPI_TwoAnnotatorsRaceForOneItem(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	p := fmt.Sprintf("/api/v1/projects/%d/annotation/next", e.project.ID)
 	e.annotationItem(t, agreeSQL)
@@ -287,6 +293,7 @@ func TestAnnotationAPI_TwoAnnotatorsRaceForOneItem(t *testing.T) {
 
 // Every review decision takes effect on its question.
 func TestReviewAPI_DecisionsTakeEffect(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	p := fmt.Sprintf("/api/v1/projects/%d/review", e.project.ID)
 	for _, tc := range []struct {
@@ -364,6 +371,7 @@ func TestReviewAPI_DecisionsTakeEffect(t *testing.T) {
 
 // dual_share 0 plans no annotation, 1 plans every new question; planning twice adds nothing.
 func TestAnnotationAPI_PlanSamplesByShare(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	for i := 0; i < 10; i++ {
 		e.nlq(t)
@@ -382,6 +390,7 @@ func TestAnnotationAPI_PlanSamplesByShare(t *testing.T) {
 // The loop end to end through a batch: with dual_share 1, the agent's answer gets an annotation item,
 // and an annotator who writes the same query agrees with it.
 func TestAnnotationAPI_BatchThenAnnotation(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.setPolicy(t, map[string]any{"dual_share": 1.0, "audit_rate": 0.0})
 	nlq := e.nlq(t)
@@ -408,6 +417,7 @@ func TestAnnotationAPI_BatchThenAnnotation(t *testing.T) {
 // Eight parallel "next" calls of one annotator, with two slots of every question open, answer one
 // item eight times; eight of one reviewer, one review item.
 func TestAnnotationAPI_ParallelNextGivesOnePersonOneItem(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.setPolicy(t, map[string]any{"annotators_per_item": 2})
 	for range 4 {
@@ -455,6 +465,7 @@ func TestAnnotationAPI_ParallelNextGivesOnePersonOneItem(t *testing.T) {
 // on the fixture's rows, but not when two singers tie. The comparison says which neighbour told
 // them apart and shows its rows, and the question goes to review.
 func TestAnnotationAPI_ACoincidentalAgreementIsADisagreement(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	p := fmt.Sprintf("/api/v1/projects/%d/annotation", e.project.ID)
 	item, nlq := e.annotationItem(t, agreeSQL)
@@ -501,6 +512,7 @@ func (e *env) submittedAnnotation(t *testing.T, as string) int64 {
 // An annotator sees how far the work has come and their recent answers; one nobody acted on yet can
 // be reopened (and answered again, with a comment); one a review or a later SQL acted on cannot.
 func TestAnnotationAPI_StatusReopenAndComment(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	p := fmt.Sprintf("/api/v1/projects/%d/annotation", e.project.ID)
 	item := e.submittedAnnotation(t, "annotator")

@@ -60,6 +60,7 @@ func (e *env) metricsIdle(t *testing.T) {
 type metricRunBody struct{ Run store.MetricRun }
 
 func TestMetricsAPI_ComputeInTheBackgroundThenRead(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.nlq(t)
 	p := fmt.Sprintf("/api/v1/projects/%d", e.project.ID)

@@ -12,6 +12,7 @@ import (
 // A question that went around the loop (agent SQL, a disagreeing annotator, a reviewer's decision)
 // is found by the reviewer's error type, counted in the facets, and its history tells the whole story.
 func TestNLQs_FiltersFacetsAndHistory(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.drainReviews(t)
 	p := fmt.Sprintf("/api/v1/projects/%d", e.project.ID)
@@ -121,6 +122,7 @@ func TestNLQs_FiltersFacetsAndHistory(t *testing.T) {
 // A person writes a question with SQL about a database: the SQL is run and stored as the question's
 // first annotation, and the agent's answer is compared with it when it comes.
 func TestNLQs_WriteAQuestionWithItsSQL(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.drainReviews(t)
 	p := fmt.Sprintf("/api/v1/projects/%d", e.project.ID)

@@ -9,6 +9,7 @@ import (
 // TestAPI_NULCharactersAreFieldErrors: PostgreSQL refuses NUL in text, so a NUL in any parameter or
 // JSON string is a 400 naming the field, never a 500 from the database.
 func TestAPI_NULCharactersAreFieldErrors(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	p := fmt.Sprintf("/api/v1/projects/%d", e.project.ID)
 	d := fmt.Sprintf("%s/databases/%d", p, e.database.ID)

@@ -26,6 +26,7 @@ import (
 // running server, and starts it again: /readyz and API calls answer 503 meanwhile (not 401, not 500),
 // and both recover without restarting the server.
 func TestOutage_DatabaseStopsAndReturns(t *testing.T) {
+	t.Parallel()
 	if _, err := pgserver.FindBinaries(""); err != nil {
 		t.Skip(err)
 	}

@@ -11,6 +11,7 @@ import (
 )
 
 func TestGuidelineProposal_FromDisagreementsToADiff(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	url := fmt.Sprintf("/api/v1/projects/%d/guidelines", e.project.ID)
 	e.run(t, []scenario{

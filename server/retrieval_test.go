@@ -6,6 +6,7 @@ import (
 )
 
 func TestSchemaSearch_FindsTablesColumnsAndValuesAndEditsShowAtOnce(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	p := fmt.Sprintf("/api/v1/projects/%d", e.project.ID)
 	d := fmt.Sprintf("%s/databases/%d", p, e.database.ID)
@@ -29,6 +30,7 @@ func TestSchemaSearch_FindsTablesColumnsAndValuesAndEditsShowAtOnce(t *testing.T
 }
 
 func TestRetrievalSettings_LeadsSetTopKAndScope(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	p := fmt.Sprintf("/api/v1/projects/%d/retrieval", e.project.ID)
 	e.run(t, []scenario{

@@ -65,6 +65,7 @@ func (e *env) drainReviews(t *testing.T) {
 }
 
 func TestReviewAPI_ClaimDecideRelease(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	p := fmt.Sprintf("/api/v1/projects/%d/review", e.project.ID)
 	e.run(t, []scenario{
@@ -125,6 +126,7 @@ func TestReviewAPI_ClaimDecideRelease(t *testing.T) {
 }
 
 func TestReviewAPI_AuthorsNeverReviewTheirOwnWork(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.drainReviews(t)
 	p := fmt.Sprintf("/api/v1/projects/%d/review", e.project.ID)
@@ -152,6 +154,7 @@ func (e *env) releaseClaims(t *testing.T, as string) {
 // The queue a team can see and steer: counts and a filtered list; a reviewer opens a particular
 // item; a lead sees who holds what since when, releases a stale claim and hands an item to someone.
 func TestReviewAPI_QueueListOpenReleaseAssign(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	p := fmt.Sprintf("/api/v1/projects/%d/review", e.project.ID)
 	first := e.reviewItem(t)

@@ -344,6 +344,7 @@ func routeSpecs(t *testing.T, e *env) map[string]routeSpec {
 // TestRoutes_EveryRouteDeclaredAndTested walks every route with every role (and anonymous): a role at
 // or above the route's minimum gets the success status, a weaker signed-in role 403, anonymous 401.
 func TestRoutes_EveryRouteDeclaredAndTested(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	specs := routeSpecs(t, e)
 

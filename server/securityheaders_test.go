@@ -6,6 +6,7 @@ import (
 )
 
 func TestSecurityHeaders_OnPagesAssetsAndAPIAnswers(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	everywhere := map[string]string{
 		"X-Content-Type-Options":       "nosniff",
@@ -53,6 +54,7 @@ func TestSecurityHeaders_OnPagesAssetsAndAPIAnswers(t *testing.T) {
 // TestSecurityHeaders_UIPolicyRefusesInlineScriptAndFraming states the properties a reviewer checks in
 // the policy, whatever else it grows to allow.
 func TestSecurityHeaders_UIPolicyRefusesInlineScriptAndFraming(t *testing.T) {
+	t.Parallel()
 	directives := map[string]string{}
 	for _, d := range strings.Split(uiPolicy, ";") {
 		name, value, _ := strings.Cut(strings.TrimSpace(d), " ")

@@ -67,6 +67,7 @@ func wideSQLite(t *testing.T, cols int) []byte {
 }
 
 func TestImports_RefusedFilesAre400NamingTheUsersFileNeverAServerPath(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	before, _ := e.store.ListDatabases(e.ctx, e.project.ID, true)
 	good := zipOf(t, map[string]string{"spider/tables.json": "[]", "spider/dev.json": "[]"})
@@ -129,6 +130,7 @@ func TestImports_RefusedFilesAre400NamingTheUsersFileNeverAServerPath(t *testing
 }
 
 func TestImports_NULInTableDataIsRemovedWithAWarning(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	rec := e.upload("lead", map[string]string{"kind": "csv", "name": "padded"}, map[string][]byte{
 		"padded.csv": []byte("code,label\n1,alpha\x00\x00\n2,beta\n3,gam\x00ma\n4,delta\n5,epsilon\n6,zeta\n7,eta\n8,theta\n9,iota\n10,kappa\n"),
@@ -158,6 +160,7 @@ func TestImports_NULInTableDataIsRemovedWithAWarning(t *testing.T) {
 // The zip bombs run in a child process (this test binary again, running only
 // TestImports_ZipBombChild) so that its peak memory (VmHWM) is the server's own, not other tests'.
 func TestImports_ZipBombsAreRefusedInLittleMemory(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("writes a 512 MiB upload to disk")
 	}

@@ -3,6 +3,7 @@ package sqlexec
 import "testing"
 
 func TestAnswerMatch(t *testing.T) {
+	t.Parallel()
 	col := func(vals ...any) *Result {
 		r := &Result{Columns: []ResultColumn{{Name: "x"}}}
 		for _, v := range vals {

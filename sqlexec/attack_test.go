@@ -131,6 +131,7 @@ func TestSandbox_ReaderHasNoPrivilegesOfItsOwn(t *testing.T) {
 }
 
 func TestCheck_RefusesByAllowList(t *testing.T) {
+	t.Parallel()
 	for _, sql := range []string{
 		"SELECT txid_current()", "SELECT pg_typeof(1), gen_random_uuid(), unknown_fn(1)",
 		"SELECT 'x'::regclass", "SELECT 1::xml", "SELECT current_user", "SELECT current_schema",

@@ -6,6 +6,7 @@ import (
 )
 
 func TestCheckCache_GivesCheckVerdictsAndStaysBounded(t *testing.T) {
+	t.Parallel()
 	c := newCheckCache(3)
 	for round := 0; round < 2; round++ {
 		stmt, err := c.check("SELECT 1;", "tdb_1")

@@ -9,6 +9,7 @@ import (
 )
 
 func TestDiff(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name       string
 		gold, pred *Result
@@ -103,6 +104,7 @@ func TestDiff(t *testing.T) {
 }
 
 func TestDiff_ZeroLimitCountsOnly(t *testing.T) {
+	t.Parallel()
 	got := Diff(res(1, row(int64(1)), row(int64(2))), res(1, row(int64(3))), MatchOptions{}, 0)
 	if len(got.OnlyInGold) != 0 || got.OnlyInGoldCount != 2 || got.OnlyInPredCount != 1 {
 		t.Fatalf("Diff = %+v", got)
@@ -114,6 +116,7 @@ func TestDiff_ZeroLimitCountsOnly(t *testing.T) {
 }
 
 func TestDiff_AgreesWithMatch(t *testing.T) {
+	t.Parallel()
 	// Whenever Match says equal, Diff shows no rows; whenever the row multisets differ, it shows some.
 	rng := newTestRand(11)
 	for n := 0; n < 200; n++ {
@@ -132,6 +135,7 @@ func TestDiff_AgreesWithMatch(t *testing.T) {
 }
 
 func TestDiff_JSONFieldNames(t *testing.T) {
+	t.Parallel()
 	b, err := json.Marshal(Diff(res(1, row(int64(1))), res(1, row(int64(2))), MatchOptions{}, 5))
 	if err != nil {
 		t.Fatal(err)

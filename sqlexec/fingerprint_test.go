@@ -9,6 +9,7 @@ import (
 )
 
 func TestFingerprint_EqualResultsCollide(t *testing.T) {
+	t.Parallel()
 	tenthPlusFifth := tenth + fifth
 	tests := []struct {
 		name       string
@@ -39,6 +40,7 @@ func TestFingerprint_EqualResultsCollide(t *testing.T) {
 }
 
 func TestFingerprint_DifferentResultsDiffer(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name       string
 		gold, pred *Result
@@ -66,6 +68,7 @@ func TestFingerprint_DifferentResultsDiffer(t *testing.T) {
 }
 
 func TestFingerprint_StreamingEqualsWholeResult(t *testing.T) {
+	t.Parallel()
 	r := res(2, row(int64(1), "a"), row(nil, "b"), row(int64(1), "a"))
 	f := NewFingerprinter(2)
 	for _, rw := range r.Rows {
@@ -80,6 +83,7 @@ func TestFingerprint_StreamingEqualsWholeResult(t *testing.T) {
 }
 
 func TestFingerprint_MalformedRowChangesIt(t *testing.T) {
+	t.Parallel()
 	good, bad := NewFingerprinter(2), NewFingerprinter(2)
 	good.Add([]any{int64(1), "a"})
 	bad.Add([]any{int64(1), "a"})
@@ -90,6 +94,7 @@ func TestFingerprint_MalformedRowChangesIt(t *testing.T) {
 }
 
 func TestFingerprint_NoneForPartialOrFailedResults(t *testing.T) {
+	t.Parallel()
 	for name, r := range map[string]*Result{
 		"nil":       nil,
 		"failed":    {Error: "boom"},
@@ -104,6 +109,7 @@ func TestFingerprint_NoneForPartialOrFailedResults(t *testing.T) {
 // Tolerance-equal floats on either side of a 9-digit rounding boundary hash differently: the
 // documented edge where Match, not the fingerprint, decides.
 func TestFingerprint_RoundingBoundaryIsTheDocumentedEdge(t *testing.T) {
+	t.Parallel()
 	a, b := res(1, row(1.0000000049)), res(1, row(1.0000000051))
 	if !Match(a, b, MatchOptions{}).Match {
 		t.Fatal("values within tolerance should match")
@@ -114,6 +120,7 @@ func TestFingerprint_RoundingBoundaryIsTheDocumentedEdge(t *testing.T) {
 }
 
 func TestFingerprint_Stable(t *testing.T) {
+	t.Parallel()
 	// Fingerprints are stored: this value must not change without a version bump.
 	r := res(3, row(int64(1), "a", 2.5), row(nil, "b", numeric(15, -1)), row(true, "", utc(2020, 1, 2, 3, 4, 5)))
 	const want = "v1:781bd9c6462bcf495e8fb158c42fb4a4"

@@ -40,6 +40,7 @@ func utc(y int, m time.Month, d, hh, mm, ss int) time.Time {
 var tenth, fifth = 0.1, 0.2
 
 func TestMatch_Rules(t *testing.T) {
+	t.Parallel()
 	paris, err := time.LoadLocation("Europe/Paris")
 	if err != nil {
 		paris = time.FixedZone("CET", 3600)
@@ -177,6 +178,7 @@ func TestMatch_Rules(t *testing.T) {
 }
 
 func TestMatch_ReportsColumnMapping(t *testing.T) {
+	t.Parallel()
 	gold := res(3, row(int64(1), "a", 2.5), row(int64(2), "b", 3.5))
 	pred := res(3, row(3.5, int64(2), "b"), row(2.5, int64(1), "a"))
 	got := Match(gold, pred, MatchOptions{})
@@ -186,6 +188,7 @@ func TestMatch_ReportsColumnMapping(t *testing.T) {
 }
 
 func TestMatch_IdenticalColumnsStopAtTheCap(t *testing.T) {
+	t.Parallel()
 	// Nine identical columns: 9! permutations pass every screen, and only order can fail them.
 	gold, pred := res(9), res(9)
 	for i := 0; i < 5; i++ {
@@ -207,6 +210,7 @@ func TestMatch_IdenticalColumnsStopAtTheCap(t *testing.T) {
 }
 
 func TestMatch_SearchGivesUpAndSaysSo(t *testing.T) {
+	t.Parallel()
 	// Eight columns with the same values in every column, arranged so no permutation aligns rows.
 	const k = 8
 	gold, pred := res(k), res(k)
@@ -226,6 +230,7 @@ func TestMatch_SearchGivesUpAndSaysSo(t *testing.T) {
 }
 
 func TestCanonical_String(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in   any
 		want string
@@ -261,6 +266,7 @@ func TestCanonical_String(t *testing.T) {
 }
 
 func TestValue_MarshalJSON(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[any]string{
 		nil:                      `null`,
 		int64(3):                 `3`,
@@ -280,6 +286,7 @@ func TestValue_MarshalJSON(t *testing.T) {
 }
 
 func TestValue_EqualAcrossDrivers(t *testing.T) {
+	t.Parallel()
 	// pgx and modernc.org/sqlite decode the same answer into different Go values.
 	pairs := [][2]any{
 		{int64(3), int32(3)},
@@ -394,6 +401,7 @@ func sameValues(a, b []any) bool {
 func newTestRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, seed+1)) }
 
 func TestMatch_PropertyScrambledResultMatchesItself(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(1, 2))
 	for n := 0; n < 400; n++ {
 		gold := randomResult(rng)
@@ -412,6 +420,7 @@ func TestMatch_PropertyScrambledResultMatchesItself(t *testing.T) {
 }
 
 func TestMatch_PropertyOneDuplicateMoreOrLessBreaksIt(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(3, 4))
 	for n := 0; n < 400; n++ {
 		gold := randomResult(rng)
@@ -445,6 +454,7 @@ func TestMatch_PropertyOneDuplicateMoreOrLessBreaksIt(t *testing.T) {
 }
 
 func TestMatch_PropertyOneChangedValueBreaksIt(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(5, 6))
 	changes := []func(any) any{
 		func(any) any { return "never-drawn" },
@@ -498,6 +508,7 @@ func bigResults() (*Result, *Result) {
 }
 
 func TestMatch_BigResults(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("big results")
 	}
@@ -529,6 +540,7 @@ func BenchmarkMatch100k(b *testing.B) {
 
 // When neither side is gold, the reason names the sides as the caller does.
 func TestMatch_ReasonsNameTheSides(t *testing.T) {
+	t.Parallel()
 	a := &Result{Columns: []ResultColumn{{Name: "x"}}, Rows: [][]any{{int64(1)}}}
 	b := &Result{Columns: []ResultColumn{{Name: "x"}}, Rows: [][]any{{int64(1)}, {int64(2)}}}
 	m := Match(a, b, MatchOptions{Labels: [2]string{"agent", "ann@example.com"}})

@@ -6,6 +6,7 @@ import (
 )
 
 func TestHasTopLevelOrderBy(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		sql  string
@@ -42,6 +43,7 @@ func TestHasTopLevelOrderBy(t *testing.T) {
 }
 
 func TestHasTopLevelOrderBy_Errors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		sql       string

@@ -72,6 +72,7 @@ func (s *sandbox) count(t testing.TB, q string) int64 {
 }
 
 func TestSandbox_RunsAQuery(t *testing.T) {
+	t.Parallel()
 	s := newSandbox(t, ExecOptions{})
 	res := s.exec.Run(context.Background(), s.a, "SELECT name, age FROM singer WHERE age > 40 ORDER BY name")
 	if !res.OK() {
@@ -95,6 +96,7 @@ func TestSandbox_RunsAQuery(t *testing.T) {
 
 // TestSandbox_RefusesHostileSQL: each statement is refused, and nothing changes.
 func TestSandbox_RefusesHostileSQL(t *testing.T) {
+	t.Parallel()
 	s := newSandbox(t, ExecOptions{Timeout: time.Second})
 	ctx := context.Background()
 	big := "SELECT 1 -- " + strings.Repeat("x", 1<<20)
@@ -161,6 +163,7 @@ func TestSandbox_RefusesHostileSQL(t *testing.T) {
 // Behind the parser, the sandbox itself holds: even SQL that slipped past Check cannot write, cannot
 // read other schemas, and cannot escape its role.
 func TestSandbox_DefenceInDepthWithoutTheGuard(t *testing.T) {
+	t.Parallel()
 	s := newSandbox(t, ExecOptions{})
 	for _, c := range []struct{ sql, want string }{
 		{"SELECT * FROM public.users", "permission denied"},
@@ -192,6 +195,7 @@ func (s *sandbox) unchecked(t *testing.T, sql string) *Result {
 }
 
 func TestSandbox_TimeoutCapsAndCancellation(t *testing.T) {
+	t.Parallel()
 	s := newSandbox(t, ExecOptions{Timeout: 500 * time.Millisecond, MaxRows: 1000, MaxBytes: 1 << 20})
 	ctx := context.Background()
 
@@ -222,6 +226,7 @@ func TestSandbox_TimeoutCapsAndCancellation(t *testing.T) {
 }
 
 func TestLoad_FailureLeavesNothing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	pool, err := pgxpool.New(ctx, storetest.URL(t))
 	if err != nil {
@@ -250,6 +255,7 @@ func TestLoad_FailureLeavesNothing(t *testing.T) {
 }
 
 func TestLoad_KeysThatTheDataBreaksAreWarnings(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	pool, err := pgxpool.New(ctx, storetest.URL(t))
 	if err != nil {

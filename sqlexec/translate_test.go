@@ -22,6 +22,7 @@ func translateSchema() *SchemaInfo {
 }
 
 func TestTranslateSQLite_Rules(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, in, want string
 	}{
@@ -82,6 +83,7 @@ func TestTranslateSQLite_Rules(t *testing.T) {
 }
 
 func TestTranslateSQLite_UnparsableResultIsAnError(t *testing.T) {
+	t.Parallel()
 	tr, err := TranslateSQLite("SELECT FROM WHERE", translateSchema())
 	if !errors.Is(err, ErrTranslation) {
 		t.Fatalf("err = %v, want ErrTranslation", err)
@@ -92,6 +94,7 @@ func TestTranslateSQLite_UnparsableResultIsAnError(t *testing.T) {
 }
 
 func TestSchemaInfoFromTables_RecordsRenames(t *testing.T) {
+	t.Parallel()
 	s := SchemaInfoFromTables([]*TableData{{Def: TableDef{Name: "performance", Original: "Performance", Columns: []ColumnDef{
 		{Name: "official_ratings_millions", Original: "Official_ratings_(millions)", Type: TypeFloat},
 	}}}})

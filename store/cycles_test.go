@@ -10,6 +10,7 @@ import (
 // Cycles aggregate, per guideline version, the annotations, the agent-vs-human comparisons and the
 // reviews; a version without activity is listed too.
 func TestCycles_PerGuidelineVersion(t *testing.T) {
+	t.Parallel()
 	st := open(t)
 	ctx := context.Background()
 	u, _ := st.CreateUser(ctx, store.System, store.NewUser{Email: "lead@example.com", Password: "0123456789"})

@@ -10,6 +10,7 @@ import (
 // Pairs are walked by question id, one split or all, and an error from the callback stops the walk;
 // an export is recorded running, then closed done or failed.
 func TestExports_WalkPairsAndRecordTheExport(t *testing.T) {
+	t.Parallel()
 	q := newQueue(t, 1)
 	ctx, st := q.ctx, q.st
 	var snap int64

@@ -12,6 +12,7 @@ import (
 )
 
 func TestParseGuideline_RulesIDsAndRewrites(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name     string
 		markdown string
@@ -65,6 +66,7 @@ func TestParseGuideline_RulesIDsAndRewrites(t *testing.T) {
 }
 
 func TestParseGuideline_RefusesWhatCannotBeCited(t *testing.T) {
+	t.Parallel()
 	cases := []struct{ name, markdown, want string }{
 		{"duplicate ID", "## R1: One\n\n## R1: Other", "line 3: R1 is used twice (also on line 1)"},
 		{"leading zero", "## R01: One", "line 1: R01 is not a rule ID"},
@@ -83,6 +85,7 @@ func TestParseGuideline_RefusesWhatCannotBeCited(t *testing.T) {
 }
 
 func TestDiffLines_MinimalHunks(t *testing.T) {
+	t.Parallel()
 	lines := func(s string) []string {
 		if s == "" {
 			return nil
@@ -142,6 +145,7 @@ func TestDiffLines_MinimalHunks(t *testing.T) {
 }
 
 func TestDiffLines_LargeUnrelatedInputsStayBounded(t *testing.T) {
+	t.Parallel()
 	var a, b []string
 	for i := 0; i < 3000; i++ {
 		a = append(a, "a"+strings.Repeat("x", i%7)+string(rune('0'+i%10)))
@@ -154,6 +158,7 @@ func TestDiffLines_LargeUnrelatedInputsStayBounded(t *testing.T) {
 }
 
 func TestDiffRules_AddedRemovedChangedByID(t *testing.T) {
+	t.Parallel()
 	from := []store.Rule{{ID: "R1", Title: "A", Text: "a"}, {ID: "R2", Title: "B", Text: "b"}, {ID: "R3", Title: "C", Text: "c"}}
 	to := []store.Rule{{ID: "R1", Title: "A", Text: "a"}, {ID: "R3", Title: "C", Text: "c, now stricter"}, {ID: "R4", Title: "D"}}
 	got := store.DiffRules(from, to)
@@ -165,6 +170,7 @@ func TestDiffRules_AddedRemovedChangedByID(t *testing.T) {
 }
 
 func TestGuidelines_VersionsKeepIDsAndNeverReuseDeletedOnes(t *testing.T) {
+	t.Parallel()
 	st := open(t)
 	ctx := context.Background()
 	u, err := st.CreateUser(ctx, store.System, store.NewUser{Email: "lead@example.com", Name: "Lead", Password: "lead password 1"})
@@ -241,6 +247,7 @@ func TestGuidelines_VersionsKeepIDsAndNeverReuseDeletedOnes(t *testing.T) {
 }
 
 func TestGuidelines_TwoEditorsOfOneVersionOnlyOneWins(t *testing.T) {
+	t.Parallel()
 	st := open(t)
 	ctx := context.Background()
 	p, err := st.CreateProject(ctx, store.System, "raced", "", 0)

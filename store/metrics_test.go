@@ -11,6 +11,7 @@ import (
 // The SQL that stands for a question is its gold, else its best candidate that ran; rejected
 // questions are left out; stages come in the order of their first question.
 func TestMetrics_InputsAndRuns(t *testing.T) {
+	t.Parallel()
 	q := newQueue(t, 1)
 	ctx, st := q.ctx, q.st
 	add := func(stage, status, question string, cands ...[2]string) (int64, []int64) {

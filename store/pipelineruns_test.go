@@ -37,6 +37,7 @@ func queueAll(t *testing.T, st *store.Store, runID int64) map[string]int {
 
 // Ten workers finishing the same item at once record it once: one result, one count.
 func TestCompleteItem_RecordsAnItemOnceWhoeverFinishesIt(t *testing.T) {
+	t.Parallel()
 	st := open(t)
 	ctx := context.Background()
 	p, err := st.CreateProject(ctx, store.System, "runs", "", 0)
@@ -82,6 +83,7 @@ func TestCompleteItem_RecordsAnItemOnceWhoeverFinishesIt(t *testing.T) {
 // Only the job of an item's current generation may claim it, and only while its run is active; an
 // item taken back and handed out again belongs to the new job.
 func TestClaimItem_OnlyTheCurrentJobOfAnActiveRun(t *testing.T) {
+	t.Parallel()
 	st := open(t)
 	ctx := context.Background()
 	p, err := st.CreateProject(ctx, store.System, "claims", "", 0)

@@ -39,6 +39,7 @@ func TestRetrievalSettings_DefaultsThenVersionedChanges(t *testing.T) {
 }
 
 func TestKnownTables_ScopeFollowsTheSetting(t *testing.T) {
+	t.Parallel()
 	wtq := json.RawMessage(`{"kind":"wtq","table":"t_200_csv_1"}`)
 	other := json.RawMessage(`{"kind":"csv","tables":["a","b"]}`)
 	none := json.RawMessage(`{"kind":"spider"}`)

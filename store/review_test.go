@@ -123,6 +123,7 @@ func (q *queue) status(item int64) (status string, version int, reviews int) {
 }
 
 func TestReviewQueue_ClaimReturnsTheItemWithBothCandidates(t *testing.T) {
+	t.Parallel()
 	q := newQueue(t, 1)
 	ids := q.add(1)
 	it, err := q.claim(q.reviewers[0], time.Minute)
@@ -144,6 +145,7 @@ func TestReviewQueue_ClaimReturnsTheItemWithBothCandidates(t *testing.T) {
 }
 
 func TestReviewQueue_TwoReviewersNeverClaimSameItem(t *testing.T) {
+	t.Parallel()
 	q := newQueue(t, 8)
 	// Many rounds of two reviewers racing for a single item: exactly one wins each.
 	for round := 0; round < 30; round++ {
@@ -212,6 +214,7 @@ func TestReviewQueue_TwoReviewersNeverClaimSameItem(t *testing.T) {
 }
 
 func TestReviewQueue_OwnClaimComesBackFirst(t *testing.T) {
+	t.Parallel()
 	q := newQueue(t, 2)
 	q.add(3)
 	first, err := q.claim(q.reviewers[0], time.Minute)
@@ -236,6 +239,7 @@ func TestReviewQueue_OwnClaimComesBackFirst(t *testing.T) {
 }
 
 func TestReviewQueue_ExpiredLeaseGoesToAnotherAndTheFirstCannotDecide(t *testing.T) {
+	t.Parallel()
 	q := newQueue(t, 2)
 	q.add(1)
 	slow, fast := q.reviewers[0], q.reviewers[1]
@@ -270,6 +274,7 @@ func TestReviewQueue_ExpiredLeaseGoesToAnotherAndTheFirstCannotDecide(t *testing
 }
 
 func TestReviewQueue_ExpiredOwnLeaseCannotDecide(t *testing.T) {
+	t.Parallel()
 	q := newQueue(t, 1)
 	q.add(1)
 	it, err := q.claim(q.reviewers[0], time.Minute)
@@ -284,6 +289,7 @@ func TestReviewQueue_ExpiredOwnLeaseCannotDecide(t *testing.T) {
 }
 
 func TestReviewQueue_StaleDecisionChangesNothing(t *testing.T) {
+	t.Parallel()
 	q := newQueue(t, 1)
 	q.add(1)
 	r := q.reviewers[0]
@@ -308,6 +314,7 @@ func TestReviewQueue_StaleDecisionChangesNothing(t *testing.T) {
 }
 
 func TestReviewQueue_AuthorNeverGetsOwnWork(t *testing.T) {
+	t.Parallel()
 	q := newQueue(t, 1)
 	ids := q.add(1)
 	if _, err := q.claim(q.author, time.Minute); !errors.Is(err, store.ErrNoWork) {
@@ -342,6 +349,7 @@ func TestReviewQueue_AuthorNeverGetsOwnWork(t *testing.T) {
 }
 
 func TestReviewQueue_DecisionValidation(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name  string
 		d     store.Decision
@@ -368,6 +376,7 @@ func TestReviewQueue_DecisionValidation(t *testing.T) {
 }
 
 func TestReviewQueue_EveryActionIsAudited(t *testing.T) {
+	t.Parallel()
 	q := newQueue(t, 1)
 	q.add(1)
 	r := q.reviewers[0]
@@ -401,6 +410,7 @@ func TestReviewQueue_EveryActionIsAudited(t *testing.T) {
 }
 
 func TestReviewQueue_Stats(t *testing.T) {
+	t.Parallel()
 	q := newQueue(t, 2)
 	q.add(3)
 	it, err := q.claim(q.reviewers[0], time.Minute)
@@ -425,6 +435,7 @@ func TestReviewQueue_Stats(t *testing.T) {
 
 // The pgbench script the review benchmark compares the API with must run the claim the store runs.
 func TestClaimPgbenchScriptIsTheStoreSQL(t *testing.T) {
+	t.Parallel()
 	script, err := os.ReadFile("../bench/claim.pgbench")
 	if err != nil {
 		t.Fatal(err)
@@ -438,6 +449,7 @@ func TestClaimPgbenchScriptIsTheStoreSQL(t *testing.T) {
 // A reviewer sees every candidate of the question and may accept any of them, not only A or B; a
 // candidate of another question is refused.
 func TestReviewQueue_EveryCandidateShownAndAcceptable(t *testing.T) {
+	t.Parallel()
 	q := newQueue(t, 1)
 	items := q.add(2)
 	me := q.reviewers[0]

@@ -3,6 +3,7 @@ package store
 import "testing"
 
 func TestRunOutcome_SaysWhatHappened(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		run        PipelineRun
 		tone, text string

@@ -10,6 +10,7 @@ import (
 // Only accepted questions with gold SQL are snapshot material; filters narrow them; each carries the
 // guideline version of its newest annotation.
 func TestAcceptedPairs_FiltersAndGuidelineVersion(t *testing.T) {
+	t.Parallel()
 	q := newQueue(t, 1)
 	ctx, st := q.ctx, q.st
 	add := func(stage, status string, created time.Time, gold bool) int64 {

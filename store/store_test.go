@@ -24,6 +24,7 @@ func open(t *testing.T) *store.Store {
 }
 
 func TestPasswords_HashAndCheck(t *testing.T) {
+	t.Parallel()
 	h, err := store.HashPassword("a long enough password")
 	if err != nil {
 		t.Fatal(err)
@@ -51,6 +52,7 @@ func TestPasswords_HashAndCheck(t *testing.T) {
 }
 
 func TestUsers_AuthenticateRefusesEveryBadCase(t *testing.T) {
+	t.Parallel()
 	st := open(t)
 	ctx := context.Background()
 	u, err := st.CreateUser(ctx, store.System, store.NewUser{Email: " Grace@Example.COM ", Name: "Grace", Password: "hopper hopper"})
@@ -78,6 +80,7 @@ func TestUsers_AuthenticateRefusesEveryBadCase(t *testing.T) {
 }
 
 func TestUsers_LastAdminCannotBeRemoved(t *testing.T) {
+	t.Parallel()
 	st := open(t)
 	ctx := context.Background()
 	a, err := st.CreateUser(ctx, store.System, store.NewUser{Email: "root@example.com", Password: "0123456789", IsAdmin: true})
@@ -101,6 +104,7 @@ func TestUsers_LastAdminCannotBeRemoved(t *testing.T) {
 }
 
 func TestUsers_StaleVersion(t *testing.T) {
+	t.Parallel()
 	st := open(t)
 	ctx := context.Background()
 	u, _ := st.CreateUser(ctx, store.System, store.NewUser{Email: "v@example.com", Password: "0123456789"})
@@ -119,6 +123,7 @@ func TestUsers_StaleVersion(t *testing.T) {
 
 // Two leads demoting each other at the same moment must not leave the project without a lead.
 func TestMembers_ConcurrentDemotionsKeepALead(t *testing.T) {
+	t.Parallel()
 	st := open(t)
 	ctx := context.Background()
 	a, _ := st.CreateUser(ctx, store.System, store.NewUser{Email: "a@example.com", Password: "0123456789"})
@@ -172,6 +177,7 @@ func TestMembers_ConcurrentDemotionsKeepALead(t *testing.T) {
 }
 
 func TestAudit_WrittenWithTheChange(t *testing.T) {
+	t.Parallel()
 	st := open(t)
 	ctx := context.Background()
 	actor, _ := st.CreateUser(ctx, store.System, store.NewUser{Email: "actor@example.com", Password: "0123456789"})
@@ -203,6 +209,7 @@ func TestAudit_WrittenWithTheChange(t *testing.T) {
 }
 
 func TestStore_UnavailableDatabaseIsReportedAsSuch(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st, err := store.Open(ctx, "postgres://nobody@127.0.0.1:1/none?sslmode=disable&connect_timeout=2", store.Options{})
 	if err != nil {
@@ -221,6 +228,7 @@ func boolp(b bool) *bool    { return &b }
 func strp(s string) *string { return &s }
 
 func TestNewPassword_LettersAndDigitsOnly(t *testing.T) {
+	t.Parallel()
 	seen := map[string]bool{}
 	for i := 0; i < 200; i++ {
 		p := store.NewPassword()

@@ -56,6 +56,7 @@ func soccerIndex(t *testing.T) *retrieve.Index {
 }
 
 func TestSearch_FindsTablesByTheirValues(t *testing.T) {
+	t.Parallel()
 	ix := soccerIndex(t)
 	hits := ix.Search("usl a-league", 3)
 	if len(hits) == 0 || hits[0].Table != "t_1" {
@@ -77,6 +78,7 @@ func TestSearch_FindsTablesByTheirValues(t *testing.T) {
 }
 
 func TestSearch_ReadsAnUnfinishedWordAsAPrefix(t *testing.T) {
+	t.Parallel()
 	ix := soccerIndex(t)
 	hits := ix.Search("timba", 5)
 	if len(hits) != 1 || hits[0].Table != "singer" || hits[0].Matches[0].Text != "Timbaland" {
@@ -88,6 +90,7 @@ func TestSearch_ReadsAnUnfinishedWordAsAPrefix(t *testing.T) {
 }
 
 func TestSearch_MonthNamesFindMonthColumns(t *testing.T) {
+	t.Parallel()
 	ix := soccerIndex(t)
 	hits := ix.Search("december", 5)
 	if len(hits) != 1 || hits[0].Table != "weather" {
@@ -96,6 +99,7 @@ func TestSearch_MonthNamesFindMonthColumns(t *testing.T) {
 }
 
 func TestSelect_JoinsPullInTablesAForeignKeyConnects(t *testing.T) {
+	t.Parallel()
 	ix := soccerIndex(t)
 	sel := ix.Select(context.Background(), retrieve.Request{Question: "Which singers from France sang in a concert?", K: 2})
 	if sel.Method != retrieve.MethodLexical {
@@ -111,6 +115,7 @@ func TestSelect_JoinsPullInTablesAForeignKeyConnects(t *testing.T) {
 }
 
 func TestSelect_KnownTablesStayAndScopeOnlyKeepsToThem(t *testing.T) {
+	t.Parallel()
 	ix := soccerIndex(t)
 	ctx := context.Background()
 	sel := ix.Select(ctx, retrieve.Request{Question: "Which singers are from France?", K: 2, Known: []string{"t_1"}})
@@ -128,6 +133,7 @@ func TestSelect_KnownTablesStayAndScopeOnlyKeepsToThem(t *testing.T) {
 }
 
 func TestSelect_HybridFusesEmbeddingsAndFallsBackWithoutThem(t *testing.T) {
+	t.Parallel()
 	ix := soccerIndex(t)
 	ctx := context.Background()
 	calls := 0

@@ -7,6 +7,7 @@ import (
 )
 
 func TestSelectBest_KeepsTheBestInAnyOrderOfInput(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(1, 2))
 	for trial := 0; trial < 200; trial++ {
 		n := 1 + r.IntN(300)

@@ -16,6 +16,7 @@ import (
 func TestMain(m *testing.M) { storetest.Main(m) }
 
 func TestModels_SaveKeepsTheKeyOutOfTheDatabaseAndSafeFromStaleSaves(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st, err := store.Open(ctx, storetest.URL(t), store.Options{})
 	if err != nil {

@@ -104,6 +104,7 @@ func (b *spiderBatch) run(t *testing.T) (store.PipelineRun, Accuracy) {
 // The plumbing proof: a model that answers every question with its (translated) gold SQL scores 100%
 // on the questions whose gold was verified; one that answers 20% of them wrongly scores 80%.
 func TestAgentBatch_SpiderGoldAnswersScoreByExecution(t *testing.T) {
+	t.Parallel()
 	b := newSpiderBatch(t)
 	gold := func(n store.NLQWithSQL) string { return n.Candidate.SQL }
 
@@ -149,6 +150,7 @@ func TestAgentBatch_SpiderGoldAnswersScoreByExecution(t *testing.T) {
 
 // A batch cancelled midway keeps what it finished; resumed, it does every other question exactly once.
 func TestAgentBatch_CancelAndResumeDoEachQuestionOnce(t *testing.T) {
+	t.Parallel()
 	b := newSpiderBatch(t)
 	var mu sync.Mutex
 	calls := 0
@@ -210,6 +212,7 @@ func TestAgentBatch_CancelAndResumeDoEachQuestionOnce(t *testing.T) {
 }
 
 func TestAgentBatch_WithoutAModelSaysWhatToSet(t *testing.T) {
+	t.Parallel()
 	f := pipelinetest.New(t)
 	models, err := llmconf.NewModels(f.Ctx, f.St, llm.Settings{}, "", nil)
 	if err != nil {
@@ -228,6 +231,7 @@ func TestAgentBatch_WithoutAModelSaysWhatToSet(t *testing.T) {
 // next worker: the trajectory the dead one left half-way ends as cancelled, and the question is
 // answered again, once.
 func TestAgentBatch_DeadWorkersQuestionIsTakenOver(t *testing.T) {
+	t.Parallel()
 	b := newSpiderBatch(t)
 	b.answerWith(func(n store.NLQWithSQL) string { return n.Candidate.SQL })
 	run, err := b.agents.StartBatch(b.Ctx, store.System, b.Project.ID, Params{Limit: 3})

@@ -22,6 +22,7 @@ import (
 // A batch over imported BIRD questions gives the agent each question's evidence after it, and the
 // columns' descriptions in the schema; answered with the gold, it scores every verified question.
 func TestAgentBatch_BIRDQuestionsComeWithTheirEvidence(t *testing.T) {
+	t.Parallel()
 	f := pipelinetest.New(t)
 	if _, err := f.Im.ImportBIRD(f.Ctx, store.System, f.Project.ID, "../ingest/bird/testdata/bird", bird.Options{}); err != nil {
 		t.Fatal(err)

@@ -21,6 +21,7 @@ import (
 
 // The agent is prompted with the project's current guideline, and its run records that version.
 func TestAgent_PromptedWithTheCurrentGuidelineAndRecordsItsVersion(t *testing.T) {
+	t.Parallel()
 	f := pipelinetest.New(t)
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "singer.csv"), []byte("name,country\nLiliane,France\nChristy,United States\n"), 0o644); err != nil {
@@ -90,6 +91,7 @@ func TestAgent_PromptedWithTheCurrentGuidelineAndRecordsItsVersion(t *testing.T)
 // The project's saved prompt template (written by a person or adopted from an optimization) is the
 // agent's instructions, and its run records the template's version.
 func TestAgent_InstructedByTheProjectsPromptTemplate(t *testing.T) {
+	t.Parallel()
 	f := pipelinetest.New(t)
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "singer.csv"), []byte("name,country\nLiliane,France\n"), 0o644); err != nil {

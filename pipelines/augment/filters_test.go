@@ -9,6 +9,7 @@ import (
 )
 
 func TestReplyJSON_StripsFencesAndProse(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name, reply string
 		ok          bool
@@ -33,6 +34,7 @@ func TestReplyJSON_StripsFencesAndProse(t *testing.T) {
 }
 
 func TestCheckQuestion_DropsByReason(t *testing.T) {
+	t.Parallel()
 	tables := []store.DBTable{{Name: "singer", Columns: json.RawMessage(`[{"name":"song_name"},{"name":"country","original":"Country"}]`)},
 		{Name: "stadium_capacity"}}
 	o := filterOptions{MaxLength: 80, Schema: schemaWords(tables), Input: "How many singers do we have?", Related: "How many singers do we have?", English: true}
@@ -64,6 +66,7 @@ func TestCheckQuestion_DropsByReason(t *testing.T) {
 }
 
 func TestQuestionIndex_AdmitsEachTextOnceButNotAgainstItsOwnRetry(t *testing.T) {
+	t.Parallel()
 	ix := &questionIndex{owner: map[string]string{"how many singers do we have": ""}}
 	v := func(s string) []float32 { return metrics.LexicalEmbed(s) }
 	ix.set(1).vecs, ix.set(1).owners = [][]float32{v("How many singers do we have?")}, []string{""}
@@ -91,6 +94,7 @@ func TestQuestionIndex_AdmitsEachTextOnceButNotAgainstItsOwnRetry(t *testing.T) 
 }
 
 func TestCleanTableName(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{"Olympic Medal Table": "olympic_medal_table", "2004 results": "t_2004_results", "--": "", "album-releases ": "album_releases"} {
 		if got := cleanTableName(in); got != want {
 			t.Errorf("cleanTableName(%q) = %q, want %q", in, got, want)

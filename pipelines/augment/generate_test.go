@@ -199,6 +199,7 @@ func (g *genFixture) generated(t *testing.T, runID int64) map[string]store.NLQWi
 // parent, pipeline, method, prompt version, model, run and stage, and when the run ends an agent
 // batch over the new questions is queued: answered, they enter the annotation flow.
 func TestGenerate_ComplexityKeepsLineageDropsByReasonAndFeedsAnnotation(t *testing.T) {
+	t.Parallel()
 	g := newGenFixture(t, llm.Settings{})
 	if _, err := g.St.SavePolicy(g.Ctx, store.System, g.Project.ID, store.Policy{DualShare: 1, AnnotatorsPerItem: 1, AuditRate: 0.1, Blind: true, LeaseSeconds: 600}); err != nil {
 		t.Fatal(err)
@@ -283,6 +284,7 @@ func TestGenerate_ComplexityKeepsLineageDropsByReasonAndFeedsAnnotation(t *testi
 // (failures dropped with the database's message), the validator model checks the results, and the
 // rest are stored with a generator candidate that carries the result's fingerprint and row count.
 func TestGenerate_QAGenExecutesValidatesAndStoresGeneratorSQL(t *testing.T) {
+	t.Parallel()
 	g := newGenFixture(t, llm.Settings{})
 	var chunks atomic.Int32
 	g.model.Respond(func(req openai.ChatCompletionRequest) llmtest.Reply {
@@ -350,6 +352,7 @@ func TestGenerate_QAGenExecutesValidatesAndStoresGeneratorSQL(t *testing.T) {
 // that keeps failing (500s, timeouts, truncated bodies) fails only its item, with the reason, and
 // the run goes on.
 func TestGenerate_FaultsFailOnlyTheirItemWithTheReason(t *testing.T) {
+	t.Parallel()
 	g := newGenFixture(t, llm.Settings{MaxRetries: 2, Timeout: 300 * time.Millisecond})
 	var mu sync.Mutex
 	calls := map[string]int{}
@@ -405,6 +408,7 @@ func TestGenerate_FaultsFailOnlyTheirItemWithTheReason(t *testing.T) {
 // With an embeddings model configured, a reply too close to a question of the project is dropped as
 // a near-duplicate; embeddings that keep failing fail the item with the reason.
 func TestGenerate_NearDuplicatesByEmbeddingsAndEmbeddingFaults(t *testing.T) {
+	t.Parallel()
 	g := newGenFixture(t, llm.Settings{EmbeddingModel: "fake-embed", MaxRetries: 1})
 	g.model.Respond(func(req openai.ChatCompletionRequest) llmtest.Reply {
 		kind, q := promptKind(req)
@@ -446,6 +450,7 @@ func TestGenerate_NearDuplicatesByEmbeddingsAndEmbeddingFaults(t *testing.T) {
 // chosen at random, the columns no SQL of the project uses yet far more often; the choices depend
 // only on the run and the item.
 func TestGenerate_SemanticImitatesAStyleOverUnusedColumnsFirst(t *testing.T) {
+	t.Parallel()
 	g := newGenFixture(t, llm.Settings{})
 	var mu sync.Mutex
 	var prompts []string
@@ -509,6 +514,7 @@ func TestGenerate_SemanticImitatesAStyleOverUnusedColumnsFirst(t *testing.T) {
 // A database whose tables vanish mid-run fails the run with a clear reason; what earlier items
 // generated is kept.
 func TestGenerate_DatabaseDroppedMidRunFailsTheRunAndKeepsItems(t *testing.T) {
+	t.Parallel()
 	g := newGenFixture(t, llm.Settings{})
 	var once sync.Once
 	g.model.Respond(func(req openai.ChatCompletionRequest) llmtest.Reply {
@@ -545,6 +551,7 @@ func TestGenerate_DatabaseDroppedMidRunFailsTheRunAndKeepsItems(t *testing.T) {
 // A run stopped midway (its worker stopped) and finished by another runner stores every item's
 // questions exactly once: the origin keys are unique and each item's are there.
 func TestGenerate_ResumedByAnotherWorkerWithoutDuplicates(t *testing.T) {
+	t.Parallel()
 	g := newGenFixture(t, llm.Settings{})
 	var answered atomic.Int32
 	release := make(chan struct{})
@@ -591,6 +598,7 @@ func TestGenerate_ResumedByAnotherWorkerWithoutDuplicates(t *testing.T) {
 
 // Cancel stops a generating run midway, keeping what it finished; resumed, it does the rest once.
 func TestGenerate_CancelMidRunThenResume(t *testing.T) {
+	t.Parallel()
 	g := newGenFixture(t, llm.Settings{})
 	g.model.Respond(func(req openai.ChatCompletionRequest) llmtest.Reply {
 		kind, q := promptKind(req)
@@ -628,6 +636,7 @@ func TestGenerate_CancelMidRunThenResume(t *testing.T) {
 // the item's detail; a lead applies one with the table update (renaming is refused once SQL was
 // written against the database).
 func TestGenerate_TableMetadataProposesNamesALeadApplies(t *testing.T) {
+	t.Parallel()
 	g := newGenFixture(t, llm.Settings{})
 	dir := t.TempDir()
 	csv := filepath.Join(dir, "204_56.csv")
@@ -669,6 +678,7 @@ func TestGenerate_TableMetadataProposesNamesALeadApplies(t *testing.T) {
 
 // The preview renders the first item's prompt and stores nothing.
 func TestGenerate_PreviewRendersTheFirstPromptAndStoresNothing(t *testing.T) {
+	t.Parallel()
 	g := newGenFixture(t, llm.Settings{})
 	pv, err := g.gen.Preview(g.Ctx, g.Project.ID, KindAugment, Params{Pipeline: KindComplexity, Methods: []string{"reasoning"}})
 	if err != nil {
@@ -691,6 +701,7 @@ func TestGenerate_PreviewRendersTheFirstPromptAndStoresNothing(t *testing.T) {
 
 // Parameters are checked field by field.
 func TestGenerate_ParamsAreValidatedWithFieldErrors(t *testing.T) {
+	t.Parallel()
 	g := newGenFixture(t, llm.Settings{})
 	cases := []struct {
 		name  string
@@ -725,6 +736,7 @@ func TestGenerate_ParamsAreValidatedWithFieldErrors(t *testing.T) {
 // When a metrics holder is set, a generating run that kept questions recomputes the project's
 // metrics, linked to the run.
 func TestGenerate_RunEndRecomputesMetrics(t *testing.T) {
+	t.Parallel()
 	g := newGenFixture(t, llm.Settings{})
 	m := measure.New(g.St, g.models, g.runner, g.log)
 	g.gen = New(g.St, g.Exec, g.models, schemas.New(g.St, g.Exec), g.runner, m)

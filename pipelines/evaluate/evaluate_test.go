@@ -52,6 +52,7 @@ func (b *goldBench) execute(t *testing.T, run store.PipelineRun) store.PipelineR
 }
 
 func TestEvaluate_ExecutionAccuracyByHardnessAndDatabaseJudgeApart(t *testing.T) {
+	t.Parallel()
 	b := newGoldBench(t)
 	run, err := b.eval.StartEvaluation(b.Ctx, store.System, b.Project.ID, Params{SnapshotID: b.Snapshot.ID, Split: "all", Judge: true})
 	if err != nil {
@@ -117,6 +118,7 @@ func TestEvaluate_ExecutionAccuracyByHardnessAndDatabaseJudgeApart(t *testing.T)
 // when no two singers share a name today, for a count of singers) is correct by execution and wrong
 // by test suite, with the neighbour that tells them apart in its reason.
 func TestEvaluate_TestSuiteAccuracyCatchesACoincidence(t *testing.T) {
+	t.Parallel()
 	b := newGoldBench(t)
 	const gold, nearMiss = "SELECT count(*) FROM singer", "SELECT count(DISTINCT name) FROM singer"
 	b.Model.Respond(func(req openai.ChatCompletionRequest) llmtest.Reply {
@@ -157,6 +159,7 @@ func TestEvaluate_TestSuiteAccuracyCatchesACoincidence(t *testing.T) {
 }
 
 func TestEvaluate_RefusesBadParameters(t *testing.T) {
+	t.Parallel()
 	b := newGoldBench(t)
 	for name, p := range map[string]Params{
 		"no snapshot":         {Split: "test"},
@@ -177,6 +180,7 @@ func TestEvaluate_RefusesBadParameters(t *testing.T) {
 }
 
 func TestEvaluate_BudgetStopsTheRunAndKeepsWhatWasScored(t *testing.T) {
+	t.Parallel()
 	b := newGoldBench(t)
 	run, err := b.eval.StartEvaluation(b.Ctx, store.System, b.Project.ID, Params{SnapshotID: b.Snapshot.ID, Split: "all",
 		Concurrency: 1, Budget: Budget{MaxCalls: 5}})
@@ -197,6 +201,7 @@ func TestEvaluate_BudgetStopsTheRunAndKeepsWhatWasScored(t *testing.T) {
 // A target that fails (a malformed body, a refused request) fails only its items, with the reason;
 // once it answers again, retrying the failed items scores them and the evaluation is whole.
 func TestEvaluate_BrokenRepliesFailTheirItemsAndRetryFinishesThem(t *testing.T) {
+	t.Parallel()
 	b := newGoldBench(t)
 	var broken atomic.Bool
 	broken.Store(true)
@@ -245,6 +250,7 @@ func fnvOf(s string) uint32 {
 }
 
 func TestExtractSQLAndVerdict(t *testing.T) {
+	t.Parallel()
 	for reply, want := range map[string]string{
 		"```sql\nSELECT a FROM t;\n```":                             "SELECT a FROM t",
 		"First\n```sql\nSELECT 1\n```\nthen\n```sql\nSELECT 2\n```": "SELECT 2",

@@ -24,6 +24,7 @@ import (
 // A pair's evidence (BIRD's external knowledge) follows its question in {query_str}, as BIRD's
 // baselines ask; a pair without evidence is asked as before.
 func TestScore_TheQuestionComesWithItsEvidence(t *testing.T) {
+	t.Parallel()
 	b := newGoldBench(t)
 	var asked []string
 	b.Model.Respond(func(req openai.ChatCompletionRequest) llmtest.Reply {
@@ -52,6 +53,7 @@ func TestScore_TheQuestionComesWithItsEvidence(t *testing.T) {
 // A BIRD snapshot's evaluation reports accuracy by difficulty (simple, moderate, challenging), as
 // BIRD does, besides hardness and database; the model is asked each question with its evidence.
 func TestEvaluate_BIRDAccuracyByDifficulty(t *testing.T) {
+	t.Parallel()
 	f := pipelinetest.New(t)
 	if _, err := f.Im.ImportBIRD(f.Ctx, store.System, f.Project.ID, "../ingest/bird/testdata/bird", bird.Options{}); err != nil {
 		t.Fatal(err)

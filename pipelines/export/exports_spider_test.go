@@ -92,6 +92,7 @@ func (z *spiderZip) questions(t *testing.T, name string) []spiderQuestion {
 func pairKey(db, question, sql string) string { return db + "\x00" + question + "\x00" + sql }
 
 func TestExportSpider_RoundTripsThroughTheSpiderImporter(t *testing.T) {
+	t.Parallel()
 	dir := pipelinetest.NeedData(t, "spider")
 	f := pipelinetest.New(t)
 	if _, err := f.Im.ImportSpider(f.Ctx, store.System, f.Project.ID, dir, spider.DatasetOptions{}); err != nil {
@@ -311,6 +312,7 @@ func accepted(t *testing.T, f *pipelinetest.Fixture, db int64, question, sql str
 }
 
 func TestExportSpider_ReportsPairsItCannotExportFaithfully(t *testing.T) {
+	t.Parallel()
 	f := pipelinetest.New(t)
 	csvDB := func(name, file, content string) int64 {
 		dir := filepath.Join(t.TempDir(), name)
@@ -378,6 +380,7 @@ func TestExportSpider_ReportsPairsItCannotExportFaithfully(t *testing.T) {
 }
 
 func TestExports_SpiderFormatNamesAZip(t *testing.T) {
+	t.Parallel()
 	p := ExportParams{Format: FormatSpider, Split: golden.SplitTest}
 	if err := p.Validate(); err != nil || p.ContentType() != "application/zip" || p.FileName(4) != "snapshot-4-spider-test.zip" {
 		t.Fatalf("%v %s %s", err, p.ContentType(), p.FileName(4))

@@ -93,6 +93,7 @@ func jsonLines[T any](t *testing.T, b []byte) []T {
 }
 
 func TestExports_EveryFormatParsesWithStandardReadersAndIsRecordedWithItsHash(t *testing.T) {
+	t.Parallel()
 	s := newExportSet(t, 30)
 	want := map[string]int{golden.SplitAll: len(s.pairs)}
 	bySQL := map[string]store.SnapshotPair{}
@@ -180,6 +181,7 @@ func TestExports_EveryFormatParsesWithStandardReadersAndIsRecordedWithItsHash(t 
 }
 
 func TestExports_UnknownFormatOrSplitIsAValidationError(t *testing.T) {
+	t.Parallel()
 	for _, p := range []ExportParams{{Format: "parquet"}, {Format: FormatOpenAI, Split: "dev"}} {
 		var ve *store.ValidationError
 		if err := p.Validate(); !errors.As(err, &ve) {
@@ -202,6 +204,7 @@ func (w *failAfter) Write(b []byte) (int, error) {
 }
 
 func TestExports_InterruptedExportIsRecordedAsFailed(t *testing.T) {
+	t.Parallel()
 	f := pipelinetest.New(t)
 	snap := syntheticSnapshot(t, f, 5000, 0)
 	x := &Exports{Store: f.St}
@@ -246,7 +249,8 @@ func (w *peakHeap) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
-// 50,000 pairs of 2 KB questions are a 100 MB file; the heap must not grow with it.
+// 50,000 pairs of 2 KB questions are a 100 MB file; the heap must not grow with it. Not parallel:
+// the heap it measures is the whole process's.
 func TestExports_StreamInConstantMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("inserts 50,000 pairs")

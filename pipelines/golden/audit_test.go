@@ -10,6 +10,7 @@ import (
 )
 
 func TestWilsonAndSampleSize(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		x, n      int
 		low, high float64
@@ -46,6 +47,7 @@ func TestWilsonAndSampleSize(t *testing.T) {
 // An audit draws its sample, queues it to reviewers who wrote none of it, never queues a pair twice,
 // and each verdict moves the estimate.
 func TestAudit_SampleQueueVerdictsEstimate(t *testing.T) {
+	t.Parallel()
 	g := newGoldSet(t)
 	g.fill(t, 10) // 60 pairs
 	// Half are an imported benchmark's gold.

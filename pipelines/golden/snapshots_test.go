@@ -115,6 +115,7 @@ func splitsOf(pairs []store.SnapshotPair) map[int64]string {
 }
 
 func TestSnapshots_SameSeedSameSplitAndHashAnotherSeedAnotherSplit(t *testing.T) {
+	t.Parallel()
 	g := newGoldSet(t)
 	g.fill(t, 20)
 	a, ma, pa := g.cut(t, SnapshotParams{Seed: 7})
@@ -136,6 +137,7 @@ func TestSnapshots_SameSeedSameSplitAndHashAnotherSeedAnotherSplit(t *testing.T)
 
 // Every database × hardness stratum of 40 is cut 32/4/4.
 func TestSnapshots_SplitIsStratifiedByDatabaseAndHardness(t *testing.T) {
+	t.Parallel()
 	g := newGoldSet(t)
 	g.fill(t, 40)
 	_, m, pairs := g.cut(t, SnapshotParams{Seed: 3})
@@ -161,6 +163,7 @@ func TestSnapshots_SplitIsStratifiedByDatabaseAndHardness(t *testing.T) {
 }
 
 func TestSnapshots_SplitByDatabaseNeverSharesADatabase(t *testing.T) {
+	t.Parallel()
 	g := newGoldSet(t)
 	g.fill(t, 10)
 	for _, name := range []string{"delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa"} {
@@ -191,6 +194,7 @@ func TestSnapshots_SplitByDatabaseNeverSharesADatabase(t *testing.T) {
 }
 
 func TestCheckLeakage_NearDuplicatesAndSameSQLAcrossSplitsOnly(t *testing.T) {
+	t.Parallel()
 	pair := func(id int64, split, q, sql string) store.SnapshotPair {
 		return store.SnapshotPair{NLQID: id, Split: split, Question: q, SQL: sql}
 	}
@@ -218,6 +222,7 @@ func TestCheckLeakage_NearDuplicatesAndSameSQLAcrossSplitsOnly(t *testing.T) {
 // A question planted twice (near-duplicates): by default both land in one split and the manifest
 // reports no leak; asked to split pair by pair, the manifest reports the planted pairs across splits.
 func TestSnapshots_LeakingPairsShareASplitUnlessAllowed(t *testing.T) {
+	t.Parallel()
 	g := newGoldSet(t)
 	g.fill(t, 20)
 	planted := map[int64]int64{}
@@ -265,6 +270,7 @@ func TestSnapshots_LeakingPairsShareASplitUnlessAllowed(t *testing.T) {
 
 // Compare finds what was added, removed and changed; the older snapshot keeps its pairs as cut.
 func TestSnapshots_CompareAndImmutability(t *testing.T) {
+	t.Parallel()
 	g := newGoldSet(t)
 	g.fill(t, 5)
 	a, _, before := g.cut(t, SnapshotParams{Seed: 1})
@@ -302,6 +308,7 @@ func TestSnapshots_CompareAndImmutability(t *testing.T) {
 }
 
 func TestSnapshots_BadParamsAndNothingToSnapshot(t *testing.T) {
+	t.Parallel()
 	g := newGoldSet(t)
 	bad := []struct {
 		name  string
@@ -345,6 +352,7 @@ func (g *goldSet) exec(t *testing.T, sql string, args ...any) int64 {
 }
 
 func TestSnapshots_ReviewStatusFilterSelectsHowPairsWereAccepted(t *testing.T) {
+	t.Parallel()
 	g := newGoldSet(t)
 	gold := func(nlq int64) int64 { return g.exec(t, `SELECT gold_candidate_id FROM nlqs WHERE id = $1`, nlq) }
 	// agreed: an annotator's SQL matched the agent's and became the gold (as store.settle does).

@@ -28,6 +28,7 @@ import (
 func TestMain(m *testing.M) { storetest.Main(m) }
 
 func TestMetrics_SpiderStagesEmbeddingsAndFailures(t *testing.T) {
+	t.Parallel()
 	dir := pipelinetest.NeedData(t, "spider")
 	f := pipelinetest.New(t)
 	if _, err := f.Im.ImportSpider(f.Ctx, store.System, f.Project.ID, dir, spider.DatasetOptions{}); err != nil {
@@ -114,6 +115,7 @@ func TestMetrics_SpiderStagesEmbeddingsAndFailures(t *testing.T) {
 // A computation is a "metrics" run of one item, listed with the project's runs: a second one asked
 // for while it runs is refused, and once it has finished the next may start.
 func TestMetrics_StartQueuesOneRunPerProject(t *testing.T) {
+	t.Parallel()
 	f := pipelinetest.New(t)
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "singer.csv"), []byte("name,country\nLiliane,France\n"), 0o644); err != nil {

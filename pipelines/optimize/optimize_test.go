@@ -64,6 +64,7 @@ func (b *goldBench) execute(t *testing.T, run store.PipelineRun) store.PipelineR
 }
 
 func TestOPRO_FindsTheRuleFromFailuresAndBeatsTheBaselineOnTest(t *testing.T) {
+	t.Parallel()
 	b := newGoldBench(t)
 	run, err := b.opt.StartOptimization(b.Ctx, store.System, b.Project.ID, Params{Method: MethodOPRO, SnapshotID: b.Snapshot.ID,
 		OPRO: OPROParams{Iterations: 2, Candidates: 2}})
@@ -214,6 +215,7 @@ func TestAPO_CriticSeesFailuresAndReviewsBeamKeepsTheBestChild(t *testing.T) {
 // its step to the next worker, which redoes nothing that was stored: no item is scored twice and
 // the prompts already proposed are kept.
 func TestOPRO_StoppedWorkerResumesWithoutRedoingWork(t *testing.T) {
+	t.Parallel()
 	b := newGoldBench(t)
 	run, err := b.opt.StartOptimization(b.Ctx, store.System, b.Project.ID, Params{Method: MethodOPRO, SnapshotID: b.Snapshot.ID,
 		Concurrency: 2, OPRO: OPROParams{Iterations: 2, Candidates: 2}})
@@ -282,6 +284,7 @@ func slicesIndex(cands []store.PromptCandidate, id int64) int {
 }
 
 func TestPairedTest_McNemarAndInterval(t *testing.T) {
+	t.Parallel()
 	outcomes := func(both, onlyA, onlyB, neither int) [][2]bool {
 		var out [][2]bool
 		for range both {
@@ -321,6 +324,7 @@ func TestPairedTest_McNemarAndInterval(t *testing.T) {
 // A budget stops an optimization between two calls: the run fails saying so, and what it learned
 // (the baseline's score, the proposal, the items scored) stays for the report.
 func TestOPRO_BudgetStopsTheRunCleanly(t *testing.T) {
+	t.Parallel()
 	b := newGoldBench(t)
 	val := len(b.Pairs(t, "val"))
 	run, err := b.opt.StartOptimization(b.Ctx, store.System, b.Project.ID, Params{Method: MethodOPRO, SnapshotID: b.Snapshot.ID,
@@ -349,6 +353,7 @@ func TestOPRO_BudgetStopsTheRunCleanly(t *testing.T) {
 // An optimizer or editor reply without a prompt between [[ ]] is skipped and logged; the run goes
 // on and ends with the baseline as the best prompt.
 func TestOptimize_RepliesWithoutAPromptAreSkipped(t *testing.T) {
+	t.Parallel()
 	b := newGoldBench(t)
 	b.Model.Respond(func(req openai.ChatCompletionRequest) llmtest.Reply {
 		p := llmtest.FirstUserMessage(req)

@@ -56,6 +56,7 @@ func testRun(t *testing.T, f *pipelinetest.Fixture, items []string) store.Pipeli
 // Two workers share one run: each item is processed once, by one of them, and the run's concurrency
 // holds across both (neither worker alone has room for it).
 func TestRunner_TwoWorkersShareARunWithinItsConcurrency(t *testing.T) {
+	t.Parallel()
 	f := pipelinetest.New(t)
 	const concurrency = 6
 	var (
@@ -124,6 +125,7 @@ func TestRunner_TwoWorkersShareARunWithinItsConcurrency(t *testing.T) {
 // A transient failure (the database unreachable) is tried again with backoff and then succeeds; any
 // other error, or a panic, fails the item at once with its reason, and the other items go on.
 func TestRunner_TransientErrorsRetryOthersFailTheItemWithTheirReason(t *testing.T) {
+	t.Parallel()
 	f := pipelinetest.New(t)
 	var mu sync.Mutex
 	calls := map[string]int{}
@@ -175,6 +177,7 @@ func TestRunner_TransientErrorsRetryOthersFailTheItemWithTheirReason(t *testing.
 // A run none of whose items succeeded has failed, and says why; retried after the cause is fixed,
 // it succeeds and every item is done once.
 func TestRunner_RunWithNoSuccessFailsAndRetryFailedFinishesIt(t *testing.T) {
+	t.Parallel()
 	f := pipelinetest.New(t)
 	var broken atomic.Bool
 	broken.Store(true)
@@ -223,6 +226,7 @@ func TestRunner_RunWithNoSuccessFailsAndRetryFailedFinishesIt(t *testing.T) {
 // Cancelling stops the items in progress (their context ends) and starts no other; a resume does
 // the rest, and an item's result is stored once.
 func TestRunner_CancelStopsItemsInProgressAndResumeDoesTheRest(t *testing.T) {
+	t.Parallel()
 	f := pipelinetest.New(t)
 	started := make(chan string, 100)
 	var mu sync.Mutex
@@ -277,6 +281,7 @@ func TestRunner_CancelStopsItemsInProgressAndResumeDoesTheRest(t *testing.T) {
 // A worker that stops (Ctrl-C, SIGTERM) interrupts its items; they go back to the queue and the
 // next worker does them.
 func TestRunner_StoppedWorkerLeavesItsItemsToTheNext(t *testing.T) {
+	t.Parallel()
 	f := pipelinetest.New(t)
 	started := make(chan struct{}, 10)
 	first := testRunner(t, f.St, 2, 2, func(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, runs.ItemSaver, error) {
@@ -308,6 +313,7 @@ func TestRunner_StoppedWorkerLeavesItsItemsToTheNext(t *testing.T) {
 
 // Generating pipelines count what they keep and what they drop, by reason; the run adds them up.
 func TestRunner_KeptAndDroppedAddUpByReason(t *testing.T) {
+	t.Parallel()
 	f := pipelinetest.New(t)
 	r := testRunner(t, f.St, 4, 4, func(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, runs.ItemSaver, error) {
 		o := store.ItemOutcome{OK: true, Kept: 2, Dropped: map[string]int{"near_duplicate": 1}, PromptTokens: 10, CompletionTokens: 5, CostUSD: 0.001}
@@ -332,6 +338,7 @@ func TestRunner_KeptAndDroppedAddUpByReason(t *testing.T) {
 // job it had fetched but not yet claimed (River shows that job running until its timeout). The dead
 // worker's jobs, if they ever ran again, would find the items no longer theirs.
 func TestRunner_ItemsOfADeadWorkerAreHandedOverOnce(t *testing.T) {
+	t.Parallel()
 	f := pipelinetest.New(t)
 	var calls atomic.Int32
 	r := testRunner(t, f.St, 2, 2, func(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, runs.ItemSaver, error) {
@@ -416,6 +423,7 @@ func BenchmarkRunner_ItemOverhead(b *testing.B) {
 // An item that fails for want of a language model says which process worked it: the endpoint a
 // command was given is that command's, and another process may have taken the item.
 func TestRunner_NoModelSaysWhichProcessWorkedTheItem(t *testing.T) {
+	t.Parallel()
 	f := pipelinetest.New(t)
 	r := testRunner(t, f.St, 1, 1, func(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, runs.ItemSaver, error) {
 		return store.ItemOutcome{}, nil, &runs.ItemError{Err: fmt.Errorf("target model: llm: %w", llm.ErrNotConfigured)}
