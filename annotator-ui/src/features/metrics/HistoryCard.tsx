@@ -6,7 +6,7 @@ import { formatCount } from '../../components/ResultGrid';
 import { Badge, Card, ErrorState, Loading, Table } from '../../components/ui';
 import { dashboardApi } from '../dashboard/api';
 import { elapsedMs, formatDateTime, formatDuration, formatRelative } from '../../shared/format';
-import { describeEmbedding, TRIGGER_LABELS } from './api';
+import { describeEmbedding, TRIGGER_LABELS } from './computations';
 import { dashboardKeys } from '../dashboard/keys';
 import { useRuns } from './useComputation';
 

@@ -4,7 +4,8 @@
 // columns, near-duplicate questions).
 import type { ReactNode } from 'react';
 import { formatRate } from '../dashboard/api';
-import { HARDNESS_LEVELS, STAGE_METRICS, stageName, type HardnessCounts, type StageMetric, type StageRow } from './api';
+import { type HardnessCounts } from './api';
+import { HARDNESS_LEVELS, STAGE_METRICS, stageName, type StageMetric, type StageRow } from './stages';
 import { Delta, ProportionBar } from '../../components/charts';
 import { formatCount } from '../../components/ResultGrid';
 import { formatCosine, formatBits } from './format';

@@ -5,7 +5,9 @@ import { SetDetails } from './SetDetails';
 import { CoverageHeatMap, StageCharts } from './StageCharts';
 import { formatCount } from '../../components/ResultGrid';
 import { Alert, Card, FilterSelect } from '../../components/ui';
-import { describeEmbedding, stageName, stageRows, type MetricResult, type MetricRun } from './api';
+import { type MetricResult, type MetricRun } from './api';
+import { describeEmbedding } from './computations';
+import { stageName, stageRows } from './stages';
 import { type Computation } from './useComputation';
 import { ComputeStatus, RunFacts } from './ComputeControls';
 

@@ -2,7 +2,8 @@
 // duplicates, and what to keep in mind reading them.
 import { Link } from 'react-router';
 import { formatRate } from '../dashboard/api';
-import { clauseRows, patternCounts, type MetricReport } from './api';
+import { type MetricReport } from './api';
+import { clauseRows, patternCounts } from './stages';
 import { BarChart, LongTailChart, ShareBars } from '../../components/charts';
 import { formatCount, plural } from '../../components/ResultGrid';
 import { SqlCode } from '../../components/SqlCode';

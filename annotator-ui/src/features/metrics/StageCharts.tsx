@@ -1,6 +1,7 @@
 // The per-stage figures as charts: small multiples and the coverage heat map.
 import { formatRate } from '../dashboard/api';
-import { coverageHeat, HARDNESS_LEVELS, stageName, type MetricReport, type StageRow } from './api';
+import { type MetricReport } from './api';
+import { coverageHeat, HARDNESS_LEVELS, stageName, type StageRow } from './stages';
 import { HeatMap, LineChart, StackedBarChart, type Point } from '../../components/charts';
 import { formatCount, plural } from '../../components/ResultGrid';
 import { formatCosine, formatBits } from './format';

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { clauseRows, coverageHeat, describeEmbedding, LEXICAL_MODEL, metricsApi, newestRunning, normalizeReport, patternCounts, percentChange, shortHash, stageRows, startedBy, type MetricReport } from './api';
+import { LEXICAL_MODEL, metricsApi, normalizeReport, type MetricReport } from './api';
+import { describeEmbedding, newestRunning, shortHash, startedBy } from './computations';
+import { clauseRows, coverageHeat, patternCounts, percentChange, stageRows } from './stages';
 import { errorReply, mockApi } from '../../test/mockApi';
 import { grown, metricRun, report, results } from '../../test/metricsFixtures';
 

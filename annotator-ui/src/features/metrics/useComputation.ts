@@ -5,7 +5,8 @@ import { useEffect, useRef, useState } from 'react';
 import { ApiError } from '../../shared/api';
 import { useToast } from '../../components/ui';
 import { formError } from '../../shared/forms';
-import { computationName, metricsApi, newestRunning, type MetricRun } from './api';
+import { metricsApi, type MetricRun } from './api';
+import { computationName, newestRunning } from './computations';
 import { metricsKeys } from './keys';
 
 export const POLL_MS = 1000;

@@ -6,7 +6,7 @@ import { formatCount } from '../../components/ResultGrid';
 import { Badge, Button, Card, QueryView, Table } from '../../components/ui';
 import { formatDateTime, formatRelative } from '../../shared/format';
 import { EXPORT_FORMATS, EXPORT_SPLITS, exportUrl, goldenApi, type ExportRecord, type Snapshot } from '../../shared/golden';
-import { shortHash } from '../metrics/api';
+import { shortHash } from '../metrics/computations';
 import { snapshotKeys } from './keys';
 import { SPLIT_LABELS } from './labels';
 import { usePeople } from './usePeople';

@@ -5,7 +5,7 @@ import { StackedBarChart } from '../../components/charts';
 import { formatCount, plural } from '../../components/ResultGrid';
 import { Badge, Card, Table } from '../../components/ui';
 import { HARDNESS, SPLITS, type Snapshot } from '../../shared/golden';
-import { shortHash } from '../metrics/api';
+import { shortHash } from '../metrics/computations';
 import { SPLIT_LABELS, HARDNESS_LABELS } from './labels';
 
 export function Manifest({ projectId, snapshot: s }: { projectId: string; snapshot: Snapshot }) {

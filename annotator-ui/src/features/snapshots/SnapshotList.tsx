@@ -5,7 +5,7 @@ import { formatCount, plural } from '../../components/ResultGrid';
 import { Badge, Card, EmptyState, QueryView, Table } from '../../components/ui';
 import { formatDateTime, formatRelative } from '../../shared/format';
 import { goldenApi, SPLITS, type Snapshot } from '../../shared/golden';
-import { shortHash } from '../metrics/api';
+import { shortHash } from '../metrics/computations';
 import { snapshotKeys } from './keys';
 import { SPLIT_LABELS } from './labels';
 import { usePeople } from './usePeople';

@@ -6,7 +6,7 @@ import { formatCount } from '../../components/ResultGrid';
 import { Card, CopyButton, ErrorState, Loading, Stats } from '../../components/ui';
 import { formatDateTime } from '../../shared/format';
 import { goldenApi } from '../../shared/golden';
-import { shortHash } from '../metrics/api';
+import { shortHash } from '../metrics/computations';
 import { canManageProject, canReadDashboard } from '../../shared/nav';
 import { useProject } from '../projects/ProjectPage';
 import '../../shared/golden.css';
