@@ -1,17 +1,16 @@
-// One agent batch: its run card with the accuracy against verified gold, its log, its trajectories and
-// every model call it made.
+// One agent batch: its run card with the accuracy against verified gold, its log, its trajectories (a page
+// at a time) and every model call it made.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useParams } from 'react-router';
 import { api, type RunAccuracy, type RunParams } from '../../shared/api';
 import { formatCount, plural } from '../../components/ResultGrid';
-import { Card, LoadMore, QueryView } from '../../components/ui';
 import { elapsedMs, formatCost } from '../../shared/format';
-import { AgentRunsTable, useAgentRuns } from '../agent/AgentPage';
 import { useProject } from '../projects/ProjectPage';
 import { STATUS_LABELS } from '../../shared/nlqs';
 import { agentRunKeys, runKeys } from '../runs/keys';
 import { RunCard, RunLog, usageStats } from '../runs/RunCard';
 import { useRunPage, type RunData } from '../runs/useRunPage';
+import { BatchItems } from './BatchItems';
 import { ModelCalls } from './ModelCalls';
 import { SchemaRecall } from './SchemaRecall';
 import { databaseKeys } from '../databases/keys';
@@ -73,7 +72,7 @@ export function BatchRunPage() {
         <SchemaRecall report={run.data.retrieval} live={live} />
       </RunCard>
       <RunLog lines={log} live={live && !fallback} />
-      <BatchTrajectories projectId={projectId} runId={runId} live={live} />
+      <BatchItems projectId={projectId} runId={runId} live={live} />
       <ModelCalls projectId={projectId} runId={runId} live={live} />
     </div>
   );
@@ -103,26 +102,5 @@ export function AccuracyBlock({ accuracy, live }: { accuracy: RunAccuracy | null
         </span>
       )}
     </div>
-  );
-}
-
-function BatchTrajectories({ projectId, runId, live }: { projectId: string; runId: string; live: boolean }) {
-  const runs = useAgentRuns(projectId, runId, live);
-  return (
-    <Card title="Trajectories" description="One per question, newest first.">
-      <QueryView query={runs} loading="Loading trajectories…">
-        {(data) => {
-          const list = data.pages.flatMap((p) => p.runs);
-          return list.length === 0 ? (
-            <p className="muted">No trajectories yet.</p>
-          ) : (
-            <>
-              <AgentRunsTable runs={list} projectId={projectId} showBatch={false} />
-              <LoadMore query={runs} />
-            </>
-          );
-        }}
-      </QueryView>
-    </Card>
   );
 }

@@ -33,7 +33,7 @@ describe('batches tab', () => {
       'GET /api/v1/projects/42/runs?kind=agent': { body: { runs: [pipelineRun({ id: 4, status: 'succeeded', done: 489, total: 489 })] } },
       'POST /api/v1/projects/42/runs': { status: 201, body: { run: pipelineRun({ id: 6, status: 'queued', done: 0, total: 20 }) } },
       'GET /api/v1/projects/42/runs/6': { body: { run: pipelineRun({ id: 6, status: 'queued', done: 0, total: 20 }) } },
-      'GET /api/v1/projects/42/agent/runs?batch=6': { body: { runs: [] } },
+      'GET /api/v1/projects/42/runs/6/items': { body: { items: [], next_after: null, outcomes: {} } },
       'GET /api/v1/projects/42/llm-calls?run_kind=agent&run_id=6': { body: { calls: [], usage: { calls: 0, cached_calls: 0, failed_calls: 0, prompt_tokens: 0, completion_tokens: 0, cost_usd: 0 } } },
     });
     const user = userEvent.setup();
@@ -88,7 +88,7 @@ describe('batch page', () => {
         state = { ...state, status: 'cancelled', finished_at: '2025-01-05T10:02:00Z' };
         return { body: { run: state } };
       },
-      'GET /api/v1/projects/42/agent/runs?batch=5': { body: { runs: [agentRun({ id: 80, pipeline_run_id: 5, question: 'Batch question' })] } },
+      'GET /api/v1/projects/42/runs/5/items': { body: { items: [agentRun({ id: 80, pipeline_run_id: 5, question: 'Batch question' })], next_after: null, outcomes: { answered: 1 } } },
       'GET /api/v1/projects/42/llm-calls?run_kind=agent&run_id=5': {
         body: {
           calls: [{ id: 900, at: '2025-01-05T10:00:02Z', purpose: 'agent', model: 'gpt-test', run_kind: 'agent', run_id: 5, item_key: 'nlq:1', prompt_tokens: 1000, completion_tokens: 50, latency_ms: 950, attempts: 2, cached: false, error: '', cost_usd: 0.001 }],
@@ -166,7 +166,7 @@ describe('batch page', () => {
         state = { ...state, status: 'queued', finished_at: null, error: '' };
         return { body: { run: state, retried: call.body } };
       },
-      'GET /api/v1/projects/42/agent/runs?batch=5': { body: { runs: [] } },
+      'GET /api/v1/projects/42/runs/5/items': { body: { items: [], next_after: null, outcomes: {} } },
       'GET /api/v1/projects/42/llm-calls?run_kind=agent&run_id=5': { body: { calls: [], usage: { calls: 0, cached_calls: 0, failed_calls: 0, prompt_tokens: 0, completion_tokens: 0, cost_usd: 0 } } },
     });
     const user = userEvent.setup();
