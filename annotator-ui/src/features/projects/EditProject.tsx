@@ -1,0 +1,69 @@
+// Editing a project's name and description, saved with the version it was read at.
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { api, ApiError, type Project } from '../../shared/api';
+import { Alert, Button, Card, TextAreaField, TextField, useToast } from '../../components/ui';
+import { fieldErrors, formError } from '../../shared/forms';
+import { projectKeys } from './keys';
+
+export function EditProject({ project, onDone }: { project: Project; onDone: () => void }) {
+  const qc = useQueryClient();
+  const toast = useToast();
+  const [name, setName] = useState(project.name);
+  const [description, setDescription] = useState(project.description);
+  const save = useMutation({
+    mutationFn: () =>
+      api.updateProject(project.id, { version: project.version, name: name.trim(), description }),
+    onSuccess: ({ project: updated }) => {
+      qc.setQueryData(projectKeys.detail(project.id), { project: updated });
+      void qc.invalidateQueries({ queryKey: projectKeys.list() });
+      toast('Project saved');
+      onDone();
+    },
+  });
+  const stale = save.error instanceof ApiError && save.error.isStaleVersion;
+  const fields = fieldErrors(save.error, { 409: ['name', 'A project with this name already exists.'] });
+  const general = stale ? null : formError(save.error, fields);
+
+  const reload = async () => {
+    await qc.invalidateQueries({ queryKey: projectKeys.detail(project.id) });
+    onDone();
+  };
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    save.mutate();
+  };
+
+  return (
+    <Card title="Edit project">
+      <form className="form" onSubmit={submit} noValidate>
+        {stale && (
+          <Alert
+            tone="warning"
+            title="This project changed since you opened it"
+            action={<Button onClick={reload}>Reload</Button>}
+          >
+            Someone else saved a newer version. Reload to see it, then make your change again.
+          </Alert>
+        )}
+        {general && <Alert>{general}</Alert>}
+        <TextField label="Name" name="name" value={name} onChange={(e) => setName(e.target.value)} error={fields.name} required />
+        <TextAreaField
+          label="Description"
+          name="description"
+          rows={4}
+          value={description}
+          onChange={(e) => setDescription(e.target.value)}
+          error={fields.description}
+        />
+        <div className="form-actions">
+          <Button onClick={onDone}>Cancel</Button>
+          <Button type="submit" variant="primary" busy={save.isPending} disabled={stale}>
+            Save changes
+          </Button>
+        </div>
+      </form>
+    </Card>
+  );
+}
