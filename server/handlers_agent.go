@@ -301,6 +301,9 @@ func (s *Server) getRun(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
+// runLogPage is how many log lines streamRun reads at a time.
+const runLogPage = 500
+
 // streamRun sends the run whenever its progress changes ("progress"), its new log lines ("log"),
 // and "done" once it has finished.
 func (s *Server) streamRun(c echo.Context) error {
@@ -320,14 +323,21 @@ func (s *Server) streamRun(c echo.Context) error {
 		if err != nil {
 			return false, err
 		}
-		events, err := s.store.Events(ctx, id, lastEvent, 200)
-		if err != nil {
-			return false, err
-		}
-		for _, e := range events {
-			lastEvent = e.ID
-			if send("log", e) != nil {
-				return true, nil
+		// Every line logged since the last tick, a page at a time: a finished run's log is replayed whole
+		// before "done" (a batch logs a line per failed item, thousands of them).
+		for {
+			events, err := s.store.Events(ctx, id, lastEvent, runLogPage)
+			if err != nil {
+				return false, err
+			}
+			for _, e := range events {
+				lastEvent = e.ID
+				if send("log", e) != nil {
+					return true, nil
+				}
+			}
+			if len(events) < runLogPage {
+				break
 			}
 		}
 		if first || run.Done != last.Done || run.Status != last.Status || run.PromptTokens != last.PromptTokens {

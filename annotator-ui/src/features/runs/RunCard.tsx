@@ -1,7 +1,8 @@
 // The pieces of a run's page: its summary card (title, status, actions, progress, figures, error), its
 // Cancel/Resume/Retry buttons and its live log.
-import type { ComponentProps, ReactNode } from 'react';
+import { useState, type ComponentProps, type ReactNode } from 'react';
 import type { PipelineRun, RunLogLine } from '../../shared/api';
+import { formatCount } from '../../components/ResultGrid';
 import { Alert, Button, Card, Stats } from '../../components/ui';
 import { elapsedMs, formatCost, formatDuration, formatTokens } from '../../shared/format';
 import { runNumber } from './name';
@@ -105,15 +106,28 @@ export function RunActions({ run, live, cancel, resume, retry }: {
 /** What RunActions needs of a cancel, resume or retry mutation. */
 type RunMutation = { mutate: () => void; isPending: boolean };
 
+/** Log lines shown at first, and added by each "Show earlier lines": a run logs a line per failed item. */
+export const RUN_LOG_WINDOW = 200;
+
 export function RunLog({ lines, live }: { lines: RunLogLine[]; live: boolean }) {
+  // The newest lines; earlier ones a window at a time, so a log of thousands of lines renders 200.
+  const [shown, setShown] = useState(RUN_LOG_WINDOW);
   if (lines.length === 0 && !live) return null;
+  const hidden = Math.max(0, lines.length - shown);
   return (
     <Card title="Log">
+      {hidden > 0 && (
+        <div className="load-more">
+          <Button size="sm" onClick={() => setShown((n) => n + RUN_LOG_WINDOW)}>
+            Show {formatCount(Math.min(hidden, RUN_LOG_WINDOW))} earlier lines ({formatCount(hidden)} not shown)
+          </Button>
+        </div>
+      )}
       {lines.length === 0 ? (
         <p className="muted">No log lines yet.</p>
       ) : (
         <ol className="run-log" aria-label="Log" data-testid="run-log">
-          {lines.map((l) => (
+          {lines.slice(hidden).map((l) => (
             <li key={l.id} className={`run-log-${l.level}`}>
               <time dateTime={l.at}>{new Date(l.at).toLocaleTimeString()}</time>
               <span className="run-log-level">{l.level}</span>
