@@ -2,7 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import { llmApi, streams, type PipelineRun, type RunAccuracy, type RunLogLine } from '../../shared/api';
+import { llmApi, streams, type PipelineRun, type RetrievalReport, type RunAccuracy, type RunLogLine } from '../../shared/api';
 import { ErrorState, Loading, useToast } from '../../components/ui';
 import { formError } from '../../shared/forms';
 import { useEventStream } from '../../shared/sse';
@@ -10,7 +10,7 @@ import { runKeys } from './keys';
 import { runName } from './name';
 import { isLive } from './status';
 
-export type RunData = { run: PipelineRun; accuracy?: RunAccuracy | null };
+export type RunData = { run: PipelineRun; accuracy?: RunAccuracy | null; retrieval?: RetrievalReport | null };
 
 /** Ticks every second while `on`, so elapsed time and rates stay current. */
 export function useNow(on: boolean): number {
