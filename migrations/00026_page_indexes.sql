@@ -9,7 +9,12 @@ CREATE INDEX audit_log_object ON audit_log (object_type, object_id);
 CREATE INDEX agent_runs_batch ON agent_runs (pipeline_run_id, id);
 CREATE INDEX agent_runs_batch_outcome ON agent_runs (pipeline_run_id, status, id);
 DROP INDEX agent_runs_pipeline;
+-- A run's model calls, newest first, and their totals (calls, cached, failed, tokens, cost) read from the
+-- index alone: the batch page's usage summed the heap rows of every call (350 ms for 50,000).
+CREATE INDEX llm_calls_usage ON llm_calls (project_id, run_kind, run_id, id)
+    INCLUDE (cached, error, prompt_tokens, completion_tokens, cost_usd);
 
 -- +goose Down
+DROP INDEX llm_calls_usage;
 CREATE INDEX agent_runs_pipeline ON agent_runs (pipeline_run_id);
 DROP INDEX agent_runs_batch_outcome, agent_runs_batch, audit_log_object;

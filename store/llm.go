@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -146,11 +147,21 @@ func (s *Store) ListLLMCalls(ctx context.Context, q CallQuery) ([]LLMCall, LLMUs
 	if q.Limit <= 0 || q.Limit > 500 {
 		q.Limit = 100
 	}
-	where := `project_id = $1 AND ($2 = '' OR run_kind = $2) AND ($3 = 0 OR run_id = $3)`
+	// Only the conditions asked for, so that a prepared (generic) plan still looks a run's calls up in
+	// llm_calls_usage; the totals are read from that index alone (migration 00026).
+	where, args := `project_id = $1`, []any{q.ProjectID}
+	if q.RunKind != "" {
+		args = append(args, q.RunKind)
+		where += fmt.Sprintf(` AND run_kind = $%d`, len(args))
+	}
+	if q.RunID != 0 {
+		args = append(args, q.RunID)
+		where += fmt.Sprintf(` AND run_id = $%d`, len(args))
+	}
 	var u LLMUsage
 	err := s.pool.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE cached), count(*) FILTER (WHERE error <> ''),
 		COALESCE(sum(prompt_tokens), 0), COALESCE(sum(completion_tokens), 0), COALESCE(sum(cost_usd), 0)
-		FROM llm_calls WHERE `+where, q.ProjectID, q.RunKind, q.RunID).
+		FROM llm_calls WHERE `+where, args...).
 		Scan(&u.Calls, &u.CachedCalls, &u.FailedCalls, &u.PromptTokens, &u.CompletionTokens, &u.CostUSD)
 	if err != nil {
 		return nil, u, classify(err, "llm usage")
@@ -159,9 +170,14 @@ func (s *Store) ListLLMCalls(ctx context.Context, q CallQuery) ([]LLMCall, LLMUs
 	if q.WithBodies {
 		bodies = "request, response"
 	}
+	if q.Before != 0 {
+		args = append(args, q.Before)
+		where += fmt.Sprintf(` AND id < $%d`, len(args))
+	}
+	args = append(args, q.Limit)
 	rows, err := s.pool.Query(ctx, `SELECT id, at, purpose, model, run_kind, run_id, item_key, `+bodies+`, prompt_tokens, completion_tokens,
-		latency_ms, attempts, cached, error, cost_usd FROM llm_calls WHERE `+where+` AND ($4 = 0 OR id < $4) ORDER BY id DESC LIMIT $5`,
-		q.ProjectID, q.RunKind, q.RunID, q.Before, q.Limit)
+		latency_ms, attempts, cached, error, cost_usd FROM llm_calls WHERE `+where+fmt.Sprintf(` ORDER BY id DESC LIMIT $%d`, len(args)),
+		args...)
 	if err != nil {
 		return nil, u, classify(err, "list llm calls")
 	}

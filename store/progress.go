@@ -70,10 +70,14 @@ func (s *Store) ProjectProgress(ctx context.Context, projectID int64) (Progress,
 	// Agreement: the comparisons in which one side is the person's SQL, by what the other side is.
 	rows, err = s.pool.Query(ctx, `
 		WITH verdicts AS (
+			-- Each comparison seen from both sides, so that every join is on equality: joining on
+			-- "id IN (a, b)" took seconds at 75,000 comparisons.
 			SELECT mine.created_by AS user_id, other.source = 'agent' AS with_agent, c.match
 			FROM comparisons c JOIN nlqs n ON n.id = c.nlq_id AND n.project_id = $1
-			JOIN sql_candidates mine ON mine.id IN (c.candidate_a, c.candidate_b) AND mine.source = 'human'
-			JOIN sql_candidates other ON other.id IN (c.candidate_a, c.candidate_b) AND other.id <> mine.id
+			CROSS JOIN LATERAL (VALUES (c.candidate_a, c.candidate_b), (c.candidate_b, c.candidate_a)) side(mine, other)
+			JOIN sql_candidates mine ON mine.id = side.mine AND mine.source = 'human'
+			JOIN sql_candidates other ON other.id = side.other
+			WHERE side.mine <> side.other
 		), agreement AS (
 			SELECT user_id, count(*) FILTER (WHERE with_agent) AS agent, count(*) FILTER (WHERE with_agent AND match) AS agent_agreed,
 				count(*) FILTER (WHERE NOT with_agent) AS people, count(*) FILTER (WHERE NOT with_agent AND match) AS people_agreed
