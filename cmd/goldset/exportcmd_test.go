@@ -19,6 +19,7 @@ import (
 )
 
 func TestCLI_ExportWritesTheFileAndRecordsItsHash(t *testing.T) {
+	t.Parallel()
 	url := withSingers(t)
 	ctx := context.Background()
 	st, err := store.Open(ctx, url, store.Options{})

@@ -11,6 +11,7 @@ import (
 )
 
 func TestCLI_ImportBIRDPrintsTheGoldCheckAndWhatTheDescriptionsLost(t *testing.T) {
+	t.Parallel()
 	url := storetest.URL(t)
 	const dir = "../../pipelines/ingest/bird/testdata/bird"
 	out := mustCLI(t, "import", "bird", dir, "--project", "bird", "--database-url", url)

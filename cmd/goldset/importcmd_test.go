@@ -15,6 +15,7 @@ import (
 )
 
 func TestCLI_ImportRefusesWideTablesAndNULQuestionsClearly(t *testing.T) {
+	t.Parallel()
 	url := storetest.URL(t)
 	dir := t.TempDir()
 	var b strings.Builder

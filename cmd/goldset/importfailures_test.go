@@ -20,6 +20,7 @@ import (
 )
 
 func TestCLI_ImportSpiderFailedDatabaseExitsNonZeroAndRerunImportsWhatIsMissing(t *testing.T) {
+	t.Parallel()
 	url := storetest.URL(t)
 	dir := t.TempDir()
 	pipelinetest.WriteSpider(t, dir, pipelinetest.GoodSpiderDB("alpha"), pipelinetest.DamagedSpiderDB("broken"), pipelinetest.GoodSpiderDB("omega"))
@@ -61,6 +62,7 @@ func TestCLI_ImportSpiderFailedDatabaseExitsNonZeroAndRerunImportsWhatIsMissing(
 }
 
 func TestCLI_ImportZipOfSQLiteFiles(t *testing.T) {
+	t.Parallel()
 	url := storetest.URL(t)
 	src := t.TempDir()
 	pipelinetest.WriteSQLite(t, filepath.Join(src, "shop.sqlite"), pipelinetest.GoodSpiderDB("shop"))
@@ -160,6 +162,7 @@ func TestCLI_ImportKillChild(t *testing.T) {
 }
 
 func TestCLI_ImportSpiderZipAsReleased(t *testing.T) {
+	t.Parallel()
 	url := storetest.URL(t)
 	src := t.TempDir()
 	pipelinetest.WriteSpider(t, filepath.Join(src, "spider"), pipelinetest.GoodSpiderDB("alpha"), pipelinetest.RefusedSpiderDB("huge"))

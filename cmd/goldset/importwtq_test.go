@@ -11,6 +11,7 @@ import (
 )
 
 func TestCLI_ImportWTQOfficialReleaseWithoutQuestionsFlag(t *testing.T) {
+	t.Parallel()
 	url := storetest.URL(t)
 	dir := filepath.Join("..", "..", "pipelines", "ingest", "testdata", "wtq-release")
 	out := mustCLI(t, "import", "wtq", dir, "--project", "p", "--database-url", url)

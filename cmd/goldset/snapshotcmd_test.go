@@ -69,6 +69,7 @@ func splitSnapshot(t *testing.T, st *store.Store, p store.Project) string {
 }
 
 func TestCLI_SnapshotCreateListShowCompare(t *testing.T) {
+	t.Parallel()
 	url, _, _ := withGoldPairs(t)
 	js := mustCLI(t, "snapshot", "create", "--project", "p", "--name", "all", "--stage", "human-seed", "--stage", "qagen",
 		"--database", "singers", "--hardness", "easy,medium,hard,extra", "--review-status", "imported", "--from", "2000-01-01",

@@ -16,6 +16,7 @@ import (
 // TestCLI_SQLRunRefusesTheAttackCorpus: every attack through `goldset sql run` comes back as a
 // failed query that shows nothing of the platform or of another project's database.
 func TestCLI_SQLRunRefusesTheAttackCorpus(t *testing.T) {
+	t.Parallel()
 	url := withSingers(t)
 	csv := filepath.Join(t.TempDir(), "secret.csv")
 	os.WriteFile(csv, []byte("name,code\nhidden,4242-other-project\n"), 0o644)

@@ -17,6 +17,7 @@ import (
 func TestMain(m *testing.M) { storetest.Main(m) }
 
 func TestImportWTQ_AllTablesAndQuestions(t *testing.T) {
+	t.Parallel()
 	dir := pipelinetest.NeedData(t, "wtq")
 	f := pipelinetest.New(t)
 	sum, err := f.Im.ImportWTQ(f.Ctx, store.System, f.Project.ID, dir, "")
@@ -62,6 +63,7 @@ func TestImportWTQ_AllTablesAndQuestions(t *testing.T) {
 }
 
 func TestImportSpider_DatabasesQuestionsAndVerifiedGold(t *testing.T) {
+	t.Parallel()
 	dir := pipelinetest.NeedData(t, "spider")
 	f := pipelinetest.New(t)
 	sum, err := f.Im.ImportSpider(f.Ctx, store.System, f.Project.ID, dir, spider.DatasetOptions{})
@@ -103,6 +105,7 @@ func TestImportSpider_DatabasesQuestionsAndVerifiedGold(t *testing.T) {
 }
 
 func TestImportCSV_AFailedFileFailsTheWholeImport(t *testing.T) {
+	t.Parallel()
 	f := pipelinetest.New(t)
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "good.csv"), []byte("a,b\n1,2\n"), 0o644)
@@ -118,6 +121,7 @@ func TestImportCSV_AFailedFileFailsTheWholeImport(t *testing.T) {
 }
 
 func TestImportCSV_ReimportOfChangedFileIsANewVersion(t *testing.T) {
+	t.Parallel()
 	f := pipelinetest.New(t)
 	p := filepath.Join(t.TempDir(), "prices.csv")
 	os.WriteFile(p, []byte("item,price\napple,1.5\n"), 0o644)

@@ -10,6 +10,7 @@ import (
 )
 
 func TestInferColumn_Types(t *testing.T) {
+	t.Parallel()
 	date := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 	tests := []struct {
 		name     string
@@ -75,6 +76,7 @@ func TestInferColumn_Types(t *testing.T) {
 }
 
 func TestInferColumn_MissingCellsAreNullAndNotNullIsReported(t *testing.T) {
+	t.Parallel()
 	a, b := "1", "2"
 	col := inferColumn([]*string{&a, nil, &b})
 	if col.typ != sqlexec.TypeInteger || col.values[1] != nil || col.notNull {
@@ -87,6 +89,7 @@ func TestInferColumn_MissingCellsAreNullAndNotNullIsReported(t *testing.T) {
 }
 
 func TestInferColumn_TypedValuesMatchTheirType(t *testing.T) {
+	t.Parallel()
 	// Every value of a typed column is nil or of the Go type sqlexec.TableData documents.
 	inputs := [][]string{{"1", "2.5"}, {"1", "-"}, {"2001-01-01"}, {"yes"}, {"x", "1"}}
 	for _, in := range inputs {

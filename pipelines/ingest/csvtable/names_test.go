@@ -7,6 +7,7 @@ import (
 )
 
 func TestColumnNames_CleanUniqueUnquotedIdentifiers(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		headers []string
@@ -35,6 +36,7 @@ func TestColumnNames_CleanUniqueUnquotedIdentifiers(t *testing.T) {
 }
 
 func TestColumnNames_AtMost63Bytes(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("very long header ", 10)
 	got := columnNames([]string{long, long}, nil)
 	for _, n := range got {
@@ -48,6 +50,7 @@ func TestColumnNames_AtMost63Bytes(t *testing.T) {
 }
 
 func TestColumnNames_PercentSuffix(t *testing.T) {
+	t.Parallel()
 	got := columnNames([]string{"Share", "Percentage", "Vote %"}, []string{"pct", "pct", "pct"})
 	if want := []string{"share_pct", "percentage", "vote_pct"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("got %q, want %q", got, want)
@@ -55,6 +58,7 @@ func TestColumnNames_PercentSuffix(t *testing.T) {
 }
 
 func TestTableNameFor(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"csv/200-csv/12.csv": "t_12",
 		"Sales 2024.csv":     "sales_2024",

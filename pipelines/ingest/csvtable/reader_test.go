@@ -8,6 +8,7 @@ import (
 )
 
 func TestParseCSV_TrickyInputs(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		in   string
@@ -47,6 +48,7 @@ func TestParseCSV_TrickyInputs(t *testing.T) {
 }
 
 func TestParseCSV_OtherSeparators(t *testing.T) {
+	t.Parallel()
 	recs, _, err := parseCSV("a;\"b;c\"\n1;2\n", ';')
 	if err != nil {
 		t.Fatal(err)
@@ -64,6 +66,7 @@ func TestParseCSV_OtherSeparators(t *testing.T) {
 }
 
 func TestParseCSV_RecordsKnowTheirStartLine(t *testing.T) {
+	t.Parallel()
 	recs, _, err := parseCSV("h1,h2\n\"a\nb\",c\nd,e\n", ',')
 	if err != nil {
 		t.Fatal(err)
@@ -78,6 +81,7 @@ func TestParseCSV_RecordsKnowTheirStartLine(t *testing.T) {
 }
 
 func TestParseCSV_UnterminatedQuoteIsAnErrorWithItsLine(t *testing.T) {
+	t.Parallel()
 	_, _, err := parseCSV("a,b\n1,2\n3,\"never\nclosed\n", ',')
 	if !errors.Is(err, ErrUnterminatedQuote) {
 		t.Fatalf("err = %v, want ErrUnterminatedQuote", err)
@@ -93,6 +97,7 @@ func TestParseCSV_UnterminatedQuoteIsAnErrorWithItsLine(t *testing.T) {
 }
 
 func TestParseCSV_StrayQuotesAreReported(t *testing.T) {
+	t.Parallel()
 	_, warnings, err := parseCSV("h\n\"a \"b\" c\"\n", ',')
 	if err != nil {
 		t.Fatal(err)
@@ -103,6 +108,7 @@ func TestParseCSV_StrayQuotesAreReported(t *testing.T) {
 }
 
 func TestParseTSV_WTQDialect(t *testing.T) {
+	t.Parallel()
 	in := "Name\tNotes\r\nA\\nB\tx\\\\n\\py\n\nC\t\\q\n"
 	want := [][]string{{"Name", "Notes"}, {"A\nB", `x\n|y`}, {"C", `\q`}}
 	if got := cellsOf(parseTSV(in, '\t')); !reflect.DeepEqual(got, want) {

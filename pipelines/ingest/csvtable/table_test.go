@@ -30,6 +30,7 @@ func hasWarning(td *sqlexec.TableData, substr string) bool {
 }
 
 func TestRead_EmptyFileHasNoHeader(t *testing.T) {
+	t.Parallel()
 	for _, in := range []string{"", "\n\n", "\xEF\xBB\xBF"} {
 		_, err := Read(strings.NewReader(in), "empty.csv", Options{})
 		if !errors.Is(err, ErrNoHeader) || !strings.Contains(err.Error(), "empty.csv") {
@@ -39,6 +40,7 @@ func TestRead_EmptyFileHasNoHeader(t *testing.T) {
 }
 
 func TestRead_HeaderOnlyIsATableWithoutRows(t *testing.T) {
+	t.Parallel()
 	td := readString(t, "h.csv", "\"Year\",\"Title\"\n", Options{})
 	if len(td.Rows) != 0 || len(td.Def.Columns) != 2 || td.Def.Columns[0].Type != sqlexec.TypeText || td.Def.Columns[0].NotNull {
 		t.Errorf("got %+v", td)
@@ -46,6 +48,7 @@ func TestRead_HeaderOnlyIsATableWithoutRows(t *testing.T) {
 }
 
 func TestRead_UnterminatedQuoteNamesFileAndLine(t *testing.T) {
+	t.Parallel()
 	_, err := Read(strings.NewReader("a,b\n1,\"2\n3,4\n"), "bad.csv", Options{})
 	var pe *ParseError
 	if !errors.As(err, &pe) || !errors.Is(err, ErrUnterminatedQuote) || pe.Line != 2 {
@@ -57,6 +60,7 @@ func TestRead_UnterminatedQuoteNamesFileAndLine(t *testing.T) {
 }
 
 func TestRead_BinaryIsRefused(t *testing.T) {
+	t.Parallel()
 	utf16NoBOM := "n\x00a\x00m\x00e\x00\n\x00A\x00n\x00n\x00\n\x00"
 	for _, in := range []string{"PK\x03\x04\x00\x00binary", "\x01\x02\x03\x04\x05abc", utf16NoBOM} {
 		if _, err := Read(strings.NewReader(in), "x.csv", Options{}); !errors.Is(err, ErrBinary) {
@@ -66,6 +70,7 @@ func TestRead_BinaryIsRefused(t *testing.T) {
 }
 
 func TestRead_StrayNULsAreRemovedWithAWarningPerColumn(t *testing.T) {
+	t.Parallel()
 	td := readString(t, "nul.csv", "id,name\x00,city\n1,Ann\x00\x00,Oslo\n2,Bob,Ber\x00gen\n3,Cy\x00,Rome\n", Options{})
 	if got := td.Rows[0][1]; got != "Ann" {
 		t.Errorf("name = %q", got)
@@ -84,6 +89,7 @@ func TestRead_StrayNULsAreRemovedWithAWarningPerColumn(t *testing.T) {
 }
 
 func TestRead_NonUTF8IsReadAsWindows1252WithAWarning(t *testing.T) {
+	t.Parallel()
 	td := readString(t, "l1.csv", "name,note\nCaf\xe9,\x93quoted\x94 \x80\n", Options{})
 	if got := td.Rows[0][0]; got != "Café" {
 		t.Errorf("name = %q", got)
@@ -97,6 +103,7 @@ func TestRead_NonUTF8IsReadAsWindows1252WithAWarning(t *testing.T) {
 }
 
 func TestRead_BOMAndCRLF(t *testing.T) {
+	t.Parallel()
 	td := readString(t, "b.csv", "\xEF\xBB\xBFYear,Title\r\n1969,\"A\r\nB\"\r\n", Options{})
 	if td.Def.Columns[0].Name != "year" || td.Rows[0][0] != int64(1969) || td.Rows[0][1] != "A\nB" {
 		t.Errorf("got %+v", td)
@@ -107,6 +114,7 @@ func TestRead_BOMAndCRLF(t *testing.T) {
 }
 
 func TestRead_UTF16(t *testing.T) {
+	t.Parallel()
 	td := readString(t, "u.csv", "\xFF\xFEa\x00,\x00b\x00\n\x001\x00,\x00\xe9\x00", Options{})
 	if td.Rows[0][1] != "é" || !hasWarning(td, "UTF-16") {
 		t.Errorf("got %+v", td)
@@ -114,6 +122,7 @@ func TestRead_UTF16(t *testing.T) {
 }
 
 func TestRead_ShortRowsArePaddedWithNull(t *testing.T) {
+	t.Parallel()
 	td := readString(t, "r.csv", "a,b,c\n1,2,3\n4\n5,6\n", Options{})
 	want := [][]any{{int64(1), int64(2), int64(3)}, {int64(4), nil, nil}, {int64(5), int64(6), nil}}
 	if !reflect.DeepEqual(td.Rows, want) {
@@ -125,6 +134,7 @@ func TestRead_ShortRowsArePaddedWithNull(t *testing.T) {
 }
 
 func TestRead_ExtraCellsGetTheirOwnColumns(t *testing.T) {
+	t.Parallel()
 	td := readString(t, "r.csv", "a,b\n1,2\n3,4,x,y\n", Options{})
 	var names []string
 	for _, c := range td.Def.Columns {
@@ -142,6 +152,7 @@ func TestRead_ExtraCellsGetTheirOwnColumns(t *testing.T) {
 }
 
 func TestRead_EmptyExtraCellsAreDroppedWithAWarning(t *testing.T) {
+	t.Parallel()
 	td := readString(t, "r.csv", "a,b\n1,2,\n3,4,\n", Options{})
 	if len(td.Def.Columns) != 2 || !hasWarning(td, "all empty and were dropped") {
 		t.Errorf("columns %v warnings %q", td.Def.Columns, td.Warnings)
@@ -149,6 +160,7 @@ func TestRead_EmptyExtraCellsAreDroppedWithAWarning(t *testing.T) {
 }
 
 func TestRead_Options(t *testing.T) {
+	t.Parallel()
 	in := "a;b\n1;2\n3;4\n5;6\n"
 	td := readString(t, "dir/My File.csv", in, Options{MaxRows: 2})
 	if td.Def.Name != "my_file" || td.Def.Original != "dir/My File.csv" || len(td.Rows) != 2 || !hasWarning(td, "first 2 of 3 rows") {
@@ -165,6 +177,7 @@ func TestRead_Options(t *testing.T) {
 }
 
 func TestReadDir_FallsBackToTSVTwinAndReportsUnreadableFiles(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	write := func(name, content string) {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
@@ -200,6 +213,7 @@ func TestReadDir_FallsBackToTSVTwinAndReportsUnreadableFiles(t *testing.T) {
 }
 
 func TestNaturalLess(t *testing.T) {
+	t.Parallel()
 	names := []string{"10.csv", "2.csv", "a10", "a9", "1.csv"}
 	want := []string{"1.csv", "2.csv", "10.csv", "a9", "a10"}
 	got := append([]string(nil), names...)

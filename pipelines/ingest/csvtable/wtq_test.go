@@ -37,6 +37,7 @@ func csvFiles(t *testing.T, folder string) []string {
 // TSV are different escapings of the same table, so both readings must give the same columns,
 // types and cells.
 func TestWTQ_EveryTableReadsAndAgreesWithItsTSVTwin(t *testing.T) {
+	t.Parallel()
 	for _, sub := range []string{"200-csv", "201-csv"} {
 		folder := wtqFolder(t, "csv", sub)
 		for _, csvPath := range csvFiles(t, folder) {
@@ -114,6 +115,7 @@ func checkTable(t *testing.T, td *sqlexec.TableData) {
 }
 
 func TestWTQ_HandPickedTables(t *testing.T) {
+	t.Parallel()
 	folder := wtqFolder(t, "csv")
 	type col struct {
 		name, original string
@@ -245,6 +247,7 @@ func TestWTQ_HandPickedTables(t *testing.T) {
 }
 
 func TestWTQ_ReadDirReadsEveryCSV(t *testing.T) {
+	t.Parallel()
 	for _, sub := range []string{"200-csv", "201-csv"} {
 		folder := wtqFolder(t, "csv", sub)
 		tables, fileErrs, err := ReadDir(folder, Options{})
@@ -259,6 +262,7 @@ func TestWTQ_ReadDirReadsEveryCSV(t *testing.T) {
 }
 
 func TestWTQ_ReadTreeReadsTheReleaseLayout(t *testing.T) {
+	t.Parallel()
 	folder := wtqFolder(t, "csv")
 	root := t.TempDir()
 	put := func(name, from string) {
@@ -313,6 +317,7 @@ func TestWTQ_ReadTreeReadsTheReleaseLayout(t *testing.T) {
 }
 
 func TestReadWTQQuestions(t *testing.T) {
+	t.Parallel()
 	dir := wtqFolder(t)
 	qs, err := ReadWTQQuestions(filepath.Join(dir, "questions.tsv"))
 	if err != nil {

@@ -24,6 +24,7 @@ import (
 // given a reason a person can act on (missReason). The misses are written to
 // $TMPDIR/spider_misses.txt.
 func TestSpiderAll_GoldTranslatesAndVerifies(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("loads 82 databases")
 	}

@@ -14,6 +14,7 @@ import (
 // PostgreSQL, is admitted by the sandbox's allow-lists, so the allow-lists cover what analytical
 // SQL written by people uses (these are 4,500 queries written by 11 annotators).
 func TestGoldSQLPassesTheSandbox(t *testing.T) {
+	t.Parallel()
 	sets := []struct{ dir, file string }{
 		{"../../../../shared/data/spider", "dev.json"},
 		{"../../../../shared/data/spider-train", "train_gold.json"},

@@ -113,6 +113,7 @@ func loadDev(t testing.TB) *devEnv {
 }
 
 func TestDev_EveryTableArrivesWhole(t *testing.T) {
+	t.Parallel()
 	env := loadDev(t)
 	ctx := context.Background()
 	if len(env.dbs) != 10 {
@@ -156,6 +157,7 @@ func TestDev_EveryTableArrivesWhole(t *testing.T) {
 // TestDev_GoldQueriesTranslateAndVerify is the proof of the translator: every gold query of the
 // dev set, translated to PostgreSQL, must give the result the original gives on SQLite.
 func TestDev_GoldQueriesTranslateAndVerify(t *testing.T) {
+	t.Parallel()
 	env := loadDev(t)
 	ctx := context.Background()
 	start := time.Now()

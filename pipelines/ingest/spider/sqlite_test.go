@@ -30,6 +30,7 @@ func writeSQLite(t *testing.T, stmts ...string) string {
 }
 
 func TestReadSQLite_KeepsEveryValueAndWarnsAboutFallbacks(t *testing.T) {
+	t.Parallel()
 	path := writeSQLite(t,
 		`CREATE TABLE "Parent" ("Id" INTEGER PRIMARY KEY, "Full Name" TEXT, "order" INT)`,
 		`INSERT INTO Parent VALUES (1, 'a', 1), (2, 'b', 2)`,
@@ -81,6 +82,7 @@ func TestReadSQLite_KeepsEveryValueAndWarnsAboutFallbacks(t *testing.T) {
 }
 
 func TestReadDataset_SaysWhichFileAndLine(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	if _, err := ReadDataset(dir); !errors.Is(err, ErrMissingFile) || !strings.Contains(err.Error(), "dev.json") {
 		t.Errorf("missing dev.json: %v", err)
