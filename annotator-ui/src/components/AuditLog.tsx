@@ -3,6 +3,7 @@ import { Fragment, useState } from 'react';
 import { Link } from 'react-router';
 import type { AuditEntry } from '../shared/api';
 import { formatDateTime, formatRelative } from '../shared/format';
+import { toggled } from '../shared/toggle';
 import { Badge, Button, EmptyState, ErrorState, Loading, Table } from './ui';
 
 const PAGE_SIZE = 50;
@@ -66,13 +67,7 @@ export function AuditLog({
     return <EmptyState title="No activity yet">Changes will be listed here as people make them.</EmptyState>;
   }
 
-  const toggle = (id: number) =>
-    setOpen((s) => {
-      const next = new Set(s);
-      if (next.has(id)) next.delete(id);
-      else next.add(id);
-      return next;
-    });
+  const toggle = (id: number) => setOpen((s) => toggled(s, id));
   const columns = showProject ? 6 : 5;
 
   return (

@@ -1,5 +1,5 @@
 // An EventSource stand-in: records the streams opened and lets a test send named events or fail them.
-import { vi } from 'vitest';
+import { afterEach, beforeEach, vi } from 'vitest';
 
 type Listener = (e: MessageEvent | Event) => void;
 
@@ -60,4 +60,14 @@ export function mockEventSource() {
   FakeEventSource.instances = [];
   vi.stubGlobal('EventSource', FakeEventSource);
   return FakeEventSource;
+}
+
+/** Every test of the file starts with a fake EventSource and no stream opened; the globals come back after it. */
+export function withFakeEventSource() {
+  beforeEach(() => {
+    mockEventSource();
+  });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
 }

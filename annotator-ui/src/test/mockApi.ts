@@ -73,3 +73,11 @@ export function project(role: Project['my_role'], overrides: Partial<Project> = 
     ...overrides,
   };
 }
+
+/** The routes every page of project 42 reads first: who is signed in (Ann, not an admin) and the project with her role. */
+export function projectRoutes(role: Project['my_role']): Record<string, MockReply> {
+  return {
+    'GET /api/v1/auth/me': meReply(plainUser),
+    'GET /api/v1/projects/42': { body: { project: project(role) } },
+  };
+}

@@ -1,19 +1,14 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { agentRun, step, steps } from '../../test/agentFixtures';
-import { mockEventSource, type FakeEventSource } from '../../test/fakeEventSource';
+import { FakeEventSource, withFakeEventSource } from '../../test/fakeEventSource';
 import { database } from '../../test/fixtures';
 import { adminUser, errorReply, meReply, mockApi, plainUser, project } from '../../test/mockApi';
 import { renderApp } from '../../test/render';
 
-let ES: typeof FakeEventSource;
-beforeEach(() => {
-  ES = mockEventSource();
-});
-afterEach(() => {
-  vi.unstubAllGlobals();
-});
+withFakeEventSource();
+const ES = FakeEventSource;
 
 const NOT_CONFIGURED =
   'no language model is configured: an admin sets the endpoint under Settings → Language model, or set GOLDSET_LLM_BASE_URL, GOLDSET_LLM_API_KEY and GOLDSET_LLM_MODEL';

@@ -1,24 +1,18 @@
 import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { agentRun, pipelineRun } from '../../test/agentFixtures';
-import { mockEventSource, type FakeEventSource } from '../../test/fakeEventSource';
+import { FakeEventSource, withFakeEventSource } from '../../test/fakeEventSource';
 import { database } from '../../test/fixtures';
-import { errorReply, meReply, mockApi, plainUser, project } from '../../test/mockApi';
+import { errorReply, mockApi, projectRoutes } from '../../test/mockApi';
 import { renderApp } from '../../test/render';
 import { batchParams } from './NewBatch';
 
-let ES: typeof FakeEventSource;
-beforeEach(() => {
-  ES = mockEventSource();
-});
-afterEach(() => {
-  vi.unstubAllGlobals();
-});
+withFakeEventSource();
+const ES = FakeEventSource;
 
 const base = {
-  'GET /api/v1/auth/me': meReply(plainUser),
-  'GET /api/v1/projects/42': { body: { project: project('lead') } },
+  ...projectRoutes('lead'),
   'GET /api/v1/projects/42/databases': { body: { databases: [database({ id: 9, name: 'concert_singer' })] } },
   'GET /api/v1/projects/42/databases?all_versions=true': { body: { databases: [database({ id: 9, name: 'concert_singer' })] } },
 };

@@ -5,6 +5,7 @@ import { llmApi, type LlmCall } from '../../shared/api';
 import { formatCount } from '../../components/ResultGrid';
 import { Badge, Button, Card, ErrorState, Loading, Stats, Table } from '../../components/ui';
 import { formatCost, formatDuration, formatTokens } from '../../shared/format';
+import { toggled } from '../../shared/toggle';
 import { runKeys } from '../runs/keys';
 
 export function ModelCalls({ projectId, runId, live }: { projectId: string; runId: string; live: boolean }) {
@@ -18,12 +19,7 @@ export function ModelCalls({ projectId, runId, live }: { projectId: string; runI
   });
   const toggle = (id: number) => {
     setWithBodies(true);
-    setOpen((s) => {
-      const next = new Set(s);
-      if (next.has(id)) next.delete(id);
-      else next.add(id);
-      return next;
-    });
+    setOpen((s) => toggled(s, id));
   };
   const u = calls.data?.usage;
   const list = calls.data?.calls ?? [];

@@ -4,6 +4,7 @@ import { type DbTable } from '../../shared/api';
 import { formatCount, plural } from '../../components/ResultGrid';
 import { ColumnDocNote } from '../../components/ColumnDoc';
 import { Button } from '../../components/ui';
+import { toggled } from '../../shared/toggle';
 import { quoteIdent, tableSource, headerDiffers } from './sql';
 
 // ---------- Schema browser ----------
@@ -65,13 +66,7 @@ export function SchemaBrowser({
           (t.columns ?? []).some((c) => c.name.includes(f) || c.original.toLowerCase().includes(f)),
       )
     : tables;
-  const toggle = (id: number) =>
-    setExpanded((s) => {
-      const next = new Set(s);
-      if (next.has(id)) next.delete(id);
-      else next.add(id);
-      return next;
-    });
+  const toggle = (id: number) => setExpanded((s) => toggled(s, id));
 
   return (
     <aside className="schema" aria-label="Schema">

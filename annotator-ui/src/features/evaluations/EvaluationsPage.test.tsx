@@ -1,23 +1,17 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pipelineRun } from '../../test/agentFixtures';
-import { mockEventSource, type FakeEventSource } from '../../test/fakeEventSource';
+import { FakeEventSource, withFakeEventSource } from '../../test/fakeEventSource';
 import { DEFAULT_PROMPT, evalResult, evaluation, promptTemplate, snapshot } from '../../test/goldenFixtures';
-import { errorReply, meReply, mockApi, plainUser, project } from '../../test/mockApi';
+import { errorReply, mockApi, project, projectRoutes } from '../../test/mockApi';
 import { renderApp } from '../../test/render';
 
-let ES: typeof FakeEventSource;
-beforeEach(() => {
-  ES = mockEventSource();
-});
-afterEach(() => {
-  vi.unstubAllGlobals();
-});
+withFakeEventSource();
+const ES = FakeEventSource;
 
 const base = {
-  'GET /api/v1/auth/me': meReply(plainUser),
-  'GET /api/v1/projects/42': { body: { project: project('lead') } },
+  ...projectRoutes('lead'),
   'GET /api/v1/projects/42/snapshots': { body: { snapshots: [snapshot({ id: 4, name: 'newest' }), snapshot()] } },
   'GET /api/v1/projects/42/prompts': { body: { current: promptTemplate(), versions: [] } },
 };

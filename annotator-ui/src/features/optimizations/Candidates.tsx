@@ -5,18 +5,13 @@ import { Alert, Badge, Button, Card, Table } from '../../components/ui';
 import { formError } from '../../shared/forms';
 import { pct, type OptCandidate, type OptReport } from '../../shared/golden';
 import { ORIGIN_LABELS } from './labels';
+import { toggled } from '../../shared/toggle';
 import { useAdopt } from './Adopt';
 
 export function Candidates({ projectId, runId, rep }: { projectId: string; runId: string; rep: OptReport }) {
   const [open, setOpen] = useState<Set<number>>(new Set());
   const adopt = useAdopt(projectId, runId);
-  const toggle = (id: number) =>
-    setOpen((s) => {
-      const next = new Set(s);
-      if (next.has(id)) next.delete(id);
-      else next.add(id);
-      return next;
-    });
+  const toggle = (id: number) => setOpen((s) => toggled(s, id));
   const stepKey = new Map(rep.steps.map((s) => [s.step, s.key]));
   const list = [...rep.candidates].sort((a, b) => a.id - b.id);
   return (

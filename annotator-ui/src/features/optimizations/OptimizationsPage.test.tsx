@@ -1,27 +1,21 @@
 import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { significanceSentence } from '../../shared/golden';
 import { pipelineRun } from '../../test/agentFixtures';
-import { mockEventSource, type FakeEventSource } from '../../test/fakeEventSource';
+import { FakeEventSource, withFakeEventSource } from '../../test/fakeEventSource';
 import { candidate, DEFAULT_PROMPT, optReport, promptTemplate, snapshot } from '../../test/goldenFixtures';
-import { errorReply, meReply, mockApi, plainUser, project } from '../../test/mockApi';
+import { errorReply, mockApi, projectRoutes } from '../../test/mockApi';
 import { renderApp } from '../../test/render';
 import { lineHunks } from './OptimizationPage';
 
-let ES: typeof FakeEventSource;
-beforeEach(() => {
-  ES = mockEventSource();
-});
-afterEach(() => {
-  vi.unstubAllGlobals();
-});
+withFakeEventSource();
+const ES = FakeEventSource;
 
 const v1 = promptTemplate({ id: 5, version: 1, source: 'optimization', run_id: 30, candidate_id: 2, note: 'Adopted from APO', created_at: '2025-01-06T13:00:00Z', created_by: 7 });
 
 const base = {
-  'GET /api/v1/auth/me': meReply(plainUser),
-  'GET /api/v1/projects/42': { body: { project: project('lead') } },
+  ...projectRoutes('lead'),
   'GET /api/v1/projects/42/snapshots': { body: { snapshots: [snapshot()] } },
   'GET /api/v1/projects/42/prompts': { body: { current: promptTemplate(), versions: [] } },
   'GET /api/v1/projects/42/optimizations': { body: { optimizations: [] } },

@@ -14,6 +14,7 @@ import { runKeys } from '../runs/keys';
 import { runName } from '../runs/name';
 import { RunFormFooter, StartButton } from '../runs/RunForm';
 import { kindLabel, KIND_HINTS, METHODS, usesFromStage, needsDatabase, outputStage, type RunForm, DEFAULT_FORM, generationParams, localErrors, FORM_FIELDS } from './generation';
+import { toggledIn } from '../../shared/toggle';
 import { PromptPreview } from './PromptPreview';
 
 export function NewRun({ projectId }: { projectId: string }) {
@@ -35,7 +36,7 @@ export function NewRun({ projectId }: { projectId: string }) {
     setForm((f) => ({ ...f, kind, methods: METHODS[kind] ?? [] }));
   };
   const toggleMethod = (m: string) =>
-    setForm((f) => ({ ...f, methods: f.methods.includes(m) ? f.methods.filter((x) => x !== m) : [...f.methods, m] }));
+    setForm((f) => ({ ...f, methods: toggledIn(f.methods, m) }));
 
   const preview = useMutation({
     mutationFn: (body: { kind: GenerationKind; params: Partial<GenerationParams> }) => llmApi.previewGeneration(projectId, body.kind, body.params),

@@ -1,28 +1,22 @@
 import { act, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter } from 'react-router';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Nlq } from '../../shared/api';
 import { Lineage } from '../questions/Lineage';
 import { pipelineRun } from '../../test/agentFixtures';
-import { mockEventSource, type FakeEventSource } from '../../test/fakeEventSource';
+import { FakeEventSource, withFakeEventSource } from '../../test/fakeEventSource';
 import { database } from '../../test/fixtures';
-import { errorReply, meReply, mockApi, plainUser, project } from '../../test/mockApi';
+import { errorReply, mockApi, projectRoutes } from '../../test/mockApi';
 import { renderApp } from '../../test/render';
 import { DroppedBreakdown } from './DroppedBreakdown';
 import { DEFAULT_FORM, generationParams, localErrors, outputStage } from './generation';
 
-let ES: typeof FakeEventSource;
-beforeEach(() => {
-  ES = mockEventSource();
-});
-afterEach(() => {
-  vi.unstubAllGlobals();
-});
+withFakeEventSource();
+const ES = FakeEventSource;
 
 const base = {
-  'GET /api/v1/auth/me': meReply(plainUser),
-  'GET /api/v1/projects/42': { body: { project: project('lead') } },
+  ...projectRoutes('lead'),
   'GET /api/v1/projects/42/databases': { body: { databases: [database({ id: 9, name: 'concert_singer' })] } },
   'GET /api/v1/projects/42/databases?all_versions=true': { body: { databases: [database({ id: 9, name: 'concert_singer' })] } },
   'GET /api/v1/projects/42/nlqs/facets': {

@@ -11,7 +11,7 @@ import { loopApi, REVIEW_REASON_LABELS as REASON_LABELS, type ReviewItem } from 
 import { LiveTrajectory } from '../runs/Trajectory';
 import { CandidateList, PairComparison } from './Candidates';
 import { isAccept, neighbourFor } from './decision';
-import { useReviewTask } from './useReviewTask';
+import { useReviewTask, type ReviewTaskProps } from './useReviewTask';
 import { DecisionPanel } from './DecisionPanel';
 import { QueueStart } from '../../components/QueueStart';
 import { QuestionEvidence } from '../questions/QuestionEvidence';
@@ -42,18 +42,9 @@ export function ProjectReview() {
   return <ReviewTask key={`${item.id}:${item.version}`} projectId={projectId} item={item} onNext={getNext} onReleased={() => setItem(undefined)} />;
 }
 
-function ReviewTask({
-  projectId,
-  item,
-  onNext,
-  onReleased,
-}: {
-  projectId: string;
-  item: ReviewItem;
-  onNext: () => void;
-  onReleased: () => void;
-}) {
-  const task = useReviewTask({ projectId, item, onNext, onReleased });
+function ReviewTask(props: ReviewTaskProps) {
+  const { projectId, item, onNext } = props;
+  const task = useReviewTask(props);
   const { a, b, dbId, audit, candidates, labelOf, pair, decision, acceptId, db, history, acceptCandidate, pick, left, right, agentRun, snap, snapName } = task;
 
   return (

@@ -12,6 +12,7 @@ import { databaseKeys } from '../databases/keys';
 import { guidelineKeys } from '../guidelines/keys';
 import { questionKeys } from '../questions/keys';
 import { auditedSnapshot, isAccept, validateDecision } from './decision';
+import { toggledIn } from '../../shared/toggle';
 import { reviewKeys } from './keys';
 
 export type Fix = Exclude<Decision, 'accept' | 'accept_a' | 'accept_b'>;
@@ -30,17 +31,15 @@ export class EditFailed extends Error {
   }
 }
 
-export function useReviewTask({
-  projectId,
-  item,
-  onNext,
-  onReleased,
-}: {
+/** The item being decided, what comes after a decision (`onNext`) and after a release. */
+export interface ReviewTaskProps {
   projectId: string;
   item: ReviewItem;
   onNext: () => void;
   onReleased: () => void;
-}) {
+}
+
+export function useReviewTask({ projectId, item, onNext, onReleased }: ReviewTaskProps) {
   const toast = useToast();
   const a = item.candidate_a;
   const b = item.candidate_b;
@@ -179,7 +178,7 @@ export function useReviewTask({
   const err = submit.error;
   const lost = err instanceof ApiError && err.status === 409 ? err : null;
   const fields = err instanceof ApiError && err.status === 400 ? err.fields : {};
-  const toggleRule = (id: string) => setRules((r) => (r.includes(id) ? r.filter((x) => x !== id) : [...r, id]));
+  const toggleRule = (id: string) => setRules((r) => toggledIn(r, id));
   const agentRun = item.agent_run_id ?? candidates.find((l) => l.candidate.agent_run_id)?.candidate.agent_run_id ?? null;
   const snap = snapshot.data;
   const snapName = snap ? `snapshot #${snap.id}${snap.name ? ` “${snap.name}”` : ''}` : 'a snapshot';

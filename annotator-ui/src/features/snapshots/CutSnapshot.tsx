@@ -10,6 +10,7 @@ import { fieldErrors, formError } from '../../shared/forms';
 import { goldenApi, HARDNESS, REVIEW_STATUSES, type SnapshotParams } from '../../shared/golden';
 import { databaseKeys } from '../databases/keys';
 import { snapshotKeys } from './keys';
+import { toggledIn } from '../../shared/toggle';
 import { HARDNESS_LABELS } from './labels';
 
 interface CutForm {
@@ -65,10 +66,6 @@ export function snapshotParams(f: CutForm): SnapshotParams {
   return body;
 }
 
-function toggle<T>(list: T[], v: T): T[] {
-  return list.includes(v) ? list.filter((x) => x !== v) : [...list, v];
-}
-
 /** A filter of the cut as checkboxes: none ticked means no filter (`none` says what is taken then). */
 function CheckList<T extends string | number>({
   legend,
@@ -90,7 +87,7 @@ function CheckList<T extends string | number>({
       <legend>{legend}</legend>
       {options.map((o) => (
         <label key={o.value} className="checkbox" title={o.title}>
-          <input type="checkbox" checked={checked.includes(o.value)} onChange={() => onChange(toggle(checked, o.value))} />
+          <input type="checkbox" checked={checked.includes(o.value)} onChange={() => onChange(toggledIn(checked, o.value))} />
           <span>{o.label}</span>
         </label>
       ))}
