@@ -2,8 +2,6 @@
 // the types of a computation and its reports (the JSON of metrics.Report and store.MetricRun), and the
 // arithmetic the Metrics tab shows (stage rows with their change against the first stage, the coverage
 // heat map and its colour scale, the pattern long tail, clause shares, who computed what).
-import type { ClauseCounts, HardnessCounts, LengthDistribution, MetricReport, MetricRun } from '../../shared/api.gen';
-export type { ClauseCounts, DatabaseCoverage, DuplicatePair, HardnessCounts, LengthBucket, LengthDistribution, MetricReport, MetricResult, MetricRun, PatternCount, TableUse } from '../../shared/api.gen';
 import { ApiError, request } from '../../shared/api';
 
 const base = (projectId: string | number) => `/api/v1/projects/${encodeURIComponent(String(projectId))}/metrics`;
@@ -13,6 +11,157 @@ export const LEXICAL_MODEL = 'lexical-char-ngram-v1';
 
 export type MetricRunStatus = 'running' | 'succeeded' | 'failed';
 export type MetricTrigger = 'manual' | 'pipeline' | 'cli';
+
+/** One computation of a project's metrics (store.MetricRun). */
+export interface MetricRun {
+  id: number;
+  /** 1, 2, … per project, when the server numbers computations; the id stands in otherwise. */
+  number?: number;
+  project_id: number;
+  status: MetricRunStatus;
+  trigger: MetricTrigger;
+  pipeline_run_id: number | null;
+  /** null: every stage (and the dataset up to each); else one stage's questions only. */
+  stage: string | null;
+  /** The embeddings model, or LEXICAL_MODEL; empty while running. */
+  embedding: string;
+  params: { stage?: string; embedding?: string } | null;
+  /** Why it failed (e.g. the embeddings endpoint's error); empty otherwise. */
+  error: string;
+  nlqs: number;
+  /** SHA-256 over every question, the candidate that stood for it, and the embedding model. */
+  inputs_hash: string;
+  started_by: number | null;
+  created_at: string;
+  finished_at: string | null;
+  /** Only on a single run: one report per stage, alone and cumulative. */
+  results?: MetricResult[];
+}
+
+/** One stage's report: its own questions, or (cumulative) the dataset up to and including it. */
+export interface MetricResult {
+  position: number;
+  stage: string;
+  cumulative: boolean;
+  nlqs: number;
+  report: MetricReport;
+}
+
+export interface HardnessCounts {
+  easy: number;
+  medium: number;
+  hard: number;
+  extra: number;
+  /** SQL that is not one PostgreSQL query; in no other figure. */
+  unparsed: number;
+}
+
+/** Queries using each clause (metrics.ClauseCounts); `queries` is how many parsed. */
+export interface ClauseCounts {
+  queries: number;
+  join: number;
+  where: number;
+  group_by: number;
+  having: number;
+  aggregate: number;
+  subquery: number;
+  window: number;
+  set_op: number;
+  cte: number;
+  order_by: number;
+  limit: number;
+  distinct: number;
+  case: number;
+}
+
+/** Lengths from `from` to `to`, both included (metrics.Bucket). */
+export interface LengthBucket {
+  from: number;
+  to: number;
+  count: number;
+}
+
+export interface LengthDistribution {
+  count: number;
+  min: number;
+  max: number;
+  mean: number;
+  median: number;
+  p90: number;
+  histogram: LengthBucket[];
+}
+
+export interface PatternCount {
+  pattern: string;
+  count: number;
+  share: number;
+  /** The first query that had the pattern. */
+  example: string;
+}
+
+export interface DuplicatePair {
+  a: number;
+  b: number;
+  /** The questions' ids (NLQ ids), when the computation knew them. */
+  id_a?: string;
+  id_b?: string;
+  cosine: number;
+  question_a: string;
+  question_b: string;
+}
+
+/** How many queries of the set use one table. */
+export interface TableUse {
+  table: string;
+  queries: number;
+}
+
+/** One database's coverage (metrics.Coverage). */
+export interface DatabaseCoverage {
+  database?: string;
+  queries: number;
+  tables_used: number;
+  tables_total: number;
+  table_share: number;
+  columns_used: number;
+  columns_total: number;
+  column_share: number;
+  unused_tables: string[];
+  unused_columns: string[];
+  /** Every table with the queries that use it (unused ones with 0); absent in older runs. */
+  tables?: TableUse[];
+}
+
+/** Every metric of one set of questions (metrics.Report). */
+export interface MetricReport {
+  nlqs: number;
+  embedding: string;
+  mean_cosine: number;
+  tables_used: number;
+  tables_total: number;
+  table_share: number;
+  columns_used: number;
+  columns_total: number;
+  column_share: number;
+  unique_patterns: number;
+  entropy_bits: number;
+  evenness: number;
+  hardness: HardnessCounts;
+  clauses: ClauseCounts;
+  lengths: { words: LengthDistribution; chars: LengthDistribution };
+  top_patterns: PatternCount[];
+  /** The count of every pattern, most frequent first; absent in older runs. */
+  pattern_counts?: number[];
+  unused_tables: string[];
+  unused_columns: string[];
+  near_duplicates: DuplicatePair[];
+  near_duplicate_pairs: number;
+  near_duplicate_threshold: number;
+  embeddings_skipped?: number;
+  without_sql: number;
+  without_schema: number;
+  databases: DatabaseCoverage[];
+}
 
 const EMPTY_HARDNESS: HardnessCounts = { easy: 0, medium: 0, hard: 0, extra: 0, unparsed: 0 };
 const EMPTY_DISTRIBUTION: LengthDistribution = { count: 0, min: 0, max: 0, mean: 0, median: 0, p90: 0, histogram: [] };
