@@ -12,6 +12,8 @@ import { goldenApi, type ErrorBreakdown, type ErrorRate, type SnapshotAudit } fr
 import { formatInterval, formatPercent } from '../../shared/interval';
 import { errorTypeLabel } from '../../shared/loop';
 import { snapshotKeys } from './keys';
+// Its classes (the headline, the breakdowns): the Dashboard shows the error rate too, maybe first.
+import '../../shared/golden.css';
 
 const STRATA: Record<string, string> = {
   agreed: 'Agreed',
