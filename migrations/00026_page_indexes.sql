@@ -14,7 +14,32 @@ DROP INDEX agent_runs_pipeline;
 CREATE INDEX llm_calls_usage ON llm_calls (project_id, run_kind, run_id, id)
     INCLUDE (cached, error, prompt_tokens, completion_tokens, cost_usd);
 
+-- A comparison carries its project and, for each side, the candidate's source and author, copied when
+-- it is recorded (candidates never change either): the dashboard's agreement per person counted
+-- comparisons by looking both candidates up, 150,000 lookups for 75,000 comparisons (0.8 s); now it
+-- reads the project's comparisons alone.
+ALTER TABLE comparisons ADD COLUMN project_id bigint, ADD COLUMN source_a text, ADD COLUMN author_a bigint,
+    ADD COLUMN source_b text, ADD COLUMN author_b bigint;
+UPDATE comparisons c SET project_id = n.project_id FROM nlqs n WHERE n.id = c.nlq_id;
+UPDATE comparisons c SET source_a = s.source, author_a = s.created_by FROM sql_candidates s WHERE s.id = c.candidate_a;
+UPDATE comparisons c SET source_b = s.source, author_b = s.created_by FROM sql_candidates s WHERE s.id = c.candidate_b;
+CREATE INDEX comparisons_project ON comparisons (project_id, guideline_version);
+-- +goose StatementBegin
+CREATE FUNCTION comparisons_sides() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    SELECT project_id INTO NEW.project_id FROM nlqs WHERE id = NEW.nlq_id;
+    SELECT source, created_by INTO NEW.source_a, NEW.author_a FROM sql_candidates WHERE id = NEW.candidate_a;
+    SELECT source, created_by INTO NEW.source_b, NEW.author_b FROM sql_candidates WHERE id = NEW.candidate_b;
+    RETURN NEW;
+END $$;
+-- +goose StatementEnd
+CREATE TRIGGER comparisons_sides BEFORE INSERT ON comparisons FOR EACH ROW EXECUTE FUNCTION comparisons_sides();
+
 -- +goose Down
+DROP TRIGGER comparisons_sides ON comparisons;
+DROP FUNCTION comparisons_sides();
+DROP INDEX comparisons_project;
+ALTER TABLE comparisons DROP COLUMN author_b, DROP COLUMN source_b, DROP COLUMN author_a, DROP COLUMN source_a, DROP COLUMN project_id;
 DROP INDEX llm_calls_usage;
 CREATE INDEX agent_runs_pipeline ON agent_runs (pipeline_run_id);
 DROP INDEX agent_runs_batch_outcome, agent_runs_batch, audit_log_object;

@@ -352,8 +352,10 @@ func seedPages(b *testing.B, st *store.Store, project, database, lead int64, n i
 		SELECT i.id, i.nlq_id, i.claimed_by, c.id, 1 + i.nlq_id % 3, 20000 + i.id % 60000, i.done_at FROM annotation_items i
 		JOIN sql_candidates c ON c.nlq_id = i.nlq_id AND c.source = 'human' AND c.created_by = i.claimed_by
 		WHERE i.project_id = $1 AND i.status = 'submitted'`, project)
-	exec(`INSERT INTO comparisons (nlq_id, candidate_a, candidate_b, match, reason, guideline_version)
-		SELECT h.nlq_id, h.id, o.id, (h.id + o.id) % 5 <> 0, CASE WHEN (h.id + o.id) % 5 = 0 THEN 'different results' ELSE '' END, 1 + h.nlq_id % 3
+	// The foreign-key triggers are off, so is the one that copies the project and sides: set them here.
+	exec(`INSERT INTO comparisons (nlq_id, candidate_a, candidate_b, match, reason, guideline_version, project_id, source_a, author_a, source_b, author_b)
+		SELECT h.nlq_id, h.id, o.id, (h.id + o.id) % 5 <> 0, CASE WHEN (h.id + o.id) % 5 = 0 THEN 'different results' ELSE '' END, 1 + h.nlq_id % 3,
+			q.project_id, h.source, h.created_by, o.source, o.created_by
 		FROM sql_candidates h JOIN nlqs q ON q.id = h.nlq_id
 		JOIN sql_candidates o ON o.nlq_id = h.nlq_id AND (o.source = 'agent' OR (o.source = 'human' AND o.id > h.id))
 		WHERE q.project_id = $1 AND h.source = 'human'`, project)

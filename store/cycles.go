@@ -64,7 +64,7 @@ func (s *Store) Cycles(ctx context.Context, projectID int64) ([]Cycle, error) {
 			FROM annotations a JOIN annotation_items i ON i.id = a.item_id WHERE i.project_id = $1 GROUP BY 1`,
 			func(v, a, b int) { get(v).Annotated, get(v).Skipped = a, b }},
 		{`SELECT COALESCE(c.guideline_version, 0), count(*) FILTER (WHERE c.match), count(*) FILTER (WHERE NOT c.match)
-			FROM comparisons c JOIN nlqs n ON n.id = c.nlq_id WHERE n.project_id = $1 GROUP BY 1`,
+			FROM comparisons c WHERE c.project_id = $1 GROUP BY 1`,
 			func(v, a, b int) { get(v).Agreed, get(v).Disagreed = a, b }},
 	}
 	for _, q := range counts {

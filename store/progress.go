@@ -70,14 +70,12 @@ func (s *Store) ProjectProgress(ctx context.Context, projectID int64) (Progress,
 	// Agreement: the comparisons in which one side is the person's SQL, by what the other side is.
 	rows, err = s.pool.Query(ctx, `
 		WITH verdicts AS (
-			-- Each comparison seen from both sides, so that every join is on equality: joining on
-			-- "id IN (a, b)" took seconds at 75,000 comparisons.
-			SELECT mine.created_by AS user_id, other.source = 'agent' AS with_agent, c.match
-			FROM comparisons c JOIN nlqs n ON n.id = c.nlq_id AND n.project_id = $1
-			CROSS JOIN LATERAL (VALUES (c.candidate_a, c.candidate_b), (c.candidate_b, c.candidate_a)) side(mine, other)
-			JOIN sql_candidates mine ON mine.id = side.mine AND mine.source = 'human'
-			JOIN sql_candidates other ON other.id = side.other
-			WHERE side.mine <> side.other
+			-- Each comparison from both sides, with the sources and authors it was recorded with
+			-- (migration 00026): no candidate is looked up.
+			SELECT side.author AS user_id, side.other = 'agent' AS with_agent, c.match
+			FROM comparisons c CROSS JOIN LATERAL (VALUES (c.candidate_a, c.source_a, c.author_a, c.candidate_b, c.source_b),
+				(c.candidate_b, c.source_b, c.author_b, c.candidate_a, c.source_a)) side(mine, source, author, theirs, other)
+			WHERE c.project_id = $1 AND side.source = 'human' AND side.mine <> side.theirs
 		), agreement AS (
 			SELECT user_id, count(*) FILTER (WHERE with_agent) AS agent, count(*) FILTER (WHERE with_agent AND match) AS agent_agreed,
 				count(*) FILTER (WHERE NOT with_agent) AS people, count(*) FILTER (WHERE NOT with_agent AND match) AS people_agreed
