@@ -57,7 +57,7 @@ const signInAs = (who) => signInAsIn(page, who, projectUrl, projectName);
 
 /**
  * Call the API from the page, as the signed-in user (the session cookie, and the CSRF token from its
- * cookie on writes); fails unless the status is `expect`. Setup only: what is checked is the UI.
+ * cookie on writes); fails unless the status is one of `expect`. Setup only: what is checked is the UI.
  */
 async function api(method, path, body, expect = method === 'POST' && body !== undefined ? [200, 201] : [200]) {
   const res = await page.evaluate(
@@ -179,6 +179,7 @@ function assertNoProblems() {
   const found = problems.splice(0);
   assert.equal(found.length, 0, `${found.length} layout problems:\n${found.join('\n')}`);
 }
+
 /** The longest page seen, so the sidebar check is known to have met a page that scrolls. */
 let longest = { screen: '', ratio: 0 };
 
@@ -251,8 +252,9 @@ describe('Goldset layout at 1280×800 and 1440×900', { skip }, () => {
     });
 
     await step('disagreements', async () => {
-      // Two annotators per question; A writes the imported gold SQL, B something else: each question
-      // both answered goes to review.
+      // Two annotators per question. A writes the imported gold SQL for seven questions; B is handed
+      // the same seven and writes SELECT 1 for the first three (disagreements, to review) and the gold
+      // SQL for the other four (accepted by agreement).
       const { policy } = await api('GET', `${projectApi}/policy`);
       await api('PUT', `${projectApi}/policy`, { version: policy.version, dual_share: 1, annotators_per_item: 2, audit_rate: 0 });
       await api('POST', `${projectApi}/annotation/plan`, { share: 1 });
