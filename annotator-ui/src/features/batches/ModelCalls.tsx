@@ -1,4 +1,5 @@
-// A batch's model calls: usage figures and the newest calls, each with its request and response on demand.
+// A batch's model calls: usage figures and the calls newest first, a page at a time, each with its request
+// and response on demand.
 import { useQuery } from '@tanstack/react-query';
 import { Fragment, useState } from 'react';
 import { llmApi, type LlmCall } from '../../shared/api';
@@ -6,14 +7,22 @@ import { formatCount } from '../../components/ResultGrid';
 import { Badge, Button, Card, ErrorState, Loading, Stats, Table } from '../../components/ui';
 import { formatCost, formatDuration, formatTokens } from '../../shared/format';
 import { toggled } from '../../shared/toggle';
-import { runKeys } from '../runs/keys';
+import { batchKeys } from './keys';
+import './batches.css';
+
+/** Calls on a page: the server's default page. */
+const CALLS_PAGE = 100;
 
 export function ModelCalls({ projectId, runId, live }: { projectId: string; runId: string; live: boolean }) {
   const [open, setOpen] = useState<Set<number>>(new Set());
   const [withBodies, setWithBodies] = useState(false);
+  // The cursor of every page up to the one shown (0: the newest), for Previous; each next page is the
+  // calls before the last one shown (keyset), so a batch's 50,000 calls are never read at once.
+  const [cursors, setCursors] = useState<number[]>([0]);
+  const before = cursors[cursors.length - 1];
   const calls = useQuery({
-    queryKey: runKeys.llmCalls(projectId, runId, withBodies),
-    queryFn: () => llmApi.listCalls(projectId, { run_kind: 'agent', run_id: runId, bodies: withBodies }),
+    queryKey: batchKeys.calls(projectId, runId, withBodies, before),
+    queryFn: () => llmApi.listCalls(projectId, { run_kind: 'agent', run_id: runId, bodies: withBodies, before: before || undefined }),
     refetchInterval: live ? 5000 : false,
     placeholderData: (prev) => prev,
   });
@@ -24,7 +33,7 @@ export function ModelCalls({ projectId, runId, live }: { projectId: string; runI
   const u = calls.data?.usage;
   const list = calls.data?.calls ?? [];
   return (
-    <Card title="Model calls" description="Every call to the language model this batch made (the newest 100).">
+    <Card title="Model calls" description="Every call to the language model this batch made, newest first.">
       {calls.isPending ? (
         <Loading label="Loading model calls…" />
       ) : calls.isError ? (
@@ -83,6 +92,24 @@ export function ModelCalls({ projectId, runId, live }: { projectId: string; runI
                 </Fragment>
               ))}
             </Table>
+          )}
+          {(cursors.length > 1 || list.length === CALLS_PAGE) && (
+            <nav className="pager" aria-label="Pages of model calls">
+              <span className="muted" data-testid="calls-range">
+                {formatCount((cursors.length - 1) * CALLS_PAGE + 1)}–{formatCount((cursors.length - 1) * CALLS_PAGE + list.length)}
+                {u ? ` of ${formatCount(u.calls)}` : ''}
+              </span>
+              <Button size="sm" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
+                ← Newer
+              </Button>
+              <Button
+                size="sm"
+                disabled={list.length < CALLS_PAGE || calls.isPlaceholderData}
+                onClick={() => setCursors((c) => [...c, list[list.length - 1].id])}
+              >
+                Older →
+              </Button>
+            </nav>
           )}
         </>
       )}
