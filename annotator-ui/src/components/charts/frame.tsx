@@ -76,8 +76,20 @@ export function Frame({
   );
 }
 
-export function Axis({ width, top, ticks, format }: { width: number; top: number; ticks: number[]; format: (v: number) => string }) {
-  const y = (v: number) => TOP + (H - TOP - BOTTOM) * (1 - v / top);
+/** The y axis's gridlines and tick labels; `y` places a value (by default on the standard drawing's height). */
+export function Axis({
+  width,
+  top,
+  ticks,
+  format,
+  y = (v: number) => TOP + (H - TOP - BOTTOM) * (1 - v / top),
+}: {
+  width: number;
+  top: number;
+  ticks: number[];
+  format: (v: number) => string;
+  y?: (v: number) => number;
+}) {
   return (
     <g className="chart-axis" aria-hidden="true">
       {ticks.map((t) => (

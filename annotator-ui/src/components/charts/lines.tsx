@@ -1,5 +1,5 @@
 // Lines: a small line chart for small multiples, and a long tail of counts on a log scale.
-import { H, TOP, BOTTOM, LEFT, gridlines, shortLabel, Frame, ChartEmpty } from './frame';
+import { H, TOP, BOTTOM, LEFT, gridlines, shortLabel, Frame, ChartEmpty, Axis } from './frame';
 
 export interface Point {
   key: string;
@@ -40,16 +40,7 @@ export function LineChart({
   const coords = points.map((p, i) => `${x(i)},${y(p.value)}`).join(' ');
   return (
     <Frame title={title} summary={points.map((p) => p.detail).join('; ')} width={width} height={SMALL_H}>
-      <g className="chart-axis" aria-hidden="true">
-        {ticks.map((t) => (
-          <g key={t}>
-            <line x1={LEFT} x2={width - 4} y1={y(t)} y2={y(t)} className={t === 0 ? 'chart-baseline' : 'chart-grid'} />
-            <text x={LEFT - 6} y={y(t)} dy="0.32em" textAnchor="end">
-              {format(t)}
-            </text>
-          </g>
-        ))}
-      </g>
+      <Axis width={width} top={top} ticks={ticks} format={format} y={y} />
       {points.length > 1 && <polyline points={coords} className="chart-line" />}
       {points.map((p, i) => (
         <g key={p.key} className="chart-point">

@@ -4,7 +4,7 @@ import { useId, useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { api, ApiError, type Database, type ImportKind, type UploadProgress } from '../../shared/api';
 import { formatCount } from '../../components/ResultGrid';
-import { Alert, Badge, Button, Card, EmptyState, ErrorState, Loading, SelectField, TextField, useToast } from '../../components/ui';
+import { Alert, Badge, Button, Card, EmptyState, ErrorState, Loading, SelectField, Table, TextField, useToast } from '../../components/ui';
 import { formatDateTime, formatRelative } from '../../shared/format';
 import { formError } from '../../shared/forms';
 import { canImport } from '../../shared/nav';
@@ -59,49 +59,31 @@ export function ProjectDatabases() {
 
 function DatabaseTable({ projectId, databases }: { projectId: string; databases: Database[] }) {
   return (
-    <div className="table-wrap flush">
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Kind</th>
-            <th scope="col">Version</th>
-            <th scope="col" className="cell-num">
-              Tables
-            </th>
-            <th scope="col" className="cell-num">
-              Rows
-            </th>
-            <th scope="col">Imported</th>
-          </tr>
-        </thead>
-        <tbody>
-          {databases.map((d) => (
-            <tr key={d.id} className={d.latest ? undefined : 'row-muted'}>
-              <td>
-                <Link className="strong-link" to={`/projects/${projectId}/databases/${d.id}`}>
-                  {d.name}
-                </Link>
-                {!d.latest && (
-                  <span className="inline-badge">
-                    <Badge>superseded</Badge>
-                  </span>
-                )}
-              </td>
-              <td>
-                <Badge tone="info">{d.kind.toUpperCase()}</Badge>
-              </td>
-              <td className="nowrap">v{d.version}</td>
-              <td className="cell-num">{formatCount(d.table_count)}</td>
-              <td className="cell-num">{formatCount(d.row_count)}</td>
-              <td className="nowrap muted" title={formatDateTime(d.created_at)}>
-                {formatRelative(d.created_at)}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table columns={['Name', 'Kind', 'Version', { label: 'Tables', num: true }, { label: 'Rows', num: true }, 'Imported']}>
+      {databases.map((d) => (
+        <tr key={d.id} className={d.latest ? undefined : 'row-muted'}>
+          <td>
+            <Link className="strong-link" to={`/projects/${projectId}/databases/${d.id}`}>
+              {d.name}
+            </Link>
+            {!d.latest && (
+              <span className="inline-badge">
+                <Badge>superseded</Badge>
+              </span>
+            )}
+          </td>
+          <td>
+            <Badge tone="info">{d.kind.toUpperCase()}</Badge>
+          </td>
+          <td className="nowrap">v{d.version}</td>
+          <td className="cell-num">{formatCount(d.table_count)}</td>
+          <td className="cell-num">{formatCount(d.row_count)}</td>
+          <td className="nowrap muted" title={formatDateTime(d.created_at)}>
+            {formatRelative(d.created_at)}
+          </td>
+        </tr>
+      ))}
+    </Table>
   );
 }
 

@@ -2,7 +2,7 @@
 import { Link } from 'react-router';
 import { type ImportSummary } from '../../shared/api';
 import { formatCount, plural } from '../../components/ResultGrid';
-import { Badge } from '../../components/ui';
+import { Badge, Table } from '../../components/ui';
 import { DescriptionsSummary } from './DescriptionsSummary';
 
 function percent(rate: number): string {
@@ -43,27 +43,11 @@ export function ImportSummaryView({ projectId, summary }: { projectId: string; s
       )}
       <DescriptionsSummary summary={summary} />
       {dbs.length > 0 && (
-        <div className="table-wrap flush">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Database</th>
-                <th scope="col" className="cell-num">
-                  Tables
-                </th>
-                <th scope="col" className="cell-num">
-                  Rows
-                </th>
-                <th scope="col">Tables and warnings</th>
-              </tr>
-            </thead>
-            <tbody>
-              {dbs.map((d) => (
-                <DatabaseSummaryRow key={d.database.id} projectId={projectId} entry={d} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table columns={['Database', { label: 'Tables', num: true }, { label: 'Rows', num: true }, 'Tables and warnings']}>
+          {dbs.map((d) => (
+            <DatabaseSummaryRow key={d.database.id} projectId={projectId} entry={d} />
+          ))}
+        </Table>
       )}
       {mismatches.length > 0 && (
         <details className="mismatches">
@@ -71,29 +55,18 @@ export function ImportSummaryView({ projectId, summary }: { projectId: string; s
             {plural(mismatches.length, 'gold query', 'gold queries')} {mismatches.length === 1 ? 'does' : 'do'} not match
             after translation
           </summary>
-          <div className="table-wrap flush">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">#</th>
-                  <th scope="col">Database</th>
-                  <th scope="col">Reason</th>
-                </tr>
-              </thead>
-              <tbody>
-                {mismatches.map((m) => (
-                  <tr key={`${m.db_id}-${m.index}`}>
-                    <td className="nowrap mono">{m.index}</td>
-                    <td className="nowrap">{m.db_id}</td>
-                    <td>
-                      <div>{m.reason}</div>
-                      <code className="mismatch-sql">{m.query}</code>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table columns={['#', 'Database', 'Reason']}>
+            {mismatches.map((m) => (
+              <tr key={`${m.db_id}-${m.index}`}>
+                <td className="nowrap mono">{m.index}</td>
+                <td className="nowrap">{m.db_id}</td>
+                <td>
+                  <div>{m.reason}</div>
+                  <code className="mismatch-sql">{m.query}</code>
+                </td>
+              </tr>
+            ))}
+          </Table>
         </details>
       )}
     </div>

@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import { api, type DbTable } from '../../shared/api';
 import { plural, ResultView } from '../../components/ResultGrid';
 import { ColumnDocNote } from '../../components/ColumnDoc';
-import { Alert, Button, ErrorState, Loading } from '../../components/ui';
+import { Alert, Button, ErrorState, Loading, Table } from '../../components/ui';
 import { databaseKeys } from './keys';
 import { tableSource } from './sql';
 import { EditTable } from './EditTable';
@@ -96,34 +96,22 @@ export function TableDetail({
             </ul>
           </Alert>
         )}
-        <div className="table-wrap flush">
-          <table className="table table-compact">
-            <thead>
-              <tr>
-                <th scope="col">Column</th>
-                <th scope="col">Original header</th>
-                <th scope="col">Type</th>
-                <th scope="col">Keys</th>
-              </tr>
-            </thead>
-            <tbody>
-              {(table.columns ?? []).map((c) => (
-                <tr key={c.name}>
-                  <td className="mono">{c.name}</td>
-                  <td>
-                    {c.original && c.original !== c.name ? c.original : <span className="muted">—</span>}
-                    <ColumnDocNote column={c} />
-                  </td>
-                  <td className="mono muted">
-                    {c.type}
-                    {c.not_null && ' not null'}
-                  </td>
-                  <td>{keyBadges(table, c.name)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table className="table table-compact" columns={['Column', 'Original header', 'Type', 'Keys']}>
+          {(table.columns ?? []).map((c) => (
+            <tr key={c.name}>
+              <td className="mono">{c.name}</td>
+              <td>
+                {c.original && c.original !== c.name ? c.original : <span className="muted">—</span>}
+                <ColumnDocNote column={c} />
+              </td>
+              <td className="mono muted">
+                {c.type}
+                {c.not_null && ' not null'}
+              </td>
+              <td>{keyBadges(table, c.name)}</td>
+            </tr>
+          ))}
+        </Table>
       </div>
       <div className="panel">
         <div className="panel-header">
