@@ -69,24 +69,26 @@ func (s *Store) ProjectProgress(ctx context.Context, projectID int64) (Progress,
 	rows.Close()
 	// Agreement: the comparisons in which one side is the person's SQL, by what the other side is.
 	rows, err = s.pool.Query(ctx, `
-		WITH verdicts AS (
-			-- Each comparison from both sides, with the sources and authors it was recorded with
-			-- (migration 00026): no candidate is looked up.
-			SELECT side.author AS user_id, side.other = 'agent' AS with_agent, c.match
-			FROM comparisons c CROSS JOIN LATERAL (VALUES (c.candidate_a, c.source_a, c.author_a, c.candidate_b, c.source_b),
-				(c.candidate_b, c.source_b, c.author_b, c.candidate_a, c.source_a)) side(mine, source, author, theirs, other)
-			WHERE c.project_id = $1 AND side.source = 'human' AND side.mine <> side.theirs
-		), agreement AS (
-			SELECT user_id, count(*) FILTER (WHERE with_agent) AS agent, count(*) FILTER (WHERE with_agent AND match) AS agent_agreed,
-				count(*) FILTER (WHERE NOT with_agent) AS people, count(*) FILTER (WHERE NOT with_agent AND match) AS people_agreed
-			FROM verdicts GROUP BY user_id
+		WITH agreement AS (
+			-- Each comparison counted from the side of each person in it, with the sources and authors it
+			-- was recorded with (migration 00026): no candidate is looked up.
+			SELECT user_id, sum(n) FILTER (WHERE with_agent)::bigint AS agent, sum(agreed) FILTER (WHERE with_agent)::bigint AS agent_agreed,
+				sum(n) FILTER (WHERE NOT with_agent)::bigint AS people, sum(agreed) FILTER (WHERE NOT with_agent)::bigint AS people_agreed
+			FROM (
+				SELECT author_a AS user_id, source_b = 'agent' AS with_agent, count(*) AS n, count(*) FILTER (WHERE match) AS agreed
+				FROM comparisons WHERE project_id = $1 AND source_a = 'human' AND candidate_a <> candidate_b GROUP BY 1, 2
+				UNION ALL
+				SELECT author_b, source_a = 'agent', count(*), count(*) FILTER (WHERE match)
+				FROM comparisons WHERE project_id = $1 AND source_b = 'human' AND candidate_a <> candidate_b GROUP BY 1, 2
+			) sides GROUP BY user_id
 		), work AS (
 			-- Per person before any join, on the three columns counted: sorting whole joined rows for the
 			-- median spilled to disk at 75,000 annotations. An annotation's item names its project.
-			SELECT a.user_id, count(*) FILTER (WHERE a.skipped_reason IS NULL) AS annotated,
-				count(*) FILTER (WHERE a.skipped_reason IS NOT NULL) AS skipped,
-				percentile_cont(0.5) WITHIN GROUP (ORDER BY a.elapsed_ms) FILTER (WHERE a.skipped_reason IS NULL AND a.elapsed_ms IS NOT NULL) / 1000 AS median
-			FROM annotations a JOIN annotation_items i ON i.id = a.item_id WHERE i.project_id = $1 GROUP BY a.user_id
+			SELECT user_id, count(*) FILTER (WHERE done) AS annotated, count(*) FILTER (WHERE NOT done) AS skipped,
+				percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) FILTER (WHERE done AND ms IS NOT NULL) / 1000 AS median
+			FROM (SELECT a.user_id, a.skipped_reason IS NULL AS done, a.elapsed_ms AS ms
+				FROM annotations a JOIN annotation_items i ON i.id = a.item_id WHERE i.project_id = $1) mine
+			GROUP BY user_id
 		)
 		SELECT u.id, u.email, w.annotated, w.skipped,
 			(SELECT count(*) FROM annotation_items i WHERE i.project_id = $1 AND i.claimed_by = u.id AND i.status = 'claimed'),
