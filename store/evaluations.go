@@ -285,6 +285,29 @@ func (s *Store) EvalSummary(ctx context.Context, runID, candidateID int64) (Eval
 	return out, classify(err, "eval summary")
 }
 
+// EvalTotals is EvalSummary without the breakdowns (its maps are empty): one pass over the run's
+// results, without the snapshot's pairs, for lists of evaluations.
+func (s *Store) EvalTotals(ctx context.Context, runID, candidateID int64) (EvalSummary, error) {
+	out := EvalSummary{ByHardness: map[string]*EvalBucket{}, ByDatabase: map[string]*EvalBucket{}}
+	var n, correct, judged, judgedOK, suiteN, suiteOK int
+	err := s.pool.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE correct), count(*) FILTER (WHERE NOT correct AND error <> ''),
+			count(judge), count(*) FILTER (WHERE judge), count(suite_correct), count(*) FILTER (WHERE suite_correct)
+		FROM eval_results WHERE run_id = $1 AND candidate_id = $2`, runID, candidateID).
+		Scan(&n, &correct, &out.Errors, &judged, &judgedOK, &suiteN, &suiteOK)
+	if err != nil {
+		return out, classify(err, "eval totals")
+	}
+	var total, judge EvalBucket
+	total.add(n, correct)
+	total.addSuite(suiteN, suiteOK)
+	judge.add(judged, judgedOK)
+	out.Scored, out.Correct, out.Accuracy, out.Suite = total.N, total.Correct, total.Accuracy, total
+	if judge.N > 0 {
+		out.Judge = &judge
+	}
+	return out, nil
+}
+
 // RunSpend is what a run's model calls cost so far; calls answered from the cache are free.
 type RunSpend struct {
 	Calls  int     `json:"calls"`

@@ -112,6 +112,16 @@ func TestEvaluate_ExecutionAccuracyByHardnessAndDatabaseJudgeApart(t *testing.T)
 	if s.Suite.SuiteN != s.Scored || s.Suite.SuiteCorrect != s.Correct {
 		t.Fatalf("test-suite %+v, execution %d/%d", s.Suite, s.Correct, s.Scored)
 	}
+	// The list carries the same totals without the breakdowns.
+	list, err := b.eval.Evaluations(b.Ctx, b.Project.ID)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("list: %v, %d evaluations", err, len(list))
+	}
+	l := list[0].Summary
+	if l.Scored != s.Scored || l.Correct != s.Correct || l.Accuracy != s.Accuracy || l.Errors != s.Errors || l.Suite != s.Suite ||
+		l.Judge == nil || *l.Judge != *s.Judge || len(l.ByHardness) != 0 {
+		t.Fatalf("the list's totals %+v, the evaluation's %+v", l, s)
+	}
 }
 
 // An answer equal to the gold on the database but not on its neighbours (count of distinct names,
