@@ -3,8 +3,13 @@
 //     left edge, or past the edge of a box that clips it (a panel that scrolls sideways);
 //   - no text is below WCAG 2.1 AA contrast, and axe-core finds nothing else against WCAG 2.1 A and AA
 //     (its wcag2a, wcag2aa, wcag21a and wcag21aa rules, color-contrast among them);
-//   - the dark sidebar reaches the bottom of the window on a long page scrolled to its end;
+//   - the dark sidebar runs the page's whole height, and reaches the window's bottom on a long page
+//     scrolled to its end;
 //   - a toast never covers the table row the user just acted on, nor any other row.
+// Beside the main screens (projects, a project's overview, databases and a database, questions,
+// annotate, review with a claimed item, dashboard, metrics, pipelines, batches, evaluations, snapshots
+// and a snapshot, members, settings) it visits the guidelines, the agent, optimizations, the
+// project's activity, users and the account page.
 // The data the screens need is built first: the Spider sample's concert_singer with its 45 dev
 // questions (imported through the UI), two annotators who answer seven questions, three differently
 // (three disagreements to review) and four alike (accepted), guidelines with rules to cite, a
@@ -316,7 +321,26 @@ describe('Goldset layout at 1280×800 and 1440×900', { skip }, () => {
     await step('batches', () => checkTab('Batches', () => page.getByRole('form', { name: 'New agent batch' }).waitFor()));
     await step('evaluations', () => checkTab('Evaluations', () => page.getByRole('form', { name: 'New evaluation' }).waitFor()));
     await step('snapshots', () => checkTab('Snapshots', () => page.getByRole('form', { name: 'Cut a snapshot' }).waitFor()));
+    await step('snapshot', async () => {
+      await page.getByRole('link', { name: /layout v1/ }).first().click();
+      await page.getByRole('heading', { name: /Snapshot #\d+ layout v1/ }).waitFor();
+      await checkScreen('Snapshot');
+    });
+    await step('guidelines', () => checkTab('Guidelines', () => page.getByRole('list', { name: 'Rules' }).waitFor()));
+    await step('agent', () => checkTab('Agent', () => page.getByRole('form', { name: 'Try the agent' }).waitFor()));
+    await step('optimizations', () => checkTab('Optimizations', () => page.getByRole('form', { name: 'New optimization' }).waitFor()));
     await step('members', () => checkTab('Members', () => page.getByRole('cell', { name: REVIEWER.email, exact: true }).waitFor()));
+    await step('activity', () => checkTab('Activity', () => page.getByRole('table').first().waitFor()));
+    await step('users', async () => {
+      await page.goto(`${BASE}/users`);
+      await page.getByRole('cell', { name: REVIEWER.email, exact: true }).waitFor();
+      await checkScreen('Users');
+    });
+    await step('account', async () => {
+      await page.goto(`${BASE}/account`);
+      await page.getByRole('form', { name: 'Change password' }).waitFor();
+      await checkScreen('Account');
+    });
     await step('settings', async () => {
       await page.goto(`${BASE}/settings/llm`);
       await page.getByRole('heading', { name: 'Language model', level: 1 }).waitFor();
