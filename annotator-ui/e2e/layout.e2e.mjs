@@ -6,10 +6,10 @@
 //   - the dark sidebar runs the page's whole height, and reaches the window's bottom on a long page
 //     scrolled to its end;
 //   - a toast never covers the table row the user just acted on, nor any other row.
-// Beside the main screens (projects, a project's overview, databases and a database, questions,
-// annotate, review with a claimed item, dashboard, metrics, pipelines, batches, evaluations, snapshots
-// and a snapshot, members, settings) it visits the guidelines, the agent, optimizations, the
-// project's activity, users and the account page.
+// Beside the main screens (projects, a project's overview, databases and a database, questions and a
+// question's history, annotate and its outcome, review with a claimed item in three of its decisions,
+// dashboard, metrics, pipelines, batches, evaluations, snapshots and a snapshot, members, settings) it
+// visits the guidelines, the agent, optimizations, the project's activity, users and the account page.
 // The data the screens need is built first: the Spider sample's concert_singer with its 45 dev
 // questions (imported through the UI), two annotators who answer seven questions, three differently
 // (three disagreements to review) and four alike (accepted), guidelines with rules to cite, a
@@ -20,7 +20,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, BASE, createProject, signIn, skipUnlessConfigured, uniqueSuffix, until } from './harness.mjs';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, BASE, createProject, isMac, signIn, skipUnlessConfigured, typeInEditor, uniqueSuffix, until } from './harness.mjs';
 import { browserSpec, hasSpider, importSpider, signInAs as signInAsIn, SPIDER, spiderZip } from './spec.mjs';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -306,6 +306,15 @@ describe('Goldset layout at 1280×800 and 1440×900', { skip }, () => {
       await page.goto(projectUrl);
       await checkTab('Questions', () => until(async () => (await page.getByRole('table', { name: 'Questions' }).getByRole('row').count()) > 20, 'the questions listed'));
     });
+    await step('question-history', async () => {
+      // The last question listed is the first imported, which both annotators answered.
+      await page.getByRole('table', { name: 'Questions' }).getByRole('row').last().getByRole('link').first().click();
+      const drawer = page.getByRole('dialog', { name: /^Question #\d+$/ });
+      await drawer.getByTestId('timeline').waitFor();
+      await checkScreen('Question history');
+      await page.keyboard.press('Escape');
+      await drawer.waitFor({ state: 'detached' });
+    });
     await step('dashboard', () => checkTab('Dashboard', () => page.getByRole('table', { name: 'Cycles' }).waitFor()));
     await step('metrics', async () => {
       await checkTab('Metrics', () => page.getByRole('table', { name: 'Metrics per stage' }).waitFor());
@@ -360,6 +369,12 @@ describe('Goldset layout at 1280×800 and 1440×900', { skip }, () => {
       await page.getByRole('textbox', { name: 'Your SQL', exact: true }).waitFor();
       await checkScreen('Annotate');
     });
+    await step('annotate-outcome', async () => {
+      await typeInEditor(page, 'Your SQL', 'SELECT count(*) FROM singer');
+      await page.keyboard.press(`${isMac ? 'Meta' : 'Control'}+s`);
+      await page.getByTestId('outcome').waitFor();
+      await checkScreen('Annotate, the outcome');
+    });
     assertNoProblems();
   });
 
@@ -378,6 +393,10 @@ describe('Goldset layout at 1280×800 and 1440×900', { skip }, () => {
       await page.keyboard.press('w');
       await page.getByLabel('New question').waitFor();
       await checkScreen('Review, rewriting the question');
+      // Editing the SQL puts an editor in the panel.
+      await page.getByRole('group', { name: 'Other decisions' }).getByRole('button', { name: /^Edit & accept/ }).click();
+      await page.getByRole('textbox', { name: 'Final SQL', exact: true }).waitFor();
+      await checkScreen('Review, editing the SQL');
       // The compared candidates' captions say who wrote each and how many rows it returned, apart.
       const captions = await page.getByTestId('sql-side-by-side').locator('figcaption').allTextContents();
       assert.equal(captions.length, 2);
