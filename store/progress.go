@@ -69,18 +69,20 @@ func (s *Store) ProjectProgress(ctx context.Context, projectID int64) (Progress,
 	rows.Close()
 	// Agreement: the comparisons in which one side is the person's SQL, by what the other side is.
 	rows, err = s.pool.Query(ctx, `
-		WITH agreement AS (
-			-- Each comparison counted from the side of each person in it, with the sources and authors it
-			-- was recorded with (migration 00026): no candidate is looked up.
-			SELECT user_id, sum(n) FILTER (WHERE with_agent)::bigint AS agent, sum(agreed) FILTER (WHERE with_agent)::bigint AS agent_agreed,
-				sum(n) FILTER (WHERE NOT with_agent)::bigint AS people, sum(agreed) FILTER (WHERE NOT with_agent)::bigint AS people_agreed
-			FROM (
-				SELECT author_a AS user_id, source_b = 'agent' AS with_agent, count(*) AS n, count(*) FILTER (WHERE match) AS agreed
-				FROM comparisons WHERE project_id = $1 AND source_a = 'human' AND candidate_a <> candidate_b GROUP BY 1, 2
-				UNION ALL
-				SELECT author_b, source_a = 'agent', count(*), count(*) FILTER (WHERE match)
-				FROM comparisons WHERE project_id = $1 AND source_b = 'human' AND candidate_a <> candidate_b GROUP BY 1, 2
-			) sides GROUP BY user_id
+		WITH pairs AS (
+			-- One pass over the project's comparisons, grouped by who and what was compared (a few hundred
+			-- groups), with the sources and authors each was recorded with (migration 00026): no
+			-- candidate is looked up.
+			SELECT author_a, source_a, author_b, source_b, count(*) AS n, count(*) FILTER (WHERE match) AS agreed
+			FROM comparisons WHERE project_id = $1 AND candidate_a <> candidate_b GROUP BY 1, 2, 3, 4
+		), agreement AS (
+			-- Each group from the side of each person in it.
+			SELECT side.user_id, sum(p.n) FILTER (WHERE side.other = 'agent')::bigint AS agent,
+				sum(p.agreed) FILTER (WHERE side.other = 'agent')::bigint AS agent_agreed,
+				sum(p.n) FILTER (WHERE side.other <> 'agent')::bigint AS people,
+				sum(p.agreed) FILTER (WHERE side.other <> 'agent')::bigint AS people_agreed
+			FROM pairs p CROSS JOIN LATERAL (VALUES (p.author_a, p.source_a, p.source_b), (p.author_b, p.source_b, p.source_a)) side(user_id, source, other)
+			WHERE side.source = 'human' GROUP BY side.user_id
 		), work AS (
 			-- Per person before any join, on the three columns counted: sorting whole joined rows for the
 			-- median spilled to disk at 75,000 annotations. An annotation's item names its project.
