@@ -35,6 +35,13 @@ export function batchParams(form: {
 
 const BATCH_FIELDS = ['database_id', 'stage', 'status', 'limit', 'concurrency', 'samples'];
 
+/** The form's counts: how many questions, agents at once and samples per question. */
+const COUNT_FIELDS = [
+  { key: 'limit', label: 'Limit', placeholder: 'All matching' },
+  { key: 'concurrency', label: 'Concurrency', hint: 'Agents at once.' },
+  { key: 'samples', label: 'Samples', max: 10, hint: 'Per question.' },
+] as const;
+
 export function NewBatch({ projectId }: { projectId: string }) {
   const { user } = useSession();
   const databases = useQuery({ queryKey: databaseKeys.list(projectId, false), queryFn: () => api.listDatabases(projectId) });
@@ -82,34 +89,9 @@ export function NewBatch({ projectId }: { projectId: string }) {
             <option value="new">{STATUS_LABELS.new}</option>
             <option value="needs_review">{STATUS_LABELS.needs_review}</option>
           </SelectField>
-          <TextField
-            label="Limit"
-            type="number"
-            min={1}
-            value={form.limit}
-            onChange={set('limit')}
-            error={local.limit ?? fields.limit}
-            placeholder="All matching"
-          />
-          <TextField
-            label="Concurrency"
-            type="number"
-            min={1}
-            value={form.concurrency}
-            onChange={set('concurrency')}
-            error={local.concurrency ?? fields.concurrency}
-            hint="Agents at once."
-          />
-          <TextField
-            label="Samples"
-            type="number"
-            min={1}
-            max={10}
-            value={form.samples}
-            onChange={set('samples')}
-            error={local.samples ?? fields.samples}
-            hint="Per question."
-          />
+          {COUNT_FIELDS.map(({ key: k, label, ...extra }) => (
+            <TextField key={k} label={label} type="number" min={1} {...extra} value={form[k]} onChange={set(k)} error={local[k] ?? fields[k]} />
+          ))}
         </div>
         <RunFormFooter notConfigured={notConfigured} isAdmin={user.is_admin} general={general}>
           <StartButton busy={start.isPending} disabled={invalid}>

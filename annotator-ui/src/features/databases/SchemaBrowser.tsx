@@ -41,6 +41,15 @@ function WarningMark({ warnings }: { warnings: string[] }) {
   );
 }
 
+/** A table's or column's name that, pressed, inserts it (quoted when it must be) at the editor's cursor. */
+function InsertButton({ className, name, onInsert }: { className: string; name: string; onInsert: (text: string) => void }) {
+  return (
+    <button type="button" className={className} title={`Insert ${name} at the cursor`} onClick={() => onInsert(quoteIdent(name))}>
+      {name}
+    </button>
+  );
+}
+
 export function SchemaBrowser({
   tables,
   activeTable,
@@ -104,14 +113,7 @@ export function SchemaBrowser({
                   >
                     <span aria-hidden="true">{open ? '▾' : '▸'}</span>
                   </button>
-                  <button
-                    type="button"
-                    className="schema-name"
-                    title={`Insert ${t.name} at the cursor`}
-                    onClick={() => onInsert(quoteIdent(t.name))}
-                  >
-                    {t.name}
-                  </button>
+                  <InsertButton className="schema-name" name={t.name} onInsert={onInsert} />
                   <WarningMark warnings={t.warnings ?? []} />
                   <span className="schema-count" title={`${formatCount(t.row_count)} rows`}>
                     {formatCount(t.row_count)}
@@ -123,14 +125,7 @@ export function SchemaBrowser({
                     <ul className="schema-columns" aria-label={`Columns of ${t.name}`}>
                       {(t.columns ?? []).map((c) => (
                         <li key={c.name}>
-                          <button
-                            type="button"
-                            className="schema-col"
-                            title={`Insert ${c.name} at the cursor`}
-                            onClick={() => onInsert(quoteIdent(c.name))}
-                          >
-                            {c.name}
-                          </button>
+                          <InsertButton className="schema-col" name={c.name} onInsert={onInsert} />
                           <span className="schema-coltype">{c.type}</span>
                           {keyBadges(t, c.name)}
                           {headerDiffers(c) && (

@@ -4,7 +4,8 @@
 // columns, near-duplicate questions).
 import type { ReactNode } from 'react';
 import { formatRate } from '../dashboard/api';
-import { type HardnessCounts } from './api';
+import { type HardnessCounts, type MetricReport } from './api';
+import { Table, type Column } from '../../components/ui';
 import { HARDNESS_LEVELS, STAGE_METRICS, stageName, type StageMetric, type StageRow } from './stages';
 import { Delta, ProportionBar } from '../../components/charts';
 import { formatCount } from '../../components/ResultGrid';
@@ -37,80 +38,77 @@ export function HardnessMix({ label, hardness }: { label: string; hardness: Hard
   );
 }
 
+/** The study's table's header: the stage, each figure (those with a tooltip say what they measure), the hardness mix. */
+const STAGE_COLUMNS: Column[] = [
+  'Stage',
+  { label: 'NLQs', num: true },
+  { label: 'Mean cosine', num: true, title: 'Mean cosine similarity over all pairs of questions: lower is more varied' },
+  { label: 'Tables', num: true },
+  { label: 'Columns', num: true },
+  { label: 'Unique patterns', num: true },
+  { label: 'Entropy (bits)', num: true },
+  { label: 'Evenness', num: true, title: 'Entropy over log₂ of the number of patterns: 1 when every pattern is equally frequent' },
+  {
+    label: (
+      <>
+        Hardness
+        <div className="muted small hardness-key">easy · medium · hard · extra</div>
+      </>
+    ),
+  },
+];
+
+/** The figures of a stage's row, in the header's order. */
+const FIGURES: { k: StageMetric['key']; testId: string; show: (r: MetricReport) => ReactNode }[] = [
+  { k: 'nlqs', testId: 'nlqs', show: (r) => formatCount(r.nlqs) },
+  { k: 'mean_cosine', testId: 'mean-cosine', show: (r) => formatCosine(r.mean_cosine) },
+  {
+    k: 'tables',
+    testId: 'tables',
+    show: (r) => (
+      <>
+        {formatCount(r.tables_used)}/{formatCount(r.tables_total)} <span className="muted small">{formatRate(r.table_share)}</span>
+      </>
+    ),
+  },
+  {
+    k: 'columns',
+    testId: 'columns',
+    show: (r) => (
+      <>
+        {formatCount(r.columns_used)}/{formatCount(r.columns_total)} <span className="muted small">{formatRate(r.column_share)}</span>
+      </>
+    ),
+  },
+  { k: 'unique_patterns', testId: 'patterns', show: (r) => formatCount(r.unique_patterns) },
+  { k: 'entropy_bits', testId: 'entropy', show: (r) => formatBits(r.entropy_bits) },
+  { k: 'evenness', testId: 'evenness', show: (r) => formatBits(r.evenness) },
+];
+
 /** The study's table: one row per stage, each figure with its % change against the first stage. */
 export function StageTable({ rows }: { rows: StageRow[] }) {
   const first = rows[0] ? stageName(rows[0].stage) : '';
   return (
-    <div className="table-wrap flush">
-      <table className="table metrics-table" aria-label="Metrics per stage">
-        <thead>
-          <tr>
-            <th scope="col">Stage</th>
-            <th scope="col" className="cell-num">
-              NLQs
+    <Table label="Metrics per stage" className="table metrics-table" columns={STAGE_COLUMNS}>
+      {rows.map((row) => {
+        const r = row.report;
+        const name = stageName(row.stage);
+        return (
+          <tr key={row.key} data-testid={`stage-row-${row.position}`}>
+            <th scope="row" className="nowrap">
+              {name}
             </th>
-            <th scope="col" className="cell-num" title="Mean cosine similarity over all pairs of questions: lower is more varied">
-              Mean cosine
-            </th>
-            <th scope="col" className="cell-num">
-              Tables
-            </th>
-            <th scope="col" className="cell-num">
-              Columns
-            </th>
-            <th scope="col" className="cell-num">
-              Unique patterns
-            </th>
-            <th scope="col" className="cell-num">
-              Entropy (bits)
-            </th>
-            <th scope="col" className="cell-num" title="Entropy over log₂ of the number of patterns: 1 when every pattern is equally frequent">
-              Evenness
-            </th>
-            <th scope="col">
-              Hardness
-              <div className="muted small hardness-key">easy · medium · hard · extra</div>
-            </th>
+            {FIGURES.map((f) => (
+              <FigureCell key={f.k} row={row} k={f.k} first={first} testId={f.testId}>
+                {f.show(r)}
+              </FigureCell>
+            ))}
+            <td>
+              <HardnessMix label={name} hardness={r.hardness} />
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {rows.map((row) => {
-            const r = row.report;
-            const name = stageName(row.stage);
-            return (
-              <tr key={row.key} data-testid={`stage-row-${row.position}`}>
-                <th scope="row" className="nowrap">
-                  {name}
-                </th>
-                <FigureCell row={row} k="nlqs" first={first} testId="nlqs">
-                  {formatCount(r.nlqs)}
-                </FigureCell>
-                <FigureCell row={row} k="mean_cosine" first={first} testId="mean-cosine">
-                  {formatCosine(r.mean_cosine)}
-                </FigureCell>
-                <FigureCell row={row} k="tables" first={first} testId="tables">
-                  {formatCount(r.tables_used)}/{formatCount(r.tables_total)} <span className="muted small">{formatRate(r.table_share)}</span>
-                </FigureCell>
-                <FigureCell row={row} k="columns" first={first} testId="columns">
-                  {formatCount(r.columns_used)}/{formatCount(r.columns_total)} <span className="muted small">{formatRate(r.column_share)}</span>
-                </FigureCell>
-                <FigureCell row={row} k="unique_patterns" first={first} testId="patterns">
-                  {formatCount(r.unique_patterns)}
-                </FigureCell>
-                <FigureCell row={row} k="entropy_bits" first={first} testId="entropy">
-                  {formatBits(r.entropy_bits)}
-                </FigureCell>
-                <FigureCell row={row} k="evenness" first={first} testId="evenness">
-                  {formatBits(r.evenness)}
-                </FigureCell>
-                <td>
-                  <HardnessMix label={name} hardness={r.hardness} />
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+        );
+      })}
+    </Table>
   );
 }
