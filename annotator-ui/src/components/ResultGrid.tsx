@@ -141,3 +141,30 @@ export function ResultView({
     </div>
   );
 }
+
+/**
+ * A result in a panel under its title (an `h2`, or the heading `level` given): "Not run." when there
+ * is none.
+ */
+export function ResultPanel({
+  title,
+  level: Heading = 'h2',
+  result,
+  label,
+  highlight,
+}: {
+  title: string;
+  level?: 'h2' | 'h4';
+  result: QueryResult | ResultPreview | null | undefined;
+  label: string;
+  highlight?: number;
+}) {
+  return (
+    <div className="panel">
+      <div className="panel-header">
+        <Heading className="panel-title">{title}</Heading>
+      </div>
+      {result ? <ResultView result={result} label={label} highlight={highlight} /> : <p className="muted">Not run.</p>}
+    </div>
+  );
+}

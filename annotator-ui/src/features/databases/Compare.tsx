@@ -3,7 +3,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useRef, type RefObject } from 'react';
 import { api, type CompareResult, type DbTable } from '../../shared/api';
-import { formatCount, ResultView, RowsTable } from '../../components/ResultGrid';
+import { formatCount, ResultPanel, RowsTable } from '../../components/ResultGrid';
 import { RUN_SHORTCUT, SqlEditor, type SqlEditorHandle } from '../../components/SqlEditor';
 import { Badge, Button, ErrorState } from '../../components/ui';
 import { databaseKeys } from './keys';
@@ -112,12 +112,7 @@ export function CompareView({ result }: { result: CompareResult }) {
             ['Predicted result', result.pred],
           ] as const
         ).map(([title, r]) => (
-          <div key={title} className="panel">
-            <div className="panel-header">
-              <h2 className="panel-title">{title}</h2>
-            </div>
-            <ResultView result={r} label={title} highlight={order >= 0 ? order : undefined} />
-          </div>
+          <ResultPanel key={title} title={title} result={r} label={title} highlight={order >= 0 ? order : undefined} />
         ))}
       </div>
     </div>

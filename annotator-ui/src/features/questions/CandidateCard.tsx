@@ -2,7 +2,7 @@
 import { Link } from 'react-router';
 import { type Candidate, type HistoryCandidate } from '../../shared/api';
 import { formatDateTime, formatRelative } from '../../shared/format';
-import { plural, ResultView } from '../../components/ResultGrid';
+import { plural, ResultPanel } from '../../components/ResultGrid';
 import { SqlCode } from '../../components/SqlCode';
 import { Badge } from '../../components/ui';
 import { sourceLabel } from './historyNames';
@@ -84,18 +84,8 @@ export function TranslationEvidence({ candidate: c }: { candidate: Candidate }) 
       )}
       {v && !v.match && (v.sqlite || v.postgres) && (
         <div className="compare-columns">
-          <div className="panel">
-            <div className="panel-header">
-              <h4 className="panel-title">Original on SQLite</h4>
-            </div>
-            {v.sqlite ? <ResultView result={v.sqlite} label="SQLite result" /> : <p className="muted">Not run.</p>}
-          </div>
-          <div className="panel">
-            <div className="panel-header">
-              <h4 className="panel-title">Translation on PostgreSQL</h4>
-            </div>
-            {v.postgres ? <ResultView result={v.postgres} label="PostgreSQL result" /> : <p className="muted">Not run.</p>}
-          </div>
+          <ResultPanel title="Original on SQLite" level="h4" result={v.sqlite} label="SQLite result" />
+          <ResultPanel title="Translation on PostgreSQL" level="h4" result={v.postgres} label="PostgreSQL result" />
         </div>
       )}
     </div>
