@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"golang.org/x/sync/errgroup"
 )
 
 // NLQFacets is what the question list's filters can select, with how many questions each selects.
@@ -19,28 +21,39 @@ type NLQFacets struct {
 	ErrorTypes map[string]int `json:"error_types" tstype:"Record<string, number>"` // questions with at least one decision of that type
 }
 
-// Facets counts a project's questions by status, stage, origin kind and reviewers' error types.
+// Facets counts a project's questions by status, stage, origin kind and reviewers' error types. The
+// three queries are asked at once: status and stage come from an index (nlqs_status_stage), the origin
+// kind from the questions' rows, the error types from the reviews.
 func (s *Store) Facets(ctx context.Context, projectID int64) (NLQFacets, error) {
 	out := NLQFacets{Statuses: map[string]int{}, Stages: map[string]int{}, Origins: map[string]int{}, ErrorTypes: map[string]int{}}
-	// One pass over the project's questions for the three counts of theirs (grouping sets), not one each.
-	rows, err := s.pool.Query(ctx, `
-		SELECT CASE WHEN GROUPING(status) = 0 THEN 'status' WHEN GROUPING(stage) = 0 THEN 'stage' ELSE 'origin' END,
-			coalesce(status, stage, kind), count(*)
-		FROM (SELECT status, stage, coalesce(origin->>'kind', 'unknown') AS kind FROM nlqs WHERE project_id = $1) n
-		GROUP BY GROUPING SETS ((status), (stage), (kind))
-		UNION ALL SELECT 'error_type', r.error_type, count(DISTINCT ri.nlq_id) FROM review_items ri
-			JOIN reviews r ON r.review_item_id = ri.id WHERE ri.project_id = $1 GROUP BY r.error_type`, projectID)
-	if err != nil {
-		return out, classify(err, "nlq facets")
-	}
 	facet := map[string]map[string]int{"status": out.Statuses, "stage": out.Stages, "origin": out.Origins, "error_type": out.ErrorTypes}
-	var kind, value string
-	var n int
-	_, err = pgx.ForEachRow(rows, []any{&kind, &value, &n}, func() error {
-		facet[kind][value] = n
-		return nil
-	})
-	return out, classify(err, "nlq facets")
+	queries := []string{
+		`SELECT CASE WHEN GROUPING(status) = 0 THEN 'status' ELSE 'stage' END, coalesce(status, stage), count(*)
+			FROM nlqs WHERE project_id = $1 GROUP BY GROUPING SETS ((status), (stage))`,
+		`SELECT 'origin', coalesce(origin->>'kind', 'unknown'), count(*) FROM nlqs WHERE project_id = $1 GROUP BY 2`,
+		`SELECT 'error_type', r.error_type, count(DISTINCT ri.nlq_id) FROM review_items ri
+			JOIN reviews r ON r.review_item_id = ri.id WHERE ri.project_id = $1 GROUP BY r.error_type`,
+	}
+	var mu sync.Mutex
+	g, gctx := errgroup.WithContext(ctx)
+	for _, q := range queries {
+		g.Go(func() error {
+			rows, err := s.pool.Query(gctx, q, projectID)
+			if err != nil {
+				return err
+			}
+			var kind, value string
+			var n int
+			_, err = pgx.ForEachRow(rows, []any{&kind, &value, &n}, func() error {
+				mu.Lock()
+				facet[kind][value] = n
+				mu.Unlock()
+				return nil
+			})
+			return err
+		})
+	}
+	return out, classify(g.Wait(), "nlq facets")
 }
 
 // AuthoredCandidate is a candidate with who wrote it.
