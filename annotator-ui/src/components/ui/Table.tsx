@@ -2,8 +2,8 @@
 import type { ReactNode, Ref } from 'react';
 
 /** A header cell: its text, or its text with `num` (right-aligned figures) or a tooltip, or a column
- * named only for screen readers (`hidden`, say the actions). */
-export type Column = string | { label: ReactNode; num?: boolean; title?: string } | { hidden: string };
+ * named only for screen readers (`hidden` as text, or an empty cell with an `ariaLabel`). */
+export type Column = string | { label: ReactNode; num?: boolean; title?: string } | { hidden: string } | { ariaLabel: string };
 
 export function HeadCells({ columns }: { columns: Column[] }) {
   return (
@@ -17,6 +17,8 @@ export function HeadCells({ columns }: { columns: Column[] }) {
           <th key={i} scope="col">
             <span className="visually-hidden">{c.hidden}</span>
           </th>
+        ) : 'ariaLabel' in c ? (
+          <th key={i} scope="col" aria-label={c.ariaLabel} />
         ) : (
           <th key={i} scope="col" className={c.num ? 'cell-num' : undefined} title={c.title}>
             {c.label}

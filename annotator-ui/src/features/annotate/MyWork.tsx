@@ -3,7 +3,7 @@
 // SQL compared with it, no review, the question still open).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ProportionBar } from '../../components/charts';
-import { Button, Card, ErrorState, Loading } from '../../components/ui';
+import { Button, Card, ErrorState, Loading, Table } from '../../components/ui';
 import { formatDateTime } from '../../shared/format';
 import { loopApi, skipReasonText } from '../../shared/loop';
 import { annotateKeys } from './keys';
@@ -39,41 +39,29 @@ export function MyWork({ projectId, onReopened }: { projectId: string; onReopene
       />
       {reopen.isError && <ErrorState error={reopen.error} />}
       {s.recent.length > 0 && (
-        <div className="table-wrap flush">
-          <table className="table" aria-label="Your recent answers">
-            <thead>
-              <tr>
-                <th scope="col">Question</th>
-                <th scope="col">Your answer</th>
-                <th scope="col">When</th>
-                <th scope="col" aria-label="Actions" />
-              </tr>
-            </thead>
-            <tbody>
-              {s.recent.map((r) => (
-                <tr key={r.item_id}>
-                  <td>{r.question}</td>
-                  <td>
-                    {r.status === 'skipped' ? (
-                      <span className="muted">Skipped ({skipReasonText(r.skipped_reason ?? '')})</span>
-                    ) : (
-                      <code className="mono small">{r.sql}</code>
-                    )}
-                    {r.comment && <div className="muted small">“{r.comment}”</div>}
-                  </td>
-                  <td className="nowrap">{formatDateTime(r.at)}</td>
-                  <td>
-                    {r.reopenable && (
-                      <Button size="sm" onClick={() => reopen.mutate(r.item_id)} busy={reopen.isPending && reopen.variables === r.item_id}>
-                        Reopen
-                      </Button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table label="Your recent answers" columns={['Question', 'Your answer', 'When', { ariaLabel: 'Actions' }]}>
+          {s.recent.map((r) => (
+            <tr key={r.item_id}>
+              <td>{r.question}</td>
+              <td>
+                {r.status === 'skipped' ? (
+                  <span className="muted">Skipped ({skipReasonText(r.skipped_reason ?? '')})</span>
+                ) : (
+                  <code className="mono small">{r.sql}</code>
+                )}
+                {r.comment && <div className="muted small">“{r.comment}”</div>}
+              </td>
+              <td className="nowrap">{formatDateTime(r.at)}</td>
+              <td>
+                {r.reopenable && (
+                  <Button size="sm" onClick={() => reopen.mutate(r.item_id)} busy={reopen.isPending && reopen.variables === r.item_id}>
+                    Reopen
+                  </Button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </Table>
       )}
     </Card>
   );

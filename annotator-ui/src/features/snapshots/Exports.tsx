@@ -3,7 +3,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { formatCount } from '../../components/ResultGrid';
-import { Badge, Button, Card, QueryView, Table } from '../../components/ui';
+import { Badge, Button, Card, QueryView, Table, type Column } from '../../components/ui';
 import { formatDateTime, formatRelative } from '../../shared/format';
 import { EXPORT_FORMATS, EXPORT_SPLITS, exportUrl, goldenApi, type ExportRecord, type Snapshot } from '../../shared/golden';
 import { shortHash } from '../metrics/computations';
@@ -72,42 +72,39 @@ export function Downloads({ projectId, snapshot }: { projectId: string; snapshot
   const qc = useQueryClient();
   // The export is recorded when it starts: refresh the history a moment after a download begins.
   const downloaded = () => window.setTimeout(() => void qc.invalidateQueries({ queryKey: snapshotKeys.exports(projectId) }), 1500);
+  // Each split's column says how many pairs it holds.
+  const columns: Column[] = [
+    'Format',
+    ...EXPORT_SPLITS.map((s) => ({
+      label: (
+        <>
+          {SPLIT_LABELS[s]} <span className="muted">({formatCount(s === 'all' ? snapshot.pairs : (snapshot.manifest.splits?.[s] ?? 0))})</span>
+        </>
+      ),
+    })),
+  ];
   return (
     <Card title="Download" description="Each format for the whole snapshot or one split; the file streams from the server.">
-      <div className="table-wrap flush">
-        <table className="table table-compact downloads-table" aria-label="Downloads">
-          <thead>
-            <tr>
-              <th scope="col">Format</th>
-              {EXPORT_SPLITS.map((s) => (
-                <th key={s} scope="col">
-                  {SPLIT_LABELS[s]} <span className="muted">({formatCount(s === 'all' ? snapshot.pairs : (snapshot.manifest.splits?.[s] ?? 0))})</span>
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {EXPORT_FORMATS.map((f) => (
-              <tr key={f.id}>
-                <th scope="row">{f.label}</th>
-                {EXPORT_SPLITS.map((s) => (
-                  <td key={s}>
-                    <a
-                      className="btn btn-secondary btn-sm"
-                      href={exportUrl(projectId, snapshot.id, f.id, s)}
-                      download
-                      onClick={downloaded}
-                      aria-label={`Download ${f.label}, ${SPLIT_LABELS[s].toLowerCase()}`}
-                    >
-                      Download
-                    </a>
-                  </td>
-                ))}
-              </tr>
+      <Table label="Downloads" className="table table-compact downloads-table" columns={columns}>
+        {EXPORT_FORMATS.map((f) => (
+          <tr key={f.id}>
+            <th scope="row">{f.label}</th>
+            {EXPORT_SPLITS.map((s) => (
+              <td key={s}>
+                <a
+                  className="btn btn-secondary btn-sm"
+                  href={exportUrl(projectId, snapshot.id, f.id, s)}
+                  download
+                  onClick={downloaded}
+                  aria-label={`Download ${f.label}, ${SPLIT_LABELS[s].toLowerCase()}`}
+                >
+                  Download
+                </a>
+              </td>
             ))}
-          </tbody>
-        </table>
-      </div>
+          </tr>
+        ))}
+      </Table>
     </Card>
   );
 }

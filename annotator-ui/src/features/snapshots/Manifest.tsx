@@ -16,34 +16,19 @@ export function Manifest({ projectId, snapshot: s }: { projectId: string; snapsh
   return (
     <Card title="Manifest" description="What the snapshot holds and how it was split.">
       <div className="stack">
-        <div className="table-wrap flush">
-          <table className="table table-compact" aria-label="Pairs per database and split">
-            <thead>
-              <tr>
-                <th scope="col">Database</th>
-                {SPLITS.map((sp) => (
-                  <th key={sp} scope="col" className="cell-num">
-                    {SPLIT_LABELS[sp]}
-                  </th>
-                ))}
-                <th scope="col" className="cell-num">Total</th>
-              </tr>
-            </thead>
-            <tbody>
-              {dbs.map(([name, counts]) => (
-                <tr key={name} data-testid={`db-row-${name}`}>
-                  <th scope="row">{name}</th>
-                  {SPLITS.map((sp) => (
-                    <td key={sp} className="cell-num">
-                      {formatCount(counts[sp] ?? 0)}
-                    </td>
-                  ))}
-                  <td className="cell-num">{formatCount(SPLITS.reduce((n, sp) => n + (counts[sp] ?? 0), 0))}</td>
-                </tr>
+        <Table label="Pairs per database and split" className="table table-compact" columns={['Database', ...SPLITS.map((sp) => ({ label: SPLIT_LABELS[sp], num: true })), { label: 'Total', num: true }]}>
+          {dbs.map(([name, counts]) => (
+            <tr key={name} data-testid={`db-row-${name}`}>
+              <th scope="row">{name}</th>
+              {SPLITS.map((sp) => (
+                <td key={sp} className="cell-num">
+                  {formatCount(counts[sp] ?? 0)}
+                </td>
               ))}
-            </tbody>
-          </table>
-        </div>
+              <td className="cell-num">{formatCount(SPLITS.reduce((n, sp) => n + (counts[sp] ?? 0), 0))}</td>
+            </tr>
+          ))}
+        </Table>
         <div className="chart-grid">
           <StackedBarChart
             title="Hardness per split"
