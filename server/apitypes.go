@@ -120,6 +120,7 @@ func apiTypes() ([]tsgen.Decl, tsgen.Options) {
 		{Name: "PromptTemplate", Value: store.PromptTemplate{}},
 		{Name: "Budget", Value: evaluate.Budget{}},
 		{Name: "EvalParams", Value: evaluate.Params{}},
+		{Name: "EvalSummary", Value: evaluate.Summary{}},
 		{Name: "Evaluation", Value: evaluate.Report{}},
 		{Name: "EvalResult", Value: store.EvalResult{}},
 		{Name: "OproParams", Value: optimize.OPROParams{}},

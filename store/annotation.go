@@ -445,7 +445,7 @@ type Comparison struct {
 	CreatedAt        time.Time       `json:"created_at"`
 	// Against says, for a comparison just made, what the new SQL was compared with: "agent" or
 	// "person" (another annotator's). Not stored: a question's history tells by the candidates.
-	Against string `json:"against,omitempty"`
+	Against string `json:"against,omitempty" tstype:"'agent' | 'person'"`
 }
 
 // Submission is an annotator's SQL for a claimed item, already run in the sandbox (Candidate carries

@@ -22,9 +22,9 @@ type Cycle struct {
 	AgreementRate    float64        `json:"agreement_rate"`    // Agreed / Compared
 	DisagreementRate float64        `json:"disagreement_rate"` // Disagreed / Compared
 	Reviews          int            `json:"reviews"`
-	ByDecision       map[string]int `json:"by_decision"`
-	ByErrorType      map[string]int `json:"by_error_type"`
-	ByRule           map[string]int `json:"by_rule"` // cited rule id → reviews citing it
+	ByDecision       map[string]int `json:"by_decision" tstype:"Record<string, number>"`
+	ByErrorType      map[string]int `json:"by_error_type" tstype:"Record<string, number>"`
+	ByRule           map[string]int `json:"by_rule" tstype:"Record<string, number>"` // cited rule id → reviews citing it
 }
 
 // Cycles returns a project's cycles in version order; a guideline version without any activity is

@@ -9,8 +9,8 @@ import (
 // Progress is a lead's view of a project's work: questions per stage and status, each person's
 // annotation output, and how much waits in the queues.
 type Progress struct {
-	Stages     []StageProgress     `json:"stages"`
-	Annotators []AnnotatorProgress `json:"annotators"`
+	Stages     []StageProgress     `json:"stages" tstype:"StageProgress[]"`
+	Annotators []AnnotatorProgress `json:"annotators" tstype:"AnnotatorProgress[]"`
 	Queues     QueueSizes          `json:"queues"`
 }
 
@@ -18,7 +18,7 @@ type Progress struct {
 type StageProgress struct {
 	Stage    string         `json:"stage"`
 	NLQs     int            `json:"nlqs"`
-	ByStatus map[string]int `json:"by_status"`
+	ByStatus map[string]int `json:"by_status" tstype:"Record<string, number>"`
 }
 
 // AnnotatorProgress is one person's annotation work.

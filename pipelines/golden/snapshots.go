@@ -119,8 +119,8 @@ type Manifest struct {
 	Ratios            SplitRatios               `json:"ratios"`
 	SplitByDatabase   bool                      `json:"split_by_database"`
 	Splits            map[string]int            `json:"splits"`
-	Databases         map[string]map[string]int `json:"databases"` // database → split → pairs
-	Hardness          map[string]map[string]int `json:"hardness"`  // hardness → split → pairs
+	Databases         map[string]map[string]int `json:"databases" tstype:"Record<string, Record<string, number>>"` // database → split → pairs
+	Hardness          map[string]map[string]int `json:"hardness" tstype:"Record<string, Record<string, number>>"`  // hardness → split → pairs
 	Stages            map[string]int            `json:"stages"`
 	GuidelineVersion  int                       `json:"guideline_version"`  // in force when cut (0: none)
 	GuidelineVersions []int                     `json:"guideline_versions"` // cited by the pairs' reviews and annotations

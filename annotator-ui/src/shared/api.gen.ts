@@ -334,7 +334,7 @@ export interface HistoryComparison {
   detail?: NeighbourDetail | null;
   guideline_version: number | null;
   created_at: string;
-  against?: string;
+  against?: 'agent' | 'person';
 }
 
 export interface HistoryEvent {
@@ -647,8 +647,8 @@ export interface Manifest {
   ratios: SplitRatios;
   split_by_database: boolean;
   splits: Record<string, number> | null;
-  databases: Record<string, Record<string, number> | null> | null;
-  hardness: Record<string, Record<string, number> | null> | null;
+  databases: Record<string, Record<string, number>>;
+  hardness: Record<string, Record<string, number>>;
   stages: Record<string, number> | null;
   guideline_version: number;
   guideline_versions: number[] | null;
@@ -804,10 +804,27 @@ export interface EvalParams {
   budget: Budget;
 }
 
+export interface EvalSummary {
+  scored: number;
+  correct: number;
+  accuracy: number;
+  test_suite: EvalBucket;
+  errors: number;
+  by_hardness: Record<string, EvalBucket | null> | null;
+  by_database: Record<string, EvalBucket | null> | null;
+  by_difficulty?: Record<string, EvalBucket | null> | null;
+  judge: EvalBucket | null;
+  total: number;
+  calls: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cost_usd: number;
+}
+
 export interface Evaluation {
   run: PipelineRun;
   params: EvalParams;
-  summary: Summary;
+  summary: EvalSummary;
 }
 
 export interface EvalResult {
@@ -1035,15 +1052,15 @@ export interface Cycle {
   agreement_rate: number;
   disagreement_rate: number;
   reviews: number;
-  by_decision: Record<string, number> | null;
-  by_error_type: Record<string, number> | null;
-  by_rule: Record<string, number> | null;
+  by_decision: Record<string, number>;
+  by_error_type: Record<string, number>;
+  by_rule: Record<string, number>;
 }
 
 export interface StageProgress {
   stage: string;
   nlqs: number;
-  by_status: Record<string, number> | null;
+  by_status: Record<string, number>;
 }
 
 export interface AnnotatorProgress {
@@ -1069,8 +1086,8 @@ export interface QueueSizes {
 }
 
 export interface Progress {
-  stages: StageProgress[] | null;
-  annotators: AnnotatorProgress[] | null;
+  stages: StageProgress[];
+  annotators: AnnotatorProgress[];
   queues: QueueSizes;
 }
 
@@ -1333,21 +1350,13 @@ export interface DiffOf {
   b?: Pair | null;
 }
 
-export interface Summary {
-  scored: number;
+export interface EvalBucket {
+  n: number;
   correct: number;
   accuracy: number;
-  test_suite: EvalBucket;
-  errors: number;
-  by_hardness: Record<string, EvalBucket | null> | null;
-  by_database: Record<string, EvalBucket | null> | null;
-  by_difficulty?: Record<string, EvalBucket | null> | null;
-  judge: EvalBucket | null;
-  total: number;
-  calls: number;
-  prompt_tokens: number;
-  completion_tokens: number;
-  cost_usd: number;
+  suite_n: number;
+  suite_correct: number;
+  suite_accuracy: number;
 }
 
 export interface Annotation {
@@ -1372,13 +1381,4 @@ export interface RuleChanges {
 export interface Lengths {
   words: LengthDistribution;
   chars: LengthDistribution;
-}
-
-export interface EvalBucket {
-  n: number;
-  correct: number;
-  accuracy: number;
-  suite_n: number;
-  suite_correct: number;
-  suite_accuracy: number;
 }

@@ -14,10 +14,12 @@ const cmp = (id: number, match: boolean): Comparison => ({
 
 function result(o: Partial<SubmitResult>): SubmitResult {
   return {
-    annotation: { id: 1, item_id: 1, candidate_id: 99, elapsed_ms: 1 },
-    candidate: { id: 99, source: 'human', sql: 'SELECT 1', row_count: 1, error: null },
+    annotation: { id: 1, item_id: 1, nlq_id: 31, user_id: 7, candidate_id: 99, skipped_reason: null, comment: '', guideline_version: null, elapsed_ms: 1, created_at: '' },
+    candidate: { id: 99, nlq_id: 31, source: 'human', sql: 'SELECT 1', original_sql: null, original_dialect: null, translation: null, verification: null, result_fingerprint: null, row_count: 1, error: null, elapsed_ms: 1, agent_run_id: null, pipeline_run_id: null, warnings: null, created_at: '' },
     result: 'agreed',
+    comparisons: null,
     audited: false,
+    awaiting: 0,
     ...o,
   };
 }

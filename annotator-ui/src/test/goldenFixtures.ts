@@ -7,7 +7,7 @@ export function snapshot(overrides: Partial<Snapshot> = {}): Snapshot {
     id: 3,
     project_id: 42,
     name: 'v1 golden',
-    params: { name: 'v1 golden', seed: 7, ratios: { train: 0.8, val: 0.1, test: 0.1 } },
+    params: { name: 'v1 golden', filters: {}, seed: 7, ratios: { train: 0.8, val: 0.1, test: 0.1 }, split_by_database: false },
     content_hash: 'abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789',
     pairs: 10,
     manifest: {
@@ -15,6 +15,9 @@ export function snapshot(overrides: Partial<Snapshot> = {}): Snapshot {
       seed: 7,
       ratios: { train: 0.8, val: 0.1, test: 0.1 },
       split_by_database: false,
+      allow_leakage: false,
+      groups: 10,
+      metrics: null,
       splits: { train: 8, val: 1, test: 1 },
       databases: { concert_singer: { train: 6, val: 1, test: 1 }, pets: { train: 2 } },
       hardness: { easy: { train: 5, val: 1 }, medium: { train: 3, test: 1 } },
@@ -45,6 +48,7 @@ export function pair(overrides: Partial<Pair> = {}): Pair {
     result_fingerprint: 'fp',
     hardness: 'easy',
     guideline_version: 2,
+    accepted_by: 'review',
     ...overrides,
   };
 }
@@ -73,6 +77,7 @@ export const DEFAULT_PROMPT =
 export function promptTemplate(overrides: Partial<PromptTemplate> = {}): PromptTemplate {
   return {
     id: null,
+    project_id: 42,
     version: 0,
     body: DEFAULT_PROMPT,
     note: '',
@@ -99,7 +104,7 @@ export function evaluation(overrides: Partial<Evaluation> = {}): Evaluation {
       judge_model: 'judge-test',
       limit: 0,
       concurrency: 8,
-      budget: null,
+      budget: {},
     },
     summary: {
       total: 10,
@@ -107,9 +112,10 @@ export function evaluation(overrides: Partial<Evaluation> = {}): Evaluation {
       correct: 7,
       accuracy: 0.7,
       errors: 1,
-      by_hardness: { easy: { n: 6, correct: 5, accuracy: 5 / 6 }, medium: { n: 4, correct: 2, accuracy: 0.5 } },
-      by_database: { concert_singer: { n: 10, correct: 7, accuracy: 0.7 } },
-      judge: { n: 10, correct: 9, accuracy: 0.9 },
+      test_suite: { n: 0, correct: 0, accuracy: 0, suite_n: 0, suite_correct: 0, suite_accuracy: 0 },
+      by_hardness: { easy: { n: 6, correct: 5, accuracy: 5 / 6, suite_n: 0, suite_correct: 0, suite_accuracy: 0 }, medium: { n: 4, correct: 2, accuracy: 0.5, suite_n: 0, suite_correct: 0, suite_accuracy: 0 } },
+      by_database: { concert_singer: { n: 10, correct: 7, accuracy: 0.7, suite_n: 0, suite_correct: 0, suite_accuracy: 0 } },
+      judge: { n: 10, correct: 9, accuracy: 0.9, suite_n: 0, suite_correct: 0, suite_accuracy: 0 },
       calls: 20,
       prompt_tokens: 10000,
       completion_tokens: 500,
@@ -121,13 +127,16 @@ export function evaluation(overrides: Partial<Evaluation> = {}): Evaluation {
 
 export function evalResult(overrides: Partial<EvalResult> = {}): EvalResult {
   return {
+    candidate_id: 101,
     nlq_id: 11,
+    split: 'test',
     question: 'How many singers do we have?',
     database_name: 'concert_singer',
     hardness: 'easy',
     gold_sql: 'SELECT count(*) FROM singer',
     sql: 'SELECT 1',
     correct: false,
+    suite_correct: null,
     reason: 'rows differ',
     error: '',
     diff: { gold_rows: 1, pred_rows: 1, only_gold: [[6]], only_pred: [[1]] },
@@ -142,6 +151,7 @@ export function evalResult(overrides: Partial<EvalResult> = {}): EvalResult {
 export function candidate(overrides: Partial<OptCandidate> = {}): OptCandidate {
   return {
     id: 1,
+    run_id: 30,
     step: 0,
     ordinal: 0,
     parent_id: null,
@@ -165,7 +175,17 @@ export function optReport(overrides: Partial<OptReport> = {}): OptReport {
   const best = candidate({ id: 2, step: 1, ordinal: 0, parent_id: 1, origin: 'apo', prompt: BETTER, critique: 'The prompt never says to count rows.', score: 0.75, val_score: 0.75, test_score: 0.8 });
   return {
     run: pipelineRun({ id: 30, kind: 'optimize', status: 'succeeded', total: 3, done: 3, succeeded: 3, failed: 0 }),
-    params: { method: 'apo', snapshot_id: 3, apo: { beam_width: 1, branch_factor: 1, rounds: 1, gradient_batch: 2, validation_batch: 4 } },
+    params: {
+      method: 'apo',
+      snapshot_id: 3,
+      prompt: DEFAULT_PROMPT,
+      prompt_version: 0,
+      model: 'gpt-test',
+      concurrency: 8,
+      budget: {},
+      opro: { iterations: 0, candidates: 0, temperature: 0 },
+      apo: { beam_width: 1, branch_factor: 1, rounds: 1, gradient_batch: 2, validation_batch: 4, temperature: 1 },
+    },
     candidates: [base, best],
     steps: [
       { step: 0, key: '000-baseline', status: 'done', best_score: 0.25, best_candidate_id: 1, candidates: 1 },
@@ -189,10 +209,9 @@ export function optReport(overrides: Partial<OptReport> = {}): OptReport {
       mcnemar_p: 0.03125,
     },
     diff: [
-      { op: 'del', text: 'Given an input question, create a syntactically correct {dialect} query to run.' },
-      { op: 'add', text: 'Given an input question, create a syntactically correct {dialect} query to run. To answer how many, count the rows.' },
-      { op: 'same', text: '' },
-      { op: 'same', text: 'Schema:' },
+      { op: 'delete', lines: ['Given an input question, create a syntactically correct {dialect} query to run.'] },
+      { op: 'insert', lines: ['Given an input question, create a syntactically correct {dialect} query to run. To answer how many, count the rows.'] },
+      { op: 'equal', lines: ['', 'Schema:'] },
     ],
     ...overrides,
   };

@@ -22,12 +22,14 @@ function task(overrides: Partial<AnnotationTask> = {}): AnnotationTask {
 }
 
 const submitted: SubmitResult = {
-  annotation: { id: 1, item_id: 9, candidate_id: 70, elapsed_ms: 1000 },
-  candidate: { id: 70, source: 'human', sql: 'SELECT count(*) FROM ports', row_count: 1, error: null },
+  annotation: { id: 1, item_id: 9, nlq_id: 31, user_id: 7, candidate_id: 70, skipped_reason: null, comment: '', guideline_version: null, elapsed_ms: 1000, created_at: '' },
+  candidate: { id: 70, nlq_id: 31, source: 'human', sql: 'SELECT count(*) FROM ports', original_sql: null, original_dialect: null, translation: null, verification: null, result_fingerprint: null, row_count: 1, error: null, elapsed_ms: 1, agent_run_id: null, pipeline_run_id: null, warnings: null, created_at: '' },
   result: 'disagreed',
   comparison: { id: 4, nlq_id: 31, candidate_a_id: 60, candidate_b_id: 70, match: false, reason: 'different values in row 1', guideline_version: 2, created_at: '' },
+  comparisons: null,
   review_item_id: 12,
   audited: false,
+  awaiting: 0,
   agent_sql: 'SELECT count(DISTINCT name) FROM ports',
 };
 

@@ -41,9 +41,12 @@ export function TaskView({
   const [skipping, setSkipping] = useState(false);
   const [comment, setComment] = useState('');
   const editor = useRef<SqlEditorHandle>(null);
+  // A question imported without a database has nothing to run SQL on: the runner says so.
+  const databaseId = task.database_id;
   const db = useQuery({
-    queryKey: databaseKeys.detail(projectId, task.database_id),
-    queryFn: () => api.getDatabase(projectId, task.database_id),
+    queryKey: databaseKeys.detail(projectId, databaseId ?? 'none'),
+    queryFn: () => api.getDatabase(projectId, databaseId ?? 0),
+    enabled: databaseId !== null,
   });
   const tables = db.data?.tables;
 
@@ -51,7 +54,10 @@ export function TaskView({
     drafts.save(projectId, itemId, sql);
   }, [projectId, itemId, sql]);
 
-  const run = useMutation({ mutationFn: (text: string) => api.runQuery(projectId, task.database_id, text) });
+  const run = useMutation({
+    mutationFn: (text: string) =>
+      databaseId === null ? Promise.reject(new Error('This question has no database to run SQL on.')) : api.runQuery(projectId, databaseId, text),
+  });
   const submit = useMutation({
     mutationFn: () =>
       loopApi.submitAnnotation(projectId, itemId, {

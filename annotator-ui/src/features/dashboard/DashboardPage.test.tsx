@@ -37,7 +37,7 @@ const progress: Progress = {
   stages: [{ stage: 'spider-dev', nlqs: 45, by_status: { new: 30, accepted: 14, needs_review: 1 } }],
   annotators: [
     { user_id: 7, email: 'ann@example.com', annotated: 9, skipped: 1, pending: 1, compared: 4, agreed_with_agent: 3, agreement_with_agent: 0.75, compared_with_people: 2, agreed_with_people: 1, agreement_with_people: 0.5, median_seconds: 65 },
-    { user_id: 8, email: 'bob@example.com', annotated: 0, skipped: 2, pending: 0, compared: 0, agreed_with_agent: 0, agreement_with_agent: null, median_seconds: null },
+    { user_id: 8, email: 'bob@example.com', annotated: 0, skipped: 2, pending: 0, compared: 0, agreed_with_agent: 0, agreement_with_agent: null, compared_with_people: 0, agreed_with_people: 0, agreement_with_people: null, median_seconds: null },
   ],
   queues: { annotation_pending: 12, annotation_claimed: 2, review_pending: 3, review_claimed: 1 },
 };

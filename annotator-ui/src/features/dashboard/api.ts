@@ -1,64 +1,11 @@
 // What leads and reviewers read about a project's loop (docs/API.md "Cycles" and "Progress"): the API
 // calls and the arithmetic the dashboard shows (change from one cycle to the next, totals, order).
+import type { Cycle, Progress } from '../../shared/api.gen';
+export type { AnnotatorProgress, Cycle, Progress, QueueSizes, StageProgress } from '../../shared/api.gen';
 import { request } from '../../shared/api';
 import { rateChange, wilson, type Interval } from '../../shared/interval';
 
 const base = (projectId: string | number) => `/api/v1/projects/${encodeURIComponent(String(projectId))}`;
-
-/** One guideline version's work (version 0: before the first guideline). */
-export interface Cycle {
-  guideline_version: number;
-  started_at: string | null;
-  summary: string;
-  annotated: number;
-  skipped: number;
-  compared: number;
-  agreed: number;
-  disagreed: number;
-  agreement_rate: number;
-  disagreement_rate: number;
-  reviews: number;
-  by_decision: Record<string, number>;
-  by_error_type: Record<string, number>;
-  by_rule: Record<string, number>;
-}
-
-export interface StageProgress {
-  stage: string;
-  nlqs: number;
-  by_status: Record<string, number>;
-}
-
-export interface AnnotatorProgress {
-  user_id: number;
-  email: string;
-  annotated: number;
-  skipped: number;
-  /** Items they hold claimed now. */
-  pending: number;
-  /** Their submissions compared with the agent's SQL, and how many matched. */
-  compared: number;
-  agreed_with_agent: number;
-  agreement_with_agent: number | null;
-  /** Their submissions compared with other annotators' SQL, and how many matched. */
-  compared_with_people?: number;
-  agreed_with_people?: number;
-  agreement_with_people?: number | null;
-  median_seconds: number | null;
-}
-
-export interface QueueSizes {
-  annotation_pending: number;
-  annotation_claimed: number;
-  review_pending: number;
-  review_claimed: number;
-}
-
-export interface Progress {
-  stages: StageProgress[];
-  annotators: AnnotatorProgress[];
-  queues: QueueSizes;
-}
 
 const counts = (m: Record<string, number> | null | undefined) => m ?? {};
 

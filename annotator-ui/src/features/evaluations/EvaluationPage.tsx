@@ -15,8 +15,8 @@ import { RunCard, RunLog, usageStats } from '../runs/RunCard';
 import { useRunPage, type RunData } from '../runs/useRunPage';
 import { Results } from './Results';
 
-export function bucketBars(buckets: Record<string, Bucket> | null | undefined, order?: readonly string[]): Bar[] {
-  const entries = Object.entries(buckets ?? {});
+export function bucketBars(buckets: Record<string, Bucket | null> | null | undefined, order?: readonly string[]): Bar[] {
+  const entries = Object.entries(buckets ?? {}).filter((e): e is [string, Bucket] => e[1] !== null);
   if (order) entries.sort(([a], [b]) => (order.indexOf(a) === -1 ? 99 : order.indexOf(a)) - (order.indexOf(b) === -1 ? 99 : order.indexOf(b)));
   else entries.sort(([a], [b]) => a.localeCompare(b));
   return entries.map(([k, b]) => ({
@@ -73,7 +73,7 @@ export function EvaluationPage() {
         {evaluation.isError ? <ErrorState error={evaluation.error} onRetry={() => evaluation.refetch()} /> : evaluation.data && <ExecAccuracy e={evaluation.data} live={live} />}
       </RunCard>
       {evaluation.data && <Breakdown e={evaluation.data} />}
-      {evaluation.data?.summary.judge && <JudgeCard bucket={evaluation.data.summary.judge} model={evaluation.data.params.judge_model} />}
+      {evaluation.data?.summary.judge && <JudgeCard bucket={evaluation.data.summary.judge} model={evaluation.data.params.judge_model ?? ''} />}
       <Results projectId={projectId} runId={runId} live={live} judged={Boolean(evaluation.data?.params.judge)} />
       <RunLog lines={log} live={live && !fallback} />
     </div>

@@ -15,7 +15,7 @@ export function diffPieces(hunks: DiffHunk[]): Piece[] {
   let newNo = 1;
   let open: Row[] = [];
   hunks.forEach((h, i) => {
-    const rows = h.lines.map((text) => {
+    const rows = (h.lines ?? []).map((text) => {
       const row: Row = {
         op: h.op,
         text,
@@ -91,7 +91,9 @@ function Folded({ rows }: { rows: Row[] }) {
 }
 
 export function GuidelineDiff({ diff }: { diff: GuidelineDiffData }) {
-  const { added, removed, changed } = diff.rules;
+  const added = diff.rules.added ?? [];
+  const removed = diff.rules.removed ?? [];
+  const changed = diff.rules.changed ?? [];
   const none = added.length + removed.length + changed.length === 0;
   const from = diff.from === 0 ? 'empty' : `v${diff.from}`;
   return (
@@ -107,7 +109,7 @@ export function GuidelineDiff({ diff }: { diff: GuidelineDiffData }) {
           </>
         )}
       </section>
-      <LineDiff hunks={diff.hunks} from={from} to={`v${diff.to}`} same="The two versions have the same text." />
+      <LineDiff hunks={diff.hunks ?? []} from={from} to={`v${diff.to}`} same="The two versions have the same text." />
     </div>
   );
 }

@@ -223,9 +223,9 @@ function ProposalView({
     >
       <div className="stack" data-testid="proposal">
         {proposal.summary && <p className="proposal-summary">{proposal.summary}</p>}
-        {proposal.causes.length > 0 && (
+        {(proposal.causes ?? []).length > 0 && (
           <Table label="Recurring causes" columns={[{ label: 'Cases', num: true }, 'Cause', 'Why it happens', 'Rule']}>
-            {proposal.causes.map((c, i) => (
+            {(proposal.causes ?? []).map((c, i) => (
               <tr key={i}>
                 <td className="cell-num">{formatCount(c.count)}</td>
                 <td className="strong-link">{c.cause}</td>

@@ -111,11 +111,11 @@ export function ProjectGuidelines() {
       </div>
       <aside className="stack" aria-label="Rules and versions">
         <Card title="Rules" description="Cite a rule by its ID; IDs never change.">
-          {shown.rules.length === 0 ? (
+          {(shown.rules ?? []).length === 0 ? (
             <p className="muted">No rules yet. A rule is a heading like “## R: Always …”.</p>
           ) : (
             <ol className="gl-rule-index" aria-label="Rules">
-              {shown.rules.map((r) => (
+              {(shown.rules ?? []).map((r) => (
                 <li key={r.id}>
                   <a href={`#${r.id}`} className="mono gl-rule-ref">
                     {r.id}

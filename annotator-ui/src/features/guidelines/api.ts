@@ -1,67 +1,8 @@
 // Project guidelines (docs/API.md "Guidelines"): the API calls and the rule syntax, shared by the
 // guideline pages. Kept apart from api.ts so the guideline screens are one self-contained piece.
+import type { Guideline, GuidelineDiffData, GuidelineInfo, Proposal } from '../../shared/api.gen';
+export type { DiffHunk, Guideline, GuidelineDiffData, GuidelineInfo, GuidelineRule, Proposal, ProposalCause, RuleRef } from '../../shared/api.gen';
 import { request } from '../../shared/api';
-
-export interface GuidelineRule {
-  id: string;
-  title: string;
-  text: string;
-}
-
-export interface GuidelineInfo {
-  version: number;
-  summary: string;
-  author_id: number | null;
-  author_email: string | null;
-  author_name: string | null;
-  rule_count: number;
-  created_at: string;
-}
-
-export interface Guideline extends GuidelineInfo {
-  project_id: number;
-  markdown: string;
-  rules: GuidelineRule[];
-  /** Only in the answer to a save: the IDs given to new rules. */
-  assigned?: string[];
-}
-
-export interface RuleRef {
-  id: string;
-  title: string;
-}
-
-export interface DiffHunk {
-  op: 'equal' | 'insert' | 'delete';
-  lines: string[];
-}
-
-export interface GuidelineDiffData {
-  from: number;
-  to: number;
-  hunks: DiffHunk[];
-  rules: { added: RuleRef[]; removed: RuleRef[]; changed: RuleRef[] };
-}
-
-/** A recurring cause of disagreement the model found, and the rule it touches. */
-export interface ProposalCause {
-  cause: string;
-  count: number;
-  explanation: string;
-  rule: string;
-}
-
-/** The model's draft of revised guidelines (`POST …/guidelines/propose`); nothing is saved by it. */
-export interface Proposal {
-  summary: string;
-  causes: ProposalCause[];
-  markdown: string;
-  base_version: number;
-  diff: GuidelineDiffData;
-  /** How many disagreements the model read. */
-  disagreements: number;
-  prompt_version: string;
-}
 
 const base = (projectId: string | number) => `/api/v1/projects/${encodeURIComponent(String(projectId))}/guidelines`;
 

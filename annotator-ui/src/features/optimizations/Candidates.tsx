@@ -12,8 +12,8 @@ export function Candidates({ projectId, runId, rep }: { projectId: string; runId
   const [open, setOpen] = useState<Set<number>>(new Set());
   const adopt = useAdopt(projectId, runId);
   const toggle = (id: number) => setOpen((s) => toggled(s, id));
-  const stepKey = new Map(rep.steps.map((s) => [s.step, s.key]));
-  const list = [...rep.candidates].sort((a, b) => a.id - b.id);
+  const stepKey = new Map((rep.steps ?? []).map((s) => [s.step, s.key]));
+  const list = [...(rep.candidates ?? [])].sort((a, b) => a.id - b.id);
   return (
     <Card title="Candidates" description="Every prompt tried, by id: where it came from, its score on its step’s items, on the whole validation split and on test.">
       {adopt.isSuccess && adopt.data && (

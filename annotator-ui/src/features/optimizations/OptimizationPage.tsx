@@ -22,11 +22,11 @@ import { Candidates } from './Candidates';
 import { TestReportCard } from './TestReportCard';
 
 /** The server's line diff (lines or hunks) as the hunks LineDiff draws, runs of one kind merged. */
-export function lineHunks(ops: LineOp[]): DiffHunk[] {
-  const map = { same: 'equal', add: 'insert', del: 'delete', equal: 'equal', insert: 'insert', delete: 'delete' } as const;
-  const out: DiffHunk[] = [];
+export function lineHunks(ops: readonly (LineOp | DiffHunk)[]): DiffHunk[] {
+  const map: Record<string, string> = { same: 'equal', add: 'insert', del: 'delete', equal: 'equal', insert: 'insert', delete: 'delete' };
+  const out: { op: string; lines: string[] }[] = [];
   for (const o of ops) {
-    const op = map[o.op];
+    const op = map[o.op] ?? o.op;
     const lines = 'lines' in o ? (o.lines ?? []) : [o.text];
     const last = out[out.length - 1];
     if (last && last.op === op) last.lines.push(...lines);
@@ -73,7 +73,7 @@ export function OptimizationPage() {
         description={rep ? <OptDescription projectId={projectId} rep={rep} /> : undefined}
         stats={[
           { label: 'Steps done', value: `${formatCount(r.done)} / ${formatCount(r.total)}` },
-          { label: 'Candidates', value: formatCount(rep?.candidates.length ?? 0) },
+          { label: 'Candidates', value: formatCount(rep?.candidates?.length ?? 0) },
           { label: 'Best on validation', value: rep?.best ? pct(rep.best.val_score ?? rep.best.score) : '—' },
           ...usageStats(r, live, now),
         ]}
@@ -87,9 +87,9 @@ export function OptimizationPage() {
           <ScoreChart rep={report.data} />
           {report.data.test && <TestReportCard t={report.data.test} />}
           {report.data.best && <Adopt projectId={projectId} runId={runId} rep={report.data} live={live} />}
-          {report.data.best && report.data.diff.length > 0 && (
+          {report.data.best && (report.data.diff ?? []).length > 0 && (
             <Card title="Baseline → best prompt" description="Line by line.">
-              <LineDiff hunks={lineHunks(report.data.diff)} from="baseline" to="best prompt" same="The best prompt is the baseline: no candidate scored higher." />
+              <LineDiff hunks={lineHunks(report.data.diff ?? [])} from="baseline" to="best prompt" same="The best prompt is the baseline: no candidate scored higher." />
             </Card>
           )}
           <Candidates projectId={projectId} runId={runId} rep={report.data} />
@@ -119,13 +119,15 @@ function OptDescription({ projectId, rep }: { projectId: string; rep: OptReport 
 }
 
 function ScoreChart({ rep }: { rep: OptReport }) {
-  const steps = bestPerStep(rep.steps);
+  const steps = bestPerStep(rep.steps ?? []);
   const name = (key: string, step: number) => (key === '000-baseline' ? 'baseline' : `step ${step}`);
   return (
     <Card title="Best score per step" description="Execution accuracy of each step’s best candidate on the items it was scored on.">
       <LineChart
         title="Best score per step"
-        points={steps.map((s) => ({ key: s.key, label: name(s.key, s.step), value: s.best_score, detail: `${name(s.key, s.step)}: ${pct(s.best_score)}` }))}
+        points={steps.flatMap((s) =>
+          s.best_score === null ? [] : [{ key: s.key, label: name(s.key, s.step), value: s.best_score, detail: `${name(s.key, s.step)}: ${pct(s.best_score)}` }],
+        )}
         format={pct}
         max={1}
       />

@@ -123,7 +123,7 @@ describe('optimization page', () => {
   it('follows the run live, then shows the score chart, every candidate, the test report and the diff, and adopts the best', async () => {
     const running = pipelineRun({ id: 30, kind: 'optimize', status: 'running', total: 3, done: 1, succeeded: 1, failed: 0 });
     let run = running;
-    let report = optReport({ run: running, candidates: [candidate()], steps: optReport().steps.slice(0, 1), best: candidate(), test: null, diff: [] });
+    let report = optReport({ run: running, candidates: [candidate()], steps: (optReport().steps ?? []).slice(0, 1), best: candidate(), test: null, diff: [] });
     const { calls } = mockApi({
       ...base,
       'GET /api/v1/projects/42/runs/30': () => ({ body: { run } }),

@@ -114,11 +114,11 @@ export function DecisionPanel({ task, onNext }: { task: ReviewTaskState; onNext:
         </legend>
         {guide.isPending ? (
           <Loading label="Loading rules…" />
-        ) : !current || current.rules.length === 0 ? (
+        ) : !current || (current.rules ?? []).length === 0 ? (
           <p className="muted small">The guidelines have no rules yet.</p>
         ) : (
           <ul className="rule-list">
-            {current.rules.map((r) => (
+            {(current.rules ?? []).map((r) => (
               <li key={r.id}>
                 <label className="choice" title={r.text}>
                   <input type="checkbox" checked={rules.includes(r.id)} onChange={() => toggleRule(r.id)} />

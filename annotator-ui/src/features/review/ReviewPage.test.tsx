@@ -12,9 +12,9 @@ function item(overrides: Partial<ReviewItem> = {}): ReviewItem {
   return {
     id: 12, project_id: 42, nlq_id: 31, reason: 'disagreement', status: 'claimed', candidate_a_id: 60, candidate_b_id: 70,
     authors: [3], claimed_by: 7, lease_until: null, version: 4, guideline_version: 2, created_at: '', resolved_at: null,
-    question: 'How many ports are there?', database_id: 5,
-    candidate_a: { id: 60, source: 'agent', sql: 'SELECT count(DISTINCT name) FROM ports', result_fingerprint: 'x', row_count: 1, error: null },
-    candidate_b: { id: 70, source: 'human', sql: 'SELECT count(*) FROM ports', result_fingerprint: 'y', row_count: 1, error: null },
+    question: 'How many ports are there?', database_id: 5, candidates: null, agent_run_id: null,
+    candidate_a: { id: 60, source: 'agent', sql: 'SELECT count(DISTINCT name) FROM ports', result_fingerprint: 'x', row_count: 1, error: null, agent_run_id: null },
+    candidate_b: { id: 70, source: 'human', sql: 'SELECT count(*) FROM ports', result_fingerprint: 'y', row_count: 1, error: null, agent_run_id: null },
     ...overrides,
   };
 }
@@ -156,9 +156,9 @@ describe('review', () => {
   });
 });
 
-const reference = { id: 50, source: 'import', sql: 'SELECT count(*) FROM ports p', result_fingerprint: 'y', row_count: 1, error: null };
+const reference = { id: 50, source: 'import', sql: 'SELECT count(*) FROM ports p', result_fingerprint: 'y', row_count: 1, error: null, agent_run_id: null };
 const agentSql = { id: 60, source: 'agent', sql: 'SELECT count(DISTINCT name) FROM ports', result_fingerprint: 'x', row_count: 1, error: null, agent_run_id: 77 };
-const annSql = { id: 70, source: 'human', author_email: 'bo@example.com', sql: 'SELECT count(*) FROM ports', result_fingerprint: 'y', row_count: 1, error: null };
+const annSql = { id: 70, source: 'human', author_email: 'bo@example.com', sql: 'SELECT count(*) FROM ports', result_fingerprint: 'y', row_count: 1, error: null, agent_run_id: null };
 
 describe('review: every candidate', () => {
   it('names candidates by who wrote them, compares any two and accepts a third one', async () => {

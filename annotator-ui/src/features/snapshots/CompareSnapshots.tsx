@@ -75,23 +75,25 @@ function DiffView({ diff }: { diff: SnapshotDiff }) {
         ]}
       />
       {diff.same_hash && <p className="muted">Both snapshots have the same content hash: the same pairs in the same splits.</p>}
-      <PairExamples title="Added" pairs={(ex.added ?? []).map((e) => ({ nlq_id: e.nlq_id, pair: e.b }))} />
-      <PairExamples title="Removed" pairs={(ex.removed ?? []).map((e) => ({ nlq_id: e.nlq_id, pair: e.a }))} />
+      <PairExamples title="Added" pairs={(ex.added ?? []).flatMap((e) => (e.b ? [{ nlq_id: e.nlq_id, pair: e.b }] : []))} />
+      <PairExamples title="Removed" pairs={(ex.removed ?? []).flatMap((e) => (e.a ? [{ nlq_id: e.nlq_id, pair: e.a }] : []))} />
       {(ex.changed ?? []).length > 0 && (
         <section aria-label="Changed pairs">
           <h3 className="card-subtitle">Changed</h3>
-          {ex.changed!.map((e) => (
-            <div key={e.nlq_id} className="json-diff">
-              <div>
-                <p className="small">A: {e.a.question}</p>
-                <SqlCode sql={e.a.sql} />
+          {(ex.changed ?? []).map(({ nlq_id, a, b }) =>
+            a && b ? (
+              <div key={nlq_id} className="json-diff">
+                <div>
+                  <p className="small">A: {a.question}</p>
+                  <SqlCode sql={a.sql} />
+                </div>
+                <div>
+                  <p className="small">B: {b.question}</p>
+                  <SqlCode sql={b.sql} />
+                </div>
               </div>
-              <div>
-                <p className="small">B: {e.b.question}</p>
-                <SqlCode sql={e.b.sql} />
-              </div>
-            </div>
-          ))}
+            ) : null,
+          )}
         </section>
       )}
     </div>

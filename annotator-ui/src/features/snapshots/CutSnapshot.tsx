@@ -7,7 +7,7 @@ import { api, ApiError } from '../../shared/api';
 import { plural } from '../../components/ResultGrid';
 import { Alert, Button, Card, TextField, useToast } from '../../components/ui';
 import { fieldErrors, formError } from '../../shared/forms';
-import { goldenApi, HARDNESS, REVIEW_STATUSES, type SnapshotParams } from '../../shared/golden';
+import { goldenApi, HARDNESS, REVIEW_STATUSES, type SnapshotParams, type SnapshotRequest } from '../../shared/golden';
 import { databaseKeys } from '../databases/keys';
 import { snapshotKeys } from './keys';
 import { toggledIn } from '../../shared/toggle';
@@ -44,7 +44,7 @@ const EMPTY_CUT: CutForm = {
 };
 
 /** The form as the API's body: filters only when set. */
-export function snapshotParams(f: CutForm): SnapshotParams {
+export function snapshotParams(f: CutForm): SnapshotRequest {
   const filters: SnapshotParams['filters'] = {};
   const stages = f.stages
     .split(',')
@@ -56,7 +56,7 @@ export function snapshotParams(f: CutForm): SnapshotParams {
   if (f.review.length) filters.review_status = f.review;
   if (f.from) filters.created_from = new Date(`${f.from}T00:00:00`).toISOString();
   if (f.to) filters.created_to = new Date(`${f.to}T00:00:00`).toISOString();
-  const body: SnapshotParams = {
+  const body: SnapshotRequest = {
     name: f.name.trim(),
     seed: Number(f.seed || 0),
     ratios: { train: Number(f.train || 0), val: Number(f.val || 0), test: Number(f.test || 0) },

@@ -63,7 +63,7 @@ export function ErrorRateCard({ projectId, snapshotId, lead, who }: { projectId:
 }
 
 export function ErrorRateDetails({ e }: { e: ErrorRate }) {
-  const types = Object.entries(e.by_error_type)
+  const types = Object.entries(e.by_error_type ?? {})
     .filter(([, n]) => n > 0)
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   return (
@@ -71,7 +71,7 @@ export function ErrorRateDetails({ e }: { e: ErrorRate }) {
       <IntervalChart
         title="Error rate per stratum (95% intervals)"
         format={formatPercent}
-        rows={e.strata.map((s) => ({
+        rows={(e.strata ?? []).map((s) => ({
           key: s.accepted_by,
           label: `${stratumLabel(s.accepted_by)} (${formatCount(s.pairs)})`,
           value: s.audited > 0 ? s.rate : null,
@@ -87,9 +87,9 @@ export function ErrorRateDetails({ e }: { e: ErrorRate }) {
         A stratum not audited yet counts as anywhere from 0% to 100% wrong in the overall interval: what is not measured is not assumed right.
       </p>
       <div className="breakdown-grid">
-        <BreakdownTable title="By source of the gold SQL" head="Source" rows={e.by_source} label={(k) => SOURCES[k] ?? k} />
-        <BreakdownTable title="By annotator" head="Annotator" rows={e.by_author} label={(k) => k} empty="No audited pair was written by a person." />
-        <BreakdownTable title="By database" head="Database" rows={e.by_database} label={(k) => k} />
+        <BreakdownTable title="By source of the gold SQL" head="Source" rows={e.by_source ?? []} label={(k) => SOURCES[k] ?? k} />
+        <BreakdownTable title="By annotator" head="Annotator" rows={e.by_author ?? []} label={(k) => k} empty="No audited pair was written by a person." />
+        <BreakdownTable title="By database" head="Database" rows={e.by_database ?? []} label={(k) => k} />
       </div>
       <div>
         <h3 className="card-subtitle">Errors by type</h3>

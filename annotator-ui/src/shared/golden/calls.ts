@@ -1,7 +1,7 @@
 // The golden-set API: snapshots, their audits and exports, prompt versions, evaluations and
 // optimizations, each call a thin typed wrapper over request that turns null lists into [].
 import { request, type PipelineRun } from '../api';
-import { type SnapshotParams, type Snapshot, type Pair, type SnapshotAudit, type SnapshotErrorRate, type AuditParams, type SnapshotDiff, type ExportRecord } from './snapshots';
+import { type SnapshotRequest, type Snapshot, type Pair, type SnapshotAudit, type SnapshotErrorRate, type AuditParams, type SnapshotDiff, type ExportRecord } from './snapshots';
 import { type PromptTemplate } from './prompts';
 import { type EvalStart, type Evaluation, type EvalResult } from './evaluations';
 import { type OptStart, type OptReport, type OptSummary } from './optimizations';
@@ -35,7 +35,7 @@ export const goldenApi = {
   },
   getSnapshot: async (projectId: string | number, id: string | number) =>
     (await request<{ snapshot: Snapshot }>('GET', `${projectPath(projectId)}/snapshots/${enc(id)}`)).snapshot,
-  createSnapshot: async (projectId: string | number, body: SnapshotParams) =>
+  createSnapshot: async (projectId: string | number, body: SnapshotRequest) =>
     (await request<{ snapshot: Snapshot }>('POST', `${projectPath(projectId)}/snapshots`, { body })).snapshot,
   pairs: async (projectId: string | number, id: string | number, split: string, after?: number | null, limit = 50) => {
     const res = await request<{ pairs: Pair[] | null; next_after: number | null }>(

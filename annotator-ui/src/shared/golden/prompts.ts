@@ -1,18 +1,7 @@
 // The project's versioned text-to-SQL prompt template and the placeholders it must keep.
+export type { PromptTemplate } from '../api.gen';
 
 // ---- Prompt templates ----
-
-export interface PromptTemplate {
-  id: number | null;
-  version: number;
-  body: string;
-  note: string;
-  source: 'builtin' | 'manual' | 'optimization' | string;
-  run_id: number | null;
-  candidate_id: number | null;
-  created_by: number | null;
-  created_at: string | null;
-}
 
 /** What a template must contain: the server fills each in. */
 export const PLACEHOLDERS = ['{dialect}', '{schema}', '{query_str}'] as const;

@@ -1,78 +1,12 @@
 // Annotation: the project's loop policy and planning, an item claimed with its task, a submission's
 // comparisons and the sentence that sums them up, skipping, and an annotator's own work.
-
-export interface Policy {
-  project_id: number;
-  dual_share: number;
-  annotators_per_item: number;
-  audit_rate: number;
-  blind: boolean;
-  lease_seconds: number;
-  version: number;
-  updated_at: string | null;
-}
+import type { HistoryComparison, Policy, SubmitResult } from '../api.gen';
+export type { AnnotationItem, AnnotationTask, AnnotatorStatus, PlanResult, Policy, RecentAnswer, SubmitResult } from '../api.gen';
 
 export type PolicyChanges = Partial<Pick<Policy, 'dual_share' | 'annotators_per_item' | 'audit_rate' | 'blind' | 'lease_seconds'>>;
 
-export interface PlanResult {
-  selected: number;
-  sampled: number;
-  items: number;
-  share: number;
-}
-
-export interface AnnotationItem {
-  id: number;
-  project_id: number;
-  nlq_id: number;
-  slot: number;
-  status: 'pending' | 'claimed' | 'submitted' | 'skipped';
-  claimed_by: number | null;
-  lease_until: string | null;
-  version: number;
-  created_at: string;
-  done_at: string | null;
-}
-
-export interface AnnotationTask {
-  item: AnnotationItem;
-  question: string;
-  database_id: number;
-  target_values: string[] | null;
-  guideline_version: number | null;
-  blind: boolean;
-  agent_sql?: string;
-}
-
-export interface Comparison {
-  id: number;
-  nlq_id: number;
-  /** The agent's when the agent is one of the two, else the earlier SQL. */
-  candidate_a_id: number;
-  candidate_b_id: number;
-  match: boolean;
-  reason: string;
-  guideline_version: number | null;
-  created_at: string;
-  /** For a comparison just made: what the new SQL was compared with. */
-  against?: 'agent' | 'person';
-}
-
-export interface SubmitResult {
-  annotation: { id: number; item_id: number; candidate_id: number | null; elapsed_ms: number | null };
-  candidate: { id: number; source: string; sql: string; row_count: number | null; error: string | null };
-  /** agreed: every comparison matched; disagreed: any did not; no_agent: nothing to compare with yet. */
-  result: 'agreed' | 'disagreed' | 'no_agent';
-  /** One per earlier SQL: the agent's first (when it answered), then each other annotator's. */
-  comparisons?: Comparison[] | null;
-  /** The first mismatch, else the first comparison. */
-  comparison?: Comparison;
-  review_item_id?: number;
-  audited: boolean;
-  /** Other annotators of this question still to submit. */
-  awaiting?: number;
-  agent_sql?: string;
-}
+/** A comparison of two SQLs of a question by execution. */
+export type Comparison = HistoryComparison;
 
 /** A submission's comparisons split into the one with the agent and those with other annotators. */
 export function splitComparisons(r: SubmitResult): { agent: Comparison | null; others: Comparison[] } {
@@ -120,25 +54,3 @@ export function skipReasonText(reason: string): string {
   return SKIP_REASONS.find((r) => r.reason === reason)?.label.toLowerCase() ?? reason;
 }
 
-/** GET …/annotation/status: the project's annotation progress and the caller's recent answers. */
-export interface AnnotatorStatus {
-  total: number;
-  done: number;
-  pending: number;
-  claimed: number;
-  submitted: number;
-  skipped: number;
-  recent: RecentAnswer[];
-}
-
-export interface RecentAnswer {
-  item_id: number;
-  nlq_id: number;
-  question: string;
-  status: 'submitted' | 'skipped';
-  sql: string | null;
-  skipped_reason: string | null;
-  comment: string;
-  at: string;
-  reopenable: boolean;
-}

@@ -1,46 +1,7 @@
 // Review: an item with its candidates named by who wrote them, the decisions and error types with
 // their labels, and the body of a decision.
-
-export interface ReviewCandidate {
-  id: number;
-  /** import | agent | human | generator */
-  source: string;
-  /** Who wrote a person's candidate. */
-  author_email?: string | null;
-  sql: string;
-  result_fingerprint: string | null;
-  row_count: number | null;
-  error: string | null;
-  /** The trajectory behind an agent candidate. */
-  agent_run_id?: number | null;
-}
-
-export interface ReviewItem {
-  id: number;
-  project_id: number;
-  nlq_id: number;
-  reason: string;
-  status: string;
-  candidate_a_id: number | null;
-  candidate_b_id: number | null;
-  authors: number[] | null;
-  claimed_by: number | null;
-  lease_until: string | null;
-  version: number;
-  guideline_version: number | null;
-  created_at: string;
-  resolved_at: string | null;
-  question: string;
-  database_id: number | null;
-  candidate_a: ReviewCandidate | null;
-  candidate_b: ReviewCandidate | null;
-  /** Every SQL of the question, oldest first: the reference, the agent's, each annotator's. */
-  candidates?: ReviewCandidate[] | null;
-  /** The question's newest agent trajectory (for `agent_failed`, the one that explains why). */
-  agent_run_id?: number | null;
-  /** For `snapshot_audit` items: the audited snapshot, when the server says it. */
-  snapshot_id?: number | null;
-}
+import type { ReviewCandidate, ReviewItem } from '../api.gen';
+export type { ReviewCandidate, ReviewItem } from '../api.gen';
 
 export type Decision = 'accept' | 'accept_a' | 'accept_b' | 'edit' | 'rewrite_question' | 'ambiguous' | 'reject';
 
