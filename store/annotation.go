@@ -199,6 +199,11 @@ type AnnotationTask struct {
 	AgentSQL         *string        `json:"agent_sql,omitempty"`
 }
 
+// writtenBy2 holds for a question (n) that the user $2 wrote with its SQL, who would otherwise check
+// their own answer. Importing a dataset, starting a generating run or an agent batch does not make
+// the person who started it the author of its questions: a lead who imports Spider may annotate it.
+const writtenBy2 = `COALESCE(n.origin->>'kind' = 'written' AND n.created_by = $2, false)`
+
 // claimAnnotationSQL is the annotator's claim, one statement like ClaimSQL: their own claim first
 // (renewed, even if its lease ran out, as long as nobody took it over), else an item whose lease ran
 // out, else the oldest pending item, of a question they
@@ -214,14 +219,14 @@ const claimAnnotationSQL = `WITH claimed AS (
 			ORDER BY id LIMIT 1 FOR UPDATE),
 		(SELECT i.id FROM annotation_items i JOIN nlqs n ON n.id = i.nlq_id
 			WHERE i.project_id = $1 AND i.status = 'claimed' AND i.lease_until < now()
-				AND n.created_by IS DISTINCT FROM $2 AND n.status NOT IN ('rejected', 'ambiguous')
+				AND NOT `+writtenBy2+` AND n.status NOT IN ('rejected', 'ambiguous')
 				AND NOT EXISTS (SELECT 1 FROM annotations x WHERE x.nlq_id = i.nlq_id AND x.user_id = $2)
 				AND NOT EXISTS (SELECT 1 FROM annotation_items o WHERE o.nlq_id = i.nlq_id AND o.id <> i.id AND o.claimed_by = $2
 					AND o.status = 'claimed')
 			ORDER BY i.lease_until LIMIT 1 FOR UPDATE OF i SKIP LOCKED),
 		(SELECT i.id FROM annotation_items i JOIN nlqs n ON n.id = i.nlq_id
 			WHERE i.project_id = $1 AND i.status = 'pending'
-				AND n.created_by IS DISTINCT FROM $2 AND n.status NOT IN ('rejected', 'ambiguous')
+				AND NOT `+writtenBy2+` AND n.status NOT IN ('rejected', 'ambiguous')
 				AND NOT EXISTS (SELECT 1 FROM annotations x WHERE x.nlq_id = i.nlq_id AND x.user_id = $2)
 				AND NOT EXISTS (SELECT 1 FROM annotation_items o WHERE o.nlq_id = i.nlq_id AND o.id <> i.id AND o.claimed_by = $2
 					AND o.status = 'claimed')
@@ -269,7 +274,7 @@ func (s *Store) ClaimAnnotationItem(ctx context.Context, a Actor, projectID, use
 // claim that found nothing because others held the rows locked tries again. $1 project, $2 user.
 const claimableAnnotationSQL = `SELECT EXISTS (SELECT 1 FROM annotation_items i JOIN nlqs n ON n.id = i.nlq_id
 	WHERE i.project_id = $1 AND (i.status = 'pending' OR (i.status = 'claimed' AND (i.lease_until < now() OR i.claimed_by = $2)))
-		AND n.created_by IS DISTINCT FROM $2 AND n.status NOT IN ('rejected', 'ambiguous')
+		AND NOT `+writtenBy2+` AND n.status NOT IN ('rejected', 'ambiguous')
 		AND NOT EXISTS (SELECT 1 FROM annotations x WHERE x.nlq_id = i.nlq_id AND x.user_id = $2)
 		AND NOT EXISTS (SELECT 1 FROM annotation_items o WHERE o.nlq_id = i.nlq_id AND o.id <> i.id AND o.claimed_by = $2))`
 

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -224,5 +225,50 @@ func TestClaims_ReviewClaimsHoldOnePerPersonAndNoWorkOnlyWhenNothingIsLeft(t *te
 	wg.Wait()
 	if decided != 40 {
 		t.Fatalf("%d of 40 decided", decided)
+	}
+}
+
+// A person never annotates a question they wrote with its SQL, but starting an import, a generating
+// run or an agent batch does not make them the author of its questions.
+func TestClaims_AnnotatorsSkipOnlyQuestionsTheyWrote(t *testing.T) {
+	t.Parallel()
+	q := newQueue(t, 1)
+	user := q.reviewers[0]
+	add := func(question string, origin map[string]any) {
+		tx, err := q.st.Pool().Begin(q.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback(q.ctx)
+		raw, _ := json.Marshal(origin)
+		nlq := store.NLQ{ProjectID: q.project, Question: question, Origin: raw}
+		if _, err := store.InsertNLQ(q.ctx, tx, store.Actor{UserID: user, RequestID: "test"}, &nlq); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := store.CreateAnnotationItems(q.ctx, tx, q.project, nlq.ID, 1); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.Commit(q.ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add("Written by the user?", map[string]any{"kind": "written", "author_id": user})
+	add("Imported by the user?", map[string]any{"kind": "spider", "file": "dev.json", "index": 1})
+	task, err := q.claimAnnotation(user)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if task.Question != "Imported by the user?" {
+		t.Fatalf("claimed %q; want the imported question", task.Question)
+	}
+	if _, err := q.st.SkipAnnotationItem(q.ctx, store.Actor{UserID: user}, q.project, task.Item.ID, user, task.Item.Version, "ambiguous", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := q.claimAnnotation(user); !errors.Is(err, store.ErrNoWork) {
+		t.Fatalf("after the imported question: %v; want ErrNoWork (the written one is theirs)", err)
+	}
+	other := q.users(1)[0]
+	if task, err := q.claimAnnotation(other); err != nil || task.Question != "Written by the user?" {
+		t.Fatalf("another annotator: %+v, %v", task, err)
 	}
 }

@@ -26,7 +26,10 @@ func TestLoadImportsAndPlansTheSample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := sample.Load(f.Ctx, f.Im, lp, store.System, u.ID)
+	// Loaded by the newcomer, as the web UI does: importing does not make them the questions' author,
+	// so they can annotate them.
+	as := store.Actor{UserID: u.ID, RequestID: "test"}
+	res, err := sample.Load(f.Ctx, f.Im, lp, as, u.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +52,7 @@ func TestLoadImportsAndPlansTheSample(t *testing.T) {
 	if len(members) != 1 || members[0].UserID != u.ID || members[0].Role != store.RoleLead {
 		t.Fatalf("members %+v; want the loader as lead", members)
 	}
-	task, err := lp.Next(f.Ctx, store.System, res.Project.ID, u.ID)
+	task, err := lp.Next(f.Ctx, as, res.Project.ID, u.ID)
 	if err != nil {
 		t.Fatalf("the newcomer has nothing to annotate: %v", err)
 	}
@@ -57,7 +60,7 @@ func TestLoadImportsAndPlansTheSample(t *testing.T) {
 		t.Fatalf("task %+v", task)
 	}
 
-	again, err := sample.Load(f.Ctx, f.Im, lp, store.System, u.ID)
+	again, err := sample.Load(f.Ctx, f.Im, lp, as, u.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
