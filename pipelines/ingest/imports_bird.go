@@ -39,59 +39,90 @@ type DescriptionSummary struct {
 // gold SQL translated to PostgreSQL and verified by execution as ImportSpider does. A question
 // whose translation does not match is kept, marked needs_review, with both results.
 //
-// Everything that can refuse the dataset is checked before anything is written: the questions
-// file (a question without SQL, or naming a database the folder lacks, refuses it, naming the
-// question), every SQLite file, and every description folder's readability. A description file
-// that cannot be used is not a refusal: what it loses is listed in Descriptions.Warnings.
+// The questions file is checked before anything is written (a question without SQL refuses the
+// dataset, naming the question). Then each database is imported on its own, as ImportSpider does:
+// one whose SQLite file is missing or unreadable, whose description folder cannot be read, or whose
+// data PostgreSQL refuses is named in Failed with its reason and its questions are skipped; the
+// others are imported, and the same import run again imports only what is missing. A description
+// file that cannot be used is not a failure: what it loses is listed in Descriptions.Warnings.
 func (im *Importer) ImportBIRD(ctx context.Context, a store.Actor, projectID int64, dir string, opt bird.Options) (BIRDSummary, error) {
 	var sum BIRDSummary
 	sum.Descriptions.Warnings = []string{}
+	opt.SkipMissing = true
 	ds, err := bird.ReadDataset(dir, opt)
 	if err != nil {
 		return sum, &store.ValidationError{Fields: map[string]string{"dataset": strings.TrimPrefix(err.Error(), "bird: ")}}
 	}
+	byDB := map[string][]bird.Question{}
+	for _, q := range ds.Questions {
+		byDB[q.DBID] = append(byDB[q.DBID], q)
+	}
+	sum.Questions = &QuestionSummary{Total: len(ds.Questions)}
+	for _, id := range ds.DatabaseIDs() {
+		err := ds.Missing[id]
+		if err != nil {
+			err = &store.ValidationError{Fields: map[string]string{"dataset": strings.TrimPrefix(err.Error(), "bird: ")}}
+		} else {
+			err = im.importBIRDOne(ctx, a, projectID, ds, id, byDB[id], &sum)
+		}
+		if err != nil {
+			sum.Questions.Skipped += len(byDB[id])
+			if err := sum.fail(ctx, id, err); err != nil {
+				return sum, err
+			}
+		}
+	}
+	if q := sum.Questions; q.GoldTranslated > 0 {
+		q.GoldMatchRate = float64(q.GoldMatched) / float64(q.GoldTranslated)
+	}
+	return sum, nil
+}
+
+// importBIRDOne imports database id of ds with its descriptions, then its questions qs, adding what
+// it did to sum.
+func (im *Importer) importBIRDOne(ctx context.Context, a store.Actor, projectID int64, ds *bird.Dataset, id string, qs []bird.Question, sum *BIRDSummary) error {
 	folder := bird.DatabasesFolder(ds.File)
-	docs := map[string][]bird.TableDoc{}
-	for _, id := range ds.DatabaseIDs() {
-		if err := spider.CheckSQLite(ctx, ds.SQLitePath(id), maxColumns); err != nil {
-			return sum, &store.ValidationError{Fields: map[string]string{"dataset": fmt.Sprintf("%s/%s/%s.sqlite: %v", folder, id, id, err)}}
-		}
-		d, warnings, err := bird.ReadDescriptions(ds.DescriptionDir(id))
-		if err != nil {
-			return sum, &store.ValidationError{Fields: map[string]string{"dataset": fmt.Sprintf("%s/%s/%s", folder, id, strings.TrimPrefix(err.Error(), "bird: "))}}
-		}
-		docs[id] = d
-		for _, w := range warnings {
-			sum.Descriptions.Warnings = append(sum.Descriptions.Warnings, id+": "+w)
-		}
+	if err := spider.CheckSQLite(ctx, ds.SQLitePath(id), maxColumns); err != nil {
+		return &store.ValidationError{Fields: map[string]string{"dataset": fmt.Sprintf("%s/%s/%s.sqlite: %v", folder, id, id, err)}}
 	}
-	dbs := map[string]store.Database{}
-	tables := map[string][]store.DBTable{}
-	for _, id := range ds.DatabaseIDs() {
-		dsum, described, warnings, err := im.importBIRDDatabase(ctx, a, projectID, ds, id, docs[id])
-		if err != nil {
-			return sum, fmt.Errorf("database %s: %w", id, err)
-		}
-		sum.Databases = append(sum.Databases, dsum)
-		sum.Descriptions.Columns += described
-		for _, w := range warnings {
-			sum.Descriptions.Warnings = append(sum.Descriptions.Warnings, id+": "+w)
-		}
-		dbs[id] = dsum.Database
-		if tables[id], err = im.Store.Tables(ctx, dsum.Database.ID); err != nil {
-			return sum, err
-		}
-	}
-	golds := make([]goldQuery, len(ds.Questions))
-	for i, q := range ds.Questions {
-		golds[i] = goldQuery{index: q.Index, dbID: q.DBID, sql: q.SQL}
-	}
-	verified, err := im.verifyGold(ctx, golds, dbs, tables, ds.SQLitePath)
+	docs, warnings, err := bird.ReadDescriptions(ds.DescriptionDir(id))
 	if err != nil {
-		return sum, err
+		return &store.ValidationError{Fields: map[string]string{"dataset": fmt.Sprintf("%s/%s/%s", folder, id, strings.TrimPrefix(err.Error(), "bird: "))}}
 	}
-	sum.Questions, err = im.insertBIRD(ctx, a, projectID, ds, verified)
-	return sum, err
+	dsum, described, more, err := im.importBIRDDatabase(ctx, a, projectID, ds, id, docs)
+	if err != nil {
+		return err
+	}
+	// The database is committed from here on: a failure now leaves it without its questions, which
+	// the same import run again adds.
+	tables, err := im.Store.Tables(ctx, dsum.Database.ID)
+	var verified []verifiedGold
+	if err == nil {
+		golds := make([]goldQuery, len(qs))
+		for i, q := range qs {
+			golds[i] = goldQuery{index: q.Index, dbID: q.DBID, sql: q.SQL}
+		}
+		verified, err = im.verifyGold(ctx, golds, map[string]store.Database{id: dsum.Database}, map[string][]store.DBTable{id: tables}, ds.SQLitePath)
+	}
+	var qsum *QuestionSummary
+	if err == nil {
+		qsum, err = im.insertBIRD(ctx, a, projectID, ds.File, qs, verified)
+	}
+	if err != nil {
+		return fmt.Errorf("the database was imported (version %d) but not its questions; import again to add them: %w", dsum.Database.Version, err)
+	}
+	sum.Databases = append(sum.Databases, dsum)
+	sum.Descriptions.Columns += described
+	for _, w := range append(warnings, more...) {
+		sum.Descriptions.Warnings = append(sum.Descriptions.Warnings, id+": "+w)
+	}
+	q := sum.Questions
+	q.Imported += qsum.Imported
+	q.Existing += qsum.Existing
+	q.GoldTranslated += qsum.GoldTranslated
+	q.GoldMatched += qsum.GoldMatched
+	q.Mismatches = append(q.Mismatches, qsum.Mismatches...)
+	return nil
 }
 
 // importBIRDDatabase imports one database as ImportSQLite does, with its columns' descriptions.
@@ -187,7 +218,7 @@ func (im *Importer) verifyGold(ctx context.Context, golds []goldQuery, dbs map[s
 // insertBIRD writes the questions, each with its evidence, difficulty and imported candidate, in
 // one transaction. A question's key is its file and position, so importing the file again adds
 // nothing.
-func (im *Importer) insertBIRD(ctx context.Context, a store.Actor, projectID int64, ds *bird.Dataset, verified []verifiedGold) (*QuestionSummary, error) {
+func (im *Importer) insertBIRD(ctx context.Context, a store.Actor, projectID int64, file string, qs []bird.Question, verified []verifiedGold) (*QuestionSummary, error) {
 	sum := &QuestionSummary{Total: len(verified)}
 	tx, err := im.Store.Pool().Begin(ctx)
 	if err != nil {
@@ -195,10 +226,10 @@ func (im *Importer) insertBIRD(ctx context.Context, a store.Actor, projectID int
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
 	for i, vg := range verified {
-		q := ds.Questions[i]
+		q := qs[i]
 		dbID := vg.db.ID
-		key := fmt.Sprintf("bird:%s:%d", ds.File, q.Index)
-		o := map[string]any{"kind": "bird", "file": ds.File, "index": q.Index, "db_id": q.DBID}
+		key := fmt.Sprintf("bird:%s:%d", file, q.Index)
+		o := map[string]any{"kind": "bird", "file": file, "index": q.Index, "db_id": q.DBID}
 		if q.QuestionID != nil {
 			o["question_id"] = *q.QuestionID
 		}

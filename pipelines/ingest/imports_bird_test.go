@@ -130,43 +130,98 @@ func TestImportBIRD_ChangedDescriptionsMakeANewVersion(t *testing.T) {
 	}
 }
 
-func TestImportBIRD_MalformedDatasetsAreRefusedBeforeAnythingIsWritten(t *testing.T) {
+func TestImportBIRD_MalformedQuestionsAreRefusedBeforeAnythingIsWritten(t *testing.T) {
+	t.Parallel()
+	f := pipelinetest.New(t)
+	dir := birdCopy(t)
+	edit(t, filepath.Join(dir, "dev.json"), `"SQL": "SELECT COUNT(order_id) FROM orders WHERE status = 'C'",`, "")
+	_, err := f.Im.ImportBIRD(f.Ctx, store.System, f.Project.ID, dir, bird.Options{})
+	var ve *store.ValidationError
+	if want := `dev.json: question 7 (question_id 7): no "SQL" field`; !errors.As(err, &ve) || !strings.Contains(ve.Fields["dataset"], want) {
+		t.Fatalf("error %v, want a validation error saying %q", err, want)
+	}
+	if strings.Contains(err.Error(), dir) {
+		t.Fatalf("the error names a path of this machine: %v", err)
+	}
+	dbs, _ := f.St.ListDatabases(f.Ctx, f.Project.ID, true)
+	nlqs, _ := f.St.ListNLQs(f.Ctx, store.NLQQuery{ProjectID: f.Project.ID})
+	if len(dbs) != 0 || len(nlqs) != 0 {
+		t.Fatalf("a refused dataset wrote %d databases and %d questions", len(dbs), len(nlqs))
+	}
+}
+
+// A database of a BIRD folder that cannot be imported is named with its reason and its questions
+// skipped; the other databases are imported, and fixing the folder and importing again adds only
+// what was missing.
+func TestImportBIRD_ADatabaseThatFailsFailsAlone(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
 		name   string
-		break_ func(t *testing.T, dir string)
+		break_ func(t *testing.T, dir string) func()
+		failed string
 		want   string
+		kept   int // databases imported
 	}{
-		{"a question without SQL", func(t *testing.T, dir string) {
-			edit(t, filepath.Join(dir, "dev.json"), `"SQL": "SELECT COUNT(order_id) FROM orders WHERE status = 'C'",`, "")
-		}, `dev.json: question 7 (question_id 7): no "SQL" field`},
-		{"a db_id without a database", func(t *testing.T, dir string) {
+		{"a db_id without a database", func(t *testing.T, dir string) func() {
 			edit(t, filepath.Join(dir, "dev.json"), `"db_id": "bike_shop"`, `"db_id": "bike_store"`)
-		}, `dev.json: question 7: database "bike_store": missing file: dev_databases/bike_store/bike_store.sqlite`},
-		{"a database that is not SQLite", func(t *testing.T, dir string) {
-			if err := os.WriteFile(filepath.Join(dir, "dev_databases/bike_shop/bike_shop.sqlite"), []byte("not a database"), 0o644); err != nil {
+			return func() { edit(t, filepath.Join(dir, "dev.json"), `"db_id": "bike_store"`, `"db_id": "bike_shop"`) }
+		}, "bike_store", `dev.json: question 7: database "bike_store": missing file: dev_databases/bike_store/bike_store.sqlite`, 2},
+		{"a database that is not SQLite", func(t *testing.T, dir string) func() {
+			path := filepath.Join(dir, "dev_databases/bike_shop/bike_shop.sqlite")
+			good, err := os.ReadFile(path)
+			if err != nil {
 				t.Fatal(err)
 			}
-		}, "dev_databases/bike_shop/bike_shop.sqlite:"},
+			if err := os.WriteFile(path, []byte("not a database"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			return func() {
+				if err := os.WriteFile(path, good, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}, "bike_shop", "dev_databases/bike_shop/bike_shop.sqlite:", 1},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			f := pipelinetest.New(t)
 			dir := birdCopy(t)
-			c.break_(t, dir)
-			_, err := f.Im.ImportBIRD(f.Ctx, store.System, f.Project.ID, dir, bird.Options{})
-			var ve *store.ValidationError
-			if !errors.As(err, &ve) || !strings.Contains(ve.Fields["dataset"], c.want) {
-				t.Fatalf("error %v, want a validation error saying %q", err, c.want)
+			repair := c.break_(t, dir)
+			sum, err := f.Im.ImportBIRD(f.Ctx, store.System, f.Project.ID, dir, bird.Options{})
+			if err != nil {
+				t.Fatal(err)
 			}
-			if strings.Contains(err.Error(), dir) {
-				t.Fatalf("the error names a path of this machine: %v", err)
+			if len(sum.Failed) != 1 || sum.Failed[0].Name != c.failed || !strings.Contains(sum.Failed[0].Reason, c.want) {
+				t.Fatalf("failed %+v; want %s: %q", sum.Failed, c.failed, c.want)
 			}
-			dbs, _ := f.St.ListDatabases(f.Ctx, f.Project.ID, true)
-			nlqs, _ := f.St.ListNLQs(f.Ctx, store.NLQQuery{ProjectID: f.Project.ID})
-			if len(dbs) != 0 || len(nlqs) != 0 {
-				t.Fatalf("a refused dataset wrote %d databases and %d questions", len(dbs), len(nlqs))
+			if strings.Contains(sum.Failed[0].Reason, dir) {
+				t.Fatalf("the reason names a path of this machine: %s", sum.Failed[0].Reason)
+			}
+			if len(sum.Databases) != c.kept || sum.Questions.Skipped == 0 || sum.Questions.Imported+sum.Questions.Skipped != 13 {
+				t.Fatalf("imported %d databases, questions %+v; want %d and the failed one's questions skipped", len(sum.Databases), sum.Questions, c.kept)
+			}
+			for _, d := range sum.Databases {
+				if d.Database.Name == c.failed {
+					t.Fatalf("%s was imported", c.failed)
+				}
+			}
+			if err := sum.Err(); err == nil {
+				t.Fatal("the summary of a partly failed import is not an error")
+			}
+
+			repair()
+			again, err := f.Im.ImportBIRD(f.Ctx, store.System, f.Project.ID, dir, bird.Options{})
+			if err != nil || len(again.Failed) != 0 {
+				t.Fatalf("after the repair: %v, failed %+v", err, again.Failed)
+			}
+			if again.Questions.Imported != sum.Questions.Skipped || again.Questions.Existing != sum.Questions.Imported {
+				t.Fatalf("after the repair: questions %+v; want the %d skipped imported and the rest left as they were", again.Questions, sum.Questions.Skipped)
+			}
+			for _, d := range again.Databases {
+				if d.Database.Name == "school_meals" && !d.Unchanged {
+					t.Fatal("school_meals imported again")
+				}
 			}
 		})
 	}
@@ -190,11 +245,11 @@ func TestImportBIRD_BrokenDescriptionFilesLoseOnlyWhatTheyCannotSay(t *testing.T
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{
+	want := []string{ // database by database
 		"school_meals: database_description/schools.csv: 1 byte that are not UTF-8 read as Windows-1252 (Latin-1)",
+		`school_meals: database_description/frpm.csv: line 7: table frpm has no column "District Code"; the description is dropped`,
 		"bike_shop: database_description/customers.csv: has no original_column_name column (header: col;desc); its descriptions are dropped",
 		`bike_shop: database_description/orders.csv: line 5: bare " in non-quoted-field; read with the quotes as text`,
-		`school_meals: database_description/frpm.csv: line 7: table frpm has no column "District Code"; the description is dropped`,
 		`bike_shop: database_description/suppliers.csv: the database has no table "suppliers"; its 1 description is dropped`,
 	}
 	if strings.Join(sum.Descriptions.Warnings, "\n") != strings.Join(want, "\n") {

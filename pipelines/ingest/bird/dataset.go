@@ -31,6 +31,9 @@ type Dataset struct {
 	// Tables is <split>_tables.json (Spider's tables.json format) when the folder has it; the
 	// import reads schemas from the SQLite files, so it is informative only.
 	Tables []spider.SchemaJSON
+	// Missing says, by db_id, why a database the questions use cannot be read (no SQLite file);
+	// only with Options.SkipMissing.
+	Missing map[string]error
 }
 
 // Options say which questions file to read.
@@ -38,6 +41,9 @@ type Options struct {
 	// QuestionsFile is the file's name in the folder; "" means dev.json. Its databases are in
 	// <stem>_databases (dev.json: dev_databases, train.json: train_databases).
 	QuestionsFile string
+	// SkipMissing records a db_id whose SQLite file is absent in Dataset.Missing instead of
+	// refusing the dataset, so the other databases can be imported.
+	SkipMissing bool
 }
 
 // Errors a caller can test with errors.Is. A missing file and a NUL byte wrap spider's errors of
@@ -63,7 +69,7 @@ func ReadDataset(dir string, opt Options) (*Dataset, error) {
 		file = "dev.json"
 	}
 	file = filepath.Base(file)
-	d := &Dataset{File: file, DatabaseDir: filepath.Join(dir, DatabasesFolder(file))}
+	d := &Dataset{File: file, DatabaseDir: filepath.Join(dir, DatabasesFolder(file)), Missing: map[string]error{}}
 	data, err := readFile(filepath.Join(dir, file))
 	if err != nil {
 		return nil, err
@@ -113,8 +119,12 @@ func ReadDataset(dir string, opt Options) (*Dataset, error) {
 		checked[q.DBID] = true
 		if st, err := os.Stat(d.SQLitePath(q.DBID)); err != nil || !st.Mode().IsRegular() {
 			// The path relative to the folder: the folder may be a server's temporary copy.
-			return nil, fmt.Errorf("bird: %s: question %d: database %q: %w: %s", file, q.Index, q.DBID, ErrMissingFile,
+			missing := fmt.Errorf("bird: %s: question %d: database %q: %w: %s", file, q.Index, q.DBID, ErrMissingFile,
 				filepath.ToSlash(filepath.Join(DatabasesFolder(file), q.DBID, q.DBID+".sqlite")))
+			if !opt.SkipMissing {
+				return nil, missing
+			}
+			d.Missing[q.DBID] = missing
 		}
 	}
 	tables := strings.TrimSuffix(file, filepath.Ext(file)) + "_tables.json"
