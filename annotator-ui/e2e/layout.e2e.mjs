@@ -150,6 +150,9 @@ function controlsCutOff() {
 async function wcagViolations() {
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
   return page.evaluate(async () => {
+    // A control that was just pressed fades to its new colours (CSS transitions): measure the colours
+    // it ends with, not one frame of the fade.
+    await Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined)));
     // @ts-ignore: injected above
     const result = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
     return result.violations.flatMap((v) =>
