@@ -43,6 +43,29 @@ func (s ImportSummary) Err() error {
 	return &FailedError{Failed: s.Failed, Imported: len(s.Databases)}
 }
 
+// eachDatabase imports the databases ids of a dataset one at a time with importOne. One that
+// missing says cannot be read, or that importOne fails, is recorded in Failed and its questions
+// (how many: questions) counted as skipped; the others go on. Then the gold match rate is computed
+// over what was imported. It returns an error only when the import as a whole must stop.
+func (s *ImportSummary) eachDatabase(ctx context.Context, ids []string, missing map[string]error, questions func(id string) int, importOne func(id string) error) error {
+	for _, id := range ids {
+		err := missing[id]
+		if err == nil {
+			err = importOne(id)
+		}
+		if err != nil {
+			s.Questions.Skipped += questions(id)
+			if err := s.fail(ctx, id, err); err != nil {
+				return err
+			}
+		}
+	}
+	if q := s.Questions; q.GoldTranslated > 0 {
+		q.GoldMatchRate = float64(q.GoldMatched) / float64(q.GoldTranslated)
+	}
+	return nil
+}
+
 // fail records that database name was not imported. It returns err itself when the import as a
 // whole must stop: the caller gave up, so no later database would fare better.
 func (s *ImportSummary) fail(ctx context.Context, name string, err error) error {

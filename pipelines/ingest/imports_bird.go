@@ -58,24 +58,13 @@ func (im *Importer) ImportBIRD(ctx context.Context, a store.Actor, projectID int
 		byDB[q.DBID] = append(byDB[q.DBID], q)
 	}
 	sum.Questions = &QuestionSummary{Total: len(ds.Questions)}
-	for _, id := range ds.DatabaseIDs() {
-		err := ds.Missing[id]
-		if err != nil {
-			err = &store.ValidationError{Fields: map[string]string{"dataset": strings.TrimPrefix(err.Error(), "bird: ")}}
-		} else {
-			err = im.importBIRDOne(ctx, a, projectID, ds, id, byDB[id], &sum)
-		}
-		if err != nil {
-			sum.Questions.Skipped += len(byDB[id])
-			if err := sum.fail(ctx, id, err); err != nil {
-				return sum, err
-			}
-		}
+	missing := map[string]error{}
+	for id, err := range ds.Missing {
+		missing[id] = &store.ValidationError{Fields: map[string]string{"dataset": strings.TrimPrefix(err.Error(), "bird: ")}}
 	}
-	if q := sum.Questions; q.GoldTranslated > 0 {
-		q.GoldMatchRate = float64(q.GoldMatched) / float64(q.GoldTranslated)
-	}
-	return sum, nil
+	err = sum.eachDatabase(ctx, ds.DatabaseIDs(), missing, func(id string) int { return len(byDB[id]) },
+		func(id string) error { return im.importBIRDOne(ctx, a, projectID, ds, id, byDB[id], &sum) })
+	return sum, err
 }
 
 // importBIRDOne imports database id of ds with its descriptions, then its questions qs, adding what

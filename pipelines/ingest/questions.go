@@ -91,22 +91,9 @@ func (im *Importer) ImportSpider(ctx context.Context, a store.Actor, projectID i
 		byDB[q.DBID] = append(byDB[q.DBID], q)
 	}
 	sum := ImportSummary{Questions: &QuestionSummary{Total: len(ds.Questions)}}
-	for _, id := range ds.DatabaseIDs() {
-		err := ds.Missing[id]
-		if err == nil {
-			err = im.importSpiderDatabase(ctx, a, projectID, ds, id, file, byDB[id], &sum)
-		}
-		if err != nil {
-			sum.Questions.Skipped += len(byDB[id])
-			if err := sum.fail(ctx, id, err); err != nil {
-				return sum, err
-			}
-		}
-	}
-	if q := sum.Questions; q.GoldTranslated > 0 {
-		q.GoldMatchRate = float64(q.GoldMatched) / float64(q.GoldTranslated)
-	}
-	return sum, nil
+	err = sum.eachDatabase(ctx, ds.DatabaseIDs(), ds.Missing, func(id string) int { return len(byDB[id]) },
+		func(id string) error { return im.importSpiderDatabase(ctx, a, projectID, ds, id, file, byDB[id], &sum) })
+	return sum, err
 }
 
 // importSpiderDatabase imports database id of ds and its questions qs, adding what it did to sum.
