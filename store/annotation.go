@@ -219,14 +219,14 @@ const claimAnnotationSQL = `WITH claimed AS (
 			ORDER BY id LIMIT 1 FOR UPDATE),
 		(SELECT i.id FROM annotation_items i JOIN nlqs n ON n.id = i.nlq_id
 			WHERE i.project_id = $1 AND i.status = 'claimed' AND i.lease_until < now()
-				AND NOT `+writtenBy2+` AND n.status NOT IN ('rejected', 'ambiguous')
+				AND NOT ` + writtenBy2 + ` AND n.status NOT IN ('rejected', 'ambiguous')
 				AND NOT EXISTS (SELECT 1 FROM annotations x WHERE x.nlq_id = i.nlq_id AND x.user_id = $2)
 				AND NOT EXISTS (SELECT 1 FROM annotation_items o WHERE o.nlq_id = i.nlq_id AND o.id <> i.id AND o.claimed_by = $2
 					AND o.status = 'claimed')
 			ORDER BY i.lease_until LIMIT 1 FOR UPDATE OF i SKIP LOCKED),
 		(SELECT i.id FROM annotation_items i JOIN nlqs n ON n.id = i.nlq_id
 			WHERE i.project_id = $1 AND i.status = 'pending'
-				AND NOT `+writtenBy2+` AND n.status NOT IN ('rejected', 'ambiguous')
+				AND NOT ` + writtenBy2 + ` AND n.status NOT IN ('rejected', 'ambiguous')
 				AND NOT EXISTS (SELECT 1 FROM annotations x WHERE x.nlq_id = i.nlq_id AND x.user_id = $2)
 				AND NOT EXISTS (SELECT 1 FROM annotation_items o WHERE o.nlq_id = i.nlq_id AND o.id <> i.id AND o.claimed_by = $2
 					AND o.status = 'claimed')
@@ -274,7 +274,7 @@ func (s *Store) ClaimAnnotationItem(ctx context.Context, a Actor, projectID, use
 // claim that found nothing because others held the rows locked tries again. $1 project, $2 user.
 const claimableAnnotationSQL = `SELECT EXISTS (SELECT 1 FROM annotation_items i JOIN nlqs n ON n.id = i.nlq_id
 	WHERE i.project_id = $1 AND (i.status = 'pending' OR (i.status = 'claimed' AND (i.lease_until < now() OR i.claimed_by = $2)))
-		AND NOT `+writtenBy2+` AND n.status NOT IN ('rejected', 'ambiguous')
+		AND NOT ` + writtenBy2 + ` AND n.status NOT IN ('rejected', 'ambiguous')
 		AND NOT EXISTS (SELECT 1 FROM annotations x WHERE x.nlq_id = i.nlq_id AND x.user_id = $2)
 		AND NOT EXISTS (SELECT 1 FROM annotation_items o WHERE o.nlq_id = i.nlq_id AND o.id <> i.id AND o.claimed_by = $2))`
 

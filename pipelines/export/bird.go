@@ -89,30 +89,11 @@ func (x *Exports) writeBIRD(ctx context.Context, projectID, snapshotID int64, p 
 	}
 	zw := &datedZip{Writer: zip.NewWriter(w), modified: snap.CreatedAt}
 	rep := SpiderReport{SnapshotID: snapshotID, Split: p.Split, Files: map[string]string{}, Databases: []string{}, ErrorRate: est}
-	spool, err := os.Create(filepath.Join(dir, "problems.json"))
+	spool, err := newProblemSpool(dir)
 	if err != nil {
 		return 0, err
 	}
 	defer spool.Close()
-	problems := 0
-	problem := func(pr *store.SnapshotPair, dbID, kind, reason string) error {
-		b, err := json.Marshal(SpiderProblem{NLQID: pr.NLQID, DBID: dbID, Question: pr.Question, Kind: kind, Reason: reason})
-		if err != nil {
-			return err
-		}
-		if problems > 0 {
-			b = append([]byte(",\n"), b...)
-		}
-		problems++
-		_, err = spool.Write(b)
-		return err
-	}
-	database := func(pr *store.SnapshotPair) *spiderDatabase {
-		if pr.DatabaseID == nil {
-			return nil
-		}
-		return dbs[*pr.DatabaseID]
-	}
 	n := 0
 	exported := map[string]bool{}
 	for _, split := range splits {
@@ -128,14 +109,14 @@ func (x *Exports) writeBIRD(ctx context.Context, projectID, snapshotID int64, p 
 		id := 0
 		err = x.Store.EachSnapshotPair(ctx, snapshotID, split, func(pr *store.SnapshotPair) error {
 			rep.Counts.Pairs++
-			d := database(pr)
+			d := pairDatabase(dbs, pr)
 			if d == nil || d.db == nil {
 				rep.Counts.Skipped++
 				why := "the pair names no database"
 				if d != nil {
 					why = fmt.Sprintf("database %s (id %d) was deleted after the snapshot was cut", d.name, d.id)
 				}
-				return problem(pr, pr.DatabaseName, "skipped", why)
+				return spool.add(pr, pr.DatabaseName, "skipped", why)
 			}
 			used[d.id] = true
 			sep := ",\n"
@@ -165,7 +146,7 @@ func (x *Exports) writeBIRD(ctx context.Context, projectID, snapshotID int64, p 
 			case "gold_fails":
 				rep.Counts.GoldFails++
 			}
-			return problem(pr, d.dbID, kind, reason)
+			return spool.add(pr, d.dbID, kind, reason)
 		})
 		if err != nil {
 			return n, err
@@ -183,7 +164,7 @@ func (x *Exports) writeBIRD(ctx context.Context, projectID, snapshotID int64, p 
 			return n, err
 		}
 		err = x.Store.EachSnapshotPair(ctx, snapshotID, split, func(pr *store.SnapshotPair) error {
-			if d := database(pr); d != nil && d.db != nil {
+			if d := pairDatabase(dbs, pr); d != nil && d.db != nil {
 				_, err := io.WriteString(gw, spiderQuery(pr)+"\t"+d.dbID+"\n")
 				return err
 			}
@@ -263,28 +244,4 @@ func birdFormat(t sqlexec.ColumnType) string {
 		return "date"
 	}
 	return "text"
-}
-
-// writeReport writes goldset_export_report.json: its head as JSON, then the problems copied from
-// the spool, so that a snapshot whose every pair fails does not hold them all in memory.
-func writeReport(zw *datedZip, rep SpiderReport, spool *os.File) error {
-	head, err := json.MarshalIndent(rep, "", "  ")
-	if err != nil {
-		return err
-	}
-	rw, err := zw.create(SpiderReportFile)
-	if err != nil {
-		return err
-	}
-	if _, err := rw.Write(append(head[:len(head)-2], []byte(",\n  \"problems\": [\n")...)); err != nil {
-		return err
-	}
-	if _, err := spool.Seek(0, io.SeekStart); err != nil {
-		return err
-	}
-	if _, err := io.Copy(rw, spool); err != nil {
-		return err
-	}
-	_, err = io.WriteString(rw, "\n  ]\n}\n")
-	return err
 }

@@ -163,30 +163,11 @@ func (x *Exports) writeSpider(ctx context.Context, projectID, snapshotID int64, 
 		return 0, err
 	}
 
-	spool, err := os.Create(filepath.Join(dir, "problems.json"))
+	spool, err := newProblemSpool(dir)
 	if err != nil {
 		return 0, err
 	}
 	defer spool.Close()
-	problems := 0
-	problem := func(pr *store.SnapshotPair, dbID, kind, reason string) error {
-		b, err := json.Marshal(SpiderProblem{NLQID: pr.NLQID, DBID: dbID, Question: pr.Question, Kind: kind, Reason: reason})
-		if err != nil {
-			return err
-		}
-		if problems > 0 {
-			b = append([]byte(",\n"), b...)
-		}
-		problems++
-		_, err = spool.Write(b)
-		return err
-	}
-	database := func(pr *store.SnapshotPair) *spiderDatabase {
-		if pr.DatabaseID == nil {
-			return nil
-		}
-		return dbs[*pr.DatabaseID]
-	}
 	n := 0
 	for _, split := range splits {
 		files := spiderFiles[split]
@@ -200,14 +181,14 @@ func (x *Exports) writeSpider(ctx context.Context, projectID, snapshotID int64, 
 		first := true
 		err = x.Store.EachSnapshotPair(ctx, snapshotID, split, func(pr *store.SnapshotPair) error {
 			rep.Counts.Pairs++
-			d := database(pr)
+			d := pairDatabase(dbs, pr)
 			if d == nil || d.db == nil {
 				rep.Counts.Skipped++
 				why := "the pair names no database"
 				if d != nil {
 					why = fmt.Sprintf("database %s (id %d) was deleted after the snapshot was cut", d.name, d.id)
 				}
-				return problem(pr, pr.DatabaseName, "skipped", why)
+				return spool.add(pr, pr.DatabaseName, "skipped", why)
 			}
 			sep := ",\n"
 			if first {
@@ -234,7 +215,7 @@ func (x *Exports) writeSpider(ctx context.Context, projectID, snapshotID int64, 
 			case "gold_fails":
 				rep.Counts.GoldFails++
 			}
-			return problem(pr, d.dbID, kind, reason)
+			return spool.add(pr, d.dbID, kind, reason)
 		})
 		if err != nil {
 			return n, err
@@ -252,7 +233,7 @@ func (x *Exports) writeSpider(ctx context.Context, projectID, snapshotID int64, 
 			return n, err
 		}
 		err = x.Store.EachSnapshotPair(ctx, snapshotID, split, func(pr *store.SnapshotPair) error {
-			if d := database(pr); d != nil && d.db != nil {
+			if d := pairDatabase(dbs, pr); d != nil && d.db != nil {
 				_, err := io.WriteString(gw, spiderQuery(pr)+"\t"+d.dbID+"\n")
 				return err
 			}
@@ -263,26 +244,7 @@ func (x *Exports) writeSpider(ctx context.Context, projectID, snapshotID int64, 
 		}
 	}
 
-	// The report: its head as JSON, then the problems copied from the spool, so that a snapshot
-	// whose every pair fails does not hold them all in memory.
-	head, err := json.MarshalIndent(rep, "", "  ")
-	if err != nil {
-		return n, err
-	}
-	rw, err := zw.create(SpiderReportFile)
-	if err != nil {
-		return n, err
-	}
-	if _, err := rw.Write(append(head[:len(head)-2], []byte(",\n  \"problems\": [\n")...)); err != nil {
-		return n, err
-	}
-	if _, err := spool.Seek(0, io.SeekStart); err != nil {
-		return n, err
-	}
-	if _, err := io.Copy(rw, spool); err != nil {
-		return n, err
-	}
-	if _, err := io.WriteString(rw, "\n  ]\n}\n"); err != nil {
+	if err := writeReport(zw, rep, spool); err != nil {
 		return n, err
 	}
 	return n, zw.Close()
