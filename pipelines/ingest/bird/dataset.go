@@ -186,24 +186,8 @@ func readFile(path string) ([]byte, error) {
 // decodeJSON decodes a file's bytes (a UTF-8 byte-order mark allowed), saying which line is
 // malformed.
 func decodeJSON(name string, data []byte, v any) error {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if err := json.Unmarshal(data, v); err != nil {
-		var syn *json.SyntaxError
-		var typ *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &syn):
-			return fmt.Errorf("bird: %s: line %d: %w", name, lineAt(data, syn.Offset), err)
-		case errors.As(err, &typ):
-			return fmt.Errorf("bird: %s: line %d: %w", name, lineAt(data, typ.Offset), err)
-		}
-		return fmt.Errorf("bird: %s: %w", name, err)
+	if err := spider.DecodeJSON(name, bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), v); err != nil {
+		return fmt.Errorf("bird: %w", err)
 	}
 	return nil
-}
-
-func lineAt(data []byte, offset int64) int {
-	if offset > int64(len(data)) {
-		offset = int64(len(data))
-	}
-	return bytes.Count(data[:offset], []byte("\n")) + 1
 }

@@ -148,16 +148,25 @@ func readJSON(path string, v any) error {
 		}
 		return fmt.Errorf("spider: %s: %w", name, err)
 	}
+	if err := DecodeJSON(name, data, v); err != nil {
+		return fmt.Errorf("spider: %w", err)
+	}
+	return nil
+}
+
+// DecodeJSON decodes the bytes of the file called name into v; an error names the file and, when
+// the JSON is malformed or of the wrong type there, the line.
+func DecodeJSON(name string, data []byte, v any) error {
 	if err := json.Unmarshal(data, v); err != nil {
 		var syn *json.SyntaxError
 		var typ *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &syn):
-			return fmt.Errorf("spider: %s: line %d: %w", name, lineAt(data, syn.Offset), err)
+			return fmt.Errorf("%s: line %d: %w", name, lineAt(data, syn.Offset), err)
 		case errors.As(err, &typ):
-			return fmt.Errorf("spider: %s: line %d: %w", name, lineAt(data, typ.Offset), err)
+			return fmt.Errorf("%s: line %d: %w", name, lineAt(data, typ.Offset), err)
 		}
-		return fmt.Errorf("spider: %s: %w", name, err)
+		return fmt.Errorf("%s: %w", name, err)
 	}
 	return nil
 }
