@@ -1,25 +1,19 @@
 package server
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
 
 	"github.com/goldset/goldset/llm"
-	"github.com/goldset/goldset/pipelines/ingest"
 	"github.com/goldset/goldset/pipelines/measure"
-	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
-	"github.com/goldset/goldset/store/storetest"
 )
 
 // BenchmarkMetricsDashboard measures the metrics dashboard's API for a project with 100,000 questions
@@ -33,45 +27,8 @@ func BenchmarkMetricsDashboard(b *testing.B) {
 	if smoke() {
 		nlqs, requests = 2_000, 100
 	}
-	ctx := context.Background()
-	st, err := store.Open(ctx, storetest.URL(b), store.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	exec, err := sqlexec.NewExecutor(ctx, st.URL(), sqlexec.ExecOptions{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer exec.Close()
-	im, err := ingest.NewImporter(ctx, st, exec, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	lead, err := st.CreateUser(ctx, store.System, store.NewUser{Email: "lead@example.com", Name: "Lead", Password: "bench bench bench"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	_, token, err := st.CreateToken(ctx, store.System, lead.ID, "bench", 0)
-	if err != nil {
-		b.Fatal(err)
-	}
-	project, err := st.CreateProject(ctx, store.System, "Metrics bench", "", lead.ID)
-	if err != nil {
-		b.Fatal(err)
-	}
-	// A database of four tables, and 100,000 questions over it with SQL of varied shapes.
-	dir := b.TempDir()
-	for _, name := range []string{"singer", "concert", "stadium", "ticket"} {
-		csv := "id,name,country,capacity,year\n1,a,France,10,2001\n2,b,Spain,20,2002\n3,c,Peru,30,2003\n"
-		if err := os.WriteFile(filepath.Join(dir, name+".csv"), []byte(csv), 0o644); err != nil {
-			b.Fatal(err)
-		}
-	}
-	imported, err := im.ImportCSV(ctx, store.System, project.ID, []string{dir}, "venues")
-	if err != nil {
-		b.Fatal(err)
-	}
+	e := newBenchProject(b, "Metrics bench")
+	ctx, st, exec, im, token, project, db := e.ctx, e.st, e.exec, e.im, e.token, e.project, e.db
 	start := time.Now()
 	if _, err := st.Pool().Exec(ctx, `
 		WITH q AS (
@@ -89,7 +46,7 @@ func BenchmarkMetricsDashboard(b *testing.B) {
 			WHEN 2 THEN 'SELECT country, avg(capacity) FROM stadium GROUP BY country HAVING count(*) > ' || (id % 3)
 			WHEN 3 THEN 'SELECT s.name FROM singer s JOIN ticket t ON t.id = s.id WHERE t.year = ' || (2000 + id % 20)
 			ELSE 'SELECT name FROM stadium WHERE id IN (SELECT id FROM concert WHERE country = ''Peru'') OR capacity < ' || id END
-		FROM q`, project.ID, imported.Database.ID, nlqs); err != nil {
+		FROM q`, project.ID, db.ID, nlqs); err != nil {
 		b.Fatal(err)
 	}
 	b.Logf("seeded %d questions in %v", nlqs, time.Since(start).Round(time.Millisecond))

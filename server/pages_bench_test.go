@@ -7,8 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -16,10 +14,7 @@ import (
 	"time"
 
 	"github.com/goldset/goldset/llm"
-	"github.com/goldset/goldset/pipelines/ingest"
-	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
-	"github.com/goldset/goldset/store/storetest"
 )
 
 // BenchmarkPageAPIs times the GET call behind every screen of the web UI for a project of 100,000
@@ -39,29 +34,8 @@ func BenchmarkPageAPIs(b *testing.B) {
 	if smoke() {
 		nlqs, reps = 500, 1
 	}
-	ctx := context.Background()
-	st, err := store.Open(ctx, storetest.URL(b), store.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	exec, err := sqlexec.NewExecutor(ctx, st.URL(), sqlexec.ExecOptions{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer exec.Close()
-	im, err := ingest.NewImporter(ctx, st, exec, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	lead, err := st.CreateUser(ctx, store.System, store.NewUser{Email: "lead@example.com", Name: "Lead", Password: "bench bench bench"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	_, token, err := st.CreateToken(ctx, store.System, lead.ID, "bench", 0)
-	if err != nil {
-		b.Fatal(err)
-	}
+	e := newBenchProject(b, "Pages bench")
+	ctx, st, exec, im, lead, token, project, db := e.ctx, e.st, e.exec, e.im, e.lead, e.token, e.project, e.db
 	admin, err := st.CreateUser(ctx, store.System, store.NewUser{Email: "admin@example.com", Name: "Admin", Password: "bench bench bench", IsAdmin: true})
 	if err != nil {
 		b.Fatal(err)
@@ -70,23 +44,8 @@ func BenchmarkPageAPIs(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	project, err := st.CreateProject(ctx, store.System, "Pages bench", "", lead.ID)
-	if err != nil {
-		b.Fatal(err)
-	}
-	dir := b.TempDir()
-	for _, name := range []string{"singer", "concert", "stadium", "ticket"} {
-		csv := "id,name,country,capacity,year\n1,a,France,10,2001\n2,b,Spain,20,2002\n3,c,Peru,30,2003\n"
-		if err := os.WriteFile(filepath.Join(dir, name+".csv"), []byte(csv), 0o644); err != nil {
-			b.Fatal(err)
-		}
-	}
-	imported, err := im.ImportCSV(ctx, store.System, project.ID, []string{dir}, "venues")
-	if err != nil {
-		b.Fatal(err)
-	}
 	start := time.Now()
-	ids := seedPages(b, st, project.ID, imported.Database.ID, lead.ID, nlqs)
+	ids := seedPages(b, st, project.ID, db.ID, lead.ID, nlqs)
 	b.Logf("seeded a project of %d questions in %v", nlqs, time.Since(start).Round(time.Millisecond))
 
 	cfg := Config{Version: "bench", Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), UI: fstest.MapFS{}, Exec: exec, Importer: im}
@@ -143,11 +102,11 @@ func BenchmarkPageAPIs(b *testing.B) {
 		{"project overview", "GET", p},
 		{"project members", "GET", p + "/members"},
 		{"databases list", "GET", p + "/databases?all_versions=true"},
-		{"database detail", "GET", fmt.Sprintf("%s/databases/%d", p, imported.Database.ID)},
-		{"database SQL history", "GET", fmt.Sprintf("%s/databases/%d/history", p, imported.Database.ID)},
+		{"database detail", "GET", fmt.Sprintf("%s/databases/%d", p, db.ID)},
+		{"database SQL history", "GET", fmt.Sprintf("%s/databases/%d/history", p, db.ID)},
 		{"questions list", "GET", p + "/nlqs"},
 		{"questions list, filtered (status)", "GET", p + "/nlqs?status=needs_review"},
-		{"questions list, filtered (stage+database)", "GET", fmt.Sprintf("%s/nlqs?stage=%%2Bparaphrase&database=%d", p, imported.Database.ID)},
+		{"questions list, filtered (stage+database)", "GET", fmt.Sprintf("%s/nlqs?stage=%%2Bparaphrase&database=%d", p, db.ID)},
 		{"questions list, error type", "GET", p + "/nlqs?error_type=join"},
 		{"questions list, text search", "GET", p + "/nlqs?q=capacity%20above%2099"},
 		{"questions list, page 50", "GET", fmt.Sprintf("%s/nlqs?before=%d", p, ids.nlqMid)},
