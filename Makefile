@@ -8,7 +8,7 @@ LDFLAGS := -X main.version=$(VERSION)
 UI      := annotator-ui
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run build ui test bench lint types deps-pg deps-node deps-ui deps-browser clean
+.PHONY: run build ui test bench lint types fmt-check deps-pg deps-node deps-ui deps-browser clean
 
 ## run: build everything and serve on http://localhost:8080 with the embedded PostgreSQL
 run: build deps-pg
@@ -23,7 +23,7 @@ ui: deps-ui
 	cd $(UI) && npm run build
 
 ## test: every test (Go with real PostgreSQL, UI unit tests, browser end-to-end)
-test: deps-pg deps-browser ui
+test: deps-pg deps-browser ui fmt-check
 	$(GO) vet ./...
 	cd $(UI) && npm run typecheck && npm run lint && npm test
 	GOLDSET_E2E=1 $(GO) test -count=1 ./...
@@ -41,10 +41,13 @@ types:
 	$(GO) test -count=1 -run '^TestAPITypesGenerated$$' ./server/ -update-types
 
 ## lint: formatting, vet, type checks and the UI's ESLint
-lint: deps-ui
-	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+lint: deps-ui fmt-check
 	$(GO) vet ./...
 	cd $(UI) && npm run typecheck && npm run lint
+
+## fmt-check: every Go file as gofmt writes it
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
 # --- what the targets need, installed only when missing -------------------------------------
 
