@@ -31,7 +31,10 @@ export function report(o: Partial<MetricReport> = {}): MetricReport {
     unused_columns: ['stadium.capacity', 'concert.year'],
     near_duplicates: [{ a: 0, b: 2, id_a: '11', id_b: '13', cosine: 0.971, question_a: 'How many singers are there?', question_b: 'How many singers are there in total?' }],
     near_duplicate_pairs: 1,
+    near_duplicates_searched: true,
+    near_duplicates_complete: true,
     near_duplicate_threshold: 0.95,
+    embeddings_skipped: 0,
     without_sql: 0,
     without_schema: 0,
     databases: [

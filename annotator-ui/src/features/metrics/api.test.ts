@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LEXICAL_MODEL, metricsApi, normalizeReport, type MetricReport } from './api';
+import type { MetricReport as ServerReport } from '../../shared/api.gen';
 import { describeEmbedding, newestRunning, shortHash, startedBy } from './computations';
 import { clauseRows, coverageHeat, patternCounts, percentChange, stageRows } from './stages';
 import { errorReply, mockApi } from '../../test/mockApi';
@@ -131,7 +132,7 @@ describe('patterns, clauses and labels', () => {
 
   it('turns the null lists of a report into empty ones', () => {
     const raw = { ...report(), top_patterns: null, unused_tables: null, near_duplicates: null, databases: null, lengths: { words: { ...report().lengths.words, histogram: null } } };
-    const r = normalizeReport(raw as unknown as MetricReport);
+    const r = normalizeReport(raw as unknown as ServerReport);
     expect(r.top_patterns).toEqual([]);
     expect(r.unused_tables).toEqual([]);
     expect(r.near_duplicates).toEqual([]);
