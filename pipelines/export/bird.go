@@ -1,16 +1,11 @@
 package export
 
 import (
-	"archive/zip"
 	"cmp"
 	"context"
 	"encoding/csv"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/goldset/goldset/pipelines/golden"
 	"github.com/goldset/goldset/pipelines/ingest/spider"
@@ -48,158 +43,48 @@ var birdDescriptionHeader = []string{"original_column_name", "column_name", "col
 // sandbox, and what does not run or differs is listed in goldset_export_report.json, as the
 // Spider export does.
 func (x *Exports) writeBIRD(ctx context.Context, projectID, snapshotID int64, p ExportParams, w io.Writer) (int, error) {
-	if x.Exec == nil {
-		return 0, errors.New("the bird format checks every query in the sandbox: no sandbox is configured")
-	}
-	splits := []string{p.Split}
-	if p.Split == golden.SplitAll {
-		splits = golden.SplitNames
-	}
-	dir, err := os.MkdirTemp("", "goldset-bird-*")
-	if err != nil {
-		return 0, err
-	}
-	defer os.RemoveAll(dir)
-	dbs, err := x.spiderDatabases(ctx, projectID, snapshotID, p.Split)
-	if err != nil {
-		return 0, err
-	}
-	defer func() {
-		for _, d := range dbs {
-			if d.conn != nil {
-				d.conn.Close()
+	return x.writeZip(ctx, FormatBIRD, projectID, snapshotID, p, w, func(e *zipExport) error {
+		exported := map[string]bool{}
+		for _, split := range e.splits {
+			stem := birdStems[split]
+			e.rep.Files[split] = stem + ".json"
+			used := map[int64]bool{}
+			err := e.writeQuestions(ctx, split, stem+".json", func(id int, d *spiderDatabase, pr *store.SnapshotPair, query string) any {
+				used[d.id] = true
+				return birdQuestion{QuestionID: id, DBID: d.dbID, Question: pr.Question, Evidence: pr.Evidence, SQL: query,
+					Difficulty: pr.Difficulty}
+			})
+			if err != nil {
+				return err
 			}
-		}
-	}()
-	for _, d := range sortedDatabases(dbs) {
-		if d.db == nil {
-			continue
-		}
-		if err := x.spiderSQLite(ctx, d, filepath.Join(dir, d.dbID+".sqlite")); err != nil {
-			return 0, fmt.Errorf("database %s: %w", d.name, err)
-		}
-	}
-	snap, err := x.Store.GetSnapshot(ctx, projectID, snapshotID)
-	if err != nil {
-		return 0, err
-	}
-	est, err := (&golden.Snapshots{Store: x.Store}).ErrorRate(ctx, projectID, snapshotID)
-	if err != nil {
-		return 0, err
-	}
-	zw := &datedZip{Writer: zip.NewWriter(w), modified: snap.CreatedAt}
-	rep := SpiderReport{SnapshotID: snapshotID, Split: p.Split, Files: map[string]string{}, Databases: []string{}, ErrorRate: est}
-	spool, err := newProblemSpool(dir)
-	if err != nil {
-		return 0, err
-	}
-	defer spool.Close()
-	n := 0
-	exported := map[string]bool{}
-	for _, split := range splits {
-		stem := birdStems[split]
-		rep.Files[split] = stem + ".json"
-		qw, err := zw.create(stem + ".json")
-		if err != nil {
-			return n, err
-		}
-		enc := json.NewEncoder(qw)
-		enc.SetEscapeHTML(false)
-		used := map[int64]bool{}
-		id := 0
-		err = x.Store.EachSnapshotPair(ctx, snapshotID, split, func(pr *store.SnapshotPair) error {
-			rep.Counts.Pairs++
-			d := pairDatabase(dbs, pr)
-			if d == nil || d.db == nil {
-				rep.Counts.Skipped++
-				why := "the pair names no database"
-				if d != nil {
-					why = fmt.Sprintf("database %s (id %d) was deleted after the snapshot was cut", d.name, d.id)
+			if err := e.writeGold(ctx, split, stem+"_gold.sql"); err != nil {
+				return err
+			}
+
+			schemas := []spider.SchemaJSON{}
+			for _, d := range sortedDatabases(e.dbs) {
+				if !used[d.id] || d.db == nil {
+					continue
 				}
-				return spool.add(pr, pr.DatabaseName, "skipped", why)
+				schemas = append(schemas, d.schema)
+				folder := stem + "_databases/" + d.dbID + "/"
+				if err := zipFile(e.zw, folder+d.dbID+".sqlite", d.path); err != nil {
+					return err
+				}
+				if err := writeBIRDDescriptions(e.zw, folder+"database_description/", d); err != nil {
+					return fmt.Errorf("database %s: %w", d.name, err)
+				}
+				if !exported[d.dbID] {
+					exported[d.dbID] = true
+					e.rep.Databases = append(e.rep.Databases, d.dbID)
+				}
 			}
-			used[d.id] = true
-			sep := ",\n"
-			if id == 0 {
-				sep = "[\n"
-			}
-			if _, err := io.WriteString(qw, sep); err != nil {
+			if err := zipJSON(e.zw, stem+"_tables.json", schemas); err != nil {
 				return err
 			}
-			query := spiderQuery(pr)
-			if err := enc.Encode(birdQuestion{QuestionID: id, DBID: d.dbID, Question: pr.Question, Evidence: pr.Evidence, SQL: query,
-				Difficulty: pr.Difficulty}); err != nil {
-				return err
-			}
-			id++
-			rep.Counts.Exported++
-			n++
-			kind, reason := x.checkSpiderQuery(ctx, d, query, pr.SQL)
-			switch kind {
-			case "":
-				rep.Counts.SameResult++
-				return nil
-			case "fails_on_sqlite":
-				rep.Counts.FailsOnSQLite++
-			case "different_result":
-				rep.Counts.DifferentResult++
-			case "gold_fails":
-				rep.Counts.GoldFails++
-			}
-			return spool.add(pr, d.dbID, kind, reason)
-		})
-		if err != nil {
-			return n, err
 		}
-		end := "]\n"
-		if id == 0 {
-			end = "[]\n"
-		}
-		if _, err := io.WriteString(qw, end); err != nil {
-			return n, err
-		}
-
-		gw, err := zw.create(stem + "_gold.sql")
-		if err != nil {
-			return n, err
-		}
-		err = x.Store.EachSnapshotPair(ctx, snapshotID, split, func(pr *store.SnapshotPair) error {
-			if d := pairDatabase(dbs, pr); d != nil && d.db != nil {
-				_, err := io.WriteString(gw, spiderQuery(pr)+"\t"+d.dbID+"\n")
-				return err
-			}
-			return nil
-		})
-		if err != nil {
-			return n, err
-		}
-
-		schemas := []spider.SchemaJSON{}
-		for _, d := range sortedDatabases(dbs) {
-			if !used[d.id] || d.db == nil {
-				continue
-			}
-			schemas = append(schemas, d.schema)
-			folder := stem + "_databases/" + d.dbID + "/"
-			if err := zipFile(zw, folder+d.dbID+".sqlite", d.path); err != nil {
-				return n, err
-			}
-			if err := writeBIRDDescriptions(zw, folder+"database_description/", d); err != nil {
-				return n, fmt.Errorf("database %s: %w", d.name, err)
-			}
-			if !exported[d.dbID] {
-				exported[d.dbID] = true
-				rep.Databases = append(rep.Databases, d.dbID)
-			}
-		}
-		if err := zipJSON(zw, stem+"_tables.json", schemas); err != nil {
-			return n, err
-		}
-	}
-	if err := writeReport(zw, rep, spool); err != nil {
-		return n, err
-	}
-	return n, zw.Close()
+		return nil
+	})
 }
 
 // writeBIRDDescriptions writes one database_description/<table>.csv per table, named as the

@@ -1,11 +1,9 @@
 package export
 
 import (
-	"archive/zip"
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,20 +26,8 @@ type birdPair struct{ db, question, evidence, difficulty, sql string }
 func TestExportBIRD_RoundTripsThroughTheBIRDImporter(t *testing.T) {
 	t.Parallel()
 	f := pipelinetest.New(t)
-	if _, err := f.Im.ImportBIRD(f.Ctx, store.System, f.Project.ID, birdFixture, bird.Options{}); err != nil {
-		t.Fatal(err)
-	}
 	// The imported gold whose translation was verified is accepted as it is.
-	if _, err := f.St.Pool().Exec(f.Ctx, `UPDATE nlqs n SET status = 'accepted',
-		gold_candidate_id = (SELECT id FROM sql_candidates WHERE nlq_id = n.id ORDER BY id LIMIT 1)
-		WHERE project_id = $1 AND status = 'new'`, f.Project.ID); err != nil {
-		t.Fatal(err)
-	}
-	snap, _, err := (&golden.Snapshots{Store: f.St}).Cut(f.Ctx, store.System, f.Project.ID, golden.SnapshotParams{Name: "bird", Seed: 5,
-		Ratios: &golden.SplitRatios{Train: 0.5, Val: 0.5}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	snap := cutBIRD(t, f, birdFixture, &golden.SplitRatios{Train: 0.5, Val: 0.5})
 	pairs, err := f.St.SnapshotPairs(f.Ctx, snap.ID, "", 0, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -189,59 +175,28 @@ func TestExportBIRD_RoundTripsThroughTheBIRDImporter(t *testing.T) {
 // exportBIRD exports the snapshot's split in the BIRD format and unpacks the zip.
 func exportBIRD(t *testing.T, x *Exports, f *pipelinetest.Fixture, snapshotID int64, split string) (*spiderZip, store.Export) {
 	t.Helper()
-	var b bytes.Buffer
-	rec, err := x.Export(f.Ctx, store.System, f.Project.ID, snapshotID, ExportParams{Format: FormatBIRD, Split: split}, &b)
+	return exportZip(t, x, f, snapshotID, FormatBIRD, split)
+}
+
+// cutBIRD imports the BIRD dataset at dir, accepts its imported gold as it is and cuts a snapshot
+// named "bird" with seed 5 (and ratios, when not nil).
+func cutBIRD(t *testing.T, f *pipelinetest.Fixture, dir string, ratios *golden.SplitRatios) store.Snapshot {
+	t.Helper()
+	if _, err := f.Im.ImportBIRD(f.Ctx, store.System, f.Project.ID, dir, bird.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	acceptImportedGold(t, f)
+	snap, _, err := (&golden.Snapshots{Store: f.St}).Cut(f.Ctx, store.System, f.Project.ID, golden.SnapshotParams{Name: "bird", Seed: 5, Ratios: ratios})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rec.Status != "done" || rec.Bytes != int64(b.Len()) || rec.Format != FormatBIRD {
-		t.Fatalf("record %+v does not describe the %d bytes written", rec, b.Len())
-	}
-	zr, err := zip.NewReader(bytes.NewReader(b.Bytes()), int64(b.Len()))
-	if err != nil {
-		t.Fatalf("not a zip: %v", err)
-	}
-	z := &spiderZip{zip: zr, files: map[string][]byte{}, dir: t.TempDir()}
-	for _, zf := range zr.File {
-		r, err := zf.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, err := io.ReadAll(r)
-		r.Close()
-		if err != nil {
-			t.Fatalf("%s: %v", zf.Name, err)
-		}
-		z.files[zf.Name] = data
-		path := filepath.Join(z.dir, filepath.FromSlash(zf.Name))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := json.Unmarshal(z.files[SpiderReportFile], &z.report); err != nil {
-		t.Fatalf("%s: %v\n%s", SpiderReportFile, err, z.files[SpiderReportFile])
-	}
-	return z, rec
+	return snap
 }
 
 func TestExport_EvidenceGoesWithTheQuestionInEveryFormat(t *testing.T) {
 	t.Parallel()
 	f := pipelinetest.New(t)
-	if _, err := f.Im.ImportBIRD(f.Ctx, store.System, f.Project.ID, birdFixture, bird.Options{}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.St.Pool().Exec(f.Ctx, `UPDATE nlqs n SET status = 'accepted',
-		gold_candidate_id = (SELECT id FROM sql_candidates WHERE nlq_id = n.id ORDER BY id LIMIT 1)
-		WHERE project_id = $1 AND status = 'new'`, f.Project.ID); err != nil {
-		t.Fatal(err)
-	}
-	snap, _, err := (&golden.Snapshots{Store: f.St}).Cut(f.Ctx, store.System, f.Project.ID, golden.SnapshotParams{Name: "bird", Seed: 5})
-	if err != nil {
-		t.Fatal(err)
-	}
+	snap := cutBIRD(t, f, birdFixture, nil)
 	x := &Exports{Store: f.St, Exec: f.Im.Exec}
 	const q = `How many orders were cancelled?`
 	const ev = `cancelled refers to status = 'C'`
@@ -284,18 +239,7 @@ func TestExportBIRD_ChecksQueriesOnFullResults(t *testing.T) {
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.Im.ImportBIRD(f.Ctx, store.System, f.Project.ID, dir, bird.Options{}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.St.Pool().Exec(f.Ctx, `UPDATE nlqs n SET status = 'accepted',
-		gold_candidate_id = (SELECT id FROM sql_candidates WHERE nlq_id = n.id ORDER BY id LIMIT 1)
-		WHERE project_id = $1 AND status = 'new'`, f.Project.ID); err != nil {
-		t.Fatal(err)
-	}
-	snap, _, err := (&golden.Snapshots{Store: f.St}).Cut(f.Ctx, store.System, f.Project.ID, golden.SnapshotParams{Name: "bird", Seed: 5})
-	if err != nil {
-		t.Fatal(err)
-	}
+	snap := cutBIRD(t, f, dir, nil)
 	z, _ := exportBIRD(t, &Exports{Store: f.St, Exec: f.Im.Exec}, f, snap.ID, golden.SplitAll)
 	if c := z.report.Counts; c.Exported != 12 || c.SameResult != 12 {
 		t.Fatalf("counts %+v, problems %+v", c, z.report.Problems)

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -109,145 +108,36 @@ type spiderTable struct {
 // walks the snapshot's pairs once to find the databases, and twice per split; per database it
 // keeps the schema and a SQLite file on disk, never the pairs.
 func (x *Exports) writeSpider(ctx context.Context, projectID, snapshotID int64, p ExportParams, w io.Writer) (int, error) {
-	if x.Exec == nil {
-		return 0, errors.New("the spider format checks every query in the sandbox: no sandbox is configured")
-	}
-	splits := []string{p.Split}
-	if p.Split == golden.SplitAll {
-		splits = golden.SplitNames
-	}
-	dir, err := os.MkdirTemp("", "goldset-spider-*")
-	if err != nil {
-		return 0, err
-	}
-	defer os.RemoveAll(dir)
-	dbs, err := x.spiderDatabases(ctx, projectID, snapshotID, p.Split)
-	if err != nil {
-		return 0, err
-	}
-	defer func() {
-		for _, d := range dbs {
-			if d.conn != nil {
-				d.conn.Close()
+	return x.writeZip(ctx, FormatSpider, projectID, snapshotID, p, w, func(e *zipExport) error {
+		schemas := []spider.SchemaJSON{}
+		for _, d := range sortedDatabases(e.dbs) {
+			if d.db == nil {
+				continue
 			}
-		}
-	}()
-	snap, err := x.Store.GetSnapshot(ctx, projectID, snapshotID)
-	if err != nil {
-		return 0, err
-	}
-	zw := &datedZip{Writer: zip.NewWriter(w), modified: snap.CreatedAt}
-	est, err := (&golden.Snapshots{Store: x.Store}).ErrorRate(ctx, projectID, snapshotID)
-	if err != nil {
-		return 0, err
-	}
-	rep := SpiderReport{SnapshotID: snapshotID, Split: p.Split, Files: map[string]string{}, Databases: []string{}, ErrorRate: est}
-	var schemas []spider.SchemaJSON
-	for _, d := range sortedDatabases(dbs) {
-		if d.db == nil {
-			continue
-		}
-		if err := x.spiderSQLite(ctx, d, filepath.Join(dir, d.dbID+".sqlite")); err != nil {
-			return 0, fmt.Errorf("database %s: %w", d.name, err)
-		}
-		if err := zipFile(zw, "database/"+d.dbID+"/"+d.dbID+".sqlite", d.path); err != nil {
-			return 0, err
-		}
-		schemas = append(schemas, d.schema)
-		rep.Databases = append(rep.Databases, d.dbID)
-	}
-	if schemas == nil {
-		schemas = []spider.SchemaJSON{}
-	}
-	if err := zipJSON(zw, "tables.json", schemas); err != nil {
-		return 0, err
-	}
-
-	spool, err := newProblemSpool(dir)
-	if err != nil {
-		return 0, err
-	}
-	defer spool.Close()
-	n := 0
-	for _, split := range splits {
-		files := spiderFiles[split]
-		rep.Files[split] = files.questions
-		qw, err := zw.create(files.questions)
-		if err != nil {
-			return n, err
-		}
-		enc := json.NewEncoder(qw)
-		enc.SetEscapeHTML(false)
-		first := true
-		err = x.Store.EachSnapshotPair(ctx, snapshotID, split, func(pr *store.SnapshotPair) error {
-			rep.Counts.Pairs++
-			d := pairDatabase(dbs, pr)
-			if d == nil || d.db == nil {
-				rep.Counts.Skipped++
-				why := "the pair names no database"
-				if d != nil {
-					why = fmt.Sprintf("database %s (id %d) was deleted after the snapshot was cut", d.name, d.id)
-				}
-				return spool.add(pr, pr.DatabaseName, "skipped", why)
-			}
-			sep := ",\n"
-			if first {
-				sep, first = "[\n", false
-			}
-			if _, err := io.WriteString(qw, sep); err != nil {
+			if err := zipFile(e.zw, "database/"+d.dbID+"/"+d.dbID+".sqlite", d.path); err != nil {
 				return err
 			}
-			query := spiderQuery(pr)
-			if err := enc.Encode(spiderQuestion{DBID: d.dbID, Question: pr.Question, Query: query}); err != nil {
+			schemas = append(schemas, d.schema)
+			e.rep.Databases = append(e.rep.Databases, d.dbID)
+		}
+		if err := zipJSON(e.zw, "tables.json", schemas); err != nil {
+			return err
+		}
+		for _, split := range e.splits {
+			files := spiderFiles[split]
+			e.rep.Files[split] = files.questions
+			err := e.writeQuestions(ctx, split, files.questions, func(_ int, d *spiderDatabase, pr *store.SnapshotPair, query string) any {
+				return spiderQuestion{DBID: d.dbID, Question: pr.Question, Query: query}
+			})
+			if err != nil {
 				return err
 			}
-			rep.Counts.Exported++
-			n++
-			kind, reason := x.checkSpiderQuery(ctx, d, query, pr.SQL)
-			switch kind {
-			case "":
-				rep.Counts.SameResult++
-				return nil
-			case "fails_on_sqlite":
-				rep.Counts.FailsOnSQLite++
-			case "different_result":
-				rep.Counts.DifferentResult++
-			case "gold_fails":
-				rep.Counts.GoldFails++
-			}
-			return spool.add(pr, d.dbID, kind, reason)
-		})
-		if err != nil {
-			return n, err
-		}
-		end := "]\n"
-		if first {
-			end = "[]\n"
-		}
-		if _, err := io.WriteString(qw, end); err != nil {
-			return n, err
-		}
-
-		gw, err := zw.create(files.gold)
-		if err != nil {
-			return n, err
-		}
-		err = x.Store.EachSnapshotPair(ctx, snapshotID, split, func(pr *store.SnapshotPair) error {
-			if d := pairDatabase(dbs, pr); d != nil && d.db != nil {
-				_, err := io.WriteString(gw, spiderQuery(pr)+"\t"+d.dbID+"\n")
+			if err := e.writeGold(ctx, split, files.gold); err != nil {
 				return err
 			}
-			return nil
-		})
-		if err != nil {
-			return n, err
 		}
-	}
-
-	if err := writeReport(zw, rep, spool); err != nil {
-		return n, err
-	}
-	return n, zw.Close()
+		return nil
+	})
 }
 
 // spiderQuery is the SQL a pair's Spider entry gets: the SQLite original of a pair imported from

@@ -34,13 +34,20 @@ type spiderZip struct {
 
 func exportSpider(t *testing.T, x *Exports, f *pipelinetest.Fixture, snapshotID int64, split string) (*spiderZip, store.Export) {
 	t.Helper()
+	return exportZip(t, x, f, snapshotID, FormatSpider, split)
+}
+
+// exportZip exports the snapshot's split as a Spider or BIRD zip, checks that the record describes
+// the bytes and that the report's counts add up, and unpacks the zip.
+func exportZip(t *testing.T, x *Exports, f *pipelinetest.Fixture, snapshotID int64, format, split string) (*spiderZip, store.Export) {
+	t.Helper()
 	var b bytes.Buffer
-	rec, err := x.Export(f.Ctx, store.System, f.Project.ID, snapshotID, ExportParams{Format: FormatSpider, Split: split}, &b)
+	rec, err := x.Export(f.Ctx, store.System, f.Project.ID, snapshotID, ExportParams{Format: format, Split: split}, &b)
 	if err != nil {
 		t.Fatal(err)
 	}
 	sum := sha256.Sum256(b.Bytes())
-	if rec.Status != "done" || rec.SHA256 != hex.EncodeToString(sum[:]) || rec.Bytes != int64(b.Len()) || rec.Format != FormatSpider {
+	if rec.Status != "done" || rec.SHA256 != hex.EncodeToString(sum[:]) || rec.Bytes != int64(b.Len()) || rec.Format != format {
 		t.Fatalf("record %+v does not describe the %d bytes written", rec, b.Len())
 	}
 	zr, err := zip.NewReader(bytes.NewReader(b.Bytes()), int64(b.Len()))
@@ -88,6 +95,17 @@ func (z *spiderZip) questions(t *testing.T, name string) []spiderQuestion {
 	return qs
 }
 
+// acceptImportedGold accepts every new question of the project with the gold it was imported with
+// (its first candidate, whose translation was verified) as it is.
+func acceptImportedGold(t *testing.T, f *pipelinetest.Fixture) {
+	t.Helper()
+	if _, err := f.St.Pool().Exec(f.Ctx, `UPDATE nlqs n SET status = 'accepted',
+		gold_candidate_id = (SELECT id FROM sql_candidates WHERE nlq_id = n.id ORDER BY id LIMIT 1)
+		WHERE project_id = $1 AND status = 'new'`, f.Project.ID); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // pairKey is what must survive the round trip: the database, the question and the SQL.
 func pairKey(db, question, sql string) string { return db + "\x00" + question + "\x00" + sql }
 
@@ -98,12 +116,7 @@ func TestExportSpider_RoundTripsThroughTheSpiderImporter(t *testing.T) {
 	if _, err := f.Im.ImportSpider(f.Ctx, store.System, f.Project.ID, dir, spider.DatasetOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	// The imported gold whose translation was verified is accepted as it is.
-	if _, err := f.St.Pool().Exec(f.Ctx, `UPDATE nlqs n SET status = 'accepted',
-		gold_candidate_id = (SELECT id FROM sql_candidates WHERE nlq_id = n.id ORDER BY id LIMIT 1)
-		WHERE project_id = $1 AND status = 'new'`, f.Project.ID); err != nil {
-		t.Fatal(err)
-	}
+	acceptImportedGold(t, f)
 	snap, _, err := (&golden.Snapshots{Store: f.St}).Cut(f.Ctx, store.System, f.Project.ID, golden.SnapshotParams{Name: "spider", Seed: 3})
 	if err != nil {
 		t.Fatal(err)
