@@ -31,28 +31,22 @@ function FieldFrame({
   );
 }
 
-function describedBy(id: string, error?: string, hint?: ReactNode) {
-  return error ? `${id}-error` : hint ? `${id}-hint` : undefined;
-}
-
-export function TextField({
-  label,
-  error,
-  hint,
-  id: givenId,
-  ...rest
-}: FieldShell & InputHTMLAttributes<HTMLInputElement>) {
+/** The id of a field's control (given or generated) and the aria attributes that tie it to its error or hint. */
+function useControl(givenId: string | undefined, error?: string, hint?: ReactNode) {
   const auto = useId();
   const id = givenId ?? auto;
+  return {
+    id,
+    'aria-invalid': error ? true : undefined,
+    'aria-describedby': error ? `${id}-error` : hint ? `${id}-hint` : undefined,
+  };
+}
+
+export function TextField({ label, error, hint, id, ...rest }: FieldShell & InputHTMLAttributes<HTMLInputElement>) {
+  const control = useControl(id, error, hint);
   return (
-    <FieldFrame id={id} label={label} error={error} hint={hint}>
-      <input
-        id={id}
-        className="input"
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(id, error, hint)}
-        {...rest}
-      />
+    <FieldFrame id={control.id} label={label} error={error} hint={hint}>
+      <input className="input" {...control} {...rest} />
     </FieldFrame>
   );
 }
@@ -61,43 +55,22 @@ export function TextAreaField({
   label,
   error,
   hint,
-  id: givenId,
+  id,
   ...rest
 }: FieldShell & TextareaHTMLAttributes<HTMLTextAreaElement> & { ref?: Ref<HTMLTextAreaElement> }) {
-  const auto = useId();
-  const id = givenId ?? auto;
+  const control = useControl(id, error, hint);
   return (
-    <FieldFrame id={id} label={label} error={error} hint={hint}>
-      <textarea
-        id={id}
-        className="input textarea"
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(id, error, hint)}
-        {...rest}
-      />
+    <FieldFrame id={control.id} label={label} error={error} hint={hint}>
+      <textarea className="input textarea" {...control} {...rest} />
     </FieldFrame>
   );
 }
 
-export function SelectField({
-  label,
-  error,
-  hint,
-  id: givenId,
-  children,
-  ...rest
-}: FieldShell & SelectHTMLAttributes<HTMLSelectElement>) {
-  const auto = useId();
-  const id = givenId ?? auto;
+export function SelectField({ label, error, hint, id, children, ...rest }: FieldShell & SelectHTMLAttributes<HTMLSelectElement>) {
+  const control = useControl(id, error, hint);
   return (
-    <FieldFrame id={id} label={label} error={error} hint={hint}>
-      <select
-        id={id}
-        className="input select"
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(id, error, hint)}
-        {...rest}
-      >
+    <FieldFrame id={control.id} label={label} error={error} hint={hint}>
+      <select className="input select" {...control} {...rest}>
         {children}
       </select>
     </FieldFrame>

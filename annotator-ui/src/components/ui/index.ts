@@ -2,6 +2,7 @@
 // kit from here.
 export { Button, Icon } from './Button';
 export { FilterSelect, SelectField, TextAreaField, TextField } from './fields';
+export { Checkbox, SubmitRow } from './forms';
 export { Alert, describeError, EmptyState, ErrorState, LoadMore, Loading, QueryView } from './states';
 export { ConfirmDialog, Dialog, Drawer } from './Dialog';
 export { CopyButton, SecretReveal } from './secrets';

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, ApiError, type Token } from '../../shared/api';
-import { Alert, Badge, Button, Card, ConfirmDialog, EmptyState, ErrorState, Loading, PageHeader, SecretReveal, Table, TextField, useToast } from '../../components/ui';
+import { Alert, Badge, Button, Card, Checkbox, ConfirmDialog, EmptyState, ErrorState, Loading, PageHeader, SecretReveal, SubmitRow, Table, TextField, useToast } from '../../components/ui';
 import { countOf, formatDate, formatDateTime, formatRelative } from '../../shared/format';
 import { fieldErrors, formError } from '../../shared/forms';
 import { ROLE_LABELS } from '../../shared/nav';
@@ -114,15 +114,12 @@ function ChangePassword() {
           error={mismatch ? 'The two new passwords differ.' : undefined}
           required
         />
-        <label className="checkbox">
-          <input type="checkbox" checked={revokeTokens} onChange={(e) => setRevokeTokens(e.target.checked)} />
-          <span>Also revoke my API tokens</span>
-        </label>
-        <div className="form-actions form-actions-start">
-          <Button type="submit" variant="primary" busy={change.isPending}>
-            Change password
-          </Button>
-        </div>
+        <Checkbox checked={revokeTokens} onChange={setRevokeTokens}>
+          Also revoke my API tokens
+        </Checkbox>
+        <SubmitRow busy={change.isPending} layout="start">
+          Change password
+        </SubmitRow>
       </form>
     </Card>
   );
@@ -207,11 +204,9 @@ export function ApiTokens() {
           placeholder="Never"
           error={fields.expires_in_days}
         />
-        <div className="form-inline-submit">
-          <Button type="submit" variant="primary" busy={create.isPending}>
-            Create token
-          </Button>
-        </div>
+        <SubmitRow busy={create.isPending} layout="inline">
+          Create token
+        </SubmitRow>
       </form>
       {general && <Alert>{general}</Alert>}
 

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, ApiError, type User } from '../../shared/api';
-import { Alert, Badge, Button, ConfirmDialog, Dialog, EmptyState, ErrorState, Loading, PageHeader, SecretReveal, Table, TextField, useToast } from '../../components/ui';
+import { Alert, Badge, Button, Checkbox, ConfirmDialog, Dialog, EmptyState, ErrorState, Loading, PageHeader, SecretReveal, SubmitRow, Table, TextField, useToast } from '../../components/ui';
 import { countOf, formatDate } from '../../shared/format';
 import { fieldErrors, formError } from '../../shared/forms';
 import { useSession } from '../../shared/session';
@@ -223,16 +223,12 @@ function NewUserDialog({ onClose }: { onClose: () => void }) {
           error={fields.password}
           hint="Leave empty to generate one; it is shown once."
         />
-        <label className="checkbox">
-          <input type="checkbox" checked={isAdmin} onChange={(e) => setIsAdmin(e.target.checked)} />
-          <span>Administrator (manages all users and projects)</span>
-        </label>
-        <div className="form-actions">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={create.isPending}>
-            Create user
-          </Button>
-        </div>
+        <Checkbox checked={isAdmin} onChange={setIsAdmin}>
+          Administrator (manages all users and projects)
+        </Checkbox>
+        <SubmitRow busy={create.isPending} onCancel={onClose}>
+          Create user
+        </SubmitRow>
       </form>
     </Dialog>
   );

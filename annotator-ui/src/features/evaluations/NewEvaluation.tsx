@@ -2,7 +2,7 @@
 // current one to start with), an optional judge and a budget.
 import { useState, type FormEvent } from 'react';
 import { plural } from '../../components/ResultGrid';
-import { Card, SelectField, TextField } from '../../components/ui';
+import { Card, Checkbox, SelectField, TextField } from '../../components/ui';
 import { wholeIn } from '../../shared/forms';
 import { goldenApi, placeholderError, type EvalStart } from '../../shared/golden';
 import { useSession } from '../../shared/session';
@@ -105,10 +105,9 @@ export function NewEvaluation({ projectId }: { projectId: string }) {
           more=" {dialect}, {schema} and {query_str} are filled in per item."
         />
         <div className="method-choice">
-          <label className="checkbox">
-            <input type="checkbox" checked={form.judge} onChange={(e) => setForm((f) => ({ ...f, judge: e.target.checked }))} />
-            <span>Also ask a judge model whether each result answers the question (reported apart)</span>
-          </label>
+          <Checkbox checked={form.judge} onChange={(judge) => setForm((f) => ({ ...f, judge }))}>
+            Also ask a judge model whether each result answers the question (reported apart)
+          </Checkbox>
           {form.judge && (
             <TextField label="Judge model" value={form.judge_model} onChange={set('judge_model')} error={fields.judge_model} placeholder="The configured judge" />
           )}

@@ -8,7 +8,7 @@ import { Link, useNavigate } from 'react-router';
 import { ApiError } from '../../shared/api';
 import { GuidelineDiff } from './GuidelineDiff';
 import { formatCount } from '../../components/ResultGrid';
-import { Alert, Button, Card, describeError, RuleChips, Table, TextField, useToast } from '../../components/ui';
+import { Alert, Button, Card, describeError, RuleChips, SubmitRow, Table, TextField, useToast } from '../../components/ui';
 import { guidelinesApi, type EditorDraft, type Proposal } from './api';
 import { canManageProject } from '../../shared/nav';
 import { useSession } from '../../shared/session';
@@ -82,11 +82,9 @@ export function GuidelineProposalPage() {
             error={limitError}
             disabled={propose.isPending}
           />
-          <div className="form-inline-submit">
-            <Button type="submit" variant="primary" busy={propose.isPending}>
-              {proposal ? 'Propose again' : 'Propose edits'}
-            </Button>
-          </div>
+          <SubmitRow busy={propose.isPending} layout="inline">
+            {proposal ? 'Propose again' : 'Propose edits'}
+          </SubmitRow>
         </form>
         {propose.isPending && <Thinking limit={Number(limit) || DEFAULT_LIMIT} onCancel={() => abort.current?.abort()} />}
         {cancelled ? (

@@ -5,7 +5,7 @@ import { useNavigate } from 'react-router';
 import { api, GENERATION_KINDS, llmApi, type GenerationKind, type GenerationParams } from '../../shared/api';
 import { formatCount, plural } from '../../components/ResultGrid';
 import { isNotConfigured } from '../runs/NotConfigured';
-import { Button, Card, SelectField, TextField, useToast } from '../../components/ui';
+import { Button, Card, Checkbox, SelectField, TextField, useToast } from '../../components/ui';
 import { fieldErrors, formError } from '../../shared/forms';
 import { useSession } from '../../shared/session';
 import { databaseKeys } from '../databases/keys';
@@ -143,10 +143,9 @@ export function NewRun({ projectId }: { projectId: string }) {
           <fieldset className="method-choice" aria-describedby={fields.methods ? 'methods-error' : undefined}>
             <legend>Methods</legend>
             {METHODS[k]!.map((m) => (
-              <label key={m} className="checkbox">
-                <input type="checkbox" checked={form.methods.includes(m)} onChange={() => toggleMethod(m)} />
-                <span>{m}</span>
-              </label>
+              <Checkbox key={m} checked={form.methods.includes(m)} onChange={() => toggleMethod(m)}>
+                {m}
+              </Checkbox>
             ))}
             {fields.methods && (
               <p className="field-error" id="methods-error">
@@ -157,16 +156,14 @@ export function NewRun({ projectId }: { projectId: string }) {
         )}
         <div className="method-choice">
           {k === 'qagen' && (
-            <label className="checkbox">
-              <input type="checkbox" checked={form.validate} onChange={(e) => setForm((f) => ({ ...f, validate: e.target.checked }))} />
-              <span>Ask the validator whether each result answers its question</span>
-            </label>
+            <Checkbox checked={form.validate} onChange={(validate) => setForm((f) => ({ ...f, validate }))}>
+              Ask the validator whether each result answers its question
+            </Checkbox>
           )}
           {k !== 'table_metadata' && (
-            <label className="checkbox">
-              <input type="checkbox" checked={form.annotate} onChange={(e) => setForm((f) => ({ ...f, annotate: e.target.checked }))} />
-              <span>Queue an agent batch over the new questions when the run ends</span>
-            </label>
+            <Checkbox checked={form.annotate} onChange={(annotate) => setForm((f) => ({ ...f, annotate }))}>
+              Queue an agent batch over the new questions when the run ends
+            </Checkbox>
           )}
         </div>
         <RunFormFooter notConfigured={notConfigured} isAdmin={user.is_admin} general={general}>

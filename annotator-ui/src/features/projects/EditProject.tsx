@@ -2,7 +2,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, ApiError, type Project } from '../../shared/api';
-import { Alert, Button, Card, TextAreaField, TextField, useToast } from '../../components/ui';
+import { Alert, Button, Card, SubmitRow, TextAreaField, TextField, useToast } from '../../components/ui';
 import { fieldErrors, formError } from '../../shared/forms';
 import { projectKeys } from './keys';
 
@@ -57,12 +57,9 @@ export function EditProject({ project, onDone }: { project: Project; onDone: () 
           onChange={(e) => setDescription(e.target.value)}
           error={fields.description}
         />
-        <div className="form-actions">
-          <Button onClick={onDone}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={save.isPending} disabled={stale}>
-            Save changes
-          </Button>
-        </div>
+        <SubmitRow busy={save.isPending} disabled={stale} onCancel={onDone}>
+          Save changes
+        </SubmitRow>
       </form>
     </Card>
   );

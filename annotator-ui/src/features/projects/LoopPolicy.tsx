@@ -7,6 +7,7 @@ import { loopApi, type Policy, type PlanResult } from '../../shared/loop';
 import { Alert, Button, Card, ErrorState, Loading, SelectField, TextField, useToast } from '../../components/ui';
 import { databaseKeys } from '../databases/keys';
 import { projectKeys } from './keys';
+import { savedFieldErrors, VersionedSave } from './VersionedSave';
 
 const pct = (x: number) => String(Math.round(x * 1000) / 10);
 
@@ -51,8 +52,7 @@ function PolicyForm({ projectId, policy }: { projectId: string; policy: Policy }
       toast('Policy saved');
     },
   });
-  const err = save.error instanceof ApiError ? save.error : null;
-  const f = err?.fields ?? {};
+  const f = savedFieldErrors(save.error);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     save.mutate();
@@ -68,19 +68,15 @@ function PolicyForm({ projectId, policy }: { projectId: string; policy: Policy }
       <label className="choice">
         <input type="checkbox" checked={blind} onChange={(e) => setBlind(e.target.checked)} /> Blind: annotators do not see the agent’s SQL before they submit
       </label>
-      {err?.isStaleVersion ? (
-        <Alert title="Someone changed the policy" action={<Button onClick={() => qc.invalidateQueries({ queryKey: projectKeys.policy(projectId) })}>Reload</Button>}>
-          Reload to see their values, then save again.
-        </Alert>
-      ) : err && Object.keys(f).length === 0 ? (
-        <Alert>{err.message}</Alert>
-      ) : null}
-      <div className="toolbar">
-        <Button type="submit" variant="primary" busy={save.isPending}>
-          Save policy
-        </Button>
-        <span className="muted small">{policy.version === 0 ? 'Defaults (never saved)' : `Version ${policy.version}`}</span>
-      </div>
+      <VersionedSave
+        error={save.error}
+        stale="Someone changed the policy"
+        onReload={() => qc.invalidateQueries({ queryKey: projectKeys.policy(projectId) })}
+        busy={save.isPending}
+        version={policy.version}
+      >
+        Save policy
+      </VersionedSave>
     </form>
   );
 }

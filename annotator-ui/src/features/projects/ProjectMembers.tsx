@@ -2,7 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, ApiError, type Member, type ProjectRole } from '../../shared/api';
-import { Alert, Button, Card, ConfirmDialog, EmptyState, ErrorState, Loading, SelectField, Table, TextField, useToast } from '../../components/ui';
+import { Alert, Button, Card, ConfirmDialog, EmptyState, ErrorState, Loading, SelectField, SubmitRow, Table, TextField, useToast } from '../../components/ui';
 import { formatDate } from '../../shared/format';
 import { fieldErrors, formError } from '../../shared/forms';
 import { ROLE_LABELS } from '../../shared/nav';
@@ -184,11 +184,9 @@ function AddMember({ projectId }: { projectId: string }) {
             </option>
           ))}
         </SelectField>
-        <div className="form-inline-submit">
-          <Button type="submit" variant="primary" busy={add.isPending}>
-            Add member
-          </Button>
-        </div>
+        <SubmitRow busy={add.isPending} layout="inline">
+          Add member
+        </SubmitRow>
       </form>
       {general && <Alert>{general}</Alert>}
     </Card>

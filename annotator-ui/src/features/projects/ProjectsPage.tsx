@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api } from '../../shared/api';
-import { Alert, Badge, Button, Dialog, EmptyState, ErrorState, Loading, PageHeader, Table, TextAreaField, TextField, useToast } from '../../components/ui';
+import { Alert, Badge, Button, Dialog, EmptyState, ErrorState, Loading, PageHeader, SubmitRow, Table, TextAreaField, TextField, useToast } from '../../components/ui';
 import { formatDate } from '../../shared/format';
 import { fieldErrors, formError } from '../../shared/forms';
 import { ROLE_LABELS } from '../../shared/nav';
@@ -108,12 +108,9 @@ function NewProjectDialog({ onClose }: { onClose: () => void }) {
           error={fields.description}
           hint="Optional. What the dataset is for, which databases it covers."
         />
-        <div className="form-actions">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={create.isPending}>
-            Create project
-          </Button>
-        </div>
+        <SubmitRow busy={create.isPending} onCancel={onClose}>
+          Create project
+        </SubmitRow>
       </form>
     </Dialog>
   );

@@ -2,8 +2,9 @@
 // question that comes with its own tables keeps the agent to them (docs/API.md, retrieval).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { ApiError, request, type RetrievalScope, type RetrievalSettings } from '../../shared/api';
-import { Alert, Button, Card, ErrorState, Loading, SelectField, TextField, useToast } from '../../components/ui';
+import { request, type RetrievalScope, type RetrievalSettings } from '../../shared/api';
+import { Card, ErrorState, Loading, SelectField, TextField, useToast } from '../../components/ui';
+import { savedFieldErrors, VersionedSave } from './VersionedSave';
 
 export const retrievalKey = (projectId: string) => ['retrieval', projectId] as const;
 
@@ -47,8 +48,7 @@ function RetrievalForm({ projectId, settings }: { projectId: string; settings: R
       toast('Retrieval settings saved');
     },
   });
-  const err = save.error instanceof ApiError ? save.error : null;
-  const f = err?.fields ?? {};
+  const f = savedFieldErrors(save.error);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     save.mutate();
@@ -74,19 +74,15 @@ function RetrievalForm({ projectId, settings }: { projectId: string; settings: R
           ))}
         </SelectField>
       </div>
-      {err?.isStaleVersion ? (
-        <Alert title="Someone changed these settings" action={<Button onClick={() => qc.invalidateQueries({ queryKey: retrievalKey(projectId) })}>Reload</Button>}>
-          Reload to see their values, then save again.
-        </Alert>
-      ) : err && Object.keys(f).length === 0 ? (
-        <Alert>{err.message}</Alert>
-      ) : null}
-      <div className="toolbar">
-        <Button type="submit" variant="primary" busy={save.isPending}>
-          Save retrieval settings
-        </Button>
-        <span className="muted small">{settings.version === 0 ? 'Defaults (never saved)' : `Version ${settings.version}`}</span>
-      </div>
+      <VersionedSave
+        error={save.error}
+        stale="Someone changed these settings"
+        onReload={() => qc.invalidateQueries({ queryKey: retrievalKey(projectId) })}
+        busy={save.isPending}
+        version={settings.version}
+      >
+        Save retrieval settings
+      </VersionedSave>
     </form>
   );
 }

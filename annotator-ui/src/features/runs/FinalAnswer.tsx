@@ -8,7 +8,7 @@ import { formError } from '../../shared/forms';
 import { Prose } from '../../components/Prose';
 import { plural, ResultView } from '../../components/ResultGrid';
 import { SqlCode } from '../../components/SqlCode';
-import { Alert, Badge, Button, TextField, useToast } from '../../components/ui';
+import { Alert, Badge, SubmitRow, TextField, useToast } from '../../components/ui';
 import { questionKeys } from '../questions/keys';
 import { AGENT_STATUS, AgentStatusBadge } from './AgentStatus';
 
@@ -144,11 +144,9 @@ function SaveAsQuestion({ run, projectId }: { run: AgentRun; projectId: string }
         onChange={(e) => setQuestion(e.target.value)}
         hint="Edit the wording if it should read better; the agent’s SQL is kept with it."
       />
-      <div className="form-inline-submit">
-        <Button type="submit" variant="primary" busy={save.isPending} disabled={!question.trim()}>
-          Save as question
-        </Button>
-      </div>
+      <SubmitRow busy={save.isPending} disabled={!question.trim()} layout="inline">
+        Save as question
+      </SubmitRow>
       {error && <Alert>{error}</Alert>}
     </form>
   );

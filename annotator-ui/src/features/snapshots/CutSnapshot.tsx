@@ -5,7 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { api, ApiError } from '../../shared/api';
 import { plural } from '../../components/ResultGrid';
-import { Alert, Button, Card, TextField, useToast } from '../../components/ui';
+import { Alert, Card, Checkbox, SubmitRow, TextField, useToast } from '../../components/ui';
 import { fieldErrors, formError } from '../../shared/forms';
 import { goldenApi, HARDNESS, REVIEW_STATUSES, type SnapshotParams, type SnapshotRequest } from '../../shared/golden';
 import { databaseKeys } from '../databases/keys';
@@ -86,10 +86,9 @@ function CheckList<T extends string | number>({
     <fieldset className="method-choice">
       <legend>{legend}</legend>
       {options.map((o) => (
-        <label key={o.value} className="checkbox" title={o.title}>
-          <input type="checkbox" checked={checked.includes(o.value)} onChange={() => onChange(toggledIn(checked, o.value))} />
-          <span>{o.label}</span>
-        </label>
+        <Checkbox key={o.value} title={o.title} checked={checked.includes(o.value)} onChange={() => onChange(toggledIn(checked, o.value))}>
+          {o.label}
+        </Checkbox>
       ))}
       <span className="muted small">None ticked: {none}.</span>
       {error && <p className="field-error" role="alert">{error}</p>}
@@ -157,10 +156,9 @@ export function CutSnapshot({ projectId }: { projectId: string }) {
               {show('ratios') ?? fields.ratios}
             </p>
           )}
-          <label className="checkbox">
-            <input type="checkbox" checked={form.byDatabase} onChange={(e) => setForm((f) => ({ ...f, byDatabase: e.target.checked }))} />
-            <span>Split by database (no database in two splits)</span>
-          </label>
+          <Checkbox checked={form.byDatabase} onChange={(byDatabase) => setForm((f) => ({ ...f, byDatabase }))}>
+            Split by database (no database in two splits)
+          </Checkbox>
         </fieldset>
         <CheckList
           legend="Hardness"
@@ -199,11 +197,9 @@ export function CutSnapshot({ projectId }: { projectId: string }) {
         )}
         {Object.keys(other).length > 0 && <Alert>{Object.entries(other).map(([k, v]) => `${k}: ${v}`).join('; ')}</Alert>}
         {general && <Alert>{general}</Alert>}
-        <div className="form-actions form-actions-start">
-          <Button type="submit" variant="primary" busy={cut.isPending}>
-            Cut snapshot
-          </Button>
-        </div>
+        <SubmitRow busy={cut.isPending} layout="start">
+          Cut snapshot
+        </SubmitRow>
       </form>
     </Card>
   );

@@ -1,0 +1,47 @@
+// The end of a project settings form that saves with the version it was read at (loop policy, retrieval).
+import { type ReactNode } from 'react';
+import { ApiError } from '../../shared/api';
+import { Alert, Button } from '../../components/ui';
+
+/** The fields a failed save names, so each field shows its own error. */
+export const savedFieldErrors = (error: unknown) => (error instanceof ApiError ? error.fields : {});
+
+/**
+ * Why the save failed when no field says so, or that someone saved first (with a Reload); then the save
+ * button and the version in force.
+ */
+export function VersionedSave({
+  error,
+  stale,
+  onReload,
+  busy,
+  version,
+  children,
+}: {
+  error: unknown;
+  /** The alert's title when someone else saved first, e.g. "Someone changed the policy". */
+  stale: string;
+  onReload: () => void;
+  busy: boolean;
+  version: number;
+  children: ReactNode;
+}) {
+  const err = error instanceof ApiError ? error : null;
+  return (
+    <>
+      {err?.isStaleVersion ? (
+        <Alert title={stale} action={<Button onClick={onReload}>Reload</Button>}>
+          Reload to see their values, then save again.
+        </Alert>
+      ) : err && Object.keys(err.fields).length === 0 ? (
+        <Alert>{err.message}</Alert>
+      ) : null}
+      <div className="toolbar">
+        <Button type="submit" variant="primary" busy={busy}>
+          {children}
+        </Button>
+        <span className="muted small">{version === 0 ? 'Defaults (never saved)' : `Version ${version}`}</span>
+      </div>
+    </>
+  );
+}
