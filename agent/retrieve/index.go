@@ -218,6 +218,9 @@ func Build(tables []store.DBTable, values map[int]Values) (*Index, error) {
 					add(ts[j-1]+" "+term, w*bigramWeight)
 				}
 			}
+			for _, term := range expansions(f, ts) {
+				add(term, w)
+			}
 		})
 		for term, n := range tf {
 			ix.post[term] = append(ix.post[term], posting{doc: int32(i), tf: *n})

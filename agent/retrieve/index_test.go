@@ -89,6 +89,64 @@ func TestSearch_ReadsAnUnfinishedWordAsAPrefix(t *testing.T) {
 	}
 }
 
+func TestSearch_ReadsAWordFoundNowhereAsAMisspelling(t *testing.T) {
+	t.Parallel()
+	ix := soccerIndex(t)
+	// One edit away: a transposition, a deletion, an insertion, a substitution.
+	for _, q := range []string{"stadimu", "stdium", "staddium", "stodium"} {
+		hits := ix.Search(q, 5)
+		if len(hits) == 0 || hits[0].Table != "stadium" {
+			t.Errorf("%q: hits %+v", q, hits)
+		}
+	}
+	// Two edits away, or a word indexed as it is: no guessing.
+	if hits := ix.Search("stdum", 5); len(hits) != 0 {
+		t.Errorf("two edits away matched %+v", hits)
+	}
+	if hits := ix.Search("league", 5); len(hits) != 1 || hits[0].Table != "t_1" {
+		t.Errorf("an indexed word: %+v", hits)
+	}
+}
+
+func TestSearch_IrregularPastFormsFindTheirVerb(t *testing.T) {
+	t.Parallel()
+	tables := []store.DBTable{
+		table(0, "awards", "", [][2]string{{"year", "bigint"}, {"award", "text"}, {"result", "text"}}),
+		table(1, "races", "", [][2]string{{"year", "bigint"}, {"runner", "text"}}),
+	}
+	ix, err := retrieve.Build(tables, map[int]retrieve.Values{0: {"result": {"Won", "Nominated"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hits := ix.Search("which year did they win", 5); len(hits) == 0 || hits[0].Table != "awards" {
+		t.Errorf("win → Won: %+v", hits)
+	}
+	// "ran" is "run", the start of "runner".
+	if hits := ix.Search("who ran", 5); len(hits) == 0 || hits[0].Table != "races" {
+		t.Errorf("ran → run…: %+v", hits)
+	}
+}
+
+func TestSearch_SpelledOutWordsFindAbbreviatedColumns(t *testing.T) {
+	t.Parallel()
+	tables := []store.DBTable{
+		table(0, "cars_data", "", [][2]string{{"id", "bigint"}, {"mpg", "double precision"}, {"weight", "bigint"}}),
+		table(1, "car_names", "", [][2]string{{"make_id", "bigint"}, {"model", "text"}}),
+	}
+	ix, err := retrieve.Build(tables, map[int]retrieve.Values{1: {"model": {"Pos", "Cat"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hits := ix.Search("most miles per gallon", 5)
+	if len(hits) != 1 || hits[0].Table != "cars_data" || len(hits[0].Matches) != 1 || hits[0].Matches[0].Column != "mpg" {
+		t.Fatalf("hits: %+v", hits)
+	}
+	// Values are read as they are: a value "Pos" is no position.
+	if hits := ix.Search("position", 5); len(hits) != 0 {
+		t.Errorf("a value was expanded: %+v", hits)
+	}
+}
+
 func TestSearch_MonthNamesFindMonthColumns(t *testing.T) {
 	t.Parallel()
 	ix := soccerIndex(t)

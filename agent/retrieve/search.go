@@ -91,10 +91,18 @@ func (ix *Index) expand(words []string) []qterm {
 		}
 		vocab := ix.vocabulary()
 		i := sort.SearchStrings(vocab, t)
-		for n := 0; i < len(vocab) && n < maxPrefixExpansions && strings.HasPrefix(vocab[i], t); i++ {
+		expanded := 0
+		for ; i < len(vocab) && expanded < maxPrefixExpansions && strings.HasPrefix(vocab[i], t); i++ {
 			if vocab[i] != t {
 				add(vocab[i], w, g)
-				n++
+				expanded++
+			}
+		}
+		if len(ix.post[t]) == 0 && expanded == 0 && len(t) >= minFuzzyLen {
+			for _, e := range edits(t) {
+				if len(ix.post[e]) > 0 {
+					add(e, fuzzyWeight, g)
+				}
 			}
 		}
 	}
@@ -124,7 +132,8 @@ func (ix *Index) matches(t *Table, want map[string]bool) []Match {
 			return
 		}
 		hit := false
-		for _, term := range terms(text) {
+		ts := terms(text)
+		for _, term := range append(ts, expansions(f, ts)...) {
 			if want[term] {
 				hit = true
 				break
@@ -158,4 +167,41 @@ func hasLetter(s string) bool {
 		}
 	}
 	return false
+}
+
+// A word indexed nowhere and beginning no indexed word is read as a misspelling: the indexed terms
+// one edit away (a deletion, transposition, substitution or insertion: Damerau 1964; generated,
+// then looked up, as Norvig's spelling corrector does) stand in for it at fuzzyWeight.
+const (
+	minFuzzyLen = 4
+	fuzzyWeight = 0.5
+)
+
+// edits are the distinct strings one edit away from w over lower-case letters and digits.
+func edits(w string) []string {
+	const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+	seen := map[string]bool{w: true}
+	var out []string
+	add := func(s string) {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	for i := 0; i <= len(w); i++ {
+		a, b := w[:i], w[i:]
+		if len(b) > 0 {
+			add(a + b[1:])
+			for j := 0; j < len(alphabet); j++ {
+				add(a + alphabet[j:j+1] + b[1:])
+			}
+		}
+		if len(b) > 1 {
+			add(a + b[1:2] + b[:1] + b[2:])
+		}
+		for j := 0; j < len(alphabet); j++ {
+			add(a + alphabet[j:j+1] + b)
+		}
+	}
+	return out
 }

@@ -94,6 +94,9 @@ func normalize(w string) string {
 	if a, ok := abbreviations[w]; ok {
 		return a
 	}
+	if b, ok := irregular[w]; ok {
+		return b
+	}
 	if decade(w) != "" && len(w) == 5 {
 		return "" // "1980s": its decade term says it
 	}
@@ -123,4 +126,61 @@ func init() {
 		abbreviations[w] = w[:3]
 	}
 	abbreviations["sept"] = "sep"
+}
+
+// irregular folds the past forms of common irregular English verbs to their base, which the suffix
+// rules cannot reach (forms that are also common nouns or adjectives, "found", "left", "saw", are
+// left alone): a question's "won" finds a table's "Win", a table's "Won" a question's "win".
+var irregular = map[string]string{}
+
+func init() {
+	for _, pair := range strings.Fields(`won:win lost:lose began:begin begun:begin beaten:beat
+		became:become built:build bought:buy brought:bring caught:catch chose:choose chosen:choose came:come
+		drew:draw drawn:draw drove:drive driven:drive fallen:fall fought:fight flew:fly
+		flown:fly gave:give given:give went:go gone:go grew:grow grown:grow held:hold kept:keep knew:know
+		known:know led:lead lent:lend made:make meant:mean met:meet paid:pay ran:run rode:ride
+		ridden:ride risen:rise sold:sell sent:send sang:sing sung:sing sat:sit spent:spend stood:stand
+		stole:steal stolen:steal struck:strike swam:swim swum:swim took:take taken:take taught:teach thought:think
+		threw:throw thrown:throw wore:wear worn:wear wrote:write written:write spoke:speak spoken:speak
+		seen:see sank:sink slept:sleep told:tell understood:understand woke:wake`) {
+		from, to, _ := strings.Cut(pair, ":")
+		irregular[from] = to
+	}
+}
+
+// expansions are the words a name's abbreviated terms stand for ("mpg" → mile, gallon; "qty" →
+// quantity), indexed beside them: schemas abbreviate where questions spell out. Only names and
+// columns are read this way; in values "pos" or "cat" mean what they say.
+func expansions(f Field, ts []string) []string {
+	if f != FieldName && f != FieldColumn {
+		return nil
+	}
+	var out []string
+	for _, t := range ts {
+		out = append(out, schemaAbbreviations[t]...)
+	}
+	return out
+}
+
+// schemaAbbreviations are abbreviations common in column and table names, by their term.
+var schemaAbbreviations = map[string][]string{}
+
+func init() {
+	for _, line := range strings.Split(`acct account|addr address|amt amount|appt appointment|approx approximate|
+		asst assistant|attr attribute|bal balance|bldg building|cat category|cnt count|cust customer|
+		cty city|ctry country|dept department|desc description|dest destination|dist distance|dob birth date|
+		dt date|emp employee|empl employee|fname first|lname last|gp game play|hp horsepower|hr hour|
+		hrs hour|info information|inv invoice|lat latitude|lng longitude|lon longitude|
+		loc location|mgr manager|mgmt management|mpg mile gallon|msg message|pct percent|perc percent|
+		pld play|pop population|pos position|pts point|prod product|prof professor|qty quantity|
+		rev revenue|sal salary|sched schedule|sec second|sqft square foot|stu student|tel telephone|
+		temp temperature|tot total|txn transaction|univ university|wt weight|yr year|yrs year|zip postal code`, "|") {
+		ws := strings.Fields(line)
+		if len(ws) < 2 {
+			continue
+		}
+		for _, w := range ws[1:] {
+			schemaAbbreviations[ws[0]] = append(schemaAbbreviations[ws[0]], terms(w)...)
+		}
+	}
 }

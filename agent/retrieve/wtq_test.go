@@ -100,10 +100,11 @@ func TestSelect_WikiTableQuestionsTableInTopEightLexically(t *testing.T) {
 	}
 	t.Logf("question's table in the top 8: %d of %d (%.1f%%); names and columns only: %d (%.1f%%)",
 		found, len(w.questions), 100*share, base, 100*float64(base)/float64(len(w.questions)))
-	// The target is 95%; 239 of 256 is what words can do here: of the 17 missed, 9 share no word
-	// with their table (its page title, which WikiTableQuestions' CSV files lack, would say it) and
-	// the rest are questions about one of 11 climate tables that differ only by that title.
-	if share < 0.93 {
+	// The target is 95%; 241 of 256 is what words can do here: of the 15 missed, 9 share no word
+	// with their table (its page title, which WikiTableQuestions' CSV files lack, would say it:
+	// "which country is haifa in?") and the rest ask about tables that differ from others only by
+	// that title (11 climate tables) or in words a lexicon does not hold ("rolls" for roles).
+	if share < 0.94 {
 		t.Errorf("only %.1f%% of questions have their table in the top 8; missed e.g.:\n%s", 100*share, strings.Join(missed[:min(len(missed), 15)], "\n"))
 	}
 }
