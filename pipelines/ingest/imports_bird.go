@@ -85,17 +85,17 @@ func (im *Importer) importBIRDOne(ctx context.Context, a store.Actor, projectID 
 	// The database is committed from here on: a failure now leaves it without its questions, which
 	// the same import run again adds.
 	tables, err := im.Store.Tables(ctx, dsum.Database.ID)
+	golds := make([]goldQuery, len(qs))
+	for i, q := range qs {
+		golds[i] = goldQuery{index: q.Index, dbID: q.DBID, sql: q.SQL}
+	}
 	var verified []verifiedGold
 	if err == nil {
-		golds := make([]goldQuery, len(qs))
-		for i, q := range qs {
-			golds[i] = goldQuery{index: q.Index, dbID: q.DBID, sql: q.SQL}
-		}
-		verified, err = im.verifyGold(ctx, golds, map[string]store.Database{id: dsum.Database}, map[string][]store.DBTable{id: tables}, ds.SQLitePath)
+		verified, err = im.verifyGold(ctx, dsum.Database, tables, ds.SQLitePath(id), golds)
 	}
 	var qsum *QuestionSummary
 	if err == nil {
-		qsum, err = im.insertBIRD(ctx, a, projectID, ds.File, qs, verified)
+		qsum, err = im.insertBIRD(ctx, a, projectID, ds.File, qs, golds, verified)
 	}
 	if err != nil {
 		return fmt.Errorf("the database was imported (version %d) but not its questions; import again to add them: %w", dsum.Database.Version, err)
@@ -105,12 +105,7 @@ func (im *Importer) importBIRDOne(ctx context.Context, a store.Actor, projectID 
 	for _, w := range append(warnings, more...) {
 		sum.Descriptions.Warnings = append(sum.Descriptions.Warnings, id+": "+w)
 	}
-	q := sum.Questions
-	q.Imported += qsum.Imported
-	q.Existing += qsum.Existing
-	q.GoldTranslated += qsum.GoldTranslated
-	q.GoldMatched += qsum.GoldMatched
-	q.Mismatches = append(q.Mismatches, qsum.Mismatches...)
+	sum.Questions.addGold(qsum)
 	return nil
 }
 
@@ -160,42 +155,31 @@ func (g verifiedGold) reason() string {
 	return g.v.Reason
 }
 
-// verifyGold translates every gold query to PostgreSQL over its database's loaded schema and
-// verifies it by execution against the original on the SQLite file, on full results whatever the
-// sandbox's display cap (spider.VerifyFull), at the sandbox's concurrency; each SQLite file is
-// opened once.
-func (im *Importer) verifyGold(ctx context.Context, golds []goldQuery, dbs map[string]store.Database, tables map[string][]store.DBTable,
-	sqlitePath func(dbID string) string) ([]verifiedGold, error) {
-	out := make([]verifiedGold, len(golds))
-	files := map[string]*spiderDB{}
-	for id := range dbs {
-		files[id] = &spiderDB{path: sqlitePath(id)}
+// verifyGold translates the gold queries, all on database db loaded from the SQLite file at path,
+// to PostgreSQL over its loaded schema and verifies each by execution against the original on the
+// SQLite file, on full results whatever the sandbox's display cap (spider.VerifyFull), as many at
+// once as the sandbox runs. The SQLite file is opened once.
+func (im *Importer) verifyGold(ctx context.Context, db store.Database, tables []store.DBTable, path string, golds []goldQuery) ([]verifiedGold, error) {
+	sdb := &spiderDB{path: path}
+	defer sdb.close()
+	target := db.Target()
+	stream := func(ctx context.Context, sql string, fn func([]any)) *sqlexec.Result {
+		return im.Exec.RunStream(ctx, target, sql, spider.FullMaxRows, fn)
 	}
-	defer func() {
-		for _, f := range files {
-			f.close()
-		}
-	}()
+	out := make([]verifiedGold, len(golds))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(im.Exec.Options().MaxConcurrent)
 	for i, q := range golds {
 		g.Go(func() error {
-			db, ok := dbs[q.dbID]
-			if !ok {
-				return fmt.Errorf("question %d names database %q, which was not imported", q.index, q.dbID)
-			}
-			conn, err := files[q.dbID].open()
+			conn, err := sdb.open()
 			if err != nil {
 				return err
 			}
 			vg := verifiedGold{db: db}
-			// A schema per query, as ImportSpider does: the translator is not promised to leave it as it was.
-			vg.translation, vg.translErr = sqlexec.TranslateSQLite(q.sql, schemaInfo(tables[q.dbID]))
+			// A schema per query: the translator is not promised to leave it as it was.
+			vg.translation, vg.translErr = sqlexec.TranslateSQLite(q.sql, schemaInfo(tables))
 			if vg.translErr == nil {
-				target := db.Target()
-				vg.v = spider.VerifyFull(gctx, conn, q.sql, vg.translation.SQL, func(ctx context.Context, sql string, fn func([]any)) *sqlexec.Result {
-					return im.Exec.RunStream(ctx, target, sql, spider.FullMaxRows, fn)
-				})
+				vg.v = spider.VerifyFull(gctx, conn, q.sql, vg.translation.SQL, stream)
 			}
 			out[i] = vg
 			return gctx.Err()
@@ -207,7 +191,28 @@ func (im *Importer) verifyGold(ctx context.Context, golds []goldQuery, dbs map[s
 // insertBIRD writes the questions, each with its evidence, difficulty and imported candidate, in
 // one transaction. A question's key is its file and position, so importing the file again adds
 // nothing.
-func (im *Importer) insertBIRD(ctx context.Context, a store.Actor, projectID int64, file string, qs []bird.Question, verified []verifiedGold) (*QuestionSummary, error) {
+func (im *Importer) insertBIRD(ctx context.Context, a store.Actor, projectID int64, file string, qs []bird.Question, golds []goldQuery,
+	verified []verifiedGold) (*QuestionSummary, error) {
+	nlqs := make([]store.NLQ, len(qs))
+	for i, q := range qs {
+		dbID := verified[i].db.ID
+		key := fmt.Sprintf("bird:%s:%d", file, q.Index)
+		o := map[string]any{"kind": "bird", "file": file, "index": q.Index, "db_id": q.DBID}
+		if q.QuestionID != nil {
+			o["question_id"] = *q.QuestionID
+		}
+		origin, _ := json.Marshal(o)
+		nlqs[i] = store.NLQ{ProjectID: projectID, DatabaseID: &dbID, Question: q.Question, Evidence: q.Evidence, Difficulty: q.Difficulty,
+			Origin: origin, OriginKey: &key}
+	}
+	return im.insertGold(ctx, a, nlqs, golds, verified)
+}
+
+// insertGold writes the questions nlqs in one transaction, each with its gold (golds[i], verified
+// as verified[i]) as its imported candidate; a question whose translation does not match is
+// marked needs_review and counted a mismatch. A question already present (by its origin key) is
+// left as it is.
+func (im *Importer) insertGold(ctx context.Context, a store.Actor, nlqs []store.NLQ, golds []goldQuery, verified []verifiedGold) (*QuestionSummary, error) {
 	sum := &QuestionSummary{Total: len(verified)}
 	tx, err := im.Store.Pool().Begin(ctx)
 	if err != nil {
@@ -215,22 +220,13 @@ func (im *Importer) insertBIRD(ctx context.Context, a store.Actor, projectID int
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
 	for i, vg := range verified {
-		q := qs[i]
-		dbID := vg.db.ID
-		key := fmt.Sprintf("bird:%s:%d", file, q.Index)
-		o := map[string]any{"kind": "bird", "file": file, "index": q.Index, "db_id": q.DBID}
-		if q.QuestionID != nil {
-			o["question_id"] = *q.QuestionID
-		}
-		origin, _ := json.Marshal(o)
-		n := store.NLQ{ProjectID: projectID, DatabaseID: &dbID, Question: q.Question, Evidence: q.Evidence, Difficulty: q.Difficulty,
-			Origin: origin, OriginKey: &key}
+		n, q := nlqs[i], golds[i]
 		sum.GoldTranslated++
 		if vg.v.Match {
 			sum.GoldMatched++
 		} else {
 			n.Status = store.NLQNeedsReview
-			sum.Mismatches = append(sum.Mismatches, Mismatch{Index: q.Index, DBID: q.DBID, Query: q.SQL, Reason: vg.reason()})
+			sum.Mismatches = append(sum.Mismatches, Mismatch{Index: q.index, DBID: q.dbID, Query: q.sql, Reason: vg.reason()})
 		}
 		inserted, err := store.InsertNLQ(ctx, tx, a, &n)
 		if err != nil {
@@ -241,7 +237,7 @@ func (im *Importer) insertBIRD(ctx context.Context, a store.Actor, projectID int
 			continue
 		}
 		sum.Imported++
-		if err := store.InsertCandidate(ctx, tx, a, importedCandidate(n.ID, q.SQL, vg)); err != nil {
+		if err := store.InsertCandidate(ctx, tx, a, importedCandidate(n.ID, q.sql, vg)); err != nil {
 			return sum, err
 		}
 	}

@@ -13,8 +13,6 @@ import (
 	"strings"
 	"sync"
 
-	"golang.org/x/sync/errgroup"
-
 	"github.com/goldset/goldset/pipelines/candidate"
 	"github.com/goldset/goldset/pipelines/ingest/spider"
 	"github.com/goldset/goldset/sqlexec"
@@ -53,15 +51,6 @@ type ImportSummary struct {
 	Questions *QuestionSummary  `json:"questions,omitempty"`
 	// Failed lists the databases that were not imported, each with its reason (see Err).
 	Failed []DatabaseFailure `json:"failed,omitempty"`
-}
-
-// verifiedQuestion is one Spider question with its translated and checked gold SQL.
-type verifiedQuestion struct {
-	q           spider.Question
-	db          store.Database
-	translation sqlexec.Translation
-	translErr   error
-	v           spider.Verification
 }
 
 // ImportSpider imports a Spider-layout folder: every database its questions use (from
@@ -110,55 +99,33 @@ func (im *Importer) importSpiderDatabase(ctx context.Context, a store.Actor, pro
 	// The database is committed from here on: a failure now leaves it without its questions, which
 	// the same import run again adds.
 	tables, err := im.Store.Tables(ctx, dbs.Database.ID)
-	var verified []verifiedQuestion
+	golds := make([]goldQuery, len(qs))
+	for i, q := range qs {
+		golds[i] = goldQuery{index: q.Index, dbID: q.DBID, sql: q.Query}
+	}
+	var verified []verifiedGold
 	if err == nil {
-		verified, err = im.verifySpider(ctx, dbs.Database, tables, path, qs)
+		verified, err = im.verifyGold(ctx, dbs.Database, tables, path, golds)
 	}
 	var qsum *QuestionSummary
 	if err == nil {
-		qsum, err = im.insertSpider(ctx, a, projectID, file, verified)
+		qsum, err = im.insertSpider(ctx, a, projectID, file, qs, golds, verified)
 	}
 	if err != nil {
 		return fmt.Errorf("the database was imported (version %d) but not its questions; import again to add them: %w", dbs.Database.Version, err)
 	}
 	sum.Databases = append(sum.Databases, dbs)
-	q := sum.Questions
-	q.Imported += qsum.Imported
-	q.Existing += qsum.Existing
-	q.GoldTranslated += qsum.GoldTranslated
-	q.GoldMatched += qsum.GoldMatched
-	q.Mismatches = append(q.Mismatches, qsum.Mismatches...)
+	sum.Questions.addGold(qsum)
 	return nil
 }
 
-// verifySpider translates the gold SQL of qs, all on database db loaded from the SQLite file at
-// path, and verifies each translation by execution, as many at once as the sandbox runs.
-func (im *Importer) verifySpider(ctx context.Context, db store.Database, tables []store.DBTable, path string, qs []spider.Question) ([]verifiedQuestion, error) {
-	sdb := &spiderDB{path: path}
-	defer sdb.close()
-	target := db.Target()
-	stream := func(ctx context.Context, sql string, fn func([]any)) *sqlexec.Result {
-		return im.Exec.RunStream(ctx, target, sql, spider.FullMaxRows, fn)
-	}
-	verified := make([]verifiedQuestion, len(qs))
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(im.Exec.Options().MaxConcurrent)
-	for i, q := range qs {
-		g.Go(func() error {
-			conn, err := sdb.open()
-			if err != nil {
-				return err
-			}
-			vq := verifiedQuestion{q: q, db: db}
-			vq.translation, vq.translErr = sqlexec.TranslateSQLite(q.Query, schemaInfo(tables))
-			if vq.translErr == nil {
-				vq.v = spider.VerifyFull(gctx, conn, q.Query, vq.translation.SQL, stream)
-			}
-			verified[i] = vq
-			return gctx.Err()
-		})
-	}
-	return verified, g.Wait()
+// addGold adds what a database's import of benchmark questions with gold SQL did (o) to q.
+func (q *QuestionSummary) addGold(o *QuestionSummary) {
+	q.Imported += o.Imported
+	q.Existing += o.Existing
+	q.GoldTranslated += o.GoldTranslated
+	q.GoldMatched += o.GoldMatched
+	q.Mismatches = append(q.Mismatches, o.Mismatches...)
 }
 
 // spiderDB opens a dataset's SQLite file once, on first use, for every question that needs it.
@@ -180,70 +147,18 @@ func (s *spiderDB) close() {
 	}
 }
 
-func (im *Importer) insertSpider(ctx context.Context, a store.Actor, projectID int64, file string, verified []verifiedQuestion) (*QuestionSummary, error) {
-	sum := &QuestionSummary{Total: len(verified)}
-	tx, err := im.Store.Pool().Begin(ctx)
-	if err != nil {
-		return sum, err
+// insertSpider writes the questions qs, each with its imported candidate, in one transaction. A
+// question's key is its file and position, so importing the file again adds nothing.
+func (im *Importer) insertSpider(ctx context.Context, a store.Actor, projectID int64, file string, qs []spider.Question, golds []goldQuery,
+	verified []verifiedGold) (*QuestionSummary, error) {
+	nlqs := make([]store.NLQ, len(qs))
+	for i, q := range qs {
+		dbID := verified[i].db.ID
+		key := fmt.Sprintf("spider:%s:%d", file, q.Index)
+		origin, _ := json.Marshal(map[string]any{"kind": "spider", "file": file, "index": q.Index, "db_id": q.DBID})
+		nlqs[i] = store.NLQ{ProjectID: projectID, DatabaseID: &dbID, Question: q.Question, Origin: origin, OriginKey: &key}
 	}
-	defer tx.Rollback(context.WithoutCancel(ctx))
-	for _, vq := range verified {
-		dbID := vq.db.ID
-		key := fmt.Sprintf("spider:%s:%d", file, vq.q.Index)
-		origin, _ := json.Marshal(map[string]any{"kind": "spider", "file": file, "index": vq.q.Index, "db_id": vq.q.DBID})
-		n := store.NLQ{ProjectID: projectID, DatabaseID: &dbID, Question: vq.q.Question, Origin: origin, OriginKey: &key}
-		sum.GoldTranslated++
-		if vq.v.Match {
-			sum.GoldMatched++
-		} else {
-			n.Status = store.NLQNeedsReview
-		}
-		inserted, err := store.InsertNLQ(ctx, tx, a, &n)
-		if err != nil {
-			return sum, err
-		}
-		if !inserted {
-			sum.Existing++
-		} else {
-			sum.Imported++
-		}
-		reason := vq.v.Reason
-		if vq.translErr != nil {
-			reason = "cannot translate: " + vq.translErr.Error()
-		}
-		if !vq.v.Match {
-			sum.Mismatches = append(sum.Mismatches, Mismatch{Index: vq.q.Index, DBID: vq.q.DBID, Query: vq.q.Query, Reason: reason})
-		}
-		if !inserted {
-			continue
-		}
-		dialect := "sqlite"
-		orig := vq.q.Query
-		c := store.Candidate{NLQID: n.ID, Source: "import", SQL: vq.translation.SQL, OriginalSQL: &orig, OriginalDialect: &dialect}
-		if c.SQL == "" {
-			c.SQL = orig
-		}
-		c.Translation, _ = json.Marshal(map[string]any{"changes": vq.translation.Changes})
-		ver := map[string]any{"match": vq.v.Match, "reason": reason}
-		if vq.v.SQLite != nil {
-			ver["sqlite"] = candidate.Preview(vq.v.SQLite)
-		}
-		if pg := vq.v.Postgres; pg != nil {
-			ver["postgres"] = candidate.Preview(pg)
-			candidate.SetOutcome(&c, pg)
-		}
-		c.Verification, _ = json.Marshal(ver)
-		if err := store.InsertCandidate(ctx, tx, a, &c); err != nil {
-			return sum, err
-		}
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return sum, err
-	}
-	if sum.GoldTranslated > 0 {
-		sum.GoldMatchRate = float64(sum.GoldMatched) / float64(sum.GoldTranslated)
-	}
-	return sum, nil
+	return im.insertGold(ctx, a, nlqs, golds, verified)
 }
 
 // ImportQuestionsCSV imports a plain CSV of questions with a header naming the columns question and,

@@ -156,29 +156,13 @@ func (d *Dataset) DescriptionDir(dbID string) string {
 
 // DatabaseIDs lists the db_ids the questions use, in order of first use.
 func (d *Dataset) DatabaseIDs() []string {
-	seen := map[string]bool{}
-	var ids []string
-	for _, q := range d.Questions {
-		if !seen[q.DBID] {
-			seen[q.DBID] = true
-			ids = append(ids, q.DBID)
-		}
-	}
-	return ids
+	return spider.FirstUsed(d.Questions, func(q Question) string { return q.DBID })
 }
 
 func readFile(path string) ([]byte, error) {
-	name := filepath.Base(path)
-	data, err := os.ReadFile(path)
+	data, err := spider.ReadFile(path)
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("bird: %s: %w", name, ErrMissingFile)
-		}
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err // no path: the folder may be a server's temporary copy
-		}
-		return nil, fmt.Errorf("bird: %s: %w", name, err)
+		return nil, fmt.Errorf("bird: %w", err)
 	}
 	return data, nil
 }

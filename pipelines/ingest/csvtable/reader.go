@@ -92,6 +92,23 @@ func parseCSV(data string, comma rune) ([]record, []string, error) {
 		anyQuoted = false
 	}
 	isSep := func(i int) bool { return data[i] == sep[0] && strings.HasPrefix(data[i:], sep) }
+	// boundary ends the field at a separator, or the record at a line end (CRLF is one), and says
+	// where the scan is then; ok is false when data[i] is neither.
+	boundary := func(i int) (next int, ok bool) {
+		switch c := data[i]; {
+		case isSep(i):
+			endField()
+			return i + len(sep) - 1, true
+		case c == '\r' || c == '\n':
+			if c == '\r' && i+1 < len(data) && data[i+1] == '\n' {
+				i++
+			}
+			endRecord()
+			line++
+			return i, true
+		}
+		return i, false
+	}
 
 	for i := 0; i < len(data); i++ {
 		c := data[i]
@@ -100,16 +117,11 @@ func parseCSV(data string, comma rune) ([]record, []string, error) {
 		}
 		switch state {
 		case fieldStart, unquoted:
+			if next, ok := boundary(i); ok {
+				i = next
+				break
+			}
 			switch {
-			case isSep(i):
-				endField()
-				i += len(sep) - 1
-			case c == '\r' || c == '\n':
-				if c == '\r' && i+1 < len(data) && data[i+1] == '\n' {
-					i++
-				}
-				endRecord()
-				line++
 			case c == '"' && blankSoFar:
 				// Spaces before an opening quote are layout, not data.
 				buf.Reset()
@@ -147,39 +159,33 @@ func parseCSV(data string, comma rune) ([]record, []string, error) {
 				buf.WriteByte(c)
 			}
 		case afterQuote:
-			switch {
-			case c == '"':
+			if c == '"' {
 				buf.WriteByte('"')
 				state = quoted
-			case isSep(i):
-				endField()
-				i += len(sep) - 1
-			case c == '\r' || c == '\n':
-				if c == '\r' && i+1 < len(data) && data[i+1] == '\n' {
-					i++
-				}
-				endRecord()
-				line++
-			default:
-				// Blanks between the closing quote and the separator are layout.
-				j := i
-				for j < len(data) && (data[j] == ' ' || data[j] == '\t') && !isSep(j) {
-					j++
-				}
-				if j == len(data) || isSep(j) || data[j] == '\n' || data[j] == '\r' {
-					i = j - 1
-					continue
-				}
-				// A bare quote in the middle of a quoted field: keep it as text, as LazyQuotes
-				// would, and carry on inside the field.
-				if strayQuotes == 0 {
-					strayLine = line
-				}
-				strayQuotes++
-				buf.WriteByte('"')
-				buf.WriteByte(c)
-				state = quoted
+				break
 			}
+			if next, ok := boundary(i); ok {
+				i = next
+				break
+			}
+			// Blanks between the closing quote and the separator are layout.
+			j := i
+			for j < len(data) && (data[j] == ' ' || data[j] == '\t') && !isSep(j) {
+				j++
+			}
+			if j == len(data) || isSep(j) || data[j] == '\n' || data[j] == '\r' {
+				i = j - 1
+				continue
+			}
+			// A bare quote in the middle of a quoted field: keep it as text, as LazyQuotes
+			// would, and carry on inside the field.
+			if strayQuotes == 0 {
+				strayLine = line
+			}
+			strayQuotes++
+			buf.WriteByte('"')
+			buf.WriteByte(c)
+			state = quoted
 		}
 	}
 	switch {

@@ -11,11 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/goldset/goldset/sqlexec"
-	"github.com/goldset/goldset/store/storetest"
 )
 
 // TestSpiderAll_GoldTranslatesAndVerifies loads every database of the shared Spider sets (dev and
@@ -39,18 +35,8 @@ func TestSpiderAll_GoldTranslatesAndVerifies(t *testing.T) {
 		}
 	}
 	ctx := context.Background()
-	url := storetest.URL(t)
-	admin, err := pgxpool.New(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(admin.Close)
-	pgdb, _ := sqlexec.CurrentDatabase(ctx, admin)
-	exec, err := sqlexec.NewExecutor(ctx, url, sqlexec.ExecOptions{MaxRows: 1_000_000, MaxBytes: 512 << 20, Timeout: 60e9})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(exec.Close)
+	pg := newTestPG(t)
+	exec := pg.executor(t, sqlexec.ExecOptions{MaxRows: 1_000_000, MaxBytes: 512 << 20, Timeout: 60e9})
 	total, matched := 0, 0
 	reasons := map[string]int{}
 	var misses []string
@@ -69,11 +55,8 @@ func TestSpiderAll_GoldTranslatesAndVerifies(t *testing.T) {
 				t.Errorf("%s: read: %v", id, err)
 				continue
 			}
-			db := &loadedDB{id: id, tables: tables, target: sqlexec.TargetFor(pgdb, n), schema: sqlexec.SchemaInfoFromTables(tables)}
-			if err := pgx.BeginFunc(ctx, admin, func(tx pgx.Tx) error {
-				_, err := sqlexec.Load(ctx, tx, db.target, tables)
-				return err
-			}); err != nil {
+			db := &loadedDB{id: id, tables: tables, target: sqlexec.TargetFor(pg.name, n), schema: sqlexec.SchemaInfoFromTables(tables)}
+			if _, err := pg.load(ctx, db.target, tables); err != nil {
 				t.Errorf("%s: load: %v", id, err)
 				continue
 			}

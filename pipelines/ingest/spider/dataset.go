@@ -123,30 +123,46 @@ func (d *Dataset) SQLitePath(dbID string) string {
 
 // DatabaseIDs lists the db_ids the questions use, in order of first use.
 func (d *Dataset) DatabaseIDs() []string {
+	return FirstUsed(d.Questions, func(q Question) string { return q.DBID })
+}
+
+// FirstUsed lists the db_ids the questions qs use (dbID gives a question's), in order of first use.
+func FirstUsed[Q any](qs []Q, dbID func(Q) string) []string {
 	seen := map[string]bool{}
 	var ids []string
-	for _, q := range d.Questions {
-		if !seen[q.DBID] {
-			seen[q.DBID] = true
-			ids = append(ids, q.DBID)
+	for _, q := range qs {
+		if id := dbID(q); !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
 		}
 	}
 	return ids
 }
 
-// readJSON decodes a file, saying which file and which line when it is missing or malformed.
-func readJSON(path string, v any) error {
+// ReadFile reads a dataset's file; an error names the file by its base name (the folder may be a
+// server's temporary copy) and is ErrMissingFile when it is absent.
+func ReadFile(path string) ([]byte, error) {
 	name := filepath.Base(path)
 	data, err := os.ReadFile(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("spider: %s: %w", name, ErrMissingFile)
+			return nil, fmt.Errorf("%s: %w", name, ErrMissingFile)
 		}
 		var pe *os.PathError
 		if errors.As(err, &pe) {
-			err = pe.Err // no path: the folder may be a server's temporary copy
+			err = pe.Err
 		}
-		return fmt.Errorf("spider: %s: %w", name, err)
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return data, nil
+}
+
+// readJSON decodes a file, saying which file and which line when it is missing or malformed.
+func readJSON(path string, v any) error {
+	name := filepath.Base(path)
+	data, err := ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("spider: %w", err)
 	}
 	if err := DecodeJSON(name, data, v); err != nil {
 		return fmt.Errorf("spider: %w", err)

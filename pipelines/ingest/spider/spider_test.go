@@ -59,16 +59,8 @@ func loadDev(t testing.TB) *devEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	url := storetest.URL(t)
-	admin, err := pgxpool.New(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(admin.Close)
-	pgdb, err := sqlexec.CurrentDatabase(ctx, admin)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pg := newTestPG(t)
+	admin := pg.admin
 	env := &devEnv{ds: ds, admin: admin, dbs: map[string]*loadedDB{}}
 	for i, id := range ds.DatabaseIDs() {
 		start := time.Now()
@@ -77,17 +69,15 @@ func loadDev(t testing.TB) *devEnv {
 			t.Fatal(err)
 		}
 		env.read += time.Since(start)
-		db := &loadedDB{id: id, tables: tables, target: sqlexec.TargetFor(pgdb, int64(i+1)), schema: sqlexec.SchemaInfoFromTables(tables)}
+		db := &loadedDB{id: id, tables: tables, target: sqlexec.TargetFor(pg.name, int64(i+1)), schema: sqlexec.SchemaInfoFromTables(tables)}
 		start = time.Now()
-		if err := pgx.BeginFunc(ctx, admin, func(tx pgx.Tx) error {
-			rep, err := sqlexec.Load(ctx, tx, db.target, tables)
-			for _, tr := range rep.Tables {
-				for _, w := range tr.Warnings {
-					t.Logf("%s.%s: load: %s", id, tr.Name, w)
-				}
+		rep, err := pg.load(ctx, db.target, tables)
+		for _, tr := range rep.Tables {
+			for _, w := range tr.Warnings {
+				t.Logf("%s.%s: load: %s", id, tr.Name, w)
 			}
-			return err
-		}); err != nil {
+		}
+		if err != nil {
 			t.Fatalf("%s: load: %v", id, err)
 		}
 		env.load += time.Since(start)
@@ -102,12 +92,7 @@ func loadDev(t testing.TB) *devEnv {
 		t.Cleanup(func() { db.sqlite.Close() })
 		env.dbs[id] = db
 	}
-	exec, err := sqlexec.NewExecutor(ctx, url, sqlexec.ExecOptions{MaxRows: 100_000, MaxBytes: 64 << 20})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(exec.Close)
-	env.exec = exec
+	env.exec = pg.executor(t, sqlexec.ExecOptions{MaxRows: 100_000, MaxBytes: 64 << 20})
 	t.Logf("read %d SQLite databases in %v, loaded them into PostgreSQL in %v", len(env.dbs), env.read.Round(time.Millisecond), env.load.Round(time.Millisecond))
 	return env
 }

@@ -12,11 +12,9 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/goldset/goldset/sqlexec"
-	"github.com/goldset/goldset/store/storetest"
 )
 
 // TestReadSQLite_AnyValuesRoundTripThroughPostgreSQL generates SQLite tables whose columns hold
@@ -29,15 +27,7 @@ import (
 func TestReadSQLite_AnyValuesRoundTripThroughPostgreSQL(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	admin, err := pgxpool.New(ctx, storetest.URL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(admin.Close)
-	pgdb, err := sqlexec.CurrentDatabase(ctx, admin)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pg := newTestPG(t)
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("generator seed %d", seed)
 	rng := rand.New(rand.NewPCG(seed, seed>>7))
@@ -47,18 +37,15 @@ func TestReadSQLite_AnyValuesRoundTripThroughPostgreSQL(t *testing.T) {
 		if err != nil {
 			t.Fatalf("round %d: read: %v", round, err)
 		}
-		target := sqlexec.TargetFor(pgdb, int64(round+1))
-		if err := pgx.BeginFunc(ctx, admin, func(tx pgx.Tx) error {
-			_, err := sqlexec.Load(ctx, tx, target, tables)
-			return err
-		}); err != nil {
+		target := sqlexec.TargetFor(pg.name, int64(round+1))
+		if _, err := pg.load(ctx, target, tables); err != nil {
 			t.Fatalf("round %d: load (declared %v): %v", round, decls, err)
 		}
 		lite, err := OpenSQLite(path)
 		if err != nil {
 			t.Fatal(err)
 		}
-		compareRoundTrip(t, ctx, lite, admin, target.Schema, tables[0], decls)
+		compareRoundTrip(t, ctx, lite, pg.admin, target.Schema, tables[0], decls)
 		lite.Close()
 	}
 }

@@ -5,11 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/goldset/goldset/sqlexec"
-	"github.com/goldset/goldset/store/storetest"
 )
 
 // TestTranslateSQLite_ClassesMatchSQLiteOnMadeUpTables runs each class of SQLite semantics the
@@ -31,34 +27,8 @@ func TestTranslateSQLite_ClassesMatchSQLiteOnMadeUpTables(t *testing.T) {
 		`CREATE TABLE peak (id INTEGER PRIMARY KEY, range TEXT, height INT)`,
 		`INSERT INTO peak VALUES (1,'alps',4000), (2,'andes',6000), (3,'rockies',4300), (4,'urals',1800)`,
 	)
-	tables, err := ReadSQLite(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	url := storetest.URL(t)
-	admin, err := pgxpool.New(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(admin.Close)
-	pgdb, err := sqlexec.CurrentDatabase(ctx, admin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	target := sqlexec.TargetFor(pgdb, 1)
-	if err := pgx.BeginFunc(ctx, admin, func(tx pgx.Tx) error { _, err := sqlexec.Load(ctx, tx, target, tables); return err }); err != nil {
-		t.Fatal(err)
-	}
-	exec, err := sqlexec.NewExecutor(ctx, url, sqlexec.ExecOptions{MaxRows: 1000, MaxBytes: 1 << 20})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(exec.Close)
-	lite, err := OpenSQLite(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { lite.Close() })
+	s := loadSideBySide(t, path, sqlexec.ExecOptions{MaxRows: 1000, MaxBytes: 1 << 20})
+	tables, target, exec, lite := s.tables, s.target, s.exec, s.lite
 	schema := sqlexec.SchemaInfoFromTables(tables)
 
 	tests := []struct {

@@ -8,11 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/goldset/goldset/sqlexec"
-	"github.com/goldset/goldset/store/storetest"
 )
 
 // TestVerifyFull_ComparesResultsPastTheInteractiveCap verifies gold queries whose results are far
@@ -28,34 +24,8 @@ func TestVerifyFull_ComparesResultsPastTheInteractiveCap(t *testing.T) {
 		`CREATE TABLE big (id INTEGER PRIMARY KEY, name TEXT, score REAL)`,
 		`WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 25000) INSERT INTO big SELECT x, 'name ' || x, x / 8.0 FROM c`,
 	)
-	tables, err := ReadSQLite(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	url := storetest.URL(t)
-	admin, err := pgxpool.New(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(admin.Close)
-	pgdb, err := sqlexec.CurrentDatabase(ctx, admin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	target := sqlexec.TargetFor(pgdb, 1)
-	if err := pgx.BeginFunc(ctx, admin, func(tx pgx.Tx) error { _, err := sqlexec.Load(ctx, tx, target, tables); return err }); err != nil {
-		t.Fatal(err)
-	}
-	exec, err := sqlexec.NewExecutor(ctx, url, sqlexec.ExecOptions{}) // the interactive cap: 1,000 rows
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(exec.Close)
-	lite, err := OpenSQLite(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { lite.Close() })
+	s := loadSideBySide(t, path, sqlexec.ExecOptions{}) // the interactive cap: 1,000 rows
+	target, exec, lite := s.target, s.exec, s.lite
 	stream := func(ctx context.Context, sql string, fn func([]any)) *sqlexec.Result {
 		return exec.RunStream(ctx, target, sql, FullMaxRows, fn)
 	}
@@ -113,34 +83,8 @@ func TestVerifyFull_ComparesResultsPastTheInteractiveCap(t *testing.T) {
 func TestVerifyFull_AMillionRowsInBoundedMemory(t *testing.T) {
 	ctx := context.Background()
 	path := writeSQLite(t, `CREATE TABLE one (x INTEGER)`, `INSERT INTO one VALUES (1)`)
-	url := storetest.URL(t)
-	admin, err := pgxpool.New(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(admin.Close)
-	pgdb, err := sqlexec.CurrentDatabase(ctx, admin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tables, err := ReadSQLite(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	target := sqlexec.TargetFor(pgdb, 1)
-	if err := pgx.BeginFunc(ctx, admin, func(tx pgx.Tx) error { _, err := sqlexec.Load(ctx, tx, target, tables); return err }); err != nil {
-		t.Fatal(err)
-	}
-	exec, err := sqlexec.NewExecutor(ctx, url, sqlexec.ExecOptions{Timeout: time.Minute})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(exec.Close)
-	lite, err := OpenSQLite(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { lite.Close() })
+	s := loadSideBySide(t, path, sqlexec.ExecOptions{Timeout: time.Minute})
+	target, exec, lite := s.target, s.exec, s.lite
 
 	runtime.GC()
 	var base runtime.MemStats
