@@ -288,6 +288,19 @@ func (d *dropTally) drop(reason, text, detail string) {
 	}
 }
 
+// dropUnreadable drops a reply that is not what was asked for: a refusal, JSON that does not parse
+// (err), or JSON without what the reply must hold (missing says what).
+func (d *dropTally) dropUnreadable(reply string, err error, missing string) {
+	switch {
+	case isRefusal(reply):
+		d.drop(DropRefusal, reply, "")
+	case err != nil:
+		d.drop(DropInvalidJSON, reply, err.Error())
+	default:
+		d.drop(DropInvalidJSON, reply, missing)
+	}
+}
+
 // questionIndex holds a project's questions for the duplicate filters: their normalized texts
 // (exact duplicates, across the project) and their embeddings (near-duplicates, per database) (the configured embeddings model's, or the lexical fallback's). It is read from
 // the database once, then only for what was added since (by any process), and it also holds the

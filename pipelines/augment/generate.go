@@ -1,6 +1,7 @@
 package augment
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -301,26 +302,16 @@ func sampleKeys(qs []store.QuestionText, n int, seed int64) []string {
 	picked := slices.Clone(qs)
 	if n > 0 && n < len(qs) {
 		slices.SortFunc(picked, func(a, b store.QuestionText) int {
-			return cmpUint(hash64(seed, a.ID), hash64(seed, b.ID))
+			return cmp.Compare(hash64(seed, a.ID), hash64(seed, b.ID))
 		})
 		picked = picked[:n]
-		slices.SortFunc(picked, func(a, b store.QuestionText) int { return cmpUint(uint64(a.ID), uint64(b.ID)) })
+		slices.SortFunc(picked, func(a, b store.QuestionText) int { return cmp.Compare(uint64(a.ID), uint64(b.ID)) })
 	}
 	keys := make([]string, len(picked))
 	for i, q := range picked {
 		keys[i] = runs.QuestionKey(q.ID)
 	}
 	return keys
-}
-
-func cmpUint(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func hash64(parts ...any) uint64 {

@@ -66,14 +66,7 @@ func (g *Generators) rewriteOutputs(w *work, reply string, tally *dropTally) []o
 		Question *string `json:"question"`
 	}
 	if err := replyJSON(reply, &r); err != nil || r.Question == nil {
-		switch {
-		case isRefusal(reply):
-			tally.drop(DropRefusal, reply, "")
-		case err != nil:
-			tally.drop(DropInvalidJSON, reply, err.Error())
-		default:
-			tally.drop(DropInvalidJSON, reply, `no "question" field`)
-		}
+		tally.dropUnreadable(reply, err, `no "question" field`)
 		return nil
 	}
 	q := strings.TrimSpace(*r.Question)

@@ -69,14 +69,7 @@ func (g *Generators) qaOutputs(ctx context.Context, w *work, reply string, tally
 		} `json:"items"`
 	}
 	if err := replyJSON(reply, &r); err != nil || r.Items == nil {
-		switch {
-		case isRefusal(reply):
-			tally.drop(DropRefusal, reply, "")
-		case err != nil:
-			tally.drop(DropInvalidJSON, reply, err.Error())
-		default:
-			tally.drop(DropInvalidJSON, reply, `no "items" list`)
-		}
+		tally.dropUnreadable(reply, err, `no "items" list`)
 		return nil, nil
 	}
 	if len(r.Items) == 0 {

@@ -72,14 +72,7 @@ func (g *Generators) tableProposal(w *work, reply string, tally *dropTally) (map
 		Summary *string `json:"table_summary"`
 	}
 	if err := replyJSON(reply, &r); err != nil || r.Name == nil || r.Summary == nil {
-		switch {
-		case isRefusal(reply):
-			tally.drop(DropRefusal, reply, "")
-		case err != nil:
-			tally.drop(DropInvalidJSON, reply, err.Error())
-		default:
-			tally.drop(DropInvalidJSON, reply, `"table_name" and "table_summary" are required`)
-		}
+		tally.dropUnreadable(reply, err, `"table_name" and "table_summary" are required`)
 		return nil, nil
 	}
 	name, summary := cleanTableName(*r.Name), strings.TrimSpace(*r.Summary)
