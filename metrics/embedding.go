@@ -6,8 +6,6 @@ import (
 	"math"
 	"runtime"
 	"strings"
-	"sync"
-	"sync/atomic"
 )
 
 // ErrDimensions is returned (wrapped) when vectors of one set do not all have the same length.
@@ -50,22 +48,9 @@ func MeanCosine(vecs [][]float32) (Similarity, error) {
 	// Workers sum fixed chunks into their own float64 accumulators, which are then added in
 	// chunk order: the result is the same on every machine whatever its number of cores.
 	chunks := make([]cosineSum, (len(vecs)+cosineChunk-1)/cosineChunk)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(chunks)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				c := int(next.Add(1)) - 1
-				if c >= len(chunks) {
-					return
-				}
-				chunks[c] = sumNormalized(vecs[c*cosineChunk:min(len(vecs), (c+1)*cosineChunk)], d)
-			}
-		}()
-	}
-	wg.Wait()
+	inParallel(min(runtime.GOMAXPROCS(0), len(chunks)), len(chunks), nil, func(_, c int) {
+		chunks[c] = sumNormalized(vecs[c*cosineChunk:min(len(vecs), (c+1)*cosineChunk)], d)
+	})
 
 	total := chunks[0]
 	for _, p := range chunks[1:] {

@@ -8,7 +8,6 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
-	"sync"
 	"sync/atomic"
 )
 
@@ -157,26 +156,13 @@ func dot(a, b []float32) float64 {
 func exactPairs(ctx context.Context, units [][]float32, threshold float64) ([]NearDuplicate, error) {
 	workers := runtime.GOMAXPROCS(0)
 	found := make([][]NearDuplicate, workers)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(units) || ctx.Err() != nil {
-					return
-				}
-				for j := i + 1; j < len(units); j++ {
-					if c := dot(units[i], units[j]); c >= threshold {
-						found[w] = append(found[w], NearDuplicate{I: i, J: j, Cosine: c})
-					}
-				}
+	inParallel(workers, len(units), func() bool { return ctx.Err() != nil }, func(w, i int) {
+		for j := i + 1; j < len(units); j++ {
+			if c := dot(units[i], units[j]); c >= threshold {
+				found[w] = append(found[w], NearDuplicate{I: i, J: j, Cosine: c})
 			}
-		}()
-	}
-	wg.Wait()
+		}
+	})
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -263,22 +249,9 @@ func lshPairs(ctx context.Context, units [][]float32, threshold float64, rows in
 
 	found := make([][]NearDuplicate, lshBands)
 	spent := &comparisons{budget: budget}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				b := int(next.Add(1)) - 1
-				if b >= lshBands || ctx.Err() != nil || spent.over() {
-					return
-				}
-				found[b] = bandPairs(ctx, units, keys, b, threshold, spent)
-			}
-		}()
-	}
-	wg.Wait()
+	inParallel(runtime.GOMAXPROCS(0), lshBands, func() bool { return ctx.Err() != nil || spent.over() }, func(_, b int) {
+		found[b] = bandPairs(ctx, units, keys, b, threshold, spent)
+	})
 	if err := ctx.Err(); err != nil {
 		return nil, false, err
 	}
@@ -353,29 +326,17 @@ func signatures(ctx context.Context, units [][]float32, planes []float32) ([][4]
 	const block = 16
 	d := len(units[0])
 	sigs := make([][4]uint64, len(units))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				lo := (int(next.Add(1)) - 1) * block
-				if lo >= len(units) || ctx.Err() != nil {
-					return
-				}
-				hi := min(lo+block, len(units))
-				for h := range lshHyperplanes {
-					plane := planes[h*d : (h+1)*d]
-					for i := lo; i < hi; i++ {
-						if dot(plane, units[i]) >= 0 {
-							sigs[i][h>>6] |= 1 << (h & 63)
-						}
-					}
+	blocks := (len(units) + block - 1) / block
+	inParallel(runtime.GOMAXPROCS(0), blocks, func() bool { return ctx.Err() != nil }, func(_, b int) {
+		lo, hi := b*block, min((b+1)*block, len(units))
+		for h := range lshHyperplanes {
+			plane := planes[h*d : (h+1)*d]
+			for i := lo; i < hi; i++ {
+				if dot(plane, units[i]) >= 0 {
+					sigs[i][h>>6] |= 1 << (h & 63)
 				}
 			}
-		}()
-	}
-	wg.Wait()
+		}
+	})
 	return sigs, ctx.Err()
 }
