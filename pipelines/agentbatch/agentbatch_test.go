@@ -2,9 +2,7 @@ package agentbatch
 
 import (
 	"errors"
-	"io"
 	"log/slog"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -16,7 +14,6 @@ import (
 	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/llm/llmtest"
 	"github.com/goldset/goldset/pipelines/candidate"
-	"github.com/goldset/goldset/pipelines/ingest/spider"
 	"github.com/goldset/goldset/pipelines/pipelinetest"
 	"github.com/goldset/goldset/pipelines/runs"
 	"github.com/goldset/goldset/pipelines/schemas"
@@ -37,9 +34,7 @@ func newSpiderBatch(t testing.TB) *spiderBatch {
 	t.Helper()
 	dir := pipelinetest.NeedData(t, "spider")
 	f := pipelinetest.New(t)
-	if _, err := f.Im.ImportSpider(f.Ctx, store.System, f.Project.ID, dir, spider.DatasetOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	f.ImportSpider(t, dir)
 	b := &spiderBatch{Fixture: f, model: llmtest.New(t), gold: map[string]store.NLQWithSQL{}}
 	nlqs, err := f.St.ListNLQs(f.Ctx, store.NLQQuery{ProjectID: f.Project.ID, Limit: 500})
 	if err != nil {
@@ -48,12 +43,8 @@ func newSpiderBatch(t testing.TB) *spiderBatch {
 	for _, n := range nlqs {
 		b.gold[n.Question] = n
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	models, err := llmconf.NewModels(f.Ctx, f.St, llm.Settings{BaseURL: b.model.URL, APIKey: "test-key", Model: llmtest.FakeModel},
-		filepath.Join(t.TempDir(), "key"), log)
-	if err != nil {
-		t.Fatal(err)
-	}
+	log := pipelinetest.QuietLog()
+	models := f.Models(t, pipelinetest.FakeModel(b.model), log)
 	// Spider schemas are small: the whole schema, no embeddings.
 	b.agents, b.runner = wire(f, models, agent.Options{TopKTables: -1}, log)
 	return b

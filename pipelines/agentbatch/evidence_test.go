@@ -1,9 +1,6 @@
 package agentbatch
 
 import (
-	"io"
-	"log/slog"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -11,10 +8,7 @@ import (
 	"github.com/sashabaranov/go-openai"
 
 	"github.com/goldset/goldset/agent"
-	"github.com/goldset/goldset/llm"
-	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/llm/llmtest"
-	"github.com/goldset/goldset/pipelines/ingest/bird"
 	"github.com/goldset/goldset/pipelines/pipelinetest"
 	"github.com/goldset/goldset/store"
 )
@@ -24,9 +18,7 @@ import (
 func TestAgentBatch_BIRDQuestionsComeWithTheirEvidence(t *testing.T) {
 	t.Parallel()
 	f := pipelinetest.New(t)
-	if _, err := f.Im.ImportBIRD(f.Ctx, store.System, f.Project.ID, "../ingest/bird/testdata/bird", bird.Options{}); err != nil {
-		t.Fatal(err)
-	}
+	f.ImportBIRD(t, "../ingest/bird/testdata/bird")
 	nlqs, err := f.St.ListNLQs(f.Ctx, store.NLQQuery{ProjectID: f.Project.ID, Limit: 100})
 	if err != nil {
 		t.Fatal(err)
@@ -52,11 +44,8 @@ func TestAgentBatch_BIRDQuestionsComeWithTheirEvidence(t *testing.T) {
 		}
 		return llmtest.Call("give_final_answer", map[string]string{"sql": sql, "explanation": "scripted"})
 	})
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	models, err := llmconf.NewModels(f.Ctx, f.St, llm.Settings{BaseURL: model.URL, APIKey: "test-key", Model: llmtest.FakeModel}, filepath.Join(t.TempDir(), "key"), log)
-	if err != nil {
-		t.Fatal(err)
-	}
+	log := pipelinetest.QuietLog()
+	models := f.Models(t, pipelinetest.FakeModel(model), log)
 	w, r := wire(f, models, agent.Options{TopKTables: -1}, log)
 	run, err := w.StartBatch(f.Ctx, store.System, f.Project.ID, Params{Concurrency: 4})
 	if err != nil {

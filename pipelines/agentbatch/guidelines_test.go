@@ -1,8 +1,6 @@
 package agentbatch
 
 import (
-	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -35,11 +33,8 @@ func TestAgent_PromptedWithTheCurrentGuidelineAndRecordsItsVersion(t *testing.T)
 	model.Respond(func(openai.ChatCompletionRequest) llmtest.Reply {
 		return llmtest.Call("give_final_answer", map[string]string{"sql": "SELECT count(*) FROM singer", "explanation": "counts"})
 	})
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	models, err := llmconf.NewModels(f.Ctx, f.St, llm.Settings{BaseURL: model.URL, APIKey: "test-key", Model: llmtest.FakeModel}, filepath.Join(t.TempDir(), "key"), log)
-	if err != nil {
-		t.Fatal(err)
-	}
+	log := pipelinetest.QuietLog()
+	models := f.Models(t, pipelinetest.FakeModel(model), log)
 	w, _ := wire(f, models, agent.Options{TopKTables: -1}, log)
 
 	ask := func(question string) store.AgentRun {

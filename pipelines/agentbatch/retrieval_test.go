@@ -2,16 +2,11 @@ package agentbatch
 
 import (
 	"encoding/json"
-	"io"
-	"log/slog"
-	"path/filepath"
 	"testing"
 
 	"github.com/sashabaranov/go-openai"
 
 	"github.com/goldset/goldset/agent"
-	"github.com/goldset/goldset/llm"
-	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/llm/llmtest"
 	"github.com/goldset/goldset/pipelines/pipelinetest"
 	"github.com/goldset/goldset/store"
@@ -31,12 +26,8 @@ func TestAgentBatch_WikiTableQuestionsKeepTheirTableAndTheBatchReportsRecall(t *
 	model.Respond(func(req openai.ChatCompletionRequest) llmtest.Reply {
 		return llmtest.Call("give_final_answer", map[string]string{"sql": "SELECT 1 AS one", "explanation": "scripted"})
 	})
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	models, err := llmconf.NewModels(f.Ctx, f.St, llm.Settings{BaseURL: model.URL, APIKey: "k", Model: llmtest.FakeModel},
-		filepath.Join(t.TempDir(), "key"), log)
-	if err != nil {
-		t.Fatal(err)
-	}
+	log := pipelinetest.QuietLog()
+	models := f.Models(t, pipelinetest.FakeModel(model), log)
 	agents, runner := wire(f, models, agent.Options{MaxSteps: 3}, log)
 	batch := func() (store.PipelineRun, []runRetrieval) {
 		t.Helper()

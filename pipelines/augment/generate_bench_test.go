@@ -3,9 +3,6 @@ package augment
 import (
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -17,9 +14,7 @@ import (
 
 	"github.com/goldset/goldset/agent"
 	"github.com/goldset/goldset/llm"
-	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/llm/llmtest"
-	"github.com/goldset/goldset/pipelines/ingest/spider"
 	"github.com/goldset/goldset/pipelines/pipelinetest"
 	"github.com/goldset/goldset/store"
 )
@@ -34,20 +29,15 @@ import (
 func BenchmarkGenerate(b *testing.B) {
 	dir := pipelinetest.BenchData(b, "spider")
 	f := pipelinetest.New(b)
-	if _, err := f.Im.ImportSpider(f.Ctx, store.System, f.Project.ID, dir, spider.DatasetOptions{}); err != nil {
-		b.Fatal(err)
-	}
+	f.ImportSpider(b, dir)
 	model := llmtest.New(b)
 	var seq atomic.Int64
 	model.Respond(func(req openai.ChatCompletionRequest) llmtest.Reply { return benchReply(req, seq.Add(1)) })
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := pipelinetest.QuietLog()
 	hot := 0.7 // a generator with a temperature: no answer comes from the response cache
 	set := llm.Settings{BaseURL: model.URL, APIKey: "k", Model: llmtest.FakeModel, MaxConcurrency: 32,
 		Purposes: map[llm.Purpose]llm.PurposeSettings{llm.PurposeGenerator: {Temperature: &hot}, llm.PurposeValidator: {Temperature: &hot}}}
-	models, err := llmconf.NewModels(f.Ctx, f.St, set, filepath.Join(b.TempDir(), "key"), log)
-	if err != nil {
-		b.Fatal(err)
-	}
+	models := f.Models(b, set, log)
 	w := wire(f, models, agent.Options{}, log)
 	gen, runner := w.gen, w.runner
 	bare := llm.New(set, nil, nil, nil)

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -82,16 +81,13 @@ func newGenFixture(t testing.TB, set llm.Settings) *genFixture {
 	if err := tx.Commit(f.Ctx); err != nil {
 		t.Fatal(err)
 	}
-	g.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	g.log = pipelinetest.QuietLog()
 	if set.BaseURL == "" {
 		set.BaseURL = g.model.URL
 	}
 	set.APIKey, set.Model = "test-key", llmtest.FakeModel
 	set.Backoff = llm.Backoff{Base: time.Millisecond, Max: 5 * time.Millisecond, RetryAfterMax: 10 * time.Millisecond}
-	models, err := llmconf.NewModels(f.Ctx, f.St, set, filepath.Join(t.TempDir(), "key"), g.log)
-	if err != nil {
-		t.Fatal(err)
-	}
+	models := f.Models(t, set, g.log)
 	w := wire(f, models, agent.Options{TopKTables: -1}, g.log)
 	g.models, g.agents, g.gen, g.runner = models, w.agents, w.gen, w.runner
 	return g

@@ -3,9 +3,6 @@ package evaluate
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -14,11 +11,9 @@ import (
 	"github.com/sashabaranov/go-openai"
 
 	"github.com/goldset/goldset/llm"
-	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/llm/llmtest"
 	"github.com/goldset/goldset/pipelines/evaluate/evaluatetest"
 	"github.com/goldset/goldset/pipelines/golden"
-	"github.com/goldset/goldset/pipelines/ingest/spider"
 	"github.com/goldset/goldset/pipelines/pipelinetest"
 	"github.com/goldset/goldset/pipelines/prompts"
 	"github.com/goldset/goldset/pipelines/runs"
@@ -37,9 +32,7 @@ import (
 func BenchmarkEvaluate(b *testing.B) {
 	dir := pipelinetest.BenchData(b, "spider")
 	f := pipelinetest.New(b)
-	if _, err := f.Im.ImportSpider(f.Ctx, store.System, f.Project.ID, dir, spider.DatasetOptions{}); err != nil {
-		b.Fatal(err)
-	}
+	f.ImportSpider(b, dir)
 	if _, err := f.St.Pool().Exec(f.Ctx, `UPDATE nlqs n SET status = 'accepted', gold_candidate_id = c.id
 		FROM sql_candidates c WHERE c.nlq_id = n.id AND n.project_id = $1 AND c.verification->>'match' = 'true'`, f.Project.ID); err != nil {
 		b.Fatal(err)
@@ -61,12 +54,9 @@ func BenchmarkEvaluate(b *testing.B) {
 		m := evaluatetest.AskedQuestion.FindAllStringSubmatch(llmtest.FirstUserMessage(req), -1)
 		return llmtest.Text("```sql\n" + goldOf[m[len(m)-1][1]] + "\n```")
 	})
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := pipelinetest.QuietLog()
 	set := llm.Settings{BaseURL: model.URL, APIKey: "k", Model: llmtest.FakeModel, MaxConcurrency: 32}
-	models, err := llmconf.NewModels(f.Ctx, f.St, set, filepath.Join(b.TempDir(), "key"), log)
-	if err != nil {
-		b.Fatal(err)
-	}
+	models := f.Models(b, set, log)
 	runner := runs.NewRunner(f.St, log)
 	ev := New(f.St, f.Exec, models, schemas.New(f.St, f.Exec), runner, log)
 	for _, k := range ev.Kinds() {

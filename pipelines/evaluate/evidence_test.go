@@ -1,19 +1,13 @@
 package evaluate
 
 import (
-	"io"
-	"log/slog"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/sashabaranov/go-openai"
 
-	"github.com/goldset/goldset/llm"
-	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/llm/llmtest"
 	"github.com/goldset/goldset/pipelines/golden"
-	"github.com/goldset/goldset/pipelines/ingest/bird"
 	"github.com/goldset/goldset/pipelines/pipelinetest"
 	"github.com/goldset/goldset/pipelines/prompts"
 	"github.com/goldset/goldset/pipelines/runs"
@@ -55,9 +49,7 @@ func TestScore_TheQuestionComesWithItsEvidence(t *testing.T) {
 func TestEvaluate_BIRDAccuracyByDifficulty(t *testing.T) {
 	t.Parallel()
 	f := pipelinetest.New(t)
-	if _, err := f.Im.ImportBIRD(f.Ctx, store.System, f.Project.ID, "../ingest/bird/testdata/bird", bird.Options{}); err != nil {
-		t.Fatal(err)
-	}
+	f.ImportBIRD(t, "../ingest/bird/testdata/bird")
 	if _, err := f.St.Pool().Exec(f.Ctx, `UPDATE nlqs n SET status = 'accepted', gold_candidate_id = c.id
 		FROM sql_candidates c WHERE c.nlq_id = n.id AND n.project_id = $1 AND c.verification->>'match' = 'true'`, f.Project.ID); err != nil {
 		t.Fatal(err)
@@ -86,12 +78,8 @@ func TestEvaluate_BIRDAccuracyByDifficulty(t *testing.T) {
 		}
 		return llmtest.Text("I do not know this question")
 	})
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	models, err := llmconf.NewModels(f.Ctx, f.St, llm.Settings{BaseURL: model.URL, APIKey: "test-key", Model: llmtest.FakeModel},
-		filepath.Join(t.TempDir(), "key"), log)
-	if err != nil {
-		t.Fatal(err)
-	}
+	log := pipelinetest.QuietLog()
+	models := f.Models(t, pipelinetest.FakeModel(model), log)
 	runner := runs.NewRunner(f.St, log)
 	eval := New(f.St, f.Exec, models, schemas.New(f.St, f.Exec), runner, log)
 	for _, k := range eval.Kinds() {

@@ -182,9 +182,7 @@ func exportBIRD(t *testing.T, x *Exports, f *pipelinetest.Fixture, snapshotID in
 // named "bird" with seed 5 (and ratios, when not nil).
 func cutBIRD(t *testing.T, f *pipelinetest.Fixture, dir string, ratios *golden.SplitRatios) store.Snapshot {
 	t.Helper()
-	if _, err := f.Im.ImportBIRD(f.Ctx, store.System, f.Project.ID, dir, bird.Options{}); err != nil {
-		t.Fatal(err)
-	}
+	f.ImportBIRD(t, dir)
 	acceptImportedGold(t, f)
 	snap, _, err := (&golden.Snapshots{Store: f.St}).Cut(f.Ctx, store.System, f.Project.ID, golden.SnapshotParams{Name: "bird", Seed: 5, Ratios: ratios})
 	if err != nil {

@@ -113,9 +113,7 @@ func TestExportSpider_RoundTripsThroughTheSpiderImporter(t *testing.T) {
 	t.Parallel()
 	dir := pipelinetest.NeedData(t, "spider")
 	f := pipelinetest.New(t)
-	if _, err := f.Im.ImportSpider(f.Ctx, store.System, f.Project.ID, dir, spider.DatasetOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	f.ImportSpider(t, dir)
 	acceptImportedGold(t, f)
 	snap, _, err := (&golden.Snapshots{Store: f.St}).Cut(f.Ctx, store.System, f.Project.ID, golden.SnapshotParams{Name: "spider", Seed: 3})
 	if err != nil {

@@ -173,9 +173,7 @@ func bareCopy(b *testing.B, f *pipelinetest.Fixture, tables []*sqlexec.TableData
 func BenchmarkSandboxSpiderGold(b *testing.B) {
 	spiderDir := pipelinetest.BenchData(b, "spider")
 	f := pipelinetest.New(b)
-	if _, err := f.Im.ImportSpider(f.Ctx, store.System, f.Project.ID, spiderDir, spider.DatasetOptions{}); err != nil {
-		b.Fatal(err)
-	}
+	f.ImportSpider(b, spiderDir)
 	nlqs, err := f.St.ListNLQs(f.Ctx, store.NLQQuery{ProjectID: f.Project.ID, Limit: 500})
 	if err != nil {
 		b.Fatal(err)

@@ -74,10 +74,7 @@ func TestImportSpider_EachDatabaseAllOrNothing_RerunImportsWhatIsMissing(t *test
 	}
 
 	// Again, unchanged: the good ones are skipped and said to be, the bad ones fail again.
-	again, err := f.Im.ImportSpider(f.Ctx, store.System, f.Project.ID, dir, spider.DatasetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	again := f.ImportSpider(t, dir)
 	if len(again.Databases) != 2 || !again.Databases[0].Unchanged || !again.Databases[1].Unchanged || len(again.Failed) != 2 {
 		t.Fatalf("re-run: %+v failed %+v", again.Databases, again.Failed)
 	}
@@ -87,10 +84,7 @@ func TestImportSpider_EachDatabaseAllOrNothing_RerunImportsWhatIsMissing(t *test
 
 	// The damaged file repaired: only it is imported now.
 	pipelinetest.WriteSQLite(t, filepath.Join(dir, "database", "broken", "broken.sqlite"), pipelinetest.GoodSpiderDB("broken"))
-	fixed, err := f.Im.ImportSpider(f.Ctx, store.System, f.Project.ID, dir, spider.DatasetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fixed := f.ImportSpider(t, dir)
 	var made []string
 	for _, d := range fixed.Databases {
 		if !d.Unchanged {
@@ -113,10 +107,7 @@ func TestImportSpider_MissingSQLiteFileFailsOnlyItsDatabase(t *testing.T) {
 	if err := os.RemoveAll(filepath.Join(dir, "database", "gone")); err != nil {
 		t.Fatal(err)
 	}
-	sum, err := f.Im.ImportSpider(f.Ctx, store.System, f.Project.ID, dir, spider.DatasetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sum := f.ImportSpider(t, dir)
 	if len(sum.Databases) != 1 || len(sum.Failed) != 1 || sum.Failed[0].Name != "gone" ||
 		!strings.Contains(sum.Failed[0].Reason, "missing file: database/gone/gone.sqlite") {
 		t.Fatalf("databases %d, failed %+v", len(sum.Databases), sum.Failed)
@@ -127,10 +118,7 @@ func TestImportSpider_MissingSQLiteFileFailsOnlyItsDatabase(t *testing.T) {
 
 	// A db_id without its schema in tables.json fails its database alone too.
 	os.WriteFile(filepath.Join(dir, "tables.json"), []byte(`[{"db_id": "alpha"}]`), 0o644)
-	sum, err = f.Im.ImportSpider(f.Ctx, store.System, f.Project.ID, dir, spider.DatasetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sum = f.ImportSpider(t, dir)
 	if len(sum.Databases) != 1 || !sum.Databases[0].Unchanged || len(sum.Failed) != 1 ||
 		!strings.Contains(sum.Failed[0].Reason, `db_id "gone" is not in tables.json`) {
 		t.Errorf("databases %+v, failed %+v", sum.Databases, sum.Failed)

@@ -32,10 +32,7 @@ func birdCopy(t *testing.T) string {
 func TestImportBIRD_QuestionsKeepEvidenceAndDifficultyAndColumnsTheirDescriptions(t *testing.T) {
 	t.Parallel()
 	f := pipelinetest.New(t)
-	sum, err := f.Im.ImportBIRD(f.Ctx, store.System, f.Project.ID, birdFixture, bird.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sum := f.ImportBIRD(t, birdFixture)
 	q := sum.Questions
 	if len(sum.Databases) != 2 || q.Total != 13 || q.Imported != 13 {
 		t.Fatalf("databases %d, questions %+v", len(sum.Databases), q)
@@ -99,10 +96,7 @@ func TestImportBIRD_QuestionsKeepEvidenceAndDifficultyAndColumnsTheirDescription
 	}
 
 	// The same folder again makes nothing new; changed descriptions make a new version.
-	again, err := f.Im.ImportBIRD(f.Ctx, store.System, f.Project.ID, birdFixture, bird.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	again := f.ImportBIRD(t, birdFixture)
 	if !again.Databases[0].Unchanged || !again.Databases[1].Unchanged || again.Questions.Existing != 13 || again.Questions.Imported != 0 {
 		t.Fatalf("re-import: %+v", again)
 	}
@@ -112,18 +106,13 @@ func TestImportBIRD_ChangedDescriptionsMakeANewVersion(t *testing.T) {
 	t.Parallel()
 	f := pipelinetest.New(t)
 	dir := birdCopy(t)
-	if _, err := f.Im.ImportBIRD(f.Ctx, store.System, f.Project.ID, dir, bird.Options{}); err != nil {
-		t.Fatal(err)
-	}
+	f.ImportBIRD(t, dir)
 	path := filepath.Join(dir, "dev_databases/bike_shop/database_description/customers.csv")
 	data, _ := os.ReadFile(path)
 	if err := os.WriteFile(path, []byte(strings.Replace(string(data), "trading name", "registered name", 1)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	sum, err := f.Im.ImportBIRD(f.Ctx, store.System, f.Project.ID, dir, bird.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sum := f.ImportBIRD(t, dir)
 	if !sum.Databases[0].Unchanged || sum.Databases[1].Unchanged || sum.Databases[1].Database.Version != 2 {
 		t.Fatalf("school_meals unchanged %v, bike_shop unchanged %v version %d", sum.Databases[0].Unchanged, sum.Databases[1].Unchanged,
 			sum.Databases[1].Database.Version)
@@ -241,10 +230,7 @@ func TestImportBIRD_BrokenDescriptionFilesLoseOnlyWhatTheyCannotSay(t *testing.T
 	if err := os.WriteFile(filepath.Join(desc, "suppliers.csv"), []byte("original_column_name,column_description\nid,the supplier\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	sum, err := f.Im.ImportBIRD(f.Ctx, store.System, f.Project.ID, dir, bird.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sum := f.ImportBIRD(t, dir)
 	want := []string{ // database by database
 		"school_meals: database_description/schools.csv: 1 byte that are not UTF-8 read as Windows-1252 (Latin-1)",
 		`school_meals: database_description/frpm.csv: line 7: table frpm has no column "District Code"; the description is dropped`,
@@ -370,10 +356,7 @@ func TestImportBIRD_GoldIsVerifiedOnFullResults(t *testing.T) {
 	dir := birdCopy(t)
 	edit(t, filepath.Join(dir, "dev.json"), `"SQL": "SELECT COUNT(order_id) FROM orders WHERE status = 'C'",`,
 		`"SQL": "SELECT a.order_id, b.order_id, c.order_id, d.order_id FROM orders AS a, orders AS b, orders AS c, orders AS d",`)
-	sum, err := f.Im.ImportBIRD(f.Ctx, store.System, f.Project.ID, dir, bird.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sum := f.ImportBIRD(t, dir)
 	if q := sum.Questions; q.GoldMatched != 12 || len(q.Mismatches) != 1 || q.Mismatches[0].Index != 12 {
 		t.Fatalf("11^4 rows: %+v", q)
 	}

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/goldset/goldset/pipelines/ingest/spider"
 	"github.com/goldset/goldset/pipelines/pipelinetest"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
@@ -66,10 +65,7 @@ func TestImportSpider_DatabasesQuestionsAndVerifiedGold(t *testing.T) {
 	t.Parallel()
 	dir := pipelinetest.NeedData(t, "spider")
 	f := pipelinetest.New(t)
-	sum, err := f.Im.ImportSpider(f.Ctx, store.System, f.Project.ID, dir, spider.DatasetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sum := f.ImportSpider(t, dir)
 	q := sum.Questions
 	t.Logf("gold translation: %d/%d match (%.1f%%)", q.GoldMatched, q.GoldTranslated, 100*q.GoldMatchRate)
 	if len(sum.Databases) != 10 || q.Total != 499 || q.Imported != 499 {

@@ -3,8 +3,6 @@ package measure
 import (
 	"encoding/json"
 	"errors"
-	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,10 +10,8 @@ import (
 	"time"
 
 	"github.com/goldset/goldset/llm"
-	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/llm/llmtest"
 	"github.com/goldset/goldset/metrics"
-	"github.com/goldset/goldset/pipelines/ingest/spider"
 	"github.com/goldset/goldset/pipelines/pipelinetest"
 	"github.com/goldset/goldset/pipelines/runs"
 	"github.com/goldset/goldset/store"
@@ -31,21 +27,15 @@ func TestMetrics_SpiderStagesEmbeddingsAndFailures(t *testing.T) {
 	t.Parallel()
 	dir := pipelinetest.NeedData(t, "spider")
 	f := pipelinetest.New(t)
-	if _, err := f.Im.ImportSpider(f.Ctx, store.System, f.Project.ID, dir, spider.DatasetOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	f.ImportSpider(t, dir)
 	// The second half of the questions make a later stage.
 	if _, err := f.St.Pool().Exec(f.Ctx, `UPDATE nlqs SET stage = '+paraphrase' WHERE project_id = $1
 		AND id > (SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY id) FROM nlqs WHERE project_id = $1)`, f.Project.ID); err != nil {
 		t.Fatal(err)
 	}
 	model := llmtest.New(t)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	models, err := llmconf.NewModels(f.Ctx, f.St, llm.Settings{BaseURL: model.URL, APIKey: "k", Model: llmtest.FakeModel, EmbeddingModel: "fake-embed"},
-		filepath.Join(t.TempDir(), "key"), log)
-	if err != nil {
-		t.Fatal(err)
-	}
+	log := pipelinetest.QuietLog()
+	models := f.Models(t, llm.Settings{BaseURL: model.URL, APIKey: "k", Model: llmtest.FakeModel, EmbeddingModel: "fake-embed"}, log)
 	m := &Metrics{Store: f.St, Models: models, Log: log}
 
 	lexical, err := m.Compute(f.Ctx, store.System, f.Project.ID, store.MetricsCLI, Params{Embedding: "lexical"})
@@ -124,7 +114,7 @@ func TestMetrics_StartQueuesOneRunPerProject(t *testing.T) {
 	if _, err := f.Im.ImportCSV(f.Ctx, store.System, f.Project.ID, []string{dir}, "singers"); err != nil {
 		t.Fatal(err)
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := pipelinetest.QuietLog()
 	runner := runs.NewRunner(f.St, log)
 	m := New(f.St, nil, runner, log)
 	for _, k := range m.Kinds() {

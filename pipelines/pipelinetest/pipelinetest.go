@@ -6,6 +6,8 @@ package pipelinetest
 import (
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -13,7 +15,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/goldset/goldset/llm"
+	"github.com/goldset/goldset/llm/llmconf"
+	"github.com/goldset/goldset/llm/llmtest"
 	"github.com/goldset/goldset/pipelines/ingest"
+	"github.com/goldset/goldset/pipelines/ingest/bird"
+	"github.com/goldset/goldset/pipelines/ingest/spider"
 	"github.com/goldset/goldset/pipelines/runs"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
@@ -93,6 +100,45 @@ func New(t testing.TB) *Fixture {
 	}
 	return &Fixture{Ctx: ctx, Im: im, St: st, Exec: exec, Project: p}
 }
+
+// ImportSpider imports the Spider-layout folder dir into the project with the default options.
+func (f *Fixture) ImportSpider(t testing.TB, dir string) ingest.ImportSummary {
+	t.Helper()
+	sum, err := f.Im.ImportSpider(f.Ctx, store.System, f.Project.ID, dir, spider.DatasetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sum
+}
+
+// ImportBIRD imports the BIRD-layout folder dir into the project with the default options.
+func (f *Fixture) ImportBIRD(t testing.TB, dir string) ingest.BIRDSummary {
+	t.Helper()
+	sum, err := f.Im.ImportBIRD(f.Ctx, store.System, f.Project.ID, dir, bird.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sum
+}
+
+// Models are the model settings set in force, kept in f's database with a secrets key of the
+// test's own.
+func (f *Fixture) Models(t testing.TB, set llm.Settings, log *slog.Logger) *llmconf.Models {
+	t.Helper()
+	models, err := llmconf.NewModels(f.Ctx, f.St, set, filepath.Join(t.TempDir(), "key"), log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return models
+}
+
+// FakeModel is the settings of the fake model server's model: its address, a key and its name.
+func FakeModel(model *llmtest.Server) llm.Settings {
+	return llm.Settings{BaseURL: model.URL, APIKey: "test-key", Model: llmtest.FakeModel}
+}
+
+// QuietLog is a logger that writes nowhere, for the components a test wires.
+func QuietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 // Run is a run as it is now.
 func (f *Fixture) Run(t testing.TB, run store.PipelineRun) store.PipelineRun {

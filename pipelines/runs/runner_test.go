@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"os"
 	"strings"
 	"sync"
@@ -28,7 +26,7 @@ const kindTest = "test"
 // testRunner is a runner for kindTest runs whose items call work.
 func testRunner(t *testing.T, st *store.Store, workers, concurrency int, work runs.ItemFunc) *runs.Runner {
 	t.Helper()
-	r := runs.NewRunner(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	r := runs.NewRunner(st, pipelinetest.QuietLog())
 	r.Workers = workers
 	r.Register(runs.Kind{Name: kindTest, Item: work, Concurrency: func(store.PipelineRun) int { return concurrency }})
 	return r
@@ -398,7 +396,7 @@ func TestRunner_ItemsOfADeadWorkerAreHandedOverOnce(t *testing.T) {
 // completion (with the run's counters and the next item's job) and River's fetch, at concurrency 16.
 func BenchmarkRunner_ItemOverhead(b *testing.B) {
 	f := pipelinetest.New(b)
-	r := runs.NewRunner(f.St, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	r := runs.NewRunner(f.St, pipelinetest.QuietLog())
 	r.Register(runs.Kind{Name: kindTest, Concurrency: func(store.PipelineRun) int { return 16 },
 		Item: func(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, runs.ItemSaver, error) {
 			return store.ItemOutcome{OK: true}, nil, nil
