@@ -273,15 +273,7 @@ func AssignSplits(pairs []store.SnapshotPair, r SplitRatios, seed int64, byDatab
 		assignByDatabase(pairs, r, seed)
 		return
 	}
-	strata := map[string][]int{}
-	var keys []string
-	for i, p := range pairs {
-		k := stratumKey(p)
-		if _, ok := strata[k]; !ok {
-			keys = append(keys, k)
-		}
-		strata[k] = append(strata[k], i)
-	}
+	strata, keys := groupIndexes(pairs, stratumKey)
 	slices.Sort(keys)
 	for _, k := range keys {
 		idx := strata[k]
@@ -301,22 +293,35 @@ func AssignSplits(pairs []store.SnapshotPair, r SplitRatios, seed int64, byDatab
 
 func stratumKey(p store.SnapshotPair) string { return databaseKey(p) + "\x00" + p.Hardness }
 
+// groupIndexes groups the indexes of items by key, and lists the keys in the order first used.
+func groupIndexes[T any, K comparable](items []T, key func(T) K) (map[K][]int, []K) {
+	groups := map[K][]int{}
+	var keys []K
+	for i, it := range items {
+		k := key(it)
+		if _, ok := groups[k]; !ok {
+			keys = append(keys, k)
+		}
+		groups[k] = append(groups[k], i)
+	}
+	return groups, keys
+}
+
+// largestFirst orders the keys of groups the same way for the same seed and salt: shuffled from
+// sorted order, then the largest group first (ties staying shuffled).
+func largestFirst[K cmp.Ordered](groups map[K][]int, keys []K, seed int64, salt string) {
+	slices.Sort(keys)
+	rng := stratumRand(seed, salt)
+	rng.Shuffle(len(keys), func(i, j int) { keys[i], keys[j] = keys[j], keys[i] })
+	slices.SortStableFunc(keys, func(a, b K) int { return cmp.Compare(len(groups[b]), len(groups[a])) })
+}
+
 // assignGroups gives each group of pairs one split. Each split has a target per stratum (its ratio
 // of the stratum's pairs); a group goes to the split whose targets in the group's strata are least
 // filled, so strata stay balanced as far as whole groups allow.
 func assignGroups(pairs []store.SnapshotPair, r SplitRatios, seed int64, groups []int) {
-	members := map[int][]int{}
-	var ids []int
-	for i, g := range groups {
-		if _, ok := members[g]; !ok {
-			ids = append(ids, g)
-		}
-		members[g] = append(members[g], i)
-	}
-	slices.Sort(ids)
-	rng := stratumRand(seed, "groups")
-	rng.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
-	slices.SortStableFunc(ids, func(a, b int) int { return cmp.Compare(len(members[b]), len(members[a])) })
+	members, ids := groupIndexes(groups, func(g int) int { return g })
+	largestFirst(members, ids, seed, "groups")
 	size := map[string]float64{}
 	for _, p := range pairs {
 		size[stratumKey(p)]++
@@ -443,19 +448,8 @@ func apportion(n int, r SplitRatios, rng *rand.Rand) [3]int {
 }
 
 func assignByDatabase(pairs []store.SnapshotPair, r SplitRatios, seed int64) {
-	groups := map[string][]int{}
-	var dbs []string
-	for i, p := range pairs {
-		k := databaseKey(p)
-		if _, ok := groups[k]; !ok {
-			dbs = append(dbs, k)
-		}
-		groups[k] = append(groups[k], i)
-	}
-	slices.Sort(dbs)
-	rng := stratumRand(seed, "by-database")
-	rng.Shuffle(len(dbs), func(i, j int) { dbs[i], dbs[j] = dbs[j], dbs[i] })
-	slices.SortStableFunc(dbs, func(a, b string) int { return cmp.Compare(len(groups[b]), len(groups[a])) })
+	groups, dbs := groupIndexes(pairs, databaseKey)
+	largestFirst(groups, dbs, seed, "by-database")
 	var filled [3]int
 	total := float64(len(pairs))
 	for _, db := range dbs {
@@ -517,15 +511,7 @@ func CheckLeakage(ctx context.Context, pairs []store.SnapshotPair) (Leakage, err
 			example(LeakExample{Kind: "near_duplicate", A: a.NLQID, B: b.NLQID, SplitA: a.Split, SplitB: b.Split, Cosine: d.Cosine})
 		}
 	}
-	bySQL := map[string][]int{}
-	var order []string
-	for i, p := range pairs {
-		k := NormalizeSQL(p.SQL)
-		if _, ok := bySQL[k]; !ok {
-			order = append(order, k)
-		}
-		bySQL[k] = append(bySQL[k], i)
-	}
+	bySQL, order := groupIndexes(pairs, func(p store.SnapshotPair) string { return NormalizeSQL(p.SQL) })
 	for _, k := range order {
 		idx := bySQL[k]
 		for x := 0; x < len(idx); x++ {
