@@ -36,18 +36,17 @@ type agentSession struct {
 }
 
 // openAgents resolves the configuration, opens the tools, wires the application and finds the
-// project and the database (dbName "" for none); the caller closes the session.
+// project (required) and the database (dbName "" for none); the caller closes the session.
 func openAgents(ctx context.Context, cfg *config, project, dbName string) (*agentSession, error) {
-	if err := cfg.resolve(); err != nil {
-		return nil, err
+	if project == "" {
+		return nil, fmt.Errorf("%w: --project is required", errUsage)
 	}
-	log := cfg.toolLogger()
-	t, err := openTools(ctx, cfg, log)
+	t, err := openCommandTools(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
 	s := &agentSession{}
-	if s.App, err = newApp(ctx, cfg, t, log); err == nil {
+	if s.App, err = newApp(ctx, cfg, t, t.db.log); err == nil {
 		s.project, s.database, err = t.project(ctx, project, dbName)
 	}
 	if err != nil {
@@ -193,27 +192,12 @@ func runBatch(ctx context.Context, args []string, out io.Writer) error {
 		fs.Usage()
 		return fmt.Errorf("%w: say 'run agent', 'run augment', 'run generate' or 'run describe-tables'", errUsage)
 	}
-	if *project == "" {
-		return fmt.Errorf("%w: --project is required", errUsage)
-	}
-	if err := cfg.resolve(); err != nil {
-		return err
-	}
-	log := cfg.toolLogger()
-	t, err := openTools(ctx, cfg, log)
+	s, err := openAgents(ctx, cfg, *project, *dbName)
 	if err != nil {
 		return err
 	}
-	defer t.db.Close(ctx)
-	app, err := newApp(ctx, cfg, t, log)
-	if err != nil {
-		return err
-	}
-	st := t.db.store
-	p, d, err := t.project(ctx, *project, *dbName)
-	if err != nil {
-		return err
-	}
+	defer s.Close(ctx)
+	app, st, p, d := s.App, s.db.store, s.project, s.database
 	params := agentbatch.Params{DatabaseID: d.ID, Stage: *stage, Status: *status, Limit: *limit, Concurrency: *conc, Samples: *samples}
 	run, err := app.Agents.StartBatch(ctx, store.System, p.ID, params)
 	if err != nil {
@@ -227,25 +211,13 @@ func runBatch(ctx context.Context, args []string, out io.Writer) error {
 		return nil
 	}
 	fmt.Fprintf(os.Stderr, "run %d: %d questions\n", run.ID, run.Total)
-	done := make(chan error, 1)
-	go func() { done <- app.Runner.Execute(ctx, run) }()
-	tick := time.NewTicker(time.Second)
-	defer tick.Stop()
-	for finished := false; !finished; {
-		select {
-		case err := <-done:
-			if err != nil {
-				return err
-			}
-			finished = true
-		case <-tick.C:
-		}
-		if run, err = st.PipelineRun(context.WithoutCancel(ctx), p.ID, run.ID); err == nil {
-			fmt.Fprintf(os.Stderr, "\r%d/%d done, %d answered, %d failed, %d tokens   ", run.Done, run.Total, run.Succeeded, run.Failed,
-				run.PromptTokens+run.CompletionTokens)
-		}
+	err = followRun(ctx, app.Runner, st, &run, func(run store.PipelineRun) {
+		fmt.Fprintf(os.Stderr, "\r%d/%d done, %d answered, %d failed, %d tokens   ", run.Done, run.Total, run.Succeeded, run.Failed,
+			run.PromptTokens+run.CompletionTokens)
+	})
+	if err != nil {
+		return err
 	}
-	fmt.Fprintln(os.Stderr)
 	acc, err := app.Agents.Accuracy(ctx, run)
 	if err != nil {
 		return err
@@ -281,16 +253,12 @@ func runLLM(ctx context.Context, args []string, out io.Writer) error {
 		fs.Usage()
 		return fmt.Errorf("%w: say 'llm test'", errUsage)
 	}
-	if err := cfg.resolve(); err != nil {
-		return err
-	}
-	log := cfg.toolLogger()
-	db, err := openDatabase(ctx, cfg, log, true)
+	db, err := openCommandDatabase(ctx, cfg, true)
 	if err != nil {
 		return err
 	}
 	defer db.Close(ctx)
-	m, err := models(ctx, cfg, db.store, log)
+	m, err := models(ctx, cfg, db.store, db.log)
 	if err != nil {
 		return err
 	}

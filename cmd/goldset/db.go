@@ -23,13 +23,14 @@ type database struct {
 	store   *store.Store
 	cluster *pgserver.Cluster
 	url     string
-	closers []func() // run first on Close (pools opened on this database)
+	log     *slog.Logger // the command's
+	closers []func()     // run first on Close (pools opened on this database)
 }
 
 // openDatabase connects to --database-url, or starts (or attaches to) the embedded PostgreSQL in the
 // data dir. With migrate, the schema is brought up to date.
 func openDatabase(ctx context.Context, cfg *config, log *slog.Logger, migrate bool) (*database, error) {
-	d := &database{url: cfg.get("database-url")}
+	d := &database{url: cfg.get("database-url"), log: log}
 	if d.url == "" {
 		if _, err := pgserver.FindBinaries(cfg.get("pg-bin")); err != nil {
 			return nil, err
@@ -66,6 +67,39 @@ func openDatabase(ctx context.Context, cfg *config, log *slog.Logger, migrate bo
 		}
 	}
 	return d, nil
+}
+
+// openCommandDatabase opens the database as a one-shot command does: the configuration resolved,
+// logging warnings and errors only (toolLogger).
+func openCommandDatabase(ctx context.Context, cfg *config, migrate bool) (*database, error) {
+	if err := cfg.resolve(); err != nil {
+		return nil, err
+	}
+	return openDatabase(ctx, cfg, cfg.toolLogger(), migrate)
+}
+
+// openProject opens the database as a one-shot command does, migrated, and finds the project
+// called name; the caller closes the database.
+func openProject(ctx context.Context, cfg *config, name string) (*database, store.Project, error) {
+	db, err := openCommandDatabase(ctx, cfg, true)
+	if err != nil {
+		return nil, store.Project{}, err
+	}
+	p, err := projectByName(ctx, db.store, name)
+	if err != nil {
+		db.Close(ctx)
+		return nil, p, err
+	}
+	return db, p, nil
+}
+
+// projectByName finds the project called name, saying which one is missing.
+func projectByName(ctx context.Context, st *store.Store, name string) (store.Project, error) {
+	p, err := st.ProjectByName(ctx, name)
+	if err != nil {
+		return p, fmt.Errorf("project %s: %w", name, err)
+	}
+	return p, nil
 }
 
 // supervise starts the embedded PostgreSQL again whenever it dies, until Close, for the commands

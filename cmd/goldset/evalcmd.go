@@ -181,11 +181,7 @@ func runEval(ctx context.Context, args []string, out io.Writer) error {
 	judge := fs.Bool("judge", false, "also ask an LLM judge whether each result answers the question")
 	judgeModel := fs.String("judge-model", "", "the judge's model (default the configured judge model)")
 	limit := fs.Int("limit", 0, "at most this many pairs (0: all of the split)")
-	pos, err := parseArgs(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := needArgs(pos, 0, "no positional arguments (or 'eval resume')"); err != nil {
+	if err := parseOptions(fs, args, "no positional arguments (or 'eval resume')"); err != nil {
 		return err
 	}
 	if err := f.check(resume); err != nil {
@@ -257,6 +253,17 @@ func follow(ctx context.Context, runner *runs.Runner, run store.PipelineRun, pro
 	}
 	fmt.Fprintln(os.Stderr)
 	return nil
+}
+
+// followRun follows the run like follow, reading it again every second into *run (as a failed read
+// leaves it) and printing progress with the run as read.
+func followRun(ctx context.Context, runner *runs.Runner, st *store.Store, run *store.PipelineRun, progress func(store.PipelineRun)) error {
+	return follow(ctx, runner, *run, func(ctx context.Context) {
+		var err error
+		if *run, err = st.PipelineRun(ctx, run.ProjectID, run.ID); err == nil {
+			progress(*run)
+		}
+	})
 }
 
 // runOutcome is the command's error when the run did not succeed (its report is printed already).
@@ -345,11 +352,7 @@ func runOptimize(ctx context.Context, args []string, out io.Writer) error {
 	valLimit := fs.Int("val-limit", 0, "at most this many val pairs (0: all)")
 	testLimit := fs.Int("test-limit", 0, "at most this many test pairs (0: all)")
 	adopt := fs.Bool("adopt", false, "save the best prompt as a new version of the project's template")
-	pos, err := parseArgs(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := needArgs(pos, 0, "no positional arguments (or 'optimize resume')"); err != nil {
+	if err := parseOptions(fs, args, "no positional arguments (or 'optimize resume')"); err != nil {
 		return err
 	}
 	if err := f.check(resume); err != nil {
@@ -497,11 +500,7 @@ func runPrompts(ctx context.Context, args []string, out io.Writer) error {
 	save := fs.String("save", "", "save this file as a new version")
 	note := fs.String("note", "", "save: what changed")
 	asJSON := fs.Bool("json", false, "print JSON")
-	pos, err := parseArgs(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := needArgs(pos, 0, "no positional arguments"); err != nil {
+	if err := parseOptions(fs, args, "no positional arguments"); err != nil {
 		return err
 	}
 	switch {
@@ -514,22 +513,16 @@ func runPrompts(ctx context.Context, args []string, out io.Writer) error {
 	}
 	var body []byte
 	if *save != "" {
+		var err error
 		if body, err = os.ReadFile(*save); err != nil {
 			return fmt.Errorf("%w: --save: %v", errUsage, err)
 		}
 	}
-	if err := cfg.resolve(); err != nil {
-		return err
-	}
-	db, err := openDatabase(ctx, cfg, cfg.toolLogger(), true)
+	db, p, err := openProject(ctx, cfg, *project)
 	if err != nil {
 		return err
 	}
 	defer db.Close(ctx)
-	p, err := db.store.ProjectByName(ctx, *project)
-	if err != nil {
-		return fmt.Errorf("project %s: %w", *project, err)
-	}
 	// Prompt versions need neither the sandbox nor a model.
 	if *save != "" {
 		pt, err := evaluate.SavePrompt(ctx, db.store, store.System, p.ID, string(body), *note)

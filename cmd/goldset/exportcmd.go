@@ -38,11 +38,7 @@ func runExport(ctx context.Context, args []string, out io.Writer) error {
 	format := fs.String("format", "", "one of "+strings.Join(export.ExportFormats, ", "))
 	split := fs.String("split", golden.SplitAll, "train, val, test or all")
 	file := fs.String("out", "", "write to this file instead of stdout")
-	pos, err := parseArgs(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := needArgs(pos, 0, "no positional arguments"); err != nil {
+	if err := parseOptions(fs, args, "no positional arguments"); err != nil {
 		return err
 	}
 	if *project == "" || *snapshot <= 0 || *format == "" {
@@ -55,10 +51,7 @@ func runExport(ctx context.Context, args []string, out io.Writer) error {
 	if *file == "" && (p.Format == export.FormatSpider || p.Format == export.FormatBIRD) && isTerminal(out) {
 		return fmt.Errorf("%w: the %s format is a zip: give --out FILE.zip or redirect stdout", errUsage, p.Format)
 	}
-	if err := cfg.resolve(); err != nil {
-		return err
-	}
-	t, err := openTools(ctx, cfg, cfg.toolLogger())
+	t, err := openCommandTools(ctx, cfg)
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,6 @@ import (
 	"os"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/goldset/goldset/pipelines/augment"
 	"github.com/goldset/goldset/pipelines/measure"
@@ -132,25 +131,13 @@ func runGeneration(ctx context.Context, sub string, args []string, out io.Writer
 		return nil
 	}
 	fmt.Fprintf(os.Stderr, "run %d (%s): %d items\n", run.ID, run.Kind, run.Total)
-	done := make(chan error, 1)
-	go func() { done <- runner.Execute(ctx, run) }()
-	tick := time.NewTicker(time.Second)
-	defer tick.Stop()
-	for finished := false; !finished; {
-		select {
-		case err := <-done:
-			if err != nil {
-				return err
-			}
-			finished = true
-		case <-tick.C:
-		}
-		if run, err = t.db.store.PipelineRun(context.WithoutCancel(ctx), p.ID, run.ID); err == nil {
-			fmt.Fprintf(os.Stderr, "\r%d/%d done, %d kept, %d dropped, %d failed, %d tokens   ", run.Done, run.Total, run.Kept, sum(run.Dropped),
-				run.Failed, run.PromptTokens+run.CompletionTokens)
-		}
+	err = followRun(ctx, runner, t.db.store, &run, func(run store.PipelineRun) {
+		fmt.Fprintf(os.Stderr, "\r%d/%d done, %d kept, %d dropped, %d failed, %d tokens   ", run.Done, run.Total, run.Kept, sum(run.Dropped),
+			run.Failed, run.PromptTokens+run.CompletionTokens)
+	})
+	if err != nil {
+		return err
 	}
-	fmt.Fprintln(os.Stderr)
 	// The metrics recomputation queued at the run's end finishes before the process does.
 	if err := computeQueuedMetrics(ctx, runner, t.db.store, p.ID); err != nil {
 		return err

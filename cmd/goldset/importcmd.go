@@ -72,11 +72,20 @@ func openTools(ctx context.Context, cfg *config, log *slog.Logger) (*tools, erro
 	return &tools{db: db, exec: exec, importer: im}, nil
 }
 
+// openCommandTools opens the tools as a one-shot command does: the configuration resolved, logging
+// warnings and errors only (toolLogger).
+func openCommandTools(ctx context.Context, cfg *config) (*tools, error) {
+	if err := cfg.resolve(); err != nil {
+		return nil, err
+	}
+	return openTools(ctx, cfg, cfg.toolLogger())
+}
+
 // project finds the project called name; with dbName, also its latest database of that name.
 func (t *tools) project(ctx context.Context, name, dbName string) (store.Project, store.Database, error) {
-	p, err := t.db.store.ProjectByName(ctx, name)
+	p, err := projectByName(ctx, t.db.store, name)
 	if err != nil {
-		return p, store.Database{}, fmt.Errorf("project %s: %w", name, err)
+		return p, store.Database{}, err
 	}
 	if dbName == "" {
 		return p, store.Database{}, nil
@@ -112,10 +121,7 @@ func runImport(ctx context.Context, args []string, out io.Writer) error {
 		fs.Usage()
 		return fmt.Errorf("%w: say what to import and from where", errUsage)
 	}
-	if err := cfg.resolve(); err != nil {
-		return err
-	}
-	t, err := openTools(ctx, cfg, cfg.toolLogger())
+	t, err := openCommandTools(ctx, cfg)
 	if err != nil {
 		return err
 	}

@@ -196,6 +196,16 @@ func runVersion(ctx context.Context, args []string, out io.Writer) error {
 	return nil
 }
 
+// parseOptions parses the args of a command that takes options only; what says what it takes
+// instead ("no positional arguments").
+func parseOptions(fs *flag.FlagSet, args []string, what string) error {
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	return needArgs(pos, 0, what)
+}
+
 func needArgs(pos []string, n int, what string) error {
 	if len(pos) != n {
 		return fmt.Errorf("%w: expected %s, got %q", errUsage, what, strings.Join(pos, " "))

@@ -29,30 +29,18 @@ func runMetrics(ctx context.Context, args []string, out io.Writer) error {
 	stage := fs.String("stage", "", "one stage only")
 	lexical := fs.Bool("lexical", false, "use the lexical fallback even when an embeddings model is configured")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
-	pos, err := parseArgs(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := needArgs(pos, 0, "no positional arguments"); err != nil {
+	if err := parseOptions(fs, args, "no positional arguments"); err != nil {
 		return err
 	}
 	if *project == "" {
 		return fmt.Errorf("%w: --project is required", errUsage)
 	}
-	if err := cfg.resolve(); err != nil {
-		return err
-	}
-	log := cfg.toolLogger()
-	db, err := openDatabase(ctx, cfg, log, true)
+	db, p, err := openProject(ctx, cfg, *project)
 	if err != nil {
 		return err
 	}
 	defer db.Close(ctx)
-	p, err := db.store.ProjectByName(ctx, *project)
-	if err != nil {
-		return fmt.Errorf("project %s: %w", *project, err)
-	}
-	mods, err := models(ctx, cfg, db.store, log)
+	mods, err := models(ctx, cfg, db.store, db.log)
 	if err != nil {
 		return err
 	}
@@ -60,7 +48,7 @@ func runMetrics(ctx context.Context, args []string, out io.Writer) error {
 	if *lexical {
 		params.Embedding = "lexical"
 	}
-	m := measure.New(db.store, mods, nil, log)
+	m := measure.New(db.store, mods, nil, db.log)
 	run, err := m.Compute(ctx, store.System, p.ID, store.MetricsCLI, params)
 	if err != nil {
 		return err

@@ -21,10 +21,7 @@ func runMigrate(ctx context.Context, args []string, out io.Writer) error {
 		fs.Usage()
 		return fmt.Errorf("%w: say 'migrate up' or 'migrate status'", errUsage)
 	}
-	if err := cfg.resolve(); err != nil {
-		return err
-	}
-	db, err := openDatabase(ctx, cfg, cfg.toolLogger(), false)
+	db, err := openCommandDatabase(ctx, cfg, false)
 	if err != nil {
 		return err
 	}

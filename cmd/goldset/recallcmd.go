@@ -47,9 +47,6 @@ func runRecall(ctx context.Context, args []string, out io.Writer) error {
 		fs.Usage()
 		return fmt.Errorf("%w: 'agent recall' takes no arguments", errUsage)
 	}
-	if *project == "" {
-		return fmt.Errorf("%w: --project is required", errUsage)
-	}
 	s, err := openAgents(ctx, cfg, *project, *dbName)
 	if err != nil {
 		return err

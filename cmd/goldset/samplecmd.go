@@ -28,10 +28,7 @@ func runSample(ctx context.Context, args []string, out io.Writer) error {
 		fs.Usage()
 		return fmt.Errorf("%w: sample takes no arguments", errUsage)
 	}
-	if err := cfg.resolve(); err != nil {
-		return err
-	}
-	t, err := openTools(ctx, cfg, cfg.toolLogger())
+	t, err := openCommandTools(ctx, cfg)
 	if err != nil {
 		return err
 	}

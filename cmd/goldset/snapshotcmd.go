@@ -118,19 +118,12 @@ func runSnapshot(ctx context.Context, args []string, out io.Writer) error {
 			return fmt.Errorf("%w: --a and --b are required", errUsage)
 		}
 	}
-	if err := cfg.resolve(); err != nil {
-		return err
-	}
-	db, err := openDatabase(ctx, cfg, cfg.toolLogger(), true)
+	db, p, err := openProject(ctx, cfg, *project)
 	if err != nil {
 		return err
 	}
 	defer db.Close(ctx)
 	st := db.store
-	p, err := st.ProjectByName(ctx, *project)
-	if err != nil {
-		return fmt.Errorf("project %s: %w", *project, err)
-	}
 	snaps := &golden.Snapshots{Store: st}
 
 	switch sub {

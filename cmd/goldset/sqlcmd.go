@@ -41,10 +41,7 @@ func runSQL(ctx context.Context, args []string, out io.Writer) error {
 	if *project == "" || *dbName == "" {
 		return fmt.Errorf("%w: --project and --database are required", errUsage)
 	}
-	if err := cfg.resolve(); err != nil {
-		return err
-	}
-	t, err := openTools(ctx, cfg, cfg.toolLogger())
+	t, err := openCommandTools(ctx, cfg)
 	if err != nil {
 		return err
 	}

@@ -40,11 +40,7 @@ func runUser(ctx context.Context, args []string, out io.Writer) error {
 		fs.Usage()
 		return fmt.Errorf("%w: name a user subcommand", errUsage)
 	}
-	if err := cfg.resolve(); err != nil {
-		return err
-	}
-	log := cfg.toolLogger()
-	db, err := openDatabase(ctx, cfg, log, true)
+	db, err := openCommandDatabase(ctx, cfg, true)
 	if err != nil {
 		return err
 	}
