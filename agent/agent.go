@@ -170,6 +170,8 @@ type Outcome struct {
 	Tables    []string `json:"tables"`           // the tables shown in the prompt
 	Known     []string `json:"known,omitempty"`  // of Tables, those the question came with
 	Joined    []string `json:"joined,omitempty"` // of Tables, those added along foreign keys
+	// TotalTables is how many tables the question's database has.
+	TotalTables int `json:"total_tables"`
 	// FirstPromptTokens is the first request's prompt tokens as the endpoint reported them (an
 	// estimate, characters / 4 of the messages, until it answers).
 	FirstPromptTokens int `json:"first_prompt_tokens"`
@@ -235,7 +237,7 @@ func (a *Agent) loop(ctx context.Context, p *prepared, meta llm.CallMeta, rec Re
 	r := &run{
 		a: a, p: p, ctx: ctx, runCtx: runCtx, meta: meta, rec: rec, calls: map[string]int{},
 		out: Outcome{PromptVersion: PromptVersion, Retrieval: p.retrieval, Tables: p.shown, Steps: []Step{},
-			Known: p.selection.Known, Joined: p.selection.Joined,
+			Known: p.selection.Known, Joined: p.selection.Joined, TotalTables: len(p.q.Tables),
 			FirstPromptTokens: (len(p.system) + len(p.q.userMessage())) / 4},
 		messages: []openai.ChatCompletionMessage{
 			{Role: openai.ChatMessageRoleSystem, Content: p.system},

@@ -33,7 +33,9 @@ type AgentRun struct {
 	StartedBy        *int64          `json:"started_by"`
 	StartedAt        time.Time       `json:"started_at"`
 	FinishedAt       *time.Time      `json:"finished_at"`
-	Steps            []AgentStep     `json:"steps,omitempty"`
+	// Retrieval is what the prompt showed of the schema (null while the run prepares its prompt).
+	Retrieval *PromptTables `json:"retrieval"`
+	Steps     []AgentStep   `json:"steps,omitempty"`
 }
 
 // AgentStep is one step of a trajectory: a model turn or a tool call with its result.
@@ -91,13 +93,13 @@ func (s *Store) FinishAgentRun(ctx context.Context, r *AgentRun) error {
 }
 
 const agentRunColumns = `id, project_id, database_id, nlq_id, pipeline_run_id, question, status, stop_detail, sql, explanation, warnings,
-	confidence, samples, prompt_version, guideline_version, model, prompt_tokens, completion_tokens, started_by, started_at, finished_at`
+	confidence, samples, prompt_version, guideline_version, model, prompt_tokens, completion_tokens, started_by, started_at, finished_at, retrieval`
 
 func scanAgentRun(row pgx.Row) (AgentRun, error) {
 	var r AgentRun
 	err := row.Scan(&r.ID, &r.ProjectID, &r.DatabaseID, &r.NLQID, &r.PipelineRunID, &r.Question, &r.Status, &r.StopDetail, &r.SQL,
 		&r.Explanation, &r.Warnings, &r.Confidence, &r.Samples, &r.PromptVersion, &r.GuidelineVersion, &r.Model, &r.PromptTokens,
-		&r.CompletionTokens, &r.StartedBy, &r.StartedAt, &r.FinishedAt)
+		&r.CompletionTokens, &r.StartedBy, &r.StartedAt, &r.FinishedAt, &r.Retrieval)
 	return r, err
 }
 

@@ -109,8 +109,21 @@ func (r RetrievalSettings) ScopeOnly(known []string, wtq bool) bool {
 	return false
 }
 
+// PromptTables is what an agent run's prompt showed of its database (agent_runs.retrieval).
+type PromptTables struct {
+	// Method says how the tables were chosen: "all", "scope", "lexical" or "hybrid".
+	Method string   `json:"method"`
+	Tables []string `json:"tables"`           // the tables the prompt described, in schema order
+	Known  []string `json:"known,omitempty"`  // of Tables, those the question came with
+	Joined []string `json:"joined,omitempty"` // of Tables, those added along foreign keys
+	// Total is how many tables the database has (0 in runs recorded before it was kept).
+	Total int `json:"total,omitempty"`
+	// FirstPromptTokens is the first request's prompt tokens as the endpoint reported them.
+	FirstPromptTokens int `json:"first_prompt_tokens"`
+}
+
 // SetAgentRunRetrieval records what an agent run's prompt showed (agent.Outcome's retrieval).
-func (s *Store) SetAgentRunRetrieval(ctx context.Context, runID int64, retrieval json.RawMessage) error {
+func (s *Store) SetAgentRunRetrieval(ctx context.Context, runID int64, retrieval PromptTables) error {
 	_, err := s.pool.Exec(context.WithoutCancel(ctx), `UPDATE agent_runs SET retrieval = $2 WHERE id = $1`, runID, retrieval)
 	return classify(err, "record agent run retrieval")
 }
@@ -124,7 +137,7 @@ type RetrievalCase struct {
 	// GoldSQL is the question's gold candidate's SQL, else its newest imported SQL that ran.
 	GoldSQL string `json:"gold_sql"`
 	// Retrieval is what an agent run's prompt showed (only for a batch's runs).
-	Retrieval json.RawMessage `json:"retrieval,omitempty"`
+	Retrieval *PromptTables `json:"retrieval,omitempty"`
 }
 
 const goldSQLExpr = `COALESCE((SELECT c.sql FROM sql_candidates c WHERE c.id = n.gold_candidate_id),

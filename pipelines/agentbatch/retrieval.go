@@ -2,25 +2,16 @@ package agentbatch
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/goldset/goldset/agent"
 	"github.com/goldset/goldset/agent/retrieve"
 	"github.com/goldset/goldset/store"
 )
 
-// runRetrieval is what an agent run's prompt showed, as agent_runs.retrieval records it.
-type runRetrieval struct {
-	Method            string   `json:"method"`
-	Tables            []string `json:"tables"`
-	Known             []string `json:"known,omitempty"`
-	Joined            []string `json:"joined,omitempty"`
-	FirstPromptTokens int      `json:"first_prompt_tokens"`
-}
-
-func retrievalJSON(o agent.Outcome) json.RawMessage {
-	b, _ := json.Marshal(runRetrieval{Method: o.Retrieval, Tables: o.Tables, Known: o.Known, Joined: o.Joined, FirstPromptTokens: o.FirstPromptTokens})
-	return b
+// retrievalJSON is what an agent run's prompt showed, as agent_runs.retrieval records it.
+func retrievalJSON(o agent.Outcome) store.PromptTables {
+	return store.PromptTables{Method: o.Retrieval, Tables: o.Tables, Known: o.Known, Joined: o.Joined, Total: o.TotalTables,
+		FirstPromptTokens: o.FirstPromptTokens}
 }
 
 // Retrieval is a batch's schema recall: the share of its questions whose tables (the ones they
@@ -41,10 +32,11 @@ func (w *Agents) Retrieval(ctx context.Context, run store.PipelineRun) (retrieve
 		if err != nil {
 			return retrieve.Report{}, err
 		}
-		var rr runRetrieval
-		_ = json.Unmarshal(c.Retrieval, &rr) // written by retrievalJSON
-		outs = append(outs, retrieve.Outcome{Question: c.Question, Gold: NeededTables(d.Tables, c), Shown: rr.Tables,
-			Tokens: rr.FirstPromptTokens, Larger: len(d.Tables) > rs.TopK})
+		o := retrieve.Outcome{Question: c.Question, Gold: NeededTables(d.Tables, c), Larger: len(d.Tables) > rs.TopK}
+		if c.Retrieval != nil { // the query selects only runs that recorded it
+			o.Shown, o.Tokens = c.Retrieval.Tables, c.Retrieval.FirstPromptTokens
+		}
+		outs = append(outs, o)
 	}
 	return retrieve.Summarize(rs.TopK, outs), nil
 }

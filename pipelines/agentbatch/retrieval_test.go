@@ -1,7 +1,6 @@
 package agentbatch
 
 import (
-	"encoding/json"
 	"testing"
 
 	"github.com/sashabaranov/go-openai"
@@ -29,7 +28,8 @@ func TestAgentBatch_WikiTableQuestionsKeepTheirTableAndTheBatchReportsRecall(t *
 	log := pipelinetest.QuietLog()
 	models := f.Models(t, pipelinetest.FakeModel(model), log)
 	agents, runner := wire(f, models, agent.Options{MaxSteps: 3}, log)
-	batch := func() (store.PipelineRun, []runRetrieval) {
+	// Each run's record says what its prompt showed, as GET …/agent/runs lists it.
+	batch := func() (store.PipelineRun, []store.PromptTables) {
 		t.Helper()
 		run, err := agents.StartBatch(f.Ctx, store.System, f.Project.ID, Params{Limit: 20, Concurrency: 4})
 		if err != nil {
@@ -38,19 +38,19 @@ func TestAgentBatch_WikiTableQuestionsKeepTheirTableAndTheBatchReportsRecall(t *
 		if err := runner.Execute(f.Ctx, run); err != nil {
 			t.Fatal(err)
 		}
-		rows, err := f.St.Pool().Query(f.Ctx, `SELECT retrieval FROM agent_runs WHERE pipeline_run_id = $1`, run.ID)
+		runs, err := f.St.ListAgentRuns(f.Ctx, store.AgentRunQuery{ProjectID: f.Project.ID, PipelineRunID: run.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer rows.Close()
-		var out []runRetrieval
-		for rows.Next() {
-			var raw json.RawMessage
-			var rr runRetrieval
-			if err := rows.Scan(&raw); err != nil || json.Unmarshal(raw, &rr) != nil {
-				t.Fatalf("retrieval %s: %v", raw, err)
+		var out []store.PromptTables
+		for _, r := range runs {
+			if r.Retrieval == nil {
+				t.Fatalf("run %d recorded no retrieval", r.ID)
 			}
-			out = append(out, rr)
+			if r.Retrieval.Total != 83 {
+				t.Fatalf("run %d: %d tables in the database, want 83", r.ID, r.Retrieval.Total)
+			}
+			out = append(out, *r.Retrieval)
 		}
 		return run, out
 	}

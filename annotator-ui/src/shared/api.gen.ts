@@ -449,6 +449,7 @@ export interface AgentRun {
   started_by: number | null;
   started_at: string;
   finished_at: string | null;
+  retrieval: PromptTables | null;
   steps?: AgentStep[] | null;
 }
 
@@ -1323,6 +1324,15 @@ export interface QuestionSummary {
 export interface DatabaseFailure {
   name: string;
   reason: string;
+}
+
+export interface PromptTables {
+  method: string;
+  tables: string[] | null;
+  known?: string[] | null;
+  joined?: string[] | null;
+  total?: number;
+  first_prompt_tokens: number;
 }
 
 export interface RunOutcome {

@@ -66,6 +66,7 @@ export function agentRun(overrides: Partial<AgentRun> = {}): AgentRun {
     started_by: 1,
     started_at: '2025-01-05T10:00:00Z',
     finished_at: '2025-01-05T10:00:12Z',
+    retrieval: null,
     ...overrides,
   };
 }

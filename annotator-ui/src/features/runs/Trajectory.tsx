@@ -11,6 +11,7 @@ import { Alert, ErrorState, Loading } from '../../components/ui';
 import { agentRunKeys } from './keys';
 import { Timeline } from './Steps';
 import { TrajectoryHeader, FinalAnswer } from './FinalAnswer';
+import { PromptTables } from './PromptTables';
 
 /** A whole trajectory (header, answer, timeline) from a run and its steps. */
 export function TrajectoryView({
@@ -34,6 +35,7 @@ export function TrajectoryView({
         <span className="detail-label">Question</span>
         {run.question}
       </p>
+      <PromptTables retrieval={run.retrieval} />
       {run.status === 'answered' && run.sql && <FinalAnswer run={run} steps={steps} projectId={projectId} canSave={canSave} />}
       <Timeline steps={steps} samples={run.samples} running={running} />
     </div>
