@@ -22,11 +22,7 @@ func TestCLI_ExportWritesTheFileAndRecordsItsHash(t *testing.T) {
 	t.Parallel()
 	url := withSingers(t)
 	ctx := context.Background()
-	st, err := store.Open(ctx, url, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openStore(t, url)
 	p, err := st.ProjectByName(ctx, "p")
 	if err != nil {
 		t.Fatal(err)

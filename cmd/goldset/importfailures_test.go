@@ -33,11 +33,7 @@ func TestCLI_ImportSpiderFailedDatabaseExitsNonZeroAndRerunImportsWhatIsMissing(
 	if !errors.As(err, &fe) || len(fe.Failed) != 1 {
 		t.Errorf("the error is not a *ingest.FailedError: %T", err)
 	}
-	for _, want := range []string{"Imported database alpha", "Imported database omega", "Database broken was not imported: database/broken/broken.sqlite", "1 questions skipped"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("output lacks %q:\n%s", want, out)
-		}
-	}
+	wantAll(t, "output", out, "Imported database alpha", "Imported database omega", "Database broken was not imported: database/broken/broken.sqlite", "1 questions skipped")
 
 	// Repaired, the same command imports the missing database only and succeeds.
 	pipelinetest.WriteSQLite(t, filepath.Join(dir, "database", "broken", "broken.sqlite"), pipelinetest.GoodSpiderDB("broken"))

@@ -36,6 +36,16 @@ func mustCLI(t *testing.T, args ...string) string {
 	return out
 }
 
+// wantAll fails the test for each of wants that out, the output of what, lacks.
+func wantAll(t *testing.T, what, out string, wants ...string) {
+	t.Helper()
+	for _, want := range wants {
+		if !strings.Contains(out, want) {
+			t.Errorf("%s lacks %q:\n%s", what, want, out)
+		}
+	}
+}
+
 func TestCLI_UsageErrors(t *testing.T) {
 	if _, err := runCLI(t, "frobnicate"); !errors.Is(err, errUsage) {
 		t.Errorf("unknown command: %v", err)

@@ -3,10 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -39,15 +37,11 @@ func TestWorker_KillNineMidOptimizationResumesWithoutRedoingWork(t *testing.T) {
 	)
 	url := withSingers(t)
 	model := llmtest.New(t)
-	release := make(chan struct{})
-	var once sync.Once
-	t.Cleanup(func() { once.Do(func() { close(release) }) })
+	hold := newGate(t, answered)
 	var (
 		mu        sync.Mutex
 		asked     = map[string]int{} // target prompts
 		optimizer atomic.Int32
-		served    atomic.Int32
-		held      atomic.Int32
 	)
 	model.Respond(func(req openai.ChatCompletionRequest) llmtest.Reply {
 		prompt := llmtest.FirstUserMessage(req)
@@ -58,11 +52,7 @@ func TestWorker_KillNineMidOptimizationResumesWithoutRedoingWork(t *testing.T) {
 		mu.Lock()
 		asked[prompt]++
 		mu.Unlock()
-		if served.Add(1) > answered {
-			held.Add(1)
-			<-release
-			held.Add(-1)
-		}
+		hold.pass()
 		if strings.Contains(prompt, rule) {
 			return llmtest.Text("```sql\nSELECT count(*) FROM singers\n```")
 		}
@@ -73,22 +63,10 @@ func TestWorker_KillNineMidOptimizationResumesWithoutRedoingWork(t *testing.T) {
 	t.Setenv("GOLDSET_LLM_API_KEY", set.APIKey)
 	t.Setenv("GOLDSET_LLM_MODEL", set.Model)
 
-	csv := "question,sql\n"
-	for i := range 3 * perSplit {
-		csv += fmt.Sprintf("How many singers are there? (Q%02d),SELECT count(*) FROM singers\n", i)
-	}
-	qfile := filepath.Join(t.TempDir(), "q.csv")
-	if err := os.WriteFile(qfile, []byte(csv), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	mustCLI(t, "import", "questions", qfile, "--project", "p", "--database", "singers", "--database-url", url)
+	importCountQuestions(t, url, 3*perSplit)
 
 	ctx := context.Background()
-	st, err := store.Open(ctx, url, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openStore(t, url)
 	snapshot := splitEvenly(t, st)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	models, err := llmconf.NewModels(ctx, st, set, filepath.Join(t.TempDir(), "key"), log)
@@ -102,13 +80,7 @@ func TestWorker_KillNineMidOptimizationResumesWithoutRedoingWork(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reload := func() store.PipelineRun {
-		r, err := st.PipelineRun(ctx, run.ProjectID, run.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return r
-	}
+	reload := runReader(t, st, run)
 
 	bin := buildGoldset(t)
 	workerArgs := []string{"worker", "--database-url", url, "--workers", "8", "--log-level", "warn"}
@@ -118,16 +90,13 @@ func TestWorker_KillNineMidOptimizationResumesWithoutRedoingWork(t *testing.T) {
 		return n
 	}
 	pollUntil(t, "the proposal's items to wait on the model", 2*time.Minute, first, func() bool {
-		return held.Load() == concurrency && scored() == answered
+		return hold.held.Load() == concurrency && scored() == answered
 	})
-	if err := first.cmd.Process.Kill(); err != nil { // SIGKILL: no cleanup of any kind
-		t.Fatal(err)
-	}
-	<-first.exited
+	first.kill(t)
 	if scoredAtKill := scored(); scoredAtKill != answered || optimizer.Load() != 1 {
 		t.Fatalf("at the kill: %d items scored (want %d), optimizer asked %d times (want 1)", scoredAtKill, answered, optimizer.Load())
 	}
-	once.Do(func() { close(release) })
+	hold.open()
 
 	second := startProcess(t, bin, workerArgs...)
 	pollUntil(t, "the run to finish", 2*time.Minute, second, func() bool { return reload().Finished() })

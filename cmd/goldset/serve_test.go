@@ -118,15 +118,20 @@ func TestServe_EmbeddedPostgresKilledIsStartedAgain(t *testing.T) {
 
 func postmasterPID(t *testing.T, dataDir string) int {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(dataDir, "postgres", "data", "postmaster.pid"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	pid, err := strconv.Atoi(strings.TrimSpace(strings.SplitN(string(b), "\n", 2)[0]))
+	pid, err := readPostmasterPID(dataDir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return pid
+}
+
+// readPostmasterPID is the pid in the embedded PostgreSQL's postmaster.pid.
+func readPostmasterPID(dataDir string) (int, error) {
+	b, err := os.ReadFile(filepath.Join(dataDir, "postgres", "data", "postmaster.pid"))
+	if err != nil {
+		return 0, err
+	}
+	return strconv.Atoi(strings.TrimSpace(strings.SplitN(string(b), "\n", 2)[0]))
 }
 
 // stopGracefully stops a goldset process as Ctrl-C would, so that the last one out stops PostgreSQL;
@@ -141,7 +146,7 @@ func stopGracefully(t *testing.T, p *process, dataDir string) {
 		p.cmd.Process.Kill()
 		<-p.exited
 	}
-	b, err := os.ReadFile(filepath.Join(dataDir, "postgres", "data", "postmaster.pid"))
+	pid, err := readPostmasterPID(dataDir)
 	if err != nil {
 		return
 	}
@@ -153,7 +158,7 @@ func stopGracefully(t *testing.T, p *process, dataDir string) {
 	if syscall.Flock(int(users.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) != nil {
 		return // another goldset process still uses it
 	}
-	if pid, err := strconv.Atoi(strings.TrimSpace(strings.SplitN(string(b), "\n", 2)[0])); err == nil && syscall.Kill(pid, 0) == nil {
+	if syscall.Kill(pid, 0) == nil {
 		t.Errorf("PostgreSQL (pid %d) still runs after the last goldset process stopped; ending it", pid)
 		syscall.Kill(pid, syscall.SIGQUIT)
 	}

@@ -25,11 +25,8 @@ func withGoldPairs(t *testing.T) (url string, st *store.Store, p store.Project) 
 	t.Helper()
 	url = withSingers(t)
 	ctx := context.Background()
-	st, err := store.Open(ctx, url, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st = openStore(t, url)
+	var err error
 	if p, err = st.ProjectByName(ctx, "p"); err != nil {
 		t.Fatal(err)
 	}
@@ -102,12 +99,8 @@ func TestCLI_SnapshotCreateListShowCompare(t *testing.T) {
 		t.Fatalf("list: %s", out)
 	}
 	out = mustCLI(t, "snapshot", "show", "--project", "p", "--snapshot", a, "--database-url", url)
-	for _, want := range []string{"4 pairs", "seed 7, ratios 0.5/0.25/0.25, each database in one split", "all pairs", "database singers",
-		"hardness easy", "stages: human-seed 3, qagen 1", "singers v1 (4 pairs)", "leakage across splits"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("show lacks %q:\n%s", want, out)
-		}
-	}
+	wantAll(t, "show", out, "4 pairs", "seed 7, ratios 0.5/0.25/0.25, each database in one split", "all pairs", "database singers",
+		"hardness easy", "stages: human-seed 3, qagen 1", "singers v1 (4 pairs)", "leakage across splits")
 	var shown struct{ Snapshot store.Snapshot }
 	if js := mustCLI(t, "snapshot", "show", "--project", "p", "--snapshot", a, "--json", "--database-url", url); json.Unmarshal([]byte(js), &shown) != nil ||
 		!strings.Contains(string(shown.Snapshot.Manifest), `"leakage"`) {

@@ -76,6 +76,15 @@ func startProcess(t *testing.T, bin string, args ...string) *process {
 	return p
 }
 
+// kill sends SIGKILL to the process (no cleanup of any kind) and waits until it has exited.
+func (p *process) kill(t *testing.T) {
+	t.Helper()
+	if err := p.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	<-p.exited
+}
+
 // waitFor polls cond until it holds, failing the test at the deadline or if p exits.
 func pollUntil(t *testing.T, what string, d time.Duration, p *process, cond func() bool) {
 	t.Helper()
@@ -93,6 +102,69 @@ func pollUntil(t *testing.T, what string, d time.Duration, p *process, cond func
 	}
 }
 
+// gate is for a fake model that answers a number of calls, then holds every further call until the
+// gate opens (at the latest when the test ends, before the fake server closes).
+type gate struct {
+	answer       int32
+	release      chan struct{}
+	once         sync.Once
+	served, held atomic.Int32
+}
+
+func newGate(t *testing.T, answer int) *gate {
+	g := &gate{answer: int32(answer), release: make(chan struct{})}
+	t.Cleanup(g.open)
+	return g
+}
+
+// pass lets a call through, or holds it until the gate opens.
+func (g *gate) pass() {
+	if g.served.Add(1) > g.answer {
+		g.held.Add(1)
+		<-g.release
+		g.held.Add(-1)
+	}
+}
+
+func (g *gate) open() { g.once.Do(func() { close(g.release) }) }
+
+// importCountQuestions imports n questions "How many singers are there? (Q00)", (Q01)… with the
+// same gold SQL into project p's singers database.
+func importCountQuestions(t *testing.T, url string, n int) {
+	t.Helper()
+	csv := "question,sql\n"
+	for i := range n {
+		csv += fmt.Sprintf("How many singers are there? (Q%02d),SELECT count(*) FROM singers\n", i)
+	}
+	qfile := filepath.Join(t.TempDir(), "q.csv")
+	if err := os.WriteFile(qfile, []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustCLI(t, "import", "questions", qfile, "--project", "p", "--database", "singers", "--database-url", url)
+}
+
+// openStore opens the store at url for the test to look into; it is closed when the test ends.
+func openStore(t *testing.T, url string) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), url, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// runReader reads the run again, as it is now.
+func runReader(t *testing.T, st *store.Store, run store.PipelineRun) func() store.PipelineRun {
+	return func() store.PipelineRun {
+		r, err := st.PipelineRun(context.Background(), run.ProjectID, run.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+}
+
 // The kill -9 proof: a worker process killed mid-run (some questions done, some waiting on the model)
 // loses nothing and repeats nothing. Another worker finishes the run; every question is answered
 // exactly once, and only the model calls that had not answered are made again.
@@ -104,14 +176,10 @@ func TestWorker_KillNineMidRunLosesAndRepeatsNothing(t *testing.T) {
 	)
 	url := withSingers(t)
 	model := llmtest.New(t)
-	release := make(chan struct{})
-	var once sync.Once
-	t.Cleanup(func() { once.Do(func() { close(release) }) }) // before the fake server closes
+	hold := newGate(t, answered)
 	var (
 		mu       sync.Mutex
 		requests = map[string]int{} // by question tag
-		served   atomic.Int32
-		held     atomic.Int32
 	)
 	model.Respond(func(req openai.ChatCompletionRequest) llmtest.Reply {
 		q := llmtest.FirstUserMessage(req)
@@ -119,26 +187,14 @@ func TestWorker_KillNineMidRunLosesAndRepeatsNothing(t *testing.T) {
 		mu.Lock()
 		requests[tag]++
 		mu.Unlock()
-		if served.Add(1) > answered {
-			held.Add(1)
-			<-release
-			held.Add(-1)
-		}
+		hold.pass()
 		return llmtest.Call("give_final_answer", map[string]string{"sql": "SELECT count(*) FROM singers", "explanation": "answer to " + tag + "."})
 	})
 	t.Setenv("GOLDSET_LLM_BASE_URL", model.URL)
 	t.Setenv("GOLDSET_LLM_API_KEY", "test-key")
 	t.Setenv("GOLDSET_LLM_MODEL", llmtest.FakeModel)
 
-	csv := "question,sql\n"
-	for i := range questions {
-		csv += fmt.Sprintf("How many singers are there? (Q%02d),SELECT count(*) FROM singers\n", i)
-	}
-	qfile := filepath.Join(t.TempDir(), "q.csv")
-	if err := os.WriteFile(qfile, []byte(csv), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	mustCLI(t, "import", "questions", qfile, "--project", "p", "--database", "singers", "--database-url", url)
+	importCountQuestions(t, url, questions)
 	out := mustCLI(t, "run", "agent", "--project", "p", "--concurrency", fmt.Sprint(concurrency), "--detach", "--json", "--database-url", url)
 	var queued struct{ Run store.PipelineRun }
 	if err := json.Unmarshal([]byte(out), &queued); err != nil || queued.Run.Total != questions || queued.Run.Status != store.RunQueued {
@@ -147,37 +203,24 @@ func TestWorker_KillNineMidRunLosesAndRepeatsNothing(t *testing.T) {
 	run := queued.Run
 
 	ctx := context.Background()
-	st, err := store.Open(ctx, url, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	reload := func() store.PipelineRun {
-		r, err := st.PipelineRun(ctx, run.ProjectID, run.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return r
-	}
+	st := openStore(t, url)
+	reload := runReader(t, st, run)
 	bin := buildGoldset(t)
 	workerArgs := []string{"worker", "--database-url", url, "--workers", "8", "--log-level", "warn"}
 
 	first := startProcess(t, bin, workerArgs...)
 	// Kill once the answered questions are recorded and the next ones wait on the model.
 	pollUntil(t, "the first answers and the held model calls", 2*time.Minute, first, func() bool {
-		return reload().Done == answered && held.Load() == concurrency
+		return reload().Done == answered && hold.held.Load() == concurrency
 	})
-	if err := first.cmd.Process.Kill(); err != nil { // SIGKILL: no cleanup of any kind
-		t.Fatal(err)
-	}
-	<-first.exited
+	first.kill(t)
 	var claimed int
 	st.Pool().QueryRow(ctx, `SELECT count(*) FROM pipeline_items WHERE run_id = $1 AND status = 'pending' AND worker_id IS NOT NULL`, run.ID).Scan(&claimed)
 	cachedAtKill := cachedTags(t, st)
 	if claimed != concurrency || len(cachedAtKill) != answered {
 		t.Fatalf("at the kill: %d questions claimed (want %d), %d answers cached (want %d)", claimed, concurrency, len(cachedAtKill), answered)
 	}
-	once.Do(func() { close(release) }) // from now on the model answers at once
+	hold.open() // from now on the model answers at once
 
 	second := startProcess(t, bin, workerArgs...)
 	pollUntil(t, "the run to finish", 2*time.Minute, second, func() bool { return reload().Finished() })
@@ -255,11 +298,7 @@ func TestWorker_SigtermStopsGracefully(t *testing.T) {
 	url := withSingers(t)
 	fakeModel(t)
 	bin := buildGoldset(t)
-	st, err := store.Open(context.Background(), url, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openStore(t, url)
 	workers := func() (n int) {
 		st.Pool().QueryRow(context.Background(), `SELECT count(*) FROM pipeline_workers`).Scan(&n)
 		return n
