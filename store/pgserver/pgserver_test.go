@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -53,6 +54,75 @@ func startWith(t *testing.T, dir string, settings map[string]string) *pgserver.C
 	// A safety net so a failing test leaves no server behind; Close is idempotent.
 	t.Cleanup(func() { c.Close(context.Background()) })
 	return c
+}
+
+// closeCluster ends this use of the cluster, failing the test if Close fails.
+func closeCluster(t *testing.T, c *pgserver.Cluster) {
+	t.Helper()
+	if err := c.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// helper is this test binary run again as another process on the same data dir, to run one
+// TestHelperProcess… test. The processes synchronise through the helper's stdin and the lines it
+// prints starting "helper: ", never through sleeps.
+type helper struct {
+	cmd    *exec.Cmd
+	stdin  io.WriteCloser
+	lines  *bufio.Scanner
+	stderr *strings.Builder
+}
+
+// startHelper runs the test named test in another process, with env naming the data dir; the
+// process is killed at the end of the test if it still runs.
+func startHelper(t *testing.T, test, env, dir string) *helper {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$", "-test.v")
+	cmd.Env = append(os.Environ(), env+"="+dir)
+	stdin, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	h := &helper{cmd: cmd, stdin: stdin, lines: bufio.NewScanner(stdout), stderr: &strings.Builder{}}
+	cmd.Stderr = h.stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	return h
+}
+
+// readLine is what the helper says next, without its "helper: ".
+func (h *helper) readLine(t *testing.T) string {
+	t.Helper()
+	for h.lines.Scan() {
+		if l := h.lines.Text(); strings.HasPrefix(l, "helper: ") {
+			return strings.TrimPrefix(l, "helper: ")
+		}
+	}
+	t.Fatalf("helper ended early: %v\nstderr:\n%s", h.lines.Err(), h.stderr)
+	return ""
+}
+
+// helperCluster starts a helper process's use of the cluster in the data dir its parent named in
+// env; run as an ordinary test (env unset), the helper test, a helper process for parent, is skipped.
+func helperCluster(t *testing.T, env, parent string) *pgserver.Cluster {
+	dir := os.Getenv(env)
+	if dir == "" {
+		t.Skip("helper process for " + parent)
+	}
+	c, err := pgserver.Start(context.Background(), pgserver.Options{DataDir: dir, Settings: testSettings})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// closeHelperCluster ends a helper process's use of the cluster and tells the parent.
+func closeHelperCluster(t *testing.T, c *pgserver.Cluster) {
+	if err := c.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	fmt.Println("helper: closed")
 }
 
 func connect(ctx context.Context, url string) (*pgx.Conn, error) {
@@ -118,9 +188,7 @@ func TestStart_InitialisesAndAnswersSelect1(t *testing.T) {
 	if want := filepath.Join(dir, "postgres", "run"); c.SocketDir() != want {
 		t.Errorf("SocketDir = %q, want %q", c.SocketDir(), want)
 	}
-	if err := c.Close(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	closeCluster(t, c)
 	requireDown(t, c.URL("postgres"))
 }
 
@@ -134,13 +202,9 @@ func TestStart_SecondUserAttachesAndLastCloseStops(t *testing.T) {
 	if first.URL("postgres") != second.URL("postgres") {
 		t.Errorf("URLs differ: %q vs %q", first.URL("postgres"), second.URL("postgres"))
 	}
-	if err := first.Close(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	closeCluster(t, first)
 	requireUp(t, second.URL("postgres")) // the starter left, but a user remains
-	if err := second.Close(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	closeCluster(t, second)
 	requireDown(t, second.URL("postgres"))
 }
 
@@ -175,9 +239,7 @@ func TestStart_AfterCloseFindsSameData(t *testing.T) {
 	dir := dataDir(t)
 	c := start(t, dir)
 	exec1(t, c.URL("postgres"), "create table kept (v int)")
-	if err := c.Close(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	closeCluster(t, c)
 	t0 := time.Now()
 	c = start(t, dir)
 	t.Logf("start of an existing cluster: %v", time.Since(t0))
@@ -235,9 +297,7 @@ func TestStart_AfterServerKilledStartsDespiteStalePID(t *testing.T) {
 func TestStart_DataFromOtherMajorVersionFailsClearly(t *testing.T) {
 	dir := dataDir(t)
 	c := start(t, dir)
-	if err := c.Close(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	closeCluster(t, c)
 	if err := os.WriteFile(filepath.Join(dir, "postgres", "data", "PG_VERSION"), []byte("11\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -289,63 +349,30 @@ func TestTwoProcesses_ShareOneClusterAndLastOneStopsIt(t *testing.T) {
 	parent := start(t, dir)
 	url := parent.URL("postgres")
 
-	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$", "-test.v")
-	cmd.Env = append(os.Environ(), helperEnv+"="+dir)
-	stdin, _ := cmd.StdinPipe()
-	stdout, _ := cmd.StdoutPipe()
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	lines := bufio.NewScanner(stdout)
-	readLine := func() string {
-		for lines.Scan() {
-			if l := lines.Text(); strings.HasPrefix(l, "helper: ") {
-				return strings.TrimPrefix(l, "helper: ")
-			}
-		}
-		t.Fatalf("helper ended early: %v\nstderr:\n%s", lines.Err(), stderr.String())
-		return ""
-	}
-
-	if got := readLine(); got != "attached started=false" {
+	child := startHelper(t, "TestHelperProcess", helperEnv, dir)
+	if got := child.readLine(t); got != "attached started=false" {
 		t.Fatalf("child: %q, want it to attach to the parent's server", got)
 	}
 	exec1(t, url, "select * from written_by_child") // the child's table, in the one server
 
-	if err := parent.Close(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	closeCluster(t, parent)
 	requireUp(t, url) // the starter left; the child still uses it
 
-	stdin.Close() // tell the child to Close
-	if got := readLine(); got != "closed" {
+	child.stdin.Close() // tell the child to Close
+	if got := child.readLine(t); got != "closed" {
 		t.Fatalf("child: %q", got)
 	}
-	if err := cmd.Wait(); err != nil {
-		t.Fatalf("child: %v\n%s", err, stderr.String())
+	if err := child.cmd.Wait(); err != nil {
+		t.Fatalf("child: %v\n%s", err, child.stderr.String())
 	}
 	requireDown(t, url) // the last user out stopped it, though it had not started it
 }
 
 // TestHelperProcess is the second process of TestTwoProcesses_ShareOneClusterAndLastOneStopsIt.
 func TestHelperProcess(t *testing.T) {
-	dir := os.Getenv(helperEnv)
-	if dir == "" {
-		t.Skip("helper process for TestTwoProcesses_ShareOneClusterAndLastOneStopsIt")
-	}
-	ctx := context.Background()
-	c, err := pgserver.Start(ctx, pgserver.Options{DataDir: dir, Settings: testSettings})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := helperCluster(t, helperEnv, "TestTwoProcesses_ShareOneClusterAndLastOneStopsIt")
 	exec1(t, c.URL("postgres"), "create table written_by_child (v int)")
 	fmt.Printf("helper: attached started=%v\n", c.Started())
 	bufio.NewReader(os.Stdin).ReadString('\n') // until the parent closes stdin
-	if err := c.Close(ctx); err != nil {
-		t.Fatal(err)
-	}
-	fmt.Println("helper: closed")
+	closeHelperCluster(t, c)
 }

@@ -219,36 +219,12 @@ func TestEnsureRunning_TwoProcessesRaceAndExactlyOneStartsTheServer(t *testing.T
 	c := start(t, dir)
 	url := c.URL("postgres")
 
-	type helper struct {
-		stdin io.WriteCloser
-		lines *bufio.Scanner
-		out   *strings.Builder
-	}
-	var helpers []helper
+	var helpers []*helper
 	for range 2 {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcessEnsureRunning$", "-test.v")
-		cmd.Env = append(os.Environ(), raceHelperEnv+"="+dir)
-		stdin, _ := cmd.StdinPipe()
-		stdout, _ := cmd.StdoutPipe()
-		var stderr strings.Builder
-		cmd.Stderr = &stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-		helpers = append(helpers, helper{stdin: stdin, lines: bufio.NewScanner(stdout), out: &stderr})
-	}
-	readLine := func(h helper) string {
-		for h.lines.Scan() {
-			if l := h.lines.Text(); strings.HasPrefix(l, "helper: ") {
-				return strings.TrimPrefix(l, "helper: ")
-			}
-		}
-		t.Fatalf("helper ended early: %v\nstderr:\n%s", h.lines.Err(), h.out)
-		return ""
+		helpers = append(helpers, startHelper(t, "TestHelperProcessEnsureRunning", raceHelperEnv, dir))
 	}
 	for _, h := range helpers {
-		if got := readLine(h); got != "attached" {
+		if got := h.readLine(t); got != "attached" {
 			t.Fatalf("helper: %q", got)
 		}
 	}
@@ -260,12 +236,12 @@ func TestEnsureRunning_TwoProcessesRaceAndExactlyOneStartsTheServer(t *testing.T
 	}
 	starters := 0
 	for _, h := range helpers {
-		switch got := readLine(h); got {
+		switch got := h.readLine(t); got {
 		case "started=true":
 			starters++
 		case "started=false":
 		default:
-			t.Fatalf("helper: %q\n%s", got, h.out)
+			t.Fatalf("helper: %q\n%s", got, h.stderr)
 		}
 	}
 	if starters != 1 {
@@ -277,7 +253,7 @@ func TestEnsureRunning_TwoProcessesRaceAndExactlyOneStartsTheServer(t *testing.T
 	}
 	for _, h := range helpers {
 		h.stdin.Close()
-		if got := readLine(h); got != "closed" {
+		if got := h.readLine(t); got != "closed" {
 			t.Fatalf("helper: %q", got)
 		}
 	}
@@ -286,26 +262,15 @@ func TestEnsureRunning_TwoProcessesRaceAndExactlyOneStartsTheServer(t *testing.T
 
 // TestHelperProcessEnsureRunning is a process of TestEnsureRunning_TwoProcessesRaceAndExactlyOneStartsTheServer.
 func TestHelperProcessEnsureRunning(t *testing.T) {
-	dir := os.Getenv(raceHelperEnv)
-	if dir == "" {
-		t.Skip("helper process for TestEnsureRunning_TwoProcessesRaceAndExactlyOneStartsTheServer")
-	}
-	ctx := context.Background()
-	c, err := pgserver.Start(ctx, pgserver.Options{DataDir: dir, Settings: testSettings})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := helperCluster(t, raceHelperEnv, "TestEnsureRunning_TwoProcessesRaceAndExactlyOneStartsTheServer")
 	fmt.Println("helper: attached")
 	in := bufio.NewReader(os.Stdin)
 	in.ReadString('\n')
-	started, err := c.EnsureRunning(ctx)
+	started, err := c.EnsureRunning(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	fmt.Printf("helper: started=%v\n", started)
 	in.ReadString('\n') // until the parent closes stdin
-	if err := c.Close(ctx); err != nil {
-		t.Fatal(err)
-	}
-	fmt.Println("helper: closed")
+	closeHelperCluster(t, c)
 }
