@@ -4,7 +4,7 @@ import { Link } from 'react-router';
 import type { AuditEntry } from '../shared/api';
 import { formatDateTime, formatRelative } from '../shared/format';
 import { toggled } from '../shared/toggle';
-import { Badge, Button, EmptyState, ErrorState, Loading, Table } from './ui';
+import { Badge, Button, EmptyState, ErrorState, LoadMore, Loading, Table } from './ui';
 
 const PAGE_SIZE = 50;
 
@@ -138,13 +138,7 @@ export function AuditLog({
           );
         })}
       </Table>
-      {log.hasNextPage && (
-        <div className="load-more">
-          <Button onClick={() => log.fetchNextPage()} busy={log.isFetchingNextPage}>
-            Load older entries
-          </Button>
-        </div>
-      )}
+      <LoadMore query={log}>Load older entries</LoadMore>
     </>
   );
 }

@@ -120,12 +120,18 @@ export function QueryView<D>({ query, loading, children }: { query: ViewQuery<D>
 }
 
 /** "Load more" under a list read a page at a time, while there is a next page. */
-export function LoadMore({ query }: { query: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => unknown } }) {
+export function LoadMore({
+  query,
+  children = 'Load more',
+}: {
+  query: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => unknown };
+  children?: ReactNode;
+}) {
   if (!query.hasNextPage) return null;
   return (
     <div className="load-more">
       <Button onClick={() => query.fetchNextPage()} busy={query.isFetchingNextPage}>
-        Load more
+        {children}
       </Button>
     </div>
   );

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, ApiError, type Token } from '../../shared/api';
-import { Alert, Badge, Button, Card, Checkbox, ConfirmDialog, EmptyState, ErrorState, Loading, PageHeader, SecretReveal, SubmitRow, Table, TextField, useToast } from '../../components/ui';
+import { Alert, Badge, Button, Card, Checkbox, ConfirmDialog, EmptyState, PageHeader, QueryView, SecretReveal, SubmitRow, Table, TextField, useToast } from '../../components/ui';
 import { countOf, formatDate, formatDateTime, formatRelative } from '../../shared/format';
 import { fieldErrors, formError } from '../../shared/forms';
 import { ROLE_LABELS } from '../../shared/nav';
@@ -210,54 +210,54 @@ export function ApiTokens() {
       </form>
       {general && <Alert>{general}</Alert>}
 
-      {tokens.isPending ? (
-        <Loading label="Loading tokens…" />
-      ) : tokens.isError ? (
-        <ErrorState error={tokens.error} onRetry={() => tokens.refetch()} />
-      ) : (tokens.data.tokens ?? []).length === 0 ? (
-        <EmptyState title="No API tokens">Create one above to call the API from a script.</EmptyState>
-      ) : (
-        <Table label="API tokens" columns={['Name', 'Prefix', 'Created', 'Expires', 'Last used', 'Status', { hidden: 'Actions' }]}>
-          {tokens.data.tokens.map((t) => {
-            const status = tokenStatus(t);
-            return (
-              <tr key={t.id} className={t.revoked_at ? 'row-muted' : undefined}>
-                <td>{t.name}</td>
-                <td>
-                  <code>{t.prefix}…</code>
-                </td>
-                <td className="nowrap muted">{formatDate(t.created_at)}</td>
-                <td className="nowrap muted">{t.expires_at ? formatDate(t.expires_at) : 'Never'}</td>
-                <td className="nowrap muted" title={formatDateTime(t.last_used_at)}>
-                  {t.last_used_at ? formatRelative(t.last_used_at) : 'Never'}
-                </td>
-                <td>
-                  <Badge tone={status.tone}>
-                    {status.label}
-                    {t.revoked_at ? ` ${formatDate(t.revoked_at)}` : ''}
-                  </Badge>
-                </td>
-                <td className="cell-actions">
-                  {!t.revoked_at && (
-                    <Button
-                      size="sm"
-                      variant="ghost"
-                      className="text-danger"
-                      onClick={() => {
-                        revoke.reset();
-                        setRevoking(t);
-                      }}
-                      aria-label={`Revoke ${t.name}`}
-                    >
-                      Revoke
-                    </Button>
-                  )}
-                </td>
-              </tr>
-            );
-          })}
-        </Table>
-      )}
+      <QueryView query={tokens} loading="Loading tokens…">
+        {(tokensData) =>
+          (tokensData.tokens ?? []).length === 0 ? (
+            <EmptyState title="No API tokens">Create one above to call the API from a script.</EmptyState>
+          ) : (
+            <Table label="API tokens" columns={['Name', 'Prefix', 'Created', 'Expires', 'Last used', 'Status', { hidden: 'Actions' }]}>
+              {tokensData.tokens.map((t) => {
+                const status = tokenStatus(t);
+                return (
+                  <tr key={t.id} className={t.revoked_at ? 'row-muted' : undefined}>
+                    <td>{t.name}</td>
+                    <td>
+                      <code>{t.prefix}…</code>
+                    </td>
+                    <td className="nowrap muted">{formatDate(t.created_at)}</td>
+                    <td className="nowrap muted">{t.expires_at ? formatDate(t.expires_at) : 'Never'}</td>
+                    <td className="nowrap muted" title={formatDateTime(t.last_used_at)}>
+                      {t.last_used_at ? formatRelative(t.last_used_at) : 'Never'}
+                    </td>
+                    <td>
+                      <Badge tone={status.tone}>
+                        {status.label}
+                        {t.revoked_at ? ` ${formatDate(t.revoked_at)}` : ''}
+                      </Badge>
+                    </td>
+                    <td className="cell-actions">
+                      {!t.revoked_at && (
+                        <Button
+                          size="sm"
+                          variant="ghost"
+                          className="text-danger"
+                          onClick={() => {
+                            revoke.reset();
+                            setRevoking(t);
+                          }}
+                          aria-label={`Revoke ${t.name}`}
+                        >
+                          Revoke
+                        </Button>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </Table>
+          )
+        }
+      </QueryView>
       {revoking && (
         <ConfirmDialog
           title="Revoke token?"

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, ApiError, type User } from '../../shared/api';
-import { Alert, Badge, Button, Checkbox, ConfirmDialog, Dialog, EmptyState, ErrorState, Loading, PageHeader, SecretReveal, SubmitRow, Table, TextField, useToast } from '../../components/ui';
+import { Alert, Badge, Button, Checkbox, ConfirmDialog, Dialog, EmptyState, PageHeader, QueryView, SecretReveal, SubmitRow, Table, TextField, useToast } from '../../components/ui';
 import { countOf, formatDate } from '../../shared/format';
 import { fieldErrors, formError } from '../../shared/forms';
 import { useSession } from '../../shared/session';
@@ -38,65 +38,65 @@ export function UsersPage() {
           </Button>
         }
       />
-      {users.isPending ? (
-        <Loading label="Loading users…" />
-      ) : users.isError ? (
-        <ErrorState error={users.error} onRetry={() => users.refetch()} />
-      ) : (users.data.users ?? []).length === 0 ? (
-        <EmptyState title="No users">Create the first account.</EmptyState>
-      ) : (
-        <Table label="Users" flush={false} columns={['Name', 'Email', 'Role', 'Status', 'Created', { hidden: 'Actions' }]}>
-          {users.data.users.map((u) => {
-            const self = u.id === me.id;
-            return (
-              <tr key={u.id} className={u.disabled ? 'row-muted' : undefined}>
-                <td>
-                  {u.name || <span className="muted">—</span>}
-                  {self && <span className="you-tag">you</span>}
-                </td>
-                <td>{u.email}</td>
-                <td>{u.is_admin ? <Badge tone="admin">Admin</Badge> : <span className="muted">Member</span>}</td>
-                <td>
-                  {u.disabled ? <Badge tone="danger">Disabled</Badge> : <Badge tone="success">Active</Badge>}
-                </td>
-                <td className="nowrap muted">{formatDate(u.created_at)}</td>
-                <td className="cell-actions">
-                  <Button
-                    size="sm"
-                    variant="ghost"
-                    disabled={self}
-                    title={self ? 'You cannot change your own admin rights' : undefined}
-                    onClick={() => setChange({ user: u, patch: { is_admin: !u.is_admin } })}
-                    aria-label={`${u.is_admin ? 'Remove admin from' : 'Make admin'} ${u.email}`}
-                  >
-                    {u.is_admin ? 'Remove admin' : 'Make admin'}
-                  </Button>
-                  <Button
-                    size="sm"
-                    variant="ghost"
-                    className={u.disabled ? undefined : 'text-danger'}
-                    disabled={self}
-                    title={self ? 'You cannot disable yourself' : undefined}
-                    onClick={() => setChange({ user: u, patch: { disabled: !u.disabled } })}
-                    aria-label={`${u.disabled ? 'Enable' : 'Disable'} ${u.email}`}
-                  >
-                    {u.disabled ? 'Enable' : 'Disable'}
-                  </Button>
-                  <Button
-                    size="sm"
-                    variant="ghost"
-                    className="text-danger"
-                    onClick={() => setRevoking(u)}
-                    aria-label={`Revoke all API tokens of ${u.email}`}
-                  >
-                    Revoke all API tokens
-                  </Button>
-                </td>
-              </tr>
-            );
-          })}
-        </Table>
-      )}
+      <QueryView query={users} loading="Loading users…">
+        {(usersData) =>
+          (usersData.users ?? []).length === 0 ? (
+            <EmptyState title="No users">Create the first account.</EmptyState>
+          ) : (
+            <Table label="Users" flush={false} columns={['Name', 'Email', 'Role', 'Status', 'Created', { hidden: 'Actions' }]}>
+              {usersData.users.map((u) => {
+                const self = u.id === me.id;
+                return (
+                  <tr key={u.id} className={u.disabled ? 'row-muted' : undefined}>
+                    <td>
+                      {u.name || <span className="muted">—</span>}
+                      {self && <span className="you-tag">you</span>}
+                    </td>
+                    <td>{u.email}</td>
+                    <td>{u.is_admin ? <Badge tone="admin">Admin</Badge> : <span className="muted">Member</span>}</td>
+                    <td>
+                      {u.disabled ? <Badge tone="danger">Disabled</Badge> : <Badge tone="success">Active</Badge>}
+                    </td>
+                    <td className="nowrap muted">{formatDate(u.created_at)}</td>
+                    <td className="cell-actions">
+                      <Button
+                        size="sm"
+                        variant="ghost"
+                        disabled={self}
+                        title={self ? 'You cannot change your own admin rights' : undefined}
+                        onClick={() => setChange({ user: u, patch: { is_admin: !u.is_admin } })}
+                        aria-label={`${u.is_admin ? 'Remove admin from' : 'Make admin'} ${u.email}`}
+                      >
+                        {u.is_admin ? 'Remove admin' : 'Make admin'}
+                      </Button>
+                      <Button
+                        size="sm"
+                        variant="ghost"
+                        className={u.disabled ? undefined : 'text-danger'}
+                        disabled={self}
+                        title={self ? 'You cannot disable yourself' : undefined}
+                        onClick={() => setChange({ user: u, patch: { disabled: !u.disabled } })}
+                        aria-label={`${u.disabled ? 'Enable' : 'Disable'} ${u.email}`}
+                      >
+                        {u.disabled ? 'Enable' : 'Disable'}
+                      </Button>
+                      <Button
+                        size="sm"
+                        variant="ghost"
+                        className="text-danger"
+                        onClick={() => setRevoking(u)}
+                        aria-label={`Revoke all API tokens of ${u.email}`}
+                      >
+                        Revoke all API tokens
+                      </Button>
+                    </td>
+                  </tr>
+                );
+              })}
+            </Table>
+          )
+        }
+      </QueryView>
       {creating && <NewUserDialog onClose={() => setCreating(false)} />}
       {change && <ChangeUserDialog change={change} onClose={() => setChange(null)} />}
       {revoking && <RevokeTokensDialog user={revoking} onClose={() => setRevoking(null)} />}

@@ -8,7 +8,7 @@ import { RUN_SHORTCUT_LABEL } from '../../shared/shortcuts';
 import { LiveTrajectory } from '../runs/Trajectory';
 import { AgentStatusBadge } from '../runs/AgentStatus';
 import { isNotConfigured, NotConfiguredAlert } from '../runs/NotConfigured';
-import { Alert, Button, Card, EmptyState, ErrorState, Loading, SelectField, Table, TextAreaField, TextField } from '../../components/ui';
+import { Alert, Button, Card, EmptyState, LoadMore, QueryView, SelectField, Table, TextAreaField, TextField } from '../../components/ui';
 import { elapsedMs, formatDateTime, formatDuration, formatRelative, formatTokens } from '../../shared/format';
 import { fieldErrors, formError } from '../../shared/forms';
 import { canManageProject } from '../../shared/nav';
@@ -80,54 +80,54 @@ function TryAgent({ projectId }: { projectId: string }) {
       title="Try the agent"
       description="Ask a question about one of the project’s databases and watch the agent explore, query and answer."
     >
-      {databases.isPending ? (
-        <Loading label="Loading databases…" />
-      ) : databases.isError ? (
-        <ErrorState error={databases.error} onRetry={() => databases.refetch()} />
-      ) : dbList.length === 0 ? (
-        <EmptyState title="No databases yet">
-          Import a database from the <Link to={`/projects/${projectId}/databases`}>Databases</Link> tab first.
-        </EmptyState>
-      ) : (
-        <form className="form try-agent" onSubmit={submit} aria-label="Try the agent" noValidate>
-          <div className="try-agent-row">
-            <SelectField label="Database" value={chosen} onChange={(e) => setDatabaseId(e.target.value)} error={fields.database_id}>
-              {dbList.map((d) => (
-                <option key={d.id} value={String(d.id)}>
-                  {d.name}
-                </option>
-              ))}
-            </SelectField>
-            <TextField
-              label="Samples"
-              type="number"
-              min={1}
-              max={10}
-              value={samples}
-              onChange={(e) => setSamples(e.target.value)}
-              error={samplesError ?? fields.samples}
-              hint="More than one: self-consistency, with a confidence."
-            />
-          </div>
-          <TextAreaField
-            label="Question"
-            rows={3}
-            value={question}
-            onChange={(e) => setQuestion(e.target.value)}
-            onKeyDown={onKeyDown}
-            error={fields.question}
-            placeholder="How many orders were shipped to Norway in 2023?"
-            aria-keyshortcuts="Control+Enter Meta+Enter"
-          />
-          {notConfigured && <NotConfiguredAlert error={notConfigured} isAdmin={user.is_admin} />}
-          {general && <Alert>{general}</Alert>}
-          <div className="form-actions form-actions-start">
-            <Button type="submit" variant="primary" busy={ask.isPending} disabled={!question.trim()}>
-              Ask the agent <kbd>{RUN_SHORTCUT_LABEL}</kbd>
-            </Button>
-          </div>
-        </form>
-      )}
+      <QueryView query={databases} loading="Loading databases…">
+        {() =>
+          dbList.length === 0 ? (
+            <EmptyState title="No databases yet">
+              Import a database from the <Link to={`/projects/${projectId}/databases`}>Databases</Link> tab first.
+            </EmptyState>
+          ) : (
+            <form className="form try-agent" onSubmit={submit} aria-label="Try the agent" noValidate>
+              <div className="try-agent-row">
+                <SelectField label="Database" value={chosen} onChange={(e) => setDatabaseId(e.target.value)} error={fields.database_id}>
+                  {dbList.map((d) => (
+                    <option key={d.id} value={String(d.id)}>
+                      {d.name}
+                    </option>
+                  ))}
+                </SelectField>
+                <TextField
+                  label="Samples"
+                  type="number"
+                  min={1}
+                  max={10}
+                  value={samples}
+                  onChange={(e) => setSamples(e.target.value)}
+                  error={samplesError ?? fields.samples}
+                  hint="More than one: self-consistency, with a confidence."
+                />
+              </div>
+              <TextAreaField
+                label="Question"
+                rows={3}
+                value={question}
+                onChange={(e) => setQuestion(e.target.value)}
+                onKeyDown={onKeyDown}
+                error={fields.question}
+                placeholder="How many orders were shipped to Norway in 2023?"
+                aria-keyshortcuts="Control+Enter Meta+Enter"
+              />
+              {notConfigured && <NotConfiguredAlert error={notConfigured} isAdmin={user.is_admin} />}
+              {general && <Alert>{general}</Alert>}
+              <div className="form-actions form-actions-start">
+                <Button type="submit" variant="primary" busy={ask.isPending} disabled={!question.trim()}>
+                  Ask the agent <kbd>{RUN_SHORTCUT_LABEL}</kbd>
+                </Button>
+              </div>
+            </form>
+          )
+        }
+      </QueryView>
       {current !== null && (
         <div className="try-agent-result">
           <LiveTrajectory key={current} projectId={projectId} runId={current} canSave />
@@ -187,24 +187,18 @@ function AgentRunsCard({ projectId }: { projectId: string }) {
   const list = runs.data?.pages.flatMap((p) => p.runs) ?? [];
   return (
     <Card title="Runs" description="Every trajectory of the agent in this project, newest first.">
-      {runs.isPending ? (
-        <Loading label="Loading runs…" />
-      ) : runs.isError ? (
-        <ErrorState error={runs.error} onRetry={() => runs.refetch()} />
-      ) : list.length === 0 ? (
-        <EmptyState title="No runs yet">Runs appear here when the agent is tried or a batch runs.</EmptyState>
-      ) : (
-        <>
-          <AgentRunsTable runs={list} projectId={projectId} />
-          {runs.hasNextPage && (
-            <div className="load-more">
-              <Button onClick={() => runs.fetchNextPage()} busy={runs.isFetchingNextPage}>
-                Load more
-              </Button>
-            </div>
-          )}
-        </>
-      )}
+      <QueryView query={runs} loading="Loading runs…">
+        {() =>
+          list.length === 0 ? (
+            <EmptyState title="No runs yet">Runs appear here when the agent is tried or a batch runs.</EmptyState>
+          ) : (
+            <>
+              <AgentRunsTable runs={list} projectId={projectId} />
+              <LoadMore query={runs} />
+            </>
+          )
+        }
+      </QueryView>
     </Card>
   );
 }

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import type { AgentRunStatus } from '../../shared/api';
 import { formatCount } from '../../components/ResultGrid';
-import { Button, Card, ErrorState, Loading } from '../../components/ui';
+import { Button, Card, QueryView } from '../../components/ui';
 import { AgentRunsTable } from '../agent/AgentPage';
 import { AGENT_STATUS } from '../runs/AgentStatus';
 import { batchApi, BATCH_ITEMS_PAGE } from './api';
@@ -55,33 +55,33 @@ export function BatchItems({ projectId, runId, live }: { projectId: string; runI
           </button>
         ))}
       </div>
-      {page.isPending ? (
-        <Loading label="Loading trajectories…" />
-      ) : page.isError ? (
-        <ErrorState error={page.error} onRetry={() => page.refetch()} />
-      ) : items.length === 0 ? (
-        <p className="muted">{outcome ? `No trajectory ended “${AGENT_STATUS[outcome]?.label ?? outcome}”.` : 'No trajectories yet.'}</p>
-      ) : (
-        <>
-          <AgentRunsTable runs={items} projectId={projectId} showBatch={false} />
-          <nav className="pager" aria-label="Pages of trajectories">
-            <span className="muted" data-testid="items-range">
-              {formatCount(first)}–{formatCount(first + items.length - 1)} of {formatCount(Math.max(shown, first + items.length - 1))}
-            </span>
-            <Button size="sm" disabled={cursors.length === 1} onClick={() => setTrail({ outcome, cursors: cursors.slice(0, -1) })}>
-              ← Previous
-            </Button>
-            <Button
-              size="sm"
-              disabled={!data?.next_after || page.isPlaceholderData}
-              busy={page.isFetching && page.isPlaceholderData}
-              onClick={() => data?.next_after && setTrail({ outcome, cursors: [...cursors, data.next_after] })}
-            >
-              Next →
-            </Button>
-          </nav>
-        </>
-      )}
+      <QueryView query={page} loading="Loading trajectories…">
+        {() =>
+          items.length === 0 ? (
+            <p className="muted">{outcome ? `No trajectory ended “${AGENT_STATUS[outcome]?.label ?? outcome}”.` : 'No trajectories yet.'}</p>
+          ) : (
+            <>
+              <AgentRunsTable runs={items} projectId={projectId} showBatch={false} />
+              <nav className="pager" aria-label="Pages of trajectories">
+                <span className="muted" data-testid="items-range">
+                  {formatCount(first)}–{formatCount(first + items.length - 1)} of {formatCount(Math.max(shown, first + items.length - 1))}
+                </span>
+                <Button size="sm" disabled={cursors.length === 1} onClick={() => setTrail({ outcome, cursors: cursors.slice(0, -1) })}>
+                  ← Previous
+                </Button>
+                <Button
+                  size="sm"
+                  disabled={!data?.next_after || page.isPlaceholderData}
+                  busy={page.isFetching && page.isPlaceholderData}
+                  onClick={() => data?.next_after && setTrail({ outcome, cursors: [...cursors, data.next_after] })}
+                >
+                  Next →
+                </Button>
+              </nav>
+            </>
+          )
+        }
+      </QueryView>
     </Card>
   );
 }

@@ -4,6 +4,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Cycle, Progress } from './api';
 import { meReply, mockApi, plainUser, project } from '../../test/mockApi';
 import { renderApp } from '../../test/render';
+import { pipelineRun } from '../../test/agentFixtures';
+import type { BatchRecall, RetrievalReport } from '../../shared/api.gen';
 
 const P = '/api/v1/projects/42';
 
@@ -42,6 +44,15 @@ const progress: Progress = {
   queues: { annotation_pending: 12, annotation_claimed: 2, review_pending: 3, review_claimed: 1 },
 };
 
+function report(o: Partial<RetrievalReport>): RetrievalReport {
+  return { k: 8, questions: 0, complete: 0, recall: 0, table_recall: 0, larger: 0, larger_complete: 0, larger_recall: 0, tables_mean: 0, tokens_median: 0, tokens_max: 0, ...o };
+}
+
+const recall: BatchRecall[] = [
+  { run: pipelineRun({ id: 11, number: 3, status: 'succeeded' }), retrieval: report({ questions: 40, complete: 30, recall: 0.75, tables_mean: 8, tokens_median: 2600 }) },
+  { run: pipelineRun({ id: 12, number: 4, status: 'succeeded' }), retrieval: report({ questions: 40, complete: 38, recall: 0.95, tables_mean: 11.5, tokens_median: 3100 }) },
+];
+
 function setup(role: 'lead' | 'reviewer' | 'annotator', data: Cycle[] = cycles, extra: Parameters<typeof mockApi>[0] = {}) {
   return mockApi({
     'GET /api/v1/auth/me': meReply(plainUser),
@@ -49,6 +60,7 @@ function setup(role: 'lead' | 'reviewer' | 'annotator', data: Cycle[] = cycles, 
     [`GET ${P}/cycles`]: { body: { cycles: data } },
     [`GET ${P}/progress`]: { body: progress },
     [`GET ${P}/snapshots`]: { body: { snapshots: [] } },
+    [`GET ${P}/retrieval/batches`]: { body: { batches: recall } },
     ...extra,
   });
 }
@@ -103,6 +115,23 @@ describe('dashboard', () => {
     expect(within(annotators).getByRole('row', { name: /bob@example.com/ })).toHaveTextContent('—');
   });
 
+  it('plots a lead the schema recall of the agent batches, the newest in words', async () => {
+    setup('lead');
+    renderApp('/projects/42/dashboard');
+    const newest = await screen.findByTestId('dashboard-schema-recall');
+    expect(newest).toHaveTextContent('Batch #4: the prompt held every needed table for 95% of 40 questions, with 11.5 tables and 3,100 first-prompt tokens (median) a question.');
+    expect(within(newest).getByRole('link', { name: 'Batch #4' })).toHaveAttribute('href', '/projects/42/batches/12');
+    expect(screen.getByRole('img', { name: /Schema recall/ })).toHaveAccessibleName(/Batch #3: 75% of 40 questions; Batch #4: 95% of 40 questions/);
+    expect(screen.getByRole('img', { name: /Tables a question/ })).toHaveAccessibleName(/Batch #3: 8.0 tables a question; Batch #4: 11.5 tables a question/);
+    expect(screen.getByRole('img', { name: /First-prompt tokens/ })).toHaveAccessibleName(/Batch #3: 2,600 tokens; Batch #4: 3,100 tokens/);
+  });
+
+  it('tells a lead what the schema card will show before any batch measured it', async () => {
+    setup('lead', cycles, { [`GET ${P}/retrieval/batches`]: { body: { batches: [] } } });
+    renderApp('/projects/42/dashboard');
+    expect(await screen.findByText('No agent batch to measure yet')).toBeInTheDocument();
+  });
+
   it('shows a reviewer the cycles but not the lead’s progress', async () => {
     const { calls } = setup('reviewer');
     renderApp('/projects/42/dashboard');
@@ -110,6 +139,7 @@ describe('dashboard', () => {
     expect(screen.queryByTestId('queues')).not.toBeInTheDocument();
     expect(screen.queryByRole('link', { name: 'Propose guideline edits' })).not.toBeInTheDocument();
     expect(calls.some((c) => c.path.endsWith('/progress'))).toBe(false);
+    expect(calls.some((c) => c.path.endsWith('/retrieval/batches'))).toBe(false);
   });
 
   it('tells an annotator the dashboard is not theirs, without asking the server', async () => {

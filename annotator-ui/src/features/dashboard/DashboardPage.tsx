@@ -6,13 +6,14 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { SnapshotErrorRateCard } from './SnapshotErrorRate';
-import { Alert, Button, ErrorState, Loading } from '../../components/ui';
+import { Alert, Button, ErrorState, Loading, QueryView } from '../../components/ui';
 import { dashboardApi } from './api';
 import { canManageProject, canReadDashboard } from '../../shared/nav';
 import { useProject } from '../projects/ProjectPage';
 import { dashboardKeys } from './keys';
 import { ProgressView } from './ProgressView';
 import { CyclesCard, CycleCharts } from './CyclesCard';
+import { SchemaRecallCard } from './SchemaRecallCard';
 
 export const REFRESH_MS = 10_000;
 const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
@@ -62,16 +63,14 @@ export function ProjectDashboard() {
           Refresh
         </Button>
       </div>
-      {cycles.isPending ? (
-        <Loading label="Loading cycles…" />
-      ) : cycles.isError ? (
-        <ErrorState error={cycles.error} onRetry={() => cycles.refetch()} />
-      ) : (
-        <>
-          <CyclesCard projectId={pid} cycles={cycles.data} lead={lead} />
-          <CycleCharts projectId={pid} cycles={cycles.data} />
-        </>
-      )}
+      <QueryView query={cycles} loading="Loading cycles…">
+        {(cyclesData) => (
+          <>
+            <CyclesCard projectId={pid} cycles={cyclesData} lead={lead} />
+            <CycleCharts projectId={pid} cycles={cyclesData} />
+          </>
+        )}
+      </QueryView>
       <SnapshotErrorRateCard projectId={pid} />
       {lead &&
         (progress.isPending ? (
@@ -81,6 +80,7 @@ export function ProjectDashboard() {
         ) : (
           <ProgressView progress={progress.data} />
         ))}
+      {lead && <SchemaRecallCard projectId={pid} refetchInterval={interval} />}
     </div>
   );
 }

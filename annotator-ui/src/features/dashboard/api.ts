@@ -1,6 +1,6 @@
 // What leads and reviewers read about a project's loop (docs/API.md "Cycles" and "Progress"): the API
 // calls and the arithmetic the dashboard shows (change from one cycle to the next, totals, order).
-import type { Cycle, Progress } from '../../shared/api.gen';
+import type { BatchRecall, Cycle, Progress } from '../../shared/api.gen';
 export type { AnnotatorProgress, Cycle, Progress, QueueSizes, StageProgress } from '../../shared/api.gen';
 import { request } from '../../shared/api';
 import { rateChange, wilson, type Interval } from '../../shared/interval';
@@ -26,6 +26,11 @@ export const dashboardApi = {
       annotators: res.annotators ?? [],
       queues: res.queues,
     };
+  },
+  /** The schema recall of the newest agent batches, oldest first. */
+  recall: async (projectId: string | number): Promise<BatchRecall[]> => {
+    const res = await request<{ batches: BatchRecall[] | null }>('GET', `${base(projectId)}/retrieval/batches`);
+    return res.batches ?? [];
   },
 };
 

@@ -4,7 +4,7 @@ import { useId, useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { api, ApiError, type Database, type ImportKind, type UploadProgress } from '../../shared/api';
 import { formatCount } from '../../components/ResultGrid';
-import { Alert, Badge, Button, Card, EmptyState, ErrorState, Loading, SelectField, Table, TextField, useToast } from '../../components/ui';
+import { Alert, Badge, Button, Card, EmptyState, QueryView, SelectField, Table, TextField, useToast } from '../../components/ui';
 import { formatDateTime, formatRelative } from '../../shared/format';
 import { formError } from '../../shared/forms';
 import { canImport } from '../../shared/nav';
@@ -39,19 +39,19 @@ export function ProjectDatabases() {
           </label>
         }
       >
-        {databases.isPending ? (
-          <Loading label="Loading databases…" />
-        ) : databases.isError ? (
-          <ErrorState error={databases.error} onRetry={() => databases.refetch()} />
-        ) : databases.data.databases.length === 0 ? (
-          <EmptyState title="No databases yet">
-            {lead
-              ? 'Import CSV files, a SQLite file or a dataset with the panel above.'
-              : 'A project lead imports the databases; they will be listed here.'}
-          </EmptyState>
-        ) : (
-          <DatabaseTable projectId={projectId} databases={databases.data.databases} />
-        )}
+        <QueryView query={databases} loading="Loading databases…">
+          {(databasesData) =>
+            databasesData.databases.length === 0 ? (
+              <EmptyState title="No databases yet">
+                {lead
+                  ? 'Import CSV files, a SQLite file or a dataset with the panel above.'
+                  : 'A project lead imports the databases; they will be listed here.'}
+              </EmptyState>
+            ) : (
+              <DatabaseTable projectId={projectId} databases={databasesData.databases} />
+            )
+          }
+        </QueryView>
       </Card>
     </div>
   );

@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import { api, type DbTable } from '../../shared/api';
 import { plural, ResultView } from '../../components/ResultGrid';
 import { ColumnDocNote } from '../../components/ColumnDoc';
-import { Alert, Button, ErrorState, Loading, Table } from '../../components/ui';
+import { Alert, Button, QueryView, Table } from '../../components/ui';
 import { databaseKeys } from './keys';
 import { tableSource } from './sql';
 import { EditTable } from './EditTable';
@@ -117,13 +117,11 @@ export function TableDetail({
         <div className="panel-header">
           <h2 className="panel-title">Sample rows</h2>
         </div>
-        {rows.isPending ? (
-          <Loading label="Loading rows…" />
-        ) : rows.isError ? (
-          <ErrorState error={rows.error} onRetry={() => rows.refetch()} />
-        ) : (
-          <ResultView result={rows.data} label={`Sample rows of ${table.name}`} />
-        )}
+        <QueryView query={rows} loading="Loading rows…">
+          {(rowsData) => (
+            <ResultView result={rowsData} label={`Sample rows of ${table.name}`} />
+          )}
+        </QueryView>
       </div>
     </div>
   );

@@ -3,7 +3,7 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { Fragment, useEffect, useRef, useState, type MouseEvent } from 'react';
 import { useSearchParams } from 'react-router';
-import { Badge, Button, Card, ErrorState, Loading, Table } from '../../components/ui';
+import { Badge, Card, LoadMore, QueryView, Table } from '../../components/ui';
 import { goldenApi, outcomeOf, OUTCOMES, type Outcome } from '../../shared/golden';
 import { useHotkeys } from '../../shared/hotkeys';
 import { evaluationKeys } from './keys';
@@ -75,60 +75,54 @@ export function Results({ projectId, runId, live, judged }: { projectId: string;
           </button>
         ))}
       </div>
-      {results.isPending ? (
-        <Loading label="Loading results…" />
-      ) : results.isError ? (
-        <ErrorState error={results.error} onRetry={() => results.refetch()} />
-      ) : list.length === 0 ? (
-        <p className="muted">{outcome ? `No ${OUTCOME_LABELS[outcome].toLowerCase()} item.` : live ? 'No item scored yet.' : 'No items.'}</p>
-      ) : (
-        <>
-          <Table label="Results" className="table table-compact results-table" bodyRef={rows} columns={['Question', 'Database', 'Hardness', 'Outcome', ...(judged ? ['Judge'] : []), 'Why not']}>
-            {list.map((it, i) => {
-              const o = outcomeOf(it);
-              const isOpen = open === it.nlq_id;
-              return (
-                <Fragment key={it.nlq_id}>
-                  <tr
-                    data-index={i}
-                    data-testid={`result-row-${it.nlq_id}`}
-                    className={[i === cursor ? 'row-cursor' : '', isOpen ? 'row-expanded' : ''].filter(Boolean).join(' ') || undefined}
-                    aria-current={i === cursor ? 'true' : undefined}
-                    onClick={(e) => click(e, i)}
-                  >
-                    <td className="question-cell">
-                      <button type="button" className="link-button" aria-expanded={isOpen} onClick={() => { setCursor(i); setOpen(isOpen ? null : it.nlq_id); }}>
-                        {it.question}
-                      </button>
-                    </td>
-                    <td className="nowrap">{it.database_name}</td>
-                    <td>{it.hardness}</td>
-                    <td>
-                      <Badge tone={OUTCOME_TONES[o]}>{OUTCOME_LABELS[o]}</Badge>
-                    </td>
-                    {judged && <td>{it.judge === null ? <span className="muted">—</span> : it.judge ? 'answers' : 'does not answer'}</td>}
-                    <td className="clamp">{it.error || it.reason}</td>
-                  </tr>
-                  {isOpen && (
-                    <tr className="row-detail">
-                      <td colSpan={judged ? 6 : 5}>
-                        <ResultDetail projectId={projectId} r={it} />
-                      </td>
-                    </tr>
-                  )}
-                </Fragment>
-              );
-            })}
-          </Table>
-          {results.hasNextPage && (
-            <div className="load-more">
-              <Button onClick={() => results.fetchNextPage()} busy={results.isFetchingNextPage}>
-                Load more
-              </Button>
-            </div>
-          )}
-        </>
-      )}
+      <QueryView query={results} loading="Loading results…">
+        {() =>
+          list.length === 0 ? (
+            <p className="muted">{outcome ? `No ${OUTCOME_LABELS[outcome].toLowerCase()} item.` : live ? 'No item scored yet.' : 'No items.'}</p>
+          ) : (
+            <>
+              <Table label="Results" className="table table-compact results-table" bodyRef={rows} columns={['Question', 'Database', 'Hardness', 'Outcome', ...(judged ? ['Judge'] : []), 'Why not']}>
+                {list.map((it, i) => {
+                  const o = outcomeOf(it);
+                  const isOpen = open === it.nlq_id;
+                  return (
+                    <Fragment key={it.nlq_id}>
+                      <tr
+                        data-index={i}
+                        data-testid={`result-row-${it.nlq_id}`}
+                        className={[i === cursor ? 'row-cursor' : '', isOpen ? 'row-expanded' : ''].filter(Boolean).join(' ') || undefined}
+                        aria-current={i === cursor ? 'true' : undefined}
+                        onClick={(e) => click(e, i)}
+                      >
+                        <td className="question-cell">
+                          <button type="button" className="link-button" aria-expanded={isOpen} onClick={() => { setCursor(i); setOpen(isOpen ? null : it.nlq_id); }}>
+                            {it.question}
+                          </button>
+                        </td>
+                        <td className="nowrap">{it.database_name}</td>
+                        <td>{it.hardness}</td>
+                        <td>
+                          <Badge tone={OUTCOME_TONES[o]}>{OUTCOME_LABELS[o]}</Badge>
+                        </td>
+                        {judged && <td>{it.judge === null ? <span className="muted">—</span> : it.judge ? 'answers' : 'does not answer'}</td>}
+                        <td className="clamp">{it.error || it.reason}</td>
+                      </tr>
+                      {isOpen && (
+                        <tr className="row-detail">
+                          <td colSpan={judged ? 6 : 5}>
+                            <ResultDetail projectId={projectId} r={it} />
+                          </td>
+                        </tr>
+                      )}
+                    </Fragment>
+                  );
+                })}
+              </Table>
+              <LoadMore query={results} />
+            </>
+          )
+        }
+      </QueryView>
     </Card>
   );
 }

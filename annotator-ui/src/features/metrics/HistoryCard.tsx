@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { DisagreementChart } from '../../components/DisagreementChart';
 import { formatCount } from '../../components/ResultGrid';
-import { Badge, Card, ErrorState, Loading, Table } from '../../components/ui';
+import { Badge, Card, QueryView, Table } from '../../components/ui';
 import { dashboardApi } from '../dashboard/api';
 import { elapsedMs, formatDateTime, formatDuration, formatRelative } from '../../shared/format';
 import { describeEmbedding, TRIGGER_LABELS } from './computations';
@@ -22,13 +22,11 @@ export function DisagreementCard({ projectId }: { projectId: string }) {
         </Link>
       }
     >
-      {cycles.isPending ? (
-        <Loading label="Loading cycles…" />
-      ) : cycles.isError ? (
-        <ErrorState error={cycles.error} onRetry={() => cycles.refetch()} />
-      ) : (
-        <DisagreementChart cycles={cycles.data} />
-      )}
+      <QueryView query={cycles} loading="Loading cycles…">
+        {(cyclesData) => (
+          <DisagreementChart cycles={cyclesData} />
+        )}
+      </QueryView>
     </Card>
   );
 }
@@ -48,35 +46,35 @@ export function HistoryCard({ runs, shown }: { runs: ReturnType<typeof useRuns>;
   const list = runs.data ?? [];
   return (
     <Card title="History" description="Every computation of this project's metrics, newest first.">
-      {runs.isPending ? (
-        <Loading label="Loading computations…" />
-      ) : runs.isError ? (
-        <ErrorState error={runs.error} onRetry={() => runs.refetch()} />
-      ) : list.length === 0 ? (
-        <p className="muted">None yet.</p>
-      ) : (
-        <Table label="Metric computations" columns={['Run', 'Status', 'Trigger', 'Embedding', { label: 'NLQs', num: true }, 'When', { label: 'Took', num: true }, 'Error']}>
-          {list.map((r) => (
-            <tr key={r.id} data-testid={`metric-run-${r.id}`}>
-              <td className="nowrap">
-                #{r.number ?? r.id}
-                {r.id === shown && <span className="muted small"> · shown</span>}
-              </td>
-              <td>
-                <RunStatus status={r.status} />
-              </td>
-              <td>{TRIGGER_LABELS[r.trigger] ?? r.trigger}</td>
-              <td>{r.embedding ? (describeEmbedding(r.embedding).lexical ? 'lexical fallback' : r.embedding) : <span className="muted">—</span>}</td>
-              <td className="cell-num">{r.status === 'succeeded' ? formatCount(r.nlqs) : <span className="muted">—</span>}</td>
-              <td className="nowrap" title={formatDateTime(r.created_at)}>
-                {formatRelative(r.created_at)}
-              </td>
-              <td className="cell-num nowrap">{r.finished_at ? formatDuration(elapsedMs(r.created_at, r.finished_at)) : <span className="muted">—</span>}</td>
-              <td className="text-danger">{r.error}</td>
-            </tr>
-          ))}
-        </Table>
-      )}
+      <QueryView query={runs} loading="Loading computations…">
+        {() =>
+          list.length === 0 ? (
+            <p className="muted">None yet.</p>
+          ) : (
+            <Table label="Metric computations" columns={['Run', 'Status', 'Trigger', 'Embedding', { label: 'NLQs', num: true }, 'When', { label: 'Took', num: true }, 'Error']}>
+              {list.map((r) => (
+                <tr key={r.id} data-testid={`metric-run-${r.id}`}>
+                  <td className="nowrap">
+                    #{r.number ?? r.id}
+                    {r.id === shown && <span className="muted small"> · shown</span>}
+                  </td>
+                  <td>
+                    <RunStatus status={r.status} />
+                  </td>
+                  <td>{TRIGGER_LABELS[r.trigger] ?? r.trigger}</td>
+                  <td>{r.embedding ? (describeEmbedding(r.embedding).lexical ? 'lexical fallback' : r.embedding) : <span className="muted">—</span>}</td>
+                  <td className="cell-num">{r.status === 'succeeded' ? formatCount(r.nlqs) : <span className="muted">—</span>}</td>
+                  <td className="nowrap" title={formatDateTime(r.created_at)}>
+                    {formatRelative(r.created_at)}
+                  </td>
+                  <td className="cell-num nowrap">{r.finished_at ? formatDuration(elapsedMs(r.created_at, r.finished_at)) : <span className="muted">—</span>}</td>
+                  <td className="text-danger">{r.error}</td>
+                </tr>
+              ))}
+            </Table>
+          )
+        }
+      </QueryView>
     </Card>
   );
 }

@@ -4,7 +4,7 @@
 // of one set, the disagreement rate per cycle, and every computation. A lead recomputes on demand and
 // follows the run until it ends; a failure keeps the last good figures on screen with its reason.
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Card, EmptyState, ErrorState, Loading } from '../../components/ui';
+import { Alert, Card, EmptyState, QueryView } from '../../components/ui';
 import { metricsApi } from './api';
 import { canManageProject, canReadDashboard } from '../../shared/nav';
 import { useProject } from '../projects/ProjectPage';
@@ -32,22 +32,22 @@ export function ProjectMetrics() {
   const compute = lead ? <ComputeControls computation={computation} first={latest.data === null} /> : null;
   return (
     <div className="stack">
-      {latest.isPending ? (
-        <Loading label="Loading metrics…" />
-      ) : latest.isError ? (
-        <ErrorState error={latest.error} onRetry={() => latest.refetch()} />
-      ) : latest.data === null ? (
-        <Card title="Dataset metrics">
-          <ComputeStatus computation={computation} shown={null} />
-          <EmptyState title="No metrics computed yet" action={compute}>
-            {lead
-              ? 'Compute them to see, stage by stage, how varied the questions are, how much of the schema the SQL covers, and how complex it is.'
-              : 'A lead of this project computes them; they appear here once computed.'}
-          </EmptyState>
-        </Card>
-      ) : (
-        <MetricsView projectId={pid} run={latest.data} controls={compute} computation={computation} lead={lead} />
-      )}
+      <QueryView query={latest} loading="Loading metrics…">
+        {(latestData) =>
+          latestData === null ? (
+            <Card title="Dataset metrics">
+              <ComputeStatus computation={computation} shown={null} />
+              <EmptyState title="No metrics computed yet" action={compute}>
+                {lead
+                  ? 'Compute them to see, stage by stage, how varied the questions are, how much of the schema the SQL covers, and how complex it is.'
+                  : 'A lead of this project computes them; they appear here once computed.'}
+              </EmptyState>
+            </Card>
+          ) : (
+            <MetricsView projectId={pid} run={latestData} controls={compute} computation={computation} lead={lead} />
+          )
+        }
+      </QueryView>
       <DisagreementCard projectId={pid} />
       <HistoryCard runs={computation.runs} shown={latest.data?.id ?? null} />
     </div>

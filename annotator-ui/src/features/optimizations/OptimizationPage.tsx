@@ -5,7 +5,7 @@ import { Link, useParams } from 'react-router';
 import { LineChart } from '../../components/charts';
 import { LineDiff } from '../guidelines/GuidelineDiff';
 import { formatCount } from '../../components/ResultGrid';
-import { Card, ErrorState, Loading } from '../../components/ui';
+import { Card, QueryView } from '../../components/ui';
 import { bestPerStep, goldenApi, pct, type LineOp, type OptReport } from '../../shared/golden';
 import type { DiffHunk } from '../guidelines/api';
 import { canEvaluate } from '../../shared/nav';
@@ -78,23 +78,21 @@ export function OptimizationPage() {
           ...usageStats(r, live, now),
         ]}
       />
-      {report.isPending ? (
-        <Loading label="Loading the candidates…" />
-      ) : report.isError ? (
-        <ErrorState error={report.error} onRetry={() => report.refetch()} />
-      ) : (
-        <>
-          <ScoreChart rep={report.data} />
-          {report.data.test && <TestReportCard t={report.data.test} />}
-          {report.data.best && <Adopt projectId={projectId} runId={runId} rep={report.data} live={live} />}
-          {report.data.best && (report.data.diff ?? []).length > 0 && (
-            <Card title="Baseline → best prompt" description="Line by line.">
-              <LineDiff hunks={lineHunks(report.data.diff ?? [])} from="baseline" to="best prompt" same="The best prompt is the baseline: no candidate scored higher." />
-            </Card>
-          )}
-          <Candidates projectId={projectId} runId={runId} rep={report.data} />
-        </>
-      )}
+      <QueryView query={report} loading="Loading the candidates…">
+        {(reportData) => (
+          <>
+            <ScoreChart rep={reportData} />
+            {reportData.test && <TestReportCard t={reportData.test} />}
+            {reportData.best && <Adopt projectId={projectId} runId={runId} rep={reportData} live={live} />}
+            {reportData.best && (reportData.diff ?? []).length > 0 && (
+              <Card title="Baseline → best prompt" description="Line by line.">
+                <LineDiff hunks={lineHunks(reportData.diff ?? [])} from="baseline" to="best prompt" same="The best prompt is the baseline: no candidate scored higher." />
+              </Card>
+            )}
+            <Candidates projectId={projectId} runId={runId} rep={reportData} />
+          </>
+        )}
+      </QueryView>
       <RunLog lines={log} live={live && !fallback} />
     </div>
   );

@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Fragment, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import { Alert, Badge, Button, Card, ErrorState, Loading, Table, TextAreaField, TextField, useToast } from '../../components/ui';
+import { Alert, Badge, Button, Card, QueryView, Table, TextAreaField, TextField, useToast } from '../../components/ui';
 import { formatDateTime, formatRelative } from '../../shared/format';
 import { fieldErrors, formError } from '../../shared/forms';
 import { goldenApi, placeholderError, type PromptTemplate } from '../../shared/golden';
@@ -75,73 +75,71 @@ export function PromptTemplates({ projectId }: { projectId: string }) {
         ) : undefined
       }
     >
-      {prompts.isPending ? (
-        <Loading label="Loading prompt versions…" />
-      ) : prompts.isError ? (
-        <ErrorState error={prompts.error} onRetry={() => prompts.refetch()} />
-      ) : (
-        <div className="stack">
-          {editing && (
-            <form className="form" onSubmit={submit} aria-label="New prompt version" noValidate>
-              <TextAreaField
-                label="Template"
-                value={draft.body}
-                onChange={(e) => setDraft((d) => ({ ...d, body: e.target.value }))}
-                rows={12}
-                className="input textarea mono prompt-textarea"
-                error={local ?? fields.body}
-                hint="{dialect}, {schema} and {query_str} are filled in per question."
-              />
-              <TextField label="Note" value={draft.note} onChange={(e) => setDraft((d) => ({ ...d, note: e.target.value }))} error={fields.note} placeholder="What changed" />
-              {general && <Alert>{general}</Alert>}
-              <div className="form-actions form-actions-start">
-                <Button type="submit" variant="primary" busy={save.isPending}>
-                  Save version {(current?.version ?? 0) + 1}
-                </Button>
-                <Button onClick={() => setEditing(false)}>Cancel</Button>
-              </div>
-            </form>
-          )}
-          <p data-testid="current-prompt">
-            In force: <strong>version {current!.version}</strong> {current && <PromptSource projectId={projectId} p={current} />}
-            {current!.version === 0 && <span className="muted"> — no version saved yet, the built-in template applies.</span>}
-          </p>
-          {versions.length === 0 ? (
-            <pre className="prompt-text mono">{current!.body}</pre>
-          ) : (
-            <Table label="Prompt versions" className="table table-compact" columns={['Version', 'Source', 'Note', 'Saved', { hidden: 'Text' }]}>
-              {versions.map((p) => (
-                <Fragment key={p.version}>
-                  <tr data-testid={`prompt-version-${p.version}`}>
-                    <td className="nowrap">
-                      v{p.version} {p.version === current!.version && <Badge tone="success">current</Badge>}
-                    </td>
-                    <td>
-                      <PromptSource projectId={projectId} p={p} />
-                    </td>
-                    <td>{p.note || <span className="muted">—</span>}</td>
-                    <td className="nowrap muted" title={formatDateTime(p.created_at)}>
-                      {formatRelative(p.created_at)}
-                    </td>
-                    <td className="cell-actions">
-                      <Button size="sm" variant="ghost" aria-expanded={open === p.version} onClick={() => setOpen(open === p.version ? null : p.version)} aria-label={`${open === p.version ? 'Hide' : 'Show'} version ${p.version}`}>
-                        {open === p.version ? 'Hide' : 'Text'}
-                      </Button>
-                    </td>
-                  </tr>
-                  {open === p.version && (
-                    <tr className="row-detail">
-                      <td colSpan={5}>
-                        <pre className="prompt-text mono">{p.body}</pre>
+      <QueryView query={prompts} loading="Loading prompt versions…">
+        {() => (
+          <div className="stack">
+            {editing && (
+              <form className="form" onSubmit={submit} aria-label="New prompt version" noValidate>
+                <TextAreaField
+                  label="Template"
+                  value={draft.body}
+                  onChange={(e) => setDraft((d) => ({ ...d, body: e.target.value }))}
+                  rows={12}
+                  className="input textarea mono prompt-textarea"
+                  error={local ?? fields.body}
+                  hint="{dialect}, {schema} and {query_str} are filled in per question."
+                />
+                <TextField label="Note" value={draft.note} onChange={(e) => setDraft((d) => ({ ...d, note: e.target.value }))} error={fields.note} placeholder="What changed" />
+                {general && <Alert>{general}</Alert>}
+                <div className="form-actions form-actions-start">
+                  <Button type="submit" variant="primary" busy={save.isPending}>
+                    Save version {(current?.version ?? 0) + 1}
+                  </Button>
+                  <Button onClick={() => setEditing(false)}>Cancel</Button>
+                </div>
+              </form>
+            )}
+            <p data-testid="current-prompt">
+              In force: <strong>version {current!.version}</strong> {current && <PromptSource projectId={projectId} p={current} />}
+              {current!.version === 0 && <span className="muted"> — no version saved yet, the built-in template applies.</span>}
+            </p>
+            {versions.length === 0 ? (
+              <pre className="prompt-text mono">{current!.body}</pre>
+            ) : (
+              <Table label="Prompt versions" className="table table-compact" columns={['Version', 'Source', 'Note', 'Saved', { hidden: 'Text' }]}>
+                {versions.map((p) => (
+                  <Fragment key={p.version}>
+                    <tr data-testid={`prompt-version-${p.version}`}>
+                      <td className="nowrap">
+                        v{p.version} {p.version === current!.version && <Badge tone="success">current</Badge>}
+                      </td>
+                      <td>
+                        <PromptSource projectId={projectId} p={p} />
+                      </td>
+                      <td>{p.note || <span className="muted">—</span>}</td>
+                      <td className="nowrap muted" title={formatDateTime(p.created_at)}>
+                        {formatRelative(p.created_at)}
+                      </td>
+                      <td className="cell-actions">
+                        <Button size="sm" variant="ghost" aria-expanded={open === p.version} onClick={() => setOpen(open === p.version ? null : p.version)} aria-label={`${open === p.version ? 'Hide' : 'Show'} version ${p.version}`}>
+                          {open === p.version ? 'Hide' : 'Text'}
+                        </Button>
                       </td>
                     </tr>
-                  )}
-                </Fragment>
-              ))}
-            </Table>
-          )}
-        </div>
-      )}
+                    {open === p.version && (
+                      <tr className="row-detail">
+                        <td colSpan={5}>
+                          <pre className="prompt-text mono">{p.body}</pre>
+                        </td>
+                      </tr>
+                    )}
+                  </Fragment>
+                ))}
+              </Table>
+            )}
+          </div>
+        )}
+      </QueryView>
     </Card>
   );
 }

@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, ApiError } from '../../shared/api';
 import { loopApi, type Policy, type PlanResult } from '../../shared/loop';
-import { Alert, Button, Card, ErrorState, Loading, SelectField, TextField, useToast } from '../../components/ui';
+import { Alert, Button, Card, QueryView, SelectField, TextField, useToast } from '../../components/ui';
 import { databaseKeys } from '../databases/keys';
 import { projectKeys } from './keys';
 import { savedFieldErrors, VersionedSave } from './VersionedSave';
@@ -15,16 +15,14 @@ export function LoopPolicyCard({ projectId }: { projectId: string }) {
   const policy = useQuery({ queryKey: projectKeys.policy(projectId), queryFn: () => loopApi.getPolicy(projectId) });
   return (
     <Card title="Annotation loop" description="Who writes SQL next to the agent, and how disagreements reach review.">
-      {policy.isPending ? (
-        <Loading />
-      ) : policy.isError ? (
-        <ErrorState error={policy.error} onRetry={() => policy.refetch()} />
-      ) : (
-        <div className="stack">
-          <PolicyForm key={policy.data.policy.version} projectId={projectId} policy={policy.data.policy} />
-          <PlanForm projectId={projectId} policy={policy.data.policy} />
-        </div>
-      )}
+      <QueryView query={policy}>
+        {(policyData) => (
+          <div className="stack">
+            <PolicyForm key={policyData.policy.version} projectId={projectId} policy={policyData.policy} />
+            <PlanForm projectId={projectId} policy={policyData.policy} />
+          </div>
+        )}
+      </QueryView>
     </Card>
   );
 }

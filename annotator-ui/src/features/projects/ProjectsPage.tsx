@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api } from '../../shared/api';
-import { Alert, Badge, Button, Dialog, EmptyState, ErrorState, Loading, PageHeader, SubmitRow, Table, TextAreaField, TextField, useToast } from '../../components/ui';
+import { Alert, Badge, Button, Dialog, EmptyState, PageHeader, QueryView, SubmitRow, Table, TextAreaField, TextField, useToast } from '../../components/ui';
 import { formatDate } from '../../shared/format';
 import { fieldErrors, formError } from '../../shared/forms';
 import { ROLE_LABELS } from '../../shared/nav';
@@ -28,46 +28,46 @@ export function ProjectsPage() {
         subtitle={user.is_admin ? 'All projects on this Goldset.' : 'Projects you are a member of.'}
         actions={newButton}
       />
-      {projects.isPending ? (
-        <Loading label="Loading projects…" />
-      ) : projects.isError ? (
-        <ErrorState error={projects.error} onRetry={() => projects.refetch()} />
-      ) : projects.data.projects.length === 0 ? (
-        <EmptyState
-          title="No projects yet"
-          action={
-            user.is_admin ? (
-              <>
-                <LoadSample />
-                <Button onClick={() => setCreating(true)}>Create the first project</Button>
-              </>
-            ) : null
-          }
-        >
-          {user.is_admin
-            ? 'Try Goldset on the sample project, or create a project of your own and add annotators, reviewers and a lead to it.'
-            : 'You are not a member of any project. A project lead or an admin can add you.'}
-        </EmptyState>
-      ) : (
-        <Table flush={false} columns={['Name', 'Description', 'My role', 'Created']}>
-          {projects.data.projects.map((p) => (
-            <tr key={p.id}>
-              <td>
-                <Link to={`/projects/${p.id}`} className="strong-link">
-                  {p.name}
-                </Link>
-              </td>
-              <td className="muted clamp">{p.description || '—'}</td>
-              <td>
-                <Badge tone={p.my_role}>{ROLE_LABELS[p.my_role] ?? p.my_role}</Badge>
-              </td>
-              <td className="nowrap muted">
-                <time dateTime={p.created_at}>{formatDate(p.created_at)}</time>
-              </td>
-            </tr>
-          ))}
-        </Table>
-      )}
+      <QueryView query={projects} loading="Loading projects…">
+        {(projectsData) =>
+          projectsData.projects.length === 0 ? (
+            <EmptyState
+              title="No projects yet"
+              action={
+                user.is_admin ? (
+                  <>
+                    <LoadSample />
+                    <Button onClick={() => setCreating(true)}>Create the first project</Button>
+                  </>
+                ) : null
+              }
+            >
+              {user.is_admin
+                ? 'Try Goldset on the sample project, or create a project of your own and add annotators, reviewers and a lead to it.'
+                : 'You are not a member of any project. A project lead or an admin can add you.'}
+            </EmptyState>
+          ) : (
+            <Table flush={false} columns={['Name', 'Description', 'My role', 'Created']}>
+              {projectsData.projects.map((p) => (
+                <tr key={p.id}>
+                  <td>
+                    <Link to={`/projects/${p.id}`} className="strong-link">
+                      {p.name}
+                    </Link>
+                  </td>
+                  <td className="muted clamp">{p.description || '—'}</td>
+                  <td>
+                    <Badge tone={p.my_role}>{ROLE_LABELS[p.my_role] ?? p.my_role}</Badge>
+                  </td>
+                  <td className="nowrap muted">
+                    <time dateTime={p.created_at}>{formatDate(p.created_at)}</time>
+                  </td>
+                </tr>
+              ))}
+            </Table>
+          )
+        }
+      </QueryView>
       {creating && <NewProjectDialog onClose={() => setCreating(false)} />}
     </div>
   );

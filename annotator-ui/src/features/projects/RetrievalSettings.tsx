@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { request, type RetrievalScope, type RetrievalSettings } from '../../shared/api';
-import { Card, ErrorState, Loading, SelectField, TextField, useToast } from '../../components/ui';
+import { Card, QueryView, SelectField, TextField, useToast } from '../../components/ui';
 import { savedFieldErrors, VersionedSave } from './VersionedSave';
 
 export const retrievalKey = (projectId: string) => ['retrieval', projectId] as const;
@@ -25,13 +25,11 @@ export function RetrievalSettingsCard({ projectId }: { projectId: string }) {
   const settings = useQuery({ queryKey: retrievalKey(projectId), queryFn: () => retrievalApi.get(projectId) });
   return (
     <Card title="Schema retrieval" description="Which tables the SQL agent’s prompt describes; it finds the others with search.">
-      {settings.isPending ? (
-        <Loading />
-      ) : settings.isError ? (
-        <ErrorState error={settings.error} onRetry={() => settings.refetch()} />
-      ) : (
-        <RetrievalForm key={settings.data.retrieval.version} projectId={projectId} settings={settings.data.retrieval} />
-      )}
+      <QueryView query={settings}>
+        {(settingsData) => (
+          <RetrievalForm key={settingsData.retrieval.version} projectId={projectId} settings={settingsData.retrieval} />
+        )}
+      </QueryView>
     </Card>
   );
 }

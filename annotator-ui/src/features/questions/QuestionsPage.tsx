@@ -8,7 +8,7 @@ import { useNavigate, useParams, useSearchParams } from 'react-router';
 import { api } from '../../shared/api';
 import { QuestionHistory } from './QuestionHistory';
 import { formatCount } from '../../components/ResultGrid';
-import { Button, Card, EmptyState, ErrorState, Loading } from '../../components/ui';
+import { Button, Card, EmptyState, QueryView } from '../../components/ui';
 import { useHotkeys } from '../../shared/hotkeys';
 import { filtersFromParams, toNlqFilter, type FilterKey } from '../../shared/nlqs';
 import { useProject } from '../projects/ProjectPage';
@@ -95,46 +95,46 @@ export function ProjectQuestions() {
           onChange={setFilter}
           onClear={filtered ? clearFilters : undefined}
         />
-        {nlqs.isPending ? (
-          <Loading label="Loading questions…" />
-        ) : nlqs.isError ? (
-          <ErrorState error={nlqs.error} onRetry={() => nlqs.refetch()} />
-        ) : list.length === 0 ? (
-          filtered ? (
-            <EmptyState title="No questions match" action={<Button onClick={clearFilters}>Clear filters</Button>}>
-              Try other filters or another search.
-            </EmptyState>
-          ) : (
-            <EmptyState title="No questions yet">
-              Questions arrive with a Spider or WikiTableQuestions import, or a questions CSV, from the Databases tab.
-            </EmptyState>
-          )
-        ) : (
-          <>
-            <QuestionTable
-              projectId={projectId}
-              list={list}
-              cursor={cursor}
-              openId={nlqId}
-              linkTo={(id) => `${base}/${id}${search}`}
-              onOpen={(i) => {
-                setCursor(i);
-                open(list[i].id);
-              }}
-            />
-            <div className="load-more">
-              <span className="muted small">
-                {formatCount(list.length)} {list.length === 1 ? 'question' : 'questions'}
-                {nlqs.hasNextPage ? ' shown' : ''}
-              </span>
-              {nlqs.hasNextPage && (
-                <Button onClick={() => nlqs.fetchNextPage()} busy={nlqs.isFetchingNextPage}>
-                  Load more
-                </Button>
-              )}
-            </div>
-          </>
-        )}
+        <QueryView query={nlqs} loading="Loading questions…">
+          {() =>
+            list.length === 0 ? (
+              filtered ? (
+                <EmptyState title="No questions match" action={<Button onClick={clearFilters}>Clear filters</Button>}>
+                  Try other filters or another search.
+                </EmptyState>
+              ) : (
+                <EmptyState title="No questions yet">
+                  Questions arrive with a Spider or WikiTableQuestions import, or a questions CSV, from the Databases tab.
+                </EmptyState>
+              )
+            ) : (
+              <>
+                <QuestionTable
+                  projectId={projectId}
+                  list={list}
+                  cursor={cursor}
+                  openId={nlqId}
+                  linkTo={(id) => `${base}/${id}${search}`}
+                  onOpen={(i) => {
+                    setCursor(i);
+                    open(list[i].id);
+                  }}
+                />
+                <div className="load-more">
+                  <span className="muted small">
+                    {formatCount(list.length)} {list.length === 1 ? 'question' : 'questions'}
+                    {nlqs.hasNextPage ? ' shown' : ''}
+                  </span>
+                  {nlqs.hasNextPage && (
+                    <Button onClick={() => nlqs.fetchNextPage()} busy={nlqs.isFetchingNextPage}>
+                      Load more
+                    </Button>
+                  )}
+                </div>
+              </>
+            )
+          }
+        </QueryView>
       </Card>
       {nlqId && <QuestionHistory key="history" projectId={projectId} nlqId={nlqId} role={project.my_role} onClose={close} />}
     </div>

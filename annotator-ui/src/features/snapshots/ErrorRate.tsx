@@ -5,7 +5,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { IntervalChart, ProportionBar } from '../../components/charts';
 import { formatCount, plural } from '../../components/ResultGrid';
-import { Alert, Button, Card, ErrorState, Loading, Stats, Table, TextField } from '../../components/ui';
+import { Alert, Button, Card, QueryView, Stats, Table, TextField } from '../../components/ui';
 import { formatDateTime } from '../../shared/format';
 import { fieldErrors, formError } from '../../shared/forms';
 import { goldenApi, type ErrorBreakdown, type ErrorRate, type SnapshotAudit } from '../../shared/golden';
@@ -44,20 +44,18 @@ export function ErrorRateCard({ projectId, snapshotId, lead, who }: { projectId:
   });
   return (
     <Card title="Error rate" description="How many of the snapshot’s pairs are wrong, measured by reviewers auditing a random sample of them (stratified by how each pair was accepted).">
-      {q.isPending ? (
-        <Loading label="Loading the error rate…" />
-      ) : q.isError ? (
-        <ErrorState error={q.error} onRetry={() => q.refetch()} />
-      ) : (
-        <div className="stack">
-          <p className={`error-rate-headline${q.data.error_rate.rate === null ? ' muted' : ''}`} data-testid="error-rate">
-            {errorRateSentence(q.data.error_rate)}
-          </p>
-          <AuditProgress queue={q.data.queue} audits={q.data.audits} who={who} />
-          {q.data.error_rate.audited > 0 && <ErrorRateDetails e={q.data.error_rate} />}
-          {lead && <AuditForm projectId={projectId} snapshotId={snapshotId} />}
-        </div>
-      )}
+      <QueryView query={q} loading="Loading the error rate…">
+        {(qData) => (
+          <div className="stack">
+            <p className={`error-rate-headline${qData.error_rate.rate === null ? ' muted' : ''}`} data-testid="error-rate">
+              {errorRateSentence(qData.error_rate)}
+            </p>
+            <AuditProgress queue={qData.queue} audits={qData.audits} who={who} />
+            {qData.error_rate.audited > 0 && <ErrorRateDetails e={qData.error_rate} />}
+            {lead && <AuditForm projectId={projectId} snapshotId={snapshotId} />}
+          </div>
+        )}
+      </QueryView>
     </Card>
   );
 }
