@@ -93,6 +93,7 @@ func apiTypes() ([]tsgen.Decl, tsgen.Options) {
 		{Name: "RetrievalSettings", Value: store.RetrievalSettings{}},
 		{Name: "RetrievalOutcome", Value: retrieve.Outcome{}},
 		{Name: "RetrievalReport", Value: retrieve.Report{}},
+		{Name: "BatchRecall", Value: BatchRecall{}},
 		{Name: "SchemaSearchField", Enum: []string{string(retrieve.FieldName), string(retrieve.FieldColumn), string(retrieve.FieldType),
 			string(retrieve.FieldSummary), string(retrieve.FieldDescription), string(retrieve.FieldValue)}},
 		{Name: "SchemaSearchMatch", Value: retrieve.Match{}},

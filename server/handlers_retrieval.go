@@ -7,6 +7,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/goldset/goldset/agent/retrieve"
+	"github.com/goldset/goldset/pipelines/agentbatch"
 	"github.com/goldset/goldset/store"
 )
 
@@ -81,4 +83,48 @@ func (s *Server) putRetrievalSettings(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, map[string]any{"retrieval": rs})
+}
+
+// BatchRecall is one agent batch's schema recall, a point of the dashboard's plot over batches.
+type BatchRecall struct {
+	Run       store.PipelineRun `json:"run"`
+	Retrieval retrieve.Report   `json:"retrieval"`
+}
+
+// recallBatches is how many of the newest agent batches the dashboard plots, at most.
+const recallBatches = 20
+
+// retrievalBatches reports the schema recall of the project's newest agent batches (?limit=, 20 at
+// most) that recorded what their prompts showed, oldest first: how often the prompt held every
+// table a question needs, with tables and first-prompt tokens per question. The reports leave out
+// the missed questions, which each batch's page lists.
+func (s *Server) retrievalBatches(c echo.Context) error {
+	pid, err := idParam(c, "project")
+	if err != nil {
+		return err
+	}
+	limit := recallBatches
+	v := store.Validator{}
+	queryLimit(c, &v, &limit, recallBatches)
+	if err := v.Err(); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	runs, err := s.store.ListPipelineRuns(ctx, pid, agentbatch.Kind, limit)
+	if err != nil {
+		return err
+	}
+	out := []BatchRecall{}
+	for i := len(runs) - 1; i >= 0; i-- {
+		rep, err := s.cfg.Agents.Retrieval(ctx, runs[i])
+		if err != nil {
+			return err
+		}
+		if rep.Questions == 0 {
+			continue // no question with known tables, or a batch from before runs recorded their prompts
+		}
+		rep.Missed = nil
+		out = append(out, BatchRecall{Run: runs[i], Retrieval: rep})
+	}
+	return c.JSON(http.StatusOK, map[string]any{"batches": out})
 }

@@ -1,8 +1,11 @@
 package server
 
 import (
+	"encoding/json"
 	"fmt"
 	"testing"
+
+	"github.com/goldset/goldset/store"
 )
 
 func TestSchemaSearch_FindsTablesColumnsAndValuesAndEditsShowAtOnce(t *testing.T) {
@@ -43,5 +46,55 @@ func TestRetrievalSettings_LeadsSetTopKAndScope(t *testing.T) {
 		{Name: "invalid", Method: "PUT", URL: p, As: "lead", Body: `{"version":1,"scope":"everything"}`, ExpectedStatus: 400,
 			ExpectedContent: []string{`"scope"`}},
 		{Name: "reviewers cannot change them", Method: "PUT", URL: p, As: "reviewer", Body: `{"version":1,"top_k":6}`, ExpectedStatus: 403},
+	})
+}
+
+// The dashboard's plot of schema recall over batches: one point per batch that recorded what its
+// prompts showed, oldest first, without the lists of missed questions.
+func TestRetrievalBatches_RecallPerBatchOldestFirst(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.batch(t, true) // a batch whose runs recorded nothing: not a point
+	record := func(shown ...[]string) int64 {
+		t.Helper()
+		batch := e.batch(t, true)
+		for i, tables := range shown {
+			nlq := e.nlq(t)
+			r := store.AgentRun{ProjectID: e.project.ID, DatabaseID: e.database.ID, NLQID: &nlq, PipelineRunID: &batch, Question: "Who is the richest singer?"}
+			if err := e.store.CreateAgentRun(e.ctx, store.System, &r); err != nil {
+				t.Fatal(err)
+			}
+			pt := store.PromptTables{Method: "lexical", Tables: tables, Total: 1, FirstPromptTokens: 1000 * (i + 1)}
+			if err := e.store.SetAgentRunRetrieval(e.ctx, r.ID, pt); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return batch
+	}
+	first := record([]string{"singer"}, []string{})
+	second := record([]string{"singer"}, []string{"singer"}, []string{"singer"})
+	url := fmt.Sprintf("/api/v1/projects/%d/retrieval/batches", e.project.ID)
+	rec := e.do(scenario{Method: "GET", URL: url, As: "lead"})
+	if rec.Code != 200 {
+		t.Fatalf("GET: %d %s", rec.Code, rec.Body)
+	}
+	var got struct{ Batches []BatchRecall }
+	if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Batches) != 2 || got.Batches[0].Run.ID != first || got.Batches[1].Run.ID != second {
+		t.Fatalf("batches %+v, want %d then %d", got.Batches, first, second)
+	}
+	a, b := got.Batches[0].Retrieval, got.Batches[1].Retrieval
+	if a.Questions != 2 || a.Complete != 1 || a.Recall != 0.5 || a.TablesMean != 0.5 || a.Missed != nil {
+		t.Errorf("first batch: %+v", a)
+	}
+	if b.Questions != 3 || b.Recall != 1 || b.TokensMedian != 2000 || b.TokensMax != 3000 {
+		t.Errorf("second batch: %+v", b)
+	}
+	e.run(t, []scenario{
+		{Name: "the newest one only", Method: "GET", URL: url + "?limit=1", As: "lead", ExpectedStatus: 200,
+			ExpectedContent: []string{fmt.Sprintf(`"run":{"id":%d,`, second)}, NotExpected: []string{fmt.Sprintf(`"run":{"id":%d,`, first)}},
+		{Name: "a bad limit", Method: "GET", URL: url + "?limit=21", As: "lead", ExpectedStatus: 400},
 	})
 }

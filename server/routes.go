@@ -122,6 +122,7 @@ func (s *Server) routes() []route {
 		// Which tables the agent's prompt describes: how many, and whether a question's own tables bound them.
 		{Method: "GET", Path: v1 + "/projects/:project/retrieval", Object: "prompts", Action: "read", Handler: h((*Server).getRetrievalSettings)},
 		{Method: "PUT", Path: v1 + "/projects/:project/retrieval", Object: "prompts", Action: "write", Handler: h((*Server).putRetrievalSettings)},
+		{Method: "GET", Path: v1 + "/projects/:project/retrieval/batches", Object: "runs", Action: "read", Handler: h((*Server).retrievalBatches)},
 		{Method: "POST", Path: v1 + "/projects/:project/annotation/plan", Object: "annotation", Action: "plan", Handler: h((*Server).planAnnotation)},
 		{Method: "POST", Path: v1 + "/projects/:project/annotation/next", Object: "annotation", Action: "work", Handler: h((*Server).nextAnnotationItem)},
 		{Method: "POST", Path: v1 + "/projects/:project/annotation/items/:item/submit", Object: "annotation", Action: "work", Handler: h((*Server).submitAnnotation)},

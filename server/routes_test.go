@@ -243,9 +243,10 @@ func routeSpecs(t *testing.T, e *env) map[string]routeSpec {
 			it := e.claimed(t, as)
 			return fmt.Sprintf("%s/review/items/%d/decision", p, it.ID), jsonBody(map[string]any{"version": it.Version, "decision": "accept_a", "error_type": "other"})
 		}},
-		"GET /api/v1/projects/:project/review/stats": {Min: "reviewer", Success: 200, prepare: fixed(p+"/review/stats", "")},
-		"GET /api/v1/projects/:project/policy":       {Min: "reviewer", Success: 200, prepare: fixed(p+"/policy", "")},
-		"GET /api/v1/projects/:project/retrieval":    {Min: "reviewer", Success: 200, prepare: fixed(p+"/retrieval", "")},
+		"GET /api/v1/projects/:project/review/stats":      {Min: "reviewer", Success: 200, prepare: fixed(p+"/review/stats", "")},
+		"GET /api/v1/projects/:project/policy":            {Min: "reviewer", Success: 200, prepare: fixed(p+"/policy", "")},
+		"GET /api/v1/projects/:project/retrieval":         {Min: "reviewer", Success: 200, prepare: fixed(p+"/retrieval", "")},
+		"GET /api/v1/projects/:project/retrieval/batches": {Min: "lead", Success: 200, prepare: fixed(p+"/retrieval/batches", "")},
 		"PUT /api/v1/projects/:project/retrieval": {Min: "lead", Success: 200, prepare: func(e *env, _ string) (string, string) {
 			rs, err := e.store.RetrievalSettings(e.ctx, e.project.ID)
 			if err != nil {

@@ -555,6 +555,11 @@ export interface RetrievalReport {
   missed?: RetrievalOutcome[] | null;
 }
 
+export interface BatchRecall {
+  run: PipelineRun;
+  retrieval: RetrievalReport;
+}
+
 export interface SchemaSearchMatch {
   field: SchemaSearchField;
   column?: string;
