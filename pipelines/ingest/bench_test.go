@@ -28,6 +28,10 @@ func BenchmarkImportAll(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	var paths []string
+	for _, id := range ds.DatabaseIDs() {
+		paths = append(paths, ds.SQLitePath(id))
+	}
 	var importTime, copyTime time.Duration
 	var rows int64
 	for i := 0; i < b.N; i++ {
@@ -39,13 +43,7 @@ func BenchmarkImportAll(b *testing.B) {
 			}
 			rows += s.Rows
 		}
-		for _, id := range ds.DatabaseIDs() {
-			s, err := f.Im.ImportSQLite(f.Ctx, store.System, f.Project.ID, ds.SQLitePath(id), fmt.Sprintf("%s_%d", id, i))
-			if err != nil {
-				b.Fatal(err)
-			}
-			rows += s.Rows
-		}
+		rows += importSQLite(b, f, paths, i)
 		importTime += time.Since(start)
 
 		// The baseline: the same rows, already in memory, COPYed into plain tables.
@@ -57,13 +55,7 @@ func BenchmarkImportAll(b *testing.B) {
 			}
 			tables = append(tables, ts...)
 		}
-		for _, id := range ds.DatabaseIDs() {
-			ts, err := spider.ReadSQLite(f.Ctx, ds.SQLitePath(id))
-			if err != nil {
-				b.Fatal(err)
-			}
-			tables = append(tables, ts...)
-		}
+		tables = append(tables, readSQLite(b, f, paths)...)
 		start = time.Now()
 		bareCopy(b, f, tables, i)
 		copyTime += time.Since(start)
@@ -99,23 +91,10 @@ func BenchmarkImportSpiderAll(b *testing.B) {
 	var rows int64
 	for i := 0; i < b.N; i++ {
 		start := time.Now()
-		for _, p := range paths {
-			s, err := f.Im.ImportSQLite(f.Ctx, store.System, f.Project.ID, p, fmt.Sprintf("%s_%d", strings.TrimSuffix(filepath.Base(p), ".sqlite"), i))
-			if err != nil {
-				b.Fatal(err)
-			}
-			rows += s.Rows
-		}
+		rows += importSQLite(b, f, paths, i)
 		importTime += time.Since(start)
 
-		var tables []*sqlexec.TableData
-		for _, p := range paths {
-			ts, err := spider.ReadSQLite(f.Ctx, p)
-			if err != nil {
-				b.Fatal(err)
-			}
-			tables = append(tables, ts...)
-		}
+		tables := readSQLite(b, f, paths)
 		start = time.Now()
 		bareCopy(b, f, tables, i)
 		copyTime += time.Since(start)
@@ -125,6 +104,33 @@ func BenchmarkImportSpiderAll(b *testing.B) {
 	b.ReportMetric(float64(copyTime.Milliseconds())/float64(b.N), "bare-copy-ms/op")
 	b.ReportMetric(float64(importTime)/float64(copyTime), "import/bare-copy")
 	b.ReportMetric(float64(rows)/float64(b.N), "rows/op")
+}
+
+// importSQLite imports the SQLite files at paths one at a time, each as a database named for its
+// file and iteration i, and returns the rows imported.
+func importSQLite(b *testing.B, f *pipelinetest.Fixture, paths []string, i int) int64 {
+	var rows int64
+	for _, p := range paths {
+		s, err := f.Im.ImportSQLite(f.Ctx, store.System, f.Project.ID, p, fmt.Sprintf("%s_%d", strings.TrimSuffix(filepath.Base(p), ".sqlite"), i))
+		if err != nil {
+			b.Fatal(err)
+		}
+		rows += s.Rows
+	}
+	return rows
+}
+
+// readSQLite reads the tables of the SQLite files at paths: the bare copy's rows.
+func readSQLite(b *testing.B, f *pipelinetest.Fixture, paths []string) []*sqlexec.TableData {
+	var tables []*sqlexec.TableData
+	for _, p := range paths {
+		ts, err := spider.ReadSQLite(f.Ctx, p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		tables = append(tables, ts...)
+	}
+	return tables
 }
 
 func bareCopy(b *testing.B, f *pipelinetest.Fixture, tables []*sqlexec.TableData, i int) {
@@ -171,9 +177,7 @@ func bareCopy(b *testing.B, f *pipelinetest.Fixture, tables []*sqlexec.TableData
 // (parse and check, read-only transaction, role, timeout, cursor with caps, fingerprint) and the same
 // SQL directly on a plain connection with only search_path set, one client each, same run.
 func BenchmarkSandboxSpiderGold(b *testing.B) {
-	spiderDir := pipelinetest.BenchData(b, "spider")
-	f := pipelinetest.New(b)
-	f.ImportSpider(b, spiderDir)
+	f := pipelinetest.NewSpider(b)
 	nlqs, err := f.St.ListNLQs(f.Ctx, store.NLQQuery{ProjectID: f.Project.ID, Limit: 500})
 	if err != nil {
 		b.Fatal(err)

@@ -82,23 +82,15 @@ func (im *Importer) importBIRDOne(ctx context.Context, a store.Actor, projectID 
 	if err != nil {
 		return err
 	}
-	// The database is committed from here on: a failure now leaves it without its questions, which
-	// the same import run again adds.
-	tables, err := im.Store.Tables(ctx, dsum.Database.ID)
 	golds := make([]goldQuery, len(qs))
+	nlqs := make([]store.NLQ, len(qs))
 	for i, q := range qs {
 		golds[i] = goldQuery{index: q.Index, dbID: q.DBID, sql: q.SQL}
+		nlqs[i] = birdNLQ(projectID, dsum.Database.ID, ds.File, q)
 	}
-	var verified []verifiedGold
-	if err == nil {
-		verified, err = im.verifyGold(ctx, dsum.Database, tables, ds.SQLitePath(id), golds)
-	}
-	var qsum *QuestionSummary
-	if err == nil {
-		qsum, err = im.insertBIRD(ctx, a, projectID, ds.File, qs, golds, verified)
-	}
+	qsum, err := im.importGold(ctx, a, dsum.Database, ds.SQLitePath(id), golds, nlqs)
 	if err != nil {
-		return fmt.Errorf("the database was imported (version %d) but not its questions; import again to add them: %w", dsum.Database.Version, err)
+		return err
 	}
 	sum.Databases = append(sum.Databases, dsum)
 	sum.Descriptions.Columns += described
@@ -188,24 +180,38 @@ func (im *Importer) verifyGold(ctx context.Context, db store.Database, tables []
 	return out, g.Wait()
 }
 
-// insertBIRD writes the questions, each with its evidence, difficulty and imported candidate, in
-// one transaction. A question's key is its file and position, so importing the file again adds
-// nothing.
-func (im *Importer) insertBIRD(ctx context.Context, a store.Actor, projectID int64, file string, qs []bird.Question, golds []goldQuery,
-	verified []verifiedGold) (*QuestionSummary, error) {
-	nlqs := make([]store.NLQ, len(qs))
-	for i, q := range qs {
-		dbID := verified[i].db.ID
-		key := fmt.Sprintf("bird:%s:%d", file, q.Index)
-		o := map[string]any{"kind": "bird", "file": file, "index": q.Index, "db_id": q.DBID}
-		if q.QuestionID != nil {
-			o["question_id"] = *q.QuestionID
-		}
-		origin, _ := json.Marshal(o)
-		nlqs[i] = store.NLQ{ProjectID: projectID, DatabaseID: &dbID, Question: q.Question, Evidence: q.Evidence, Difficulty: q.Difficulty,
-			Origin: origin, OriginKey: &key}
+// birdNLQ is BIRD question q of file, on database dbID, with its evidence and difficulty. Its key
+// is its file and position, so importing the file again adds nothing.
+func birdNLQ(projectID, dbID int64, file string, q bird.Question) store.NLQ {
+	key := fmt.Sprintf("bird:%s:%d", file, q.Index)
+	o := map[string]any{"kind": "bird", "file": file, "index": q.Index, "db_id": q.DBID}
+	if q.QuestionID != nil {
+		o["question_id"] = *q.QuestionID
 	}
-	return im.insertGold(ctx, a, nlqs, golds, verified)
+	origin, _ := json.Marshal(o)
+	return store.NLQ{ProjectID: projectID, DatabaseID: &dbID, Question: q.Question, Evidence: q.Evidence, Difficulty: q.Difficulty,
+		Origin: origin, OriginKey: &key}
+}
+
+// importGold imports the questions nlqs of database db, just imported from the SQLite file at
+// path, each with its gold (golds[i] is nlqs[i]'s) translated, verified and stored as its
+// imported candidate.
+func (im *Importer) importGold(ctx context.Context, a store.Actor, db store.Database, path string, golds []goldQuery, nlqs []store.NLQ) (*QuestionSummary, error) {
+	// The database is committed from here on: a failure now leaves it without its questions, which
+	// the same import run again adds.
+	tables, err := im.Store.Tables(ctx, db.ID)
+	var verified []verifiedGold
+	if err == nil {
+		verified, err = im.verifyGold(ctx, db, tables, path, golds)
+	}
+	var qsum *QuestionSummary
+	if err == nil {
+		qsum, err = im.insertGold(ctx, a, nlqs, golds, verified)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("the database was imported (version %d) but not its questions; import again to add them: %w", db.Version, err)
+	}
+	return qsum, nil
 }
 
 // insertGold writes the questions nlqs in one transaction, each with its gold (golds[i], verified

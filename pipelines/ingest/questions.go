@@ -96,23 +96,15 @@ func (im *Importer) importSpiderDatabase(ctx context.Context, a store.Actor, pro
 	if err != nil {
 		return err
 	}
-	// The database is committed from here on: a failure now leaves it without its questions, which
-	// the same import run again adds.
-	tables, err := im.Store.Tables(ctx, dbs.Database.ID)
 	golds := make([]goldQuery, len(qs))
+	nlqs := make([]store.NLQ, len(qs))
 	for i, q := range qs {
 		golds[i] = goldQuery{index: q.Index, dbID: q.DBID, sql: q.Query}
+		nlqs[i] = spiderNLQ(projectID, dbs.Database.ID, file, q)
 	}
-	var verified []verifiedGold
-	if err == nil {
-		verified, err = im.verifyGold(ctx, dbs.Database, tables, path, golds)
-	}
-	var qsum *QuestionSummary
-	if err == nil {
-		qsum, err = im.insertSpider(ctx, a, projectID, file, qs, golds, verified)
-	}
+	qsum, err := im.importGold(ctx, a, dbs.Database, path, golds, nlqs)
 	if err != nil {
-		return fmt.Errorf("the database was imported (version %d) but not its questions; import again to add them: %w", dbs.Database.Version, err)
+		return err
 	}
 	sum.Databases = append(sum.Databases, dbs)
 	sum.Questions.addGold(qsum)
@@ -147,18 +139,12 @@ func (s *spiderDB) close() {
 	}
 }
 
-// insertSpider writes the questions qs, each with its imported candidate, in one transaction. A
-// question's key is its file and position, so importing the file again adds nothing.
-func (im *Importer) insertSpider(ctx context.Context, a store.Actor, projectID int64, file string, qs []spider.Question, golds []goldQuery,
-	verified []verifiedGold) (*QuestionSummary, error) {
-	nlqs := make([]store.NLQ, len(qs))
-	for i, q := range qs {
-		dbID := verified[i].db.ID
-		key := fmt.Sprintf("spider:%s:%d", file, q.Index)
-		origin, _ := json.Marshal(map[string]any{"kind": "spider", "file": file, "index": q.Index, "db_id": q.DBID})
-		nlqs[i] = store.NLQ{ProjectID: projectID, DatabaseID: &dbID, Question: q.Question, Origin: origin, OriginKey: &key}
-	}
-	return im.insertGold(ctx, a, nlqs, golds, verified)
+// spiderNLQ is Spider question q of file, on database dbID. Its key is its file and position, so
+// importing the file again adds nothing.
+func spiderNLQ(projectID, dbID int64, file string, q spider.Question) store.NLQ {
+	key := fmt.Sprintf("spider:%s:%d", file, q.Index)
+	origin, _ := json.Marshal(map[string]any{"kind": "spider", "file": file, "index": q.Index, "db_id": q.DBID})
+	return store.NLQ{ProjectID: projectID, DatabaseID: &dbID, Question: q.Question, Origin: origin, OriginKey: &key}
 }
 
 // ImportQuestionsCSV imports a plain CSV of questions with a header naming the columns question and,
