@@ -32,9 +32,7 @@ type spiderBatch struct {
 
 func newSpiderBatch(t testing.TB) *spiderBatch {
 	t.Helper()
-	dir := pipelinetest.NeedData(t, "spider")
-	f := pipelinetest.New(t)
-	f.ImportSpider(t, dir)
+	f := pipelinetest.NewSpider(t)
 	b := &spiderBatch{Fixture: f, model: llmtest.New(t), gold: map[string]store.NLQWithSQL{}}
 	nlqs, err := f.St.ListNLQs(f.Ctx, store.NLQQuery{ProjectID: f.Project.ID, Limit: 500})
 	if err != nil {

@@ -1,8 +1,6 @@
 package agentbatch
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -21,14 +19,7 @@ import (
 func TestAgent_PromptedWithTheCurrentGuidelineAndRecordsItsVersion(t *testing.T) {
 	t.Parallel()
 	f := pipelinetest.New(t)
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "singer.csv"), []byte("name,country\nLiliane,France\nChristy,United States\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	imported, err := f.Im.ImportCSV(f.Ctx, store.System, f.Project.ID, []string{dir}, "singers")
-	if err != nil {
-		t.Fatal(err)
-	}
+	imported := f.ImportCSVText(t, "singers", "singer.csv", "name,country\nLiliane,France\nChristy,United States\n")
 	model := llmtest.New(t)
 	model.Respond(func(openai.ChatCompletionRequest) llmtest.Reply {
 		return llmtest.Call("give_final_answer", map[string]string{"sql": "SELECT count(*) FROM singer", "explanation": "counts"})
@@ -88,14 +79,7 @@ func TestAgent_PromptedWithTheCurrentGuidelineAndRecordsItsVersion(t *testing.T)
 func TestAgent_InstructedByTheProjectsPromptTemplate(t *testing.T) {
 	t.Parallel()
 	f := pipelinetest.New(t)
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "singer.csv"), []byte("name,country\nLiliane,France\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	imported, err := f.Im.ImportCSV(f.Ctx, store.System, f.Project.ID, []string{dir}, "singers")
-	if err != nil {
-		t.Fatal(err)
-	}
+	imported := f.ImportCSVText(t, "singers", "singer.csv", "name,country\nLiliane,France\n")
 	models, err := llmconf.NewModels(f.Ctx, f.St, llm.Settings{}, "", nil)
 	if err != nil {
 		t.Fatal(err)

@@ -27,9 +27,7 @@ import (
 // the run machinery, the prompts, the filters (exact and near-duplicate, lexical embedding) and the
 // lineage cost beyond the work itself.
 func BenchmarkGenerate(b *testing.B) {
-	dir := pipelinetest.BenchData(b, "spider")
-	f := pipelinetest.New(b)
-	f.ImportSpider(b, dir)
+	f := pipelinetest.NewSpider(b)
 	model := llmtest.New(b)
 	var seq atomic.Int64
 	model.Respond(func(req openai.ChatCompletionRequest) llmtest.Reply { return benchReply(req, seq.Add(1)) })

@@ -174,6 +174,16 @@ func (g *genFixture) execute(t *testing.T, run store.PipelineRun) store.Pipeline
 	return g.Run(t, run)
 }
 
+// expectDropped checks that the run dropped as many outputs as want says for each of its reasons.
+func expectDropped(t *testing.T, run store.PipelineRun, want map[string]int) {
+	t.Helper()
+	for reason, n := range want {
+		if run.Dropped[reason] != n {
+			t.Errorf("dropped %s: %d, want %d (all: %v)", reason, run.Dropped[reason], n, run.Dropped)
+		}
+	}
+}
+
 // generated returns the questions a run made, by origin key.
 func (g *genFixture) generated(t *testing.T, runID int64) map[string]store.NLQWithSQL {
 	t.Helper()
@@ -223,11 +233,7 @@ func TestGenerate_ComplexityKeepsLineageDropsByReasonAndFeedsAnnotation(t *testi
 		t.Fatalf("run: %+v\n%s", run, g.Log(t, run))
 	}
 	want := map[string]int{DropDuplicate: 1, DropRefusal: 1, DropWrongLanguage: 1, DropInvalidJSON: 2}
-	for reason, n := range want {
-		if run.Dropped[reason] != n {
-			t.Errorf("dropped %s: %d, want %d (all: %v)", reason, run.Dropped[reason], n, run.Dropped)
-		}
-	}
+	expectDropped(t, run, want)
 	out := g.generated(t, run.ID)
 	if len(out) != 1 {
 		t.Fatalf("generated: %v", out)
@@ -318,11 +324,7 @@ func TestGenerate_QAGenExecutesValidatesAndStoresGeneratorSQL(t *testing.T) {
 		t.Fatalf("run: %+v\n%s", run, g.Log(t, run))
 	}
 	want := map[string]int{DropDuplicate: 1, DropSQLFailed: 1, DropOffSchema: 1, DropInvalidJSON: 1, DropNotValidated: 1, DropEmpty: 1}
-	for reason, n := range want {
-		if run.Dropped[reason] != n {
-			t.Errorf("dropped %s: %d, want %d (all: %v)", reason, run.Dropped[reason], n, run.Dropped)
-		}
-	}
+	expectDropped(t, run, want)
 	out := g.generated(t, run.ID)
 	if len(out) != 1 {
 		t.Fatalf("generated: %v", out)

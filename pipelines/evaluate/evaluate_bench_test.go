@@ -30,13 +30,8 @@ import (
 // result cost beyond the work itself. Each iteration changes the template by a word, so no answer
 // comes from the response cache.
 func BenchmarkEvaluate(b *testing.B) {
-	dir := pipelinetest.BenchData(b, "spider")
-	f := pipelinetest.New(b)
-	f.ImportSpider(b, dir)
-	if _, err := f.St.Pool().Exec(f.Ctx, `UPDATE nlqs n SET status = 'accepted', gold_candidate_id = c.id
-		FROM sql_candidates c WHERE c.nlq_id = n.id AND n.project_id = $1 AND c.verification->>'match' = 'true'`, f.Project.ID); err != nil {
-		b.Fatal(err)
-	}
+	f := pipelinetest.NewSpider(b)
+	f.AcceptVerified(b)
 	snap, _, err := (&golden.Snapshots{Store: f.St}).Cut(f.Ctx, store.System, f.Project.ID, golden.SnapshotParams{Name: "bench", Seed: 1})
 	if err != nil {
 		b.Fatal(err)

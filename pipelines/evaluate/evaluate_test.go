@@ -1,7 +1,6 @@
 package evaluate
 
 import (
-	"context"
 	"errors"
 	"hash/fnv"
 	"strings"
@@ -37,18 +36,10 @@ func newGoldBench(t *testing.T) *goldBench {
 	return b
 }
 
+// execute processes the run, within 5 minutes, and returns it as it ended.
 func (b *goldBench) execute(t *testing.T, run store.PipelineRun) store.PipelineRun {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(b.Ctx, 5*time.Minute)
-	defer cancel()
-	if err := b.runner.Execute(ctx, run); err != nil {
-		t.Fatal(err)
-	}
-	run, err := b.St.PipelineRun(b.Ctx, b.Project.ID, run.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return run
+	return b.ExecuteRun(t, b.runner, run, 5*time.Minute)
 }
 
 func TestEvaluate_ExecutionAccuracyByHardnessAndDatabaseJudgeApart(t *testing.T) {

@@ -50,10 +50,7 @@ func TestEvaluate_BIRDAccuracyByDifficulty(t *testing.T) {
 	t.Parallel()
 	f := pipelinetest.New(t)
 	f.ImportBIRD(t, "../ingest/bird/testdata/bird")
-	if _, err := f.St.Pool().Exec(f.Ctx, `UPDATE nlqs n SET status = 'accepted', gold_candidate_id = c.id
-		FROM sql_candidates c WHERE c.nlq_id = n.id AND n.project_id = $1 AND c.verification->>'match' = 'true'`, f.Project.ID); err != nil {
-		t.Fatal(err)
-	}
+	f.AcceptVerified(t)
 	snap, _, err := (&golden.Snapshots{Store: f.St}).Cut(f.Ctx, store.System, f.Project.ID, golden.SnapshotParams{Name: "bird", Seed: 1,
 		Ratios: &golden.SplitRatios{Test: 1}})
 	if err != nil {

@@ -111,9 +111,7 @@ func pairKey(db, question, sql string) string { return db + "\x00" + question + 
 
 func TestExportSpider_RoundTripsThroughTheSpiderImporter(t *testing.T) {
 	t.Parallel()
-	dir := pipelinetest.NeedData(t, "spider")
-	f := pipelinetest.New(t)
-	f.ImportSpider(t, dir)
+	f := pipelinetest.NewSpider(t)
 	acceptImportedGold(t, f)
 	snap, _, err := (&golden.Snapshots{Store: f.St}).Cut(f.Ctx, store.System, f.Project.ID, golden.SnapshotParams{Name: "spider", Seed: 3})
 	if err != nil {
@@ -325,20 +323,7 @@ func accepted(t *testing.T, f *pipelinetest.Fixture, db int64, question, sql str
 func TestExportSpider_ReportsPairsItCannotExportFaithfully(t *testing.T) {
 	t.Parallel()
 	f := pipelinetest.New(t)
-	csvDB := func(name, file, content string) int64 {
-		dir := filepath.Join(t.TempDir(), name)
-		if err := os.Mkdir(dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, file), []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		sum, err := f.Im.ImportCSV(f.Ctx, store.System, f.Project.ID, []string{dir}, name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return sum.Database.ID
-	}
+	csvDB := func(name, file, content string) int64 { return f.ImportCSVText(t, name, file, content).Database.ID }
 	singers := csvDB("singers", "singer.csv", "id,name,country,debut\n1,Liliane,France,2001-05-01\n2,Christy,United States,1999-12-31\n3,Ann,,2010-01-02\n")
 	bands := csvDB("bands", "band.csv", "id,name\n1,Kings\n")
 	same := accepted(t, f, singers, "Who is singer 1?", "SELECT name FROM singer WHERE id = 1")

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -34,14 +33,7 @@ type exportSet struct {
 func newExportSet(t *testing.T, n int) *exportSet {
 	t.Helper()
 	f := pipelinetest.New(t)
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "singer.csv"), []byte("id,name,country\n1,Liliane,France\n2,Christy,United States\n3,Ann,\"Ireland, \"\"West\"\"\"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	imported, err := f.Im.ImportCSV(f.Ctx, store.System, f.Project.ID, []string{dir}, "singers")
-	if err != nil {
-		t.Fatal(err)
-	}
+	imported := f.ImportCSVText(t, "singers", "singer.csv", "id,name,country\n1,Liliane,France\n2,Christy,United States\n3,Ann,\"Ireland, \"\"West\"\"\"\n")
 	for i := range n {
 		var nlq, cand int64
 		if err := f.St.Pool().QueryRow(f.Ctx, `INSERT INTO nlqs (project_id, database_id, question, status) VALUES ($1, $2, $3, 'accepted')

@@ -3,8 +3,6 @@ package measure
 import (
 	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -25,9 +23,7 @@ func TestMain(m *testing.M) { storetest.Main(m) }
 
 func TestMetrics_SpiderStagesEmbeddingsAndFailures(t *testing.T) {
 	t.Parallel()
-	dir := pipelinetest.NeedData(t, "spider")
-	f := pipelinetest.New(t)
-	f.ImportSpider(t, dir)
+	f := pipelinetest.NewSpider(t)
 	// The second half of the questions make a later stage.
 	if _, err := f.St.Pool().Exec(f.Ctx, `UPDATE nlqs SET stage = '+paraphrase' WHERE project_id = $1
 		AND id > (SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY id) FROM nlqs WHERE project_id = $1)`, f.Project.ID); err != nil {
@@ -107,13 +103,7 @@ func TestMetrics_SpiderStagesEmbeddingsAndFailures(t *testing.T) {
 func TestMetrics_StartQueuesOneRunPerProject(t *testing.T) {
 	t.Parallel()
 	f := pipelinetest.New(t)
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "singer.csv"), []byte("name,country\nLiliane,France\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.Im.ImportCSV(f.Ctx, store.System, f.Project.ID, []string{dir}, "singers"); err != nil {
-		t.Fatal(err)
-	}
+	f.ImportCSVText(t, "singers", "singer.csv", "name,country\nLiliane,France\n")
 	log := pipelinetest.QuietLog()
 	runner := runs.NewRunner(f.St, log)
 	m := New(f.St, nil, runner, log)

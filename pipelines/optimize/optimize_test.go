@@ -49,33 +49,20 @@ func (b *goldBench) wire() {
 	}
 }
 
+// execute processes the run, within 5 minutes, and returns it as it ended.
 func (b *goldBench) execute(t *testing.T, run store.PipelineRun) store.PipelineRun {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(b.Ctx, 5*time.Minute)
-	defer cancel()
-	if err := b.runner.Execute(ctx, run); err != nil {
-		t.Fatal(err)
-	}
-	run, err := b.St.PipelineRun(b.Ctx, b.Project.ID, run.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return run
+	return b.ExecuteRun(t, b.runner, run, 5*time.Minute)
 }
 
 func TestOPRO_FindsTheRuleFromFailuresAndBeatsTheBaselineOnTest(t *testing.T) {
 	t.Parallel()
 	b := newGoldBench(t)
-	run, err := b.opt.StartOptimization(b.Ctx, store.System, b.Project.ID, Params{Method: MethodOPRO, SnapshotID: b.Snapshot.ID,
+	run, rep := b.optimize(t, Params{Method: MethodOPRO, SnapshotID: b.Snapshot.ID,
 		OPRO: OPROParams{Iterations: 2, Candidates: 2}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	run = b.execute(t, run)
 	if run.Status != store.RunSucceeded {
 		t.Fatalf("run %s: %s", run.Status, run.Error)
 	}
-	rep := b.report(t, run)
 	if len(rep.Candidates) != 5 || rep.Best == nil || !strings.Contains(rep.Best.Prompt, evaluatetest.MagicRule) {
 		t.Fatalf("%d candidates, best %+v", len(rep.Candidates), rep.Best)
 	}
@@ -105,6 +92,18 @@ func TestOPRO_FindsTheRuleFromFailuresAndBeatsTheBaselineOnTest(t *testing.T) {
 	if _, err := b.opt.Adopt(b.Ctx, store.System, b.Project.ID, run.ID, 424242); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("adopting an unknown candidate: %v", err)
 	}
+}
+
+// optimize starts an optimization with p and executes it; it returns the run as it ended and its
+// report.
+func (b *goldBench) optimize(t *testing.T, p Params) (store.PipelineRun, Report) {
+	t.Helper()
+	run, err := b.opt.StartOptimization(b.Ctx, store.System, b.Project.ID, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run = b.execute(t, run)
+	return run, b.report(t, run)
 }
 
 func (b *goldBench) report(t *testing.T, run store.PipelineRun) Report {
@@ -169,16 +168,11 @@ func (b *goldBench) reviewOn(t *testing.T) {
 func TestAPO_CriticSeesFailuresAndReviewsBeamKeepsTheBestChild(t *testing.T) {
 	b := newGoldBench(t)
 	b.reviewOn(t)
-	run, err := b.opt.StartOptimization(b.Ctx, store.System, b.Project.ID, Params{Method: MethodAPO, SnapshotID: b.Snapshot.ID,
+	run, rep := b.optimize(t, Params{Method: MethodAPO, SnapshotID: b.Snapshot.ID,
 		APO: APOParams{BeamWidth: 2, BranchFactor: 2, Rounds: 2, GradientBatch: 16, ValidationBatch: 12}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	run = b.execute(t, run)
 	if run.Status != store.RunSucceeded {
 		t.Fatalf("run %s: %s", run.Status, run.Error)
 	}
-	rep := b.report(t, run)
 	if rep.Best == nil || !strings.Contains(rep.Best.Prompt, evaluatetest.MagicRule) || rep.Best.ParentID == nil || rep.Best.Critique == "" {
 		t.Fatalf("best: %+v", rep.Best)
 	}
@@ -327,16 +321,11 @@ func TestOPRO_BudgetStopsTheRunCleanly(t *testing.T) {
 	t.Parallel()
 	b := newGoldBench(t)
 	val := len(b.Pairs(t, "val"))
-	run, err := b.opt.StartOptimization(b.Ctx, store.System, b.Project.ID, Params{Method: MethodOPRO, SnapshotID: b.Snapshot.ID,
+	run, rep := b.optimize(t, Params{Method: MethodOPRO, SnapshotID: b.Snapshot.ID,
 		Concurrency: 1, Budget: evaluate.Budget{MaxCalls: val + 3}, OPRO: OPROParams{Iterations: 3, Candidates: 1}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	run = b.execute(t, run)
 	if run.Status != store.RunFailed || !strings.Contains(run.Error, fmt.Sprintf("budget reached: %d of %d model calls", val+3, val+3)) {
 		t.Fatalf("run %s: %q", run.Status, run.Error)
 	}
-	rep := b.report(t, run)
 	if len(rep.Candidates) != 2 || rep.Candidates[0].ValScore == nil || rep.Candidates[1].ValScore != nil || rep.Test != nil {
 		t.Fatalf("candidates %+v, test %+v", rep.Candidates, rep.Test)
 	}
@@ -368,12 +357,7 @@ func TestOptimize_RepliesWithoutAPromptAreSkipped(t *testing.T) {
 		{Method: MethodAPO, APO: APOParams{BeamWidth: 3, BranchFactor: 2, Rounds: 2, GradientBatch: 8, ValidationBatch: 8}},
 	} {
 		p.SnapshotID = b.Snapshot.ID
-		run, err := b.opt.StartOptimization(b.Ctx, store.System, b.Project.ID, p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		run = b.execute(t, run)
-		rep := b.report(t, run)
+		run, rep := b.optimize(t, p)
 		if run.Status != store.RunSucceeded || len(rep.Candidates) != 1 || rep.Best == nil || rep.Best.Origin != "baseline" || rep.Test == nil {
 			t.Fatalf("%s: %s %q, %d candidates, best %+v", p.Method, run.Status, run.Error, len(rep.Candidates), rep.Best)
 		}

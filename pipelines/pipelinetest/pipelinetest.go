@@ -101,10 +101,42 @@ func New(t testing.TB) *Fixture {
 	return &Fixture{Ctx: ctx, Im: im, St: st, Exec: exec, Project: p}
 }
 
+// NewSpider makes a Fixture with the shared Spider dev set imported. Without the data set a test
+// is skipped (failed on CI) as NeedData does, a benchmark skipped as BenchData does.
+func NewSpider(t testing.TB) *Fixture {
+	t.Helper()
+	var dir string
+	if b, ok := t.(*testing.B); ok {
+		dir = BenchData(b, "spider")
+	} else {
+		dir = NeedData(t, "spider")
+	}
+	f := New(t)
+	f.ImportSpider(t, dir)
+	return f
+}
+
 // ImportSpider imports the Spider-layout folder dir into the project with the default options.
 func (f *Fixture) ImportSpider(t testing.TB, dir string) ingest.ImportSummary {
 	t.Helper()
 	sum, err := f.Im.ImportSpider(f.Ctx, store.System, f.Project.ID, dir, spider.DatasetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sum
+}
+
+// ImportCSVText imports one CSV file, named file and holding content, as database db of the project.
+func (f *Fixture) ImportCSVText(t testing.TB, db, file, content string) ingest.DatabaseSummary {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), db)
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, file), []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := f.Im.ImportCSV(f.Ctx, store.System, f.Project.ID, []string{dir}, db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,6 +151,16 @@ func (f *Fixture) ImportBIRD(t testing.TB, dir string) ingest.BIRDSummary {
 		t.Fatal(err)
 	}
 	return sum
+}
+
+// AcceptVerified accepts every question of the project whose imported gold SQL was verified,
+// with that gold.
+func (f *Fixture) AcceptVerified(t testing.TB) {
+	t.Helper()
+	if _, err := f.St.Pool().Exec(f.Ctx, `UPDATE nlqs n SET status = 'accepted', gold_candidate_id = c.id
+		FROM sql_candidates c WHERE c.nlq_id = n.id AND n.project_id = $1 AND c.verification->>'match' = 'true'`, f.Project.ID); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // Models are the model settings set in force, kept in f's database with a secrets key of the
@@ -162,6 +204,13 @@ func (f *Fixture) Log(t testing.TB, run store.PipelineRun) string {
 		fmt.Fprintf(&b, "%s: %s\n", e.Level, e.Message)
 	}
 	return b.String()
+}
+
+// ExecuteRun executes the run as ExecuteWithin does and returns it as it is then.
+func (f *Fixture) ExecuteRun(t testing.TB, r *runs.Runner, run store.PipelineRun, d time.Duration) store.PipelineRun {
+	t.Helper()
+	ExecuteWithin(t, r, run, d)
+	return f.Run(t, run)
 }
 
 // ExecuteWithin runs r.Execute with a deadline, so a run that never ends fails the test instead of

@@ -42,6 +42,26 @@ func testKeys(n int) []string {
 	return out
 }
 
+// resume resumes the run, retrying its failed items or not, and executes it; it returns the run as
+// it is then.
+func resume(t *testing.T, f *pipelinetest.Fixture, r *runs.Runner, run store.PipelineRun, retryFailed bool) store.PipelineRun {
+	t.Helper()
+	if _, err := f.St.ResumeRun(f.Ctx, store.System, f.Project.ID, run.ID, retryFailed); err != nil {
+		t.Fatal(err)
+	}
+	return f.ExecuteRun(t, r, run, time.Minute)
+}
+
+// storedOnce checks that the results of the items testKeys(n) were each stored once.
+func storedOnce(t *testing.T, stored map[string]int, n int) {
+	t.Helper()
+	for _, k := range testKeys(n) {
+		if stored[k] != 1 {
+			t.Fatalf("results stored: %v", stored)
+		}
+	}
+}
+
 func testRun(t *testing.T, f *pipelinetest.Fixture, items []string) store.PipelineRun {
 	t.Helper()
 	run, err := f.St.CreatePipelineRun(f.Ctx, store.System, f.Project.ID, kindTest, map[string]any{}, items)
@@ -144,9 +164,7 @@ func TestRunner_TransientErrorsRetryOthersFailTheItemWithTheirReason(t *testing.
 		return store.ItemOutcome{OK: true}, nil, nil
 	})
 	run := testRun(t, f, []string{"bad", "flaky", "ok1", "ok2", "panics"})
-	pipelinetest.ExecuteWithin(t, r, run, time.Minute)
-
-	got := f.Run(t, run)
+	got := f.ExecuteRun(t, r, run, time.Minute)
 	if got.Status != store.RunSucceeded || got.Done != 5 || got.Succeeded != 3 || got.Failed != 2 {
 		t.Fatalf("run: %+v", got)
 	}
@@ -193,32 +211,19 @@ func TestRunner_RunWithNoSuccessFailsAndRetryFailedFinishesIt(t *testing.T) {
 		}, nil
 	})
 	run := testRun(t, f, testKeys(3))
-	pipelinetest.ExecuteWithin(t, r, run, time.Minute)
-	got := f.Run(t, run)
+	got := f.ExecuteRun(t, r, run, time.Minute)
 	if got.Status != store.RunFailed || got.Failed != 3 || !strings.Contains(got.Error, "no item succeeded; the first failed with: the model refused") {
 		t.Fatalf("run: %+v", got)
 	}
-	if _, err := f.St.ResumeRun(f.Ctx, store.System, f.Project.ID, run.ID, false); err != nil {
-		t.Fatal(err)
-	}
-	pipelinetest.ExecuteWithin(t, r, run, time.Minute)
-	if got := f.Run(t, run); got.Status != store.RunFailed || got.Failed != 3 {
+	if got := resume(t, f, r, run, false); got.Status != store.RunFailed || got.Failed != 3 {
 		t.Fatalf("resumed without retrying failed items, nothing changes: %+v", got)
 	}
 	broken.Store(false)
-	if _, err := f.St.ResumeRun(f.Ctx, store.System, f.Project.ID, run.ID, true); err != nil {
-		t.Fatal(err)
-	}
-	pipelinetest.ExecuteWithin(t, r, run, time.Minute)
-	got = f.Run(t, run)
+	got = resume(t, f, r, run, true)
 	if got.Status != store.RunSucceeded || got.Succeeded != 3 || got.Failed != 0 || got.Done != 3 || got.Error != "" {
 		t.Fatalf("after retrying failed items: %+v", got)
 	}
-	for _, k := range testKeys(3) {
-		if done[k] != 1 {
-			t.Fatalf("results stored: %v", done)
-		}
-	}
+	storedOnce(t, done, 3)
 }
 
 // Cancelling stops the items in progress (their context ends) and starts no other; a resume does
@@ -262,18 +267,10 @@ func TestRunner_CancelStopsItemsInProgressAndResumeDoesTheRest(t *testing.T) {
 		t.Fatalf("items started after the cancel: %d", len(started))
 	}
 	hold.Store(false)
-	if _, err := f.St.ResumeRun(f.Ctx, store.System, f.Project.ID, run.ID, false); err != nil {
-		t.Fatal(err)
-	}
-	pipelinetest.ExecuteWithin(t, r, run, time.Minute)
-	if got := f.Run(t, run); got.Status != store.RunSucceeded || got.Done != 10 {
+	if got := resume(t, f, r, run, false); got.Status != store.RunSucceeded || got.Done != 10 {
 		t.Fatalf("resumed: %+v", got)
 	}
-	for _, k := range testKeys(10) {
-		if stored[k] != 1 {
-			t.Fatalf("stored: %v", stored)
-		}
-	}
+	storedOnce(t, stored, 10)
 }
 
 // A worker that stops (Ctrl-C, SIGTERM) interrupts its items; they go back to the queue and the
@@ -303,8 +300,7 @@ func TestRunner_StoppedWorkerLeavesItsItemsToTheNext(t *testing.T) {
 	next := testRunner(t, f.St, 2, 2, func(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, runs.ItemSaver, error) {
 		return store.ItemOutcome{OK: true}, nil, nil
 	})
-	pipelinetest.ExecuteWithin(t, next, run, time.Minute)
-	if got := f.Run(t, run); got.Status != store.RunSucceeded || got.Succeeded != 4 {
+	if got := f.ExecuteRun(t, next, run, time.Minute); got.Status != store.RunSucceeded || got.Succeeded != 4 {
 		t.Fatalf("finished by the next worker: %+v", got)
 	}
 }
@@ -324,8 +320,7 @@ func TestRunner_KeptAndDroppedAddUpByReason(t *testing.T) {
 		return o, nil, nil
 	})
 	run := testRun(t, f, testKeys(4))
-	pipelinetest.ExecuteWithin(t, r, run, time.Minute)
-	got := f.Run(t, run)
+	got := f.ExecuteRun(t, r, run, time.Minute)
 	if got.Kept != 8 || got.Dropped["near_duplicate"] != 4 || got.Dropped["invalid_json"] != 3 || len(got.Dropped) != 2 ||
 		got.PromptTokens != 40 || got.CompletionTokens != 20 {
 		t.Fatalf("run: %+v", got)
@@ -367,8 +362,7 @@ func TestRunner_ItemsOfADeadWorkerAreHandedOverOnce(t *testing.T) {
 	if _, err := pool.Exec(f.Ctx, `UPDATE pipeline_runs SET status = 'running' WHERE id = $1`, run.ID); err != nil {
 		t.Fatal(err)
 	}
-	pipelinetest.ExecuteWithin(t, r, run, time.Minute)
-	if got := f.Run(t, run); got.Status != store.RunSucceeded || got.Succeeded != 2 || calls.Load() != 2 {
+	if got := f.ExecuteRun(t, r, run, time.Minute); got.Status != store.RunSucceeded || got.Succeeded != 2 || calls.Load() != 2 {
 		t.Fatalf("run: %+v after %d calls", got, calls.Load())
 	}
 	// The dead worker's jobs (generation 1) may not claim the items any more.
@@ -427,8 +421,7 @@ func TestRunner_NoModelSaysWhichProcessWorkedTheItem(t *testing.T) {
 		return store.ItemOutcome{}, nil, &runs.ItemError{Err: fmt.Errorf("target model: llm: %w", llm.ErrNotConfigured)}
 	})
 	run := testRun(t, f, testKeys(1))
-	pipelinetest.ExecuteWithin(t, r, run, time.Minute)
-	got := f.Run(t, run)
+	got := f.ExecuteRun(t, r, run, time.Minute)
 	if !strings.Contains(got.Error, "no language model is configured") || !strings.Contains(got.Error, "this item was worked by worker #") ||
 		!strings.Contains(got.Error, fmt.Sprintf("process %d", os.Getpid())) {
 		t.Fatalf("run: %+v", got)

@@ -5,9 +5,7 @@ package evaluatetest
 
 import (
 	"hash/fnv"
-	"io"
 	"log/slog"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync/atomic"
@@ -15,11 +13,9 @@ import (
 
 	"github.com/sashabaranov/go-openai"
 
-	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/llm/llmtest"
 	"github.com/goldset/goldset/pipelines/golden"
-	"github.com/goldset/goldset/pipelines/ingest/spider"
 	"github.com/goldset/goldset/pipelines/pipelinetest"
 	"github.com/goldset/goldset/pipelines/prompts"
 	"github.com/goldset/goldset/store"
@@ -68,23 +64,12 @@ func New(t *testing.T) *Gold {
 	t.Helper()
 	dir := pipelinetest.NeedData(t, "spider")
 	f := pipelinetest.New(t)
-	sum, err := f.Im.ImportSpider(f.Ctx, store.System, f.Project.ID, dir, spider.DatasetOptions{})
-	if err == nil {
-		err = sum.Err()
-	}
-	if err != nil {
+	if err := f.ImportSpider(t, dir).Err(); err != nil {
 		t.Fatal(err)
 	}
-	b := &Gold{Fixture: f, Model: llmtest.New(t), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), SQLOf: map[string]string{}}
-	b.Models, err = llmconf.NewModels(f.Ctx, f.St, llm.Settings{BaseURL: b.Model.URL, APIKey: "test-key", Model: llmtest.FakeModel},
-		filepath.Join(t.TempDir(), "key"), b.Logger)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := b.St.Pool().Exec(b.Ctx, `UPDATE nlqs n SET status = 'accepted', gold_candidate_id = c.id
-		FROM sql_candidates c WHERE c.nlq_id = n.id AND n.project_id = $1 AND c.verification->>'match' = 'true'`, b.Project.ID); err != nil {
-		t.Fatal(err)
-	}
+	b := &Gold{Fixture: f, Model: llmtest.New(t), Logger: pipelinetest.QuietLog(), SQLOf: map[string]string{}}
+	b.Models = f.Models(t, pipelinetest.FakeModel(b.Model), b.Logger)
+	f.AcceptVerified(t)
 	// Pair by pair: the scripted model's figures were set on this split of the dev set, where
 	// Spider's two questions per SQL fall on either side.
 	snap, _, err := (&golden.Snapshots{Store: b.St}).Cut(b.Ctx, store.System, b.Project.ID,

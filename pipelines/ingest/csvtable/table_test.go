@@ -29,6 +29,16 @@ func hasWarning(td *sqlexec.TableData, substr string) bool {
 	return false
 }
 
+// wantWarnings checks that td has a warning containing each of substrs.
+func wantWarnings(t *testing.T, td *sqlexec.TableData, substrs ...string) {
+	t.Helper()
+	for _, w := range substrs {
+		if !hasWarning(td, w) {
+			t.Errorf("no warning %q in %q", w, td.Warnings)
+		}
+	}
+}
+
 func TestRead_EmptyFileHasNoHeader(t *testing.T) {
 	t.Parallel()
 	for _, in := range []string{"", "\n\n", "\xEF\xBB\xBF"} {
@@ -81,11 +91,7 @@ func TestRead_StrayNULsAreRemovedWithAWarningPerColumn(t *testing.T) {
 	if got := td.Def.Columns[1].Original; got != "name" {
 		t.Errorf("header = %q", got)
 	}
-	for _, w := range []string{`column 2 ("name"): 4 NUL bytes removed (first on line 1)`, `column 3 ("city"): 1 NUL bytes removed (first on line 3)`} {
-		if !hasWarning(td, w) {
-			t.Errorf("no warning %q in %q", w, td.Warnings)
-		}
-	}
+	wantWarnings(t, td, `column 2 ("name"): 4 NUL bytes removed (first on line 1)`, `column 3 ("city"): 1 NUL bytes removed (first on line 3)`)
 }
 
 func TestRead_NonUTF8IsReadAsWindows1252WithAWarning(t *testing.T) {
@@ -97,9 +103,7 @@ func TestRead_NonUTF8IsReadAsWindows1252WithAWarning(t *testing.T) {
 	if got := td.Rows[0][1]; got != "“quoted” €" {
 		t.Errorf("note = %q", got)
 	}
-	if !hasWarning(td, "Windows-1252") || !hasWarning(td, "line 2") {
-		t.Errorf("warnings %q", td.Warnings)
-	}
+	wantWarnings(t, td, "Windows-1252", "line 2")
 }
 
 func TestRead_BOMAndCRLF(t *testing.T) {
@@ -128,9 +132,7 @@ func TestRead_ShortRowsArePaddedWithNull(t *testing.T) {
 	if !reflect.DeepEqual(td.Rows, want) {
 		t.Errorf("rows %v", td.Rows)
 	}
-	if !hasWarning(td, "2 rows have fewer cells than the header's 3 (first on line 3)") {
-		t.Errorf("warnings %q", td.Warnings)
-	}
+	wantWarnings(t, td, "2 rows have fewer cells than the header's 3 (first on line 3)")
 }
 
 func TestRead_ExtraCellsGetTheirOwnColumns(t *testing.T) {
@@ -146,9 +148,7 @@ func TestRead_ExtraCellsGetTheirOwnColumns(t *testing.T) {
 	if !reflect.DeepEqual(td.Rows[1], []any{int64(3), int64(4), "x", "y"}) || td.Rows[0][2] != nil {
 		t.Errorf("rows %v", td.Rows)
 	}
-	if !hasWarning(td, "extra_1 to extra_2") {
-		t.Errorf("warnings %q", td.Warnings)
-	}
+	wantWarnings(t, td, "extra_1 to extra_2")
 }
 
 func TestRead_EmptyExtraCellsAreDroppedWithAWarning(t *testing.T) {
