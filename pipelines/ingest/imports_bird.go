@@ -234,15 +234,13 @@ func (im *Importer) insertGold(ctx context.Context, a store.Actor, nlqs []store.
 			n.Status = store.NLQNeedsReview
 			sum.Mismatches = append(sum.Mismatches, Mismatch{Index: q.index, DBID: q.dbID, Query: q.sql, Reason: vg.reason()})
 		}
-		inserted, err := store.InsertNLQ(ctx, tx, a, &n)
+		inserted, err := sum.insert(ctx, tx, a, &n)
 		if err != nil {
 			return sum, err
 		}
 		if !inserted {
-			sum.Existing++
 			continue
 		}
-		sum.Imported++
 		if err := store.InsertCandidate(ctx, tx, a, importedCandidate(n.ID, q.sql, vg)); err != nil {
 			return sum, err
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/goldset/goldset/pipelines/ingest/spider"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
+	"github.com/jackc/pgx/v5"
 )
 
 // QuestionSummary is what a question import did.
@@ -109,6 +110,20 @@ func (im *Importer) importSpiderDatabase(ctx context.Context, a store.Actor, pro
 	sum.Databases = append(sum.Databases, dbs)
 	sum.Questions.addGold(qsum)
 	return nil
+}
+
+// insert inserts question n in tx unless the project has one with its origin key, and counts it as
+// imported or as existing.
+func (q *QuestionSummary) insert(ctx context.Context, tx pgx.Tx, a store.Actor, n *store.NLQ) (inserted bool, err error) {
+	if inserted, err = store.InsertNLQ(ctx, tx, a, n); err != nil {
+		return false, err
+	}
+	if inserted {
+		q.Imported++
+	} else {
+		q.Existing++
+	}
+	return inserted, nil
 }
 
 // addGold adds what a database's import of benchmark questions with gold SQL did (o) to q.
@@ -254,15 +269,13 @@ func (im *Importer) ImportQuestionsCSV(ctx context.Context, a store.Actor, proje
 		}
 		origin, _ := json.Marshal(o)
 		n := store.NLQ{ProjectID: projectID, DatabaseID: &dbID, Question: q.question, Origin: origin, OriginKey: &key}
-		inserted, err := store.InsertNLQ(ctx, tx, a, &n)
+		inserted, err := sum.insert(ctx, tx, a, &n)
 		if err != nil {
 			return sum, err
 		}
 		if !inserted {
-			sum.Existing++
 			continue
 		}
-		sum.Imported++
 		if q.result == nil {
 			continue
 		}

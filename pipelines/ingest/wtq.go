@@ -108,14 +108,8 @@ func (im *Importer) ImportWTQ(ctx context.Context, a store.Actor, projectID int6
 		}
 		originJSON, _ := json.Marshal(origin)
 		n := store.NLQ{ProjectID: projectID, DatabaseID: &dbID, Question: q.Utterance, Origin: originJSON, OriginKey: &key, TargetValues: q.TargetValues}
-		inserted, err := store.InsertNLQ(ctx, tx, a, &n)
-		if err != nil {
+		if _, err := sum.Questions.insert(ctx, tx, a, &n); err != nil {
 			return sum, err
-		}
-		if inserted {
-			sum.Questions.Imported++
-		} else {
-			sum.Questions.Existing++
 		}
 	}
 	return sum, tx.Commit(ctx)
