@@ -96,14 +96,8 @@ func (p *patternWriter) selectStmt(s *pg_query.SelectStmt) {
 			}
 		}
 		p.list(s.TargetList, false)
-		if len(s.FromClause) > 0 {
-			p.WriteString(" FROM ")
-			p.list(s.FromClause, false)
-		}
-		if s.WhereClause != nil {
-			p.WriteString(" WHERE ")
-			p.node(s.WhereClause)
-		}
+		p.optionalList(" FROM ", s.FromClause, "")
+		p.optional(" WHERE ", s.WhereClause, "")
 		if len(s.GroupClause) > 0 {
 			p.WriteString(" GROUP BY ")
 			if s.GroupDistinct {
@@ -111,10 +105,7 @@ func (p *patternWriter) selectStmt(s *pg_query.SelectStmt) {
 			}
 			p.list(s.GroupClause, false)
 		}
-		if s.HavingClause != nil {
-			p.WriteString(" HAVING ")
-			p.node(s.HavingClause)
-		}
+		p.optional(" HAVING ", s.HavingClause, "")
 		if len(s.WindowClause) > 0 {
 			p.WriteString(" WINDOW ")
 			for i, w := range s.WindowClause {
@@ -126,10 +117,7 @@ func (p *patternWriter) selectStmt(s *pg_query.SelectStmt) {
 			}
 		}
 	}
-	if len(s.SortClause) > 0 {
-		p.WriteString(" ORDER BY ")
-		p.list(s.SortClause, false)
-	}
+	p.optionalList(" ORDER BY ", s.SortClause, "")
 	if s.LimitCount != nil {
 		if s.LimitOption == pg_query.LimitOption_LIMIT_OPTION_WITH_TIES {
 			p.WriteString(" FETCH FIRST ")
@@ -140,10 +128,7 @@ func (p *patternWriter) selectStmt(s *pg_query.SelectStmt) {
 			p.node(s.LimitCount)
 		}
 	}
-	if s.LimitOffset != nil {
-		p.WriteString(" OFFSET ")
-		p.node(s.LimitOffset)
-	}
+	p.optional(" OFFSET ", s.LimitOffset, "")
 }
 
 // setArm writes one side of a set operation, in parentheses when it has clauses of its own that
@@ -201,6 +186,24 @@ func (p *patternWriter) operand(n *pg_query.Node) {
 		p.WriteString(")")
 	default:
 		p.node(n)
+	}
+}
+
+// optional writes n between prefix and suffix, or nothing when the clause is absent (n nil).
+func (p *patternWriter) optional(prefix string, n *pg_query.Node, suffix string) {
+	if n != nil {
+		p.WriteString(prefix)
+		p.node(n)
+		p.WriteString(suffix)
+	}
+}
+
+// optionalList writes the list between prefix and suffix, or nothing when it is empty.
+func (p *patternWriter) optionalList(prefix string, nodes []*pg_query.Node, suffix string) {
+	if len(nodes) > 0 {
+		p.WriteString(prefix)
+		p.list(nodes, false)
+		p.WriteString(suffix)
 	}
 }
 
@@ -282,19 +285,12 @@ func (p *patternWriter) node(n *pg_query.Node) {
 		p.names(x.CollateClause.Collname)
 	case *pg_query.Node_CaseExpr:
 		p.WriteString("CASE ")
-		if x.CaseExpr.Arg != nil {
-			p.node(x.CaseExpr.Arg)
-			p.WriteString(" ")
-		}
+		p.optional("", x.CaseExpr.Arg, " ")
 		for _, w := range x.CaseExpr.Args {
 			p.node(w)
 			p.WriteString(" ")
 		}
-		if x.CaseExpr.Defresult != nil {
-			p.WriteString("ELSE ")
-			p.node(x.CaseExpr.Defresult)
-			p.WriteString(" ")
-		}
+		p.optional("ELSE ", x.CaseExpr.Defresult, " ")
 		p.WriteString("END")
 	case *pg_query.Node_CaseWhen:
 		p.WriteString("WHEN ")
@@ -466,15 +462,8 @@ func (p *patternWriter) join(j *pg_query.JoinExpr) {
 	} else {
 		p.node(j.Rarg)
 	}
-	if len(j.UsingClause) > 0 {
-		p.WriteString(" USING (")
-		p.list(j.UsingClause, false)
-		p.WriteString(")")
-	}
-	if j.Quals != nil {
-		p.WriteString(" ON ")
-		p.node(j.Quals)
-	}
+	p.optionalList(" USING (", j.UsingClause, ")")
+	p.optional(" ON ", j.Quals, "")
 }
 
 // likeOps names the operators PostgreSQL's parser substitutes for LIKE and friends.
@@ -628,11 +617,7 @@ func (p *patternWriter) funcCall(f *pg_query.FuncCall) {
 		p.list(f.AggOrder, false)
 		p.WriteString(")")
 	}
-	if f.AggFilter != nil {
-		p.WriteString(" FILTER (WHERE ")
-		p.node(f.AggFilter)
-		p.WriteString(")")
-	}
+	p.optional(" FILTER (WHERE ", f.AggFilter, ")")
 	if f.Over != nil {
 		p.WriteString(" OVER ")
 		p.window(f.Over)
