@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -171,70 +170,56 @@ func benchBaseline(b *testing.B, f *pipelinetest.Fixture, client *llm.Client, ki
 		}
 	}
 	dbID := dbs[0].ID
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	start := time.Now()
-	for range 16 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(prompts) {
-					return
+	return pipelinetest.Timed(len(prompts), 16, func(i int) bool {
+		resp, err := client.Chat(f.Ctx, llm.CallMeta{Purpose: llm.PurposeGenerator}, openai.ChatCompletionRequest{
+			Messages: []openai.ChatCompletionMessage{{Role: openai.ChatMessageRoleUser, Content: prompts[i]}}})
+		if err != nil {
+			b.Error(err)
+			return false
+		}
+		reply := resp.Choices[0].Message.Content
+		var qs []string
+		var sqls []string
+		target := dbs[0]
+		if kind == KindQAGen {
+			var r struct {
+				Items []struct{ Question, SQL string }
+			}
+			if replyJSON(reply, &r) != nil {
+				return true // a validator's reply: nothing to insert
+			}
+			for _, it := range r.Items {
+				if m := benchTable.FindStringSubmatch("CREATE TABLE " + strings.TrimPrefix(it.SQL, "SELECT count(*) FROM ") + " ("); m != nil {
+					target = byTable[strings.Trim(m[1], `"`)]
 				}
-				resp, err := client.Chat(f.Ctx, llm.CallMeta{Purpose: llm.PurposeGenerator}, openai.ChatCompletionRequest{
-					Messages: []openai.ChatCompletionMessage{{Role: openai.ChatMessageRoleUser, Content: prompts[i]}}})
-				if err != nil {
-					b.Error(err)
-					return
-				}
-				reply := resp.Choices[0].Message.Content
-				var qs []string
-				var sqls []string
-				target := dbs[0]
-				if kind == KindQAGen {
-					var r struct {
-						Items []struct{ Question, SQL string }
-					}
-					if replyJSON(reply, &r) != nil {
-						continue // a validator's reply: nothing to insert
-					}
-					for _, it := range r.Items {
-						if m := benchTable.FindStringSubmatch("CREATE TABLE " + strings.TrimPrefix(it.SQL, "SELECT count(*) FROM ") + " ("); m != nil {
-							target = byTable[strings.Trim(m[1], `"`)]
-						}
-						f.Im.Exec.Run(f.Ctx, target.Target(), it.SQL)
-						qs, sqls = append(qs, it.Question), append(sqls, it.SQL)
-					}
-				} else {
-					var r struct{ Question string }
-					_ = replyJSON(reply, &r)
-					qs = []string{r.Question}
-				}
-				tx, err := f.St.Pool().Begin(f.Ctx)
-				if err != nil {
-					b.Error(err)
-					return
-				}
-				for k, q := range qs {
-					key := fmt.Sprintf("bare:%d", benchKeys.Add(1))
-					n := store.NLQ{ProjectID: f.Project.ID, DatabaseID: &dbID, Question: q, Stage: "bare", OriginKey: &key}
-					if _, err := store.InsertNLQ(f.Ctx, tx, store.System, &n); err != nil {
-						b.Error(err)
-					}
-					if kind == KindQAGen {
-						if err := store.InsertCandidate(f.Ctx, tx, store.System, &store.Candidate{NLQID: n.ID, Source: "generator", SQL: sqls[k]}); err != nil {
-							b.Error(err)
-						}
-					}
-				}
-				if err := tx.Commit(f.Ctx); err != nil {
+				f.Im.Exec.Run(f.Ctx, target.Target(), it.SQL)
+				qs, sqls = append(qs, it.Question), append(sqls, it.SQL)
+			}
+		} else {
+			var r struct{ Question string }
+			_ = replyJSON(reply, &r)
+			qs = []string{r.Question}
+		}
+		tx, err := f.St.Pool().Begin(f.Ctx)
+		if err != nil {
+			b.Error(err)
+			return false
+		}
+		for k, q := range qs {
+			key := fmt.Sprintf("bare:%d", benchKeys.Add(1))
+			n := store.NLQ{ProjectID: f.Project.ID, DatabaseID: &dbID, Question: q, Stage: "bare", OriginKey: &key}
+			if _, err := store.InsertNLQ(f.Ctx, tx, store.System, &n); err != nil {
+				b.Error(err)
+			}
+			if kind == KindQAGen {
+				if err := store.InsertCandidate(f.Ctx, tx, store.System, &store.Candidate{NLQID: n.ID, Source: "generator", SQL: sqls[k]}); err != nil {
 					b.Error(err)
 				}
 			}
-		}()
-	}
-	wg.Wait()
-	return time.Since(start)
+		}
+		if err := tx.Commit(f.Ctx); err != nil {
+			b.Error(err)
+		}
+		return true
+	})
 }

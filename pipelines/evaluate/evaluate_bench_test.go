@@ -3,8 +3,6 @@ package evaluate
 import (
 	"context"
 	"fmt"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -105,36 +103,22 @@ func evalBaseline(b *testing.B, f *pipelinetest.Fixture, e *Evaluator, client *l
 		}
 		texts[i], targets[i] = prompts.Fill(template, prompts.Dialect, schema, p.Question), d.DB.Target()
 	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	start := time.Now()
-	for range 16 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(pairs) {
-					return
-				}
-				resp, err := client.Chat(ctx, llm.CallMeta{Purpose: llm.PurposeTarget}, openai.ChatCompletionRequest{
-					Messages: []openai.ChatCompletionMessage{{Role: openai.ChatMessageRoleUser, Content: texts[i]}}})
-				if err != nil {
-					b.Error(err)
-					return
-				}
-				sql := ExtractSQL(resp.Choices[0].Message.Content)
-				ordered, _ := sqlexec.HasTopLevelOrderBy(pairs[i].SQL)
-				m := sqlexec.Match(e.exec.Run(ctx, targets[i], pairs[i].SQL), e.exec.Run(ctx, targets[i], sql),
-					sqlexec.MatchOptions{OrderMatters: ordered})
-				if _, err := f.St.Pool().Exec(ctx, `INSERT INTO bench_eval_results VALUES ($1, $2, $3, $4, $5)`,
-					iteration, pairs[i].NLQID, m.Match, sql, m.Reason); err != nil {
-					b.Error(err)
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	return time.Since(start)
+	return pipelinetest.Timed(len(pairs), 16, func(i int) bool {
+		resp, err := client.Chat(ctx, llm.CallMeta{Purpose: llm.PurposeTarget}, openai.ChatCompletionRequest{
+			Messages: []openai.ChatCompletionMessage{{Role: openai.ChatMessageRoleUser, Content: texts[i]}}})
+		if err != nil {
+			b.Error(err)
+			return false
+		}
+		sql := ExtractSQL(resp.Choices[0].Message.Content)
+		ordered, _ := sqlexec.HasTopLevelOrderBy(pairs[i].SQL)
+		m := sqlexec.Match(e.exec.Run(ctx, targets[i], pairs[i].SQL), e.exec.Run(ctx, targets[i], sql),
+			sqlexec.MatchOptions{OrderMatters: ordered})
+		if _, err := f.St.Pool().Exec(ctx, `INSERT INTO bench_eval_results VALUES ($1, $2, $3, $4, $5)`,
+			iteration, pairs[i].NLQID, m.Match, sql, m.Reason); err != nil {
+			b.Error(err)
+			return false
+		}
+		return true
+	})
 }

@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -211,6 +213,28 @@ func (f *Fixture) ExecuteRun(t testing.TB, r *runs.Runner, run store.PipelineRun
 	t.Helper()
 	ExecuteWithin(t, r, run, d)
 	return f.Run(t, run)
+}
+
+// Timed calls work(i) for every i from 0 to n-1 on workers goroutines, each taking the next i until
+// none is left or work returns false, and returns the wall time they took: a benchmark's baseline.
+func Timed(n, workers int, work func(i int) bool) time.Duration {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n || !work(i) {
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return time.Since(start)
 }
 
 // ExecuteWithin runs r.Execute with a deadline, so a run that never ends fails the test instead of
