@@ -174,7 +174,7 @@ func runBatch(ctx context.Context, args []string, out io.Writer) error {
 		return runGeneration(ctx, args[0], args[1:], out)
 	}
 	fs := newFlagSet("run agent --project P [options]", runHelp)
-	cfg := newConfig(fs, append(append(dbOptions, sqlOptions...), "workers")...)
+	cfg := newConfig(fs, runOptions...)
 	project := fs.String("project", "", "project name")
 	dbName := fs.String("database", "", "only questions about this database")
 	stage := fs.String("stage", "", "only questions of this stage (e.g. human-seed)")
@@ -204,11 +204,7 @@ func runBatch(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	if *detach {
-		if *asJSON {
-			return printJSON(out, map[string]any{"run": run})
-		}
-		fmt.Fprintf(out, "Run %d queued: %d questions.\n", run.ID, run.Total)
-		return nil
+		return printQueued(out, *asJSON, run, fmt.Sprintf("Run %d queued: %d questions.", run.ID, run.Total))
 	}
 	fmt.Fprintf(os.Stderr, "run %d: %d questions\n", run.ID, run.Total)
 	err = followRun(ctx, app.Runner, st, &run, func(run store.PipelineRun) {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -161,12 +160,7 @@ func newConfig(fs *flag.FlagSet, names ...string) *config {
 // resolve applies the environment to options not given as flags, then validates every value.
 func (c *config) resolve() error {
 	c.fs.Visit(func(f *flag.Flag) { c.set[f.Name] = true })
-	names := make([]string, 0, len(c.values))
-	for n := range c.values {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range sortedKeys(c.values) {
 		o := options[n]
 		if !c.set[n] {
 			if v, ok := os.LookupEnv(o.Env); ok {

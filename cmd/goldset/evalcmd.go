@@ -125,11 +125,7 @@ func (f *runFlags) start(ctx context.Context, cfg *config, out io.Writer, resume
 		run, err = begin(s.App, s.project.ID, prompt)
 	}
 	if err == nil && *f.detach {
-		if *f.asJSON {
-			err = printJSON(out, map[string]any{"run": run})
-		} else {
-			fmt.Fprintf(out, "%s %d queued: %d %s.\n", what, run.ID, run.Total, items)
-		}
+		err = printQueued(out, *f.asJSON, run, fmt.Sprintf("%s %d queued: %d %s.", what, run.ID, run.Total, items))
 		s.Close(ctx)
 		return nil, run, err
 	}
@@ -175,7 +171,7 @@ func runEval(ctx context.Context, args []string, out io.Writer) error {
 		args = args[1:]
 	}
 	fs := newFlagSet("eval --project P --snapshot ID [options]", evalHelp)
-	cfg := newConfig(fs, append(append(dbOptions, sqlOptions...), "workers")...)
+	cfg := newConfig(fs, runOptions...)
 	f := newRunFlags(fs, "evaluation", "snapshot id", "the model to evaluate", "a prompt template file", "pairs at once, across every worker")
 	split := fs.String("split", "test", "train, val, test or all")
 	judge := fs.Bool("judge", false, "also ask an LLM judge whether each result answers the question")
@@ -252,6 +248,15 @@ func follow(ctx context.Context, runner *runs.Runner, run store.PipelineRun, pro
 		progress(context.WithoutCancel(ctx))
 	}
 	fmt.Fprintln(os.Stderr)
+	return nil
+}
+
+// printQueued says that run was queued (--detach): the run as JSON, or line.
+func printQueued(out io.Writer, asJSON bool, run store.PipelineRun, line string) error {
+	if asJSON {
+		return printJSON(out, map[string]any{"run": run})
+	}
+	fmt.Fprintln(out, line)
 	return nil
 }
 
@@ -337,7 +342,7 @@ func runOptimize(ctx context.Context, args []string, out io.Writer) error {
 		args = args[1:]
 	}
 	fs := newFlagSet("optimize --project P --snapshot ID --method opro|apo [options]", optimizeHelp)
-	cfg := newConfig(fs, append(append(dbOptions, sqlOptions...), "workers")...)
+	cfg := newConfig(fs, runOptions...)
 	f := newRunFlags(fs, "optimization", "snapshot id (it needs val and test pairs; apo also train)", "the model the prompt is for",
 		"the baseline template file", "model calls at once while scoring")
 	method := fs.String("method", "", "opro or apo")

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
 	"strings"
 
 	"github.com/goldset/goldset/pipelines/augment"
@@ -38,7 +37,7 @@ first item's prompt and stores nothing.`
 // 'run agent'.
 func runGeneration(ctx context.Context, sub string, args []string, out io.Writer) error {
 	fs := newFlagSet("run "+sub+" --project P [options]", generateHelp)
-	cfg := newConfig(fs, append(append(dbOptions, sqlOptions...), "workers")...)
+	cfg := newConfig(fs, runOptions...)
 	project := fs.String("project", "", "project name")
 	dbName := fs.String("database", "", "target database (generate, describe-tables: required)")
 	pipeline := fs.String("pipeline", "", "augment: complexity, semantic or paraphrase")
@@ -124,11 +123,7 @@ func runGeneration(ctx context.Context, sub string, args []string, out io.Writer
 		return err
 	}
 	if *detach {
-		if *asJSON {
-			return printJSON(out, map[string]any{"run": run})
-		}
-		fmt.Fprintf(out, "Run %d (%s) queued: %d items.\n", run.ID, run.Kind, run.Total)
-		return nil
+		return printQueued(out, *asJSON, run, fmt.Sprintf("Run %d (%s) queued: %d items.", run.ID, run.Kind, run.Total))
 	}
 	fmt.Fprintf(os.Stderr, "run %d (%s): %d items\n", run.ID, run.Kind, run.Total)
 	err = followRun(ctx, runner, t.db.store, &run, func(run store.PipelineRun) {
@@ -178,11 +173,7 @@ func reasons(m map[string]int) string {
 	if len(m) == 0 {
 		return ""
 	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := sortedKeys(m)
 	parts := make([]string, len(keys))
 	for i, k := range keys {
 		parts[i] = fmt.Sprintf("%s %d", k, m[k])

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -125,12 +126,7 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-9s %s\n", c.Name, c.Summary)
 	}
 	fmt.Fprintf(w, "\nSettings (flag, environment variable, default):\n")
-	names := make([]string, 0, len(options))
-	for n := range options {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range sortedKeys(options) {
 		o := options[n]
 		def := o.Default
 		if def == "" {
@@ -180,6 +176,9 @@ var dbOptions = []string{"data-dir", "database-url", "pg-bin", "log-level", "log
 // sqlOptions are the sandbox limits, for every command that runs target SQL.
 var sqlOptions = []string{"sql-timeout", "sql-max-rows", "sql-concurrency"}
 
+// runOptions are the options of every command that works on pipeline runs in its own process.
+var runOptions = slices.Concat(dbOptions, sqlOptions, []string{"workers"})
+
 // uploadOptions are the import limits, for every command that imports files.
 var uploadOptions = []string{"upload-max", "upload-max-file", "upload-max-unzipped"}
 
@@ -204,6 +203,16 @@ func parseOptions(fs *flag.FlagSet, args []string, what string) error {
 		return err
 	}
 	return needArgs(pos, 0, what)
+}
+
+// sortedKeys are m's keys in order, for output that does not change from run to run.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 func needArgs(pos []string, n int, what string) error {

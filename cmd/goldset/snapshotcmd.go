@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -359,15 +358,6 @@ func parseRatios(s string) (golden.SplitRatios, error) {
 		return golden.SplitRatios{}, bad
 	}
 	return golden.SplitRatios{Train: v[0], Val: v[1], Test: v[2]}, nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // difficultyRank orders BIRD's labels from simple to challenging, anything else after them.

@@ -57,6 +57,33 @@ func runUser(ctx context.Context, args []string, out io.Writer) error {
 		}
 		return strings.TrimRight(line, "\r\n"), false, nil
 	}
+	// done prints what was done to user (line without --json), with the password when it was
+	// generated: it is shown only this once.
+	done := func(user any, line, pw string, generated bool) error {
+		if *asJSON {
+			res := map[string]any{"user": user}
+			if generated {
+				res["password"] = pw
+			}
+			return printJSON(out, res)
+		}
+		fmt.Fprintln(out, line)
+		if generated {
+			fmt.Fprintf(out, "Password: %s\n(shown only this once)\n", pw)
+		}
+		return nil
+	}
+	// userArg checks the subcommand's arguments (n of them, what) and finds the user the first names.
+	userArg := func(args []string, n int, what string) (store.User, error) {
+		if err := needArgs(args, n, what); err != nil {
+			return store.User{}, err
+		}
+		u, err := st.UserByEmail(ctx, args[0])
+		if err != nil {
+			return u, fmt.Errorf("user %s: %w", args[0], err)
+		}
+		return u, nil
+	}
 
 	switch sub := pos[0]; {
 	case sub == "create":
@@ -71,18 +98,7 @@ func runUser(ctx context.Context, args []string, out io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if *asJSON {
-			res := map[string]any{"user": u}
-			if generated {
-				res["password"] = pw
-			}
-			return printJSON(out, res)
-		}
-		fmt.Fprintf(out, "Created user %s (id %d, admin: %v).\n", u.Email, u.ID, u.IsAdmin)
-		if generated {
-			fmt.Fprintf(out, "Password: %s\n(shown only this once)\n", pw)
-		}
-		return nil
+		return done(u, fmt.Sprintf("Created user %s (id %d, admin: %v).", u.Email, u.ID, u.IsAdmin), pw, generated)
 
 	case sub == "list":
 		us, err := st.ListUsers(ctx)
@@ -100,12 +116,9 @@ func runUser(ctx context.Context, args []string, out io.Writer) error {
 		return tw.Flush()
 
 	case sub == "set-password":
-		if err := needArgs(pos[1:], 1, "EMAIL"); err != nil {
-			return err
-		}
-		u, err := st.UserByEmail(ctx, pos[1])
+		u, err := userArg(pos[1:], 1, "EMAIL")
 		if err != nil {
-			return fmt.Errorf("user %s: %w", pos[1], err)
+			return err
 		}
 		pw, generated, err := password()
 		if err != nil {
@@ -114,26 +127,12 @@ func runUser(ctx context.Context, args []string, out io.Writer) error {
 		if _, err := st.SetPassword(ctx, store.System, u.ID, pw, store.PasswordChange{}); err != nil {
 			return err
 		}
-		if *asJSON {
-			res := map[string]any{"user": u.Email}
-			if generated {
-				res["password"] = pw
-			}
-			return printJSON(out, res)
-		}
-		fmt.Fprintf(out, "Set a new password for %s; their sessions were ended.\n", u.Email)
-		if generated {
-			fmt.Fprintf(out, "Password: %s\n(shown only this once)\n", pw)
-		}
-		return nil
+		return done(u.Email, fmt.Sprintf("Set a new password for %s; their sessions were ended.", u.Email), pw, generated)
 
 	case sub == "token" && len(pos) >= 2 && pos[1] == "create":
-		if err := needArgs(pos[2:], 1, "EMAIL"); err != nil {
-			return err
-		}
-		u, err := st.UserByEmail(ctx, pos[2])
+		u, err := userArg(pos[2:], 1, "EMAIL")
 		if err != nil {
-			return fmt.Errorf("user %s: %w", pos[2], err)
+			return err
 		}
 		t, secret, err := st.CreateToken(ctx, store.System, u.ID, *name, time.Duration(*days)*24*time.Hour)
 		if err != nil {
@@ -146,12 +145,9 @@ func runUser(ctx context.Context, args []string, out io.Writer) error {
 		return nil
 
 	case sub == "token" && len(pos) >= 2 && pos[1] == "revoke":
-		if err := needArgs(pos[2:], 2, "EMAIL TOKEN_ID"); err != nil {
-			return err
-		}
-		u, err := st.UserByEmail(ctx, pos[2])
+		u, err := userArg(pos[2:], 2, "EMAIL TOKEN_ID")
 		if err != nil {
-			return fmt.Errorf("user %s: %w", pos[2], err)
+			return err
 		}
 		id, err := strconv.ParseInt(pos[3], 10, 64)
 		if err != nil {

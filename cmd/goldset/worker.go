@@ -22,7 +22,7 @@ the API key is not in the database: give each worker GOLDSET_LLM_API_KEY (or _FI
 
 func runWorker(ctx context.Context, args []string, out io.Writer) error {
 	fs := newFlagSet("worker [options]", workerHelp)
-	cfg := newConfig(fs, append(append(dbOptions, sqlOptions...), "workers")...)
+	cfg := newConfig(fs, runOptions...)
 	if _, err := parseArgs(fs, args); err != nil {
 		return err
 	}
