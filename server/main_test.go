@@ -12,25 +12,17 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"testing/fstest"
 
-	"github.com/goldset/goldset/agent"
 	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/llm/llmtest"
-	"github.com/goldset/goldset/loop"
 	"github.com/goldset/goldset/pipelines/agentbatch"
-	"github.com/goldset/goldset/pipelines/augment"
-	"github.com/goldset/goldset/pipelines/evaluate"
 	"github.com/goldset/goldset/pipelines/ingest"
-	"github.com/goldset/goldset/pipelines/measure"
-	"github.com/goldset/goldset/pipelines/optimize"
 	"github.com/goldset/goldset/pipelines/runs"
-	"github.com/goldset/goldset/pipelines/schemas"
 
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
@@ -193,10 +185,10 @@ func (e *env) batch(t *testing.T, cancelled bool) int64 {
 	return run.ID
 }
 
-// wire fills in the components of cfg after its Exec, as cmd/goldset's App does: the language
-// models (with settings, e.g. a fake server's URL, or none), the schema cache, the runner with every
-// run kind, and the components on them. With serve, the runner works in the background until the
-// test ends; without, runs stay queued unless a test executes them.
+// wire fills in the components of cfg after its Exec with Config.Wire, as cmd/goldset's App does: the
+// language models (with settings, e.g. a fake server's URL, or none), the schema cache, the runner
+// with every run kind, and the components on them. With serve, the runner works in the background
+// until the test ends; without, runs stay queued unless a test executes them.
 func wire(t testing.TB, st *store.Store, cfg *Config, set llm.Settings, serve bool) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -207,17 +199,7 @@ func wire(t testing.TB, st *store.Store, cfg *Config, set llm.Settings, serve bo
 		t.Fatal(err)
 	}
 	r := runs.NewRunner(st, log)
-	sc := schemas.New(st, cfg.Exec)
-	cfg.Models, cfg.Runner, cfg.Schemas = m, r, sc
-	cfg.Metrics = measure.New(st, m, r, log)
-	cfg.Agents = agentbatch.New(st, cfg.Exec, m, sc, r, agent.Options{}, log)
-	cfg.Generators = augment.New(st, cfg.Exec, m, sc, r, cfg.Metrics)
-	cfg.Evaluator = evaluate.New(st, cfg.Exec, m, sc, r, log)
-	cfg.Optimizer = optimize.New(st, cfg.Evaluator, r)
-	cfg.Loop = &loop.Loop{Store: st, Exec: cfg.Exec}
-	for _, k := range slices.Concat(cfg.Agents.Kinds(), cfg.Generators.Kinds(), cfg.Evaluator.Kinds(), cfg.Optimizer.Kinds(), cfg.Metrics.Kinds()) {
-		r.Register(k)
-	}
+	cfg.Wire(st, m, r, log)
 	if serve {
 		done := make(chan struct{})
 		go func() { r.Serve(ctx); close(done) }()
