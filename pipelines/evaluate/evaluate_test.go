@@ -6,40 +6,30 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/sashabaranov/go-openai"
 
 	"github.com/goldset/goldset/llm/llmtest"
 	"github.com/goldset/goldset/pipelines/evaluate/evaluatetest"
-	"github.com/goldset/goldset/pipelines/runs"
 	"github.com/goldset/goldset/pipelines/schemas"
 	"github.com/goldset/goldset/store"
 )
 
-// goldBench is the gold set with the evaluator, as cmd/goldset's App builds it, and a runner that
-// processes its runs.
+// goldBench is the gold set with the evaluator, as cmd/goldset's App builds it, whose runs the gold
+// set's Runner processes.
 type goldBench struct {
 	*evaluatetest.Gold
-	eval   *Evaluator
-	runner *runs.Runner
+	eval *Evaluator
 }
 
 func newGoldBench(t *testing.T) *goldBench {
 	t.Helper()
 	b := &goldBench{Gold: evaluatetest.New(t)}
-	b.runner = runs.NewRunner(b.St, b.Logger)
-	b.eval = New(b.St, b.Exec, b.Models, schemas.New(b.St, b.Exec), b.runner, b.Logger)
+	b.eval = New(b.St, b.Exec, b.Models, schemas.New(b.St, b.Exec), b.Runner, b.Logger)
 	for _, k := range b.eval.Kinds() {
-		b.runner.Register(k)
+		b.Runner.Register(k)
 	}
 	return b
-}
-
-// execute processes the run, within 5 minutes, and returns it as it ended.
-func (b *goldBench) execute(t *testing.T, run store.PipelineRun) store.PipelineRun {
-	t.Helper()
-	return b.ExecuteRun(t, b.runner, run, 5*time.Minute)
 }
 
 func TestEvaluate_ExecutionAccuracyByHardnessAndDatabaseJudgeApart(t *testing.T) {
@@ -49,7 +39,7 @@ func TestEvaluate_ExecutionAccuracyByHardnessAndDatabaseJudgeApart(t *testing.T)
 	if err != nil {
 		t.Fatal(err)
 	}
-	run = b.execute(t, run)
+	run = b.Execute(t, run)
 	if run.Status != store.RunSucceeded || run.Succeeded != b.Snapshot.Pairs {
 		t.Fatalf("run: %+v (snapshot of %d pairs)", run, b.Snapshot.Pairs)
 	}
@@ -132,7 +122,7 @@ func TestEvaluate_TestSuiteAccuracyCatchesACoincidence(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	run = b.execute(t, run)
+	run = b.Execute(t, run)
 	results, err := b.eval.EvalResults(b.Ctx, b.Project.ID, run.ID, store.OutcomeCorrect, 0, 500)
 	if err != nil {
 		t.Fatal(err)
@@ -188,7 +178,7 @@ func TestEvaluate_BudgetStopsTheRunAndKeepsWhatWasScored(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	run = b.execute(t, run)
+	run = b.Execute(t, run)
 	if run.Status != store.RunFailed || !strings.Contains(run.Error, "budget reached: 5 of 5 model calls") {
 		t.Fatalf("run: %s %q", run.Status, run.Error)
 	}
@@ -219,7 +209,7 @@ func TestEvaluate_BrokenRepliesFailTheirItemsAndRetryFinishesThem(t *testing.T) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	run = b.execute(t, run)
+	run = b.Execute(t, run)
 	if run.Failed == 0 || run.Succeeded == 0 || run.Done != run.Total {
 		t.Fatalf("run with broken replies: %+v", run)
 	}
@@ -237,7 +227,7 @@ func TestEvaluate_BrokenRepliesFailTheirItemsAndRetryFinishesThem(t *testing.T) 
 	if _, err := b.St.ResumeRun(b.Ctx, store.System, b.Project.ID, run.ID, true); err != nil {
 		t.Fatal(err)
 	}
-	run = b.execute(t, run)
+	run = b.Execute(t, run)
 	sum, _ = b.St.EvalSummary(b.Ctx, run.ID, 0)
 	if run.Status != store.RunSucceeded || run.Failed != 0 || sum.Scored != run.Total {
 		t.Fatalf("after retrying the failed items: %+v, %d scored", run, sum.Scored)

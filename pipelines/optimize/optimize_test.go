@@ -23,12 +23,11 @@ import (
 )
 
 // goldBench is the gold set with the evaluator and the optimizer, as cmd/goldset's App builds them,
-// and a runner that processes their runs.
+// whose runs the gold set's Runner processes.
 type goldBench struct {
 	*evaluatetest.Gold
-	eval   *evaluate.Evaluator
-	opt    *Optimizer
-	runner *runs.Runner
+	eval *evaluate.Evaluator
+	opt  *Optimizer
 }
 
 func newGoldBench(t *testing.T) *goldBench {
@@ -41,18 +40,12 @@ func newGoldBench(t *testing.T) *goldBench {
 // wire makes the evaluator and the optimizer with a fresh runner that processes their runs (as
 // another worker process would).
 func (b *goldBench) wire() {
-	b.runner = runs.NewRunner(b.St, b.Logger)
-	b.eval = evaluate.New(b.St, b.Exec, b.Models, schemas.New(b.St, b.Exec), b.runner, b.Logger)
-	b.opt = New(b.St, b.eval, b.runner)
+	b.Runner = runs.NewRunner(b.St, b.Logger)
+	b.eval = evaluate.New(b.St, b.Exec, b.Models, schemas.New(b.St, b.Exec), b.Runner, b.Logger)
+	b.opt = New(b.St, b.eval, b.Runner)
 	for _, k := range slices.Concat(b.eval.Kinds(), b.opt.Kinds()) {
-		b.runner.Register(k)
+		b.Runner.Register(k)
 	}
-}
-
-// execute processes the run, within 5 minutes, and returns it as it ended.
-func (b *goldBench) execute(t *testing.T, run store.PipelineRun) store.PipelineRun {
-	t.Helper()
-	return b.ExecuteRun(t, b.runner, run, 5*time.Minute)
 }
 
 func TestOPRO_FindsTheRuleFromFailuresAndBeatsTheBaselineOnTest(t *testing.T) {
@@ -102,7 +95,7 @@ func (b *goldBench) optimize(t *testing.T, p Params) (store.PipelineRun, Report)
 	if err != nil {
 		t.Fatal(err)
 	}
-	run = b.execute(t, run)
+	run = b.Execute(t, run)
 	return run, b.report(t, run)
 }
 
@@ -228,7 +221,7 @@ func TestOPRO_StoppedWorkerResumesWithoutRedoingWork(t *testing.T) {
 		}
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- b.runner.Execute(ctx, run) }()
+	go func() { errc <- b.Runner.Execute(ctx, run) }()
 	select {
 	case <-stopped:
 	case err := <-errc:
@@ -242,7 +235,7 @@ func TestOPRO_StoppedWorkerResumesWithoutRedoingWork(t *testing.T) {
 	b.Stall = nil
 	before, _ := b.St.PromptCandidates(b.Ctx, run.ID)
 	b.wire()
-	run = b.execute(t, run)
+	run = b.Execute(t, run)
 	if run.Status != store.RunSucceeded {
 		t.Fatalf("resumed run %s: %s", run.Status, run.Error)
 	}

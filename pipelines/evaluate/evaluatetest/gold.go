@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/sashabaranov/go-openai"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/goldset/goldset/pipelines/golden"
 	"github.com/goldset/goldset/pipelines/pipelinetest"
 	"github.com/goldset/goldset/pipelines/prompts"
+	"github.com/goldset/goldset/pipelines/runs"
 	"github.com/goldset/goldset/store"
 )
 
@@ -57,6 +59,8 @@ type Gold struct {
 	Calls    atomic.Int64      // target calls
 	// Stall, when set, is called before each target answer (a test stops a worker there).
 	Stall func()
+	// Runner processes the runs of the components a test wires with it (and registers).
+	Runner *runs.Runner
 }
 
 // New makes a Gold on a database of its own (skipping the test without the Spider data).
@@ -68,6 +72,7 @@ func New(t *testing.T) *Gold {
 		t.Fatal(err)
 	}
 	b := &Gold{Fixture: f, Model: llmtest.New(t), Logger: pipelinetest.QuietLog(), SQLOf: map[string]string{}}
+	b.Runner = runs.NewRunner(f.St, b.Logger)
 	b.Models = f.Models(t, pipelinetest.FakeModel(b.Model), b.Logger)
 	f.AcceptVerified(t)
 	// Pair by pair: the scripted model's figures were set on this split of the dev set, where
@@ -90,6 +95,12 @@ func New(t *testing.T) *Gold {
 	}
 	b.Model.Respond(b.Reply)
 	return b
+}
+
+// Execute processes the run with the Runner, within 5 minutes, and returns it as it ended.
+func (b *Gold) Execute(t *testing.T, run store.PipelineRun) store.PipelineRun {
+	t.Helper()
+	return b.ExecuteRun(t, b.Runner, run, 5*time.Minute)
 }
 
 // Pairs are the snapshot's pairs of a split ("" for all).
