@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"context"
-	"database/sql"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -11,13 +10,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/goldset/goldset/pipelines/candidate"
 	"github.com/goldset/goldset/pipelines/ingest/spider"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
-	"github.com/jackc/pgx/v5"
 )
 
 // QuestionSummary is what a question import did.
@@ -133,25 +132,6 @@ func (q *QuestionSummary) addGold(o *QuestionSummary) {
 	q.GoldTranslated += o.GoldTranslated
 	q.GoldMatched += o.GoldMatched
 	q.Mismatches = append(q.Mismatches, o.Mismatches...)
-}
-
-// spiderDB opens a dataset's SQLite file once, on first use, for every question that needs it.
-type spiderDB struct {
-	path string
-	once sync.Once
-	db   *sql.DB
-	err  error
-}
-
-func (s *spiderDB) open() (*sql.DB, error) {
-	s.once.Do(func() { s.db, s.err = spider.OpenSQLite(s.path) })
-	return s.db, s.err
-}
-
-func (s *spiderDB) close() {
-	if s.db != nil {
-		s.db.Close()
-	}
 }
 
 // spiderNLQ is Spider question q of file, on database dbID. Its key is its file and position, so
