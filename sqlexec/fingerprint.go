@@ -1,6 +1,7 @@
 package sqlexec
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -80,10 +81,10 @@ func (f *Fingerprinter) Sum() string {
 		order[j] = j
 	}
 	slices.SortFunc(order, func(a, b int) int {
-		if c := cmpUint(f.sig1[a], f.sig1[b]); c != 0 {
+		if c := cmp.Compare(f.sig1[a], f.sig1[b]); c != 0 {
 			return c
 		}
-		return cmpUint(f.sig2[a], f.sig2[b])
+		return cmp.Compare(f.sig2[a], f.sig2[b])
 	})
 	var groups [][]int
 	for i := 0; i < len(order); {
@@ -193,16 +194,6 @@ func fnv1a(s string, basis uint64) uint64 {
 		h *= 1099511628211
 	}
 	return h
-}
-
-func cmpUint(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // valueHash hashes a canonical value so that equal values (exactly, under Match's rules) hash

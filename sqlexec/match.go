@@ -77,6 +77,7 @@ package sqlexec
 // rows behind a "rows differ" under the same value rules.
 
 import (
+	"cmp"
 	"fmt"
 	"math/bits"
 	"slices"
@@ -631,7 +632,7 @@ func sortedRowsKeyed(s matchSide, h []uint64, approx []bool, quant bool) []int32
 		ks[i] = keyed{h[i], int32(i)}
 	}
 	slices.SortFunc(ks, func(x, y keyed) int {
-		if c := cmpUint(x.h, y.h); c != 0 {
+		if c := cmp.Compare(x.h, y.h); c != 0 {
 			return c
 		}
 		return cmpRows(s, x.i, s, y.i, approx, quant)

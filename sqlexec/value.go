@@ -1,6 +1,7 @@
 package sqlexec
 
 import (
+	"cmp"
 	"database/sql/driver"
 	"encoding/hex"
 	"encoding/json"
@@ -612,7 +613,7 @@ func floatsClose(x, y, rel, abs float64) bool {
 // their float64.
 func compareValues(a, b *Value, approx bool) int {
 	if a.kind != b.kind {
-		return cmpInt64(int64(a.kind), int64(b.kind))
+		return cmp.Compare(int64(a.kind), int64(b.kind))
 	}
 	switch a.kind {
 	case KindNumber:
@@ -620,7 +621,7 @@ func compareValues(a, b *Value, approx bool) int {
 			return cmpFloat(a.float(), b.float())
 		}
 		if a.num == numInt && b.num == numInt {
-			return cmpInt64(a.i, b.i)
+			return cmp.Compare(a.i, b.i)
 		}
 		if c := cmpFloat(a.float(), b.float()); c != 0 || (a.num == numFloat || b.num == numFloat) {
 			return c
@@ -632,20 +633,10 @@ func compareValues(a, b *Value, approx bool) int {
 	case KindText, KindBytes:
 		return strings.Compare(a.s, b.s)
 	case KindTime:
-		if c := cmpInt64(a.i, b.i); c != 0 {
+		if c := cmp.Compare(a.i, b.i); c != 0 {
 			return c
 		}
-		return cmpInt64(int64(a.nsec), int64(b.nsec))
-	}
-	return 0
-}
-
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
+		return cmp.Compare(int64(a.nsec), int64(b.nsec))
 	}
 	return 0
 }
