@@ -8,8 +8,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, createProject, isMac, signIn, skipUnlessConfigured, tab, typeInEditor, uniqueSuffix } from './harness.mjs';
-import { browserSpec } from './spec.mjs';
+import { ADMIN_EMAIL, isMac, skipUnlessConfigured, tab, typeInEditor, uniqueSuffix } from './harness.mjs';
+import { browserSpec, newProject } from './spec.mjs';
 
 const suffix = uniqueSuffix();
 const projectName = `E2E databases ${suffix}`;
@@ -51,8 +51,7 @@ describe('Goldset databases', { skip: skipUnlessConfigured }, () => {
 
   it('imports a CSV, browses its schema, runs, refuses and compares SQL, edits the table, tries SQL for a question, writes a question', async () => {
     await step('login-and-create-project', async () => {
-      await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
-      await createProject(page, projectName);
+      await newProject(page, projectName);
     });
 
     await step('open-databases', async () => {

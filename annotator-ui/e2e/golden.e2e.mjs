@@ -13,8 +13,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { addMember, ADMIN_EMAIL, ADMIN_PASSWORD, BASE, createProject, createUser, signIn, skipUnlessConfigured, uniqueSuffix, until } from './harness.mjs';
-import { browserSpec, hasSpider, importSpider, signInAs as signInAsIn, SPIDER, spiderZip } from './spec.mjs';
+import { addMember, ADMIN_EMAIL, ADMIN_PASSWORD, createUser, skipUnlessConfigured, uniqueSuffix, until } from './harness.mjs';
+import { browserSpec, hasSpider, newSpiderProject, pageApi, signInAs as signInAsIn, SPIDER, spiderZip } from './spec.mjs';
 
 const WITH_LLM = process.env.GOLDSET_E2E_LLM === '1';
 const DB = 'concert_singer';
@@ -60,27 +60,8 @@ const { open, screenshot, step, tab } = browserSpec('golden-', {
   },
 });
 
-/**
- * Call the API from the page, as the signed-in user: the session cookie, and the CSRF token from its
- * cookie on writes. Setup only; what the test is about goes through the UI.
- */
-async function api(method, path, body) {
-  return page.evaluate(
-    async ({ method, path, body }) => {
-      const csrf = document.cookie
-        .split(';')
-        .map((c) => c.trim())
-        .find((c) => c.startsWith('goldset_csrf='));
-      const headers = { Accept: 'application/json' };
-      if (csrf) headers['X-CSRF-Token'] = decodeURIComponent(csrf.slice('goldset_csrf='.length));
-      if (body !== undefined) headers['Content-Type'] = 'application/json';
-      const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : null };
-    },
-    { method, path, body },
-  );
-}
+/** Call the API from the page as the signed-in user (setup only); returns the status and body. */
+const api = (method, path, body) => pageApi(page, method, path, body);
 
 /** Fetch a download link's bytes in the page (the session cookie goes with it); returns them as text or base64. */
 async function fetchLink(href) {
@@ -122,12 +103,7 @@ describe('Goldset golden sets on Spider data', { skip }, () => {
 
   it('cuts a snapshot, downloads it, evaluates and optimizes the prompt, and adopts the best one', async () => {
     await step('project-and-import', async () => {
-      await signIn(page, LEAD.email, LEAD.password);
-      const path = await createProject(page, projectName);
-      projectUrl = `${BASE}${path}`;
-      projectApi = `/api/v1${path}`;
-      const summary = await importSpider(page, zipPath);
-      assert.match((await summary.textContent()) ?? '', new RegExp(`${QUESTIONS.length} questions read: ${QUESTIONS.length} imported`));
+      ({ url: projectUrl, api: projectApi } = await newSpiderProject(page, projectName, zipPath, QUESTIONS.length));
     });
 
     await step('snapshot-needs-accepted-questions', async () => {

@@ -5,8 +5,8 @@
 // optional CHROMIUM_PATH and GOLDSET_E2E_SCREENSHOTS.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, createProject, signIn, skipUnlessConfigured, tab, uniqueSuffix } from './harness.mjs';
-import { browserSpec } from './spec.mjs';
+import { skipUnlessConfigured, tab, uniqueSuffix } from './harness.mjs';
+import { browserSpec, newProject } from './spec.mjs';
 
 const suffix = uniqueSuffix();
 const projectName = `E2E guidelines ${suffix}`;
@@ -37,8 +37,7 @@ describe('Goldset guidelines', { skip: skipUnlessConfigured }, () => {
 
   it('writes guidelines, numbers new rules, adds a rule and shows it in the diff', async () => {
     await step('login-and-create-project', async () => {
-      await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
-      await createProject(page, projectName);
+      await newProject(page, projectName);
     });
 
     await step('open-empty-guidelines', async () => {

@@ -20,8 +20,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, BASE, createProject, isMac, signIn, skipUnlessConfigured, typeInEditor, uniqueSuffix, until } from './harness.mjs';
-import { browserSpec, hasSpider, importSpider, signInAs as signInAsIn, SPIDER, spiderZip } from './spec.mjs';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, BASE, isMac, skipUnlessConfigured, typeInEditor, uniqueSuffix, until } from './harness.mjs';
+import { browserSpec, hasSpider, newSpiderProject, pageApi, signInAs as signInAsIn, SPIDER, spiderZip } from './spec.mjs';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const VIEWPORTS = [
@@ -65,21 +65,7 @@ const signInAs = (who) => signInAsIn(page, who, projectUrl, projectName);
  * cookie on writes); fails unless the status is one of `expect`. Setup only: what is checked is the UI.
  */
 async function api(method, path, body, expect = method === 'POST' && body !== undefined ? [200, 201] : [200]) {
-  const res = await page.evaluate(
-    async ({ method, path, body }) => {
-      const csrf = document.cookie
-        .split(';')
-        .map((c) => c.trim())
-        .find((c) => c.startsWith('goldset_csrf='));
-      const headers = { Accept: 'application/json' };
-      if (csrf) headers['X-CSRF-Token'] = decodeURIComponent(csrf.slice('goldset_csrf='.length));
-      if (body !== undefined) headers['Content-Type'] = 'application/json';
-      const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : null };
-    },
-    { method, path, body },
-  );
+  const res = await pageApi(page, method, path, body);
   assert.ok([expect].flat().includes(res.status), `${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }
@@ -221,12 +207,7 @@ describe('Goldset layout at 1280×800 and 1440×900', { skip }, () => {
 
   it('builds a project with questions, disagreements, metrics and a snapshot', async () => {
     await step('project-and-import', async () => {
-      await signIn(page, LEAD.email, LEAD.password);
-      const path = await createProject(page, projectName);
-      projectUrl = `${BASE}${path}`;
-      projectApi = `/api/v1${path}`;
-      const summary = await importSpider(page, zipPath);
-      assert.match((await summary.textContent()) ?? '', new RegExp(`${QUESTIONS} questions read: ${QUESTIONS} imported`));
+      ({ url: projectUrl, api: projectApi } = await newSpiderProject(page, projectName, zipPath, QUESTIONS));
       const { databases } = await api('GET', `${projectApi}/databases`);
       databaseId = databases.find((d) => d.name === DB).id;
     });

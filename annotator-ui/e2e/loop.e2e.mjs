@@ -8,8 +8,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { addMember, ADMIN_EMAIL, ADMIN_PASSWORD, createProject, createUser, importCsv, isMac, signIn, signOut, skipUnlessConfigured, uniqueSuffix } from './harness.mjs';
-import { browserSpec } from './spec.mjs';
+import { addMember, createUser, importCsv, isMac, signIn, signOut, skipUnlessConfigured, uniqueSuffix } from './harness.mjs';
+import { browserSpec, newProject, saveFullDualShare } from './spec.mjs';
 
 const suffix = uniqueSuffix();
 const projectName = `E2E loop ${suffix}`;
@@ -40,8 +40,7 @@ describe('Goldset annotation loop', { skip: skipUnlessConfigured }, () => {
 
   it('plans, annotates from the keyboard and finds the review queue empty', async () => {
     await step('login-and-create-project', async () => {
-      await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
-      await createProject(page, projectName);
+      await newProject(page, projectName);
     });
 
     await step('import', async () => {
@@ -58,11 +57,7 @@ describe('Goldset annotation loop', { skip: skipUnlessConfigured }, () => {
     });
 
     await step('policy-and-plan', async () => {
-      await tab('Overview');
-      const policy = page.getByRole('form', { name: 'Loop policy' });
-      await policy.getByLabel('Dual share (%)').fill('100');
-      await policy.getByRole('button', { name: 'Save policy' }).click();
-      await policy.getByText('Version 1').waitFor();
+      await saveFullDualShare(page);
       const plan = page.getByRole('form', { name: 'Plan annotation' });
       await plan.getByRole('button', { name: 'Plan annotation' }).click();
       const result = plan.getByTestId('plan-result');

@@ -8,8 +8,8 @@
 // with "?" (so it is dropped as a duplicate).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, createProject, signIn, skipUnlessConfigured, uniqueSuffix } from './harness.mjs';
-import { browserSpec, hasSpider, importSpider, SPIDER, spiderZip } from './spec.mjs';
+import { skipUnlessConfigured, uniqueSuffix } from './harness.mjs';
+import { browserSpec, hasSpider, importSpider, newProject, SPIDER, spiderZip } from './spec.mjs';
 
 const WITH_LLM = process.env.GOLDSET_E2E_LLM === '1';
 const DB = 'concert_singer';
@@ -41,8 +41,7 @@ describe('Goldset generating pipelines on Spider data', { skip }, () => {
 
   it('previews, runs and follows a paraphrase run, and shows the lineage of what it made', async () => {
     await step('import', async () => {
-      await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
-      await createProject(page, projectName);
+      await newProject(page, projectName);
       await importSpider(page, zipPath);
     });
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before } from 'node:test';
-import { launch, makeScreenshot, makeStep, signIn, signOut, storedZip, tab } from './harness.mjs';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, BASE, createProject, launch, makeScreenshot, makeStep, signIn, signOut, storedZip, tab } from './harness.mjs';
 
 /**
  * A spec's browser and helpers. `open()`, called at the top of the suite's describe(), launches the
@@ -98,6 +98,32 @@ export async function importSpider(page, zipPath) {
 }
 
 /**
+ * Sign in as the admin and create a project named `name`; returns its page's URL and its API path.
+ * @param {import('playwright-core').Page} page
+ * @param {string} name
+ */
+export async function newProject(page, name) {
+  await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+  const path = await createProject(page, name);
+  return { url: `${BASE}${path}`, api: `/api/v1${path}` };
+}
+
+/**
+ * As the admin, create a project named `name` and import the Spider zip into it, all of its `questions`;
+ * returns the project's URL and API path.
+ * @param {import('playwright-core').Page} page
+ * @param {string} name
+ * @param {string} zipPath
+ * @param {number} questions
+ */
+export async function newSpiderProject(page, name, zipPath, questions) {
+  const project = await newProject(page, name);
+  const summary = await importSpider(page, zipPath);
+  assert.match((await summary.textContent()) ?? '', new RegExp(`${questions} questions read: ${questions} imported`));
+  return project;
+}
+
+/**
  * Sign out, sign in as `who` and open the project at `url` (whose title is `name`).
  * @param {import('playwright-core').Page} page
  * @param {{ email: string, password: string }} who
@@ -107,4 +133,44 @@ export async function signInAs(page, who, url, name) {
   await signIn(page, who.email, who.password);
   await page.goto(url);
   await page.getByRole('heading', { name, level: 1 }).waitFor();
+}
+
+/**
+ * Call the API from the page, as the signed-in user: the session cookie, and the CSRF token from its
+ * cookie on writes. Setup only; what a spec is about goes through the UI. Returns the status and the
+ * parsed body (null when empty).
+ * @param {import('playwright-core').Page} page
+ * @param {string} method
+ * @param {string} path
+ * @param {unknown} [body]
+ * @returns {Promise<{ status: number, body: any }>}
+ */
+export function pageApi(page, method, path, body) {
+  return page.evaluate(
+    async ({ method, path, body }) => {
+      const csrf = document.cookie
+        .split(';')
+        .map((c) => c.trim())
+        .find((c) => c.startsWith('goldset_csrf='));
+      const headers = { Accept: 'application/json' };
+      if (csrf) headers['X-CSRF-Token'] = decodeURIComponent(csrf.slice('goldset_csrf='.length));
+      if (body !== undefined) headers['Content-Type'] = 'application/json';
+      const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : null };
+    },
+    { method, path, body },
+  );
+}
+
+/**
+ * On the project's Overview, save a first loop policy in which people also annotate every question.
+ * @param {import('playwright-core').Page} page
+ */
+export async function saveFullDualShare(page) {
+  await tab(page, 'Overview');
+  const policy = page.getByRole('form', { name: 'Loop policy' });
+  await policy.getByLabel('Dual share (%)').fill('100');
+  await policy.getByRole('button', { name: 'Save policy' }).click();
+  await policy.getByText('Version 1').waitFor();
 }

@@ -14,8 +14,8 @@
 // the repository's testdata/sample/spider (GOLDSET_E2E_SPIDER overrides it).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { addMember, ADMIN_EMAIL, ADMIN_PASSWORD, BASE, createProject, createUser, isMac, signIn, skipUnlessConfigured, typeInEditor, uniqueSuffix, until } from './harness.mjs';
-import { browserSpec, hasSpider, importSpider, signInAs as signInAsIn, SPIDER, spiderZip } from './spec.mjs';
+import { addMember, ADMIN_EMAIL, ADMIN_PASSWORD, createUser, isMac, skipUnlessConfigured, typeInEditor, uniqueSuffix, until } from './harness.mjs';
+import { browserSpec, hasSpider, importSpider, newProject, saveFullDualShare, signInAs as signInAsIn, SPIDER, spiderZip } from './spec.mjs';
 
 const MOD = isMac ? 'Meta' : 'Control';
 const WITH_LLM = process.env.GOLDSET_E2E_LLM === '1';
@@ -56,9 +56,7 @@ describe('Goldset whole loop on Spider data', { skip }, () => {
 
   it('goes from import to a disagreement, its review, the dashboard and the next cycle', async () => {
     await step('project', async () => {
-      await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
-      const path = await createProject(page, projectName);
-      projectUrl = `${BASE}${path}`;
+      ({ url: projectUrl } = await newProject(page, projectName));
     });
 
     await step('import-spider', async () => {
@@ -88,11 +86,7 @@ describe('Goldset whole loop on Spider data', { skip }, () => {
     });
 
     await step('policy', async () => {
-      await tab('Overview');
-      const policy = page.getByRole('form', { name: 'Loop policy' });
-      await policy.getByLabel('Dual share (%)').fill('100');
-      await policy.getByRole('button', { name: 'Save policy' }).click();
-      await policy.getByText('Version 1').waitFor();
+      await saveFullDualShare(page);
     });
 
     await step('agent-batch', async () => {
