@@ -57,12 +57,8 @@ type askRequest struct {
 }
 
 func (s *Server) askAgent(c echo.Context) error {
-	pid, err := idParam(c, "project")
+	pid, req, err := projectBody[askRequest](c)
 	if err != nil {
-		return err
-	}
-	var req askRequest
-	if err := bind(c, &req); err != nil {
 		return err
 	}
 	if req.DatabaseID <= 0 {
@@ -181,12 +177,8 @@ type startRunRequest struct {
 }
 
 func (s *Server) startRun(c echo.Context) error {
-	pid, err := idParam(c, "project")
+	pid, req, err := projectBody[startRunRequest](c)
 	if err != nil {
-		return err
-	}
-	var req startRunRequest
-	if err := bind(c, &req); err != nil {
 		return err
 	}
 	ctx, actor := c.Request().Context(), currentPrincipal(c).actor(c)
@@ -215,12 +207,8 @@ func (s *Server) startRun(c echo.Context) error {
 // previewRun renders the prompt a generating run would send for its first item; nothing is stored
 // and no model is called.
 func (s *Server) previewRun(c echo.Context) error {
-	pid, err := idParam(c, "project")
+	pid, req, err := projectBody[startRunRequest](c)
 	if err != nil {
-		return err
-	}
-	var req startRunRequest
-	if err := bind(c, &req); err != nil {
 		return err
 	}
 	p, err := generationRequest(req)

@@ -33,12 +33,8 @@ type policyRequest struct {
 
 // putPolicy saves the policy; fields left out keep their current values.
 func (s *Server) putPolicy(c echo.Context) error {
-	pid, err := idParam(c, "project")
+	pid, req, err := projectBody[policyRequest](c)
 	if err != nil {
-		return err
-	}
-	var req policyRequest
-	if err := bind(c, &req); err != nil {
 		return err
 	}
 	if req.Version == nil {

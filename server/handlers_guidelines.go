@@ -81,12 +81,8 @@ type saveGuidelineRequest struct {
 }
 
 func (s *Server) saveGuideline(c echo.Context) error {
-	pid, err := idParam(c, "project")
+	pid, req, err := projectBody[saveGuidelineRequest](c)
 	if err != nil {
-		return err
-	}
-	var req saveGuidelineRequest
-	if err := bind(c, &req); err != nil {
 		return err
 	}
 	if req.Version == nil {
@@ -106,12 +102,8 @@ type proposeRequest struct {
 // proposeGuidelines asks the model to read the latest disagreements and draft revised guidelines,
 // returned with its diff against the current version; saving it is the lead's call (PUT).
 func (s *Server) proposeGuidelines(c echo.Context) error {
-	pid, err := idParam(c, "project")
+	pid, req, err := projectBody[proposeRequest](c)
 	if err != nil {
-		return err
-	}
-	var req proposeRequest
-	if err := bind(c, &req); err != nil {
 		return err
 	}
 	p, err := loop.ProposeGuidelineEdits(c.Request().Context(), s.store, s.cfg.Models, currentPrincipal(c).actor(c), pid, req.Limit)

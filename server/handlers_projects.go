@@ -70,12 +70,8 @@ type updateProjectRequest struct {
 }
 
 func (s *Server) updateProject(c echo.Context) error {
-	id, err := idParam(c, "project")
+	id, req, err := projectBody[updateProjectRequest](c)
 	if err != nil {
-		return err
-	}
-	var req updateProjectRequest
-	if err := bind(c, &req); err != nil {
 		return err
 	}
 	if req.Version == nil {
@@ -113,12 +109,8 @@ type addMemberRequest struct {
 }
 
 func (s *Server) addMember(c echo.Context) error {
-	id, err := idParam(c, "project")
+	id, req, err := projectBody[addMemberRequest](c)
 	if err != nil {
-		return err
-	}
-	var req addMemberRequest
-	if err := bind(c, &req); err != nil {
 		return err
 	}
 	ctx := c.Request().Context()

@@ -55,12 +55,8 @@ type retrievalRequest struct {
 
 // putRetrievalSettings saves the project's schema retrieval settings; fields left out keep theirs.
 func (s *Server) putRetrievalSettings(c echo.Context) error {
-	pid, err := idParam(c, "project")
+	pid, req, err := projectBody[retrievalRequest](c)
 	if err != nil {
-		return err
-	}
-	var req retrievalRequest
-	if err := bind(c, &req); err != nil {
 		return err
 	}
 	if req.Version == nil {

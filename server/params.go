@@ -34,3 +34,13 @@ func queryID(c echo.Context, v *store.Validator, name string, dst *int64, zeroOK
 	v.Check(ok, name, "must be a positive id")
 	*dst = n
 }
+
+// projectBody reads :project and binds the JSON body into a T (see bind).
+func projectBody[T any](c echo.Context) (int64, T, error) {
+	var req T
+	pid, err := idParam(c, "project")
+	if err != nil {
+		return 0, req, err
+	}
+	return pid, req, bind(c, &req)
+}
