@@ -104,18 +104,14 @@ func (w *Agents) StartBatch(ctx context.Context, a store.Actor, projectID int64,
 	for i, id := range ids {
 		keys[i] = runs.QuestionKey(id)
 	}
-	run, err := w.store.CreatePipelineRun(ctx, a, projectID, Kind, p, keys)
-	if err == nil && w.runner != nil {
-		w.runner.Wake()
-	}
-	return run, err
+	return runs.Queue(ctx, w.store, w.runner, a, projectID, Kind, p, keys)
 }
 
 // item runs the agent on one question of a batch and stores its SQL as an agent candidate.
 func (w *Agents) item(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, runs.ItemSaver, error) {
 	var p Params
-	if err := json.Unmarshal(run.Params, &p); err != nil {
-		return store.ItemOutcome{}, nil, &runs.RunError{Reason: "unreadable parameters: " + err.Error()}
+	if err := runs.DecodeParams(run, &p); err != nil {
+		return store.ItemOutcome{}, nil, err
 	}
 	p = p.normalized()
 	nlqID, err := runs.ParseQuestionKey(key)

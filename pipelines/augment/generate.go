@@ -331,11 +331,7 @@ func (g *Generators) Start(ctx context.Context, a store.Actor, projectID int64, 
 	if !g.models.Client().Configured() {
 		return store.PipelineRun{}, llm.ErrNotConfigured
 	}
-	run, err := g.store.CreatePipelineRun(ctx, a, projectID, p.Pipeline, p, keys)
-	if err == nil && g.runner != nil {
-		g.runner.Wake()
-	}
-	return run, err
+	return runs.Queue(ctx, g.store, g.runner, a, projectID, p.Pipeline, p, keys)
 }
 
 // PromptPreview is what the first item of a run would send to the model.

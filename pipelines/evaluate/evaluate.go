@@ -222,18 +222,14 @@ func (e *Evaluator) StartEvaluation(ctx context.Context, a store.Actor, projectI
 	if len(keys) == 0 {
 		return store.PipelineRun{}, &store.ValidationError{Fields: map[string]string{"split": "the snapshot has no pairs in this split"}}
 	}
-	run, err := e.store().CreatePipelineRun(ctx, a, projectID, Kind, p, keys)
-	if err == nil && e.runner != nil {
-		e.runner.Wake()
-	}
-	return run, err
+	return runs.Queue(ctx, e.store(), e.runner, a, projectID, Kind, p, keys)
 }
 
 // evalItem answers one pair with the run's prompt and scores it.
 func (e *Evaluator) evalItem(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, runs.ItemSaver, error) {
 	var p Params
-	if err := json.Unmarshal(run.Params, &p); err != nil {
-		return store.ItemOutcome{}, nil, &runs.RunError{Reason: "unreadable parameters: " + err.Error()}
+	if err := runs.DecodeParams(run, &p); err != nil {
+		return store.ItemOutcome{}, nil, err
 	}
 	nlqID, err := runs.ParseQuestionKey(key)
 	if err != nil {

@@ -127,8 +127,8 @@ func (m *Metrics) Start(ctx context.Context, a store.Actor, projectID int64, tri
 // that does not answer is left to the runner to try again.
 func (m *Metrics) item(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, runs.ItemSaver, error) {
 	var p runParams
-	if err := json.Unmarshal(run.Params, &p); err != nil {
-		return store.ItemOutcome{}, nil, &runs.RunError{Reason: "unreadable parameters: " + err.Error()}
+	if err := runs.DecodeParams(run, &p); err != nil {
+		return store.ItemOutcome{}, nil, err
 	}
 	mr := store.MetricRun{ID: p.MetricRunID, ProjectID: run.ProjectID, StartedBy: run.StartedBy}
 	embedding, hash, inputs, results, err := m.measure(ctx, mr, p.Params)

@@ -180,11 +180,7 @@ func (opt *Optimizer) StartOptimization(ctx context.Context, a store.Actor, proj
 		keys = append(keys, stepKey(i))
 	}
 	keys = append(keys, stepTest)
-	run, err := opt.store().CreatePipelineRun(ctx, a, projectID, Kind, p, keys)
-	if err == nil && opt.runner != nil {
-		opt.runner.Wake()
-	}
-	return run, err
+	return runs.Queue(ctx, opt.store(), opt.runner, a, projectID, Kind, p, keys)
 }
 
 // optRun is what a step of an optimization works with.
@@ -233,8 +229,8 @@ func (opt *Optimizer) optimizeStep(ctx context.Context, run store.PipelineRun, k
 
 func (opt *Optimizer) loadOpt(ctx context.Context, run store.PipelineRun) (*optRun, error) {
 	o := &optRun{reviewNoteMaximum: 10}
-	if err := json.Unmarshal(run.Params, &o.p); err != nil {
-		return nil, &runs.RunError{Reason: "unreadable parameters: " + err.Error()}
+	if err := runs.DecodeParams(run, &o.p); err != nil {
+		return nil, err
 	}
 	o.run = run
 	o.scorer = opt.eval.Scorer(run, evaluate.Scoring{Kind: Kind, Target: o.p.Target, Budget: o.p.Budget, KeepGold: true})

@@ -2,6 +2,7 @@ package runs
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -56,6 +57,15 @@ func (e *ItemError) Unwrap() error { return e.Err }
 type RunError struct{ Reason string }
 
 func (e *RunError) Error() string { return e.Reason }
+
+// DecodeParams reads a run's parameters into p; parameters that cannot be read fail the whole run
+// (a *RunError).
+func DecodeParams(run store.PipelineRun, p any) error {
+	if err := json.Unmarshal(run.Params, p); err != nil {
+		return &RunError{Reason: "unreadable parameters: " + err.Error()}
+	}
+	return nil
+}
 
 // Runner executes the items of runs as River jobs. Every process that works (`goldset serve`,
 // `goldset worker`, the foreground `goldset run`) has one; they share the work through the database:
@@ -117,6 +127,16 @@ func NewRunner(st *store.Store, log *slog.Logger) *Runner {
 // Register says how to process the items of runs of a kind.
 func (r *Runner) Register(k Kind) {
 	r.kinds[k.Name] = k
+}
+
+// Queue creates a run of kind in the project with params and an item per key, and wakes r (when
+// there is one) so that its items get jobs now.
+func Queue(ctx context.Context, st *store.Store, r *Runner, a store.Actor, projectID int64, kind string, params any, keys []string) (store.PipelineRun, error) {
+	run, err := st.CreatePipelineRun(ctx, a, projectID, kind, params, keys)
+	if err == nil && r != nil {
+		r.Wake()
+	}
+	return run, err
 }
 
 // Wake tells this process's dispatcher that a run was queued or resumed, so its items get jobs now
