@@ -100,6 +100,18 @@ export function inline(text: string, key = 'i'): ReactNode[] {
   return out;
 }
 
+/** A bullet or numbered list, each item's inline markup rendered by `render` (keys `${at}-${item}`). */
+export function ListBlock({ kind, items, at, render }: { kind: 'ul' | 'ol'; items: string[]; at: number; render: (text: string, key: string) => ReactNode[] }) {
+  const List = kind;
+  return (
+    <List>
+      {items.map((item, j) => (
+        <li key={j}>{render(item, `${at}-${j}`)}</li>
+      ))}
+    </List>
+  );
+}
+
 function Heading({ level, text }: { level: number; text: string }) {
   const H = `h${Math.min(level + 1, 6)}` as 'h2'; // the page has its own h1
   const rule = RULE_HEADING.exec(`${'#'.repeat(level)} ${text}`);
@@ -140,16 +152,8 @@ export function Markdown({ text, label }: { text: string; label?: string }) {
             return <blockquote key={i}>{inline(b.lines.join('\n'), String(i))}</blockquote>;
           case 'p':
             return <p key={i}>{inline(b.lines.join('\n'), String(i))}</p>;
-          default: {
-            const List = b.kind;
-            return (
-              <List key={i}>
-                {b.items.map((item, j) => (
-                  <li key={j}>{inline(item, `${i}-${j}`)}</li>
-                ))}
-              </List>
-            );
-          }
+          default:
+            return <ListBlock key={i} kind={b.kind} items={b.items} at={i} render={inline} />;
         }
       })}
     </div>

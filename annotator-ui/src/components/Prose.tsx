@@ -1,6 +1,7 @@
 // The model's thoughts as readable text: paragraphs, bullet and numbered lists, **bold**, `code` and
 // fenced code blocks. Markdown-ish on purpose: no HTML is ever interpreted.
 import type { ReactNode } from 'react';
+import { ListBlock } from './Markdown';
 
 function inline(text: string, keyBase: string): ReactNode[] {
   const out: ReactNode[] = [];
@@ -55,14 +56,7 @@ export function Prose({ text }: { text: string }) {
       {blocks(text).map((b, i) => {
         if (b.kind === 'code') return <pre key={i}>{b.text}</pre>;
         if (b.kind === 'p') return <p key={i}>{inline(b.lines.join('\n'), String(i))}</p>;
-        const List = b.kind;
-        return (
-          <List key={i}>
-            {b.items.map((item, j) => (
-              <li key={j}>{inline(item, `${i}-${j}`)}</li>
-            ))}
-          </List>
-        );
+        return <ListBlock key={i} kind={b.kind} items={b.items} at={i} render={inline} />;
       })}
     </div>
   );
