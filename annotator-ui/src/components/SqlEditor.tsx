@@ -14,8 +14,9 @@ import {
   placeholder as placeholderExt,
   type Command,
 } from '@codemirror/view';
-import { useEffect, useImperativeHandle, useRef, type Ref } from 'react';
+import { useEffect, useImperativeHandle, useRef, type ComponentProps, type ReactNode, type Ref } from 'react';
 import type { DbTable } from '../shared/api';
+import { Button } from './ui';
 
 export interface SqlEditorHandle {
   /** Put text where the cursor is (replacing a selection) and focus the editor. */
@@ -154,4 +155,31 @@ export function SqlEditor({
   }));
 
   return <div className="sql-editor" ref={host} style={{ ['--min-lines' as string]: minLines }} data-testid="sql-editor" />;
+}
+
+/**
+ * The editor in its panel with its run button (Ctrl/Cmd-Enter, off while the SQL is empty) below it;
+ * `toolbar` follows the button, `children` close the panel.
+ */
+export function SqlRunPanel({
+  runLabel,
+  busy,
+  size,
+  toolbar,
+  children,
+  placeholder = 'SELECT … — Ctrl-Space completes tables and columns',
+  ...editor
+}: ComponentProps<typeof SqlEditor> & { runLabel: string; busy: boolean; size?: 'sm'; toolbar?: ReactNode; children?: ReactNode }) {
+  return (
+    <div className="panel editor-panel">
+      <SqlEditor placeholder={placeholder} {...editor} />
+      <div className="editor-toolbar">
+        <Button variant="primary" size={size} onClick={editor.onRun} busy={busy} disabled={!editor.value.trim()} aria-keyshortcuts="Control+Enter Meta+Enter">
+          {runLabel} <kbd>{RUN_SHORTCUT}</kbd>
+        </Button>
+        {toolbar}
+      </div>
+      {children}
+    </div>
+  );
 }

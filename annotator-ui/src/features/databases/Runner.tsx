@@ -3,8 +3,8 @@ import { useQuery } from '@tanstack/react-query';
 import { type Ref } from 'react';
 import { api, type DbTable, type HistoryEntry, type QueryResult } from '../../shared/api';
 import { plural, ResultView } from '../../components/ResultGrid';
-import { RUN_SHORTCUT, SqlEditor, type SqlEditorHandle } from '../../components/SqlEditor';
-import { Button, ErrorState, Loading } from '../../components/ui';
+import { RUN_SHORTCUT, SqlRunPanel, type SqlEditorHandle } from '../../components/SqlEditor';
+import { ErrorState, Loading } from '../../components/ui';
 import { formatDateTime, formatRelative } from '../../shared/format';
 import { databaseKeys } from './keys';
 
@@ -34,28 +34,23 @@ export function Runner({
 }) {
   return (
     <div className="stack-sm">
-      <div className="panel editor-panel">
-        <SqlEditor
-          ref={editorRef}
-          value={sql}
-          onChange={onSqlChange}
-          onRun={onRun}
-          tables={tables}
-          label="SQL"
-          placeholder="SELECT … — Ctrl-Space completes tables and columns"
-        />
-        <div className="editor-toolbar">
-          <Button variant="primary" onClick={onRun} busy={running} disabled={!sql.trim()} aria-keyshortcuts="Control+Enter Meta+Enter">
-            Run <kbd>{RUN_SHORTCUT}</kbd>
-          </Button>
-          <span className="muted small-inline">Read-only: only SELECT queries run. Results are capped.</span>
-        </div>
+      <SqlRunPanel
+        ref={editorRef}
+        value={sql}
+        onChange={onSqlChange}
+        onRun={onRun}
+        tables={tables}
+        label="SQL"
+        runLabel="Run"
+        busy={running}
+        toolbar={<span className="muted small-inline">Read-only: only SELECT queries run. Results are capped.</span>}
+      >
         {refusal && (
           <p className="field-error editor-error" role="alert" data-testid="question-sql-error">
             Not saved as a question: the SQL {refusal}
           </p>
         )}
-      </div>
+      </SqlRunPanel>
       <div className="panel result-panel" aria-live="polite" aria-busy={running}>
         {error ? (
           <ErrorState error={error} />

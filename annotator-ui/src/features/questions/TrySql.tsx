@@ -5,7 +5,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { api, type CheckResult, type Nlq } from '../../shared/api';
 import { ResultView } from '../../components/ResultGrid';
-import { RUN_SHORTCUT, SqlEditor, type SqlEditorHandle } from '../../components/SqlEditor';
+import { SqlRunPanel, type SqlEditorHandle } from '../../components/SqlEditor';
 import { Button, ErrorState, Icon } from '../../components/ui';
 import { HIDDEN_SQL } from '../../shared/nlqs';
 import { databaseKeys } from '../databases/keys';
@@ -65,24 +65,19 @@ export function TrySql({ projectId, nlq }: { projectId: string; nlq: Nlq }) {
           </Button>
         )}
       </div>
-      <div className="panel editor-panel">
-        <SqlEditor
-          ref={editor}
-          value={sql}
-          onChange={setSql}
-          onRun={run}
-          tables={schema.data?.tables ?? []}
-          label="Try SQL"
-          placeholder="SELECT … — Ctrl-Space completes tables and columns"
-          minLines={4}
-        />
-        <div className="editor-toolbar">
-          <Button variant="primary" size="sm" onClick={run} busy={check.isPending} disabled={!sql.trim()} aria-keyshortcuts="Control+Enter Meta+Enter">
-            Check <kbd>{RUN_SHORTCUT}</kbd>
-          </Button>
-          {schema.isError && <span className="muted small-inline">Could not load the schema: no completion.</span>}
-        </div>
-      </div>
+      <SqlRunPanel
+        ref={editor}
+        value={sql}
+        onChange={setSql}
+        onRun={run}
+        tables={schema.data?.tables ?? []}
+        label="Try SQL"
+        minLines={4}
+        runLabel="Check"
+        size="sm"
+        busy={check.isPending}
+        toolbar={schema.isError && <span className="muted small-inline">Could not load the schema: no completion.</span>}
+      />
       <div aria-live="polite" aria-busy={check.isPending}>
         {check.isError ? (
           <ErrorState error={check.error} />
