@@ -13,14 +13,12 @@ import { isNeighbourDisagreement, NeighbourDisagreement } from '../../components
 import { sourceLabel, candidateName, GuidelineWhen } from './historyNames';
 
 function Entry({
-  kind,
-  at,
+  entry: { kind, at },
   title,
   who,
   children,
 }: {
-  kind: string;
-  at: string;
+  entry: Pick<TimelineEntry, 'kind' | 'at'>;
   title: ReactNode;
   who?: string | null;
   children?: ReactNode;
@@ -59,7 +57,7 @@ export function TimelineItem({
       const what =
         c.source === 'import' ? 'SQL imported' : c.source === 'agent' ? 'The agent answered' : c.source === 'human' ? 'SQL written' : `SQL from ${c.source}`;
       return (
-        <Entry kind="candidate" at={e.at} title={`${what}: #${c.id} · ${sourceLabel(c.source)}`} who={c.author_email}>
+        <Entry entry={e} title={`${what}: #${c.id} · ${sourceLabel(c.source)}`} who={c.author_email}>
           <p className="muted small">{c.error ? `fails: ${c.error}` : c.row_count != null ? plural(c.row_count, 'row') : 'not run'}</p>
         </Entry>
       );
@@ -68,8 +66,7 @@ export function TimelineItem({
       const a = e.annotation;
       return (
         <Entry
-          kind="annotation"
-          at={e.at}
+          entry={e}
           who={a.email}
           title={a.skipped_reason ? `Skipped as ${skipReasonText(a.skipped_reason)}` : `Annotated: SQL #${a.candidate_id}`}
         >
@@ -85,8 +82,7 @@ export function TimelineItem({
       const c = e.comparison;
       return (
         <Entry
-          kind="comparison"
-          at={e.at}
+          entry={e}
           title={
             <>
               Compared {candidateName(byId, c.candidate_a_id)} with {candidateName(byId, c.candidate_b_id)}:{' '}
@@ -107,7 +103,7 @@ export function TimelineItem({
     case 'review_item': {
       const it = e.item;
       return (
-        <Entry kind="review_item" at={e.at} title={`Queued for review: ${REVIEW_REASON_LABELS[it.reason] ?? it.reason}`}>
+        <Entry entry={e} title={`Queued for review: ${REVIEW_REASON_LABELS[it.reason] ?? it.reason}`}>
           <p className="muted small">
             A {candidateName(byId, it.candidate_a_id)} · B {candidateName(byId, it.candidate_b_id)} · item #{it.id}, now {it.status}
           </p>
@@ -120,8 +116,7 @@ export function TimelineItem({
         r.decision === 'accept_a' ? e.item.candidate_a_id : r.decision === 'accept_b' ? e.item.candidate_b_id : r.decision === 'accept' ? accepted(r) : null;
       return (
         <Entry
-          kind="review"
-          at={e.at}
+          entry={e}
           who={r.reviewer_email}
           title={
             <>
@@ -151,7 +146,7 @@ export function TimelineItem({
 function EventEntry({ event }: { event: HistoryEvent }) {
   const changes = eventChanges(event);
   return (
-    <Entry kind="event" at={event.at} title={eventTitle(event.action)} who={event.actor_email ?? 'system'}>
+    <Entry entry={{ kind: 'event', at: event.at }} title={eventTitle(event.action)} who={event.actor_email ?? 'system'}>
       {changes.length > 0 && (
         <ul className="plain-list small">
           {changes.map((c) => (

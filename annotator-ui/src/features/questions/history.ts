@@ -3,13 +3,20 @@
 import { statusLabel } from '../../shared/nlqs';
 import type { HistoryAnnotation, HistoryCandidate, HistoryComparison, HistoryEvent, HistoryReview, HistoryReviewItem, NlqHistory } from '../../shared/api';
 
-export type TimelineEntry =
-  | { kind: 'candidate'; key: string; at: string; candidate: HistoryCandidate }
-  | { kind: 'annotation'; key: string; at: string; annotation: HistoryAnnotation }
-  | { kind: 'comparison'; key: string; at: string; comparison: HistoryComparison }
-  | { kind: 'review_item'; key: string; at: string; item: HistoryReviewItem }
-  | { kind: 'review'; key: string; at: string; review: HistoryReview; item: HistoryReviewItem }
-  | { kind: 'event'; key: string; at: string; event: HistoryEvent };
+/** When an entry happened, and the id of its row (unique within its kind, and so `key` among all). */
+type Stamp = { key: string; id: number; at: string };
+
+export type TimelineEntry = Stamp &
+  (
+    | { kind: 'candidate'; candidate: HistoryCandidate }
+    | { kind: 'annotation'; annotation: HistoryAnnotation }
+    | { kind: 'comparison'; comparison: HistoryComparison }
+    | { kind: 'review_item'; item: HistoryReviewItem }
+    | { kind: 'review'; review: HistoryReview; item: HistoryReviewItem }
+    | { kind: 'event'; event: HistoryEvent }
+  );
+
+const stamp = (prefix: string, id: number, at: string): Stamp => ({ key: `${prefix}${id}`, id, at });
 
 /**
  * Audit actions whose whole content is already an entry of its own (the annotation, the review, the
@@ -27,23 +34,6 @@ const ORDER: Record<TimelineEntry['kind'], number> = {
   review: 5,
 };
 
-function idOf(e: TimelineEntry): number {
-  switch (e.kind) {
-    case 'candidate':
-      return e.candidate.id;
-    case 'annotation':
-      return e.annotation.id;
-    case 'comparison':
-      return e.comparison.id;
-    case 'review_item':
-      return e.item.id;
-    case 'review':
-      return e.review.id;
-    case 'event':
-      return e.event.id;
-  }
-}
-
 /** Everything that happened to the question, oldest first (newest last). */
 export function timelineEntries(h: NlqHistory): TimelineEntry[] {
   // An annotator's SQL is told by their annotation; it is not a second entry.
@@ -51,23 +41,23 @@ export function timelineEntries(h: NlqHistory): TimelineEntry[] {
   const out: TimelineEntry[] = [
     ...h.candidates
       .filter((c) => !annotated.has(c.id))
-      .map((c): TimelineEntry => ({ kind: 'candidate', key: `c${c.id}`, at: c.created_at, candidate: c })),
-    ...h.annotations.map((a): TimelineEntry => ({ kind: 'annotation', key: `a${a.id}`, at: a.created_at, annotation: a })),
-    ...h.comparisons.map((c): TimelineEntry => ({ kind: 'comparison', key: `x${c.id}`, at: c.created_at, comparison: c })),
+      .map((c): TimelineEntry => ({ kind: 'candidate', ...stamp('c', c.id, c.created_at), candidate: c })),
+    ...h.annotations.map((a): TimelineEntry => ({ kind: 'annotation', ...stamp('a', a.id, a.created_at), annotation: a })),
+    ...h.comparisons.map((c): TimelineEntry => ({ kind: 'comparison', ...stamp('x', c.id, c.created_at), comparison: c })),
     ...h.review_items.flatMap((it): TimelineEntry[] => [
-      { kind: 'review_item', key: `i${it.id}`, at: it.created_at, item: it },
-      ...it.reviews.map((r): TimelineEntry => ({ kind: 'review', key: `r${r.id}`, at: r.created_at, review: r, item: it })),
+      { kind: 'review_item', ...stamp('i', it.id, it.created_at), item: it },
+      ...it.reviews.map((r): TimelineEntry => ({ kind: 'review', ...stamp('r', r.id, r.created_at), review: r, item: it })),
     ]),
     ...h.events
       .filter((e) => !COVERED_ACTIONS.has(e.action))
-      .map((e): TimelineEntry => ({ kind: 'event', key: `e${e.id}`, at: e.at, event: e })),
+      .map((e): TimelineEntry => ({ kind: 'event', ...stamp('e', e.id, e.at), event: e })),
   ];
   // Events sort first among equal timestamps only when they are claims (they precede the work); the
   // effects of a decision (status changes) come after the entries of the same transaction.
   const rank = (e: TimelineEntry) => (e.kind === 'event' && !/\.(claim|release)$/.test(e.event.action) ? 6 : ORDER[e.kind]);
   return out
     .map((e, i) => ({ e, t: Date.parse(e.at), i }))
-    .sort((a, b) => a.t - b.t || rank(a.e) - rank(b.e) || idOf(a.e) - idOf(b.e) || a.i - b.i)
+    .sort((a, b) => a.t - b.t || rank(a.e) - rank(b.e) || a.e.id - b.e.id || a.i - b.i)
     .map((x) => x.e);
 }
 

@@ -55,33 +55,33 @@ function slot(c: ReviewCandidate, aId: number | null, bId: number | null) {
   return c.id === aId ? 'A' : c.id === bId ? 'B' : null;
 }
 
+/** What each candidate row needs of the item under review: where its SQL runs, and how to pick and accept. */
+interface ItemContext {
+  projectId: string;
+  itemId: number;
+  databaseId: number | null;
+  onPair: (side: 0 | 1, id: number) => void;
+  onAccept: (id: number) => void;
+}
+
 /**
  * Every candidate, oldest first. The reviewer picks the two to compare (Left, Right), shows any one's
  * result, and accepts any one.
  */
 export function CandidateList({
-  projectId,
-  itemId,
-  databaseId,
   candidates,
   aId,
   bId,
   pair,
-  onPair,
   accepted,
-  onAccept,
   audit,
-}: {
-  projectId: string;
-  itemId: number;
-  databaseId: number | null;
+  ...item
+}: ItemContext & {
   candidates: Labelled[];
   aId: number | null;
   bId: number | null;
   pair: [number | null, number | null];
-  onPair: (side: 0 | 1, id: number) => void;
   accepted: number | null;
-  onAccept: (id: number) => void;
   /** A snapshot audit: A is the snapshot's gold. */
   audit: boolean;
 }) {
@@ -95,15 +95,11 @@ export function CandidateList({
         {candidates.map((l) => (
           <CandidateRow
             key={l.candidate.id}
-            projectId={projectId}
-            itemId={itemId}
-            databaseId={databaseId}
+            {...item}
             labelled={l}
             slot={slot(l.candidate, aId, bId)}
             side={pair[0] === l.candidate.id ? 0 : pair[1] === l.candidate.id ? 1 : null}
-            onPair={onPair}
             accepted={accepted === l.candidate.id}
-            onAccept={onAccept}
             audit={audit && l.candidate.id === aId}
           />
         ))}
@@ -123,16 +119,11 @@ function CandidateRow({
   accepted,
   onAccept,
   audit,
-}: {
-  projectId: string;
-  itemId: number;
-  databaseId: number | null;
+}: ItemContext & {
   labelled: Labelled;
   slot: 'A' | 'B' | null;
   side: 0 | 1 | null;
-  onPair: (side: 0 | 1, id: number) => void;
   accepted: boolean;
-  onAccept: (id: number) => void;
   audit: boolean;
 }) {
   const [open, setOpen] = useState(false);
