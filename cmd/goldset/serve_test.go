@@ -44,7 +44,7 @@ func TestServe_EmbeddedPostgresKilledIsStartedAgain(t *testing.T) {
 	})
 	worker := startProcess(t, bin, "worker", "--data-dir", dir, "--workers", "1", "--log-level", "info")
 	t.Cleanup(func() { stopGracefully(t, worker, dir) })
-	pollUntil(t, "the worker to attach", time.Minute, worker, func() bool { return strings.Contains(worker.out.String(), "worker: up to") })
+	pollUntil(t, "the worker to attach", time.Minute, worker, func() bool { return strings.Contains(worker.output(), "worker: up to") })
 
 	auth := login(t, base, "boss@example.com", "the boss password")
 	if status, body := httpDo(t, "POST", base+"/api/v1/projects", auth, `{"name":"kept across the kill"}`); status != 201 {
@@ -78,7 +78,7 @@ func TestServe_EmbeddedPostgresKilledIsStartedAgain(t *testing.T) {
 	}
 	const trying = "embedded PostgreSQL is not running; starting it again"
 	for _, p := range []*process{serve, worker} {
-		pollUntil(t, "both processes to notice", 30*time.Second, p, func() bool { return strings.Contains(p.out.String(), trying) })
+		pollUntil(t, "both processes to notice", 30*time.Second, p, func() bool { return strings.Contains(p.output(), trying) })
 	}
 	syscall.Flock(int(lock.Fd()), syscall.LOCK_UN)
 	released := time.Now()
@@ -101,8 +101,8 @@ func TestServe_EmbeddedPostgresKilledIsStartedAgain(t *testing.T) {
 	const again = "embedded PostgreSQL is running again"
 	starters := 0
 	for _, p := range []*process{serve, worker} {
-		pollUntil(t, "the log to say "+again, 30*time.Second, p, func() bool { return strings.Contains(p.out.String(), again) })
-		for _, l := range strings.Split(p.out.String(), "\n") {
+		pollUntil(t, "the log to say "+again, 30*time.Second, p, func() bool { return strings.Contains(p.output(), again) })
+		for _, l := range strings.Split(p.output(), "\n") {
 			if strings.Contains(l, again) || strings.Contains(l, trying) || strings.Contains(l, "started PostgreSQL") {
 				t.Log(l)
 			}

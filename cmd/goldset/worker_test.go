@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -32,36 +31,30 @@ func buildGoldset(t *testing.T) string {
 	return bin
 }
 
-// process is a goldset process started by a test, killed at the end if still running.
+// process is a goldset process started by a test, killed at the end if still running. Its output
+// goes straight to a file, which the test reads while the process writes it.
 type process struct {
 	cmd    *exec.Cmd
-	out    *syncBuffer
+	out    string // the file of its stdout and stderr
 	exited chan struct{}
 	err    error
 }
 
-// syncBuffer is a process's output, read by the test while the process writes it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+// output is what the process has written so far.
+func (p *process) output() string {
+	b, _ := os.ReadFile(p.out)
+	return string(b)
 }
 
 func startProcess(t *testing.T, bin string, args ...string) *process {
 	t.Helper()
-	p := &process{cmd: exec.Command(bin, args...), out: &syncBuffer{}, exited: make(chan struct{})}
-	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out // inherits the environment: the fake model's settings
+	out, err := os.Create(filepath.Join(t.TempDir(), "output"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close() // the process has its own
+	p := &process{cmd: exec.Command(bin, args...), out: out.Name(), exited: make(chan struct{})}
+	p.cmd.Stdout, p.cmd.Stderr = out, out // inherits the environment: the fake model's settings
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +63,7 @@ func startProcess(t *testing.T, bin string, args ...string) *process {
 		p.cmd.Process.Kill()
 		<-p.exited
 		if t.Failed() {
-			t.Logf("output of goldset %s:\n%s", strings.Join(args, " "), p.out)
+			t.Logf("output of goldset %s:\n%s", strings.Join(args, " "), p.output())
 		}
 	})
 	return p
@@ -92,7 +85,7 @@ func pollUntil(t *testing.T, what string, d time.Duration, p *process, cond func
 	for !cond() {
 		select {
 		case <-p.exited:
-			t.Fatalf("waiting for %s: the process exited: %v\n%s", what, p.err, p.out)
+			t.Fatalf("waiting for %s: the process exited: %v\n%s", what, p.err, p.output())
 		default:
 		}
 		if time.Now().After(deadline) {
@@ -311,7 +304,7 @@ func TestWorker_SigtermStopsGracefully(t *testing.T) {
 	select {
 	case <-w.exited:
 		if w.err != nil {
-			t.Fatalf("worker exit: %v\n%s", w.err, w.out)
+			t.Fatalf("worker exit: %v\n%s", w.err, w.output())
 		}
 	case <-time.After(time.Minute):
 		t.Fatal("the worker did not stop on SIGTERM")
