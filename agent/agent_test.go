@@ -21,8 +21,7 @@ const franceSQL = "SELECT name FROM singer WHERE country = 'France' ORDER BY nam
 
 func TestRun_FullLoopWithEveryToolAnswersAndRecordsEachStep(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, "concert_singer")
-	srv := llmtest.New(t)
+	e, srv := concertSinger(t)
 	srv.Script(map[string][]llmtest.Reply{franceQ: {
 		{Content: "I need the singer table.", ToolCalls: []openai.ToolCall{llmtest.ToolCall("explore_db", args{"action": "list_tables"})}},
 		explore(args{"action": "describe_table", "table": "singer"}),
@@ -119,38 +118,33 @@ func TestRun_FullLoopWithEveryToolAnswersAndRecordsEachStep(t *testing.T) {
 
 func TestRun_WrongSQLIsFixedAfterTheError(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, "concert_singer")
-	srv := llmtest.New(t)
+	e, srv := concertSinger(t)
 	srv.Sequence(
 		query("SELECT nme FROM singer WHERE country = 'France'"),
 		query(franceSQL),
 		final(franceSQL, "names of French singers"),
 	)
-	out, err := e.agent(srv, agent.Options{}).Run(context.Background(), e.question("concert_singer", franceQ), meta, nil)
-	if err != nil || out.StopReason != agent.StopAnswered {
-		t.Fatalf("%v: %s (%s)", err, out.StopReason, out.StopDetail)
-	}
+	out, err := e.askFrance(srv, agent.Options{})
+	wantStop(t, out, err, agent.StopAnswered, "")
 	bad := out.Steps[1]
 	if !strings.Contains(bad.Error, `column "nme" does not exist`) || !strings.HasPrefix(bad.Result, "ERROR: ") {
 		t.Fatalf("failed query step: %+v", bad)
 	}
 	// The error reached the model in the next request.
-	second := srv.Requests()[1].Messages
-	if m := second[len(second)-1]; m.Role != openai.ChatMessageRoleTool || !strings.Contains(m.Content, "nme") {
+	if m := lastMessage(srv, 1); m.Role != openai.ChatMessageRoleTool || !strings.Contains(m.Content, "nme") {
 		t.Fatalf("the model did not see the error: %+v", m)
 	}
 }
 
 func TestRun_HallucinatedColumnIsRecoveredThroughDescribeTable(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, "concert_singer")
-	srv := llmtest.New(t)
+	e, srv := concertSinger(t)
 	srv.Sequence(
 		final("SELECT singer_name FROM singer WHERE country = 'France' ORDER BY singer_name", "guessed the column"),
 		explore(args{"action": "describe_table", "table": "Singer"}),
 		final(franceSQL, "the column is name"),
 	)
-	out, err := e.agent(srv, agent.Options{}).Run(context.Background(), e.question("concert_singer", franceQ), meta, nil)
+	out, err := e.askFrance(srv, agent.Options{})
 	if err != nil || out.StopReason != agent.StopAnswered || out.SQL != franceSQL {
 		t.Fatalf("%v: %s (%s) %q", err, out.StopReason, out.StopDetail, out.SQL)
 	}
@@ -165,8 +159,7 @@ func TestRun_HallucinatedColumnIsRecoveredThroughDescribeTable(t *testing.T) {
 
 func TestRun_UnknownToolsAndInvalidArgumentsAreExplainedNotFatal(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, "concert_singer")
-	srv := llmtest.New(t)
+	e, srv := concertSinger(t)
 	srv.Sequence(
 		llmtest.Call("drop_table", args{"table": "singer"}),
 		llmtest.RawToolCall("run_sql_query", `{"sql": "SELECT name FROM singer"`),
@@ -179,10 +172,8 @@ func TestRun_UnknownToolsAndInvalidArgumentsAreExplainedNotFatal(t *testing.T) {
 		explore(args{"action": "find_value", "value": "x", "table": "singer", "column": "nationality"}),
 		final(franceSQL, "ok"),
 	)
-	out, err := e.agent(srv, agent.Options{MaxSteps: 20}).Run(context.Background(), e.question("concert_singer", franceQ), meta, nil)
-	if err != nil || out.StopReason != agent.StopAnswered {
-		t.Fatalf("%v: %s (%s)", err, out.StopReason, out.StopDetail)
-	}
+	out, err := e.askFrance(srv, agent.Options{MaxSteps: 20})
+	wantStop(t, out, err, agent.StopAnswered, "")
 	wants := []string{
 		"there is no tool named `drop_table`. The tools are: explore_db, run_sql_query, scratchpad, give_final_answer",
 		"the arguments of `run_sql_query` are invalid: they are not a JSON object",
@@ -210,8 +201,7 @@ func TestRun_UnknownToolsAndInvalidArgumentsAreExplainedNotFatal(t *testing.T) {
 
 func TestRun_FindValueQuotesHostileValues(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, "concert_singer")
-	srv := llmtest.New(t)
+	e, srv := concertSinger(t)
 	srv.Sequence(
 		explore(args{"action": "find_value", "value": "stark's"}),
 		explore(args{"action": "find_value", "value": "'; DROP TABLE singer; --"}),
@@ -219,10 +209,8 @@ func TestRun_FindValueQuotesHostileValues(t *testing.T) {
 		explore(args{"action": "find_value", "value": "2014", "table": "concert", "column": "Year"}),
 		final(franceSQL, "ok"),
 	)
-	out, err := e.agent(srv, agent.Options{}).Run(context.Background(), e.question("concert_singer", franceQ), meta, nil)
-	if err != nil || out.StopReason != agent.StopAnswered {
-		t.Fatalf("%v: %s (%s)", err, out.StopReason, out.StopDetail)
-	}
+	out, err := e.askFrance(srv, agent.Options{})
+	wantStop(t, out, err, agent.StopAnswered, "")
 	for i, want := range []string{
 		"stadium.name = 'Stark''s Park' (1 row)",
 		`No column contains "'; DROP TABLE singer; --"`,
@@ -240,16 +228,13 @@ func TestRun_FindValueQuotesHostileValues(t *testing.T) {
 
 func TestRun_ModelThatNeverAnswersStopsAtMaxSteps(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, "concert_singer")
-	srv := llmtest.New(t)
+	e, srv := concertSinger(t)
 	var n atomic.Int64
 	srv.Respond(func(openai.ChatCompletionRequest) llmtest.Reply {
 		return llmtest.Call("scratchpad", args{"note": fmt.Sprintf("thinking %d", n.Add(1))})
 	})
-	out, err := e.agent(srv, agent.Options{MaxSteps: 4}).Run(context.Background(), e.question("concert_singer", franceQ), meta, nil)
-	if err != nil || out.StopReason != agent.StopBudget || !strings.Contains(out.StopDetail, "steps: 4 model turns") {
-		t.Fatalf("%v: %s (%s)", err, out.StopReason, out.StopDetail)
-	}
+	out, err := e.askFrance(srv, agent.Options{MaxSteps: 4})
+	wantStop(t, out, err, agent.StopBudget, "steps: 4 model turns")
 	if srv.ChatCount() != 4 || len(out.Steps) != 8 || out.SQL != "" {
 		t.Fatalf("%d calls, %d steps, sql %q", srv.ChatCount(), len(out.Steps), out.SQL)
 	}
@@ -257,24 +242,20 @@ func TestRun_ModelThatNeverAnswersStopsAtMaxSteps(t *testing.T) {
 
 func TestRun_TokenBudgetStopsTheRun(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, "concert_singer")
-	srv := llmtest.New(t)
+	e, srv := concertSinger(t)
 	var n atomic.Int64
 	srv.Respond(func(openai.ChatCompletionRequest) llmtest.Reply {
 		r := llmtest.Call("scratchpad", args{"note": fmt.Sprintf("note %d", n.Add(1))})
 		r.PromptTokens, r.CompletionTokens = 4000, 100
 		return r
 	})
-	out, err := e.agent(srv, agent.Options{MaxTokens: 10_000}).Run(context.Background(), e.question("concert_singer", franceQ), meta, nil)
-	if err != nil || out.StopReason != agent.StopBudget || !strings.Contains(out.StopDetail, "tokens: 12300 used, the budget is 10000") {
-		t.Fatalf("%v: %s (%s)", err, out.StopReason, out.StopDetail)
-	}
+	out, err := e.askFrance(srv, agent.Options{MaxTokens: 10_000})
+	wantStop(t, out, err, agent.StopBudget, "tokens: 12300 used, the budget is 10000")
 }
 
 func TestRun_WallTimeStopsTheRun(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, "concert_singer")
-	srv := llmtest.New(t)
+	e, srv := concertSinger(t)
 	var n atomic.Int64
 	srv.Respond(func(openai.ChatCompletionRequest) llmtest.Reply {
 		r := llmtest.Call("scratchpad", args{"note": fmt.Sprintf("note %d", n.Add(1))})
@@ -282,10 +263,8 @@ func TestRun_WallTimeStopsTheRun(t *testing.T) {
 		return r
 	})
 	start := time.Now()
-	out, err := e.agent(srv, agent.Options{WallTime: 400 * time.Millisecond}).Run(context.Background(), e.question("concert_singer", franceQ), meta, nil)
-	if err != nil || out.StopReason != agent.StopBudget || !strings.Contains(out.StopDetail, "wall time") {
-		t.Fatalf("%v: %s (%s)", err, out.StopReason, out.StopDetail)
-	}
+	out, err := e.askFrance(srv, agent.Options{WallTime: 400 * time.Millisecond})
+	wantStop(t, out, err, agent.StopBudget, "wall time")
 	if el := time.Since(start); el > 2*time.Second {
 		t.Fatalf("took %v", el)
 	}
@@ -293,8 +272,7 @@ func TestRun_WallTimeStopsTheRun(t *testing.T) {
 
 func TestRun_SameCallThreeTimesIsALoop(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, "concert_singer")
-	srv := llmtest.New(t)
+	e, srv := concertSinger(t)
 	srv.Sequence(
 		explore(args{"action": "describe_table", "table": "singer"}),
 		llmtest.RawToolCall("explore_db", `{ "table": "singer",  "action": "describe_table" }`), // same call, other spelling
@@ -302,10 +280,8 @@ func TestRun_SameCallThreeTimesIsALoop(t *testing.T) {
 		explore(args{"action": "describe_table", "table": "singer"}),
 		final(franceSQL, "never reached"),
 	)
-	out, err := e.agent(srv, agent.Options{}).Run(context.Background(), e.question("concert_singer", franceQ), meta, nil)
-	if err != nil || out.StopReason != agent.StopLoop || !strings.Contains(out.StopDetail, "the same explore_db call was made 3 times") {
-		t.Fatalf("%v: %s (%s)", err, out.StopReason, out.StopDetail)
-	}
+	out, err := e.askFrance(srv, agent.Options{})
+	wantStop(t, out, err, agent.StopLoop, "the same explore_db call was made 3 times")
 	if !strings.Contains(out.Steps[3].Result, "you already made this exact call") {
 		t.Fatalf("the second repeat should warn the model:\n%s", out.Steps[3].Result)
 	}
@@ -316,28 +292,23 @@ func TestRun_SameCallThreeTimesIsALoop(t *testing.T) {
 
 func TestRun_PlainTextModelIsNudgedOnceThenStopped(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, "concert_singer")
-	srv := llmtest.New(t)
+	e, srv := concertSinger(t)
 	srv.Respond(func(openai.ChatCompletionRequest) llmtest.Reply {
 		return llmtest.Text("The answer is SELECT name FROM singer WHERE country = 'France'.")
 	})
-	out, err := e.agent(srv, agent.Options{}).Run(context.Background(), e.question("concert_singer", franceQ), meta, nil)
-	if err != nil || out.StopReason != agent.StopLoop || !strings.Contains(out.StopDetail, "no progress") {
-		t.Fatalf("%v: %s (%s)", err, out.StopReason, out.StopDetail)
-	}
+	out, err := e.askFrance(srv, agent.Options{})
+	wantStop(t, out, err, agent.StopLoop, "no progress")
 	if srv.ChatCount() != 2 {
 		t.Fatalf("%d model calls, want 2", srv.ChatCount())
 	}
-	second := srv.Requests()[1].Messages
-	if m := second[len(second)-1]; m.Role != openai.ChatMessageRoleUser || !strings.Contains(m.Content, "did not call a tool") {
+	if m := lastMessage(srv, 1); m.Role != openai.ChatMessageRoleUser || !strings.Contains(m.Content, "did not call a tool") {
 		t.Fatalf("no nudge before the second turn: %+v", m)
 	}
 }
 
 func TestRun_RateLimitStormStillCompletes(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, "concert_singer")
-	srv := llmtest.New(t)
+	e, srv := concertSinger(t)
 	script := []llmtest.Reply{query(franceSQL), final(franceSQL, "ok")}
 	var n, served atomic.Int64
 	srv.Respond(func(openai.ChatCompletionRequest) llmtest.Reply {
@@ -346,10 +317,8 @@ func TestRun_RateLimitStormStillCompletes(t *testing.T) {
 		}
 		return script[min(int(served.Add(1))-1, len(script)-1)]
 	})
-	out, err := e.agent(srv, agent.Options{}).Run(context.Background(), e.question("concert_singer", franceQ), meta, nil)
-	if err != nil || out.StopReason != agent.StopAnswered {
-		t.Fatalf("%v: %s (%s)", err, out.StopReason, out.StopDetail)
-	}
+	out, err := e.askFrance(srv, agent.Options{})
+	wantStop(t, out, err, agent.StopAnswered, "")
 	if srv.ChatCount() != 8 {
 		t.Fatalf("%d requests, want 8 (2 turns × 4 attempts)", srv.ChatCount())
 	}
@@ -357,15 +326,12 @@ func TestRun_RateLimitStormStillCompletes(t *testing.T) {
 
 func TestRun_ModelThatKeepsFailingStopsWithError(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, "concert_singer")
-	srv := llmtest.New(t)
+	e, srv := concertSinger(t)
 	srv.Respond(func(openai.ChatCompletionRequest) llmtest.Reply {
 		return llmtest.Reply{Fault: llmtest.FaultServerError, ErrorMessage: "the GPU is on fire"}
 	})
-	out, err := e.agent(srv, agent.Options{}).Run(context.Background(), e.question("concert_singer", franceQ), meta, nil)
-	if err != nil || out.StopReason != agent.StopError || !strings.Contains(out.StopDetail, "the GPU is on fire") {
-		t.Fatalf("%v: %s (%s)", err, out.StopReason, out.StopDetail)
-	}
+	out, err := e.askFrance(srv, agent.Options{})
+	wantStop(t, out, err, agent.StopError, "the GPU is on fire")
 	if len(out.Steps) != 1 || out.Steps[0].Error == "" {
 		t.Fatalf("the failed turn is a step with its error: %+v", out.Steps)
 	}
@@ -373,8 +339,7 @@ func TestRun_ModelThatKeepsFailingStopsWithError(t *testing.T) {
 
 func TestRun_CancellationMidRunReturnsPromptly(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, "concert_singer")
-	srv := llmtest.New(t)
+	e, srv := concertSinger(t)
 	var n atomic.Int64
 	srv.Respond(func(openai.ChatCompletionRequest) llmtest.Reply {
 		if n.Add(1) == 1 {
@@ -405,9 +370,7 @@ func TestRun_CancellationMidRunReturnsPromptly(t *testing.T) {
 	if el := time.Since(cancelled); el > 500*time.Millisecond {
 		t.Errorf("Run took %v to return after cancellation", el)
 	}
-	if err != nil || out.StopReason != agent.StopCancelled {
-		t.Fatalf("%v: %s (%s)", err, out.StopReason, out.StopDetail)
-	}
+	wantStop(t, out, err, agent.StopCancelled, "")
 	if len(out.Steps) != 3 || len(log.all()) != 3 || out.Steps[2].Error == "" {
 		t.Fatalf("steps so far (2 + the cancelled turn) should be kept and recorded: %d / %d", len(out.Steps), len(log.all()))
 	}
@@ -421,7 +384,7 @@ func TestRun_RuleWarningsGiveOneChanceToFix(t *testing.T) {
 	t.Run("fixed", func(t *testing.T) {
 		srv := llmtest.New(t)
 		srv.Sequence(final(star, "all columns"), final(franceSQL, "only names"))
-		out, err := e.agent(srv, agent.Options{}).Run(context.Background(), e.question("concert_singer", franceQ), meta, nil)
+		out, err := e.askFrance(srv, agent.Options{})
 		if err != nil || out.StopReason != agent.StopAnswered || out.SQL != franceSQL || len(out.Warnings) != 0 {
 			t.Fatalf("%v: %s (%s) %q %+v", err, out.StopReason, out.StopDetail, out.SQL, out.Warnings)
 		}
@@ -432,7 +395,7 @@ func TestRun_RuleWarningsGiveOneChanceToFix(t *testing.T) {
 	t.Run("justified", func(t *testing.T) {
 		srv := llmtest.New(t)
 		srv.Sequence(final(star, "all columns"), final(star, "the question wants every detail of the singers"))
-		out, err := e.agent(srv, agent.Options{}).Run(context.Background(), e.question("concert_singer", franceQ), meta, nil)
+		out, err := e.askFrance(srv, agent.Options{})
 		if err != nil || out.StopReason != agent.StopAnswered || out.SQL != star {
 			t.Fatalf("%v: %s (%s)", err, out.StopReason, out.StopDetail)
 		}
@@ -444,8 +407,7 @@ func TestRun_RuleWarningsGiveOneChanceToFix(t *testing.T) {
 
 func TestRun_SystemPromptHasGuidelineSchemaKeysAndSampleRows(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, "concert_singer")
-	srv := llmtest.New(t)
+	e, srv := concertSinger(t)
 	srv.Sequence(final(franceSQL, "ok"))
 	q := e.question("concert_singer", franceQ)
 	q.Guideline = "- Order lists of names alphabetically.\n- Count distinct singers, not rows."
@@ -584,8 +546,7 @@ func TestRun_KnownTablesInScopeAreAllThePromptShows(t *testing.T) {
 
 func TestRun_RecorderFailureIsAPlatformError(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, "concert_singer")
-	srv := llmtest.New(t)
+	e, srv := concertSinger(t)
 	srv.Sequence(final(franceSQL, "ok"))
 	out, err := e.agent(srv, agent.Options{}).Run(context.Background(), e.question("concert_singer", franceQ), meta, failingRecorder{})
 	if err == nil || !strings.Contains(err.Error(), "disk full") || out.StopReason != agent.StopError {
@@ -609,8 +570,7 @@ func TestRun_WithoutAModelSaysSo(t *testing.T) {
 
 func TestSelfConsistency_MajorityByExecutionMatchWins(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, "concert_singer")
-	srv := llmtest.New(t)
+	e, srv := concertSinger(t)
 	answers := []string{
 		"SELECT name FROM singer WHERE country = 'France'",
 		"SELECT name FROM singer WHERE country = 'Netherlands'",
@@ -624,9 +584,7 @@ func TestSelfConsistency_MajorityByExecutionMatchWins(t *testing.T) {
 	logs := map[int]*stepLog{0: {}, 1: {}, 2: {}}
 	out, conf, err := e.agent(srv, agent.Options{}).SelfConsistency(context.Background(), e.question("concert_singer", franceQ), 3, meta,
 		func(i int) agent.Recorder { return logs[i] })
-	if err != nil || out.StopReason != agent.StopAnswered {
-		t.Fatalf("%v: %s (%s)", err, out.StopReason, out.StopDetail)
-	}
+	wantStop(t, out, err, agent.StopAnswered, "")
 	if conf < 0.666 || conf > 0.667 {
 		t.Fatalf("confidence %v, want 2/3", conf)
 	}
@@ -659,5 +617,14 @@ func TestRun_PastThePromptBudgetTheLastChosenTablesLeaveButNotTheQuestionsOwn(t 
 	if !strings.Contains(system, "more tables matched the question but were left out to keep this prompt short") ||
 		!strings.Contains(system, "CREATE TABLE cars_data") || strings.Contains(system, "CREATE TABLE car_makers") {
 		t.Fatalf("prompt:\n%s", system)
+	}
+}
+
+// wantStop fails the test unless the run ended without a platform error, for reason, with detail in
+// its stop detail.
+func wantStop(t *testing.T, out agent.Outcome, err error, reason, detail string) {
+	t.Helper()
+	if err != nil || out.StopReason != reason || !strings.Contains(out.StopDetail, detail) {
+		t.Fatalf("%v: %s (%s), want %s (%q)", err, out.StopReason, out.StopDetail, reason, detail)
 	}
 }

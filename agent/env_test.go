@@ -3,7 +3,6 @@ package agent_test
 import (
 	"context"
 	"encoding/json"
-	"github.com/goldset/goldset/pipelines/pipelinetest"
 	"os"
 	"path/filepath"
 	"sync"
@@ -12,11 +11,13 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/sashabaranov/go-openai"
 
 	"github.com/goldset/goldset/agent"
 	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/llm/llmtest"
 	"github.com/goldset/goldset/pipelines/ingest/spider"
+	"github.com/goldset/goldset/pipelines/pipelinetest"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 	"github.com/goldset/goldset/store/storetest"
@@ -131,6 +132,23 @@ func newClient(srv *llmtest.Server) *llm.Client {
 
 func (e *env) agent(srv *llmtest.Server, opt agent.Options) *agent.Agent {
 	return &agent.Agent{LLM: newClient(srv), Exec: e.exec, Options: opt}
+}
+
+// concertSinger is an env with the concert_singer database and a fake model server.
+func concertSinger(t *testing.T) (*env, *llmtest.Server) {
+	t.Helper()
+	return newEnv(t, "concert_singer"), llmtest.New(t)
+}
+
+// lastMessage is the last message of the model's i-th request (from 0): what it was told last.
+func lastMessage(srv *llmtest.Server, i int) openai.ChatCompletionMessage {
+	msgs := srv.Requests()[i].Messages
+	return msgs[len(msgs)-1]
+}
+
+// askFrance asks the agent on srv, with opt, which singers of concert_singer are French.
+func (e *env) askFrance(srv *llmtest.Server, opt agent.Options) (agent.Outcome, error) {
+	return e.agent(srv, opt).Run(context.Background(), e.question("concert_singer", franceQ), meta, nil)
 }
 
 var meta = llm.CallMeta{Purpose: llm.PurposeAgent, RunKind: "agent", ItemKey: "test"}
