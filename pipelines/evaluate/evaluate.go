@@ -567,12 +567,9 @@ type Summary struct {
 
 // Evaluation returns an evaluation run with its summary.
 func (e *Evaluator) Evaluation(ctx context.Context, projectID, runID int64) (Report, error) {
-	run, err := e.store().PipelineRun(ctx, projectID, runID)
+	run, err := runs.OfKind(ctx, e.store(), projectID, runID, Kind, "an evaluation")
 	if err != nil {
 		return Report{}, err
-	}
-	if run.Kind != Kind {
-		return Report{}, store.NotFound(fmt.Sprintf("run %d is not an evaluation", runID))
 	}
 	return e.evalReport(ctx, run)
 }
@@ -625,12 +622,9 @@ func (e *Evaluator) EvalResults(ctx context.Context, projectID, runID int64, out
 		return nil, &store.ValidationError{Fields: map[string]string{"outcome": `must be "correct", "wrong" or "error"`}}
 	}
 	// The run and its parameters only: the summary (a pass over every result) is not needed for a page.
-	run, err := e.store().PipelineRun(ctx, projectID, runID)
+	run, err := runs.OfKind(ctx, e.store(), projectID, runID, Kind, "an evaluation")
 	if err != nil {
 		return nil, err
-	}
-	if run.Kind != Kind {
-		return nil, store.NotFound(fmt.Sprintf("run %d is not an evaluation", runID))
 	}
 	var p Params
 	if err := json.Unmarshal(run.Params, &p); err != nil {

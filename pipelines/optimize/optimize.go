@@ -785,12 +785,9 @@ type Report struct {
 
 // Optimization returns an optimization run's report.
 func (opt *Optimizer) Optimization(ctx context.Context, projectID, runID int64) (Report, error) {
-	run, err := opt.store().PipelineRun(ctx, projectID, runID)
+	run, err := runs.OfKind(ctx, opt.store(), projectID, runID, Kind, "an optimization")
 	if err != nil {
 		return Report{}, err
-	}
-	if run.Kind != Kind {
-		return Report{}, store.NotFound(fmt.Sprintf("run %d is not an optimization", runID))
 	}
 	return opt.optReport(ctx, run, true)
 }

@@ -139,6 +139,19 @@ func Queue(ctx context.Context, st *store.Store, r *Runner, a store.Actor, proje
 	return run, err
 }
 
+// OfKind is run runID of the project, which must be of kind: another run is not found, what naming
+// what it is not ("an evaluation").
+func OfKind(ctx context.Context, st *store.Store, projectID, runID int64, kind, what string) (store.PipelineRun, error) {
+	run, err := st.PipelineRun(ctx, projectID, runID)
+	if err != nil {
+		return store.PipelineRun{}, err
+	}
+	if run.Kind != kind {
+		return store.PipelineRun{}, store.NotFound(fmt.Sprintf("run %d is not %s", runID, what))
+	}
+	return run, nil
+}
+
 // Wake tells this process's dispatcher that a run was queued or resumed, so its items get jobs now
 // rather than at the next sweep.
 func (r *Runner) Wake() {
