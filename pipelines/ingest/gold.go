@@ -19,9 +19,10 @@ import (
 // verified by execution against the original on the SQLite file, and stored as each question's
 // imported candidate.
 
-// goldQuery is a benchmark question's SQLite gold SQL, to translate and verify.
+// goldQuery is a benchmark question with its SQLite gold SQL, to translate and verify.
 type goldQuery struct {
-	index int
+	nlq   store.NLQ // the question as it is stored
+	index int       // its position in the dataset's questions file
 	dbID  string
 	sql   string
 }
@@ -75,10 +76,9 @@ func (im *Importer) verifyGold(ctx context.Context, db store.Database, tables []
 	return out, g.Wait()
 }
 
-// importGold imports the questions nlqs of database db, just imported from the SQLite file at
-// path, each with its gold (golds[i] is nlqs[i]'s) translated, verified and stored as its
-// imported candidate.
-func (im *Importer) importGold(ctx context.Context, a store.Actor, db store.Database, path string, golds []goldQuery, nlqs []store.NLQ) (*QuestionSummary, error) {
+// importGold imports the questions of database db, just imported from the SQLite file at path,
+// each with its gold translated, verified and stored as its imported candidate.
+func (im *Importer) importGold(ctx context.Context, a store.Actor, db store.Database, path string, golds []goldQuery) (*QuestionSummary, error) {
 	// The database is committed from here on: a failure now leaves it without its questions, which
 	// the same import run again adds.
 	tables, err := im.Store.Tables(ctx, db.ID)
@@ -88,7 +88,7 @@ func (im *Importer) importGold(ctx context.Context, a store.Actor, db store.Data
 	}
 	var qsum *QuestionSummary
 	if err == nil {
-		qsum, err = im.insertGold(ctx, a, nlqs, golds, verified)
+		qsum, err = im.insertGold(ctx, a, golds, verified)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("the database was imported (version %d) but not its questions; import again to add them: %w", db.Version, err)
@@ -96,11 +96,11 @@ func (im *Importer) importGold(ctx context.Context, a store.Actor, db store.Data
 	return qsum, nil
 }
 
-// insertGold writes the questions nlqs in one transaction, each with its gold (golds[i], verified
-// as verified[i]) as its imported candidate; a question whose translation does not match is
-// marked needs_review and counted a mismatch. A question already present (by its origin key) is
-// left as it is.
-func (im *Importer) insertGold(ctx context.Context, a store.Actor, nlqs []store.NLQ, golds []goldQuery, verified []verifiedGold) (*QuestionSummary, error) {
+// insertGold writes the questions of golds in one transaction, each with its gold (verified as
+// verified[i]) as its imported candidate; a question whose translation does not match is marked
+// needs_review and counted a mismatch. A question already present (by its origin key) is left as
+// it is.
+func (im *Importer) insertGold(ctx context.Context, a store.Actor, golds []goldQuery, verified []verifiedGold) (*QuestionSummary, error) {
 	sum := &QuestionSummary{Total: len(verified)}
 	tx, err := im.Store.Pool().Begin(ctx)
 	if err != nil {
@@ -108,7 +108,8 @@ func (im *Importer) insertGold(ctx context.Context, a store.Actor, nlqs []store.
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
 	for i, vg := range verified {
-		n, q := nlqs[i], golds[i]
+		q := golds[i]
+		n := q.nlq
 		sum.GoldTranslated++
 		if vg.v.Match {
 			sum.GoldMatched++

@@ -79,12 +79,10 @@ func (im *Importer) importBIRDOne(ctx context.Context, a store.Actor, projectID 
 		return err
 	}
 	golds := make([]goldQuery, len(qs))
-	nlqs := make([]store.NLQ, len(qs))
 	for i, q := range qs {
-		golds[i] = goldQuery{index: q.Index, dbID: q.DBID, sql: q.SQL}
-		nlqs[i] = birdNLQ(projectID, dsum.Database.ID, ds.File, q)
+		golds[i] = goldQuery{nlq: birdNLQ(projectID, dsum.Database.ID, ds.File, q), index: q.Index, dbID: q.DBID, sql: q.SQL}
 	}
-	qsum, err := im.importGold(ctx, a, dsum.Database, ds.SQLitePath(id), golds, nlqs)
+	qsum, err := im.importGold(ctx, a, dsum.Database, ds.SQLitePath(id), golds)
 	if err != nil {
 		return err
 	}

@@ -97,12 +97,10 @@ func (im *Importer) importSpiderDatabase(ctx context.Context, a store.Actor, pro
 		return err
 	}
 	golds := make([]goldQuery, len(qs))
-	nlqs := make([]store.NLQ, len(qs))
 	for i, q := range qs {
-		golds[i] = goldQuery{index: q.Index, dbID: q.DBID, sql: q.Query}
-		nlqs[i] = spiderNLQ(projectID, dbs.Database.ID, file, q)
+		golds[i] = goldQuery{nlq: spiderNLQ(projectID, dbs.Database.ID, file, q), index: q.Index, dbID: q.DBID, sql: q.Query}
 	}
-	qsum, err := im.importGold(ctx, a, dbs.Database, path, golds, nlqs)
+	qsum, err := im.importGold(ctx, a, dbs.Database, path, golds)
 	if err != nil {
 		return err
 	}
