@@ -31,9 +31,14 @@ import (
 // playwright-core, Debian's Chromium) against it. `make test` sets GOLDSET_E2E=1 after building the
 // UI and installing Chromium.
 func TestBrowser_EndToEnd(t *testing.T) {
+	browserTests(t, fakeModelSettings(t), "1")
+}
+
+// fakeModelSettings starts the browser tests' fake model and returns the settings that use it.
+func fakeModelSettings(t *testing.T) llm.Settings {
 	model := llmtest.New(t)
 	model.Respond(fakeModel)
-	browserTests(t, llm.Settings{BaseURL: model.URL, APIKey: "e2e-key", Model: llmtest.FakeModel}, "1")
+	return llm.Settings{BaseURL: model.URL, APIKey: "e2e-key", Model: llmtest.FakeModel}
 }
 
 // TestBrowser_WithoutAModel runs the agent's browser tests on a server with no model configured:

@@ -44,6 +44,20 @@ func TestDatabases_RunnerAndSchema(t *testing.T) {
 	})
 }
 
+// wantDatabases fails the test unless the project has n databases (versions included) and the
+// cluster n target schemas: what a refused import must leave.
+func (e *env) wantDatabases(t *testing.T, n int) {
+	t.Helper()
+	dbs, err := e.store.ListDatabases(e.ctx, e.project.ID, true)
+	if err != nil || len(dbs) != n {
+		t.Fatalf("%d databases (%v), want %d", len(dbs), err, n)
+	}
+	var schemas int
+	if err := e.store.Pool().QueryRow(e.ctx, "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'tdb_%'").Scan(&schemas); err != nil || schemas != n {
+		t.Fatalf("%d target schemas (%v) for %d databases", schemas, err, n)
+	}
+}
+
 // upload posts a multipart import.
 func (e *env) upload(as string, fields map[string]string, files map[string][]byte) *httptest.ResponseRecorder {
 	var b bytes.Buffer
@@ -108,15 +122,7 @@ func TestImports_BadUploadsAreRefusedAndLeaveNothing(t *testing.T) {
 			}
 		})
 	}
-	after, _ := e.store.ListDatabases(e.ctx, e.project.ID, true)
-	if len(after) != len(before) {
-		t.Fatalf("a refused import created databases: %d → %d", len(before), len(after))
-	}
-	var schemas int
-	e.store.Pool().QueryRow(e.ctx, "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'tdb_%'").Scan(&schemas)
-	if schemas != len(before) {
-		t.Fatalf("schemas left behind: %d for %d databases", schemas, len(before))
-	}
+	e.wantDatabases(t, len(before))
 }
 
 func TestImports_CSVUploadThenQuestions(t *testing.T) {

@@ -118,15 +118,7 @@ func TestImports_RefusedFilesAre400NamingTheUsersFileNeverAServerPath(t *testing
 			}
 		})
 	}
-	after, _ := e.store.ListDatabases(e.ctx, e.project.ID, true)
-	if len(after) != len(before) {
-		t.Fatalf("refused imports created databases: %d → %d", len(before), len(after))
-	}
-	var schemas int
-	e.store.Pool().QueryRow(e.ctx, "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'tdb_%'").Scan(&schemas)
-	if schemas != len(before) {
-		t.Fatalf("schemas left behind: %d for %d databases", schemas, len(before))
-	}
+	e.wantDatabases(t, len(before))
 }
 
 func TestImports_NULInTableDataIsRemovedWithAWarning(t *testing.T) {
