@@ -47,20 +47,26 @@ export function AccountPage() {
   );
 }
 
+type Passwords = { current: string; next: string; confirm: string };
+
+const NO_PASSWORDS: Passwords = { current: '', next: '', confirm: '' };
+
+const PASSWORD_FIELDS: { key: keyof Passwords; label: string; autoComplete: string }[] = [
+  { key: 'current', label: 'Current password', autoComplete: 'current-password' },
+  { key: 'next', label: 'New password', autoComplete: 'new-password' },
+  { key: 'confirm', label: 'Confirm new password', autoComplete: 'new-password' },
+];
+
 function ChangePassword() {
   const toast = useToast();
-  const [current, setCurrent] = useState('');
-  const [next, setNext] = useState('');
-  const [confirm, setConfirm] = useState('');
+  const [passwords, setPasswords] = useState(NO_PASSWORDS);
   const [revokeTokens, setRevokeTokens] = useState(true);
   const [mismatch, setMismatch] = useState(false);
   const qc = useQueryClient();
   const change = useMutation({
-    mutationFn: () => api.changePassword(current, next, revokeTokens),
+    mutationFn: () => api.changePassword(passwords.current, passwords.next, revokeTokens),
     onSuccess: (res) => {
-      setCurrent('');
-      setNext('');
-      setConfirm('');
+      setPasswords(NO_PASSWORDS);
       void qc.invalidateQueries({ queryKey: accountKeys.tokens() });
       toast(
         revokeTokens
@@ -71,9 +77,14 @@ function ChangePassword() {
   });
   const fields = fieldErrors(change.error, { 401: ['current_password', 'The current password is wrong.'] });
   const general = formError(change.error, fields);
+  const errors: Record<keyof Passwords, string | undefined> = {
+    current: fields.current_password,
+    next: fields.new_password,
+    confirm: mismatch ? 'The two new passwords differ.' : undefined,
+  };
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (next !== confirm) {
+    if (passwords.next !== passwords.confirm) {
       setMismatch(true);
       return;
     }
@@ -87,33 +98,18 @@ function ChangePassword() {
     >
       <form className="form form-narrow" onSubmit={submit} noValidate aria-label="Change password">
         {general && <Alert>{general}</Alert>}
-        <TextField
-          label="Current password"
-          type="password"
-          autoComplete="current-password"
-          value={current}
-          onChange={(e) => setCurrent(e.target.value)}
-          error={fields.current_password}
-          required
-        />
-        <TextField
-          label="New password"
-          type="password"
-          autoComplete="new-password"
-          value={next}
-          onChange={(e) => setNext(e.target.value)}
-          error={fields.new_password}
-          required
-        />
-        <TextField
-          label="Confirm new password"
-          type="password"
-          autoComplete="new-password"
-          value={confirm}
-          onChange={(e) => setConfirm(e.target.value)}
-          error={mismatch ? 'The two new passwords differ.' : undefined}
-          required
-        />
+        {PASSWORD_FIELDS.map(({ key, label, autoComplete }) => (
+          <TextField
+            key={key}
+            label={label}
+            type="password"
+            autoComplete={autoComplete}
+            value={passwords[key]}
+            onChange={(e) => setPasswords({ ...passwords, [key]: e.target.value })}
+            error={errors[key]}
+            required
+          />
+        ))}
         <Checkbox checked={revokeTokens} onChange={setRevokeTokens}>
           Also revoke my API tokens
         </Checkbox>

@@ -2,18 +2,18 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, ApiError, type Project } from '../../shared/api';
-import { Alert, Button, Card, SubmitRow, TextAreaField, TextField, useToast } from '../../components/ui';
+import { Alert, Button, Card, SubmitRow, useToast } from '../../components/ui';
 import { fieldErrors, formError } from '../../shared/forms';
 import { projectKeys } from './keys';
+import { ProjectFields, type ProjectDraft } from './ProjectFields';
 
 export function EditProject({ project, onDone }: { project: Project; onDone: () => void }) {
   const qc = useQueryClient();
   const toast = useToast();
-  const [name, setName] = useState(project.name);
-  const [description, setDescription] = useState(project.description);
+  const [draft, setDraft] = useState<ProjectDraft>({ name: project.name, description: project.description });
   const save = useMutation({
     mutationFn: () =>
-      api.updateProject(project.id, { version: project.version, name: name.trim(), description }),
+      api.updateProject(project.id, { version: project.version, name: draft.name.trim(), description: draft.description }),
     onSuccess: ({ project: updated }) => {
       qc.setQueryData(projectKeys.detail(project.id), { project: updated });
       void qc.invalidateQueries({ queryKey: projectKeys.list() });
@@ -48,15 +48,7 @@ export function EditProject({ project, onDone }: { project: Project; onDone: () 
           </Alert>
         )}
         {general && <Alert>{general}</Alert>}
-        <TextField label="Name" name="name" value={name} onChange={(e) => setName(e.target.value)} error={fields.name} required />
-        <TextAreaField
-          label="Description"
-          name="description"
-          rows={4}
-          value={description}
-          onChange={(e) => setDescription(e.target.value)}
-          error={fields.description}
-        />
+        <ProjectFields draft={draft} onChange={setDraft} errors={fields} rows={4} />
         <SubmitRow busy={save.isPending} disabled={stale} onCancel={onDone}>
           Save changes
         </SubmitRow>

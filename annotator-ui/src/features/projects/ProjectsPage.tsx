@@ -2,13 +2,14 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api } from '../../shared/api';
-import { Alert, Badge, Button, Dialog, EmptyState, PageHeader, QueryView, SubmitRow, Table, TextAreaField, TextField, useToast } from '../../components/ui';
+import { Alert, Badge, Button, Dialog, EmptyState, PageHeader, QueryView, SubmitRow, Table, useToast } from '../../components/ui';
 import { formatDate } from '../../shared/format';
 import { fieldErrors, formError } from '../../shared/forms';
 import { ROLE_LABELS } from '../../shared/nav';
 import { useSession } from '../../shared/session';
 import { LoadSample } from './LoadSample';
 import { projectKeys } from './keys';
+import { ProjectFields, type ProjectDraft } from './ProjectFields';
 
 export function ProjectsPage() {
   const { user } = useSession();
@@ -77,10 +78,9 @@ function NewProjectDialog({ onClose }: { onClose: () => void }) {
   const qc = useQueryClient();
   const toast = useToast();
   const navigate = useNavigate();
-  const [name, setName] = useState('');
-  const [description, setDescription] = useState('');
+  const [draft, setDraft] = useState<ProjectDraft>({ name: '', description: '' });
   const create = useMutation({
-    mutationFn: () => api.createProject({ name: name.trim(), description: description.trim() }),
+    mutationFn: () => api.createProject({ name: draft.name.trim(), description: draft.description.trim() }),
     onSuccess: ({ project }) => {
       void qc.invalidateQueries({ queryKey: projectKeys.list() });
       toast(`Project “${project.name}” created`);
@@ -98,16 +98,7 @@ function NewProjectDialog({ onClose }: { onClose: () => void }) {
     <Dialog title="New project" onClose={onClose}>
       <form onSubmit={submit} className="form" noValidate>
         {general && <Alert>{general}</Alert>}
-        <TextField label="Name" name="name" required value={name} onChange={(e) => setName(e.target.value)} error={fields.name} />
-        <TextAreaField
-          label="Description"
-          name="description"
-          rows={3}
-          value={description}
-          onChange={(e) => setDescription(e.target.value)}
-          error={fields.description}
-          hint="Optional. What the dataset is for, which databases it covers."
-        />
+        <ProjectFields draft={draft} onChange={setDraft} errors={fields} rows={3} hint="Optional. What the dataset is for, which databases it covers." />
         <SubmitRow busy={create.isPending} onCancel={onClose}>
           Create project
         </SubmitRow>
