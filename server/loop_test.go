@@ -49,15 +49,7 @@ func (e *env) annotationItem(t *testing.T, agentSQL string) (item, nlq int64) {
 func (e *env) claimedAnnotation(t *testing.T, as string) (int64, int) {
 	t.Helper()
 	id, _ := e.annotationItem(t, agreeSQL)
-	u, ok := e.users[as]
-	if !ok || rank(as) < rank("annotator") {
-		u = e.users["annotator"]
-	}
-	// One live claim per person: give back what an earlier scenario left claimed.
-	if _, err := e.store.Pool().Exec(e.ctx, `UPDATE annotation_items SET status = 'pending', claimed_by = NULL, lease_until = NULL
-		WHERE claimed_by = $1 AND status = 'claimed'`, u.ID); err != nil {
-		t.Fatal(err)
-	}
+	u := e.freeHolder(t, "annotation_items", as, "annotator")
 	var v int
 	if err := e.store.Pool().QueryRow(e.ctx, `UPDATE annotation_items SET status = 'claimed', claimed_by = $2,
 		lease_until = now() + interval '10 minutes', version = version + 1 WHERE id = $1 RETURNING version`, id, u.ID).Scan(&v); err != nil {
@@ -487,14 +479,7 @@ func TestAnnotationAPI_ACoincidentalAgreementIsADisagreement(t *testing.T) {
 // answered), and returns it.
 func (e *env) submittedAnnotation(t *testing.T, as string) int64 {
 	t.Helper()
-	u, ok := e.users[as]
-	if !ok || rank(as) < rank("annotator") {
-		u = e.users["annotator"]
-	}
-	if _, err := e.store.Pool().Exec(e.ctx, `UPDATE annotation_items SET status = 'pending', claimed_by = NULL, lease_until = NULL
-		WHERE claimed_by = $1 AND status = 'claimed'`, u.ID); err != nil {
-		t.Fatal(err)
-	}
+	u := e.freeHolder(t, "annotation_items", as, "annotator")
 	nlq := e.dualItem(t, "", 2)
 	var item int64
 	var version int

@@ -141,14 +141,23 @@ func TestReviewAPI_AuthorsNeverReviewTheirOwnWork(t *testing.T) {
 // that may not review) holds: a person holds one claim at a time.
 func (e *env) releaseClaims(t *testing.T, as string) {
 	t.Helper()
+	e.freeHolder(t, "review_items", as, "reviewer")
+}
+
+// freeHolder is the fixture user of role as, or of role least when as ranks below it, after every
+// item of table (annotation_items or review_items) they hold went back to the queue: a person holds
+// one claim at a time, and an earlier scenario may have left one.
+func (e *env) freeHolder(t *testing.T, table, as, least string) *fixtureUser {
+	t.Helper()
 	u, ok := e.users[as]
-	if !ok || rank(as) < rank("reviewer") {
-		u = e.users["reviewer"]
+	if !ok || rank(as) < rank(least) {
+		u = e.users[least]
 	}
-	if _, err := e.store.Pool().Exec(e.ctx, `UPDATE review_items SET status = 'pending', claimed_by = NULL, lease_until = NULL
-		WHERE claimed_by = $1 AND status = 'claimed'`, u.ID); err != nil {
+	q := `UPDATE ` + table + ` SET status = 'pending', claimed_by = NULL, lease_until = NULL WHERE claimed_by = $1 AND status = 'claimed'`
+	if _, err := e.store.Pool().Exec(e.ctx, q, u.ID); err != nil {
 		t.Fatal(err)
 	}
+	return u
 }
 
 // The queue a team can see and steer: counts and a filtered list; a reviewer opens a particular
