@@ -111,7 +111,7 @@ export function AppShell() {
           </nav>
           <div className="sidebar-footer">
             <div className="user-chip" data-testid="signed-in-user">
-              <span className="avatar" aria-hidden="true">
+              <span className="disc avatar" aria-hidden="true">
                 {initials(user.name, user.email)}
               </span>
               <span className="user-chip-text">

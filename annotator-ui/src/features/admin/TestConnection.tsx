@@ -44,7 +44,7 @@ function CheckRow({ label, check }: { label: string; check: LlmCheck }) {
   const state = check.skipped ? 'skipped' : check.ok ? 'ok' : 'failed';
   return (
     <li className={`check-row check-row-${state}`} data-testid={`check-${label}`}>
-      <span className={`check-mark check-mark-${state}`} aria-label={state === 'ok' ? 'works' : state === 'skipped' ? 'skipped' : 'fails'} role="img">
+      <span className={`disc check-mark check-mark-${state}`} aria-label={state === 'ok' ? 'works' : state === 'skipped' ? 'skipped' : 'fails'} role="img">
         {state === 'skipped' ? '–' : <Icon name={check.ok ? 'check' : 'cross'} />}
       </span>
       <span className="check-label">{label}</span>

@@ -81,7 +81,7 @@ export function Results({ projectId, runId, live, judged }: { projectId: string;
             <p className="muted">{outcome ? `No ${OUTCOME_LABELS[outcome].toLowerCase()} item.` : live ? 'No item scored yet.' : 'No items.'}</p>
           ) : (
             <>
-              <Table label="Results" className="table table-compact results-table" bodyRef={rows} columns={['Question', 'Database', 'Hardness', 'Outcome', ...(judged ? ['Judge'] : []), 'Why not']}>
+              <Table label="Results" className="table table-compact table-walk results-table" bodyRef={rows} columns={['Question', 'Database', 'Hardness', 'Outcome', ...(judged ? ['Judge'] : []), 'Why not']}>
                 {list.map((it, i) => {
                   const o = outcomeOf(it);
                   const isOpen = open === it.nlq_id;

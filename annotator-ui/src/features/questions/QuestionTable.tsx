@@ -31,7 +31,7 @@ export function QuestionTable({
     onOpen(i);
   };
   return (
-    <Table label="Questions" className="table questions-table" bodyRef={rows} columns={['Question', 'Database', 'Status', 'Stage', 'Origin']}>
+    <Table label="Questions" className="table table-walk questions-table" bodyRef={rows} columns={['Question', 'Database', 'Status', 'Stage', 'Origin']}>
       {list.map((n, i) => {
         const isOpen = String(n.id) === openId;
         const cls = [i === cursor ? 'row-cursor' : '', isOpen ? 'row-open' : ''].filter(Boolean).join(' ');

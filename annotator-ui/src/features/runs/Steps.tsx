@@ -24,7 +24,7 @@ const TOOL_LABELS: Record<string, string> = {
 
 function StepIcon({ name }: { name: string }) {
   return (
-    <span className={`step-icon step-icon-${name}`} aria-hidden="true">
+    <span className={`disc step-icon step-icon-${name}`} aria-hidden="true">
       <svg viewBox="0 0 24 24" className="icon">
         <path d={TOOL_ICONS[name] ?? TOOL_ICONS.run_sql_query} />
       </svg>
