@@ -7,10 +7,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/signal"
 	"slices"
-	"sort"
 	"strings"
 	"syscall"
 )
@@ -207,12 +207,7 @@ func parseOptions(fs *flag.FlagSet, args []string, what string) error {
 
 // sortedKeys are m's keys in order, for output that does not change from run to run.
 func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
+	return slices.Sorted(maps.Keys(m))
 }
 
 func needArgs(pos []string, n int, what string) error {

@@ -9,11 +9,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -238,7 +239,7 @@ func (c *Cluster) checkTraversable(dir string) error {
 			switch {
 			case uid == c.user.uid:
 				bit = 0o100
-			case gid == c.user.gid || containsInt(c.user.groups, gid):
+			case gid == c.user.gid || slices.Contains(c.user.groups, gid):
 				bit = 0o010
 			default:
 				bit = 0o001
@@ -253,15 +254,6 @@ func (c *Cluster) checkTraversable(dir string) error {
 			return nil
 		}
 	}
-}
-
-func containsInt(xs []int, x int) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
 }
 
 // ensureInitialized runs initdb once. It initialises a temporary directory and renames it into
@@ -519,12 +511,7 @@ func (c *Cluster) startServer(ctx context.Context) error {
 		"-c", "listen_addresses=''",
 		"-c", "unix_socket_permissions=0700",
 	}
-	keys := make([]string, 0, len(c.opt.Settings))
-	for k := range c.opt.Settings {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(c.opt.Settings)) {
 		opts = append(opts, "-c", shellQuote(k+"="+c.opt.Settings[k]))
 	}
 	t0 := time.Now()
