@@ -2,7 +2,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { database, portsTable } from '../../test/fixtures';
-import { errorReply, meReply, mockApi, plainUser, project, type MockReply } from '../../test/mockApi';
+import { errorReply, mockApi, projectRoutes, type MockReply } from '../../test/mockApi';
 import { renderApp } from '../../test/render';
 import type { AnnotationTask, AnnotatorStatus, SubmitResult } from '../../shared/loop';
 import { withCitation } from './GuidelinePanel';
@@ -69,12 +69,14 @@ const status: AnnotatorStatus = {
 function setup(nexts: MockReply[], extra: Record<string, MockReply | ((c: { body: unknown }) => MockReply)> = {}) {
   let n = 0;
   return mockApi({
-    'GET /api/v1/auth/me': meReply(plainUser),
-    [`GET ${P}`]: { body: { project: project('annotator') } },
+    ...projectRoutes('annotator'),
     [`POST ${P}/annotation/next`]: () => nexts[Math.min(n++, nexts.length - 1)],
     [`GET ${P}/databases/5`]: { body: { database: database(), tables: [portsTable] } },
     [`POST ${P}/databases/5/query`]: { body: { columns: [{ name: 'count', type: 'bigint' }], rows: [[3]], row_count: 1, truncated: false, elapsed_ns: 1e6 } },
     [`GET ${P}/annotation/status`]: { body: status },
+    [`GET ${P}/databases/5/search`]: {
+      body: { query: 'rotterdam', tables: 1, hits: [{ table: 'ports', score: 3, matches: [{ field: 'value', column: 'name', text: 'Rotterdam' }] }] },
+    },
     ...extra,
   });
 }
@@ -174,6 +176,17 @@ describe('annotate', () => {
     await user.click(within(schema).getByRole('button', { name: 'Query ports' }));
     expect(editorText()).toBe('SELECT * FROM ports LIMIT 20');
     await waitFor(() => expect(localStorage.getItem('goldset:draft:42:9')).toBe('SELECT * FROM ports LIMIT 20'));
+  });
+
+  it('finds a value beside the editor and inserts it as a condition, without the skip key firing', async () => {
+    setup([{ body: task() }]);
+    const user = userEvent.setup();
+    renderApp('/projects/42/annotate');
+    await user.click(await screen.findByRole('button', { name: 'Start annotating' }));
+    await user.type(await screen.findByRole('searchbox', { name: 'Find tables, columns and values' }), 'rotterdam k');
+    expect(screen.queryByRole('dialog')).toBeNull();
+    await user.click(await screen.findByRole('button', { name: /name = “Rotterdam”/ }));
+    expect(editorText()).toContain("name = 'Rotterdam'");
   });
 
   it('skips with a reason picked by its key', async () => {

@@ -11,6 +11,7 @@ import { Alert, Badge, Button, ErrorState, Loading, TextAreaField, useToast } fr
 import { SAVE_SHORTCUT, useHotkeys } from '../../shared/hotkeys';
 import { drafts, loopApi, type AnnotationTask, type SubmitResult } from '../../shared/loop';
 import { SchemaBrowser } from '../databases/SchemaBrowser';
+import { SchemaSearch } from '../../components/SchemaSearch';
 import { tableQuery } from '../databases/sql';
 import { databaseKeys } from '../databases/keys';
 import { GuidelinePanel, withCitation } from './GuidelinePanel';
@@ -93,6 +94,9 @@ export function TaskView({
   return (
     <div className="annotate-layout">
       <aside className="annotate-side">
+        {databaseId !== null && (
+          <SchemaSearch projectId={projectId} databaseId={databaseId} onShow={(t) => editor.current?.insert(t)} onInsert={(text) => editor.current?.insert(text)} />
+        )}
         {db.isPending ? <Loading label="Loading schema…" /> : db.isError ? <ErrorState error={db.error} /> : (
           <SchemaBrowser
             tables={tables ?? []}

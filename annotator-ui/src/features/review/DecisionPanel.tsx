@@ -1,6 +1,8 @@
 // The decision panel of a review item: the verdict of an audit or the decision, what it needs, the
 // cited rules, and Submit and Release.
-import { RUN_SHORTCUT, SqlEditor } from '../../components/SqlEditor';
+import { useRef } from 'react';
+import { RUN_SHORTCUT, SqlEditor, type SqlEditorHandle } from '../../components/SqlEditor';
+import { SchemaSearch } from '../../components/SchemaSearch';
 import { ResultView } from '../../components/ResultGrid';
 import { Alert, Button, Loading, SelectField, TextAreaField } from '../../components/ui';
 import { SAVE_SHORTCUT } from '../../shared/hotkeys';
@@ -10,7 +12,8 @@ import { ClaimLost } from '../../components/QueueStart';
 import { EditFailed, FIXES, type ReviewTaskState } from './useReviewTask';
 
 export function DecisionPanel({ task, onNext }: { task: ReviewTaskState; onNext: () => void }) {
-  const { a, b, dbId, audit, labelOf, decision, acceptId, verdict, errorType, setErrorType, rules, comment, setComment, finalSql, setFinalSql, question, setQuestion, invalid, setInvalid, db, guide, preview, submit, release, choose, wrong, doSubmit, noneAllowed, current, err, lost, fields, toggleRule } = task;
+  const { projectId, a, b, dbId, audit, labelOf, decision, acceptId, verdict, errorType, setErrorType, rules, comment, setComment, finalSql, setFinalSql, question, setQuestion, invalid, setInvalid, db, guide, preview, submit, release, choose, wrong, doSubmit, noneAllowed, current, err, lost, fields, toggleRule } = task;
+  const editor = useRef<SqlEditorHandle>(null);
   return (
     <aside className="panel decision-panel" aria-label="Decision">
       <h2 className="panel-title">{audit ? 'Verdict' : 'Decision'}</h2>
@@ -69,7 +72,11 @@ export function DecisionPanel({ task, onNext }: { task: ReviewTaskState; onNext:
       )}
       {decision === 'edit' && (
         <div className="stack-sm">
+          {dbId != null && (
+            <SchemaSearch projectId={projectId} databaseId={dbId} onShow={(t) => editor.current?.insert(t)} onInsert={(text) => editor.current?.insert(text)} />
+          )}
           <SqlEditor
+            ref={editor}
             value={finalSql}
             onChange={setFinalSql}
             onRun={() => finalSql.trim() && dbId != null && preview.mutate(finalSql)}

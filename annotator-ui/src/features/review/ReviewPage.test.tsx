@@ -32,6 +32,9 @@ function setup(decision: MockReply | ((c: { body: unknown }) => MockReply), next
       body: { match: false, reason: 'different values', order_matters: false, gold: res(2), pred: res(3), diff: { only_in_gold: [[2]], only_in_pred: [[3]], first_order_difference: -1, column_mapping: null } },
     },
     [`POST ${P}/databases/5/query`]: { body: res(2) },
+    [`GET ${P}/databases/5/search`]: {
+      body: { query: 'rotterdam', tables: 1, hits: [{ table: 'ports', score: 3, matches: [{ field: 'value', column: 'name', text: 'Rotterdam' }] }] },
+    },
     [`GET ${P}/guidelines`]: {
       body: {
         current: { version: 2, summary: '', author_id: 1, author_email: null, author_name: null, rule_count: 2, created_at: '', project_id: 42, markdown: '',
@@ -108,6 +111,16 @@ describe('review', () => {
     expect(calls.find((c) => c.path.endsWith('/decision'))?.body).toEqual({
       version: 4, decision: 'accept_b', error_type: 'aggregation', rule_ids: ['R2'], comment: 'counts names',
     });
+  });
+
+  it('finds a value beside the final SQL and inserts it as a condition', async () => {
+    setup({ body: { review: {} } });
+    const user = await start();
+    expect(screen.queryByRole('searchbox', { name: 'Find tables, columns and values' })).toBeNull(); // only while editing
+    key('e');
+    await user.type(screen.getByRole('searchbox', { name: 'Find tables, columns and values' }), 'rotterdam');
+    await user.click(await screen.findByRole('button', { name: /name = “Rotterdam”/ }));
+    expect(screen.getByRole('textbox', { name: 'Final SQL' }).textContent).toContain("name = 'Rotterdam'");
   });
 
   it('edit & accept runs the final SQL (prefilled with A) before sending it', async () => {

@@ -182,7 +182,7 @@ export function useReviewTask({ projectId, item, onNext, onReleased }: ReviewTas
   const agentRun = item.agent_run_id ?? candidates.find((l) => l.candidate.agent_run_id)?.candidate.agent_run_id ?? null;
   const snap = snapshot.data;
   const snapName = snap ? `snapshot #${snap.id}${snap.name ? ` “${snap.name}”` : ''}` : 'a snapshot';
-  return { a, b, dbId, audit, candidates, labelOf, pair, decision, acceptId, verdict, errorType, setErrorType, rules, comment, setComment, finalSql, setFinalSql, question, setQuestion, invalid, setInvalid, db, guide, history, snapshot, preview, submit, release, choose, acceptCandidate, wrong, pick, doSubmit, noneAllowed, left, right, current, err, lost, fields, toggleRule, agentRun, snap, snapName };
+  return { projectId, a, b, dbId, audit, candidates, labelOf, pair, decision, acceptId, verdict, errorType, setErrorType, rules, comment, setComment, finalSql, setFinalSql, question, setQuestion, invalid, setInvalid, db, guide, history, snapshot, preview, submit, release, choose, acceptCandidate, wrong, pick, doSubmit, noneAllowed, left, right, current, err, lost, fields, toggleRule, agentRun, snap, snapName };
 }
 
 export type ReviewTaskState = ReturnType<typeof useReviewTask>;
