@@ -266,28 +266,12 @@ func TestStart_LongDataDirUsesShortSocketDir(t *testing.T) {
 func TestStart_AfterServerKilledStartsDespiteStalePID(t *testing.T) {
 	dir := dataDir(t)
 	c := start(t, dir)
-	pidFile := filepath.Join(dir, "postgres", "data", "postmaster.pid")
-	b, err := os.ReadFile(pidFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var pid int
-	fmt.Sscan(string(b), &pid)
-	p, _ := os.FindProcess(pid)
-	if err := p.Kill(); err != nil {
-		t.Fatal(err)
-	}
+	killPostmaster(t, dir)
 	requireDown(t, c.URL("postgres"))
-	if _, err := os.Stat(pidFile); err != nil {
+	if _, err := os.Stat(pidFile(dir)); err != nil {
 		t.Fatalf("expected a stale postmaster.pid after kill -9: %v", err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	again, err := pgserver.Start(ctx, pgserver.Options{DataDir: dir, Settings: testSettings})
-	if err != nil {
-		t.Fatalf("Start after kill -9: %v", err)
-	}
-	defer again.Close(context.Background())
+	again := start(t, dir)
 	if !again.Started() {
 		t.Error("Started() = false after the server was killed")
 	}

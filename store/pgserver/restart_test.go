@@ -26,9 +26,12 @@ const raceHelperEnv = "GOLDSET_PGSERVER_RACE_DATADIR"
 // fsync=off costs nothing here, since the operating system's cache survives a killed process.
 var killSettings = map[string]string{"fsync": "off"}
 
+// pidFile is the postmaster.pid of the cluster in the data dir dir.
+func pidFile(dir string) string { return filepath.Join(dir, "postgres", "data", "postmaster.pid") }
+
 func postmasterPID(t *testing.T, dir string) int {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(dir, "postgres", "data", "postmaster.pid"))
+	b, err := os.ReadFile(pidFile(dir))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,8 +106,7 @@ func TestEnsureRunning_StalePIDFileNamingAnotherProcessIsReplaced(t *testing.T) 
 	dir := dataDir(t)
 	c := start(t, dir)
 	url := c.URL("postgres")
-	pidFile := filepath.Join(dir, "postgres", "data", "postmaster.pid")
-	b, err := os.ReadFile(pidFile)
+	b, err := os.ReadFile(pidFile(dir))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +120,7 @@ func TestEnsureRunning_StalePIDFileNamingAnotherProcessIsReplaced(t *testing.T) 
 	t.Cleanup(func() { other.Process.Kill(); other.Wait() })
 	lines := strings.SplitN(string(b), "\n", 2)
 	stale := strconv.Itoa(other.Process.Pid) + "\n" + lines[1]
-	if err := os.WriteFile(pidFile, []byte(stale), 0o600); err != nil {
+	if err := os.WriteFile(pidFile(dir), []byte(stale), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if !ensureRunning(t, c) {
