@@ -3,7 +3,7 @@ import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { database, portsTable, shipsTable } from '../test/fixtures';
-import { errorReply, meReply, mockApi, plainUser, project } from '../test/mockApi';
+import { errorReply, mockApi, projectRoutes } from '../test/mockApi';
 import { renderApp } from '../test/render';
 import { SchemaSearch, type SearchResponse } from './SchemaSearch';
 
@@ -87,8 +87,7 @@ describe('SchemaSearch on the database page', () => {
   it('finds a table by a value and opens it', async () => {
     const base = '/api/v1/projects/42/databases/5';
     mockApi({
-      'GET /api/v1/auth/me': meReply(plainUser),
-      'GET /api/v1/projects/42': { body: { project: project('annotator') } },
+      ...projectRoutes('annotator'),
       [`GET ${base}`]: { body: { database: database(), tables: [shipsTable, portsTable] } },
       [`GET ${base}/history`]: { body: { history: [] } },
       [`GET ${base}/tables/ships/rows`]: { body: { columns: [], rows: [], row_count: 0, truncated: false, elapsed_ns: 1 } },

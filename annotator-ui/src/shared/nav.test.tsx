@@ -1,7 +1,7 @@
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { mainNav, projectTabs } from './nav';
-import { adminUser, errorReply, meReply, mockApi, plainUser, project } from '../test/mockApi';
+import { adminUser, errorReply, meReply, mockApi, plainUser, project, projectRoutes } from '../test/mockApi';
 import { renderApp } from '../test/render';
 
 function mainNavLinks() {
@@ -58,8 +58,7 @@ describe('role-based navigation', () => {
 
   it('tells an annotator who opens the members URL directly that the page is for leads', async () => {
     const { calls } = mockApi({
-      'GET /api/v1/auth/me': meReply(plainUser),
-      'GET /api/v1/projects/42': { body: { project: project('annotator') } },
+      ...projectRoutes('annotator'),
       'GET /api/v1/projects/42/members': errorReply(403, 'forbidden', 'forbidden'),
     });
     renderApp('/projects/42/members');

@@ -1,6 +1,6 @@
 // A fetch stand-in that answers by "METHOD /path" and records every call, for tests.
 import { vi } from 'vitest';
-import type { Me, Project, User } from '../shared/api';
+import type { Database, Me, Project, User } from '../shared/api';
 
 export interface MockReply {
   status?: number;
@@ -79,5 +79,13 @@ export function projectRoutes(role: Project['my_role']): Record<string, MockRepl
   return {
     'GET /api/v1/auth/me': meReply(plainUser),
     'GET /api/v1/projects/42': { body: { project: project(role) } },
+  };
+}
+
+/** Project 42's databases, in the list of current versions and the list of every version (the run forms read both). */
+export function databaseRoutes(databases: Database[]): Record<string, MockReply> {
+  return {
+    'GET /api/v1/projects/42/databases': { body: { databases } },
+    'GET /api/v1/projects/42/databases?all_versions=true': { body: { databases } },
   };
 }

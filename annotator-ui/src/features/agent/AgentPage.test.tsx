@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { agentRun, step, steps } from '../../test/agentFixtures';
 import { FakeEventSource, withFakeEventSource } from '../../test/fakeEventSource';
 import { database } from '../../test/fixtures';
-import { adminUser, errorReply, meReply, mockApi, plainUser, project } from '../../test/mockApi';
+import { adminUser, errorReply, meReply, mockApi, plainUser, project, projectRoutes } from '../../test/mockApi';
 import { renderApp } from '../../test/render';
 
 withFakeEventSource();
@@ -16,8 +16,7 @@ const NOT_CONFIGURED =
 describe('trajectory view', () => {
   it('renders thoughts, each tool, SQL with its result, warnings and confidence', async () => {
     mockApi({
-      'GET /api/v1/auth/me': meReply(plainUser),
-      'GET /api/v1/projects/42': { body: { project: project('reviewer') } },
+      ...projectRoutes('reviewer'),
       'GET /api/v1/projects/42/agent/runs/77': { body: { run: { ...agentRun(), steps } } },
     });
     renderApp('/projects/42/agent/77');
@@ -59,8 +58,7 @@ describe('trajectory view', () => {
 
   it('groups the steps of several samples', async () => {
     mockApi({
-      'GET /api/v1/auth/me': meReply(plainUser),
-      'GET /api/v1/projects/42': { body: { project: project('lead') } },
+      ...projectRoutes('lead'),
       'GET /api/v1/projects/42/agent/runs/77': {
         body: { run: { ...agentRun(), steps: [step({ sample: 0, kind: 'model', content: 'a' }), step({ sample: 1, kind: 'model', content: 'b' })] } },
       },

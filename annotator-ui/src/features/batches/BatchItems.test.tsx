@@ -5,7 +5,7 @@ import type { AgentRunStatus } from '../../shared/api';
 import { agentRun, pipelineRun } from '../../test/agentFixtures';
 import { mockEventSource } from '../../test/fakeEventSource';
 import { database } from '../../test/fixtures';
-import { meReply, mockApi, plainUser, project } from '../../test/mockApi';
+import { mockApi, projectRoutes } from '../../test/mockApi';
 import { renderApp } from '../../test/render';
 
 beforeEach(() => {
@@ -38,8 +38,7 @@ function itemsReply(search: URLSearchParams, size: number) {
 
 function mockBatch(size = SIZE) {
   return mockApi({
-    'GET /api/v1/auth/me': meReply(plainUser),
-    'GET /api/v1/projects/42': { body: { project: project('lead') } },
+    ...projectRoutes('lead'),
     'GET /api/v1/projects/42/databases?all_versions=true': { body: { databases: [database({ id: 9, name: 'concert_singer' })] } },
     'GET /api/v1/projects/42/runs/5': {
       body: { run: pipelineRun({ status: 'succeeded', total: size, done: size, succeeded: size * 0.75, failed: size / 4, finished_at: '2025-01-05T11:00:00Z' }) },

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { agentRun, pipelineRun } from '../../test/agentFixtures';
 import { FakeEventSource, withFakeEventSource } from '../../test/fakeEventSource';
 import { database } from '../../test/fixtures';
-import { errorReply, mockApi, projectRoutes } from '../../test/mockApi';
+import { databaseRoutes, errorReply, mockApi, projectRoutes } from '../../test/mockApi';
 import { renderApp } from '../../test/render';
 import { batchParams } from './NewBatch';
 
@@ -13,8 +13,7 @@ const ES = FakeEventSource;
 
 const base = {
   ...projectRoutes('lead'),
-  'GET /api/v1/projects/42/databases': { body: { databases: [database({ id: 9, name: 'concert_singer' })] } },
-  'GET /api/v1/projects/42/databases?all_versions=true': { body: { databases: [database({ id: 9, name: 'concert_singer' })] } },
+  ...databaseRoutes([database({ id: 9, name: 'concert_singer' })]),
 };
 
 const accuracy = { items: 489, answered: 489, evaluated: 489, matched: 489, accuracy: 1 };

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { pipelineRun } from '../../test/agentFixtures';
 import { mockEventSource } from '../../test/fakeEventSource';
 import { database } from '../../test/fixtures';
-import { meReply, mockApi, plainUser, project } from '../../test/mockApi';
+import { mockApi, projectRoutes } from '../../test/mockApi';
 import { renderApp } from '../../test/render';
 
 beforeEach(() => {
@@ -29,8 +29,7 @@ function callsReply(search: URLSearchParams) {
 describe("a batch's model calls", () => {
   it('are paged newest first, 100 at a time', async () => {
     const { calls } = mockApi({
-      'GET /api/v1/auth/me': meReply(plainUser),
-      'GET /api/v1/projects/42': { body: { project: project('lead') } },
+      ...projectRoutes('lead'),
       'GET /api/v1/projects/42/databases?all_versions=true': { body: { databases: [database({ id: 9 })] } },
       'GET /api/v1/projects/42/runs/5': { body: { run: pipelineRun({ status: 'succeeded', finished_at: '2025-01-05T11:00:00Z' }) } },
       'GET /api/v1/projects/42/runs/5/items': { body: { items: [], next_after: null, outcomes: {} } },

@@ -8,7 +8,7 @@ import { AppRoutes, createQueryClient, Providers } from '../../App';
 import type { CompareResult, HistoryEntry, QueryResult } from '../../shared/api';
 import { runKeymap } from '../../components/SqlEditor';
 import { database, portsTable, shipsTable } from '../../test/fixtures';
-import { errorReply, meReply, mockApi, plainUser, project, type MockReply, type RecordedCall } from '../../test/mockApi';
+import { errorReply, meReply, mockApi, plainUser, project, projectRoutes, type MockReply, type RecordedCall } from '../../test/mockApi';
 import { renderApp } from '../../test/render';
 import { quoteIdent, tableQuery } from './sql';
 
@@ -35,8 +35,7 @@ const result: QueryResult = {
 
 function setup(extra: Record<string, MockReply | ((c: RecordedCall) => MockReply)> = {}) {
   return mockApi({
-    'GET /api/v1/auth/me': meReply(plainUser),
-    'GET /api/v1/projects/42': { body: { project: project('annotator') } },
+    ...projectRoutes('annotator'),
     [`GET ${base}`]: { body: { database: database(), tables: [shipsTable, portsTable] } },
     [`GET ${base}/history`]: { body: { history } },
     ...extra,
@@ -246,8 +245,7 @@ describe('table name and summary', () => {
 
   it('offers leads an Edit button and says when there is no summary yet', async () => {
     mockApi({
-      'GET /api/v1/auth/me': meReply(plainUser),
-      'GET /api/v1/projects/42': { body: { project: project('lead') } },
+      ...projectRoutes('lead'),
       [`GET ${base}`]: { body: { database: database(), tables: [shipsTable, portsTable] } },
       [`GET ${base}/history`]: { body: { history: [] } },
       [`GET ${base}/tables/ports/rows`]: { body: rows },

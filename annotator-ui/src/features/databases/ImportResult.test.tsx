@@ -2,7 +2,7 @@ import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { database } from '../../test/fixtures';
-import { errorReply, meReply, mockApi, plainUser, project } from '../../test/mockApi';
+import { errorReply, mockApi, projectRoutes } from '../../test/mockApi';
 import { mockXhr } from '../../test/mockXhr';
 import { renderApp } from '../../test/render';
 
@@ -11,8 +11,7 @@ const refused = { name: 'refused', reason: 'refused cannot be loaded into Postgr
 
 async function uploadSpiderZip() {
   mockApi({
-    'GET /api/v1/auth/me': meReply(plainUser),
-    'GET /api/v1/projects/42': { body: { project: project('lead') } },
+    ...projectRoutes('lead'),
     'GET /api/v1/projects/42/databases': { body: { databases: [database()] } },
   });
   const upload = mockXhr();

@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { AppRoutes, createQueryClient, Providers } from '../../App';
 import type { HistoryEntry, Nlq } from '../../shared/api';
 import { database, portsTable, shipsTable } from '../../test/fixtures';
-import { errorReply, meReply, mockApi, plainUser, project, type MockReply, type RecordedCall } from '../../test/mockApi';
+import { errorReply, mockApi, projectRoutes, type MockReply, type RecordedCall } from '../../test/mockApi';
 import { questionKeys } from '../questions/keys';
 
 const base = '/api/v1/projects/42/databases/5';
@@ -39,8 +39,7 @@ function saved(id: number, question: string): Nlq {
 /** The database page for an annotator, with the query client at hand to watch invalidations. */
 function setup(routes: Record<string, MockReply | ((c: RecordedCall) => MockReply)>, entries = history) {
   const api = mockApi({
-    'GET /api/v1/auth/me': meReply(plainUser),
-    'GET /api/v1/projects/42': { body: { project: project('annotator') } },
+    ...projectRoutes('annotator'),
     [`GET ${base}`]: { body: { database: database(), tables: [shipsTable, portsTable] } },
     [`GET ${base}/history`]: { body: { history: entries } },
     ...routes,

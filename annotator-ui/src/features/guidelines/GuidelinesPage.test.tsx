@@ -2,7 +2,7 @@ import { fireEvent, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { Guideline } from './api';
-import { errorReply, meReply, mockApi, plainUser, project } from '../../test/mockApi';
+import { errorReply, mockApi, projectRoutes } from '../../test/mockApi';
 import { renderApp } from '../../test/render';
 
 const v2: Guideline = {
@@ -26,8 +26,7 @@ const listReply = { body: { current: v2, versions: [v2, v1info] } };
 describe('guidelines page', () => {
   it('shows every member the current version, its rules as anchors and the versions, without Edit for annotators', async () => {
     mockApi({
-      'GET /api/v1/auth/me': meReply(plainUser),
-      'GET /api/v1/projects/42': { body: { project: project('annotator') } },
+      ...projectRoutes('annotator'),
       'GET /api/v1/projects/42/guidelines': listReply,
     });
     renderApp('/projects/42/guidelines');
@@ -45,8 +44,7 @@ describe('guidelines page', () => {
 
   it('invites a lead to write the first version', async () => {
     mockApi({
-      'GET /api/v1/auth/me': meReply(plainUser),
-      'GET /api/v1/projects/42': { body: { project: project('lead') } },
+      ...projectRoutes('lead'),
       'GET /api/v1/projects/42/guidelines': { body: { current: null, versions: [] } },
     });
     renderApp('/projects/42/guidelines');
@@ -55,8 +53,7 @@ describe('guidelines page', () => {
 
   it('opens the diff between two versions with the rule summary', async () => {
     mockApi({
-      'GET /api/v1/auth/me': meReply(plainUser),
-      'GET /api/v1/projects/42': { body: { project: project('annotator') } },
+      ...projectRoutes('annotator'),
       'GET /api/v1/projects/42/guidelines': listReply,
       'GET /api/v1/projects/42/guidelines/diff?from=1&to=2': {
         body: {
@@ -78,8 +75,7 @@ describe('guidelines page', () => {
 
 describe('guideline editor', () => {
   const editorRoutes = (put: Parameters<typeof mockApi>[0][string]) => ({
-    'GET /api/v1/auth/me': meReply(plainUser),
-    'GET /api/v1/projects/42': { body: { project: project('lead') } },
+    ...projectRoutes('lead'),
     'GET /api/v1/projects/42/guidelines': listReply,
     'PUT /api/v1/projects/42/guidelines': put,
   });

@@ -7,7 +7,7 @@ import { Lineage } from '../questions/Lineage';
 import { pipelineRun } from '../../test/agentFixtures';
 import { FakeEventSource, withFakeEventSource } from '../../test/fakeEventSource';
 import { database } from '../../test/fixtures';
-import { errorReply, mockApi, projectRoutes } from '../../test/mockApi';
+import { databaseRoutes, errorReply, mockApi, projectRoutes } from '../../test/mockApi';
 import { renderApp } from '../../test/render';
 import { DroppedBreakdown } from './DroppedBreakdown';
 import { DEFAULT_FORM, generationParams, localErrors, outputStage } from './generation';
@@ -17,8 +17,7 @@ const ES = FakeEventSource;
 
 const base = {
   ...projectRoutes('lead'),
-  'GET /api/v1/projects/42/databases': { body: { databases: [database({ id: 9, name: 'concert_singer' })] } },
-  'GET /api/v1/projects/42/databases?all_versions=true': { body: { databases: [database({ id: 9, name: 'concert_singer' })] } },
+  ...databaseRoutes([database({ id: 9, name: 'concert_singer' })]),
   'GET /api/v1/projects/42/nlqs/facets': {
     body: { statuses: { new: 12 }, stages: { 'human-seed': 10, 'human-seed+paraphrase': 2 }, origins: {}, error_types: {} },
   },

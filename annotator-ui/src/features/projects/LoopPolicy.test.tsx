@@ -2,7 +2,7 @@ import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { database } from '../../test/fixtures';
-import { errorReply, meReply, mockApi, plainUser, project } from '../../test/mockApi';
+import { errorReply, mockApi, projectRoutes } from '../../test/mockApi';
 import { renderApp } from '../../test/render';
 
 const P = '/api/v1/projects/42';
@@ -14,8 +14,7 @@ describe('loop policy', () => {
   it('saves the policy with its version and plans annotation', async () => {
     let saved = 0;
     const { calls } = mockApi({
-      'GET /api/v1/auth/me': meReply(plainUser),
-      [`GET ${P}`]: { body: { project: project('lead') } },
+      ...projectRoutes('lead'),
       [`GET ${P}/policy`]: { body: { policy } },
       [`GET ${P}/databases`]: { body: { databases: [database()] } },
       [`PUT ${P}/policy`]: () => (saved++ === 0 ? { body: { policy: { ...policy, dual_share: 1, blind: false, version: 1 } } } : errorReply(409, 'stale_version', 'stale', { current_version: 2 })),
@@ -44,8 +43,7 @@ describe('loop policy', () => {
 
   it('is not shown to annotators', async () => {
     mockApi({
-      'GET /api/v1/auth/me': meReply(plainUser),
-      [`GET ${P}`]: { body: { project: project('annotator') } },
+      ...projectRoutes('annotator'),
     });
     renderApp('/projects/42');
     await screen.findByText('About this project');

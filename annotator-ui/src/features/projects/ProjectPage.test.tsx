@@ -2,7 +2,7 @@ import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { Member } from '../../shared/api';
-import { errorReply, meReply, mockApi, plainUser, project } from '../../test/mockApi';
+import { errorReply, mockApi, projectRoutes } from '../../test/mockApi';
 import { renderApp } from '../../test/render';
 
 const lead: Member = { user_id: 7, email: 'ann@example.com', name: 'Ann Otator', role: 'lead', version: 2, created_at: '2025-01-05T10:00:00Z' };
@@ -13,8 +13,7 @@ describe('project members', () => {
     [409, 'conflict', /already a member/i],
   ])('shows a %i on the email field when adding a member', async (status, code, text) => {
     const { calls } = mockApi({
-      'GET /api/v1/auth/me': meReply(plainUser),
-      'GET /api/v1/projects/42': { body: { project: project('lead') } },
+      ...projectRoutes('lead'),
       'GET /api/v1/projects/42/members': { body: { members: [lead] } },
       'POST /api/v1/projects/42/members': errorReply(status, code, 'nope'),
     });
@@ -30,8 +29,7 @@ describe('project members', () => {
 
   it('changes a role with the member version, and explains the last-lead refusal on removal', async () => {
     const { calls } = mockApi({
-      'GET /api/v1/auth/me': meReply(plainUser),
-      'GET /api/v1/projects/42': { body: { project: project('lead') } },
+      ...projectRoutes('lead'),
       'GET /api/v1/projects/42/members': { body: { members: [lead] } },
       'PATCH /api/v1/projects/42/members/7': { body: { member: { ...lead, role: 'annotator', version: 3 } } },
       'DELETE /api/v1/projects/42/members/7': errorReply(409, 'conflict', 'a project needs at least one lead; make someone else lead first'),
@@ -51,8 +49,7 @@ describe('project members', () => {
 describe('project overview', () => {
   it('sends the version on edit and explains a stale version', async () => {
     const { calls } = mockApi({
-      'GET /api/v1/auth/me': meReply(plainUser),
-      'GET /api/v1/projects/42': { body: { project: project('lead') } },
+      ...projectRoutes('lead'),
       'PATCH /api/v1/projects/42': errorReply(409, 'stale_version', 'the project changed', { current_version: 4 }),
     });
     const user = userEvent.setup();
@@ -72,8 +69,7 @@ describe('project overview', () => {
 
   it('offers no Edit button to annotators', async () => {
     mockApi({
-      'GET /api/v1/auth/me': meReply(plainUser),
-      'GET /api/v1/projects/42': { body: { project: project('annotator') } },
+      ...projectRoutes('annotator'),
     });
     renderApp('/projects/42');
     await screen.findByRole('heading', { name: 'About this project' });

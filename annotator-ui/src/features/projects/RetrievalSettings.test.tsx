@@ -1,7 +1,7 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { errorReply, meReply, mockApi, plainUser, project } from '../../test/mockApi';
+import { errorReply, mockApi, project, projectRoutes } from '../../test/mockApi';
 import { renderApp } from '../../test/render';
 
 const P = '/api/v1/projects/42';
@@ -13,8 +13,7 @@ describe('schema retrieval settings', () => {
   it('saves the number of tables and the scope with the version read, then says when someone else saved first', async () => {
     let saves = 0;
     const { calls } = mockApi({
-      'GET /api/v1/auth/me': meReply(plainUser),
-      [`GET ${P}`]: { body: { project: project('lead') } },
+      ...projectRoutes('lead'),
       [`GET ${P}/policy`]: errorReply(404, 'not_found', 'not here'),
       [`GET ${P}/databases`]: { body: { databases: [] } },
       [`GET ${P}/retrieval`]: { body: { retrieval: defaults } },
@@ -42,8 +41,7 @@ describe('schema retrieval settings', () => {
 
   it('shows the field the server refused', async () => {
     mockApi({
-      'GET /api/v1/auth/me': meReply(plainUser),
-      [`GET ${P}`]: { body: { project: project('lead') } },
+      ...projectRoutes('lead'),
       [`GET ${P}/policy`]: errorReply(404, 'not_found', 'not here'),
       [`GET ${P}/databases`]: { body: { databases: [] } },
       [`GET ${P}/retrieval`]: { body: { retrieval: defaults } },
@@ -58,8 +56,7 @@ describe('schema retrieval settings', () => {
 
   it('is not shown to annotators', async () => {
     const { calls } = mockApi({
-      'GET /api/v1/auth/me': meReply(plainUser),
-      [`GET ${P}`]: { body: { project: project('annotator') } },
+      ...projectRoutes('annotator'),
     });
     renderApp('/projects/42');
     expect(await screen.findByRole('heading', { name: project('annotator').name })).toBeInTheDocument();

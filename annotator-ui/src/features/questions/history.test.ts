@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Nlq } from '../../shared/api';
 import { eventChanges, eventTitle, timelineEntries } from './history';
-import { loopHistory } from '../../test/historyFixtures';
+import { candidate, loopHistory } from '../../test/historyFixtures';
 
 const nlq: Nlq = {
   id: 12,
@@ -18,24 +18,7 @@ const nlq: Nlq = {
   database_id: 9,
   database_name: 'concert_singer',
   created_at: '2025-03-01T09:00:00Z',
-  candidate: {
-    id: 100,
-    nlq_id: 12,
-    source: 'import',
-    sql: 'SELECT 1',
-    original_sql: null,
-    original_dialect: null,
-    translation: null,
-    verification: null,
-    result_fingerprint: null,
-    row_count: 1,
-    error: null,
-    elapsed_ms: 1,
-    agent_run_id: null,
-    pipeline_run_id: null,
-    warnings: null,
-    created_at: '2025-03-01T09:00:00Z',
-  },
+  candidate: candidate({ id: 100, source: 'import', sql: 'SELECT 1', elapsed_ms: 1, created_at: '2025-03-01T09:00:00Z' }),
 };
 
 describe('question timeline', () => {
