@@ -24,8 +24,18 @@ func withSingers(t *testing.T) string {
 	return url
 }
 
-func fakeModel(t *testing.T) *llmtest.Server {
+// modelServer is a fake model endpoint, the one the commands this test runs and the processes it
+// starts are configured with (GOLDSET_LLM_*).
+func modelServer(t *testing.T) *llmtest.Server {
 	srv := llmtest.New(t)
+	t.Setenv("GOLDSET_LLM_BASE_URL", srv.URL)
+	t.Setenv("GOLDSET_LLM_API_KEY", "test-key")
+	t.Setenv("GOLDSET_LLM_MODEL", llmtest.FakeModel)
+	return srv
+}
+
+func fakeModel(t *testing.T) *llmtest.Server {
+	srv := modelServer(t)
 	srv.Respond(func(req openai.ChatCompletionRequest) llmtest.Reply {
 		// First look around, then answer.
 		for _, m := range req.Messages {
@@ -35,9 +45,6 @@ func fakeModel(t *testing.T) *llmtest.Server {
 		}
 		return llmtest.Call("explore_db", map[string]string{"action": "list_tables"})
 	})
-	t.Setenv("GOLDSET_LLM_BASE_URL", srv.URL)
-	t.Setenv("GOLDSET_LLM_API_KEY", "test-key")
-	t.Setenv("GOLDSET_LLM_MODEL", llmtest.FakeModel)
 	return srv
 }
 

@@ -36,7 +36,7 @@ func TestWorker_KillNineMidOptimizationResumesWithoutRedoingWork(t *testing.T) {
 		rule        = "To answer how many, count the rows."
 	)
 	url := withSingers(t)
-	model := llmtest.New(t)
+	model := modelServer(t)
 	hold := newGate(t, answered)
 	var (
 		mu        sync.Mutex
@@ -58,10 +58,7 @@ func TestWorker_KillNineMidOptimizationResumesWithoutRedoingWork(t *testing.T) {
 		}
 		return llmtest.Text("```sql\nSELECT 'unsure'\n```")
 	})
-	set := llm.Settings{BaseURL: model.URL, APIKey: "test-key", Model: llmtest.FakeModel}
-	t.Setenv("GOLDSET_LLM_BASE_URL", set.BaseURL)
-	t.Setenv("GOLDSET_LLM_API_KEY", set.APIKey)
-	t.Setenv("GOLDSET_LLM_MODEL", set.Model)
+	set := llm.Settings{BaseURL: model.URL, APIKey: "test-key", Model: llmtest.FakeModel} // as the worker processes have it
 
 	importCountQuestions(t, url, 3*perSplit)
 

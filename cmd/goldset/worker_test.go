@@ -168,7 +168,7 @@ func TestWorker_KillNineMidRunLosesAndRepeatsNothing(t *testing.T) {
 		concurrency = 4
 	)
 	url := withSingers(t)
-	model := llmtest.New(t)
+	model := modelServer(t)
 	hold := newGate(t, answered)
 	var (
 		mu       sync.Mutex
@@ -183,9 +183,6 @@ func TestWorker_KillNineMidRunLosesAndRepeatsNothing(t *testing.T) {
 		hold.pass()
 		return llmtest.Call("give_final_answer", map[string]string{"sql": "SELECT count(*) FROM singers", "explanation": "answer to " + tag + "."})
 	})
-	t.Setenv("GOLDSET_LLM_BASE_URL", model.URL)
-	t.Setenv("GOLDSET_LLM_API_KEY", "test-key")
-	t.Setenv("GOLDSET_LLM_MODEL", llmtest.FakeModel)
 
 	importCountQuestions(t, url, questions)
 	out := mustCLI(t, "run", "agent", "--project", "p", "--concurrency", fmt.Sprint(concurrency), "--detach", "--json", "--database-url", url)
