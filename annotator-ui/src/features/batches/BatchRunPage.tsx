@@ -1,15 +1,13 @@
 // One agent batch: its run card with the accuracy against verified gold, its log, its trajectories (a page
 // at a time) and every model call it made.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useParams } from 'react-router';
 import { api, type RunAccuracy, type RunParams } from '../../shared/api';
 import { formatCount, plural } from '../../components/ResultGrid';
 import { elapsedMs, formatCost } from '../../shared/format';
-import { useProject } from '../projects/ProjectPage';
 import { STATUS_LABELS } from '../../shared/nlqs';
 import { agentRunKeys, runKeys } from '../runs/keys';
 import { RunCard, RunLog, usageStats } from '../runs/RunCard';
-import { useRunPage, type RunData } from '../runs/useRunPage';
+import { type RunData, useRunPage, useRunRoute } from '../runs/useRunPage';
 import { BatchItems } from './BatchItems';
 import { ModelCalls } from './ModelCalls';
 import { SchemaRecall } from './SchemaRecall';
@@ -27,9 +25,7 @@ function describeParams(p: RunParams | null, dbName: (id: number) => string): st
 }
 
 export function BatchRunPage() {
-  const project = useProject();
-  const projectId = String(project.id);
-  const { runId = '' } = useParams();
+  const { projectId, runId } = useRunRoute();
   const qc = useQueryClient();
   const page = useRunPage<RunData>(projectId, runId, {
     noun: 'Batch',

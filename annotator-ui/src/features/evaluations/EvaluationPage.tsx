@@ -1,18 +1,17 @@
 // One evaluation: its run card with execution accuracy, the accuracy by hardness and by database, the
 // judge's accuracy apart, its items and its log.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link, useParams } from 'react-router';
+import { Link } from 'react-router';
 import { BarChart, type Bar } from '../../components/charts';
 import { formatCount, plural } from '../../components/ResultGrid';
 import { Card, ErrorState } from '../../components/ui';
 import { goldenApi, pct, type Bucket, type Evaluation } from '../../shared/golden';
 import { canEvaluate } from '../../shared/nav';
-import { useProject } from '../projects/ProjectPage';
 import '../../shared/golden.css';
 import { evaluationKeys } from './keys';
 import { LeadsOnly } from '../runs/RunForm';
 import { RunCard, RunLog, usageStats } from '../runs/RunCard';
-import { useRunPage, type RunData } from '../runs/useRunPage';
+import { type RunData, useRunPage, useRunRoute } from '../runs/useRunPage';
 import { Results } from './Results';
 
 export function bucketBars(buckets: Record<string, Bucket | null> | null | undefined, order?: readonly string[]): Bar[] {
@@ -28,9 +27,7 @@ export function bucketBars(buckets: Record<string, Bucket | null> | null | undef
 }
 
 export function EvaluationPage() {
-  const project = useProject();
-  const projectId = String(project.id);
-  const { runId = '' } = useParams();
+  const { project, projectId, runId } = useRunRoute();
   const qc = useQueryClient();
   const refresh = () => {
     void qc.invalidateQueries({ queryKey: evaluationKeys.detail(projectId, runId) });

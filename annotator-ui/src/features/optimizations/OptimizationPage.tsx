@@ -1,7 +1,7 @@
 // One optimization: its run card, the best score per step, the test report, adopting the best prompt,
 // the baseline → best diff, every candidate and the log.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link, useParams } from 'react-router';
+import { Link } from 'react-router';
 import { LineChart } from '../../components/charts';
 import { LineDiff } from '../guidelines/GuidelineDiff';
 import { formatCount } from '../../components/ResultGrid';
@@ -9,11 +9,10 @@ import { Card, QueryView } from '../../components/ui';
 import { bestPerStep, goldenApi, pct, type LineOp, type OptReport } from '../../shared/golden';
 import type { DiffHunk } from '../guidelines/api';
 import { canEvaluate } from '../../shared/nav';
-import { useProject } from '../projects/ProjectPage';
 import '../guidelines/guidelines.css';
 import '../../shared/golden.css';
 import { optimizationKeys } from './keys';
-import { useRunPage, type RunData } from '../runs/useRunPage';
+import { type RunData, useRunPage, useRunRoute } from '../runs/useRunPage';
 import { LeadsOnly } from '../runs/RunForm';
 import { RunCard, RunLog, usageStats } from '../runs/RunCard';
 import { METHOD_LABELS } from './labels';
@@ -36,9 +35,7 @@ export function lineHunks(ops: readonly (LineOp | DiffHunk)[]): DiffHunk[] {
 }
 
 export function OptimizationPage() {
-  const project = useProject();
-  const projectId = String(project.id);
-  const { runId = '' } = useParams();
+  const { project, projectId, runId } = useRunRoute();
   const qc = useQueryClient();
   const page = useRunPage<RunData>(projectId, runId, {
     noun: 'Optimization',

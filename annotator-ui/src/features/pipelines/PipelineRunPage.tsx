@@ -1,17 +1,16 @@
 // One pipeline run: its card with what it kept and dropped, the new stage's questions and the agent batch
 // queued over them, a table-metadata run's proposals, and its log.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link, Navigate, useParams } from 'react-router';
+import { Link, Navigate } from 'react-router';
 import { api, llmApi, type GenerationKind, type PipelineRun } from '../../shared/api';
 import { formatCount, plural } from '../../components/ResultGrid';
 import { Badge, Card, Table } from '../../components/ui';
 import { formatDateTime } from '../../shared/format';
-import { useProject } from '../projects/ProjectPage';
 import { databaseKeys } from '../databases/keys';
 import { questionKeys } from '../questions/keys';
 import { runKeys } from '../runs/keys';
 import { RunStatusBadge } from '../runs/status';
-import { useRunPage } from '../runs/useRunPage';
+import { useRunPage, useRunRoute } from '../runs/useRunPage';
 import { RunCard, RunLog, usageStats } from '../runs/RunCard';
 import { runName } from '../runs/name';
 import { kindLabel, usesFromStage, makesQuestions, outputStage, droppedCount, RUN_PAGES, runPath } from './generation';
@@ -40,9 +39,7 @@ function describeGeneration(r: PipelineRun, dbName: (id: number) => string): str
 }
 
 export function PipelineRunPage() {
-  const project = useProject();
-  const projectId = String(project.id);
-  const { runId = '' } = useParams();
+  const { projectId, runId } = useRunRoute();
   const qc = useQueryClient();
   const page = useRunPage<RunData>(projectId, runId, {
     noun: (r) => `${kindLabel(r.kind)} run`,

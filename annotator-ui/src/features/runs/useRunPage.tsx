@@ -1,7 +1,7 @@
 // The controller of one run's page: the run, its live stream or polling, its log, cancel/resume/retry.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { Link } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { llmApi, streams, type PipelineRun, type RetrievalReport, type RunAccuracy, type RunLogLine } from '../../shared/api';
 import { ErrorState, Loading, useToast } from '../../components/ui';
 import { formError } from '../../shared/forms';
@@ -9,6 +9,7 @@ import { useEventStream } from '../../shared/sse';
 import { runKeys } from './keys';
 import { runName } from './name';
 import { isLive } from './status';
+import { useProject } from '../projects/ProjectPage';
 
 export type RunData = { run: PipelineRun; accuracy?: RunAccuracy | null; retrieval?: RetrievalReport | null };
 
@@ -21,6 +22,13 @@ export function useNow(on: boolean): number {
     return () => window.clearInterval(t);
   }, [on]);
   return now;
+}
+
+/** The project of a run page and the run its route names (`…/:runId`). */
+export function useRunRoute() {
+  const project = useProject();
+  const { runId = '' } = useParams();
+  return { project, projectId: String(project.id), runId };
 }
 
 export interface RunPageOptions {
