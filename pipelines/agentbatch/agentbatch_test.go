@@ -191,6 +191,12 @@ func TestAgentBatch_CancelAndResumeDoEachQuestionOnce(t *testing.T) {
 				t.Logf("  step %d %s %s %s → %.300s", st.Index, st.Kind, st.Tool, st.Args, st.Result)
 			}
 		}
+		events, _ := b.St.Events(b.Ctx, run.ID, 0, 1000)
+		for _, e := range events {
+			if e.Level != "info" {
+				t.Logf("run log: %s %s", e.Level, e.Message)
+			}
+		}
 		t.Fatalf("after resume: %+v, %d answers", final, len(answers))
 	}
 	var dup int
