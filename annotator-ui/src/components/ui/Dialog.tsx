@@ -2,6 +2,7 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 import { Button } from './Button';
 import { Alert } from './states';
+import { formError } from '../../shared/forms';
 
 /**
  * A panel over the right side of the page (a question's history): Escape or the close button closes it,
@@ -147,5 +148,27 @@ export function ConfirmDialog({
       {children}
       {error && <Alert>{error}</Alert>}
     </Dialog>
+  );
+}
+
+/**
+ * A ConfirmDialog whose confirm runs `mutation`, busy while it runs; under the text, `error` when the
+ * screen words the failure itself, else the mutation's error.
+ */
+export function ConfirmMutation({
+  mutation,
+  error,
+  ...props
+}: Omit<Parameters<typeof ConfirmDialog>[0], 'onConfirm' | 'busy' | 'error'> & {
+  mutation: { mutate: () => void; isPending: boolean; error: unknown };
+  error?: string | null;
+}) {
+  return (
+    <ConfirmDialog
+      {...props}
+      onConfirm={() => mutation.mutate()}
+      busy={mutation.isPending}
+      error={error !== undefined ? error : mutation.error ? formError(mutation.error, {}) : null}
+    />
   );
 }

@@ -4,7 +4,7 @@ export { Button, Icon } from './Button';
 export { FilterSelect, SelectField, TextAreaField, TextField } from './fields';
 export { Checkbox, SubmitRow } from './forms';
 export { Alert, describeError, EmptyState, ErrorState, LoadMore, Loading, QueryView } from './states';
-export { ConfirmDialog, Dialog, Drawer } from './Dialog';
+export { ConfirmDialog, ConfirmMutation, Dialog, Drawer } from './Dialog';
 export { CopyButton, SecretReveal } from './secrets';
 export { ToastProvider, useToast } from './toast';
 export { Badge, Card, ListTable, PageHeader, RuleChips, Stats } from './layout';

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, ApiError, type User } from '../../shared/api';
-import { Alert, Badge, Button, Checkbox, ConfirmDialog, Dialog, EmptyState, PageHeader, QueryView, SecretReveal, SubmitRow, Table, TextField, useToast } from '../../components/ui';
+import { Alert, Badge, Button, Checkbox, ConfirmMutation, Dialog, EmptyState, PageHeader, QueryView, SecretReveal, SubmitRow, Table, TextField, useToast } from '../../components/ui';
 import { countOf, formatDate } from '../../shared/format';
 import { fieldErrors, formError } from '../../shared/forms';
 import { useSession } from '../../shared/session';
@@ -119,23 +119,17 @@ function ChangeUserDialog({ change, onClose }: { change: Change; onClose: () => 
       if (err instanceof ApiError && err.isStaleVersion) void qc.invalidateQueries({ queryKey: adminKeys.users() });
     },
   });
-  let error: string | null = null;
-  if (save.error instanceof ApiError && save.error.isStaleVersion) {
-    error = 'This user changed since the list was loaded. The list has been reloaded; check it and try again.';
-  } else if (save.error) {
-    error = formError(save.error, {});
-  }
+  const stale = save.error instanceof ApiError && save.error.isStaleVersion;
   return (
-    <ConfirmDialog
+    <ConfirmMutation
       title={text.title}
       confirmLabel={text.confirm}
-      onConfirm={() => save.mutate()}
+      mutation={save}
       onCancel={onClose}
-      busy={save.isPending}
-      error={error}
+      error={stale ? 'This user changed since the list was loaded. The list has been reloaded; check it and try again.' : undefined}
     >
       <p>{text.text}</p>
-    </ConfirmDialog>
+    </ConfirmMutation>
   );
 }
 
@@ -150,19 +144,12 @@ function RevokeTokensDialog({ user, onClose }: { user: User; onClose: () => void
     },
   });
   return (
-    <ConfirmDialog
-      title="Revoke all API tokens?"
-      confirmLabel="Revoke all tokens"
-      onConfirm={() => revoke.mutate()}
-      onCancel={onClose}
-      busy={revoke.isPending}
-      error={revoke.error ? formError(revoke.error, {}) : null}
-    >
+    <ConfirmMutation title="Revoke all API tokens?" confirmLabel="Revoke all tokens" mutation={revoke} onCancel={onClose}>
       <p>
         Every API token of <strong>{who}</strong> stops working at once; this cannot be undone. Their browser sessions go
         on: disable the user to end those too.
       </p>
-    </ConfirmDialog>
+    </ConfirmMutation>
   );
 }
 

@@ -2,7 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, ApiError, type Member, type ProjectRole } from '../../shared/api';
-import { Alert, Button, Card, ConfirmDialog, EmptyState, ErrorState, Loading, SelectField, SubmitRow, Table, TextField, useToast } from '../../components/ui';
+import { Alert, Button, Card, ConfirmMutation, EmptyState, ErrorState, Loading, SelectField, SubmitRow, Table, TextField, useToast } from '../../components/ui';
 import { formatDate } from '../../shared/format';
 import { fieldErrors, formError } from '../../shared/forms';
 import { ROLE_LABELS } from '../../shared/nav';
@@ -124,20 +124,12 @@ function RemoveMember({ projectId, member, onClose }: { projectId: string; membe
     },
   });
   // A 409 here means the project would be left without a lead; the server's message says so and what to do.
-  const error = remove.error ? formError(remove.error, {}) : null;
   return (
-    <ConfirmDialog
-      title="Remove member?"
-      confirmLabel="Remove member"
-      onConfirm={() => remove.mutate()}
-      onCancel={onClose}
-      busy={remove.isPending}
-      error={error}
-    >
+    <ConfirmMutation title="Remove member?" confirmLabel="Remove member" mutation={remove} onCancel={onClose}>
       <p>
         <strong>{member.name || member.email}</strong> will lose access to this project. Their past work stays.
       </p>
-    </ConfirmDialog>
+    </ConfirmMutation>
   );
 }
 

@@ -40,37 +40,9 @@ export function QuestionFilters({
   return (
     <div className="filters" role="group" aria-label="Filters">
       <SearchBox value={filters.q ?? ''} onChange={(v) => onChange('q', v)} />
-      <FilterSelect label="Status" value={filters.status ?? ''} onChange={(v) => onChange('status', v)}>
-        <option value="">All{countText(total)}</option>
-        {statuses.map((o) => (
-          <option key={o.value} value={o.value}>
-            {statusLabel(o.value)}
-            {countText(o.count)}
-          </option>
-        ))}
-      </FilterSelect>
-      {stages.length > 0 && (
-        <FilterSelect label="Stage" value={filters.stage ?? ''} onChange={(v) => onChange('stage', v)}>
-          <option value="">All stages</option>
-          {stages.map((o) => (
-            <option key={o.value} value={o.value}>
-              {o.value}
-              {countText(o.count)}
-            </option>
-          ))}
-        </FilterSelect>
-      )}
-      {origins.length > 0 && (
-        <FilterSelect label="Origin" value={filters.origin ?? ''} onChange={(v) => onChange('origin', v)}>
-          <option value="">All origins</option>
-          {origins.map((o) => (
-            <option key={o.value} value={o.value}>
-              {o.value}
-              {countText(o.count)}
-            </option>
-          ))}
-        </FilterSelect>
-      )}
+      <FacetFilter label="Status" all={`All${countText(total)}`} value={filters.status} options={statuses} name={statusLabel} onChange={(v) => onChange('status', v)} />
+      {stages.length > 0 && <FacetFilter label="Stage" all="All stages" value={filters.stage} options={stages} onChange={(v) => onChange('stage', v)} />}
+      {origins.length > 0 && <FacetFilter label="Origin" all="All origins" value={filters.origin} options={origins} onChange={(v) => onChange('origin', v)} />}
       <FilterSelect label="Database" value={filters.database ?? ''} onChange={(v) => onChange('database', v)}>
         <option value="">All databases</option>
         {databases.map((d) => (
@@ -79,21 +51,42 @@ export function QuestionFilters({
           </option>
         ))}
       </FilterSelect>
-      <FilterSelect label="Error type" value={filters.error_type ?? ''} onChange={(v) => onChange('error_type', v)}>
-        <option value="">Any</option>
-        {errorTypes.map((o) => (
-          <option key={o.value} value={o.value}>
-            {errorTypeLabel(o.value)}
-            {countText(o.count)}
-          </option>
-        ))}
-      </FilterSelect>
+      <FacetFilter label="Error type" all="Any" value={filters.error_type} options={errorTypes} name={errorTypeLabel} onChange={(v) => onChange('error_type', v)} />
       {onClear && (
         <Button size="sm" variant="ghost" onClick={onClear}>
           Clear filters
         </Button>
       )}
     </div>
+  );
+}
+
+/** A filter over one facet: `all` first, then each value (as `name` words it) with its count. */
+function FacetFilter({
+  label,
+  all,
+  value,
+  options,
+  name = (v) => v,
+  onChange,
+}: {
+  label: string;
+  all: string;
+  value: string | undefined;
+  options: { value: string; count: number | undefined }[];
+  name?: (value: string) => string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <FilterSelect label={label} value={value ?? ''} onChange={onChange}>
+      <option value="">{all}</option>
+      {options.map((o) => (
+        <option key={o.value} value={o.value}>
+          {name(o.value)}
+          {countText(o.count)}
+        </option>
+      ))}
+    </FilterSelect>
   );
 }
 
