@@ -42,4 +42,9 @@ func TestCLI_AgentRecallReportsSchemaRecallAgainstABaseline(t *testing.T) {
 		t.Fatalf("text report:\n%s", text)
 	}
 	t.Logf("\n%s", text)
+	for _, bad := range []string{"-1", "65"} {
+		if out, err := runCLI(t, "agent", "recall", "--project", "p", "--k", bad, "--database-url", url); err == nil || !strings.Contains(err.Error(), "--k must be from 1 to 64") {
+			t.Errorf("--k %s: %v\n%s", bad, err, out)
+		}
+	}
 }

@@ -47,6 +47,9 @@ func runRecall(ctx context.Context, args []string, out io.Writer) error {
 		fs.Usage()
 		return fmt.Errorf("%w: 'agent recall' takes no arguments", errUsage)
 	}
+	if *k < 0 || *k > 64 {
+		return fmt.Errorf("%w: --k must be from 1 to 64 (or 0 for the project's setting), not %d", errUsage, *k)
+	}
 	s, err := openAgents(ctx, cfg, *project, *dbName)
 	if err != nil {
 		return err
