@@ -23,7 +23,7 @@ type database struct {
 	store   *store.Store
 	cluster *pgserver.Cluster
 	url     string
-	log     *slog.Logger // the command's
+	log     *slog.Logger // the logger of the command that opened it
 	closers []func()     // run first on Close (pools opened on this database)
 }
 

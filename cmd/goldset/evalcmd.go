@@ -260,8 +260,8 @@ func printQueued(out io.Writer, asJSON bool, run store.PipelineRun, line string)
 	return nil
 }
 
-// followRun follows the run like follow, reading it again every second into *run (as a failed read
-// leaves it) and printing progress with the run as read.
+// followRun follows the run like follow, reading it again into *run every second and printing
+// progress with each run read. A read that fails leaves in *run what PipelineRun returned.
 func followRun(ctx context.Context, runner *runs.Runner, st *store.Store, run *store.PipelineRun, progress func(store.PipelineRun)) error {
 	return follow(ctx, runner, *run, func(ctx context.Context) {
 		var err error
