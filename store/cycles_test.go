@@ -3,8 +3,6 @@ package store_test
 import (
 	"context"
 	"testing"
-
-	"github.com/goldset/goldset/store"
 )
 
 // Cycles aggregate, per guideline version, the annotations, the agent-vs-human comparisons and the
@@ -13,11 +11,8 @@ func TestCycles_PerGuidelineVersion(t *testing.T) {
 	t.Parallel()
 	st := open(t)
 	ctx := context.Background()
-	u, _ := st.CreateUser(ctx, store.System, store.NewUser{Email: "lead@example.com", Password: "0123456789"})
-	p, err := st.CreateProject(ctx, store.System, "Cycles", "", u.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	u := newUser(t, st, "lead@example.com")
+	p := newProject(t, st, "Cycles", u.ID)
 	exec := func(q string, args ...any) {
 		t.Helper()
 		if _, err := st.Pool().Exec(ctx, q, args...); err != nil {

@@ -177,10 +177,7 @@ func TestGuidelines_VersionsKeepIDsAndNeverReuseDeletedOnes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := st.CreateProject(ctx, store.System, "guided", "", u.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := newProject(t, st, "guided", u.ID)
 	a := store.Actor{UserID: u.ID, RequestID: "test"}
 	if _, ok, err := st.CurrentGuideline(ctx, p.ID); ok || err != nil {
 		t.Fatalf("before any save: ok=%v err=%v", ok, err)
@@ -250,10 +247,7 @@ func TestGuidelines_TwoEditorsOfOneVersionOnlyOneWins(t *testing.T) {
 	t.Parallel()
 	st := open(t)
 	ctx := context.Background()
-	p, err := st.CreateProject(ctx, store.System, "raced", "", 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := newProject(t, st, "raced", 0)
 	var wg sync.WaitGroup
 	errs := make([]error, 8)
 	for i := range errs {

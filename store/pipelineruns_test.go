@@ -40,10 +40,7 @@ func TestCompleteItem_RecordsAnItemOnceWhoeverFinishesIt(t *testing.T) {
 	t.Parallel()
 	st := open(t)
 	ctx := context.Background()
-	p, err := st.CreateProject(ctx, store.System, "runs", "", 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := newProject(t, st, "runs", 0)
 	run, err := st.CreatePipelineRun(ctx, store.System, p.ID, "test", map[string]any{}, []string{"a", "b"})
 	if err != nil {
 		t.Fatal(err)
@@ -86,10 +83,7 @@ func TestClaimItem_OnlyTheCurrentJobOfAnActiveRun(t *testing.T) {
 	t.Parallel()
 	st := open(t)
 	ctx := context.Background()
-	p, err := st.CreateProject(ctx, store.System, "claims", "", 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := newProject(t, st, "claims", 0)
 	run, err := st.CreatePipelineRun(ctx, store.System, p.ID, "test", map[string]any{"x": 1}, []string{"a"})
 	if err != nil {
 		t.Fatal(err)
@@ -126,11 +120,8 @@ func TestCreatePipelineRun_NumbersPerKind(t *testing.T) {
 	t.Parallel()
 	st := open(t)
 	ctx := context.Background()
-	p, err := st.CreateProject(ctx, store.System, "numbers", "", 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	other, _ := st.CreateProject(ctx, store.System, "others", "", 0)
+	p := newProject(t, st, "numbers", 0)
+	other := newProject(t, st, "others", 0)
 	if _, err := st.CreatePipelineRun(ctx, store.System, other.ID, "evaluate", map[string]any{}, []string{"a"}); err != nil {
 		t.Fatal(err)
 	}
@@ -167,10 +158,7 @@ func TestAddEvent_LinesBecomeVisibleInIDOrder(t *testing.T) {
 	t.Parallel()
 	st := open(t)
 	ctx := context.Background()
-	p, err := st.CreateProject(ctx, store.System, "log order", "", 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := newProject(t, st, "log order", 0)
 	run, err := st.CreatePipelineRun(ctx, store.System, p.ID, "test", map[string]any{}, []string{"a"})
 	if err != nil {
 		t.Fatal(err)

@@ -13,10 +13,7 @@ func TestRetrievalSettings_DefaultsThenVersionedChanges(t *testing.T) {
 	t.Parallel()
 	st := open(t)
 	ctx := context.Background()
-	p, err := st.CreateProject(ctx, store.System, "retrieval", "", 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := newProject(t, st, "retrieval", 0)
 	got, err := st.RetrievalSettings(ctx, p.ID)
 	if err != nil || got != store.DefaultRetrieval {
 		t.Fatalf("defaults: %+v %v", got, err)

@@ -32,10 +32,7 @@ func newQueue(t *testing.T, n int) *queue {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := q.st.CreateProject(q.ctx, store.System, "Review", "", lead.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := newProject(t, q.st, "Review", lead.ID)
 	q.project = p.ID
 	ids := q.users(n + 1)
 	q.reviewers, q.author = ids[:n], ids[n]
@@ -100,6 +97,25 @@ func (q *queue) claim(reviewer int64, lease time.Duration) (store.ReviewItemView
 	return q.st.ClaimReviewItem(q.ctx, store.Actor{UserID: reviewer, RequestID: "test"}, q.project, reviewer, lease)
 }
 
+// mustClaim claims the reviewer's next item on a minute's lease.
+func (q *queue) mustClaim(reviewer int64) store.ReviewItemView {
+	q.t.Helper()
+	it, err := q.claim(reviewer, time.Minute)
+	if err != nil {
+		q.t.Fatal(err)
+	}
+	return it
+}
+
+// oneClaimed is a queue of one item claimed by its one reviewer r.
+func oneClaimed(t *testing.T) (q *queue, r int64, it store.ReviewItemView) {
+	t.Helper()
+	q = newQueue(t, 1)
+	q.add(1)
+	r = q.reviewers[0]
+	return q, r, q.mustClaim(r)
+}
+
 func (q *queue) decide(reviewer, item int64, version int) error {
 	_, err := q.st.DecideReviewItem(q.ctx, store.Actor{UserID: reviewer}, q.project, item, reviewer, version,
 		store.Decision{Decision: "accept_a", ErrorType: "other"})
@@ -126,10 +142,7 @@ func TestReviewQueue_ClaimReturnsTheItemWithBothCandidates(t *testing.T) {
 	t.Parallel()
 	q := newQueue(t, 1)
 	ids := q.add(1)
-	it, err := q.claim(q.reviewers[0], time.Minute)
-	if err != nil {
-		t.Fatal(err)
-	}
+	it := q.mustClaim(q.reviewers[0])
 	if it.ID != ids[0] || it.Status != store.ReviewClaimed || it.Version != 2 || *it.ClaimedBy != q.reviewers[0] {
 		t.Fatalf("claimed %+v", it.ReviewItem)
 	}
@@ -217,22 +230,13 @@ func TestReviewQueue_OwnClaimComesBackFirst(t *testing.T) {
 	t.Parallel()
 	q := newQueue(t, 2)
 	q.add(3)
-	first, err := q.claim(q.reviewers[0], time.Minute)
-	if err != nil {
-		t.Fatal(err)
-	}
-	again, err := q.claim(q.reviewers[0], time.Minute)
-	if err != nil {
-		t.Fatal(err)
-	}
+	first := q.mustClaim(q.reviewers[0])
+	again := q.mustClaim(q.reviewers[0])
 	// The same claim, at the same version: an answer to a double click stays valid.
 	if again.ID != first.ID || again.Version != first.Version || !again.LeaseUntil.After(*first.LeaseUntil) && !again.LeaseUntil.Equal(*first.LeaseUntil) {
 		t.Errorf("second claim got item %d v%d, want the held item %d at v%d", again.ID, again.Version, first.ID, first.Version)
 	}
-	other, err := q.claim(q.reviewers[1], time.Minute)
-	if err != nil {
-		t.Fatal(err)
-	}
+	other := q.mustClaim(q.reviewers[1])
 	if other.ID == first.ID {
 		t.Error("another reviewer got an item under a live lease")
 	}
@@ -251,10 +255,7 @@ func TestReviewQueue_ExpiredLeaseGoesToAnotherAndTheFirstCannotDecide(t *testing
 		t.Fatalf("claim under a live lease: %v, want ErrNoWork", err)
 	}
 	time.Sleep(1100 * time.Millisecond) // a real lease running out
-	taken, err := q.claim(fast, time.Minute)
-	if err != nil {
-		t.Fatal(err)
-	}
+	taken := q.mustClaim(fast)
 	if taken.ID != it.ID {
 		t.Fatalf("got item %d, want the expired %d", taken.ID, it.ID)
 	}
@@ -275,14 +276,9 @@ func TestReviewQueue_ExpiredLeaseGoesToAnotherAndTheFirstCannotDecide(t *testing
 
 func TestReviewQueue_ExpiredOwnLeaseCannotDecide(t *testing.T) {
 	t.Parallel()
-	q := newQueue(t, 1)
-	q.add(1)
-	it, err := q.claim(q.reviewers[0], time.Minute)
-	if err != nil {
-		t.Fatal(err)
-	}
+	q, r, it := oneClaimed(t)
 	q.expire(it.ID)
-	err = q.decide(q.reviewers[0], it.ID, it.Version)
+	err := q.decide(r, it.ID, it.Version)
 	if !errors.Is(err, store.ErrConflict) || !strings.Contains(err.Error(), "your claim on review item") {
 		t.Fatalf("decision on an expired lease: %v", err)
 	}
@@ -290,14 +286,8 @@ func TestReviewQueue_ExpiredOwnLeaseCannotDecide(t *testing.T) {
 
 func TestReviewQueue_StaleDecisionChangesNothing(t *testing.T) {
 	t.Parallel()
-	q := newQueue(t, 1)
-	q.add(1)
-	r := q.reviewers[0]
-	it, err := q.claim(r, time.Minute)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = q.decide(r, it.ID, it.Version-1)
+	q, r, it := oneClaimed(t)
+	err := q.decide(r, it.ID, it.Version-1)
 	var se *store.StaleVersionError
 	if !errors.As(err, &se) || se.Current != it.Version {
 		t.Fatalf("stale decision: %v, want a StaleVersionError at %d", err, it.Version)
@@ -377,19 +367,11 @@ func TestReviewQueue_DecisionValidation(t *testing.T) {
 
 func TestReviewQueue_EveryActionIsAudited(t *testing.T) {
 	t.Parallel()
-	q := newQueue(t, 1)
-	q.add(1)
-	r := q.reviewers[0]
-	it, err := q.claim(r, time.Minute)
-	if err != nil {
-		t.Fatal(err)
-	}
+	q, r, it := oneClaimed(t)
 	if err := q.st.ReleaseReviewItem(q.ctx, store.Actor{UserID: r}, q.project, it.ID, r); err != nil {
 		t.Fatal(err)
 	}
-	if it, err = q.claim(r, time.Minute); err != nil {
-		t.Fatal(err)
-	}
+	it = q.mustClaim(r)
 	if err := q.decide(r, it.ID, it.Version); err != nil {
 		t.Fatal(err)
 	}
@@ -413,16 +395,11 @@ func TestReviewQueue_Stats(t *testing.T) {
 	t.Parallel()
 	q := newQueue(t, 2)
 	q.add(3)
-	it, err := q.claim(q.reviewers[0], time.Minute)
-	if err != nil {
-		t.Fatal(err)
-	}
+	it := q.mustClaim(q.reviewers[0])
 	if err := q.decide(q.reviewers[0], it.ID, it.Version); err != nil {
 		t.Fatal(err)
 	}
-	if it, err = q.claim(q.reviewers[1], time.Minute); err != nil {
-		t.Fatal(err)
-	}
+	it = q.mustClaim(q.reviewers[1])
 	q.expire(it.ID)
 	st, err := q.st.ReviewStats(q.ctx, q.project)
 	if err != nil {

@@ -23,6 +23,26 @@ func open(t *testing.T) *store.Store {
 	return st
 }
 
+// newUser creates a user with a throwaway password.
+func newUser(t *testing.T, st *store.Store, email string) store.User {
+	t.Helper()
+	u, err := st.CreateUser(context.Background(), store.System, store.NewUser{Email: email, Password: "0123456789"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// newProject creates a project led by lead (none when 0).
+func newProject(t *testing.T, st *store.Store, name string, lead int64) store.Project {
+	t.Helper()
+	p, err := st.CreateProject(context.Background(), store.System, name, "", lead)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 func TestPasswords_HashAndCheck(t *testing.T) {
 	t.Parallel()
 	h, err := store.HashPassword("a long enough password")
@@ -107,7 +127,7 @@ func TestUsers_StaleVersion(t *testing.T) {
 	t.Parallel()
 	st := open(t)
 	ctx := context.Background()
-	u, _ := st.CreateUser(ctx, store.System, store.NewUser{Email: "v@example.com", Password: "0123456789"})
+	u := newUser(t, st, "v@example.com")
 	if _, err := st.UpdateUser(ctx, store.System, u.ID, store.UserPatch{Version: 1, Name: strp("one")}); err != nil {
 		t.Fatal(err)
 	}
@@ -126,12 +146,9 @@ func TestMembers_ConcurrentDemotionsKeepALead(t *testing.T) {
 	t.Parallel()
 	st := open(t)
 	ctx := context.Background()
-	a, _ := st.CreateUser(ctx, store.System, store.NewUser{Email: "a@example.com", Password: "0123456789"})
-	b, _ := st.CreateUser(ctx, store.System, store.NewUser{Email: "b@example.com", Password: "0123456789"})
-	p, err := st.CreateProject(ctx, store.System, "Race", "", a.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := newUser(t, st, "a@example.com")
+	b := newUser(t, st, "b@example.com")
+	p := newProject(t, st, "Race", a.ID)
 	if _, err := st.AddMember(ctx, store.System, p.ID, b.Email, store.RoleLead); err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +197,7 @@ func TestAudit_WrittenWithTheChange(t *testing.T) {
 	t.Parallel()
 	st := open(t)
 	ctx := context.Background()
-	actor, _ := st.CreateUser(ctx, store.System, store.NewUser{Email: "actor@example.com", Password: "0123456789"})
+	actor := newUser(t, st, "actor@example.com")
 	p, err := st.CreateProject(ctx, store.Actor{UserID: actor.ID, RequestID: "r1"}, "Audited", "d", actor.ID)
 	if err != nil {
 		t.Fatal(err)
