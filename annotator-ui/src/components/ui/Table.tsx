@@ -1,5 +1,6 @@
 // A table in its scrolling frame, its header row written as a list of columns.
 import type { ReactNode, Ref } from 'react';
+import { formatDateTime, formatRelative } from '../../shared/format';
 
 /** A header cell: its text, or its text with `num` (right-aligned figures) or a tooltip, or a column
  * named only for screen readers (`hidden` as text, or an empty cell with an `ariaLabel`). */
@@ -60,5 +61,15 @@ export function Table({
         <tbody ref={bodyRef}>{children}</tbody>
       </table>
     </div>
+  );
+}
+
+/** When something happened, as "3 hours ago" with the date and time on hover; `children` follow ("by …"). */
+export function WhenCell({ at, children }: { at: string | null; children?: ReactNode }) {
+  return (
+    <td className="nowrap muted" title={formatDateTime(at)}>
+      {formatRelative(at)}
+      {children}
+    </td>
   );
 }

@@ -8,8 +8,8 @@ import { RUN_SHORTCUT_LABEL } from '../../shared/shortcuts';
 import { LiveTrajectory } from '../runs/Trajectory';
 import { AgentStatusBadge } from '../runs/AgentStatus';
 import { isNotConfigured, NotConfiguredAlert } from '../runs/NotConfigured';
-import { Alert, Button, Card, EmptyState, LoadMore, QueryView, SelectField, Table, TextAreaField, TextField } from '../../components/ui';
-import { elapsedMs, formatDateTime, formatDuration, formatRelative, formatTokens } from '../../shared/format';
+import { Alert, Button, Card, EmptyState, LoadMore, QueryView, SelectField, Table, TextAreaField, TextField, WhenCell } from '../../components/ui';
+import { elapsedMs, formatDuration, formatTokens } from '../../shared/format';
 import { fieldErrors, formError } from '../../shared/forms';
 import { canManageProject } from '../../shared/nav';
 import { useSession } from '../../shared/session';
@@ -159,9 +159,7 @@ export function AgentRunsTable({ runs, projectId, showBatch = true }: { runs: Ag
               )}
             </td>
             <td className="cell-num nowrap">{formatTokens(r.prompt_tokens + r.completion_tokens)}</td>
-            <td className="nowrap muted" title={formatDateTime(r.started_at)}>
-              {formatRelative(r.started_at)}
-            </td>
+            <WhenCell at={r.started_at} />
             <td className="nowrap muted">{took !== null ? formatDuration(took) : '—'}</td>
           </tr>
         );

@@ -4,8 +4,7 @@ import { useId, useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { api, ApiError, type Database, type ImportKind, type UploadProgress } from '../../shared/api';
 import { formatCount } from '../../components/ResultGrid';
-import { Alert, Badge, Button, Card, EmptyState, QueryView, SelectField, Table, TextField, useToast } from '../../components/ui';
-import { formatDateTime, formatRelative } from '../../shared/format';
+import { Alert, Badge, Button, Card, EmptyState, QueryView, SelectField, Table, TextField, useToast, WhenCell } from '../../components/ui';
 import { formError } from '../../shared/forms';
 import { canImport } from '../../shared/nav';
 import { useProject } from '../projects/ProjectPage';
@@ -78,9 +77,7 @@ function DatabaseTable({ projectId, databases }: { projectId: string; databases:
           <td className="nowrap">v{d.version}</td>
           <td className="cell-num">{formatCount(d.table_count)}</td>
           <td className="cell-num">{formatCount(d.row_count)}</td>
-          <td className="nowrap muted" title={formatDateTime(d.created_at)}>
-            {formatRelative(d.created_at)}
-          </td>
+          <WhenCell at={d.created_at} />
         </tr>
       ))}
     </Table>

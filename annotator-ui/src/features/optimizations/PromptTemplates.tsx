@@ -3,8 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Fragment, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import { Alert, Badge, Button, Card, QueryView, Table, TextAreaField, TextField, useToast } from '../../components/ui';
-import { formatDateTime, formatRelative } from '../../shared/format';
+import { Alert, Badge, Button, Card, QueryView, Table, TextAreaField, TextField, useToast, WhenCell } from '../../components/ui';
 import { fieldErrors, formError } from '../../shared/forms';
 import { goldenApi, placeholderError, type PromptTemplate } from '../../shared/golden';
 import { optimizationKeys, promptKeys } from './keys';
@@ -117,9 +116,7 @@ export function PromptTemplates({ projectId }: { projectId: string }) {
                         <PromptSource projectId={projectId} p={p} />
                       </td>
                       <td>{p.note || <span className="muted">—</span>}</td>
-                      <td className="nowrap muted" title={formatDateTime(p.created_at)}>
-                        {formatRelative(p.created_at)}
-                      </td>
+                      <WhenCell at={p.created_at} />
                       <td className="cell-actions">
                         <Button size="sm" variant="ghost" aria-expanded={open === p.version} onClick={() => setOpen(open === p.version ? null : p.version)} aria-label={`${open === p.version ? 'Hide' : 'Show'} version ${p.version}`}>
                           {open === p.version ? 'Hide' : 'Text'}

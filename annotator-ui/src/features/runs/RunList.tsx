@@ -2,10 +2,10 @@
 // (RunCells), has the kind's own columns, and tells when the run started.
 import type { ReactNode } from 'react';
 import type { PipelineRun } from '../../shared/api';
-import { HeadCells, ListTable, type Column } from '../../components/ui';
+import { HeadCells, ListTable, WhenCell, type Column } from '../../components/ui';
 import { formatCost, formatTokens } from '../../shared/format';
 import { formatCount } from '../../components/ResultGrid';
-import { RunCells, RunHeadCells, WhenCell } from './RunTable';
+import { RunCells, RunHeadCells } from './RunTable';
 
 /** A column of its own place: between a run's link and its status (its kind, its method), or after Started. */
 interface Extra<T> {

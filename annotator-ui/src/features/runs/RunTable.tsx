@@ -1,9 +1,8 @@
-// The cells every list of runs starts and ends with: the run's link, its status, its progress, and when
-// it started.
+// The cells every list of runs starts with: the run's link, its status and its progress (it ends with
+// WhenCell, from the UI kit).
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import type { PipelineRun } from '../../shared/api';
-import { formatDateTime, formatRelative } from '../../shared/format';
 import { runNumber } from './name';
 import { RunProgress, RunStatusBadge } from './status';
 
@@ -24,15 +23,6 @@ export function RunCells({ run, to, label, between }: { run: PipelineRun; to: st
         <RunProgress run={run} />
       </td>
     </>
-  );
-}
-
-/** When something happened, relative, with the date and time on hover. */
-export function WhenCell({ at }: { at: string }) {
-  return (
-    <td className="nowrap muted" title={formatDateTime(at)}>
-      {formatRelative(at)}
-    </td>
   );
 }
 

@@ -3,8 +3,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { formatCount } from '../../components/ResultGrid';
-import { Badge, Button, Card, QueryView, Table, type Column } from '../../components/ui';
-import { formatDateTime, formatRelative } from '../../shared/format';
+import { Badge, Button, Card, type Column, QueryView, Table, WhenCell } from '../../components/ui';
 import { EXPORT_FORMATS, EXPORT_SPLITS, exportUrl, goldenApi, type ExportRecord, type Snapshot } from '../../shared/golden';
 import { shortHash } from '../metrics/computations';
 import { snapshotKeys } from './keys';
@@ -33,9 +32,7 @@ function ExportTable({ exports, projectId, showSnapshot }: { exports: ExportReco
           <td className="mono small-mono" title={e.sha256}>
             {e.sha256 ? shortHash(e.sha256) : '—'}
           </td>
-          <td className="nowrap muted" title={formatDateTime(e.created_at)}>
-            {formatRelative(e.created_at)} by {who(e.created_by)}
-          </td>
+          <WhenCell at={e.created_at}> by {who(e.created_by)}</WhenCell>
         </tr>
       ))}
     </Table>

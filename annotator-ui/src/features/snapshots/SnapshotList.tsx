@@ -2,8 +2,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { formatCount, plural } from '../../components/ResultGrid';
-import { Badge, Card, EmptyState, QueryView, Table } from '../../components/ui';
-import { formatDateTime, formatRelative } from '../../shared/format';
+import { Badge, Card, EmptyState, QueryView, Table, WhenCell } from '../../components/ui';
 import { goldenApi, SPLITS, type Snapshot } from '../../shared/golden';
 import { shortHash } from '../metrics/computations';
 import { snapshotKeys } from './keys';
@@ -71,9 +70,7 @@ function SnapshotTable({ projectId, list, who }: { projectId: string; list: Snap
                 </Badge>
               )}
             </td>
-            <td className="nowrap muted" title={formatDateTime(s.created_at)}>
-              {formatRelative(s.created_at)} by {who(s.created_by)}
-            </td>
+            <WhenCell at={s.created_at}> by {who(s.created_by)}</WhenCell>
           </tr>
         );
       })}
