@@ -81,8 +81,7 @@ func runAgent(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	if len(pos) != 2 || pos[0] != "ask" {
-		fs.Usage()
-		return fmt.Errorf("%w: say 'agent ask \"QUESTION\"'", errUsage)
+		return usageErrorf(fs, "say 'agent ask \"QUESTION\"'")
 	}
 	if *project == "" || *dbName == "" {
 		return fmt.Errorf("%w: --project and --database are required", errUsage)
@@ -189,8 +188,7 @@ func runBatch(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	if len(pos) != 1 || pos[0] != agentbatch.Kind {
-		fs.Usage()
-		return fmt.Errorf("%w: say 'run agent', 'run augment', 'run generate' or 'run describe-tables'", errUsage)
+		return usageErrorf(fs, "say 'run agent', 'run augment', 'run generate' or 'run describe-tables'")
 	}
 	s, err := openAgents(ctx, cfg, *project, *dbName)
 	if err != nil {
@@ -246,8 +244,7 @@ func runLLM(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	if len(pos) != 1 || pos[0] != "test" {
-		fs.Usage()
-		return fmt.Errorf("%w: say 'llm test'", errUsage)
+		return usageErrorf(fs, "say 'llm test'")
 	}
 	db, err := openCommandDatabase(ctx, cfg, true)
 	if err != nil {

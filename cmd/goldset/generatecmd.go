@@ -63,8 +63,7 @@ func runGeneration(ctx context.Context, sub string, args []string, out io.Writer
 		return err
 	}
 	if len(pos) != 0 {
-		fs.Usage()
-		return fmt.Errorf("%w: unexpected %q", errUsage, strings.Join(pos, " "))
+		return usageErrorf(fs, "unexpected %q", strings.Join(pos, " "))
 	}
 	if *project == "" {
 		return fmt.Errorf("%w: --project is required", errUsage)

@@ -118,8 +118,7 @@ func runImport(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	if len(pos) < 2 {
-		fs.Usage()
-		return fmt.Errorf("%w: say what to import and from where", errUsage)
+		return usageErrorf(fs, "say what to import and from where")
 	}
 	t, err := openCommandTools(ctx, cfg)
 	if err != nil {

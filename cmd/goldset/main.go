@@ -210,6 +210,12 @@ func sortedKeys[V any](m map[string]V) []string {
 	return slices.Sorted(maps.Keys(m))
 }
 
+// usageErrorf prints the command's usage and says what was wrong with how it was called.
+func usageErrorf(fs *flag.FlagSet, format string, a ...any) error {
+	fs.Usage()
+	return fmt.Errorf("%w: "+format, append([]any{errUsage}, a...)...)
+}
+
 func needArgs(pos []string, n int, what string) error {
 	if len(pos) != n {
 		return fmt.Errorf("%w: expected %s, got %q", errUsage, what, strings.Join(pos, " "))

@@ -18,8 +18,7 @@ func runMigrate(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	if len(pos) != 1 || (pos[0] != "up" && pos[0] != "status") {
-		fs.Usage()
-		return fmt.Errorf("%w: say 'migrate up' or 'migrate status'", errUsage)
+		return usageErrorf(fs, "say 'migrate up' or 'migrate status'")
 	}
 	db, err := openCommandDatabase(ctx, cfg, false)
 	if err != nil {

@@ -44,8 +44,7 @@ func runRecall(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	if len(pos) != 0 {
-		fs.Usage()
-		return fmt.Errorf("%w: 'agent recall' takes no arguments", errUsage)
+		return usageErrorf(fs, "'agent recall' takes no arguments")
 	}
 	if *k < 0 || *k > 64 {
 		return fmt.Errorf("%w: --k must be from 1 to 64 (or 0 for the project's setting), not %d", errUsage, *k)

@@ -25,8 +25,7 @@ func runSample(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	if len(pos) != 0 {
-		fs.Usage()
-		return fmt.Errorf("%w: sample takes no arguments", errUsage)
+		return usageErrorf(fs, "sample takes no arguments")
 	}
 	t, err := openCommandTools(ctx, cfg)
 	if err != nil {

@@ -78,8 +78,7 @@ func runSnapshot(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	if !slices.Contains([]string{"create", "list", "show", "compare", "accept-imported"}, sub) {
-		fs.Usage()
-		return fmt.Errorf("%w: say 'snapshot create', 'snapshot list', 'snapshot show', 'snapshot compare' or 'snapshot accept-imported'", errUsage)
+		return usageErrorf(fs, "say 'snapshot create', 'snapshot list', 'snapshot show', 'snapshot compare' or 'snapshot accept-imported'")
 	}
 	if err := needArgs(pos, 0, "no positional arguments"); err != nil {
 		return err

@@ -27,8 +27,7 @@ func runSQL(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	if len(pos) == 0 || (pos[0] != "run" && pos[0] != "compare") {
-		fs.Usage()
-		return fmt.Errorf("%w: say 'sql run' or 'sql compare'", errUsage)
+		return usageErrorf(fs, "say 'sql run' or 'sql compare'")
 	}
 	if pos[0] == "run" {
 		err = needArgs(pos[1:], 1, "one SQL string")

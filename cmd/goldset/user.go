@@ -37,8 +37,7 @@ func runUser(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	if len(pos) == 0 {
-		fs.Usage()
-		return fmt.Errorf("%w: name a user subcommand", errUsage)
+		return usageErrorf(fs, "name a user subcommand")
 	}
 	db, err := openCommandDatabase(ctx, cfg, true)
 	if err != nil {
@@ -159,6 +158,5 @@ func runUser(ctx context.Context, args []string, out io.Writer) error {
 		fmt.Fprintf(out, "Revoked token %d of %s.\n", id, u.Email)
 		return nil
 	}
-	fs.Usage()
-	return fmt.Errorf("%w: unknown user subcommand %q", errUsage, strings.Join(pos, " "))
+	return usageErrorf(fs, "unknown user subcommand %q", strings.Join(pos, " "))
 }
