@@ -147,19 +147,7 @@ func (s *Store) ListAgentRuns(ctx context.Context, q AgentRunQuery) ([]AgentRun,
 	rows, err := s.pool.Query(ctx, `SELECT `+agentRunColumns+` FROM agent_runs WHERE project_id = $1 AND ($2 = 0 OR pipeline_run_id = $2)
 		AND ($3 = '' OR status = $3) AND ($4 = 0 OR id < $4) ORDER BY id DESC LIMIT $5`,
 		q.ProjectID, q.PipelineRunID, q.Status, q.Before, q.Limit)
-	if err != nil {
-		return nil, classify(err, "list agent runs")
-	}
-	defer rows.Close()
-	out := []AgentRun{}
-	for rows.Next() {
-		r, err := scanAgentRun(rows)
-		if err != nil {
-			return nil, classify(err, "list agent runs")
-		}
-		out = append(out, r)
-	}
-	return out, classify(rows.Err(), "list agent runs")
+	return collect(rows, err, "list agent runs", func(r pgx.CollectableRow) (AgentRun, error) { return scanAgentRun(r) })
 }
 
 // AbandonAgentRuns ends trajectories that were left running by a process that died: those of a batch

@@ -38,15 +38,11 @@ func earlierCandidates(ctx context.Context, tx pgx.Tx, nlqID int64, withAgent bo
 		UNION ALL
 		(SELECT c.id, c.source, c.sql, c.created_by FROM annotations a JOIN sql_candidates c ON c.id = a.candidate_id
 			WHERE a.nlq_id = $1 ORDER BY c.id)`, nlqID, withAgent)
-	if err != nil {
-		return nil, classify(err, "earlier candidates")
-	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (AuthoredCandidate, error) {
+	return collect(rows, err, "earlier candidates", func(row pgx.CollectableRow) (AuthoredCandidate, error) {
 		c := AuthoredCandidate{Candidate: Candidate{NLQID: nlqID}}
 		err := row.Scan(&c.ID, &c.Source, &c.SQL, &c.AuthorID)
 		return c, err
 	})
-	return out, classify(err, "earlier candidates")
 }
 
 // Agreement is what the verdicts on a new candidate did.

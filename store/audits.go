@@ -77,15 +77,11 @@ func (s *Store) CreateSnapshotAudit(ctx context.Context, a Actor, projectID int6
 func (s *Store) SnapshotAudits(ctx context.Context, snapshotID int64) ([]SnapshotAudit, error) {
 	rows, err := s.pool.Query(ctx, `SELECT id, snapshot_id, target_upper, assumed_error, sample_size, seed, created_by, created_at
 		FROM snapshot_audits WHERE snapshot_id = $1 ORDER BY id`, snapshotID)
-	if err != nil {
-		return nil, classify(err, "snapshot audits")
-	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (SnapshotAudit, error) {
+	return collect(rows, err, "snapshot audits", func(r pgx.CollectableRow) (SnapshotAudit, error) {
 		var a SnapshotAudit
 		err := r.Scan(&a.ID, &a.SnapshotID, &a.TargetUpper, &a.AssumedError, &a.SampleSize, &a.Seed, &a.CreatedBy, &a.CreatedAt)
 		return a, err
 	})
-	return out, classify(err, "snapshot audits")
 }
 
 // AuditVerdict is one audited pair of a snapshot: whether its gold was judged correct, and what
@@ -120,15 +116,11 @@ func (s *Store) AuditVerdicts(ctx context.Context, snapshotID int64) ([]AuditVer
 		LEFT JOIN users u ON u.id = c.created_by
 		WHERE p.snapshot_id = $1
 		ORDER BY p.nlq_id, (i.reason = 'snapshot_audit') DESC, r.id DESC`, snapshotID)
-	if err != nil {
-		return nil, classify(err, "audit verdicts")
-	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (AuditVerdict, error) {
+	return collect(rows, err, "audit verdicts", func(r pgx.CollectableRow) (AuditVerdict, error) {
 		var v AuditVerdict
 		err := r.Scan(&v.NLQID, &v.AcceptedBy, &v.Correct, &v.ErrorType, &v.Source, &v.Author, &v.Database, &v.Kind)
 		return v, err
 	})
-	return out, classify(err, "audit verdicts")
 }
 
 // AuditStatus counts a snapshot's audit items by review status.

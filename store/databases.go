@@ -153,19 +153,7 @@ func (s *Store) ListDatabases(ctx context.Context, projectID int64, allVersions 
 		q += ` AND d.version = (SELECT max(version) FROM databases x WHERE x.project_id = d.project_id AND x.name = d.name)`
 	}
 	rows, err := s.pool.Query(ctx, q+` ORDER BY lower(d.name), d.version DESC`, projectID)
-	if err != nil {
-		return nil, classify(err, "list databases")
-	}
-	defer rows.Close()
-	out := []Database{}
-	for rows.Next() {
-		d, err := scanDatabase(rows)
-		if err != nil {
-			return nil, classify(err, "list databases")
-		}
-		out = append(out, d)
-	}
-	return out, classify(rows.Err(), "list databases")
+	return collect(rows, err, "list databases", func(r pgx.CollectableRow) (Database, error) { return scanDatabase(r) })
 }
 
 // Database returns one database version of a project.

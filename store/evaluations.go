@@ -37,11 +37,7 @@ func scanPrompt(row pgx.Row) (PromptTemplate, error) {
 // PromptTemplates returns a project's saved versions, newest first.
 func (s *Store) PromptTemplates(ctx context.Context, projectID int64) ([]PromptTemplate, error) {
 	rows, err := s.pool.Query(ctx, `SELECT `+promptColumns+` FROM prompt_templates WHERE project_id = $1 ORDER BY version DESC`, projectID)
-	if err != nil {
-		return nil, classify(err, "list prompt templates")
-	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (PromptTemplate, error) { return scanPrompt(r) })
-	return out, classify(err, "list prompt templates")
+	return collect(rows, err, "list prompt templates", func(r pgx.CollectableRow) (PromptTemplate, error) { return scanPrompt(r) })
 }
 
 // CurrentPromptTemplate returns a project's newest saved version; ok is false when there is none.
@@ -340,15 +336,11 @@ func (s *Store) ReviewNotes(ctx context.Context, projectID int64, nlqIDs []int64
 		LEFT JOIN databases d ON d.id = n.database_id
 		WHERE i.project_id = $1 AND (n.id = ANY($2) OR d.name = ANY($3))
 		ORDER BY n.id = ANY($2) DESC, r.created_at DESC, r.id DESC LIMIT $4`, projectID, nlqIDs, databaseNames, limit)
-	if err != nil {
-		return nil, classify(err, "review notes")
-	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (ReviewNote, error) {
+	return collect(rows, err, "review notes", func(row pgx.CollectableRow) (ReviewNote, error) {
 		var n ReviewNote
 		err := row.Scan(&n.NLQID, &n.Question, &n.Decision, &n.ErrorType, &n.Comment)
 		return n, err
 	})
-	return out, classify(err, "review notes")
 }
 
 // PromptCandidate is a prompt an optimization run tried, with what it scored.
@@ -394,11 +386,7 @@ func (s *Store) AddPromptCandidate(ctx context.Context, c PromptCandidate) (Prom
 // PromptCandidates returns a run's candidates by id.
 func (s *Store) PromptCandidates(ctx context.Context, runID int64) ([]PromptCandidate, error) {
 	rows, err := s.pool.Query(ctx, `SELECT `+candidateColumns+` FROM prompt_candidates WHERE run_id = $1 ORDER BY id`, runID)
-	if err != nil {
-		return nil, classify(err, "prompt candidates")
-	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (PromptCandidate, error) { return scanCandidate(r) })
-	return out, classify(err, "prompt candidates")
+	return collect(rows, err, "prompt candidates", func(r pgx.CollectableRow) (PromptCandidate, error) { return scanCandidate(r) })
 }
 
 // Candidate scores SetCandidateScore can set.

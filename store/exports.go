@@ -67,11 +67,7 @@ func (s *Store) FinishExport(ctx context.Context, e *Export, rows int, bytes int
 // ListExports returns the project's exports, newest first, at most 1000.
 func (s *Store) ListExports(ctx context.Context, projectID int64) ([]Export, error) {
 	rows, err := s.pool.Query(ctx, `SELECT `+exportColumns+` FROM exports WHERE project_id = $1 ORDER BY id DESC LIMIT 1000`, projectID)
-	if err != nil {
-		return nil, classify(err, "list exports")
-	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Export, error) { return scanExport(row) })
-	return out, classify(err, "list exports")
+	return collect(rows, err, "list exports", func(row pgx.CollectableRow) (Export, error) { return scanExport(row) })
 }
 
 // EachSnapshotPair calls fn with the snapshot's pairs of one split ("" for all), by question id, as

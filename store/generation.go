@@ -39,11 +39,7 @@ type QuestionText struct {
 func (s *Store) QuestionsAfter(ctx context.Context, projectID, afterID int64, limit int) ([]QuestionText, error) {
 	rows, err := s.pool.Query(ctx, `SELECT id, database_id, stage, question FROM nlqs WHERE project_id = $1 AND id > $2
 		ORDER BY id LIMIT $3`, projectID, afterID, limit)
-	if err != nil {
-		return nil, classify(err, "questions after")
-	}
-	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[QuestionText])
-	return out, classify(err, "questions after")
+	return collect(rows, err, "questions after", pgx.RowToStructByPos[QuestionText])
 }
 
 // Questions returns the questions of a project (of one database and stage, when not 0 or ""), in id
@@ -51,11 +47,7 @@ func (s *Store) QuestionsAfter(ctx context.Context, projectID, afterID int64, li
 func (s *Store) Questions(ctx context.Context, projectID, databaseID int64, stage string) ([]QuestionText, error) {
 	rows, err := s.pool.Query(ctx, `SELECT id, database_id, stage, question FROM nlqs WHERE project_id = $1
 		AND database_id IS NOT NULL AND ($2 = 0 OR database_id = $2) AND ($3 = '' OR stage = $3) ORDER BY id`, projectID, databaseID, stage)
-	if err != nil {
-		return nil, classify(err, "questions")
-	}
-	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[QuestionText])
-	return out, classify(err, "questions")
+	return collect(rows, err, "questions", pgx.RowToStructByPos[QuestionText])
 }
 
 // DatabaseSQL returns every SQL candidate written for the questions about a database (what its
@@ -63,11 +55,7 @@ func (s *Store) Questions(ctx context.Context, projectID, databaseID int64, stag
 func (s *Store) DatabaseSQL(ctx context.Context, projectID, databaseID int64) ([]string, error) {
 	rows, err := s.pool.Query(ctx, `SELECT c.sql FROM sql_candidates c JOIN nlqs n ON n.id = c.nlq_id
 		WHERE n.project_id = $1 AND n.database_id = $2 AND c.error IS NULL`, projectID, databaseID)
-	if err != nil {
-		return nil, classify(err, "database sql")
-	}
-	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	return out, classify(err, "database sql")
+	return collect(rows, err, "database sql", pgx.RowTo[string])
 }
 
 // RunQuestionIDs returns the ids of the questions a generating run made (origin.run_id), in tx.

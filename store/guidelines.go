@@ -282,19 +282,7 @@ func (s *Store) CurrentGuideline(ctx context.Context, projectID int64) (Guidelin
 func (s *Store) ListGuidelines(ctx context.Context, projectID int64) ([]GuidelineInfo, error) {
 	rows, err := s.pool.Query(ctx, `SELECT `+guidelineColumns+`
 		FROM guidelines g LEFT JOIN users u ON u.id = g.author_id WHERE g.project_id = $1 ORDER BY g.version DESC`, projectID)
-	if err != nil {
-		return nil, classify(err, "list guidelines")
-	}
-	defer rows.Close()
-	out := []GuidelineInfo{}
-	for rows.Next() {
-		i, err := scanGuidelineInfo(rows)
-		if err != nil {
-			return nil, classify(err, "list guidelines")
-		}
-		out = append(out, i)
-	}
-	return out, classify(rows.Err(), "list guidelines")
+	return collect(rows, err, "list guidelines", func(r pgx.CollectableRow) (GuidelineInfo, error) { return scanGuidelineInfo(r) })
 }
 
 // GuidelineDiff compares two versions of a project's guidelines; version 0 is the empty document

@@ -38,15 +38,11 @@ func (s *Store) MetricInputs(ctx context.Context, projectID int64, stage string)
 			LIMIT 1) c ON true
 		WHERE n.project_id = $1 AND n.status <> 'rejected' AND ($2 = '' OR n.stage = $2)
 		ORDER BY s.first, n.id`, projectID, stage)
-	if err != nil {
-		return nil, classify(err, "metric inputs")
-	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (MetricInput, error) {
+	return collect(rows, err, "metric inputs", func(row pgx.CollectableRow) (MetricInput, error) {
 		var in MetricInput
 		err := row.Scan(&in.NLQID, &in.DatabaseID, &in.Stage, &in.Question, &in.CandidateID, &in.SQL, &in.OriginalSQL)
 		return in, err
 	})
-	return out, classify(err, "metric inputs")
 }
 
 // Metric run triggers.
@@ -144,11 +140,7 @@ func (s *Store) ListMetricRuns(ctx context.Context, projectID int64, limit int) 
 		limit = 50
 	}
 	rows, err := s.pool.Query(ctx, `SELECT `+metricRunColumns+` FROM metric_runs WHERE project_id = $1 ORDER BY id DESC LIMIT $2`, projectID, limit)
-	if err != nil {
-		return nil, classify(err, "list metric runs")
-	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (MetricRun, error) { return scanMetricRun(row) })
-	return out, classify(err, "list metric runs")
+	return collect(rows, err, "list metric runs", func(row pgx.CollectableRow) (MetricRun, error) { return scanMetricRun(row) })
 }
 
 // MetricRunResults returns one run of the project with its results (id 0: the newest that succeeded).

@@ -164,19 +164,7 @@ func (s *Store) ListPipelineRuns(ctx context.Context, projectID int64, kind stri
 	}
 	rows, err := s.pool.Query(ctx, `SELECT `+runColumns+` FROM pipeline_runs WHERE project_id = $1 AND ($2 = '' OR kind = $2)
 		ORDER BY id DESC LIMIT $3`, projectID, kind, limit)
-	if err != nil {
-		return nil, classify(err, "list runs")
-	}
-	defer rows.Close()
-	out := []PipelineRun{}
-	for rows.Next() {
-		r, err := scanRun(rows)
-		if err != nil {
-			return nil, classify(err, "list runs")
-		}
-		out = append(out, r)
-	}
-	return out, classify(rows.Err(), "list runs")
+	return collect(rows, err, "list runs", func(r pgx.CollectableRow) (PipelineRun, error) { return scanRun(r) })
 }
 
 // ItemOutcome is what processing one item gave.
@@ -421,11 +409,7 @@ func (s *Store) ResumeRun(ctx context.Context, a Actor, projectID, id int64, ret
 // another worker), so their items in progress can stop.
 func (s *Store) StoppedRuns(ctx context.Context, ids []int64) ([]int64, error) {
 	rows, err := s.pool.Query(ctx, `SELECT id FROM pipeline_runs WHERE id = ANY($1) AND status NOT IN ('queued', 'running')`, ids)
-	if err != nil {
-		return nil, classify(err, "stopped runs")
-	}
-	out, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-	return out, classify(err, "stopped runs")
+	return collect(rows, err, "stopped runs", pgx.RowTo[int64])
 }
 
 // RunSlots is an active run with the number of its items held by jobs (in progress or waiting in
@@ -443,15 +427,11 @@ func (s *Store) RunsWaitingForJobs(ctx context.Context) ([]RunSlots, error) {
 		prefixed("r", runColumns)+` FROM pipeline_runs r WHERE r.status IN ('queued', 'running')
 			AND EXISTS (SELECT 1 FROM pipeline_items i WHERE i.run_id = r.id AND i.status = 'pending' AND NOT i.queued)
 		ORDER BY r.id`)
-	if err != nil {
-		return nil, classify(err, "runs waiting for jobs")
-	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (RunSlots, error) {
+	return collect(rows, err, "runs waiting for jobs", func(row pgx.CollectableRow) (RunSlots, error) {
 		var rs RunSlots
 		err := row.Scan(append([]any{&rs.InFlight}, runFields(&rs.Run)...)...)
 		return rs, err
 	})
-	return out, classify(err, "runs waiting for jobs")
 }
 
 // LockRunForJobs locks an active run (in tx) so that one transaction at a time decides how many of
@@ -489,11 +469,7 @@ func QueueItems(ctx context.Context, tx pgx.Tx, runID int64, n int) ([]QueuedIte
 			AND EXISTS (SELECT 1 FROM pipeline_runs WHERE id = $1 AND status IN ('queued', 'running'))
 			ORDER BY item_key LIMIT $2 FOR UPDATE SKIP LOCKED) AS pick
 		WHERE i.run_id = $1 AND i.item_key = pick.item_key RETURNING i.item_key, i.gen`, runID, n)
-	if err != nil {
-		return nil, classify(err, "queue items")
-	}
-	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[QueuedItem])
-	return out, classify(err, "queue items")
+	return collect(rows, err, "queue items", pgx.RowToStructByPos[QueuedItem])
 }
 
 // ReleasedItem is an item taken back from a job.
@@ -523,11 +499,7 @@ func (s *Store) ReleaseOrphanedItems(ctx context.Context) ([]ReleasedItem, error
 		FROM dead WHERE i.run_id = dead.run_id AND i.item_key = dead.item_key AND i.status = 'pending'
 			AND i.worker_id = dead.worker_id AND i.job_id IS NOT DISTINCT FROM dead.job_id
 		RETURNING i.run_id, i.item_key, COALESCE(dead.job_id, 0), dead.worker_id`)
-	if err != nil {
-		return nil, classify(err, "release orphaned items")
-	}
-	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[ReleasedItem])
-	return out, classify(err, "release orphaned items")
+	return collect(rows, err, "release orphaned items", pgx.RowToStructByPos[ReleasedItem])
 }
 
 // ReleaseFetchedByDeadWorkers takes back the queued items whose River job a worker process fetched
@@ -544,11 +516,7 @@ func (s *Store) ReleaseFetchedByDeadWorkers(ctx context.Context) ([]ReleasedItem
 			AND i.run_id = fetched.run_id AND i.item_key = fetched.item_key AND i.gen = fetched.gen
 			AND i.status = 'pending' AND i.queued AND i.worker_id IS NULL
 		RETURNING i.run_id, i.item_key, fetched.id, fetched.worker`)
-	if err != nil {
-		return nil, classify(err, "release items fetched by dead workers")
-	}
-	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[ReleasedItem])
-	return out, classify(err, "release items fetched by dead workers")
+	return collect(rows, err, "release items fetched by dead workers", pgx.RowToStructByPos[ReleasedItem])
 }
 
 // ReleaseLostJobs takes back the pending items of active runs whose River job has ended without
@@ -561,11 +529,7 @@ func (s *Store) ReleaseLostJobs(ctx context.Context) ([]ReleasedItem, error) {
 		WHERE r.id = i.run_id AND r.status IN ('queued', 'running') AND i.status = 'pending' AND i.queued AND i.job_id IS NOT NULL
 			AND NOT EXISTS (SELECT 1 FROM river_job j WHERE j.id = i.job_id AND j.state NOT IN ('completed', 'cancelled', 'discarded'))
 		RETURNING i.run_id, i.item_key, 0::bigint, 0`)
-	if err != nil {
-		return nil, classify(err, "release lost jobs")
-	}
-	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[ReleasedItem])
-	return out, classify(err, "release lost jobs")
+	return collect(rows, err, "release lost jobs", pgx.RowToStructByPos[ReleasedItem])
 }
 
 // WorkerLockClass is the first key of the advisory lock each worker process holds on its own

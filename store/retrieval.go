@@ -149,15 +149,11 @@ func (s *Store) RetrievalCases(ctx context.Context, projectID, databaseID int64)
 	rows, err := s.pool.Query(ctx, `SELECT * FROM (SELECT n.id, n.database_id, n.question, n.origin, `+goldSQLExpr+` AS gold
 		FROM nlqs n WHERE n.project_id = $1 AND n.database_id IS NOT NULL AND ($2 = 0 OR n.database_id = $2)) q
 		WHERE gold <> '' OR origin ? 'table' OR origin ? 'tables' ORDER BY id`, projectID, databaseID)
-	if err != nil {
-		return nil, classify(err, "list retrieval cases")
-	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (RetrievalCase, error) {
+	return collect(rows, err, "list retrieval cases", func(r pgx.CollectableRow) (RetrievalCase, error) {
 		var c RetrievalCase
 		err := r.Scan(&c.NLQID, &c.DatabaseID, &c.Question, &c.Origin, &c.GoldSQL)
 		return c, err
 	})
-	return out, classify(err, "list retrieval cases")
 }
 
 // BatchRetrievalCases lists the agent runs of a batch that recorded their retrieval, with their
@@ -166,13 +162,9 @@ func (s *Store) BatchRetrievalCases(ctx context.Context, batchID int64) ([]Retri
 	rows, err := s.pool.Query(ctx, `SELECT n.id, n.database_id, n.question, n.origin, `+goldSQLExpr+`, r.retrieval
 		FROM agent_runs r JOIN nlqs n ON n.id = r.nlq_id
 		WHERE r.pipeline_run_id = $1 AND r.retrieval IS NOT NULL ORDER BY r.id`, batchID)
-	if err != nil {
-		return nil, classify(err, "list batch retrieval")
-	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (RetrievalCase, error) {
+	return collect(rows, err, "list batch retrieval", func(r pgx.CollectableRow) (RetrievalCase, error) {
 		var c RetrievalCase
 		err := r.Scan(&c.NLQID, &c.DatabaseID, &c.Question, &c.Origin, &c.GoldSQL, &c.Retrieval)
 		return c, err
 	})
-	return out, classify(err, "list batch retrieval")
 }

@@ -106,16 +106,12 @@ func (s *Store) AcceptedPairs(ctx context.Context, projectID int64, src Snapshot
 			AND ($5::timestamptz IS NULL OR n.created_at < $5)
 			AND (cardinality($6::text[]) = 0 OR rs.status = ANY($6))
 		ORDER BY n.id`, projectID, src.Stages, src.DatabaseIDs, src.CreatedFrom, src.CreatedTo, src.ReviewStatus)
-	if err != nil {
-		return nil, classify(err, "accepted pairs")
-	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (SnapshotPair, error) {
+	return collect(rows, err, "accepted pairs", func(row pgx.CollectableRow) (SnapshotPair, error) {
 		var p SnapshotPair
 		err := row.Scan(&p.NLQID, &p.CandidateID, &p.Stage, &p.Question, &p.SQL, &p.OriginalSQL, &p.DatabaseID, &p.DatabaseName,
 			&p.DatabaseVersion, &p.SchemaHash, &p.ResultFingerprint, &p.GuidelineVersion, &p.AcceptedBy, &p.Lineage, &p.Evidence, &p.Difficulty)
 		return p, err
 	})
-	return out, classify(err, "accepted pairs")
 }
 
 // LatestGuidelineVersion is the project's guideline version in force (0: none written yet).
@@ -174,11 +170,7 @@ func (s *Store) CreateSnapshot(ctx context.Context, a Actor, snap *Snapshot, pai
 // ListSnapshots returns the project's snapshots with their manifests, newest first.
 func (s *Store) ListSnapshots(ctx context.Context, projectID int64) ([]Snapshot, error) {
 	rows, err := s.pool.Query(ctx, `SELECT `+snapshotColumns+` FROM snapshots WHERE project_id = $1 ORDER BY id DESC`, projectID)
-	if err != nil {
-		return nil, classify(err, "list snapshots")
-	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Snapshot, error) { return scanSnapshot(row) })
-	return out, classify(err, "list snapshots")
+	return collect(rows, err, "list snapshots", func(row pgx.CollectableRow) (Snapshot, error) { return scanSnapshot(row) })
 }
 
 // GetSnapshot returns one snapshot of the project.
@@ -200,14 +192,10 @@ func (s *Store) SnapshotPairs(ctx context.Context, snapshotID int64, split strin
 			database_version, schema_hash, result_fingerprint, hardness, guideline_version, accepted_by, evidence, difficulty
 		FROM snapshot_pairs WHERE snapshot_id = $1 AND ($2 = '' OR split = $2) AND nlq_id > $3
 		ORDER BY nlq_id LIMIT nullif($4, 0)`, snapshotID, split, after, limit)
-	if err != nil {
-		return nil, classify(err, "snapshot pairs")
-	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (SnapshotPair, error) {
+	return collect(rows, err, "snapshot pairs", func(row pgx.CollectableRow) (SnapshotPair, error) {
 		var p SnapshotPair
 		err := row.Scan(&p.NLQID, &p.CandidateID, &p.Split, &p.Stage, &p.Question, &p.SQL, &p.OriginalSQL, &p.DatabaseID, &p.DatabaseName,
 			&p.DatabaseVersion, &p.SchemaHash, &p.ResultFingerprint, &p.Hardness, &p.GuidelineVersion, &p.AcceptedBy, &p.Evidence, &p.Difficulty)
 		return p, err
 	})
-	return out, classify(err, "snapshot pairs")
 }
