@@ -69,12 +69,8 @@ func (s *Server) putPolicy(c echo.Context) error {
 }
 
 func (s *Server) planAnnotation(c echo.Context) error {
-	pid, err := idParam(c, "project")
+	pid, req, err := projectBody[loop.PlanParams](c)
 	if err != nil {
-		return err
-	}
-	var req loop.PlanParams
-	if err := bind(c, &req); err != nil {
 		return err
 	}
 	counts, err := s.loop.PlanSelection(c.Request().Context(), currentPrincipal(c).actor(c), pid, req)

@@ -31,6 +31,15 @@ func (s *Server) projectDatabase(c echo.Context) (store.Database, error) {
 	return s.store.Database(c.Request().Context(), pid, did)
 }
 
+// databaseBody resolves the project's database named by the path and decodes the body into req.
+func (s *Server) databaseBody(c echo.Context, req any) (store.Database, error) {
+	d, err := s.projectDatabase(c)
+	if err != nil {
+		return store.Database{}, err
+	}
+	return d, bind(c, req)
+}
+
 func (s *Server) listDatabases(c echo.Context) error {
 	pid, err := idParam(c, "project")
 	if err != nil {
@@ -85,17 +94,26 @@ type queryRequest struct {
 	SQL string `json:"sql"`
 }
 
+// bindSQL decodes a body of SQL to run, which must not be blank.
+func bindSQL(c echo.Context) (queryRequest, error) {
+	var req queryRequest
+	if err := bind(c, &req); err != nil {
+		return req, err
+	}
+	if strings.TrimSpace(req.SQL) == "" {
+		return req, invalid("sql", "is required")
+	}
+	return req, nil
+}
+
 func (s *Server) runQuery(c echo.Context) error {
 	d, err := s.projectDatabase(c)
 	if err != nil {
 		return err
 	}
-	var req queryRequest
-	if err := bind(c, &req); err != nil {
+	req, err := bindSQL(c)
+	if err != nil {
 		return err
-	}
-	if strings.TrimSpace(req.SQL) == "" {
-		return invalid("sql", "is required")
 	}
 	ctx := c.Request().Context()
 	res := s.cfg.Exec.Run(ctx, d.Target(), req.SQL)
@@ -118,12 +136,9 @@ type compareRequest struct {
 }
 
 func (s *Server) compareQueries(c echo.Context) error {
-	d, err := s.projectDatabase(c)
-	if err != nil {
-		return err
-	}
 	var req compareRequest
-	if err := bind(c, &req); err != nil {
+	d, err := s.databaseBody(c, &req)
+	if err != nil {
 		return err
 	}
 	v := store.Validator{}
@@ -188,12 +203,8 @@ func (s *Server) listNLQs(c echo.Context) error {
 
 // writeQuestion stores a question a person wrote, with their SQL run first.
 func (s *Server) writeQuestion(c echo.Context) error {
-	pid, err := idParam(c, "project")
+	pid, req, err := projectBody[loop.QuestionDraft](c)
 	if err != nil {
-		return err
-	}
-	var req loop.QuestionDraft
-	if err := bind(c, &req); err != nil {
 		return err
 	}
 	p := currentPrincipal(c)
@@ -221,11 +232,7 @@ func (s *Server) nlqFacets(c echo.Context) error {
 }
 
 func (s *Server) nlqHistory(c echo.Context) error {
-	pid, err := idParam(c, "project")
-	if err != nil {
-		return err
-	}
-	id, err := idParam(c, "nlq")
+	pid, id, err := projectAnd(c, "nlq")
 	if err != nil {
 		return err
 	}
@@ -417,12 +424,9 @@ type tableRequest struct {
 }
 
 func (s *Server) updateTable(c echo.Context) error {
-	d, err := s.projectDatabase(c)
-	if err != nil {
-		return err
-	}
 	var req tableRequest
-	if err := bind(c, &req); err != nil {
+	d, err := s.databaseBody(c, &req)
+	if err != nil {
 		return err
 	}
 	t, err := s.store.UpdateTable(c.Request().Context(), currentPrincipal(c).actor(c), d, c.Param("table"), store.TablePatch{Name: req.Name, Summary: req.Summary})
@@ -441,12 +445,9 @@ func (s *Server) checkSQL(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var req queryRequest
-	if err := bind(c, &req); err != nil {
+	req, err := bindSQL(c)
+	if err != nil {
 		return err
-	}
-	if strings.TrimSpace(req.SQL) == "" {
-		return invalid("sql", "is required")
 	}
 	ctx := c.Request().Context()
 	n, err := s.store.NLQ(ctx, pid, nid)
