@@ -92,6 +92,15 @@ func newRunFlags(fs *flag.FlagSet, what, snapshotHelp, modelHelp, promptHelp, co
 	}
 }
 
+// cutResume tells 'eval resume' and 'optimize resume' from a new run: it reports whether args start
+// with "resume", and returns the args after it.
+func cutResume(args []string) (bool, []string) {
+	if len(args) > 0 && args[0] == "resume" {
+		return true, args[1:]
+	}
+	return false, args
+}
+
 // check says what is missing; resume needs --run, a new run --snapshot.
 func (f *runFlags) check(resume bool) error {
 	switch {
@@ -166,10 +175,7 @@ func usageOnInvalid(err error) error {
 }
 
 func runEval(ctx context.Context, args []string, out io.Writer) error {
-	resume := len(args) > 0 && args[0] == "resume"
-	if resume {
-		args = args[1:]
-	}
+	resume, args := cutResume(args)
 	fs := newFlagSet("eval --project P --snapshot ID [options]", evalHelp)
 	cfg := newConfig(fs, runOptions...)
 	f := newRunFlags(fs, "evaluation", "snapshot id", "the model to evaluate", "a prompt template file", "pairs at once, across every worker")
@@ -337,10 +343,7 @@ func printEvalReport(out io.Writer, rep evaluate.Report) error {
 }
 
 func runOptimize(ctx context.Context, args []string, out io.Writer) error {
-	resume := len(args) > 0 && args[0] == "resume"
-	if resume {
-		args = args[1:]
-	}
+	resume, args := cutResume(args)
 	fs := newFlagSet("optimize --project P --snapshot ID --method opro|apo [options]", optimizeHelp)
 	cfg := newConfig(fs, runOptions...)
 	f := newRunFlags(fs, "optimization", "snapshot id (it needs val and test pairs; apo also train)", "the model the prompt is for",
