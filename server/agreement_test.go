@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/goldset/goldset/pipelines/agentbatch"
 	"github.com/goldset/goldset/store"
 )
@@ -20,23 +22,17 @@ const sameAsAgreeSQL = "SELECT s.name FROM singer AS s ORDER BY s.net_worth_mill
 func (e *env) dualItem(t *testing.T, agentSQL string, slots int) int64 {
 	t.Helper()
 	nlq := e.nlq(t)
-	tx, err := e.store.Pool().Begin(e.ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback(e.ctx)
-	if agentSQL != "" {
-		c := store.Candidate{NLQID: nlq, Source: "agent", SQL: agentSQL}
-		if err := store.InsertCandidate(e.ctx, tx, store.System, &c); err != nil {
+	e.inTx(t, func(tx pgx.Tx) {
+		if agentSQL != "" {
+			c := store.Candidate{NLQID: nlq, Source: "agent", SQL: agentSQL}
+			if err := store.InsertCandidate(e.ctx, tx, store.System, &c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := store.CreateAnnotationItems(e.ctx, tx, e.project.ID, nlq, slots); err != nil {
 			t.Fatal(err)
 		}
-	}
-	if _, err := store.CreateAnnotationItems(e.ctx, tx, e.project.ID, nlq, slots); err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.Commit(e.ctx); err != nil {
-		t.Fatal(err)
-	}
+	})
 	return nlq
 }
 
@@ -52,7 +48,7 @@ type submitted struct {
 func (e *env) annotate(t *testing.T, as, sql string, nlq int64) submitted {
 	t.Helper()
 	p := fmt.Sprintf("/api/v1/projects/%d/annotation", e.project.ID)
-	got := decode[task](t, e.do(scenario{Method: "POST", URL: p + "/next", As: as}))
+	got := e.nextTask(t, as)
 	if got.Item.NLQID != nlq {
 		t.Fatalf("%s was given question %d, want %d", as, got.Item.NLQID, nlq)
 	}
@@ -73,9 +69,7 @@ func TestAnnotationAPI_TwoAnnotatorsAgreeingAcceptOnceBothAreDone(t *testing.T) 
 	if first.Result != store.ResultAgreed || first.Awaiting != 1 || len(first.Comparisons) != 1 {
 		t.Fatalf("first annotator: %+v", first)
 	}
-	if st := e.nlqState(t, nlq); st.Status != store.NLQNew {
-		t.Fatalf("accepted before the second annotator: %+v", st)
-	}
+	e.wantStatus(t, nlq, store.NLQNew, "accepted before the second annotator")
 	second := e.annotate(t, "reviewer", agreeSQL, nlq)
 	if second.Result != store.ResultAgreed || second.Awaiting != 0 || len(second.Comparisons) != 2 {
 		t.Fatalf("second annotator (compared with the agent and the first annotator): %+v", second)
@@ -129,9 +123,7 @@ func TestAnnotationAPI_TwoAnnotatorsDisagreeingWithoutAnAgent(t *testing.T) {
 		{Name: "a third person gets both people's SQL", Method: "POST", URL: p + "/review/next", As: "reviewer", ExpectedStatus: 200,
 			ExpectedContent: []string{`"reason":"disagreement"`, agreeSQL, disagreeSQL}},
 	})
-	if st := e.nlqState(t, nlq); st.Status != store.NLQNeedsReview {
-		t.Fatalf("after the disagreement: %+v", st)
-	}
+	e.wantStatus(t, nlq, store.NLQNeedsReview, "after the disagreement")
 }
 
 // Two annotators submitting at the same moment are still compared with each other: the comparison is
@@ -144,7 +136,7 @@ func TestAnnotationAPI_SimultaneousSubmissionsAreCompared(t *testing.T) {
 	p := fmt.Sprintf("/api/v1/projects/%d/annotation", e.project.ID)
 	claims := map[string]task{}
 	for _, as := range []string{"annotator", "reviewer"} {
-		claims[as] = decode[task](t, e.do(scenario{Method: "POST", URL: p + "/next", As: as}))
+		claims[as] = e.nextTask(t, as)
 	}
 	var wg sync.WaitGroup
 	results := make(chan submitted, 2)
@@ -176,9 +168,7 @@ func TestAnnotationAPI_SimultaneousSubmissionsAreCompared(t *testing.T) {
 	if n := e.count(t, `SELECT count(*) FROM comparisons WHERE nlq_id = $1`, nlq); n != 1 {
 		t.Fatalf("%d comparisons, want 1", n)
 	}
-	if st := e.nlqState(t, nlq); st.Status != store.NLQAccepted {
-		t.Fatalf("after two agreeing annotators: %+v", st)
-	}
+	e.wantStatus(t, nlq, store.NLQAccepted, "after two agreeing annotators")
 }
 
 // SQL annotated before the agent answered is compared with the agent's answer when it comes.

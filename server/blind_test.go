@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/goldset/goldset/store"
 )
 
@@ -27,35 +29,30 @@ func TestBlind_AnnotatorWithALiveClaimReadsNoOneElsesSQL(t *testing.T) {
 		t.Fatal(err)
 	}
 	markers := []string{"ref_marker", "agent_marker", "peer_marker"}
-	tx, err := e.store.Pool().Begin(e.ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
 	dbID := e.database.ID
 	n := store.NLQ{ProjectID: e.project.ID, DatabaseID: &dbID, Question: "Which singers are there?"}
-	if _, err := store.InsertNLQ(e.ctx, tx, store.System, &n); err != nil {
-		t.Fatal(err)
-	}
-	for src, sql := range map[string]string{"import": "SELECT name AS ref_marker FROM singer", "agent": "SELECT name AS agent_marker FROM singer"} {
-		c := store.Candidate{NLQID: n.ID, Source: src, SQL: sql}
-		if err := store.InsertCandidate(e.ctx, tx, store.System, &c); err != nil {
+	e.inTx(t, func(tx pgx.Tx) {
+		if _, err := store.InsertNLQ(e.ctx, tx, store.System, &n); err != nil {
 			t.Fatal(err)
 		}
-	}
-	if _, err := store.CreateAnnotationItems(e.ctx, tx, e.project.ID, n.ID, 2); err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.Commit(e.ctx); err != nil {
-		t.Fatal(err)
-	}
+		for src, sql := range map[string]string{"import": "SELECT name AS ref_marker FROM singer", "agent": "SELECT name AS agent_marker FROM singer"} {
+			c := store.Candidate{NLQID: n.ID, Source: src, SQL: sql}
+			if err := store.InsertCandidate(e.ctx, tx, store.System, &c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := store.CreateAnnotationItems(e.ctx, tx, e.project.ID, n.ID, 2); err != nil {
+			t.Fatal(err)
+		}
+	})
 	ann := fmt.Sprintf("/api/v1/projects/%d/annotation", e.project.ID)
-	peerTask := decode[task](t, e.do(scenario{Method: "POST", URL: ann + "/next", As: "peer"}))
+	peerTask := e.nextTask(t, "peer")
 	rec := e.do(scenario{Method: "POST", URL: fmt.Sprintf("%s/items/%d/submit", ann, peerTask.Item.ID), As: "peer",
 		Body: jsonBody(map[string]any{"version": peerTask.Item.Version, "sql": "SELECT name AS peer_marker FROM singer"})})
 	if rec.Code != 200 {
 		t.Fatalf("peer submit: %d %s", rec.Code, rec.Body)
 	}
-	mine := decode[task](t, e.do(scenario{Method: "POST", URL: ann + "/next", As: "annotator"}))
+	mine := e.nextTask(t, "annotator")
 	if mine.Item.NLQID != n.ID {
 		t.Fatalf("the annotator claimed question %d, want %d", mine.Item.NLQID, n.ID)
 	}

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/goldset/goldset/pipelines/agentbatch"
 	"github.com/goldset/goldset/store"
 )
@@ -23,24 +25,18 @@ const (
 func (e *env) annotationItem(t *testing.T, agentSQL string) (item, nlq int64) {
 	t.Helper()
 	nlq = e.nlq(t)
-	tx, err := e.store.Pool().Begin(e.ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback(e.ctx)
-	c := store.Candidate{NLQID: nlq, Source: "agent", SQL: agentSQL}
-	if err := store.InsertCandidate(e.ctx, tx, store.System, &c); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := store.CreateAnnotationItems(e.ctx, tx, e.project.ID, nlq, 1); err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.QueryRow(e.ctx, `SELECT id FROM annotation_items WHERE nlq_id = $1`, nlq).Scan(&item); err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.Commit(e.ctx); err != nil {
-		t.Fatal(err)
-	}
+	e.inTx(t, func(tx pgx.Tx) {
+		c := store.Candidate{NLQID: nlq, Source: "agent", SQL: agentSQL}
+		if err := store.InsertCandidate(e.ctx, tx, store.System, &c); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := store.CreateAnnotationItems(e.ctx, tx, e.project.ID, nlq, 1); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.QueryRow(e.ctx, `SELECT id FROM annotation_items WHERE nlq_id = $1`, nlq).Scan(&item); err != nil {
+			t.Fatal(err)
+		}
+	})
 	return item, nlq
 }
 
@@ -87,6 +83,14 @@ func (e *env) nlqState(t *testing.T, id int64) nlqState {
 	return s
 }
 
+// wantStatus fails the test unless the question's status is want; when says at what point.
+func (e *env) wantStatus(t *testing.T, nlq int64, want, when string) {
+	t.Helper()
+	if st := e.nlqState(t, nlq); st.Status != want {
+		t.Fatalf("%s: %+v", when, st)
+	}
+}
+
 func (e *env) count(t *testing.T, sql string, args ...any) int {
 	t.Helper()
 	var n int
@@ -100,6 +104,12 @@ type task struct {
 	Item     store.AnnotationItem
 	Question string
 	AgentSQL *string `json:"agent_sql"`
+}
+
+// nextTask claims the next annotation item as the fixture user of role as.
+func (e *env) nextTask(t *testing.T, as string) task {
+	t.Helper()
+	return decode[task](t, e.do(scenario{Method: "POST", URL: fmt.Sprintf("/api/v1/projects/%d/annotation/next", e.project.ID), As: as}))
 }
 
 func TestAnnotationAPI_Policy(t *testing.T) {
@@ -187,7 +197,7 @@ func TestAnnotationAPI_DisagreementGoesToReview(t *testing.T) {
 	e.drainReviews(t)
 	p := fmt.Sprintf("/api/v1/projects/%d", e.project.ID)
 	item, nlq := e.annotationItem(t, agreeSQL)
-	got := decode[task](t, e.do(scenario{Method: "POST", URL: p + "/annotation/next", As: "reviewer"}))
+	got := e.nextTask(t, "reviewer")
 	if got.Item.ID != item {
 		t.Fatalf("reviewer annotating got %+v", got)
 	}
@@ -227,7 +237,7 @@ func TestAnnotationAPI_SkipReleaseAndLeaseExpiry(t *testing.T) {
 	e := newEnv(t)
 	p := fmt.Sprintf("/api/v1/projects/%d/annotation", e.project.ID)
 	item, _ := e.annotationItem(t, agreeSQL)
-	got := decode[task](t, e.do(scenario{Method: "POST", URL: p + "/next", As: "annotator"}))
+	got := e.nextTask(t, "annotator")
 	url := fmt.Sprintf("%s/items/%d", p, item)
 	e.run(t, []scenario{
 		{Name: "release gives it back", Method: "POST", URL: url + "/release", As: "annotator", ExpectedStatus: 204},
@@ -355,9 +365,7 @@ func TestReviewAPI_DecisionsTakeEffect(t *testing.T) {
 		e.run(t, []scenario{{Name: "400 with the error", Method: "POST", URL: fmt.Sprintf("%s/items/%d/decision", p, it.ID), As: "reviewer",
 			Body:           jsonBody(map[string]any{"version": it.Version, "decision": "edit", "error_type": "other", "final_sql": "SELECT nope FROM singer"}),
 			ExpectedStatus: 400, ExpectedContent: []string{`"final_sql"`, "nope"}}})
-		if st := e.nlqState(t, it.NLQID); st.Status != store.NLQNew {
-			t.Fatalf("a refused edit changed the question: %+v", st)
-		}
+		e.wantStatus(t, it.NLQID, store.NLQNew, "a refused edit changed the question")
 	})
 }
 
@@ -394,16 +402,14 @@ func TestAnnotationAPI_BatchThenAnnotation(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := fmt.Sprintf("/api/v1/projects/%d/annotation", e.project.ID)
-	got := decode[task](t, e.do(scenario{Method: "POST", URL: p + "/next", As: "annotator"}))
+	got := e.nextTask(t, "annotator")
 	if got.Item.NLQID != nlq {
 		t.Fatalf("annotation item for %d, want %d", got.Item.NLQID, nlq)
 	}
 	e.run(t, []scenario{{Name: "agrees with the agent", Method: "POST", URL: fmt.Sprintf("%s/items/%d/submit", p, got.Item.ID), As: "annotator",
 		Body:           jsonBody(map[string]any{"version": got.Item.Version, "sql": "SELECT count(name) FROM singer"}),
 		ExpectedStatus: 200, ExpectedContent: []string{`"result":"agreed"`, `"audited":false`, `"agent_sql":"SELECT count(*) FROM singer"`}}})
-	if st := e.nlqState(t, nlq); st.Status != store.NLQAccepted {
-		t.Fatalf("after agreement: %+v", st)
-	}
+	e.wantStatus(t, nlq, store.NLQAccepted, "after agreement")
 }
 
 // Eight parallel "next" calls of one annotator, with two slots of every question open, answer one
@@ -461,7 +467,7 @@ func TestAnnotationAPI_ACoincidentalAgreementIsADisagreement(t *testing.T) {
 	e := newEnv(t)
 	p := fmt.Sprintf("/api/v1/projects/%d/annotation", e.project.ID)
 	item, nlq := e.annotationItem(t, agreeSQL)
-	got := decode[task](t, e.do(scenario{Method: "POST", URL: p + "/next", As: "annotator"}))
+	got := e.nextTask(t, "annotator")
 	if got.Item.ID != item {
 		t.Fatalf("claimed %d, want %d", got.Item.ID, item)
 	}
@@ -469,9 +475,7 @@ func TestAnnotationAPI_ACoincidentalAgreementIsADisagreement(t *testing.T) {
 		Body:           jsonBody(map[string]any{"version": got.Item.Version, "sql": "SELECT name FROM singer WHERE net_worth_millions = (SELECT max(net_worth_millions) FROM singer)"}),
 		ExpectedStatus: 200, ExpectedContent: []string{`"result":"disagreed"`, `"match":false`, `equal on the database, but not on its \"doubled\" neighbour`,
 			`row count differs (the agent 1, this annotator 2)`, `"only_in_pred":[["Liliane"]]`}}})
-	if st := e.nlqState(t, nlq); st.Status != "needs_review" {
-		t.Fatalf("question: %+v", st)
-	}
+	e.wantStatus(t, nlq, "needs_review", "question")
 }
 
 // submittedAnnotation gives the fixture user of role as (the annotator for roles that may not
@@ -509,7 +513,7 @@ func TestAnnotationAPI_StatusReopenAndComment(t *testing.T) {
 			ExpectedContent: []string{`"status":"claimed"`}},
 		{Name: "nothing to reopen twice", Method: "POST", URL: fmt.Sprintf("%s/items/%d/reopen", p, item), As: "annotator", ExpectedStatus: 404},
 	})
-	mine := decode[task](t, e.do(scenario{Method: "POST", URL: p + "/next", As: "annotator"}))
+	mine := e.nextTask(t, "annotator")
 	if mine.Item.ID != item {
 		t.Fatalf("the reopened item is not the annotator's claim: %+v", mine)
 	}
@@ -517,7 +521,7 @@ func TestAnnotationAPI_StatusReopenAndComment(t *testing.T) {
 		Body: jsonBody(map[string]any{"version": mine.Item.Version, "sql": agreeSQL, "comment": "R2 says NULLS LAST"}), ExpectedStatus: 200,
 		ExpectedContent: []string{`"comment":"R2 says NULLS LAST"`}}})
 	// The second annotator's SQL is compared with it: no reopening after that.
-	other := decode[task](t, e.do(scenario{Method: "POST", URL: p + "/next", As: "reviewer"}))
+	other := e.nextTask(t, "reviewer")
 	e.do(scenario{Method: "POST", URL: fmt.Sprintf("%s/items/%d/submit", p, other.Item.ID), As: "reviewer",
 		Body: jsonBody(map[string]any{"version": other.Item.Version, "sql": disagreeSQL})})
 	e.run(t, []scenario{

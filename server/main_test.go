@@ -27,6 +27,7 @@ import (
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 	"github.com/goldset/goldset/store/storetest"
+	"github.com/jackc/pgx/v5"
 	"github.com/sashabaranov/go-openai"
 )
 
@@ -207,26 +208,34 @@ func wire(t testing.TB, st *store.Store, cfg *Config, set llm.Settings, serve bo
 	}
 }
 
-// nlq adds a question about the fixture database, with stored SQL and a WikiTableQuestions-style answer.
-func (e *env) nlq(t *testing.T) int64 {
+// inTx runs f in a transaction and commits it; f fails the test itself.
+func (e *env) inTx(t *testing.T, f func(tx pgx.Tx)) {
 	t.Helper()
 	tx, err := e.store.Pool().Begin(e.ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer tx.Rollback(e.ctx)
-	dbID := e.database.ID
-	n := store.NLQ{ProjectID: e.project.ID, DatabaseID: &dbID, Question: "Who is the richest singer?", TargetValues: []string{"Liliane"}}
-	if _, err := store.InsertNLQ(e.ctx, tx, store.System, &n); err != nil {
-		t.Fatal(err)
-	}
-	c := store.Candidate{NLQID: n.ID, Source: "import", SQL: "SELECT name FROM singer ORDER BY net_worth_millions DESC NULLS LAST LIMIT 1"}
-	if err := store.InsertCandidate(e.ctx, tx, store.System, &c); err != nil {
-		t.Fatal(err)
-	}
+	f(tx)
 	if err := tx.Commit(e.ctx); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// nlq adds a question about the fixture database, with stored SQL and a WikiTableQuestions-style answer.
+func (e *env) nlq(t *testing.T) int64 {
+	t.Helper()
+	dbID := e.database.ID
+	n := store.NLQ{ProjectID: e.project.ID, DatabaseID: &dbID, Question: "Who is the richest singer?", TargetValues: []string{"Liliane"}}
+	e.inTx(t, func(tx pgx.Tx) {
+		if _, err := store.InsertNLQ(e.ctx, tx, store.System, &n); err != nil {
+			t.Fatal(err)
+		}
+		c := store.Candidate{NLQID: n.ID, Source: "import", SQL: "SELECT name FROM singer ORDER BY net_worth_millions DESC NULLS LAST LIMIT 1"}
+		if err := store.InsertCandidate(e.ctx, tx, store.System, &c); err != nil {
+			t.Fatal(err)
+		}
+	})
 	return n.ID
 }
 

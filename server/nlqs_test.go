@@ -18,7 +18,7 @@ func TestNLQs_FiltersFacetsAndHistory(t *testing.T) {
 	p := fmt.Sprintf("/api/v1/projects/%d", e.project.ID)
 	item, nlq := e.annotationItem(t, agreeSQL)
 	other := e.nlq(t) // untouched: must not match the error-type filter
-	got := decode[task](t, e.do(scenario{Method: "POST", URL: p + "/annotation/next", As: "annotator"}))
+	got := e.nextTask(t, "annotator")
 	if got.Item.ID != item {
 		t.Fatalf("annotator got %+v", got)
 	}
@@ -169,10 +169,7 @@ func TestNLQs_WriteAQuestionWithItsSQL(t *testing.T) {
 	if err := e.srv.cfg.Runner.Execute(e.ctx, run); err != nil {
 		t.Fatal(err)
 	}
-	st := e.nlqState(t, written.NLQ.ID)
-	if st.Status != store.NLQNeedsReview {
-		t.Fatalf("after the agent disagreed with the writer: %+v", st)
-	}
+	e.wantStatus(t, written.NLQ.ID, store.NLQNeedsReview, "after the agent disagreed with the writer")
 	if n := e.count(t, `SELECT count(*) FROM review_items WHERE nlq_id = $1 AND reason = 'disagreement' AND $2 = ANY(authors)`,
 		written.NLQ.ID, e.users["annotator"].ID); n != 1 {
 		t.Fatalf("%d disagreement items with the writer as author", n)

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/goldset/goldset/store"
 )
 
@@ -14,30 +16,25 @@ import (
 func (e *env) reviewItem(t *testing.T, author ...*fixtureUser) int64 {
 	t.Helper()
 	nlq := e.nlq(t)
-	tx, err := e.store.Pool().Begin(e.ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback(e.ctx)
-	var a int64
-	if err := tx.QueryRow(e.ctx, `SELECT id FROM sql_candidates WHERE nlq_id = $1`, nlq).Scan(&a); err != nil {
-		t.Fatal(err)
-	}
-	by, source := store.System, "agent"
-	if len(author) > 0 {
-		by, source = store.Actor{UserID: author[0].ID}, "human"
-	}
-	b := store.Candidate{NLQID: nlq, Source: source, SQL: "SELECT name FROM singer ORDER BY net_worth_millions DESC LIMIT 1"}
-	if err := store.InsertCandidate(e.ctx, tx, by, &b); err != nil {
-		t.Fatal(err)
-	}
-	it := store.ReviewItem{ProjectID: e.project.ID, NLQID: nlq, Reason: "disagreement", CandidateA: &a, CandidateB: &b.ID}
-	if err := store.CreateReviewItem(e.ctx, tx, store.System, &it); err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.Commit(e.ctx); err != nil {
-		t.Fatal(err)
-	}
+	var it store.ReviewItem
+	e.inTx(t, func(tx pgx.Tx) {
+		var a int64
+		if err := tx.QueryRow(e.ctx, `SELECT id FROM sql_candidates WHERE nlq_id = $1`, nlq).Scan(&a); err != nil {
+			t.Fatal(err)
+		}
+		by, source := store.System, "agent"
+		if len(author) > 0 {
+			by, source = store.Actor{UserID: author[0].ID}, "human"
+		}
+		b := store.Candidate{NLQID: nlq, Source: source, SQL: "SELECT name FROM singer ORDER BY net_worth_millions DESC LIMIT 1"}
+		if err := store.InsertCandidate(e.ctx, tx, by, &b); err != nil {
+			t.Fatal(err)
+		}
+		it = store.ReviewItem{ProjectID: e.project.ID, NLQID: nlq, Reason: "disagreement", CandidateA: &a, CandidateB: &b.ID}
+		if err := store.CreateReviewItem(e.ctx, tx, store.System, &it); err != nil {
+			t.Fatal(err)
+		}
+	})
 	return it.ID
 }
 
