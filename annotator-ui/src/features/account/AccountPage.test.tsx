@@ -96,14 +96,20 @@ describe('change password', () => {
     await user.type(screen.getByLabelText('Confirm new password'), 'new-password-123{Enter}');
   }
 
-  it('by default also revokes the API tokens, and says how many', async () => {
+  /** Open the account page, whose password change revokes `revoked` tokens. */
+  function openAccount(revoked: number) {
     const { calls } = mockApi({
       'GET /api/v1/auth/me': meReply(plainUser),
       'GET /api/v1/account/tokens': { body: { tokens: [existing] } },
-      'PUT /api/v1/account/password': { body: { tokens_revoked: 2 } },
+      'PUT /api/v1/account/password': { body: { tokens_revoked: revoked } },
     });
     const user = userEvent.setup();
     renderApp('/account');
+    return { calls, user };
+  }
+
+  it('by default also revokes the API tokens, and says how many', async () => {
+    const { calls, user } = openAccount(2);
     expect(await screen.findByRole('checkbox', { name: 'Also revoke my API tokens' })).toBeChecked();
     await changePassword(user);
 
@@ -118,13 +124,7 @@ describe('change password', () => {
   });
 
   it('keeps the API tokens when the box is unticked', async () => {
-    const { calls } = mockApi({
-      'GET /api/v1/auth/me': meReply(plainUser),
-      'GET /api/v1/account/tokens': { body: { tokens: [existing] } },
-      'PUT /api/v1/account/password': { body: { tokens_revoked: 0 } },
-    });
-    const user = userEvent.setup();
-    renderApp('/account');
+    const { calls, user } = openAccount(0);
     await user.click(await screen.findByRole('checkbox', { name: 'Also revoke my API tokens' }));
     await changePassword(user);
 

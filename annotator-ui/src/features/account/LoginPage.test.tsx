@@ -2,13 +2,23 @@ import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { formatWait } from './LoginPage';
-import { adminUser, errorReply, meReply, mockApi } from '../../test/mockApi';
+import { adminUser, errorReply, meReply, mockApi, type MockReply } from '../../test/mockApi';
 import { renderApp } from '../../test/render';
 
 async function signIn(email: string, password: string) {
   const user = userEvent.setup();
   await user.type(await screen.findByLabelText('Email'), email);
   await user.type(screen.getByLabelText('Password'), `${password}{Enter}`);
+}
+
+/** On the sign-in page with no session, sign in with `password` and get `reply` from the server. */
+async function failToSignIn(reply: MockReply, password: string) {
+  mockApi({
+    'GET /api/v1/auth/me': errorReply(401, 'unauthenticated', 'no session'),
+    'POST /api/v1/auth/login': reply,
+  });
+  renderApp('/login');
+  await signIn('admin@example.com', password);
 }
 
 describe('login', () => {
@@ -31,23 +41,13 @@ describe('login', () => {
   });
 
   it('explains a wrong password', async () => {
-    mockApi({
-      'GET /api/v1/auth/me': errorReply(401, 'unauthenticated', 'no session'),
-      'POST /api/v1/auth/login': errorReply(401, 'unauthenticated', 'wrong email or password'),
-    });
-    renderApp('/login');
-    await signIn('admin@example.com', 'nope');
+    await failToSignIn(errorReply(401, 'unauthenticated', 'wrong email or password'), 'nope');
     expect(await screen.findByRole('alert')).toHaveTextContent(/wrong email or password/i);
     expect(screen.getByRole('heading', { name: 'Sign in' })).toBeInTheDocument();
   });
 
   it('tells how long to wait after too many failures', async () => {
-    mockApi({
-      'GET /api/v1/auth/me': errorReply(401, 'unauthenticated', 'no session'),
-      'POST /api/v1/auth/login': { ...errorReply(429, 'rate_limited', 'too many'), headers: { 'Retry-After': '42' } },
-    });
-    renderApp('/login');
-    await signIn('admin@example.com', 'nope');
+    await failToSignIn({ ...errorReply(429, 'rate_limited', 'too many'), headers: { 'Retry-After': '42' } }, 'nope');
     expect(await screen.findByRole('alert')).toHaveTextContent('Try again in 42 seconds');
   });
 
@@ -58,12 +58,7 @@ describe('login', () => {
   });
 
   it('says when the database is unavailable', async () => {
-    mockApi({
-      'GET /api/v1/auth/me': errorReply(401, 'unauthenticated', 'no session'),
-      'POST /api/v1/auth/login': errorReply(503, 'unavailable', 'database unavailable'),
-    });
-    renderApp('/login');
-    await signIn('admin@example.com', 'pw');
+    await failToSignIn(errorReply(503, 'unavailable', 'database unavailable'), 'pw');
     expect(await screen.findByRole('alert')).toHaveTextContent(/database is unavailable/i);
   });
 });

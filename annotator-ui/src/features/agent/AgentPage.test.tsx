@@ -78,6 +78,16 @@ describe('agent tab', () => {
     ...extra,
   });
 
+  /** As `role`, ask the agent a question while no language model is configured. */
+  async function askWithoutModel(role: 'admin' | 'lead') {
+    mockApi(routes(role, { 'POST /api/v1/projects/42/agent/ask': errorReply(409, 'llm_not_configured', NOT_CONFIGURED) }));
+    const user = userEvent.setup();
+    renderApp('/projects/42/agent');
+    const form = await screen.findByRole('form', { name: 'Try the agent' });
+    await user.type(within(form).getByLabelText('Question'), 'How many?');
+    await user.click(within(form).getByRole('button', { name: /Ask the agent/ }));
+  }
+
   it('asks with Ctrl-Enter, streams the trajectory live and saves it as a question', async () => {
     const running = agentRun({ status: 'running', finished_at: null, sql: '', explanation: '', warnings: [], confidence: null, samples: 1 });
     const { calls } = mockApi(
@@ -155,23 +165,13 @@ describe('agent tab', () => {
   });
 
   it('says clearly when no language model is configured, with the settings link for admins', async () => {
-    mockApi(routes('admin', { 'POST /api/v1/projects/42/agent/ask': errorReply(409, 'llm_not_configured', NOT_CONFIGURED) }));
-    const user = userEvent.setup();
-    renderApp('/projects/42/agent');
-    const form = await screen.findByRole('form', { name: 'Try the agent' });
-    await user.type(within(form).getByLabelText('Question'), 'How many?');
-    await user.click(within(form).getByRole('button', { name: /Ask the agent/ }));
+    await askWithoutModel('admin');
     expect(await screen.findByTestId('llm-not-configured')).toHaveTextContent(/^No language model is configured: an admin sets/);
     expect(screen.getByRole('link', { name: 'Open Language model settings' })).toHaveAttribute('href', '/settings/llm');
   });
 
   it('tells a lead who is not an admin to ask one', async () => {
-    mockApi(routes('lead', { 'POST /api/v1/projects/42/agent/ask': errorReply(409, 'llm_not_configured', NOT_CONFIGURED) }));
-    const user = userEvent.setup();
-    renderApp('/projects/42/agent');
-    const form = await screen.findByRole('form', { name: 'Try the agent' });
-    await user.type(within(form).getByLabelText('Question'), 'How many?');
-    await user.click(within(form).getByRole('button', { name: /Ask the agent/ }));
+    await askWithoutModel('lead');
     expect(await screen.findByText(/Ask an administrator/)).toBeInTheDocument();
     expect(screen.queryByRole('link', { name: 'Open Language model settings' })).not.toBeInTheDocument();
   });

@@ -202,6 +202,15 @@ describe('table name and summary', () => {
     return <output data-testid="location">{l.pathname + l.search}</output>;
   }
 
+  /** In the open table's detail, press Edit and type `text` as its new name; returns the name field. */
+  async function typeTableName(user: ReturnType<typeof userEvent.setup>, detail: HTMLElement, text: string) {
+    await user.click(await within(detail).findByRole('button', { name: 'Edit' }));
+    const name = within(detail).getByLabelText('Table name');
+    await user.clear(name);
+    await user.type(name, text);
+    return name;
+  }
+
   /** The database page with ships open, for `role`; PATCH answered by `patch`, GET database by the current tables. */
   function setupTable(role: 'lead' | 'admin' | 'annotator' | 'reviewer', patch?: (c: RecordedCall) => MockReply) {
     let tables = [shipsTable, portsTable];
@@ -286,10 +295,7 @@ describe('table name and summary', () => {
     const { calls } = setupTable('admin', () => ({ body: { table: { ...shipsTable, name: 'vessels' } } }));
     const user = userEvent.setup();
     const detail = await screen.findByTestId('table-detail');
-    await user.click(await within(detail).findByRole('button', { name: 'Edit' }));
-    const name = within(detail).getByLabelText('Table name');
-    await user.clear(name);
-    await user.type(name, 'vessels{Enter}');
+    await typeTableName(user, detail, 'vessels{Enter}');
 
     expect(await within(detail).findByRole('heading', { name: 'vessels' })).toBeInTheDocument();
     expect(calls.find((c) => c.method === 'PATCH')?.body).toEqual({ name: 'vessels' });
@@ -309,10 +315,7 @@ describe('table name and summary', () => {
     setupTable('lead', () => errorReply(400, 'invalid_input', 'invalid input', { fields: { name: message } }));
     const user = userEvent.setup();
     const detail = await screen.findByTestId('table-detail');
-    await user.click(await within(detail).findByRole('button', { name: 'Edit' }));
-    const name = within(detail).getByLabelText('Table name');
-    await user.clear(name);
-    await user.type(name, 'Big Ships{Enter}');
+    const name = await typeTableName(user, detail, 'Big Ships{Enter}');
     expect(await within(detail).findByText(message)).toHaveClass('field-error');
     expect(name).toHaveAttribute('aria-invalid', 'true');
     // Still editing, with what was typed.
@@ -323,10 +326,7 @@ describe('table name and summary', () => {
     setupTable('lead', () => errorReply(409, 'conflict', 'database medals already has a table named ports'));
     const user = userEvent.setup();
     const detail = await screen.findByTestId('table-detail');
-    await user.click(await within(detail).findByRole('button', { name: 'Edit' }));
-    const name = within(detail).getByLabelText('Table name');
-    await user.clear(name);
-    await user.type(name, 'ports');
+    const name = await typeTableName(user, detail, 'ports');
     await user.click(within(detail).getByRole('button', { name: 'Save' }));
     expect(await within(detail).findByText('This database already has a table named “ports”.')).toHaveClass('field-error');
     expect(name).toHaveAttribute('aria-invalid', 'true');

@@ -41,6 +41,15 @@ function setup(role: 'lead' | 'annotator' = 'lead') {
   });
 }
 
+/** As a lead, open the Databases tab with uploads recorded; returns the recorder, a user and the Import form. */
+async function openImport() {
+  setup('lead');
+  const upload = mockXhr();
+  const user = userEvent.setup();
+  renderApp('/projects/42/databases');
+  return { upload, user, form: await screen.findByRole('form', { name: 'Import' }) };
+}
+
 describe('databases tab', () => {
   it('lists databases and shows every version on request', async () => {
     const { calls } = setup('annotator');
@@ -57,11 +66,7 @@ describe('databases tab', () => {
   });
 
   it('uploads multipart with progress, then shows the summary with the gold match rate', async () => {
-    setup('lead');
-    const upload = mockXhr();
-    const user = userEvent.setup();
-    renderApp('/projects/42/databases');
-    const form = await screen.findByRole('form', { name: 'Import' });
+    const { upload, user, form } = await openImport();
 
     await user.click(within(form).getByLabelText('Spider dataset (zip)'));
     expect(within(form).getByTestId('kind-description')).toHaveTextContent(/dev\.json, tables\.json/);
@@ -98,11 +103,7 @@ describe('databases tab', () => {
   });
 
   it('sends the name and every CSV file, and the target database for questions', async () => {
-    setup('lead');
-    const upload = mockXhr();
-    const user = userEvent.setup();
-    renderApp('/projects/42/databases');
-    const form = await screen.findByRole('form', { name: 'Import' });
+    const { upload, user, form } = await openImport();
     await user.upload(within(form).getByLabelText('Files'), [
       new File(['a,b\n1,2\n'], 'one.csv', { type: 'text/csv' }),
       new File(['a\tb\n1\t2\n'], 'two.tsv', { type: 'text/tab-separated-values' }),
@@ -126,11 +127,7 @@ describe('databases tab', () => {
   });
 
   it('shows which file could not be read on a 400', async () => {
-    setup('lead');
-    const upload = mockXhr();
-    const user = userEvent.setup();
-    renderApp('/projects/42/databases');
-    const form = await screen.findByRole('form', { name: 'Import' });
+    const { upload, user, form } = await openImport();
     await user.upload(within(form).getByLabelText('Files'), new File(['\u0000'], 'broken.csv'));
     await user.click(within(form).getByRole('button', { name: 'Import' }));
     const err = errorReply(400, 'invalid_input', 'invalid input', {

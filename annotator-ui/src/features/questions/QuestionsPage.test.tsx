@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import type { CheckResult, Nlq } from '../../shared/api';
+import type { CheckResult, Nlq, NlqHistory } from '../../shared/api';
 import { database, shipsTable } from '../../test/fixtures';
 import { bareHistory, loopHistory } from '../../test/historyFixtures';
 import { errorReply, meReply, mockApi, plainUser, project } from '../../test/mockApi';
@@ -81,6 +81,15 @@ function routes(extra: Parameters<typeof mockApi>[0], role: 'annotator' | 'lead'
     'GET /api/v1/projects/42/nlqs/facets': { body: facets },
     ...extra,
   });
+}
+
+/** The list with only `nlq`, and its history (bare unless given) open beside it. */
+function openHistory(nlq: Nlq, history: NlqHistory = bareHistory(nlq)) {
+  routes({
+    [list('limit=50')]: { body: { nlqs: [nlq] } },
+    [`GET /api/v1/projects/42/nlqs/${nlq.id}`]: { body: history },
+  });
+  return renderApp(`/projects/42/questions/${nlq.id}`);
 }
 
 const list = (path: string) => `GET /api/v1/projects/42/nlqs?${path}`;
@@ -267,11 +276,7 @@ describe('questions tab', () => {
   });
 
   it('shows WikiTableQuestions answers in the history', async () => {
-    routes({
-      [list('limit=50')]: { body: { nlqs: [wtq] } },
-      'GET /api/v1/projects/42/nlqs/11': { body: bareHistory(wtq) },
-    });
-    renderApp('/projects/42/questions/11');
+    openHistory(wtq);
     const history = await screen.findByTestId('history-11');
     expect(within(history).getByText('Norway')).toHaveClass('answer-chip');
     expect(within(history).getByText('No SQL yet.')).toBeInTheDocument();
@@ -280,11 +285,7 @@ describe('questions tab', () => {
 
   it('tells a blind annotator that others’ SQL is hidden until they annotate, in the list and the history', async () => {
     const blind: Nlq = { ...mismatched, candidate: null, answers_hidden: true };
-    routes({
-      [list('limit=50')]: { body: { nlqs: [blind] } },
-      'GET /api/v1/projects/42/nlqs/12': { body: bareHistory(blind) },
-    });
-    renderApp('/projects/42/questions/12');
+    openHistory(blind);
     const row = await screen.findByTestId('question-row-12');
     expect(within(row).getByTitle('SQL hidden until you annotate this question (blind annotation).')).toHaveTextContent('SQL hidden');
     const history = await screen.findByTestId('history-12');
