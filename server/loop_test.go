@@ -112,6 +112,18 @@ func (e *env) nextTask(t *testing.T, as string) task {
 	return decode[task](t, e.do(scenario{Method: "POST", URL: fmt.Sprintf("/api/v1/projects/%d/annotation/next", e.project.ID), As: as}))
 }
 
+// claimNew adds an annotation item (the agent's answer agreeSQL) and claims it as the fixture user of
+// role as; it returns the claimed task and the item's question.
+func (e *env) claimNew(t *testing.T, as string) (task, int64) {
+	t.Helper()
+	item, nlq := e.annotationItem(t, agreeSQL)
+	got := e.nextTask(t, as)
+	if got.Item.ID != item {
+		t.Fatalf("%s claimed %+v, want item %d", as, got, item)
+	}
+	return got, nlq
+}
+
 func TestAnnotationAPI_Policy(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -196,13 +208,9 @@ func TestAnnotationAPI_DisagreementGoesToReview(t *testing.T) {
 	e := newEnv(t)
 	e.drainReviews(t)
 	p := fmt.Sprintf("/api/v1/projects/%d", e.project.ID)
-	item, nlq := e.annotationItem(t, agreeSQL)
-	got := e.nextTask(t, "reviewer")
-	if got.Item.ID != item {
-		t.Fatalf("reviewer annotating got %+v", got)
-	}
+	got, nlq := e.claimNew(t, "reviewer")
 	e.run(t, []scenario{
-		{Name: "a disagreeing submit", Method: "POST", URL: fmt.Sprintf("%s/annotation/items/%d/submit", p, item), As: "reviewer",
+		{Name: "a disagreeing submit", Method: "POST", URL: fmt.Sprintf("%s/annotation/items/%d/submit", p, got.Item.ID), As: "reviewer",
 			Body: jsonBody(map[string]any{"version": got.Item.Version, "sql": disagreeSQL}), ExpectedStatus: 200,
 			ExpectedContent: []string{`"result":"disagreed"`, `"match":false`, `"review_item_id"`}},
 		{Name: "the annotator is not handed it for review", Method: "POST", URL: p + "/review/next", As: "reviewer", ExpectedStatus: http.StatusNoContent},
@@ -466,12 +474,8 @@ func TestAnnotationAPI_ACoincidentalAgreementIsADisagreement(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	p := fmt.Sprintf("/api/v1/projects/%d/annotation", e.project.ID)
-	item, nlq := e.annotationItem(t, agreeSQL)
-	got := e.nextTask(t, "annotator")
-	if got.Item.ID != item {
-		t.Fatalf("claimed %d, want %d", got.Item.ID, item)
-	}
-	e.run(t, []scenario{{Name: "max() instead of LIMIT 1", Method: "POST", URL: fmt.Sprintf("%s/items/%d/submit", p, item), As: "annotator",
+	got, nlq := e.claimNew(t, "annotator")
+	e.run(t, []scenario{{Name: "max() instead of LIMIT 1", Method: "POST", URL: fmt.Sprintf("%s/items/%d/submit", p, got.Item.ID), As: "annotator",
 		Body:           jsonBody(map[string]any{"version": got.Item.Version, "sql": "SELECT name FROM singer WHERE net_worth_millions = (SELECT max(net_worth_millions) FROM singer)"}),
 		ExpectedStatus: 200, ExpectedContent: []string{`"result":"disagreed"`, `"match":false`, `equal on the database, but not on its \"doubled\" neighbour`,
 			`row count differs (the agent 1, this annotator 2)`, `"only_in_pred":[["Liliane"]]`}}})

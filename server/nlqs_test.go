@@ -16,13 +16,9 @@ func TestNLQs_FiltersFacetsAndHistory(t *testing.T) {
 	e := newEnv(t)
 	e.drainReviews(t)
 	p := fmt.Sprintf("/api/v1/projects/%d", e.project.ID)
-	item, nlq := e.annotationItem(t, agreeSQL)
+	got, nlq := e.claimNew(t, "annotator")
 	other := e.nlq(t) // untouched: must not match the error-type filter
-	got := e.nextTask(t, "annotator")
-	if got.Item.ID != item {
-		t.Fatalf("annotator got %+v", got)
-	}
-	sub := e.do(scenario{Method: "POST", URL: fmt.Sprintf("%s/annotation/items/%d/submit", p, item), As: "annotator",
+	sub := e.do(scenario{Method: "POST", URL: fmt.Sprintf("%s/annotation/items/%d/submit", p, got.Item.ID), As: "annotator",
 		Body: jsonBody(map[string]any{"version": got.Item.Version, "sql": disagreeSQL})})
 	if sub.Code != http.StatusOK {
 		t.Fatalf("submit: %d %s", sub.Code, sub.Body.String())
