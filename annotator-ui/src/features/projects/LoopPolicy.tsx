@@ -1,13 +1,13 @@
 // The annotation loop's policy (leads): how many questions also get human SQL, how many annotators
 // each, how many agreements are audited, blind mode and the claim lease; and planning annotation.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { api, ApiError } from '../../shared/api';
 import { loopApi, type Policy, type PlanResult } from '../../shared/loop';
 import { Alert, Button, Card, QueryView, SelectField, TextField, useToast } from '../../components/ui';
 import { databaseKeys } from '../databases/keys';
 import { projectKeys } from './keys';
-import { savedFieldErrors, VersionedSave } from './VersionedSave';
+import { savedFieldErrors, VersionedForm } from './VersionedForm';
 
 const pct = (x: number) => String(Math.round(x * 1000) / 10);
 
@@ -51,12 +51,15 @@ function PolicyForm({ projectId, policy }: { projectId: string; policy: Policy }
     },
   });
   const f = savedFieldErrors(save.error);
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    save.mutate();
-  };
   return (
-    <form onSubmit={submit} aria-label="Loop policy" className="stack-sm">
+    <VersionedForm
+      label="Loop policy"
+      save={save}
+      stale="Someone changed the policy"
+      onReload={() => qc.invalidateQueries({ queryKey: projectKeys.policy(projectId) })}
+      version={policy.version}
+      saveLabel="Save policy"
+    >
       <div className="form-grid">
         <TextField label="Dual share (%)" type="number" min={0} max={100} step="any" value={share} onChange={(e) => setShare(e.target.value)} error={f.dual_share} hint="Questions the agent answers that people also annotate" />
         <TextField label="Annotators per item" type="number" min={1} max={5} value={perItem} onChange={(e) => setPerItem(e.target.value)} error={f.annotators_per_item} />
@@ -66,16 +69,7 @@ function PolicyForm({ projectId, policy }: { projectId: string; policy: Policy }
       <label className="choice">
         <input type="checkbox" checked={blind} onChange={(e) => setBlind(e.target.checked)} /> Blind: annotators do not see the agent’s SQL before they submit
       </label>
-      <VersionedSave
-        error={save.error}
-        stale="Someone changed the policy"
-        onReload={() => qc.invalidateQueries({ queryKey: projectKeys.policy(projectId) })}
-        busy={save.isPending}
-        version={policy.version}
-      >
-        Save policy
-      </VersionedSave>
-    </form>
+    </VersionedForm>
   );
 }
 

@@ -1,10 +1,10 @@
 // Schema retrieval (leads): how many tables the SQL agent's prompt describes, and whether a
 // question that comes with its own tables keeps the agent to them (docs/API.md, retrieval).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { request, type RetrievalScope, type RetrievalSettings } from '../../shared/api';
 import { Card, QueryView, SelectField, TextField, useToast } from '../../components/ui';
-import { savedFieldErrors, VersionedSave } from './VersionedSave';
+import { savedFieldErrors, VersionedForm } from './VersionedForm';
 
 export const retrievalKey = (projectId: string) => ['retrieval', projectId] as const;
 
@@ -47,12 +47,15 @@ function RetrievalForm({ projectId, settings }: { projectId: string; settings: R
     },
   });
   const f = savedFieldErrors(save.error);
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    save.mutate();
-  };
   return (
-    <form onSubmit={submit} aria-label="Retrieval settings" className="stack-sm">
+    <VersionedForm
+      label="Retrieval settings"
+      save={save}
+      stale="Someone changed these settings"
+      onReload={() => qc.invalidateQueries({ queryKey: retrievalKey(projectId) })}
+      version={settings.version}
+      saveLabel="Save retrieval settings"
+    >
       <div className="form-grid">
         <TextField
           label="Tables in the prompt"
@@ -72,15 +75,6 @@ function RetrievalForm({ projectId, settings }: { projectId: string; settings: R
           ))}
         </SelectField>
       </div>
-      <VersionedSave
-        error={save.error}
-        stale="Someone changed these settings"
-        onReload={() => qc.invalidateQueries({ queryKey: retrievalKey(projectId) })}
-        busy={save.isPending}
-        version={settings.version}
-      >
-        Save retrieval settings
-      </VersionedSave>
-    </form>
+    </VersionedForm>
   );
 }

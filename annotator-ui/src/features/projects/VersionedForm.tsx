@@ -1,4 +1,4 @@
-// The end of a project settings form that saves with the version it was read at (loop policy, retrieval).
+// A project settings form that saves with the version it was read at (loop policy, retrieval).
 import { type ReactNode } from 'react';
 import { ApiError } from '../../shared/api';
 import { Alert, Button } from '../../components/ui';
@@ -7,28 +7,38 @@ import { Alert, Button } from '../../components/ui';
 export const savedFieldErrors = (error: unknown) => (error instanceof ApiError ? error.fields : {});
 
 /**
- * Why the save failed when no field says so, or that someone saved first (with a Reload); then the save
- * button and the version in force.
+ * The form: its fields (`children`), then why the save failed when no field says so, or that someone
+ * saved first (with a Reload); then the save button and the version in force.
  */
-export function VersionedSave({
-  error,
+export function VersionedForm({
+  label,
+  save,
   stale,
   onReload,
-  busy,
   version,
+  saveLabel,
   children,
 }: {
-  error: unknown;
+  label: string;
+  save: { mutate: () => void; isPending: boolean; error: unknown };
   /** The alert's title when someone else saved first, e.g. "Someone changed the policy". */
   stale: string;
   onReload: () => void;
-  busy: boolean;
   version: number;
+  saveLabel: string;
   children: ReactNode;
 }) {
-  const err = error instanceof ApiError ? error : null;
+  const err = save.error instanceof ApiError ? save.error : null;
   return (
-    <>
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        save.mutate();
+      }}
+      aria-label={label}
+      className="stack-sm"
+    >
+      {children}
       {err?.isStaleVersion ? (
         <Alert title={stale} action={<Button onClick={onReload}>Reload</Button>}>
           Reload to see their values, then save again.
@@ -37,11 +47,11 @@ export function VersionedSave({
         <Alert>{err.message}</Alert>
       ) : null}
       <div className="toolbar">
-        <Button type="submit" variant="primary" busy={busy}>
-          {children}
+        <Button type="submit" variant="primary" busy={save.isPending}>
+          {saveLabel}
         </Button>
         <span className="muted small">{version === 0 ? 'Defaults (never saved)' : `Version ${version}`}</span>
       </div>
-    </>
+    </form>
   );
 }
