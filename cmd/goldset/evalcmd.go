@@ -270,9 +270,10 @@ func printQueued(out io.Writer, asJSON bool, run store.PipelineRun, line string)
 // progress with each run read. A read that fails leaves in *run what PipelineRun returned.
 func followRun(ctx context.Context, runner *runs.Runner, st *store.Store, run *store.PipelineRun, progress func(store.PipelineRun)) error {
 	return follow(ctx, runner, *run, func(ctx context.Context) {
-		var err error
-		if *run, err = st.PipelineRun(ctx, run.ProjectID, run.ID); err == nil {
-			progress(*run)
+		// A failed read keeps the run as last read; the next tick reads it again.
+		if r, err := st.PipelineRun(ctx, run.ProjectID, run.ID); err == nil {
+			*run = r
+			progress(r)
 		}
 	})
 }
