@@ -21,15 +21,22 @@ type sandbox struct {
 	admins *pgxpool.Pool
 }
 
+// openPool connects to the database at url until the test ends.
+func openPool(t testing.TB, url string) *pgxpool.Pool {
+	t.Helper()
+	pool, err := pgxpool.New(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
+}
+
 func newSandbox(t testing.TB, opt ExecOptions) *sandbox {
 	t.Helper()
 	ctx := context.Background()
 	url := storetest.URL(t)
-	admin, err := pgxpool.New(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(admin.Close)
+	admin := openPool(t, url)
 	// The platform's own secrets live beside the targets; the sandbox must never reach them.
 	if _, err := admin.Exec(ctx, `INSERT INTO users (email, password_hash) VALUES ('secret@example.com', 'argon2-secret')`); err != nil {
 		t.Fatal(err)
@@ -228,11 +235,7 @@ func TestSandbox_TimeoutCapsAndCancellation(t *testing.T) {
 func TestLoad_FailureLeavesNothing(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	pool, err := pgxpool.New(ctx, storetest.URL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
+	pool := openPool(t, storetest.URL(t))
 	tgt := TargetFor("load-failure-test", 1)
 	tx, err := pool.Begin(ctx)
 	if err != nil {
@@ -257,11 +260,7 @@ func TestLoad_FailureLeavesNothing(t *testing.T) {
 func TestLoad_KeysThatTheDataBreaksAreWarnings(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	pool, err := pgxpool.New(ctx, storetest.URL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
+	pool := openPool(t, storetest.URL(t))
 	dbName, _ := CurrentDatabase(ctx, pool)
 	tgt := TargetFor(dbName, 3)
 	tx, _ := pool.Begin(ctx)

@@ -312,6 +312,17 @@ func timeOfDayText(us int64) string {
 	return s
 }
 
+// datetimeValue is a date or timestamp read by pgx: NULL unless valid, infinite ones as their text.
+func datetimeValue(valid bool, m pgtype.InfinityModifier, t time.Time) Value {
+	if !valid {
+		return nullValue()
+	}
+	if m != pgtype.Finite {
+		return textValue(infinityText(m))
+	}
+	return timeValue(t)
+}
+
 func infinityText(m pgtype.InfinityModifier) string {
 	if m == pgtype.NegativeInfinity {
 		return "-infinity"
@@ -391,29 +402,11 @@ func canonical(v any, depth int) Value {
 		}
 		return textValue(timeOfDayText(x.Microseconds))
 	case pgtype.Date:
-		if !x.Valid {
-			return nullValue()
-		}
-		if x.InfinityModifier != pgtype.Finite {
-			return textValue(infinityText(x.InfinityModifier))
-		}
-		return timeValue(x.Time)
+		return datetimeValue(x.Valid, x.InfinityModifier, x.Time)
 	case pgtype.Timestamp:
-		if !x.Valid {
-			return nullValue()
-		}
-		if x.InfinityModifier != pgtype.Finite {
-			return textValue(infinityText(x.InfinityModifier))
-		}
-		return timeValue(x.Time)
+		return datetimeValue(x.Valid, x.InfinityModifier, x.Time)
 	case pgtype.Timestamptz:
-		if !x.Valid {
-			return nullValue()
-		}
-		if x.InfinityModifier != pgtype.Finite {
-			return textValue(infinityText(x.InfinityModifier))
-		}
-		return timeValue(x.Time)
+		return datetimeValue(x.Valid, x.InfinityModifier, x.Time)
 	case json.RawMessage:
 		if x == nil {
 			return nullValue()
