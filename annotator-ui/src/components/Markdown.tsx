@@ -13,6 +13,29 @@ type Block =
   | { kind: 'code'; text: string; lang: string }
   | { kind: 'hr' };
 
+type ListData = { kind: 'ul' | 'ol'; items: string[] };
+
+const isList = (b: { kind: string } | undefined): b is ListData => b?.kind === 'ul' || b?.kind === 'ol';
+
+/**
+ * When `line` is a list item (`bullet` or `numbered` captures its text), adds it to the list `blocks`
+ * ends with, or starts a list of its kind; false when it is no item.
+ */
+export function addListItem(blocks: { kind: string }[], line: string, bullet: RegExp, numbered: RegExp): boolean {
+  const b = bullet.exec(line);
+  const m = b ?? numbered.exec(line);
+  if (!m) return false;
+  const kind = b ? 'ul' : 'ol';
+  const prev = blocks[blocks.length - 1];
+  if (isList(prev) && prev.kind === kind) {
+    prev.items.push(m[1]);
+  } else {
+    const list: ListData = { kind, items: [m[1]] };
+    blocks.push(list);
+  }
+  return true;
+}
+
 export function parseBlocks(markdown: string): Block[] {
   const out: Block[] = [];
   const lines = markdown.replace(/\r\n/g, '\n').split('\n');
@@ -43,15 +66,7 @@ export function parseBlocks(markdown: string): Block[] {
       else out.push({ kind: 'quote', lines: [quote[1]] });
       continue;
     }
-    const bullet = /^\s*[-*+][ \t]+(.*)$/.exec(line);
-    const numbered = /^\s*\d+[.)][ \t]+(.*)$/.exec(line);
-    if (bullet || numbered) {
-      const kind = bullet ? 'ul' : 'ol';
-      const item = (bullet ?? numbered)![1];
-      if (prev && prev.kind === kind) prev.items.push(item);
-      else out.push({ kind, items: [item] });
-      continue;
-    }
+    if (addListItem(out, line, /^\s*[-*+][ \t]+(.*)$/, /^\s*\d+[.)][ \t]+(.*)$/)) continue;
     // A lazy continuation line of a list item.
     if ((prev?.kind === 'ul' || prev?.kind === 'ol') && continues && /^\s+\S/.test(line)) {
       prev.items[prev.items.length - 1] += ` ${line.trim()}`;

@@ -1,7 +1,7 @@
 // The model's thoughts as readable text: paragraphs, bullet and numbered lists, **bold**, `code` and
 // fenced code blocks. Markdown-ish on purpose: no HTML is ever interpreted.
 import type { ReactNode } from 'react';
-import { ListBlock } from './Markdown';
+import { addListItem, ListBlock } from './Markdown';
 
 function inline(text: string, keyBase: string): ReactNode[] {
   const out: ReactNode[] = [];
@@ -33,16 +33,8 @@ function blocks(text: string): Block[] {
       continue;
     }
     if (!line.trim()) continue;
-    const bullet = /^\s*[-*•]\s+(.*)$/.exec(line);
-    const numbered = /^\s*\d+[.)]\s+(.*)$/.exec(line);
     const prev = out[out.length - 1];
-    if (bullet || numbered) {
-      const kind = bullet ? 'ul' : 'ol';
-      const item = (bullet ?? numbered)![1];
-      if (prev && prev.kind === kind) prev.items.push(item);
-      else out.push({ kind, items: [item] });
-      continue;
-    }
+    if (addListItem(out, line, /^\s*[-*•]\s+(.*)$/, /^\s*\d+[.)]\s+(.*)$/)) continue;
     const prevLine = lines[i - 1];
     if (prev && prev.kind === 'p' && prevLine !== undefined && prevLine.trim() !== '') prev.lines.push(line);
     else out.push({ kind: 'p', lines: [line] });
