@@ -168,3 +168,13 @@ func (s *Store) BatchRetrievalCases(ctx context.Context, batchID int64) ([]Retri
 		return c, err
 	})
 }
+
+// WideDatabases lists the latest version of each database with more than minTables tables, newest
+// first, at most limit: those whose prompts need retrieval, whose indexes a starting server builds
+// before the first question asks.
+func (s *Store) WideDatabases(ctx context.Context, minTables, limit int) ([]Database, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+databaseColumns+` FROM databases d WHERE d.table_count > $1
+		AND d.version = (SELECT max(version) FROM databases x WHERE x.project_id = d.project_id AND x.name = d.name)
+		ORDER BY d.created_at DESC, d.id DESC LIMIT $2`, minTables, limit)
+	return collect(rows, err, "list wide databases", func(r pgx.CollectableRow) (Database, error) { return scanDatabase(r) })
+}

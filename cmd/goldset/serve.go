@@ -13,8 +13,11 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/goldset/goldset/agent"
+	"github.com/goldset/goldset/agent/retrieve"
 	annotatorui "github.com/goldset/goldset/annotator-ui"
 	"github.com/goldset/goldset/llm/llmconf"
+	"github.com/goldset/goldset/pipelines/schemas"
 	"github.com/goldset/goldset/server"
 	"github.com/goldset/goldset/store"
 )
@@ -84,6 +87,7 @@ func runServe(ctx context.Context, args []string, out io.Writer) error {
 	workersDone := make(chan error, 1)
 	go func() { workersDone <- app.Runner.Serve(wctx) }()
 	go followSettings(ctx, app.Models, log)
+	go warmIndexes(wctx, db.store, app.Schemas, log)
 	url := browserURL(ln.Addr())
 	fmt.Fprintf(out, "\nGoldset %s is running at %s\n%s\n%sData: %s. Press Ctrl-C to stop.\n\n", version, url, welcome, sampleHint(ctx, db.store), describeDB(cfg, db))
 	err = srv.Run(ctx, ln)
@@ -200,6 +204,22 @@ func followSettings(ctx context.Context, m *llmconf.Models, log *slog.Logger) {
 			if err := m.ReloadIfChanged(ctx); err != nil {
 				log.Warn("reloading language-model settings", "err", err)
 			}
+		}
+	}
+}
+
+// warmIndexes builds the retrieval indexes of the newest databases too wide for one prompt (as many
+// as the cache keeps), one after the other, so the first question or search after a restart does
+// not wait for its database's values to be read. A failure is left for that first use to report.
+func warmIndexes(ctx context.Context, st *store.Store, sc *schemas.Cache, log *slog.Logger) {
+	dbs, err := st.WideDatabases(ctx, agent.DefaultTopKTables, retrieve.DefaultCached)
+	if err != nil {
+		log.Warn("listing the databases whose retrieval indexes to build", "err", err)
+		return
+	}
+	for _, d := range dbs {
+		if _, err := sc.Index(ctx, d.ProjectID, d.ID); err != nil && ctx.Err() == nil {
+			log.Warn("building a retrieval index", "database", d.ID, "err", err)
 		}
 	}
 }
