@@ -5,6 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { request, type SchemaSearchField, type SchemaSearchHit } from '../shared/api';
 import './schemaSearch.css';
+import { SearchInput } from './ui';
 
 export interface SearchResponse {
   query: string;
@@ -60,15 +61,7 @@ export function SchemaSearch({
 
   return (
     <section className="schema-search" aria-label="Find tables, columns and values">
-      <input
-        className="input schema-search-input"
-        type="search"
-        placeholder="Find tables, columns, values"
-        aria-label="Find tables, columns and values"
-        value={text}
-        onChange={(e) => setText(e.target.value)}
-        maxLength={200}
-      />
+      <SearchInput className="schema-search-input" label="Find tables, columns and values" placeholder="Find tables, columns, values" value={text} onChange={setText} maxLength={200} />
       {q && search.isPending && <p className="muted schema-search-note">Searching…</p>}
       {q && search.isError && (
         <p className="schema-search-note schema-search-error" role="alert">

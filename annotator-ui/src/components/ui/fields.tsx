@@ -98,3 +98,14 @@ export function FilterSelect({
     </label>
   );
 }
+
+/** A search box, named by `label` for screen readers; `onChange` gets the text typed. */
+export function SearchInput({
+  label,
+  value,
+  onChange,
+  className,
+  ...rest
+}: Omit<InputHTMLAttributes<HTMLInputElement>, 'onChange' | 'type'> & { label: string; value: string; onChange: (text: string) => void }) {
+  return <input className={`input ${className ?? ''}`} type="search" aria-label={label} value={value} onChange={(e) => onChange(e.target.value)} {...rest} />;
+}

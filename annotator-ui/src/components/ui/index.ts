@@ -1,7 +1,7 @@
 // The small design system: buttons, fields, alerts, dialogs, toasts, empty states. Screens import the
 // kit from here.
 export { Button, Icon } from './Button';
-export { FilterSelect, SelectField, TextAreaField, TextField } from './fields';
+export { FilterSelect, SearchInput, SelectField, TextAreaField, TextField } from './fields';
 export { Checkbox, SubmitRow } from './forms';
 export { Alert, describeError, EmptyState, ErrorState, LoadMore, Loading, QueryView } from './states';
 export { ConfirmDialog, ConfirmMutation, Dialog, Drawer } from './Dialog';

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { type DbTable } from '../../shared/api';
 import { formatCount, plural } from '../../components/ResultGrid';
 import { ColumnDocNote } from '../../components/ColumnDoc';
-import { Button } from '../../components/ui';
+import { Button, SearchInput } from '../../components/ui';
 import { toggled } from '../../shared/toggle';
 import { quoteIdent, tableSource, headerDiffers } from './sql';
 
@@ -84,14 +84,7 @@ export function SchemaBrowser({
         <span className="muted">{formatCount(tables.length)}</span>
       </div>
       {tables.length > 6 && (
-        <input
-          className="input schema-filter"
-          type="search"
-          placeholder="Filter tables and columns"
-          aria-label="Filter tables and columns"
-          value={filter}
-          onChange={(e) => setFilter(e.target.value)}
-        />
+        <SearchInput className="schema-filter" label="Filter tables and columns" placeholder="Filter tables and columns" value={filter} onChange={setFilter} />
       )}
       {tables.length === 0 ? (
         <p className="muted schema-empty">This database has no tables.</p>
