@@ -179,20 +179,12 @@ func (s *Store) DatabaseByName(ctx context.Context, projectID int64, name string
 func (s *Store) Tables(ctx context.Context, databaseID int64) ([]DBTable, error) {
 	rows, err := s.pool.Query(ctx, `SELECT id, database_id, position, name, original, summary, row_count, columns,
 		primary_key, foreign_keys, warnings, scan_order FROM db_tables WHERE database_id = $1 ORDER BY position`, databaseID)
-	if err != nil {
-		return nil, classify(err, "list tables")
-	}
-	defer rows.Close()
-	out := []DBTable{}
-	for rows.Next() {
+	return collect(rows, err, "list tables", func(row pgx.CollectableRow) (DBTable, error) {
 		var t DBTable
-		if err := rows.Scan(&t.ID, &t.DatabaseID, &t.Position, &t.Name, &t.Original, &t.Summary, &t.RowCount, &t.Columns,
-			&t.PrimaryKey, &t.ForeignKeys, &t.Warnings, &t.ScanOrder); err != nil {
-			return nil, classify(err, "list tables")
-		}
-		out = append(out, t)
-	}
-	return out, classify(rows.Err(), "list tables")
+		err := row.Scan(&t.ID, &t.DatabaseID, &t.Position, &t.Name, &t.Original, &t.Summary, &t.RowCount, &t.Columns,
+			&t.PrimaryKey, &t.ForeignKeys, &t.Warnings, &t.ScanOrder)
+		return t, err
+	})
 }
 
 // validTableName: a lower-case identifier PostgreSQL needs no quotes for.

@@ -248,22 +248,16 @@ func (s *Store) TranslationReports(ctx context.Context, projectID int64) ([]Tran
 		FROM sql_candidates c JOIN nlqs n ON n.id = c.nlq_id JOIN databases d ON d.id = n.database_id
 		WHERE n.project_id = $1 AND c.source = 'import' AND c.verification IS NOT NULL
 		GROUP BY d.id, d.name ORDER BY lower(d.name)`, projectID)
-	if err != nil {
-		return nil, classify(err, "translation report")
-	}
-	defer rows.Close()
-	out := []TranslationReport{}
-	for rows.Next() {
+	return collect(rows, err, "translation report", func(row pgx.CollectableRow) (TranslationReport, error) {
 		var r TranslationReport
-		if err := rows.Scan(&r.DatabaseID, &r.DatabaseName, &r.Total, &r.Matched, &r.Mismatched); err != nil {
-			return nil, classify(err, "translation report")
+		if err := row.Scan(&r.DatabaseID, &r.DatabaseName, &r.Total, &r.Matched, &r.Mismatched); err != nil {
+			return r, err
 		}
 		if r.Total > 0 {
 			r.MatchRate = float64(r.Matched) / float64(r.Total)
 		}
-		out = append(out, r)
-	}
-	return out, classify(rows.Err(), "translation report")
+		return r, nil
+	})
 }
 
 // HistoryEntry is one query a person ran in the SQL runner.
@@ -292,19 +286,11 @@ func (s *Store) History(ctx context.Context, userID, databaseID int64, limit int
 	}
 	rows, err := s.pool.Query(ctx, `SELECT id, database_id, sql, row_count, error, elapsed_ms, created_at FROM sql_history
 		WHERE user_id = $1 AND database_id = $2 ORDER BY id DESC LIMIT $3`, userID, databaseID, limit)
-	if err != nil {
-		return nil, classify(err, "history")
-	}
-	defer rows.Close()
-	out := []HistoryEntry{}
-	for rows.Next() {
+	return collect(rows, err, "history", func(row pgx.CollectableRow) (HistoryEntry, error) {
 		var h HistoryEntry
-		if err := rows.Scan(&h.ID, &h.DatabaseID, &h.SQL, &h.RowCount, &h.Error, &h.ElapsedMS, &h.CreatedAt); err != nil {
-			return nil, classify(err, "history")
-		}
-		out = append(out, h)
-	}
-	return out, classify(rows.Err(), "history")
+		err := row.Scan(&h.ID, &h.DatabaseID, &h.SQL, &h.RowCount, &h.Error, &h.ElapsedMS, &h.CreatedAt)
+		return h, err
+	})
 }
 
 // NLQ returns one question of a project with its first SQL candidate.

@@ -494,19 +494,11 @@ func (s *Store) RecentDisagreements(ctx context.Context, projectID int64, limit 
 		LEFT JOIN sql_candidates a ON a.id = i.candidate_a LEFT JOIN sql_candidates b ON b.id = i.candidate_b
 		LEFT JOIN LATERAL (SELECT * FROM reviews r WHERE r.review_item_id = i.id ORDER BY r.id DESC LIMIT 1) r ON true
 		WHERE i.project_id = $1 AND i.reason = 'disagreement' ORDER BY i.id DESC LIMIT $2`, projectID, limit)
-	if err != nil {
-		return nil, classify(err, "recent disagreements")
-	}
-	defer rows.Close()
-	out := []Disagreement{}
-	for rows.Next() {
+	return collect(rows, err, "recent disagreements", func(row pgx.CollectableRow) (Disagreement, error) {
 		var d Disagreement
-		if err := rows.Scan(&d.Question, &d.SQLA, &d.SQLB, &d.Decision, &d.ErrorType, &d.RuleIDs, &d.Comment, &d.FinalSQL, &d.ReviewedAt); err != nil {
-			return nil, classify(err, "recent disagreements")
-		}
-		out = append(out, d)
-	}
-	return out, classify(rows.Err(), "recent disagreements")
+		err := row.Scan(&d.Question, &d.SQLA, &d.SQLB, &d.Decision, &d.ErrorType, &d.RuleIDs, &d.Comment, &d.FinalSQL, &d.ReviewedAt)
+		return d, err
+	})
 }
 
 // claimWithRetry runs a one-statement claim. A claim that breaks a uniqueness rule lost a race with
