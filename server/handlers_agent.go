@@ -144,12 +144,8 @@ type saveRunRequest struct {
 }
 
 func (s *Server) saveAgentRun(c echo.Context) error {
-	pid, id, err := projectAnd(c, "run")
+	pid, id, req, err := projectAndBody[saveRunRequest](c, "run")
 	if err != nil {
-		return err
-	}
-	var req saveRunRequest
-	if err := bind(c, &req); err != nil {
 		return err
 	}
 	n, err := s.cfg.Agents.SaveAsNLQ(c.Request().Context(), currentPrincipal(c).actor(c), pid, id, req.Question)

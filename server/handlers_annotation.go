@@ -105,12 +105,8 @@ type submitRequest struct {
 }
 
 func (s *Server) submitAnnotation(c echo.Context) error {
-	pid, id, err := projectAnd(c, "item")
+	pid, id, req, err := projectAndBody[submitRequest](c, "item")
 	if err != nil {
-		return err
-	}
-	var req submitRequest
-	if err := bind(c, &req); err != nil {
 		return err
 	}
 	if req.Version == nil {
@@ -131,12 +127,8 @@ type skipRequest struct {
 }
 
 func (s *Server) skipAnnotation(c echo.Context) error {
-	pid, id, err := projectAnd(c, "item")
+	pid, id, req, err := projectAndBody[skipRequest](c, "item")
 	if err != nil {
-		return err
-	}
-	var req skipRequest
-	if err := bind(c, &req); err != nil {
 		return err
 	}
 	if req.Version == nil {

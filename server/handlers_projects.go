@@ -130,12 +130,8 @@ type updateMemberRequest struct {
 }
 
 func (s *Server) updateMember(c echo.Context) error {
-	pid, uid, err := projectAnd(c, "user")
+	pid, uid, req, err := projectAndBody[updateMemberRequest](c, "user")
 	if err != nil {
-		return err
-	}
-	var req updateMemberRequest
-	if err := bind(c, &req); err != nil {
 		return err
 	}
 	if req.Version == nil {

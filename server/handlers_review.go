@@ -50,12 +50,8 @@ type decisionRequest struct {
 }
 
 func (s *Server) decideReviewItem(c echo.Context) error {
-	pid, id, err := projectAnd(c, "item")
+	pid, id, req, err := projectAndBody[decisionRequest](c, "item")
 	if err != nil {
-		return err
-	}
-	var req decisionRequest
-	if err := bind(c, &req); err != nil {
 		return err
 	}
 	if req.Version == nil {
@@ -188,12 +184,8 @@ type assignRequest struct {
 
 // assignReviewItem hands an item to a reviewer of the project (leads).
 func (s *Server) assignReviewItem(c echo.Context) error {
-	pid, id, err := projectAnd(c, "item")
+	pid, id, req, err := projectAndBody[assignRequest](c, "item")
 	if err != nil {
-		return err
-	}
-	var req assignRequest
-	if err := bind(c, &req); err != nil {
 		return err
 	}
 	ok, err := s.authz.allowed(req.UserID, projectDomain(pid), "review", "work")

@@ -44,3 +44,14 @@ func projectBody[T any](c echo.Context) (int64, T, error) {
 	}
 	return pid, req, bind(c, &req)
 }
+
+// projectAndBody reads :project and one more numeric path parameter (see projectAnd) and binds the
+// JSON body into a T (see bind).
+func projectAndBody[T any](c echo.Context, name string) (int64, int64, T, error) {
+	var req T
+	pid, id, err := projectAnd(c, name)
+	if err != nil {
+		return 0, 0, req, err
+	}
+	return pid, id, req, bind(c, &req)
+}
