@@ -48,12 +48,8 @@ func (s *Server) createPrompt(c echo.Context) error {
 }
 
 func (s *Server) startEvaluation(c echo.Context) error {
-	pid, err := idParam(c, "project")
+	pid, p, err := projectBody[evaluate.Params](c)
 	if err != nil {
-		return err
-	}
-	var p evaluate.Params
-	if err := bind(c, &p); err != nil {
 		return err
 	}
 	run, err := s.cfg.Evaluator.StartEvaluation(c.Request().Context(), currentPrincipal(c).actor(c), pid, p)
@@ -115,12 +111,8 @@ func (s *Server) evaluationResults(c echo.Context) error {
 }
 
 func (s *Server) startOptimization(c echo.Context) error {
-	pid, err := idParam(c, "project")
+	pid, p, err := projectBody[optimize.Params](c)
 	if err != nil {
-		return err
-	}
-	var p optimize.Params
-	if err := bind(c, &p); err != nil {
 		return err
 	}
 	run, err := s.cfg.Optimizer.StartOptimization(c.Request().Context(), currentPrincipal(c).actor(c), pid, p)

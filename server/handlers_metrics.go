@@ -48,12 +48,8 @@ func (s *Server) getMetricRun(c echo.Context) error {
 
 // computeMetrics queues a computation; the run's status tells when it is done.
 func (s *Server) computeMetrics(c echo.Context) error {
-	pid, err := idParam(c, "project")
+	pid, p, err := projectBody[measure.Params](c)
 	if err != nil {
-		return err
-	}
-	var p measure.Params
-	if err := bind(c, &p); err != nil {
 		return err
 	}
 	run, err := s.stats.Start(c.Request().Context(), currentPrincipal(c).actor(c), pid, store.MetricsManual, nil, p)

@@ -15,12 +15,8 @@ func (s *Server) snapshots() *golden.Snapshots { return &golden.Snapshots{Store:
 // createSnapshot cuts an immutable snapshot of the project's accepted pairs; the answer carries its
 // manifest.
 func (s *Server) createSnapshot(c echo.Context) error {
-	pid, err := idParam(c, "project")
+	pid, p, err := projectBody[golden.SnapshotParams](c)
 	if err != nil {
-		return err
-	}
-	var p golden.SnapshotParams
-	if err := bind(c, &p); err != nil {
 		return err
 	}
 	snap, _, err := s.snapshots().Cut(c.Request().Context(), currentPrincipal(c).actor(c), pid, p)
@@ -155,12 +151,8 @@ func (s *Server) snapshotErrorRate(c echo.Context) error {
 
 // auditSnapshot draws the sample an error-rate target needs and queues it to reviewers.
 func (s *Server) auditSnapshot(c echo.Context) error {
-	pid, id, err := projectAnd(c, "snapshot")
+	pid, id, p, err := projectAndBody[golden.AuditParams](c, "snapshot")
 	if err != nil {
-		return err
-	}
-	var p golden.AuditParams
-	if err := bind(c, &p); err != nil {
 		return err
 	}
 	au, err := s.snapshots().StartAudit(c.Request().Context(), currentPrincipal(c).actor(c), pid, id, p)
