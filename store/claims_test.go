@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/goldset/goldset/store"
@@ -18,20 +19,15 @@ func (q *queue) annotationQueue(n, k int) []int64 {
 	q.t.Helper()
 	var nlqs []int64
 	for i := 0; i < n; i++ {
-		tx, err := q.st.Pool().Begin(q.ctx)
-		if err != nil {
-			q.t.Fatal(err)
-		}
 		nlq := store.NLQ{ProjectID: q.project, Question: fmt.Sprintf("Annotate %d?", i)}
-		if _, err := store.InsertNLQ(q.ctx, tx, store.System, &nlq); err != nil {
-			q.t.Fatal(err)
-		}
-		if _, err := store.CreateAnnotationItems(q.ctx, tx, q.project, nlq.ID, k); err != nil {
-			q.t.Fatal(err)
-		}
-		if err := tx.Commit(q.ctx); err != nil {
-			q.t.Fatal(err)
-		}
+		inTx(q.t, q.st, func(tx pgx.Tx) {
+			if _, err := store.InsertNLQ(q.ctx, tx, store.System, &nlq); err != nil {
+				q.t.Fatal(err)
+			}
+			if _, err := store.CreateAnnotationItems(q.ctx, tx, q.project, nlq.ID, k); err != nil {
+				q.t.Fatal(err)
+			}
+		})
 		nlqs = append(nlqs, nlq.ID)
 	}
 	return nlqs
@@ -235,22 +231,16 @@ func TestClaims_AnnotatorsSkipOnlyQuestionsTheyWrote(t *testing.T) {
 	q := newQueue(t, 1)
 	user := q.reviewers[0]
 	add := func(question string, origin map[string]any) {
-		tx, err := q.st.Pool().Begin(q.ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer tx.Rollback(q.ctx)
-		raw, _ := json.Marshal(origin)
-		nlq := store.NLQ{ProjectID: q.project, Question: question, Origin: raw}
-		if _, err := store.InsertNLQ(q.ctx, tx, store.Actor{UserID: user, RequestID: "test"}, &nlq); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := store.CreateAnnotationItems(q.ctx, tx, q.project, nlq.ID, 1); err != nil {
-			t.Fatal(err)
-		}
-		if err := tx.Commit(q.ctx); err != nil {
-			t.Fatal(err)
-		}
+		inTx(t, q.st, func(tx pgx.Tx) {
+			raw, _ := json.Marshal(origin)
+			nlq := store.NLQ{ProjectID: q.project, Question: question, Origin: raw}
+			if _, err := store.InsertNLQ(q.ctx, tx, store.Actor{UserID: user, RequestID: "test"}, &nlq); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := store.CreateAnnotationItems(q.ctx, tx, q.project, nlq.ID, 1); err != nil {
+				t.Fatal(err)
+			}
+		})
 	}
 	add("Written by the user?", map[string]any{"kind": "written", "author_id": user})
 	add("Imported by the user?", map[string]any{"kind": "spider", "file": "dev.json", "index": 1})

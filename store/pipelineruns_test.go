@@ -16,18 +16,13 @@ import (
 func queueAll(t *testing.T, st *store.Store, runID int64) map[string]int {
 	t.Helper()
 	ctx := context.Background()
-	tx, err := st.Pool().Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback(ctx)
-	items, err := store.QueueItems(ctx, tx, runID, 100)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.Commit(ctx); err != nil {
-		t.Fatal(err)
-	}
+	var items []store.QueuedItem
+	inTx(t, st, func(tx pgx.Tx) {
+		var err error
+		if items, err = store.QueueItems(ctx, tx, runID, 100); err != nil {
+			t.Fatal(err)
+		}
+	})
 	gens := map[string]int{}
 	for _, it := range items {
 		gens[it.Key] = it.Gen
@@ -35,16 +30,23 @@ func queueAll(t *testing.T, st *store.Store, runID int64) map[string]int {
 	return gens
 }
 
+// newRun creates a project and in it a run of kind "test" over the items keys.
+func newRun(t *testing.T, st *store.Store, project string, params map[string]any, keys ...string) (store.Project, store.PipelineRun) {
+	t.Helper()
+	p := newProject(t, st, project, 0)
+	run, err := st.CreatePipelineRun(context.Background(), store.System, p.ID, "test", params, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, run
+}
+
 // Ten workers finishing the same item at once record it once: one result, one count.
 func TestCompleteItem_RecordsAnItemOnceWhoeverFinishesIt(t *testing.T) {
 	t.Parallel()
 	st := open(t)
 	ctx := context.Background()
-	p := newProject(t, st, "runs", 0)
-	run, err := st.CreatePipelineRun(ctx, store.System, p.ID, "test", map[string]any{}, []string{"a", "b"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, run := newRun(t, st, "runs", map[string]any{}, "a", "b")
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	recorded, saved := 0, 0
@@ -83,11 +85,7 @@ func TestClaimItem_OnlyTheCurrentJobOfAnActiveRun(t *testing.T) {
 	t.Parallel()
 	st := open(t)
 	ctx := context.Background()
-	p := newProject(t, st, "claims", 0)
-	run, err := st.CreatePipelineRun(ctx, store.System, p.ID, "test", map[string]any{"x": 1}, []string{"a"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, run := newRun(t, st, "claims", map[string]any{"x": 1}, "a")
 	gen := queueAll(t, st, run.ID)["a"]
 	if _, _, ok, _ := st.ClaimItem(ctx, run.ID, "a", gen+1, 7, 1); ok {
 		t.Fatal("a job of another generation claimed the item")
@@ -158,11 +156,7 @@ func TestAddEvent_LinesBecomeVisibleInIDOrder(t *testing.T) {
 	t.Parallel()
 	st := open(t)
 	ctx := context.Background()
-	p := newProject(t, st, "log order", 0)
-	run, err := st.CreatePipelineRun(ctx, store.System, p.ID, "test", map[string]any{}, []string{"a"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, run := newRun(t, st, "log order", map[string]any{}, "a")
 	tx, err := st.Pool().Begin(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/goldset/goldset/store"
 )
 
@@ -65,30 +67,25 @@ func (q *queue) add(n int) []int64 {
 	q.t.Helper()
 	var ids []int64
 	for i := 0; i < n; i++ {
-		tx, err := q.st.Pool().Begin(q.ctx)
-		if err != nil {
-			q.t.Fatal(err)
-		}
-		nlq := store.NLQ{ProjectID: q.project, Question: fmt.Sprintf("Question %d?", i)}
-		if _, err := store.InsertNLQ(q.ctx, tx, store.System, &nlq); err != nil {
-			q.t.Fatal(err)
-		}
-		a := store.Candidate{NLQID: nlq.ID, Source: "human", SQL: "SELECT 1"}
-		if err := store.InsertCandidate(q.ctx, tx, store.Actor{UserID: q.author}, &a); err != nil {
-			q.t.Fatal(err)
-		}
-		b := store.Candidate{NLQID: nlq.ID, Source: "agent", SQL: "SELECT 2"}
-		if err := store.InsertCandidate(q.ctx, tx, store.System, &b); err != nil {
-			q.t.Fatal(err)
-		}
-		it := store.ReviewItem{ProjectID: q.project, NLQID: nlq.ID, Reason: "disagreement", CandidateA: &a.ID, CandidateB: &b.ID}
-		if err := store.CreateReviewItem(q.ctx, tx, store.System, &it); err != nil {
-			q.t.Fatal(err)
-		}
-		if err := tx.Commit(q.ctx); err != nil {
-			q.t.Fatal(err)
-		}
-		ids = append(ids, it.ID)
+		inTx(q.t, q.st, func(tx pgx.Tx) {
+			nlq := store.NLQ{ProjectID: q.project, Question: fmt.Sprintf("Question %d?", i)}
+			if _, err := store.InsertNLQ(q.ctx, tx, store.System, &nlq); err != nil {
+				q.t.Fatal(err)
+			}
+			a := store.Candidate{NLQID: nlq.ID, Source: "human", SQL: "SELECT 1"}
+			if err := store.InsertCandidate(q.ctx, tx, store.Actor{UserID: q.author}, &a); err != nil {
+				q.t.Fatal(err)
+			}
+			b := store.Candidate{NLQID: nlq.ID, Source: "agent", SQL: "SELECT 2"}
+			if err := store.InsertCandidate(q.ctx, tx, store.System, &b); err != nil {
+				q.t.Fatal(err)
+			}
+			it := store.ReviewItem{ProjectID: q.project, NLQID: nlq.ID, Reason: "disagreement", CandidateA: &a.ID, CandidateB: &b.ID}
+			if err := store.CreateReviewItem(q.ctx, tx, store.System, &it); err != nil {
+				q.t.Fatal(err)
+			}
+			ids = append(ids, it.ID)
+		})
 	}
 	return ids
 }
@@ -311,21 +308,17 @@ func TestReviewQueue_AuthorNeverGetsOwnWork(t *testing.T) {
 		t.Fatalf("the author claimed their own item: %v", err)
 	}
 	// Listed authors count too (a question's writer, say), not only the candidates' creators.
-	tx, err := q.st.Pool().Begin(q.ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	nlq := store.NLQ{ProjectID: q.project, Question: "Listed?"}
-	if _, err := store.InsertNLQ(q.ctx, tx, store.System, &nlq); err != nil {
-		t.Fatal(err)
-	}
-	listed := store.ReviewItem{ProjectID: q.project, NLQID: nlq.ID, Reason: "audit", Authors: []int64{q.reviewers[0]}}
-	if err := store.CreateReviewItem(q.ctx, tx, store.System, &listed); err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.Commit(q.ctx); err != nil {
-		t.Fatal(err)
-	}
+	var listed store.ReviewItem
+	inTx(t, q.st, func(tx pgx.Tx) {
+		nlq := store.NLQ{ProjectID: q.project, Question: "Listed?"}
+		if _, err := store.InsertNLQ(q.ctx, tx, store.System, &nlq); err != nil {
+			t.Fatal(err)
+		}
+		listed = store.ReviewItem{ProjectID: q.project, NLQID: nlq.ID, Reason: "audit", Authors: []int64{q.reviewers[0]}}
+		if err := store.CreateReviewItem(q.ctx, tx, store.System, &listed); err != nil {
+			t.Fatal(err)
+		}
+	})
 	it, err := q.claim(q.reviewers[0], time.Minute)
 	if err != nil || it.ID != ids[0] {
 		t.Fatalf("reviewer got %d (%v), want %d and never their listed item %d", it.ID, err, ids[0], listed.ID)
@@ -435,11 +428,11 @@ func TestReviewQueue_EveryCandidateShownAndAcceptable(t *testing.T) {
 		t.Fatal(err)
 	}
 	third := store.Candidate{NLQID: v.NLQID, Source: "import", SQL: "SELECT 3"}
-	tx, _ := q.st.Pool().Begin(q.ctx)
-	if err := store.InsertCandidate(q.ctx, tx, store.System, &third); err != nil {
-		t.Fatal(err)
-	}
-	tx.Commit(q.ctx)
+	inTx(t, q.st, func(tx pgx.Tx) {
+		if err := store.InsertCandidate(q.ctx, tx, store.System, &third); err != nil {
+			t.Fatal(err)
+		}
+	})
 	v, err = q.claim(me, time.Hour) // the same claim, now with three candidates
 	if err != nil {
 		t.Fatal(err)

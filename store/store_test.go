@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/goldset/goldset/store"
 	"github.com/goldset/goldset/store/storetest"
 )
@@ -21,6 +23,21 @@ func open(t *testing.T) *store.Store {
 	}
 	t.Cleanup(func() { st.Close() })
 	return st
+}
+
+// inTx runs f in a transaction of st and commits it; f fails the test itself.
+func inTx(t *testing.T, st *store.Store, f func(tx pgx.Tx)) {
+	t.Helper()
+	ctx := context.Background()
+	tx, err := st.Pool().Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	f(tx)
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // newUser creates a user with a throwaway password.
