@@ -171,7 +171,7 @@ export function ShareBars({
       {items.map((it) => (
         <li key={it.key} className="share-row">
           <span className="share-name">{it.label}</span>
-          <span className="share-bar" aria-hidden="true">
+          <span className="meter share-bar" aria-hidden="true">
             <span style={{ width: `${Math.min(1, Math.max(0, it.share)) * 100}%` }} />
           </span>
           <span className="share-figures">

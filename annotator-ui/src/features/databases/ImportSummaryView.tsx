@@ -16,8 +16,8 @@ export function ImportSummaryView({ projectId, summary }: { projectId: string; s
   return (
     <div className="import-summary" data-testid="import-summary">
       {q && (q.gold_translated ?? 0) > 0 && (
-        <div className={`match-rate${(q.gold_match_rate ?? 0) >= 0.95 ? ' match-rate-good' : ''}`} data-testid="match-rate">
-          <div className="match-rate-figure">{percent(q.gold_match_rate ?? 0)}</div>
+        <div className={`accuracy match-rate${(q.gold_match_rate ?? 0) >= 0.95 ? ' accuracy-good' : ''}`} data-testid="match-rate">
+          <div className="accuracy-figure">{percent(q.gold_match_rate ?? 0)}</div>
           <div>
             <strong>
               {formatCount(q.gold_matched ?? 0)} of {formatCount(q.gold_translated ?? 0)} gold queries (

@@ -36,7 +36,7 @@ function ReportRow({ r }: { r: TranslationReport }) {
   return (
     <li className="report-row">
       <span className="report-name">{r.database_name}</span>
-      <span className="report-bar" aria-hidden="true">
+      <span className="meter report-bar" aria-hidden="true">
         <span style={{ width: `${Math.round(r.match_rate * 100)}%` }} />
       </span>
       <span className="report-figures">
