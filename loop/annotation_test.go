@@ -8,10 +8,10 @@ import (
 	"github.com/goldset/goldset/store/storetest"
 )
 
-// An agent answer is routed with its storage: sampled questions get annotation items, unclean runs
-// not sampled go to review with their reason, clean ones stay new.
 func TestMain(m *testing.M) { storetest.Main(m) }
 
+// An agent answer is routed with its storage: sampled questions get annotation items, unclean runs
+// not sampled go to review with their reason, clean ones stay new.
 func TestRouteAgentAnswer_SamplesOrSendsUncleanRunsToReview(t *testing.T) {
 	t.Parallel()
 	f := pipelinetest.New(t)
