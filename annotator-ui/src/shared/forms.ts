@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { ApiError } from './api';
 
 /**
@@ -30,3 +31,12 @@ export function formError(err: unknown, fields: Record<string, string>): string 
 
 /** Empty, or a whole number from lo to hi: the check of an optional count field. */
 export const wholeIn = (v: string, lo: number, hi: number) => v.trim() === '' || (Number.isInteger(Number(v)) && Number(v) >= lo && Number(v) <= hi);
+
+/**
+ * A form's values in one state, and `set(key)`: the onChange that writes a text field's value to `key`.
+ */
+export function useFormState<T extends object>(initial: T) {
+  const [form, setForm] = useState(initial);
+  const set = (key: keyof T) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [key]: e.target.value }));
+  return [form, setForm, set] as const;
+}

@@ -1,7 +1,7 @@
 // The form that starts an agent batch over the project's questions (a database, a stage, a status, a
 // limit), with its concurrency and samples per question.
 import { useQuery } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { type FormEvent } from 'react';
 import { api, llmApi, type AgentBatchParams } from '../../shared/api';
 import { plural } from '../../components/ResultGrid';
 import { isNotConfigured } from '../runs/NotConfigured';
@@ -13,6 +13,7 @@ import { runName } from '../runs/name';
 import { useStartRun } from '../runs/useStartRun';
 import { databaseKeys } from '../databases/keys';
 import { RunFormFooter, StartButton } from '../runs/RunForm';
+import { useFormState } from '../../shared/forms';
 
 /** The form's values as the API's params: only what was set. */
 export function batchParams(form: {
@@ -45,8 +46,7 @@ const COUNT_FIELDS = [
 export function NewBatch({ projectId }: { projectId: string }) {
   const { user } = useSession();
   const databases = useQuery({ queryKey: databaseKeys.list(projectId, false), queryFn: () => api.listDatabases(projectId) });
-  const [form, setForm] = useState({ database: '', stage: '', status: '', limit: '', concurrency: '16', samples: '1' });
-  const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
+  const [form, , set] = useFormState({ database: '', stage: '', status: '', limit: '', concurrency: '16', samples: '1' });
   // Errors of fields this form has show beside them; any other (say `questions`: none match) above the button.
   const { mutation: start, noModel: notConfigured, fields, general } = useStartRun({
     projectId,

@@ -1,9 +1,9 @@
 // The form that starts an evaluation: a snapshot's split, the model, the prompt template (the project's
 // current one to start with), an optional judge and a budget.
-import { useState, type FormEvent } from 'react';
+import { type FormEvent } from 'react';
 import { plural } from '../../components/ResultGrid';
 import { Card, Checkbox, SelectField, TextField } from '../../components/ui';
-import { wholeIn } from '../../shared/forms';
+import { useFormState, wholeIn } from '../../shared/forms';
 import { goldenApi, placeholderError, type EvalStart } from '../../shared/golden';
 import { useSession } from '../../shared/session';
 import { evaluationKeys } from './keys';
@@ -48,7 +48,7 @@ export function evaluationParams(f: EvalForm, current?: string): EvalStart {
 
 export function NewEvaluation({ projectId }: { projectId: string }) {
   const { user } = useSession();
-  const [form, setForm] = useState<EvalForm>({
+  const [form, setForm, set] = useFormState<EvalForm>({
     snapshot: '',
     split: 'test',
     model: '',
@@ -60,7 +60,6 @@ export function NewEvaluation({ projectId }: { projectId: string }) {
     concurrency: '8',
     budget: EMPTY_BUDGET,
   });
-  const set = (k: keyof EvalForm) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
   const prompts = useCurrentPrompt(projectId, (update) => setForm((f) => ({ ...f, prompt: update(f.prompt) })));
   const { mutation: start, noModel, fields, general } = useStartRun({
     projectId,

@@ -1,8 +1,8 @@
 // The form that starts a prompt optimization: OPRO or APO with the method's own knobs, the snapshot,
 // the model, the baseline prompt (the project's current template to start with) and a budget.
-import { useState, type FormEvent } from 'react';
+import { type FormEvent } from 'react';
 import { Card, TextField } from '../../components/ui';
-import { wholeIn } from '../../shared/forms';
+import { useFormState, wholeIn } from '../../shared/forms';
 import { APO_DEFAULTS, goldenApi, OPRO_DEFAULTS, placeholderError, type OptMethod, type OptStart } from '../../shared/golden';
 import { useSession } from '../../shared/session';
 import { optimizationKeys } from './keys';
@@ -91,8 +91,7 @@ export function optimizationParams(f: OptForm, current?: string): OptStart {
 
 export function NewOptimization({ projectId }: { projectId: string }) {
   const { user } = useSession();
-  const [form, setForm] = useState<OptForm>(INITIAL);
-  const set = (k: keyof OptForm) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
+  const [form, setForm, set] = useFormState<OptForm>(INITIAL);
   const prompts = useCurrentPrompt(projectId, (update) => setForm((f) => ({ ...f, prompt: update(f.prompt) })));
   const { mutation: start, noModel, fields, general } = useStartRun({
     projectId,

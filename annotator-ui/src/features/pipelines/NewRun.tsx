@@ -1,12 +1,12 @@
 // The form that starts a generating pipeline run, with a preview of its first item's prompt.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { api, GENERATION_KINDS, llmApi, type GenerationKind, type GenerationParams } from '../../shared/api';
 import { formatCount, plural } from '../../components/ResultGrid';
 import { isNotConfigured } from '../runs/NotConfigured';
 import { Button, Card, Checkbox, SelectField, TextField, useToast } from '../../components/ui';
-import { fieldErrors, formError } from '../../shared/forms';
+import { fieldErrors, formError, useFormState } from '../../shared/forms';
 import { useSession } from '../../shared/session';
 import { databaseKeys } from '../databases/keys';
 import { questionKeys } from '../questions/keys';
@@ -25,12 +25,11 @@ export function NewRun({ projectId }: { projectId: string }) {
   const databases = useQuery({ queryKey: databaseKeys.list(projectId, false), queryFn: () => api.listDatabases(projectId) });
   const facets = useQuery({ queryKey: questionKeys.facets(projectId), queryFn: () => api.nlqFacets(projectId) });
   const stages = Object.entries(facets.data?.stages ?? {}).sort(([a], [b]) => a.localeCompare(b));
-  const [form, setForm] = useState<RunForm>({ ...DEFAULT_FORM, methods: METHODS.paraphrase ?? [] });
+  const [form, setForm, set] = useFormState<RunForm>({ ...DEFAULT_FORM, methods: METHODS.paraphrase ?? [] });
   // The from-stage defaults to human-seed when it exists, else the first stage.
   const fromStage = form.from_stage || (stages.some(([s]) => s === 'human-seed') ? 'human-seed' : (stages[0]?.[0] ?? ''));
   const effective: RunForm = { ...form, from_stage: fromStage };
   const params = generationParams(effective);
-  const set = (k: keyof RunForm) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
   const setKind = (e: { target: { value: string } }) => {
     const kind = e.target.value as GenerationKind;
     setForm((f) => ({ ...f, kind, methods: METHODS[kind] ?? [] }));

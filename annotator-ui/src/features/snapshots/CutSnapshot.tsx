@@ -6,7 +6,7 @@ import { useNavigate } from 'react-router';
 import { api, ApiError } from '../../shared/api';
 import { plural } from '../../components/ResultGrid';
 import { Alert, Card, Checkbox, SubmitRow, TextField, useToast } from '../../components/ui';
-import { fieldErrors, formError } from '../../shared/forms';
+import { fieldErrors, formError, useFormState } from '../../shared/forms';
 import { goldenApi, HARDNESS, REVIEW_STATUSES, type SnapshotParams, type SnapshotRequest } from '../../shared/golden';
 import { databaseKeys } from '../databases/keys';
 import { snapshotKeys } from './keys';
@@ -101,8 +101,7 @@ export function CutSnapshot({ projectId }: { projectId: string }) {
   const navigate = useNavigate();
   const toast = useToast();
   const databases = useQuery({ queryKey: databaseKeys.list(projectId, false), queryFn: () => api.listDatabases(projectId) });
-  const [form, setForm] = useState<CutForm>(EMPTY_CUT);
-  const set = (k: keyof CutForm) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
+  const [form, setForm, set] = useFormState<CutForm>(EMPTY_CUT);
   const cut = useMutation({
     mutationFn: () => goldenApi.createSnapshot(projectId, snapshotParams(form)),
     onSuccess: (snap) => {
