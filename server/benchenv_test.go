@@ -34,13 +34,7 @@ func newBenchProject(b *testing.B, name string) *benchProject {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { e.st.Close() })
-	if e.exec, err = sqlexec.NewExecutor(e.ctx, e.st.URL(), sqlexec.ExecOptions{}); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(e.exec.Close)
-	if e.im, err = ingest.NewImporter(e.ctx, e.st, e.exec, nil); err != nil {
-		b.Fatal(err)
-	}
+	e.exec, e.im = sandboxTools(b, e.st)
 	if e.lead, err = e.st.CreateUser(e.ctx, store.System, store.NewUser{Email: "lead@example.com", Name: "Lead", Password: "bench bench bench"}); err != nil {
 		b.Fatal(err)
 	}

@@ -20,8 +20,6 @@ import (
 	annotatorui "github.com/goldset/goldset/annotator-ui"
 	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/llm/llmtest"
-	"github.com/goldset/goldset/pipelines/ingest"
-	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 	"github.com/goldset/goldset/store/storetest"
 )
@@ -266,15 +264,7 @@ func browserTests(t *testing.T, set llm.Settings, llmFlag string, specs ...strin
 	if _, err := st.CreateUser(ctx, store.System, store.NewUser{Email: adminEmail, Name: "Admin", Password: adminPassword, IsAdmin: true}); err != nil {
 		t.Fatal(err)
 	}
-	sandbox, err := sqlexec.NewExecutor(ctx, st.URL(), sqlexec.ExecOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sandbox.Close()
-	im, err := ingest.NewImporter(ctx, st, sandbox, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sandbox, im := sandboxTools(t, st)
 	cfg := Config{Version: "e2e", UI: annotatorui.Dist(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Exec: sandbox, Importer: im}
 	wire(t, st, &cfg, set, true)
 	srv, err := New(ctx, st, cfg)

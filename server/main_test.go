@@ -99,13 +99,7 @@ func newEnv(t *testing.T, mods ...func(*Config)) *env {
 			t.Fatal(err)
 		}
 	}
-	if cfg.Exec, err = sqlexec.NewExecutor(ctx, st.URL(), sqlexec.ExecOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(cfg.Exec.Close)
-	if cfg.Importer, err = ingest.NewImporter(ctx, st, cfg.Exec, nil); err != nil {
-		t.Fatal(err)
-	}
+	cfg.Exec, cfg.Importer = sandboxTools(t, st)
 	if cfg.Models == nil {
 		// A fake model that answers every question at once; batches stay queued unless a test runs them.
 		e.llm = llmtest.New(t)
@@ -206,6 +200,23 @@ func wire(t testing.TB, st *store.Store, cfg *Config, set llm.Settings, serve bo
 		go func() { r.Serve(ctx); close(done) }()
 		t.Cleanup(func() { cancel(); <-done })
 	}
+}
+
+// sandboxTools opens the sandbox on st's database, closed when the test ends, and an importer that
+// loads into it: what the server is given to run and import SQL.
+func sandboxTools(t testing.TB, st *store.Store) (*sqlexec.Executor, *ingest.Importer) {
+	t.Helper()
+	ctx := context.Background()
+	exec, err := sqlexec.NewExecutor(ctx, st.URL(), sqlexec.ExecOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(exec.Close)
+	im, err := ingest.NewImporter(ctx, st, exec, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return exec, im
 }
 
 // inTx runs f in a transaction and commits it; f fails the test itself.

@@ -23,8 +23,6 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/goldset/goldset/llm"
-	"github.com/goldset/goldset/pipelines/ingest"
-	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
 	"github.com/goldset/goldset/store/storetest"
 )
@@ -185,15 +183,7 @@ func BenchmarkReviewQueue(b *testing.B) {
 
 	// The server, wired as in production but with no language model; built after the seeding, so its
 	// authorizer starts with every membership loaded.
-	sx, err := sqlexec.NewExecutor(ctx, dbURL, sqlexec.ExecOptions{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer sx.Close()
-	imp, err := ingest.NewImporter(ctx, st, sx, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
+	sx, imp := sandboxTools(b, st)
 	cfg := Config{Version: "bench", Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Exec: sx, Importer: imp,
 		UI: fstest.MapFS{"index.html": {Data: []byte("<!doctype html>")}}}
 	wire(b, st, &cfg, llm.Settings{}, false)
