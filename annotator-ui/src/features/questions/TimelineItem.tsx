@@ -40,6 +40,16 @@ function Entry({
   );
 }
 
+/** A muted line: `children` (how long it took, why), then the guideline version the work was done under. */
+function UnderGuidelines({ projectId, version, children }: { projectId: string; version: number | null | undefined; children: ReactNode }) {
+  return (
+    <p className="muted small">
+      {children}
+      <GuidelineWhen projectId={projectId} version={version} />
+    </p>
+  );
+}
+
 export function TimelineItem({
   entry: e,
   projectId,
@@ -70,10 +80,9 @@ export function TimelineItem({
           who={a.email}
           title={a.skipped_reason ? `Skipped as ${skipReasonText(a.skipped_reason)}` : `Annotated: SQL #${a.candidate_id}`}
         >
-          <p className="muted small">
+          <UnderGuidelines projectId={projectId} version={a.guideline_version}>
             {a.elapsed_ms != null && <>took {formatDuration(a.elapsed_ms)} · </>}
-            <GuidelineWhen projectId={projectId} version={a.guideline_version} />
-          </p>
+          </UnderGuidelines>
           {a.comment && <p className="timeline-comment">{a.comment}</p>}
         </Entry>
       );
@@ -90,10 +99,9 @@ export function TimelineItem({
             </>
           }
         >
-          <p className="muted small">
+          <UnderGuidelines projectId={projectId} version={c.guideline_version}>
             {c.reason && <>{c.reason} · </>}
-            <GuidelineWhen projectId={projectId} version={c.guideline_version} />
-          </p>
+          </UnderGuidelines>
           {isNeighbourDisagreement(c.detail) && (
             <NeighbourDisagreement detail={c.detail} labelA={candidateName(byId, c.candidate_a_id)} labelB={candidateName(byId, c.candidate_b_id)} />
           )}
