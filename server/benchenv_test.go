@@ -2,10 +2,14 @@ package server
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"testing"
+	"testing/fstest"
 
+	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/pipelines/ingest"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
@@ -57,4 +61,16 @@ func newBenchProject(b *testing.B, name string) *benchProject {
 	}
 	e.db = imported.Database
 	return e
+}
+
+// server is a server on the benchmark's store, wired as in production but with no language model.
+func (e *benchProject) server(b *testing.B) *Server {
+	b.Helper()
+	cfg := Config{Version: "bench", Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), UI: fstest.MapFS{}, Exec: e.exec, Importer: e.im}
+	wire(b, e.st, &cfg, llm.Settings{}, false)
+	srv, err := New(e.ctx, e.st, cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return srv
 }

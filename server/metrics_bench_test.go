@@ -3,15 +3,12 @@ package server
 import (
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"sync"
 	"testing"
-	"testing/fstest"
 	"time"
 
-	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/pipelines/measure"
 	"github.com/goldset/goldset/store"
 )
@@ -28,7 +25,7 @@ func BenchmarkMetricsDashboard(b *testing.B) {
 		nlqs, requests = 2_000, 100
 	}
 	e := newBenchProject(b, "Metrics bench")
-	ctx, st, exec, im, token, project, db := e.ctx, e.st, e.exec, e.im, e.token, e.project, e.db
+	ctx, st, token, project, db := e.ctx, e.st, e.token, e.project, e.db
 	start := time.Now()
 	if _, err := st.Pool().Exec(ctx, `
 		WITH q AS (
@@ -51,12 +48,7 @@ func BenchmarkMetricsDashboard(b *testing.B) {
 	}
 	b.Logf("seeded %d questions in %v", nlqs, time.Since(start).Round(time.Millisecond))
 
-	cfg := Config{Version: "bench", Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), UI: fstest.MapFS{}, Exec: exec, Importer: im}
-	wire(b, st, &cfg, llm.Settings{}, false)
-	srv, err := New(ctx, st, cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
+	srv := e.server(b)
 	start = time.Now()
 	run, err := srv.stats.Compute(ctx, store.System, project.ID, store.MetricsCLI, measure.Params{Embedding: "lexical"})
 	if err != nil {

@@ -4,16 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
-	"testing/fstest"
 	"time"
 
-	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/store"
 )
 
@@ -35,7 +32,7 @@ func BenchmarkPageAPIs(b *testing.B) {
 		nlqs, reps = 500, 1
 	}
 	e := newBenchProject(b, "Pages bench")
-	ctx, st, exec, im, lead, token, project, db := e.ctx, e.st, e.exec, e.im, e.lead, e.token, e.project, e.db
+	ctx, st, lead, token, project, db := e.ctx, e.st, e.lead, e.token, e.project, e.db
 	admin, err := st.CreateUser(ctx, store.System, store.NewUser{Email: "admin@example.com", Name: "Admin", Password: "bench bench bench", IsAdmin: true})
 	if err != nil {
 		b.Fatal(err)
@@ -48,12 +45,7 @@ func BenchmarkPageAPIs(b *testing.B) {
 	ids := seedPages(b, st, project.ID, db.ID, lead.ID, nlqs)
 	b.Logf("seeded a project of %d questions in %v", nlqs, time.Since(start).Round(time.Millisecond))
 
-	cfg := Config{Version: "bench", Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), UI: fstest.MapFS{}, Exec: exec, Importer: im}
-	wire(b, st, &cfg, llm.Settings{}, false)
-	srv, err := New(ctx, st, cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
+	srv := e.server(b)
 	web := httptest.NewServer(srv.Handler())
 	defer web.Close()
 	client := &http.Client{Timeout: time.Minute}
