@@ -4,6 +4,7 @@
 // A rule heading ("## R3: title") gets the anchor #R3 so rules can be linked and cited.
 import type { ReactNode } from 'react';
 import { RULE_HEADING } from '../features/guidelines/api';
+import { replaceMatches } from './matches';
 
 type Block =
   | { kind: 'heading'; level: number; text: string }
@@ -88,31 +89,22 @@ const INLINE =
   /`([^`]+)`|\[([^\]]+)\]\(([^)\s]+)\)|\*\*(.+?)\*\*|__(.+?)__|\*([^*\s](?:[^*]*[^*\s])?)\*|(?<![\w])_([^_\s](?:[^_]*[^_\s])?)_(?![\w])/g;
 
 export function inline(text: string, key = 'i'): ReactNode[] {
-  const out: ReactNode[] = [];
-  let last = 0;
-  let n = 0;
-  for (const m of text.matchAll(INLINE)) {
-    const at = m.index ?? 0;
-    if (at > last) out.push(text.slice(last, at));
-    const k = `${key}-${n++}`;
-    if (m[1] !== undefined) out.push(<code key={k}>{m[1]}</code>);
-    else if (m[2] !== undefined) {
+  return replaceMatches(text, INLINE, (m, n) => {
+    const k = `${key}-${n}`;
+    if (m[1] !== undefined) return <code key={k}>{m[1]}</code>;
+    if (m[2] !== undefined) {
       const href = safeHref(m[3]);
-      out.push(
-        href ? (
-          <a key={k} href={href} {...(href.startsWith('http') ? { target: '_blank', rel: 'noopener noreferrer' } : {})}>
-            {inline(m[2], k)}
-          </a>
-        ) : (
-          m[0]
-        ),
+      return href ? (
+        <a key={k} href={href} {...(href.startsWith('http') ? { target: '_blank', rel: 'noopener noreferrer' } : {})}>
+          {inline(m[2], k)}
+        </a>
+      ) : (
+        m[0]
       );
-    } else if (m[4] !== undefined || m[5] !== undefined) out.push(<strong key={k}>{inline(m[4] ?? m[5], k)}</strong>);
-    else out.push(<em key={k}>{inline(m[6] ?? m[7], k)}</em>);
-    last = at + m[0].length;
-  }
-  if (last < text.length) out.push(text.slice(last));
-  return out;
+    }
+    if (m[4] !== undefined || m[5] !== undefined) return <strong key={k}>{inline(m[4] ?? m[5], k)}</strong>;
+    return <em key={k}>{inline(m[6] ?? m[7], k)}</em>;
+  });
 }
 
 /** A bullet or numbered list, each item's inline markup rendered by `render` (keys `${at}-${item}`). */

@@ -2,21 +2,14 @@
 // fenced code blocks. Markdown-ish on purpose: no HTML is ever interpreted.
 import type { ReactNode } from 'react';
 import { addListItem, ListBlock } from './Markdown';
+import { replaceMatches } from './matches';
+
+const INLINE = /(`[^`]+`)|(\*\*[^*]+\*\*)/g;
 
 function inline(text: string, keyBase: string): ReactNode[] {
-  const out: ReactNode[] = [];
-  const re = /(`[^`]+`)|(\*\*[^*]+\*\*)/g;
-  let last = 0;
-  let i = 0;
-  for (const m of text.matchAll(re)) {
-    const at = m.index ?? 0;
-    if (at > last) out.push(text.slice(last, at));
-    if (m[1]) out.push(<code key={`${keyBase}-${i++}`}>{m[1].slice(1, -1)}</code>);
-    else out.push(<strong key={`${keyBase}-${i++}`}>{m[2].slice(2, -2)}</strong>);
-    last = at + m[0].length;
-  }
-  if (last < text.length) out.push(text.slice(last));
-  return out;
+  return replaceMatches(text, INLINE, (m, n) =>
+    m[1] ? <code key={`${keyBase}-${n}`}>{m[1].slice(1, -1)}</code> : <strong key={`${keyBase}-${n}`}>{m[2].slice(2, -2)}</strong>,
+  );
 }
 
 type Block = { kind: 'p'; lines: string[] } | { kind: 'ul' | 'ol'; items: string[] } | { kind: 'code'; text: string };

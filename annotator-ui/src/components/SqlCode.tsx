@@ -1,6 +1,7 @@
 // Read-only SQL with syntax highlighting: a <pre> with a class per token, from a small tokenizer
 // (keywords, strings, quoted identifiers, numbers, comments), so showing SQL needs no editor.
 import type { ReactNode } from 'react';
+import { replaceMatches } from './matches';
 
 const KEYWORDS = new Set(
   `select from where and or not in is null like ilike between group by order having limit offset join inner left right
@@ -15,12 +16,7 @@ const TOKEN =
   /(--[^\n]*|\/\*[\s\S]*?\*\/)|('(?:[^']|'')*'?)|("(?:[^"]|"")*"?)|(\b\d+(?:\.\d+)?(?:e[+-]?\d+)?\b)|([A-Za-z_][A-Za-z0-9_$]*)|([(),;.*=<>!+\-/%|:]+)/g;
 
 export function highlightSql(sql: string): ReactNode[] {
-  const out: ReactNode[] = [];
-  let last = 0;
-  let key = 0;
-  for (const m of sql.matchAll(TOKEN)) {
-    const at = m.index ?? 0;
-    if (at > last) out.push(sql.slice(last, at));
+  return replaceMatches(sql, TOKEN, (m, n) => {
     const [text, comment, str, ident, num, word] = m;
     let cls: string | null;
     if (comment) cls = 'tok-comment';
@@ -29,19 +25,14 @@ export function highlightSql(sql: string): ReactNode[] {
     else if (num) cls = 'tok-number';
     else if (word) cls = KEYWORDS.has(word.toLowerCase()) ? 'tok-keyword' : null;
     else cls = 'tok-op';
-    out.push(
-      cls ? (
-        <span key={key++} className={cls}>
-          {text}
-        </span>
-      ) : (
-        text
-      ),
+    return cls ? (
+      <span key={n} className={cls}>
+        {text}
+      </span>
+    ) : (
+      text
     );
-    last = at + text.length;
-  }
-  if (last < sql.length) out.push(sql.slice(last));
-  return out;
+  });
 }
 
 export function SqlCode({ sql, caption, actions }: { sql: string; caption?: ReactNode; actions?: ReactNode }) {
