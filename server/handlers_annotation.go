@@ -46,21 +46,11 @@ func (s *Server) putPolicy(c echo.Context) error {
 		return err
 	}
 	pol.Version = *req.Version
-	if req.DualShare != nil {
-		pol.DualShare = *req.DualShare
-	}
-	if req.AnnotatorsPerItem != nil {
-		pol.AnnotatorsPerItem = *req.AnnotatorsPerItem
-	}
-	if req.AuditRate != nil {
-		pol.AuditRate = *req.AuditRate
-	}
-	if req.Blind != nil {
-		pol.Blind = *req.Blind
-	}
-	if req.LeaseSeconds != nil {
-		pol.LeaseSeconds = *req.LeaseSeconds
-	}
+	keepOrSet(&pol.DualShare, req.DualShare)
+	keepOrSet(&pol.AnnotatorsPerItem, req.AnnotatorsPerItem)
+	keepOrSet(&pol.AuditRate, req.AuditRate)
+	keepOrSet(&pol.Blind, req.Blind)
+	keepOrSet(&pol.LeaseSeconds, req.LeaseSeconds)
 	saved, err := s.store.SavePolicy(ctx, currentPrincipal(c).actor(c), pid, pol)
 	if err != nil {
 		return err

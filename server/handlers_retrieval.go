@@ -68,12 +68,8 @@ func (s *Server) putRetrievalSettings(c echo.Context) error {
 		return err
 	}
 	rs.Version = *req.Version
-	if req.TopK != nil {
-		rs.TopK = *req.TopK
-	}
-	if req.Scope != nil {
-		rs.Scope = *req.Scope
-	}
+	keepOrSet(&rs.TopK, req.TopK)
+	keepOrSet(&rs.Scope, req.Scope)
 	rs, err = s.store.SetRetrievalSettings(ctx, currentPrincipal(c).actor(c), pid, rs)
 	if err != nil {
 		return err

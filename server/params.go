@@ -55,3 +55,10 @@ func projectAndBody[T any](c echo.Context, name string) (int64, int64, T, error)
 	}
 	return pid, id, req, bind(c, &req)
 }
+
+// keepOrSet sets *dst to the value a request gave, if it gave one (fields left out keep theirs).
+func keepOrSet[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
+	}
+}
