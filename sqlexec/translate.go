@@ -3,6 +3,7 @@ package sqlexec
 import (
 	"errors"
 	"fmt"
+	"iter"
 	"sort"
 	"strings"
 
@@ -1005,6 +1006,21 @@ type span struct{ first, last int } // token indexes, inclusive, of non-space to
 
 var aggregateFuncs = map[string]bool{"count": true, "sum": true, "avg": true, "min": true, "max": true, "total": true, "group_concat": true}
 
+// selects yields each SELECT keyword's token index with its parts, in token order; each is parsed
+// when the loop reaches it, so a pass sees its own edits to the SELECTs before.
+func (t *translator) selects() iter.Seq2[int, selectParts] {
+	return func(yield func(int, selectParts) bool) {
+		for i := range t.toks {
+			if !t.toks[i].is("select") {
+				continue
+			}
+			if !yield(i, t.parseSelect(i)) {
+				return
+			}
+		}
+	}
+}
+
 // parseSelect finds the clauses of the SELECT at index sel.
 func (t *translator) parseSelect(sel int) selectParts {
 	d := t.toks[sel].depth
@@ -1141,11 +1157,7 @@ func (t *translator) hasAggregate(s span) bool {
 //   - without GROUP BY, bare columns beside a single min(x) or max(x) take, in SQLite, the values
 //     of the row holding the extreme: rewritten as x ... ORDER BY x DESC NULLS LAST LIMIT 1.
 func (t *translator) bareColumns() {
-	for i := range t.toks {
-		if !t.toks[i].is("select") {
-			continue
-		}
-		p := t.parseSelect(i)
+	for _, p := range t.selects() {
 		var bare []int // last tokens of bare column refs
 		var bareSpans []span
 		aggs := 0
@@ -1267,11 +1279,7 @@ func (t *translator) anyAggregate(p selectParts) bool {
 //
 // Joins, DISTINCT and set operations are left alone: their tie order depends on SQLite's plan.
 func (t *translator) stableOrder() {
-	for i := range t.toks {
-		if !t.toks[i].is("select") {
-			continue
-		}
-		p := t.parseSelect(i)
+	for i, p := range t.selects() {
 		if p.order < 0 || len(p.orderItems) == 0 || p.from < 0 {
 			continue
 		}
@@ -1528,11 +1536,7 @@ func (t *translator) textArithmetic() {
 // all aggregates: it returns one row, which SQLite sorts by anything, and PostgreSQL refuses an
 // ORDER BY on a column that is not aggregated.
 func (t *translator) oneRowOrder() {
-	for i := range t.toks {
-		if !t.toks[i].is("select") {
-			continue
-		}
-		p := t.parseSelect(i)
+	for i, p := range t.selects() {
 		if p.order < 0 || len(p.group) > 0 || p.having >= 0 || len(p.items) == 0 || t.inCompound(i) {
 			continue
 		}
@@ -1557,11 +1561,7 @@ func (t *translator) oneRowOrder() {
 // the column for a descending order and the smallest for an ascending one. Where the column has
 // one value per selected row — the common case, a name ordered by its id — that is SQLite's order.
 func (t *translator) distinctOrder() {
-	for i := range t.toks {
-		if !t.toks[i].is("select") {
-			continue
-		}
-		p := t.parseSelect(i)
+	for i, p := range t.selects() {
 		if !p.distinct || p.order < 0 || len(p.group) > 0 || p.having >= 0 || t.anyAggregate(p) || t.inCompound(i) {
 			continue
 		}
