@@ -521,10 +521,7 @@ func (t *translator) keywords() {
 
 // limitComma rewrites LIMIT a, b (SQLite: skip a, take b) to LIMIT b OFFSET a.
 func (t *translator) limitComma() {
-	for i := range t.toks {
-		if !t.toks[i].is("limit") {
-			continue
-		}
+	for i := range t.each("limit") {
 		a := t.next(i)
 		c := t.next(a)
 		b := t.next(c)
@@ -847,10 +844,7 @@ const numericPattern = `^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*
 
 // aggregates casts text columns inside sum() and avg() to numeric, as SQLite converts them.
 func (t *translator) aggregates() {
-	for i := range t.toks {
-		if !t.toks[i].is("sum", "avg") {
-			continue
-		}
+	for i := range t.each("sum", "avg") {
 		open := t.next(i)
 		if open < 0 || !t.toks[open].punct("(") {
 			continue
@@ -879,10 +873,7 @@ func (t *translator) aggregates() {
 
 // crossJoins turns a JOIN that has no ON or USING (SQLite's cross join) into CROSS JOIN.
 func (t *translator) crossJoins() {
-	for i := range t.toks {
-		if !t.toks[i].is("join") {
-			continue
-		}
+	for i := range t.each("join") {
 		if p := t.prev(i); p >= 0 && t.toks[p].is("inner", "left", "right", "full", "outer", "cross", "natural") {
 			continue
 		}
@@ -923,10 +914,7 @@ var strftimeFormats = map[string]string{
 
 // strftime rewrites strftime('<fmt>', x) with a simple operand to to_char(x::timestamp, '<pg fmt>').
 func (t *translator) strftime() {
-	for i := range t.toks {
-		if !t.toks[i].is("strftime") {
-			continue
-		}
+	for i := range t.each("strftime") {
 		open := t.next(i)
 		f := t.next(open)
 		comma := t.next(f)
@@ -956,10 +944,7 @@ func (t *translator) strftime() {
 // iif rewrites SQLite's iif(c, a, b) as CASE WHEN c THEN a ELSE b END, which is what SQLite
 // documents it to mean. It runs last: the earlier passes saw the call's arguments as written.
 func (t *translator) iif() {
-	for i := range t.toks {
-		if !t.toks[i].is("iif") {
-			continue
-		}
+	for i := range t.each("iif") {
 		open := t.next(i)
 		if open < 0 || !t.toks[open].punct("(") {
 			continue
@@ -1010,11 +995,20 @@ var aggregateFuncs = map[string]bool{"count": true, "sum": true, "avg": true, "m
 // when the loop reaches it, so a pass sees its own edits to the SELECTs before.
 func (t *translator) selects() iter.Seq2[int, selectParts] {
 	return func(yield func(int, selectParts) bool) {
-		for i := range t.toks {
-			if !t.toks[i].is("select") {
-				continue
-			}
+		for i := range t.each("select") {
 			if !yield(i, t.parseSelect(i)) {
+				return
+			}
+		}
+	}
+}
+
+// each yields the index of each token that is one of words, in token order; a token is tested
+// when the loop reaches it, so a pass sees its own edits.
+func (t *translator) each(words ...string) iter.Seq[int] {
+	return func(yield func(int) bool) {
+		for i := range t.toks {
+			if t.toks[i].is(words...) && !yield(i) {
 				return
 			}
 		}
