@@ -207,12 +207,12 @@ export function ApiTokens() {
       {general && <Alert>{general}</Alert>}
 
       <QueryView query={tokens} loading="Loading tokens…">
-        {(tokensData) =>
-          (tokensData.tokens ?? []).length === 0 ? (
+        {(data) =>
+          (data.tokens ?? []).length === 0 ? (
             <EmptyState title="No API tokens">Create one above to call the API from a script.</EmptyState>
           ) : (
             <Table label="API tokens" columns={['Name', 'Prefix', 'Created', 'Expires', 'Last used', 'Status', { hidden: 'Actions' }]}>
-              {tokensData.tokens.map((t) => {
+              {data.tokens.map((t) => {
                 const status = tokenStatus(t);
                 return (
                   <tr key={t.id} className={t.revoked_at ? 'row-muted' : undefined}>

@@ -39,12 +39,12 @@ export function UsersPage() {
         }
       />
       <QueryView query={users} loading="Loading users…">
-        {(usersData) =>
-          (usersData.users ?? []).length === 0 ? (
+        {(data) =>
+          (data.users ?? []).length === 0 ? (
             <EmptyState title="No users">Create the first account.</EmptyState>
           ) : (
             <Table label="Users" flush={false} columns={['Name', 'Email', 'Role', 'Status', 'Created', { hidden: 'Actions' }]}>
-              {usersData.users.map((u) => {
+              {data.users.map((u) => {
                 const self = u.id === me.id;
                 return (
                   <tr key={u.id} className={u.disabled ? 'row-muted' : undefined}>

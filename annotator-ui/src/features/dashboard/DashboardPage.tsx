@@ -64,10 +64,10 @@ export function ProjectDashboard() {
         </Button>
       </div>
       <QueryView query={cycles} loading="Loading cycles…">
-        {(cyclesData) => (
+        {(data) => (
           <>
-            <CyclesCard projectId={pid} cycles={cyclesData} lead={lead} />
-            <CycleCharts projectId={pid} cycles={cyclesData} />
+            <CyclesCard projectId={pid} cycles={data} lead={lead} />
+            <CycleCharts projectId={pid} cycles={data} />
           </>
         )}
       </QueryView>

@@ -39,15 +39,15 @@ export function ProjectDatabases() {
         }
       >
         <QueryView query={databases} loading="Loading databases…">
-          {(databasesData) =>
-            databasesData.databases.length === 0 ? (
+          {(data) =>
+            data.databases.length === 0 ? (
               <EmptyState title="No databases yet">
                 {lead
                   ? 'Import CSV files, a SQLite file or a dataset with the panel above.'
                   : 'A project lead imports the databases; they will be listed here.'}
               </EmptyState>
             ) : (
-              <DatabaseTable projectId={projectId} databases={databasesData.databases} />
+              <DatabaseTable projectId={projectId} databases={data.databases} />
             )
           }
         </QueryView>

@@ -118,8 +118,8 @@ export function TableDetail({
           <h2 className="panel-title">Sample rows</h2>
         </div>
         <QueryView query={rows} loading="Loading rows…">
-          {(rowsData) => (
-            <ResultView result={rowsData} label={`Sample rows of ${table.name}`} />
+          {(data) => (
+            <ResultView result={data} label={`Sample rows of ${table.name}`} />
           )}
         </QueryView>
       </div>

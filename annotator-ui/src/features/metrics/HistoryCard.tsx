@@ -23,8 +23,8 @@ export function DisagreementCard({ projectId }: { projectId: string }) {
       }
     >
       <QueryView query={cycles} loading="Loading cycles…">
-        {(cyclesData) => (
-          <DisagreementChart cycles={cyclesData} />
+        {(data) => (
+          <DisagreementChart cycles={data} />
         )}
       </QueryView>
     </Card>

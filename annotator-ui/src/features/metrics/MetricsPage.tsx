@@ -33,8 +33,8 @@ export function ProjectMetrics() {
   return (
     <div className="stack">
       <QueryView query={latest} loading="Loading metrics…">
-        {(latestData) =>
-          latestData === null ? (
+        {(data) =>
+          data === null ? (
             <Card title="Dataset metrics">
               <ComputeStatus computation={computation} shown={null} />
               <EmptyState title="No metrics computed yet" action={compute}>
@@ -44,7 +44,7 @@ export function ProjectMetrics() {
               </EmptyState>
             </Card>
           ) : (
-            <MetricsView projectId={pid} run={latestData} controls={compute} computation={computation} lead={lead} />
+            <MetricsView projectId={pid} run={data} controls={compute} computation={computation} lead={lead} />
           )
         }
       </QueryView>

@@ -76,17 +76,17 @@ export function OptimizationPage() {
         ]}
       />
       <QueryView query={report} loading="Loading the candidates…">
-        {(reportData) => (
+        {(data) => (
           <>
-            <ScoreChart rep={reportData} />
-            {reportData.test && <TestReportCard t={reportData.test} />}
-            {reportData.best && <Adopt projectId={projectId} runId={runId} rep={reportData} live={live} />}
-            {reportData.best && (reportData.diff ?? []).length > 0 && (
+            <ScoreChart rep={data} />
+            {data.test && <TestReportCard t={data.test} />}
+            {data.best && <Adopt projectId={projectId} runId={runId} rep={data} live={live} />}
+            {data.best && (data.diff ?? []).length > 0 && (
               <Card title="Baseline → best prompt" description="Line by line.">
-                <LineDiff hunks={lineHunks(reportData.diff ?? [])} from="baseline" to="best prompt" same="The best prompt is the baseline: no candidate scored higher." />
+                <LineDiff hunks={lineHunks(data.diff ?? [])} from="baseline" to="best prompt" same="The best prompt is the baseline: no candidate scored higher." />
               </Card>
             )}
-            <Candidates projectId={projectId} runId={runId} rep={reportData} />
+            <Candidates projectId={projectId} runId={runId} rep={data} />
           </>
         )}
       </QueryView>

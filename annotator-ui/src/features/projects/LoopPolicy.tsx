@@ -16,10 +16,10 @@ export function LoopPolicyCard({ projectId }: { projectId: string }) {
   return (
     <Card title="Annotation loop" description="Who writes SQL next to the agent, and how disagreements reach review.">
       <QueryView query={policy}>
-        {(policyData) => (
+        {(data) => (
           <div className="stack">
-            <PolicyForm key={policyData.policy.version} projectId={projectId} policy={policyData.policy} />
-            <PlanForm projectId={projectId} policy={policyData.policy} />
+            <PolicyForm key={data.policy.version} projectId={projectId} policy={data.policy} />
+            <PlanForm projectId={projectId} policy={data.policy} />
           </div>
         )}
       </QueryView>

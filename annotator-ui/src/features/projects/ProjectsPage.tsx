@@ -30,8 +30,8 @@ export function ProjectsPage() {
         actions={newButton}
       />
       <QueryView query={projects} loading="Loading projects…">
-        {(projectsData) =>
-          projectsData.projects.length === 0 ? (
+        {(data) =>
+          data.projects.length === 0 ? (
             <EmptyState
               title="No projects yet"
               action={
@@ -49,7 +49,7 @@ export function ProjectsPage() {
             </EmptyState>
           ) : (
             <Table flush={false} columns={['Name', 'Description', 'My role', 'Created']}>
-              {projectsData.projects.map((p) => (
+              {data.projects.map((p) => (
                 <tr key={p.id}>
                   <td>
                     <Link to={`/projects/${p.id}`} className="strong-link">

@@ -26,8 +26,8 @@ export function RetrievalSettingsCard({ projectId }: { projectId: string }) {
   return (
     <Card title="Schema retrieval" description="Which tables the SQL agent’s prompt describes; it finds the others with search.">
       <QueryView query={settings}>
-        {(settingsData) => (
-          <RetrievalForm key={settingsData.retrieval.version} projectId={projectId} settings={settingsData.retrieval} />
+        {(data) => (
+          <RetrievalForm key={data.retrieval.version} projectId={projectId} settings={data.retrieval} />
         )}
       </QueryView>
     </Card>

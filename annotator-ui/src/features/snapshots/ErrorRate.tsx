@@ -45,13 +45,13 @@ export function ErrorRateCard({ projectId, snapshotId, lead, who }: { projectId:
   return (
     <Card title="Error rate" description="How many of the snapshot’s pairs are wrong, measured by reviewers auditing a random sample of them (stratified by how each pair was accepted).">
       <QueryView query={q} loading="Loading the error rate…">
-        {(qData) => (
+        {(data) => (
           <div className="stack">
-            <p className={`error-rate-headline${qData.error_rate.rate === null ? ' muted' : ''}`} data-testid="error-rate">
-              {errorRateSentence(qData.error_rate)}
+            <p className={`error-rate-headline${data.error_rate.rate === null ? ' muted' : ''}`} data-testid="error-rate">
+              {errorRateSentence(data.error_rate)}
             </p>
-            <AuditProgress queue={qData.queue} audits={qData.audits} who={who} />
-            {qData.error_rate.audited > 0 && <ErrorRateDetails e={qData.error_rate} />}
+            <AuditProgress queue={data.queue} audits={data.audits} who={who} />
+            {data.error_rate.audited > 0 && <ErrorRateDetails e={data.error_rate} />}
             {lead && <AuditForm projectId={projectId} snapshotId={snapshotId} />}
           </div>
         )}
