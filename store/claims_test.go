@@ -19,16 +19,13 @@ func (q *queue) annotationQueue(n, k int) []int64 {
 	q.t.Helper()
 	var nlqs []int64
 	for i := 0; i < n; i++ {
-		nlq := store.NLQ{ProjectID: q.project, Question: fmt.Sprintf("Annotate %d?", i)}
 		inTx(q.t, q.st, func(tx pgx.Tx) {
-			if _, err := store.InsertNLQ(q.ctx, tx, store.System, &nlq); err != nil {
-				q.t.Fatal(err)
-			}
+			nlq := q.insertNLQ(tx, fmt.Sprintf("Annotate %d?", i))
 			if _, err := store.CreateAnnotationItems(q.ctx, tx, q.project, nlq.ID, k); err != nil {
 				q.t.Fatal(err)
 			}
+			nlqs = append(nlqs, nlq.ID)
 		})
-		nlqs = append(nlqs, nlq.ID)
 	}
 	return nlqs
 }

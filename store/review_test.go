@@ -62,16 +62,23 @@ func (q *queue) users(n int) []int64 {
 	return ids
 }
 
+// insertNLQ adds a question to q's project.
+func (q *queue) insertNLQ(tx pgx.Tx, question string) store.NLQ {
+	q.t.Helper()
+	nlq := store.NLQ{ProjectID: q.project, Question: question}
+	if _, err := store.InsertNLQ(q.ctx, tx, store.System, &nlq); err != nil {
+		q.t.Fatal(err)
+	}
+	return nlq
+}
+
 // add queues n items, each a new question with candidate A written by q.author and candidate B by the agent.
 func (q *queue) add(n int) []int64 {
 	q.t.Helper()
 	var ids []int64
 	for i := 0; i < n; i++ {
 		inTx(q.t, q.st, func(tx pgx.Tx) {
-			nlq := store.NLQ{ProjectID: q.project, Question: fmt.Sprintf("Question %d?", i)}
-			if _, err := store.InsertNLQ(q.ctx, tx, store.System, &nlq); err != nil {
-				q.t.Fatal(err)
-			}
+			nlq := q.insertNLQ(tx, fmt.Sprintf("Question %d?", i))
 			a := store.Candidate{NLQID: nlq.ID, Source: "human", SQL: "SELECT 1"}
 			if err := store.InsertCandidate(q.ctx, tx, store.Actor{UserID: q.author}, &a); err != nil {
 				q.t.Fatal(err)
@@ -310,10 +317,7 @@ func TestReviewQueue_AuthorNeverGetsOwnWork(t *testing.T) {
 	// Listed authors count too (a question's writer, say), not only the candidates' creators.
 	var listed store.ReviewItem
 	inTx(t, q.st, func(tx pgx.Tx) {
-		nlq := store.NLQ{ProjectID: q.project, Question: "Listed?"}
-		if _, err := store.InsertNLQ(q.ctx, tx, store.System, &nlq); err != nil {
-			t.Fatal(err)
-		}
+		nlq := q.insertNLQ(tx, "Listed?")
 		listed = store.ReviewItem{ProjectID: q.project, NLQID: nlq.ID, Reason: "audit", Authors: []int64{q.reviewers[0]}}
 		if err := store.CreateReviewItem(q.ctx, tx, store.System, &listed); err != nil {
 			t.Fatal(err)
