@@ -173,10 +173,7 @@ func TestGuidelines_VersionsKeepIDsAndNeverReuseDeletedOnes(t *testing.T) {
 	t.Parallel()
 	st := open(t)
 	ctx := context.Background()
-	u, err := st.CreateUser(ctx, store.System, store.NewUser{Email: "lead@example.com", Name: "Lead", Password: "lead password 1"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	u := newUser(t, st, "lead@example.com")
 	p := newProject(t, st, "guided", u.ID)
 	a := store.Actor{UserID: u.ID, RequestID: "test"}
 	if _, ok, err := st.CurrentGuideline(ctx, p.ID); ok || err != nil {
