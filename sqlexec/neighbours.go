@@ -72,13 +72,18 @@ type Distinction struct {
 func (e *Executor) Distinguish(ctx context.Context, t Target, tables []TableDef, a, b string, opt MatchOptions) Distinction {
 	var d Distinction
 	literals := comparedLiterals(a, b)
+	qa, errA := readNeighbourQuery(a)
+	qb, errB := readNeighbourQuery(b)
 	for _, k := range Neighbours {
 		ctes := neighbourCTEs(t.Schema, tables, k, literals)
 		if len(ctes) == 0 {
 			continue // nothing to change: the neighbour is the database itself
 		}
-		na, errA := withCTEs(a, ctes)
-		nb, errB := withCTEs(b, ctes)
+		na, nb := "", ""
+		if errA == nil && errB == nil {
+			na, errA = qa.with(ctes)
+			nb, errB = qb.with(ctes)
+		}
 		if errA != nil || errB != nil {
 			d.Skipped = append(d.Skipped, fmt.Sprintf("%s: %v", k, firstErr(errA, errB)))
 			continue
@@ -333,41 +338,59 @@ func parentsFirst(tables []TableDef) []TableDef {
 	return out
 }
 
-// withCTEs puts ctes in front of query's own WITH list (a CTE of the query's that has a table's name
-// already shadows it: that table's neighbour CTE is left out).
-func withCTEs(query string, ctes []cte) (string, error) {
+// neighbourQuery is a query read once, to run against each neighbour's tables.
+type neighbourQuery struct {
+	text    string
+	own     map[string]bool // the names of the query's own CTEs, lower case
+	hasWith bool            // the query has a WITH list of its own
+}
+
+func readNeighbourQuery(query string) (neighbourQuery, error) {
 	tree, err := pg_query.Parse(query)
 	if err != nil {
-		return "", err
+		return neighbourQuery{}, err
 	}
 	if len(tree.Stmts) != 1 || tree.Stmts[0].GetStmt().GetSelectStmt() == nil {
-		return "", fmt.Errorf("not one SELECT")
+		return neighbourQuery{}, fmt.Errorf("not one SELECT")
 	}
-	sel := tree.Stmts[0].GetStmt().GetSelectStmt()
-	own := map[string]bool{}
-	for _, c := range sel.GetWithClause().GetCtes() {
-		own[strings.ToLower(c.GetCommonTableExpr().GetCtename())] = true
+	w := tree.Stmts[0].GetStmt().GetSelectStmt().GetWithClause()
+	q := neighbourQuery{text: strings.TrimSpace(query), own: map[string]bool{}, hasWith: w != nil}
+	for _, c := range w.GetCtes() {
+		q.own[strings.ToLower(c.GetCommonTableExpr().GetCtename())] = true
 	}
+	return q, nil
+}
+
+// with puts ctes in front of the query's own WITH list (a CTE of the query's that has a table's name
+// already shadows it: that table's neighbour CTE is left out). A query without a WITH list of its
+// own is prefixed as it is written; the two lists of one with a WITH list are merged in its parse
+// tree, which is deparsed.
+func (q neighbourQuery) with(ctes []cte) (string, error) {
 	var parts []string
 	for _, c := range ctes {
-		if !own[strings.ToLower(c.name)] {
+		if !q.own[strings.ToLower(c.name)] {
 			parts = append(parts, pgx.Identifier{c.name}.Sanitize()+" AS ("+c.body+")")
 		}
 	}
-	if len(parts) == 0 {
-		return query, nil
+	switch {
+	case len(parts) == 0:
+		return q.text, nil
+	case !q.hasWith:
+		return "WITH " + strings.Join(parts, ", ") + "\n" + q.text, nil
 	}
+	tree, err := pg_query.Parse(q.text)
+	if err != nil {
+		return "", err
+	}
+	sel := tree.Stmts[0].GetStmt().GetSelectStmt()
 	wrapper, err := pg_query.Parse("WITH " + strings.Join(parts, ", ") + " SELECT 1")
 	if err != nil {
 		return "", fmt.Errorf("neighbour tables: %w", err)
 	}
 	added := wrapper.Stmts[0].GetStmt().GetSelectStmt().GetWithClause()
-	if w := sel.GetWithClause(); w != nil {
-		if w.GetRecursive() {
-			added.Recursive = true
-		}
-		added.Ctes = append(added.Ctes, w.GetCtes()...)
-	}
+	w := sel.GetWithClause()
+	added.Recursive = w.GetRecursive()
+	added.Ctes = append(added.Ctes, w.GetCtes()...)
 	sel.WithClause = added
 	return pg_query.Deparse(tree)
 }

@@ -48,6 +48,10 @@ func TestDistinguish_CatchesCoincidencesAndKeepsEquivalences(t *testing.T) {
 			"SELECT year FROM concert WHERE singer_id IS NOT NULL", true},
 		{"written differently", "SELECT name FROM singer WHERE age BETWEEN 30 AND 50", "SELECT name FROM singer WHERE age >= 30 AND age <= 50", true},
 		{"the query's own CTE shadows a table", "WITH singer AS (SELECT 1 AS id) SELECT count(*) FROM singer", "SELECT 1::bigint", true},
+		{"the query's own CTE beside the neighbours'", "WITH older AS (SELECT name FROM singer WHERE age > 40) SELECT name FROM older",
+			"SELECT name FROM singer WHERE age >= 40", false},
+		{"a set operation after a comment, with a semicolon", "-- both ends\n(SELECT name FROM singer WHERE age > 50) UNION (SELECT name FROM singer WHERE age < 30);",
+			"SELECT DISTINCT name FROM singer WHERE age > 50 OR age < 30", true},
 	}
 	for _, c := range cases {
 		ra, rb := s.exec.Run(ctx, tgt, c.a), s.exec.Run(ctx, tgt, c.b)
