@@ -1,6 +1,6 @@
 // One agent batch: its run card with the accuracy against verified gold, its log, its trajectories (a page
 // at a time) and every model call it made.
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { api, type RunAccuracy, type RunParams } from '../../shared/api';
 import { formatCount, plural } from '../../components/ResultGrid';
 import { elapsedMs, formatCost } from '../../shared/format';
@@ -26,17 +26,13 @@ function describeParams(p: RunParams | null, dbName: (id: number) => string): st
 
 export function BatchRunPage() {
   const { projectId, runId } = useRunRoute();
-  const qc = useQueryClient();
   const page = useRunPage<RunData>(projectId, runId, {
     noun: 'Batch',
     listPath: 'batches',
     listLabel: '← All batches',
     loadingLabel: 'Loading the batch…',
     // Refresh the accuracy, the list, the trajectories and the calls with the final figures.
-    onDone: () => {
-      void qc.invalidateQueries({ queryKey: agentRunKeys.list(projectId, runId) });
-      void qc.invalidateQueries({ queryKey: runKeys.allLlmCalls(projectId, runId) });
-    },
+    refresh: [agentRunKeys.list(projectId, runId), runKeys.allLlmCalls(projectId, runId)],
   });
   const { run, live, now, fallback, log, crumb, guard } = page;
   const databases = useQuery({ queryKey: databaseKeys.list(projectId, true), queryFn: () => api.listDatabases(projectId, true) });

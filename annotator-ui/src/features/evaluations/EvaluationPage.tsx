@@ -1,6 +1,6 @@
 // One evaluation: its run card with execution accuracy, the accuracy by hardness and by database, the
 // judge's accuracy apart, its items and its log.
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { BarChart, type Bar } from '../../components/charts';
 import { formatCount, plural } from '../../components/ResultGrid';
@@ -28,18 +28,12 @@ export function bucketBars(buckets: Record<string, Bucket | null> | null | undef
 
 export function EvaluationPage() {
   const { project, projectId, runId } = useRunRoute();
-  const qc = useQueryClient();
-  const refresh = () => {
-    void qc.invalidateQueries({ queryKey: evaluationKeys.detail(projectId, runId) });
-    void qc.invalidateQueries({ queryKey: evaluationKeys.allResults(projectId, runId) });
-    void qc.invalidateQueries({ queryKey: evaluationKeys.list(projectId) });
-  };
   const page = useRunPage<RunData>(projectId, runId, {
     noun: 'Evaluation',
     listPath: 'evaluations',
     listLabel: '← All evaluations',
     loadingLabel: 'Loading the evaluation…',
-    onDone: refresh,
+    refresh: [evaluationKeys.detail(projectId, runId), evaluationKeys.allResults(projectId, runId), evaluationKeys.list(projectId)],
   });
   const { run, live, now, fallback, log, crumb, guard } = page;
   const evaluation = useQuery({

@@ -1,6 +1,6 @@
 // One optimization: its run card, the best score per step, the test report, adopting the best prompt,
 // the baseline → best diff, every candidate and the log.
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { LineChart } from '../../components/charts';
 import { LineDiff } from '../guidelines/GuidelineDiff';
@@ -36,16 +36,12 @@ export function lineHunks(ops: readonly (LineOp | DiffHunk)[]): DiffHunk[] {
 
 export function OptimizationPage() {
   const { project, projectId, runId } = useRunRoute();
-  const qc = useQueryClient();
   const page = useRunPage<RunData>(projectId, runId, {
     noun: 'Optimization',
     listPath: 'optimizations',
     listLabel: '← All optimizations',
     loadingLabel: 'Loading the optimization…',
-    onDone: () => {
-      void qc.invalidateQueries({ queryKey: optimizationKeys.detail(projectId, runId) });
-      void qc.invalidateQueries({ queryKey: optimizationKeys.list(projectId) });
-    },
+    refresh: [optimizationKeys.detail(projectId, runId), optimizationKeys.list(projectId)],
   });
   const { run, live, now, fallback, log, crumb, guard } = page;
   const report = useQuery({

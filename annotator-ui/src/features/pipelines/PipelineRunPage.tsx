@@ -1,6 +1,6 @@
 // One pipeline run: its card with what it kept and dropped, the new stage's questions and the agent batch
 // queued over them, a table-metadata run's proposals, and its log.
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { Link, Navigate } from 'react-router';
 import { api, llmApi, type GenerationKind, type PipelineRun } from '../../shared/api';
 import { formatCount, plural } from '../../components/ResultGrid';
@@ -40,13 +40,12 @@ function describeGeneration(r: PipelineRun, dbName: (id: number) => string): str
 
 export function PipelineRunPage() {
   const { projectId, runId } = useRunRoute();
-  const qc = useQueryClient();
   const page = useRunPage<RunData>(projectId, runId, {
     noun: (r) => `${kindLabel(r.kind)} run`,
     listPath: 'pipelines',
     listLabel: '← All runs',
     loadingLabel: 'Loading the run…',
-    onDone: () => void qc.invalidateQueries({ queryKey: questionKeys.facets(projectId) }),
+    refresh: [questionKeys.facets(projectId)],
   });
   const { run, live, now, fallback, log, crumb, guard } = page;
   const databases = useQuery({ queryKey: databaseKeys.list(projectId, true), queryFn: () => api.listDatabases(projectId, true) });

@@ -1,5 +1,5 @@
 // The controller of one run's page: the run, its live stream or polling, its log, cancel/resume/retry.
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient, type QueryKey } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { llmApi, streams, type PipelineRun, type RetrievalReport, type RunAccuracy, type RunLogLine } from '../../shared/api';
@@ -39,7 +39,7 @@ export interface RunPageOptions {
   listLabel: string;
   loadingLabel: string;
   /** Extra queries to refresh when the stream says the run is over (the run and the list always are). */
-  onDone?: () => void;
+  refresh?: QueryKey[];
 }
 
 /**
@@ -77,7 +77,7 @@ export function useRunPage<T extends RunData>(projectId: string, runId: string, 
       done: () => {
         void qc.invalidateQueries({ queryKey: runKeys.detail(projectId, runId) });
         void qc.invalidateQueries({ queryKey: runKeys.list(projectId) });
-        opts.onDone?.();
+        for (const queryKey of opts.refresh ?? []) void qc.invalidateQueries({ queryKey });
       },
     },
     undefined,
