@@ -64,8 +64,9 @@ func TestRetrievalBatches_RecallPerBatchOldestFirst(t *testing.T) {
 			if err := e.store.CreateAgentRun(e.ctx, store.System, &r); err != nil {
 				t.Fatal(err)
 			}
-			pt := store.PromptTables{Method: "lexical", Tables: tables, Total: 1, FirstPromptTokens: 1000 * (i + 1)}
-			if err := e.store.SetAgentRunRetrieval(e.ctx, r.ID, pt); err != nil {
+			r.Status = "answered"
+			r.Retrieval = &store.PromptTables{Method: "lexical", Tables: tables, Total: 1, FirstPromptTokens: 1000 * (i + 1)}
+			if err := e.store.FinishAgentRun(e.ctx, &r); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -80,15 +80,16 @@ func (s *Store) AddAgentStep(ctx context.Context, runID int64, st AgentStep) err
 	return classify(err, "add agent step")
 }
 
-// FinishAgentRun records how a trajectory ended.
+// FinishAgentRun records how a trajectory ended, with what its prompt showed (r.Retrieval) in the
+// same write: a reader that sees the run finished sees that too.
 func (s *Store) FinishAgentRun(ctx context.Context, r *AgentRun) error {
 	if r.Warnings == nil {
 		r.Warnings = json.RawMessage("[]")
 	}
 	err := s.pool.QueryRow(context.WithoutCancel(ctx), `UPDATE agent_runs SET status = $2, stop_detail = $3, sql = $4, explanation = $5,
-			warnings = $6, confidence = $7, prompt_tokens = $8, completion_tokens = $9, finished_at = now()
+			warnings = $6, confidence = $7, prompt_tokens = $8, completion_tokens = $9, retrieval = $10, finished_at = now()
 		WHERE id = $1 RETURNING finished_at`,
-		r.ID, r.Status, r.StopDetail, r.SQL, r.Explanation, r.Warnings, r.Confidence, r.PromptTokens, r.CompletionTokens).Scan(&r.FinishedAt)
+		r.ID, r.Status, r.StopDetail, r.SQL, r.Explanation, r.Warnings, r.Confidence, r.PromptTokens, r.CompletionTokens, r.Retrieval).Scan(&r.FinishedAt)
 	return classify(err, "finish agent run")
 }
 

@@ -122,12 +122,6 @@ type PromptTables struct {
 	FirstPromptTokens int `json:"first_prompt_tokens"`
 }
 
-// SetAgentRunRetrieval records what an agent run's prompt showed (agent.Outcome's retrieval).
-func (s *Store) SetAgentRunRetrieval(ctx context.Context, runID int64, retrieval PromptTables) error {
-	_, err := s.pool.Exec(context.WithoutCancel(ctx), `UPDATE agent_runs SET retrieval = $2 WHERE id = $1`, runID, retrieval)
-	return classify(err, "record agent run retrieval")
-}
-
 // RetrievalCase is a question whose tables are known, by its import or by its gold SQL.
 type RetrievalCase struct {
 	NLQID      int64           `json:"nlq_id"`

@@ -110,6 +110,10 @@ describe('Goldset agent and language model', { skip: skipUnlessConfigured }, () 
       assert.match((await answer.getByTestId('sql-code').first().textContent()) ?? '', /select count\(\*\) from/i);
       await answer.getByRole('region', { name: 'Final answer result' }).getByRole('cell', { name: '3', exact: true }).waitFor();
       assert.ok((await page.getByTestId('step').count()) >= 1);
+      // What the prompt described: the one table of the database, every table there is.
+      const schema = page.getByTestId('prompt-tables');
+      await schema.getByText('Schema in the prompt').waitFor();
+      assert.match((await schema.textContent()) ?? '', /1 table, every table of the database/);
       await screenshot('43-agent-answered');
     });
     await step('save-as-question', async () => {
@@ -147,6 +151,14 @@ describe('Goldset agent and language model', { skip: skipUnlessConfigured }, () 
     await step('batch-list', async () => {
       await tab('Batches');
       await page.getByRole('table', { name: 'Batches' }).getByText('Succeeded').first().waitFor();
+    });
+    await step('dashboard-schema-recall', async () => {
+      // The batch's one question was saved from the agent: no gold SQL and no known table, so there
+      // is nothing to measure recall against, and the dashboard's card says what would be.
+      await tab('Dashboard');
+      const card = page.getByRole('heading', { name: 'Schema retrieval' });
+      await card.waitFor();
+      await page.getByText('No agent batch to measure yet').waitFor();
     });
   });
 });

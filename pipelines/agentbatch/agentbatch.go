@@ -272,13 +272,12 @@ func (w *Agents) finish(ctx context.Context, t *trajectory) (agent.Outcome, floa
 	if t.samples > 1 {
 		r.Confidence = &confidence
 	}
+	if outcome.Retrieval != "" { // empty when the run failed before its prompt was made
+		pt := promptTables(outcome)
+		r.Retrieval = &pt
+	}
 	if ferr := w.store.FinishAgentRun(ctx, r); ferr != nil {
 		return outcome, confidence, ferr
-	}
-	if outcome.Retrieval != "" {
-		if ferr := w.store.SetAgentRunRetrieval(ctx, r.ID, retrievalJSON(outcome)); ferr != nil {
-			return outcome, confidence, ferr
-		}
 	}
 	return outcome, confidence, nil
 }

@@ -8,8 +8,8 @@ import (
 	"github.com/goldset/goldset/store"
 )
 
-// retrievalJSON is what an agent run's prompt showed, as agent_runs.retrieval records it.
-func retrievalJSON(o agent.Outcome) store.PromptTables {
+// promptTables is what an agent run's prompt showed, as agent_runs.retrieval records it.
+func promptTables(o agent.Outcome) store.PromptTables {
 	return store.PromptTables{Method: o.Retrieval, Tables: o.Tables, Known: o.Known, Joined: o.Joined, Total: o.TotalTables,
 		FirstPromptTokens: o.FirstPromptTokens}
 }
