@@ -3,7 +3,8 @@
 //
 // The mapping follows encoding/json (https://pkg.go.dev/encoding/json#Marshal): a field's name is its
 // json tag or Go name, "-" drops it, omitempty makes it optional, embedded structs without a tag
-// have their fields promoted; pointers, slices and maps may be null. A field's `tstype:"…"` tag
+// have their fields promoted (an interface extends the one embedded struct that is declared itself,
+// instead of repeating its members); pointers, slices and maps may be null. A field's `tstype:"…"` tag
 // replaces the TypeScript type worked out from the Go type (the convention of the tygo generator),
 // for strings that only take some values. A type that marshals itself says what it marshals with a
 // JSONShape method; any other json.Marshaler needs an entry in Options.Override.
@@ -86,7 +87,8 @@ func Generate(decls []Decl, opt Options) (string, error) {
 	// Declaring one type may discover others; they follow in the order they were found.
 	for i := 0; i < len(order); i++ {
 		t := order[i]
-		body, found, err := g.object(t, "")
+		base, skip := g.extends(t)
+		body, found, err := g.objectSkipping(t, "", skip)
 		if err != nil {
 			return "", fmt.Errorf("tsgen: %s: %w", g.names[t], err)
 		}
@@ -97,7 +99,11 @@ func Generate(decls []Decl, opt Options) (string, error) {
 		}
 		b.WriteString("\n")
 		writeDoc(&b, docs[g.names[t]])
-		fmt.Fprintf(&b, "export interface %s %s\n", g.names[t], body)
+		if base != "" {
+			fmt.Fprintf(&b, "export interface %s extends %s %s\n", g.names[t], base, body)
+		} else {
+			fmt.Fprintf(&b, "export interface %s %s\n", g.names[t], body)
+		}
 	}
 	return b.String(), nil
 }
@@ -140,9 +146,58 @@ func structType(t reflect.Type) reflect.Type {
 	return t
 }
 
+// extends finds the one struct t embeds that is declared itself, whose members t's interface can
+// extend instead of repeating (a HistoryCandidate is a Candidate with its author): it returns that
+// declaration's name and the field's index, or "" and -1 when t embeds none, several, or one whose
+// members t's own fields shadow (encoding/json would drop them; extends would not).
+func (g *gen) extends(t reflect.Type) (string, int) {
+	if t.Implements(shaperType) || t.Implements(marshalerType) || reflect.PointerTo(t).Implements(marshalerType) {
+		return "", -1
+	}
+	base, index := "", -1
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.Anonymous || f.Type.Kind() != reflect.Struct || f.Tag.Get("json") != "" || f.Tag.Get("tstype") != "" {
+			continue
+		}
+		name, declared := g.names[f.Type]
+		if !declared || f.Type.Implements(marshalerType) || reflect.PointerTo(f.Type).Implements(marshalerType) || f.Type.Implements(shaperType) {
+			continue
+		}
+		if index >= 0 {
+			return "", -1 // several: promote them all, as encoding/json does
+		}
+		base, index = name, i
+	}
+	if index < 0 {
+		return "", -1
+	}
+	var own, inherited []field
+	var found []reflect.Type
+	if g.fieldsSkipping(t, "", 0, &own, &found, index) != nil || g.fields(t.Field(index).Type, "", 0, &inherited, &found) != nil {
+		return "", -1
+	}
+	for _, o := range own {
+		for _, in := range inherited {
+			if o.name == in.name {
+				return "", -1
+			}
+		}
+	}
+	if len(visible(own)) == 0 {
+		return "", -1 // an interface that only extends would be an empty one
+	}
+	return base, index
+}
+
 // object is the TypeScript object type of struct t, indented by indent; found are the named
 // struct types it refers to.
 func (g *gen) object(t reflect.Type, indent string) (string, []reflect.Type, error) {
+	return g.objectSkipping(t, indent, -1)
+}
+
+// objectSkipping is object without t's field of index skip (the one its interface extends).
+func (g *gen) objectSkipping(t reflect.Type, indent string, skip int) (string, []reflect.Type, error) {
 	switch {
 	case t.Implements(shaperType):
 		shape := reflect.Zero(t).Interface().(Shaper).JSONShape()
@@ -152,7 +207,7 @@ func (g *gen) object(t reflect.Type, indent string) (string, []reflect.Type, err
 	}
 	var all []field
 	var found []reflect.Type
-	if err := g.fields(t, indent+"  ", 0, &all, &found); err != nil {
+	if err := g.fieldsSkipping(t, indent+"  ", 0, &all, &found, skip); err != nil {
 		return "", nil, err
 	}
 	lines := visible(all)
@@ -204,7 +259,15 @@ func visible(all []field) []string {
 }
 
 func (g *gen) fields(t reflect.Type, indent string, depth int, out *[]field, found *[]reflect.Type) error {
+	return g.fieldsSkipping(t, indent, depth, out, found, -1)
+}
+
+// fieldsSkipping is fields without t's field of index skip.
+func (g *gen) fieldsSkipping(t reflect.Type, indent string, depth int, out *[]field, found *[]reflect.Type, skip int) error {
 	for i := range t.NumField() {
+		if i == skip {
+			continue
+		}
 		f := t.Field(i)
 		tag := f.Tag.Get("json")
 		if tag == "-" {

@@ -101,3 +101,43 @@ func TestGenerateRefusesWhatItCannotSee(t *testing.T) {
 		t.Errorf("override: %v\n%s", err, got)
 	}
 }
+
+type authored struct {
+	inner
+	Author string `json:"author"`
+}
+
+type shadowing struct {
+	inner
+	Name int `json:"name"` // encoding/json drops the embedded name
+}
+
+type twice struct {
+	inner
+	base
+	Extra bool `json:"extra"`
+}
+
+type onlyEmbeds struct{ inner }
+
+func TestGenerateExtendsAnEmbeddedDeclaration(t *testing.T) {
+	got, err := Generate([]Decl{
+		{Name: "Inner", Value: inner{}}, {Name: "Base", Value: base{}},
+		{Name: "Authored", Value: authored{}}, {Name: "Shadowing", Value: shadowing{}}, {Name: "Twice", Value: twice{}},
+		{Name: "OnlyEmbeds", Value: onlyEmbeds{}},
+	}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"export interface Authored extends Inner {\n  author: string;\n}",
+		// Shadowed, embedded twice, or nothing of its own: the members are written out.
+		"export interface Shadowing {\n  name: number;\n}",
+		"export interface Twice {\n  name: string;\n  id: number;\n  created_at: string;\n  extra: boolean;\n}",
+		"export interface OnlyEmbeds {\n  name: string;\n}",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("generated TypeScript lacks\n%s\n--- got:\n%s", want, got)
+		}
+	}
+}

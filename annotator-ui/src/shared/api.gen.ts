@@ -254,23 +254,7 @@ export interface NlqFacets {
   error_types: Record<string, number>;
 }
 
-export interface HistoryCandidate {
-  id: number;
-  nlq_id: number;
-  source: string;
-  sql: string;
-  original_sql: string | null;
-  original_dialect: string | null;
-  translation: { changes?: string[] | null } | null;
-  verification: { match: boolean; reason: string; sqlite?: ResultPreview; postgres?: ResultPreview } | null;
-  result_fingerprint: string | null;
-  row_count: number | null;
-  error: string | null;
-  elapsed_ms: number | null;
-  agent_run_id: number | null;
-  pipeline_run_id: number | null;
-  warnings: RuleWarning[] | null;
-  created_at: string;
+export interface HistoryCandidate extends Candidate {
   author_id: number | null;
   author_email: string | null;
 }
@@ -1113,14 +1097,7 @@ export interface GuidelineInfo {
   created_at: string;
 }
 
-export interface Guideline {
-  version: number;
-  summary: string;
-  author_id: number | null;
-  author_email: string | null;
-  author_name: string | null;
-  rule_count: number;
-  created_at: string;
+export interface Guideline extends GuidelineInfo {
   project_id: number;
   markdown: string;
   rules: GuidelineRule[] | null;
