@@ -139,6 +139,7 @@ func apiTypes() ([]tsgen.Decl, tsgen.Options) {
 		{Name: "AnnotationTask", Value: store.AnnotationTask{}},
 		{Name: "SubmitResult", Value: loop.SubmitResult{}},
 		{Name: "ReviewCandidate", Value: store.ReviewCandidate{}},
+		{Name: "ReviewItemRecord", Doc: "A review item as stored; the views of it extend it.", Value: store.ReviewItem{}},
 		{Name: "ReviewItem", Value: store.ReviewItemView{}},
 		{Name: "AnnotatorStatus", Value: store.AnnotatorStatus{}},
 		{Name: "RecentAnswer", Value: store.RecentSubmission{}},

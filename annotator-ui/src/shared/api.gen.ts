@@ -289,22 +289,7 @@ export interface HistoryReview {
   reviewer_email: string | null;
 }
 
-export interface HistoryReviewItem {
-  id: number;
-  project_id: number;
-  nlq_id: number;
-  reason: string;
-  status: string;
-  candidate_a_id: number | null;
-  candidate_b_id: number | null;
-  authors: number[] | null;
-  claimed_by: number | null;
-  lease_until: string | null;
-  version: number;
-  guideline_version: number | null;
-  created_at: string;
-  resolved_at: string | null;
-  snapshot_id?: number | null;
+export interface HistoryReviewItem extends ReviewItemRecord {
   reviews: HistoryReview[];
 }
 
@@ -984,7 +969,8 @@ export interface ReviewCandidate {
   agent_run_id: number | null;
 }
 
-export interface ReviewItem {
+/** A review item as stored; the views of it extend it. */
+export interface ReviewItemRecord {
   id: number;
   project_id: number;
   nlq_id: number;
@@ -1000,6 +986,9 @@ export interface ReviewItem {
   created_at: string;
   resolved_at: string | null;
   snapshot_id?: number | null;
+}
+
+export interface ReviewItem extends ReviewItemRecord {
   question: string;
   database_id: number | null;
   candidate_a: ReviewCandidate | null;
