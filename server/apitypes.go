@@ -65,6 +65,7 @@ func apiTypes() ([]tsgen.Decl, tsgen.Options) {
 		{Name: "TranslationReport", Value: store.TranslationReport{}},
 		{Name: "NlqFacets", Value: store.NLQFacets{}},
 		{Name: "HistoryCandidate", Value: store.AuthoredCandidate{}},
+		{Name: "Annotation", Value: store.Annotation{}},
 		{Name: "HistoryAnnotation", Value: store.UserAnnotation{}},
 		{Name: "HistoryReview", Value: store.ReviewerReview{}},
 		{Name: "HistoryReviewItem", Value: store.ReviewItemWithReviews{}},

@@ -259,7 +259,7 @@ export interface HistoryCandidate extends Candidate {
   author_email: string | null;
 }
 
-export interface HistoryAnnotation {
+export interface Annotation {
   id: number;
   item_id: number;
   nlq_id: number;
@@ -270,6 +270,9 @@ export interface HistoryAnnotation {
   guideline_version: number | null;
   elapsed_ms: number | null;
   created_at: string;
+}
+
+export interface HistoryAnnotation extends Annotation {
   email: string | null;
 }
 
@@ -1338,19 +1341,6 @@ export interface EvalBucket {
   suite_n: number;
   suite_correct: number;
   suite_accuracy: number;
-}
-
-export interface Annotation {
-  id: number;
-  item_id: number;
-  nlq_id: number;
-  user_id: number;
-  candidate_id: number | null;
-  skipped_reason: string | null;
-  comment: string;
-  guideline_version: number | null;
-  elapsed_ms: number | null;
-  created_at: string;
 }
 
 export interface RuleChanges {
