@@ -267,7 +267,9 @@ describe('Goldset golden sets on Spider data', { skip }, () => {
       const accuracy = page.getByTestId('accuracy');
       await accuracy.waitFor();
       // The built-in prompt does not say to count rows: the fake model answers SELECT 1 to every question.
-      assert.match((await accuracy.textContent()) ?? '', new RegExp(`^0%Execution accuracy: 0 / ${QUESTIONS.length}`));
+      // The figures are read again when the run's stream says it ended, a moment after "Succeeded".
+      const final = new RegExp(`^0%Execution accuracy: 0 / ${QUESTIONS.length}`);
+      await until(async () => final.test((await accuracy.textContent()) ?? ''), 'the accuracy over every pair');
       assert.match((await page.getByTestId('judge-accuracy').textContent()) ?? '', /100%Judge accuracy/);
       const results = page.getByRole('table', { name: 'Results' });
       await results.waitFor();
