@@ -173,10 +173,16 @@ describe('dashboard', () => {
     await vi.advanceTimersByTimeAsync(10_000);
     await waitFor(() => expect(count('/cycles')).toBe(3));
     expect(count('/progress')).toBe(3);
+    // Schema recall scores every batch's questions again: it refreshes once a minute, not every 10 s.
+    expect(count('/retrieval/batches')).toBe(1);
+    await vi.advanceTimersByTimeAsync(50_000);
+    await waitFor(() => expect(count('/retrieval/batches')).toBe(2));
 
+    const cycles = count('/cycles');
     await user.click(screen.getByRole('checkbox', { name: /Refresh every 10 s/ }));
-    await vi.advanceTimersByTimeAsync(25_000);
-    expect(count('/cycles')).toBe(3);
+    await vi.advanceTimersByTimeAsync(65_000);
+    expect(count('/cycles')).toBe(cycles);
+    expect(count('/retrieval/batches')).toBe(2);
   });
 });
 

@@ -80,7 +80,7 @@ export function ProjectDashboard() {
         ) : (
           <ProgressView progress={progress.data} />
         ))}
-      {lead && <SchemaRecallCard projectId={pid} refetchInterval={interval} />}
+      {lead && <SchemaRecallCard projectId={pid} autoRefresh={auto} />}
     </div>
   );
 }

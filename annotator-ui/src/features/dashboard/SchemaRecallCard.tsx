@@ -17,8 +17,18 @@ function points(batches: BatchRecall[], value: (b: BatchRecall) => number, detai
   return batches.map((b) => ({ key: String(b.run.id), label: `#${runNumber(b.run)}`, value: value(b), detail: `Batch #${runNumber(b.run)}: ${detail(b)}` }));
 }
 
-export function SchemaRecallCard({ projectId, refetchInterval }: { projectId: string; refetchInterval: number | false }) {
-  const recall = useQuery({ queryKey: dashboardKeys.recall(projectId), queryFn: () => dashboardApi.recall(projectId), refetchInterval });
+/**
+ * How often the card refreshes while the page does: each refresh scores every question of up to 20
+ * batches again on the server, and a batch takes minutes, so once a minute is enough.
+ */
+export const RECALL_REFRESH_MS = 60_000;
+
+export function SchemaRecallCard({ projectId, autoRefresh }: { projectId: string; autoRefresh: boolean }) {
+  const recall = useQuery({
+    queryKey: dashboardKeys.recall(projectId),
+    queryFn: () => dashboardApi.recall(projectId),
+    refetchInterval: autoRefresh ? RECALL_REFRESH_MS : false,
+  });
   return (
     <Card
       title="Schema retrieval"
