@@ -30,15 +30,7 @@ type spiderExample struct {
 
 func readSpiderDev(tb testing.TB) []spiderExample {
 	tb.Helper()
-	b, err := os.ReadFile(sharedData(tb, "spider", "dev.json"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var out []spiderExample
-	if err := json.Unmarshal(b, &out); err != nil {
-		tb.Fatalf("dev.json: %v", err)
-	}
-	return out
+	return readSpiderJSON[spiderExample](tb, "dev.json")
 }
 
 // spiderTables is Spider's tables.json: one schema per database.
@@ -51,13 +43,19 @@ type spiderTables struct {
 
 func readSpiderTables(tb testing.TB) []spiderTables {
 	tb.Helper()
-	b, err := os.ReadFile(sharedData(tb, "spider", "tables.json"))
+	return readSpiderJSON[spiderTables](tb, "tables.json")
+}
+
+// readSpiderJSON reads one of the Spider files under the shared data folder that are a JSON array.
+func readSpiderJSON[T any](tb testing.TB, name string) []T {
+	tb.Helper()
+	b, err := os.ReadFile(sharedData(tb, "spider", name))
 	if err != nil {
 		tb.Fatal(err)
 	}
-	var out []spiderTables
+	var out []T
 	if err := json.Unmarshal(b, &out); err != nil {
-		tb.Fatalf("tables.json: %v", err)
+		tb.Fatalf("%s: %v", name, err)
 	}
 	return out
 }

@@ -2,7 +2,6 @@ package metrics
 
 import (
 	"bufio"
-	"encoding/json"
 	"os"
 	"strings"
 	"testing"
@@ -59,17 +58,10 @@ func TestHardness_ReproducesOfficialSpiderLabels(t *testing.T) {
 // spiderComponents computes the counts exactly as evaluation.py does.
 func TestHardness_ComponentsEqualSpidersOwnParse(t *testing.T) {
 	t.Parallel()
-	b, err := os.ReadFile(sharedData(t, "spider", "dev.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var dev []struct {
+	dev := readSpiderJSON[struct {
 		Query string         `json:"query"`
 		SQL   map[string]any `json:"sql"`
-	}
-	if err := json.Unmarshal(b, &dev); err != nil {
-		t.Fatal(err)
-	}
+	}](t, "dev.json")
 	for i, ex := range dev {
 		q, err := Parse(ex.Query)
 		if err != nil {

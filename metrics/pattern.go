@@ -189,6 +189,14 @@ func (p *patternWriter) operand(n *pg_query.Node) {
 	}
 }
 
+// enclosed writes the list between open and close, which stand even when the list is empty
+// (ROW() is a row of no columns).
+func (p *patternWriter) enclosed(open string, nodes []*pg_query.Node, collapse bool, close string) {
+	p.WriteString(open)
+	p.list(nodes, collapse)
+	p.WriteString(close)
+}
+
 // optional writes n between prefix and suffix, or nothing when the clause is absent (n nil).
 func (p *patternWriter) optional(prefix string, n *pg_query.Node, suffix string) {
 	if n != nil {
@@ -260,9 +268,7 @@ func (p *patternWriter) node(n *pg_query.Node) {
 		p.node(x.RangeTableSample.Relation)
 		p.WriteString(" TABLESAMPLE ")
 		p.names(x.RangeTableSample.Method)
-		p.WriteString("(")
-		p.list(x.RangeTableSample.Args, false)
-		p.WriteString(")")
+		p.enclosed("(", x.RangeTableSample.Args, false, ")")
 	case *pg_query.Node_RangeTableFunc:
 		p.WriteString("XMLTABLE(...)")
 	case *pg_query.Node_JoinExpr:
@@ -298,17 +304,13 @@ func (p *patternWriter) node(n *pg_query.Node) {
 		p.WriteString(" THEN ")
 		p.node(x.CaseWhen.Result)
 	case *pg_query.Node_CoalesceExpr:
-		p.WriteString("coalesce(")
-		p.list(x.CoalesceExpr.Args, false)
-		p.WriteString(")")
+		p.enclosed("coalesce(", x.CoalesceExpr.Args, false, ")")
 	case *pg_query.Node_MinMaxExpr:
+		name := "greatest("
 		if x.MinMaxExpr.Op == pg_query.MinMaxOp_IS_LEAST {
-			p.WriteString("least(")
-		} else {
-			p.WriteString("greatest(")
+			name = "least("
 		}
-		p.list(x.MinMaxExpr.Args, false)
-		p.WriteString(")")
+		p.enclosed(name, x.MinMaxExpr.Args, false, ")")
 	case *pg_query.Node_NullTest:
 		p.operand(x.NullTest.Arg)
 		if x.NullTest.Nulltesttype == pg_query.NullTestType_IS_NOT_NULL {
@@ -320,13 +322,9 @@ func (p *patternWriter) node(n *pg_query.Node) {
 		p.operand(x.BooleanTest.Arg)
 		p.WriteString(booleanTestText[x.BooleanTest.Booltesttype])
 	case *pg_query.Node_RowExpr:
-		p.WriteString("ROW(")
-		p.list(x.RowExpr.Args, false)
-		p.WriteString(")")
+		p.enclosed("ROW(", x.RowExpr.Args, false, ")")
 	case *pg_query.Node_AArrayExpr:
-		p.WriteString("ARRAY[")
-		p.list(x.AArrayExpr.Elements, true)
-		p.WriteString("]")
+		p.enclosed("ARRAY[", x.AArrayExpr.Elements, true, "]")
 	case *pg_query.Node_AIndirection:
 		p.operand(x.AIndirection.Arg)
 		for _, ind := range x.AIndirection.Indirection {
@@ -352,26 +350,20 @@ func (p *patternWriter) node(n *pg_query.Node) {
 	case *pg_query.Node_SqlvalueFunction:
 		p.WriteString(strings.ToLower(strings.TrimPrefix(x.SqlvalueFunction.Op.String(), "SVFOP_")))
 	case *pg_query.Node_GroupingFunc:
-		p.WriteString("GROUPING(")
-		p.list(x.GroupingFunc.Args, false)
-		p.WriteString(")")
+		p.enclosed("GROUPING(", x.GroupingFunc.Args, false, ")")
 	case *pg_query.Node_GroupingSet:
+		open := "("
 		switch x.GroupingSet.Kind {
 		case pg_query.GroupingSetKind_GROUPING_SET_ROLLUP:
-			p.WriteString("ROLLUP(")
+			open = "ROLLUP("
 		case pg_query.GroupingSetKind_GROUPING_SET_CUBE:
-			p.WriteString("CUBE(")
+			open = "CUBE("
 		case pg_query.GroupingSetKind_GROUPING_SET_SETS:
-			p.WriteString("GROUPING SETS(")
-		default:
-			p.WriteString("(")
+			open = "GROUPING SETS("
 		}
-		p.list(x.GroupingSet.Content, false)
-		p.WriteString(")")
+		p.enclosed(open, x.GroupingSet.Content, false, ")")
 	case *pg_query.Node_List:
-		p.WriteString("(")
-		p.list(x.List.Items, false)
-		p.WriteString(")")
+		p.enclosed("(", x.List.Items, false, ")")
 	case *pg_query.Node_SortBy:
 		p.node(x.SortBy.Node)
 		switch x.SortBy.SortbyDir {
