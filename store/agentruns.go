@@ -3,11 +3,8 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // AgentRun is one agent trajectory.
@@ -96,39 +93,30 @@ func (s *Store) FinishAgentRun(ctx context.Context, r *AgentRun) error {
 const agentRunColumns = `id, project_id, database_id, nlq_id, pipeline_run_id, question, status, stop_detail, sql, explanation, warnings,
 	confidence, samples, prompt_version, guideline_version, model, prompt_tokens, completion_tokens, started_by, started_at, finished_at, retrieval`
 
-func scanAgentRun(row pgx.Row) (AgentRun, error) {
-	var r AgentRun
-	err := row.Scan(&r.ID, &r.ProjectID, &r.DatabaseID, &r.NLQID, &r.PipelineRunID, &r.Question, &r.Status, &r.StopDetail, &r.SQL,
+func agentRunFields(r *AgentRun) []any {
+	return []any{&r.ID, &r.ProjectID, &r.DatabaseID, &r.NLQID, &r.PipelineRunID, &r.Question, &r.Status, &r.StopDetail, &r.SQL,
 		&r.Explanation, &r.Warnings, &r.Confidence, &r.Samples, &r.PromptVersion, &r.GuidelineVersion, &r.Model, &r.PromptTokens,
-		&r.CompletionTokens, &r.StartedBy, &r.StartedAt, &r.FinishedAt, &r.Retrieval)
-	return r, err
+		&r.CompletionTokens, &r.StartedBy, &r.StartedAt, &r.FinishedAt, &r.Retrieval}
 }
 
 // AgentRunWithSteps returns a trajectory with its steps in order.
 func (s *Store) AgentRunWithSteps(ctx context.Context, projectID, id int64) (AgentRun, error) {
-	r, err := scanAgentRun(s.pool.QueryRow(ctx, `SELECT `+agentRunColumns+` FROM agent_runs WHERE project_id = $1 AND id = $2`, projectID, id))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return AgentRun{}, &notFoundError{msg: fmt.Sprintf("no agent run %d in this project", id)}
-	}
+	r, err := scanRow(s.pool.QueryRow(ctx, `SELECT `+agentRunColumns+` FROM agent_runs WHERE project_id = $1 AND id = $2`, projectID, id),
+		agentRunFields)
 	if err != nil {
-		return AgentRun{}, classify(err, "get agent run")
+		return AgentRun{}, classifyRow(err, "get agent run", "no agent run %d in this project", id)
 	}
-	rows, err := s.pool.Query(ctx, `SELECT sample, idx, kind, content, tool, args, result, sql, sql_result, prompt_tokens, completion_tokens,
-		latency_ms, error, at FROM agent_steps WHERE run_id = $1 ORDER BY sample, idx`, id)
+	r.Steps, err = queryAll(ctx, s.pool, "agent steps", agentStepFields, `SELECT sample, idx, kind, content, tool, args, result, sql,
+		sql_result, prompt_tokens, completion_tokens, latency_ms, error, at FROM agent_steps WHERE run_id = $1 ORDER BY sample, idx`, id)
 	if err != nil {
-		return AgentRun{}, classify(err, "agent steps")
+		return AgentRun{}, err
 	}
-	defer rows.Close()
-	r.Steps = []AgentStep{}
-	for rows.Next() {
-		var st AgentStep
-		if err := rows.Scan(&st.Sample, &st.Index, &st.Kind, &st.Content, &st.Tool, &st.Args, &st.Result, &st.SQL, &st.SQLResult,
-			&st.PromptTokens, &st.CompletionTokens, &st.LatencyMS, &st.Error, &st.At); err != nil {
-			return AgentRun{}, classify(err, "agent steps")
-		}
-		r.Steps = append(r.Steps, st)
-	}
-	return r, classify(rows.Err(), "agent steps")
+	return r, nil
+}
+
+func agentStepFields(st *AgentStep) []any {
+	return []any{&st.Sample, &st.Index, &st.Kind, &st.Content, &st.Tool, &st.Args, &st.Result, &st.SQL, &st.SQLResult,
+		&st.PromptTokens, &st.CompletionTokens, &st.LatencyMS, &st.Error, &st.At}
 }
 
 // AgentRunQuery selects trajectories of a project, newest first.
@@ -145,10 +133,9 @@ func (s *Store) ListAgentRuns(ctx context.Context, q AgentRunQuery) ([]AgentRun,
 	if q.Limit <= 0 || q.Limit > 500 {
 		q.Limit = 100
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+agentRunColumns+` FROM agent_runs WHERE project_id = $1 AND ($2 = 0 OR pipeline_run_id = $2)
-		AND ($3 = '' OR status = $3) AND ($4 = 0 OR id < $4) ORDER BY id DESC LIMIT $5`,
-		q.ProjectID, q.PipelineRunID, q.Status, q.Before, q.Limit)
-	return collect(rows, err, "list agent runs", func(r pgx.CollectableRow) (AgentRun, error) { return scanAgentRun(r) })
+	return queryAll(ctx, s.pool, "list agent runs", agentRunFields, `SELECT `+agentRunColumns+` FROM agent_runs
+		WHERE project_id = $1 AND ($2 = 0 OR pipeline_run_id = $2) AND ($3 = '' OR status = $3) AND ($4 = 0 OR id < $4)
+		ORDER BY id DESC LIMIT $5`, q.ProjectID, q.PipelineRunID, q.Status, q.Before, q.Limit)
 }
 
 // AbandonAgentRuns ends trajectories that were left running by a process that died: those of a batch

@@ -61,11 +61,6 @@ func (p Policy) Validate() error {
 	return v.Err()
 }
 
-// querier is what both a pool and a transaction can do.
-type querier interface {
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
-
 func loadPolicy(ctx context.Context, q querier, projectID int64) (Policy, error) {
 	p := DefaultPolicy(projectID)
 	err := q.QueryRow(ctx, `SELECT dual_share, annotators_per_item, audit_rate, blind, lease_seconds, version, updated_at
@@ -93,38 +88,36 @@ func (s *Store) SavePolicy(ctx context.Context, a Actor, projectID int64, p Poli
 	if err := p.Validate(); err != nil {
 		return Policy{}, err
 	}
-	tx, err := s.pool.Begin(ctx)
-	if err != nil {
-		return Policy{}, classify(err, "save policy")
-	}
-	defer tx.Rollback(context.WithoutCancel(ctx))
-	// Lock the project row so two first saves (no policy row yet) cannot both pass the version check.
-	if _, err := tx.Exec(ctx, `SELECT 1 FROM projects WHERE id = $1 FOR NO KEY UPDATE`, projectID); err != nil {
-		return Policy{}, classify(err, "save policy")
-	}
-	cur, err := loadPolicy(ctx, tx, projectID)
-	if err != nil {
-		return Policy{}, err
-	}
-	if cur.Version != p.Version {
-		return Policy{}, &StaleVersionError{Object: "the project's policy", Current: cur.Version}
-	}
 	out := p
 	out.ProjectID = projectID
-	err = tx.QueryRow(ctx, `INSERT INTO project_policies (project_id, dual_share, annotators_per_item, audit_rate, blind, lease_seconds)
-		VALUES ($1,$2,$3,$4,$5,$6)
-		ON CONFLICT (project_id) DO UPDATE SET dual_share = EXCLUDED.dual_share, annotators_per_item = EXCLUDED.annotators_per_item,
-			audit_rate = EXCLUDED.audit_rate, blind = EXCLUDED.blind, lease_seconds = EXCLUDED.lease_seconds,
-			version = project_policies.version + 1, updated_at = now()
-		RETURNING version, updated_at`, projectID, p.DualShare, p.AnnotatorsPerItem, p.AuditRate, p.Blind, p.LeaseSeconds).
-		Scan(&out.Version, &out.UpdatedAt)
+	err := s.withTx(ctx, "save policy", func(tx pgx.Tx) error {
+		// Lock the project row so two first saves (no policy row yet) cannot both pass the version check.
+		if _, err := tx.Exec(ctx, `SELECT 1 FROM projects WHERE id = $1 FOR NO KEY UPDATE`, projectID); err != nil {
+			return classify(err, "save policy")
+		}
+		cur, err := loadPolicy(ctx, tx, projectID)
+		if err != nil {
+			return err
+		}
+		if cur.Version != p.Version {
+			return &StaleVersionError{Object: "the project's policy", Current: cur.Version}
+		}
+		err = tx.QueryRow(ctx, `INSERT INTO project_policies (project_id, dual_share, annotators_per_item, audit_rate, blind, lease_seconds)
+			VALUES ($1,$2,$3,$4,$5,$6)
+			ON CONFLICT (project_id) DO UPDATE SET dual_share = EXCLUDED.dual_share, annotators_per_item = EXCLUDED.annotators_per_item,
+				audit_rate = EXCLUDED.audit_rate, blind = EXCLUDED.blind, lease_seconds = EXCLUDED.lease_seconds,
+				version = project_policies.version + 1, updated_at = now()
+			RETURNING version, updated_at`, projectID, p.DualShare, p.AnnotatorsPerItem, p.AuditRate, p.Blind, p.LeaseSeconds).
+			Scan(&out.Version, &out.UpdatedAt)
+		if err != nil {
+			return classify(err, "save policy")
+		}
+		return auditTx(ctx, tx, a, "policy.update", "project_policy", projectID, &projectID, cur, out)
+	})
 	if err != nil {
-		return Policy{}, classify(err, "save policy")
-	}
-	if err := auditTx(ctx, tx, a, "policy.update", "project_policy", projectID, &projectID, cur, out); err != nil {
 		return Policy{}, err
 	}
-	return out, classify(tx.Commit(ctx), "save policy")
+	return out, nil
 }
 
 // Sampled decides, deterministically, whether a question falls in a share: the same (salt, project,
@@ -184,6 +177,12 @@ type AnnotationItem struct {
 	Version    int        `json:"version"`
 	CreatedAt  time.Time  `json:"created_at"`
 	DoneAt     *time.Time `json:"done_at"`
+}
+
+const annotationItemColumns = `id, project_id, nlq_id, slot, status, claimed_by, lease_until, version, created_at, done_at`
+
+func annotationItemFields(it *AnnotationItem) []any {
+	return []any{&it.ID, &it.ProjectID, &it.NLQID, &it.Slot, &it.Status, &it.ClaimedBy, &it.LeaseUntil, &it.Version, &it.CreatedAt, &it.DoneAt}
 }
 
 // AnnotationTask is a claimed item with what the annotator needs: the question, its database and
@@ -252,10 +251,8 @@ func (s *Store) ClaimAnnotationItem(ctx context.Context, a Actor, projectID, use
 	var t AnnotationTask
 	err := claimWithRetry(ctx, func() error {
 		t = AnnotationTask{}
-		it := &t.Item
 		return s.pool.QueryRow(ctx, claimAnnotationSQL, projectID, userID, a.RequestID).Scan(
-			&it.ID, &it.ProjectID, &it.NLQID, &it.Slot, &it.Status, &it.ClaimedBy, &it.LeaseUntil, &it.Version, &it.CreatedAt, &it.DoneAt,
-			&t.Question, &t.DatabaseID, &t.TargetValues, &t.GuidelineVersion, &t.Blind)
+			append(annotationItemFields(&t.Item), &t.Question, &t.DatabaseID, &t.TargetValues, &t.GuidelineVersion, &t.Blind)...)
 	}, func() (bool, error) {
 		var open bool
 		err := s.pool.QueryRow(ctx, claimableAnnotationSQL, projectID, userID).Scan(&open)
@@ -281,15 +278,10 @@ const claimableAnnotationSQL = `SELECT EXISTS (SELECT 1 FROM annotation_items i 
 // AnnotationItemNLQ returns an item of the project and its question (for running SQL on the
 // question's database before a submit).
 func (s *Store) AnnotationItemNLQ(ctx context.Context, projectID, itemID int64) (AnnotationItem, NLQWithSQL, error) {
-	var it AnnotationItem
-	err := s.pool.QueryRow(ctx, `SELECT id, project_id, nlq_id, slot, status, claimed_by, lease_until, version, created_at, done_at
-		FROM annotation_items WHERE project_id = $1 AND id = $2`, projectID, itemID).
-		Scan(&it.ID, &it.ProjectID, &it.NLQID, &it.Slot, &it.Status, &it.ClaimedBy, &it.LeaseUntil, &it.Version, &it.CreatedAt, &it.DoneAt)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return it, NLQWithSQL{}, &notFoundError{msg: fmt.Sprintf("no annotation item %d in this project", itemID)}
-	}
+	it, err := scanRow(s.pool.QueryRow(ctx, `SELECT `+annotationItemColumns+` FROM annotation_items WHERE project_id = $1 AND id = $2`,
+		projectID, itemID), annotationItemFields)
 	if err != nil {
-		return it, NLQWithSQL{}, classify(err, "annotation item")
+		return it, NLQWithSQL{}, classifyRow(err, "annotation item", "no annotation item %d in this project", itemID)
 	}
 	n, err := s.NLQ(ctx, projectID, it.NLQID)
 	return it, n, err
@@ -315,15 +307,10 @@ func (s *Store) LatestAgentCandidate(ctx context.Context, nlqID int64) (*Candida
 func lockAnnotationItem(ctx context.Context, tx pgx.Tx, projectID, itemID, userID int64, version int) (AnnotationItem, error) {
 	var it AnnotationItem
 	var live bool
-	err := tx.QueryRow(ctx, `SELECT id, project_id, nlq_id, slot, status, claimed_by, lease_until, version, created_at,
-			COALESCE(lease_until > now(), false)
-		FROM annotation_items WHERE project_id = $1 AND id = $2 FOR UPDATE`, projectID, itemID).
-		Scan(&it.ID, &it.ProjectID, &it.NLQID, &it.Slot, &it.Status, &it.ClaimedBy, &it.LeaseUntil, &it.Version, &it.CreatedAt, &live)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return it, &notFoundError{msg: fmt.Sprintf("no annotation item %d in this project", itemID)}
-	}
+	err := tx.QueryRow(ctx, `SELECT `+annotationItemColumns+`, COALESCE(lease_until > now(), false)
+		FROM annotation_items WHERE project_id = $1 AND id = $2 FOR UPDATE`, projectID, itemID).Scan(append(annotationItemFields(&it), &live)...)
 	if err != nil {
-		return it, classify(err, "lock annotation item")
+		return it, classifyRow(err, "lock annotation item", "no annotation item %d in this project", itemID)
 	}
 	switch {
 	case it.Status == AnnotationSubmitted || it.Status == AnnotationSkipped:
@@ -345,24 +332,13 @@ func lockAnnotationItem(ctx context.Context, tx pgx.Tx, projectID, itemID, userI
 // ReleaseAnnotationItem gives a claimed item back; only its claimer may (also after the lease ran
 // out, as long as nobody else took it).
 func (s *Store) ReleaseAnnotationItem(ctx context.Context, a Actor, projectID, itemID, userID int64) error {
-	tx, err := s.pool.Begin(ctx)
-	if err != nil {
-		return classify(err, "release annotation item")
-	}
-	defer tx.Rollback(context.WithoutCancel(ctx))
-	it, err := lockAnnotationItem(ctx, tx, projectID, itemID, userID, -1)
-	if err != nil {
-		return err
-	}
-	if _, err := tx.Exec(ctx, `UPDATE annotation_items SET status = 'pending', claimed_by = NULL, lease_until = NULL, version = version + 1
-		WHERE id = $1`, itemID); err != nil {
-		return classify(err, "release annotation item")
-	}
-	if err := auditTx(ctx, tx, a, "annotation.release", "annotation_item", itemID, &projectID,
-		map[string]any{"status": it.Status, "version": it.Version}, map[string]any{"status": AnnotationPending, "version": it.Version + 1}); err != nil {
-		return err
-	}
-	return classify(tx.Commit(ctx), "release annotation item")
+	return s.withTx(ctx, "release annotation item", func(tx pgx.Tx) error {
+		it, err := lockAnnotationItem(ctx, tx, projectID, itemID, userID, -1)
+		if err != nil {
+			return err
+		}
+		return releaseItem(ctx, tx, a, "annotation", projectID, itemID, it.Status, it.Version)
+	})
 }
 
 // Annotation is what one annotator did with an item: SQL (a candidate) or a skip.
@@ -394,30 +370,29 @@ func (s *Store) SkipAnnotationItem(ctx context.Context, a Actor, projectID, item
 	if err := v.Err(); err != nil {
 		return Annotation{}, err
 	}
-	tx, err := s.pool.Begin(ctx)
+	var an Annotation
+	err := s.withTx(ctx, "skip annotation item", func(tx pgx.Tx) error {
+		it, err := lockAnnotationItem(ctx, tx, projectID, itemID, userID, version)
+		if err != nil {
+			return err
+		}
+		an = Annotation{ItemID: itemID, NLQID: it.NLQID, UserID: userID, SkippedReason: &reason, Comment: comment}
+		if an.GuidelineVersion, err = GuidelineVersionTx(ctx, tx, projectID); err != nil {
+			return err
+		}
+		if err := insertAnnotation(ctx, tx, &an); err != nil {
+			return err
+		}
+		if err := finishItem(ctx, tx, a, it, AnnotationSkipped, an); err != nil {
+			return err
+		}
+		// The others may all have agreed already, waiting for this one.
+		return settle(ctx, tx, a, projectID, it.NLQID, &Agreement{})
+	})
 	if err != nil {
-		return Annotation{}, classify(err, "skip annotation item")
-	}
-	defer tx.Rollback(context.WithoutCancel(ctx))
-	it, err := lockAnnotationItem(ctx, tx, projectID, itemID, userID, version)
-	if err != nil {
 		return Annotation{}, err
 	}
-	an := Annotation{ItemID: itemID, NLQID: it.NLQID, UserID: userID, SkippedReason: &reason, Comment: comment}
-	if an.GuidelineVersion, err = GuidelineVersionTx(ctx, tx, projectID); err != nil {
-		return Annotation{}, err
-	}
-	if err := insertAnnotation(ctx, tx, &an); err != nil {
-		return Annotation{}, err
-	}
-	if err := finishItem(ctx, tx, a, it, AnnotationSkipped, an); err != nil {
-		return Annotation{}, err
-	}
-	// The others may all have agreed already, waiting for this one.
-	if err := settle(ctx, tx, a, projectID, it.NLQID, &Agreement{}); err != nil {
-		return Annotation{}, err
-	}
-	return an, classify(tx.Commit(ctx), "skip annotation item")
+	return an, nil
 }
 
 func finishItem(ctx context.Context, tx pgx.Tx, a Actor, it AnnotationItem, status string, an Annotation) error {
@@ -487,52 +462,50 @@ type SubmitResult struct {
 // agent's newest SQL and every other annotator's (see applyVerdicts for their effect).
 func (s *Store) SubmitAnnotation(ctx context.Context, a Actor, sub Submission, compare CompareFunc) (SubmitResult, error) {
 	var out SubmitResult
-	tx, err := s.pool.Begin(ctx)
-	if err != nil {
-		return out, classify(err, "submit annotation")
-	}
-	defer tx.Rollback(context.WithoutCancel(ctx))
-	it, err := lockAnnotationItem(ctx, tx, sub.ProjectID, sub.ItemID, sub.UserID, sub.Version)
-	if err != nil {
-		return out, err
-	}
-	gv, err := GuidelineVersionTx(ctx, tx, sub.ProjectID)
-	if err != nil {
-		return out, err
-	}
-	earlier, err := earlierCandidates(ctx, tx, it.NLQID, true)
-	if err != nil {
-		return out, err
-	}
-	verdicts, err := compare(earlier)
-	if err != nil {
-		return out, err
-	}
-	c := sub.Candidate
-	c.NLQID, c.Source, c.PipelineRunID = it.NLQID, "human", nil
-	if err := InsertCandidate(ctx, tx, Actor{UserID: sub.UserID, RequestID: a.RequestID}, &c); err != nil {
-		return out, err
-	}
-	out.Candidate = c
-	out.Annotation = Annotation{ItemID: it.ID, NLQID: it.NLQID, UserID: sub.UserID, CandidateID: &c.ID, GuidelineVersion: gv, ElapsedMS: sub.ElapsedMS,
-		Comment: sub.Comment}
-	if err := insertAnnotation(ctx, tx, &out.Annotation); err != nil {
-		return out, err
-	}
-	if err := finishItem(ctx, tx, a, it, AnnotationSubmitted, out.Annotation); err != nil {
-		return out, err
-	}
-	ag, err := applyVerdicts(ctx, tx, a, sub.ProjectID, c, &sub.UserID, verdicts, gv)
-	if err != nil {
-		return out, err
-	}
-	out.Result, out.Comparisons, out.ReviewItem, out.Audited, out.Awaiting = ag.Result, ag.Comparisons, ag.ReviewItem, ag.Audited, ag.Awaiting
-	for i, cmp := range ag.Comparisons {
-		if out.Comparison == nil || (!cmp.Match && out.Comparison.Match) {
-			out.Comparison = &ag.Comparisons[i]
+	err := s.withTx(ctx, "submit annotation", func(tx pgx.Tx) error {
+		it, err := lockAnnotationItem(ctx, tx, sub.ProjectID, sub.ItemID, sub.UserID, sub.Version)
+		if err != nil {
+			return err
 		}
-	}
-	return out, classify(tx.Commit(ctx), "submit annotation")
+		gv, err := GuidelineVersionTx(ctx, tx, sub.ProjectID)
+		if err != nil {
+			return err
+		}
+		earlier, err := earlierCandidates(ctx, tx, it.NLQID, true)
+		if err != nil {
+			return err
+		}
+		verdicts, err := compare(earlier)
+		if err != nil {
+			return err
+		}
+		c := sub.Candidate
+		c.NLQID, c.Source, c.PipelineRunID = it.NLQID, "human", nil
+		if err := InsertCandidate(ctx, tx, Actor{UserID: sub.UserID, RequestID: a.RequestID}, &c); err != nil {
+			return err
+		}
+		out.Candidate = c
+		out.Annotation = Annotation{ItemID: it.ID, NLQID: it.NLQID, UserID: sub.UserID, CandidateID: &c.ID, GuidelineVersion: gv, ElapsedMS: sub.ElapsedMS,
+			Comment: sub.Comment}
+		if err := insertAnnotation(ctx, tx, &out.Annotation); err != nil {
+			return err
+		}
+		if err := finishItem(ctx, tx, a, it, AnnotationSubmitted, out.Annotation); err != nil {
+			return err
+		}
+		ag, err := applyVerdicts(ctx, tx, a, sub.ProjectID, c, &sub.UserID, verdicts, gv)
+		if err != nil {
+			return err
+		}
+		out.Result, out.Comparisons, out.ReviewItem, out.Audited, out.Awaiting = ag.Result, ag.Comparisons, ag.ReviewItem, ag.Audited, ag.Awaiting
+		for i, cmp := range ag.Comparisons {
+			if out.Comparison == nil || (!cmp.Match && out.Comparison.Match) {
+				out.Comparison = &ag.Comparisons[i]
+			}
+		}
+		return nil
+	})
+	return out, err
 }
 
 // CompareAgentAnswer compares an agent's new answer (already stored as c, inside tx) with the SQL
@@ -580,8 +553,5 @@ func AuditTx(ctx context.Context, tx pgx.Tx, a Actor, action, objectType string,
 func (s *Store) ReviewItemNLQID(ctx context.Context, projectID, itemID int64) (int64, error) {
 	var id int64
 	err := s.pool.QueryRow(ctx, `SELECT nlq_id FROM review_items WHERE project_id = $1 AND id = $2`, projectID, itemID).Scan(&id)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, &notFoundError{msg: fmt.Sprintf("no review item %d in this project", itemID)}
-	}
-	return id, classify(err, "review item")
+	return id, classifyRow(err, "review item", "no review item %d in this project", itemID)
 }

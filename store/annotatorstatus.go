@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // AnnotatorStatus is what an annotator sees of the work: how far the project's annotation has come,
@@ -104,22 +103,16 @@ func (s *Store) ReopenAnnotation(ctx context.Context, a Actor, projectID, itemID
 		if _, err := tx.Exec(ctx, `DELETE FROM sql_candidates WHERE id = $1`, cand); err != nil {
 			return err
 		}
-		err = tx.QueryRow(ctx, `UPDATE annotation_items SET status = 'claimed', done_at = NULL, claimed_at = now(), version = version + 1,
+		it, err = scanRow(tx.QueryRow(ctx, `UPDATE annotation_items SET status = 'claimed', done_at = NULL, claimed_at = now(), version = version + 1,
 				lease_until = now() + make_interval(secs => COALESCE((SELECT lease_seconds FROM project_policies WHERE project_id = $1), 1800))
-			WHERE id = $2 RETURNING id, project_id, nlq_id, slot, status, claimed_by, lease_until, version, created_at, done_at`, projectID, itemID).
-			Scan(&it.ID, &it.ProjectID, &it.NLQID, &it.Slot, &it.Status, &it.ClaimedBy, &it.LeaseUntil, &it.Version, &it.CreatedAt, &it.DoneAt)
+			WHERE id = $2 RETURNING `+annotationItemColumns, projectID, itemID), annotationItemFields)
 		if err != nil {
 			return err
 		}
 		return auditTx(ctx, tx, a, "annotation.reopen", "annotation_item", itemID, &projectID, map[string]any{"annotation_id": annID}, nil)
 	})
-	if isUniqueViolation(err) {
+	if uniqueViolation(err) {
 		return it, &ConflictError{Msg: "you hold another annotation item: submit, skip or release it first"}
 	}
 	return it, classify(err, "reopen annotation")
-}
-
-func isUniqueViolation(err error) bool {
-	var pe *pgconn.PgError
-	return errors.As(err, &pe) && pe.Code == "23505"
 }

@@ -27,24 +27,13 @@ func (s *Store) BatchItems(ctx context.Context, q BatchItemQuery) (BatchItems, e
 		q.Limit = 50
 	}
 	// One row past the page tells whether another page follows.
-	rows, err := s.pool.Query(ctx, `SELECT `+agentRunColumns+` FROM agent_runs
+	items, err := queryAll(ctx, s.pool, "batch items", agentRunFields, `SELECT `+agentRunColumns+` FROM agent_runs
 		WHERE pipeline_run_id = $1 AND project_id = $2 AND ($3 = '' OR status = $3) AND id > $4 ORDER BY id LIMIT $5`,
 		q.RunID, q.ProjectID, q.Outcome, q.After, q.Limit+1)
 	if err != nil {
-		return BatchItems{}, classify(err, "batch items")
+		return BatchItems{}, err
 	}
-	defer rows.Close()
-	out := BatchItems{Items: []AgentRun{}, Outcomes: map[string]int{}}
-	for rows.Next() {
-		r, err := scanAgentRun(rows)
-		if err != nil {
-			return BatchItems{}, classify(err, "batch items")
-		}
-		out.Items = append(out.Items, r)
-	}
-	if err := rows.Err(); err != nil {
-		return BatchItems{}, classify(err, "batch items")
-	}
+	out := BatchItems{Items: items}
 	if len(out.Items) > q.Limit {
 		out.Items = out.Items[:q.Limit]
 		next := out.Items[q.Limit-1].ID
@@ -52,17 +41,8 @@ func (s *Store) BatchItems(ctx context.Context, q BatchItemQuery) (BatchItems, e
 	}
 	counts, err := s.pool.Query(ctx, `SELECT status, count(*) FROM agent_runs WHERE pipeline_run_id = $1 AND project_id = $2 GROUP BY status`,
 		q.RunID, q.ProjectID)
-	if err != nil {
-		return BatchItems{}, classify(err, "batch outcomes")
+	if out.Outcomes, err = countBy(counts, err, "batch outcomes", map[string]int{}); err != nil {
+		return BatchItems{}, err
 	}
-	defer counts.Close()
-	for counts.Next() {
-		var status string
-		var n int
-		if err := counts.Scan(&status, &n); err != nil {
-			return BatchItems{}, classify(err, "batch outcomes")
-		}
-		out.Outcomes[status] = n
-	}
-	return out, classify(counts.Err(), "batch outcomes")
+	return out, nil
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
@@ -37,6 +38,15 @@ type ConflictError struct{ Msg string }
 
 func (e *ConflictError) Error() string        { return e.Msg }
 func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
+
+// notFoundError carries a human message for ErrNotFound.
+type notFoundError struct{ msg string }
+
+func (e *notFoundError) Error() string        { return e.msg }
+func (e *notFoundError) Is(target error) bool { return target == ErrNotFound }
+
+// NotFound is an error that the API answers with 404 and msg.
+func NotFound(msg string) error { return &notFoundError{msg: msg} }
 
 // ValidationError lists invalid input fields with a message each.
 type ValidationError struct{ Fields map[string]string }
@@ -83,6 +93,15 @@ func classify(err error, what string) error {
 		return fmt.Errorf("store: %s: %w: %v", what, ErrUnavailable, err)
 	}
 	return fmt.Errorf("store: %s: %w", what, err)
+}
+
+// classifyRow classifies the error of a query for one row under what; no row at all is ErrNotFound
+// with the message format and args make, which the API shows.
+func classifyRow(err error, what, format string, args ...any) error {
+	if errors.Is(err, pgx.ErrNoRows) {
+		return &notFoundError{msg: fmt.Sprintf(format, args...)}
+	}
+	return classify(err, what)
 }
 
 func isUnavailable(err error) bool {

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // PromptTemplate is one version of a project's text-to-SQL prompt template. Version 0,
@@ -28,22 +27,20 @@ type PromptTemplate struct {
 
 const promptColumns = `id, project_id, version, body, note, source, run_id, candidate_id, created_by, created_at`
 
-func scanPrompt(row pgx.Row) (PromptTemplate, error) {
-	var p PromptTemplate
-	err := row.Scan(&p.ID, &p.ProjectID, &p.Version, &p.Body, &p.Note, &p.Source, &p.RunID, &p.CandidateID, &p.CreatedBy, &p.CreatedAt)
-	return p, err
+func promptFields(p *PromptTemplate) []any {
+	return []any{&p.ID, &p.ProjectID, &p.Version, &p.Body, &p.Note, &p.Source, &p.RunID, &p.CandidateID, &p.CreatedBy, &p.CreatedAt}
 }
 
 // PromptTemplates returns a project's saved versions, newest first.
 func (s *Store) PromptTemplates(ctx context.Context, projectID int64) ([]PromptTemplate, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+promptColumns+` FROM prompt_templates WHERE project_id = $1 ORDER BY version DESC`, projectID)
-	return collect(rows, err, "list prompt templates", func(r pgx.CollectableRow) (PromptTemplate, error) { return scanPrompt(r) })
+	return queryAll(ctx, s.pool, "list prompt templates", promptFields, `SELECT `+promptColumns+` FROM prompt_templates
+		WHERE project_id = $1 ORDER BY version DESC`, projectID)
 }
 
 // CurrentPromptTemplate returns a project's newest saved version; ok is false when there is none.
 func (s *Store) CurrentPromptTemplate(ctx context.Context, projectID int64) (p PromptTemplate, ok bool, err error) {
-	p, err = scanPrompt(s.pool.QueryRow(ctx, `SELECT `+promptColumns+` FROM prompt_templates WHERE project_id = $1
-		ORDER BY version DESC LIMIT 1`, projectID))
+	p, err = scanRow(s.pool.QueryRow(ctx, `SELECT `+promptColumns+` FROM prompt_templates WHERE project_id = $1
+		ORDER BY version DESC LIMIT 1`, projectID), promptFields)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return PromptTemplate{}, false, nil
 	}
@@ -59,9 +56,9 @@ func (s *Store) CreatePromptTemplate(ctx context.Context, a Actor, projectID int
 			return err
 		}
 		var err error
-		out, err = scanPrompt(tx.QueryRow(ctx, `INSERT INTO prompt_templates (project_id, version, body, note, source, run_id, candidate_id, created_by)
+		out, err = scanRow(tx.QueryRow(ctx, `INSERT INTO prompt_templates (project_id, version, body, note, source, run_id, candidate_id, created_by)
 			SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4, $5, $6, $7 FROM prompt_templates WHERE project_id = $1
-			RETURNING `+promptColumns, projectID, p.Body, p.Note, p.Source, p.RunID, p.CandidateID, a.id()))
+			RETURNING `+promptColumns, projectID, p.Body, p.Note, p.Source, p.RunID, p.CandidateID, a.id()), promptFields)
 		if err != nil {
 			return err
 		}
@@ -71,34 +68,11 @@ func (s *Store) CreatePromptTemplate(ctx context.Context, a Actor, projectID int
 	return out, err
 }
 
-// NotFound is an error that the API answers with 404 and msg.
-func NotFound(msg string) error { return &notFoundError{msg: msg} }
-
-// inTx runs fn in a transaction, classifying its error under what.
-func (s *Store) inTx(ctx context.Context, what string, fn func(tx pgx.Tx) error) error {
-	tx, err := s.pool.Begin(ctx)
-	if err != nil {
-		return classify(err, what)
-	}
-	defer tx.Rollback(context.WithoutCancel(ctx))
-	if err := fn(tx); err != nil {
-		return classify(err, what)
-	}
-	return classify(tx.Commit(ctx), what)
-}
-
 // SnapshotPair returns one pair of a snapshot.
 func (s *Store) SnapshotPair(ctx context.Context, snapshotID, nlqID int64) (SnapshotPair, error) {
-	var p SnapshotPair
-	err := s.pool.QueryRow(ctx, `SELECT nlq_id, candidate_id, split, stage, question, sql, original_sql, database_id, database_name,
-			database_version, schema_hash, result_fingerprint, hardness, guideline_version, evidence, difficulty
-		FROM snapshot_pairs WHERE snapshot_id = $1 AND nlq_id = $2`, snapshotID, nlqID).Scan(&p.NLQID, &p.CandidateID, &p.Split,
-		&p.Stage, &p.Question, &p.SQL, &p.OriginalSQL, &p.DatabaseID, &p.DatabaseName, &p.DatabaseVersion, &p.SchemaHash,
-		&p.ResultFingerprint, &p.Hardness, &p.GuidelineVersion, &p.Evidence, &p.Difficulty)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return p, &notFoundError{msg: fmt.Sprintf("question %d is not in snapshot %d", nlqID, snapshotID)}
-	}
-	return p, classify(err, "snapshot pair")
+	p, err := scanRow(s.pool.QueryRow(ctx, `SELECT `+snapshotPairColumns+` FROM snapshot_pairs WHERE snapshot_id = $1 AND nlq_id = $2`,
+		snapshotID, nlqID), snapshotPairFields)
+	return p, classifyRow(err, "snapshot pair", "question %d is not in snapshot %d", nlqID, snapshotID)
 }
 
 // EvalResult is one pair answered by a model with one prompt and checked by execution match.
@@ -134,11 +108,6 @@ func SaveEvalResult(ctx context.Context, q execer, r EvalResult) error {
 		r.RunID, r.CandidateID, r.NLQID, r.Split, r.DatabaseName, r.Hardness, r.SQL, r.Correct, r.Reason, r.Error, nullJSON(r.Diff),
 		r.Judge, r.JudgeReason, r.PromptTokens, r.CompletionTokens, r.SuiteCorrect)
 	return classify(err, "save eval result")
-}
-
-// execer is what both a pool and a transaction can do.
-type execer interface {
-	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
 }
 
 // SaveEvalResult stores a scored item outside any other transaction (see the function of that name).
@@ -363,30 +332,28 @@ type PromptCandidate struct {
 
 const candidateColumns = `id, run_id, step, ordinal, parent_id, origin, prompt, critique, score, scored, val_score, val_n, test_score, created_at`
 
-func scanCandidate(row pgx.Row) (PromptCandidate, error) {
-	var c PromptCandidate
-	err := row.Scan(&c.ID, &c.RunID, &c.Step, &c.Ordinal, &c.ParentID, &c.Origin, &c.Prompt, &c.Critique, &c.Score, &c.Scored,
-		&c.ValScore, &c.ValN, &c.TestScore, &c.CreatedAt)
-	return c, err
+func candidateFields(c *PromptCandidate) []any {
+	return []any{&c.ID, &c.RunID, &c.Step, &c.Ordinal, &c.ParentID, &c.Origin, &c.Prompt, &c.Critique, &c.Score, &c.Scored,
+		&c.ValScore, &c.ValN, &c.TestScore, &c.CreatedAt}
 }
 
 // AddPromptCandidate stores a candidate at its (step, ordinal) unless one is there already, and
 // returns the stored one: a step done again after a crash keeps the prompts it wrote the first time.
 func (s *Store) AddPromptCandidate(ctx context.Context, c PromptCandidate) (PromptCandidate, error) {
-	got, err := scanCandidate(s.pool.QueryRow(ctx, `INSERT INTO prompt_candidates (run_id, step, ordinal, parent_id, origin, prompt, critique)
+	got, err := scanRow(s.pool.QueryRow(ctx, `INSERT INTO prompt_candidates (run_id, step, ordinal, parent_id, origin, prompt, critique)
 		VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (run_id, step, ordinal) DO NOTHING RETURNING `+candidateColumns,
-		c.RunID, c.Step, c.Ordinal, c.ParentID, c.Origin, c.Prompt, c.Critique))
+		c.RunID, c.Step, c.Ordinal, c.ParentID, c.Origin, c.Prompt, c.Critique), candidateFields)
 	if errors.Is(err, pgx.ErrNoRows) {
-		got, err = scanCandidate(s.pool.QueryRow(ctx, `SELECT `+candidateColumns+` FROM prompt_candidates
-			WHERE run_id = $1 AND step = $2 AND ordinal = $3`, c.RunID, c.Step, c.Ordinal))
+		got, err = scanRow(s.pool.QueryRow(ctx, `SELECT `+candidateColumns+` FROM prompt_candidates
+			WHERE run_id = $1 AND step = $2 AND ordinal = $3`, c.RunID, c.Step, c.Ordinal), candidateFields)
 	}
 	return got, classify(err, "add prompt candidate")
 }
 
 // PromptCandidates returns a run's candidates by id.
 func (s *Store) PromptCandidates(ctx context.Context, runID int64) ([]PromptCandidate, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+candidateColumns+` FROM prompt_candidates WHERE run_id = $1 ORDER BY id`, runID)
-	return collect(rows, err, "prompt candidates", func(r pgx.CollectableRow) (PromptCandidate, error) { return scanCandidate(r) })
+	return queryAll(ctx, s.pool, "prompt candidates", candidateFields, `SELECT `+candidateColumns+` FROM prompt_candidates
+		WHERE run_id = $1 ORDER BY id`, runID)
 }
 
 // Candidate scores SetCandidateScore can set.

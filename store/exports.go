@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // Export records one file taken from a snapshot: who, when, which format and split, and the sha256
@@ -30,17 +28,16 @@ type Export struct {
 
 const exportColumns = `id, project_id, snapshot_id, format, split, status, rows, bytes, sha256, error, created_by, created_at, finished_at, error_rate`
 
-func scanExport(row pgx.Row) (Export, error) {
-	var e Export
-	err := row.Scan(&e.ID, &e.ProjectID, &e.SnapshotID, &e.Format, &e.Split, &e.Status, &e.Rows, &e.Bytes, &e.SHA256, &e.Error,
-		&e.CreatedBy, &e.CreatedAt, &e.FinishedAt, &e.ErrorRate)
-	return e, err
+func exportFields(e *Export) []any {
+	return []any{&e.ID, &e.ProjectID, &e.SnapshotID, &e.Format, &e.Split, &e.Status, &e.Rows, &e.Bytes, &e.SHA256, &e.Error,
+		&e.CreatedBy, &e.CreatedAt, &e.FinishedAt, &e.ErrorRate}
 }
 
 // StartExport records an export about to stream, as running; FinishExport closes it.
 func (s *Store) StartExport(ctx context.Context, a Actor, e *Export) error {
-	got, err := scanExport(s.pool.QueryRow(ctx, `INSERT INTO exports (project_id, snapshot_id, format, split, created_by, error_rate)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING `+exportColumns, e.ProjectID, e.SnapshotID, e.Format, e.Split, a.id(), e.ErrorRate))
+	got, err := scanRow(s.pool.QueryRow(ctx, `INSERT INTO exports (project_id, snapshot_id, format, split, created_by, error_rate)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING `+exportColumns, e.ProjectID, e.SnapshotID, e.Format, e.Split, a.id(), e.ErrorRate),
+		exportFields)
 	if err != nil {
 		return classify(err, "start export")
 	}
@@ -55,8 +52,8 @@ func (s *Store) FinishExport(ctx context.Context, e *Export, rows int, bytes int
 	if failure != "" {
 		status = "failed"
 	}
-	got, err := scanExport(s.pool.QueryRow(ctx, `UPDATE exports SET status = $2, rows = $3, bytes = $4, sha256 = $5, error = $6,
-		finished_at = now() WHERE id = $1 RETURNING `+exportColumns, e.ID, status, rows, bytes, sha256, failure))
+	got, err := scanRow(s.pool.QueryRow(ctx, `UPDATE exports SET status = $2, rows = $3, bytes = $4, sha256 = $5, error = $6,
+		finished_at = now() WHERE id = $1 RETURNING `+exportColumns, e.ID, status, rows, bytes, sha256, failure), exportFields)
 	if err != nil {
 		return classify(err, "finish export")
 	}
@@ -66,8 +63,8 @@ func (s *Store) FinishExport(ctx context.Context, e *Export, rows int, bytes int
 
 // ListExports returns the project's exports, newest first, at most 1000.
 func (s *Store) ListExports(ctx context.Context, projectID int64) ([]Export, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+exportColumns+` FROM exports WHERE project_id = $1 ORDER BY id DESC LIMIT 1000`, projectID)
-	return collect(rows, err, "list exports", func(row pgx.CollectableRow) (Export, error) { return scanExport(row) })
+	return queryAll(ctx, s.pool, "list exports", exportFields, `SELECT `+exportColumns+` FROM exports WHERE project_id = $1
+		ORDER BY id DESC LIMIT 1000`, projectID)
 }
 
 // EachSnapshotPair calls fn with the snapshot's pairs of one split ("" for all), by question id, as
@@ -75,9 +72,8 @@ func (s *Store) ListExports(ctx context.Context, projectID int64) ([]Export, err
 // to fn is reused for the next row, so fn must not keep it. An error from fn stops the walk and is
 // returned as is.
 func (s *Store) EachSnapshotPair(ctx context.Context, snapshotID int64, split string, fn func(*SnapshotPair) error) error {
-	rows, err := s.pool.Query(ctx, `SELECT nlq_id, candidate_id, split, stage, question, sql, original_sql, database_id, database_name,
-			database_version, schema_hash, result_fingerprint, hardness, guideline_version, evidence, difficulty
-		FROM snapshot_pairs WHERE snapshot_id = $1 AND ($2 = '' OR split = $2) ORDER BY nlq_id`, snapshotID, split)
+	rows, err := s.pool.Query(ctx, `SELECT `+snapshotPairColumns+` FROM snapshot_pairs WHERE snapshot_id = $1 AND ($2 = '' OR split = $2)
+		ORDER BY nlq_id`, snapshotID, split)
 	if err != nil {
 		return classify(err, "snapshot pairs")
 	}
@@ -85,9 +81,7 @@ func (s *Store) EachSnapshotPair(ctx context.Context, snapshotID int64, split st
 	var p SnapshotPair
 	for rows.Next() {
 		p = SnapshotPair{}
-		if err := rows.Scan(&p.NLQID, &p.CandidateID, &p.Split, &p.Stage, &p.Question, &p.SQL, &p.OriginalSQL, &p.DatabaseID,
-			&p.DatabaseName, &p.DatabaseVersion, &p.SchemaHash, &p.ResultFingerprint, &p.Hardness, &p.GuidelineVersion,
-			&p.Evidence, &p.Difficulty); err != nil {
+		if err := rows.Scan(snapshotPairFields(&p)...); err != nil {
 			return classify(err, "snapshot pairs")
 		}
 		if err := fn(&p); err != nil {

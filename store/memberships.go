@@ -205,9 +205,3 @@ func ensureAnotherLead(tx *gorm.DB, projectID, userID int64) error {
 	}
 	return nil
 }
-
-// notFoundError carries a human message for ErrNotFound.
-type notFoundError struct{ msg string }
-
-func (e *notFoundError) Error() string        { return e.msg }
-func (e *notFoundError) Is(target error) bool { return target == ErrNotFound }

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // ErrNoWork: the review queue has nothing this reviewer may take.
@@ -250,24 +249,13 @@ func claimRefusal(itemID int64, it ReviewItem, reviewerID int64, live bool) erro
 // ReleaseReviewItem gives a claimed item back to the queue; only its claimer may (even after the
 // lease ran out, as long as nobody else took it).
 func (s *Store) ReleaseReviewItem(ctx context.Context, a Actor, projectID, itemID, reviewerID int64) error {
-	tx, err := s.pool.Begin(ctx)
-	if err != nil {
-		return classify(err, "release review item")
-	}
-	defer tx.Rollback(context.WithoutCancel(ctx))
-	it, err := lockClaim(ctx, tx, projectID, itemID, reviewerID)
-	if err != nil {
-		return err
-	}
-	if _, err := tx.Exec(ctx, `UPDATE review_items SET status = 'pending', claimed_by = NULL, lease_until = NULL, version = version + 1
-		WHERE id = $1`, itemID); err != nil {
-		return classify(err, "release review item")
-	}
-	if err := auditTx(ctx, tx, a, "review.release", "review_item", itemID, &projectID,
-		map[string]any{"status": it.Status, "version": it.Version}, map[string]any{"status": ReviewPending, "version": it.Version + 1}); err != nil {
-		return err
-	}
-	return classify(tx.Commit(ctx), "release review item")
+	return s.withTx(ctx, "release review item", func(tx pgx.Tx) error {
+		it, err := lockClaim(ctx, tx, projectID, itemID, reviewerID)
+		if err != nil {
+			return err
+		}
+		return releaseItem(ctx, tx, a, "review", projectID, itemID, it.Status, it.Version)
+	})
 }
 
 // Decision is a reviewer's judgement of an item.
@@ -499,36 +487,4 @@ func (s *Store) RecentDisagreements(ctx context.Context, projectID int64, limit 
 		err := row.Scan(&d.Question, &d.SQLA, &d.SQLB, &d.Decision, &d.ErrorType, &d.RuleIDs, &d.Comment, &d.FinalSQL, &d.ReviewedAt)
 		return d, err
 	})
-}
-
-// claimWithRetry runs a one-statement claim. A claim that breaks a uniqueness rule lost a race with
-// the same person's other claim, and one that found nothing may have found every open row locked by
-// claims in progress (SKIP LOCKED): both try again, so "no work" is answered only when open says
-// nothing is claimable.
-func claimWithRetry(ctx context.Context, claim func() error, open func() (bool, error)) error {
-	const attempts = 8
-	for i := 1; ; i++ {
-		err := claim()
-		var pe *pgconn.PgError
-		switch {
-		case err == nil:
-			return nil
-		case errors.As(err, &pe) && pe.Code == "23505" && i < attempts:
-		case errors.Is(err, pgx.ErrNoRows):
-			more, oerr := open()
-			if oerr != nil {
-				return oerr
-			}
-			if !more || i >= attempts {
-				return ErrNoWork
-			}
-		default:
-			return err
-		}
-		select {
-		case <-time.After(time.Duration(i) * time.Millisecond):
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
 }

@@ -1,6 +1,42 @@
 package store
 
-import "github.com/jackc/pgx/v5"
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// execer is what both a pool and a transaction can do to change rows.
+type execer interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+}
+
+// querier is what both a pool and a transaction can do, so that one query serves inside and
+// outside a transaction.
+type querier interface {
+	execer
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// A record read by several queries has a columns constant and a fields function that lists the
+// record's scan targets in the order of those columns (runColumns and runFields, say). A query
+// that reads more than the record puts its own targets around them.
+
+// scanRow reads one row into a new T through fields.
+func scanRow[T any](row pgx.Row, fields func(*T) []any) (T, error) {
+	var v T
+	err := row.Scan(fields(&v)...)
+	return v, err
+}
+
+// queryAll runs a query on q and reads every row into a new T through fields; what names the
+// query in errors.
+func queryAll[T any](ctx context.Context, q querier, what string, fields func(*T) []any, sql string, args ...any) ([]T, error) {
+	rows, err := q.Query(ctx, sql, args...)
+	return collect(rows, err, what, func(row pgx.CollectableRow) (T, error) { return scanRow(row, fields) })
+}
 
 // collect scans every row of a query with scan, given what the query returned; what names the
 // query in errors.

@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -58,6 +56,16 @@ type SnapshotPair struct {
 	// Lineage is the question the pair descends from through generating pipelines (its own id when
 	// it has no parent): pairs of one lineage are paraphrases or variants of each other.
 	Lineage int64 `json:"-"`
+}
+
+// snapshotPairColumns are the stored pair's columns but accepted_by, which the files a snapshot is
+// exported to and the evaluations do not carry.
+const snapshotPairColumns = `nlq_id, candidate_id, split, stage, question, sql, original_sql, database_id, database_name,
+	database_version, schema_hash, result_fingerprint, hardness, guideline_version, evidence, difficulty`
+
+func snapshotPairFields(p *SnapshotPair) []any {
+	return []any{&p.NLQID, &p.CandidateID, &p.Split, &p.Stage, &p.Question, &p.SQL, &p.OriginalSQL, &p.DatabaseID, &p.DatabaseName,
+		&p.DatabaseVersion, &p.SchemaHash, &p.ResultFingerprint, &p.Hardness, &p.GuidelineVersion, &p.Evidence, &p.Difficulty}
 }
 
 // AcceptedPairs returns the project's accepted questions that have a gold candidate and match src,
@@ -136,18 +144,16 @@ type Snapshot struct {
 
 const snapshotColumns = `id, project_id, name, params, content_hash, pairs, manifest, created_by, created_at`
 
-func scanSnapshot(row pgx.Row) (Snapshot, error) {
-	var s Snapshot
-	err := row.Scan(&s.ID, &s.ProjectID, &s.Name, &s.Params, &s.ContentHash, &s.Pairs, &s.Manifest, &s.CreatedBy, &s.CreatedAt)
-	return s, err
+func snapshotFields(s *Snapshot) []any {
+	return []any{&s.ID, &s.ProjectID, &s.Name, &s.Params, &s.ContentHash, &s.Pairs, &s.Manifest, &s.CreatedBy, &s.CreatedAt}
 }
 
 // CreateSnapshot stores a snapshot with its pairs, and the audit entry, in one transaction.
 func (s *Store) CreateSnapshot(ctx context.Context, a Actor, snap *Snapshot, pairs []SnapshotPair) error {
 	return classify(pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		got, err := scanSnapshot(tx.QueryRow(ctx, `INSERT INTO snapshots (project_id, name, params, content_hash, pairs, manifest, created_by)
+		got, err := scanRow(tx.QueryRow(ctx, `INSERT INTO snapshots (project_id, name, params, content_hash, pairs, manifest, created_by)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING `+snapshotColumns,
-			snap.ProjectID, snap.Name, snap.Params, snap.ContentHash, len(pairs), snap.Manifest, a.id()))
+			snap.ProjectID, snap.Name, snap.Params, snap.ContentHash, len(pairs), snap.Manifest, a.id()), snapshotFields)
 		if err != nil {
 			return err
 		}
@@ -169,17 +175,15 @@ func (s *Store) CreateSnapshot(ctx context.Context, a Actor, snap *Snapshot, pai
 
 // ListSnapshots returns the project's snapshots with their manifests, newest first.
 func (s *Store) ListSnapshots(ctx context.Context, projectID int64) ([]Snapshot, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+snapshotColumns+` FROM snapshots WHERE project_id = $1 ORDER BY id DESC`, projectID)
-	return collect(rows, err, "list snapshots", func(row pgx.CollectableRow) (Snapshot, error) { return scanSnapshot(row) })
+	return queryAll(ctx, s.pool, "list snapshots", snapshotFields, `SELECT `+snapshotColumns+` FROM snapshots WHERE project_id = $1
+		ORDER BY id DESC`, projectID)
 }
 
 // GetSnapshot returns one snapshot of the project.
 func (s *Store) GetSnapshot(ctx context.Context, projectID, id int64) (Snapshot, error) {
-	snap, err := scanSnapshot(s.pool.QueryRow(ctx, `SELECT `+snapshotColumns+` FROM snapshots WHERE project_id = $1 AND id = $2`, projectID, id))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return snap, &notFoundError{msg: fmt.Sprintf("no snapshot %d in this project", id)}
-	}
-	return snap, classify(err, "snapshot")
+	snap, err := scanRow(s.pool.QueryRow(ctx, `SELECT `+snapshotColumns+` FROM snapshots WHERE project_id = $1 AND id = $2`, projectID, id),
+		snapshotFields)
+	return snap, classifyRow(err, "snapshot", "no snapshot %d in this project", id)
 }
 
 // SnapshotPairs pages through a snapshot's pairs by question id: those after the given id, of one
@@ -188,14 +192,7 @@ func (s *Store) SnapshotPairs(ctx context.Context, snapshotID int64, split strin
 	if limit < 0 || limit > 1000 {
 		limit = 1000
 	}
-	rows, err := s.pool.Query(ctx, `SELECT nlq_id, candidate_id, split, stage, question, sql, original_sql, database_id, database_name,
-			database_version, schema_hash, result_fingerprint, hardness, guideline_version, accepted_by, evidence, difficulty
-		FROM snapshot_pairs WHERE snapshot_id = $1 AND ($2 = '' OR split = $2) AND nlq_id > $3
+	return queryAll(ctx, s.pool, "snapshot pairs", func(p *SnapshotPair) []any { return append(snapshotPairFields(p), &p.AcceptedBy) },
+		`SELECT `+snapshotPairColumns+`, accepted_by FROM snapshot_pairs WHERE snapshot_id = $1 AND ($2 = '' OR split = $2) AND nlq_id > $3
 		ORDER BY nlq_id LIMIT nullif($4, 0)`, snapshotID, split, after, limit)
-	return collect(rows, err, "snapshot pairs", func(row pgx.CollectableRow) (SnapshotPair, error) {
-		var p SnapshotPair
-		err := row.Scan(&p.NLQID, &p.CandidateID, &p.Split, &p.Stage, &p.Question, &p.SQL, &p.OriginalSQL, &p.DatabaseID, &p.DatabaseName,
-			&p.DatabaseVersion, &p.SchemaHash, &p.ResultFingerprint, &p.Hardness, &p.GuidelineVersion, &p.AcceptedBy, &p.Evidence, &p.Difficulty)
-		return p, err
-	})
 }

@@ -101,20 +101,6 @@ func (a Actor) id() *int64 {
 	return &id
 }
 
-// tx runs fn in a transaction; errors come back classified.
-func (s *Store) tx(ctx context.Context, what string, fn func(tx *gorm.DB) error) error {
-	err := s.db.WithContext(ctx).Transaction(fn)
-	if err == nil {
-		return nil
-	}
-	var se *StaleVersionError
-	var ve *ValidationError
-	if errors.As(err, &se) || errors.As(err, &ve) || errors.Is(err, ErrNotFound) || errors.Is(err, ErrConflict) {
-		return err
-	}
-	return classify(err, what)
-}
-
 func notFound(err error, what string) error {
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return fmt.Errorf("store: %s: %w", what, ErrNotFound)
