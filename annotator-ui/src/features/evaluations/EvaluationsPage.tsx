@@ -3,46 +3,28 @@
 // apart and named as the judge's, never mixed with execution accuracy. One evaluation is a pipeline
 // run of kind `evaluate`: followed live (useRunPage), cancelled and resumed like any run, with its
 // accuracy overall, by hardness and by database, and every item's result (J/K walk through them).
-import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { formatCost } from '../../shared/format';
 import { goldenApi, pct } from '../../shared/golden';
 import { canEvaluate } from '../../shared/nav';
-import { useProject } from '../projects/ProjectPage';
 import '../../shared/golden.css';
 import { evaluationKeys } from './keys';
-import { RunList } from '../runs/RunList';
-import { whileLive } from '../runs/status';
-import { LeadsOnly } from '../runs/RunForm';
+import { RunList, useRunList } from '../runs/RunList';
+import { ProjectRunsPage } from '../runs/RunsPage';
 import { NewEvaluation } from './NewEvaluation';
 
 export function ProjectEvaluations() {
-  const project = useProject();
-  const projectId = String(project.id);
-  if (!canEvaluate(project.my_role)) return <LeadsOnly what="Evaluations" />;
-  return (
-    <div className="stack">
-      <NewEvaluation projectId={projectId} />
-      <EvaluationList projectId={projectId} />
-    </div>
-  );
+  return <ProjectRunsPage leadsOnly={{ what: 'Evaluations', allowed: canEvaluate }} sections={[NewEvaluation, EvaluationList]} />;
 }
 
 function EvaluationList({ projectId }: { projectId: string }) {
-  const evals = useQuery({
-    queryKey: evaluationKeys.list(projectId),
-    queryFn: () => goldenApi.listEvaluations(projectId),
-    refetchInterval: whileLive((q) => (q.state.data ?? []).map((e) => e.run)),
-  });
+  const evals = useRunList(evaluationKeys.list(projectId), () => goldenApi.listEvaluations(projectId), (d) => d, (e) => e.run);
   return (
     <RunList
       title="Evaluations"
-      noun="evaluations"
       label="Evaluation"
-      query={evals}
-      items={evals.data ?? []}
-      runOf={(e) => e.run}
-      to={(r) => `/projects/${projectId}/evaluations/${r.id}`}
+      list={evals}
+      projectId={projectId}
       columns={['Snapshot', 'Model', { label: 'Accuracy', num: true }, { label: 'Judge', num: true }, { label: 'Cost', num: true }]}
       cells={({ run: r, params: p, summary: s }) => (
         <>

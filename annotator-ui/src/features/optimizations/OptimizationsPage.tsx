@@ -6,50 +6,31 @@
 // candidate is listed with its parent and scores, and any scored one can be adopted as a new version
 // of the prompt template. The versions of the template are listed below the runs, and a lead can
 // write one by hand.
-import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { formatCost } from '../../shared/format';
 import { goldenApi, pct } from '../../shared/golden';
 import { canEvaluate } from '../../shared/nav';
-import { useProject } from '../projects/ProjectPage';
 import '../guidelines/guidelines.css';
 import '../../shared/golden.css';
 import { optimizationKeys } from './keys';
-import { LeadsOnly } from '../runs/RunForm';
-import { RunList } from '../runs/RunList';
-import { whileLive } from '../runs/status';
+import { RunList, useRunList } from '../runs/RunList';
+import { ProjectRunsPage } from '../runs/RunsPage';
 import { METHOD_LABELS } from './labels';
 import { PromptTemplates } from './PromptTemplates';
 import { NewOptimization } from './NewOptimization';
 
 export function ProjectOptimizations() {
-  const project = useProject();
-  const projectId = String(project.id);
-  if (!canEvaluate(project.my_role)) return <LeadsOnly what="Optimizations" />;
-  return (
-    <div className="stack">
-      <NewOptimization projectId={projectId} />
-      <OptimizationList projectId={projectId} />
-      <PromptTemplates projectId={projectId} />
-    </div>
-  );
+  return <ProjectRunsPage leadsOnly={{ what: 'Optimizations', allowed: canEvaluate }} sections={[NewOptimization, OptimizationList, PromptTemplates]} />;
 }
 
 function OptimizationList({ projectId }: { projectId: string }) {
-  const opts = useQuery({
-    queryKey: optimizationKeys.list(projectId),
-    queryFn: () => goldenApi.listOptimizations(projectId),
-    refetchInterval: whileLive((q) => (q.state.data ?? []).map((o) => o.run)),
-  });
+  const opts = useRunList(optimizationKeys.list(projectId), () => goldenApi.listOptimizations(projectId), (d) => d, (o) => o.run);
   return (
     <RunList
       title="Optimizations"
-      noun="optimizations"
       label="Optimization"
-      query={opts}
-      items={opts.data ?? []}
-      runOf={(o) => o.run}
-      to={(r) => `/projects/${projectId}/optimizations/${r.id}`}
+      list={opts}
+      projectId={projectId}
       between={{ column: 'Method', cell: ({ params: p }) => <td>{METHOD_LABELS[p.method] ?? p.method}</td> }}
       columns={['Snapshot', { label: 'Best on validation', num: true }, { label: 'Cost', num: true }]}
       cells={({ run: r, params: p, best }) => (

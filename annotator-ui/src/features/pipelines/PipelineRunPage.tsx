@@ -13,7 +13,8 @@ import { RunStatusBadge } from '../runs/status';
 import { useRunPage, useRunRoute } from '../runs/useRunPage';
 import { RunCard, RunLog, usageStats } from '../runs/RunCard';
 import { runName } from '../runs/name';
-import { kindLabel, usesFromStage, makesQuestions, outputStage, droppedCount, RUN_PAGES, runPath } from './generation';
+import { kindLabel, usesFromStage, makesQuestions, outputStage, droppedCount } from './generation';
+import { RUN_PAGES, runPath } from '../runs/name';
 import { DroppedBreakdown } from './DroppedBreakdown';
 
 type RunData = Awaited<ReturnType<typeof llmApi.getRun>> & { items?: RunItem[] | null };

@@ -133,5 +133,3 @@ export function localErrors(form: RunForm): Record<string, string> {
 export const FORM_FIELDS = ['kind', 'pipeline', 'from_stage', 'stage', 'database_id', 'n', 'methods', 'columns', 'tables_per_chunk', 'num', 'sample_rows', 'concurrency'];
 
 export const droppedCount = (r: PipelineRun) => Object.values(r.dropped ?? {}).reduce((s, n) => s + n, 0);
-export const RUN_PAGES: Record<string, string> = { agent: 'batches', evaluate: 'evaluations', optimize: 'optimizations' };
-export const runPath = (projectId: string, r: Pick<PipelineRun, 'id' | 'kind'>) => `/projects/${projectId}/${RUN_PAGES[r.kind] ?? 'pipelines'}/${r.id}`;
