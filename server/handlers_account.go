@@ -107,10 +107,7 @@ func (s *Server) changePassword(c echo.Context) error {
 
 func (s *Server) listTokens(c echo.Context) error {
 	ts, err := s.store.ListTokens(c.Request().Context(), currentPrincipal(c).user.ID)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"tokens": ts})
+	return respond(c, http.StatusOK, "tokens", ts, err)
 }
 
 type tokenRequest struct {

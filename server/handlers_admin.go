@@ -29,10 +29,7 @@ func (s *Server) reloadAuthz(ctx context.Context) error {
 
 func (s *Server) listUsers(c echo.Context) error {
 	us, err := s.store.ListUsers(c.Request().Context())
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"users": us})
+	return respond(c, http.StatusOK, "users", us, err)
 }
 
 type createUserRequest struct {
@@ -103,10 +100,7 @@ func (s *Server) revokeUserTokens(c echo.Context) error {
 		return err
 	}
 	n, err := s.store.RevokeAllTokens(c.Request().Context(), currentPrincipal(c).actor(c), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"tokens_revoked": n})
+	return respond(c, http.StatusOK, "tokens_revoked", n, err)
 }
 
 type auditActor struct {

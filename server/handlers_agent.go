@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"slices"
@@ -19,10 +20,7 @@ import (
 
 func (s *Server) getLLMSettings(c echo.Context) error {
 	v, err := s.cfg.Models.View(c.Request().Context())
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, v)
+	return respond(c, http.StatusOK, bare, v, err)
 }
 
 type llmSettingsRequest struct {
@@ -40,10 +38,7 @@ func (s *Server) putLLMSettings(c echo.Context) error {
 		return invalid("version", "is required (the version you read; 0 before any save)")
 	}
 	v, err := s.cfg.Models.Save(c.Request().Context(), currentPrincipal(c).actor(c), req.Settings, req.APIKey, *req.Version)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, v)
+	return respond(c, http.StatusOK, bare, v, err)
 }
 
 func (s *Server) testLLM(c echo.Context) error {
@@ -65,10 +60,7 @@ func (s *Server) askAgent(c echo.Context) error {
 		return invalid("database_id", "is required")
 	}
 	run, err := s.cfg.Agents.Ask(c.Request().Context(), currentPrincipal(c).actor(c), pid, req.DatabaseID, req.Question, req.Samples)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, map[string]any{"run": run})
+	return respond(c, http.StatusCreated, "run", run, err)
 }
 
 func (s *Server) listAgentRuns(c echo.Context) error {
@@ -81,22 +73,11 @@ func (s *Server) listAgentRuns(c echo.Context) error {
 		return err
 	}
 	runs, err := s.store.ListAgentRuns(c.Request().Context(), q)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"runs": runs})
+	return respond(c, http.StatusOK, "runs", runs, err)
 }
 
 func (s *Server) getAgentRun(c echo.Context) error {
-	pid, id, err := projectAnd(c, "run")
-	if err != nil {
-		return err
-	}
-	run, err := s.store.AgentRunWithSteps(c.Request().Context(), pid, id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"run": run})
+	return getByID(c, "run", "run", s.store.AgentRunWithSteps)
 }
 
 // streamAgentRun sends each step of a trajectory as it is recorded ("step"), the run whenever its
@@ -149,22 +130,14 @@ func (s *Server) saveAgentRun(c echo.Context) error {
 		return err
 	}
 	n, err := s.cfg.Agents.SaveAsNLQ(c.Request().Context(), currentPrincipal(c).actor(c), pid, id, req.Question)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, map[string]any{"nlq": n})
+	return respond(c, http.StatusCreated, "nlq", n, err)
 }
 
 func (s *Server) listRuns(c echo.Context) error {
-	pid, err := idParam(c, "project")
-	if err != nil {
-		return err
-	}
-	runs, err := s.store.ListPipelineRuns(c.Request().Context(), pid, c.QueryParam("kind"), 0)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"runs": runs})
+	kind := c.QueryParam("kind")
+	return getInProject(c, "runs", func(ctx context.Context, pid int64) ([]store.PipelineRun, error) {
+		return s.store.ListPipelineRuns(ctx, pid, kind, 0)
+	})
 }
 
 type startRunRequest struct {
@@ -184,20 +157,14 @@ func (s *Server) startRun(c echo.Context) error {
 			return err
 		}
 		run, err := s.cfg.Agents.StartBatch(ctx, actor, pid, p)
-		if err != nil {
-			return err
-		}
-		return c.JSON(http.StatusCreated, map[string]any{"run": run})
+		return respond(c, http.StatusCreated, "run", run, err)
 	}
 	p, err := generationRequest(req)
 	if err != nil {
 		return err
 	}
 	run, err := s.cfg.Generators.Start(ctx, actor, pid, req.Kind, p)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, map[string]any{"run": run})
+	return respond(c, http.StatusCreated, "run", run, err)
 }
 
 // previewRun renders the prompt a generating run would send for its first item; nothing is stored
@@ -212,10 +179,7 @@ func (s *Server) previewRun(c echo.Context) error {
 		return err
 	}
 	pv, err := s.cfg.Generators.Preview(c.Request().Context(), pid, req.Kind, p)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"preview": pv})
+	return respond(c, http.StatusOK, "preview", pv, err)
 }
 
 // generationRequest reads the parameters of a generating run (its kind is a pipeline, or augment).
@@ -344,10 +308,7 @@ func (s *Server) cancelRun(c echo.Context) error {
 		return err
 	}
 	run, err := s.store.CancelRun(c.Request().Context(), currentPrincipal(c).actor(c), pid, id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"run": run})
+	return respond(c, http.StatusOK, "run", run, err)
 }
 
 type resumeRequest struct {

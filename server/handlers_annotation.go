@@ -1,25 +1,17 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/goldset/goldset/loop"
 	"github.com/goldset/goldset/store"
 )
 
 func (s *Server) getPolicy(c echo.Context) error {
-	pid, err := idParam(c, "project")
-	if err != nil {
-		return err
-	}
-	pol, err := s.store.Policy(c.Request().Context(), pid)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"policy": pol})
+	return getInProject(c, "policy", s.store.Policy)
 }
 
 type policyRequest struct {
@@ -52,22 +44,11 @@ func (s *Server) putPolicy(c echo.Context) error {
 	keepOrSet(&pol.Blind, req.Blind)
 	keepOrSet(&pol.LeaseSeconds, req.LeaseSeconds)
 	saved, err := s.store.SavePolicy(ctx, currentPrincipal(c).actor(c), pid, pol)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"policy": saved})
+	return respond(c, http.StatusOK, "policy", saved, err)
 }
 
 func (s *Server) planAnnotation(c echo.Context) error {
-	pid, req, err := projectBody[loop.PlanParams](c)
-	if err != nil {
-		return err
-	}
-	counts, err := s.loop.PlanSelection(c.Request().Context(), currentPrincipal(c).actor(c), pid, req)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, counts)
+	return actInProject(c, http.StatusOK, bare, s.loop.PlanSelection)
 }
 
 // nextAnnotationItem claims the caller's next item: 200 with it, 204 when there is nothing to do.
@@ -104,10 +85,7 @@ func (s *Server) submitAnnotation(c echo.Context) error {
 	}
 	p := currentPrincipal(c)
 	res, err := s.loop.Submit(c.Request().Context(), p.actor(c), pid, id, p.user.ID, *req.Version, req.SQL, req.ElapsedMS, req.Comment)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, res)
+	return respond(c, http.StatusOK, bare, res, err)
 }
 
 type skipRequest struct {
@@ -126,10 +104,7 @@ func (s *Server) skipAnnotation(c echo.Context) error {
 	}
 	p := currentPrincipal(c)
 	an, err := s.store.SkipAnnotationItem(c.Request().Context(), p.actor(c), pid, id, p.user.ID, *req.Version, req.Reason, req.Comment)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"annotation": an})
+	return respond(c, http.StatusOK, "annotation", an, err)
 }
 
 func (s *Server) releaseAnnotation(c echo.Context) error {
@@ -147,15 +122,9 @@ func (s *Server) releaseAnnotation(c echo.Context) error {
 // annotatorStatus is the caller's view of the annotation work: the project's progress ("x of N
 // done"), what they did, and their recent answers, with those they may still reopen.
 func (s *Server) annotatorStatus(c echo.Context) error {
-	pid, err := idParam(c, "project")
-	if err != nil {
-		return err
-	}
-	st, err := s.store.AnnotatorStatus(c.Request().Context(), pid, currentPrincipal(c).user.ID)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, st)
+	return getInProject(c, bare, func(ctx context.Context, pid int64) (store.AnnotatorStatus, error) {
+		return s.store.AnnotatorStatus(ctx, pid, currentPrincipal(c).user.ID)
+	})
 }
 
 // reopenAnnotation takes back the caller's answer to an item while nobody has acted on it; the item
@@ -167,8 +136,5 @@ func (s *Server) reopenAnnotation(c echo.Context) error {
 	}
 	p := currentPrincipal(c)
 	it, err := s.store.ReopenAnnotation(c.Request().Context(), p.actor(c), pid, id, p.user.ID)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"item": it})
+	return respond(c, http.StatusOK, "item", it, err)
 }

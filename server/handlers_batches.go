@@ -39,8 +39,5 @@ func (s *Server) batchItems(c echo.Context) error {
 		return &store.ValidationError{Fields: map[string]string{"run": "is not an agent batch"}}
 	}
 	page, err := s.store.BatchItems(ctx, q)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, page)
+	return respond(c, http.StatusOK, bare, page, err)
 }

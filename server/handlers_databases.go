@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -41,16 +42,10 @@ func (s *Server) databaseBody(c echo.Context, req any) (store.Database, error) {
 }
 
 func (s *Server) listDatabases(c echo.Context) error {
-	pid, err := idParam(c, "project")
-	if err != nil {
-		return err
-	}
 	all := c.QueryParam("all_versions") == "true"
-	ds, err := s.store.ListDatabases(c.Request().Context(), pid, all)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"databases": ds})
+	return getInProject(c, "databases", func(ctx context.Context, pid int64) ([]store.Database, error) {
+		return s.store.ListDatabases(ctx, pid, all)
+	})
 }
 
 func (s *Server) getDatabase(c echo.Context) error {
@@ -165,10 +160,7 @@ func (s *Server) queryHistory(c echo.Context) error {
 		return err
 	}
 	hs, err := s.store.History(c.Request().Context(), currentPrincipal(c).user.ID, d.ID, 50)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"history": hs})
+	return respond(c, http.StatusOK, "history", hs, err)
 }
 
 func (s *Server) listNLQs(c echo.Context) error {
@@ -220,15 +212,7 @@ func (s *Server) writeQuestion(c echo.Context) error {
 }
 
 func (s *Server) nlqFacets(c echo.Context) error {
-	pid, err := idParam(c, "project")
-	if err != nil {
-		return err
-	}
-	f, err := s.store.Facets(c.Request().Context(), pid)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, f)
+	return getInProject(c, bare, s.store.Facets)
 }
 
 func (s *Server) nlqHistory(c echo.Context) error {
@@ -249,15 +233,7 @@ func (s *Server) nlqHistory(c echo.Context) error {
 }
 
 func (s *Server) translationReport(c echo.Context) error {
-	pid, err := idParam(c, "project")
-	if err != nil {
-		return err
-	}
-	rs, err := s.store.TranslationReports(c.Request().Context(), pid)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"reports": rs})
+	return getInProject(c, "reports", s.store.TranslationReports)
 }
 
 // importFiles streams a multipart upload into an upload folder, counting every byte against the

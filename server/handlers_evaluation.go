@@ -6,7 +6,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/goldset/goldset/pipelines/evaluate"
-	"github.com/goldset/goldset/pipelines/optimize"
 	"github.com/goldset/goldset/store"
 )
 
@@ -41,46 +40,19 @@ func (s *Server) createPrompt(c echo.Context) error {
 		return err
 	}
 	p, err := evaluate.SavePrompt(c.Request().Context(), s.store, currentPrincipal(c).actor(c), pid, req.Body, req.Note)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, map[string]any{"prompt": p})
+	return respond(c, http.StatusCreated, "prompt", p, err)
 }
 
 func (s *Server) startEvaluation(c echo.Context) error {
-	pid, p, err := projectBody[evaluate.Params](c)
-	if err != nil {
-		return err
-	}
-	run, err := s.cfg.Evaluator.StartEvaluation(c.Request().Context(), currentPrincipal(c).actor(c), pid, p)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, map[string]any{"run": run})
+	return actInProject(c, http.StatusCreated, "run", s.cfg.Evaluator.StartEvaluation)
 }
 
 func (s *Server) listEvaluations(c echo.Context) error {
-	pid, err := idParam(c, "project")
-	if err != nil {
-		return err
-	}
-	evals, err := s.cfg.Evaluator.Evaluations(c.Request().Context(), pid)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"evaluations": evals})
+	return getInProject(c, "evaluations", s.cfg.Evaluator.Evaluations)
 }
 
 func (s *Server) getEvaluation(c echo.Context) error {
-	pid, id, err := projectAnd(c, "run")
-	if err != nil {
-		return err
-	}
-	rep, err := s.cfg.Evaluator.Evaluation(c.Request().Context(), pid, id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, rep)
+	return getByID(c, "run", bare, s.cfg.Evaluator.Evaluation)
 }
 
 // evaluationResults pages through an evaluation's per-item results (?outcome=&after=&limit=).
@@ -111,15 +83,7 @@ func (s *Server) evaluationResults(c echo.Context) error {
 }
 
 func (s *Server) startOptimization(c echo.Context) error {
-	pid, p, err := projectBody[optimize.Params](c)
-	if err != nil {
-		return err
-	}
-	run, err := s.cfg.Optimizer.StartOptimization(c.Request().Context(), currentPrincipal(c).actor(c), pid, p)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, map[string]any{"run": run})
+	return actInProject(c, http.StatusCreated, "run", s.cfg.Optimizer.StartOptimization)
 }
 
 func (s *Server) listOptimizations(c echo.Context) error {
@@ -139,15 +103,7 @@ func (s *Server) listOptimizations(c echo.Context) error {
 }
 
 func (s *Server) getOptimization(c echo.Context) error {
-	pid, id, err := projectAnd(c, "run")
-	if err != nil {
-		return err
-	}
-	rep, err := s.cfg.Optimizer.Optimization(c.Request().Context(), pid, id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, rep)
+	return getByID(c, "run", bare, s.cfg.Optimizer.Optimization)
 }
 
 // adoptPrompt saves a candidate of an optimization (its best by default) as the project's next
@@ -164,8 +120,5 @@ func (s *Server) adoptPrompt(c echo.Context) error {
 		return err
 	}
 	p, err := s.cfg.Optimizer.Adopt(c.Request().Context(), currentPrincipal(c).actor(c), pid, id, req.CandidateID)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, map[string]any{"prompt": p})
+	return respond(c, http.StatusCreated, "prompt", p, err)
 }

@@ -2,7 +2,6 @@ package server
 
 import (
 	"fmt"
-	"net/http"
 	"strconv"
 
 	"github.com/goldset/goldset/pipelines/export"
@@ -48,15 +47,7 @@ func (s *Server) exportSnapshot(c echo.Context) error {
 }
 
 func (s *Server) listExports(c echo.Context) error {
-	pid, err := idParam(c, "project")
-	if err != nil {
-		return err
-	}
-	list, err := s.store.ListExports(c.Request().Context(), pid)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"exports": list})
+	return getInProject(c, "exports", s.store.ListExports)
 }
 
 // errorRateHeader writes an estimate as "rate=0.033; low=0.009; high=0.163; audited=60; pairs=480"

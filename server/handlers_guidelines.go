@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -45,10 +46,7 @@ func (s *Server) getGuideline(c echo.Context) error {
 		return errorf(http.StatusNotFound, "not_found", "no such guideline version")
 	}
 	g, err := s.store.Guideline(c.Request().Context(), pid, version)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"guideline": g})
+	return respond(c, http.StatusOK, "guideline", g, err)
 }
 
 // diffGuidelines compares versions from and to (from=0 is the empty document before version 1).
@@ -68,10 +66,7 @@ func (s *Server) diffGuidelines(c echo.Context) error {
 		return err
 	}
 	d, err := s.store.GuidelineDiff(c.Request().Context(), pid, from, to)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"diff": d})
+	return respond(c, http.StatusOK, "diff", d, err)
 }
 
 type saveGuidelineRequest struct {
@@ -89,10 +84,7 @@ func (s *Server) saveGuideline(c echo.Context) error {
 		return invalid("version", "is required (the version you edited; 0 before the first save)")
 	}
 	g, err := s.store.SaveGuideline(c.Request().Context(), currentPrincipal(c).actor(c), pid, req.Markdown, req.Summary, *req.Version)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, map[string]any{"guideline": g})
+	return respond(c, http.StatusCreated, "guideline", g, err)
 }
 
 type proposeRequest struct {
@@ -102,13 +94,7 @@ type proposeRequest struct {
 // proposeGuidelines asks the model to read the latest disagreements and draft revised guidelines,
 // returned with its diff against the current version; saving it is the lead's call (PUT).
 func (s *Server) proposeGuidelines(c echo.Context) error {
-	pid, req, err := projectBody[proposeRequest](c)
-	if err != nil {
-		return err
-	}
-	p, err := loop.ProposeGuidelineEdits(c.Request().Context(), s.store, s.cfg.Models, currentPrincipal(c).actor(c), pid, req.Limit)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"proposal": p})
+	return actInProject(c, http.StatusOK, "proposal", func(ctx context.Context, a store.Actor, pid int64, req proposeRequest) (loop.Proposal, error) {
+		return loop.ProposeGuidelineEdits(ctx, s.store, s.cfg.Models, a, pid, req.Limit)
+	})
 }

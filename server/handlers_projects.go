@@ -11,10 +11,7 @@ import (
 
 func (s *Server) listProjects(c echo.Context) error {
 	ps, err := s.store.ListProjects(c.Request().Context(), currentPrincipal(c).user)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"projects": ps})
+	return respond(c, http.StatusOK, "projects", ps, err)
 }
 
 type createProjectRequest struct {
@@ -57,10 +54,7 @@ func (s *Server) getProject(c echo.Context) error {
 		return err
 	}
 	view, err := s.projectView(c, p)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"project": view})
+	return respond(c, http.StatusOK, "project", view, err)
 }
 
 type updateProjectRequest struct {
@@ -82,10 +76,7 @@ func (s *Server) updateProject(c echo.Context) error {
 		return err
 	}
 	view, err := s.projectView(c, p)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"project": view})
+	return respond(c, http.StatusOK, "project", view, err)
 }
 
 func (s *Server) listMembers(c echo.Context) error {
@@ -97,10 +88,7 @@ func (s *Server) listMembers(c echo.Context) error {
 		return err
 	}
 	ms, err := s.store.ListMembers(c.Request().Context(), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"members": ms})
+	return respond(c, http.StatusOK, "members", ms, err)
 }
 
 type addMemberRequest struct {

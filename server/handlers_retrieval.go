@@ -36,15 +36,7 @@ func (s *Server) searchSchema(c echo.Context) error {
 }
 
 func (s *Server) getRetrievalSettings(c echo.Context) error {
-	pid, err := idParam(c, "project")
-	if err != nil {
-		return err
-	}
-	rs, err := s.store.RetrievalSettings(c.Request().Context(), pid)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"retrieval": rs})
+	return getInProject(c, "retrieval", s.store.RetrievalSettings)
 }
 
 type retrievalRequest struct {
@@ -71,10 +63,7 @@ func (s *Server) putRetrievalSettings(c echo.Context) error {
 	keepOrSet(&rs.TopK, req.TopK)
 	keepOrSet(&rs.Scope, req.Scope)
 	rs, err = s.store.SetRetrievalSettings(ctx, currentPrincipal(c).actor(c), pid, rs)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"retrieval": rs})
+	return respond(c, http.StatusOK, "retrieval", rs, err)
 }
 
 // BatchRecall is one agent batch's schema recall, a point of the dashboard's plot over batches.

@@ -60,50 +60,23 @@ func (s *Server) decideReviewItem(c echo.Context) error {
 	p := currentPrincipal(c)
 	// Through the loop: an edit's SQL is run in the sandbox first, and the decision takes effect on the question.
 	r, err := s.loop.Decide(c.Request().Context(), p.actor(c), pid, id, p.user.ID, *req.Version, req.Decision)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"review": r})
+	return respond(c, http.StatusOK, "review", r, err)
 }
 
 func (s *Server) reviewStats(c echo.Context) error {
-	pid, err := idParam(c, "project")
-	if err != nil {
-		return err
-	}
-	st, err := s.store.ReviewStats(c.Request().Context(), pid)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, st)
+	return getInProject(c, bare, s.store.ReviewStats)
 }
 
 // cycles reports each guideline version's annotation, agreement and review figures (the dashboard's
 // per-cycle view).
 func (s *Server) cycles(c echo.Context) error {
-	pid, err := idParam(c, "project")
-	if err != nil {
-		return err
-	}
-	cs, err := s.store.Cycles(c.Request().Context(), pid)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"cycles": cs})
+	return getInProject(c, "cycles", s.store.Cycles)
 }
 
 // progress is the lead's view: questions per stage and status, each annotator's output and agreement
 // with the agent, and the queues.
 func (s *Server) progress(c echo.Context) error {
-	pid, err := idParam(c, "project")
-	if err != nil {
-		return err
-	}
-	p, err := s.store.ProjectProgress(c.Request().Context(), pid)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, p)
+	return getInProject(c, bare, s.store.ProjectProgress)
 }
 
 // reviewQueue lists the project's review items (?state=pending|claimed|expired|resolved, reason,
@@ -160,10 +133,7 @@ func (s *Server) claimReviewItem(c echo.Context) error {
 	}
 	p := currentPrincipal(c)
 	item, err := s.store.ClaimReviewItemByID(c.Request().Context(), p.actor(c), pid, id, p.user.ID, reviewLease)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"item": item})
+	return respond(c, http.StatusOK, "item", item, err)
 }
 
 // unclaimReviewItem gives a claimed item back to the queue, whoever holds it (leads).
@@ -196,8 +166,5 @@ func (s *Server) assignReviewItem(c echo.Context) error {
 		return invalid("user_id", "must be a reviewer (or lead) of this project")
 	}
 	item, err := s.store.AssignReviewItem(c.Request().Context(), currentPrincipal(c).actor(c), pid, id, req.UserID, reviewLease)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"item": item})
+	return respond(c, http.StatusOK, "item", item, err)
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -15,27 +16,14 @@ func (s *Server) snapshots() *golden.Snapshots { return &golden.Snapshots{Store:
 // createSnapshot cuts an immutable snapshot of the project's accepted pairs; the answer carries its
 // manifest.
 func (s *Server) createSnapshot(c echo.Context) error {
-	pid, p, err := projectBody[golden.SnapshotParams](c)
-	if err != nil {
-		return err
-	}
-	snap, _, err := s.snapshots().Cut(c.Request().Context(), currentPrincipal(c).actor(c), pid, p)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, map[string]any{"snapshot": snap})
+	return actInProject(c, http.StatusCreated, "snapshot", func(ctx context.Context, a store.Actor, pid int64, p golden.SnapshotParams) (store.Snapshot, error) {
+		snap, _, err := s.snapshots().Cut(ctx, a, pid, p)
+		return snap, err
+	})
 }
 
 func (s *Server) listSnapshots(c echo.Context) error {
-	pid, err := idParam(c, "project")
-	if err != nil {
-		return err
-	}
-	snaps, err := s.store.ListSnapshots(c.Request().Context(), pid)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"snapshots": snaps})
+	return getInProject(c, "snapshots", s.store.ListSnapshots)
 }
 
 func (s *Server) getSnapshot(c echo.Context) error {
@@ -100,10 +88,7 @@ func (s *Server) compareSnapshots(c echo.Context) error {
 		return err
 	}
 	diff, err := s.snapshots().Compare(c.Request().Context(), pid, a, b)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"diff": diff})
+	return respond(c, http.StatusOK, "diff", diff, err)
 }
 
 // acceptImported accepts the new questions whose imported gold SQL was verified by execution (of one
@@ -120,10 +105,7 @@ func (s *Server) acceptImported(c echo.Context) error {
 		return err
 	}
 	n, err := s.store.AcceptVerifiedImports(c.Request().Context(), currentPrincipal(c).actor(c), pid, req.DatabaseID)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"accepted": n})
+	return respond(c, http.StatusOK, "accepted", n, err)
 }
 
 // snapshotErrorRate is the snapshot's estimated error rate from its audits, with the audits asked
@@ -156,8 +138,5 @@ func (s *Server) auditSnapshot(c echo.Context) error {
 		return err
 	}
 	au, err := s.snapshots().StartAudit(c.Request().Context(), currentPrincipal(c).actor(c), pid, id, p)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, map[string]any{"audit": au})
+	return respond(c, http.StatusCreated, "audit", au, err)
 }
