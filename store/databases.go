@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -138,11 +137,9 @@ const databaseColumns = `d.id, d.project_id, d.name, d.version, d.kind, d.source
 	d.table_count, d.row_count, d.report, d.created_by, d.created_at,
 	d.version = (SELECT max(version) FROM databases x WHERE x.project_id = d.project_id AND x.name = d.name) AS latest`
 
-func scanDatabase(row pgx.Row) (Database, error) {
-	var d Database
-	err := row.Scan(&d.ID, &d.ProjectID, &d.Name, &d.Version, &d.Kind, &d.Source, &d.SchemaName, &d.ReaderRole, &d.SchemaHash,
-		&d.TableCount, &d.RowCount, &d.Report, &d.CreatedBy, &d.CreatedAt, &d.Latest)
-	return d, err
+func databaseFields(d *Database) []any {
+	return []any{&d.ID, &d.ProjectID, &d.Name, &d.Version, &d.Kind, &d.Source, &d.SchemaName, &d.ReaderRole, &d.SchemaHash,
+		&d.TableCount, &d.RowCount, &d.Report, &d.CreatedBy, &d.CreatedAt, &d.Latest}
 }
 
 // ListDatabases returns a project's databases, latest version first within each name; with
@@ -152,27 +149,21 @@ func (s *Store) ListDatabases(ctx context.Context, projectID int64, allVersions 
 	if !allVersions {
 		q += ` AND d.version = (SELECT max(version) FROM databases x WHERE x.project_id = d.project_id AND x.name = d.name)`
 	}
-	rows, err := s.pool.Query(ctx, q+` ORDER BY lower(d.name), d.version DESC`, projectID)
-	return collect(rows, err, "list databases", func(r pgx.CollectableRow) (Database, error) { return scanDatabase(r) })
+	return queryAll(ctx, s.pool, "list databases", databaseFields, q+` ORDER BY lower(d.name), d.version DESC`, projectID)
 }
 
 // Database returns one database version of a project.
 func (s *Store) Database(ctx context.Context, projectID, id int64) (Database, error) {
-	d, err := scanDatabase(s.pool.QueryRow(ctx, `SELECT `+databaseColumns+` FROM databases d WHERE d.project_id = $1 AND d.id = $2`, projectID, id))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Database{}, &notFoundError{msg: fmt.Sprintf("no database %d in this project", id)}
-	}
-	return d, classify(err, "get database")
+	d, err := scanRow(s.pool.QueryRow(ctx, `SELECT `+databaseColumns+` FROM databases d WHERE d.project_id = $1 AND d.id = $2`, projectID, id),
+		databaseFields)
+	return d, classifyRow(err, "get database", "no database %d in this project", id)
 }
 
 // DatabaseByName returns the latest version of a project's database called name.
 func (s *Store) DatabaseByName(ctx context.Context, projectID int64, name string) (Database, error) {
-	d, err := scanDatabase(s.pool.QueryRow(ctx, `SELECT `+databaseColumns+` FROM databases d
-		WHERE d.project_id = $1 AND lower(d.name) = lower($2) ORDER BY d.version DESC LIMIT 1`, projectID, name))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Database{}, &notFoundError{msg: fmt.Sprintf("no database named %q in this project", name)}
-	}
-	return d, classify(err, "get database by name")
+	d, err := scanRow(s.pool.QueryRow(ctx, `SELECT `+databaseColumns+` FROM databases d
+		WHERE d.project_id = $1 AND lower(d.name) = lower($2) ORDER BY d.version DESC LIMIT 1`, projectID, name), databaseFields)
+	return d, classifyRow(err, "get database by name", "no database named %q in this project", name)
 }
 
 // Tables returns a database's tables in import order.
@@ -209,55 +200,46 @@ func (s *Store) UpdateTable(ctx context.Context, a Actor, d Database, table stri
 	if err := v.Err(); err != nil {
 		return DBTable{}, err
 	}
-	tx, err := s.pool.Begin(ctx)
-	if err != nil {
-		return DBTable{}, classify(err, "update table")
-	}
-	defer tx.Rollback(context.WithoutCancel(ctx))
 	var before DBTable
-	err = tx.QueryRow(ctx, `SELECT id, name, summary FROM db_tables WHERE database_id = $1 AND name = $2 FOR UPDATE`, d.ID, table).
-		Scan(&before.ID, &before.Name, &before.Summary)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return DBTable{}, &notFoundError{msg: fmt.Sprintf("no table %q in database %s", table, d.Name)}
-	}
-	if err != nil {
-		return DBTable{}, classify(err, "update table")
-	}
-	after := before
-	if p.Name != nil && *p.Name != before.Name {
-		// SQL already written against this version names the table; renaming would break it silently.
-		var written int
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM sql_candidates c JOIN nlqs n ON n.id = c.nlq_id WHERE n.database_id = $1`, d.ID).Scan(&written); err != nil {
-			return DBTable{}, classify(err, "update table")
+	if err := s.withTx(ctx, "update table", func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `SELECT id, name, summary FROM db_tables WHERE database_id = $1 AND name = $2 FOR UPDATE`, d.ID, table).
+			Scan(&before.ID, &before.Name, &before.Summary)
+		if err != nil {
+			return classifyRow(err, "update table", "no table %q in database %s", table, d.Name)
 		}
-		if written > 0 {
-			return DBTable{}, &ConflictError{Msg: fmt.Sprintf("%d SQL queries were already written against database %s; renaming %s would break them. Rename tables before writing questions, or re-import under the new name", written, d.Name, before.Name)}
+		after := before
+		if p.Name != nil && *p.Name != before.Name {
+			// SQL already written against this version names the table; renaming would break it silently.
+			var written int
+			if err := tx.QueryRow(ctx, `SELECT count(*) FROM sql_candidates c JOIN nlqs n ON n.id = c.nlq_id WHERE n.database_id = $1`, d.ID).Scan(&written); err != nil {
+				return classify(err, "update table")
+			}
+			if written > 0 {
+				return &ConflictError{Msg: fmt.Sprintf("%d SQL queries were already written against database %s; renaming %s would break them. Rename tables before writing questions, or re-import under the new name", written, d.Name, before.Name)}
+			}
+			var taken bool
+			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM db_tables WHERE database_id = $1 AND name = $2)`, d.ID, *p.Name).Scan(&taken); err != nil {
+				return classify(err, "update table")
+			}
+			if taken {
+				return &ConflictError{Msg: fmt.Sprintf("database %s already has a table named %s", d.Name, *p.Name)}
+			}
+			if _, err := tx.Exec(ctx, fmt.Sprintf("ALTER TABLE %s RENAME TO %s",
+				pgx.Identifier{d.SchemaName, before.Name}.Sanitize(), pgx.Identifier{*p.Name}.Sanitize())); err != nil {
+				return classify(err, "rename table")
+			}
+			after.Name = *p.Name
 		}
-		var taken bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM db_tables WHERE database_id = $1 AND name = $2)`, d.ID, *p.Name).Scan(&taken); err != nil {
-			return DBTable{}, classify(err, "update table")
+		if p.Summary != nil {
+			after.Summary = strings.TrimSpace(*p.Summary)
 		}
-		if taken {
-			return DBTable{}, &ConflictError{Msg: fmt.Sprintf("database %s already has a table named %s", d.Name, *p.Name)}
+		if _, err := tx.Exec(ctx, `UPDATE db_tables SET name = $2, summary = $3 WHERE id = $1`, before.ID, after.Name, after.Summary); err != nil {
+			return classify(err, "update table")
 		}
-		if _, err := tx.Exec(ctx, fmt.Sprintf("ALTER TABLE %s RENAME TO %s",
-			pgx.Identifier{d.SchemaName, before.Name}.Sanitize(), pgx.Identifier{*p.Name}.Sanitize())); err != nil {
-			return DBTable{}, classify(err, "rename table")
-		}
-		after.Name = *p.Name
-	}
-	if p.Summary != nil {
-		after.Summary = strings.TrimSpace(*p.Summary)
-	}
-	if _, err := tx.Exec(ctx, `UPDATE db_tables SET name = $2, summary = $3 WHERE id = $1`, before.ID, after.Name, after.Summary); err != nil {
-		return DBTable{}, classify(err, "update table")
-	}
-	if err := auditTx(ctx, tx, a, "table.update", "db_table", before.ID, &d.ProjectID,
-		map[string]any{"name": before.Name, "summary": before.Summary}, map[string]any{"name": after.Name, "summary": after.Summary}); err != nil {
+		return auditTx(ctx, tx, a, "table.update", "db_table", before.ID, &d.ProjectID,
+			map[string]any{"name": before.Name, "summary": before.Summary}, map[string]any{"name": after.Name, "summary": after.Summary})
+	}); err != nil {
 		return DBTable{}, err
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return DBTable{}, classify(err, "update table")
 	}
 	ts, err := s.Tables(ctx, d.ID)
 	if err != nil {

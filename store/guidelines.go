@@ -171,65 +171,62 @@ func (s *Store) SaveGuideline(ctx context.Context, a Actor, projectID int64, mar
 		return Guideline{}, err
 	}
 
-	tx, err := s.pool.Begin(ctx)
-	if err != nil {
-		return Guideline{}, classify(err, "save guideline")
-	}
-	defer tx.Rollback(context.WithoutCancel(ctx))
-	// The project row lock serialises saves of one project, so two editors of one version cannot both win.
-	if err := tx.QueryRow(ctx, `SELECT id FROM projects WHERE id = $1 FOR NO KEY UPDATE`, projectID).Scan(&projectID); err != nil {
-		if errors.Is(err, pgx.ErrNoRows) {
-			return Guideline{}, fmt.Errorf("store: save guideline: project %d: %w", projectID, ErrNotFound)
+	var current int
+	var parsed ParsedGuideline
+	err := s.withTx(ctx, "save guideline", func(tx pgx.Tx) error {
+		// The project row lock serialises saves of one project, so two editors of one version cannot both win.
+		if err := tx.QueryRow(ctx, `SELECT id FROM projects WHERE id = $1 FOR NO KEY UPDATE`, projectID).Scan(&projectID); err != nil {
+			if errors.Is(err, pgx.ErrNoRows) {
+				return fmt.Errorf("store: save guideline: project %d: %w", projectID, ErrNotFound)
+			}
+			return classify(err, "save guideline")
 		}
-		return Guideline{}, classify(err, "save guideline")
-	}
-	var current, maxUsed int
-	var currentMarkdown string
-	err = tx.QueryRow(ctx, `SELECT COALESCE(max(version), 0),
-			COALESCE((SELECT markdown FROM guidelines WHERE project_id = $1 ORDER BY version DESC LIMIT 1), ''),
-			COALESCE((SELECT max(substring(r->>'id' FROM 2)::int) FROM guidelines g, jsonb_array_elements(g.rules) r
-				WHERE g.project_id = $1 AND r->>'id' ~ '^R[0-9]+$'), 0)
-		FROM guidelines WHERE project_id = $1`, projectID).Scan(&current, &currentMarkdown, &maxUsed)
-	if err != nil {
-		return Guideline{}, classify(err, "save guideline")
-	}
-	if current != baseVersion {
-		return Guideline{}, &StaleVersionError{Object: "the guidelines", Current: current}
-	}
-	parsed, err := ParseGuideline(markdown, maxUsed)
+		var maxUsed int
+		var currentMarkdown string
+		err := tx.QueryRow(ctx, `SELECT COALESCE(max(version), 0),
+				COALESCE((SELECT markdown FROM guidelines WHERE project_id = $1 ORDER BY version DESC LIMIT 1), ''),
+				COALESCE((SELECT max(substring(r->>'id' FROM 2)::int) FROM guidelines g, jsonb_array_elements(g.rules) r
+					WHERE g.project_id = $1 AND r->>'id' ~ '^R[0-9]+$'), 0)
+			FROM guidelines WHERE project_id = $1`, projectID).Scan(&current, &currentMarkdown, &maxUsed)
+		if err != nil {
+			return classify(err, "save guideline")
+		}
+		if current != baseVersion {
+			return &StaleVersionError{Object: "the guidelines", Current: current}
+		}
+		parsed, err = ParseGuideline(markdown, maxUsed)
+		if err != nil {
+			return err
+		}
+		if current > 0 && parsed.Markdown == currentMarkdown {
+			return &ValidationError{Fields: map[string]string{"markdown": fmt.Sprintf("is the same as version %d; change something before saving", current)}}
+		}
+		rules, err := json.Marshal(parsed.Rules)
+		if err != nil {
+			return err
+		}
+		var id int64
+		err = tx.QueryRow(ctx, `INSERT INTO guidelines (project_id, version, markdown, rules, summary, author_id)
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, projectID, current+1, parsed.Markdown, rules, summary, a.id()).Scan(&id)
+		if uniqueViolation(err) {
+			return &StaleVersionError{Object: "the guidelines", Current: current + 1}
+		}
+		if err != nil {
+			return classify(err, "save guideline")
+		}
+		ids := make([]string, len(parsed.Rules))
+		for i, r := range parsed.Rules {
+			ids[i] = r.ID
+		}
+		var before any
+		if current > 0 {
+			before = map[string]any{"version": current}
+		}
+		after := map[string]any{"version": current + 1, "summary": summary, "rules": ids, "assigned": parsed.Assigned}
+		return auditTx(ctx, tx, a, "guideline.save", "guideline", id, &projectID, before, after)
+	})
 	if err != nil {
 		return Guideline{}, err
-	}
-	if current > 0 && parsed.Markdown == currentMarkdown {
-		return Guideline{}, &ValidationError{Fields: map[string]string{"markdown": fmt.Sprintf("is the same as version %d; change something before saving", current)}}
-	}
-	rules, err := json.Marshal(parsed.Rules)
-	if err != nil {
-		return Guideline{}, err
-	}
-	var id int64
-	err = tx.QueryRow(ctx, `INSERT INTO guidelines (project_id, version, markdown, rules, summary, author_id)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, projectID, current+1, parsed.Markdown, rules, summary, a.id()).Scan(&id)
-	if uniqueViolation(err) {
-		return Guideline{}, &StaleVersionError{Object: "the guidelines", Current: current + 1}
-	}
-	if err != nil {
-		return Guideline{}, classify(err, "save guideline")
-	}
-	ids := make([]string, len(parsed.Rules))
-	for i, r := range parsed.Rules {
-		ids[i] = r.ID
-	}
-	var before any
-	if current > 0 {
-		before = map[string]any{"version": current}
-	}
-	after := map[string]any{"version": current + 1, "summary": summary, "rules": ids, "assigned": parsed.Assigned}
-	if err := auditTx(ctx, tx, a, "guideline.save", "guideline", id, &projectID, before, after); err != nil {
-		return Guideline{}, err
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return Guideline{}, classify(err, "save guideline")
 	}
 	g, err := s.Guideline(ctx, projectID, current+1)
 	g.Assigned = parsed.Assigned

@@ -77,29 +77,27 @@ func (s *Store) SaveLLMSettings(ctx context.Context, a Actor, set llm.Settings, 
 	if err != nil {
 		return 0, err
 	}
-	tx, err := s.pool.Begin(ctx)
-	if err != nil {
-		return 0, classify(err, "save llm settings")
-	}
-	defer tx.Rollback(context.WithoutCancel(ctx))
-	var before []byte
 	var current int
-	err = tx.QueryRow(ctx, `SELECT settings, version FROM llm_settings WHERE id = 1 FOR UPDATE`).Scan(&before, &current)
-	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-		return 0, classify(err, "save llm settings")
-	}
-	if current != version {
-		return 0, &StaleVersionError{Object: "language model settings", Current: current}
-	}
-	if _, err := tx.Exec(ctx, `INSERT INTO llm_settings (id, settings, version, updated_by, updated_at) VALUES (1, $1, 1, $2, now())
-		ON CONFLICT (id) DO UPDATE SET settings = $1, version = llm_settings.version + 1, updated_by = $2, updated_at = now()`,
-		raw, a.id()); err != nil {
-		return 0, classify(err, "save llm settings")
-	}
-	if err := auditTx(ctx, tx, a, "llm_settings.update", "llm_settings", 1, nil, nullJSON(before), json.RawMessage(raw)); err != nil {
+	err = s.withTx(ctx, "save llm settings", func(tx pgx.Tx) error {
+		var before []byte
+		err := tx.QueryRow(ctx, `SELECT settings, version FROM llm_settings WHERE id = 1 FOR UPDATE`).Scan(&before, &current)
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return classify(err, "save llm settings")
+		}
+		if current != version {
+			return &StaleVersionError{Object: "language model settings", Current: current}
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO llm_settings (id, settings, version, updated_by, updated_at) VALUES (1, $1, 1, $2, now())
+			ON CONFLICT (id) DO UPDATE SET settings = $1, version = llm_settings.version + 1, updated_by = $2, updated_at = now()`,
+			raw, a.id()); err != nil {
+			return classify(err, "save llm settings")
+		}
+		return auditTx(ctx, tx, a, "llm_settings.update", "llm_settings", 1, nil, nullJSON(before), json.RawMessage(raw))
+	})
+	if err != nil {
 		return 0, err
 	}
-	return current + 1, classify(tx.Commit(ctx), "save llm settings")
+	return current + 1, nil
 }
 
 // LLMCall is a logged call as people read it.

@@ -84,11 +84,9 @@ type MetricResult struct {
 const metricRunColumns = `id, project_id, status, trigger, pipeline_run_id, stage, embedding, params, error, nlqs, inputs_hash,
 	started_by, created_at, finished_at`
 
-func scanMetricRun(row pgx.Row) (MetricRun, error) {
-	var r MetricRun
-	err := row.Scan(&r.ID, &r.ProjectID, &r.Status, &r.Trigger, &r.PipelineRunID, &r.Stage, &r.Embedding, &r.Params, &r.Error,
-		&r.NLQs, &r.InputsHash, &r.StartedBy, &r.CreatedAt, &r.FinishedAt)
-	return r, err
+func metricRunFields(r *MetricRun) []any {
+	return []any{&r.ID, &r.ProjectID, &r.Status, &r.Trigger, &r.PipelineRunID, &r.Stage, &r.Embedding, &r.Params, &r.Error,
+		&r.NLQs, &r.InputsHash, &r.StartedBy, &r.CreatedAt, &r.FinishedAt}
 }
 
 // StartMetricRun records a computation that is beginning (status running).
@@ -96,10 +94,9 @@ func (s *Store) StartMetricRun(ctx context.Context, a Actor, r *MetricRun) error
 	if r.Params == nil {
 		r.Params = json.RawMessage("{}")
 	}
-	row := s.pool.QueryRow(ctx, `INSERT INTO metric_runs (project_id, trigger, pipeline_run_id, stage, params, started_by)
+	got, err := scanRow(s.pool.QueryRow(ctx, `INSERT INTO metric_runs (project_id, trigger, pipeline_run_id, stage, params, started_by)
 		VALUES ($1, $2, $3, $4, $5, $6) RETURNING `+metricRunColumns,
-		r.ProjectID, r.Trigger, r.PipelineRunID, r.Stage, r.Params, a.id())
-	got, err := scanMetricRun(row)
+		r.ProjectID, r.Trigger, r.PipelineRunID, r.Stage, r.Params, a.id()), metricRunFields)
 	if err != nil {
 		return classify(err, "start metric run")
 	}
@@ -139,14 +136,14 @@ func (s *Store) ListMetricRuns(ctx context.Context, projectID int64, limit int) 
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+metricRunColumns+` FROM metric_runs WHERE project_id = $1 ORDER BY id DESC LIMIT $2`, projectID, limit)
-	return collect(rows, err, "list metric runs", func(row pgx.CollectableRow) (MetricRun, error) { return scanMetricRun(row) })
+	return queryAll(ctx, s.pool, "list metric runs", metricRunFields, `SELECT `+metricRunColumns+` FROM metric_runs WHERE project_id = $1
+		ORDER BY id DESC LIMIT $2`, projectID, limit)
 }
 
 // MetricRunResults returns one run of the project with its results (id 0: the newest that succeeded).
 func (s *Store) MetricRunResults(ctx context.Context, projectID, id int64) (MetricRun, error) {
-	r, err := scanMetricRun(s.pool.QueryRow(ctx, `SELECT `+metricRunColumns+` FROM metric_runs
-		WHERE project_id = $1 AND (id = $2 OR ($2 = 0 AND status = 'succeeded')) ORDER BY id DESC LIMIT 1`, projectID, id))
+	r, err := scanRow(s.pool.QueryRow(ctx, `SELECT `+metricRunColumns+` FROM metric_runs
+		WHERE project_id = $1 AND (id = $2 OR ($2 = 0 AND status = 'succeeded')) ORDER BY id DESC LIMIT 1`, projectID, id), metricRunFields)
 	if errors.Is(err, pgx.ErrNoRows) {
 		if id == 0 {
 			return r, &notFoundError{msg: "no metrics computed for this project yet"}
@@ -156,17 +153,10 @@ func (s *Store) MetricRunResults(ctx context.Context, projectID, id int64) (Metr
 	if err != nil {
 		return r, classify(err, "metric run")
 	}
-	rows, err := s.pool.Query(ctx, `SELECT position, stage, cumulative, nlqs, report FROM metric_results WHERE run_id = $1
-		ORDER BY position, cumulative`, r.ID)
-	if err != nil {
-		return r, classify(err, "metric results")
-	}
-	r.Results, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (MetricResult, error) {
-		var m MetricResult
-		err := row.Scan(&m.Position, &m.Stage, &m.Cumulative, &m.NLQs, &m.Report)
-		return m, err
-	})
-	return r, classify(err, "metric results")
+	r.Results, err = queryAll(ctx, s.pool, "metric results", func(m *MetricResult) []any {
+		return []any{&m.Position, &m.Stage, &m.Cumulative, &m.NLQs, &m.Report}
+	}, `SELECT position, stage, cumulative, nlqs, report FROM metric_results WHERE run_id = $1 ORDER BY position, cumulative`, r.ID)
+	return r, err
 }
 
 // MetricRunInputs returns what a run read, by question.

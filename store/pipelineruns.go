@@ -87,38 +87,30 @@ func prefixed(alias, columns string) string {
 	return strings.Join(parts, ", ")
 }
 
-func scanRun(row pgx.Row) (PipelineRun, error) {
-	var r PipelineRun
-	err := row.Scan(runFields(&r)...)
-	return r, err
-}
-
 // CreatePipelineRun records a run and its items (all pending) in one transaction.
 func (s *Store) CreatePipelineRun(ctx context.Context, a Actor, projectID int64, kind string, params any, items []string) (PipelineRun, error) {
 	raw, err := json.Marshal(params)
 	if err != nil {
 		return PipelineRun{}, err
 	}
-	tx, err := s.pool.Begin(ctx)
-	if err != nil {
-		return PipelineRun{}, classify(err, "create run")
-	}
-	defer tx.Rollback(context.WithoutCancel(ctx))
-	r, err := CreatePipelineRunTx(ctx, tx, a, projectID, kind, raw, items)
-	if err != nil {
+	var r PipelineRun
+	if err := s.withTx(ctx, "create run", func(tx pgx.Tx) (err error) {
+		r, err = CreatePipelineRunTx(ctx, tx, a, projectID, kind, raw, items)
+		return err
+	}); err != nil {
 		return PipelineRun{}, err
 	}
-	return r, classify(tx.Commit(ctx), "create run")
+	return r, nil
 }
 
 // CreatePipelineRunTx records a run and its items inside tx (a run that queues another at its end);
 // params is the run's parameters as JSON.
 func CreatePipelineRunTx(ctx context.Context, tx pgx.Tx, a Actor, projectID int64, kind string, raw json.RawMessage, items []string) (PipelineRun, error) {
-	r, err := scanRun(tx.QueryRow(ctx, `WITH n AS (
+	r, err := scanRow(tx.QueryRow(ctx, `WITH n AS (
 			INSERT INTO run_numbers (project_id, kind, last) VALUES ($1, $2, 1)
 			ON CONFLICT (project_id, kind) DO UPDATE SET last = run_numbers.last + 1 RETURNING last)
 		INSERT INTO pipeline_runs (project_id, kind, number, params, total, started_by) SELECT $1, $2, n.last, $3, $4, $5 FROM n
-		RETURNING `+runColumns, projectID, kind, raw, len(items), a.id()))
+		RETURNING `+runColumns, projectID, kind, raw, len(items), a.id()), runFields)
 	if err != nil {
 		return PipelineRun{}, classify(err, "create run")
 	}
@@ -132,7 +124,7 @@ func CreatePipelineRunTx(ctx context.Context, tx pgx.Tx, a Actor, projectID int6
 		if _, err := finishIfDone(ctx, tx, r.ID); err != nil {
 			return PipelineRun{}, err
 		}
-		if r, err = scanRun(tx.QueryRow(ctx, `SELECT `+runColumns+` FROM pipeline_runs WHERE id = $1`, r.ID)); err != nil {
+		if r, err = scanRow(tx.QueryRow(ctx, `SELECT `+runColumns+` FROM pipeline_runs WHERE id = $1`, r.ID), runFields); err != nil {
 			return PipelineRun{}, classify(err, "create run")
 		}
 	}
@@ -141,20 +133,14 @@ func CreatePipelineRunTx(ctx context.Context, tx pgx.Tx, a Actor, projectID int6
 
 // PipelineRun returns a run of a project.
 func (s *Store) PipelineRun(ctx context.Context, projectID, id int64) (PipelineRun, error) {
-	r, err := scanRun(s.pool.QueryRow(ctx, `SELECT `+runColumns+` FROM pipeline_runs WHERE project_id = $1 AND id = $2`, projectID, id))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return PipelineRun{}, &notFoundError{msg: fmt.Sprintf("no run %d in this project", id)}
-	}
-	return r, classify(err, "get run")
+	r, err := scanRow(s.pool.QueryRow(ctx, `SELECT `+runColumns+` FROM pipeline_runs WHERE project_id = $1 AND id = $2`, projectID, id), runFields)
+	return r, classifyRow(err, "get run", "no run %d in this project", id)
 }
 
 // PipelineRunByID returns a run whatever its project (for workers).
 func (s *Store) PipelineRunByID(ctx context.Context, id int64) (PipelineRun, error) {
-	r, err := scanRun(s.pool.QueryRow(ctx, `SELECT `+runColumns+` FROM pipeline_runs WHERE id = $1`, id))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return PipelineRun{}, &notFoundError{msg: fmt.Sprintf("no run %d", id)}
-	}
-	return r, classify(err, "get run")
+	r, err := scanRow(s.pool.QueryRow(ctx, `SELECT `+runColumns+` FROM pipeline_runs WHERE id = $1`, id), runFields)
+	return r, classifyRow(err, "get run", "no run %d", id)
 }
 
 // ListPipelineRuns returns a project's runs, newest first.
@@ -162,9 +148,8 @@ func (s *Store) ListPipelineRuns(ctx context.Context, projectID int64, kind stri
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+runColumns+` FROM pipeline_runs WHERE project_id = $1 AND ($2 = '' OR kind = $2)
-		ORDER BY id DESC LIMIT $3`, projectID, kind, limit)
-	return collect(rows, err, "list runs", func(r pgx.CollectableRow) (PipelineRun, error) { return scanRun(r) })
+	return queryAll(ctx, s.pool, "list runs", runFields, `SELECT `+runColumns+` FROM pipeline_runs WHERE project_id = $1
+		AND ($2 = '' OR kind = $2) ORDER BY id DESC LIMIT $3`, projectID, kind, limit)
 }
 
 // ItemOutcome is what processing one item gave.
@@ -241,67 +226,67 @@ func (s *Store) CompleteItemFinishing(ctx context.Context, runID int64, o ItemOu
 	if err != nil {
 		return false, err
 	}
-	tx, err := s.pool.Begin(ctx)
-	if err != nil {
-		return false, classify(err, "complete item")
-	}
-	defer tx.Rollback(context.WithoutCancel(ctx))
-	status := "done"
-	if !o.OK {
-		status = "failed"
-	}
-	var heldSlot bool
-	err = tx.QueryRow(ctx, `UPDATE pipeline_items i SET status = $3, detail = $4, queued = false, worker_id = NULL, updated_at = now()
-		FROM pipeline_items old WHERE old.run_id = i.run_id AND old.item_key = i.item_key
-			AND i.run_id = $1 AND i.item_key = $2 AND i.status = 'pending'
-		RETURNING old.queued`, runID, o.Key, status, detail).Scan(&heldSlot)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return false, nil
-	}
-	if err != nil {
-		return false, classify(err, "complete item")
-	}
-	if save != nil {
-		if err := save(tx); err != nil {
-			return false, err
+	var recorded bool
+	err = s.withTx(ctx, "complete item", func(tx pgx.Tx) error {
+		status := "done"
+		if !o.OK {
+			status = "failed"
 		}
-	}
-	if next != nil {
-		if err := next(tx, heldSlot); err != nil {
-			return false, err
+		var heldSlot bool
+		err := tx.QueryRow(ctx, `UPDATE pipeline_items i SET status = $3, detail = $4, queued = false, worker_id = NULL, updated_at = now()
+			FROM pipeline_items old WHERE old.run_id = i.run_id AND old.item_key = i.item_key
+				AND i.run_id = $1 AND i.item_key = $2 AND i.status = 'pending'
+			RETURNING old.queued`, runID, o.Key, status, detail).Scan(&heldSlot)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
 		}
-	}
-	// The run's row last: every item of the run finishes through it, so it is locked for as short a
-	// time as can be.
-	ok, failed := 0, 0
-	if o.OK {
-		ok = 1
-	} else {
-		failed = 1
-	}
-	var done, total int
-	if err := tx.QueryRow(ctx, `UPDATE pipeline_runs SET done = done + 1, succeeded = succeeded + $2, failed = failed + $3,
-		prompt_tokens = prompt_tokens + $4, completion_tokens = completion_tokens + $5, cost_usd = cost_usd + $6, heartbeat_at = now(),
-		kept = kept + $7, dropped = `+addCounts("dropped", "$8")+`
-		WHERE id = $1 RETURNING done, total`, runID, ok, failed, o.PromptTokens, o.CompletionTokens, o.CostUSD, o.Kept, dropped).Scan(&done, &total); err != nil {
-		return false, classify(err, "complete item")
-	}
-	if done >= total {
-		ended, err := finishIfDone(ctx, tx, runID)
 		if err != nil {
-			return false, err
+			return classify(err, "complete item")
 		}
-		if ended && finished != nil {
-			run, err := scanRun(tx.QueryRow(ctx, `SELECT `+runColumns+` FROM pipeline_runs WHERE id = $1`, runID))
+		if save != nil {
+			if err := save(tx); err != nil {
+				return err
+			}
+		}
+		if next != nil {
+			if err := next(tx, heldSlot); err != nil {
+				return err
+			}
+		}
+		// The run's row last: every item of the run finishes through it, so it is locked for as short a
+		// time as can be.
+		ok, failed := 0, 0
+		if o.OK {
+			ok = 1
+		} else {
+			failed = 1
+		}
+		var done, total int
+		if err := tx.QueryRow(ctx, `UPDATE pipeline_runs SET done = done + 1, succeeded = succeeded + $2, failed = failed + $3,
+			prompt_tokens = prompt_tokens + $4, completion_tokens = completion_tokens + $5, cost_usd = cost_usd + $6, heartbeat_at = now(),
+			kept = kept + $7, dropped = `+addCounts("dropped", "$8")+`
+			WHERE id = $1 RETURNING done, total`, runID, ok, failed, o.PromptTokens, o.CompletionTokens, o.CostUSD, o.Kept, dropped).Scan(&done, &total); err != nil {
+			return classify(err, "complete item")
+		}
+		if done >= total {
+			ended, err := finishIfDone(ctx, tx, runID)
 			if err != nil {
-				return false, classify(err, "complete item")
+				return err
 			}
-			if err := finished(tx, run); err != nil {
-				return false, err
+			if ended && finished != nil {
+				run, err := scanRow(tx.QueryRow(ctx, `SELECT `+runColumns+` FROM pipeline_runs WHERE id = $1`, runID), runFields)
+				if err != nil {
+					return classify(err, "complete item")
+				}
+				if err := finished(tx, run); err != nil {
+					return err
+				}
 			}
 		}
-	}
-	return true, classify(tx.Commit(ctx), "complete item")
+		recorded = true
+		return nil
+	})
+	return recorded, err
 }
 
 // addCounts is the SQL that adds the counts of a jsonb object (a parameter) to those of a jsonb column.
@@ -358,49 +343,46 @@ func (s *Store) CancelRun(ctx context.Context, a Actor, projectID, id int64) (Pi
 // ResumeRun queues a finished run again; with retryFailed its failed items are retried too. Its
 // pending items are handed to new jobs (Runner), whatever jobs they had before.
 func (s *Store) ResumeRun(ctx context.Context, a Actor, projectID, id int64, retryFailed bool) (PipelineRun, error) {
-	tx, err := s.pool.Begin(ctx)
-	if err != nil {
-		return PipelineRun{}, classify(err, "resume run")
-	}
-	defer tx.Rollback(context.WithoutCancel(ctx))
-	r, err := scanRun(tx.QueryRow(ctx, `SELECT `+runColumns+` FROM pipeline_runs WHERE project_id = $1 AND id = $2 FOR UPDATE`, projectID, id))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return PipelineRun{}, &notFoundError{msg: fmt.Sprintf("no run %d in this project", id)}
-	}
-	if err != nil {
-		return PipelineRun{}, classify(err, "resume run")
-	}
-	if !r.Finished() {
-		return r, &ConflictError{Msg: fmt.Sprintf("run %d is %s; only a finished run can be resumed", id, r.Status)}
-	}
-	if retryFailed {
-		tag, err := tx.Exec(ctx, `UPDATE pipeline_items SET status = 'pending', updated_at = now() WHERE run_id = $1 AND status = 'failed'`, id)
+	var r PipelineRun
+	if err := s.withTx(ctx, "resume run", func(tx pgx.Tx) error {
+		var err error
+		r, err = scanRow(tx.QueryRow(ctx, `SELECT `+runColumns+` FROM pipeline_runs WHERE project_id = $1 AND id = $2 FOR UPDATE`, projectID, id), runFields)
 		if err != nil {
-			return PipelineRun{}, classify(err, "resume run")
+			return classifyRow(err, "resume run", "no run %d in this project", id)
 		}
-		n := int(tag.RowsAffected())
-		if _, err := tx.Exec(ctx, `UPDATE pipeline_runs SET done = done - $2, failed = failed - $2 WHERE id = $1`, id, n); err != nil {
-			return PipelineRun{}, classify(err, "resume run")
+		if !r.Finished() {
+			return &ConflictError{Msg: fmt.Sprintf("run %d is %s; only a finished run can be resumed", id, r.Status)}
 		}
-	}
-	if _, err := tx.Exec(ctx, `UPDATE pipeline_items SET queued = false, job_id = NULL, worker_id = NULL WHERE run_id = $1 AND status = 'pending'`, id); err != nil {
-		return PipelineRun{}, classify(err, "resume run")
-	}
-	if _, err := tx.Exec(ctx, `UPDATE pipeline_runs SET status = 'queued', finished_at = NULL, error = '' WHERE id = $1`, id); err != nil {
-		return PipelineRun{}, classify(err, "resume run")
-	}
-	if err := auditTx(ctx, tx, a, "run.resume", "pipeline_run", id, &projectID, map[string]any{"status": r.Status}, map[string]any{"status": RunQueued, "retry_failed": retryFailed}); err != nil {
+		if retryFailed {
+			tag, err := tx.Exec(ctx, `UPDATE pipeline_items SET status = 'pending', updated_at = now() WHERE run_id = $1 AND status = 'failed'`, id)
+			if err != nil {
+				return classify(err, "resume run")
+			}
+			n := int(tag.RowsAffected())
+			if _, err := tx.Exec(ctx, `UPDATE pipeline_runs SET done = done - $2, failed = failed - $2 WHERE id = $1`, id, n); err != nil {
+				return classify(err, "resume run")
+			}
+		}
+		if _, err := tx.Exec(ctx, `UPDATE pipeline_items SET queued = false, job_id = NULL, worker_id = NULL WHERE run_id = $1 AND status = 'pending'`, id); err != nil {
+			return classify(err, "resume run")
+		}
+		if _, err := tx.Exec(ctx, `UPDATE pipeline_runs SET status = 'queued', finished_at = NULL, error = '' WHERE id = $1`, id); err != nil {
+			return classify(err, "resume run")
+		}
+		if err := auditTx(ctx, tx, a, "run.resume", "pipeline_run", id, &projectID, map[string]any{"status": r.Status}, map[string]any{"status": RunQueued, "retry_failed": retryFailed}); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, insertEventSQL, id, "info", fmt.Sprintf("resumed by user %d (retry failed items: %v)", a.UserID, retryFailed)); err != nil {
+			return classify(err, "resume run")
+		}
+		// Nothing left to do (every item finished, failed ones not retried): the run ends again at once.
+		_, err = finishIfDone(ctx, tx, id)
+		return err
+	}); err != nil {
+		if errors.Is(err, ErrConflict) { // not finished: the run as it is says why
+			return r, err
+		}
 		return PipelineRun{}, err
-	}
-	if _, err := tx.Exec(ctx, insertEventSQL, id, "info", fmt.Sprintf("resumed by user %d (retry failed items: %v)", a.UserID, retryFailed)); err != nil {
-		return PipelineRun{}, classify(err, "resume run")
-	}
-	// Nothing left to do (every item finished, failed ones not retried): the run ends again at once.
-	if _, err := finishIfDone(ctx, tx, id); err != nil {
-		return PipelineRun{}, err
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return PipelineRun{}, classify(err, "resume run")
 	}
 	return s.PipelineRun(ctx, projectID, id)
 }
@@ -440,8 +422,8 @@ func (s *Store) RunsWaitingForJobs(ctx context.Context) ([]RunSlots, error) {
 func LockRunForJobs(ctx context.Context, tx pgx.Tx, runID int64) (run PipelineRun, inFlight int, ok bool, err error) {
 	// FOR NO KEY UPDATE, the lock CompleteItem's counter update takes: FOR UPDATE would also wait for
 	// (and deadlock with) transactions that insert rows referring to the run, like its candidates.
-	run, err = scanRun(tx.QueryRow(ctx, `SELECT `+runColumns+` FROM pipeline_runs WHERE id = $1 AND status IN ('queued', 'running')
-		FOR NO KEY UPDATE`, runID))
+	run, err = scanRow(tx.QueryRow(ctx, `SELECT `+runColumns+` FROM pipeline_runs WHERE id = $1 AND status IN ('queued', 'running')
+		FOR NO KEY UPDATE`, runID), runFields)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return run, 0, false, nil
 	}

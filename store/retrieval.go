@@ -46,35 +46,34 @@ func (s *Store) SetRetrievalSettings(ctx context.Context, a Actor, projectID int
 	if err := v.Err(); err != nil {
 		return RetrievalSettings{}, err
 	}
-	tx, err := s.pool.Begin(ctx)
+	var after RetrievalSettings
+	err := s.withTx(ctx, "save retrieval settings", func(tx pgx.Tx) error {
+		before := DefaultRetrieval
+		err := tx.QueryRow(ctx, `SELECT top_k, scope, version FROM project_retrieval WHERE project_id = $1 FOR UPDATE`, projectID).
+			Scan(&before.TopK, &before.Scope, &before.Version)
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return classify(err, "save retrieval settings")
+		}
+		if in.Version != before.Version {
+			return &StaleVersionError{Object: "the project's retrieval settings", Current: before.Version}
+		}
+		after = RetrievalSettings{TopK: in.TopK, Scope: in.Scope, Version: before.Version + 1}
+		// Two first saves race to the insert: the loser's conflict is a stale version.
+		tag, err := tx.Exec(ctx, `INSERT INTO project_retrieval (project_id, top_k, scope, version, updated_by) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (project_id) DO UPDATE SET top_k = $2, scope = $3, version = $4, updated_by = $5, updated_at = now()
+			WHERE project_retrieval.version = $4 - 1`, projectID, after.TopK, after.Scope, after.Version, a.id())
+		if err != nil {
+			return classify(err, "save retrieval settings")
+		}
+		if tag.RowsAffected() != 1 {
+			return &StaleVersionError{Object: "the project's retrieval settings", Current: after.Version}
+		}
+		return auditTx(ctx, tx, a, "project.retrieval", "project", projectID, &projectID, before, after)
+	})
 	if err != nil {
-		return RetrievalSettings{}, classify(err, "save retrieval settings")
-	}
-	defer tx.Rollback(context.WithoutCancel(ctx))
-	before := DefaultRetrieval
-	err = tx.QueryRow(ctx, `SELECT top_k, scope, version FROM project_retrieval WHERE project_id = $1 FOR UPDATE`, projectID).
-		Scan(&before.TopK, &before.Scope, &before.Version)
-	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-		return RetrievalSettings{}, classify(err, "save retrieval settings")
-	}
-	if in.Version != before.Version {
-		return RetrievalSettings{}, &StaleVersionError{Object: "the project's retrieval settings", Current: before.Version}
-	}
-	after := RetrievalSettings{TopK: in.TopK, Scope: in.Scope, Version: before.Version + 1}
-	// Two first saves race to the insert: the loser's conflict is a stale version.
-	tag, err := tx.Exec(ctx, `INSERT INTO project_retrieval (project_id, top_k, scope, version, updated_by) VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT (project_id) DO UPDATE SET top_k = $2, scope = $3, version = $4, updated_by = $5, updated_at = now()
-		WHERE project_retrieval.version = $4 - 1`, projectID, after.TopK, after.Scope, after.Version, a.id())
-	if err != nil {
-		return RetrievalSettings{}, classify(err, "save retrieval settings")
-	}
-	if tag.RowsAffected() != 1 {
-		return RetrievalSettings{}, &StaleVersionError{Object: "the project's retrieval settings", Current: after.Version}
-	}
-	if err := auditTx(ctx, tx, a, "project.retrieval", "project", projectID, &projectID, before, after); err != nil {
 		return RetrievalSettings{}, err
 	}
-	return after, classify(tx.Commit(ctx), "save retrieval settings")
+	return after, nil
 }
 
 // KnownTables are the tables a question came with, as its import recorded them in its origin
@@ -167,8 +166,7 @@ func (s *Store) BatchRetrievalCases(ctx context.Context, batchID int64) ([]Retri
 // first, at most limit: those whose prompts need retrieval, whose indexes a starting server builds
 // before the first question asks.
 func (s *Store) WideDatabases(ctx context.Context, minTables, limit int) ([]Database, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+databaseColumns+` FROM databases d WHERE d.table_count > $1
+	return queryAll(ctx, s.pool, "list wide databases", databaseFields, `SELECT `+databaseColumns+` FROM databases d WHERE d.table_count > $1
 		AND d.version = (SELECT max(version) FROM databases x WHERE x.project_id = d.project_id AND x.name = d.name)
 		ORDER BY d.created_at DESC, d.id DESC LIMIT $2`, minTables, limit)
-	return collect(rows, err, "list wide databases", func(r pgx.CollectableRow) (Database, error) { return scanDatabase(r) })
 }

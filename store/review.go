@@ -151,11 +151,7 @@ func (s *Store) ClaimReviewItem(ctx context.Context, a Actor, projectID, reviewe
 	var ca, cb nullCandidate
 	err := claimWithRetry(ctx, func() error {
 		v, ca, cb = ReviewItemView{}, nullCandidate{}, nullCandidate{}
-		return s.pool.QueryRow(ctx, ClaimSQL, projectID, reviewerID, lease.Seconds(), a.RequestID).Scan(
-			&v.ID, &v.ProjectID, &v.NLQID, &v.Reason, &v.Status, &v.CandidateA, &v.CandidateB, &v.Authors, &v.ClaimedBy, &v.LeaseUntil,
-			&v.Version, &v.GuidelineVersion, &v.CreatedAt, &v.ResolvedAt, &v.SnapshotID, &v.Question, &v.DatabaseID,
-			&ca.ID, &ca.Source, &ca.SQL, &ca.ResultFingerprint, &ca.RowCount, &ca.Error, &ca.AgentRunID,
-			&cb.ID, &cb.Source, &cb.SQL, &cb.ResultFingerprint, &cb.RowCount, &cb.Error, &cb.AgentRunID)
+		return s.pool.QueryRow(ctx, ClaimSQL, projectID, reviewerID, lease.Seconds(), a.RequestID).Scan(reviewItemViewFields(&v, &ca, &cb)...)
 	}, func() (bool, error) {
 		var open bool
 		err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM review_items WHERE project_id = $1
@@ -195,6 +191,14 @@ func (s *Store) fillReviewContext(ctx context.Context, v *ReviewItemView) error 
 	return classify(err, "review agent run")
 }
 
+// reviewItemViewFields are the scan targets of an item with its question and its two candidates
+// (LEFT JOINed as a and b), in the order ClaimSQL returns them.
+func reviewItemViewFields(v *ReviewItemView, ca, cb *nullCandidate) []any {
+	return append([]any{&v.ID, &v.ProjectID, &v.NLQID, &v.Reason, &v.Status, &v.CandidateA, &v.CandidateB, &v.Authors, &v.ClaimedBy,
+		&v.LeaseUntil, &v.Version, &v.GuidelineVersion, &v.CreatedAt, &v.ResolvedAt, &v.SnapshotID, &v.Question, &v.DatabaseID},
+		append(ca.fields(), cb.fields()...)...)
+}
+
 // nullCandidate scans a LEFT JOINed candidate.
 type nullCandidate struct {
 	ID                *int64
@@ -203,6 +207,10 @@ type nullCandidate struct {
 	RowCount          *int
 	Error             *string
 	AgentRunID        *int64
+}
+
+func (n *nullCandidate) fields() []any {
+	return []any{&n.ID, &n.Source, &n.SQL, &n.ResultFingerprint, &n.RowCount, &n.Error, &n.AgentRunID}
 }
 
 func (n nullCandidate) candidate() *ReviewCandidate {
@@ -220,11 +228,8 @@ func lockClaim(ctx context.Context, tx pgx.Tx, projectID, itemID, reviewerID int
 	err := tx.QueryRow(ctx, `SELECT id, project_id, nlq_id, status, claimed_by, lease_until, version
 		FROM review_items WHERE project_id = $1 AND id = $2 FOR UPDATE`, projectID, itemID).
 		Scan(&it.ID, &it.ProjectID, &it.NLQID, &it.Status, &it.ClaimedBy, &it.LeaseUntil, &it.Version)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return it, &notFoundError{msg: fmt.Sprintf("no review item %d in this project", itemID)}
-	}
 	if err != nil {
-		return it, classify(err, "lock review item")
+		return it, classifyRow(err, "lock review item", "no review item %d in this project", itemID)
 	}
 	return it, claimRefusal(itemID, it, reviewerID, true)
 }
@@ -401,11 +406,8 @@ func (s *Store) DecideReviewItem(ctx context.Context, a Actor, projectID, itemID
 	err = s.pool.QueryRow(ctx, decideSQL, projectID, itemID, reviewerID, version, d.Decision, d.ErrorType, d.RuleIDs, d.Comment,
 		d.FinalSQL, d.Question, a.RequestID, string(raw), fin.ResultFingerprint, fin.RowCount, fin.ElapsedMS, d.CandidateID).
 		Scan(&it.Status, &it.ClaimedBy, &it.Version, &live, &it.CandidateA, &it.CandidateB, &reviewID, &r.GuidelineVersion, &created)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Review{}, &notFoundError{msg: fmt.Sprintf("no review item %d in this project", itemID)}
-	}
 	if err != nil {
-		return Review{}, classify(err, "decide review item")
+		return Review{}, classifyRow(err, "decide review item", "no review item %d in this project", itemID)
 	}
 	if reviewID != nil {
 		r.ID, r.CreatedAt = *reviewID, *created

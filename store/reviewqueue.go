@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // The review queue as people see and steer it: what is pending, claimed and expired, by reason and
@@ -168,16 +167,11 @@ func (s *Store) takeReviewItem(ctx context.Context, a Actor, projectID, itemID, 
 				b.id, b.source, b.sql, b.result_fingerprint, b.row_count, b.error, b.agent_run_id
 			FROM review_items i JOIN nlqs n ON n.id = i.nlq_id
 				LEFT JOIN sql_candidates a ON a.id = i.candidate_a LEFT JOIN sql_candidates b ON b.id = i.candidate_b
-			WHERE i.id = $1`, itemID).Scan(
-			&v.ID, &v.ProjectID, &v.NLQID, &v.Reason, &v.Status, &v.CandidateA, &v.CandidateB, &v.Authors, &v.ClaimedBy, &v.LeaseUntil,
-			&v.Version, &v.GuidelineVersion, &v.CreatedAt, &v.ResolvedAt, &v.SnapshotID, &v.Question, &v.DatabaseID,
-			&ca.ID, &ca.Source, &ca.SQL, &ca.ResultFingerprint, &ca.RowCount, &ca.Error, &ca.AgentRunID,
-			&cb.ID, &cb.Source, &cb.SQL, &cb.ResultFingerprint, &cb.RowCount, &cb.Error, &cb.AgentRunID)
+			WHERE i.id = $1`, itemID).Scan(reviewItemViewFields(&v, &ca, &cb)...)
 		v.A, v.B = ca.candidate(), cb.candidate()
 		return err
 	})
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) && pe.Code == "23505" { // the other claim was made meanwhile
+	if uniqueViolation(err) { // the other claim was made meanwhile
 		return ReviewItemView{}, &ConflictError{Msg: "the reviewer holds another review item: decide or release it first"}
 	}
 	if err != nil {
