@@ -12,15 +12,6 @@ import (
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-// idParam reads a numeric path parameter; anything else is a 404, as no such object can exist.
-func idParam(c echo.Context, name string) (int64, error) {
-	id, err := strconv.ParseInt(c.Param(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, errorf(http.StatusNotFound, "not_found", "no such %s", name)
-	}
-	return id, nil
-}
-
 // reloadAuthz makes a role change effective for this process's next request; other processes follow
 // on the database notification.
 func (s *Server) reloadAuthz(ctx context.Context) error {

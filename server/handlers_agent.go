@@ -207,16 +207,6 @@ func decodeParams(raw json.RawMessage, v any) error {
 // runIDs reads the project and run of a /projects/:project/.../:run path.
 func (s *Server) runIDs(c echo.Context) (int64, int64, error) { return projectAnd(c, "run") }
 
-// projectAnd reads :project and one more numeric path parameter.
-func projectAnd(c echo.Context, name string) (int64, int64, error) {
-	pid, err := idParam(c, "project")
-	if err != nil {
-		return 0, 0, err
-	}
-	id, err := idParam(c, name)
-	return pid, id, err
-}
-
 func (s *Server) getRun(c echo.Context) error {
 	pid, id, err := s.runIDs(c)
 	if err != nil {

@@ -2,12 +2,32 @@ package server
 
 import (
 	"fmt"
+	"net/http"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/goldset/goldset/store"
 )
+
+// idParam reads a numeric path parameter; anything else is a 404, as no such object can exist.
+func idParam(c echo.Context, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Param(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errorf(http.StatusNotFound, "not_found", "no such %s", name)
+	}
+	return id, nil
+}
+
+// projectAnd reads :project and one more numeric path parameter.
+func projectAnd(c echo.Context, name string) (int64, int64, error) {
+	pid, err := idParam(c, "project")
+	if err != nil {
+		return 0, 0, err
+	}
+	id, err := idParam(c, name)
+	return pid, id, err
+}
 
 // Query parameters of list routes, read one way: each reader leaves dst as it is when the parameter
 // is absent and records a field error on v when it is malformed or out of range.
