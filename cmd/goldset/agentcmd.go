@@ -56,6 +56,11 @@ func openAgents(ctx context.Context, cfg *config, project, dbName string) (*agen
 	return s, nil
 }
 
+// openAgents opens the agent session in the project and database the flags name.
+func (f projectFlags) openAgents(ctx context.Context, cfg *config) (*agentSession, error) {
+	return openAgents(ctx, cfg, *f.project, *f.database)
+}
+
 func (s *agentSession) Close(ctx context.Context) { s.db.Close(ctx) }
 
 const agentHelp = `Ask the SQL agent one question and print its trajectory and final SQL.
@@ -72,21 +77,18 @@ func runAgent(ctx context.Context, args []string, out io.Writer) error {
 	}
 	fs := newFlagSet("agent ask --project P --database D \"QUESTION\"", agentHelp)
 	cfg := newConfig(fs, append(dbOptions, sqlOptions...)...)
-	project := fs.String("project", "", "project name")
-	dbName := fs.String("database", "", "target database name")
+	where := newProjectFlags(fs, "target database name")
 	samples := fs.Int("samples", 1, "self-consistency samples (the share that agree is the confidence)")
 	asJSON := fs.Bool("json", false, "print JSON")
-	pos, err := parseArgs(fs, args)
+	isQuestion := func(pos []string) bool { return len(pos) == 2 && pos[0] == "ask" }
+	pos, err := parseArgsFitting(fs, args, isQuestion, "say 'agent ask \"QUESTION\"'")
 	if err != nil {
 		return err
 	}
-	if len(pos) != 2 || pos[0] != "ask" {
-		return usageErrorf(fs, "say 'agent ask \"QUESTION\"'")
+	if err := where.needBoth(); err != nil {
+		return err
 	}
-	if *project == "" || *dbName == "" {
-		return fmt.Errorf("%w: --project and --database are required", errUsage)
-	}
-	s, err := openAgents(ctx, cfg, *project, *dbName)
+	s, err := where.openAgents(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -174,8 +176,7 @@ func runBatch(ctx context.Context, args []string, out io.Writer) error {
 	}
 	fs := newFlagSet("run agent --project P [options]", runHelp)
 	cfg := newConfig(fs, runOptions...)
-	project := fs.String("project", "", "project name")
-	dbName := fs.String("database", "", "only questions about this database")
+	where := newProjectFlags(fs, "only questions about this database")
 	stage := fs.String("stage", "", "only questions of this stage (e.g. human-seed)")
 	status := fs.String("status", "", "only questions with this status")
 	limit := fs.Int("limit", 0, "at most this many questions (0: all)")
@@ -183,14 +184,10 @@ func runBatch(ctx context.Context, args []string, out io.Writer) error {
 	samples := fs.Int("samples", 1, "self-consistency samples per question")
 	detach := fs.Bool("detach", false, "queue the run and exit: 'goldset serve' and 'goldset worker' processes do it")
 	asJSON := fs.Bool("json", false, "print the final run as JSON")
-	pos, err := parseArgs(fs, args)
-	if err != nil {
+	if _, err := parseArgsFitting(fs, args, oneWordOf(agentbatch.Kind), "say 'run agent', 'run augment', 'run generate' or 'run describe-tables'"); err != nil {
 		return err
 	}
-	if len(pos) != 1 || pos[0] != agentbatch.Kind {
-		return usageErrorf(fs, "say 'run agent', 'run augment', 'run generate' or 'run describe-tables'")
-	}
-	s, err := openAgents(ctx, cfg, *project, *dbName)
+	s, err := where.openAgents(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -239,12 +236,8 @@ func runLLM(ctx context.Context, args []string, out io.Writer) error {
 	fs := newFlagSet("llm test [--json]", "Test the configured language-model endpoint: chat, tool calls and embeddings.")
 	cfg := newConfig(fs, dbOptions...)
 	asJSON := fs.Bool("json", false, "print JSON")
-	pos, err := parseArgs(fs, args)
-	if err != nil {
+	if _, err := parseArgsFitting(fs, args, oneWordOf("test"), "say 'llm test'"); err != nil {
 		return err
-	}
-	if len(pos) != 1 || pos[0] != "test" {
-		return usageErrorf(fs, "say 'llm test'")
 	}
 	db, err := openCommandDatabase(ctx, cfg, true)
 	if err != nil {

@@ -38,8 +38,7 @@ first item's prompt and stores nothing.`
 func runGeneration(ctx context.Context, sub string, args []string, out io.Writer) error {
 	fs := newFlagSet("run "+sub+" --project P [options]", generateHelp)
 	cfg := newConfig(fs, runOptions...)
-	project := fs.String("project", "", "project name")
-	dbName := fs.String("database", "", "target database (generate, describe-tables: required)")
+	where := newProjectFlags(fs, "target database (generate, describe-tables: required)")
 	pipeline := fs.String("pipeline", "", "augment: complexity, semantic or paraphrase")
 	fromStage := fs.String("from-stage", "", "augment: the stage to rewrite or imitate (default human-seed)")
 	stage := fs.String("stage", "", "the new questions' stage (default <from-stage>+<pipeline>, or qagen)")
@@ -65,7 +64,7 @@ func runGeneration(ctx context.Context, sub string, args []string, out io.Writer
 	if len(pos) != 0 {
 		return usageErrorf(fs, "unexpected %q", strings.Join(pos, " "))
 	}
-	if *project == "" {
+	if *where.project == "" {
 		return fmt.Errorf("%w: --project is required", errUsage)
 	}
 	kind := augment.KindAugment
@@ -79,10 +78,10 @@ func runGeneration(ctx context.Context, sub string, args []string, out io.Writer
 	case "describe-tables":
 		kind = augment.KindTableMetadata
 	}
-	if kind != augment.KindAugment && *dbName == "" {
+	if kind != augment.KindAugment && *where.database == "" {
 		return fmt.Errorf("%w: --database is required", errUsage)
 	}
-	s, err := openAgents(ctx, cfg, *project, *dbName)
+	s, err := where.openAgents(ctx, cfg)
 	if err != nil {
 		return err
 	}

@@ -113,12 +113,10 @@ func runImport(ctx context.Context, args []string, out io.Writer) error {
 	dbName := fs.String("database", "", "target database name (default: from the file or folder name)")
 	questions := fs.String("questions", "", "questions file: spider or bird split (default dev.json) or WTQ TSV (default questions.tsv)")
 	asJSON := fs.Bool("json", false, "print the summary as JSON")
-	pos, err := parseArgs(fs, args)
+	whatAndWhere := func(pos []string) bool { return len(pos) >= 2 }
+	pos, err := parseArgsFitting(fs, args, whatAndWhere, "say what to import and from where")
 	if err != nil {
 		return err
-	}
-	if len(pos) < 2 {
-		return usageErrorf(fs, "say what to import and from where")
 	}
 	t, err := openCommandTools(ctx, cfg)
 	if err != nil {
@@ -160,12 +158,10 @@ func runImport(ctx context.Context, args []string, out io.Writer) error {
 		if err := needArgs(paths, 1, "one Spider DIR or zip"); err != nil {
 			return err
 		}
-		dir, done, err := datasetDir(ctx, im, paths[0], "spider")
+		sum, err = importDataset(ctx, im, paths[0], "spider", func(dir string) (ingest.ImportSummary, error) {
+			return im.ImportSpider(ctx, a, p.ID, dir, spider.DatasetOptions{QuestionsFile: *questions})
+		})
 		if err != nil {
-			return err
-		}
-		defer done()
-		if sum, err = im.ImportSpider(ctx, a, p.ID, dir, spider.DatasetOptions{QuestionsFile: *questions}); err != nil {
 			return err
 		}
 	case "bird":
@@ -177,12 +173,10 @@ func runImport(ctx context.Context, args []string, out io.Writer) error {
 		if err := needArgs(paths, 1, "one WikiTableQuestions DIR or zip"); err != nil {
 			return err
 		}
-		dir, done, err := datasetDir(ctx, im, paths[0], "wtq")
+		sum, err = importDataset(ctx, im, paths[0], "wtq", func(dir string) (ingest.ImportSummary, error) {
+			return im.ImportWTQ(ctx, a, p.ID, dir, *questions)
+		})
 		if err != nil {
-			return err
-		}
-		defer done()
-		if sum, err = im.ImportWTQ(ctx, a, p.ID, dir, *questions); err != nil {
 			return err
 		}
 	case "questions":
@@ -207,22 +201,22 @@ func runImport(ctx context.Context, args []string, out io.Writer) error {
 	return sum.Err()
 }
 
-// datasetDir is the dataset folder at path, or, for a zip (as released, or as the API takes it), the
-// folder it expands to within the importer's limits; done removes what was expanded.
-func datasetDir(ctx context.Context, im *ingest.Importer, path, kind string) (dir string, done func(), err error) {
+// importDataset imports the dataset folder at path with imp, or, for a zip (as released, or as the
+// API takes it), the folder it expands to within the importer's limits, removed once imp returns.
+func importDataset(ctx context.Context, im *ingest.Importer, path, kind string, imp func(dir string) (ingest.ImportSummary, error)) (ingest.ImportSummary, error) {
 	if !ingest.IsZip(path) {
-		return path, func() {}, nil
+		return imp(path)
 	}
 	up, err := upload.NewDir()
 	if err != nil {
-		return "", nil, err
+		return ingest.ImportSummary{}, err
 	}
-	dir, err = im.ExtractDataset(ctx, path, filepath.Base(path), up.Path, kind)
+	defer up.Close()
+	dir, err := im.ExtractDataset(ctx, path, filepath.Base(path), up.Path, kind)
 	if err != nil {
-		up.Close()
-		return "", nil, err
+		return ingest.ImportSummary{}, err
 	}
-	return dir, func() { up.Close() }, nil
+	return imp(dir)
 }
 
 // importReport is the --json shape: one line per database, the question summary, every warning.

@@ -141,35 +141,6 @@ func usage(w io.Writer) {
 	fmt.Fprintf(w, "\nSettings may come before or after the command; each command takes the ones it uses.\nRun 'goldset COMMAND --help' for a command's options.\n")
 }
 
-// parseArgs parses flags that may come before, between or after positional arguments
-// ("goldset user create bob@example.com --admin"), and returns the positional ones.
-func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			return pos, nil
-		}
-		if rest[0] == "--" {
-			return append(pos, rest[1:]...), nil
-		}
-		pos = append(pos, rest[0])
-		args = rest[1:]
-	}
-}
-
-func newFlagSet(name, summary string) *flag.FlagSet {
-	fs := flag.NewFlagSet("goldset "+name, flag.ContinueOnError)
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: goldset %s\n\n%s\n\nOptions:\n", name, summary)
-		fs.PrintDefaults()
-	}
-	return fs
-}
-
 // dbOptions are the options every command that touches the database takes.
 var dbOptions = []string{"data-dir", "database-url", "pg-bin", "log-level", "log-format"}
 
@@ -195,30 +166,7 @@ func runVersion(ctx context.Context, args []string, out io.Writer) error {
 	return nil
 }
 
-// parseOptions parses the args of a command that takes options only; what says what it takes
-// instead ("no positional arguments").
-func parseOptions(fs *flag.FlagSet, args []string, what string) error {
-	pos, err := parseArgs(fs, args)
-	if err != nil {
-		return err
-	}
-	return needArgs(pos, 0, what)
-}
-
 // sortedKeys are m's keys in order, for output that does not change from run to run.
 func sortedKeys[V any](m map[string]V) []string {
 	return slices.Sorted(maps.Keys(m))
-}
-
-// usageErrorf prints the command's usage and says what was wrong with how it was called.
-func usageErrorf(fs *flag.FlagSet, format string, a ...any) error {
-	fs.Usage()
-	return fmt.Errorf("%w: "+format, append([]any{errUsage}, a...)...)
-}
-
-func needArgs(pos []string, n int, what string) error {
-	if len(pos) != n {
-		return fmt.Errorf("%w: expected %s, got %q", errUsage, what, strings.Join(pos, " "))
-	}
-	return nil
 }

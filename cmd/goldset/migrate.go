@@ -13,12 +13,9 @@ func runMigrate(ctx context.Context, args []string, out io.Writer) error {
 	fs := newFlagSet("migrate up|status [--json]", "Apply the embedded migrations (up), or list them with their state (status).\n'goldset serve' applies them on start; both are safe to re-run.")
 	cfg := newConfig(fs, dbOptions...)
 	asJSON := fs.Bool("json", false, "print JSON")
-	pos, err := parseArgs(fs, args)
+	pos, err := parseArgsFitting(fs, args, oneWordOf("up", "status"), "say 'migrate up' or 'migrate status'")
 	if err != nil {
 		return err
-	}
-	if len(pos) != 1 || (pos[0] != "up" && pos[0] != "status") {
-		return usageErrorf(fs, "say 'migrate up' or 'migrate status'")
 	}
 	db, err := openCommandDatabase(ctx, cfg, false)
 	if err != nil {

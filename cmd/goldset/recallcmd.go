@@ -34,22 +34,17 @@ type recallDatabase struct {
 func runRecall(ctx context.Context, args []string, out io.Writer) error {
 	fs := newFlagSet("agent recall --project P [--database D]", recallHelp)
 	cfg := newConfig(fs, append(dbOptions, sqlOptions...)...)
-	project := fs.String("project", "", "project name")
-	dbName := fs.String("database", "", "only questions about this database")
+	where := newProjectFlags(fs, "only questions about this database")
 	k := fs.Int("k", 0, "tables per prompt (0: the project's setting)")
 	lexical := fs.Bool("lexical", false, "rank by words alone, even with an embeddings model configured")
 	asJSON := fs.Bool("json", false, "print JSON")
-	pos, err := parseArgs(fs, args)
-	if err != nil {
+	if _, err := parseArgsFitting(fs, args, noArgs, "'agent recall' takes no arguments"); err != nil {
 		return err
-	}
-	if len(pos) != 0 {
-		return usageErrorf(fs, "'agent recall' takes no arguments")
 	}
 	if *k < 0 || *k > 64 {
 		return fmt.Errorf("%w: --k must be from 1 to 64 (or 0 for the project's setting), not %d", errUsage, *k)
 	}
-	s, err := openAgents(ctx, cfg, *project, *dbName)
+	s, err := where.openAgents(ctx, cfg)
 	if err != nil {
 		return err
 	}

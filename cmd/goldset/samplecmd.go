@@ -20,12 +20,8 @@ func runSample(ctx context.Context, args []string, out io.Writer) error {
 	fs := newFlagSet("sample [--json]", sampleHelp)
 	cfg := newConfig(fs, append(append(dbOptions, sqlOptions...), uploadOptions...)...)
 	asJSON := fs.Bool("json", false, "print the summary as JSON")
-	pos, err := parseArgs(fs, args)
-	if err != nil {
+	if _, err := parseArgsFitting(fs, args, noArgs, "sample takes no arguments"); err != nil {
 		return err
-	}
-	if len(pos) != 0 {
-		return usageErrorf(fs, "sample takes no arguments")
 	}
 	t, err := openCommandTools(ctx, cfg)
 	if err != nil {

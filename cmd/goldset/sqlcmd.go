@@ -19,15 +19,12 @@ const sqlHelp = `Run SQL against a project's target database, through the same s
 func runSQL(ctx context.Context, args []string, out io.Writer) error {
 	fs := newFlagSet("sql run|compare --project P --database D SQL...", sqlHelp)
 	cfg := newConfig(fs, append(dbOptions, sqlOptions...)...)
-	project := fs.String("project", "", "project name")
-	dbName := fs.String("database", "", "target database name")
+	where := newProjectFlags(fs, "target database name")
 	asJSON := fs.Bool("json", false, "print JSON")
-	pos, err := parseArgs(fs, args)
+	isSub := func(pos []string) bool { return len(pos) > 0 && (pos[0] == "run" || pos[0] == "compare") }
+	pos, err := parseArgsFitting(fs, args, isSub, "say 'sql run' or 'sql compare'")
 	if err != nil {
 		return err
-	}
-	if len(pos) == 0 || (pos[0] != "run" && pos[0] != "compare") {
-		return usageErrorf(fs, "say 'sql run' or 'sql compare'")
 	}
 	if pos[0] == "run" {
 		err = needArgs(pos[1:], 1, "one SQL string")
@@ -37,15 +34,15 @@ func runSQL(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if *project == "" || *dbName == "" {
-		return fmt.Errorf("%w: --project and --database are required", errUsage)
+	if err := where.needBoth(); err != nil {
+		return err
 	}
 	t, err := openCommandTools(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer t.db.Close(ctx)
-	_, d, err := t.project(ctx, *project, *dbName)
+	_, d, err := t.project(ctx, *where.project, *where.database)
 	if err != nil {
 		return err
 	}

@@ -32,12 +32,10 @@ func runUser(ctx context.Context, args []string, out io.Writer) error {
 	pwStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input")
 	days := fs.Int("expires-days", 0, "token lifetime in days; 0 never expires (token create)")
 	asJSON := fs.Bool("json", false, "print JSON")
-	pos, err := parseArgs(fs, args)
+	namesSub := func(pos []string) bool { return len(pos) > 0 }
+	pos, err := parseArgsFitting(fs, args, namesSub, "name a user subcommand")
 	if err != nil {
 		return err
-	}
-	if len(pos) == 0 {
-		return usageErrorf(fs, "name a user subcommand")
 	}
 	db, err := openCommandDatabase(ctx, cfg, true)
 	if err != nil {
