@@ -226,47 +226,56 @@ func TestRun_FindValueQuotesHostileValues(t *testing.T) {
 	}
 }
 
-func TestRun_ModelThatNeverAnswersStopsAtMaxSteps(t *testing.T) {
+// A model that never answers, only takes notes, is stopped by whichever budget its turns exhaust:
+// model turns, tokens or wall time.
+func TestRun_BudgetsStopAModelThatNeverAnswers(t *testing.T) {
 	t.Parallel()
-	e, srv := concertSinger(t)
-	var n atomic.Int64
-	srv.Respond(func(openai.ChatCompletionRequest) llmtest.Reply {
-		return llmtest.Call("scratchpad", args{"note": fmt.Sprintf("thinking %d", n.Add(1))})
-	})
-	out, err := e.askFrance(srv, agent.Options{MaxSteps: 4})
-	wantStop(t, out, err, agent.StopBudget, "steps: 4 model turns")
-	if srv.ChatCount() != 4 || len(out.Steps) != 8 || out.SQL != "" {
-		t.Fatalf("%d calls, %d steps, sql %q", srv.ChatCount(), len(out.Steps), out.SQL)
+	tests := []struct {
+		name   string
+		opt    agent.Options
+		turn   func(*llmtest.Reply) // what each model turn costs beyond the default
+		detail string
+		check  func(t *testing.T, srv *llmtest.Server, out agent.Outcome, took time.Duration)
+	}{
+		{
+			name: "max steps", opt: agent.Options{MaxSteps: 4}, turn: func(*llmtest.Reply) {}, detail: "steps: 4 model turns",
+			check: func(t *testing.T, srv *llmtest.Server, out agent.Outcome, _ time.Duration) {
+				if srv.ChatCount() != 4 || len(out.Steps) != 8 || out.SQL != "" {
+					t.Fatalf("%d calls, %d steps, sql %q", srv.ChatCount(), len(out.Steps), out.SQL)
+				}
+			},
+		},
+		{
+			name: "tokens", opt: agent.Options{MaxTokens: 10_000},
+			turn:   func(r *llmtest.Reply) { r.PromptTokens, r.CompletionTokens = 4000, 100 },
+			detail: "tokens: 12300 used, the budget is 10000",
+			check:  func(*testing.T, *llmtest.Server, agent.Outcome, time.Duration) {},
+		},
+		{
+			name: "wall time", opt: agent.Options{WallTime: 400 * time.Millisecond},
+			turn: func(r *llmtest.Reply) { r.Delay = 150 * time.Millisecond }, detail: "wall time",
+			check: func(t *testing.T, _ *llmtest.Server, _ agent.Outcome, took time.Duration) {
+				if took > 2*time.Second {
+					t.Fatalf("took %v", took)
+				}
+			},
+		},
 	}
-}
-
-func TestRun_TokenBudgetStopsTheRun(t *testing.T) {
-	t.Parallel()
-	e, srv := concertSinger(t)
-	var n atomic.Int64
-	srv.Respond(func(openai.ChatCompletionRequest) llmtest.Reply {
-		r := llmtest.Call("scratchpad", args{"note": fmt.Sprintf("note %d", n.Add(1))})
-		r.PromptTokens, r.CompletionTokens = 4000, 100
-		return r
-	})
-	out, err := e.askFrance(srv, agent.Options{MaxTokens: 10_000})
-	wantStop(t, out, err, agent.StopBudget, "tokens: 12300 used, the budget is 10000")
-}
-
-func TestRun_WallTimeStopsTheRun(t *testing.T) {
-	t.Parallel()
-	e, srv := concertSinger(t)
-	var n atomic.Int64
-	srv.Respond(func(openai.ChatCompletionRequest) llmtest.Reply {
-		r := llmtest.Call("scratchpad", args{"note": fmt.Sprintf("note %d", n.Add(1))})
-		r.Delay = 150 * time.Millisecond
-		return r
-	})
-	start := time.Now()
-	out, err := e.askFrance(srv, agent.Options{WallTime: 400 * time.Millisecond})
-	wantStop(t, out, err, agent.StopBudget, "wall time")
-	if el := time.Since(start); el > 2*time.Second {
-		t.Fatalf("took %v", el)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e, srv := concertSinger(t)
+			var n atomic.Int64
+			srv.Respond(func(openai.ChatCompletionRequest) llmtest.Reply {
+				r := llmtest.Call("scratchpad", args{"note": fmt.Sprintf("note %d", n.Add(1))})
+				tt.turn(&r)
+				return r
+			})
+			start := time.Now()
+			out, err := e.askFrance(srv, tt.opt)
+			wantStop(t, out, err, agent.StopBudget, tt.detail)
+			tt.check(t, srv, out, time.Since(start))
+		})
 	}
 }
 
