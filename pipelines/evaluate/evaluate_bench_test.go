@@ -12,6 +12,7 @@ import (
 	"github.com/goldset/goldset/llm/llmtest"
 	"github.com/goldset/goldset/pipelines/evaluate/evaluatetest"
 	"github.com/goldset/goldset/pipelines/golden"
+	"github.com/goldset/goldset/pipelines/golden/goldentest"
 	"github.com/goldset/goldset/pipelines/pipelinetest"
 	"github.com/goldset/goldset/pipelines/prompts"
 	"github.com/goldset/goldset/pipelines/runs"
@@ -30,14 +31,7 @@ import (
 func BenchmarkEvaluate(b *testing.B) {
 	f := pipelinetest.NewSpider(b)
 	f.AcceptVerified(b)
-	snap, _, err := (&golden.Snapshots{Store: f.St}).Cut(f.Ctx, store.System, f.Project.ID, golden.SnapshotParams{Name: "bench", Seed: 1})
-	if err != nil {
-		b.Fatal(err)
-	}
-	pairs, err := f.St.SnapshotPairs(f.Ctx, snap.ID, "", 0, 0)
-	if err != nil {
-		b.Fatal(err)
-	}
+	snap, pairs := goldentest.CutWithPairs(b, f, golden.SnapshotParams{Name: "bench", Seed: 1})
 	goldOf := map[string]string{}
 	for _, p := range pairs {
 		goldOf[p.Question] = p.SQL

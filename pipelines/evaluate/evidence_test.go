@@ -8,6 +8,7 @@ import (
 
 	"github.com/goldset/goldset/llm/llmtest"
 	"github.com/goldset/goldset/pipelines/golden"
+	"github.com/goldset/goldset/pipelines/golden/goldentest"
 	"github.com/goldset/goldset/pipelines/pipelinetest"
 	"github.com/goldset/goldset/pipelines/prompts"
 	"github.com/goldset/goldset/pipelines/runs"
@@ -51,15 +52,7 @@ func TestEvaluate_BIRDAccuracyByDifficulty(t *testing.T) {
 	f := pipelinetest.New(t)
 	f.ImportBIRD(t, "../ingest/bird/testdata/bird")
 	f.AcceptVerified(t)
-	snap, _, err := (&golden.Snapshots{Store: f.St}).Cut(f.Ctx, store.System, f.Project.ID, golden.SnapshotParams{Name: "bird", Seed: 1,
-		Ratios: &golden.SplitRatios{Test: 1}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pairs, err := f.St.SnapshotPairs(f.Ctx, snap.ID, "", 0, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	snap, pairs := goldentest.CutWithPairs(t, f, golden.SnapshotParams{Name: "bird", Seed: 1, Ratios: &golden.SplitRatios{Test: 1}})
 	// The model answers a question with its gold SQL when it is asked with its evidence, and
 	// wrongly the challenging ones.
 	model := llmtest.New(t)

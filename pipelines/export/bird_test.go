@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/goldset/goldset/pipelines/golden"
+	"github.com/goldset/goldset/pipelines/golden/goldentest"
 	"github.com/goldset/goldset/pipelines/ingest/bird"
 	"github.com/goldset/goldset/pipelines/pipelinetest"
 	"github.com/goldset/goldset/sqlexec"
@@ -184,11 +185,7 @@ func cutBIRD(t *testing.T, f *pipelinetest.Fixture, dir string, ratios *golden.S
 	t.Helper()
 	f.ImportBIRD(t, dir)
 	acceptImportedGold(t, f)
-	snap, _, err := (&golden.Snapshots{Store: f.St}).Cut(f.Ctx, store.System, f.Project.ID, golden.SnapshotParams{Name: "bird", Seed: 5, Ratios: ratios})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return snap
+	return goldentest.Cut(t, f, golden.SnapshotParams{Name: "bird", Seed: 5, Ratios: ratios})
 }
 
 func TestExport_EvidenceGoesWithTheQuestionInEveryFormat(t *testing.T) {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/goldset/goldset/pipelines/golden"
+	"github.com/goldset/goldset/pipelines/golden/goldentest"
 	"github.com/goldset/goldset/pipelines/ingest/spider"
 	"github.com/goldset/goldset/pipelines/pipelinetest"
 	"github.com/goldset/goldset/sqlexec"
@@ -113,14 +114,7 @@ func TestExportSpider_RoundTripsThroughTheSpiderImporter(t *testing.T) {
 	t.Parallel()
 	f := pipelinetest.NewSpider(t)
 	acceptImportedGold(t, f)
-	snap, _, err := (&golden.Snapshots{Store: f.St}).Cut(f.Ctx, store.System, f.Project.ID, golden.SnapshotParams{Name: "spider", Seed: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pairs, err := f.St.SnapshotPairs(f.Ctx, snap.ID, "", 0, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	snap, pairs := goldentest.CutWithPairs(t, f, golden.SnapshotParams{Name: "spider", Seed: 3})
 	x := &Exports{Store: f.St, Exec: f.Im.Exec}
 	dbs, err := f.St.ListDatabases(f.Ctx, f.Project.ID, false)
 	if err != nil {

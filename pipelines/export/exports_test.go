@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/goldset/goldset/pipelines/golden"
+	"github.com/goldset/goldset/pipelines/golden/goldentest"
 	"github.com/goldset/goldset/pipelines/pipelinetest"
 	"github.com/goldset/goldset/store"
 	"github.com/goldset/goldset/store/storetest"
@@ -49,14 +50,7 @@ func newExportSet(t *testing.T, n int) *exportSet {
 			t.Fatal(err)
 		}
 	}
-	snap, _, err := (&golden.Snapshots{Store: f.St}).Cut(f.Ctx, store.System, f.Project.ID, golden.SnapshotParams{Name: "gold", Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pairs, err := f.St.SnapshotPairs(f.Ctx, snap.ID, "", 0, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	snap, pairs := goldentest.CutWithPairs(t, f, golden.SnapshotParams{Name: "gold", Seed: 1})
 	return &exportSet{Fixture: f, x: &Exports{Store: f.St, Exec: f.Im.Exec}, snap: snap, pairs: pairs}
 }
 

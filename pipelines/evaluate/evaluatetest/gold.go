@@ -17,6 +17,7 @@ import (
 	"github.com/goldset/goldset/llm/llmconf"
 	"github.com/goldset/goldset/llm/llmtest"
 	"github.com/goldset/goldset/pipelines/golden"
+	"github.com/goldset/goldset/pipelines/golden/goldentest"
 	"github.com/goldset/goldset/pipelines/pipelinetest"
 	"github.com/goldset/goldset/pipelines/prompts"
 	"github.com/goldset/goldset/pipelines/runs"
@@ -77,12 +78,7 @@ func New(t *testing.T) *Gold {
 	f.AcceptVerified(t)
 	// Pair by pair: the scripted model's figures were set on this split of the dev set, where
 	// Spider's two questions per SQL fall on either side.
-	snap, _, err := (&golden.Snapshots{Store: b.St}).Cut(b.Ctx, store.System, b.Project.ID,
-		golden.SnapshotParams{Name: "gold", Seed: 7, AllowLeakage: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b.Snapshot = snap
+	b.Snapshot = goldentest.Cut(t, f, golden.SnapshotParams{Name: "gold", Seed: 7, AllowLeakage: true})
 	twice := map[string]bool{}
 	for _, p := range b.Pairs(t, "") {
 		if _, ok := b.SQLOf[p.Question]; ok {

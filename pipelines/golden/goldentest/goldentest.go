@@ -1,0 +1,35 @@
+// Package goldentest is test support for the packages that work on snapshots: a snapshot cut from
+// a pipelinetest fixture's project, with its pairs. The product never uses it.
+//
+// It is a package of its own, not part of pipelinetest, because golden's own tests use
+// pipelinetest: pipelinetest importing golden would make an import cycle.
+package goldentest
+
+import (
+	"testing"
+
+	"github.com/goldset/goldset/pipelines/golden"
+	"github.com/goldset/goldset/pipelines/pipelinetest"
+	"github.com/goldset/goldset/store"
+)
+
+// Cut cuts a snapshot of the fixture's project, as the system, with params.
+func Cut(t testing.TB, f *pipelinetest.Fixture, params golden.SnapshotParams) store.Snapshot {
+	t.Helper()
+	snap, _, err := (&golden.Snapshots{Store: f.St}).Cut(f.Ctx, store.System, f.Project.ID, params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return snap
+}
+
+// CutWithPairs cuts a snapshot like Cut and reads its pairs, of every split.
+func CutWithPairs(t testing.TB, f *pipelinetest.Fixture, params golden.SnapshotParams) (store.Snapshot, []store.SnapshotPair) {
+	t.Helper()
+	snap := Cut(t, f, params)
+	pairs, err := f.St.SnapshotPairs(f.Ctx, snap.ID, "", 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return snap, pairs
+}
