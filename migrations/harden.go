@@ -93,15 +93,11 @@ func Harden(ctx context.Context, pool *pgxpool.Pool) (HardenReport, error) {
 
 // withSavepoint runs q under a savepoint of tx, so a refusal leaves the transaction usable.
 func withSavepoint(ctx context.Context, tx pgx.Tx, q string) error {
-	sp, err := tx.Begin(ctx)
-	if err != nil {
+	// Begin on a transaction makes a savepoint; BeginFunc rolls back to it when q fails.
+	return pgx.BeginFunc(ctx, tx, func(sp pgx.Tx) error {
+		_, err := sp.Exec(ctx, q)
 		return err
-	}
-	if _, err := sp.Exec(ctx, q); err != nil {
-		_ = sp.Rollback(ctx)
-		return err
-	}
-	return sp.Commit(ctx)
+	})
 }
 
 func pgMessage(err error) string {

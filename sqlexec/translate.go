@@ -364,6 +364,15 @@ func (t *translator) next(i int) int {
 	return -1
 }
 
+// nameEnd returns the index of the last token of the name that starts at i: i itself, or the
+// column of a qualified name (table.column).
+func (t *translator) nameEnd(i int) int {
+	if n := t.next(i); n >= 0 && t.toks[n].punct(".") {
+		return t.next(n)
+	}
+	return i
+}
+
 // prev returns the index of the previous non-space, non-comment token before i, or -1.
 func (t *translator) prev(i int) int {
 	for j := i - 1; j >= 0; j-- {
@@ -737,10 +746,7 @@ func (t *translator) textNumbers() {
 				if c >= 0 && t.toks[c].is("distinct") {
 					c = t.next(c)
 				}
-				end := c
-				if n := t.next(c); n >= 0 && t.toks[n].punct(".") {
-					end = t.next(n)
-				}
+				end := t.nameEnd(c)
 				rt, rfirst, ok := t.columnType(end)
 				if after := t.next(end); !ok || after < 0 || !t.toks[after].is("from") {
 					continue
@@ -764,20 +770,14 @@ func (t *translator) compare(l, r int, _ bool) {
 		return
 	}
 	// right operand: find its last token when it is a.b
-	rEnd := r
-	if n := t.next(r); n >= 0 && t.toks[n].punct(".") {
-		rEnd = t.next(n)
-	}
+	rEnd := t.nameEnd(r)
 	lt, lfirst, lok := t.columnType(l)
 	rt, _, rok := t.columnType(rEnd)
 	if t.toks[r].punct("(") {
 		// col = (SELECT col2 FROM ...)
 		if s := t.next(r); s >= 0 && t.toks[s].is("select") {
 			c := t.next(s)
-			end := c
-			if n := t.next(c); n >= 0 && t.toks[n].punct(".") {
-				end = t.next(n)
-			}
+			end := t.nameEnd(c)
 			if after := t.next(end); after >= 0 && t.toks[after].is("from") {
 				if st, sfirst, ok := t.columnType(end); ok && lok {
 					t.castPair(lfirst, l, lt, sfirst, end, st)
@@ -850,10 +850,7 @@ func (t *translator) aggregates() {
 			continue
 		}
 		first := t.next(open)
-		end := first
-		if n := t.next(first); n >= 0 && t.toks[n].punct(".") {
-			end = t.next(n)
-		}
+		end := t.nameEnd(first)
 		closeP := t.next(end)
 		if closeP < 0 || !t.toks[closeP].punct(")") {
 			continue
@@ -919,10 +916,7 @@ func (t *translator) strftime() {
 		f := t.next(open)
 		comma := t.next(f)
 		x := t.next(comma)
-		end := x
-		if n := t.next(x); n >= 0 && t.toks[n].punct(".") {
-			end = t.next(n)
-		}
+		end := t.nameEnd(x)
 		closeP := t.next(end)
 		if open < 0 || f < 0 || comma < 0 || x < 0 || closeP < 0 || !t.toks[open].punct("(") || t.toks[f].kind != tkString ||
 			!t.toks[comma].punct(",") || !t.toks[closeP].punct(")") {
@@ -1222,10 +1216,7 @@ func (t *translator) bareColumns() {
 		}
 		open := t.next(fn)
 		c := t.next(open)
-		end := c
-		if n := t.next(c); n >= 0 && t.toks[n].punct(".") {
-			end = t.next(n)
-		}
+		end := t.nameEnd(c)
 		closeP := t.next(end)
 		if open < 0 || !t.toks[open].punct("(") || closeP < 0 || !t.toks[closeP].punct(")") {
 			continue
@@ -1507,10 +1498,7 @@ func (t *translator) textArithmetic() {
 		if lt := t.toks[l]; lt.kind == tkPunct && lt.text != ")" || lt.kind == tkWord && clauseWords[strings.ToLower(lt.text)] {
 			continue
 		}
-		rEnd := r
-		if n := t.next(r); n >= 0 && t.toks[n].punct(".") {
-			rEnd = t.next(n)
-		}
+		rEnd := t.nameEnd(r)
 		for _, side := range [][2]int{{-1, l}, {r, rEnd}} {
 			typ, first, ok := t.columnType(side[1])
 			if !ok || typ != TypeText {
