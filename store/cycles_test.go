@@ -13,48 +13,31 @@ func TestCycles_PerGuidelineVersion(t *testing.T) {
 	ctx := context.Background()
 	u := newUser(t, st, "lead@example.com")
 	p := newProject(t, st, "Cycles", u.ID)
-	exec := func(q string, args ...any) {
-		t.Helper()
-		if _, err := st.Pool().Exec(ctx, q, args...); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	var nlq, cand int64
-	if err := st.Pool().QueryRow(ctx, `INSERT INTO nlqs (project_id, question) VALUES ($1, 'q') RETURNING id`, p.ID).Scan(&nlq); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.Pool().QueryRow(ctx, `INSERT INTO sql_candidates (nlq_id, source, sql) VALUES ($1, 'human', 'SELECT 1') RETURNING id`, nlq).Scan(&cand); err != nil {
-		t.Fatal(err)
-	}
+	nlq := insertID(t, st, `INSERT INTO nlqs (project_id, question) VALUES ($1, 'q') RETURNING id`, p.ID)
+	cand := insertID(t, st, `INSERT INTO sql_candidates (nlq_id, source, sql) VALUES ($1, 'human', 'SELECT 1') RETURNING id`, nlq)
 	for v := 1; v <= 3; v++ {
-		exec(`INSERT INTO guidelines (project_id, version, markdown, summary, author_id) VALUES ($1, $2, '# G', $3, $4)`, p.ID, v, "change "+string(rune('0'+v)), u.ID)
+		mustExec(t, st, `INSERT INTO guidelines (project_id, version, markdown, summary, author_id) VALUES ($1, $2, '# G', $3, $4)`, p.ID, v, "change "+string(rune('0'+v)), u.ID)
 	}
 	// Cycle 1: 4 comparisons, 3 disagreements; cycle 2: 4 comparisons, 1 disagreement; cycle 3: nothing yet.
 	for _, c := range []struct {
 		version int
 		match   bool
 	}{{1, false}, {1, false}, {1, false}, {1, true}, {2, true}, {2, true}, {2, true}, {2, false}} {
-		exec(`INSERT INTO comparisons (nlq_id, candidate_a, candidate_b, match, guideline_version) VALUES ($1, $2, $2, $3, $4)`, nlq, cand, c.match, c.version)
+		mustExec(t, st, `INSERT INTO comparisons (nlq_id, candidate_a, candidate_b, match, guideline_version) VALUES ($1, $2, $2, $3, $4)`, nlq, cand, c.match, c.version)
 	}
 	for slot, v := range []int{1, 1, 2} {
-		var item int64
-		if err := st.Pool().QueryRow(ctx, `INSERT INTO annotation_items (project_id, nlq_id, slot, status) VALUES ($1, $2, $3, 'submitted') RETURNING id`,
-			p.ID, nlq, slot+1).Scan(&item); err != nil {
-			t.Fatal(err)
-		}
+		item := insertID(t, st, `INSERT INTO annotation_items (project_id, nlq_id, slot, status) VALUES ($1, $2, $3, 'submitted') RETURNING id`,
+			p.ID, nlq, slot+1)
 		skipped := any(nil)
 		if slot == 1 {
 			skipped = "ambiguous"
 		}
-		exec(`INSERT INTO annotations (item_id, nlq_id, user_id, candidate_id, skipped_reason, guideline_version) VALUES ($1, $2, $3, $4, $5, $6)`,
+		mustExec(t, st, `INSERT INTO annotations (item_id, nlq_id, user_id, candidate_id, skipped_reason, guideline_version) VALUES ($1, $2, $3, $4, $5, $6)`,
 			item, nlq, u.ID, cand, skipped, v)
 	}
-	var ri int64
-	if err := st.Pool().QueryRow(ctx, `INSERT INTO review_items (project_id, nlq_id, reason, status) VALUES ($1, $2, 'disagreement', 'resolved') RETURNING id`,
-		p.ID, nlq).Scan(&ri); err != nil {
-		t.Fatal(err)
-	}
-	exec(`INSERT INTO reviews (review_item_id, reviewer_id, decision, error_type, rule_ids, guideline_version) VALUES
+	ri := insertID(t, st, `INSERT INTO review_items (project_id, nlq_id, reason, status) VALUES ($1, $2, 'disagreement', 'resolved') RETURNING id`,
+		p.ID, nlq)
+	mustExec(t, st, `INSERT INTO reviews (review_item_id, reviewer_id, decision, error_type, rule_ids, guideline_version) VALUES
 		($1, $2, 'accept_b', 'join', '{R1,R2}', 1), ($1, $2, 'accept_a', 'join', '{R2}', 1), ($1, $2, 'edit', 'filter_value', '{}', 2)`, ri, u.ID)
 
 	cycles, err := st.Cycles(ctx, p.ID)

@@ -13,16 +13,11 @@ func TestExports_WalkPairsAndRecordTheExport(t *testing.T) {
 	t.Parallel()
 	q := newQueue(t, 1)
 	ctx, st := q.ctx, q.st
-	var snap int64
-	if err := st.Pool().QueryRow(ctx, `INSERT INTO snapshots (project_id, name, params, content_hash, pairs, manifest)
-		VALUES ($1, 's', '{}', 'h', 3, '{}') RETURNING id`, q.project).Scan(&snap); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.Pool().Exec(ctx, `INSERT INTO snapshot_pairs (snapshot_id, nlq_id, candidate_id, split, stage, question, sql, hardness)
+	snap := insertID(t, st, `INSERT INTO snapshots (project_id, name, params, content_hash, pairs, manifest)
+		VALUES ($1, 's', '{}', 'h', 3, '{}') RETURNING id`, q.project)
+	mustExec(t, st, `INSERT INTO snapshot_pairs (snapshot_id, nlq_id, candidate_id, split, stage, question, sql, hardness)
 		VALUES ($1, 3, 3, 'test', 's', 'c', 'SELECT 3', 'easy'), ($1, 1, 1, 'train', 's', 'a', 'SELECT 1', 'easy'),
-			($1, 2, 2, 'train', 's', 'b', 'SELECT 2', 'hard')`, snap); err != nil {
-		t.Fatal(err)
-	}
+			($1, 2, 2, 'train', 's', 'b', 'SELECT 2', 'hard')`, snap)
 	walk := func(split string, stopAt int64) ([]int64, error) {
 		var ids []int64
 		err := st.EachSnapshotPair(ctx, snap, split, func(p *store.SnapshotPair) error {

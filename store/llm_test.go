@@ -11,21 +11,14 @@ func TestListLLMCalls_FiltersByRunPagesAndTotalsEverythingSelected(t *testing.T)
 	t.Parallel()
 	st := open(t)
 	ctx := context.Background()
-	var project, other int64
-	if err := st.Pool().QueryRow(ctx, `INSERT INTO projects (name) VALUES ('calls') RETURNING id`).Scan(&project); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.Pool().QueryRow(ctx, `INSERT INTO projects (name) VALUES ('other calls') RETURNING id`).Scan(&other); err != nil {
-		t.Fatal(err)
-	}
+	project := insertID(t, st, `INSERT INTO projects (name) VALUES ('calls') RETURNING id`)
+	other := insertID(t, st, `INSERT INTO projects (name) VALUES ('other calls') RETURNING id`)
 	// Run agent/1: 30 calls, every third cached, every fifth failed; run paraphrase/1: 10 calls; another
 	// project's agent/1: 7 calls.
-	if _, err := st.Pool().Exec(ctx, `INSERT INTO llm_calls (purpose, model, project_id, run_kind, run_id, prompt_tokens, completion_tokens, cost_usd, cached, error)
+	mustExec(t, st, `INSERT INTO llm_calls (purpose, model, project_id, run_kind, run_id, prompt_tokens, completion_tokens, cost_usd, cached, error)
 		SELECT 'agent', 'm', $1::bigint, 'agent', 1, 100, 10, 0.5, g % 3 = 0, CASE WHEN g % 5 = 0 THEN 'timeout' ELSE '' END FROM generate_series(1, 30) g
 		UNION ALL SELECT 'generate', 'm', $1::bigint, 'paraphrase', 1, 50, 5, 0.25, false, '' FROM generate_series(1, 10)
-		UNION ALL SELECT 'agent', 'm', $2::bigint, 'agent', 1, 1, 1, 1, false, '' FROM generate_series(1, 7)`, project, other); err != nil {
-		t.Fatal(err)
-	}
+		UNION ALL SELECT 'agent', 'm', $2::bigint, 'agent', 1, 1, 1, 1, false, '' FROM generate_series(1, 7)`, project, other)
 	cases := []struct {
 		name                        string
 		q                           store.CallQuery

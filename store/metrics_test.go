@@ -16,23 +16,17 @@ func TestMetrics_InputsAndRuns(t *testing.T) {
 	ctx, st := q.ctx, q.st
 	add := func(stage, status, question string, cands ...[2]string) (int64, []int64) {
 		t.Helper()
-		var nlq int64
-		if err := st.Pool().QueryRow(ctx, `INSERT INTO nlqs (project_id, question, stage, status) VALUES ($1, $2, $3, $4) RETURNING id`,
-			q.project, question, stage, status).Scan(&nlq); err != nil {
-			t.Fatal(err)
-		}
+		nlq := insertID(t, st, `INSERT INTO nlqs (project_id, question, stage, status) VALUES ($1, $2, $3, $4) RETURNING id`,
+			q.project, question, stage, status)
 		ids := []int64{}
 		for _, c := range cands {
-			var id int64
 			var errText *string
 			if c[1] == "error" {
 				e := "relation does not exist"
 				errText = &e
 			}
-			if err := st.Pool().QueryRow(ctx, `INSERT INTO sql_candidates (nlq_id, source, sql, error) VALUES ($1, $2, $3, $4) RETURNING id`,
-				nlq, c[0], fmt.Sprintf("SELECT %d -- %s", len(ids), c[0]), errText).Scan(&id); err != nil {
-				t.Fatal(err)
-			}
+			id := insertID(t, st, `INSERT INTO sql_candidates (nlq_id, source, sql, error) VALUES ($1, $2, $3, $4) RETURNING id`,
+				nlq, c[0], fmt.Sprintf("SELECT %d -- %s", len(ids), c[0]), errText)
 			ids = append(ids, id)
 		}
 		return nlq, ids
@@ -40,9 +34,7 @@ func TestMetrics_InputsAndRuns(t *testing.T) {
 	seed, seedC := add("human-seed", "new", "How many?", [2]string{"import", ""}, [2]string{"agent", ""})
 	paraphrase, parC := add("+paraphrase", "new", "Count them", [2]string{"generator", ""}, [2]string{"human", "error"}, [2]string{"agent", ""})
 	gold, goldC := add("human-seed", "new", "Which one?", [2]string{"agent", ""}, [2]string{"human", ""})
-	if _, err := st.Pool().Exec(ctx, `UPDATE nlqs SET status = 'accepted', gold_candidate_id = $2 WHERE id = $1`, gold, goldC[0]); err != nil {
-		t.Fatal(err)
-	}
+	mustExec(t, st, `UPDATE nlqs SET status = 'accepted', gold_candidate_id = $2 WHERE id = $1`, gold, goldC[0])
 	add("human-seed", "rejected", "Nonsense", [2]string{"agent", ""})
 	bare, _ := add("+complexity", "new", "No SQL yet")
 

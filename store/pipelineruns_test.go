@@ -98,9 +98,7 @@ func TestClaimItem_OnlyTheCurrentJobOfAnActiveRun(t *testing.T) {
 		t.Fatalf("the first claim starts the run: %+v", r)
 	}
 	// Taken back (as from a dead worker) and handed out again: the old generation is out.
-	if _, err := st.Pool().Exec(ctx, `UPDATE pipeline_items SET queued = false, worker_id = NULL WHERE run_id = $1`, run.ID); err != nil {
-		t.Fatal(err)
-	}
+	mustExec(t, st, `UPDATE pipeline_items SET queued = false, worker_id = NULL WHERE run_id = $1`, run.ID)
 	next := queueAll(t, st, run.ID)["a"]
 	if _, _, ok, _ := st.ClaimItem(ctx, run.ID, "a", gen, 7, 1); ok || next != gen+1 {
 		t.Fatalf("the old job claimed a handed-over item (generations %d → %d)", gen, next)

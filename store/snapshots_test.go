@@ -15,19 +15,11 @@ func TestAcceptedPairs_FiltersAndGuidelineVersion(t *testing.T) {
 	ctx, st := q.ctx, q.st
 	add := func(stage, status string, created time.Time, gold bool) int64 {
 		t.Helper()
-		var nlq, cand int64
-		if err := st.Pool().QueryRow(ctx, `INSERT INTO nlqs (project_id, question, stage, status, created_at) VALUES ($1, 'Q', $2, $3, $4)
-			RETURNING id`, q.project, stage, status, created).Scan(&nlq); err != nil {
-			t.Fatal(err)
-		}
-		if err := st.Pool().QueryRow(ctx, `INSERT INTO sql_candidates (nlq_id, source, sql) VALUES ($1, 'human', 'SELECT 1') RETURNING id`,
-			nlq).Scan(&cand); err != nil {
-			t.Fatal(err)
-		}
+		nlq := insertID(t, st, `INSERT INTO nlqs (project_id, question, stage, status, created_at) VALUES ($1, 'Q', $2, $3, $4)
+			RETURNING id`, q.project, stage, status, created)
+		cand := insertID(t, st, `INSERT INTO sql_candidates (nlq_id, source, sql) VALUES ($1, 'human', 'SELECT 1') RETURNING id`, nlq)
 		if gold {
-			if _, err := st.Pool().Exec(ctx, `UPDATE nlqs SET gold_candidate_id = $2 WHERE id = $1`, nlq, cand); err != nil {
-				t.Fatal(err)
-			}
+			mustExec(t, st, `UPDATE nlqs SET gold_candidate_id = $2 WHERE id = $1`, nlq, cand)
 		}
 		return nlq
 	}
@@ -37,15 +29,10 @@ func TestAcceptedPairs_FiltersAndGuidelineVersion(t *testing.T) {
 	add("human-seed", "accepted", jan, false)    // no gold
 	add("human-seed", "needs_review", jan, true) // not accepted
 	for i, v := range []int{2, 3} {
-		var item int64
-		if err := st.Pool().QueryRow(ctx, `INSERT INTO annotation_items (project_id, nlq_id, slot) VALUES ($1, $2, $3) RETURNING id`,
-			q.project, seedJan, i+1).Scan(&item); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := st.Pool().Exec(ctx, `INSERT INTO annotations (item_id, nlq_id, guideline_version, created_at) VALUES ($1, $2, $3, $4)`,
-			item, seedJan, v, jan.Add(time.Duration(i)*time.Hour)); err != nil {
-			t.Fatal(err)
-		}
+		item := insertID(t, st, `INSERT INTO annotation_items (project_id, nlq_id, slot) VALUES ($1, $2, $3) RETURNING id`,
+			q.project, seedJan, i+1)
+		mustExec(t, st, `INSERT INTO annotations (item_id, nlq_id, guideline_version, created_at) VALUES ($1, $2, $3, $4)`,
+			item, seedJan, v, jan.Add(time.Duration(i)*time.Hour))
 	}
 	mar := feb.AddDate(0, 1, 0)
 	for _, tc := range []struct {

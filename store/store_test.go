@@ -40,6 +40,25 @@ func inTx(t *testing.T, st *store.Store, f func(tx pgx.Tx)) {
 	}
 }
 
+// insertID runs a statement that sets up a test's rows and returns the id it returns
+// (INSERT … RETURNING id).
+func insertID(t *testing.T, st *store.Store, sql string, args ...any) int64 {
+	t.Helper()
+	var id int64
+	if err := st.Pool().QueryRow(context.Background(), sql, args...).Scan(&id); err != nil {
+		t.Fatalf("%s: %v", sql, err)
+	}
+	return id
+}
+
+// mustExec runs a statement that sets up a test's rows.
+func mustExec(t *testing.T, st *store.Store, sql string, args ...any) {
+	t.Helper()
+	if _, err := st.Pool().Exec(context.Background(), sql, args...); err != nil {
+		t.Fatalf("%s: %v", sql, err)
+	}
+}
+
 // newUser creates a user with a throwaway password.
 func newUser(t *testing.T, st *store.Store, email string) store.User {
 	t.Helper()
