@@ -16,7 +16,7 @@ import { NotFoundPage } from './components/NotFound';
 import { ProjectActivity, ProjectLayout, ProjectOverview } from './features/projects/ProjectPage';
 import { ProjectMembers } from './features/projects/ProjectMembers';
 import { ProjectsPage } from './features/projects/ProjectsPage';
-import { RequireProjectRole } from './features/projects/RequireProjectRole';
+import { LeadsOnly, RequireProjectRole } from './features/projects/RequireProjectRole';
 import { canManageProject, canReview, canRunAgent } from './shared/nav';
 import { ProjectQuestions } from './features/questions/QuestionsPage';
 import { UsersPage } from './features/admin/UsersPage';
@@ -111,10 +111,14 @@ export function AppRoutes() {
             </Route>
             <Route path="snapshots" element={<Lazy><ProjectSnapshots /></Lazy>} />
             <Route path="snapshots/:snapshotId" element={<Lazy><SnapshotPage /></Lazy>} />
-            <Route path="evaluations" element={<Lazy><ProjectEvaluations /></Lazy>} />
-            <Route path="evaluations/:runId" element={<Lazy><EvaluationPage /></Lazy>} />
-            <Route path="optimizations" element={<Lazy><ProjectOptimizations /></Lazy>} />
-            <Route path="optimizations/:runId" element={<Lazy><OptimizationPage /></Lazy>} />
+            <Route element={<LeadsOnly what="Evaluations" />}>
+              <Route path="evaluations" element={<Lazy><ProjectEvaluations /></Lazy>} />
+              <Route path="evaluations/:runId" element={<Lazy><EvaluationPage /></Lazy>} />
+            </Route>
+            <Route element={<LeadsOnly what="Optimizations" />}>
+              <Route path="optimizations" element={<Lazy><ProjectOptimizations /></Lazy>} />
+              <Route path="optimizations/:runId" element={<Lazy><OptimizationPage /></Lazy>} />
+            </Route>
           </Route>
           <Route
             path="projects/:projectId/databases/:databaseId"

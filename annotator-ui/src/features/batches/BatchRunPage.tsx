@@ -29,8 +29,6 @@ export function BatchRunPage() {
   const page = useRunPage<RunData>(projectId, runId, {
     noun: 'Batch',
     listPath: 'batches',
-    listLabel: '← All batches',
-    loadingLabel: 'Loading the batch…',
     // Refresh the accuracy, the list, the trajectories and the calls with the final figures.
     refresh: [agentRunKeys.list(projectId, runId), runKeys.allLlmCalls(projectId, runId)],
   });

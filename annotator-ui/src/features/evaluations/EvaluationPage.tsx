@@ -1,17 +1,14 @@
 // One evaluation: its run card with execution accuracy, the accuracy by hardness and by database, the
 // judge's accuracy apart, its items and its log.
-import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { BarChart, type Bar } from '../../components/charts';
 import { formatCount, plural } from '../../components/ResultGrid';
 import { Card, ErrorState } from '../../components/ui';
 import { goldenApi, pct, type Bucket, type Evaluation } from '../../shared/golden';
-import { canEvaluate } from '../../shared/nav';
 import '../../shared/golden.css';
 import { evaluationKeys } from './keys';
-import { LeadsOnly } from '../runs/RunForm';
 import { RunCard, RunLog, usageStats } from '../runs/RunCard';
-import { type RunData, useRunPage, useRunRoute } from '../runs/useRunPage';
+import { type RunData, useRunPage, useRunReport, useRunRoute } from '../runs/useRunPage';
 import { Results } from './Results';
 
 export function bucketBars(buckets: Record<string, Bucket | null> | null | undefined, order?: readonly string[]): Bar[] {
@@ -27,22 +24,14 @@ export function bucketBars(buckets: Record<string, Bucket | null> | null | undef
 }
 
 export function EvaluationPage() {
-  const { project, projectId, runId } = useRunRoute();
+  const { projectId, runId } = useRunRoute();
   const page = useRunPage<RunData>(projectId, runId, {
     noun: 'Evaluation',
     listPath: 'evaluations',
-    listLabel: '← All evaluations',
-    loadingLabel: 'Loading the evaluation…',
     refresh: [evaluationKeys.detail(projectId, runId), evaluationKeys.allResults(projectId, runId), evaluationKeys.list(projectId)],
   });
   const { run, live, now, fallback, log, crumb, guard } = page;
-  const evaluation = useQuery({
-    queryKey: evaluationKeys.detail(projectId, runId),
-    queryFn: () => goldenApi.getEvaluation(projectId, runId),
-    refetchInterval: live ? 2000 : false,
-    enabled: canEvaluate(project.my_role),
-  });
-  if (!canEvaluate(project.my_role)) return <LeadsOnly what="Evaluations" />;
+  const evaluation = useRunReport(live, evaluationKeys.detail(projectId, runId), () => goldenApi.getEvaluation(projectId, runId));
   if (!run.isSuccess) return guard;
   const r = run.data.run;
   return (

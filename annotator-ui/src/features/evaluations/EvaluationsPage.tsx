@@ -6,7 +6,6 @@
 import { Link } from 'react-router';
 import { formatCost } from '../../shared/format';
 import { goldenApi, pct } from '../../shared/golden';
-import { canEvaluate } from '../../shared/nav';
 import '../../shared/golden.css';
 import { evaluationKeys } from './keys';
 import { RunList, useRunList } from '../runs/RunList';
@@ -14,7 +13,7 @@ import { ProjectRunsPage } from '../runs/RunsPage';
 import { NewEvaluation } from './NewEvaluation';
 
 export function ProjectEvaluations() {
-  return <ProjectRunsPage leadsOnly={{ what: 'Evaluations', allowed: canEvaluate }} sections={[NewEvaluation, EvaluationList]} />;
+  return <ProjectRunsPage sections={[NewEvaluation, EvaluationList]} />;
 }
 
 function EvaluationList({ projectId }: { projectId: string }) {

@@ -1,6 +1,5 @@
 // One optimization: its run card, the best score per step, the test report, adopting the best prompt,
 // the baseline → best diff, every candidate and the log.
-import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { LineChart } from '../../components/charts';
 import { LineDiff } from '../guidelines/GuidelineDiff';
@@ -8,12 +7,10 @@ import { formatCount } from '../../components/ResultGrid';
 import { Card, QueryView } from '../../components/ui';
 import { bestPerStep, goldenApi, pct, type LineOp, type OptReport } from '../../shared/golden';
 import type { DiffHunk } from '../guidelines/api';
-import { canEvaluate } from '../../shared/nav';
 import '../guidelines/guidelines.css';
 import '../../shared/golden.css';
 import { optimizationKeys } from './keys';
-import { type RunData, useRunPage, useRunRoute } from '../runs/useRunPage';
-import { LeadsOnly } from '../runs/RunForm';
+import { type RunData, useRunPage, useRunReport, useRunRoute } from '../runs/useRunPage';
 import { RunCard, RunLog, usageStats } from '../runs/RunCard';
 import { METHOD_LABELS } from './labels';
 import { Adopt } from './Adopt';
@@ -35,22 +32,14 @@ export function lineHunks(ops: readonly (LineOp | DiffHunk)[]): DiffHunk[] {
 }
 
 export function OptimizationPage() {
-  const { project, projectId, runId } = useRunRoute();
+  const { projectId, runId } = useRunRoute();
   const page = useRunPage<RunData>(projectId, runId, {
     noun: 'Optimization',
     listPath: 'optimizations',
-    listLabel: '← All optimizations',
-    loadingLabel: 'Loading the optimization…',
     refresh: [optimizationKeys.detail(projectId, runId), optimizationKeys.list(projectId)],
   });
   const { run, live, now, fallback, log, crumb, guard } = page;
-  const report = useQuery({
-    queryKey: optimizationKeys.detail(projectId, runId),
-    queryFn: () => goldenApi.getOptimization(projectId, runId),
-    refetchInterval: live ? 2000 : false,
-    enabled: canEvaluate(project.my_role),
-  });
-  if (!canEvaluate(project.my_role)) return <LeadsOnly what="Optimizations" />;
+  const report = useRunReport(live, optimizationKeys.detail(projectId, runId), () => goldenApi.getOptimization(projectId, runId));
   if (!run.isSuccess) return guard;
   const r = run.data.run;
   const rep = report.data;

@@ -9,7 +9,6 @@
 import { Link } from 'react-router';
 import { formatCost } from '../../shared/format';
 import { goldenApi, pct } from '../../shared/golden';
-import { canEvaluate } from '../../shared/nav';
 import '../guidelines/guidelines.css';
 import '../../shared/golden.css';
 import { optimizationKeys } from './keys';
@@ -20,7 +19,7 @@ import { PromptTemplates } from './PromptTemplates';
 import { NewOptimization } from './NewOptimization';
 
 export function ProjectOptimizations() {
-  return <ProjectRunsPage leadsOnly={{ what: 'Optimizations', allowed: canEvaluate }} sections={[NewOptimization, OptimizationList, PromptTemplates]} />;
+  return <ProjectRunsPage sections={[NewOptimization, OptimizationList, PromptTemplates]} />;
 }
 
 function OptimizationList({ projectId }: { projectId: string }) {

@@ -45,7 +45,6 @@ export function PipelineRunPage() {
     noun: (r) => `${kindLabel(r.kind)} run`,
     listPath: 'pipelines',
     listLabel: '← All runs',
-    loadingLabel: 'Loading the run…',
     refresh: [questionKeys.facets(projectId)],
   });
   const { run, live, now, fallback, log, crumb, guard } = page;

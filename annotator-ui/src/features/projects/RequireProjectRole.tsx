@@ -3,7 +3,9 @@
 // calls; this only spares people the broken screen.
 import { Link, Outlet } from 'react-router';
 import { Forbidden } from '../../components/AppShell';
+import { Alert } from '../../components/ui';
 import type { MyProjectRole } from '../../shared/api';
+import { canEvaluate } from '../../shared/nav';
 import { useProject } from './ProjectPage';
 
 export function RequireProjectRole({ allowed, who }: { allowed: (role: MyProjectRole | undefined) => boolean; who: string }) {
@@ -14,5 +16,19 @@ export function RequireProjectRole({ allowed, who }: { allowed: (role: MyProject
       <p>Your role in {project.name} does not include this page. Ask a lead of the project if you need it.</p>
       <Link to={`/projects/${project.id}`}>Back to the project overview</Link>
     </Forbidden>
+  );
+}
+
+/**
+ * The golden-set pages (evaluations, optimizations) for leads (canEvaluate); anyone else reads that
+ * `what` (plural) is for leads, inside the project's page, and nothing under it asks the server.
+ */
+export function LeadsOnly({ what }: { what: string }) {
+  const project = useProject();
+  if (canEvaluate(project.my_role)) return <Outlet context={{ project }} />;
+  return (
+    <Alert tone="warning" title={`${what} are for leads`}>
+      Ask a lead of this project if you need them.
+    </Alert>
   );
 }

@@ -1,6 +1,5 @@
 // The pieces the forms that start a run share: the model and prompt template fields, the budget fields,
-// the alerts above the start button and the button row, and the notices of a missing model or a
-// missing role.
+// the alerts above the start button and the button row, and the notice of a missing model.
 import type { ChangeEvent, ReactNode } from 'react';
 import { ApiError } from '../../shared/api';
 import { Alert, Button, ErrorState, Loading, TextAreaField, TextField } from '../../components/ui';
@@ -10,14 +9,6 @@ import { NotConfiguredAlert } from './NotConfigured';
 /** A 409 because no language model endpoint is configured (the evaluation routes call it `no_llm`). */
 export function isNoModel(err: unknown): err is ApiError {
   return err instanceof ApiError && err.status === 409 && (err.code === 'no_llm' || err.code === 'llm_not_configured');
-}
-
-export function LeadsOnly({ what }: { what: string }) {
-  return (
-    <Alert tone="warning" title={`${what} are for leads`}>
-      Ask a lead of this project if you need them.
-    </Alert>
-  );
 }
 
 export interface BudgetForm {

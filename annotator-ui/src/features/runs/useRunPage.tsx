@@ -24,6 +24,11 @@ export function useNow(on: boolean): number {
   return now;
 }
 
+/** The run kind's own report of the run (an evaluation's scores, an optimization's candidates), fetched again every 2 s while the run is live. */
+export function useRunReport<D>(live: boolean, queryKey: QueryKey, queryFn: () => Promise<D>) {
+  return useQuery({ queryKey, queryFn, refetchInterval: live ? 2000 : false });
+}
+
 /** The project of a run page and the run its route names (`…/:runId`). */
 export function useRunRoute() {
   const project = useProject();
@@ -32,12 +37,12 @@ export function useRunRoute() {
 }
 
 export interface RunPageOptions {
-  /** Names the run in toasts: "Batch #3 cancelled", "Paraphrase run #3 resumed". */
+  /** Names the run in toasts ("Batch #3 cancelled", "Paraphrase run #3 resumed") and while it loads ("Loading the batch…"; a kind that depends on the run: "Loading the run…"). */
   noun: string | ((run: PipelineRun) => string);
   /** The list page under the project, linked from the crumb. */
   listPath: string;
-  listLabel: string;
-  loadingLabel: string;
+  /** The crumb's text; "← All <listPath>" unless the page is called otherwise. */
+  listLabel?: string;
   /** Extra queries to refresh when the stream says the run is over (the run and the list always are). */
   refresh?: QueryKey[];
 }
@@ -106,11 +111,11 @@ export function useRunPage<T extends RunData>(projectId: string, runId: string, 
 
   const crumb = (
     <div>
-      <Link to={`/projects/${projectId}/${opts.listPath}`}>{opts.listLabel}</Link>
+      <Link to={`/projects/${projectId}/${opts.listPath}`}>{opts.listLabel ?? `← All ${opts.listPath}`}</Link>
     </div>
   );
   const guard = run.isPending ? (
-    <Loading label={opts.loadingLabel} />
+    <Loading label={`Loading the ${typeof opts.noun === 'string' ? opts.noun.toLowerCase() : 'run'}…`} />
   ) : run.isError ? (
     <div className="stack">
       {crumb}
