@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"text/tabwriter"
 
 	"github.com/goldset/goldset/migrations"
 )
@@ -38,17 +37,11 @@ func runMigrate(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if *asJSON {
-		return printJSON(out, map[string]any{"migrations": st})
-	}
-	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "VERSION\tNAME\tSTATE\tAPPLIED AT")
-	for _, m := range st {
+	return printList(out, *asJSON, "migrations", st, "VERSION\tNAME\tSTATE\tAPPLIED AT", func(m migrations.Status) string {
 		state := "pending"
 		if m.Applied {
 			state = "applied"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", m.Version, m.Name, state, m.At)
-	}
-	return tw.Flush()
+		return fmt.Sprintf("%d\t%s\t%s\t%s", m.Version, m.Name, state, m.At)
+	})
 }

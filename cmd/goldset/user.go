@@ -8,7 +8,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/goldset/goldset/store"
@@ -102,15 +101,9 @@ func runUser(ctx context.Context, args []string, out io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if *asJSON {
-			return printJSON(out, map[string]any{"users": us})
-		}
-		tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tEMAIL\tNAME\tADMIN\tDISABLED\tCREATED")
-		for _, u := range us {
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%v\t%v\t%s\n", u.ID, u.Email, u.Name, u.IsAdmin, u.Disabled, u.CreatedAt.Format(time.DateOnly))
-		}
-		return tw.Flush()
+		return printList(out, *asJSON, "users", us, "ID\tEMAIL\tNAME\tADMIN\tDISABLED\tCREATED", func(u store.User) string {
+			return fmt.Sprintf("%d\t%s\t%s\t%v\t%v\t%s", u.ID, u.Email, u.Name, u.IsAdmin, u.Disabled, u.CreatedAt.Format(time.DateOnly))
+		})
 
 	case sub == "set-password":
 		u, err := userArg(pos[1:], 1, "EMAIL")
