@@ -66,10 +66,8 @@ func loadPolicy(ctx context.Context, q querier, projectID int64) (Policy, error)
 	err := q.QueryRow(ctx, `SELECT dual_share, annotators_per_item, audit_rate, blind, lease_seconds, version, updated_at
 		FROM project_policies WHERE project_id = $1`, projectID).
 		Scan(&p.DualShare, &p.AnnotatorsPerItem, &p.AuditRate, &p.Blind, &p.LeaseSeconds, &p.Version, &p.UpdatedAt)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return p, nil
-	}
-	return p, classify(err, fmt.Sprintf("policy of project %d", projectID))
+	_, err = found(err, fmt.Sprintf("policy of project %d", projectID))
+	return p, err
 }
 
 // Policy returns the project's policy, or the defaults (version 0) when none was saved.
@@ -293,11 +291,8 @@ func (s *Store) LatestAgentCandidate(ctx context.Context, nlqID int64) (*Candida
 	err := s.pool.QueryRow(ctx, `SELECT id, nlq_id, source, sql, result_fingerprint, row_count, error, agent_run_id, created_at
 		FROM sql_candidates WHERE nlq_id = $1 AND source = 'agent' ORDER BY id DESC LIMIT 1`, nlqID).
 		Scan(&c.ID, &c.NLQID, &c.Source, &c.SQL, &c.ResultFingerprint, &c.RowCount, &c.Error, &c.AgentRunID, &c.CreatedAt)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, classify(err, "agent candidate")
+	if ok, err := found(err, "agent candidate"); !ok {
+		return nil, err
 	}
 	return &c, nil
 }
@@ -534,11 +529,8 @@ func setNLQStatus(ctx context.Context, tx pgx.Tx, a Actor, projectID, nlqID int6
 	err := tx.QueryRow(ctx, `WITH old AS (SELECT status FROM nlqs WHERE id = $1 AND status = 'new' FOR UPDATE)
 		UPDATE nlqs n SET status = $2, gold_candidate_id = $3, version = n.version + 1 FROM old WHERE n.id = $1 RETURNING old.status`,
 		nlqID, status, gold).Scan(&before)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil // already decided (another annotator's agreement, a review)
-	}
-	if err != nil {
-		return classify(err, "update nlq status")
+	if ok, err := found(err, "update nlq status"); !ok {
+		return err // no row: already decided (another annotator's agreement, a review)
 	}
 	return auditTx(ctx, tx, a, "nlq.status", "nlq", nlqID, &projectID, map[string]any{"status": before},
 		map[string]any{"status": status, "gold_candidate_id": gold, "why": why})

@@ -104,6 +104,15 @@ func classifyRow(err error, what, format string, args ...any) error {
 	return classify(err, what)
 }
 
+// found reports whether a query for one row found it: no row at all is false with no error; other
+// errors are classified under what.
+func found(err error, what string) (bool, error) {
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, classify(err, what)
+}
+
 func isUnavailable(err error) bool {
 	if errors.Is(err, ErrUnavailable) || errors.Is(err, driver.ErrBadConn) {
 		return true

@@ -41,10 +41,8 @@ func (s *Store) PromptTemplates(ctx context.Context, projectID int64) ([]PromptT
 func (s *Store) CurrentPromptTemplate(ctx context.Context, projectID int64) (p PromptTemplate, ok bool, err error) {
 	p, err = scanRow(s.pool.QueryRow(ctx, `SELECT `+promptColumns+` FROM prompt_templates WHERE project_id = $1
 		ORDER BY version DESC LIMIT 1`, projectID), promptFields)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return PromptTemplate{}, false, nil
-	}
-	return p, err == nil, classify(err, "current prompt template")
+	ok, err = found(err, "current prompt template")
+	return p, ok, err
 }
 
 // CreatePromptTemplate saves a new version (the next number, under a lock on the project's row, so

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -37,13 +36,8 @@ func (s *Store) RecordCall(ctx context.Context, c llm.Call) error {
 func (s *Store) GetResponse(ctx context.Context, key string) ([]byte, bool, error) {
 	var b []byte
 	err := s.pool.QueryRow(ctx, `SELECT response FROM llm_cache WHERE key = $1`, key).Scan(&b)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, false, classify(err, "llm cache get")
-	}
-	return b, true, nil
+	ok, err := found(err, "llm cache get")
+	return b, ok, err
 }
 
 // PutResponse caches a model response (llm.Cache); a second writer of the same key changes nothing.
@@ -58,11 +52,8 @@ func (s *Store) PutResponse(ctx context.Context, key, model string, response []b
 func (s *Store) LLMSettings(ctx context.Context) (set llm.Settings, version int, ok bool, err error) {
 	var raw []byte
 	err = s.pool.QueryRow(ctx, `SELECT settings, version FROM llm_settings WHERE id = 1`).Scan(&raw, &version)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return llm.Settings{}, 0, false, nil
-	}
-	if err != nil {
-		return llm.Settings{}, 0, false, classify(err, "llm settings")
+	if ok, err = found(err, "llm settings"); !ok {
+		return llm.Settings{}, 0, false, err
 	}
 	if err := json.Unmarshal(raw, &set); err != nil {
 		return llm.Settings{}, 0, false, err
@@ -81,8 +72,8 @@ func (s *Store) SaveLLMSettings(ctx context.Context, a Actor, set llm.Settings, 
 	err = s.withTx(ctx, "save llm settings", func(tx pgx.Tx) error {
 		var before []byte
 		err := tx.QueryRow(ctx, `SELECT settings, version FROM llm_settings WHERE id = 1 FOR UPDATE`).Scan(&before, &current)
-		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-			return classify(err, "save llm settings")
+		if _, err := found(err, "save llm settings"); err != nil {
+			return err
 		}
 		if current != version {
 			return &StaleVersionError{Object: "language model settings", Current: current}

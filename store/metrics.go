@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -144,14 +142,11 @@ func (s *Store) ListMetricRuns(ctx context.Context, projectID int64, limit int) 
 func (s *Store) MetricRunResults(ctx context.Context, projectID, id int64) (MetricRun, error) {
 	r, err := scanRow(s.pool.QueryRow(ctx, `SELECT `+metricRunColumns+` FROM metric_runs
 		WHERE project_id = $1 AND (id = $2 OR ($2 = 0 AND status = 'succeeded')) ORDER BY id DESC LIMIT 1`, projectID, id), metricRunFields)
-	if errors.Is(err, pgx.ErrNoRows) {
-		if id == 0 {
-			return r, &notFoundError{msg: "no metrics computed for this project yet"}
-		}
-		return r, &notFoundError{msg: fmt.Sprintf("no metric run %d in this project", id)}
+	if err != nil && id == 0 {
+		return r, classifyRow(err, "metric run", "no metrics computed for this project yet")
 	}
 	if err != nil {
-		return r, classify(err, "metric run")
+		return r, classifyRow(err, "metric run", "no metric run %d in this project", id)
 	}
 	r.Results, err = queryAll(ctx, s.pool, "metric results", func(m *MetricResult) []any {
 		return []any{&m.Position, &m.Stage, &m.Cumulative, &m.NLQs, &m.Report}

@@ -74,13 +74,7 @@ func InsertNLQ(ctx context.Context, tx pgx.Tx, a Actor, n *NLQ) (inserted bool, 
 		RETURNING id, created_at`,
 		n.ProjectID, n.DatabaseID, n.Question, n.Stage, n.Status, n.Origin, n.OriginKey, n.ParentID, n.TargetValues, a.id(), n.Evidence, n.Difficulty).
 		Scan(&n.ID, &n.CreatedAt)
-	if err == pgx.ErrNoRows {
-		return false, nil
-	}
-	if err != nil {
-		return false, classify(err, "insert nlq")
-	}
-	return true, nil
+	return found(err, "insert nlq")
 }
 
 // InsertCandidate adds SQL for an NLQ inside tx. A batch adds at most one candidate per question:
@@ -103,10 +97,7 @@ func insertCandidate(ctx context.Context, tx pgx.Tx, a Actor, c *Candidate) (boo
 		RETURNING id, created_at`,
 		c.NLQID, c.Source, c.SQL, c.OriginalSQL, c.OriginalDialect, nullJSON(c.Translation), nullJSON(c.Verification),
 		c.ResultFingerprint, c.RowCount, c.Error, c.ElapsedMS, c.AgentRunID, c.PipelineRunID, nullJSON(c.Warnings), a.id()).Scan(&c.ID, &c.CreatedAt)
-	if err == pgx.ErrNoRows {
-		return false, nil
-	}
-	return err == nil, classify(err, "insert sql candidate")
+	return found(err, "insert sql candidate")
 }
 
 // AgentCandidates returns the SQL the agent wrote in a batch, by question.

@@ -184,11 +184,8 @@ func (s *Store) ClaimItem(ctx context.Context, runID int64, key string, gen int,
 			INSERT INTO pipeline_events (run_id, level, message, at) SELECT id, 'info', 'started', clock_timestamp() FROM started)
 		SELECT item.attempts, `+runColumns+` FROM item, pipeline_runs WHERE pipeline_runs.id = $1`, runID, key, gen, jobID, worker)
 	err = row.Scan(append([]any{&attempts}, runFields(&run)...)...)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return run, 0, false, nil
-	}
-	if err != nil {
-		return run, 0, false, classify(err, "claim item")
+	if ok, err = found(err, "claim item"); !ok {
+		return run, 0, false, err
 	}
 	return run, attempts, true, nil
 }
@@ -237,11 +234,8 @@ func (s *Store) CompleteItemFinishing(ctx context.Context, runID int64, o ItemOu
 			FROM pipeline_items old WHERE old.run_id = i.run_id AND old.item_key = i.item_key
 				AND i.run_id = $1 AND i.item_key = $2 AND i.status = 'pending'
 			RETURNING old.queued`, runID, o.Key, status, detail).Scan(&heldSlot)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return nil
-		}
-		if err != nil {
-			return classify(err, "complete item")
+		if ok, err := found(err, "complete item"); !ok {
+			return err // no row: the item was finished already
 		}
 		if save != nil {
 			if err := save(tx); err != nil {
@@ -307,11 +301,8 @@ func finishIfDone(ctx context.Context, tx pgx.Tx, runID int64) (bool, error) {
 		WHERE id = $1 AND status IN ('queued', 'running')
 			AND NOT EXISTS (SELECT 1 FROM pipeline_items WHERE run_id = $1 AND status = 'pending')
 		RETURNING status, error`, runID).Scan(&status, &errText)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return false, nil
-	}
-	if err != nil {
-		return false, classify(err, "finish run")
+	if ok, err := found(err, "finish run"); !ok {
+		return false, err
 	}
 	msg := "finished"
 	if status == RunFailed {
@@ -424,11 +415,8 @@ func LockRunForJobs(ctx context.Context, tx pgx.Tx, runID int64) (run PipelineRu
 	// (and deadlock with) transactions that insert rows referring to the run, like its candidates.
 	run, err = scanRow(tx.QueryRow(ctx, `SELECT `+runColumns+` FROM pipeline_runs WHERE id = $1 AND status IN ('queued', 'running')
 		FOR NO KEY UPDATE`, runID), runFields)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return run, 0, false, nil
-	}
-	if err != nil {
-		return run, 0, false, classify(err, "lock run")
+	if ok, err = found(err, "lock run"); !ok {
+		return run, 0, false, err
 	}
 	// A statement of its own, after the lock: it sees what the transaction that held the lock before
 	// handed out.

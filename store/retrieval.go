@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"errors"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -31,10 +30,8 @@ func (s *Store) RetrievalSettings(ctx context.Context, projectID int64) (Retriev
 	r := DefaultRetrieval
 	err := s.pool.QueryRow(ctx, `SELECT top_k, scope, version FROM project_retrieval WHERE project_id = $1`, projectID).
 		Scan(&r.TopK, &r.Scope, &r.Version)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return DefaultRetrieval, nil
-	}
-	return r, classify(err, "read retrieval settings")
+	_, err = found(err, "read retrieval settings")
+	return r, err
 }
 
 // SetRetrievalSettings saves a project's schema retrieval settings; in.Version must be the version
@@ -51,8 +48,8 @@ func (s *Store) SetRetrievalSettings(ctx context.Context, a Actor, projectID int
 		before := DefaultRetrieval
 		err := tx.QueryRow(ctx, `SELECT top_k, scope, version FROM project_retrieval WHERE project_id = $1 FOR UPDATE`, projectID).
 			Scan(&before.TopK, &before.Scope, &before.Version)
-		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-			return classify(err, "save retrieval settings")
+		if _, err := found(err, "save retrieval settings"); err != nil {
+			return err
 		}
 		if in.Version != before.Version {
 			return &StaleVersionError{Object: "the project's retrieval settings", Current: before.Version}
