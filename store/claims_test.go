@@ -179,43 +179,18 @@ func TestClaims_ReviewClaimsHoldOnePerPersonAndNoWorkOnlyWhenNothingIsLeft(t *te
 		t.Fatal(err)
 	}
 	// 15 reviewers claim and decide until the queue is empty; nobody is told "no work" early.
-	var mu sync.Mutex
-	decided := 1
-	var wg sync.WaitGroup
-	for _, r := range q.reviewers[1:] {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				v, err := q.claim(r, time.Hour)
-				if errors.Is(err, store.ErrNoWork) {
-					var pending int
-					q.st.Pool().QueryRow(q.ctx, `SELECT count(*) FROM review_items WHERE project_id = $1 AND status <> 'resolved'`, q.project).Scan(&pending)
-					if pending > 0 {
-						// Items still held by others are not claimable: only pending ones count.
-						var free int
-						q.st.Pool().QueryRow(q.ctx, `SELECT count(*) FROM review_items WHERE project_id = $1 AND status = 'pending'`, q.project).Scan(&free)
-						if free > 0 {
-							t.Errorf("reviewer %d told no work with %d pending", r, free)
-						}
-					}
-					return
-				}
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				if err := q.decide(r, v.ID, v.Version); err != nil {
-					t.Error(err)
-					return
-				}
-				mu.Lock()
-				decided++
-				mu.Unlock()
+	decided := 1 + q.drain(q.reviewers[1:], time.Hour, func(r int64) {
+		var pending int
+		q.st.Pool().QueryRow(q.ctx, `SELECT count(*) FROM review_items WHERE project_id = $1 AND status <> 'resolved'`, q.project).Scan(&pending)
+		if pending > 0 {
+			// Items still held by others are not claimable: only pending ones count.
+			var free int
+			q.st.Pool().QueryRow(q.ctx, `SELECT count(*) FROM review_items WHERE project_id = $1 AND status = 'pending'`, q.project).Scan(&free)
+			if free > 0 {
+				t.Errorf("reviewer %d told no work with %d pending", r, free)
 			}
-		}()
-	}
-	wg.Wait()
+		}
+	})
 	if decided != 40 {
 		t.Fatalf("%d of 40 decided", decided)
 	}

@@ -126,6 +126,42 @@ func (q *queue) decide(reviewer, item int64, version int) error {
 	return err
 }
 
+// drain has reviewers claim and decide items all at once until each is told there is no work
+// (noWork, when not nil, is called then) and returns how many items they decided.
+func (q *queue) drain(reviewers []int64, lease time.Duration, noWork func(reviewer int64)) int {
+	var mu sync.Mutex
+	decided := 0
+	var wg sync.WaitGroup
+	for _, r := range reviewers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				v, err := q.claim(r, lease)
+				if errors.Is(err, store.ErrNoWork) {
+					if noWork != nil {
+						noWork(r)
+					}
+					return
+				}
+				if err != nil {
+					q.t.Error(err)
+					return
+				}
+				if err := q.decide(r, v.ID, v.Version); err != nil {
+					q.t.Error(err)
+					return
+				}
+				mu.Lock()
+				decided++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return decided
+}
+
 func (q *queue) expire(item int64) {
 	q.t.Helper()
 	if _, err := q.st.Pool().Exec(q.ctx, `UPDATE review_items SET lease_until = now() - interval '1 second' WHERE id = $1`, item); err != nil {
@@ -197,28 +233,7 @@ func TestReviewQueue_TwoReviewersNeverClaimSameItem(t *testing.T) {
 	}
 	// Eight reviewers draining 200 items: every item is reviewed exactly once.
 	q.add(200)
-	var wg sync.WaitGroup
-	for _, r := range q.reviewers {
-		wg.Add(1)
-		go func(r int64) {
-			defer wg.Done()
-			for {
-				it, err := q.claim(r, time.Minute)
-				if errors.Is(err, store.ErrNoWork) {
-					return
-				}
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				if err := q.decide(r, it.ID, it.Version); err != nil {
-					t.Error(err)
-					return
-				}
-			}
-		}(r)
-	}
-	wg.Wait()
+	q.drain(q.reviewers, time.Minute, nil)
 	var items, reviews, twice int
 	if err := q.st.Pool().QueryRow(q.ctx, `SELECT count(*), (SELECT count(*) FROM reviews),
 		(SELECT count(*) FROM (SELECT review_item_id FROM reviews GROUP BY 1 HAVING count(*) > 1) x)
