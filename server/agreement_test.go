@@ -47,7 +47,7 @@ type submitted struct {
 // annotate claims the next item as the fixture user as and submits sql for it.
 func (e *env) annotate(t *testing.T, as, sql string, nlq int64) submitted {
 	t.Helper()
-	p := fmt.Sprintf("/api/v1/projects/%d/annotation", e.project.ID)
+	p := e.projectAPI + "/annotation"
 	got := e.nextTask(t, as)
 	if got.Item.NLQID != nlq {
 		t.Fatalf("%s was given question %d, want %d", as, got.Item.NLQID, nlq)
@@ -81,7 +81,7 @@ func TestAnnotationAPI_TwoAnnotatorsAgreeingAcceptOnceBothAreDone(t *testing.T) 
 		t.Fatalf("after both agreed: %+v (want gold %d)", st, second.Candidate.ID)
 	}
 	// The lead's view: each agreed with the agent once and with the other person once.
-	prog := decode[store.Progress](t, e.do(scenario{Method: "GET", URL: fmt.Sprintf("/api/v1/projects/%d/progress", e.project.ID), As: "lead"}))
+	prog := decode[store.Progress](t, e.do(scenario{Method: "GET", URL: e.projectAPI + "/progress", As: "lead"}))
 	seen := 0
 	for _, ap := range prog.Annotators {
 		if ap.UserID != e.users["annotator"].ID && ap.UserID != e.users["reviewer"].ID {
@@ -117,7 +117,7 @@ func TestAnnotationAPI_TwoAnnotatorsDisagreeingWithoutAnAgent(t *testing.T) {
 	if !slices.Contains(authors, e.users["annotator"].ID) || !slices.Contains(authors, e.users["lead"].ID) {
 		t.Fatalf("both annotators must be the item's authors: %v", authors)
 	}
-	p := fmt.Sprintf("/api/v1/projects/%d", e.project.ID)
+	p := e.projectAPI
 	e.run(t, []scenario{
 		{Name: "neither annotator reviews it", Method: "POST", URL: p + "/review/next", As: "lead", ExpectedStatus: http.StatusNoContent},
 		{Name: "a third person gets both people's SQL", Method: "POST", URL: p + "/review/next", As: "reviewer", ExpectedStatus: 200,
@@ -133,7 +133,7 @@ func TestAnnotationAPI_SimultaneousSubmissionsAreCompared(t *testing.T) {
 	e := newEnv(t)
 	e.setPolicy(t, map[string]any{"annotators_per_item": 2})
 	nlq := e.dualItem(t, "", 2)
-	p := fmt.Sprintf("/api/v1/projects/%d/annotation", e.project.ID)
+	p := e.projectAPI + "/annotation"
 	claims := map[string]task{}
 	for _, as := range []string{"annotator", "reviewer"} {
 		claims[as] = e.nextTask(t, as)

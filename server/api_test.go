@@ -144,7 +144,7 @@ func TestAPI_BadInput(t *testing.T) {
 			ExpectedContent: []string{`"email":"must be a valid address"`, `"password":"must be at least 10 characters"`}},
 		{Name: "non-numeric project id", Method: "GET", URL: "/api/v1/projects/abc", As: "admin", ExpectedStatus: 404},
 		{Name: "missing project", Method: "GET", URL: "/api/v1/projects/999999", As: "admin", ExpectedStatus: 404, ExpectedContent: []string{`"code":"not_found"`}},
-		{Name: "a non-member cannot see a project", Method: "GET", URL: fmt.Sprintf("/api/v1/projects/%d", e.project.ID), As: "outsider", ExpectedStatus: 403,
+		{Name: "a non-member cannot see a project", Method: "GET", URL: e.projectAPI, As: "outsider", ExpectedStatus: 403,
 			ExpectedContent: []string{`"code":"forbidden"`}},
 		{Name: "bad audit limit", Method: "GET", URL: "/api/v1/audit?limit=100000", As: "admin", ExpectedStatus: 400},
 		{Name: "unknown API path is JSON", Method: "GET", URL: "/api/v1/nothing-here", As: "admin", ExpectedStatus: 404, ExpectedContent: []string{`"error"`}},
@@ -183,7 +183,7 @@ func TestAPI_SQLInjectionLookingNamesAreJustText(t *testing.T) {
 func TestAPI_StaleVersionConflicts(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	url := fmt.Sprintf("/api/v1/projects/%d", e.project.ID)
+	url := e.projectAPI
 	first := e.do(scenario{Method: "PATCH", URL: url, As: "lead", Body: `{"version":1,"description":"first edit"}`})
 	if first.Code != 200 {
 		t.Fatalf("first edit: %d %s", first.Code, first.Body)
@@ -202,7 +202,7 @@ func TestAPI_StaleVersionConflicts(t *testing.T) {
 func TestAPI_MembersAndLastLead(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	base := fmt.Sprintf("/api/v1/projects/%d/members", e.project.ID)
+	base := e.projectAPI + "/members"
 	lead := e.users["lead"]
 	e.run(t, []scenario{
 		{Name: "add unknown user", Method: "POST", URL: base, As: "lead", Body: `{"email":"ghost@example.com","role":"annotator"}`, ExpectedStatus: 404,
@@ -223,7 +223,7 @@ func TestAPI_RoleChangesApplyImmediately(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	out := e.users["outsider"]
-	projectURL := fmt.Sprintf("/api/v1/projects/%d", e.project.ID)
+	projectURL := e.projectAPI
 	if rec := e.do(scenario{Method: "GET", URL: projectURL, As: "outsider"}); rec.Code != 403 {
 		t.Fatalf("before: %d", rec.Code)
 	}
@@ -261,7 +261,7 @@ func TestAPI_RoleChangesFromAnotherProcess(t *testing.T) {
 	if _, err := other.AddMember(ctx, store.System, e.project.ID, e.users["outsider"].Email, store.RoleLead); err != nil {
 		t.Fatal(err)
 	}
-	url := fmt.Sprintf("/api/v1/projects/%d/members", e.project.ID)
+	url := e.projectAPI + "/members"
 	deadline := time.Now().Add(15 * time.Second)
 	for {
 		rec := e.do(scenario{Method: "GET", URL: url, As: "outsider"})
@@ -313,7 +313,7 @@ func TestAPI_TokensAreShownOnce(t *testing.T) {
 func TestAPI_AuditRecordsEveryChange(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	url := fmt.Sprintf("/api/v1/projects/%d", e.project.ID)
+	url := e.projectAPI
 	rec := e.do(scenario{Method: "PATCH", URL: url, As: "lead", Body: `{"version":1,"name":"Renamed project"}`, Headers: map[string]string{"X-Request-ID": "req-audit-1"}})
 	if rec.Code != 200 {
 		t.Fatalf("%d %s", rec.Code, rec.Body)

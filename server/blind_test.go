@@ -45,7 +45,7 @@ func TestBlind_AnnotatorWithALiveClaimReadsNoOneElsesSQL(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	ann := fmt.Sprintf("/api/v1/projects/%d/annotation", e.project.ID)
+	ann := e.projectAPI + "/annotation"
 	peerTask := e.nextTask(t, "peer")
 	rec := e.do(scenario{Method: "POST", URL: fmt.Sprintf("%s/items/%d/submit", ann, peerTask.Item.ID), As: "peer",
 		Body: jsonBody(map[string]any{"version": peerTask.Item.Version, "sql": "SELECT name AS peer_marker FROM singer"})})
@@ -86,7 +86,7 @@ func TestBlind_AnnotatorWithALiveClaimReadsNoOneElsesSQL(t *testing.T) {
 	history := fmt.Sprintf("/api/v1/projects/%d/nlqs/%d", e.project.ID, n.ID)
 	e.run(t, []scenario{
 		{Name: "a reviewer sees every SQL", Method: "GET", URL: history, As: "reviewer", ExpectedStatus: 200, ExpectedContent: markers},
-		{Name: "the list says the answers are hidden", Method: "GET", URL: fmt.Sprintf("/api/v1/projects/%d/nlqs", e.project.ID), As: "annotator",
+		{Name: "the list says the answers are hidden", Method: "GET", URL: e.projectAPI + "/nlqs", As: "annotator",
 			ExpectedStatus: 200, ExpectedContent: []string{`"answers_hidden":true`}},
 	})
 	rec = e.do(scenario{Method: "POST", URL: fmt.Sprintf("%s/items/%d/submit", ann, mine.Item.ID), As: "annotator",

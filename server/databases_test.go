@@ -15,7 +15,7 @@ import (
 func TestDatabases_RunnerAndSchema(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	d := fmt.Sprintf("/api/v1/projects/%d/databases/%d", e.project.ID, e.database.ID)
+	d := e.databaseAPI
 	e.run(t, []scenario{
 		{Name: "schema with original headers", Method: "GET", URL: d, As: "annotator", ExpectedStatus: 200,
 			ExpectedContent: []string{`"name":"singer"`, `"original":"Net Worth (millions)"`, `"name":"net_worth_millions"`, `"row_count":3`}},
@@ -70,7 +70,7 @@ func (e *env) upload(as string, fields map[string]string, files map[string][]byt
 		f.Write(data)
 	}
 	w.Close()
-	req := httptest.NewRequest("POST", fmt.Sprintf("/api/v1/projects/%d/imports", e.project.ID), &b)
+	req := httptest.NewRequest("POST", e.projectAPI+"/imports", &b)
 	req.Header.Set("Content-Type", w.FormDataContentType())
 	req.Header.Set("Authorization", "Bearer "+e.users[as].token)
 	rec := httptest.NewRecorder()
@@ -147,7 +147,7 @@ func TestImports_CSVUploadThenQuestions(t *testing.T) {
 		t.Fatalf("re-import duplicated questions: %s", again.Body)
 	}
 	// A reviewer reads the imported SQL (a blind annotator would not, before answering).
-	list := e.do(scenario{Method: "GET", URL: fmt.Sprintf("/api/v1/projects/%d/nlqs", e.project.ID), As: "reviewer"})
+	list := e.do(scenario{Method: "GET", URL: e.projectAPI + "/nlqs", As: "reviewer"})
 	nlqs := decode[struct {
 		NLQs []store.NLQWithSQL `json:"nlqs"`
 	}](t, list).NLQs
@@ -181,7 +181,7 @@ func TestDatabases_CheckSQLForAQuestion(t *testing.T) {
 		{Name: "a blind annotator who has not answered the question is not told whether it matches the stored SQL", Method: "POST", URL: url,
 			As: "annotator", Body: `{"sql":"SELECT name FROM singer WHERE name = 'Alice'"}`,
 			ExpectedStatus: 200, ExpectedContent: []string{`"answers":["Liliane"],"match":false`}, NotExpected: []string{"execution_match"}},
-		{Name: "unknown question", Method: "POST", URL: fmt.Sprintf("/api/v1/projects/%d/nlqs/999999/check", e.project.ID), As: "annotator",
+		{Name: "unknown question", Method: "POST", URL: e.projectAPI + "/nlqs/999999/check", As: "annotator",
 			Body: `{"sql":"SELECT 1"}`, ExpectedStatus: 404},
 	})
 }
@@ -189,7 +189,7 @@ func TestDatabases_CheckSQLForAQuestion(t *testing.T) {
 func TestDatabases_RenameTableAndSummary(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	d := fmt.Sprintf("/api/v1/projects/%d/databases/%d", e.project.ID, e.database.ID)
+	d := e.databaseAPI
 	e.run(t, []scenario{
 		{Name: "rename and describe", Method: "PATCH", URL: d + "/tables/singer", As: "lead", Body: `{"name":"singers","summary":"Singers with net worth"}`,
 			ExpectedStatus: 200, ExpectedContent: []string{`"name":"singers"`, `"summary":"Singers with net worth"`}},

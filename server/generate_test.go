@@ -11,7 +11,7 @@ func TestAPI_GenerationRunsAndPreview(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	e.nlq(t) // a human-seed question about the fixture's singers table
-	p := fmt.Sprintf("/api/v1/projects/%d", e.project.ID)
+	p := e.projectAPI
 	db := e.database.ID
 	e.run(t, []scenario{
 		{Name: "preview of a complexity run shows the prompt", Method: "POST", URL: p + "/runs/preview", As: "lead",

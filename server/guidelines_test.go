@@ -1,7 +1,6 @@
 package server
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 
@@ -31,7 +30,7 @@ func (e *env) guideline(t *testing.T) int {
 func TestGuidelines_SaveVersionsDiffAndPermissions(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	g := fmt.Sprintf("/api/v1/projects/%d/guidelines", e.project.ID)
+	g := e.projectAPI + "/guidelines"
 	v1 := "# Guidelines\n\n## R: Qualify ambiguous columns\nWrite table.column when two tables share a name.\n\n## R: Count distinct entities\nCount singers, not rows.\n"
 	v2 := strings.Replace(v1, "## R: Qualify", "## R1: Qualify", 1)
 	v2 = strings.Replace(v2, "## R: Count", "## R2: Count", 1) + "\n## R: Order names alphabetically\nUnless the question says otherwise.\n"
@@ -70,7 +69,7 @@ func TestGuidelines_SaveVersionsDiffAndPermissions(t *testing.T) {
 			ExpectedContent: []string{`"from":"is required`}},
 		{Name: "diff with a missing version", Method: "GET", URL: g + "/diff?from=1&to=7", As: "annotator", ExpectedStatus: 404},
 		{Name: "an outsider cannot read", Method: "GET", URL: g, As: "outsider", ExpectedStatus: 403},
-		{Name: "the saves are audited", Method: "GET", URL: fmt.Sprintf("/api/v1/projects/%d/audit", e.project.ID), As: "lead", ExpectedStatus: 200,
+		{Name: "the saves are audited", Method: "GET", URL: e.projectAPI + "/audit", As: "lead", ExpectedStatus: 200,
 			ExpectedContent: []string{`"action":"guideline.save"`, `"assigned":["R3"]`}},
 	})
 }

@@ -83,7 +83,7 @@ func (e *env) evaluation(t *testing.T) int64 {
 func TestPromptsAPI_VersionsAndValidation(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	p := fmt.Sprintf("/api/v1/projects/%d", e.project.ID)
+	p := e.projectAPI
 	e.run(t, []scenario{
 		{Name: "built-in template in force", Method: "GET", URL: p + "/prompts", As: "reviewer", ExpectedStatus: 200,
 			ExpectedContent: []string{`"source":"builtin"`, `"version":0`, `Given an input question`, `"versions":[]`}},
@@ -103,7 +103,7 @@ func TestPromptsAPI_VersionsAndValidation(t *testing.T) {
 func TestEvaluationsAPI_StartReadResultsAndRefusals(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	p := fmt.Sprintf("/api/v1/projects/%d", e.project.ID)
+	p := e.projectAPI
 	snap := e.snapshot(t)
 	e.run(t, []scenario{
 		{Name: "snapshot required", Method: "POST", URL: p + "/evaluations", As: "lead", Body: `{}`, ExpectedStatus: 400,
@@ -145,7 +145,7 @@ func TestEvaluationsAPI_StartReadResultsAndRefusals(t *testing.T) {
 func TestOptimizationsAPI_RunReportAdopt(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	p := fmt.Sprintf("/api/v1/projects/%d", e.project.ID)
+	p := e.projectAPI
 	e.run(t, []scenario{
 		{Name: "method and ranges", Method: "POST", URL: p + "/optimizations", As: "lead",
 			Body: `{"method":"sgd","snapshot_id":1,"opro":{"iterations":99},"apo":{"beam_width":0,"branch_factor":-1}}`, ExpectedStatus: 400,
@@ -171,7 +171,7 @@ func TestOptimizationsAPI_RunReportAdopt(t *testing.T) {
 func TestAcceptImportedAPI_AcceptsOnlyVerifiedGoldWithNoWorkOpen(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	p := fmt.Sprintf("/api/v1/projects/%d", e.project.ID)
+	p := e.projectAPI
 	verify := func(id int64) {
 		if _, err := e.store.Pool().Exec(e.ctx, `UPDATE sql_candidates SET verification = '{"match": true}' WHERE nlq_id = $1`, id); err != nil {
 			t.Fatal(err)

@@ -13,25 +13,24 @@ import (
 func TestExportsAPI_StreamsTheFileAndRecordsItsHash(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	p := fmt.Sprintf("/api/v1/projects/%d", e.project.ID)
 	snap := e.snapshot(t)
 	for range 4 {
 		e.acceptedNLQ(t)
 	}
 	e.run(t, []scenario{
-		{Name: "unknown format", Method: "GET", URL: fmt.Sprintf("%s/snapshots/%d/export?format=parquet", p, snap), As: "lead",
+		{Name: "unknown format", Method: "GET", URL: fmt.Sprintf("%s/snapshots/%d/export?format=parquet", e.projectAPI, snap), As: "lead",
 			ExpectedStatus: 400, ExpectedContent: []string{`"format"`}},
-		{Name: "unknown split", Method: "GET", URL: fmt.Sprintf("%s/snapshots/%d/export?format=trl&split=dev", p, snap), As: "lead",
+		{Name: "unknown split", Method: "GET", URL: fmt.Sprintf("%s/snapshots/%d/export?format=trl&split=dev", e.projectAPI, snap), As: "lead",
 			ExpectedStatus: 400, ExpectedContent: []string{`"split"`}},
-		{Name: "another project's snapshot", Method: "GET", URL: fmt.Sprintf("%s/snapshots/%d/export?format=trl", p, snap+1000), As: "lead",
+		{Name: "another project's snapshot", Method: "GET", URL: fmt.Sprintf("%s/snapshots/%d/export?format=trl", e.projectAPI, snap+1000), As: "lead",
 			ExpectedStatus: 404},
-		{Name: "openai chat rows carry the schema", Method: "GET", URL: fmt.Sprintf("%s/snapshots/%d/export?format=openai&split=all", p, snap),
+		{Name: "openai chat rows carry the schema", Method: "GET", URL: fmt.Sprintf("%s/snapshots/%d/export?format=openai&split=all", e.projectAPI, snap),
 			As: "lead", ExpectedStatus: 200, ExpectedContent: []string{`"role":"system"`, "CREATE TABLE", `"role":"assistant"`}},
-		{Name: "a reviewer may not export", Method: "GET", URL: fmt.Sprintf("%s/snapshots/%d/export?format=trl", p, snap), As: "reviewer",
+		{Name: "a reviewer may not export", Method: "GET", URL: fmt.Sprintf("%s/snapshots/%d/export?format=trl", e.projectAPI, snap), As: "reviewer",
 			ExpectedStatus: 403},
 	})
 
-	rec := e.do(scenario{Method: "GET", URL: fmt.Sprintf("%s/snapshots/%d/export?format=eval_jsonl&split=all", p, snap), As: "lead"})
+	rec := e.do(scenario{Method: "GET", URL: fmt.Sprintf("%s/snapshots/%d/export?format=eval_jsonl&split=all", e.projectAPI, snap), As: "lead"})
 	if rec.Code != 200 {
 		t.Fatalf("export: %d %s", rec.Code, rec.Body.String())
 	}
@@ -53,7 +52,7 @@ func TestExportsAPI_StreamsTheFileAndRecordsItsHash(t *testing.T) {
 		t.Fatalf("%d lines, want the snapshot's 1 pair", lines)
 	}
 
-	rec = e.do(scenario{Method: "GET", URL: p + "/exports", As: "lead"})
+	rec = e.do(scenario{Method: "GET", URL: e.projectAPI + "/exports", As: "lead"})
 	var list struct {
 		Exports []struct {
 			SnapshotID int64  `json:"snapshot_id"`
@@ -85,6 +84,6 @@ func TestExportsAPI_CarryTheErrorRate(t *testing.T) {
 	if rec.Code != 200 || rec.Header().Get("X-Goldset-Error-Rate") != "rate=unmeasured; low=0.0000; high=1.0000; audited=0; pairs=1" {
 		t.Fatalf("%d %q", rec.Code, rec.Header().Get("X-Goldset-Error-Rate"))
 	}
-	e.run(t, []scenario{{Name: "the record has it", Method: "GET", URL: fmt.Sprintf("/api/v1/projects/%d/exports", e.project.ID), As: "lead",
+	e.run(t, []scenario{{Name: "the record has it", Method: "GET", URL: e.projectAPI + "/exports", As: "lead",
 		ExpectedStatus: 200, ExpectedContent: []string{`"error_rate":{"low":0,"high":1,"rate":null,"pairs":1`}}})
 }

@@ -35,7 +35,7 @@ func (e *env) snapshot(t *testing.T) int64 {
 func TestSnapshotsAPI_CutListPageCompare(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	p := fmt.Sprintf("/api/v1/projects/%d", e.project.ID)
+	p := e.projectAPI
 	e.run(t, []scenario{
 		{Name: "nothing accepted yet is a conflict", Method: "POST", URL: p + "/snapshots", As: "lead", Body: `{"name":"v1"}`,
 			ExpectedStatus: 409, ExpectedContent: []string{"nothing to snapshot"}},

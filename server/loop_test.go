@@ -61,7 +61,7 @@ func (e *env) setPolicy(t *testing.T, fields map[string]any) {
 		t.Fatal(err)
 	}
 	fields["version"] = pol.Version
-	rec := e.do(scenario{Method: "PUT", URL: fmt.Sprintf("/api/v1/projects/%d/policy", e.project.ID), As: "lead", Body: jsonBody(fields)})
+	rec := e.do(scenario{Method: "PUT", URL: e.projectAPI + "/policy", As: "lead", Body: jsonBody(fields)})
 	if rec.Code != http.StatusOK {
 		t.Fatalf("policy: %d %s", rec.Code, rec.Body.String())
 	}
@@ -109,7 +109,7 @@ type task struct {
 // nextTask claims the next annotation item as the fixture user of role as.
 func (e *env) nextTask(t *testing.T, as string) task {
 	t.Helper()
-	return decode[task](t, e.do(scenario{Method: "POST", URL: fmt.Sprintf("/api/v1/projects/%d/annotation/next", e.project.ID), As: as}))
+	return decode[task](t, e.do(scenario{Method: "POST", URL: e.projectAPI + "/annotation/next", As: as}))
 }
 
 // claimNew adds an annotation item (the agent's answer agreeSQL) and claims it as the fixture user of
@@ -127,7 +127,7 @@ func (e *env) claimNew(t *testing.T, as string) (task, int64) {
 func TestAnnotationAPI_Policy(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	p := fmt.Sprintf("/api/v1/projects/%d/policy", e.project.ID)
+	p := e.projectAPI + "/policy"
 	e.run(t, []scenario{
 		{Name: "defaults until saved", Method: "GET", URL: p, As: "reviewer", ExpectedStatus: 200,
 			ExpectedContent: []string{`"dual_share":0.2`, `"annotators_per_item":1`, `"audit_rate":0.1`, `"blind":true`, `"version":0`}},
@@ -149,7 +149,7 @@ func TestAnnotationAPI_BlindAgreementIsAcceptedAndAudited(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	e.setPolicy(t, map[string]any{"audit_rate": 1.0})
-	p := fmt.Sprintf("/api/v1/projects/%d/annotation", e.project.ID)
+	p := e.projectAPI + "/annotation"
 	item, nlq := e.annotationItem(t, agreeSQL)
 
 	rec := e.do(scenario{Method: "POST", URL: p + "/next", As: "annotator"})
@@ -198,7 +198,7 @@ func TestAnnotationAPI_NotBlindShowsTheAgentsSQL(t *testing.T) {
 	e := newEnv(t)
 	e.setPolicy(t, map[string]any{"blind": false, "audit_rate": 0.0})
 	e.annotationItem(t, agreeSQL)
-	e.run(t, []scenario{{Name: "next carries the agent's SQL", Method: "POST", URL: fmt.Sprintf("/api/v1/projects/%d/annotation/next", e.project.ID),
+	e.run(t, []scenario{{Name: "next carries the agent's SQL", Method: "POST", URL: e.projectAPI + "/annotation/next",
 		As: "annotator", ExpectedStatus: 200, ExpectedContent: []string{`"blind":false`, `"agent_sql":"SELECT name FROM singer ORDER BY`}}})
 }
 
@@ -207,7 +207,7 @@ func TestAnnotationAPI_DisagreementGoesToReview(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	e.drainReviews(t)
-	p := fmt.Sprintf("/api/v1/projects/%d", e.project.ID)
+	p := e.projectAPI
 	got, nlq := e.claimNew(t, "reviewer")
 	e.run(t, []scenario{
 		{Name: "a disagreeing submit", Method: "POST", URL: fmt.Sprintf("%s/annotation/items/%d/submit", p, got.Item.ID), As: "reviewer",
@@ -243,7 +243,7 @@ func TestAnnotationAPI_DisagreementGoesToReview(t *testing.T) {
 func TestAnnotationAPI_SkipReleaseAndLeaseExpiry(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	p := fmt.Sprintf("/api/v1/projects/%d/annotation", e.project.ID)
+	p := e.projectAPI + "/annotation"
 	item, _ := e.annotationItem(t, agreeSQL)
 	got := e.nextTask(t, "annotator")
 	url := fmt.Sprintf("%s/items/%d", p, item)
@@ -268,7 +268,7 @@ func TestAnnotationAPI_SkipReleaseAndLeaseExpiry(t *testing.T) {
 		{Name: "skip", Method: "POST", URL: url + "/skip", As: "reviewer", Body: `{"version":5,"reason":"ambiguous","comment":"which year?"}`,
 			ExpectedStatus: 200, ExpectedContent: []string{`"skipped_reason":"ambiguous"`, `"comment":"which year?"`}},
 		{Name: "a skipped question is not handed back to who skipped it", Method: "POST", URL: p + "/next", As: "reviewer", ExpectedStatus: 204},
-		{Name: "the audit log has every step", Method: "GET", URL: fmt.Sprintf("/api/v1/projects/%d/audit", e.project.ID), As: "lead", ExpectedStatus: 200,
+		{Name: "the audit log has every step", Method: "GET", URL: e.projectAPI + "/audit", As: "lead", ExpectedStatus: 200,
 			ExpectedContent: []string{`"annotation.claim"`, `"annotation.release"`, `"annotation.skip"`}},
 	})
 }
@@ -277,7 +277,7 @@ func TestAnnotationAPI_SkipReleaseAndLeaseExpiry(t *testing.T) {
 func TestAnnotationAPI_TwoAnnotatorsRaceForOneItem(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	p := fmt.Sprintf("/api/v1/projects/%d/annotation/next", e.project.ID)
+	p := e.projectAPI + "/annotation/next"
 	e.annotationItem(t, agreeSQL)
 	for round := 0; round < 5; round++ {
 		codes := make([]int, 2)
@@ -305,7 +305,7 @@ func TestAnnotationAPI_TwoAnnotatorsRaceForOneItem(t *testing.T) {
 func TestReviewAPI_DecisionsTakeEffect(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	p := fmt.Sprintf("/api/v1/projects/%d/review", e.project.ID)
+	p := e.projectAPI + "/review"
 	for _, tc := range []struct {
 		decision string
 		extra    map[string]any
@@ -384,7 +384,7 @@ func TestAnnotationAPI_PlanSamplesByShare(t *testing.T) {
 	for i := 0; i < 10; i++ {
 		e.nlq(t)
 	}
-	url := fmt.Sprintf("/api/v1/projects/%d/annotation/plan", e.project.ID)
+	url := e.projectAPI + "/annotation/plan"
 	e.setPolicy(t, map[string]any{"dual_share": 0.0, "annotators_per_item": 2})
 	e.run(t, []scenario{
 		{Name: "share 0", Method: "POST", URL: url, As: "lead", Body: `{}`, ExpectedStatus: 200, ExpectedContent: []string{`"selected":10`, `"sampled":0`, `"items":0`}},
@@ -409,7 +409,7 @@ func TestAnnotationAPI_BatchThenAnnotation(t *testing.T) {
 	if err := e.srv.cfg.Runner.Execute(e.ctx, run); err != nil {
 		t.Fatal(err)
 	}
-	p := fmt.Sprintf("/api/v1/projects/%d/annotation", e.project.ID)
+	p := e.projectAPI + "/annotation"
 	got := e.nextTask(t, "annotator")
 	if got.Item.NLQID != nlq {
 		t.Fatalf("annotation item for %d, want %d", got.Item.NLQID, nlq)
@@ -433,8 +433,8 @@ func TestAnnotationAPI_ParallelNextGivesOnePersonOneItem(t *testing.T) {
 		e.disagreement(t)
 	}
 	for _, c := range []struct{ as, url string }{
-		{"annotator", fmt.Sprintf("/api/v1/projects/%d/annotation/next", e.project.ID)},
-		{"reviewer", fmt.Sprintf("/api/v1/projects/%d/review/next", e.project.ID)},
+		{"annotator", e.projectAPI + "/annotation/next"},
+		{"reviewer", e.projectAPI + "/review/next"},
 	} {
 		bodies := make([]string, 8)
 		var wg sync.WaitGroup
@@ -473,7 +473,7 @@ func TestAnnotationAPI_ParallelNextGivesOnePersonOneItem(t *testing.T) {
 func TestAnnotationAPI_ACoincidentalAgreementIsADisagreement(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	p := fmt.Sprintf("/api/v1/projects/%d/annotation", e.project.ID)
+	p := e.projectAPI + "/annotation"
 	got, nlq := e.claimNew(t, "annotator")
 	e.run(t, []scenario{{Name: "max() instead of LIMIT 1", Method: "POST", URL: fmt.Sprintf("%s/items/%d/submit", p, got.Item.ID), As: "annotator",
 		Body:           jsonBody(map[string]any{"version": got.Item.Version, "sql": "SELECT name FROM singer WHERE net_worth_millions = (SELECT max(net_worth_millions) FROM singer)"}),
@@ -507,7 +507,7 @@ func (e *env) submittedAnnotation(t *testing.T, as string) int64 {
 func TestAnnotationAPI_StatusReopenAndComment(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	p := fmt.Sprintf("/api/v1/projects/%d/annotation", e.project.ID)
+	p := e.projectAPI + "/annotation"
 	item := e.submittedAnnotation(t, "annotator")
 	e.run(t, []scenario{
 		{Name: "x of N done, and the recent answer", Method: "GET", URL: p + "/status", As: "annotator", ExpectedStatus: 200,

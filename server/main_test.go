@@ -60,6 +60,10 @@ type env struct {
 	database store.Database          // a small imported CSV table "singer" in project
 	llm      *llmtest.Server         // the fake model the project's agent talks to
 	users    map[string]*fixtureUser // "admin", "lead", "reviewer", "annotator", "outsider"
+
+	// projectAPI and databaseAPI are the API paths of project and database, which most of a test's
+	// requests start with.
+	projectAPI, databaseAPI string
 }
 
 // singersCSV is the fixture target table: a header with an original name, numbers with thousand
@@ -120,6 +124,8 @@ func newEnv(t *testing.T, mods ...func(*Config)) *env {
 		t.Fatal(err)
 	}
 	e.database = imported.Database
+	e.projectAPI = fmt.Sprintf("/api/v1/projects/%d", e.project.ID)
+	e.databaseAPI = fmt.Sprintf("%s/databases/%d", e.projectAPI, e.database.ID)
 	e.srv, err = New(ctx, st, cfg)
 	if err != nil {
 		t.Fatal(err)

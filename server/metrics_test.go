@@ -63,7 +63,7 @@ func TestMetricsAPI_ComputeInTheBackgroundThenRead(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	e.nlq(t)
-	p := fmt.Sprintf("/api/v1/projects/%d", e.project.ID)
+	p := e.projectAPI
 	e.run(t, []scenario{
 		{Name: "nothing computed yet", Method: "GET", URL: p + "/metrics", As: "reviewer", ExpectedStatus: http.StatusNotFound,
 			ExpectedContent: []string{"no metrics computed"}},

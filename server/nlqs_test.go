@@ -15,7 +15,7 @@ func TestNLQs_FiltersFacetsAndHistory(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	e.drainReviews(t)
-	p := fmt.Sprintf("/api/v1/projects/%d", e.project.ID)
+	p := e.projectAPI
 	got, nlq := e.claimNew(t, "annotator")
 	other := e.nlq(t) // untouched: must not match the error-type filter
 	sub := e.do(scenario{Method: "POST", URL: fmt.Sprintf("%s/annotation/items/%d/submit", p, got.Item.ID), As: "annotator",
@@ -121,7 +121,7 @@ func TestNLQs_WriteAQuestionWithItsSQL(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	e.drainReviews(t)
-	p := fmt.Sprintf("/api/v1/projects/%d", e.project.ID)
+	p := e.projectAPI
 	body := func(question, sql string) string {
 		return jsonBody(map[string]any{"database_id": e.database.ID, "question": question, "sql": sql})
 	}

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 
@@ -13,22 +12,21 @@ import (
 func TestGuidelineProposal_FromDisagreementsToADiff(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	url := fmt.Sprintf("/api/v1/projects/%d/guidelines", e.project.ID)
 	e.run(t, []scenario{
-		{Name: "nothing to learn from yet", Method: "POST", URL: url + "/propose", As: "lead", Body: `{}`, ExpectedStatus: 400,
+		{Name: "nothing to learn from yet", Method: "POST", URL: e.projectAPI + "/guidelines/propose", As: "lead", Body: `{}`, ExpectedStatus: 400,
 			ExpectedContent: []string{"no disagreements yet"}},
 	})
-	if rec := e.do(scenario{Method: "PUT", URL: url, As: "lead", Body: jsonBody(map[string]any{
+	if rec := e.do(scenario{Method: "PUT", URL: e.projectAPI + "/guidelines", As: "lead", Body: jsonBody(map[string]any{
 		"version": 0, "summary": "first", "markdown": "# Guidelines\n\n## R1: Count rows\nUse count(*).",
 	})}); rec.Code != 201 {
 		t.Fatalf("save: %d %s", rec.Code, rec.Body)
 	}
 	e.disagreement(t)
 	e.run(t, []scenario{
-		{Name: "a proposal with causes and a diff", Method: "POST", URL: url + "/propose", As: "lead", Body: `{"limit": 10}`, ExpectedStatus: 200,
+		{Name: "a proposal with causes and a diff", Method: "POST", URL: e.projectAPI + "/guidelines/propose", As: "lead", Body: `{"limit": 10}`, ExpectedStatus: 200,
 			ExpectedContent: []string{`"summary":"Annotators and the agent disagree on how to count."`, `"cause":"count vs count distinct"`,
 				`"base_version":1`, `"disagreements":1`, `"op":"insert"`, `Say DISTINCT when the question says different`, `"added":[{"id":"R2"`}},
-		{Name: "annotators cannot ask", Method: "POST", URL: url + "/propose", As: "annotator", Body: `{}`, ExpectedStatus: 403},
+		{Name: "annotators cannot ask", Method: "POST", URL: e.projectAPI + "/guidelines/propose", As: "annotator", Body: `{}`, ExpectedStatus: 403},
 	})
 	// The model saw the guideline and the disagreement.
 	reqs := e.llm.Requests()
@@ -37,7 +35,7 @@ func TestGuidelineProposal_FromDisagreementsToADiff(t *testing.T) {
 		t.Fatalf("prompt lacks the guideline or the case:\n%s", prompt)
 	}
 	// Nothing changed until a lead saves it.
-	if rec := e.do(scenario{Method: "GET", URL: url, As: "lead"}); !strings.Contains(rec.Body.String(), `"version":1`) || strings.Contains(rec.Body.String(), `"version":2`) {
+	if rec := e.do(scenario{Method: "GET", URL: e.projectAPI + "/guidelines", As: "lead"}); !strings.Contains(rec.Body.String(), `"version":1`) || strings.Contains(rec.Body.String(), `"version":2`) {
 		t.Fatalf("guidelines changed: %s", rec.Body)
 	}
 
@@ -50,7 +48,7 @@ func TestGuidelineProposal_FromDisagreementsToADiff(t *testing.T) {
 		return llmtest.Text("Sure! Here are some thoughts about your guidelines.")
 	})
 	e.run(t, []scenario{
-		{Name: "unusable model answer", Method: "POST", URL: url + "/propose", As: "lead", Body: `{}`, ExpectedStatus: 502,
+		{Name: "unusable model answer", Method: "POST", URL: e.projectAPI + "/guidelines/propose", As: "lead", Body: `{}`, ExpectedStatus: 502,
 			ExpectedContent: []string{`"code":"bad_model_response"`, "not the JSON object asked for"}},
 	})
 }

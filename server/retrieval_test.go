@@ -11,23 +11,21 @@ import (
 func TestSchemaSearch_FindsTablesColumnsAndValuesAndEditsShowAtOnce(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	p := fmt.Sprintf("/api/v1/projects/%d", e.project.ID)
-	d := fmt.Sprintf("%s/databases/%d", p, e.database.ID)
 	e.run(t, []scenario{
-		{Name: "a value finds its table and column", Method: "GET", URL: d + "/search?q=liliane", As: "annotator", ExpectedStatus: 200,
+		{Name: "a value finds its table and column", Method: "GET", URL: e.databaseAPI + "/search?q=liliane", As: "annotator", ExpectedStatus: 200,
 			ExpectedContent: []string{`"tables":1`, `"table":"singer"`, `"field":"value"`, `"column":"name"`, `"text":"Liliane"`}},
-		{Name: "an original header finds its column", Method: "GET", URL: d + "/search?q=net+worth", As: "annotator", ExpectedStatus: 200,
+		{Name: "an original header finds its column", Method: "GET", URL: e.databaseAPI + "/search?q=net+worth", As: "annotator", ExpectedStatus: 200,
 			ExpectedContent: []string{`"field":"column"`, `"text":"Net Worth (millions)"`}},
-		{Name: "a word being typed is a prefix", Method: "GET", URL: d + "/search?q=lilia", As: "annotator", ExpectedStatus: 200,
+		{Name: "a word being typed is a prefix", Method: "GET", URL: e.databaseAPI + "/search?q=lilia", As: "annotator", ExpectedStatus: 200,
 			ExpectedContent: []string{`"text":"Liliane"`}},
-		{Name: "nothing matches", Method: "GET", URL: d + "/search?q=zebra", As: "annotator", ExpectedStatus: 200,
+		{Name: "nothing matches", Method: "GET", URL: e.databaseAPI + "/search?q=zebra", As: "annotator", ExpectedStatus: 200,
 			ExpectedContent: []string{`"hits":[]`}},
-		{Name: "a query is required", Method: "GET", URL: d + "/search?q=+", As: "annotator", ExpectedStatus: 400,
+		{Name: "a query is required", Method: "GET", URL: e.databaseAPI + "/search?q=+", As: "annotator", ExpectedStatus: 400,
 			ExpectedContent: []string{`"q"`}},
-		{Name: "a bad limit", Method: "GET", URL: d + "/search?q=singer&limit=0", As: "annotator", ExpectedStatus: 400},
-		{Name: "another project's database", Method: "GET", URL: fmt.Sprintf("%s/databases/%d/search?q=x", p, e.database.ID+1000), As: "admin", ExpectedStatus: 404},
-		{Name: "a summary is searchable once saved", Method: "PATCH", URL: d + "/tables/singer", As: "lead", Body: `{"summary":"Vocalists and their fortunes"}`, ExpectedStatus: 200},
-		{Name: "the edit shows in the next search", Method: "GET", URL: d + "/search?q=vocalists", As: "annotator", ExpectedStatus: 200,
+		{Name: "a bad limit", Method: "GET", URL: e.databaseAPI + "/search?q=singer&limit=0", As: "annotator", ExpectedStatus: 400},
+		{Name: "another project's database", Method: "GET", URL: fmt.Sprintf("%s/databases/%d/search?q=x", e.projectAPI, e.database.ID+1000), As: "admin", ExpectedStatus: 404},
+		{Name: "a summary is searchable once saved", Method: "PATCH", URL: e.databaseAPI + "/tables/singer", As: "lead", Body: `{"summary":"Vocalists and their fortunes"}`, ExpectedStatus: 200},
+		{Name: "the edit shows in the next search", Method: "GET", URL: e.databaseAPI + "/search?q=vocalists", As: "annotator", ExpectedStatus: 200,
 			ExpectedContent: []string{`"table":"singer"`, `"field":"summary"`}},
 	})
 }
@@ -35,7 +33,7 @@ func TestSchemaSearch_FindsTablesColumnsAndValuesAndEditsShowAtOnce(t *testing.T
 func TestRetrievalSettings_LeadsSetTopKAndScope(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	p := fmt.Sprintf("/api/v1/projects/%d/retrieval", e.project.ID)
+	p := e.projectAPI + "/retrieval"
 	e.run(t, []scenario{
 		{Name: "defaults", Method: "GET", URL: p, As: "reviewer", ExpectedStatus: 200,
 			ExpectedContent: []string{`"top_k":8`, `"scope":"auto"`, `"version":0`}},
@@ -74,7 +72,7 @@ func TestRetrievalBatches_RecallPerBatchOldestFirst(t *testing.T) {
 	}
 	first := record([]string{"singer"}, []string{})
 	second := record([]string{"singer"}, []string{"singer"}, []string{"singer"})
-	url := fmt.Sprintf("/api/v1/projects/%d/retrieval/batches", e.project.ID)
+	url := e.projectAPI + "/retrieval/batches"
 	rec := e.do(scenario{Method: "GET", URL: url, As: "lead"})
 	if rec.Code != 200 {
 		t.Fatalf("GET: %d %s", rec.Code, rec.Body)

@@ -64,7 +64,7 @@ func (e *env) drainReviews(t *testing.T) {
 func TestReviewAPI_ClaimDecideRelease(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	p := fmt.Sprintf("/api/v1/projects/%d/review", e.project.ID)
+	p := e.projectAPI + "/review"
 	e.run(t, []scenario{
 		{Name: "empty queue answers 204", Method: "POST", URL: p + "/next", As: "reviewer", ExpectedStatus: http.StatusNoContent},
 		{Name: "annotators do not review", Method: "POST", URL: p + "/next", As: "annotator", ExpectedStatus: http.StatusForbidden},
@@ -117,7 +117,7 @@ func TestReviewAPI_ClaimDecideRelease(t *testing.T) {
 			ExpectedStatus: http.StatusConflict, ExpectedContent: []string{"already resolved"}},
 		{Name: "an item of another project is not found", Method: "POST", URL: fmt.Sprintf("/api/v1/projects/%d/review/items/%d/release", e.project.ID+1000, id),
 			As: "admin", ExpectedStatus: http.StatusNotFound},
-		{Name: "the audit log has every step", Method: "GET", URL: fmt.Sprintf("/api/v1/projects/%d/audit", e.project.ID), As: "lead", ExpectedStatus: http.StatusOK,
+		{Name: "the audit log has every step", Method: "GET", URL: e.projectAPI + "/audit", As: "lead", ExpectedStatus: http.StatusOK,
 			ExpectedContent: []string{`"review.claim"`, `"review.release"`, `"review.decide"`}},
 	})
 }
@@ -126,7 +126,7 @@ func TestReviewAPI_AuthorsNeverReviewTheirOwnWork(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	e.drainReviews(t)
-	p := fmt.Sprintf("/api/v1/projects/%d/review", e.project.ID)
+	p := e.projectAPI + "/review"
 	e.reviewItem(t, e.users["reviewer"])
 	e.run(t, []scenario{
 		{Name: "the author's only item is not theirs to take", Method: "POST", URL: p + "/next", As: "reviewer", ExpectedStatus: http.StatusNoContent},
@@ -162,7 +162,7 @@ func (e *env) freeHolder(t *testing.T, table, as, least string) *fixtureUser {
 func TestReviewAPI_QueueListOpenReleaseAssign(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	p := fmt.Sprintf("/api/v1/projects/%d/review", e.project.ID)
+	p := e.projectAPI + "/review"
 	first := e.reviewItem(t)
 	second := e.reviewItem(t)
 	own := e.reviewItem(t, e.users["reviewer"]) // the reviewer wrote a candidate of it

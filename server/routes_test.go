@@ -39,8 +39,8 @@ func fixed(url, body string) func(*env, string) (string, string) {
 // routeSpecs must list every route of the server: adding a route without saying here who may call it
 // fails TestRoutes_EveryRouteDeclaredAndTested.
 func routeSpecs(t *testing.T, e *env) map[string]routeSpec {
-	p := fmt.Sprintf("/api/v1/projects/%d", e.project.ID)
-	d := fmt.Sprintf("%s/databases/%d", p, e.database.ID)
+	p := e.projectAPI
+	d := e.databaseAPI
 	newMember := func(role string) func(*env, string) (string, string) {
 		return func(e *env, _ string) (string, string) {
 			u := e.newUser("member", false)

@@ -237,7 +237,7 @@ func TestImports_ZipBombChild(t *testing.T) {
 		mw.Close()
 		pw.Close()
 	}()
-	req := httptest.NewRequest("POST", fmt.Sprintf("/api/v1/projects/%d/imports", e.project.ID), pr)
+	req := httptest.NewRequest("POST", e.projectAPI+"/imports", pr)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	req.Header.Set("Authorization", "Bearer "+e.users["lead"].token)
 	rec := httptest.NewRecorder()
