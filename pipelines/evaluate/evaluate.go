@@ -601,19 +601,9 @@ func (e *Evaluator) report(ctx context.Context, run store.PipelineRun, summarize
 // suite, errors) but not the breakdowns by hardness, database and difficulty, which Evaluation gives:
 // those join the snapshot's pairs, ~60 ms an evaluation of 20,000 items.
 func (e *Evaluator) Evaluations(ctx context.Context, projectID int64) ([]Report, error) {
-	runs, err := e.store().ListPipelineRuns(ctx, projectID, Kind, 200)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Report, 0, len(runs))
-	for _, run := range runs {
-		rep, err := e.report(ctx, run, e.store().EvalTotals)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, rep)
-	}
-	return out, nil
+	return runs.Reports(ctx, e.store(), projectID, Kind, func(run store.PipelineRun) (Report, error) {
+		return e.report(ctx, run, e.store().EvalTotals)
+	})
 }
 
 // EvalResults pages through an evaluation's per-item results.

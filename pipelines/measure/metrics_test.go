@@ -16,11 +16,11 @@ import (
 	"github.com/goldset/goldset/store/storetest"
 )
 
+func TestMain(m *testing.M) { storetest.Main(m) }
+
 // The metrics of the Spider dev set, split into two stages: each stage alone and the dataset up to
 // it, reproducible from what the run recorded, with the configured embeddings model or the lexical
 // fallback, and a failing embeddings endpoint failing the run with its reason.
-func TestMain(m *testing.M) { storetest.Main(m) }
-
 func TestMetrics_SpiderStagesEmbeddingsAndFailures(t *testing.T) {
 	t.Parallel()
 	f := pipelinetest.NewSpider(t)

@@ -928,20 +928,11 @@ func mcnemarExact(b, c int) float64 {
 
 // Optimizations lists a project's optimizations with their best prompt, newest first.
 func (opt *Optimizer) Optimizations(ctx context.Context, projectID int64) ([]Report, error) {
-	runs, err := opt.store().ListPipelineRuns(ctx, projectID, Kind, 200)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Report, 0, len(runs))
-	for _, run := range runs {
+	return runs.Reports(ctx, opt.store(), projectID, Kind, func(run store.PipelineRun) (Report, error) {
 		rep, err := opt.optReport(ctx, run, false)
-		if err != nil {
-			return nil, err
-		}
 		rep.Candidates = nil
-		out = append(out, rep)
-	}
-	return out, nil
+		return rep, err
+	})
 }
 
 // Adopt saves a candidate of an optimization (its best by default) as a new version of the

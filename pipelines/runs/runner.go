@@ -152,6 +152,23 @@ func OfKind(ctx context.Context, st *store.Store, projectID, runID int64, kind, 
 	return run, nil
 }
 
+// Reports are the project's latest runs of kind (the newest 200, newest first), each as report makes it.
+func Reports[R any](ctx context.Context, st *store.Store, projectID int64, kind string, report func(store.PipelineRun) (R, error)) ([]R, error) {
+	list, err := st.ListPipelineRuns(ctx, projectID, kind, 200)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]R, 0, len(list))
+	for _, run := range list {
+		rep, err := report(run)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rep)
+	}
+	return out, nil
+}
+
 // Wake tells this process's dispatcher that a run was queued or resumed, so its items get jobs now
 // rather than at the next sweep.
 func (r *Runner) Wake() {
