@@ -35,12 +35,17 @@ type UserMembership struct {
 	Role        string `json:"role" tstype:"ProjectRole"`
 }
 
+// members selects memberships with the person's details, as Member holds them.
+func (s *Store) members(ctx context.Context) *gorm.DB {
+	return s.db.WithContext(ctx).Table("memberships m").
+		Select("m.user_id, u.email, u.name, m.role, m.version, m.created_at").
+		Joins("JOIN users u ON u.id = m.user_id")
+}
+
 // ListMembers returns a project's people, leads first.
 func (s *Store) ListMembers(ctx context.Context, projectID int64) ([]Member, error) {
 	out := []Member{} // an empty list, never JSON null
-	err := s.db.WithContext(ctx).Table("memberships m").
-		Select("m.user_id, u.email, u.name, m.role, m.version, m.created_at").
-		Joins("JOIN users u ON u.id = m.user_id").
+	err := s.members(ctx).
 		Where("m.project_id = ?", projectID).
 		Order("array_position(ARRAY['lead','reviewer','annotator'], m.role), u.email").
 		Scan(&out).Error
@@ -50,10 +55,7 @@ func (s *Store) ListMembers(ctx context.Context, projectID int64) ([]Member, err
 // Member returns one membership with the person's details.
 func (s *Store) Member(ctx context.Context, projectID, userID int64) (Member, error) {
 	out := []Member{} // an empty list, never JSON null
-	err := s.db.WithContext(ctx).Table("memberships m").
-		Select("m.user_id, u.email, u.name, m.role, m.version, m.created_at").
-		Joins("JOIN users u ON u.id = m.user_id").
-		Where("m.project_id = ? AND m.user_id = ?", projectID, userID).Scan(&out).Error
+	err := s.members(ctx).Where("m.project_id = ? AND m.user_id = ?", projectID, userID).Scan(&out).Error
 	if err != nil {
 		return Member{}, classify(err, "get member")
 	}
