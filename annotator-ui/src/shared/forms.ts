@@ -33,6 +33,14 @@ export function formError(err: unknown, fields: Record<string, string>): string 
 export const wholeIn = (v: string, lo: number, hi: number) => v.trim() === '' || (Number.isInteger(Number(v)) && Number(v) >= lo && Number(v) <= hi);
 
 /**
+ * A field's value and the onChange that writes what is typed or chosen back with `set`: spread on a
+ * TextField, TextAreaField or SelectField. A select's options are the values of `T`.
+ */
+export function bindValue<T extends string>(value: T, set: (value: T) => void) {
+  return { value, onChange: (e: { target: { value: string } }) => set(e.target.value as T) };
+}
+
+/**
  * A form's values in one state, and `set(key)`: the onChange that writes a text field's value to `key`.
  */
 export function useFormState<T extends object>(initial: T) {

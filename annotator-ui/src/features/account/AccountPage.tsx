@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { api, ApiError, type Token } from '../../shared/api';
 import { Alert, Badge, Button, Card, Checkbox, ConfirmDialog, EmptyState, PageHeader, QueryView, SecretReveal, SubmitRow, Table, TextField, useToast } from '../../components/ui';
 import { countOf, formatDate, formatDateTime, formatRelative } from '../../shared/format';
-import { fieldErrors, formError } from '../../shared/forms';
+import { bindValue, fieldErrors, formError } from '../../shared/forms';
 import { ROLE_LABELS } from '../../shared/nav';
 import { useSession } from '../../shared/session';
 import { accountKeys } from './keys';
@@ -183,8 +183,7 @@ export function ApiTokens() {
         <TextField
           label="Token name"
           name="token-name"
-          value={name}
-          onChange={(e) => setName(e.target.value)}
+          {...bindValue(name, setName)}
           placeholder="e.g. nightly export"
           error={fields.name}
           required
@@ -195,8 +194,7 @@ export function ApiTokens() {
           type="number"
           min={1}
           inputMode="numeric"
-          value={days}
-          onChange={(e) => setDays(e.target.value)}
+          {...bindValue(days, setDays)}
           placeholder="Never"
           error={fields.expires_in_days}
         />

@@ -5,6 +5,7 @@ import { api, ApiError } from '../../shared/api';
 import { Alert, Button, TextField } from '../../components/ui';
 import { sessionKeys, useMe } from '../../shared/session';
 import './login.css';
+import { bindValue } from '../../shared/forms';
 
 /** 42 → "42 seconds", 900 → "15 minutes". */
 export function formatWait(seconds: number): string {
@@ -88,8 +89,7 @@ export function LoginPage() {
             autoComplete="username"
             autoFocus
             required
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
+            {...bindValue(email, setEmail)}
           />
           <TextField
             label="Password"
@@ -97,8 +97,7 @@ export function LoginPage() {
             name="password"
             autoComplete="current-password"
             required
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
+            {...bindValue(password, setPassword)}
           />
           <Button type="submit" variant="primary" busy={busy} className="btn-block">
             Sign in

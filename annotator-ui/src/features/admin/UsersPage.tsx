@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { api, ApiError, type User } from '../../shared/api';
 import { Alert, Badge, Button, Checkbox, ConfirmMutation, Dialog, EmptyState, PageHeader, QueryView, SecretReveal, SubmitRow, Table, TextField, useToast } from '../../components/ui';
 import { countOf, formatDate } from '../../shared/format';
-import { fieldErrors, formError } from '../../shared/forms';
+import { bindValue, fieldErrors, formError } from '../../shared/forms';
 import { useSession } from '../../shared/session';
 import { adminKeys } from './keys';
 
@@ -198,15 +198,14 @@ function NewUserDialog({ onClose }: { onClose: () => void }) {
     <Dialog title="New user" onClose={onClose}>
       <form className="form" onSubmit={submit} noValidate aria-label="New user">
         {general && <Alert>{general}</Alert>}
-        <TextField label="Email" type="email" name="email" autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} error={fields.email} required />
-        <TextField label="Name" name="name" autoComplete="off" value={name} onChange={(e) => setName(e.target.value)} error={fields.name} />
+        <TextField label="Email" type="email" name="email" autoComplete="off" {...bindValue(email, setEmail)} error={fields.email} required />
+        <TextField label="Name" name="name" autoComplete="off" {...bindValue(name, setName)} error={fields.name} />
         <TextField
           label="Password"
           type="password"
           name="new-password"
           autoComplete="new-password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
+          {...bindValue(password, setPassword)}
           error={fields.password}
           hint="Leave empty to generate one; it is shown once."
         />

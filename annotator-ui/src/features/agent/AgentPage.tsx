@@ -10,7 +10,7 @@ import { AgentStatusBadge } from '../runs/AgentStatus';
 import { isNotConfigured, NotConfiguredAlert } from '../runs/NotConfigured';
 import { Alert, Button, Card, EmptyState, LoadMore, QueryView, SelectField, Table, TextAreaField, TextField, WhenCell } from '../../components/ui';
 import { elapsedMs, formatDuration, formatTokens } from '../../shared/format';
-import { fieldErrors, formError } from '../../shared/forms';
+import { bindValue, fieldErrors, formError } from '../../shared/forms';
 import { canManageProject } from '../../shared/nav';
 import { useSession } from '../../shared/session';
 import { useProject } from '../projects/ProjectPage';
@@ -89,7 +89,7 @@ function TryAgent({ projectId }: { projectId: string }) {
           ) : (
             <form className="form try-agent" onSubmit={submit} aria-label="Try the agent" noValidate>
               <div className="try-agent-row">
-                <SelectField label="Database" value={chosen} onChange={(e) => setDatabaseId(e.target.value)} error={fields.database_id}>
+                <SelectField label="Database" {...bindValue(chosen, setDatabaseId)} error={fields.database_id}>
                   {dbList.map((d) => (
                     <option key={d.id} value={String(d.id)}>
                       {d.name}
@@ -101,8 +101,7 @@ function TryAgent({ projectId }: { projectId: string }) {
                   type="number"
                   min={1}
                   max={10}
-                  value={samples}
-                  onChange={(e) => setSamples(e.target.value)}
+                  {...bindValue(samples, setSamples)}
                   error={samplesError ?? fields.samples}
                   hint="More than one: self-consistency, with a confidence."
                 />
@@ -110,8 +109,7 @@ function TryAgent({ projectId }: { projectId: string }) {
               <TextAreaField
                 label="Question"
                 rows={3}
-                value={question}
-                onChange={(e) => setQuestion(e.target.value)}
+                {...bindValue(question, setQuestion)}
                 onKeyDown={onKeyDown}
                 error={fields.question}
                 placeholder="How many orders were shipped to Norway in 2023?"

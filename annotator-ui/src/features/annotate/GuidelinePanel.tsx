@@ -8,6 +8,7 @@ import { Button, ErrorState, Loading, TextField } from '../../components/ui';
 import { useHotkeys } from '../../shared/hotkeys';
 import { guidelinesApi } from '../guidelines/api';
 import { guidelineKeys } from '../guidelines/keys';
+import { bindValue } from '../../shared/forms';
 
 const OPEN_KEY = 'goldset:annotate:guidelines-open';
 
@@ -60,7 +61,7 @@ export function GuidelinePanel({
           <Markdown text={guideline.data.guideline.markdown} label="Guideline text" />
         ) : (
           <>
-            <TextField label="Search rules" type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
+            <TextField label="Search rules" type="search" {...bindValue(search, setSearch)} />
             {rules.length === 0 && <p className="muted small">No rule mentions “{search.trim()}”.</p>}
             <ol className="guideline-rules" aria-label="Guideline rules">
               {rules.map((r) => (

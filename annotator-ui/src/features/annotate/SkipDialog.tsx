@@ -7,6 +7,7 @@ import { useHotkeys } from '../../shared/hotkeys';
 import { loopApi, SKIP_REASONS, type AnnotationTask, type SkipReason } from '../../shared/loop';
 import { ClaimLost } from '../../components/QueueStart';
 import { isClaimLost } from './claim';
+import { bindValue } from '../../shared/forms';
 
 export function SkipDialog({
   projectId,
@@ -65,7 +66,7 @@ export function SkipDialog({
           </label>
         ))}
       </fieldset>
-      <TextAreaField label="Comment (optional)" value={comment} onChange={(e) => setComment(e.target.value)} rows={2} />
+      <TextAreaField label="Comment (optional)" {...bindValue(comment, setComment)} rows={2} />
       {lost ? (
         <ClaimLost message={lost.message} onNext={onNext} />
       ) : skip.isError ? (

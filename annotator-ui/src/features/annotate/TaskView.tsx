@@ -19,6 +19,7 @@ import { ClaimLost } from '../../components/QueueStart';
 import { QuestionEvidence } from '../questions/QuestionEvidence';
 import { isClaimLost } from './claim';
 import { SkipDialog } from './SkipDialog';
+import { bindValue } from '../../shared/forms';
 
 export function TaskView({
   projectId,
@@ -153,8 +154,7 @@ export function TaskView({
         <TextAreaField
           label="Comment for reviewers (optional)"
           hint="Say what was ambiguous or which reading you chose; reviewers see it next to your SQL."
-          value={comment}
-          onChange={(e) => setComment(e.target.value)}
+          {...bindValue(comment, setComment)}
           rows={2}
           maxLength={2000}
         />

@@ -5,7 +5,7 @@ import { Link } from 'react-router';
 import { api, ApiError, type Database, type ImportKind, type UploadProgress } from '../../shared/api';
 import { formatCount } from '../../components/ResultGrid';
 import { Alert, Badge, Button, Card, EmptyState, QueryView, SelectField, Table, TextField, useToast, WhenCell } from '../../components/ui';
-import { formError } from '../../shared/forms';
+import { bindValue, formError } from '../../shared/forms';
 import { canImport } from '../../shared/nav';
 import { useProject } from '../projects/ProjectPage';
 import { databaseKeys } from './keys';
@@ -219,8 +219,7 @@ function ImportPanel({ projectId }: { projectId: string }) {
             <TextField
               label="Database name (optional)"
               name="database-name"
-              value={name}
-              onChange={(e) => setName(e.target.value)}
+              {...bindValue(name, setName)}
               error={fields.name}
               hint="Defaults to the file name. Importing an existing name makes a new version."
               disabled={upload.isPending}
@@ -230,8 +229,7 @@ function ImportPanel({ projectId }: { projectId: string }) {
             <SelectField
               label="Target database"
               name="target-database"
-              value={target}
-              onChange={(e) => setTarget(e.target.value)}
+              {...bindValue(target, setTarget)}
               error={fields.database}
               disabled={upload.isPending}
               hint={databases.data?.databases.length === 0 ? 'Import a database first.' : undefined}

@@ -3,7 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent, type KeyboardEvent } from 'react';
 import { api, type DbTable } from '../../shared/api';
 import { Alert, Button, TextAreaField, TextField, useToast } from '../../components/ui';
-import { fieldErrors, formError } from '../../shared/forms';
+import { bindValue, fieldErrors, formError } from '../../shared/forms';
 import { databaseKeys } from './keys';
 
 type DatabaseData = Awaited<ReturnType<typeof api.getDatabase>>;
@@ -94,8 +94,7 @@ export function EditTable({
         label="Summary"
         name="table-summary"
         rows={3}
-        value={summary}
-        onChange={(e) => setSummary(e.target.value)}
+        {...bindValue(summary, setSummary)}
         onKeyDown={(e) => {
           // Enter makes a new line here; Ctrl/Cmd-Enter saves.
           if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {

@@ -6,7 +6,7 @@ import { Link, useLocation, useNavigate } from 'react-router';
 import { ApiError } from '../../shared/api';
 import { Markdown } from '../../components/Markdown';
 import { Alert, Button, Card, ErrorState, Loading, TextAreaField, TextField, useToast } from '../../components/ui';
-import { fieldErrors, formError } from '../../shared/forms';
+import { bindValue, fieldErrors, formError } from '../../shared/forms';
 import { draftRules, GUIDELINE_TEMPLATE, guidelinesApi, type EditorDraft, type Guideline } from './api';
 import { canManageProject } from '../../shared/nav';
 import { useProject } from '../projects/ProjectPage';
@@ -125,8 +125,7 @@ function GuidelineEditor({ projectId, current }: { projectId: string; current: G
           <TextAreaField
             label="Guidelines (markdown)"
             className="input textarea gl-textarea"
-            value={markdown}
-            onChange={(e) => setMarkdown(e.target.value)}
+            {...bindValue(markdown, setMarkdown)}
             error={fields.markdown}
             hint={
               duplicates.length

@@ -16,6 +16,7 @@ import { useProject } from '../projects/ProjectPage';
 import './guidelines.css';
 import { dashboardKeys } from '../dashboard/keys';
 import { guidelineKeys } from './keys';
+import { bindValue } from '../../shared/forms';
 
 const DEFAULT_LIMIT = 50;
 
@@ -77,8 +78,7 @@ export function GuidelineProposalPage() {
             type="number"
             min={1}
             max={500}
-            value={limit}
-            onChange={(e) => setLimit(e.target.value)}
+            {...bindValue(limit, setLimit)}
             error={limitError}
             disabled={propose.isPending}
           />
@@ -267,8 +267,7 @@ function ProposalView({
         <form className="stack-sm" onSubmit={submit} aria-label="Accept the proposal" noValidate>
           <TextField
             label="What changed"
-            value={summary}
-            onChange={(e) => setSummary(e.target.value)}
+            {...bindValue(summary, setSummary)}
             error={summary.trim() ? undefined : 'Say what changed and why.'}
             maxLength={1000}
           />

@@ -8,6 +8,7 @@ import { Alert, Button, Card, QueryView, SelectField, TextField, useToast } from
 import { databaseKeys } from '../databases/keys';
 import { projectKeys } from './keys';
 import { savedFieldErrors, VersionedForm } from './VersionedForm';
+import { bindValue } from '../../shared/forms';
 
 const pct = (x: number) => String(Math.round(x * 1000) / 10);
 
@@ -61,10 +62,10 @@ function PolicyForm({ projectId, policy }: { projectId: string; policy: Policy }
       saveLabel="Save policy"
     >
       <div className="form-grid">
-        <TextField label="Dual share (%)" type="number" min={0} max={100} step="any" value={share} onChange={(e) => setShare(e.target.value)} error={f.dual_share} hint="Questions the agent answers that people also annotate" />
-        <TextField label="Annotators per item" type="number" min={1} max={5} value={perItem} onChange={(e) => setPerItem(e.target.value)} error={f.annotators_per_item} />
-        <TextField label="Audit rate (%)" type="number" min={0} max={100} step="any" value={audit} onChange={(e) => setAudit(e.target.value)} error={f.audit_rate} hint="Agreements still sent to review" />
-        <TextField label="Claim lease (minutes)" type="number" min={1} max={1440} value={lease} onChange={(e) => setLease(e.target.value)} error={f.lease_seconds} />
+        <TextField label="Dual share (%)" type="number" min={0} max={100} step="any" {...bindValue(share, setShare)} error={f.dual_share} hint="Questions the agent answers that people also annotate" />
+        <TextField label="Annotators per item" type="number" min={1} max={5} {...bindValue(perItem, setPerItem)} error={f.annotators_per_item} />
+        <TextField label="Audit rate (%)" type="number" min={0} max={100} step="any" {...bindValue(audit, setAudit)} error={f.audit_rate} hint="Agreements still sent to review" />
+        <TextField label="Claim lease (minutes)" type="number" min={1} max={1440} {...bindValue(lease, setLease)} error={f.lease_seconds} />
       </div>
       <label className="choice">
         <input type="checkbox" checked={blind} onChange={(e) => setBlind(e.target.checked)} /> Blind: annotators do not see the agent’s SQL before they submit
@@ -101,7 +102,7 @@ function PlanForm({ projectId, policy }: { projectId: string; policy: Policy }) 
       <h3 className="card-subtitle">Plan annotation</h3>
       <p className="muted small">Creates annotation items for the sampled share of the project’s new questions (planning twice adds nothing).</p>
       <div className="form-grid">
-        <SelectField label="Database" value={database} onChange={(e) => setDatabase(e.target.value)}>
+        <SelectField label="Database" {...bindValue(database, setDatabase)}>
           <option value="">All databases</option>
           {(dbs.data?.databases ?? []).map((d) => (
             <option key={d.id} value={d.id}>
@@ -109,8 +110,8 @@ function PlanForm({ projectId, policy }: { projectId: string; policy: Policy }) 
             </option>
           ))}
         </SelectField>
-        <TextField label="Stage" value={stage} onChange={(e) => setStage(e.target.value)} placeholder="any" />
-        <TextField label="Share (%)" type="number" min={0} max={100} step="any" value={share} onChange={(e) => setShare(e.target.value)} placeholder={`${pct(policy.dual_share)} (policy)`} error={f.share} />
+        <TextField label="Stage" {...bindValue(stage, setStage)} placeholder="any" />
+        <TextField label="Share (%)" type="number" min={0} max={100} step="any" {...bindValue(share, setShare)} placeholder={`${pct(policy.dual_share)} (policy)`} error={f.share} />
       </div>
       {plan.isError && Object.keys(f).length === 0 && <Alert>{plan.error.message}</Alert>}
       <div className="toolbar">

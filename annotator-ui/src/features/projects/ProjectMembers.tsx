@@ -4,7 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { api, ApiError, type Member, type ProjectRole } from '../../shared/api';
 import { Alert, Button, Card, ConfirmMutation, EmptyState, ErrorState, Loading, SelectField, SubmitRow, Table, TextField, useToast } from '../../components/ui';
 import { formatDate } from '../../shared/format';
-import { fieldErrors, formError } from '../../shared/forms';
+import { bindValue, fieldErrors, formError } from '../../shared/forms';
 import { ROLE_LABELS } from '../../shared/nav';
 import { useSession } from '../../shared/session';
 import { projectKeys } from './keys';
@@ -163,13 +163,12 @@ function AddMember({ projectId }: { projectId: string }) {
           label="Email"
           type="email"
           name="member-email"
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
+          {...bindValue(email, setEmail)}
           error={fields.email}
           placeholder="name@example.com"
           required
         />
-        <SelectField label="Role" name="member-role" value={role} onChange={(e) => setRole(e.target.value as ProjectRole)} error={fields.role}>
+        <SelectField label="Role" name="member-role" {...bindValue(role, setRole)} error={fields.role}>
           {PROJECT_ROLES.map((r) => (
             <option key={r} value={r}>
               {ROLE_LABELS[r]}

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { request, type RetrievalScope, type RetrievalSettings } from '../../shared/api';
 import { Card, QueryView, SelectField, TextField, useToast } from '../../components/ui';
 import { savedFieldErrors, VersionedForm } from './VersionedForm';
+import { bindValue } from '../../shared/forms';
 
 export const retrievalKey = (projectId: string) => ['retrieval', projectId] as const;
 
@@ -62,12 +63,11 @@ function RetrievalForm({ projectId, settings }: { projectId: string; settings: R
           type="number"
           min={1}
           max={64}
-          value={topK}
-          onChange={(e) => setTopK(e.target.value)}
+          {...bindValue(topK, setTopK)}
           error={f.top_k}
           hint="The best ranked for the question; foreign keys may add half as many"
         />
-        <SelectField label="Questions with their own tables" value={scope} onChange={(e) => setScope(e.target.value as RetrievalScope)} error={f.scope}>
+        <SelectField label="Questions with their own tables" {...bindValue(scope, setScope)} error={f.scope}>
           {SCOPES.map((s) => (
             <option key={s.value} value={s.value}>
               {s.label}

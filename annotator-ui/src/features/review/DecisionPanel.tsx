@@ -10,6 +10,7 @@ import { DECISION_LABELS, ERROR_TYPE_LABELS, ERROR_TYPES, NO_ERROR, type Decisio
 import { isAccept } from './decision';
 import { ClaimLost } from '../../components/QueueStart';
 import { EditFailed, FIXES, type ReviewTaskState } from './useReviewTask';
+import { bindValue } from '../../shared/forms';
 
 export function DecisionPanel({ task, onNext }: { task: ReviewTaskState; onNext: () => void }) {
   const { projectId, a, b, dbId, audit, labelOf, decision, acceptId, verdict, errorType, setErrorType, rules, comment, setComment, finalSql, setFinalSql, question, setQuestion, invalid, setInvalid, db, guide, preview, submit, release, choose, wrong, doSubmit, noneAllowed, current, err, lost, fields, toggleRule } = task;
@@ -93,7 +94,7 @@ export function DecisionPanel({ task, onNext }: { task: ReviewTaskState; onNext:
         </div>
       )}
       {decision === 'rewrite_question' && (
-        <TextAreaField label="New question" value={question} onChange={(e) => setQuestion(e.target.value)} rows={3} error={fields.question} />
+        <TextAreaField label="New question" {...bindValue(question, setQuestion)} rows={3} error={fields.question} />
       )}
       {(!audit || verdict === 'wrong') && (
         <SelectField
@@ -137,7 +138,7 @@ export function DecisionPanel({ task, onNext }: { task: ReviewTaskState; onNext:
         )}
         {fields.rule_ids && <p className="field-error">{fields.rule_ids}</p>}
       </fieldset>
-      <TextAreaField label="Comment" value={comment} onChange={(e) => setComment(e.target.value)} rows={2} />
+      <TextAreaField label="Comment" {...bindValue(comment, setComment)} rows={2} />
       {invalid && <Alert>{invalid}</Alert>}
       {fields.decision && <Alert>{fields.decision}</Alert>}
       {fields.candidate_id && <Alert>{fields.candidate_id}</Alert>}

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { llmApi, type AgentRun, type AgentStep, type ResultPreview } from '../../shared/api';
 import { formatDateTime, formatDuration, formatTokens, elapsedMs } from '../../shared/format';
-import { formError } from '../../shared/forms';
+import { bindValue, formError } from '../../shared/forms';
 import { Prose } from '../../components/Prose';
 import { plural, ResultView } from '../../components/ResultGrid';
 import { SqlCode } from '../../components/SqlCode';
@@ -140,8 +140,7 @@ function SaveAsQuestion({ run, projectId }: { run: AgentRun; projectId: string }
     >
       <TextField
         label="Question to save"
-        value={question}
-        onChange={(e) => setQuestion(e.target.value)}
+        {...bindValue(question, setQuestion)}
         hint="Edit the wording if it should read better; the agent’s SQL is kept with it."
       />
       <SubmitRow busy={save.isPending} disabled={!question.trim()} layout="inline">

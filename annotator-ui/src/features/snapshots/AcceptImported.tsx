@@ -8,6 +8,7 @@ import { Alert, Button, Card, SelectField, useToast } from '../../components/ui'
 import { goldenApi } from '../../shared/golden';
 import { databaseKeys } from '../databases/keys';
 import { questionKeys } from '../questions/keys';
+import { bindValue } from '../../shared/forms';
 
 /** Accepts the imported questions whose gold SQL was verified by execution at import, so an existing
  * benchmark (Spider, a team's own gold set) can be snapshotted without annotating it again. */
@@ -29,7 +30,7 @@ export function AcceptImported({ projectId }: { projectId: string }) {
       description="Questions imported with gold SQL that was checked by execution at import (Spider's translated gold, a CSV's SQL) can be accepted as they are, to snapshot an existing benchmark without annotating it again. Questions with annotation or review work open are left to it; each accepted question's history says why."
     >
       <div className="toolbar">
-        <SelectField label="Database" value={database} onChange={(e) => setDatabase(e.target.value)}>
+        <SelectField label="Database" {...bindValue(database, setDatabase)}>
           <option value="">Every database</option>
           {(databases.data?.databases ?? []).map((d) => (
             <option key={d.id} value={d.id}>

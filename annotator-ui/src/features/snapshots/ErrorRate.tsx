@@ -7,7 +7,7 @@ import { IntervalChart, ProportionBar } from '../../components/charts';
 import { formatCount, plural } from '../../components/ResultGrid';
 import { Alert, Button, Card, QueryView, Stats, Table, TextField } from '../../components/ui';
 import { formatDateTime } from '../../shared/format';
-import { fieldErrors, formError } from '../../shared/forms';
+import { bindValue, fieldErrors, formError } from '../../shared/forms';
 import { goldenApi, type ErrorBreakdown, type ErrorRate, type SnapshotAudit } from '../../shared/golden';
 import { formatInterval, formatPercent } from '../../shared/interval';
 import { errorTypeLabel } from '../../shared/loop';
@@ -209,16 +209,15 @@ function AuditForm({ projectId, snapshotId }: { projectId: string; snapshotId: n
         drawn at random, stratified, from the pairs not audited yet, and queued to reviewers who wrote none of it.
       </p>
       <div className="form-grid">
-        <TextField label="Target upper bound (%)" value={target} onChange={(e) => setTarget(e.target.value)} inputMode="decimal" error={fields.target_upper} required />
+        <TextField label="Target upper bound (%)" {...bindValue(target, setTarget)} inputMode="decimal" error={fields.target_upper} required />
         <TextField
           label="Assumed error (%)"
-          value={assumed}
-          onChange={(e) => setAssumed(e.target.value)}
+          {...bindValue(assumed, setAssumed)}
           inputMode="decimal"
           placeholder="the current estimate"
           error={fields.assumed_error}
         />
-        <TextField label="Seed" value={seed} onChange={(e) => setSeed(e.target.value)} inputMode="numeric" error={fields.seed} />
+        <TextField label="Seed" {...bindValue(seed, setSeed)} inputMode="numeric" error={fields.seed} />
       </div>
       {other && <Alert>{other}</Alert>}
       {start.data && (
