@@ -536,11 +536,6 @@ func setNLQStatus(ctx context.Context, tx pgx.Tx, a Actor, projectID, nlqID int6
 		map[string]any{"status": status, "gold_candidate_id": gold, "why": why})
 }
 
-// AuditTx writes an audit entry inside tx (for work outside store that changes several objects).
-func AuditTx(ctx context.Context, tx pgx.Tx, a Actor, action, objectType string, objectID any, projectID *int64, before, after any) error {
-	return auditTx(ctx, tx, a, action, objectType, objectID, projectID, before, after)
-}
-
 // ReviewItemNLQID returns the question a review item of the project is about.
 func (s *Store) ReviewItemNLQID(ctx context.Context, projectID, itemID int64) (int64, error) {
 	var id int64

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm"
 )
 
@@ -40,6 +41,26 @@ func audit(tx *gorm.DB, a Actor, action, objectType string, objectID any, projec
 		return err
 	}
 	return tx.Omit("At", "ActorEmail").Create(&e).Error
+}
+
+// auditTx writes an audit entry on a pgx transaction (imports run on pgx, not GORM).
+func auditTx(ctx context.Context, tx pgx.Tx, a Actor, action, objectType string, objectID any, projectID *int64, before, after any) error {
+	b, err := marshalOrNil(before)
+	if err != nil {
+		return err
+	}
+	af, err := marshalOrNil(after)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO audit_log (actor_id, action, object_type, object_id, project_id, before, after, request_id)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`, a.id(), action, objectType, fmt.Sprint(objectID), projectID, nullJSON(b), nullJSON(af), a.RequestID)
+	return classify(err, "audit")
+}
+
+// AuditTx writes an audit entry inside tx (for work outside store that changes several objects).
+func AuditTx(ctx context.Context, tx pgx.Tx, a Actor, action, objectType string, objectID any, projectID *int64, before, after any) error {
+	return auditTx(ctx, tx, a, action, objectType, objectID, projectID, before, after)
 }
 
 func marshalOrNil(v any) (json.RawMessage, error) {

@@ -111,28 +111,6 @@ func InsertDatabase(ctx context.Context, tx pgx.Tx, a Actor, d *Database, tables
 	return auditTx(ctx, tx, a, "database.import", "database", d.ID, &d.ProjectID, nil, after)
 }
 
-// auditTx writes an audit entry on a pgx transaction (imports run on pgx, not GORM).
-func auditTx(ctx context.Context, tx pgx.Tx, a Actor, action, objectType string, objectID any, projectID *int64, before, after any) error {
-	b, err := marshalOrNil(before)
-	if err != nil {
-		return err
-	}
-	af, err := marshalOrNil(after)
-	if err != nil {
-		return err
-	}
-	_, err = tx.Exec(ctx, `INSERT INTO audit_log (actor_id, action, object_type, object_id, project_id, before, after, request_id)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`, a.id(), action, objectType, fmt.Sprint(objectID), projectID, nullJSON(b), nullJSON(af), a.RequestID)
-	return classify(err, "audit")
-}
-
-func nullJSON(b json.RawMessage) any {
-	if b == nil {
-		return nil
-	}
-	return string(b)
-}
-
 const databaseColumns = `d.id, d.project_id, d.name, d.version, d.kind, d.source, d.schema_name, d.reader_role, d.schema_hash,
 	d.table_count, d.row_count, d.report, d.created_by, d.created_at,
 	d.version = (SELECT max(version) FROM databases x WHERE x.project_id = d.project_id AND x.name = d.name) AS latest`

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -36,6 +37,14 @@ func scanRow[T any](row pgx.Row, fields func(*T) []any) (T, error) {
 func queryAll[T any](ctx context.Context, q querier, what string, fields func(*T) []any, sql string, args ...any) ([]T, error) {
 	rows, err := q.Query(ctx, sql, args...)
 	return collect(rows, err, what, func(row pgx.CollectableRow) (T, error) { return scanRow(row, fields) })
+}
+
+// nullJSON is a JSON query argument: an absent value (nil) as SQL NULL, a present one as its text.
+func nullJSON(b json.RawMessage) any {
+	if b == nil {
+		return nil
+	}
+	return string(b)
 }
 
 // collect scans every row of a query with scan, given what the query returned; what names the
