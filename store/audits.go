@@ -126,11 +126,11 @@ func (s *Store) AuditVerdicts(ctx context.Context, snapshotID int64) ([]AuditVer
 // AuditStatus counts a snapshot's audit items by review status.
 func (s *Store) AuditStatus(ctx context.Context, snapshotID int64) (map[string]int, error) {
 	rows, err := s.pool.Query(ctx, `SELECT status, count(*) FROM review_items WHERE snapshot_id = $1 AND reason = 'snapshot_audit' GROUP BY status`, snapshotID)
-	return countBy(rows, err, "audit status", map[string]int{"pending": 0, "claimed": 0, "resolved": 0})
+	return collectMap(rows, err, "audit status", map[string]int{"pending": 0, "claimed": 0, "resolved": 0})
 }
 
 // SnapshotStrata counts a snapshot's pairs by how they were accepted.
 func (s *Store) SnapshotStrata(ctx context.Context, snapshotID int64) (map[string]int, error) {
 	rows, err := s.pool.Query(ctx, `SELECT accepted_by, count(*) FROM snapshot_pairs WHERE snapshot_id = $1 GROUP BY 1`, snapshotID)
-	return countBy(rows, err, "snapshot strata", map[string]int{})
+	return collectMap(rows, err, "snapshot strata", map[string]int{})
 }

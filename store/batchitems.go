@@ -41,7 +41,7 @@ func (s *Store) BatchItems(ctx context.Context, q BatchItemQuery) (BatchItems, e
 	}
 	counts, err := s.pool.Query(ctx, `SELECT status, count(*) FROM agent_runs WHERE pipeline_run_id = $1 AND project_id = $2 GROUP BY status`,
 		q.RunID, q.ProjectID)
-	if out.Outcomes, err = countBy(counts, err, "batch outcomes", map[string]int{}); err != nil {
+	if out.Outcomes, err = collectMap(counts, err, "batch outcomes", map[string]int{}); err != nil {
 		return BatchItems{}, err
 	}
 	return out, nil

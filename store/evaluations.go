@@ -140,17 +140,7 @@ func (s *Store) EvalResults(ctx context.Context, runID, candidateID, snapshotID 
 // EvalOutcomes returns whether each scored question of a run's candidate was answered correctly.
 func (s *Store) EvalOutcomes(ctx context.Context, runID, candidateID int64) (map[int64]bool, error) {
 	rows, err := s.pool.Query(ctx, `SELECT nlq_id, correct FROM eval_results WHERE run_id = $1 AND candidate_id = $2`, runID, candidateID)
-	if err != nil {
-		return nil, classify(err, "eval outcomes")
-	}
-	out := map[int64]bool{}
-	var id int64
-	var ok bool
-	_, err = pgx.ForEachRow(rows, []any{&id, &ok}, func() error {
-		out[id] = ok
-		return nil
-	})
-	return out, classify(err, "eval outcomes")
+	return collectMap(rows, err, "eval outcomes", map[int64]bool{})
 }
 
 // EvalBucket counts the scored items of a group and the correct ones.

@@ -157,17 +157,7 @@ func (s *Store) MetricRunResults(ctx context.Context, projectID, id int64) (Metr
 // MetricRunInputs returns what a run read, by question.
 func (s *Store) MetricRunInputs(ctx context.Context, runID int64) (map[int64]*int64, error) {
 	rows, err := s.pool.Query(ctx, `SELECT nlq_id, candidate_id FROM metric_run_inputs WHERE run_id = $1`, runID)
-	if err != nil {
-		return nil, classify(err, "metric run inputs")
-	}
-	out := map[int64]*int64{}
-	var nlq int64
-	var cand *int64
-	_, err = pgx.ForEachRow(rows, []any{&nlq, &cand}, func() error {
-		out[nlq] = cand
-		return nil
-	})
-	return out, classify(err, "metric run inputs")
+	return collectMap(rows, err, "metric run inputs", map[int64]*int64{})
 }
 
 // AbandonMetricRuns marks a project's computations still running after age as failed: the process

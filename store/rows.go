@@ -57,20 +57,20 @@ func collect[T any](rows pgx.Rows, err error, what string, scan pgx.RowToFunc[T]
 	return out, classify(err, what)
 }
 
-// countBy reads a query's (key, count) rows into out, given what the query returned; what names
-// the query in errors.
-func countBy(rows pgx.Rows, err error, what string, out map[string]int) (map[string]int, error) {
+// collectMap reads a query's (key, value) rows into out (which may hold defaults, such as zero
+// counts), given what the query returned; what names the query in errors.
+func collectMap[K comparable, V any](rows pgx.Rows, err error, what string, out map[K]V) (map[K]V, error) {
 	if err != nil {
 		return nil, classify(err, what)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var k string
-		var n int
-		if err := rows.Scan(&k, &n); err != nil {
+		var k K
+		var v V
+		if err := rows.Scan(&k, &v); err != nil {
 			return nil, classify(err, what)
 		}
-		out[k] = n
+		out[k] = v
 	}
 	return out, classify(rows.Err(), what)
 }
