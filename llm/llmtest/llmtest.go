@@ -453,6 +453,12 @@ type wireFunction struct {
 	Arguments string `json:"arguments"`
 }
 
+// wireList is the API's envelope of a list (models, embeddings).
+type wireList[T any] struct {
+	Object string `json:"object"`
+	Data   []T    `json:"data"`
+}
+
 type wireUsage struct {
 	PromptTokens     int `json:"prompt_tokens"`
 	CompletionTokens int `json:"completion_tokens"`
@@ -574,11 +580,10 @@ func (s *Server) handleEmbeddings(w http.ResponseWriter, r *http.Request) {
 		Embedding any    `json:"embedding"`
 	}
 	resp := struct {
-		Object string    `json:"object"`
-		Data   []item    `json:"data"`
-		Model  string    `json:"model"`
-		Usage  wireUsage `json:"usage"`
-	}{Object: "list", Data: []item{}, Model: raw.Model}
+		wireList[item]
+		Model string    `json:"model"`
+		Usage wireUsage `json:"usage"`
+	}{wireList: wireList[item]{Object: "list", Data: []item{}}, Model: raw.Model}
 	tokens := 0
 	for i, in := range inputs {
 		v := embed(in)
@@ -617,10 +622,7 @@ func (s *Server) handleModels(w http.ResponseWriter, r *http.Request) {
 		Created int64  `json:"created"`
 		OwnedBy string `json:"owned_by"`
 	}
-	list := struct {
-		Object string  `json:"object"`
-		Data   []model `json:"data"`
-	}{Object: "list"}
+	list := wireList[model]{Object: "list"}
 	for _, n := range names {
 		list.Data = append(list.Data, model{ID: n, Object: "model", Created: 0, OwnedBy: "llmtest"})
 	}
