@@ -1,13 +1,13 @@
 // The annotation loop's policy (leads): how many questions also get human SQL, how many annotators
 // each, how many agreements are audited, blind mode and the claim lease; and planning annotation.
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, ApiError } from '../../shared/api';
 import { loopApi, type Policy, type PlanResult } from '../../shared/loop';
-import { Alert, Button, Card, QueryView, SelectField, TextField, useToast } from '../../components/ui';
+import { Alert, Button, Card, QueryView, SelectField, TextField } from '../../components/ui';
 import { databaseKeys } from '../databases/keys';
 import { projectKeys } from './keys';
-import { savedFieldErrors, VersionedForm } from './VersionedForm';
+import { useVersionedSave, VersionedForm } from './VersionedForm';
 import { bindValue } from '../../shared/forms';
 
 const pct = (x: number) => String(Math.round(x * 1000) / 10);
@@ -29,15 +29,14 @@ export function LoopPolicyCard({ projectId }: { projectId: string }) {
 }
 
 function PolicyForm({ projectId, policy }: { projectId: string; policy: Policy }) {
-  const qc = useQueryClient();
-  const toast = useToast();
   const [share, setShare] = useState(pct(policy.dual_share));
   const [perItem, setPerItem] = useState(String(policy.annotators_per_item));
   const [audit, setAudit] = useState(pct(policy.audit_rate));
   const [blind, setBlind] = useState(policy.blind);
   const [lease, setLease] = useState(String(Math.round(policy.lease_seconds / 60)));
-  const save = useMutation({
-    mutationFn: () =>
+  const { save, fields: f, reload } = useVersionedSave(
+    projectKeys.policy(projectId),
+    () =>
       loopApi.savePolicy(projectId, {
         version: policy.version,
         dual_share: Number(share) / 100,
@@ -46,18 +45,14 @@ function PolicyForm({ projectId, policy }: { projectId: string; policy: Policy }
         blind,
         lease_seconds: Math.round(Number(lease) * 60),
       }),
-    onSuccess: (res) => {
-      qc.setQueryData(projectKeys.policy(projectId), res);
-      toast('Policy saved');
-    },
-  });
-  const f = savedFieldErrors(save.error);
+    'Policy saved',
+  );
   return (
     <VersionedForm
       label="Loop policy"
       save={save}
       stale="Someone changed the policy"
-      onReload={() => qc.invalidateQueries({ queryKey: projectKeys.policy(projectId) })}
+      onReload={reload}
       version={policy.version}
       saveLabel="Save policy"
     >

@@ -1,10 +1,10 @@
 // Schema retrieval (leads): how many tables the SQL agent's prompt describes, and whether a
 // question that comes with its own tables keeps the agent to them (docs/API.md, retrieval).
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { request, type RetrievalScope, type RetrievalSettings } from '../../shared/api';
-import { Card, QueryView, SelectField, TextField, useToast } from '../../components/ui';
-import { savedFieldErrors, VersionedForm } from './VersionedForm';
+import { Card, QueryView, SelectField, TextField } from '../../components/ui';
+import { useVersionedSave, VersionedForm } from './VersionedForm';
 import { bindValue } from '../../shared/forms';
 
 export const retrievalKey = (projectId: string) => ['retrieval', projectId] as const;
@@ -36,24 +36,15 @@ export function RetrievalSettingsCard({ projectId }: { projectId: string }) {
 }
 
 function RetrievalForm({ projectId, settings }: { projectId: string; settings: RetrievalSettings }) {
-  const qc = useQueryClient();
-  const toast = useToast();
   const [topK, setTopK] = useState(String(settings.top_k));
   const [scope, setScope] = useState<RetrievalScope>(settings.scope);
-  const save = useMutation({
-    mutationFn: () => retrievalApi.save(projectId, { version: settings.version, top_k: Number(topK), scope }),
-    onSuccess: (res) => {
-      qc.setQueryData(retrievalKey(projectId), res);
-      toast('Retrieval settings saved');
-    },
-  });
-  const f = savedFieldErrors(save.error);
+  const { save, fields: f, reload } = useVersionedSave(retrievalKey(projectId), () => retrievalApi.save(projectId, { version: settings.version, top_k: Number(topK), scope }), 'Retrieval settings saved');
   return (
     <VersionedForm
       label="Retrieval settings"
       save={save}
       stale="Someone changed these settings"
-      onReload={() => qc.invalidateQueries({ queryKey: retrievalKey(projectId) })}
+      onReload={reload}
       version={settings.version}
       saveLabel="Save retrieval settings"
     >

@@ -1,10 +1,30 @@
 // A project settings form that saves with the version it was read at (loop policy, retrieval).
+import { useMutation, useQueryClient, type QueryKey } from '@tanstack/react-query';
 import { type ReactNode } from 'react';
 import { ApiError } from '../../shared/api';
-import { Alert, Button } from '../../components/ui';
+import { Alert, Button, useToast } from '../../components/ui';
 
-/** The fields a failed save names, so each field shows its own error. */
-export const savedFieldErrors = (error: unknown) => (error instanceof ApiError ? error.fields : {});
+/**
+ * Saving the settings read with `queryKey`: the save, whose answer (the settings at their new version)
+ * replaces the query's data and is told with the toast `saved`; the fields a failed save names, so
+ * each field shows its own error; and the reload offered when someone else saved first.
+ */
+export function useVersionedSave<T>(queryKey: QueryKey, save: () => Promise<T>, saved: string) {
+  const qc = useQueryClient();
+  const toast = useToast();
+  const mutation = useMutation({
+    mutationFn: save,
+    onSuccess: (res) => {
+      qc.setQueryData(queryKey, res);
+      toast(saved);
+    },
+  });
+  return {
+    save: mutation,
+    fields: mutation.error instanceof ApiError ? mutation.error.fields : {},
+    reload: () => qc.invalidateQueries({ queryKey }),
+  };
+}
 
 /**
  * The form: its fields (`children`), then why the save failed when no field says so, or that someone
