@@ -43,39 +43,38 @@ func TestPattern_ReplacesNamesAndValuesWithPlaceholders(t *testing.T) {
 	}
 }
 
-func TestPattern_SameShapeSamePattern(t *testing.T) {
+// Two queries share a pattern exactly when they have the same shape: names, values, aliases,
+// comments and how many literals a list holds do not count; operators, functions, set operations,
+// subqueries, ordering, DISTINCT and the number of output columns do.
+func TestPattern_SharedExactlyByQueriesOfTheSameShape(t *testing.T) {
 	t.Parallel()
-	pairs := [][2]string{
-		{"SELECT name FROM singer WHERE age > 30", "select  Title from SONGS as s where s.length>4.5;"},
-		{"SELECT a FROM t WHERE x = 1 AND y = 'b'", "SELECT a FROM t WHERE y = 'q' AND x = 7"},
-		{"SELECT a FROM t WHERE x IN (1)", "SELECT a FROM t WHERE x IN (1, 2, 3, 4)"},
-		{"SELECT a FROM t ORDER BY a", "SELECT a FROM t ORDER BY a ASC"},
-		{"SELECT a FROM t -- comment\n WHERE b = $1", "SELECT a FROM t WHERE b = 'x'"},
-		{"SELECT T1.a FROM t AS T1", "SELECT a FROM t"},
+	tests := []struct {
+		a, b string
+		same bool
+	}{
+		{"SELECT name FROM singer WHERE age > 30", "select  Title from SONGS as s where s.length>4.5;", true},
+		{"SELECT a FROM t WHERE x = 1 AND y = 'b'", "SELECT a FROM t WHERE y = 'q' AND x = 7", true},
+		{"SELECT a FROM t WHERE x IN (1)", "SELECT a FROM t WHERE x IN (1, 2, 3, 4)", true},
+		{"SELECT a FROM t ORDER BY a", "SELECT a FROM t ORDER BY a ASC", true},
+		{"SELECT a FROM t -- comment\n WHERE b = $1", "SELECT a FROM t WHERE b = 'x'", true},
+		{"SELECT T1.a FROM t AS T1", "SELECT a FROM t", true},
+		{"SELECT a FROM t WHERE x = 1", "SELECT a FROM t WHERE x > 1", false},
+		{"SELECT a FROM t WHERE x = 1", "SELECT a FROM t WHERE x = 1 AND y = 2", false},
+		{"SELECT count(a) FROM t", "SELECT max(a) FROM t", false},
+		{"SELECT a FROM t UNION SELECT a FROM u", "SELECT a FROM t UNION ALL SELECT a FROM u", false},
+		{"SELECT a FROM t WHERE x IN (SELECT x FROM u)", "SELECT a FROM t JOIN u ON t.x = u.x", false},
+		{"SELECT a FROM t WHERE x IN (SELECT x FROM u WHERE y = 1)", "SELECT a FROM t WHERE x IN (SELECT x FROM u WHERE y > 1)", false},
+		{"SELECT a FROM t ORDER BY a", "SELECT a FROM t ORDER BY a DESC", false},
+		{"SELECT a FROM t", "SELECT DISTINCT a FROM t", false},
+		{"SELECT a, b FROM t", "SELECT a FROM t", false},
 	}
-	for _, p := range pairs {
-		if a, b := pattern(t, p[0]), pattern(t, p[1]); a != b {
-			t.Errorf("%q and %q differ:\n%s\n%s", p[0], p[1], a, b)
-		}
-	}
-}
-
-func TestPattern_DifferentShapeDifferentPattern(t *testing.T) {
-	t.Parallel()
-	pairs := [][2]string{
-		{"SELECT a FROM t WHERE x = 1", "SELECT a FROM t WHERE x > 1"},
-		{"SELECT a FROM t WHERE x = 1", "SELECT a FROM t WHERE x = 1 AND y = 2"},
-		{"SELECT count(a) FROM t", "SELECT max(a) FROM t"},
-		{"SELECT a FROM t UNION SELECT a FROM u", "SELECT a FROM t UNION ALL SELECT a FROM u"},
-		{"SELECT a FROM t WHERE x IN (SELECT x FROM u)", "SELECT a FROM t JOIN u ON t.x = u.x"},
-		{"SELECT a FROM t WHERE x IN (SELECT x FROM u WHERE y = 1)", "SELECT a FROM t WHERE x IN (SELECT x FROM u WHERE y > 1)"},
-		{"SELECT a FROM t ORDER BY a", "SELECT a FROM t ORDER BY a DESC"},
-		{"SELECT a FROM t", "SELECT DISTINCT a FROM t"},
-		{"SELECT a, b FROM t", "SELECT a FROM t"},
-	}
-	for _, p := range pairs {
-		if a, b := pattern(t, p[0]), pattern(t, p[1]); a == b {
-			t.Errorf("%q and %q share the pattern %s", p[0], p[1], a)
+	for _, tt := range tests {
+		a, b := pattern(t, tt.a), pattern(t, tt.b)
+		switch {
+		case tt.same && a != b:
+			t.Errorf("%q and %q differ:\n%s\n%s", tt.a, tt.b, a, b)
+		case !tt.same && a == b:
+			t.Errorf("%q and %q share the pattern %s", tt.a, tt.b, a)
 		}
 	}
 }
