@@ -669,44 +669,36 @@ const (
 
 // frameText renders a window frame from its option bits, offsets as val.
 func frameText(o int32) string {
-	var b strings.Builder
-	switch {
-	case o&frameRows != 0:
-		b.WriteString("ROWS")
-	case o&frameGroups != 0:
-		b.WriteString("GROUPS")
-	case o&frameRange != 0:
-		b.WriteString("RANGE")
-	}
 	bound := func(unbPrec, unbFol, cur, offPrec, offFol int32) string {
-		switch {
-		case o&unbPrec != 0:
-			return "UNBOUNDED PRECEDING"
-		case o&unbFol != 0:
-			return "UNBOUNDED FOLLOWING"
-		case o&cur != 0:
-			return "CURRENT ROW"
-		case o&offPrec != 0:
-			return patValue + " PRECEDING"
-		case o&offFol != 0:
-			return patValue + " FOLLOWING"
-		}
-		return ""
+		return firstSet(o, []bitText{{unbPrec, "UNBOUNDED PRECEDING"}, {unbFol, "UNBOUNDED FOLLOWING"}, {cur, "CURRENT ROW"},
+			{offPrec, patValue + " PRECEDING"}, {offFol, patValue + " FOLLOWING"}})
 	}
-	b.WriteString(" BETWEEN ")
-	b.WriteString(bound(frameStartUnboundedPrec, frameStartUnboundedFol, frameStartCurrentRow, frameStartOffsetPrec, frameStartOffsetFol))
-	b.WriteString(" AND ")
-	b.WriteString(bound(frameEndUnboundedPrec, frameEndUnboundedFol, frameEndCurrentRow, frameEndOffsetPrec, frameEndOffsetFol))
-	switch {
-	case o&frameExcludeCurrentRow != 0:
-		b.WriteString(" EXCLUDE CURRENT ROW")
-	case o&frameExcludeGroup != 0:
-		b.WriteString(" EXCLUDE GROUP")
-	case o&frameExcludeTies != 0:
-		b.WriteString(" EXCLUDE TIES")
-	}
-	return b.String()
+	return firstSet(o, frameModes) +
+		" BETWEEN " + bound(frameStartUnboundedPrec, frameStartUnboundedFol, frameStartCurrentRow, frameStartOffsetPrec, frameStartOffsetFol) +
+		" AND " + bound(frameEndUnboundedPrec, frameEndUnboundedFol, frameEndCurrentRow, frameEndOffsetPrec, frameEndOffsetFol) +
+		firstSet(o, frameExclusions)
 }
+
+// bitText is the text of one window frame option bit.
+type bitText struct {
+	bit  int32
+	text string
+}
+
+// firstSet is the text of the first of choices whose bit o has set, "" when it has none of them.
+func firstSet(o int32, choices []bitText) string {
+	for _, c := range choices {
+		if o&c.bit != 0 {
+			return c.text
+		}
+	}
+	return ""
+}
+
+var (
+	frameModes      = []bitText{{frameRows, "ROWS"}, {frameGroups, "GROUPS"}, {frameRange, "RANGE"}}
+	frameExclusions = []bitText{{frameExcludeCurrentRow, " EXCLUDE CURRENT ROW"}, {frameExcludeGroup, " EXCLUDE GROUP"}, {frameExcludeTies, " EXCLUDE TIES"}}
+)
 
 func (p *patternWriter) subLink(s *pg_query.SubLink) {
 	op := "="
