@@ -90,11 +90,11 @@ func Start(ctx context.Context, opt Options) (*Cluster, error) {
 	if err := c.prepareDirs(); err != nil {
 		return nil, err
 	}
-	startLock, err := lockFile(ctx, c.path("start.lock"), true, true)
+	lock, err := c.startLock(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("pgserver: take start lock in %s: %w", c.root, err)
+		return nil, err
 	}
-	defer startLock.Close()
+	defer lock.Close()
 
 	if err := c.ensureInitialized(ctx); err != nil {
 		return nil, err
@@ -709,6 +709,16 @@ func buildURL(sockDir string, port int, database string) string {
 	return u.String()
 }
 
+// startLock takes the start lock (see doc.go), waiting for a process that holds it; the caller
+// closes it.
+func (c *Cluster) startLock(ctx context.Context) (*os.File, error) {
+	f, err := lockFile(ctx, c.path("start.lock"), true, true)
+	if err != nil {
+		return nil, fmt.Errorf("pgserver: take start lock in %s: %w", c.root, err)
+	}
+	return f, nil
+}
+
 // lockFile opens path and flocks it. Waiting polls so that ctx can cancel it: a start lock may be
 // held for up to a minute while another process starts the server.
 func lockFile(ctx context.Context, path string, exclusive, wait bool) (*os.File, error) {
@@ -767,11 +777,11 @@ func (c *Cluster) Close(ctx context.Context) error {
 	}
 	c.users.Close() // releases the shared lock
 	c.users = nil
-	startLock, err := lockFile(ctx, c.path("start.lock"), true, true)
+	lock, err := c.startLock(ctx)
 	if err != nil {
-		return fmt.Errorf("pgserver: take start lock in %s: %w", c.root, err)
+		return err
 	}
-	defer startLock.Close()
+	defer lock.Close()
 	last, err := lockFile(ctx, c.path("users.lock"), true, false)
 	if errors.Is(err, errWouldBlock) {
 		c.log.Info("PostgreSQL still in use by another process; leaving it running", "pgdata", c.pgdata)
@@ -790,11 +800,11 @@ func (c *Cluster) Close(ctx context.Context) error {
 func (c *Cluster) Stop(ctx context.Context) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	startLock, err := lockFile(ctx, c.path("start.lock"), true, true)
+	lock, err := c.startLock(ctx)
 	if err != nil {
-		return fmt.Errorf("pgserver: take start lock in %s: %w", c.root, err)
+		return err
 	}
-	defer startLock.Close()
+	defer lock.Close()
 	return c.stopServer(ctx)
 }
 
@@ -816,11 +826,11 @@ func (c *Cluster) EnsureRunning(ctx context.Context) (started bool, err error) {
 	if c.users == nil {
 		return false, errors.New("pgserver: EnsureRunning after Close")
 	}
-	startLock, err := lockFile(ctx, c.path("start.lock"), true, true)
+	lock, err := c.startLock(ctx)
 	if err != nil {
-		return false, fmt.Errorf("pgserver: take start lock in %s: %w", c.root, err)
+		return false, err
 	}
-	defer startLock.Close()
+	defer lock.Close()
 	if c.answers(ctx, c.sockDir, c.port) {
 		return false, nil
 	}
