@@ -53,9 +53,7 @@ func TestAccount_ChangingThePasswordRevokesTheAPITokensUnlessAskedNotTo(t *testi
 		e.users["changer"] = u
 		other := e.secondToken(u)
 		spent, _, _ := e.store.CreateToken(e.ctx, store.System, u.ID, "spent", 0)
-		if err := e.store.RevokeToken(e.ctx, store.System, u.ID, spent.ID); err != nil {
-			t.Fatal(err)
-		}
+		noError(t, e.store.RevokeToken(e.ctx, store.System, u.ID, spent.ID))
 		rec := e.do(scenario{Method: "PUT", URL: "/api/v1/account/password", Cookie: "changer", Body: newPassword})
 		if rec.Code != http.StatusOK {
 			t.Fatalf("change: %d %s", rec.Code, rec.Body)

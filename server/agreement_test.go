@@ -25,9 +25,7 @@ func (e *env) dualItem(t *testing.T, agentSQL string, slots int) int64 {
 	e.inTx(t, func(tx pgx.Tx) {
 		if agentSQL != "" {
 			c := store.Candidate{NLQID: nlq, Source: "agent", SQL: agentSQL}
-			if err := store.InsertCandidate(e.ctx, tx, store.System, &c); err != nil {
-				t.Fatal(err)
-			}
+			noError(t, store.InsertCandidate(e.ctx, tx, store.System, &c))
 		}
 		if _, err := store.CreateAnnotationItems(e.ctx, tx, e.project.ID, nlq, slots); err != nil {
 			t.Fatal(err)
@@ -111,9 +109,7 @@ func TestAnnotationAPI_TwoAnnotatorsDisagreeingWithoutAnAgent(t *testing.T) {
 		t.Fatalf("second annotator: %+v", second)
 	}
 	var authors []int64
-	if err := e.store.Pool().QueryRow(e.ctx, `SELECT authors FROM review_items WHERE id = $1`, *second.ReviewItem).Scan(&authors); err != nil {
-		t.Fatal(err)
-	}
+	noError(t, e.store.Pool().QueryRow(e.ctx, `SELECT authors FROM review_items WHERE id = $1`, *second.ReviewItem).Scan(&authors))
 	if !slices.Contains(authors, e.users["annotator"].ID) || !slices.Contains(authors, e.users["lead"].ID) {
 		t.Fatalf("both annotators must be the item's authors: %v", authors)
 	}
@@ -190,12 +186,8 @@ func TestAnnotationAPI_AgentAnswerIsComparedWithEarlierAnnotations(t *testing.T)
 				t.Fatalf("before the agent: %+v", mine)
 			}
 			run, err := e.srv.cfg.Agents.StartBatch(e.ctx, store.System, e.project.ID, agentbatch.Params{Limit: 1})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := e.srv.cfg.Runner.Execute(e.ctx, run); err != nil {
-				t.Fatal(err)
-			}
+			noError(t, err)
+			noError(t, e.srv.cfg.Runner.Execute(e.ctx, run))
 			st := e.nlqState(t, nlq)
 			if st.Status != tc.status {
 				t.Fatalf("after the agent answered: %+v, want %s", st, tc.status)

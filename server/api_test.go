@@ -23,14 +23,10 @@ func TestAPI_Authentication(t *testing.T) {
 	}
 	revoked := e.newUser("revoked", false)
 	tokens, _ := e.store.ListTokens(ctx, revoked.ID)
-	if err := e.store.RevokeToken(ctx, store.System, revoked.ID, tokens[0].ID); err != nil {
-		t.Fatal(err)
-	}
+	noError(t, e.store.RevokeToken(ctx, store.System, revoked.ID, tokens[0].ID))
 	expiring := e.newUser("expiring", false)
 	_, expiredSecret, err := e.store.CreateToken(ctx, store.System, expiring.ID, "short", time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
+	noError(t, err)
 	// Age the token past its expiry as time would.
 	if _, err := e.store.Pool().Exec(ctx, "UPDATE api_tokens SET expires_at = now() - interval '1 minute' WHERE token_hash = $1", store.HashSecret(expiredSecret)); err != nil {
 		t.Fatal(err)
@@ -252,9 +248,7 @@ func TestAPI_RoleChangesFromAnotherProcess(t *testing.T) {
 	go e.srv.authz.listen(ctx)
 
 	other, err := store.Open(ctx, e.store.URL(), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	noError(t, err)
 	defer other.Close()
 	// Wait until the listener is subscribed: a change made before LISTEN would be missed, by design
 	// covered by the reload the listener does right after subscribing.

@@ -18,19 +18,13 @@ func TestAPITypesGenerated(t *testing.T) {
 	t.Parallel()
 	decls, opt := apiTypes()
 	want, err := tsgen.Generate(decls, opt)
-	if err != nil {
-		t.Fatal(err)
-	}
+	noError(t, err)
 	path := filepath.Join("..", "annotator-ui", "src", "shared", "api.gen.ts")
 	if *updateTypes {
-		if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		noError(t, os.WriteFile(path, []byte(want), 0o644))
 	}
 	got, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	noError(t, err)
 	if string(got) != want {
 		t.Fatalf("%s is not what the Go types generate: run `make types`; first difference:\n%s", path, firstDiff(string(got), want))
 	}

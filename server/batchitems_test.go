@@ -16,16 +16,12 @@ func (e *env) batchWithTrajectories(t *testing.T, n int) (int64, []int64) {
 	ids := make([]int64, n)
 	for i := range ids {
 		r := store.AgentRun{ProjectID: e.project.ID, DatabaseID: e.database.ID, PipelineRunID: &batch, Question: fmt.Sprintf("Question %d?", i)}
-		if err := e.store.CreateAgentRun(e.ctx, store.System, &r); err != nil {
-			t.Fatal(err)
-		}
+		noError(t, e.store.CreateAgentRun(e.ctx, store.System, &r))
 		r.Status = "answered"
 		if i%3 == 2 {
 			r.Status = "error"
 		}
-		if err := e.store.FinishAgentRun(e.ctx, &r); err != nil {
-			t.Fatal(err)
-		}
+		noError(t, e.store.FinishAgentRun(e.ctx, &r))
 		ids[i] = r.ID
 	}
 	return batch, ids
@@ -44,9 +40,7 @@ func TestBatchItems_PagesByKeysetWithOutcomeFilterAndCounts(t *testing.T) {
 			t.Fatalf("GET %s: %d %s", query, rec.Code, rec.Body)
 		}
 		var page store.BatchItems
-		if err := json.Unmarshal(rec.Body.Bytes(), &page); err != nil {
-			t.Fatal(err)
-		}
+		noError(t, json.Unmarshal(rec.Body.Bytes(), &page))
 		return page
 	}
 	pageIDs := func(p store.BatchItems) []int64 {

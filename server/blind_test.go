@@ -25,9 +25,7 @@ func TestBlind_AnnotatorWithALiveClaimReadsNoOneElsesSQL(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.users["peer"] = peer
-	if err := e.srv.authz.reload(e.ctx); err != nil {
-		t.Fatal(err)
-	}
+	noError(t, e.srv.authz.reload(e.ctx))
 	markers := []string{"ref_marker", "agent_marker", "peer_marker"}
 	dbID := e.database.ID
 	n := store.NLQ{ProjectID: e.project.ID, DatabaseID: &dbID, Question: "Which singers are there?"}
@@ -37,9 +35,7 @@ func TestBlind_AnnotatorWithALiveClaimReadsNoOneElsesSQL(t *testing.T) {
 		}
 		for src, sql := range map[string]string{"import": "SELECT name AS ref_marker FROM singer", "agent": "SELECT name AS agent_marker FROM singer"} {
 			c := store.Candidate{NLQID: n.ID, Source: src, SQL: sql}
-			if err := store.InsertCandidate(e.ctx, tx, store.System, &c); err != nil {
-				t.Fatal(err)
-			}
+			noError(t, store.InsertCandidate(e.ctx, tx, store.System, &c))
 		}
 		if _, err := store.CreateAnnotationItems(e.ctx, tx, e.project.ID, n.ID, 2); err != nil {
 			t.Fatal(err)

@@ -256,9 +256,7 @@ func browserTests(t *testing.T, set llm.Settings, llmFlag string, specs ...strin
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	st, err := store.Open(ctx, storetest.URL(t), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	noError(t, err)
 	defer st.Close()
 	const adminEmail, adminPassword = "admin@example.com", "e2e admin password"
 	if _, err := st.CreateUser(ctx, store.System, store.NewUser{Email: adminEmail, Name: "Admin", Password: adminPassword, IsAdmin: true}); err != nil {
@@ -268,13 +266,9 @@ func browserTests(t *testing.T, set llm.Settings, llmFlag string, specs ...strin
 	cfg := Config{Version: "e2e", UI: annotatorui.Dist(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Exec: sandbox, Importer: im}
 	wire(t, st, &cfg, set, true)
 	srv, err := New(ctx, st, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	noError(t, err)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	noError(t, err)
 	done := make(chan error, 1)
 	go func() { done <- srv.Run(ctx, ln) }()
 	defer func() {

@@ -83,9 +83,7 @@ func zipOf(t *testing.T, files map[string]string) []byte {
 	zw := zip.NewWriter(&b)
 	for name, body := range files {
 		f, err := zw.Create(name)
-		if err != nil {
-			t.Fatal(err)
-		}
+		noError(t, err)
 		f.Write([]byte(body))
 	}
 	zw.Close()

@@ -11,9 +11,7 @@ import (
 func (e *env) guidelineVersion(t *testing.T) int {
 	t.Helper()
 	g, _, err := e.store.CurrentGuideline(e.ctx, e.project.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	noError(t, err)
 	return g.Version
 }
 
@@ -21,9 +19,7 @@ func (e *env) guidelineVersion(t *testing.T) int {
 func (e *env) guideline(t *testing.T) int {
 	t.Helper()
 	g, err := e.store.SaveGuideline(e.ctx, store.System, e.project.ID, "## R: "+unique("Rule"), "fixture", e.guidelineVersion(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	noError(t, err)
 	return g.Version
 }
 

@@ -21,9 +21,7 @@ func (e *env) splitSnapshot(t *testing.T) int64 {
 		ids = append(ids, e.acceptedNLQ(t))
 	}
 	pairs, err := e.store.AcceptedPairs(e.ctx, e.project.ID, store.SnapshotSource{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	noError(t, err)
 	var mine []store.SnapshotPair
 	for _, p := range pairs {
 		for i, id := range ids {
@@ -35,9 +33,7 @@ func (e *env) splitSnapshot(t *testing.T) int64 {
 	}
 	snap := store.Snapshot{ProjectID: e.project.ID, Name: unique("split"), Params: json.RawMessage(`{}`), Manifest: json.RawMessage(`{}`),
 		ContentHash: golden.ContentHash(mine)}
-	if err := e.store.CreateSnapshot(e.ctx, store.System, &snap, mine); err != nil {
-		t.Fatal(err)
-	}
+	noError(t, e.store.CreateSnapshot(e.ctx, store.System, &snap, mine))
 	return snap.ID
 }
 
@@ -50,9 +46,7 @@ func (e *env) finishedOptimization(t *testing.T) int64 {
 	t.Helper()
 	run, err := e.srv.cfg.Optimizer.StartOptimization(e.ctx, store.System, e.project.ID, optimize.Params{Method: optimize.MethodOPRO,
 		SnapshotID: e.splitSnapshot(t), OPRO: optimize.OPROParams{Iterations: 1, Candidates: 1}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	noError(t, err)
 	e.execute(t, run)
 	return run.ID
 }
@@ -63,9 +57,7 @@ func (e *env) execute(t *testing.T, run store.PipelineRun) {
 	go func() { done <- e.srv.cfg.Runner.Execute(e.ctx, run) }()
 	select {
 	case err := <-done:
-		if err != nil {
-			t.Fatal(err)
-		}
+		noError(t, err)
 	case <-time.After(2 * time.Minute):
 		t.Fatalf("run %d did not finish", run.ID)
 	}
@@ -74,9 +66,7 @@ func (e *env) execute(t *testing.T, run store.PipelineRun) {
 func (e *env) evaluation(t *testing.T) int64 {
 	t.Helper()
 	run, err := e.evaluator().StartEvaluation(e.ctx, store.System, e.project.ID, evaluate.Params{SnapshotID: e.snapshot(t), Split: "all"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	noError(t, err)
 	return run.ID
 }
 

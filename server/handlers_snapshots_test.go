@@ -26,9 +26,7 @@ func (e *env) snapshot(t *testing.T) int64 {
 	t.Helper()
 	e.acceptedNLQ(t)
 	snap, _, err := (&golden.Snapshots{Store: e.store}).Cut(e.ctx, store.System, e.project.ID, golden.SnapshotParams{Name: unique("snap")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	noError(t, err)
 	return snap.ID
 }
 
@@ -66,9 +64,7 @@ func TestSnapshotsAPI_CutListPageCompare(t *testing.T) {
 			Manifest    golden.Manifest `json:"manifest"`
 		} `json:"snapshot"`
 	}
-	if err := json.Unmarshal(rec.Body.Bytes(), &cut); err != nil {
-		t.Fatal(err)
-	}
+	noError(t, json.Unmarshal(rec.Body.Bytes(), &cut))
 	m := cut.Snapshot.Manifest
 	if cut.Snapshot.Pairs != 10 || m.Splits["train"] != 8 || m.Splits["val"] != 1 || m.Splits["test"] != 1 || len(cut.Snapshot.ContentHash) != 64 {
 		t.Fatalf("cut %+v", cut.Snapshot)

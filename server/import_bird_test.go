@@ -25,9 +25,7 @@ func birdZip(t *testing.T) []byte {
 		files["dev_20240627/"+p] = string(b)
 		return err
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	noError(t, err)
 	return zipOf(t, files)
 }
 
@@ -52,9 +50,7 @@ func TestImports_BIRDUploadKeepsEvidenceAndDescriptions(t *testing.T) {
 			Warnings []string `json:"warnings"`
 		} `json:"descriptions"`
 	}
-	if err := json.Unmarshal(rec.Body.Bytes(), &sum); err != nil {
-		t.Fatal(err)
-	}
+	noError(t, json.Unmarshal(rec.Body.Bytes(), &sum))
 	if sum.Questions.Imported != 13 || sum.Questions.GoldMatched != 12 || sum.Descriptions.Columns != 19 || len(sum.Descriptions.Warnings) != 2 {
 		t.Fatalf("summary %s", rec.Body)
 	}

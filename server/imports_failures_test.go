@@ -17,9 +17,7 @@ func spiderZip(t *testing.T, dbs ...pipelinetest.SpiderDB) []byte {
 	zipPath := filepath.Join(t.TempDir(), "spider.zip")
 	pipelinetest.ZipFiles(t, zipPath, dir)
 	data, err := os.ReadFile(zipPath)
-	if err != nil {
-		t.Fatal(err)
-	}
+	noError(t, err)
 	return data
 }
 
@@ -39,9 +37,7 @@ func TestImports_FailedDatabasesAreNamedWithTheirReasons(t *testing.T) {
 		}
 		Failed []struct{ Name, Reason string }
 	}
-	if err := json.Unmarshal(rec.Body.Bytes(), &sum); err != nil {
-		t.Fatal(err)
-	}
+	noError(t, json.Unmarshal(rec.Body.Bytes(), &sum))
 	if len(sum.Databases) != 1 || sum.Databases[0].Database.Name != "alpha" || len(sum.Failed) != 2 ||
 		sum.Failed[0].Name != "broken" || !strings.Contains(sum.Failed[0].Reason, "database/broken/broken.sqlite") ||
 		sum.Failed[1].Name != "refused" || !strings.Contains(sum.Failed[1].Reason, "row is too big") {

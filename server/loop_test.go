@@ -27,15 +27,11 @@ func (e *env) annotationItem(t *testing.T, agentSQL string) (item, nlq int64) {
 	nlq = e.nlq(t)
 	e.inTx(t, func(tx pgx.Tx) {
 		c := store.Candidate{NLQID: nlq, Source: "agent", SQL: agentSQL}
-		if err := store.InsertCandidate(e.ctx, tx, store.System, &c); err != nil {
-			t.Fatal(err)
-		}
+		noError(t, store.InsertCandidate(e.ctx, tx, store.System, &c))
 		if _, err := store.CreateAnnotationItems(e.ctx, tx, e.project.ID, nlq, 1); err != nil {
 			t.Fatal(err)
 		}
-		if err := tx.QueryRow(e.ctx, `SELECT id FROM annotation_items WHERE nlq_id = $1`, nlq).Scan(&item); err != nil {
-			t.Fatal(err)
-		}
+		noError(t, tx.QueryRow(e.ctx, `SELECT id FROM annotation_items WHERE nlq_id = $1`, nlq).Scan(&item))
 	})
 	return item, nlq
 }
@@ -57,9 +53,7 @@ func (e *env) claimedAnnotation(t *testing.T, as string) (int64, int) {
 func (e *env) setPolicy(t *testing.T, fields map[string]any) {
 	t.Helper()
 	pol, err := e.store.Policy(e.ctx, e.project.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	noError(t, err)
 	fields["version"] = pol.Version
 	rec := e.do(scenario{Method: "PUT", URL: e.projectAPI + "/policy", As: "lead", Body: jsonBody(fields)})
 	if rec.Code != http.StatusOK {
@@ -94,9 +88,7 @@ func (e *env) wantStatus(t *testing.T, nlq int64, want, when string) {
 func (e *env) count(t *testing.T, sql string, args ...any) int {
 	t.Helper()
 	var n int
-	if err := e.store.Pool().QueryRow(e.ctx, sql, args...).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
+	noError(t, e.store.Pool().QueryRow(e.ctx, sql, args...).Scan(&n))
 	return n
 }
 
@@ -179,9 +171,7 @@ func TestAnnotationAPI_BlindAgreementIsAcceptedAndAudited(t *testing.T) {
 	})
 	st := e.nlqState(t, nlq)
 	var human int64
-	if err := e.store.Pool().QueryRow(e.ctx, `SELECT candidate_id FROM annotations WHERE item_id = $1`, item).Scan(&human); err != nil {
-		t.Fatal(err)
-	}
+	noError(t, e.store.Pool().QueryRow(e.ctx, `SELECT candidate_id FROM annotations WHERE item_id = $1`, item).Scan(&human))
 	if st.Status != store.NLQAccepted || st.Gold == nil || *st.Gold != human {
 		t.Fatalf("after agreement: %+v, human candidate %d", st, human)
 	}
@@ -403,12 +393,8 @@ func TestAnnotationAPI_BatchThenAnnotation(t *testing.T) {
 	e.setPolicy(t, map[string]any{"dual_share": 1.0, "audit_rate": 0.0})
 	nlq := e.nlq(t)
 	run, err := e.srv.cfg.Agents.StartBatch(e.ctx, store.System, e.project.ID, agentbatch.Params{Limit: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := e.srv.cfg.Runner.Execute(e.ctx, run); err != nil {
-		t.Fatal(err)
-	}
+	noError(t, err)
+	noError(t, e.srv.cfg.Runner.Execute(e.ctx, run))
 	p := e.projectAPI + "/annotation"
 	got := e.nextTask(t, "annotator")
 	if got.Item.NLQID != nlq {

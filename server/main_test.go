@@ -74,9 +74,7 @@ func newEnv(t *testing.T, mods ...func(*Config)) *env {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, storetest.URL(t), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	noError(t, err)
 	t.Cleanup(func() { st.Close() })
 	cfg := Config{
 		Version: "test",
@@ -95,9 +93,7 @@ func newEnv(t *testing.T, mods ...func(*Config)) *env {
 		e.users[r] = e.newUser(r, false)
 	}
 	e.project, err = st.CreateProject(ctx, store.System, unique("Project"), "fixture", e.users["lead"].ID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	noError(t, err)
 	for _, r := range []string{"reviewer", "annotator"} {
 		if _, err := st.AddMember(ctx, store.System, e.project.ID, e.users[r].Email, r); err != nil {
 			t.Fatal(err)
@@ -116,20 +112,14 @@ func newEnv(t *testing.T, mods ...func(*Config)) *env {
 		wire(t, st, &cfg, llm.Settings{BaseURL: e.llm.URL, APIKey: "test-key", Model: llmtest.FakeModel}, false)
 	}
 	csvPath := filepath.Join(t.TempDir(), "singer.csv")
-	if err := os.WriteFile(csvPath, []byte(singersCSV), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	noError(t, os.WriteFile(csvPath, []byte(singersCSV), 0o644))
 	imported, err := cfg.Importer.ImportCSV(ctx, store.System, e.project.ID, []string{csvPath}, "singers")
-	if err != nil {
-		t.Fatal(err)
-	}
+	noError(t, err)
 	e.database = imported.Database
 	e.projectAPI = fmt.Sprintf("/api/v1/projects/%d", e.project.ID)
 	e.databaseAPI = fmt.Sprintf("%s/databases/%d", e.projectAPI, e.database.ID)
 	e.srv, err = New(ctx, st, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	noError(t, err)
 	return e
 }
 
@@ -142,9 +132,7 @@ func (e *env) disagreement(t *testing.T) {
 	e.nlq(t)
 	ctx := e.ctx
 	var nlq, a, b int64
-	if err := e.store.Pool().QueryRow(ctx, `SELECT max(id) FROM nlqs WHERE project_id = $1`, e.project.ID).Scan(&nlq); err != nil {
-		t.Fatal(err)
-	}
+	noError(t, e.store.Pool().QueryRow(ctx, `SELECT max(id) FROM nlqs WHERE project_id = $1`, e.project.ID).Scan(&nlq))
 	e.store.Pool().QueryRow(ctx, `INSERT INTO sql_candidates (nlq_id, source, sql) VALUES ($1, 'agent', 'SELECT count(*) FROM singer') RETURNING id`, nlq).Scan(&a)
 	e.store.Pool().QueryRow(ctx, `INSERT INTO sql_candidates (nlq_id, source, sql) VALUES ($1, 'human', 'SELECT count(DISTINCT country) FROM singer') RETURNING id`, nlq).Scan(&b)
 	if _, err := e.store.Pool().Exec(ctx, `INSERT INTO review_items (project_id, nlq_id, reason, candidate_a, candidate_b) VALUES ($1, $2, 'disagreement', $3, $4)`,
@@ -157,16 +145,12 @@ func (e *env) disagreement(t *testing.T) {
 func (e *env) agentRun(t *testing.T) int64 {
 	t.Helper()
 	r := store.AgentRun{ProjectID: e.project.ID, DatabaseID: e.database.ID, Question: unique("How many singers?")}
-	if err := e.store.CreateAgentRun(e.ctx, store.System, &r); err != nil {
-		t.Fatal(err)
-	}
+	noError(t, e.store.CreateAgentRun(e.ctx, store.System, &r))
 	if err := e.store.AddAgentStep(e.ctx, r.ID, store.AgentStep{Index: 0, Kind: "tool", Tool: "give_final_answer", Args: []byte(`{"sql":"SELECT count(*) FROM singer"}`)}); err != nil {
 		t.Fatal(err)
 	}
 	r.Status, r.SQL = "answered", "SELECT count(*) FROM singer"
-	if err := e.store.FinishAgentRun(e.ctx, &r); err != nil {
-		t.Fatal(err)
-	}
+	noError(t, e.store.FinishAgentRun(e.ctx, &r))
 	return r.ID
 }
 
@@ -175,9 +159,7 @@ func (e *env) batch(t *testing.T, cancelled bool) int64 {
 	t.Helper()
 	e.nlq(t)
 	run, err := e.srv.cfg.Agents.StartBatch(e.ctx, store.System, e.project.ID, agentbatch.Params{Limit: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	noError(t, err)
 	if cancelled {
 		if _, err := e.store.CancelRun(e.ctx, store.System, e.project.ID, run.ID); err != nil {
 			t.Fatal(err)
@@ -196,9 +178,7 @@ func wire(t testing.TB, st *store.Store, cfg *Config, set llm.Settings, serve bo
 	t.Cleanup(cancel)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	m, err := llmconf.NewModels(ctx, st, set, filepath.Join(t.TempDir(), "llm-api-key"), log)
-	if err != nil {
-		t.Fatal(err)
-	}
+	noError(t, err)
 	r := runs.NewRunner(st, log)
 	cfg.Wire(st, m, r, log)
 	if serve {
@@ -214,14 +194,10 @@ func sandboxTools(t testing.TB, st *store.Store) (*sqlexec.Executor, *ingest.Imp
 	t.Helper()
 	ctx := context.Background()
 	exec, err := sqlexec.NewExecutor(ctx, st.URL(), sqlexec.ExecOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	noError(t, err)
 	t.Cleanup(exec.Close)
 	im, err := ingest.NewImporter(ctx, st, exec, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	noError(t, err)
 	return exec, im
 }
 
@@ -229,14 +205,10 @@ func sandboxTools(t testing.TB, st *store.Store) (*sqlexec.Executor, *ingest.Imp
 func (e *env) inTx(t *testing.T, f func(tx pgx.Tx)) {
 	t.Helper()
 	tx, err := e.store.Pool().Begin(e.ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	noError(t, err)
 	defer tx.Rollback(e.ctx)
 	f(tx)
-	if err := tx.Commit(e.ctx); err != nil {
-		t.Fatal(err)
-	}
+	noError(t, tx.Commit(e.ctx))
 }
 
 // nlq adds a question about the fixture database, with stored SQL and a WikiTableQuestions-style answer.
@@ -249,9 +221,7 @@ func (e *env) nlq(t *testing.T) int64 {
 			t.Fatal(err)
 		}
 		c := store.Candidate{NLQID: n.ID, Source: "import", SQL: "SELECT name FROM singer ORDER BY net_worth_millions DESC NULLS LAST LIMIT 1"}
-		if err := store.InsertCandidate(e.ctx, tx, store.System, &c); err != nil {
-			t.Fatal(err)
-		}
+		noError(t, store.InsertCandidate(e.ctx, tx, store.System, &c))
 	})
 	return n.ID
 }
@@ -349,6 +319,14 @@ func (e *env) run(t *testing.T, scenarios []scenario) {
 				}
 			}
 		})
+	}
+}
+
+// noError fails the test at once on an error that no step of it expects (a fixture's, a setup's).
+func noError(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
 	}
 }
 

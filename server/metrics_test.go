@@ -17,9 +17,7 @@ func (e *env) metricRun(t *testing.T) int64 {
 	t.Helper()
 	e.metricsIdle(t)
 	run, err := e.srv.stats.Compute(e.ctx, store.System, e.project.ID, store.MetricsCLI, measure.Params{Embedding: "lexical"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	noError(t, err)
 	return run.ID
 }
 
@@ -28,9 +26,7 @@ func (e *env) metricRun(t *testing.T) int64 {
 func (e *env) metricsIdle(t *testing.T) {
 	t.Helper()
 	queued, err := e.store.ListPipelineRuns(e.ctx, e.project.ID, measure.Kind, 100)
-	if err != nil {
-		t.Fatal(err)
-	}
+	noError(t, err)
 	for _, r := range queued {
 		if !r.Finished() {
 			ctx, cancel := context.WithTimeout(e.ctx, time.Minute)
@@ -44,9 +40,7 @@ func (e *env) metricsIdle(t *testing.T) {
 	deadline := time.Now().Add(time.Minute)
 	for {
 		runs, err := e.store.ListMetricRuns(e.ctx, e.project.ID, 1)
-		if err != nil {
-			t.Fatal(err)
-		}
+		noError(t, err)
 		if len(runs) == 0 || runs[0].Status != "running" {
 			return
 		}

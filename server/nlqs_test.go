@@ -159,12 +159,8 @@ func TestNLQs_WriteAQuestionWithItsSQL(t *testing.T) {
 	}
 	// The agent (the fixture's fake model answers count(*) of all singers: 3, not 1) disagrees: review.
 	run, err := e.srv.cfg.Agents.StartBatch(e.ctx, store.System, e.project.ID, agentbatch.Params{Stage: "human-seed"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := e.srv.cfg.Runner.Execute(e.ctx, run); err != nil {
-		t.Fatal(err)
-	}
+	noError(t, err)
+	noError(t, e.srv.cfg.Runner.Execute(e.ctx, run))
 	e.wantStatus(t, written.NLQ.ID, store.NLQNeedsReview, "after the agent disagreed with the writer")
 	if n := e.count(t, `SELECT count(*) FROM review_items WHERE nlq_id = $1 AND reason = 'disagreement' AND $2 = ANY(authors)`,
 		written.NLQ.ID, e.users["annotator"].ID); n != 1 {

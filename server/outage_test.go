@@ -32,50 +32,34 @@ func TestOutage_DatabaseStopsAndReturns(t *testing.T) {
 	}
 	ctx := context.Background()
 	cl, err := pgserver.Start(ctx, pgserver.Options{DataDir: storetest.TempDir(t), Settings: map[string]string{"fsync": "off"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	noError(t, err)
 	defer cl.Close(ctx)
 	conn, err := pgx.Connect(ctx, cl.URL("postgres"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	noError(t, err)
 	if _, err := conn.Exec(ctx, "CREATE DATABASE outage"); err != nil {
 		t.Fatal(err)
 	}
 	conn.Close(ctx)
 	st, err := store.Open(ctx, cl.URL("outage"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	noError(t, err)
 	defer st.Close()
 	if _, err := migrations.Apply(ctx, st.Pool()); err != nil {
 		t.Fatal(err)
 	}
 	u, err := st.CreateUser(ctx, store.System, store.NewUser{Email: "ops@example.com", Password: testPassword, IsAdmin: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	noError(t, err)
 	_, token, err := st.CreateToken(ctx, store.System, u.ID, "ops", 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	noError(t, err)
 	exec, err := sqlexec.NewExecutor(ctx, st.URL(), sqlexec.ExecOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	noError(t, err)
 	defer exec.Close()
 	im, err := ingest.NewImporter(ctx, st, exec, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	noError(t, err)
 	var serverLog lockedBuffer
 	cfg := Config{Logger: slog.New(slog.NewTextHandler(&serverLog, nil)), Exec: exec, Importer: im}
 	wire(t, st, &cfg, llm.Settings{}, true)
 	srv, err := New(ctx, st, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	noError(t, err)
 	ts := httptest.NewServer(srv.Handler())
 	defer ts.Close()
 
@@ -83,9 +67,7 @@ func TestOutage_DatabaseStopsAndReturns(t *testing.T) {
 		req, _ := http.NewRequest("GET", ts.URL+path, nil)
 		req.Header.Set("Authorization", "Bearer "+token)
 		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
+		noError(t, err)
 		res.Body.Close()
 		return res.StatusCode
 	}
@@ -96,9 +78,7 @@ func TestOutage_DatabaseStopsAndReturns(t *testing.T) {
 		t.Fatalf("projects before: %d", got)
 	}
 
-	if err := cl.Stop(ctx); err != nil {
-		t.Fatal(err)
-	}
+	noError(t, cl.Stop(ctx))
 	if got := get("/readyz"); got != 503 {
 		t.Errorf("readyz with the database down: %d, want 503", got)
 	}
@@ -107,9 +87,7 @@ func TestOutage_DatabaseStopsAndReturns(t *testing.T) {
 	}
 	// Anonymous callers learn that the database is down, not where its socket is or who connects.
 	res, err := http.Get(ts.URL + "/readyz")
-	if err != nil {
-		t.Fatal(err)
-	}
+	noError(t, err)
 	body, _ := io.ReadAll(res.Body)
 	res.Body.Close()
 	if res.StatusCode != 503 || !strings.Contains(string(body), `"code":"unavailable"`) {
@@ -127,9 +105,7 @@ func TestOutage_DatabaseStopsAndReturns(t *testing.T) {
 		t.Errorf("healthz is about the process and must stay 200: %d", got)
 	}
 
-	if err := cl.Restart(ctx); err != nil {
-		t.Fatal(err)
-	}
+	noError(t, cl.Restart(ctx))
 	deadline := time.Now().Add(30 * time.Second)
 	for get("/readyz") != 200 {
 		if time.Now().After(deadline) {

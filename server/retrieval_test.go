@@ -59,14 +59,10 @@ func TestRetrievalBatches_RecallPerBatchOldestFirst(t *testing.T) {
 		for i, tables := range shown {
 			nlq := e.nlq(t)
 			r := store.AgentRun{ProjectID: e.project.ID, DatabaseID: e.database.ID, NLQID: &nlq, PipelineRunID: &batch, Question: "Who is the richest singer?"}
-			if err := e.store.CreateAgentRun(e.ctx, store.System, &r); err != nil {
-				t.Fatal(err)
-			}
+			noError(t, e.store.CreateAgentRun(e.ctx, store.System, &r))
 			r.Status = "answered"
 			r.Retrieval = &store.PromptTables{Method: "lexical", Tables: tables, Total: 1, FirstPromptTokens: 1000 * (i + 1)}
-			if err := e.store.FinishAgentRun(e.ctx, &r); err != nil {
-				t.Fatal(err)
-			}
+			noError(t, e.store.FinishAgentRun(e.ctx, &r))
 		}
 		return batch
 	}
@@ -78,9 +74,7 @@ func TestRetrievalBatches_RecallPerBatchOldestFirst(t *testing.T) {
 		t.Fatalf("GET: %d %s", rec.Code, rec.Body)
 	}
 	var got struct{ Batches []BatchRecall }
-	if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil {
-		t.Fatal(err)
-	}
+	noError(t, json.Unmarshal(rec.Body.Bytes(), &got))
 	if len(got.Batches) != 2 || got.Batches[0].Run.ID != first || got.Batches[1].Run.ID != second {
 		t.Fatalf("batches %+v, want %d then %d", got.Batches, first, second)
 	}

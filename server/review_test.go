@@ -19,21 +19,15 @@ func (e *env) reviewItem(t *testing.T, author ...*fixtureUser) int64 {
 	var it store.ReviewItem
 	e.inTx(t, func(tx pgx.Tx) {
 		var a int64
-		if err := tx.QueryRow(e.ctx, `SELECT id FROM sql_candidates WHERE nlq_id = $1`, nlq).Scan(&a); err != nil {
-			t.Fatal(err)
-		}
+		noError(t, tx.QueryRow(e.ctx, `SELECT id FROM sql_candidates WHERE nlq_id = $1`, nlq).Scan(&a))
 		by, source := store.System, "agent"
 		if len(author) > 0 {
 			by, source = store.Actor{UserID: author[0].ID}, "human"
 		}
 		b := store.Candidate{NLQID: nlq, Source: source, SQL: "SELECT name FROM singer ORDER BY net_worth_millions DESC LIMIT 1"}
-		if err := store.InsertCandidate(e.ctx, tx, by, &b); err != nil {
-			t.Fatal(err)
-		}
+		noError(t, store.InsertCandidate(e.ctx, tx, by, &b))
 		it = store.ReviewItem{ProjectID: e.project.ID, NLQID: nlq, Reason: "disagreement", CandidateA: &a, CandidateB: &b.ID}
-		if err := store.CreateReviewItem(e.ctx, tx, store.System, &it); err != nil {
-			t.Fatal(err)
-		}
+		noError(t, store.CreateReviewItem(e.ctx, tx, store.System, &it))
 	})
 	return it.ID
 }
@@ -48,9 +42,7 @@ func (e *env) claimed(t *testing.T, as string) store.ReviewItemView {
 		u = e.users["reviewer"]
 	}
 	it, err := e.store.ClaimReviewItem(e.ctx, store.System, e.project.ID, u.ID, time.Minute)
-	if err != nil {
-		t.Fatal(err)
-	}
+	noError(t, err)
 	return it
 }
 

@@ -20,21 +20,13 @@ func TestSandbox_AttackCorpusThroughTheAPI(t *testing.T) {
 	e := newEnv(t)
 	// Another project's database: the attacks try to read it too.
 	other, err := e.store.CreateProject(e.ctx, store.System, unique("Other"), "", e.users["lead"].ID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	noError(t, err)
 	csv := filepath.Join(t.TempDir(), "secret.csv")
-	if err := os.WriteFile(csv, []byte("name,code\nhidden,4242-other-project\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	noError(t, os.WriteFile(csv, []byte("name,code\nhidden,4242-other-project\n"), 0o644))
 	imp, err := e.srv.cfg.Importer.ImportCSV(e.ctx, store.System, other.ID, []string{csv}, "secret")
-	if err != nil {
-		t.Fatal(err)
-	}
+	noError(t, err)
 	var platformRole string
-	if err := e.store.Pool().QueryRow(e.ctx, "SELECT current_user").Scan(&platformRole); err != nil {
-		t.Fatal(err)
-	}
+	noError(t, e.store.Pool().QueryRow(e.ctx, "SELECT current_user").Scan(&platformRole))
 	url := fmt.Sprintf("/api/v1/projects/%d/databases/%d/query", e.project.ID, e.database.ID)
 	secrets := []string{"4242-other-project", "$argon2", platformRole + "@"}
 	for _, u := range e.users {
@@ -50,9 +42,7 @@ func TestSandbox_AttackCorpusThroughTheAPI(t *testing.T) {
 			Error string `json:"error"`
 			Rows  [][]any
 		}
-		if err := json.Unmarshal(rec.Body.Bytes(), &res); err != nil {
-			t.Fatal(err)
-		}
+		noError(t, json.Unmarshal(rec.Body.Bytes(), &res))
 		if res.Error == "" {
 			t.Errorf("%s: ran: %v", a.Name, res.Rows)
 		}

@@ -23,9 +23,7 @@ func sqliteFile(t *testing.T, stmts ...string) []byte {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "db.sqlite")
 	db, err := sql.Open("sqlite", p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	noError(t, err)
 	for _, s := range stmts {
 		if _, err := db.Exec(s); err != nil {
 			t.Fatalf("%.60s: %v", s, err)
@@ -33,9 +31,7 @@ func sqliteFile(t *testing.T, stmts ...string) []byte {
 	}
 	db.Close()
 	b, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	noError(t, err)
 	return b
 }
 
