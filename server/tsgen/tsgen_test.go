@@ -51,28 +51,41 @@ func (shaped) JSONShape() any {
 	}{}
 }
 
+// generate is Generate of decls, which must succeed.
+func generate(t *testing.T, decls []Decl) string {
+	t.Helper()
+	got, err := Generate(decls, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
+// wantDeclared fails t for each of want the generated TypeScript got lacks.
+func wantDeclared(t *testing.T, got string, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(got, w) {
+			t.Errorf("generated TypeScript lacks\n%s\n--- got:\n%s", w, got)
+		}
+	}
+}
+
 func TestGenerate(t *testing.T) {
-	got, err := Generate([]Decl{
+	got := generate(t, []Decl{
 		{Name: "Role", Enum: []string{"lead", "annotator"}},
 		{Name: "Either", TS: "Sample | null", Doc: "A sample or nothing."},
 		{Name: "Sample", Value: sample{}, Doc: "What the test declares."},
 		{Name: "Shaped", Value: shaped{}},
-	}, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{
+	})
+	wantDeclared(t, got,
 		"export type Role = 'lead' | 'annotator';",
 		"/** A sample or nothing. */\nexport type Either = Sample | null;",
 		"/** What the test declares. */\nexport interface Sample {\n  created_at: string;\n  title: string;\n  note?: string;\n",
 		"  parent: number | null;\n  tags: string[] | null;\n  grid: number[];\n  counts: Record<string, number> | null;\n  raw: unknown;\n  any: unknown;\n  role: Role;\n  inner: Inner;\n  inners: (Inner | null)[] | null;\n  anon: {\n    X: number;\n  };\n  blob: string | null;\n  'odd-name': string;\n  NoTag: boolean;\n  id: Record<string, string> | null;\n}",
 		"export interface Shaped {\n  b: string;\n}",
 		"export interface Inner {\n  name: string;\n}",
-	} {
-		if !strings.Contains(got, want) {
-			t.Errorf("generated TypeScript lacks\n%s\n--- got:\n%s", want, got)
-		}
-	}
+	)
 	if strings.Contains(got, "Secret") || strings.Contains(got, "secret") {
 		t.Error(`a json:"-" field was declared`)
 	}
@@ -121,23 +134,16 @@ type twice struct {
 type onlyEmbeds struct{ inner }
 
 func TestGenerateExtendsAnEmbeddedDeclaration(t *testing.T) {
-	got, err := Generate([]Decl{
+	got := generate(t, []Decl{
 		{Name: "Inner", Value: inner{}}, {Name: "Base", Value: base{}},
 		{Name: "Authored", Value: authored{}}, {Name: "Shadowing", Value: shadowing{}}, {Name: "Twice", Value: twice{}},
 		{Name: "OnlyEmbeds", Value: onlyEmbeds{}},
-	}, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{
+	})
+	wantDeclared(t, got,
 		"export interface Authored extends Inner {\n  author: string;\n}",
 		// Shadowed, embedded twice, or nothing of its own: the members are written out.
 		"export interface Shadowing {\n  name: number;\n}",
 		"export interface Twice {\n  name: string;\n  id: number;\n  created_at: string;\n  extra: boolean;\n}",
 		"export interface OnlyEmbeds {\n  name: string;\n}",
-	} {
-		if !strings.Contains(got, want) {
-			t.Errorf("generated TypeScript lacks\n%s\n--- got:\n%s", want, got)
-		}
-	}
+	)
 }
