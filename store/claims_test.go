@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -34,20 +33,6 @@ func (q *queue) claimAnnotation(user int64) (store.AnnotationTask, error) {
 	return q.st.ClaimAnnotationItem(q.ctx, store.Actor{UserID: user, RequestID: "test"}, q.project, user)
 }
 
-// parallel runs f n times at once and returns what each returned.
-func parallel[T any](n int, f func() (T, error)) ([]T, []error) {
-	out, errs := make([]T, n), make([]error, n)
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	for i := range n {
-		wg.Add(1)
-		go func() { defer wg.Done(); <-start; out[i], errs[i] = f() }()
-	}
-	close(start)
-	wg.Wait()
-	return out, errs
-}
-
 // One annotator sending eight claims at once holds one item, and every answer is that item — even
 // with two slots of every question open.
 func TestClaims_ParallelAnnotationClaimsOfOnePersonGiveOneItem(t *testing.T) {
@@ -56,7 +41,7 @@ func TestClaims_ParallelAnnotationClaimsOfOnePersonGiveOneItem(t *testing.T) {
 	q.annotationQueue(10, 2)
 	me := q.reviewers[0]
 	for round := 0; round < 5; round++ {
-		tasks, errs := parallel(8, func() (store.AnnotationTask, error) { return q.claimAnnotation(me) })
+		tasks, errs := parallel(8, func(int) (store.AnnotationTask, error) { return q.claimAnnotation(me) })
 		for i, err := range errs {
 			if err != nil {
 				t.Fatalf("round %d claim %d: %v", round, i, err)
@@ -90,15 +75,7 @@ func TestClaims_TheLastSlotsGoToDifferentPeople(t *testing.T) {
 		q := newQueue(t, 6)
 		q.annotationQueue(1, 2)
 		users := q.reviewers
-		i := 0
-		var mu sync.Mutex
-		tasks, errs := parallel(12, func() (store.AnnotationTask, error) {
-			mu.Lock()
-			u := users[i%len(users)]
-			i++
-			mu.Unlock()
-			return q.claimAnnotation(u)
-		})
+		tasks, errs := parallel(12, func(i int) (store.AnnotationTask, error) { return q.claimAnnotation(users[i%len(users)]) })
 		holders := map[int64]int64{} // item → person
 		for k, err := range errs {
 			if errors.Is(err, store.ErrNoWork) {
@@ -169,7 +146,7 @@ func TestClaims_ReviewClaimsHoldOnePerPersonAndNoWorkOnlyWhenNothingIsLeft(t *te
 	q := newQueue(t, 16)
 	q.add(40)
 	me := q.reviewers[0]
-	views, errs := parallel(8, func() (store.ReviewItemView, error) { return q.claim(me, time.Hour) })
+	views, errs := parallel(8, func(int) (store.ReviewItemView, error) { return q.claim(me, time.Hour) })
 	for i, err := range errs {
 		if err != nil || views[i].ID != views[0].ID {
 			t.Fatalf("claim %d: item %d (%v), first was %d", i, views[i].ID, err, views[0].ID)

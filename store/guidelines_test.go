@@ -5,7 +5,6 @@ import (
 	"errors"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/goldset/goldset/store"
@@ -245,16 +244,9 @@ func TestGuidelines_TwoEditorsOfOneVersionOnlyOneWins(t *testing.T) {
 	st := open(t)
 	ctx := context.Background()
 	p := newProject(t, st, "raced", 0)
-	var wg sync.WaitGroup
-	errs := make([]error, 8)
-	for i := range errs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_, errs[i] = st.SaveGuideline(ctx, store.System, p.ID, "## R: rule "+string(rune('a'+i)), "race", 0)
-		}()
-	}
-	wg.Wait()
+	_, errs := parallel(8, func(i int) (store.Guideline, error) {
+		return st.SaveGuideline(ctx, store.System, p.ID, "## R: rule "+string(rune('a'+i)), "race", 0)
+	})
 	won := 0
 	for _, err := range errs {
 		var stale *store.StaleVersionError

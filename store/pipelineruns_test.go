@@ -47,26 +47,21 @@ func TestCompleteItem_RecordsAnItemOnceWhoeverFinishesIt(t *testing.T) {
 	st := open(t)
 	ctx := context.Background()
 	p, run := newRun(t, st, "runs", map[string]any{}, "a", "b")
-	var wg sync.WaitGroup
 	var mu sync.Mutex
-	recorded, saved := 0, 0
-	for range 10 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			ok, err := st.CompleteItem(ctx, run.ID, store.ItemOutcome{Key: "a", OK: true, PromptTokens: 5, Dropped: map[string]int{"empty": 1}},
-				func(pgx.Tx) error { mu.Lock(); saved++; mu.Unlock(); return nil }, nil)
-			if err != nil {
-				t.Error(err)
-			}
-			if ok {
-				mu.Lock()
-				recorded++
-				mu.Unlock()
-			}
-		}()
+	saved := 0
+	oks, errs := parallel(10, func(int) (bool, error) {
+		return st.CompleteItem(ctx, run.ID, store.ItemOutcome{Key: "a", OK: true, PromptTokens: 5, Dropped: map[string]int{"empty": 1}},
+			func(pgx.Tx) error { mu.Lock(); saved++; mu.Unlock(); return nil }, nil)
+	})
+	recorded := 0
+	for i, ok := range oks {
+		if errs[i] != nil {
+			t.Error(errs[i])
+		}
+		if ok {
+			recorded++
+		}
 	}
-	wg.Wait()
 	got, _ := st.PipelineRun(ctx, p.ID, run.ID)
 	if recorded != 1 || saved != 1 || got.Done != 1 || got.PromptTokens != 5 || got.Dropped["empty"] != 1 || got.Status != store.RunQueued {
 		t.Fatalf("recorded %d, saved %d; run %+v", recorded, saved, got)
@@ -124,21 +119,16 @@ func TestCreatePipelineRun_NumbersPerKind(t *testing.T) {
 	if _, err := st.CreatePipelineRun(ctx, store.System, p.ID, "agent", map[string]any{}, []string{"a"}); err != nil {
 		t.Fatal(err)
 	}
-	var wg sync.WaitGroup
-	numbers := make([]int, 12)
-	for i := range numbers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			r, err := st.CreatePipelineRun(ctx, store.System, p.ID, "evaluate", map[string]any{}, []string{"a"})
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			numbers[i] = r.Number
-		}()
+	runs, errs := parallel(12, func(int) (store.PipelineRun, error) {
+		return st.CreatePipelineRun(ctx, store.System, p.ID, "evaluate", map[string]any{}, []string{"a"})
+	})
+	numbers := make([]int, len(runs))
+	for i, r := range runs {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+		numbers[i] = r.Number
 	}
-	wg.Wait()
 	sort.Ints(numbers)
 	for i, n := range numbers {
 		if n != i+1 {

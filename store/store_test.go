@@ -59,6 +59,20 @@ func mustExec(t *testing.T, st *store.Store, sql string, args ...any) {
 	}
 }
 
+// parallel runs f n times at once, with i from 0 to n-1, and returns what each returned.
+func parallel[T any](n int, f func(i int) (T, error)) ([]T, []error) {
+	out, errs := make([]T, n), make([]error, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() { defer wg.Done(); <-start; out[i], errs[i] = f(i) }()
+	}
+	close(start)
+	wg.Wait()
+	return out, errs
+}
+
 // newUser creates a user with a throwaway password.
 func newUser(t *testing.T, st *store.Store, email string) store.User {
 	t.Helper()
@@ -189,21 +203,14 @@ func TestMembers_ConcurrentDemotionsKeepALead(t *testing.T) {
 		t.Fatal(err)
 	}
 	for round := 0; round < 5; round++ {
-		var wg sync.WaitGroup
-		errs := make([]error, 2)
-		for i, id := range []int64{a.ID, b.ID} {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				m, err := st.Member(ctx, p.ID, id)
-				if err != nil {
-					errs[i] = err
-					return
-				}
-				_, errs[i] = st.UpdateMember(ctx, store.System, p.ID, id, store.RoleAnnotator, m.Version)
-			}()
-		}
-		wg.Wait()
+		ids := []int64{a.ID, b.ID}
+		_, errs := parallel(len(ids), func(i int) (store.Member, error) {
+			m, err := st.Member(ctx, p.ID, ids[i])
+			if err != nil {
+				return m, err
+			}
+			return st.UpdateMember(ctx, store.System, p.ID, ids[i], store.RoleAnnotator, m.Version)
+		})
 		ms, err := st.ListMembers(ctx, p.ID)
 		if err != nil {
 			t.Fatal(err)
