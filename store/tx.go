@@ -16,7 +16,7 @@ func (s *Store) withTx(ctx context.Context, what string, fn func(tx pgx.Tx) erro
 	if err != nil {
 		return classify(err, what)
 	}
-	// A cancelled ctx must still end the transaction, or the connection goes back to the pool in it.
+	// Without ctx's cancellation: a cancelled request still ends its transaction.
 	defer tx.Rollback(context.WithoutCancel(ctx))
 	if err := fn(tx); err != nil {
 		return err
