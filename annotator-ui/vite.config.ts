@@ -21,5 +21,7 @@ export default defineConfig({
     setupFiles: ['./src/test/setup.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
     restoreMocks: true,
+    // Every test starts with the real globals: mockApi, mockXhr and the fake EventSource stub them.
+    unstubGlobals: true,
   },
 });

@@ -1,5 +1,5 @@
 // An EventSource stand-in: records the streams opened and lets a test send named events or fail them.
-import { afterEach, beforeEach, vi } from 'vitest';
+import { beforeEach, vi } from 'vitest';
 
 type Listener = (e: MessageEvent | Event) => void;
 
@@ -62,12 +62,9 @@ export function mockEventSource() {
   return FakeEventSource;
 }
 
-/** Every test of the file starts with a fake EventSource and no stream opened; the globals come back after it. */
+/** Every test of the file starts with a fake EventSource and no stream opened (the real one comes back after it: unstubGlobals). */
 export function withFakeEventSource() {
   beforeEach(() => {
     mockEventSource();
-  });
-  afterEach(() => {
-    vi.unstubAllGlobals();
   });
 }

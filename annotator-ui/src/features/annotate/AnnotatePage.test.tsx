@@ -1,6 +1,6 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { database, portsTable } from '../../test/fixtures';
 import { errorReply, mockApi, projectRoutes, type MockReply } from '../../test/mockApi';
 import { renderApp } from '../../test/render';
@@ -85,8 +85,6 @@ const editorText = (label = 'Your SQL') => screen.getByRole('textbox', { name: l
 const ctrl = (key: string, target: Element = document.body) => fireEvent.keyDown(target, { key, ctrlKey: true });
 
 beforeEach(() => localStorage.clear());
-afterEach(() => vi.unstubAllGlobals());
-
 describe('annotate', () => {
   it('claims, restores the draft, submits with Ctrl-S (version, elapsed), shows the outcome, N goes next', async () => {
     localStorage.setItem('goldset:draft:42:9', 'SELECT count(*) FROM ports');

@@ -1,20 +1,14 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AgentRunStatus } from '../../shared/api';
 import { agentRun, pipelineRun } from '../../test/agentFixtures';
-import { mockEventSource } from '../../test/fakeEventSource';
+import { withFakeEventSource } from '../../test/fakeEventSource';
 import { database } from '../../test/fixtures';
 import { mockApi, projectRoutes } from '../../test/mockApi';
 import { renderApp } from '../../test/render';
 
-beforeEach(() => {
-  mockEventSource();
-});
-afterEach(() => {
-  vi.unstubAllGlobals();
-});
-
+withFakeEventSource();
 // A finished batch of 10,000 questions: trajectory ids 1001–11000, every fourth an error, served as the
 // server does (keyset: the items after ?after=, ?limit= of them, ?outcome=).
 const SIZE = 10_000;

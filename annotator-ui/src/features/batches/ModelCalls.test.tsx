@@ -1,19 +1,13 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pipelineRun } from '../../test/agentFixtures';
-import { mockEventSource } from '../../test/fakeEventSource';
+import { withFakeEventSource } from '../../test/fakeEventSource';
 import { database } from '../../test/fixtures';
 import { mockApi, projectRoutes } from '../../test/mockApi';
 import { renderApp } from '../../test/render';
 
-beforeEach(() => {
-  mockEventSource();
-});
-afterEach(() => {
-  vi.unstubAllGlobals();
-});
-
+withFakeEventSource();
 // 250 calls, ids 1–250, served newest first 100 at a time before ?before=, as the server does.
 function callsReply(search: URLSearchParams) {
   const before = Number(search.get('before') ?? 0) || 251;

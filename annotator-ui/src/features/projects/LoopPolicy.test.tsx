@@ -1,14 +1,12 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { database } from '../../test/fixtures';
 import { errorReply, mockApi, projectRoutes } from '../../test/mockApi';
 import { renderApp } from '../../test/render';
 
 const P = '/api/v1/projects/42';
 const policy = { project_id: 42, dual_share: 0.2, annotators_per_item: 1, audit_rate: 0.1, blind: true, lease_seconds: 1800, version: 0, updated_at: null };
-
-afterEach(() => vi.unstubAllGlobals());
 
 describe('loop policy', () => {
   it('saves the policy with its version and plans annotation', async () => {

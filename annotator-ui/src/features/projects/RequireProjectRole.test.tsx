@@ -1,5 +1,5 @@
 import { screen } from '@testing-library/react';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MyProjectRole } from '../../shared/api';
 import { meReply, mockApi, plainUser, project } from '../../test/mockApi';
 import { renderApp } from '../../test/render';
@@ -12,8 +12,6 @@ function setup(role: MyProjectRole) {
     [`GET ${P}`]: { body: { project: project(role) } },
   });
 }
-
-afterEach(() => vi.unstubAllGlobals());
 
 describe('project pages reached by URL without the role', () => {
   const cases: { path: string; role: MyProjectRole; who: string }[] = [

@@ -1,13 +1,11 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { errorReply, mockApi, project, projectRoutes } from '../../test/mockApi';
 import { renderApp } from '../../test/render';
 
 const P = '/api/v1/projects/42';
 const defaults = { top_k: 8, scope: 'auto', version: 0 };
-
-afterEach(() => vi.unstubAllGlobals());
 
 describe('schema retrieval settings', () => {
   it('saves the number of tables and the scope with the version read, then says when someone else saved first', async () => {

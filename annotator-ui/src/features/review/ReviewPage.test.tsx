@@ -1,6 +1,6 @@
 import { fireEvent, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { database, portsTable } from '../../test/fixtures';
 import { errorReply, meReply, mockApi, plainUser, project, type MockReply } from '../../test/mockApi';
 import { renderApp } from '../../test/render';
@@ -57,8 +57,6 @@ async function start() {
   await screen.findByTestId('question');
   return user;
 }
-
-afterEach(() => vi.unstubAllGlobals());
 
 describe('sql diff', () => {
   it('marks changed words on each side and ignores case and spacing', () => {

@@ -1,14 +1,12 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ErrorRate, SnapshotErrorRate } from '../../shared/golden';
 import { database } from '../../test/fixtures';
 import { snapshot } from '../../test/goldenFixtures';
 import { errorReply, meReply, mockApi, plainUser, project } from '../../test/mockApi';
 import { renderApp } from '../../test/render';
 import { errorRateSentence, percentToFraction } from './ErrorRate';
-
-afterEach(() => vi.unstubAllGlobals());
 
 const P = '/api/v1/projects/42';
 const unmeasured: ErrorRate = {

@@ -1,16 +1,12 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EXPORT_FORMATS } from '../../shared/golden';
 import { database } from '../../test/fixtures';
 import { exportRecord, pair, snapshot } from '../../test/goldenFixtures';
 import { errorReply, meReply, mockApi, plainUser, project } from '../../test/mockApi';
 import { renderApp } from '../../test/render';
 import { snapshotParams } from './CutSnapshot';
-
-afterEach(() => {
-  vi.unstubAllGlobals();
-});
 
 const base = (role: 'lead' | 'reviewer' = 'lead') => ({
   'GET /api/v1/auth/me': meReply(plainUser),
