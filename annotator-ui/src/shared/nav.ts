@@ -19,53 +19,38 @@ export function mainNav(user: Pick<User, 'is_admin'>): NavItem[] {
   return items;
 }
 
+/** Whether a member of a project with this role (none: not a member) may do something. */
+export type RoleCheck = (role: MyProjectRole | undefined) => boolean;
+
 /** Leads (and admins, who act as lead everywhere) manage members and read the audit log. */
-export function canManageProject(role: MyProjectRole | undefined): boolean {
-  return role === 'lead' || role === 'admin';
-}
-
-/** Leads and admins import databases and questions; everyone in the project browses and queries them. */
-export function canImport(role: MyProjectRole | undefined): boolean {
-  return canManageProject(role);
-}
-
-/** Reviewers and up read the agent's trajectories. */
-export function canReadAgentRuns(role: MyProjectRole | undefined): boolean {
-  return role === 'reviewer' || canManageProject(role);
-}
-
-/** Leads (and admins) try the agent and run batches. */
-export function canRunAgent(role: MyProjectRole | undefined): boolean {
-  return canManageProject(role);
-}
-
-/** Every project member (annotator and up) annotates. */
-export function canAnnotate(role: MyProjectRole | undefined): boolean {
-  return Boolean(role);
-}
+export const canManageProject: RoleCheck = (role) => role === 'lead' || role === 'admin';
 
 /** Reviewers and up work the review queue. */
-export function canReview(role: MyProjectRole | undefined): boolean {
-  return role === 'reviewer' || canManageProject(role);
-}
+export const canReview: RoleCheck = (role) => role === 'reviewer' || canManageProject(role);
+
+/** Every project member (annotator and up) annotates. */
+export const canAnnotate: RoleCheck = (role) => Boolean(role);
+
+/** Leads and admins import databases and questions; everyone in the project browses and queries them. */
+export const canImport = canManageProject;
+
+/** Reviewers and up read the agent's trajectories. */
+export const canReadAgentRuns = canReview;
+
+/** Leads (and admins) try the agent and run batches. */
+export const canRunAgent = canManageProject;
 
 /**
  * Reviewers and up read the dashboard's cycles and the dataset metrics; leads also see progress and
  * compute the metrics (see canManageProject).
  */
-export function canReadDashboard(role: MyProjectRole | undefined): boolean {
-  return canReview(role);
-}
+export const canReadDashboard = canReview;
 
 /** Reviewers and up read the golden snapshots; leads cut and export them (see canManageProject). */
-export function canReadSnapshots(role: MyProjectRole | undefined): boolean {
-  return canReview(role);
-}
+export const canReadSnapshots = canReview;
 
 /** Leads (and admins) evaluate prompts on snapshots, optimize them and version the prompt template. */
-export function canEvaluate(role: MyProjectRole | undefined): boolean {
-  return canManageProject(role);
-}
+export const canEvaluate = canManageProject;
 
 export function projectTabs(projectId: string | number, role: MyProjectRole | undefined): NavItem[] {
   const base = `/projects/${projectId}`;

@@ -4,11 +4,10 @@
 import { Link, Outlet } from 'react-router';
 import { Forbidden } from '../../components/AppShell';
 import { Alert } from '../../components/ui';
-import type { MyProjectRole } from '../../shared/api';
-import { canEvaluate } from '../../shared/nav';
+import { canEvaluate, type RoleCheck } from '../../shared/nav';
 import { useProject } from './ProjectPage';
 
-export function RequireProjectRole({ allowed, who }: { allowed: (role: MyProjectRole | undefined) => boolean; who: string }) {
+export function RequireProjectRole({ allowed, who }: { allowed: RoleCheck; who: string }) {
   const project = useProject();
   if (allowed(project.my_role)) return <Outlet context={{ project }} />;
   return (
