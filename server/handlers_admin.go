@@ -18,6 +18,15 @@ func (s *Server) reloadAuthz(ctx context.Context) error {
 	return s.authz.reload(ctx)
 }
 
+// respondReloaded is respond for a call that changed roles: the answer waits for the change to be
+// in force (see reloadAuthz).
+func (s *Server) respondReloaded(c echo.Context, status int, key string, v any, err error) error {
+	if err == nil {
+		err = s.reloadAuthz(c.Request().Context())
+	}
+	return respond(c, status, key, v, err)
+}
+
 func (s *Server) listUsers(c echo.Context) error {
 	us, err := s.store.ListUsers(c.Request().Context())
 	return respond(c, http.StatusOK, "users", us, err)
@@ -55,33 +64,19 @@ func (s *Server) createUser(c echo.Context) error {
 }
 
 type updateUserRequest struct {
-	Version  *int    `json:"version"`
+	edit
 	Name     *string `json:"name"`
 	Disabled *bool   `json:"disabled"`
 	IsAdmin  *bool   `json:"is_admin"`
 }
 
 func (s *Server) updateUser(c echo.Context) error {
-	id, err := idParam(c, "user")
+	id, req, err := idEdit[updateUserRequest](c, "user", "the version you read")
 	if err != nil {
 		return err
 	}
-	var req updateUserRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
-	if req.Version == nil {
-		return invalid("version", "is required (the version you read)")
-	}
-	ctx := c.Request().Context()
-	u, err := s.store.UpdateUser(ctx, currentPrincipal(c).actor(c), id, store.UserPatch{Version: *req.Version, Name: req.Name, Disabled: req.Disabled, IsAdmin: req.IsAdmin})
-	if err != nil {
-		return err
-	}
-	if err := s.reloadAuthz(ctx); err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"user": u})
+	u, err := s.store.UpdateUser(c.Request().Context(), currentPrincipal(c).actor(c), id, store.UserPatch{Version: *req.Version, Name: req.Name, Disabled: req.Disabled, IsAdmin: req.IsAdmin})
+	return s.respondReloaded(c, http.StatusOK, "user", u, err)
 }
 
 // revokeUserTokens revokes every live API token of a user, for an account that may be compromised.

@@ -24,7 +24,7 @@ func (s *Server) getLLMSettings(c echo.Context) error {
 }
 
 type llmSettingsRequest struct {
-	Version  *int         `json:"version"`
+	edit
 	Settings llm.Settings `json:"settings"`
 	APIKey   *string      `json:"api_key"`
 }
@@ -34,8 +34,8 @@ func (s *Server) putLLMSettings(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	if req.Version == nil {
-		return invalid("version", "is required (the version you read; 0 before any save)")
+	if err := req.required("the version you read; 0 before any save"); err != nil {
+		return err
 	}
 	v, err := s.cfg.Models.Save(c.Request().Context(), currentPrincipal(c).actor(c), req.Settings, req.APIKey, *req.Version)
 	return respond(c, http.StatusOK, bare, v, err)

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"errors"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -15,7 +14,7 @@ func (s *Server) getPolicy(c echo.Context) error {
 }
 
 type policyRequest struct {
-	Version           *int     `json:"version"`
+	edit
 	DualShare         *float64 `json:"dual_share"`
 	AnnotatorsPerItem *int     `json:"annotators_per_item"`
 	AuditRate         *float64 `json:"audit_rate"`
@@ -23,28 +22,23 @@ type policyRequest struct {
 	LeaseSeconds      *int     `json:"lease_seconds"`
 }
 
+// apply sets the fields the request gives over the stored policy, with the version it edited.
+func (r policyRequest) apply(pol *store.Policy) {
+	pol.Version = *r.Version
+	keepOrSet(&pol.DualShare, r.DualShare)
+	keepOrSet(&pol.AnnotatorsPerItem, r.AnnotatorsPerItem)
+	keepOrSet(&pol.AuditRate, r.AuditRate)
+	keepOrSet(&pol.Blind, r.Blind)
+	keepOrSet(&pol.LeaseSeconds, r.LeaseSeconds)
+}
+
 // putPolicy saves the policy; fields left out keep their current values.
 func (s *Server) putPolicy(c echo.Context) error {
-	pid, req, err := projectBody[policyRequest](c)
+	pid, req, err := projectEdit[policyRequest](c, "the policy version you edited; 0 for the defaults")
 	if err != nil {
 		return err
 	}
-	if req.Version == nil {
-		return invalid("version", "is required (the policy version you edited; 0 for the defaults)")
-	}
-	ctx := c.Request().Context()
-	pol, err := s.store.Policy(ctx, pid)
-	if err != nil {
-		return err
-	}
-	pol.Version = *req.Version
-	keepOrSet(&pol.DualShare, req.DualShare)
-	keepOrSet(&pol.AnnotatorsPerItem, req.AnnotatorsPerItem)
-	keepOrSet(&pol.AuditRate, req.AuditRate)
-	keepOrSet(&pol.Blind, req.Blind)
-	keepOrSet(&pol.LeaseSeconds, req.LeaseSeconds)
-	saved, err := s.store.SavePolicy(ctx, currentPrincipal(c).actor(c), pid, pol)
-	return respond(c, http.StatusOK, "policy", saved, err)
+	return editSettings(c, pid, "policy", s.store.Policy, req.apply, s.store.SavePolicy)
 }
 
 func (s *Server) planAnnotation(c echo.Context) error {
@@ -53,35 +47,20 @@ func (s *Server) planAnnotation(c echo.Context) error {
 
 // nextAnnotationItem claims the caller's next item: 200 with it, 204 when there is nothing to do.
 func (s *Server) nextAnnotationItem(c echo.Context) error {
-	pid, err := idParam(c, "project")
-	if err != nil {
-		return err
-	}
-	p := currentPrincipal(c)
-	task, err := s.loop.Next(c.Request().Context(), p.actor(c), pid, p.user.ID)
-	if errors.Is(err, store.ErrNoWork) {
-		return c.NoContent(http.StatusNoContent)
-	}
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, task)
+	return claimNext(c, bare, s.loop.Next)
 }
 
 type submitRequest struct {
-	Version   *int   `json:"version"`
+	edit
 	SQL       string `json:"sql"`
 	ElapsedMS *int64 `json:"elapsed_ms"`
 	Comment   string `json:"comment"`
 }
 
 func (s *Server) submitAnnotation(c echo.Context) error {
-	pid, id, req, err := projectAndBody[submitRequest](c, "item")
+	pid, id, req, err := projectAndEdit[submitRequest](c, "item", "the item's version you were given")
 	if err != nil {
 		return err
-	}
-	if req.Version == nil {
-		return invalid("version", "is required (the item's version you were given)")
 	}
 	p := currentPrincipal(c)
 	res, err := s.loop.Submit(c.Request().Context(), p.actor(c), pid, id, p.user.ID, *req.Version, req.SQL, req.ElapsedMS, req.Comment)
@@ -89,18 +68,15 @@ func (s *Server) submitAnnotation(c echo.Context) error {
 }
 
 type skipRequest struct {
-	Version *int   `json:"version"`
+	edit
 	Reason  string `json:"reason"`
 	Comment string `json:"comment"`
 }
 
 func (s *Server) skipAnnotation(c echo.Context) error {
-	pid, id, req, err := projectAndBody[skipRequest](c, "item")
+	pid, id, req, err := projectAndEdit[skipRequest](c, "item", "the item's version you were given")
 	if err != nil {
 		return err
-	}
-	if req.Version == nil {
-		return invalid("version", "is required (the item's version you were given)")
 	}
 	p := currentPrincipal(c)
 	an, err := s.store.SkipAnnotationItem(c.Request().Context(), p.actor(c), pid, id, p.user.ID, *req.Version, req.Reason, req.Comment)
@@ -108,15 +84,7 @@ func (s *Server) skipAnnotation(c echo.Context) error {
 }
 
 func (s *Server) releaseAnnotation(c echo.Context) error {
-	pid, id, err := projectAnd(c, "item")
-	if err != nil {
-		return err
-	}
-	p := currentPrincipal(c)
-	if err := s.store.ReleaseAnnotationItem(c.Request().Context(), p.actor(c), pid, id, p.user.ID); err != nil {
-		return err
-	}
-	return c.NoContent(http.StatusNoContent)
+	return releaseClaim(c, s.store.ReleaseAnnotationItem)
 }
 
 // annotatorStatus is the caller's view of the annotation work: the project's progress ("x of N

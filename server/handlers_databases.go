@@ -48,12 +48,18 @@ func (s *Server) listDatabases(c echo.Context) error {
 	})
 }
 
-func (s *Server) getDatabase(c echo.Context) error {
+// databaseTables resolves the project's database named by the path, with its tables.
+func (s *Server) databaseTables(c echo.Context) (store.Database, []store.DBTable, error) {
 	d, err := s.projectDatabase(c)
 	if err != nil {
-		return err
+		return d, nil, err
 	}
 	ts, err := s.store.Tables(c.Request().Context(), d.ID)
+	return d, ts, err
+}
+
+func (s *Server) getDatabase(c echo.Context) error {
+	d, ts, err := s.databaseTables(c)
 	if err != nil {
 		return err
 	}
@@ -61,11 +67,7 @@ func (s *Server) getDatabase(c echo.Context) error {
 }
 
 func (s *Server) tableRows(c echo.Context) error {
-	d, err := s.projectDatabase(c)
-	if err != nil {
-		return err
-	}
-	ts, err := s.store.Tables(c.Request().Context(), d.ID)
+	d, ts, err := s.databaseTables(c)
 	if err != nil {
 		return err
 	}

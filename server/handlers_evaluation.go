@@ -27,16 +27,14 @@ func (s *Server) listPrompts(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"current": cur, "versions": versions})
 }
 
+type promptRequest struct {
+	Body string `json:"body"`
+	Note string `json:"note"`
+}
+
 func (s *Server) createPrompt(c echo.Context) error {
-	pid, err := idParam(c, "project")
+	pid, req, err := projectBody[promptRequest](c)
 	if err != nil {
-		return err
-	}
-	var req struct {
-		Body string `json:"body"`
-		Note string `json:"note"`
-	}
-	if err := bind(c, &req); err != nil {
 		return err
 	}
 	p, err := evaluate.SavePrompt(c.Request().Context(), s.store, currentPrincipal(c).actor(c), pid, req.Body, req.Note)
@@ -106,17 +104,15 @@ func (s *Server) getOptimization(c echo.Context) error {
 	return getByID(c, "run", bare, s.cfg.Optimizer.Optimization)
 }
 
+type adoptRequest struct {
+	CandidateID int64 `json:"candidate_id"`
+}
+
 // adoptPrompt saves a candidate of an optimization (its best by default) as the project's next
 // prompt template version.
 func (s *Server) adoptPrompt(c echo.Context) error {
-	pid, id, err := projectAnd(c, "run")
+	pid, id, req, err := projectAndBody[adoptRequest](c, "run")
 	if err != nil {
-		return err
-	}
-	var req struct {
-		CandidateID int64 `json:"candidate_id"`
-	}
-	if err := bind(c, &req); err != nil {
 		return err
 	}
 	p, err := s.cfg.Optimizer.Adopt(c.Request().Context(), currentPrincipal(c).actor(c), pid, id, req.CandidateID)

@@ -70,18 +70,15 @@ func (s *Server) diffGuidelines(c echo.Context) error {
 }
 
 type saveGuidelineRequest struct {
+	edit
 	Markdown string `json:"markdown"`
 	Summary  string `json:"summary"`
-	Version  *int   `json:"version"`
 }
 
 func (s *Server) saveGuideline(c echo.Context) error {
-	pid, req, err := projectBody[saveGuidelineRequest](c)
+	pid, req, err := projectEdit[saveGuidelineRequest](c, "the version you edited; 0 before the first save")
 	if err != nil {
 		return err
-	}
-	if req.Version == nil {
-		return invalid("version", "is required (the version you edited; 0 before the first save)")
 	}
 	g, err := s.store.SaveGuideline(c.Request().Context(), currentPrincipal(c).actor(c), pid, req.Markdown, req.Summary, *req.Version)
 	return respond(c, http.StatusCreated, "guideline", g, err)

@@ -58,18 +58,15 @@ func (s *Server) getProject(c echo.Context) error {
 }
 
 type updateProjectRequest struct {
-	Version     *int    `json:"version"`
+	edit
 	Name        *string `json:"name"`
 	Description *string `json:"description"`
 }
 
 func (s *Server) updateProject(c echo.Context) error {
-	id, req, err := projectBody[updateProjectRequest](c)
+	id, req, err := projectEdit[updateProjectRequest](c, "the version you read")
 	if err != nil {
 		return err
-	}
-	if req.Version == nil {
-		return invalid("version", "is required (the version you read)")
 	}
 	p, err := s.store.UpdateProject(c.Request().Context(), currentPrincipal(c).actor(c), id, store.ProjectPatch{Version: *req.Version, Name: req.Name, Description: req.Description})
 	if err != nil {
@@ -101,39 +98,22 @@ func (s *Server) addMember(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	m, err := s.store.AddMember(ctx, currentPrincipal(c).actor(c), id, req.Email, req.Role)
-	if err != nil {
-		return err
-	}
-	if err := s.reloadAuthz(ctx); err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, map[string]any{"member": m})
+	m, err := s.store.AddMember(c.Request().Context(), currentPrincipal(c).actor(c), id, req.Email, req.Role)
+	return s.respondReloaded(c, http.StatusCreated, "member", m, err)
 }
 
 type updateMemberRequest struct {
-	Version *int   `json:"version"`
-	Role    string `json:"role"`
+	edit
+	Role string `json:"role"`
 }
 
 func (s *Server) updateMember(c echo.Context) error {
-	pid, uid, req, err := projectAndBody[updateMemberRequest](c, "user")
+	pid, uid, req, err := projectAndEdit[updateMemberRequest](c, "user", "the version you read")
 	if err != nil {
 		return err
 	}
-	if req.Version == nil {
-		return invalid("version", "is required (the version you read)")
-	}
-	ctx := c.Request().Context()
-	m, err := s.store.UpdateMember(ctx, currentPrincipal(c).actor(c), pid, uid, req.Role, *req.Version)
-	if err != nil {
-		return err
-	}
-	if err := s.reloadAuthz(ctx); err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"member": m})
+	m, err := s.store.UpdateMember(c.Request().Context(), currentPrincipal(c).actor(c), pid, uid, req.Role, *req.Version)
+	return s.respondReloaded(c, http.StatusOK, "member", m, err)
 }
 
 func (s *Server) removeMember(c echo.Context) error {

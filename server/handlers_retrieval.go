@@ -40,30 +40,25 @@ func (s *Server) getRetrievalSettings(c echo.Context) error {
 }
 
 type retrievalRequest struct {
-	Version *int    `json:"version"`
-	TopK    *int    `json:"top_k"`
-	Scope   *string `json:"scope"`
+	edit
+	TopK  *int    `json:"top_k"`
+	Scope *string `json:"scope"`
+}
+
+// apply sets the fields the request gives over the stored settings, with the version it edited.
+func (r retrievalRequest) apply(rs *store.RetrievalSettings) {
+	rs.Version = *r.Version
+	keepOrSet(&rs.TopK, r.TopK)
+	keepOrSet(&rs.Scope, r.Scope)
 }
 
 // putRetrievalSettings saves the project's schema retrieval settings; fields left out keep theirs.
 func (s *Server) putRetrievalSettings(c echo.Context) error {
-	pid, req, err := projectBody[retrievalRequest](c)
+	pid, req, err := projectEdit[retrievalRequest](c, "the settings version you edited; 0 for the defaults")
 	if err != nil {
 		return err
 	}
-	if req.Version == nil {
-		return invalid("version", "is required (the settings version you edited; 0 for the defaults)")
-	}
-	ctx := c.Request().Context()
-	rs, err := s.store.RetrievalSettings(ctx, pid)
-	if err != nil {
-		return err
-	}
-	rs.Version = *req.Version
-	keepOrSet(&rs.TopK, req.TopK)
-	keepOrSet(&rs.Scope, req.Scope)
-	rs, err = s.store.SetRetrievalSettings(ctx, currentPrincipal(c).actor(c), pid, rs)
-	return respond(c, http.StatusOK, "retrieval", rs, err)
+	return editSettings(c, pid, "retrieval", s.store.RetrievalSettings, req.apply, s.store.SetRetrievalSettings)
 }
 
 // BatchRecall is one agent batch's schema recall, a point of the dashboard's plot over batches.

@@ -1,7 +1,7 @@
 package server
 
 import (
-	"errors"
+	"context"
 	"net/http"
 	"slices"
 	"strings"
@@ -17,45 +17,24 @@ const reviewLease = 15 * time.Minute
 
 // nextReviewItem claims the caller's next item: 200 with it, 204 when there is nothing to do.
 func (s *Server) nextReviewItem(c echo.Context) error {
-	pid, err := idParam(c, "project")
-	if err != nil {
-		return err
-	}
-	p := currentPrincipal(c)
-	item, err := s.store.ClaimReviewItem(c.Request().Context(), p.actor(c), pid, p.user.ID, reviewLease)
-	if errors.Is(err, store.ErrNoWork) {
-		return c.NoContent(http.StatusNoContent)
-	}
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"item": item})
+	return claimNext(c, "item", func(ctx context.Context, a store.Actor, pid, uid int64) (store.ReviewItemView, error) {
+		return s.store.ClaimReviewItem(ctx, a, pid, uid, reviewLease)
+	})
 }
 
 func (s *Server) releaseReviewItem(c echo.Context) error {
-	pid, id, err := projectAnd(c, "item")
-	if err != nil {
-		return err
-	}
-	p := currentPrincipal(c)
-	if err := s.store.ReleaseReviewItem(c.Request().Context(), p.actor(c), pid, id, p.user.ID); err != nil {
-		return err
-	}
-	return c.NoContent(http.StatusNoContent)
+	return releaseClaim(c, s.store.ReleaseReviewItem)
 }
 
 type decisionRequest struct {
-	Version *int `json:"version"`
+	edit
 	store.Decision
 }
 
 func (s *Server) decideReviewItem(c echo.Context) error {
-	pid, id, req, err := projectAndBody[decisionRequest](c, "item")
+	pid, id, req, err := projectAndEdit[decisionRequest](c, "item", "the item's version you were given")
 	if err != nil {
 		return err
-	}
-	if req.Version == nil {
-		return invalid("version", "is required (the item's version you were given)")
 	}
 	p := currentPrincipal(c)
 	// Through the loop: an edit's SQL is run in the sandbox first, and the decision takes effect on the question.

@@ -91,17 +91,15 @@ func (s *Server) compareSnapshots(c echo.Context) error {
 	return respond(c, http.StatusOK, "diff", diff, err)
 }
 
+type acceptImportedRequest struct {
+	DatabaseID int64 `json:"database_id"`
+}
+
 // acceptImported accepts the new questions whose imported gold SQL was verified by execution (of one
 // database with "database_id"), so an existing benchmark can be snapshotted without re-annotation.
 func (s *Server) acceptImported(c echo.Context) error {
-	pid, err := idParam(c, "project")
+	pid, req, err := projectBody[acceptImportedRequest](c)
 	if err != nil {
-		return err
-	}
-	var req struct {
-		DatabaseID int64 `json:"database_id"`
-	}
-	if err := bind(c, &req); err != nil {
 		return err
 	}
 	n, err := s.store.AcceptVerifiedImports(c.Request().Context(), currentPrincipal(c).actor(c), pid, req.DatabaseID)

@@ -61,3 +61,18 @@ func actInProject[P, T any](c echo.Context, status int, key string, do func(ctx 
 	v, err := do(c.Request().Context(), currentPrincipal(c).actor(c), pid, p)
 	return respond(c, status, key, v, err)
 }
+
+// editSettings answers an edit of a project's settings (one object a project, which a request edits
+// a few fields of): load reads the stored settings, apply sets the request's fields over them, and
+// save stores them, unless someone saved them since the version the request edited.
+func editSettings[T any](c echo.Context, pid int64, key string, load func(ctx context.Context, pid int64) (T, error), apply func(*T),
+	save func(ctx context.Context, a store.Actor, pid int64, v T) (T, error)) error {
+	ctx := c.Request().Context()
+	v, err := load(ctx, pid)
+	if err != nil {
+		return err
+	}
+	apply(&v)
+	saved, err := save(ctx, currentPrincipal(c).actor(c), pid, v)
+	return respond(c, http.StatusOK, key, saved, err)
+}
