@@ -2,12 +2,16 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/pipelines/ingest"
@@ -73,4 +77,61 @@ func (e *benchProject) server(b *testing.B) *Server {
 		b.Fatal(err)
 	}
 	return srv
+}
+
+// concurrently runs clients goroutines, client c making the calls k = c, c+clients, c+2·clients, …
+// for as long as more(k) says, and returns each call's latency. A client stops at its first failure;
+// the first failure of all is returned.
+func concurrently(clients int, more func(k int) bool, call func(k int) error) ([]time.Duration, error) {
+	var mu sync.Mutex
+	var all []time.Duration
+	var firstErr error
+	var wg sync.WaitGroup
+	for c := 0; c < clients; c++ {
+		wg.Go(func() {
+			var lat []time.Duration
+			for k := c; more(k); k += clients {
+				t0 := time.Now()
+				if err := call(k); err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = err
+					}
+					mu.Unlock()
+					break
+				}
+				lat = append(lat, time.Since(t0))
+			}
+			mu.Lock()
+			all = append(all, lat...)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	return all, firstErr
+}
+
+// upTo is the more of concurrently for n calls in all.
+func upTo(n int) func(k int) bool { return func(k int) bool { return k < n } }
+
+// apiCall makes one API request as a benchmark's client: authorized by token, anything but 200 an
+// error, and the body drained and no more, as the client shares the CPUs with the server and
+// PostgreSQL.
+func apiCall(client *http.Client, method, url, token string) error {
+	req, err := http.NewRequest(method, url, nil)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<10))
+		return fmt.Errorf("%s %s: %d %s", method, url, resp.StatusCode, body)
+	}
+	_, err = io.Copy(io.Discard, resp.Body)
+	return err
 }

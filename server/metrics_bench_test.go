@@ -2,10 +2,8 @@ package server
 
 import (
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
-	"sync"
 	"testing"
 	"time"
 
@@ -63,26 +61,13 @@ func BenchmarkMetricsDashboard(b *testing.B) {
 
 	b.ResetTimer()
 	for n := 0; n < b.N; n++ {
-		api, err := concurrently(clients, requests, func() error {
-			req, _ := http.NewRequest("GET", url, nil)
-			req.Header.Set("Authorization", "Bearer "+token)
-			resp, err := client.Do(req)
-			if err != nil {
-				return err
-			}
-			defer resp.Body.Close()
-			if _, err := io.Copy(io.Discard, resp.Body); err != nil {
-				return err
-			}
-			if resp.StatusCode != http.StatusOK {
-				return fmt.Errorf("GET metrics: %d", resp.StatusCode)
-			}
-			return nil
+		api, err := concurrently(clients, upTo(requests), func(int) error {
+			return apiCall(client, "GET", url, token)
 		})
 		if err != nil {
 			b.Fatal(err)
 		}
-		bare, err := concurrently(clients, requests, func() error {
+		bare, err := concurrently(clients, upTo(requests), func(int) error {
 			rows, err := st.Pool().Query(ctx, `SELECT position, stage, cumulative, nlqs, report FROM metric_results WHERE run_id = $1
 				ORDER BY position, cumulative`, run.ID)
 			if err != nil {
@@ -108,32 +93,4 @@ func BenchmarkMetricsDashboard(b *testing.B) {
 		b.ReportMetric(float64(percentile(api, 0.95))/float64(percentile(bare, 0.95)), "api/bare-p95")
 		b.ReportMetric(compute.Seconds(), "compute-s")
 	}
-}
-
-// concurrently calls fn requests times from clients goroutines and returns each call's latency.
-func concurrently(clients, requests int, fn func() error) ([]time.Duration, error) {
-	var mu sync.Mutex
-	var all []time.Duration
-	var firstErr error
-	var wg sync.WaitGroup
-	for c := 0; c < clients; c++ {
-		wg.Go(func() {
-			lat := make([]time.Duration, 0, requests/clients+1)
-			for k := c; k < requests; k += clients {
-				t0 := time.Now()
-				if err := fn(); err != nil {
-					mu.Lock()
-					firstErr = err
-					mu.Unlock()
-					return
-				}
-				lat = append(lat, time.Since(t0))
-			}
-			mu.Lock()
-			all = append(all, lat...)
-			mu.Unlock()
-		})
-	}
-	wg.Wait()
-	return all, firstErr
 }

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -14,7 +13,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -276,46 +274,10 @@ func reviewLoad(base string, project int64, tokens []string, clients int, d time
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients * 2}, Timeout: 30 * time.Second}
 	url := fmt.Sprintf("%s/api/v1/projects/%d/review/next", base, project)
 	deadline := time.Now().Add(d)
-	var mu sync.Mutex
-	var all []time.Duration
-	var firstErr error
-	var wg sync.WaitGroup
-	for c := 0; c < clients; c++ {
-		wg.Add(1)
-		go func(c int) {
-			defer wg.Done()
-			lat := make([]time.Duration, 0, 4096)
-			var body bytes.Buffer
-			for k := c; time.Now().Before(deadline); k += clients {
-				req, _ := http.NewRequest("POST", url, nil)
-				req.Header.Set("Authorization", "Bearer "+tokens[k%len(tokens)])
-				t0 := time.Now()
-				resp, err := client.Do(req)
-				if err == nil {
-					body.Reset()
-					_, err = body.ReadFrom(resp.Body)
-					resp.Body.Close()
-				}
-				if err != nil || resp.StatusCode != http.StatusOK {
-					mu.Lock()
-					if firstErr == nil {
-						if err == nil {
-							err = fmt.Errorf("next: %d %s", resp.StatusCode, body.Bytes())
-						}
-						firstErr = err
-					}
-					mu.Unlock()
-					break
-				}
-				lat = append(lat, time.Since(t0))
-			}
-			mu.Lock()
-			all = append(all, lat...)
-			mu.Unlock()
-		}(c)
-	}
-	wg.Wait()
-	return all, firstErr
+	until := func(int) bool { return time.Now().Before(deadline) }
+	return concurrently(clients, until, func(k int) error {
+		return apiCall(client, "POST", url, tokens[k%len(tokens)])
+	})
 }
 
 func percentile(d []time.Duration, p float64) time.Duration {
