@@ -16,8 +16,8 @@ import { NotFoundPage } from './components/NotFound';
 import { ProjectActivity, ProjectLayout, ProjectOverview } from './features/projects/ProjectPage';
 import { ProjectMembers } from './features/projects/ProjectMembers';
 import { ProjectsPage } from './features/projects/ProjectsPage';
-import { LeadsOnly, RequireProjectRole } from './features/projects/RequireProjectRole';
-import { canManageProject, canReview, canRunAgent } from './shared/nav';
+import { RequireProjectRole, RoleNotice } from './features/projects/RequireProjectRole';
+import { canEvaluate, canManageProject, canReadDashboard, canReadSnapshots, canReview, canRunAgent } from './shared/nav';
 import { ProjectQuestions } from './features/questions/QuestionsPage';
 import { UsersPage } from './features/admin/UsersPage';
 import { sessionKeys } from './shared/session';
@@ -85,8 +85,12 @@ export function AppRoutes() {
           <Route path="projects" element={<ProjectsPage />} />
           <Route path="projects/:projectId" element={<ProjectLayout />}>
             <Route index element={<ProjectOverview />} />
-            <Route path="dashboard" element={<Lazy><ProjectDashboard /></Lazy>} />
-            <Route path="metrics" element={<Lazy><ProjectMetrics /></Lazy>} />
+            <Route element={<RoleNotice allowed={canReadDashboard} title="The dashboard is for reviewers and leads" need="to follow its figures" />}>
+              <Route path="dashboard" element={<Lazy><ProjectDashboard /></Lazy>} />
+            </Route>
+            <Route element={<RoleNotice allowed={canReadDashboard} title="Metrics are for reviewers and leads" need="to follow its figures" />}>
+              <Route path="metrics" element={<Lazy><ProjectMetrics /></Lazy>} />
+            </Route>
             <Route element={<RequireProjectRole allowed={canManageProject} who="leads" />}>
               <Route path="members" element={<ProjectMembers />} />
               <Route path="activity" element={<ProjectActivity />} />
@@ -109,13 +113,15 @@ export function AppRoutes() {
               <Route path="pipelines" element={<Lazy><ProjectPipelines /></Lazy>} />
               <Route path="pipelines/:runId" element={<Lazy><PipelineRunPage /></Lazy>} />
             </Route>
-            <Route path="snapshots" element={<Lazy><ProjectSnapshots /></Lazy>} />
-            <Route path="snapshots/:snapshotId" element={<Lazy><SnapshotPage /></Lazy>} />
-            <Route element={<LeadsOnly what="Evaluations" />}>
+            <Route element={<RoleNotice allowed={canReadSnapshots} title="Snapshots are for reviewers and leads" need="to read its golden sets" />}>
+              <Route path="snapshots" element={<Lazy><ProjectSnapshots /></Lazy>} />
+              <Route path="snapshots/:snapshotId" element={<Lazy><SnapshotPage /></Lazy>} />
+            </Route>
+            <Route element={<RoleNotice allowed={canEvaluate} title="Evaluations are for leads" need="them" />}>
               <Route path="evaluations" element={<Lazy><ProjectEvaluations /></Lazy>} />
               <Route path="evaluations/:runId" element={<Lazy><EvaluationPage /></Lazy>} />
             </Route>
-            <Route element={<LeadsOnly what="Optimizations" />}>
+            <Route element={<RoleNotice allowed={canEvaluate} title="Optimizations are for leads" need="them" />}>
               <Route path="optimizations" element={<Lazy><ProjectOptimizations /></Lazy>} />
               <Route path="optimizations/:runId" element={<Lazy><OptimizationPage /></Lazy>} />
             </Route>

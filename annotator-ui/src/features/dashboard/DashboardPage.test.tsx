@@ -142,13 +142,6 @@ describe('dashboard', () => {
     expect(calls.some((c) => c.path.endsWith('/retrieval/batches'))).toBe(false);
   });
 
-  it('tells an annotator the dashboard is not theirs, without asking the server', async () => {
-    const { calls } = setup('annotator');
-    renderApp('/projects/42/dashboard');
-    expect(await screen.findByText('The dashboard is for reviewers and leads')).toBeInTheDocument();
-    expect(calls.some((c) => c.path.endsWith('/cycles'))).toBe(false);
-  });
-
   it('says what to expect before anything was compared', async () => {
     setup('lead', []);
     renderApp('/projects/42/dashboard');

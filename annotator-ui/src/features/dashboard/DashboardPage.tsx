@@ -6,9 +6,9 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { SnapshotErrorRateCard } from './SnapshotErrorRate';
-import { Alert, Button, ErrorState, Loading, QueryView } from '../../components/ui';
+import { Button, ErrorState, Loading, QueryView } from '../../components/ui';
 import { dashboardApi } from './api';
-import { canManageProject, canReadDashboard } from '../../shared/nav';
+import { canManageProject } from '../../shared/nav';
 import { useProject } from '../projects/ProjectPage';
 import { dashboardKeys } from './keys';
 import { ProgressView } from './ProgressView';
@@ -25,22 +25,14 @@ export function ProjectDashboard() {
   const [auto, setAuto] = useState(true);
   // TanStack Query pauses interval refetches while the page is hidden.
   const interval = auto ? REFRESH_MS : false;
-  const allowed = canReadDashboard(project.my_role);
-  const cycles = useQuery({ queryKey: dashboardKeys.cycles(pid), queryFn: () => dashboardApi.cycles(pid), refetchInterval: interval, enabled: allowed });
+  const cycles = useQuery({ queryKey: dashboardKeys.cycles(pid), queryFn: () => dashboardApi.cycles(pid), refetchInterval: interval });
   const progress = useQuery({
     queryKey: dashboardKeys.progress(pid),
     queryFn: () => dashboardApi.progress(pid),
     refetchInterval: interval,
-    enabled: allowed && lead,
+    enabled: lead,
   });
 
-  if (!allowed) {
-    return (
-      <Alert tone="warning" title="The dashboard is for reviewers and leads">
-        Ask a lead of this project if you need to follow its figures.
-      </Alert>
-    );
-  }
   const updated = Math.max(cycles.dataUpdatedAt, lead ? progress.dataUpdatedAt : 0);
   const fetching = cycles.isFetching || (lead && progress.isFetching);
   const refresh = () => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { pipelineRun } from '../../test/agentFixtures';
 import { FakeEventSource, withFakeEventSource } from '../../test/fakeEventSource';
 import { DEFAULT_PROMPT, evalResult, evaluation, promptTemplate, snapshot } from '../../test/goldenFixtures';
-import { errorReply, mockApi, project, projectRoutes } from '../../test/mockApi';
+import { errorReply, mockApi, projectRoutes } from '../../test/mockApi';
 import { renderApp } from '../../test/render';
 
 withFakeEventSource();
@@ -198,11 +198,5 @@ describe('evaluation page', () => {
     await user.click(await screen.findByRole('button', { name: 'Cancel' }));
     expect(await screen.findByText('Evaluation #20 cancelled')).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Resume' })).toBeInTheDocument();
-  });
-
-  it('tells reviewers evaluations are for leads', async () => {
-    mockApi({ ...base, 'GET /api/v1/projects/42': { body: { project: project('reviewer') } } });
-    renderApp('/projects/42/evaluations');
-    expect(await screen.findByText('Evaluations are for leads')).toBeInTheDocument();
   });
 });

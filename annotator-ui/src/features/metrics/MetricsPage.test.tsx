@@ -108,13 +108,6 @@ describe('metrics', () => {
     expect(calls.some((c) => c.path.endsWith('/members'))).toBe(false);
   });
 
-  it('tells an annotator the metrics are not theirs, without asking the server', async () => {
-    const { calls } = setup('annotator');
-    renderApp('/projects/42/metrics');
-    expect(await screen.findByText('Metrics are for reviewers and leads')).toBeInTheDocument();
-    expect(calls.some((c) => c.path.includes('/metrics'))).toBe(false);
-  });
-
   it('tells a reviewer that a lead computes the metrics before the first computation', async () => {
     setup('reviewer', { [`GET ${P}/metrics`]: notYet, [`GET ${P}/metrics/runs`]: { body: { runs: [] } } });
     renderApp('/projects/42/metrics');

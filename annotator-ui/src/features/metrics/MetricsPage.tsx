@@ -4,9 +4,9 @@
 // of one set, the disagreement rate per cycle, and every computation. A lead recomputes on demand and
 // follows the run until it ends; a failure keeps the last good figures on screen with its reason.
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Card, EmptyState, QueryView } from '../../components/ui';
+import { Card, EmptyState, QueryView } from '../../components/ui';
 import { metricsApi } from './api';
-import { canManageProject, canReadDashboard } from '../../shared/nav';
+import { canManageProject } from '../../shared/nav';
 import { useProject } from '../projects/ProjectPage';
 import { metricsKeys } from './keys';
 import { useComputation } from './useComputation';
@@ -18,17 +18,8 @@ export function ProjectMetrics() {
   const project = useProject();
   const pid = String(project.id);
   const lead = canManageProject(project.my_role);
-  const allowed = canReadDashboard(project.my_role);
-  const latest = useQuery({ queryKey: metricsKeys.latest(pid), queryFn: () => metricsApi.latest(pid), enabled: allowed });
-  const computation = useComputation(pid, allowed);
-
-  if (!allowed) {
-    return (
-      <Alert tone="warning" title="Metrics are for reviewers and leads">
-        Ask a lead of this project if you need to follow its figures.
-      </Alert>
-    );
-  }
+  const latest = useQuery({ queryKey: metricsKeys.latest(pid), queryFn: () => metricsApi.latest(pid) });
+  const computation = useComputation(pid);
   const compute = lead ? <ComputeControls computation={computation} first={latest.data === null} /> : null;
   return (
     <div className="stack">

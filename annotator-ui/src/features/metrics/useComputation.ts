@@ -39,10 +39,10 @@ export interface Computation {
  * Starts computations and follows the one running (ours, or one found running) by polling it every
  * second until it ends: success puts its figures on screen, failure keeps the last good ones.
  */
-export function useComputation(projectId: string, enabled: boolean): Computation & { runs: ReturnType<typeof useRuns> } {
+export function useComputation(projectId: string): Computation & { runs: ReturnType<typeof useRuns> } {
   const qc = useQueryClient();
   const toast = useToast();
-  const runs = useRuns(projectId, enabled);
+  const runs = useRuns(projectId);
   const [followed, setFollowed] = useState<number | null>(null);
   const [failed, setFailed] = useState<MetricRun | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -50,7 +50,7 @@ export function useComputation(projectId: string, enabled: boolean): Computation
   const active = useQuery({
     queryKey: metricsKeys.run(projectId, activeId),
     queryFn: () => metricsApi.run(projectId, activeId as number),
-    enabled: enabled && activeId !== null,
+    enabled: activeId !== null,
     refetchInterval: (q) => (q.state.data && q.state.data.status !== 'running' ? false : POLL_MS),
   });
   const current = active.data && active.data.id === activeId ? active.data : null;
@@ -110,6 +110,6 @@ export function useComputation(projectId: string, enabled: boolean): Computation
   };
 }
 
-export function useRuns(projectId: string, enabled: boolean) {
-  return useQuery({ queryKey: metricsKeys.runs(projectId), queryFn: () => metricsApi.runs(projectId), enabled });
+export function useRuns(projectId: string) {
+  return useQuery({ queryKey: metricsKeys.runs(projectId), queryFn: () => metricsApi.runs(projectId) });
 }

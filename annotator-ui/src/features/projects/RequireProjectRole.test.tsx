@@ -32,6 +32,24 @@ describe('project pages reached by URL without the role', () => {
     expect(calls.map((c) => `${c.method} ${c.path}`).filter((c) => c !== 'GET /api/v1/auth/me' && c !== `GET ${P}`)).toEqual([]);
   });
 
+  const notices: { path: string; role: MyProjectRole; title: string; need: string }[] = [
+    { path: 'dashboard', role: 'annotator', title: 'The dashboard is for reviewers and leads', need: 'to follow its figures' },
+    { path: 'metrics', role: 'annotator', title: 'Metrics are for reviewers and leads', need: 'to follow its figures' },
+    { path: 'snapshots', role: 'annotator', title: 'Snapshots are for reviewers and leads', need: 'to read its golden sets' },
+    { path: 'snapshots/3', role: 'annotator', title: 'Snapshots are for reviewers and leads', need: 'to read its golden sets' },
+    { path: 'evaluations', role: 'reviewer', title: 'Evaluations are for leads', need: 'them' },
+    { path: 'evaluations/20', role: 'annotator', title: 'Evaluations are for leads', need: 'them' },
+    { path: 'optimizations', role: 'reviewer', title: 'Optimizations are for leads', need: 'them' },
+    { path: 'optimizations/30', role: 'reviewer', title: 'Optimizations are for leads', need: 'them' },
+  ];
+  it.each(notices)('$role opening $path reads "$title" inside the project, and nothing is fetched for it', async ({ path, role, title, need }) => {
+    const { calls } = setup(role);
+    renderApp(`/projects/42/${path}`);
+    expect(await screen.findByText(title)).toBeInTheDocument();
+    expect(screen.getByText(`Ask a lead of this project if you need ${need}.`)).toBeInTheDocument();
+    expect(calls.map((c) => `${c.method} ${c.path}`).filter((c) => c !== 'GET /api/v1/auth/me' && c !== `GET ${P}`)).toEqual([]);
+  });
+
   it('a reviewer opening review gets the queue, not the notice', async () => {
     setup('reviewer');
     renderApp('/projects/42/review');

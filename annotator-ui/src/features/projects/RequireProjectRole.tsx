@@ -1,10 +1,11 @@
-// A project page reached by URL by someone whose role cannot use it: a clear page saying who it is
-// for and where to go, never a form that fails after pressing Start. The server still refuses the
+// A project page reached by URL by someone whose role cannot use it: a clear page (or, for a section
+// that is only read, a notice) saying who it is for and where to go, never a form that fails after
+// pressing Start. The server still refuses the
 // calls; this only spares people the broken screen.
 import { Link, Outlet } from 'react-router';
 import { Forbidden } from '../../components/AppShell';
 import { Alert } from '../../components/ui';
-import { canEvaluate, type RoleCheck } from '../../shared/nav';
+import type { RoleCheck } from '../../shared/nav';
 import { useProject } from './ProjectPage';
 
 export function RequireProjectRole({ allowed, who }: { allowed: RoleCheck; who: string }) {
@@ -19,15 +20,16 @@ export function RequireProjectRole({ allowed, who }: { allowed: RoleCheck; who: 
 }
 
 /**
- * The golden-set pages (evaluations, optimizations) for leads (canEvaluate); anyone else reads that
- * `what` (plural) is for leads, inside the project's page, and nothing under it asks the server.
+ * A section of the project (the dashboard, the snapshots, the evaluations) that a role may not read,
+ * said inside the project's page: a warning titled `title` that tells to ask a lead if you `need` it.
+ * Nothing under it asks the server.
  */
-export function LeadsOnly({ what }: { what: string }) {
+export function RoleNotice({ allowed, title, need }: { allowed: RoleCheck; title: string; need: string }) {
   const project = useProject();
-  if (canEvaluate(project.my_role)) return <Outlet context={{ project }} />;
+  if (allowed(project.my_role)) return <Outlet context={{ project }} />;
   return (
-    <Alert tone="warning" title={`${what} are for leads`}>
-      Ask a lead of this project if you need them.
+    <Alert tone="warning" title={title}>
+      {`Ask a lead of this project if you need ${need}.`}
     </Alert>
   );
 }

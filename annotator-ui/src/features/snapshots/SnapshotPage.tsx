@@ -7,13 +7,12 @@ import { Card, CopyButton, ErrorState, Loading, Stats } from '../../components/u
 import { formatDateTime } from '../../shared/format';
 import { goldenApi } from '../../shared/golden';
 import { shortHash } from '../metrics/computations';
-import { canManageProject, canReadDashboard } from '../../shared/nav';
+import { canManageProject } from '../../shared/nav';
 import { useProject } from '../projects/ProjectPage';
 import '../../shared/golden.css';
 import { ErrorRateCard } from './ErrorRate';
 import { snapshotKeys } from './keys';
 import { usePeople } from './usePeople';
-import { NotAllowed } from './NotAllowed';
 import { ExportHistory, Downloads } from './Exports';
 import { Manifest } from './Manifest';
 import { SnapshotPairs } from './SnapshotPairs';
@@ -30,7 +29,6 @@ export function SnapshotPage() {
       <Link to={`/projects/${projectId}/snapshots`}>← All snapshots</Link>
     </div>
   );
-  if (!canReadDashboard(project.my_role)) return <NotAllowed />;
   if (snap.isPending) return <Loading label="Loading the snapshot…" />;
   if (snap.isError)
     return (
