@@ -4,7 +4,7 @@ import { Link } from 'react-router';
 import type { AuditEntry } from '../shared/api';
 import { formatDateTime, formatRelative } from '../shared/format';
 import { toggled } from '../shared/toggle';
-import { Badge, Button, EmptyState, ErrorState, LoadMore, Loading, Table } from './ui';
+import { Badge, Button, DetailRow, EmptyState, ErrorState, Loading, LoadMore, Table } from './ui';
 
 const PAGE_SIZE = 50;
 
@@ -116,23 +116,21 @@ export function AuditLog({
                 </td>
               </tr>
               {expanded && (
-                <tr className="row-detail" id={`audit-${e.id}`}>
-                  <td colSpan={columns}>
-                    <div className="json-diff">
-                      <JsonBlock label="Before" value={e.before} />
-                      <JsonBlock label="After" value={e.after} />
-                    </div>
-                    <p className="muted small">
-                      {formatDateTime(e.at)}
-                      {e.request_id && (
-                        <>
-                          {' · request '}
-                          <span className="mono">{e.request_id}</span>
-                        </>
-                      )}
-                    </p>
-                  </td>
-                </tr>
+                <DetailRow columns={columns} id={`audit-${e.id}`}>
+                  <div className="json-diff">
+                    <JsonBlock label="Before" value={e.before} />
+                    <JsonBlock label="After" value={e.after} />
+                  </div>
+                  <p className="muted small">
+                    {formatDateTime(e.at)}
+                    {e.request_id && (
+                      <>
+                        {' · request '}
+                        <span className="mono">{e.request_id}</span>
+                      </>
+                    )}
+                  </p>
+                </DetailRow>
               )}
             </Fragment>
           );

@@ -73,3 +73,12 @@ export function WhenCell({ at, children }: { at: string | null; children?: React
     </td>
   );
 }
+
+/** The row under an opened row that shows its detail across all `columns` of the table. */
+export function DetailRow({ columns, id, children }: { columns: number; id?: string; children: ReactNode }) {
+  return (
+    <tr className="row-detail" id={id}>
+      <td colSpan={columns}>{children}</td>
+    </tr>
+  );
+}

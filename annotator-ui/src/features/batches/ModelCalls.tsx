@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Fragment, useState } from 'react';
 import { llmApi, type LlmCall } from '../../shared/api';
 import { formatCount } from '../../components/ResultGrid';
-import { Badge, Button, Card, Loading, QueryView, Stats, Table } from '../../components/ui';
+import { Badge, Button, Card, DetailRow, Loading, QueryView, Stats, Table } from '../../components/ui';
 import { formatCost, formatDuration, formatTokens } from '../../shared/format';
 import { toggled } from '../../shared/toggle';
 import { batchKeys } from './keys';
@@ -80,11 +80,9 @@ export function ModelCalls({ projectId, runId, live }: { projectId: string; runI
                       </td>
                     </tr>
                     {open.has(c.id) && (
-                      <tr className="row-detail">
-                        <td colSpan={8}>
-                          <CallBodies call={c} loading={!withBodies || calls.isPlaceholderData} />
-                        </td>
-                      </tr>
+                      <DetailRow columns={8}>
+                        <CallBodies call={c} loading={!withBodies || calls.isPlaceholderData} />
+                      </DetailRow>
                     )}
                   </Fragment>
                 ))}

@@ -3,7 +3,7 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { Fragment, useEffect, useRef, useState, type MouseEvent } from 'react';
 import { useSearchParams } from 'react-router';
-import { Badge, Card, LoadMore, QueryView, Table } from '../../components/ui';
+import { Badge, Card, DetailRow, LoadMore, QueryView, Table } from '../../components/ui';
 import { goldenApi, outcomeOf, OUTCOMES, type Outcome } from '../../shared/golden';
 import { useHotkeys } from '../../shared/hotkeys';
 import { evaluationKeys } from './keys';
@@ -108,11 +108,9 @@ export function Results({ projectId, runId, live, judged }: { projectId: string;
                         <td className="clamp">{it.error || it.reason}</td>
                       </tr>
                       {isOpen && (
-                        <tr className="row-detail">
-                          <td colSpan={judged ? 6 : 5}>
-                            <ResultDetail projectId={projectId} r={it} />
-                          </td>
-                        </tr>
+                        <DetailRow columns={judged ? 6 : 5}>
+                          <ResultDetail projectId={projectId} r={it} />
+                        </DetailRow>
                       )}
                     </Fragment>
                   );

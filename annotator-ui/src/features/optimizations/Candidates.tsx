@@ -1,7 +1,7 @@
 // Every prompt an optimization tried: its step, origin, parent and scores, its text and critique on
 // demand, and Adopt for any scored one.
 import { useState } from 'react';
-import { Alert, Badge, Button, Card, Table } from '../../components/ui';
+import { Alert, Badge, Button, Card, DetailRow, Table } from '../../components/ui';
 import { formError } from '../../shared/forms';
 import { pct, type OptCandidate, type OptReport } from '../../shared/golden';
 import { ORIGIN_LABELS } from './labels';
@@ -87,19 +87,17 @@ function CandidateRow({
         </td>
       </tr>
       {open && (
-        <tr className="row-detail">
-          <td colSpan={8}>
-            <pre className="prompt-text mono" data-testid={`prompt-${c.id}`}>
-              {c.prompt}
-            </pre>
-            {c.critique && (
-              <div>
-                <h3 className="diff-title">Critique (the textual gradient the editor applied)</h3>
-                <p className="prompt-critique">{c.critique}</p>
-              </div>
-            )}
-          </td>
-        </tr>
+        <DetailRow columns={8}>
+          <pre className="prompt-text mono" data-testid={`prompt-${c.id}`}>
+            {c.prompt}
+          </pre>
+          {c.critique && (
+            <div>
+              <h3 className="diff-title">Critique (the textual gradient the editor applied)</h3>
+              <p className="prompt-critique">{c.critique}</p>
+            </div>
+          )}
+        </DetailRow>
       )}
     </>
   );

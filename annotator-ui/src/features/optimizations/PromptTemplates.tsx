@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Fragment, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import { Alert, Badge, Button, Card, QueryView, Table, TextAreaField, TextField, useToast, WhenCell } from '../../components/ui';
+import { Alert, Badge, Button, Card, DetailRow, QueryView, Table, TextAreaField, TextField, useToast, WhenCell } from '../../components/ui';
 import { fieldErrors, formError } from '../../shared/forms';
 import { goldenApi, placeholderError, type PromptTemplate } from '../../shared/golden';
 import { optimizationKeys, promptKeys } from './keys';
@@ -124,11 +124,9 @@ export function PromptTemplates({ projectId }: { projectId: string }) {
                       </td>
                     </tr>
                     {open === p.version && (
-                      <tr className="row-detail">
-                        <td colSpan={5}>
-                          <pre className="prompt-text mono">{p.body}</pre>
-                        </td>
-                      </tr>
+                      <DetailRow columns={5}>
+                        <pre className="prompt-text mono">{p.body}</pre>
+                      </DetailRow>
                     )}
                   </Fragment>
                 ))}

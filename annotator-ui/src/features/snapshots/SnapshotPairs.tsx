@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { formatCount } from '../../components/ResultGrid';
 import { SqlCode } from '../../components/SqlCode';
-import { Button, Card, LoadMore, QueryView } from '../../components/ui';
+import { Button, Card, DetailRow, LoadMore, QueryView } from '../../components/ui';
 import { goldenApi, SPLITS, type Pair, type Snapshot } from '../../shared/golden';
 import { snapshotKeys } from './keys';
 import { SPLIT_LABELS, HARDNESS_LABELS } from './labels';
@@ -94,12 +94,10 @@ function PairRow({ projectId, pair: p, open, onToggle }: { projectId: string; pa
         </td>
       </tr>
       {open && (
-        <tr className="row-detail">
-          <td colSpan={5}>
-            <SqlCode sql={p.sql} caption="Gold SQL" />
-            {p.original_sql && <SqlCode sql={p.original_sql} caption="Original SQL (as imported)" />}
-          </td>
-        </tr>
+        <DetailRow columns={5}>
+          <SqlCode sql={p.sql} caption="Gold SQL" />
+          {p.original_sql && <SqlCode sql={p.original_sql} caption="Original SQL (as imported)" />}
+        </DetailRow>
       )}
     </>
   );
