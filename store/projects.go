@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // Project is a body of work: its databases, questions, guidelines and people.
@@ -116,7 +117,7 @@ func (s *Store) UpdateProject(ctx context.Context, a Actor, id int64, p ProjectP
 	var out Project
 	err := s.tx(ctx, "update project", func(tx *gorm.DB) error {
 		var before Project
-		if err := tx.Set("gorm:query_option", "FOR UPDATE").First(&before, id).Error; err != nil {
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&before, id).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
 				return ErrNotFound
 			}

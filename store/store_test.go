@@ -3,9 +3,11 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -170,6 +172,120 @@ func TestUsers_LastAdminCannotBeRemoved(t *testing.T) {
 	}
 	if _, err := st.UpdateUser(ctx, store.System, a.ID, store.UserPatch{Version: a.Version, IsAdmin: boolp(false)}); err != nil {
 		t.Fatalf("with another admin: %v", err)
+	}
+}
+
+// againstPendingChange runs change in a transaction of its own and, while that transaction is
+// still open, calls save; it commits once save has returned or waits on a lock, and returns save's
+// result and whether save returned before the commit. A save that must see the other change waits;
+// one that returns first decided without it.
+func againstPendingChange[T any](t *testing.T, st *store.Store, change string, args []any, save func() (T, error)) (T, error, bool) {
+	t.Helper()
+	ctx := context.Background()
+	tx, err := st.Pool().Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, change, args...); err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		v   T
+		err error
+	}
+	done := make(chan result, 1)
+	go func() { v, err := save(); done <- result{v, err} }()
+	for {
+		select {
+		case r := <-done:
+			if err := tx.Commit(ctx); err != nil {
+				t.Fatal(err)
+			}
+			return r.v, r.err, true
+		case <-time.After(10 * time.Millisecond):
+		}
+		var waiting bool
+		err := st.Pool().QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_stat_activity
+			WHERE datname = current_database() AND wait_event_type = 'Lock')`).Scan(&waiting)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if waiting {
+			break
+		}
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	r := <-done
+	return r.v, r.err, false
+}
+
+// An admin demoted while another admin's demotion is still being saved must see it: two admins
+// demoting each other at once must not leave no admin.
+func TestUsers_DemotionWaitsForAnotherAdminsDemotion(t *testing.T) {
+	t.Parallel()
+	st := open(t)
+	ctx := context.Background()
+	for _, patch := range []store.UserPatch{{IsAdmin: boolp(false)}, {Disabled: boolp(true)}} {
+		var admins [2]store.User
+		for i := range admins {
+			u, err := st.CreateUser(ctx, store.System, store.NewUser{Email: fmt.Sprintf("admin%d-%t@example.com", i, patch.IsAdmin != nil), Password: "0123456789", IsAdmin: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			admins[i] = u
+		}
+		if _, err := st.Pool().Exec(ctx, `UPDATE users SET is_admin = false WHERE id NOT IN ($1, $2)`, admins[0].ID, admins[1].ID); err != nil {
+			t.Fatal(err)
+		}
+		patch.Version = admins[0].Version
+		_, err, early := againstPendingChange(t, st, `UPDATE users SET is_admin = false WHERE id = $1`, []any{admins[1].ID},
+			func() (store.User, error) { return st.UpdateUser(ctx, store.System, admins[0].ID, patch) })
+		if early && err == nil {
+			t.Errorf("%+v was saved while the other admin's demotion was pending", patch)
+		}
+		if !errors.Is(err, store.ErrConflict) {
+			t.Errorf("%+v after the other admin's demotion: %v, want the last-admin conflict", patch, err)
+		}
+		var left int
+		if err := st.Pool().QueryRow(ctx, `SELECT count(*) FROM users WHERE is_admin AND NOT disabled`).Scan(&left); err != nil {
+			t.Fatal(err)
+		}
+		if left != 1 {
+			t.Fatalf("%+v: %d enabled admins left, want 1", patch, left)
+		}
+	}
+}
+
+// A save of a version that another save is replacing at that moment is told it is stale; the other
+// edit is never overwritten silently.
+func TestUpdates_SaveOfAVersionBeingReplacedIsStale(t *testing.T) {
+	t.Parallel()
+	st := open(t)
+	ctx := context.Background()
+	u := newUser(t, st, "same@example.com")
+	p := newProject(t, st, "same version", 0)
+	name := "mine"
+	cases := []struct {
+		what, change string
+		id           int64
+		save         func() (any, error)
+	}{
+		{"user", `UPDATE users SET name = 'theirs', version = version + 1 WHERE id = $1`, u.ID, func() (any, error) {
+			return st.UpdateUser(ctx, store.System, u.ID, store.UserPatch{Version: u.Version, Name: &name})
+		}},
+		{"project", `UPDATE projects SET description = 'theirs', version = version + 1 WHERE id = $1`, p.ID, func() (any, error) {
+			return st.UpdateProject(ctx, store.System, p.ID, store.ProjectPatch{Version: p.Version, Description: &name})
+		}},
+	}
+	for _, c := range cases {
+		_, err, _ := againstPendingChange(t, st, c.change, []any{c.id}, c.save)
+		var stale *store.StaleVersionError
+		if !errors.As(err, &stale) || stale.Current != 2 {
+			t.Errorf("%s saved over a pending edit of its version: %v, want stale at version 2", c.what, err)
+		}
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // User is a person with an account.
@@ -119,8 +120,18 @@ type UserPatch struct {
 func (s *Store) UpdateUser(ctx context.Context, a Actor, id int64, p UserPatch) (User, error) {
 	var out User
 	err := s.tx(ctx, "update user", func(tx *gorm.DB) error {
+		// A demotion locks every enabled admin, in id order, before its own row: two admins demoting
+		// each other at once then take turns, and the second sees the first's change when it counts
+		// who is left (without it, each counts the other and both go).
+		if (p.IsAdmin != nil && !*p.IsAdmin) || (p.Disabled != nil && *p.Disabled) {
+			var admins []int64
+			if err := tx.Model(&User{}).Clauses(clause.Locking{Strength: "UPDATE"}).
+				Where("is_admin AND NOT disabled").Order("id").Pluck("id", &admins).Error; err != nil {
+				return err
+			}
+		}
 		var before User
-		if err := tx.Set("gorm:query_option", "FOR UPDATE").First(&before, id).Error; err != nil {
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&before, id).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
 				return ErrNotFound
 			}
