@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // Membership gives a user a role in a project.
@@ -185,12 +186,13 @@ func (s *Store) RemoveMember(ctx context.Context, a Actor, projectID, userID int
 }
 
 func lockMembership(tx *gorm.DB, projectID, userID int64) (Membership, error) {
-	// Lock every lead row of the project too, so two leads demoting each other at once cannot both succeed.
+	// Lock every lead row of the project too, so two leads demoting each other at once cannot both
+	// succeed; then the member's own row, so two edits of one version cannot both pass its check.
 	var m Membership
-	if err := tx.Exec("SELECT 1 FROM memberships WHERE project_id = ? AND role = 'lead' FOR UPDATE", projectID).Error; err != nil {
+	if err := tx.Exec("SELECT 1 FROM memberships WHERE project_id = ? AND role = 'lead' ORDER BY user_id FOR UPDATE", projectID).Error; err != nil {
 		return m, err
 	}
-	err := tx.Where("project_id = ? AND user_id = ?", projectID, userID).First(&m).Error
+	err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("project_id = ? AND user_id = ?", projectID, userID).First(&m).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return m, ErrNotFound
 	}

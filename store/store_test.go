@@ -259,14 +259,17 @@ func TestUsers_DemotionWaitsForAnotherAdminsDemotion(t *testing.T) {
 	}
 }
 
-// A save of a version that another save is replacing at that moment is told it is stale; the other
-// edit is never overwritten silently.
+// A save of a version that another save is replacing at that moment (a user, a project, a
+// membership) is told it is stale; the other edit is never overwritten silently.
 func TestUpdates_SaveOfAVersionBeingReplacedIsStale(t *testing.T) {
 	t.Parallel()
 	st := open(t)
 	ctx := context.Background()
 	u := newUser(t, st, "same@example.com")
 	p := newProject(t, st, "same version", 0)
+	if _, err := st.AddMember(ctx, store.System, p.ID, u.Email, store.RoleAnnotator); err != nil {
+		t.Fatal(err)
+	}
 	name := "mine"
 	cases := []struct {
 		what, change string
@@ -278,6 +281,9 @@ func TestUpdates_SaveOfAVersionBeingReplacedIsStale(t *testing.T) {
 		}},
 		{"project", `UPDATE projects SET description = 'theirs', version = version + 1 WHERE id = $1`, p.ID, func() (any, error) {
 			return st.UpdateProject(ctx, store.System, p.ID, store.ProjectPatch{Version: p.Version, Description: &name})
+		}},
+		{"membership", `UPDATE memberships SET role = 'reviewer', version = version + 1 WHERE user_id = $1`, u.ID, func() (any, error) {
+			return st.UpdateMember(ctx, store.System, p.ID, u.ID, store.RoleLead, 1)
 		}},
 	}
 	for _, c := range cases {
