@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type FormEvent } from 'react';
 import { ApiError } from './api';
 
 /**
@@ -31,6 +31,14 @@ export function formError(err: unknown, fields: Record<string, string>): string 
 
 /** Empty, or a whole number from lo to hi: the check of an optional count field. */
 export const wholeIn = (v: string, lo: number, hi: number) => v.trim() === '' || (Number.isInteger(Number(v)) && Number(v) >= lo && Number(v) <= hi);
+
+/** A form's onSubmit: the browser does not send the form, `act` does what submitting it means. */
+export function handleSubmit(act: () => void) {
+  return (e: FormEvent) => {
+    e.preventDefault();
+    act();
+  };
+}
 
 /**
  * A field's value and the onChange that writes what is typed or chosen back with `set`: spread on a

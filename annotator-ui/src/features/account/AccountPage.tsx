@@ -1,9 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { api, ApiError, type Token } from '../../shared/api';
 import { Alert, Badge, Button, Card, Checkbox, ConfirmDialog, EmptyState, PageHeader, QueryView, SecretReveal, SubmitRow, Table, TextField, useToast } from '../../components/ui';
 import { countOf, formatDate, formatDateTime, formatRelative } from '../../shared/format';
-import { bindValue, fieldErrors, formError } from '../../shared/forms';
+import { bindValue, fieldErrors, formError, handleSubmit } from '../../shared/forms';
 import { ROLE_LABELS } from '../../shared/nav';
 import { useSession } from '../../shared/session';
 import { accountKeys } from './keys';
@@ -82,15 +82,14 @@ function ChangePassword() {
     next: fields.new_password,
     confirm: mismatch ? 'The two new passwords differ.' : undefined,
   };
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
+  const submit = handleSubmit(() => {
     if (passwords.next !== passwords.confirm) {
       setMismatch(true);
       return;
     }
     setMismatch(false);
     change.mutate();
-  };
+  });
   return (
     <Card
       title="Change password"
@@ -159,11 +158,10 @@ export function ApiTokens() {
   if (daysInvalid) fields.expires_in_days = 'Enter a whole number of days, 1 or more.';
   const general = formError(create.error, fields);
 
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
+  const submit = handleSubmit(() => {
     if (daysInvalid) return;
     create.mutate();
-  };
+  });
 
   return (
     <Card

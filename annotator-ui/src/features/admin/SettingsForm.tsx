@@ -1,10 +1,10 @@
 // The language-model settings form: endpoint and key, defaults and limits, per-purpose overrides and
 // prices, saved with the version it was read at.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { ApiError, llmApi, PURPOSES, type LlmSettings, type ModelSettingsView, type Purpose } from '../../shared/api';
 import { Alert, Button, Card, ConfirmDialog, Table, TextField, useToast } from '../../components/ui';
-import { formError } from '../../shared/forms';
+import { formError, handleSubmit } from '../../shared/forms';
 import { adminKeys } from './keys';
 import { type PriceRow, type Draft, newPriceRow, toDraft, type Errors, toSettings } from './draft';
 import { ApiKeyField } from './ApiKeyField';
@@ -56,8 +56,7 @@ export function SettingsForm({ view }: { view: ModelSettingsView }) {
   const setPrice = (key: number, k: 'model' | 'prompt' | 'completion', v: string) =>
     setDraft((d) => ({ ...d, prices: d.prices.map((r) => (r.key === key ? { ...r, [k]: v } : r)) }));
 
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
+  const submit = handleSubmit(() => {
     const { settings, errors: errs } = toSettings(draft, fromEnv);
     setErrors(errs);
     if (Object.keys(errs).length > 0) return;
@@ -65,7 +64,7 @@ export function SettingsForm({ view }: { view: ModelSettingsView }) {
     // The key is write-only: sent only when typed, so saving other settings never touches it.
     if (apiKey.trim() && current.key_source !== 'environment') body.api_key = apiKey.trim();
     save.mutate(body);
-  };
+  });
   const removeKey = () => {
     const { settings } = toSettings(toDraft(current.settings), fromEnv);
     save.mutate({ version: current.version, settings, api_key: '' });

@@ -1,9 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { api, ApiError, type User } from '../../shared/api';
 import { Alert, Badge, Button, Checkbox, ConfirmMutation, Dialog, EmptyState, PageHeader, QueryView, SecretReveal, SubmitRow, Table, TextField, useToast } from '../../components/ui';
 import { countOf, formatDate } from '../../shared/format';
-import { bindValue, fieldErrors, formError } from '../../shared/forms';
+import { bindValue, fieldErrors, formError, handleSubmit } from '../../shared/forms';
 import { useSession } from '../../shared/session';
 import { adminKeys } from './keys';
 
@@ -178,10 +178,9 @@ function NewUserDialog({ onClose }: { onClose: () => void }) {
   });
   const fields = fieldErrors(create.error, { 409: ['email', 'A user with this email already exists.'] });
   const general = formError(create.error, fields);
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
+  const submit = handleSubmit(() => {
     create.mutate();
-  };
+  });
 
   if (generated) {
     return (

@@ -1,7 +1,6 @@
 // The form that starts an agent batch over the project's questions (a database, a stage, a status, a
 // limit), with its concurrency and samples per question.
 import { useQuery } from '@tanstack/react-query';
-import { type FormEvent } from 'react';
 import { api, llmApi, type AgentBatchParams } from '../../shared/api';
 import { plural } from '../../components/ResultGrid';
 import { isNotConfigured } from '../runs/NotConfigured';
@@ -13,7 +12,7 @@ import { runName } from '../runs/name';
 import { useStartRun } from '../runs/useStartRun';
 import { databaseKeys } from '../databases/keys';
 import { RunFormFooter, StartButton } from '../runs/RunForm';
-import { useFormState } from '../../shared/forms';
+import { handleSubmit, useFormState } from '../../shared/forms';
 
 /** The form's values as the API's params: only what was set. */
 export function batchParams(form: {
@@ -64,10 +63,9 @@ export function NewBatch({ projectId }: { projectId: string }) {
     samples: intIn(form.samples, 1, 10) ? undefined : 'From 1 to 10.',
   };
   const invalid = Object.values(local).some(Boolean);
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
+  const submit = handleSubmit(() => {
     if (!invalid) start.mutate();
-  };
+  });
   return (
     <Card
       title="New agent batch"

@@ -1,11 +1,11 @@
 // Project → Databases: the project's target databases, and for leads the import of databases and questions.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { api, ApiError, type Database, type ImportKind, type UploadProgress } from '../../shared/api';
 import { formatCount } from '../../components/ResultGrid';
 import { Alert, Badge, Button, Card, EmptyState, QueryView, SelectField, Table, TextField, useToast, WhenCell } from '../../components/ui';
-import { bindValue, formError } from '../../shared/forms';
+import { bindValue, formError, handleSubmit } from '../../shared/forms';
 import { canImport } from '../../shared/nav';
 import { useProject } from '../projects/ProjectPage';
 import { databaseKeys } from './keys';
@@ -142,11 +142,10 @@ function ImportPanel({ projectId }: { projectId: string }) {
     if (fileInput.current) fileInput.current.value = '';
   };
 
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
+  const submit = handleSubmit(() => {
     if (files.length === 0 || upload.isPending) return;
     upload.mutate();
-  };
+  });
 
   if (upload.data) {
     return (

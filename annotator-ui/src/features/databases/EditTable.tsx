@@ -1,9 +1,9 @@
 // Editing a table's clean name, summary and column names and descriptions.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useState, type KeyboardEvent } from 'react';
 import { api, type DbTable } from '../../shared/api';
 import { Alert, Button, TextAreaField, TextField, useToast } from '../../components/ui';
-import { bindValue, fieldErrors, formError } from '../../shared/forms';
+import { bindValue, fieldErrors, formError, handleSubmit } from '../../shared/forms';
 import { databaseKeys } from './keys';
 
 type DatabaseData = Awaited<ReturnType<typeof api.getDatabase>>;
@@ -46,8 +46,7 @@ export function EditTable({
   if (missingName) fields.name = 'Enter a name.';
   const general = formError(save.error, fields);
 
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
+  const submit = handleSubmit(() => {
     if (save.isPending) return;
     const body: { name?: string; summary?: string } = {};
     const n = name.trim();
@@ -63,7 +62,7 @@ export function EditTable({
       return;
     }
     save.mutate(body);
-  };
+  });
   const onKeyDown = (e: KeyboardEvent<HTMLFormElement>) => {
     if (e.key === 'Escape' && !save.isPending) {
       e.preventDefault();

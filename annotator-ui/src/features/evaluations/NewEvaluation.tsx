@@ -1,9 +1,8 @@
 // The form that starts an evaluation: a snapshot's split, the model, the prompt template (the project's
 // current one to start with), an optional judge and a budget.
-import { type FormEvent } from 'react';
 import { plural } from '../../components/ResultGrid';
 import { Card, Checkbox, SelectField, TextField } from '../../components/ui';
-import { useFormState, wholeIn } from '../../shared/forms';
+import { handleSubmit, useFormState, wholeIn } from '../../shared/forms';
 import { goldenApi, placeholderError, type EvalStart } from '../../shared/golden';
 import { useSession } from '../../shared/session';
 import { evaluationKeys } from './keys';
@@ -76,10 +75,9 @@ export function NewEvaluation({ projectId }: { projectId: string }) {
     concurrency: wholeIn(form.concurrency, 1, 64) ? undefined : 'From 1 to 64.',
   };
   const invalid = Object.values(local).some(Boolean) || !form.snapshot;
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
+  const submit = handleSubmit(() => {
     if (!invalid) start.mutate();
-  };
+  });
   return (
     <Card title="New evaluation" description="Run a prompt template over a snapshot’s split and score each answer by execution match against the gold SQL.">
       <form className="form" onSubmit={submit} aria-label="New evaluation" noValidate>

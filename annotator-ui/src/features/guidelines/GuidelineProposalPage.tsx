@@ -16,7 +16,7 @@ import { useProject } from '../projects/ProjectPage';
 import './guidelines.css';
 import { dashboardKeys } from '../dashboard/keys';
 import { guidelineKeys } from './keys';
-import { bindValue } from '../../shared/forms';
+import { bindValue, handleSubmit } from '../../shared/forms';
 
 const DEFAULT_LIMIT = 50;
 
@@ -209,10 +209,9 @@ function ProposalView({
   const err = save.error instanceof ApiError ? save.error : null;
   const stale = err?.isStaleVersion ? Number(err.details.current_version) || proposal.base_version + 1 : 0;
   const from = proposal.base_version;
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
+  const submit = handleSubmit(() => {
     if (summary.trim() && !save.isPending) save.mutate();
-  };
+  });
 
   return (
     <Card

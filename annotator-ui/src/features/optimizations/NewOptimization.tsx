@@ -1,8 +1,7 @@
 // The form that starts a prompt optimization: OPRO or APO with the method's own knobs, the snapshot,
 // the model, the baseline prompt (the project's current template to start with) and a budget.
-import { type FormEvent } from 'react';
 import { Card, TextField } from '../../components/ui';
-import { useFormState, wholeIn } from '../../shared/forms';
+import { handleSubmit, useFormState, wholeIn } from '../../shared/forms';
 import { APO_DEFAULTS, goldenApi, OPRO_DEFAULTS, placeholderError, type OptMethod, type OptStart } from '../../shared/golden';
 import { useSession } from '../../shared/session';
 import { optimizationKeys } from './keys';
@@ -124,10 +123,9 @@ export function NewOptimization({ projectId }: { projectId: string }) {
     }
   }
   const invalid = Object.values(local).some(Boolean) || !form.snapshot;
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
+  const submit = handleSubmit(() => {
     if (!invalid) start.mutate();
-  };
+  });
   const field = (k: keyof OptForm & string, label: string, hint: string, extra: { step?: string; max?: number } = {}) => (
     <TextField label={label} type="number" min={k === 'temperature' ? 0 : 1} {...extra} value={form[k] as string} onChange={set(k)} error={local[k] ?? f(k)} hint={hint} />
   );

@@ -1,10 +1,10 @@
 // The project's prompt template, versioned: the one in force, every version with where it came from,
 // and a new version written by hand.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Fragment, useState, type FormEvent } from 'react';
+import { Fragment, useState } from 'react';
 import { Link } from 'react-router';
 import { Alert, Badge, Button, Card, DetailRow, QueryView, Table, TextAreaField, TextField, useToast, WhenCell } from '../../components/ui';
-import { fieldErrors, formError } from '../../shared/forms';
+import { fieldErrors, formError, handleSubmit } from '../../shared/forms';
 import { goldenApi, placeholderError, type PromptTemplate } from '../../shared/golden';
 import { optimizationKeys, promptKeys } from './keys';
 import { runName } from '../runs/name';
@@ -51,10 +51,9 @@ export function PromptTemplates({ projectId }: { projectId: string }) {
   const local = editing ? placeholderError(draft.body) : undefined;
   const current = prompts.data?.current;
   const versions = prompts.data?.versions ?? [];
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
+  const submit = handleSubmit(() => {
     if (!local) save.mutate();
-  };
+  });
   return (
     <Card
       title="Prompt template"

@@ -1,12 +1,11 @@
 // The form that starts a generating pipeline run, with a preview of its first item's prompt.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { api, GENERATION_KINDS, llmApi, type GenerationKind, type GenerationParams } from '../../shared/api';
 import { formatCount, plural } from '../../components/ResultGrid';
 import { isNotConfigured } from '../runs/NotConfigured';
 import { Button, Card, Checkbox, SelectField, TextField, useToast } from '../../components/ui';
-import { fieldErrors, formError, useFormState } from '../../shared/forms';
+import { fieldErrors, formError, handleSubmit, useFormState } from '../../shared/forms';
 import { useSession } from '../../shared/session';
 import { databaseKeys } from '../databases/keys';
 import { questionKeys } from '../questions/keys';
@@ -59,11 +58,10 @@ export function NewRun({ projectId }: { projectId: string }) {
   const previewed = preview.data?.preview;
   const stale = previewed && preview.variables && JSON.stringify(preview.variables) !== JSON.stringify({ kind: form.kind, params });
 
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
+  const submit = handleSubmit(() => {
     preview.reset();
     if (!invalid) start.mutate();
-  };
+  });
   const askPreview = () => {
     start.reset();
     if (!invalid) preview.mutate({ kind: form.kind, params });

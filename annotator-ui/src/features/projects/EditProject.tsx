@@ -1,9 +1,9 @@
 // Editing a project's name and description, saved with the version it was read at.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { api, ApiError, type Project } from '../../shared/api';
 import { Alert, Button, Card, SubmitRow, useToast } from '../../components/ui';
-import { fieldErrors, formError } from '../../shared/forms';
+import { fieldErrors, formError, handleSubmit } from '../../shared/forms';
 import { projectKeys } from './keys';
 import { ProjectFields, type ProjectDraft } from './ProjectFields';
 
@@ -30,10 +30,9 @@ export function EditProject({ project, onDone }: { project: Project; onDone: () 
     onDone();
   };
 
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
+  const submit = handleSubmit(() => {
     save.mutate();
-  };
+  });
 
   return (
     <Card title="Edit project">

@@ -8,7 +8,7 @@ import { Alert, Button, Card, QueryView, SelectField, TextField } from '../../co
 import { databaseKeys } from '../databases/keys';
 import { projectKeys } from './keys';
 import { useVersionedSave, VersionedForm } from './VersionedForm';
-import { bindValue } from '../../shared/forms';
+import { bindValue, handleSubmit } from '../../shared/forms';
 
 const pct = (x: number) => String(Math.round(x * 1000) / 10);
 
@@ -89,10 +89,7 @@ function PlanForm({ projectId, policy }: { projectId: string; policy: Policy }) 
     <form
       aria-label="Plan annotation"
       className="stack-sm"
-      onSubmit={(e) => {
-        e.preventDefault();
-        plan.mutate();
-      }}
+      onSubmit={handleSubmit(() => plan.mutate())}
     >
       <h3 className="card-subtitle">Plan annotation</h3>
       <p className="muted small">Creates annotation items for the sampled share of the project’s new questions (planning twice adds nothing).</p>

@@ -1,10 +1,10 @@
 // A project's members (leads manage them): their roles, changing a role, removing a member, adding one.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { api, ApiError, type Member, type ProjectRole } from '../../shared/api';
 import { Alert, Button, Card, ConfirmMutation, EmptyState, ErrorState, Loading, SelectField, SubmitRow, Table, TextField, useToast } from '../../components/ui';
 import { formatDate } from '../../shared/format';
-import { bindValue, fieldErrors, formError } from '../../shared/forms';
+import { bindValue, fieldErrors, formError, handleSubmit } from '../../shared/forms';
 import { ROLE_LABELS } from '../../shared/nav';
 import { useSession } from '../../shared/session';
 import { projectKeys } from './keys';
@@ -152,10 +152,9 @@ function AddMember({ projectId }: { projectId: string }) {
     409: ['email', 'This person is already a member of the project.'],
   });
   const general = formError(add.error, fields);
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
+  const submit = handleSubmit(() => {
     add.mutate();
-  };
+  });
   return (
     <Card title="Add a member" description="The person needs a Goldset account first.">
       <form className="form form-inline" onSubmit={submit} noValidate aria-label="Add a member">

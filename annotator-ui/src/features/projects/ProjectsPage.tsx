@@ -1,10 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api } from '../../shared/api';
 import { Alert, Badge, Button, Dialog, EmptyState, PageHeader, QueryView, SubmitRow, Table, useToast } from '../../components/ui';
 import { formatDate } from '../../shared/format';
-import { fieldErrors, formError } from '../../shared/forms';
+import { fieldErrors, formError, handleSubmit } from '../../shared/forms';
 import { ROLE_LABELS } from '../../shared/nav';
 import { useSession } from '../../shared/session';
 import { LoadSample } from './LoadSample';
@@ -90,10 +90,9 @@ function NewProjectDialog({ onClose }: { onClose: () => void }) {
   });
   const fields = fieldErrors(create.error, { 409: ['name', 'A project with this name already exists.'] });
   const general = formError(create.error, fields);
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
+  const submit = handleSubmit(() => {
     create.mutate();
-  };
+  });
   return (
     <Dialog title="New project" onClose={onClose}>
       <form onSubmit={submit} className="form" noValidate>

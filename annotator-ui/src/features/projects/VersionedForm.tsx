@@ -3,6 +3,7 @@ import { useMutation, useQueryClient, type QueryKey } from '@tanstack/react-quer
 import { type ReactNode } from 'react';
 import { ApiError } from '../../shared/api';
 import { Alert, Button, useToast } from '../../components/ui';
+import { handleSubmit } from '../../shared/forms';
 
 /**
  * Saving the settings read with `queryKey`: the save, whose answer (the settings at their new version)
@@ -51,10 +52,7 @@ export function VersionedForm({
   const err = save.error instanceof ApiError ? save.error : null;
   return (
     <form
-      onSubmit={(e) => {
-        e.preventDefault();
-        save.mutate();
-      }}
+      onSubmit={handleSubmit(() => save.mutate())}
       aria-label={label}
       className="stack-sm"
     >

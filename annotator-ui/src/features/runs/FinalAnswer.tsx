@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { llmApi, type AgentRun, type AgentStep, type ResultPreview } from '../../shared/api';
 import { formatDateTime, formatDuration, formatTokens, elapsedMs } from '../../shared/format';
-import { bindValue, formError } from '../../shared/forms';
+import { bindValue, formError, handleSubmit } from '../../shared/forms';
 import { Prose } from '../../components/Prose';
 import { plural, ResultView } from '../../components/ResultGrid';
 import { SqlCode } from '../../components/SqlCode';
@@ -133,10 +133,7 @@ function SaveAsQuestion({ run, projectId }: { run: AgentRun; projectId: string }
     <form
       className="save-question"
       aria-label="Save as question"
-      onSubmit={(e) => {
-        e.preventDefault();
-        save.mutate();
-      }}
+      onSubmit={handleSubmit(() => save.mutate())}
     >
       <TextField
         label="Question to save"

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { formatCount } from '../../components/ResultGrid';
 import { SqlCode } from '../../components/SqlCode';
 import { Badge, Button, Card, ErrorState, SelectField, Stats } from '../../components/ui';
-import { fieldErrors } from '../../shared/forms';
+import { fieldErrors, handleSubmit } from '../../shared/forms';
 import { goldenApi, type Pair, type SnapshotDiff } from '../../shared/golden';
 import { snapshotKeys } from './keys';
 
@@ -25,10 +25,9 @@ export function CompareSnapshots({ projectId }: { projectId: string }) {
       <form
         className="form"
         aria-label="Compare snapshots"
-        onSubmit={(e) => {
-          e.preventDefault();
+        onSubmit={handleSubmit(() => {
           if (pick.a && pick.b) setAsked({ ...pick });
-        }}
+        })}
       >
         <div className="batch-fields">
           {(['a', 'b'] as const).map((side) => (

@@ -1,12 +1,12 @@
 // The lead's form that cuts a snapshot: filters (stages, dates, hardness, review status, databases),
 // the split's shares and seed, and whether to split by database.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { api, ApiError } from '../../shared/api';
 import { plural } from '../../components/ResultGrid';
 import { Alert, Card, Checkbox, SubmitRow, TextField, useToast } from '../../components/ui';
-import { fieldErrors, formError, useFormState } from '../../shared/forms';
+import { fieldErrors, formError, handleSubmit, useFormState } from '../../shared/forms';
 import { goldenApi, HARDNESS, REVIEW_STATUSES, type SnapshotParams, type SnapshotRequest } from '../../shared/golden';
 import { databaseKeys } from '../databases/keys';
 import { snapshotKeys } from './keys';
@@ -127,11 +127,10 @@ export function CutSnapshot({ projectId }: { projectId: string }) {
   const known = ['name', 'seed', 'ratios', 'filters.hardness', 'filters.review_status', 'filters.created_to', 'filters.created_from', 'filters.stages', 'filters.database_ids', 'split_by_database'];
   const other = Object.fromEntries(Object.entries(fields).filter(([k]) => !known.includes(k)));
   const general = nothing ? null : formError(cut.error, fields);
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
+  const submit = handleSubmit(() => {
     setTried(true);
     if (!invalid) cut.mutate();
-  };
+  });
   const show = (k: keyof typeof local) => (tried ? local[k] : undefined);
   return (
     <Card title="Cut a snapshot" description="An immutable golden set from the accepted questions with gold SQL, split into train, validation and test.">

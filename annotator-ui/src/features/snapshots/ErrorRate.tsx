@@ -2,12 +2,12 @@
 // interval, each stratum's interval, the breakdowns by source, annotator and database, the errors by
 // type, how far reviewers got with the audits, and — for leads — the form that asks for an audit.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { IntervalChart, ProportionBar } from '../../components/charts';
 import { formatCount, plural } from '../../components/ResultGrid';
 import { Alert, Button, Card, QueryView, Stats, Table, TextField } from '../../components/ui';
 import { formatDateTime } from '../../shared/format';
-import { bindValue, fieldErrors, formError } from '../../shared/forms';
+import { bindValue, fieldErrors, formError, handleSubmit } from '../../shared/forms';
 import { goldenApi, type ErrorBreakdown, type ErrorRate, type SnapshotAudit } from '../../shared/golden';
 import { formatInterval, formatPercent } from '../../shared/interval';
 import { errorTypeLabel } from '../../shared/loop';
@@ -186,8 +186,7 @@ function AuditForm({ projectId, snapshotId }: { projectId: string; snapshotId: n
     mutationFn: (body: Parameters<typeof goldenApi.startAudit>[2]) => goldenApi.startAudit(projectId, snapshotId, body),
     onSuccess: () => void qc.invalidateQueries({ queryKey: snapshotKeys.errorRate(projectId, snapshotId) }),
   });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
+  const submit = handleSubmit(() => {
     const t = percentToFraction(target);
     const a = assumed.trim() === '' ? undefined : percentToFraction(assumed);
     const bad: Record<string, string> = {};
@@ -197,7 +196,7 @@ function AuditForm({ projectId, snapshotId }: { projectId: string; snapshotId: n
     setInvalid(bad);
     if (Object.keys(bad).length) return;
     start.mutate({ target_upper: t!, seed: Number(seed), ...(a !== undefined ? { assumed_error: a! } : {}) });
-  };
+  });
   const server = fieldErrors(start.error);
   const fields = { ...server, ...invalid };
   const other = formError(start.error, server);
