@@ -5,14 +5,13 @@ import { api, llmApi, type AgentBatchParams } from '../../shared/api';
 import { plural } from '../../components/ResultGrid';
 import { isNotConfigured } from '../runs/NotConfigured';
 import { Card, SelectField, TextField } from '../../components/ui';
-import { useSession } from '../../shared/session';
 import { STATUS_LABELS } from '../../shared/nlqs';
 import { runKeys } from '../runs/keys';
 import { runName } from '../runs/name';
 import { useStartRun } from '../runs/useStartRun';
 import { databaseKeys } from '../databases/keys';
-import { RunFormFooter, StartButton } from '../runs/RunForm';
-import { handleSubmit, useFormState } from '../../shared/forms';
+import { RunFormFooter } from '../runs/RunForm';
+import { handleSubmit, useFormState, wholeIn } from '../../shared/forms';
 
 /** The form's values as the API's params: only what was set. */
 export function batchParams(form: {
@@ -43,7 +42,6 @@ const COUNT_FIELDS = [
 ] as const;
 
 export function NewBatch({ projectId }: { projectId: string }) {
-  const { user } = useSession();
   const databases = useQuery({ queryKey: databaseKeys.list(projectId, false), queryFn: () => api.listDatabases(projectId) });
   const [form, , set] = useFormState({ database: '', stage: '', status: '', limit: '', concurrency: '16', samples: '1' });
   // Errors of fields this form has show beside them; any other (say `questions`: none match) above the button.
@@ -51,16 +49,14 @@ export function NewBatch({ projectId }: { projectId: string }) {
     projectId,
     start: () => llmApi.startAgentBatch(projectId, batchParams(form)),
     listKey: runKeys.list(projectId),
-    path: 'batches',
     started: (run) => `${runName('Batch', run)} started: ${plural(run.total, 'question')}`,
     known: BATCH_FIELDS,
     missingModel: isNotConfigured,
   });
-  const intIn = (v: string, lo: number, hi: number) => v.trim() === '' || (Number.isInteger(Number(v)) && Number(v) >= lo && Number(v) <= hi);
   const local = {
-    limit: intIn(form.limit, 1, 1_000_000) ? undefined : 'A whole number, 1 or more.',
-    concurrency: intIn(form.concurrency, 1, 256) ? undefined : 'From 1 to 256.',
-    samples: intIn(form.samples, 1, 10) ? undefined : 'From 1 to 10.',
+    limit: wholeIn(form.limit, 1, 1_000_000) ? undefined : 'A whole number, 1 or more.',
+    concurrency: wholeIn(form.concurrency, 1, 256) ? undefined : 'From 1 to 256.',
+    samples: wholeIn(form.samples, 1, 10) ? undefined : 'From 1 to 10.',
   };
   const invalid = Object.values(local).some(Boolean);
   const submit = handleSubmit(() => {
@@ -91,11 +87,7 @@ export function NewBatch({ projectId }: { projectId: string }) {
             <TextField key={k} label={label} type="number" min={1} {...extra} value={form[k]} onChange={set(k)} error={local[k] ?? fields[k]} />
           ))}
         </div>
-        <RunFormFooter notConfigured={notConfigured} isAdmin={user.is_admin} general={general}>
-          <StartButton busy={start.isPending} disabled={invalid}>
-            Start batch
-          </StartButton>
-        </RunFormFooter>
+        <RunFormFooter notConfigured={notConfigured} general={general} startLabel="Start batch" busy={start.isPending} disabled={invalid} />
       </form>
     </Card>
   );

@@ -4,11 +4,10 @@ import { plural } from '../../components/ResultGrid';
 import { Card, Checkbox, SelectField, TextField } from '../../components/ui';
 import { handleSubmit, useFormState, wholeIn } from '../../shared/forms';
 import { goldenApi, placeholderError, type EvalStart } from '../../shared/golden';
-import { useSession } from '../../shared/session';
 import { evaluationKeys } from './keys';
 import { useStartRun } from '../runs/useStartRun';
 import { runName } from '../runs/name';
-import { BudgetFields, budgetParams, EMPTY_BUDGET, ModelFields, PromptTemplateField, RunFormFooter, StartButton, type BudgetForm } from '../runs/RunForm';
+import { BudgetFields, budgetParams, EMPTY_BUDGET, ModelFields, PromptTemplateField, RunFormFooter, type BudgetForm } from '../runs/RunForm';
 import { useCurrentPrompt } from '../optimizations/useCurrentPrompt';
 import { SnapshotSelect } from '../snapshots/SnapshotSelect';
 
@@ -46,7 +45,6 @@ export function evaluationParams(f: EvalForm, current?: string): EvalStart {
 }
 
 export function NewEvaluation({ projectId }: { projectId: string }) {
-  const { user } = useSession();
   const [form, setForm, set] = useFormState<EvalForm>({
     snapshot: '',
     split: 'test',
@@ -64,7 +62,6 @@ export function NewEvaluation({ projectId }: { projectId: string }) {
     projectId,
     start: () => goldenApi.startEvaluation(projectId, evaluationParams(form, prompts.data?.current.body)),
     listKey: evaluationKeys.list(projectId),
-    path: 'evaluations',
     started: (run) => `${runName('Evaluation', run)} started: ${plural(run.total, 'item')}`,
     known: ['snapshot_id', 'split', 'model', 'base_url', 'prompt', 'judge_model', 'limit', 'concurrency', 'budget.max_calls', 'budget.max_tokens', 'budget.max_cost_usd'],
     byStatus: { 404: ['snapshot_id', 'No such snapshot.'] },
@@ -110,11 +107,7 @@ export function NewEvaluation({ projectId }: { projectId: string }) {
           )}
         </div>
         <BudgetFields value={form.budget} onChange={(b) => setForm((f) => ({ ...f, budget: b }))} fields={fields} />
-        <RunFormFooter notConfigured={noModel} isAdmin={user.is_admin} general={general}>
-          <StartButton busy={start.isPending} disabled={invalid}>
-            Start evaluation
-          </StartButton>
-        </RunFormFooter>
+        <RunFormFooter notConfigured={noModel} general={general} startLabel="Start evaluation" busy={start.isPending} disabled={invalid} />
       </form>
     </Card>
   );

@@ -3,9 +3,8 @@
 import { Card, TextField } from '../../components/ui';
 import { handleSubmit, useFormState, wholeIn } from '../../shared/forms';
 import { APO_DEFAULTS, goldenApi, OPRO_DEFAULTS, placeholderError, type OptMethod, type OptStart } from '../../shared/golden';
-import { useSession } from '../../shared/session';
 import { optimizationKeys } from './keys';
-import { budgetParams, BudgetFields, EMPTY_BUDGET, ModelFields, PromptTemplateField, type BudgetForm, RunFormFooter, StartButton } from '../runs/RunForm';
+import { budgetParams, BudgetFields, EMPTY_BUDGET, ModelFields, PromptTemplateField, type BudgetForm, RunFormFooter } from '../runs/RunForm';
 import { SnapshotSelect } from '../snapshots/SnapshotSelect';
 import { useCurrentPrompt } from './useCurrentPrompt';
 import { useStartRun } from '../runs/useStartRun';
@@ -89,14 +88,12 @@ export function optimizationParams(f: OptForm, current?: string): OptStart {
 }
 
 export function NewOptimization({ projectId }: { projectId: string }) {
-  const { user } = useSession();
   const [form, setForm, set] = useFormState<OptForm>(INITIAL);
   const prompts = useCurrentPrompt(projectId, (update) => setForm((f) => ({ ...f, prompt: update(f.prompt) })));
   const { mutation: start, noModel, fields, general } = useStartRun({
     projectId,
     start: () => goldenApi.startOptimization(projectId, optimizationParams(form, prompts.data?.current.body)),
     listKey: optimizationKeys.list(projectId),
-    path: 'optimizations',
     started: (run) => `${runName(`${METHOD_LABELS[form.method]} optimization`, run)} started`,
     known: [
       'snapshot_id', 'prompt', 'model', 'base_url', 'concurrency', 'val_limit', 'test_limit', 'method',
@@ -173,11 +170,7 @@ export function NewOptimization({ projectId }: { projectId: string }) {
         </div>
         <PromptTemplateField label="Baseline prompt" prompts={prompts} value={form.prompt} onChange={set('prompt')} error={local.prompt ?? fields.prompt} />
         <BudgetFields value={form.budget} onChange={(b) => setForm((x) => ({ ...x, budget: b }))} fields={fields} />
-        <RunFormFooter notConfigured={noModel} isAdmin={user.is_admin} general={general}>
-          <StartButton busy={start.isPending} disabled={invalid}>
-            Start {METHOD_LABELS[form.method]}
-          </StartButton>
-        </RunFormFooter>
+        <RunFormFooter notConfigured={noModel} general={general} startLabel={`Start ${METHOD_LABELS[form.method]}`} busy={start.isPending} disabled={invalid} />
       </form>
     </Card>
   );

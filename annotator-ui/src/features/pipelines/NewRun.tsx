@@ -6,12 +6,11 @@ import { formatCount, plural } from '../../components/ResultGrid';
 import { isNotConfigured } from '../runs/NotConfigured';
 import { Button, Card, Checkbox, SelectField, TextField, useToast } from '../../components/ui';
 import { fieldErrors, formError, handleSubmit, useFormState } from '../../shared/forms';
-import { useSession } from '../../shared/session';
 import { databaseKeys } from '../databases/keys';
 import { questionKeys } from '../questions/keys';
 import { runKeys } from '../runs/keys';
 import { runName } from '../runs/name';
-import { RunFormFooter, StartButton } from '../runs/RunForm';
+import { RunFormFooter } from '../runs/RunForm';
 import { kindLabel, KIND_HINTS, METHODS, usesFromStage, needsDatabase, outputStage, type RunForm, DEFAULT_FORM, generationParams, localErrors, FORM_FIELDS } from './generation';
 import { toggledIn } from '../../shared/toggle';
 import { PromptPreview } from './PromptPreview';
@@ -20,7 +19,6 @@ export function NewRun({ projectId }: { projectId: string }) {
   const qc = useQueryClient();
   const navigate = useNavigate();
   const toast = useToast();
-  const { user } = useSession();
   const databases = useQuery({ queryKey: databaseKeys.list(projectId, false), queryFn: () => api.listDatabases(projectId) });
   const facets = useQuery({ queryKey: questionKeys.facets(projectId), queryFn: () => api.nlqFacets(projectId) });
   const stages = Object.entries(facets.data?.stages ?? {}).sort(([a], [b]) => a.localeCompare(b));
@@ -163,13 +161,10 @@ export function NewRun({ projectId }: { projectId: string }) {
             </Checkbox>
           )}
         </div>
-        <RunFormFooter notConfigured={notConfigured} isAdmin={user.is_admin} general={general}>
+        <RunFormFooter notConfigured={notConfigured} general={general} startLabel="Start run" busy={start.isPending} disabled={invalid}>
           <Button onClick={askPreview} busy={preview.isPending} disabled={invalid}>
             Preview prompt
           </Button>
-          <StartButton busy={start.isPending} disabled={invalid}>
-            Start run
-          </StartButton>
         </RunFormFooter>
       </form>
       {previewed && <PromptPreview preview={previewed} stale={Boolean(stale)} />}

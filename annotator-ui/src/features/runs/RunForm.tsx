@@ -4,6 +4,7 @@ import type { ChangeEvent, ReactNode } from 'react';
 import { ApiError } from '../../shared/api';
 import { Alert, Button, ErrorState, Loading, TextAreaField, TextField } from '../../components/ui';
 import type { Budget } from '../../shared/golden';
+import { useSession } from '../../shared/session';
 import { NotConfiguredAlert } from './NotConfigured';
 
 /** A 409 because no language model endpoint is configured (the evaluation routes call it `no_llm`). */
@@ -41,33 +42,37 @@ export function BudgetFields({ value, onChange, fields }: { value: BudgetForm; o
   );
 }
 
-/** Under a run form: why it cannot start (no model configured, an error), then its buttons. */
+/**
+ * Under a run form: why it cannot start (no model configured, an error), then its buttons: any of its
+ * own (`children`), then the submit button `startLabel`, busy while the start request is on its way.
+ */
 export function RunFormFooter({
   notConfigured,
-  isAdmin,
   general,
+  startLabel,
+  busy,
+  disabled,
   children,
 }: {
   notConfigured: ApiError | null;
-  isAdmin: boolean;
   general: string | null | undefined;
-  children: ReactNode;
+  startLabel: string;
+  busy: boolean;
+  disabled: boolean;
+  children?: ReactNode;
 }) {
+  const { user } = useSession();
   return (
     <>
-      {notConfigured && <NotConfiguredAlert error={notConfigured} isAdmin={isAdmin} />}
+      {notConfigured && <NotConfiguredAlert error={notConfigured} isAdmin={user.is_admin} />}
       {general && <Alert>{general}</Alert>}
-      <div className="form-actions form-actions-start">{children}</div>
+      <div className="form-actions form-actions-start">
+        {children}
+        <Button type="submit" variant="primary" busy={busy} disabled={disabled}>
+          {startLabel}
+        </Button>
+      </div>
     </>
-  );
-}
-
-/** A run form's submit button, busy while the start request is on its way. */
-export function StartButton({ busy, disabled, children }: { busy: boolean; disabled: boolean; children: ReactNode }) {
-  return (
-    <Button type="submit" variant="primary" busy={busy} disabled={disabled}>
-      {children}
-    </Button>
   );
 }
 

@@ -5,11 +5,12 @@ import { useNavigate } from 'react-router';
 import type { ApiError, PipelineRun } from '../../shared/api';
 import { useToast } from '../../components/ui';
 import { fieldErrors, formError } from '../../shared/forms';
+import { runPath } from './name';
 import { isNoModel } from './RunForm';
 
 /**
  * `start` posts the run; once it is accepted the list under `listKey` is refreshed, `started` names it in
- * a toast, and the page goes to `/projects/:id/<path>/<run id>`. A missing model (`missingModel`, by
+ * a toast, and the page goes to the run's (runPath). A missing model (`missingModel`, by
  * default the 409s of isNoModel) is `noModel`, for RunFormFooter; otherwise the envelope's field errors are
  * `fields` (with `byStatus` as for fieldErrors), and an error that none of the form's `known` fields
  * claims is `general`.
@@ -18,7 +19,6 @@ export function useStartRun<R extends { run: PipelineRun }>({
   projectId,
   start,
   listKey,
-  path,
   started,
   known,
   byStatus,
@@ -27,7 +27,6 @@ export function useStartRun<R extends { run: PipelineRun }>({
   projectId: string;
   start: () => Promise<R>;
   listKey: QueryKey;
-  path: string;
   started: (run: PipelineRun) => string;
   known: string[];
   byStatus?: Parameters<typeof fieldErrors>[1];
@@ -41,7 +40,7 @@ export function useStartRun<R extends { run: PipelineRun }>({
     onSuccess: ({ run }) => {
       void qc.invalidateQueries({ queryKey: listKey });
       toast(started(run));
-      navigate(`/projects/${projectId}/${path}/${run.id}`);
+      navigate(runPath(projectId, run));
     },
   });
   const noModel = missingModel(mutation.error) ? mutation.error : null;
