@@ -11,18 +11,15 @@ import { isNotConfigured, NotConfiguredAlert } from '../runs/NotConfigured';
 import { Alert, Button, Card, EmptyState, LoadMore, QueryView, SelectField, Table, TextAreaField, TextField, WhenCell } from '../../components/ui';
 import { elapsedMs, formatDuration, formatTokens } from '../../shared/format';
 import { bindValue, fieldErrors, formError } from '../../shared/forms';
-import { canManageProject } from '../../shared/nav';
 import { useSession } from '../../shared/session';
-import { useProject } from '../projects/ProjectPage';
+import { useProjectScope } from '../projects/ProjectPage';
 import { agentRunKeys } from '../runs/keys';
 import { databaseKeys } from '../databases/keys';
 
 export const AGENT_RUNS_PAGE = 100;
 
 export function ProjectAgent() {
-  const project = useProject();
-  const projectId = String(project.id);
-  const canTry = canManageProject(project.my_role);
+  const { projectId, lead: canTry } = useProjectScope();
   return (
     <div className="stack">
       {canTry ? (
@@ -201,15 +198,14 @@ function AgentRunsCard({ projectId }: { projectId: string }) {
 
 /** /projects/:projectId/agent/:runId — one trajectory. */
 export function AgentRunPage() {
-  const project = useProject();
+  const { projectId, lead } = useProjectScope();
   const { runId = '' } = useParams();
-  const projectId = String(project.id);
   return (
     <div className="stack">
       <div>
         <Link to={`/projects/${projectId}/agent`}>← All agent runs</Link>
       </div>
-      <LiveTrajectory key={runId} projectId={projectId} runId={runId} canSave={canManageProject(project.my_role)} />
+      <LiveTrajectory key={runId} projectId={projectId} runId={runId} canSave={lead} />
     </div>
   );
 }

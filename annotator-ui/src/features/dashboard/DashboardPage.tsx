@@ -8,8 +8,7 @@ import { useState } from 'react';
 import { SnapshotErrorRateCard } from './SnapshotErrorRate';
 import { Button, ErrorState, Loading, QueryView } from '../../components/ui';
 import { dashboardApi } from './api';
-import { canManageProject } from '../../shared/nav';
-import { useProject } from '../projects/ProjectPage';
+import { useProjectScope } from '../projects/ProjectPage';
 import { dashboardKeys } from './keys';
 import { ProgressView } from './ProgressView';
 import { CyclesCard, CycleCharts } from './CyclesCard';
@@ -19,9 +18,7 @@ export const REFRESH_MS = 10_000;
 const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 export function ProjectDashboard() {
-  const project = useProject();
-  const pid = String(project.id);
-  const lead = canManageProject(project.my_role);
+  const { projectId: pid, lead } = useProjectScope();
   const [auto, setAuto] = useState(true);
   // TanStack Query pauses interval refetches while the page is hidden.
   const interval = auto ? REFRESH_MS : false;

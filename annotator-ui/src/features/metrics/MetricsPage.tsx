@@ -6,8 +6,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Card, EmptyState, QueryView } from '../../components/ui';
 import { metricsApi } from './api';
-import { canManageProject } from '../../shared/nav';
-import { useProject } from '../projects/ProjectPage';
+import { useProjectScope } from '../projects/ProjectPage';
 import { metricsKeys } from './keys';
 import { useComputation } from './useComputation';
 import { ComputeControls, ComputeStatus } from './ComputeControls';
@@ -15,9 +14,7 @@ import { DisagreementCard, HistoryCard } from './HistoryCard';
 import { MetricsView } from './MetricsView';
 
 export function ProjectMetrics() {
-  const project = useProject();
-  const pid = String(project.id);
-  const lead = canManageProject(project.my_role);
+  const { projectId: pid, lead } = useProjectScope();
   const latest = useQuery({ queryKey: metricsKeys.latest(pid), queryFn: () => metricsApi.latest(pid) });
   const computation = useComputation(pid);
   const compute = lead ? <ComputeControls computation={computation} first={latest.data === null} /> : null;

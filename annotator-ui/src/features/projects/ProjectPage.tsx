@@ -20,6 +20,12 @@ export function useProject(): Project {
   return useOutletContext<{ project: Project }>().project;
 }
 
+/** The project of a page under it, its id as the API's paths take it, and whether the user leads it (canManageProject). */
+export function useProjectScope() {
+  const project = useProject();
+  return { project, projectId: String(project.id), lead: canManageProject(project.my_role) };
+}
+
 export function ProjectLayout() {
   const projectId = useProjectId();
   const project = useQuery({ queryKey: projectKeys.detail(projectId), queryFn: () => api.getProject(projectId) });

@@ -7,8 +7,7 @@ import { Card, CopyButton, ErrorState, Loading, Stats } from '../../components/u
 import { formatDateTime } from '../../shared/format';
 import { goldenApi } from '../../shared/golden';
 import { shortHash } from '../metrics/computations';
-import { canManageProject } from '../../shared/nav';
-import { useProject } from '../projects/ProjectPage';
+import { useProjectScope } from '../projects/ProjectPage';
 import '../../shared/golden.css';
 import { ErrorRateCard } from './ErrorRate';
 import { snapshotKeys } from './keys';
@@ -18,9 +17,7 @@ import { Manifest } from './Manifest';
 import { SnapshotPairs } from './SnapshotPairs';
 
 export function SnapshotPage() {
-  const project = useProject();
-  const projectId = String(project.id);
-  const lead = canManageProject(project.my_role);
+  const { projectId, lead } = useProjectScope();
   const { snapshotId = '' } = useParams();
   const snap = useQuery({ queryKey: snapshotKeys.detail(projectId, snapshotId), queryFn: () => goldenApi.getSnapshot(projectId, snapshotId) });
   const who = usePeople(projectId, lead);

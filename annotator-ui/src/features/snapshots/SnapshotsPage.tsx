@@ -3,8 +3,7 @@
 // compared; one snapshot's manifest (split × database, hardness per split, leakage across splits,
 // the guideline and database versions), its pairs split by split, a download link for every format ×
 // split (a plain GET: the session cookie goes with it) and the exports made of it.
-import { canManageProject } from '../../shared/nav';
-import { useProject } from '../projects/ProjectPage';
+import { useProjectScope } from '../projects/ProjectPage';
 import '../../shared/golden.css';
 import { CutSnapshot } from './CutSnapshot';
 import { AcceptImported } from './AcceptImported';
@@ -13,9 +12,7 @@ import { CompareSnapshots } from './CompareSnapshots';
 import { ExportHistory } from './Exports';
 
 export function ProjectSnapshots() {
-  const project = useProject();
-  const projectId = String(project.id);
-  const lead = canManageProject(project.my_role);
+  const { projectId, lead } = useProjectScope();
   return (
     <div className="stack">
       {lead && <CutSnapshot projectId={projectId} />}
