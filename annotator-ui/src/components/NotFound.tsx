@@ -1,4 +1,4 @@
-import { Link } from 'react-router';
+import { ButtonLink } from './ui';
 
 export function NotFoundPage() {
   return (
@@ -6,9 +6,9 @@ export function NotFoundPage() {
       <div className="state-code" aria-hidden="true">404</div>
       <h1>Page not found</h1>
       <p>There is nothing at this address. It may have moved, or the link may be mistyped.</p>
-      <Link className="btn btn-primary" to="/projects">
+      <ButtonLink variant="primary" to="/projects">
         Back to projects
-      </Link>
+      </ButtonLink>
     </div>
   );
 }

@@ -1,5 +1,6 @@
 // Buttons and their icons.
 import { type ButtonHTMLAttributes } from 'react';
+import { Link, type LinkProps } from 'react-router';
 
 type Variant = 'primary' | 'secondary' | 'danger' | 'ghost';
 
@@ -30,13 +31,19 @@ export function Button({
   type = 'button',
   ...rest
 }: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant; size?: 'sm'; busy?: boolean }) {
-  const cls = ['btn', `btn-${variant}`, size === 'sm' ? 'btn-sm' : '', className ?? '']
-    .filter(Boolean)
-    .join(' ');
   return (
-    <button type={type} className={cls} disabled={disabled || busy} aria-busy={busy || undefined} {...rest}>
+    <button type={type} className={buttonClass(variant, size, className)} disabled={disabled || busy} aria-busy={busy || undefined} {...rest}>
       {busy && <span className="spinner spinner-inline" aria-hidden="true" />}
       {children}
     </button>
   );
+}
+
+/** A link that looks like a Button, with the same variants and size: for going to a page, not doing something. */
+export function ButtonLink({ variant = 'secondary', size, className, ...rest }: LinkProps & { variant?: Variant; size?: 'sm' }) {
+  return <Link className={buttonClass(variant, size, className)} {...rest} />;
+}
+
+function buttonClass(variant: Variant, size: 'sm' | undefined, className: string | undefined) {
+  return ['btn', `btn-${variant}`, size === 'sm' ? 'btn-sm' : '', className ?? ''].filter(Boolean).join(' ');
 }

@@ -1,6 +1,6 @@
 // The small design system: buttons, fields, alerts, dialogs, toasts, empty states. Screens import the
 // kit from here.
-export { Button, Icon } from './Button';
+export { Button, ButtonLink, Icon } from './Button';
 export { FilterSelect, SearchInput, SelectField, TextAreaField, TextField } from './fields';
 export { Checkbox, SubmitRow } from './forms';
 export { Alert, describeError, EmptyState, ErrorState, LoadMore, Loading, QueryView } from './states';

@@ -1,9 +1,8 @@
 // The guideline cycles: the headline change in disagreement, the table and the charts.
-import { Link } from 'react-router';
 import { StackedBarChart, type StackGroup } from '../../components/charts';
 import { DisagreementChart } from '../../components/DisagreementChart';
 import { formatCount } from '../../components/ResultGrid';
-import { Card, EmptyState } from '../../components/ui';
+import { ButtonLink, Card, EmptyState } from '../../components/ui';
 import { cycleName, disagreementInterval, formatRate, judgeChange, latestComparison, seriesKeys, type Cycle } from './api';
 import { ChangeBadge, intervalText } from './Rates';
 import { errorTypeLabel } from '../../shared/loop';
@@ -16,9 +15,9 @@ export function CyclesCard({ projectId, cycles, lead }: { projectId: string; cyc
       description="A cycle is a guideline version: what was annotated, compared and reviewed while it was the current one."
       actions={
         lead && cycles.some((c) => c.disagreed > 0) ? (
-          <Link className="btn btn-secondary btn-sm" to={`/projects/${projectId}/guidelines/propose`}>
+          <ButtonLink size="sm" to={`/projects/${projectId}/guidelines/propose`}>
             Propose guideline edits
-          </Link>
+          </ButtonLink>
         ) : null
       }
     >
@@ -80,9 +79,9 @@ export function CycleCharts({ projectId, cycles }: { projectId: string; cycles: 
       title="Trends"
       description="Each bar is a cycle, oldest on the left."
       actions={
-        <Link className="btn btn-ghost btn-sm" to={`/projects/${projectId}/metrics`}>
+        <ButtonLink variant="ghost" size="sm" to={`/projects/${projectId}/metrics`}>
           Dataset metrics
-        </Link>
+        </ButtonLink>
       }
     >
       <div className="chart-grid">

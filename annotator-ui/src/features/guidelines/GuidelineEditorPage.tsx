@@ -5,7 +5,7 @@ import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 
 import { Link, useLocation, useNavigate } from 'react-router';
 import { ApiError } from '../../shared/api';
 import { Markdown } from '../../components/Markdown';
-import { Alert, Button, Card, ErrorState, Loading, TextAreaField, TextField, useToast } from '../../components/ui';
+import { Alert, Button, ButtonLink, Card, ErrorState, Loading, TextAreaField, TextField, useToast } from '../../components/ui';
 import { bindValue, fieldErrors, formError } from '../../shared/forms';
 import { draftRules, GUIDELINE_TEMPLATE, guidelinesApi, type EditorDraft, type Guideline } from './api';
 import { canManageProject } from '../../shared/nav';
@@ -157,9 +157,9 @@ function GuidelineEditor({ projectId, current }: { projectId: string; current: G
             maxLength={1000}
           />
           <div className="form-actions">
-            <Link className="btn btn-secondary" to=".." relative="path">
+            <ButtonLink to=".." relative="path">
               Cancel
-            </Link>
+            </ButtonLink>
             <Button type="submit" variant="primary" busy={save.isPending} disabled={stale}>
               Save version {base + 1}
             </Button>

@@ -17,6 +17,7 @@ import './guidelines.css';
 import { dashboardKeys } from '../dashboard/keys';
 import { guidelineKeys } from './keys';
 import { bindValue, handleSubmit } from '../../shared/forms';
+import { LlmSettingsLink } from '../runs/NotConfigured';
 
 const DEFAULT_LIMIT = 50;
 
@@ -130,13 +131,7 @@ function ProposeError({ error, onRetry }: { error: unknown; onRetry: () => void 
       <Alert
         tone="warning"
         title="No language model is configured"
-        action={
-          user.is_admin ? (
-            <Link className="btn btn-secondary btn-sm" to="/settings/llm">
-              Open Language model settings
-            </Link>
-          ) : undefined
-        }
+        action={user.is_admin ? <LlmSettingsLink /> : undefined}
       >
         <span data-testid="llm-not-configured">
           Proposals need a model. An admin sets it in Settings → Language model{user.is_admin ? '' : '; ask one to set it up'}.

@@ -3,7 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router';
 import { Markdown } from '../../components/Markdown';
-import { Alert, Badge, Card, EmptyState, ErrorState, Loading } from '../../components/ui';
+import { Alert, Badge, ButtonLink, Card, EmptyState, ErrorState, Loading } from '../../components/ui';
 import { formatDateTime } from '../../shared/format';
 import { guidelinesApi, type Guideline, type GuidelineInfo } from './api';
 import { canManageProject } from '../../shared/nav';
@@ -47,12 +47,12 @@ export function ProjectGuidelines() {
         action={
           canEdit ? (
             <div className="toolbar">
-              <Link className="btn btn-primary" to="edit">
+              <ButtonLink variant="primary" to="edit">
                 Write guidelines
-              </Link>
-              <Link className="btn btn-secondary" to="propose">
+              </ButtonLink>
+              <ButtonLink to="propose">
                 Propose from disagreements
-              </Link>
+              </ButtonLink>
             </div>
           ) : undefined
         }
@@ -76,9 +76,9 @@ export function ProjectGuidelines() {
             tone="info"
             title={`This is version ${shown.version}, not the current one`}
             action={
-              <Link className="btn btn-secondary btn-sm" to=".">
+              <ButtonLink size="sm" to=".">
                 Show current (v{current.version})
-              </Link>
+              </ButtonLink>
             }
           >
             {shown.summary}
@@ -90,12 +90,12 @@ export function ProjectGuidelines() {
           actions={
             canEdit && !showingOld ? (
               <div className="toolbar">
-                <Link className="btn btn-secondary btn-sm" to="propose">
+                <ButtonLink size="sm" to="propose">
                   Propose edits from disagreements
-                </Link>
-                <Link className="btn btn-primary btn-sm" to="edit">
+                </ButtonLink>
+                <ButtonLink variant="primary" size="sm" to="edit">
                   Edit
-                </Link>
+                </ButtonLink>
               </div>
             ) : null
           }

@@ -1,9 +1,8 @@
 // The past computations, and the disagreement between annotators.
 import { useQuery } from '@tanstack/react-query';
-import { Link } from 'react-router';
 import { DisagreementChart } from '../../components/DisagreementChart';
 import { formatCount } from '../../components/ResultGrid';
-import { Badge, Card, QueryView, Table } from '../../components/ui';
+import { Badge, ButtonLink, Card, QueryView, Table } from '../../components/ui';
 import { dashboardApi } from '../dashboard/api';
 import { elapsedMs, formatDateTime, formatDuration, formatRelative } from '../../shared/format';
 import { describeEmbedding, TRIGGER_LABELS } from './computations';
@@ -17,9 +16,9 @@ export function DisagreementCard({ projectId }: { projectId: string }) {
       title="Disagreement per cycle"
       description="From the review loop: how often people and the agent disagreed under each guideline version."
       actions={
-        <Link className="btn btn-ghost btn-sm" to={`/projects/${projectId}/dashboard`}>
+        <ButtonLink variant="ghost" size="sm" to={`/projects/${projectId}/dashboard`}>
           Cycles on the Dashboard
-        </Link>
+        </ButtonLink>
       }
     >
       <QueryView query={cycles} loading="Loading cycles…">
