@@ -1,7 +1,6 @@
 // A project page reached by URL by someone whose role cannot use it: a clear page (or, for a section
 // that is only read, a notice) saying who it is for and where to go, never a form that fails after
-// pressing Start. The server still refuses the
-// calls; this only spares people the broken screen.
+// pressing Start. The server still refuses the calls; this only spares people the broken screen.
 import { Link, Outlet } from 'react-router';
 import { Forbidden } from '../../components/AppShell';
 import { Alert } from '../../components/ui';
@@ -21,7 +20,7 @@ export function RequireProjectRole({ allowed, who }: { allowed: RoleCheck; who: 
 
 /**
  * A section of the project (the dashboard, the snapshots, the evaluations) that a role may not read,
- * said inside the project's page: a warning titled `title` that tells to ask a lead if you `need` it.
+ * said inside the project's page: a warning titled `title` that says to ask a lead if you `need` it.
  * Nothing under it asks the server.
  */
 export function RoleNotice({ allowed, title, need }: { allowed: RoleCheck; title: string; need: string }) {

@@ -15,4 +15,3 @@ export function ProjectRunsPage({ sections }: { sections: ComponentType<{ projec
     </div>
   );
 }
-
