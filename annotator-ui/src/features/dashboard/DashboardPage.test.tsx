@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Cycle, Progress } from './api';
-import { meReply, mockApi, plainUser, project } from '../../test/mockApi';
+import { mockApi, projectRoutes } from '../../test/mockApi';
 import { renderApp } from '../../test/render';
 import { pipelineRun } from '../../test/agentFixtures';
 import type { BatchRecall, RetrievalReport } from '../../shared/api.gen';
@@ -55,8 +55,7 @@ const recall: BatchRecall[] = [
 
 function setup(role: 'lead' | 'reviewer' | 'annotator', data: Cycle[] = cycles, extra: Parameters<typeof mockApi>[0] = {}) {
   return mockApi({
-    'GET /api/v1/auth/me': meReply(plainUser),
-    [`GET ${P}`]: { body: { project: project(role) } },
+    ...projectRoutes(role),
     [`GET ${P}/cycles`]: { body: { cycles: data } },
     [`GET ${P}/progress`]: { body: progress },
     [`GET ${P}/snapshots`]: { body: { snapshots: [] } },

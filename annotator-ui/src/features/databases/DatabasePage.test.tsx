@@ -8,7 +8,7 @@ import { AppRoutes, createQueryClient, Providers } from '../../App';
 import type { CompareResult, HistoryEntry, QueryResult } from '../../shared/api';
 import { runKeymap } from '../../components/SqlEditor';
 import { database, portsTable, shipsTable } from '../../test/fixtures';
-import { errorReply, meReply, mockApi, plainUser, project, projectRoutes, type MockReply, type RecordedCall } from '../../test/mockApi';
+import { errorReply, mockApi, projectRoutes, type MockReply, type RecordedCall } from '../../test/mockApi';
 import { renderApp } from '../../test/render';
 import { quoteIdent, tableQuery } from './sql';
 
@@ -215,8 +215,7 @@ describe('table name and summary', () => {
   function setupTable(role: 'lead' | 'admin' | 'annotator' | 'reviewer', patch?: (c: RecordedCall) => MockReply) {
     let tables = [shipsTable, portsTable];
     const api = mockApi({
-      'GET /api/v1/auth/me': meReply(plainUser),
-      'GET /api/v1/projects/42': { body: { project: project(role) } },
+      ...projectRoutes(role),
       [`GET ${base}`]: () => ({ body: { database: database(), tables } }),
       [`GET ${base}/history`]: { body: { history: [] } },
       [`GET ${base}/tables/ships/rows`]: { body: rows },

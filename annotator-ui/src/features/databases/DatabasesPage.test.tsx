@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { ImportSummary } from '../../shared/api';
 import { database } from '../../test/fixtures';
-import { errorReply, meReply, mockApi, plainUser, project } from '../../test/mockApi';
+import { errorReply, mockApi, projectRoutes } from '../../test/mockApi';
 import { mockXhr } from '../../test/mockXhr';
 import { renderApp } from '../../test/render';
 
@@ -32,8 +32,7 @@ const spiderSummary: ImportSummary = {
 
 function setup(role: 'lead' | 'annotator' = 'lead') {
   return mockApi({
-    'GET /api/v1/auth/me': meReply(plainUser),
-    'GET /api/v1/projects/42': { body: { project: project(role) } },
+    ...projectRoutes(role),
     'GET /api/v1/projects/42/databases': { body: { databases: [database()] } },
     'GET /api/v1/projects/42/databases?all_versions=true': {
       body: { databases: [database({ id: 6, version: 2 }), database({ latest: false })] },

@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { MetricRun } from './api';
-import { errorReply, meReply, mockApi, plainUser, project, type MockReply } from '../../test/mockApi';
+import { errorReply, mockApi, projectRoutes, type MockReply } from '../../test/mockApi';
 import { grown, metricRun, report, results } from '../../test/metricsFixtures';
 import { renderApp } from '../../test/render';
 
@@ -12,8 +12,7 @@ const POLLED = { timeout: 4000 };
 
 function setup(role: 'lead' | 'reviewer' | 'annotator', routes: Record<string, MockReply | ((c: never) => MockReply)> = {}) {
   return mockApi({
-    'GET /api/v1/auth/me': meReply(plainUser),
-    [`GET ${P}`]: { body: { project: project(role) } },
+    ...projectRoutes(role),
     [`GET ${P}/metrics`]: { body: { run: metricRun({ results }) } },
     [`GET ${P}/metrics/runs`]: { body: { runs: [metricRun()] } },
     [`GET ${P}/cycles`]: { body: { cycles: [] } },

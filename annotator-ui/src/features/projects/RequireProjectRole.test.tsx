@@ -1,16 +1,14 @@
 import { screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { MyProjectRole } from '../../shared/api';
-import { meReply, mockApi, plainUser, project } from '../../test/mockApi';
+import { mockApi, projectRoutes } from '../../test/mockApi';
 import { renderApp } from '../../test/render';
 
 const P = '/api/v1/projects/42';
 
+/** Only the session and the project answer: a page that asked for more would fail loudly. */
 function setup(role: MyProjectRole) {
-  return mockApi({
-    'GET /api/v1/auth/me': meReply(plainUser),
-    [`GET ${P}`]: { body: { project: project(role) } },
-  });
+  return mockApi(projectRoutes(role));
 }
 
 describe('project pages reached by URL without the role', () => {

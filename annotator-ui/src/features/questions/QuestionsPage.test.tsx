@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { CheckResult, Nlq, NlqHistory } from '../../shared/api';
 import { database, shipsTable } from '../../test/fixtures';
 import { bareHistory, loopHistory } from '../../test/historyFixtures';
-import { errorReply, meReply, mockApi, plainUser, project } from '../../test/mockApi';
+import { errorReply, mockApi, projectRoutes } from '../../test/mockApi';
 import { renderApp } from '../../test/render';
 import { describeOrigin } from '../../shared/nlqs';
 
@@ -74,8 +74,7 @@ const dbs = { body: { databases: [database({ id: 9, name: 'concert_singer' }), d
 /** The routes every Questions test needs, plus its own. */
 function routes(extra: Parameters<typeof mockApi>[0], role: 'annotator' | 'lead' = 'annotator') {
   return mockApi({
-    'GET /api/v1/auth/me': meReply(plainUser),
-    'GET /api/v1/projects/42': { body: { project: project(role) } },
+    ...projectRoutes(role),
     'GET /api/v1/projects/42/databases?all_versions=true': dbs,
     'GET /api/v1/projects/42/translation-report': { body: { reports: [] } },
     'GET /api/v1/projects/42/nlqs/facets': { body: facets },

@@ -2,7 +2,7 @@ import { fireEvent, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { database, portsTable } from '../../test/fixtures';
-import { errorReply, meReply, mockApi, plainUser, project, type MockReply } from '../../test/mockApi';
+import { errorReply, mockApi, projectRoutes, type MockReply } from '../../test/mockApi';
 import { renderApp } from '../../test/render';
 import { sqlDiff, type ReviewItem } from '../../shared/loop';
 
@@ -24,8 +24,7 @@ const res = (v: number) => ({ columns: [{ name: 'count', type: 'bigint' }], rows
 function setup(decision: MockReply | ((c: { body: unknown }) => MockReply), nexts: MockReply[] = [{ body: { item: item() } }, { status: 204 }]) {
   let n = 0;
   return mockApi({
-    'GET /api/v1/auth/me': meReply(plainUser),
-    [`GET ${P}`]: { body: { project: project('reviewer') } },
+    ...projectRoutes('reviewer'),
     [`POST ${P}/review/next`]: () => nexts[Math.min(n++, nexts.length - 1)],
     [`GET ${P}/databases/5`]: { body: { database: database(), tables: [portsTable] } },
     [`POST ${P}/databases/5/compare`]: {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { ErrorRate, SnapshotErrorRate } from '../../shared/golden';
 import { database } from '../../test/fixtures';
 import { snapshot } from '../../test/goldenFixtures';
-import { errorReply, meReply, mockApi, plainUser, project } from '../../test/mockApi';
+import { errorReply, mockApi, projectRoutes } from '../../test/mockApi';
 import { renderApp } from '../../test/render';
 import { errorRateSentence, percentToFraction } from './ErrorRate';
 
@@ -30,8 +30,7 @@ const measured: ErrorRate = {
 
 function setup(role: 'lead' | 'reviewer', reply: SnapshotErrorRate, audits: Parameters<typeof mockApi>[0] = {}) {
   return mockApi({
-    'GET /api/v1/auth/me': meReply(plainUser),
-    [`GET ${P}`]: { body: { project: project(role) } },
+    ...projectRoutes(role),
     [`GET ${P}/databases`]: { body: { databases: [database({ id: 9, name: 'concert_singer' })] } },
     [`GET ${P}/members`]: { body: { members: [] } },
     [`GET ${P}/exports`]: { body: { exports: [] } },

@@ -4,13 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { EXPORT_FORMATS } from '../../shared/golden';
 import { database } from '../../test/fixtures';
 import { exportRecord, pair, snapshot } from '../../test/goldenFixtures';
-import { errorReply, meReply, mockApi, plainUser, project } from '../../test/mockApi';
+import { errorReply, mockApi, projectRoutes } from '../../test/mockApi';
 import { renderApp } from '../../test/render';
 import { snapshotParams } from './CutSnapshot';
 
 const base = (role: 'lead' | 'reviewer' = 'lead') => ({
-  'GET /api/v1/auth/me': meReply(plainUser),
-  'GET /api/v1/projects/42': { body: { project: project(role) } },
+  ...projectRoutes(role),
   'GET /api/v1/projects/42/databases': { body: { databases: [database({ id: 9, name: 'concert_singer' })] } },
   'GET /api/v1/projects/42/members': { body: { members: [{ user_id: 8, email: 'lee@example.com', name: 'Lee', role: 'lead', version: 1, created_at: '2025-01-01T00:00:00Z' }] } },
   'GET /api/v1/projects/42/exports': { body: { exports: [exportRecord()] } },
