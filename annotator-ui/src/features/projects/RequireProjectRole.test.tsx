@@ -6,7 +6,6 @@ import { renderApp } from '../../test/render';
 
 const P = '/api/v1/projects/42';
 
-/** Only the session and the project answer; each test checks that nothing else was asked. */
 function setup(role: MyProjectRole) {
   return mockApi(projectRoutes(role));
 }
