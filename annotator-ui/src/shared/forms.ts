@@ -49,6 +49,14 @@ export function bindValue<T extends string>(value: T, set: (value: T) => void) {
 }
 
 /**
+ * A number field's range (`max` may be left open) and its value bound to state as with bindValue. The
+ * value stays text, so a field being edited may be empty or half typed.
+ */
+export function bindNumber(value: string, set: (value: string) => void, min: number, max?: number) {
+  return { type: 'number', min, max, ...bindValue(value, set) };
+}
+
+/**
  * A form's values in one state, and `set(key)`: the onChange that writes a text field's value to `key`.
  */
 export function useFormState<T extends object>(initial: T) {

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { api, ApiError, type Token } from '../../shared/api';
 import { Alert, Badge, Button, Card, Checkbox, ConfirmDialog, EmptyState, PageHeader, QueryView, SecretReveal, SubmitRow, Table, TextField, useToast } from '../../components/ui';
 import { countOf, formatDate, formatDateTime, formatRelative } from '../../shared/format';
-import { bindValue, fieldErrors, formError, handleSubmit } from '../../shared/forms';
+import { bindNumber, bindValue, fieldErrors, formError, handleSubmit } from '../../shared/forms';
 import { ROLE_LABELS } from '../../shared/nav';
 import { useSession } from '../../shared/session';
 import { accountKeys } from './keys';
@@ -189,10 +189,8 @@ export function ApiTokens() {
         <TextField
           label="Expires in (days)"
           name="token-days"
-          type="number"
-          min={1}
           inputMode="numeric"
-          {...bindValue(days, setDays)}
+          {...bindNumber(days, setDays, 1)}
           placeholder="Never"
           error={fields.expires_in_days}
         />

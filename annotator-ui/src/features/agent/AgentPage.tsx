@@ -10,7 +10,7 @@ import { AgentStatusBadge } from '../runs/AgentStatus';
 import { isNotConfigured, NotConfiguredAlert } from '../runs/NotConfigured';
 import { Alert, Button, Card, EmptyState, LoadMore, QueryView, SelectField, Table, TextAreaField, TextField, WhenCell } from '../../components/ui';
 import { elapsedMs, formatDuration, formatTokens } from '../../shared/format';
-import { bindValue, fieldErrors, formError } from '../../shared/forms';
+import { bindNumber, bindValue, fieldErrors, formError } from '../../shared/forms';
 import { useSession } from '../../shared/session';
 import { useProjectScope } from '../projects/ProjectPage';
 import { agentRunKeys } from '../runs/keys';
@@ -95,10 +95,7 @@ function TryAgent({ projectId }: { projectId: string }) {
                 </SelectField>
                 <TextField
                   label="Samples"
-                  type="number"
-                  min={1}
-                  max={10}
-                  {...bindValue(samples, setSamples)}
+                  {...bindNumber(samples, setSamples, 1, 10)}
                   error={samplesError ?? fields.samples}
                   hint="More than one: self-consistency, with a confidence."
                 />

@@ -16,7 +16,7 @@ import { useProject } from '../projects/ProjectPage';
 import './guidelines.css';
 import { dashboardKeys } from '../dashboard/keys';
 import { guidelineKeys } from './keys';
-import { bindValue, handleSubmit } from '../../shared/forms';
+import { bindNumber, bindValue, handleSubmit } from '../../shared/forms';
 import { LlmSettingsLink } from '../runs/NotConfigured';
 
 const DEFAULT_LIMIT = 50;
@@ -76,10 +76,7 @@ export function GuidelineProposalPage() {
         <form className="form-inline proposal-form" onSubmit={run} aria-label="Propose edits" noValidate>
           <TextField
             label="Disagreements to read"
-            type="number"
-            min={1}
-            max={500}
-            {...bindValue(limit, setLimit)}
+            {...bindNumber(limit, setLimit, 1, 500)}
             error={limitError}
             disabled={propose.isPending}
           />

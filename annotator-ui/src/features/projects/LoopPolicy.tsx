@@ -8,7 +8,7 @@ import { Alert, Button, Card, QueryView, SelectField, TextField } from '../../co
 import { databaseKeys } from '../databases/keys';
 import { projectKeys } from './keys';
 import { useVersionedSave, VersionedForm } from './VersionedForm';
-import { bindValue, handleSubmit } from '../../shared/forms';
+import { bindNumber, bindValue, handleSubmit } from '../../shared/forms';
 
 const pct = (x: number) => String(Math.round(x * 1000) / 10);
 
@@ -57,10 +57,10 @@ function PolicyForm({ projectId, policy }: { projectId: string; policy: Policy }
       saveLabel="Save policy"
     >
       <div className="form-grid">
-        <TextField label="Dual share (%)" type="number" min={0} max={100} step="any" {...bindValue(share, setShare)} error={f.dual_share} hint="Questions the agent answers that people also annotate" />
-        <TextField label="Annotators per item" type="number" min={1} max={5} {...bindValue(perItem, setPerItem)} error={f.annotators_per_item} />
-        <TextField label="Audit rate (%)" type="number" min={0} max={100} step="any" {...bindValue(audit, setAudit)} error={f.audit_rate} hint="Agreements still sent to review" />
-        <TextField label="Claim lease (minutes)" type="number" min={1} max={1440} {...bindValue(lease, setLease)} error={f.lease_seconds} />
+        <TextField label="Dual share (%)" step="any" {...bindNumber(share, setShare, 0, 100)} error={f.dual_share} hint="Questions the agent answers that people also annotate" />
+        <TextField label="Annotators per item" {...bindNumber(perItem, setPerItem, 1, 5)} error={f.annotators_per_item} />
+        <TextField label="Audit rate (%)" step="any" {...bindNumber(audit, setAudit, 0, 100)} error={f.audit_rate} hint="Agreements still sent to review" />
+        <TextField label="Claim lease (minutes)" {...bindNumber(lease, setLease, 1, 1440)} error={f.lease_seconds} />
       </div>
       <label className="choice">
         <input type="checkbox" checked={blind} onChange={(e) => setBlind(e.target.checked)} /> Blind: annotators do not see the agent’s SQL before they submit
@@ -103,7 +103,7 @@ function PlanForm({ projectId, policy }: { projectId: string; policy: Policy }) 
           ))}
         </SelectField>
         <TextField label="Stage" {...bindValue(stage, setStage)} placeholder="any" />
-        <TextField label="Share (%)" type="number" min={0} max={100} step="any" {...bindValue(share, setShare)} placeholder={`${pct(policy.dual_share)} (policy)`} error={f.share} />
+        <TextField label="Share (%)" step="any" {...bindNumber(share, setShare, 0, 100)} placeholder={`${pct(policy.dual_share)} (policy)`} error={f.share} />
       </div>
       {plan.isError && Object.keys(f).length === 0 && <Alert>{plan.error.message}</Alert>}
       <div className="toolbar">

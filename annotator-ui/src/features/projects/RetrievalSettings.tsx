@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { request, type RetrievalScope, type RetrievalSettings } from '../../shared/api';
 import { Card, QueryView, SelectField, TextField } from '../../components/ui';
 import { useVersionedSave, VersionedForm } from './VersionedForm';
-import { bindValue } from '../../shared/forms';
+import { bindNumber, bindValue } from '../../shared/forms';
 
 export const retrievalKey = (projectId: string) => ['retrieval', projectId] as const;
 
@@ -51,10 +51,7 @@ function RetrievalForm({ projectId, settings }: { projectId: string; settings: R
       <div className="form-grid">
         <TextField
           label="Tables in the prompt"
-          type="number"
-          min={1}
-          max={64}
-          {...bindValue(topK, setTopK)}
+          {...bindNumber(topK, setTopK, 1, 64)}
           error={f.top_k}
           hint="The best ranked for the question; foreign keys may add half as many"
         />
