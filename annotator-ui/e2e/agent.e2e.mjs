@@ -6,7 +6,6 @@
 //                      with give_final_answer `SELECT count(*) FROM <first table>`. Without it, only the
 //                      "not configured" path is tested.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, BASE, createProject as createProjectFrom, importCsv as importCsvInto, signIn, skipUnlessConfigured, uniqueSuffix } from './harness.mjs';
 import { browserSpec } from './spec.mjs';
@@ -19,17 +18,10 @@ const QUESTION = 'How many cities are there?';
 
 const CITIES_CSV = ['City,Country,Population', 'Oslo,Norway,709037', 'Bergen,Norway,289330', 'Lyon,France,522250', ''].join('\n');
 
-/** @type {import('playwright-core').Page} */
-let page;
-let workDir = '';
 let projectPath = '';
 
-const { open, screenshot, step, tab } = browserSpec('agent-', {
+const { file, open, page, screenshot, step, tab } = browserSpec('agent-', {
   files: { 'cities.csv': CITIES_CSV },
-  opened: (spec) => {
-    page = spec.page;
-    workDir = spec.dir;
-  },
 });
 
 const login = () => signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
@@ -70,7 +62,7 @@ describe('Goldset agent and language model', { skip: skipUnlessConfigured }, () 
   it('sets up a project with a database', async () => {
     await step('project-and-import', async () => {
       projectPath = await createProject(projectName);
-      await importCsv(join(workDir, 'cities.csv'));
+      await importCsv(file('cities.csv'));
     });
   });
 

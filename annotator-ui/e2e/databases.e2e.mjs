@@ -6,10 +6,9 @@
 // Same environment as shell.e2e.mjs: GOLDSET_E2E_URL, GOLDSET_E2E_ADMIN_EMAIL, GOLDSET_E2E_ADMIN_PASSWORD,
 // optional CHROMIUM_PATH and GOLDSET_E2E_SCREENSHOTS.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ADMIN_EMAIL, isMac, skipUnlessConfigured, tab, typeInEditor, uniqueSuffix } from './harness.mjs';
-import { browserSpec, newProject } from './spec.mjs';
+import { browserSpec } from './spec.mjs';
 
 const suffix = uniqueSuffix();
 const projectName = `E2E databases ${suffix}`;
@@ -34,25 +33,21 @@ const WRITTEN = 'Which nations won more than ten gold medals?';
 const WRITTEN_SQL = `SELECT nation FROM ${RENAMED} WHERE gold > 10`;
 const SAVE_QUESTION = `${isMac ? 'Meta' : 'Control'}+Shift+S`;
 
-/** @type {import('playwright-core').Page} */
-let page;
-let workDir = '';
-
-const { open, screenshot, step } = browserSpec('databases-', {
+const { file, newProjectStep, open, page, screenshot, step } = browserSpec('databases-', {
   files: { 'medals.csv': MEDALS_CSV, 'questions.csv': QUESTIONS_CSV },
-  opened: (spec) => {
-    page = spec.page;
-    workDir = spec.dir;
-  },
 });
+
+/** Type `sql` into the SQL editor labelled `editor` and run it from the keyboard. */
+async function runFromKeyboard(editor, sql) {
+  await typeInEditor(page, editor, sql);
+  await page.keyboard.press('Control+Enter');
+}
 
 describe('Goldset databases', { skip: skipUnlessConfigured }, () => {
   open();
 
   it('imports a CSV, browses its schema, runs, refuses and compares SQL, edits the table, tries SQL for a question, writes a question', async () => {
-    await step('login-and-create-project', async () => {
-      await newProject(page, projectName);
-    });
+    await newProjectStep(projectName);
 
     await step('open-databases', async () => {
       await tab(page, 'Databases', { exact: false });
@@ -62,7 +57,7 @@ describe('Goldset databases', { skip: skipUnlessConfigured }, () => {
 
     await step('import-csv', async () => {
       const form = page.getByRole('form', { name: 'Import' });
-      await form.getByLabel('Files', { exact: true }).setInputFiles(join(workDir, 'medals.csv'));
+      await form.getByLabel('Files', { exact: true }).setInputFiles(file('medals.csv'));
       await form.getByRole('button', { name: 'Import' }).click();
       const summary = page.getByTestId('import-summary');
       await summary.waitFor();
@@ -87,8 +82,7 @@ describe('Goldset databases', { skip: skipUnlessConfigured }, () => {
     });
 
     await step('run-from-keyboard', async () => {
-      await typeInEditor(page, 'SQL', 'SELECT nation, gold, total_all FROM medals ORDER BY rank');
-      await page.keyboard.press('Control+Enter');
+      await runFromKeyboard('SQL', 'SELECT nation, gold, total_all FROM medals ORDER BY rank');
       const count = page.getByTestId('row-count');
       await count.waitFor();
       assert.match((await count.textContent()) ?? '', /^4 rows/);
@@ -102,8 +96,7 @@ describe('Goldset databases', { skip: skipUnlessConfigured }, () => {
     });
 
     await step('refused-delete', async () => {
-      await typeInEditor(page, 'SQL', 'DELETE FROM medals');
-      await page.keyboard.press('Control+Enter');
+      await runFromKeyboard('SQL', 'DELETE FROM medals');
       const error = page.getByTestId('query-error');
       await error.waitFor();
       assert.match((await error.textContent()) ?? '', /refused/i);
@@ -122,8 +115,7 @@ describe('Goldset databases', { skip: skipUnlessConfigured }, () => {
     await step('compare-match', async () => {
       await page.getByRole('button', { name: 'Compare', exact: true }).click();
       await typeInEditor(page, 'Gold SQL', 'SELECT nation, gold FROM medals');
-      await typeInEditor(page, 'Predicted SQL', 'SELECT gold, nation FROM medals');
-      await page.keyboard.press('Control+Enter');
+      await runFromKeyboard('Predicted SQL', 'SELECT gold, nation FROM medals');
       const verdict = page.getByTestId('verdict');
       await verdict.waitFor();
       assert.match((await verdict.textContent()) ?? '', /^MATCH/);
@@ -131,8 +123,7 @@ describe('Goldset databases', { skip: skipUnlessConfigured }, () => {
     });
 
     await step('compare-no-match', async () => {
-      await typeInEditor(page, 'Predicted SQL', 'SELECT nation, gold FROM medals WHERE gold > 10 ORDER BY gold');
-      await page.keyboard.press('Control+Enter');
+      await runFromKeyboard('Predicted SQL', 'SELECT nation, gold FROM medals WHERE gold > 10 ORDER BY gold');
       await page.getByTestId('diff').waitFor();
       assert.match((await page.getByTestId('verdict').textContent()) ?? '', /^NO MATCH/);
       await screenshot('28-compare-no-match');
@@ -166,8 +157,7 @@ describe('Goldset databases', { skip: skipUnlessConfigured }, () => {
 
     await step('query-renamed-table', async () => {
       await page.getByRole('button', { name: 'SQL runner', exact: true }).click();
-      await typeInEditor(page, 'SQL', `SELECT count(*) FROM ${RENAMED}`);
-      await page.keyboard.press('Control+Enter');
+      await runFromKeyboard('SQL', `SELECT count(*) FROM ${RENAMED}`);
       const grid = page.getByRole('region', { name: 'Query result' });
       await grid.getByRole('cell', { name: '4', exact: true }).waitFor();
       const count = page.getByTestId('result').filter({ has: grid }).getByTestId('row-count');
@@ -187,7 +177,7 @@ describe('Goldset databases', { skip: skipUnlessConfigured }, () => {
       const form = page.getByRole('form', { name: 'Import' });
       await form.getByLabel('Questions CSV').check();
       await form.getByLabel('Target database').selectOption('medals');
-      await form.getByLabel('File', { exact: true }).setInputFiles(join(workDir, 'questions.csv'));
+      await form.getByLabel('File', { exact: true }).setInputFiles(file('questions.csv'));
       await form.getByRole('button', { name: 'Import' }).click();
       const summary = page.getByTestId('import-summary');
       await summary.waitFor();
@@ -201,14 +191,12 @@ describe('Goldset databases', { skip: skipUnlessConfigured }, () => {
       const area = page.getByRole('dialog', { name: /^Question #\d+$/ }).getByRole('region', { name: 'Try SQL' });
       await area.waitFor();
       // Same count, written differently: same result as the stored SQL.
-      await typeInEditor(page, 'Try SQL', `SELECT count(nation) FROM ${RENAMED} WHERE rank > 0`);
-      await page.keyboard.press('Control+Enter');
+      await runFromKeyboard('Try SQL', `SELECT count(nation) FROM ${RENAMED} WHERE rank > 0`);
       await area.getByTestId('execution-verdict').getByText('Same result as the stored SQL').waitFor();
       await area.getByRole('region', { name: 'Try SQL result' }).getByRole('cell', { name: '4', exact: true }).waitFor();
       await screenshot('33-try-sql-same');
 
-      await typeInEditor(page, 'Try SQL', `SELECT count(*) FROM ${RENAMED} WHERE gold > 10`);
-      await page.keyboard.press('Control+Enter');
+      await runFromKeyboard('Try SQL', `SELECT count(*) FROM ${RENAMED} WHERE gold > 10`);
       await area.getByTestId('execution-verdict').getByText(/^Differs from the stored SQL: /).waitFor();
       await screenshot('34-try-sql-differs');
     });

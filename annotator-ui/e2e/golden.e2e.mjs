@@ -45,18 +45,13 @@ const MOD = process.platform === 'darwin' ? 'Meta' : 'Control';
 
 const skip = skipUnlessConfigured || (!WITH_LLM && 'needs GOLDSET_E2E_LLM=1 (a fake model)') || (!hasSpider && `no Spider dataset at ${SPIDER}`);
 
-/** @type {import('playwright-core').Page} */
-let page;
 let projectUrl = '';
 let projectApi = '';
 let zipPath = '';
 
-const { open, screenshot, step, tab } = browserSpec('golden-', {
+const { open, page, screenshot, step, tab } = browserSpec('golden-', {
   prepare: (dir) => {
     zipPath = spiderZip(dir, DB, (q) => QUESTIONS.includes(q), QUESTIONS.length);
-  },
-  opened: (spec) => {
-    page = spec.page;
   },
 });
 
@@ -96,6 +91,22 @@ async function annotateAll(goldByNlq) {
 /** Wait for a run page's title to say the run succeeded. */
 async function runSucceeded(title, timeout = 120_000) {
   await page.getByRole('heading', { name: new RegExp(`${title} #\\d+\\s*Succeeded`) }).waitFor({ timeout });
+}
+
+/** Open the Optimizations tab's form once it shows the baseline prompt; returns the form. */
+async function optimizationForm() {
+  await tab('Optimizations');
+  const form = page.getByRole('form', { name: 'New optimization' });
+  await until(async () => (await form.getByLabel('Baseline prompt').inputValue()).startsWith('Given an input question'), 'the baseline prompt');
+  return form;
+}
+
+/** Start an optimization by `method` (OPRO, APO) from `form`, and wait until it succeeded and shows its test report. */
+async function runOptimization(form, method) {
+  await form.getByRole('button', { name: `Start ${method}` }).click();
+  await page.getByRole('heading', { name: /optimization #\d+/ }).waitFor();
+  await runSucceeded(`${method} optimization`, 180_000);
+  await page.getByTestId('test-report').waitFor();
 }
 
 describe('Goldset golden sets on Spider data', { skip }, () => {
@@ -279,16 +290,10 @@ describe('Goldset golden sets on Spider data', { skip }, () => {
     });
 
     await step('opro', async () => {
-      await tab('Optimizations');
-      const form = page.getByRole('form', { name: 'New optimization' });
-      await until(async () => (await form.getByLabel('Baseline prompt').inputValue()).startsWith('Given an input question'), 'the baseline prompt');
+      const form = await optimizationForm();
       await form.getByLabel('Iterations').fill('1');
       await form.getByLabel('Candidates per step').fill('1');
-      await form.getByRole('button', { name: 'Start OPRO' }).click();
-      await page.getByRole('heading', { name: /optimization #\d+/ }).waitFor();
-      await runSucceeded('OPRO optimization', 180_000);
-      const report = page.getByTestId('test-report');
-      await report.waitFor();
+      await runOptimization(form, 'OPRO');
       assert.match((await page.getByTestId('significance').textContent()) ?? '', /significant at the 0\.05 level/);
       await page.getByRole('table', { name: 'Candidates' }).getByRole('cell', { name: 'OPRO' }).first().waitFor();
       await screenshot('84-golden-opro');
@@ -296,20 +301,14 @@ describe('Goldset golden sets on Spider data', { skip }, () => {
 
     let adopted = 0;
     await step('apo-and-adopt', async () => {
-      await tab('Optimizations');
-      const form = page.getByRole('form', { name: 'New optimization' });
-      await until(async () => (await form.getByLabel('Baseline prompt').inputValue()).startsWith('Given an input question'), 'the baseline prompt');
+      const form = await optimizationForm();
       await form.getByRole('button', { name: 'APO' }).click();
       await form.getByLabel('Beam width').fill('1');
       await form.getByLabel('Branch factor').fill('1');
       await form.getByLabel('Rounds').fill('1');
       await form.getByLabel('Gradient batch').fill('2');
       await form.getByLabel('Validation batch').fill('4');
-      await form.getByRole('button', { name: 'Start APO' }).click();
-      await page.getByRole('heading', { name: /optimization #\d+/ }).waitFor();
-      await runSucceeded('APO optimization', 180_000);
-      const report = page.getByTestId('test-report');
-      await report.waitFor();
+      await runOptimization(form, 'APO');
       const sentence = (await page.getByTestId('significance').textContent()) ?? '';
       assert.match(sentence, /McNemar p = /);
       // The critique the editor applied is kept with the candidate.

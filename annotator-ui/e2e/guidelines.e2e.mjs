@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { skipUnlessConfigured, tab, uniqueSuffix } from './harness.mjs';
-import { browserSpec, newProject } from './spec.mjs';
+import { browserSpec } from './spec.mjs';
 
 const suffix = uniqueSuffix();
 const projectName = `E2E guidelines ${suffix}`;
@@ -23,22 +23,13 @@ const FIRST = [
   'Use **COUNT(DISTINCT …)** when the question asks how many *different* things.',
 ].join('\n');
 
-/** @type {import('playwright-core').Page} */
-let page;
-
-const { open, screenshot, step } = browserSpec('guidelines-', {
-  opened: (spec) => {
-    page = spec.page;
-  },
-});
+const { newProjectStep, open, page, screenshot, step } = browserSpec('guidelines-');
 
 describe('Goldset guidelines', { skip: skipUnlessConfigured }, () => {
   open();
 
   it('writes guidelines, numbers new rules, adds a rule and shows it in the diff', async () => {
-    await step('login-and-create-project', async () => {
-      await newProject(page, projectName);
-    });
+    await newProjectStep(projectName);
 
     await step('open-empty-guidelines', async () => {
       await tab(page, 'Guidelines', { exact: false });

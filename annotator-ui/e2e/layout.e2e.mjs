@@ -42,19 +42,14 @@ const MORE = Array.from({ length: 12 }, (_, i) => person(`m${i + 1}`, `Layout Me
 
 const skip = skipUnlessConfigured || (!hasSpider && `no Spider dataset at ${SPIDER}`);
 
-/** @type {import('playwright-core').Page} */
-let page;
 let projectUrl = '';
 let projectApi = '';
 let databaseId = 0;
 let zipPath = '';
 
-const { open, screenshot, step, tab } = browserSpec('layout-', {
+const { open, page, screenshot, step, tab } = browserSpec('layout-', {
   prepare: (dir) => {
     zipPath = spiderZip(dir, DB, () => true, QUESTIONS);
-  },
-  opened: (spec) => {
-    page = spec.page;
   },
 });
 

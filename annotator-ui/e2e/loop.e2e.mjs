@@ -6,10 +6,9 @@
 // Same environment as shell.e2e.mjs: GOLDSET_E2E_URL, GOLDSET_E2E_ADMIN_EMAIL, GOLDSET_E2E_ADMIN_PASSWORD,
 // optional CHROMIUM_PATH and GOLDSET_E2E_SCREENSHOTS.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { addMember, createUser, importCsv, isMac, signIn, signOut, skipUnlessConfigured, uniqueSuffix } from './harness.mjs';
-import { browserSpec, newProject, saveFullDualShare } from './spec.mjs';
+import { browserSpec, saveFullDualShare } from './spec.mjs';
 
 const suffix = uniqueSuffix();
 const projectName = `E2E loop ${suffix}`;
@@ -23,35 +22,25 @@ const REVIEWER_EMAIL = `loop-${suffix}@example.com`;
 const REVIEWER_PASSWORD = 'reviewer-password-1';
 const ANSWER = "SELECT count(*) FROM cities WHERE country = 'Norway'";
 
-/** @type {import('playwright-core').Page} */
-let page;
-let workDir = '';
-
-const { open, screenshot, step, tab } = browserSpec('loop-', {
+const { file, newProjectStep, open, page, screenshot, step, tab } = browserSpec('loop-', {
   files: { 'cities.csv': CITIES_CSV, 'questions.csv': QUESTIONS_CSV },
-  opened: (spec) => {
-    page = spec.page;
-    workDir = spec.dir;
-  },
 });
 
 describe('Goldset annotation loop', { skip: skipUnlessConfigured }, () => {
   open();
 
   it('plans, annotates from the keyboard and finds the review queue empty', async () => {
-    await step('login-and-create-project', async () => {
-      await newProject(page, projectName);
-    });
+    await newProjectStep(projectName);
 
     await step('import', async () => {
-      await importCsv(page, join(workDir, 'cities.csv'));
+      await importCsv(page, file('cities.csv'));
       await page.getByTestId('import-summary').getByRole('link', { name: 'cities' }).waitFor();
       await tab('Overview');
       await tab('Databases');
       const form = page.getByRole('form', { name: 'Import' });
       await form.getByLabel('Questions CSV').check();
       await form.getByLabel('Target database').selectOption('cities');
-      await form.getByLabel('File', { exact: true }).setInputFiles(join(workDir, 'questions.csv'));
+      await form.getByLabel('File', { exact: true }).setInputFiles(file('questions.csv'));
       await form.getByRole('button', { name: 'Import' }).click();
       assert.match((await page.getByTestId('import-summary').textContent()) ?? '', /1 question read/);
     });

@@ -23,16 +23,11 @@ const suffix = uniqueSuffix();
 const projectName = `E2E pipelines ${suffix}`;
 const skip = skipUnlessConfigured || (!WITH_LLM && 'needs GOLDSET_E2E_LLM=1 (a fake model)') || (!hasSpider && `no Spider dataset at ${SPIDER}`);
 
-/** @type {import('playwright-core').Page} */
-let page;
 let zipPath = '';
 
-const { open, screenshot, step, tab } = browserSpec('pipelines-', {
+const { open, page, screenshot, step, tab } = browserSpec('pipelines-', {
   prepare: (dir) => {
     zipPath = spiderZip(dir, DB, (q) => QUESTIONS.includes(q), QUESTIONS.length);
-  },
-  opened: (spec) => {
-    page = spec.page;
   },
 });
 

@@ -15,15 +15,10 @@ const projectName = `E2E project ${suffix}`;
 const annotatorEmail = `annotator-${suffix}@example.com`;
 const annotatorPassword = `annotator-pw-${suffix}`;
 
-/** @type {import('playwright-core').Page} */
-let page;
 let projectPath = '';
 
-const { open, screenshot, step } = browserSpec('', {
+const { open, page, screenshot, step } = browserSpec('', {
   launchOptions: { viewport: { width: 1280, height: 800 }, timeout: 15_000, disableQuic: true },
-  opened: (spec) => {
-    page = spec.page;
-  },
 });
 
 describe('Goldset UI shell', { skip: skipUnlessConfigured }, () => {

@@ -12,23 +12,41 @@ import { ADMIN_EMAIL, ADMIN_PASSWORD, BASE, createProject, launch, makeScreensho
 /**
  * A spec's browser and helpers. `open()`, called at the top of the suite's describe(), launches the
  * browser before the tests and closes it after them; `files` (name → content) are written into a
- * scratch folder first, then `prepare(dir)` runs, and the folder is removed after the tests.
- * `opened({ page, dir })` hands the spec its page and folder once they exist. `step`, `screenshot` and
- * `tab` work on that page; a failed step's screenshot is named with `prefix`.
+ * scratch folder first, then `prepare(dir)` runs, and the folder is removed after the tests; `file(name)`
+ * is the path of one of them. `page` stands for the page open() launches, so that a spec names it once at
+ * the top, before the page exists; it may be used once the suite's before() has run. `step`, `screenshot`
+ * and `tab` work on that page; a failed step's screenshot is named with `prefix`. `newProjectStep(name)`
+ * is the step most specs start with: sign in as the admin and create the project.
  * @param {string} prefix
  * @param {{
  *   files?: Record<string, string>,
  *   prepare?: (dir: string) => unknown,
  *   launchOptions?: Parameters<typeof launch>[0],
- *   opened: (spec: { page: import('playwright-core').Page, dir: string }) => void,
- * }} options
+ * }} [options]
  */
-export function browserSpec(prefix, { files, prepare, launchOptions, opened }) {
+export function browserSpec(prefix, { files, prepare, launchOptions } = {}) {
   /** @type {import('playwright-core').Browser | undefined} */
   let browser;
   /** @type {import('playwright-core').Page | undefined} */
-  let page;
+  let launched;
   let dir = '';
+  const current = () => {
+    if (!launched) throw new Error('e2e: the page is used before open() has launched it');
+    return launched;
+  };
+  // Every property is read from the launched page, its methods bound to it.
+  const page = /** @type {import('playwright-core').Page} */ (
+    new Proxy(
+      {},
+      {
+        get: (_, name) => {
+          const target = current();
+          const value = Reflect.get(target, name, target);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      },
+    )
+  );
   const open = () => {
     before(async () => {
       if (files || prepare) {
@@ -36,20 +54,25 @@ export function browserSpec(prefix, { files, prepare, launchOptions, opened }) {
         for (const [name, content] of Object.entries(files ?? {})) writeFileSync(join(dir, name), content);
         await prepare?.(dir);
       }
-      ({ browser, page } = await launch(launchOptions));
-      opened({ page, dir });
+      ({ browser, page: launched } = await launch(launchOptions));
     });
     after(async () => {
       await browser?.close();
       if (dir) rmSync(dir, { recursive: true, force: true });
     });
   };
+  const step = makeStep(prefix, () => launched);
   return {
     open,
-    screenshot: makeScreenshot(() => /** @type {import('playwright-core').Page} */ (page)),
-    step: makeStep(prefix, () => page),
+    page,
+    /** @param {string} name one of `files` */
+    file: (name) => join(dir, name),
+    screenshot: makeScreenshot(current),
+    step,
     /** @param {string} name @param {{ exact?: boolean }} [options] */
-    tab: (name, options) => tab(/** @type {import('playwright-core').Page} */ (page), name, options),
+    tab: (name, options) => tab(current(), name, options),
+    /** @param {string} name */
+    newProjectStep: (name) => step('login-and-create-project', () => newProject(current(), name)),
   };
 }
 

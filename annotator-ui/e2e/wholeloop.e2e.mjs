@@ -35,17 +35,12 @@ const REVIEWER = { email: `reviewer-${suffix}@example.com`, name: 'Whole Loop Re
 
 const skip = skipUnlessConfigured || (!WITH_LLM && 'needs GOLDSET_E2E_LLM=1 (a fake model)') || (!hasSpider && `no Spider dataset at ${SPIDER}`);
 
-/** @type {import('playwright-core').Page} */
-let page;
 let projectUrl = '';
 let zipPath = '';
 
-const { open, screenshot, step, tab } = browserSpec('wholeloop-', {
+const { open, page, screenshot, step, tab } = browserSpec('wholeloop-', {
   prepare: (dir) => {
     zipPath = spiderZip(dir, DB, (q) => q in ANSWERS, Object.keys(ANSWERS).length);
-  },
-  opened: (spec) => {
-    page = spec.page;
   },
 });
 
