@@ -12,16 +12,15 @@ import (
 
 	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/llm/llmtest"
-	"github.com/goldset/goldset/store/storetest"
 )
 
-// withSingers is a database URL whose project "p" has a database "singers" (a small CSV table).
-func withSingers(t *testing.T) string {
-	url := storetest.URL(t)
-	csv := filepath.Join(t.TempDir(), "singers.csv")
+// withSingers gives the test's database a project "p" with a database "singers" (a small CSV table).
+func (c *cli) withSingers() *cli {
+	c.t.Helper()
+	csv := filepath.Join(c.t.TempDir(), "singers.csv")
 	os.WriteFile(csv, []byte("name,age\nJoe,52\nAnn,31\n"), 0o644)
-	mustCLI(t, "import", "csv", csv, "--project", "p", "--database-url", url)
-	return url
+	c.must("import", "csv", csv, "--project", "p")
+	return c
 }
 
 // modelServer is a fake model endpoint, the one the commands this test runs and the processes it
@@ -49,9 +48,9 @@ func fakeModel(t *testing.T) *llmtest.Server {
 }
 
 func TestCLI_AgentAskPrintsTrajectoryAndSQL(t *testing.T) {
-	url := withSingers(t)
+	c := newSerialCLI(t).withSingers()
 	fakeModel(t)
-	out := mustCLI(t, "agent", "ask", "--project", "p", "--database", "singers", "--database-url", url, "--json", "How many singers are there?")
+	out := c.must("agent", "ask", "--project", "p", "--database", "singers", "--json", "How many singers are there?")
 	var res struct {
 		SQL        string
 		StopReason string `json:"stop_reason"`
@@ -77,19 +76,19 @@ func TestCLI_AgentAskPrintsTrajectoryAndSQL(t *testing.T) {
 	if strings.Join(tools, ",") != "explore_db,give_final_answer" || !strings.Contains(res.Steps[1].Result+res.Steps[0].Result, "singers") {
 		t.Fatalf("steps: %s", out)
 	}
-	text := mustCLI(t, "agent", "ask", "--project", "p", "--database", "singers", "--database-url", url, "How many singers are there?")
+	text := c.must("agent", "ask", "--project", "p", "--database", "singers", "How many singers are there?")
 	if !strings.Contains(text, "SQL: SELECT count(*) FROM singers") || !strings.Contains(text, "explore_db") {
 		t.Fatalf("text output: %s", text)
 	}
 }
 
 func TestCLI_RunAgentBatch(t *testing.T) {
-	url := withSingers(t)
+	c := newSerialCLI(t).withSingers()
 	fakeModel(t)
 	q := filepath.Join(t.TempDir(), "q.csv")
 	os.WriteFile(q, []byte("question,sql\nHow many singers?,SELECT count(*) FROM singers\nHow many people sing?,SELECT count(*) FROM singers\n"), 0o644)
-	mustCLI(t, "import", "questions", q, "--project", "p", "--database", "singers", "--database-url", url)
-	out := mustCLI(t, "run", "agent", "--project", "p", "--stage", "human-seed", "--limit", "10", "--database-url", url, "--json")
+	c.must("import", "questions", q, "--project", "p", "--database", "singers")
+	out := c.must("run", "agent", "--project", "p", "--stage", "human-seed", "--limit", "10", "--json")
 	var res struct {
 		Run struct {
 			Status    string
@@ -107,23 +106,23 @@ func TestCLI_RunAgentBatch(t *testing.T) {
 }
 
 func TestCLI_WithoutAModelSaysWhatToSet(t *testing.T) {
-	url := withSingers(t)
+	c := newCLI(t).withSingers()
 	for _, args := range [][]string{
-		{"agent", "ask", "--project", "p", "--database", "singers", "--database-url", url, "How many?"},
-		{"run", "agent", "--project", "p", "--database-url", url},
-		{"llm", "test", "--database-url", url},
+		{"agent", "ask", "--project", "p", "--database", "singers", "How many?"},
+		{"run", "agent", "--project", "p"},
+		{"llm", "test"},
 	} {
-		if _, err := runCLI(t, args...); !errors.Is(err, llm.ErrNotConfigured) || !strings.Contains(err.Error(), "GOLDSET_LLM_BASE_URL") {
+		if _, err := c.run(args...); !errors.Is(err, llm.ErrNotConfigured) || !strings.Contains(err.Error(), "GOLDSET_LLM_BASE_URL") {
 			t.Errorf("%s: %v", strings.Join(args[:2], " "), err)
 		}
 	}
 }
 
 func TestCLI_LLMTest(t *testing.T) {
-	url := storetest.URL(t)
+	c := newSerialCLI(t)
 	fakeModel(t)
 	t.Setenv("GOLDSET_LLM_EMBEDDING_MODEL", "fake-embeddings")
-	out := mustCLI(t, "llm", "test", "--database-url", url, "--json")
+	out := c.must("llm", "test", "--json")
 	var rep llm.TestReport
 	if err := json.Unmarshal([]byte(out), &rep); err != nil || !rep.Chat.OK || !rep.Embeddings.OK {
 		t.Fatalf("%v: %s", err, out)

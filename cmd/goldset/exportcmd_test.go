@@ -19,10 +19,9 @@ import (
 )
 
 func TestCLI_ExportWritesTheFileAndRecordsItsHash(t *testing.T) {
-	t.Parallel()
-	url := withSingers(t)
+	c := newCLI(t).withSingers()
 	ctx := context.Background()
-	st := openStore(t, url)
+	st := openStore(t, c.url)
 	p, err := st.ProjectByName(ctx, "p")
 	if err != nil {
 		t.Fatal(err)
@@ -42,11 +41,11 @@ func TestCLI_ExportWritesTheFileAndRecordsItsHash(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := strconv.FormatInt(snap.ID, 10)
-	if _, err := runCLI(t, "export", "--project", "p", "--snapshot", id, "--format", "parquet", "--database-url", url); !errors.Is(err, errUsage) {
+	if _, err := c.run("export", "--project", "p", "--snapshot", id, "--format", "parquet"); !errors.Is(err, errUsage) {
 		t.Fatalf("unknown format: %v", err)
 	}
 	file := filepath.Join(t.TempDir(), "eval.csv")
-	mustCLI(t, "export", "--project", "p", "--snapshot", id, "--format", "eval_csv", "--out", file, "--database-url", url)
+	c.must("export", "--project", "p", "--snapshot", id, "--format", "eval_csv", "--out", file)
 	b, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
@@ -60,13 +59,13 @@ func TestCLI_ExportWritesTheFileAndRecordsItsHash(t *testing.T) {
 	if err != nil || len(list) != 1 || list[0].SHA256 != hex.EncodeToString(sum[:]) || list[0].Rows != 1 || list[0].Status != "done" {
 		t.Fatalf("exports %+v (%v)", list, err)
 	}
-	if out := mustCLI(t, "export", "--project", "p", "--snapshot", id, "--format", "eval_jsonl", "--database-url", url); len(out) == 0 {
+	if out := c.must("export", "--project", "p", "--snapshot", id, "--format", "eval_jsonl"); len(out) == 0 {
 		t.Fatal("nothing on stdout")
 	}
 
 	// The spider zip, with the database as a SQLite file and the question in the file of its split.
 	file = filepath.Join(t.TempDir(), "spider.zip")
-	mustCLI(t, "export", "--project", "p", "--snapshot", id, "--format", "spider", "--out", file, "--database-url", url)
+	c.must("export", "--project", "p", "--snapshot", id, "--format", "spider", "--out", file)
 	zr, err := zip.OpenReader(file)
 	if err != nil {
 		t.Fatal(err)

@@ -15,7 +15,7 @@ import (
 // The generating pipelines from the command line: a preview, an augmentation run followed to its
 // end, schema-chunk generation and table descriptions, each printing its kept and dropped counts.
 func TestCLI_RunAugmentGenerateAndDescribeTables(t *testing.T) {
-	url := withSingers(t)
+	c := newSerialCLI(t).withSingers()
 	srv := fakeModel(t)
 	srv.Respond(func(req openai.ChatCompletionRequest) llmtest.Reply {
 		text := llmtest.FirstUserMessage(req)
@@ -36,21 +36,21 @@ func TestCLI_RunAugmentGenerateAndDescribeTables(t *testing.T) {
 	})
 	q := filepath.Join(t.TempDir(), "q.csv")
 	os.WriteFile(q, []byte("question,sql\nHow many singers are there?,SELECT count(*) FROM singers\n"), 0o644)
-	mustCLI(t, "import", "questions", q, "--project", "p", "--database", "singers", "--database-url", url)
+	c.must("import", "questions", q, "--project", "p", "--database", "singers")
 
-	pv := mustCLI(t, "run", "augment", "--project", "p", "--pipeline", "paraphrase", "--methods", "lexical", "--preview", "--database-url", url)
+	pv := c.must("run", "augment", "--project", "p", "--pipeline", "paraphrase", "--methods", "lexical", "--preview")
 	if !strings.Contains(pv, "Lexical: replace words with synonyms") || !strings.Contains(pv, "How many singers are there?") {
 		t.Fatalf("preview: %s", pv)
 	}
-	out := mustCLI(t, "run", "augment", "--project", "p", "--pipeline", "paraphrase", "--from-stage", "human-seed", "--n", "1", "--database-url", url)
+	out := c.must("run", "augment", "--project", "p", "--pipeline", "paraphrase", "--from-stage", "human-seed", "--n", "1")
 	if !strings.Contains(out, "paraphrase #1 (run 1) succeeded: 1 kept.") || !strings.Contains(out, "1 of 1 items done, 0 failed; 1 kept, 0 dropped") {
 		t.Fatalf("augment: %s", out)
 	}
-	out = mustCLI(t, "run", "generate", "--project", "p", "--database", "singers", "--tables-per-chunk", "3", "--num", "2", "--database-url", url)
+	out = c.must("run", "generate", "--project", "p", "--database", "singers", "--tables-per-chunk", "3", "--num", "2")
 	if !strings.Contains(out, "1 kept, 1 dropped (sql_failed 1)") || !strings.Contains(out, "1 kept, 1 dropped (1: its SQL failed)") {
 		t.Fatalf("generate: %s", out)
 	}
-	js := mustCLI(t, "run", "describe-tables", "--project", "p", "--database", "singers", "--json", "--database-url", url)
+	js := c.must("run", "describe-tables", "--project", "p", "--database", "singers", "--json")
 	var res struct {
 		Run   struct{ Status string }
 		Items []struct{ Detail json.RawMessage }
@@ -59,10 +59,10 @@ func TestCLI_RunAugmentGenerateAndDescribeTables(t *testing.T) {
 		!strings.Contains(string(res.Items[0].Detail), `"name": "pop_singers"`) {
 		t.Fatalf("describe-tables: %v %s", err, js)
 	}
-	if _, err := runCLI(t, "run", "augment", "--project", "p", "--database-url", url); err == nil || !strings.Contains(err.Error(), "--pipeline") {
+	if _, err := c.run("run", "augment", "--project", "p"); err == nil || !strings.Contains(err.Error(), "--pipeline") {
 		t.Fatalf("augment without a pipeline: %v", err)
 	}
-	if _, err := runCLI(t, "run", "augment", "--project", "p", "--pipeline", "complexity", "--methods", "rhyme", "--database-url", url); err == nil ||
+	if _, err := c.run("run", "augment", "--project", "p", "--pipeline", "complexity", "--methods", "rhyme"); err == nil ||
 		!strings.Contains(err.Error(), "rhyme") {
 		t.Fatalf("an unknown method: %v", err)
 	}

@@ -6,15 +6,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/goldset/goldset/store/storetest"
 )
 
 func TestCLI_ImportBIRDPrintsTheGoldCheckAndWhatTheDescriptionsLost(t *testing.T) {
-	t.Parallel()
-	url := storetest.URL(t)
+	c := newCLI(t)
 	const dir = "../../pipelines/ingest/bird/testdata/bird"
-	out := mustCLI(t, "import", "bird", dir, "--project", "bird", "--database-url", url)
+	out := c.must("import", "bird", dir, "--project", "bird")
 	wantAll(t, "output", out,
 		"Imported database school_meals", "Imported database bike_shop",
 		"Questions: 13 read, 13 imported, 0 already present.",
@@ -22,7 +19,7 @@ func TestCLI_ImportBIRDPrintsTheGoldCheckAndWhatTheDescriptionsLost(t *testing.T
 		"Column descriptions: 19 columns described.",
 		`warning: school_meals: database_description/frpm.csv: line 7: table frpm has no column "District Code"; the description is dropped`,
 	)
-	out = mustCLI(t, "import", "bird", dir, "--project", "bird", "--database-url", url, "--json")
+	out = c.must("import", "bird", dir, "--project", "bird", "--json")
 	var rep struct {
 		Questions    struct{ Existing int }
 		Descriptions struct {
@@ -38,15 +35,15 @@ func TestCLI_ImportBIRDPrintsTheGoldCheckAndWhatTheDescriptionsLost(t *testing.T
 	}
 
 	// Cut and shown, the snapshot counts its pairs by difficulty; exported as BIRD, it is a zip.
-	mustCLI(t, "snapshot", "accept-imported", "--project", "bird", "--database-url", url)
-	mustCLI(t, "snapshot", "create", "--project", "bird", "--name", "dev", "--database-url", url)
-	out = mustCLI(t, "snapshot", "show", "--project", "bird", "--snapshot", "1", "--database-url", url)
+	c.must("snapshot", "accept-imported", "--project", "bird")
+	c.must("snapshot", "create", "--project", "bird", "--name", "dev")
+	out = c.must("snapshot", "show", "--project", "bird", "--snapshot", "1")
 	simple := strings.Index(out, "difficulty simple")
 	if simple < 0 || strings.Index(out, "difficulty challenging") < simple {
 		t.Fatalf("show lacks the difficulties in order:\n%s", out)
 	}
 	zip := filepath.Join(t.TempDir(), "bird.zip")
-	mustCLI(t, "export", "--project", "bird", "--snapshot", "1", "--format", "bird", "--out", zip, "--database-url", url)
+	c.must("export", "--project", "bird", "--snapshot", "1", "--format", "bird", "--out", zip)
 	if b, err := os.ReadFile(zip); err != nil || !strings.HasPrefix(string(b), "PK") {
 		t.Fatalf("export: %v", err)
 	}

@@ -11,12 +11,10 @@ import (
 	"testing"
 
 	"github.com/goldset/goldset/pipelines/ingest/upload/uploadtest"
-	"github.com/goldset/goldset/store/storetest"
 )
 
 func TestCLI_ImportRefusesWideTablesAndNULQuestionsClearly(t *testing.T) {
-	t.Parallel()
-	url := storetest.URL(t)
+	c := newCLI(t)
 	dir := t.TempDir()
 	var b strings.Builder
 	for i := range 5000 {
@@ -26,20 +24,20 @@ func TestCLI_ImportRefusesWideTablesAndNULQuestionsClearly(t *testing.T) {
 	b.WriteString(strings.Repeat("1,", 5000) + "1\n")
 	wide := filepath.Join(dir, "wide.csv")
 	os.WriteFile(wide, []byte(b.String()), 0o644)
-	if _, err := runCLI(t, "import", "csv", wide, "--project", "p", "--database-url", url); err == nil ||
+	if _, err := c.run("import", "csv", wide, "--project", "p"); err == nil ||
 		!strings.Contains(err.Error(), "wide.csv has 5001 columns: PostgreSQL allows at most 1600 in a table") {
 		t.Errorf("wide csv: %v", err)
 	}
 	ok := filepath.Join(dir, "ok.csv")
 	os.WriteFile(ok, []byte("a\n1\n"), 0o644)
-	mustCLI(t, "import", "csv", ok, "--project", "p", "--database-url", url)
+	c.must("import", "csv", ok, "--project", "p")
 	qs := filepath.Join(dir, "qs.csv")
 	os.WriteFile(qs, []byte("question,sql,db\nfine?,SELECT 1,ok\nnot\x00 fine?,SELECT 1,ok\n"), 0o644)
-	if _, err := runCLI(t, "import", "questions", qs, "--project", "p", "--database-url", url); err == nil ||
+	if _, err := c.run("import", "questions", qs, "--project", "p"); err == nil ||
 		!strings.Contains(err.Error(), "qs.csv: line 3, column 1 (question): contains a NUL byte") {
 		t.Errorf("NUL question: %v", err)
 	}
-	if out := mustCLI(t, "sql", "run", "--project", "p", "--database", "ok", "--database-url", url, "SELECT 1"); out == "" {
+	if out := c.must("sql", "run", "--project", "p", "--database", "ok", "SELECT 1"); out == "" {
 		t.Error("no output")
 	}
 }
@@ -73,7 +71,7 @@ func TestCLI_ImportZipBombChild(t *testing.T) {
 	if os.Getenv("GOLDSET_BOMB_CHILD") != "1" {
 		t.Skip("run by TestCLI_ImportZipBombIsRefusedInLittleMemory")
 	}
-	url := storetest.URL(t)
+	c := newSerialCLI(t)
 	dir := t.TempDir()
 	rows := []byte("1,2,3,4\n")
 	bombs := map[string]struct {
@@ -93,7 +91,7 @@ func TestCLI_ImportZipBombChild(t *testing.T) {
 		if err := os.WriteFile(p, b.zip, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		_, err := runCLI(t, "import", "csv", p, "--project", "bombs", "--database-url", url)
+		_, err := c.run("import", "csv", p, "--project", "bombs")
 		if err == nil || !strings.Contains(err.Error(), b.want) || strings.Contains(err.Error(), os.TempDir()) {
 			t.Errorf("%s: %v; want an error saying %q", name, err, b.want)
 		}

@@ -16,16 +16,14 @@ import (
 
 	"github.com/goldset/goldset/pipelines/ingest"
 	"github.com/goldset/goldset/pipelines/pipelinetest"
-	"github.com/goldset/goldset/store/storetest"
 )
 
 func TestCLI_ImportSpiderFailedDatabaseExitsNonZeroAndRerunImportsWhatIsMissing(t *testing.T) {
-	t.Parallel()
-	url := storetest.URL(t)
+	c := newCLI(t)
 	dir := t.TempDir()
 	pipelinetest.WriteSpider(t, dir, pipelinetest.GoodSpiderDB("alpha"), pipelinetest.DamagedSpiderDB("broken"), pipelinetest.GoodSpiderDB("omega"))
 
-	out, err := runCLI(t, "import", "spider", dir, "--project", "p", "--database-url", url)
+	out, err := c.run("import", "spider", dir, "--project", "p")
 	var fe *ingest.FailedError
 	if err == nil || !strings.Contains(err.Error(), "1 of 3 databases could not be imported") || !strings.Contains(err.Error(), "broken: database/broken/broken.sqlite") {
 		t.Fatalf("exit: %v\n%s", err, out)
@@ -37,7 +35,7 @@ func TestCLI_ImportSpiderFailedDatabaseExitsNonZeroAndRerunImportsWhatIsMissing(
 
 	// Repaired, the same command imports the missing database only and succeeds.
 	pipelinetest.WriteSQLite(t, filepath.Join(dir, "database", "broken", "broken.sqlite"), pipelinetest.GoodSpiderDB("broken"))
-	out = mustCLI(t, "import", "spider", dir, "--project", "p", "--database-url", url, "--json")
+	out = c.must("import", "spider", dir, "--project", "p", "--json")
 	var rep struct {
 		Databases []struct {
 			Name      string
@@ -58,23 +56,22 @@ func TestCLI_ImportSpiderFailedDatabaseExitsNonZeroAndRerunImportsWhatIsMissing(
 }
 
 func TestCLI_ImportZipOfSQLiteFiles(t *testing.T) {
-	t.Parallel()
-	url := storetest.URL(t)
+	c := newCLI(t)
 	src := t.TempDir()
 	pipelinetest.WriteSQLite(t, filepath.Join(src, "shop.sqlite"), pipelinetest.GoodSpiderDB("shop"))
 	pipelinetest.WriteSQLite(t, filepath.Join(src, "huge.sqlite"), pipelinetest.RefusedSpiderDB("huge"))
 	zipPath := filepath.Join(t.TempDir(), "dbs.zip")
 	pipelinetest.ZipFiles(t, zipPath, src)
-	out, err := runCLI(t, "import", "sqlite", zipPath, "--project", "p", "--database-url", url)
+	out, err := c.run("import", "sqlite", zipPath, "--project", "p")
 	if err == nil || !strings.Contains(err.Error(), "huge: ") || !strings.Contains(out, "Imported database shop") ||
 		!strings.Contains(out, "Database huge was not imported: ") || !strings.Contains(out, "row is too big") {
 		t.Fatalf("exit %v\n%s", err, out)
 	}
-	out, err = runCLI(t, "import", "sqlite", zipPath, "--project", "p", "--database-url", url)
+	out, err = c.run("import", "sqlite", zipPath, "--project", "p")
 	if err == nil || !strings.Contains(out, "Database shop is unchanged") {
 		t.Errorf("re-run: %v\n%s", err, out)
 	}
-	if _, err := runCLI(t, "import", "sqlite", zipPath, "--project", "p", "--database", "one", "--database-url", url); !errors.Is(err, errUsage) ||
+	if _, err := c.run("import", "sqlite", zipPath, "--project", "p", "--database", "one"); !errors.Is(err, errUsage) ||
 		!strings.Contains(err.Error(), "--database does not apply to a zip of SQLite files") {
 		t.Errorf("--database with a zip: %v", err)
 	}
@@ -84,7 +81,7 @@ func TestCLI_ImportZipOfSQLiteFiles(t *testing.T) {
 // database invisible (no registry entry, no schema), the databases imported before it whole, and
 // the same command afterwards imports only the one that is missing.
 func TestCLI_ImportKilledMidDatabaseLeavesNoHalfDatabase(t *testing.T) {
-	url := storetest.URL(t)
+	c := newSerialCLI(t)
 	dir := t.TempDir()
 	big := pipelinetest.SpiderDB{ID: "big", Queries: []string{"SELECT count(*) FROM big"}, Stmts: []string{
 		`CREATE TABLE big (id INTEGER PRIMARY KEY, name TEXT)`,
@@ -92,13 +89,13 @@ func TestCLI_ImportKilledMidDatabaseLeavesNoHalfDatabase(t *testing.T) {
 	}}
 	pipelinetest.WriteSpider(t, dir, pipelinetest.GoodSpiderDB("alpha"), big)
 
-	db, err := sql.Open("pgx", url)
+	db, err := sql.Open("pgx", c.url)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestCLI_ImportKillChild$", "-test.count=1")
-	cmd.Env = append(os.Environ(), "GOLDSET_IMPORT_KILL_CHILD="+dir, "GOLDSET_IMPORT_KILL_URL="+url)
+	cmd.Env = append(os.Environ(), "GOLDSET_IMPORT_KILL_CHILD="+dir, "GOLDSET_IMPORT_KILL_URL="+c.url)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +140,7 @@ func TestCLI_ImportKilledMidDatabaseLeavesNoHalfDatabase(t *testing.T) {
 		t.Fatalf("after the kill: databases %q, schemas %d; want alpha alone", names, schemas)
 	}
 
-	out := mustCLI(t, "import", "spider", dir, "--project", "p", "--database-url", url)
+	out := c.must("import", "spider", dir, "--project", "p")
 	if !strings.Contains(out, "Database alpha is unchanged") || !strings.Contains(out, "Imported database big (version 1) into project p: 1 tables, 400000 rows") {
 		t.Errorf("after the kill, the same command:\n%s", out)
 	}
@@ -158,18 +155,17 @@ func TestCLI_ImportKillChild(t *testing.T) {
 }
 
 func TestCLI_ImportSpiderZipAsReleased(t *testing.T) {
-	t.Parallel()
-	url := storetest.URL(t)
+	c := newCLI(t)
 	src := t.TempDir()
 	pipelinetest.WriteSpider(t, filepath.Join(src, "spider"), pipelinetest.GoodSpiderDB("alpha"), pipelinetest.RefusedSpiderDB("huge"))
 	zipPath := filepath.Join(t.TempDir(), "spider.zip")
 	pipelinetest.ZipFiles(t, zipPath, src)
-	out, err := runCLI(t, "import", "spider", zipPath, "--project", "p", "--database-url", url)
+	out, err := c.run("import", "spider", zipPath, "--project", "p")
 	if err == nil || !strings.Contains(err.Error(), "1 of 2 databases could not be imported: huge: ") ||
 		!strings.Contains(out, "Imported database alpha") || strings.Contains(out+err.Error(), os.TempDir()) {
 		t.Fatalf("exit %v\n%s", err, out)
 	}
-	if _, err := runCLI(t, "import", "spider", filepath.Join(src, "spider", "dev.json"), "--project", "p", "--database-url", url); err == nil || !strings.Contains(err.Error(), "dev.json") {
+	if _, err := c.run("import", "spider", filepath.Join(src, "spider", "dev.json"), "--project", "p"); err == nil || !strings.Contains(err.Error(), "dev.json") {
 		t.Errorf("a file that is neither a folder nor a zip: %v", err)
 	}
 }

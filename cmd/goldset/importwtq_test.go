@@ -7,16 +7,14 @@ import (
 	"testing"
 
 	"github.com/goldset/goldset/pipelines/pipelinetest"
-	"github.com/goldset/goldset/store/storetest"
 )
 
 func TestCLI_ImportWTQOfficialReleaseWithoutQuestionsFlag(t *testing.T) {
-	t.Parallel()
-	url := storetest.URL(t)
+	c := newCLI(t)
 	dir := filepath.Join("..", "..", "pipelines", "ingest", "testdata", "wtq-release")
-	out := mustCLI(t, "import", "wtq", dir, "--project", "p", "--database-url", url)
+	out := c.must("import", "wtq", dir, "--project", "p")
 	wantAll(t, "output", out, "Imported database wtq (version 1) into project p: 3 tables", "Questions: 7 read, 5 imported, 0 already present.", "2 questions skipped")
-	out = mustCLI(t, "import", "wtq", dir, "--project", "p", "--database-url", url)
+	out = c.must("import", "wtq", dir, "--project", "p")
 	if !strings.Contains(out, "Database wtq is unchanged") || !strings.Contains(out, "7 read, 0 imported, 5 already present") {
 		t.Errorf("again:\n%s", out)
 	}
@@ -27,7 +25,7 @@ func TestCLI_ImportWTQOfficialReleaseWithoutQuestionsFlag(t *testing.T) {
 	}
 	zipPath := filepath.Join(t.TempDir(), "WikiTableQuestions-1.0.2.zip")
 	pipelinetest.ZipFiles(t, zipPath, wrap)
-	out = mustCLI(t, "import", "wtq", zipPath, "--project", "p", "--database-url", url)
+	out = c.must("import", "wtq", zipPath, "--project", "p")
 	if !strings.Contains(out, "Database wtq is unchanged") || !strings.Contains(out, "7 read, 0 imported, 5 already present") {
 		t.Errorf("the zip:\n%s", out)
 	}

@@ -20,32 +20,6 @@ import (
 
 func TestMain(m *testing.M) { storetest.Main(m) }
 
-func runCLI(t *testing.T, args ...string) (string, error) {
-	t.Helper()
-	var out bytes.Buffer
-	err := run(context.Background(), args, &out)
-	return out.String(), err
-}
-
-func mustCLI(t *testing.T, args ...string) string {
-	t.Helper()
-	out, err := runCLI(t, args...)
-	if err != nil {
-		t.Fatalf("goldset %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return out
-}
-
-// wantAll fails the test for each of wants that out, the output of what, lacks.
-func wantAll(t *testing.T, what, out string, wants ...string) {
-	t.Helper()
-	for _, want := range wants {
-		if !strings.Contains(out, want) {
-			t.Errorf("%s lacks %q:\n%s", what, want, out)
-		}
-	}
-}
-
 func TestCLI_UsageErrors(t *testing.T) {
 	if _, err := runCLI(t, "frobnicate"); !errors.Is(err, errUsage) {
 		t.Errorf("unknown command: %v", err)
@@ -66,8 +40,8 @@ func TestCLI_UsageErrors(t *testing.T) {
 }
 
 func TestCLI_UsersAndTokens(t *testing.T) {
-	url := storetest.URL(t)
-	out := mustCLI(t, "user", "create", "Ada@Example.com", "--name", "Ada", "--admin", "--database-url", url, "--json")
+	c := newCLI(t)
+	out := c.must("user", "create", "Ada@Example.com", "--name", "Ada", "--admin", "--json")
 	var created struct {
 		User struct {
 			ID      int64
@@ -82,21 +56,21 @@ func TestCLI_UsersAndTokens(t *testing.T) {
 	if created.User.Email != "ada@example.com" || !created.User.IsAdmin || len(created.Password) < 10 {
 		t.Fatalf("created: %+v", created)
 	}
-	if _, err := runCLI(t, "user", "create", "ada@example.com", "--database-url", url); err == nil || !strings.Contains(err.Error(), "already exists") {
+	if _, err := c.run("user", "create", "ada@example.com"); err == nil || !strings.Contains(err.Error(), "already exists") {
 		t.Errorf("duplicate user: %v", err)
 	}
-	if _, err := runCLI(t, "user", "create", "not-an-email", "--database-url", url); err == nil || !strings.Contains(err.Error(), "valid address") {
+	if _, err := c.run("user", "create", "not-an-email"); err == nil || !strings.Contains(err.Error(), "valid address") {
 		t.Errorf("bad email: %v", err)
 	}
-	list := mustCLI(t, "user", "list", "--database-url", url, "--json")
+	list := c.must("user", "list", "--json")
 	if !strings.Contains(list, "ada@example.com") || strings.Contains(list, "argon2") {
 		t.Errorf("list: %s", list)
 	}
-	pw := mustCLI(t, "user", "set-password", "ada@example.com", "--database-url", url)
+	pw := c.must("user", "set-password", "ada@example.com")
 	if !strings.Contains(pw, "Password: ") {
 		t.Errorf("set-password: %s", pw)
 	}
-	tok := mustCLI(t, "user", "token", "create", "ada@example.com", "--name", "ci", "--database-url", url, "--json")
+	tok := c.must("user", "token", "create", "ada@example.com", "--name", "ci", "--json")
 	var token struct {
 		Token  struct{ ID int64 }
 		Secret string
@@ -104,19 +78,19 @@ func TestCLI_UsersAndTokens(t *testing.T) {
 	if err := json.Unmarshal([]byte(tok), &token); err != nil || !strings.HasPrefix(token.Secret, "gst_") {
 		t.Fatalf("token create: %v %s", err, tok)
 	}
-	mustCLI(t, "user", "token", "revoke", "ada@example.com", itoa64(token.Token.ID), "--database-url", url)
-	if _, err := runCLI(t, "user", "token", "revoke", "nobody@example.com", "1", "--database-url", url); err == nil {
+	c.must("user", "token", "revoke", "ada@example.com", itoa64(token.Token.ID))
+	if _, err := c.run("user", "token", "revoke", "nobody@example.com", "1"); err == nil {
 		t.Error("revoking for an unknown user must fail")
 	}
-	if _, err := runCLI(t, "user", "token", "create", "ada@example.com", "--database-url", url); err == nil || !strings.Contains(err.Error(), "name: is required") {
+	if _, err := c.run("user", "token", "create", "ada@example.com"); err == nil || !strings.Contains(err.Error(), "name: is required") {
 		t.Errorf("token without a name: %v", err)
 	}
 }
 
 func TestCLI_MigrateStatus(t *testing.T) {
-	url := storetest.URL(t)
-	mustCLI(t, "migrate", "up", "--database-url", url)
-	out := mustCLI(t, "migrate", "status", "--database-url", url, "--json")
+	c := newCLI(t)
+	c.must("migrate", "up")
+	out := c.must("migrate", "status", "--json")
 	var st struct{ Migrations []struct{ Applied bool } }
 	if err := json.Unmarshal([]byte(out), &st); err != nil || len(st.Migrations) == 0 {
 		t.Fatalf("%v: %s", err, out)
@@ -249,8 +223,8 @@ func TestCLI_ImportSpiderAndCompare(t *testing.T) {
 	if _, err := os.Stat(spiderDir); err != nil {
 		t.Skipf("needs %s", spiderDir)
 	}
-	url := storetest.URL(t)
-	out := mustCLI(t, "import", "spider", spiderDir, "--project", "spider-dev", "--database-url", url, "--json")
+	c := newCLI(t)
+	out := c.must("import", "spider", spiderDir, "--project", "spider-dev", "--json")
 	var report struct {
 		Project   string
 		Tables    int
@@ -269,7 +243,7 @@ func TestCLI_ImportSpiderAndCompare(t *testing.T) {
 	if report.Project != "spider-dev" || len(report.Databases) != 10 || report.Questions.Total != 499 || report.Questions.GoldMatchRate < 0.99 {
 		t.Fatalf("report: %+v", report)
 	}
-	cmp := mustCLI(t, "sql", "compare", "--project", "spider-dev", "--database", "concert_singer", "--database-url", url, "--json",
+	cmp := c.must("sql", "compare", "--project", "spider-dev", "--database", "concert_singer", "--json",
 		"SELECT name, age FROM singer", "SELECT age, name FROM singer")
 	var m struct {
 		Match    bool
@@ -279,21 +253,21 @@ func TestCLI_ImportSpiderAndCompare(t *testing.T) {
 	if err := json.Unmarshal([]byte(cmp), &m); err != nil || !m.Match || m.GoldRows != 6 || m.PredRows != 6 {
 		t.Fatalf("compare: %v %s", err, cmp)
 	}
-	differ := mustCLI(t, "sql", "compare", "--project", "spider-dev", "--database", "concert_singer", "--database-url", url, "--json",
+	differ := c.must("sql", "compare", "--project", "spider-dev", "--database", "concert_singer", "--json",
 		"SELECT name FROM singer ORDER BY age", "SELECT name FROM singer ORDER BY age DESC")
 	if !strings.Contains(differ, `"match": false`) || !strings.Contains(differ, `"order_matters": true`) {
 		t.Fatalf("ordered compare: %s", differ)
 	}
-	run := mustCLI(t, "sql", "run", "--project", "spider-dev", "--database", "singer", "--database-url", url, "--json", "SELECT count(*) FROM singer")
+	run := c.must("sql", "run", "--project", "spider-dev", "--database", "singer", "--json", "SELECT count(*) FROM singer")
 	if !strings.Contains(run, `"row_count": 1`) {
 		t.Fatalf("run: %s", run)
 	}
-	if _, err := runCLI(t, "sql", "run", "--project", "spider-dev", "--database", "singer", "--database-url", url, "DROP TABLE singer"); err == nil {
+	if _, err := c.run("sql", "run", "--project", "spider-dev", "--database", "singer", "DROP TABLE singer"); err == nil {
 		t.Fatal("a refused query must fail the command")
 	}
 	// The metrics of the imported set, as a dashboard row and as JSON.
 	var metrics map[string]any
-	js := mustCLI(t, "metrics", "--project", "spider-dev", "--database-url", url, "--json")
+	js := c.must("metrics", "--project", "spider-dev", "--json")
 	if err := json.Unmarshal([]byte(js), &metrics); err != nil {
 		t.Fatalf("metrics --json: %v: %s", err, js)
 	}
@@ -309,24 +283,24 @@ func TestCLI_ImportSpiderAndCompare(t *testing.T) {
 		h["easy"] != 117.0 || h["medium"] != 224.0 || h["hard"] != 86.0 || h["extra"] != 72.0 {
 		t.Errorf("metrics: %s", js)
 	}
-	table := mustCLI(t, "metrics", "--project", "spider-dev", "--database-url", url)
+	table := c.must("metrics", "--project", "spider-dev")
 	t.Logf("goldset metrics:\n%s", table)
 	if !strings.Contains(table, "human-seed") || !strings.Contains(table, "embedding: lexical-char-ngram-v1") {
 		t.Errorf("metrics table:\n%s", table)
 	}
-	if _, err := runCLI(t, "metrics", "--project", "spider-dev", "--stage", "nope", "--database-url", url); err == nil ||
+	if _, err := c.run("metrics", "--project", "spider-dev", "--stage", "nope"); err == nil ||
 		!strings.Contains(err.Error(), "no questions in stage nope") {
 		t.Errorf("an empty stage: %v", err)
 	}
 	// Importing the same folder again makes nothing new.
-	again := mustCLI(t, "import", "spider", spiderDir, "--project", "spider-dev", "--database-url", url)
+	again := c.must("import", "spider", spiderDir, "--project", "spider-dev")
 	if !strings.Contains(again, "unchanged") || !strings.Contains(again, "0 imported, 499 already present") {
 		t.Fatalf("re-import: %s", again)
 	}
 	// The benchmark's verified gold, accepted as it is (one database, then the rest), is a snapshot.
 	accepted := func(args ...string) int {
 		var r struct{ Accepted int }
-		out := mustCLI(t, append([]string{"snapshot", "accept-imported", "--project", "spider-dev", "--database-url", url, "--json"}, args...)...)
+		out := c.must(append([]string{"snapshot", "accept-imported", "--project", "spider-dev", "--json"}, args...)...)
 		if err := json.Unmarshal([]byte(out), &r); err != nil {
 			t.Fatalf("%v: %s", err, out)
 		}
@@ -337,28 +311,27 @@ func TestCLI_ImportSpiderAndCompare(t *testing.T) {
 	if rest := accepted(); one == 0 || one+rest != verified || accepted() != 0 {
 		t.Fatalf("accepted %d of concert_singer, %d others: want %d verified in all, once", one, rest, verified)
 	}
-	snap := mustCLI(t, "snapshot", "create", "--project", "spider-dev", "--name", "dev", "--review-status", "imported", "--seed", "1",
-		"--database-url", url)
+	snap := c.must("snapshot", "create", "--project", "spider-dev", "--name", "dev", "--review-status", "imported", "--seed", "1")
 	if !strings.Contains(snap, fmt.Sprintf("%d pairs", verified)) {
 		t.Fatalf("snapshot: %s", snap)
 	}
 }
 
 func TestCLI_ImportErrorsAreClear(t *testing.T) {
-	url := storetest.URL(t)
+	c := newCLI(t)
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.csv")
 	os.WriteFile(bad, []byte("a,b\n1,\"open\n"), 0o644)
-	if _, err := runCLI(t, "import", "csv", bad, "--project", "p", "--database-url", url); err == nil || !strings.Contains(err.Error(), "bad.csv") || !strings.Contains(err.Error(), "line") {
+	if _, err := c.run("import", "csv", bad, "--project", "p"); err == nil || !strings.Contains(err.Error(), "bad.csv") || !strings.Contains(err.Error(), "line") {
 		t.Errorf("bad csv: %v", err)
 	}
-	if _, err := runCLI(t, "import", "spider", dir, "--project", "p", "--database-url", url); err == nil || !strings.Contains(err.Error(), "dev.json") {
+	if _, err := c.run("import", "spider", dir, "--project", "p"); err == nil || !strings.Contains(err.Error(), "dev.json") {
 		t.Errorf("not a spider folder: %v", err)
 	}
-	if _, err := runCLI(t, "import", "parquet", bad, "--project", "p", "--database-url", url); !errors.Is(err, errUsage) {
+	if _, err := c.run("import", "parquet", bad, "--project", "p"); !errors.Is(err, errUsage) {
 		t.Errorf("unknown kind: %v", err)
 	}
-	if _, err := runCLI(t, "sql", "run", "--project", "nope", "--database", "x", "--database-url", url, "SELECT 1"); err == nil || !strings.Contains(err.Error(), "project nope") {
+	if _, err := c.run("sql", "run", "--project", "nope", "--database", "x", "SELECT 1"); err == nil || !strings.Contains(err.Error(), "project nope") {
 		t.Errorf("unknown project: %v", err)
 	}
 }

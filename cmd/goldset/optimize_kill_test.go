@@ -35,7 +35,7 @@ func TestWorker_KillNineMidOptimizationResumesWithoutRedoingWork(t *testing.T) {
 		answered    = perSplit + 3 // the baseline's val items and 3 of the proposal's, then the model holds
 		rule        = "To answer how many, count the rows."
 	)
-	url := withSingers(t)
+	c := newSerialCLI(t).withSingers()
 	model := modelServer(t)
 	hold := newGate(t, answered)
 	var (
@@ -60,10 +60,10 @@ func TestWorker_KillNineMidOptimizationResumesWithoutRedoingWork(t *testing.T) {
 	})
 	set := llm.Settings{BaseURL: model.URL, APIKey: "test-key", Model: llmtest.FakeModel} // as the worker processes have it
 
-	importCountQuestions(t, url, 3*perSplit)
+	importCountQuestions(c, 3*perSplit)
 
 	ctx := context.Background()
-	st := openStore(t, url)
+	st := openStore(t, c.url)
 	snapshot := splitEvenly(t, st)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	models, err := llmconf.NewModels(ctx, st, set, filepath.Join(t.TempDir(), "key"), log)
@@ -80,7 +80,7 @@ func TestWorker_KillNineMidOptimizationResumesWithoutRedoingWork(t *testing.T) {
 	reload := runReader(t, st, run)
 
 	bin := buildGoldset(t)
-	workerArgs := []string{"worker", "--database-url", url, "--workers", "8", "--log-level", "warn"}
+	workerArgs := []string{"worker", "--database-url", c.url, "--workers", "8", "--log-level", "warn"}
 	first := startProcess(t, bin, workerArgs...)
 	scored := func() (n int) {
 		st.Pool().QueryRow(ctx, `SELECT count(*) FROM eval_results WHERE run_id = $1`, run.ID).Scan(&n)

@@ -6,15 +6,13 @@ import (
 	"testing"
 
 	"github.com/goldset/goldset/pipelines/pipelinetest"
-	"github.com/goldset/goldset/store/storetest"
 )
 
 func TestCLI_AgentRecallReportsSchemaRecallAgainstABaseline(t *testing.T) {
-	t.Parallel()
+	c := newCLI(t)
 	dir := pipelinetest.NeedData(t, "wtq")
-	url := storetest.URL(t)
-	mustCLI(t, "import", "wtq", dir, "--project", "p", "--database-url", url)
-	out := mustCLI(t, "agent", "recall", "--project", "p", "--database-url", url, "--json")
+	c.must("import", "wtq", dir, "--project", "p")
+	out := c.must("agent", "recall", "--project", "p", "--json")
 	var rep struct {
 		K      int    `json:"k"`
 		Method string `json:"method"`
@@ -37,13 +35,13 @@ func TestCLI_AgentRecallReportsSchemaRecallAgainstABaseline(t *testing.T) {
 	if rep.Report.Recall < 0.93 || rep.Report.Recall <= rep.Baseline.Recall {
 		t.Fatalf("recall %.3f, baseline %.3f", rep.Report.Recall, rep.Baseline.Recall)
 	}
-	text := mustCLI(t, "agent", "recall", "--project", "p", "--k", "4", "--database-url", url)
+	text := c.must("agent", "recall", "--project", "p", "--k", "4")
 	if !strings.Contains(text, "Schema recall at k=4 (lexical), over 256 questions") || !strings.Contains(text, "Baseline (names and columns, no values)") {
 		t.Fatalf("text report:\n%s", text)
 	}
 	t.Logf("\n%s", text)
 	for _, bad := range []string{"-1", "65"} {
-		if out, err := runCLI(t, "agent", "recall", "--project", "p", "--k", bad, "--database-url", url); err == nil || !strings.Contains(err.Error(), "--k must be from 1 to 64") {
+		if out, err := c.run("agent", "recall", "--project", "p", "--k", bad); err == nil || !strings.Contains(err.Error(), "--k must be from 1 to 64") {
 			t.Errorf("--k %s: %v\n%s", bad, err, out)
 		}
 	}

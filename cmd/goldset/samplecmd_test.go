@@ -4,14 +4,11 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
-
-	"github.com/goldset/goldset/store/storetest"
 )
 
 func TestCLI_SampleImportsOnceAndSaysWhatNext(t *testing.T) {
-	t.Parallel()
-	url := storetest.URL(t)
-	out := mustCLI(t, "sample", "--database-url", url)
+	c := newCLI(t)
+	out := c.must("sample")
 	wantAll(t, "output", out,
 		"Imported database concert_singer", "Imported database wtq",
 		"Gold SQL translated to PostgreSQL: 127 of 127",
@@ -28,7 +25,7 @@ func TestCLI_SampleImportsOnceAndSaysWhatNext(t *testing.T) {
 			Items int `json:"items"`
 		} `json:"plan"`
 	}
-	if err := json.Unmarshal([]byte(mustCLI(t, "sample", "--json", "--database-url", url)), &rep); err != nil {
+	if err := json.Unmarshal([]byte(c.must("sample", "--json")), &rep); err != nil {
 		t.Fatal(err)
 	}
 	if len(rep.Databases) != 4 || rep.QuestionsImported != 0 || rep.Plan.Items != 0 {
@@ -39,7 +36,7 @@ func TestCLI_SampleImportsOnceAndSaysWhatNext(t *testing.T) {
 			t.Errorf("%s imported again", d.Name)
 		}
 	}
-	if _, err := runCLI(t, "sample", "extra", "--database-url", url); err == nil || !strings.Contains(err.Error(), "sample takes no arguments") {
+	if _, err := c.run("sample", "extra"); err == nil || !strings.Contains(err.Error(), "sample takes no arguments") {
 		t.Errorf("sample extra: %v", err)
 	}
 }

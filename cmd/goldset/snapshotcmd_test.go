@@ -20,12 +20,14 @@ var goldQuestions = [][3]string{
 	{"What is the average age of the singers?", "SELECT avg(age) FROM singers", "qagen"},
 }
 
-// withGoldPairs is the singers project with goldQuestions accepted, their gold imported SQL.
-func withGoldPairs(t *testing.T) (url string, st *store.Store, p store.Project) {
+// withGoldPairs gives the test's database the singers project with goldQuestions accepted, their
+// gold imported SQL.
+func (c *cli) withGoldPairs() (st *store.Store, p store.Project) {
+	t := c.t
 	t.Helper()
-	url = withSingers(t)
+	c.withSingers()
 	ctx := context.Background()
-	st = openStore(t, url)
+	st = openStore(t, c.url)
 	var err error
 	if p, err = st.ProjectByName(ctx, "p"); err != nil {
 		t.Fatal(err)
@@ -42,7 +44,7 @@ func withGoldPairs(t *testing.T) (url string, st *store.Store, p store.Project) 
 			t.Fatal(err)
 		}
 	}
-	return url, st, p
+	return st, p
 }
 
 // splitSnapshot stores a snapshot of the gold pairs with the first in train, the second in val and
@@ -66,11 +68,11 @@ func splitSnapshot(t *testing.T, st *store.Store, p store.Project) string {
 }
 
 func TestCLI_SnapshotCreateListShowCompare(t *testing.T) {
-	t.Parallel()
-	url, _, _ := withGoldPairs(t)
-	js := mustCLI(t, "snapshot", "create", "--project", "p", "--name", "all", "--stage", "human-seed", "--stage", "qagen",
+	c := newCLI(t)
+	c.withGoldPairs()
+	js := c.must("snapshot", "create", "--project", "p", "--name", "all", "--stage", "human-seed", "--stage", "qagen",
 		"--database", "singers", "--hardness", "easy,medium,hard,extra", "--review-status", "imported", "--from", "2000-01-01",
-		"--to", "2100-01-01T00:00:00Z", "--seed", "7", "--ratios", "0.5,0.25,0.25", "--split-by-database", "--json", "--database-url", url)
+		"--to", "2100-01-01T00:00:00Z", "--seed", "7", "--ratios", "0.5,0.25,0.25", "--split-by-database", "--json")
 	var created struct {
 		Snapshot struct {
 			ID     int64
@@ -87,36 +89,36 @@ func TestCLI_SnapshotCreateListShowCompare(t *testing.T) {
 	}
 	a := strconv.FormatInt(created.Snapshot.ID, 10)
 
-	out := mustCLI(t, "snapshot", "create", "--project", "p", "--name", "seed only", "--stage", "human-seed", "--database-url", url)
+	out := c.must("snapshot", "create", "--project", "p", "--name", "seed only", "--stage", "human-seed")
 	if !strings.Contains(out, `"seed only": 3 pairs`) || !strings.Contains(out, "database singers") ||
 		!strings.Contains(out, "leakage across splits: 0 near-duplicate") {
 		t.Fatalf("create: %s", out)
 	}
 	b := strconv.FormatInt(created.Snapshot.ID+1, 10)
 
-	out = mustCLI(t, "snapshot", "list", "--project", "p", "--database-url", url)
+	out = c.must("snapshot", "list", "--project", "p")
 	if !strings.Contains(out, "seed only") || !strings.Contains(out, "all") || !strings.Contains(out, "train/val/test") {
 		t.Fatalf("list: %s", out)
 	}
-	out = mustCLI(t, "snapshot", "show", "--project", "p", "--snapshot", a, "--database-url", url)
+	out = c.must("snapshot", "show", "--project", "p", "--snapshot", a)
 	wantAll(t, "show", out, "4 pairs", "seed 7, ratios 0.5/0.25/0.25, each database in one split", "all pairs", "database singers",
 		"hardness easy", "stages: human-seed 3, qagen 1", "singers v1 (4 pairs)", "leakage across splits")
 	var shown struct{ Snapshot store.Snapshot }
-	if js := mustCLI(t, "snapshot", "show", "--project", "p", "--snapshot", a, "--json", "--database-url", url); json.Unmarshal([]byte(js), &shown) != nil ||
+	if js := c.must("snapshot", "show", "--project", "p", "--snapshot", a, "--json"); json.Unmarshal([]byte(js), &shown) != nil ||
 		!strings.Contains(string(shown.Snapshot.Manifest), `"leakage"`) {
 		t.Fatalf("show --json: %s", js)
 	}
-	out = mustCLI(t, "snapshot", "compare", "--project", "p", "--a", a, "--b", b, "--database-url", url)
+	out = c.must("snapshot", "compare", "--project", "p", "--a", a, "--b", b)
 	if !strings.Contains(out, "0 added, 1 removed") || !strings.Contains(out, "What is the average age of the singers?") {
 		t.Fatalf("compare: %s", out)
 	}
 	var diff struct{ Diff golden.SnapshotDiff }
-	if js := mustCLI(t, "snapshot", "compare", "--project", "p", "--a", a, "--b", b, "--json", "--database-url", url); json.Unmarshal([]byte(js), &diff) != nil ||
+	if js := c.must("snapshot", "compare", "--project", "p", "--a", a, "--b", b, "--json"); json.Unmarshal([]byte(js), &diff) != nil ||
 		diff.Diff.Removed != 1 || diff.Diff.SameHash {
 		t.Fatalf("compare --json: %s", js)
 	}
 
-	for _, c := range []struct {
+	for _, bad := range []struct {
 		name string
 		args []string
 		want string
@@ -128,15 +130,15 @@ func TestCLI_SnapshotCreateListShowCompare(t *testing.T) {
 		{"an unknown database", []string{"--name", "x", "--database", "opera"}, `"opera"`},
 		{"no name", []string{}, "--name"},
 	} {
-		_, err := runCLI(t, append([]string{"snapshot", "create", "--project", "p", "--database-url", url}, c.args...)...)
-		if !errors.Is(err, errUsage) || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%s: %v", c.name, err)
+		_, err := c.run(append([]string{"snapshot", "create", "--project", "p"}, bad.args...)...)
+		if !errors.Is(err, errUsage) || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("%s: %v", bad.name, err)
 		}
 	}
-	if _, err := runCLI(t, "snapshot", "show", "--project", "p", "--snapshot", "999", "--database-url", url); !errors.Is(err, store.ErrNotFound) {
+	if _, err := c.run("snapshot", "show", "--project", "p", "--snapshot", "999"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("an unknown snapshot: %v", err)
 	}
-	if _, err := runCLI(t, "snapshot", "cut", "--project", "p", "--database-url", url); !errors.Is(err, errUsage) {
+	if _, err := c.run("snapshot", "cut", "--project", "p"); !errors.Is(err, errUsage) {
 		t.Errorf("an unknown subcommand: %v", err)
 	}
 }

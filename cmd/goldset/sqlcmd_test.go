@@ -16,13 +16,12 @@ import (
 // TestCLI_SQLRunRefusesTheAttackCorpus: every attack through `goldset sql run` comes back as a
 // failed query that shows nothing of the platform or of another project's database.
 func TestCLI_SQLRunRefusesTheAttackCorpus(t *testing.T) {
-	t.Parallel()
-	url := withSingers(t)
+	c := newCLI(t).withSingers()
 	csv := filepath.Join(t.TempDir(), "secret.csv")
 	os.WriteFile(csv, []byte("name,code\nhidden,4242-other-project\n"), 0o644)
-	mustCLI(t, "import", "csv", csv, "--project", "q", "--database-url", url)
+	c.must("import", "csv", csv, "--project", "q")
 	var schemas struct{ own, other string }
-	conn, err := pgx.Connect(context.Background(), url)
+	conn, err := pgx.Connect(context.Background(), c.url)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +32,7 @@ func TestCLI_SQLRunRefusesTheAttackCorpus(t *testing.T) {
 		}
 	}
 	for _, a := range sandboxtest.Attacks(schemas.own, schemas.other, "goldset") {
-		out, err := runCLI(t, "sql", "run", "--project", "p", "--database", "singers", "--database-url", url, "--json", a.SQL)
+		out, err := c.run("sql", "run", "--project", "p", "--database", "singers", "--json", a.SQL)
 		var res struct{ Error string }
 		if jerr := json.Unmarshal([]byte(out), &res); jerr != nil {
 			t.Fatalf("%s: %v %v: %s", a.Name, err, jerr, out)
@@ -45,7 +44,7 @@ func TestCLI_SQLRunRefusesTheAttackCorpus(t *testing.T) {
 			t.Errorf("%s: leaked: %s", a.Name, out)
 		}
 	}
-	out := mustCLI(t, "sql", "run", "--project", "p", "--database", "singers", "--database-url", url, "SELECT name FROM singers WHERE age > 40")
+	out := c.must("sql", "run", "--project", "p", "--database", "singers", "SELECT name FROM singers WHERE age > 40")
 	if !strings.Contains(out, "Joe") {
 		t.Fatalf("after the attacks: %s", out)
 	}

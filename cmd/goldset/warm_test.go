@@ -10,14 +10,12 @@ import (
 	"testing"
 
 	"github.com/goldset/goldset/pipelines/schemas"
-	"github.com/goldset/goldset/store/storetest"
 )
 
 // A starting server builds the retrieval indexes of the databases too wide for one prompt, and
 // only those: a database of 9 tables is, one of 3 is shown whole and needs none.
 func TestServe_WarmsTheIndexesOfWideDatabases(t *testing.T) {
-	t.Parallel()
-	url := storetest.URL(t)
+	c := newCLI(t)
 	tables := func(n int) []string {
 		dir := t.TempDir()
 		var paths []string
@@ -30,9 +28,9 @@ func TestServe_WarmsTheIndexesOfWideDatabases(t *testing.T) {
 		}
 		return paths
 	}
-	mustCLI(t, append(append([]string{"import", "csv"}, tables(9)...), "--project", "p", "--database", "wide", "--database-url", url)...)
-	mustCLI(t, append(append([]string{"import", "csv"}, tables(3)...), "--project", "p", "--database", "narrow", "--database-url", url)...)
-	st := openStore(t, url)
+	c.must(append(append([]string{"import", "csv"}, tables(9)...), "--project", "p", "--database", "wide")...)
+	c.must(append(append([]string{"import", "csv"}, tables(3)...), "--project", "p", "--database", "narrow")...)
+	st := openStore(t, c.url)
 	ctx := context.Background()
 	p, err := st.ProjectByName(ctx, "p")
 	if err != nil {

@@ -123,7 +123,8 @@ func (g *gate) open() { g.once.Do(func() { close(g.release) }) }
 
 // importCountQuestions imports n questions "How many singers are there? (Q00)", (Q01)… with the
 // same gold SQL into project p's singers database.
-func importCountQuestions(t *testing.T, url string, n int) {
+func importCountQuestions(c *cli, n int) {
+	t := c.t
 	t.Helper()
 	csv := "question,sql\n"
 	for i := range n {
@@ -133,7 +134,7 @@ func importCountQuestions(t *testing.T, url string, n int) {
 	if err := os.WriteFile(qfile, []byte(csv), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	mustCLI(t, "import", "questions", qfile, "--project", "p", "--database", "singers", "--database-url", url)
+	c.must("import", "questions", qfile, "--project", "p", "--database", "singers")
 }
 
 // openStore opens the store at url for the test to look into; it is closed when the test ends.
@@ -167,7 +168,7 @@ func TestWorker_KillNineMidRunLosesAndRepeatsNothing(t *testing.T) {
 		answered    = 12 // the model answers this many, then holds every request until released
 		concurrency = 4
 	)
-	url := withSingers(t)
+	c := newSerialCLI(t).withSingers()
 	model := modelServer(t)
 	hold := newGate(t, answered)
 	var (
@@ -184,8 +185,8 @@ func TestWorker_KillNineMidRunLosesAndRepeatsNothing(t *testing.T) {
 		return llmtest.Call("give_final_answer", map[string]string{"sql": "SELECT count(*) FROM singers", "explanation": "answer to " + tag + "."})
 	})
 
-	importCountQuestions(t, url, questions)
-	out := mustCLI(t, "run", "agent", "--project", "p", "--concurrency", fmt.Sprint(concurrency), "--detach", "--json", "--database-url", url)
+	importCountQuestions(c, questions)
+	out := c.must("run", "agent", "--project", "p", "--concurrency", fmt.Sprint(concurrency), "--detach", "--json")
 	var queued struct{ Run store.PipelineRun }
 	if err := json.Unmarshal([]byte(out), &queued); err != nil || queued.Run.Total != questions || queued.Run.Status != store.RunQueued {
 		t.Fatalf("queued run: %v %s", err, out)
@@ -193,10 +194,10 @@ func TestWorker_KillNineMidRunLosesAndRepeatsNothing(t *testing.T) {
 	run := queued.Run
 
 	ctx := context.Background()
-	st := openStore(t, url)
+	st := openStore(t, c.url)
 	reload := runReader(t, st, run)
 	bin := buildGoldset(t)
-	workerArgs := []string{"worker", "--database-url", url, "--workers", "8", "--log-level", "warn"}
+	workerArgs := []string{"worker", "--database-url", c.url, "--workers", "8", "--log-level", "warn"}
 
 	first := startProcess(t, bin, workerArgs...)
 	// Kill once the answered questions are recorded and the next ones wait on the model.
@@ -285,15 +286,15 @@ func cachedTags(t *testing.T, st *store.Store) map[string]bool {
 
 // SIGTERM stops a worker gracefully: it exits cleanly and deregisters.
 func TestWorker_SigtermStopsGracefully(t *testing.T) {
-	url := withSingers(t)
+	c := newSerialCLI(t).withSingers()
 	fakeModel(t)
 	bin := buildGoldset(t)
-	st := openStore(t, url)
+	st := openStore(t, c.url)
 	workers := func() (n int) {
 		st.Pool().QueryRow(context.Background(), `SELECT count(*) FROM pipeline_workers`).Scan(&n)
 		return n
 	}
-	w := startProcess(t, bin, "worker", "--database-url", url, "--workers", "2")
+	w := startProcess(t, bin, "worker", "--database-url", c.url, "--workers", "2")
 	pollUntil(t, "the worker to register", time.Minute, w, func() bool { return workers() == 1 })
 	if err := w.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
