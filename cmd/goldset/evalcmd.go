@@ -542,11 +542,7 @@ func runPrompts(ctx context.Context, args []string, out io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if *asJSON {
-			return printJSON(out, map[string]any{"prompt": pt})
-		}
-		fmt.Fprintf(out, "Saved prompt version %d.\n", pt.Version)
-		return nil
+		return printOutcome(out, *asJSON, map[string]any{"prompt": pt}, "Saved prompt version %d.\n", pt.Version)
 	}
 	cur, err := evaluate.CurrentPrompt(ctx, db.store, p.ID)
 	if err != nil {

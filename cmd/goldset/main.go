@@ -159,11 +159,7 @@ func runVersion(ctx context.Context, args []string, out io.Writer) error {
 	if _, err := parseArgs(fs, args); err != nil {
 		return err
 	}
-	if *asJSON {
-		return printJSON(out, map[string]string{"version": version})
-	}
-	fmt.Fprintln(out, "goldset", version)
-	return nil
+	return printOutcome(out, *asJSON, map[string]string{"version": version}, "goldset %s\n", version)
 }
 
 // sortedKeys are m's keys in order, for output that does not change from run to run.

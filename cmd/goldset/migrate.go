@@ -27,11 +27,7 @@ func runMigrate(ctx context.Context, args []string, out io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if *asJSON {
-			return printJSON(out, map[string]int{"applied": n})
-		}
-		fmt.Fprintf(out, "Applied %d migration(s); the schema is up to date.\n", n)
-		return nil
+		return printOutcome(out, *asJSON, map[string]int{"applied": n}, "Applied %d migration(s); the schema is up to date.\n", n)
 	}
 	st, err := migrations.List(ctx, db.store.Pool())
 	if err != nil {

@@ -141,11 +141,7 @@ func runSnapshot(ctx context.Context, args []string, out io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if *asJSON {
-			return printJSON(out, map[string]any{"accepted": n})
-		}
-		fmt.Fprintf(out, "%d imported questions with verified gold SQL accepted.\n", n)
-		return nil
+		return printOutcome(out, *asJSON, map[string]any{"accepted": n}, "%d imported questions with verified gold SQL accepted.\n", n)
 	case "create":
 		if params.Filters.DatabaseIDs, err = databaseIDs(ctx, st, p.ID, databases); err != nil {
 			return err
