@@ -84,10 +84,23 @@ func (v Validator) Err() error {
 	return &ValidationError{Fields: v}
 }
 
+// invariants are the checks the database makes when a transaction commits (the triggers of the
+// migration keep_an_admin_and_a_lead), by constraint name, with what a refused edit is told.
+var invariants = map[string]string{
+	"users_keep_an_admin":     "this is the last enabled admin; make someone else admin first",
+	"memberships_keep_a_lead": "a project needs at least one lead; make someone else lead first",
+}
+
 // classify turns driver errors into the package's sentinel errors where one applies.
 func classify(err error, what string) error {
 	if err == nil {
 		return nil
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "23514" { // check_violation
+		if msg, ok := invariants[pe.ConstraintName]; ok {
+			return &ConflictError{Msg: msg}
+		}
 	}
 	if isUnavailable(err) {
 		return fmt.Errorf("store: %s: %w: %v", what, ErrUnavailable, err)

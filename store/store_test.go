@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/goldset/goldset/store"
 	"github.com/goldset/goldset/store/storetest"
@@ -292,6 +293,73 @@ func TestUpdates_SaveOfAVersionBeingReplacedIsStale(t *testing.T) {
 		if !errors.As(err, &stale) || stale.Current != 2 {
 			t.Errorf("%s saved over a pending edit of its version: %v, want stale at version 2", c.what, err)
 		}
+	}
+}
+
+// The database itself keeps an enabled admin and a lead for each project that has one, whatever
+// writes to it: two transactions that each remove one of the last two commit in turn, and the
+// second is refused.
+func TestInvariants_TheDatabaseKeepsAnAdminAndALead(t *testing.T) {
+	t.Parallel()
+	st := open(t)
+	ctx := context.Background()
+	noErr := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	var admins, leads [2]store.User
+	for i := range 2 {
+		var err error
+		admins[i], err = st.CreateUser(ctx, store.System, store.NewUser{Email: fmt.Sprintf("root%d@example.com", i), Password: "0123456789", IsAdmin: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		leads[i] = newUser(t, st, fmt.Sprintf("lead%d@example.com", i))
+	}
+	p := newProject(t, st, "two leads", leads[0].ID)
+	if _, err := st.AddMember(ctx, store.System, p.ID, leads[1].Email, store.RoleLead); err != nil {
+		t.Fatal(err)
+	}
+	// Each pair of statements removes one of the last two; run in two open transactions, the first
+	// to commit wins.
+	cases := []struct{ name, first, second string }{
+		{"admins demoted", `UPDATE users SET is_admin = false WHERE id = $1`, `UPDATE users SET is_admin = false WHERE id = $1`},
+		{"admins disabled and deleted", `UPDATE users SET disabled = true WHERE id = $1`, `DELETE FROM users WHERE id = $1`},
+		{"leads demoted", `UPDATE memberships SET role = 'annotator' WHERE user_id = $1`, `UPDATE memberships SET role = 'reviewer' WHERE user_id = $1`},
+		{"lead demoted and removed", `UPDATE memberships SET role = 'annotator' WHERE user_id = $1`, `DELETE FROM memberships WHERE user_id = $1`},
+	}
+	for _, c := range cases {
+		ids := [2]int64{admins[0].ID, admins[1].ID}
+		if strings.HasPrefix(c.name, "lead") {
+			ids = [2]int64{leads[0].ID, leads[1].ID}
+		}
+		a, err := st.Pool().Begin(ctx)
+		noErr(err)
+		b, err := st.Pool().Begin(ctx)
+		noErr(err)
+		_, err = a.Exec(ctx, c.first, ids[0])
+		noErr(err)
+		_, err = b.Exec(ctx, c.second, ids[1])
+		noErr(err)
+		if err := a.Commit(ctx); err != nil {
+			t.Fatalf("%s: the first commit: %v", c.name, err)
+		}
+		err = b.Commit(ctx)
+		var pe *pgconn.PgError
+		if !errors.As(err, &pe) || pe.Code != "23514" {
+			t.Fatalf("%s: the second commit: %v, want a check violation", c.name, err)
+		}
+		// Undo the first, for the next case.
+		_, err = st.Pool().Exec(ctx, `UPDATE users SET is_admin = true, disabled = false WHERE id = ANY($1)`, []int64{admins[0].ID, admins[1].ID})
+		noErr(err)
+		_, err = st.Pool().Exec(ctx, `UPDATE memberships SET role = 'lead' WHERE project_id = $1`, p.ID)
+		noErr(err)
+	}
+	// A project deleted with its leads needs none.
+	if _, err := st.Pool().Exec(ctx, `DELETE FROM projects WHERE id = $1`, p.ID); err != nil {
+		t.Fatalf("deleting a project with its leads: %v", err)
 	}
 }
 
