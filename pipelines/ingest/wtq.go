@@ -33,6 +33,9 @@ var wtqFirstFiles = []string{"training.tsv", "pristine-unseen-tables.tsv"}
 // import of another subset of the release finds it. The release's .tsv and .table siblings of each
 // table are read only as the fallback for a .csv that fails (csvtable.ReadDir).
 //
+// Each table's summary is its page's title (with the section headers and caption when the folder
+// has misc/table-metadata.tsv; else page/<n>-page/<i>.json's title), see wtqSummaries.
+//
 // A question whose table is not under csv/ is skipped and counted (QuestionSummary.Skipped): the
 // release's question files cover its 2,108 tables, and a folder may hold only some of them. A table
 // that cannot be read refuses the import, naming the file: the database is all its tables or none.
@@ -77,7 +80,18 @@ func (im *Importer) ImportWTQ(ctx context.Context, a store.Actor, projectID int6
 	if len(bad) > 0 {
 		return ImportSummary{}, &store.ValidationError{Fields: map[string]string{"files": "cannot be read: " + strings.Join(bad, "; ")}}
 	}
-	src, err := hashFiles(regularFiles(append(files, qfiles...)))
+	contexts := make([]string, len(tables))
+	for i, t := range tables {
+		contexts[i] = t.Def.Original
+	}
+	summaries, pageFiles, err := wtqSummaries(dir, contexts)
+	if err != nil {
+		return ImportSummary{}, err
+	}
+	for _, t := range tables {
+		t.Def.Summary = summaries[t.Def.Original]
+	}
+	src, err := hashFiles(regularFiles(append(append(files, qfiles...), pageFiles...)))
 	if err != nil {
 		return ImportSummary{}, err
 	}

@@ -110,6 +110,60 @@ func TestImportWTQ_OfficialReleaseZipThroughExtractDataset(t *testing.T) {
 	}
 }
 
+// A table's summary is its page's title from the release's page/<n>-page/<i>.json, or, when the
+// folder has misc/table-metadata.tsv, the title with the section headers and caption it lists.
+func TestImportWTQ_PageTitlesBecomeTableSummaries(t *testing.T) {
+	t.Parallel()
+	f := pipelinetest.New(t)
+	summaries := func(dir string) map[string]string {
+		t.Helper()
+		sum, err := f.Im.ImportWTQ(f.Ctx, store.System, f.Project.ID, dir, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		tables, err := f.St.Tables(f.Ctx, sum.Databases[0].Database.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]string{}
+		for _, tb := range tables {
+			out[tb.Original] = tb.Summary
+		}
+		return out
+	}
+	write := func(dir, name, content string) {
+		t.Helper()
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dir := copyTree(t, wtqRelease)
+	write(dir, "page/200-page/0.json", `{"title": "Haifa", "url": "http://en.wikipedia.org/wiki?curid=55606", "tableIndex": 1}`)
+	write(dir, "page/203-page/4.json", `{"title": "1994 European Men's Handball Championship"}`)
+	got := summaries(dir)
+	want := map[string]string{"csv/200-csv/0.csv": "Haifa", "csv/200-csv/1.csv": "", "csv/203-csv/4.csv": "1994 European Men's Handball Championship"}
+	for ctx, w := range want {
+		if got[ctx] != w {
+			t.Errorf("from the page files, %s: summary %q, want %q", ctx, got[ctx], w)
+		}
+	}
+	// The metadata file, when there, is read instead: headers are a "|" list, \n a newline.
+	write(dir, "misc/table-metadata.tsv", "contextId\tpageId\tpageRev\ttableIndex\ttitle\theaders\tcaption\ttagAbove\n"+
+		"csv/200-csv/0.csv\t55606\t602467553\t1\tHaifa\tGeography|Climate\tClimate data for Haifa\tp\n"+
+		"csv/200-csv/1.csv\t1\t2\t0\tMedal table\\nof the games\t\t\tNone\n")
+	got = summaries(dir)
+	want = map[string]string{"csv/200-csv/0.csv": "Haifa — Geography › Climate: Climate data for Haifa", "csv/200-csv/1.csv": "Medal table\nof the games", "csv/203-csv/4.csv": ""}
+	for ctx, w := range want {
+		if got[ctx] != w {
+			t.Errorf("from the metadata file, %s: summary %q, want %q", ctx, got[ctx], w)
+		}
+	}
+}
+
 func TestImportWTQ_BadQuestionFilesAreRefusedAndWriteNothing(t *testing.T) {
 	t.Parallel()
 	f := pipelinetest.New(t)
@@ -130,6 +184,14 @@ func TestImportWTQ_BadQuestionFilesAreRefusedAndWriteNothing(t *testing.T) {
 		{"no question file at all", func(dir string) {
 			os.RemoveAll(filepath.Join(dir, "data"))
 		}, "the folder has neither questions.tsv nor data/*.tsv"},
+		{"a page file that is not JSON", func(dir string) {
+			os.MkdirAll(filepath.Join(dir, "page", "200-page"), 0o755)
+			os.WriteFile(filepath.Join(dir, "page", "200-page", "1.json"), []byte(`{"title": "Medal`), 0o644)
+		}, "page/200-page/1.json cannot be read: unexpected end of JSON input"},
+		{"a metadata file without a title column", func(dir string) {
+			os.MkdirAll(filepath.Join(dir, "misc"), 0o755)
+			os.WriteFile(filepath.Join(dir, "misc", "table-metadata.tsv"), []byte("contextId\theaders\tcaption\ncsv/200-csv/0.csv\t\t\n"), 0o644)
+		}, `wtq table metadata table-metadata.tsv: header has no "title" column`},
 		{"a table that cannot be read", func(dir string) {
 			os.WriteFile(filepath.Join(dir, "csv", "203-csv", "4.csv"), []byte("a,b\n\"never closed\n"), 0o644)
 			os.WriteFile(filepath.Join(dir, "csv", "203-csv", "4.tsv"), []byte(""), 0o644)
