@@ -183,41 +183,37 @@ func TestUsers_LastAdminCannotBeRemoved(t *testing.T) {
 func againstPendingChange[T any](t *testing.T, st *store.Store, change string, args []any, save func() (T, error)) (T, error, bool) {
 	t.Helper()
 	ctx := context.Background()
-	tx, err := st.Pool().Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback(ctx)
-	if _, err := tx.Exec(ctx, change, args...); err != nil {
-		t.Fatal(err)
-	}
 	type result struct {
 		v   T
 		err error
 	}
 	done := make(chan result, 1)
-	go func() { v, err := save(); done <- result{v, err} }()
-	for {
-		select {
-		case r := <-done:
-			if err := tx.Commit(ctx); err != nil {
-				t.Fatal(err)
-			}
-			return r.v, r.err, true
-		case <-time.After(10 * time.Millisecond):
-		}
-		var waiting bool
-		err := st.Pool().QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_stat_activity
-			WHERE datname = current_database() AND wait_event_type = 'Lock')`).Scan(&waiting)
-		if err != nil {
+	var early *result
+	inTx(t, st, func(tx pgx.Tx) {
+		if _, err := tx.Exec(ctx, change, args...); err != nil {
 			t.Fatal(err)
 		}
-		if waiting {
-			break
+		go func() { v, err := save(); done <- result{v, err} }()
+		for {
+			select {
+			case r := <-done:
+				early = &r
+				return
+			case <-time.After(10 * time.Millisecond):
+			}
+			var waiting bool
+			err := st.Pool().QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_stat_activity
+				WHERE datname = current_database() AND wait_event_type = 'Lock')`).Scan(&waiting)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if waiting {
+				return
+			}
 		}
-	}
-	if err := tx.Commit(ctx); err != nil {
-		t.Fatal(err)
+	})
+	if early != nil {
+		return early.v, early.err, true
 	}
 	r := <-done
 	return r.v, r.err, false
