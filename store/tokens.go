@@ -73,7 +73,9 @@ func (s *Store) TokenUser(ctx context.Context, secret string) (APIToken, User, e
 		return APIToken{}, User{}, classify(err, "get token")
 	}
 	if t.LastUsedAt == nil || time.Since(*t.LastUsedAt) > time.Minute {
-		s.pool.Exec(ctx, `UPDATE api_tokens SET last_used_at = now() WHERE id = $1`, t.ID)
+		// Best effort: when a token was last used is shown to its owner, and a failure to note it
+		// must not fail the call it authenticates; the next call a minute on tries again.
+		_, _ = s.pool.Exec(ctx, `UPDATE api_tokens SET last_used_at = now() WHERE id = $1`, t.ID)
 	}
 	return t, u, nil
 }

@@ -179,6 +179,7 @@ func runSnapshot(ctx context.Context, args []string, out io.Writer) error {
 		fmt.Fprintln(w, "id\tname\tpairs\ttrain/val/test\tcontent hash\tcreated")
 		for _, s := range list {
 			var m golden.Manifest
+			// The manifest was written by golden.Cut; one unreadable would list zero split sizes.
 			_ = json.Unmarshal(s.Manifest, &m)
 			fmt.Fprintf(w, "%d\t%s\t%d\t%d/%d/%d\t%s\t%s\n", s.ID, s.Name, s.Pairs, m.Splits[golden.SplitTrain], m.Splits[golden.SplitVal],
 				m.Splits[golden.SplitTest], short(s.ContentHash), s.CreatedAt.Local().Format("2006-01-02 15:04"))
