@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"slices"
@@ -57,22 +58,7 @@ func runSnapshot(ctx context.Context, args []string, out io.Writer) error {
 	}
 	fs := newFlagSet("snapshot create|list|show|compare --project P [options]", snapshotHelp)
 	cfg := newConfig(fs, dbOptions...)
-	project := fs.String("project", "", "project name")
-	name := fs.String("name", "", "create: the snapshot's name")
-	var stages, databases, hardness, review listFlag
-	fs.Var(&stages, "stage", "create: only questions of this stage (repeat, or comma-separated)")
-	fs.Var(&databases, "database", "create: only questions about this database (repeat, or comma-separated)")
-	fs.Var(&hardness, "hardness", "create: only pairs of these hardness levels: easy, medium, hard, extra")
-	fs.Var(&review, "review-status", "create: only pairs accepted this way: agreed, reviewed, imported")
-	from := fs.String("from", "", "create: questions created at or after this date (2006-01-02 or RFC 3339)")
-	to := fs.String("to", "", "create: questions created before this date")
-	seed := fs.Int64("seed", 0, "create: the split's seed")
-	ratios := fs.String("ratios", "", "create: train,val,test shares summing to 1 (default 0.8,0.1,0.1)")
-	byDB := fs.Bool("split-by-database", false, "create: keep each database in one split")
-	snapshot := fs.Int64("snapshot", 0, "show: snapshot id")
-	a := fs.Int64("a", 0, "compare: the older snapshot's id")
-	b := fs.Int64("b", 0, "compare: the newer snapshot's id")
-	asJSON := fs.Bool("json", false, "print JSON")
+	o := snapshotFlags(fs)
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -83,147 +69,216 @@ func runSnapshot(ctx context.Context, args []string, out io.Writer) error {
 	if err := needArgs(pos, 0, "no positional arguments"); err != nil {
 		return err
 	}
-	if *project == "" {
+	if *o.project == "" {
 		return fmt.Errorf("%w: --project is required", errUsage)
 	}
+	// Every check of the options comes before the database is opened.
 	var params golden.SnapshotParams
 	switch sub {
 	case "create":
-		if strings.TrimSpace(*name) == "" {
-			return fmt.Errorf("%w: --name is required", errUsage)
-		}
-		params = golden.SnapshotParams{Name: *name, Seed: *seed, SplitByDatabase: *byDB,
-			Filters: golden.SnapshotFilters{Stages: stages, Hardness: hardness, ReviewStatus: review}}
-		if params.Filters.CreatedFrom, err = parseDate("from", *from); err != nil {
+		if params, err = o.createParams(); err != nil {
 			return err
-		}
-		if params.Filters.CreatedTo, err = parseDate("to", *to); err != nil {
-			return err
-		}
-		if *ratios != "" {
-			r, err := parseRatios(*ratios)
-			if err != nil {
-				return err
-			}
-			params.Ratios = &r
 		}
 	case "show":
-		if *snapshot <= 0 {
+		if *o.snapshot <= 0 {
 			return fmt.Errorf("%w: --snapshot is required", errUsage)
 		}
 	case "compare":
-		if *a <= 0 || *b <= 0 {
+		if *o.a <= 0 || *o.b <= 0 {
 			return fmt.Errorf("%w: --a and --b are required", errUsage)
 		}
+	case "accept-imported":
+		if len(o.databases) > 1 {
+			return fmt.Errorf("%w: accept-imported takes one --database (or none for all)", errUsage)
+		}
 	}
-	db, p, err := openProject(ctx, cfg, *project)
+	db, p, err := openProject(ctx, cfg, *o.project)
 	if err != nil {
 		return err
 	}
 	defer db.Close(ctx)
-	st := db.store
-	snaps := &golden.Snapshots{Store: st}
-
+	c := snapshotCommand{ctx: ctx, st: db.store, snaps: &golden.Snapshots{Store: db.store}, project: p, out: out, o: o}
 	switch sub {
 	case "accept-imported":
-		if len(databases) > 1 {
-			return fmt.Errorf("%w: accept-imported takes one --database (or none for all)", errUsage)
-		}
-		var dbID int64
-		if len(databases) == 1 {
-			d, err := st.DatabaseByName(ctx, p.ID, databases[0])
-			if err != nil {
-				return fmt.Errorf("database %s: %w", databases[0], err)
-			}
-			dbID = d.ID
-		}
-		n, err := st.AcceptVerifiedImports(ctx, store.System, p.ID, dbID)
-		if err != nil {
-			return err
-		}
-		return printOutcome(out, *asJSON, map[string]any{"accepted": n}, "%d imported questions with verified gold SQL accepted.\n", n)
+		return c.acceptImported()
 	case "create":
-		if params.Filters.DatabaseIDs, err = databaseIDs(ctx, st, p.ID, databases); err != nil {
-			return err
-		}
-		snap, _, err := snaps.Cut(ctx, store.System, p.ID, params)
-		var verr *store.ValidationError
-		if errors.As(err, &verr) {
-			return fmt.Errorf("%w: %v", errUsage, err)
-		}
-		if errors.Is(err, store.ErrConflict) {
-			return fmt.Errorf("%w (questions are accepted by annotation and review; an imported benchmark's verified gold by "+
-				"'goldset snapshot accept-imported --project %s')", err, p.Name)
-		}
-		if err != nil {
-			return err
-		}
-		if *asJSON {
-			return printJSON(out, map[string]any{"snapshot": snap})
-		}
-		fmt.Fprintf(out, "Snapshot %d %q: %d pairs, content hash %s.\n\n", snap.ID, snap.Name, snap.Pairs, snap.ContentHash)
-		return printManifest(out, snap)
+		return c.create(params)
 	case "list":
-		list, err := st.ListSnapshots(ctx, p.ID)
-		if err != nil {
-			return err
-		}
-		if *asJSON {
-			return printJSON(out, map[string]any{"snapshots": list})
-		}
-		if len(list) == 0 {
-			fmt.Fprintf(out, "Project %s has no snapshots: cut one with 'goldset snapshot create'.\n", p.Name)
-			return nil
-		}
-		w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(w, "id\tname\tpairs\ttrain/val/test\tcontent hash\tcreated")
-		for _, s := range list {
-			var m golden.Manifest
-			// The manifest was written by golden.Cut; one unreadable would list zero split sizes.
-			_ = json.Unmarshal(s.Manifest, &m)
-			fmt.Fprintf(w, "%d\t%s\t%d\t%d/%d/%d\t%s\t%s\n", s.ID, s.Name, s.Pairs, m.Splits[golden.SplitTrain], m.Splits[golden.SplitVal],
-				m.Splits[golden.SplitTest], short(s.ContentHash), s.CreatedAt.Local().Format("2006-01-02 15:04"))
-		}
-		return w.Flush()
+		return c.list()
 	case "show":
-		snap, err := st.GetSnapshot(ctx, p.ID, *snapshot)
-		if err != nil {
-			return err
-		}
-		if *asJSON {
-			return printJSON(out, map[string]any{"snapshot": snap})
-		}
-		fmt.Fprintf(out, "Snapshot %d %q: %d pairs, content hash %s, created %s.\n\n", snap.ID, snap.Name, snap.Pairs, snap.ContentHash,
-			snap.CreatedAt.Local().Format("2006-01-02 15:04"))
-		return printManifest(out, snap)
+		return c.show()
 	}
-	d, err := snaps.Compare(ctx, p.ID, *a, *b)
+	return c.compare()
+}
+
+// snapshotOptions are the flags of `goldset snapshot`; each subcommand reads its own.
+type snapshotOptions struct {
+	project, name, from, to, ratios     *string
+	stages, databases, hardness, review listFlag
+	seed, snapshot, a, b                *int64
+	byDB, asJSON                        *bool
+}
+
+func snapshotFlags(fs *flag.FlagSet) *snapshotOptions {
+	o := &snapshotOptions{}
+	o.project = fs.String("project", "", "project name")
+	o.name = fs.String("name", "", "create: the snapshot's name")
+	fs.Var(&o.stages, "stage", "create: only questions of this stage (repeat, or comma-separated)")
+	fs.Var(&o.databases, "database", "create: only questions about this database (repeat, or comma-separated)")
+	fs.Var(&o.hardness, "hardness", "create: only pairs of these hardness levels: easy, medium, hard, extra")
+	fs.Var(&o.review, "review-status", "create: only pairs accepted this way: agreed, reviewed, imported")
+	o.from = fs.String("from", "", "create: questions created at or after this date (2006-01-02 or RFC 3339)")
+	o.to = fs.String("to", "", "create: questions created before this date")
+	o.seed = fs.Int64("seed", 0, "create: the split's seed")
+	o.ratios = fs.String("ratios", "", "create: train,val,test shares summing to 1 (default 0.8,0.1,0.1)")
+	o.byDB = fs.Bool("split-by-database", false, "create: keep each database in one split")
+	o.snapshot = fs.Int64("snapshot", 0, "show: snapshot id")
+	o.a = fs.Int64("a", 0, "compare: the older snapshot's id")
+	o.b = fs.Int64("b", 0, "compare: the newer snapshot's id")
+	o.asJSON = fs.Bool("json", false, "print JSON")
+	return o
+}
+
+// createParams are the parameters of `snapshot create` (its databases are resolved once the
+// database is open).
+func (o *snapshotOptions) createParams() (golden.SnapshotParams, error) {
+	if strings.TrimSpace(*o.name) == "" {
+		return golden.SnapshotParams{}, fmt.Errorf("%w: --name is required", errUsage)
+	}
+	params := golden.SnapshotParams{Name: *o.name, Seed: *o.seed, SplitByDatabase: *o.byDB,
+		Filters: golden.SnapshotFilters{Stages: o.stages, Hardness: o.hardness, ReviewStatus: o.review}}
+	var err error
+	if params.Filters.CreatedFrom, err = parseDate("from", *o.from); err != nil {
+		return params, err
+	}
+	if params.Filters.CreatedTo, err = parseDate("to", *o.to); err != nil {
+		return params, err
+	}
+	if *o.ratios != "" {
+		r, err := parseRatios(*o.ratios)
+		if err != nil {
+			return params, err
+		}
+		params.Ratios = &r
+	}
+	return params, nil
+}
+
+// snapshotCommand is one `goldset snapshot` subcommand on an open project.
+type snapshotCommand struct {
+	ctx     context.Context
+	st      *store.Store
+	snaps   *golden.Snapshots
+	project store.Project
+	out     io.Writer
+	o       *snapshotOptions
+}
+
+func (c snapshotCommand) acceptImported() error {
+	var dbID int64
+	if len(c.o.databases) == 1 {
+		d, err := c.st.DatabaseByName(c.ctx, c.project.ID, c.o.databases[0])
+		if err != nil {
+			return fmt.Errorf("database %s: %w", c.o.databases[0], err)
+		}
+		dbID = d.ID
+	}
+	n, err := c.st.AcceptVerifiedImports(c.ctx, store.System, c.project.ID, dbID)
 	if err != nil {
 		return err
 	}
-	if *asJSON {
-		return printJSON(out, map[string]any{"diff": d})
+	return printOutcome(c.out, *c.o.asJSON, map[string]any{"accepted": n}, "%d imported questions with verified gold SQL accepted.\n", n)
+}
+
+func (c snapshotCommand) create(params golden.SnapshotParams) error {
+	var err error
+	if params.Filters.DatabaseIDs, err = databaseIDs(c.ctx, c.st, c.project.ID, c.o.databases); err != nil {
+		return err
+	}
+	snap, _, err := c.snaps.Cut(c.ctx, store.System, c.project.ID, params)
+	var verr *store.ValidationError
+	if errors.As(err, &verr) {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if errors.Is(err, store.ErrConflict) {
+		return fmt.Errorf("%w (questions are accepted by annotation and review; an imported benchmark's verified gold by "+
+			"'goldset snapshot accept-imported --project %s')", err, c.project.Name)
+	}
+	if err != nil {
+		return err
+	}
+	if *c.o.asJSON {
+		return printJSON(c.out, map[string]any{"snapshot": snap})
+	}
+	fmt.Fprintf(c.out, "Snapshot %d %q: %d pairs, content hash %s.\n\n", snap.ID, snap.Name, snap.Pairs, snap.ContentHash)
+	return printManifest(c.out, snap)
+}
+
+func (c snapshotCommand) list() error {
+	list, err := c.st.ListSnapshots(c.ctx, c.project.ID)
+	if err != nil {
+		return err
+	}
+	if *c.o.asJSON {
+		return printJSON(c.out, map[string]any{"snapshots": list})
+	}
+	if len(list) == 0 {
+		fmt.Fprintf(c.out, "Project %s has no snapshots: cut one with 'goldset snapshot create'.\n", c.project.Name)
+		return nil
+	}
+	w := tabwriter.NewWriter(c.out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(w, "id\tname\tpairs\ttrain/val/test\tcontent hash\tcreated")
+	for _, s := range list {
+		var m golden.Manifest
+		// The manifest was written by golden.Cut; one unreadable would list zero split sizes.
+		_ = json.Unmarshal(s.Manifest, &m)
+		fmt.Fprintf(w, "%d\t%s\t%d\t%d/%d/%d\t%s\t%s\n", s.ID, s.Name, s.Pairs, m.Splits[golden.SplitTrain], m.Splits[golden.SplitVal],
+			m.Splits[golden.SplitTest], short(s.ContentHash), s.CreatedAt.Local().Format("2006-01-02 15:04"))
+	}
+	return w.Flush()
+}
+
+func (c snapshotCommand) show() error {
+	snap, err := c.st.GetSnapshot(c.ctx, c.project.ID, *c.o.snapshot)
+	if err != nil {
+		return err
+	}
+	if *c.o.asJSON {
+		return printJSON(c.out, map[string]any{"snapshot": snap})
+	}
+	fmt.Fprintf(c.out, "Snapshot %d %q: %d pairs, content hash %s, created %s.\n\n", snap.ID, snap.Name, snap.Pairs, snap.ContentHash,
+		snap.CreatedAt.Local().Format("2006-01-02 15:04"))
+	return printManifest(c.out, snap)
+}
+
+func (c snapshotCommand) compare() error {
+	d, err := c.snaps.Compare(c.ctx, c.project.ID, *c.o.a, *c.o.b)
+	if err != nil {
+		return err
+	}
+	if *c.o.asJSON {
+		return printJSON(c.out, map[string]any{"diff": d})
 	}
 	same := "differ"
 	if d.SameHash {
 		same = "are the same"
 	}
-	fmt.Fprintf(out, "Snapshot %d → %d: %d added, %d removed, %d changed, %d moved to another split, %d the same (content hashes %s).\n",
+	fmt.Fprintf(c.out, "Snapshot %d → %d: %d added, %d removed, %d changed, %d moved to another split, %d the same (content hashes %s).\n",
 		d.A, d.B, d.Added, d.Removed, d.Changed, d.Moved, d.Same, same)
 	for _, kind := range []struct{ name, mark string }{{"added", "+"}, {"removed", "-"}, {"changed", "~"}} {
 		ex := d.Examples[kind.name]
 		for i, x := range ex {
 			if i == 10 {
-				fmt.Fprintf(out, "  … %d more %s\n", len(ex)-10, kind.name)
+				fmt.Fprintf(c.out, "  … %d more %s\n", len(ex)-10, kind.name)
 				break
 			}
 			pair := x.B
 			if pair == nil {
 				pair = x.A
 			}
-			fmt.Fprintf(out, "%s %d [%s] %s\n", kind.mark, x.NLQID, pair.Split, pair.Question)
+			fmt.Fprintf(c.out, "%s %d [%s] %s\n", kind.mark, x.NLQID, pair.Split, pair.Question)
 			if kind.name == "changed" && x.A.SQL != x.B.SQL {
-				fmt.Fprintf(out, "    - %s\n    + %s\n", oneLine(x.A.SQL), oneLine(x.B.SQL))
+				fmt.Fprintf(c.out, "    - %s\n    + %s\n", oneLine(x.A.SQL), oneLine(x.B.SQL))
 			}
 		}
 	}
