@@ -298,126 +298,163 @@ func declaredType(decl string) sqlexec.ColumnType {
 func (st *sourceTable) typeColumn(i int, decl string) {
 	col := &st.data.Def.Columns[i]
 	rows := st.data.Rows
-	var nInt, nFloat, nFracFloat, nText, nBlob, nBigInt, nInf int
-	var exText, exFloat, exBlob any
+	c := countValues(rows, i)
+	want := declaredType(decl)
+	typ := c.settle(want)
+	col.Type = typ
+	w := func(format string, args ...any) {
+		st.data.Warnings = append(st.data.Warnings, fmt.Sprintf("column %s: ", col.Original)+fmt.Sprintf(format, args...))
+	}
+	c.warnWidened(w, decl, want, typ)
+	nonUTF8 := convertValues(rows, i, typ)
+	if c.nBlob > 0 {
+		w("%d blob values stored as text", c.nBlob)
+	}
+	if nonUTF8 > 0 {
+		w(`%d blob values are not UTF-8 and are stored as \x-prefixed hex`, nonUTF8)
+	}
+	// SQLite text may hold NUL; PostgreSQL text cannot. In a table it is padding or debris, not
+	// a value anyone reads, so it is removed and reported rather than failing the whole database.
+	if nul, row := removeNUL(rows, i); nul > 0 {
+		w("%d NUL bytes removed from text (first in row %d): PostgreSQL text cannot hold them", nul, row)
+	}
+}
+
+// valueCounts are the kinds of value one column of a SQLite table holds, with an example of each
+// kind that may make it wider than declared.
+type valueCounts struct {
+	nInt, nFloat, nText, nBlob int
+	nBigInt                    int // integers beyond 2^53, which a double would round
+	nInf                       int // infinite floats, which only double precision holds
+	nNotBool                   int // values other than NULL, 0 and 1
+	exText, exFloat, exBlob    any
+}
+
+func countValues(rows [][]any, i int) valueCounts {
+	var c valueCounts
 	for _, r := range rows {
+		if v, ok := r[i].(int64); !(r[i] == nil || ok && (v == 0 || v == 1)) {
+			c.nNotBool++
+		}
 		switch v := r[i].(type) {
 		case int64:
-			nInt++
+			c.nInt++
 			if v > 1<<53 || v < -(1<<53) {
-				nBigInt++
+				c.nBigInt++
 			}
 		case float64:
-			nFloat++
+			c.nFloat++
 			if math.IsInf(v, 0) {
-				nInf++
+				c.nInf++
 			}
-			if v != math.Trunc(v) || math.IsInf(v, 0) || math.IsNaN(v) || math.Abs(v) > 1<<53 {
-				nFracFloat++
-				if exFloat == nil {
-					exFloat = v
-				}
+			if (v != math.Trunc(v) || math.IsInf(v, 0) || math.IsNaN(v) || math.Abs(v) > 1<<53) && c.exFloat == nil {
+				c.exFloat = v
 			}
 		case string:
-			nText++
-			if exText == nil {
-				exText = v
+			c.nText++
+			if c.exText == nil {
+				c.exText = v
 			}
 		case []byte:
-			nBlob++
-			if exBlob == nil {
-				exBlob = v
+			c.nBlob++
+			if c.exBlob == nil {
+				c.exBlob = v
 			}
 		}
 	}
+	return c
+}
+
+// settle is the column's type given its declared one (want, "" when undeclared) and its values.
+func (c valueCounts) settle(want sqlexec.ColumnType) sqlexec.ColumnType {
 	// Numbers of both kinds: double precision, unless that would round an integer.
 	mixed := sqlexec.TypeFloat
-	if nBigInt > 0 && nInf == 0 {
+	if c.nBigInt > 0 && c.nInf == 0 {
 		mixed = sqlexec.TypeNumeric
 	}
-	want := declaredType(decl)
-	typ := want
+	text := c.nText+c.nBlob > 0
 	switch want {
 	case sqlexec.TypeInteger:
-		if nText+nBlob > 0 {
-			typ = sqlexec.TypeText
-		} else if nFloat > 0 {
-			typ = mixed
+		switch {
+		case text:
+			return sqlexec.TypeText
+		case c.nFloat > 0:
+			return mixed
 		}
 	case sqlexec.TypeFloat:
-		if nText+nBlob > 0 {
-			typ = sqlexec.TypeText
-		} else if nBigInt > 0 && nInf == 0 {
-			typ = sqlexec.TypeNumeric
+		switch {
+		case text:
+			return sqlexec.TypeText
+		case c.nBigInt > 0 && c.nInf == 0:
+			return sqlexec.TypeNumeric
 		}
 	case sqlexec.TypeNumeric:
-		if nText+nBlob > 0 {
-			typ = sqlexec.TypeText
-		} else if nInf > 0 {
-			typ = sqlexec.TypeFloat
+		switch {
+		case text:
+			return sqlexec.TypeText
+		case c.nInf > 0:
+			return sqlexec.TypeFloat
 		}
 	case sqlexec.TypeBoolean:
 		// SQLite has no boolean: its SQL compares such columns with 1/0 (or, in Spider, holds
 		// 'T'/'F' text). bigint keeps "= 1" working; PostgreSQL's boolean would not.
-		typ = sqlexec.TypeInteger
-		for _, r := range rows {
-			if v, ok := r[i].(int64); !(r[i] == nil || ok && (v == 0 || v == 1)) {
-				typ = sqlexec.TypeText
-				break
-			}
+		switch {
+		case c.nNotBool == 0:
+			return sqlexec.TypeInteger
+		case text:
+			return sqlexec.TypeText
+		case c.nFloat > 0:
+			return mixed
 		}
-		if typ == sqlexec.TypeText && nText+nBlob == 0 {
-			typ = sqlexec.TypeInteger
-			if nFloat > 0 {
-				typ = mixed
-			}
-		}
+		return sqlexec.TypeInteger
 	case sqlexec.TypeText:
 	default: // no declared type: the values decide
 		switch {
-		case nText+nBlob > 0:
-			typ = sqlexec.TypeText
-		case nFloat > 0:
-			typ = mixed
-		case nInt > 0:
-			typ = sqlexec.TypeInteger
-		default:
-			typ = sqlexec.TypeText
+		case text:
+			return sqlexec.TypeText
+		case c.nFloat > 0:
+			return mixed
+		case c.nInt > 0:
+			return sqlexec.TypeInteger
 		}
+		return sqlexec.TypeText
 	}
-	col.Type = typ
+	return want
+}
 
-	w := func(format string, args ...any) {
-		st.data.Warnings = append(st.data.Warnings, fmt.Sprintf("column %s: ", col.Original)+fmt.Sprintf(format, args...))
-	}
+// warnWidened says, through w, why a column is stored as typ when it was declared decl (want).
+func (c valueCounts) warnWidened(w func(format string, args ...any), decl string, want, typ sqlexec.ColumnType) {
 	if want != "" && typ != want && want != sqlexec.TypeBoolean {
 		switch {
-		case nText > 0:
-			w("declared %s but holds text (e.g. %q): stored as %s", decl, exText, typ)
-		case nBlob > 0:
-			w("declared %s but holds blobs (e.g. %q): stored as %s", decl, exBlob, typ)
-		case nInf > 0:
+		case c.nText > 0:
+			w("declared %s but holds text (e.g. %q): stored as %s", decl, c.exText, typ)
+		case c.nBlob > 0:
+			w("declared %s but holds blobs (e.g. %q): stored as %s", decl, c.exBlob, typ)
+		case c.nInf > 0:
 			w("declared %s but holds infinite numbers: stored as %s", decl, typ)
-		case nBigInt > 0:
+		case c.nBigInt > 0:
 			w("declared %s but holds integers beyond 2^53 that a double would round: stored as %s", decl, typ)
-		case nFloat > 0:
-			w("declared %s but holds non-integers (e.g. %v): stored as %s", decl, exFloat, typ)
+		case c.nFloat > 0:
+			w("declared %s but holds non-integers (e.g. %v): stored as %s", decl, c.exFloat, typ)
 		}
 	}
-	if want == "" && nText+nBlob > 0 && nInt+nFloat > 0 {
-		w("holds numbers and text (e.g. %q): stored as text", exText)
+	if want == "" && c.nText+c.nBlob > 0 && c.nInt+c.nFloat > 0 {
+		w("holds numbers and text (e.g. %q): stored as text", c.exText)
 	}
-	if want == sqlexec.TypeBoolean && typ == sqlexec.TypeText && nText > 0 {
-		w("declared %s but holds text (e.g. %q): stored as text", decl, exText)
+	if want == sqlexec.TypeBoolean && typ == sqlexec.TypeText && c.nText > 0 {
+		w("declared %s but holds text (e.g. %q): stored as text", decl, c.exText)
 	}
-	if want == sqlexec.TypeBoolean && typ != sqlexec.TypeText && nFloat > 0 {
-		w("declared %s but holds non-integers (e.g. %v): stored as %s", decl, exFloat, typ)
+	if want == sqlexec.TypeBoolean && typ != sqlexec.TypeText && c.nFloat > 0 {
+		w("declared %s but holds non-integers (e.g. %v): stored as %s", decl, c.exFloat, typ)
 	}
-	if want == sqlexec.TypeText && nInt+nFloat > 0 {
-		w("declared %s but holds %d numbers: stored as their text", decl, nInt+nFloat)
+	if want == sqlexec.TypeText && c.nInt+c.nFloat > 0 {
+		w("declared %s but holds %d numbers: stored as their text", decl, c.nInt+c.nFloat)
 	}
+}
 
-	nonUTF8 := 0
+// convertValues writes column i's values as sqlexec.Load expects them for typ, and returns how many
+// blobs were not UTF-8 (they become \x-prefixed hex).
+func convertValues(rows [][]any, i int, typ sqlexec.ColumnType) (nonUTF8 int) {
 	for _, r := range rows {
 		switch v := r[i].(type) {
 		case int64:
@@ -443,27 +480,22 @@ func (st *sourceTable) typeColumn(i int, decl string) {
 			}
 		}
 	}
-	if nBlob > 0 {
-		w("%d blob values stored as text", nBlob)
-	}
-	if nonUTF8 > 0 {
-		w(`%d blob values are not UTF-8 and are stored as \x-prefixed hex`, nonUTF8)
-	}
-	// SQLite text may hold NUL; PostgreSQL text cannot. In a table it is padding or debris, not
-	// a value anyone reads, so it is removed and reported rather than failing the whole database.
-	nul, nulRow := 0, 0
+	return nonUTF8
+}
+
+// removeNUL removes NUL characters from column i's text, and returns how many it removed and the
+// row (from 1) of the first.
+func removeNUL(rows [][]any, i int) (nul, firstRow int) {
 	for k, r := range rows {
 		if v, ok := r[i].(string); ok && strings.Contains(v, "\x00") {
 			if nul == 0 {
-				nulRow = k + 1
+				firstRow = k + 1
 			}
 			nul += strings.Count(v, "\x00")
 			r[i] = strings.ReplaceAll(v, "\x00", "")
 		}
 	}
-	if nul > 0 {
-		w("%d NUL bytes removed from text (first in row %d): PostgreSQL text cannot hold them", nul, nulRow)
-	}
+	return nul, firstRow
 }
 
 // sqliteFloatText writes a float stored in a text column: the shortest digits that read back as
