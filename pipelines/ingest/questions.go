@@ -150,87 +150,9 @@ func spiderNLQ(projectID, dbID int64, file string, q spider.Question) store.NLQ 
 // would change what the gold set says; the author fixes the line named.
 func (im *Importer) ImportQuestionsCSV(ctx context.Context, a store.Actor, projectID int64, path, defaultDB string) (*QuestionSummary, error) {
 	file := filepath.Base(path) // the name the user gave it: path may be a temporary copy
-	f, err := os.Open(path)
+	rows, err := im.readQuestionsCSV(ctx, projectID, path, file, defaultDB)
 	if err != nil {
-		return nil, fmt.Errorf("questions %s: %w", file, err)
-	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	r.FieldsPerRecord = -1
-	header, err := r.Read()
-	if err != nil {
-		return nil, &store.ValidationError{Fields: map[string]string{"file": file + " has no header row: " + err.Error()}}
-	}
-	col := map[string]int{}
-	for i, h := range header {
-		col[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = i
-	}
-	if _, ok := col["question"]; !ok {
-		return nil, &store.ValidationError{Fields: map[string]string{"file": "needs a column named question (and optionally sql and db)"}}
-	}
-	type row struct {
-		line          int
-		question, sql string
-		db            store.Database
-		result        *sqlexec.Result
-		tables        []string // the tables the question is about ("table" column), when given
-	}
-	var rows []row
-	dbCache := map[string]store.Database{}
-	tableCache := map[int64][]store.DBTable{}
-	for line := 2; ; line++ {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, &store.ValidationError{Fields: map[string]string{"file": fmt.Sprintf("%s: line %d: %v", file, line, err)}}
-		}
-		for i, cell := range rec {
-			if strings.Contains(cell, "\x00") {
-				return nil, &store.ValidationError{Fields: map[string]string{"file": fmt.Sprintf(
-					"%s: line %d, column %d (%s): contains a NUL byte (U+0000), which PostgreSQL text cannot hold", file, line, i+1, columnName(header, i))}}
-			}
-		}
-		get := func(name string) string {
-			if i, ok := col[name]; ok && i < len(rec) {
-				return strings.TrimSpace(rec[i])
-			}
-			return ""
-		}
-		q := row{line: line, question: get("question"), sql: get("sql")}
-		if q.question == "" {
-			return nil, &store.ValidationError{Fields: map[string]string{"file": fmt.Sprintf("line %d: the question is empty", line)}}
-		}
-		dbName := get("db")
-		if dbName == "" {
-			dbName = defaultDB
-		}
-		if dbName == "" {
-			return nil, &store.ValidationError{Fields: map[string]string{"database": fmt.Sprintf("line %d names no database: add a db column or pass a default database", line)}}
-		}
-		db, ok := dbCache[dbName]
-		if !ok {
-			if db, err = im.Store.DatabaseByName(ctx, projectID, dbName); err != nil {
-				return nil, fmt.Errorf("line %d: %w", line, err)
-			}
-			dbCache[dbName] = db
-		}
-		q.db = db
-		if cell := get("table"); cell != "" {
-			if _, ok := tableCache[db.ID]; !ok {
-				if tableCache[db.ID], err = im.Store.Tables(ctx, db.ID); err != nil {
-					return nil, err
-				}
-			}
-			if q.tables, err = knownTables(tableCache[db.ID], cell); err != nil {
-				return nil, &store.ValidationError{Fields: map[string]string{"file": fmt.Sprintf("line %d %s", line, err)}}
-			}
-		}
-		if q.sql != "" {
-			q.result = im.Exec.Run(ctx, db.Target(), q.sql)
-		}
-		rows = append(rows, q)
+		return nil, err
 	}
 	sum := &QuestionSummary{Total: len(rows)}
 	tx, err := im.Store.Pool().Begin(ctx)
@@ -267,6 +189,96 @@ func (im *Importer) ImportQuestionsCSV(ctx context.Context, a store.Actor, proje
 		}
 	}
 	return sum, tx.Commit(ctx)
+}
+
+// questionRow is one line of a questions CSV, checked and resolved.
+type questionRow struct {
+	line          int
+	question, sql string
+	db            store.Database
+	result        *sqlexec.Result // the SQL's run, when the line gives SQL
+	tables        []string        // the tables the question is about ("table" column), when given
+}
+
+// readQuestionsCSV reads and checks every line of a questions CSV (see ImportQuestionsCSV), named
+// file in errors, resolving each line's database and tables and running its SQL; nothing is written.
+func (im *Importer) readQuestionsCSV(ctx context.Context, projectID int64, path, file, defaultDB string) ([]questionRow, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("questions %s: %w", file, err)
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.FieldsPerRecord = -1
+	header, err := r.Read()
+	if err != nil {
+		return nil, &store.ValidationError{Fields: map[string]string{"file": file + " has no header row: " + err.Error()}}
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		col[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = i
+	}
+	if _, ok := col["question"]; !ok {
+		return nil, &store.ValidationError{Fields: map[string]string{"file": "needs a column named question (and optionally sql and db)"}}
+	}
+	var rows []questionRow
+	dbCache := map[string]store.Database{}
+	tableCache := map[int64][]store.DBTable{}
+	for line := 2; ; line++ {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, &store.ValidationError{Fields: map[string]string{"file": fmt.Sprintf("%s: line %d: %v", file, line, err)}}
+		}
+		for i, cell := range rec {
+			if strings.Contains(cell, "\x00") {
+				return nil, &store.ValidationError{Fields: map[string]string{"file": fmt.Sprintf(
+					"%s: line %d, column %d (%s): contains a NUL byte (U+0000), which PostgreSQL text cannot hold", file, line, i+1, columnName(header, i))}}
+			}
+		}
+		get := func(name string) string {
+			if i, ok := col[name]; ok && i < len(rec) {
+				return strings.TrimSpace(rec[i])
+			}
+			return ""
+		}
+		q := questionRow{line: line, question: get("question"), sql: get("sql")}
+		if q.question == "" {
+			return nil, &store.ValidationError{Fields: map[string]string{"file": fmt.Sprintf("line %d: the question is empty", line)}}
+		}
+		dbName := get("db")
+		if dbName == "" {
+			dbName = defaultDB
+		}
+		if dbName == "" {
+			return nil, &store.ValidationError{Fields: map[string]string{"database": fmt.Sprintf("line %d names no database: add a db column or pass a default database", line)}}
+		}
+		db, ok := dbCache[dbName]
+		if !ok {
+			if db, err = im.Store.DatabaseByName(ctx, projectID, dbName); err != nil {
+				return nil, fmt.Errorf("line %d: %w", line, err)
+			}
+			dbCache[dbName] = db
+		}
+		q.db = db
+		if cell := get("table"); cell != "" {
+			if _, ok := tableCache[db.ID]; !ok {
+				if tableCache[db.ID], err = im.Store.Tables(ctx, db.ID); err != nil {
+					return nil, err
+				}
+			}
+			if q.tables, err = knownTables(tableCache[db.ID], cell); err != nil {
+				return nil, &store.ValidationError{Fields: map[string]string{"file": fmt.Sprintf("line %d %s", line, err)}}
+			}
+		}
+		if q.sql != "" {
+			q.result = im.Exec.Run(ctx, db.Target(), q.sql)
+		}
+		rows = append(rows, q)
+	}
+	return rows, nil
 }
 
 // columnName is header's name for column i, or its number when the header is shorter.
