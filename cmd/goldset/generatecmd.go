@@ -104,17 +104,7 @@ func runGeneration(ctx context.Context, sub string, args []string, out io.Writer
 		if err != nil {
 			return err
 		}
-		if *asJSON {
-			return printJSON(out, pv)
-		}
-		fmt.Fprintf(out, "%s run: %d items; prompt %s, model %s; first item %s\n", pv.Pipeline, pv.Items, pv.PromptVersion, pv.Model, pv.Item)
-		if pv.Note != "" {
-			fmt.Fprintf(out, "(%s)\n", pv.Note)
-		}
-		for _, m := range pv.Messages {
-			fmt.Fprintf(out, "\n--- %s ---\n%s\n", m.Role, m.Content)
-		}
-		return nil
+		return printPreview(out, *asJSON, pv)
 	}
 	run, err := gen.Start(ctx, store.System, p.ID, kind, params)
 	if err != nil {
@@ -135,10 +125,31 @@ func runGeneration(ctx context.Context, sub string, args []string, out io.Writer
 	if err := computeQueuedMetrics(ctx, runner, t.db.store, p.ID); err != nil {
 		return err
 	}
-	if *asJSON {
+	return printGenerationRun(ctx, out, *asJSON, t.db.store, run)
+}
+
+// printPreview prints what a generating run would send first: its first item's prompt.
+func printPreview(out io.Writer, asJSON bool, pv augment.PromptPreview) error {
+	if asJSON {
+		return printJSON(out, pv)
+	}
+	fmt.Fprintf(out, "%s run: %d items; prompt %s, model %s; first item %s\n", pv.Pipeline, pv.Items, pv.PromptVersion, pv.Model, pv.Item)
+	if pv.Note != "" {
+		fmt.Fprintf(out, "(%s)\n", pv.Note)
+	}
+	for _, m := range pv.Messages {
+		fmt.Fprintf(out, "\n--- %s ---\n%s\n", m.Role, m.Content)
+	}
+	return nil
+}
+
+// printGenerationRun prints how a finished generating run went (with its items for table
+// metadata, whose output is the items), and fails when the run failed.
+func printGenerationRun(ctx context.Context, out io.Writer, asJSON bool, st *store.Store, run store.PipelineRun) error {
+	if asJSON {
 		res := map[string]any{"run": run}
 		if run.Kind == augment.KindTableMetadata {
-			items, err := t.db.store.RunItems(ctx, run.ID, 0)
+			items, err := st.RunItems(ctx, run.ID, 0)
 			if err != nil {
 				return err
 			}
