@@ -24,6 +24,12 @@ func (s *Store) withTx(ctx context.Context, what string, fn func(tx pgx.Tx) erro
 	return classify(tx.Commit(ctx), what)
 }
 
+// InTx runs fn in a transaction of the platform database and commits it when fn returns nil, as
+// withTx does: for the packages that write several tables through the store's tx functions at once.
+func (s *Store) InTx(ctx context.Context, what string, fn func(tx pgx.Tx) error) error {
+	return s.withTx(ctx, what, fn)
+}
+
 // inTx is withTx for an fn that leaves its errors to be classified: they are, under what.
 func (s *Store) inTx(ctx context.Context, what string, fn func(tx pgx.Tx) error) error {
 	return s.withTx(ctx, what, func(tx pgx.Tx) error { return classify(fn(tx), what) })

@@ -343,28 +343,23 @@ func (w *Agents) SaveAsNLQ(ctx context.Context, a store.Actor, projectID, agentR
 		return store.NLQ{}, err
 	}
 	res := w.exec.Run(ctx, d.DB.Target(), ar.SQL)
-	tx, err := w.store.Pool().Begin(ctx)
-	if err != nil {
-		return store.NLQ{}, err
-	}
-	defer tx.Rollback(context.WithoutCancel(ctx))
 	dbID := ar.DatabaseID
 	key := fmt.Sprintf("agent-run:%d", ar.ID)
 	origin, _ := json.Marshal(map[string]any{"kind": "agent-try", "agent_run_id": ar.ID})
 	n := store.NLQ{ProjectID: projectID, DatabaseID: &dbID, Question: question, Origin: origin, OriginKey: &key}
-	inserted, err := store.InsertNLQ(ctx, tx, a, &n)
-	if err != nil {
-		return n, err
-	}
-	if !inserted {
-		return n, &store.ConflictError{Msg: "this run was already saved as a question"}
-	}
-	c := store.Candidate{NLQID: n.ID, Source: "agent", SQL: ar.SQL, AgentRunID: &ar.ID, Warnings: ar.Warnings}
-	candidate.SetOutcome(&c, res)
-	if err := store.InsertCandidate(ctx, tx, a, &c); err != nil {
-		return n, err
-	}
-	return n, tx.Commit(ctx)
+	err = w.store.InTx(ctx, "save agent run as question", func(tx pgx.Tx) error {
+		inserted, err := store.InsertNLQ(ctx, tx, a, &n)
+		if err != nil {
+			return err
+		}
+		if !inserted {
+			return &store.ConflictError{Msg: "this run was already saved as a question"}
+		}
+		c := store.Candidate{NLQID: n.ID, Source: "agent", SQL: ar.SQL, AgentRunID: &ar.ID, Warnings: ar.Warnings}
+		candidate.SetOutcome(&c, res)
+		return store.InsertCandidate(ctx, tx, a, &c)
+	})
+	return n, err
 }
 
 // Accuracy is how an agent batch did against the questions' verified gold SQL, by execution match.

@@ -9,6 +9,8 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/goldset/goldset/pipelines/candidate"
 	"github.com/goldset/goldset/pipelines/ingest/spider"
 	"github.com/goldset/goldset/sqlexec"
@@ -102,33 +104,31 @@ func (im *Importer) importGold(ctx context.Context, a store.Actor, db store.Data
 // it is.
 func (im *Importer) insertGold(ctx context.Context, a store.Actor, golds []goldQuery, verified []verifiedGold) (*QuestionSummary, error) {
 	sum := &QuestionSummary{Total: len(verified)}
-	tx, err := im.Store.Pool().Begin(ctx)
+	err := im.Store.InTx(ctx, "import gold", func(tx pgx.Tx) error {
+		for i, vg := range verified {
+			q := golds[i]
+			n := q.nlq
+			sum.GoldTranslated++
+			if vg.v.Match {
+				sum.GoldMatched++
+			} else {
+				n.Status = store.NLQNeedsReview
+				sum.Mismatches = append(sum.Mismatches, Mismatch{Index: q.index, DBID: q.dbID, Query: q.sql, Reason: vg.reason()})
+			}
+			inserted, err := sum.insert(ctx, tx, a, &n)
+			if err != nil {
+				return err
+			}
+			if !inserted {
+				continue
+			}
+			if err := store.InsertCandidate(ctx, tx, a, importedCandidate(n.ID, q.sql, vg)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	if err != nil {
-		return sum, err
-	}
-	defer tx.Rollback(context.WithoutCancel(ctx))
-	for i, vg := range verified {
-		q := golds[i]
-		n := q.nlq
-		sum.GoldTranslated++
-		if vg.v.Match {
-			sum.GoldMatched++
-		} else {
-			n.Status = store.NLQNeedsReview
-			sum.Mismatches = append(sum.Mismatches, Mismatch{Index: q.index, DBID: q.dbID, Query: q.sql, Reason: vg.reason()})
-		}
-		inserted, err := sum.insert(ctx, tx, a, &n)
-		if err != nil {
-			return sum, err
-		}
-		if !inserted {
-			continue
-		}
-		if err := store.InsertCandidate(ctx, tx, a, importedCandidate(n.ID, q.sql, vg)); err != nil {
-			return sum, err
-		}
-	}
-	if err := tx.Commit(ctx); err != nil {
 		return sum, err
 	}
 	if sum.GoldTranslated > 0 {

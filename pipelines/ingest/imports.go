@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/goldset/goldset/pipelines/ingest/csvtable"
@@ -115,41 +116,37 @@ func (im *Importer) ImportTables(ctx context.Context, a store.Actor, projectID i
 	if prev, ok, err := im.unchanged(ctx, projectID, name, src); err != nil || ok {
 		return prev, err
 	}
-	tx, err := im.Store.Pool().Begin(ctx)
-	if err != nil {
-		return DatabaseSummary{}, fmt.Errorf("import %s: %w", name, err)
-	}
-	defer tx.Rollback(context.WithoutCancel(ctx))
-	id, err := store.NextDatabaseID(ctx, tx)
+	var d store.Database
+	var rep sqlexec.LoadReport
+	err := im.Store.InTx(ctx, "import "+name, func(tx pgx.Tx) error {
+		id, err := store.NextDatabaseID(ctx, tx)
+		if err != nil {
+			return err
+		}
+		target := sqlexec.TargetFor(im.PGDatabase, id)
+		if rep, err = sqlexec.Load(ctx, tx, target, tables); err != nil {
+			return loadError(name, err)
+		}
+		meta := make([]store.DBTable, len(tables))
+		defs := make([]sqlexec.TableDef, len(tables))
+		for i, td := range tables {
+			cols, _ := json.Marshal(td.Def.Columns)
+			fks, _ := json.Marshal(td.Def.ForeignKeys)
+			meta[i] = store.DBTable{Position: i, Name: td.Def.Name, Original: td.Def.Original, Summary: td.Def.Summary,
+				RowCount: rep.Tables[i].Rows, Columns: cols, PrimaryKey: td.Def.PrimaryKey, ForeignKeys: fks, Warnings: rep.Tables[i].Warnings,
+				ScanOrder: sqlexec.RowOrderKey(td)}
+			defs[i] = td.Def
+		}
+		schemaJSON, _ := json.Marshal(defs)
+		sum := sha256.Sum256(schemaJSON)
+		srcJSON, _ := json.Marshal(src)
+		repJSON, _ := json.Marshal(rep)
+		d = store.Database{ID: id, ProjectID: projectID, Name: name, Kind: kind, Source: srcJSON, SchemaName: target.Schema,
+			ReaderRole: target.Reader, SchemaHash: hex.EncodeToString(sum[:8]), TableCount: len(tables), RowCount: rep.Rows(), Report: repJSON}
+		return store.InsertDatabase(ctx, tx, a, &d, meta)
+	})
 	if err != nil {
 		return DatabaseSummary{}, err
-	}
-	target := sqlexec.TargetFor(im.PGDatabase, id)
-	rep, err := sqlexec.Load(ctx, tx, target, tables)
-	if err != nil {
-		return DatabaseSummary{}, loadError(name, err)
-	}
-	meta := make([]store.DBTable, len(tables))
-	defs := make([]sqlexec.TableDef, len(tables))
-	for i, td := range tables {
-		cols, _ := json.Marshal(td.Def.Columns)
-		fks, _ := json.Marshal(td.Def.ForeignKeys)
-		meta[i] = store.DBTable{Position: i, Name: td.Def.Name, Original: td.Def.Original, Summary: td.Def.Summary,
-			RowCount: rep.Tables[i].Rows, Columns: cols, PrimaryKey: td.Def.PrimaryKey, ForeignKeys: fks, Warnings: rep.Tables[i].Warnings,
-			ScanOrder: sqlexec.RowOrderKey(td)}
-		defs[i] = td.Def
-	}
-	schemaJSON, _ := json.Marshal(defs)
-	sum := sha256.Sum256(schemaJSON)
-	srcJSON, _ := json.Marshal(src)
-	repJSON, _ := json.Marshal(rep)
-	d := store.Database{ID: id, ProjectID: projectID, Name: name, Kind: kind, Source: srcJSON, SchemaName: target.Schema,
-		ReaderRole: target.Reader, SchemaHash: hex.EncodeToString(sum[:8]), TableCount: len(tables), RowCount: rep.Rows(), Report: repJSON}
-	if err := store.InsertDatabase(ctx, tx, a, &d, meta); err != nil {
-		return DatabaseSummary{}, err
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return DatabaseSummary{}, fmt.Errorf("import %s: commit: %w", name, err)
 	}
 	d.Latest = true
 	im.Log.Info("imported database", "project", projectID, "name", name, "version", d.Version, "tables", len(tables), "rows", d.RowCount)

@@ -155,11 +155,13 @@ func (im *Importer) ImportQuestionsCSV(ctx context.Context, a store.Actor, proje
 		return nil, err
 	}
 	sum := &QuestionSummary{Total: len(rows)}
-	tx, err := im.Store.Pool().Begin(ctx)
-	if err != nil {
-		return sum, err
-	}
-	defer tx.Rollback(context.WithoutCancel(ctx))
+	return sum, im.Store.InTx(ctx, "import questions", func(tx pgx.Tx) error {
+		return insertQuestionRows(ctx, tx, a, projectID, file, rows, sum)
+	})
+}
+
+// insertQuestionRows writes the questions of rows (read from file) and their SQL, in tx.
+func insertQuestionRows(ctx context.Context, tx pgx.Tx, a store.Actor, projectID int64, file string, rows []questionRow, sum *QuestionSummary) error {
 	for _, q := range rows {
 		dbID := q.db.ID
 		key := fmt.Sprintf("csv:%s:%d", file, q.line)
@@ -171,7 +173,7 @@ func (im *Importer) ImportQuestionsCSV(ctx context.Context, a store.Actor, proje
 		n := store.NLQ{ProjectID: projectID, DatabaseID: &dbID, Question: q.question, Origin: origin, OriginKey: &key}
 		inserted, err := sum.insert(ctx, tx, a, &n)
 		if err != nil {
-			return sum, err
+			return err
 		}
 		if !inserted {
 			continue
@@ -185,10 +187,10 @@ func (im *Importer) ImportQuestionsCSV(ctx context.Context, a store.Actor, proje
 			sum.SQLFailed++
 		}
 		if err := store.InsertCandidate(ctx, tx, a, &c); err != nil {
-			return sum, err
+			return err
 		}
 	}
-	return sum, tx.Commit(ctx)
+	return nil
 }
 
 // questionRow is one line of a questions CSV, checked and resolved.

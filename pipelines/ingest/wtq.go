@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/goldset/goldset/pipelines/ingest/csvtable"
 	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store"
@@ -100,16 +102,20 @@ func (im *Importer) ImportWTQ(ctx context.Context, a store.Actor, projectID int6
 		return ImportSummary{}, err
 	}
 	sum := ImportSummary{Databases: []DatabaseSummary{dbs}, Questions: &QuestionSummary{Total: len(qs)}}
-	tx, err := im.Store.Pool().Begin(ctx)
-	if err != nil {
-		return sum, err
-	}
-	defer tx.Rollback(context.WithoutCancel(ctx))
 	dbID := dbs.Database.ID
+	return sum, im.Store.InTx(ctx, "import wtq questions", func(tx pgx.Tx) error {
+		return insertWTQQuestions(ctx, tx, a, projectID, dbID, qs, byContext, official, sum.Questions)
+	})
+}
+
+// insertWTQQuestions writes the questions whose table the import has (byContext) in tx, counting
+// the others skipped.
+func insertWTQQuestions(ctx context.Context, tx pgx.Tx, a store.Actor, projectID, dbID int64, qs []*wtqQuestion,
+	byContext map[string]string, official bool, sum *QuestionSummary) error {
 	for _, q := range qs {
 		table, ok := byContext[q.Context]
 		if !ok {
-			sum.Questions.Skipped++
+			sum.Skipped++
 			continue
 		}
 		key := "wtq:" + q.file + ":" + q.ID
@@ -122,11 +128,11 @@ func (im *Importer) ImportWTQ(ctx context.Context, a store.Actor, projectID int6
 		}
 		originJSON, _ := json.Marshal(origin)
 		n := store.NLQ{ProjectID: projectID, DatabaseID: &dbID, Question: q.Utterance, Origin: originJSON, OriginKey: &key, TargetValues: q.TargetValues}
-		if _, err := sum.Questions.insert(ctx, tx, a, &n); err != nil {
-			return sum, err
+		if _, err := sum.insert(ctx, tx, a, &n); err != nil {
+			return err
 		}
 	}
-	return sum, tx.Commit(ctx)
+	return nil
 }
 
 // wtqQuestion is a question with the files it was read from: the first, and all of them.

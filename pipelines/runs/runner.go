@@ -442,25 +442,20 @@ func (r *Runner) kindOf(ctx context.Context, runID int64) (Kind, store.PipelineR
 // dispatch hands out a run's waiting items so that as many are held by jobs as its concurrency
 // allows, in one transaction with the run locked (the sweep: a new or resumed run, items taken back).
 func (r *Runner) dispatch(ctx context.Context, runID int64) error {
-	tx, err := r.Store.Pool().Begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback(context.WithoutCancel(ctx))
-	run, inFlight, ok, err := store.LockRunForJobs(ctx, tx, runID)
-	if err != nil || !ok {
-		return err
-	}
-	k, ok := r.kinds[run.Kind]
-	if !ok {
-		return nil // a worker of a newer version may know it
-	}
-	if free := max(1, k.Concurrency(run)) - inFlight; free > 0 {
-		if _, err := r.queue(ctx, tx, runID, free); err != nil {
+	return r.Store.InTx(ctx, "dispatch run items", func(tx pgx.Tx) error {
+		run, inFlight, ok, err := store.LockRunForJobs(ctx, tx, runID)
+		if err != nil || !ok {
 			return err
 		}
-	}
-	return tx.Commit(ctx)
+		k, ok := r.kinds[run.Kind]
+		if !ok {
+			return nil // a worker of a newer version may know it
+		}
+		if free := max(1, k.Concurrency(run)) - inFlight; free > 0 {
+			_, err = r.queue(ctx, tx, runID, free)
+		}
+		return err
+	})
 }
 
 // queue hands up to n of a run's waiting items to new River jobs, in tx. A finishing item passes its
