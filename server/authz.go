@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -105,13 +107,13 @@ var rolePermissions = [][]string{
 	{"admin", "settings", "write"},
 }
 
-// authorizer answers "may this user do this here?" from an in-memory casbin enforcer that is rebuilt
-// whenever roles change: synchronously after changes made by this process, and on a PostgreSQL
-// NOTIFY (sent by triggers on users and memberships) for changes made by any other process.
+// authorizer answers "may this user do this here?" from an in-memory policy that is rebuilt whenever
+// roles change: synchronously after changes made by this process, and on a PostgreSQL NOTIFY (sent by
+// triggers on users and memberships) for changes made by any other process.
 type authorizer struct {
-	store    *store.Store
-	log      *slog.Logger
-	enforcer atomic.Pointer[casbin.Enforcer]
+	store  *store.Store
+	log    *slog.Logger
+	policy atomic.Pointer[policy]
 }
 
 func newAuthorizer(ctx context.Context, st *store.Store, log *slog.Logger) (*authorizer, error) {
@@ -128,46 +130,103 @@ func projectDomain(projectID int64) string { return "project:" + strconv.FormatI
 
 const globalDomain = "global"
 
-// reload rebuilds the enforcer from the database and swaps it in whole, so a request never sees a
-// half-loaded policy.
+// reload rebuilds the policy from the database and swaps it in whole, so a request never sees a
+// half-loaded one.
 func (a *authorizer) reload(ctx context.Context) error {
-	m, err := model.NewModelFromString(casbinModel)
-	if err != nil {
-		return fmt.Errorf("authz: model: %w", err)
-	}
-	e, err := casbin.NewEnforcer(m)
-	if err != nil {
-		return fmt.Errorf("authz: enforcer: %w", err)
-	}
-	e.AddNamedDomainMatchingFunc("g", "KeyMatch", util.KeyMatch)
-	if _, err := e.AddPolicies(rolePermissions); err != nil {
-		return fmt.Errorf("authz: policies: %w", err)
-	}
-	grouping := append([][]string{}, roleHierarchy...)
 	admins, err := a.store.AdminIDs(ctx)
 	if err != nil {
 		return fmt.Errorf("authz: %w", err)
-	}
-	for _, id := range admins {
-		grouping = append(grouping, []string{subject(id), "admin", "*"})
 	}
 	members, err := a.store.AllMemberships(ctx)
 	if err != nil {
 		return fmt.Errorf("authz: %w", err)
 	}
-	for _, mb := range members {
-		grouping = append(grouping, []string{subject(mb.UserID), mb.Role, projectDomain(mb.ProjectID)})
+	p, err := newPolicy(admins, members)
+	if err != nil {
+		return err
 	}
-	if _, err := e.AddGroupingPolicies(grouping); err != nil {
-		return fmt.Errorf("authz: roles: %w", err)
-	}
-	a.enforcer.Store(e)
+	a.policy.Store(p)
 	return nil
 }
 
 // allowed reports whether user may perform (obj, act) in domain.
 func (a *authorizer) allowed(userID int64, domain, obj, act string) (bool, error) {
-	return a.enforcer.Load().Enforce(subject(userID), domain, obj, act)
+	return a.policy.Load().allowed(userID, domain, obj, act)
+}
+
+// policy is the access policy at one moment: casbin's enforcer over the roles people then held, and
+// the decisions it has made. A decision depends on the caller only through the roles they hold in the
+// domain: whether they are an admin (granted everywhere) and their membership's role in the project.
+// So each decision is made once by casbin, for the first caller holding those roles, and read from
+// memory for the next, whoever they are. Evaluating casbin's matcher over every policy row is what a
+// request's authorization costs otherwise.
+type policy struct {
+	enforcer  *casbin.Enforcer
+	admins    map[int64]bool
+	roles     map[membershipKey]string // a member's role in a project
+	decisions sync.Map                 // decisionKey → bool
+}
+
+type membershipKey struct{ user, project int64 }
+
+// decisionKey is a decision's question as far as the caller's identity matters to it.
+type decisionKey struct {
+	admin    bool
+	project  bool   // a project's domain (else the global one)
+	role     string // the membership's role in that project, "" for none
+	obj, act string
+}
+
+func newPolicy(admins []int64, members []store.Membership) (*policy, error) {
+	m, err := model.NewModelFromString(casbinModel)
+	if err != nil {
+		return nil, fmt.Errorf("authz: model: %w", err)
+	}
+	e, err := casbin.NewEnforcer(m)
+	if err != nil {
+		return nil, fmt.Errorf("authz: enforcer: %w", err)
+	}
+	e.AddNamedDomainMatchingFunc("g", "KeyMatch", util.KeyMatch)
+	if _, err := e.AddPolicies(rolePermissions); err != nil {
+		return nil, fmt.Errorf("authz: policies: %w", err)
+	}
+	p := &policy{enforcer: e, admins: make(map[int64]bool, len(admins)), roles: make(map[membershipKey]string, len(members))}
+	grouping := append([][]string{}, roleHierarchy...)
+	for _, id := range admins {
+		grouping = append(grouping, []string{subject(id), "admin", "*"})
+		p.admins[id] = true
+	}
+	for _, mb := range members {
+		grouping = append(grouping, []string{subject(mb.UserID), mb.Role, projectDomain(mb.ProjectID)})
+		p.roles[membershipKey{mb.UserID, mb.ProjectID}] = mb.Role
+	}
+	if _, err := e.AddGroupingPolicies(grouping); err != nil {
+		return nil, fmt.Errorf("authz: roles: %w", err)
+	}
+	return p, nil
+}
+
+func (p *policy) allowed(userID int64, domain, obj, act string) (bool, error) {
+	k := decisionKey{admin: p.admins[userID], obj: obj, act: act}
+	if rest, ok := strings.CutPrefix(domain, "project:"); ok {
+		project, err := strconv.ParseInt(rest, 10, 64)
+		if err != nil {
+			return false, fmt.Errorf("authz: domain %q", domain)
+		}
+		k.project = true
+		k.role = p.roles[membershipKey{userID, project}]
+	} else if domain != globalDomain {
+		return false, fmt.Errorf("authz: domain %q", domain)
+	}
+	if ok, found := p.decisions.Load(k); found {
+		return ok.(bool), nil
+	}
+	ok, err := p.enforcer.Enforce(subject(userID), domain, obj, act)
+	if err != nil {
+		return false, err
+	}
+	p.decisions.Store(k, ok)
+	return ok, nil
 }
 
 // listen reloads the policy on every goldset_authz notification until ctx ends, reconnecting with
