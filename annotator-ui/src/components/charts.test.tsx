@@ -1,4 +1,4 @@
-import { render, screen } from '@testing-library/react';
+import { render, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { BarChart, Delta, HeatMap, heatLegend, heatLevel, LineChart, LongTailChart, niceStep, ProportionBar, ShareBars, shortLabel, StackedBarChart } from './charts';
 
@@ -65,6 +65,23 @@ describe('charts', () => {
     );
     const bar = screen.getByRole('img', { name: 'dev: New 3, Accepted 1' });
     expect([...bar.children].map((c) => (c as HTMLElement).style.width)).toEqual(['75%', '25%']);
+  });
+
+  it('names every part with its count under the bar when asked, zeros included', () => {
+    render(
+      <ProportionBar
+        label="Slots"
+        legend
+        parts={[
+          { key: 'a', label: 'Done', value: 0, className: 'x' },
+          { key: 'b', label: 'Waiting', value: 1820, className: 'y' },
+        ]}
+      />,
+    );
+    expect(screen.getByRole('img', { name: 'Slots: Waiting 1820' }).children).toHaveLength(1);
+    const items = within(screen.getByRole('list', { name: 'Slots, legend' })).getAllByRole('listitem');
+    expect(items.map((li) => li.textContent)).toEqual(['Done 0', 'Waiting 1,820']);
+    expect(items[1].querySelector('.chart-swatch')).toHaveClass('y');
   });
 
   it('colours a change by whether it went the right way', () => {

@@ -9,26 +9,42 @@ export interface Part {
   className: string;
 }
 
-/** One horizontal bar split into parts by their share of the total (e.g. a stage's questions by status). */
-export function ProportionBar({ label, parts }: { label: string; parts: Part[] }) {
+/**
+ * One horizontal bar split into parts by their share of the total (e.g. a stage's questions by
+ * status); with `legend`, each part's colour, name and count below it, zeros included, so the bar
+ * reads without hovering.
+ */
+export function ProportionBar({ label, parts, legend = false }: { label: string; parts: Part[]; legend?: boolean }) {
   const total = parts.reduce((s, p) => s + p.value, 0);
   const text = parts
     .filter((p) => p.value > 0)
     .map((p) => `${p.label} ${p.value}`)
     .join(', ');
   return (
-    <div className="proportion" role="img" aria-label={`${label}: ${text || 'none'}`}>
-      {parts
-        .filter((p) => p.value > 0)
-        .map((p) => (
-          <span
-            key={p.key}
-            className={`proportion-part ${p.className}`}
-            style={{ width: `${(p.value / total) * 100}%` }}
-            title={`${p.label}: ${p.value} (${Math.round((p.value / total) * 100)}%)`}
-          />
-        ))}
-    </div>
+    <>
+      <div className="proportion" role="img" aria-label={`${label}: ${text || 'none'}`}>
+        {parts
+          .filter((p) => p.value > 0)
+          .map((p) => (
+            <span
+              key={p.key}
+              className={`proportion-part ${p.className}`}
+              style={{ width: `${(p.value / total) * 100}%` }}
+              title={`${p.label}: ${p.value} (${Math.round((p.value / total) * 100)}%)`}
+            />
+          ))}
+      </div>
+      {legend && (
+        <ul className="chart-legend" aria-label={`${label}, legend`}>
+          {parts.map((p) => (
+            <li key={p.key}>
+              <span className={`chart-swatch ${p.className}`} aria-hidden="true" />
+              {p.label} {p.value.toLocaleString()}
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
   );
 }
 

@@ -31,6 +31,7 @@ export function MyWork({ projectId, onReopened }: { projectId: string; onReopene
       </p>
       <ProportionBar
         label="Annotation slots"
+        legend
         parts={[
           { key: 'done', label: 'Done', value: s.done, className: 'chart-status-accepted' },
           { key: 'claimed', label: 'Being answered', value: s.claimed, className: 'chart-status-needs_review' },

@@ -21,7 +21,7 @@ export function CyclesCard({ projectId, cycles, lead }: { projectId: string; cyc
         ) : null
       }
     >
-      <Headline cycles={cycles} />
+      {cycles.length > 0 && <Headline cycles={cycles} />}
       {cycles.length === 0 ? (
         <EmptyState title="No cycles yet">
           Cycles start when people annotate questions the agent answered, or when a lead saves the first guidelines.
