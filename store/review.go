@@ -172,23 +172,25 @@ func (s *Store) ClaimReviewItem(ctx context.Context, a Actor, projectID, reviewe
 	return v, nil
 }
 
-// fillReviewContext adds every candidate of the item's question and its newest agent run.
+// fillReviewContext adds every candidate of the item's question and its newest agent run, both
+// asked in one round trip.
 func (s *Store) fillReviewContext(ctx context.Context, v *ReviewItemView) error {
-	rows, err := s.pool.Query(ctx, `SELECT c.id, c.source, u.email, c.sql, c.result_fingerprint, c.row_count, c.error, c.agent_run_id
-		FROM sql_candidates c LEFT JOIN users u ON u.id = c.created_by WHERE c.nlq_id = $1 ORDER BY c.id`, v.NLQID)
-	if err != nil {
-		return classify(err, "review candidates")
-	}
-	v.Candidates, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (ReviewCandidate, error) {
-		var c ReviewCandidate
-		err := r.Scan(&c.ID, &c.Source, &c.AuthorEmail, &c.SQL, &c.ResultFingerprint, &c.RowCount, &c.Error, &c.AgentRunID)
-		return c, err
+	b := &pgx.Batch{}
+	b.Queue(`SELECT c.id, c.source, u.email, c.sql, c.result_fingerprint, c.row_count, c.error, c.agent_run_id
+		FROM sql_candidates c LEFT JOIN users u ON u.id = c.created_by WHERE c.nlq_id = $1 ORDER BY c.id`, v.NLQID).
+		Query(func(rows pgx.Rows) error {
+			var err error
+			v.Candidates, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (ReviewCandidate, error) {
+				var c ReviewCandidate
+				err := r.Scan(&c.ID, &c.Source, &c.AuthorEmail, &c.SQL, &c.ResultFingerprint, &c.RowCount, &c.Error, &c.AgentRunID)
+				return c, err
+			})
+			return err
+		})
+	b.Queue(`SELECT max(id) FROM agent_runs WHERE nlq_id = $1`, v.NLQID).QueryRow(func(row pgx.Row) error {
+		return row.Scan(&v.AgentRunID)
 	})
-	if err != nil {
-		return classify(err, "review candidates")
-	}
-	err = s.pool.QueryRow(ctx, `SELECT max(id) FROM agent_runs WHERE nlq_id = $1`, v.NLQID).Scan(&v.AgentRunID)
-	return classify(err, "review agent run")
+	return classify(s.pool.SendBatch(ctx, b).Close(), "review candidates and agent run")
 }
 
 // reviewItemViewFields are the scan targets of an item with its question and its two candidates
