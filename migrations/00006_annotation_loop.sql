@@ -1,5 +1,5 @@
 -- +goose Up
--- The annotation loop (issue 5): a project's policy, the human annotation work items, what annotators
+-- The annotation loop: a project's policy, the human annotation work items, what annotators
 -- wrote or skipped, and every agent-versus-human comparison. See store/annotation.go.
 
 CREATE TABLE project_policies (

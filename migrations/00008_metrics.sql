@@ -1,6 +1,6 @@
 -- +goose Up
--- Diversity and complexity metrics (issue 7). A metric run computes one report per stage of a
--- project, over each stage's own questions and over the dataset up to it (seed 003's table), and
+-- Diversity and complexity metrics. A metric run computes one report per stage of a
+-- project, over each stage's own questions and over the dataset up to it (cumulatively), and
 -- keeps exactly what it read — which question with which SQL, which embedding model — so its figures
 -- can be reproduced.
 CREATE TABLE metric_runs (

@@ -1,5 +1,5 @@
 -- +goose Up
--- Runs on River (issue 6): each pending item of a run is handed to one River job at a time, and the
+-- Runs on River: each pending item of a run is handed to one River job at a time, and the
 -- worker process that claims it is recorded (worker_id) so that the items of a process that died are
 -- handed to another. River's own tables (river_job, ...) come from rivermigrate, applied with these
 -- migrations (see migrations.go).

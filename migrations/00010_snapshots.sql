@@ -1,5 +1,5 @@
 -- +goose Up
--- Golden snapshots (issue 8): an immutable copy of a project's accepted pairs with their split, so
+-- Golden snapshots: an immutable copy of a project's accepted pairs with their split, so
 -- an export, an evaluation or a fine-tuning run months later reads exactly what was cut. The pairs
 -- are copied, not referenced: editing a question afterwards must not change a snapshot.
 CREATE TABLE snapshots (

@@ -1,5 +1,5 @@
 -- +goose Up
--- Exports of golden snapshots (issue 8): who took which file of which snapshot, and its sha256, so a
+-- Exports of golden snapshots: who took which file of which snapshot, and its sha256, so a
 -- fine-tuning or evaluation run can be traced to the exact bytes it read. A row is written when the
 -- export starts ('running') and closed when it ends: 'done' with the count and hash, or 'failed' when
 -- it was interrupted (client gone, cancelled, a query failed), so a partial file is never mistaken

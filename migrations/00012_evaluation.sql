@@ -1,5 +1,5 @@
 -- +goose Up
--- Evaluation of models on snapshots and prompt optimization (issue 8).
+-- Evaluation of models on snapshots, and prompt optimization.
 
 -- A project's text-to-SQL prompt template, versioned: what evaluations and optimizations start from,
 -- and what the agent adds to its system prompt as the project's instructions. Versions are never
