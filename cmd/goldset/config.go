@@ -192,7 +192,7 @@ func (c *config) get(name string) string {
 
 func (c *config) logger() *slog.Logger {
 	var level slog.Level
-	_ = level.UnmarshalText([]byte(c.getOr("log-level", "info")))
+	_ = level.UnmarshalText([]byte(c.getOr("log-level", "info"))) // resolve checked it is one of the four
 	opts := &slog.HandlerOptions{Level: level}
 	if c.getOr("log-format", "text") == "json" {
 		return slog.New(slog.NewJSONHandler(os.Stderr, opts))

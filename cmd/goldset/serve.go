@@ -178,10 +178,14 @@ func lockServe(dataDir string) (*serveLock, error) {
 			PID  int    `json:"pid"`
 			Addr string `json:"addr"`
 		}
-		b, _ := os.ReadFile(filepath.Join(dataDir, "serve.json"))
-		_ = json.Unmarshal(b, &other)
-		return nil, fmt.Errorf("goldset is already serving from data dir %s (pid %d, address %s); stop it first, or use another --data-dir",
-			absPath(dataDir), other.PID, other.Addr)
+		// Who holds the lock is said when its serve.json can be read (it is written just after the
+		// lock is taken, so a server starting this instant may not have written it yet).
+		who := ""
+		if b, err := os.ReadFile(filepath.Join(dataDir, "serve.json")); err == nil && json.Unmarshal(b, &other) == nil && other.PID > 0 {
+			who = fmt.Sprintf(" (pid %d, address %s)", other.PID, other.Addr)
+		}
+		return nil, fmt.Errorf("goldset is already serving from data dir %s%s; stop it first, or use another --data-dir",
+			absPath(dataDir), who)
 	}
 	return &serveLock{f: f}, nil
 }
