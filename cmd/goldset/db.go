@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -91,13 +93,45 @@ func openProject(ctx context.Context, cfg *config, name string) (*database, stor
 	return db, p, nil
 }
 
-// projectByName finds the project called name, saying which one is missing.
+// projectByName finds the project called name, or numbered name (the id the web UI's addresses
+// show) when none is called that. When neither exists, the error lists the projects there are.
 func projectByName(ctx context.Context, st *store.Store, name string) (store.Project, error) {
 	p, err := st.ProjectByName(ctx, name)
+	if errors.Is(err, store.ErrNotFound) {
+		if id, perr := strconv.ParseInt(name, 10, 64); perr == nil && id > 0 {
+			if p, err = st.Project(ctx, id); err == nil {
+				return p, nil
+			}
+		}
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		return p, store.NotFound(fmt.Sprintf("no project is called %q%s", name, existingProjects(ctx, st)))
+	}
 	if err != nil {
 		return p, fmt.Errorf("project %s: %w", name, err)
 	}
 	return p, nil
+}
+
+// existingProjects names the projects there are (the first 20), for an error that says one was not
+// found: `; the projects are: "Sample" (1), "wtq" (2)`, or "; there is no project yet".
+func existingProjects(ctx context.Context, st *store.Store) string {
+	ps, err := st.ListProjects(ctx, store.User{IsAdmin: true})
+	if err != nil {
+		return ""
+	}
+	if len(ps) == 0 {
+		return "; there is no project yet"
+	}
+	const most = 20
+	var names []string
+	for _, p := range ps[:min(len(ps), most)] {
+		names = append(names, fmt.Sprintf("%q (%d)", p.Name, p.ID))
+	}
+	if len(ps) > most {
+		names = append(names, fmt.Sprintf("and %d more", len(ps)-most))
+	}
+	return "; the projects are: " + strings.Join(names, ", ")
 }
 
 // supervise starts the embedded PostgreSQL again whenever it dies, until Close, for the commands

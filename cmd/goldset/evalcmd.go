@@ -76,7 +76,7 @@ type runFlags struct {
 // modelHelp say what those two are for in this command.
 func newRunFlags(fs *flag.FlagSet, what, snapshotHelp, modelHelp, promptHelp, concHelp string) *runFlags {
 	return &runFlags{
-		project:    fs.String("project", "", "project name"),
+		project:    fs.String("project", "", "project name or number"),
 		snapshot:   fs.Int64("snapshot", 0, snapshotHelp),
 		model:      fs.String("model", "", modelHelp+" (default the configured target model)"),
 		baseURL:    fs.String("base-url", "", "that model's own OpenAI-compatible endpoint (key from "+evaluate.EnvTargetAPIKey+")"),
@@ -504,7 +504,7 @@ func printOptReport(out io.Writer, rep optimize.Report, spend store.RunSpend) {
 func runPrompts(ctx context.Context, args []string, out io.Writer) error {
 	fs := newFlagSet("prompts --project P [--show VERSION] [--save FILE --note TEXT] [--json]", promptsHelp)
 	cfg := newConfig(fs, dbOptions...)
-	project := fs.String("project", "", "project name")
+	project := fs.String("project", "", "project name or number")
 	show := fs.Int("show", -1, "print this version (0: the built-in template)")
 	save := fs.String("save", "", "save this file as a new version")
 	note := fs.String("note", "", "save: what changed")

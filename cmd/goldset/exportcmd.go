@@ -33,7 +33,7 @@ are not written to a terminal: give --out FILE.zip or redirect stdout.`
 func runExport(ctx context.Context, args []string, out io.Writer) error {
 	fs := newFlagSet("export --project P --snapshot ID --format F [--split S] [--out FILE]", exportHelp)
 	cfg := newConfig(fs, append(dbOptions, sqlOptions...)...)
-	project := fs.String("project", "", "project name")
+	project := fs.String("project", "", "project name or number")
 	snapshot := fs.Int64("snapshot", 0, "snapshot id")
 	format := fs.String("format", "", "one of "+strings.Join(export.ExportFormats, ", "))
 	split := fs.String("split", golden.SplitAll, "train, val, test or all")

@@ -86,7 +86,7 @@ type projectFlags struct{ project, database *string }
 
 // newProjectFlags defines them; databaseHelp says what --database is in this command.
 func newProjectFlags(fs *flag.FlagSet, databaseHelp string) projectFlags {
-	return projectFlags{project: fs.String("project", "", "project name"), database: fs.String("database", "", databaseHelp)}
+	return projectFlags{project: fs.String("project", "", "project name or number"), database: fs.String("database", "", databaseHelp)}
 }
 
 // needBoth is the usage error of a command that works in one database and was not told both names.

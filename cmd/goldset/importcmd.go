@@ -94,12 +94,13 @@ func (t *tools) project(ctx context.Context, name, dbName string) (store.Project
 	return p, d, err
 }
 
-// projectNamed finds the project called name, creating it when absent.
+// projectNamed finds the project called (or numbered) name as projectByName does, creating one
+// called name when there is none.
 func projectNamed(ctx context.Context, st *store.Store, name string) (store.Project, error) {
 	if strings.TrimSpace(name) == "" {
 		return store.Project{}, fmt.Errorf("%w: --project is required", errUsage)
 	}
-	p, err := st.ProjectByName(ctx, name)
+	p, err := projectByName(ctx, st, name)
 	if errors.Is(err, store.ErrNotFound) {
 		return st.CreateProject(ctx, store.System, name, "", 0)
 	}
@@ -109,7 +110,7 @@ func projectNamed(ctx context.Context, st *store.Store, name string) (store.Proj
 func runImport(ctx context.Context, args []string, out io.Writer) error {
 	fs := newFlagSet("import csv|sqlite|spider|bird|wtq|questions PATH... --project P", importHelp)
 	cfg := newConfig(fs, append(append(dbOptions, sqlOptions...), uploadOptions...)...)
-	project := fs.String("project", "", "project name (created when absent)")
+	project := fs.String("project", "", "project name or number (created, with that name, when there is none)")
 	dbName := fs.String("database", "", "target database name (default: from the file or folder name)")
 	questions := fs.String("questions", "", "questions file: spider or bird split (default dev.json) or WTQ TSV (default questions.tsv)")
 	asJSON := fs.Bool("json", false, "print the summary as JSON")

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/goldset/goldset/store"
 	"github.com/goldset/goldset/store/pgserver"
 	"github.com/goldset/goldset/store/storetest"
 )
@@ -332,7 +333,7 @@ func TestCLI_ImportErrorsAreClear(t *testing.T) {
 	if _, err := c.run("import", "parquet", bad, "--project", "p"); !errors.Is(err, errUsage) {
 		t.Errorf("unknown kind: %v", err)
 	}
-	if _, err := c.run("sql", "run", "--project", "nope", "--database", "x", "SELECT 1"); err == nil || !strings.Contains(err.Error(), "project nope") {
+	if _, err := c.run("sql", "run", "--project", "nope", "--database", "x", "SELECT 1"); !errors.Is(err, store.ErrNotFound) || !strings.Contains(err.Error(), `no project is called "nope"`) {
 		t.Errorf("unknown project: %v", err)
 	}
 }

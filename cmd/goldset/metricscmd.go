@@ -25,7 +25,7 @@ forces the fallback.`
 func runMetrics(ctx context.Context, args []string, out io.Writer) error {
 	fs := newFlagSet("metrics --project P [--stage S] [--lexical] [--json]", metricsHelp)
 	cfg := newConfig(fs, dbOptions...)
-	project := fs.String("project", "", "project name")
+	project := fs.String("project", "", "project name or number")
 	stage := fs.String("stage", "", "one stage only")
 	lexical := fs.Bool("lexical", false, "use the lexical fallback even when an embeddings model is configured")
 	asJSON := fs.Bool("json", false, "print the report as JSON")

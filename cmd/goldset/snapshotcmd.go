@@ -121,7 +121,7 @@ type snapshotOptions struct {
 
 func snapshotFlags(fs *flag.FlagSet) *snapshotOptions {
 	o := &snapshotOptions{}
-	o.project = fs.String("project", "", "project name")
+	o.project = fs.String("project", "", "project name or number")
 	o.name = fs.String("name", "", "create: the snapshot's name")
 	fs.Var(&o.stages, "stage", "create: only questions of this stage (repeat, or comma-separated)")
 	fs.Var(&o.databases, "database", "create: only questions about this database (repeat, or comma-separated)")
