@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm"
 )
 
@@ -47,27 +48,27 @@ func (s *Store) CreateSession(ctx context.Context, a Actor, u User, userAgent, i
 	return NewSession{Session: sess, Secret: secret}, err
 }
 
-// SessionUser resolves a cookie secret to its live session and enabled user, extending the session.
+// SessionUser resolves a cookie secret to its live session and enabled user (one query), extending
+// the session.
 func (s *Store) SessionUser(ctx context.Context, secret string) (Session, User, error) {
 	var sess Session
-	err := s.db.WithContext(ctx).Where("token_hash = ? AND expires_at > now()", HashSecret(secret)).First(&sess).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
+	var u User
+	err := s.pool.QueryRow(ctx, `SELECT s.id, s.token_hash, s.csrf_token, s.user_id, s.user_agent, s.ip, s.created_at, s.last_seen_at, s.expires_at,
+			u.id, u.email, u.name, u.password_hash, u.is_admin, u.disabled, u.version, u.created_at, u.updated_at
+		FROM sessions s JOIN users u ON u.id = s.user_id
+		WHERE s.token_hash = $1 AND s.expires_at > now()`, HashSecret(secret)).
+		Scan(&sess.ID, &sess.TokenHash, &sess.CSRFToken, &sess.UserID, &sess.UserAgent, &sess.IP, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt,
+			&u.ID, &u.Email, &u.Name, &u.PasswordHash, &u.IsAdmin, &u.Disabled, &u.Version, &u.CreatedAt, &u.UpdatedAt)
+	if errors.Is(err, pgx.ErrNoRows) || (err == nil && u.Disabled) {
 		return Session{}, User{}, ErrBadCredentials
 	}
 	if err != nil {
 		return Session{}, User{}, classify(err, "get session")
 	}
-	u, err := s.User(ctx, sess.UserID)
-	if errors.Is(err, ErrNotFound) || (err == nil && u.Disabled) {
-		return Session{}, User{}, ErrBadCredentials
-	}
-	if err != nil {
-		return Session{}, User{}, err
-	}
-	// Extend at most once a minute, so a busy browser does not write on every request.
+	// Extend at most once a minute, so a busy browser does not write on every request. Best effort:
+	// a failure to extend must not fail the request it authenticates; the next one tries again.
 	if time.Since(sess.LastSeenAt) > time.Minute {
-		s.db.WithContext(ctx).Model(&Session{}).Where("id = ?", sess.ID).
-			Updates(map[string]any{"last_seen_at": gorm.Expr("now()"), "expires_at": time.Now().Add(SessionTTL)})
+		_, _ = s.pool.Exec(ctx, `UPDATE sessions SET last_seen_at = now(), expires_at = $2 WHERE id = $1`, sess.ID, time.Now().Add(SessionTTL))
 	}
 	return sess, u, nil
 }

@@ -152,6 +152,64 @@ func TestUsers_AuthenticateRefusesEveryBadCase(t *testing.T) {
 	}
 }
 
+// A cookie's secret finds its session and user while both are live; an unknown secret, an expired
+// session or a disabled user is refused alike. A session unused for more than a minute is extended
+// by its use, a session used within the minute is not written.
+func TestSessions_ResolveExtendAndRefuse(t *testing.T) {
+	t.Parallel()
+	st := open(t)
+	ctx := context.Background()
+	u := newUser(t, st, "ada@example.com")
+	ns, err := st.CreateSession(ctx, store.System, u, "test agent", "127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, got, err := st.SessionUser(ctx, ns.Secret)
+	if err != nil || got.ID != u.ID || got.Email != "ada@example.com" || sess.ID != ns.Session.ID || sess.CSRFToken != ns.Session.CSRFToken || sess.UserAgent != "test agent" {
+		t.Fatalf("live session: %+v %+v %v", sess, got, err)
+	}
+	if _, _, err := st.SessionUser(ctx, ns.Secret+"x"); !errors.Is(err, store.ErrBadCredentials) {
+		t.Errorf("unknown secret: %v", err)
+	}
+
+	expiry := func() (lastSeen, expires time.Time) {
+		t.Helper()
+		if err := st.Pool().QueryRow(ctx, `SELECT last_seen_at, expires_at FROM sessions WHERE id = $1`, ns.Session.ID).Scan(&lastSeen, &expires); err != nil {
+			t.Fatal(err)
+		}
+		return lastSeen, expires
+	}
+	// Used within the minute: nothing written.
+	mustExec(t, st, `UPDATE sessions SET last_seen_at = now() - interval '30 seconds', expires_at = now() + interval '1 hour' WHERE id = $1`, ns.Session.ID)
+	before, beforeExp := expiry()
+	if _, _, err := st.SessionUser(ctx, ns.Secret); err != nil {
+		t.Fatal(err)
+	}
+	if after, afterExp := expiry(); !after.Equal(before) || !afterExp.Equal(beforeExp) {
+		t.Errorf("used within the minute, written: last seen %v → %v, expires %v → %v", before, after, beforeExp, afterExp)
+	}
+	// Unused for two minutes: extended to a full TTL from now.
+	mustExec(t, st, `UPDATE sessions SET last_seen_at = now() - interval '2 minutes' WHERE id = $1`, ns.Session.ID)
+	if _, _, err := st.SessionUser(ctx, ns.Secret); err != nil {
+		t.Fatal(err)
+	}
+	if lastSeen, expires := expiry(); time.Since(lastSeen) > time.Minute || time.Until(expires) < store.SessionTTL-time.Hour {
+		t.Errorf("not extended: last seen %v, expires %v", lastSeen, expires)
+	}
+
+	mustExec(t, st, `UPDATE sessions SET expires_at = now() - interval '1 second' WHERE id = $1`, ns.Session.ID)
+	if _, _, err := st.SessionUser(ctx, ns.Secret); !errors.Is(err, store.ErrBadCredentials) {
+		t.Errorf("expired session: %v", err)
+	}
+	mustExec(t, st, `UPDATE sessions SET expires_at = now() + interval '1 hour' WHERE id = $1`, ns.Session.ID)
+	if _, err := st.UpdateUser(ctx, store.System, u.ID, store.UserPatch{Version: u.Version, Disabled: boolp(true)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := st.SessionUser(ctx, ns.Secret); !errors.Is(err, store.ErrBadCredentials) {
+		t.Errorf("disabled user: %v", err)
+	}
+}
+
 func TestUsers_LastAdminCannotBeRemoved(t *testing.T) {
 	t.Parallel()
 	st := open(t)
