@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -48,43 +47,5 @@ func TestCLI_SQLRunRefusesTheAttackCorpus(t *testing.T) {
 	out := c.must("sql", "run", "--project", "p", "--database", "singers", "SELECT name FROM singers WHERE age > 40")
 	if !strings.Contains(out, "Joe") {
 		t.Fatalf("after the attacks: %s", out)
-	}
-}
-
-// --project takes a project's name or, when no project is called that, its number (the one in the
-// web UI's addresses); a project neither names gets an error listing those there are.
-func TestCLI_ProjectByNameOrNumber(t *testing.T) {
-	c := newCLI(t).withSingers()
-	var id int64
-	conn, err := pgx.Connect(context.Background(), c.url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
-	if err := conn.QueryRow(context.Background(), "SELECT id FROM projects WHERE name = 'p'").Scan(&id); err != nil {
-		t.Fatal(err)
-	}
-	for _, project := range []string{"p", "P", fmt.Sprint(id)} {
-		if out := c.must("sql", "run", "--project", project, "--database", "singers", "SELECT name FROM singers WHERE age > 40"); !strings.Contains(out, "Joe") {
-			t.Errorf("--project %s: %s", project, out)
-		}
-	}
-	// An import into the project's number goes to it, not to a new project of that name.
-	csv := filepath.Join(t.TempDir(), "bands.csv")
-	os.WriteFile(csv, []byte("band\nABBA\n"), 0o644)
-	c.must("import", "csv", csv, "--project", fmt.Sprint(id))
-	var projects, databases int
-	if err := conn.QueryRow(context.Background(), "SELECT (SELECT count(*) FROM projects), (SELECT count(*) FROM databases WHERE project_id = $1)", id).Scan(&projects, &databases); err != nil {
-		t.Fatal(err)
-	}
-	if projects != 1 || databases != 2 {
-		t.Errorf("after importing into project %d: %d projects, %d databases in it", id, projects, databases)
-	}
-	for _, project := range []string{"nope", fmt.Sprint(id + 1000), "0"} {
-		_, err := c.run("sql", "run", "--project", project, "--database", "singers", "SELECT 1")
-		want := fmt.Sprintf(`no project is called %q; the projects are: "p" (%d)`, project, id)
-		if err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("--project %s: %v, want %q", project, err, want)
-		}
 	}
 }
