@@ -11,31 +11,48 @@ import (
 // The annotation and review queues are claimed and released the same way: an item is pending,
 // claimed by one person under a lease, then done; see ClaimSQL and claimAnnotationSQL.
 
-// claimWithRetry runs a one-statement claim. A claim that breaks a uniqueness rule lost a race with
-// the same person's other claim, and one that found nothing may have found every open row locked by
-// claims in progress (SKIP LOCKED): both try again, so "no work" is answered only when open says
-// nothing is claimable.
+// ErrNoWork: the queue has nothing this person may take.
+var ErrNoWork = errors.New("nothing in the queue this person may take")
+
+// claimWithRetry runs a one-statement claim.
+//
+// A claim that breaks a uniqueness rule lost a race with the same person's other claim: it is tried
+// again a few times, and then finds the claim the other one made.
+//
+// A claim that found nothing may have found every open row locked by claims in progress (SKIP
+// LOCKED). Each of those claims either commits, and its row is no longer open, or rolls back, and
+// the row is open again; neither takes long, but on a busy machine longer than a few retries. So the
+// claim is tried again for as long as open says something is claimable, and "no work" is answered
+// only when nothing is. A row held for longer than lockWait, which no claim takes, ends the wait as
+// "no work" too.
 func claimWithRetry(ctx context.Context, claim func() error, open func() (bool, error)) error {
-	const attempts = 8
+	const (
+		attempts = 8
+		lockWait = 10 * time.Second
+		maxPause = 20 * time.Millisecond
+	)
+	deadline := time.Now().Add(lockWait)
+	conflicts := 0
 	for i := 1; ; i++ {
 		err := claim()
 		switch {
 		case err == nil:
 			return nil
-		case uniqueViolation(err) && i < attempts:
+		case uniqueViolation(err) && conflicts < attempts:
+			conflicts++
 		case errors.Is(err, pgx.ErrNoRows):
 			more, oerr := open()
 			if oerr != nil {
 				return oerr
 			}
-			if !more || i >= attempts {
+			if !more || time.Now().After(deadline) {
 				return ErrNoWork
 			}
 		default:
 			return err
 		}
 		select {
-		case <-time.After(time.Duration(i) * time.Millisecond):
+		case <-time.After(min(time.Duration(i)*time.Millisecond, maxPause)):
 		case <-ctx.Done():
 			return ctx.Err()
 		}

@@ -173,6 +173,54 @@ func TestClaims_ReviewClaimsHoldOnePerPersonAndNoWorkOnlyWhenNothingIsLeft(t *te
 	}
 }
 
+// A claim that finds the only open item locked by another claim in progress waits for it: when that
+// claim rolls back, the item is taken, not answered with "no work". Each queue is asked the same way.
+func TestClaims_AnItemLockedByAClaimThatRollsBackIsTakenAfterIt(t *testing.T) {
+	t.Parallel()
+	q := newQueue(t, 1)
+	items := q.add(1)
+	nlqs := q.annotationQueue(1, 1)
+	for _, c := range []struct {
+		queue string
+		id    int64
+		claim func() (int64, error)
+	}{
+		{"review_items", items[0], func() (int64, error) { v, err := q.claim(q.reviewers[0], time.Hour); return v.ID, err }},
+		{"annotation_items", 0, func() (int64, error) { task, err := q.claimAnnotation(q.reviewers[0]); return task.Item.NLQID, err }},
+	} {
+		tx, err := q.st.Pool().Begin(q.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The other claim: the item is locked, and it stays pending until the claim is given up.
+		if _, err := tx.Exec(q.ctx, `SELECT 1 FROM `+c.queue+` WHERE project_id = $1 AND status = 'pending' FOR UPDATE`, q.project); err != nil {
+			t.Fatal(err)
+		}
+		type result struct {
+			id  int64
+			err error
+		}
+		done := make(chan result, 1)
+		go func() {
+			id, err := c.claim()
+			done <- result{id, err}
+		}()
+		// Longer than a few retries take; the claim is asked again after each one.
+		time.Sleep(300 * time.Millisecond)
+		if err := tx.Rollback(q.ctx); err != nil {
+			t.Fatal(err)
+		}
+		r := <-done
+		want := c.id
+		if c.queue == "annotation_items" {
+			want = nlqs[0]
+		}
+		if r.err != nil || r.id != want {
+			t.Errorf("%s: claimed %d (%v), want %d", c.queue, r.id, r.err, want)
+		}
+	}
+}
+
 // A person never annotates a question they wrote with its SQL, but starting an import, a generating
 // run or an agent batch does not make them the author of its questions.
 func TestClaims_AnnotatorsSkipOnlyQuestionsTheyWrote(t *testing.T) {

@@ -11,9 +11,6 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// ErrNoWork: the review queue has nothing this reviewer may take.
-var ErrNoWork = errors.New("no review work")
-
 // Review item statuses.
 const (
 	ReviewPending  = "pending"
