@@ -9,9 +9,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/sashabaranov/go-openai"
 
 	"github.com/goldset/goldset/agent"
+	"github.com/goldset/goldset/agent/retrieve"
 	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/llm/llmtest"
 )
@@ -517,19 +519,31 @@ func TestRun_PastTheListLimitThePromptCountsTheOtherTablesAndSearchFindsThem(t *
 	q := e.question("car_1", "Which car makers are in which countries?")
 	srv := llmtest.New(t)
 	srv.EmbedFault(llmtest.FaultBadRequest)
-	srv.Sequence(explore(args{"action": "search", "query": "horsepower"}), explore(args{"action": "describe_table", "table": "nope"}))
-	out, _ := e.agent(srv, agent.Options{TopKTables: 1, OmittedListChars: 10, MaxSteps: 2}).Run(context.Background(), q, meta, nil)
+	srv.Sequence(explore(args{"action": "search", "query": "horsepower"}), explore(args{"action": "search", "query": "nation"}),
+		explore(args{"action": "describe_table", "table": "nope"}))
+	pool, err := pgxpool.New(context.Background(), e.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	a := e.agent(srv, agent.Options{TopKTables: 1, OmittedListChars: 10, MaxSteps: 3})
+	a.Indexes = retrieve.NewIndexes(pool) // with the values, as the product's agent has them
+	out, _ := a.Run(context.Background(), q, meta, nil)
 	system := srv.Requests()[0].Messages[0].Content
 	if strings.Contains(system, "The others are:") || !strings.Contains(system, "others are too many to list") {
 		t.Fatalf("the prompt lists the other tables:\n%s", system)
 	}
 	steps := toolSteps(out)
-	if len(steps) != 2 {
+	if len(steps) != 3 {
 		t.Fatalf("steps: %v", steps)
 	}
 	search := out.Steps[1].Result
 	if !strings.Contains(search, "cars_data") || !strings.Contains(search, "horsepower") {
 		t.Fatalf("search: %s", search)
+	}
+	// A column found by what its values are says so.
+	if kind := out.Steps[3].Result; !strings.Contains(kind, "countries: column countryname holds countries") {
+		t.Fatalf("search by a kind of values: %s", kind)
 	}
 }
 

@@ -34,6 +34,7 @@ type spiderDB struct {
 
 // env is a fresh PostgreSQL database holding Spider databases, and a sandbox executor on it.
 type env struct {
+	url  string // the platform database, whose role owns the loaded schemas
 	exec *sqlexec.Executor
 	dbs  map[string]*spiderDB
 }
@@ -80,7 +81,7 @@ func newEnv(t testing.TB, names ...string) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{dbs: map[string]*spiderDB{}}
+	e := &env{url: url, dbs: map[string]*spiderDB{}}
 	for i, name := range names {
 		data := readSpider(t, name)
 		target := sqlexec.TargetFor(pgdb, int64(100+i))

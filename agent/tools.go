@@ -211,6 +211,8 @@ func (r *run) search(query string) string {
 				ms = append(ms, "name "+strconvQuote(text))
 			case retrieve.FieldSummary:
 				ms = append(ms, "summary")
+			case retrieve.FieldKind:
+				ms = append(ms, fmt.Sprintf("column %s holds %s", m.Column, text))
 			default:
 				ms = append(ms, fmt.Sprintf("column %s (%s)", m.Column, m.Field))
 			}

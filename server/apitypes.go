@@ -96,7 +96,7 @@ func apiTypes() ([]tsgen.Decl, tsgen.Options) {
 		{Name: "RetrievalReport", Value: retrieve.Report{}},
 		{Name: "BatchRecall", Value: BatchRecall{}},
 		{Name: "SchemaSearchField", Enum: []string{string(retrieve.FieldName), string(retrieve.FieldColumn), string(retrieve.FieldType),
-			string(retrieve.FieldSummary), string(retrieve.FieldDescription), string(retrieve.FieldValue)}},
+			string(retrieve.FieldSummary), string(retrieve.FieldDescription), string(retrieve.FieldValue), string(retrieve.FieldKind)}},
 		{Name: "SchemaSearchMatch", Value: retrieve.Match{}},
 		{Name: "SchemaSearchHit", Value: retrieve.Hit{}},
 		{Name: "BatchItems", Value: store.BatchItems{}},

@@ -25,10 +25,11 @@ const (
 	FieldSummary     Field = "summary"     // the table's summary
 	FieldDescription Field = "description" // a column's description
 	FieldValue       Field = "value"       // a distinct value of a text column
+	FieldKind        Field = "kind"        // what most of a column's values are: years, dates, countries
 )
 
 var weight = map[Field]float32{
-	FieldName: 3, FieldColumn: 2, FieldType: 0.5, FieldSummary: 1, FieldDescription: 1, FieldValue: 1,
+	FieldName: 3, FieldColumn: 2, FieldType: 0.5, FieldSummary: 1, FieldDescription: 1, FieldValue: 1, FieldKind: 1,
 }
 
 // bigramWeight is the weight of two adjacent terms ("average high", "usl league") beside their
@@ -45,6 +46,7 @@ type Column struct {
 	Type        string   `json:"type"`
 	Description string   `json:"description,omitempty"`
 	Values      []string `json:"-"` // distinct values (text columns), capped
+	Kinds       []string `json:"-"` // what most of the values are, in a question's words (see kindsOf)
 }
 
 // Table is one table as the index knows it.
@@ -68,8 +70,9 @@ type posting struct {
 	tf  [streams]float32
 }
 
-// The streams of a table's text: what describes it, and its values. A table with many long
-// values must not drown the words of its name (BM25F, Robertson and Zaragoza 2009, section 3.7).
+// The streams of a table's text: what describes it, and its values (with the kinds said of them).
+// A table with many long values must not drown the words of its name (BM25F, Robertson and
+// Zaragoza 2009, section 3.7).
 const (
 	streamMeta = iota
 	streamValues
@@ -77,7 +80,7 @@ const (
 )
 
 func stream(f Field) int {
-	if f == FieldValue {
+	if f == FieldValue || f == FieldKind {
 		return streamValues
 	}
 	return streamMeta
@@ -162,7 +165,8 @@ func Build(tables []store.DBTable, values map[int]Values) (*Index, error) {
 			if desc == "" {
 				desc = c.Doc.Text(c.Name)
 			}
-			tb.Columns = append(tb.Columns, Column{Name: c.Name, Original: c.Original, Type: c.Type, Description: desc, Values: vals[c.Name]})
+			tb.Columns = append(tb.Columns, Column{Name: c.Name, Original: c.Original, Type: c.Type, Description: desc,
+				Values: vals[c.Name], Kinds: kindsOf(vals[c.Name])})
 		}
 		ix.byName[strings.ToLower(t.Name)] = len(ix.Tables)
 		ix.Tables = append(ix.Tables, tb)
@@ -277,6 +281,9 @@ func eachField(t *Table, fn func(f Field, col int, text string)) {
 		}
 		for _, v := range c.Values {
 			fn(FieldValue, ci, v)
+		}
+		for _, k := range c.Kinds {
+			fn(FieldKind, ci, k)
 		}
 	}
 }

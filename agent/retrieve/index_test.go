@@ -127,6 +127,50 @@ func TestSearch_IrregularPastFormsFindTheirVerb(t *testing.T) {
 	}
 }
 
+// A column whose name does not say what it holds is found by the kind of its values: "Office" of
+// years, "Date" of dates, "Team" of countries.
+func TestSearch_ColumnsAreFoundByTheKindOfTheirValues(t *testing.T) {
+	t.Parallel()
+	tables := []store.DBTable{
+		table(0, "mayors", "", [][2]string{{"name", "text"}, {"office", "text"}}),
+		table(1, "concerts", "", [][2]string{{"act", "text"}, {"when", "text"}}),
+		table(2, "standings", "", [][2]string{{"team", "text"}, {"pts", "bigint"}}),
+		table(3, "clubs", "", [][2]string{{"club", "text"}, {"ground", "text"}}),
+	}
+	ix, err := retrieve.Build(tables, map[int]retrieve.Values{
+		0: {"name": {"Ole Olsen", "Peder Kleppe"}, "office": {"1886–1901", "1902–1919", "1920–25"}},
+		1: {"act": {"Oasis", "R.E.M."}, "when": {"June 2006", "July 2002", "12 September 2002"}},
+		2: {"team": {"Sweden", "Spain (ESP)", "Soviet Union"}, "pts": {"10", "7"}},
+		3: {"club": {"Raith Rovers", "Georgia Tech"}, "ground": {"Stark's Park", "1987 Stadium", "Bobby Dodd"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ query, table, column, holds string }{
+		{"who was in office for 9 years", "mayors", "office", "years"},
+		{"how many concerts in the month of june", "concerts", "when", "dates"},
+		{"which country scored most", "standings", "team", "countries"},
+	} {
+		hits := ix.Search(c.query, 5)
+		if len(hits) == 0 || hits[0].Table != c.table {
+			t.Errorf("%q: hits %+v", c.query, hits)
+			continue
+		}
+		found := false
+		for _, m := range hits[0].Matches {
+			found = found || m == retrieve.Match{Field: retrieve.FieldKind, Column: c.column, Text: c.holds}
+		}
+		if !found {
+			t.Errorf("%q: %s holds %s is not shown: %+v", c.query, c.column, c.holds, hits[0].Matches)
+		}
+	}
+	// A column of mostly other things is no kind: one year among club grounds says nothing.
+	hits := ix.Search("which year", 5)
+	if len(hits) != 1 || hits[0].Table != "mayors" {
+		t.Errorf("which year: want the mayors alone, got %+v", hits)
+	}
+}
+
 func TestSearch_SpelledOutWordsFindAbbreviatedColumns(t *testing.T) {
 	t.Parallel()
 	tables := []store.DBTable{

@@ -146,6 +146,9 @@ func (ix *Index) matches(t *Table, want map[string]bool) []Match {
 		if col >= 0 {
 			m.Column = t.Columns[col].Name
 		}
+		if f == FieldKind {
+			m.Text = kindLabel[text]
+		}
 		if f == FieldValue {
 			if perColumn[col] >= maxValuesPerColumn {
 				return

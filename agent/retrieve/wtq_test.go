@@ -95,11 +95,12 @@ func TestSelect_WikiTableQuestionsTableInTopEightLexically(t *testing.T) {
 	}
 	t.Logf("question's table in the top 8: %d of %d (%.1f%%); names and columns only: %d (%.1f%%)",
 		found, len(w.questions), 100*share, base, 100*float64(base)/float64(len(w.questions)))
-	// The target is 95%; 241 of 256 is what words can do here: of the 15 missed, 9 share no word
-	// with their table (its page title, which WikiTableQuestions' CSV files lack, would say it:
-	// "which country is haifa in?") and the rest ask about tables that differ from others only by
-	// that title (11 climate tables) or in words a lexicon does not hold ("rolls" for roles).
-	if share < 0.94 {
+	// The target is 95%: 244 of 256 here, with the kinds of the columns' values (years, dates,
+	// countries). Of the 12 missed, 8 share no word with their table (its page title, which
+	// WikiTableQuestions' CSV files lack, would say it: "which country is haifa in?") and the rest
+	// ask about tables that differ from others only by that title (11 climate tables, 8
+	// filmographies of the same four columns) or in words a lexicon does not hold ("rolls" for roles).
+	if share < 0.95 {
 		t.Errorf("only %.1f%% of questions have their table in the top 8; missed e.g.:\n%s", 100*share, strings.Join(missed[:min(len(missed), 15)], "\n"))
 	}
 }

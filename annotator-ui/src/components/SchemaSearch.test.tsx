@@ -63,6 +63,20 @@ describe('SchemaSearch', () => {
     expect(onInsert).toHaveBeenCalledWith('league');
   });
 
+  it('says what a column holds when its kind of values matched, and inserts the column', async () => {
+    const { onInsert, user } = setup({
+      body: {
+        query: 'which years',
+        tables: 83,
+        hits: [{ table: 't_201_csv_10', score: 3.2, matches: [{ field: 'kind', column: 'office', text: 'years' }] }],
+      },
+    });
+    await user.type(screen.getByRole('searchbox'), 'which years');
+    const column = await screen.findByRole('button', { name: 'office holds years' });
+    await user.click(column);
+    expect(onInsert).toHaveBeenCalledWith('office');
+  });
+
   it('says when nothing matches, and when the search failed', async () => {
     const { user } = setup({ body: { query: 'zebra', tables: 83, hits: [] } });
     await user.type(screen.getByRole('searchbox'), 'zebra');

@@ -31,6 +31,7 @@ const FIELD_LABEL: Record<SchemaSearchField, string> = {
   summary: 'summary',
   description: 'description',
   value: 'value',
+  kind: 'column',
 };
 
 export function SchemaSearch({
@@ -97,7 +98,11 @@ export function SchemaSearch({
                     ) : m.column ? (
                       <button type="button" className="schema-search-insert mono" onClick={() => onInsert(m.column!)} title="Insert this column">
                         {m.column}
-                        {m.text !== m.column && <span className="muted"> “{m.text}”</span>}
+                        {m.field === 'kind' ? (
+                          <span className="muted"> holds {m.text}</span>
+                        ) : (
+                          m.text !== m.column && <span className="muted"> “{m.text}”</span>
+                        )}
                       </button>
                     ) : (
                       <span>{m.text}</span>

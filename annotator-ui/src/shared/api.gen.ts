@@ -15,7 +15,7 @@ export type RunParams = Partial<AgentBatchParams> & Partial<GenerationParams> & 
 
 export type RetrievalScope = 'auto' | 'known' | 'database';
 
-export type SchemaSearchField = 'name' | 'column' | 'type' | 'summary' | 'description' | 'value';
+export type SchemaSearchField = 'name' | 'column' | 'type' | 'summary' | 'description' | 'value' | 'kind';
 
 export interface User {
   id: number;

@@ -1,0 +1,85 @@
+package retrieve
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// Columns made of years, dates, countries and other words in random shares and forms: a kind is
+// said of a column exactly when more than half of its values are of it.
+func TestKindsOf_SaidWhenMostValuesAreOfTheKind(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(7, 11))
+	months := []string{"January", "Feb", "march", "Apr.", "May", "June", "Jul", "AUGUST", "Sept", "October", "Nov", "December"}
+	countries := []string{"Sweden", "Soviet Union", "SPAIN", "Czech Republic", "Bosnia and Herzegovina", "United States", "Côte d'Ivoire"}
+	gen := map[string]func() string{
+		kindYear: func() string {
+			y := 1500 + r.IntN(600)
+			switch r.IntN(4) {
+			case 0:
+				return fmt.Sprint(y)
+			case 1:
+				return fmt.Sprintf("%d–%d", y, y+1+r.IntN(20))
+			case 2:
+				return fmt.Sprintf("%d–%02d", y, (y+1)%100)
+			}
+			return fmt.Sprintf("%d (re-elected)", y)
+		},
+		kindDate: func() string {
+			m := months[r.IntN(len(months))]
+			switch r.IntN(3) {
+			case 0:
+				return fmt.Sprintf("%s %d", m, 1900+r.IntN(120))
+			case 1:
+				return fmt.Sprintf("%d %s %d", 1+r.IntN(28), m, 1900+r.IntN(120))
+			}
+			return fmt.Sprintf("%s %d, %d", m, 1+r.IntN(28), 1900+r.IntN(120))
+		},
+		kindCountry: func() string {
+			c := countries[r.IntN(len(countries))]
+			switch r.IntN(3) {
+			case 0:
+				return c + " (" + c[:3] + ")"
+			case 1:
+				return c + "*"
+			}
+			return c
+		},
+	}
+	other := []func() string{
+		func() string { return fmt.Sprint(r.IntN(1500)) },                           // numbers below the years
+		func() string { return fmt.Sprint(2100 + r.IntN(10000)) },                   // and above
+		func() string { return fmt.Sprintf("%d.%d", r.IntN(3000), r.IntN(10)) },     // "1987.5" is no year
+		func() string { return fmt.Sprintf("%d,%03d", 1+r.IntN(30), r.IntN(1000)) }, // nor "1,987"
+		func() string { return fmt.Sprintf("0.%d", 1500+r.IntN(600)) },              // nor "0.1987"
+		func() string {
+			return []string{"Georgia Tech", "Mayday", "Jordan Henderson", "Chad Smith", "New Order"}[r.IntN(5)]
+		},
+		func() string { return "" },
+	}
+	kinds := []string{kindYear, kindDate, kindCountry}
+	for trial := 0; trial < 2000; trial++ {
+		n := 1 + r.IntN(40)
+		k := kinds[r.IntN(len(kinds))]
+		of := r.IntN(n + 1)
+		values := make([]string, 0, n)
+		for i := 0; i < of; i++ {
+			values = append(values, gen[k]())
+		}
+		for len(values) < n {
+			values = append(values, other[r.IntN(len(other))]())
+		}
+		r.Shuffle(n, func(i, j int) { values[i], values[j] = values[j], values[i] })
+		got := kindsOf(values)
+		if want := 2*of > n; slices.Contains(got, k) != want {
+			t.Fatalf("%d of %d values are %q, kinds %q: %q", of, n, k, got, values)
+		}
+		for _, g := range got {
+			if g != k {
+				t.Fatalf("%q said of %q (%d of %d were %q)", g, values, of, n, k)
+			}
+		}
+	}
+}
