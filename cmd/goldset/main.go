@@ -1,4 +1,3 @@
-// Command goldset is the whole Goldset product: the server, its workers and the command-line tools.
 package main
 
 import (

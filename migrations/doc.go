@@ -1,0 +1,7 @@
+// Package migrations holds the platform schema as goose SQL migrations, embedded in the binary, and
+// applies River's own migrations (its job tables) with them.
+//
+// Migrations are append-only: a released file is never edited, a change is a new file.
+// Apply is safe to run any number of times and from several processes at once
+// (goose takes a session advisory lock, and River's migrations run under one of ours).
+package migrations
