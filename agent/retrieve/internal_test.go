@@ -7,6 +7,30 @@ import (
 	"testing"
 )
 
+// The package's own pieces, tested from inside: the partial sort of rankings and the kinds of values.
+
+func TestSelectBest_KeepsTheBestInAnyOrderOfInput(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(1, 2))
+	for trial := 0; trial < 200; trial++ {
+		n := 1 + r.IntN(300)
+		xs := make([]scored, n)
+		for i := range xs {
+			xs[i] = scored{doc: i, score: float64(r.IntN(20))} // many ties
+		}
+		want := slices.Clone(xs)
+		slices.SortFunc(want, better)
+		k := 1 + r.IntN(n)
+		r.Shuffle(n, func(i, j int) { xs[i], xs[j] = xs[j], xs[i] })
+		selectBest(xs, k)
+		got := slices.Clone(xs[:k])
+		slices.SortFunc(got, better)
+		if !slices.Equal(got, want[:k]) {
+			t.Fatalf("n=%d k=%d: got %v, want %v", n, k, got, want[:k])
+		}
+	}
+}
+
 // Columns made of years, dates, countries and other words in random shares and forms: a kind is
 // said of a column exactly when more than half of its values are of it.
 func TestKindsOf_SaidWhenMostValuesAreOfTheKind(t *testing.T) {
