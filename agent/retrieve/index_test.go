@@ -127,6 +127,28 @@ func TestSearch_IrregularPastFormsFindTheirVerb(t *testing.T) {
 	}
 }
 
+// A question typed without accents finds the values written with them, and the other way round.
+func TestSearch_AccentsDoNotMatter(t *testing.T) {
+	t.Parallel()
+	tables := []store.DBTable{
+		table(0, "cities", "", [][2]string{{"city", "text"}, {"country", "text"}}),
+		table(1, "clubs", "", [][2]string{{"club", "text"}}),
+	}
+	ix, err := retrieve.Build(tables, map[int]retrieve.Values{
+		0: {"city": {"Zürich", "São Tomé", "Malmö"}, "country": {"Switzerland"}},
+		1: {"club": {"Sao Paulo FC", "Atletico Madrid"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]string{"zurich": "Zürich", "SAO TOME": "São Tomé", "malmo": "Malmö", "São Paulo": "Sao Paulo FC", "Atlético": "Atletico Madrid"} {
+		hits := ix.Search(q, 1)
+		if len(hits) == 0 || len(hits[0].Matches) == 0 || hits[0].Matches[0].Text != want {
+			t.Errorf("%q: hits %+v, want the value %q", q, hits, want)
+		}
+	}
+}
+
 // A column whose name does not say what it holds is found by the kind of its values: "Office" of
 // years, "Date" of dates, "Team" of countries.
 func TestSearch_ColumnsAreFoundByTheKindOfTheirValues(t *testing.T) {

@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 )
 
-// The package's own pieces, tested from inside: the partial sort of rankings and the kinds of values.
+// The package's own pieces, tested from inside: the partial sort of rankings, the kinds of values and
+// the folding of words.
 
 func TestSelectBest_KeepsTheBestInAnyOrderOfInput(t *testing.T) {
 	t.Parallel()
@@ -104,6 +106,60 @@ func TestKindsOf_SaidWhenMostValuesAreOfTheKind(t *testing.T) {
 			if g != k {
 				t.Fatalf("%q said of %q (%d of %d were %q)", g, values, of, n, k)
 			}
+		}
+	}
+}
+
+// Latin words with accents put on at random, precomposed or decomposed, give the words without
+// them; words of other scripts keep their marks.
+func TestEachWord_FoldsLatinAccentsOnly(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(3, 5))
+	accented := map[rune][]string{ // a letter's accented forms, precomposed and decomposed
+		'a': {"á", "à", "â", "ä", "ã", "å", "ā", "a\u0301", "a\u0308"},
+		'c': {"ç", "č", "c\u0327"},
+		'e': {"é", "è", "ê", "ë", "ě", "ę", "ệ", "e\u0301", "e\u0300"},
+		'i': {"í", "ì", "î", "ï", "i\u0301"},
+		'n': {"ñ", "ń", "ň", "n\u0303"},
+		'o': {"ó", "ò", "ô", "ö", "õ", "ő", "ơ", "o\u0308"},
+		's': {"š", "ś", "ş", "ș"},
+		'u': {"ú", "ù", "û", "ü", "ű", "ů", "ư", "u\u0308"},
+		'z': {"ž", "ź", "ż"},
+	}
+	letters := "abcdefghijklmnopqrstuvwxyz"
+	for trial := 0; trial < 2000; trial++ {
+		var plain, written strings.Builder
+		for n := 2 + r.IntN(10); n > 0; n-- {
+			c := rune(letters[r.IntN(len(letters))])
+			plain.WriteRune(c)
+			if forms := accented[c]; len(forms) > 0 && r.IntN(2) == 0 {
+				written.WriteString(forms[r.IntN(len(forms))])
+			} else {
+				written.WriteRune(c)
+			}
+		}
+		word := written.String()
+		if r.IntN(3) == 0 {
+			word = strings.ToUpper(word) // a header in capitals
+		}
+		var got []string
+		eachWord(word, func(w string) { got = append(got, w) })
+		if len(got) != 1 || got[0] != plain.String() {
+			t.Fatalf("%q gave %q, want %q", word, got, plain.String())
+		}
+	}
+	for in, want := range map[string]string{"Straße": "strasse", "Ærø": "aero", "Łódź": "lodz", "Øresund": "oresund"} {
+		var got []string
+		eachWord(in, func(w string) { got = append(got, w) })
+		if len(got) != 1 || got[0] != want {
+			t.Errorf("%q gave %q, want %q", in, got, want)
+		}
+	}
+	for _, in := range []string{"が", "हिन्दी", "Ελλάδα", "Москва"} {
+		var got []string
+		eachWord(in, func(w string) { got = append(got, w) })
+		if len(got) != 1 || got[0] != strings.ToLower(in) {
+			t.Errorf("%q gave %q: another script's word must stay whole and as it is", in, got)
 		}
 	}
 }

@@ -80,26 +80,16 @@ func init() {
 	}
 }
 
-// isCountry says whether a value names a country, ignoring case, punctuation and a code or note in
-// brackets after the name ("Spain (ESP)", "Czechoslovakia*").
+// isCountry says whether a value names a country, ignoring case, accents, punctuation and a code or
+// note in brackets after the name ("Spain (ESP)", "Czechoslovakia*", "Côte d'Ivoire").
 func isCountry(v string) bool {
 	if i := strings.IndexAny(v, "([{"); i >= 0 {
 		v = v[:i]
 	}
 	var words []string
-	eachWord(foldAccents(v), func(w string) { words = append(words, w) })
+	eachWord(v, func(w string) { words = append(words, w) })
 	return len(words) > 0 && countryNames[strings.Join(words, " ")]
 }
-
-// foldAccents writes the accented Latin letters of country names without their accents ("Côte
-// d'Ivoire", "São Tomé", "Curaçao").
-func foldAccents(s string) string {
-	return accents.Replace(s)
-}
-
-var accents = strings.NewReplacer("á", "a", "à", "a", "â", "a", "ã", "a", "ä", "a", "å", "a", "ç", "c", "é", "e", "è", "e", "ê", "e",
-	"ë", "e", "í", "i", "î", "i", "ï", "i", "ñ", "n", "ó", "o", "ô", "o", "õ", "o", "ö", "o", "ú", "u", "ü", "u",
-	"Á", "A", "Å", "A", "Ç", "C", "É", "E", "Ö", "O", "Ü", "U")
 
 // countryNames are the short names of the sovereign states (ISO 3166-1), the home nations of the
 // United Kingdom and the states of the twentieth century that sports and history tables still name.

@@ -3,6 +3,9 @@ package retrieve
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // stopwords are words too common in questions to tell tables apart. Aggregate words (count, total,
@@ -59,7 +62,8 @@ func isYear(w string) bool {
 	return w[0] == '1' && w[1] >= '5' || w[0] == '2' && w[1] == '0'
 }
 
-// eachWord calls fn with each word of s, lower-cased; "SingerName" and "singer_name" are two words.
+// eachWord calls fn with each word of s, lower-cased and with the accents of Latin letters removed;
+// "SingerName" and "singer_name" are two words, "São Tomé" and "sao tome" the same two.
 func eachWord(s string, fn func(string)) {
 	var b strings.Builder
 	var prev rune
@@ -75,7 +79,14 @@ func eachWord(s string, fn func(string)) {
 			if unicode.IsUpper(r) && unicode.IsLower(prev) {
 				flush()
 			}
-			b.WriteRune(unicode.ToLower(r))
+			writeFolded(&b, r)
+		case unicode.In(r, unicode.Mn, unicode.Mc) && b.Len() > 0:
+			// A combining mark belongs to the letter before it: an accent of a Latin letter (a
+			// decomposed "é") is dropped; in other scripts it is part of the spelling ("हिन्दी").
+			if !isLatin(prev) || !unicode.Is(unicode.Mn, r) {
+				b.WriteRune(r)
+			}
+			continue
 		default:
 			flush()
 		}
@@ -83,6 +94,34 @@ func eachWord(s string, fn func(string)) {
 	}
 	flush()
 }
+
+// writeFolded writes r lower-cased, a Latin letter without its accents ("É" → "e", "ø" → "o",
+// "ß" → "ss"), so that a question typed without them finds the values written with them.
+func writeFolded(b *strings.Builder, r rune) {
+	if r < utf8.RuneSelf || !isLatin(r) {
+		b.WriteRune(unicode.ToLower(r))
+		return
+	}
+	if f, ok := latinLetters[unicode.ToLower(r)]; ok {
+		b.WriteString(f)
+		return
+	}
+	// The canonical decomposition (Unicode Standard Annex #15) is the letter and its marks.
+	for _, d := range norm.NFD.String(string(r)) {
+		if !unicode.Is(unicode.Mn, d) {
+			b.WriteRune(unicode.ToLower(d))
+		}
+	}
+}
+
+// isLatin says whether r is a letter of the Latin blocks that carry accents: Latin-1 Supplement,
+// Latin Extended-A and -B, and Latin Extended Additional (Vietnamese).
+func isLatin(r rune) bool {
+	return r < utf8.RuneSelf || r >= 0xC0 && r <= 0x24F || r >= 0x1E00 && r <= 0x1EFF
+}
+
+// latinLetters are the Latin letters that do not decompose into a letter and marks.
+var latinLetters = map[rune]string{'ß': "ss", 'æ': "ae", 'ø': "o", 'đ': "d", 'ł': "l", 'œ': "oe", 'þ': "th", 'ð': "d", 'ı': "i", 'ħ': "h"}
 
 // normalize folds one lower-case word to its term ("" for a stop word): light English suffix
 // rules, enough for "singers"/"singer", "countries"/"country", "grossing"/"gross". Both the index
