@@ -371,15 +371,13 @@ func TestRun_CancellationMidRunReturnsPromptly(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	time.Sleep(50 * time.Millisecond)
-	cancelled := time.Now()
 	cancel()
+	// The model answers after 30 s: returning within a third of that is returning on cancellation,
+	// however busy the machine is.
 	select {
 	case <-done:
-	case <-time.After(2 * time.Second):
-		t.Fatal("Run did not return within 2 s of cancellation")
-	}
-	if el := time.Since(cancelled); el > 500*time.Millisecond {
-		t.Errorf("Run took %v to return after cancellation", el)
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return within 10 s of cancellation, while the model takes 30 s to answer")
 	}
 	wantStop(t, out, err, agent.StopCancelled, "")
 	if len(out.Steps) != 3 || len(log.all()) != 3 || out.Steps[2].Error == "" {
