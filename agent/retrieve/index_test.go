@@ -150,7 +150,7 @@ func TestSearch_AccentsDoNotMatter(t *testing.T) {
 }
 
 // A column whose name does not say what it holds is found by the kind of its values: "Office" of
-// years, "Date" of dates, "Team" of countries.
+// years, "When" of dates, "Team" of countries, "Placed" of timestamps.
 func TestSearch_ColumnsAreFoundByTheKindOfTheirValues(t *testing.T) {
 	t.Parallel()
 	tables := []store.DBTable{
@@ -158,12 +158,14 @@ func TestSearch_ColumnsAreFoundByTheKindOfTheirValues(t *testing.T) {
 		table(1, "concerts", "", [][2]string{{"act", "text"}, {"when", "text"}}),
 		table(2, "standings", "", [][2]string{{"team", "text"}, {"pts", "bigint"}}),
 		table(3, "clubs", "", [][2]string{{"club", "text"}, {"ground", "text"}}),
+		table(4, "orders", "", [][2]string{{"placed", "text"}, {"total", "bigint"}}),
 	}
 	ix, err := retrieve.Build(tables, map[int]retrieve.Values{
 		0: {"name": {"Ole Olsen", "Peder Kleppe"}, "office": {"1886–1901", "1902–1919", "1920–25"}},
 		1: {"act": {"Oasis", "R.E.M."}, "when": {"June 2006", "July 2002", "12 September 2002"}},
 		2: {"team": {"Sweden", "Spain (ESP)", "Soviet Union"}, "pts": {"10", "7"}},
 		3: {"club": {"Raith Rovers", "Georgia Tech"}, "ground": {"Stark's Park", "1987 Stadium", "Bobby Dodd"}},
+		4: {"placed": {"2009-11-05 10:30:00", "2010-01-17 08:00:00", "2010-02-01 12:15:00"}},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -172,6 +174,7 @@ func TestSearch_ColumnsAreFoundByTheKindOfTheirValues(t *testing.T) {
 		{"who was in office for 9 years", "mayors", "office", "years"},
 		{"how many concerts in the month of june", "concerts", "when", "dates"},
 		{"which country scored most", "standings", "team", "countries"},
+		{"the latest order date", "orders", "placed", "dates"},
 	} {
 		hits := ix.Search(c.query, 5)
 		if len(hits) == 0 || hits[0].Table != c.table {

@@ -33,7 +33,7 @@ func TestSelectBest_KeepsTheBestInAnyOrderOfInput(t *testing.T) {
 	}
 }
 
-// Columns made of years, dates, countries and other words in random shares and forms: a kind is
+// Columns made of years, dates (named months or numbers), countries and other words in random shares and forms: a kind is
 // said of a column exactly when more than half of its values are of it.
 func TestKindsOf_SaidWhenMostValuesAreOfTheKind(t *testing.T) {
 	t.Parallel()
@@ -52,6 +52,18 @@ func TestKindsOf_SaidWhenMostValuesAreOfTheKind(t *testing.T) {
 				return fmt.Sprintf("%d–%02d", y, (y+1)%100)
 			}
 			return fmt.Sprintf("%d (re-elected)", y)
+		},
+		kindNumericDate: func() string {
+			y, mo, d := 1900+r.IntN(120), 1+r.IntN(12), 1+r.IntN(28)
+			switch r.IntN(4) {
+			case 0:
+				return fmt.Sprintf("%d-%02d-%02d", y, mo, d)
+			case 1:
+				return fmt.Sprintf("%d-%02d-%02d %02d:%02d:00", y, mo, d, r.IntN(24), r.IntN(60))
+			case 2:
+				return fmt.Sprintf("%02d.%02d.%d", d, mo, y)
+			}
+			return fmt.Sprintf("%d/%d/%02d", mo, d, y%100)
 		},
 		kindDate: func() string {
 			m := months[r.IntN(len(months))]
@@ -75,17 +87,18 @@ func TestKindsOf_SaidWhenMostValuesAreOfTheKind(t *testing.T) {
 		},
 	}
 	other := []func() string{
-		func() string { return fmt.Sprint(r.IntN(1500)) },                           // numbers below the years
-		func() string { return fmt.Sprint(2100 + r.IntN(10000)) },                   // and above
-		func() string { return fmt.Sprintf("%d.%d", r.IntN(3000), r.IntN(10)) },     // "1987.5" is no year
-		func() string { return fmt.Sprintf("%d,%03d", 1+r.IntN(30), r.IntN(1000)) }, // nor "1,987"
-		func() string { return fmt.Sprintf("0.%d", 1500+r.IntN(600)) },              // nor "0.1987"
+		func() string { return fmt.Sprint(r.IntN(1500)) },                                    // numbers below the years
+		func() string { return fmt.Sprint(2100 + r.IntN(10000)) },                            // and above
+		func() string { return fmt.Sprintf("%d.%d", r.IntN(3000), r.IntN(10)) },              // "1987.5" is no year
+		func() string { return fmt.Sprintf("%d,%03d", 1+r.IntN(30), r.IntN(1000)) },          // nor "1,987"
+		func() string { return fmt.Sprintf("0.%d", 1500+r.IntN(600)) },                       // nor "0.1987"
+		func() string { return fmt.Sprintf("%d-%d-%d", r.IntN(10), r.IntN(10), r.IntN(10)) }, // nor a score "3-1-2"
 		func() string {
 			return []string{"Georgia Tech", "Mayday", "Jordan Henderson", "Chad Smith", "New Order"}[r.IntN(5)]
 		},
 		func() string { return "" },
 	}
-	kinds := []string{kindYear, kindDate, kindCountry}
+	kinds := []string{kindYear, kindDate, kindNumericDate, kindCountry}
 	for trial := 0; trial < 2000; trial++ {
 		n := 1 + r.IntN(40)
 		k := kinds[r.IntN(len(kinds))]

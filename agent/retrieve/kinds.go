@@ -8,25 +8,29 @@ import "strings"
 // linking finds a column by one of its values (Lin et al. 2020, "Bridging Textual and Tabular
 // Data for Cross-Domain Text-to-SQL Semantic Parsing").
 const (
-	kindYear    = "year"
-	kindDate    = "month date"
-	kindCountry = "country nation"
+	kindYear        = "year"
+	kindDate        = "month date"
+	kindNumericDate = "date"
+	kindCountry     = "country nation"
 )
 
 // kindLabel is how a search shows a kind it matched.
-var kindLabel = map[string]string{kindYear: "years", kindDate: "dates", kindCountry: "countries"}
+var kindLabel = map[string]string{kindYear: "years", kindDate: "dates", kindNumericDate: "dates", kindCountry: "countries"}
 
 // kindsOf says what more than half of a column's distinct values are: years (a value holding a
-// year and no month: "1987", "1886–1901", "2002–03"), dates (a value naming a month: "June 2006",
-// "April 17, 1983") or countries ("Sweden", "Soviet Union", "Spain (ESP)").
+// year and no month: "1987", "1886–1901", "2002–03"), dates (a value naming a month, "June 2006",
+// "April 17, 1983", or written in numbers, "2009-11-05 10:30:00", "11/05/2009") or countries
+// ("Sweden", "Soviet Union", "Spain (ESP)").
 func kindsOf(values []string) []string {
-	var years, dates, countries int
+	var years, dates, numericDates, countries int
 	for _, v := range values {
 		month := false
 		eachWord(v, func(w string) { month = month || monthNames[w] })
 		switch {
 		case month:
 			dates++
+		case isNumericDate(v):
+			numericDates++
 		case holdsYear(v):
 			years++
 		}
@@ -38,7 +42,7 @@ func kindsOf(values []string) []string {
 	for _, k := range []struct {
 		n    int
 		kind string
-	}{{years, kindYear}, {dates, kindDate}, {countries, kindCountry}} {
+	}{{years, kindYear}, {dates, kindDate}, {numericDates, kindNumericDate}, {countries, kindCountry}} {
 		if 2*k.n > len(values) {
 			out = append(out, k.kind)
 		}
@@ -68,6 +72,35 @@ func holdsYear(v string) bool {
 		i = j
 	}
 	return false
+}
+
+// isNumericDate says whether v begins with a date written in numbers: year, month and day
+// (ISO 8601's "2009-11-05", "2009/11/05") or day and month before the year ("05.11.2009",
+// "11/05/09"). What follows (a time) does not matter.
+func isNumericDate(v string) bool {
+	var digits [3]int // how many digits each of the three numbers has
+	var sep byte
+	i := 0
+	for k := range digits {
+		j := i
+		for j < len(v) && v[j] >= '0' && v[j] <= '9' {
+			j++
+		}
+		if j == i {
+			return false
+		}
+		digits[k], i = j-i, j
+		if k == 2 {
+			break
+		}
+		if i == len(v) || v[i] != '-' && v[i] != '/' && v[i] != '.' || sep != 0 && v[i] != sep {
+			return false
+		}
+		sep = v[i]
+		i++
+	}
+	small := func(d int) bool { return d == 1 || d == 2 }
+	return digits[0] == 4 && small(digits[1]) && small(digits[2]) || small(digits[0]) && small(digits[1]) && (digits[2] == 2 || digits[2] == 4)
 }
 
 // monthNames are the months' names and their usual short forms.
