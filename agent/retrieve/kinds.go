@@ -54,6 +54,10 @@ func kindsOf(values []string) []string {
 // longer number ("1987.5", "1,987").
 func holdsYear(v string) bool {
 	digit := func(i int) bool { return i >= 0 && i < len(v) && v[i] >= '0' && v[i] <= '9' }
+	// joined: the separator at sep joins the digits to a number's digit at next.
+	joined := func(sep, next int) bool {
+		return sep >= 0 && sep < len(v) && (v[sep] == '.' || v[sep] == ',') && digit(next)
+	}
 	for i := 0; i < len(v); {
 		if !digit(i) {
 			i++
@@ -62,9 +66,6 @@ func holdsYear(v string) bool {
 		j := i
 		for digit(j) {
 			j++
-		}
-		joined := func(sep, next int) bool {
-			return sep >= 0 && sep < len(v) && (v[sep] == '.' || v[sep] == ',') && digit(next)
 		}
 		if j-i == 4 && isYear(v[i:j]) && !joined(i-1, i-2) && !joined(j, j+1) {
 			return true
