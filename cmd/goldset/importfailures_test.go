@@ -99,12 +99,14 @@ func TestCLI_ImportKilledMidDatabaseLeavesNoHalfDatabase(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	// Kill the child once its COPY of the big table is running.
+	// Kill the child once its COPY of the big table is running: a COPY past alpha's three rows (the
+	// table itself is not yet visible to this session, its transaction being open).
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	for {
 		var n int
-		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_progress_copy WHERE datname = current_database()`).Scan(&n); err != nil {
+		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_progress_copy WHERE datname = current_database()
+			AND tuples_processed > 1000`).Scan(&n); err != nil {
 			cmd.Process.Kill()
 			t.Fatal(err)
 		}
