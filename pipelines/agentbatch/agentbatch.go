@@ -158,7 +158,9 @@ func (w *Agents) item(ctx context.Context, run store.PipelineRun, key string) (s
 	ans := loop.AgentAnswer{Confidence: confidence, Samples: p.Samples, Warnings: len(outcome.Warnings)}
 	if !res.OK {
 		// No answer: the question goes to review (agent_failed) with the item's completion.
-		return res, func(tx pgx.Tx) error { return loop.RouteAgentAnswer(ctx, tx, by, run.ProjectID, nlqID, ans) }, nil
+		return res, func(ctx context.Context, tx pgx.Tx) error {
+			return loop.RouteAgentAnswer(ctx, tx, by, run.ProjectID, nlqID, ans)
+		}, nil
 	}
 	c := store.Candidate{NLQID: nlqID, Source: "agent", SQL: outcome.SQL, AgentRunID: &ar.ID, PipelineRunID: &run.ID}
 	c.Warnings, _ = json.Marshal(outcome.Warnings)
@@ -166,7 +168,7 @@ func (w *Agents) item(ctx context.Context, run store.PipelineRun, key string) (s
 		candidate.SetOutcome(&c, outcome.Result)
 	}
 	ans.Candidate = &c
-	save := func(tx pgx.Tx) error {
+	save := func(ctx context.Context, tx pgx.Tx) error {
 		inserted, err := store.InsertCandidateOnce(ctx, tx, by, &c)
 		if err != nil || !inserted {
 			return err

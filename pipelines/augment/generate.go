@@ -513,7 +513,7 @@ func (g *Generators) item(ctx context.Context, run store.PipelineRun, key string
 	if len(outs) == 0 {
 		return res, nil, nil
 	}
-	return res, g.saver(ctx, w, outs), nil
+	return res, g.saver(w, outs), nil
 }
 
 // dedupe drops the outputs that repeat a question of the project, of the run or of each other,
@@ -548,10 +548,10 @@ func (g *Generators) dedupe(ctx context.Context, w *work, outs []output, tally *
 
 // saver stores an item's outputs as questions with their lineage (and qagen's SQL as a generator
 // candidate), in the item's completion. Origin keys make it idempotent.
-func (g *Generators) saver(ctx context.Context, w *work, outs []output) runs.ItemSaver {
+func (g *Generators) saver(w *work, outs []output) runs.ItemSaver {
 	by := store.Actor{UserID: runs.StartedBy(w.run)}
 	model := llmconf.ModelFor(g.models.Client().Settings(), llm.PurposeGenerator)
-	return func(tx pgx.Tx) error {
+	return func(ctx context.Context, tx pgx.Tx) error {
 		for _, o := range outs {
 			origin := map[string]any{"kind": w.p.Pipeline, "pipeline": w.p.Pipeline, "prompt_version": w.prompt.Version, "model": model,
 				"run_id": w.run.ID, "item": w.key}

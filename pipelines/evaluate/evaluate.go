@@ -249,7 +249,7 @@ func (e *Evaluator) evalItem(ctx context.Context, run store.PipelineRun, key str
 	if r.Correct {
 		out.Kept = 1
 	}
-	return out, func(tx pgx.Tx) error { return store.SaveEvalResult(ctx, tx, r) }, nil
+	return out, func(ctx context.Context, tx pgx.Tx) error { return store.SaveEvalResult(ctx, tx, r) }, nil
 }
 
 // Scoring says how to answer and score pairs within one run.

@@ -103,7 +103,9 @@ func (w *itemWorker) Work(ctx context.Context, job *river.Job[itemArgs]) error {
 		r.Store.AddEvent(ctx, run.ID, "error", fmt.Sprintf("item %s: %v", a.Key, err))
 		outcome, save = failedItem(a.Key, err), nil
 	}
-	return w.complete(ctx, job, run, outcome, save)
+	// Recorded in the item's context without its cancellation: a result computed is stored even if
+	// the run was cancelled since, and the saver keeps the item's values (its sandbox caller).
+	return w.complete(ictx, job, run, outcome, save)
 }
 
 // nameTheProcess adds, to an item that failed for want of a language model, which
@@ -145,7 +147,7 @@ func (w *itemWorker) complete(ctx context.Context, job *river.Job[itemArgs], run
 	record := func(o store.ItemOutcome, save ItemSaver) error {
 		var saveTx func(tx pgx.Tx) error
 		if save != nil {
-			saveTx = func(tx pgx.Tx) error { return saveItem(tx, save) }
+			saveTx = func(tx pgx.Tx) error { return saveItem(ctx, tx, save) }
 		}
 		ended = nil
 		_, err := r.Store.CompleteItemFinishing(ctx, run.ID, o, saveTx, func(tx pgx.Tx, heldSlot bool) error {
@@ -227,11 +229,11 @@ func processItem(ctx context.Context, f ItemFunc, run store.PipelineRun, key str
 	return f(ctx, run, key)
 }
 
-func saveItem(tx pgx.Tx, save ItemSaver) (err error) {
+func saveItem(ctx context.Context, tx pgx.Tx, save ItemSaver) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("panic: %v", p)
 		}
 	}()
-	return save(tx)
+	return save(ctx, tx)
 }

@@ -23,7 +23,10 @@ import (
 type ItemFunc func(ctx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, ItemSaver, error)
 
 // ItemSaver stores an item's result in the transaction that marks it done (nil: nothing to store).
-type ItemSaver = func(tx pgx.Tx) error
+// Its ctx holds the item's values (the sandbox caller) but not its cancellation: a result the item
+// computed is stored even when the run is cancelled or the worker stops meanwhile, and a saver uses
+// this ctx, never the ItemFunc's.
+type ItemSaver = func(ctx context.Context, tx pgx.Tx) error
 
 // Kind says how the items of runs of one kind are processed.
 type Kind struct {

@@ -203,7 +203,7 @@ func TestRunner_RunWithNoSuccessFailsAndRetryFailedFinishesIt(t *testing.T) {
 		if broken.Load() {
 			return store.ItemOutcome{}, nil, errors.New("the model refused")
 		}
-		return store.ItemOutcome{OK: true}, func(tx pgx.Tx) error {
+		return store.ItemOutcome{OK: true}, func(ctx context.Context, tx pgx.Tx) error {
 			mu.Lock()
 			defer mu.Unlock()
 			done[key]++
@@ -226,6 +226,37 @@ func TestRunner_RunWithNoSuccessFailsAndRetryFailedFinishesIt(t *testing.T) {
 	storedOnce(t, done, 3)
 }
 
+// A run cancelled while an item's result is being stored does not fail the item: the item's work
+// is done and its result is stored, in a context the cancel does not end.
+func TestRunner_ACancelWhileAResultIsStoredStoresIt(t *testing.T) {
+	t.Parallel()
+	f := pipelinetest.New(t)
+	var stored atomic.Int32
+	r := testRunner(t, f.St, 1, 1, func(itemCtx context.Context, run store.PipelineRun, key string) (store.ItemOutcome, runs.ItemSaver, error) {
+		return store.ItemOutcome{OK: true}, func(ctx context.Context, tx pgx.Tx) error {
+			// The run is cancelled now; the runner ends the item's context.
+			go f.St.CancelRun(context.Background(), store.System, run.ProjectID, run.ID)
+			select {
+			case <-itemCtx.Done():
+			case <-time.After(time.Minute):
+				t.Error("the cancel never reached the item")
+			}
+			if _, err := tx.Exec(ctx, `SELECT 1`); err != nil {
+				return err
+			}
+			stored.Add(1)
+			return nil
+		}, nil
+	})
+	run := testRun(t, f, testKeys(1))
+	if err := r.Execute(f.Ctx, run); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.Run(t, run); got.Done != 1 || got.Failed != 0 || stored.Load() != 1 {
+		t.Fatalf("the item was not stored: %+v, stored %d", got, stored.Load())
+	}
+}
+
 // Cancelling stops the items in progress (their context ends) and starts no other; a resume does
 // the rest, and an item's result is stored once.
 func TestRunner_CancelStopsItemsInProgressAndResumeDoesTheRest(t *testing.T) {
@@ -242,7 +273,7 @@ func TestRunner_CancelStopsItemsInProgressAndResumeDoesTheRest(t *testing.T) {
 			<-ctx.Done() // only a cancel ends these
 			return store.ItemOutcome{}, nil, ctx.Err()
 		}
-		return store.ItemOutcome{OK: true}, func(pgx.Tx) error { mu.Lock(); stored[key]++; mu.Unlock(); return nil }, nil
+		return store.ItemOutcome{OK: true}, func(context.Context, pgx.Tx) error { mu.Lock(); stored[key]++; mu.Unlock(); return nil }, nil
 	})
 	run := testRun(t, f, testKeys(10))
 	errc := make(chan error, 1)
