@@ -24,9 +24,11 @@ import (
 //   - EXECUTE on functions that run SQL given as text, change settings, sleep, take advisory locks,
 //     signal or describe backends, read large objects, or look objects up in the catalogs.
 //
-// Only a superuser (or the owner of those objects) may revoke them: the embedded cluster's role
-// is one. With an external server whose URL names an ordinary role, Harden reports what it could
-// not do, and docs/ARCHITECTURE.md gives the statements a DBA runs once.
+// Only a superuser (or the owner of those objects) may revoke them: the embedded cluster's
+// superuser, which migrates, is one. With an external server whose URL names an ordinary role,
+// Harden reports what it could not do, and docs/ARCHITECTURE.md gives the statements a DBA runs
+// once. Run by a superuser, Harden also gives the database's owner, when that is an ordinary role
+// (the embedded cluster's AppRole), back what initdb gave PUBLIC, and installs make_reader.
 
 // hardenLockKey serialises Harden between processes: concurrent GRANT/REVOKE on one object fail
 // with "tuple concurrently updated".
@@ -72,6 +74,10 @@ func Harden(ctx context.Context, pool *pgxpool.Pool) (HardenReport, error) {
 	if err != nil {
 		return rep, err
 	}
+	owner, err := databaseOwner(ctx, tx)
+	if err != nil {
+		return rep, err
+	}
 	steps := []struct{ what, sql string }{
 		{"USAGE on schema public", "REVOKE ALL ON SCHEMA public FROM PUBLIC"},
 		{"USAGE on information_schema", "REVOKE ALL ON SCHEMA information_schema FROM PUBLIC"},
@@ -84,6 +90,29 @@ func Harden(ctx context.Context, pool *pgxpool.Pool) (HardenReport, error) {
 		if err := withSavepoint(ctx, tx, s.sql); err != nil {
 			rep.Skipped = append(rep.Skipped, fmt.Sprintf("revoke %s from PUBLIC: %s", s.what, pgMessage(err)))
 		}
+	}
+	if owner.bySuper && !owner.super {
+		// The platform's role keeps what PUBLIC lost — its driver and migrations read the catalogs,
+		// it takes advisory locks, River notifies, inserts draw from sequences — and no more: only
+		// what initdb gave PUBLIC (pg_init_privs), so not pg_authid, pg_read_file or lo_import.
+		keep, err := publicByInitdb(ctx, tx)
+		if err != nil {
+			return rep, err
+		}
+		role := pgx.Identifier{owner.name}.Sanitize()
+		for _, s := range []struct{ what, sql string }{
+			{"USAGE and CREATE on schema public", "GRANT ALL ON SCHEMA public TO " + role},
+			{"USAGE on information_schema", "GRANT USAGE ON SCHEMA information_schema TO " + role},
+			{"SELECT on the system catalogs", "GRANT SELECT ON " + strings.Join(keep.relations, ", ") + " TO " + role},
+			{"EXECUTE on the functions taken from PUBLIC", "GRANT EXECUTE ON FUNCTION " + strings.Join(keep.functions, ", ") + " TO " + role},
+		} {
+			if err := withSavepoint(ctx, tx, s.sql); err != nil {
+				rep.Skipped = append(rep.Skipped, fmt.Sprintf("grant %s to the platform role %s: %s", s.what, owner.name, pgMessage(err)))
+			}
+		}
+	}
+	if err := installMakeReader(ctx, tx, owner); err != nil {
+		rep.Skipped = append(rep.Skipped, "the function that makes reader roles: "+pgMessage(err))
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return rep, fmt.Errorf("migrations: harden: %w", err)
@@ -125,4 +154,38 @@ func revocableFunctions(ctx context.Context, tx pgx.Tx) ([]string, error) {
 		names[i] = "pg_catalog." + n
 	}
 	return names, nil
+}
+
+// initdbPublic is what Harden takes from PUBLIC that initdb had given it: the catalogs' relations
+// PUBLIC could read and the functions it could execute, as text ready for GRANT.
+type initdbPublic struct{ relations, functions []string }
+
+// publicByInitdb reads initdbPublic from pg_init_privs, which records the privileges initdb set on
+// system objects; a function with no row there had the default, EXECUTE for PUBLIC (PostgreSQL
+// documentation, "Privileges" and "pg_init_privs").
+func publicByInitdb(ctx context.Context, tx pgx.Tx) (initdbPublic, error) {
+	var p initdbPublic
+	rows, err := tx.Query(ctx, `SELECT 'pg_catalog.' || quote_ident(c.relname) FROM pg_class c
+		JOIN pg_init_privs i ON i.objoid = c.oid AND i.classoid = 'pg_class'::regclass AND i.objsubid = 0
+		WHERE c.relnamespace = 'pg_catalog'::regnamespace AND c.relkind IN ('r', 'v', 'm', 'p')
+			AND EXISTS (SELECT 1 FROM aclexplode(i.initprivs) a WHERE a.grantee = 0 AND a.privilege_type = 'SELECT')
+		ORDER BY 1`)
+	if err == nil {
+		p.relations, err = pgx.CollectRows(rows, pgx.RowTo[string])
+	}
+	if err != nil {
+		return p, fmt.Errorf("migrations: harden: the catalogs PUBLIC could read: %w", err)
+	}
+	rows, err = tx.Query(ctx, `SELECT 'pg_catalog.' || p.oid::regprocedure::text FROM pg_proc p
+		WHERE p.pronamespace = 'pg_catalog'::regnamespace AND (p.proname = ANY($1) OR p.proname LIKE ANY($2))
+			AND NOT EXISTS (SELECT 1 FROM pg_init_privs i WHERE i.objoid = p.oid AND i.classoid = 'pg_proc'::regclass
+				AND i.objsubid = 0 AND NOT EXISTS (SELECT 1 FROM aclexplode(i.initprivs) a WHERE a.grantee = 0 AND a.privilege_type = 'EXECUTE'))
+		ORDER BY 1`, revokedFunctionNames, revokedFunctionPatterns)
+	if err == nil {
+		p.functions, err = pgx.CollectRows(rows, pgx.RowTo[string])
+	}
+	if err != nil {
+		return p, fmt.Errorf("migrations: harden: the functions PUBLIC could execute: %w", err)
+	}
+	return p, nil
 }

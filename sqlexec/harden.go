@@ -57,13 +57,58 @@ func upgradeReaders(ctx context.Context, tx pgx.Tx, skipped *[]string) error {
 		return err
 	}
 	for _, r := range roles {
-		for _, q := range readerRoleSetup(r, secret, false) {
-			if err := withSavepoint(ctx, tx, q); err != nil {
-				*skipped = append(*skipped, fmt.Sprintf("reader %s: %s", r, pgMessage(err)))
+		err := pgx.BeginFunc(ctx, tx, func(sp pgx.Tx) error { // a savepoint: one reader's failure leaves tx usable
+			warning, err := makeReader(ctx, sp, r, secret, false)
+			if warning != "" {
+				*skipped = append(*skipped, fmt.Sprintf("reader %s: %s", r, warning))
 			}
+			return err
+		})
+		if err != nil {
+			*skipped = append(*skipped, fmt.Sprintf("reader %s: %s", r, pgMessage(err)))
 		}
 	}
 	return nil
+}
+
+// makeReaderFunction is the SECURITY DEFINER function, installed by migrations.Harden where it runs
+// as a superuser, that makes reader roles for a platform role that may not create roles.
+const makeReaderFunction = "goldset_priv.make_reader"
+
+// makeReader makes role a reader able to log in — creates it, or gives an existing one a reader's
+// login and limits back — and the connected role a member of it. Where makeReaderFunction is
+// there for the connected role, it does so and the platform's role needs no CREATEROLE; elsewhere
+// the platform's role does it itself, and the temporary-file limit, which only a superuser may set,
+// is a warning when it cannot be set.
+func makeReader(ctx context.Context, tx pgx.Tx, role string, secret []byte, create bool) (warning string, err error) {
+	var viaFunction bool
+	err = tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+		WHERE n.nspname || '.' || p.proname = $1 AND has_function_privilege(p.oid, 'EXECUTE'))`, makeReaderFunction).Scan(&viaFunction)
+	if err != nil {
+		return "", fmt.Errorf("sqlexec: find %s: %w", makeReaderFunction, err)
+	}
+	password := readerPassword(secret, role)
+	if viaFunction {
+		_, err := tx.Exec(ctx, "SELECT "+makeReaderFunction+"($1, $2, $3, $4)", role, password, readerConnectionLimit, readerTempFileLimit)
+		return "", err
+	}
+	ident := pgx.Identifier{role}.Sanitize()
+	verb := "ALTER ROLE "
+	if create {
+		verb = "CREATE ROLE "
+	}
+	attrs := fmt.Sprintf("LOGIN NOINHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS CONNECTION LIMIT %d PASSWORD %s",
+		readerConnectionLimit, quoteLiteral(password))
+	if _, err := tx.Exec(ctx, verb+ident+" "+attrs); err != nil {
+		return "", fmt.Errorf("%s%s: %w", verb, ident, err) // without its password
+	}
+	if _, err := tx.Exec(ctx, "GRANT "+ident+" TO CURRENT_USER"); err != nil {
+		return "", err
+	}
+	if err := withSavepoint(ctx, tx, "ALTER ROLE "+ident+" SET temp_file_limit = "+quoteLiteral(readerTempFileLimit)); err != nil {
+		return "the reader's temporary-file limit is not set: " + pgMessage(err), nil
+	}
+	return "", nil
 }
 
 // readerConnectionLimit bounds one reader's sessions, whatever happens to the sandbox's pools.
@@ -73,22 +118,6 @@ const readerConnectionLimit = 64
 // that spill past work_mem). temp_file_limit can only be set by a superuser, so it is the role's
 // setting, not the session's.
 const readerTempFileLimit = "512MB"
-
-// readerRoleSetup is the SQL that makes role a reader able to log in: create it (or alter a NOLOGIN
-// one) with its derived password, no privileges of its own, and its temporary-file limit.
-func readerRoleSetup(role string, secret []byte, create bool) []string {
-	ident := pgx.Identifier{role}.Sanitize()
-	attrs := fmt.Sprintf("LOGIN NOINHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS CONNECTION LIMIT %d PASSWORD %s",
-		readerConnectionLimit, quoteLiteral(readerPassword(secret, role)))
-	verb := "ALTER ROLE "
-	if create {
-		verb = "CREATE ROLE "
-	}
-	return []string{
-		verb + ident + " " + attrs,
-		"ALTER ROLE " + ident + " SET temp_file_limit = " + quoteLiteral(readerTempFileLimit),
-	}
-}
 
 // readerPassword is role's login password: an HMAC of its name under the installation's secret, so
 // every Goldset process connected to the platform database can compute it and nothing stores it.

@@ -67,7 +67,7 @@ func (r LoadReport) Rows() int64 {
 // keys and grants SELECT to the reader, all inside tx: a failure anywhere leaves nothing behind.
 // The reader is a login role (the sandbox connects as it) with no privilege but USAGE on the
 // schema and SELECT on its tables; the platform's role is made a member of it, so the platform
-// can stop its runaway queries (pg_terminate_backend) and drop it.
+// can stop its runaway queries (pg_terminate_backend).
 //
 // Keys are added after the data, each under a savepoint: a source whose declared primary or foreign
 // key does not hold for its own data (SQLite does not enforce them) still imports, with a warning
@@ -79,27 +79,22 @@ func Load(ctx context.Context, tx pgx.Tx, t Target, tables []*TableData) (LoadRe
 	if err != nil {
 		return LoadReport{}, err
 	}
-	role := readerRoleSetup(t.Reader, secret, true)
-	setup := []string{
-		"CREATE SCHEMA " + schema,
-		"REVOKE ALL ON SCHEMA " + schema + " FROM PUBLIC",
-		role[0],
-		"GRANT " + reader + " TO CURRENT_USER",
-		"GRANT USAGE ON SCHEMA " + schema + " TO " + reader,
-	}
-	for i, q := range setup {
+	for _, q := range []string{"CREATE SCHEMA " + schema, "REVOKE ALL ON SCHEMA " + schema + " FROM PUBLIC"} {
 		if _, err := tx.Exec(ctx, q); err != nil {
-			if i == 2 {
-				q = "CREATE ROLE " + reader // without its password
-			}
 			return LoadReport{}, fmt.Errorf("sqlexec: load %s: %s: %w", t.Schema, q, err)
 		}
 	}
 	var rep LoadReport
-	// Only a superuser may set a role's temp_file_limit; without it, work_mem and the statement
-	// timeout still bound a reader's queries.
-	if err := withSavepoint(ctx, tx, role[1]); err != nil {
-		rep.Warnings = append(rep.Warnings, "the reader's temporary-file limit is not set: "+pgMessage(err))
+	warning, err := makeReader(ctx, tx, t.Reader, secret, true)
+	if err != nil {
+		return LoadReport{}, fmt.Errorf("sqlexec: load %s: make its reader: %w", t.Schema, err)
+	}
+	if warning != "" {
+		// Without it, work_mem and the statement timeout still bound a reader's queries.
+		rep.Warnings = append(rep.Warnings, warning)
+	}
+	if _, err := tx.Exec(ctx, "GRANT USAGE ON SCHEMA "+schema+" TO "+reader); err != nil {
+		return LoadReport{}, fmt.Errorf("sqlexec: load %s: grant usage: %w", t.Schema, err)
 	}
 	for _, td := range tables {
 		tr, err := loadTable(ctx, tx, t.Schema, td)

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/goldset/goldset/migrations"
 	"github.com/goldset/goldset/store"
@@ -44,7 +46,12 @@ func openDatabase(ctx context.Context, cfg *config, log *slog.Logger, migrate bo
 			d.Close(ctx)
 			return nil, err
 		}
-		d.url = cl.URL(platformDatabase)
+		appURL, err := prepareEmbedded(ctx, cl.URL(platformDatabase), migrate, log)
+		if err != nil {
+			d.Close(ctx)
+			return nil, err
+		}
+		d.url, migrate = appURL, false
 	}
 	st, err := store.Open(ctx, d.url, store.Options{})
 	if err != nil {
@@ -161,6 +168,35 @@ func (d *database) Close(ctx context.Context) {
 			slog.Error("stopping the embedded PostgreSQL", "err", err)
 		}
 	}
+}
+
+// prepareEmbedded migrates the embedded cluster's platform database as its superuser (with
+// migrate), hands the platform's objects to migrations.AppRole, and returns the URL that connects
+// as AppRole: the platform never runs as the superuser.
+func prepareEmbedded(ctx context.Context, superURL string, migrate bool, log *slog.Logger) (string, error) {
+	pool, err := pgxpool.New(ctx, superURL)
+	if err != nil {
+		return "", fmt.Errorf("connect to the embedded PostgreSQL: %w", err)
+	}
+	defer pool.Close()
+	if migrate {
+		n, err := migrations.Apply(ctx, pool)
+		if err != nil {
+			return "", err
+		}
+		if n > 0 {
+			log.Info("applied migrations", "count", n)
+		}
+	}
+	if err := migrations.HandOver(ctx, pool); err != nil {
+		return "", err
+	}
+	u, err := url.Parse(superURL)
+	if err != nil {
+		return "", err
+	}
+	u.User = url.User(migrations.AppRole)
+	return u.String(), nil
 }
 
 func ensureDatabase(ctx context.Context, adminURL, name string) error {

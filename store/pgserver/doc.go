@@ -27,7 +27,11 @@
 //
 // # Security
 //
-// The cluster is initialised with --auth=trust: anyone who can connect is the superuser "goldset".
+// The cluster is initialised with --auth=trust: anyone who can connect may log in as the superuser
+// "goldset". Goldset itself uses the superuser only while opening the data dir (to create the
+// platform database, migrate and hand the objects over, see migrations.HandOver); its pools then
+// connect as migrations.AppRole, which is no superuser, so SQL that reached the platform's
+// connection could still not read server files or run programs.
 // That is safe only because nobody else can connect: the server listens on no TCP address
 // (listen_addresses=”) and its only unix socket lives in a directory of mode 0700 owned by the
 // OS user that runs postgres (the socket file itself is 0700 too). Connecting therefore requires
