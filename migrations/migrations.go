@@ -160,8 +160,8 @@ func Fingerprint() (string, error) {
 	}
 	h := sha256.New()
 	h.Write([]byte(ours))
-	// Harden's privileges are part of what a migrated database is.
-	fmt.Fprintf(h, "\x00%q%q", revokedFunctionNames, revokedFunctionPatterns)
+	// Harden's privileges and the functions it installs are part of what a migrated database is.
+	fmt.Fprintf(h, "\x00%q%q\x00%s", revokedFunctionNames, revokedFunctionPatterns, makeReaderSQL)
 	for _, v := range m.AllVersions() {
 		fmt.Fprintf(h, "\x00%d\x00%s", v.Version, v.SQLUp)
 	}

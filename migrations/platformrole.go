@@ -116,9 +116,9 @@ func installMakeReader(ctx context.Context, tx pgx.Tx, o owner) error {
 const handOverLockKey = 7_461_202_515
 
 // HandOver makes AppRole the platform database's owner, hardens the database for it (Harden: AppRole
-// keeps what PUBLIC loses and may call make_reader) and gives it every object the connected
-// superuser owns there (schemas, tables, views, sequences, functions, types), except PrivSchema's;
-// it creates AppRole when there is none. The embedded cluster's superuser runs it after migrating,
+// keeps what PUBLIC loses and may call make_reader), gives it every object the connected superuser
+// owns there (schemas, tables, views, sequences, functions, types), except PrivSchema's, and makes
+// it a member of every reader role; it creates AppRole when there is none. The embedded cluster's superuser runs it after migrating,
 // before the platform connects as AppRole; it is idempotent and safe from several processes at once.
 func HandOver(ctx context.Context, pool *pgxpool.Pool) error {
 	app := pgx.Identifier{AppRole}.Sanitize()
@@ -182,7 +182,18 @@ func handOverObjects(ctx context.Context, tx pgx.Tx, app string) error {
 	if err != nil {
 		return fmt.Errorf("migrations: hand over: list objects: %w", err)
 	}
-	for _, q := range stmts {
+	// Readers made by earlier versions were granted to the superuser: the platform's role must be a
+	// member of each to stop its runaway queries.
+	rows, err = tx.Query(ctx, `SELECT format('GRANT %I TO `+app+`', r.rolname) FROM pg_roles r
+		WHERE r.rolname ~ '^gs_[0-9a-f]{10}_tdb_[0-9]+_reader$' AND NOT pg_has_role($1, r.oid, 'MEMBER')`, AppRole)
+	if err != nil {
+		return fmt.Errorf("migrations: hand over: list readers: %w", err)
+	}
+	grants, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return fmt.Errorf("migrations: hand over: list readers: %w", err)
+	}
+	for _, q := range append(stmts, grants...) {
 		if _, err := tx.Exec(ctx, q); err != nil {
 			return fmt.Errorf("migrations: hand over: %s: %w", q, err)
 		}

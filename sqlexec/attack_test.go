@@ -3,10 +3,12 @@ package sqlexec
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/goldset/goldset/sqlexec/sandboxtest"
+	"github.com/goldset/goldset/store/storetest"
 )
 
 // probedSession is what a probe reads of a pooled sandbox connection at rest.
@@ -177,5 +179,56 @@ func TestNewExecutor_UpgradesReadersOfEarlierVersions(t *testing.T) {
 	defer exec.Close()
 	if res := exec.Run(ctx, s.a, "SELECT count(*) FROM singer"); !res.OK() || res.Rows[0][0] != int64(3) {
 		t.Fatalf("after the upgrade: %+v", res)
+	}
+}
+
+// TestLoad_MakesReadersItselfWhereMakeReaderIsMissing: on a server where Harden could not install
+// make_reader (its URL's role was no superuser), the platform's role makes the reader itself — with
+// the same attributes, limits and membership — and the sandbox answers as it.
+func TestLoad_MakesReadersItselfWhereMakeReaderIsMissing(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	url := storetest.URL(t)
+	admin := openPool(t, url)
+	if _, err := admin.Exec(ctx, "DROP SCHEMA goldset_priv CASCADE"); err != nil {
+		t.Fatal(err)
+	}
+	dbName, err := CurrentDatabase(ctx, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tgt := TargetFor(dbName, 7)
+	tx, err := admin.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Load(ctx, tx, tgt, []*TableData{{Def: TableDef{Name: "t", Columns: []ColumnDef{{Name: "n", Type: TypeInteger}}}, Rows: [][]any{{int64(1)}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Warnings) > 0 {
+		t.Errorf("warnings: %v", rep.Warnings)
+	}
+	var login, inherit, member bool
+	var limit int
+	var config []string
+	err = admin.QueryRow(ctx, `SELECT rolcanlogin, rolinherit, rolconnlimit, coalesce(rolconfig, '{}'), pg_has_role(current_user, oid, 'MEMBER')
+		FROM pg_roles WHERE rolname = $1`, tgt.Reader).Scan(&login, &inherit, &limit, &config, &member)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !login || inherit || limit != readerConnectionLimit || !slices.Contains(config, "temp_file_limit="+readerTempFileLimit) || !member {
+		t.Errorf("reader: login %v, inherit %v, connection limit %d, config %v, platform a member %v", login, inherit, limit, config, member)
+	}
+	exec, err := NewExecutor(ctx, url, ExecOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer exec.Close()
+	if res := exec.Run(ctx, tgt, "SELECT n FROM t"); !res.OK() || res.Rows[0][0] != int64(1) {
+		t.Fatalf("the sandbox: %+v", res)
 	}
 }

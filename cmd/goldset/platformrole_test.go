@@ -54,6 +54,8 @@ func TestEmbedded_ThePlatformRunsAsNoSuperuser(t *testing.T) {
 		"CREATE VIEW tdb_9999.v AS SELECT id FROM tdb_9999.t", "CREATE TYPE tdb_9999.mood AS ENUM ('ok')",
 		"CREATE DOMAIN tdb_9999.pos AS int CHECK (VALUE > 0)", "CREATE SEQUENCE tdb_9999.free",
 		"CREATE FUNCTION tdb_9999.f() RETURNS int LANGUAGE sql AS 'SELECT 1'", "CREATE TABLE public.left_behind (x int)",
+		"CREATE ROLE gs_9999999999_tdb_9999_reader LOGIN NOINHERIT",
+		"GRANT USAGE ON SCHEMA tdb_9999 TO gs_9999999999_tdb_9999_reader",
 	} {
 		if _, err := super.Exec(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
@@ -63,6 +65,10 @@ func TestEmbedded_ThePlatformRunsAsNoSuperuser(t *testing.T) {
 	mustCLI(t, "user", "list", "--data-dir", dir)
 	super = connect(t, cl.URL(platformDatabase))
 	assertNothingOwnedBySuperuser(t, super)
+	var member bool
+	if err := super.QueryRow(ctx, `SELECT pg_has_role($1, 'gs_9999999999_tdb_9999_reader', 'MEMBER')`, migrations.AppRole).Scan(&member); err != nil || !member {
+		t.Errorf("%s is not a member of a reader made before it (%v)", migrations.AppRole, err)
+	}
 
 	// The platform's role cannot raise itself, nor use make_reader to.
 	u, err := url.Parse(cl.URL(platformDatabase))
