@@ -5,17 +5,20 @@ import (
 
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 	"google.golang.org/protobuf/reflect/protoreflect"
+
+	"github.com/goldset/goldset/sqlexec"
 )
 
 // visitFunc sees one AST message and its ancestors, outermost first (Node wrappers included).
 type visitFunc func(m protoreflect.Message, stack []protoreflect.Message)
 
-// walkAST visits every message of the tree in document order. The stack passed to visit is only
+// walkAST visits every message of the tree in its fields' declared order (sqlexec.RangeFields), the
+// same in every build. The stack passed to visit is only
 // valid during the call.
 func walkAST(m protoreflect.Message, stack []protoreflect.Message, visit visitFunc) {
 	visit(m, stack)
 	stack = append(stack, m)
-	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+	sqlexec.RangeFields(m, func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
 		switch {
 		case fd.IsMap() || fd.Message() == nil:
 		case fd.IsList():

@@ -175,7 +175,7 @@ func walk(m protoreflect.Message, visit func(protoreflect.Message) error) error 
 		return err
 	}
 	var err error
-	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+	RangeFields(m, func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
 		switch {
 		case fd.IsList() && fd.Message() != nil:
 			l := v.List()

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
@@ -81,7 +82,7 @@ func valueSlots(m protoreflect.Message) []func(*pg_query.Node) {
 		n, ok := v.Message().Interface().(*pg_query.Node)
 		return ok && (n.GetColumnRef() != nil || n.GetAConst() != nil)
 	}
-	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+	RangeFields(m, func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
 		switch {
 		case fd.IsList() && fd.Message() != nil:
 			l := v.List()
@@ -181,7 +182,7 @@ func placeOf(tree *pg_query.ParseResult, marker string) string {
 			return false
 		}
 		more := true
-		m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+		RangeFields(m, func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
 			if fd.Message() == nil || fd.IsMap() {
 				return true
 			}
@@ -220,16 +221,8 @@ func TestSandbox_TheReaderMayRunEveryFunctionTheGuardAdmits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer rows.Close()
-	var denied []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		denied = append(denied, n)
-	}
-	if err := rows.Err(); err != nil {
+	denied, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
 		t.Fatal(err)
 	}
 	if len(denied) > 0 {
