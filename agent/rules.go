@@ -12,6 +12,7 @@ import (
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
+	"github.com/goldset/goldset/metrics"
 	"github.com/goldset/goldset/sqlexec"
 )
 
@@ -336,19 +337,7 @@ func (c *checker) joins() {
 		if sc.entries < 2 {
 			continue
 		}
-		parent := make([]int, sc.entries)
-		for i := range parent {
-			parent[i] = i
-		}
-		var find func(int) int
-		find = func(i int) int {
-			for parent[i] != i {
-				parent[i] = parent[parent[i]]
-				i = parent[i]
-			}
-			return i
-		}
-		union := func(a, b int) { parent[find(a)] = find(b) }
+		sets := metrics.NewDisjointSets(sc.entries)
 		walkNode(sc.sel.GetWhereClause(), func(m protoreflect.Message) {
 			e, ok := m.Interface().(*pg_query.A_Expr)
 			if !ok {
@@ -374,7 +363,7 @@ func (c *checker) joins() {
 			}
 			if ambiguous && len(touched) > 0 {
 				for i := 1; i < sc.entries; i++ {
-					union(0, i)
+					sets.Union(0, i)
 				}
 				return
 			}
@@ -383,13 +372,13 @@ func (c *checker) joins() {
 				if first < 0 {
 					first = e
 				} else {
-					union(first, e)
+					sets.Union(first, e)
 				}
 			}
 		})
 		groups := map[int][]string{}
 		for _, it := range sc.items {
-			root := find(it.entry)
+			root := sets.Find(it.entry)
 			groups[root] = append(groups[root], it.ref)
 		}
 		if len(groups) < 2 {

@@ -7,5 +7,7 @@
 // Everything here is a pure function over data already in memory: no database, no HTTP, no model
 // calls. Callers bring the embeddings (or use the lexical fallback, LexicalEmbed) and the schemas.
 // SQL is parsed once per query with PostgreSQL's own parser (Parse), and every per-query measure
-// reads that one tree; Analyze puts all of it into one Report.
+// reads that one tree; Analyze puts all of it into one Report. DisjointSets, the union-find that
+// groups linked items (near-duplicates, shared SQL), serves the leakage groups of snapshots and the
+// agent's check for disconnected joins.
 package metrics

@@ -49,30 +49,33 @@ func provider(db *sql.DB) (*goose.Provider, error) {
 // Apply brings the database up to the newest migration, ours and then River's, hardens it for the
 // SQL sandbox (Harden), and returns how many migrations were applied.
 func Apply(ctx context.Context, pool *pgxpool.Pool) (int, error) {
+	n, rep, err := apply(ctx, pool)
+	for _, s := range rep.Skipped {
+		slog.Warn("sandbox hardening not applied (see docs/ARCHITECTURE.md, Security model)", "what", s)
+	}
+	return n, err
+}
+
+// apply is Apply, returning Harden's report.
+func apply(ctx context.Context, pool *pgxpool.Pool) (int, HardenReport, error) {
 	db := stdlib.OpenDBFromPool(pool) // closing it leaves the pool open
 	defer db.Close()
 	p, err := provider(db)
 	if err != nil {
-		return 0, err
+		return 0, HardenReport{}, err
 	}
 	results, err := p.Up(ctx)
 	if err != nil {
-		return len(results), fmt.Errorf("migrations: up: %w", err)
+		return len(results), HardenReport{}, fmt.Errorf("migrations: up: %w", err)
 	}
 	n, err := applyRiver(ctx, pool)
 	if err != nil {
-		return len(results) + n, err
+		return len(results) + n, HardenReport{}, err
 	}
 	// The sandbox's privileges are not a migration: they are checked and restored on every run,
 	// since a DBA or a restore can change them.
 	rep, err := Harden(ctx, pool)
-	if err != nil {
-		return len(results) + n, err
-	}
-	for _, s := range rep.Skipped {
-		slog.Warn("sandbox hardening not applied (see docs/ARCHITECTURE.md, Security model)", "what", s)
-	}
-	return len(results) + n, nil
+	return len(results) + n, rep, err
 }
 
 // riverLockKey serialises River's migrations between processes that start at once: rivermigrate

@@ -118,9 +118,12 @@ const handOverLockKey = 7_461_202_515
 // HandOver makes AppRole the platform database's owner, hardens the database for it (Harden: AppRole
 // keeps what PUBLIC loses and may call make_reader), gives it every object the connected superuser
 // owns there (schemas, tables, views, sequences, functions, types), except PrivSchema's, and makes
-// it a member of every reader role; it creates AppRole when there is none. The embedded cluster's superuser runs it after migrating,
-// before the platform connects as AppRole; it is idempotent and safe from several processes at once.
-func HandOver(ctx context.Context, pool *pgxpool.Pool) error {
+// it a member of every reader role; it creates AppRole when there is none. With migrate, the
+// migrations are applied (Apply, which hardens) once the owner is AppRole, so the database is
+// hardened once. The embedded cluster's superuser runs it before the platform connects as
+// AppRole; it is idempotent and safe from several processes at once. It returns how many
+// migrations it applied.
+func HandOver(ctx context.Context, pool *pgxpool.Pool, migrate bool) (int, error) {
 	app := pgx.Identifier{AppRole}.Sanitize()
 	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", handOverLockKey); err != nil {
@@ -135,16 +138,21 @@ func HandOver(ctx context.Context, pool *pgxpool.Pool) error {
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("migrations: hand over: the platform role: %w", err)
+		return 0, fmt.Errorf("migrations: hand over: the platform role: %w", err)
 	}
-	rep, err := Harden(ctx, pool)
+	applied, rep := 0, HardenReport{}
+	if migrate {
+		applied, rep, err = apply(ctx, pool)
+	} else {
+		rep, err = Harden(ctx, pool)
+	}
 	if err != nil {
-		return err
+		return applied, err
 	}
 	if len(rep.Skipped) > 0 {
-		return fmt.Errorf("migrations: hand over: hardening as a superuser failed: %s", strings.Join(rep.Skipped, "; "))
+		return applied, fmt.Errorf("migrations: hand over: hardening as a superuser failed: %s", strings.Join(rep.Skipped, "; "))
 	}
-	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error { return handOverObjects(ctx, tx, app) })
+	return applied, pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error { return handOverObjects(ctx, tx, app) })
 }
 
 // handOverObjects alters the owner of every object the connected role owns in the database to app.

@@ -76,16 +76,12 @@ func (s *Store) CreateProject(ctx context.Context, a Actor, name, description st
 
 // Project returns one project.
 func (s *Store) Project(ctx context.Context, id int64) (Project, error) {
-	var p Project
-	err := s.db.WithContext(ctx).First(&p, id).Error
-	return p, notFound(err, "get project")
+	return first[Project](s.db.WithContext(ctx), "get project", id)
 }
 
 // ProjectByName finds a project by its name, case-insensitively.
 func (s *Store) ProjectByName(ctx context.Context, name string) (Project, error) {
-	var p Project
-	err := s.db.WithContext(ctx).Where("lower(name) = lower(?)", strings.TrimSpace(name)).First(&p).Error
-	return p, notFound(err, "get project by name")
+	return first[Project](s.db.WithContext(ctx).Where("lower(name) = lower(?)", strings.TrimSpace(name)), "get project by name")
 }
 
 // ListProjects returns the projects u may see: all for an admin, their memberships otherwise.

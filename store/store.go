@@ -107,3 +107,11 @@ func notFound(err error, what string) error {
 	}
 	return classify(err, what)
 }
+
+// first reads the first row of model T that db's conditions (and conds, as gorm's First takes
+// them) select; none is ErrNotFound.
+func first[T any](db *gorm.DB, what string, conds ...any) (T, error) {
+	var v T
+	err := db.First(&v, conds...).Error
+	return v, notFound(err, what)
+}

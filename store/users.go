@@ -79,16 +79,12 @@ func (s *Store) CreateUser(ctx context.Context, a Actor, in NewUser) (User, erro
 
 // User returns the account with id.
 func (s *Store) User(ctx context.Context, id int64) (User, error) {
-	var u User
-	err := s.db.WithContext(ctx).First(&u, id).Error
-	return u, notFound(err, "get user")
+	return first[User](s.db.WithContext(ctx), "get user", id)
 }
 
 // UserByEmail returns the account with that email (case-insensitive).
 func (s *Store) UserByEmail(ctx context.Context, email string) (User, error) {
-	var u User
-	err := s.db.WithContext(ctx).Where("email = ?", NormalizeEmail(email)).First(&u).Error
-	return u, notFound(err, "get user by email")
+	return first[User](s.db.WithContext(ctx).Where("email = ?", NormalizeEmail(email)), "get user by email")
 }
 
 // ListUsers returns every account by email.

@@ -170,8 +170,8 @@ func (d *database) Close(ctx context.Context) {
 	}
 }
 
-// prepareEmbedded migrates the embedded cluster's platform database as its superuser (with
-// migrate), hands the platform's objects to migrations.AppRole, and returns the URL that connects
+// prepareEmbedded hands the embedded cluster's platform database to migrations.AppRole, migrating
+// it as the superuser on the way (with migrate), and returns the URL that connects
 // as AppRole: the platform never runs as the superuser.
 func prepareEmbedded(ctx context.Context, superURL string, migrate bool, log *slog.Logger) (string, error) {
 	pool, err := pgxpool.New(ctx, superURL)
@@ -179,17 +179,12 @@ func prepareEmbedded(ctx context.Context, superURL string, migrate bool, log *sl
 		return "", fmt.Errorf("connect to the embedded PostgreSQL: %w", err)
 	}
 	defer pool.Close()
-	if migrate {
-		n, err := migrations.Apply(ctx, pool)
-		if err != nil {
-			return "", err
-		}
-		if n > 0 {
-			log.Info("applied migrations", "count", n)
-		}
-	}
-	if err := migrations.HandOver(ctx, pool); err != nil {
+	n, err := migrations.HandOver(ctx, pool, migrate)
+	if err != nil {
 		return "", err
+	}
+	if n > 0 {
+		log.Info("applied migrations", "count", n)
 	}
 	u, err := url.Parse(superURL)
 	if err != nil {

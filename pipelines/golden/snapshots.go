@@ -365,27 +365,11 @@ func assignGroups(pairs []store.SnapshotPair, r SplitRatios, seed int64, groups 
 // It returns each pair's group (the smallest index in it), so CheckLeakage finds nothing across
 // splits afterwards.
 func LeakageGroups(ctx context.Context, pairs []store.SnapshotPair, byDatabase bool) ([]int, error) {
-	parent := make([]int, len(pairs))
-	for i := range parent {
-		parent[i] = i
-	}
-	var find func(int) int
-	find = func(i int) int {
-		for parent[i] != i {
-			parent[i] = parent[parent[i]]
-			i = parent[i]
-		}
-		return i
-	}
-	union := func(a, b int) {
-		if ra, rb := find(a), find(b); ra != rb {
-			parent[max(ra, rb)] = min(ra, rb)
-		}
-	}
+	sets := metrics.NewDisjointSets(len(pairs))
 	first := map[string]int{}
 	link := func(key string, i int) {
 		if j, ok := first[key]; ok {
-			union(i, j)
+			sets.Union(i, j)
 		} else {
 			first[key] = i
 		}
@@ -406,11 +390,11 @@ func LeakageGroups(ctx context.Context, pairs []store.SnapshotPair, byDatabase b
 		return nil, err
 	}
 	for _, d := range dups {
-		union(d.I, d.J)
+		sets.Union(d.I, d.J)
 	}
 	out := make([]int, len(pairs))
 	for i := range pairs {
-		out[i] = find(i)
+		out[i] = sets.Find(i)
 	}
 	return out, nil
 }
