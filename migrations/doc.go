@@ -2,8 +2,9 @@
 // applies River's own migrations (its job tables) with them.
 //
 // It also owns the database side of the security model: what PUBLIC may not do (Harden), how the
-// sandbox's reader roles are made without CREATEROLE (make_reader), and the embedded cluster's
-// platform role, AppRole, to which HandOver gives the platform's objects.
+// sandbox's reader roles are made without CREATEROLE (make_reader), and the platform's role (the
+// embedded cluster's AppRole, or one an external server's superuser names), to which HandOver gives
+// the platform's objects.
 //
 // Migrations are append-only: a released file is never edited, a change is a new file.
 // Apply is safe to run any number of times and from several processes at once

@@ -78,15 +78,34 @@ func Harden(ctx context.Context, pool *pgxpool.Pool) (HardenReport, error) {
 	if err != nil {
 		return rep, err
 	}
-	steps := []struct{ what, sql string }{
-		{"USAGE on schema public", "REVOKE ALL ON SCHEMA public FROM PUBLIC"},
-		{"USAGE on information_schema", "REVOKE ALL ON SCHEMA information_schema FROM PUBLIC"},
-		{"SELECT on the system catalogs", "REVOKE SELECT ON ALL TABLES IN SCHEMA pg_catalog FROM PUBLIC"},
-		{"TEMPORARY on the database", "DO $$BEGIN EXECUTE format('REVOKE TEMPORARY ON DATABASE %I FROM PUBLIC', current_database()); END$$"},
+	// Each step says how to tell that PUBLIC still holds the privilege ("public" names PUBLIC in the
+	// has_*_privilege functions), so a role that may not revoke it is told only what is left to do.
+	steps := []struct {
+		what, held, sql string
+		args            []any // of held
+	}{
+		{"USAGE on schema public",
+			"has_schema_privilege('public', 'public', 'USAGE') OR has_schema_privilege('public', 'public', 'CREATE')",
+			"REVOKE ALL ON SCHEMA public FROM PUBLIC", nil},
+		{"USAGE on information_schema", "has_schema_privilege('public', 'information_schema', 'USAGE')",
+			"REVOKE ALL ON SCHEMA information_schema FROM PUBLIC", nil},
+		{"SELECT on the system catalogs", `EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = 'pg_catalog'::regnamespace
+			AND c.relkind IN ('r', 'v', 'm', 'p', 'f') AND has_table_privilege('public', c.oid, 'SELECT'))`,
+			"REVOKE SELECT ON ALL TABLES IN SCHEMA pg_catalog FROM PUBLIC", nil},
+		{"TEMPORARY on the database", "has_database_privilege('public', current_database(), 'TEMPORARY')",
+			"DO $$BEGIN EXECUTE format('REVOKE TEMPORARY ON DATABASE %I FROM PUBLIC', current_database()); END$$", nil},
 		{"EXECUTE on functions that run SQL text, change settings or reach backends, locks and catalogs",
-			"REVOKE EXECUTE ON FUNCTION " + strings.Join(functions, ", ") + " FROM PUBLIC"},
+			"EXISTS (SELECT 1 FROM unnest($1::text[]) f WHERE has_function_privilege('public', f::regprocedure, 'EXECUTE'))",
+			"REVOKE EXECUTE ON FUNCTION " + strings.Join(functions, ", ") + " FROM PUBLIC", []any{functions}},
 	}
 	for _, s := range steps {
+		var held bool
+		if err := tx.QueryRow(ctx, "SELECT "+s.held, s.args...).Scan(&held); err != nil {
+			return rep, fmt.Errorf("migrations: harden: whether PUBLIC holds %s: %w", s.what, err)
+		}
+		if !held {
+			continue
+		}
 		if err := withSavepoint(ctx, tx, s.sql); err != nil {
 			rep.Skipped = append(rep.Skipped, fmt.Sprintf("revoke %s from PUBLIC: %s", s.what, pgMessage(err)))
 		}

@@ -17,7 +17,8 @@ import (
 // sandbox's reader roles, it asks of PrivSchema.make_reader: a SECURITY DEFINER function that Harden
 // installs when it runs as a superuser, and that makes only roles named as readers, only with a
 // reader's attributes. The embedded cluster migrates as its superuser, hands the platform's objects
-// to AppRole (HandOver) and then connects as AppRole.
+// to AppRole (HandOver) and then connects as AppRole; an external server's superuser does the same
+// for the role the platform is given there.
 
 // PrivSchema holds the functions the platform's role calls to do what only a superuser may. PUBLIC
 // has no privilege on it; the platform's role may only execute them.
@@ -81,8 +82,15 @@ func databaseOwner(ctx context.Context, q pgx.Tx) (owner, error) {
 	return o, nil
 }
 
+// makeReaderBody is make_reader's body, as pg_proc.prosrc holds it.
+func makeReaderBody() string {
+	_, rest, _ := strings.Cut(makeReaderSQL, "$fn$")
+	body, _, _ := strings.Cut(rest, "$fn$")
+	return body
+}
+
 // errNotSuperuser means the connected role may not install PrivSchema's functions.
-var errNotSuperuser = errors.New("only a superuser can install it; the platform's role then makes readers itself, with CREATEROLE")
+var errNotSuperuser = errors.New("this version's is not installed and only a superuser can install it; the platform's role then makes readers itself, with CREATEROLE")
 
 // installMakeReader creates PrivSchema and make_reader, for the database's owner to execute, when
 // the connected role is a superuser.
@@ -100,7 +108,14 @@ func installMakeReader(ctx context.Context, tx pgx.Tx, o owner) error {
 		"GRANT EXECUTE ON FUNCTION " + fn + " TO " + role,
 	}
 	if !o.bySuper {
-		return errNotSuperuser
+		// Another start, as a superuser, may have installed this version's already.
+		var current bool
+		err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_proc WHERE oid = to_regprocedure($1) AND prosrc = $2
+			AND has_function_privilege($3, oid, 'EXECUTE'))`, fn, makeReaderBody(), o.name).Scan(&current)
+		if err != nil || !current {
+			return errNotSuperuser
+		}
+		return nil
 	}
 	return pgx.BeginFunc(ctx, tx, func(sp pgx.Tx) error { // a savepoint: a failure leaves tx usable
 		for _, q := range stmts {
@@ -115,30 +130,57 @@ func installMakeReader(ctx context.Context, tx pgx.Tx, o owner) error {
 // handOverLockKey serialises HandOver between processes.
 const handOverLockKey = 7_461_202_515
 
-// HandOver makes AppRole the platform database's owner, hardens the database for it (Harden: AppRole
+// PlatformRole is the role the platform runs as: its name, and the password it logs in with, set at
+// every hand-over ("" sets none: the embedded cluster's local connections need none).
+type PlatformRole struct {
+	Name     string
+	Password string
+}
+
+// ErrPlatformRoleTooPowerful: the role named to run the platform is a superuser or holds CREATEROLE,
+// CREATEDB, REPLICATION or BYPASSRLS, which HandOver will not hand the platform to.
+var ErrPlatformRoleTooPowerful = errors.New("the platform's role must hold no superuser, CREATEROLE, CREATEDB, REPLICATION or BYPASSRLS")
+
+// HandOver makes role the platform database's owner, hardens the database for it (Harden: the owner
 // keeps what PUBLIC loses and may call make_reader), gives it every object the connected superuser
 // owns there (schemas, tables, views, sequences, functions, types), except PrivSchema's, and makes
-// it a member of every reader role; it creates AppRole when there is none. With migrate, the
-// migrations are applied (Apply, which hardens) once the owner is AppRole, so the database is
-// hardened once. The embedded cluster's superuser runs it before the platform connects as
-// AppRole; it is idempotent and safe from several processes at once. It returns how many
-// migrations it applied.
-func HandOver(ctx context.Context, pool *pgxpool.Pool, migrate bool) (int, error) {
-	app := pgx.Identifier{AppRole}.Sanitize()
+// it a member of every reader role. It creates the role when there is none (LOGIN, no other
+// attribute) and refuses one that holds more (ErrPlatformRoleTooPowerful). With migrate, the
+// migrations are applied (Apply, which hardens) once the owner is role, so the database is hardened
+// once. A superuser runs it before the platform connects as role: the embedded cluster's, for
+// AppRole, or the one an external server's administrator names. It is idempotent and safe from
+// several processes at once. It returns how many migrations it applied.
+func HandOver(ctx context.Context, pool *pgxpool.Pool, role PlatformRole, migrate bool) (int, error) {
 	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", handOverLockKey); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `DO $$BEGIN
-			IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '`+AppRole+`') THEN
-				CREATE ROLE `+app+` LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;
-			END IF;
-			EXECUTE format('ALTER DATABASE %I OWNER TO `+AppRole+`', current_database());
-		END$$`)
-		return err
+		var powers []string
+		err := tx.QueryRow(ctx, `SELECT array_remove(ARRAY[
+				CASE WHEN rolsuper THEN 'SUPERUSER' END, CASE WHEN rolcreaterole THEN 'CREATEROLE' END,
+				CASE WHEN rolcreatedb THEN 'CREATEDB' END, CASE WHEN rolreplication THEN 'REPLICATION' END,
+				CASE WHEN rolbypassrls THEN 'BYPASSRLS' END], NULL)
+			FROM pg_roles WHERE rolname = $1`, role.Name).Scan(&powers)
+		switch {
+		case errors.Is(err, pgx.ErrNoRows):
+			err = execFormatted(ctx, tx, `format('CREATE ROLE %I LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS', $1::text)`, role.Name)
+		case err == nil && len(powers) > 0:
+			err = fmt.Errorf("%w: %s holds %s (ALTER ROLE %s NO%s)", ErrPlatformRoleTooPowerful, role.Name,
+				strings.Join(powers, ", "), pgx.Identifier{role.Name}.Sanitize(), strings.Join(powers, " NO"))
+		}
+		if err != nil {
+			return err
+		}
+		if err := execFormatted(ctx, tx, `format('ALTER DATABASE %I OWNER TO %I', current_database(), $1::text)`, role.Name); err != nil {
+			return err
+		}
+		if role.Password != "" {
+			return execFormatted(ctx, tx, `format('ALTER ROLE %I PASSWORD %L', $1::text, $2::text)`, role.Name, role.Password)
+		}
+		return nil
 	})
 	if err != nil {
-		return 0, fmt.Errorf("migrations: hand over: the platform role: %w", err)
+		return 0, fmt.Errorf("migrations: hand over to %s: %w", role.Name, err)
 	}
 	applied, rep := 0, HardenReport{}
 	if migrate {
@@ -152,11 +194,24 @@ func HandOver(ctx context.Context, pool *pgxpool.Pool, migrate bool) (int, error
 	if len(rep.Skipped) > 0 {
 		return applied, fmt.Errorf("migrations: hand over: hardening as a superuser failed: %s", strings.Join(rep.Skipped, "; "))
 	}
-	return applied, pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error { return handOverObjects(ctx, tx, app) })
+	return applied, pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error { return handOverObjects(ctx, tx, role.Name) })
 }
 
-// handOverObjects alters the owner of every object the connected role owns in the database to app.
-func handOverObjects(ctx context.Context, tx pgx.Tx, app string) error {
+// execFormatted runs the statement that the SQL expression formatted (format() with %I and %L) makes
+// of args on the server, which quotes names and strings as PostgreSQL reads them.
+func execFormatted(ctx context.Context, tx pgx.Tx, formatted string, args ...any) error {
+	var q string
+	if err := tx.QueryRow(ctx, "SELECT "+formatted, args...).Scan(&q); err != nil {
+		return err
+	}
+	_, err := tx.Exec(ctx, q)
+	return err
+}
+
+// handOverObjects alters the owner of every object the connected role owns in the database to role,
+// and makes role a member of every reader.
+func handOverObjects(ctx context.Context, tx pgx.Tx, role string) error {
+	app := pgx.Identifier{role}.Sanitize()
 	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", handOverLockKey); err != nil {
 		return fmt.Errorf("migrations: hand over: lock: %w", err)
 	}
@@ -193,7 +248,7 @@ func handOverObjects(ctx context.Context, tx pgx.Tx, app string) error {
 	// Readers made by earlier versions were granted to the superuser: the platform's role must be a
 	// member of each to stop its runaway queries.
 	rows, err = tx.Query(ctx, `SELECT format('GRANT %I TO `+app+`', r.rolname) FROM pg_roles r
-		WHERE r.rolname ~ '^gs_[0-9a-f]{10}_tdb_[0-9]+_reader$' AND NOT pg_has_role($1, r.oid, 'MEMBER')`, AppRole)
+		WHERE r.rolname ~ '^gs_[0-9a-f]{10}_tdb_[0-9]+_reader$' AND NOT pg_has_role($1, r.oid, 'MEMBER')`, role)
 	if err != nil {
 		return fmt.Errorf("migrations: hand over: list readers: %w", err)
 	}

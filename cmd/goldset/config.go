@@ -31,6 +31,8 @@ var options = map[string]option{
 		Usage: "where Goldset keeps its data, including the embedded PostgreSQL cluster"},
 	"database-url": {Name: "database-url", Env: "GOLDSET_DATABASE_URL", Secret: true,
 		Usage: "PostgreSQL URL to use instead of the embedded cluster (postgres://user:pass@host:5432/db)"},
+	"admin-database-url": {Name: "admin-database-url", Env: "GOLDSET_ADMIN_DATABASE_URL", Secret: true,
+		Usage: "with --database-url: a superuser URL of the same database, used only at start to migrate and to hand the database to --database-url's role (created when missing, with its password)"},
 	"pg-bin": {Name: "pg-bin", Env: "GOLDSET_PG_BIN",
 		Usage: "directory with the PostgreSQL server binaries (initdb, pg_ctl); found automatically when empty"},
 	"log-level": {Name: "log-level", Env: "GOLDSET_LOG_LEVEL", Default: "info", Usage: "debug, info, warn or error",

@@ -26,32 +26,30 @@ type database struct {
 	cluster *pgserver.Cluster
 	url     string
 	log     *slog.Logger // the logger of the command that opened it
+	applied int          // how many migrations opening it applied
 	closers []func()     // run first on Close (pools opened on this database)
 }
 
-// openDatabase connects to --database-url, or starts (or attaches to) the embedded PostgreSQL in the
-// data dir. With migrate, the schema is brought up to date.
+// openDatabase connects to --database-url (handed to its role by --admin-database-url's superuser
+// first, when given), or starts (or attaches to) the embedded PostgreSQL in the data dir. With
+// migrate, the schema is brought up to date.
 func openDatabase(ctx context.Context, cfg *config, log *slog.Logger, migrate bool) (*database, error) {
 	d := &database{url: cfg.get("database-url"), log: log}
-	if d.url == "" {
-		if _, err := pgserver.FindBinaries(cfg.get("pg-bin")); err != nil {
-			return nil, err
-		}
-		cl, err := pgserver.Start(ctx, pgserver.Options{DataDir: cfg.get("data-dir"), BinDir: cfg.get("pg-bin"), Logger: log})
-		if err != nil {
-			return nil, err
-		}
-		d.cluster = cl
-		if err := ensureDatabase(ctx, cl.URL("postgres"), platformDatabase); err != nil {
-			d.Close(ctx)
-			return nil, err
-		}
-		appURL, err := prepareEmbedded(ctx, cl.URL(platformDatabase), migrate, log)
-		if err != nil {
-			d.Close(ctx)
-			return nil, err
-		}
-		d.url, migrate = appURL, false
+	admin := cfg.get("admin-database-url")
+	var err error
+	switch {
+	case admin != "" && d.url == "":
+		return nil, fmt.Errorf("%w: --admin-database-url goes with --database-url", errUsage)
+	case admin != "":
+		d.applied, err = prepareExternal(ctx, admin, d.url, migrate)
+		migrate = false
+	case d.url == "":
+		err = d.startEmbedded(ctx, cfg, migrate)
+		migrate = false
+	}
+	if err != nil {
+		d.Close(ctx)
+		return nil, err
 	}
 	st, err := store.Open(ctx, d.url, store.Options{})
 	if err != nil {
@@ -63,17 +61,38 @@ func openDatabase(ctx context.Context, cfg *config, log *slog.Logger, migrate bo
 		d.Close(ctx)
 		return nil, fmt.Errorf("cannot reach PostgreSQL: %w", err)
 	}
+	if d.cluster == nil && admin == "" {
+		warnIfSuperuser(ctx, st, log)
+	}
 	if migrate {
-		n, err := migrations.Apply(ctx, st.Pool())
-		if err != nil {
+		if d.applied, err = migrations.Apply(ctx, st.Pool()); err != nil {
 			d.Close(ctx)
 			return nil, err
 		}
-		if n > 0 {
-			log.Info("applied migrations", "count", n)
-		}
+	}
+	if d.applied > 0 {
+		log.Info("applied migrations", "count", d.applied)
 	}
 	return d, nil
+}
+
+// startEmbedded starts (or attaches to) the embedded cluster in the data dir, makes sure it holds the
+// platform database, hands that to migrations.AppRole (migrating it, with migrate) and points d at
+// it as AppRole.
+func (d *database) startEmbedded(ctx context.Context, cfg *config, migrate bool) error {
+	if _, err := pgserver.FindBinaries(cfg.get("pg-bin")); err != nil {
+		return err
+	}
+	cl, err := pgserver.Start(ctx, pgserver.Options{DataDir: cfg.get("data-dir"), BinDir: cfg.get("pg-bin"), Logger: d.log})
+	if err != nil {
+		return err
+	}
+	d.cluster = cl
+	if err := ensureDatabase(ctx, cl.URL("postgres"), platformDatabase); err != nil {
+		return err
+	}
+	d.url, d.applied, err = prepareEmbedded(ctx, cl.URL(platformDatabase), migrate)
+	return err
 }
 
 // openCommandDatabase opens the database as a one-shot command does: the configuration resolved,
@@ -173,25 +192,70 @@ func (d *database) Close(ctx context.Context) {
 // prepareEmbedded hands the embedded cluster's platform database to migrations.AppRole, migrating
 // it as the superuser on the way (with migrate), and returns the URL that connects
 // as AppRole: the platform never runs as the superuser.
-func prepareEmbedded(ctx context.Context, superURL string, migrate bool, log *slog.Logger) (string, error) {
+func prepareEmbedded(ctx context.Context, superURL string, migrate bool) (appURL string, applied int, err error) {
 	pool, err := pgxpool.New(ctx, superURL)
 	if err != nil {
-		return "", fmt.Errorf("connect to the embedded PostgreSQL: %w", err)
+		return "", 0, fmt.Errorf("connect to the embedded PostgreSQL: %w", err)
 	}
 	defer pool.Close()
-	n, err := migrations.HandOver(ctx, pool, migrate)
+	applied, err = migrations.HandOver(ctx, pool, migrations.PlatformRole{Name: migrations.AppRole}, migrate)
 	if err != nil {
-		return "", err
-	}
-	if n > 0 {
-		log.Info("applied migrations", "count", n)
+		return "", applied, err
 	}
 	u, err := url.Parse(superURL)
 	if err != nil {
-		return "", err
+		return "", applied, err
 	}
 	u.User = url.User(migrations.AppRole)
-	return u.String(), nil
+	return u.String(), applied, nil
+}
+
+// prepareExternal hands the database of an external server to the role of appURL, as the superuser
+// of adminURL, migrating it on the way (with migrate): the platform then runs as an ordinary role
+// there too. Both URLs must name the same database of the same server.
+func prepareExternal(ctx context.Context, adminURL, appURL string, migrate bool) (applied int, err error) {
+	admin, err := pgxpool.ParseConfig(adminURL)
+	if err != nil {
+		return 0, fmt.Errorf("%w: --admin-database-url: %v", errUsage, err)
+	}
+	app, err := pgxpool.ParseConfig(appURL)
+	if err != nil {
+		return 0, fmt.Errorf("%w: --database-url: %v", errUsage, err)
+	}
+	a, b := admin.ConnConfig, app.ConnConfig
+	if a.Host != b.Host || a.Port != b.Port || a.Database != b.Database {
+		return 0, fmt.Errorf("%w: --admin-database-url names database %q on %s:%d, --database-url %q on %s:%d: they must name the same",
+			errUsage, a.Database, a.Host, a.Port, b.Database, b.Host, b.Port)
+	}
+	if a.User == b.User {
+		return 0, fmt.Errorf("%w: --database-url must connect as a role of its own, not as --admin-database-url's %s", errUsage, a.User)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, admin)
+	if err != nil {
+		return 0, fmt.Errorf("connect to --admin-database-url: %w", err)
+	}
+	defer pool.Close()
+	var super bool
+	if err := pool.QueryRow(ctx, "SELECT rolsuper FROM pg_roles WHERE rolname = current_user").Scan(&super); err != nil {
+		return 0, fmt.Errorf("connect to --admin-database-url: %w", err)
+	}
+	if !super {
+		return 0, fmt.Errorf("%w: --admin-database-url must connect as a superuser; %s is not one", errUsage, a.User)
+	}
+	return migrations.HandOver(ctx, pool, migrations.PlatformRole{Name: b.User, Password: b.Password}, migrate)
+}
+
+// warnIfSuperuser warns when the platform connects to an external server as a superuser: SQL that
+// reached the platform's own connection could then read the server's files and run programs.
+func warnIfSuperuser(ctx context.Context, st *store.Store, log *slog.Logger) {
+	var role string
+	var super bool
+	if err := st.Pool().QueryRow(ctx, "SELECT rolname, rolsuper FROM pg_roles WHERE rolname = current_user").Scan(&role, &super); err != nil || !super {
+		return
+	}
+	log.Warn("Goldset connects to PostgreSQL as a superuser; give --database-url a role of its own and "+
+		"--admin-database-url the superuser, and Goldset hands the database to that role at start "+
+		"(docs/ARCHITECTURE.md, Security model)", "role", role)
 }
 
 func ensureDatabase(ctx context.Context, adminURL, name string) error {

@@ -141,7 +141,7 @@ func usage(w io.Writer) {
 }
 
 // dbOptions are the options every command that touches the database takes.
-var dbOptions = []string{"data-dir", "database-url", "pg-bin", "log-level", "log-format"}
+var dbOptions = []string{"data-dir", "database-url", "admin-database-url", "pg-bin", "log-level", "log-format"}
 
 // sqlOptions are the sandbox limits, for every command that runs target SQL.
 var sqlOptions = []string{"sql-timeout", "sql-max-rows", "sql-concurrency"}

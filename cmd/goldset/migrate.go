@@ -16,18 +16,14 @@ func runMigrate(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	db, err := openCommandDatabase(ctx, cfg, false)
+	db, err := openCommandDatabase(ctx, cfg, pos[0] == "up")
 	if err != nil {
 		return err
 	}
 	defer db.Close(ctx)
 
 	if pos[0] == "up" {
-		n, err := migrations.Apply(ctx, db.store.Pool())
-		if err != nil {
-			return err
-		}
-		return printOutcome(out, *asJSON, map[string]int{"applied": n}, "Applied %d migration(s); the schema is up to date.\n", n)
+		return printOutcome(out, *asJSON, map[string]int{"applied": db.applied}, "Applied %d migration(s); the schema is up to date.\n", db.applied)
 	}
 	st, err := migrations.List(ctx, db.store.Pool())
 	if err != nil {

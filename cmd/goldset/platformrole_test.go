@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
 	"net/url"
 	"strings"
 	"testing"
@@ -26,6 +28,13 @@ func TestEmbedded_ThePlatformRunsAsNoSuperuser(t *testing.T) {
 	if out := mustCLI(t, "sample", "--data-dir", dir); !strings.Contains(out, "127 of 127 match") {
 		t.Fatalf("the sample's gold SQL did not run in the sandbox:\n%s", out)
 	}
+	// migrate up migrates as the superuser too: no step of the hardening is left undone.
+	var logs bytes.Buffer
+	defer slog.SetDefault(slog.Default())
+	slog.SetDefault(slog.New(slog.NewTextHandler(&logs, nil)))
+	if out := mustCLI(t, "migrate", "up", "--data-dir", dir); !strings.Contains(out, "Applied 0 migration(s)") || strings.Contains(logs.String(), "not applied") {
+		t.Errorf("migrate up on the embedded cluster:\n%s\n%s", out, logs.String())
+	}
 
 	cl, err := pgserver.Start(ctx, pgserver.Options{DataDir: dir})
 	if err != nil {
@@ -46,7 +55,7 @@ func TestEmbedded_ThePlatformRunsAsNoSuperuser(t *testing.T) {
 		WHERE m.member = $1::regrole AND r.rolname LIKE 'gs\_%\_reader'`, migrations.AppRole).Scan(&readers); err != nil || readers != 4 {
 		t.Errorf("%s is a member of %d readers, want the sample's 4 (%v)", migrations.AppRole, readers, err)
 	}
-	assertNothingOwnedBySuperuser(t, super)
+	assertNothingOwnedBySuperuser(t, super, migrations.AppRole)
 
 	// What an earlier version left behind, owned by the superuser.
 	for _, q := range []string{
@@ -64,7 +73,7 @@ func TestEmbedded_ThePlatformRunsAsNoSuperuser(t *testing.T) {
 	super.Close(ctx)
 	mustCLI(t, "user", "list", "--data-dir", dir)
 	super = connect(t, cl.URL(platformDatabase))
-	assertNothingOwnedBySuperuser(t, super)
+	assertNothingOwnedBySuperuser(t, super, migrations.AppRole)
 	var member bool
 	if err := super.QueryRow(ctx, `SELECT pg_has_role($1, 'gs_9999999999_tdb_9999_reader', 'MEMBER')`, migrations.AppRole).Scan(&member); err != nil || !member {
 		t.Errorf("%s is not a member of a reader made before it (%v)", migrations.AppRole, err)
@@ -80,15 +89,8 @@ func TestEmbedded_ThePlatformRunsAsNoSuperuser(t *testing.T) {
 	if _, err := super.Exec(ctx, "CREATE ROLE gs_0123456789_tdb_1_reader CREATEROLE"); err != nil {
 		t.Fatal(err)
 	}
+	assertCannotRaiseItself(t, app, migrations.AppRole, pgserver.Superuser)
 	for _, q := range []string{
-		"SET ROLE " + pgserver.Superuser,
-		"ALTER ROLE " + migrations.AppRole + " SUPERUSER",
-		"CREATE ROLE intruder",
-		"GRANT pg_execute_server_program TO " + migrations.AppRole,
-		"COPY (SELECT 1) TO PROGRAM 'true'",
-		"SELECT pg_read_file('postgresql.conf')",
-		"SELECT lo_import('/etc/passwd')",
-		"SELECT rolpassword FROM pg_authid",
 		"SELECT goldset_priv.make_reader('" + pgserver.Superuser + "', 'x', 1, '1MB')",
 		"SELECT goldset_priv.make_reader('intruder', 'x', 1, '1MB')",
 		"SELECT goldset_priv.make_reader('gs_0123456789_tdb_1_reader', 'x', 1, '1MB')", // exists, more than a reader
@@ -115,12 +117,32 @@ func connect(t *testing.T, url string) *pgx.Conn {
 	return conn
 }
 
+// assertCannotRaiseItself: the platform's role, connected as app, can neither become the superuser
+// nor give itself a superuser's powers, read the server's files or run its programs.
+func assertCannotRaiseItself(t *testing.T, app *pgx.Conn, role, superuser string) {
+	t.Helper()
+	for _, q := range []string{
+		"SET ROLE " + pgx.Identifier{superuser}.Sanitize(),
+		"ALTER ROLE " + pgx.Identifier{role}.Sanitize() + " SUPERUSER",
+		"CREATE ROLE intruder",
+		"GRANT pg_execute_server_program TO " + pgx.Identifier{role}.Sanitize(),
+		"COPY (SELECT 1) TO PROGRAM 'true'",
+		"SELECT pg_read_file('postgresql.conf')",
+		"SELECT lo_import('/etc/passwd')",
+		"SELECT rolpassword FROM pg_authid",
+	} {
+		if _, err := app.Exec(context.Background(), q); err == nil {
+			t.Errorf("the platform's role could: %s", q)
+		}
+	}
+}
+
 // assertNothingOwnedBySuperuser: every schema, relation, routine and type of the platform database
-// outside the system's schemas and migrations.PrivSchema belongs to migrations.AppRole.
-func assertNothingOwnedBySuperuser(t *testing.T, super *pgx.Conn) {
+// outside the system's schemas and migrations.PrivSchema belongs to role, the platform's role.
+func assertNothingOwnedBySuperuser(t *testing.T, super *pgx.Conn, role string) {
 	t.Helper()
 	var app, other uint32
-	if err := super.QueryRow(context.Background(), "SELECT $1::regrole::oid", migrations.AppRole).Scan(&app); err != nil {
+	if err := super.QueryRow(context.Background(), "SELECT oid FROM pg_roles WHERE rolname = $1", role).Scan(&app); err != nil {
 		t.Fatal(err)
 	}
 	rows, err := super.Query(context.Background(), `
@@ -143,7 +165,7 @@ func assertNothingOwnedBySuperuser(t *testing.T, super *pgx.Conn) {
 		}
 		n++
 		if other != app && !strings.HasPrefix(what, "schema public") {
-			t.Errorf("%s is not owned by %s", what, migrations.AppRole)
+			t.Errorf("%s is not owned by %s", what, role)
 		}
 	}
 	if err := rows.Err(); err != nil {

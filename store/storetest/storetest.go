@@ -148,7 +148,7 @@ func claimOwner(ctx context.Context) error {
 		}
 		// A failure here only leaves litter behind; it must not fail this binary's tests.
 		conn.Exec(ctx, "DROP DATABASE IF EXISTS "+quoteIdent(l.name)+" WITH (FORCE)")
-		conn.Exec(ctx, dropReaderRoles(l.name))
+		conn.Exec(ctx, dropRoles(l.name))
 		conn.Exec(ctx, "SELECT pg_advisory_unlock($1, hashtext($2))", ownerLockClass, l.owner)
 	}
 	return nil
@@ -252,23 +252,39 @@ func URL(t testing.TB) string {
 		if _, err := shared.admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+quoteIdent(name)+" WITH (FORCE)"); err != nil {
 			t.Errorf("storetest: drop test database %s: %v", name, err)
 		}
-		if _, err := shared.admin.ExecContext(ctx, dropReaderRoles(name)); err != nil {
-			t.Errorf("storetest: drop reader roles of %s: %v", name, err)
+		if _, err := shared.admin.ExecContext(ctx, dropRoles(name)); err != nil {
+			t.Errorf("storetest: drop the roles of %s: %v", name, err)
 		}
 	})
 	return shared.dbURL(name)
 }
 
-// dropReaderRoles is the SQL that drops the reader roles target databases created in database
-// name: roles belong to the whole cluster and outlive the database. sqlexec.TargetFor names them
-// gs_<first 10 hex of sha256(database name)>_tdb_<id>_reader.
-func dropReaderRoles(name string) string {
+// dropRoles is the SQL that drops the roles made for database name: roles belong to the whole
+// cluster and outlive the database. They are the reader roles of its target databases, which
+// sqlexec.TargetFor names gs_<first 10 hex of sha256(database name)>_tdb_<id>_reader, and those
+// named by RoleName.
+func dropRoles(name string) string {
 	h := sha256.Sum256([]byte(name))
-	prefix := "gs_" + hex.EncodeToString(h[:5]) + "_" // hex and _: safe inside the literal
+	readers := "gs_" + hex.EncodeToString(h[:5]) + "_" // hex and _: safe inside the literal
 	return `DO $$DECLARE r text; BEGIN
-		FOR r IN SELECT rolname FROM pg_roles WHERE starts_with(rolname, '` + prefix + `') LOOP
+		FOR r IN SELECT rolname FROM pg_roles WHERE starts_with(rolname, '` + readers + `')
+			OR starts_with(rolname, '` + roleNamePrefix(name) + `') LOOP
 			EXECUTE format('DROP ROLE %I', r);
 		END LOOP; END$$`
+}
+
+// roleNamePrefix starts the names RoleName gives for database name (letters, digits and _).
+func roleNamePrefix(name string) string { return name + "_role_" }
+
+// RoleName returns an unused name for a role that the test, or the code it tests, creates for the
+// database of url (a URL from URL): the role is dropped at cleanup, after the database.
+func RoleName(t testing.TB, url string) string {
+	t.Helper()
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		t.Fatalf("storetest: %v", err)
+	}
+	return roleNamePrefix(cfg.Database) + randomHex(3)
 }
 
 // DB returns a *gorm.DB on a fresh database (as URL), closed at cleanup. SQL logging is off:
