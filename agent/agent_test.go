@@ -9,13 +9,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/sashabaranov/go-openai"
 
 	"github.com/goldset/goldset/agent"
 	"github.com/goldset/goldset/agent/retrieve"
 	"github.com/goldset/goldset/llm"
 	"github.com/goldset/goldset/llm/llmtest"
+	"github.com/goldset/goldset/store/storetest"
 )
 
 const franceQ = "What are the names of the singers from France?"
@@ -519,11 +519,7 @@ func TestRun_PastTheListLimitThePromptCountsTheOtherTablesAndSearchFindsThem(t *
 	srv.EmbedFault(llmtest.FaultBadRequest)
 	srv.Sequence(explore(args{"action": "search", "query": "horsepower"}), explore(args{"action": "search", "query": "nation"}),
 		explore(args{"action": "describe_table", "table": "nope"}))
-	pool, err := pgxpool.New(context.Background(), e.url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
+	pool := storetest.Pool(t, e.url)
 	a := e.agent(srv, agent.Options{TopKTables: 1, OmittedListChars: 10, MaxSteps: 3})
 	a.Indexes = retrieve.NewIndexes(pool) // with the values, as the product's agent has them
 	out, _ := a.Run(context.Background(), q, meta, nil)

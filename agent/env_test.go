@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/sashabaranov/go-openai"
 
 	"github.com/goldset/goldset/agent"
@@ -72,11 +71,7 @@ func newEnv(t testing.TB, names ...string) *env {
 	t.Helper()
 	ctx := context.Background()
 	url := storetest.URL(t)
-	admin, err := pgxpool.New(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
+	admin := storetest.Pool(t, url)
 	pgdb, err := sqlexec.CurrentDatabase(ctx, admin)
 	if err != nil {
 		t.Fatal(err)

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/goldset/goldset/migrations"
 	"github.com/goldset/goldset/store/storetest"
@@ -21,7 +20,7 @@ func TestHarden_ReportsOnlyWhatIsLeftUndone(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	superURL := storetest.URL(t)
-	super := pool(t, superURL)
+	super := storetest.Pool(t, superURL)
 	role := storetest.RoleName(t, superURL)
 	if _, err := migrations.HandOver(ctx, super, migrations.PlatformRole{Name: role}, false); err != nil {
 		t.Fatal(err)
@@ -31,7 +30,7 @@ func TestHarden_ReportsOnlyWhatIsLeftUndone(t *testing.T) {
 		t.Fatal(err)
 	}
 	u.User = url.User(role)
-	app := pool(t, u.String())
+	app := storetest.Pool(t, u.String())
 	skipped := func() []string {
 		t.Helper()
 		rep, err := migrations.Harden(ctx, app)
@@ -68,7 +67,7 @@ func TestHandOver_RefusesAPowerfulRole(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	superURL := storetest.URL(t)
-	super := pool(t, superURL)
+	super := storetest.Pool(t, superURL)
 	for _, attr := range []string{"SUPERUSER", "CREATEROLE", "CREATEDB", "REPLICATION", "BYPASSRLS"} {
 		role := storetest.RoleName(t, superURL)
 		if _, err := super.Exec(ctx, "CREATE ROLE "+role+" LOGIN "+attr); err != nil {
@@ -83,14 +82,4 @@ func TestHandOver_RefusesAPowerfulRole(t *testing.T) {
 			t.Errorf("%s: the database's owner is %s (%v)", attr, owner, err)
 		}
 	}
-}
-
-func pool(t *testing.T, url string) *pgxpool.Pool {
-	t.Helper()
-	p, err := pgxpool.New(context.Background(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(p.Close)
-	return p
 }

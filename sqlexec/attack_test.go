@@ -189,7 +189,7 @@ func TestLoad_MakesReadersItselfWhereMakeReaderIsMissing(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	url := storetest.URL(t)
-	admin := openPool(t, url)
+	admin := storetest.Pool(t, url)
 	if _, err := admin.Exec(ctx, "DROP SCHEMA goldset_priv CASCADE"); err != nil {
 		t.Fatal(err)
 	}

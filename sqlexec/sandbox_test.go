@@ -21,22 +21,11 @@ type sandbox struct {
 	admins *pgxpool.Pool
 }
 
-// openPool connects to the database at url until the test ends.
-func openPool(t testing.TB, url string) *pgxpool.Pool {
-	t.Helper()
-	pool, err := pgxpool.New(context.Background(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	return pool
-}
-
 func newSandbox(t testing.TB, opt ExecOptions) *sandbox {
 	t.Helper()
 	ctx := context.Background()
 	url := storetest.URL(t)
-	admin := openPool(t, url)
+	admin := storetest.Pool(t, url)
 	// The platform's own secrets live beside the targets; the sandbox must never reach them.
 	if _, err := admin.Exec(ctx, `INSERT INTO users (email, password_hash) VALUES ('secret@example.com', 'argon2-secret')`); err != nil {
 		t.Fatal(err)
@@ -235,7 +224,7 @@ func TestSandbox_TimeoutCapsAndCancellation(t *testing.T) {
 func TestLoad_FailureLeavesNothing(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	pool := openPool(t, storetest.URL(t))
+	pool := storetest.Pool(t, storetest.URL(t))
 	tgt := TargetFor("load-failure-test", 1)
 	tx, err := pool.Begin(ctx)
 	if err != nil {
@@ -260,7 +249,7 @@ func TestLoad_FailureLeavesNothing(t *testing.T) {
 func TestLoad_KeysThatTheDataBreaksAreWarnings(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	pool := openPool(t, storetest.URL(t))
+	pool := storetest.Pool(t, storetest.URL(t))
 	dbName, _ := CurrentDatabase(ctx, pool)
 	tgt := TargetFor(dbName, 3)
 	tx, _ := pool.Begin(ctx)

@@ -304,6 +304,17 @@ func DB(t testing.TB) *gorm.DB {
 	return db
 }
 
+// Pool returns a pgx pool on url, closed at cleanup (before URL's cleanup drops the database).
+func Pool(t testing.TB, url string) *pgxpool.Pool {
+	t.Helper()
+	p, err := pgxpool.New(context.Background(), url)
+	if err != nil {
+		t.Fatalf("storetest: connect: %v", err)
+	}
+	t.Cleanup(p.Close)
+	return p
+}
+
 // AdminURL returns the superuser URL of the shared test server's "postgres" database, for tests
 // that create roles, schemas or databases of their own (and must clean them up).
 func AdminURL(t testing.TB) string {

@@ -24,13 +24,9 @@ func newTestPG(t testing.TB) *testPG {
 	t.Helper()
 	ctx := context.Background()
 	pg := &testPG{url: storetest.URL(t)}
-	admin, err := pgxpool.New(ctx, pg.url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(admin.Close)
-	pg.admin = admin
-	if pg.name, err = sqlexec.CurrentDatabase(ctx, admin); err != nil {
+	pg.admin = storetest.Pool(t, pg.url)
+	var err error
+	if pg.name, err = sqlexec.CurrentDatabase(ctx, pg.admin); err != nil {
 		t.Fatal(err)
 	}
 	return pg
