@@ -10,7 +10,8 @@
 // after the migrations' fingerprint; each test then gets a copy (CREATE DATABASE ... TEMPLATE), which takes tens of
 // milliseconds instead of re-running every migration. Templates of older migration sets are
 // left in place (a few MB each); databases left by a killed test binary are dropped by the next
-// binary to start.
+// binary to start. Roles belong to the whole cluster: the reader roles a test database's imports
+// make, and the roles a test names with RoleName, are dropped with the database.
 //
 // Packages that use storetest should release the shared cluster when their tests end:
 //
