@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-
 	"github.com/goldset/goldset/migrations"
 	"github.com/goldset/goldset/store/storetest"
 )

@@ -2,9 +2,16 @@ package migrations
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/pbkdf2"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -174,10 +181,7 @@ func HandOver(ctx context.Context, pool *pgxpool.Pool, role PlatformRole, migrat
 		if err := execFormatted(ctx, tx, `format('ALTER DATABASE %I OWNER TO %I', current_database(), $1::text)`, role.Name); err != nil {
 			return err
 		}
-		if role.Password != "" {
-			return execFormatted(ctx, tx, `format('ALTER ROLE %I PASSWORD %L', $1::text, $2::text)`, role.Name, role.Password)
-		}
-		return nil
+		return setPassword(ctx, tx, role)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("migrations: hand over to %s: %w", role.Name, err)
@@ -195,6 +199,86 @@ func HandOver(ctx context.Context, pool *pgxpool.Pool, role PlatformRole, migrat
 		return applied, fmt.Errorf("migrations: hand over: hardening as a superuser failed: %s", strings.Join(rep.Skipped, "; "))
 	}
 	return applied, pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error { return handOverObjects(ctx, tx, role.Name) })
+}
+
+// setPassword gives role its password unless it has it already. It sends PostgreSQL the password's
+// SCRAM-SHA-256 verifier, which PostgreSQL stores as given, rather than the password, which a
+// statement log would keep ("ALTER ROLE" in the PostgreSQL documentation).
+func setPassword(ctx context.Context, tx pgx.Tx, role PlatformRole) error {
+	if role.Password == "" {
+		return nil
+	}
+	var stored *string
+	if err := tx.QueryRow(ctx, "SELECT rolpassword FROM pg_authid WHERE rolname = $1", role.Name).Scan(&stored); err != nil {
+		return err
+	}
+	if stored != nil && scramMatches(*stored, role.Password) {
+		return nil
+	}
+	secret := role.Password
+	if isASCII(secret) { // else PostgreSQL normalizes it (SASLprep, RFC 4013) before hashing
+		salt := make([]byte, scramSaltLen)
+		if _, err := rand.Read(salt); err != nil {
+			return err
+		}
+		secret = scramVerifier(secret, salt, scramIterations)
+	}
+	return execFormatted(ctx, tx, `format('ALTER ROLE %I PASSWORD %L', $1::text, $2::text)`, role.Name, secret)
+}
+
+// The salt length and iteration count PostgreSQL's own SCRAM-SHA-256 verifiers use.
+const (
+	scramSaltLen    = 16
+	scramIterations = 4096
+)
+
+// scramVerifier is the SCRAM-SHA-256 verifier of password with salt and iterations, as PostgreSQL
+// stores it: SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>, in base64, where
+// SaltedPassword = PBKDF2-HMAC-SHA-256(password, salt, iterations), StoredKey =
+// SHA-256(HMAC(SaltedPassword, "Client Key")) and ServerKey = HMAC(SaltedPassword, "Server Key")
+// (RFC 5802, section 3; RFC 7677). password is taken as is: PostgreSQL applies SASLprep first,
+// which leaves ASCII unchanged.
+func scramVerifier(password string, salt []byte, iterations int) string {
+	salted, err := pbkdf2.Key(sha256.New, password, salt, iterations, sha256.Size)
+	if err != nil { // only for lengths and counts out of range, which the constants are not
+		panic(err)
+	}
+	mac := func(msg string) []byte {
+		h := hmac.New(sha256.New, salted)
+		h.Write([]byte(msg))
+		return h.Sum(nil)
+	}
+	stored := sha256.Sum256(mac("Client Key"))
+	b64 := base64.StdEncoding.EncodeToString
+	return fmt.Sprintf("SCRAM-SHA-256$%d:%s$%s:%s", iterations, b64(salt), b64(stored[:]), b64(mac("Server Key")))
+}
+
+// scramMatches reports whether stored, a role's rolpassword, is a SCRAM-SHA-256 verifier of password.
+func scramMatches(stored, password string) bool {
+	rest, ok := strings.CutPrefix(stored, "SCRAM-SHA-256$")
+	if !ok {
+		return false
+	}
+	iterText, rest, _ := strings.Cut(rest, ":")
+	saltText, _, _ := strings.Cut(rest, "$")
+	iterations, err := strconv.Atoi(iterText)
+	if err != nil || iterations < 1 || iterations > 1<<20 {
+		return false
+	}
+	salt, err := base64.StdEncoding.DecodeString(saltText)
+	if err != nil {
+		return false
+	}
+	return hmac.Equal([]byte(scramVerifier(password, salt, iterations)), []byte(stored))
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // execFormatted runs the statement that the SQL expression formatted (format() with %I and %L) makes
