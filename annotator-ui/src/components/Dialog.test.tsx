@@ -2,7 +2,7 @@ import { fireEvent, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
 import { describe, expect, it, vi } from 'vitest';
-import { Dialog } from './ui';
+import { Dialog, Drawer } from './ui';
 
 function Opener({ onClose = () => {} }: { onClose?: () => void }) {
   const [open, setOpen] = useState(false);
@@ -69,5 +69,42 @@ describe('Dialog', () => {
     await user.click(screen.getByRole('button', { name: 'Open' }));
     await user.click(screen.getByRole('button', { name: 'Close' }));
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+  });
+});
+
+function DrawerOpener() {
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <button type="button" onClick={() => setOpen(true)}>
+        History
+      </button>
+      {open && (
+        <Drawer title="History" onClose={() => setOpen(false)}>
+          <p>Nothing yet.</p>
+        </Drawer>
+      )}
+    </>
+  );
+}
+
+describe('Drawer', () => {
+  it('takes focus when it opens and gives it back to the opener on Escape', async () => {
+    const user = userEvent.setup();
+    render(<DrawerOpener />);
+    await user.click(screen.getByRole('button', { name: 'History' }));
+    expect(screen.getByRole('dialog', { name: 'History' })).toHaveFocus();
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'History' })).toHaveFocus();
+  });
+
+  it('gives focus back to the opener when closed with its × button', async () => {
+    const user = userEvent.setup();
+    render(<DrawerOpener />);
+    await user.click(screen.getByRole('button', { name: 'History' }));
+    await user.click(screen.getByRole('button', { name: 'Close' }));
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'History' })).toHaveFocus();
   });
 });

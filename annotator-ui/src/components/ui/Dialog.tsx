@@ -5,6 +5,20 @@ import { Alert } from './states';
 import { formError } from '../../shared/forms';
 
 /**
+ * Remembers what had focus when an overlay mounts and gives focus back to it when the overlay unmounts,
+ * unless it has left the page meanwhile. Call it before the effect that moves focus into the overlay:
+ * a component's effects run in order, so the opener still has focus when this one reads it.
+ */
+function useReturnFocus() {
+  useEffect(() => {
+    const previous = document.activeElement as HTMLElement | null;
+    return () => {
+      if (previous?.isConnected) previous.focus?.();
+    };
+  }, []);
+}
+
+/**
  * A panel over the right side of the page (a question's history): Escape or the close button closes it,
  * focus moves in when it opens and goes back where it was when it closes. The page behind stays usable.
  */
@@ -23,8 +37,8 @@ export function Drawer({
   const ref = useRef<HTMLElement>(null);
   const close = useRef(onClose);
   close.current = onClose;
+  useReturnFocus();
   useEffect(() => {
-    const previous = document.activeElement as HTMLElement | null;
     ref.current?.focus();
     const onKey = (e: KeyboardEvent) => {
       // A dialog above the drawer closes first; an editor keeps its own Escape (completion popups).
@@ -33,10 +47,7 @@ export function Drawer({
       close.current();
     };
     document.addEventListener('keydown', onKey);
-    return () => {
-      document.removeEventListener('keydown', onKey);
-      if (previous?.isConnected) previous.focus?.();
-    };
+    return () => document.removeEventListener('keydown', onKey);
   }, []);
   return (
     <aside className="drawer" role="dialog" aria-modal="false" aria-labelledby={titleId} ref={ref} tabIndex={-1}>
@@ -73,19 +84,16 @@ export function Dialog({
 }) {
   const titleId = useId();
   const ref = useRef<HTMLDialogElement>(null);
+  useReturnFocus();
+  // No cleanup: unmounting removes the dialog from the top layer, and a close() would send a `close`
+  // event to an owner that has already moved on.
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
-    const previous = document.activeElement as HTMLElement | null;
     if (!dialog.open) dialog.showModal();
     // showModal() focuses the first focusable element, which is the × button: the first field is more useful.
     const first = dialog.querySelector<HTMLElement>('input, select, textarea, button:not([data-dialog-close])');
     (first ?? dialog).focus();
-    return () => {
-      // Unmounting removes the dialog from the top layer; no close() here, so no `close` event reaches
-      // an owner that has already moved on.
-      if (previous?.isConnected) previous.focus?.();
-    };
   }, []);
   return (
     <dialog

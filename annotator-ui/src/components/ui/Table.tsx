@@ -74,6 +74,16 @@ export function WhenCell({ at, children }: { at: string | null; children?: React
   );
 }
 
+/** A person's name (a dash when they have none), tagged "you" when `isMe` (the signed-in user). */
+export function NameCell({ name, isMe }: { name: string; isMe: boolean }) {
+  return (
+    <td>
+      {name || <span className="muted">—</span>}
+      {isMe && <span className="you-tag">you</span>}
+    </td>
+  );
+}
+
 /** The row under an opened row that shows its detail across all `columns` of the table. */
 export function DetailRow({ columns, id, children }: { columns: number; id?: string; children: ReactNode }) {
   return (

@@ -8,4 +8,4 @@ export { ConfirmDialog, ConfirmMutation, Dialog, Drawer } from './Dialog';
 export { CopyButton, SecretReveal } from './secrets';
 export { ToastProvider, useToast } from './toast';
 export { Badge, Card, ListTable, PageHeader, RuleChips, Stats } from './layout';
-export { DetailRow, HeadCells, Table, WhenCell, type Column } from './Table';
+export { DetailRow, HeadCells, NameCell, Table, WhenCell, type Column } from './Table';

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, ApiError, type User } from '../../shared/api';
-import { Alert, Badge, Button, Checkbox, ConfirmMutation, Dialog, EmptyState, PageHeader, QueryView, SecretReveal, SubmitRow, Table, TextField, useToast } from '../../components/ui';
+import { Alert, Badge, Button, Checkbox, ConfirmMutation, Dialog, EmptyState, NameCell, PageHeader, QueryView, SecretReveal, SubmitRow, Table, TextField, useToast } from '../../components/ui';
 import { countOf, formatDate } from '../../shared/format';
 import { bindValue, fieldErrors, formError, handleSubmit } from '../../shared/forms';
 import { useSession } from '../../shared/session';
@@ -48,10 +48,7 @@ export function UsersPage() {
                 const self = u.id === me.id;
                 return (
                   <tr key={u.id} className={u.disabled ? 'row-muted' : undefined}>
-                    <td>
-                      {u.name || <span className="muted">—</span>}
-                      {self && <span className="you-tag">you</span>}
-                    </td>
+                    <NameCell name={u.name} isMe={self} />
                     <td>{u.email}</td>
                     <td>{u.is_admin ? <Badge tone="admin">Admin</Badge> : <span className="muted">Member</span>}</td>
                     <td>

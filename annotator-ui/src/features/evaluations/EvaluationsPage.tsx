@@ -3,13 +3,13 @@
 // apart and named as the judge's, never mixed with execution accuracy. One evaluation is a pipeline
 // run of kind `evaluate`: followed live (useRunPage), cancelled and resumed like any run, with its
 // accuracy overall, by hardness and by database, and every item's result (J/K walk through them).
-import { Link } from 'react-router';
 import { formatCost } from '../../shared/format';
 import { goldenApi, pct } from '../../shared/golden';
 import '../../shared/golden.css';
 import { evaluationKeys } from './keys';
 import { RunList, useRunList } from '../runs/RunList';
 import { ProjectRunsPage } from '../runs/RunsPage';
+import { SnapshotLink } from '../snapshots/SnapshotLink';
 import { NewEvaluation } from './NewEvaluation';
 
 export function ProjectEvaluations() {
@@ -28,7 +28,7 @@ function EvaluationList({ projectId }: { projectId: string }) {
       cells={({ run: r, params: p, summary: s }) => (
         <>
           <td className="nowrap">
-            <Link to={`/projects/${projectId}/snapshots/${p.snapshot_id}`}>#{p.snapshot_id}</Link> <span className="muted">{p.split}</span>
+            <SnapshotLink projectId={projectId} id={p.snapshot_id} /> <span className="muted">{p.split}</span>
           </td>
           <td className="mono small-mono">{p.model || '—'}</td>
           <td className="cell-num" data-testid={`accuracy-${r.id}`}>

@@ -6,7 +6,6 @@
 // candidate is listed with its parent and scores, and any scored one can be adopted as a new version
 // of the prompt template. The versions of the template are listed below the runs, and a lead can
 // write one by hand.
-import { Link } from 'react-router';
 import { formatCost } from '../../shared/format';
 import { goldenApi, pct } from '../../shared/golden';
 import '../guidelines/guidelines.css';
@@ -14,6 +13,7 @@ import '../../shared/golden.css';
 import { optimizationKeys } from './keys';
 import { RunList, useRunList } from '../runs/RunList';
 import { ProjectRunsPage } from '../runs/RunsPage';
+import { SnapshotLink } from '../snapshots/SnapshotLink';
 import { METHOD_LABELS } from './labels';
 import { PromptTemplates } from './PromptTemplates';
 import { NewOptimization } from './NewOptimization';
@@ -35,7 +35,7 @@ function OptimizationList({ projectId }: { projectId: string }) {
       cells={({ run: r, params: p, best }) => (
         <>
           <td>
-            <Link to={`/projects/${projectId}/snapshots/${p.snapshot_id}`}>#{p.snapshot_id}</Link>
+            <SnapshotLink projectId={projectId} id={p.snapshot_id} />
           </td>
           <td className="cell-num">{best ? pct(best.val_score ?? best.score) : '—'}</td>
           <td className="cell-num">{formatCost(r.cost_usd)}</td>

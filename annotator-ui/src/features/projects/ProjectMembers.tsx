@@ -2,7 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, ApiError, type Member, type ProjectRole } from '../../shared/api';
-import { Alert, Button, Card, ConfirmMutation, EmptyState, ErrorState, Loading, SelectField, SubmitRow, Table, TextField, useToast } from '../../components/ui';
+import { Alert, Button, Card, ConfirmMutation, EmptyState, ErrorState, Loading, NameCell, SelectField, SubmitRow, Table, TextField, useToast } from '../../components/ui';
 import { formatDate } from '../../shared/format';
 import { bindValue, fieldErrors, formError, handleSubmit } from '../../shared/forms';
 import { ROLE_LABELS } from '../../shared/nav';
@@ -79,10 +79,7 @@ function MemberRow({
   const label = member.name || member.email;
   return (
     <tr>
-      <td>
-        {member.name || <span className="muted">—</span>}
-        {isMe && <span className="you-tag">you</span>}
-      </td>
+      <NameCell name={member.name} isMe={isMe} />
       <td className="muted">{member.email}</td>
       <td>
         <label className="visually-hidden" htmlFor={`role-${member.user_id}`}>

@@ -1,13 +1,13 @@
 // A snapshot's downloads (each format × split, a plain link the browser streams) and the history of
 // exports with the sha256 of the bytes sent.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link } from 'react-router';
 import { formatCount } from '../../components/ResultGrid';
 import { Badge, Button, Card, type Column, QueryView, Table, WhenCell } from '../../components/ui';
 import { EXPORT_FORMATS, EXPORT_SPLITS, exportUrl, goldenApi, type ExportRecord, type Snapshot } from '../../shared/golden';
 import { shortHash } from '../metrics/computations';
 import { snapshotKeys } from './keys';
 import { SPLIT_LABELS } from './labels';
+import { SnapshotLink } from './SnapshotLink';
 import { usePeople } from './usePeople';
 
 function ExportTable({ exports, projectId, showSnapshot }: { exports: ExportRecord[]; projectId: string; showSnapshot: boolean }) {
@@ -18,7 +18,7 @@ function ExportTable({ exports, projectId, showSnapshot }: { exports: ExportReco
         <tr key={e.id}>
           {showSnapshot && (
             <td>
-              <Link to={`/projects/${projectId}/snapshots/${e.snapshot_id}`}>#{e.snapshot_id}</Link>
+              <SnapshotLink projectId={projectId} id={e.snapshot_id} />
             </td>
           )}
           <td>{EXPORT_FORMATS.find((f) => f.id === e.format)?.label ?? e.format}</td>
