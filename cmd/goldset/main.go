@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"syscall"
+	"text/tabwriter"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -125,6 +126,7 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-9s %s\n", c.Name, c.Summary)
 	}
 	fmt.Fprintf(w, "\nSettings (flag, environment variable, default):\n")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, n := range sortedKeys(options) {
 		o := options[n]
 		def := o.Default
@@ -135,8 +137,9 @@ func usage(w io.Writer) {
 		if o.Secret {
 			extra = " (or " + o.Env + "_FILE)"
 		}
-		fmt.Fprintf(w, "  --%-15s %-24s %-20s %s%s\n", n, o.Env, def, o.Usage, extra)
+		fmt.Fprintf(tw, "  --%s\t%s\t%s\t%s%s\n", n, o.Env, def, o.Usage, extra)
 	}
+	tw.Flush()
 	fmt.Fprintf(w, "\nSettings may come before or after the command; each command takes the ones it uses.\nRun 'goldset COMMAND --help' for a command's options.\n")
 }
 
