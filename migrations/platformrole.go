@@ -216,12 +216,16 @@ func setPassword(ctx context.Context, tx pgx.Tx, role PlatformRole) error {
 		return nil
 	}
 	secret := role.Password
-	if isASCII(secret) { // else PostgreSQL normalizes it (SASLprep, RFC 4013) before hashing
+	if isASCII(secret) {
 		salt := make([]byte, scramSaltLen)
 		if _, err := rand.Read(salt); err != nil {
 			return err
 		}
 		secret = scramVerifier(secret, salt, scramIterations)
+	} else if _, err := tx.Exec(ctx, "SET LOCAL log_statement = 'none'; SET LOCAL log_min_duration_statement = -1"); err != nil {
+		// PostgreSQL normalizes other passwords (SASLprep, RFC 4013) before hashing them, so it is
+		// sent as text, with this transaction's statements kept out of the log.
+		return err
 	}
 	return execFormatted(ctx, tx, `format('ALTER ROLE %I PASSWORD %L', $1::text, $2::text)`, role.Name, secret)
 }

@@ -57,4 +57,8 @@ func TestSCRAMVerifier_AgreesWithPostgreSQL(t *testing.T) {
 	if second := hand("second password"); second == first || !migrations.ScramMatches(second, "second password") {
 		t.Errorf("a new password: %s, then %s", first, second)
 	}
+	// A password beyond ASCII is hashed by PostgreSQL (after SASLprep, which leaves this one as is).
+	if third := hand("Grüße geheim"); !migrations.ScramMatches(third, "Grüße geheim") || hand("Grüße geheim") != third {
+		t.Errorf("a password beyond ASCII: %s", third)
+	}
 }
