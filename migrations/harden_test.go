@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/goldset/goldset/migrations"
 	"github.com/goldset/goldset/store/storetest"
 )
@@ -57,6 +59,56 @@ func TestHarden_ReportsOnlyWhatIsLeftUndone(t *testing.T) {
 		}
 		if s := skipped(); len(s) > 0 {
 			t.Errorf("after a superuser hardened again, the platform role's Harden reports %q", s)
+		}
+	}
+}
+
+// Processes that start at once each hand the database over (a server and its workers): all
+// succeed, and the role is made once.
+func TestHandOver_SeveralProcessesAtOnce(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	superURL := storetest.URL(t)
+	role := storetest.RoleName(t, superURL)
+	errs := make(chan error, 4)
+	for range cap(errs) {
+		super := storetest.Pool(t, superURL) // a pool each, as separate processes have
+		go func() {
+			_, err := migrations.HandOver(ctx, super, migrations.PlatformRole{Name: role, Password: "same"}, true)
+			errs <- err
+		}()
+	}
+	for range cap(errs) {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	var owner string
+	if err := storetest.Pool(t, superURL).QueryRow(ctx, "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()").Scan(&owner); err != nil || owner != role {
+		t.Errorf("the database's owner is %s (%v), want %s", owner, err, role)
+	}
+}
+
+// Two databases of one server handed to one role at once (two platforms started together): the
+// role is made by one, and both succeed.
+func TestHandOver_OneRoleForTwoDatabasesAtOnce(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	first, second := storetest.URL(t), storetest.URL(t)
+	pools := []*pgxpool.Pool{storetest.Pool(t, first), storetest.Pool(t, second)}
+	for range 5 {
+		role := storetest.RoleName(t, first)
+		errs := make(chan error, len(pools))
+		for _, p := range pools {
+			go func() {
+				_, err := migrations.HandOver(ctx, p, migrations.PlatformRole{Name: role, Password: "pw"}, false)
+				errs <- err
+			}()
+		}
+		for range pools {
+			if err := <-errs; err != nil {
+				t.Error(err)
+			}
 		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -158,7 +159,35 @@ var ErrPlatformRoleTooPowerful = errors.New("the platform's role must hold no su
 // AppRole, or the one an external server's administrator names. It is idempotent and safe from
 // several processes at once. It returns how many migrations it applied.
 func HandOver(ctx context.Context, pool *pgxpool.Pool, role PlatformRole, migrate bool) (int, error) {
-	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+	err := handOverRole(ctx, pool, role)
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && (pe.Code == "23505" || pe.Code == "42710") {
+		// Another database of the server made the role meanwhile (the lock is the database's): it
+		// exists now, and is checked as any existing role.
+		err = handOverRole(ctx, pool, role)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("migrations: hand over to %s: %w", role.Name, err)
+	}
+	applied, rep := 0, HardenReport{}
+	if migrate {
+		applied, rep, err = apply(ctx, pool)
+	} else {
+		rep, err = Harden(ctx, pool)
+	}
+	if err != nil {
+		return applied, err
+	}
+	if len(rep.Skipped) > 0 {
+		return applied, fmt.Errorf("migrations: hand over: hardening as a superuser failed: %s", strings.Join(rep.Skipped, "; "))
+	}
+	return applied, pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error { return handOverObjects(ctx, tx, role.Name) })
+}
+
+// handOverRole makes role (creating it, or checking that it holds no power) the database's owner,
+// with its password.
+func handOverRole(ctx context.Context, pool *pgxpool.Pool, role PlatformRole) error {
+	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", handOverLockKey); err != nil {
 			return err
 		}
@@ -183,22 +212,6 @@ func HandOver(ctx context.Context, pool *pgxpool.Pool, role PlatformRole, migrat
 		}
 		return setPassword(ctx, tx, role)
 	})
-	if err != nil {
-		return 0, fmt.Errorf("migrations: hand over to %s: %w", role.Name, err)
-	}
-	applied, rep := 0, HardenReport{}
-	if migrate {
-		applied, rep, err = apply(ctx, pool)
-	} else {
-		rep, err = Harden(ctx, pool)
-	}
-	if err != nil {
-		return applied, err
-	}
-	if len(rep.Skipped) > 0 {
-		return applied, fmt.Errorf("migrations: hand over: hardening as a superuser failed: %s", strings.Join(rep.Skipped, "; "))
-	}
-	return applied, pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error { return handOverObjects(ctx, tx, role.Name) })
 }
 
 // setPassword gives role its password unless it has it already. It sends PostgreSQL the password's
