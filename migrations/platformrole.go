@@ -234,11 +234,16 @@ func setPassword(ctx context.Context, tx pgx.Tx, role PlatformRole) error {
 		if _, err := rand.Read(salt); err != nil {
 			return err
 		}
-		secret = scramVerifier(secret, salt, scramIterations)
-	} else if _, err := tx.Exec(ctx, "SET LOCAL log_statement = 'none'; SET LOCAL log_min_duration_statement = -1"); err != nil {
-		// PostgreSQL normalizes other passwords (SASLprep, RFC 4013) before hashing them, so it is
-		// sent as text, with this transaction's statements kept out of the log.
-		return err
+		var err error
+		if secret, err = scramVerifier(secret, salt, scramIterations); err != nil {
+			return err
+		}
+	} else {
+		// PostgreSQL normalizes other passwords (SASLprep, RFC 4013) before hashing them: such a one
+		// is sent as text, in a transaction whose statements are kept out of the log.
+		if _, err := tx.Exec(ctx, "SET LOCAL log_statement = 'none'; SET LOCAL log_min_duration_statement = -1"); err != nil {
+			return err
+		}
 	}
 	return execFormatted(ctx, tx, `format('ALTER ROLE %I PASSWORD %L', $1::text, $2::text)`, role.Name, secret)
 }
@@ -255,10 +260,10 @@ const (
 // SHA-256(HMAC(SaltedPassword, "Client Key")) and ServerKey = HMAC(SaltedPassword, "Server Key")
 // (RFC 5802, section 3; RFC 7677). password is taken as is: PostgreSQL applies SASLprep first,
 // which leaves ASCII unchanged.
-func scramVerifier(password string, salt []byte, iterations int) string {
+func scramVerifier(password string, salt []byte, iterations int) (string, error) {
 	salted, err := pbkdf2.Key(sha256.New, password, salt, iterations, sha256.Size)
-	if err != nil { // only for lengths and counts out of range, which the constants are not
-		panic(err)
+	if err != nil {
+		return "", err
 	}
 	mac := func(msg string) []byte {
 		h := hmac.New(sha256.New, salted)
@@ -267,7 +272,7 @@ func scramVerifier(password string, salt []byte, iterations int) string {
 	}
 	stored := sha256.Sum256(mac("Client Key"))
 	b64 := base64.StdEncoding.EncodeToString
-	return fmt.Sprintf("SCRAM-SHA-256$%d:%s$%s:%s", iterations, b64(salt), b64(stored[:]), b64(mac("Server Key")))
+	return fmt.Sprintf("SCRAM-SHA-256$%d:%s$%s:%s", iterations, b64(salt), b64(stored[:]), b64(mac("Server Key"))), nil
 }
 
 // scramMatches reports whether stored, a role's rolpassword, is a SCRAM-SHA-256 verifier of password.
@@ -286,7 +291,8 @@ func scramMatches(stored, password string) bool {
 	if err != nil {
 		return false
 	}
-	return hmac.Equal([]byte(scramVerifier(password, salt, iterations)), []byte(stored))
+	v, err := scramVerifier(password, salt, iterations)
+	return err == nil && hmac.Equal([]byte(v), []byte(stored))
 }
 
 func isASCII(s string) bool {
