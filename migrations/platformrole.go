@@ -353,9 +353,11 @@ func handOverObjects(ctx context.Context, tx pgx.Tx, role string) error {
 		return fmt.Errorf("migrations: hand over: list objects: %w", err)
 	}
 	// Readers made by earlier versions were granted to the superuser: the platform's role must be a
-	// member of each to stop its runaway queries.
+	// member of each of this database's (named gs_<first 10 hex of sha256 of its name>_tdb_<id>_reader,
+	// as sqlexec.TargetFor names them) to stop its runaway queries, and of no other database's.
 	rows, err = tx.Query(ctx, `SELECT format('GRANT %I TO `+app+`', r.rolname) FROM pg_roles r
-		WHERE r.rolname ~ '^gs_[0-9a-f]{10}_tdb_[0-9]+_reader$' AND NOT pg_has_role($1, r.oid, 'MEMBER')`, role)
+		WHERE r.rolname ~ '^gs_[0-9a-f]{10}_tdb_[0-9]+_reader$' AND NOT pg_has_role($1, r.oid, 'MEMBER')
+			AND starts_with(r.rolname, 'gs_' || left(encode(sha256(convert_to(current_database(), 'UTF8')), 'hex'), 10) || '_')`, role)
 	if err != nil {
 		return fmt.Errorf("migrations: hand over: list readers: %w", err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/goldset/goldset/migrations"
+	"github.com/goldset/goldset/sqlexec"
 	"github.com/goldset/goldset/store/pgserver"
 	"github.com/goldset/goldset/store/storetest"
 )
@@ -57,14 +58,17 @@ func TestEmbedded_ThePlatformRunsAsNoSuperuser(t *testing.T) {
 	}
 	assertNothingOwnedBySuperuser(t, super, migrations.AppRole)
 
-	// What an earlier version left behind, owned by the superuser.
+	// What an earlier version left behind, owned by the superuser; and a reader of another database.
+	oldReader := sqlexec.TargetFor(platformDatabase, 9999).Reader
+	otherReader := sqlexec.TargetFor("another_platform", 9999).Reader
 	for _, q := range []string{
 		"CREATE SCHEMA tdb_9999", "CREATE TABLE tdb_9999.t (id serial PRIMARY KEY, n int GENERATED ALWAYS AS IDENTITY)",
 		"CREATE VIEW tdb_9999.v AS SELECT id FROM tdb_9999.t", "CREATE TYPE tdb_9999.mood AS ENUM ('ok')",
 		"CREATE DOMAIN tdb_9999.pos AS int CHECK (VALUE > 0)", "CREATE SEQUENCE tdb_9999.free",
 		"CREATE FUNCTION tdb_9999.f() RETURNS int LANGUAGE sql AS 'SELECT 1'", "CREATE TABLE public.left_behind (x int)",
-		"CREATE ROLE gs_9999999999_tdb_9999_reader LOGIN NOINHERIT",
-		"GRANT USAGE ON SCHEMA tdb_9999 TO gs_9999999999_tdb_9999_reader",
+		"CREATE ROLE " + oldReader + " LOGIN NOINHERIT",
+		"GRANT USAGE ON SCHEMA tdb_9999 TO " + oldReader,
+		"CREATE ROLE " + otherReader + " LOGIN NOINHERIT", // another database's
 	} {
 		if _, err := super.Exec(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
@@ -75,8 +79,9 @@ func TestEmbedded_ThePlatformRunsAsNoSuperuser(t *testing.T) {
 	super = connect(t, cl.URL(platformDatabase))
 	assertNothingOwnedBySuperuser(t, super, migrations.AppRole)
 	var member bool
-	if err := super.QueryRow(ctx, `SELECT pg_has_role($1, 'gs_9999999999_tdb_9999_reader', 'MEMBER')`, migrations.AppRole).Scan(&member); err != nil || !member {
-		t.Errorf("%s is not a member of a reader made before it (%v)", migrations.AppRole, err)
+	if err := super.QueryRow(ctx, `SELECT pg_has_role($1, $2, 'MEMBER') AND NOT pg_has_role($1, $3, 'MEMBER')`,
+		migrations.AppRole, oldReader, otherReader).Scan(&member); err != nil || !member {
+		t.Errorf("%s is not a member of a reader made before it, or is one of another database's (%v)", migrations.AppRole, err)
 	}
 
 	// The platform's role cannot raise itself, nor use make_reader to.
